@@ -1,0 +1,149 @@
+//! The one error type of every reader: what is wrong and exactly where.
+//!
+//! The wording users see is French and lives in `maillage-messages`; the `Display` here is for developers.
+
+use std::path::PathBuf;
+
+/// Where in a file a problem was found. Lines are 1-based physical lines of the file (header included),
+/// columns are 1-based field positions; `feature` is the 0-based index of a GeoJSON/Shapefile feature,
+/// of a JSON array element or of a spreadsheet row (see each reader).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: Option<u64>,
+    pub column: Option<usize>,
+    pub field: Option<String>,
+    pub feature: Option<usize>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location { file: file.into(), ..Default::default() }
+    }
+    pub fn line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+    pub fn column(mut self, column: usize) -> Self {
+        self.column = Some(column);
+        self
+    }
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+    pub fn feature(mut self, feature: usize) -> Self {
+        self.feature = Some(feature);
+        self
+    }
+}
+
+/// What is wrong. Each variant carries the data a message needs; no variant carries a finished sentence.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FormatErrorKind {
+    #[error("cannot read the file: {0}")]
+    Io(String),
+    #[error("the file does not exist")]
+    NotFound,
+    #[error("the file is empty")]
+    Empty,
+    /// `expected` is the name of the format the reader wants; `hint` the name of the format the
+    /// content looks like, when it could be recognised (see [`crate::sniff::FileKind`]).
+    #[error("this is not a {expected} file")]
+    WrongKind { expected: &'static str, hint: Option<String> },
+    #[error("header does not match: expected {expected}, found {found}")]
+    BadHeader { expected: String, found: String },
+    /// A column the format needs is absent from the header.
+    #[error("missing column {column}")]
+    MissingColumn { column: String },
+    #[error("wrong number of fields: expected {expected}, found {found}")]
+    FieldCount { expected: usize, found: usize },
+    #[error("the last line is truncated")]
+    Truncated,
+    #[error("invalid text encoding (expected {expected})")]
+    Encoding { expected: &'static str },
+    #[error("invalid value {value:?}: expected {expected}")]
+    InvalidValue { value: String, expected: &'static str },
+    #[error("missing required value")]
+    MissingValue,
+    #[error("coordinates out of range: {x}, {y}")]
+    CoordinatesOutOfRange { x: f64, y: f64 },
+    /// `first_line` is a line number for line-based files, an element/feature index (1-based) otherwise.
+    #[error("duplicate identifier {id}, first seen at line {first_line}")]
+    DuplicateId { id: String, first_line: u64 },
+    #[error("invalid geometry: {0}")]
+    Geometry(String),
+    /// Ring numbers are 1-based (1 = exterior ring of the first polygon, in file order).
+    #[error("ring {ring} is not closed")]
+    RingNotClosed { ring: usize },
+    #[error("ring {ring} has {positions} positions (at least 4 needed)")]
+    RingTooShort { ring: usize, positions: usize },
+    /// `found` is the geometry type of the file (`Point`, `LineString`...).
+    #[error("{found} instead of a polygon")]
+    NotPolygon { found: String },
+    #[error("unsupported coordinate reference system: {0}")]
+    UnsupportedCrs(String),
+    #[error("invalid JSON: {0}")]
+    Json(String),
+    #[error("invalid spreadsheet: {0}")]
+    Spreadsheet(String),
+    /// A spreadsheet has no sheet whose rows look like the expected table.
+    #[error("no table found (looked for columns {looked_for})")]
+    NoTable { looked_for: String },
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{kind} ({location:?})")]
+pub struct FormatError {
+    pub location: Location,
+    pub kind: FormatErrorKind,
+}
+
+impl FormatError {
+    pub fn new(location: Location, kind: FormatErrorKind) -> Self {
+        FormatError { location, kind }
+    }
+}
+
+pub type Result<T, E = FormatError> = std::result::Result<T, E>;
+
+/// Something the reader fixed or skipped on its own and that the user should know about (it is not an
+/// error: the import goes on). Worded in French by `maillage-messages`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormatWarning {
+    pub location: Location,
+    pub kind: WarningKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WarningKind {
+    /// X and Y (or longitude and latitude) were given in the wrong order; they were swapped back.
+    CoordinatesSwapped { x: f64, y: f64 },
+    /// A geolocation record names an establishment absent from the file; it was ignored.
+    OrphanGeolocation { id: String },
+    /// Coordinates whose projection is unknown or outside the supported territories; the record is kept
+    /// without a position.
+    UnknownProjection { source: String },
+    /// A file expected in Latin-1 is actually UTF-8 (re-saved by another tool); it was read as UTF-8.
+    Utf8InsteadOfLatin1,
+    /// Valid coordinates that fall outside the territory of the record (its département); the record
+    /// is kept without a position.
+    CoordinatesOutsideTerritory { x: f64, y: f64 },
+    /// The CRS of a geometry file was guessed from the coordinate values (no `.prj` / `crs` member).
+    CrsGuessed { epsg: u16 },
+}
+
+/// The values of `InvalidValue::expected`: stable tokens that `maillage-messages` words in French.
+pub mod expected {
+    pub const NUMBER: &str = "number";
+    pub const INTEGER: &str = "integer";
+    pub const DATE: &str = "date";
+    pub const COMMUNE_CODE: &str = "commune code";
+    pub const DEPARTEMENT_CODE: &str = "departement code";
+    pub const IRIS_CODE: &str = "IRIS code";
+    pub const FINESS_NUMBER: &str = "FINESS number";
+    pub const RECORD_TYPE: &str = "FINESS record type";
+    pub const COORDINATE: &str = "coordinate";
+    pub const HEX_WKB: &str = "hex WKB geometry";
+    pub const YEAR: &str = "year";
+}

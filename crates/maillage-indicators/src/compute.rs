@@ -1,0 +1,223 @@
+//! Counting and densities.
+
+use crate::professions::{GP, PROFESSIONS};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Debug, Clone)]
+pub struct ZoneInput {
+    pub id: i64,
+    /// `commune`, `arrondissement`, `iris`, `quartier`, `qpv`, `epci`...
+    pub kind: String,
+    pub code: String,
+    pub name: String,
+    /// The commune of an IRIS, quartier or QPV.
+    pub parent_code: Option<String>,
+    pub population: Option<f64>,
+    pub population_vintage: Option<i64>,
+}
+
+/// One place where supply is: a site where a professional practises a profession (a professional with two
+/// sites gives two), or an establishment (for pharmacies), with every zone the place lies in.
+#[derive(Debug, Clone)]
+pub struct Supply {
+    /// National identifier of the professional, or FINESS number of the establishment.
+    pub who: String,
+    pub profession: String,
+    pub zones: BTreeSet<i64>,
+    pub birth_year: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub zones: Vec<ZoneInput>,
+    pub supply: Vec<Supply>,
+    /// The year ages are computed for (the current year).
+    pub reference_year: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    /// Professionals practising in the zone (each counted once however many sites).
+    Count,
+    Per10k,
+    Per100k,
+    /// Density per 10,000 in the QPV of a commune (all of them together).
+    QpvPer10k,
+    /// Density per 10,000 in the rest of the commune.
+    RestPer10k,
+    /// QPV density divided by the density of the rest of the commune.
+    QpvRatio,
+    /// Share (%) of GPs aged 60 and over among those whose age the commune knows.
+    Gp60PlusShare,
+}
+
+impl Indicator {
+    pub fn code(self) -> &'static str {
+        match self {
+            Indicator::Count => "effectif",
+            Indicator::Per10k => "densite_10000",
+            Indicator::Per100k => "densite_100000",
+            Indicator::QpvPer10k => "densite_qpv_10000",
+            Indicator::RestPer10k => "densite_hors_qpv_10000",
+            Indicator::QpvRatio => "ratio_qpv_hors_qpv",
+            Indicator::Gp60PlusShare => "part_mg_60_ans_et_plus",
+        }
+    }
+
+    /// French wording of the method, written into every output.
+    pub fn method(self) -> &'static str {
+        match self {
+            Indicator::Count => {
+                "Nombre de professionnels distincts (identifiant national RPPS/ADELI) ayant au moins une activité \
+                 en cours dans un lieu d'exercice géolocalisé dans la zone ; pour les pharmacies, nombre \
+                 d'officines (FINESS, catégorie 620)."
+            }
+            Indicator::Per10k => "Effectif ÷ population de la zone × 10 000.",
+            Indicator::Per100k => "Effectif ÷ population de la zone × 100 000.",
+            Indicator::QpvPer10k => {
+                "Professionnels exerçant dans au moins un QPV de la commune ÷ population des QPV × 10 000."
+            }
+            Indicator::RestPer10k => {
+                "Professionnels exerçant hors QPV dans la commune ÷ (population de la commune − population \
+                 des QPV) × 10 000."
+            }
+            Indicator::QpvRatio => "Densité dans les QPV ÷ densité dans le reste de la commune.",
+            Indicator::Gp60PlusShare => {
+                "Médecins généralistes de 60 ans et plus ÷ médecins généralistes dont l'âge est connu par \
+                 l'enrichissement local × 100 (les âges ne figurent pas dans les données ouvertes)."
+            }
+        }
+    }
+
+    pub fn unit(self) -> &'static str {
+        match self {
+            Indicator::Count => "professionnels",
+            Indicator::Per10k | Indicator::QpvPer10k | Indicator::RestPer10k => "pour 10 000 habitants",
+            Indicator::Per100k => "pour 100 000 habitants",
+            Indicator::QpvRatio => "ratio",
+            Indicator::Gp60PlusShare => "%",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorRow {
+    pub indicator: Indicator,
+    pub zone_kind: String,
+    pub zone_code: String,
+    pub zone_name: String,
+    /// The commune of an IRIS, quartier or QPV.
+    pub zone_parent: Option<String>,
+    pub profession: String,
+    /// None when it cannot be computed (no population, no GP of known age, no supply in the rest...).
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub population_vintage: Option<i64>,
+    /// Hidden by statistical secrecy (shown as "< k").
+    pub suppressed: bool,
+}
+
+fn ratio(n: f64, d: Option<f64>, scale: f64) -> Option<f64> {
+    d.filter(|d| *d > 0.0).map(|d| n / d * scale)
+}
+
+/// Computes every indicator for every zone and profession. Rows come out ordered by indicator, zone kind, zone
+/// code and profession (in the order of [`PROFESSIONS`]).
+pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
+    // who practises each profession in each zone
+    let mut present: HashMap<(i64, &str), BTreeSet<&str>> = HashMap::new();
+    for s in &inputs.supply {
+        for z in &s.zones {
+            present.entry((*z, s.profession.as_str())).or_default().insert(s.who.as_str());
+        }
+    }
+    let count = |zone: i64, profession: &str| present.get(&(zone, profession)).map_or(0, BTreeSet::len) as f64;
+
+    let mut rows = Vec::new();
+    let row = |indicator, z: &ZoneInput, profession: &str, value, numerator, denominator| IndicatorRow {
+        indicator,
+        zone_kind: z.kind.clone(),
+        zone_code: z.code.clone(),
+        zone_name: z.name.clone(),
+        zone_parent: z.parent_code.clone(),
+        profession: profession.to_string(),
+        value,
+        numerator,
+        denominator,
+        population_vintage: z.population_vintage,
+        suppressed: false,
+    };
+    for z in &inputs.zones {
+        for p in PROFESSIONS {
+            let n = count(z.id, p.code);
+            rows.push(row(Indicator::Count, z, p.code, Some(n), Some(n), None));
+            rows.push(row(Indicator::Per10k, z, p.code, ratio(n, z.population, 1e4), Some(n), z.population));
+            rows.push(row(Indicator::Per100k, z, p.code, ratio(n, z.population, 1e5), Some(n), z.population));
+        }
+    }
+
+    // QPV against the rest of their commune.
+    let mut qpv_of_commune: BTreeMap<&str, Vec<&ZoneInput>> = BTreeMap::new();
+    for z in inputs.zones.iter().filter(|z| z.kind == "qpv") {
+        if let Some(c) = &z.parent_code {
+            qpv_of_commune.entry(c.as_str()).or_default().push(z);
+        }
+    }
+    for commune in inputs.zones.iter().filter(|z| z.kind == "commune") {
+        let Some(qpvs) = qpv_of_commune.get(commune.code.as_str()) else { continue };
+        let qpv_ids: BTreeSet<i64> = qpvs.iter().map(|q| q.id).collect();
+        let qpv_pop: Option<f64> = qpvs.iter().map(|q| q.population).sum();
+        let rest_pop = match (commune.population, qpv_pop) {
+            (Some(c), Some(q)) => Some(c - q),
+            _ => None,
+        };
+        for p in PROFESSIONS {
+            let mut in_qpv = BTreeSet::new();
+            let mut in_rest = BTreeSet::new();
+            for s in inputs.supply.iter().filter(|s| s.profession == p.code && s.zones.contains(&commune.id)) {
+                if s.zones.iter().any(|z| qpv_ids.contains(z)) {
+                    in_qpv.insert(s.who.as_str());
+                } else {
+                    in_rest.insert(s.who.as_str());
+                }
+            }
+            let nq = in_qpv.len() as f64;
+            let nr = in_rest.len() as f64;
+            let dq = ratio(nq, qpv_pop, 1e4);
+            let dr = ratio(nr, rest_pop, 1e4);
+            rows.push(row(Indicator::QpvPer10k, commune, p.code, dq, Some(nq), qpv_pop));
+            rows.push(row(Indicator::RestPer10k, commune, p.code, dr, Some(nr), rest_pop));
+            let r = match (dq, dr) {
+                (Some(q), Some(r)) if r > 0.0 => Some(q / r),
+                _ => None,
+            };
+            rows.push(row(Indicator::QpvRatio, commune, p.code, r, dq, dr));
+        }
+    }
+
+    // Ageing of GPs, where the local enrichment knows ages.
+    for z in &inputs.zones {
+        let mut known = BTreeSet::new();
+        let mut old = BTreeSet::new();
+        for s in inputs.supply.iter().filter(|s| s.profession == GP && s.zones.contains(&z.id)) {
+            if let Some(y) = s.birth_year {
+                known.insert(s.who.as_str());
+                if inputs.reference_year - y >= 60 {
+                    old.insert(s.who.as_str());
+                }
+            }
+        }
+        let k = known.len() as f64;
+        let o = old.len() as f64;
+        rows.push(row(Indicator::Gp60PlusShare, z, GP, ratio(o, Some(k), 100.0), Some(o), Some(k)));
+    }
+    rows.sort_by(|a, b| {
+        let pa = PROFESSIONS.iter().position(|p| p.code == a.profession);
+        let pb = PROFESSIONS.iter().position(|p| p.code == b.profession);
+        (a.indicator, &a.zone_kind, &a.zone_code, pa).cmp(&(b.indicator, &b.zone_kind, &b.zone_code, pb))
+    });
+    rows
+}

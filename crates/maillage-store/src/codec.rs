@@ -1,0 +1,43 @@
+//! Small conversions shared by every table: row hashes, geometry text, 0/1 booleans.
+
+use geo::MultiPolygon;
+use sha2::{Digest, Sha256};
+
+/// A stable hash of the fields that make a row: equal hashes mean "unchanged" on re-import.
+/// Fields are separated by a byte that cannot occur in text, so ("ab", "c") and ("a", "bc") differ.
+pub fn row_hash<'a>(fields: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    let mut h = Sha256::new();
+    for f in fields {
+        match f {
+            Some(s) => {
+                h.update([1u8]);
+                h.update(s.as_bytes());
+            }
+            None => h.update([0u8]),
+        }
+        h.update([0xffu8]);
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
+pub fn geometry_to_geojson(geometry: &MultiPolygon<f64>) -> String {
+    let g = geojson::Geometry::new(geojson::GeometryValue::from(geometry));
+    serde_json::to_string(&g).expect("a geometry always serialises")
+}
+
+pub fn geometry_from_geojson(text: &str) -> Option<MultiPolygon<f64>> {
+    let g: geojson::Geometry = serde_json::from_str(text).ok()?;
+    match geo::Geometry::<f64>::try_from(g).ok()? {
+        geo::Geometry::MultiPolygon(mp) => Some(mp),
+        geo::Geometry::Polygon(p) => Some(MultiPolygon(vec![p])),
+        _ => None,
+    }
+}
+
+pub fn flag(value: Option<bool>) -> Option<i64> {
+    value.map(i64::from)
+}
+
+pub fn unflag(value: Option<i64>) -> Option<bool> {
+    value.map(|v| v != 0)
+}

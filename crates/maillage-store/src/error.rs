@@ -1,0 +1,37 @@
+//! The store's one error type. The French wording lives in `maillage-messages`.
+
+use maillage_formats::FormatError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the store {location}: {reason}")]
+    Connect { location: String, reason: String },
+    #[error("cannot migrate the schema: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    #[error("cannot read or write {path}: {reason}")]
+    Io { path: String, reason: String },
+    #[error("not a Maillage backup: {path} ({reason})")]
+    NotABackup { path: String, reason: String },
+    #[error("backup schema version {found} is newer than this program's ({supported})")]
+    BackupTooNew { found: i64, supported: i64 },
+    #[error("unknown {kind} {code}")]
+    UnknownZone { kind: String, code: String },
+    #[error("unknown commune {0}")]
+    UnknownCommune(String),
+    #[error("invalid value for {field}: {value}")]
+    InvalidValue { field: &'static str, value: String },
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    #[error("the import was interrupted")]
+    Interrupted,
+}
+
+impl StoreError {
+    pub(crate) fn io(path: &std::path::Path, e: impl std::fmt::Display) -> Self {
+        StoreError::Io { path: path.display().to_string(), reason: e.to_string() }
+    }
+}

@@ -1,0 +1,118 @@
+//! Which zones each geolocated practice site and establishment lies in. Recomputed inside the transaction of
+//! every import that changes positions or contours, so indicators never see a stale assignment.
+
+use crate::codec::geometry_from_geojson;
+use crate::zones::ZoneKind;
+use crate::Result;
+use geo::{BoundingRect, Contains, MultiPolygon, Point};
+use rstar::{AABB, RTree, RTreeObject};
+use sqlx::AssertSqlSafe;
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+
+struct ZoneShape {
+    id: i64,
+    kind: ZoneKind,
+    code: String,
+    shape: MultiPolygon<f64>,
+    envelope: AABB<[f64; 2]>,
+}
+
+impl RTreeObject for ZoneShape {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct LocationStats {
+    pub located: u64,
+    pub without_position: u64,
+    pub memberships: u64,
+}
+
+/// Rebuilds `location_zone` for every practice site and establishment in force.
+pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats> {
+    let mut shapes = Vec::new();
+    for r in sqlx::query(
+        "SELECT z.id, z.kind, z.code, g.geojson FROM zone z JOIN zone_geometry g ON g.zone_id = z.id
+         WHERE z.removed_batch_id IS NULL",
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let Some(kind) = ZoneKind::parse(&r.try_get::<String, _>("kind")?) else { continue };
+        let Some(shape) = geometry_from_geojson(&r.try_get::<String, _>("geojson")?) else { continue };
+        let Some(rect) = shape.bounding_rect() else { continue };
+        shapes.push(ZoneShape {
+            id: r.try_get("id")?,
+            kind,
+            code: r.try_get("code")?,
+            shape,
+            envelope: AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]),
+        });
+    }
+    let tree = RTree::bulk_load(shapes);
+
+    // Quartiers made of IRIS: a point is in the quartier when its IRIS is.
+    let mut quartiers_of_iris: HashMap<String, Vec<i64>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT q.quartier_id, q.iris_code FROM quartier_iris q JOIN zone z ON z.id = q.quartier_id
+         WHERE z.removed_batch_id IS NULL",
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        quartiers_of_iris.entry(r.try_get("iris_code")?).or_default().push(r.try_get("quartier_id")?);
+    }
+
+    sqlx::query("DELETE FROM location_zone").execute(&mut **tx).await?;
+    let mut stats = LocationStats::default();
+    let mut pending: Vec<(&'static str, String, i64)> = Vec::new();
+    for (subject, sql) in [
+        ("site", "SELECT site_key AS k, lon, lat FROM practice_site WHERE removed_batch_id IS NULL"),
+        ("etablissement", "SELECT finess_et AS k, lon, lat FROM establishment WHERE removed_batch_id IS NULL"),
+    ] {
+        for r in sqlx::query(sql).fetch_all(&mut **tx).await? {
+            let key: String = r.try_get("k")?;
+            let (Some(lon), Some(lat)) = (r.try_get::<Option<f64>, _>("lon")?, r.try_get::<Option<f64>, _>("lat")?)
+            else {
+                stats.without_position += 1;
+                continue;
+            };
+            stats.located += 1;
+            let p = Point::new(lon, lat);
+            let mut zones: Vec<i64> = Vec::new();
+            for z in tree.locate_in_envelope_intersecting(&AABB::from_point([lon, lat])) {
+                if z.shape.contains(&p) {
+                    zones.push(z.id);
+                    if z.kind == ZoneKind::Iris {
+                        zones.extend(quartiers_of_iris.get(&z.code).into_iter().flatten().copied());
+                    }
+                }
+            }
+            zones.sort_unstable();
+            zones.dedup();
+            for z in zones {
+                pending.push((subject, key.clone(), z));
+            }
+        }
+    }
+    stats.memberships = pending.len() as u64;
+    for chunk in pending.chunks(2000) {
+        let mut sql = String::from("INSERT INTO location_zone (subject_kind, subject_key, zone_id) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3));
+        }
+        let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+        for (s, k, z) in chunk {
+            q = q.bind(*s).bind(k.clone()).bind(*z);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(stats)
+}

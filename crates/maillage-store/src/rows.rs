@@ -1,0 +1,187 @@
+//! The one mechanism behind every idempotent import: rows identified by a stable key and a hash of their
+//! content. Existing hashes are loaded once; a row is inserted when new, updated when its hash changed (or it
+//! had been marked removed), left alone otherwise; rows not seen in the batch are marked removed, never deleted.
+
+use crate::codec::row_hash;
+use crate::zones::Change;
+use crate::Result;
+use sqlx::AssertSqlSafe;
+use sqlx::{Any, Row, Transaction};
+use std::collections::{HashMap, HashSet};
+
+/// A column value, typed for both backends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Text(Option<String>),
+    Real(Option<f64>),
+    Int(Option<i64>),
+}
+
+impl Val {
+    pub fn text(s: impl Into<String>) -> Val {
+        Val::Text(Some(s.into()))
+    }
+    pub fn opt(s: Option<impl Into<String>>) -> Val {
+        Val::Text(s.map(Into::into))
+    }
+
+    fn hash_text(&self) -> Option<String> {
+        match self {
+            Val::Text(t) => t.clone(),
+            Val::Real(r) => r.map(|v| format!("{v:?}")),
+            Val::Int(i) => i.map(|v| v.to_string()),
+        }
+    }
+}
+
+pub(crate) fn bind<'q>(
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    v: Val,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    match v {
+        Val::Text(t) => q.bind(t),
+        Val::Real(r) => q.bind(r),
+        Val::Int(i) => q.bind(i),
+    }
+}
+
+/// Parameters of one multi-row insert: well under SQLite's (32,766) and PostgreSQL's (65,535) limits.
+const INSERT_CHUNK_PARAMS: usize = 8000;
+
+pub struct HashedTable {
+    table: &'static str,
+    key: &'static str,
+    columns: &'static [&'static str],
+    batch_id: i64,
+    existing: HashMap<String, (String, bool)>,
+    seen: HashSet<String>,
+    pending: Vec<(String, Vec<Val>, String)>,
+}
+
+impl HashedTable {
+    /// Loads the key and hash of every row of `table` (the scope of the import).
+    pub async fn load(
+        tx: &mut Transaction<'static, Any>,
+        table: &'static str,
+        key: &'static str,
+        columns: &'static [&'static str],
+        batch_id: i64,
+    ) -> Result<HashedTable> {
+        let sql = format!("SELECT {key} AS k, row_hash, removed_batch_id FROM {table}");
+        let mut existing = HashMap::new();
+        for r in sqlx::query(AssertSqlSafe(sql.clone())).fetch_all(&mut **tx).await? {
+            let removed: Option<i64> = r.try_get("removed_batch_id")?;
+            existing.insert(r.try_get::<String, _>("k")?, (r.try_get::<String, _>("row_hash")?, removed.is_some()));
+        }
+        Ok(HashedTable { table, key, columns, batch_id, existing, seen: HashSet::new(), pending: Vec::new() })
+    }
+
+    /// Whether this batch already wrote this key (a duplicate within the file).
+    pub fn seen(&self, key: &str) -> bool {
+        self.seen.contains(key)
+    }
+
+    /// Inserts, updates or leaves the row; `values` follow `columns`.
+    pub async fn put(&mut self, tx: &mut Transaction<'static, Any>, key: &str, values: Vec<Val>) -> Result<Change> {
+        debug_assert_eq!(values.len(), self.columns.len());
+        let texts: Vec<Option<String>> = values.iter().map(Val::hash_text).collect();
+        let hash = row_hash(texts.iter().map(|t| t.as_deref()));
+        self.seen.insert(key.to_string());
+        match self.existing.get(key) {
+            Some((old, removed)) if *old == hash && !removed => Ok(Change::Unchanged),
+            Some(_) => {
+                let sets: Vec<String> =
+                    self.columns.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 2)).collect();
+                let n = self.columns.len();
+                let sql = format!(
+                    "UPDATE {} SET {}, row_hash = ${}, batch_id = ${}, removed_batch_id = NULL WHERE {} = $1",
+                    self.table,
+                    sets.join(", "),
+                    n + 2,
+                    n + 3,
+                    self.key
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(key.to_string());
+                for v in values {
+                    q = bind(q, v);
+                }
+                q.bind(hash.clone()).bind(self.batch_id).execute(&mut **tx).await?;
+                self.existing.insert(key.to_string(), (hash, false));
+                Ok(Change::Updated)
+            }
+            None => {
+                self.existing.insert(key.to_string(), (hash.clone(), false));
+                self.pending.push((key.to_string(), values, hash));
+                Ok(Change::Inserted)
+            }
+        }
+    }
+
+    /// Whether enough inserts are pending to be worth one statement. The caller flushes (parents before
+    /// children, for foreign keys).
+    pub fn wants_flush(&self) -> bool {
+        self.pending.len() * (self.columns.len() + 3) >= INSERT_CHUNK_PARAMS
+    }
+
+    /// Writes the pending inserts. Must be called before anything reads the table back.
+    pub async fn flush(&mut self, tx: &mut Transaction<'static, Any>) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let width = self.columns.len() + 3;
+        let mut sql = format!(
+            "INSERT INTO {} ({}, {}, row_hash, batch_id) VALUES ",
+            self.table,
+            self.key,
+            self.columns.join(", ")
+        );
+        for r in 0..self.pending.len() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            sql.push_str(&format!("({})", params.join(", ")));
+        }
+        let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+        for (key, values, hash) in self.pending.drain(..) {
+            q = q.bind(key);
+            for v in values {
+                q = bind(q, v);
+            }
+            q = q.bind(hash).bind(self.batch_id);
+        }
+        q.execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    /// Marks removed the rows in force that this batch did not see; returns how many.
+    pub async fn mark_unseen_removed(&mut self, tx: &mut Transaction<'static, Any>) -> Result<u64> {
+        self.flush(tx).await?;
+        let gone: Vec<String> = self
+            .existing
+            .iter()
+            .filter(|(k, (_, removed))| !removed && !self.seen.contains(*k))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for chunk in gone.chunks(500) {
+            let params: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "UPDATE {} SET removed_batch_id = $1 WHERE {} IN ({})",
+                self.table,
+                self.key,
+                params.join(", ")
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(self.batch_id);
+            for k in chunk {
+                q = q.bind(k.clone());
+            }
+            q.execute(&mut **tx).await?;
+        }
+        for k in &gone {
+            if let Some(e) = self.existing.get_mut(k) {
+                e.1 = true;
+            }
+        }
+        Ok(gone.len() as u64)
+    }
+}

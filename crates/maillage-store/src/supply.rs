@@ -1,0 +1,274 @@
+//! Care supply: health professionals, their activities and practice sites (Annuaire santé), establishments
+//! (FINESS). Rows are written through [`HashedTable`], so every source writes them the same way.
+
+use crate::rows::{HashedTable, Val};
+use crate::Result;
+use sqlx::{Any, Transaction};
+
+pub const PROFESSIONAL_COLUMNS: &[&str] = &["id_type", "pp_id", "civility", "last_name", "first_name"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Professional {
+    pub national_id: String,
+    pub id_type: String,
+    pub pp_id: String,
+    pub civility: Option<String>,
+    pub last_name: String,
+    pub first_name: Option<String>,
+}
+
+impl Professional {
+    pub fn values(&self) -> Vec<Val> {
+        vec![
+            Val::text(&self.id_type),
+            Val::text(&self.pp_id),
+            Val::opt(self.civility.clone()),
+            Val::text(&self.last_name),
+            Val::opt(self.first_name.clone()),
+        ]
+    }
+}
+
+pub const SITE_COLUMNS: &[&str] = &[
+    "structure_id",
+    "siret",
+    "finess_site",
+    "finess_legal",
+    "name",
+    "address_number",
+    "address_repetition",
+    "street_type",
+    "street",
+    "address_extra",
+    "postcode",
+    "commune_code",
+    "commune_name",
+    "departement",
+    "phone",
+    "email",
+    "lon",
+    "lat",
+    "geocode_quality",
+];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PracticeSite {
+    pub site_key: String,
+    pub structure_id: Option<String>,
+    pub siret: Option<String>,
+    pub finess_site: Option<String>,
+    pub finess_legal: Option<String>,
+    pub name: Option<String>,
+    pub address_number: Option<String>,
+    pub address_repetition: Option<String>,
+    pub street_type: Option<String>,
+    pub street: Option<String>,
+    pub address_extra: Option<String>,
+    pub postcode: Option<String>,
+    pub commune_code: Option<String>,
+    pub commune_name: Option<String>,
+    pub departement: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// WGS84 position when known (geocoded from the BAN, or given by the source).
+    pub position: Option<(f64, f64)>,
+    pub geocode_quality: Option<String>,
+}
+
+impl PracticeSite {
+    pub fn values(&self) -> Vec<Val> {
+        vec![
+            Val::opt(self.structure_id.clone()),
+            Val::opt(self.siret.clone()),
+            Val::opt(self.finess_site.clone()),
+            Val::opt(self.finess_legal.clone()),
+            Val::opt(self.name.clone()),
+            Val::opt(self.address_number.clone()),
+            Val::opt(self.address_repetition.clone()),
+            Val::opt(self.street_type.clone()),
+            Val::opt(self.street.clone()),
+            Val::opt(self.address_extra.clone()),
+            Val::opt(self.postcode.clone()),
+            Val::opt(self.commune_code.clone()),
+            Val::opt(self.commune_name.clone()),
+            Val::opt(self.departement.clone()),
+            Val::opt(self.phone.clone()),
+            Val::opt(self.email.clone()),
+            Val::Real(self.position.map(|p| p.0)),
+            Val::Real(self.position.map(|p| p.1)),
+            Val::opt(self.geocode_quality.clone()),
+        ]
+    }
+}
+
+pub const ACTIVITY_COLUMNS: &[&str] = &[
+    "national_id",
+    "site_key",
+    "profession_code",
+    "profession_label",
+    "category_code",
+    "skill_type_code",
+    "skill_code",
+    "skill_label",
+    "practice_mode_code",
+    "practice_mode_label",
+    "sector_code",
+    "sector_label",
+    "profession",
+];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Activity {
+    pub national_id: String,
+    pub site_key: Option<String>,
+    pub profession_code: String,
+    pub profession_label: Option<String>,
+    pub category_code: Option<String>,
+    pub skill_type_code: Option<String>,
+    pub skill_code: Option<String>,
+    pub skill_label: Option<String>,
+    pub practice_mode_code: Option<String>,
+    pub practice_mode_label: Option<String>,
+    pub sector_code: Option<String>,
+    pub sector_label: Option<String>,
+    /// The Maillage profession (e.g. `medecin_generaliste`) when the activity is one the observatory follows.
+    pub profession: Option<String>,
+}
+
+impl Activity {
+    /// The activity's stable identity: the same person, site, profession, speciality and mode of practice.
+    pub fn key(&self) -> String {
+        crate::codec::row_hash([
+            Some(self.national_id.as_str()),
+            self.site_key.as_deref(),
+            Some(self.profession_code.as_str()),
+            self.skill_type_code.as_deref(),
+            self.skill_code.as_deref(),
+            self.practice_mode_code.as_deref(),
+            self.sector_code.as_deref(),
+        ])
+    }
+
+    pub fn values(&self) -> Vec<Val> {
+        vec![
+            Val::text(&self.national_id),
+            Val::opt(self.site_key.clone()),
+            Val::text(&self.profession_code),
+            Val::opt(self.profession_label.clone()),
+            Val::opt(self.category_code.clone()),
+            Val::opt(self.skill_type_code.clone()),
+            Val::opt(self.skill_code.clone()),
+            Val::opt(self.skill_label.clone()),
+            Val::opt(self.practice_mode_code.clone()),
+            Val::opt(self.practice_mode_label.clone()),
+            Val::opt(self.sector_code.clone()),
+            Val::opt(self.sector_label.clone()),
+            Val::opt(self.profession.clone()),
+        ]
+    }
+}
+
+pub const ESTABLISHMENT_COLUMNS: &[&str] = &[
+    "finess_legal",
+    "name",
+    "long_name",
+    "address",
+    "postcode",
+    "commune_code",
+    "departement",
+    "phone",
+    "category_code",
+    "category_label",
+    "category_group_code",
+    "category_group_label",
+    "siret",
+    "opened_on",
+    "updated_on",
+    "lon",
+    "lat",
+    "coordinates_source",
+];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Establishment {
+    pub finess_et: String,
+    pub finess_legal: Option<String>,
+    pub name: String,
+    pub long_name: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub commune_code: Option<String>,
+    pub departement: Option<String>,
+    pub phone: Option<String>,
+    pub category_code: Option<String>,
+    pub category_label: Option<String>,
+    pub category_group_code: Option<String>,
+    pub category_group_label: Option<String>,
+    pub siret: Option<String>,
+    pub opened_on: Option<String>,
+    pub updated_on: Option<String>,
+    pub position: Option<(f64, f64)>,
+    pub coordinates_source: Option<String>,
+}
+
+impl Establishment {
+    pub fn values(&self) -> Vec<Val> {
+        vec![
+            Val::opt(self.finess_legal.clone()),
+            Val::text(&self.name),
+            Val::opt(self.long_name.clone()),
+            Val::opt(self.address.clone()),
+            Val::opt(self.postcode.clone()),
+            Val::opt(self.commune_code.clone()),
+            Val::opt(self.departement.clone()),
+            Val::opt(self.phone.clone()),
+            Val::opt(self.category_code.clone()),
+            Val::opt(self.category_label.clone()),
+            Val::opt(self.category_group_code.clone()),
+            Val::opt(self.category_group_label.clone()),
+            Val::opt(self.siret.clone()),
+            Val::opt(self.opened_on.clone()),
+            Val::opt(self.updated_on.clone()),
+            Val::Real(self.position.map(|p| p.0)),
+            Val::Real(self.position.map(|p| p.1)),
+            Val::opt(self.coordinates_source.clone()),
+        ]
+    }
+}
+
+/// The tables an Annuaire santé import writes, loaded once for the batch.
+pub struct AnnuaireTables {
+    pub professionals: HashedTable,
+    pub sites: HashedTable,
+    pub activities: HashedTable,
+}
+
+impl AnnuaireTables {
+    pub async fn load(tx: &mut Transaction<'static, Any>, batch_id: i64) -> Result<AnnuaireTables> {
+        Ok(AnnuaireTables {
+            professionals: HashedTable::load(tx, "professional", "national_id", PROFESSIONAL_COLUMNS, batch_id)
+                .await?,
+            sites: HashedTable::load(tx, "practice_site", "site_key", SITE_COLUMNS, batch_id).await?,
+            activities: HashedTable::load(tx, "activity", "activity_key", ACTIVITY_COLUMNS, batch_id).await?,
+        })
+    }
+
+    /// Flushes when any table has a full chunk pending.
+    pub async fn flush_if_full(&mut self, tx: &mut Transaction<'static, Any>) -> Result<()> {
+        if self.professionals.wants_flush() || self.sites.wants_flush() || self.activities.wants_flush() {
+            self.flush(tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything pending, parents first (activities reference professionals and sites).
+    pub async fn flush(&mut self, tx: &mut Transaction<'static, Any>) -> Result<()> {
+        self.professionals.flush(tx).await?;
+        self.sites.flush(tx).await?;
+        self.activities.flush(tx).await
+    }
+}
+
+pub async fn establishments_table(tx: &mut Transaction<'static, Any>, batch_id: i64) -> Result<HashedTable> {
+    HashedTable::load(tx, "establishment", "finess_et", ESTABLISHMENT_COLUMNS, batch_id).await
+}

@@ -1,0 +1,461 @@
+//! Territories: communes, EPCI, IRIS, quartiers, QPV, with geometry and population by age band and vintage.
+
+use crate::codec::{geometry_from_geojson, geometry_to_geojson, row_hash};
+use crate::{Result, Store, StoreError};
+use geo::{Area, BoundingRect, Centroid, GeodesicArea, MultiPolygon};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ZoneKind {
+    Region,
+    Departement,
+    Epci,
+    Commune,
+    Arrondissement,
+    Iris,
+    Quartier,
+    Qpv,
+}
+
+impl ZoneKind {
+    pub const ALL: [ZoneKind; 8] = [
+        ZoneKind::Region,
+        ZoneKind::Departement,
+        ZoneKind::Epci,
+        ZoneKind::Commune,
+        ZoneKind::Arrondissement,
+        ZoneKind::Iris,
+        ZoneKind::Quartier,
+        ZoneKind::Qpv,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZoneKind::Region => "region",
+            ZoneKind::Departement => "departement",
+            ZoneKind::Epci => "epci",
+            ZoneKind::Commune => "commune",
+            ZoneKind::Arrondissement => "arrondissement",
+            ZoneKind::Iris => "iris",
+            ZoneKind::Quartier => "quartier",
+            ZoneKind::Qpv => "qpv",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ZoneKind> {
+        ZoneKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The identity of a zone as a source gives it.
+#[derive(Debug, Clone)]
+pub struct ZoneRecord {
+    pub kind: ZoneKind,
+    pub code: String,
+    pub name: String,
+    /// The commune of an IRIS, QPV or arrondissement; the EPCI of a commune when known.
+    pub parent_code: Option<String>,
+    pub departement: Option<String>,
+    /// Everything else the source says (region, postcodes, IRIS type...), kept as JSON.
+    pub attributes: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+impl crate::batch::Counts {
+    pub fn record(&mut self, change: Change) {
+        match change {
+            Change::Inserted => self.inserted += 1,
+            Change::Updated => self.updated += 1,
+            Change::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// Combines the changes of the parts of one source row: the row changed if any part did.
+pub fn combine(a: Change, b: Change) -> Change {
+    match (a, b) {
+        (Change::Inserted, _) | (_, Change::Inserted) => Change::Inserted,
+        (Change::Updated, _) | (_, Change::Updated) => Change::Updated,
+        _ => Change::Unchanged,
+    }
+}
+
+/// Inserts or updates a zone's identity; a zone marked removed comes back when a source lists it again.
+pub async fn upsert(tx: &mut Transaction<'static, Any>, zone: &ZoneRecord, batch_id: i64) -> Result<(i64, Change)> {
+    let attributes = zone.attributes.to_string();
+    let hash = row_hash([
+        Some(zone.name.as_str()),
+        zone.parent_code.as_deref(),
+        zone.departement.as_deref(),
+        Some(attributes.as_str()),
+    ]);
+    let existing = sqlx::query("SELECT id, row_hash, removed_batch_id FROM zone WHERE kind = $1 AND code = $2")
+        .bind(zone.kind.as_str())
+        .bind(&zone.code)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match existing {
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO zone (kind, code, name, parent_code, departement, attributes, row_hash, batch_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(zone.kind.as_str())
+            .bind(&zone.code)
+            .bind(&zone.name)
+            .bind(zone.parent_code.clone())
+            .bind(zone.departement.clone())
+            .bind(attributes)
+            .bind(hash)
+            .bind(batch_id)
+            .fetch_one(&mut **tx)
+            .await?;
+            Ok((id, Change::Inserted))
+        }
+        Some(row) => {
+            let id: i64 = row.try_get("id")?;
+            let old: String = row.try_get("row_hash")?;
+            let removed: Option<i64> = row.try_get("removed_batch_id")?;
+            if old == hash && removed.is_none() {
+                return Ok((id, Change::Unchanged));
+            }
+            sqlx::query(
+                "UPDATE zone SET name = $2, parent_code = $3, departement = $4, attributes = $5, row_hash = $6,
+                     batch_id = $7, removed_batch_id = NULL WHERE id = $1",
+            )
+            .bind(id)
+            .bind(&zone.name)
+            .bind(zone.parent_code.clone())
+            .bind(zone.departement.clone())
+            .bind(attributes)
+            .bind(hash)
+            .bind(batch_id)
+            .execute(&mut **tx)
+            .await?;
+            Ok((id, Change::Updated))
+        }
+    }
+}
+
+/// Sets a zone's contour (WGS84). Bounding box, centroid and geodesic area are stored with it.
+pub async fn set_geometry(
+    tx: &mut Transaction<'static, Any>,
+    zone_id: i64,
+    geometry: &MultiPolygon<f64>,
+    batch_id: i64,
+) -> Result<Change> {
+    let text = geometry_to_geojson(geometry);
+    let hash = row_hash([Some(text.as_str())]);
+    let old: Option<String> = sqlx::query_scalar("SELECT row_hash FROM zone_geometry WHERE zone_id = $1")
+        .bind(zone_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if old.as_deref() == Some(hash.as_str()) {
+        return Ok(Change::Unchanged);
+    }
+    let rect = geometry
+        .bounding_rect()
+        .ok_or(StoreError::InvalidValue { field: "geometry", value: "géométrie vide".into() })?;
+    let centroid = geometry.centroid().unwrap_or_else(|| rect.center().into());
+    let area = geometry.geodesic_area_unsigned();
+    sqlx::query("DELETE FROM zone_geometry WHERE zone_id = $1").bind(zone_id).execute(&mut **tx).await?;
+    sqlx::query(
+        "INSERT INTO zone_geometry (zone_id, geojson, min_lon, min_lat, max_lon, max_lat, centroid_lon,
+             centroid_lat, area_m2, row_hash, batch_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(zone_id)
+    .bind(text)
+    .bind(rect.min().x)
+    .bind(rect.min().y)
+    .bind(rect.max().x)
+    .bind(rect.max().y)
+    .bind(centroid.x())
+    .bind(centroid.y())
+    .bind(area)
+    .bind(hash)
+    .bind(batch_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(if old.is_some() { Change::Updated } else { Change::Inserted })
+}
+
+/// Sets one population figure (band `TOTAL` for the whole population).
+pub async fn set_population(
+    tx: &mut Transaction<'static, Any>,
+    zone_id: i64,
+    vintage: i64,
+    band: &str,
+    value: f64,
+    batch_id: i64,
+) -> Result<Change> {
+    let old: Option<f64> =
+        sqlx::query_scalar("SELECT value FROM population WHERE zone_id = $1 AND vintage = $2 AND band = $3")
+            .bind(zone_id)
+            .bind(vintage)
+            .bind(band)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match old {
+        Some(v) if v == value => Ok(Change::Unchanged),
+        Some(_) => {
+            sqlx::query(
+                "UPDATE population SET value = $4, batch_id = $5 WHERE zone_id = $1 AND vintage = $2 AND band = $3",
+            )
+            .bind(zone_id)
+            .bind(vintage)
+            .bind(band)
+            .bind(value)
+            .bind(batch_id)
+            .execute(&mut **tx)
+            .await?;
+            Ok(Change::Updated)
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO population (zone_id, vintage, band, value, batch_id) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(zone_id)
+            .bind(vintage)
+            .bind(band)
+            .bind(value)
+            .bind(batch_id)
+            .execute(&mut **tx)
+            .await?;
+            Ok(Change::Inserted)
+        }
+    }
+}
+
+/// Marks as removed the zones of `kind` (optionally only those whose parent is in `parents`) that the batch
+/// did not touch. They stay in the store, with their history, but no longer count.
+pub async fn mark_unseen_removed(
+    tx: &mut Transaction<'static, Any>,
+    kind: ZoneKind,
+    seen: &std::collections::HashSet<String>,
+    parents: Option<&std::collections::HashSet<String>>,
+    batch_id: i64,
+) -> Result<u64> {
+    let rows = sqlx::query("SELECT id, code, parent_code FROM zone WHERE kind = $1 AND removed_batch_id IS NULL")
+        .bind(kind.as_str())
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut removed = 0;
+    for row in rows {
+        let code: String = row.try_get("code")?;
+        let parent: Option<String> = row.try_get("parent_code")?;
+        let in_scope = match parents {
+            None => true,
+            Some(p) => parent.is_some_and(|c| p.contains(&c)),
+        };
+        if in_scope && !seen.contains(&code) {
+            sqlx::query("UPDATE zone SET removed_batch_id = $2 WHERE id = $1")
+                .bind(row.try_get::<i64, _>("id")?)
+                .bind(batch_id)
+                .execute(&mut **tx)
+                .await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// How a zone's population figure was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PopulationMethod {
+    /// Published for the zone itself (INSEE, legal population).
+    Published,
+    /// Sum of the IRIS the quartier is made of.
+    SumOfIris,
+    /// Share of each IRIS's population proportional to the area of the IRIS inside the zone.
+    AreaWeighted,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PopulationFigure {
+    pub value: f64,
+    pub vintage: i64,
+    pub method: PopulationMethod,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Zone {
+    pub id: i64,
+    pub kind: ZoneKind,
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub departement: Option<String>,
+    pub attributes: serde_json::Value,
+    pub population: Option<PopulationFigure>,
+}
+
+/// Every zone in force (not removed), ordered by kind then code, with its population.
+pub async fn list(store: &Store) -> Result<Vec<Zone>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, code, name, parent_code, departement, attributes FROM zone
+         WHERE removed_batch_id IS NULL ORDER BY kind, code",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let populations = populations(store).await?;
+    let mut zones = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let kind: String = r.try_get("kind")?;
+        zones.push(Zone {
+            id,
+            kind: ZoneKind::parse(&kind).ok_or(StoreError::InvalidValue { field: "zone.kind", value: kind })?,
+            code: r.try_get("code")?,
+            name: r.try_get("name")?,
+            parent_code: r.try_get("parent_code")?,
+            departement: r.try_get("departement")?,
+            attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?).unwrap_or_default(),
+            population: populations.get(&id).cloned(),
+        });
+    }
+    zones.sort_by(|a, b| (a.kind, &a.code).cmp(&(b.kind, &b.code)));
+    Ok(zones)
+}
+
+/// Population by age band of one zone for its latest vintage (bands as stored, `TOTAL` included).
+pub async fn population_bands(store: &Store, zone_id: i64) -> Result<(Option<i64>, Vec<(String, f64)>)> {
+    let vintage: Option<i64> = sqlx::query_scalar("SELECT MAX(vintage) FROM population WHERE zone_id = $1")
+        .bind(zone_id)
+        .fetch_one(store.pool())
+        .await?;
+    let Some(vintage) = vintage else { return Ok((None, vec![])) };
+    let rows = sqlx::query("SELECT band, value FROM population WHERE zone_id = $1 AND vintage = $2 ORDER BY band")
+        .bind(zone_id)
+        .bind(vintage)
+        .fetch_all(store.pool())
+        .await?;
+    let bands = rows
+        .iter()
+        .map(|r| Ok((r.try_get::<String, _>("band")?, r.try_get::<f64, _>("value")?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((Some(vintage), bands))
+}
+
+/// The geometry of every zone in force of the given kinds.
+pub async fn geometries(store: &Store, kinds: &[ZoneKind]) -> Result<Vec<(i64, ZoneKind, String, MultiPolygon<f64>)>> {
+    let rows = sqlx::query(
+        "SELECT z.id, z.kind, z.code, g.geojson FROM zone z JOIN zone_geometry g ON g.zone_id = z.id
+         WHERE z.removed_batch_id IS NULL ORDER BY z.id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let kind = ZoneKind::parse(&r.try_get::<String, _>("kind")?);
+        let Some(kind) = kind.filter(|k| kinds.contains(k)) else { continue };
+        let text: String = r.try_get("geojson")?;
+        if let Some(g) = geometry_from_geojson(&text) {
+            out.push((r.try_get("id")?, kind, r.try_get("code")?, g));
+        }
+    }
+    Ok(out)
+}
+
+/// The population of every zone that has one: published figures first, then quartiers as sums of their IRIS,
+/// then zones with a contour but no figure (drawn quartiers, QPV) by area-weighting the IRIS they overlap.
+pub async fn populations(store: &Store) -> Result<HashMap<i64, PopulationFigure>> {
+    let rows = sqlx::query(
+        "SELECT p.zone_id, p.vintage, p.value FROM population p JOIN zone z ON z.id = p.zone_id
+         WHERE p.band = 'TOTAL' AND z.removed_batch_id IS NULL ORDER BY p.zone_id, p.vintage",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut out: HashMap<i64, PopulationFigure> = HashMap::new();
+    for r in rows {
+        // Ordered by vintage: the latest one wins.
+        out.insert(
+            r.try_get("zone_id")?,
+            PopulationFigure {
+                value: r.try_get("value")?,
+                vintage: r.try_get("vintage")?,
+                method: PopulationMethod::Published,
+            },
+        );
+    }
+    let iris_by_code: HashMap<String, i64> = sqlx::query("SELECT id, code FROM zone WHERE kind = 'iris' AND removed_batch_id IS NULL")
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get::<String, _>("code")?, r.try_get::<i64, _>("id")?)))
+        .collect::<Result<_>>()?;
+    let unions = sqlx::query(
+        "SELECT q.quartier_id, q.iris_code FROM quartier_iris q JOIN zone z ON z.id = q.quartier_id
+         WHERE z.removed_batch_id IS NULL ORDER BY q.quartier_id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut sums: HashMap<i64, (f64, i64)> = HashMap::new();
+    for r in unions {
+        let quartier: i64 = r.try_get("quartier_id")?;
+        let iris: String = r.try_get("iris_code")?;
+        if let Some(p) = iris_by_code.get(&iris).and_then(|id| out.get(id)) {
+            let e = sums.entry(quartier).or_insert((0.0, p.vintage));
+            e.0 += p.value;
+            e.1 = e.1.min(p.vintage);
+        }
+    }
+    for (quartier, (value, vintage)) in sums {
+        out.entry(quartier).or_insert(PopulationFigure { value, vintage, method: PopulationMethod::SumOfIris });
+    }
+    let missing: Vec<i64> = {
+        let all = geometries(store, &[ZoneKind::Quartier, ZoneKind::Qpv]).await?;
+        all.iter().filter(|(id, ..)| !out.contains_key(id)).map(|(id, ..)| *id).collect()
+    };
+    if !missing.is_empty() {
+        let iris = geometries(store, &[ZoneKind::Iris]).await?;
+        let targets = geometries(store, &[ZoneKind::Quartier, ZoneKind::Qpv]).await?;
+        for (id, _, _, shape) in targets.into_iter().filter(|(id, ..)| missing.contains(id)) {
+            if let Some(figure) = area_weighted(&shape, &iris, &out) {
+                out.insert(id, figure);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn area_weighted(
+    shape: &MultiPolygon<f64>,
+    iris: &[(i64, ZoneKind, String, MultiPolygon<f64>)],
+    known: &HashMap<i64, PopulationFigure>,
+) -> Option<PopulationFigure> {
+    use geo::BooleanOps;
+    let rect = shape.bounding_rect()?;
+    let mut value = 0.0;
+    let mut vintage = i64::MAX;
+    let mut any = false;
+    for (iris_id, _, _, iris_shape) in iris {
+        let Some(pop) = known.get(iris_id) else { continue };
+        let Some(r) = iris_shape.bounding_rect() else { continue };
+        if r.max().x < rect.min().x || r.min().x > rect.max().x || r.max().y < rect.min().y || r.min().y > rect.max().y
+        {
+            continue;
+        }
+        let whole = iris_shape.unsigned_area();
+        if whole <= 0.0 {
+            continue;
+        }
+        let inside = shape.intersection(iris_shape).unsigned_area();
+        if inside > 0.0 {
+            value += pop.value * (inside / whole).min(1.0);
+            vintage = vintage.min(pop.vintage);
+            any = true;
+        }
+    }
+    any.then_some(PopulationFigure { value, vintage, method: PopulationMethod::AreaWeighted })
+}
