@@ -6,6 +6,7 @@
 //! as 0/1 integers. The two migration folders hold the same schema in each dialect.
 
 pub mod backup;
+pub mod roads;
 pub mod rows;
 pub mod supply;
 pub mod batch;
@@ -14,6 +15,7 @@ pub mod enrichment;
 pub mod error;
 pub mod locations;
 mod migrations;
+pub mod observatory;
 pub mod territory;
 pub mod session;
 pub mod settings;

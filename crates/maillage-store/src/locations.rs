@@ -67,30 +67,53 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
         quartiers_of_iris.entry(r.try_get("iris_code")?).or_default().push(r.try_get("quartier_id")?);
     }
 
+    // Communes and arrondissements by code, for places whose commune is known but not (or not inside) a contour.
+    let mut commune_zones: HashMap<String, Vec<i64>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT z.id, z.code, p.id AS parent_id FROM zone z
+         LEFT JOIN zone p ON p.kind = 'commune' AND p.code = z.parent_code AND z.kind = 'arrondissement'
+         WHERE z.kind IN ('commune', 'arrondissement') AND z.removed_batch_id IS NULL",
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let e = commune_zones.entry(r.try_get("code")?).or_default();
+        e.push(r.try_get("id")?);
+        e.extend(r.try_get::<Option<i64>, _>("parent_id")?);
+    }
+
     sqlx::query("DELETE FROM location_zone").execute(&mut **tx).await?;
     let mut stats = LocationStats::default();
     let mut pending: Vec<(&'static str, String, i64)> = Vec::new();
     for (subject, sql) in [
-        ("site", "SELECT site_key AS k, lon, lat FROM practice_site WHERE removed_batch_id IS NULL"),
-        ("etablissement", "SELECT finess_et AS k, lon, lat FROM establishment WHERE removed_batch_id IS NULL"),
+        ("site", "SELECT site_key AS k, lon, lat, commune_code FROM practice_site WHERE removed_batch_id IS NULL"),
+        (
+            "etablissement",
+            "SELECT finess_et AS k, lon, lat, commune_code FROM establishment WHERE removed_batch_id IS NULL",
+        ),
     ] {
         for r in sqlx::query(sql).fetch_all(&mut **tx).await? {
             let key: String = r.try_get("k")?;
-            let (Some(lon), Some(lat)) = (r.try_get::<Option<f64>, _>("lon")?, r.try_get::<Option<f64>, _>("lat")?)
-            else {
-                stats.without_position += 1;
-                continue;
-            };
-            stats.located += 1;
-            let p = Point::new(lon, lat);
+            let commune: Option<String> = r.try_get("commune_code")?;
             let mut zones: Vec<i64> = Vec::new();
-            for z in tree.locate_in_envelope_intersecting(&AABB::from_point([lon, lat])) {
-                if z.shape.contains(&p) {
-                    zones.push(z.id);
-                    if z.kind == ZoneKind::Iris {
-                        zones.extend(quartiers_of_iris.get(&z.code).into_iter().flatten().copied());
+            let mut in_commune = false;
+            if let (Some(lon), Some(lat)) = (r.try_get::<Option<f64>, _>("lon")?, r.try_get::<Option<f64>, _>("lat")?) {
+                stats.located += 1;
+                let p = Point::new(lon, lat);
+                for z in tree.locate_in_envelope_intersecting(&AABB::from_point([lon, lat])) {
+                    if z.shape.contains(&p) {
+                        zones.push(z.id);
+                        in_commune |= matches!(z.kind, ZoneKind::Commune | ZoneKind::Arrondissement);
+                        if z.kind == ZoneKind::Iris {
+                            zones.extend(quartiers_of_iris.get(&z.code).into_iter().flatten().copied());
+                        }
                     }
                 }
+            } else {
+                stats.without_position += 1;
+            }
+            if !in_commune {
+                zones.extend(commune.and_then(|c| commune_zones.get(&c)).into_iter().flatten().copied());
             }
             zones.sort_unstable();
             zones.dedup();

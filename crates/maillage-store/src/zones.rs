@@ -459,3 +459,27 @@ fn area_weighted(
     }
     any.then_some(PopulationFigure { value, vintage, method: PopulationMethod::AreaWeighted })
 }
+
+/// Defines a quartier as the union of the given IRIS (replacing a previous definition).
+pub async fn set_quartier_iris(tx: &mut Transaction<'static, Any>, quartier_id: i64, iris: &[String]) -> Result<Change> {
+    let old: Vec<String> =
+        sqlx::query_scalar("SELECT iris_code FROM quartier_iris WHERE quartier_id = $1 ORDER BY iris_code")
+            .bind(quartier_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut new: Vec<String> = iris.to_vec();
+    new.sort();
+    new.dedup();
+    if old == new {
+        return Ok(Change::Unchanged);
+    }
+    sqlx::query("DELETE FROM quartier_iris WHERE quartier_id = $1").bind(quartier_id).execute(&mut **tx).await?;
+    for code in &new {
+        sqlx::query("INSERT INTO quartier_iris (quartier_id, iris_code) VALUES ($1, $2)")
+            .bind(quartier_id)
+            .bind(code)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(if old.is_empty() { Change::Inserted } else { Change::Updated })
+}

@@ -1,0 +1,175 @@
+//! Writes a generated territory into a store, as one import batch labelled fictional.
+
+use crate::model::{self, DemoTerritory, FICTIONAL};
+use maillage_store::batch::Source;
+use maillage_store::enrichment::{self, Enrichment, Subject};
+use maillage_store::roads::{self, RoadNetwork};
+use maillage_store::session::ImportSession;
+use maillage_store::supply::{self, Activity, AnnuaireTables, Establishment, PracticeSite, Professional};
+use maillage_store::zones::{self, ZoneKind, ZoneRecord};
+use maillage_store::{Result, Store, locations, settings, territory};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub seed: u64,
+    pub commune: String,
+    pub population: f64,
+    pub iris: usize,
+    pub qpv: usize,
+    pub quartiers: usize,
+    pub professionals: usize,
+    pub establishments: usize,
+    pub road_nodes: usize,
+    pub road_edges: usize,
+}
+
+/// Generates the territory for `seed` and writes it into `store` (which should be empty).
+pub async fn build(store: &Store, seed: u64) -> Result<Summary> {
+    let t = model::generate(seed);
+    write(store, &t).await?;
+    let iris = t.zones.iter().filter(|z| z.kind == "iris").count();
+    Ok(Summary {
+        seed,
+        commune: model::COMMUNE_NAME.into(),
+        population: t.zones.iter().filter(|z| z.kind == "iris").filter_map(|z| z.population).sum(),
+        iris,
+        qpv: t.zones.iter().filter(|z| z.kind == "qpv").count(),
+        quartiers: t.zones.iter().filter(|z| z.kind == "quartier").count(),
+        professionals: t.professionals.len(),
+        establishments: t.establishments.len(),
+        road_nodes: t.road_nodes.len(),
+        road_edges: t.road_edges.len(),
+    })
+}
+
+async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
+    let source = Source {
+        kind: "demo",
+        file_name: format!("territoire de démonstration (fictif), graine {}", t.seed),
+        sha256: format!("{:064x}", t.seed),
+        vintage: Some(t.population_vintage.to_string()),
+    };
+    let mut s = ImportSession::start(store, source).await?;
+    let batch = s.batch_id;
+    for z in &t.zones {
+        let kind = ZoneKind::parse(z.kind).expect("the demo uses known zone kinds");
+        let mut attributes = serde_json::json!({ FICTIONAL: true });
+        if let Some(ty) = z.iris_type {
+            attributes["type_iris"] = ty.into();
+        }
+        if kind == ZoneKind::Commune {
+            attributes["codes_postaux"] = serde_json::json!([if z.code == model::COMMUNE_CODE {
+                model::POSTCODE.to_string()
+            } else {
+                format!("991{}", &z.code[3..])
+            }]);
+        }
+        let record = ZoneRecord {
+            kind,
+            code: z.code.clone(),
+            name: z.name.clone(),
+            parent_code: z.parent_code.clone(),
+            departement: Some(model::DEPARTEMENT.into()),
+            attributes,
+        };
+        let (id, change) = zones::upsert(&mut s.tx, &record, batch).await?;
+        s.counts.record(change);
+        if let Some(g) = &z.geometry {
+            zones::set_geometry(&mut s.tx, id, g, batch).await?;
+        }
+        if let Some(p) = z.population {
+            zones::set_population(&mut s.tx, id, t.population_vintage, "TOTAL", p, batch).await?;
+        }
+        for (band, v) in &z.bands {
+            zones::set_population(&mut s.tx, id, t.population_vintage, band, *v, batch).await?;
+        }
+        if !z.iris.is_empty() {
+            zones::set_quartier_iris(&mut s.tx, id, &z.iris).await?;
+        }
+    }
+    let mut tables = AnnuaireTables::load(&mut s.tx, batch).await?;
+    for site in &t.sites {
+        let row = PracticeSite {
+            site_key: site.key.clone(),
+            structure_id: Some(site.key.clone()),
+            finess_site: site.finess.clone(),
+            name: Some(site.name.clone()),
+            address_number: Some(site.number.clone()),
+            street: Some(site.street.clone()),
+            postcode: Some(site.postcode.clone()),
+            commune_code: Some(site.commune_code.clone()),
+            commune_name: Some(site.commune_name.clone()),
+            departement: Some(model::DEPARTEMENT.into()),
+            position: Some(site.position),
+            geocode_quality: Some("demonstration".into()),
+            ..Default::default()
+        };
+        s.counts.record(tables.sites.put(&mut s.tx, &row.site_key, row.values()).await?);
+    }
+    for p in &t.professionals {
+        let person = Professional {
+            national_id: p.national_id.clone(),
+            id_type: "8".into(),
+            pp_id: p.national_id[1..].to_string(),
+            civility: Some(p.civility.into()),
+            last_name: p.last_name.clone(),
+            first_name: Some(p.first_name.clone()),
+        };
+        s.counts.record(tables.professionals.put(&mut s.tx, &person.national_id, person.values()).await?);
+        for site in &p.sites {
+            let a = Activity {
+                national_id: p.national_id.clone(),
+                site_key: Some(site.clone()),
+                profession_code: p.profession_code.into(),
+                profession_label: Some(p.profession_label.into()),
+                skill_type_code: p.skill.map(|_| "S".into()),
+                skill_code: p.skill.map(|s| s.0.into()),
+                skill_label: p.skill.map(|s| s.1.into()),
+                practice_mode_code: Some(p.mode.into()),
+                practice_mode_label: Some(if p.mode == "L" { "Libéral" } else { "Salarié" }.into()),
+                profession: Some(p.profession.into()),
+                ..Default::default()
+            };
+            tables.activities.put(&mut s.tx, &a.key(), a.values()).await?;
+        }
+        tables.flush_if_full(&mut s.tx).await?;
+    }
+    tables.flush(&mut s.tx).await?;
+    let mut establishments = supply::establishments_table(&mut s.tx, batch).await?;
+    for e in &t.establishments {
+        let row = Establishment {
+            finess_et: e.finess.clone(),
+            name: e.name.clone(),
+            address: Some(e.address.clone()),
+            commune_code: Some(e.commune_code.clone()),
+            departement: Some(model::DEPARTEMENT.into()),
+            category_code: Some(e.category_code.into()),
+            category_label: Some(e.category_label.into()),
+            position: Some(e.position),
+            coordinates_source: Some("demonstration".into()),
+            ..Default::default()
+        };
+        s.counts.record(establishments.put(&mut s.tx, &row.finess_et, row.values()).await?);
+    }
+    establishments.flush(&mut s.tx).await?;
+    roads::replace(&mut s.tx, &RoadNetwork { nodes: t.road_nodes.clone(), edges: t.road_edges.clone() }).await?;
+    locations::refresh(&mut s.tx).await?;
+    settings::set(&mut *s.tx, "demonstration", &serde_json::json!({ "graine": t.seed, FICTIONAL: true })).await?;
+    s.counts.rows_read = s.counts.inserted + s.counts.updated + s.counts.unchanged;
+    s.commit(Some(t.population_vintage.to_string()), serde_json::json!({ FICTIONAL: true })).await?;
+
+    for p in &t.professionals {
+        if p.birth_year.is_some() || p.accepting_new_patients.is_some() {
+            let e = Enrichment {
+                birth_year: p.birth_year,
+                planned_retirement_year: p.planned_retirement_year,
+                accepting_new_patients: p.accepting_new_patients,
+                ..Default::default()
+            };
+            enrichment::update(store, Subject::Professionnel, &p.national_id, &e, "démonstration").await?;
+        }
+    }
+    territory::define(store, Some(model::COMMUNE_NAME.into()), &[model::COMMUNE_CODE.into()], &[], 2.0).await?;
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! What every command that works on a store shares: the `--base` option, the async runtime, French errors.
+
+use anyhow::anyhow;
+use clap::Args;
+use maillage_messages::French;
+use maillage_store::Store;
+
+#[derive(Args, Debug, Clone)]
+pub struct BaseArg {
+    /// Base de données : chemin d'un fichier SQLite (créé s'il n'existe pas) ou URL postgres://…
+    #[arg(long, env = "MAILLAGE_BASE", default_value = "maillage.sqlite", value_name = "FICHIER|URL")]
+    pub base: String,
+}
+
+/// Runs a future to completion on a runtime made for one command.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts")
+        .block_on(f)
+}
+
+/// Turns any library error into an `anyhow::Error` carrying its French wording.
+pub fn fr<E: French>(e: E) -> anyhow::Error {
+    anyhow!(e.french())
+}
+
+pub async fn open(base: &BaseArg) -> anyhow::Result<Store> {
+    Store::open(&base.base).await.map_err(fr)
+}
+
+/// Prints a value as one JSON document on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}
+
+/// Formats a number the French way for people (1 234,5), not for files.
+pub fn nombre(value: f64, decimals: usize) -> String {
+    let s = format!("{value:.decimals$}");
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped},{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}

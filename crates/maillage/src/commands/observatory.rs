@@ -1,0 +1,235 @@
+//! `maillage zones` and `maillage indicateurs`: what the observatory shows, on the command line.
+
+use super::base::{BaseArg, block_on, fr, nombre, open, print_json};
+use clap::{Args, ValueEnum};
+use maillage_indicators::{Indicator, IndicatorRow, PROFESSIONS};
+use maillage_store::{observatory, zones};
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments de `maillage zones`.
+#[derive(Args, Debug)]
+pub struct ZonesArgs {
+    /// Sortie JSON : un tableau de zones {code, kind, name, population}
+    #[arg(long)]
+    pub json: bool,
+    /// Ne montrer qu'un type de zone (commune, iris, quartier, qpv, epci, arrondissement…)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
+    #[command(flatten)]
+    pub base: BaseArg,
+}
+
+pub fn zones(args: ZonesArgs) -> anyhow::Result<()> {
+    block_on(async {
+        let store = open(&args.base).await?;
+        let list: Vec<_> = zones::list(&store)
+            .await
+            .map_err(fr)?
+            .into_iter()
+            .filter(|z| args.kind.as_deref().is_none_or(|k| z.kind.as_str() == k))
+            .collect();
+        if args.json {
+            let out: Vec<_> = list
+                .iter()
+                .map(|z| {
+                    json!({
+                        "code": z.code,
+                        "kind": z.kind.as_str(),
+                        "name": z.name,
+                        "population": z.population.as_ref().map(|p| population_number(p.value)),
+                        "population_vintage": z.population.as_ref().map(|p| p.vintage),
+                        "population_method": z.population.as_ref().map(|p| p.method),
+                        "parent": z.parent_code,
+                    })
+                })
+                .collect();
+            return print_json(&out);
+        }
+        if list.is_empty() {
+            println!("Aucune zone : importez des communes, des IRIS ou des contours (maillage import --help).");
+            return Ok(());
+        }
+        println!("{:<15} {:<12} {:<45} {:>12}", "type", "code", "nom", "population");
+        for z in &list {
+            let pop = z.population.as_ref().map_or("—".to_string(), |p| nombre(p.value, 0));
+            println!("{:<15} {:<12} {:<45} {:>12}", z.kind.as_str(), z.code, truncate(&z.name, 45), pop);
+        }
+        println!("{} zone(s).", list.len());
+        Ok(())
+    })
+}
+
+/// Whole numbers stay whole in JSON (INSEE IRIS figures may be decimals: they stay decimals).
+fn population_number(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 9e15 { json!(v as i64) } else { json!(v) }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).collect::<String>() + "…" }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+/// Arguments de `maillage indicateurs`.
+#[derive(Args, Debug)]
+pub struct IndicatorArgs {
+    /// Format de sortie
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: Format,
+    /// Fichier de sortie (sinon la sortie standard)
+    #[arg(long, value_name = "FICHIER")]
+    pub sortie: Option<PathBuf>,
+    /// Pour une diffusion hors de la commune : applique le secret statistique (petits effectifs masqués,
+    /// secret secondaire pour qu'ils ne se déduisent pas des totaux)
+    #[arg(long)]
+    pub diffusion: bool,
+    /// Plus petit effectif diffusable (avec --diffusion)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
+    pub seuil: u32,
+    /// Ne garder que ces professions (codes séparés par des virgules, ex. medecin_generaliste,infirmier)
+    #[arg(long, value_delimiter = ',')]
+    pub profession: Vec<String>,
+    /// Ne garder que ce type de zone (commune, iris, quartier, qpv…)
+    #[arg(long = "type-zone")]
+    pub zone_kind: Option<String>,
+    #[command(flatten)]
+    pub base: BaseArg,
+}
+
+const CSV_HEADER: &[&str] = &[
+    "indicateur",
+    "type_zone",
+    "code_zone",
+    "nom_zone",
+    "profession",
+    "valeur",
+    "numerateur",
+    "denominateur",
+    "unite",
+    "millesime_population",
+    "secret",
+    "methode",
+];
+
+pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
+    for p in &args.profession {
+        if !PROFESSIONS.iter().any(|x| x.code == p) {
+            anyhow::bail!(
+                "profession inconnue « {p} » ; professions suivies : {}",
+                PROFESSIONS.iter().map(|p| p.code).collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    block_on(async {
+        let store = open(&args.base).await?;
+        let inputs = observatory::indicator_inputs(&store).await.map_err(fr)?;
+        let mut rows = maillage_indicators::compute(&inputs);
+        if args.diffusion {
+            // Secrecy is applied to the whole table first, so filtering cannot reveal a hidden cell.
+            maillage_indicators::suppress(&mut rows, args.seuil);
+        }
+        rows.retain(|r| {
+            (args.profession.is_empty() || args.profession.contains(&r.profession))
+                && args.zone_kind.as_deref().is_none_or(|k| r.zone_kind == k)
+        });
+        let sources = observatory::sources(&store).await.map_err(fr)?;
+        let territory = maillage_store::territory::load(&store).await.map_err(fr)?;
+        let mut out: Box<dyn Write> = match &args.sortie {
+            Some(p) => Box::new(std::io::BufWriter::new(
+                std::fs::File::create(p).map_err(|e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", p.display()))?,
+            )),
+            None => Box::new(std::io::stdout().lock()),
+        };
+        let hidden = format!("< {}", args.seuil);
+        match args.format {
+            Format::Json => {
+                let doc = json!({
+                    "territoire": territory.name,
+                    "genere_le": maillage_store::now(),
+                    "secret_statistique": if args.diffusion { json!({ "seuil": args.seuil, "secondaire": true }) } else { serde_json::Value::Null },
+                    "methodes": ALL_INDICATORS.iter().map(|i| (i.code().to_string(), json!(i.method())))
+                        .collect::<serde_json::Map<_, _>>(),
+                    "sources": sources.iter().map(|b| json!({
+                        "type": b.kind, "fichier": b.file_name, "sha256": b.sha256,
+                        "millesime": b.vintage, "importe_le": b.imported_at,
+                    })).collect::<Vec<_>>(),
+                    "indicateurs": rows.iter().map(|r| row_json(r, &hidden)).collect::<Vec<_>>(),
+                });
+                serde_json::to_writer_pretty(&mut out, &doc)?;
+                writeln!(out)?;
+            }
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(CSV_HEADER)?;
+                for r in &rows {
+                    let num = |v: Option<f64>| v.map(|v| format_decimal(v)).unwrap_or_default();
+                    w.write_record([
+                        r.indicator.code(),
+                        &r.zone_kind,
+                        &r.zone_code,
+                        &r.zone_name,
+                        &r.profession,
+                        &if r.suppressed { hidden.clone() } else { num(r.value) },
+                        &num(r.numerator),
+                        &num(r.denominator),
+                        r.indicator.unit(),
+                        &r.population_vintage.map(|v| v.to_string()).unwrap_or_default(),
+                        if r.suppressed { "oui" } else { "non" },
+                        r.indicator.method(),
+                    ])?;
+                }
+                w.flush()?;
+                if let Some(p) = &args.sortie {
+                    let sources_path = p.with_extension("sources.json");
+                    let doc = json!({
+                        "sources": sources.iter().map(|b| json!({
+                            "type": b.kind, "fichier": b.file_name, "sha256": b.sha256,
+                            "millesime": b.vintage, "importe_le": b.imported_at,
+                        })).collect::<Vec<_>>(),
+                        "genere_le": maillage_store::now(),
+                        "secret_statistique": args.diffusion.then_some(args.seuil),
+                    });
+                    std::fs::write(&sources_path, serde_json::to_string_pretty(&doc)?)?;
+                    eprintln!("Sources et dates : « {} ».", sources_path.display());
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+const ALL_INDICATORS: &[Indicator] = &[
+    Indicator::Count,
+    Indicator::Per10k,
+    Indicator::Per100k,
+    Indicator::QpvPer10k,
+    Indicator::RestPer10k,
+    Indicator::QpvRatio,
+    Indicator::Gp60PlusShare,
+];
+
+fn format_decimal(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.4}") }
+}
+
+fn row_json(r: &IndicatorRow, hidden: &str) -> serde_json::Value {
+    json!({
+        "indicateur": r.indicator.code(),
+        "type_zone": r.zone_kind,
+        "code_zone": r.zone_code,
+        "nom_zone": r.zone_name,
+        "profession": r.profession,
+        "valeur": if r.suppressed { json!(hidden) } else { json!(r.value) },
+        "numerateur": r.numerator,
+        "denominateur": r.denominator,
+        "unite": r.indicator.unit(),
+        "millesime_population": r.population_vintage,
+        "secret": r.suppressed,
+    })
+}
