@@ -142,15 +142,15 @@ const PROFESSIONS: &[ProfessionSpec] = &[
         profession_code: "10",
         label: "Médecin",
         skill: Some(("SM54", "Médecine générale")),
-        count: 46,
+        count: 48,
     },
-    ProfessionSpec { code: "infirmier", profession_code: "60", label: "Infirmier", skill: None, count: 78 },
+    ProfessionSpec { code: "infirmier", profession_code: "60", label: "Infirmier", skill: None, count: 84 },
     ProfessionSpec {
         code: "masseur_kinesitherapeute",
         profession_code: "70",
         label: "Masseur-Kinésithérapeute",
         skill: None,
-        count: 52,
+        count: 56,
     },
     ProfessionSpec {
         code: "chirurgien_dentiste",
@@ -190,7 +190,7 @@ const PROFESSIONS: &[ProfessionSpec] = &[
         skill: Some(("SM42", "Psychiatrie")),
         count: 6,
     },
-    ProfessionSpec { code: "psychologue", profession_code: "93", label: "Psychologue", skill: None, count: 24 },
+    ProfessionSpec { code: "psychologue", profession_code: "93", label: "Psychologue", skill: None, count: 26 },
 ];
 
 const LAST_NAMES: &[&str] = &[
@@ -281,7 +281,9 @@ pub fn generate(seed: u64) -> DemoTerritory {
             iris_pop.push(weight);
         }
     }
-    let total: f64 = iris_pop.iter().sum();
+    // The activity and "divers" IRIS have fixed small populations; the others share the rest.
+    let special = |i: usize| i == 5 || i == (ROWS - 1) * COLS;
+    let total: f64 = iris_pop.iter().enumerate().filter(|(i, _)| !special(*i)).map(|(_, w)| w).sum();
     let town_population = 60_400.0;
     let mut iris_codes = Vec::new();
     for row in 0..ROWS {

@@ -14,11 +14,16 @@ pub struct Location {
     pub column: Option<usize>,
     pub field: Option<String>,
     pub feature: Option<usize>,
+    /// Spreadsheet sheet name (then `line` is the 1-based row of the sheet).
+    pub sheet: Option<String>,
 }
 
 impl Location {
     pub fn file(file: impl Into<PathBuf>) -> Self {
-        Location { file: file.into(), ..Default::default() }
+        Location {
+            file: file.into(),
+            ..Default::default()
+        }
     }
     pub fn line(mut self, line: u64) -> Self {
         self.line = Some(line);
@@ -36,6 +41,10 @@ impl Location {
         self.feature = Some(feature);
         self
     }
+    pub fn sheet(mut self, sheet: impl Into<String>) -> Self {
+        self.sheet = Some(sheet.into());
+        self
+    }
 }
 
 /// What is wrong. Each variant carries the data a message needs; no variant carries a finished sentence.
@@ -50,7 +59,10 @@ pub enum FormatErrorKind {
     /// `expected` is the name of the format the reader wants; `hint` the name of the format the
     /// content looks like, when it could be recognised (see [`crate::sniff::FileKind`]).
     #[error("this is not a {expected} file")]
-    WrongKind { expected: &'static str, hint: Option<String> },
+    WrongKind {
+        expected: &'static str,
+        hint: Option<String>,
+    },
     #[error("header does not match: expected {expected}, found {found}")]
     BadHeader { expected: String, found: String },
     /// A column the format needs is absent from the header.
@@ -63,7 +75,10 @@ pub enum FormatErrorKind {
     #[error("invalid text encoding (expected {expected})")]
     Encoding { expected: &'static str },
     #[error("invalid value {value:?}: expected {expected}")]
-    InvalidValue { value: String, expected: &'static str },
+    InvalidValue {
+        value: String,
+        expected: &'static str,
+    },
     #[error("missing required value")]
     MissingValue,
     #[error("coordinates out of range: {x}, {y}")]
@@ -73,7 +88,7 @@ pub enum FormatErrorKind {
     DuplicateId { id: String, first_line: u64 },
     #[error("invalid geometry: {0}")]
     Geometry(String),
-    /// Ring numbers are 1-based (1 = exterior ring of the first polygon, in file order).
+    /// `ring` is the 1-based index of the ring within its polygon (1 = exterior ring).
     #[error("ring {ring} is not closed")]
     RingNotClosed { ring: usize },
     #[error("ring {ring} has {positions} positions (at least 4 needed)")]

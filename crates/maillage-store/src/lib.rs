@@ -5,6 +5,8 @@
 //! SQL is written once for both backends: `$1`-style parameters, `BIGINT`/`REAL`/`TEXT` values only, booleans
 //! as 0/1 integers. The two migration folders hold the same schema in each dialect.
 
+pub mod accounts;
+pub mod audit;
 pub mod backup;
 pub mod roads;
 pub mod rows;
@@ -13,6 +15,8 @@ pub mod batch;
 mod codec;
 pub mod enrichment;
 pub mod error;
+pub mod geocoding;
+pub mod imports;
 pub mod locations;
 mod migrations;
 pub mod observatory;

@@ -59,7 +59,7 @@ pub struct HashedTable {
 }
 
 impl HashedTable {
-    /// Loads the key and hash of every row of `table` (the scope of the import).
+    /// Loads the key and hash of every row of `table`: the whole table is the scope of the import.
     pub async fn load(
         tx: &mut Transaction<'static, Any>,
         table: &'static str,
@@ -67,9 +67,34 @@ impl HashedTable {
         columns: &'static [&'static str],
         batch_id: i64,
     ) -> Result<HashedTable> {
-        let sql = format!("SELECT {key} AS k, row_hash, removed_batch_id FROM {table}");
+        Self::load_scoped(tx, table, key, columns, batch_id, None).await
+    }
+
+    /// Loads the rows whose `scope.0` column takes one of the `scope.1` values: only those can be marked
+    /// removed by this import (e.g. the addresses of the communes a BAN file covers).
+    pub async fn load_scoped(
+        tx: &mut Transaction<'static, Any>,
+        table: &'static str,
+        key: &'static str,
+        columns: &'static [&'static str],
+        batch_id: i64,
+        scope: Option<(&'static str, &[String])>,
+    ) -> Result<HashedTable> {
+        let mut sql = format!("SELECT {key} AS k, row_hash, removed_batch_id FROM {table}");
+        if let Some((column, values)) = scope {
+            if values.is_empty() {
+                sql.push_str(" WHERE 1 = 0");
+            } else {
+                let params: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
+                sql.push_str(&format!(" WHERE {column} IN ({})", params.join(", ")));
+            }
+        }
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for v in scope.map(|s| s.1).unwrap_or_default() {
+            q = q.bind(v.clone());
+        }
         let mut existing = HashMap::new();
-        for r in sqlx::query(AssertSqlSafe(sql.clone())).fetch_all(&mut **tx).await? {
+        for r in q.fetch_all(&mut **tx).await? {
             let removed: Option<i64> = r.try_get("removed_batch_id")?;
             existing.insert(r.try_get::<String, _>("k")?, (r.try_get::<String, _>("row_hash")?, removed.is_some()));
         }

@@ -150,32 +150,14 @@ pub async fn define(
     let unknown: Vec<String> = members.iter().filter(|c| !known.contains(*c)).cloned().collect();
 
     let contours = zones::geometries(store, &[ZoneKind::Commune]).await?;
-    let mut neighbours = BTreeSet::new();
     let inside: Vec<&MultiPolygon<f64>> =
         contours.iter().filter(|(_, _, code, _)| members.contains(code)).map(|(.., g)| g).collect();
     let buffer_without_contours = buffer_km > 0.0 && inside.is_empty();
+    let mut neighbours = BTreeSet::new();
     if buffer_km > 0.0 && !inside.is_empty() {
-        // Distances in a local equirectangular projection: exact enough at the scale of a few kilometres.
-        let lat0 = inside.iter().filter_map(|g| g.bounding_rect()).map(|r| r.center().y).sum::<f64>()
-            / inside.len() as f64;
-        let kx = 111.320 * lat0.to_radians().cos();
-        let ky = 110.574;
-        let project = |g: &MultiPolygon<f64>| g.map_coords(|c| geo::coord! { x: c.x * kx, y: c.y * ky });
-        let inside_km: Vec<MultiPolygon<f64>> = inside.iter().map(|g| project(g)).collect();
-        let rects: Vec<_> = inside_km.iter().filter_map(|g| g.bounding_rect()).collect();
+        let near = Near::new(&inside, buffer_km);
         for (_, _, code, g) in &contours {
-            if members.contains(code) {
-                continue;
-            }
-            let gk = project(g);
-            let Some(r) = gk.bounding_rect() else { continue };
-            let near_box = rects.iter().any(|t| {
-                r.min().x <= t.max().x + buffer_km
-                    && r.max().x >= t.min().x - buffer_km
-                    && r.min().y <= t.max().y + buffer_km
-                    && r.max().y >= t.min().y - buffer_km
-            });
-            if near_box && inside_km.iter().any(|t| Euclidean.distance(t, &gk) <= buffer_km) {
+            if !members.contains(code) && near.is_near(g) {
                 neighbours.insert(code.clone());
             }
         }
@@ -183,4 +165,57 @@ pub async fn define(
     let territory = Territory { name, communes: members, neighbours, buffer_km };
     settings::set(store.pool(), KEY, &territory).await?;
     Ok(Definition { territory, unknown, buffer_without_contours })
+}
+
+/// "Within the buffer of the territory": distance to the territory's communes, in a local equirectangular
+/// projection (exact enough at the scale of a few kilometres).
+pub struct Near {
+    targets: Vec<MultiPolygon<f64>>,
+    rects: Vec<geo::Rect<f64>>,
+    kx: f64,
+    ky: f64,
+    buffer_km: f64,
+}
+
+impl Near {
+    pub fn new(targets: &[&MultiPolygon<f64>], buffer_km: f64) -> Near {
+        let centres: Vec<f64> = targets.iter().filter_map(|g| g.bounding_rect()).map(|r| r.center().y).collect();
+        let lat0 = if centres.is_empty() { 46.0 } else { centres.iter().sum::<f64>() / centres.len() as f64 };
+        let mut near = Near { targets: vec![], rects: vec![], kx: 111.320 * lat0.to_radians().cos(), ky: 110.574, buffer_km };
+        near.targets = targets.iter().map(|g| near.project(g)).collect();
+        near.rects = near.targets.iter().filter_map(|g| g.bounding_rect()).collect();
+        near
+    }
+
+    /// The territory's communes, from the store and from `extra` (code, contour) pairs, e.g. the file being
+    /// imported, which may be the first to bring commune contours.
+    pub async fn of_territory<'a>(
+        store: &Store,
+        filter: &Filter,
+        extra: impl Iterator<Item = (&'a str, &'a MultiPolygon<f64>)>,
+    ) -> Result<Near> {
+        let stored = zones::geometries(store, &[ZoneKind::Commune]).await?;
+        let communes = &filter.territory.communes;
+        let mut targets: Vec<&MultiPolygon<f64>> =
+            stored.iter().filter(|(_, _, code, _)| communes.contains(code)).map(|(.., g)| g).collect();
+        targets.extend(extra.filter(|(code, _)| communes.contains(*code)).map(|(_, g)| g));
+        Ok(Near::new(&targets, filter.territory.buffer_km))
+    }
+
+    fn project(&self, g: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+        g.map_coords(|c| geo::coord! { x: c.x * self.kx, y: c.y * self.ky })
+    }
+
+    pub fn is_near(&self, g: &MultiPolygon<f64>) -> bool {
+        if self.targets.is_empty() || self.buffer_km <= 0.0 {
+            return false;
+        }
+        let gk = self.project(g);
+        let Some(r) = gk.bounding_rect() else { return false };
+        let b = self.buffer_km;
+        let near_box = self.rects.iter().any(|t| {
+            r.min().x <= t.max().x + b && r.max().x >= t.min().x - b && r.min().y <= t.max().y + b && r.max().y >= t.min().y - b
+        });
+        near_box && self.targets.iter().any(|t| Euclidean.distance(t, &gk) <= b)
+    }
 }

@@ -483,3 +483,59 @@ pub async fn set_quartier_iris(tx: &mut Transaction<'static, Any>, quartier_id: 
     }
     Ok(if old.is_empty() { Change::Inserted } else { Change::Updated })
 }
+
+/// Makes sure a zone exists, without overwriting what another source said of it: a new zone is inserted; an
+/// existing one keeps its identity, except a placeholder name (equal to its code) replaced by a real one.
+/// Sources that only add geometry or population (contours, INSEE) use this, so that importing them in any
+/// order, any number of times, converges.
+pub async fn ensure(
+    tx: &mut Transaction<'static, Any>,
+    zone: &ZoneRecord,
+    batch_id: i64,
+) -> Result<(i64, Change)> {
+    let existing = sqlx::query("SELECT id, name, removed_batch_id FROM zone WHERE kind = $1 AND code = $2")
+        .bind(zone.kind.as_str())
+        .bind(&zone.code)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(row) = existing else { return upsert(tx, zone, batch_id).await };
+    let id: i64 = row.try_get("id")?;
+    let name: String = row.try_get("name")?;
+    let removed: Option<i64> = row.try_get("removed_batch_id")?;
+    if (name == zone.code && zone.name != zone.code) || removed.is_some() {
+        let mut renamed = zone.clone();
+        if zone.name == zone.code {
+            renamed.name = name;
+        }
+        return upsert(tx, &renamed, batch_id).await;
+    }
+    Ok((id, Change::Unchanged))
+}
+
+/// Sets the parent of an existing zone (e.g. the EPCI of a commune), through [`upsert`] so that its row hash
+/// stays that of its content. Does nothing when the zone is unknown.
+pub async fn set_parent(
+    tx: &mut Transaction<'static, Any>,
+    kind: ZoneKind,
+    code: &str,
+    parent: Option<&str>,
+    batch_id: i64,
+) -> Result<Option<Change>> {
+    let Some(r) = sqlx::query("SELECT name, departement, attributes FROM zone WHERE kind = $1 AND code = $2")
+        .bind(kind.as_str())
+        .bind(code)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let record = ZoneRecord {
+        kind,
+        code: code.to_string(),
+        name: r.try_get("name")?,
+        parent_code: parent.map(str::to_string),
+        departement: r.try_get("departement")?,
+        attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?).unwrap_or_default(),
+    };
+    Ok(Some(upsert(tx, &record, batch_id).await?.1))
+}

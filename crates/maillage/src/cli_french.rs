@@ -85,7 +85,7 @@ pub fn report_parse_error(e: clap::Error) -> ExitCode {
             format!("valeur « {value} » invalide pour {arg}{cause}")
         }
         ErrorKind::ArgumentConflict => format!("l'option {arg} ne peut pas être utilisée avec celles déjà données"),
-        ErrorKind::TooManyValues | ErrorKind::UnknownArgument | ErrorKind::WrongNumberOfValues => {
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
             format!("trop de valeurs ou valeur en trop : « {value} » ; voir --help")
         }
         _ => format!("ligne de commande invalide ; voir maillage --help ({})", e.kind()),

@@ -194,7 +194,9 @@ CREATE TABLE address (
     commune_name TEXT,
     lon DOUBLE PRECISION NOT NULL,
     lat DOUBLE PRECISION NOT NULL,
-    batch_id BIGINT REFERENCES import_batch (id)
+    row_hash TEXT NOT NULL,
+    batch_id BIGINT REFERENCES import_batch (id),
+    removed_batch_id BIGINT REFERENCES import_batch (id)
 );
 CREATE INDEX address_commune ON address (commune_code);
 

@@ -17,6 +17,12 @@ pub struct DemoArgs {
     /// Reconstruire la base de démonstration même si elle existe déjà (elle est effacée)
     #[arg(long)]
     pub reconstruire: bool,
+    /// Port du serveur web (sur 127.0.0.1, cette machine seulement)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Construire la base (et les comptes de démonstration) sans lancer le serveur web
+    #[arg(long)]
+    pub sans_serveur: bool,
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -53,6 +59,26 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         println!("Pour l'explorer :");
         println!("  maillage zones --base {}", args.base);
         println!("  maillage indicateurs --base {}", args.base);
-        Ok(())
+        serve_demo(store, &args).await
     })
+}
+
+/// Demonstration accounts (one per role, fresh passwords each time), printed, then the web server.
+async fn serve_demo(store: Store, args: &DemoArgs) -> anyhow::Result<()> {
+    let accounts = maillage_web::users::prepare_demo_accounts(&store).await.map_err(fr)?;
+    let url = format!("http://127.0.0.1:{}/", args.port);
+    println!();
+    println!("Comptes de démonstration (un par rôle ; mots de passe renouvelés à chaque lancement) :");
+    println!("  {:<14} {:<16} rôle", "identifiant", "mot de passe");
+    for a in &accounts {
+        println!("  {:<14} {:<16} {}", a.identifier, a.password, maillage_web::permissions::role_label(a.role));
+    }
+    println!();
+    if args.sans_serveur {
+        println!("Pour servir les pages web : maillage serve --base {}", args.base);
+        return Ok(());
+    }
+    println!("Ouvrez {url} dans un navigateur et connectez-vous avec l'un de ces comptes.");
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+    super::serve::serve_store(store, maillage_web::Config::default(), address).await
 }

@@ -1,0 +1,238 @@
+//! Sparse travel costs between demand zones and supply sites.
+//!
+//! Pairs absent from the table are unreachable. The table is stored once, in compressed sparse rows by
+//! zone: step 2 (Σ over the sites a zone reaches) runs in parallel over rows, and step 1 (Σ over the zones
+//! reaching a site) accumulates over fixed blocks of rows in parallel, then adds the blocks in order. A
+//! second copy by site would cost a random-access transposition (measured slower than the whole of step 1
+//! done this way) and twice the memory. Fixed blocks keep results reproducible bit for bit whatever the
+//! number of threads. The table is built once and can serve several methods.
+
+use crate::error::{AccessError, Side};
+use crate::input::{Demand, Supply};
+use rayon::prelude::*;
+
+/// One reachable pair, by position in the demand and supply lists.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostPair {
+    pub zone: u32,
+    pub site: u32,
+    /// Travel cost (minutes, metres...: the same unit as the decay's bounds), finite and ≥ 0.
+    pub cost: f64,
+}
+
+/// What to do with a pair naming an id absent from the demand or supply lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownIds {
+    /// Fail with [`AccessError::UnknownId`].
+    Reject,
+    /// Leave the pair out, and count it in the result's metadata.
+    Skip,
+}
+
+/// Compressed sparse rows: row r holds `targets[offsets[r]..offsets[r + 1]]` with their costs.
+#[derive(Debug, Clone)]
+pub(crate) struct Csr {
+    pub offsets: Vec<usize>,
+    pub targets: Vec<u32>,
+    pub costs: Vec<f64>,
+}
+
+impl Csr {
+    #[inline]
+    pub fn row(&self, r: usize) -> (&[u32], &[f64]) {
+        let range = self.offsets[r]..self.offsets[r + 1];
+        (&self.targets[range.clone()], &self.costs[range])
+    }
+
+    pub fn rows(&self) -> usize {
+        self.offsets.len() - 1
+    }
+}
+
+/// A validated sparse cost table for one demand list and one supply list.
+#[derive(Debug, Clone)]
+pub struct CostTable {
+    zones: usize,
+    sites: usize,
+    pub(crate) by_zone: Csr,
+    skipped_unknown: usize,
+}
+
+impl CostTable {
+    /// Build from pairs by position. Rejects out-of-range positions, negative or non-finite costs and
+    /// pairs given twice.
+    pub fn new(
+        demand: &Demand,
+        supply: &Supply,
+        pairs: Vec<CostPair>,
+    ) -> Result<CostTable, AccessError> {
+        Self::build(demand, supply, pairs, 0)
+    }
+
+    /// Build from pairs by id (`zone id, site id, cost`), resolving ids; unknown ids are rejected or
+    /// skipped and counted.
+    pub fn from_ids<I, Z, S>(
+        demand: &Demand,
+        supply: &Supply,
+        pairs: I,
+        unknown: UnknownIds,
+    ) -> Result<CostTable, AccessError>
+    where
+        I: IntoIterator<Item = (Z, S, f64)>,
+        Z: AsRef<str>,
+        S: AsRef<str>,
+    {
+        let mut resolved = Vec::new();
+        let mut skipped = 0;
+        for (position, (zone, site, cost)) in pairs.into_iter().enumerate() {
+            let (zone, site) = (zone.as_ref(), site.as_ref());
+            let z = demand.position(zone);
+            let s = supply.position(site);
+            match (z, s) {
+                (Some(zone), Some(site)) => resolved.push(CostPair { zone, site, cost }),
+                _ if unknown == UnknownIds::Skip => skipped += 1,
+                (None, _) => {
+                    return Err(AccessError::UnknownId {
+                        side: Side::Demand,
+                        id: zone.into(),
+                        pair: position,
+                    });
+                }
+                (_, None) => {
+                    return Err(AccessError::UnknownId {
+                        side: Side::Supply,
+                        id: site.into(),
+                        pair: position,
+                    });
+                }
+            }
+        }
+        Self::build(demand, supply, resolved, skipped)
+    }
+
+    fn build(
+        demand: &Demand,
+        supply: &Supply,
+        pairs: Vec<CostPair>,
+        skipped_unknown: usize,
+    ) -> Result<CostTable, AccessError> {
+        let (zones, sites) = (demand.len(), supply.len());
+        // One pass validates and counts; a counting sort then groups the pairs by zone, keeping their
+        // order within a zone (input grouped by zone, as a travel-time matrix is, is copied sequentially).
+        let mut offsets = vec![0usize; zones + 1];
+        for (pair, p) in pairs.iter().enumerate() {
+            if p.zone as usize >= zones
+                || p.site as usize >= sites
+                || !(p.cost.is_finite() && p.cost >= 0.0)
+            {
+                return Err(invalid_pair(demand, supply, pair, p));
+            }
+            offsets[p.zone as usize + 1] += 1;
+        }
+        for r in 0..zones {
+            offsets[r + 1] += offsets[r];
+        }
+        let mut next = offsets[..zones].to_vec();
+        let mut targets = vec![0u32; pairs.len()];
+        let mut costs = vec![0f64; pairs.len()];
+        for p in &pairs {
+            let slot = &mut next[p.zone as usize];
+            targets[*slot] = p.site;
+            costs[*slot] = p.cost;
+            *slot += 1;
+        }
+        let by_zone = Csr {
+            offsets,
+            targets,
+            costs,
+        };
+        if let Some((zone, site)) = find_duplicate(&by_zone, sites) {
+            let mut at = pairs
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.zone == zone && p.site == site)
+                .map(|(i, _)| i);
+            let first = at.next().unwrap_or(0);
+            let second = at.next().unwrap_or(first);
+            return Err(AccessError::DuplicatePair {
+                zone: demand.zones()[zone as usize].id.clone(),
+                site: supply.sites()[site as usize].id.clone(),
+                first,
+                second,
+            });
+        }
+        Ok(CostTable {
+            zones,
+            sites,
+            by_zone,
+            skipped_unknown,
+        })
+    }
+
+    /// Number of pairs stored.
+    pub fn len(&self) -> usize {
+        self.by_zone.targets.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Number of zones and of sites the table was built for.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.zones, self.sites)
+    }
+    /// The sites a zone reaches, with their costs (input order).
+    pub fn pairs_of_zone(&self, zone: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
+        let (sites, costs) = self.by_zone.row(zone as usize);
+        sites.iter().copied().zip(costs.iter().copied())
+    }
+    /// Pairs left out because they named unknown ids ([`UnknownIds::Skip`]).
+    pub fn skipped_unknown(&self) -> usize {
+        self.skipped_unknown
+    }
+}
+
+fn invalid_pair(demand: &Demand, supply: &Supply, pair: usize, p: &CostPair) -> AccessError {
+    let (zones, sites) = (demand.len(), supply.len());
+    if p.zone as usize >= zones {
+        return AccessError::IndexOutOfRange {
+            side: Side::Demand,
+            index: p.zone,
+            len: zones,
+            pair,
+        };
+    }
+    if p.site as usize >= sites {
+        return AccessError::IndexOutOfRange {
+            side: Side::Supply,
+            index: p.site,
+            len: sites,
+            pair,
+        };
+    }
+    AccessError::InvalidCost {
+        zone: demand.zones()[p.zone as usize].id.clone(),
+        site: supply.sites()[p.site as usize].id.clone(),
+        cost: p.cost,
+        pair,
+    }
+}
+
+/// A (zone, site) pair present twice, found by marking each zone's sites (first zone in order).
+fn find_duplicate(by_zone: &Csr, sites: usize) -> Option<(u32, u32)> {
+    (0..by_zone.rows())
+        .into_par_iter()
+        .map_init(
+            || vec![u32::MAX; sites],
+            |mark, zone| {
+                let (row, _) = by_zone.row(zone);
+                for &site in row {
+                    if mark[site as usize] == zone as u32 {
+                        return Some((zone as u32, site));
+                    }
+                    mark[site as usize] = zone as u32;
+                }
+                None
+            },
+        )
+        .find_map_first(|found| found)
+}

@@ -1,0 +1,164 @@
+//! ESRI Shapefiles (`.shp` + `.dbf` + `.prj`, the `.cpg` naming the text encoding), as IGN publishes
+//! CONTOURS-IRIS and ADMIN EXPRESS.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use geo::MultiPolygon;
+use serde_json::{Number, Value};
+use shapefile::dbase::FieldValue;
+use shapefile::{PolygonRing, Shape};
+
+use super::{ContoursInfo, Feature, GeometryBuilder, ZoneKind, feature_from_properties, guess_crs};
+use crate::crs::{self, Crs};
+use crate::error::{FormatError, FormatErrorKind, Location, Result};
+
+pub(super) fn visit(
+    path: &Path,
+    kind: Option<ZoneKind>,
+    sink: &mut dyn FnMut(Feature) -> Result<()>,
+) -> Result<ContoursInfo> {
+    let err = |e: shapefile::Error| shp_error(path, e);
+    if std::fs::metadata(path)
+        .map_err(|e| crate::io::io_error(path, &e))?
+        .len()
+        == 0
+    {
+        return Err(FormatError::new(
+            Location::file(path),
+            FormatErrorKind::Empty,
+        ));
+    }
+    let mut warnings = Vec::new();
+    let prj = std::fs::read_to_string(path.with_extension("prj")).ok();
+    let mut crs = match &prj {
+        Some(wkt) => Some(crs::from_wkt(wkt).ok_or_else(|| {
+            FormatError::new(
+                Location::file(path.with_extension("prj")),
+                FormatErrorKind::UnsupportedCrs(wkt.chars().take(80).collect()),
+            )
+        })?),
+        None => None,
+    };
+    let mut reader = shapefile::Reader::from_path(path).map_err(err)?;
+    let mut count = 0;
+    let mut skipped = 0;
+    for (index, item) in reader.iter_shapes_and_records().enumerate() {
+        let (shape, record) = item.map_err(|e| {
+            let mut fe = err(e);
+            fe.location.feature = Some(index);
+            fe
+        })?;
+        let rings: Vec<(bool, Vec<(f64, f64)>)> = match shape {
+            Shape::NullShape => {
+                skipped += 1;
+                continue;
+            }
+            Shape::Polygon(p) => p
+                .into_inner()
+                .into_iter()
+                .map(|r| ring_points(r, |p| (p.x, p.y)))
+                .collect(),
+            Shape::PolygonM(p) => p
+                .into_inner()
+                .into_iter()
+                .map(|r| ring_points(r, |p| (p.x, p.y)))
+                .collect(),
+            Shape::PolygonZ(p) => p
+                .into_inner()
+                .into_iter()
+                .map(|r| ring_points(r, |p| (p.x, p.y)))
+                .collect(),
+            other => {
+                return Err(FormatError::new(
+                    Location::file(path).feature(index),
+                    FormatErrorKind::NotPolygon {
+                        found: other.shapetype().to_string(),
+                    },
+                ));
+            }
+        };
+        let crs = *crs.get_or_insert_with(|| {
+            let (x, y) = rings
+                .first()
+                .and_then(|r| r.1.first())
+                .copied()
+                .unwrap_or((0.0, 0.0));
+            guess_crs(path, x, y, &mut warnings)
+        });
+        // An outer ring starts a polygon; the inner rings that follow are its holes.
+        let mut polygons: Vec<Vec<Vec<(f64, f64)>>> = Vec::new();
+        for (outer, pts) in rings {
+            match polygons.last_mut() {
+                Some(p) if !outer => p.push(pts),
+                _ => polygons.push(vec![pts]),
+            }
+        }
+        let b = GeometryBuilder { path, index, crs };
+        let geometry = MultiPolygon::new(
+            polygons
+                .iter()
+                .map(|p| b.polygon(p))
+                .collect::<Result<Vec<_>>>()?,
+        );
+        let properties: BTreeMap<String, Value> = record
+            .into_iter()
+            .map(|(k, v)| (k, field_value(v)))
+            .collect();
+        count += 1;
+        sink(feature_from_properties(index, kind, properties, geometry))?;
+    }
+    Ok(ContoursInfo {
+        source_crs: crs.unwrap_or(Crs::Wgs84),
+        features: count,
+        skipped_without_geometry: skipped,
+        warnings,
+    })
+}
+
+fn ring_points<P>(r: PolygonRing<P>, xy: impl Fn(&P) -> (f64, f64)) -> (bool, Vec<(f64, f64)>) {
+    let outer = matches!(r, PolygonRing::Outer(_));
+    (outer, r.into_inner().iter().map(xy).collect())
+}
+
+fn field_value(v: FieldValue) -> Value {
+    let num = |f: f64| {
+        Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
+    };
+    match v {
+        FieldValue::Character(s) => s
+            .map(|s| Value::String(s.trim().to_string()))
+            .unwrap_or(Value::Null),
+        FieldValue::Memo(s) => Value::String(s),
+        FieldValue::Numeric(n) => n.map(num).unwrap_or(Value::Null),
+        FieldValue::Float(n) => n.map(|f| num(f as f64)).unwrap_or(Value::Null),
+        FieldValue::Double(f) | FieldValue::Currency(f) => num(f),
+        FieldValue::Integer(i) => Value::Number(i.into()),
+        FieldValue::Logical(b) => b.map(Value::Bool).unwrap_or(Value::Null),
+        FieldValue::Date(d) => d
+            .map(|d| Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())))
+            .unwrap_or(Value::Null),
+        FieldValue::DateTime(dt) => {
+            let d = dt.date();
+            Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+        }
+    }
+}
+
+fn shp_error(path: &Path, e: shapefile::Error) -> FormatError {
+    let loc = Location::file(path);
+    match e {
+        shapefile::Error::IoError(io) => crate::io::io_error(path, &io),
+        shapefile::Error::MissingDbf => FormatError::new(
+            Location::file(path.with_extension("dbf")),
+            FormatErrorKind::NotFound,
+        ),
+        shapefile::Error::MissingIndexFile => FormatError::new(
+            Location::file(path.with_extension("shx")),
+            FormatErrorKind::NotFound,
+        ),
+        other => FormatError::new(loc, FormatErrorKind::Geometry(other.to_string())),
+    }
+}

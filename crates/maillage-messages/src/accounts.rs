@@ -1,0 +1,40 @@
+use crate::French;
+use maillage_store::accounts::{AccountError, Role};
+
+impl French for AccountError {
+    fn french(&self) -> String {
+        match self {
+            AccountError::Store(e) => e.french(),
+            AccountError::InvalidIdentifier(value) => format!(
+                "identifiant invalide « {value} » : de 2 à 64 caractères parmi a-z, 0-9, point, tiret et tiret bas, \
+                 en commençant par une lettre ou un chiffre (sans accent ni espace)"
+            ),
+            AccountError::IdentifierTaken(identifier) => {
+                format!("l'identifiant « {identifier} » est déjà pris ; choisissez-en un autre")
+            }
+            AccountError::InvalidDisplayName { max } => {
+                format!("le nom affiché doit compter de 1 à {max} caractères, sans caractère de contrôle")
+            }
+            AccountError::PasswordTooShort { min } => format!(
+                "mot de passe trop court : au moins {min} caractères (une phrase de passe de plusieurs mots est \
+                 plus sûre et plus facile à retenir)"
+            ),
+            AccountError::PasswordTooLong { max } => format!("mot de passe trop long : au plus {max} caractères"),
+            AccountError::PasswordMismatch => {
+                "le nouveau mot de passe et sa confirmation sont différents ; saisissez-les à nouveau".into()
+            }
+            AccountError::UnknownRole(value) => format!(
+                "rôle inconnu « {value} » ; rôles possibles : {}",
+                Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            AccountError::NoRole => "un compte doit avoir au moins un rôle".into(),
+            AccountError::InvalidCommuneCode(value) => format!(
+                "code commune invalide « {value} » : un code INSEE à 5 caractères est attendu (par exemple 86194)"
+            ),
+            AccountError::UnknownAccount(who) => format!("compte inconnu « {who} »"),
+            AccountError::InvalidLabel { max } => {
+                format!("le libellé du jeton doit compter de 1 à {max} caractères, sans caractère de contrôle")
+            }
+        }
+    }
+}

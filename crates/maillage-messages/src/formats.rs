@@ -1,0 +1,213 @@
+//! French wording of `maillage-formats` errors and warnings.
+
+use crate::French;
+use maillage_formats::error::expected;
+use maillage_formats::{FormatError, FormatErrorKind, FormatWarning, Location, WarningKind};
+
+impl French for Location {
+    fn french(&self) -> String {
+        let mut s = format!("fichier « {} »", self.file.display());
+        if let Some(sheet) = &self.sheet {
+            s.push_str(&format!(", feuille « {sheet} »"));
+        }
+        if let Some(line) = self.line {
+            s.push_str(&format!(", ligne {line}"));
+        }
+        if let Some(column) = self.column {
+            s.push_str(&format!(", colonne {column}"));
+        }
+        if let Some(field) = &self.field {
+            s.push_str(&format!(" (champ « {field} »)"));
+        }
+        if let Some(feature) = self.feature {
+            s.push_str(&format!(", objet n° {}", feature + 1));
+        }
+        s
+    }
+}
+
+/// What a value should have been, in French.
+fn expected_value(token: &str) -> &str {
+    match token {
+        expected::NUMBER => "un nombre",
+        expected::INTEGER => "un nombre entier",
+        expected::DATE => "une date AAAA-MM-JJ",
+        expected::COMMUNE_CODE => "un code commune INSEE à 5 caractères",
+        expected::DEPARTEMENT_CODE => "un code de département (01 à 95, 2A, 2B, 971 à 976)",
+        expected::IRIS_CODE => "un code IRIS à 9 caractères",
+        expected::FINESS_NUMBER => "un numéro FINESS à 9 caractères",
+        expected::RECORD_TYPE => "un type d'enregistrement FINESS (structureet ou geolocalisation)",
+        expected::COORDINATE => "une coordonnée numérique",
+        expected::HEX_WKB => "une géométrie WKB en hexadécimal",
+        expected::YEAR => "une année",
+        other => other,
+    }
+}
+
+impl French for FormatErrorKind {
+    fn french(&self) -> String {
+        use FormatErrorKind::*;
+        match self {
+            Io(e) => format!("lecture impossible ({e}) ; vérifiez le chemin et les droits du fichier"),
+            NotFound => "ce fichier n'existe pas ; vérifiez le chemin (pour un Shapefile, les fichiers .shp, .shx \
+                         et .dbf doivent être côte à côte)"
+                .into(),
+            Empty => "le fichier est vide ; téléchargez-le à nouveau depuis sa source officielle".into(),
+            WrongKind { expected, hint } => {
+                let mut s = format!("ce n'est pas un fichier {expected}");
+                if let Some(h) = hint {
+                    s.push_str(&format!(" : il ressemble à un fichier {h}"));
+                }
+                s.push_str(" ; vérifiez le type d'import choisi");
+                s
+            }
+            BadHeader { expected, found } => format!(
+                "l'en-tête ne correspond pas au format attendu (attendu : « {expected} » ; trouvé : « {found} ») ; \
+                 importez le fichier tel qu'il est publié, sans le modifier"
+            ),
+            MissingColumn { column } => format!(
+                "la colonne « {column} » est absente de l'en-tête ; importez le fichier tel qu'il est publié, \
+                 sans le modifier"
+            ),
+            FieldCount { expected, found } => format!(
+                "nombre de champs incorrect : {expected} attendus, {found} trouvés ; la ligne est peut-être \
+                 coupée ou le séparateur modifié"
+            ),
+            Truncated => "la dernière ligne est tronquée ; le fichier semble incomplet, téléchargez-le à nouveau".into(),
+            Encoding { expected } => format!(
+                "encodage de caractères invalide (attendu : {expected}) ; le fichier a peut-être été réenregistré \
+                 par un tableur : reprenez le fichier d'origine"
+            ),
+            InvalidValue { value, expected } => format!(
+                "valeur invalide « {value} » : {} attendu ; corrigez ou retirez cette ligne",
+                expected_value(expected)
+            ),
+            MissingValue => "valeur obligatoire absente ; complétez ou retirez cette ligne".into(),
+            CoordinatesOutOfRange { x, y } => format!(
+                "coordonnées hors limites ({x}, {y}) ; vérifiez le système de coordonnées (WGS84 ou Lambert-93)"
+            ),
+            DuplicateId { id, first_line } => {
+                format!("identifiant « {id} » en double (déjà vu en position {first_line}) ; retirez le doublon")
+            }
+            Geometry(e) => format!("géométrie invalide ({e}) ; corrigez-la dans un logiciel SIG (QGIS : « Réparer les géométries »)"),
+            RingNotClosed { ring } => format!(
+                "le contour n° {ring} n'est pas fermé (son dernier point diffère du premier) ; corrigez la géométrie \
+                 dans un logiciel SIG"
+            ),
+            RingTooShort { ring, positions } => format!(
+                "le contour n° {ring} n'a que {positions} points (4 au moins) ; corrigez la géométrie dans un \
+                 logiciel SIG"
+            ),
+            NotPolygon { found } => format!(
+                "géométrie de type {found} au lieu d'un polygone ; seuls des contours (polygones) peuvent être importés ici"
+            ),
+            UnsupportedCrs(crs) => format!(
+                "système de coordonnées non pris en charge : {crs} ; reprojetez le fichier en WGS84 (EPSG:4326) \
+                 ou en Lambert-93 (EPSG:2154)"
+            ),
+            Json(e) => format!("JSON invalide ({e}) ; téléchargez le fichier à nouveau"),
+            Spreadsheet(e) => format!("classeur illisible ({e}) ; vérifiez qu'il s'agit bien d'un fichier .xlsx"),
+            NoTable { looked_for } => format!(
+                "aucune feuille ne contient le tableau attendu (colonnes recherchées : {looked_for}) ; \
+                 importez le classeur tel qu'il est publié"
+            ),
+        }
+    }
+}
+
+impl French for FormatError {
+    fn french(&self) -> String {
+        let what = match &self.kind {
+            // Where the first one was depends on how this file is located: lines, or objects.
+            FormatErrorKind::DuplicateId { id, first_line } => {
+                let first = if self.location.feature.is_some() {
+                    format!("objet n° {first_line}")
+                } else {
+                    format!("ligne {first_line}")
+                };
+                format!("identifiant « {id} » en double (déjà vu : {first}) ; retirez le doublon")
+            }
+            kind => kind.french(),
+        };
+        format!("{} : {what}.", self.location.french())
+    }
+}
+
+impl French for WarningKind {
+    fn french(&self) -> String {
+        use WarningKind::*;
+        match self {
+            CoordinatesSwapped { x, y } => {
+                format!("coordonnées inversées ({x}, {y}) : remises dans l'ordre")
+            }
+            OrphanGeolocation { id } => {
+                format!("géolocalisation de l'établissement « {id} », absent du fichier : ignorée")
+            }
+            UnknownProjection { source } => format!(
+                "système de coordonnées inconnu (« {source} ») : l'établissement est importé sans position"
+            ),
+            CoordinatesOutsideTerritory { x, y } => format!(
+                "coordonnées ({x}, {y}) hors du territoire de l'enregistrement : importé sans position"
+            ),
+            Utf8InsteadOfLatin1 => {
+                "le fichier est en UTF-8 et non en Latin-1 comme publié (réenregistré par un autre logiciel ?) : \
+                 lu en UTF-8"
+                    .into()
+            }
+            CrsGuessed { epsg } => format!(
+                "aucun système de coordonnées déclaré : EPSG:{epsg} déduit des valeurs ; vérifiez la carte"
+            ),
+        }
+    }
+}
+
+impl French for FormatWarning {
+    fn french(&self) -> String {
+        format!("{} : {}.", self.location.french(), self.kind.french())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_location_part_is_worded() {
+        let e = FormatError::new(
+            Location::file("apl.xlsx")
+                .sheet("APL 2022")
+                .line(11)
+                .column(3)
+                .field("APL"),
+            FormatErrorKind::InvalidValue {
+                value: "x".into(),
+                expected: expected::NUMBER,
+            },
+        );
+        assert_eq!(
+            e.french(),
+            "fichier « apl.xlsx », feuille « APL 2022 », ligne 11, colonne 3 (champ « APL ») : valeur invalide « x » : \
+             un nombre attendu ; corrigez ou retirez cette ligne."
+        );
+        let d = FormatError::new(
+            Location::file("communes.json").feature(1).field("code"),
+            FormatErrorKind::DuplicateId {
+                id: "01001".into(),
+                first_line: 1,
+            },
+        );
+        assert_eq!(
+            d.french(),
+            "fichier « communes.json » (champ « code »), objet n° 2 : identifiant « 01001 » en double (déjà vu : \
+             objet n° 1) ; retirez le doublon."
+        );
+        let w = FormatWarning {
+            location: Location::file("f.csv").line(19),
+            kind: WarningKind::CoordinatesSwapped { x: 1.0, y: 2.0 },
+        };
+        assert_eq!(
+            w.french(),
+            "fichier « f.csv », ligne 19 : coordonnées inversées (1, 2) : remises dans l'ordre."
+        );
+    }
+}

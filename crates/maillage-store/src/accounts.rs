@@ -1,0 +1,574 @@
+//! People who log in: accounts with their roles and territories, sessions, API tokens for partners, and login
+//! attempts (for rate limiting). Secrets never reach this module in clear: passwords arrive as argon2id hashes
+//! and session / API tokens as SHA-256 digests, computed by the web layer.
+//!
+//! Role names are the product's (PRODUCT.md §2); what each role may do is decided in one place, the web
+//! crate's permission table. An unknown role name read from the base grants nothing.
+
+use crate::{Result, Store, StoreError};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+use std::collections::BTreeSet;
+
+/// The roles of PRODUCT.md §2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Elu,
+    Coordination,
+    Observatoire,
+    Offre,
+    Ccas,
+    Mediation,
+    Crise,
+    Benevole,
+    Partenaire,
+    Dpo,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 11] = [
+        Role::Elu,
+        Role::Coordination,
+        Role::Observatoire,
+        Role::Offre,
+        Role::Ccas,
+        Role::Mediation,
+        Role::Crise,
+        Role::Benevole,
+        Role::Partenaire,
+        Role::Dpo,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Elu => "elu",
+            Role::Coordination => "coordination",
+            Role::Observatoire => "observatoire",
+            Role::Offre => "offre",
+            Role::Ccas => "ccas",
+            Role::Mediation => "mediation",
+            Role::Crise => "crise",
+            Role::Benevole => "benevole",
+            Role::Partenaire => "partenaire",
+            Role::Dpo => "dpo",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// What can go wrong when accounts are created or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("invalid identifier {0:?}: 2 to 64 of a-z 0-9 . _ -, starting with a letter or digit")]
+    InvalidIdentifier(String),
+    #[error("identifier {0} is already taken")]
+    IdentifierTaken(String),
+    #[error("display name must have 1 to {max} characters")]
+    InvalidDisplayName { max: usize },
+    #[error("password shorter than {min} characters")]
+    PasswordTooShort { min: usize },
+    #[error("password longer than {max} characters")]
+    PasswordTooLong { max: usize },
+    #[error("the password and its confirmation differ")]
+    PasswordMismatch,
+    #[error("unknown role {0}")]
+    UnknownRole(String),
+    #[error("an account needs at least one role")]
+    NoRole,
+    #[error("invalid commune code {0:?}")]
+    InvalidCommuneCode(String),
+    #[error("unknown account {0}")]
+    UnknownAccount(String),
+    #[error("token label must have 1 to {max} characters")]
+    InvalidLabel { max: usize },
+}
+
+impl From<sqlx::Error> for AccountError {
+    fn from(e: sqlx::Error) -> Self {
+        AccountError::Store(StoreError::Database(e))
+    }
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const PASSWORD_MAX_CHARS: usize = 256;
+pub const DISPLAY_NAME_MAX_CHARS: usize = 120;
+pub const LABEL_MAX_CHARS: usize = 120;
+
+/// The login as stored: trimmed, lower case, checked.
+pub fn normalize_identifier(raw: &str) -> Result<String, AccountError> {
+    let id = raw.trim().to_lowercase();
+    let ok = (2..=64).contains(&id.len())
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok { Ok(id) } else { Err(AccountError::InvalidIdentifier(raw.chars().take(80).collect())) }
+}
+
+/// The password policy (length only: a long passphrase beats composition rules).
+pub fn check_password(password: &str) -> Result<(), AccountError> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN_CHARS {
+        Err(AccountError::PasswordTooShort { min: PASSWORD_MIN_CHARS })
+    } else if n > PASSWORD_MAX_CHARS {
+        Err(AccountError::PasswordTooLong { max: PASSWORD_MAX_CHARS })
+    } else {
+        Ok(())
+    }
+}
+
+pub fn check_display_name(name: &str) -> Result<String, AccountError> {
+    let name = name.trim();
+    let n = name.chars().count();
+    if n == 0 || n > DISPLAY_NAME_MAX_CHARS || name.chars().any(char::is_control) {
+        return Err(AccountError::InvalidDisplayName { max: DISPLAY_NAME_MAX_CHARS });
+    }
+    Ok(name.to_string())
+}
+
+/// An INSEE commune code: five characters, digits except 2A / 2B for Corsica.
+pub fn check_commune_code(code: &str) -> Result<String, AccountError> {
+    let c = code.trim().to_uppercase();
+    let ok = c.len() == 5
+        && (c.chars().all(|ch| ch.is_ascii_digit())
+            || ((c.starts_with("2A") || c.starts_with("2B")) && c[2..].chars().all(|ch| ch.is_ascii_digit())));
+    if ok { Ok(c) } else { Err(AccountError::InvalidCommuneCode(code.chars().take(20).collect())) }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub identifier: String,
+    pub display_name: String,
+    pub roles: BTreeSet<Role>,
+    pub territories: BTreeSet<String>,
+    /// Every commune of the instance, present and future.
+    pub all_territories: bool,
+    pub active: bool,
+    pub demo: bool,
+    pub created_at: String,
+    pub password_changed_at: String,
+}
+
+/// An account to create. The identifier is normalised and every field checked by [`create`].
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub identifier: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub roles: BTreeSet<Role>,
+    pub territories: BTreeSet<String>,
+    pub all_territories: bool,
+    pub demo: bool,
+}
+
+/// What an administrator may change on an account.
+#[derive(Debug, Clone)]
+pub struct Grants {
+    pub display_name: String,
+    pub roles: BTreeSet<Role>,
+    pub territories: BTreeSet<String>,
+    pub all_territories: bool,
+    pub active: bool,
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, identifier, display_name, all_territories, active, demo, created_at, password_changed_at";
+
+/// Creates an account inside `tx` and returns its id.
+pub async fn create(tx: &mut Transaction<'static, Any>, new: &NewAccount) -> Result<i64, AccountError> {
+    let identifier = normalize_identifier(&new.identifier)?;
+    let display_name = check_display_name(&new.display_name)?;
+    if new.roles.is_empty() {
+        return Err(AccountError::NoRole);
+    }
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE identifier = $1")
+        .bind(&identifier)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if taken.is_some() {
+        return Err(AccountError::IdentifierTaken(identifier));
+    }
+    let now = crate::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO account (identifier, display_name, password_hash, all_territories, active, demo, created_at,
+             password_changed_at)
+         VALUES ($1, $2, $3, $4, 1, $5, $6, $6) RETURNING id",
+    )
+    .bind(&identifier)
+    .bind(&display_name)
+    .bind(&new.password_hash)
+    .bind(i64::from(new.all_territories))
+    .bind(i64::from(new.demo))
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await?;
+    write_grants(tx, id, &new.roles, &new.territories).await?;
+    Ok(id)
+}
+
+async fn write_grants(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    roles: &BTreeSet<Role>,
+    territories: &BTreeSet<String>,
+) -> Result<(), AccountError> {
+    sqlx::query("DELETE FROM account_role WHERE account_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM account_territory WHERE account_id = $1").bind(id).execute(&mut **tx).await?;
+    for role in roles {
+        sqlx::query("INSERT INTO account_role (account_id, role) VALUES ($1, $2)")
+            .bind(id)
+            .bind(role.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    for code in territories {
+        let code = check_commune_code(code)?;
+        sqlx::query("INSERT INTO account_territory (account_id, commune_code) VALUES ($1, $2)")
+            .bind(id)
+            .bind(code)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Replaces the display name, roles, territories and active flag of an account. Deactivating it ends its
+/// sessions.
+pub async fn update_grants(tx: &mut Transaction<'static, Any>, id: i64, grants: &Grants) -> Result<(), AccountError> {
+    let display_name = check_display_name(&grants.display_name)?;
+    if grants.roles.is_empty() {
+        return Err(AccountError::NoRole);
+    }
+    let n = sqlx::query("UPDATE account SET display_name = $2, all_territories = $3, active = $4 WHERE id = $1")
+        .bind(id)
+        .bind(&display_name)
+        .bind(i64::from(grants.all_territories))
+        .bind(i64::from(grants.active))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(AccountError::UnknownAccount(id.to_string()));
+    }
+    write_grants(tx, id, &grants.roles, &grants.territories).await?;
+    if !grants.active {
+        sqlx::query("DELETE FROM account_session WHERE account_id = $1").bind(id).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+pub async fn set_password_hash(tx: &mut Transaction<'static, Any>, id: i64, hash: &str) -> Result<(), AccountError> {
+    let n = sqlx::query("UPDATE account SET password_hash = $2, password_changed_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .bind(crate::now())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(AccountError::UnknownAccount(id.to_string()));
+    }
+    Ok(())
+}
+
+async fn complete(store: &Store, rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<Account>> {
+    let mut accounts = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM account_role WHERE account_id = $1")
+            .bind(id)
+            .fetch_all(store.pool())
+            .await?;
+        let territories: Vec<String> =
+            sqlx::query_scalar("SELECT commune_code FROM account_territory WHERE account_id = $1")
+                .bind(id)
+                .fetch_all(store.pool())
+                .await?;
+        accounts.push(Account {
+            id,
+            identifier: r.try_get("identifier")?,
+            display_name: r.try_get("display_name")?,
+            roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
+            territories: territories.into_iter().collect(),
+            all_territories: r.try_get::<i64, _>("all_territories")? != 0,
+            active: r.try_get::<i64, _>("active")? != 0,
+            demo: r.try_get::<i64, _>("demo")? != 0,
+            created_at: r.try_get("created_at")?,
+            password_changed_at: r.try_get("password_changed_at")?,
+        });
+    }
+    Ok(accounts)
+}
+
+pub async fn get(store: &Store, id: i64) -> Result<Option<Account>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1")))
+        .bind(id)
+        .fetch_all(store.pool())
+        .await?;
+    Ok(complete(store, rows).await?.pop())
+}
+
+/// Every account, by identifier.
+pub async fn list(store: &Store) -> Result<Vec<Account>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ACCOUNT_COLUMNS} FROM account ORDER BY identifier")))
+        .fetch_all(store.pool())
+        .await?;
+    complete(store, rows).await
+}
+
+/// The account with this (normalised) identifier and its password hash.
+pub async fn credentials(store: &Store, identifier: &str) -> Result<Option<(Account, String)>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS}, password_hash FROM account WHERE identifier = $1"
+    )))
+    .bind(identifier)
+    .fetch_all(store.pool())
+    .await?;
+    let Some(hash) = rows.first().map(|r| r.try_get::<String, _>("password_hash")).transpose()? else {
+        return Ok(None);
+    };
+    Ok(complete(store, rows).await?.pop().map(|a| (a, hash)))
+}
+
+pub async fn password_hash(store: &Store, id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT password_hash FROM account WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sessions. Instants are Unix seconds.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub account_id: i64,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    /// Absolute end of the session, whatever the activity.
+    pub expires_at: i64,
+}
+
+pub async fn create_session(store: &Store, token_hash: &str, session: &Session) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO account_session (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(session.account_id)
+    .bind(&session.csrf_token)
+    .bind(session.created_at)
+    .bind(session.last_seen_at)
+    .bind(session.expires_at)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn session(store: &Store, token_hash: &str) -> Result<Option<Session>> {
+    let row = sqlx::query(
+        "SELECT account_id, csrf_token, created_at, last_seen_at, expires_at FROM account_session
+         WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|r| {
+        Ok(Session {
+            account_id: r.try_get("account_id")?,
+            csrf_token: r.try_get("csrf_token")?,
+            created_at: r.try_get("created_at")?,
+            last_seen_at: r.try_get("last_seen_at")?,
+            expires_at: r.try_get("expires_at")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn touch_session(store: &Store, token_hash: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE account_session SET last_seen_at = $2 WHERE token_hash = $1")
+        .bind(token_hash)
+        .bind(now)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(store: &Store, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM account_session WHERE token_hash = $1").bind(token_hash).execute(store.pool()).await?;
+    Ok(())
+}
+
+/// Ends every session of an account but `keep` (the one that changed the password, say).
+pub async fn delete_sessions_of(tx: &mut Transaction<'static, Any>, account_id: i64, keep: Option<&str>) -> Result<()> {
+    sqlx::query("DELETE FROM account_session WHERE account_id = $1 AND token_hash <> $2")
+        .bind(account_id)
+        .bind(keep.unwrap_or(""))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Removes sessions past their absolute end or idle since before `idle_before`.
+pub async fn purge_sessions(store: &Store, now: i64, idle_before: i64) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM account_session WHERE expires_at <= $1 OR last_seen_at < $2")
+        .bind(now)
+        .bind(idle_before)
+        .execute(store.pool())
+        .await?
+        .rows_affected())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// API tokens.
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub account_id: i64,
+    pub account_identifier: String,
+    pub label: String,
+    pub prefix: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub revoked_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
+
+pub struct NewToken<'a> {
+    pub account_id: i64,
+    pub label: &'a str,
+    pub prefix: &'a str,
+    pub token_hash: &'a str,
+    pub created_by: &'a str,
+}
+
+pub async fn create_token(tx: &mut Transaction<'static, Any>, new: &NewToken<'_>) -> Result<i64, AccountError> {
+    let label = new.label.trim();
+    if label.is_empty() || label.chars().count() > LABEL_MAX_CHARS || label.chars().any(char::is_control) {
+        return Err(AccountError::InvalidLabel { max: LABEL_MAX_CHARS });
+    }
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE id = $1")
+        .bind(new.account_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if exists.is_none() {
+        return Err(AccountError::UnknownAccount(new.account_id.to_string()));
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO api_token (account_id, label, prefix, token_hash, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(new.account_id)
+    .bind(label)
+    .bind(new.prefix)
+    .bind(new.token_hash)
+    .bind(crate::now())
+    .bind(new.created_by)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// The (token id, account id) of a token in force.
+pub async fn token_by_hash(store: &Store, token_hash: &str) -> Result<Option<(i64, i64)>> {
+    let row = sqlx::query("SELECT id, account_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash)
+        .fetch_optional(store.pool())
+        .await?;
+    row.map(|r| Ok((r.try_get("id")?, r.try_get("account_id")?))).transpose()
+}
+
+pub async fn touch_token(store: &Store, id: i64) -> Result<()> {
+    sqlx::query("UPDATE api_token SET last_used_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(crate::now())
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Every token, newest first.
+pub async fn list_tokens(store: &Store) -> Result<Vec<ApiToken>> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.account_id, a.identifier, t.label, t.prefix, t.created_at, t.created_by, t.revoked_at,
+                t.last_used_at
+         FROM api_token t JOIN account a ON a.id = t.account_id ORDER BY t.id DESC",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApiToken {
+                id: r.try_get("id")?,
+                account_id: r.try_get("account_id")?,
+                account_identifier: r.try_get("identifier")?,
+                label: r.try_get("label")?,
+                prefix: r.try_get("prefix")?,
+                created_at: r.try_get("created_at")?,
+                created_by: r.try_get("created_by")?,
+                revoked_at: r.try_get("revoked_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes a token; false when it did not exist or was already revoked.
+pub async fn revoke_token(tx: &mut Transaction<'static, Any>, id: i64) -> Result<bool> {
+    Ok(sqlx::query("UPDATE api_token SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        .bind(id)
+        .bind(crate::now())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Login attempts.
+
+pub async fn record_attempt(store: &Store, at: i64, account_key: &str, ip: &str, success: bool) -> Result<()> {
+    sqlx::query("INSERT INTO login_attempt (at, account_key, ip, success) VALUES ($1, $2, $3, $4)")
+        .bind(at)
+        .bind(account_key)
+        .bind(ip)
+        .bind(i64::from(success))
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Failures for an account since `since` and since its last successful login.
+pub async fn recent_account_failures(store: &Store, account_key: &str, since: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_attempt WHERE account_key = $1 AND success = 0 AND at >= $2
+           AND at >= COALESCE((SELECT MAX(at) FROM login_attempt WHERE account_key = $1 AND success = 1), 0)",
+    )
+    .bind(account_key)
+    .bind(since)
+    .fetch_one(store.pool())
+    .await?)
+}
+
+/// Failures from an address since `since`.
+pub async fn recent_ip_failures(store: &Store, ip: &str, since: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_attempt WHERE ip = $1 AND success = 0 AND at >= $2")
+        .bind(ip)
+        .bind(since)
+        .fetch_one(store.pool())
+        .await?)
+}
+
+/// Forgets attempts older than `before` (they hold IP addresses: kept no longer than rate limiting needs).
+pub async fn purge_attempts(store: &Store, before: i64) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM login_attempt WHERE at < $1").bind(before).execute(store.pool()).await?.rows_affected())
+}

@@ -1,0 +1,145 @@
+//! Annuaire santé `PS_LibreAcces_Personne_activite`: professionals, their activities and practice sites.
+
+use super::{PROGRESS_EVERY, Progress, date_in_file_name};
+use crate::batch::Source;
+use crate::codec::row_hash;
+use crate::session::{ImportReport, ImportSession};
+use crate::supply::{Activity, AnnuaireTables, PracticeSite, Professional};
+use crate::zones::{Change, combine};
+use crate::{Result, Store, locations, territory};
+use maillage_formats::annuaire::{Activite, AnnuaireReader, col};
+use std::collections::HashMap;
+use std::path::Path;
+
+pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Result<ImportReport> {
+    let filter = territory::filter(store).await?;
+    let mut reader = AnnuaireReader::open(path)?;
+    let source = Source::of_file("annuaire", path, date_in_file_name(path))?;
+    let mut s = ImportSession::start(store, source).await?;
+    let mut tables = AnnuaireTables::load(&mut s.tx, s.batch_id).await?;
+    let mut site_changes: HashMap<String, Change> = HashMap::new();
+    let mut person_changes: HashMap<String, Change> = HashMap::new();
+
+    while let Some(raw) = reader.next_raw() {
+        let raw = raw?;
+        s.counts.rows_read += 1;
+        if s.counts.rows_read % PROGRESS_EVERY == 0 {
+            progress.rows(s.counts.rows_read);
+        }
+        // Filter on the raw fields: rows of other territories cost no allocation.
+        if !filter.keeps(Some(raw.get(col::COMMUNE_CODE)), Some(raw.get(col::POSTAL_CODE))) {
+            s.counts.filtered += 1;
+            continue;
+        }
+        let a = raw.to_record();
+        let Some(national_id) = a.national_id.clone() else {
+            s.counts.rejected += 1;
+            s.note(format!("ligne {} : identification nationale absente, ligne écartée", a.line));
+            continue;
+        };
+        let site = site_of(&a, &filter);
+        let activity = Activity {
+            national_id: national_id.clone(),
+            site_key: Some(site.site_key.clone()),
+            profession_code: a.profession_code.clone().unwrap_or_default(),
+            profession_label: a.profession_label.clone(),
+            category_code: a.category_code.clone(),
+            skill_type_code: a.skill_type_code.clone(),
+            skill_code: a.skill_code.clone(),
+            skill_label: a.skill_label.clone(),
+            practice_mode_code: a.practice_mode_code.clone(),
+            practice_mode_label: a.practice_mode_label.clone(),
+            sector_code: a.activity_sector_code.clone(),
+            sector_label: a.activity_sector_label.clone(),
+            profession: a.profession().map(|p| p.code().to_string()),
+        };
+        let key = activity.key();
+        if tables.activities.seen(&key) {
+            s.counts.rejected += 1;
+            s.note(format!("ligne {} : activité en double (même professionnel, lieu, profession, mode), écartée", a.line));
+            continue;
+        }
+        if !person_changes.contains_key(&national_id) {
+            let person = Professional {
+                national_id: national_id.clone(),
+                id_type: a.id_type.clone().unwrap_or_default(),
+                pp_id: a.pp_id.clone().unwrap_or_default(),
+                civility: a.practice_title_label.clone().or(a.civility_label.clone()),
+                last_name: a.last_name.clone().unwrap_or_default(),
+                first_name: a.first_name.clone(),
+            };
+            let change = tables.professionals.put(&mut s.tx, &national_id, person.values()).await?;
+            person_changes.insert(national_id.clone(), change);
+        }
+        if !site_changes.contains_key(&site.site_key) {
+            let change = tables.sites.put(&mut s.tx, &site.site_key, site.values()).await?;
+            site_changes.insert(site.site_key.clone(), change);
+        }
+        let change = tables.activities.put(&mut s.tx, &key, activity.values()).await?;
+        let change = combine(change, combine(site_changes[&site.site_key], person_changes[&national_id]));
+        s.counts.record(change);
+        tables.flush_if_full(&mut s.tx).await?;
+    }
+    progress.rows(s.counts.rows_read);
+    tables.flush(&mut s.tx).await?;
+    s.counts.removed = tables.activities.mark_unseen_removed(&mut s.tx).await?;
+    tables.sites.mark_unseen_removed(&mut s.tx).await?;
+    tables.professionals.mark_unseen_removed(&mut s.tx).await?;
+    let geocoding = crate::geocoding::geocode_sites(&mut s.tx).await?;
+    let located = locations::refresh(&mut s.tx).await?;
+    let vintage = s.source.vintage.clone();
+    s.commit(vintage, serde_json::json!({ "geocodage": geocoding, "localisation": located })).await
+}
+
+/// The practice site of a row. Its key is the structure's technical identifier when the file gives one (stable
+/// across editions), otherwise a hash of what identifies the place.
+fn site_of(a: &Activite, filter: &territory::Filter) -> PracticeSite {
+    let site_key = match &a.structure_id {
+        Some(id) => id.clone(),
+        None => format!(
+            "adresse:{}",
+            row_hash([
+                a.site_siret.as_deref(),
+                a.site_finess.as_deref(),
+                a.company_name.as_deref(),
+                a.street_number.as_deref(),
+                a.repetition_index.as_deref(),
+                a.street_type_label.as_deref(),
+                a.street_name.as_deref(),
+                a.postal_code.as_deref(),
+                a.commune_code.as_deref(),
+            ])
+        ),
+    };
+    let commune_code = a
+        .commune_code
+        .clone()
+        .or_else(|| a.postal_code.as_deref().and_then(|p| filter.commune_of_postcode(p)).map(str::to_string));
+    let extra = [a.recipient_complement.as_deref(), a.place_complement.as_deref(), a.distribution_mention.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    PracticeSite {
+        site_key,
+        structure_id: a.structure_id.clone(),
+        siret: a.site_siret.clone(),
+        finess_site: a.site_finess.clone(),
+        finess_legal: a.legal_entity_finess.clone(),
+        name: a.trade_name.clone().or(a.company_name.clone()),
+        address_number: a.street_number.clone(),
+        address_repetition: a.repetition_index.clone(),
+        street_type: a.street_type_label.clone().or(a.street_type_code.clone()),
+        street: a.street_name.clone(),
+        address_extra: (!extra.is_empty()).then_some(extra),
+        postcode: a.postal_code.clone(),
+        commune_code,
+        commune_name: a.commune_label.clone(),
+        departement: a.departement_code.clone(),
+        phone: a.phone.clone(),
+        email: a.email.clone(),
+        // Positions come from the BAN (geocoding) or a later manual correction, never from this file.
+        position: None,
+        geocode_quality: None,
+    }
+}

@@ -1,0 +1,143 @@
+//! `@etalab/decoupage-administratif`: communes (with arrondissements municipaux, postcodes and legal
+//! population) or EPCI (with their member communes).
+
+use super::Progress;
+use crate::batch::Source;
+use crate::session::{ImportReport, ImportSession};
+use crate::zones::{self, ZoneKind, ZoneRecord, combine};
+use crate::{Result, Store, territory};
+use maillage_formats::communes::{CommuneType, read_communes, read_epci};
+use maillage_formats::sniff::{FileKind, detect};
+use sqlx::Row;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// The package's vintage: populations légales in force in 2026 (millésime of the package).
+const DEFAULT_VINTAGE: i64 = 2026;
+
+pub async fn import(store: &Store, path: &Path, vintage: Option<i64>, progress: &dyn Progress) -> Result<ImportReport> {
+    let head = std::fs::read(path).map_err(|e| crate::StoreError::io(path, e))?;
+    if detect(&head[..head.len().min(8192)]) == Some(FileKind::DecoupageEpci) {
+        return import_epci(store, path, progress).await;
+    }
+    let filter = territory::filter(store).await?;
+    let communes = read_communes(path)?;
+    let vintage = vintage.unwrap_or(DEFAULT_VINTAGE);
+    let source = Source::of_file("communes", path, Some(vintage.to_string()))?;
+    let mut s = ImportSession::start(store, source).await?;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen_arrondissements: HashSet<String> = HashSet::new();
+    let mut other_kinds = 0u64;
+    for c in &communes {
+        s.counts.rows_read += 1;
+        let kind = match c.kind {
+            CommuneType::Actuelle => ZoneKind::Commune,
+            CommuneType::ArrondissementMunicipal => ZoneKind::Arrondissement,
+            _ => {
+                // Communes déléguées and associées are not statistical units: their population is counted in
+                // their commune nouvelle.
+                other_kinds += 1;
+                s.counts.filtered += 1;
+                continue;
+            }
+        };
+        let commune_of_row = if kind == ZoneKind::Arrondissement { c.parent.as_deref().unwrap_or(&c.code) } else { &c.code };
+        if !filter.keeps_commune(commune_of_row) {
+            s.counts.filtered += 1;
+            continue;
+        }
+        let record = ZoneRecord {
+            kind,
+            code: c.code.clone(),
+            name: c.nom.clone(),
+            parent_code: if kind == ZoneKind::Arrondissement { c.parent.clone() } else { None },
+            departement: c.departement.clone(),
+            attributes: serde_json::json!({
+                "region": c.region, "zone": c.zone, "siren": c.siren, "codes_postaux": c.codes_postaux,
+            }),
+        };
+        // The EPCI a commune belongs to comes from the EPCI file: keep it when the commune file is re-imported.
+        let record = keep_epci(&mut s.tx, record).await?;
+        let (id, change) = zones::upsert(&mut s.tx, &record, s.batch_id).await?;
+        let mut change = change;
+        if let Some(p) = c.population {
+            let c2 = zones::set_population(&mut s.tx, id, vintage, "TOTAL", p as f64, s.batch_id).await?;
+            change = combine(change, c2);
+        }
+        if kind == ZoneKind::Commune {
+            sqlx::query("DELETE FROM commune_postcode WHERE commune_code = $1").bind(&c.code).execute(&mut *s.tx).await?;
+            for p in &c.codes_postaux {
+                sqlx::query("INSERT INTO commune_postcode (commune_code, postcode) VALUES ($1, $2)")
+                    .bind(&c.code)
+                    .bind(p)
+                    .execute(&mut *s.tx)
+                    .await?;
+            }
+            seen.insert(c.code.clone());
+        } else {
+            seen_arrondissements.insert(c.code.clone());
+        }
+        s.counts.record(change);
+    }
+    progress.rows(s.counts.rows_read);
+    s.counts.removed = zones::mark_unseen_removed(&mut s.tx, ZoneKind::Commune, &seen, None, s.batch_id).await?;
+    s.counts.removed +=
+        zones::mark_unseen_removed(&mut s.tx, ZoneKind::Arrondissement, &seen_arrondissements, None, s.batch_id).await?;
+    if other_kinds > 0 {
+        s.note(format!("{other_kinds} communes déléguées ou associées ignorées (comptées dans leur commune nouvelle)"));
+    }
+    s.commit(Some(vintage.to_string()), serde_json::json!({})).await
+}
+
+async fn keep_epci(tx: &mut sqlx::Transaction<'static, sqlx::Any>, mut record: ZoneRecord) -> Result<ZoneRecord> {
+    if record.kind == ZoneKind::Commune {
+        let parent: Option<Option<String>> =
+            sqlx::query("SELECT parent_code FROM zone WHERE kind = 'commune' AND code = $1")
+                .bind(&record.code)
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(|r| r.try_get("parent_code"))
+                .transpose()?;
+        record.parent_code = parent.flatten();
+    }
+    Ok(record)
+}
+
+async fn import_epci(store: &Store, path: &Path, progress: &dyn Progress) -> Result<ImportReport> {
+    let filter = territory::filter(store).await?;
+    let epcis = read_epci(path)?;
+    let source = Source::of_file("communes", path, None)?;
+    let mut s = ImportSession::start(store, source).await?;
+    let mut seen = HashSet::new();
+    for e in &epcis {
+        s.counts.rows_read += 1;
+        if !e.membres.iter().any(|m| filter.keeps_commune(&m.code)) {
+            s.counts.filtered += 1;
+            continue;
+        }
+        let record = ZoneRecord {
+            kind: ZoneKind::Epci,
+            code: e.code.clone(),
+            name: e.nom.clone(),
+            parent_code: None,
+            departement: None,
+            attributes: serde_json::json!({
+                "type": e.kind, "membres": e.membres.iter().map(|m| &m.code).collect::<Vec<_>>(),
+            }),
+        };
+        let (id, mut change) = zones::upsert(&mut s.tx, &record, s.batch_id).await?;
+        if let Some(p) = e.population_municipale {
+            let c = zones::set_population(&mut s.tx, id, DEFAULT_VINTAGE, "TOTAL", p as f64, s.batch_id).await?;
+            change = combine(change, c);
+        }
+        for m in &e.membres {
+            // Membership is the commune's parent, set where the commune is known.
+            zones::set_parent(&mut s.tx, ZoneKind::Commune, &m.code, Some(&e.code), s.batch_id).await?;
+        }
+        seen.insert(e.code.clone());
+        s.counts.record(change);
+    }
+    progress.rows(s.counts.rows_read);
+    s.counts.removed = zones::mark_unseen_removed(&mut s.tx, ZoneKind::Epci, &seen, None, s.batch_id).await?;
+    s.commit(None, serde_json::json!({})).await
+}

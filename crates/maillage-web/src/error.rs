@@ -1,0 +1,126 @@
+//! The one error type of handlers. A handler returns it; the route guard, which knows whether the route is a
+//! page or an API and who is calling, turns it into a French HTML page (with the site's layout) or a JSON body.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maillage_messages::French;
+use maillage_store::StoreError;
+use maillage_store::accounts::AccountError;
+
+#[derive(Debug)]
+pub enum WebError {
+    /// 404: nothing here (or nothing this caller may know exists).
+    NotFound,
+    /// 403: the caller lacks a permission checked inside the handler.
+    Forbidden,
+    /// 400 with a French explanation of what is wrong in the request.
+    BadRequest(String),
+    /// The store failed: 500, details only in the server's log.
+    Store(StoreError),
+    /// An account operation was refused: 422 with the French reason.
+    Account(AccountError),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        WebError::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for WebError {
+    fn from(e: sqlx::Error) -> Self {
+        WebError::Store(StoreError::Database(e))
+    }
+}
+
+impl From<AccountError> for WebError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Store(e) => WebError::Store(e),
+            e => WebError::Account(e),
+        }
+    }
+}
+
+/// What the guard needs to render an error: carried in the response's extensions.
+#[derive(Debug, Clone)]
+pub(crate) struct Failure {
+    pub status: StatusCode,
+    /// A French sentence for the user; a generic one per status when None.
+    pub message: Option<String>,
+}
+
+impl WebError {
+    pub(crate) fn failure(&self) -> Failure {
+        match self {
+            WebError::NotFound => Failure { status: StatusCode::NOT_FOUND, message: None },
+            WebError::Forbidden => Failure { status: StatusCode::FORBIDDEN, message: None },
+            WebError::BadRequest(m) => Failure { status: StatusCode::BAD_REQUEST, message: Some(m.clone()) },
+            WebError::Account(e) => Failure { status: StatusCode::UNPROCESSABLE_ENTITY, message: Some(e.french()) },
+            WebError::Store(e) => {
+                // The kind of failure only: store errors may quote values, and logs carry no personal data.
+                tracing::error!(error = store_error_kind(e), "store error while answering a request");
+                Failure { status: StatusCode::INTERNAL_SERVER_ERROR, message: None }
+            }
+        }
+    }
+}
+
+fn store_error_kind(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::Connect { .. } => "connect",
+        StoreError::Migration(_) => "migration",
+        StoreError::Database(_) => "database",
+        StoreError::Format(_) => "format",
+        StoreError::Io { .. } => "io",
+        StoreError::NotABackup { .. } => "not_a_backup",
+        StoreError::BackupTooNew { .. } => "backup_too_new",
+        StoreError::UnknownZone { .. } => "unknown_zone",
+        StoreError::UnknownCommune(_) => "unknown_commune",
+        StoreError::InvalidValue { .. } => "invalid_value",
+        StoreError::AlreadyExists(_) => "already_exists",
+        StoreError::Interrupted => "interrupted",
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let failure = self.failure();
+        let mut response = failure.status.into_response();
+        response.extensions_mut().insert(failure);
+        response
+    }
+}
+
+/// The generic French sentence of a status.
+pub(crate) fn status_message(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "La demande est incorrecte.",
+        401 => "Authentification requise : connectez-vous, ou présentez un jeton d'API valide.",
+        403 => "Vous n'avez pas les droits nécessaires pour accéder à cette page. Si vous pensez en avoir besoin, \
+                adressez-vous à l'administrateur de Maillage.",
+        404 => "Cette page n'existe pas. Vérifiez l'adresse, ou repartez de l'accueil.",
+        405 => "Cette adresse n'accepte pas ce type de demande.",
+        413 => "La demande est trop volumineuse.",
+        422 => "Les informations saisies ne conviennent pas.",
+        429 => "Trop de tentatives de connexion ont échoué. Pour protéger les comptes, la connexion est \
+                suspendue pendant quelques minutes ; réessayez plus tard.",
+        _ => "Une erreur interne est survenue ; elle a été consignée. Réessayez, et si elle persiste, \
+              prévenez l'administrateur de Maillage.",
+    }
+}
+
+/// The short French title of a status.
+pub(crate) fn status_title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "Demande incorrecte",
+        401 => "Connexion requise",
+        403 => "Accès refusé",
+        404 => "Page introuvable",
+        405 => "Méthode non acceptée",
+        413 => "Demande trop volumineuse",
+        422 => "Saisie à corriger",
+        429 => "Trop de tentatives",
+        _ => "Erreur interne",
+    }
+}

@@ -1,0 +1,150 @@
+//! The web platform of Maillage: an HTTP server (axum) rendering French, accessible HTML pages (maud) and a
+//! JSON API, with accounts, roles, sessions, CSRF protection, login rate limiting and an audit log. It is served
+//! by the `maillage` binary (`maillage serve`, `maillage demo`).
+//!
+//! # Security model
+//!
+//! - **Deny by default.** Every route is declared through [`routes::Routes`] with an [`routes::Access`]:
+//!   `Public` or `Requires(Permission)`. There is no other way to add a route: the axum router is built from
+//!   that table only, and the guard ([`auth`]) checks the access before the handler runs. Roles get
+//!   permissions from one table, [`permissions::permissions_of`]. `tests/routes.rs` checks every route × role.
+//! - **Sessions**: a random 256-bit token in an HttpOnly, SameSite=Lax cookie (`Secure` and `__Host-` with
+//!   `--cookie-securise`), stored as its SHA-256 with an idle and an absolute expiry.
+//! - **CSRF**: every POST made with a session carries the session's token (`_csrf` field or `x-csrf-token`
+//!   header); the login form uses a double-submit cookie.
+//! - **Passwords**: argon2id. **Logins**: limited per account and per address (429 in French), all audited.
+//! - **API**: the session cookie, or `Authorization: Bearer` tokens created by an administrator (stored hashed,
+//!   revocable, audited). Partners get aggregated figures under statistical secrecy only.
+//! - **Audit log**: append-only, hash-chained ([`maillage_store::audit`]); no personal data in program logs.
+//!
+//! # Extension points (how to add to the platform)
+//!
+//! **A page.** In a module of [`pages`] (or a new one, listed in [`all_routes`]):
+//!
+//! ```ignore
+//! pub fn routes(r: Routes) -> Routes {
+//!     r.page(Method::GET, "/observatoire/export", Access::Requires(Permission::ObservatoryRead), export_page)
+//! }
+//! async fn export_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+//!     let content = html! { p { "…" } };
+//!     Ok(layout::page(&state, Some(&caller), PageMeta { title: "Exports", current: "/observatoire/export" }, content))
+//! }
+//! ```
+//!
+//! - The [`auth::Caller`] extractor gives the logged-in account, its permissions and its territory
+//!   ([`auth::Caller::scope`]); `caller.require(Permission::X)?` checks a further permission inside a handler.
+//! - [`params::Query`] and [`params::Form`] read query strings and form bodies (repeated fields kept).
+//! - Forms: `form method="post"` with `(layout::csrf_field(&caller))` inside; the guard rejects a POST without
+//!   the right token before the handler runs.
+//! - Errors: return [`error::WebError`]; the guard renders it as a French page (or JSON on API routes).
+//!   A form that needs correcting is re-rendered with `layout::error_box` and status 422.
+//! - Navigation: add a [`layout::NavItem`] to [`layout::NAV`] with its permission.
+//! - A new permission: add it to [`permissions::Permission`] and grant it in [`permissions::permissions_of`].
+//!
+//! **An API endpoint.** `r.api(Method::GET, "/api/v1/…", Access::Requires(p), DOC, handler)` where `DOC` is a
+//! [`routes::ApiDoc`] (summary, description, query parameters, JSON Schema of the answer): the route is then in
+//! `/api/v1/openapi.json` with its security, accepts bearer tokens, and answers errors as JSON. Apply
+//! statistical secrecy with [`data::secrecy_for`] (forced for partners) and cut data to the caller's communes
+//! with [`data::zones_for`] / [`data::indicator_rows`] or [`scope::Scope`].
+//!
+//! **An audit entry.** After a read of personal or sensitive data, an export or a change:
+//! `audit::record(&state, &caller, Action::X, "target", json!({ … })).await?` — or, for a change,
+//! [`audit::record_in`] inside the change's transaction. Add the action to
+//! [`maillage_store::audit::Action`] (stable code) and its French label to [`pages::dpo::action_label`].
+//!
+//! **A static file.** Put it in `assets/` and add it to [`assets::ASSETS`] (embedded with `include_bytes!`).
+//! The Content-Security-Policy allows scripts, styles and images from the site itself only.
+
+pub mod api;
+pub mod assets;
+pub mod audit;
+pub mod auth;
+pub mod data;
+pub mod error;
+pub mod layout;
+pub mod pages;
+pub mod params;
+pub mod permissions;
+pub mod routes;
+pub mod scope;
+pub mod secrets;
+pub mod state;
+pub mod users;
+
+pub use state::{AppState, Config};
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use error::Failure;
+use maillage_store::Store;
+use routes::{RouteInfo, Routes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Every route of the site, from every module. Add a module's `routes` here.
+pub fn all_routes() -> Routes {
+    let r = Routes::new();
+    let r = assets::routes(r);
+    let r = pages::login::routes(r);
+    let r = pages::account::routes(r);
+    let r = pages::observatory::routes(r);
+    let r = pages::admin::routes(r);
+    let r = pages::dpo::routes(r);
+    api::routes(r)
+}
+
+/// The table of routes (method, path, access, kind), for tests and documentation.
+pub fn route_table() -> Vec<RouteInfo> {
+    all_routes().infos()
+}
+
+/// The application for a store: every route behind its guard, a French 404, security headers.
+pub async fn app(store: Store, config: Config) -> maillage_store::Result<Router> {
+    let demo = users::is_demo_base(&store).await?;
+    let dummy_hash = secrets::hash_password_async(secrets::random_token()).await;
+    let routes = all_routes();
+    let state = AppState(Arc::new(state::Inner { store, config, demo, routes: routes.infos(), dummy_hash }));
+    Ok(routes
+        .into_router(state.clone())
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state))
+}
+
+async fn not_found(axum::extract::State(state): axum::extract::State<AppState>, req: Request) -> Response {
+    let failure = Failure { status: StatusCode::NOT_FOUND, message: None };
+    if req.uri().path().starts_with("/api/") {
+        api::error_body(&failure)
+    } else {
+        layout::error_page(&state, None, &failure)
+    }
+}
+
+async fn security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Serves the application (from [`app`]) on `listener` until `shutdown` completes.
+pub async fn serve(
+    app: Router,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,251 @@
+//! The DPO's view of the audit log: filters (dates, actor, action), pages, CSV export, and a verification of the
+//! hash chain. Reading and exporting the log are themselves audited (the log names people).
+
+use crate::audit;
+use crate::auth::Caller;
+use crate::error::WebError;
+use crate::layout::{PageMeta, date_time, error_box, number, page, success_box};
+use crate::params::{Params, Query};
+use crate::permissions::Permission;
+use crate::routes::{Access, Routes};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use maillage_store::audit::{self as store_audit, Action, Filter};
+use maillage_messages::French;
+use maud::{Markup, html};
+use serde_json::json;
+
+const READ: Access = Access::Requires(Permission::AuditRead);
+const PAGE_SIZE: i64 = 100;
+
+pub fn routes(r: Routes) -> Routes {
+    r.page(Method::GET, "/dpo/journal", READ, journal)
+        .page(Method::GET, "/dpo/journal.csv", READ, export)
+        .page(Method::GET, "/dpo/journal/verification", READ, verification)
+}
+
+/// French wording of each action, for the DPO.
+pub fn action_label(action: Action) -> &'static str {
+    match action {
+        Action::LoginSucceeded => "Connexion réussie",
+        Action::LoginFailed => "Connexion refusée",
+        Action::LoginRateLimited => "Connexion bloquée (trop d'échecs)",
+        Action::Logout => "Déconnexion",
+        Action::PasswordChanged => "Changement de son mot de passe",
+        Action::AccountCreated => "Création d'un compte",
+        Action::AccountUpdated => "Modification d'un compte",
+        Action::AccountPasswordReset => "Nouveau mot de passe donné à un compte",
+        Action::AccountsRead => "Consultation de la liste des comptes",
+        Action::TokenCreated => "Création d'un jeton d'API",
+        Action::TokenRevoked => "Révocation d'un jeton d'API",
+        Action::ProfessionalsListed => "Liste nominative des professionnels",
+        Action::AuditLogRead => "Consultation du journal d'audit",
+        Action::AuditLogExported => "Export du journal d'audit",
+        Action::AuditLogVerified => "Vérification du journal d'audit",
+    }
+}
+
+fn label_of(code: &str) -> &str {
+    Action::parse(code).map_or(code, |a| action_label(a))
+}
+
+fn parse_date(q: &Params, name: &str, label: &str) -> Result<Option<jiff::civil::Date>, WebError> {
+    q.get(name)
+        .map(|v| {
+            v.parse::<jiff::civil::Date>().map_err(|_| {
+                WebError::BadRequest(format!("La date « {label} » doit s'écrire AAAA-MM-JJ (par exemple 2026-03-31)."))
+            })
+        })
+        .transpose()
+}
+
+fn filter_of(q: &Params) -> Result<Filter, WebError> {
+    let action = match q.get("action") {
+        Some(code) => Some(Action::parse(code).ok_or_else(|| WebError::BadRequest(format!("Action inconnue « {code} ».")))?),
+        None => None,
+    };
+    Ok(Filter {
+        from: parse_date(q, "du", "du")?,
+        to: parse_date(q, "au", "au")?,
+        actor: q.get("acteur").map(|a| a.to_lowercase()),
+        action,
+    })
+}
+
+fn filter_details(f: &Filter) -> serde_json::Value {
+    json!({
+        "du": f.from.map(|d| d.to_string()),
+        "au": f.to.map(|d| d.to_string()),
+        "acteur": f.actor,
+        "action": f.action.map(|a| a.code()),
+    })
+}
+
+fn filter_form(q: &Params) -> Markup {
+    let selected = q.get("action").unwrap_or("");
+    html! {
+        form.filtres method="get" action="/dpo/journal" {
+            div.champ {
+                label for="du" { "Du (AAAA-MM-JJ)" }
+                input #du name="du" type="date" value=(q.get("du").unwrap_or(""));
+            }
+            div.champ {
+                label for="au" { "Au (AAAA-MM-JJ)" }
+                input #au name="au" type="date" value=(q.get("au").unwrap_or(""));
+            }
+            div.champ {
+                label for="acteur" { "Acteur (identifiant)" }
+                input #acteur name="acteur" type="text" value=(q.get("acteur").unwrap_or(""));
+            }
+            div.champ {
+                label for="action" { "Action" }
+                select #action name="action" {
+                    option value="" selected[selected.is_empty()] { "Toutes" }
+                    @for a in Action::ALL {
+                        option value=(a.code()) selected[selected == a.code()] { (action_label(a)) }
+                    }
+                }
+            }
+            button type="submit" { "Filtrer" }
+        }
+    }
+}
+
+/// The query string of the current filters (for the export link and the pages).
+fn filter_query(q: &Params) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for name in ["du", "au", "acteur", "action"] {
+        if let Some(v) = q.get(name) {
+            s.append_pair(name, v);
+        }
+    }
+    s.finish()
+}
+
+async fn journal(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+    let filter = filter_of(&q)?;
+    let page_number = q.integer("page")?.unwrap_or(1).max(1);
+    let total = store_audit::count(state.store(), &filter).await?;
+    let records = store_audit::list(state.store(), &filter, PAGE_SIZE, (page_number - 1) * PAGE_SIZE).await?;
+    let mut details = filter_details(&filter);
+    details["page"] = page_number.into();
+    audit::record(&state, &caller, Action::AuditLogRead, "journal", details).await?;
+    let query = filter_query(&q);
+    let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let content = html! {
+        p {
+            "Chaque entrée du journal porte l'empreinte de la précédente : toute modification ou suppression se voit "
+            "à la vérification. "
+            a href="/dpo/journal/verification" { "Vérifier l'intégrité du journal" }
+        }
+        (filter_form(&q))
+        p {
+            (number(total as f64, 0)) " entrée(s). "
+            a href={"/dpo/journal.csv?" (query)} download { "Exporter ces entrées en CSV" }
+        }
+        @if !records.is_empty() {
+            table {
+                caption { "Journal d'audit, du plus récent au plus ancien (page " (page_number) " sur " (pages.max(1)) ")" }
+                thead { tr {
+                    th scope="col" { "N°" } th scope="col" { "Date" } th scope="col" { "Acteur" }
+                    th scope="col" { "Action" } th scope="col" { "Objet" } th scope="col" { "Détails" }
+                    th scope="col" { "Adresse" }
+                } }
+                tbody {
+                    @for r in &records {
+                        tr {
+                            td { (r.id) }
+                            td { (date_time(&r.at)) }
+                            td { (r.actor) }
+                            td { (label_of(&r.action)) }
+                            td { (r.target) }
+                            td { code { (r.details) } }
+                            td { (r.ip.as_deref().unwrap_or("—")) }
+                        }
+                    }
+                }
+            }
+            nav aria-label="Pages du journal" {
+                ul.pages {
+                    @if page_number > 1 {
+                        li { a href={"/dpo/journal?" (query) "&page=" (page_number - 1)} { "Page précédente" } }
+                    }
+                    @if page_number < pages {
+                        li { a href={"/dpo/journal?" (query) "&page=" (page_number + 1)} { "Page suivante" } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&state, Some(&caller), PageMeta { title: "Journal d'audit", current: "/dpo/journal" }, content))
+}
+
+/// Spreadsheets run cells starting with these as formulas: such a cell is prefixed with an apostrophe.
+fn spreadsheet_safe(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() }
+}
+
+async fn export(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+    let filter = filter_of(&q)?;
+    let total = store_audit::count(state.store(), &filter).await?;
+    let records = store_audit::list(state.store(), &filter, total.max(1), 0).await?;
+    let mut details = filter_details(&filter);
+    details["lignes"] = records.len().into();
+    audit::record(&state, &caller, Action::AuditLogExported, "journal", details).await?;
+    let mut out = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    let write = |out: &mut csv::Writer<Vec<u8>>| -> Result<(), csv::Error> {
+        out.write_record(["numero", "date", "acteur", "action", "libelle", "objet", "details", "adresse", "empreinte_precedente", "empreinte"])?;
+        for r in &records {
+            out.write_record([
+                r.id.to_string(),
+                r.at.clone(),
+                spreadsheet_safe(&r.actor),
+                r.action.clone(),
+                label_of(&r.action).to_string(),
+                spreadsheet_safe(&r.target),
+                spreadsheet_safe(&r.details),
+                r.ip.clone().unwrap_or_default(),
+                r.prev_hash.clone(),
+                r.hash.clone(),
+            ])?;
+        }
+        Ok(())
+    };
+    write(&mut out).map_err(|_| WebError::BadRequest("L'export n'a pas pu être écrit.".into()))?;
+    let bytes = out.into_inner().map_err(|_| WebError::BadRequest("L'export n'a pas pu être écrit.".into()))?;
+    // A BOM so that spreadsheet programs read the accents right.
+    let mut body = "\u{feff}".as_bytes().to_vec();
+    body.extend(bytes);
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"journal-audit.csv\""));
+    Ok(response)
+}
+
+async fn verification(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
+    let v = store_audit::verify(state.store()).await?;
+    let result = match &v.broken {
+        None => "intact",
+        Some(_) => "rompu",
+    };
+    audit::record(&state, &caller, Action::AuditLogVerified, "journal", json!({ "resultat": result, "entrees": v.entries })).await?;
+    let content = html! {
+        @match &v.broken {
+            None => (success_box(&format!(
+                "le journal est intact : {} entrée(s) vérifiée(s), chaîne d'empreintes continue.",
+                number(v.entries as f64, 0)
+            ))),
+            Some(b) => (error_box(&format!("{}.", b.french()))),
+        }
+        p { "Empreinte de la dernière entrée vérifiée : " code { (v.last_hash) } }
+        p.aide {
+            "Notez cette empreinte hors de Maillage (registre, courriel) : une vérification future doit la retrouver, \
+             ce qui prouve que rien n'a été réécrit entre-temps."
+        }
+        p { a href="/dpo/journal" { "Retour au journal" } }
+    };
+    Ok(page(&state, Some(&caller), PageMeta { title: "Intégrité du journal d'audit", current: "/dpo/journal" }, content))
+}

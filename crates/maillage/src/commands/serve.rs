@@ -1,0 +1,62 @@
+//! `maillage serve`: the web pages and the API.
+
+use super::base::{BaseArg, block_on, fr, open};
+use anyhow::anyhow;
+use clap::Args;
+use maillage_store::Store;
+use maillage_web::Config;
+use std::net::SocketAddr;
+
+/// Arguments de `maillage serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Adresse et port d'écoute (127.0.0.1 : cette machine seulement ; 0.0.0.0 : tout le réseau)
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADRESSE:PORT")]
+    pub adresse: SocketAddr,
+    /// Marquer les cookies « Secure » : à donner quand Maillage est servi en HTTPS (derrière un proxy inverse)
+    #[arg(long)]
+    pub cookie_securise: bool,
+    #[command(flatten)]
+    pub base: BaseArg,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    block_on(async {
+        let store = open(&args.base).await?;
+        let accounts = maillage_store::accounts::list(&store).await.map_err(fr)?;
+        if accounts.is_empty() {
+            println!(
+                "Aucun compte dans cette base : créez le premier administrateur avec\n  maillage utilisateur creer \
+                 --identifiant admin --role admin --base {}",
+                args.base.base
+            );
+        }
+        let config = Config { secure_cookies: args.cookie_securise, ..Config::default() };
+        serve_store(store, config, args.adresse).await
+    })
+}
+
+/// Serves a store until Ctrl+C (shared with `maillage demo`).
+pub async fn serve_store(store: Store, config: Config, address: SocketAddr) -> anyhow::Result<()> {
+    // Program logs: errors only by default (MAILLAGE_JOURNAL=info for more); they never carry personal data.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MAILLAGE_JOURNAL")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    if !address.ip().is_loopback() && !config.secure_cookies {
+        eprintln!(
+            "attention : Maillage écoute sur le réseau ({address}) sans --cookie-securise ; servez-le derrière un \
+             proxy HTTPS et ajoutez --cookie-securise, sinon les sessions circulent en clair"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
+        anyhow!("impossible d'écouter sur {address} ({e}) ; le port est peut-être déjà pris : choisissez-en un autre")
+    })?;
+    let app = maillage_web::app(store, config).await.map_err(fr)?;
+    println!("Maillage est servi sur http://{address}/ — Ctrl+C pour arrêter.");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    maillage_web::serve(app, listener, shutdown).await.map_err(|e| anyhow!("le serveur s'est arrêté sur une erreur ({e})"))?;
+    println!("Serveur arrêté.");
+    Ok(())
+}
