@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// Where in a file a problem was found. Lines are 1-based physical lines of the file (header included),
 /// columns are 1-based field positions; `feature` is the 0-based index of a GeoJSON/Shapefile feature,
 /// of a JSON array element or of a spreadsheet row (see each reader).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     pub file: PathBuf,
     pub line: Option<u64>,
@@ -124,13 +124,13 @@ pub type Result<T, E = FormatError> = std::result::Result<T, E>;
 
 /// Something the reader fixed or skipped on its own and that the user should know about (it is not an
 /// error: the import goes on). Worded in French by `maillage-messages`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FormatWarning {
     pub location: Location,
     pub kind: WarningKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum WarningKind {
     /// X and Y (or longitude and latitude) were given in the wrong order; they were swapped back.
     CoordinatesSwapped { x: f64, y: f64 },

@@ -154,3 +154,11 @@ mod tests {
         assert_eq!(detect(b"hello"), None);
     }
 }
+
+/// Detects the kind of a file on disk from its first bytes (decompressed when it is gzip or xz).
+pub fn detect_file(path: &std::path::Path) -> crate::error::Result<Option<FileKind>> {
+    use std::io::BufRead;
+    let mut input = crate::io::open(path)?;
+    let head = input.fill_buf().map_err(|e| crate::io::io_error(path, &e))?;
+    Ok(detect(head))
+}

@@ -40,3 +40,21 @@ impl French for StoreError {
         }
     }
 }
+
+impl French for maillage_store::session::ImportNote {
+    fn french(&self) -> String {
+        use maillage_store::session::ImportNote::*;
+        match self {
+            Format { warning } => warning.french(),
+            DuplicateActivity { line } => {
+                format!("ligne {line} : activité en double (même professionnel, lieu, profession et mode), écartée")
+            }
+            MissingNationalId { line } => format!("ligne {line} : identification nationale absente, ligne écartée"),
+            DuplicateAddress { line, id } => format!("ligne {line} : identifiant d'adresse « {id} » en double, écartée"),
+            SkippedCommunes { count } => {
+                format!("{count} communes déléguées ou associées ignorées (comptées dans leur commune nouvelle)")
+            }
+            ClosedEstablishment { finess } => format!("établissement FINESS {finess} signalé fermé par le flux"),
+        }
+    }
+}

@@ -547,11 +547,11 @@ pub async fn record_attempt(store: &Store, at: i64, account_key: &str, ip: &str,
     Ok(())
 }
 
-/// Failures for an account since `since` and since its last successful login.
+/// Failures for an account since `since` and after its last successful login.
 pub async fn recent_account_failures(store: &Store, account_key: &str, since: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM login_attempt WHERE account_key = $1 AND success = 0 AND at >= $2
-           AND at >= COALESCE((SELECT MAX(at) FROM login_attempt WHERE account_key = $1 AND success = 1), 0)",
+           AND id > COALESCE((SELECT MAX(id) FROM login_attempt WHERE account_key = $1 AND success = 1), 0)",
     )
     .bind(account_key)
     .bind(since)

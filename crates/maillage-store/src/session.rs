@@ -3,7 +3,8 @@
 
 use crate::batch::{self, Counts, Source};
 use crate::{Result, Store};
-use serde::Serialize;
+use maillage_formats::FormatWarning;
+use serde::{Deserialize, Serialize};
 use sqlx::{Any, Transaction};
 
 pub struct ImportSession {
@@ -11,8 +12,26 @@ pub struct ImportSession {
     pub batch_id: i64,
     pub counts: Counts,
     pub source: Source,
-    /// Notes for the batch details (rejected rows and why, warnings), kept short.
-    pub notes: Vec<String>,
+    /// What was fixed, skipped or rejected without stopping the import (kept in the batch details).
+    pub notes: Vec<ImportNote>,
+}
+
+/// Something an import did not stop for, typed: the French wording is in `maillage-messages`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ImportNote {
+    /// A reader's warning (coordinates swapped and fixed, projection guessed...).
+    Format { warning: FormatWarning },
+    /// The same activity twice in the file: the second row is rejected.
+    DuplicateActivity { line: u64 },
+    /// An Annuaire row without a national identifier is rejected.
+    MissingNationalId { line: u64 },
+    /// The same BAN address identifier twice: the second row is rejected.
+    DuplicateAddress { line: u64, id: String },
+    /// Communes déléguées and associées are skipped (counted in their commune nouvelle).
+    SkippedCommunes { count: u64 },
+    /// An establishment the FINESS flux reports closed.
+    ClosedEstablishment { finess: String },
 }
 
 /// What an import did: the batch and its counts, plus what the kind of import reports (e.g. geocoding).
@@ -25,7 +44,7 @@ pub struct ImportReport {
     pub vintage: Option<String>,
     #[serde(flatten)]
     pub counts: Counts,
-    pub notes: Vec<String>,
+    pub notes: Vec<ImportNote>,
     pub details: serde_json::Value,
 }
 
@@ -38,7 +57,7 @@ impl ImportSession {
         Ok(ImportSession { tx, batch_id, counts: Counts::default(), source, notes: Vec::new() })
     }
 
-    pub fn note(&mut self, note: String) {
+    pub fn note(&mut self, note: ImportNote) {
         if self.notes.len() < MAX_NOTES {
             self.notes.push(note);
         }

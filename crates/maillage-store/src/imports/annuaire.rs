@@ -3,7 +3,7 @@
 use super::{PROGRESS_EVERY, Progress, date_in_file_name};
 use crate::batch::Source;
 use crate::codec::row_hash;
-use crate::session::{ImportReport, ImportSession};
+use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::supply::{Activity, AnnuaireTables, PracticeSite, Professional};
 use crate::zones::{Change, combine};
 use crate::{Result, Store, locations, territory};
@@ -34,7 +34,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         let a = raw.to_record();
         let Some(national_id) = a.national_id.clone() else {
             s.counts.rejected += 1;
-            s.note(format!("ligne {} : identification nationale absente, ligne écartée", a.line));
+            s.note(ImportNote::MissingNationalId { line: a.line });
             continue;
         };
         let site = site_of(&a, &filter);
@@ -56,7 +56,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         let key = activity.key();
         if tables.activities.seen(&key) {
             s.counts.rejected += 1;
-            s.note(format!("ligne {} : activité en double (même professionnel, lieu, profession, mode), écartée", a.line));
+            s.note(ImportNote::DuplicateActivity { line: a.line });
             continue;
         }
         if !person_changes.contains_key(&national_id) {

@@ -5,7 +5,7 @@ use super::{PROGRESS_EVERY, Progress, date_in_file_name};
 use crate::batch::Source;
 use crate::geocoding::{self, GeocodingReport};
 use crate::rows::{HashedTable, Val};
-use crate::session::{ImportReport, ImportSession};
+use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::{Result, Store, locations, territory};
 use maillage_formats::ban::{BanAdresse, BanReader};
 use std::collections::BTreeSet;
@@ -44,7 +44,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     for a in &kept {
         if table.seen(&a.id) {
             s.counts.rejected += 1;
-            s.note(format!("ligne {} : identifiant d'adresse {} en double, écartée", a.line, a.id));
+            s.note(ImportNote::DuplicateAddress { line: a.line, id: a.id.clone() });
             continue;
         }
         let values = vec![

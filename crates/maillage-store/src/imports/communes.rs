@@ -3,11 +3,11 @@
 
 use super::Progress;
 use crate::batch::Source;
-use crate::session::{ImportReport, ImportSession};
+use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::zones::{self, ZoneKind, ZoneRecord, combine};
 use crate::{Result, Store, territory};
 use maillage_formats::communes::{CommuneType, read_communes, read_epci};
-use maillage_formats::sniff::{FileKind, detect};
+use maillage_formats::sniff::{FileKind, detect_file};
 use sqlx::Row;
 use std::collections::HashSet;
 use std::path::Path;
@@ -16,8 +16,7 @@ use std::path::Path;
 const DEFAULT_VINTAGE: i64 = 2026;
 
 pub async fn import(store: &Store, path: &Path, vintage: Option<i64>, progress: &dyn Progress) -> Result<ImportReport> {
-    let head = std::fs::read(path).map_err(|e| crate::StoreError::io(path, e))?;
-    if detect(&head[..head.len().min(8192)]) == Some(FileKind::DecoupageEpci) {
+    if detect_file(path)? == Some(FileKind::DecoupageEpci) {
         return import_epci(store, path, progress).await;
     }
     let filter = territory::filter(store).await?;
@@ -84,7 +83,7 @@ pub async fn import(store: &Store, path: &Path, vintage: Option<i64>, progress: 
     s.counts.removed +=
         zones::mark_unseen_removed(&mut s.tx, ZoneKind::Arrondissement, &seen_arrondissements, None, s.batch_id).await?;
     if other_kinds > 0 {
-        s.note(format!("{other_kinds} communes déléguées ou associées ignorées (comptées dans leur commune nouvelle)"));
+        s.note(ImportNote::SkippedCommunes { count: other_kinds });
     }
     s.commit(Some(vintage.to_string()), serde_json::json!({})).await
 }

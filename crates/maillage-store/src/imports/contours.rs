@@ -3,7 +3,7 @@
 
 use super::Progress;
 use crate::batch::Source;
-use crate::session::{ImportReport, ImportSession};
+use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::zones::{self, ZoneKind, ZoneRecord, combine};
 use crate::{Result, Store, territory};
 use maillage_formats::contours::{self, Feature, ZoneKind as FileZoneKind};
@@ -43,7 +43,7 @@ pub async fn import(
     .await?;
     let mut s = ImportSession::start(store, source).await?;
     for w in &read.info.warnings {
-        s.note(format!("{w:?}"));
+        s.note(ImportNote::Format { warning: w.clone() });
     }
     let mut first_seen: HashMap<(ZoneKind, String), usize> = HashMap::new();
     let mut seen: HashMap<ZoneKind, HashSet<String>> = HashMap::new();

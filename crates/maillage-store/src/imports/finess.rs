@@ -2,28 +2,28 @@
 
 use super::{Progress, date_in_file_name};
 use crate::batch::Source;
-use crate::session::{ImportReport, ImportSession};
+use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::supply::{self, Establishment};
 use crate::{Result, Store, locations, territory};
 use maillage_formats::finess::json::read_flux;
 use maillage_formats::finess::read_extraction;
-use maillage_formats::sniff::{FileKind, detect};
-use maillage_formats::{FormatError, FormatErrorKind, Location};
+use maillage_formats::sniff::{FileKind, detect_file};
+use maillage_formats::{FormatError, FormatErrorKind, FormatWarning, Location};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 
 pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Result<ImportReport> {
     let filter = territory::filter(store).await?;
-    let (establishments, vintage, warnings) = read(path)?;
+    let read = read(path)?;
+    let vintage = read.vintage.clone();
     let source = Source::of_file("finess", path, vintage.clone())?;
     let mut s = ImportSession::start(store, source).await?;
-    for w in warnings {
-        s.note(w);
+    for w in read.warnings {
+        s.note(ImportNote::Format { warning: w });
     }
     let mut table = supply::establishments_table(&mut s.tx, s.batch_id).await?;
     let mut first_line: HashMap<String, u64> = HashMap::new();
-    for (line, e) in establishments {
+    for (line, e) in read.establishments {
         s.counts.rows_read += 1;
         if let Some(first) = first_line.insert(e.finess_et.clone(), line) {
             return Err(FormatError::new(
@@ -43,23 +43,45 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         }
     }
     progress.rows(s.counts.rows_read);
-    s.counts.removed = table.mark_unseen_removed(&mut s.tx).await?;
+    if read.complete {
+        s.counts.removed = table.mark_unseen_removed(&mut s.tx).await?;
+    } else {
+        // The flux reports closures itself; what it does not mention is unchanged.
+        table.flush(&mut s.tx).await?;
+        for finess in &read.closed {
+            let n = sqlx::query("UPDATE establishment SET removed_batch_id = $2 WHERE finess_et = $1 AND removed_batch_id IS NULL")
+                .bind(finess)
+                .bind(s.batch_id)
+                .execute(&mut *s.tx)
+                .await?
+                .rows_affected();
+            if n > 0 {
+                s.counts.removed += n;
+                s.note(ImportNote::ClosedEstablishment { finess: finess.clone() });
+            }
+        }
+    }
     // Practice sites that name a FINESS establishment take its position.
     let geocoding = crate::geocoding::geocode_sites(&mut s.tx).await?;
     let located = locations::refresh(&mut s.tx).await?;
     s.commit(vintage, serde_json::json!({ "geocodage": geocoding, "localisation": located })).await
 }
 
-type Read3 = (Vec<(u64, Establishment)>, Option<String>, Vec<String>);
+struct Read {
+    /// (line or element number, establishment)
+    establishments: Vec<(u64, Establishment)>,
+    vintage: Option<String>,
+    warnings: Vec<FormatWarning>,
+    /// The extraction is the whole file of establishments: what it lacks has closed. The flux is not.
+    complete: bool,
+    /// Establishments the flux reports closed.
+    closed: Vec<String>,
+}
 
-fn read(path: &Path) -> Result<Read3> {
-    let mut head = vec![0u8; 4096];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .map_err(|e| crate::StoreError::io(path, e))?;
-    head.truncate(n);
-    if detect(&head) == Some(FileKind::FinessJson) {
+fn read(path: &Path) -> Result<Read> {
+    if detect_file(path)? == Some(FileKind::FinessJson) {
         let flux = read_flux(path)?;
+        let closed = flux.etablissements.iter().filter(|e| !e.active).map(|e| e.nofinesset.clone()).collect();
         let rows = flux
             .etablissements
             .into_iter()
@@ -92,8 +114,13 @@ fn read(path: &Path) -> Result<Read3> {
                 )
             })
             .collect();
-        let warnings = flux.warnings.iter().map(|w| format!("{w:?}")).collect();
-        return Ok((rows, flux.generated_at.map(|d| d.chars().take(10).collect()), warnings));
+        return Ok(Read {
+            establishments: rows,
+            vintage: flux.generated_at.map(|d| d.chars().take(10).collect()),
+            warnings: flux.warnings,
+            complete: false,
+            closed,
+        });
     }
     let x = read_extraction(path)?;
     let rows = x
@@ -134,6 +161,11 @@ fn read(path: &Path) -> Result<Read3> {
             )
         })
         .collect();
-    let warnings = x.warnings.iter().map(|w| format!("{w:?}")).collect();
-    Ok((rows, x.extraction_date.or_else(|| date_in_file_name(path)), warnings))
+    Ok(Read {
+        establishments: rows,
+        vintage: x.extraction_date.or_else(|| date_in_file_name(path)),
+        warnings: x.warnings,
+        complete: true,
+        closed: vec![],
+    })
 }

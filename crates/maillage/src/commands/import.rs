@@ -1,6 +1,7 @@
 //! `maillage import <type> <fichier>`: the official files, as published.
 
 use super::base::{BaseArg, block_on, fr, nombre, open};
+use maillage_messages::French;
 use crate::progress::Bar;
 use clap::{Args, ValueEnum};
 use maillage_store::imports::{self, contours::ContourKind};
@@ -136,6 +137,9 @@ fn print_report(r: &ImportReport) {
         }
     }
     for n in r.notes.iter().take(20) {
-        println!("  remarque : {n}");
+        println!("  remarque : {}", n.french());
+    }
+    if r.notes.len() > 20 {
+        println!("  … ({} remarques en tout ; liste complète avec --json)", r.notes.len());
     }
 }
