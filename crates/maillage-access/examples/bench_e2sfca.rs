@@ -50,7 +50,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         best_compute = best_compute.min(start.elapsed().as_secs_f64());
         std::hint::black_box(result);
     }
-    println!("table des coûts depuis les couples en mémoire (meilleur de {runs}) : {best_build:.3} s");
+    println!(
+        "table des coûts depuis les couples en mémoire (meilleur de {runs}) : {best_build:.3} s"
+    );
     println!("calcul E2SFCA (meilleur de {runs}) : {best_compute:.3} s");
     println!("table + calcul : {:.3} s", best_build + best_compute);
     Ok(())

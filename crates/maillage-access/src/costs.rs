@@ -20,6 +20,49 @@ pub struct CostPair {
     pub cost: f64,
 }
 
+/// Pairs column by column, in input order.
+#[derive(Debug, Default)]
+pub(crate) struct Columns {
+    pub zone: Vec<u32>,
+    pub site: Vec<u32>,
+    pub cost: Vec<f64>,
+}
+
+impl Columns {
+    pub fn with_capacity(capacity: usize) -> Columns {
+        Columns {
+            zone: Vec::with_capacity(capacity),
+            site: Vec::with_capacity(capacity),
+            cost: Vec::with_capacity(capacity),
+        }
+    }
+    #[inline]
+    pub fn push(&mut self, p: CostPair) {
+        self.zone.push(p.zone);
+        self.site.push(p.site);
+        self.cost.push(p.cost);
+    }
+    pub fn len(&self) -> usize {
+        self.zone.len()
+    }
+    pub fn reserve(&mut self, additional: usize) {
+        self.zone.reserve(additional);
+        self.site.reserve(additional);
+        self.cost.reserve(additional);
+    }
+    pub fn truncate(&mut self, len: usize) {
+        self.zone.truncate(len);
+        self.site.truncate(len);
+        self.cost.truncate(len);
+    }
+    /// Move the pairs in `from` to start at `to` (`to` before `from`).
+    pub fn move_within(&mut self, from: std::ops::Range<usize>, to: usize) {
+        self.zone.copy_within(from.clone(), to);
+        self.site.copy_within(from.clone(), to);
+        self.cost.copy_within(from, to);
+    }
+}
+
 /// What to do with a pair naming an id absent from the demand or supply lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnknownIds {
@@ -116,42 +159,76 @@ impl CostTable {
         pairs: Vec<CostPair>,
         skipped_unknown: usize,
     ) -> Result<CostTable, AccessError> {
+        let mut columns = Columns::with_capacity(pairs.len());
+        for p in pairs {
+            columns.push(p);
+        }
+        Self::from_columns(demand, supply, columns, skipped_unknown)
+    }
+
+    /// Build from pairs held column by column (the CSV reader's form: no copy when they come grouped by
+    /// zone, as a travel-time matrix does).
+    pub(crate) fn from_columns(
+        demand: &Demand,
+        supply: &Supply,
+        columns: Columns,
+        skipped_unknown: usize,
+    ) -> Result<CostTable, AccessError> {
         let (zones, sites) = (demand.len(), supply.len());
-        // One pass validates and counts; a counting sort then groups the pairs by zone, keeping their
-        // order within a zone (input grouped by zone, as a travel-time matrix is, is copied sequentially).
+        let Columns {
+            zone: zone_of,
+            site: site_of,
+            cost: cost_of,
+        } = columns;
+        // One pass validates, counts pairs per zone and sees whether they already come grouped by zone.
         let mut offsets = vec![0usize; zones + 1];
-        for (pair, p) in pairs.iter().enumerate() {
-            if p.zone as usize >= zones
-                || p.site as usize >= sites
-                || !(p.cost.is_finite() && p.cost >= 0.0)
+        let mut grouped = true;
+        let mut previous = 0;
+        for (pair, ((&zone, &site), &cost)) in
+            zone_of.iter().zip(&site_of).zip(&cost_of).enumerate()
+        {
+            if zone as usize >= zones
+                || site as usize >= sites
+                || !(cost.is_finite() && cost >= 0.0)
             {
-                return Err(invalid_pair(demand, supply, pair, p));
+                return Err(invalid_pair(
+                    demand,
+                    supply,
+                    pair,
+                    CostPair { zone, site, cost },
+                ));
             }
-            offsets[p.zone as usize + 1] += 1;
+            offsets[zone as usize + 1] += 1;
+            grouped &= zone >= previous;
+            previous = zone;
         }
         for r in 0..zones {
             offsets[r + 1] += offsets[r];
         }
-        let mut next = offsets[..zones].to_vec();
-        let mut targets = vec![0u32; pairs.len()];
-        let mut costs = vec![0f64; pairs.len()];
-        for p in &pairs {
-            let slot = &mut next[p.zone as usize];
-            targets[*slot] = p.site;
-            costs[*slot] = p.cost;
-            *slot += 1;
-        }
+        // Grouped: the columns are the rows already. Otherwise a counting sort, keeping the order of the
+        // pairs within a zone.
+        let (targets, costs, site_of) = if grouped {
+            (site_of, cost_of, None)
+        } else {
+            let mut next = offsets[..zones].to_vec();
+            let mut targets = vec![0u32; site_of.len()];
+            let mut costs = vec![0f64; site_of.len()];
+            for ((&zone, &site), &cost) in zone_of.iter().zip(&site_of).zip(&cost_of) {
+                let slot = &mut next[zone as usize];
+                targets[*slot] = site;
+                costs[*slot] = cost;
+                *slot += 1;
+            }
+            (targets, costs, Some(site_of))
+        };
         let by_zone = Csr {
             offsets,
             targets,
             costs,
         };
         if let Some((zone, site)) = find_duplicate(&by_zone, sites) {
-            let mut at = pairs
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.zone == zone && p.site == site)
-                .map(|(i, _)| i);
+            let site_of = site_of.as_deref().unwrap_or(&by_zone.targets);
+            let mut at = (0..zone_of.len()).filter(|&i| zone_of[i] == zone && site_of[i] == site);
             let first = at.next().unwrap_or(0);
             let second = at.next().unwrap_or(first);
             return Err(AccessError::DuplicatePair {
@@ -191,7 +268,7 @@ impl CostTable {
     }
 }
 
-fn invalid_pair(demand: &Demand, supply: &Supply, pair: usize, p: &CostPair) -> AccessError {
+fn invalid_pair(demand: &Demand, supply: &Supply, pair: usize, p: CostPair) -> AccessError {
     let (zones, sites) = (demand.len(), supply.len());
     if p.zone as usize >= zones {
         return AccessError::IndexOutOfRange {

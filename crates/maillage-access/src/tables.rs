@@ -8,7 +8,7 @@
 //!
 //! Comma-separated, UTF-8, one header line. Lines and columns in errors are 1-based, the header being line 1.
 
-use crate::costs::{CostPair, CostTable};
+use crate::costs::{Columns, CostPair, CostTable};
 use crate::error::{AccessError, Side};
 use crate::input::{Demand, NeedBand, Site, Supply, SupplyUnit, Zone, ZoneByAge};
 use foldhash::{HashMap, HashMapExt};
@@ -499,7 +499,7 @@ fn read_costs_in_blocks(
         supply,
         header: &header,
         chunk_size,
-        pairs: Vec::new(),
+        pairs: Columns::default(),
         lines: LineMap::default(),
     };
     let io = |e| io_error(path, e);
@@ -511,6 +511,7 @@ fn read_costs_in_blocks(
     let mut file = BufReader::with_capacity(block_size.min(1 << 16), file);
     let mut buffer: Vec<u8> = Vec::with_capacity(block_size);
     let mut consumed = file.read_until(b'\n', &mut buffer).map_err(io)?;
+    let mut reserved = false;
     let mut fallback = memchr::memchr(b'"', &buffer).is_some();
     let mut line = 2;
     buffer.clear();
@@ -540,14 +541,14 @@ fn read_costs_in_blocks(
                 column,
                 kind,
             })?;
-        if consumed < block_size && cut < size {
-            // After the first block, make room for the pairs the rest of the file will likely hold.
-            let per_pair = cut as f64 / costs.pairs.len().max(1) as f64;
-            costs
-                .pairs
-                .reserve(((size - cut) as f64 / per_pair * 1.05) as usize);
-        }
         consumed += cut;
+        if !reserved {
+            // After the first block, make room for the pairs the rest of the file will likely hold.
+            reserved = true;
+            let per_pair = consumed as f64 / costs.pairs.len().max(1) as f64;
+            let rest = size.saturating_sub(consumed) as f64 / per_pair;
+            costs.pairs.reserve((rest * 1.02) as usize + 1024);
+        }
         buffer.drain(..cut);
         want = block_size;
         if eof {
@@ -561,6 +562,7 @@ fn read_costs_in_blocks(
             table.check_width()?;
             let fields = [&table.record[0], &table.record[1], &table.record[2]];
             let pair = costs
+                .resolver()
                 .pair(fields)
                 .map_err(|(column, kind)| table.error(Some(column), kind))?;
             costs.lines.record(costs.pairs.len(), table.line);
@@ -569,7 +571,7 @@ fn read_costs_in_blocks(
     }
 
     let CostReader { pairs, lines, .. } = costs;
-    CostTable::new(demand, supply, pairs).map_err(|e| match e {
+    CostTable::from_columns(demand, supply, pairs, 0).map_err(|e| match e {
         AccessError::DuplicatePair {
             zone,
             site,
@@ -597,23 +599,9 @@ const CHUNK: usize = 1 << 20;
 
 /// Read until `buffer` holds `size` bytes or the file ends; true at the end of the file.
 fn fill(file: &mut impl Read, buffer: &mut Vec<u8>, size: usize) -> std::io::Result<bool> {
-    while buffer.len() < size {
-        let start = buffer.len();
-        buffer.resize(size, 0);
-        match file.read(&mut buffer[start..]) {
-            Ok(0) => {
-                buffer.truncate(start);
-                return Ok(true);
-            }
-            Ok(n) => buffer.truncate(start + n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buffer.truncate(start),
-            Err(e) => {
-                buffer.truncate(start);
-                return Err(e);
-            }
-        }
-    }
-    Ok(false)
+    let want = size.saturating_sub(buffer.len());
+    let got = file.by_ref().take(want as u64).read_to_end(buffer)?;
+    Ok(got < want)
 }
 
 /// A problem at a line: (line, column, what).
@@ -621,7 +609,8 @@ type LineError = (u64, Option<usize>, TableErrorKind);
 
 /// Pairs parsed from one chunk of a block.
 struct Chunk {
-    pairs: Vec<CostPair>,
+    /// Pairs written at the start of the chunk's slice of the columns.
+    written: usize,
     /// Lines consumed (blank lines included).
     lines: u64,
     /// (pair index within the chunk, line within the chunk) after each run of blank lines.
@@ -634,11 +623,112 @@ struct CostReader<'a> {
     supply: &'a Supply,
     header: &'a [String],
     chunk_size: usize,
-    pairs: Vec<CostPair>,
+    pairs: Columns,
     lines: LineMap,
 }
 
 impl CostReader<'_> {
+    fn resolver(&self) -> Resolver<'_> {
+        Resolver {
+            demand: self.demand,
+            supply: self.supply,
+            header: self.header,
+        }
+    }
+
+    /// Parse a block of whole lines starting at `first_line`, in parallel; returns the lines consumed.
+    fn parse_block(&mut self, block: &[u8], first_line: u64) -> Result<u64, LineError> {
+        let mut bounds = vec![0];
+        while let Some(&last) = bounds.last() {
+            if last >= block.len() {
+                break;
+            }
+            let target = (last + self.chunk_size).min(block.len());
+            let end = if target == block.len() {
+                target
+            } else {
+                memchr::memchr(b'\n', &block[target..]).map_or(block.len(), |p| target + p + 1)
+            };
+            bounds.push(end);
+        }
+        // Each chunk writes its pairs straight into its own slice of the columns, sized by its line
+        // count (at most one pair a line): no per-chunk buffers to allocate and copy.
+        let lines: Vec<usize> = bounds
+            .par_windows(2)
+            .map(|w| memchr::memchr_iter(b'\n', &block[w[0]..w[1]]).count() + 1)
+            .collect();
+        let reader = Resolver {
+            demand: self.demand,
+            supply: self.supply,
+            header: self.header,
+        };
+        let base = self.pairs.len();
+        let total: usize = lines.iter().sum();
+        self.pairs.zone.resize(base + total, 0);
+        self.pairs.site.resize(base + total, 0);
+        self.pairs.cost.resize(base + total, 0.0);
+        let mut slices = Vec::with_capacity(lines.len());
+        let (mut zone, mut site, mut cost) = (
+            &mut self.pairs.zone[base..],
+            &mut self.pairs.site[base..],
+            &mut self.pairs.cost[base..],
+        );
+        for &n in &lines {
+            let (z, zr) = zone.split_at_mut(n);
+            let (s, sr) = site.split_at_mut(n);
+            let (c, cr) = cost.split_at_mut(n);
+            slices.push(ColumnsMut {
+                zone: z,
+                site: s,
+                cost: c,
+            });
+            (zone, site, cost) = (zr, sr, cr);
+        }
+        let chunks: Vec<Chunk> = bounds
+            .par_windows(2)
+            .zip(slices)
+            .map(|(w, out)| reader.parse_chunk(&block[w[0]..w[1]], out))
+            .collect();
+        // Close the gaps left by blank lines, in order, and record where lines and pairs part ways.
+        let mut line = first_line;
+        let (mut read, mut kept) = (base, base);
+        for (chunk, n) in chunks.into_iter().zip(lines) {
+            self.lines.record(kept, line);
+            for &(pair, at) in &chunk.breaks {
+                self.lines.record(kept + pair, line + at);
+            }
+            if let Some((at, column, kind)) = chunk.error {
+                self.pairs.truncate(kept);
+                return Err((line + at, column, kind));
+            }
+            if read != kept {
+                self.pairs.move_within(read..read + chunk.written, kept);
+            }
+            kept += chunk.written;
+            read += n;
+            line += chunk.lines;
+        }
+        self.pairs.truncate(kept);
+        Ok(line - first_line)
+    }
+}
+
+/// The pair columns a chunk writes into.
+struct ColumnsMut<'a> {
+    zone: &'a mut [u32],
+    site: &'a mut [u32],
+    cost: &'a mut [f64],
+}
+
+/// What parsing a chunk needs, shared by the threads.
+#[derive(Clone, Copy)]
+struct Resolver<'a> {
+    demand: &'a Demand,
+    supply: &'a Supply,
+    header: &'a [String],
+}
+
+impl Resolver<'_> {
     /// One record's three fields, checked and resolved.
     fn pair(&self, fields: [&[u8]; 3]) -> Result<CostPair, FieldError> {
         let zone = self.resolve(fields[0], 0)?;
@@ -685,44 +775,9 @@ impl CostReader<'_> {
         ))
     }
 
-    /// Parse a block of whole lines starting at `first_line`, in parallel; returns the lines consumed.
-    fn parse_block(&mut self, block: &[u8], first_line: u64) -> Result<u64, LineError> {
-        let mut bounds = vec![0];
-        while let Some(&last) = bounds.last() {
-            if last >= block.len() {
-                break;
-            }
-            let target = (last + self.chunk_size).min(block.len());
-            let end = if target == block.len() {
-                target
-            } else {
-                memchr::memchr(b'\n', &block[target..]).map_or(block.len(), |p| target + p + 1)
-            };
-            bounds.push(end);
-        }
-        let chunks: Vec<Chunk> = bounds
-            .par_windows(2)
-            .map(|w| self.parse_chunk(&block[w[0]..w[1]]))
-            .collect();
-        let mut line = first_line;
-        for chunk in chunks {
-            let start = self.pairs.len();
-            self.lines.record(start, line);
-            for &(pair, at) in &chunk.breaks {
-                self.lines.record(start + pair, line + at);
-            }
-            if let Some((at, column, kind)) = chunk.error {
-                return Err((line + at, column, kind));
-            }
-            self.pairs.extend_from_slice(&chunk.pairs);
-            line += chunk.lines;
-        }
-        Ok(line - first_line)
-    }
-
-    fn parse_chunk(&self, bytes: &[u8]) -> Chunk {
+    fn parse_chunk(&self, bytes: &[u8], out: ColumnsMut) -> Chunk {
         let mut chunk = Chunk {
-            pairs: Vec::with_capacity(bytes.len() / 20),
+            written: 0,
             lines: 0,
             breaks: Vec::new(),
             error: None,
@@ -751,7 +806,7 @@ impl CostReader<'_> {
                     continue;
                 }
                 if blank {
-                    chunk.breaks.push((chunk.pairs.len() + batch.len(), number));
+                    chunk.breaks.push((chunk.written + batch.len(), number));
                     blank = false;
                 }
                 let fields = split3(line, commas);
@@ -779,7 +834,11 @@ impl CostReader<'_> {
                     }
                 };
                 match parsed {
-                    Ok(pair) => chunk.pairs.push(pair),
+                    Ok(pair) => {
+                        let n = chunk.written;
+                        (out.zone[n], out.site[n], out.cost[n]) = (pair.zone, pair.site, pair.cost);
+                        chunk.written += 1;
+                    }
                     Err((column, kind)) => {
                         chunk.error = Some((number, column, kind));
                         // Lines after the error in this batch were counted but are not consumed.

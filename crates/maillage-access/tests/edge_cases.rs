@@ -306,6 +306,22 @@ fn duplicated_ids_and_pairs_are_rejected() {
     ));
     let demand = Demand::population(vec![zone("A", 1.0), zone("B", 1.0)]).unwrap();
     let supply = Supply::new(SupplyUnit::Fte, vec![site("S", 1.0), site("T", 1.0)]).unwrap();
+    // Pairs grouped by zone (the table keeps them as they are) and not grouped (the table sorts them).
+    let grouped = [
+        ("A", "S", 1.0),
+        ("A", "T", 2.0),
+        ("A", "S", 3.0),
+        ("B", "S", 4.0),
+    ];
+    assert_eq!(
+        CostTable::from_ids(&demand, &supply, grouped, UnknownIds::Reject).unwrap_err(),
+        AccessError::DuplicatePair {
+            zone: "A".into(),
+            site: "S".into(),
+            first: 0,
+            second: 2
+        }
+    );
     let pairs = [
         ("A", "S", 1.0),
         ("B", "S", 2.0),

@@ -70,8 +70,8 @@ impl French for StepsError {
                  « 10:1,20:0.68,30:0.22 »"
             ),
             StepsError::NotANumber { item, text } => format!(
-                "palier n° {item} : « {text} » n'est pas un nombre ; utilisez le point comme séparateur décimal \
-                 (0.68)"
+                "palier n° {item} : « {text} » n'est pas un nombre ; séparez les paliers par des virgules \
+                 et utilisez le point décimal (10:1,20:0.68)"
             ),
             StepsError::InvalidBound { bound } => {
                 format!("la borne de palier {} doit être un nombre positif ou nul", num(*bound))

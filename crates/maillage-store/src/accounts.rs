@@ -66,8 +66,9 @@ impl Role {
 /// What can go wrong when accounts are created or changed.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
+    /// Boxed: the store's error is large, and account checks return this type on every call.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(Box<StoreError>),
     #[error("invalid identifier {0:?}: 2 to 64 of a-z 0-9 . _ -, starting with a letter or digit")]
     InvalidIdentifier(String),
     #[error("identifier {0} is already taken")]
@@ -92,9 +93,15 @@ pub enum AccountError {
     InvalidLabel { max: usize },
 }
 
+impl From<StoreError> for AccountError {
+    fn from(e: StoreError) -> Self {
+        AccountError::Store(Box::new(e))
+    }
+}
+
 impl From<sqlx::Error> for AccountError {
     fn from(e: sqlx::Error) -> Self {
-        AccountError::Store(StoreError::Database(e))
+        AccountError::Store(Box::new(StoreError::Database(e)))
     }
 }
 
@@ -108,17 +115,29 @@ pub fn normalize_identifier(raw: &str) -> Result<String, AccountError> {
     let id = raw.trim().to_lowercase();
     let ok = (2..=64).contains(&id.len())
         && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
-    if ok { Ok(id) } else { Err(AccountError::InvalidIdentifier(raw.chars().take(80).collect())) }
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(id)
+    } else {
+        Err(AccountError::InvalidIdentifier(
+            raw.chars().take(80).collect(),
+        ))
+    }
 }
 
 /// The password policy (length only: a long passphrase beats composition rules).
 pub fn check_password(password: &str) -> Result<(), AccountError> {
     let n = password.chars().count();
     if n < PASSWORD_MIN_CHARS {
-        Err(AccountError::PasswordTooShort { min: PASSWORD_MIN_CHARS })
+        Err(AccountError::PasswordTooShort {
+            min: PASSWORD_MIN_CHARS,
+        })
     } else if n > PASSWORD_MAX_CHARS {
-        Err(AccountError::PasswordTooLong { max: PASSWORD_MAX_CHARS })
+        Err(AccountError::PasswordTooLong {
+            max: PASSWORD_MAX_CHARS,
+        })
     } else {
         Ok(())
     }
@@ -128,7 +147,9 @@ pub fn check_display_name(name: &str) -> Result<String, AccountError> {
     let name = name.trim();
     let n = name.chars().count();
     if n == 0 || n > DISPLAY_NAME_MAX_CHARS || name.chars().any(char::is_control) {
-        return Err(AccountError::InvalidDisplayName { max: DISPLAY_NAME_MAX_CHARS });
+        return Err(AccountError::InvalidDisplayName {
+            max: DISPLAY_NAME_MAX_CHARS,
+        });
     }
     Ok(name.to_string())
 }
@@ -138,8 +159,15 @@ pub fn check_commune_code(code: &str) -> Result<String, AccountError> {
     let c = code.trim().to_uppercase();
     let ok = c.len() == 5
         && (c.chars().all(|ch| ch.is_ascii_digit())
-            || ((c.starts_with("2A") || c.starts_with("2B")) && c[2..].chars().all(|ch| ch.is_ascii_digit())));
-    if ok { Ok(c) } else { Err(AccountError::InvalidCommuneCode(code.chars().take(20).collect())) }
+            || ((c.starts_with("2A") || c.starts_with("2B"))
+                && c[2..].chars().all(|ch| ch.is_ascii_digit())));
+    if ok {
+        Ok(c)
+    } else {
+        Err(AccountError::InvalidCommuneCode(
+            code.chars().take(20).collect(),
+        ))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -183,7 +211,10 @@ const ACCOUNT_COLUMNS: &str =
     "id, identifier, display_name, all_territories, active, demo, created_at, password_changed_at";
 
 /// Creates an account inside `tx` and returns its id.
-pub async fn create(tx: &mut Transaction<'static, Any>, new: &NewAccount) -> Result<i64, AccountError> {
+pub async fn create(
+    tx: &mut Transaction<'static, Any>,
+    new: &NewAccount,
+) -> Result<i64, AccountError> {
     let identifier = normalize_identifier(&new.identifier)?;
     let display_name = check_display_name(&new.display_name)?;
     if new.roles.is_empty() {
@@ -220,8 +251,14 @@ async fn write_grants(
     roles: &BTreeSet<Role>,
     territories: &BTreeSet<String>,
 ) -> Result<(), AccountError> {
-    sqlx::query("DELETE FROM account_role WHERE account_id = $1").bind(id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM account_territory WHERE account_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM account_role WHERE account_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM account_territory WHERE account_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     for role in roles {
         sqlx::query("INSERT INTO account_role (account_id, role) VALUES ($1, $2)")
             .bind(id)
@@ -242,37 +279,52 @@ async fn write_grants(
 
 /// Replaces the display name, roles, territories and active flag of an account. Deactivating it ends its
 /// sessions.
-pub async fn update_grants(tx: &mut Transaction<'static, Any>, id: i64, grants: &Grants) -> Result<(), AccountError> {
+pub async fn update_grants(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    grants: &Grants,
+) -> Result<(), AccountError> {
     let display_name = check_display_name(&grants.display_name)?;
     if grants.roles.is_empty() {
         return Err(AccountError::NoRole);
     }
-    let n = sqlx::query("UPDATE account SET display_name = $2, all_territories = $3, active = $4 WHERE id = $1")
-        .bind(id)
-        .bind(&display_name)
-        .bind(i64::from(grants.all_territories))
-        .bind(i64::from(grants.active))
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let n = sqlx::query(
+        "UPDATE account SET display_name = $2, all_territories = $3, active = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&display_name)
+    .bind(i64::from(grants.all_territories))
+    .bind(i64::from(grants.active))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     if n == 0 {
         return Err(AccountError::UnknownAccount(id.to_string()));
     }
     write_grants(tx, id, &grants.roles, &grants.territories).await?;
     if !grants.active {
-        sqlx::query("DELETE FROM account_session WHERE account_id = $1").bind(id).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM account_session WHERE account_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
 
-pub async fn set_password_hash(tx: &mut Transaction<'static, Any>, id: i64, hash: &str) -> Result<(), AccountError> {
-    let n = sqlx::query("UPDATE account SET password_hash = $2, password_changed_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(hash)
-        .bind(crate::now())
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+pub async fn set_password_hash(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    hash: &str,
+) -> Result<(), AccountError> {
+    let n = sqlx::query(
+        "UPDATE account SET password_hash = $2, password_changed_at = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(hash)
+    .bind(crate::now())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     if n == 0 {
         return Err(AccountError::UnknownAccount(id.to_string()));
     }
@@ -283,10 +335,11 @@ async fn complete(store: &Store, rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<Acc
     let mut accounts = Vec::with_capacity(rows.len());
     for r in rows {
         let id: i64 = r.try_get("id")?;
-        let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM account_role WHERE account_id = $1")
-            .bind(id)
-            .fetch_all(store.pool())
-            .await?;
+        let roles: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM account_role WHERE account_id = $1")
+                .bind(id)
+                .fetch_all(store.pool())
+                .await?;
         let territories: Vec<String> =
             sqlx::query_scalar("SELECT commune_code FROM account_territory WHERE account_id = $1")
                 .bind(id)
@@ -309,18 +362,22 @@ async fn complete(store: &Store, rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<Acc
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<Account>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1")))
-        .bind(id)
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
     Ok(complete(store, rows).await?.pop())
 }
 
 /// Every account, by identifier.
 pub async fn list(store: &Store) -> Result<Vec<Account>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ACCOUNT_COLUMNS} FROM account ORDER BY identifier")))
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM account ORDER BY identifier"
+    )))
+    .fetch_all(store.pool())
+    .await?;
     complete(store, rows).await
 }
 
@@ -332,17 +389,23 @@ pub async fn credentials(store: &Store, identifier: &str) -> Result<Option<(Acco
     .bind(identifier)
     .fetch_all(store.pool())
     .await?;
-    let Some(hash) = rows.first().map(|r| r.try_get::<String, _>("password_hash")).transpose()? else {
+    let Some(hash) = rows
+        .first()
+        .map(|r| r.try_get::<String, _>("password_hash"))
+        .transpose()?
+    else {
         return Ok(None);
     };
     Ok(complete(store, rows).await?.pop().map(|a| (a, hash)))
 }
 
 pub async fn password_hash(store: &Store, id: i64) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT password_hash FROM account WHERE id = $1")
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT password_hash FROM account WHERE id = $1")
+            .bind(id)
+            .fetch_optional(store.pool())
+            .await?,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -382,16 +445,14 @@ pub async fn session(store: &Store, token_hash: &str) -> Result<Option<Session>>
     .bind(token_hash)
     .fetch_optional(store.pool())
     .await?;
-    row.map(|r| {
-        Ok(Session {
-            account_id: r.try_get("account_id")?,
-            csrf_token: r.try_get("csrf_token")?,
-            created_at: r.try_get("created_at")?,
-            last_seen_at: r.try_get("last_seen_at")?,
-            expires_at: r.try_get("expires_at")?,
-        })
-    })
-    .transpose()
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(Session {
+        account_id: r.try_get("account_id")?,
+        csrf_token: r.try_get("csrf_token")?,
+        created_at: r.try_get("created_at")?,
+        last_seen_at: r.try_get("last_seen_at")?,
+        expires_at: r.try_get("expires_at")?,
+    }))
 }
 
 pub async fn touch_session(store: &Store, token_hash: &str, now: i64) -> Result<()> {
@@ -404,12 +465,19 @@ pub async fn touch_session(store: &Store, token_hash: &str, now: i64) -> Result<
 }
 
 pub async fn delete_session(store: &Store, token_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM account_session WHERE token_hash = $1").bind(token_hash).execute(store.pool()).await?;
+    sqlx::query("DELETE FROM account_session WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(store.pool())
+        .await?;
     Ok(())
 }
 
 /// Ends every session of an account but `keep` (the one that changed the password, say).
-pub async fn delete_sessions_of(tx: &mut Transaction<'static, Any>, account_id: i64, keep: Option<&str>) -> Result<()> {
+pub async fn delete_sessions_of(
+    tx: &mut Transaction<'static, Any>,
+    account_id: i64,
+    keep: Option<&str>,
+) -> Result<()> {
     sqlx::query("DELETE FROM account_session WHERE account_id = $1 AND token_hash <> $2")
         .bind(account_id)
         .bind(keep.unwrap_or(""))
@@ -420,12 +488,14 @@ pub async fn delete_sessions_of(tx: &mut Transaction<'static, Any>, account_id: 
 
 /// Removes sessions past their absolute end or idle since before `idle_before`.
 pub async fn purge_sessions(store: &Store, now: i64, idle_before: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM account_session WHERE expires_at <= $1 OR last_seen_at < $2")
-        .bind(now)
-        .bind(idle_before)
-        .execute(store.pool())
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM account_session WHERE expires_at <= $1 OR last_seen_at < $2")
+            .bind(now)
+            .bind(idle_before)
+            .execute(store.pool())
+            .await?
+            .rows_affected(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -452,10 +522,18 @@ pub struct NewToken<'a> {
     pub created_by: &'a str,
 }
 
-pub async fn create_token(tx: &mut Transaction<'static, Any>, new: &NewToken<'_>) -> Result<i64, AccountError> {
+pub async fn create_token(
+    tx: &mut Transaction<'static, Any>,
+    new: &NewToken<'_>,
+) -> Result<i64, AccountError> {
     let label = new.label.trim();
-    if label.is_empty() || label.chars().count() > LABEL_MAX_CHARS || label.chars().any(char::is_control) {
-        return Err(AccountError::InvalidLabel { max: LABEL_MAX_CHARS });
+    if label.is_empty()
+        || label.chars().count() > LABEL_MAX_CHARS
+        || label.chars().any(char::is_control)
+    {
+        return Err(AccountError::InvalidLabel {
+            max: LABEL_MAX_CHARS,
+        });
     }
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE id = $1")
         .bind(new.account_id)
@@ -480,11 +558,14 @@ pub async fn create_token(tx: &mut Transaction<'static, Any>, new: &NewToken<'_>
 
 /// The (token id, account id) of a token in force.
 pub async fn token_by_hash(store: &Store, token_hash: &str) -> Result<Option<(i64, i64)>> {
-    let row = sqlx::query("SELECT id, account_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(token_hash)
-        .fetch_optional(store.pool())
-        .await?;
-    row.map(|r| Ok((r.try_get("id")?, r.try_get("account_id")?))).transpose()
+    let row = sqlx::query(
+        "SELECT id, account_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some((r.try_get("id")?, r.try_get("account_id")?)))
 }
 
 pub async fn touch_token(store: &Store, id: i64) -> Result<()> {
@@ -505,38 +586,46 @@ pub async fn list_tokens(store: &Store) -> Result<Vec<ApiToken>> {
     )
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ApiToken {
-                id: r.try_get("id")?,
-                account_id: r.try_get("account_id")?,
-                account_identifier: r.try_get("identifier")?,
-                label: r.try_get("label")?,
-                prefix: r.try_get("prefix")?,
-                created_at: r.try_get("created_at")?,
-                created_by: r.try_get("created_by")?,
-                revoked_at: r.try_get("revoked_at")?,
-                last_used_at: r.try_get("last_used_at")?,
-            })
-        })
-        .collect()
+    let mut tokens = Vec::with_capacity(rows.len());
+    for r in &rows {
+        tokens.push(ApiToken {
+            id: r.try_get("id")?,
+            account_id: r.try_get("account_id")?,
+            account_identifier: r.try_get("identifier")?,
+            label: r.try_get("label")?,
+            prefix: r.try_get("prefix")?,
+            created_at: r.try_get("created_at")?,
+            created_by: r.try_get("created_by")?,
+            revoked_at: r.try_get("revoked_at")?,
+            last_used_at: r.try_get("last_used_at")?,
+        });
+    }
+    Ok(tokens)
 }
 
 /// Revokes a token; false when it did not exist or was already revoked.
 pub async fn revoke_token(tx: &mut Transaction<'static, Any>, id: i64) -> Result<bool> {
-    Ok(sqlx::query("UPDATE api_token SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-        .bind(id)
-        .bind(crate::now())
-        .execute(&mut **tx)
-        .await?
-        .rows_affected()
-        == 1)
+    Ok(
+        sqlx::query("UPDATE api_token SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(crate::now())
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Login attempts.
 
-pub async fn record_attempt(store: &Store, at: i64, account_key: &str, ip: &str, success: bool) -> Result<()> {
+pub async fn record_attempt(
+    store: &Store,
+    at: i64,
+    account_key: &str,
+    ip: &str,
+    success: bool,
+) -> Result<()> {
     sqlx::query("INSERT INTO login_attempt (at, account_key, ip, success) VALUES ($1, $2, $3, $4)")
         .bind(at)
         .bind(account_key)
@@ -561,14 +650,20 @@ pub async fn recent_account_failures(store: &Store, account_key: &str, since: i6
 
 /// Failures from an address since `since`.
 pub async fn recent_ip_failures(store: &Store, ip: &str, since: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_attempt WHERE ip = $1 AND success = 0 AND at >= $2")
-        .bind(ip)
-        .bind(since)
-        .fetch_one(store.pool())
-        .await?)
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_attempt WHERE ip = $1 AND success = 0 AND at >= $2",
+    )
+    .bind(ip)
+    .bind(since)
+    .fetch_one(store.pool())
+    .await?)
 }
 
 /// Forgets attempts older than `before` (they hold IP addresses: kept no longer than rate limiting needs).
 pub async fn purge_attempts(store: &Store, before: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM login_attempt WHERE at < $1").bind(before).execute(store.pool()).await?.rows_affected())
+    Ok(sqlx::query("DELETE FROM login_attempt WHERE at < $1")
+        .bind(before)
+        .execute(store.pool())
+        .await?
+        .rows_affected())
 }

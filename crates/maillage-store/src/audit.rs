@@ -151,8 +151,12 @@ pub async fn append(store: &Store, entry: &Entry<'_>) -> Result<i64> {
 /// takes the write lock.
 pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) -> Result<i64> {
     // Taking the head's row first serialises concurrent writers: the second waits for the first to commit.
-    sqlx::query("UPDATE audit_head SET last_id = last_id + 1 WHERE singleton = 1").execute(&mut **tx).await?;
-    let head = sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1").fetch_one(&mut **tx).await?;
+    sqlx::query("UPDATE audit_head SET last_id = last_id + 1 WHERE singleton = 1")
+        .execute(&mut **tx)
+        .await?;
+    let head = sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        .fetch_one(&mut **tx)
+        .await?;
     let mut record = Record {
         id: head.try_get("last_id")?,
         at: crate::now(),
@@ -182,7 +186,10 @@ pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) ->
     .bind(&record.hash)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE singleton = 1").bind(&record.hash).execute(&mut **tx).await?;
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE singleton = 1")
+        .bind(&record.hash)
+        .execute(&mut **tx)
+        .await?;
     Ok(record.id)
 }
 
@@ -216,14 +223,19 @@ impl Filter {
         if let Some(a) = self.action {
             push("action = ?", a.code().to_string());
         }
-        let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let clause = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
         (clause, params)
     }
 }
 
-const RECORD_COLUMNS: &str = "id, at, actor, actor_id, action, target, details, ip, prev_hash, hash";
+const RECORD_COLUMNS: &str =
+    "id, at, actor, actor_id, action, target, details, ip, prev_hash, hash";
 
-fn record(r: &sqlx::any::AnyRow) -> Result<Record> {
+fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
     Ok(Record {
         id: r.try_get("id")?,
         at: r.try_get("at")?,
@@ -242,18 +254,24 @@ fn record(r: &sqlx::any::AnyRow) -> Result<Record> {
 pub async fn list(store: &Store, filter: &Filter, limit: i64, offset: i64) -> Result<Vec<Record>> {
     let (clause, params) = filter.clause();
     let n = params.len();
-    let sql = format!("SELECT {RECORD_COLUMNS} FROM audit_log {clause} ORDER BY id DESC LIMIT ${} OFFSET ${}", n + 1, n + 2);
+    let sql = format!(
+        "SELECT {RECORD_COLUMNS} FROM audit_log {clause} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for p in params {
         q = q.bind(p);
     }
     let rows = q.bind(limit).bind(offset).fetch_all(store.pool()).await?;
-    rows.iter().map(record).collect()
+    Ok(rows.iter().map(record).collect::<Result<_, _>>()?)
 }
 
 pub async fn count(store: &Store, filter: &Filter) -> Result<i64> {
     let (clause, params) = filter.clause();
-    let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM audit_log {clause}")));
+    let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM audit_log {clause}"
+    )));
     for p in params {
         q = q.bind(p);
     }
@@ -300,7 +318,10 @@ pub async fn verify(store: &Store) -> Result<Verification> {
         for r in &rows {
             let r = record(r)?;
             let broken = if r.id != expected_id {
-                Some(Break::Gap { expected: expected_id, found: r.id })
+                Some(Break::Gap {
+                    expected: expected_id,
+                    found: r.id,
+                })
             } else if r.prev_hash != previous_hash {
                 Some(Break::Unlinked { id: r.id })
             } else if hash_of(&r) != r.hash {
@@ -309,7 +330,11 @@ pub async fn verify(store: &Store) -> Result<Verification> {
                 None
             };
             if broken.is_some() {
-                return Ok(Verification { entries, last_hash: previous_hash, broken });
+                return Ok(Verification {
+                    entries,
+                    last_hash: previous_hash,
+                    broken,
+                });
             }
             entries += 1;
             expected_id += 1;
@@ -319,10 +344,19 @@ pub async fn verify(store: &Store) -> Result<Verification> {
             break;
         }
     }
-    let head = sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1").fetch_one(store.pool()).await?;
+    let head = sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        .fetch_one(store.pool())
+        .await?;
     let head_id: i64 = head.try_get("last_id")?;
     let head_hash: String = head.try_get("last_hash")?;
-    let broken = (head_id != expected_id - 1 || head_hash != previous_hash)
-        .then_some(Break::Head { head_id, last_id: expected_id - 1 });
-    Ok(Verification { entries, last_hash: previous_hash, broken })
+    let broken =
+        (head_id != expected_id - 1 || head_hash != previous_hash).then_some(Break::Head {
+            head_id,
+            last_id: expected_id - 1,
+        });
+    Ok(Verification {
+        entries,
+        last_hash: previous_hash,
+        broken,
+    })
 }

@@ -288,22 +288,9 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
         // Several rows per statement: far fewer round trips, well under every parameter limit.
         let per_statement = (900 / columns.len().max(1)).max(1);
         for chunk in p.rows.chunks(per_statement) {
-            let mut sql = format!("INSERT INTO \"{table}\" ({list}) VALUES ");
-            let mut n = 0;
-            for (r, _) in chunk.iter().enumerate() {
-                if r > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for c in 0..columns.len() {
-                    if c > 0 {
-                        sql.push_str(", ");
-                    }
-                    n += 1;
-                    sql.push_str(&format!("${n}"));
-                }
-                sql.push(')');
-            }
+            let mut p = crate::codec::Placeholders::new(&tx);
+            let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(columns.len())).collect();
+            let sql = format!("INSERT INTO \"{table}\" ({list}) VALUES {}", tuples.join(", "));
             let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
             for row in chunk {
                 for (v, kind) in row.iter().zip(&kinds) {

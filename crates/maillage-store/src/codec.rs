@@ -41,3 +41,30 @@ pub fn flag(value: Option<bool>) -> Option<i64> {
 pub fn unflag(value: Option<i64>) -> Option<bool> {
     value.map(|v| v != 0)
 }
+
+/// Parameter placeholders for statements with many parameters (multi-row inserts, long `IN` lists). SQLite
+/// looks a numbered parameter up by name, linearly, each time one is bound, which makes a statement with
+/// thousands of `$n` quadratic; plain `?` are bound by position. PostgreSQL needs `$n`.
+pub struct Placeholders {
+    numbered: bool,
+    next: usize,
+}
+
+impl Placeholders {
+    pub fn new(conn: &sqlx::AnyConnection) -> Placeholders {
+        Placeholders { numbered: conn.backend_name() != "SQLite", next: 1 }
+    }
+
+    /// The next placeholder (parameters are bound in the order placeholders were taken).
+    pub fn next(&mut self) -> String {
+        let n = self.next;
+        self.next += 1;
+        if self.numbered { format!("${n}") } else { "?".to_string() }
+    }
+
+    /// `(p, p, …)` with `n` placeholders.
+    pub fn tuple(&mut self, n: usize) -> String {
+        let list: Vec<String> = (0..n).map(|_| self.next()).collect();
+        format!("({})", list.join(", "))
+    }
+}

@@ -125,12 +125,9 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
     stats.memberships = pending.len() as u64;
     for chunk in pending.chunks(2000) {
         let mut sql = String::from("INSERT INTO location_zone (subject_kind, subject_key, zone_id) VALUES ");
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3));
-        }
+        let mut p = crate::codec::Placeholders::new(&**tx);
+        let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
+        sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
         for (s, k, z) in chunk {
             q = q.bind(*s).bind(k.clone()).bind(*z);

@@ -18,10 +18,9 @@ pub async fn replace(tx: &mut Transaction<'static, Any>, network: &RoadNetwork) 
     sqlx::query("DELETE FROM road_node").execute(&mut **tx).await?;
     for chunk in network.nodes.chunks(2000) {
         let mut sql = String::from("INSERT INTO road_node (id, lon, lat) VALUES ");
-        for i in 0..chunk.len() {
-            sql.push_str(if i == 0 { "" } else { ", " });
-            sql.push_str(&format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3));
-        }
+        let mut p = crate::codec::Placeholders::new(&**tx);
+        let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
+        sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (id, lon, lat) in chunk {
             q = q.bind(*id).bind(*lon).bind(*lat);
@@ -30,10 +29,9 @@ pub async fn replace(tx: &mut Transaction<'static, Any>, network: &RoadNetwork) 
     }
     for chunk in network.edges.chunks(2000) {
         let mut sql = String::from("INSERT INTO road_edge (from_node, to_node, millis) VALUES ");
-        for i in 0..chunk.len() {
-            sql.push_str(if i == 0 { "" } else { ", " });
-            sql.push_str(&format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3));
-        }
+        let mut p = crate::codec::Placeholders::new(&**tx);
+        let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
+        sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (a, b, ms) in chunk {
             q = q.bind(*a).bind(*b).bind(*ms);

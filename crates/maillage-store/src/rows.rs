@@ -2,7 +2,7 @@
 //! content. Existing hashes are loaded once; a row is inserted when new, updated when its hash changed (or it
 //! had been marked removed), left alone otherwise; rows not seen in the batch are marked removed, never deleted.
 
-use crate::codec::row_hash;
+use crate::codec::{Placeholders, row_hash};
 use crate::zones::Change;
 use crate::Result;
 use sqlx::AssertSqlSafe;
@@ -160,13 +160,9 @@ impl HashedTable {
             self.key,
             self.columns.join(", ")
         );
-        for r in 0..self.pending.len() {
-            if r > 0 {
-                sql.push_str(", ");
-            }
-            let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            sql.push_str(&format!("({})", params.join(", ")));
-        }
+        let mut p = Placeholders::new(&**tx);
+        let tuples: Vec<String> = (0..self.pending.len()).map(|_| p.tuple(width)).collect();
+        sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
         for (key, values, hash) in self.pending.drain(..) {
             q = q.bind(key);
@@ -189,12 +185,13 @@ impl HashedTable {
             .map(|(k, _)| k.clone())
             .collect();
         for chunk in gone.chunks(500) {
-            let params: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let mut p = Placeholders::new(&**tx);
+            let first = p.next();
             let sql = format!(
-                "UPDATE {} SET removed_batch_id = $1 WHERE {} IN ({})",
+                "UPDATE {} SET removed_batch_id = {first} WHERE {} IN {}",
                 self.table,
                 self.key,
-                params.join(", ")
+                p.tuple(chunk.len())
             );
             let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(self.batch_id);
             for k in chunk {

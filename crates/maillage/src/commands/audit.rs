@@ -41,9 +41,21 @@ fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     block_on(async {
         let store = open(&args.base).await?;
         let v = audit::verify(&store).await.map_err(fr)?;
-        let result = if v.broken.is_some() { "rompu" } else { "intact" };
+        let result = if v.broken.is_some() {
+            "rompu"
+        } else {
+            "intact"
+        };
         let details = json!({ "resultat": result, "entrees": v.entries });
-        record_as(&store, &Actor::command_line(), Action::AuditLogVerified, "journal", details).await.map_err(fr)?;
+        record_as(
+            &store,
+            &Actor::command_line(),
+            Action::AuditLogVerified,
+            "journal",
+            details,
+        )
+        .await
+        .map_err(fr)?;
         if args.json {
             print_json(&v)?;
         }

@@ -45,6 +45,9 @@ pub struct ImportArgs {
     /// de progression
     #[arg(long)]
     pub json: bool,
+    /// Écrire la progression en lignes JSON sur la sortie d'erreur ({"lignes_lues": N}), pour un programme
+    #[arg(long)]
+    pub progression_json: bool,
     /// Pour les contours : ce que contient le fichier, quand ses attributs ne le disent pas
     #[arg(long = "type", value_enum)]
     pub contour_kind: Option<ContourArg>,
@@ -61,7 +64,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     }
     block_on(async {
         let store = open(&args.base).await?;
-        let bar = Bar::new(args.json);
+        let bar = Bar::new(args.json, args.progression_json);
         let path = args.file.as_path();
         let result = match args.kind {
             Kind::Annuaire => imports::annuaire::import(&store, path, &bar).await,

@@ -31,7 +31,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 args.base.base
             );
         }
-        let config = Config { secure_cookies: args.cookie_securise, ..Config::default() };
+        let config = Config {
+            secure_cookies: args.cookie_securise,
+            ..Config::default()
+        };
         serve_store(store, config, args.adresse).await
     })
 }
@@ -41,7 +44,10 @@ pub async fn serve_store(store: Store, config: Config, address: SocketAddr) -> a
     // Program logs: errors only by default (MAILLAGE_JOURNAL=info for more); they never carry personal data.
     let filter = tracing_subscriber::EnvFilter::try_from_env("MAILLAGE_JOURNAL")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     if !address.ip().is_loopback() && !config.secure_cookies {
         eprintln!(
             "attention : Maillage écoute sur le réseau ({address}) sans --cookie-securise ; servez-le derrière un \
@@ -56,7 +62,9 @@ pub async fn serve_store(store: Store, config: Config, address: SocketAddr) -> a
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    maillage_web::serve(app, listener, shutdown).await.map_err(|e| anyhow!("le serveur s'est arrêté sur une erreur ({e})"))?;
+    maillage_web::serve(app, listener, shutdown)
+        .await
+        .map_err(|e| anyhow!("le serveur s'est arrêté sur une erreur ({e})"))?;
     println!("Serveur arrêté.");
     Ok(())
 }

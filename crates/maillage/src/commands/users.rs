@@ -95,7 +95,9 @@ fn password_from(stdin: bool) -> anyhow::Result<(String, bool)> {
     let password = line.strip_suffix('\n').unwrap_or(&line);
     let password = password.strip_suffix('\r').unwrap_or(password).to_string();
     if password.is_empty() {
-        bail!("aucun mot de passe reçu sur l'entrée standard (--mot-de-passe-stdin attend une ligne)");
+        bail!(
+            "aucun mot de passe reçu sur l'entrée standard (--mot-de-passe-stdin attend une ligne)"
+        );
     }
     Ok((password, false))
 }
@@ -105,10 +107,11 @@ fn account_error(e: AccountError) -> anyhow::Error {
 }
 
 fn create(args: CreateArgs) -> anyhow::Result<()> {
+    let identifier = accounts::normalize_identifier(&args.identifiant).map_err(account_error)?;
     let (password, generated) = password_from(args.mot_de_passe_stdin)?;
     let form = UserForm {
-        display_name: args.nom.clone().unwrap_or_else(|| args.identifiant.clone()),
-        identifier: args.identifiant.clone(),
+        display_name: args.nom.clone().unwrap_or_else(|| identifier.clone()),
+        identifier: identifier.clone(),
         password: password.clone(),
         roles: parse_roles(args.roles.iter().map(String::as_str)).map_err(account_error)?,
         territories: parse_territories(&args.territoires.join(" ")).map_err(account_error)?,
@@ -116,18 +119,27 @@ fn create(args: CreateArgs) -> anyhow::Result<()> {
     };
     block_on(async {
         let store = open(&args.base).await?;
-        users::create(&store, &Actor::command_line(), &form).await.map_err(account_error)?;
-        let identifier = accounts::normalize_identifier(&form.identifier).map_err(account_error)?;
+        users::create(&store, &Actor::command_line(), &form)
+            .await
+            .map_err(account_error)?;
         println!(
             "Compte « {identifier} » créé avec le(s) rôle(s) : {}.",
-            form.roles.iter().map(|r| role_label(*r)).collect::<Vec<_>>().join(", ")
+            form.roles
+                .iter()
+                .map(|r| role_label(*r))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         if form.territories.is_empty() && !form.all_territories {
-            println!("Aucun territoire attribué (--territoire CODE ou --tout-le-territoire pour en donner un).");
+            println!(
+                "Aucun territoire attribué (--territoire CODE ou --tout-le-territoire pour en donner un)."
+            );
         }
         if generated {
             println!("Mot de passe : {password}");
-            println!("Transmettez-le par un canal sûr ; il se change après connexion (« Changer de mot de passe »).");
+            println!(
+                "Transmettez-le par un canal sûr ; il se change après connexion (« Changer de mot de passe »)."
+            );
         }
         Ok(())
     })
@@ -141,7 +153,9 @@ fn list(args: ListArgs) -> anyhow::Result<()> {
             return print_json(&list);
         }
         if list.is_empty() {
-            println!("Aucun compte. Créez le premier administrateur : maillage utilisateur creer --identifiant admin --role admin");
+            println!(
+                "Aucun compte. Créez le premier administrateur : maillage utilisateur creer --identifiant admin --role admin"
+            );
         }
         for a in &list {
             let territory = if a.all_territories {
@@ -155,7 +169,11 @@ fn list(args: ListArgs) -> anyhow::Result<()> {
                 "{} — {} — rôles : {} — territoire : {}{}{}",
                 a.identifier,
                 a.display_name,
-                a.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
+                a.roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 territory,
                 if a.active { "" } else { " — désactivé" },
                 if a.demo { " — démonstration" } else { "" },
@@ -169,15 +187,30 @@ fn password(args: PasswordArgs) -> anyhow::Result<()> {
     let (password, generated) = password_from(args.mot_de_passe_stdin)?;
     block_on(async {
         let store = open(&args.base).await?;
-        let identifier = accounts::normalize_identifier(&args.identifiant).map_err(account_error)?;
-        let Some((account, _)) = accounts::credentials(&store, &identifier).await.map_err(fr)? else {
-            bail!("compte inconnu « {identifier} » ; la liste s'affiche avec « maillage utilisateur liste »");
+        let identifier =
+            accounts::normalize_identifier(&args.identifiant).map_err(account_error)?;
+        let Some((account, _)) = accounts::credentials(&store, &identifier)
+            .await
+            .map_err(fr)?
+        else {
+            bail!(
+                "compte inconnu « {identifier} » ; la liste s'affiche avec « maillage utilisateur liste »"
+            );
         };
         let action = maillage_store::audit::Action::AccountPasswordReset;
-        users::set_password(&store, &Actor::command_line(), account.id, &password, action, None)
-            .await
-            .map_err(account_error)?;
-        println!("Nouveau mot de passe enregistré pour « {identifier} » ; ses sessions ont été fermées.");
+        users::set_password(
+            &store,
+            &Actor::command_line(),
+            account.id,
+            &password,
+            action,
+            None,
+        )
+        .await
+        .map_err(account_error)?;
+        println!(
+            "Nouveau mot de passe enregistré pour « {identifier} » ; ses sessions ont été fermées."
+        );
         if generated {
             println!("Mot de passe : {password}");
         }
