@@ -1,6 +1,6 @@
 //! Benchmark driver for `bench/routing/` (release builds only; nothing here is a test).
 //!
-//! routing_bench <graph_dir> <origins> <max_seconds> [--order hilbert|input|random] [--algo radix|binaryheap|sweep]
+//! routing_bench <graph_dir> <origins> <max_seconds> [--order hilbert|input|random] [--algo engine|engine-unsorted|binaryheap|quad|sweep]
 //!               [--threads N] [--seed S] [--out checks.csv]
 //!
 //! Reads `<graph_dir>/nodes.csv` and `edges.csv` (as written by `maillage graphe --export` or by the
@@ -42,6 +42,11 @@ fn millis(seconds: &str) -> u32 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    // `routing_bench <extract.osm.pbf> voiture|pieton`: time the build from OSM (parse, profile,
+    // component, ordering) and the cache round trip.
+    if args[1].ends_with(".pbf") {
+        return pbf_build(std::path::Path::new(&args[1]), &args[2]);
+    }
     let dir = std::path::PathBuf::from(&args[1]);
     let n_origins: usize = args[2].parse().expect("origins");
     let max_ms = (args[3].parse::<f64>().expect("max seconds") * 1000.0).round() as u32;
@@ -51,7 +56,7 @@ fn main() {
         Some("random") => NodeOrder::Random(7),
         Some(o) => panic!("unknown order {o}"),
     };
-    let algo = arg::<String>(&args, "--algo").unwrap_or_else(|| "radix".into());
+    let algo = arg::<String>(&args, "--algo").unwrap_or_else(|| "engine".into());
     let seed: u64 = arg(&args, "--seed").unwrap_or(1);
     if let Some(t) = arg::<usize>(&args, "--threads") {
         rayon::ThreadPoolBuilder::new()
@@ -91,6 +96,9 @@ fn main() {
     let t = Instant::now();
     graph.prepare_snapping();
     let snap_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    graph.prepare_search();
+    let core_s = t.elapsed().as_secs_f64();
     drop(edges);
 
     // Origins: a deterministic sample of distinct node ids, shared with the reference scripts.
@@ -98,14 +106,20 @@ fn main() {
     let mut chosen = std::collections::HashSet::new();
     let mut origins: Vec<i64> = Vec::with_capacity(n_origins);
     while origins.len() < n_origins.min(nodes.len()) {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let id = nodes[((state >> 33) % nodes.len() as u64) as usize].0;
         if chosen.insert(id) {
             origins.push(id);
         }
     }
     // `--warm`: every search from the first origin, to measure the cost with a warm cache.
-    let origins: Vec<i64> = if args.iter().any(|a| a == "--warm") { vec![origins[0]; origins.len()] } else { origins };
+    let origins: Vec<i64> = if args.iter().any(|a| a == "--warm") {
+        vec![origins[0]; origins.len()]
+    } else {
+        origins
+    };
     let mut f = std::fs::File::create(dir.join("origins.txt")).expect("origins.txt");
     for o in &origins {
         writeln!(f, "{o}").unwrap();
@@ -118,27 +132,19 @@ fn main() {
     let t = Instant::now();
     let checks: Vec<(u64, u64, u64)> = match algo.as_str() {
         // The engine's own parallel driver (searches in locality order).
-        "radix" => graph
+        "engine" => graph
             .map_searches(&sources, max_ms, |_, d| {
-                checksum(
-                    d.settled()
-                        .iter()
-                        .map(|&n| (graph.id(n), d.time_to(n).unwrap())),
-                )
+                checksum(d.reached().iter().map(|&(n, t)| (graph.id(n), t)))
             })
             .unwrap(),
         // The same searches in the given (random) order, to measure what the ordering buys.
-        "radix-unsorted" => sources
+        "engine-unsorted" => sources
             .par_iter()
             .map_init(
                 || Dijkstra::new(&graph),
                 |d, &s| {
-                    d.run(&[s], max_ms, |_, _| false).unwrap();
-                    checksum(
-                        d.settled()
-                            .iter()
-                            .map(|&n| (graph.id(n), d.time_to(n).unwrap())),
-                    )
+                    d.run(&[s], max_ms).unwrap();
+                    checksum(d.reached().iter().map(|&(n, t)| (graph.id(n), t)))
                 },
             )
             .collect(),
@@ -160,8 +166,17 @@ fn main() {
         "quad" => sources
             .par_iter()
             .map_init(
-                || (vec![u32::MAX; graph.node_count()], vec![u32::MAX; graph.node_count()], Vec::new(), Vec::new()),
-                |(dist, pos, heap, touched), &s| quad_heap_dijkstra(&graph, s, max_ms, dist, pos, heap, touched),
+                || {
+                    (
+                        vec![u32::MAX; graph.node_count()],
+                        vec![u32::MAX; graph.node_count()],
+                        Vec::new(),
+                        Vec::new(),
+                    )
+                },
+                |(dist, pos, heap, touched), &s| {
+                    quad_heap_dijkstra(&graph, s, max_ms, dist, pos, heap, touched)
+                },
             )
             .collect(),
         "sweep" => sources
@@ -176,12 +191,13 @@ fn main() {
     let query_s = t.elapsed().as_secs_f64();
     let settled: u64 = checks.iter().map(|c| c.0).sum();
     println!(
-        "nodes={} arcs={} parse_s={parse_s:.2} build_s={build_s:.2} snap_index_s={snap_s:.2} graph_bytes_per_node={:.1} \
+        "nodes={} arcs={} parse_s={parse_s:.2} build_s={build_s:.2} snap_index_s={snap_s:.2} search_prep_s={core_s:.2} graph_bytes_per_node={:.1} search_bytes_per_node={:.1} \
          algo={algo} order={order:?} threads={} origins={} max_s={} query_s={query_s:.3} per_origin_ms={:.3} \
          settled_per_origin={:.0} ns_per_settled={:.1}",
         graph.node_count(),
         graph.arc_count(),
         graph.memory_bytes() as f64 / graph.node_count() as f64,
+        graph.search_memory_bytes() as f64 / graph.node_count() as f64,
         rayon::current_num_threads(),
         sources.len(),
         max_ms as f64 / 1000.0,
@@ -355,4 +371,30 @@ fn quad_heap_dijkstra(
         }
     }
     checksum(settled.into_iter())
+}
+
+fn pbf_build(path: &std::path::Path, profile: &str) {
+    let profile = if profile == "pieton" {
+        maillage_routing::Profile::Walk
+    } else {
+        maillage_routing::Profile::Car
+    };
+    let t = Instant::now();
+    let graph = Graph::from_osm_pbf(path, profile).expect("graph");
+    let build_s = t.elapsed().as_secs_f64();
+    let cache = std::env::temp_dir().join("routing_bench.graphe");
+    let t = Instant::now();
+    graph.save_cache(&cache).expect("save");
+    let save_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let loaded = Graph::load_cache(&cache).expect("load");
+    let load_s = t.elapsed().as_secs_f64();
+    let size = std::fs::metadata(&cache).map(|m| m.len()).unwrap_or(0);
+    let _ = std::fs::remove_file(&cache);
+    println!(
+        "pbf={} profile={profile} nodes={} arcs={} build_s={build_s:.3} cache_bytes={size} save_s={save_s:.3} load_s={load_s:.3}",
+        path.display(),
+        loaded.node_count(),
+        loaded.arc_count()
+    );
 }

@@ -258,6 +258,7 @@ fn parse(bytes: &[u8]) -> Result<Graph, Problem> {
         info,
         snapper: OnceLock::new(),
         id_index: OnceLock::new(),
+        core: OnceLock::new(),
     })
 }
 

@@ -2,6 +2,7 @@
 //! curve so that nodes close on the ground are close in memory (see `bench/routing/README.md` for
 //! the measured effect), travel times in integer milliseconds so that sums are exact.
 
+use crate::core::Core;
 use crate::error::{Result, RoutingError};
 use crate::profile::Profile;
 use crate::snap::Snapper;
@@ -77,6 +78,7 @@ pub struct Graph {
     pub(crate) info: BuildInfo,
     pub(crate) snapper: OnceLock<Snapper>,
     pub(crate) id_index: OnceLock<Vec<(i64, NodeIndex)>>,
+    pub(crate) core: OnceLock<Core>,
 }
 
 impl std::fmt::Debug for Graph {
@@ -203,7 +205,23 @@ impl Graph {
         (&self.first_out, &self.arcs)
     }
 
-    /// Bytes held by the graph arrays (not counting the snapping index, built on first use).
+    /// The junction graph searches run on, built on first use.
+    pub(crate) fn core(&self) -> &Core {
+        self.core.get_or_init(|| Core::build(self))
+    }
+
+    /// Build the search structures now rather than on the first search.
+    pub fn prepare_search(&self) {
+        self.core();
+    }
+
+    /// Bytes held by the search structures (junction graph and streets), once built.
+    pub fn search_memory_bytes(&self) -> usize {
+        self.core.get().map_or(0, Core::memory_bytes)
+    }
+
+    /// Bytes held by the graph arrays (not counting the snapping index and search structures,
+    /// built on first use).
     pub fn memory_bytes(&self) -> usize {
         self.ids.capacity() * 8
             + self.coords.capacity() * 16
@@ -328,6 +346,7 @@ pub(crate) fn build(
         info,
         snapper: OnceLock::new(),
         id_index: OnceLock::new(),
+        core: OnceLock::new(),
     })
 }
 

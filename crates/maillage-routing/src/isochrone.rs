@@ -91,8 +91,9 @@ impl Graph {
         };
         let max_ms = (max_minutes * 60_000.0).ceil() as u32;
         let mut search = Dijkstra::new(self);
-        search.run(sources, max_ms, |_, _| false)?;
-        if search.settled().is_empty() {
+        search.run(sources, max_ms)?;
+        let reached = search.reached();
+        if reached.is_empty() {
             return Ok(minutes
                 .iter()
                 .map(|&m| Isochrone {
@@ -103,14 +104,13 @@ impl Graph {
                 })
                 .collect());
         }
-        let mean_lat = search
-            .settled()
+        let mean_lat = reached
             .iter()
-            .map(|&n| self.position(n)[1])
+            .map(|&(n, _)| self.position(n)[1])
             .sum::<f64>()
-            / search.settled().len() as f64;
+            / reached.len() as f64;
         let projection = LocalProjection::at_latitude(mean_lat);
-        let samples = self.samples(&search, &projection, options.cell_m / 2.0, max_ms);
+        let samples = self.samples(reached, &projection, options.cell_m / 2.0, max_ms);
         let field = Field::new(&samples, options, max_minutes * 60.0);
         Ok(minutes
             .iter()
@@ -130,14 +130,14 @@ impl Graph {
     /// Points along reached arcs, projected, with their time in seconds.
     fn samples(
         &self,
-        search: &Dijkstra,
+        reached: &[(NodeIndex, u32)],
         projection: &LocalProjection,
         step_m: f64,
         max_ms: u32,
     ) -> Vec<[f64; 3]> {
         let mut out = Vec::new();
-        for &u in search.settled() {
-            let du = search.time_to(u).expect("settled") as f64;
+        for &(u, du) in reached {
+            let du = du as f64;
             let [ux, uy] = projection.forward(self.position(u)[0], self.position(u)[1]);
             out.push([ux, uy, du / 1000.0]);
             for arc in self.arcs(u) {

@@ -11,6 +11,7 @@
 //! No web, no database: the store and the command line call this crate.
 
 mod cache;
+mod core;
 mod error;
 mod geodesy;
 mod graph;

@@ -350,3 +350,46 @@ fn ile_de_france_extracts_build() {
         }
     }
 }
+
+/// Textbook Dijkstra on the full graph (every node, every arc), for comparison.
+fn plain_dijkstra(g: &Graph, source: u32, max: u32) -> Vec<(u32, u32)> {
+    use std::cmp::Reverse;
+    let mut dist = vec![u32::MAX; g.node_count()];
+    let mut heap = std::collections::BinaryHeap::from([Reverse((0u32, source))]);
+    dist[source as usize] = 0;
+    while let Some(Reverse((d, u))) = heap.pop() {
+        if d > dist[u as usize] {
+            continue;
+        }
+        for a in g.arcs(u) {
+            let nd = d + a.millis;
+            if nd <= max && nd < dist[a.head as usize] {
+                dist[a.head as usize] = nd;
+                heap.push(Reverse((nd, a.head)));
+            }
+        }
+    }
+    let mut v: Vec<(u32, u32)> = (0..g.node_count() as u32)
+        .filter(|&n| dist[n as usize] != u32::MAX)
+        .map(|n| (n, dist[n as usize]))
+        .collect();
+    v.sort_by_key(|&(n, t)| (t, n));
+    v
+}
+
+#[test]
+fn monaco_balls_equal_a_plain_dijkstra_on_the_full_graph() {
+    let Some(path) = data("osm/monaco.osm.pbf") else {
+        return;
+    };
+    for (profile, max) in [(Profile::Car, 300_000), (Profile::Walk, 900_000)] {
+        let g = Graph::from_osm_pbf(&path, profile).unwrap();
+        for source in (0..g.node_count() as u32).step_by(g.node_count() / 40) {
+            assert_eq!(
+                g.one_to_many(source, max).unwrap(),
+                plain_dijkstra(&g, source, max),
+                "{profile} from {source}"
+            );
+        }
+    }
+}

@@ -409,7 +409,17 @@ pub async fn password_hash(store: &Store, id: i64) -> Result<Option<String>> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Sessions. Instants are Unix seconds.
+// Sessions. The API takes Unix seconds (the web layer computes with them); the base stores RFC 3339 text, which
+// compares as time does.
+
+/// Unix seconds as the store's instant text.
+fn instant(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(|_| crate::now(), |t| t.to_string())
+}
+
+fn seconds(text: &str) -> Option<i64> {
+    text.parse::<jiff::Timestamp>().ok().map(|t| t.as_second())
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -429,9 +439,9 @@ pub async fn create_session(store: &Store, token_hash: &str, session: &Session) 
     .bind(token_hash)
     .bind(session.account_id)
     .bind(&session.csrf_token)
-    .bind(session.created_at)
-    .bind(session.last_seen_at)
-    .bind(session.expires_at)
+    .bind(instant(session.created_at))
+    .bind(instant(session.last_seen_at))
+    .bind(instant(session.expires_at))
     .execute(store.pool())
     .await?;
     Ok(())
@@ -446,19 +456,32 @@ pub async fn session(store: &Store, token_hash: &str) -> Result<Option<Session>>
     .fetch_optional(store.pool())
     .await?;
     let Some(r) = row else { return Ok(None) };
+    let texts: [String; 3] = [
+        r.try_get("created_at")?,
+        r.try_get("last_seen_at")?,
+        r.try_get("expires_at")?,
+    ];
+    let [Some(created_at), Some(last_seen_at), Some(expires_at)] =
+        texts.each_ref().map(|t| seconds(t))
+    else {
+        return Err(StoreError::InvalidValue {
+            field: "account_session",
+            value: texts.join(" "),
+        });
+    };
     Ok(Some(Session {
         account_id: r.try_get("account_id")?,
         csrf_token: r.try_get("csrf_token")?,
-        created_at: r.try_get("created_at")?,
-        last_seen_at: r.try_get("last_seen_at")?,
-        expires_at: r.try_get("expires_at")?,
+        created_at,
+        last_seen_at,
+        expires_at,
     }))
 }
 
 pub async fn touch_session(store: &Store, token_hash: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE account_session SET last_seen_at = $2 WHERE token_hash = $1")
         .bind(token_hash)
-        .bind(now)
+        .bind(instant(now))
         .execute(store.pool())
         .await?;
     Ok(())
@@ -490,8 +513,8 @@ pub async fn delete_sessions_of(
 pub async fn purge_sessions(store: &Store, now: i64, idle_before: i64) -> Result<u64> {
     Ok(
         sqlx::query("DELETE FROM account_session WHERE expires_at <= $1 OR last_seen_at < $2")
-            .bind(now)
-            .bind(idle_before)
+            .bind(instant(now))
+            .bind(instant(idle_before))
             .execute(store.pool())
             .await?
             .rows_affected(),
@@ -627,7 +650,7 @@ pub async fn record_attempt(
     success: bool,
 ) -> Result<()> {
     sqlx::query("INSERT INTO login_attempt (at, account_key, ip, success) VALUES ($1, $2, $3, $4)")
-        .bind(at)
+        .bind(instant(at))
         .bind(account_key)
         .bind(ip)
         .bind(i64::from(success))
@@ -643,7 +666,7 @@ pub async fn recent_account_failures(store: &Store, account_key: &str, since: i6
            AND id > COALESCE((SELECT MAX(id) FROM login_attempt WHERE account_key = $1 AND success = 1), 0)",
     )
     .bind(account_key)
-    .bind(since)
+    .bind(instant(since))
     .fetch_one(store.pool())
     .await?)
 }
@@ -654,7 +677,7 @@ pub async fn recent_ip_failures(store: &Store, ip: &str, since: i64) -> Result<i
         "SELECT COUNT(*) FROM login_attempt WHERE ip = $1 AND success = 0 AND at >= $2",
     )
     .bind(ip)
-    .bind(since)
+    .bind(instant(since))
     .fetch_one(store.pool())
     .await?)
 }
@@ -662,7 +685,7 @@ pub async fn recent_ip_failures(store: &Store, ip: &str, since: i64) -> Result<i
 /// Forgets attempts older than `before` (they hold IP addresses: kept no longer than rate limiting needs).
 pub async fn purge_attempts(store: &Store, before: i64) -> Result<u64> {
     Ok(sqlx::query("DELETE FROM login_attempt WHERE at < $1")
-        .bind(before)
+        .bind(instant(before))
         .execute(store.pool())
         .await?
         .rows_affected())

@@ -5,6 +5,7 @@
 //! SQL is written once for both backends: `$1`-style parameters, `BIGINT`/`REAL`/`TEXT` values only, booleans
 //! as 0/1 integers. The two migration folders hold the same schema in each dialect.
 
+pub mod accessibility;
 pub mod accounts;
 pub mod audit;
 pub mod backup;

@@ -14,6 +14,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0001_foundation.sql"),
     ),
     (2, "accounts", include_str!("../migrations/sqlite/0002_accounts.sql"), include_str!("../migrations/postgres/0002_accounts.sql")),
+    (
+        3,
+        "accessibility",
+        include_str!("../migrations/sqlite/0003_accessibility.sql"),
+        include_str!("../migrations/postgres/0003_accessibility.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

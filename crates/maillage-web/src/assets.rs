@@ -6,8 +6,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 /// (path, content type, bytes)
-pub const ASSETS: &[(&str, &str, &[u8])] =
-    &[("/static/maillage.css", "text/css; charset=utf-8", include_bytes!("../assets/maillage.css"))];
+pub const ASSETS: &[(&str, &str, &[u8])] = &[(
+    "/static/maillage.css",
+    "text/css; charset=utf-8",
+    include_bytes!("../assets/maillage.css"),
+)];
 
 pub fn routes(mut r: Routes) -> Routes {
     for (path, content_type, bytes) in ASSETS {
@@ -21,6 +24,9 @@ fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // Same binary, same files: browsers may keep them an hour.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     response
 }

@@ -25,12 +25,22 @@ pub struct Actor {
 impl Actor {
     /// The person at the command line of the server (who has the base in hand anyway).
     pub fn command_line() -> Actor {
-        Actor { name: "ligne-de-commande".into(), id: None, ip: None, token: None }
+        Actor {
+            name: "ligne-de-commande".into(),
+            id: None,
+            ip: None,
+            token: None,
+        }
     }
 
     /// Someone not logged in (a failed login, say).
     pub fn anonymous(ip: Option<String>) -> Actor {
-        Actor { name: "anonyme".into(), id: None, ip, token: None }
+        Actor {
+            name: "anonyme".into(),
+            id: None,
+            ip,
+            token: None,
+        }
     }
 
     pub fn of(caller: &Caller) -> Actor {
@@ -45,11 +55,23 @@ impl Actor {
         }
     }
 
-    fn entry<'a>(&'a self, action: Action, target: &'a str, mut details: serde_json::Value) -> Entry<'a> {
+    fn entry<'a>(
+        &'a self,
+        action: Action,
+        target: &'a str,
+        mut details: serde_json::Value,
+    ) -> Entry<'a> {
         if let (Some(token), Some(map)) = (self.token, details.as_object_mut()) {
             map.insert("jeton_api".into(), token.into());
         }
-        Entry { actor: &self.name, actor_id: self.id, action, target, details, ip: self.ip.as_deref() }
+        Entry {
+            actor: &self.name,
+            actor_id: self.id,
+            action,
+            target,
+            details,
+            ip: self.ip.as_deref(),
+        }
     }
 }
 

@@ -55,7 +55,11 @@ impl Caller {
 
     /// For checks inside a handler (the route's own permission is already checked by the guard).
     pub fn require(&self, p: Permission) -> Result<(), WebError> {
-        if self.has(p) { Ok(()) } else { Err(WebError::Forbidden) }
+        if self.has(p) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
     }
 
     /// The communes whose data this caller may see.
@@ -100,7 +104,11 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeCaller {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<MaybeCaller>().cloned().unwrap_or(MaybeCaller(None)))
+        Ok(parts
+            .extensions
+            .get::<MaybeCaller>()
+            .cloned()
+            .unwrap_or(MaybeCaller(None)))
     }
 }
 
@@ -113,7 +121,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 }
 
 fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
 }
 
 /// The Unix time, in seconds.
@@ -135,25 +146,45 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 enum Credentials {
     None,
-    Caller(Caller),
+    Caller(Box<Caller>),
     /// A bearer token was presented and is not valid: 401, never a fallback to the cookie.
     BadToken,
 }
 
-async fn account_caller(state: &AppState, account_id: i64, via: Via, ip: Option<String>) -> Result<Option<Caller>, WebError> {
-    let Some(account) = accounts::get(state.store(), account_id).await? else { return Ok(None) };
+async fn account_caller(
+    state: &AppState,
+    account_id: i64,
+    via: Via,
+    ip: Option<String>,
+) -> Result<Option<Caller>, WebError> {
+    let Some(account) = accounts::get(state.store(), account_id).await? else {
+        return Ok(None);
+    };
     // Demonstration accounts only work on a demonstration base.
     if !account.active || (account.demo && !state.is_demo()) {
         return Ok(None);
     }
     let permissions = permissions_of_roles(&account.roles);
-    Ok(Some(Caller { account, permissions, via, ip }))
+    Ok(Some(Caller {
+        account,
+        permissions,
+        via,
+        ip,
+    }))
 }
 
-async fn session_caller(state: &AppState, headers: &HeaderMap, ip: Option<String>) -> Result<Option<Caller>, WebError> {
-    let Some(token) = cookie(headers, state.session_cookie()) else { return Ok(None) };
+async fn session_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: Option<String>,
+) -> Result<Option<Caller>, WebError> {
+    let Some(token) = cookie(headers, state.session_cookie()) else {
+        return Ok(None);
+    };
     let token_hash = secrets::digest(&token);
-    let Some(session) = accounts::session(state.store(), &token_hash).await? else { return Ok(None) };
+    let Some(session) = accounts::session(state.store(), &token_hash).await? else {
+        return Ok(None);
+    };
     let now = unix_now();
     let idle = state.config().session_idle.as_secs() as i64;
     if now >= session.expires_at || now - session.last_seen_at >= idle {
@@ -163,21 +194,43 @@ async fn session_caller(state: &AppState, headers: &HeaderMap, ip: Option<String
     if now - session.last_seen_at >= TOUCH_EVERY {
         accounts::touch_session(state.store(), &token_hash, now).await?;
     }
-    account_caller(state, session.account_id, Via::Session { token_hash, csrf: session.csrf_token }, ip).await
+    account_caller(
+        state,
+        session.account_id,
+        Via::Session {
+            token_hash,
+            csrf: session.csrf_token,
+        },
+        ip,
+    )
+    .await
 }
 
-async fn bearer_caller(state: &AppState, value: &HeaderValue, ip: Option<String>) -> Result<Credentials, WebError> {
-    let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim) else {
+async fn bearer_caller(
+    state: &AppState,
+    value: &HeaderValue,
+    ip: Option<String>,
+) -> Result<Credentials, WebError> {
+    let Some(token) = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+    else {
         return Ok(Credentials::BadToken);
     };
-    let Some((id, account_id)) = accounts::token_by_hash(state.store(), &secrets::digest(token)).await? else {
+    let Some((id, account_id)) =
+        accounts::token_by_hash(state.store(), &secrets::digest(token)).await?
+    else {
         return Ok(Credentials::BadToken);
     };
     accounts::touch_token(state.store(), id).await?;
-    Ok(match account_caller(state, account_id, Via::Token { id }, ip).await? {
-        Some(c) => Credentials::Caller(c),
-        None => Credentials::BadToken,
-    })
+    Ok(
+        match account_caller(state, account_id, Via::Token { id }, ip).await? {
+            Some(c) => Credentials::Caller(Box::new(c)),
+            None => Credentials::BadToken,
+        },
+    )
 }
 
 async fn credentials(state: &AppState, kind: Kind, parts: &Parts) -> Result<Credentials, WebError> {
@@ -188,7 +241,7 @@ async fn credentials(state: &AppState, kind: Kind, parts: &Parts) -> Result<Cred
         return bearer_caller(state, value, ip).await;
     }
     Ok(match session_caller(state, &parts.headers, ip).await? {
-        Some(c) => Credentials::Caller(c),
+        Some(c) => Credentials::Caller(Box::new(c)),
         None => Credentials::None,
     })
 }
@@ -200,7 +253,11 @@ fn is_safe(method: &Method) -> bool {
 /// The CSRF token a request presents: the `x-csrf-token` header, or the `_csrf` field of a form body (the body is
 /// read and put back for the handler).
 async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), WebError> {
-    if let Some(v) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(v) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         let v = v.to_string();
         return Ok((req, Some(v)));
     }
@@ -213,10 +270,12 @@ async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), WebEr
         return Ok((req, None));
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, FORM_LIMIT)
-        .await
-        .map_err(|_| WebError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into()))?;
-    let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "_csrf").map(|(_, v)| v.into_owned());
+    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
+        WebError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into())
+    })?;
+    let token = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.into_owned());
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
 }
 
@@ -231,9 +290,13 @@ pub(crate) async fn guard(
     }
     let (parts, body) = req.into_parts();
     let caller = match credentials(&state, info.kind, &parts).await {
-        Ok(Credentials::Caller(c)) => Some(c),
+        Ok(Credentials::Caller(c)) => Some(*c),
         Ok(Credentials::None) => None,
-        Ok(Credentials::BadToken) => return finish(&state, &info, None, denied(StatusCode::UNAUTHORIZED)),
+        // A bad token is refused where a caller is needed; a public route answers as to anyone.
+        Ok(Credentials::BadToken) if info.access == Access::Public => None,
+        Ok(Credentials::BadToken) => {
+            return finish(&state, &info, None, denied(StatusCode::UNAUTHORIZED));
+        }
         Err(e) => return finish(&state, &info, None, e.into_response()),
     };
     if let Access::Requires(permission) = info.access {
@@ -264,7 +327,8 @@ pub(crate) async fn guard(
                 }
                 Err(e) => return finish(&state, &info, caller, e.into_response()),
             };
-            let ok = !expected.is_empty() && presented.is_some_and(|p| secrets::constant_time_eq(&p, &expected));
+            let ok = !expected.is_empty()
+                && presented.is_some_and(|p| secrets::constant_time_eq(&p, &expected));
             if !ok {
                 let failure = Failure {
                     status: StatusCode::FORBIDDEN,
@@ -288,28 +352,45 @@ pub(crate) async fn guard(
 
 fn denied(status: StatusCode) -> Response {
     let mut r = status.into_response();
-    r.extensions_mut().insert(Failure { status, message: None });
+    r.extensions_mut().insert(Failure {
+        status,
+        message: None,
+    });
     r
 }
 
 /// 303 to the login page, remembering where the user wanted to go.
 fn to_login(parts: &Parts) -> Response {
-    let target = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let query: String = form_urlencoded::Serializer::new(String::new()).append_pair("suite", target).finish();
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("suite", target)
+        .finish();
     let mut r = Redirect::to(&format!("/connexion?{query}")).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
 
 /// Renders a failure the handler or guard produced, and sets the headers every dynamic answer has.
-fn finish(state: &AppState, info: &RouteInfo, caller: Option<Caller>, mut response: Response) -> Response {
+fn finish(
+    state: &AppState,
+    info: &RouteInfo,
+    caller: Option<Caller>,
+    mut response: Response,
+) -> Response {
     if let Some(failure) = response.extensions_mut().remove::<Failure>() {
         let mut rendered = match info.kind {
             Kind::Api => crate::api::error_body(&failure),
             _ => layout::error_page(state, caller.as_ref(), &failure),
         };
         if failure.status == StatusCode::UNAUTHORIZED && info.kind == Kind::Api {
-            rendered.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            rendered
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         // Headers set by the handler (a cookie, Retry-After) survive the rendering.
         for (name, value) in response.headers() {
@@ -320,6 +401,8 @@ fn finish(state: &AppState, info: &RouteInfo, caller: Option<Caller>, mut respon
         response = rendered;
     }
     // Pages and answers depend on who asks: never kept by a browser or a proxy.
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

@@ -15,14 +15,23 @@ use sqlx::Row;
 /// The secrecy threshold applied for this caller, if any: always for callers without
 /// [`Permission::ObservatoryFineFigures`] (partners), on request (`diffusion`) for the others. A requested
 /// threshold never goes below the instance's.
-pub fn secrecy_for(state: &AppState, caller: &Caller, diffusion: bool, requested: Option<u32>) -> Option<u32> {
+pub fn secrecy_for(
+    state: &AppState,
+    caller: &Caller,
+    diffusion: bool,
+    requested: Option<u32>,
+) -> Option<u32> {
     let floor = state.config().secrecy_threshold;
     let threshold = requested.unwrap_or(floor).max(floor);
     (diffusion || !caller.has(Permission::ObservatoryFineFigures)).then_some(threshold)
 }
 
 /// Every indicator of the zones the caller sees, with secrecy applied when `secrecy` is set.
-pub async fn indicator_rows(state: &AppState, caller: &Caller, secrecy: Option<u32>) -> Result<Vec<IndicatorRow>, WebError> {
+pub async fn indicator_rows(
+    state: &AppState,
+    caller: &Caller,
+    secrecy: Option<u32>,
+) -> Result<Vec<IndicatorRow>, WebError> {
     let inputs = observatory::indicator_inputs(state.store()).await?;
     let mut rows = compute(&inputs);
     // Secrecy first, on the whole territory: secondary suppression works on complete groups (the IRIS of a
@@ -70,7 +79,11 @@ pub struct ProfessionalRow {
 
 /// Professionals practising in the caller's communes, one row per activity and site, by name.
 // This read belongs in maillage-store (supply) once that module offers a listing; it is here meanwhile.
-pub async fn professionals(store: &Store, caller: &Caller, profession: Option<&str>) -> Result<Vec<ProfessionalRow>, WebError> {
+pub async fn professionals(
+    store: &Store,
+    caller: &Caller,
+    profession: Option<&str>,
+) -> Result<Vec<ProfessionalRow>, WebError> {
     let rows = sqlx::query(
         "SELECT p.national_id, p.civility, p.last_name, p.first_name, a.profession, a.profession_label,
                 s.name AS site_name, s.commune_code, s.commune_name

@@ -15,21 +15,27 @@ pub enum WebError {
     Forbidden,
     /// 400 with a French explanation of what is wrong in the request.
     BadRequest(String),
-    /// The store failed: 500, details only in the server's log.
-    Store(StoreError),
+    /// The store failed: 500, details only in the server's log. Boxed: the store's error is large.
+    Store(Box<StoreError>),
     /// An account operation was refused: 422 with the French reason.
     Account(AccountError),
 }
 
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
+        WebError::Store(Box::new(e))
+    }
+}
+
+impl From<Box<StoreError>> for WebError {
+    fn from(e: Box<StoreError>) -> Self {
         WebError::Store(e)
     }
 }
 
 impl From<sqlx::Error> for WebError {
     fn from(e: sqlx::Error) -> Self {
-        WebError::Store(StoreError::Database(e))
+        WebError::Store(Box::new(StoreError::Database(e)))
     }
 }
 
@@ -53,14 +59,32 @@ pub(crate) struct Failure {
 impl WebError {
     pub(crate) fn failure(&self) -> Failure {
         match self {
-            WebError::NotFound => Failure { status: StatusCode::NOT_FOUND, message: None },
-            WebError::Forbidden => Failure { status: StatusCode::FORBIDDEN, message: None },
-            WebError::BadRequest(m) => Failure { status: StatusCode::BAD_REQUEST, message: Some(m.clone()) },
-            WebError::Account(e) => Failure { status: StatusCode::UNPROCESSABLE_ENTITY, message: Some(e.french()) },
+            WebError::NotFound => Failure {
+                status: StatusCode::NOT_FOUND,
+                message: None,
+            },
+            WebError::Forbidden => Failure {
+                status: StatusCode::FORBIDDEN,
+                message: None,
+            },
+            WebError::BadRequest(m) => Failure {
+                status: StatusCode::BAD_REQUEST,
+                message: Some(m.clone()),
+            },
+            WebError::Account(e) => Failure {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: Some(e.french()),
+            },
             WebError::Store(e) => {
                 // The kind of failure only: store errors may quote values, and logs carry no personal data.
-                tracing::error!(error = store_error_kind(e), "store error while answering a request");
-                Failure { status: StatusCode::INTERNAL_SERVER_ERROR, message: None }
+                tracing::error!(
+                    error = store_error_kind(e),
+                    "store error while answering a request"
+                );
+                Failure {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    message: None,
+                }
             }
         }
     }
@@ -97,16 +121,22 @@ pub(crate) fn status_message(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "La demande est incorrecte.",
         401 => "Authentification requise : connectez-vous, ou présentez un jeton d'API valide.",
-        403 => "Vous n'avez pas les droits nécessaires pour accéder à cette page. Si vous pensez en avoir besoin, \
-                adressez-vous à l'administrateur de Maillage.",
+        403 => {
+            "Vous n'avez pas les droits nécessaires pour accéder à cette page. Si vous pensez en avoir besoin, \
+                adressez-vous à l'administrateur de Maillage."
+        }
         404 => "Cette page n'existe pas. Vérifiez l'adresse, ou repartez de l'accueil.",
         405 => "Cette adresse n'accepte pas ce type de demande.",
         413 => "La demande est trop volumineuse.",
         422 => "Les informations saisies ne conviennent pas.",
-        429 => "Trop de tentatives de connexion ont échoué. Pour protéger les comptes, la connexion est \
-                suspendue pendant quelques minutes ; réessayez plus tard.",
-        _ => "Une erreur interne est survenue ; elle a été consignée. Réessayez, et si elle persiste, \
-              prévenez l'administrateur de Maillage.",
+        429 => {
+            "Trop de tentatives de connexion ont échoué. Pour protéger les comptes, la connexion est \
+                suspendue pendant quelques minutes ; réessayez plus tard."
+        }
+        _ => {
+            "Une erreur interne est survenue ; elle a été consignée. Réessayez, et si elle persiste, \
+              prévenez l'administrateur de Maillage."
+        }
     }
 }
 

@@ -22,12 +22,36 @@ pub struct NavItem {
 
 /// The main navigation, in order. Add a module's entry point here.
 pub const NAV: &[NavItem] = &[
-    NavItem { path: "/", label: "Accueil", permission: Permission::OwnAccount },
-    NavItem { path: "/observatoire", label: "Observatoire", permission: Permission::ObservatoryRead },
-    NavItem { path: "/observatoire/carte", label: "Zones et indicateurs", permission: Permission::ObservatoryRead },
-    NavItem { path: "/admin/utilisateurs", label: "Comptes", permission: Permission::AccountsManage },
-    NavItem { path: "/admin/jetons", label: "Jetons d'API", permission: Permission::AccountsManage },
-    NavItem { path: "/dpo/journal", label: "Journal d'audit", permission: Permission::AuditRead },
+    NavItem {
+        path: "/",
+        label: "Accueil",
+        permission: Permission::OwnAccount,
+    },
+    NavItem {
+        path: "/observatoire",
+        label: "Observatoire",
+        permission: Permission::ObservatoryRead,
+    },
+    NavItem {
+        path: "/observatoire/carte",
+        label: "Zones et indicateurs",
+        permission: Permission::ObservatoryRead,
+    },
+    NavItem {
+        path: "/admin/utilisateurs",
+        label: "Comptes",
+        permission: Permission::AccountsManage,
+    },
+    NavItem {
+        path: "/admin/jetons",
+        label: "Jetons d'API",
+        permission: Permission::AccountsManage,
+    },
+    NavItem {
+        path: "/dpo/journal",
+        label: "Journal d'audit",
+        permission: Permission::AuditRead,
+    },
 ];
 
 /// What a page needs to know besides its content.
@@ -38,7 +62,12 @@ pub struct PageMeta<'a> {
 }
 
 /// A whole HTML page: header (navigation, account, logout), the content under the page's `h1`, footer.
-pub fn page(state: &AppState, caller: Option<&Caller>, meta: PageMeta<'_>, content: Markup) -> Markup {
+pub fn page(
+    state: &AppState,
+    caller: Option<&Caller>,
+    meta: PageMeta<'_>,
+    content: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
@@ -122,12 +151,21 @@ pub fn success_box(message: &str) -> Markup {
 
 /// The roles of the caller, in words.
 pub fn roles_text(caller: &Caller) -> String {
-    caller.account.roles.iter().map(|r| role_label(*r)).collect::<Vec<_>>().join(", ")
+    caller
+        .account
+        .roles
+        .iter()
+        .map(|r| role_label(*r))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The French page of a failure (403, 404, 422, 429, 500...).
 pub(crate) fn error_page(state: &AppState, caller: Option<&Caller>, failure: &Failure) -> Response {
-    let message = failure.message.as_deref().unwrap_or(status_message(failure.status));
+    let message = failure
+        .message
+        .as_deref()
+        .unwrap_or(status_message(failure.status));
     let body = html! {
         (error_box(message))
         @if failure.status == StatusCode::TOO_MANY_REQUESTS || caller.is_none() {
@@ -136,14 +174,24 @@ pub(crate) fn error_page(state: &AppState, caller: Option<&Caller>, failure: &Fa
             p { a href="/" { "Retour à l'accueil" } }
         }
     };
-    let markup = page(state, caller, PageMeta { title: status_title(failure.status), current: "" }, body);
+    let markup = page(
+        state,
+        caller,
+        PageMeta {
+            title: status_title(failure.status),
+            current: "",
+        },
+        body,
+    );
     (failure.status, markup).into_response()
 }
 
 /// A number the French way (1 234,5), for people.
 pub fn number(value: f64, decimals: usize) -> String {
     let s = format!("{value:.decimals$}");
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = s
+        .split_once('.')
+        .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {

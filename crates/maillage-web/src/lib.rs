@@ -21,7 +21,7 @@
 //!
 //! **A page.** In a module of [`pages`] (or a new one, listed in [`all_routes`]):
 //!
-//! ```ignore
+//! ```text
 //! pub fn routes(r: Routes) -> Routes {
 //!     r.page(Method::GET, "/observatoire/export", Access::Requires(Permission::ObservatoryRead), export_page)
 //! }
@@ -105,7 +105,13 @@ pub async fn app(store: Store, config: Config) -> maillage_store::Result<Router>
     let demo = users::is_demo_base(&store).await?;
     let dummy_hash = secrets::hash_password_async(secrets::random_token()).await;
     let routes = all_routes();
-    let state = AppState(Arc::new(state::Inner { store, config, demo, routes: routes.infos(), dummy_hash }));
+    let state = AppState(Arc::new(state::Inner {
+        store,
+        config,
+        demo,
+        routes: routes.infos(),
+        dummy_hash,
+    }));
     Ok(routes
         .into_router(state.clone())
         .fallback(not_found)
@@ -113,8 +119,14 @@ pub async fn app(store: Store, config: Config) -> maillage_store::Result<Router>
         .with_state(state))
 }
 
-async fn not_found(axum::extract::State(state): axum::extract::State<AppState>, req: Request) -> Response {
-    let failure = Failure { status: StatusCode::NOT_FOUND, message: None };
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+) -> Response {
+    let failure = Failure {
+        status: StatusCode::NOT_FOUND,
+        message: None,
+    };
     if req.uri().path().starts_with("/api/") {
         api::error_body(&failure)
     } else {
@@ -131,10 +143,17 @@ async fn security_headers(mut response: Response) -> Response {
              base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     response
 }
 
@@ -144,7 +163,10 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

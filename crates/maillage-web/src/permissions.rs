@@ -50,11 +50,15 @@ impl Permission {
     pub fn label(self) -> &'static str {
         match self {
             Permission::OwnAccount => "Accéder à son compte (accueil, mot de passe, déconnexion)",
-            Permission::ObservatoryRead => "Consulter l'observatoire (tableaux de bord, zones, indicateurs)",
+            Permission::ObservatoryRead => {
+                "Consulter l'observatoire (tableaux de bord, zones, indicateurs)"
+            }
             Permission::ObservatoryFineFigures => {
                 "Voir les petits effectifs sans secret statistique (usage interne à la commune)"
             }
-            Permission::ProfessionalsList => "Lister les professionnels de santé un par un (accès journalisé)",
+            Permission::ProfessionalsList => {
+                "Lister les professionnels de santé un par un (accès journalisé)"
+            }
             Permission::AccountsManage => "Gérer les comptes, rôles, territoires et jetons d'API",
             Permission::AuditRead => "Consulter, exporter et vérifier le journal d'audit",
         }
@@ -66,12 +70,32 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
         Role::Elu => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures],
-        Role::Coordination => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, ProfessionalsList],
-        Role::Observatoire => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, ProfessionalsList],
-        Role::Offre => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, ProfessionalsList],
+        Role::Coordination => &[
+            OwnAccount,
+            ObservatoryRead,
+            ObservatoryFineFigures,
+            ProfessionalsList,
+        ],
+        Role::Observatoire => &[
+            OwnAccount,
+            ObservatoryRead,
+            ObservatoryFineFigures,
+            ProfessionalsList,
+        ],
+        Role::Offre => &[
+            OwnAccount,
+            ObservatoryRead,
+            ObservatoryFineFigures,
+            ProfessionalsList,
+        ],
         Role::Ccas => &[OwnAccount],
         Role::Mediation => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures],
-        Role::Crise => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, ProfessionalsList],
+        Role::Crise => &[
+            OwnAccount,
+            ObservatoryRead,
+            ObservatoryFineFigures,
+            ProfessionalsList,
+        ],
         Role::Benevole => &[OwnAccount],
         // Partners see aggregated figures only, always under statistical secrecy.
         Role::Partenaire => &[OwnAccount, ObservatoryRead],
@@ -82,12 +106,18 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
 
 /// The union of the permissions of several roles.
 pub fn permissions_of_roles<'a>(roles: impl IntoIterator<Item = &'a Role>) -> BTreeSet<Permission> {
-    roles.into_iter().flat_map(|r| permissions_of(*r).iter().copied()).collect()
+    roles
+        .into_iter()
+        .flat_map(|r| permissions_of(*r).iter().copied())
+        .collect()
 }
 
 /// The roles that hold a permission.
 pub fn roles_with(permission: Permission) -> Vec<Role> {
-    Role::ALL.into_iter().filter(|r| permissions_of(*r).contains(&permission)).collect()
+    Role::ALL
+        .into_iter()
+        .filter(|r| permissions_of(*r).contains(&permission))
+        .collect()
 }
 
 /// French name of a role, for people.

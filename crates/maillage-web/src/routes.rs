@@ -79,7 +79,10 @@ impl Routes {
         T: 'static,
     {
         assert!(
-            !self.entries.iter().any(|(i, _)| i.path == info.path && i.method == info.method),
+            !self
+                .entries
+                .iter()
+                .any(|(i, _)| i.path == info.path && i.method == info.method),
             "route declared twice: {} {}",
             info.method,
             info.path
@@ -90,21 +93,52 @@ impl Routes {
     }
 
     /// An HTML page or form target.
-    pub fn page<H, T>(self, method: Method, path: &'static str, access: Access, handler: H) -> Routes
+    pub fn page<H, T>(
+        self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Routes
     where
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.add(RouteInfo { method, path, access, kind: Kind::Page, doc: None }, handler)
+        self.add(
+            RouteInfo {
+                method,
+                path,
+                access,
+                kind: Kind::Page,
+                doc: None,
+            },
+            handler,
+        )
     }
 
     /// A JSON API route, with its documentation.
-    pub fn api<H, T>(self, method: Method, path: &'static str, access: Access, doc: ApiDoc, handler: H) -> Routes
+    pub fn api<H, T>(
+        self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        doc: ApiDoc,
+        handler: H,
+    ) -> Routes
     where
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.add(RouteInfo { method, path, access, kind: Kind::Api, doc: Some(doc) }, handler)
+        self.add(
+            RouteInfo {
+                method,
+                path,
+                access,
+                kind: Kind::Api,
+                doc: Some(doc),
+            },
+            handler,
+        )
     }
 
     /// A static file embedded in the binary: always public, never looks at sessions.
@@ -113,7 +147,16 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.add(RouteInfo { method: Method::GET, path, access: Access::Public, kind: Kind::Asset, doc: None }, handler)
+        self.add(
+            RouteInfo {
+                method: Method::GET,
+                path,
+                access: Access::Public,
+                kind: Kind::Asset,
+                doc: None,
+            },
+            handler,
+        )
     }
 
     pub fn infos(&self) -> Vec<RouteInfo> {
@@ -125,8 +168,10 @@ impl Routes {
         let mut router = Router::new();
         for (info, method_router) in self.entries {
             let path = info.path;
-            let guarded = method_router
-                .route_layer(axum::middleware::from_fn_with_state((state.clone(), Arc::new(info)), crate::auth::guard));
+            let guarded = method_router.route_layer(axum::middleware::from_fn_with_state(
+                (state.clone(), Arc::new(info)),
+                crate::auth::guard,
+            ));
             router = router.route(path, guarded);
         }
         router

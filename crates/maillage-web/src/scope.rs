@@ -13,7 +13,10 @@ pub struct Scope {
 
 impl Scope {
     pub fn of(account: &Account) -> Scope {
-        Scope { all: account.all_territories, communes: account.territories.clone() }
+        Scope {
+            all: account.all_territories,
+            communes: account.territories.clone(),
+        }
     }
 
     pub fn sees_commune(&self, code: &str) -> bool {

@@ -75,18 +75,29 @@ impl AppState {
 
     /// Name of the session cookie: `__Host-` prefixed when secure, so that no subdomain can set it.
     pub fn session_cookie(&self) -> &'static str {
-        if self.0.config.secure_cookies { "__Host-maillage_session" } else { "maillage_session" }
+        if self.0.config.secure_cookies {
+            "__Host-maillage_session"
+        } else {
+            "maillage_session"
+        }
     }
 
     /// Name of the cookie carrying the login form's CSRF token (before there is a session).
     pub fn login_csrf_cookie(&self) -> &'static str {
-        if self.0.config.secure_cookies { "__Host-maillage_csrf" } else { "maillage_csrf" }
+        if self.0.config.secure_cookies {
+            "__Host-maillage_csrf"
+        } else {
+            "maillage_csrf"
+        }
     }
 
     /// A `Set-Cookie` value with the attributes every Maillage cookie has: HttpOnly, SameSite=Lax, Path=/,
     /// Secure when configured.
     pub(crate) fn cookie(&self, name: &str, value: &str, max_age: Duration) -> String {
-        let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", max_age.as_secs());
+        let mut c = format!(
+            "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+            max_age.as_secs()
+        );
         if self.0.config.secure_cookies {
             c.push_str("; Secure");
         }

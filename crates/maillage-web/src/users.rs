@@ -21,10 +21,15 @@ pub struct UserForm {
 }
 
 /// Role names to roles (`elu`, `admin`...).
-pub fn parse_roles<'a>(values: impl IntoIterator<Item = &'a str>) -> Result<BTreeSet<Role>, AccountError> {
+pub fn parse_roles<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+) -> Result<BTreeSet<Role>, AccountError> {
     values
         .into_iter()
-        .map(|v| Role::parse(v.trim()).ok_or_else(|| AccountError::UnknownRole(v.chars().take(40).collect())))
+        .map(|v| {
+            Role::parse(v.trim())
+                .ok_or_else(|| AccountError::UnknownRole(v.chars().take(40).collect()))
+        })
         .collect()
 }
 
@@ -38,10 +43,17 @@ pub fn parse_territories(text: &str) -> Result<BTreeSet<String>, AccountError> {
 
 /// Whether the base holds the fictional demonstration territory.
 pub async fn is_demo_base(store: &Store) -> maillage_store::Result<bool> {
-    Ok(settings::get::<serde_json::Value>(store, "demonstration").await?.is_some())
+    Ok(settings::get::<serde_json::Value>(store, "demonstration")
+        .await?
+        .is_some())
 }
 
-async fn create_account(store: &Store, actor: &Actor, form: &UserForm, demo: bool) -> Result<i64, AccountError> {
+async fn create_account(
+    store: &Store,
+    actor: &Actor,
+    form: &UserForm,
+    demo: bool,
+) -> Result<i64, AccountError> {
     accounts::check_password(&form.password)?;
     let password_hash = secrets::hash_password_async(form.password.clone()).await;
     let new = NewAccount {
@@ -62,7 +74,14 @@ async fn create_account(store: &Store, actor: &Actor, form: &UserForm, demo: boo
         "tout_le_territoire": form.all_territories,
         "demonstration": demo,
     });
-    record_in(&mut tx, actor, Action::AccountCreated, &format!("compte:{id}"), details).await?;
+    record_in(
+        &mut tx,
+        actor,
+        Action::AccountCreated,
+        &format!("compte:{id}"),
+        details,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -73,7 +92,12 @@ pub async fn create(store: &Store, actor: &Actor, form: &UserForm) -> Result<i64
 }
 
 /// Changes what an account may do and see.
-pub async fn update(store: &Store, actor: &Actor, id: i64, grants: &Grants) -> Result<(), AccountError> {
+pub async fn update(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    grants: &Grants,
+) -> Result<(), AccountError> {
     let mut tx = store.pool().begin().await?;
     accounts::update_grants(&mut tx, id, grants).await?;
     let details = json!({
@@ -83,7 +107,14 @@ pub async fn update(store: &Store, actor: &Actor, id: i64, grants: &Grants) -> R
         "tout_le_territoire": grants.all_territories,
         "actif": grants.active,
     });
-    record_in(&mut tx, actor, Action::AccountUpdated, &format!("compte:{id}"), details).await?;
+    record_in(
+        &mut tx,
+        actor,
+        Action::AccountUpdated,
+        &format!("compte:{id}"),
+        details,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -109,15 +140,33 @@ pub async fn set_password(
 }
 
 /// A new API token for an account: returns its id and the token, shown once and never stored in clear.
-pub async fn create_token(store: &Store, actor: &Actor, account_id: i64, label: &str) -> Result<(i64, String), AccountError> {
+pub async fn create_token(
+    store: &Store,
+    actor: &Actor,
+    account_id: i64,
+    label: &str,
+) -> Result<(i64, String), AccountError> {
     let token = format!("mlg_{}", secrets::random_token());
     let prefix: String = token.chars().take(12).collect();
     let token_hash = secrets::digest(&token);
     let mut tx = store.pool().begin().await?;
-    let new = NewToken { account_id, label, prefix: &prefix, token_hash: &token_hash, created_by: &actor.name };
+    let new = NewToken {
+        account_id,
+        label,
+        prefix: &prefix,
+        token_hash: &token_hash,
+        created_by: &actor.name,
+    };
     let id = accounts::create_token(&mut tx, &new).await?;
     let details = json!({ "compte": account_id, "libelle": label.trim(), "prefixe": prefix });
-    record_in(&mut tx, actor, Action::TokenCreated, &format!("jeton:{id}"), details).await?;
+    record_in(
+        &mut tx,
+        actor,
+        Action::TokenCreated,
+        &format!("jeton:{id}"),
+        details,
+    )
+    .await?;
     tx.commit().await?;
     Ok((id, token))
 }
@@ -127,7 +176,14 @@ pub async fn revoke_token(store: &Store, actor: &Actor, id: i64) -> Result<bool,
     let mut tx = store.pool().begin().await?;
     let revoked = accounts::revoke_token(&mut tx, id).await?;
     if revoked {
-        record_in(&mut tx, actor, Action::TokenRevoked, &format!("jeton:{id}"), json!({})).await?;
+        record_in(
+            &mut tx,
+            actor,
+            Action::TokenRevoked,
+            &format!("jeton:{id}"),
+            json!({}),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(revoked)
@@ -147,21 +203,37 @@ pub async fn prepare_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>, Ac
     if !is_demo_base(store).await? {
         return Ok(Vec::new());
     }
-    let actor = Actor { name: "demonstration".into(), id: None, ip: None, token: None };
+    let actor = Actor {
+        name: "demonstration".into(),
+        id: None,
+        ip: None,
+        token: None,
+    };
     let mut out = Vec::new();
     for role in Role::ALL {
         let identifier = role.as_str().to_string();
         let password = secrets::readable_password();
         match accounts::credentials(store, &identifier).await? {
             Some((account, _)) if account.demo => {
-                set_password(store, &actor, account.id, &password, Action::AccountPasswordReset, None).await?;
+                set_password(
+                    store,
+                    &actor,
+                    account.id,
+                    &password,
+                    Action::AccountPasswordReset,
+                    None,
+                )
+                .await?;
             }
             // A real account of that name: left alone, and no demonstration account for this role.
             Some(_) => continue,
             None => {
                 let form = UserForm {
                     identifier: identifier.clone(),
-                    display_name: format!("Démonstration — {}", crate::permissions::role_label(role)),
+                    display_name: format!(
+                        "Démonstration — {}",
+                        crate::permissions::role_label(role)
+                    ),
                     password: password.clone(),
                     roles: BTreeSet::from([role]),
                     territories: BTreeSet::new(),
@@ -170,7 +242,11 @@ pub async fn prepare_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>, Ac
                 create_account(store, &actor, &form, true).await?;
             }
         }
-        out.push(DemoAccount { identifier, password, role });
+        out.push(DemoAccount {
+            identifier,
+            password,
+            role,
+        });
     }
     Ok(out)
 }

@@ -1,6 +1,6 @@
 -- Accounts, sessions, API tokens, login attempts and the audit log.
 -- Kept in step with ../postgres/0002_accounts.sql: same tables, same columns, same meaning.
--- Instants used for expiry and rate limiting are Unix seconds (BIGINT); instants shown to people are RFC 3339.
+-- Instants are RFC 3339 UTC text to the second ("2026-03-31T14:05:00Z"): they compare as text.
 
 CREATE TABLE account (
     id INTEGER PRIMARY KEY,
@@ -36,9 +36,9 @@ CREATE TABLE account_session (
     token_hash TEXT PRIMARY KEY,
     account_id INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
     csrf_token TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    last_seen_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
 );
 CREATE INDEX account_session_account ON account_session (account_id);
 
@@ -59,7 +59,7 @@ CREATE TABLE api_token (
 -- ones without storing what was typed.
 CREATE TABLE login_attempt (
     id INTEGER PRIMARY KEY,
-    at INTEGER NOT NULL,
+    at TEXT NOT NULL,
     account_key TEXT NOT NULL,
     ip TEXT NOT NULL,
     success INTEGER NOT NULL CHECK (success IN (0, 1))

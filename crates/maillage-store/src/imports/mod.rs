@@ -2,6 +2,7 @@
 //! [`ImportSession`](crate::session::ImportSession): atomic, idempotent, filtered by territory while streaming.
 
 pub mod annuaire;
+pub mod apl;
 pub mod ban;
 pub mod communes;
 pub mod contours;

@@ -10,7 +10,13 @@ use axum::http::Method;
 use serde_json::{Map, Value, json};
 
 pub fn routes(r: Routes) -> Routes {
-    r.api(Method::GET, "/api/v1/openapi.json", Access::Public, DOC, document)
+    r.api(
+        Method::GET,
+        "/api/v1/openapi.json",
+        Access::Public,
+        DOC,
+        document,
+    )
 }
 
 const DOC: ApiDoc = ApiDoc {
@@ -60,11 +66,19 @@ fn operation(method: &Method, path: &str, access: Access, doc: &ApiDoc) -> Value
         Access::Public => (doc.description.to_string(), json!([])),
         Access::Requires(p) => {
             responses.insert("401".into(), error_response("Ni session ni jeton valide"));
-            responses.insert("403".into(), error_response("Le compte n'a pas la permission requise"));
+            responses.insert(
+                "403".into(),
+                error_response("Le compte n'a pas la permission requise"),
+            );
             let roles: Vec<&str> = roles_with(p).iter().map(|r| r.as_str()).collect();
             op["x-permission"] = json!(p.code());
             (
-                format!("{}\n\nPermission requise : `{}` (rôles : {}).", doc.description, p.code(), roles.join(", ")),
+                format!(
+                    "{}\n\nPermission requise : `{}` (rôles : {}).",
+                    doc.description,
+                    p.code(),
+                    roles.join(", ")
+                ),
                 json!([{ "session": [] }, { "jeton": [] }]),
             )
         }
@@ -80,8 +94,11 @@ pub fn build(state: &AppState) -> Value {
     let mut paths = Map::new();
     for route in state.routes().iter().filter(|r| r.kind == Kind::Api) {
         let Some(doc) = &route.doc else { continue };
-        let entry = paths.entry(route.path.to_string()).or_insert_with(|| json!({}));
-        entry[route.method.as_str().to_lowercase()] = operation(&route.method, route.path, route.access, doc);
+        let entry = paths
+            .entry(route.path.to_string())
+            .or_insert_with(|| json!({}));
+        entry[route.method.as_str().to_lowercase()] =
+            operation(&route.method, route.path, route.access, doc);
     }
     json!({
         "openapi": "3.1.0",

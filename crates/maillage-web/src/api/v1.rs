@@ -22,14 +22,30 @@ const READ: Access = Access::Requires(Permission::ObservatoryRead);
 
 pub fn routes(r: Routes) -> Routes {
     r.api(Method::GET, "/api/v1/zones", READ, ZONES, zones)
-        .api(Method::GET, "/api/v1/indicateurs", READ, INDICATORS, indicators)
-        .api(Method::GET, "/api/v1/professionnels", READ, PROFESSIONALS, professionals)
+        .api(
+            Method::GET,
+            "/api/v1/indicateurs",
+            READ,
+            INDICATORS,
+            indicators,
+        )
+        .api(
+            Method::GET,
+            "/api/v1/professionnels",
+            READ,
+            PROFESSIONALS,
+            professionals,
+        )
 }
 
 const ZONES: ApiDoc = ApiDoc {
     summary: "Zones du territoire et leur population",
     description: "Communes, IRIS, quartiers, QPV… du territoire servi, limités aux communes attribuées au compte.",
-    parameters: &[ApiParam { name: "type", schema_type: "string", description: "Ne garder qu'un type de zone (commune, iris, quartier, qpv…)" }],
+    parameters: &[ApiParam {
+        name: "type",
+        schema_type: "string",
+        description: "Ne garder qu'un type de zone (commune, iris, quartier, qpv…)",
+    }],
     response: || {
         json!({
             "type": "object",
@@ -51,7 +67,11 @@ const ZONES: ApiDoc = ApiDoc {
     },
 };
 
-async fn zones(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Json<Value>, WebError> {
+async fn zones(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Json<Value>, WebError> {
     let kind = q.get("type");
     let list: Vec<Value> = data::zones_for(state.store(), &caller)
         .await?
@@ -83,7 +103,9 @@ fn threshold(q: &crate::params::Params) -> Result<Option<u32>, WebError> {
     match q.integer("seuil")? {
         None => Ok(None),
         Some(v) if (2..=100).contains(&v) => Ok(Some(v as u32)),
-        Some(_) => Err(WebError::BadRequest("« seuil » doit être compris entre 2 et 100.".into())),
+        Some(_) => Err(WebError::BadRequest(
+            "« seuil » doit être compris entre 2 et 100.".into(),
+        )),
     }
 }
 
@@ -93,11 +115,31 @@ const INDICATORS: ApiDoc = ApiDoc {
                   sources et méthodes. Le secret statistique s'applique avec `diffusion=1`, et toujours pour les \
                   comptes sans la permission `observatoire.effectifs_fins` (partenaires).",
     parameters: &[
-        ApiParam { name: "diffusion", schema_type: "boolean", description: "Appliquer le secret statistique (pour une diffusion hors de la commune)" },
-        ApiParam { name: "seuil", schema_type: "integer", description: "Plus petit effectif diffusable (jamais moins que celui de l'instance, 5 par défaut)" },
-        ApiParam { name: "profession", schema_type: "string", description: "Code de profession (medecin_generaliste, infirmier…)" },
-        ApiParam { name: "type_zone", schema_type: "string", description: "Type de zone (commune, iris, quartier, qpv…)" },
-        ApiParam { name: "indicateur", schema_type: "string", description: "Code d'indicateur (effectif, densite_10000…)" },
+        ApiParam {
+            name: "diffusion",
+            schema_type: "boolean",
+            description: "Appliquer le secret statistique (pour une diffusion hors de la commune)",
+        },
+        ApiParam {
+            name: "seuil",
+            schema_type: "integer",
+            description: "Plus petit effectif diffusable (jamais moins que celui de l'instance, 5 par défaut)",
+        },
+        ApiParam {
+            name: "profession",
+            schema_type: "string",
+            description: "Code de profession (medecin_generaliste, infirmier…)",
+        },
+        ApiParam {
+            name: "type_zone",
+            schema_type: "string",
+            description: "Type de zone (commune, iris, quartier, qpv…)",
+        },
+        ApiParam {
+            name: "indicateur",
+            schema_type: "string",
+            description: "Code d'indicateur (effectif, densite_10000…)",
+        },
     ],
     response: || {
         json!({
@@ -131,7 +173,11 @@ const INDICATORS: ApiDoc = ApiDoc {
     },
 };
 
-async fn indicators(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Json<Value>, WebError> {
+async fn indicators(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Json<Value>, WebError> {
     let secrecy = data::secrecy_for(&state, &caller, q.flag("diffusion"), threshold(&q)?);
     let profession = q.get("profession");
     let zone_kind = q.get("type_zone");
@@ -188,8 +234,16 @@ const PROFESSIONALS: ApiDoc = ApiDoc {
                   effectifs par commune et profession, sous secret statistique. `agrege=1` demande les effectifs \
                   à tous.",
     parameters: &[
-        ApiParam { name: "profession", schema_type: "string", description: "Code de profession (medecin_generaliste, infirmier…)" },
-        ApiParam { name: "agrege", schema_type: "boolean", description: "Effectifs par commune plutôt que la liste" },
+        ApiParam {
+            name: "profession",
+            schema_type: "string",
+            description: "Code de profession (medecin_generaliste, infirmier…)",
+        },
+        ApiParam {
+            name: "agrege",
+            schema_type: "boolean",
+            description: "Effectifs par commune plutôt que la liste",
+        },
     ],
     response: || {
         json!({
@@ -228,17 +282,30 @@ const PROFESSIONALS: ApiDoc = ApiDoc {
     },
 };
 
-async fn professionals(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Json<Value>, WebError> {
+async fn professionals(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Json<Value>, WebError> {
     let profession = q.get("profession");
     if let Some(p) = profession
         && professions::by_code(p).is_none()
     {
-        return Err(WebError::BadRequest(format!("Profession inconnue « {p} ».")));
+        return Err(WebError::BadRequest(format!(
+            "Profession inconnue « {p} »."
+        )));
     }
     if caller.has(Permission::ProfessionalsList) && !q.flag("agrege") {
         let list = data::professionals(state.store(), &caller, profession).await?;
         let details = json!({ "profession": profession, "lignes": list.len() });
-        audit::record(&state, &caller, Action::ProfessionalsListed, "api:/api/v1/professionnels", details).await?;
+        audit::record(
+            &state,
+            &caller,
+            Action::ProfessionalsListed,
+            "api:/api/v1/professionnels",
+            details,
+        )
+        .await?;
         return Ok(Json(json!({ "mode": "liste", "professionnels": list })));
     }
     let secrecy = data::secrecy_for(&state, &caller, false, None);
@@ -257,5 +324,7 @@ async fn professionals(State(state): State<AppState>, caller: Caller, Query(q): 
             })
         })
         .collect();
-    Ok(Json(json!({ "mode": "agrege", "secret_statistique": secrecy.is_some(), "seuil": secrecy, "effectifs": counts })))
+    Ok(Json(
+        json!({ "mode": "agrege", "secret_statistique": secrecy.is_some(), "seuil": secrecy, "effectifs": counts }),
+    ))
 }

@@ -1,5 +1,6 @@
 //! One's own account: the home page and the password change.
 
+use crate::audit::Actor;
 use crate::auth::{Caller, Via};
 use crate::error::WebError;
 use crate::layout::{NAV, PageMeta, csrf_field, error_box, page, roles_text, success_box};
@@ -9,7 +10,6 @@ use crate::routes::{Access, Routes};
 use crate::secrets;
 use crate::state::AppState;
 use crate::users;
-use crate::audit::Actor;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,9 +19,24 @@ use maillage_store::audit::Action;
 use maud::{Markup, html};
 
 pub fn routes(r: Routes) -> Routes {
-    r.page(Method::GET, "/", Access::Requires(Permission::OwnAccount), home)
-        .page(Method::GET, "/compte/mot-de-passe", Access::Requires(Permission::OwnAccount), password_page)
-        .page(Method::POST, "/compte/mot-de-passe", Access::Requires(Permission::OwnAccount), change_password)
+    r.page(
+        Method::GET,
+        "/",
+        Access::Requires(Permission::OwnAccount),
+        home,
+    )
+    .page(
+        Method::GET,
+        "/compte/mot-de-passe",
+        Access::Requires(Permission::OwnAccount),
+        password_page,
+    )
+    .page(
+        Method::POST,
+        "/compte/mot-de-passe",
+        Access::Requires(Permission::OwnAccount),
+        change_password,
+    )
 }
 
 async fn home(State(state): State<AppState>, caller: Caller) -> Markup {
@@ -43,7 +58,15 @@ async fn home(State(state): State<AppState>, caller: Caller) -> Markup {
             li { a href="/compte/mot-de-passe" { "Changer de mot de passe" } }
         }
     };
-    page(&state, Some(&caller), PageMeta { title: "Accueil", current: "/" }, content)
+    page(
+        &state,
+        Some(&caller),
+        PageMeta {
+            title: "Accueil",
+            current: "/",
+        },
+        content,
+    )
 }
 
 fn password_form(caller: &Caller) -> Markup {
@@ -77,10 +100,22 @@ async fn password_page(State(state): State<AppState>, caller: Caller, Query(q): 
         @if q.flag("fait") { (success_box("votre mot de passe a été changé ; vos autres sessions ont été fermées.")) }
         (password_form(&caller))
     };
-    page(&state, Some(&caller), PageMeta { title: "Changer de mot de passe", current: "/compte/mot-de-passe" }, content)
+    page(
+        &state,
+        Some(&caller),
+        PageMeta {
+            title: "Changer de mot de passe",
+            current: "/compte/mot-de-passe",
+        },
+        content,
+    )
 }
 
-async fn change_password(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let current = f.raw("actuel").to_string();
     let new = f.raw("nouveau");
     let refusal = if new != f.raw("confirmation") {
@@ -88,18 +123,36 @@ async fn change_password(State(state): State<AppState>, caller: Caller, Form(f):
     } else if let Err(e) = accounts::check_password(new) {
         Some(e.french())
     } else {
-        let hash = accounts::password_hash(state.store(), caller.account.id).await?.unwrap_or_default();
-        (!secrets::verify_password_async(current, hash).await).then(|| "le mot de passe actuel est incorrect.".to_string())
+        let hash = accounts::password_hash(state.store(), caller.account.id)
+            .await?
+            .unwrap_or_default();
+        (!secrets::verify_password_async(current, hash).await)
+            .then(|| "le mot de passe actuel est incorrect.".to_string())
     };
     if let Some(message) = refusal {
         let content = html! { (error_box(&message)) (password_form(&caller)) };
-        let meta = PageMeta { title: "Changer de mot de passe", current: "/compte/mot-de-passe" };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, Some(&caller), meta, content)).into_response());
+        let meta = PageMeta {
+            title: "Changer de mot de passe",
+            current: "/compte/mot-de-passe",
+        };
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&state, Some(&caller), meta, content),
+        )
+            .into_response());
     }
     let keep = match &caller.via {
         Via::Session { token_hash, .. } => Some(token_hash.as_str()),
         Via::Token { .. } => None,
     };
-    users::set_password(state.store(), &Actor::of(&caller), caller.account.id, new, Action::PasswordChanged, keep).await?;
+    users::set_password(
+        state.store(),
+        &Actor::of(&caller),
+        caller.account.id,
+        new,
+        Action::PasswordChanged,
+        keep,
+    )
+    .await?;
     Ok(Redirect::to("/compte/mot-de-passe?fait=1").into_response())
 }

@@ -24,11 +24,26 @@ pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/admin/utilisateurs", MANAGE, users_page)
         .page(Method::POST, "/admin/utilisateurs", MANAGE, create_user)
         .page(Method::GET, "/admin/utilisateurs/{id}", MANAGE, user_page)
-        .page(Method::POST, "/admin/utilisateurs/{id}", MANAGE, update_user)
-        .page(Method::POST, "/admin/utilisateurs/{id}/mot-de-passe", MANAGE, reset_password)
+        .page(
+            Method::POST,
+            "/admin/utilisateurs/{id}",
+            MANAGE,
+            update_user,
+        )
+        .page(
+            Method::POST,
+            "/admin/utilisateurs/{id}/mot-de-passe",
+            MANAGE,
+            reset_password,
+        )
         .page(Method::GET, "/admin/jetons", MANAGE, tokens_page)
         .page(Method::POST, "/admin/jetons", MANAGE, create_token)
-        .page(Method::POST, "/admin/jetons/{id}/revocation", MANAGE, revoke_token)
+        .page(
+            Method::POST,
+            "/admin/jetons/{id}/revocation",
+            MANAGE,
+            revoke_token,
+        )
 }
 
 fn parse_id(raw: &str) -> Result<i64, WebError> {
@@ -121,9 +136,21 @@ fn territory_text(a: &Account) -> String {
     }
 }
 
-async fn users_list(state: &AppState, caller: &Caller, notice: Option<Markup>, form_values: &Params) -> Result<Markup, WebError> {
+async fn users_list(
+    state: &AppState,
+    caller: &Caller,
+    notice: Option<Markup>,
+    form_values: &Params,
+) -> Result<Markup, WebError> {
     let list = accounts::list(state.store()).await?;
-    audit::record(state, caller, Action::AccountsRead, "comptes", json!({ "comptes": list.len() })).await?;
+    audit::record(
+        state,
+        caller,
+        Action::AccountsRead,
+        "comptes",
+        json!({ "comptes": list.len() }),
+    )
+    .await?;
     let content = html! {
         @if let Some(n) = notice { (n) }
         table {
@@ -153,14 +180,26 @@ async fn users_list(state: &AppState, caller: &Caller, notice: Option<Markup>, f
         h2 { "Rôles et permissions" }
         (roles_table())
     };
-    Ok(page(state, Some(caller), PageMeta { title: "Comptes", current: "/admin/utilisateurs" }, content))
+    Ok(page(
+        state,
+        Some(caller),
+        PageMeta {
+            title: "Comptes",
+            current: "/admin/utilisateurs",
+        },
+        content,
+    ))
 }
 
 async fn users_page(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
     users_list(&state, &caller, None, &Params::default()).await
 }
 
-async fn create_user(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = (|| -> Result<UserForm, AccountError> {
         Ok(UserForm {
             identifier: f.get("identifiant").unwrap_or("").to_string(),
@@ -185,7 +224,12 @@ async fn create_user(State(state): State<AppState>, caller: Caller, Form(f): For
     }
 }
 
-async fn user_view(state: &AppState, caller: &Caller, account: &Account, notice: Option<Markup>) -> Markup {
+async fn user_view(
+    state: &AppState,
+    caller: &Caller,
+    account: &Account,
+    notice: Option<Markup>,
+) -> Markup {
     let title = format!("Compte « {} »", account.identifier);
     let content = html! {
         @if let Some(n) = notice { (n) }
@@ -221,28 +265,50 @@ async fn user_view(state: &AppState, caller: &Caller, account: &Account, notice:
             button type="submit" { "Changer le mot de passe" }
         }
     };
-    page(state, Some(caller), PageMeta { title: &title, current: "/admin/utilisateurs" }, content)
+    page(
+        state,
+        Some(caller),
+        PageMeta {
+            title: &title,
+            current: "/admin/utilisateurs",
+        },
+        content,
+    )
 }
 
 async fn load(state: &AppState, raw_id: &str) -> Result<Account, WebError> {
-    accounts::get(state.store(), parse_id(raw_id)?).await?.ok_or(WebError::NotFound)
+    accounts::get(state.store(), parse_id(raw_id)?)
+        .await?
+        .ok_or(WebError::NotFound)
 }
 
-async fn user_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
+async fn user_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let account = load(&state, &id).await?;
     let notice = if q.flag("cree") {
         Some(success_box("le compte a été créé."))
     } else if q.flag("modifie") {
         Some(success_box("le compte a été mis à jour."))
     } else if q.flag("mot_de_passe") {
-        Some(success_box("le mot de passe a été changé et les sessions du compte fermées."))
+        Some(success_box(
+            "le mot de passe a été changé et les sessions du compte fermées.",
+        ))
     } else {
         None
     };
     Ok(user_view(&state, &caller, &account, notice).await)
 }
 
-async fn update_user(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn update_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let account = load(&state, &id).await?;
     let grants = (|| -> Result<Grants, AccountError> {
         Ok(Grants {
@@ -269,11 +335,29 @@ async fn update_user(State(state): State<AppState>, caller: Caller, Path(id): Pa
     Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response())
 }
 
-async fn reset_password(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn reset_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let account = load(&state, &id).await?;
     let actor = Actor::of(&caller);
-    match users::set_password(state.store(), &actor, account.id, f.raw("mot_de_passe"), Action::AccountPasswordReset, None).await {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/utilisateurs/{}?mot_de_passe=1", account.id)).into_response()),
+    match users::set_password(
+        state.store(),
+        &actor,
+        account.id,
+        f.raw("mot_de_passe"),
+        Action::AccountPasswordReset,
+        None,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/admin/utilisateurs/{}?mot_de_passe=1",
+            account.id
+        ))
+        .into_response()),
         Err(AccountError::Store(e)) => Err(e.into()),
         Err(e) => {
             let markup = user_view(&state, &caller, &account, Some(error_box(&e.french()))).await;
@@ -282,7 +366,11 @@ async fn reset_password(State(state): State<AppState>, caller: Caller, Path(id):
     }
 }
 
-async fn tokens_view(state: &AppState, caller: &Caller, notice: Option<Markup>) -> Result<Markup, WebError> {
+async fn tokens_view(
+    state: &AppState,
+    caller: &Caller,
+    notice: Option<Markup>,
+) -> Result<Markup, WebError> {
     let tokens = accounts::list_tokens(state.store()).await?;
     let list = accounts::list(state.store()).await?;
     let content = html! {
@@ -338,17 +426,42 @@ async fn tokens_view(state: &AppState, caller: &Caller, notice: Option<Markup>) 
             button type="submit" { "Créer le jeton" }
         }
     };
-    Ok(page(state, Some(caller), PageMeta { title: "Jetons d'API", current: "/admin/jetons" }, content))
+    Ok(page(
+        state,
+        Some(caller),
+        PageMeta {
+            title: "Jetons d'API",
+            current: "/admin/jetons",
+        },
+        content,
+    ))
 }
 
-async fn tokens_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
-    let notice = q.flag("revoque").then(|| success_box("le jeton a été révoqué ; il ne donne plus accès à rien."));
+async fn tokens_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
+    let notice = q
+        .flag("revoque")
+        .then(|| success_box("le jeton a été révoqué ; il ne donne plus accès à rien."));
     tokens_view(&state, &caller, notice).await
 }
 
-async fn create_token(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let account_id = f.integer("compte")?.unwrap_or(0);
-    match users::create_token(state.store(), &Actor::of(&caller), account_id, f.get("libelle").unwrap_or("")).await {
+    match users::create_token(
+        state.store(),
+        &Actor::of(&caller),
+        account_id,
+        f.get("libelle").unwrap_or(""),
+    )
+    .await
+    {
         Ok((_, token)) => {
             let notice = html! {
                 div.message.succes role="status" {
@@ -356,15 +469,24 @@ async fn create_token(State(state): State<AppState>, caller: Caller, Form(f): Fo
                     p { code.jeton { (token) } }
                 }
             };
-            Ok(tokens_view(&state, &caller, Some(notice)).await?.into_response())
+            Ok(tokens_view(&state, &caller, Some(notice))
+                .await?
+                .into_response())
         }
         Err(AccountError::Store(e)) => Err(e.into()),
-        Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, tokens_view(&state, &caller, Some(error_box(&e.french()))).await?)
+        Err(e) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            tokens_view(&state, &caller, Some(error_box(&e.french()))).await?,
+        )
             .into_response()),
     }
 }
 
-async fn revoke_token(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     if users::revoke_token(state.store(), &Actor::of(&caller), parse_id(&id)?).await? {
         Ok(Redirect::to("/admin/jetons?revoque=1").into_response())
     } else {

@@ -12,8 +12,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use maillage_store::audit::{self as store_audit, Action, Filter};
 use maillage_messages::French;
+use maillage_store::audit::{self as store_audit, Action, Filter};
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -55,7 +55,9 @@ fn parse_date(q: &Params, name: &str, label: &str) -> Result<Option<jiff::civil:
     q.get(name)
         .map(|v| {
             v.parse::<jiff::civil::Date>().map_err(|_| {
-                WebError::BadRequest(format!("La date « {label} » doit s'écrire AAAA-MM-JJ (par exemple 2026-03-31)."))
+                WebError::BadRequest(format!(
+                    "La date « {label} » doit s'écrire AAAA-MM-JJ (par exemple 2026-03-31)."
+                ))
             })
         })
         .transpose()
@@ -63,7 +65,10 @@ fn parse_date(q: &Params, name: &str, label: &str) -> Result<Option<jiff::civil:
 
 fn filter_of(q: &Params) -> Result<Filter, WebError> {
     let action = match q.get("action") {
-        Some(code) => Some(Action::parse(code).ok_or_else(|| WebError::BadRequest(format!("Action inconnue « {code} ».")))?),
+        Some(code) => Some(
+            Action::parse(code)
+                .ok_or_else(|| WebError::BadRequest(format!("Action inconnue « {code} ».")))?,
+        ),
         None => None,
     };
     Ok(Filter {
@@ -124,11 +129,21 @@ fn filter_query(q: &Params) -> String {
     s.finish()
 }
 
-async fn journal(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+async fn journal(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let filter = filter_of(&q)?;
     let page_number = q.integer("page")?.unwrap_or(1).max(1);
     let total = store_audit::count(state.store(), &filter).await?;
-    let records = store_audit::list(state.store(), &filter, PAGE_SIZE, (page_number - 1) * PAGE_SIZE).await?;
+    let records = store_audit::list(
+        state.store(),
+        &filter,
+        PAGE_SIZE,
+        (page_number - 1) * PAGE_SIZE,
+    )
+    .await?;
     let mut details = filter_details(&filter);
     details["page"] = page_number.into();
     audit::record(&state, &caller, Action::AuditLogRead, "journal", details).await?;
@@ -179,24 +194,60 @@ async fn journal(State(state): State<AppState>, caller: Caller, Query(q): Query)
             }
         }
     };
-    Ok(page(&state, Some(&caller), PageMeta { title: "Journal d'audit", current: "/dpo/journal" }, content))
+    Ok(page(
+        &state,
+        Some(&caller),
+        PageMeta {
+            title: "Journal d'audit",
+            current: "/dpo/journal",
+        },
+        content,
+    ))
 }
 
 /// Spreadsheets run cells starting with these as formulas: such a cell is prefixed with an apostrophe.
 fn spreadsheet_safe(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() }
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
 }
 
-async fn export(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let filter = filter_of(&q)?;
     let total = store_audit::count(state.store(), &filter).await?;
     let records = store_audit::list(state.store(), &filter, total.max(1), 0).await?;
     let mut details = filter_details(&filter);
     details["lignes"] = records.len().into();
-    audit::record(&state, &caller, Action::AuditLogExported, "journal", details).await?;
-    let mut out = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    audit::record(
+        &state,
+        &caller,
+        Action::AuditLogExported,
+        "journal",
+        details,
+    )
+    .await?;
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
     let write = |out: &mut csv::Writer<Vec<u8>>| -> Result<(), csv::Error> {
-        out.write_record(["numero", "date", "acteur", "action", "libelle", "objet", "details", "adresse", "empreinte_precedente", "empreinte"])?;
+        out.write_record([
+            "numero",
+            "date",
+            "acteur",
+            "action",
+            "libelle",
+            "objet",
+            "details",
+            "adresse",
+            "empreinte_precedente",
+            "empreinte",
+        ])?;
         for r in &records {
             out.write_record([
                 r.id.to_string(),
@@ -214,14 +265,22 @@ async fn export(State(state): State<AppState>, caller: Caller, Query(q): Query) 
         Ok(())
     };
     write(&mut out).map_err(|_| WebError::BadRequest("L'export n'a pas pu être écrit.".into()))?;
-    let bytes = out.into_inner().map_err(|_| WebError::BadRequest("L'export n'a pas pu être écrit.".into()))?;
+    let bytes = out
+        .into_inner()
+        .map_err(|_| WebError::BadRequest("L'export n'a pas pu être écrit.".into()))?;
     // A BOM so that spreadsheet programs read the accents right.
     let mut body = "\u{feff}".as_bytes().to_vec();
     body.extend(bytes);
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"journal-audit.csv\""));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"journal-audit.csv\""),
+    );
     Ok(response)
 }
 
@@ -231,7 +290,14 @@ async fn verification(State(state): State<AppState>, caller: Caller) -> Result<M
         None => "intact",
         Some(_) => "rompu",
     };
-    audit::record(&state, &caller, Action::AuditLogVerified, "journal", json!({ "resultat": result, "entrees": v.entries })).await?;
+    audit::record(
+        &state,
+        &caller,
+        Action::AuditLogVerified,
+        "journal",
+        json!({ "resultat": result, "entrees": v.entries }),
+    )
+    .await?;
     let content = html! {
         @match &v.broken {
             None => (success_box(&format!(
@@ -247,5 +313,13 @@ async fn verification(State(state): State<AppState>, caller: Caller) -> Result<M
         }
         p { a href="/dpo/journal" { "Retour au journal" } }
     };
-    Ok(page(&state, Some(&caller), PageMeta { title: "Intégrité du journal d'audit", current: "/dpo/journal" }, content))
+    Ok(page(
+        &state,
+        Some(&caller),
+        PageMeta {
+            title: "Intégrité du journal d'audit",
+            current: "/dpo/journal",
+        },
+        content,
+    ))
 }

@@ -23,13 +23,23 @@ use std::time::Duration;
 pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/connexion", Access::Public, login_page)
         .page(Method::POST, "/connexion", Access::Public, login)
-        .page(Method::POST, "/deconnexion", Access::Requires(Permission::OwnAccount), logout)
+        .page(
+            Method::POST,
+            "/deconnexion",
+            Access::Requires(Permission::OwnAccount),
+            logout,
+        )
 }
 
 /// Only a path of this site: never `//host` or `https://…` (no open redirect).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/connexion") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.starts_with("/connexion") =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -39,7 +49,13 @@ fn safe_next(next: Option<&str>) -> String {
 /// Lifetime of the login form's CSRF cookie.
 const LOGIN_FORM_LIFETIME: Duration = Duration::from_secs(2 * 3600);
 
-fn form(state: &AppState, csrf: &str, next: &str, identifier: &str, error: Option<&str>) -> maud::Markup {
+fn form(
+    state: &AppState,
+    csrf: &str,
+    next: &str,
+    identifier: &str,
+    error: Option<&str>,
+) -> maud::Markup {
     let content = html! {
         @if let Some(e) = error { (error_box(e)) }
         form.formulaire method="post" action="/connexion" {
@@ -58,10 +74,23 @@ fn form(state: &AppState, csrf: &str, next: &str, identifier: &str, error: Optio
         }
         p.aide { "Pas de compte ? Demandez-en un à l'administrateur de Maillage de votre collectivité." }
     };
-    page(state, None, PageMeta { title: "Connexion", current: "/connexion" }, content)
+    page(
+        state,
+        None,
+        PageMeta {
+            title: "Connexion",
+            current: "/connexion",
+        },
+        content,
+    )
 }
 
-async fn login_page(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller, Query(q): Query, headers: HeaderMap) -> Response {
+async fn login_page(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Query(q): Query,
+    headers: HeaderMap,
+) -> Response {
     let next = safe_next(q.get("suite"));
     if caller.is_some() {
         return Redirect::to(&next).into_response();
@@ -72,7 +101,10 @@ async fn login_page(State(state): State<AppState>, MaybeCaller(caller): MaybeCal
     let mut response = form(&state, &csrf, &next, "", None).into_response();
     if existing.is_none() {
         let c = state.cookie(state.login_csrf_cookie(), &csrf, LOGIN_FORM_LIFETIME);
-        response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("cookie is ASCII"));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&c).expect("cookie is ASCII"),
+        );
     }
     response
 }
@@ -89,6 +121,17 @@ async fn login(
     let password = f.raw("mot_de_passe").to_string();
     let next = safe_next(f.get("suite"));
     let csrf = cookie(&headers, state.login_csrf_cookie()).unwrap_or_default();
+    if typed.is_empty() || password.is_empty() {
+        // Not a guess: nothing to count, nothing to verify.
+        let markup = form(
+            &state,
+            &csrf,
+            &next,
+            typed,
+            Some("Saisissez votre identifiant et votre mot de passe."),
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
+    }
     let ip_text = ip.clone().unwrap_or_else(|| "inconnue".into());
     let identifier = typed.trim().to_lowercase();
     // Limits are kept on a digest of what was typed: unknown identifiers are limited like known ones, and what
@@ -102,35 +145,77 @@ async fn login(
         Err(_) => None,
     };
     let actor = match &found {
-        Some((a, _)) => Actor { name: a.identifier.clone(), id: Some(a.id), ip: ip.clone(), token: None },
+        Some((a, _)) => Actor {
+            name: a.identifier.clone(),
+            id: Some(a.id),
+            ip: ip.clone(),
+            token: None,
+        },
         None => Actor::anonymous(ip.clone()),
     };
 
     let account_failures = accounts::recent_account_failures(store, &account_key, since).await?;
     let ip_failures = accounts::recent_ip_failures(store, &ip_text, since).await?;
-    if account_failures >= config.login_failures_per_account || ip_failures >= config.login_failures_per_ip {
-        let by = if account_failures >= config.login_failures_per_account { "compte" } else { "adresse" };
-        record_as(store, &actor, Action::LoginRateLimited, "connexion", json!({ "limite": by })).await?;
+    if account_failures >= config.login_failures_per_account
+        || ip_failures >= config.login_failures_per_ip
+    {
+        let by = if account_failures >= config.login_failures_per_account {
+            "compte"
+        } else {
+            "adresse"
+        };
+        record_as(
+            store,
+            &actor,
+            Action::LoginRateLimited,
+            "connexion",
+            json!({ "limite": by }),
+        )
+        .await?;
         let mut r = StatusCode::TOO_MANY_REQUESTS.into_response();
-        r.extensions_mut().insert(Failure { status: StatusCode::TOO_MANY_REQUESTS, message: None });
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(config.login_window.as_secs()));
+        r.extensions_mut().insert(Failure {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: None,
+        });
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(config.login_window.as_secs()),
+        );
         return Ok(r);
     }
 
     // The hash is always verified, against a dummy one for unknown identifiers: both take as long.
-    let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| state.dummy_hash().to_string());
+    let hash = found
+        .as_ref()
+        .map(|(_, h)| h.clone())
+        .unwrap_or_else(|| state.dummy_hash().to_string());
     let password_ok = secrets::verify_password_async(password, hash).await;
     let refusal = match &found {
         None => Some("compte_inconnu"),
         Some(_) if !password_ok => Some("mot_de_passe"),
         Some((a, _)) if !a.active => Some("compte_desactive"),
-        Some((a, _)) if a.demo && !state.is_demo() => Some("compte_demonstration_hors_demonstration"),
+        Some((a, _)) if a.demo && !state.is_demo() => {
+            Some("compte_demonstration_hors_demonstration")
+        }
         Some(_) => None,
     };
     if let Some(reason) = refusal {
         accounts::record_attempt(store, now, &account_key, &ip_text, false).await?;
-        record_as(store, &actor, Action::LoginFailed, "connexion", json!({ "raison": reason })).await?;
-        let markup = form(&state, &csrf, &next, typed, Some("Identifiant ou mot de passe incorrect."));
+        record_as(
+            store,
+            &actor,
+            Action::LoginFailed,
+            "connexion",
+            json!({ "raison": reason }),
+        )
+        .await?;
+        let markup = form(
+            &state,
+            &csrf,
+            &next,
+            typed,
+            Some("Identifiant ou mot de passe incorrect."),
+        );
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response());
     }
     let (account, _) = found.expect("refused above when absent");
@@ -149,7 +234,14 @@ async fn login(
         expires_at: now + config.session_absolute.as_secs() as i64,
     };
     accounts::create_session(store, &secrets::digest(&token), &session).await?;
-    record_as(store, &actor, Action::LoginSucceeded, "connexion", json!({})).await?;
+    record_as(
+        store,
+        &actor,
+        Action::LoginSucceeded,
+        "connexion",
+        json!({}),
+    )
+    .await?;
     // Housekeeping, cheap and bounded: attempts older than a day and dead sessions go.
     accounts::purge_attempts(store, now - 24 * 3600).await?;
     accounts::purge_sessions(store, now, now - config.session_idle.as_secs() as i64).await?;
@@ -158,7 +250,10 @@ async fn login(
     let session_cookie = state.cookie(state.session_cookie(), &token, config.session_absolute);
     let clear_csrf = state.expired_cookie(state.login_csrf_cookie());
     for c in [session_cookie, clear_csrf] {
-        response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("cookie is ASCII"));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&c).expect("cookie is ASCII"),
+        );
     }
     Ok(response)
 }
@@ -170,6 +265,9 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Respons
     crate::audit::record(&state, &caller, Action::Logout, "connexion", json!({})).await?;
     let mut response = Redirect::to("/connexion").into_response();
     let c = state.expired_cookie(state.session_cookie());
-    response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("cookie is ASCII"));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&c).expect("cookie is ASCII"),
+    );
     Ok(response)
 }

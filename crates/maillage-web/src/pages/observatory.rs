@@ -20,8 +20,18 @@ use maud::{Markup, html};
 use std::collections::BTreeMap;
 
 pub fn routes(r: Routes) -> Routes {
-    r.page(Method::GET, "/observatoire", Access::Requires(Permission::ObservatoryRead), dashboard)
-        .page(Method::GET, "/observatoire/carte", Access::Requires(Permission::ObservatoryRead), zones_table)
+    r.page(
+        Method::GET,
+        "/observatoire",
+        Access::Requires(Permission::ObservatoryRead),
+        dashboard,
+    )
+    .page(
+        Method::GET,
+        "/observatoire/carte",
+        Access::Requires(Permission::ObservatoryRead),
+        zones_table,
+    )
 }
 
 pub fn zone_kind_label(kind: &str) -> &'static str {
@@ -103,14 +113,20 @@ async fn dashboard(State(state): State<AppState>, caller: Caller) -> Result<Mark
     let zones = data::zones_for(store, &caller).await?;
     let territory = territory::load(store).await?;
     let sources = observatory::sources(store).await?;
-    let communes: Vec<&Zone> = zones.iter().filter(|z| z.kind == ZoneKind::Commune).collect();
+    let communes: Vec<&Zone> = zones
+        .iter()
+        .filter(|z| z.kind == ZoneKind::Commune)
+        .collect();
     let mut kinds: BTreeMap<ZoneKind, usize> = BTreeMap::new();
     for z in &zones {
         *kinds.entry(z.kind).or_default() += 1;
     }
     let find = |indicator: Indicator, code: &str, profession: &str| {
         rows.iter().find(|r| {
-            r.indicator == indicator && r.zone_kind == "commune" && r.zone_code == code && r.profession == profession
+            r.indicator == indicator
+                && r.zone_kind == "commune"
+                && r.zone_code == code
+                && r.profession == profession
         })
     };
     let content = html! {
@@ -155,10 +171,22 @@ async fn dashboard(State(state): State<AppState>, caller: Caller) -> Result<Mark
         }
         (sources_section(&sources))
     };
-    Ok(page(&state, Some(&caller), PageMeta { title: "Observatoire", current: "/observatoire" }, content))
+    Ok(page(
+        &state,
+        Some(&caller),
+        PageMeta {
+            title: "Observatoire",
+            current: "/observatoire",
+        },
+        content,
+    ))
 }
 
-async fn zones_table(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+async fn zones_table(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let store = state.store();
     let secrecy = data::secrecy_for(&state, &caller, false, None);
     let zones = data::zones_for(store, &caller).await?;
@@ -167,12 +195,27 @@ async fn zones_table(State(state): State<AppState>, caller: Caller, Query(q): Qu
     let mut kinds: Vec<ZoneKind> = zones.iter().map(|z| z.kind).collect();
     kinds.sort();
     kinds.dedup();
-    let default_kind = if kinds.contains(&ZoneKind::Iris) { ZoneKind::Iris } else { kinds.first().copied().unwrap_or(ZoneKind::Commune) };
-    let kind = q.get("type").and_then(ZoneKind::parse).filter(|k| kinds.contains(k)).unwrap_or(default_kind);
-    let profession = q.get("profession").and_then(maillage_indicators::professions::by_code).map_or(GP, |p| p.code);
-    let profession_label = maillage_indicators::professions::by_code(profession).map_or("", |p| p.label);
+    let default_kind = if kinds.contains(&ZoneKind::Iris) {
+        ZoneKind::Iris
+    } else {
+        kinds.first().copied().unwrap_or(ZoneKind::Commune)
+    };
+    let kind = q
+        .get("type")
+        .and_then(ZoneKind::parse)
+        .filter(|k| kinds.contains(k))
+        .unwrap_or(default_kind);
+    let profession = q
+        .get("profession")
+        .and_then(maillage_indicators::professions::by_code)
+        .map_or(GP, |p| p.code);
+    let profession_label =
+        maillage_indicators::professions::by_code(profession).map_or("", |p| p.label);
     let mut index: BTreeMap<(Indicator, &str), &IndicatorRow> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.zone_kind == kind.as_str() && r.profession == profession) {
+    for r in rows
+        .iter()
+        .filter(|r| r.zone_kind == kind.as_str() && r.profession == profession)
+    {
         index.insert((r.indicator, r.zone_code.as_str()), r);
     }
     let shown_zones: Vec<&Zone> = zones.iter().filter(|z| z.kind == kind).collect();
@@ -229,5 +272,13 @@ async fn zones_table(State(state): State<AppState>, caller: Caller, Query(q): Qu
         }
         (sources_section(&sources))
     };
-    Ok(page(&state, Some(&caller), PageMeta { title: "Zones et indicateurs", current: "/observatoire/carte" }, content))
+    Ok(page(
+        &state,
+        Some(&caller),
+        PageMeta {
+            title: "Zones et indicateurs",
+            current: "/observatoire/carte",
+        },
+        content,
+    ))
 }

@@ -36,9 +36,13 @@ impl Server {
     }
 
     pub async fn start_on(store: Store, backend: &'static str, config: Config) -> Server {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind on loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind on loopback");
         let addr = listener.local_addr().unwrap();
-        let router = app(store.clone(), config).await.expect("application builds");
+        let router = app(store.clone(), config)
+            .await
+            .expect("application builds");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             serve(router, listener, async move {
@@ -47,11 +51,21 @@ impl Server {
             .await
             .expect("server runs");
         });
-        Server { addr, store, backend, stop: Some(stop), task: Some(task) }
+        Server {
+            addr,
+            store,
+            backend,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     pub fn client(&self) -> Client {
-        Client { addr: self.addr, cookies: BTreeMap::new(), bearer: None }
+        Client {
+            addr: self.addr,
+            cookies: BTreeMap::new(),
+            bearer: None,
+        }
     }
 
     /// Stops the server and waits for it (so the store can be reused by another server).
@@ -83,7 +97,9 @@ pub async fn account(store: &Store, identifier: &str, roles: &[Role]) -> i64 {
         territories: BTreeSet::new(),
         all_territories: true,
     };
-    users::create(store, &Actor::command_line(), &form).await.expect("account created")
+    users::create(store, &Actor::command_line(), &form)
+        .await
+        .expect("account created")
 }
 
 /// One account per role, named after the role.
@@ -104,17 +120,25 @@ pub struct Reply {
 
 impl Reply {
     pub fn location(&self) -> &str {
-        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("JSON expected ({e}): {}", self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("JSON expected ({e}): {}", self.body))
     }
 
     /// The value of the first hidden `_csrf` field of the page.
     pub fn csrf(&self) -> String {
         let marker = "name=\"_csrf\" value=\"";
-        let start = self.body.find(marker).unwrap_or_else(|| panic!("no CSRF field in: {}", self.body)) + marker.len();
+        let start = self
+            .body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no CSRF field in: {}", self.body))
+            + marker.len();
         self.body[start..].split('"').next().unwrap().to_string()
     }
 }
@@ -128,13 +152,30 @@ pub struct Client {
 }
 
 impl Client {
-    pub async fn send(&mut self, method: Method, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Reply {
-        let stream = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
-        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("handshake");
+    pub async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
+        let stream = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .expect("connect");
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .expect("handshake");
         tokio::spawn(conn);
-        let mut req = Request::builder().method(method).uri(path).header("host", self.addr.to_string());
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", self.addr.to_string());
         if !self.cookies.is_empty() {
-            let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             req = req.header("cookie", jar.join("; "));
         }
         if let Some(token) = &self.bearer {
@@ -143,7 +184,10 @@ impl Client {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let response = sender.send_request(req.body(Full::new(Bytes::from(body))).unwrap()).await.expect("response");
+        let response = sender
+            .send_request(req.body(Full::new(Bytes::from(body))).unwrap())
+            .await
+            .expect("response");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         for c in headers.get_all("set-cookie") {
@@ -156,8 +200,17 @@ impl Client {
                 self.cookies.insert(name.to_string(), value.to_string());
             }
         }
-        let body = response.into_body().collect().await.expect("body").to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Reply {
@@ -165,8 +218,16 @@ impl Client {
     }
 
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-        self.send(Method::POST, path, &[("content-type", "application/x-www-form-urlencoded")], body.into_bytes()).await
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send(
+            Method::POST,
+            path,
+            &[("content-type", "application/x-www-form-urlencoded")],
+            body.into_bytes(),
+        )
+        .await
     }
 
     /// Logs in through the login page (its CSRF cookie and field) and returns the login's answer.
@@ -174,13 +235,25 @@ impl Client {
         let page = self.get("/connexion").await;
         assert_eq!(page.status, 200, "login page: {}", page.body);
         let csrf = page.csrf();
-        self.post_form("/connexion", &[("_csrf", &csrf), ("identifiant", identifier), ("mot_de_passe", password)]).await
+        self.post_form(
+            "/connexion",
+            &[
+                ("_csrf", &csrf),
+                ("identifiant", identifier),
+                ("mot_de_passe", password),
+            ],
+        )
+        .await
     }
 
     /// Logs in and returns the session's CSRF token (read from the home page's logout form).
     pub async fn login_ok(&mut self, identifier: &str) -> String {
         let r = self.login(identifier, PASSWORD).await;
-        assert_eq!(r.status, 303, "login of {identifier} should succeed: {}", r.body);
+        assert_eq!(
+            r.status, 303,
+            "login of {identifier} should succeed: {}",
+            r.body
+        );
         let home = self.get("/").await;
         assert_eq!(home.status, 200);
         home.csrf()
@@ -193,7 +266,10 @@ pub fn header_value(v: &str) -> HeaderValue {
 
 /// Runs a SQL statement on the store (tests tamper with rows directly).
 pub async fn sql(store: &Store, statement: &str) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(store.pool()).await?.rows_affected())
+    Ok(sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
+        .execute(store.pool())
+        .await?
+        .rows_affected())
 }
 
 /// Audit entries with this action code, oldest first.
@@ -202,7 +278,9 @@ pub async fn audit_actions(store: &Store, action: &str) -> Vec<maillage_store::a
         action: Some(maillage_store::audit::Action::parse(action).expect("known action")),
         ..Default::default()
     };
-    let mut v = maillage_store::audit::list(store, &filter, 10_000, 0).await.unwrap();
+    let mut v = maillage_store::audit::list(store, &filter, 10_000, 0)
+        .await
+        .unwrap();
     v.reverse();
     v
 }

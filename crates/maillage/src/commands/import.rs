@@ -23,6 +23,9 @@ pub enum Kind {
     Communes,
     /// BAN : adresses-<département>.csv(.gz) ; géocode ensuite les lieux d'exercice
     Ban,
+    /// DREES : APL par commune (xlsx, une feuille par année)
+    #[value(name = "apl-drees")]
+    AplDrees,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -51,6 +54,9 @@ pub struct ImportArgs {
     /// Pour les contours : ce que contient le fichier, quand ses attributs ne le disent pas
     #[arg(long = "type", value_enum)]
     pub contour_kind: Option<ContourArg>,
+    /// Pour l'APL de la DREES : la profession du fichier (un fichier par profession)
+    #[arg(long, default_value = "medecin_generaliste")]
+    pub profession: String,
     /// Pour les communes : millésime de la population légale (2026 par défaut)
     #[arg(long)]
     pub millesime: Option<i64>,
@@ -59,6 +65,13 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
+    if args.kind == Kind::AplDrees && !maillage_indicators::PROFESSIONS.iter().any(|p| p.code == args.profession) {
+        anyhow::bail!(
+            "profession inconnue « {} » ; professions suivies : {}",
+            args.profession,
+            maillage_indicators::PROFESSIONS.iter().map(|p| p.code).collect::<Vec<_>>().join(", ")
+        );
+    }
     if !args.file.exists() {
         anyhow::bail!("fichier introuvable : « {} » ; vérifiez le chemin", args.file.display());
     }
@@ -81,6 +94,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
                 imports::contours::import(&store, path, kind, &bar).await
             }
             Kind::Ban => imports::ban::import(&store, path, &bar).await.map(|(report, _)| report),
+            Kind::AplDrees => imports::apl::import(&store, path, &args.profession, &bar).await,
         };
         bar.finish();
         let report = result.map_err(fr)?;

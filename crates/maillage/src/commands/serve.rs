@@ -59,12 +59,33 @@ pub async fn serve_store(store: Store, config: Config, address: SocketAddr) -> a
     })?;
     let app = maillage_web::app(store, config).await.map_err(fr)?;
     println!("Maillage est servi sur http://{address}/ — Ctrl+C pour arrêter.");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+    let shutdown = stop_signal();
     maillage_web::serve(app, listener, shutdown)
         .await
         .map_err(|e| anyhow!("le serveur s'est arrêté sur une erreur ({e})"))?;
     println!("Serveur arrêté.");
     Ok(())
+}
+
+/// Ctrl+C, or SIGTERM (what a service manager sends): requests under way finish, then the server stops.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
