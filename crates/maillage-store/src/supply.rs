@@ -272,3 +272,49 @@ impl AnnuaireTables {
 pub async fn establishments_table(tx: &mut Transaction<'static, Any>, batch_id: i64) -> Result<HashedTable> {
     HashedTable::load(tx, "establishment", "finess_et", ESTABLISHMENT_COLUMNS, batch_id).await
 }
+
+/// One activity in force of a professional at a practice site, by name (the Annuaire santé is a public
+/// directory, but listing it is still audited by the applications).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Practitioner {
+    pub national_id: String,
+    pub civility: Option<String>,
+    pub last_name: String,
+    pub first_name: Option<String>,
+    pub profession: String,
+    pub profession_label: Option<String>,
+    pub site_name: Option<String>,
+    pub commune_code: Option<String>,
+    pub commune_name: Option<String>,
+}
+
+/// Every activity in force of a profession the observatory follows, ordered by name.
+pub async fn practitioners(store: &crate::Store) -> Result<Vec<Practitioner>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT p.national_id, p.civility, p.last_name, p.first_name, a.profession, a.profession_label,
+                s.name AS site_name, s.commune_code, s.commune_name
+         FROM activity a
+         JOIN professional p ON p.national_id = a.national_id AND p.removed_batch_id IS NULL
+         JOIN practice_site s ON s.site_key = a.site_key AND s.removed_batch_id IS NULL
+         WHERE a.removed_batch_id IS NULL AND a.profession IS NOT NULL
+         ORDER BY p.last_name, p.first_name, p.national_id, a.profession, s.site_key",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Practitioner {
+                national_id: r.try_get("national_id")?,
+                civility: r.try_get("civility")?,
+                last_name: r.try_get("last_name")?,
+                first_name: r.try_get("first_name")?,
+                profession: r.try_get("profession")?,
+                profession_label: r.try_get("profession_label")?,
+                site_name: r.try_get("site_name")?,
+                commune_code: r.try_get("commune_code")?,
+                commune_name: r.try_get("commune_name")?,
+            })
+        })
+        .collect()
+}

@@ -10,7 +10,6 @@ use maillage_store::territory::{self, Scope as TerritoryScope};
 use maillage_store::zones::{self, Zone, ZoneKind};
 use maillage_store::{Store, observatory};
 use serde::Serialize;
-use sqlx::Row;
 
 /// The secrecy threshold applied for this caller, if any: always for callers without
 /// [`Permission::ObservatoryFineFigures`] (partners), on request (`diffusion`) for the others. A requested
@@ -78,45 +77,31 @@ pub struct ProfessionalRow {
 }
 
 /// Professionals practising in the caller's communes, one row per activity and site, by name.
-// This read belongs in maillage-store (supply) once that module offers a listing; it is here meanwhile.
 pub async fn professionals(
     store: &Store,
     caller: &Caller,
     profession: Option<&str>,
 ) -> Result<Vec<ProfessionalRow>, WebError> {
-    let rows = sqlx::query(
-        "SELECT p.national_id, p.civility, p.last_name, p.first_name, a.profession, a.profession_label,
-                s.name AS site_name, s.commune_code, s.commune_name
-         FROM activity a
-         JOIN professional p ON p.national_id = a.national_id AND p.removed_batch_id IS NULL
-         JOIN practice_site s ON s.site_key = a.site_key AND s.removed_batch_id IS NULL
-         WHERE a.removed_batch_id IS NULL AND a.profession IS NOT NULL
-         ORDER BY p.last_name, p.first_name, p.national_id, a.profession, s.site_key",
-    )
-    .fetch_all(store.pool())
-    .await
-    ?;
     let territory = territory::filter(store).await?;
     let scope = caller.scope();
-    let mut out = Vec::new();
-    for r in rows {
-        let row = ProfessionalRow {
-            identifiant_national: r.try_get("national_id")?,
-            civilite: r.try_get("civility")?,
-            nom: r.try_get("last_name")?,
-            prenom: r.try_get("first_name")?,
-            profession: r.try_get("profession")?,
-            libelle_profession: r.try_get("profession_label")?,
-            lieu: r.try_get("site_name")?,
-            commune_code: r.try_get("commune_code")?,
-            commune_nom: r.try_get("commune_name")?,
-        };
-        let in_scope = row.commune_code.as_deref().is_some_and(|c| {
-            territory.scope(c) == TerritoryScope::Territory && scope.sees_commune(c)
-        });
-        if in_scope && profession.is_none_or(|p| p == row.profession) {
-            out.push(row);
-        }
-    }
-    Ok(out)
+    Ok(maillage_store::supply::practitioners(store)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            p.commune_code.as_deref().is_some_and(|c| {
+                territory.scope(c) == TerritoryScope::Territory && scope.sees_commune(c)
+            }) && profession.is_none_or(|x| x == p.profession)
+        })
+        .map(|p| ProfessionalRow {
+            identifiant_national: p.national_id,
+            civilite: p.civility,
+            nom: p.last_name,
+            prenom: p.first_name,
+            profession: p.profession,
+            libelle_profession: p.profession_label,
+            lieu: p.site_name,
+            commune_code: p.commune_code,
+            commune_nom: p.commune_name,
+        })
+        .collect())
 }

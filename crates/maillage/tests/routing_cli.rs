@@ -551,3 +551,43 @@ fn monaco_isochrones_with_population() {
         );
     }
 }
+
+#[test]
+fn isochrones_per_point_on_foot() {
+    let dir = tempfile::tempdir().unwrap();
+    let pbf = tiny_pbf(dir.path());
+    let [p, iso] = ["p.csv", "iso.geojson"].map(|f| dir.path().join(f));
+    std::fs::write(&p, "id,lon,lat\nnord,7.001,43.001\nouest,7.0,43.0\n").unwrap();
+    #[rustfmt::skip]
+    ok(&["isochrones", "--graphe", s(&pbf), "--profil", "pieton", "--points", s(&p), "--minutes", "1,3",
+         "--sortie", s(&iso), "--par-point"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&iso).unwrap()).unwrap();
+    let features = json["features"].as_array().unwrap();
+    let labels: Vec<(String, f64)> = features
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["point"].as_str().unwrap().to_string(),
+                f["properties"]["minutes"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("nord".into(), 1.0),
+            ("nord".into(), 3.0),
+            ("ouest".into(), 1.0),
+            ("ouest".into(), 3.0)
+        ]
+    );
+    // Each point lies in its own isochrones.
+    for (f, (lon, lat)) in
+        features
+            .iter()
+            .zip([(7.001, 43.001), (7.001, 43.001), (7.0, 43.0), (7.0, 43.0)])
+    {
+        assert!(multipolygon(f).contains(&Point::new(lon, lat)));
+    }
+}
