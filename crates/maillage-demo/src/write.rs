@@ -8,6 +8,9 @@ use maillage_store::session::ImportSession;
 use maillage_store::supply::{self, Activity, AnnuaireTables, Establishment, PracticeSite, Professional};
 use maillage_store::zones::{self, ZoneKind, ZoneRecord};
 use maillage_store::{Result, Store, locations, settings, territory};
+use maillage_analysis::{
+    AccessibilityRequest, AnalysisError, IsochroneRequest, Network, SupplyMeasure, accessibility, isochrones_around,
+};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,12 +25,17 @@ pub struct Summary {
     pub establishments: usize,
     pub road_nodes: usize,
     pub road_edges: usize,
+    /// Professions whose accessibility (E2SFCA by IRIS, quartier and commune) was computed.
+    pub accessibility: Vec<String>,
+    /// Isochrones computed (label, minutes).
+    pub isochrones: Vec<(String, i64)>,
 }
 
-/// Generates the territory for `seed` and writes it into `store` (which should be empty).
-pub async fn build(store: &Store, seed: u64) -> Result<Summary> {
+/// Generates the territory for `seed`, writes it into `store` (which should be empty) and computes its analyses.
+pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
     let t = model::generate(seed);
     write(store, &t).await?;
+    let (accessibility, isochrones) = analyses(store, &t).await?;
     let iris = t.zones.iter().filter(|z| z.kind == "iris").count();
     Ok(Summary {
         seed,
@@ -40,7 +48,40 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary> {
         establishments: t.establishments.len(),
         road_nodes: t.road_nodes.len(),
         road_edges: t.road_edges.len(),
+        accessibility,
+        isochrones,
     })
+}
+
+/// What the demonstration shows already computed: accessibility of the first-recourse professions over the
+/// stored road network, and isochrones around the MSP and the municipal health centre.
+async fn analyses(store: &Store, t: &DemoTerritory) -> Result<(Vec<String>, Vec<(String, i64)>), AnalysisError> {
+    let mut professions = Vec::new();
+    for profession in ["medecin_generaliste", "infirmier", "masseur_kinesitherapeute", "chirurgien_dentiste", "pharmacie"] {
+        let request = AccessibilityRequest {
+            profession: profession.into(),
+            decay: maillage_access::Decay::drees_gp(),
+            max_minutes: 20.0,
+            supply: SupplyMeasure::Headcount,
+            network: Network::Stored,
+            max_snap_m: 1_000.0,
+        };
+        accessibility(store, &request).await?;
+        professions.push(profession.to_string());
+    }
+    let mut isochrones = Vec::new();
+    for e in t.establishments.iter().filter(|e| matches!(e.category_code, "603" | "124")) {
+        let request = IsochroneRequest {
+            label: e.name.clone(),
+            points: vec![e.position],
+            minutes: vec![5.0, 10.0, 15.0],
+            network: Network::Stored,
+        };
+        for i in isochrones_around(store, &request).await? {
+            isochrones.push((i.label, i.minutes));
+        }
+    }
+    Ok((professions, isochrones))
 }
 
 async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {

@@ -2,6 +2,7 @@
 //! place that turns them into sentences a user of Maillage reads (command line and web pages alike).
 
 mod access;
+mod analysis;
 mod accounts;
 mod audit;
 mod formats;

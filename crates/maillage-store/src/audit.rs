@@ -32,10 +32,13 @@ pub enum Action {
     AuditLogRead,
     AuditLogExported,
     AuditLogVerified,
+    ImportUploaded,
+    ImportFinished,
+    DataExported,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 18] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::LoginRateLimited,
@@ -51,6 +54,9 @@ impl Action {
         Action::AuditLogRead,
         Action::AuditLogExported,
         Action::AuditLogVerified,
+        Action::ImportUploaded,
+        Action::ImportFinished,
+        Action::DataExported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -70,6 +76,9 @@ impl Action {
             Action::AuditLogRead => "journal.consultation",
             Action::AuditLogExported => "journal.export",
             Action::AuditLogVerified => "journal.verification",
+            Action::ImportUploaded => "imports.televersement",
+            Action::ImportFinished => "imports.fin",
+            Action::DataExported => "observatoire.export",
         }
     }
 

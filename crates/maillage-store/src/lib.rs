@@ -17,6 +17,7 @@ mod codec;
 pub mod enrichment;
 pub mod error;
 pub mod geocoding;
+pub mod geodata;
 pub mod imports;
 pub mod locations;
 mod migrations;

@@ -318,3 +318,76 @@ pub async fn practitioners(store: &crate::Store) -> Result<Vec<Practitioner>> {
         })
         .collect()
 }
+
+/// A geolocated place where a profession is practised, with how much of it: each professional counts for one,
+/// split evenly across the sites where they practise it (a headcount that does not count anyone twice).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SupplySite {
+    pub site_key: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub commune_code: Option<String>,
+    pub headcount: f64,
+    /// The same, with part-timers (local enrichment) counting for half: a full-time-equivalent proxy.
+    pub fte: f64,
+}
+
+/// The sites of a profession the observatory follows, with positions. Pharmacies are FINESS officines.
+pub async fn supply_sites(store: &crate::Store, profession: &str) -> Result<Vec<SupplySite>> {
+    use sqlx::Row;
+    use std::collections::BTreeMap;
+    if profession == maillage_indicators::professions::PHARMACY {
+        return sqlx::query(
+            "SELECT finess_et, lon, lat, commune_code FROM establishment
+             WHERE removed_batch_id IS NULL AND category_code = $1 AND lon IS NOT NULL ORDER BY finess_et",
+        )
+        .bind(crate::observatory::PHARMACY_CATEGORY)
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(SupplySite {
+                site_key: r.try_get("finess_et")?,
+                lon: r.try_get("lon")?,
+                lat: r.try_get("lat")?,
+                commune_code: r.try_get("commune_code")?,
+                headcount: 1.0,
+                fte: 1.0,
+            })
+        })
+        .collect();
+    }
+    let rows = sqlx::query(
+        "SELECT DISTINCT a.national_id, s.site_key, s.lon, s.lat, s.commune_code, e.part_time
+         FROM activity a
+         JOIN practice_site s ON s.site_key = a.site_key AND s.removed_batch_id IS NULL
+         LEFT JOIN local_enrichment e ON e.subject_kind = 'professionnel' AND e.subject_key = a.national_id
+         WHERE a.removed_batch_id IS NULL AND a.profession = $1 AND s.lon IS NOT NULL
+         ORDER BY s.site_key, a.national_id",
+    )
+    .bind(profession)
+    .fetch_all(store.pool())
+    .await?;
+    let mut sites_of: BTreeMap<String, u32> = BTreeMap::new();
+    for r in &rows {
+        *sites_of.entry(r.try_get("national_id")?).or_default() += 1;
+    }
+    let mut out: BTreeMap<String, SupplySite> = BTreeMap::new();
+    for r in &rows {
+        let person: String = r.try_get("national_id")?;
+        let share = 1.0 / f64::from(sites_of[&person]);
+        let part_time = r.try_get::<Option<i64>, _>("part_time")? == Some(1);
+        let key: String = r.try_get("site_key")?;
+        let site = out.entry(key.clone()).or_insert(SupplySite {
+            site_key: key,
+            lon: r.try_get("lon")?,
+            lat: r.try_get("lat")?,
+            commune_code: r.try_get("commune_code")?,
+            headcount: 0.0,
+            fte: 0.0,
+        });
+        site.headcount += share;
+        site.fte += if part_time { share / 2.0 } else { share };
+    }
+    Ok(out.into_values().collect())
+}

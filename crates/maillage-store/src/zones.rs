@@ -539,3 +539,31 @@ pub async fn set_parent(
     };
     Ok(Some(upsert(tx, &record, batch_id).await?.1))
 }
+
+/// Centroid (lon, lat) of every zone in force that has a contour.
+pub async fn centroids(store: &Store) -> Result<HashMap<i64, (f64, f64)>> {
+    sqlx::query(
+        "SELECT g.zone_id, g.centroid_lon, g.centroid_lat FROM zone_geometry g JOIN zone z ON z.id = g.zone_id
+         WHERE z.removed_batch_id IS NULL",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("zone_id")?, (r.try_get("centroid_lon")?, r.try_get("centroid_lat")?))))
+    .collect()
+}
+
+/// The IRIS each quartier is made of, by quartier code.
+pub async fn quartier_members(store: &Store) -> Result<HashMap<String, Vec<String>>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT z.code, q.iris_code FROM quartier_iris q JOIN zone z ON z.id = q.quartier_id
+         WHERE z.removed_batch_id IS NULL ORDER BY z.code, q.iris_code",
+    )
+    .fetch_all(store.pool())
+    .await?
+    {
+        out.entry(r.try_get("code")?).or_default().push(r.try_get("iris_code")?);
+    }
+    Ok(out)
+}

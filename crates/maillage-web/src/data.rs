@@ -4,6 +4,7 @@
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::permissions::Permission;
+use crate::scope::Scope;
 use crate::state::AppState;
 use maillage_indicators::{IndicatorRow, compute, suppress};
 use maillage_store::territory::{self, Scope as TerritoryScope};
@@ -31,22 +32,34 @@ pub async fn indicator_rows(
     caller: &Caller,
     secrecy: Option<u32>,
 ) -> Result<Vec<IndicatorRow>, WebError> {
-    let inputs = observatory::indicator_inputs(state.store()).await?;
+    indicator_rows_in(state.store(), &caller.scope(), secrecy).await
+}
+
+/// [`indicator_rows`] for a scope rather than a caller (the command line's reports see every commune).
+pub async fn indicator_rows_in(
+    store: &Store,
+    scope: &Scope,
+    secrecy: Option<u32>,
+) -> Result<Vec<IndicatorRow>, WebError> {
+    let inputs = observatory::indicator_inputs(store).await?;
     let mut rows = compute(&inputs);
     // Secrecy first, on the whole territory: secondary suppression works on complete groups (the IRIS of a
     // commune), which cutting to the caller's communes keeps whole.
     if let Some(t) = secrecy {
         suppress(&mut rows, t);
     }
-    let scope = caller.scope();
     rows.retain(|r| scope.sees_zone(&r.zone_kind, &r.zone_code, r.zone_parent.as_deref()));
     Ok(rows)
 }
 
 /// The zones of the instance's territory (not its buffer) that the caller sees.
 pub async fn zones_for(store: &Store, caller: &Caller) -> Result<Vec<Zone>, WebError> {
+    zones_in(store, &caller.scope()).await
+}
+
+/// [`zones_for`] for a scope rather than a caller.
+pub async fn zones_in(store: &Store, scope: &Scope) -> Result<Vec<Zone>, WebError> {
     let territory = territory::filter(store).await?;
-    let scope = caller.scope();
     Ok(zones::list(store)
         .await?
         .into_iter()

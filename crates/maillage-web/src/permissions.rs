@@ -19,6 +19,8 @@ pub enum Permission {
     ObservatoryFineFigures,
     /// The list of professionals, one by one (names come from a public directory, every listing is audited).
     ProfessionalsList,
+    /// Import official files by upload, and read the import history (files, sha256, counts).
+    ObservatoryImport,
     /// Accounts, roles, territories and API tokens.
     AccountsManage,
     /// The audit log, its export and its verification.
@@ -26,11 +28,12 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::OwnAccount,
         Permission::ObservatoryRead,
         Permission::ObservatoryFineFigures,
         Permission::ProfessionalsList,
+        Permission::ObservatoryImport,
         Permission::AccountsManage,
         Permission::AuditRead,
     ];
@@ -42,6 +45,7 @@ impl Permission {
             Permission::ObservatoryRead => "observatoire.consulter",
             Permission::ObservatoryFineFigures => "observatoire.effectifs_fins",
             Permission::ProfessionalsList => "professionnels.lister",
+            Permission::ObservatoryImport => "observatoire.importer",
             Permission::AccountsManage => "comptes.gerer",
             Permission::AuditRead => "journal.consulter",
         }
@@ -58,6 +62,9 @@ impl Permission {
             }
             Permission::ProfessionalsList => {
                 "Lister les professionnels de santé un par un (accès journalisé)"
+            }
+            Permission::ObservatoryImport => {
+                "Importer les fichiers officiels (dépôt de fichiers) et consulter l'historique des imports"
             }
             Permission::AccountsManage => "Gérer les comptes, rôles, territoires et jetons d'API",
             Permission::AuditRead => "Consulter, exporter et vérifier le journal d'audit",
@@ -81,6 +88,7 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             ObservatoryRead,
             ObservatoryFineFigures,
             ProfessionalsList,
+            ObservatoryImport,
         ],
         Role::Offre => &[
             OwnAccount,

@@ -44,6 +44,9 @@ pub fn action_label(action: Action) -> &'static str {
         Action::AuditLogRead => "Consultation du journal d'audit",
         Action::AuditLogExported => "Export du journal d'audit",
         Action::AuditLogVerified => "Vérification du journal d'audit",
+        Action::ImportUploaded => "Dépôt d'un fichier à importer",
+        Action::ImportFinished => "Fin d'un import (réussi ou refusé)",
+        Action::DataExported => "Export ou rapport de l'observatoire (tableau, carte, PDF)",
     }
 }
 

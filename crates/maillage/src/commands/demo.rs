@@ -54,6 +54,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             println!("  {} IRIS, {} quartiers, {} QPV, 2 communes voisines (zone tampon)", s.iris, s.quartiers, s.qpv);
             println!("  {} professionnels de santé, {} établissements", s.professionals, s.establishments);
             println!("  réseau routier : {} nœuds, {} tronçons orientés", nombre(s.road_nodes as f64, 0), nombre(s.road_edges as f64, 0));
+            println!("  accessibilité E2SFCA calculée pour : {}", s.accessibility.join(", "));
+            println!("  isochrones : {} polygones (5, 10 et 15 minutes autour de la MSP et du centre de santé)", s.isochrones.len());
         }
         println!();
         println!("Pour l'explorer :");

@@ -1,6 +1,7 @@
 //! One module per command family; each defines its clap arguments and a `run` function.
 
 pub mod access;
+mod accessibility;
 mod audit;
 mod backup;
 mod base;
@@ -36,6 +37,8 @@ pub enum Command {
     Sauvegarde(backup::SaveArgs),
     /// Restaurer une sauvegarde (remplace tout le contenu de la base)
     Restauration(backup::RestoreArgs),
+    /// Calculer l'accessibilité E2SFCA du territoire (IRIS, quartiers, communes) à une profession, par la route
+    Accessibilite(accessibility::AccessibilityArgs),
     /// Calculer l'accessibilité E2SFCA à partir de fichiers CSV (demande, offre, temps)
     #[command(name = "e2sfca")]
     E2sfca(access::AccessArgs),
@@ -64,6 +67,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Historique(args) => history::run(args),
         Command::Sauvegarde(args) => backup::save(args),
         Command::Restauration(args) => backup::restore(args),
+        Command::Accessibilite(args) => accessibility::run(args),
         Command::E2sfca(args) => access::run(args),
         Command::Graphe(args) => graph::run_graphe(args),
         Command::Temps(args) => graph::run_temps(args),

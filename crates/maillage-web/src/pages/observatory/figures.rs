@@ -1,0 +1,116 @@
+//! The observatory's figures, computed once per data version and shared by every page and map request.
+//!
+//! Computing indicators reads every zone, population and activity of the store; pages must answer in tens of
+//! milliseconds. The store's [`geodata::data_version`] changes whenever anything the figures rest on changes (an
+//! import adds a batch, enrichment moves its dates, an accessibility run or isochrone gets a new id), so a snapshot
+//! is kept per store until the version moves. Statistical secrecy and the caller's scope are applied per request,
+//! on a copy, exactly as [`crate::data::indicator_rows`] does.
+
+use crate::auth::Caller;
+use crate::error::WebError;
+use crate::state::AppState;
+use maillage_indicators::{IndicatorRow, compute, suppress};
+use maillage_store::geodata::{self, ZoneShape};
+use maillage_store::territory::{self, Filter, Scope as TerritoryScope};
+use maillage_store::zones::{self, Zone, ZoneKind};
+use maillage_store::{Store, observatory};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Everything computed from one version of the data.
+pub struct Snapshot {
+    pub version: String,
+    /// Every indicator of the territory, without secrecy.
+    rows: Vec<IndicatorRow>,
+    /// Every zone in force, with its population.
+    zones: Vec<Zone>,
+    filter: Filter,
+    /// Contours by zone kind, read on first use.
+    shapes: Mutex<HashMap<String, Arc<Vec<ZoneShape>>>>,
+}
+
+/// Snapshots by store location (one server serves one store; tests run several servers in one process).
+fn cache() -> &'static Mutex<HashMap<String, Arc<Snapshot>>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Snapshot>>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The figures of the current data: from the cache when the data has not changed since they were computed.
+pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, WebError> {
+    let store = state.store();
+    // Read before computing: data changed meanwhile is newer than this version, so the next request recomputes.
+    let version = geodata::data_version(store).await?;
+    let key = store.location().to_string();
+    if let Some(s) = lock(cache()).get(&key).filter(|s| s.version == version) {
+        return Ok(s.clone());
+    }
+    let fresh = Arc::new(compute_snapshot(store, version).await?);
+    lock(cache()).insert(key, fresh.clone());
+    Ok(fresh)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain data behind: still usable.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn compute_snapshot(store: &Store, version: String) -> Result<Snapshot, WebError> {
+    let inputs = observatory::indicator_inputs(store).await?;
+    Ok(Snapshot {
+        version,
+        rows: compute(&inputs),
+        zones: zones::list(store).await?,
+        filter: territory::filter(store).await?,
+        shapes: Mutex::new(HashMap::new()),
+    })
+}
+
+impl Snapshot {
+    /// Every indicator of the zones the caller sees, with secrecy applied when `secrecy` is set.
+    pub fn rows_for(&self, caller: &Caller, secrecy: Option<u32>) -> Vec<IndicatorRow> {
+        let mut rows = self.rows.clone();
+        // Secrecy first, on the whole territory: secondary suppression works on complete groups.
+        if let Some(t) = secrecy {
+            suppress(&mut rows, t);
+        }
+        let scope = caller.scope();
+        rows.retain(|r| scope.sees_zone(&r.zone_kind, &r.zone_code, r.zone_parent.as_deref()));
+        rows
+    }
+
+    /// The zones of the instance's territory (not its buffer) that the caller sees.
+    pub fn zones_for(&self, caller: &Caller) -> Vec<&Zone> {
+        let scope = caller.scope();
+        self.zones
+            .iter()
+            .filter(|z| {
+                self.commune_of(z).is_none_or(|c| self.filter.scope(c) == TerritoryScope::Territory)
+                    && scope.sees_zone(z.kind.as_str(), &z.code, z.parent_code.as_deref())
+            })
+            .collect()
+    }
+
+    /// The commune a zone lies in (itself for a commune), None above the commune.
+    pub fn commune_of<'a>(&self, z: &'a Zone) -> Option<&'a str> {
+        match z.kind {
+            ZoneKind::Commune | ZoneKind::Arrondissement => Some(z.code.as_str()),
+            ZoneKind::Iris | ZoneKind::Quartier | ZoneKind::Qpv => z.parent_code.as_deref(),
+            ZoneKind::Epci | ZoneKind::Departement | ZoneKind::Region => None,
+        }
+    }
+
+    /// Whether a commune belongs to the territory served (not the buffer), and the caller sees it.
+    pub fn sees_commune(&self, caller: &Caller, commune: &str) -> bool {
+        self.filter.scope(commune) == TerritoryScope::Territory && caller.scope().sees_commune(commune)
+    }
+
+    /// The contours of one kind of zone (all of them: callers filter by the zones they see).
+    pub async fn shapes(&self, store: &Store, kind: ZoneKind) -> Result<Arc<Vec<ZoneShape>>, WebError> {
+        if let Some(s) = lock(&self.shapes).get(kind.as_str()) {
+            return Ok(s.clone());
+        }
+        let shapes = Arc::new(geodata::zone_shapes(store, kind.as_str()).await?);
+        lock(&self.shapes).insert(kind.as_str().to_string(), shapes.clone());
+        Ok(shapes)
+    }
+}
