@@ -125,6 +125,11 @@ impl IrisPopulationReader {
     }
 
     /// Census year of the file.
+    /// Bytes of the (decompressed) file consumed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.t.bytes_read()
+    }
+
     pub fn vintage(&self) -> u16 {
         self.vintage
     }

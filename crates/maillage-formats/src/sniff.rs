@@ -162,3 +162,11 @@ pub fn detect_file(path: &std::path::Path) -> crate::error::Result<Option<FileKi
     let head = input.fill_buf().map_err(|e| crate::io::io_error(path, &e))?;
     Ok(detect(head))
 }
+
+/// Whether a file is gzip or xz compressed (its size then says little of how much text it holds).
+pub fn is_compressed(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 6];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    head[..n].starts_with(&[0x1f, 0x8b]) || head[..n].starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00])
+}

@@ -59,6 +59,11 @@ pub(crate) struct TableReader {
 }
 
 impl TableReader {
+    /// Bytes of the (decompressed) file consumed so far: progress, for people waiting on a long import.
+    pub(crate) fn bytes_read(&self) -> u64 {
+        self.rdr.position().byte()
+    }
+
     pub(crate) fn open(path: &Path, opts: TableOptions) -> Result<Self> {
         let mut input = io::open(path)?;
         let head = input

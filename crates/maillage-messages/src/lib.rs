@@ -5,6 +5,7 @@ mod access;
 mod analysis;
 mod accounts;
 mod audit;
+pub mod crisis;
 mod formats;
 mod routing;
 mod store;

@@ -35,10 +35,16 @@ pub enum Action {
     ImportUploaded,
     ImportFinished,
     DataExported,
+    CrisisRegisterRead,
+    CrisisRegisterChanged,
+    CrisisRegisterExported,
+    CrisisRegisterExportRefused,
+    CrisisCallRecorded,
+    CrisisChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 24] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::LoginRateLimited,
@@ -57,6 +63,12 @@ impl Action {
         Action::ImportUploaded,
         Action::ImportFinished,
         Action::DataExported,
+        Action::CrisisRegisterRead,
+        Action::CrisisRegisterChanged,
+        Action::CrisisRegisterExported,
+        Action::CrisisRegisterExportRefused,
+        Action::CrisisCallRecorded,
+        Action::CrisisChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -79,6 +91,12 @@ impl Action {
             Action::ImportUploaded => "imports.televersement",
             Action::ImportFinished => "imports.fin",
             Action::DataExported => "observatoire.export",
+            Action::CrisisRegisterRead => "crise.registre.lecture",
+            Action::CrisisRegisterChanged => "crise.registre.modification",
+            Action::CrisisRegisterExported => "crise.registre.export_prefet",
+            Action::CrisisRegisterExportRefused => "crise.registre.export_refuse",
+            Action::CrisisCallRecorded => "crise.appels.resultat",
+            Action::CrisisChanged => "crise.modification",
         }
     }
 

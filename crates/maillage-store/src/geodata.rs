@@ -57,7 +57,7 @@ pub struct ZoneShape {
 
 /// The contours of the zones in force of one kind (`iris`, `commune`, `qpv`...), ordered by code.
 pub async fn zone_shapes(store: &Store, kind: &str) -> Result<Vec<ZoneShape>> {
-    sqlx::query(
+    let rows = sqlx::query(
         "SELECT z.id, z.kind, z.code, g.geojson, g.centroid_lon, g.centroid_lat, g.min_lon, g.min_lat, g.max_lon,
                 g.max_lat
          FROM zone z JOIN zone_geometry g ON g.zone_id = z.id
@@ -65,19 +65,19 @@ pub async fn zone_shapes(store: &Store, kind: &str) -> Result<Vec<ZoneShape>> {
     )
     .bind(kind)
     .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(ZoneShape {
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(ZoneShape {
             zone_id: r.try_get("id")?,
             kind: r.try_get("kind")?,
             code: r.try_get("code")?,
             geojson: r.try_get("geojson")?,
             centroid: (r.try_get("centroid_lon")?, r.try_get("centroid_lat")?),
             bbox: [r.try_get("min_lon")?, r.try_get("min_lat")?, r.try_get("max_lon")?, r.try_get("max_lat")?],
-        })
-    })
-    .collect()
+        });
+    }
+    Ok(out)
 }
 
 /// One professional practising a followed profession at a site.
@@ -165,17 +165,17 @@ pub struct EstablishmentPoint {
 
 /// Every establishment in force, ordered by FINESS number.
 pub async fn establishment_points(store: &Store) -> Result<Vec<EstablishmentPoint>> {
-    sqlx::query(
+    let rows = sqlx::query(
         "SELECT finess_et, name, category_code, category_label, address, commune_code, lon, lat, coordinates_source
          FROM establishment WHERE removed_batch_id IS NULL ORDER BY finess_et",
     )
     .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(|r| {
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
         let lon: Option<f64> = r.try_get("lon")?;
         let lat: Option<f64> = r.try_get("lat")?;
-        Ok(EstablishmentPoint {
+        out.push(EstablishmentPoint {
             finess: r.try_get("finess_et")?,
             name: r.try_get("name")?,
             category_code: r.try_get("category_code")?,
@@ -184,9 +184,9 @@ pub async fn establishment_points(store: &Store) -> Result<Vec<EstablishmentPoin
             commune_code: r.try_get("commune_code")?,
             position: lon.zip(lat),
             coordinates_source: r.try_get("coordinates_source")?,
-        })
-    })
-    .collect()
+        });
+    }
+    Ok(out)
 }
 
 /// The zones (ids) each practice site (`site`) or establishment (`etablissement`) lies in, by key.
@@ -233,4 +233,28 @@ pub async fn careers(store: &Store) -> Result<BTreeMap<String, Career>> {
         );
     }
     Ok(out)
+}
+
+/// Population by age band of a set of zones (e.g. the IRIS of a commune or quartier) added up, for the latest
+/// vintage any of them has: (vintage, [(band, sum)]) ordered by band; None when none has age bands.
+pub async fn population_bands_sum(store: &Store, zone_ids: &[i64]) -> Result<Option<(i64, Vec<(String, f64)>)>> {
+    let mut by_vintage: BTreeMap<i64, BTreeMap<String, f64>> = BTreeMap::new();
+    for chunk in zone_ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT vintage, band, SUM(value) AS total FROM population WHERE band <> 'TOTAL' AND zone_id IN ({})
+             GROUP BY vintage, band",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(store.pool()).await? {
+            let vintage: i64 = r.try_get("vintage")?;
+            let band: String = r.try_get("band")?;
+            *by_vintage.entry(vintage).or_default().entry(band).or_default() += r.try_get::<f64, _>("total")?;
+        }
+    }
+    Ok(by_vintage.pop_last().map(|(v, bands)| (v, bands.into_iter().collect())))
 }

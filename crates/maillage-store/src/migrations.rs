@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_accessibility.sql"),
         include_str!("../migrations/postgres/0003_accessibility.sql"),
     ),
+    (4, "crisis", include_str!("../migrations/sqlite/0004_crisis.sql"), include_str!("../migrations/postgres/0004_crisis.sql")),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

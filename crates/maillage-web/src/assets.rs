@@ -6,11 +6,52 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 /// (path, content type, bytes)
-pub const ASSETS: &[(&str, &str, &[u8])] = &[(
-    "/static/maillage.css",
-    "text/css; charset=utf-8",
-    include_bytes!("../assets/maillage.css"),
-)];
+pub const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "/static/maillage.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/maillage.css"),
+    ),
+    // The observatory map: its script, the import page's script, and Leaflet 1.9.4 as published on npm
+    // (BSD-2-Clause, LICENSE beside it).
+    (
+        "/static/carte.js",
+        JS,
+        include_bytes!("../assets/carte.js"),
+    ),
+    (
+        "/static/imports.js",
+        JS,
+        include_bytes!("../assets/imports.js"),
+    ),
+    (
+        "/static/vendor/leaflet/leaflet.js",
+        JS,
+        include_bytes!("../assets/vendor/leaflet/leaflet.js"),
+    ),
+    (
+        "/static/vendor/leaflet/leaflet.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/vendor/leaflet/leaflet.css"),
+    ),
+    (
+        "/static/vendor/leaflet/images/layers.png",
+        "image/png",
+        include_bytes!("../assets/vendor/leaflet/images/layers.png"),
+    ),
+    (
+        "/static/vendor/leaflet/images/layers-2x.png",
+        "image/png",
+        include_bytes!("../assets/vendor/leaflet/images/layers-2x.png"),
+    ),
+    (
+        "/static/vendor/leaflet/LICENSE",
+        "text/plain; charset=utf-8",
+        include_bytes!("../assets/vendor/leaflet/LICENSE"),
+    ),
+];
+
+const JS: &str = "text/javascript; charset=utf-8";
 
 pub fn routes(mut r: Routes) -> Routes {
     for (path, content_type, bytes) in ASSETS {

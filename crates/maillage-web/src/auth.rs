@@ -251,7 +251,7 @@ fn is_safe(method: &Method) -> bool {
 }
 
 /// The CSRF token a request presents: the `x-csrf-token` header, or the `_csrf` field of a form body (the body is
-/// read and put back for the handler).
+/// read and put back for the handler), or the first field of a multipart body ([`crate::multipart`]).
 async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), WebError> {
     if let Some(v) = req
         .headers()
@@ -260,6 +260,10 @@ async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), WebEr
     {
         let v = v.to_string();
         return Ok((req, Some(v)));
+    }
+    // Uploads: the token is the first field of the multipart body, read without buffering the file.
+    if let Some(boundary) = crate::multipart::boundary(req.headers()) {
+        return crate::multipart::csrf_first_field(req, &boundary).await;
     }
     let is_form = req
         .headers()

@@ -34,8 +34,28 @@ pub const NAV: &[NavItem] = &[
     },
     NavItem {
         path: "/observatoire/carte",
-        label: "Zones et indicateurs",
+        label: "Carte et zones",
         permission: Permission::ObservatoryRead,
+    },
+    NavItem {
+        path: "/observatoire/qpv",
+        label: "QPV",
+        permission: Permission::ObservatoryRead,
+    },
+    NavItem {
+        path: "/observatoire/imports",
+        label: "Imports",
+        permission: Permission::ObservatoryImport,
+    },
+    NavItem {
+        path: "/crise",
+        label: "Crise",
+        permission: Permission::CrisisRead,
+    },
+    NavItem {
+        path: "/mes-missions",
+        label: "Mes missions",
+        permission: Permission::OwnMissions,
     },
     NavItem {
         path: "/admin/utilisateurs",

@@ -61,10 +61,13 @@ pub mod audit;
 pub mod auth;
 pub mod data;
 pub mod error;
+pub mod exports;
 pub mod layout;
+pub mod multipart;
 pub mod pages;
 pub mod params;
 pub mod permissions;
+pub mod report;
 pub mod routes;
 pub mod scope;
 pub mod secrets;
@@ -90,8 +93,11 @@ pub fn all_routes() -> Routes {
     let r = pages::login::routes(r);
     let r = pages::account::routes(r);
     let r = pages::observatory::routes(r);
+    let r = pages::imports::routes(r);
     let r = pages::admin::routes(r);
     let r = pages::dpo::routes(r);
+    let r = exports::routes(r);
+    let r = report::routes(r);
     api::routes(r)
 }
 

@@ -25,10 +25,28 @@ pub enum Permission {
     AccountsManage,
     /// The audit log, its export and its verification.
     AuditRead,
+    /// Crisis dashboards without personal data: levels, main courante, tasks, indicators, clusters, stock
+    /// levels, counts of the register and of campaigns.
+    CrisisRead,
+    /// Steer the crisis cell: levels, main courante, tasks, composition, clusters and decisions, indicators,
+    /// service continuity and relay lists.
+    CrisisManage,
+    /// The register of vulnerable people, by name (every read audited).
+    CrisisRegister,
+    /// Send the register to the préfet while an alert is active (logged with its reason).
+    CrisisRegisterExport,
+    /// Phone campaigns over the register: calling, outcomes, escalations.
+    CrisisCalls,
+    /// Volunteers and inhabitants' requests, matching, rounds.
+    CrisisVolunteers,
+    /// Stock receipts and distributions.
+    CrisisStocks,
+    /// A volunteer's own missions, and nothing else.
+    OwnMissions,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 15] = [
         Permission::OwnAccount,
         Permission::ObservatoryRead,
         Permission::ObservatoryFineFigures,
@@ -36,6 +54,14 @@ impl Permission {
         Permission::ObservatoryImport,
         Permission::AccountsManage,
         Permission::AuditRead,
+        Permission::CrisisRead,
+        Permission::CrisisManage,
+        Permission::CrisisRegister,
+        Permission::CrisisRegisterExport,
+        Permission::CrisisCalls,
+        Permission::CrisisVolunteers,
+        Permission::CrisisStocks,
+        Permission::OwnMissions,
     ];
 
     /// Stable code, shown in the OpenAPI document and the administration pages.
@@ -48,6 +74,14 @@ impl Permission {
             Permission::ObservatoryImport => "observatoire.importer",
             Permission::AccountsManage => "comptes.gerer",
             Permission::AuditRead => "journal.consulter",
+            Permission::CrisisRead => "crise.consulter",
+            Permission::CrisisManage => "crise.piloter",
+            Permission::CrisisRegister => "crise.registre",
+            Permission::CrisisRegisterExport => "crise.registre.transmettre",
+            Permission::CrisisCalls => "crise.appels",
+            Permission::CrisisVolunteers => "crise.benevoles",
+            Permission::CrisisStocks => "crise.stocks",
+            Permission::OwnMissions => "missions.personnelles",
         }
     }
 
@@ -68,6 +102,22 @@ impl Permission {
             }
             Permission::AccountsManage => "Gérer les comptes, rôles, territoires et jetons d'API",
             Permission::AuditRead => "Consulter, exporter et vérifier le journal d'audit",
+            Permission::CrisisRead => {
+                "Suivre la crise sans données personnelles (niveaux, main courante, indicateurs, clusters, stocks, effectifs)"
+            }
+            Permission::CrisisManage => {
+                "Piloter la cellule de crise (niveaux, main courante, tâches, clusters, décisions, continuité, relais)"
+            }
+            Permission::CrisisRegister => {
+                "Tenir le registre nominatif des personnes vulnérables (chaque consultation est journalisée)"
+            }
+            Permission::CrisisRegisterExport => {
+                "Transmettre le registre au préfet pendant une alerte (transmission journalisée avec son motif)"
+            }
+            Permission::CrisisCalls => "Mener les campagnes d'appels auprès des personnes inscrites au registre",
+            Permission::CrisisVolunteers => "Gérer les bénévoles et les demandes des habitants",
+            Permission::CrisisStocks => "Enregistrer les réceptions et distributions de matériel",
+            Permission::OwnMissions => "Voir et accomplir ses propres missions de bénévole",
         }
     }
 }
@@ -76,12 +126,15 @@ impl Permission {
 pub fn permissions_of(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
-        Role::Elu => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures],
+        // Élus follow the crisis through counts and decisions, never names.
+        Role::Elu => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, CrisisRead],
         Role::Coordination => &[
             OwnAccount,
             ObservatoryRead,
             ObservatoryFineFigures,
             ProfessionalsList,
+            CrisisRead,
+            CrisisManage,
         ],
         Role::Observatoire => &[
             OwnAccount,
@@ -96,15 +149,30 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             ObservatoryFineFigures,
             ProfessionalsList,
         ],
-        Role::Ccas => &[OwnAccount],
+        Role::Ccas => &[
+            OwnAccount,
+            CrisisRead,
+            CrisisRegister,
+            CrisisRegisterExport,
+            CrisisCalls,
+            CrisisVolunteers,
+            CrisisStocks,
+        ],
         Role::Mediation => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures],
         Role::Crise => &[
             OwnAccount,
             ObservatoryRead,
             ObservatoryFineFigures,
             ProfessionalsList,
+            CrisisRead,
+            CrisisManage,
+            CrisisRegister,
+            CrisisRegisterExport,
+            CrisisCalls,
+            CrisisVolunteers,
+            CrisisStocks,
         ],
-        Role::Benevole => &[OwnAccount],
+        Role::Benevole => &[OwnAccount, OwnMissions],
         // Partners see aggregated figures only, always under statistical secrecy.
         Role::Partenaire => &[OwnAccount, ObservatoryRead],
         Role::Dpo => &[OwnAccount, AuditRead],

@@ -22,6 +22,15 @@ const OBSERVATORY: &[Role] = &[
     Role::Crise,
     Role::Partenaire,
 ];
+/// Imports of official files: the observatory team only (PRODUCT.md §2: data imports).
+const IMPORT: &[Role] = &[Role::Observatoire];
+/// Roles that may list professionals by name (and export the list).
+const NAMES: &[Role] = &[
+    Role::Coordination,
+    Role::Observatoire,
+    Role::Offre,
+    Role::Crise,
+];
 const ADMIN: &[Role] = &[Role::Admin];
 const DPO: &[Role] = &[Role::Dpo];
 
@@ -71,6 +80,13 @@ const fn post(
 /// The matrix. Logout comes last: it ends the session.
 const MATRIX: &[Line] = &[
     get("/static/maillage.css", ALL, 200, 200),
+    get("/static/carte.js", ALL, 200, 200),
+    get("/static/imports.js", ALL, 200, 200),
+    get("/static/vendor/leaflet/leaflet.js", ALL, 200, 200),
+    get("/static/vendor/leaflet/leaflet.css", ALL, 200, 200),
+    get("/static/vendor/leaflet/images/layers.png", ALL, 200, 200),
+    get("/static/vendor/leaflet/images/layers-2x.png", ALL, 200, 200),
+    get("/static/vendor/leaflet/LICENSE", ALL, 200, 200),
     get("/sante", ALL, 200, 200),
     get("/api/v1/openapi.json", ALL, 200, 200),
     // Logged in, the login page sends home; a visitor sees the form.
@@ -99,9 +115,65 @@ const MATRIX: &[Line] = &[
     ),
     get("/observatoire", OBSERVATORY, 200, 303),
     get("/observatoire/carte", OBSERVATORY, 200, 303),
+    get("/observatoire/qpv", OBSERVATORY, 200, 303),
+    Line {
+        method: "GET",
+        pattern: "/observatoire/zones/{type}/{code}",
+        url: "/observatoire/zones/commune/99101",
+        form: &[],
+        granted: OBSERVATORY,
+        ok: 200,
+        anon: 303,
+    },
+    get("/api/v1/geo/zones", OBSERVATORY, 200, 401),
+    get("/api/v1/geo/professionnels", OBSERVATORY, 200, 401),
+    get("/api/v1/geo/etablissements", OBSERVATORY, 200, 401),
+    get("/api/v1/geo/isochrones", OBSERVATORY, 200, 401),
+    get("/observatoire/imports", IMPORT, 200, 303),
+    // A form body instead of a file: past the guard, the handler asks for the upload form.
+    post("/observatoire/imports", &[("type", "annuaire")], IMPORT, 400),
+    get("/observatoire/imports/historique", IMPORT, 200, 303),
+    // No such import: 404 for the roles that may follow imports.
+    Line {
+        method: "GET",
+        pattern: "/observatoire/imports/suivi/{id}",
+        url: "/observatoire/imports/suivi/inconnu",
+        form: &[],
+        granted: IMPORT,
+        ok: 404,
+        anon: 303,
+    },
+    Line {
+        method: "GET",
+        pattern: "/api/v1/imports/{id}",
+        url: "/api/v1/imports/inconnu",
+        form: &[],
+        granted: IMPORT,
+        ok: 404,
+        anon: 401,
+    },
     get("/api/v1/zones", OBSERVATORY, 200, 401),
     get("/api/v1/indicateurs", OBSERVATORY, 200, 401),
     get("/api/v1/professionnels", OBSERVATORY, 200, 401),
+    get("/observatoire/export/indicateurs.csv", OBSERVATORY, 200, 303),
+    get("/observatoire/export/indicateurs.xlsx", OBSERVATORY, 200, 303),
+    get("/observatoire/export/zones.csv", OBSERVATORY, 200, 303),
+    get("/observatoire/export/zones.xlsx", OBSERVATORY, 200, 303),
+    get("/observatoire/export/zones.geojson", OBSERVATORY, 200, 303),
+    get("/observatoire/export/zones.gpkg", OBSERVATORY, 200, 303),
+    get("/observatoire/export/professionnels.csv", NAMES, 200, 303),
+    get("/observatoire/export/professionnels.xlsx", NAMES, 200, 303),
+    get("/observatoire/export/imports.csv", IMPORT, 200, 303),
+    get("/observatoire/export/imports.xlsx", IMPORT, 200, 303),
+    Line {
+        method: "GET",
+        pattern: "/observatoire/rapport/{type}/{fichier}",
+        url: "/observatoire/rapport/commune/99101.pdf",
+        form: &[],
+        granted: OBSERVATORY,
+        ok: 200,
+        anon: 303,
+    },
     get("/admin/utilisateurs", ADMIN, 200, 303),
     post("/admin/utilisateurs", &[], ADMIN, 422),
     Line {
@@ -188,6 +260,13 @@ fn only_the_login_health_assets_and_api_description_are_public() {
         ("POST", "/connexion"),
         ("GET", "/sante"),
         ("GET", "/static/maillage.css"),
+        ("GET", "/static/carte.js"),
+        ("GET", "/static/imports.js"),
+        ("GET", "/static/vendor/leaflet/leaflet.js"),
+        ("GET", "/static/vendor/leaflet/leaflet.css"),
+        ("GET", "/static/vendor/leaflet/images/layers.png"),
+        ("GET", "/static/vendor/leaflet/images/layers-2x.png"),
+        ("GET", "/static/vendor/leaflet/LICENSE"),
         ("GET", "/api/v1/openapi.json"),
     ]
     .into_iter()

@@ -138,6 +138,8 @@ pub struct RawActivite<'r> {
     /// All fields, concatenated, checked to be UTF-8 with every field boundary on a character boundary.
     text: &'r str,
     pub line: u64,
+    /// Bytes of the (decompressed) file consumed once this row was read: progress.
+    pub bytes: u64,
 }
 
 impl RawActivite<'_> {
@@ -196,6 +198,11 @@ impl AnnuaireReader<io::Input> {
 }
 
 impl<R: Read> AnnuaireReader<R> {
+    /// Bytes of the (decompressed) file consumed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.rdr.position().byte()
+    }
+
     /// Reads from any source; `path` names it in errors.
     pub fn from_reader(
         mut reader: R,
@@ -362,10 +369,12 @@ impl<R: Read> AnnuaireReader<R> {
                 FormatErrorKind::Encoding { expected: "UTF-8" },
             )));
         }
+        let bytes = self.rdr.position().byte();
         Some(Ok(RawActivite {
             rec: &self.rec,
             text,
             line,
+            bytes,
         }))
     }
 

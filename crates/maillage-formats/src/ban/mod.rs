@@ -107,6 +107,11 @@ pub struct BanReader {
 }
 
 impl BanReader {
+    /// Bytes of the (decompressed) file consumed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.t.bytes_read()
+    }
+
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let t = TableReader::open(path.as_ref(), TableOptions::new(FileKind::Ban, b";"))?;
         for (i, name) in BAN_COLUMNS.iter().enumerate() {

@@ -24,7 +24,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         let raw = raw?;
         s.counts.rows_read += 1;
         if s.counts.rows_read % PROGRESS_EVERY == 0 {
-            progress.rows(s.counts.rows_read);
+            progress.rows(s.counts.rows_read, Some(raw.bytes));
         }
         // Filter on the raw fields: rows of other territories cost no allocation.
         if !filter.keeps(Some(raw.get(col::COMMUNE_CODE)), Some(raw.get(col::POSTAL_CODE))) {
@@ -80,7 +80,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         s.counts.record(change);
         tables.flush_if_full(&mut s.tx).await?;
     }
-    progress.rows(s.counts.rows_read);
+    progress.rows(s.counts.rows_read, None);
     tables.flush(&mut s.tx).await?;
     s.counts.removed = tables.activities.mark_unseen_removed(&mut s.tx).await?;
     tables.sites.mark_unseen_removed(&mut s.tx).await?;

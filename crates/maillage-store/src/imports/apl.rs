@@ -74,6 +74,6 @@ pub async fn import(store: &Store, path: &Path, profession: &str, progress: &dyn
         .await?;
         s.counts.record(if existing.is_some() { Change::Updated } else { Change::Inserted });
     }
-    progress.rows(s.counts.rows_read);
+    progress.rows(s.counts.rows_read, None);
     s.commit(vintage, serde_json::json!({ "profession": profession, "annees": years })).await
 }

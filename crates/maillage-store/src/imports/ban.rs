@@ -21,11 +21,12 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let mut kept: Vec<BanAdresse> = Vec::new();
     let mut rows_read = 0u64;
     let mut filtered = 0u64;
-    for a in BanReader::open(path)? {
+    let mut reader = BanReader::open(path)?;
+    while let Some(a) = reader.next() {
         let a = a?;
         rows_read += 1;
         if rows_read % PROGRESS_EVERY == 0 {
-            progress.rows(rows_read);
+            progress.rows(rows_read, Some(reader.bytes_read()));
         }
         if filter.keeps_commune(&a.code_insee) {
             kept.push(a);
@@ -33,7 +34,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
             filtered += 1;
         }
     }
-    progress.rows(rows_read);
+    progress.rows(rows_read, None);
     let communes: Vec<String> = kept.iter().map(|a| a.code_insee.clone()).collect::<BTreeSet<_>>().into_iter().collect();
     let mut s = ImportSession::start(store, source).await?;
     s.counts.rows_read = rows_read;

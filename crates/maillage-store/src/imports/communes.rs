@@ -78,7 +78,7 @@ pub async fn import(store: &Store, path: &Path, vintage: Option<i64>, progress: 
         }
         s.counts.record(change);
     }
-    progress.rows(s.counts.rows_read);
+    progress.rows(s.counts.rows_read, None);
     s.counts.removed = zones::mark_unseen_removed(&mut s.tx, ZoneKind::Commune, &seen, None, s.batch_id).await?;
     s.counts.removed +=
         zones::mark_unseen_removed(&mut s.tx, ZoneKind::Arrondissement, &seen_arrondissements, None, s.batch_id).await?;
@@ -136,7 +136,7 @@ async fn import_epci(store: &Store, path: &Path, progress: &dyn Progress) -> Res
         seen.insert(e.code.clone());
         s.counts.record(change);
     }
-    progress.rows(s.counts.rows_read);
+    progress.rows(s.counts.rows_read, None);
     s.counts.removed = zones::mark_unseen_removed(&mut s.tx, ZoneKind::Epci, &seen, None, s.batch_id).await?;
     s.commit(None, serde_json::json!({})).await
 }

@@ -97,7 +97,7 @@ pub async fn import(
         }
         s.counts.record(change);
     }
-    progress.rows(s.counts.rows_read);
+    progress.rows(s.counts.rows_read, None);
     // IRIS, QPV and quartiers of the communes the file covers, that it no longer lists, are gone. Commune
     // contours only add geometry: communes come and go with the communes file.
     for kind in [ZoneKind::Iris, ZoneKind::Qpv, ZoneKind::Quartier] {

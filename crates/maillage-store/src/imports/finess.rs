@@ -42,7 +42,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
             table.flush(&mut s.tx).await?;
         }
     }
-    progress.rows(s.counts.rows_read);
+    progress.rows(s.counts.rows_read, None);
     if read.complete {
         s.counts.removed = table.mark_unseen_removed(&mut s.tx).await?;
     } else {

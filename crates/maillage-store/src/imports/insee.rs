@@ -14,11 +14,12 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let vintage = i64::from(reader.vintage());
     let source = Source::of_file("insee-iris", path, Some(vintage.to_string()))?;
     let mut s = ImportSession::start(store, source).await?;
-    for row in reader {
+    let mut reader = reader;
+    while let Some(row) = reader.next() {
         let row = row?;
         s.counts.rows_read += 1;
         if s.counts.rows_read % PROGRESS_EVERY == 0 {
-            progress.rows(s.counts.rows_read);
+            progress.rows(s.counts.rows_read, Some(reader.bytes_read()));
         }
         if !filter.keeps_commune(&row.commune) {
             s.counts.filtered += 1;
@@ -46,7 +47,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         }
         s.counts.record(combine(change, population_change));
     }
-    progress.rows(s.counts.rows_read);
+    progress.rows(s.counts.rows_read, None);
     let v = Some(vintage.to_string());
     s.commit(v, serde_json::json!({ "millesime": vintage })).await
 }

@@ -9,9 +9,10 @@ pub mod contours;
 pub mod finess;
 pub mod insee;
 
-/// Receives progress while a file streams in (rows read so far). The command line draws a bar with it.
+/// Receives progress while a file streams in. The command line draws a bar with it.
 pub trait Progress: Sync {
-    fn rows(&self, _rows: u64) {}
+    /// Rows read so far, and bytes of the file consumed when the reader knows them.
+    fn rows(&self, _rows: u64, _bytes: Option<u64>) {}
 }
 
 /// No progress to show.

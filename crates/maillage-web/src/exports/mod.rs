@@ -9,6 +9,8 @@
 //!   everything;
 //! - is cut to the caller's communes ([`data::zones_for`], [`data::indicator_rows`]) and under statistical
 //!   secrecy when the caller may not see small counts or asks for `diffusion=1` ([`data::secrecy_for`]);
+//! - needs the permission of the page that shows the table: [`Permission::ObservatoryRead`], or
+//!   [`Permission::ProfessionalsList`] for names, [`Permission::ObservatoryImport`] for the import history;
 //! - is written to the audit log (action [`Action::DataExported`]) with its file name, filters and row count;
 //! - is named after the territory and the day: `maillage-indicateurs-bellerive-sur-clain-2026-11-24.csv`.
 //!
@@ -271,6 +273,8 @@ pub fn links(dataset: Dataset, query: &Params) -> Markup {
 
 const READ: Access = Access::Requires(Permission::ObservatoryRead);
 const NAMES: Access = Access::Requires(Permission::ProfessionalsList);
+/// The import history, for those who follow imports (as its page).
+const IMPORTS: Access = Access::Requires(Permission::ObservatoryImport);
 
 pub fn routes(r: Routes) -> Routes {
     // One literal path per file, so that the table of routes (and its role × route test) lists each.
@@ -343,14 +347,14 @@ pub fn routes(r: Routes) -> Routes {
     let r = export!(
         r,
         "/observatoire/export/imports.csv",
-        READ,
+        IMPORTS,
         Dataset::Imports,
         Format::Csv
     );
     export!(
         r,
         "/observatoire/export/imports.xlsx",
-        READ,
+        IMPORTS,
         Dataset::Imports,
         Format::Xlsx
     )
@@ -445,8 +449,8 @@ async fn export(
     let filters = Filters::from_params(&q)?;
     let secrecy = data::secrecy_for(&state, &caller, filters.diffusion, filters.threshold);
     let store = state.store();
-    let zones: Vec<Zone> = data::zones_for(store, &caller).await?;
-    let place = place_name(&state, &filters, &zones).await?;
+    let visible: Vec<Zone> = data::zones_for(store, &caller).await?;
+    let place = place_name(&state, &filters, &visible).await?;
     let day = today();
     let sources = observatory::sources(store).await?;
     let notes = table::notes(&place, &filters, secrecy, &sources, &crate::layout::date(&day));
@@ -459,7 +463,7 @@ async fn export(
 
     let produced = match (dataset, format) {
         (Dataset::Zones, Format::GeoJson | Format::GeoPackage) => {
-            let kept: Vec<Zone> = zones
+            let kept: Vec<Zone> = visible
                 .into_iter()
                 .filter(|z| filters.keeps_zone(z))
                 .collect();
@@ -470,11 +474,17 @@ async fn export(
                 k.dedup();
                 k
             };
-            let geometries: HashMap<i64, geo::MultiPolygon<f64>> = zones::geometries(store, &kinds)
+            let mut geometries: HashMap<i64, geo::MultiPolygon<f64>> = zones::geometries(store, &kinds)
                 .await?
                 .into_iter()
                 .map(|(id, _, _, g)| (id, g))
                 .collect();
+            // Quartiers defined as unions of IRIS get the union's contour.
+            if kinds.contains(&ZoneKind::Quartier) {
+                for (id, g) in maillage_store::exports::quartier_contours(store).await? {
+                    geometries.entry(id).or_insert(g);
+                }
+            }
             let layer = layer::zones_layer(&kept, &geometries, &rows, &filters, secrecy);
             let bytes = if format == Format::GeoJson {
                 serde_json::to_vec(&layer::to_geojson(&layer, &notes)).unwrap_or_default()
@@ -497,7 +507,7 @@ async fn export(
                     table::indicators(&rows, secrecy)
                 }
                 Dataset::Zones => {
-                    let kept: Vec<Zone> = zones
+                    let kept: Vec<Zone> = visible
                         .into_iter()
                         .filter(|z| filters.keeps_zone(z))
                         .collect();
@@ -533,7 +543,9 @@ async fn export(
                 Format::Xlsx => spreadsheet::to_xlsx(&t, &title).map_err(|e| {
                     tracing::error!(error = %e, "XLSX export failed");
                     WebError::BadRequest(
-                        "Le classeur n'a pas pu être produit ; essayez l'export CSV.".into(),
+                        "Le classeur n'a pas pu être produit (trop de lignes pour un classeur ?) ; \
+                         essayez l'export CSV."
+                            .into(),
                     )
                 })?,
                 _ => spreadsheet::to_csv(&t, decimal),

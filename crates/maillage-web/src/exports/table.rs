@@ -90,14 +90,18 @@ pub fn method_label(m: PopulationMethod) -> &'static str {
     }
 }
 
-/// The value cell of an indicator row: its value, "< k" under secrecy, empty when it cannot be computed.
+/// The value cell of an indicator row: its value, empty when it cannot be computed, and under secrecy "< k"
+/// for a count, "secret" for what is computed from a hidden count (a density is not "below k").
 pub fn value_cell(r: &IndicatorRow, secrecy: Option<u32>) -> Cell {
-    if r.suppressed {
-        Cell::Secret(secrecy.unwrap_or(5))
-    } else {
-        Cell::opt_number(r.value, decimals(r.indicator))
+    match (r.suppressed, r.indicator) {
+        (true, Indicator::Count) => Cell::Secret(secrecy.unwrap_or(5)),
+        (true, _) => Cell::text(HIDDEN),
+        (false, i) => Cell::opt_number(r.value, decimals(i)),
     }
 }
+
+/// What a hidden value that is not a count says.
+pub const HIDDEN: &str = "secret";
 
 /// Indicators by zone and profession.
 pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>) -> Table {
@@ -116,7 +120,10 @@ pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>) -> Table {
                 Cell::text(r.profession.clone()),
                 value_cell(r, secrecy),
                 Cell::text(r.indicator.unit()),
-                if r.suppressed {
+                if r.suppressed && r.indicator == Indicator::QpvRatio {
+                    // The numerator of this ratio is a density.
+                    Cell::text(HIDDEN)
+                } else if r.suppressed {
                     Cell::Secret(secrecy.unwrap_or(5))
                 } else {
                     Cell::opt_number(r.numerator, decimals(r.indicator).max(1))

@@ -47,6 +47,12 @@ pub fn action_label(action: Action) -> &'static str {
         Action::ImportUploaded => "Dépôt d'un fichier à importer",
         Action::ImportFinished => "Fin d'un import (réussi ou refusé)",
         Action::DataExported => "Export ou rapport de l'observatoire (tableau, carte, PDF)",
+        Action::CrisisRegisterRead => "Consultation du registre des personnes vulnérables",
+        Action::CrisisRegisterChanged => "Inscription, modification ou radiation au registre des personnes vulnérables",
+        Action::CrisisRegisterExported => "Transmission du registre des personnes vulnérables au préfet",
+        Action::CrisisRegisterExportRefused => "Transmission du registre au préfet refusée (aucune alerte en cours)",
+        Action::CrisisCallRecorded => "Résultat d'un appel d'une campagne téléphonique",
+        Action::CrisisChanged => "Modification de la gestion de crise (cellule, main courante, stocks, bénévoles…)",
     }
 }
 

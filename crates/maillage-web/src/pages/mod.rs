@@ -3,5 +3,6 @@
 pub mod account;
 pub mod admin;
 pub mod dpo;
+pub mod imports;
 pub mod login;
 pub mod observatory;

@@ -77,7 +77,10 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     }
     block_on(async {
         let store = open(&args.base).await?;
-        let bar = Bar::new(args.json, args.progression_json);
+        let total = (!maillage_formats::sniff::is_compressed(&args.file))
+            .then(|| std::fs::metadata(&args.file).map(|m| m.len()).ok())
+            .flatten();
+        let bar = Bar::new(args.json, args.progression_json, total);
         let path = args.file.as_path();
         let result = match args.kind {
             Kind::Annuaire => imports::annuaire::import(&store, path, &bar).await,

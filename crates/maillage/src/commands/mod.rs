@@ -11,10 +11,12 @@ pub mod graph;
 mod history;
 mod import;
 mod observatory;
+mod report;
 mod serve;
 mod territory;
 mod users;
 
+pub use base::nombre;
 use clap::Subcommand;
 
 #[derive(Subcommand)]
@@ -54,6 +56,8 @@ pub enum Command {
     Utilisateur(users::UserArgs),
     /// Journal d'audit : vérifier qu'il n'a pas été modifié
     Audit(audit::AuditArgs),
+    /// Éditer le tableau de bord santé (PDF) d'une commune ou d'un quartier : carte, tableaux, graphiques, méthode, sources
+    Rapport(report::ReportArgs),
 }
 
 pub fn run(command: Command) -> anyhow::Result<()> {
@@ -75,5 +79,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Utilisateur(args) => users::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Rapport(args) => report::run(args),
     }
 }

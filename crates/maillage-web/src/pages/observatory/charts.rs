@@ -93,17 +93,43 @@ mod tests {
     #[test]
     fn bars_are_proportional_and_every_value_is_written() {
         let groups = vec![
-            Group { label: "Infirmiers".into(), values: vec![(Some(10.0), "10,0".into()), (Some(5.0), "5,0".into())] },
-            Group { label: "Pédiatres".into(), values: vec![(None, "< 5".into()), (Some(0.0), "0,0".into())] },
+            Group {
+                label: "Infirmiers".into(),
+                values: vec![(Some(10.0), "10,0".into()), (Some(5.0), "5,0".into())],
+            },
+            Group {
+                label: "Pédiatres".into(),
+                values: vec![(None, "< 5".into()), (Some(0.0), "0,0".into())],
+            },
         ];
-        let svg = bars("essai", "Densités", "Densité par profession", &["QPV", "hors QPV"], &groups).into_string();
-        assert!(svg.contains("role=\"img\"") && svg.contains("aria-labelledby=\"essai-titre essai-desc\""));
+        let svg = bars(
+            "essai",
+            "Densités",
+            "Densité par profession",
+            &["QPV", "hors QPV"],
+            &groups,
+        )
+        .into_string();
+        assert!(
+            svg.contains("role=\"img\"")
+                && svg.contains("aria-labelledby=\"essai-titre essai-desc\"")
+        );
         assert!(svg.contains("<title id=\"essai-titre\">Densités</title>"));
         // The largest bar takes the full width, the half one half of it; no bar for a hidden or zero value.
         assert!(svg.contains("width=\"330.0\""), "{svg}");
         assert!(svg.contains("width=\"165.0\""), "{svg}");
-        assert_eq!(svg.matches("stroke-width=\"1\"").count(), 2 + 2, "two legend swatches and two bars");
-        for text in ["QPV : 10,0", "hors QPV : 5,0", "QPV : &lt; 5", "hors QPV : 0,0", "Pédiatres"] {
+        assert_eq!(
+            svg.matches("stroke-width=\"1\"").count(),
+            2 + 2,
+            "two legend swatches and two bars"
+        );
+        for text in [
+            "QPV : 10,0",
+            "hors QPV : 5,0",
+            "QPV : &lt; 5",
+            "hors QPV : 0,0",
+            "Pédiatres",
+        ] {
             assert!(svg.contains(text), "{text} in {svg}");
         }
         // The second series is hatched, not only another colour.

@@ -69,7 +69,11 @@ pub fn classify(values: &[f64], wanted: usize, method: Method) -> Vec<Class> {
         if classes.last().is_some_and(|c| c.upper >= upper) {
             continue;
         }
-        classes.push(Class { lower, upper, count: 0 });
+        classes.push(Class {
+            lower,
+            upper,
+            count: 0,
+        });
         lower = upper;
     }
     for v in &sorted {
@@ -84,7 +88,12 @@ pub fn class_of(classes: &[Class], value: f64) -> Option<usize> {
     if !value.is_finite() || classes.is_empty() {
         return None;
     }
-    Some(classes.iter().position(|c| value <= c.upper).unwrap_or(classes.len() - 1))
+    Some(
+        classes
+            .iter()
+            .position(|c| value <= c.upper)
+            .unwrap_or(classes.len() - 1),
+    )
 }
 
 /// Upper bounds so that each class holds about the same number of values (ties stay together).
@@ -145,21 +154,43 @@ pub fn label(classes: &[Class], i: usize, decimals: usize) -> String {
         if c.lower == c.upper {
             number(c.upper, decimals)
         } else {
-            format!("de {} à {}", number(c.lower, decimals), number(c.upper, decimals))
+            format!(
+                "de {} à {}",
+                number(c.lower, decimals),
+                number(c.upper, decimals)
+            )
         }
     } else {
-        format!("plus de {} à {}", number(c.lower, decimals), number(c.upper, decimals))
+        format!(
+            "plus de {} à {}",
+            number(c.lower, decimals),
+            number(c.upper, decimals)
+        )
     }
 }
 
 /// Fill colours of `k` classes, light to dark: a sequential blue palette (ColorBrewer « Blues », 7 steps) that
 /// stays readable in grey and for colour-blind people. Class numbers are written on the map as well.
 pub fn palette(k: usize) -> Vec<&'static str> {
-    const BLUES: [&str; 7] = ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"];
+    const BLUES: [&str; 7] = [
+        "#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594",
+    ];
     match k {
         0 => Vec::new(),
         1 => vec![BLUES[3]],
-        _ => (0..k).map(|i| BLUES[i * (BLUES.len() - 1) / (k - 1)]).collect(),
+        _ => (0..k)
+            .map(|i| BLUES[i * (BLUES.len() - 1) / (k - 1)])
+            .collect(),
+    }
+}
+
+/// The colour of text written on a fill of the palette: white on the two darkest blues, near-black elsewhere
+/// (contrast above 4.5:1 in every case).
+pub fn text_on(fill: &str) -> &'static str {
+    if matches!(fill, "#2171b5" | "#084594") {
+        "#ffffff"
+    } else {
+        "#1b1b1b"
     }
 }
 
@@ -185,11 +216,22 @@ mod tests {
     fn ties_merge_classes_rather_than_split_equal_values() {
         let values = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0];
         let c = classify(&values, 4, Method::Quantiles);
-        assert_eq!(uppers(&c), vec![0.0, 1.0, 2.0]);
-        assert_eq!(c.iter().map(|c| c.count).collect::<Vec<_>>(), vec![6, 1, 1]);
+        // Every quantile cut but the last falls among the zeros: two classes, the zeros together.
+        assert_eq!(uppers(&c), vec![0.0, 2.0]);
+        assert_eq!(c.iter().map(|c| c.count).collect::<Vec<_>>(), vec![6, 2]);
+        // Jenks keeps the three values apart.
+        let j = classify(&values, 4, Method::Jenks);
+        assert_eq!(uppers(&j), vec![0.0, 1.0, 2.0]);
         // One distinct value: one class.
         let c = classify(&[3.0, 3.0], 5, Method::Jenks);
-        assert_eq!(c, vec![Class { lower: 3.0, upper: 3.0, count: 2 }]);
+        assert_eq!(
+            c,
+            vec![Class {
+                lower: 3.0,
+                upper: 3.0,
+                count: 2
+            }]
+        );
         assert_eq!(label(&c, 0, 0), "3");
     }
 
@@ -222,7 +264,10 @@ mod tests {
             }
         }
         let c = classify(&sorted, 3, Method::Jenks);
-        assert_eq!(uppers(&c), vec![sorted[best.1 - 1], sorted[best.2 - 1], 15.2]);
+        assert_eq!(
+            uppers(&c),
+            vec![sorted[best.1 - 1], sorted[best.2 - 1], 15.2]
+        );
     }
 
     #[test]

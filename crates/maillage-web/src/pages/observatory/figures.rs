@@ -84,7 +84,8 @@ impl Snapshot {
         self.zones
             .iter()
             .filter(|z| {
-                self.commune_of(z).is_none_or(|c| self.filter.scope(c) == TerritoryScope::Territory)
+                self.commune_of(z)
+                    .is_none_or(|c| self.filter.scope(c) == TerritoryScope::Territory)
                     && scope.sees_zone(z.kind.as_str(), &z.code, z.parent_code.as_deref())
             })
             .collect()
@@ -101,11 +102,16 @@ impl Snapshot {
 
     /// Whether a commune belongs to the territory served (not the buffer), and the caller sees it.
     pub fn sees_commune(&self, caller: &Caller, commune: &str) -> bool {
-        self.filter.scope(commune) == TerritoryScope::Territory && caller.scope().sees_commune(commune)
+        self.filter.scope(commune) == TerritoryScope::Territory
+            && caller.scope().sees_commune(commune)
     }
 
     /// The contours of one kind of zone (all of them: callers filter by the zones they see).
-    pub async fn shapes(&self, store: &Store, kind: ZoneKind) -> Result<Arc<Vec<ZoneShape>>, WebError> {
+    pub async fn shapes(
+        &self,
+        store: &Store,
+        kind: ZoneKind,
+    ) -> Result<Arc<Vec<ZoneShape>>, WebError> {
         if let Some(s) = lock(&self.shapes).get(kind.as_str()) {
             return Ok(s.clone());
         }

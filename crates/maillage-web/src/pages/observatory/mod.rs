@@ -1,37 +1,46 @@
-//! The observatory's base pages: a dashboard of the caller's territory, and the zones with their indicators in
-//! a table (the map is drawn on top of this page by the cartography module). Every figure says its source, its
-//! date and its method; small counts are hidden for callers who may not see them.
+//! The observatory in the browser: a dashboard of the caller's territory, a map with choropleths of any
+//! indicator, points of care and isochrones (with a table that stands in for it without JavaScript), zone pages
+//! (commune, quartier, IRIS, QPV) with tables and charts, and the comparison of QPV with the rest of their
+//! commune. The map's data comes from GeoJSON endpoints under `/api/v1/geo/`.
+//!
+//! Every figure says its source, its date and its method; small counts are hidden for callers who may not see
+//! them ([`crate::data::secrecy_for`]); names of professionals only reach roles allowed to list them, and every
+//! such listing is audited. Figures are computed once per data version ([`figures`]).
 
-use crate::auth::Caller;
-use crate::data;
-use crate::error::WebError;
-use crate::layout::{PageMeta, date, number, page};
-use crate::params::Query;
+pub mod charts;
+pub mod choropleth;
+pub mod classes;
+mod dashboard;
+pub mod figures;
+mod geo;
+mod map;
+mod qpv;
+mod zone;
+
+use crate::layout::{date, number};
 use crate::permissions::Permission;
 use crate::routes::{Access, Routes};
 use crate::state::AppState;
-use axum::extract::State;
 use axum::http::Method;
-use maillage_indicators::professions::GP;
-use maillage_indicators::{Indicator, IndicatorRow, PROFESSIONS, Recourse};
-use maillage_store::zones::{Zone, ZoneKind};
-use maillage_store::{observatory, territory};
+use maillage_indicators::IndicatorRow;
+use maillage_store::batch::Batch;
+use maillage_store::zones::{PopulationMethod, Zone};
 use maud::{Markup, html};
-use std::collections::BTreeMap;
+
+pub(crate) const READ: Access = Access::Requires(Permission::ObservatoryRead);
 
 pub fn routes(r: Routes) -> Routes {
-    r.page(
-        Method::GET,
-        "/observatoire",
-        Access::Requires(Permission::ObservatoryRead),
-        dashboard,
-    )
-    .page(
-        Method::GET,
-        "/observatoire/carte",
-        Access::Requires(Permission::ObservatoryRead),
-        zones_table,
-    )
+    let r = r
+        .page(Method::GET, "/observatoire", READ, dashboard::page)
+        .page(Method::GET, "/observatoire/carte", READ, map::page)
+        .page(Method::GET, "/observatoire/qpv", READ, qpv::page)
+        .page(
+            Method::GET,
+            "/observatoire/zones/{type}/{code}",
+            READ,
+            zone::page,
+        );
+    geo::routes(r)
 }
 
 pub fn zone_kind_label(kind: &str) -> &'static str {
@@ -48,6 +57,27 @@ pub fn zone_kind_label(kind: &str) -> &'static str {
     }
 }
 
+/// The kind of a zone in the singular, for headings ("IRIS", "Quartier prioritaire"...).
+pub fn zone_kind_singular(kind: &str) -> &'static str {
+    match kind {
+        "region" => "Région",
+        "departement" => "Département",
+        "epci" => "Intercommunalité",
+        "commune" => "Commune",
+        "arrondissement" => "Arrondissement municipal",
+        "iris" => "IRIS",
+        "quartier" => "Quartier",
+        "qpv" => "Quartier prioritaire (QPV)",
+        _ => "Zone",
+    }
+}
+
+/// The address of a zone's page.
+pub fn zone_href(z: &Zone) -> String {
+    let path: String = form_urlencoded::byte_serialize(z.code.as_bytes()).collect();
+    format!("/observatoire/zones/{}/{path}", z.kind.as_str())
+}
+
 /// A figure of an indicator row as shown: the value, "< k" under secrecy, "—" when it cannot be computed.
 pub fn shown(row: Option<&IndicatorRow>, decimals: usize, secrecy: Option<u32>) -> String {
     match row {
@@ -57,7 +87,12 @@ pub fn shown(row: Option<&IndicatorRow>, decimals: usize, secrecy: Option<u32>) 
     }
 }
 
-fn secrecy_note(secrecy: Option<u32>) -> Markup {
+/// The value of an indicator row to draw in a chart (None when hidden or not computable).
+pub fn drawn(row: Option<&IndicatorRow>) -> Option<f64> {
+    row.filter(|r| !r.suppressed).and_then(|r| r.value)
+}
+
+pub(crate) fn secrecy_note(secrecy: Option<u32>) -> Markup {
     html! {
         @if let Some(t) = secrecy {
             div.message.info role="note" {
@@ -71,7 +106,22 @@ fn secrecy_note(secrecy: Option<u32>) -> Markup {
     }
 }
 
-fn sources_section(sources: &[maillage_store::batch::Batch]) -> Markup {
+/// French name of an import kind.
+pub fn source_label(kind: &str) -> &str {
+    match kind {
+        "annuaire" => "Annuaire santé (professionnels)",
+        "finess" => "FINESS (établissements)",
+        "insee-iris" => "INSEE (population par IRIS)",
+        "contours" => "Contours (IGN, ANCT…)",
+        "communes" => "Communes (découpage administratif)",
+        "ban" => "Base adresse nationale",
+        "apl-drees" => "APL de la DREES",
+        "demo" => "Territoire de démonstration (fictif)",
+        other => other,
+    }
+}
+
+pub(crate) fn sources_section(sources: &[Batch]) -> Markup {
     html! {
         h2 { "Sources et dates" }
         @if sources.is_empty() {
@@ -86,7 +136,7 @@ fn sources_section(sources: &[maillage_store::batch::Batch]) -> Markup {
                 tbody {
                     @for b in sources {
                         tr {
-                            td { (b.kind) }
+                            td { (source_label(&b.kind)) }
                             td { (b.file_name) }
                             td { (b.vintage.as_deref().unwrap_or("—")) }
                             td { (date(&b.imported_at)) }
@@ -99,186 +149,60 @@ fn sources_section(sources: &[maillage_store::batch::Batch]) -> Markup {
     }
 }
 
-fn population_text(z: &Zone) -> String {
+/// The limits every page of figures recalls (PRODUCT.md: honest indicators), and the fictional-data warning.
+pub(crate) fn caveats(state: &AppState, extra: &[&str]) -> Markup {
+    html! {
+        h2 { "Limites des données" }
+        @if state.is_demo() {
+            div.message.info role="note" {
+                p {
+                    strong { "Données fictives : " }
+                    "ce territoire de démonstration, ses habitants, ses professionnels et ses établissements sont \
+                     inventés. Aucun chiffre de cette page ne décrit un lieu réel."
+                }
+            }
+        }
+        ul {
+            li {
+                "Les lieux d'exercice de l'Annuaire santé n'ont pas de coordonnées : ils sont placés par \
+                 géocodage de leur adresse (Base adresse nationale) ou par la position FINESS de l'établissement \
+                 qu'ils citent. Une adresse non trouvée laisse le lieu hors des zones plus fines que la commune."
+            }
+            li {
+                "Un professionnel compte une fois par zone, quel que soit son nombre de lieux d'exercice ; il \
+                 compte dans chaque zone où il exerce. Les effectifs ne disent ni le temps de travail ni \
+                 l'activité réelle."
+            }
+            li {
+                "Les populations sont celles du millésime indiqué (INSEE) ; celles des quartiers sont la somme de \
+                 leurs IRIS, celles des zones dessinées une répartition au prorata de la surface."
+            }
+            @for e in extra { li { (e) } }
+        }
+    }
+}
+
+/// How a zone's population was obtained, in words.
+pub fn population_method_label(m: PopulationMethod) -> &'static str {
+    match m {
+        PopulationMethod::Published => "publiée",
+        PopulationMethod::SumOfIris => "somme des IRIS",
+        PopulationMethod::AreaWeighted => "répartie au prorata de la surface",
+    }
+}
+
+pub(crate) fn population_text(z: &Zone) -> String {
     match &z.population {
         Some(p) => format!("{} (millésime {})", number(p.value, 0), p.vintage),
         None => "inconnue".into(),
     }
 }
 
-async fn dashboard(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
-    let store = state.store();
-    let secrecy = data::secrecy_for(&state, &caller, false, None);
-    let rows = data::indicator_rows(&state, &caller, secrecy).await?;
-    let zones = data::zones_for(store, &caller).await?;
-    let territory = territory::load(store).await?;
-    let sources = observatory::sources(store).await?;
-    let communes: Vec<&Zone> = zones
-        .iter()
-        .filter(|z| z.kind == ZoneKind::Commune)
-        .collect();
-    let mut kinds: BTreeMap<ZoneKind, usize> = BTreeMap::new();
-    for z in &zones {
-        *kinds.entry(z.kind).or_default() += 1;
+/// The scripts and style sheet of the map, put in the page of a map only.
+pub(crate) fn map_assets() -> Markup {
+    html! {
+        link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css";
+        script src="/static/vendor/leaflet/leaflet.js" defer {}
+        script src="/static/carte.js" defer {}
     }
-    let find = |indicator: Indicator, code: &str, profession: &str| {
-        rows.iter().find(|r| {
-            r.indicator == indicator
-                && r.zone_kind == "commune"
-                && r.zone_code == code
-                && r.profession == profession
-        })
-    };
-    let content = html! {
-        (secrecy_note(secrecy))
-        h2 { "Territoire" }
-        p { "Territoire servi : " strong { (territory.name.as_deref().unwrap_or("non nommé")) } "." }
-        @if zones.is_empty() {
-            p { "Aucune zone de votre territoire n'est encore dans la base (ou aucun territoire ne vous est attribué)." }
-        } @else {
-            ul {
-                @for (kind, n) in &kinds {
-                    li { (zone_kind_label(kind.as_str())) " : " (n) }
-                }
-            }
-        }
-        @for c in &communes {
-            h2 { "Professionnels de santé — " (c.name) " (" (c.code) ")" }
-            p { "Population : " (population_text(c)) "." }
-            table {
-                caption { "Professionnels exerçant dans la commune, par profession" }
-                thead { tr {
-                    th scope="col" { "Profession" } th scope="col" { "Recours" }
-                    th scope="col" { "Effectif" } th scope="col" { "Densité pour 10 000 habitants" }
-                } }
-                tbody {
-                    @for p in PROFESSIONS {
-                        tr {
-                            th scope="row" { (p.label) }
-                            td { @if p.recourse == Recourse::First { "premier" } @else { "second" } }
-                            td.nombre { (shown(find(Indicator::Count, &c.code, p.code), 0, secrecy)) }
-                            td.nombre { (shown(find(Indicator::Per10k, &c.code, p.code), 1, secrecy)) }
-                        }
-                    }
-                }
-            }
-        }
-        p { a href="/observatoire/carte" { "Voir toutes les zones et leurs indicateurs" } }
-        h2 { "Méthodes" }
-        dl {
-            dt { "Effectif" } dd { (Indicator::Count.method()) }
-            dt { "Densité pour 10 000 habitants" } dd { (Indicator::Per10k.method()) }
-        }
-        (sources_section(&sources))
-    };
-    Ok(page(
-        &state,
-        Some(&caller),
-        PageMeta {
-            title: "Observatoire",
-            current: "/observatoire",
-        },
-        content,
-    ))
-}
-
-async fn zones_table(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(q): Query,
-) -> Result<Markup, WebError> {
-    let store = state.store();
-    let secrecy = data::secrecy_for(&state, &caller, false, None);
-    let zones = data::zones_for(store, &caller).await?;
-    let rows = data::indicator_rows(&state, &caller, secrecy).await?;
-    let sources = observatory::sources(store).await?;
-    let mut kinds: Vec<ZoneKind> = zones.iter().map(|z| z.kind).collect();
-    kinds.sort();
-    kinds.dedup();
-    let default_kind = if kinds.contains(&ZoneKind::Iris) {
-        ZoneKind::Iris
-    } else {
-        kinds.first().copied().unwrap_or(ZoneKind::Commune)
-    };
-    let kind = q
-        .get("type")
-        .and_then(ZoneKind::parse)
-        .filter(|k| kinds.contains(k))
-        .unwrap_or(default_kind);
-    let profession = q
-        .get("profession")
-        .and_then(maillage_indicators::professions::by_code)
-        .map_or(GP, |p| p.code);
-    let profession_label =
-        maillage_indicators::professions::by_code(profession).map_or("", |p| p.label);
-    let mut index: BTreeMap<(Indicator, &str), &IndicatorRow> = BTreeMap::new();
-    for r in rows
-        .iter()
-        .filter(|r| r.zone_kind == kind.as_str() && r.profession == profession)
-    {
-        index.insert((r.indicator, r.zone_code.as_str()), r);
-    }
-    let shown_zones: Vec<&Zone> = zones.iter().filter(|z| z.kind == kind).collect();
-    let content = html! {
-        (secrecy_note(secrecy))
-        form.filtres method="get" action="/observatoire/carte" {
-            div.champ {
-                label for="type" { "Type de zone" }
-                select #type name="type" {
-                    @for k in &kinds {
-                        option value=(k.as_str()) selected[*k == kind] { (zone_kind_label(k.as_str())) }
-                    }
-                }
-            }
-            div.champ {
-                label for="profession" { "Profession" }
-                select #profession name="profession" {
-                    @for p in PROFESSIONS {
-                        option value=(p.code) selected[p.code == profession] { (p.label) }
-                    }
-                }
-            }
-            button type="submit" { "Afficher" }
-        }
-        @if shown_zones.is_empty() {
-            p { "Aucune zone de ce type dans votre territoire." }
-        } @else {
-            table {
-                caption { (profession_label) " — " (zone_kind_label(kind.as_str())) " (" (shown_zones.len()) " zones)" }
-                thead { tr {
-                    th scope="col" { "Code" } th scope="col" { "Zone" } th scope="col" { "Population" }
-                    th scope="col" { "Effectif" } th scope="col" { "Densité pour 10 000 hab." }
-                    th scope="col" { "Densité pour 100 000 hab." }
-                } }
-                tbody {
-                    @for z in &shown_zones {
-                        tr {
-                            td { (z.code) }
-                            th scope="row" { (z.name) }
-                            td.nombre { (population_text(z)) }
-                            td.nombre { (shown(index.get(&(Indicator::Count, z.code.as_str())).copied(), 0, secrecy)) }
-                            td.nombre { (shown(index.get(&(Indicator::Per10k, z.code.as_str())).copied(), 1, secrecy)) }
-                            td.nombre { (shown(index.get(&(Indicator::Per100k, z.code.as_str())).copied(), 0, secrecy)) }
-                        }
-                    }
-                }
-            }
-            p.aide { "« — » : valeur non calculable (population de la zone inconnue)." }
-        }
-        h2 { "Méthodes" }
-        dl {
-            dt { "Effectif" } dd { (Indicator::Count.method()) }
-            dt { "Densités" } dd { (Indicator::Per10k.method()) " " (Indicator::Per100k.method()) }
-        }
-        (sources_section(&sources))
-    };
-    Ok(page(
-        &state,
-        Some(&caller),
-        PageMeta {
-            title: "Zones et indicateurs",
-            current: "/observatoire/carte",
-        },
-        content,
-    ))
 }

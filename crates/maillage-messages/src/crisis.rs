@@ -1,0 +1,239 @@
+//! French wording of the crisis module: its errors (which never quote personal values) and the labels of its
+//! codes (levels, outcomes, statuses...), for screens, exports and the command line.
+
+use crate::French;
+use maillage_crisis::calls::{CallStatus, Escalation, EscalationStatus, Outcome};
+use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, ServiceStatus, TaskStatus};
+use maillage_crisis::clusters::{ClusterStatus, SiteKind};
+use maillage_crisis::epidemic::Trend;
+use maillage_crisis::register::{Basis, RemovalReason, Requester};
+use maillage_crisis::stocks::{MovementKind, Recipient};
+use maillage_crisis::volunteers::{RequestStatus, Skill};
+use maillage_crisis::{CrisisError, Ineligibility};
+use maillage_store::crisis::Error;
+
+/// The French name of a form field of the module (fields are named by stable slugs in errors).
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "nom" => "nom",
+        "prenom" => "prénom",
+        "date_naissance" => "date de naissance",
+        "adresse" => "adresse",
+        "telephone" => "téléphone",
+        "qualite" => "qualité de la personne (âge, inaptitude, handicap)",
+        "demandeur" => "qualité du demandeur",
+        "date_demande" => "date de la demande",
+        "date_information" => "date d'information de la personne",
+        "contact_urgence" => "personne à prévenir en cas d'urgence",
+        "telephone_urgence" => "téléphone de la personne à prévenir",
+        "services_domicile" => "services intervenant à domicile",
+        "medecin_traitant" => "médecin traitant",
+        "titre" => "titre",
+        "texte" => "texte",
+        "auteur" => "auteur (qui a décidé ou recommandé)",
+        "heure" => "date et heure",
+        "tache" => "tâche",
+        "responsable" => "responsable",
+        "fonction" => "fonction",
+        "organisme" => "organisme",
+        "courriel" => "adresse électronique",
+        "type" => "type",
+        "script" => "script d'appel",
+        "note" => "note",
+        "suivi" => "suivi",
+        "competences" => "compétences",
+        "jours" => "jours de disponibilité",
+        "disponibilites" => "disponibilités",
+        "secteur" => "secteur",
+        "rayon_km" => "rayon d'intervention (km)",
+        "consentement" => "date du consentement",
+        "compte" => "compte de connexion",
+        "beneficiaire" => "bénéficiaire",
+        "details" => "détails",
+        "pour_le" => "date souhaitée",
+        "demandes" => "demandes",
+        "statut" => "statut",
+        "code" => "code de l'article",
+        "libelle" => "libellé",
+        "unite" => "unité",
+        "lot" => "numéro de lot",
+        "fournisseur" => "fournisseur",
+        "destinataire" => "destinataire",
+        "etat" => "état du service",
+        "horaires" => "horaires",
+        "liste" => "liste de diffusion",
+        "jour" => "jour",
+        "population" => "population",
+        "seuil_cluster" => "seuil de cas d'un cluster",
+        "durees_cluster" => "durées des règles de cluster",
+        "seuils_incidence" => "seuils d'incidence",
+        "seuils_positivite" => "seuils de positivité",
+        "motif" => "motif",
+        "niveau" => "niveau",
+        "evenement" => "événement",
+        "appelants" => "appelants",
+        "relances" => "intervalles de relance",
+        "quantite" => "quantité",
+        "article" => "article",
+        other => other,
+    }
+}
+
+impl French for Ineligibility {
+    fn french(&self) -> String {
+        match self {
+            Ineligibility::NotAtHome => {
+                "le registre ne concerne que les personnes qui vivent à leur domicile (CASF, art. R121-2)".into()
+            }
+            Ineligibility::TooYoung { age, required } => format!(
+                "la personne a {age} ans : cette qualité demande au moins {required} ans (65 ans et plus ; 60 ans et \
+                 plus reconnus inaptes au travail ; adultes handicapés — CASF, art. R121-2)"
+            ),
+            Ineligibility::BornAfterRequest => {
+                "la date de naissance est postérieure à la date de la demande ; vérifiez les deux dates".into()
+            }
+        }
+    }
+}
+
+impl French for CrisisError {
+    fn french(&self) -> String {
+        match self {
+            CrisisError::MissingField { field } => format!("le champ « {} » est obligatoire", field_label(field)),
+            CrisisError::InvalidField { field, expected } => {
+                format!("le champ « {} » n'est pas valide : {expected} attendu", field_label(field))
+            }
+            CrisisError::TooLong { field, max } => {
+                format!("le champ « {} » dépasse {max} caractères", field_label(field))
+            }
+            CrisisError::UnknownCode { field } => {
+                format!("la valeur choisie pour « {} » n'est pas dans la liste proposée", field_label(field))
+            }
+            CrisisError::NotEligible(why) => format!("inscription impossible : {}", why.french()),
+            CrisisError::PersonNotInformed => "la demande vient d'un tiers : la personne doit en avoir été informée \
+                 (elle peut s'y opposer) ; indiquez la date à laquelle elle l'a été"
+                .into(),
+            CrisisError::PersonRefused => {
+                "la personne s'oppose à son inscription : rien n'est enregistré (CASF, art. R121-4)".into()
+            }
+            CrisisError::ConsentMissing => "le bénévole doit avoir consenti au traitement de ses données ; \
+                 indiquez la date de son consentement"
+                .into(),
+            CrisisError::NoActiveAlert => "aucune alerte n'est en cours (niveau « alerte » ou « crise ») : le \
+                 registre n'est transmis au préfet et les campagnes d'appels ne démarrent qu'en cas de \
+                 déclenchement du plan d'alerte et d'urgence"
+                .into(),
+            CrisisError::NoCallers => "indiquez au moins un appelant (identifiant de son compte)".into(),
+            CrisisError::InvalidQuantity(q) => {
+                format!("quantité invalide ({q}) : un nombre entier supérieur à zéro est attendu")
+            }
+            CrisisError::InsufficientStock { item, requested, available } => format!(
+                "stock insuffisant pour « {item} » : {requested} demandés, {available} disponibles (lots non \
+                 périmés) ; rien n'a été distribué"
+            ),
+            CrisisError::ExpiredLot { lot, expiry } => format!(
+                "le lot « {lot} » est périmé depuis le {} : il ne peut pas être distribué",
+                expiry.strftime("%d/%m/%Y")
+            ),
+            CrisisError::ClusterStillActive { last_case } => format!(
+                "le cluster ne peut pas être clôturé : un cas a été identifié le {} ; il se clôt de lui-même après \
+                 la durée d'activité sans nouveau cas",
+                last_case.strftime("%d/%m/%Y")
+            ),
+            CrisisError::NoActiveCluster => {
+                "aucun cluster actif en ce lieu : ce statut ne s'applique qu'à un cluster en cours".into()
+            }
+            CrisisError::PopulationMissing { zone } => format!(
+                "la population de la zone « {zone} » est inconnue : saisissez-la pour calculer les taux"
+            ),
+            CrisisError::InvalidThresholds { field } => format!(
+                "les {} doivent être des nombres positifs croissants (au plus six), séparés par des virgules",
+                field_label(field)
+            ),
+            CrisisError::ReasonRequired => "indiquez le motif de la transmission (demande du préfet, référence)".into(),
+        }
+    }
+}
+
+impl French for Error {
+    fn french(&self) -> String {
+        match self {
+            Error::Store(e) => e.french(),
+            Error::Rule(e) => e.french(),
+            Error::NotFound { what, id } => format!("{what} n° {id} introuvable"),
+            Error::CallNotHeld(_) => "cet appel n'est plus réservé à votre nom (délai dépassé ou appel repris par \
+                 un autre appelant) : revenez à la liste et prenez l'appel suivant"
+                .into(),
+            Error::CampaignClosed(_) => "cette campagne d'appels est close".into(),
+            Error::EventClosed(_) => "cet événement est clos".into(),
+            Error::NotYours(_) => "cette mission ne vous est pas confiée".into(),
+            Error::RequestClosed(_) => "cette demande est déjà faite ou annulée".into(),
+        }
+    }
+}
+
+macro_rules! labels {
+    ($($ty:ty { $($variant:ident => $label:literal,)+ })+) => {
+        $(impl French for $ty {
+            fn french(&self) -> String {
+                match self { $(<$ty>::$variant => $label,)+ }.to_string()
+            }
+        })+
+    };
+}
+
+labels! {
+    EventKind { Canicule => "Canicule", GrandFroid => "Grand froid", Epidemie => "Épidémie", Autre => "Autre événement", }
+    Level { Veille => "Veille", Alerte => "Alerte", Crise => "Crise", }
+    LogKind {
+        Evenement => "Événement", Information => "Information", Recommandation => "Recommandation",
+        Decision => "Décision", Arrete => "Arrêté", Fermeture => "Fermeture d'un établissement",
+        Reouverture => "Réouverture d'un établissement", Niveau => "Niveau d'activation",
+    }
+    MemberKind { Membre => "Membre de la cellule", ContactExterne => "Contact extérieur", }
+    TaskStatus { AFaire => "À faire", EnCours => "En cours", Faite => "Faite", Abandonnee => "Abandonnée", }
+    ServiceStatus {
+        Ouvert => "Ouvert", HorairesReduits => "Horaires réduits", SurRendezVous => "Sur rendez-vous",
+        Distance => "À distance (téléphone, courriel)", Ferme => "Fermé",
+    }
+    Basis {
+        Age65 => "65 ans et plus", Inapte60 => "60 ans et plus, reconnue inapte au travail",
+        AdulteHandicape => "Adulte handicapé(e)",
+    }
+    Requester {
+        Personne => "La personne elle-même", RepresentantLegal => "Son représentant légal", Proche => "Un proche",
+        Voisin => "Un voisin", Medecin => "Son médecin", ServiceDomicile => "Un service d'aide ou de soins à domicile",
+        AutreTiers => "Un autre tiers",
+    }
+    RemovalReason {
+        Demande => "À la demande de la personne", Deces => "Décès", Demenagement => "Déménagement",
+        NonConfirmation => "Inscription non confirmée", Autre => "Autre motif",
+    }
+    Outcome { Joint => "Joint(e), tout va bien", PasDeReponse => "Pas de réponse", Besoin => "Joint(e), a un besoin", Urgence => "Urgence", }
+    CallStatus {
+        AAppeler => "À appeler", ARappeler => "À rappeler", Joint => "Joint(e)", Besoin => "Besoin signalé",
+        Urgence => "Urgence", Injoignable => "Injoignable (visite)",
+    }
+    Escalation { Visite => "Visite à domicile", Secours => "Secours (15, 18, 112)", Besoin => "Besoin à satisfaire", }
+    EscalationStatus { Ouverte => "Ouverte", EnCours => "En cours", Close => "Close", }
+    Skill {
+        Courses => "Courses", Repas => "Portage de repas", Medicaments => "Médicaments", Convivialite => "Appel de convivialité",
+        Visite => "Visite", Transport => "Transport", ColisAlimentaire => "Colis alimentaire", Autre => "Autre",
+    }
+    RequestStatus { Nouvelle => "Nouvelle", Affectee => "Confiée à un bénévole", Faite => "Faite", Annulee => "Annulée", }
+    Recipient {
+        Professionnel => "Professionnels de santé", Pharmacie => "Pharmacies", Structure => "Structures",
+        Agent => "Agents municipaux", Habitant => "Habitants",
+    }
+    MovementKind { Reception => "Réception", Distribution => "Distribution", }
+    SiteKind {
+        Ecole => "École", Creche => "Crèche", Ehpad => "EHPAD", Foyer => "Foyer de travailleurs",
+        Hebergement => "Hébergement", EquipementMunicipal => "Équipement municipal", AireAccueil => "Aire d'accueil",
+        Entreprise => "Entreprise", Autre => "Autre lieu",
+    }
+    ClusterStatus {
+        EnInvestigation => "En cours d'investigation", Maitrise => "Maîtrisé",
+        DiffusionCommunautaire => "Diffusion communautaire", Cloture => "Clôturé",
+    }
+    Trend { Hausse => "en hausse", Stable => "stable", Baisse => "en baisse", }
+}

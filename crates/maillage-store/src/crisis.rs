@@ -1,0 +1,128 @@
+//! Crisis management in the store (migration 0004): every SQL statement of the module, for SQLite and PostgreSQL
+//! alike. The rules themselves (eligibility, retries, clusters, allocation...) are `maillage-crisis`'s; this
+//! module applies them inside transactions that hold under concurrency:
+//!
+//! - **Calls**: a caller holds a person's call by one conditional `UPDATE ... WHERE claimed_by IS NULL` (or an
+//!   expired claim): a single statement is atomic on both backends, so two callers never hold the same person.
+//! - **Stocks**: a distribution first bumps its item's `version` (a row lock on PostgreSQL, the write lock on
+//!   SQLite), then takes units with `UPDATE ... SET available = available - q WHERE available >= q`; the column's
+//!   `CHECK (available >= 0)` refuses anything else. A lot can never go below zero.
+//! - **Write transactions** start with [`begin`]: `BEGIN IMMEDIATE` on SQLite, so that a transaction that reads
+//!   before it writes cannot fail on a lock upgrade under concurrent writers.
+//!
+//! Write functions take the caller's transaction, so that the web layer commits the audit entry with the
+//! change; read functions take the store. Nothing here logs: the rows are personal or sensitive.
+
+pub mod calls;
+pub mod cell;
+pub mod clusters;
+pub mod epidemic;
+pub mod register;
+pub mod services;
+pub mod stocks;
+pub mod volunteers;
+
+use crate::{Backend, Store, StoreError};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use maillage_crisis::CrisisError;
+use sqlx::{Any, Transaction};
+
+/// What a crisis operation can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The store failed (boxed: the store's error is large).
+    #[error(transparent)]
+    Store(Box<StoreError>),
+    /// A rule refused the operation.
+    #[error(transparent)]
+    Rule(#[from] CrisisError),
+    #[error("{what} {id} does not exist")]
+    NotFound { what: &'static str, id: i64 },
+    /// The call is not held by this caller (another holds it, or it is finished).
+    #[error("call {0} is not held by this caller")]
+    CallNotHeld(i64),
+    #[error("campaign {0} is closed")]
+    CampaignClosed(i64),
+    #[error("event {0} is closed")]
+    EventClosed(i64),
+    /// A volunteer acting on a request that is not theirs.
+    #[error("request {0} is not assigned to this volunteer")]
+    NotYours(i64),
+    #[error("request {0} is no longer open")]
+    RequestClosed(i64),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Error::Store(Box::new(e))
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Store(Box::new(StoreError::Database(e)))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Begins a write transaction: `BEGIN IMMEDIATE` on SQLite (the write lock is taken at once, waiting for other
+/// writers within the busy timeout), a plain `BEGIN` on PostgreSQL (row locks do the work).
+pub async fn begin(store: &Store) -> Result<Transaction<'static, Any>> {
+    Ok(match store.backend() {
+        Backend::Sqlite => store.pool().begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => store.pool().begin().await?,
+    })
+}
+
+/// An instant as the store writes it (RFC 3339, UTC, to the second: instants compare as text).
+pub fn instant(t: Timestamp) -> String {
+    t.round(jiff::Unit::Second).unwrap_or(t).to_string()
+}
+
+/// Reads an instant the store wrote.
+pub fn parse_instant(s: &str) -> Option<Timestamp> {
+    s.parse().ok()
+}
+
+/// Today in France (days of the register, of stocks and of epidemic series are French calendar days).
+pub fn today(now: Timestamp) -> Date {
+    now.in_tz("Europe/Paris").map(|z| z.date()).unwrap_or_else(|_| now.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+pub(crate) fn day_text(d: Date) -> String {
+    d.to_string()
+}
+
+/// A stored day, or an error naming the column (a malformed day is a corrupted row).
+pub(crate) fn parse_day(field: &'static str, s: &str) -> Result<Date> {
+    s.parse().map_err(|_| Error::Store(Box::new(StoreError::InvalidValue { field, value: s.chars().take(20).collect() })))
+}
+
+pub(crate) fn parse_day_opt(field: &'static str, s: Option<String>) -> Result<Option<Date>> {
+    s.map(|s| parse_day(field, &s)).transpose()
+}
+
+/// A stored code of a `maillage-crisis` enum.
+pub(crate) fn code<T: maillage_crisis::Coded>(field: &'static str, s: &str) -> Result<T> {
+    T::parse(s).ok_or_else(|| Error::Store(Box::new(StoreError::InvalidValue { field, value: s.to_string() })))
+}
+
+/// Settings of the module, kept in the `setting` table.
+pub mod keys {
+    /// Epidemic thresholds ([`maillage_crisis::epidemic::Thresholds`]).
+    pub const THRESHOLDS: &str = "crise.seuils";
+    /// Cluster rules ([`maillage_crisis::clusters::Rules`]).
+    pub const CLUSTER_RULES: &str = "crise.regles_clusters";
+}
+
+/// The epidemic thresholds in force (the defaults until the cell changes them).
+pub async fn thresholds(store: &Store) -> Result<maillage_crisis::epidemic::Thresholds> {
+    Ok(crate::settings::get(store, keys::THRESHOLDS).await?.unwrap_or_default())
+}
+
+/// The cluster rules in force.
+pub async fn cluster_rules(store: &Store) -> Result<maillage_crisis::clusters::Rules> {
+    Ok(crate::settings::get(store, keys::CLUSTER_RULES).await?.unwrap_or_default())
+}

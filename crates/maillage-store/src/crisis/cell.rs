@@ -1,0 +1,427 @@
+//! The crisis cell: events and levels, composition, main courante, tasks.
+
+use super::{Error, Result, code, instant};
+use crate::Store;
+use jiff::Timestamp;
+use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, TaskStatus};
+use maillage_crisis::{Coded, CrisisError};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: i64,
+    pub kind: EventKind,
+    pub title: String,
+    pub level: Level,
+    pub opened_at: String,
+    pub opened_by: String,
+    pub closed_at: Option<String>,
+}
+
+fn event_of(r: &sqlx::any::AnyRow) -> Result<Event> {
+    Ok(Event {
+        id: r.try_get("id")?,
+        kind: code("crisis_event.kind", &r.try_get::<String, _>("kind")?)?,
+        title: r.try_get("title")?,
+        level: code("crisis_event.level", &r.try_get::<String, _>("level")?)?,
+        opened_at: r.try_get("opened_at")?,
+        opened_by: r.try_get("opened_by")?,
+        closed_at: r.try_get("closed_at")?,
+    })
+}
+
+/// Every event, open ones first, newest first.
+pub async fn events(store: &Store) -> Result<Vec<Event>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, title, level, opened_at, opened_by, closed_at FROM crisis_event
+         ORDER BY CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END, opened_at DESC, id DESC",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(event_of).collect()
+}
+
+pub async fn event(store: &Store, id: i64) -> Result<Option<Event>> {
+    let row = sqlx::query("SELECT id, kind, title, level, opened_at, opened_by, closed_at FROM crisis_event WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(event_of).transpose()
+}
+
+/// The open event with the highest level at or above `alerte`, if any: an alert is active.
+pub async fn active_alert(store: &Store) -> Result<Option<Event>> {
+    Ok(events(store)
+        .await?
+        .into_iter()
+        .filter(|e| e.closed_at.is_none() && e.level.is_alert())
+        .max_by_key(|e| (e.level, e.id)))
+}
+
+/// Same check inside a transaction (the préfet export and campaigns check it where they act).
+pub async fn alert_active_in(tx: &mut Transaction<'static, Any>) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM crisis_event WHERE closed_at IS NULL AND level IN ('alerte', 'crise')",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Opens an event; its opening is written in the main courante.
+pub async fn open_event(
+    tx: &mut Transaction<'static, Any>,
+    kind: EventKind,
+    title: &str,
+    level: Level,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    let title = maillage_crisis::fields::required("titre", title, 200)?;
+    let at = instant(now);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO crisis_event (kind, title, level, opened_at, opened_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(kind.code())
+    .bind(&title)
+    .bind(level.code())
+    .bind(&at)
+    .bind(by)
+    .fetch_one(&mut **tx)
+    .await?;
+    let entry = NewLogEntry {
+        event_id: Some(id),
+        site_id: None,
+        at: now,
+        kind: LogKind::Niveau,
+        author: None,
+        text: format!("Ouverture de l'événement « {title} » au niveau {}", level.code()),
+    };
+    append_log(tx, &entry, by, now).await?;
+    Ok(id)
+}
+
+/// Changes the level of an open event (written in the main courante with who decided it).
+pub async fn set_level(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    level: Level,
+    author: Option<&str>,
+    by: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let n = sqlx::query("UPDATE crisis_event SET level = $2 WHERE id = $1 AND closed_at IS NULL")
+        .bind(id)
+        .bind(level.code())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(closed_or_missing(tx, id).await);
+    }
+    let entry = NewLogEntry {
+        event_id: Some(id),
+        site_id: None,
+        at: now,
+        kind: LogKind::Niveau,
+        author: author.map(str::to_string),
+        text: format!("Passage au niveau {}", level.code()),
+    };
+    append_log(tx, &entry, by, now).await?;
+    Ok(())
+}
+
+/// Closes an event (end of the alert).
+pub async fn close_event(tx: &mut Transaction<'static, Any>, id: i64, author: Option<&str>, by: &str, now: Timestamp) -> Result<()> {
+    let n = sqlx::query("UPDATE crisis_event SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
+        .bind(id)
+        .bind(instant(now))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(closed_or_missing(tx, id).await);
+    }
+    let entry = NewLogEntry {
+        event_id: Some(id),
+        site_id: None,
+        at: now,
+        kind: LogKind::Niveau,
+        author: author.map(str::to_string),
+        text: "Fin de l'événement : la cellule est levée pour cet événement".into(),
+    };
+    append_log(tx, &entry, by, now).await?;
+    Ok(())
+}
+
+async fn closed_or_missing(tx: &mut Transaction<'static, Any>, id: i64) -> Error {
+    match sqlx::query_scalar::<_, i64>("SELECT id FROM crisis_event WHERE id = $1").bind(id).fetch_optional(&mut **tx).await
+    {
+        Ok(Some(_)) => Error::EventClosed(id),
+        Ok(None) => Error::NotFound { what: "événement", id },
+        Err(e) => e.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Composition.
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub id: i64,
+    pub kind: MemberKind,
+    pub name: String,
+    pub function: String,
+    pub organisation: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub always_reachable: bool,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MemberForm {
+    pub kind: String,
+    pub name: String,
+    pub function: String,
+    pub organisation: String,
+    pub phone: String,
+    pub email: String,
+    pub always_reachable: bool,
+}
+
+pub async fn add_member(tx: &mut Transaction<'static, Any>, form: &MemberForm, now: Timestamp) -> Result<i64> {
+    use maillage_crisis::fields;
+    let kind: MemberKind = maillage_crisis::parse_code("type", &form.kind)?;
+    let name = fields::required("nom", &form.name, 150)?;
+    let function = fields::required("fonction", &form.function, 150)?;
+    let organisation = fields::optional("organisme", &form.organisation, 150)?;
+    let phone = fields::phone("telephone", &form.phone)?;
+    let email = fields::optional("courriel", &form.email, 200)?;
+    if email.as_deref().is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace)) {
+        return Err(CrisisError::InvalidField { field: "courriel", expected: "adresse électronique" }.into());
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO crisis_member (kind, name, function, organisation, phone, email, always_reachable, active, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
+    )
+    .bind(kind.code())
+    .bind(name)
+    .bind(function)
+    .bind(organisation)
+    .bind(phone)
+    .bind(email)
+    .bind(i64::from(form.always_reachable))
+    .bind(instant(now))
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn set_member_active(tx: &mut Transaction<'static, Any>, id: i64, active: bool) -> Result<()> {
+    let n = sqlx::query("UPDATE crisis_member SET active = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(active))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { what: "membre", id });
+    }
+    Ok(())
+}
+
+/// Members then outside contacts, active first.
+pub async fn members(store: &Store) -> Result<Vec<Member>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, name, function, organisation, phone, email, always_reachable, active FROM crisis_member
+         ORDER BY active DESC, kind DESC, id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Member {
+                id: r.try_get("id")?,
+                kind: code("crisis_member.kind", &r.try_get::<String, _>("kind")?)?,
+                name: r.try_get("name")?,
+                function: r.try_get("function")?,
+                organisation: r.try_get("organisation")?,
+                phone: r.try_get("phone")?,
+                email: r.try_get("email")?,
+                always_reachable: r.try_get::<i64, _>("always_reachable")? != 0,
+                active: r.try_get::<i64, _>("active")? != 0,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Main courante.
+
+#[derive(Debug, Clone)]
+pub struct NewLogEntry {
+    pub event_id: Option<i64>,
+    pub site_id: Option<i64>,
+    /// When it happened.
+    pub at: Timestamp,
+    pub kind: LogKind,
+    /// Who decided or recommended (required for decisions and recommendations).
+    pub author: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogEntry {
+    pub id: i64,
+    pub event_id: Option<i64>,
+    pub site_id: Option<i64>,
+    pub site_name: Option<String>,
+    pub at: String,
+    pub recorded_at: String,
+    pub kind: LogKind,
+    pub author: Option<String>,
+    pub text: String,
+    pub recorded_by: String,
+}
+
+/// Appends an entry to the main courante (it can never be changed afterwards).
+pub async fn append_log(tx: &mut Transaction<'static, Any>, entry: &NewLogEntry, by: &str, now: Timestamp) -> Result<i64> {
+    use maillage_crisis::fields;
+    let text = fields::required("texte", &entry.text, 4000)?;
+    let author = fields::optional("auteur", entry.author.as_deref().unwrap_or(""), 200)?;
+    if entry.kind.needs_author() && author.is_none() {
+        return Err(CrisisError::MissingField { field: "auteur" }.into());
+    }
+    if entry.at > now {
+        return Err(CrisisError::InvalidField { field: "heure", expected: "heure passée ou actuelle" }.into());
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO crisis_log (event_id, site_id, at, recorded_at, kind, author, text, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(entry.event_id)
+    .bind(entry.site_id)
+    .bind(instant(entry.at))
+    .bind(instant(now))
+    .bind(entry.kind.code())
+    .bind(author)
+    .bind(text)
+    .bind(by)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// The main courante, newest first; `site` keeps the entries about one place.
+pub async fn log(store: &Store, site: Option<i64>, limit: i64) -> Result<Vec<LogEntry>> {
+    let rows = sqlx::query(
+        "SELECT l.id, l.event_id, l.site_id, s.name AS site_name, l.at, l.recorded_at, l.kind, l.author, l.text,
+                l.recorded_by
+         FROM crisis_log l LEFT JOIN crisis_site s ON s.id = l.site_id
+         WHERE ($1 = 0 OR l.site_id = $1)
+         ORDER BY l.at DESC, l.id DESC LIMIT $2",
+    )
+    .bind(site.unwrap_or(0))
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LogEntry {
+                id: r.try_get("id")?,
+                event_id: r.try_get("event_id")?,
+                site_id: r.try_get("site_id")?,
+                site_name: r.try_get("site_name")?,
+                at: r.try_get("at")?,
+                recorded_at: r.try_get("recorded_at")?,
+                kind: code("crisis_log.kind", &r.try_get::<String, _>("kind")?)?,
+                author: r.try_get("author")?,
+                text: r.try_get("text")?,
+                recorded_by: r.try_get("recorded_by")?,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tasks.
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    pub id: i64,
+    pub event_id: Option<i64>,
+    pub title: String,
+    pub owner: String,
+    pub due_at: Option<String>,
+    pub status: TaskStatus,
+    pub created_at: String,
+    pub created_by: String,
+    pub done_at: Option<String>,
+}
+
+pub async fn add_task(
+    tx: &mut Transaction<'static, Any>,
+    event_id: Option<i64>,
+    title: &str,
+    owner: &str,
+    due: Option<Timestamp>,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    use maillage_crisis::fields;
+    let title = fields::required("tache", title, 300)?;
+    let owner = fields::required("responsable", owner, 150)?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO crisis_task (event_id, title, owner, due_at, status, created_at, created_by)
+         VALUES ($1, $2, $3, $4, 'a_faire', $5, $6) RETURNING id",
+    )
+    .bind(event_id)
+    .bind(title)
+    .bind(owner)
+    .bind(due.map(instant))
+    .bind(instant(now))
+    .bind(by)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn set_task_status(tx: &mut Transaction<'static, Any>, id: i64, status: TaskStatus, now: Timestamp) -> Result<()> {
+    let done = (!status.is_open()).then(|| instant(now));
+    let n = sqlx::query("UPDATE crisis_task SET status = $2, done_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(status.code())
+        .bind(done)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { what: "tâche", id });
+    }
+    Ok(())
+}
+
+/// Open tasks first (by due time), then the others, newest first.
+pub async fn tasks(store: &Store) -> Result<Vec<Task>> {
+    let rows = sqlx::query(
+        "SELECT id, event_id, title, owner, due_at, status, created_at, created_by, done_at FROM crisis_task
+         ORDER BY CASE WHEN status IN ('a_faire', 'en_cours') THEN 0 ELSE 1 END,
+                  CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id DESC",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Task {
+                id: r.try_get("id")?,
+                event_id: r.try_get("event_id")?,
+                title: r.try_get("title")?,
+                owner: r.try_get("owner")?,
+                due_at: r.try_get("due_at")?,
+                status: code("crisis_task.status", &r.try_get::<String, _>("status")?)?,
+                created_at: r.try_get("created_at")?,
+                created_by: r.try_get("created_by")?,
+                done_at: r.try_get("done_at")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,240 @@
+//! Santé publique France files (tests and cases by commune, département, region or France, daily) imported as
+//! published: the raw counts (`P`, `T`, `pop`) and the sliding indicators the file already carries, by zone and
+//! day. Rates are recomputed from the counts by `maillage-crisis`, beside the published ones.
+
+use super::{Result, day_text, parse_day};
+use crate::batch::Source;
+use crate::session::{ImportReport, ImportSession};
+use crate::{Store, StoreError};
+use jiff::civil::Date;
+use maillage_crisis::epidemic::Daily;
+use maillage_formats::spf::{SpfReader, ZoneLevel};
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub fn level_code(l: ZoneLevel) -> &'static str {
+    match l {
+        ZoneLevel::Commune => "commune",
+        ZoneLevel::Departement => "departement",
+        ZoneLevel::Region => "region",
+        ZoneLevel::France => "france",
+    }
+}
+
+/// Imports a Santé publique France CSV as published (one transaction, one batch). Rows by age class other than
+/// "all ages" (`cl_age90` = 0) are left out; with `keep`, only those zones are kept (the territory's communes and
+/// départements). Re-importing a newer file updates the days it covers.
+pub async fn import_spf(store: &Store, path: &Path, keep: Option<&BTreeSet<String>>) -> Result<ImportReport, StoreError> {
+    let source = Source::of_file("spf", path, None)?;
+    let reader = SpfReader::open(path)?;
+    let level = level_code(reader.level());
+    let mut s = ImportSession::start(store, source).await?;
+    let batch = s.batch_id;
+    let (mut first, mut last): (Option<String>, Option<String>) = (None, None);
+    let mut zones = BTreeSet::new();
+    // Days already stored for this level, to count updates apart from insertions without a query per row.
+    let mut known: std::collections::HashSet<(String, String)> =
+        sqlx::query("SELECT zone, day FROM crisis_epi_daily WHERE level = $1")
+            .bind(level)
+            .fetch_all(&mut *s.tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("zone")?, r.try_get("day")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    for row in reader {
+        let row = row?;
+        s.counts.rows_read += 1;
+        if row.cl_age90.is_some_and(|a| a != 0) || keep.is_some_and(|k| !k.contains(&row.zone)) {
+            s.counts.filtered += 1;
+            continue;
+        }
+        let had_counts = row.positives.is_some() || row.tests.is_some() || row.population.is_some();
+        if had_counts {
+            let previous = !known.insert((row.zone.clone(), row.jour.clone()));
+            sqlx::query(
+                "INSERT INTO crisis_epi_daily (level, zone, day, positives, tests, population, batch_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (level, zone, day) DO UPDATE SET
+                     positives = COALESCE(excluded.positives, crisis_epi_daily.positives),
+                     tests = COALESCE(excluded.tests, crisis_epi_daily.tests),
+                     population = COALESCE(excluded.population, crisis_epi_daily.population),
+                     batch_id = excluded.batch_id",
+            )
+            .bind(level)
+            .bind(&row.zone)
+            .bind(&row.jour)
+            .bind(row.positives)
+            .bind(row.tests)
+            .bind(row.population)
+            .bind(batch)
+            .execute(&mut *s.tx)
+            .await?;
+            if previous {
+                s.counts.updated += 1;
+            } else {
+                s.counts.inserted += 1;
+            }
+            if let Some(pop) = row.population.filter(|p| *p > 0.0) {
+                sqlx::query(
+                    "INSERT INTO crisis_epi_population (level, zone, population, source) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (level, zone) DO UPDATE SET population = excluded.population, source = excluded.source",
+                )
+                .bind(level)
+                .bind(&row.zone)
+                .bind(pop)
+                .bind(format!("fichier Santé publique France (colonne pop), {}", s.source.file_name))
+                .execute(&mut *s.tx)
+                .await?;
+            }
+        }
+        for (name, value) in &row.indicators {
+            sqlx::query(
+                "INSERT INTO crisis_epi_published (level, zone, day, indicator, value, batch_id) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (level, zone, day, indicator) DO UPDATE SET value = excluded.value, batch_id = excluded.batch_id",
+            )
+            .bind(level)
+            .bind(&row.zone)
+            .bind(&row.jour)
+            .bind(name)
+            .bind(*value)
+            .bind(batch)
+            .execute(&mut *s.tx)
+            .await?;
+        }
+        if !had_counts {
+            if row.indicators.is_empty() {
+                s.counts.rejected += 1;
+                continue;
+            }
+            s.counts.inserted += 1;
+        }
+        zones.insert(row.zone.clone());
+        if first.as_ref().is_none_or(|f| row.jour < *f) {
+            first = Some(row.jour.clone());
+        }
+        if last.as_ref().is_none_or(|l| row.jour > *l) {
+            last = Some(row.jour.clone());
+        }
+    }
+    let details = serde_json::json!({ "niveau": level, "zones": zones.len(), "premier_jour": first, "dernier_jour": last });
+    s.commit(last, details).await
+}
+
+/// A zone with imported counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesInfo {
+    pub level: String,
+    pub zone: String,
+    pub first_day: String,
+    pub last_day: String,
+    pub days: i64,
+    pub population: Option<f64>,
+    pub population_source: Option<String>,
+}
+
+pub async fn series_list(store: &Store) -> Result<Vec<SeriesInfo>> {
+    let rows = sqlx::query(
+        "SELECT d.level, d.zone, MIN(d.day) AS first_day, MAX(d.day) AS last_day, COUNT(*) AS days,
+                p.population, p.source
+         FROM crisis_epi_daily d LEFT JOIN crisis_epi_population p ON p.level = d.level AND p.zone = d.zone
+         GROUP BY d.level, d.zone, p.population, p.source ORDER BY d.level, d.zone",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SeriesInfo {
+                level: r.try_get("level")?,
+                zone: r.try_get("zone")?,
+                first_day: r.try_get("first_day")?,
+                last_day: r.try_get("last_day")?,
+                days: r.try_get("days")?,
+                population: r.try_get("population")?,
+                population_source: r.try_get("source")?,
+            })
+        })
+        .collect()
+}
+
+/// The daily counts of a zone, by day, from `since` on.
+pub async fn series(store: &Store, level: &str, zone: &str, since: Option<Date>) -> Result<Vec<Daily>> {
+    let rows = sqlx::query(
+        "SELECT day, positives, tests FROM crisis_epi_daily WHERE level = $1 AND zone = $2 AND day >= $3 ORDER BY day",
+    )
+    .bind(level)
+    .bind(zone)
+    .bind(since.map(day_text).unwrap_or_default())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Daily {
+                day: parse_day("crisis_epi_daily.day", &r.try_get::<String, _>("day")?)?,
+                positives: r.try_get("positives")?,
+                tests: r.try_get("tests")?,
+            })
+        })
+        .collect()
+}
+
+/// The population used for a zone's rates.
+pub async fn population(store: &Store, level: &str, zone: &str) -> Result<Option<(f64, String)>> {
+    let row = sqlx::query("SELECT population, source FROM crisis_epi_population WHERE level = $1 AND zone = $2")
+        .bind(level)
+        .bind(zone)
+        .fetch_optional(store.pool())
+        .await?;
+    row.map(|r| Ok((r.try_get("population")?, r.try_get("source")?))).transpose()
+}
+
+/// Sets the population of a zone (entered by the cell, or taken from the observatory's zones).
+pub async fn set_population(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    level: &str,
+    zone: &str,
+    population: f64,
+    source: &str,
+) -> Result<()> {
+    if !(population.is_finite() && population > 0.0) {
+        return Err(maillage_crisis::CrisisError::InvalidField { field: "population", expected: "nombre positif" }.into());
+    }
+    sqlx::query(
+        "INSERT INTO crisis_epi_population (level, zone, population, source) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (level, zone) DO UPDATE SET population = excluded.population, source = excluded.source",
+    )
+    .bind(level)
+    .bind(zone)
+    .bind(population)
+    .bind(source)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A published indicator of a zone (`taux_incid_glissant`, `cas_glissant`...), by day.
+pub async fn published(store: &Store, level: &str, zone: &str, indicator: &str) -> Result<Vec<(Date, Option<f64>)>> {
+    let rows = sqlx::query(
+        "SELECT day, value FROM crisis_epi_published WHERE level = $1 AND zone = $2 AND indicator = $3 ORDER BY day",
+    )
+    .bind(level)
+    .bind(zone)
+    .bind(indicator)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((parse_day("crisis_epi_published.day", &r.try_get::<String, _>("day")?)?, r.try_get("value")?)))
+        .collect()
+}
+
+/// The published indicators a zone has.
+pub async fn published_names(store: &Store, level: &str, zone: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT indicator FROM crisis_epi_published WHERE level = $1 AND zone = $2 ORDER BY indicator",
+    )
+    .bind(level)
+    .bind(zone)
+    .fetch_all(store.pool())
+    .await?)
+}

@@ -1,0 +1,262 @@
+//! The register of vulnerable people. Every function that returns people returns sensitive data: the web layer
+//! writes an audit entry for each such read. A removal deletes the person and their calls; only an anonymous
+//! count of removals remains.
+
+use super::{Error, Result, code, day_text, instant, parse_day, parse_day_opt, today};
+use crate::Store;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use maillage_crisis::geo::Point;
+use maillage_crisis::Coded;
+use maillage_crisis::register::{Basis, Confirmation, Registration, RemovalReason, Requester, confirmation};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: Date,
+    pub address: String,
+    pub phone: Option<String>,
+    pub basis: Basis,
+    pub requester: Requester,
+    pub requested_on: Date,
+    pub informed_on: Option<Date>,
+    pub acknowledged_on: Option<Date>,
+    pub emergency_contact: Option<String>,
+    pub emergency_phone: Option<String>,
+    pub home_care: Option<String>,
+    pub doctor: Option<String>,
+    pub position: Option<Point>,
+    pub confirmed_on: Date,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "id, last_name, first_name, birth_date, address, phone, basis, requester, requested_on, informed_on,
+    acknowledged_on, emergency_contact, emergency_phone, home_care, doctor, lon, lat, confirmed_on, created_at,
+    created_by, updated_at";
+
+pub(crate) fn person_of(r: &sqlx::any::AnyRow) -> Result<Person> {
+    let lon: Option<f64> = r.try_get("lon")?;
+    let lat: Option<f64> = r.try_get("lat")?;
+    Ok(Person {
+        id: r.try_get("id")?,
+        last_name: r.try_get("last_name")?,
+        first_name: r.try_get("first_name")?,
+        birth_date: parse_day("crisis_person.birth_date", &r.try_get::<String, _>("birth_date")?)?,
+        address: r.try_get("address")?,
+        phone: r.try_get("phone")?,
+        basis: code("crisis_person.basis", &r.try_get::<String, _>("basis")?)?,
+        requester: code("crisis_person.requester", &r.try_get::<String, _>("requester")?)?,
+        requested_on: parse_day("crisis_person.requested_on", &r.try_get::<String, _>("requested_on")?)?,
+        informed_on: parse_day_opt("crisis_person.informed_on", r.try_get("informed_on")?)?,
+        acknowledged_on: parse_day_opt("crisis_person.acknowledged_on", r.try_get("acknowledged_on")?)?,
+        emergency_contact: r.try_get("emergency_contact")?,
+        emergency_phone: r.try_get("emergency_phone")?,
+        home_care: r.try_get("home_care")?,
+        doctor: r.try_get("doctor")?,
+        position: lon.zip(lat),
+        confirmed_on: parse_day("crisis_person.confirmed_on", &r.try_get::<String, _>("confirmed_on")?)?,
+        created_at: r.try_get("created_at")?,
+        created_by: r.try_get("created_by")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// Registers a person (the registration takes effect on the request's date, which also starts the yearly
+/// confirmation).
+pub async fn create(
+    tx: &mut Transaction<'static, Any>,
+    r: &Registration,
+    position: Option<Point>,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    let at = instant(now);
+    Ok(sqlx::query_scalar(
+        "INSERT INTO crisis_person (last_name, first_name, birth_date, address, phone, basis, requester, requested_on,
+             informed_on, emergency_contact, emergency_phone, home_care, doctor, lon, lat, confirmed_on, created_at,
+             created_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $16, $17, $16) RETURNING id",
+    )
+    .bind(&r.last_name)
+    .bind(&r.first_name)
+    .bind(day_text(r.birth_date))
+    .bind(&r.address)
+    .bind(r.phone.clone())
+    .bind(r.basis.code())
+    .bind(r.requester.code())
+    .bind(day_text(r.requested_on))
+    .bind(r.informed_on.map(day_text))
+    .bind(r.emergency_contact.clone())
+    .bind(r.emergency_phone.clone())
+    .bind(r.home_care.clone())
+    .bind(r.doctor.clone())
+    .bind(position.map(|p| p.0))
+    .bind(position.map(|p| p.1))
+    .bind(&at)
+    .bind(by)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Replaces the registration's fields (a correction asked by the person, a new phone...).
+pub async fn update(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    r: &Registration,
+    position: Option<Point>,
+    now: Timestamp,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE crisis_person SET last_name = $2, first_name = $3, birth_date = $4, address = $5, phone = $6, basis = $7,
+             requester = $8, requested_on = $9, informed_on = $10, emergency_contact = $11, emergency_phone = $12,
+             home_care = $13, doctor = $14, lon = $15, lat = $16, updated_at = $17
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&r.last_name)
+    .bind(&r.first_name)
+    .bind(day_text(r.birth_date))
+    .bind(&r.address)
+    .bind(r.phone.clone())
+    .bind(r.basis.code())
+    .bind(r.requester.code())
+    .bind(day_text(r.requested_on))
+    .bind(r.informed_on.map(day_text))
+    .bind(r.emergency_contact.clone())
+    .bind(r.emergency_phone.clone())
+    .bind(r.home_care.clone())
+    .bind(r.doctor.clone())
+    .bind(position.map(|p| p.0))
+    .bind(position.map(|p| p.1))
+    .bind(instant(now))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { what: "personne", id });
+    }
+    Ok(())
+}
+
+async fn set_day(tx: &mut Transaction<'static, Any>, id: i64, column: &'static str, day: Date, now: Timestamp) -> Result<()> {
+    let sql = format!("UPDATE crisis_person SET {column} = $2, updated_at = $3 WHERE id = $1");
+    let n = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(day_text(day))
+        .bind(instant(now))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { what: "personne", id });
+    }
+    Ok(())
+}
+
+/// The mayor's acknowledgement was sent on `day`.
+pub async fn acknowledge(tx: &mut Transaction<'static, Any>, id: i64, day: Date, now: Timestamp) -> Result<()> {
+    set_day(tx, id, "acknowledged_on", day, now).await
+}
+
+/// The person confirmed their registration on `day` (yearly confirmation).
+pub async fn confirm(tx: &mut Transaction<'static, Any>, id: i64, day: Date, now: Timestamp) -> Result<()> {
+    set_day(tx, id, "confirmed_on", day, now).await
+}
+
+/// Removes a person from the register: their row and calls are deleted; an anonymous removal is counted.
+pub async fn remove(tx: &mut Transaction<'static, Any>, id: i64, reason: RemovalReason, by: &str, now: Timestamp) -> Result<()> {
+    // Escalations and attempts go with the calls (ON DELETE CASCADE), calls with the person.
+    let n = sqlx::query("DELETE FROM crisis_person WHERE id = $1").bind(id).execute(&mut **tx).await?.rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { what: "personne", id });
+    }
+    sqlx::query("INSERT INTO crisis_person_removal (removed_at, reason, removed_by) VALUES ($1, $2, $3)")
+        .bind(instant(now))
+        .bind(reason.code())
+        .bind(by)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The whole register, by name. Sensitive.
+pub async fn list(store: &Store) -> Result<Vec<Person>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM crisis_person ORDER BY last_name, first_name, id"
+    )))
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(person_of).collect()
+}
+
+/// One person. Sensitive.
+pub async fn get(store: &Store, id: i64) -> Result<Option<Person>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM crisis_person WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(person_of).transpose()
+}
+
+/// Positions only (for splitting call lists): no names.
+pub(crate) async fn positions(tx: &mut Transaction<'static, Any>) -> Result<Vec<(i64, Option<Point>)>> {
+    let rows = sqlx::query("SELECT id, lon, lat FROM crisis_person ORDER BY id").fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|r| {
+            let lon: Option<f64> = r.try_get("lon")?;
+            let lat: Option<f64> = r.try_get("lat")?;
+            Ok((r.try_get("id")?, lon.zip(lat)))
+        })
+        .collect()
+}
+
+/// Figures of the register without anyone in them (for élus and dashboards).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Counts {
+    pub total: u64,
+    /// By registration quality code.
+    pub by_basis: BTreeMap<String, u64>,
+    /// Registrations not yet acknowledged.
+    pub to_acknowledge: u64,
+    /// Of which past the 8-day limit.
+    pub acknowledgement_late: u64,
+    pub confirmation_due_soon: u64,
+    pub confirmation_overdue: u64,
+    pub removals: u64,
+}
+
+/// Counts on the day of `now`, with confirmations due within `remind_days`.
+pub async fn counts(store: &Store, now: Timestamp, remind_days: i64) -> Result<Counts> {
+    let day = today(now);
+    let rows = sqlx::query("SELECT basis, requested_on, acknowledged_on, confirmed_on FROM crisis_person")
+        .fetch_all(store.pool())
+        .await?;
+    let mut c = Counts::default();
+    for r in &rows {
+        c.total += 1;
+        *c.by_basis.entry(r.try_get::<String, _>("basis")?).or_default() += 1;
+        let requested = parse_day("crisis_person.requested_on", &r.try_get::<String, _>("requested_on")?)?;
+        if r.try_get::<Option<String>, _>("acknowledged_on")?.is_none() {
+            c.to_acknowledge += 1;
+            if maillage_crisis::register::acknowledgement_due(requested) < day {
+                c.acknowledgement_late += 1;
+            }
+        }
+        let confirmed = parse_day("crisis_person.confirmed_on", &r.try_get::<String, _>("confirmed_on")?)?;
+        match confirmation(confirmed, day, remind_days) {
+            Confirmation::DueSoon { .. } => c.confirmation_due_soon += 1,
+            Confirmation::Overdue { .. } => c.confirmation_overdue += 1,
+            Confirmation::UpToDate { .. } => {}
+        }
+    }
+    c.removals = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM crisis_person_removal").fetch_one(store.pool()).await?
+        as u64;
+    Ok(c)
+}

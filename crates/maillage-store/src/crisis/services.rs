@@ -1,0 +1,188 @@
+//! The continuity of municipal services (which services and reception points stay open, their hours), shown on
+//! a public page, and the lists of actors information is relayed to.
+
+use super::{Error, Result, code, instant};
+use crate::Store;
+use jiff::Timestamp;
+use maillage_crisis::cell::ServiceStatus;
+use maillage_crisis::{Coded, CrisisError, fields};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Service {
+    pub id: i64,
+    pub name: String,
+    pub address: Option<String>,
+    pub status: ServiceStatus,
+    pub hours: Option<String>,
+    pub phone: Option<String>,
+    pub note: Option<String>,
+    pub public: bool,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ServiceForm {
+    pub name: String,
+    pub address: String,
+    pub status: String,
+    pub hours: String,
+    pub phone: String,
+    pub note: String,
+    pub public: bool,
+}
+
+/// Adds a service (`id` None) or replaces one.
+pub async fn save_service(
+    tx: &mut Transaction<'static, Any>,
+    id: Option<i64>,
+    form: &ServiceForm,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    let name = fields::required("nom", &form.name, 200)?;
+    let address = fields::optional("adresse", &form.address, 300)?;
+    let status: ServiceStatus = maillage_crisis::parse_code("etat", &form.status)?;
+    let hours = fields::optional("horaires", &form.hours, 300)?;
+    // A service's number is public information: any format the service uses is kept as typed.
+    let phone = fields::optional("telephone", &form.phone, 40)?;
+    let note = fields::optional("note", &form.note, 500)?;
+    let at = instant(now);
+    match id {
+        None => Ok(sqlx::query_scalar(
+            "INSERT INTO crisis_service (name, address, status, hours, phone, note, public, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(name)
+        .bind(address)
+        .bind(status.code())
+        .bind(hours)
+        .bind(phone)
+        .bind(note)
+        .bind(i64::from(form.public))
+        .bind(at)
+        .bind(by)
+        .fetch_one(&mut **tx)
+        .await?),
+        Some(id) => {
+            let n = sqlx::query(
+                "UPDATE crisis_service SET name = $2, address = $3, status = $4, hours = $5, phone = $6, note = $7,
+                     public = $8, updated_at = $9, updated_by = $10 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(name)
+            .bind(address)
+            .bind(status.code())
+            .bind(hours)
+            .bind(phone)
+            .bind(note)
+            .bind(i64::from(form.public))
+            .bind(at)
+            .bind(by)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(Error::NotFound { what: "service", id });
+            }
+            Ok(id)
+        }
+    }
+}
+
+/// Services by name; `public_only` for the public page.
+pub async fn services(store: &Store, public_only: bool) -> Result<Vec<Service>> {
+    let rows = sqlx::query(
+        "SELECT id, name, address, status, hours, phone, note, public, updated_at, updated_by FROM crisis_service
+         WHERE ($1 = 0 OR public = 1) ORDER BY name, id",
+    )
+    .bind(i64::from(public_only))
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Service {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                address: r.try_get("address")?,
+                status: code("crisis_service.status", &r.try_get::<String, _>("status")?)?,
+                hours: r.try_get("hours")?,
+                phone: r.try_get("phone")?,
+                note: r.try_get("note")?,
+                public: r.try_get::<i64, _>("public")? != 0,
+                updated_at: r.try_get("updated_at")?,
+                updated_by: r.try_get("updated_by")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub id: i64,
+    pub list_name: String,
+    pub name: String,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub async fn add_contact(
+    tx: &mut Transaction<'static, Any>,
+    list_name: &str,
+    name: &str,
+    organisation: &str,
+    email: &str,
+    phone: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    let list_name = fields::required("liste", list_name, 100)?;
+    let name = fields::required("nom", name, 150)?;
+    let organisation = fields::optional("organisme", organisation, 150)?;
+    let email = fields::optional("courriel", email, 200)?;
+    if email.as_deref().is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace) || e.contains(',')) {
+        return Err(CrisisError::InvalidField { field: "courriel", expected: "adresse électronique" }.into());
+    }
+    let phone = fields::phone("telephone", phone)?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO crisis_contact (list_name, name, organisation, email, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id",
+    )
+    .bind(list_name)
+    .bind(name)
+    .bind(organisation)
+    .bind(email)
+    .bind(phone)
+    .bind(instant(now))
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn remove_contact(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
+    let n = sqlx::query("DELETE FROM crisis_contact WHERE id = $1").bind(id).execute(&mut **tx).await?.rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { what: "contact", id });
+    }
+    Ok(())
+}
+
+/// Contacts by list, then name.
+pub async fn contacts(store: &Store) -> Result<Vec<Contact>> {
+    let rows = sqlx::query("SELECT id, list_name, name, organisation, email, phone FROM crisis_contact ORDER BY list_name, name, id")
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Contact {
+                id: r.try_get("id")?,
+                list_name: r.try_get("list_name")?,
+                name: r.try_get("name")?,
+                organisation: r.try_get("organisation")?,
+                email: r.try_get("email")?,
+                phone: r.try_get("phone")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,340 @@
+//! Stocks by lot: receipts, distributions (first expired, first out), levels and alerts. A distribution is one
+//! transaction that first locks its item, so concurrent distributions of the same item run one after the other
+//! and a lot never goes below zero (the `CHECK (available >= 0)` of the table is the last guard).
+
+use super::{Error, Result, code, day_text, instant, parse_day_opt, today};
+use crate::Store;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use maillage_crisis::stocks::{Lot, MovementKind, Recipient, StockAlert, allocate_fefo, allocate_from, alerts, usable};
+use maillage_crisis::{Coded, CrisisError, fields};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: i64,
+    pub code: String,
+    pub label: String,
+    pub unit: String,
+    pub alert_threshold: Option<i64>,
+    pub lots: Vec<Lot>,
+    /// Units left in lots that have not expired.
+    pub usable: i64,
+    pub alerts: Vec<StockAlert>,
+}
+
+/// Declares an item (masques FFP2, gel hydroalcoolique...). The code is a short slug chosen by the cell.
+pub async fn add_item(
+    tx: &mut Transaction<'static, Any>,
+    code_text: &str,
+    label: &str,
+    unit: &str,
+    alert_threshold: Option<i64>,
+) -> Result<i64> {
+    let code_text = fields::required("code", code_text, 40)?.to_lowercase();
+    if !code_text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
+        return Err(CrisisError::InvalidField { field: "code", expected: "lettres sans accent, chiffres, - et _" }.into());
+    }
+    let label = fields::required("libelle", label, 150)?;
+    let unit = fields::required("unite", unit, 40)?;
+    if alert_threshold.is_some_and(|t| t < 0) {
+        return Err(CrisisError::InvalidQuantity(alert_threshold.unwrap_or(0)).into());
+    }
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM crisis_stock_item WHERE code = $1")
+        .bind(&code_text)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if exists.is_some() {
+        return Err(Error::Store(Box::new(crate::StoreError::AlreadyExists(format!("l'article « {code_text} »")))));
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO crisis_stock_item (code, label, unit, alert_threshold, version) VALUES ($1, $2, $3, $4, 0) RETURNING id",
+    )
+    .bind(code_text)
+    .bind(label)
+    .bind(unit)
+    .bind(alert_threshold)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn set_threshold(tx: &mut Transaction<'static, Any>, item_id: i64, threshold: Option<i64>) -> Result<()> {
+    if let Some(t) = threshold.filter(|t| *t < 0) {
+        return Err(CrisisError::InvalidQuantity(t).into());
+    }
+    let n = sqlx::query("UPDATE crisis_stock_item SET alert_threshold = $2 WHERE id = $1")
+        .bind(item_id)
+        .bind(threshold)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { what: "article", id: item_id });
+    }
+    Ok(())
+}
+
+pub struct Receipt<'a> {
+    pub item_id: i64,
+    pub lot_number: &'a str,
+    pub expiry: Option<Date>,
+    pub quantity: i64,
+    pub supplier: Option<&'a str>,
+}
+
+/// Records a receipt: a new lot, or more units of a lot already known. Returns the lot's id.
+pub async fn receive(tx: &mut Transaction<'static, Any>, r: &Receipt<'_>, by: &str, now: Timestamp) -> Result<i64> {
+    if r.quantity <= 0 {
+        return Err(CrisisError::InvalidQuantity(r.quantity).into());
+    }
+    let lot_number = fields::required("lot", r.lot_number, 80)?;
+    let supplier = fields::optional("fournisseur", r.supplier.unwrap_or(""), 150)?;
+    let at = instant(now);
+    let n = sqlx::query("UPDATE crisis_stock_item SET version = version + 1 WHERE id = $1")
+        .bind(r.item_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { what: "article", id: r.item_id });
+    }
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM crisis_stock_lot WHERE item_id = $1 AND lot_number = $2")
+        .bind(r.item_id)
+        .bind(&lot_number)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let lot_id = match existing {
+        Some(id) => {
+            sqlx::query(
+                "UPDATE crisis_stock_lot SET received_qty = received_qty + $2, available = available + $2 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(r.quantity)
+            .execute(&mut **tx)
+            .await?;
+            id
+        }
+        None => sqlx::query_scalar(
+            "INSERT INTO crisis_stock_lot (item_id, lot_number, expiry, received_qty, available, supplier, received_at)
+             VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING id",
+        )
+        .bind(r.item_id)
+        .bind(&lot_number)
+        .bind(r.expiry.map(day_text))
+        .bind(r.quantity)
+        .bind(supplier.clone())
+        .bind(&at)
+        .fetch_one(&mut **tx)
+        .await?,
+    };
+    sqlx::query(
+        "INSERT INTO crisis_stock_movement (lot_id, kind, quantity, recipient, at, recorded_by)
+         VALUES ($1, 'reception', $2, $3, $4, $5)",
+    )
+    .bind(lot_id)
+    .bind(r.quantity)
+    .bind(supplier)
+    .bind(&at)
+    .bind(by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(lot_id)
+}
+
+pub struct Distribution<'a> {
+    pub item_id: i64,
+    /// A given lot; None: first expired, first out.
+    pub lot_id: Option<i64>,
+    pub quantity: i64,
+    pub recipient_kind: Recipient,
+    /// Who received it (a structure, a pharmacy, "habitants du quartier X"): never a named inhabitant.
+    pub recipient: &'a str,
+}
+
+async fn lots_in(tx: &mut Transaction<'static, Any>, item_id: i64) -> Result<Vec<Lot>> {
+    let rows = sqlx::query("SELECT id, lot_number, expiry, available FROM crisis_stock_lot WHERE item_id = $1 ORDER BY id")
+        .bind(item_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Lot {
+                id: r.try_get("id")?,
+                number: r.try_get("lot_number")?,
+                expiry: parse_day_opt("crisis_stock_lot.expiry", r.try_get("expiry")?)?,
+                available: r.try_get("available")?,
+            })
+        })
+        .collect()
+}
+
+/// Records a distribution and takes its units from the lots. Returns the (lot, quantity) taken. Refused with
+/// the shortage when the usable stock is not enough: nothing is taken then.
+pub async fn distribute(
+    tx: &mut Transaction<'static, Any>,
+    d: &Distribution<'_>,
+    by: &str,
+    now: Timestamp,
+) -> Result<Vec<(i64, i64)>> {
+    let recipient = fields::required("destinataire", d.recipient, 200)?;
+    // Lock the item first: concurrent distributions of it wait here, then see the lots as the previous one left
+    // them.
+    let n = sqlx::query("UPDATE crisis_stock_item SET version = version + 1 WHERE id = $1")
+        .bind(d.item_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { what: "article", id: d.item_id });
+    }
+    let label: String = sqlx::query_scalar("SELECT label FROM crisis_stock_item WHERE id = $1")
+        .bind(d.item_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let lots = lots_in(tx, d.item_id).await?;
+    let day = today(now);
+    let plan = match d.lot_id {
+        None => allocate_fefo(&label, &lots, d.quantity, day)?,
+        Some(id) => {
+            let lot = lots.iter().find(|l| l.id == id).ok_or(Error::NotFound { what: "lot", id })?;
+            allocate_from(&label, lot, d.quantity, day)?
+        }
+    };
+    let at = instant(now);
+    for (lot_id, quantity) in &plan {
+        // Conditional: even if the lock above were lost, the lot cannot be overdrawn.
+        let n = sqlx::query("UPDATE crisis_stock_lot SET available = available - $2 WHERE id = $1 AND available >= $2")
+            .bind(lot_id)
+            .bind(quantity)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            let available: i64 = lots.iter().filter(|l| !l.expired(day)).map(|l| l.available).sum();
+            return Err(CrisisError::InsufficientStock { item: label, requested: d.quantity, available }.into());
+        }
+        sqlx::query(
+            "INSERT INTO crisis_stock_movement (lot_id, kind, quantity, recipient_kind, recipient, at, recorded_by)
+             VALUES ($1, 'distribution', $2, $3, $4, $5, $6)",
+        )
+        .bind(lot_id)
+        .bind(quantity)
+        .bind(d.recipient_kind.code())
+        .bind(&recipient)
+        .bind(&at)
+        .bind(by)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(plan)
+}
+
+/// Every item with its lots, usable quantity and alerts on the day of `now` (expiries looked at
+/// `horizon_days` ahead).
+pub async fn items(store: &Store, now: Timestamp, horizon_days: i64) -> Result<Vec<Item>> {
+    let day = today(now);
+    let rows = sqlx::query("SELECT id, code, label, unit, alert_threshold FROM crisis_stock_item ORDER BY label, id")
+        .fetch_all(store.pool())
+        .await?;
+    let lot_rows = sqlx::query(
+        "SELECT id, item_id, lot_number, expiry, available FROM crisis_stock_lot
+         ORDER BY CASE WHEN expiry IS NULL THEN 1 ELSE 0 END, expiry, id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let mut lots = Vec::new();
+        for l in lot_rows.iter() {
+            if l.try_get::<i64, _>("item_id")? == id {
+                lots.push(Lot {
+                    id: l.try_get("id")?,
+                    number: l.try_get("lot_number")?,
+                    expiry: parse_day_opt("crisis_stock_lot.expiry", l.try_get("expiry")?)?,
+                    available: l.try_get("available")?,
+                });
+            }
+        }
+        let threshold: Option<i64> = r.try_get("alert_threshold")?;
+        out.push(Item {
+            id,
+            code: r.try_get("code")?,
+            label: r.try_get("label")?,
+            unit: r.try_get("unit")?,
+            alert_threshold: threshold,
+            usable: usable(&lots, day),
+            alerts: alerts(&lots, threshold, day, horizon_days),
+            lots,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Movement {
+    pub id: i64,
+    pub at: String,
+    pub item: String,
+    pub lot: String,
+    pub kind: MovementKind,
+    pub quantity: i64,
+    pub recipient_kind: Option<Recipient>,
+    pub recipient: Option<String>,
+    pub recorded_by: String,
+}
+
+/// The latest movements, newest first.
+pub async fn movements(store: &Store, limit: i64) -> Result<Vec<Movement>> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.at, i.label AS item, l.lot_number, m.kind, m.quantity, m.recipient_kind, m.recipient, m.recorded_by
+         FROM crisis_stock_movement m JOIN crisis_stock_lot l ON l.id = m.lot_id JOIN crisis_stock_item i ON i.id = l.item_id
+         ORDER BY m.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let rk: Option<String> = r.try_get("recipient_kind")?;
+            Ok(Movement {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                item: r.try_get("item")?,
+                lot: r.try_get("lot_number")?,
+                kind: code("crisis_stock_movement.kind", &r.try_get::<String, _>("kind")?)?,
+                quantity: r.try_get("quantity")?,
+                recipient_kind: rk.map(|k| code("crisis_stock_movement.recipient_kind", &k)).transpose()?,
+                recipient: r.try_get("recipient")?,
+                recorded_by: r.try_get("recorded_by")?,
+            })
+        })
+        .collect()
+}
+
+/// Quantities distributed by item and recipient kind: (item label, recipient kind code, total).
+pub async fn distributed_by_recipient(store: &Store) -> Result<Vec<(String, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT i.label AS item, m.recipient_kind, CAST(SUM(m.quantity) AS BIGINT) AS total
+         FROM crisis_stock_movement m JOIN crisis_stock_lot l ON l.id = m.lot_id JOIN crisis_stock_item i ON i.id = l.item_id
+         WHERE m.kind = 'distribution' GROUP BY i.label, m.recipient_kind ORDER BY i.label, m.recipient_kind",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("item")?, r.try_get("recipient_kind")?, r.try_get("total")?))).collect()
+}
+
+/// The sum of what a lot received minus what it gave, for checks: equals `available` when nothing is wrong.
+pub async fn lot_balance(store: &Store, lot_id: i64) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT l.available,
+                CAST(COALESCE(SUM(CASE WHEN m.kind = 'reception' THEN m.quantity ELSE -m.quantity END), 0) AS BIGINT) AS balance
+         FROM crisis_stock_lot l LEFT JOIN crisis_stock_movement m ON m.lot_id = l.id WHERE l.id = $1 GROUP BY l.available",
+    )
+    .bind(lot_id)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(Error::NotFound { what: "lot", id: lot_id })?;
+    Ok((row.try_get("available")?, row.try_get("balance")?))
+}

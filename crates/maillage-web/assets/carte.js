@@ -1,0 +1,246 @@
+/* Maillage — the observatory map (Leaflet, served by the binary; no tiles, nothing fetched from the internet).
+   Draws the choropleth the page describes (its legend and table are in the page itself), QPV outlines, points
+   of care and isochrones, from the GeoJSON endpoints named in the data- attributes of #carte.
+   Accessibility: every zone can be reached with the keyboard (Tab) and read (Entrée opens its details); class
+   numbers are written on the map, so nothing is said by colour alone. Texts go through textContent only. */
+(function () {
+  "use strict";
+
+  var conteneur = document.getElementById("carte");
+  var etat = document.getElementById("carte-etat");
+  if (!conteneur || typeof L === "undefined") { return; }
+
+  function dire(texte) { if (etat) { etat.textContent = texte; } }
+
+  function element(balise, classe, texte) {
+    var e = document.createElement(balise);
+    if (classe) { e.className = classe; }
+    if (texte !== undefined && texte !== null) { e.textContent = String(texte); }
+    return e;
+  }
+
+  function lire(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) {
+        return r.json().catch(function () { return {}; }).then(function (corps) {
+          throw new Error(corps.erreur || ("réponse " + r.status));
+        });
+      }
+      return r.json();
+    });
+  }
+
+  function nombre(v) {
+    return Number(v).toLocaleString("fr-FR", { maximumFractionDigits: 0 });
+  }
+
+  var carte = L.map(conteneur, {
+    zoomSnap: 0.25,
+    attributionControl: false,
+    keyboard: true,
+    preferCanvas: false
+  });
+  carte.setView([46.6, 2.4], 6);
+  var superpositions = {};
+  var controle = L.control.layers(null, {}, { collapsed: false, position: "topright" }).addTo(carte);
+
+  /* Zones of the choropleth. */
+  function styleZone(f, couleurs) {
+    var p = f.properties;
+    if (p.secret) {
+      return { color: "#1b1b1b", weight: 1.5, dashArray: "4 3", fillColor: "#ffffff", fillOpacity: 0.9 };
+    }
+    if (p.classe) {
+      return { color: "#1b1b1b", weight: 1, fillColor: couleurs[p.classe - 1].couleur, fillOpacity: 0.85 };
+    }
+    return { color: "#1b1b1b", weight: 1, fillColor: "#d9d9d9", fillOpacity: 0.85 };
+  }
+
+  function details(p, donnees) {
+    var boite = element("div", "carte-bulle");
+    boite.appendChild(element("strong", null, p.nom));
+    boite.appendChild(element("div", null, (donnees.titre || "") ));
+    var valeur = element("div");
+    valeur.appendChild(element("span", null, "Valeur : "));
+    valeur.appendChild(element("strong", null, p.affichage + (p.valeur !== null && donnees.unite ? " (" + donnees.unite + ")" : "")));
+    boite.appendChild(valeur);
+    if (p.classe) { boite.appendChild(element("div", null, "Classe " + p.classe)); }
+    if (p.secret) { boite.appendChild(element("div", null, "Valeur cachée (secret statistique)")); }
+    if (p.population !== null && p.population !== undefined) {
+      boite.appendChild(element("div", null, "Population : " + nombre(p.population)));
+    }
+    var lien = element("a", null, "Fiche de la zone");
+    lien.href = p.lien;
+    boite.appendChild(lien);
+    return boite;
+  }
+
+  function etiquette(p) {
+    var marque = p.secret ? "S" : (p.classe ? String(p.classe) : null);
+    if (!marque || !p.centre) { return null; }
+    var span = element("span", null, marque);
+    return L.marker([p.centre[1], p.centre[0]], {
+      icon: L.divIcon({ className: "etiquette-classe", html: span, iconSize: null }),
+      interactive: false,
+      keyboard: false
+    });
+  }
+
+  function zones(donnees) {
+    var couleurs = donnees.legende || [];
+    var etiquettes = L.layerGroup();
+    var couche = L.geoJSON(donnees, {
+      style: function (f) { return styleZone(f, couleurs); },
+      onEachFeature: function (f, calque) {
+        var p = f.properties;
+        calque.bindTooltip(p.nom + " : " + p.affichage, { sticky: true });
+        calque.bindPopup(function () { return details(p, donnees); });
+        var e = etiquette(p);
+        if (e) { etiquettes.addLayer(e); }
+        calque.on("add", function () {
+          var chemin = calque.getElement();
+          if (!chemin) { return; }
+          chemin.setAttribute("tabindex", "0");
+          chemin.setAttribute("role", "button");
+          chemin.setAttribute("aria-label", p.nom + " : " + p.affichage + (p.classe ? ", classe " + p.classe : ""));
+          chemin.addEventListener("keydown", function (ev) {
+            if (ev.key === "Enter" || ev.key === " ") {
+              ev.preventDefault();
+              calque.openPopup(p.centre ? [p.centre[1], p.centre[0]] : undefined);
+            }
+          });
+          chemin.addEventListener("focus", function () {
+            calque.openTooltip(p.centre ? [p.centre[1], p.centre[0]] : undefined);
+          });
+          chemin.addEventListener("blur", function () { calque.closeTooltip(); });
+        });
+      }
+    });
+    couche.addTo(carte);
+    etiquettes.addTo(carte);
+    if (couche.getLayers().length > 0) {
+      carte.fitBounds(couche.getBounds(), { padding: [12, 12] });
+    }
+    controle.addOverlay(etiquettes, "Numéros de classe");
+    return couche.getLayers().length;
+  }
+
+  /* QPV outlines: thick dashes, no fill. */
+  function qpv(donnees) {
+    if (!donnees.features.length) { return 0; }
+    var couche = L.geoJSON(donnees, {
+      style: { color: "#7a0019", weight: 3, dashArray: "8 5", fill: false },
+      interactive: false
+    });
+    couche.addTo(carte);
+    controle.addOverlay(couche, "Contours des QPV (tirets)");
+    return donnees.features.length;
+  }
+
+  /* Isochrones: dotted outlines, a light fill, largest first so the smallest stay on top. */
+  function isochrones(donnees) {
+    if (!donnees.features.length) { return 0; }
+    donnees.features.sort(function (a, b) { return b.properties.minutes - a.properties.minutes; });
+    var couche = L.geoJSON(donnees, {
+      style: { color: "#4a1f73", weight: 2, dashArray: "2 4", fillColor: "#b9a3d6", fillOpacity: 0.12 },
+      onEachFeature: function (f, calque) {
+        var p = f.properties;
+        var texte = p.libelle + " : " + p.minutes + " min (" + (p.profil === "pieton" ? "à pied" : "en voiture") + ")";
+        if (p.population_couverte !== null && p.population_couverte !== undefined) {
+          texte += ", " + nombre(p.population_couverte) + " habitants";
+        }
+        calque.bindTooltip(texte, { sticky: true });
+      }
+    });
+    controle.addOverlay(couche, "Isochrones (pointillés)");
+    return donnees.features.length;
+  }
+
+  /* Practice sites: circles sized by headcount; named only for roles allowed (the server decides). */
+  function professionnels(donnees) {
+    var couche = L.geoJSON(donnees, {
+      pointToLayer: function (f, latlng) {
+        var n = f.properties.effectif || 1;
+        return L.circleMarker(latlng, {
+          radius: Math.min(4 + Math.sqrt(n) * 2, 16),
+          color: "#1b1b1b", weight: 1.5, fillColor: "#f2b134", fillOpacity: 0.95
+        });
+      },
+      onEachFeature: function (f, calque) {
+        var p = f.properties;
+        calque.bindPopup(function () {
+          var boite = element("div", "carte-bulle");
+          if (donnees.mode === "agrege") {
+            boite.appendChild(element("strong", null, p.zone));
+            boite.appendChild(element("div", null, "Professionnels : " + p.affichage));
+            return boite;
+          }
+          if (p.lieu) { boite.appendChild(element("strong", null, p.lieu)); }
+          boite.appendChild(element("div", null, p.effectif + " professionnel" + (p.effectif > 1 ? "s" : "")));
+          if (p.professionnels) {
+            var liste = element("ul");
+            p.professionnels.forEach(function (x) {
+              liste.appendChild(element("li", null,
+                [x.civilite, x.prenom, x.nom].filter(Boolean).join(" ") + " — " + x.profession));
+            });
+            boite.appendChild(liste);
+          }
+          return boite;
+        });
+        calque.bindTooltip(donnees.mode === "agrege" ? (p.zone + " : " + p.affichage) : (p.effectif + " professionnel(s)"));
+      }
+    });
+    // Counts by zone sit on the zone's centre, under its class number: offered, not shown at first.
+    if (donnees.mode !== "agrege") { couche.addTo(carte); }
+    var nom = donnees.mode === "agrege" ? "Professionnels par zone (cercles)" : "Lieux d'exercice (cercles)";
+    controle.addOverlay(couche, nom);
+    return donnees.features.length;
+  }
+
+  /* Establishments: diamonds, hidden at first (they are many). */
+  function etablissements(donnees) {
+    if (!donnees.features.length) { return 0; }
+    var couche = L.geoJSON(donnees, {
+      pointToLayer: function (f, latlng) {
+        return L.marker(latlng, {
+          icon: L.divIcon({ className: "losange", html: element("span"), iconSize: [12, 12] }),
+          title: f.properties.nom,
+          alt: f.properties.nom,
+          keyboard: false
+        });
+      },
+      onEachFeature: function (f, calque) {
+        var p = f.properties;
+        calque.bindPopup(function () {
+          var boite = element("div", "carte-bulle");
+          boite.appendChild(element("strong", null, p.nom));
+          if (p.libelle_categorie) { boite.appendChild(element("div", null, p.libelle_categorie)); }
+          if (p.adresse) { boite.appendChild(element("div", null, p.adresse)); }
+          boite.appendChild(element("div", null, "FINESS " + p.finess));
+          return boite;
+        });
+      }
+    });
+    controle.addOverlay(couche, "Établissements (losanges)");
+    return donnees.features.length;
+  }
+
+  dire("Chargement de la carte…");
+  var d = conteneur.dataset;
+  lire(d.zones).then(function (donnees) {
+    var n = zones(donnees);
+    return Promise.all([
+      lire(d.qpv).then(qpv),
+      lire(d.isochrones).then(isochrones),
+      lire(d.professionnels).then(professionnels),
+      lire(d.etablissements).then(etablissements)
+    ]).then(function (r) {
+      conteneur.setAttribute("data-pret", "1");
+      dire("Carte chargée : " + n + " zones, " + r[0] + " QPV, " + r[2] + " points de professionnels, " +
+        r[3] + " établissements, " + r[1] + " isochrones. Utilisez Tab pour parcourir les zones, Entrée pour le détail.");
+    });
+  }).catch(function (e) {
+    conteneur.setAttribute("data-pret", "erreur");
+    dire("La carte n'a pas pu être chargée (" + e.message + ") ; le tableau ci-dessous donne les valeurs.");
+  });
+})();

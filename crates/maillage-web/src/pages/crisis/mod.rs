@@ -1,0 +1,380 @@
+//! The crisis module in the browser (PRODUCT.md §3.F): the crisis cell (levels, composition, main courante,
+//! tasks, situation report), the register of vulnerable people, phone campaigns (usable on a phone), volunteers
+//! and requests (and `/mes-missions` for volunteers), stocks, epidemic indicators, clusters, service continuity
+//! (with a public page) and information relay.
+//!
+//! Who sees what: [`Permission::CrisisRead`] gives the dashboards without any name (élus, coordination, CCAS,
+//! cell); the register, calls, volunteers and stocks each need their own permission; a volunteer sees only
+//! their missions. Every page showing people of the register writes an audit entry; every change is audited in
+//! its own transaction. Rules come from `maillage-crisis`, SQL from `maillage_store::crisis`.
+
+mod assets;
+mod calls;
+mod cell;
+pub mod chart;
+mod clusters;
+mod continuity;
+mod indicators;
+mod register;
+mod stocks;
+mod volunteers;
+
+use crate::audit::{self, Actor};
+use crate::auth::Caller;
+use crate::error::WebError;
+use crate::layout::{self, PageMeta, error_box, success_box};
+use crate::params::Params;
+use crate::permissions::Permission;
+use crate::routes::{Access, Routes};
+use crate::state::AppState;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use maillage_messages::French;
+use maillage_store::audit::Action;
+use maillage_store::crisis::{self as store, Error};
+use maud::{Markup, html};
+use sqlx::{Any, Transaction};
+
+pub(crate) const READ: Access = Access::Requires(Permission::CrisisRead);
+pub(crate) const MANAGE: Access = Access::Requires(Permission::CrisisManage);
+pub(crate) const REGISTER: Access = Access::Requires(Permission::CrisisRegister);
+pub(crate) const EXPORT: Access = Access::Requires(Permission::CrisisRegisterExport);
+pub(crate) const CALLS: Access = Access::Requires(Permission::CrisisCalls);
+pub(crate) const VOLUNTEERS: Access = Access::Requires(Permission::CrisisVolunteers);
+pub(crate) const STOCKS: Access = Access::Requires(Permission::CrisisStocks);
+pub(crate) const MISSIONS: Access = Access::Requires(Permission::OwnMissions);
+
+pub fn routes(r: Routes) -> Routes {
+    let r = assets::routes(r);
+    let r = cell::routes(r);
+    let r = register::routes(r);
+    let r = calls::routes(r);
+    let r = volunteers::routes(r);
+    let r = stocks::routes(r);
+    let r = indicators::routes(r);
+    let r = clusters::routes(r);
+    continuity::routes(r)
+}
+
+/// The instant of the request.
+pub(crate) fn now() -> Timestamp {
+    Timestamp::now()
+}
+
+/// The module's style sheet, linked at the top of each page's content (the layout links the site's own).
+pub(crate) fn style() -> Markup {
+    html! { link rel="stylesheet" href="/static/crise.css"; }
+}
+
+/// The crisis pages this caller may open, as a secondary navigation.
+pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
+    const PAGES: &[(&str, &str, Permission)] = &[
+        ("/crise", "Cellule", Permission::CrisisRead),
+        ("/crise/main-courante", "Main courante", Permission::CrisisRead),
+        ("/crise/registre", "Registre", Permission::CrisisRegister),
+        ("/crise/appels", "Appels", Permission::CrisisCalls),
+        ("/crise/benevoles", "Bénévoles et demandes", Permission::CrisisVolunteers),
+        ("/crise/stocks", "Stocks", Permission::CrisisRead),
+        ("/crise/indicateurs", "Indicateurs", Permission::CrisisRead),
+        ("/crise/clusters", "Clusters", Permission::CrisisRead),
+        ("/crise/continuite", "Continuité des services", Permission::CrisisRead),
+        ("/crise/relais", "Relais d'information", Permission::CrisisManage),
+    ];
+    html! {
+        (style())
+        nav.crise-nav aria-label="Gestion de crise" {
+            ul {
+                @for (path, label, p) in PAGES.iter().filter(|(_, _, p)| caller.has(*p)) {
+                    li {
+                        @if *path == current { a href=(path) aria-current="page" { (label) } }
+                        @else { a href=(path) { (label) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A whole page of the module.
+pub(crate) fn page(state: &AppState, caller: &Caller, title: &str, current: &str, content: Markup) -> Markup {
+    let body = html! { (subnav(caller, current)) (content) };
+    layout::page(state, Some(caller), PageMeta { title, current: "/crise" }, body)
+}
+
+/// The French label of a code.
+pub(crate) fn fr(v: impl French) -> String {
+    v.french()
+}
+
+/// What the person sees after a change: a sentence, or the reason it was refused.
+pub(crate) enum Notice {
+    None,
+    Done(String),
+    Refused(String),
+}
+
+impl Notice {
+    /// The confirmation named in the query string after a redirect (`?fait=...`); only known codes are shown.
+    pub(crate) fn from_query(q: &Params, messages: &[(&str, &str)]) -> Notice {
+        q.get("fait")
+            .and_then(|code| messages.iter().find(|(c, _)| *c == code))
+            .map_or(Notice::None, |(_, m)| Notice::Done((*m).to_string()))
+    }
+
+    pub(crate) fn render(&self) -> Markup {
+        match self {
+            Notice::None => html! {},
+            Notice::Done(m) => success_box(m),
+            Notice::Refused(m) => error_box(m),
+        }
+    }
+
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            Notice::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::OK,
+        }
+    }
+}
+
+/// The French sentence of a refusal, or the failure to report as such (a store failure is a 500, with no detail
+/// shown or logged beyond its kind).
+pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
+    match e {
+        Error::Store(e) => match *e {
+            maillage_store::StoreError::AlreadyExists(_) | maillage_store::StoreError::InvalidValue { .. } => {
+                Ok(capitalise(&e.french()))
+            }
+            other => Err(WebError::Store(Box::new(other))),
+        },
+        other => Ok(capitalise(&other.french())),
+    }
+}
+
+/// The failure of a page that only reads: missing things are 404, the rest as [`refusal`].
+pub(crate) fn read_failure(e: Error) -> WebError {
+    match e {
+        Error::Store(e) => WebError::Store(e),
+        Error::NotFound { .. } => WebError::NotFound,
+        other => WebError::BadRequest(capitalise(&other.french())),
+    }
+}
+
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => {
+            let mut out: String = f.to_uppercase().collect();
+            out.push_str(c.as_str());
+            if !out.ends_with(['.', '!', '?']) {
+                out.push('.');
+            }
+            out
+        }
+        None => String::new(),
+    }
+}
+
+/// 303 to a page of the module, with a confirmation code.
+pub(crate) fn done(path: &str, code: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let location = format!("{path}{sep}fait={code}");
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// The page again, with the reason of the refusal, as 422.
+pub(crate) fn refused(markup: Markup) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
+}
+
+/// Begins the write transaction of a change (see [`maillage_store::crisis::begin`]).
+pub(crate) async fn begin(state: &AppState) -> Result<Transaction<'static, Any>, WebError> {
+    store::begin(state.store()).await.map_err(read_failure)
+}
+
+/// Writes the change's audit entry in its transaction and commits both.
+pub(crate) async fn commit(
+    mut tx: Transaction<'static, Any>,
+    caller: &Caller,
+    action: Action,
+    target: &str,
+    details: serde_json::Value,
+) -> Result<(), WebError> {
+    audit::record_in(&mut tx, &Actor::of(caller), action, target, details).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a read of register data (sensitive: every read is audited).
+pub(crate) async fn audit_read(
+    state: &AppState,
+    caller: &Caller,
+    target: &str,
+    details: serde_json::Value,
+) -> Result<(), WebError> {
+    audit::record(state, caller, Action::CrisisRegisterRead, target, details).await
+}
+
+/// An instant as people read it in France: "28/07/2026 14:05".
+pub(crate) fn local(instant: &str) -> String {
+    match instant.parse::<Timestamp>().ok().and_then(|t| t.in_tz("Europe/Paris").ok()) {
+        Some(z) => z.strftime("%d/%m/%Y %H:%M").to_string(),
+        None => layout::date_time(instant),
+    }
+}
+
+/// A day as people read it: "28/07/2026".
+pub(crate) fn day(d: jiff::civil::Date) -> String {
+    d.strftime("%d/%m/%Y").to_string()
+}
+
+/// Reads a `datetime-local` field (local time in France) as an instant.
+pub(crate) fn local_input(value: &str) -> Option<Timestamp> {
+    let dt: jiff::civil::DateTime = value.trim().parse().ok()?;
+    dt.in_tz("Europe/Paris").ok().map(|z| z.timestamp())
+}
+
+/// The value of a `datetime-local` field for an instant.
+pub(crate) fn local_value(t: Timestamp) -> String {
+    t.in_tz("Europe/Paris").map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
+}
+
+/// A `select` of coded values with their French labels.
+pub(crate) fn select<T>(name: &str, id: &str, selected: Option<&str>, with_empty: bool) -> Markup
+where
+    T: maillage_crisis::Coded + French,
+{
+    html! {
+        select name=(name) id=(id) {
+            @if with_empty { option value="" { "— choisir —" } }
+            @for v in T::ALL {
+                @if Some(v.code()) == selected { option value=(v.code()) selected { (v.french()) } }
+                @else { option value=(v.code()) { (v.french()) } }
+            }
+        }
+    }
+}
+
+/// The figures of the dashboard and of the situation report: counts only, never a name.
+pub(crate) struct Figures {
+    pub register: store::register::Counts,
+    pub campaigns: Vec<(store::calls::Campaign, maillage_crisis::calls::Progress)>,
+    /// Open escalations by kind code.
+    pub escalations: std::collections::BTreeMap<String, u64>,
+    pub volunteers_active: u64,
+    pub requests_open: u64,
+    pub requests_done: u64,
+    /// (item, alert sentence)
+    pub stock_alerts: Vec<(String, String)>,
+    pub indicator: Option<indicators::Summary>,
+    pub indicator_days: i64,
+    pub clusters: Vec<clusters::Line>,
+    pub services_closed: u64,
+}
+
+/// Days before its yearly due date a registration is shown as to be confirmed.
+pub(crate) const REMIND_DAYS: i64 = 30;
+/// Days ahead the stock page looks for expiring lots.
+pub(crate) const EXPIRY_HORIZON_DAYS: i64 = 30;
+
+pub(crate) async fn report_figures(state: &AppState, now: Timestamp) -> Result<Figures, WebError> {
+    let st = state.store();
+    let register = store::register::counts(st, now, REMIND_DAYS).await.map_err(read_failure)?;
+    let mut campaigns = Vec::new();
+    for c in store::calls::campaigns(st).await.map_err(read_failure)?.into_iter().filter(|c| c.closed_at.is_none()) {
+        let p = store::calls::progress(st, c.id, now).await.map_err(read_failure)?;
+        campaigns.push((c, p));
+    }
+    let mut escalations = std::collections::BTreeMap::new();
+    for e in store::calls::escalations(st, None).await.map_err(read_failure)? {
+        if e.status != maillage_crisis::calls::EscalationStatus::Close {
+            *escalations.entry(maillage_crisis::Coded::code(e.kind).to_string()).or_insert(0) += 1;
+        }
+    }
+    let (volunteers_active, open, requests_done) = store::volunteers::counts(st).await.map_err(read_failure)?;
+    let mut stock_alerts = Vec::new();
+    for item in store::stocks::items(st, now, EXPIRY_HORIZON_DAYS).await.map_err(read_failure)? {
+        for a in &item.alerts {
+            stock_alerts.push((item.label.clone(), stocks::alert_text(a, &item.unit)));
+        }
+    }
+    let (indicator, indicator_days) = indicators::latest(state).await?;
+    let clusters = clusters::overview(state, now).await?;
+    let services_closed = store::services::services(st, false)
+        .await
+        .map_err(read_failure)?
+        .iter()
+        .filter(|s| s.status == maillage_crisis::cell::ServiceStatus::Ferme)
+        .count() as u64;
+    Ok(Figures {
+        register,
+        campaigns,
+        escalations,
+        volunteers_active,
+        requests_open: open.values().sum(),
+        requests_done,
+        stock_alerts,
+        indicator,
+        indicator_days,
+        clusters,
+        services_closed,
+    })
+}
+
+pub(crate) fn figures_tiles(f: &Figures) -> Markup {
+    use maillage_crisis::calls::Escalation;
+    let active_clusters: Vec<&clusters::Line> = f.clusters.iter().filter(|c| c.active()).collect();
+    html! {
+        ul.tuiles {
+            li {
+                span.chiffre { (f.register.total) }
+                "personnes inscrites au registre"
+                @if f.register.acknowledgement_late > 0 { br; span.en-retard { (f.register.acknowledgement_late) " accusés de réception en retard" } }
+                @if f.register.confirmation_overdue + f.register.confirmation_due_soon > 0 {
+                    br; (f.register.confirmation_overdue + f.register.confirmation_due_soon) " confirmations annuelles à demander"
+                }
+            }
+            @for (c, p) in &f.campaigns {
+                li data-progression=(c.id) {
+                    span.chiffre { span data-pourcentage { (layout::number(p.percent_done(), 0)) } " %" }
+                    "d'appels terminés — " (c.title)
+                    br; span data-compte="urgence" { (p.urgence) } " urgences, "
+                    span data-compte="injoignable" { (p.injoignable) } " injoignables, "
+                    span data-compte="besoin" { (p.besoin) } " besoins"
+                }
+            }
+            li {
+                span.chiffre { (f.escalations.values().sum::<u64>()) }
+                "signalements à suivre"
+                @for (k, n) in &f.escalations {
+                    @if let Some(kind) = <Escalation as maillage_crisis::Coded>::parse(k) { br; (n) " × " (fr(kind)) }
+                }
+            }
+            li { span.chiffre { (f.volunteers_active) } "bénévoles actifs" br; (f.requests_open) " demandes en cours, " (f.requests_done) " faites" }
+            li {
+                span.chiffre { (f.stock_alerts.len()) } "alertes de stock"
+                @for (item, text) in f.stock_alerts.iter().take(4) { br; span.alerte-stock { (item) " : " (text) } }
+            }
+            li {
+                span.chiffre { (active_clusters.len()) } "clusters actifs"
+                @for c in active_clusters.iter().take(4) {
+                    br; (c.site.name) @if let Some(s) = c.status { " : " (fr(s)) }
+                }
+            }
+            @if let Some(i) = &f.indicator {
+                li {
+                    span.chiffre { @if let Some(v) = i.incidence { (layout::number(v, 1)) } @else { "—" } }
+                    "cas pour 100 000 habitants sur 7 jours (" (i.label) ", " (day(i.day)) ")"
+                    @if let Some(t) = i.trend { br; "tendance : " (fr(t)) }
+                    @if let Some(p) = i.positivity { br; "positivité : " (layout::number(p, 1)) " %" }
+                }
+            }
+            li { span.chiffre { (f.services_closed) } "services municipaux fermés" }
+        }
+    }
+}

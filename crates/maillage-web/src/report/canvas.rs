@@ -1,0 +1,223 @@
+//! What maps and charts draw on: a [`Canvas`] with its origin at the top-left corner and y downwards (as in
+//! SVG). The PDF writer implements it on a page; [`SvgCanvas`] writes the same drawing as SVG for web pages, so
+//! a map is drawn by one piece of code whatever the output.
+
+use super::font::{Font, Weight};
+use std::fmt::Write;
+
+pub type Rgb = (u8, u8, u8);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stroke {
+    pub color: Rgb,
+    pub width: f32,
+    pub dash: bool,
+}
+
+impl Stroke {
+    pub fn solid(color: Rgb, width: f32) -> Stroke {
+        Stroke {
+            color,
+            width,
+            dash: false,
+        }
+    }
+
+    pub fn dashed(color: Rgb, width: f32) -> Stroke {
+        Stroke {
+            color,
+            width,
+            dash: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+pub trait Canvas {
+    /// A polygon with holes (even-odd rule): rings of points.
+    fn polygon(&mut self, rings: &[Vec<(f32, f32)>], fill: Option<Rgb>, stroke: Option<Stroke>);
+    fn polyline(&mut self, points: &[(f32, f32)], stroke: Stroke);
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<Rgb>, stroke: Option<Stroke>);
+    /// One line of text; `y` is its baseline.
+    #[allow(clippy::too_many_arguments)]
+    fn text(
+        &mut self,
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        color: Rgb,
+        anchor: Anchor,
+        text: &str,
+    );
+    fn text_width(&self, text: &str, size: f32, weight: Weight) -> f32;
+    /// Restricts drawing to a rectangle until [`Canvas::end_clip`].
+    fn clip(&mut self, x: f32, y: f32, w: f32, h: f32);
+    fn end_clip(&mut self);
+}
+
+/// An SVG drawing (text measured with the same fonts as the PDF).
+pub struct SvgCanvas {
+    out: String,
+    regular: Font,
+    bold: Font,
+    clips: usize,
+    open_groups: usize,
+    width: f32,
+    height: f32,
+}
+
+fn color(c: Rgb) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn paint(fill: Option<Rgb>, stroke: Option<Stroke>) -> String {
+    let mut s = match fill {
+        Some(f) => format!(" fill=\"{}\"", color(f)),
+        None => " fill=\"none\"".into(),
+    };
+    if let Some(st) = stroke {
+        let _ = write!(
+            s,
+            " stroke=\"{}\" stroke-width=\"{}\"",
+            color(st.color),
+            st.width
+        );
+        if st.dash {
+            s.push_str(" stroke-dasharray=\"3 2\"");
+        }
+    }
+    s
+}
+
+impl SvgCanvas {
+    pub fn new(width: f32, height: f32) -> SvgCanvas {
+        SvgCanvas {
+            out: String::new(),
+            regular: Font::new(Weight::Regular),
+            bold: Font::new(Weight::Bold),
+            clips: 0,
+            open_groups: 0,
+            width,
+            height,
+        }
+    }
+
+    /// The SVG document, with a title and description for screen readers.
+    pub fn finish(mut self, title: &str, description: &str) -> String {
+        for _ in 0..self.open_groups {
+            self.out.push_str("</g>");
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
+             role=\"img\" aria-labelledby=\"svg-titre svg-desc\" font-family=\"Liberation Sans, Arial, sans-serif\">\
+             <title id=\"svg-titre\">{t}</title><desc id=\"svg-desc\">{d}</desc>{body}</svg>",
+            w = self.width,
+            h = self.height,
+            t = escape(title),
+            d = escape(description),
+            body = self.out
+        )
+    }
+}
+
+impl Canvas for SvgCanvas {
+    fn polygon(&mut self, rings: &[Vec<(f32, f32)>], fill: Option<Rgb>, stroke: Option<Stroke>) {
+        let mut d = String::new();
+        for ring in rings.iter().filter(|r| r.len() >= 3) {
+            for (i, (x, y)) in ring.iter().enumerate() {
+                let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
+            }
+            d.push('Z');
+        }
+        let _ = write!(
+            self.out,
+            "<path d=\"{d}\" fill-rule=\"evenodd\"{}/>",
+            paint(fill, stroke)
+        );
+    }
+
+    fn polyline(&mut self, points: &[(f32, f32)], stroke: Stroke) {
+        let pts: Vec<String> = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let _ = write!(
+            self.out,
+            "<polyline points=\"{}\"{}/>",
+            pts.join(" "),
+            paint(None, Some(stroke))
+        );
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<Rgb>, stroke: Option<Stroke>) {
+        let _ = write!(
+            self.out,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"{}/>",
+            paint(fill, stroke)
+        );
+    }
+
+    fn text(
+        &mut self,
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        color_: Rgb,
+        anchor: Anchor,
+        text: &str,
+    ) {
+        let anchor = match anchor {
+            Anchor::Start => "start",
+            Anchor::Middle => "middle",
+            Anchor::End => "end",
+        };
+        let bold = if weight == Weight::Bold {
+            " font-weight=\"bold\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            self.out,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\" text-anchor=\"{anchor}\" fill=\"{}\"{bold}>{}</text>",
+            color(color_),
+            escape(text)
+        );
+    }
+
+    fn text_width(&self, text: &str, size: f32, weight: Weight) -> f32 {
+        match weight {
+            Weight::Regular => self.regular.width(text, size),
+            Weight::Bold => self.bold.width(text, size),
+        }
+    }
+
+    fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        self.clips += 1;
+        let id = format!("decoupe-{}", self.clips);
+        let _ = write!(
+            self.out,
+            "<clipPath id=\"{id}\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/></clipPath>\
+             <g clip-path=\"url(#{id})\">"
+        );
+        self.open_groups += 1;
+    }
+
+    fn end_clip(&mut self) {
+        if self.open_groups > 0 {
+            self.out.push_str("</g>");
+            self.open_groups -= 1;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Horizontal bar charts, one group of bars per item (a profession) and one bar per series (the zone, and what
+//! it is compared with). Every bar carries its value written beside it, and the series are told apart by a
+//! legend and by their position, not by colour alone.
+
+use super::canvas::{Anchor, Canvas, Rgb, Stroke};
+use super::font::Weight;
+use crate::layout::number;
+
+const TEXT: Rgb = (0x1f, 0x29, 0x33);
+const GRID: Rgb = (0xd0, 0xd5, 0xdb);
+const LABEL_W: f32 = 150.0;
+const BAR_H: f32 = 8.0;
+const GROUP_GAP: f32 = 7.0;
+const LEGEND_H: f32 = 18.0;
+
+pub struct Series {
+    pub label: String,
+    pub colour: Rgb,
+}
+
+pub struct Group {
+    pub label: String,
+    /// One value per series: None when unknown, with `secret` telling secrecy apart.
+    pub values: Vec<(Option<f64>, bool)>,
+}
+
+pub struct ChartSpec {
+    pub series: Vec<Series>,
+    pub groups: Vec<Group>,
+    pub decimals: usize,
+    pub secrecy: Option<u32>,
+}
+
+/// The height the chart needs.
+pub fn height(spec: &ChartSpec) -> f32 {
+    LEGEND_H
+        + spec.groups.len() as f32 * (spec.series.len() as f32 * BAR_H + GROUP_GAP)
+        + 14.0
+}
+
+pub fn draw(c: &mut dyn Canvas, spec: &ChartSpec, width: f32, _height: f32) {
+    // Legend.
+    let mut x = LABEL_W;
+    for s in &spec.series {
+        c.rect(x, 3.0, 10.0, 8.0, Some(s.colour), None);
+        c.text(x + 14.0, 10.0, 7.5, Weight::Regular, TEXT, Anchor::Start, &s.label);
+        x += 24.0 + c.text_width(&s.label, 7.5, Weight::Regular);
+    }
+    let max = spec
+        .groups
+        .iter()
+        .flat_map(|g| g.values.iter().filter_map(|v| v.0))
+        .fold(0.0f64, f64::max);
+    let plot_w = width - LABEL_W - 45.0;
+    let scale = if max > 0.0 {
+        f64::from(plot_w) / max
+    } else {
+        0.0
+    };
+    let top = LEGEND_H;
+    let bottom = height(spec) - 14.0;
+    // Vertical grid: four steps.
+    for i in 0..=4 {
+        let v = max * f64::from(i) / 4.0;
+        let gx = LABEL_W + (v * scale) as f32;
+        c.polyline(&[(gx, top), (gx, bottom)], Stroke::solid(GRID, 0.4));
+        c.text(
+            gx,
+            bottom + 9.0,
+            6.5,
+            Weight::Regular,
+            TEXT,
+            Anchor::Middle,
+            &number(v, spec.decimals.min(1)),
+        );
+    }
+    let mut y = top;
+    for g in &spec.groups {
+        let group_h = spec.series.len() as f32 * BAR_H;
+        c.text(
+            LABEL_W - 6.0,
+            y + group_h / 2.0 + 3.0,
+            7.5,
+            Weight::Regular,
+            TEXT,
+            Anchor::End,
+            &g.label,
+        );
+        for (k, s) in spec.series.iter().enumerate() {
+            let by = y + k as f32 * BAR_H;
+            let (value, secret) = g.values.get(k).copied().unwrap_or((None, false));
+            let text = match (value, secret) {
+                (_, true) => format!("< {}", spec.secrecy.unwrap_or(5)),
+                (Some(v), false) => number(v, spec.decimals),
+                (None, false) => "—".into(),
+            };
+            let w = value.filter(|_| !secret).map_or(0.0, |v| (v * scale) as f32);
+            if w > 0.0 {
+                c.rect(LABEL_W, by + 1.0, w, BAR_H - 2.0, Some(s.colour), None);
+            }
+            c.text(
+                LABEL_W + w + 3.0,
+                by + BAR_H - 1.5,
+                6.5,
+                Weight::Regular,
+                TEXT,
+                Anchor::Start,
+                &text,
+            );
+        }
+        y += group_h + GROUP_GAP;
+    }
+    c.polyline(&[(LABEL_W, top), (LABEL_W, bottom)], Stroke::solid(TEXT, 0.6));
+}
