@@ -42,8 +42,15 @@ pub trait Coded: Sized + Copy + 'static {
 macro_rules! coded {
     ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident => $code:literal,)+ }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name { $($(#[$vm])* $variant,)+ }
+
+        /// Serialised as its stable code.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str($crate::Coded::code(*self))
+            }
+        }
 
         impl $crate::Coded for $name {
             const ALL: &'static [Self] = &[$($name::$variant,)+];

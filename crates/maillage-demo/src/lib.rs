@@ -1,6 +1,7 @@
 //! The demonstration territory: fictional, realistic, identical for a given seed. Its generator lives here and
 //! only here; every module of Maillage adds its part of the demonstration to this crate.
 
+pub mod crisis;
 pub mod model;
 mod rng;
 mod write;

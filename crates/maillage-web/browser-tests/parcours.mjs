@@ -40,6 +40,7 @@ const browser = await chromium.launch({
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=fr-FR",
   ],
 });
 

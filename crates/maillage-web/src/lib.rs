@@ -10,8 +10,8 @@
 //!   permissions from one table, [`permissions::permissions_of`]. `tests/routes.rs` checks every route × role.
 //! - **Sessions**: a random 256-bit token in an HttpOnly, SameSite=Lax cookie (`Secure` and `__Host-` with
 //!   `--cookie-securise`), stored as its SHA-256 with an idle and an absolute expiry.
-//! - **CSRF**: every POST made with a session carries the session's token (`_csrf` field or `x-csrf-token`
-//!   header); the login form uses a double-submit cookie.
+//! - **CSRF**: every POST made with a session carries the session's token (`_csrf` field — the first field of a
+//!   file upload, see [`multipart`] — or `x-csrf-token` header); the login form uses a double-submit cookie.
 //! - **Passwords**: argon2id. **Logins**: limited per account and per address (429 in French), all audited.
 //! - **API**: the session cookie, or `Authorization: Bearer` tokens created by an administrator (stored hashed,
 //!   revocable, audited). Partners get aggregated figures under statistical secrecy only.
@@ -96,6 +96,7 @@ pub fn all_routes() -> Routes {
     let r = pages::imports::routes(r);
     let r = pages::admin::routes(r);
     let r = pages::dpo::routes(r);
+    let r = pages::crisis::routes(r);
     let r = exports::routes(r);
     let r = report::routes(r);
     api::routes(r)

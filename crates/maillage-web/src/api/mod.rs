@@ -5,6 +5,7 @@
 //! accepts session cookies and partners' bearer tokens, and answers errors as JSON `{"erreur", "statut"}`.
 //! Handlers return `Result<Json<_>, WebError>`.
 
+mod crisis;
 pub mod openapi;
 mod v1;
 
@@ -19,7 +20,7 @@ use serde_json::json;
 
 pub fn routes(r: Routes) -> Routes {
     let r = r.api(Method::GET, "/sante", Access::Public, HEALTH, health);
-    v1::routes(openapi::routes(r))
+    crisis::routes(v1::routes(openapi::routes(r)))
 }
 
 const HEALTH: ApiDoc = ApiDoc {

@@ -38,14 +38,17 @@ fn operation(method: &Method, path: &str, access: Access, doc: &ApiDoc) -> Value
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
+    // A parameter named like a `{segment}` of the path is that path parameter (required); the others are
+    // query parameters.
     let parameters: Vec<Value> = doc
         .parameters
         .iter()
         .map(|p| {
+            let in_path = path.contains(&format!("{{{}}}", p.name));
             json!({
                 "name": p.name,
-                "in": "query",
-                "required": false,
+                "in": if in_path { "path" } else { "query" },
+                "required": in_path,
                 "description": p.description,
                 "schema": { "type": p.schema_type }
             })

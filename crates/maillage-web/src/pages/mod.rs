@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod crisis;
 pub mod dpo;
 pub mod imports;
 pub mod login;

@@ -38,6 +38,20 @@ pub fn height(spec: &ChartSpec) -> f32 {
         + 14.0
 }
 
+/// A round step (1, 2 or 5 times a power of ten) giving at most five steps up to `max`.
+pub fn nice_step(max: f64) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let raw = max / 5.0;
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * power)
+}
+
 pub fn draw(c: &mut dyn Canvas, spec: &ChartSpec, width: f32, _height: f32) {
     // Legend.
     let mut x = LABEL_W;
@@ -49,21 +63,20 @@ pub fn draw(c: &mut dyn Canvas, spec: &ChartSpec, width: f32, _height: f32) {
     let max = spec
         .groups
         .iter()
-        .flat_map(|g| g.values.iter().filter_map(|v| v.0))
+        .flat_map(|g| g.values.iter().filter(|v| !v.1).filter_map(|v| v.0))
         .fold(0.0f64, f64::max);
+    let step = nice_step(max);
+    let end = (max / step).ceil().max(1.0) * step;
     let plot_w = width - LABEL_W - 45.0;
-    let scale = if max > 0.0 {
-        f64::from(plot_w) / max
-    } else {
-        0.0
-    };
+    let scale = f64::from(plot_w) / end;
     let top = LEGEND_H;
     let bottom = height(spec) - 14.0;
-    // Vertical grid: four steps.
-    for i in 0..=4 {
-        let v = max * f64::from(i) / 4.0;
+    // Vertical grid on round values.
+    let mut v = 0.0;
+    while v <= end + step / 2.0 {
         let gx = LABEL_W + (v * scale) as f32;
         c.polyline(&[(gx, top), (gx, bottom)], Stroke::solid(GRID, 0.4));
+        let decimals = if step < 1.0 { 1 } else { 0 };
         c.text(
             gx,
             bottom + 9.0,
@@ -71,8 +84,9 @@ pub fn draw(c: &mut dyn Canvas, spec: &ChartSpec, width: f32, _height: f32) {
             Weight::Regular,
             TEXT,
             Anchor::Middle,
-            &number(v, spec.decimals.min(1)),
+            &number(v, decimals),
         );
+        v += step;
     }
     let mut y = top;
     for g in &spec.groups {
@@ -90,7 +104,8 @@ pub fn draw(c: &mut dyn Canvas, spec: &ChartSpec, width: f32, _height: f32) {
             let by = y + k as f32 * BAR_H;
             let (value, secret) = g.values.get(k).copied().unwrap_or((None, false));
             let text = match (value, secret) {
-                (_, true) => format!("< {}", spec.secrecy.unwrap_or(5)),
+                // A value computed from a hidden count: hidden too (it is not "below k").
+                (_, true) => "secret".into(),
                 (Some(v), false) => number(v, spec.decimals),
                 (None, false) => "—".into(),
             };
@@ -111,4 +126,18 @@ pub fn draw(c: &mut dyn Canvas, spec: &ChartSpec, width: f32, _height: f32) {
         y += group_h + GROUP_GAP;
     }
     c.polyline(&[(LABEL_W, top), (LABEL_W, bottom)], Stroke::solid(TEXT, 0.6));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_step;
+
+    #[test]
+    fn steps_are_round() {
+        assert_eq!(nice_step(13.2), 5.0);
+        assert_eq!(nice_step(9.0), 2.0);
+        assert_eq!(nice_step(285.7), 100.0);
+        assert_eq!(nice_step(0.8), 0.2);
+        assert_eq!(nice_step(0.0), 1.0);
+    }
 }

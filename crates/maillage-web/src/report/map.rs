@@ -226,6 +226,9 @@ pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
             .unwrap_or(0.1);
         let len = km * per_km;
         let (x, y) = (10.0, height - 10.0);
+        let label_w = c.text_width(&format!("{km} km"), 7.0, Weight::Regular);
+        // On a white ground, so that it reads over the zones.
+        c.rect(x - 4.0, y - 11.0, len + label_w + 14.0, 15.0, Some((0xff, 0xff, 0xff)), None);
         c.rect(x, y - 4.0, len, 4.0, Some(TEXT), None);
         let label = if km < 1.0 {
             format!("{} m", (km * 1000.0).round())

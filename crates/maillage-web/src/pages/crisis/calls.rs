@@ -430,7 +430,7 @@ async fn follow_up(State(state): State<AppState>, caller: Caller, Path(esc): Pat
     let mut tx = begin(&state).await?;
     let result = match status {
         Ok(s) => calls::follow_up(&mut tx, esc, s, f.raw("suivi"), &caller.account.identifier, super::now()).await,
-        Err(e) => Err(e.into()),
+        Err(ref e) => Err(e.clone().into()),
     };
     match result {
         Ok(()) => {

@@ -12,12 +12,14 @@ mod assets;
 mod calls;
 mod cell;
 pub mod chart;
-mod clusters;
+pub(crate) mod clusters;
 mod continuity;
-mod indicators;
+pub(crate) mod indicators;
 mod register;
 mod stocks;
 mod volunteers;
+
+pub(crate) use stocks::alert_text;
 
 use crate::audit::{self, Actor};
 use crate::auth::Caller;
@@ -85,7 +87,7 @@ pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
         (style())
         nav.crise-nav aria-label="Gestion de crise" {
             ul {
-                @for (path, label, p) in PAGES.iter().filter(|(_, _, p)| caller.has(*p)) {
+                @for (path, label, _) in PAGES.iter().filter(|(_, _, p)| caller.has(*p)) {
                     li {
                         @if *path == current { a href=(path) aria-current="page" { (label) } }
                         @else { a href=(path) { (label) } }
@@ -239,11 +241,6 @@ pub(crate) fn local_input(value: &str) -> Option<Timestamp> {
     dt.in_tz("Europe/Paris").ok().map(|z| z.timestamp())
 }
 
-/// The value of a `datetime-local` field for an instant.
-pub(crate) fn local_value(t: Timestamp) -> String {
-    t.in_tz("Europe/Paris").map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
-}
-
 /// A `select` of coded values with their French labels.
 pub(crate) fn select<T>(name: &str, id: &str, selected: Option<&str>, with_empty: bool) -> Markup
 where
@@ -372,6 +369,7 @@ pub(crate) fn figures_tiles(f: &Figures) -> Markup {
                     "cas pour 100 000 habitants sur 7 jours (" (i.label) ", " (day(i.day)) ")"
                     @if let Some(t) = i.trend { br; "tendance : " (fr(t)) }
                     @if let Some(p) = i.positivity { br; "positivité : " (layout::number(p, 1)) " %" }
+                    @if let Some(d) = i.screening { br; "dépistage : " (layout::number(d, 0)) " tests pour 100 000" }
                 }
             }
             li { span.chiffre { (f.services_closed) } "services municipaux fermés" }

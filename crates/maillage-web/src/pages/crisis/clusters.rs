@@ -1,0 +1,292 @@
+//! Clusters in municipal facilities and sensitive sites (schools, EHPAD, foyers...): cases counted by place and
+//! day (never individual cases), the status each place has under the 7-day threshold and 14-day activity rules
+//! (settings), statuses set by the cell, and the ARS recommendations and the mayor's decisions about the place,
+//! recorded separately in the main courante.
+
+use super::{MANAGE, Notice, READ, begin, commit, day, done, fr, local, page, read_failure, refusal, refused, select};
+use crate::auth::Caller;
+use crate::error::WebError;
+use crate::layout::csrf_field;
+use crate::params::{Form, Query};
+use crate::permissions::Permission;
+use crate::routes::Routes;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jiff::{Timestamp, ToSpan};
+use maillage_crisis::cell::LogKind;
+use maillage_crisis::clusters::{ClusterStatus, Rules, SiteKind, State as SiteState, state_on, status_on};
+use maillage_crisis::{Coded, CrisisError, fields};
+use maillage_store::audit::Action;
+use maillage_store::crisis::{self as store, Error, cell, clusters};
+use maud::{Markup, html};
+use serde_json::json;
+
+pub fn routes(r: Routes) -> Routes {
+    r.page(Method::GET, "/crise/clusters", READ, clusters_page)
+        .page(Method::POST, "/crise/clusters", MANAGE, add_site)
+        .page(Method::POST, "/crise/clusters/regles", MANAGE, set_rules)
+        .page(Method::POST, "/crise/clusters/{id}/cas", MANAGE, set_cases)
+        .page(Method::POST, "/crise/clusters/{id}/statut", MANAGE, set_status)
+        .page(Method::POST, "/crise/clusters/{id}/decision", MANAGE, decision)
+}
+
+const MESSAGES: &[(&str, &str)] = &[
+    ("lieu", "le lieu est suivi."),
+    ("cas", "le nombre de cas est enregistré."),
+    ("statut", "le statut est enregistré."),
+    ("decision", "l'entrée est inscrite dans la main courante."),
+    ("regles", "les règles sont enregistrées."),
+];
+
+/// A place and where it stands today.
+pub(crate) struct Line {
+    pub site: clusters::Site,
+    pub state: SiteState,
+    pub status: Option<ClusterStatus>,
+    /// Cases over the last 7 and 14 days.
+    pub cases_7: u32,
+    pub cases_14: u32,
+}
+
+impl Line {
+    pub fn active(&self) -> bool {
+        matches!(self.state, SiteState::Actif(_))
+    }
+}
+
+pub(crate) async fn overview(state: &AppState, now: Timestamp) -> Result<Vec<Line>, WebError> {
+    let st = state.store();
+    let rules = store::cluster_rules(st).await.map_err(read_failure)?;
+    let today = store::today(now);
+    let cases = clusters::all_cases(st).await.map_err(read_failure)?;
+    let statuses = clusters::all_statuses(st).await.map_err(read_failure)?;
+    let empty = Default::default();
+    let mut out = Vec::new();
+    for site in clusters::sites(st).await.map_err(read_failure)? {
+        let c = cases.get(&site.id).unwrap_or(&empty);
+        let state = state_on(c, today, &rules);
+        let status = status_on(&state, statuses.get(&site.id).map(Vec::as_slice).unwrap_or(&[]), today);
+        let sum = |days: i64| c.range(today.saturating_sub((days - 1).days())..=today).map(|(_, n)| n).sum();
+        out.push(Line { cases_7: sum(rules.window_days), cases_14: sum(rules.active_days), site, state, status });
+    }
+    // Active clusters first.
+    out.sort_by_key(|l| (!l.active(), l.status.is_none(), l.site.name.clone()));
+    Ok(out)
+}
+
+fn state_text(s: &SiteState) -> Markup {
+    match s {
+        SiteState::Calme => html! { "aucun cas récent" },
+        SiteState::Surveillance { cases } => html! { "sous surveillance (" (cases) " cas récents, sous le seuil)" },
+        SiteState::Actif(e) => html! {
+            strong { "cluster actif" } " — détecté le " (day(e.detected_on)) ", " (e.cases) " cas depuis le " (day(e.first_case))
+            ", dernier cas le " (day(e.last_case)) " ; clos le " (day(e.closes_on)) " sans nouveau cas"
+        },
+        SiteState::Clos(e) => html! { "cluster clos le " (day(e.closes_on)) " (" (e.cases) " cas)" },
+    }
+}
+
+async fn clusters_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+    let notice = Notice::from_query(&q, MESSAGES);
+    Ok(render(&state, &caller, notice).await?.into_response())
+}
+
+async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
+    let now = super::now();
+    let rules = store::cluster_rules(state.store()).await.map_err(read_failure)?;
+    let lines = overview(state, now).await?;
+    let manage = caller.has(Permission::CrisisManage);
+    let today = store::today(now);
+    let mut logs = Vec::new();
+    for l in &lines {
+        logs.push(cell::log(state.store(), Some(l.site.id), 20).await.map_err(read_failure)?);
+    }
+    let content = html! {
+        (notice.render())
+        p { "Règles en vigueur : un cluster est d'au moins " strong { (rules.threshold) " cas" } " confirmés ou probables en "
+            (rules.window_days) " jours glissants dans un même lieu ; il reste actif tant qu'un cas a été identifié dans les "
+            (rules.active_days) " derniers jours. La commune ne fait pas de recherche de contacts et ne garde que des nombres de cas par lieu. "
+            "Seul le maire décide de la fermeture d'un équipement municipal ; l'ARS recommande : les deux s'inscrivent séparément." }
+        @if lines.is_empty() { p { "Aucun lieu suivi." } }
+        @for (l, log) in lines.iter().zip(&logs) {
+            section {
+                h2 { (l.site.name) }
+                p { (fr(l.site.kind)) @if l.site.municipal { " — équipement dont le maire est l'autorité de gestion" }
+                    @if let Some(a) = &l.site.address { " — " (a) } }
+                p { "Statut : " strong { @if let Some(s) = l.status { (fr(s)) } @else { "pas de cluster" } } " — " (state_text(&l.state)) }
+                p { (l.cases_7) " cas sur " (rules.window_days) " jours, " (l.cases_14) " sur " (rules.active_days) " jours." }
+                @if !log.is_empty() {
+                    ul { @for e in log { li { (local(&e.at)) " — " strong { (fr(e.kind)) } @if let Some(a) = &e.author { " (" (a) ")" } " : " (e.text) } } }
+                }
+                @if manage {
+                    details.pas-imprime {
+                        summary { "Enregistrer des cas, un statut, une recommandation ou une décision" }
+                        form.filtres method="post" action=(format!("/crise/clusters/{}/cas", l.site.id)) {
+                            (csrf_field(caller))
+                            div.champ { label for=(format!("j-{}", l.site.id)) { "Jour" } input type="date" name="jour" id=(format!("j-{}", l.site.id)) value=(today.to_string()) required; }
+                            div.champ { label for=(format!("n-{}", l.site.id)) { "Nouveaux cas identifiés ce jour" } input type="number" min="0" step="1" name="cas" id=(format!("n-{}", l.site.id)) required; }
+                            button type="submit" { "Enregistrer les cas" }
+                        }
+                        @if l.active() {
+                            form.filtres method="post" action=(format!("/crise/clusters/{}/statut", l.site.id)) {
+                                (csrf_field(caller))
+                                div.champ { label for=(format!("s-{}", l.site.id)) { "Statut" } (select::<ClusterStatus>("statut", &format!("s-{}", l.site.id), l.status.map(|s| s.code()), false)) }
+                                div.champ { label for=(format!("sn-{}", l.site.id)) { "Note" } input type="text" name="note" id=(format!("sn-{}", l.site.id)); }
+                                button type="submit" { "Changer le statut" }
+                            }
+                        }
+                        form.formulaire method="post" action=(format!("/crise/clusters/{}/decision", l.site.id)) {
+                            (csrf_field(caller))
+                            div.champ {
+                                label for=(format!("dt-{}", l.site.id)) { "Nature" }
+                                select name="type" id=(format!("dt-{}", l.site.id)) {
+                                    @for k in [LogKind::Recommandation, LogKind::Decision, LogKind::Fermeture, LogKind::Reouverture, LogKind::Arrete, LogKind::Information] {
+                                        option value=(k.code()) { (fr(k)) }
+                                    }
+                                }
+                            }
+                            div.champ { label for=(format!("da-{}", l.site.id)) { "Par (ARS, Mme la Maire…)" } input type="text" name="auteur" id=(format!("da-{}", l.site.id)) required; }
+                            div.champ { label for=(format!("dx-{}", l.site.id)) { "Texte" } textarea name="texte" id=(format!("dx-{}", l.site.id)) required {} }
+                            button type="submit" { "Inscrire" }
+                        }
+                    }
+                }
+            }
+        }
+        @if manage {
+            h2 { "Suivre un lieu" }
+            form.formulaire method="post" action="/crise/clusters" {
+                (csrf_field(caller))
+                div.champ { label for="l-nom" { "Nom" } input type="text" name="nom" id="l-nom" required; }
+                div.champ { label for="l-type" { "Type" } (select::<SiteKind>("type", "l-type", None, true)) }
+                div.champ { label for="l-adresse" { "Adresse" } input type="text" name="adresse" id="l-adresse"; }
+                div.case { input type="checkbox" name="municipal" id="l-municipal" value="oui"; label for="l-municipal" { "Le maire est l'autorité de gestion (équipement municipal, école…)" } }
+                button type="submit" { "Suivre ce lieu" }
+            }
+            h2 { "Règles" }
+            form.formulaire.filtres method="post" action="/crise/clusters/regles" {
+                (csrf_field(caller))
+                div.champ { label for="r-seuil" { "Cas pour un cluster (au moins)" } input type="number" min="1" max="100" name="seuil" id="r-seuil" value=(rules.threshold); }
+                div.champ { label for="r-fenetre" { "En combien de jours" } input type="number" min="1" max="60" name="fenetre" id="r-fenetre" value=(rules.window_days); }
+                div.champ { label for="r-actif" { "Actif tant qu'un cas date de moins de (jours)" } input type="number" min="1" max="90" name="actif" id="r-actif" value=(rules.active_days); }
+                button type="submit" { "Enregistrer les règles" }
+            }
+        }
+    };
+    Ok((notice.status(), page(state, caller, "Clusters et lieux sensibles", "/crise/clusters", content)))
+}
+
+async fn again(state: &AppState, caller: &Caller, e: Error) -> Result<Response, WebError> {
+    let message = refusal(e)?;
+    Ok(refused(render(state, caller, Notice::Refused(message)).await?.1))
+}
+
+async fn add_site(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+    let kind = match maillage_crisis::parse_code::<SiteKind>("type", f.raw("type")) {
+        Ok(k) => k,
+        Err(e) => return again(&state, &caller, e.into()).await,
+    };
+    let mut tx = begin(&state).await?;
+    match clusters::add_site(&mut tx, f.raw("nom"), kind, f.get("adresse"), f.flag("municipal"), super::now()).await {
+        Ok(id) => {
+            commit(tx, &caller, Action::CrisisChanged, &format!("crise:lieu:{id}"), json!({ "ajout": kind.code() })).await?;
+            Ok(done("/crise/clusters", "lieu"))
+        }
+        Err(e) => {
+            drop(tx);
+            again(&state, &caller, e).await
+        }
+    }
+}
+
+async fn set_cases(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+    let parsed = (|| -> Result<(jiff::civil::Date, i64), Error> {
+        let d = fields::date("jour", f.raw("jour"))?.ok_or(CrisisError::MissingField { field: "jour" })?;
+        let n = fields::integer("cas", f.raw("cas"))?.ok_or(CrisisError::MissingField { field: "cas" })?;
+        Ok((d, n))
+    })();
+    let (d, n) = match parsed {
+        Ok(v) => v,
+        Err(e) => return again(&state, &caller, e).await,
+    };
+    let mut tx = begin(&state).await?;
+    match clusters::set_cases(&mut tx, id, d, n, &caller.account.identifier, super::now()).await {
+        Ok(()) => {
+            commit(tx, &caller, Action::CrisisChanged, &format!("crise:lieu:{id}"), json!({ "jour": d.to_string(), "cas": n })).await?;
+            Ok(done("/crise/clusters", "cas"))
+        }
+        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
+        Err(e) => {
+            drop(tx);
+            again(&state, &caller, e).await
+        }
+    }
+}
+
+async fn set_status(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+    let status = match maillage_crisis::parse_code::<ClusterStatus>("statut", f.raw("statut")) {
+        Ok(s) => s,
+        Err(e) => return again(&state, &caller, e.into()).await,
+    };
+    let rules = store::cluster_rules(state.store()).await.map_err(read_failure)?;
+    let mut tx = begin(&state).await?;
+    match clusters::set_status(&mut tx, id, status, f.get("note"), &rules, &caller.account.identifier, super::now()).await {
+        Ok(()) => {
+            commit(tx, &caller, Action::CrisisChanged, &format!("crise:lieu:{id}"), json!({ "statut": status.code() })).await?;
+            Ok(done("/crise/clusters", "statut"))
+        }
+        Err(e) => {
+            drop(tx);
+            again(&state, &caller, e).await
+        }
+    }
+}
+
+async fn decision(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+    let kind = match maillage_crisis::parse_code::<LogKind>("type", f.raw("type")) {
+        Ok(k) => k,
+        Err(e) => return again(&state, &caller, e.into()).await,
+    };
+    if clusters::site(state.store(), id).await.map_err(read_failure)?.is_none() {
+        return Err(WebError::NotFound);
+    }
+    let now = super::now();
+    let entry = cell::NewLogEntry { event_id: None, site_id: Some(id), at: now, kind, author: f.get("auteur").map(str::to_string), text: f.raw("texte").to_string() };
+    let mut tx = begin(&state).await?;
+    match cell::append_log(&mut tx, &entry, &caller.account.identifier, now).await {
+        Ok(entry_id) => {
+            commit(tx, &caller, Action::CrisisChanged, &format!("crise:main-courante:{entry_id}"), json!({ "lieu": id, "nature": kind.code() })).await?;
+            Ok(done("/crise/clusters", "decision"))
+        }
+        Err(e) => {
+            drop(tx);
+            again(&state, &caller, e).await
+        }
+    }
+}
+
+async fn set_rules(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+    let parsed = (|| -> Result<Rules, Error> {
+        let get = |name: &'static str| -> Result<i64, Error> {
+            Ok(fields::integer(name, f.raw(name))?.ok_or(CrisisError::MissingField { field: name })?)
+        };
+        let threshold = get("seuil")?;
+        let rules = Rules {
+            threshold: u32::try_from(threshold).map_err(|_| CrisisError::InvalidField { field: "seuil_cluster", expected: "nombre de 1 à 100" })?,
+            window_days: get("fenetre")?,
+            active_days: get("actif")?,
+        };
+        rules.check()?;
+        Ok(rules)
+    })();
+    let rules = match parsed {
+        Ok(r) => r,
+        Err(e) => return again(&state, &caller, e).await,
+    };
+    let mut tx = begin(&state).await?;
+    maillage_store::settings::set(&mut *tx, store::keys::CLUSTER_RULES, &rules).await?;
+    commit(tx, &caller, Action::CrisisChanged, "crise:regles-clusters", json!({ "seuil": rules.threshold, "fenetre": rules.window_days, "actif": rules.active_days })).await?;
+    Ok(done("/crise/clusters", "regles"))
+}
