@@ -71,7 +71,9 @@ impl Default for RetryPolicy {
     /// Three retries, 30 minutes, 1 hour then 2 hours after each unanswered call (heatwave plans usually ask for
     /// several attempts the same day before sending someone).
     fn default() -> Self {
-        RetryPolicy { intervals_minutes: vec![30, 60, 120] }
+        RetryPolicy {
+            intervals_minutes: vec![30, 60, 120],
+        }
     }
 }
 
@@ -87,7 +89,9 @@ impl RetryPolicy {
             .filter(|s| !s.is_empty())
             .map(|s| s.parse::<i64>().ok().filter(|m| (1..=1440).contains(m)))
             .collect();
-        intervals.filter(|v| v.len() <= 10).map(|intervals_minutes| RetryPolicy { intervals_minutes })
+        intervals
+            .filter(|v| v.len() <= 10)
+            .map(|intervals_minutes| RetryPolicy { intervals_minutes })
     }
 }
 
@@ -102,15 +106,28 @@ pub struct Transition {
 }
 
 /// The transition after attempt number `attempt` (1 for the first call) ended with `outcome` at `now`.
-pub fn after_outcome(outcome: Outcome, attempt: usize, now: i64, policy: &RetryPolicy) -> Transition {
+pub fn after_outcome(
+    outcome: Outcome,
+    attempt: usize,
+    now: i64,
+    policy: &RetryPolicy,
+) -> Transition {
     match outcome {
-        Outcome::Joint => Transition { status: CallStatus::Joint, next_attempt_at: None, escalation: None },
-        Outcome::Besoin => {
-            Transition { status: CallStatus::Besoin, next_attempt_at: None, escalation: Some(Escalation::Besoin) }
-        }
-        Outcome::Urgence => {
-            Transition { status: CallStatus::Urgence, next_attempt_at: None, escalation: Some(Escalation::Secours) }
-        }
+        Outcome::Joint => Transition {
+            status: CallStatus::Joint,
+            next_attempt_at: None,
+            escalation: None,
+        },
+        Outcome::Besoin => Transition {
+            status: CallStatus::Besoin,
+            next_attempt_at: None,
+            escalation: Some(Escalation::Besoin),
+        },
+        Outcome::Urgence => Transition {
+            status: CallStatus::Urgence,
+            next_attempt_at: None,
+            escalation: Some(Escalation::Secours),
+        },
         Outcome::PasDeReponse => match policy.intervals_minutes.get(attempt.saturating_sub(1)) {
             Some(minutes) => Transition {
                 status: CallStatus::ARappeler,
@@ -141,7 +158,10 @@ pub fn split(people: &[ToCall], callers: usize) -> Vec<Vec<i64>> {
     if callers == 0 {
         return Vec::new();
     }
-    let located: Vec<(i64, Point)> = people.iter().filter_map(|p| p.position.map(|pos| (p.id, pos))).collect();
+    let located: Vec<(i64, Point)> = people
+        .iter()
+        .filter_map(|p| p.position.map(|pos| (p.id, pos)))
+        .collect();
     let n = located.len().max(1) as f64;
     let centre = (
         located.iter().map(|(_, p)| p.0).sum::<f64>() / n,
@@ -157,13 +177,19 @@ pub fn split(people: &[ToCall], callers: usize) -> Vec<Vec<i64>> {
         })
         .collect();
     ordered.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut unlocated: Vec<i64> = people.iter().filter(|p| p.position.is_none()).map(|p| p.id).collect();
+    let mut unlocated: Vec<i64> = people
+        .iter()
+        .filter(|p| p.position.is_none())
+        .map(|p| p.id)
+        .collect();
     unlocated.sort_unstable();
 
     // Contiguous sectors sized so that, once the unlocated people fill the shortest lists, all lists are
     // balanced: the final sizes are fixed first, then the located fill them in angular order.
     let total = people.len();
-    let sizes: Vec<usize> = (0..callers).map(|i| total / callers + usize::from(i < total % callers)).collect();
+    let sizes: Vec<usize> = (0..callers)
+        .map(|i| total / callers + usize::from(i < total % callers))
+        .collect();
     let mut located_share = vec![0usize; callers];
     let mut remaining_unlocated = unlocated.len();
     // Give the unlocated people to the last lists first (whole lists can be unlocated when most are).
@@ -217,7 +243,11 @@ impl Progress {
 
     /// Share done, in percent (100 for an empty campaign: nothing is left).
     pub fn percent_done(&self) -> f64 {
-        if self.total == 0 { 100.0 } else { self.done() as f64 * 100.0 / self.total as f64 }
+        if self.total == 0 {
+            100.0
+        } else {
+            self.done() as f64 * 100.0 / self.total as f64
+        }
     }
 }
 
@@ -230,20 +260,39 @@ mod tests {
         let p = RetryPolicy::default();
         assert_eq!(p.max_attempts(), 4);
         let t1 = after_outcome(Outcome::PasDeReponse, 1, 1_000, &p);
-        assert_eq!(t1, Transition { status: CallStatus::ARappeler, next_attempt_at: Some(1_000 + 1_800), escalation: None });
-        assert_eq!(after_outcome(Outcome::PasDeReponse, 2, 0, &p).next_attempt_at, Some(3_600));
-        assert_eq!(after_outcome(Outcome::PasDeReponse, 3, 0, &p).next_attempt_at, Some(7_200));
+        assert_eq!(
+            t1,
+            Transition {
+                status: CallStatus::ARappeler,
+                next_attempt_at: Some(1_000 + 1_800),
+                escalation: None
+            }
+        );
+        assert_eq!(
+            after_outcome(Outcome::PasDeReponse, 2, 0, &p).next_attempt_at,
+            Some(3_600)
+        );
+        assert_eq!(
+            after_outcome(Outcome::PasDeReponse, 3, 0, &p).next_attempt_at,
+            Some(7_200)
+        );
         let last = after_outcome(Outcome::PasDeReponse, 4, 0, &p);
         assert_eq!(last.status, CallStatus::Injoignable);
         assert_eq!(last.escalation, Some(Escalation::Visite));
         let urgent = after_outcome(Outcome::Urgence, 1, 0, &p);
-        assert_eq!((urgent.status, urgent.escalation), (CallStatus::Urgence, Some(Escalation::Secours)));
+        assert_eq!(
+            (urgent.status, urgent.escalation),
+            (CallStatus::Urgence, Some(Escalation::Secours))
+        );
         assert_eq!(after_outcome(Outcome::Joint, 3, 0, &p).escalation, None);
     }
 
     #[test]
     fn retry_lists_are_read_and_bounded() {
-        assert_eq!(RetryPolicy::parse("15, 45;90").unwrap().intervals_minutes, vec![15, 45, 90]);
+        assert_eq!(
+            RetryPolicy::parse("15, 45;90").unwrap().intervals_minutes,
+            vec![15, 45, 90]
+        );
         assert_eq!(RetryPolicy::parse("").unwrap().max_attempts(), 1);
         assert!(RetryPolicy::parse("10, 0").is_none());
         assert!(RetryPolicy::parse("10, dix").is_none());

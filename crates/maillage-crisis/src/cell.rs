@@ -53,7 +53,10 @@ coded! {
 impl LogKind {
     /// Entries that record a decision: they must name who took it.
     pub fn is_decision(self) -> bool {
-        matches!(self, LogKind::Decision | LogKind::Arrete | LogKind::Fermeture | LogKind::Reouverture)
+        matches!(
+            self,
+            LogKind::Decision | LogKind::Arrete | LogKind::Fermeture | LogKind::Reouverture
+        )
     }
 
     /// Entries that must name who gave them (a recommendation without its author is hearsay).

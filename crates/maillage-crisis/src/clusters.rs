@@ -48,17 +48,27 @@ pub struct Rules {
 
 impl Default for Rules {
     fn default() -> Self {
-        Rules { threshold: 3, window_days: 7, active_days: 14 }
+        Rules {
+            threshold: 3,
+            window_days: 7,
+            active_days: 14,
+        }
     }
 }
 
 impl Rules {
     pub fn check(&self) -> Result<(), CrisisError> {
         if !(1..=100).contains(&self.threshold) {
-            return Err(CrisisError::InvalidField { field: "seuil_cluster", expected: "nombre de 1 à 100" });
+            return Err(CrisisError::InvalidField {
+                field: "seuil_cluster",
+                expected: "nombre de 1 à 100",
+            });
         }
         if !(1..=60).contains(&self.window_days) || !(1..=90).contains(&self.active_days) {
-            return Err(CrisisError::InvalidField { field: "durees_cluster", expected: "nombre de jours de 1 à 90" });
+            return Err(CrisisError::InvalidField {
+                field: "durees_cluster",
+                expected: "nombre de jours de 1 à 90",
+            });
         }
         Ok(())
     }
@@ -84,7 +94,11 @@ fn plus(d: Date, days: i64) -> Date {
 
 /// The episodes of a place from its daily case counts (days with zero cases may be present or not).
 pub fn episodes(cases: &BTreeMap<Date, u32>, rules: &Rules) -> Vec<Episode> {
-    let days: Vec<(Date, u32)> = cases.iter().filter(|(_, n)| **n > 0).map(|(d, n)| (*d, *n)).collect();
+    let days: Vec<(Date, u32)> = cases
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(d, n)| (*d, *n))
+        .collect();
     let mut out: Vec<Episode> = Vec::new();
     let mut current: Option<Episode> = None;
     for (i, &(day, n)) in days.iter().enumerate() {
@@ -142,7 +156,10 @@ pub fn state_on(cases: &BTreeMap<Date, u32>, today: Date, rules: &Rules) -> Stat
     if let Some(e) = eps.last().filter(|e| today < e.closes_on) {
         return State::Actif(*e);
     }
-    let recent: u32 = known.range(plus(today, -(rules.active_days - 1))..).map(|(_, n)| n).sum();
+    let recent: u32 = known
+        .range(plus(today, -(rules.active_days - 1))..)
+        .map(|(_, n)| n)
+        .sum();
     let after_last = eps.last().map(|e| e.closes_on);
     let recent_new: u32 = known
         .range(plus(today, -(rules.active_days - 1))..)
@@ -159,7 +176,11 @@ pub fn state_on(cases: &BTreeMap<Date, u32>, today: Date, rules: &Rules) -> Stat
 
 /// The status shown on `today`: for an active cluster, the last status the cell set during the episode
 /// (`en_investigation` until then); `cloture` once closed; None for a place that is not a cluster.
-pub fn status_on(state: &State, manual: &[(Date, ClusterStatus)], today: Date) -> Option<ClusterStatus> {
+pub fn status_on(
+    state: &State,
+    manual: &[(Date, ClusterStatus)],
+    today: Date,
+) -> Option<ClusterStatus> {
     match state {
         State::Actif(e) => Some(
             manual
@@ -177,7 +198,9 @@ pub fn status_on(state: &State, manual: &[(Date, ClusterStatus)], today: Date) -
 /// a cluster is active.
 pub fn check_manual_status(state: &State, status: ClusterStatus) -> Result<(), CrisisError> {
     match (state, status) {
-        (State::Actif(e), ClusterStatus::Cloture) => Err(CrisisError::ClusterStillActive { last_case: e.last_case }),
+        (State::Actif(e), ClusterStatus::Cloture) => Err(CrisisError::ClusterStillActive {
+            last_case: e.last_case,
+        }),
         (State::Actif(_), _) => Ok(()),
         (_, ClusterStatus::Cloture) => Ok(()),
         _ => Err(CrisisError::NoActiveCluster),

@@ -8,8 +8,8 @@
 //! guessed. Thresholds are settings (autumn 2020 used 50, 150 and 250 per 100,000 for incidence).
 
 use crate::CrisisError;
-use jiff::civil::Date;
 use jiff::ToSpan;
+use jiff::civil::Date;
 use std::collections::BTreeMap;
 
 /// The window of the sliding indicators, in days.
@@ -51,8 +51,14 @@ fn window_sum(values: &BTreeMap<Date, Option<f64>>, day: Date, window: i64) -> O
 
 /// Sliding sums over `window` days, for each day of `values` (days are dates, not positions: a gap in the dates
 /// leaves the windows that span it empty).
-pub fn sliding_sums(values: &BTreeMap<Date, Option<f64>>, window: i64) -> BTreeMap<Date, Option<f64>> {
-    values.keys().map(|d| (*d, window_sum(values, *d, window))).collect()
+pub fn sliding_sums(
+    values: &BTreeMap<Date, Option<f64>>,
+    window: i64,
+) -> BTreeMap<Date, Option<f64>> {
+    values
+        .keys()
+        .map(|d| (*d, window_sum(values, *d, window)))
+        .collect()
 }
 
 /// Incidence per 100,000 from positives over 7 days.
@@ -111,14 +117,20 @@ impl Default for Thresholds {
     /// Incidence 50 (alerte), 150 (alerte renforcée), 250 (alerte maximale) as in autumn 2020; positivity 5 % and
     /// 10 %, the levels the same plans watched.
     fn default() -> Self {
-        Thresholds { incidence: vec![50.0, 150.0, 250.0], positivity: vec![5.0, 10.0] }
+        Thresholds {
+            incidence: vec![50.0, 150.0, 250.0],
+            positivity: vec![5.0, 10.0],
+        }
     }
 }
 
 impl Thresholds {
     /// Checks that both lists are increasing positive numbers.
     pub fn check(&self) -> Result<(), CrisisError> {
-        for (field, list) in [("seuils_incidence", &self.incidence), ("seuils_positivite", &self.positivity)] {
+        for (field, list) in [
+            ("seuils_incidence", &self.incidence),
+            ("seuils_positivite", &self.positivity),
+        ] {
             let ok = list.len() <= 6
                 && list.iter().all(|v| v.is_finite() && *v > 0.0)
                 && list.windows(2).all(|w| w[0] < w[1]);
@@ -146,7 +158,11 @@ pub enum Trend {
 /// Compares a value with the value a week before: more than 10 % up or down is a trend, less is stable.
 pub fn trend(now: f64, week_before: f64) -> Trend {
     if week_before <= 0.0 {
-        return if now > 0.0 { Trend::Hausse } else { Trend::Stable };
+        return if now > 0.0 {
+            Trend::Hausse
+        } else {
+            Trend::Stable
+        };
     }
     let ratio = now / week_before;
     if ratio > 1.1 {
@@ -164,7 +180,11 @@ mod tests {
     use jiff::civil::date;
 
     fn day(n: i64, p: f64, t: f64) -> Daily {
-        Daily { day: date(2020, 9, 1).checked_add(n.days()).unwrap(), positives: Some(p), tests: Some(t) }
+        Daily {
+            day: date(2020, 9, 1).checked_add(n.days()).unwrap(),
+            positives: Some(p),
+            tests: Some(t),
+        }
     }
 
     #[test]
@@ -173,7 +193,11 @@ mod tests {
         let series: Vec<Daily> = (0..10).map(|n| day(n, 10.0, 200.0)).collect();
         let c = compute(&series, Some(140_000.0));
         assert_eq!(c.len(), 10);
-        assert!(c[..6].iter().all(|d| d.incidence.is_none() && d.positivity.is_none()));
+        assert!(
+            c[..6]
+                .iter()
+                .all(|d| d.incidence.is_none() && d.positivity.is_none())
+        );
         let d = c[6];
         assert_eq!(d.positives_7d, Some(70.0));
         assert_eq!(d.incidence, Some(50.0));
@@ -209,8 +233,22 @@ mod tests {
     #[test]
     fn thresholds_and_trends() {
         assert!(Thresholds::default().check().is_ok());
-        assert!(Thresholds { incidence: vec![150.0, 50.0], positivity: vec![] }.check().is_err());
-        assert!(Thresholds { incidence: vec![0.0], positivity: vec![] }.check().is_err());
+        assert!(
+            Thresholds {
+                incidence: vec![150.0, 50.0],
+                positivity: vec![]
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            Thresholds {
+                incidence: vec![0.0],
+                positivity: vec![]
+            }
+            .check()
+            .is_err()
+        );
         assert_eq!(trend(120.0, 100.0), Trend::Hausse);
         assert_eq!(trend(105.0, 100.0), Trend::Stable);
         assert_eq!(trend(80.0, 100.0), Trend::Baisse);

@@ -10,7 +10,11 @@ pub fn required(field: &'static str, value: &str, max: usize) -> Result<String, 
 }
 
 /// An optional text: None when empty.
-pub fn optional(field: &'static str, value: &str, max: usize) -> Result<Option<String>, CrisisError> {
+pub fn optional(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, CrisisError> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
@@ -19,8 +23,13 @@ pub fn optional(field: &'static str, value: &str, max: usize) -> Result<Option<S
         return Err(CrisisError::TooLong { field, max });
     }
     // Line breaks are fine in notes; other control characters are not text anyone typed.
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(CrisisError::InvalidField { field, expected: "texte" });
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(CrisisError::InvalidField {
+            field,
+            expected: "texte",
+        });
     }
     Ok(Some(v.to_string()))
 }
@@ -32,8 +41,14 @@ pub fn phone(field: &'static str, value: &str) -> Result<Option<String>, CrisisE
     if v.is_empty() {
         return Ok(None);
     }
-    let invalid = CrisisError::InvalidField { field, expected: "numéro de téléphone" };
-    if !v.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+')) {
+    let invalid = CrisisError::InvalidField {
+        field,
+        expected: "numéro de téléphone",
+    };
+    if !v
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+'))
+    {
         return Err(invalid);
     }
     let digits: String = v.chars().filter(char::is_ascii_digit).collect();
@@ -59,7 +74,10 @@ pub fn date(field: &'static str, value: &str) -> Result<Option<Date>, CrisisErro
     if v.is_empty() {
         return Ok(None);
     }
-    let invalid = CrisisError::InvalidField { field, expected: "date AAAA-MM-JJ" };
+    let invalid = CrisisError::InvalidField {
+        field,
+        expected: "date AAAA-MM-JJ",
+    };
     if let Ok(d) = v.parse::<Date>() {
         return Ok(Some(d));
     }
@@ -81,7 +99,12 @@ pub fn integer(field: &'static str, value: &str) -> Result<Option<i64>, CrisisEr
     if v.is_empty() {
         return Ok(None);
     }
-    v.parse::<i64>().map(Some).map_err(|_| CrisisError::InvalidField { field, expected: "nombre entier" })
+    v.parse::<i64>()
+        .map(Some)
+        .map_err(|_| CrisisError::InvalidField {
+            field,
+            expected: "nombre entier",
+        })
 }
 
 /// A decimal number (comma or point).
@@ -95,7 +118,10 @@ pub fn decimal(field: &'static str, value: &str) -> Result<Option<f64>, CrisisEr
         .ok()
         .filter(|x| x.is_finite())
         .map(Some)
-        .ok_or(CrisisError::InvalidField { field, expected: "nombre" })
+        .ok_or(CrisisError::InvalidField {
+            field,
+            expected: "nombre",
+        })
 }
 
 #[cfg(test)]
@@ -104,14 +130,35 @@ mod tests {
 
     #[test]
     fn phones_are_normalised_or_refused_without_quoting_them() {
-        assert_eq!(phone("t", "0123456789").unwrap().as_deref(), Some("01 23 45 67 89"));
-        assert_eq!(phone("t", "06.39.98.12.34").unwrap().as_deref(), Some("06 39 98 12 34"));
-        assert_eq!(phone("t", "+33 6 39 98 12 34").unwrap().as_deref(), Some("06 39 98 12 34"));
+        assert_eq!(
+            phone("t", "0123456789").unwrap().as_deref(),
+            Some("01 23 45 67 89")
+        );
+        assert_eq!(
+            phone("t", "06.39.98.12.34").unwrap().as_deref(),
+            Some("06 39 98 12 34")
+        );
+        assert_eq!(
+            phone("t", "+33 6 39 98 12 34").unwrap().as_deref(),
+            Some("06 39 98 12 34")
+        );
         assert_eq!(phone("t", "+33 (0)6").ok(), None);
         assert_eq!(phone("t", "").unwrap(), None);
-        for bad in ["012345678", "00123456789", "1234567890", "01 23 45 67 8x", "+44 20 7946 0958"] {
+        for bad in [
+            "012345678",
+            "00123456789",
+            "1234567890",
+            "01 23 45 67 8x",
+            "+44 20 7946 0958",
+        ] {
             let e = phone("telephone", bad).unwrap_err();
-            assert_eq!(e, CrisisError::InvalidField { field: "telephone", expected: "numéro de téléphone" });
+            assert_eq!(
+                e,
+                CrisisError::InvalidField {
+                    field: "telephone",
+                    expected: "numéro de téléphone"
+                }
+            );
             assert!(!e.to_string().contains(bad));
         }
     }
@@ -128,9 +175,21 @@ mod tests {
     #[test]
     fn texts_are_trimmed_and_bounded() {
         assert_eq!(required("nom", "  Martin ", 10).unwrap(), "Martin");
-        assert_eq!(required("nom", "   ", 10), Err(CrisisError::MissingField { field: "nom" }));
-        assert_eq!(required("nom", "abcdefghijk", 10), Err(CrisisError::TooLong { field: "nom", max: 10 }));
+        assert_eq!(
+            required("nom", "   ", 10),
+            Err(CrisisError::MissingField { field: "nom" })
+        );
+        assert_eq!(
+            required("nom", "abcdefghijk", 10),
+            Err(CrisisError::TooLong {
+                field: "nom",
+                max: 10
+            })
+        );
         assert!(optional("note", "a\u{7}b", 10).is_err());
-        assert_eq!(optional("note", "ligne 1\nligne 2", 40).unwrap().as_deref(), Some("ligne 1\nligne 2"));
+        assert_eq!(
+            optional("note", "ligne 1\nligne 2", 40).unwrap().as_deref(),
+            Some("ligne 1\nligne 2")
+        );
     }
 }

@@ -14,8 +14,8 @@
 use crate::error::Ineligibility;
 use crate::fields;
 use crate::{CrisisError, coded, parse_code};
-use jiff::civil::Date;
 use jiff::ToSpan;
+use jiff::civil::Date;
 
 coded! {
     /// The quality under which a person is registered (R121-2).
@@ -83,7 +83,12 @@ pub fn age_on(birth: Date, day: Date) -> i16 {
 }
 
 /// Checks the conditions of R121-2 on the day of the request.
-pub fn check_eligibility(basis: Basis, birth: Date, living_at_home: bool, on: Date) -> Result<(), Ineligibility> {
+pub fn check_eligibility(
+    basis: Basis,
+    birth: Date,
+    living_at_home: bool,
+    on: Date,
+) -> Result<(), Ineligibility> {
     if birth > on {
         return Err(Ineligibility::BornAfterRequest);
     }
@@ -144,14 +149,19 @@ pub fn validate(form: &RegistrationForm, today: Date) -> Result<Registration, Cr
     let last_name = fields::required("nom", &form.last_name, 100)?;
     let first_name = fields::required("prenom", &form.first_name, 100)?;
     let birth_date =
-        fields::date("date_naissance", &form.birth_date)?.ok_or(CrisisError::MissingField { field: "date_naissance" })?;
+        fields::date("date_naissance", &form.birth_date)?.ok_or(CrisisError::MissingField {
+            field: "date_naissance",
+        })?;
     let address = fields::required("adresse", &form.address, 300)?;
     let phone = fields::phone("telephone", &form.phone)?;
     let basis: Basis = parse_code("qualite", &form.basis)?;
     let requester: Requester = parse_code("demandeur", &form.requester)?;
     let requested_on = fields::date("date_demande", &form.requested_on)?.unwrap_or(today);
     if requested_on > today {
-        return Err(CrisisError::InvalidField { field: "date_demande", expected: "date passée ou du jour" });
+        return Err(CrisisError::InvalidField {
+            field: "date_demande",
+            expected: "date passée ou du jour",
+        });
     }
     let informed_on = fields::date("date_information", &form.informed_on)?;
     if form.refused {
@@ -160,7 +170,8 @@ pub fn validate(form: &RegistrationForm, today: Date) -> Result<Registration, Cr
     if requester.is_third_party() && informed_on.is_none() {
         return Err(CrisisError::PersonNotInformed);
     }
-    check_eligibility(basis, birth_date, form.living_at_home, requested_on).map_err(CrisisError::NotEligible)?;
+    check_eligibility(basis, birth_date, form.living_at_home, requested_on)
+        .map_err(CrisisError::NotEligible)?;
     Ok(Registration {
         last_name,
         first_name,
@@ -189,10 +200,17 @@ pub fn acknowledgement_due(requested_on: Date) -> Date {
 /// Where a registration stands with its yearly confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirmation {
-    UpToDate { due: Date },
+    UpToDate {
+        due: Date,
+    },
     /// Due within the reminder window: time to write to the person.
-    DueSoon { due: Date },
-    Overdue { due: Date, days_late: i64 },
+    DueSoon {
+        due: Date,
+    },
+    Overdue {
+        due: Date,
+        days_late: i64,
+    },
 }
 
 /// The yearly confirmation of a registration last confirmed (or made) on `last`, seen on `today`, with a
@@ -201,7 +219,10 @@ pub fn confirmation(last: Date, today: Date, remind_days: i64) -> Confirmation {
     let due = last.saturating_add(1.year());
     let days_to_due = today.until(due).map_or(0, |s| i64::from(s.get_days()));
     if days_to_due < 0 {
-        Confirmation::Overdue { due, days_late: -days_to_due }
+        Confirmation::Overdue {
+            due,
+            days_late: -days_to_due,
+        }
     } else if days_to_due <= remind_days {
         Confirmation::DueSoon { due }
     } else {
@@ -226,12 +247,30 @@ mod tests {
     #[test]
     fn confirmation_is_yearly_with_a_reminder() {
         let last = date(2025, 6, 1);
-        assert_eq!(confirmation(last, date(2026, 1, 10), 30), Confirmation::UpToDate { due: date(2026, 6, 1) });
-        assert_eq!(confirmation(last, date(2026, 5, 2), 30), Confirmation::DueSoon { due: date(2026, 6, 1) });
-        assert_eq!(confirmation(last, date(2026, 6, 1), 30), Confirmation::DueSoon { due: date(2026, 6, 1) });
+        assert_eq!(
+            confirmation(last, date(2026, 1, 10), 30),
+            Confirmation::UpToDate {
+                due: date(2026, 6, 1)
+            }
+        );
+        assert_eq!(
+            confirmation(last, date(2026, 5, 2), 30),
+            Confirmation::DueSoon {
+                due: date(2026, 6, 1)
+            }
+        );
+        assert_eq!(
+            confirmation(last, date(2026, 6, 1), 30),
+            Confirmation::DueSoon {
+                due: date(2026, 6, 1)
+            }
+        );
         assert_eq!(
             confirmation(last, date(2026, 6, 11), 30),
-            Confirmation::Overdue { due: date(2026, 6, 1), days_late: 10 }
+            Confirmation::Overdue {
+                due: date(2026, 6, 1),
+                days_late: 10
+            }
         );
         assert_eq!(acknowledgement_due(date(2026, 7, 28)), date(2026, 8, 5));
     }

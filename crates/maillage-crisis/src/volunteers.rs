@@ -52,7 +52,10 @@ pub fn weekday_index(d: Weekday) -> u8 {
 
 /// The day index of a stored code.
 pub fn parse_weekday(code: &str) -> Option<u8> {
-    WEEKDAY_CODES.iter().position(|c| *c == code).map(|i| i as u8)
+    WEEKDAY_CODES
+        .iter()
+        .position(|c| *c == code)
+        .map(|i| i as u8)
 }
 
 /// What matching needs to know of a volunteer.
@@ -107,13 +110,19 @@ pub fn rank(request: &Request, volunteers: &[Volunteer]) -> Vec<Candidate> {
             if distance_km.is_some_and(|d| d > v.radius_km) {
                 return None;
             }
-            Some(Candidate { volunteer: v.id, distance_km, open_tasks: v.open_tasks })
+            Some(Candidate {
+                volunteer: v.id,
+                distance_km,
+                open_tasks: v.open_tasks,
+            })
         })
         .collect();
     out.sort_by(|a, b| {
         let da = a.distance_km.unwrap_or(f64::INFINITY);
         let db = b.distance_km.unwrap_or(f64::INFINITY);
-        da.total_cmp(&db).then(a.open_tasks.cmp(&b.open_tasks)).then(a.volunteer.cmp(&b.volunteer))
+        da.total_cmp(&db)
+            .then(a.open_tasks.cmp(&b.open_tasks))
+            .then(a.volunteer.cmp(&b.volunteer))
     });
     out
 }
@@ -121,7 +130,10 @@ pub fn rank(request: &Request, volunteers: &[Volunteer]) -> Vec<Candidate> {
 /// The order of the stops of a round starting from `depot` (nearest stop next, ties by id), and its length in
 /// kilometres, back to the depot not included. Stops without a place come last, by id.
 pub fn order_round(depot: Point, stops: &[(i64, Option<Point>)]) -> (Vec<i64>, f64) {
-    let mut left: Vec<(i64, Point)> = stops.iter().filter_map(|(id, p)| p.map(|p| (*id, p))).collect();
+    let mut left: Vec<(i64, Point)> = stops
+        .iter()
+        .filter_map(|(id, p)| p.map(|p| (*id, p)))
+        .collect();
     let mut order = Vec::with_capacity(stops.len());
     let mut here = depot;
     let mut length = 0.0;
@@ -138,7 +150,11 @@ pub fn order_round(depot: Point, stops: &[(i64, Option<Point>)]) -> (Vec<i64>, f
         here = p;
         order.push(id);
     }
-    let mut unplaced: Vec<i64> = stops.iter().filter(|(_, p)| p.is_none()).map(|(id, _)| *id).collect();
+    let mut unplaced: Vec<i64> = stops
+        .iter()
+        .filter(|(_, p)| p.is_none())
+        .map(|(id, _)| *id)
+        .collect();
     unplaced.sort_unstable();
     order.extend(unplaced);
     (order, length)

@@ -14,26 +14,50 @@ use std::collections::{BTreeMap, BTreeSet};
 fn eligibility_follows_r121_2() {
     let on = date(2026, 7, 1);
     // 65 or more at home.
-    assert_eq!(check_eligibility(Basis::Age65, date(1961, 7, 1), true, on), Ok(()));
+    assert_eq!(
+        check_eligibility(Basis::Age65, date(1961, 7, 1), true, on),
+        Ok(())
+    );
     assert_eq!(
         check_eligibility(Basis::Age65, date(1961, 7, 2), true, on),
-        Err(Ineligibility::TooYoung { age: 64, required: 65 })
+        Err(Ineligibility::TooYoung {
+            age: 64,
+            required: 65
+        })
     );
     // 60 or more, unfit for work.
-    assert_eq!(check_eligibility(Basis::Inapte60, date(1966, 6, 30), true, on), Ok(()));
+    assert_eq!(
+        check_eligibility(Basis::Inapte60, date(1966, 6, 30), true, on),
+        Ok(())
+    );
     assert_eq!(
         check_eligibility(Basis::Inapte60, date(1967, 1, 1), true, on),
-        Err(Ineligibility::TooYoung { age: 59, required: 60 })
+        Err(Ineligibility::TooYoung {
+            age: 59,
+            required: 60
+        })
     );
     // Disabled adults: from 18.
-    assert_eq!(check_eligibility(Basis::AdulteHandicape, date(2008, 7, 1), true, on), Ok(()));
+    assert_eq!(
+        check_eligibility(Basis::AdulteHandicape, date(2008, 7, 1), true, on),
+        Ok(())
+    );
     assert_eq!(
         check_eligibility(Basis::AdulteHandicape, date(2008, 7, 2), true, on),
-        Err(Ineligibility::TooYoung { age: 17, required: 18 })
+        Err(Ineligibility::TooYoung {
+            age: 17,
+            required: 18
+        })
     );
     // Whatever the age, only people living at home.
-    assert_eq!(check_eligibility(Basis::Age65, date(1930, 1, 1), false, on), Err(Ineligibility::NotAtHome));
-    assert_eq!(check_eligibility(Basis::Age65, date(2027, 1, 1), true, on), Err(Ineligibility::BornAfterRequest));
+    assert_eq!(
+        check_eligibility(Basis::Age65, date(1930, 1, 1), false, on),
+        Err(Ineligibility::NotAtHome)
+    );
+    assert_eq!(
+        check_eligibility(Basis::Age65, date(2027, 1, 1), true, on),
+        Err(Ineligibility::BornAfterRequest)
+    );
 }
 
 fn form() -> RegistrationForm {
@@ -58,33 +82,63 @@ fn a_registration_keeps_only_the_fields_the_law_allows_and_checks_them() {
     assert_eq!(r.birth_date, date(1938, 4, 12));
     assert_eq!(r.phone.as_deref(), Some("01 99 00 12 34"));
     assert_eq!(r.requested_on, date(2026, 6, 2));
-    assert_eq!(register::acknowledgement_due(r.requested_on), date(2026, 6, 10));
+    assert_eq!(
+        register::acknowledgement_due(r.requested_on),
+        date(2026, 6, 10)
+    );
 
     // A third party's request: the person must have been informed, and may refuse.
     let mut f = form();
     f.requester = "voisin".into();
-    assert_eq!(register::validate(&f, today), Err(CrisisError::PersonNotInformed));
+    assert_eq!(
+        register::validate(&f, today),
+        Err(CrisisError::PersonNotInformed)
+    );
     f.informed_on = "2026-06-03".into();
     assert!(register::validate(&f, today).is_ok());
     f.refused = true;
-    assert_eq!(register::validate(&f, today), Err(CrisisError::PersonRefused));
+    assert_eq!(
+        register::validate(&f, today),
+        Err(CrisisError::PersonRefused)
+    );
 
     // Ineligible: said without quoting the date of birth.
     let mut f = form();
     f.birth_date = "1970-01-01".into();
     let e = register::validate(&f, today).unwrap_err();
-    assert_eq!(e, CrisisError::NotEligible(Ineligibility::TooYoung { age: 56, required: 65 }));
+    assert_eq!(
+        e,
+        CrisisError::NotEligible(Ineligibility::TooYoung {
+            age: 56,
+            required: 65
+        })
+    );
     assert!(!e.to_string().contains("1970"));
 
     let mut f = form();
     f.basis = "riche".into();
-    assert_eq!(register::validate(&f, today), Err(CrisisError::UnknownCode { field: "qualite" }));
+    assert_eq!(
+        register::validate(&f, today),
+        Err(CrisisError::UnknownCode { field: "qualite" })
+    );
     let mut f = form();
     f.requested_on = "2026-06-11".into();
-    assert!(matches!(register::validate(&f, today), Err(CrisisError::InvalidField { field: "date_demande", .. })));
+    assert!(matches!(
+        register::validate(&f, today),
+        Err(CrisisError::InvalidField {
+            field: "date_demande",
+            ..
+        })
+    ));
     let mut f = form();
     f.phone = "12".into();
-    assert!(matches!(register::validate(&f, today), Err(CrisisError::InvalidField { field: "telephone", .. })));
+    assert!(matches!(
+        register::validate(&f, today),
+        Err(CrisisError::InvalidField {
+            field: "telephone",
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -93,19 +147,32 @@ fn call_lists_are_balanced_sectors_with_every_person_exactly_once() {
     let mut people: Vec<ToCall> = (0..96)
         .map(|i| {
             let a = i as f64 * std::f64::consts::TAU / 96.0;
-            ToCall { id: 1000 + i, position: Some((0.34 + 0.02 * a.cos(), 46.58 + 0.014 * a.sin())) }
+            ToCall {
+                id: 1000 + i,
+                position: Some((0.34 + 0.02 * a.cos(), 46.58 + 0.014 * a.sin())),
+            }
         })
         .collect();
-    people.extend((0..7).map(|i| ToCall { id: 5000 + i, position: None }));
+    people.extend((0..7).map(|i| ToCall {
+        id: 5000 + i,
+        position: None,
+    }));
     for callers in [1, 2, 5, 7, 103, 150] {
         let lists = split(&people, callers);
         assert_eq!(lists.len(), callers);
         let all: Vec<i64> = lists.iter().flatten().copied().collect();
         let unique: BTreeSet<i64> = all.iter().copied().collect();
         assert_eq!(all.len(), people.len(), "{callers} callers: everyone once");
-        assert_eq!(unique.len(), people.len(), "{callers} callers: nobody twice");
+        assert_eq!(
+            unique.len(),
+            people.len(),
+            "{callers} callers: nobody twice"
+        );
         let sizes: Vec<usize> = lists.iter().map(Vec::len).collect();
-        assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1, "{sizes:?}");
+        assert!(
+            sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
+            "{sizes:?}"
+        );
     }
     // With 4 callers and only located people, each list is one quarter of the ring: consecutive angles.
     let ring: Vec<ToCall> = people[..96].to_vec();
@@ -123,7 +190,13 @@ fn call_lists_are_balanced_sectors_with_every_person_exactly_once() {
     assert!(split(&people, 0).is_empty());
 }
 
-fn volunteer(id: i64, skills: &[Skill], days: &[u8], position: Option<(f64, f64)>, radius_km: f64) -> Volunteer {
+fn volunteer(
+    id: i64,
+    skills: &[Skill],
+    days: &[u8],
+    position: Option<(f64, f64)>,
+    radius_km: f64,
+) -> Volunteer {
     Volunteer {
         id,
         skills: skills.iter().copied().collect(),
@@ -148,24 +221,51 @@ fn volunteers_are_matched_by_skill_day_and_distance() {
         volunteer(3, &[Skill::Courses], &[], Some(far), 3.0), // 5.6 km: beyond their radius
         volunteer(4, &[Skill::Medicaments], &[], Some(near), 3.0), // wrong skill
         volunteer(5, &[Skill::Courses], &[5, 6], Some(near), 3.0), // week-ends only
-        volunteer(6, &[Skill::Courses], &[], None, 3.0),       // place unknown: kept, last
+        volunteer(6, &[Skill::Courses], &[], None, 3.0),      // place unknown: kept, last
     ];
-    vs.push(Volunteer { active: false, ..volunteer(7, &[Skill::Courses], &[], Some(near), 3.0) });
+    vs.push(Volunteer {
+        active: false,
+        ..volunteer(7, &[Skill::Courses], &[], Some(near), 3.0)
+    });
     // A Wednesday.
-    let req = Request { kind: Skill::Courses, position: Some(home), needed_on: Some(date(2026, 7, 1)) };
+    let req = Request {
+        kind: Skill::Courses,
+        position: Some(home),
+        needed_on: Some(date(2026, 7, 1)),
+    };
     let ids: Vec<i64> = rank(&req, &vs).iter().map(|c| c.volunteer).collect();
     assert_eq!(ids, vec![2, 1, 6]);
     let c = &rank(&req, &vs)[0];
     assert!((c.distance_km.unwrap() - 0.111).abs() < 0.01);
     // On a Saturday, the week-end volunteer comes in.
-    let sat = Request { needed_on: Some(date(2026, 7, 4)), ..req.clone() };
-    assert_eq!(rank(&sat, &vs).iter().map(|c| c.volunteer).collect::<Vec<_>>(), vec![2, 5, 1, 6]);
+    let sat = Request {
+        needed_on: Some(date(2026, 7, 4)),
+        ..req.clone()
+    };
+    assert_eq!(
+        rank(&sat, &vs)
+            .iter()
+            .map(|c| c.volunteer)
+            .collect::<Vec<_>>(),
+        vec![2, 5, 1, 6]
+    );
     // Same distance: the least busy first.
     vs[1].open_tasks = 2;
     vs[4].days.clear();
-    assert_eq!(rank(&req, &vs).iter().map(|c| c.volunteer).take(2).collect::<Vec<_>>(), vec![5, 2]);
+    assert_eq!(
+        rank(&req, &vs)
+            .iter()
+            .map(|c| c.volunteer)
+            .take(2)
+            .collect::<Vec<_>>(),
+        vec![5, 2]
+    );
     // A company call ignores distance.
-    let call = Request { kind: Skill::Convivialite, position: Some(home), needed_on: None };
+    let call = Request {
+        kind: Skill::Convivialite,
+        position: Some(home),
+        needed_on: None,
+    };
     let phone = vec![volunteer(9, &[Skill::Convivialite], &[], Some(far), 0.5)];
     assert_eq!(rank(&call, &phone).len(), 1);
 }
@@ -173,7 +273,12 @@ fn volunteers_are_matched_by_skill_day_and_distance() {
 #[test]
 fn rounds_visit_the_nearest_stop_next() {
     let depot = (0.0, 0.0);
-    let stops = [(10, Some((0.0, 0.03))), (11, Some((0.0, 0.01))), (12, None), (13, Some((0.0, 0.02)))];
+    let stops = [
+        (10, Some((0.0, 0.03))),
+        (11, Some((0.0, 0.01))),
+        (12, None),
+        (13, Some((0.0, 0.02))),
+    ];
     let (order, km) = order_round(depot, &stops);
     assert_eq!(order, vec![11, 13, 10, 12]);
     assert!((km - 3.0 * 1.1119).abs() < 0.01, "{km}");
@@ -194,13 +299,19 @@ fn a_cluster_needs_the_threshold_within_seven_days() {
     let c = counts(&[(0, 2), (6, 1)]);
     let e = episodes(&c, &rules);
     assert_eq!(e.len(), 1);
-    assert_eq!((e[0].first_case, e[0].detected_on, e[0].cases), (d(0), d(6), 3));
+    assert_eq!(
+        (e[0].first_case, e[0].detected_on, e[0].cases),
+        (d(0), d(6), 3)
+    );
     // One day later is outside the window: no cluster.
     let c = counts(&[(0, 2), (7, 1)]);
     assert!(episodes(&c, &rules).is_empty());
     assert_eq!(state_on(&c, d(7), &rules), State::Surveillance { cases: 3 });
     // The threshold is a setting: with "plus de trois" (4), 3 cases are not a cluster.
-    let strict = Rules { threshold: 4, ..rules };
+    let strict = Rules {
+        threshold: 4,
+        ..rules
+    };
     assert!(episodes(&counts(&[(0, 2), (6, 1)]), &strict).is_empty());
     assert_eq!(episodes(&counts(&[(0, 2), (6, 2)]), &strict).len(), 1);
 }
@@ -211,20 +322,35 @@ fn a_cluster_stays_active_fourteen_days_after_its_last_case() {
     let c = counts(&[(0, 1), (1, 1), (2, 1), (10, 1)]);
     // Detected on day 2, last case day 10: active through day 23, closed from day 24.
     assert_eq!(state_on(&c, d(1), &rules), State::Surveillance { cases: 2 });
-    let State::Actif(e) = state_on(&c, d(2), &rules) else { panic!("active on day 2") };
+    let State::Actif(e) = state_on(&c, d(2), &rules) else {
+        panic!("active on day 2")
+    };
     assert_eq!((e.detected_on, e.last_case, e.cases), (d(2), d(2), 3));
-    let State::Actif(e) = state_on(&c, d(23), &rules) else { panic!("active on day 23") };
+    let State::Actif(e) = state_on(&c, d(23), &rules) else {
+        panic!("active on day 23")
+    };
     assert_eq!((e.last_case, e.closes_on, e.cases), (d(10), d(24), 4));
-    let State::Clos(e) = state_on(&c, d(24), &rules) else { panic!("closed on day 24") };
+    let State::Clos(e) = state_on(&c, d(24), &rules) else {
+        panic!("closed on day 24")
+    };
     assert_eq!(e.closes_on, d(24));
     // Statuses: investigation by default, what the cell set during the episode, closed after.
-    let manual = [(d(-30), ClusterStatus::Maitrise), (d(5), ClusterStatus::DiffusionCommunautaire)];
-    assert_eq!(status_on(&state_on(&c, d(3), &rules), &manual, d(3)), Some(ClusterStatus::EnInvestigation));
+    let manual = [
+        (d(-30), ClusterStatus::Maitrise),
+        (d(5), ClusterStatus::DiffusionCommunautaire),
+    ];
+    assert_eq!(
+        status_on(&state_on(&c, d(3), &rules), &manual, d(3)),
+        Some(ClusterStatus::EnInvestigation)
+    );
     assert_eq!(
         status_on(&state_on(&c, d(6), &rules), &manual, d(6)),
         Some(ClusterStatus::DiffusionCommunautaire)
     );
-    assert_eq!(status_on(&state_on(&c, d(30), &rules), &manual, d(30)), Some(ClusterStatus::Cloture));
+    assert_eq!(
+        status_on(&state_on(&c, d(30), &rules), &manual, d(30)),
+        Some(ClusterStatus::Cloture)
+    );
     assert_eq!(status_on(&State::Calme, &manual, d(30)), None);
     // Closure by hand is refused while a case is within the 14 days.
     assert_eq!(
@@ -236,7 +362,10 @@ fn a_cluster_stays_active_fourteen_days_after_its_last_case() {
         Err(CrisisError::NoActiveCluster)
     );
     // The activity span is a setting too.
-    let short = Rules { active_days: 7, ..rules };
+    let short = Rules {
+        active_days: 7,
+        ..rules
+    };
     assert!(matches!(state_on(&c, d(17), &short), State::Clos(_)));
 }
 
@@ -248,8 +377,14 @@ fn a_new_run_of_cases_after_closure_is_a_new_episode() {
     // Day 0 (3 cases) closes on day 14; day 20 alone is below the threshold; days 40-41 make a second cluster.
     assert_eq!(e.len(), 2);
     assert_eq!((e[0].detected_on, e[0].closes_on), (d(0), d(14)));
-    assert_eq!((e[1].first_case, e[1].detected_on, e[1].cases), (d(40), d(41), 3));
-    assert_eq!(state_on(&c, d(25), &rules), State::Surveillance { cases: 1 });
+    assert_eq!(
+        (e[1].first_case, e[1].detected_on, e[1].cases),
+        (d(40), d(41), 3)
+    );
+    assert_eq!(
+        state_on(&c, d(25), &rules),
+        State::Surveillance { cases: 1 }
+    );
     assert!(matches!(state_on(&c, d(35), &rules), State::Clos(_)));
     assert!(matches!(state_on(&c, d(41), &rules), State::Actif(_)));
     // Cases of the closed episode never count towards the next one.
@@ -258,5 +393,12 @@ fn a_new_run_of_cases_after_closure_is_a_new_episode() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(e[0].last_case, d(13));
     assert!(rules.check().is_ok());
-    assert!(Rules { threshold: 0, ..rules }.check().is_err());
+    assert!(
+        Rules {
+            threshold: 0,
+            ..rules
+        }
+        .check()
+        .is_err()
+    );
 }

@@ -17,7 +17,9 @@ use maillage_crisis::cell::{EventKind, Level, LogKind, TaskStatus};
 use maillage_crisis::clusters::{ClusterStatus, Rules, SiteKind};
 use maillage_crisis::register::{RegistrationForm, validate};
 use maillage_crisis::stocks::Recipient;
-use maillage_store::crisis::{self as cs, calls, cell, clusters, register, services, stocks, volunteers};
+use maillage_store::crisis::{
+    self as cs, calls, cell, clusters, register, services, stocks, volunteers,
+};
 use maillage_store::{Store, StoreError};
 use std::io::Write;
 
@@ -33,31 +35,192 @@ pub struct CrisisSummary {
 }
 
 const LAST: &[&str] = &[
-    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent", "Simon",
-    "Michel", "Lefèvre", "Leroy", "Roux", "David", "Bertrand", "Morel", "Fournier", "Girard", "Bonnet", "Dupont",
-    "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller", "Faure", "André", "Mercier", "Blanc", "Guérin", "Boyer",
-    "Garnier", "Chevalier", "François", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément", "Morin",
-    "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand", "Duval", "Denis", "Dumont", "Marie",
-    "Lemaire", "Noël", "Meyer", "Dufour", "Meunier", "Brun", "Blanchard", "Giraud", "Joly", "Rivière", "Lucas",
-    "Brunet", "Gaillard", "Barbier", "Arnaud", "Martinez", "Gérard", "Roche", "Renard", "Schmitt", "Roy", "Leroux",
-    "Colin", "Vidal", "Caron", "Picard", "Roger", "Fabre", "Aubert", "Lemoine", "Renaud", "Dumas", "Lacroix",
-    "Olivier", "Philippe", "Bourgeois", "Pierre", "Benoît", "Rey", "Leclerc", "Payet", "Haddad", "Nguyen", "Benali",
+    "Martin",
+    "Bernard",
+    "Thomas",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefèvre",
+    "Leroy",
+    "Roux",
+    "David",
+    "Bertrand",
+    "Morel",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Garcia",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Gautier",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Dumont",
+    "Marie",
+    "Lemaire",
+    "Noël",
+    "Meyer",
+    "Dufour",
+    "Meunier",
+    "Brun",
+    "Blanchard",
+    "Giraud",
+    "Joly",
+    "Rivière",
+    "Lucas",
+    "Brunet",
+    "Gaillard",
+    "Barbier",
+    "Arnaud",
+    "Martinez",
+    "Gérard",
+    "Roche",
+    "Renard",
+    "Schmitt",
+    "Roy",
+    "Leroux",
+    "Colin",
+    "Vidal",
+    "Caron",
+    "Picard",
+    "Roger",
+    "Fabre",
+    "Aubert",
+    "Lemoine",
+    "Renaud",
+    "Dumas",
+    "Lacroix",
+    "Olivier",
+    "Philippe",
+    "Bourgeois",
+    "Pierre",
+    "Benoît",
+    "Rey",
+    "Leclerc",
+    "Payet",
+    "Haddad",
+    "Nguyen",
+    "Benali",
 ];
 const FIRST_OLD: &[&str] = &[
-    "Jeanne", "Marie", "Germaine", "Yvonne", "Suzanne", "Marcelle", "Simone", "Paulette", "Denise", "Odette",
-    "Geneviève", "Monique", "Jacqueline", "Colette", "Fatima", "Josette", "Andrée", "Lucienne", "Raymonde", "Huguette",
-    "Jean", "Marcel", "André", "René", "Roger", "Louis", "Georges", "Robert", "Henri", "Lucien", "Maurice", "Pierre",
-    "Raymond", "Paul", "Bernard", "Claude", "Gérard", "Ahmed", "Jacques", "Michel",
+    "Jeanne",
+    "Marie",
+    "Germaine",
+    "Yvonne",
+    "Suzanne",
+    "Marcelle",
+    "Simone",
+    "Paulette",
+    "Denise",
+    "Odette",
+    "Geneviève",
+    "Monique",
+    "Jacqueline",
+    "Colette",
+    "Fatima",
+    "Josette",
+    "Andrée",
+    "Lucienne",
+    "Raymonde",
+    "Huguette",
+    "Jean",
+    "Marcel",
+    "André",
+    "René",
+    "Roger",
+    "Louis",
+    "Georges",
+    "Robert",
+    "Henri",
+    "Lucien",
+    "Maurice",
+    "Pierre",
+    "Raymond",
+    "Paul",
+    "Bernard",
+    "Claude",
+    "Gérard",
+    "Ahmed",
+    "Jacques",
+    "Michel",
 ];
 const FIRST: &[&str] = &[
-    "Nathalie", "Isabelle", "Sylvie", "Sophie", "Julie", "Camille", "Claire", "Émilie", "Inès", "Hélène", "Yasmine",
-    "Nicolas", "Christophe", "Laurent", "Thomas", "Julien", "Antoine", "Hugo", "Karim", "Olivier", "Mehdi", "Paul",
+    "Nathalie",
+    "Isabelle",
+    "Sylvie",
+    "Sophie",
+    "Julie",
+    "Camille",
+    "Claire",
+    "Émilie",
+    "Inès",
+    "Hélène",
+    "Yasmine",
+    "Nicolas",
+    "Christophe",
+    "Laurent",
+    "Thomas",
+    "Julien",
+    "Antoine",
+    "Hugo",
+    "Karim",
+    "Olivier",
+    "Mehdi",
+    "Paul",
 ];
 const STREETS: &[&str] = &[
-    "rue Victor-Hugo", "avenue Jean-Jaurès", "rue de la République", "boulevard Gambetta", "rue Pasteur",
-    "place du Marché", "rue des Tilleuls", "allée des Érables", "rue du Moulin", "avenue de la Gare",
-    "rue Émile-Zola", "rue des Écoles", "chemin des Vignes", "rue Jules-Ferry", "impasse des Lilas",
-    "rue du Clain", "quai des Tanneurs", "rue Anatole-France", "avenue de Verdun", "rue des Acacias",
+    "rue Victor-Hugo",
+    "avenue Jean-Jaurès",
+    "rue de la République",
+    "boulevard Gambetta",
+    "rue Pasteur",
+    "place du Marché",
+    "rue des Tilleuls",
+    "allée des Érables",
+    "rue du Moulin",
+    "avenue de la Gare",
+    "rue Émile-Zola",
+    "rue des Écoles",
+    "chemin des Vignes",
+    "rue Jules-Ferry",
+    "impasse des Lilas",
+    "rue du Clain",
+    "quai des Tanneurs",
+    "rue Anatole-France",
+    "avenue de Verdun",
+    "rue des Acacias",
 ];
 const HOME_CARE: &[&str] = &[
     "SAAD du CCAS (aide à domicile, matin)",
@@ -71,13 +234,17 @@ const HOME_CARE: &[&str] = &[
 pub const CALLERS: [&str; 5] = ["ccas", "crise", "agent.ccas2", "agent.ccas3", "agent.ccas4"];
 
 fn hours_ago(now: Timestamp, h: f64) -> Timestamp {
-    now.checked_sub(SignedDuration::from_secs_f64(h * 3600.0)).unwrap_or(now)
+    now.checked_sub(SignedDuration::from_secs_f64(h * 3600.0))
+        .unwrap_or(now)
 }
 
 fn fail(e: cs::Error) -> StoreError {
     match e {
         cs::Error::Store(e) => *e,
-        other => StoreError::InvalidValue { field: "demonstration_crise", value: other.to_string() },
+        other => StoreError::InvalidValue {
+            field: "demonstration_crise",
+            value: other.to_string(),
+        },
     }
 }
 
@@ -90,7 +257,11 @@ fn phone(rng: &mut Rng, mobile: bool) -> String {
 }
 
 fn address(rng: &mut Rng) -> String {
-    format!("{} {}, {POSTCODE} Bellerive-sur-Clain", 1 + rng.below(120), rng.pick(STREETS))
+    format!(
+        "{} {}, {POSTCODE} Bellerive-sur-Clain",
+        1 + rng.below(120),
+        rng.pick(STREETS)
+    )
 }
 
 /// A place in town, denser in the centre.
@@ -116,10 +287,30 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
 
     // The crisis cell: an epidemic followed at the watch level, and a heatwave raised to the alert level.
     let mut tx = cs::begin(store).await?;
-    let epidemic =
-        cell::open_event(&mut tx, EventKind::Epidemie, "Covid-19 — suivi épidémique", Level::Veille, "demonstration", hours_ago(now, 24.0 * 40.0)).await?;
-    let heat = cell::open_event(&mut tx, EventKind::Canicule, "Canicule — épisode de juillet", Level::Veille, "demonstration", hours_ago(now, 52.0)).await?;
-    let log = |kind, hours: f64, author: Option<&str>, text: &str, site: Option<i64>, event: Option<i64>| cell::NewLogEntry {
+    let epidemic = cell::open_event(
+        &mut tx,
+        EventKind::Epidemie,
+        "Covid-19 — suivi épidémique",
+        Level::Veille,
+        "demonstration",
+        hours_ago(now, 24.0 * 40.0),
+    )
+    .await?;
+    let heat = cell::open_event(
+        &mut tx,
+        EventKind::Canicule,
+        "Canicule — épisode de juillet",
+        Level::Veille,
+        "demonstration",
+        hours_ago(now, 52.0),
+    )
+    .await?;
+    let log = |kind,
+               hours: f64,
+               author: Option<&str>,
+               text: &str,
+               site: Option<i64>,
+               event: Option<i64>| cell::NewLogEntry {
         event_id: event,
         site_id: site,
         at: hours_ago(now, hours),
@@ -128,48 +319,183 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         text: text.to_string(),
     };
     let entries = [
-        log(LogKind::Information, 50.0, Some("Préfecture (SIDPC)"), "Vigilance canicule orange Météo-France pour le département à partir de demain 6 h. Déclenchement du niveau 3 du plan canicule par le préfet.", None, Some(heat)),
-        log(LogKind::Decision, 46.0, Some("Mme la Maire"), "Activation de la cellule de crise communale ; le CCAS lance les appels aux personnes inscrites au registre.", None, Some(heat)),
-        log(LogKind::Decision, 45.5, Some("Mme la Maire"), "Ouverture de la salle rafraîchie (salle des fêtes) de 10 h à 19 h, navette sur demande au CCAS.", None, Some(heat)),
-        log(LogKind::Arrete, 30.0, Some("Mme la Maire"), "Arrêté municipal : horaires élargis de la piscine municipale et fermeture de la médiathèque l'après-midi.", None, Some(heat)),
-        log(LogKind::Information, 8.0, Some("ARS, délégation départementale"), "Point téléphonique ARS / préfecture / communes : pas de tension hospitalière signalée ; vigilance pour les EHPAD.", None, Some(heat)),
+        log(
+            LogKind::Information,
+            50.0,
+            Some("Préfecture (SIDPC)"),
+            "Vigilance canicule orange Météo-France pour le département à partir de demain 6 h. Déclenchement du niveau 3 du plan canicule par le préfet.",
+            None,
+            Some(heat),
+        ),
+        log(
+            LogKind::Decision,
+            46.0,
+            Some("Mme la Maire"),
+            "Activation de la cellule de crise communale ; le CCAS lance les appels aux personnes inscrites au registre.",
+            None,
+            Some(heat),
+        ),
+        log(
+            LogKind::Decision,
+            45.5,
+            Some("Mme la Maire"),
+            "Ouverture de la salle rafraîchie (salle des fêtes) de 10 h à 19 h, navette sur demande au CCAS.",
+            None,
+            Some(heat),
+        ),
+        log(
+            LogKind::Arrete,
+            30.0,
+            Some("Mme la Maire"),
+            "Arrêté municipal : horaires élargis de la piscine municipale et fermeture de la médiathèque l'après-midi.",
+            None,
+            Some(heat),
+        ),
+        log(
+            LogKind::Information,
+            8.0,
+            Some("ARS, délégation départementale"),
+            "Point téléphonique ARS / préfecture / communes : pas de tension hospitalière signalée ; vigilance pour les EHPAD.",
+            None,
+            Some(heat),
+        ),
     ];
     for e in &entries {
         cell::append_log(&mut tx, e, "demonstration", e.at).await?;
     }
-    cell::set_level(&mut tx, heat, Level::Alerte, Some("Mme la Maire"), "demonstration", hours_ago(now, 46.0)).await?;
+    cell::set_level(
+        &mut tx,
+        heat,
+        Level::Alerte,
+        Some("Mme la Maire"),
+        "demonstration",
+        hours_ago(now, 46.0),
+    )
+    .await?;
     let members = [
-        ("membre", "Hélène Marchand (fictive)", "Maire", "Mairie de Bellerive-sur-Clain", true),
-        ("membre", "Karim Benali (fictif)", "Adjoint à la santé", "Mairie", true),
-        ("membre", "Sophie Leclerc (fictive)", "Directrice du CCAS", "CCAS", true),
-        ("membre", "Julien Roche (fictif)", "Directeur général des services", "Mairie", false),
-        ("membre", "Camille Vidal (fictive)", "Coordinatrice du contrat local de santé", "Service santé", false),
-        ("contact_externe", "Point focal régional", "Point focal régional de veille et d'alerte sanitaire", "ARS (fictive)", true),
-        ("contact_externe", "Permanence SIDPC", "Service interministériel de défense et de protection civiles", "Préfecture (fictive)", true),
-        ("contact_externe", "Officier de permanence", "Centre de secours", "SDIS (fictif)", true),
+        (
+            "membre",
+            "Hélène Marchand (fictive)",
+            "Maire",
+            "Mairie de Bellerive-sur-Clain",
+            true,
+            "maire",
+        ),
+        (
+            "membre",
+            "Karim Benali (fictif)",
+            "Adjoint à la santé",
+            "Mairie",
+            true,
+            "adjoint.sante",
+        ),
+        (
+            "membre",
+            "Sophie Leclerc (fictive)",
+            "Directrice du CCAS",
+            "CCAS",
+            true,
+            "direction.ccas",
+        ),
+        (
+            "membre",
+            "Julien Roche (fictif)",
+            "Directeur général des services",
+            "Mairie",
+            false,
+            "dgs",
+        ),
+        (
+            "membre",
+            "Camille Vidal (fictive)",
+            "Coordinatrice du contrat local de santé",
+            "Service santé",
+            false,
+            "cls",
+        ),
+        (
+            "contact_externe",
+            "Point focal régional",
+            "Point focal régional de veille et d'alerte sanitaire",
+            "ARS (fictive)",
+            true,
+            "point-focal.ars",
+        ),
+        (
+            "contact_externe",
+            "Permanence SIDPC",
+            "Service interministériel de défense et de protection civiles",
+            "Préfecture (fictive)",
+            true,
+            "sidpc.prefecture",
+        ),
+        (
+            "contact_externe",
+            "Officier de permanence",
+            "Centre de secours",
+            "SDIS (fictif)",
+            true,
+            "permanence.sdis",
+        ),
     ];
-    for (kind, name, function, organisation, always) in members {
+    for (kind, name, function, organisation, always, mailbox) in members {
         let form = cell::MemberForm {
             kind: kind.into(),
             name: name.into(),
             function: function.into(),
             organisation: organisation.into(),
             phone: phone(&mut rng, kind == "membre"),
-            email: format!("{}@example.org", name.split_whitespace().next().unwrap_or("contact").to_lowercase()),
+            email: format!("{mailbox}@example.org"),
             always_reachable: always,
         };
         cell::add_member(&mut tx, &form, hours_ago(now, 50.0)).await?;
     }
     let tasks = [
-        ("Ouvrir et équiper la salle rafraîchie (brumisateurs, eau, fauteuils)", "Services techniques", -40.0, TaskStatus::Faite),
-        ("Appeler toutes les personnes du registre", "CCAS", 6.0, TaskStatus::EnCours),
-        ("Informer les EHPAD et foyers de la vigilance orange", "Coordination CLS", -30.0, TaskStatus::Faite),
-        ("Distribuer des bouteilles d'eau aux personnes sans abri", "CCAS et associations", -2.0, TaskStatus::AFaire),
-        ("Point de situation à la préfecture", "DGS", 20.0, TaskStatus::AFaire),
+        (
+            "Ouvrir et équiper la salle rafraîchie (brumisateurs, eau, fauteuils)",
+            "Services techniques",
+            -40.0,
+            TaskStatus::Faite,
+        ),
+        (
+            "Appeler toutes les personnes du registre",
+            "CCAS",
+            6.0,
+            TaskStatus::EnCours,
+        ),
+        (
+            "Informer les EHPAD et foyers de la vigilance orange",
+            "Coordination CLS",
+            -30.0,
+            TaskStatus::Faite,
+        ),
+        (
+            "Distribuer des bouteilles d'eau aux personnes sans abri",
+            "CCAS et associations",
+            -2.0,
+            TaskStatus::AFaire,
+        ),
+        (
+            "Point de situation à la préfecture",
+            "DGS",
+            20.0,
+            TaskStatus::AFaire,
+        ),
     ];
     for (title, owner, due_in_hours, status) in tasks {
-        let due = now.checked_add(SignedDuration::from_secs_f64(due_in_hours * 3600.0)).unwrap_or(now);
-        let id = cell::add_task(&mut tx, Some(heat), title, owner, Some(due), "demonstration", hours_ago(now, 45.0)).await?;
+        let due = now
+            .checked_add(SignedDuration::from_secs_f64(due_in_hours * 3600.0))
+            .unwrap_or(now);
+        let id = cell::add_task(
+            &mut tx,
+            Some(heat),
+            title,
+            owner,
+            Some(due),
+            "demonstration",
+            hours_ago(now, 45.0),
+        )
+        .await?;
         if status != TaskStatus::AFaire {
             cell::set_task_status(&mut tx, id, status, hours_ago(now, 20.0)).await?;
         }
@@ -182,13 +508,24 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     let n_people = 196 + rng.below(9);
     for i in 0..n_people {
         let (basis, birth_year) = match rng.below(20) {
-            0..=15 => ("age_65", 1926 + rng.below(35) as i16),
-            16..=17 => ("inapte_60", 1961 + rng.below(5) as i16),
-            _ => ("adulte_handicape", 1958 + rng.below(45) as i16),
+            // Old enough on the day of their request, up to two years ago.
+            0..=15 => ("age_65", today.year() - 67 - rng.below(32) as i16),
+            16..=17 => ("inapte_60", today.year() - 63 - rng.below(4) as i16),
+            _ => ("adulte_handicape", today.year() - 21 - rng.below(45) as i16),
         };
         let birth = jiff::civil::date(birth_year, 1 + rng.below(12) as i8, 1 + rng.below(28) as i8);
         let requested = today.saturating_sub(((10 + rng.below(700)) as i64).days());
-        let requester = *rng.pick(&["personne", "personne", "personne", "proche", "proche", "voisin", "medecin", "service_domicile", "representant_legal"]);
+        let requester = *rng.pick(&[
+            "personne",
+            "personne",
+            "personne",
+            "proche",
+            "proche",
+            "voisin",
+            "medecin",
+            "service_domicile",
+            "representant_legal",
+        ]);
         let third = !matches!(requester, "personne" | "representant_legal");
         let old = basis == "age_65";
         let form = RegistrationForm {
@@ -196,32 +533,79 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             first_name: rng.pick(if old { FIRST_OLD } else { FIRST }).to_string(),
             birth_date: birth.to_string(),
             address: address(&mut rng),
-            phone: if rng.chance(0.97) { phone(&mut rng, rng.chance(0.25)) } else { String::new() },
+            phone: if rng.chance(0.97) {
+                let mobile = rng.chance(0.25);
+                phone(&mut rng, mobile)
+            } else {
+                String::new()
+            },
             basis: basis.into(),
             living_at_home: true,
             requester: requester.into(),
             requested_on: requested.to_string(),
-            informed_on: if third { requested.saturating_add(3.days()).min(today).to_string() } else { String::new() },
+            informed_on: if third {
+                requested.saturating_add(3.days()).min(today).to_string()
+            } else {
+                String::new()
+            },
             refused: false,
-            emergency_contact: if rng.chance(0.7) { format!("{} {} ({})", rng.pick(FIRST), rng.pick(LAST), rng.pick(&["fille", "fils", "voisine", "neveu", "amie"])) } else { String::new() },
+            emergency_contact: if rng.chance(0.7) {
+                format!(
+                    "{} {} ({})",
+                    rng.pick(FIRST),
+                    rng.pick(LAST),
+                    rng.pick(&["fille", "fils", "voisine", "neveu", "amie"])
+                )
+            } else {
+                String::new()
+            },
             emergency_phone: String::new(),
-            home_care: if rng.chance(0.45) { rng.pick(HOME_CARE).to_string() } else { String::new() },
-            doctor: if rng.chance(0.5) { format!("Dr {} (fictif)", rng.pick(LAST)) } else { String::new() },
+            home_care: if rng.chance(0.45) {
+                rng.pick(HOME_CARE).to_string()
+            } else {
+                String::new()
+            },
+            doctor: if rng.chance(0.5) {
+                format!("Dr {} (fictif)", rng.pick(LAST))
+            } else {
+                String::new()
+            },
         };
         let mut form = form;
         if !form.emergency_contact.is_empty() {
             form.emergency_phone = phone(&mut rng, true);
         }
         let registration = validate(&form, today)?;
-        let id = register::create(&mut tx, &registration, Some(place(&mut rng)), "ccas", hours_ago(now, 24.0 * 30.0)).await?;
+        let id = register::create(
+            &mut tx,
+            &registration,
+            Some(place(&mut rng)),
+            "ccas",
+            hours_ago(now, 24.0 * 30.0),
+        )
+        .await?;
         // Most registrations are acknowledged; the most recent ones not yet.
         let age_days = (today - requested).get_days();
         if age_days > 6 || rng.chance(0.3) {
-            register::acknowledge(&mut tx, id, requested.saturating_add((1 + rng.below(6) as i64).days()).min(today), now).await?;
+            register::acknowledge(
+                &mut tx,
+                id,
+                requested
+                    .saturating_add((1 + rng.below(6) as i64).days())
+                    .min(today),
+                now,
+            )
+            .await?;
         }
         // Yearly confirmations: most people confirmed last spring; a few did not answer yet.
         if age_days > 330 && rng.chance(0.85) {
-            register::confirm(&mut tx, id, today.saturating_sub(((20 + rng.below(90)) as i64).days()), now).await?;
+            register::confirm(
+                &mut tx,
+                id,
+                today.saturating_sub(((20 + rng.below(90)) as i64).days()),
+                now,
+            )
+            .await?;
         }
         let _ = i;
     }
@@ -253,14 +637,24 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     let mut made = 0;
     let steps = 150;
     for k in 0..steps {
-        let at = start.checked_add(SignedDuration::from_secs(k * 5 * 3600 / steps)).unwrap_or(now);
+        let at = start
+            .checked_add(SignedDuration::from_secs(k * 5 * 3600 / steps))
+            .unwrap_or(now);
         let caller = CALLERS[k as usize % CALLERS.len()];
-        let Some(call) = calls::claim_next(store, campaign, caller, at).await? else { continue };
-        let outcome = match rng.below(100) {
-            0..=59 => Outcome::Joint,
-            60..=84 => Outcome::PasDeReponse,
-            85..=96 => Outcome::Besoin,
-            _ => Outcome::Urgence,
+        let Some(call) = calls::claim_next(store, campaign, caller, at).await? else {
+            continue;
+        };
+        // People who did not answer once often do not answer again: some end unreachable, and get a visit.
+        let tried = calls::call(store, call).await?.map_or(0, |c| c.attempts);
+        let outcome = if tried > 0 && rng.chance(0.6) {
+            Outcome::PasDeReponse
+        } else {
+            match rng.below(100) {
+                0..=59 => Outcome::Joint,
+                60..=84 => Outcome::PasDeReponse,
+                85..=96 => Outcome::Besoin,
+                _ => Outcome::Urgence,
+            }
         };
         let note = match outcome {
             Outcome::Besoin => Some(*rng.pick(&[
@@ -269,7 +663,9 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
                 "Se sent seule : souhaite un appel de convivialité chaque jour.",
                 "Ventilateur en panne : demande une visite.",
             ])),
-            Outcome::Urgence => Some("Propos confus, dit avoir très chaud et ne pas avoir bu depuis hier."),
+            Outcome::Urgence => {
+                Some("Propos confus, dit avoir très chaud et ne pas avoir bu depuis hier.")
+            }
             _ => None,
         };
         let mut tx = cs::begin(store).await?;
@@ -283,9 +679,18 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     let mut tx = cs::begin(store).await?;
     for (i, e) in escalations.iter().enumerate() {
         let (status, text) = match e.kind {
-            maillage_crisis::calls::Escalation::Secours => (EscalationStatus::Close, "SAMU appelé ; la personne a été prise en charge, sa fille est prévenue."),
-            maillage_crisis::calls::Escalation::Visite => (EscalationStatus::EnCours, "Visite de l'équipe du CCAS prévue cet après-midi."),
-            maillage_crisis::calls::Escalation::Besoin if i % 2 == 0 => (EscalationStatus::EnCours, "Demande transmise aux bénévoles."),
+            maillage_crisis::calls::Escalation::Secours => (
+                EscalationStatus::Close,
+                "SAMU appelé ; la personne a été prise en charge, sa fille est prévenue.",
+            ),
+            maillage_crisis::calls::Escalation::Visite => (
+                EscalationStatus::EnCours,
+                "Visite de l'équipe du CCAS prévue cet après-midi.",
+            ),
+            maillage_crisis::calls::Escalation::Besoin if i % 2 == 0 => (
+                EscalationStatus::EnCours,
+                "Demande transmise aux bénévoles.",
+            ),
             maillage_crisis::calls::Escalation::Besoin => continue,
         };
         calls::follow_up(&mut tx, e.id, status, text, "ccas", hours_ago(now, 0.5)).await?;
@@ -306,55 +711,113 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     let n_volunteers = 15;
     for i in 0..n_volunteers {
         let is_demo = i == 0;
-        let name = if is_demo { "Claire Fontaine (fictive)".to_string() } else { format!("{} {} (fictif)", rng.pick(FIRST), rng.pick(LAST)) };
-        let skills: Vec<String> = if is_demo {
-            vec!["courses".into(), "repas".into(), "medicaments".into(), "convivialite".into()]
+        let name = if is_demo {
+            "Claire Fontaine (fictive)".to_string()
         } else {
-            rng.pick(skills_sets).iter().map(|s| s.to_string()).collect()
+            format!("{} {} (fictif)", rng.pick(FIRST), rng.pick(LAST))
+        };
+        let skills: Vec<String> = if is_demo {
+            vec![
+                "courses".into(),
+                "repas".into(),
+                "medicaments".into(),
+                "convivialite".into(),
+            ]
+        } else {
+            rng.pick(skills_sets)
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
         };
         let days: Vec<String> = if is_demo || rng.chance(0.4) {
             Vec::new()
         } else {
             let start = rng.below(7);
-            (0..3).map(|d| maillage_crisis::volunteers::WEEKDAY_CODES[(start + d) % 7].to_string()).collect()
+            (0..3)
+                .map(|d| maillage_crisis::volunteers::WEEKDAY_CODES[(start + d) % 7].to_string())
+                .collect()
         };
         let form = volunteers::VolunteerForm {
             name,
             phone: phone(&mut rng, true),
             email: String::new(),
-            account: if is_demo { "benevole".into() } else { String::new() },
+            account: if is_demo {
+                "benevole".into()
+            } else {
+                String::new()
+            },
             skills,
             days,
-            availability: rng.pick(&["le matin", "l'après-midi", "en soirée", "toute la journée"]).to_string(),
-            area: rng.pick(&["Centre-ville", "Les Hauts", "Val Fleuri", "Faubourg de l'Est", "Rive Ouest"]).to_string(),
-            position: Some(if is_demo { model::at(0.3, 0.2) } else { place(&mut rng) }),
+            availability: rng
+                .pick(&["le matin", "l'après-midi", "en soirée", "toute la journée"])
+                .to_string(),
+            area: rng
+                .pick(&[
+                    "Centre-ville",
+                    "Les Hauts",
+                    "Val Fleuri",
+                    "Faubourg de l'Est",
+                    "Rive Ouest",
+                ])
+                .to_string(),
+            position: Some(if is_demo {
+                model::at(0.3, 0.2)
+            } else {
+                place(&mut rng)
+            }),
             radius_km: format!("{}", 1.5 + rng.below(6) as f64 * 0.5),
-            consent_on: today.saturating_sub(((5 + rng.below(200)) as i64).days()).to_string(),
+            consent_on: today
+                .saturating_sub(((5 + rng.below(200)) as i64).days())
+                .to_string(),
         };
-        volunteer_ids.push(volunteers::add_volunteer(&mut tx, &form, hours_ago(now, 24.0 * 10.0)).await?);
+        volunteer_ids
+            .push(volunteers::add_volunteer(&mut tx, &form, hours_ago(now, 24.0 * 10.0)).await?);
     }
     summary.volunteers = n_volunteers;
-    let kinds = ["courses", "repas", "medicaments", "convivialite", "colis_alimentaire", "courses", "repas", "visite"];
+    let kinds = [
+        "courses",
+        "repas",
+        "medicaments",
+        "convivialite",
+        "colis_alimentaire",
+        "courses",
+        "repas",
+        "visite",
+    ];
     let mut request_ids = Vec::new();
     for i in 0..22 {
         let kind = kinds[i % kinds.len()];
         let form = volunteers::RequestForm {
             kind: kind.into(),
-            beneficiary: format!("{} {}.", rng.pick(FIRST_OLD), rng.pick(LAST).chars().next().unwrap_or('X')),
+            beneficiary: format!(
+                "{} {}.",
+                rng.pick(FIRST_OLD),
+                rng.pick(LAST).chars().next().unwrap_or('X')
+            ),
             address: address(&mut rng),
             phone: phone(&mut rng, false),
             details: match kind {
-                "courses" => "Eau (6 bouteilles), fruits, yaourts ; paiement à la livraison.".into(),
+                "courses" => {
+                    "Eau (6 bouteilles), fruits, yaourts ; paiement à la livraison.".into()
+                }
                 "repas" => "Repas du midi, régime sans sel.".into(),
-                "medicaments" => "Ordonnance à prendre à la pharmacie du Marché (déjà prévenue).".into(),
+                "medicaments" => {
+                    "Ordonnance à prendre à la pharmacie du Marché (déjà prévenue).".into()
+                }
                 "convivialite" => "Appel d'un quart d'heure en fin de matinée.".into(),
                 "colis_alimentaire" => "Colis pour 2 personnes.".into(),
                 _ => "Passer vérifier que tout va bien.".into(),
             },
-            needed_on: today.saturating_add(((rng.below(3)) as i64).days()).to_string(),
+            needed_on: today
+                .saturating_add(((rng.below(3)) as i64).days())
+                .to_string(),
             position: Some(place(&mut rng)),
         };
-        request_ids.push((kind, volunteers::add_request(&mut tx, &form, "ccas", hours_ago(now, 30.0 - i as f64)).await?));
+        request_ids.push((
+            kind,
+            volunteers::add_request(&mut tx, &form, "ccas", hours_ago(now, 30.0 - i as f64))
+                .await?,
+        ));
     }
     summary.requests = request_ids.len();
     // The demonstration volunteer: groceries and medicine to bring, one done yesterday; a meal round tomorrow.
@@ -365,12 +828,23 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             volunteers::assign(&mut tx, *id, demo_volunteer, hours_ago(now, 20.0)).await?;
             given += 1;
             if given == 1 {
-                volunteers::close_request(&mut tx, *id, maillage_crisis::volunteers::RequestStatus::Faite, Some("Courses livrées, tout va bien."), hours_ago(now, 18.0)).await?;
+                volunteers::close_request(
+                    &mut tx,
+                    *id,
+                    maillage_crisis::volunteers::RequestStatus::Faite,
+                    Some("Courses livrées, tout va bien."),
+                    hours_ago(now, 18.0),
+                )
+                .await?;
             }
         }
     }
     // Meals go in a round; food parcels stay to be given.
-    let meals: Vec<i64> = request_ids.iter().filter(|(k, _)| *k == "repas").map(|(_, id)| *id).collect();
+    let meals: Vec<i64> = request_ids
+        .iter()
+        .filter(|(k, _)| *k == "repas")
+        .map(|(_, id)| *id)
+        .collect();
     volunteers::create_round(
         &mut tx,
         &volunteers::NewRound {
@@ -386,8 +860,14 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     )
     .await?;
     // Others: a few assigned to the nearest volunteer who can.
-    for (kind, id) in request_ids.iter().filter(|(k, _)| matches!(*k, "visite" | "colis_alimentaire")).take(3) {
-        let Some(r) = volunteers::request(store, *id).await? else { continue };
+    for (kind, id) in request_ids
+        .iter()
+        .filter(|(k, _)| matches!(*k, "visite" | "colis_alimentaire"))
+        .take(3)
+    {
+        let Some(r) = volunteers::request(store, *id).await? else {
+            continue;
+        };
         let _ = kind;
         if let Some(c) = volunteers::candidates(store, &r).await?.first() {
             volunteers::assign(&mut tx, *id, c.volunteer, hours_ago(now, 2.0)).await?;
@@ -398,40 +878,133 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     // Stocks by lot: receipts at the start of the crisis, distributions since; FFP2 under its threshold.
     let mut tx = cs::begin(store).await?;
     let items = [
-        ("masques_chirurgicaux", "Masques chirurgicaux", "masques", 2_000),
+        (
+            "masques_chirurgicaux",
+            "Masques chirurgicaux",
+            "masques",
+            2_000,
+        ),
         ("masques_ffp2", "Masques FFP2", "masques", 500),
-        ("gel_hydroalcoolique", "Gel hydroalcoolique 500 ml", "flacons", 100),
-        ("gants_nitrile", "Gants nitrile (boîtes de 100)", "boîtes", 50),
-        ("eau_bouteilles", "Eau minérale (packs de 6 × 1,5 l)", "packs", 40),
+        (
+            "gel_hydroalcoolique",
+            "Gel hydroalcoolique 500 ml",
+            "flacons",
+            100,
+        ),
+        (
+            "gants_nitrile",
+            "Gants nitrile (boîtes de 100)",
+            "boîtes",
+            50,
+        ),
+        (
+            "eau_bouteilles",
+            "Eau minérale (packs de 6 × 1,5 l)",
+            "packs",
+            40,
+        ),
     ];
     let mut item_ids = Vec::new();
     for (code, label, unit, threshold) in items {
         item_ids.push(stocks::add_item(&mut tx, code, label, unit, Some(threshold)).await?);
     }
     let lots = [
-        (0, "MC-2025-118", Some(today.saturating_add(400.days())), 10_000, "Dotation de l'État"),
-        (0, "MC-2024-031", Some(today.saturating_add(20.days())), 3_000, "Don d'une entreprise locale"),
-        (1, "FFP2-7781", Some(today.saturating_add(700.days())), 1_200, "Centrale d'achat régionale"),
-        (2, "GHA-5502", Some(today.saturating_add(300.days())), 400, "Pharmacie centrale"),
-        (2, "GHA-4410", Some(today.saturating_sub(15.days())), 30, "Stock de 2020"),
-        (3, "GN-2291", Some(today.saturating_add(900.days())), 150, "Centrale d'achat régionale"),
+        (
+            0,
+            "MC-2025-118",
+            Some(today.saturating_add(400.days())),
+            10_000,
+            "Dotation de l'État",
+        ),
+        (
+            0,
+            "MC-2024-031",
+            Some(today.saturating_add(20.days())),
+            3_000,
+            "Don d'une entreprise locale",
+        ),
+        (
+            1,
+            "FFP2-7781",
+            Some(today.saturating_add(700.days())),
+            1_200,
+            "Centrale d'achat régionale",
+        ),
+        (
+            2,
+            "GHA-5502",
+            Some(today.saturating_add(300.days())),
+            400,
+            "Pharmacie centrale",
+        ),
+        (
+            2,
+            "GHA-4410",
+            Some(today.saturating_sub(15.days())),
+            30,
+            "Stock de 2020",
+        ),
+        (
+            3,
+            "GN-2291",
+            Some(today.saturating_add(900.days())),
+            150,
+            "Centrale d'achat régionale",
+        ),
         (4, "EAU-0712", None, 120, "Supermarché partenaire (don)"),
     ];
     for (item, number, expiry, quantity, supplier) in lots {
-        let receipt = stocks::Receipt { item_id: item_ids[item], lot_number: number, expiry, quantity, supplier: Some(supplier) };
+        let receipt = stocks::Receipt {
+            item_id: item_ids[item],
+            lot_number: number,
+            expiry,
+            quantity,
+            supplier: Some(supplier),
+        };
         stocks::receive(&mut tx, &receipt, "crise", hours_ago(now, 24.0 * 20.0)).await?;
     }
     let distributions = [
-        (0, 2_400, Recipient::Professionnel, "Infirmiers libéraux de la CPTS"),
-        (0, 1_500, Recipient::Pharmacie, "Pharmacies de la commune (6)"),
-        (0, 3_000, Recipient::Habitant, "Habitants — distribution au marché"),
+        (
+            0,
+            2_400,
+            Recipient::Professionnel,
+            "Infirmiers libéraux de la CPTS",
+        ),
+        (
+            0,
+            1_500,
+            Recipient::Pharmacie,
+            "Pharmacies de la commune (6)",
+        ),
+        (
+            0,
+            3_000,
+            Recipient::Habitant,
+            "Habitants — distribution au marché",
+        ),
         (1, 800, Recipient::Structure, "EHPAD Les Glycines (fictif)"),
-        (2, 180, Recipient::Agent, "Agents de l'accueil et de la police municipale"),
+        (
+            2,
+            180,
+            Recipient::Agent,
+            "Agents de l'accueil et de la police municipale",
+        ),
         (3, 60, Recipient::Structure, "Centre municipal de santé"),
-        (4, 70, Recipient::Habitant, "Personnes sans abri — maraude du CCAS"),
+        (
+            4,
+            70,
+            Recipient::Habitant,
+            "Personnes sans abri — maraude du CCAS",
+        ),
     ];
     for (item, quantity, kind, recipient) in distributions {
-        let d = stocks::Distribution { item_id: item_ids[item], lot_id: None, quantity, recipient_kind: kind, recipient };
+        let d = stocks::Distribution {
+            item_id: item_ids[item],
+            lot_id: None,
+            quantity,
+            recipient_kind: kind,
+            recipient,
+        };
         stocks::distribute(&mut tx, &d, "crise", hours_ago(now, 24.0 * 3.0)).await?;
     }
     tx.commit().await?;
@@ -439,22 +1012,47 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     // An epidemic series for the town, written as a Santé publique France file and read by the real importer.
     let days = 150;
     let population = 60_400.0;
-    let dir = std::env::temp_dir().join(format!("maillage-demo-spf-{}-{}", std::process::id(), seed));
-    std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io { path: dir.display().to_string(), reason: e.to_string() })?;
+    // A folder of its own: several demonstrations may be built at once (tests).
+    static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!(
+        "maillage-demo-spf-{}-{n}-{}",
+        std::process::id(),
+        now.as_nanosecond()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
     let path = dir.join("sp-pos-quot-com-demonstration-fictive.csv");
     let mut text = String::from("com;jour;P;T;cl_age90;pop\n");
     for d in 0..days {
         let day = today.saturating_sub(((days - d) as i64).days());
         // Two waves over a low baseline; fewer tests at week-ends.
         let t = d as f64;
-        let wave = 14.0 * (-(t - 45.0).powi(2) / 300.0).exp() + 24.0 * (-(t - 125.0).powi(2) / 260.0).exp() + 1.0;
-        let weekend = matches!(day.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
-        let tests = ((if weekend { 120.0 } else { 260.0 }) + wave * 9.0 + rng.range(-20.0, 20.0)).round().max(0.0);
-        let positives = (wave * rng.range(0.7, 1.3) * if weekend { 0.6 } else { 1.0 }).round().max(0.0).min(tests);
-        text.push_str(&format!("{COMMUNE_CODE};{day};{positives};{tests};0;{population}\n"));
+        let wave = 14.0 * (-(t - 45.0).powi(2) / 300.0).exp()
+            + 24.0 * (-(t - 125.0).powi(2) / 260.0).exp()
+            + 1.0;
+        let weekend = matches!(
+            day.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        );
+        let tests = ((if weekend { 120.0 } else { 260.0 }) + wave * 9.0 + rng.range(-20.0, 20.0))
+            .round()
+            .max(0.0);
+        let positives = (wave * rng.range(0.7, 1.3) * if weekend { 0.6 } else { 1.0 })
+            .round()
+            .max(0.0)
+            .min(tests);
+        text.push_str(&format!(
+            "{COMMUNE_CODE};{day};{positives};{tests};0;{population}\n"
+        ));
     }
     let written = std::fs::File::create(&path).and_then(|mut f| f.write_all(text.as_bytes()));
-    written.map_err(|e| StoreError::Io { path: path.display().to_string(), reason: e.to_string() })?;
+    written.map_err(|e| StoreError::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
     let imported = cs::epidemic::import_spf(store, &path, None).await;
     let _ = std::fs::remove_dir_all(&dir);
     imported?;
@@ -464,20 +1062,102 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     // cluster closed, a workers' hostel under watch, a nursery without case.
     let rules = Rules::default();
     let mut tx = cs::begin(store).await?;
-    let school = clusters::add_site(&mut tx, "École élémentaire Jules-Ferry (fictive)", SiteKind::Ecole, Some("rue Jules-Ferry"), true, hours_ago(now, 24.0 * 30.0)).await?;
-    let ehpad = clusters::add_site(&mut tx, "EHPAD Les Glycines (fictif)", SiteKind::Ehpad, Some("allée des Érables"), false, hours_ago(now, 24.0 * 60.0)).await?;
-    let hostel = clusters::add_site(&mut tx, "Foyer de travailleurs du Clain (fictif)", SiteKind::Foyer, Some("quai des Tanneurs"), false, hours_ago(now, 24.0 * 30.0)).await?;
-    clusters::add_site(&mut tx, "Crèche municipale Les Petits Pas (fictive)", SiteKind::Creche, Some("rue des Écoles"), true, hours_ago(now, 24.0 * 30.0)).await?;
-    let cases = [(school, 9, 2), (school, 8, 1), (school, 6, 1), (school, 3, 1), (ehpad, 41, 2), (ehpad, 39, 2), (ehpad, 33, 1), (hostel, 2, 1)];
+    let school = clusters::add_site(
+        &mut tx,
+        "École élémentaire Jules-Ferry (fictive)",
+        SiteKind::Ecole,
+        Some("rue Jules-Ferry"),
+        true,
+        hours_ago(now, 24.0 * 30.0),
+    )
+    .await?;
+    let ehpad = clusters::add_site(
+        &mut tx,
+        "EHPAD Les Glycines (fictif)",
+        SiteKind::Ehpad,
+        Some("allée des Érables"),
+        false,
+        hours_ago(now, 24.0 * 60.0),
+    )
+    .await?;
+    let hostel = clusters::add_site(
+        &mut tx,
+        "Foyer de travailleurs du Clain (fictif)",
+        SiteKind::Foyer,
+        Some("quai des Tanneurs"),
+        false,
+        hours_ago(now, 24.0 * 30.0),
+    )
+    .await?;
+    clusters::add_site(
+        &mut tx,
+        "Crèche municipale Les Petits Pas (fictive)",
+        SiteKind::Creche,
+        Some("rue des Écoles"),
+        true,
+        hours_ago(now, 24.0 * 30.0),
+    )
+    .await?;
+    let cases = [
+        (school, 9, 2),
+        (school, 8, 1),
+        (school, 6, 1),
+        (school, 3, 1),
+        (ehpad, 41, 2),
+        (ehpad, 39, 2),
+        (ehpad, 33, 1),
+        (hostel, 2, 1),
+    ];
     for (site, days_ago, n) in cases {
-        clusters::set_cases(&mut tx, site, today.saturating_sub((days_ago as i64).days()), n, "crise", now).await?;
+        clusters::set_cases(
+            &mut tx,
+            site,
+            today.saturating_sub((days_ago as i64).days()),
+            n,
+            "crise",
+            now,
+        )
+        .await?;
     }
-    clusters::set_status(&mut tx, school, ClusterStatus::Maitrise, Some("Classe de CE2 fermée, dépistage réalisé."), &rules, "crise", now).await?;
+    clusters::set_status(
+        &mut tx,
+        school,
+        ClusterStatus::Maitrise,
+        Some("Classe de CE2 fermée, dépistage réalisé."),
+        &rules,
+        "crise",
+        now,
+    )
+    .await?;
     let site_log = [
-        (school, LogKind::Recommandation, 7.0 * 24.0, "ARS, délégation départementale", "Recommandation sanitaire : fermeture de la classe de CE2 pour 7 jours et dépistage des élèves et du personnel."),
-        (school, LogKind::Fermeture, 6.5 * 24.0, "Mme la Maire", "Décision de fermeture de la classe de CE2 de l'école Jules-Ferry pour 7 jours ; les familles sont prévenues par l'école."),
-        (school, LogKind::Reouverture, 0.5 * 24.0, "Mme la Maire", "Réouverture de la classe de CE2 à la fin de la période de fermeture."),
-        (ehpad, LogKind::Information, 40.0 * 24.0, "Direction de l'EHPAD", "Signalement de cas parmi les résidents ; mesures de l'établissement, visites suspendues."),
+        (
+            school,
+            LogKind::Recommandation,
+            7.0 * 24.0,
+            "ARS, délégation départementale",
+            "Recommandation sanitaire : fermeture de la classe de CE2 pour 7 jours et dépistage des élèves et du personnel.",
+        ),
+        (
+            school,
+            LogKind::Fermeture,
+            6.5 * 24.0,
+            "Mme la Maire",
+            "Décision de fermeture de la classe de CE2 de l'école Jules-Ferry pour 7 jours ; les familles sont prévenues par l'école.",
+        ),
+        (
+            school,
+            LogKind::Reouverture,
+            0.5 * 24.0,
+            "Mme la Maire",
+            "Réouverture de la classe de CE2 à la fin de la période de fermeture.",
+        ),
+        (
+            ehpad,
+            LogKind::Information,
+            40.0 * 24.0,
+            "Direction de l'EHPAD",
+            "Signalement de cas parmi les résidents ; mesures de l'établissement, visites suspendues.",
+        ),
     ];
     for (site, kind, hours, author, text) in site_log {
         let e = log(kind, hours, Some(author), text, Some(site), Some(epidemic));
@@ -488,13 +1168,62 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     // Service continuity and relay lists.
     let mut tx = cs::begin(store).await?;
     let list = [
-        ("Accueil de la mairie", "horaires_reduits", "du lundi au vendredi, 8 h 30 – 12 h 30", "place de la Mairie", "01 99 00 10 00", "L'après-midi : sur rendez-vous."),
-        ("CCAS", "ouvert", "du lundi au samedi, 8 h 30 – 18 h", "rue Pasteur", "01 99 00 10 20", "Inscription au registre des personnes vulnérables."),
-        ("Salle rafraîchie (salle des fêtes)", "ouvert", "tous les jours, 10 h – 19 h", "avenue de la Gare", "01 99 00 10 30", "Navette sur demande au CCAS."),
-        ("Médiathèque", "horaires_reduits", "le matin seulement, 9 h – 12 h", "rue Émile-Zola", "", "Fermée l'après-midi pendant la canicule."),
-        ("Piscine municipale", "ouvert", "tous les jours, 9 h – 21 h", "chemin des Vignes", "", "Horaires élargis pendant la canicule."),
-        ("Centre municipal de santé", "ouvert", "du lundi au vendredi, 8 h – 19 h", "rue des Tilleuls", "01 99 00 10 50", ""),
-        ("Maison de quartier des Hauts", "ferme", "", "rue du Moulin", "", "Activités suspendues jusqu'à la fin de l'alerte."),
+        (
+            "Accueil de la mairie",
+            "horaires_reduits",
+            "du lundi au vendredi, 8 h 30 – 12 h 30",
+            "place de la Mairie",
+            "01 99 00 10 00",
+            "L'après-midi : sur rendez-vous.",
+        ),
+        (
+            "CCAS",
+            "ouvert",
+            "du lundi au samedi, 8 h 30 – 18 h",
+            "rue Pasteur",
+            "01 99 00 10 20",
+            "Inscription au registre des personnes vulnérables.",
+        ),
+        (
+            "Salle rafraîchie (salle des fêtes)",
+            "ouvert",
+            "tous les jours, 10 h – 19 h",
+            "avenue de la Gare",
+            "01 99 00 10 30",
+            "Navette sur demande au CCAS.",
+        ),
+        (
+            "Médiathèque",
+            "horaires_reduits",
+            "le matin seulement, 9 h – 12 h",
+            "rue Émile-Zola",
+            "",
+            "Fermée l'après-midi pendant la canicule.",
+        ),
+        (
+            "Piscine municipale",
+            "ouvert",
+            "tous les jours, 9 h – 21 h",
+            "chemin des Vignes",
+            "",
+            "Horaires élargis pendant la canicule.",
+        ),
+        (
+            "Centre municipal de santé",
+            "ouvert",
+            "du lundi au vendredi, 8 h – 19 h",
+            "rue des Tilleuls",
+            "01 99 00 10 50",
+            "",
+        ),
+        (
+            "Maison de quartier des Hauts",
+            "ferme",
+            "",
+            "rue du Moulin",
+            "",
+            "Activités suspendues jusqu'à la fin de l'alerte.",
+        ),
     ];
     for (name, status, hours, addr, tel, note) in list {
         let form = services::ServiceForm {
@@ -509,12 +1238,42 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         services::save_service(&mut tx, None, &form, "crise", hours_ago(now, 40.0)).await?;
     }
     let contacts = [
-        ("Professionnels de santé (CPTS)", "Coordination de la CPTS du Clain", "CPTS (fictive)", "cpts@example.org"),
-        ("Professionnels de santé (CPTS)", "Pharmacie du Marché", "Pharmacie (fictive)", "pharmacie.marche@example.org"),
-        ("Établissements (EHPAD, foyers)", "Direction", "EHPAD Les Glycines (fictif)", "direction.glycines@example.org"),
-        ("Établissements (EHPAD, foyers)", "Responsable", "Foyer de travailleurs du Clain (fictif)", "foyer.clain@example.org"),
-        ("Associations", "Présidente", "Croix-Rouge, unité locale (fictive)", "ul.bellerive@example.org"),
-        ("Associations", "Coordinateur", "Restos du cœur, antenne (fictive)", "antenne@example.org"),
+        (
+            "Professionnels de santé (CPTS)",
+            "Coordination de la CPTS du Clain",
+            "CPTS (fictive)",
+            "cpts@example.org",
+        ),
+        (
+            "Professionnels de santé (CPTS)",
+            "Pharmacie du Marché",
+            "Pharmacie (fictive)",
+            "pharmacie.marche@example.org",
+        ),
+        (
+            "Établissements (EHPAD, foyers)",
+            "Direction",
+            "EHPAD Les Glycines (fictif)",
+            "direction.glycines@example.org",
+        ),
+        (
+            "Établissements (EHPAD, foyers)",
+            "Responsable",
+            "Foyer de travailleurs du Clain (fictif)",
+            "foyer.clain@example.org",
+        ),
+        (
+            "Associations",
+            "Présidente",
+            "Croix-Rouge, unité locale (fictive)",
+            "ul.bellerive@example.org",
+        ),
+        (
+            "Associations",
+            "Coordinateur",
+            "Restos du cœur, antenne (fictive)",
+            "antenne@example.org",
+        ),
     ];
     for (list_name, name, organisation, email) in contacts {
         services::add_contact(&mut tx, list_name, name, organisation, email, "", now).await?;

@@ -75,6 +75,14 @@ pub fn field_label(field: &str) -> &str {
         "relances" => "intervalles de relance",
         "quantite" => "quantité",
         "article" => "article",
+        "resultat" => "résultat de l'appel",
+        "confirmer" => "confirmation",
+        "fait" => "confirmation que la mission est faite",
+        "benevole" => "bénévole",
+        "action" => "action",
+        "cas" => "nombre de cas",
+        "peremption" => "date de péremption",
+        "destinataires" => "type de destinataires",
         other => other,
     }
 }
@@ -161,9 +169,11 @@ impl French for Error {
             Error::Store(e) => e.french(),
             Error::Rule(e) => e.french(),
             Error::NotFound { what, id } => format!("{what} n° {id} introuvable"),
-            Error::CallNotHeld(_) => "cet appel n'est plus réservé à votre nom (délai dépassé ou appel repris par \
+            Error::CallNotHeld(_) => {
+                "cet appel n'est plus réservé à votre nom (délai dépassé ou appel repris par \
                  un autre appelant) : revenez à la liste et prenez l'appel suivant"
-                .into(),
+                    .into()
+            }
             Error::CampaignClosed(_) => "cette campagne d'appels est close".into(),
             Error::EventClosed(_) => "cet événement est clos".into(),
             Error::NotYours(_) => "cette mission ne vous est pas confiée".into(),

@@ -6,6 +6,7 @@ mod analysis;
 mod accounts;
 mod audit;
 pub mod crisis;
+pub mod network;
 mod formats;
 mod routing;
 mod store;

@@ -41,10 +41,16 @@ pub enum Action {
     CrisisRegisterExportRefused,
     CrisisCallRecorded,
     CrisisChanged,
+    NetworkChanged,
+    NetworkContactsChanged,
+    NetworkContactsExported,
+    NetworkMessageSent,
+    NetworkUnsubscribed,
+    ClsChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 30] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::LoginRateLimited,
@@ -69,6 +75,12 @@ impl Action {
         Action::CrisisRegisterExportRefused,
         Action::CrisisCallRecorded,
         Action::CrisisChanged,
+        Action::NetworkChanged,
+        Action::NetworkContactsChanged,
+        Action::NetworkContactsExported,
+        Action::NetworkMessageSent,
+        Action::NetworkUnsubscribed,
+        Action::ClsChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -97,6 +109,12 @@ impl Action {
             Action::CrisisRegisterExportRefused => "crise.registre.export_refuse",
             Action::CrisisCallRecorded => "crise.appels.resultat",
             Action::CrisisChanged => "crise.modification",
+            Action::NetworkChanged => "reseau.modification",
+            Action::NetworkContactsChanged => "reseau.contacts.modification",
+            Action::NetworkContactsExported => "reseau.contacts.export",
+            Action::NetworkMessageSent => "reseau.message.envoi",
+            Action::NetworkUnsubscribed => "reseau.desinscription",
+            Action::ClsChanged => "cls.modification",
         }
     }
 

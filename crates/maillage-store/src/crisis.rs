@@ -88,7 +88,9 @@ pub fn parse_instant(s: &str) -> Option<Timestamp> {
 
 /// Today in France (days of the register, of stocks and of epidemic series are French calendar days).
 pub fn today(now: Timestamp) -> Date {
-    now.in_tz("Europe/Paris").map(|z| z.date()).unwrap_or_else(|_| now.to_zoned(jiff::tz::TimeZone::UTC).date())
+    now.in_tz("Europe/Paris")
+        .map(|z| z.date())
+        .unwrap_or_else(|_| now.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 pub(crate) fn day_text(d: Date) -> String {
@@ -96,8 +98,11 @@ pub(crate) fn day_text(d: Date) -> String {
 }
 
 /// A stored day, or an error naming the column (a malformed day is a corrupted row).
+/// The value itself is not repeated in the error: it may be a date of birth.
 pub(crate) fn parse_day(field: &'static str, s: &str) -> Result<Date> {
-    s.parse().map_err(|_| Error::Store(Box::new(StoreError::InvalidValue { field, value: s.chars().take(20).collect() })))
+    s.parse().map_err(|_| {
+        Error::Store(Box::new(StoreError::InvalidValue { field, value: "(date illisible)".into() }))
+    })
 }
 
 pub(crate) fn parse_day_opt(field: &'static str, s: Option<String>) -> Result<Option<Date>> {
@@ -106,7 +111,12 @@ pub(crate) fn parse_day_opt(field: &'static str, s: Option<String>) -> Result<Op
 
 /// A stored code of a `maillage-crisis` enum.
 pub(crate) fn code<T: maillage_crisis::Coded>(field: &'static str, s: &str) -> Result<T> {
-    T::parse(s).ok_or_else(|| Error::Store(Box::new(StoreError::InvalidValue { field, value: s.to_string() })))
+    T::parse(s).ok_or_else(|| {
+        Error::Store(Box::new(StoreError::InvalidValue {
+            field,
+            value: s.to_string(),
+        }))
+    })
 }
 
 /// Settings of the module, kept in the `setting` table.
@@ -119,10 +129,14 @@ pub mod keys {
 
 /// The epidemic thresholds in force (the defaults until the cell changes them).
 pub async fn thresholds(store: &Store) -> Result<maillage_crisis::epidemic::Thresholds> {
-    Ok(crate::settings::get(store, keys::THRESHOLDS).await?.unwrap_or_default())
+    Ok(crate::settings::get(store, keys::THRESHOLDS)
+        .await?
+        .unwrap_or_default())
 }
 
 /// The cluster rules in force.
 pub async fn cluster_rules(store: &Store) -> Result<maillage_crisis::clusters::Rules> {
-    Ok(crate::settings::get(store, keys::CLUSTER_RULES).await?.unwrap_or_default())
+    Ok(crate::settings::get(store, keys::CLUSTER_RULES)
+        .await?
+        .unwrap_or_default())
 }

@@ -18,7 +18,9 @@ pub async fn quartier_iris(store: &Store) -> Result<BTreeMap<i64, Vec<String>>> 
     .await?;
     let mut out: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for r in rows {
-        out.entry(r.try_get("quartier_id")?).or_default().push(r.try_get("iris_code")?);
+        out.entry(r.try_get("quartier_id")?)
+            .or_default()
+            .push(r.try_get("iris_code")?);
     }
     Ok(out)
 }
@@ -42,7 +44,10 @@ pub async fn quartier_contours(store: &Store) -> Result<HashMap<i64, MultiPolygo
         if out.contains_key(&quartier) {
             continue;
         }
-        let parts: Vec<&MultiPolygon<f64>> = codes.iter().filter_map(|c| iris.get(c.as_str()).copied()).collect();
+        let parts: Vec<&MultiPolygon<f64>> = codes
+            .iter()
+            .filter_map(|c| iris.get(c.as_str()).copied())
+            .collect();
         if !parts.is_empty() {
             out.insert(quartier, geo::unary_union(parts));
         }

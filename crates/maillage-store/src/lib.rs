@@ -15,6 +15,7 @@ pub mod supply;
 pub mod batch;
 mod codec;
 pub mod crisis;
+pub mod network;
 pub mod enrichment;
 pub mod error;
 pub mod exports;

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0003_accessibility.sql"),
     ),
     (4, "crisis", include_str!("../migrations/sqlite/0004_crisis.sql"), include_str!("../migrations/postgres/0004_crisis.sql")),
+    (5, "network", include_str!("../migrations/sqlite/0005_network.sql"), include_str!("../migrations/postgres/0005_network.sql")),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

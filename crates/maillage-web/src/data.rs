@@ -5,12 +5,16 @@ use crate::auth::Caller;
 use crate::error::WebError;
 use crate::permissions::Permission;
 use crate::scope::Scope;
+use crate::pages::observatory::figures;
 use crate::state::AppState;
 use maillage_indicators::{IndicatorRow, compute, suppress};
 use maillage_store::territory::{self, Scope as TerritoryScope};
 use maillage_store::zones::{self, Zone, ZoneKind};
 use maillage_store::{Store, observatory};
 use serde::Serialize;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The secrecy threshold applied for this caller, if any: always for callers without
 /// [`Permission::ObservatoryFineFigures`] (partners), on request (`diffusion`) for the others. A requested
@@ -26,16 +30,17 @@ pub fn secrecy_for(
     (diffusion || !caller.has(Permission::ObservatoryFineFigures)).then_some(threshold)
 }
 
-/// Every indicator of the zones the caller sees, with secrecy applied when `secrecy` is set.
+/// Every indicator of the zones the caller sees, with secrecy applied when `secrecy` is set. Computed once per
+/// data version ([`figures::snapshot`]), cut and put under secrecy per request.
 pub async fn indicator_rows(
     state: &AppState,
     caller: &Caller,
     secrecy: Option<u32>,
 ) -> Result<Vec<IndicatorRow>, WebError> {
-    indicator_rows_in(state.store(), &caller.scope(), secrecy).await
+    Ok(figures::snapshot(state).await?.rows_for(caller, secrecy))
 }
 
-/// [`indicator_rows`] for a scope rather than a caller (the command line's reports see every commune).
+/// [`indicator_rows`] for a scope rather than a caller, computed from the store (the command line's reports).
 pub async fn indicator_rows_in(
     store: &Store,
     scope: &Scope,
@@ -52,12 +57,51 @@ pub async fn indicator_rows_in(
     Ok(rows)
 }
 
-/// The zones of the instance's territory (not its buffer) that the caller sees.
-pub async fn zones_for(store: &Store, caller: &Caller) -> Result<Vec<Zone>, WebError> {
-    zones_in(store, &caller.scope()).await
+/// The zones of the instance's territory (not its buffer) that the caller sees, from the figures of the current
+/// data version ([`figures::snapshot`]).
+pub async fn zones_for(state: &AppState, caller: &Caller) -> Result<Vec<Zone>, WebError> {
+    Ok(figures::snapshot(state)
+        .await?
+        .zones_for(caller)
+        .into_iter()
+        .cloned()
+        .collect())
 }
 
-/// [`zones_for`] for a scope rather than a caller.
+/// A value read or computed from the store once per data version (`version`, from
+/// [`maillage_store::geodata::data_version`], e.g. [`figures::Snapshot::version`]), then shared by every request
+/// until the data changes. For what a page reads on every request although it only changes with the data
+/// (latest imports, accessibility runs, planned retirements…): `key` names the value, unique per page.
+pub async fn per_version<T, F, Fut>(
+    store: &Store,
+    version: &str,
+    key: &'static str,
+    compute: F,
+) -> Result<Arc<T>, WebError>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<T, WebError>>,
+{
+    type Slot = (String, &'static str, TypeId);
+    type Cached = (String, Arc<dyn Any + Send + Sync>);
+    static CACHE: OnceLock<Mutex<HashMap<Slot, Cached>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let slot: Slot = (store.location().to_string(), key, TypeId::of::<T>());
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((v, value)) = lock().get(&slot)
+        && v == version
+        && let Ok(hit) = value.clone().downcast::<T>()
+    {
+        return Ok(hit);
+    }
+    let value = Arc::new(compute().await?);
+    lock().insert(slot, (version.to_string(), value.clone()));
+    Ok(value)
+}
+
+/// The zones of the instance's territory that a scope sees, read from the store (the command line has no
+/// server, hence no cache).
 pub async fn zones_in(store: &Store, scope: &Scope) -> Result<Vec<Zone>, WebError> {
     let territory = territory::filter(store).await?;
     Ok(zones::list(store)

@@ -48,6 +48,21 @@ pub const NAV: &[NavItem] = &[
         permission: Permission::ObservatoryImport,
     },
     NavItem {
+        path: "/reseau",
+        label: "Réseau",
+        permission: Permission::BodiesRead,
+    },
+    NavItem {
+        path: "/reseau/acteurs",
+        label: "Annuaire",
+        permission: Permission::DirectoryRead,
+    },
+    NavItem {
+        path: "/cls",
+        label: "CLS",
+        permission: Permission::ClsShared,
+    },
+    NavItem {
         path: "/crise",
         label: "Crise",
         permission: Permission::CrisisRead,
@@ -66,6 +81,11 @@ pub const NAV: &[NavItem] = &[
         path: "/admin/jetons",
         label: "Jetons d'API",
         permission: Permission::AccountsManage,
+    },
+    NavItem {
+        path: "/admin/courriel",
+        label: "Courriel",
+        permission: Permission::SettingsManage,
     },
     NavItem {
         path: "/dpo/journal",

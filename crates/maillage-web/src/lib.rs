@@ -97,6 +97,7 @@ pub fn all_routes() -> Routes {
     let r = pages::admin::routes(r);
     let r = pages::dpo::routes(r);
     let r = pages::crisis::routes(r);
+    let r = pages::network::routes(r);
     let r = exports::routes(r);
     let r = report::routes(r);
     api::routes(r)

@@ -43,10 +43,27 @@ pub enum Permission {
     CrisisStocks,
     /// A volunteer's own missions, and nothing else.
     OwnMissions,
+    /// The internal directory of actors, with their contact persons (personal data).
+    DirectoryRead,
+    /// Run the network: directory and contacts (imports, exports), bodies and meetings, relay lists and
+    /// messages, watch cases, consultations of inhabitants.
+    NetworkManage,
+    /// Bodies, members, meetings, decisions and follow-up actions, consultations (read).
+    BodiesRead,
+    /// The watch network's cases (read).
+    WatchRead,
+    /// The Contrat local de santé in full (read): fiches, indicators, funding, evaluation report.
+    ClsRead,
+    /// Edit the Contrat local de santé.
+    ClsManage,
+    /// The shared CLS dashboard: progress by axis and indicators, aggregated.
+    ClsShared,
+    /// Instance settings (the SMTP server messages go through).
+    SettingsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 23] = [
         Permission::OwnAccount,
         Permission::ObservatoryRead,
         Permission::ObservatoryFineFigures,
@@ -62,6 +79,14 @@ impl Permission {
         Permission::CrisisVolunteers,
         Permission::CrisisStocks,
         Permission::OwnMissions,
+        Permission::DirectoryRead,
+        Permission::NetworkManage,
+        Permission::BodiesRead,
+        Permission::WatchRead,
+        Permission::ClsRead,
+        Permission::ClsManage,
+        Permission::ClsShared,
+        Permission::SettingsManage,
     ];
 
     /// Stable code, shown in the OpenAPI document and the administration pages.
@@ -82,6 +107,14 @@ impl Permission {
             Permission::CrisisVolunteers => "crise.benevoles",
             Permission::CrisisStocks => "crise.stocks",
             Permission::OwnMissions => "missions.personnelles",
+            Permission::DirectoryRead => "annuaire.consulter",
+            Permission::NetworkManage => "reseau.animer",
+            Permission::BodiesRead => "instances.consulter",
+            Permission::WatchRead => "veille.consulter",
+            Permission::ClsRead => "cls.consulter",
+            Permission::ClsManage => "cls.gerer",
+            Permission::ClsShared => "cls.tableau_partage",
+            Permission::SettingsManage => "parametres.gerer",
         }
     }
 
@@ -118,6 +151,18 @@ impl Permission {
             Permission::CrisisVolunteers => "Gérer les bénévoles et les demandes des habitants",
             Permission::CrisisStocks => "Enregistrer les réceptions et distributions de matériel",
             Permission::OwnMissions => "Voir et accomplir ses propres missions de bénévole",
+            Permission::DirectoryRead => {
+                "Consulter l'annuaire interne des acteurs et leurs personnes contacts (données personnelles)"
+            }
+            Permission::NetworkManage => {
+                "Animer le réseau : annuaire et contacts, instances et réunions, listes et messages, veille, consultations"
+            }
+            Permission::BodiesRead => "Consulter les instances, réunions, décisions et actions de suivi",
+            Permission::WatchRead => "Consulter les signalements du réseau de veille",
+            Permission::ClsRead => "Consulter le contrat local de santé (fiches, indicateurs, financements, évaluation)",
+            Permission::ClsManage => "Tenir le contrat local de santé (fiches actions, indicateurs, financements)",
+            Permission::ClsShared => "Consulter le tableau de bord partagé du CLS (avancement par axe, agrégé)",
+            Permission::SettingsManage => "Régler les paramètres de l'instance (serveur de courriel)",
         }
     }
 }
@@ -127,7 +172,16 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
         // Élus follow the crisis through counts and decisions, never names.
-        Role::Elu => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, CrisisRead],
+        Role::Elu => &[
+            OwnAccount,
+            ObservatoryRead,
+            ObservatoryFineFigures,
+            CrisisRead,
+            BodiesRead,
+            WatchRead,
+            ClsRead,
+            ClsShared,
+        ],
         Role::Coordination => &[
             OwnAccount,
             ObservatoryRead,
@@ -135,6 +189,13 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             ProfessionalsList,
             CrisisRead,
             CrisisManage,
+            DirectoryRead,
+            NetworkManage,
+            BodiesRead,
+            WatchRead,
+            ClsRead,
+            ClsManage,
+            ClsShared,
         ],
         Role::Observatoire => &[
             OwnAccount,
@@ -148,6 +209,7 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             ObservatoryRead,
             ObservatoryFineFigures,
             ProfessionalsList,
+            DirectoryRead,
         ],
         Role::Ccas => &[
             OwnAccount,
@@ -157,8 +219,9 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             CrisisCalls,
             CrisisVolunteers,
             CrisisStocks,
+            DirectoryRead,
         ],
-        Role::Mediation => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures],
+        Role::Mediation => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, DirectoryRead],
         Role::Crise => &[
             OwnAccount,
             ObservatoryRead,
@@ -174,9 +237,9 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
         ],
         Role::Benevole => &[OwnAccount, OwnMissions],
         // Partners see aggregated figures only, always under statistical secrecy.
-        Role::Partenaire => &[OwnAccount, ObservatoryRead],
+        Role::Partenaire => &[OwnAccount, ObservatoryRead, ClsShared],
         Role::Dpo => &[OwnAccount, AuditRead],
-        Role::Admin => &[OwnAccount, AccountsManage],
+        Role::Admin => &[OwnAccount, AccountsManage, SettingsManage],
     }
 }
 

@@ -47,7 +47,10 @@ async fn get_bytes(client: &Client, path: &str) -> (u16, hyper::HeaderMap, Vec<u
 
 /// A CSV export read back: the header and the rows, by column name.
 fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
-    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM for Excel");
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "UTF-8 BOM for Excel"
+    );
     let text = std::str::from_utf8(&bytes[3..]).expect("UTF-8");
     assert!(
         text.contains("\r\n") || !text.contains('\n'),
@@ -124,8 +127,11 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
 
         // Indicators, with the page's filters: IRIS and general practitioners only.
         let filters = "type=iris&profession=medecin_generaliste";
-        let (status, headers, bytes) =
-            get_bytes(&obs, &format!("/observatoire/export/indicateurs.csv?{filters}")).await;
+        let (status, headers, bytes) = get_bytes(
+            &obs,
+            &format!("/observatoire/export/indicateurs.csv?{filters}"),
+        )
+        .await;
         exports += 1;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
         assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
@@ -153,12 +159,18 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
                 Some(v) => assert!((fr_number(&r["Valeur"]) - v).abs() < 1e-9, "{key:?}"),
                 None => assert_eq!(r["Valeur"], ""),
             }
-            assert_eq!(r["Secret statistique"], "non", "fine figures for the observatory");
+            assert_eq!(
+                r["Secret statistique"], "non",
+                "fine figures for the observatory"
+            );
         }
 
         // The same table as XLSX: numbers stay numbers, the notes sheet says where they come from.
-        let (status, headers, xlsx) =
-            get_bytes(&obs, &format!("/observatoire/export/indicateurs.xlsx?{filters}")).await;
+        let (status, headers, xlsx) = get_bytes(
+            &obs,
+            &format!("/observatoire/export/indicateurs.xlsx?{filters}"),
+        )
+        .await;
         exports += 1;
         assert_eq!(status, 200);
         assert_download(&headers, "indicateurs", "xlsx");
@@ -169,12 +181,7 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
             let sheet = book.worksheet_range("Indicateurs").unwrap();
             let table: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
             assert_eq!(table.len(), rows.len() + 1);
-            let col = |name: &str| {
-                table[0]
-                    .iter()
-                    .position(|c| c.to_string() == name)
-                    .unwrap()
-            };
+            let col = |name: &str| table[0].iter().position(|c| c.to_string() == name).unwrap();
             let (code, zone, value) = (col("Code indicateur"), col("Code zone"), col("Valeur"));
             for line in &table[1..] {
                 let key = (
@@ -197,7 +204,8 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
         }
 
         // Zones with their population.
-        let (status, _, bytes) = get_bytes(&obs, "/observatoire/export/zones.csv?type=quartier").await;
+        let (status, _, bytes) =
+            get_bytes(&obs, "/observatoire/export/zones.csv?type=quartier").await;
         exports += 1;
         assert_eq!(status, 200);
         let (_, zone_rows) = read_csv(&bytes);
@@ -250,14 +258,23 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
         check_geopackage(&file, features).await;
 
         // Professionals, for a role allowed names: the same list as the API.
-        let (status, _, bytes) =
-            get_bytes(&obs, "/observatoire/export/professionnels.csv?profession=infirmier").await;
+        let (status, _, bytes) = get_bytes(
+            &obs,
+            "/observatoire/export/professionnels.csv?profession=infirmier",
+        )
+        .await;
         exports += 1;
         assert_eq!(status, 200);
         let (_, people) = read_csv(&bytes);
-        let listed = obs.get("/api/v1/professionnels?profession=infirmier").await.json();
+        let listed = obs
+            .get("/api/v1/professionnels?profession=infirmier")
+            .await
+            .json();
         // (the API listing is audited as a listing, not as an export)
-        assert_eq!(people.len(), listed["professionnels"].as_array().unwrap().len());
+        assert_eq!(
+            people.len(),
+            listed["professionnels"].as_array().unwrap().len()
+        );
         assert!(people.iter().all(|p| p["Code profession"] == "infirmier"));
 
         // Import history.
@@ -276,11 +293,17 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
         // A partner: secrecy always, small counts shown "< 5" exactly where the API hides them.
         let mut partner = server.client();
         partner.login_ok("partenaire").await;
-        let (status, _, bytes) = get_bytes(&partner, "/observatoire/export/indicateurs.csv?type=iris").await;
+        let (status, _, bytes) =
+            get_bytes(&partner, "/observatoire/export/indicateurs.csv?type=iris").await;
         exports += 1;
         assert_eq!(status, 200);
         let (_, prow) = read_csv(&bytes);
-        let papi = api_index(&partner.get("/api/v1/indicateurs?type_zone=iris").await.json());
+        let papi = api_index(
+            &partner
+                .get("/api/v1/indicateurs?type_zone=iris")
+                .await
+                .json(),
+        );
         let mut hidden = 0;
         for r in &prow {
             let key = (
@@ -294,7 +317,11 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
             if secret {
                 hidden += 1;
                 // A hidden count says "< 5"; a density computed from it is just "secret".
-                let shown = if r["Code indicateur"] == "effectif" { "< 5" } else { "secret" };
+                let shown = if r["Code indicateur"] == "effectif" {
+                    "< 5"
+                } else {
+                    "secret"
+                };
                 assert_eq!(r["Valeur"], shown, "{key:?}");
                 assert_eq!(r["Numérateur"], "< 5", "{key:?}");
             }
@@ -302,14 +329,25 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
         assert!(hidden > 0, "the demonstration has small counts by IRIS");
         // Names are not for partners, nor for elected officials.
         assert_eq!(
-            get_bytes(&partner, "/observatoire/export/professionnels.csv").await.0,
+            get_bytes(&partner, "/observatoire/export/professionnels.csv")
+                .await
+                .0,
             403
         );
         let mut elu = server.client();
         elu.login_ok("elu").await;
-        assert_eq!(get_bytes(&elu, "/observatoire/export/professionnels.xlsx").await.0, 403);
+        assert_eq!(
+            get_bytes(&elu, "/observatoire/export/professionnels.xlsx")
+                .await
+                .0,
+            403
+        );
         // The observatory asking for figures to share gets them under secrecy too.
-        let (_, _, bytes) = get_bytes(&obs, "/observatoire/export/zones.geojson?type=iris&diffusion=1").await;
+        let (_, _, bytes) = get_bytes(
+            &obs,
+            "/observatoire/export/zones.geojson?type=iris&diffusion=1",
+        )
+        .await;
         exports += 1;
         let shared: Value = serde_json::from_slice(&bytes).unwrap();
         assert!(
@@ -321,7 +359,11 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
         );
 
         // Bad filters are explained in French, and nothing is exported.
-        let (status, _, body) = get_bytes(&obs, "/observatoire/export/indicateurs.csv?profession=sorcier").await;
+        let (status, _, body) = get_bytes(
+            &obs,
+            "/observatoire/export/indicateurs.csv?profession=sorcier",
+        )
+        .await;
         assert_eq!(status, 400);
         assert!(String::from_utf8_lossy(&body).contains("Profession inconnue « sorcier »"));
 
@@ -336,7 +378,10 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
                 .unwrap()
                 .starts_with("maillage-indicateurs-bellerive-sur-clain-fictive-")
         );
-        assert_eq!(entries[0].target, "export:/observatoire/export/indicateurs.csv");
+        assert_eq!(
+            entries[0].target,
+            "export:/observatoire/export/indicateurs.csv"
+        );
         server.stop().await;
     }
 }
@@ -356,15 +401,18 @@ async fn check_geopackage(file: &std::path::Path, features: &[Value]) {
         .await
         .unwrap();
     assert_eq!(version, 10400);
-    let srs: Vec<i64> = sqlx::query_scalar("SELECT srs_id FROM gpkg_spatial_ref_sys ORDER BY srs_id")
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
+    let srs: Vec<i64> =
+        sqlx::query_scalar("SELECT srs_id FROM gpkg_spatial_ref_sys ORDER BY srs_id")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
     assert_eq!(srs, vec![-1, 0, 4326]);
-    let contents = sqlx::query("SELECT table_name, data_type, srs_id, min_x, max_y FROM gpkg_contents ORDER BY table_name")
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
+    let contents = sqlx::query(
+        "SELECT table_name, data_type, srs_id, min_x, max_y FROM gpkg_contents ORDER BY table_name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
     let kinds: BTreeSet<(String, String)> = contents
         .iter()
         .map(|r| (r.get("table_name"), r.get("data_type")))
@@ -394,7 +442,11 @@ async fn check_geopackage(file: &std::path::Path, features: &[Value]) {
         let blob: Vec<u8> = row.get("geom");
         assert_eq!(&blob[..3], b"GP\0");
         assert_eq!(blob[3] & 0b1, 1, "little endian");
-        assert_eq!((blob[3] >> 1) & 0b111, 1, "envelope [minx, maxx, miny, maxy]");
+        assert_eq!(
+            (blob[3] >> 1) & 0b111,
+            1,
+            "envelope [minx, maxx, miny, maxy]"
+        );
         assert_eq!(i32::from_le_bytes(blob[4..8].try_into().unwrap()), 4326);
         let env: Vec<f64> = (0..4)
             .map(|i| f64::from_le_bytes(blob[8 + 8 * i..16 + 8 * i].try_into().unwrap()))
@@ -418,7 +470,10 @@ async fn check_geopackage(file: &std::path::Path, features: &[Value]) {
     conn.close().await.unwrap();
 
     // GDAL, when installed, opens it as QGIS would.
-    match std::process::Command::new("ogrinfo").arg("--version").output() {
+    match std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+    {
         Ok(_) => {
             let out = std::process::Command::new("ogrinfo")
                 .args(["-ro", "-so", "-al"])
@@ -431,10 +486,18 @@ async fn check_geopackage(file: &std::path::Path, features: &[Value]) {
             assert!(!errors.contains("ERROR"), "ogrinfo: {errors}");
             assert!(text.contains("Layer name: zones"), "{text}");
             assert!(text.contains("Geometry: Multi Polygon"), "{text}");
-            assert!(text.contains(&format!("Feature Count: {}", features.len())), "{text}");
-            assert!(text.contains("EPSG\",4326") || text.contains("WGS 84"), "{text}");
+            assert!(
+                text.contains(&format!("Feature Count: {}", features.len())),
+                "{text}"
+            );
+            assert!(
+                text.contains("EPSG\",4326") || text.contains("WGS 84"),
+                "{text}"
+            );
         }
-        Err(_) => eprintln!("SKIPPED: ogrinfo absent (paquet Debian gdal-bin) : lecture par GDAL non vérifiée"),
+        Err(_) => eprintln!(
+            "SKIPPED: ogrinfo absent (paquet Debian gdal-bin) : lecture par GDAL non vérifiée"
+        ),
     }
 }
 
@@ -510,7 +573,10 @@ async fn an_export_holds_only_the_callers_communes() {
             rows.iter().all(|r| !r.values().any(|v| v == COMMUNE)),
             "{path}: nothing of commune {COMMUNE} for an account of commune 99102"
         );
-        assert!(rows.is_empty(), "{path}: 99102 is in the buffer, not the territory");
+        assert!(
+            rows.is_empty(),
+            "{path}: 99102 is in the buffer, not the territory"
+        );
     }
     server.stop().await;
 }

@@ -105,8 +105,11 @@ async fn the_dashboard_report_names_the_territory_and_its_indicators() {
         let commune = maillage_demo::model::COMMUNE_CODE;
 
         // The commune's report.
-        let (status, headers, pdf) =
-            get_bytes(&obs, &format!("/observatoire/rapport/commune/{commune}.pdf")).await;
+        let (status, headers, pdf) = get_bytes(
+            &obs,
+            &format!("/observatoire/rapport/commune/{commune}.pdf"),
+        )
+        .await;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
         assert_eq!(headers["content-type"], "application/pdf");
         let disposition = headers["content-disposition"].to_str().unwrap();
@@ -129,11 +132,20 @@ async fn the_dashboard_report_names_the_territory_and_its_indicators() {
             "Démonstration : territoire et données fictifs.",
             "Usage interne",
         ] {
-            assert!(text.contains(expected), "« {expected} » in the report: {text}");
+            assert!(
+                text.contains(expected),
+                "« {expected} » in the report: {text}"
+            );
         }
         // The figures are those of the observatory: GP count and density of the commune, QPV ratio.
         let count = indicator(&api, "effectif", "commune", commune, "medecin_generaliste");
-        let density = indicator(&api, "densite_10000", "commune", commune, "medecin_generaliste");
+        let density = indicator(
+            &api,
+            "densite_10000",
+            "commune",
+            commune,
+            "medecin_generaliste",
+        );
         let ratio = indicator(
             &api,
             "ratio_qpv_hors_qpv",
@@ -159,11 +171,20 @@ async fn the_dashboard_report_names_the_territory_and_its_indicators() {
         assert!(text.contains(q_name), "quartier {q_name} listed");
 
         // A quartier's report.
-        let (status, _, qpdf) =
-            get_bytes(&obs, &format!("/observatoire/rapport/quartier/{q_code}.pdf")).await;
+        let (status, _, qpdf) = get_bytes(
+            &obs,
+            &format!("/observatoire/rapport/quartier/{q_code}.pdf"),
+        )
+        .await;
         assert_eq!(status, 200);
         let qtext = flat(&pdf_text(&qpdf));
-        let q_density = indicator(&api, "densite_10000", "quartier", q_code, "medecin_generaliste");
+        let q_density = indicator(
+            &api,
+            "densite_10000",
+            "quartier",
+            q_code,
+            "medecin_generaliste",
+        );
         for expected in [
             q_name.to_string(),
             format!("Quartier de {}", maillage_demo::model::COMMUNE_NAME),
@@ -177,8 +198,11 @@ async fn the_dashboard_report_names_the_territory_and_its_indicators() {
         // The partner's copy is under secrecy, and says so.
         let mut partner = server.client();
         partner.login_ok("partenaire").await;
-        let (status, _, ppdf) =
-            get_bytes(&partner, &format!("/observatoire/rapport/commune/{commune}.pdf")).await;
+        let (status, _, ppdf) = get_bytes(
+            &partner,
+            &format!("/observatoire/rapport/commune/{commune}.pdf"),
+        )
+        .await;
         assert_eq!(status, 200);
         let ptext = flat(&pdf_text(&ppdf));
         assert!(ptext.contains("secret statistique appliqué"), "{ptext}");
@@ -193,10 +217,28 @@ async fn the_dashboard_report_names_the_territory_and_its_indicators() {
             assert_eq!(get_bytes(&obs, path).await.0, 404, "{path}");
         }
 
-        // Each report is in the audit log.
+        // The same report as a web page: the map and chart inline (SVG), the same figures, a link to the PDF.
+        let page = obs
+            .get(&format!("/observatoire/rapport/commune/{commune}"))
+            .await;
+        assert_eq!(page.status, 200);
+        let html = flat(&page.body);
+        assert!(html.contains("<svg"), "inline map");
+        assert!(html.contains("role=\"img\""));
+        assert!(html.contains(&format!(
+            "href=\"/observatoire/rapport/commune/{commune}.pdf\""
+        )));
+        assert!(html.contains(&key), "« {key} » in the page");
+        assert!(html.contains(q_name));
+
+        // Each PDF is in the audit log (viewing the page is not an export).
         let entries = common::audit_actions(&store, "observatoire.export").await;
         assert_eq!(entries.len(), 3, "three reports made");
-        assert!(entries[0].target.starts_with("rapport:/observatoire/rapport/commune/"));
+        assert!(
+            entries[0]
+                .target
+                .starts_with("rapport:/observatoire/rapport/commune/")
+        );
         assert_eq!(entries[2].actor, "partenaire");
 
         // pdftotext (poppler), when installed, reads the same text.
@@ -215,7 +257,9 @@ async fn the_dashboard_report_names_the_territory_and_its_indicators() {
                 assert!(poppler.contains(maillage_demo::model::COMMUNE_NAME));
                 assert!(poppler.contains(&key), "{poppler}");
             }
-            Err(_) => eprintln!("SKIPPED: pdftotext absent (paquet Debian poppler-utils) : vérification croisée sautée"),
+            Err(_) => eprintln!(
+                "SKIPPED: pdftotext absent (paquet Debian poppler-utils) : vérification croisée sautée"
+            ),
         }
         server.stop().await;
     }

@@ -33,6 +33,39 @@ const NAMES: &[Role] = &[
 ];
 const ADMIN: &[Role] = &[Role::Admin];
 const DPO: &[Role] = &[Role::Dpo];
+/// Crisis dashboards without names: élus, coordination, CCAS, crisis cell (PRODUCT.md §2).
+const CRISIS: &[Role] = &[Role::Elu, Role::Coordination, Role::Ccas, Role::Crise];
+/// Steering the crisis cell: coordination and the cell.
+const CRISIS_CELL: &[Role] = &[Role::Coordination, Role::Crise];
+/// The register by name, calls, volunteers, stocks: CCAS and the cell.
+const CRISIS_PEOPLE: &[Role] = &[Role::Ccas, Role::Crise];
+/// A volunteer's own missions.
+const VOLUNTEER: &[Role] = &[Role::Benevole];
+
+/// A crisis form posted empty (or incomplete): granted roles get the form back to correct (422), nothing changes.
+const fn crisis_post(pattern: &'static str, url: &'static str, granted: &'static [Role]) -> Line {
+    Line {
+        method: "POST",
+        pattern,
+        url,
+        form: &[],
+        granted,
+        ok: 422,
+        anon: 303,
+    }
+}
+
+const fn crisis_get(pattern: &'static str, url: &'static str, granted: &'static [Role]) -> Line {
+    Line {
+        method: "GET",
+        pattern,
+        url,
+        form: &[],
+        granted,
+        ok: 200,
+        anon: 303,
+    }
+}
 
 /// One line of the matrix: `granted` roles get `ok`, the other roles 403, a visitor without session `anon`.
 struct Line {
@@ -218,6 +251,94 @@ const MATRIX: &[Line] = &[
     get("/dpo/journal", DPO, 200, 303),
     get("/dpo/journal.csv", DPO, 200, 303),
     get("/dpo/journal/verification", DPO, 200, 303),
+    // Crisis module (ids are those of the demonstration, built on a fresh base).
+    get("/static/crise.css", ALL, 200, 200),
+    get("/static/crise.js", ALL, 200, 200),
+    get("/continuite", ALL, 200, 200),
+    get("/crise", CRISIS, 200, 303),
+    get("/crise/main-courante", CRISIS, 200, 303),
+    get("/crise/point-de-situation", CRISIS, 200, 303),
+    get("/crise/stocks", CRISIS, 200, 303),
+    get("/crise/indicateurs", CRISIS, 200, 303),
+    get("/crise/clusters", CRISIS, 200, 303),
+    get("/crise/continuite", CRISIS, 200, 303),
+    get("/crise/relais", CRISIS_CELL, 200, 303),
+    get("/crise/relais.csv", CRISIS_CELL, 200, 303),
+    get("/crise/registre", CRISIS_PEOPLE, 200, 303),
+    crisis_get("/crise/registre/{id}", "/crise/registre/1", CRISIS_PEOPLE),
+    get("/crise/appels", CRISIS_PEOPLE, 200, 303),
+    crisis_get("/crise/appels/{id}", "/crise/appels/1", CRISIS_PEOPLE),
+    crisis_get("/crise/appels/{id}/appel/{call}", "/crise/appels/1/appel/1", CRISIS_PEOPLE),
+    get("/crise/benevoles", CRISIS_PEOPLE, 200, 303),
+    get("/mes-missions", VOLUNTEER, 200, 303),
+    crisis_post("/crise/evenements", "/crise/evenements", CRISIS_CELL),
+    crisis_post("/crise/evenements/{id}/niveau", "/crise/evenements/2/niveau", CRISIS_CELL),
+    crisis_post("/crise/membres", "/crise/membres", CRISIS_CELL),
+    crisis_post("/crise/taches", "/crise/taches", CRISIS_CELL),
+    crisis_post("/crise/taches/{id}", "/crise/taches/1", CRISIS_CELL),
+    crisis_post("/crise/main-courante", "/crise/main-courante", CRISIS_CELL),
+    crisis_post("/crise/indicateurs/import", "/crise/indicateurs/import", CRISIS_CELL),
+    Line {
+        method: "POST",
+        pattern: "/crise/indicateurs/population",
+        url: "/crise/indicateurs/population",
+        form: &[("serie", "commune:99101")],
+        granted: CRISIS_CELL,
+        ok: 422,
+        anon: 303,
+    },
+    crisis_post("/crise/indicateurs/seuils", "/crise/indicateurs/seuils", CRISIS_CELL),
+    crisis_post("/crise/clusters", "/crise/clusters", CRISIS_CELL),
+    crisis_post("/crise/clusters/regles", "/crise/clusters/regles", CRISIS_CELL),
+    crisis_post("/crise/clusters/{id}/cas", "/crise/clusters/1/cas", CRISIS_CELL),
+    crisis_post("/crise/clusters/{id}/statut", "/crise/clusters/1/statut", CRISIS_CELL),
+    crisis_post("/crise/clusters/{id}/decision", "/crise/clusters/1/decision", CRISIS_CELL),
+    crisis_post("/crise/continuite", "/crise/continuite", CRISIS_CELL),
+    crisis_post("/crise/relais", "/crise/relais", CRISIS_CELL),
+    crisis_post("/crise/registre", "/crise/registre", CRISIS_PEOPLE),
+    crisis_post("/crise/registre/{id}", "/crise/registre/1", CRISIS_PEOPLE),
+    crisis_post("/crise/registre/{id}/radiation", "/crise/registre/1/radiation", CRISIS_PEOPLE),
+    crisis_post("/crise/registre/transmission", "/crise/registre/transmission", CRISIS_PEOPLE),
+    crisis_post("/crise/appels", "/crise/appels", CRISIS_PEOPLE),
+    // Takes the next person to call: the caller is sent to the call (or back, when nobody waits).
+    Line {
+        method: "POST",
+        pattern: "/crise/appels/{id}/suivant",
+        url: "/crise/appels/1/suivant",
+        form: &[],
+        granted: CRISIS_PEOPLE,
+        ok: 303,
+        anon: 303,
+    },
+    crisis_post("/crise/appels/{id}/cloture", "/crise/appels/1/cloture", CRISIS_PEOPLE),
+    crisis_post("/crise/appels/{id}/appel/{call}", "/crise/appels/1/appel/1", CRISIS_PEOPLE),
+    // Giving back a call one does not hold changes nothing and answers the same.
+    Line {
+        method: "POST",
+        pattern: "/crise/appels/{id}/appel/{call}/liberer",
+        url: "/crise/appels/1/appel/1/liberer",
+        form: &[],
+        granted: CRISIS_PEOPLE,
+        ok: 303,
+        anon: 303,
+    },
+    crisis_post("/crise/signalements/{id}", "/crise/signalements/1", CRISIS_PEOPLE),
+    crisis_post("/crise/benevoles", "/crise/benevoles", CRISIS_PEOPLE),
+    crisis_post("/crise/demandes", "/crise/demandes", CRISIS_PEOPLE),
+    crisis_post("/crise/demandes/{id}/affectation", "/crise/demandes/1/affectation", CRISIS_PEOPLE),
+    crisis_post("/crise/demandes/{id}/cloture", "/crise/demandes/1/cloture", CRISIS_PEOPLE),
+    crisis_post("/crise/tournees", "/crise/tournees", CRISIS_PEOPLE),
+    crisis_post("/crise/stocks/articles", "/crise/stocks/articles", CRISIS_PEOPLE),
+    crisis_post("/crise/stocks/receptions", "/crise/stocks/receptions", CRISIS_PEOPLE),
+    crisis_post("/crise/stocks/distributions", "/crise/stocks/distributions", CRISIS_PEOPLE),
+    crisis_post("/mes-missions/{id}", "/mes-missions/1", VOLUNTEER),
+    get("/api/v1/crise/situation", CRISIS, 200, 401),
+    get("/api/v1/crise/appels", CRISIS, 200, 401),
+    get("/api/v1/crise/indicateurs", CRISIS, 200, 401),
+    get("/api/v1/crise/clusters", CRISIS, 200, 401),
+    get("/api/v1/crise/stocks", CRISIS, 200, 401),
+    get("/api/v1/crise/registre/effectifs", CRISIS, 200, 401),
+    get("/api/v1/mes-missions", VOLUNTEER, 200, 401),
     post("/deconnexion", &[], ALL, 303),
 ];
 
@@ -268,6 +389,9 @@ fn only_the_login_health_assets_and_api_description_are_public() {
         ("GET", "/static/vendor/leaflet/images/layers-2x.png"),
         ("GET", "/static/vendor/leaflet/LICENSE"),
         ("GET", "/api/v1/openapi.json"),
+        ("GET", "/static/crise.css"),
+        ("GET", "/static/crise.js"),
+        ("GET", "/continuite"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_string(), p))

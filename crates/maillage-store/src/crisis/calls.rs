@@ -8,7 +8,8 @@ use super::{Error, Result, code, instant, parse_instant};
 use crate::Store;
 use jiff::{Timestamp, ToSpan};
 use maillage_crisis::calls::{
-    CallStatus, Escalation, EscalationStatus, Outcome, Progress, RetryPolicy, ToCall, Transition, after_outcome, split,
+    CallStatus, Escalation, EscalationStatus, Outcome, Progress, RetryPolicy, ToCall, Transition,
+    after_outcome, split,
 };
 use maillage_crisis::{Coded, CrisisError};
 use serde::Serialize;
@@ -41,15 +42,29 @@ pub struct NewCampaign<'a> {
 }
 
 fn retry_text(p: &RetryPolicy) -> String {
-    p.intervals_minutes.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    p.intervals_minutes
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Starts a campaign over the whole register, split among the callers. Refused unless an alert is active.
-pub async fn start(tx: &mut Transaction<'static, Any>, new: &NewCampaign<'_>, by: &str, now: Timestamp) -> Result<i64> {
+pub async fn start(
+    tx: &mut Transaction<'static, Any>,
+    new: &NewCampaign<'_>,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
     use maillage_crisis::fields;
     let title = fields::required("titre", new.title, 200)?;
     let script = fields::required("script", new.script, 8000)?;
-    let mut callers: Vec<String> = new.callers.iter().map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty()).collect();
+    let mut callers: Vec<String> = new
+        .callers
+        .iter()
+        .map(|c| c.trim().to_lowercase())
+        .filter(|c| !c.is_empty())
+        .collect();
     callers.sort();
     callers.dedup();
     if callers.is_empty() {
@@ -63,8 +78,15 @@ pub async fn start(tx: &mut Transaction<'static, Any>, new: &NewCampaign<'_>, by
             .fetch_optional(&mut **tx)
             .await?;
     match open {
-        None => return Err(Error::NotFound { what: "événement ouvert", id: new.event_id }),
-        Some(level) if !code::<maillage_crisis::cell::Level>("crisis_event.level", &level)?.is_alert() => {
+        None => {
+            return Err(Error::NotFound {
+                what: "événement ouvert",
+                id: new.event_id,
+            });
+        }
+        Some(level)
+            if !code::<maillage_crisis::cell::Level>("crisis_event.level", &level)?.is_alert() =>
+        {
             return Err(CrisisError::NoActiveAlert.into());
         }
         Some(_) => {}
@@ -115,12 +137,14 @@ pub async fn start(tx: &mut Transaction<'static, Any>, new: &NewCampaign<'_>, by
 
 /// Ends a campaign: no call can be taken any more (outcomes of calls in progress are still recorded).
 pub async fn close(tx: &mut Transaction<'static, Any>, id: i64, now: Timestamp) -> Result<()> {
-    let n = sqlx::query("UPDATE crisis_campaign SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
-        .bind(id)
-        .bind(instant(now))
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let n = sqlx::query(
+        "UPDATE crisis_campaign SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL",
+    )
+    .bind(id)
+    .bind(instant(now))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     if n == 0 {
         return Err(Error::CampaignClosed(id));
     }
@@ -143,10 +167,12 @@ fn campaign_of(r: &sqlx::any::AnyRow, callers: Vec<String>) -> Result<Campaign> 
 }
 
 async fn callers_of(store: &Store, id: i64) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT caller FROM crisis_campaign_caller WHERE campaign_id = $1 ORDER BY caller")
-        .bind(id)
-        .fetch_all(store.pool())
-        .await?)
+    Ok(sqlx::query_scalar(
+        "SELECT caller FROM crisis_campaign_caller WHERE campaign_id = $1 ORDER BY caller",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?)
 }
 
 pub async fn campaign(store: &Store, id: i64) -> Result<Option<Campaign>> {
@@ -180,20 +206,34 @@ pub async fn campaigns(store: &Store) -> Result<Vec<Campaign>> {
 }
 
 fn claim_expiry(now: Timestamp) -> String {
-    instant(now.checked_sub((CLAIM_MINUTES * 60).seconds()).unwrap_or(now))
+    instant(
+        now.checked_sub((CLAIM_MINUTES * 60).seconds())
+            .unwrap_or(now),
+    )
 }
 
 /// Gives `caller` the next person to call in a campaign and holds the call for them: a call they already hold,
 /// else one of their own list whose time has come, else anyone's still waiting. None when nobody is waiting now.
 /// Concurrent callers never get the same person: the hold is one conditional update, and a caller who loses the
 /// race on a row simply tries the next one.
-pub async fn claim_next(store: &Store, campaign_id: i64, caller: &str, now: Timestamp) -> Result<Option<i64>> {
-    let open: Option<Option<String>> = sqlx::query_scalar("SELECT closed_at FROM crisis_campaign WHERE id = $1")
-        .bind(campaign_id)
-        .fetch_optional(store.pool())
-        .await?;
+pub async fn claim_next(
+    store: &Store,
+    campaign_id: i64,
+    caller: &str,
+    now: Timestamp,
+) -> Result<Option<i64>> {
+    let open: Option<Option<String>> =
+        sqlx::query_scalar("SELECT closed_at FROM crisis_campaign WHERE id = $1")
+            .bind(campaign_id)
+            .fetch_optional(store.pool())
+            .await?;
     match open {
-        None => return Err(Error::NotFound { what: "campagne", id: campaign_id }),
+        None => {
+            return Err(Error::NotFound {
+                what: "campagne",
+                id: campaign_id,
+            });
+        }
         Some(Some(_)) => return Err(Error::CampaignClosed(campaign_id)),
         Some(None) => {}
     }
@@ -301,7 +341,8 @@ pub async fn record_outcome(
     .fetch_one(&mut **tx)
     .await?;
     let attempts: i64 = row.try_get("attempts")?;
-    let policy = RetryPolicy::parse(&row.try_get::<String, _>("retry_minutes")?).unwrap_or_default();
+    let policy =
+        RetryPolicy::parse(&row.try_get::<String, _>("retry_minutes")?).unwrap_or_default();
     let t = after_outcome(outcome, attempts as usize, now.as_second(), &policy);
     let next = t
         .next_attempt_at
@@ -372,20 +413,25 @@ pub async fn call(store: &Store, call_id: i64) -> Result<Option<CallView>> {
     .fetch_optional(store.pool())
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let history = sqlx::query("SELECT at, caller, outcome, note FROM crisis_call_attempt WHERE call_id = $1 ORDER BY id")
-        .bind(call_id)
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(|a| {
-            Ok(Attempt {
-                at: a.try_get("at")?,
-                caller: a.try_get("caller")?,
-                outcome: code("crisis_call_attempt.outcome", &a.try_get::<String, _>("outcome")?)?,
-                note: a.try_get("note")?,
-            })
+    let history = sqlx::query(
+        "SELECT at, caller, outcome, note FROM crisis_call_attempt WHERE call_id = $1 ORDER BY id",
+    )
+    .bind(call_id)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|a| {
+        Ok(Attempt {
+            at: a.try_get("at")?,
+            caller: a.try_get("caller")?,
+            outcome: code(
+                "crisis_call_attempt.outcome",
+                &a.try_get::<String, _>("outcome")?,
+            )?,
+            note: a.try_get("note")?,
         })
-        .collect::<Result<Vec<_>>>()?;
+    })
+    .collect::<Result<Vec<_>>>()?;
     Ok(Some(CallView {
         id: r.try_get("call_id")?,
         campaign_id: r.try_get("campaign_id")?,
@@ -403,18 +449,27 @@ pub async fn call(store: &Store, call_id: i64) -> Result<Option<CallView>> {
 /// Whether `caller` holds the call now.
 pub fn held_by(view: &CallView, caller: &str, now: Timestamp) -> bool {
     let expiry = claim_expiry(now);
-    view.claimed_by.as_deref() == Some(caller) && view.claimed_at.as_deref().is_some_and(|c| c >= expiry.as_str())
+    view.claimed_by.as_deref() == Some(caller)
+        && view
+            .claimed_at
+            .as_deref()
+            .is_some_and(|c| c >= expiry.as_str())
 }
 
 /// Counts by status, and the calls held right now.
 pub async fn progress(store: &Store, campaign_id: i64, now: Timestamp) -> Result<Progress> {
-    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM crisis_call WHERE campaign_id = $1 GROUP BY status")
-        .bind(campaign_id)
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT status, COUNT(*) AS n FROM crisis_call WHERE campaign_id = $1 GROUP BY status",
+    )
+    .bind(campaign_id)
+    .fetch_all(store.pool())
+    .await?;
     let mut p = Progress::default();
     for r in &rows {
-        p.add(code("crisis_call.status", &r.try_get::<String, _>("status")?)?, r.try_get::<i64, _>("n")? as u64);
+        p.add(
+            code("crisis_call.status", &r.try_get::<String, _>("status")?)?,
+            r.try_get::<i64, _>("n")? as u64,
+        );
     }
     p.en_cours = sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM crisis_call WHERE campaign_id = $1 AND claimed_by IS NOT NULL AND claimed_at >= $2
@@ -428,7 +483,10 @@ pub async fn progress(store: &Store, campaign_id: i64, now: Timestamp) -> Result
 }
 
 /// Per caller of a campaign: (caller, people in their list, of which done, calls they made).
-pub async fn callers_progress(store: &Store, campaign_id: i64) -> Result<Vec<(String, u64, u64, u64)>> {
+pub async fn callers_progress(
+    store: &Store,
+    campaign_id: i64,
+) -> Result<Vec<(String, u64, u64, u64)>> {
     let rows = sqlx::query(
         "SELECT k.caller,
                 (SELECT COUNT(*) FROM crisis_call c WHERE c.campaign_id = k.campaign_id AND c.assigned_to = k.caller)
@@ -466,7 +524,12 @@ pub struct ListLine {
 }
 
 /// The list of one caller, in calling order.
-pub async fn list_of(store: &Store, campaign_id: i64, caller: &str, now: Timestamp) -> Result<Vec<ListLine>> {
+pub async fn list_of(
+    store: &Store,
+    campaign_id: i64,
+    caller: &str,
+    now: Timestamp,
+) -> Result<Vec<ListLine>> {
     let expiry = claim_expiry(now);
     let rows = sqlx::query(
         "SELECT c.id, p.last_name, p.first_name, c.status, c.attempts, c.next_attempt_at, c.claimed_by, c.claimed_at
@@ -483,11 +546,16 @@ pub async fn list_of(store: &Store, campaign_id: i64, caller: &str, now: Timesta
             let claimed_by: Option<String> = r.try_get("claimed_by")?;
             Ok(ListLine {
                 call_id: r.try_get("id")?,
-                name: format!("{} {}", r.try_get::<String, _>("last_name")?, r.try_get::<String, _>("first_name")?),
+                name: format!(
+                    "{} {}",
+                    r.try_get::<String, _>("last_name")?,
+                    r.try_get::<String, _>("first_name")?
+                ),
                 status: code("crisis_call.status", &r.try_get::<String, _>("status")?)?,
                 attempts: r.try_get("attempts")?,
                 next_attempt_at: r.try_get("next_attempt_at")?,
-                held_by: claimed_by.filter(|_| claimed_at.as_deref().is_some_and(|c| c >= expiry.as_str())),
+                held_by: claimed_by
+                    .filter(|_| claimed_at.as_deref().is_some_and(|c| c >= expiry.as_str())),
             })
         })
         .collect()
@@ -542,13 +610,20 @@ pub async fn escalations(store: &Store, campaign_id: Option<i64>) -> Result<Vec<
                 call_id: r.try_get("call_id")?,
                 campaign_id: r.try_get("campaign_id")?,
                 kind: code("crisis_escalation.kind", &r.try_get::<String, _>("kind")?)?,
-                status: code("crisis_escalation.status", &r.try_get::<String, _>("status")?)?,
+                status: code(
+                    "crisis_escalation.status",
+                    &r.try_get::<String, _>("status")?,
+                )?,
                 created_at: r.try_get("created_at")?,
                 created_by: r.try_get("created_by")?,
                 follow_up: r.try_get("follow_up")?,
                 updated_at: r.try_get("updated_at")?,
                 updated_by: r.try_get("updated_by")?,
-                name: format!("{} {}", r.try_get::<String, _>("last_name")?, r.try_get::<String, _>("first_name")?),
+                name: format!(
+                    "{} {}",
+                    r.try_get::<String, _>("last_name")?,
+                    r.try_get::<String, _>("first_name")?
+                ),
                 address: r.try_get("address")?,
                 phone: r.try_get("phone")?,
                 emergency,
@@ -569,12 +644,21 @@ pub async fn follow_up(
 ) -> Result<()> {
     let text = maillage_crisis::fields::required("suivi", text, 2000)?;
     let at = instant(now);
-    let line = format!("[{}, {by}] {text}", at.get(..16).unwrap_or(&at).replace('T', " "));
-    let previous: Option<Option<String>> = sqlx::query_scalar("SELECT follow_up FROM crisis_escalation WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let Some(previous) = previous else { return Err(Error::NotFound { what: "signalement", id }) };
+    let line = format!(
+        "[{}, {by}] {text}",
+        at.get(..16).unwrap_or(&at).replace('T', " ")
+    );
+    let previous: Option<Option<String>> =
+        sqlx::query_scalar("SELECT follow_up FROM crisis_escalation WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(previous) = previous else {
+        return Err(Error::NotFound {
+            what: "signalement",
+            id,
+        });
+    };
     let follow = match previous {
         Some(p) => format!("{p}\n{line}"),
         None => line,
@@ -591,7 +675,10 @@ pub async fn follow_up(
     .await?
     .rows_affected();
     if n == 0 {
-        return Err(Error::NotFound { what: "signalement", id });
+        return Err(Error::NotFound {
+            what: "signalement",
+            id,
+        });
     }
     Ok(())
 }

@@ -96,7 +96,10 @@ pub async fn open_event(
         at: now,
         kind: LogKind::Niveau,
         author: None,
-        text: format!("Ouverture de l'événement « {title} » au niveau {}", level.code()),
+        text: format!(
+            "Ouverture de l'événement « {title} » au niveau {}",
+            level.code()
+        ),
     };
     append_log(tx, &entry, by, now).await?;
     Ok(id)
@@ -133,13 +136,20 @@ pub async fn set_level(
 }
 
 /// Closes an event (end of the alert).
-pub async fn close_event(tx: &mut Transaction<'static, Any>, id: i64, author: Option<&str>, by: &str, now: Timestamp) -> Result<()> {
-    let n = sqlx::query("UPDATE crisis_event SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
-        .bind(id)
-        .bind(instant(now))
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+pub async fn close_event(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    author: Option<&str>,
+    by: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let n =
+        sqlx::query("UPDATE crisis_event SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
+            .bind(id)
+            .bind(instant(now))
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
     if n == 0 {
         return Err(closed_or_missing(tx, id).await);
     }
@@ -156,10 +166,16 @@ pub async fn close_event(tx: &mut Transaction<'static, Any>, id: i64, author: Op
 }
 
 async fn closed_or_missing(tx: &mut Transaction<'static, Any>, id: i64) -> Error {
-    match sqlx::query_scalar::<_, i64>("SELECT id FROM crisis_event WHERE id = $1").bind(id).fetch_optional(&mut **tx).await
+    match sqlx::query_scalar::<_, i64>("SELECT id FROM crisis_event WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
     {
         Ok(Some(_)) => Error::EventClosed(id),
-        Ok(None) => Error::NotFound { what: "événement", id },
+        Ok(None) => Error::NotFound {
+            what: "événement",
+            id,
+        },
         Err(e) => e.into(),
     }
 }
@@ -191,7 +207,11 @@ pub struct MemberForm {
     pub always_reachable: bool,
 }
 
-pub async fn add_member(tx: &mut Transaction<'static, Any>, form: &MemberForm, now: Timestamp) -> Result<i64> {
+pub async fn add_member(
+    tx: &mut Transaction<'static, Any>,
+    form: &MemberForm,
+    now: Timestamp,
+) -> Result<i64> {
     use maillage_crisis::fields;
     let kind: MemberKind = maillage_crisis::parse_code("type", &form.kind)?;
     let name = fields::required("nom", &form.name, 150)?;
@@ -199,8 +219,15 @@ pub async fn add_member(tx: &mut Transaction<'static, Any>, form: &MemberForm, n
     let organisation = fields::optional("organisme", &form.organisation, 150)?;
     let phone = fields::phone("telephone", &form.phone)?;
     let email = fields::optional("courriel", &form.email, 200)?;
-    if email.as_deref().is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace)) {
-        return Err(CrisisError::InvalidField { field: "courriel", expected: "adresse électronique" }.into());
+    if email
+        .as_deref()
+        .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace))
+    {
+        return Err(CrisisError::InvalidField {
+            field: "courriel",
+            expected: "adresse électronique",
+        }
+        .into());
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO crisis_member (kind, name, function, organisation, phone, email, always_reachable, active, created_at)
@@ -218,7 +245,11 @@ pub async fn add_member(tx: &mut Transaction<'static, Any>, form: &MemberForm, n
     .await?)
 }
 
-pub async fn set_member_active(tx: &mut Transaction<'static, Any>, id: i64, active: bool) -> Result<()> {
+pub async fn set_member_active(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    active: bool,
+) -> Result<()> {
     let n = sqlx::query("UPDATE crisis_member SET active = $2 WHERE id = $1")
         .bind(id)
         .bind(i64::from(active))
@@ -286,7 +317,12 @@ pub struct LogEntry {
 }
 
 /// Appends an entry to the main courante (it can never be changed afterwards).
-pub async fn append_log(tx: &mut Transaction<'static, Any>, entry: &NewLogEntry, by: &str, now: Timestamp) -> Result<i64> {
+pub async fn append_log(
+    tx: &mut Transaction<'static, Any>,
+    entry: &NewLogEntry,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
     use maillage_crisis::fields;
     let text = fields::required("texte", &entry.text, 4000)?;
     let author = fields::optional("auteur", entry.author.as_deref().unwrap_or(""), 200)?;
@@ -294,7 +330,11 @@ pub async fn append_log(tx: &mut Transaction<'static, Any>, entry: &NewLogEntry,
         return Err(CrisisError::MissingField { field: "auteur" }.into());
     }
     if entry.at > now {
-        return Err(CrisisError::InvalidField { field: "heure", expected: "heure passée ou actuelle" }.into());
+        return Err(CrisisError::InvalidField {
+            field: "heure",
+            expected: "heure passée ou actuelle",
+        }
+        .into());
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO crisis_log (event_id, site_id, at, recorded_at, kind, author, text, recorded_by)
@@ -385,7 +425,12 @@ pub async fn add_task(
     .await?)
 }
 
-pub async fn set_task_status(tx: &mut Transaction<'static, Any>, id: i64, status: TaskStatus, now: Timestamp) -> Result<()> {
+pub async fn set_task_status(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    status: TaskStatus,
+    now: Timestamp,
+) -> Result<()> {
     let done = (!status.is_open()).then(|| instant(now));
     let n = sqlx::query("UPDATE crisis_task SET status = $2, done_at = $3 WHERE id = $1")
         .bind(id)

@@ -6,7 +6,9 @@ use super::{Error, Result, code, day_text, instant, parse_day};
 use crate::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use maillage_crisis::clusters::{ClusterStatus, Rules, SiteKind, State, check_manual_status, state_on};
+use maillage_crisis::clusters::{
+    ClusterStatus, Rules, SiteKind, State, check_manual_status, state_on,
+};
 use maillage_crisis::{Coded, CrisisError, fields};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -44,9 +46,10 @@ pub async fn add_site(
 }
 
 pub async fn sites(store: &Store) -> Result<Vec<Site>> {
-    let rows = sqlx::query("SELECT id, name, kind, address, municipal FROM crisis_site ORDER BY name, id")
-        .fetch_all(store.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, name, kind, address, municipal FROM crisis_site ORDER BY name, id")
+            .fetch_all(store.pool())
+            .await?;
     rows.iter()
         .map(|r| {
             Ok(Site {
@@ -77,14 +80,21 @@ pub async fn set_cases(
         return Err(CrisisError::InvalidQuantity(cases).into());
     }
     if day > super::today(now) {
-        return Err(CrisisError::InvalidField { field: "jour", expected: "jour passé ou du jour" }.into());
+        return Err(CrisisError::InvalidField {
+            field: "jour",
+            expected: "jour passé ou du jour",
+        }
+        .into());
     }
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM crisis_site WHERE id = $1")
         .bind(site_id)
         .fetch_optional(&mut **tx)
         .await?;
     if exists.is_none() {
-        return Err(Error::NotFound { what: "lieu", id: site_id });
+        return Err(Error::NotFound {
+            what: "lieu",
+            id: site_id,
+        });
     }
     sqlx::query(
         "INSERT INTO crisis_site_cases (site_id, day, cases, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5)
@@ -103,9 +113,10 @@ pub async fn set_cases(
 
 /// Daily cases of every place, by place id.
 pub async fn all_cases(store: &Store) -> Result<BTreeMap<i64, BTreeMap<Date, u32>>> {
-    let rows = sqlx::query("SELECT site_id, day, cases FROM crisis_site_cases ORDER BY site_id, day")
-        .fetch_all(store.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT site_id, day, cases FROM crisis_site_cases ORDER BY site_id, day")
+            .fetch_all(store.pool())
+            .await?;
     let mut out: BTreeMap<i64, BTreeMap<Date, u32>> = BTreeMap::new();
     for r in &rows {
         out.entry(r.try_get("site_id")?).or_default().insert(
@@ -118,14 +129,19 @@ pub async fn all_cases(store: &Store) -> Result<BTreeMap<i64, BTreeMap<Date, u32
 
 /// Statuses set by the cell, by place id, oldest first.
 pub async fn all_statuses(store: &Store) -> Result<BTreeMap<i64, Vec<(Date, ClusterStatus)>>> {
-    let rows = sqlx::query("SELECT site_id, day, status FROM crisis_site_status ORDER BY site_id, day, id")
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT site_id, day, status FROM crisis_site_status ORDER BY site_id, day, id",
+    )
+    .fetch_all(store.pool())
+    .await?;
     let mut out: BTreeMap<i64, Vec<(Date, ClusterStatus)>> = BTreeMap::new();
     for r in &rows {
         out.entry(r.try_get("site_id")?).or_default().push((
             parse_day("crisis_site_status.day", &r.try_get::<String, _>("day")?)?,
-            code("crisis_site_status.status", &r.try_get::<String, _>("status")?)?,
+            code(
+                "crisis_site_status.status",
+                &r.try_get::<String, _>("status")?,
+            )?,
         ));
     }
     Ok(out)

@@ -26,7 +26,11 @@ pub fn level_code(l: ZoneLevel) -> &'static str {
 /// Imports a Santé publique France CSV as published (one transaction, one batch). Rows by age class other than
 /// "all ages" (`cl_age90` = 0) are left out; with `keep`, only those zones are kept (the territory's communes and
 /// départements). Re-importing a newer file updates the days it covers.
-pub async fn import_spf(store: &Store, path: &Path, keep: Option<&BTreeSet<String>>) -> Result<ImportReport, StoreError> {
+pub async fn import_spf(
+    store: &Store,
+    path: &Path,
+    keep: Option<&BTreeSet<String>>,
+) -> Result<ImportReport, StoreError> {
     let source = Source::of_file("spf", path, None)?;
     let reader = SpfReader::open(path)?;
     let level = level_code(reader.level());
@@ -159,7 +163,12 @@ pub async fn series_list(store: &Store) -> Result<Vec<SeriesInfo>> {
 }
 
 /// The daily counts of a zone, by day, from `since` on.
-pub async fn series(store: &Store, level: &str, zone: &str, since: Option<Date>) -> Result<Vec<Daily>> {
+pub async fn series(
+    store: &Store,
+    level: &str,
+    zone: &str,
+    since: Option<Date>,
+) -> Result<Vec<Daily>> {
     let rows = sqlx::query(
         "SELECT day, positives, tests FROM crisis_epi_daily WHERE level = $1 AND zone = $2 AND day >= $3 ORDER BY day",
     )
@@ -181,12 +190,15 @@ pub async fn series(store: &Store, level: &str, zone: &str, since: Option<Date>)
 
 /// The population used for a zone's rates.
 pub async fn population(store: &Store, level: &str, zone: &str) -> Result<Option<(f64, String)>> {
-    let row = sqlx::query("SELECT population, source FROM crisis_epi_population WHERE level = $1 AND zone = $2")
-        .bind(level)
-        .bind(zone)
-        .fetch_optional(store.pool())
-        .await?;
-    row.map(|r| Ok((r.try_get("population")?, r.try_get("source")?))).transpose()
+    let row = sqlx::query(
+        "SELECT population, source FROM crisis_epi_population WHERE level = $1 AND zone = $2",
+    )
+    .bind(level)
+    .bind(zone)
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|r| Ok((r.try_get("population")?, r.try_get("source")?)))
+        .transpose()
 }
 
 /// Sets the population of a zone (entered by the cell, or taken from the observatory's zones).
@@ -198,7 +210,11 @@ pub async fn set_population(
     source: &str,
 ) -> Result<()> {
     if !(population.is_finite() && population > 0.0) {
-        return Err(maillage_crisis::CrisisError::InvalidField { field: "population", expected: "nombre positif" }.into());
+        return Err(maillage_crisis::CrisisError::InvalidField {
+            field: "population",
+            expected: "nombre positif",
+        }
+        .into());
     }
     sqlx::query(
         "INSERT INTO crisis_epi_population (level, zone, population, source) VALUES ($1, $2, $3, $4)
@@ -214,7 +230,12 @@ pub async fn set_population(
 }
 
 /// A published indicator of a zone (`taux_incid_glissant`, `cas_glissant`...), by day.
-pub async fn published(store: &Store, level: &str, zone: &str, indicator: &str) -> Result<Vec<(Date, Option<f64>)>> {
+pub async fn published(
+    store: &Store,
+    level: &str,
+    zone: &str,
+    indicator: &str,
+) -> Result<Vec<(Date, Option<f64>)>> {
     let rows = sqlx::query(
         "SELECT day, value FROM crisis_epi_published WHERE level = $1 AND zone = $2 AND indicator = $3 ORDER BY day",
     )
@@ -224,7 +245,12 @@ pub async fn published(store: &Store, level: &str, zone: &str, indicator: &str) 
     .fetch_all(store.pool())
     .await?;
     rows.iter()
-        .map(|r| Ok((parse_day("crisis_epi_published.day", &r.try_get::<String, _>("day")?)?, r.try_get("value")?)))
+        .map(|r| {
+            Ok((
+                parse_day("crisis_epi_published.day", &r.try_get::<String, _>("day")?)?,
+                r.try_get("value")?,
+            ))
+        })
         .collect()
 }
 

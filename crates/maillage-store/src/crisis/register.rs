@@ -6,9 +6,11 @@ use super::{Error, Result, code, day_text, instant, parse_day, parse_day_opt, to
 use crate::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use maillage_crisis::geo::Point;
 use maillage_crisis::Coded;
-use maillage_crisis::register::{Basis, Confirmation, Registration, RemovalReason, Requester, confirmation};
+use maillage_crisis::geo::Point;
+use maillage_crisis::register::{
+    Basis, Confirmation, Registration, RemovalReason, Requester, confirmation,
+};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
@@ -48,20 +50,35 @@ pub(crate) fn person_of(r: &sqlx::any::AnyRow) -> Result<Person> {
         id: r.try_get("id")?,
         last_name: r.try_get("last_name")?,
         first_name: r.try_get("first_name")?,
-        birth_date: parse_day("crisis_person.birth_date", &r.try_get::<String, _>("birth_date")?)?,
+        birth_date: parse_day(
+            "crisis_person.birth_date",
+            &r.try_get::<String, _>("birth_date")?,
+        )?,
         address: r.try_get("address")?,
         phone: r.try_get("phone")?,
         basis: code("crisis_person.basis", &r.try_get::<String, _>("basis")?)?,
-        requester: code("crisis_person.requester", &r.try_get::<String, _>("requester")?)?,
-        requested_on: parse_day("crisis_person.requested_on", &r.try_get::<String, _>("requested_on")?)?,
+        requester: code(
+            "crisis_person.requester",
+            &r.try_get::<String, _>("requester")?,
+        )?,
+        requested_on: parse_day(
+            "crisis_person.requested_on",
+            &r.try_get::<String, _>("requested_on")?,
+        )?,
         informed_on: parse_day_opt("crisis_person.informed_on", r.try_get("informed_on")?)?,
-        acknowledged_on: parse_day_opt("crisis_person.acknowledged_on", r.try_get("acknowledged_on")?)?,
+        acknowledged_on: parse_day_opt(
+            "crisis_person.acknowledged_on",
+            r.try_get("acknowledged_on")?,
+        )?,
         emergency_contact: r.try_get("emergency_contact")?,
         emergency_phone: r.try_get("emergency_phone")?,
         home_care: r.try_get("home_care")?,
         doctor: r.try_get("doctor")?,
         position: lon.zip(lat),
-        confirmed_on: parse_day("crisis_person.confirmed_on", &r.try_get::<String, _>("confirmed_on")?)?,
+        confirmed_on: parse_day(
+            "crisis_person.confirmed_on",
+            &r.try_get::<String, _>("confirmed_on")?,
+        )?,
         created_at: r.try_get("created_at")?,
         created_by: r.try_get("created_by")?,
         updated_at: r.try_get("updated_at")?,
@@ -140,12 +157,21 @@ pub async fn update(
     .await?
     .rows_affected();
     if n == 0 {
-        return Err(Error::NotFound { what: "personne", id });
+        return Err(Error::NotFound {
+            what: "personne",
+            id,
+        });
     }
     Ok(())
 }
 
-async fn set_day(tx: &mut Transaction<'static, Any>, id: i64, column: &'static str, day: Date, now: Timestamp) -> Result<()> {
+async fn set_day(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    column: &'static str,
+    day: Date,
+    now: Timestamp,
+) -> Result<()> {
     let sql = format!("UPDATE crisis_person SET {column} = $2, updated_at = $3 WHERE id = $1");
     let n = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
@@ -155,34 +181,62 @@ async fn set_day(tx: &mut Transaction<'static, Any>, id: i64, column: &'static s
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(Error::NotFound { what: "personne", id });
+        return Err(Error::NotFound {
+            what: "personne",
+            id,
+        });
     }
     Ok(())
 }
 
 /// The mayor's acknowledgement was sent on `day`.
-pub async fn acknowledge(tx: &mut Transaction<'static, Any>, id: i64, day: Date, now: Timestamp) -> Result<()> {
+pub async fn acknowledge(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    day: Date,
+    now: Timestamp,
+) -> Result<()> {
     set_day(tx, id, "acknowledged_on", day, now).await
 }
 
 /// The person confirmed their registration on `day` (yearly confirmation).
-pub async fn confirm(tx: &mut Transaction<'static, Any>, id: i64, day: Date, now: Timestamp) -> Result<()> {
+pub async fn confirm(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    day: Date,
+    now: Timestamp,
+) -> Result<()> {
     set_day(tx, id, "confirmed_on", day, now).await
 }
 
 /// Removes a person from the register: their row and calls are deleted; an anonymous removal is counted.
-pub async fn remove(tx: &mut Transaction<'static, Any>, id: i64, reason: RemovalReason, by: &str, now: Timestamp) -> Result<()> {
+pub async fn remove(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    reason: RemovalReason,
+    by: &str,
+    now: Timestamp,
+) -> Result<()> {
     // Escalations and attempts go with the calls (ON DELETE CASCADE), calls with the person.
-    let n = sqlx::query("DELETE FROM crisis_person WHERE id = $1").bind(id).execute(&mut **tx).await?.rows_affected();
-    if n == 0 {
-        return Err(Error::NotFound { what: "personne", id });
-    }
-    sqlx::query("INSERT INTO crisis_person_removal (removed_at, reason, removed_by) VALUES ($1, $2, $3)")
-        .bind(instant(now))
-        .bind(reason.code())
-        .bind(by)
+    let n = sqlx::query("DELETE FROM crisis_person WHERE id = $1")
+        .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound {
+            what: "personne",
+            id,
+        });
+    }
+    sqlx::query(
+        "INSERT INTO crisis_person_removal (removed_at, reason, removed_by) VALUES ($1, $2, $3)",
+    )
+    .bind(instant(now))
+    .bind(reason.code())
+    .bind(by)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -198,16 +252,22 @@ pub async fn list(store: &Store) -> Result<Vec<Person>> {
 
 /// One person. Sensitive.
 pub async fn get(store: &Store, id: i64) -> Result<Option<Person>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM crisis_person WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM crisis_person WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await?;
     row.as_ref().map(person_of).transpose()
 }
 
 /// Positions only (for splitting call lists): no names.
-pub(crate) async fn positions(tx: &mut Transaction<'static, Any>) -> Result<Vec<(i64, Option<Point>)>> {
-    let rows = sqlx::query("SELECT id, lon, lat FROM crisis_person ORDER BY id").fetch_all(&mut **tx).await?;
+pub(crate) async fn positions(
+    tx: &mut Transaction<'static, Any>,
+) -> Result<Vec<(i64, Option<Point>)>> {
+    let rows = sqlx::query("SELECT id, lon, lat FROM crisis_person ORDER BY id")
+        .fetch_all(&mut **tx)
+        .await?;
     rows.iter()
         .map(|r| {
             let lon: Option<f64> = r.try_get("lon")?;
@@ -235,28 +295,38 @@ pub struct Counts {
 /// Counts on the day of `now`, with confirmations due within `remind_days`.
 pub async fn counts(store: &Store, now: Timestamp, remind_days: i64) -> Result<Counts> {
     let day = today(now);
-    let rows = sqlx::query("SELECT basis, requested_on, acknowledged_on, confirmed_on FROM crisis_person")
-        .fetch_all(store.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT basis, requested_on, acknowledged_on, confirmed_on FROM crisis_person")
+            .fetch_all(store.pool())
+            .await?;
     let mut c = Counts::default();
     for r in &rows {
         c.total += 1;
-        *c.by_basis.entry(r.try_get::<String, _>("basis")?).or_default() += 1;
-        let requested = parse_day("crisis_person.requested_on", &r.try_get::<String, _>("requested_on")?)?;
+        *c.by_basis
+            .entry(r.try_get::<String, _>("basis")?)
+            .or_default() += 1;
+        let requested = parse_day(
+            "crisis_person.requested_on",
+            &r.try_get::<String, _>("requested_on")?,
+        )?;
         if r.try_get::<Option<String>, _>("acknowledged_on")?.is_none() {
             c.to_acknowledge += 1;
             if maillage_crisis::register::acknowledgement_due(requested) < day {
                 c.acknowledgement_late += 1;
             }
         }
-        let confirmed = parse_day("crisis_person.confirmed_on", &r.try_get::<String, _>("confirmed_on")?)?;
+        let confirmed = parse_day(
+            "crisis_person.confirmed_on",
+            &r.try_get::<String, _>("confirmed_on")?,
+        )?;
         match confirmation(confirmed, day, remind_days) {
             Confirmation::DueSoon { .. } => c.confirmation_due_soon += 1,
             Confirmation::Overdue { .. } => c.confirmation_overdue += 1,
             Confirmation::UpToDate { .. } => {}
         }
     }
-    c.removals = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM crisis_person_removal").fetch_one(store.pool()).await?
-        as u64;
+    c.removals = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM crisis_person_removal")
+        .fetch_one(store.pool())
+        .await? as u64;
     Ok(c)
 }

@@ -142,8 +142,15 @@ pub async fn add_contact(
     let name = fields::required("nom", name, 150)?;
     let organisation = fields::optional("organisme", organisation, 150)?;
     let email = fields::optional("courriel", email, 200)?;
-    if email.as_deref().is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace) || e.contains(',')) {
-        return Err(CrisisError::InvalidField { field: "courriel", expected: "adresse électronique" }.into());
+    if email
+        .as_deref()
+        .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace) || e.contains(','))
+    {
+        return Err(CrisisError::InvalidField {
+            field: "courriel",
+            expected: "adresse électronique",
+        }
+        .into());
     }
     let phone = fields::phone("telephone", phone)?;
     Ok(sqlx::query_scalar(
@@ -161,9 +168,16 @@ pub async fn add_contact(
 }
 
 pub async fn remove_contact(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
-    let n = sqlx::query("DELETE FROM crisis_contact WHERE id = $1").bind(id).execute(&mut **tx).await?.rows_affected();
+    let n = sqlx::query("DELETE FROM crisis_contact WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     if n == 0 {
-        return Err(Error::NotFound { what: "contact", id });
+        return Err(Error::NotFound {
+            what: "contact",
+            id,
+        });
     }
     Ok(())
 }

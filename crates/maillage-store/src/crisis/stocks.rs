@@ -6,7 +6,9 @@ use super::{Error, Result, code, day_text, instant, parse_day_opt, today};
 use crate::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use maillage_crisis::stocks::{Lot, MovementKind, Recipient, StockAlert, allocate_fefo, allocate_from, alerts, usable};
+use maillage_crisis::stocks::{
+    Lot, MovementKind, Recipient, StockAlert, alerts, allocate_fefo, allocate_from, usable,
+};
 use maillage_crisis::{Coded, CrisisError, fields};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -33,20 +35,30 @@ pub async fn add_item(
     alert_threshold: Option<i64>,
 ) -> Result<i64> {
     let code_text = fields::required("code", code_text, 40)?.to_lowercase();
-    if !code_text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
-        return Err(CrisisError::InvalidField { field: "code", expected: "lettres sans accent, chiffres, - et _" }.into());
+    if !code_text
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    {
+        return Err(CrisisError::InvalidField {
+            field: "code",
+            expected: "lettres sans accent, chiffres, - et _",
+        }
+        .into());
     }
     let label = fields::required("libelle", label, 150)?;
     let unit = fields::required("unite", unit, 40)?;
     if alert_threshold.is_some_and(|t| t < 0) {
         return Err(CrisisError::InvalidQuantity(alert_threshold.unwrap_or(0)).into());
     }
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM crisis_stock_item WHERE code = $1")
-        .bind(&code_text)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM crisis_stock_item WHERE code = $1")
+            .bind(&code_text)
+            .fetch_optional(&mut **tx)
+            .await?;
     if exists.is_some() {
-        return Err(Error::Store(Box::new(crate::StoreError::AlreadyExists(format!("l'article « {code_text} »")))));
+        return Err(Error::Store(Box::new(crate::StoreError::AlreadyExists(
+            format!("l'article « {code_text} »"),
+        ))));
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO crisis_stock_item (code, label, unit, alert_threshold, version) VALUES ($1, $2, $3, $4, 0) RETURNING id",
@@ -59,7 +71,11 @@ pub async fn add_item(
     .await?)
 }
 
-pub async fn set_threshold(tx: &mut Transaction<'static, Any>, item_id: i64, threshold: Option<i64>) -> Result<()> {
+pub async fn set_threshold(
+    tx: &mut Transaction<'static, Any>,
+    item_id: i64,
+    threshold: Option<i64>,
+) -> Result<()> {
     if let Some(t) = threshold.filter(|t| *t < 0) {
         return Err(CrisisError::InvalidQuantity(t).into());
     }
@@ -70,7 +86,10 @@ pub async fn set_threshold(tx: &mut Transaction<'static, Any>, item_id: i64, thr
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(Error::NotFound { what: "article", id: item_id });
+        return Err(Error::NotFound {
+            what: "article",
+            id: item_id,
+        });
     }
     Ok(())
 }
@@ -84,7 +103,12 @@ pub struct Receipt<'a> {
 }
 
 /// Records a receipt: a new lot, or more units of a lot already known. Returns the lot's id.
-pub async fn receive(tx: &mut Transaction<'static, Any>, r: &Receipt<'_>, by: &str, now: Timestamp) -> Result<i64> {
+pub async fn receive(
+    tx: &mut Transaction<'static, Any>,
+    r: &Receipt<'_>,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
     if r.quantity <= 0 {
         return Err(CrisisError::InvalidQuantity(r.quantity).into());
     }
@@ -97,13 +121,18 @@ pub async fn receive(tx: &mut Transaction<'static, Any>, r: &Receipt<'_>, by: &s
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(Error::NotFound { what: "article", id: r.item_id });
+        return Err(Error::NotFound {
+            what: "article",
+            id: r.item_id,
+        });
     }
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM crisis_stock_lot WHERE item_id = $1 AND lot_number = $2")
-        .bind(r.item_id)
-        .bind(&lot_number)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let existing: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM crisis_stock_lot WHERE item_id = $1 AND lot_number = $2",
+    )
+    .bind(r.item_id)
+    .bind(&lot_number)
+    .fetch_optional(&mut **tx)
+    .await?;
     let lot_id = match existing {
         Some(id) => {
             sqlx::query(
@@ -186,7 +215,10 @@ pub async fn distribute(
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(Error::NotFound { what: "article", id: d.item_id });
+        return Err(Error::NotFound {
+            what: "article",
+            id: d.item_id,
+        });
     }
     let label: String = sqlx::query_scalar("SELECT label FROM crisis_stock_item WHERE id = $1")
         .bind(d.item_id)
@@ -197,7 +229,10 @@ pub async fn distribute(
     let plan = match d.lot_id {
         None => allocate_fefo(&label, &lots, d.quantity, day)?,
         Some(id) => {
-            let lot = lots.iter().find(|l| l.id == id).ok_or(Error::NotFound { what: "lot", id })?;
+            let lot = lots
+                .iter()
+                .find(|l| l.id == id)
+                .ok_or(Error::NotFound { what: "lot", id })?;
             allocate_from(&label, lot, d.quantity, day)?
         }
     };
@@ -211,8 +246,17 @@ pub async fn distribute(
             .await?
             .rows_affected();
         if n == 0 {
-            let available: i64 = lots.iter().filter(|l| !l.expired(day)).map(|l| l.available).sum();
-            return Err(CrisisError::InsufficientStock { item: label, requested: d.quantity, available }.into());
+            let available: i64 = lots
+                .iter()
+                .filter(|l| !l.expired(day))
+                .map(|l| l.available)
+                .sum();
+            return Err(CrisisError::InsufficientStock {
+                item: label,
+                requested: d.quantity,
+                available,
+            }
+            .into());
         }
         sqlx::query(
             "INSERT INTO crisis_stock_movement (lot_id, kind, quantity, recipient_kind, recipient, at, recorded_by)
@@ -234,9 +278,11 @@ pub async fn distribute(
 /// `horizon_days` ahead).
 pub async fn items(store: &Store, now: Timestamp, horizon_days: i64) -> Result<Vec<Item>> {
     let day = today(now);
-    let rows = sqlx::query("SELECT id, code, label, unit, alert_threshold FROM crisis_stock_item ORDER BY label, id")
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, code, label, unit, alert_threshold FROM crisis_stock_item ORDER BY label, id",
+    )
+    .fetch_all(store.pool())
+    .await?;
     let lot_rows = sqlx::query(
         "SELECT id, item_id, lot_number, expiry, available FROM crisis_stock_lot
          ORDER BY CASE WHEN expiry IS NULL THEN 1 ELSE 0 END, expiry, id",
@@ -303,9 +349,14 @@ pub async fn movements(store: &Store, limit: i64) -> Result<Vec<Movement>> {
                 at: r.try_get("at")?,
                 item: r.try_get("item")?,
                 lot: r.try_get("lot_number")?,
-                kind: code("crisis_stock_movement.kind", &r.try_get::<String, _>("kind")?)?,
+                kind: code(
+                    "crisis_stock_movement.kind",
+                    &r.try_get::<String, _>("kind")?,
+                )?,
                 quantity: r.try_get("quantity")?,
-                recipient_kind: rk.map(|k| code("crisis_stock_movement.recipient_kind", &k)).transpose()?,
+                recipient_kind: rk
+                    .map(|k| code("crisis_stock_movement.recipient_kind", &k))
+                    .transpose()?,
                 recipient: r.try_get("recipient")?,
                 recorded_by: r.try_get("recorded_by")?,
             })
@@ -322,7 +373,15 @@ pub async fn distributed_by_recipient(store: &Store) -> Result<Vec<(String, Stri
     )
     .fetch_all(store.pool())
     .await?;
-    rows.iter().map(|r| Ok((r.try_get("item")?, r.try_get("recipient_kind")?, r.try_get("total")?))).collect()
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("item")?,
+                r.try_get("recipient_kind")?,
+                r.try_get("total")?,
+            ))
+        })
+        .collect()
 }
 
 /// The sum of what a lot received minus what it gave, for checks: equals `available` when nothing is wrong.

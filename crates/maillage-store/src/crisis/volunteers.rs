@@ -6,7 +6,9 @@ use crate::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_crisis::geo::Point;
-use maillage_crisis::volunteers::{self as rules, Candidate, RequestStatus, Skill, WEEKDAY_CODES, parse_weekday};
+use maillage_crisis::volunteers::{
+    self as rules, Candidate, RequestStatus, Skill, WEEKDAY_CODES, parse_weekday,
+};
 use maillage_crisis::{Coded, CrisisError, fields};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -60,15 +62,25 @@ fn days_of(text: &str) -> BTreeSet<u8> {
     text.split(',').filter_map(parse_weekday).collect()
 }
 
-pub async fn add_volunteer(tx: &mut Transaction<'static, Any>, form: &VolunteerForm, now: Timestamp) -> Result<i64> {
+pub async fn add_volunteer(
+    tx: &mut Transaction<'static, Any>,
+    form: &VolunteerForm,
+    now: Timestamp,
+) -> Result<i64> {
     let name = fields::required("nom", &form.name, 150)?;
     let phone = fields::phone("telephone", &form.phone)?;
     let email = fields::optional("courriel", &form.email, 200)?;
     let account = fields::optional("compte", &form.account, 64)?.map(|a| a.to_lowercase());
-    let skills: BTreeSet<Skill> =
-        form.skills.iter().map(|s| maillage_crisis::parse_code("competences", s)).collect::<Result<_, _>>()?;
+    let skills: BTreeSet<Skill> = form
+        .skills
+        .iter()
+        .map(|s| maillage_crisis::parse_code("competences", s))
+        .collect::<Result<_, _>>()?;
     if skills.is_empty() {
-        return Err(CrisisError::MissingField { field: "competences" }.into());
+        return Err(CrisisError::MissingField {
+            field: "competences",
+        }
+        .into());
     }
     let days: BTreeSet<u8> = form
         .days
@@ -77,10 +89,19 @@ pub async fn add_volunteer(tx: &mut Transaction<'static, Any>, form: &VolunteerF
         .collect::<Result<_, _>>()?;
     let radius = fields::decimal("rayon_km", &form.radius_km)?.unwrap_or(2.0);
     if !(0.1..=100.0).contains(&radius) {
-        return Err(CrisisError::InvalidField { field: "rayon_km", expected: "distance de 0,1 à 100 km" }.into());
+        return Err(CrisisError::InvalidField {
+            field: "rayon_km",
+            expected: "distance de 0,1 à 100 km",
+        }
+        .into());
     }
-    let consent = fields::date("consentement", &form.consent_on)?.ok_or(CrisisError::ConsentMissing)?;
-    let days_text = days.iter().map(|d| WEEKDAY_CODES[*d as usize]).collect::<Vec<_>>().join(",");
+    let consent =
+        fields::date("consentement", &form.consent_on)?.ok_or(CrisisError::ConsentMissing)?;
+    let days_text = days
+        .iter()
+        .map(|d| WEEKDAY_CODES[*d as usize])
+        .collect::<Vec<_>>()
+        .join(",");
     Ok(sqlx::query_scalar(
         "INSERT INTO crisis_volunteer (name, phone, email, account, skills, days, availability, area, lon, lat, radius_km,
              consent_on, active, created_at)
@@ -103,7 +124,11 @@ pub async fn add_volunteer(tx: &mut Transaction<'static, Any>, form: &VolunteerF
     .await?)
 }
 
-pub async fn set_volunteer_active(tx: &mut Transaction<'static, Any>, id: i64, active: bool) -> Result<()> {
+pub async fn set_volunteer_active(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    active: bool,
+) -> Result<()> {
     let n = sqlx::query("UPDATE crisis_volunteer SET active = $2 WHERE id = $1")
         .bind(id)
         .bind(i64::from(active))
@@ -111,7 +136,10 @@ pub async fn set_volunteer_active(tx: &mut Transaction<'static, Any>, id: i64, a
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(Error::NotFound { what: "bénévole", id });
+        return Err(Error::NotFound {
+            what: "bénévole",
+            id,
+        });
     }
     Ok(())
 }
@@ -183,7 +211,12 @@ pub struct RequestForm {
     pub position: Option<Point>,
 }
 
-pub async fn add_request(tx: &mut Transaction<'static, Any>, form: &RequestForm, by: &str, now: Timestamp) -> Result<i64> {
+pub async fn add_request(
+    tx: &mut Transaction<'static, Any>,
+    form: &RequestForm,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
     let kind: Skill = maillage_crisis::parse_code("type", &form.kind)?;
     let beneficiary = fields::required("beneficiaire", &form.beneficiary, 150)?;
     let address = fields::required("adresse", &form.address, 300)?;
@@ -275,12 +308,21 @@ pub async fn candidates(store: &Store, request: &Request) -> Result<Vec<Candidat
             open_tasks: v.open_tasks,
         })
         .collect();
-    let r = rules::Request { kind: request.kind, position: request.position, needed_on: request.needed_on };
+    let r = rules::Request {
+        kind: request.kind,
+        position: request.position,
+        needed_on: request.needed_on,
+    };
     Ok(rules::rank(&r, &list))
 }
 
 /// Assigns an open request to an active volunteer.
-pub async fn assign(tx: &mut Transaction<'static, Any>, id: i64, volunteer_id: i64, now: Timestamp) -> Result<()> {
+pub async fn assign(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    volunteer_id: i64,
+    now: Timestamp,
+) -> Result<()> {
     let n = sqlx::query(
         "UPDATE crisis_request SET volunteer_id = $2, status = 'affectee', assigned_at = $3
          WHERE id = $1 AND status IN ('nouvelle', 'affectee')
@@ -298,14 +340,29 @@ pub async fn assign(tx: &mut Transaction<'static, Any>, id: i64, volunteer_id: i
     Ok(())
 }
 
-async fn request_refusal(tx: &mut Transaction<'static, Any>, id: i64, volunteer: Option<i64>) -> Error {
+async fn request_refusal(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    volunteer: Option<i64>,
+) -> Error {
     let status: Result<Option<String>, sqlx::Error> =
-        sqlx::query_scalar("SELECT status FROM crisis_request WHERE id = $1").bind(id).fetch_optional(&mut **tx).await;
+        sqlx::query_scalar("SELECT status FROM crisis_request WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await;
     match status {
         Err(e) => e.into(),
-        Ok(None) => Error::NotFound { what: "demande", id },
-        Ok(Some(s)) if !RequestStatus::parse(&s).is_some_and(RequestStatus::is_open) => Error::RequestClosed(id),
-        Ok(Some(_)) => Error::NotFound { what: "bénévole actif", id: volunteer.unwrap_or(0) },
+        Ok(None) => Error::NotFound {
+            what: "demande",
+            id,
+        },
+        Ok(Some(s)) if !RequestStatus::parse(&s).is_some_and(RequestStatus::is_open) => {
+            Error::RequestClosed(id)
+        }
+        Ok(Some(_)) => Error::NotFound {
+            what: "bénévole actif",
+            id: volunteer.unwrap_or(0),
+        },
     }
 }
 
@@ -318,7 +375,11 @@ pub async fn close_request(
     now: Timestamp,
 ) -> Result<()> {
     if status.is_open() {
-        return Err(CrisisError::InvalidField { field: "statut", expected: "faite ou annulée" }.into());
+        return Err(CrisisError::InvalidField {
+            field: "statut",
+            expected: "faite ou annulée",
+        }
+        .into());
     }
     let note = fields::optional("note", note.unwrap_or(""), 1000)?;
     let n = sqlx::query(
@@ -358,17 +419,35 @@ pub struct Mission {
 }
 
 /// The volunteer record linked to an account, if any.
-pub async fn volunteer_of_account(store: &Store, account: &str) -> Result<Option<(i64, String, bool)>> {
+pub async fn volunteer_of_account(
+    store: &Store,
+    account: &str,
+) -> Result<Option<(i64, String, bool)>> {
     let row = sqlx::query("SELECT id, name, active FROM crisis_volunteer WHERE account = $1")
         .bind(account)
         .fetch_optional(store.pool())
         .await?;
-    row.map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get::<i64, _>("active")? != 0))).transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get("id")?,
+            r.try_get("name")?,
+            r.try_get::<i64, _>("active")? != 0,
+        ))
+    })
+    .transpose()
 }
 
 /// The missions of the volunteer linked to `account`: open ones, and those done in the last `done_days` days.
-pub async fn missions_of(store: &Store, account: &str, now: Timestamp, done_days: i64) -> Result<Vec<Mission>> {
-    let since = instant(now.checked_sub(jiff::SignedDuration::from_hours(24 * done_days)).unwrap_or(now));
+pub async fn missions_of(
+    store: &Store,
+    account: &str,
+    now: Timestamp,
+    done_days: i64,
+) -> Result<Vec<Mission>> {
+    let since = instant(
+        now.checked_sub(jiff::SignedDuration::from_hours(24 * done_days))
+            .unwrap_or(now),
+    );
     let rows = sqlx::query(
         "SELECT r.id, r.kind, r.beneficiary, r.address, r.phone, r.details, r.needed_on, r.status, o.label AS round,
                 r.round_position, r.done_at
@@ -436,7 +515,9 @@ pub async fn complete_mission(
     Err(match row {
         // Someone else's request (or none): the volunteer learns nothing about it.
         None => Error::NotYours(id),
-        Some(r) if r.try_get::<Option<String>, _>("account")?.as_deref() != Some(account) => Error::NotYours(id),
+        Some(r) if r.try_get::<Option<String>, _>("account")?.as_deref() != Some(account) => {
+            Error::NotYours(id)
+        }
         Some(_) => Error::RequestClosed(id),
     })
 }
@@ -468,9 +549,18 @@ pub struct NewRound<'a> {
 
 /// Creates a delivery round over open requests of its kind, in the order of [`maillage_crisis::volunteers::order_round`]
 /// from the depot, and assigns them to the round's volunteer.
-pub async fn create_round(tx: &mut Transaction<'static, Any>, new: &NewRound<'_>, by: &str, now: Timestamp) -> Result<i64> {
+pub async fn create_round(
+    tx: &mut Transaction<'static, Any>,
+    new: &NewRound<'_>,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
     if !matches!(new.kind, Skill::Repas | Skill::ColisAlimentaire) {
-        return Err(CrisisError::InvalidField { field: "type", expected: "repas ou colis alimentaire" }.into());
+        return Err(CrisisError::InvalidField {
+            field: "type",
+            expected: "repas ou colis alimentaire",
+        }
+        .into());
     }
     let label = fields::required("nom", new.label, 150)?;
     if new.requests.is_empty() {
@@ -497,20 +587,33 @@ pub async fn create_round(tx: &mut Transaction<'static, Any>, new: &NewRound<'_>
             .bind(rid)
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or(Error::NotFound { what: "demande", id: *rid })?;
+            .ok_or(Error::NotFound {
+                what: "demande",
+                id: *rid,
+            })?;
         let kind: Skill = code("crisis_request.kind", &row.try_get::<String, _>("kind")?)?;
-        let status: RequestStatus = code("crisis_request.status", &row.try_get::<String, _>("status")?)?;
+        let status: RequestStatus = code(
+            "crisis_request.status",
+            &row.try_get::<String, _>("status")?,
+        )?;
         if !status.is_open() {
             return Err(Error::RequestClosed(*rid));
         }
         if kind != new.kind {
-            return Err(CrisisError::InvalidField { field: "demandes", expected: "demandes du type de la tournée" }.into());
+            return Err(CrisisError::InvalidField {
+                field: "demandes",
+                expected: "demandes du type de la tournée",
+            }
+            .into());
         }
         let lon: Option<f64> = row.try_get("lon")?;
         let lat: Option<f64> = row.try_get("lat")?;
         stops.push((*rid, lon.zip(lat)));
     }
-    let depot = new.depot.or_else(|| stops.iter().find_map(|(_, p)| *p)).unwrap_or((0.0, 0.0));
+    let depot = new
+        .depot
+        .or_else(|| stops.iter().find_map(|(_, p)| *p))
+        .unwrap_or((0.0, 0.0));
     let (order, length) = rules::order_round(depot, &stops);
     for (i, rid) in order.iter().enumerate() {
         sqlx::query(
@@ -530,7 +633,11 @@ pub async fn create_round(tx: &mut Transaction<'static, Any>, new: &NewRound<'_>
     }
     sqlx::query("UPDATE crisis_round SET length_km = $2 WHERE id = $1")
         .bind(id)
-        .bind(if new.depot.is_some() { Some(length) } else { None })
+        .bind(if new.depot.is_some() {
+            Some(length)
+        } else {
+            None
+        })
         .execute(&mut **tx)
         .await?;
     Ok(id)
@@ -564,7 +671,9 @@ pub async fn rounds(store: &Store) -> Result<Vec<Round>> {
 
 /// Counts for dashboards: (active volunteers, open requests by kind code, requests done).
 pub async fn counts(store: &Store) -> Result<(u64, BTreeMap<String, u64>, u64)> {
-    let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM crisis_volunteer WHERE active = 1").fetch_one(store.pool()).await?;
+    let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM crisis_volunteer WHERE active = 1")
+        .fetch_one(store.pool())
+        .await?;
     let rows = sqlx::query(
         "SELECT kind, COUNT(*) AS n FROM crisis_request WHERE status IN ('nouvelle', 'affectee') GROUP BY kind",
     )
@@ -572,8 +681,14 @@ pub async fn counts(store: &Store) -> Result<(u64, BTreeMap<String, u64>, u64)> 
     .await?;
     let mut open = BTreeMap::new();
     for r in &rows {
-        open.insert(r.try_get::<String, _>("kind")?, r.try_get::<i64, _>("n")? as u64);
+        open.insert(
+            r.try_get::<String, _>("kind")?,
+            r.try_get::<i64, _>("n")? as u64,
+        );
     }
-    let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM crisis_request WHERE status = 'faite'").fetch_one(store.pool()).await?;
+    let done: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM crisis_request WHERE status = 'faite'")
+            .fetch_one(store.pool())
+            .await?;
     Ok((active as u64, open, done as u64))
 }

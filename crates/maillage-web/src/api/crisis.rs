@@ -20,13 +20,55 @@ use serde_json::{Value, json};
 const READ: Access = Access::Requires(Permission::CrisisRead);
 
 pub fn routes(r: Routes) -> Routes {
-    r.api(Method::GET, "/api/v1/crise/situation", READ, SITUATION, situation)
-        .api(Method::GET, "/api/v1/crise/appels", READ, CAMPAIGNS, campaigns)
-        .api(Method::GET, "/api/v1/crise/indicateurs", READ, INDICATORS, indicators_json)
-        .api(Method::GET, "/api/v1/crise/clusters", READ, CLUSTERS, clusters_json)
-        .api(Method::GET, "/api/v1/crise/stocks", READ, STOCKS, stocks_json)
-        .api(Method::GET, "/api/v1/crise/registre/effectifs", READ, REGISTER_COUNTS, register_counts)
-        .api(Method::GET, "/api/v1/mes-missions", Access::Requires(Permission::OwnMissions), MISSIONS, missions)
+    r.api(
+        Method::GET,
+        "/api/v1/crise/situation",
+        READ,
+        SITUATION,
+        situation,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/crise/appels",
+        READ,
+        CAMPAIGNS,
+        campaigns,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/crise/indicateurs",
+        READ,
+        INDICATORS,
+        indicators_json,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/crise/clusters",
+        READ,
+        CLUSTERS,
+        clusters_json,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/crise/stocks",
+        READ,
+        STOCKS,
+        stocks_json,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/crise/registre/effectifs",
+        READ,
+        REGISTER_COUNTS,
+        register_counts,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/mes-missions",
+        Access::Requires(Permission::OwnMissions),
+        MISSIONS,
+        missions,
+    )
 }
 
 fn progress_json(p: &Progress) -> Value {
@@ -68,7 +110,10 @@ const SITUATION: ApiDoc = ApiDoc {
     },
 };
 
-async fn situation(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, WebError> {
+async fn situation(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Value>, WebError> {
     let now = crate::pages::crisis::now();
     let f = crate::pages::crisis::report_figures(&state, now).await?;
     let events = cell::events(state.store()).await.map_err(read_failure)?;
@@ -106,11 +151,19 @@ const CAMPAIGNS: ApiDoc = ApiDoc {
     },
 };
 
-async fn campaigns(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, WebError> {
+async fn campaigns(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Value>, WebError> {
     let now = crate::pages::crisis::now();
     let mut out = Vec::new();
-    for c in calls::campaigns(state.store()).await.map_err(read_failure)? {
-        let p = calls::progress(state.store(), c.id, now).await.map_err(read_failure)?;
+    for c in calls::campaigns(state.store())
+        .await
+        .map_err(read_failure)?
+    {
+        let p = calls::progress(state.store(), c.id, now)
+            .await
+            .map_err(read_failure)?;
         out.push(json!({
             "id": c.id, "titre": c.title, "ouverte": c.closed_at.is_none(), "lancee_le": c.started_at,
             "appelants": c.callers.len(), "progression": progress_json(&p),
@@ -125,8 +178,16 @@ const INDICATORS: ApiDoc = ApiDoc {
                   jours, le taux d'incidence (pour 100 000), le taux de positivité (%) et le taux de dépistage (pour \
                   100 000), recalculés à partir des comptes quotidiens ; la population utilisée et les seuils.",
     parameters: &[
-        ApiParam { name: "serie", schema_type: "string", description: "Zone, `niveau:code` (departement:69, commune:99101) ; par défaut la plus locale" },
-        ApiParam { name: "jours", schema_type: "integer", description: "Nombre de derniers jours (120 par défaut)" },
+        ApiParam {
+            name: "serie",
+            schema_type: "string",
+            description: "Zone, `niveau:code` (departement:69, commune:99101) ; par défaut la plus locale",
+        },
+        ApiParam {
+            name: "jours",
+            schema_type: "integer",
+            description: "Nombre de derniers jours (120 par défaut)",
+        },
     ],
     response: || {
         json!({ "type": "object", "properties": {
@@ -143,10 +204,16 @@ const INDICATORS: ApiDoc = ApiDoc {
     },
 };
 
-async fn indicators_json(State(state): State<AppState>, _caller: Caller, Query(q): Query) -> Result<Json<Value>, WebError> {
+async fn indicators_json(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Query(q): Query,
+) -> Result<Json<Value>, WebError> {
     let days = q.integer("jours")?.unwrap_or(120).clamp(1, 3650);
     let (serie, info, rows) = indicators::series_for_api(&state, q.get("serie"), days).await?;
-    let thresholds = store::thresholds(state.store()).await.map_err(read_failure)?;
+    let thresholds = store::thresholds(state.store())
+        .await
+        .map_err(read_failure)?;
     Ok(Json(json!({
         "serie": serie,
         "population": info.as_ref().and_then(|i| i.population),
@@ -180,8 +247,13 @@ const CLUSTERS: ApiDoc = ApiDoc {
     },
 };
 
-async fn clusters_json(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, WebError> {
-    let rules = store::cluster_rules(state.store()).await.map_err(read_failure)?;
+async fn clusters_json(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Value>, WebError> {
+    let rules = store::cluster_rules(state.store())
+        .await
+        .map_err(read_failure)?;
     let lines = clusters::overview(&state, crate::pages::crisis::now()).await?;
     Ok(Json(json!({
         "regles": rules,
@@ -207,10 +279,17 @@ const STOCKS: ApiDoc = ApiDoc {
     },
 };
 
-async fn stocks_json(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, WebError> {
-    let items = stocks::items(state.store(), crate::pages::crisis::now(), crate::pages::crisis::EXPIRY_HORIZON_DAYS)
-        .await
-        .map_err(read_failure)?;
+async fn stocks_json(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Value>, WebError> {
+    let items = stocks::items(
+        state.store(),
+        crate::pages::crisis::now(),
+        crate::pages::crisis::EXPIRY_HORIZON_DAYS,
+    )
+    .await
+    .map_err(read_failure)?;
     Ok(Json(json!({ "articles": items.iter().map(|i| json!({
         "code": i.code, "libelle": i.label, "unite": i.unit, "utilisable": i.usable, "seuil_alerte": i.alert_threshold,
         "lots": i.lots.iter().map(|l| json!({ "lot": l.number, "peremption": l.expiry.map(|d| d.to_string()), "disponible": l.available })).collect::<Vec<_>>(),
@@ -232,8 +311,17 @@ const REGISTER_COUNTS: ApiDoc = ApiDoc {
     },
 };
 
-async fn register_counts(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, WebError> {
-    let c = register::counts(state.store(), crate::pages::crisis::now(), crate::pages::crisis::REMIND_DAYS).await.map_err(read_failure)?;
+async fn register_counts(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Value>, WebError> {
+    let c = register::counts(
+        state.store(),
+        crate::pages::crisis::now(),
+        crate::pages::crisis::REMIND_DAYS,
+    )
+    .await
+    .map_err(read_failure)?;
     Ok(Json(serde_json::to_value(c).unwrap_or(Value::Null)))
 }
 
@@ -252,8 +340,13 @@ const MISSIONS: ApiDoc = ApiDoc {
 };
 
 async fn missions(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, WebError> {
-    let list = volunteers::missions_of(state.store(), &caller.account.identifier, crate::pages::crisis::now(), 7)
-        .await
-        .map_err(read_failure)?;
+    let list = volunteers::missions_of(
+        state.store(),
+        &caller.account.identifier,
+        crate::pages::crisis::now(),
+        7,
+    )
+    .await
+    .map_err(read_failure)?;
     Ok(Json(json!({ "missions": list })))
 }

@@ -6,6 +6,7 @@
 //! Handlers return `Result<Json<_>, WebError>`.
 
 mod crisis;
+mod network;
 pub mod openapi;
 mod v1;
 
@@ -20,7 +21,7 @@ use serde_json::json;
 
 pub fn routes(r: Routes) -> Routes {
     let r = r.api(Method::GET, "/sante", Access::Public, HEALTH, health);
-    crisis::routes(v1::routes(openapi::routes(r)))
+    network::routes(crisis::routes(v1::routes(openapi::routes(r))))
 }
 
 const HEALTH: ApiDoc = ApiDoc {

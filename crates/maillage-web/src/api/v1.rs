@@ -73,7 +73,7 @@ async fn zones(
     Query(q): Query,
 ) -> Result<Json<Value>, WebError> {
     let kind = q.get("type");
-    let list: Vec<Value> = data::zones_for(state.store(), &caller)
+    let list: Vec<Value> = data::zones_for(&state, &caller)
         .await?
         .iter()
         .filter(|z| kind.is_none_or(|k| z.kind.as_str() == k))

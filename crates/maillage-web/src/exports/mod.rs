@@ -67,7 +67,12 @@ impl Dataset {
     /// The formats offered for this dataset.
     pub fn formats(self) -> &'static [Format] {
         match self {
-            Dataset::Zones => &[Format::Csv, Format::Xlsx, Format::GeoJson, Format::GeoPackage],
+            Dataset::Zones => &[
+                Format::Csv,
+                Format::Xlsx,
+                Format::GeoJson,
+                Format::GeoPackage,
+            ],
             _ => &[Format::Csv, Format::Xlsx],
         }
     }
@@ -449,11 +454,17 @@ async fn export(
     let filters = Filters::from_params(&q)?;
     let secrecy = data::secrecy_for(&state, &caller, filters.diffusion, filters.threshold);
     let store = state.store();
-    let visible: Vec<Zone> = data::zones_for(store, &caller).await?;
+    let visible: Vec<Zone> = data::zones_for(&state, &caller).await?;
     let place = place_name(&state, &filters, &visible).await?;
     let day = today();
     let sources = observatory::sources(store).await?;
-    let notes = table::notes(&place, &filters, secrecy, &sources, &crate::layout::date(&day));
+    let notes = table::notes(
+        &place,
+        &filters,
+        secrecy,
+        &sources,
+        &crate::layout::date(&day),
+    );
     let decimal = if filters.decimal_point {
         Decimal::Point
     } else {
@@ -474,11 +485,12 @@ async fn export(
                 k.dedup();
                 k
             };
-            let mut geometries: HashMap<i64, geo::MultiPolygon<f64>> = zones::geometries(store, &kinds)
-                .await?
-                .into_iter()
-                .map(|(id, _, _, g)| (id, g))
-                .collect();
+            let mut geometries: HashMap<i64, geo::MultiPolygon<f64>> =
+                zones::geometries(store, &kinds)
+                    .await?
+                    .into_iter()
+                    .map(|(id, _, _, g)| (id, g))
+                    .collect();
             // Quartiers defined as unions of IRIS get the union's contour.
             if kinds.contains(&ZoneKind::Quartier) {
                 for (id, g) in maillage_store::exports::quartier_contours(store).await? {
@@ -593,7 +605,9 @@ mod tests {
 
     #[test]
     fn filters_are_read_from_the_page_query_and_bad_values_explained() {
-        let q = Params::parse(b"type=iris&profession=infirmier&commune=99101&page=2&diffusion=1&seuil=10");
+        let q = Params::parse(
+            b"type=iris&profession=infirmier&commune=99101&page=2&diffusion=1&seuil=10",
+        );
         let f = Filters::from_params(&q).unwrap();
         assert_eq!(f.zone_kind, Some(ZoneKind::Iris));
         assert_eq!(f.profession, Some("infirmier"));
@@ -605,7 +619,12 @@ mod tests {
             filter_query(&q),
             "type=iris&profession=infirmier&commune=99101&diffusion=1&seuil=10"
         );
-        for bad in ["type=ville", "profession=sorcier", "indicateur=x", "seuil=1"] {
+        for bad in [
+            "type=ville",
+            "profession=sorcier",
+            "indicateur=x",
+            "seuil=1",
+        ] {
             match Filters::from_params(&Params::parse(bad.as_bytes())) {
                 Err(WebError::BadRequest(m)) => assert!(!m.is_empty()),
                 other => panic!("{bad}: {other:?}"),

@@ -152,7 +152,10 @@ mod tests {
             name: "Essai",
             columns: vec!["Nom", "Valeur"],
             rows: vec![
-                vec![Cell::Text("Élodie; «quote\"»".into()), Cell::Number(12.5, 1)],
+                vec![
+                    Cell::Text("Élodie; «quote\"»".into()),
+                    Cell::Number(12.5, 1),
+                ],
                 vec![Cell::Text("=SOMME(A1)".into()), Cell::Secret(5)],
                 vec![Cell::Empty, Cell::Number(1234.0, 0)],
             ],

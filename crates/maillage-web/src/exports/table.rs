@@ -297,12 +297,16 @@ pub fn notes(
                     "appliqué : les effectifs inférieurs à {t} sont remplacés par « < {t} », ainsi que les valeurs \
                      calculées à partir d'eux et celles qui permettraient de les retrouver par différence."
                 ),
-                None => "non appliqué : usage interne à la commune, ne pas diffuser tel quel.".to_string(),
+                None => "non appliqué : usage interne à la commune, ne pas diffuser tel quel."
+                    .to_string(),
             },
         ),
     ];
     for i in INDICATORS {
-        notes.push((format!("Méthode — {}", indicator_label(i)), i.method().to_string()));
+        notes.push((
+            format!("Méthode — {}", indicator_label(i)),
+            i.method().to_string(),
+        ));
     }
     for b in sources {
         notes.push((

@@ -6,4 +6,5 @@ pub mod crisis;
 pub mod dpo;
 pub mod imports;
 pub mod login;
+pub mod network;
 pub mod observatory;

@@ -151,7 +151,10 @@ impl Canvas for SvgCanvas {
     }
 
     fn polyline(&mut self, points: &[(f32, f32)], stroke: Stroke) {
-        let pts: Vec<String> = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let pts: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
         let _ = write!(
             self.out,
             "<polyline points=\"{}\"{}/>",

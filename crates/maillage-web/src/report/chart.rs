@@ -33,9 +33,7 @@ pub struct ChartSpec {
 
 /// The height the chart needs.
 pub fn height(spec: &ChartSpec) -> f32 {
-    LEGEND_H
-        + spec.groups.len() as f32 * (spec.series.len() as f32 * BAR_H + GROUP_GAP)
-        + 14.0
+    LEGEND_H + spec.groups.len() as f32 * (spec.series.len() as f32 * BAR_H + GROUP_GAP) + 14.0
 }
 
 /// A round step (1, 2 or 5 times a power of ten) giving at most five steps up to `max`.
@@ -57,7 +55,15 @@ pub fn draw(c: &mut dyn Canvas, spec: &ChartSpec, width: f32, _height: f32) {
     let mut x = LABEL_W;
     for s in &spec.series {
         c.rect(x, 3.0, 10.0, 8.0, Some(s.colour), None);
-        c.text(x + 14.0, 10.0, 7.5, Weight::Regular, TEXT, Anchor::Start, &s.label);
+        c.text(
+            x + 14.0,
+            10.0,
+            7.5,
+            Weight::Regular,
+            TEXT,
+            Anchor::Start,
+            &s.label,
+        );
         x += 24.0 + c.text_width(&s.label, 7.5, Weight::Regular);
     }
     let max = spec
@@ -109,7 +115,9 @@ pub fn draw(c: &mut dyn Canvas, spec: &ChartSpec, width: f32, _height: f32) {
                 (Some(v), false) => number(v, spec.decimals),
                 (None, false) => "—".into(),
             };
-            let w = value.filter(|_| !secret).map_or(0.0, |v| (v * scale) as f32);
+            let w = value
+                .filter(|_| !secret)
+                .map_or(0.0, |v| (v * scale) as f32);
             if w > 0.0 {
                 c.rect(LABEL_W, by + 1.0, w, BAR_H - 2.0, Some(s.colour), None);
             }
@@ -125,7 +133,10 @@ pub fn draw(c: &mut dyn Canvas, spec: &ChartSpec, width: f32, _height: f32) {
         }
         y += group_h + GROUP_GAP;
     }
-    c.polyline(&[(LABEL_W, top), (LABEL_W, bottom)], Stroke::solid(TEXT, 0.6));
+    c.polyline(
+        &[(LABEL_W, top), (LABEL_W, bottom)],
+        Stroke::solid(TEXT, 0.6),
+    );
 }
 
 #[cfg(test)]

@@ -63,7 +63,10 @@ fn expand(r: Rect<f64>, share: f64) -> Rect<f64> {
 fn iris_of_quartier<'a>(r: &'a Report) -> Vec<&'a Zone> {
     let iris = r.zones_of(ZoneKind::Iris);
     if let Some(codes) = r.quartier_iris.get(&r.subject.id) {
-        return iris.into_iter().filter(|z| codes.contains(&z.code)).collect();
+        return iris
+            .into_iter()
+            .filter(|z| codes.contains(&z.code))
+            .collect();
     }
     let Some(shape) = r.geometries.get(&r.subject.id) else {
         return Vec::new();
@@ -178,18 +181,34 @@ pub fn map_svg(r: &Report, width: f32, height: f32) -> String {
     )
 }
 
-fn chart_spec(r: &Report) -> ChartSpec {
+pub fn chart_spec(r: &Report) -> ChartSpec {
     let commune = &r.commune;
     let has_qpv = !r.zones_of(ZoneKind::Qpv).is_empty();
     let series = |label: String, colour: Rgb| Series { label, colour };
     // Each series: its legend, and which indicator of which zone it shows.
     let lines: Vec<(Series, Indicator, &Zone)> = match r.kind {
         ReportKind::Commune if has_qpv => vec![
-            (series("Commune".into(), SERIES[0]), Indicator::Per10k, commune),
-            (series("QPV".into(), SERIES[1]), Indicator::QpvPer10k, commune),
-            (series("Hors QPV".into(), SERIES[2]), Indicator::RestPer10k, commune),
+            (
+                series("Commune".into(), SERIES[0]),
+                Indicator::Per10k,
+                commune,
+            ),
+            (
+                series("QPV".into(), SERIES[1]),
+                Indicator::QpvPer10k,
+                commune,
+            ),
+            (
+                series("Hors QPV".into(), SERIES[2]),
+                Indicator::RestPer10k,
+                commune,
+            ),
         ],
-        ReportKind::Commune => vec![(series("Commune".into(), SERIES[0]), Indicator::Per10k, commune)],
+        ReportKind::Commune => vec![(
+            series("Commune".into(), SERIES[0]),
+            Indicator::Per10k,
+            commune,
+        )],
         ReportKind::Quartier => vec![
             (
                 series(format!("Quartier : {}", r.subject.name), SERIES[1]),
@@ -224,7 +243,7 @@ fn chart_spec(r: &Report) -> ChartSpec {
     }
 }
 
-fn key_figures(r: &Report) -> PdfTable {
+pub fn key_figures(r: &Report) -> PdfTable {
     let s = &r.subject;
     let mut rows = vec![vec!["Population".to_string(), population(s)]];
     match r.kind {
@@ -322,7 +341,7 @@ fn key_figures(r: &Report) -> PdfTable {
     }
 }
 
-fn supply_table(r: &Report) -> PdfTable {
+pub fn supply_table(r: &Report) -> PdfTable {
     let c = &r.commune;
     let s = &r.subject;
     let sec = r.secrecy;
@@ -361,7 +380,10 @@ fn supply_table(r: &Report) -> PdfTable {
                 .collect(),
         },
         ReportKind::Quartier => PdfTable {
-            caption: format!("Professionnels exerçant dans le quartier {}, par profession", s.name),
+            caption: format!(
+                "Professionnels exerçant dans le quartier {}, par profession",
+                s.name
+            ),
             columns: vec![
                 ("Profession".into(), 0.27, Align::Left),
                 ("Recours".into(), 0.09, Align::Left),
@@ -395,7 +417,7 @@ fn supply_table(r: &Report) -> PdfTable {
     }
 }
 
-fn zones_table(r: &Report) -> Option<PdfTable> {
+pub fn zones_table(r: &Report) -> Option<PdfTable> {
     let zones: Vec<&Zone> = match r.kind {
         ReportKind::Commune => {
             let mut v = r.zones_of(ZoneKind::Quartier);
@@ -441,7 +463,11 @@ fn zones_table(r: &Report) -> Option<PdfTable> {
                     fig(r.row(Indicator::Count, z, GP), 0, sec),
                     fig(r.row(Indicator::Per10k, z, GP), 1, sec),
                     fig(r.row(Indicator::Count, z, "infirmier"), 0, sec),
-                    fig(r.row(Indicator::Count, z, "masseur_kinesitherapeute"), 0, sec),
+                    fig(
+                        r.row(Indicator::Count, z, "masseur_kinesitherapeute"),
+                        0,
+                        sec,
+                    ),
                     fig(r.row(Indicator::Count, z, PHARMACY), 0, sec),
                 ]
             })
@@ -449,7 +475,7 @@ fn zones_table(r: &Report) -> Option<PdfTable> {
     })
 }
 
-fn sources_table(r: &Report) -> PdfTable {
+pub fn sources_table(r: &Report) -> PdfTable {
     PdfTable {
         caption: "Dernier import de chaque source utilisée".into(),
         columns: vec![
@@ -473,7 +499,7 @@ fn sources_table(r: &Report) -> PdfTable {
     }
 }
 
-fn caveats(r: &Report) -> Vec<String> {
+pub fn caveats(r: &Report) -> Vec<String> {
     let mut v = vec![
         "Les professionnels sont ceux des fichiers officiels à la date de leur import (voir « Sources et dates ») : \
          les installations et départs plus récents n'y figurent pas. Un professionnel qui exerce dans plusieurs \
@@ -501,8 +527,38 @@ fn caveats(r: &Report) -> Vec<String> {
             .to_string(),
     });
     if r.demo {
-        v.push("Démonstration : le territoire, les professionnels et les chiffres sont fictifs.".into());
+        v.push(
+            "Démonstration : le territoire, les professionnels et les chiffres sont fictifs."
+                .into(),
+        );
     }
+    v
+}
+
+/// How every figure is computed, in words.
+pub fn method_texts() -> Vec<String> {
+    let mut v: Vec<String> = [
+        ("Effectif", Indicator::Count),
+        ("Densité", Indicator::Per10k),
+        ("Densité dans les QPV", Indicator::QpvPer10k),
+        ("Densité hors QPV", Indicator::RestPer10k),
+        ("Rapport QPV / hors QPV", Indicator::QpvRatio),
+        ("Médecins de 60 ans et plus", Indicator::Gp60PlusShare),
+    ]
+    .into_iter()
+    .map(|(name, i)| format!("{name} : {}", i.method()))
+    .collect();
+    v.push(
+        "Population : celle publiée par l'INSEE pour la zone ; pour un quartier défini comme une union d'IRIS, \
+         la somme de ses IRIS ; pour un quartier dessiné ou un QPV sans population publiée, une estimation au \
+         prorata de la surface des IRIS qu'il recouvre. Les lieux d'exercice sont placés dans les zones par leurs \
+         coordonnées (géocodage BAN ou FINESS)."
+            .into(),
+    );
+    v.push(
+        "Carte : classes par quantiles des valeurs de la carte ; zones grises : valeur non calculable ou masquée."
+            .into(),
+    );
     v
 }
 
@@ -513,10 +569,7 @@ pub fn render(r: &Report) -> Vec<u8> {
         ReportKind::Quartier => format!("{} ({})", r.subject.name, r.commune.name),
     };
     let title = format!("Tableau de bord santé — {place}");
-    let mut d = Doc::new(
-        &title,
-        &format!("Maillage — {title} — édité le {}", r.date),
-    );
+    let mut d = Doc::new(&title, &format!("Maillage — {title} — édité le {}", r.date));
 
     d.paragraph("TABLEAU DE BORD SANTÉ", 9.5, Weight::Bold, ACCENT);
     d.paragraph(&r.subject.name, 21.0, Weight::Bold, INK);
@@ -549,7 +602,16 @@ pub fn render(r: &Report) -> Vec<u8> {
         None => "Usage interne : petits effectifs non masqués — ne pas diffuser hors de la commune en l'état."
             .into(),
     };
-    d.paragraph(&notice, 9.0, Weight::Bold, if r.secrecy.is_some() { INK } else { (0xa0, 0x3a, 0x00) });
+    d.paragraph(
+        &notice,
+        9.0,
+        Weight::Bold,
+        if r.secrecy.is_some() {
+            INK
+        } else {
+            (0xa0, 0x3a, 0x00)
+        },
+    );
     if r.demo {
         d.paragraph(
             "Démonstration : territoire et données fictifs.",
@@ -601,31 +663,9 @@ pub fn render(r: &Report) -> Vec<u8> {
     }
 
     d.heading("Méthode", 1);
-    for (name, i) in [
-        ("Effectif", Indicator::Count),
-        ("Densité", Indicator::Per10k),
-        ("Densité dans les QPV", Indicator::QpvPer10k),
-        ("Densité hors QPV", Indicator::RestPer10k),
-        ("Rapport QPV / hors QPV", Indicator::QpvRatio),
-        ("Médecins de 60 ans et plus", Indicator::Gp60PlusShare),
-    ] {
-        d.paragraph(&format!("{name} : {}", i.method()), 8.5, Weight::Regular, INK);
+    for text in method_texts() {
+        d.paragraph(&text, 8.5, Weight::Regular, INK);
     }
-    d.paragraph(
-        "Population : celle publiée par l'INSEE pour la zone ; pour un quartier défini comme une union d'IRIS, \
-         la somme de ses IRIS ; pour un quartier dessiné ou un QPV sans population publiée, une estimation au \
-         prorata de la surface des IRIS qu'il recouvre. Les lieux d'exercice sont placés dans les zones par leurs \
-         coordonnées (géocodage BAN ou FINESS).",
-        8.5,
-        Weight::Regular,
-        INK,
-    );
-    d.paragraph(
-        "Carte : classes par quantiles des valeurs de la carte ; zones grises : valeur non calculable ou masquée.",
-        8.5,
-        Weight::Regular,
-        INK,
-    );
 
     d.heading("Sources et dates", 1);
     if r.sources.is_empty() {

@@ -142,7 +142,14 @@ impl Projection {
 /// Draws the map in a `width` × `height` box: the map on the left, the legend on the right.
 pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
     let map_w = width - LEGEND_W - 10.0;
-    c.rect(0.0, 0.0, map_w, height, None, Some(Stroke::solid(EDGE, 0.5)));
+    c.rect(
+        0.0,
+        0.0,
+        map_w,
+        height,
+        None,
+        Some(Stroke::solid(EDGE, 0.5)),
+    );
     let Some(view) = spec
         .view
         .or_else(|| extent(spec.zones.iter().map(|z| &z.geometry)))
@@ -211,7 +218,15 @@ pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
         let size = 6.5;
         if c.text_width(&text, size, Weight::Bold) + 2.0 <= room {
             let color = if dark { (0xff, 0xff, 0xff) } else { TEXT };
-            c.text(x, y + size / 3.0, size, Weight::Bold, color, Anchor::Middle, &text);
+            c.text(
+                x,
+                y + size / 3.0,
+                size,
+                Weight::Bold,
+                color,
+                Anchor::Middle,
+                &text,
+            );
         }
     }
     c.end_clip();
@@ -228,14 +243,29 @@ pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
         let (x, y) = (10.0, height - 10.0);
         let label_w = c.text_width(&format!("{km} km"), 7.0, Weight::Regular);
         // On a white ground, so that it reads over the zones.
-        c.rect(x - 4.0, y - 11.0, len + label_w + 14.0, 15.0, Some((0xff, 0xff, 0xff)), None);
+        c.rect(
+            x - 4.0,
+            y - 11.0,
+            len + label_w + 14.0,
+            15.0,
+            Some((0xff, 0xff, 0xff)),
+            None,
+        );
         c.rect(x, y - 4.0, len, 4.0, Some(TEXT), None);
         let label = if km < 1.0 {
             format!("{} m", (km * 1000.0).round())
         } else {
             format!("{km} km")
         };
-        c.text(x + len + 4.0, y, 7.0, Weight::Regular, TEXT, Anchor::Start, &label);
+        c.text(
+            x + len + 4.0,
+            y,
+            7.0,
+            Weight::Regular,
+            TEXT,
+            Anchor::Start,
+            &label,
+        );
     }
     // North.
     let (nx, ny) = (map_w - 16.0, 12.0);
@@ -260,25 +290,63 @@ fn legend(c: &mut dyn Canvas, spec: &MapSpec, b: &[f64], palette: &[Rgb], x: f32
     line(c, &spec.legend_title, 8.0, Weight::Bold, &mut y);
     y += 4.0;
     for (k, colour) in palette.iter().enumerate() {
-        c.rect(x, y, 14.0, 10.0, Some(*colour), Some(Stroke::solid(EDGE, 0.4)));
+        c.rect(
+            x,
+            y,
+            14.0,
+            10.0,
+            Some(*colour),
+            Some(Stroke::solid(EDGE, 0.4)),
+        );
         let text = format!(
             "{} à {}",
             number(b[k], spec.decimals),
             number(b[k + 1], spec.decimals)
         );
-        c.text(x + 20.0, y + 8.0, 7.5, Weight::Regular, TEXT, Anchor::Start, &text);
+        c.text(
+            x + 20.0,
+            y + 8.0,
+            7.5,
+            Weight::Regular,
+            TEXT,
+            Anchor::Start,
+            &text,
+        );
         y += 14.0;
     }
-    c.rect(x, y, 14.0, 10.0, Some(NO_VALUE), Some(Stroke::solid(EDGE, 0.4)));
+    c.rect(
+        x,
+        y,
+        14.0,
+        10.0,
+        Some(NO_VALUE),
+        Some(Stroke::solid(EDGE, 0.4)),
+    );
     let none = match spec.secrecy {
         Some(t) => format!("secret (effectif < {t}) ou non calculable"),
         None => "non calculable".into(),
     };
-    c.text(x + 20.0, y + 8.0, 7.5, Weight::Regular, TEXT, Anchor::Start, &none);
+    c.text(
+        x + 20.0,
+        y + 8.0,
+        7.5,
+        Weight::Regular,
+        TEXT,
+        Anchor::Start,
+        &none,
+    );
     y += 20.0;
     for (stroke, label) in &spec.outline_legend {
         c.polyline(&[(x, y + 5.0), (x + 14.0, y + 5.0)], *stroke);
-        c.text(x + 20.0, y + 8.0, 7.5, Weight::Regular, TEXT, Anchor::Start, label);
+        c.text(
+            x + 20.0,
+            y + 8.0,
+            7.5,
+            Weight::Regular,
+            TEXT,
+            Anchor::Start,
+            label,
+        );
         y += 14.0;
     }
     y += 6.0;

@@ -1,7 +1,7 @@
 //! The "Tableau de bord santé": a report per commune and per quartier, as PDF (to put in a CLS or give to the
 //! ARS) — key figures, a choropleth map, charts and tables of care supply, the method, the sources with their
 //! dates, and the caveats. Served at `/observatoire/rapport/{commune|quartier}/{code}.pdf` and written by
-//! `maillage rapport`.
+//! `maillage rapport`; the same content is a web page at `/observatoire/rapport/{commune|quartier}/{code}`.
 //!
 //! The PDF is written by this crate ([`pdf`], on `pdf-writer`), with the Liberation Sans fonts compiled in and
 //! embedded as subsets ([`font`]): no system font, no external program, and a light build. Maps and charts are
@@ -14,6 +14,7 @@ pub mod canvas;
 pub mod chart;
 pub mod document;
 pub mod font;
+pub mod html;
 pub mod map;
 pub mod pdf;
 
@@ -29,7 +30,7 @@ use crate::scope::Scope;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Method, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use geo::MultiPolygon;
 use maillage_indicators::IndicatorRow;
 use maillage_indicators::professions::GP;
@@ -154,7 +155,8 @@ pub async fn gather(
         .find(|z| z.kind == ZoneKind::Commune && z.code == commune_code)
         .cloned()
         .ok_or(WebError::NotFound)?;
-    let inside = |z: &Zone| z.code == commune_code || z.parent_code.as_deref() == Some(&commune_code);
+    let inside =
+        |z: &Zone| z.code == commune_code || z.parent_code.as_deref() == Some(&commune_code);
     let zones: Vec<Zone> = visible.into_iter().filter(|z| inside(z)).collect();
     let rows: Vec<IndicatorRow> = data::indicator_rows_in(store, scope, secrecy)
         .await?
@@ -224,27 +226,32 @@ pub fn path(kind: ReportKind, code: &str) -> String {
     format!("/observatoire/rapport/{}/{code}.pdf", kind.slug())
 }
 
-/// Links to the reports of the communes and quartiers among `zones` (a page's visible zones), for the
-/// observatory's pages.
+/// Links to the reports of the communes and quartiers among `zones` (a page's visible zones), as web pages and
+/// PDF, for the observatory's pages.
 pub fn links(zones: &[Zone]) -> Markup {
-    let communes: Vec<&Zone> = zones
+    let listed: Vec<(ReportKind, &Zone)> = zones
         .iter()
-        .filter(|z| z.kind == ZoneKind::Commune)
-        .collect();
-    let quartiers: Vec<&Zone> = zones
-        .iter()
-        .filter(|z| z.kind == ZoneKind::Quartier)
+        .filter_map(|z| match z.kind {
+            ZoneKind::Commune => Some((ReportKind::Commune, z)),
+            ZoneKind::Quartier => Some((ReportKind::Quartier, z)),
+            _ => None,
+        })
         .collect();
     html! {
-        @if !communes.is_empty() {
+        @if !listed.is_empty() {
             section.rapports aria-labelledby="titre-rapports" {
-                h2 #titre-rapports { "Tableaux de bord santé (PDF)" }
+                h2 #titre-rapports { "Tableaux de bord santé" }
                 ul {
-                    @for c in &communes {
-                        li { a href=(path(ReportKind::Commune, &c.code)) { "Commune : " (c.name) } }
-                    }
-                    @for q in &quartiers {
-                        li { a href=(path(ReportKind::Quartier, &q.code)) { "Quartier : " (q.name) } }
+                    @for (kind, z) in &listed {
+                        li {
+                            a href=(page_path(*kind, &z.code)) {
+                                @if *kind == ReportKind::Commune { "Commune : " } @else { "Quartier : " }
+                                (z.name)
+                            }
+                            " ("
+                            a href=(path(*kind, &z.code)) download aria-label=(format!("PDF du tableau de bord : {}", z.name)) { "PDF" }
+                            ")"
+                        }
                     }
                 }
             }
@@ -252,6 +259,13 @@ pub fn links(zones: &[Zone]) -> Markup {
     }
 }
 
+/// The web page of a report.
+pub fn page_path(kind: ReportKind, code: &str) -> String {
+    let code: String = form_urlencoded::byte_serialize(code.as_bytes()).collect();
+    format!("/observatoire/rapport/{}/{code}", kind.slug())
+}
+
+/// `{code}.pdf`: the PDF (audited as an export); `{code}`: the same report as a web page.
 async fn report_pdf(
     State(state): State<AppState>,
     caller: Caller,
@@ -259,7 +273,11 @@ async fn report_pdf(
     Query(q): Query,
 ) -> Result<Response, WebError> {
     let kind = ReportKind::parse(&kind).ok_or(WebError::NotFound)?;
-    let code = file.strip_suffix(".pdf").ok_or(WebError::NotFound)?;
+    let (code, pdf) = match file.strip_suffix(".pdf") {
+        Some(code) => (code, true),
+        None if !file.contains('.') => (file.as_str(), false),
+        None => return Err(WebError::NotFound),
+    };
     let filters = exports::Filters::from_params(&q)?;
     let secrecy = data::secrecy_for(&state, &caller, filters.diffusion, filters.threshold);
     let report = gather(
@@ -271,6 +289,9 @@ async fn report_pdf(
         code,
     )
     .await?;
+    if !pdf {
+        return Ok(html::page_of(&state, &caller, &report).into_response());
+    }
     let bytes = document::render(&report);
     let name = report.file_name();
     audit::record(

@@ -236,7 +236,14 @@ impl Doc {
                 INK,
                 "•",
             );
-            self.paragraph_at(MARGIN + 14.0, WIDTH - 14.0, item, size, Weight::Regular, INK);
+            self.paragraph_at(
+                MARGIN + 14.0,
+                WIDTH - 14.0,
+                item,
+                size,
+                Weight::Regular,
+                INK,
+            );
         }
     }
 
@@ -263,15 +270,19 @@ impl Doc {
                     .enumerate()
                     .map(|(c, (cell, w))| {
                         // The first column is bold: measured bold.
-                        let weight = if c == 0 { Weight::Bold } else { Weight::Regular };
+                        let weight = if c == 0 {
+                            Weight::Bold
+                        } else {
+                            Weight::Regular
+                        };
                         self.wrap(cell, SIZE, weight, w - 2.0 * PAD)
                     })
                     .collect()
             })
             .collect();
-        let first_h = rows
-            .first()
-            .map_or(0.0, |r| r.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * PAD);
+        let first_h = rows.first().map_or(0.0, |r| {
+            r.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * PAD
+        });
         // Caption, header and the first row together.
         self.ensure(SIZE * 2.0 + header_h + first_h + 6.0);
         if !t.caption.is_empty() {
@@ -296,7 +307,11 @@ impl Doc {
             }
             let mut x = MARGIN;
             for (c, (lines, w)) in row.iter().zip(&widths).enumerate() {
-                let weight = if c == 0 { Weight::Bold } else { Weight::Regular };
+                let weight = if c == 0 {
+                    Weight::Bold
+                } else {
+                    Weight::Regular
+                };
                 for (k, l) in lines.iter().enumerate() {
                     let base = self.y - PAD - (k as f32 + 1.0) * leading + SIZE * 0.25;
                     let tx = match t.columns[c].2 {
@@ -513,7 +528,11 @@ fn write_font(pdf: &mut Pdf, next: &mut Ref, font: &Font, type0: Ref) {
         .ascent(ascent)
         .descent(descent)
         .cap_height(cap)
-        .stem_v(if font.weight == Weight::Bold { 140.0 } else { 80.0 })
+        .stem_v(if font.weight == Weight::Bold {
+            140.0
+        } else {
+            80.0
+        })
         .font_file2(file);
 
     let compressed = compress(&data);

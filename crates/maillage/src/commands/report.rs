@@ -46,7 +46,9 @@ fn web_error(e: WebError) -> anyhow::Error {
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     block_on(async {
         let store = open(&args.base).await?;
-        let demo = maillage_web::users::is_demo_base(&store).await.map_err(fr)?;
+        let demo = maillage_web::users::is_demo_base(&store)
+            .await
+            .map_err(fr)?;
         // At the command line, the person holds the whole base: every commune is in scope.
         let scope = Scope {
             all: true,

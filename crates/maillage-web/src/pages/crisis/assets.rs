@@ -9,14 +9,21 @@ pub const CSS: &[u8] = include_bytes!("crise.css");
 pub const JS: &[u8] = include_bytes!("crise.js");
 
 pub fn routes(r: Routes) -> Routes {
-    r.asset("/static/crise.css", || async { asset("text/css; charset=utf-8", CSS) })
-        .asset("/static/crise.js", || async { asset("text/javascript; charset=utf-8", JS) })
+    r.asset("/static/crise.css", || async {
+        asset("text/css; charset=utf-8", CSS)
+    })
+    .asset("/static/crise.js", || async {
+        asset("text/javascript; charset=utf-8", JS)
+    })
 }
 
 fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     response
 }

@@ -5,7 +5,10 @@
 //! every attempt opens an escalation (emergency services, visit) followed up on the campaign page. Progress
 //! refreshes itself (`/static/crise.js`).
 
-use super::{CALLS, Notice, audit_read, begin, commit, day, done, fr, local, page, read_failure, refusal, refused, select};
+use super::{
+    CALLS, Notice, audit_read, begin, commit, day, done, fr, local, page, read_failure, refusal,
+    refused, select,
+};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout::{csrf_field, number};
@@ -29,17 +32,41 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::GET, "/crise/appels/{id}", CALLS, campaign_page)
         .page(Method::POST, "/crise/appels/{id}/suivant", CALLS, next)
         .page(Method::POST, "/crise/appels/{id}/cloture", CALLS, close)
-        .page(Method::GET, "/crise/appels/{id}/appel/{call}", CALLS, call_page)
-        .page(Method::POST, "/crise/appels/{id}/appel/{call}", CALLS, outcome)
-        .page(Method::POST, "/crise/appels/{id}/appel/{call}/liberer", CALLS, release)
+        .page(
+            Method::GET,
+            "/crise/appels/{id}/appel/{call}",
+            CALLS,
+            call_page,
+        )
+        .page(
+            Method::POST,
+            "/crise/appels/{id}/appel/{call}",
+            CALLS,
+            outcome,
+        )
+        .page(
+            Method::POST,
+            "/crise/appels/{id}/appel/{call}/liberer",
+            CALLS,
+            release,
+        )
         .page(Method::POST, "/crise/signalements/{id}", CALLS, follow_up)
 }
 
 const MESSAGES: &[(&str, &str)] = &[
-    ("campagne", "la campagne est lancée : la liste est répartie entre les appelants."),
+    (
+        "campagne",
+        "la campagne est lancée : la liste est répartie entre les appelants.",
+    ),
     ("appel", "le résultat de l'appel est enregistré."),
-    ("vide", "personne n'est à appeler pour l'instant (les rappels viendront à leur heure)."),
-    ("libere", "l'appel est rendu : un autre appelant peut le prendre."),
+    (
+        "vide",
+        "personne n'est à appeler pour l'instant (les rappels viendront à leur heure).",
+    ),
+    (
+        "libere",
+        "l'appel est rendu : un autre appelant peut le prendre.",
+    ),
     ("cloture", "la campagne est close."),
     ("suivi", "le suivi du signalement est enregistré."),
 ];
@@ -76,19 +103,32 @@ fn script_tag() -> Markup {
     html! { script src="/static/crise.js" defer {} }
 }
 
-async fn campaigns_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn campaigns_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
-    Ok(render_campaigns(&state, &caller, notice).await?.into_response())
+    Ok(render_campaigns(&state, &caller, notice)
+        .await?
+        .into_response())
 }
 
-async fn render_campaigns(state: &AppState, caller: &Caller, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
+async fn render_campaigns(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
     let list = calls::campaigns(st).await.map_err(read_failure)?;
     let alert = cell::active_alert(st).await.map_err(read_failure)?;
     let mut rows = Vec::new();
     for c in &list {
-        rows.push((c, calls::progress(st, c.id, now).await.map_err(read_failure)?));
+        rows.push((
+            c,
+            calls::progress(st, c.id, now).await.map_err(read_failure)?,
+        ));
     }
     let today = day(store::today(now));
     let content = html! {
@@ -141,27 +181,66 @@ async fn render_campaigns(state: &AppState, caller: &Caller, notice: Notice) -> 
         }
         (script_tag())
     };
-    Ok((notice.status(), page(state, caller, "Campagnes d'appels", "/crise/appels", content)))
+    Ok((
+        notice.status(),
+        page(
+            state,
+            caller,
+            "Campagnes d'appels",
+            "/crise/appels",
+            content,
+        ),
+    ))
 }
 
-async fn start(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn start(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let refuse = |m: String| {
         let (state, caller) = (state.clone(), caller.clone());
-        async move { Ok::<_, WebError>(refused(render_campaigns(&state, &caller, Notice::Refused(m)).await?.1)) }
+        async move {
+            Ok::<_, WebError>(refused(
+                render_campaigns(&state, &caller, Notice::Refused(m))
+                    .await?
+                    .1,
+            ))
+        }
     };
     let Some(event_id) = f.integer("evenement")? else {
         return refuse(refusal(CrisisError::NoActiveAlert.into())?).await;
     };
     let Some(retry) = RetryPolicy::parse(f.raw("relances")) else {
-        let e = CrisisError::InvalidField { field: "relances", expected: "minutes séparées par des virgules (1 à 1440)" };
+        let e = CrisisError::InvalidField {
+            field: "relances",
+            expected: "minutes séparées par des virgules (1 à 1440)",
+        };
         return refuse(refusal(e.into())?).await;
     };
-    let callers: Vec<String> = f.raw("appelants").split([',', ';', ' ', '\n']).map(str::to_string).collect();
-    let new = calls::NewCampaign { event_id, title: f.raw("titre"), script: f.raw("script"), retry, callers: &callers };
+    let callers: Vec<String> = f
+        .raw("appelants")
+        .split([',', ';', ' ', '\n'])
+        .map(str::to_string)
+        .collect();
+    let new = calls::NewCampaign {
+        event_id,
+        title: f.raw("titre"),
+        script: f.raw("script"),
+        retry,
+        callers: &callers,
+    };
     let mut tx = begin(&state).await?;
     match calls::start(&mut tx, &new, &caller.account.identifier, super::now()).await {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:campagne:{id}"), json!({ "lancement": true })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:campagne:{id}"),
+                json!({ "lancement": true }),
+            )
+            .await?;
             Ok(done(&format!("/crise/appels/{id}"), "campagne"))
         }
         Err(e) => {
@@ -171,19 +250,39 @@ async fn start(State(state): State<AppState>, caller: Caller, Form(f): Form) -> 
     }
 }
 
-async fn campaign_page(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Query(q): Query) -> Result<Response, WebError> {
+async fn campaign_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
-    Ok(render_campaign(&state, &caller, id, notice).await?.into_response())
+    Ok(render_campaign(&state, &caller, id, notice)
+        .await?
+        .into_response())
 }
 
-async fn render_campaign(state: &AppState, caller: &Caller, id: i64, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
+async fn render_campaign(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    notice: Notice,
+) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let Some(c) = calls::campaign(st, id).await.map_err(read_failure)? else { return Err(WebError::NotFound) };
+    let Some(c) = calls::campaign(st, id).await.map_err(read_failure)? else {
+        return Err(WebError::NotFound);
+    };
     let p = calls::progress(st, id, now).await.map_err(read_failure)?;
-    let by_caller = calls::callers_progress(st, id).await.map_err(read_failure)?;
-    let mine = calls::list_of(st, id, &caller.account.identifier, now).await.map_err(read_failure)?;
-    let escalations = calls::escalations(st, Some(id)).await.map_err(read_failure)?;
+    let by_caller = calls::callers_progress(st, id)
+        .await
+        .map_err(read_failure)?;
+    let mine = calls::list_of(st, id, &caller.account.identifier, now)
+        .await
+        .map_err(read_failure)?;
+    let escalations = calls::escalations(st, Some(id))
+        .await
+        .map_err(read_failure)?;
     audit_read(
         state,
         caller,
@@ -211,31 +310,6 @@ async fn render_campaign(state: &AppState, caller: &Caller, id: i64, notice: Not
                 " ; ensuite, une visite est demandée." }
         }
 
-        h2 { "Signalements à suivre" }
-        @let pending: Vec<_> = escalations.iter().filter(|e| e.status != EscalationStatus::Close).collect();
-        @if pending.is_empty() { p { "Aucun signalement ouvert." } }
-        ul.missions {
-            @for e in &pending {
-                li {
-                    p { strong { (fr(e.kind)) } " — " (fr(e.status)) " — signalé le " (local(&e.created_at)) " par " (e.created_by) }
-                    p { strong { (e.name) } ", " (e.address)
-                        @if let Some(t) = &e.phone { " — " a href=(format!("tel:{}", t.replace(' ', ""))) { (t) } } }
-                    @if let Some(em) = &e.emergency { p { "Personne à prévenir : " (em) } }
-                    @if let Some(n) = &e.last_note { p { "Dernier appel : " (n) } }
-                    @if let Some(fu) = &e.follow_up { p.script { (fu) } }
-                    form.formulaire method="post" action=(format!("/crise/signalements/{}", e.id)) {
-                        (csrf_field(caller))
-                        input type="hidden" name="campagne" value=(id);
-                        div.champ { label for=(format!("s-statut-{}", e.id)) { "Statut" } (select::<EscalationStatus>("statut", &format!("s-statut-{}", e.id), Some(e.status.code()), false)) }
-                        div.champ { label for=(format!("s-suivi-{}", e.id)) { "Ce qui a été fait" } textarea name="suivi" id=(format!("s-suivi-{}", e.id)) required {} }
-                        button type="submit" { "Enregistrer le suivi" }
-                    }
-                }
-            }
-        }
-        @let closed_count = escalations.len() - pending.len();
-        @if closed_count > 0 { p { (closed_count) " signalements clos." } }
-
         h2 { "Ma liste" }
         @if mine.is_empty() { p { "Aucune personne ne vous est attribuée dans cette campagne ; « Appeler la personne suivante » vous donne celles qui attendent." } }
         @else {
@@ -250,6 +324,34 @@ async fn render_campaign(state: &AppState, caller: &Caller, id: i64, notice: Not
                 }
             }
         }
+
+        h2 { "Signalements à suivre" }
+        @let pending: Vec<_> = escalations.iter().filter(|e| e.status != EscalationStatus::Close).collect();
+        @if pending.is_empty() { p { "Aucun signalement ouvert." } }
+        ul.missions {
+            @for e in &pending {
+                li {
+                    p { strong { (fr(e.kind)) } " — " (fr(e.status)) " — signalé le " (local(&e.created_at)) " par " (e.created_by) }
+                    p { strong { (e.name) } ", " (e.address)
+                        @if let Some(t) = &e.phone { " — " a href=(format!("tel:{}", t.replace(' ', ""))) { (t) } } }
+                    @if let Some(em) = &e.emergency { p { "Personne à prévenir : " (em) } }
+                    @if let Some(n) = &e.last_note { p { "Dernier appel : " (n) } }
+                    @if let Some(fu) = &e.follow_up { p.script { (fu) } }
+                    details {
+                        summary { "Enregistrer un suivi" }
+                        form.formulaire method="post" action=(format!("/crise/signalements/{}", e.id)) {
+                            (csrf_field(caller))
+                            input type="hidden" name="campagne" value=(id);
+                            div.champ { label for=(format!("s-statut-{}", e.id)) { "Statut" } (select::<EscalationStatus>("statut", &format!("s-statut-{}", e.id), Some(e.status.code()), false)) }
+                            div.champ { label for=(format!("s-suivi-{}", e.id)) { "Ce qui a été fait" } textarea name="suivi" id=(format!("s-suivi-{}", e.id)) required {} }
+                            button type="submit" { "Enregistrer le suivi" }
+                        }
+                    }
+                }
+            }
+        }
+        @let closed_count = escalations.len() - pending.len();
+        @if closed_count > 0 { p { (closed_count) " signalements clos." } }
 
         h2 { "Répartition entre les appelants" }
         div.defilement {
@@ -275,52 +377,107 @@ async fn render_campaign(state: &AppState, caller: &Caller, id: i64, notice: Not
         }
         (script_tag())
     };
-    Ok((notice.status(), page(state, caller, &c.title, "/crise/appels", content)))
+    Ok((
+        notice.status(),
+        page(state, caller, &c.title, "/crise/appels", content),
+    ))
 }
 
-async fn next(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Response, WebError> {
+async fn next(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     match calls::claim_next(state.store(), id, &caller.account.identifier, super::now()).await {
         Ok(Some(call)) => Ok(done(&format!("/crise/appels/{id}/appel/{call}"), "reserve")),
         Ok(None) => Ok(done(&format!("/crise/appels/{id}"), "vide")),
         Err(Error::NotFound { .. }) => Err(WebError::NotFound),
         Err(e) => {
             let message = refusal(e)?;
-            Ok(refused(render_campaign(&state, &caller, id, Notice::Refused(message)).await?.1))
+            Ok(refused(
+                render_campaign(&state, &caller, id, Notice::Refused(message))
+                    .await?
+                    .1,
+            ))
         }
     }
 }
 
-async fn close(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn close(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     if !f.flag("confirmer") {
         let message = refusal(CrisisError::MissingField { field: "confirmer" }.into())?;
-        return Ok(refused(render_campaign(&state, &caller, id, Notice::Refused(message)).await?.1));
+        return Ok(refused(
+            render_campaign(&state, &caller, id, Notice::Refused(message))
+                .await?
+                .1,
+        ));
     }
     let mut tx = begin(&state).await?;
     match calls::close(&mut tx, id, super::now()).await {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:campagne:{id}"), json!({ "cloture": true })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:campagne:{id}"),
+                json!({ "cloture": true }),
+            )
+            .await?;
             Ok(done(&format!("/crise/appels/{id}"), "cloture"))
         }
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;
-            Ok(refused(render_campaign(&state, &caller, id, Notice::Refused(message)).await?.1))
+            Ok(refused(
+                render_campaign(&state, &caller, id, Notice::Refused(message))
+                    .await?
+                    .1,
+            ))
         }
     }
 }
 
-async fn call_page(State(state): State<AppState>, caller: Caller, Path((id, call)): Path<(i64, i64)>) -> Result<Response, WebError> {
-    Ok(render_call(&state, &caller, id, call, Notice::None).await?.into_response())
+async fn call_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, call)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    Ok(render_call(&state, &caller, id, call, Notice::None)
+        .await?
+        .into_response())
 }
 
-async fn render_call(state: &AppState, caller: &Caller, id: i64, call: i64, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
+async fn render_call(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    call: i64,
+    notice: Notice,
+) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let Some(c) = calls::campaign(st, id).await.map_err(read_failure)? else { return Err(WebError::NotFound) };
-    let Some(v) = calls::call(st, call).await.map_err(read_failure)?.filter(|v| v.campaign_id == id) else {
+    let Some(c) = calls::campaign(st, id).await.map_err(read_failure)? else {
         return Err(WebError::NotFound);
     };
-    audit_read(state, caller, &format!("appel:{call}"), json!({ "personne": v.person.id, "campagne": id })).await?;
+    let Some(v) = calls::call(st, call)
+        .await
+        .map_err(read_failure)?
+        .filter(|v| v.campaign_id == id)
+    else {
+        return Err(WebError::NotFound);
+    };
+    audit_read(
+        state,
+        caller,
+        &format!("appel:{call}"),
+        json!({ "personne": v.person.id, "campagne": id }),
+    )
+    .await?;
     let held = calls::held_by(&v, &caller.account.identifier, now);
     let person = &v.person;
     let age = age_on(person.birth_date, store::today(now));
@@ -384,19 +541,40 @@ async fn render_call(state: &AppState, caller: &Caller, id: i64, call: i64, noti
             }
         }
     };
-    Ok((notice.status(), page(state, caller, "Appel", "/crise/appels", content)))
+    Ok((
+        notice.status(),
+        page(state, caller, "Appel", "/crise/appels", content),
+    ))
 }
 
-async fn outcome(State(state): State<AppState>, caller: Caller, Path((id, call)): Path<(i64, i64)>, Form(f): Form) -> Result<Response, WebError> {
+async fn outcome(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, call)): Path<(i64, i64)>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let result = match maillage_crisis::parse_code::<Outcome>("resultat", f.raw("resultat")) {
         Ok(o) => o,
         Err(_) => {
             let message = refusal(CrisisError::MissingField { field: "resultat" }.into())?;
-            return Ok(refused(render_call(&state, &caller, id, call, Notice::Refused(message)).await?.1));
+            return Ok(refused(
+                render_call(&state, &caller, id, call, Notice::Refused(message))
+                    .await?
+                    .1,
+            ));
         }
     };
     let mut tx = begin(&state).await?;
-    match calls::record_outcome(&mut tx, call, &caller.account.identifier, result, f.get("note"), super::now()).await {
+    match calls::record_outcome(
+        &mut tx,
+        call,
+        &caller.account.identifier,
+        result,
+        f.get("note"),
+        super::now(),
+    )
+    .await
+    {
         Ok(t) => {
             let details = json!({
                 "resultat": result.code(),
@@ -404,18 +582,33 @@ async fn outcome(State(state): State<AppState>, caller: Caller, Path((id, call))
                 "signalement": t.escalation.map(|e| e.code()),
                 "campagne": id,
             });
-            commit(tx, &caller, Action::CrisisCallRecorded, &format!("appel:{call}"), details).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisCallRecorded,
+                &format!("appel:{call}"),
+                details,
+            )
+            .await?;
             Ok(done(&format!("/crise/appels/{id}"), "appel"))
         }
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;
-            Ok(refused(render_call(&state, &caller, id, call, Notice::Refused(message)).await?.1))
+            Ok(refused(
+                render_call(&state, &caller, id, call, Notice::Refused(message))
+                    .await?
+                    .1,
+            ))
         }
     }
 }
 
-async fn release(State(state): State<AppState>, caller: Caller, Path((id, call)): Path<(i64, i64)>) -> Result<Response, WebError> {
+async fn release(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, call)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
     // Giving back a call one does not hold changes nothing: the answer is the same.
     match calls::release(state.store(), call, &caller.account.identifier).await {
         Ok(()) | Err(Error::CallNotHeld(_)) => Ok(done(&format!("/crise/appels/{id}"), "libere")),
@@ -423,27 +616,59 @@ async fn release(State(state): State<AppState>, caller: Caller, Path((id, call))
     }
 }
 
-async fn follow_up(State(state): State<AppState>, caller: Caller, Path(esc): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn follow_up(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(esc): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let campaign = f.integer("campagne")?;
-    let back = campaign.map_or("/crise/appels".to_string(), |c| format!("/crise/appels/{c}"));
+    let back = campaign.map_or("/crise/appels".to_string(), |c| {
+        format!("/crise/appels/{c}")
+    });
     let status = maillage_crisis::parse_code::<EscalationStatus>("statut", f.raw("statut"));
     let mut tx = begin(&state).await?;
     let result = match status {
-        Ok(s) => calls::follow_up(&mut tx, esc, s, f.raw("suivi"), &caller.account.identifier, super::now()).await,
+        Ok(s) => {
+            calls::follow_up(
+                &mut tx,
+                esc,
+                s,
+                f.raw("suivi"),
+                &caller.account.identifier,
+                super::now(),
+            )
+            .await
+        }
         Err(ref e) => Err(e.clone().into()),
     };
     match result {
         Ok(()) => {
             let details = json!({ "statut": status.map(|s| s.code()).unwrap_or_default() });
-            commit(tx, &caller, Action::CrisisCallRecorded, &format!("signalement:{esc}"), details).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisCallRecorded,
+                &format!("signalement:{esc}"),
+                details,
+            )
+            .await?;
             Ok(done(&back, "suivi"))
         }
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;
             match campaign {
-                Some(c) => Ok(refused(render_campaign(&state, &caller, c, Notice::Refused(message)).await?.1)),
-                None => Ok(refused(render_campaigns(&state, &caller, Notice::Refused(message)).await?.1)),
+                Some(c) => Ok(refused(
+                    render_campaign(&state, &caller, c, Notice::Refused(message))
+                        .await?
+                        .1,
+                )),
+                None => Ok(refused(
+                    render_campaigns(&state, &caller, Notice::Refused(message))
+                        .await?
+                        .1,
+                )),
             }
         }
     }

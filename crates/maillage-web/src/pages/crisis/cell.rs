@@ -2,7 +2,8 @@
 //! the main courante (`/crise/main-courante`) and the one-page situation report (`/crise/point-de-situation`).
 
 use super::{
-    MANAGE, Notice, READ, begin, commit, day, done, fr, local, local_input, page, refusal, refused, select,
+    MANAGE, Notice, READ, begin, commit, day, done, fr, local, local_input, page, refusal, refused,
+    select,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -24,7 +25,12 @@ use serde_json::json;
 pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/crise", READ, dashboard)
         .page(Method::POST, "/crise/evenements", MANAGE, open_event)
-        .page(Method::POST, "/crise/evenements/{id}/niveau", MANAGE, set_level)
+        .page(
+            Method::POST,
+            "/crise/evenements/{id}/niveau",
+            MANAGE,
+            set_level,
+        )
         .page(Method::POST, "/crise/membres", MANAGE, add_member)
         .page(Method::POST, "/crise/taches", MANAGE, add_task)
         .page(Method::POST, "/crise/taches/{id}", MANAGE, set_task)
@@ -34,25 +40,45 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 const MESSAGES: &[(&str, &str)] = &[
-    ("evenement", "l'événement est ouvert et inscrit dans la main courante."),
-    ("niveau", "le niveau est changé et inscrit dans la main courante."),
+    (
+        "evenement",
+        "l'événement est ouvert et inscrit dans la main courante.",
+    ),
+    (
+        "niveau",
+        "le niveau est changé et inscrit dans la main courante.",
+    ),
     ("cloture", "l'événement est clos."),
-    ("membre", "la personne est ajoutée à la composition de la cellule."),
+    (
+        "membre",
+        "la personne est ajoutée à la composition de la cellule.",
+    ),
     ("tache", "la tâche est enregistrée."),
     ("statut", "le statut de la tâche est changé."),
-    ("main-courante", "l'entrée est inscrite dans la main courante."),
+    (
+        "main-courante",
+        "l'entrée est inscrite dans la main courante.",
+    ),
 ];
 
 fn level_badge(level: Level) -> Markup {
     html! { span class=(format!("niveau niveau-{}", level.code())) { "Niveau : " (fr(level)) } }
 }
 
-async fn dashboard(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn dashboard(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
     Ok(render(&state, &caller, notice).await?.into_response())
 }
 
-async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(axum::http::StatusCode, Markup), WebError> {
+async fn render(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<(axum::http::StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
     let events = cell::events(st).await.map_err(super::read_failure)?;
@@ -75,7 +101,7 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(ax
         @if open.is_empty() { p { "Aucun événement ouvert." } }
         @for e in &open {
             section.evenement {
-                h3 { (e.title) " — " (fr(e.kind)) }
+                h3 { (e.title) " (" (fr(e.kind)) ")" }
                 p { (level_badge(e.level)) " · ouvert le " (local(&e.opened_at)) " par " (e.opened_by) }
                 @if manage {
                     form method="post" action=(format!("/crise/evenements/{}/niveau", e.id)) .filtres {
@@ -166,7 +192,10 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(ax
         }
     };
     let status = notice.status();
-    Ok((status, page(state, caller, "Cellule de crise", "/crise", content)))
+    Ok((
+        status,
+        page(state, caller, "Cellule de crise", "/crise", content),
+    ))
 }
 
 fn tasks_table(caller: &Caller, tasks: &[cell::Task], now: i64, manage: bool) -> Markup {
@@ -210,11 +239,21 @@ fn tasks_table(caller: &Caller, tasks: &[cell::Task], now: i64, manage: bool) ->
     }
 }
 
-async fn refuse_with(state: &AppState, caller: &Caller, message: String) -> Result<Response, WebError> {
-    Ok(refused(render(state, caller, Notice::Refused(message)).await?.1))
+async fn refuse_with(
+    state: &AppState,
+    caller: &Caller,
+    message: String,
+) -> Result<Response, WebError> {
+    Ok(refused(
+        render(state, caller, Notice::Refused(message)).await?.1,
+    ))
 }
 
-async fn open_event(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn open_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let kind = match maillage_crisis::parse_code::<EventKind>("type", f.raw("type")) {
         Ok(k) => k,
         Err(e) => return refuse_with(&state, &caller, refusal(e.into())?).await,
@@ -224,21 +263,46 @@ async fn open_event(State(state): State<AppState>, caller: Caller, Form(f): Form
         Err(e) => return refuse_with(&state, &caller, refusal(e.into())?).await,
     };
     let mut tx = begin(&state).await?;
-    match cell::open_event(&mut tx, kind, f.raw("titre"), level, &caller.account.identifier, super::now()).await {
+    match cell::open_event(
+        &mut tx,
+        kind,
+        f.raw("titre"),
+        level,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:evenement:{id}"), json!({ "ouverture": kind.code(), "niveau": level.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:evenement:{id}"),
+                json!({ "ouverture": kind.code(), "niveau": level.code() }),
+            )
+            .await?;
             Ok(done("/crise", "evenement"))
         }
         Err(e) => refuse_with(&state, &caller, refusal(e)?).await,
     }
 }
 
-async fn set_level(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn set_level(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let author = f.get("auteur");
     let now = super::now();
     let mut tx = begin(&state).await?;
     let (result, code, details) = match f.get("niveau") {
-        Some("fin") => (cell::close_event(&mut tx, id, author, &caller.account.identifier, now).await, "cloture", json!({ "fin": true })),
+        Some("fin") => (
+            cell::close_event(&mut tx, id, author, &caller.account.identifier, now).await,
+            "cloture",
+            json!({ "fin": true }),
+        ),
         value => match maillage_crisis::parse_code::<Level>("niveau", value.unwrap_or("")) {
             Ok(level) => (
                 cell::set_level(&mut tx, id, level, author, &caller.account.identifier, now).await,
@@ -250,7 +314,14 @@ async fn set_level(State(state): State<AppState>, caller: Caller, Path(id): Path
     };
     match result {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:evenement:{id}"), details).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:evenement:{id}"),
+                details,
+            )
+            .await?;
             Ok(done("/crise", code))
         }
         Err(e) => {
@@ -260,7 +331,11 @@ async fn set_level(State(state): State<AppState>, caller: Caller, Path(id): Path
     }
 }
 
-async fn add_member(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn add_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = cell::MemberForm {
         kind: f.raw("type").into(),
         name: f.raw("nom").into(),
@@ -273,7 +348,14 @@ async fn add_member(State(state): State<AppState>, caller: Caller, Form(f): Form
     let mut tx = begin(&state).await?;
     match cell::add_member(&mut tx, &form, super::now()).await {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:membre:{id}"), json!({ "ajout": "membre" })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:membre:{id}"),
+                json!({ "ajout": "membre" }),
+            )
+            .await?;
             Ok(done("/crise", "membre"))
         }
         Err(e) => {
@@ -283,22 +365,46 @@ async fn add_member(State(state): State<AppState>, caller: Caller, Form(f): Form
     }
 }
 
-async fn add_task(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn add_task(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let due = match f.get("echeance") {
         None => None,
         Some(v) => match local_input(v) {
             Some(t) => Some(t),
             None => {
-                let e = CrisisError::InvalidField { field: "heure", expected: "date et heure" };
+                let e = CrisisError::InvalidField {
+                    field: "heure",
+                    expected: "date et heure",
+                };
                 return refuse_with(&state, &caller, refusal(e.into())?).await;
             }
         },
     };
     let event = f.integer("evenement")?;
     let mut tx = begin(&state).await?;
-    match cell::add_task(&mut tx, event, f.raw("tache"), f.raw("responsable"), due, &caller.account.identifier, super::now()).await {
+    match cell::add_task(
+        &mut tx,
+        event,
+        f.raw("tache"),
+        f.raw("responsable"),
+        due,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:tache:{id}"), json!({ "ajout": "tache" })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:tache:{id}"),
+                json!({ "ajout": "tache" }),
+            )
+            .await?;
             Ok(done("/crise", "tache"))
         }
         Err(e) => {
@@ -308,7 +414,12 @@ async fn add_task(State(state): State<AppState>, caller: Caller, Form(f): Form) 
     }
 }
 
-async fn set_task(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn set_task(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let status = match maillage_crisis::parse_code::<TaskStatus>("statut", f.raw("statut")) {
         Ok(s) => s,
         Err(e) => return refuse_with(&state, &caller, refusal(e.into())?).await,
@@ -316,7 +427,14 @@ async fn set_task(State(state): State<AppState>, caller: Caller, Path(id): Path<
     let mut tx = begin(&state).await?;
     match cell::set_task_status(&mut tx, id, status, super::now()).await {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:tache:{id}"), json!({ "statut": status.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:tache:{id}"),
+                json!({ "statut": status.code() }),
+            )
+            .await?;
             Ok(done("/crise", "statut"))
         }
         Err(e) => {
@@ -329,11 +447,20 @@ async fn set_task(State(state): State<AppState>, caller: Caller, Path(id): Path<
 // ---------------------------------------------------------------------------------------------------------------
 // Main courante.
 
-const LOG_MESSAGES: &[(&str, &str)] = &[("main-courante", "l'entrée est inscrite dans la main courante.")];
+const LOG_MESSAGES: &[(&str, &str)] = &[(
+    "main-courante",
+    "l'entrée est inscrite dans la main courante.",
+)];
 
-async fn log_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn log_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, LOG_MESSAGES);
-    Ok(render_log(&state, &caller, notice, None).await?.into_response())
+    Ok(render_log(&state, &caller, notice, None)
+        .await?
+        .into_response())
 }
 
 async fn render_log(
@@ -343,9 +470,13 @@ async fn render_log(
     typed: Option<&Params>,
 ) -> Result<(axum::http::StatusCode, Markup), WebError> {
     let st = state.store();
-    let entries = cell::log(st, None, 500).await.map_err(super::read_failure)?;
+    let entries = cell::log(st, None, 500)
+        .await
+        .map_err(super::read_failure)?;
     let events = cell::events(st).await.map_err(super::read_failure)?;
-    let sites = store::clusters::sites(st).await.map_err(super::read_failure)?;
+    let sites = store::clusters::sites(st)
+        .await
+        .map_err(super::read_failure)?;
     let typed = typed.cloned().unwrap_or_default();
     let content = html! {
         (notice.render())
@@ -393,7 +524,16 @@ async fn render_log(
         }
         (log_table(&entries))
     };
-    Ok((notice.status(), page(state, caller, "Main courante", "/crise/main-courante", content)))
+    Ok((
+        notice.status(),
+        page(
+            state,
+            caller,
+            "Main courante",
+            "/crise/main-courante",
+            content,
+        ),
+    ))
 }
 
 pub(crate) fn log_table(entries: &[cell::LogEntry]) -> Markup {
@@ -421,13 +561,23 @@ pub(crate) fn log_table(entries: &[cell::LogEntry]) -> Markup {
     }
 }
 
-async fn append_log(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn append_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let now = super::now();
     let refuse = |m: String, f: &Params| {
         let state = state.clone();
         let caller = caller.clone();
         let f = f.clone();
-        async move { Ok::<_, WebError>(refused(render_log(&state, &caller, Notice::Refused(m), Some(&f)).await?.1)) }
+        async move {
+            Ok::<_, WebError>(refused(
+                render_log(&state, &caller, Notice::Refused(m), Some(&f))
+                    .await?
+                    .1,
+            ))
+        }
     };
     let kind = match maillage_crisis::parse_code::<LogKind>("type", f.raw("type")) {
         Ok(k) => k,
@@ -438,7 +588,10 @@ async fn append_log(State(state): State<AppState>, caller: Caller, Form(f): Form
         Some(v) => match local_input(v) {
             Some(t) => t,
             None => {
-                let e = CrisisError::InvalidField { field: "heure", expected: "date et heure" };
+                let e = CrisisError::InvalidField {
+                    field: "heure",
+                    expected: "date et heure",
+                };
                 return refuse(refusal(e.into())?, &f).await;
             }
         },
@@ -454,7 +607,14 @@ async fn append_log(State(state): State<AppState>, caller: Caller, Form(f): Form
     let mut tx = begin(&state).await?;
     match cell::append_log(&mut tx, &entry, &caller.account.identifier, now).await {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:main-courante:{id}"), json!({ "nature": kind.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:main-courante:{id}"),
+                json!({ "nature": kind.code() }),
+            )
+            .await?;
             Ok(done("/crise/main-courante", "main-courante"))
         }
         Err(e) => {
@@ -473,9 +633,15 @@ async fn report(State(state): State<AppState>, caller: Caller) -> Result<Markup,
     let events = cell::events(st).await.map_err(super::read_failure)?;
     let figures = super::report_figures(&state, now).await?;
     let entries = cell::log(st, None, 12).await.map_err(super::read_failure)?;
-    let tasks: Vec<cell::Task> =
-        cell::tasks(st).await.map_err(super::read_failure)?.into_iter().filter(|t| t.status.is_open()).collect();
-    let services = store::services::services(st, false).await.map_err(super::read_failure)?;
+    let tasks: Vec<cell::Task> = cell::tasks(st)
+        .await
+        .map_err(super::read_failure)?
+        .into_iter()
+        .filter(|t| t.status.is_open())
+        .collect();
+    let services = store::services::services(st, false)
+        .await
+        .map_err(super::read_failure)?;
     let members = cell::members(st).await.map_err(super::read_failure)?;
     let content = html! {
         div.point-situation {
@@ -515,5 +681,11 @@ async fn report(State(state): State<AppState>, caller: Caller) -> Result<Markup,
         }
     };
     let today = day(store::today(now));
-    Ok(page(&state, &caller, &format!("Point de situation du {today}"), "/crise/point-de-situation", content))
+    Ok(page(
+        &state,
+        &caller,
+        &format!("Point de situation du {today}"),
+        "/crise/point-de-situation",
+        content,
+    ))
 }

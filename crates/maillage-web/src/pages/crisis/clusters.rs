@@ -3,7 +3,10 @@
 //! (settings), statuses set by the cell, and the ARS recommendations and the mayor's decisions about the place,
 //! recorded separately in the main courante.
 
-use super::{MANAGE, Notice, READ, begin, commit, day, done, fr, local, page, read_failure, refusal, refused, select};
+use super::{
+    MANAGE, Notice, READ, begin, commit, day, done, fr, local, page, read_failure, refusal,
+    refused, select,
+};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout::csrf_field;
@@ -16,7 +19,9 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::{Timestamp, ToSpan};
 use maillage_crisis::cell::LogKind;
-use maillage_crisis::clusters::{ClusterStatus, Rules, SiteKind, State as SiteState, state_on, status_on};
+use maillage_crisis::clusters::{
+    ClusterStatus, Rules, SiteKind, State as SiteState, state_on, status_on,
+};
 use maillage_crisis::{Coded, CrisisError, fields};
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, Error, cell, clusters};
@@ -28,8 +33,18 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::POST, "/crise/clusters", MANAGE, add_site)
         .page(Method::POST, "/crise/clusters/regles", MANAGE, set_rules)
         .page(Method::POST, "/crise/clusters/{id}/cas", MANAGE, set_cases)
-        .page(Method::POST, "/crise/clusters/{id}/statut", MANAGE, set_status)
-        .page(Method::POST, "/crise/clusters/{id}/decision", MANAGE, decision)
+        .page(
+            Method::POST,
+            "/crise/clusters/{id}/statut",
+            MANAGE,
+            set_status,
+        )
+        .page(
+            Method::POST,
+            "/crise/clusters/{id}/decision",
+            MANAGE,
+            decision,
+        )
 }
 
 const MESSAGES: &[(&str, &str)] = &[
@@ -67,9 +82,23 @@ pub(crate) async fn overview(state: &AppState, now: Timestamp) -> Result<Vec<Lin
     for site in clusters::sites(st).await.map_err(read_failure)? {
         let c = cases.get(&site.id).unwrap_or(&empty);
         let state = state_on(c, today, &rules);
-        let status = status_on(&state, statuses.get(&site.id).map(Vec::as_slice).unwrap_or(&[]), today);
-        let sum = |days: i64| c.range(today.saturating_sub((days - 1).days())..=today).map(|(_, n)| n).sum();
-        out.push(Line { cases_7: sum(rules.window_days), cases_14: sum(rules.active_days), site, state, status });
+        let status = status_on(
+            &state,
+            statuses.get(&site.id).map(Vec::as_slice).unwrap_or(&[]),
+            today,
+        );
+        let sum = |days: i64| {
+            c.range(today.saturating_sub((days - 1).days())..=today)
+                .map(|(_, n)| n)
+                .sum()
+        };
+        out.push(Line {
+            cases_7: sum(rules.window_days),
+            cases_14: sum(rules.active_days),
+            site,
+            state,
+            status,
+        });
     }
     // Active clusters first.
     out.sort_by_key(|l| (!l.active(), l.status.is_none(), l.site.name.clone()));
@@ -79,29 +108,47 @@ pub(crate) async fn overview(state: &AppState, now: Timestamp) -> Result<Vec<Lin
 fn state_text(s: &SiteState) -> Markup {
     match s {
         SiteState::Calme => html! { "aucun cas récent" },
-        SiteState::Surveillance { cases } => html! { "sous surveillance (" (cases) " cas récents, sous le seuil)" },
+        SiteState::Surveillance { cases } => {
+            html! { "sous surveillance (" (cases) " cas récents, sous le seuil)" }
+        }
         SiteState::Actif(e) => html! {
             strong { "cluster actif" } " — détecté le " (day(e.detected_on)) ", " (e.cases) " cas depuis le " (day(e.first_case))
             ", dernier cas le " (day(e.last_case)) " ; clos le " (day(e.closes_on)) " sans nouveau cas"
         },
-        SiteState::Clos(e) => html! { "cluster clos le " (day(e.closes_on)) " (" (e.cases) " cas)" },
+        SiteState::Clos(e) => {
+            html! { "cluster clos le " (day(e.closes_on)) " (" (e.cases) " cas)" }
+        }
     }
 }
 
-async fn clusters_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn clusters_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
     Ok(render(&state, &caller, notice).await?.into_response())
 }
 
-async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
+async fn render(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<(StatusCode, Markup), WebError> {
     let now = super::now();
-    let rules = store::cluster_rules(state.store()).await.map_err(read_failure)?;
+    let rules = store::cluster_rules(state.store())
+        .await
+        .map_err(read_failure)?;
     let lines = overview(state, now).await?;
     let manage = caller.has(Permission::CrisisManage);
     let today = store::today(now);
     let mut logs = Vec::new();
     for l in &lines {
-        logs.push(cell::log(state.store(), Some(l.site.id), 20).await.map_err(read_failure)?);
+        logs.push(
+            cell::log(state.store(), Some(l.site.id), 20)
+                .await
+                .map_err(read_failure)?,
+        );
     }
     let content = html! {
         (notice.render())
@@ -175,23 +222,54 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(St
             }
         }
     };
-    Ok((notice.status(), page(state, caller, "Clusters et lieux sensibles", "/crise/clusters", content)))
+    Ok((
+        notice.status(),
+        page(
+            state,
+            caller,
+            "Clusters et lieux sensibles",
+            "/crise/clusters",
+            content,
+        ),
+    ))
 }
 
 async fn again(state: &AppState, caller: &Caller, e: Error) -> Result<Response, WebError> {
     let message = refusal(e)?;
-    Ok(refused(render(state, caller, Notice::Refused(message)).await?.1))
+    Ok(refused(
+        render(state, caller, Notice::Refused(message)).await?.1,
+    ))
 }
 
-async fn add_site(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn add_site(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let kind = match maillage_crisis::parse_code::<SiteKind>("type", f.raw("type")) {
         Ok(k) => k,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
     let mut tx = begin(&state).await?;
-    match clusters::add_site(&mut tx, f.raw("nom"), kind, f.get("adresse"), f.flag("municipal"), super::now()).await {
+    match clusters::add_site(
+        &mut tx,
+        f.raw("nom"),
+        kind,
+        f.get("adresse"),
+        f.flag("municipal"),
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:lieu:{id}"), json!({ "ajout": kind.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:lieu:{id}"),
+                json!({ "ajout": kind.code() }),
+            )
+            .await?;
             Ok(done("/crise/clusters", "lieu"))
         }
         Err(e) => {
@@ -201,10 +279,17 @@ async fn add_site(State(state): State<AppState>, caller: Caller, Form(f): Form) 
     }
 }
 
-async fn set_cases(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn set_cases(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let parsed = (|| -> Result<(jiff::civil::Date, i64), Error> {
-        let d = fields::date("jour", f.raw("jour"))?.ok_or(CrisisError::MissingField { field: "jour" })?;
-        let n = fields::integer("cas", f.raw("cas"))?.ok_or(CrisisError::MissingField { field: "cas" })?;
+        let d = fields::date("jour", f.raw("jour"))?
+            .ok_or(CrisisError::MissingField { field: "jour" })?;
+        let n = fields::integer("cas", f.raw("cas"))?
+            .ok_or(CrisisError::MissingField { field: "cas" })?;
         Ok((d, n))
     })();
     let (d, n) = match parsed {
@@ -214,7 +299,14 @@ async fn set_cases(State(state): State<AppState>, caller: Caller, Path(id): Path
     let mut tx = begin(&state).await?;
     match clusters::set_cases(&mut tx, id, d, n, &caller.account.identifier, super::now()).await {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:lieu:{id}"), json!({ "jour": d.to_string(), "cas": n })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:lieu:{id}"),
+                json!({ "jour": d.to_string(), "cas": n }),
+            )
+            .await?;
             Ok(done("/crise/clusters", "cas"))
         }
         Err(Error::NotFound { .. }) => Err(WebError::NotFound),
@@ -225,16 +317,40 @@ async fn set_cases(State(state): State<AppState>, caller: Caller, Path(id): Path
     }
 }
 
-async fn set_status(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn set_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let status = match maillage_crisis::parse_code::<ClusterStatus>("statut", f.raw("statut")) {
         Ok(s) => s,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
-    let rules = store::cluster_rules(state.store()).await.map_err(read_failure)?;
+    let rules = store::cluster_rules(state.store())
+        .await
+        .map_err(read_failure)?;
     let mut tx = begin(&state).await?;
-    match clusters::set_status(&mut tx, id, status, f.get("note"), &rules, &caller.account.identifier, super::now()).await {
+    match clusters::set_status(
+        &mut tx,
+        id,
+        status,
+        f.get("note"),
+        &rules,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:lieu:{id}"), json!({ "statut": status.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:lieu:{id}"),
+                json!({ "statut": status.code() }),
+            )
+            .await?;
             Ok(done("/crise/clusters", "statut"))
         }
         Err(e) => {
@@ -244,20 +360,43 @@ async fn set_status(State(state): State<AppState>, caller: Caller, Path(id): Pat
     }
 }
 
-async fn decision(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let kind = match maillage_crisis::parse_code::<LogKind>("type", f.raw("type")) {
         Ok(k) => k,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
-    if clusters::site(state.store(), id).await.map_err(read_failure)?.is_none() {
+    if clusters::site(state.store(), id)
+        .await
+        .map_err(read_failure)?
+        .is_none()
+    {
         return Err(WebError::NotFound);
     }
     let now = super::now();
-    let entry = cell::NewLogEntry { event_id: None, site_id: Some(id), at: now, kind, author: f.get("auteur").map(str::to_string), text: f.raw("texte").to_string() };
+    let entry = cell::NewLogEntry {
+        event_id: None,
+        site_id: Some(id),
+        at: now,
+        kind,
+        author: f.get("auteur").map(str::to_string),
+        text: f.raw("texte").to_string(),
+    };
     let mut tx = begin(&state).await?;
     match cell::append_log(&mut tx, &entry, &caller.account.identifier, now).await {
         Ok(entry_id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:main-courante:{entry_id}"), json!({ "lieu": id, "nature": kind.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:main-courante:{entry_id}"),
+                json!({ "lieu": id, "nature": kind.code() }),
+            )
+            .await?;
             Ok(done("/crise/clusters", "decision"))
         }
         Err(e) => {
@@ -267,14 +406,22 @@ async fn decision(State(state): State<AppState>, caller: Caller, Path(id): Path<
     }
 }
 
-async fn set_rules(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn set_rules(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let parsed = (|| -> Result<Rules, Error> {
         let get = |name: &'static str| -> Result<i64, Error> {
-            Ok(fields::integer(name, f.raw(name))?.ok_or(CrisisError::MissingField { field: name })?)
+            Ok(fields::integer(name, f.raw(name))?
+                .ok_or(CrisisError::MissingField { field: name })?)
         };
         let threshold = get("seuil")?;
         let rules = Rules {
-            threshold: u32::try_from(threshold).map_err(|_| CrisisError::InvalidField { field: "seuil_cluster", expected: "nombre de 1 à 100" })?,
+            threshold: u32::try_from(threshold).map_err(|_| CrisisError::InvalidField {
+                field: "seuil_cluster",
+                expected: "nombre de 1 à 100",
+            })?,
             window_days: get("fenetre")?,
             active_days: get("actif")?,
         };

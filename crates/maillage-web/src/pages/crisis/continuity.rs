@@ -2,7 +2,10 @@
 //! the cell and published on a public page (`/continuite`, no login); and the relay of information to lists of
 //! actors: contacts, a CSV export and a `mailto:` link (no mail server is configured yet).
 
-use super::{MANAGE, Notice, READ, begin, commit, done, fr, local, page, read_failure, refusal, refused, select};
+use super::{
+    MANAGE, Notice, READ, begin, commit, done, fr, local, page, read_failure, refusal, refused,
+    select,
+};
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::WebError;
 use crate::layout::{self, csrf_field};
@@ -29,7 +32,10 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::GET, "/crise/relais.csv", MANAGE, relay_csv)
 }
 
-const MESSAGES: &[(&str, &str)] = &[("service", "le service est enregistré ; la page publique est à jour.")];
+const MESSAGES: &[(&str, &str)] = &[(
+    "service",
+    "le service est enregistré ; la page publique est à jour.",
+)];
 
 fn services_table(list: &[services::Service], caption: &str) -> Markup {
     html! {
@@ -54,13 +60,23 @@ fn services_table(list: &[services::Service], caption: &str) -> Markup {
     }
 }
 
-async fn continuity_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn continuity_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
     Ok(render(&state, &caller, notice).await?.into_response())
 }
 
-async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
-    let list = services::services(state.store(), false).await.map_err(read_failure)?;
+async fn render(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<(StatusCode, Markup), WebError> {
+    let list = services::services(state.store(), false)
+        .await
+        .map_err(read_failure)?;
     let manage = caller.has(Permission::CrisisManage);
     let content = html! {
         (notice.render())
@@ -79,7 +95,16 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(St
             }
         }
     };
-    Ok((notice.status(), page(state, caller, "Continuité des services", "/crise/continuite", content)))
+    Ok((
+        notice.status(),
+        page(
+            state,
+            caller,
+            "Continuité des services",
+            "/crise/continuite",
+            content,
+        ),
+    ))
 }
 
 fn service_form(caller: &Caller, s: Option<&services::Service>) -> Markup {
@@ -101,7 +126,11 @@ fn service_form(caller: &Caller, s: Option<&services::Service>) -> Markup {
     }
 }
 
-async fn save_service(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn save_service(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = services::ServiceForm {
         name: f.raw("nom").into(),
         address: f.raw("adresse").into(),
@@ -113,25 +142,42 @@ async fn save_service(State(state): State<AppState>, caller: Caller, Form(f): Fo
     };
     let id = f.integer("id")?;
     let mut tx = begin(&state).await?;
-    match services::save_service(&mut tx, id, &form, &caller.account.identifier, super::now()).await {
+    match services::save_service(&mut tx, id, &form, &caller.account.identifier, super::now()).await
+    {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:service:{id}"), json!({ "etat": form.status })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:service:{id}"),
+                json!({ "etat": form.status }),
+            )
+            .await?;
             Ok(done("/crise/continuite", "service"))
         }
         Err(Error::NotFound { .. }) => Err(WebError::NotFound),
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;
-            Ok(refused(render(&state, &caller, Notice::Refused(message)).await?.1))
+            Ok(refused(
+                render(&state, &caller, Notice::Refused(message)).await?.1,
+            ))
         }
     }
 }
 
 /// The public page: open to anyone, logged in or not. Only services marked public, no personal data.
-async fn public_page(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller) -> Result<Markup, WebError> {
-    let list = services::services(state.store(), true).await.map_err(read_failure)?;
+async fn public_page(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+) -> Result<Markup, WebError> {
+    let list = services::services(state.store(), true)
+        .await
+        .map_err(read_failure)?;
     let updated = list.iter().map(|s| s.updated_at.as_str()).max().map(local);
-    let alert = maillage_store::crisis::cell::active_alert(state.store()).await.map_err(read_failure)?;
+    let alert = maillage_store::crisis::cell::active_alert(state.store())
+        .await
+        .map_err(read_failure)?;
     let content = html! {
         (super::style())
         @if let Some(e) = &alert {
@@ -142,19 +188,37 @@ async fn public_page(State(state): State<AppState>, MaybeCaller(caller): MaybeCa
         (services_table(&list, "Services et accueils municipaux"))
         p { "En cas d'urgence médicale, appelez le 15 (SAMU) ou le 112. Canicule info service : 0 800 06 66 66 (appel gratuit)." }
     };
-    Ok(layout::page(&state, caller.as_ref(), layout::PageMeta { title: "Services ouverts pendant la crise", current: "/continuite" }, content))
+    Ok(layout::page(
+        &state,
+        caller.as_ref(),
+        layout::PageMeta {
+            title: "Services ouverts pendant la crise",
+            current: "/continuite",
+        },
+        content,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Information relay.
 
-async fn relay_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn relay_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, &[("contact", "le contact est ajouté à la liste.")]);
     Ok(render_relay(&state, &caller, notice).await?.into_response())
 }
 
-async fn render_relay(state: &AppState, caller: &Caller, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
-    let contacts = services::contacts(state.store()).await.map_err(read_failure)?;
+async fn render_relay(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<(StatusCode, Markup), WebError> {
+    let contacts = services::contacts(state.store())
+        .await
+        .map_err(read_failure)?;
     let mut lists: BTreeMap<&str, Vec<&services::Contact>> = BTreeMap::new();
     for c in &contacts {
         lists.entry(c.list_name.as_str()).or_default().push(c);
@@ -186,36 +250,100 @@ async fn render_relay(state: &AppState, caller: &Caller, notice: Notice) -> Resu
             button type="submit" { "Ajouter" }
         }
     };
-    Ok((notice.status(), page(state, caller, "Relais d'information", "/crise/relais", content)))
+    Ok((
+        notice.status(),
+        page(
+            state,
+            caller,
+            "Relais d'information",
+            "/crise/relais",
+            content,
+        ),
+    ))
 }
 
-async fn add_contact(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn add_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let mut tx = begin(&state).await?;
-    match services::add_contact(&mut tx, f.raw("liste"), f.raw("nom"), f.raw("organisme"), f.raw("courriel"), f.raw("telephone"), super::now()).await {
+    match services::add_contact(
+        &mut tx,
+        f.raw("liste"),
+        f.raw("nom"),
+        f.raw("organisme"),
+        f.raw("courriel"),
+        f.raw("telephone"),
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:contact:{id}"), json!({ "ajout": "contact" })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:contact:{id}"),
+                json!({ "ajout": "contact" }),
+            )
+            .await?;
             Ok(done("/crise/relais", "contact"))
         }
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;
-            Ok(refused(render_relay(&state, &caller, Notice::Refused(message)).await?.1))
+            Ok(refused(
+                render_relay(&state, &caller, Notice::Refused(message))
+                    .await?
+                    .1,
+            ))
         }
     }
 }
 
 async fn relay_csv(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {
-    let contacts = services::contacts(state.store()).await.map_err(read_failure)?;
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer("\u{feff}".as_bytes().to_vec());
+    let contacts = services::contacts(state.store())
+        .await
+        .map_err(read_failure)?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
     let _ = w.write_record(["Liste", "Nom", "Organisme", "Courriel", "Téléphone"]);
     for c in &contacts {
-        let cells = [&c.list_name, &c.name, c.organisation.as_ref().unwrap_or(&String::new()), c.email.as_ref().unwrap_or(&String::new()), c.phone.as_ref().unwrap_or(&String::new())]
-            .map(|v| if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_string() });
+        let cells = [
+            &c.list_name,
+            &c.name,
+            c.organisation.as_ref().unwrap_or(&String::new()),
+            c.email.as_ref().unwrap_or(&String::new()),
+            c.phone.as_ref().unwrap_or(&String::new()),
+        ]
+        .map(|v| {
+            if v.starts_with(['=', '+', '-', '@']) {
+                format!("'{v}")
+            } else {
+                v.to_string()
+            }
+        });
         let _ = w.write_record(&cells);
     }
-    crate::audit::record(&state, &caller, Action::DataExported, "crise:relais.csv", json!({ "lignes": contacts.len() })).await?;
+    crate::audit::record(
+        &state,
+        &caller,
+        Action::DataExported,
+        "crise:relais.csv",
+        json!({ "lignes": contacts.len() }),
+    )
+    .await?;
     let mut r = w.into_inner().unwrap_or_default().into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"contacts-relais-crise.csv\""));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"contacts-relais-crise.csv\""),
+    );
     Ok(r)
 }

@@ -1,5 +1,6 @@
 // Maillage — crisis module: live progress of phone campaigns. Progressive enhancement: the page shows the figures
-// of its loading time; this script refreshes them every 15 seconds from the JSON API. No other effect.
+// of its loading time; this script refreshes them every 15 seconds, and when the page comes back to the front,
+// from the JSON API. No other effect.
 (function () {
   "use strict";
   var blocks = document.querySelectorAll("[data-progression]");
@@ -29,4 +30,7 @@
       .catch(function () { /* offline for a moment: the next refresh will try again */ });
   }
   setInterval(refresh, 15000);
+  // Coming back to the page (another app, another tab): refresh at once.
+  window.addEventListener("focus", refresh);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { refresh(); } });
 })();

@@ -3,7 +3,9 @@
 //! thresholds (settings) and trend charts drawn on the server.
 
 use super::chart::{Series, lines};
-use super::{MANAGE, Notice, READ, begin, commit, day, done, fr, page, read_failure, refusal, refused};
+use super::{
+    MANAGE, Notice, READ, begin, commit, day, done, fr, page, read_failure, refusal, refused,
+};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout::{csrf_field, number};
@@ -31,13 +33,26 @@ use tokio::io::AsyncWriteExt;
 pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/crise/indicateurs", READ, indicators_page)
         .page(Method::POST, "/crise/indicateurs/import", MANAGE, import)
-        .page(Method::POST, "/crise/indicateurs/population", MANAGE, set_population)
-        .page(Method::POST, "/crise/indicateurs/seuils", MANAGE, set_thresholds)
+        .page(
+            Method::POST,
+            "/crise/indicateurs/population",
+            MANAGE,
+            set_population,
+        )
+        .page(
+            Method::POST,
+            "/crise/indicateurs/seuils",
+            MANAGE,
+            set_thresholds,
+        )
 }
 
 const MESSAGES: &[(&str, &str)] = &[
     ("import", "le fichier est importé."),
-    ("population", "la population est enregistrée : les taux sont recalculés avec elle."),
+    (
+        "population",
+        "la population est enregistrée : les taux sont recalculés avec elle.",
+    ),
     ("seuils", "les seuils sont enregistrés."),
 ];
 
@@ -61,7 +76,38 @@ fn level_label(level: &str) -> &'static str {
 }
 
 fn series_label(s: &epi::SeriesInfo) -> String {
-    if s.level == "france" { "France".into() } else { format!("{} {}", level_label(&s.level), s.zone) }
+    if s.level == "france" {
+        "France".into()
+    } else {
+        format!("{} {}", level_label(&s.level), s.zone)
+    }
+}
+
+/// The label with the zone's name when the observatory knows it ("Bellerive-sur-Clain — commune 99101").
+async fn named_label(state: &AppState, s: &epi::SeriesInfo) -> String {
+    let kind = match s.level.as_str() {
+        "commune" => "commune",
+        "departement" => "departement",
+        "region" => "region",
+        _ => return series_label(s),
+    };
+    match maillage_store::zones::list(state.store()).await {
+        Ok(zones) => zones
+            .iter()
+            .find(|z| z.kind.as_str() == kind && z.code == s.zone)
+            .map_or_else(
+                || series_label(s),
+                |z| {
+                    format!(
+                        "{} — {} {}",
+                        z.name,
+                        level_label(&s.level).to_lowercase(),
+                        s.zone
+                    )
+                },
+            ),
+        Err(_) => series_label(s),
+    }
 }
 
 /// The series shown by default: the most local level, then the longest.
@@ -75,12 +121,21 @@ fn main_series(list: &[epi::SeriesInfo]) -> Option<&epi::SeriesInfo> {
     list.iter().min_by_key(|s| (rank(&s.level), -s.days))
 }
 
-async fn computed(state: &AppState, s: &epi::SeriesInfo, since: Option<Date>) -> Result<Vec<Computed>, WebError> {
+async fn computed(
+    state: &AppState,
+    s: &epi::SeriesInfo,
+    since: Option<Date>,
+) -> Result<Vec<Computed>, WebError> {
     // Six days before the period so that its first day has a full week.
     let from = since.map(|d| d.saturating_sub(6.days()));
-    let days = epi::series(state.store(), &s.level, &s.zone, from).await.map_err(read_failure)?;
+    let days = epi::series(state.store(), &s.level, &s.zone, from)
+        .await
+        .map_err(read_failure)?;
     let all = epidemic::compute(&days, s.population);
-    Ok(all.into_iter().filter(|c| since.is_none_or(|d| c.day >= d)).collect())
+    Ok(all
+        .into_iter()
+        .filter(|c| since.is_none_or(|d| c.day >= d))
+        .collect())
 }
 
 /// For the API: the series named `level:code` (or the default one), its last `days` days computed.
@@ -89,9 +144,14 @@ pub(crate) async fn series_for_api(
     key: Option<&str>,
     days: i64,
 ) -> Result<(Option<String>, Option<epi::SeriesInfo>, Vec<Computed>), WebError> {
-    let list = epi::series_list(state.store()).await.map_err(read_failure)?;
+    let list = epi::series_list(state.store())
+        .await
+        .map_err(read_failure)?;
     let chosen = match key {
-        Some(k) => list.iter().find(|s| format!("{}:{}", s.level, s.zone) == k).ok_or(WebError::NotFound)?,
+        Some(k) => list
+            .iter()
+            .find(|s| format!("{}:{}", s.level, s.zone) == k)
+            .ok_or(WebError::NotFound)?,
         None => match main_series(&list) {
             Some(s) => s,
             None => return Ok((None, None, Vec::new())),
@@ -99,20 +159,36 @@ pub(crate) async fn series_for_api(
     };
     let last: Date = chosen.last_day.parse().map_err(|_| WebError::NotFound)?;
     let rows = computed(state, chosen, Some(last.saturating_sub((days - 1).days()))).await?;
-    Ok((Some(format!("{}:{}", chosen.level, chosen.zone)), Some(chosen.clone()), rows))
+    Ok((
+        Some(format!("{}:{}", chosen.level, chosen.zone)),
+        Some(chosen.clone()),
+        rows,
+    ))
 }
 
 pub(crate) async fn latest(state: &AppState) -> Result<(Option<Summary>, i64), WebError> {
-    let list = epi::series_list(state.store()).await.map_err(read_failure)?;
-    let Some(s) = main_series(&list) else { return Ok((None, 0)) };
+    let list = epi::series_list(state.store())
+        .await
+        .map_err(read_failure)?;
+    let Some(s) = main_series(&list) else {
+        return Ok((None, 0));
+    };
     let last: Date = s.last_day.parse().map_err(|_| WebError::NotFound)?;
     let c = computed(state, s, Some(last.saturating_sub(14.days()))).await?;
-    let now = c.iter().rev().find(|c| c.incidence.is_some() || c.positivity.is_some());
-    let Some(now) = now else { return Ok((None, s.days)) };
-    let week_before = c.iter().find(|x| x.day == now.day.saturating_sub(7.days())).and_then(|x| x.incidence);
+    let now = c
+        .iter()
+        .rev()
+        .find(|c| c.incidence.is_some() || c.positivity.is_some());
+    let Some(now) = now else {
+        return Ok((None, s.days));
+    };
+    let week_before = c
+        .iter()
+        .find(|x| x.day == now.day.saturating_sub(7.days()))
+        .and_then(|x| x.incidence);
     Ok((
         Some(Summary {
-            label: series_label(s),
+            label: named_label(state, s).await,
             day: now.day,
             incidence: now.incidence,
             positivity: now.positivity,
@@ -123,7 +199,11 @@ pub(crate) async fn latest(state: &AppState) -> Result<(Option<Summary>, i64), W
     ))
 }
 
-async fn indicators_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn indicators_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
     Ok(render(&state, &caller, &q, notice).await?.into_response())
 }
@@ -141,13 +221,21 @@ fn level_text(value: Option<f64>, thresholds: &[f64]) -> Markup {
     }
 }
 
-async fn render(state: &AppState, caller: &Caller, q: &Params, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
+async fn render(
+    state: &AppState,
+    caller: &Caller,
+    q: &Params,
+    notice: Notice,
+) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let list = epi::series_list(st).await.map_err(read_failure)?;
     let thresholds = store::thresholds(st).await.map_err(read_failure)?;
     let chosen = q
         .get("serie")
-        .and_then(|key| list.iter().find(|s| format!("{}:{}", s.level, s.zone) == key))
+        .and_then(|key| {
+            list.iter()
+                .find(|s| format!("{}:{}", s.level, s.zone) == key)
+        })
         .or_else(|| main_series(&list));
     let period = q.get("jours").unwrap_or("120");
     let manage = caller.has(Permission::CrisisManage);
@@ -159,28 +247,69 @@ async fn render(state: &AppState, caller: &Caller, q: &Params, notice: Notice) -
             p => Some(last.saturating_sub(p.parse::<i64>().unwrap_or(120).clamp(14, 3650).days())),
         };
         let c = computed(state, s, since).await?;
-        let published = epi::published(st, &s.level, &s.zone, "taux_incid_glissant").await.map_err(read_failure)?;
-        let published: BTreeMap<Date, Option<f64>> = published.into_iter().filter(|(d, _)| since.is_none_or(|x| *d >= x)).collect();
-        let published_pos = epi::published(st, &s.level, &s.zone, "taux_posiv_glissant").await.map_err(read_failure)?;
-        let published_pos: BTreeMap<Date, Option<f64>> = published_pos.into_iter().filter(|(d, _)| since.is_none_or(|x| *d >= x)).collect();
-        let latest = c.iter().rev().find(|c| c.incidence.is_some() || c.positivity.is_some() || c.positives_7d.is_some());
-        let week_before = latest.and_then(|l| c.iter().find(|x| x.day == l.day.saturating_sub(7.days())));
-        let inc_thresholds: Vec<(f64, String)> = thresholds.incidence.iter().map(|t| (*t, format!("seuil {}", number(*t, 0)))).collect();
-        let pos_thresholds: Vec<(f64, String)> = thresholds.positivity.iter().map(|t| (*t, format!("seuil {} %", number(*t, 0)))).collect();
-        let mut inc_series = vec![Series { name: "incidence recalculée", points: c.iter().map(|x| (x.day, x.incidence)).collect(), dashed: false }];
+        let published = epi::published(st, &s.level, &s.zone, "taux_incid_glissant")
+            .await
+            .map_err(read_failure)?;
+        let published: BTreeMap<Date, Option<f64>> = published
+            .into_iter()
+            .filter(|(d, _)| since.is_none_or(|x| *d >= x))
+            .collect();
+        let published_pos = epi::published(st, &s.level, &s.zone, "taux_posiv_glissant")
+            .await
+            .map_err(read_failure)?;
+        let published_pos: BTreeMap<Date, Option<f64>> = published_pos
+            .into_iter()
+            .filter(|(d, _)| since.is_none_or(|x| *d >= x))
+            .collect();
+        let latest = c
+            .iter()
+            .rev()
+            .find(|c| c.incidence.is_some() || c.positivity.is_some() || c.positives_7d.is_some());
+        let week_before =
+            latest.and_then(|l| c.iter().find(|x| x.day == l.day.saturating_sub(7.days())));
+        let inc_thresholds: Vec<(f64, String)> = thresholds
+            .incidence
+            .iter()
+            .map(|t| (*t, format!("seuil {}", number(*t, 0))))
+            .collect();
+        let pos_thresholds: Vec<(f64, String)> = thresholds
+            .positivity
+            .iter()
+            .map(|t| (*t, format!("seuil {} %", number(*t, 0))))
+            .collect();
+        let mut inc_series = vec![Series {
+            name: "incidence recalculée",
+            points: c.iter().map(|x| (x.day, x.incidence)).collect(),
+            dashed: false,
+        }];
         if !published.is_empty() {
-            inc_series.push(Series { name: "incidence publiée par SpF", points: published.iter().map(|(d, v)| (*d, *v)).collect(), dashed: true });
+            inc_series.push(Series {
+                name: "incidence publiée par SpF",
+                points: published.iter().map(|(d, v)| (*d, *v)).collect(),
+                dashed: true,
+            });
         }
-        let mut pos_series = vec![Series { name: "positivité recalculée", points: c.iter().map(|x| (x.day, x.positivity)).collect(), dashed: false }];
+        let mut pos_series = vec![Series {
+            name: "positivité recalculée",
+            points: c.iter().map(|x| (x.day, x.positivity)).collect(),
+            dashed: false,
+        }];
         if !published_pos.is_empty() {
-            pos_series.push(Series { name: "positivité publiée par SpF", points: published_pos.iter().map(|(d, v)| (*d, *v)).collect(), dashed: true });
+            pos_series.push(Series {
+                name: "positivité publiée par SpF",
+                points: published_pos.iter().map(|(d, v)| (*d, *v)).collect(),
+                dashed: true,
+            });
         }
         let has_incidence = c.iter().any(|x| x.incidence.is_some()) || !published.is_empty();
         let has_positivity = c.iter().any(|x| x.positivity.is_some()) || !published_pos.is_empty();
         let has_screening = c.iter().any(|x| x.screening.is_some());
-        let label = series_label(s);
-        let recent = epi::series(st, &s.level, &s.zone, Some(last.saturating_sub(14.days()))).await.map_err(read_failure)?;
-        let daily: BTreeMap<Date, Option<f64>> = recent.iter().map(|d| (d.day, d.positives)).collect();
+        let label = named_label(state, s).await;
+        let recent = epi::series(st, &s.level, &s.zone, Some(last.saturating_sub(14.days())))
+            .await
+            .map_err(read_failure)?;
+        let daily: BTreeMap<Date, Option<f64>> =
+            recent.iter().map(|d| (d.day, d.positives)).collect();
         body = html! {
             h2 { (label) }
             p { "Données du " (day(s.first_day.parse().unwrap_or(last))) " au " (day(last)) " (" (s.days) " jours). Population : "
@@ -302,10 +431,24 @@ async fn render(state: &AppState, caller: &Caller, q: &Params, notice: Notice) -
             }
         }
     };
-    Ok((notice.status(), page(state, caller, "Indicateurs épidémiques", "/crise/indicateurs", content)))
+    Ok((
+        notice.status(),
+        page(
+            state,
+            caller,
+            "Indicateurs épidémiques",
+            "/crise/indicateurs",
+            content,
+        ),
+    ))
 }
 
-async fn again(state: &AppState, caller: &Caller, status: StatusCode, message: String) -> Result<Response, WebError> {
+async fn again(
+    state: &AppState,
+    caller: &Caller,
+    status: StatusCode,
+    message: String,
+) -> Result<Response, WebError> {
     let (_, markup) = render(state, caller, &Params::default(), Notice::Refused(message)).await?;
     Ok((status, markup).into_response())
 }
@@ -317,38 +460,115 @@ fn parse_list(text: &str) -> Option<Vec<f64>> {
         .collect()
 }
 
-async fn set_thresholds(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
-    let t = Thresholds { incidence: parse_list(f.raw("incidence")).unwrap_or_default(), positivity: parse_list(f.raw("positivite")).unwrap_or_default() };
-    let invalid = parse_list(f.raw("incidence")).is_none() || parse_list(f.raw("positivite")).is_none() || t.incidence.is_empty();
-    let check = if invalid { Err(CrisisError::InvalidThresholds { field: "seuils_incidence" }) } else { t.check() };
+async fn set_thresholds(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
+    let t = Thresholds {
+        incidence: parse_list(f.raw("incidence")).unwrap_or_default(),
+        positivity: parse_list(f.raw("positivite")).unwrap_or_default(),
+    };
+    let invalid = parse_list(f.raw("incidence")).is_none()
+        || parse_list(f.raw("positivite")).is_none()
+        || t.incidence.is_empty();
+    let check = if invalid {
+        Err(CrisisError::InvalidThresholds {
+            field: "seuils_incidence",
+        })
+    } else {
+        t.check()
+    };
     if let Err(e) = check {
-        return Ok(refused(render(&state, &caller, &Params::default(), Notice::Refused(super::capitalise(&e.french()))).await?.1));
+        return Ok(refused(
+            render(
+                &state,
+                &caller,
+                &Params::default(),
+                Notice::Refused(super::capitalise(&e.french())),
+            )
+            .await?
+            .1,
+        ));
     }
     let mut tx = begin(&state).await?;
     maillage_store::settings::set(&mut *tx, store::keys::THRESHOLDS, &t).await?;
-    commit(tx, &caller, Action::CrisisChanged, "crise:seuils", json!({ "incidence": t.incidence, "positivite": t.positivity })).await?;
+    commit(
+        tx,
+        &caller,
+        Action::CrisisChanged,
+        "crise:seuils",
+        json!({ "incidence": t.incidence, "positivite": t.positivity }),
+    )
+    .await?;
     Ok(done("/crise/indicateurs", "seuils"))
 }
 
-async fn set_population(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn set_population(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let Some((level, zone)) = f.get("serie").and_then(|s| s.split_once(':')) else {
         return Err(WebError::BadRequest("« serie » manque.".into()));
     };
     let population = match maillage_crisis::fields::decimal("population", f.raw("population")) {
         Ok(Some(p)) => p,
-        Ok(None) => return again(&state, &caller, StatusCode::UNPROCESSABLE_ENTITY, refusal(CrisisError::MissingField { field: "population" }.into())?).await,
-        Err(e) => return again(&state, &caller, StatusCode::UNPROCESSABLE_ENTITY, refusal(e.into())?).await,
+        Ok(None) => {
+            return again(
+                &state,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                refusal(
+                    CrisisError::MissingField {
+                        field: "population",
+                    }
+                    .into(),
+                )?,
+            )
+            .await;
+        }
+        Err(e) => {
+            return again(
+                &state,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                refusal(e.into())?,
+            )
+            .await;
+        }
     };
-    let source = f.get("source").unwrap_or("saisie de la cellule de crise").chars().take(200).collect::<String>();
+    let source = f
+        .get("source")
+        .unwrap_or("saisie de la cellule de crise")
+        .chars()
+        .take(200)
+        .collect::<String>();
     let mut tx = begin(&state).await?;
     match epi::set_population(&mut tx, level, zone, population, &source).await {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:population:{level}:{zone}"), json!({ "population": population })).await?;
-            Ok(done(&format!("/crise/indicateurs?serie={level}:{zone}"), "population"))
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:population:{level}:{zone}"),
+                json!({ "population": population }),
+            )
+            .await?;
+            Ok(done(
+                &format!("/crise/indicateurs?serie={level}:{zone}"),
+                "population",
+            ))
         }
         Err(e) => {
             drop(tx);
-            again(&state, &caller, StatusCode::UNPROCESSABLE_ENTITY, refusal(e)?).await
+            again(
+                &state,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                refusal(e)?,
+            )
+            .await
         }
     }
 }
@@ -359,7 +579,11 @@ async fn territory_zones(state: &AppState) -> Result<Option<BTreeSet<String>>, W
     let mut keep = BTreeSet::new();
     for z in zones.iter().filter(|z| z.kind.as_str() == "commune") {
         keep.insert(z.code.clone());
-        let dep = if z.code.starts_with("97") || z.code.starts_with("98") { &z.code[..3] } else { &z.code[..2] };
+        let dep = if z.code.starts_with("97") || z.code.starts_with("98") {
+            &z.code[..3]
+        } else {
+            &z.code[..2]
+        };
         keep.insert(dep.to_string());
     }
     for z in zones.iter().filter(|z| z.kind.as_str() == "departement") {
@@ -372,59 +596,135 @@ async fn territory_zones(state: &AppState) -> Result<Option<BTreeSet<String>>, W
     Ok(Some(keep))
 }
 
-async fn import(State(state): State<AppState>, caller: Caller, headers: HeaderMap, body: Body) -> Result<Response, WebError> {
+async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, WebError> {
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let Some(boundary) = multipart::boundary(&headers) else {
-        return again(&state, &caller, unprocessable, "Choisissez le fichier à importer (formulaire d'import).".into()).await;
+        return again(
+            &state,
+            &caller,
+            unprocessable,
+            "Choisissez le fichier à importer (formulaire d'import).".into(),
+        )
+        .await;
     };
-    let dir = tempfile::Builder::new().prefix("maillage-spf-").tempdir().map_err(|e| {
-        WebError::Store(Box::new(maillage_store::StoreError::Io { path: "dossier temporaire".into(), reason: e.to_string() }))
-    })?;
+    let dir = tempfile::Builder::new()
+        .prefix("maillage-spf-")
+        .tempdir()
+        .map_err(|e| {
+            WebError::Store(Box::new(maillage_store::StoreError::Io {
+                path: "dossier temporaire".into(),
+                reason: e.to_string(),
+            }))
+        })?;
     let mut form = multer::Multipart::new(body.into_data_stream(), boundary);
     let mut file: Option<(std::path::PathBuf, String)> = None;
     let mut only_territory = false;
     let interrupted = "L'envoi du fichier a été interrompu ou est mal formé ; recommencez.";
-    while let Some(mut field) = form.next_field().await.map_err(|_| WebError::BadRequest(interrupted.into()))? {
+    while let Some(mut field) = form
+        .next_field()
+        .await
+        .map_err(|_| WebError::BadRequest(interrupted.into()))?
+    {
         match field.name().unwrap_or("") {
             "fichier" => {
                 let raw = field.file_name().unwrap_or("fichier.csv").to_string();
-                let name: String = raw.rsplit(['/', '\\']).next().unwrap_or("fichier.csv").chars().filter(|c| !c.is_control()).take(120).collect();
-                let name = if name.trim().trim_start_matches('.').is_empty() { "fichier.csv".to_string() } else { name };
+                let name: String = raw
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or("fichier.csv")
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(120)
+                    .collect();
+                let name = if name.trim().trim_start_matches('.').is_empty() {
+                    "fichier.csv".to_string()
+                } else {
+                    name
+                };
                 let path = dir.path().join(&name);
-                let mut out = tokio::fs::File::create(&path).await.map_err(|e| io_failure(&path, e))?;
+                let mut out = tokio::fs::File::create(&path)
+                    .await
+                    .map_err(|e| io_failure(&path, e))?;
                 let mut size = 0usize;
-                while let Some(chunk) = field.chunk().await.map_err(|_| WebError::BadRequest(interrupted.into()))? {
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|_| WebError::BadRequest(interrupted.into()))?
+                {
                     size += chunk.len();
                     if size > 512 << 20 {
-                        return again(&state, &caller, StatusCode::PAYLOAD_TOO_LARGE, "Le fichier dépasse 512 Mo.".into()).await;
+                        return again(
+                            &state,
+                            &caller,
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "Le fichier dépasse 512 Mo.".into(),
+                        )
+                        .await;
                     }
-                    out.write_all(&chunk).await.map_err(|e| io_failure(&path, e))?;
+                    out.write_all(&chunk)
+                        .await
+                        .map_err(|e| io_failure(&path, e))?;
                 }
                 out.flush().await.map_err(|e| io_failure(&path, e))?;
                 if size > 0 {
                     file = Some((path, name));
                 }
             }
-            "territoire" => only_territory = field.text().await.map(|t| t == "oui").unwrap_or(false),
+            "territoire" => {
+                only_territory = field.text().await.map(|t| t == "oui").unwrap_or(false)
+            }
             _ => {}
         }
     }
     let Some((path, name)) = file else {
-        return again(&state, &caller, unprocessable, "Choisissez un fichier non vide à importer.".into()).await;
+        return again(
+            &state,
+            &caller,
+            unprocessable,
+            "Choisissez un fichier non vide à importer.".into(),
+        )
+        .await;
     };
-    let keep = if only_territory { territory_zones(&state).await? } else { None };
+    let keep = if only_territory {
+        territory_zones(&state).await?
+    } else {
+        None
+    };
     match epi::import_spf(state.store(), &path, keep.as_ref()).await {
         Ok(report) => {
             let details = json!({ "fichier": name, "lot": report.batch_id, "lignes_lues": report.counts.rows_read,
                 "ajoutees": report.counts.inserted, "mises_a_jour": report.counts.updated, "ecartees": report.counts.filtered });
-            crate::audit::record(&state, &caller, Action::CrisisChanged, "crise:import-spf", details).await?;
+            crate::audit::record(
+                &state,
+                &caller,
+                Action::CrisisChanged,
+                "crise:import-spf",
+                details,
+            )
+            .await?;
             Ok(done("/crise/indicateurs", "import"))
         }
-        Err(e @ maillage_store::StoreError::Format(_)) => again(&state, &caller, unprocessable, super::capitalise(&e.french())).await,
+        Err(e @ maillage_store::StoreError::Format(_)) => {
+            again(
+                &state,
+                &caller,
+                unprocessable,
+                super::capitalise(&e.french()),
+            )
+            .await
+        }
         Err(e) => Err(WebError::Store(Box::new(e))),
     }
 }
 
 fn io_failure(path: &std::path::Path, e: std::io::Error) -> WebError {
-    WebError::Store(Box::new(maillage_store::StoreError::Io { path: path.display().to_string(), reason: e.to_string() }))
+    WebError::Store(Box::new(maillage_store::StoreError::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }))
 }

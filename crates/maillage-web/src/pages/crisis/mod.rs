@@ -73,15 +73,31 @@ pub(crate) fn style() -> Markup {
 pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
     const PAGES: &[(&str, &str, Permission)] = &[
         ("/crise", "Cellule", Permission::CrisisRead),
-        ("/crise/main-courante", "Main courante", Permission::CrisisRead),
+        (
+            "/crise/main-courante",
+            "Main courante",
+            Permission::CrisisRead,
+        ),
         ("/crise/registre", "Registre", Permission::CrisisRegister),
         ("/crise/appels", "Appels", Permission::CrisisCalls),
-        ("/crise/benevoles", "Bénévoles et demandes", Permission::CrisisVolunteers),
+        (
+            "/crise/benevoles",
+            "Bénévoles et demandes",
+            Permission::CrisisVolunteers,
+        ),
         ("/crise/stocks", "Stocks", Permission::CrisisRead),
         ("/crise/indicateurs", "Indicateurs", Permission::CrisisRead),
         ("/crise/clusters", "Clusters", Permission::CrisisRead),
-        ("/crise/continuite", "Continuité des services", Permission::CrisisRead),
-        ("/crise/relais", "Relais d'information", Permission::CrisisManage),
+        (
+            "/crise/continuite",
+            "Continuité des services",
+            Permission::CrisisRead,
+        ),
+        (
+            "/crise/relais",
+            "Relais d'information",
+            Permission::CrisisManage,
+        ),
     ];
     html! {
         (style())
@@ -99,9 +115,23 @@ pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
 }
 
 /// A whole page of the module.
-pub(crate) fn page(state: &AppState, caller: &Caller, title: &str, current: &str, content: Markup) -> Markup {
+pub(crate) fn page(
+    state: &AppState,
+    caller: &Caller,
+    title: &str,
+    current: &str,
+    content: Markup,
+) -> Markup {
     let body = html! { (subnav(caller, current)) (content) };
-    layout::page(state, Some(caller), PageMeta { title, current: "/crise" }, body)
+    layout::page(
+        state,
+        Some(caller),
+        PageMeta {
+            title,
+            current: "/crise",
+        },
+        body,
+    )
 }
 
 /// The French label of a code.
@@ -145,9 +175,8 @@ impl Notice {
 pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
     match e {
         Error::Store(e) => match *e {
-            maillage_store::StoreError::AlreadyExists(_) | maillage_store::StoreError::InvalidValue { .. } => {
-                Ok(capitalise(&e.french()))
-            }
+            maillage_store::StoreError::AlreadyExists(_)
+            | maillage_store::StoreError::InvalidValue { .. } => Ok(capitalise(&e.french())),
             other => Err(WebError::Store(Box::new(other))),
         },
         other => Ok(capitalise(&other.french())),
@@ -224,7 +253,11 @@ pub(crate) async fn audit_read(
 
 /// An instant as people read it in France: "28/07/2026 14:05".
 pub(crate) fn local(instant: &str) -> String {
-    match instant.parse::<Timestamp>().ok().and_then(|t| t.in_tz("Europe/Paris").ok()) {
+    match instant
+        .parse::<Timestamp>()
+        .ok()
+        .and_then(|t| t.in_tz("Europe/Paris").ok())
+    {
         Some(z) => z.strftime("%d/%m/%Y %H:%M").to_string(),
         None => layout::date_time(instant),
     }
@@ -281,21 +314,39 @@ pub(crate) const EXPIRY_HORIZON_DAYS: i64 = 30;
 
 pub(crate) async fn report_figures(state: &AppState, now: Timestamp) -> Result<Figures, WebError> {
     let st = state.store();
-    let register = store::register::counts(st, now, REMIND_DAYS).await.map_err(read_failure)?;
+    let register = store::register::counts(st, now, REMIND_DAYS)
+        .await
+        .map_err(read_failure)?;
     let mut campaigns = Vec::new();
-    for c in store::calls::campaigns(st).await.map_err(read_failure)?.into_iter().filter(|c| c.closed_at.is_none()) {
-        let p = store::calls::progress(st, c.id, now).await.map_err(read_failure)?;
+    for c in store::calls::campaigns(st)
+        .await
+        .map_err(read_failure)?
+        .into_iter()
+        .filter(|c| c.closed_at.is_none())
+    {
+        let p = store::calls::progress(st, c.id, now)
+            .await
+            .map_err(read_failure)?;
         campaigns.push((c, p));
     }
     let mut escalations = std::collections::BTreeMap::new();
-    for e in store::calls::escalations(st, None).await.map_err(read_failure)? {
+    for e in store::calls::escalations(st, None)
+        .await
+        .map_err(read_failure)?
+    {
         if e.status != maillage_crisis::calls::EscalationStatus::Close {
-            *escalations.entry(maillage_crisis::Coded::code(e.kind).to_string()).or_insert(0) += 1;
+            *escalations
+                .entry(maillage_crisis::Coded::code(e.kind).to_string())
+                .or_insert(0) += 1;
         }
     }
-    let (volunteers_active, open, requests_done) = store::volunteers::counts(st).await.map_err(read_failure)?;
+    let (volunteers_active, open, requests_done) =
+        store::volunteers::counts(st).await.map_err(read_failure)?;
     let mut stock_alerts = Vec::new();
-    for item in store::stocks::items(st, now, EXPIRY_HORIZON_DAYS).await.map_err(read_failure)? {
+    for item in store::stocks::items(st, now, EXPIRY_HORIZON_DAYS)
+        .await
+        .map_err(read_failure)?
+    {
         for a in &item.alerts {
             stock_alerts.push((item.label.clone(), stocks::alert_text(a, &item.unit)));
         }

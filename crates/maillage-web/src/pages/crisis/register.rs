@@ -3,7 +3,10 @@
 //! transmission to the préfet, allowed only while an alert is active. Every page that shows people writes an
 //! audit entry; nothing of a person goes to the program's logs or into an error message.
 
-use super::{EXPORT, Notice, REGISTER, audit_read, begin, commit, day, done, fr, local, page, read_failure, refusal, refused, select};
+use super::{
+    EXPORT, Notice, REGISTER, audit_read, begin, commit, day, done, fr, local, page, read_failure,
+    refusal, refused, select,
+};
 use crate::audit;
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -17,8 +20,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maillage_crisis::register::{
-    self as rules, Basis, Confirmation, RegistrationForm, RemovalReason, Requester, acknowledgement_due, age_on,
-    confirmation,
+    self as rules, Basis, Confirmation, RegistrationForm, RemovalReason, Requester,
+    acknowledgement_due, age_on, confirmation,
 };
 use maillage_crisis::{Coded, CrisisError};
 use maillage_store::audit::Action;
@@ -32,13 +35,29 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::POST, "/crise/registre", REGISTER, create)
         .page(Method::GET, "/crise/registre/{id}", REGISTER, person_page)
         .page(Method::POST, "/crise/registre/{id}", REGISTER, update)
-        .page(Method::POST, "/crise/registre/{id}/radiation", REGISTER, remove)
-        .page(Method::POST, "/crise/registre/transmission", EXPORT, transmit)
+        .page(
+            Method::POST,
+            "/crise/registre/{id}/radiation",
+            REGISTER,
+            remove,
+        )
+        .page(
+            Method::POST,
+            "/crise/registre/transmission",
+            EXPORT,
+            transmit,
+        )
 }
 
 const MESSAGES: &[(&str, &str)] = &[
-    ("inscription", "la personne est inscrite. Envoyez-lui l'accusé de réception dans les 8 jours."),
-    ("radiation", "la personne est radiée du registre : ses données sont effacées."),
+    (
+        "inscription",
+        "la personne est inscrite. Envoyez-lui l'accusé de réception dans les 8 jours.",
+    ),
+    (
+        "radiation",
+        "la personne est radiée du registre : ses données sont effacées.",
+    ),
     ("modification", "l'inscription est corrigée."),
     ("accuse", "l'envoi de l'accusé de réception est noté."),
     ("confirmation", "la confirmation annuelle est notée."),
@@ -94,9 +113,18 @@ fn params_of(p: &Person) -> Params {
         ("domicile", "oui".to_string()),
         ("demandeur", p.requester.code().to_string()),
         ("date_demande", p.requested_on.to_string()),
-        ("date_information", p.informed_on.map(|d| d.to_string()).unwrap_or_default()),
-        ("contact_urgence", p.emergency_contact.clone().unwrap_or_default()),
-        ("telephone_urgence", p.emergency_phone.clone().unwrap_or_default()),
+        (
+            "date_information",
+            p.informed_on.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        (
+            "contact_urgence",
+            p.emergency_contact.clone().unwrap_or_default(),
+        ),
+        (
+            "telephone_urgence",
+            p.emergency_phone.clone().unwrap_or_default(),
+        ),
         ("services_domicile", p.home_care.clone().unwrap_or_default()),
         ("medecin_traitant", p.doctor.clone().unwrap_or_default()),
     ];
@@ -161,9 +189,15 @@ fn confirmation_text(c: Confirmation) -> Markup {
     }
 }
 
-async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
-    Ok(render_list(&state, &caller, notice, None).await?.into_response())
+    Ok(render_list(&state, &caller, notice, None)
+        .await?
+        .into_response())
 }
 
 async fn render_list(
@@ -176,8 +210,16 @@ async fn render_list(
     let now = super::now();
     let today = store::today(now);
     let people = reg::list(st).await.map_err(read_failure)?;
-    audit_read(state, caller, "crise:registre", json!({ "page": "liste", "lignes": people.len() })).await?;
-    let counts = reg::counts(st, now, super::REMIND_DAYS).await.map_err(read_failure)?;
+    audit_read(
+        state,
+        caller,
+        "crise:registre",
+        json!({ "page": "liste", "lignes": people.len() }),
+    )
+    .await?;
+    let counts = reg::counts(st, now, super::REMIND_DAYS)
+        .await
+        .map_err(read_failure)?;
     let alert = cell::active_alert(st).await.map_err(read_failure)?;
     let empty = Params::default();
     let content = html! {
@@ -249,36 +291,79 @@ async fn render_list(
             button type="submit" { "Inscrire" }
         }
     };
-    Ok((notice.status(), page(state, caller, "Registre des personnes vulnérables", "/crise/registre", content)))
+    Ok((
+        notice.status(),
+        page(
+            state,
+            caller,
+            "Registre des personnes vulnérables",
+            "/crise/registre",
+            content,
+        ),
+    ))
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let now = super::now();
     let registration = match rules::validate(&form_of(&f), store::today(now)) {
         Ok(r) => r,
         Err(e) => {
             let message = refusal(e.into())?;
-            return Ok(refused(render_list(&state, &caller, Notice::Refused(message), Some(&f)).await?.1));
+            return Ok(refused(
+                render_list(&state, &caller, Notice::Refused(message), Some(&f))
+                    .await?
+                    .1,
+            ));
         }
     };
     let mut tx = begin(&state).await?;
-    match reg::create(&mut tx, &registration, None, &caller.account.identifier, now).await {
+    match reg::create(
+        &mut tx,
+        &registration,
+        None,
+        &caller.account.identifier,
+        now,
+    )
+    .await
+    {
         Ok(id) => {
             let details = json!({ "inscription": true, "qualite": registration.basis.code(), "demandeur": registration.requester.code() });
-            commit(tx, &caller, Action::CrisisRegisterChanged, &format!("personne:{id}"), details).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisRegisterChanged,
+                &format!("personne:{id}"),
+                details,
+            )
+            .await?;
             Ok(done(&format!("/crise/registre/{id}"), "inscription"))
         }
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;
-            Ok(refused(render_list(&state, &caller, Notice::Refused(message), Some(&f)).await?.1))
+            Ok(refused(
+                render_list(&state, &caller, Notice::Refused(message), Some(&f))
+                    .await?
+                    .1,
+            ))
         }
     }
 }
 
-async fn person_page(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Query(q): Query) -> Result<Response, WebError> {
+async fn person_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
-    Ok(render_person(&state, &caller, id, notice, None).await?.into_response())
+    Ok(render_person(&state, &caller, id, notice, None)
+        .await?
+        .into_response())
 }
 
 async fn render_person(
@@ -293,7 +378,13 @@ async fn render_person(
     let Some(p) = reg::get(state.store(), id).await.map_err(read_failure)? else {
         return Err(WebError::NotFound);
     };
-    audit_read(state, caller, &format!("personne:{id}"), json!({ "page": "fiche" })).await?;
+    audit_read(
+        state,
+        caller,
+        &format!("personne:{id}"),
+        json!({ "page": "fiche" }),
+    )
+    .await?;
     let current = params_of(&p);
     let content = html! {
         (notice.render())
@@ -344,10 +435,18 @@ async fn render_person(
         }
     };
     let title = format!("{} {}", p.last_name, p.first_name);
-    Ok((notice.status(), page(state, caller, &title, "/crise/registre", content)))
+    Ok((
+        notice.status(),
+        page(state, caller, &title, "/crise/registre", content),
+    ))
 }
 
-async fn update(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let now = super::now();
     let today = store::today(now);
     let action = f.get("action").unwrap_or("");
@@ -357,16 +456,32 @@ async fn update(State(state): State<AppState>, caller: Caller, Path(id): Path<i6
         "confirme" => (reg::confirm(&mut tx, id, today, now).await, "confirmation"),
         "modifier" => match rules::validate(&form_of(&f), today) {
             Ok(r) => {
-                let position = reg::get(state.store(), id).await.map_err(read_failure)?.and_then(|p| p.position);
-                (reg::update(&mut tx, id, &r, position, now).await, "modification")
+                let position = reg::get(state.store(), id)
+                    .await
+                    .map_err(read_failure)?
+                    .and_then(|p| p.position);
+                (
+                    reg::update(&mut tx, id, &r, position, now).await,
+                    "modification",
+                )
             }
             Err(e) => (Err(e.into()), ""),
         },
-        _ => (Err(CrisisError::MissingField { field: "action" }.into()), ""),
+        _ => (
+            Err(CrisisError::MissingField { field: "action" }.into()),
+            "",
+        ),
     };
     match result {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisRegisterChanged, &format!("personne:{id}"), json!({ "action": code })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisRegisterChanged,
+                &format!("personne:{id}"),
+                json!({ "action": code }),
+            )
+            .await?;
             Ok(done(&format!("/crise/registre/{id}"), code))
         }
         Err(maillage_store::crisis::Error::NotFound { .. }) => Err(WebError::NotFound),
@@ -374,23 +489,51 @@ async fn update(State(state): State<AppState>, caller: Caller, Path(id): Path<i6
             drop(tx);
             let message = refusal(e)?;
             let typed = (action == "modifier").then_some(&f);
-            Ok(refused(render_person(&state, &caller, id, Notice::Refused(message), typed).await?.1))
+            Ok(refused(
+                render_person(&state, &caller, id, Notice::Refused(message), typed)
+                    .await?
+                    .1,
+            ))
         }
     }
 }
 
-async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let reason = match maillage_crisis::parse_code::<RemovalReason>("motif", f.raw("motif")) {
         Ok(r) => r,
         Err(e) => {
             let message = refusal(e.into())?;
-            return Ok(refused(render_person(&state, &caller, id, Notice::Refused(message), None).await?.1));
+            return Ok(refused(
+                render_person(&state, &caller, id, Notice::Refused(message), None)
+                    .await?
+                    .1,
+            ));
         }
     };
     let mut tx = begin(&state).await?;
-    match reg::remove(&mut tx, id, reason, &caller.account.identifier, super::now()).await {
+    match reg::remove(
+        &mut tx,
+        id,
+        reason,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisRegisterChanged, &format!("personne:{id}"), json!({ "radiation": reason.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisRegisterChanged,
+                &format!("personne:{id}"),
+                json!({ "radiation": reason.code() }),
+            )
+            .await?;
             Ok(done("/crise/registre", "radiation"))
         }
         Err(maillage_store::crisis::Error::NotFound { .. }) => Err(WebError::NotFound),
@@ -447,14 +590,23 @@ fn csv(people: &[Person]) -> Vec<u8> {
         .from_writer("\u{feff}".as_bytes().to_vec());
     let _ = w.write_record(COLUMNS);
     for p in people {
-        let cells = row(p).map(|c| if c.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{c}") } else { c });
+        let cells = row(p).map(|c| {
+            if c.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{c}")
+            } else {
+                c
+            }
+        });
         let _ = w.write_record(&cells);
     }
     w.into_inner().unwrap_or_default()
 }
 
 fn pdf(people: &[Person], reason: &str, event: &str, at: &str, by: &str) -> Vec<u8> {
-    let mut doc = Doc::new("Registre des personnes vulnérables — transmission au préfet", "Document confidentiel — CASF L121-6-1");
+    let mut doc = Doc::new(
+        "Registre des personnes vulnérables — transmission au préfet",
+        "Document confidentiel — CASF L121-6-1",
+    );
     doc.heading("Registre des personnes vulnérables", 1);
     doc.paragraph(
         &format!("Transmis au préfet le {at} par {by}, pendant l'alerte « {event} ». Motif : {reason}. {} personnes.", people.len()),
@@ -465,11 +617,19 @@ fn pdf(people: &[Person], reason: &str, event: &str, at: &str, by: &str) -> Vec<
     let widths = [0.12, 0.10, 0.09, 0.22, 0.11, 0.12, 0.24];
     let table = PdfTable {
         caption: "Personnes inscrites".into(),
-        columns: ["Nom", "Prénom", "Naissance", "Adresse", "Téléphone", "Qualité", "Personne à prévenir"]
-            .iter()
-            .zip(widths)
-            .map(|(h, w)| (h.to_string(), w, Align::Left))
-            .collect(),
+        columns: [
+            "Nom",
+            "Prénom",
+            "Naissance",
+            "Adresse",
+            "Téléphone",
+            "Qualité",
+            "Personne à prévenir",
+        ]
+        .iter()
+        .zip(widths)
+        .map(|(h, w)| (h.to_string(), w, Align::Left))
+        .collect(),
         rows: people
             .iter()
             .map(|p| {
@@ -478,7 +638,15 @@ fn pdf(people: &[Person], reason: &str, event: &str, at: &str, by: &str) -> Vec<
                     (false, false) => format!("{} — {}", r[8], r[9]),
                     _ => format!("{}{}", r[8], r[9]),
                 };
-                vec![r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone(), r[4].clone(), r[5].clone(), contact]
+                vec![
+                    r[0].clone(),
+                    r[1].clone(),
+                    r[2].clone(),
+                    r[3].clone(),
+                    r[4].clone(),
+                    r[5].clone(),
+                    contact,
+                ]
             })
             .collect(),
     };
@@ -486,11 +654,24 @@ fn pdf(people: &[Person], reason: &str, event: &str, at: &str, by: &str) -> Vec<
     doc.finish()
 }
 
-async fn transmit(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn transmit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let now = super::now();
-    let Some(reason) = f.get("motif").map(|r| r.chars().take(300).collect::<String>()) else {
-        let message = super::capitalise(&maillage_messages::French::french(&CrisisError::ReasonRequired));
-        return Ok(refused(render_list(&state, &caller, Notice::Refused(message), None).await?.1));
+    let Some(reason) = f
+        .get("motif")
+        .map(|r| r.chars().take(300).collect::<String>())
+    else {
+        let message = super::capitalise(&maillage_messages::French::french(
+            &CrisisError::ReasonRequired,
+        ));
+        return Ok(refused(
+            render_list(&state, &caller, Notice::Refused(message), None)
+                .await?
+                .1,
+        ));
     };
     let format = match f.get("format").unwrap_or("csv") {
         "pdf" => "pdf",
@@ -501,25 +682,52 @@ async fn transmit(State(state): State<AppState>, caller: Caller, Form(f): Form) 
     let active = cell::alert_active_in(&mut tx).await.map_err(read_failure)?;
     if !active {
         drop(tx);
-        audit::record(&state, &caller, Action::CrisisRegisterExportRefused, "crise:registre", json!({ "motif": reason, "raison": "aucune_alerte" })).await?;
-        let message = super::capitalise(&maillage_messages::French::french(&CrisisError::NoActiveAlert));
+        audit::record(
+            &state,
+            &caller,
+            Action::CrisisRegisterExportRefused,
+            "crise:registre",
+            json!({ "motif": reason, "raison": "aucune_alerte" }),
+        )
+        .await?;
+        let message = super::capitalise(&maillage_messages::French::french(
+            &CrisisError::NoActiveAlert,
+        ));
         let (_, markup) = render_list(&state, &caller, Notice::Refused(message), None).await?;
         return Ok((StatusCode::CONFLICT, markup).into_response());
     }
     let people = reg::list(state.store()).await.map_err(read_failure)?;
-    let event = cell::active_alert(state.store()).await.map_err(read_failure)?.map(|e| e.title).unwrap_or_default();
-    let details = json!({ "motif": reason, "format": format, "lignes": people.len(), "evenement": event });
-    commit(tx, &caller, Action::CrisisRegisterExported, "crise:registre", details).await?;
+    let event = cell::active_alert(state.store())
+        .await
+        .map_err(read_failure)?
+        .map(|e| e.title)
+        .unwrap_or_default();
+    let details =
+        json!({ "motif": reason, "format": format, "lignes": people.len(), "evenement": event });
+    commit(
+        tx,
+        &caller,
+        Action::CrisisRegisterExported,
+        "crise:registre",
+        details,
+    )
+    .await?;
     let stamp = store::today(now).to_string();
     let at = local(&store::instant(now));
     let (bytes, content_type, ext) = match format {
-        "pdf" => (pdf(&people, &reason, &event, &at, &caller.account.display_name), "application/pdf", "pdf"),
+        "pdf" => (
+            pdf(&people, &reason, &event, &at, &caller.account.display_name),
+            "application/pdf",
+            "pdf",
+        ),
         _ => (csv(&people), "text/csv; charset=utf-8", "csv"),
     };
     let mut r = bytes.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"registre-personnes-vulnerables-{stamp}.{ext}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"registre-personnes-vulnerables-{stamp}.{ext}\""
+    )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(r)

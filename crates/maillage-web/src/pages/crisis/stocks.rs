@@ -2,7 +2,10 @@
 //! distributions to professionals, pharmacies, structures, agents and inhabitants (for those who hold the
 //! stock). A distribution can never take a lot below zero, even when several are recorded at once.
 
-use super::{Notice, READ, STOCKS, begin, commit, day, done, fr, local, page, read_failure, refusal, refused, select};
+use super::{
+    Notice, READ, STOCKS, begin, commit, day, done, fr, local, page, read_failure, refusal,
+    refused, select,
+};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout::{csrf_field, number};
@@ -24,41 +27,81 @@ pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/crise/stocks", READ, stock_page)
         .page(Method::POST, "/crise/stocks/articles", STOCKS, add_item)
         .page(Method::POST, "/crise/stocks/receptions", STOCKS, receive)
-        .page(Method::POST, "/crise/stocks/distributions", STOCKS, distribute)
+        .page(
+            Method::POST,
+            "/crise/stocks/distributions",
+            STOCKS,
+            distribute,
+        )
 }
 
 const MESSAGES: &[(&str, &str)] = &[
     ("article", "l'article est créé."),
     ("reception", "la réception est enregistrée."),
-    ("distribution", "la distribution est enregistrée ; les lots qui expirent le plus tôt ont été pris d'abord."),
+    (
+        "distribution",
+        "la distribution est enregistrée ; les lots qui expirent le plus tôt ont été pris d'abord.",
+    ),
 ];
 
 /// An alert in words.
 pub(crate) fn alert_text(a: &StockAlert, unit: &str) -> String {
     match a {
         StockAlert::BelowThreshold { usable, threshold } => {
-            format!("{} {unit} utilisables, au seuil d'alerte ou en dessous ({})", number(*usable as f64, 0), number(*threshold as f64, 0))
+            format!(
+                "{} {unit} utilisables, au seuil d'alerte ou en dessous ({})",
+                number(*usable as f64, 0),
+                number(*threshold as f64, 0)
+            )
         }
-        StockAlert::ExpiresSoon { lot, expiry, quantity } => {
-            format!("lot {lot} : {} {unit} périment le {}", number(*quantity as f64, 0), day(*expiry))
+        StockAlert::ExpiresSoon {
+            lot,
+            expiry,
+            quantity,
+        } => {
+            format!(
+                "lot {lot} : {} {unit} périment le {}",
+                number(*quantity as f64, 0),
+                day(*expiry)
+            )
         }
-        StockAlert::Expired { lot, expiry, quantity } => {
-            format!("lot {lot} : {} {unit} périmés depuis le {} (à écarter)", number(*quantity as f64, 0), day(*expiry))
+        StockAlert::Expired {
+            lot,
+            expiry,
+            quantity,
+        } => {
+            format!(
+                "lot {lot} : {} {unit} périmés depuis le {} (à écarter)",
+                number(*quantity as f64, 0),
+                day(*expiry)
+            )
         }
     }
 }
 
-async fn stock_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn stock_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
     Ok(render(&state, &caller, notice).await?.into_response())
 }
 
-async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
+async fn render(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let items = stocks::items(st, now, super::EXPIRY_HORIZON_DAYS).await.map_err(read_failure)?;
+    let items = stocks::items(st, now, super::EXPIRY_HORIZON_DAYS)
+        .await
+        .map_err(read_failure)?;
     let moves = stocks::movements(st, 50).await.map_err(read_failure)?;
-    let by_recipient = stocks::distributed_by_recipient(st).await.map_err(read_failure)?;
+    let by_recipient = stocks::distributed_by_recipient(st)
+        .await
+        .map_err(read_failure)?;
     let manage = caller.has(Permission::CrisisStocks);
     let today = store::today(now);
     let content = html! {
@@ -175,12 +218,23 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<(St
             }
         }
     };
-    Ok((notice.status(), page(state, caller, "Stocks et distributions", "/crise/stocks", content)))
+    Ok((
+        notice.status(),
+        page(
+            state,
+            caller,
+            "Stocks et distributions",
+            "/crise/stocks",
+            content,
+        ),
+    ))
 }
 
 async fn again(state: &AppState, caller: &Caller, e: Error) -> Result<Response, WebError> {
     let message = refusal(e)?;
-    Ok(refused(render(state, caller, Notice::Refused(message)).await?.1))
+    Ok(refused(
+        render(state, caller, Notice::Refused(message)).await?.1,
+    ))
 }
 
 fn quantity(f: &crate::params::Params) -> Result<i64, Error> {
@@ -191,15 +245,34 @@ fn quantity(f: &crate::params::Params) -> Result<i64, Error> {
     }
 }
 
-async fn add_item(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn add_item(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let threshold = match fields::integer("seuil", f.raw("seuil")) {
         Ok(t) => t,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
     let mut tx = begin(&state).await?;
-    match stocks::add_item(&mut tx, f.raw("code"), f.raw("libelle"), f.raw("unite"), threshold).await {
+    match stocks::add_item(
+        &mut tx,
+        f.raw("code"),
+        f.raw("libelle"),
+        f.raw("unite"),
+        threshold,
+    )
+    .await
+    {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:article:{id}"), json!({ "ajout": "article" })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:article:{id}"),
+                json!({ "ajout": "article" }),
+            )
+            .await?;
             Ok(done("/crise/stocks", "article"))
         }
         Err(e) => {
@@ -209,20 +282,42 @@ async fn add_item(State(state): State<AppState>, caller: Caller, Form(f): Form) 
     }
 }
 
-async fn receive(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn receive(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let parsed = (|| -> Result<(i64, i64, Option<jiff::civil::Date>), Error> {
-        let item = fields::integer("article", f.raw("article"))?.ok_or(CrisisError::MissingField { field: "article" })?;
-        Ok((item, quantity(&f)?, fields::date("peremption", f.raw("peremption"))?))
+        let item = fields::integer("article", f.raw("article"))?
+            .ok_or(CrisisError::MissingField { field: "article" })?;
+        Ok((
+            item,
+            quantity(&f)?,
+            fields::date("peremption", f.raw("peremption"))?,
+        ))
     })();
     let (item, qty, expiry) = match parsed {
         Ok(v) => v,
         Err(e) => return again(&state, &caller, e).await,
     };
-    let receipt = stocks::Receipt { item_id: item, lot_number: f.raw("lot"), expiry, quantity: qty, supplier: f.get("fournisseur") };
+    let receipt = stocks::Receipt {
+        item_id: item,
+        lot_number: f.raw("lot"),
+        expiry,
+        quantity: qty,
+        supplier: f.get("fournisseur"),
+    };
     let mut tx = begin(&state).await?;
     match stocks::receive(&mut tx, &receipt, &caller.account.identifier, super::now()).await {
         Ok(lot) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:lot:{lot}"), json!({ "reception": qty })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:lot:{lot}"),
+                json!({ "reception": qty }),
+            )
+            .await?;
             Ok(done("/crise/stocks", "reception"))
         }
         Err(e) => {
@@ -232,22 +327,44 @@ async fn receive(State(state): State<AppState>, caller: Caller, Form(f): Form) -
     }
 }
 
-async fn distribute(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn distribute(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let parsed = (|| -> Result<(i64, i64, Recipient), Error> {
-        let item = fields::integer("article", f.raw("article"))?.ok_or(CrisisError::MissingField { field: "article" })?;
-        let kind = maillage_crisis::parse_code::<Recipient>("destinataires", f.raw("destinataires"))?;
+        let item = fields::integer("article", f.raw("article"))?
+            .ok_or(CrisisError::MissingField { field: "article" })?;
+        let kind =
+            maillage_crisis::parse_code::<Recipient>("destinataires", f.raw("destinataires"))?;
         Ok((item, quantity(&f)?, kind))
     })();
     let (item, qty, kind) = match parsed {
         Ok(v) => v,
         Err(e) => return again(&state, &caller, e).await,
     };
-    let d = stocks::Distribution { item_id: item, lot_id: None, quantity: qty, recipient_kind: kind, recipient: f.raw("destinataire") };
+    let d = stocks::Distribution {
+        item_id: item,
+        lot_id: None,
+        quantity: qty,
+        recipient_kind: kind,
+        recipient: f.raw("destinataire"),
+    };
     let mut tx = begin(&state).await?;
     match stocks::distribute(&mut tx, &d, &caller.account.identifier, super::now()).await {
         Ok(plan) => {
-            let lots: Vec<_> = plan.iter().map(|(l, q)| json!({ "lot": l, "quantite": q })).collect();
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:article:{item}"), json!({ "distribution": qty, "destinataires": kind.code(), "lots": lots })).await?;
+            let lots: Vec<_> = plan
+                .iter()
+                .map(|(l, q)| json!({ "lot": l, "quantite": q }))
+                .collect();
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:article:{item}"),
+                json!({ "distribution": qty, "destinataires": kind.code(), "lots": lots }),
+            )
+            .await?;
             Ok(done("/crise/stocks", "distribution"))
         }
         Err(e) => {

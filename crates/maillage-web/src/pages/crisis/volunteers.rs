@@ -3,7 +3,10 @@
 //! assignment, completion, and meal / food-aid rounds. `/mes-missions`: what a volunteer sees — their own
 //! missions, with only what they need to do them.
 
-use super::{MISSIONS, Notice, VOLUNTEERS, begin, commit, day, done, fr, local, page, read_failure, refusal, refused, select};
+use super::{
+    MISSIONS, Notice, VOLUNTEERS, begin, commit, day, done, fr, local, page, read_failure, refusal,
+    refused, select,
+};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout::{self, csrf_field, number};
@@ -25,8 +28,18 @@ pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/crise/benevoles", VOLUNTEERS, page_volunteers)
         .page(Method::POST, "/crise/benevoles", VOLUNTEERS, add_volunteer)
         .page(Method::POST, "/crise/demandes", VOLUNTEERS, add_request)
-        .page(Method::POST, "/crise/demandes/{id}/affectation", VOLUNTEERS, assign)
-        .page(Method::POST, "/crise/demandes/{id}/cloture", VOLUNTEERS, close_request)
+        .page(
+            Method::POST,
+            "/crise/demandes/{id}/affectation",
+            VOLUNTEERS,
+            assign,
+        )
+        .page(
+            Method::POST,
+            "/crise/demandes/{id}/cloture",
+            VOLUNTEERS,
+            close_request,
+        )
         .page(Method::POST, "/crise/tournees", VOLUNTEERS, create_round)
         .page(Method::GET, "/mes-missions", MISSIONS, missions)
         .page(Method::POST, "/mes-missions/{id}", MISSIONS, complete)
@@ -34,27 +47,50 @@ pub fn routes(r: Routes) -> Routes {
 
 const MESSAGES: &[(&str, &str)] = &[
     ("benevole", "le bénévole est enregistré."),
-    ("demande", "la demande est enregistrée ; choisissez un bénévole parmi ceux proposés."),
-    ("affectation", "la demande est confiée au bénévole : elle apparaît dans ses missions."),
+    (
+        "demande",
+        "la demande est enregistrée ; choisissez un bénévole parmi ceux proposés.",
+    ),
+    (
+        "affectation",
+        "la demande est confiée au bénévole : elle apparaît dans ses missions.",
+    ),
     ("cloture", "la demande est close."),
-    ("tournee", "la tournée est créée, dans l'ordre des arrêts le plus court depuis le point de départ."),
+    (
+        "tournee",
+        "la tournée est créée, dans l'ordre des arrêts le plus court depuis le point de départ.",
+    ),
 ];
 
-const DAY_LABELS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+const DAY_LABELS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
 
-async fn page_volunteers(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn page_volunteers(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
     Ok(render(&state, &caller, notice, None).await?.into_response())
 }
 
-async fn render(state: &AppState, caller: &Caller, notice: Notice, typed: Option<&Params>) -> Result<(StatusCode, Markup), WebError> {
+async fn render(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+    typed: Option<&Params>,
+) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let volunteers = vol::volunteers(st).await.map_err(read_failure)?;
     let requests = vol::requests(st).await.map_err(read_failure)?;
     let rounds = vol::rounds(st).await.map_err(read_failure)?;
     let names: BTreeMap<i64, &str> = volunteers.iter().map(|v| (v.id, v.name.as_str())).collect();
     let mut candidates = BTreeMap::new();
-    for r in requests.iter().filter(|r| r.status == RequestStatus::Nouvelle) {
+    for r in requests
+        .iter()
+        .filter(|r| r.status == RequestStatus::Nouvelle)
+    {
         candidates.insert(r.id, vol::candidates(st, r).await.map_err(read_failure)?);
     }
     let empty = Params::default();
@@ -96,16 +132,19 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice, typed: Option
                             }
                         }
                     }
-                    form.filtres method="post" action=(format!("/crise/demandes/{}/cloture", r.id)) {
-                        (csrf_field(caller))
-                        div.champ {
-                            label for=(format!("c-{}", r.id)) { "Clore" }
-                            select name="statut" id=(format!("c-{}", r.id)) {
-                                option value="faite" { "Faite" } option value="annulee" { "Annulée" }
+                    details {
+                        summary { "Clore la demande (faite ou annulée)" }
+                        form.filtres method="post" action=(format!("/crise/demandes/{}/cloture", r.id)) {
+                            (csrf_field(caller))
+                            div.champ {
+                                label for=(format!("c-{}", r.id)) { "Clore" }
+                                select name="statut" id=(format!("c-{}", r.id)) {
+                                    option value="faite" { "Faite" } option value="annulee" { "Annulée" }
+                                }
                             }
+                            div.champ { label for=(format!("n-{}", r.id)) { "Note" } input type="text" name="note" id=(format!("n-{}", r.id)); }
+                            button.bouton-secondaire type="submit" { "Clore la demande" }
                         }
-                        div.champ { label for=(format!("n-{}", r.id)) { "Note" } input type="text" name="note" id=(format!("n-{}", r.id)); }
-                        button.bouton-secondaire type="submit" { "Clore la demande" }
                     }
                 }
             }
@@ -226,21 +265,47 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice, typed: Option
             }
         }
     };
-    Ok((notice.status(), page(state, caller, "Bénévoles et demandes", "/crise/benevoles", content)))
+    Ok((
+        notice.status(),
+        page(
+            state,
+            caller,
+            "Bénévoles et demandes",
+            "/crise/benevoles",
+            content,
+        ),
+    ))
 }
 
-async fn again(state: &AppState, caller: &Caller, e: Error, typed: Option<&Params>) -> Result<Response, WebError> {
+async fn again(
+    state: &AppState,
+    caller: &Caller,
+    e: Error,
+    typed: Option<&Params>,
+) -> Result<Response, WebError> {
     let message = refusal(e)?;
-    Ok(refused(render(state, caller, Notice::Refused(message), typed).await?.1))
+    Ok(refused(
+        render(state, caller, Notice::Refused(message), typed)
+            .await?
+            .1,
+    ))
 }
 
-async fn add_volunteer(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn add_volunteer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = vol::VolunteerForm {
         name: f.raw("nom").into(),
         phone: f.raw("telephone").into(),
         email: f.raw("courriel").into(),
         account: f.raw("compte").into(),
-        skills: f.all("competences").into_iter().map(str::to_string).collect(),
+        skills: f
+            .all("competences")
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
         days: f.all("jours").into_iter().map(str::to_string).collect(),
         availability: f.raw("disponibilites").into(),
         area: f.raw("secteur").into(),
@@ -251,7 +316,14 @@ async fn add_volunteer(State(state): State<AppState>, caller: Caller, Form(f): F
     let mut tx = begin(&state).await?;
     match vol::add_volunteer(&mut tx, &form, super::now()).await {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:benevole:{id}"), json!({ "ajout": "benevole" })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:benevole:{id}"),
+                json!({ "ajout": "benevole" }),
+            )
+            .await?;
             Ok(done("/crise/benevoles", "benevole"))
         }
         Err(e) => {
@@ -261,7 +333,11 @@ async fn add_volunteer(State(state): State<AppState>, caller: Caller, Form(f): F
     }
 }
 
-async fn add_request(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn add_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = vol::RequestForm {
         kind: f.raw("type").into(),
         beneficiary: f.raw("beneficiaire").into(),
@@ -274,7 +350,14 @@ async fn add_request(State(state): State<AppState>, caller: Caller, Form(f): For
     let mut tx = begin(&state).await?;
     match vol::add_request(&mut tx, &form, &caller.account.identifier, super::now()).await {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:demande:{id}"), json!({ "ajout": "demande", "type": form.kind })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:demande:{id}"),
+                json!({ "ajout": "demande", "type": form.kind }),
+            )
+            .await?;
             Ok(done("/crise/benevoles", "demande"))
         }
         Err(e) => {
@@ -284,14 +367,32 @@ async fn add_request(State(state): State<AppState>, caller: Caller, Form(f): For
     }
 }
 
-async fn assign(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn assign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let Some(volunteer) = f.integer("benevole")? else {
-        return again(&state, &caller, CrisisError::MissingField { field: "benevole" }.into(), None).await;
+        return again(
+            &state,
+            &caller,
+            CrisisError::MissingField { field: "benevole" }.into(),
+            None,
+        )
+        .await;
     };
     let mut tx = begin(&state).await?;
     match vol::assign(&mut tx, id, volunteer, super::now()).await {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:demande:{id}"), json!({ "benevole": volunteer })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:demande:{id}"),
+                json!({ "benevole": volunteer }),
+            )
+            .await?;
             Ok(done("/crise/benevoles", "affectation"))
         }
         Err(e) => {
@@ -301,7 +402,12 @@ async fn assign(State(state): State<AppState>, caller: Caller, Path(id): Path<i6
     }
 }
 
-async fn close_request(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn close_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let status = match maillage_crisis::parse_code::<RequestStatus>("statut", f.raw("statut")) {
         Ok(s) => s,
         Err(e) => return again(&state, &caller, e.into(), None).await,
@@ -309,7 +415,14 @@ async fn close_request(State(state): State<AppState>, caller: Caller, Path(id): 
     let mut tx = begin(&state).await?;
     match vol::close_request(&mut tx, id, status, f.get("note"), super::now()).await {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:demande:{id}"), json!({ "statut": status.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:demande:{id}"),
+                json!({ "statut": status.code() }),
+            )
+            .await?;
             Ok(done("/crise/benevoles", "cloture"))
         }
         Err(e) => {
@@ -319,30 +432,60 @@ async fn close_request(State(state): State<AppState>, caller: Caller, Path(id): 
     }
 }
 
-async fn create_round(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create_round(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let kind = match maillage_crisis::parse_code::<Skill>("type", f.raw("type")) {
         Ok(k) => k,
         Err(e) => return again(&state, &caller, e.into(), None).await,
     };
     let day = match maillage_crisis::fields::date("jour", f.raw("jour")) {
         Ok(Some(d)) => d,
-        Ok(None) => return again(&state, &caller, CrisisError::MissingField { field: "jour" }.into(), None).await,
+        Ok(None) => {
+            return again(
+                &state,
+                &caller,
+                CrisisError::MissingField { field: "jour" }.into(),
+                None,
+            )
+            .await;
+        }
         Err(e) => return again(&state, &caller, e.into(), None).await,
     };
     let mut ids = Vec::new();
     for v in f.all("demande") {
         match v.parse::<i64>() {
             Ok(id) => ids.push(id),
-            Err(_) => return Err(WebError::BadRequest("« demande » doit être un nombre entier.".into())),
+            Err(_) => {
+                return Err(WebError::BadRequest(
+                    "« demande » doit être un nombre entier.".into(),
+                ));
+            }
         }
     }
     let volunteer = f.integer("benevole")?;
     // The depot: the town hall, taken as the first located request when none is known.
-    let new = vol::NewRound { day, kind, label: f.raw("nom"), volunteer_id: volunteer, depot: None, requests: &ids };
+    let new = vol::NewRound {
+        day,
+        kind,
+        label: f.raw("nom"),
+        volunteer_id: volunteer,
+        depot: None,
+        requests: &ids,
+    };
     let mut tx = begin(&state).await?;
     match vol::create_round(&mut tx, &new, &caller.account.identifier, super::now()).await {
         Ok(id) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:tournee:{id}"), json!({ "arrets": ids.len() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:tournee:{id}"),
+                json!({ "arrets": ids.len() }),
+            )
+            .await?;
             Ok(done("/crise/benevoles", "tournee"))
         }
         Err(e) => {
@@ -357,17 +500,33 @@ async fn create_round(State(state): State<AppState>, caller: Caller, Form(f): Fo
 
 const MISSION_MESSAGES: &[(&str, &str)] = &[("faite", "merci ! La mission est notée comme faite.")];
 
-async fn missions(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn missions(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MISSION_MESSAGES);
-    Ok(render_missions(&state, &caller, notice).await?.into_response())
+    Ok(render_missions(&state, &caller, notice)
+        .await?
+        .into_response())
 }
 
-async fn render_missions(state: &AppState, caller: &Caller, notice: Notice) -> Result<(StatusCode, Markup), WebError> {
+async fn render_missions(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let account = &caller.account.identifier;
-    let me = vol::volunteer_of_account(st, account).await.map_err(read_failure)?;
-    let list = vol::missions_of(st, account, super::now(), 7).await.map_err(read_failure)?;
-    let (open, finished): (Vec<_>, Vec<_>) = list.iter().partition(|m| m.status == RequestStatus::Affectee);
+    let me = vol::volunteer_of_account(st, account)
+        .await
+        .map_err(read_failure)?;
+    let list = vol::missions_of(st, account, super::now(), 7)
+        .await
+        .map_err(read_failure)?;
+    let (open, finished): (Vec<_>, Vec<_>) = list
+        .iter()
+        .partition(|m| m.status == RequestStatus::Affectee);
     let content = html! {
         (super::style())
         (notice.render())
@@ -400,19 +559,51 @@ async fn render_missions(state: &AppState, caller: &Caller, notice: Notice) -> R
             ul { @for m in &finished { li { (fr(m.kind)) " — " (m.beneficiary) @if let Some(d) = &m.done_at { " — le " (local(d)) } } } }
         }
     };
-    let markup = layout::page(state, Some(caller), layout::PageMeta { title: "Mes missions", current: "/mes-missions" }, content);
+    let markup = layout::page(
+        state,
+        Some(caller),
+        layout::PageMeta {
+            title: "Mes missions",
+            current: "/mes-missions",
+        },
+        content,
+    );
     Ok((notice.status(), markup))
 }
 
-async fn complete(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form) -> Result<Response, WebError> {
+async fn complete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     if !f.flag("fait") {
         let message = refusal(CrisisError::MissingField { field: "fait" }.into())?;
-        return Ok(refused(render_missions(&state, &caller, Notice::Refused(message)).await?.1));
+        return Ok(refused(
+            render_missions(&state, &caller, Notice::Refused(message))
+                .await?
+                .1,
+        ));
     }
     let mut tx = begin(&state).await?;
-    match vol::complete_mission(&mut tx, id, &caller.account.identifier, f.get("note"), super::now()).await {
+    match vol::complete_mission(
+        &mut tx,
+        id,
+        &caller.account.identifier,
+        f.get("note"),
+        super::now(),
+    )
+    .await
+    {
         Ok(()) => {
-            commit(tx, &caller, Action::CrisisChanged, &format!("crise:demande:{id}"), json!({ "mission_faite": true })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::CrisisChanged,
+                &format!("crise:demande:{id}"),
+                json!({ "mission_faite": true }),
+            )
+            .await?;
             Ok(done("/mes-missions", "faite"))
         }
         // Someone else's mission: as if it did not exist.
@@ -420,7 +611,11 @@ async fn complete(State(state): State<AppState>, caller: Caller, Path(id): Path<
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;
-            Ok(refused(render_missions(&state, &caller, Notice::Refused(message)).await?.1))
+            Ok(refused(
+                render_missions(&state, &caller, Notice::Refused(message))
+                    .await?
+                    .1,
+            ))
         }
     }
 }

@@ -1,0 +1,350 @@
+//! French wording of the network and CLS module: its errors (which never quote personal values) and the labels
+//! of its codes (kinds of actors, needs, publics, languages, bodies, members, statuses...), for screens,
+//! exports and the command line.
+
+use crate::French;
+use maillage_network::NetworkError;
+use maillage_network::codes::*;
+use maillage_network::reminders::{Cadence, Due};
+use maillage_store::network::Error;
+
+/// The French name of a field of the module (fields are named by stable slugs in errors).
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "identifiant" => "identifiant",
+        "type" => "type",
+        "nom" => "nom",
+        "missions" => "missions",
+        "missions_specifiques" => "missions spécifiques",
+        "public_cible" => "public cible",
+        "conditions_acces" => "conditions d'accès",
+        "adresse" => "adresse",
+        "code_postal" => "code postal",
+        "commune" => "commune",
+        "telephone" => "téléphone",
+        "courriel" => "adresse électronique",
+        "site_web" => "site web",
+        "horaires" => "horaires",
+        "rendez_vous" => "rendez-vous",
+        "tarif" => "tarif",
+        "age_min" => "âge minimal",
+        "age_max" => "âge maximal",
+        "langues" => "langues",
+        "besoins" => "besoins et thèmes",
+        "publics" => "publics",
+        "territoire" => "territoire",
+        "accessible_pmr" => "accessibilité aux personnes à mobilité réduite",
+        "visibilite" => "visibilité",
+        "longitude" => "longitude",
+        "latitude" => "latitude",
+        "fonction" => "fonction",
+        "serveur" => "serveur SMTP",
+        "port" => "port",
+        "utilisateur" => "utilisateur",
+        "expediteur" => "adresse de l'expéditeur",
+        "nom_expediteur" => "nom de l'expéditeur",
+        "adresse_publique" => "adresse publique du site",
+        "description" => "description",
+        "objet" => "objet",
+        "texte" => "texte",
+        "cadence" => "fréquence des réunions (jours)",
+        "pilote" => "pilote",
+        "depuis" => "date de début",
+        "parent" => "instance de rattachement",
+        "type_membre" => "type de membre",
+        "jusqu_au" => "date de fin",
+        "mandat" => "mandat",
+        "titre" => "titre",
+        "debut" => "début",
+        "fin" => "fin",
+        "lieu" => "lieu",
+        "statut" => "statut",
+        "ordre_du_jour" => "ordre du jour",
+        "compte_rendu" => "compte rendu",
+        "auteur" => "auteur",
+        "question" => "question",
+        "reponse" => "réponse",
+        "decision" => "décision",
+        "action" => "action",
+        "responsable" => "responsable",
+        "courriel_responsable" => "adresse électronique du responsable",
+        "echeance" => "échéance",
+        "note" => "note",
+        "date_observation" => "date de l'observation",
+        "categorie" => "catégorie",
+        "public_concerne" => "public concerné",
+        "signale_par" => "signalé par",
+        "attribution" => "attribution",
+        "solution" => "solution",
+        "institution" => "institution interpellée",
+        "generation" => "génération",
+        "periode" => "période",
+        "presentation" => "présentation",
+        "signature" => "date de signature",
+        "signataire" => "signataire",
+        "represente_par" => "représenté par",
+        "numero" => "numéro",
+        "copilotes" => "copilotes",
+        "partenaires" => "partenaires",
+        "budget" => "budget",
+        "calendrier" => "calendrier",
+        "financeur" => "financeur",
+        "montant" => "montant",
+        "libelle" => "libellé",
+        "unite" => "unité",
+        "valeur_reference" => "valeur de référence",
+        "date_reference" => "date de référence",
+        "cible" => "valeur cible",
+        "date_cible" => "date cible",
+        "source" => "source",
+        "observatoire" => "indicateur de l'observatoire",
+        "date_mesure" => "date de la mesure",
+        "valeur" => "valeur",
+        "dispositif" => "dispositif",
+        "intitule" => "intitulé",
+        "montant_demande" => "montant demandé",
+        "montant_accorde" => "montant accordé",
+        "date_depot" => "date de dépôt",
+        "date_decision" => "date de décision",
+        "bilan" => "bilan",
+        "date_envoi" => "date d'envoi",
+        "date" => "date",
+        "participants" => "nombre de participants",
+        "synthese" => "synthèse",
+        "suites" => "suites données",
+        "liste" => "liste",
+        other => other,
+    }
+}
+
+fn day(d: &maillage_network::Date) -> String {
+    d.strftime("%d/%m/%Y").to_string()
+}
+
+impl French for NetworkError {
+    fn french(&self) -> String {
+        match self {
+            NetworkError::MissingField { field } => format!("le champ « {} » est obligatoire", field_label(field)),
+            NetworkError::InvalidField { field, expected } => {
+                format!("le champ « {} » n'est pas valide : {expected} attendu", field_label(field))
+            }
+            NetworkError::TooLong { field, max } => format!("le champ « {} » dépasse {max} caractères", field_label(field)),
+            NetworkError::UnknownCode { field } => {
+                format!("la valeur de « {} » n'est pas dans la liste proposée", field_label(field))
+            }
+            NetworkError::InvertedRange { field, low, high } => format!(
+                "« {} » ({low}) est supérieur à la borne haute ({high}) : vérifiez les deux valeurs",
+                field_label(field)
+            ),
+            NetworkError::CsvLine { line, column, problem } => {
+                format!("ligne {line}, colonne « {column} » : {}", problem.french())
+            }
+            NetworkError::CsvMissingColumn(c) => {
+                format!("le fichier n'a pas de colonne « {c} » : la première ligne doit nommer les colonnes")
+            }
+            NetworkError::CsvUnknownColumn(c) => format!(
+                "la colonne « {c} » est inconnue : utilisez les noms de colonnes de l'export de l'annuaire \
+                 (identifiant, type, nom, missions…)"
+            ),
+            NetworkError::CsvUnreadable { line, reason } => {
+                format!("le fichier est illisible à la ligne {line} ({reason}) : enregistrez-le au format CSV")
+            }
+            NetworkError::CsvDuplicateKey { key, first, second } => {
+                format!("l'identifiant « {key} » figure deux fois (lignes {first} et {second})")
+            }
+            NetworkError::CsvEmpty => "le fichier ne contient aucune fiche".into(),
+            NetworkError::Transition { from, to } => format!(
+                "un signalement « {} » ne peut pas passer directement à « {} »",
+                from.french().to_lowercase(),
+                to.french().to_lowercase()
+            ),
+            NetworkError::StepNeeds(what) => match *what {
+                "attribution" => "indiquez à qui le signalement est attribué (personne ou partenaire)".into(),
+                "solution" => "décrivez la solution trouvée pour clore la situation comme résolue".into(),
+                "institution" => "indiquez l'institution interpellée (ARS, CPAM, préfecture…)".into(),
+                other => format!("cette étape demande : {other}"),
+            },
+            NetworkError::PeriodInverted { field, start, end } => format!(
+                "« {} » : la fin ({}) est antérieure au début ({})",
+                field_label(field),
+                day(end),
+                day(start)
+            ),
+        }
+    }
+}
+
+impl French for Error {
+    fn french(&self) -> String {
+        match self {
+            Error::Store(e) => e.french(),
+            Error::Rule(e) => e.french(),
+            Error::NotFound { what, id } => format!("{what} n° {id} introuvable"),
+            Error::Duplicate { what } => format!("ce {} est déjà utilisé : choisissez-en un autre", field_label(what)),
+            Error::Unsubscribed { .. } => "ce contact s'est désinscrit de cette liste par son lien de désinscription : \
+                 seule sa demande peut l'y réinscrire"
+                .into(),
+            Error::Mismatch { what, id } => format!("{what} n° {id} ne relève pas de cet élément"),
+        }
+    }
+}
+
+impl French for Due {
+    fn french(&self) -> String {
+        match *self {
+            Due::Overdue { days: 1 } => "en retard d'un jour".into(),
+            Due::Overdue { days } => format!("en retard de {days} jours"),
+            Due::Soon { days: 0 } => "échéance aujourd'hui".into(),
+            Due::Soon { days: 1 } => "échéance demain".into(),
+            Due::Soon { days } => format!("échéance dans {days} jours"),
+        }
+    }
+}
+
+impl French for Cadence {
+    fn french(&self) -> String {
+        match self {
+            Cadence::Late { expected, days } => format!(
+                "aurait dû se réunir le {} (retard de {days} jour{}) et aucune réunion n'est prévue",
+                day(expected),
+                if *days > 1 { "s" } else { "" }
+            ),
+            Cadence::ToSchedule { expected } => {
+                format!("prochaine réunion attendue vers le {} : à programmer", day(expected))
+            }
+        }
+    }
+}
+
+macro_rules! labels {
+    ($($ty:ty { $($variant:ident => $label:literal,)+ })+) => {
+        $(impl French for $ty {
+            fn french(&self) -> String {
+                match self { $(<$ty>::$variant => $label,)+ }.to_string()
+            }
+        })+
+    };
+}
+
+labels! {
+    ActorKind { Structure => "Structure", Professional => "Professionnel(le)", Association => "Association", Service => "Service", }
+    Visibility { Public => "Publique (annuaire public)", Internal => "Interne", }
+    Appointment { WithAppointment => "Sur rendez-vous", WithoutAppointment => "Sans rendez-vous", Either => "Avec ou sans rendez-vous", }
+    Cost { Free => "Gratuit", Paid => "Payant", DependsOnSituation => "Selon la situation", }
+    Theme {
+        PrimaryCare => "Soins de premier recours",
+        MentalHealth => "Santé mentale, écoute",
+        Rights => "Accès aux droits, couverture santé",
+        Prevention => "Prévention, dépistage, vaccination",
+        Addictions => "Addictions",
+        SexualHealth => "Santé sexuelle, contraception",
+        Precarity => "Précarité, aide alimentaire",
+        Perinatal => "Grossesse, petite enfance",
+        Disability => "Handicap",
+        Ageing => "Vieillissement, autonomie",
+        Carers => "Aide aux aidants",
+        Violence => "Violences, aide aux victimes",
+        Mediation => "Médiation en santé, interprétariat",
+        PhysicalActivity => "Activité physique, nutrition",
+        Emergency => "Urgences, soins non programmés",
+    }
+    Public {
+        Everyone => "Tout public",
+        Children => "Enfants",
+        Young => "Adolescents et jeunes",
+        Families => "Familles, parents",
+        Women => "Femmes",
+        Elderly => "Personnes âgées",
+        Disabled => "Personnes en situation de handicap",
+        Precarious => "Personnes en situation de précarité",
+        Migrants => "Personnes migrantes",
+        Carers => "Aidants",
+        Professionals => "Professionnels",
+    }
+    Language {
+        French => "Français",
+        English => "Anglais",
+        Arabic => "Arabe",
+        Spanish => "Espagnol",
+        Portuguese => "Portugais",
+        Italian => "Italien",
+        German => "Allemand",
+        Turkish => "Turc",
+        Romanian => "Roumain",
+        Russian => "Russe",
+        Ukrainian => "Ukrainien",
+        Chinese => "Chinois",
+        Tamazight => "Tamazight (berbère)",
+        Wolof => "Wolof",
+        SignLanguage => "Langue des signes française",
+    }
+    BodyKind {
+        LocalHealthCouncil => "Conseil local de santé",
+        Cos => "Conseil d'organisation de la santé (COS)",
+        Clasp => "Conseil local d'appui en santé publique (CLASP)",
+        Clsm => "Conseil local de santé mentale (CLSM)",
+        SteeringCommittee => "Comité de pilotage",
+        Commission => "Commission",
+        SubGroup => "Sous-groupe de travail",
+        Network => "Réseau",
+        Other => "Autre instance",
+    }
+    MemberType {
+        Elected => "Élu(e)",
+        Institution => "Institution (ARS, CPAM, État…)",
+        Establishment => "Établissement de santé",
+        HealthProfessional => "Professionnel(le) de santé",
+        ProfessionBody => "Représentant d'une profession (Ordre, URPS, CPTS)",
+        UsersRepresentative => "Représentant des usagers",
+        Inhabitant => "Habitant(e)",
+        Association => "Association",
+        MunicipalService => "Service municipal",
+        Coordination => "Coordination (CLS, ASV, CLSM)",
+        Expert => "Personne qualifiée",
+        Other => "Autre",
+    }
+    MeetingStatus { Planned => "Prévue", Held => "Tenue", Cancelled => "Annulée", }
+    Attendance { Present => "Présent(e)", Represented => "Représenté(e)", Excused => "Excusé(e)", Absent => "Absent(e)", }
+    ActionStatus { ToDo => "À faire", InProgress => "En cours", Done => "Faite", Dropped => "Abandonnée", }
+    WatchCategory {
+        CareRefusal => "Refus de soins",
+        Delays => "Délais de rendez-vous",
+        Rights => "Droits, couverture santé",
+        NoGp => "Absence de médecin traitant",
+        Interpreting => "Interprétariat",
+        Mobility => "Mobilité, transport",
+        Digital => "Démarches numériques",
+        Pass => "Permanence d'accès aux soins (PASS)",
+        Costs => "Reste à charge, avance de frais",
+        Other => "Autre",
+    }
+    WatchStatus {
+        Reported => "Signalé",
+        Assigned => "Attribué",
+        SolutionInProgress => "Solution en cours",
+        Interpellation => "Institution interpellée",
+        Resolved => "Résolu",
+        Closed => "Clos",
+    }
+    ClsStatus { Preparation => "En préparation", InForce => "En vigueur", Evaluation => "En évaluation", Closed => "Clos", }
+    FicheStatus { NotStarted => "À lancer", InProgress => "En cours", Done => "Réalisée", Postponed => "Reportée", Dropped => "Abandonnée", }
+    FicheNature { Existing => "Action existante", New => "Action nouvelle", Future => "Action en perspective", }
+    IndicatorKind { Process => "Processus", Result => "Résultat", }
+    FundingScheme {
+        CallForProjects => "Appel à projets",
+        Grant => "Subvention",
+        Fir => "Fonds d'intervention régional (FIR)",
+        CityContract => "Contrat de ville",
+        Cpom => "CPOM",
+        Other => "Autre",
+    }
+    FundingStatus { Planned => "Prévu", Submitted => "Déposé", Granted => "Accordé", Refused => "Refusé", Settled => "Soldé", }
+    ConsultationKind {
+        Consultation => "Consultation des habitants",
+        Workshop => "Atelier participatif",
+        Survey => "Enquête",
+        PublicMeeting => "Réunion publique",
+        SharedDiagnosis => "Diagnostic partagé",
+        Initiative => "Initiative d'habitants",
+    }
+}

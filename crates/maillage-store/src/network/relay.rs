@@ -1,0 +1,425 @@
+//! Information relay: lists of contacts, messages and newsletters sent to them, who received what, and the
+//! signed unsubscribe. The SMTP server's settings are kept here too (the `setting` table); sending is the web
+//! layer's.
+
+use super::{Error, Result, code, code_opt, instant, is_unique_violation, keys, touched};
+use crate::Store;
+use crate::network::directory::Contact;
+use jiff::Timestamp;
+use maillage_network::{NetworkError, fields, mail};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+/// The SMTP server messages go through. Plain SMTP (with optional AUTH): TLS is left to the relay it talks to
+/// (the commune's mail relay, or a local MTA), see the web layer's documentation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    /// Never shown back on a page.
+    pub password: Option<String>,
+    pub sender_address: String,
+    pub sender_name: String,
+    /// The public address of the site, for links in messages (unsubscribe).
+    pub public_url: String,
+}
+
+/// What the settings form sends.
+#[derive(Debug, Clone, Default)]
+pub struct SmtpForm {
+    pub host: String,
+    pub port: String,
+    pub username: String,
+    /// Empty keeps the password already saved.
+    pub password: String,
+    pub sender_address: String,
+    pub sender_name: String,
+    pub public_url: String,
+}
+
+/// The settings in force, if a server is configured.
+pub async fn smtp(store: &Store) -> Result<Option<SmtpSettings>> {
+    Ok(crate::settings::get(store, keys::SMTP).await?)
+}
+
+/// Checks and saves the settings.
+pub async fn save_smtp(tx: &mut Transaction<'static, Any>, form: &SmtpForm, previous: Option<&SmtpSettings>) -> Result<SmtpSettings> {
+    let host = fields::required_line("serveur", &form.host, 200)?;
+    if !host.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')) {
+        return Err(NetworkError::InvalidField { field: "serveur", expected: "nom ou adresse du serveur" }.into());
+    }
+    let port = fields::integer("port", &form.port, 1, 65_535)?.unwrap_or(25) as u16;
+    let username = fields::line("utilisateur", &form.username, 200)?;
+    let password = match form.password.as_str() {
+        "" => previous.and_then(|p| p.password.clone()).filter(|_| username.is_some()),
+        p => Some(p.to_string()),
+    };
+    let sender_address = fields::email("expediteur", &form.sender_address)?
+        .ok_or(NetworkError::MissingField { field: "expediteur" })?;
+    let sender_name = fields::required_line("nom_expediteur", &form.sender_name, 120)?;
+    let public_url = mail::public_url(&form.public_url)?;
+    let settings = SmtpSettings { host, port, username, password, sender_address, sender_name, public_url };
+    crate::settings::set(&mut **tx, keys::SMTP, &settings).await?;
+    Ok(settings)
+}
+
+/// Forgets the server: messages are exported again.
+pub async fn clear_smtp(tx: &mut Transaction<'static, Any>) -> Result<()> {
+    sqlx::query("DELETE FROM setting WHERE key = $1").bind(keys::SMTP).execute(&mut **tx).await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lists.
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct List {
+    pub id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    /// Members still subscribed.
+    pub subscribed: i64,
+    pub unsubscribed: i64,
+}
+
+fn list_of(r: &AnyRow) -> Result<List> {
+    Ok(List {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        subscribed: r.try_get("subscribed")?,
+        unsubscribed: r.try_get("unsubscribed")?,
+    })
+}
+
+const LIST_SELECT: &str = "SELECT l.id, l.name, l.description,
+         (SELECT COUNT(*) FROM network_list_member m WHERE m.list_id = l.id AND m.unsubscribed_at IS NULL) AS subscribed,
+         (SELECT COUNT(*) FROM network_list_member m WHERE m.list_id = l.id AND m.unsubscribed_at IS NOT NULL)
+             AS unsubscribed
+     FROM network_list l";
+
+pub async fn create_list(tx: &mut Transaction<'static, Any>, name: &str, description: &str, now: Timestamp) -> Result<i64> {
+    let name = fields::required_line("nom", name, 120)?;
+    let description = fields::optional("description", description, 500)?;
+    let r = sqlx::query_scalar("INSERT INTO network_list (name, description, created_at) VALUES ($1, $2, $3) RETURNING id")
+        .bind(name)
+        .bind(description)
+        .bind(instant(now))
+        .fetch_one(&mut **tx)
+        .await;
+    match r {
+        Ok(id) => Ok(id),
+        Err(e) if is_unique_violation(&e) => Err(Error::Duplicate { what: "nom de liste" }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn lists(store: &Store) -> Result<Vec<List>> {
+    let sql = format!("{LIST_SELECT} ORDER BY l.name, l.id");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.pool()).await?.iter().map(list_of).collect()
+}
+
+pub async fn list(store: &Store, id: i64) -> Result<Option<List>> {
+    let sql = format!("{LIST_SELECT} WHERE l.id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?.as_ref().map(list_of).transpose()
+}
+
+/// Adds a contact to a list. A contact who left the list by their unsubscribe link is not added back: only
+/// they can come back (by asking the coordination, who then removes the mark with [`resubscribe`]).
+pub async fn add_member(tx: &mut Transaction<'static, Any>, list: i64, contact: i64, now: Timestamp) -> Result<()> {
+    let existing: Option<Option<String>> =
+        sqlx::query_scalar("SELECT unsubscribed_at FROM network_list_member WHERE list_id = $1 AND contact_id = $2")
+            .bind(list)
+            .bind(contact)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match existing {
+        Some(Some(_)) => return Err(Error::Unsubscribed { list, contact }),
+        Some(None) => return Ok(()),
+        None => {}
+    }
+    let has_list: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM network_list WHERE id = $1").bind(list).fetch_optional(&mut **tx).await?;
+    has_list.ok_or(Error::NotFound { what: "liste", id: list })?;
+    let has_contact: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM network_contact WHERE id = $1").bind(contact).fetch_optional(&mut **tx).await?;
+    has_contact.ok_or(Error::NotFound { what: "contact", id: contact })?;
+    sqlx::query("INSERT INTO network_list_member (list_id, contact_id, added_at) VALUES ($1, $2, $3)")
+        .bind(list)
+        .bind(contact)
+        .bind(instant(now))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The contact asked to come back to a list they had left.
+pub async fn resubscribe(tx: &mut Transaction<'static, Any>, list: i64, contact: i64) -> Result<()> {
+    let n = sqlx::query("UPDATE network_list_member SET unsubscribed_at = NULL WHERE list_id = $1 AND contact_id = $2")
+        .bind(list)
+        .bind(contact)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    touched(n, "inscription", contact)
+}
+
+pub async fn remove_member(tx: &mut Transaction<'static, Any>, list: i64, contact: i64) -> Result<()> {
+    let n = sqlx::query("DELETE FROM network_list_member WHERE list_id = $1 AND contact_id = $2")
+        .bind(list)
+        .bind(contact)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    touched(n, "inscription", contact)
+}
+
+/// Records the unsubscribe of a contact from a list (from their signed link). Returns false when they had
+/// already left it, or were not on it.
+pub async fn unsubscribe(tx: &mut Transaction<'static, Any>, list: i64, contact: i64, now: Timestamp) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE network_list_member SET unsubscribed_at = $3 WHERE list_id = $1 AND contact_id = $2
+             AND unsubscribed_at IS NULL",
+    )
+    .bind(list)
+    .bind(contact)
+    .bind(instant(now))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub contact: Contact,
+    pub unsubscribed_at: Option<String>,
+}
+
+/// Members of a list by name, with whether they left it.
+pub async fn members(store: &Store, list: i64) -> Result<Vec<Member>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.actor_id, a.name AS actor_name, c.name, c.role, c.email, c.phone, m.unsubscribed_at
+         FROM network_list_member m JOIN network_contact c ON c.id = m.contact_id
+         LEFT JOIN network_actor a ON a.id = c.actor_id
+         WHERE m.list_id = $1 ORDER BY c.name, c.id",
+    )
+    .bind(list)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Member {
+                contact: Contact {
+                    id: r.try_get("id")?,
+                    actor_id: r.try_get("actor_id")?,
+                    actor_name: r.try_get("actor_name")?,
+                    name: r.try_get("name")?,
+                    role: r.try_get("role")?,
+                    email: r.try_get("email")?,
+                    phone: r.try_get("phone")?,
+                },
+                unsubscribed_at: r.try_get("unsubscribed_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Whether a contact is (still) subscribed to a list.
+pub async fn is_member(store: &Store, list: i64, contact: i64) -> Result<Option<bool>> {
+    let v: Option<Option<String>> =
+        sqlx::query_scalar("SELECT unsubscribed_at FROM network_list_member WHERE list_id = $1 AND contact_id = $2")
+            .bind(list)
+            .bind(contact)
+            .fetch_optional(store.pool())
+            .await?;
+    Ok(v.map(|u| u.is_none()))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Messages.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    Message,
+    Newsletter,
+}
+
+impl maillage_network::Coded for MessageKind {
+    const ALL: &'static [Self] = &[MessageKind::Message, MessageKind::Newsletter];
+    fn code(self) -> &'static str {
+        match self {
+            MessageKind::Message => "message",
+            MessageKind::Newsletter => "lettre",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Smtp,
+    Export,
+}
+
+impl maillage_network::Coded for Mode {
+    const ALL: &'static [Self] = &[Mode::Smtp, Mode::Export];
+    fn code(self) -> &'static str {
+        match self {
+            Mode::Smtp => "smtp",
+            Mode::Export => "export",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Message {
+    pub id: i64,
+    pub list_id: i64,
+    pub list_name: String,
+    pub kind: MessageKind,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub mode: Option<Mode>,
+    pub sent_at: Option<String>,
+    pub recipients: i64,
+    pub failures: i64,
+}
+
+fn message_of(r: &AnyRow) -> Result<Message> {
+    Ok(Message {
+        id: r.try_get("id")?,
+        list_id: r.try_get("list_id")?,
+        list_name: r.try_get("list_name")?,
+        kind: code("network_message.kind", &r.try_get::<String, _>("kind")?)?,
+        subject: r.try_get("subject")?,
+        body: r.try_get("body")?,
+        created_at: r.try_get("created_at")?,
+        created_by: r.try_get("created_by")?,
+        mode: code_opt("network_message.mode", r.try_get("mode")?)?,
+        sent_at: r.try_get("sent_at")?,
+        recipients: r.try_get("recipients")?,
+        failures: r.try_get("failures")?,
+    })
+}
+
+const MESSAGE_SELECT: &str = "SELECT m.id, m.list_id, l.name AS list_name, m.kind, m.subject, m.body, m.created_at,
+         m.created_by, m.mode, m.sent_at, m.recipients, m.failures
+     FROM network_message m JOIN network_list l ON l.id = m.list_id";
+
+/// Writes a message to a list (not sent yet).
+pub async fn create_message(
+    tx: &mut Transaction<'static, Any>,
+    list: i64,
+    kind: MessageKind,
+    subject: &str,
+    body: &str,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    let subject = mail::subject(subject)?;
+    let body = mail::text(body)?;
+    let has_list: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM network_list WHERE id = $1").bind(list).fetch_optional(&mut **tx).await?;
+    has_list.ok_or(Error::NotFound { what: "liste", id: list })?;
+    use maillage_network::Coded;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO network_message (list_id, kind, subject, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id",
+    )
+    .bind(list)
+    .bind(kind.code())
+    .bind(subject)
+    .bind(body)
+    .bind(instant(now))
+    .bind(by)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// The outcome for one recipient: `envoye`, `echec` (with the server's answer) or `exporte`.
+pub async fn record_delivery(
+    tx: &mut Transaction<'static, Any>,
+    message: i64,
+    contact: i64,
+    status: &str,
+    error: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO network_message_recipient (message_id, contact_id, status, error, at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (message_id, contact_id) DO UPDATE SET status = excluded.status, error = excluded.error, at = excluded.at",
+    )
+    .bind(message)
+    .bind(contact)
+    .bind(status)
+    .bind(error)
+    .bind(instant(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Marks a message sent (or exported) and counts its outcomes.
+pub async fn finish_message(tx: &mut Transaction<'static, Any>, message: i64, mode: Mode, now: Timestamp) -> Result<()> {
+    use maillage_network::Coded;
+    let n = sqlx::query(
+        "UPDATE network_message SET mode = $2, sent_at = $3,
+             recipients = (SELECT COUNT(*) FROM network_message_recipient r WHERE r.message_id = $1),
+             failures = (SELECT COUNT(*) FROM network_message_recipient r WHERE r.message_id = $1 AND r.status = 'echec')
+         WHERE id = $1",
+    )
+    .bind(message)
+    .bind(mode.code())
+    .bind(instant(now))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    touched(n, "message", message)
+}
+
+pub async fn messages(store: &Store) -> Result<Vec<Message>> {
+    let sql = format!("{MESSAGE_SELECT} ORDER BY m.created_at DESC, m.id DESC");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.pool()).await?.iter().map(message_of).collect()
+}
+
+pub async fn message(store: &Store, id: i64) -> Result<Option<Message>> {
+    let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?.as_ref().map(message_of).transpose()
+}
+
+/// A recipient of a message and what happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delivery {
+    pub contact_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub status: String,
+    pub error: Option<String>,
+}
+
+pub async fn deliveries(store: &Store, message: i64) -> Result<Vec<Delivery>> {
+    let rows = sqlx::query(
+        "SELECT r.contact_id, c.name, c.email, r.status, r.error FROM network_message_recipient r
+         JOIN network_contact c ON c.id = r.contact_id WHERE r.message_id = $1 ORDER BY c.name, c.id",
+    )
+    .bind(message)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Delivery {
+                contact_id: r.try_get("contact_id")?,
+                name: r.try_get("name")?,
+                email: r.try_get("email")?,
+                status: r.try_get("status")?,
+                error: r.try_get("error")?,
+            })
+        })
+        .collect()
+}

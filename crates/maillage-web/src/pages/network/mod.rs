@@ -1,0 +1,356 @@
+//! The network and Contrat local de santé module in the browser (PRODUCT.md §3.B, §3.C, §3.G): the actor
+//! directory (internal, and public at `/annuaire`), bodies and meetings with their calendar feed, information
+//! relay by e-mail, the watch network, the CLS with its dashboard, funding tracker and evaluation report, and
+//! consultations of inhabitants.
+//!
+//! Who sees what: the internal directory and its contact persons need [`Permission::DirectoryRead`]; bodies,
+//! meetings and consultations [`Permission::BodiesRead`] (élus, coordination); watch cases
+//! [`Permission::WatchRead`]; the full CLS [`Permission::ClsRead`]; its aggregated dashboard
+//! [`Permission::ClsShared`] (partners too); every change [`Permission::NetworkManage`] or
+//! [`Permission::ClsManage`] (coordination). Every change is audited in its own transaction; changes and exports
+//! of contact persons (personal data) have their own audit actions. Rules come from `maillage-network`, SQL
+//! from `maillage_store::network`.
+
+mod assets;
+mod bodies;
+mod calendar;
+pub(crate) mod cls;
+mod cls_report;
+mod democracy;
+mod directory;
+pub(crate) mod public;
+mod relay;
+pub(crate) mod smtp;
+mod watch;
+
+use crate::audit::{self, Actor};
+use crate::auth::Caller;
+use crate::error::WebError;
+use crate::layout::{self, PageMeta, error_box, success_box};
+use crate::params::Params;
+use crate::permissions::Permission;
+use crate::routes::{Access, Routes};
+use crate::state::AppState;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use maillage_messages::French;
+use maillage_network::Coded;
+use maillage_store::audit::Action;
+use maillage_store::network::{self as store, Error};
+use maud::{Markup, html};
+use sqlx::{Any, Transaction};
+
+pub(crate) const DIRECTORY: Access = Access::Requires(Permission::DirectoryRead);
+pub(crate) const MANAGE: Access = Access::Requires(Permission::NetworkManage);
+pub(crate) const BODIES: Access = Access::Requires(Permission::BodiesRead);
+pub(crate) const WATCH: Access = Access::Requires(Permission::WatchRead);
+pub(crate) const CLS_READ: Access = Access::Requires(Permission::ClsRead);
+pub(crate) const CLS_MANAGE: Access = Access::Requires(Permission::ClsManage);
+pub(crate) const CLS_SHARED: Access = Access::Requires(Permission::ClsShared);
+pub(crate) const SETTINGS: Access = Access::Requires(Permission::SettingsManage);
+
+pub fn routes(r: Routes) -> Routes {
+    let r = assets::routes(r);
+    let r = public::routes(r);
+    let r = directory::routes(r);
+    let r = bodies::routes(r);
+    let r = calendar::routes(r);
+    let r = relay::routes(r);
+    let r = watch::routes(r);
+    let r = democracy::routes(r);
+    let r = cls::routes(r);
+    cls_report::routes(r)
+}
+
+/// The instant of the request.
+pub(crate) fn now() -> Timestamp {
+    Timestamp::now()
+}
+
+/// Today in France.
+pub(crate) fn today() -> jiff::civil::Date {
+    store::today(now())
+}
+
+/// The module's style sheet (the layout links the site's own).
+pub(crate) fn style() -> Markup {
+    html! { link rel="stylesheet" href="/static/reseau.css"; }
+}
+
+/// The network pages this caller may open, as a secondary navigation.
+pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
+    const PAGES: &[(&str, &str, Permission)] = &[
+        ("/reseau", "Tableau de bord", Permission::BodiesRead),
+        ("/reseau/acteurs", "Annuaire des acteurs", Permission::DirectoryRead),
+        ("/reseau/instances", "Instances et réunions", Permission::BodiesRead),
+        ("/reseau/veille", "Réseau de veille", Permission::WatchRead),
+        ("/reseau/relais", "Relais d'information", Permission::NetworkManage),
+        ("/reseau/democratie", "Démocratie en santé", Permission::BodiesRead),
+        ("/cls", "Contrat local de santé", Permission::ClsShared),
+        ("/annuaire", "Annuaire public", Permission::OwnAccount),
+    ];
+    html! {
+        (style())
+        nav.reseau-nav aria-label="Réseau et contrat local de santé" {
+            ul {
+                @for (path, label, _) in PAGES.iter().filter(|(_, _, p)| caller.has(*p)) {
+                    li {
+                        @if *path == current { a href=(path) aria-current="page" { (label) } }
+                        @else { a href=(path) { (label) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A whole page of the module; `nav` is the main navigation entry it belongs to.
+pub(crate) fn page(state: &AppState, caller: &Caller, title: &str, current: &str, content: Markup) -> Markup {
+    let nav = if current.starts_with("/cls") {
+        "/cls"
+    } else if current.starts_with("/reseau/acteurs") {
+        "/reseau/acteurs"
+    } else {
+        "/reseau"
+    };
+    let body = html! { (subnav(caller, current)) (content) };
+    layout::page(state, Some(caller), PageMeta { title, current: nav }, body)
+}
+
+/// The French label of a code.
+pub(crate) fn fr(v: impl French) -> String {
+    v.french()
+}
+
+/// What the person sees after a change: a sentence, or the reason it was refused.
+pub(crate) enum Notice {
+    None,
+    Done(String),
+    Refused(String),
+}
+
+impl Notice {
+    /// The confirmation named in the query string after a redirect (`?fait=...`); only known codes are shown.
+    pub(crate) fn from_query(q: &Params, messages: &[(&str, &str)]) -> Notice {
+        q.get("fait")
+            .and_then(|code| messages.iter().find(|(c, _)| *c == code))
+            .map_or(Notice::None, |(_, m)| Notice::Done((*m).to_string()))
+    }
+
+    pub(crate) fn render(&self) -> Markup {
+        match self {
+            Notice::None => html! {},
+            Notice::Done(m) => success_box(m),
+            Notice::Refused(m) => error_box(m),
+        }
+    }
+
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            Notice::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::OK,
+        }
+    }
+}
+
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => {
+            let mut out: String = f.to_uppercase().collect();
+            out.push_str(c.as_str());
+            if !out.ends_with(['.', '!', '?']) {
+                out.push('.');
+            }
+            out
+        }
+        None => String::new(),
+    }
+}
+
+/// The French sentence of a refusal, or the failure to report as such (a store failure is a 500).
+pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
+    match e {
+        Error::Store(e) => match *e {
+            maillage_store::StoreError::AlreadyExists(_) | maillage_store::StoreError::InvalidValue { .. } => {
+                Ok(capitalise(&e.french()))
+            }
+            other => Err(WebError::Store(Box::new(other))),
+        },
+        Error::NotFound { .. } => Err(WebError::NotFound),
+        other => Ok(capitalise(&other.french())),
+    }
+}
+
+/// The failure of a page that only reads: missing things are 404, the rest a 500 or a French 400.
+pub(crate) fn read_failure(e: Error) -> WebError {
+    match e {
+        Error::Store(e) => WebError::Store(e),
+        Error::NotFound { .. } => WebError::NotFound,
+        other => WebError::BadRequest(capitalise(&other.french())),
+    }
+}
+
+/// 303 to a page of the module, with a confirmation code.
+pub(crate) fn done(path: &str, code: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let location = format!("{path}{sep}fait={code}");
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// The page again, with the reason of the refusal, as 422.
+pub(crate) fn refused(markup: Markup) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
+}
+
+pub(crate) async fn begin(state: &AppState) -> Result<Transaction<'static, Any>, WebError> {
+    store::begin(state.store()).await.map_err(read_failure)
+}
+
+/// Writes the change's audit entry in its transaction and commits both.
+pub(crate) async fn commit(
+    mut tx: Transaction<'static, Any>,
+    caller: &Caller,
+    action: Action,
+    target: &str,
+    details: serde_json::Value,
+) -> Result<(), WebError> {
+    audit::record_in(&mut tx, &Actor::of(caller), action, target, details).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Runs a change: on success, audit and commit, then redirect to `then` with `code`; on a refusal, the
+/// `again` page with the reason (422).
+pub(crate) async fn change<T, F, G>(
+    state: &AppState,
+    caller: &Caller,
+    action: Action,
+    run: F,
+    audit: impl FnOnce(&T) -> (String, serde_json::Value),
+    then: impl FnOnce(&T) -> (String, &'static str),
+    again: G,
+) -> Result<Response, WebError>
+where
+    F: AsyncFnOnce(&mut Transaction<'static, Any>) -> Result<T, Error>,
+    G: AsyncFnOnce(Notice) -> Result<Markup, WebError>,
+{
+    let mut tx = begin(state).await?;
+    match run(&mut tx).await {
+        Ok(v) => {
+            let (target, details) = audit(&v);
+            commit(tx, caller, action, &target, details).await?;
+            let (path, code) = then(&v);
+            Ok(done(&path, code))
+        }
+        Err(e) => {
+            drop(tx);
+            let message = refusal(e)?;
+            Ok(refused(again(Notice::Refused(message)).await?))
+        }
+    }
+}
+
+/// A day as people read it: "28/07/2026".
+pub(crate) fn day(d: jiff::civil::Date) -> String {
+    d.strftime("%d/%m/%Y").to_string()
+}
+
+/// An instant as people read it in France: "28/07/2026 à 14:05".
+pub(crate) fn local(t: Timestamp) -> String {
+    match t.in_tz("Europe/Paris") {
+        Ok(z) => z.strftime("%d/%m/%Y à %H:%M").to_string(),
+        Err(_) => layout::date_time(&t.to_string()),
+    }
+}
+
+/// A stored instant (text) as people read it.
+pub(crate) fn local_text(s: &str) -> String {
+    s.parse::<Timestamp>().map(local).unwrap_or_else(|_| layout::date_time(s))
+}
+
+/// A `datetime-local` value for an instant (French time).
+pub(crate) fn local_input_value(t: Timestamp) -> String {
+    t.in_tz("Europe/Paris").map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
+}
+
+/// Reads a `datetime-local` field (local time in France) as an instant.
+pub(crate) fn local_input(value: &str) -> Option<Timestamp> {
+    let dt: jiff::civil::DateTime = value.trim().parse().ok()?;
+    dt.in_tz("Europe/Paris").ok().map(|z| z.timestamp())
+}
+
+/// A share (0..1) as a percentage: "62 %".
+pub(crate) fn percent(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{} %", layout::number(v * 100.0, 0)))
+}
+
+/// A `select` of coded values with their French labels.
+pub(crate) fn select<T>(name: &str, id: &str, selected: Option<&str>, empty: Option<&str>) -> Markup
+where
+    T: Coded + French,
+{
+    html! {
+        select name=(name) id=(id) {
+            @if let Some(e) = empty { option value="" { (e) } }
+            @for v in T::ALL {
+                @if Some(v.code()) == selected { option value=(v.code()) selected { (v.french()) } }
+                @else { option value=(v.code()) { (v.french()) } }
+            }
+        }
+    }
+}
+
+/// Check boxes of coded values (a fieldset with its legend).
+pub(crate) fn checkboxes<T>(name: &str, legend: &str, checked: &[T]) -> Markup
+where
+    T: Coded + French + PartialEq,
+{
+    html! {
+        fieldset.cases {
+            legend { (legend) }
+            @for v in T::ALL {
+                @let id = format!("{name}-{}", v.code());
+                div.case {
+                    input type="checkbox" name=(name) value=(v.code()) id=(id) checked[checked.contains(v)];
+                    label for=(id) { (v.french()) }
+                }
+            }
+        }
+    }
+}
+
+/// A text field with its label.
+pub(crate) fn field(name: &str, id: &str, label: &str, value: &str, kind: &str, required: bool) -> Markup {
+    html! {
+        div.champ {
+            label for=(id) { (label) @if required { " " abbr title="obligatoire" { "*" } } }
+            input type=(kind) name=(name) id=(id) value=(value) required[required];
+        }
+    }
+}
+
+/// A text area with its label.
+pub(crate) fn area(name: &str, id: &str, label: &str, value: &str, rows: u32) -> Markup {
+    html! {
+        div.champ {
+            label for=(id) { (label) }
+            textarea name=(name) id=(id) rows=(rows) { (value) }
+        }
+    }
+}
+
+/// A multi-line text as paragraphs.
+pub(crate) fn paragraphs(text: &str) -> Markup {
+    html! { @for p in text.split("\n\n") { p { @for (i, l) in p.lines().enumerate() { @if i > 0 { br; } (l) } } } }
+}
+
+/// The audit target of a change.
+pub(crate) fn target(kind: &str, id: i64) -> String {
+    format!("reseau:{kind}:{id}")
+}
