@@ -2,6 +2,7 @@
 //! only here; every module of Maillage adds its part of the demonstration to this crate.
 
 pub mod crisis;
+pub mod network;
 pub mod model;
 mod rng;
 mod write;

@@ -37,6 +37,7 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
     write(store, &t).await?;
     let (accessibility, isochrones) = analyses(store, &t).await?;
     crate::crisis::build(store, seed).await?;
+    crate::network::build(store, seed).await?;
     let iris = t.zones.iter().filter(|z| z.kind == "iris").count();
     Ok(Summary {
         seed,

@@ -101,7 +101,10 @@ pub(crate) fn day_text(d: Date) -> String {
 /// The value itself is not repeated in the error: it may be a date of birth.
 pub(crate) fn parse_day(field: &'static str, s: &str) -> Result<Date> {
     s.parse().map_err(|_| {
-        Error::Store(Box::new(StoreError::InvalidValue { field, value: "(date illisible)".into() }))
+        Error::Store(Box::new(StoreError::InvalidValue {
+            field,
+            value: "(date illisible)".into(),
+        }))
     })
 }
 

@@ -582,6 +582,20 @@ pub struct EscalationView {
     pub last_note: Option<String>,
 }
 
+/// Open escalations (not closed) by kind code: counts only, for dashboards.
+pub async fn open_escalation_counts(
+    store: &Store,
+) -> Result<std::collections::BTreeMap<String, u64>> {
+    let rows = sqlx::query(
+        "SELECT kind, COUNT(*) AS n FROM crisis_escalation WHERE status <> 'close' GROUP BY kind",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("kind")?, r.try_get::<i64, _>("n")? as u64)))
+        .collect()
+}
+
 /// Escalations, open ones first. Sensitive.
 pub async fn escalations(store: &Store, campaign_id: Option<i64>) -> Result<Vec<EscalationView>> {
     let rows = sqlx::query(

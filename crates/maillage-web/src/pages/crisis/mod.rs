@@ -329,17 +329,9 @@ pub(crate) async fn report_figures(state: &AppState, now: Timestamp) -> Result<F
             .map_err(read_failure)?;
         campaigns.push((c, p));
     }
-    let mut escalations = std::collections::BTreeMap::new();
-    for e in store::calls::escalations(st, None)
+    let escalations = store::calls::open_escalation_counts(st)
         .await
-        .map_err(read_failure)?
-    {
-        if e.status != maillage_crisis::calls::EscalationStatus::Close {
-            *escalations
-                .entry(maillage_crisis::Coded::code(e.kind).to_string())
-                .or_insert(0) += 1;
-        }
-    }
+        .map_err(read_failure)?;
     let (volunteers_active, open, requests_done) =
         store::volunteers::counts(st).await.map_err(read_failure)?;
     let mut stock_alerts = Vec::new();

@@ -547,17 +547,17 @@ async fn load_body(state: &AppState, id: &str) -> Result<Body, WebError> {
 }
 
 /// Runs a change of a body's page: audit, commit and redirect, or the page again with the reason.
-async fn body_change<T>(
+async fn body_finish(
     state: &AppState,
     caller: &Caller,
     b: &Body,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
-    run: impl AsyncFnOnce(&mut sqlx::Transaction<'static, sqlx::Any>) -> Result<T, maillage_store::network::Error>,
 ) -> Result<Response, WebError> {
-    let mut tx = begin(state).await?;
-    match run(&mut tx).await {
-        Ok(_) => {
+    match r {
+        Ok(()) => {
             commit(tx, caller, Action::NetworkChanged, &target("instance", b.id), details).await?;
             Ok(done(&format!("/reseau/instances/{}", b.id), code))
         }
@@ -572,10 +572,13 @@ async fn body_change<T>(
 async fn update_body(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
     let b = load_body(&state, &id).await?;
     let form = body_form_of(&f);
-    body_change(&state, &caller, &b, "instance", json!({ "modification": true }), async |tx| {
-        store::save_body(tx, Some(b.id), &form, super::now()).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::save_body(&mut tx, Some(b.id), &form, super::now()).await
+    }
     .await
+    .map(drop);
+    body_finish(&state, &caller, &b, tx, r, "instance", json!({ "modification": true })).await
 }
 
 async fn add_member(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
@@ -592,10 +595,13 @@ async fn add_member(State(state): State<AppState>, caller: Caller, Path(id): Pat
         since: f.raw("depuis").into(),
         until: f.raw("jusqu_au").into(),
     };
-    body_change(&state, &caller, &b, "membre", json!({ "membre": "ajout", "type": form.member_type }), async |tx| {
-        store::save_member(tx, None, b.id, &form, super::now()).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::save_member(&mut tx, None, b.id, &form, super::now()).await
+    }
     .await
+    .map(drop);
+    body_finish(&state, &caller, &b, tx, r, "membre", json!({ "membre": "ajout", "type": form.member_type })).await
 }
 
 async fn delete_member(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, WebError> {
@@ -673,10 +679,13 @@ async fn add_action(State(state): State<AppState>, caller: Caller, Path(id): Pat
             }
         };
     }
-    body_change(&state, &caller, &b, "action", json!({ "action": "ajout" }), async |tx| {
-        store::save_action(tx, None, b.id, &form, super::now()).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::save_action(&mut tx, None, b.id, &form, super::now()).await
+    }
     .await
+    .map(drop);
+    body_finish(&state, &caller, &b, tx, r, "action", json!({ "action": "ajout" })).await
 }
 
 async fn action_status(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
@@ -811,17 +820,17 @@ async fn meeting_page(State(state): State<AppState>, caller: Caller, Path(id): P
     render_meeting(&state, &caller, &m, Notice::from_query(&q, MESSAGES)).await
 }
 
-async fn meeting_change<T>(
+async fn meeting_finish(
     state: &AppState,
     caller: &Caller,
     m: &Meeting,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
-    run: impl AsyncFnOnce(&mut sqlx::Transaction<'static, sqlx::Any>) -> Result<T, maillage_store::network::Error>,
 ) -> Result<Response, WebError> {
-    let mut tx = begin(state).await?;
-    match run(&mut tx).await {
-        Ok(_) => {
+    match r {
+        Ok(()) => {
             commit(tx, caller, Action::NetworkChanged, &target("reunion", m.id), details).await?;
             Ok(done(&format!("/reseau/reunions/{}", m.id), code))
         }
@@ -836,10 +845,13 @@ async fn meeting_change<T>(
 async fn update_meeting(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
     let m = load_meeting(&state, &id).await?;
     let form = meeting_form_of(&f);
-    meeting_change(&state, &caller, &m, "reunion", json!({ "modification": true, "statut": form.status }), async |tx| {
-        store::save_meeting(tx, Some(m.id), m.body_id, &form, super::now()).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::save_meeting(&mut tx, Some(m.id), m.body_id, &form, super::now()).await
+    }
     .await
+    .map(drop);
+    meeting_finish(&state, &caller, &m, tx, r, "reunion", json!({ "modification": true, "statut": form.status })).await
 }
 
 async fn question(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
@@ -847,17 +859,23 @@ async fn question(State(state): State<AppState>, caller: Caller, Path(id): Path<
     match f.get("question_id").and_then(|q| q.parse::<i64>().ok()) {
         Some(qid) => {
             let answer = f.raw("reponse").to_string();
-            meeting_change(&state, &caller, &m, "question", json!({ "reponse": qid }), async |tx| {
-                store::answer_question(tx, m.id, qid, &answer).await
-            })
+            let mut tx = begin(&state).await?;
+            let r = async {
+                store::answer_question(&mut tx, m.id, qid, &answer).await
+            }
             .await
+            .map(drop);
+            meeting_finish(&state, &caller, &m, tx, r, "question", json!({ "reponse": qid })).await
         }
         None => {
             let (text, by) = (f.raw("question").to_string(), f.raw("auteur").to_string());
-            meeting_change(&state, &caller, &m, "question", json!({ "question": "ajout" }), async |tx| {
-                store::add_question(tx, m.id, &by, &text, super::now()).await
-            })
+            let mut tx = begin(&state).await?;
+            let r = async {
+                store::add_question(&mut tx, m.id, &by, &text, super::now()).await
+            }
             .await
+            .map(drop);
+            meeting_finish(&state, &caller, &m, tx, r, "question", json!({ "question": "ajout" })).await
         }
     }
 }
@@ -873,20 +891,26 @@ async fn attendance(State(state): State<AppState>, caller: Caller, Path(id): Pat
         }
     }
     let n = marks.len();
-    meeting_change(&state, &caller, &m, "presences", json!({ "presences": n }), async |tx| {
+    let mut tx = begin(&state).await?;
+    let r = async {
         for (member, a) in &marks {
-            store::set_attendance(tx, m.id, *member, *a).await?;
+            store::set_attendance(&mut tx, m.id, *member, *a).await?;
         }
         Ok(())
-    })
+    }
     .await
+    .map(drop);
+    meeting_finish(&state, &caller, &m, tx, r, "presences", json!({ "presences": n })).await
 }
 
 async fn decision(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
     let m = load_meeting(&state, &id).await?;
     let text = f.raw("decision").to_string();
-    meeting_change(&state, &caller, &m, "decision", json!({ "decision": "ajout" }), async |tx| {
-        store::add_decision(tx, m.id, &text, super::now()).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::add_decision(&mut tx, m.id, &text, super::now()).await
+    }
     .await
+    .map(drop);
+    meeting_finish(&state, &caller, &m, tx, r, "decision", json!({ "decision": "ajout" })).await
 }

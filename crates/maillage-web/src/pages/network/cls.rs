@@ -7,7 +7,7 @@
 
 use super::{
     CLS_MANAGE, CLS_READ, CLS_SHARED, Notice, area, begin, commit, day, done, field, fr, page, percent, read_failure,
-    refusal, refused, select, target, today,
+    refusal, refused, select, today,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -352,17 +352,17 @@ async fn contract_page(State(state): State<AppState>, caller: Caller, Path(id): 
 }
 
 /// A change made from a contract's page.
-async fn contract_change<T>(
+async fn contract_finish(
     state: &AppState,
     caller: &Caller,
     t: &ContractTree,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
-    run: impl AsyncFnOnce(&mut sqlx::Transaction<'static, sqlx::Any>) -> Result<T, maillage_store::network::Error>,
 ) -> Result<Response, WebError> {
-    let mut tx = begin(state).await?;
-    match run(&mut tx).await {
-        Ok(_) => {
+    match r {
+        Ok(()) => {
             commit(tx, caller, Action::ClsChanged, &format!("cls:contrat:{}", t.contract.id), details).await?;
             Ok(done(&format!("/cls/{}", t.contract.id), code))
         }
@@ -377,36 +377,48 @@ async fn contract_change<T>(
 async fn update_contract(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
     let form = contract_form_of(&f);
-    contract_change(&state, &caller, &t, "contrat", json!({ "modification": true, "statut": form.status }), async |tx| {
-        store::save_contract(tx, Some(t.contract.id), &form, super::now()).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::save_contract(&mut tx, Some(t.contract.id), &form, super::now()).await
+    }
     .await
+    .map(drop);
+    contract_finish(&state, &caller, &t, tx, r, "contrat", json!({ "modification": true, "statut": form.status })).await
 }
 
 async fn add_signatory(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
-    contract_change(&state, &caller, &t, "signataire", json!({ "signataire": "ajout" }), async |tx| {
-        store::add_signatory(tx, t.contract.id, f.raw("signataire"), f.raw("represente_par"), f.raw("signature")).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::add_signatory(&mut tx, t.contract.id, f.raw("signataire"), f.raw("represente_par"), f.raw("signature")).await
+    }
     .await
+    .map(drop);
+    contract_finish(&state, &caller, &t, tx, r, "signataire", json!({ "signataire": "ajout" })).await
 }
 
 async fn add_axis(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
-    contract_change(&state, &caller, &t, "axe", json!({ "axe": "ajout" }), async |tx| {
-        store::save_axis(tx, None, t.contract.id, f.raw("titre"), f.raw("description")).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::save_axis(&mut tx, None, t.contract.id, f.raw("titre"), f.raw("description")).await
+    }
     .await
+    .map(drop);
+    contract_finish(&state, &caller, &t, tx, r, "axe", json!({ "axe": "ajout" })).await
 }
 
 async fn add_objective(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
     let axis = f.get("axe").and_then(|a| a.parse::<i64>().ok()).filter(|a| t.axes.iter().any(|x| x.axis.id == *a));
-    contract_change(&state, &caller, &t, "objectif", json!({ "objectif": "ajout" }), async |tx| {
+    let mut tx = begin(&state).await?;
+    let r = async {
         let axis = axis.ok_or(maillage_network::NetworkError::MissingField { field: "axe" })?;
-        store::save_objective(tx, None, axis, f.raw("objectif")).await
-    })
+        store::save_objective(&mut tx, None, axis, f.raw("objectif")).await
+    }
     .await
+    .map(drop);
+    contract_finish(&state, &caller, &t, tx, r, "objectif", json!({ "objectif": "ajout" })).await
 }
 
 fn fiche_form_of(f: &Params) -> FicheForm {
@@ -656,18 +668,19 @@ async fn fiche_page(State(state): State<AppState>, caller: Caller, Path(id): Pat
 }
 
 /// A change made from a fiche's page.
-async fn fiche_change<T>(
+#[allow(clippy::too_many_arguments)]
+async fn fiche_finish(
     state: &AppState,
     caller: &Caller,
-    id: &str,
+    t: &ContractTree,
+    fid: i64,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
-    run: impl AsyncFnOnce(&mut sqlx::Transaction<'static, sqlx::Any>, i64) -> Result<T, maillage_store::network::Error>,
 ) -> Result<Response, WebError> {
-    let (t, fid) = load_fiche(state, id).await?;
-    let mut tx = begin(state).await?;
-    match run(&mut tx, fid).await {
-        Ok(_) => {
+    match r {
+        Ok(()) => {
             commit(tx, caller, Action::ClsChanged, &format!("cls:fiche:{fid}"), details).await?;
             Ok(done(&format!("/cls/fiches/{fid}"), code))
         }
@@ -675,7 +688,7 @@ async fn fiche_change<T>(
             drop(tx);
             let m = refusal(e)?;
             let f = t.fiche(fid).ok_or(WebError::NotFound)?;
-            Ok(refused(render_fiche(state, caller, &t, f, Notice::Refused(m)).await?))
+            Ok(refused(render_fiche(state, caller, t, f, Notice::Refused(m)).await?))
         }
     }
 }
@@ -683,18 +696,26 @@ async fn fiche_change<T>(
 async fn update_fiche(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
     let form = fiche_form_of(&f);
     let by = caller.account.identifier.clone();
-    fiche_change(&state, &caller, &id, "fiche", json!({ "modification": true, "statut": form.status }), async |tx, fid| {
-        let objective: i64 = sqlx::query_scalar("SELECT objective_id FROM cls_fiche WHERE id = $1").bind(fid).fetch_one(&mut **tx).await?;
-        store::save_fiche(tx, Some(fid), objective, &form, &by, super::now()).await
-    })
+    let (t, fid) = load_fiche(&state, &id).await?;
+    let mut tx = begin(&state).await?;
+    let r = async {
+        let objective: i64 = sqlx::query_scalar("SELECT objective_id FROM cls_fiche WHERE id = $1").bind(fid).fetch_one(&mut *tx).await?;
+        store::save_fiche(&mut tx, Some(fid), objective, &form, &by, super::now()).await
+    }
     .await
+    .map(drop);
+    fiche_finish(&state, &caller, &t, fid, tx, r, "fiche", json!({ "modification": true, "statut": form.status })).await
 }
 
 async fn add_funder(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
-    fiche_change(&state, &caller, &id, "financeur", json!({ "financeur": "ajout" }), async |tx, fid| {
-        store::add_funder(tx, fid, f.raw("financeur"), f.raw("montant")).await
-    })
+    let (t, fid) = load_fiche(&state, &id).await?;
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::add_funder(&mut tx, fid, f.raw("financeur"), f.raw("montant")).await
+    }
     .await
+    .map(drop);
+    fiche_finish(&state, &caller, &t, fid, tx, r, "financeur", json!({ "financeur": "ajout" })).await
 }
 
 async fn add_indicator(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
@@ -709,10 +730,14 @@ async fn add_indicator(State(state): State<AppState>, caller: Caller, Path(id): 
         source: f.raw("source").into(),
         observatory: f.raw("observatoire").into(),
     };
-    fiche_change(&state, &caller, &id, "indicateur", json!({ "indicateur": "ajout" }), async |tx, fid| {
-        store::save_indicator(tx, None, fid, &form).await
-    })
+    let (t, fid) = load_fiche(&state, &id).await?;
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::save_indicator(&mut tx, None, fid, &form).await
+    }
     .await
+    .map(drop);
+    fiche_finish(&state, &caller, &t, fid, tx, r, "indicateur", json!({ "indicateur": "ajout" })).await
 }
 
 async fn add_measure(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
@@ -729,10 +754,14 @@ async fn add_measure(State(state): State<AppState>, caller: Caller, Path(id): Pa
     };
     let note = f.raw("note").to_string();
     let by = caller.account.identifier.clone();
-    fiche_change(&state, &caller, &fiche, "mesure", json!({ "indicateur": iid, "date": date }), async |tx, _| {
-        store::add_measure(tx, iid, &date, &value_text, &source, &note, &by, super::now()).await
-    })
+    let (t, fid) = load_fiche(&state, &fiche).await?;
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::add_measure(&mut tx, iid, &date, &value_text, &source, &note, &by, super::now()).await
+    }
     .await
+    .map(drop);
+    fiche_finish(&state, &caller, &t, fid, tx, r, "mesure", json!({ "indicateur": iid, "date": date })).await
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -832,17 +861,17 @@ async fn funding_page(State(state): State<AppState>, caller: Caller, Path(id): P
     render_funding(&state, &caller, &t, Notice::from_query(&q, MESSAGES)).await
 }
 
-async fn funding_change<T>(
+async fn funding_finish(
     state: &AppState,
     caller: &Caller,
     t: &ContractTree,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
-    run: impl AsyncFnOnce(&mut sqlx::Transaction<'static, sqlx::Any>) -> Result<T, maillage_store::network::Error>,
 ) -> Result<Response, WebError> {
-    let mut tx = begin(state).await?;
-    match run(&mut tx).await {
-        Ok(_) => {
+    match r {
+        Ok(()) => {
             commit(tx, caller, Action::ClsChanged, &format!("cls:contrat:{}", t.contract.id), details).await?;
             Ok(done(&format!("/cls/{}/financements", t.contract.id), code))
         }
@@ -869,10 +898,13 @@ async fn add_funding(State(state): State<AppState>, caller: Caller, Path(id): Pa
         period_start: f.raw("debut").into(),
         period_end: f.raw("fin").into(),
     };
-    funding_change(&state, &caller, &t, "financement", json!({ "financement": "ajout" }), async |tx| {
-        store::save_funding(tx, None, t.contract.id, &form, super::now()).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::save_funding(&mut tx, None, t.contract.id, &form, super::now()).await
+    }
     .await
+    .map(drop);
+    funding_finish(&state, &caller, &t, tx, r, "financement", json!({ "financement": "ajout" })).await
 }
 
 async fn contract_of_funding(state: &AppState, funding: i64) -> Result<ContractTree, WebError> {
@@ -884,10 +916,13 @@ async fn contract_of_funding(state: &AppState, funding: i64) -> Result<ContractT
 async fn add_report(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
     let fid = id_of(&id)?;
     let t = contract_of_funding(&state, fid).await?;
-    funding_change(&state, &caller, &t, "bilan", json!({ "bilan": "ajout", "financement": fid }), async |tx| {
-        store::add_report(tx, fid, f.raw("bilan"), f.raw("echeance")).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::add_report(&mut tx, fid, f.raw("bilan"), f.raw("echeance")).await
+    }
     .await
+    .map(drop);
+    funding_finish(&state, &caller, &t, tx, r, "bilan", json!({ "bilan": "ajout", "financement": fid })).await
 }
 
 async fn submit_report(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
@@ -899,9 +934,12 @@ async fn submit_report(State(state): State<AppState>, caller: Caller, Path(id): 
     .fetch_optional(state.store().pool())
     .await?;
     let t = store::tree(state.store(), contract.ok_or(WebError::NotFound)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
-    funding_change(&state, &caller, &t, "bilan", json!({ "bilan": rid, "envoye": f.raw("date_envoi") }), async |tx| {
-        store::submit_report(tx, rid, f.raw("date_envoi")).await
-    })
+    let mut tx = begin(&state).await?;
+    let r = async {
+        store::submit_report(&mut tx, rid, f.raw("date_envoi")).await
+    }
     .await
+    .map(drop);
+    funding_finish(&state, &caller, &t, tx, r, "bilan", json!({ "bilan": rid, "envoye": f.raw("date_envoi") })).await
 }
 

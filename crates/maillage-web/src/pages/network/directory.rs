@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use maillage_messages::French;
 use maillage_network::codes::{ActorKind, Appointment, Cost, Language, Public, Theme, Visibility};
 use maillage_network::directory::{self, ActorFields, ActorRecord, COLUMNS};
-use maillage_network::{Coded, NetworkError};
+use maillage_network::Coded;
 use maillage_store::audit::Action;
 use maillage_store::network::directory::{self as store, Actor, ContactForm};
 use maud::{Markup, html};

@@ -145,13 +145,6 @@ impl Notice {
             Notice::Refused(m) => error_box(m),
         }
     }
-
-    pub(crate) fn status(&self) -> StatusCode {
-        match self {
-            Notice::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            _ => StatusCode::OK,
-        }
-    }
 }
 
 pub(crate) fn capitalise(s: &str) -> String {
@@ -223,37 +216,6 @@ pub(crate) async fn commit(
     audit::record_in(&mut tx, &Actor::of(caller), action, target, details).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Runs a change: on success, audit and commit, then redirect to `then` with `code`; on a refusal, the
-/// `again` page with the reason (422).
-pub(crate) async fn change<T, F, G>(
-    state: &AppState,
-    caller: &Caller,
-    action: Action,
-    run: F,
-    audit: impl FnOnce(&T) -> (String, serde_json::Value),
-    then: impl FnOnce(&T) -> (String, &'static str),
-    again: G,
-) -> Result<Response, WebError>
-where
-    F: AsyncFnOnce(&mut Transaction<'static, Any>) -> Result<T, Error>,
-    G: AsyncFnOnce(Notice) -> Result<Markup, WebError>,
-{
-    let mut tx = begin(state).await?;
-    match run(&mut tx).await {
-        Ok(v) => {
-            let (target, details) = audit(&v);
-            commit(tx, caller, action, &target, details).await?;
-            let (path, code) = then(&v);
-            Ok(done(&path, code))
-        }
-        Err(e) => {
-            drop(tx);
-            let message = refusal(e)?;
-            Ok(refused(again(Notice::Refused(message)).await?))
-        }
-    }
 }
 
 /// A day as people read it: "28/07/2026".

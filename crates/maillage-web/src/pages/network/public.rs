@@ -31,25 +31,16 @@ pub fn routes(r: Routes) -> Routes {
 /// Reads a search from a query string (the public page, the internal one, the guide and the API share it).
 /// Unknown codes are ignored rather than refused: a stale bookmark still finds something.
 pub(crate) fn search_of(q: &Params) -> Search {
-    let code = |name: &str| q.get(name).and_then(|v| parse_code(name_static(name), v).ok());
     Search {
         text: q.get("q").unwrap_or("").chars().take(200).collect(),
-        theme: code("besoin"),
-        public: code("public"),
-        language: code("langue"),
+        theme: q.get("besoin").and_then(|v| parse_code("besoin", v).ok()),
+        public: q.get("public").and_then(|v| parse_code("public", v).ok()),
+        language: q.get("langue").and_then(|v| parse_code("langue", v).ok()),
         place: q.get("lieu").unwrap_or("").chars().take(100).collect(),
         age: q.get("age").and_then(|a| a.parse::<i64>().ok()).filter(|a| (0..=120).contains(a)),
         free_only: q.flag("gratuit"),
         without_appointment: q.flag("sans_rdv"),
         accessible_only: q.flag("accessible"),
-    }
-}
-
-fn name_static(name: &str) -> &'static str {
-    match name {
-        "besoin" => "besoin",
-        "public" => "public",
-        _ => "langue",
     }
 }
 
@@ -88,7 +79,7 @@ pub(crate) fn ranked<'a>(actors: &'a [Actor], s: &Search) -> Vec<&'a Actor> {
     directory::search(&records, s).into_iter().map(|h| &actors[h.index]).collect()
 }
 
-fn options<T: Coded + maillage_messages::French>(selected: Option<T>, all_label: &str) -> Markup {
+fn options<T: Coded + maillage_messages::French + PartialEq>(selected: Option<T>, all_label: &str) -> Markup {
     html! {
         option value="" { (all_label) }
         @for v in T::ALL {
