@@ -46,7 +46,10 @@ const BY: &str = "demonstration";
 fn fail(e: net::Error) -> StoreError {
     match e {
         net::Error::Store(e) => *e,
-        other => StoreError::InvalidValue { field: "demonstration_reseau", value: other.to_string() },
+        other => StoreError::InvalidValue {
+            field: "demonstration_reseau",
+            value: other.to_string(),
+        },
     }
 }
 
@@ -61,7 +64,11 @@ fn days(d: Date, n: i64) -> Date {
 
 /// An instant `n` days from `today` at `hour`:`minute`, French time.
 fn at(today: Date, n: i64, hour: i8, minute: i8) -> Option<Timestamp> {
-    days(today, n).at(hour, minute, 0, 0).in_tz("Europe/Paris").ok().map(|z| z.timestamp())
+    days(today, n)
+        .at(hour, minute, 0, 0)
+        .in_tz("Europe/Paris")
+        .ok()
+        .map(|z| z.timestamp())
 }
 
 /// A phone number in the ranges kept for fiction.
@@ -122,196 +129,594 @@ fn specs() -> Vec<Spec> {
             hours: "Lundi, mercredi et vendredi de 9 h à 12 h et de 13 h à 18 h 30\nAccueil du public 7 jours sur 7",
             ages: (Some(11), Some(25)),
             languages: "fr|en|ar",
-            ..spec("structure", "Maison des adolescents du Clain", "sante_mentale|prevention_depistage", "jeunes|familles",
+            ..spec(
+                "structure",
+                "Maison des adolescents du Clain",
+                "sante_mentale|prevention_depistage",
+                "jeunes|familles",
                 "Accueil, écoute, information et orientation des adolescents et de leur entourage ; accompagnement pluridisciplinaire de courte durée.",
-                "avec_ou_sans_rdv", "gratuit")
+                "avec_ou_sans_rdv",
+                "gratuit",
+            )
         },
         Spec {
             ages: (Some(18), None),
             conditions: "Adultes du secteur de psychiatrie de Bellerive.",
-            ..spec("service", "Centre médico-psychologique adultes", "sante_mentale", "tout_public",
-                "Consultations de psychiatres, psychologues et infirmiers ; orientation vers l'hôpital de jour.", "avec_rdv", "gratuit")
+            ..spec(
+                "service",
+                "Centre médico-psychologique adultes",
+                "sante_mentale",
+                "tout_public",
+                "Consultations de psychiatres, psychologues et infirmiers ; orientation vers l'hôpital de jour.",
+                "avec_rdv",
+                "gratuit",
+            )
         },
         Spec {
             ages: (Some(0), Some(17)),
-            ..spec("service", "Centre médico-psychologique enfants et adolescents", "sante_mentale", "enfants|jeunes|familles",
-                "Consultations et suivis pour les enfants et adolescents et leur famille.", "avec_rdv", "gratuit")
+            ..spec(
+                "service",
+                "Centre médico-psychologique enfants et adolescents",
+                "sante_mentale",
+                "enfants|jeunes|familles",
+                "Consultations et suivis pour les enfants et adolescents et leur famille.",
+                "avec_rdv",
+                "gratuit",
+            )
         },
         Spec {
             languages: "fr|ar|pt",
             hours: "Du lundi au vendredi de 8 h 30 à 19 h, le samedi de 9 h à 12 h",
-            ..spec("structure", "Centre municipal de santé", "soins_premier_recours|prevention_depistage", "tout_public",
+            ..spec(
+                "structure",
+                "Centre municipal de santé",
+                "soins_premier_recours|prevention_depistage",
+                "tout_public",
                 "Médecine générale, soins infirmiers, consultations de prévention ; tiers payant intégral ; médecin traitant pour les habitants sans médecin.",
-                "avec_rdv", "selon_situation")
+                "avec_rdv",
+                "selon_situation",
+            )
         },
-        spec("structure", "Maison de santé pluriprofessionnelle des Hauts", "soins_premier_recours", "tout_public",
-            "Médecins généralistes, infirmiers, masseurs-kinésithérapeutes, orthophoniste et sage-femme regroupés.", "avec_rdv", "payant"),
+        spec(
+            "structure",
+            "Maison de santé pluriprofessionnelle des Hauts",
+            "soins_premier_recours",
+            "tout_public",
+            "Médecins généralistes, infirmiers, masseurs-kinésithérapeutes, orthophoniste et sage-femme regroupés.",
+            "avec_rdv",
+            "payant",
+        ),
         Spec {
             languages: "fr|en|ar|ro",
             hours: "Du lundi au vendredi de 9 h à 17 h",
             conditions: "Personnes sans couverture santé ou avec des droits incomplets.",
-            ..spec("service", "Permanence d'accès aux soins de santé (PASS) du centre hospitalier", "acces_aux_droits|soins_premier_recours|precarite",
-                "personnes_precaires|personnes_migrantes", "Consultations médicales, délivrance de médicaments, ouverture des droits avec l'assistante sociale.",
-                "sans_rdv", "gratuit")
+            ..spec(
+                "service",
+                "Permanence d'accès aux soins de santé (PASS) du centre hospitalier",
+                "acces_aux_droits|soins_premier_recours|precarite",
+                "personnes_precaires|personnes_migrantes",
+                "Consultations médicales, délivrance de médicaments, ouverture des droits avec l'assistante sociale.",
+                "sans_rdv",
+                "gratuit",
+            )
         },
-        spec("service", "Permanence de la caisse primaire d'assurance maladie", "acces_aux_droits", "tout_public",
-            "Ouverture et renouvellement des droits, complémentaire santé solidaire, carte Vitale.", "avec_rdv", "gratuit"),
-        spec("service", "Centre communal d'action sociale", "acces_aux_droits|precarite|personnes_agees", "tout_public",
-            "Aides facultatives, domiciliation, registre des personnes vulnérables, aide à la complémentaire santé.", "avec_ou_sans_rdv", "gratuit"),
-        spec("association", "Épicerie solidaire Le Panier du Clain", "precarite|activite_physique_nutrition", "personnes_precaires|familles",
-            "Produits alimentaires et d'hygiène à prix réduit, ateliers cuisine et budget.", "avec_rdv", "selon_situation"),
+        spec(
+            "service",
+            "Permanence de la caisse primaire d'assurance maladie",
+            "acces_aux_droits",
+            "tout_public",
+            "Ouverture et renouvellement des droits, complémentaire santé solidaire, carte Vitale.",
+            "avec_rdv",
+            "gratuit",
+        ),
+        spec(
+            "service",
+            "Centre communal d'action sociale",
+            "acces_aux_droits|precarite|personnes_agees",
+            "tout_public",
+            "Aides facultatives, domiciliation, registre des personnes vulnérables, aide à la complémentaire santé.",
+            "avec_ou_sans_rdv",
+            "gratuit",
+        ),
+        spec(
+            "association",
+            "Épicerie solidaire Le Panier du Clain",
+            "precarite|activite_physique_nutrition",
+            "personnes_precaires|familles",
+            "Produits alimentaires et d'hygiène à prix réduit, ateliers cuisine et budget.",
+            "avec_rdv",
+            "selon_situation",
+        ),
         Spec {
             hours: "Mardi et jeudi de 14 h à 17 h",
-            ..spec("association", "Antenne de la banque alimentaire", "precarite", "personnes_precaires",
-                "Distribution de colis alimentaires sur orientation d'un travailleur social.", "avec_rdv", "gratuit")
+            ..spec(
+                "association",
+                "Antenne de la banque alimentaire",
+                "precarite",
+                "personnes_precaires",
+                "Distribution de colis alimentaires sur orientation d'un travailleur social.",
+                "avec_rdv",
+                "gratuit",
+            )
         },
         Spec {
             ages: (Some(12), None),
-            ..spec("service", "Centre de santé sexuelle", "sante_sexuelle|perinatalite|prevention_depistage", "jeunes|femmes",
-                "Contraception, dépistages, entretiens de conseil conjugal ; gratuit et confidentiel pour les mineurs.", "avec_ou_sans_rdv", "gratuit")
+            ..spec(
+                "service",
+                "Centre de santé sexuelle",
+                "sante_sexuelle|perinatalite|prevention_depistage",
+                "jeunes|femmes",
+                "Contraception, dépistages, entretiens de conseil conjugal ; gratuit et confidentiel pour les mineurs.",
+                "avec_ou_sans_rdv",
+                "gratuit",
+            )
         },
         Spec {
             ages: (Some(0), Some(6)),
-            ..spec("service", "Protection maternelle et infantile (PMI)", "perinatalite|prevention_depistage", "familles|enfants",
-                "Consultations des nourrissons, suivi de grossesse, vaccinations, puéricultrices à domicile.", "avec_rdv", "gratuit")
+            ..spec(
+                "service",
+                "Protection maternelle et infantile (PMI)",
+                "perinatalite|prevention_depistage",
+                "familles|enfants",
+                "Consultations des nourrissons, suivi de grossesse, vaccinations, puéricultrices à domicile.",
+                "avec_rdv",
+                "gratuit",
+            )
         },
-        spec("service", "Centre de soins, d'accompagnement et de prévention en addictologie (CSAPA)", "addictions", "tout_public",
-            "Consultations, accompagnement médico-social, consultations jeunes consommateurs.", "avec_ou_sans_rdv", "gratuit"),
+        spec(
+            "service",
+            "Centre de soins, d'accompagnement et de prévention en addictologie (CSAPA)",
+            "addictions",
+            "tout_public",
+            "Consultations, accompagnement médico-social, consultations jeunes consommateurs.",
+            "avec_ou_sans_rdv",
+            "gratuit",
+        ),
         Spec {
             hours: "Du lundi au vendredi de 13 h 30 à 17 h 30",
-            ..spec("association", "Accueil de réduction des risques (CAARUD)", "addictions|precarite", "personnes_precaires",
-                "Matériel de réduction des risques, accueil, douches, orientation ; anonyme.", "sans_rdv", "gratuit")
+            ..spec(
+                "association",
+                "Accueil de réduction des risques (CAARUD)",
+                "addictions|precarite",
+                "personnes_precaires",
+                "Matériel de réduction des risques, accueil, douches, orientation ; anonyme.",
+                "sans_rdv",
+                "gratuit",
+            )
         },
-        spec("service", "Centre gratuit d'information, de dépistage et de diagnostic (CeGIDD)", "sante_sexuelle|prevention_depistage", "tout_public",
-            "Dépistage du VIH, des hépatites et des infections sexuellement transmissibles ; traitement post-exposition.", "sans_rdv", "gratuit"),
-        spec("service", "Centre de vaccination", "prevention_depistage", "tout_public",
-            "Vaccinations du calendrier vaccinal et conseils aux voyageurs.", "avec_rdv", "gratuit"),
-        spec("service", "Antenne du centre régional de dépistage des cancers", "prevention_depistage", "tout_public",
-            "Dépistage organisé des cancers du sein, colorectal et du col de l'utérus ; relances et information.", "avec_rdv", "gratuit"),
-        spec("structure", "Maison sport-santé", "activite_physique_nutrition|prevention_depistage", "tout_public",
-            "Activité physique adaptée, sport sur ordonnance, bilans de condition physique.", "avec_rdv", "selon_situation"),
-        spec("association", "Association d'aide aux aidants du Clain", "aidants", "aidants",
-            "Écoute, groupes de parole, formation des aidants, relais à domicile.", "avec_rdv", "gratuit"),
+        spec(
+            "service",
+            "Centre gratuit d'information, de dépistage et de diagnostic (CeGIDD)",
+            "sante_sexuelle|prevention_depistage",
+            "tout_public",
+            "Dépistage du VIH, des hépatites et des infections sexuellement transmissibles ; traitement post-exposition.",
+            "sans_rdv",
+            "gratuit",
+        ),
+        spec(
+            "service",
+            "Centre de vaccination",
+            "prevention_depistage",
+            "tout_public",
+            "Vaccinations du calendrier vaccinal et conseils aux voyageurs.",
+            "avec_rdv",
+            "gratuit",
+        ),
+        spec(
+            "service",
+            "Antenne du centre régional de dépistage des cancers",
+            "prevention_depistage",
+            "tout_public",
+            "Dépistage organisé des cancers du sein, colorectal et du col de l'utérus ; relances et information.",
+            "avec_rdv",
+            "gratuit",
+        ),
+        spec(
+            "structure",
+            "Maison sport-santé",
+            "activite_physique_nutrition|prevention_depistage",
+            "tout_public",
+            "Activité physique adaptée, sport sur ordonnance, bilans de condition physique.",
+            "avec_rdv",
+            "selon_situation",
+        ),
+        spec(
+            "association",
+            "Association d'aide aux aidants du Clain",
+            "aidants",
+            "aidants",
+            "Écoute, groupes de parole, formation des aidants, relais à domicile.",
+            "avec_rdv",
+            "gratuit",
+        ),
         Spec {
             ages: (Some(60), None),
-            ..spec("service", "Plateforme d'accompagnement et de répit", "aidants|personnes_agees", "aidants|personnes_agees",
-                "Répit des aidants de personnes atteintes de troubles neurocognitifs ; accueil de jour.", "avec_rdv", "selon_situation")
+            ..spec(
+                "service",
+                "Plateforme d'accompagnement et de répit",
+                "aidants|personnes_agees",
+                "aidants|personnes_agees",
+                "Répit des aidants de personnes atteintes de troubles neurocognitifs ; accueil de jour.",
+                "avec_rdv",
+                "selon_situation",
+            )
         },
         Spec {
             ages: (Some(60), None),
-            ..spec("service", "Espace seniors (CLIC)", "personnes_agees|acces_aux_droits", "personnes_agees|aidants",
-                "Information, évaluation des besoins, coordination des aides au maintien à domicile.", "avec_ou_sans_rdv", "gratuit")
+            ..spec(
+                "service",
+                "Espace seniors (CLIC)",
+                "personnes_agees|acces_aux_droits",
+                "personnes_agees|aidants",
+                "Information, évaluation des besoins, coordination des aides au maintien à domicile.",
+                "avec_ou_sans_rdv",
+                "gratuit",
+            )
         },
-        spec("service", "Service de soins infirmiers à domicile (SSIAD)", "personnes_agees|handicap", "personnes_agees|personnes_handicapees",
-            "Soins infirmiers et d'hygiène à domicile sur prescription médicale.", "avec_rdv", "gratuit"),
-        spec("service", "Antenne de la maison départementale des personnes handicapées", "handicap|acces_aux_droits", "personnes_handicapees",
-            "Dépôt et suivi des demandes de droits et prestations liés au handicap.", "avec_rdv", "gratuit"),
-        spec("association", "Association Handi-Clain", "handicap", "personnes_handicapees|aidants",
-            "Accompagnement, loisirs adaptés, défense des droits des personnes en situation de handicap.", "avec_rdv", "gratuit"),
-        spec("association", "Aide aux victimes du Clain", "violences|acces_aux_droits", "tout_public",
-            "Écoute, information juridique, accompagnement des victimes d'infractions.", "avec_rdv", "gratuit"),
+        spec(
+            "service",
+            "Service de soins infirmiers à domicile (SSIAD)",
+            "personnes_agees|handicap",
+            "personnes_agees|personnes_handicapees",
+            "Soins infirmiers et d'hygiène à domicile sur prescription médicale.",
+            "avec_rdv",
+            "gratuit",
+        ),
+        spec(
+            "service",
+            "Antenne de la maison départementale des personnes handicapées",
+            "handicap|acces_aux_droits",
+            "personnes_handicapees",
+            "Dépôt et suivi des demandes de droits et prestations liés au handicap.",
+            "avec_rdv",
+            "gratuit",
+        ),
+        spec(
+            "association",
+            "Association Handi-Clain",
+            "handicap",
+            "personnes_handicapees|aidants",
+            "Accompagnement, loisirs adaptés, défense des droits des personnes en situation de handicap.",
+            "avec_rdv",
+            "gratuit",
+        ),
+        spec(
+            "association",
+            "Aide aux victimes du Clain",
+            "violences|acces_aux_droits",
+            "tout_public",
+            "Écoute, information juridique, accompagnement des victimes d'infractions.",
+            "avec_rdv",
+            "gratuit",
+        ),
         Spec {
             languages: "fr|en|ar",
-            ..spec("association", "Centre d'information sur les droits des femmes et des familles", "violences|acces_aux_droits", "femmes|familles",
-                "Information juridique, accompagnement des femmes victimes de violences, emploi.", "avec_rdv", "gratuit")
+            ..spec(
+                "association",
+                "Centre d'information sur les droits des femmes et des familles",
+                "violences|acces_aux_droits",
+                "femmes|familles",
+                "Information juridique, accompagnement des femmes victimes de violences, emploi.",
+                "avec_rdv",
+                "gratuit",
+            )
         },
         Spec {
             languages: "fr|ar|ro|ber|wo|en",
-            ..spec("association", "Médiation santé Bellerive", "mediation_interpretariat|acces_aux_droits|prevention_depistage",
-                "personnes_precaires|personnes_migrantes", "Médiateurs en santé dans les quartiers : accompagnement vers les droits, les soins et le dépistage.",
-                "avec_ou_sans_rdv", "gratuit")
+            ..spec(
+                "association",
+                "Médiation santé Bellerive",
+                "mediation_interpretariat|acces_aux_droits|prevention_depistage",
+                "personnes_precaires|personnes_migrantes",
+                "Médiateurs en santé dans les quartiers : accompagnement vers les droits, les soins et le dépistage.",
+                "avec_ou_sans_rdv",
+                "gratuit",
+            )
         },
         Spec {
             languages: "fr|ar|ro|ru|uk|tr|zh|es|pt",
             hours: "Par téléphone, du lundi au vendredi de 8 h à 19 h",
-            ..spec("service", "Service d'interprétariat médico-social", "mediation_interpretariat", "personnes_migrantes|professionnels",
-                "Interprétariat professionnel par téléphone et sur place pour les consultations et démarches.", "avec_rdv", "gratuit")
+            ..spec(
+                "service",
+                "Service d'interprétariat médico-social",
+                "mediation_interpretariat",
+                "personnes_migrantes|professionnels",
+                "Interprétariat professionnel par téléphone et sur place pour les consultations et démarches.",
+                "avec_rdv",
+                "gratuit",
+            )
         },
         Spec {
             ages: (Some(16), Some(25)),
-            ..spec("service", "Point santé de la mission locale", "acces_aux_droits|sante_mentale|prevention_depistage", "jeunes",
-                "Bilans de santé, ouverture des droits, écoute psychologique pour les jeunes suivis.", "avec_rdv", "gratuit")
+            ..spec(
+                "service",
+                "Point santé de la mission locale",
+                "acces_aux_droits|sante_mentale|prevention_depistage",
+                "jeunes",
+                "Bilans de santé, ouverture des droits, écoute psychologique pour les jeunes suivis.",
+                "avec_rdv",
+                "gratuit",
+            )
         },
         Spec {
             ages: (Some(12), Some(25)),
             hours: "Mercredi de 14 h à 19 h, vendredi de 16 h à 19 h",
-            ..spec("association", "Point écoute jeunes", "sante_mentale", "jeunes|familles",
-                "Écoute anonyme et gratuite des jeunes et de leurs parents par des psychologues.", "sans_rdv", "gratuit")
+            ..spec(
+                "association",
+                "Point écoute jeunes",
+                "sante_mentale",
+                "jeunes|familles",
+                "Écoute anonyme et gratuite des jeunes et de leurs parents par des psychologues.",
+                "sans_rdv",
+                "gratuit",
+            )
         },
-        spec("association", "Groupe d'entraide mutuelle L'Escale", "sante_mentale", "tout_public",
-            "Lieu d'accueil et d'entraide entre personnes vivant avec des troubles psychiques.", "sans_rdv", "gratuit"),
-        spec("association", "Délégation de l'union des familles en santé mentale", "sante_mentale|aidants", "aidants|familles",
-            "Accueil et soutien des familles et proches de personnes vivant avec des troubles psychiques.", "avec_rdv", "gratuit"),
+        spec(
+            "association",
+            "Groupe d'entraide mutuelle L'Escale",
+            "sante_mentale",
+            "tout_public",
+            "Lieu d'accueil et d'entraide entre personnes vivant avec des troubles psychiques.",
+            "sans_rdv",
+            "gratuit",
+        ),
+        spec(
+            "association",
+            "Délégation de l'union des familles en santé mentale",
+            "sante_mentale|aidants",
+            "aidants|familles",
+            "Accueil et soutien des familles et proches de personnes vivant avec des troubles psychiques.",
+            "avec_rdv",
+            "gratuit",
+        ),
         Spec {
             hours: "Du lundi au vendredi de 20 h à minuit, samedi de 12 h à minuit, dimanche et jours fériés de 8 h à minuit",
             conditions: "Appeler le 15 avant de se déplacer.",
-            ..spec("structure", "Maison médicale de garde", "urgences|soins_premier_recours", "tout_public",
-                "Consultations de médecine générale aux heures de fermeture des cabinets.", "avec_rdv", "payant")
+            ..spec(
+                "structure",
+                "Maison médicale de garde",
+                "urgences|soins_premier_recours",
+                "tout_public",
+                "Consultations de médecine générale aux heures de fermeture des cabinets.",
+                "avec_rdv",
+                "payant",
+            )
         },
-        spec("structure", "Centre de santé dentaire mutualiste", "soins_premier_recours", "tout_public",
-            "Soins dentaires, prothèses, tiers payant.", "avec_rdv", "payant"),
-        spec("service", "Point d'accès aux démarches numériques", "acces_aux_droits", "tout_public",
-            "Aide aux démarches en ligne (ameli, complémentaire santé solidaire, retraite) avec un conseiller.", "avec_ou_sans_rdv", "gratuit"),
+        spec(
+            "structure",
+            "Centre de santé dentaire mutualiste",
+            "soins_premier_recours",
+            "tout_public",
+            "Soins dentaires, prothèses, tiers payant.",
+            "avec_rdv",
+            "payant",
+        ),
+        spec(
+            "service",
+            "Point d'accès aux démarches numériques",
+            "acces_aux_droits",
+            "tout_public",
+            "Aide aux démarches en ligne (ameli, complémentaire santé solidaire, retraite) avec un conseiller.",
+            "avec_ou_sans_rdv",
+            "gratuit",
+        ),
         Spec {
             hours: "Selon le planning des tournées dans les quartiers",
-            ..spec("service", "Unité mobile de prévention", "prevention_depistage|precarite", "personnes_precaires|tout_public",
-                "Dépistages, vaccination et information santé au pied des immeubles et sur les marchés.", "sans_rdv", "gratuit")
+            ..spec(
+                "service",
+                "Unité mobile de prévention",
+                "prevention_depistage|precarite",
+                "personnes_precaires|tout_public",
+                "Dépistages, vaccination et information santé au pied des immeubles et sur les marchés.",
+                "sans_rdv",
+                "gratuit",
+            )
         },
         Spec {
             hours: "Tous les jours de 8 h 30 à 12 h 30",
-            ..spec("association", "Accueil de jour La Passerelle", "precarite|acces_aux_droits", "personnes_precaires",
-                "Accueil, petit-déjeuner, douches, bagagerie, domiciliation, orientation vers les soins.", "sans_rdv", "gratuit")
+            ..spec(
+                "association",
+                "Accueil de jour La Passerelle",
+                "precarite|acces_aux_droits",
+                "personnes_precaires",
+                "Accueil, petit-déjeuner, douches, bagagerie, domiciliation, orientation vers les soins.",
+                "sans_rdv",
+                "gratuit",
+            )
         },
-        spec("association", "Unité locale de la Croix-Rouge", "precarite|prevention_depistage", "personnes_precaires|tout_public",
-            "Maraudes, aide alimentaire, formations aux premiers secours.", "sans_rdv", "gratuit"),
-        spec("association", "Comité du Secours populaire", "precarite|acces_aux_droits", "personnes_precaires|familles",
-            "Aide alimentaire, accès aux droits, vacances et culture.", "avec_ou_sans_rdv", "gratuit"),
-        spec("association", "Dispositif logement et santé", "precarite|acces_aux_droits", "personnes_precaires",
-            "Accompagnement vers le logement des personnes ayant des problèmes de santé.", "avec_rdv", "gratuit"),
+        spec(
+            "association",
+            "Unité locale de la Croix-Rouge",
+            "precarite|prevention_depistage",
+            "personnes_precaires|tout_public",
+            "Maraudes, aide alimentaire, formations aux premiers secours.",
+            "sans_rdv",
+            "gratuit",
+        ),
+        spec(
+            "association",
+            "Comité du Secours populaire",
+            "precarite|acces_aux_droits",
+            "personnes_precaires|familles",
+            "Aide alimentaire, accès aux droits, vacances et culture.",
+            "avec_ou_sans_rdv",
+            "gratuit",
+        ),
+        spec(
+            "association",
+            "Dispositif logement et santé",
+            "precarite|acces_aux_droits",
+            "personnes_precaires",
+            "Accompagnement vers le logement des personnes ayant des problèmes de santé.",
+            "avec_rdv",
+            "gratuit",
+        ),
     ]
 }
 
 /// Structures repeated in each quartier: (kind, name, needs, publics, missions, appointment, cost).
 const BY_QUARTIER: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
-    ("structure", "Centre social", "acces_aux_droits|prevention_depistage", "familles|tout_public",
-        "Accueil, ateliers santé, permanences d'accès aux droits, actions collectives de prévention.", "sans_rdv", "gratuit"),
-    ("structure", "Pharmacie", "soins_premier_recours|prevention_depistage", "tout_public",
-        "Délivrance de médicaments, conseil, vaccination, dépistages rapides.", "sans_rdv", "payant"),
+    (
+        "structure",
+        "Centre social",
+        "acces_aux_droits|prevention_depistage",
+        "familles|tout_public",
+        "Accueil, ateliers santé, permanences d'accès aux droits, actions collectives de prévention.",
+        "sans_rdv",
+        "gratuit",
+    ),
+    (
+        "structure",
+        "Pharmacie",
+        "soins_premier_recours|prevention_depistage",
+        "tout_public",
+        "Délivrance de médicaments, conseil, vaccination, dépistages rapides.",
+        "sans_rdv",
+        "payant",
+    ),
 ];
 
 /// Professionals: (kind label in the name, needs, missions), placed across the quartiers.
 const PROFESSIONALS: &[(&str, &str, &str)] = &[
-    ("Cabinet de médecine générale", "soins_premier_recours", "Consultations de médecine générale ; nouveaux patients selon disponibilités."),
-    ("Cabinet de médecine générale", "soins_premier_recours", "Consultations de médecine générale, visites à domicile."),
-    ("Cabinet de médecine générale", "soins_premier_recours", "Consultations de médecine générale, suivi des maladies chroniques."),
-    ("Cabinet de médecine générale", "soins_premier_recours", "Consultations de médecine générale et gynécologie de base."),
-    ("Cabinet infirmier", "soins_premier_recours|personnes_agees", "Soins infirmiers au cabinet et à domicile, 7 jours sur 7."),
-    ("Cabinet infirmier", "soins_premier_recours|personnes_agees", "Soins infirmiers à domicile, pansements, injections."),
-    ("Cabinet infirmier", "soins_premier_recours", "Soins infirmiers, prélèvements, éducation thérapeutique."),
-    ("Sage-femme libérale", "perinatalite|sante_sexuelle", "Suivi de grossesse, préparation à la naissance, suivi gynécologique de prévention."),
-    ("Sage-femme libérale", "perinatalite", "Préparation à la naissance, rééducation périnéale, suivi à domicile après la sortie."),
-    ("Psychologue", "sante_mentale", "Consultations de psychologie, dispositif de séances remboursées."),
-    ("Psychologue pour enfants", "sante_mentale", "Consultations pour enfants et adolescents, guidance parentale."),
-    ("Orthophoniste", "soins_premier_recours", "Bilans et rééducations du langage oral et écrit."),
-    ("Masseur-kinésithérapeute", "soins_premier_recours|activite_physique_nutrition", "Rééducation, kinésithérapie respiratoire, activité physique adaptée."),
-    ("Chirurgien-dentiste", "soins_premier_recours", "Soins dentaires, urgences dentaires en semaine."),
-    ("Chirurgien-dentiste", "soins_premier_recours", "Soins dentaires pour enfants et adultes."),
+    (
+        "Cabinet de médecine générale",
+        "soins_premier_recours",
+        "Consultations de médecine générale ; nouveaux patients selon disponibilités.",
+    ),
+    (
+        "Cabinet de médecine générale",
+        "soins_premier_recours",
+        "Consultations de médecine générale, visites à domicile.",
+    ),
+    (
+        "Cabinet de médecine générale",
+        "soins_premier_recours",
+        "Consultations de médecine générale, suivi des maladies chroniques.",
+    ),
+    (
+        "Cabinet de médecine générale",
+        "soins_premier_recours",
+        "Consultations de médecine générale et gynécologie de base.",
+    ),
+    (
+        "Cabinet infirmier",
+        "soins_premier_recours|personnes_agees",
+        "Soins infirmiers au cabinet et à domicile, 7 jours sur 7.",
+    ),
+    (
+        "Cabinet infirmier",
+        "soins_premier_recours|personnes_agees",
+        "Soins infirmiers à domicile, pansements, injections.",
+    ),
+    (
+        "Cabinet infirmier",
+        "soins_premier_recours",
+        "Soins infirmiers, prélèvements, éducation thérapeutique.",
+    ),
+    (
+        "Sage-femme libérale",
+        "perinatalite|sante_sexuelle",
+        "Suivi de grossesse, préparation à la naissance, suivi gynécologique de prévention.",
+    ),
+    (
+        "Sage-femme libérale",
+        "perinatalite",
+        "Préparation à la naissance, rééducation périnéale, suivi à domicile après la sortie.",
+    ),
+    (
+        "Psychologue",
+        "sante_mentale",
+        "Consultations de psychologie, dispositif de séances remboursées.",
+    ),
+    (
+        "Psychologue pour enfants",
+        "sante_mentale",
+        "Consultations pour enfants et adolescents, guidance parentale.",
+    ),
+    (
+        "Orthophoniste",
+        "soins_premier_recours",
+        "Bilans et rééducations du langage oral et écrit.",
+    ),
+    (
+        "Masseur-kinésithérapeute",
+        "soins_premier_recours|activite_physique_nutrition",
+        "Rééducation, kinésithérapie respiratoire, activité physique adaptée.",
+    ),
+    (
+        "Chirurgien-dentiste",
+        "soins_premier_recours",
+        "Soins dentaires, urgences dentaires en semaine.",
+    ),
+    (
+        "Chirurgien-dentiste",
+        "soins_premier_recours",
+        "Soins dentaires pour enfants et adultes.",
+    ),
 ];
 
 /// Internal entries: institutions and partners of the coordination.
 const INTERNAL: &[(&str, &str, &str)] = &[
-    ("service", "Délégation départementale de l'agence régionale de santé", "Interlocuteur du CLS, financement FIR, appels à projets."),
-    ("service", "Direction de la caisse primaire d'assurance maladie", "Accès aux droits, mission accompagnement santé, partenariats."),
-    ("association", "Communauté professionnelle territoriale de santé du Clain", "Coordination des professionnels de santé libéraux du territoire."),
-    ("structure", "Direction du centre hospitalier de Bellerive", "Direction de l'hôpital, PASS, urgences, filières."),
-    ("structure", "Clinique Saint-Roch", "Établissement de santé privé."),
-    ("service", "Conseil départemental — direction de la solidarité", "PMI, action sociale, autonomie."),
-    ("service", "Préfecture — service politique de la ville", "Contrat de ville, appels à projets."),
-    ("association", "Conseil départemental de l'ordre des médecins", "Représentation de la profession médicale."),
-    ("association", "Union régionale des professionnels de santé — médecins libéraux", "Représentation des médecins libéraux."),
-    ("service", "Agence d'attractivité du département", "Accueil des professionnels de santé qui s'installent."),
-    ("association", "Accès droits santé solidarité (association)", "Co-pilote du réseau santé précarité ; accompagnement vers les droits."),
-    ("structure", "Observatoire régional de la santé", "Études et diagnostics de santé."),
+    (
+        "service",
+        "Délégation départementale de l'agence régionale de santé",
+        "Interlocuteur du CLS, financement FIR, appels à projets.",
+    ),
+    (
+        "service",
+        "Direction de la caisse primaire d'assurance maladie",
+        "Accès aux droits, mission accompagnement santé, partenariats.",
+    ),
+    (
+        "association",
+        "Communauté professionnelle territoriale de santé du Clain",
+        "Coordination des professionnels de santé libéraux du territoire.",
+    ),
+    (
+        "structure",
+        "Direction du centre hospitalier de Bellerive",
+        "Direction de l'hôpital, PASS, urgences, filières.",
+    ),
+    (
+        "structure",
+        "Clinique Saint-Roch",
+        "Établissement de santé privé.",
+    ),
+    (
+        "service",
+        "Conseil départemental — direction de la solidarité",
+        "PMI, action sociale, autonomie.",
+    ),
+    (
+        "service",
+        "Préfecture — service politique de la ville",
+        "Contrat de ville, appels à projets.",
+    ),
+    (
+        "association",
+        "Conseil départemental de l'ordre des médecins",
+        "Représentation de la profession médicale.",
+    ),
+    (
+        "association",
+        "Union régionale des professionnels de santé — médecins libéraux",
+        "Représentation des médecins libéraux.",
+    ),
+    (
+        "service",
+        "Agence d'attractivité du département",
+        "Accueil des professionnels de santé qui s'installent.",
+    ),
+    (
+        "association",
+        "Accès droits santé solidarité (association)",
+        "Co-pilote du réseau santé précarité ; accompagnement vers les droits.",
+    ),
+    (
+        "structure",
+        "Observatoire régional de la santé",
+        "Études et diagnostics de santé.",
+    ),
 ];
 
 const QUARTIERS: &[(&str, f64, f64)] = &[
@@ -323,21 +728,57 @@ const QUARTIERS: &[(&str, f64, f64)] = &[
 ];
 
 const STREETS: &[&str] = &[
-    "rue Victor-Hugo", "avenue Jean-Jaurès", "rue de la République", "boulevard Gambetta", "rue Pasteur", "place du Marché",
-    "rue des Tilleuls", "rue du Moulin", "avenue de la Gare", "rue Émile-Zola", "rue des Écoles", "rue Jules-Ferry",
-    "quai des Tanneurs", "avenue de Verdun", "rue des Acacias",
+    "rue Victor-Hugo",
+    "avenue Jean-Jaurès",
+    "rue de la République",
+    "boulevard Gambetta",
+    "rue Pasteur",
+    "place du Marché",
+    "rue des Tilleuls",
+    "rue du Moulin",
+    "avenue de la Gare",
+    "rue Émile-Zola",
+    "rue des Écoles",
+    "rue Jules-Ferry",
+    "quai des Tanneurs",
+    "avenue de Verdun",
+    "rue des Acacias",
 ];
 
-const FIRST: &[&str] = &["Claire", "Nadia", "Julien", "Sophie", "Karim", "Élodie", "Thomas", "Aïcha", "Marc", "Léa", "Hugo", "Fatou", "Pierre", "Inès"];
-const LAST: &[&str] = &["Arnaud", "Benali", "Chevalier", "Delmas", "Fabre", "Garnier", "Hamon", "Joly", "Lemaire", "Marchand", "Nicolas", "Perrin", "Roche", "Vidal"];
+const FIRST: &[&str] = &[
+    "Claire", "Nadia", "Julien", "Sophie", "Karim", "Élodie", "Thomas", "Aïcha", "Marc", "Léa",
+    "Hugo", "Fatou", "Pierre", "Inès",
+];
+const LAST: &[&str] = &[
+    "Arnaud",
+    "Benali",
+    "Chevalier",
+    "Delmas",
+    "Fabre",
+    "Garnier",
+    "Hamon",
+    "Joly",
+    "Lemaire",
+    "Marchand",
+    "Nicolas",
+    "Perrin",
+    "Roche",
+    "Vidal",
+];
 
 /// A professional's name (public: it is the name of their practice).
 fn person(rng: &mut Rng) -> String {
     format!("{} {}", rng.pick(FIRST), rng.pick(LAST))
 }
 
-const CONTACT_FIRST: &[&str] = &["Agathe", "Bastien", "Céline", "Damien", "Estelle", "Farid", "Gaëlle", "Hélène", "Ismaël", "Jeanne", "Loïc", "Maëlle"];
-const CONTACT_LAST: &[&str] = &["Aubry", "Besson", "Collin", "Dumont", "Étienne", "Ferrand", "Guillot", "Hervé", "Jacquet", "Klein", "Langlois", "Mallet"];
+const CONTACT_FIRST: &[&str] = &[
+    "Agathe", "Bastien", "Céline", "Damien", "Estelle", "Farid", "Gaëlle", "Hélène", "Ismaël",
+    "Jeanne", "Loïc", "Maëlle",
+];
+const CONTACT_LAST: &[&str] = &[
+    "Aubry", "Besson", "Collin", "Dumont", "Étienne", "Ferrand", "Guillot", "Hervé", "Jacquet",
+    "Klein", "Langlois", "Mallet",
+];
 
 /// A contact person's name (personal data, never public): drawn apart from professionals' names.
 fn contact_person(rng: &mut Rng) -> String {
@@ -371,27 +812,52 @@ fn record(
     f.set("missions", missions);
     f.set("rendez_vous", appointment);
     f.set("tarif", cost);
-    f.set("adresse", format!("{} {}", 1 + rng.below(80), rng.pick(STREETS)));
+    f.set(
+        "adresse",
+        format!("{} {}", 1 + rng.below(80), rng.pick(STREETS)),
+    );
     f.set("code_postal", POSTCODE);
     f.set("commune", COMMUNE_NAME);
     f.set("territoire", format!("Quartier {q}"));
     f.set("telephone", phone(rng, false));
-    f.set("courriel", format!("accueil@{}.bellerive.invalid", slug(name).chars().take(30).collect::<String>()));
-    f.set("horaires", "Du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h");
+    f.set(
+        "courriel",
+        format!(
+            "accueil@{}.bellerive.invalid",
+            slug(name).chars().take(30).collect::<String>()
+        ),
+    );
+    f.set(
+        "horaires",
+        "Du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h",
+    );
     f.set("langues", "fr");
-    f.set("accessible_pmr", if rng.chance(0.75) { "oui" } else { "non" });
+    f.set(
+        "accessible_pmr",
+        if rng.chance(0.75) { "oui" } else { "non" },
+    );
     f.set("visibilite", if public { "publique" } else { "interne" });
     f.set("longitude", format!("{lon:.6}"));
     f.set("latitude", format!("{lat:.6}"));
     f
 }
 
-async fn save(tx: &mut Transaction<'static, Any>, f: &ActorFields, now: Timestamp) -> Result<i64, net::Error> {
+async fn save(
+    tx: &mut Transaction<'static, Any>,
+    f: &ActorFields,
+    now: Timestamp,
+) -> Result<i64, net::Error> {
     let r = ActorRecord::from_fields(f)?;
     directory::save_actor(tx, None, &r, BY, now).await
 }
 
-async fn contact(tx: &mut Transaction<'static, Any>, rng: &mut Rng, actor: i64, role: &str, now: Timestamp) -> Result<i64, net::Error> {
+async fn contact(
+    tx: &mut Transaction<'static, Any>,
+    rng: &mut Rng,
+    actor: i64,
+    role: &str,
+    now: Timestamp,
+) -> Result<i64, net::Error> {
     let name = contact_person(rng);
     let form = ContactForm {
         email: format!("{}@contacts.bellerive.invalid", slug(&name)),
@@ -401,6 +867,54 @@ async fn contact(tx: &mut Transaction<'static, Any>, rng: &mut Rng, actor: i64, 
     };
     directory::save_contact(tx, None, Some(actor), &form, now).await
 }
+
+/// A watch case: title, category, description, days ago, position (km from the centre), reported by, steps.
+type CaseSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    Option<(f64, f64)>,
+    &'static str,
+    &'static [(WatchStatus, &'static str)],
+);
+/// An indicator: label, kind, unit, baseline, target, measures (days from today, value), observatory link.
+type Ind = (
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    f64,
+    &'static [(i64, f64)],
+    &'static str,
+);
+/// A fiche: number, title, pilot, public, territory, budget, status, nature, indicators.
+type FicheSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    &'static str,
+    &'static str,
+    &'static [Ind],
+);
+/// An axis with its objectives and their fiches.
+type AxisSpec = (
+    &'static str,
+    &'static [(&'static str, &'static [FicheSpec])],
+);
+/// Funding: title, funder, scheme, amount, status, fiche number, reports (label, due in days, sent days ago).
+type FundingSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    &'static str,
+    Option<&'static str>,
+    &'static [(&'static str, i64, Option<i64>)],
+);
 
 async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSummary, net::Error> {
     let mut rng = Rng::new(seed ^ 0x5E5E_A0C1_5000);
@@ -413,13 +927,33 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     let mut professional_contacts = Vec::new();
     let mut partner_contacts = Vec::new();
     for (i, s) in specs().iter().enumerate() {
-        let mut f = record(&mut rng, s.kind, s.name, s.themes, s.publics, s.missions, s.appointment, s.cost, i, s.public);
+        let mut f = record(
+            &mut rng,
+            s.kind,
+            s.name,
+            s.themes,
+            s.publics,
+            s.missions,
+            s.appointment,
+            s.cost,
+            i,
+            s.public,
+        );
         f.set("horaires", s.hours);
         f.set("conditions_acces", s.conditions);
         f.set("langues", s.languages);
-        f.set("age_min", s.ages.0.map(|a| a.to_string()).unwrap_or_default());
-        f.set("age_max", s.ages.1.map(|a| a.to_string()).unwrap_or_default());
-        f.set("identifiant", format!("demo-{}", slug(s.name).chars().take(60).collect::<String>()));
+        f.set(
+            "age_min",
+            s.ages.0.map(|a| a.to_string()).unwrap_or_default(),
+        );
+        f.set(
+            "age_max",
+            s.ages.1.map(|a| a.to_string()).unwrap_or_default(),
+        );
+        f.set(
+            "identifiant",
+            format!("demo-{}", slug(s.name).chars().take(60).collect::<String>()),
+        );
         let id = save(&mut tx, &f, now).await?;
         summary.actors += 1;
         summary.public_actors += usize::from(s.public);
@@ -436,13 +970,25 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for (q, (name, ..)) in QUARTIERS.iter().enumerate() {
         for (kind, base, themes, publics, missions, appointment, cost) in BY_QUARTIER {
             let full = format!("{base} {name}");
-            let mut f = record(&mut rng, kind, &full, themes, publics, missions, appointment, cost, q, true);
+            let mut f = record(
+                &mut rng,
+                kind,
+                &full,
+                themes,
+                publics,
+                missions,
+                appointment,
+                cost,
+                q,
+                true,
+            );
             f.set("identifiant", format!("demo-{}", slug(&full)));
             let id = save(&mut tx, &f, now).await?;
             summary.actors += 1;
             summary.public_actors += 1;
             if *base == "Centre social" {
-                precarity_contacts.push(contact(&mut tx, &mut rng, id, "Référente famille", now).await?);
+                precarity_contacts
+                    .push(contact(&mut tx, &mut rng, id, "Référente famille", now).await?);
                 summary.contacts += 1;
             }
         }
@@ -450,18 +996,41 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for (i, (label, themes, missions)) in PROFESSIONALS.iter().enumerate() {
         let who = person(&mut rng);
         let full = format!("{label} {who}");
-        let mut f = record(&mut rng, "professionnel", &full, themes, "tout_public", missions, "avec_rdv", "payant", i, true);
+        let mut f = record(
+            &mut rng,
+            "professionnel",
+            &full,
+            themes,
+            "tout_public",
+            missions,
+            "avec_rdv",
+            "payant",
+            i,
+            true,
+        );
         f.set("identifiant", format!("demo-pro-{}", i + 1));
         let id = save(&mut tx, &f, now).await?;
         summary.actors += 1;
         summary.public_actors += 1;
         if i % 3 == 0 {
-            professional_contacts.push(contact(&mut tx, &mut rng, id, "Professionnel(le) de santé", now).await?);
+            professional_contacts
+                .push(contact(&mut tx, &mut rng, id, "Professionnel(le) de santé", now).await?);
             summary.contacts += 1;
         }
     }
     for (i, (kind, name, missions)) in INTERNAL.iter().enumerate() {
-        let mut f = record(&mut rng, kind, name, "", "professionnels", missions, "avec_rdv", "gratuit", i, false);
+        let mut f = record(
+            &mut rng,
+            kind,
+            name,
+            "",
+            "professionnels",
+            missions,
+            "avec_rdv",
+            "gratuit",
+            i,
+            false,
+        );
         f.set("identifiant", format!("demo-int-{}", i + 1));
         let id = save(&mut tx, &f, now).await?;
         summary.actors += 1;
@@ -470,15 +1039,33 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     }
 
     // Relay lists.
-    let precarity_list = relay::create_list(&mut tx, "Réseau santé précarité (fictif)", "Partenaires du réseau de veille sanitaire et sociale.", now).await?;
+    let precarity_list = relay::create_list(
+        &mut tx,
+        "Réseau santé précarité (fictif)",
+        "Partenaires du réseau de veille sanitaire et sociale.",
+        now,
+    )
+    .await?;
     for c in &precarity_contacts {
         relay::add_member(&mut tx, precarity_list, *c, now).await?;
     }
-    let pros = relay::create_list(&mut tx, "Lettre « Santé Bellerive » aux professionnels (fictive)", "Lettre d'information aux professionnels de santé.", now).await?;
+    let pros = relay::create_list(
+        &mut tx,
+        "Lettre « Santé Bellerive » aux professionnels (fictive)",
+        "Lettre d'information aux professionnels de santé.",
+        now,
+    )
+    .await?;
     for c in &professional_contacts {
         relay::add_member(&mut tx, pros, *c, now).await?;
     }
-    let partners = relay::create_list(&mut tx, "Partenaires du CLS (fictif)", "Signataires et partenaires du contrat local de santé.", now).await?;
+    let partners = relay::create_list(
+        &mut tx,
+        "Partenaires du CLS (fictif)",
+        "Signataires et partenaires du contrat local de santé.",
+        now,
+    )
+    .await?;
     for c in partner_contacts.iter().take(18) {
         relay::add_member(&mut tx, partners, *c, now).await?;
     }
@@ -494,9 +1081,23 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     )
     .await?;
     for c in &professional_contacts {
-        relay::record_delivery(&mut tx, message, *c, "exporte", None, now - SignedDuration::from_hours(24 * 20)).await?;
+        relay::record_delivery(
+            &mut tx,
+            message,
+            *c,
+            "exporte",
+            None,
+            now - SignedDuration::from_hours(24 * 20),
+        )
+        .await?;
     }
-    relay::finish_message(&mut tx, message, relay::Mode::Export, now - SignedDuration::from_hours(24 * 20)).await?;
+    relay::finish_message(
+        &mut tx,
+        message,
+        relay::Mode::Export,
+        now - SignedDuration::from_hours(24 * 20),
+    )
+    .await?;
     tx.commit().await?;
 
     // The Conseil d'organisation de la santé, after Châteauroux's (S003:915-950).
@@ -519,23 +1120,119 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     )
     .await?;
     let cos_members: &[(&str, &str, &str, &str, bool)] = &[
-        ("Mme Hélène Marceau", "Directrice du centre hospitalier", "Centre hospitalier de Bellerive", "etablissement", false),
-        ("M. Bruno Tessier", "Directeur de la clinique", "Clinique Saint-Roch", "etablissement", false),
-        ("Un représentant des usagers", "Représentant des usagers", "Association des usagers du Clain", "representant_usagers", false),
-        ("Un représentant des infirmiers", "Représentant des infirmiers libéraux", "URPS infirmiers", "representant_profession", false),
-        ("Une représentante des agents du centre hospitalier", "Représentante du personnel", "Centre hospitalier de Bellerive", "etablissement", false),
-        ("Dr Alain Pichon", "Président de la commission médicale d'établissement", "Centre hospitalier de Bellerive", "etablissement", false),
-        ("Dr Sylvie Caron", "Représentante du conseil de l'ordre des médecins", "Ordre des médecins", "representant_profession", false),
-        ("Dr Nathalie Roussel", "Présidente de la CPTS", "CPTS du Clain", "representant_profession", false),
-        ("Mme Inès Baraka", "Chargée de mission santé", "Agence d'attractivité", "institution", false),
+        (
+            "Mme Hélène Marceau",
+            "Directrice du centre hospitalier",
+            "Centre hospitalier de Bellerive",
+            "etablissement",
+            false,
+        ),
+        (
+            "M. Bruno Tessier",
+            "Directeur de la clinique",
+            "Clinique Saint-Roch",
+            "etablissement",
+            false,
+        ),
+        (
+            "Un représentant des usagers",
+            "Représentant des usagers",
+            "Association des usagers du Clain",
+            "representant_usagers",
+            false,
+        ),
+        (
+            "Un représentant des infirmiers",
+            "Représentant des infirmiers libéraux",
+            "URPS infirmiers",
+            "representant_profession",
+            false,
+        ),
+        (
+            "Une représentante des agents du centre hospitalier",
+            "Représentante du personnel",
+            "Centre hospitalier de Bellerive",
+            "etablissement",
+            false,
+        ),
+        (
+            "Dr Alain Pichon",
+            "Président de la commission médicale d'établissement",
+            "Centre hospitalier de Bellerive",
+            "etablissement",
+            false,
+        ),
+        (
+            "Dr Sylvie Caron",
+            "Représentante du conseil de l'ordre des médecins",
+            "Ordre des médecins",
+            "representant_profession",
+            false,
+        ),
+        (
+            "Dr Nathalie Roussel",
+            "Présidente de la CPTS",
+            "CPTS du Clain",
+            "representant_profession",
+            false,
+        ),
+        (
+            "Mme Inès Baraka",
+            "Chargée de mission santé",
+            "Agence d'attractivité",
+            "institution",
+            false,
+        ),
         ("Mme Anne Delorme", "Sénatrice", "Sénat", "elu", false),
-        ("Mme Odile Perret", "Vice-présidente déléguée à la santé", "Communauté d'agglomération du Clain", "elu", false),
-        ("Mme Claire Fontaine", "Maire-adjointe déléguée à l'événementiel", "Ville de Bellerive", "elu", false),
-        ("M. Paul Granger", "Maire-adjoint délégué à la santé publique", "Ville de Bellerive", "elu", true),
-        ("Mme Justine Morel", "Coordinatrice du contrat local de santé", "Ville de Bellerive", "coordination", false),
-        ("Dr Jean Lebrun", "Médecin généraliste, représentant des professions médicales", "Cabinet des Tilleuls", "professionnel_sante", true),
-        ("Dr Samia Ouali", "Médecin généraliste", "Maison de santé des Hauts", "professionnel_sante", false),
-        ("Dr Marc Giraud", "Médecin généraliste", "Cabinet du Val Fleuri", "professionnel_sante", false),
+        (
+            "Mme Odile Perret",
+            "Vice-présidente déléguée à la santé",
+            "Communauté d'agglomération du Clain",
+            "elu",
+            false,
+        ),
+        (
+            "Mme Claire Fontaine",
+            "Maire-adjointe déléguée à l'événementiel",
+            "Ville de Bellerive",
+            "elu",
+            false,
+        ),
+        (
+            "M. Paul Granger",
+            "Maire-adjoint délégué à la santé publique",
+            "Ville de Bellerive",
+            "elu",
+            true,
+        ),
+        (
+            "Mme Justine Morel",
+            "Coordinatrice du contrat local de santé",
+            "Ville de Bellerive",
+            "coordination",
+            false,
+        ),
+        (
+            "Dr Jean Lebrun",
+            "Médecin généraliste, représentant des professions médicales",
+            "Cabinet des Tilleuls",
+            "professionnel_sante",
+            true,
+        ),
+        (
+            "Dr Samia Ouali",
+            "Médecin généraliste",
+            "Maison de santé des Hauts",
+            "professionnel_sante",
+            false,
+        ),
+        (
+            "Dr Marc Giraud",
+            "Médecin généraliste",
+            "Cabinet du Val Fleuri",
+            "professionnel_sante",
+            false,
+        ),
     ];
     let mut members = Vec::new();
     for (name, function, organisation, kind, co_chair) in cos_members {
@@ -561,10 +1258,22 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         members.push(id);
     }
     let subgroups = [
-        ("Logement et mobilité des étudiants (fictif)", "Loger et accueillir les internes et étudiants en santé."),
-        ("Locaux pour les professionnels de santé (fictif)", "Recenser les locaux vacants et les projets immobiliers."),
-        ("Audit de l'offre de soins (fictif)", "Suivre l'étude sur l'accès aux soins de premier recours dans le bassin de vie."),
-        ("Conditions d'installation (fictif)", "Aides, accueil et accompagnement des professionnels qui s'installent."),
+        (
+            "Logement et mobilité des étudiants (fictif)",
+            "Loger et accueillir les internes et étudiants en santé.",
+        ),
+        (
+            "Locaux pour les professionnels de santé (fictif)",
+            "Recenser les locaux vacants et les projets immobiliers.",
+        ),
+        (
+            "Audit de l'offre de soins (fictif)",
+            "Suivre l'étude sur l'accès aux soins de premier recours dans le bassin de vie.",
+        ),
+        (
+            "Conditions d'installation (fictif)",
+            "Aides, accueil et accompagnement des professionnels qui s'installent.",
+        ),
     ];
     let mut subgroup_ids = Vec::new();
     for (i, (name, purpose)) in subgroups.iter().enumerate() {
@@ -585,7 +1294,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             now,
         )
         .await?;
-        for (j, (name, function, organisation, kind, _)) in cos_members.iter().enumerate().filter(|(j, _)| (j + i) % 4 == 0) {
+        for (j, (name, function, organisation, kind, _)) in cos_members
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| (j + i) % 4 == 0)
+        {
             bodies::save_member(
                 &mut tx,
                 None,
@@ -637,15 +1350,46 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             };
             bodies::set_attendance(&mut tx, id, *m, a).await?;
         }
-        bodies::add_question(&mut tx, id, "CPTS du Clain", "Où en est la recherche de locaux pour le deuxième cabinet des Hauts ?", now).await?;
+        bodies::add_question(
+            &mut tx,
+            id,
+            "CPTS du Clain",
+            "Où en est la recherche de locaux pour le deuxième cabinet des Hauts ?",
+            now,
+        )
+        .await?;
         held.push(id);
     }
     let last = *held.last().unwrap_or(&0);
     let q = bodies::add_question(&mut tx, last, "Un représentant des usagers", "Comment les habitants seront-ils informés de l'ouverture du centre municipal de santé le samedi ?", now).await?;
-    bodies::answer_question(&mut tx, last, q, "Par la lettre municipale, les centres sociaux et les médiateurs en santé.").await?;
-    bodies::add_decision(&mut tx, held[0], "Lancer une étude sur l'accès aux soins de premier recours avec un cabinet d'études.", now).await?;
-    bodies::add_decision(&mut tx, held[2], "Proposer trois logements pour les internes dès la rentrée.", now).await?;
-    bodies::add_decision(&mut tx, last, "Présenter les conclusions de l'étude au conseil municipal.", now).await?;
+    bodies::answer_question(
+        &mut tx,
+        last,
+        q,
+        "Par la lettre municipale, les centres sociaux et les médiateurs en santé.",
+    )
+    .await?;
+    bodies::add_decision(
+        &mut tx,
+        held[0],
+        "Lancer une étude sur l'accès aux soins de premier recours avec un cabinet d'études.",
+        now,
+    )
+    .await?;
+    bodies::add_decision(
+        &mut tx,
+        held[2],
+        "Proposer trois logements pour les internes dès la rentrée.",
+        now,
+    )
+    .await?;
+    bodies::add_decision(
+        &mut tx,
+        last,
+        "Présenter les conclusions de l'étude au conseil municipal.",
+        now,
+    )
+    .await?;
     let next = bodies::save_meeting(
         &mut tx,
         None,
@@ -662,17 +1406,79 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         now,
     )
     .await?;
-    bodies::add_question(&mut tx, next, "Ordre des médecins", "Quelles aides à l'installation la commune peut-elle apporter aux jeunes médecins ?", now).await?;
-    bodies::add_question(&mut tx, next, "Un représentant des infirmiers", "Le stationnement des infirmiers à domicile peut-il être facilité en centre-ville ?", now).await?;
+    bodies::add_question(
+        &mut tx,
+        next,
+        "Ordre des médecins",
+        "Quelles aides à l'installation la commune peut-elle apporter aux jeunes médecins ?",
+        now,
+    )
+    .await?;
+    bodies::add_question(
+        &mut tx,
+        next,
+        "Un représentant des infirmiers",
+        "Le stationnement des infirmiers à domicile peut-il être facilité en centre-ville ?",
+        now,
+    )
+    .await?;
     let actions: &[(&str, &str, i64, ActionStatus, usize)] = &[
-        ("Recenser les locaux vacants adaptés à un cabinet médical", "Justine Morel", -20, ActionStatus::InProgress, 1),
-        ("Rédiger le cahier des charges de l'étude sur l'accès aux soins", "Justine Morel", -200, ActionStatus::Done, 0),
-        ("Contacter les bailleurs pour trois logements d'internes", "Paul Granger", -10, ActionStatus::ToDo, 2),
-        ("Préparer la restitution de l'étude", "Justine Morel", 10, ActionStatus::InProgress, 5),
-        ("Organiser une soirée d'accueil des internes", "Odile Perret", -45, ActionStatus::Done, 3),
-        ("Proposer un stationnement réservé aux soignants à domicile", "Claire Fontaine", 25, ActionStatus::ToDo, 5),
-        ("Faire le point avec la CPTS sur les soins non programmés", "Nathalie Roussel", -3, ActionStatus::ToDo, 4),
-        ("Mettre à jour la liste des médecins acceptant de nouveaux patients", "Jean Lebrun", 40, ActionStatus::Dropped, 2),
+        (
+            "Recenser les locaux vacants adaptés à un cabinet médical",
+            "Justine Morel",
+            -20,
+            ActionStatus::InProgress,
+            1,
+        ),
+        (
+            "Rédiger le cahier des charges de l'étude sur l'accès aux soins",
+            "Justine Morel",
+            -200,
+            ActionStatus::Done,
+            0,
+        ),
+        (
+            "Contacter les bailleurs pour trois logements d'internes",
+            "Paul Granger",
+            -10,
+            ActionStatus::ToDo,
+            2,
+        ),
+        (
+            "Préparer la restitution de l'étude",
+            "Justine Morel",
+            10,
+            ActionStatus::InProgress,
+            5,
+        ),
+        (
+            "Organiser une soirée d'accueil des internes",
+            "Odile Perret",
+            -45,
+            ActionStatus::Done,
+            3,
+        ),
+        (
+            "Proposer un stationnement réservé aux soignants à domicile",
+            "Claire Fontaine",
+            25,
+            ActionStatus::ToDo,
+            5,
+        ),
+        (
+            "Faire le point avec la CPTS sur les soins non programmés",
+            "Nathalie Roussel",
+            -3,
+            ActionStatus::ToDo,
+            4,
+        ),
+        (
+            "Mettre à jour la liste des médecins acceptant de nouveaux patients",
+            "Jean Lebrun",
+            40,
+            ActionStatus::Dropped,
+            2,
+        ),
     ];
     for (title, owner, due, status, meeting) in actions {
         let id = bodies::save_action(
@@ -732,23 +1538,79 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     )
     .await?;
     let lab_members: &[(&str, &str, &str, bool)] = &[
-        ("Mme Justine Morel", "Coordinatrice du CLS", "coordination", true),
-        ("M. Yanis Haddad", "Directeur de l'association Accès droits santé solidarité", "association", true),
-        ("Mme Lucie Bertin", "Assistante sociale de la PASS", "etablissement", false),
-        ("M. Olivier Raynal", "Responsable accès aux droits", "institution", false),
-        ("Mme Fatou Diallo", "Médiatrice en santé", "association", false),
-        ("Mme Agnès Kervella", "Responsable du CCAS", "service_municipal", false),
-        ("Une personne accompagnée", "Personne concernée", "habitant", false),
-        ("M. Rachid Meziane", "Éducateur de l'accueil de jour", "association", false),
-        ("Dr Camille Roy", "Médecin généraliste", "professionnel_sante", false),
-        ("Mme Sandrine Petit", "Bénévole de la Croix-Rouge", "association", false),
+        (
+            "Mme Justine Morel",
+            "Coordinatrice du CLS",
+            "coordination",
+            true,
+        ),
+        (
+            "M. Yanis Haddad",
+            "Directeur de l'association Accès droits santé solidarité",
+            "association",
+            true,
+        ),
+        (
+            "Mme Lucie Bertin",
+            "Assistante sociale de la PASS",
+            "etablissement",
+            false,
+        ),
+        (
+            "M. Olivier Raynal",
+            "Responsable accès aux droits",
+            "institution",
+            false,
+        ),
+        (
+            "Mme Fatou Diallo",
+            "Médiatrice en santé",
+            "association",
+            false,
+        ),
+        (
+            "Mme Agnès Kervella",
+            "Responsable du CCAS",
+            "service_municipal",
+            false,
+        ),
+        (
+            "Une personne accompagnée",
+            "Personne concernée",
+            "habitant",
+            false,
+        ),
+        (
+            "M. Rachid Meziane",
+            "Éducateur de l'accueil de jour",
+            "association",
+            false,
+        ),
+        (
+            "Dr Camille Roy",
+            "Médecin généraliste",
+            "professionnel_sante",
+            false,
+        ),
+        (
+            "Mme Sandrine Petit",
+            "Bénévole de la Croix-Rouge",
+            "association",
+            false,
+        ),
     ];
     for (name, function, kind, co_chair) in lab_members {
         bodies::save_member(
             &mut tx,
             None,
             lab,
-            &MemberForm { name: (*name).into(), function: (*function).into(), member_type: (*kind).into(), co_chair: *co_chair, ..Default::default() },
+            &MemberForm {
+                name: (*name).into(),
+                function: (*function).into(),
+                member_type: (*kind).into(),
+                co_chair: *co_chair,
+                ..Default::default()
+            },
             now,
         )
         .await?;
@@ -776,18 +1638,37 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         )
         .await?;
         if day < 0 {
-            bodies::add_decision(&mut tx, id, &format!("Écrire aux institutions concernées sur le thème « {theme} »."), now).await?;
+            bodies::add_decision(
+                &mut tx,
+                id,
+                &format!("Écrire aux institutions concernées sur le thème « {theme} »."),
+                now,
+            )
+            .await?;
         }
         summary.meetings += 1;
     }
     summary.bodies += 2 + subgroup_ids.len();
 
     // The CLS steering committee and the CLSM.
-    for (kind, name, cadence) in [("comite_pilotage", "Comité de pilotage du contrat local de santé (fictif)", "180"), ("clsm", "Conseil local de santé mentale (fictif)", "90")] {
+    for (kind, name, cadence) in [
+        (
+            "comite_pilotage",
+            "Comité de pilotage du contrat local de santé (fictif)",
+            "180",
+        ),
+        ("clsm", "Conseil local de santé mentale (fictif)", "90"),
+    ] {
         let id = bodies::save_body(
             &mut tx,
             None,
-            &BodyForm { kind: kind.into(), name: name.into(), cadence_days: cadence.into(), active: true, ..Default::default() },
+            &BodyForm {
+                kind: kind.into(),
+                name: name.into(),
+                cadence_days: cadence.into(),
+                active: true,
+                ..Default::default()
+            },
             now,
         )
         .await?;
@@ -811,7 +1692,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     tx.commit().await?;
 
     // Watch cases: situations, never persons.
-    let cases: &[(&str, &str, &str, i64, Option<(f64, f64)>, &str, &[(WatchStatus, &str)])] = &[
+    let cases: &[CaseSpec] = &[
         (
             "Refus de rendez-vous aux bénéficiaires de la complémentaire santé solidaire chez un spécialiste",
             "refus_de_soins",
@@ -819,7 +1700,13 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             -95,
             Some((0.4, 0.3)),
             "Médiation santé Bellerive",
-            &[(WatchStatus::Assigned, "Accès droits santé solidarité"), (WatchStatus::Interpellation, "Caisse primaire d'assurance maladie")],
+            &[
+                (WatchStatus::Assigned, "Accès droits santé solidarité"),
+                (
+                    WatchStatus::Interpellation,
+                    "Caisse primaire d'assurance maladie",
+                ),
+            ],
         ),
         (
             "Délais de plus de six mois en ophtalmologie",
@@ -828,7 +1715,10 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             -70,
             Some((-0.6, 0.8)),
             "Centre social Rive Ouest",
-            &[(WatchStatus::Assigned, "Coordination du CLS"), (WatchStatus::SolutionInProgress, "")],
+            &[
+                (WatchStatus::Assigned, "Coordination du CLS"),
+                (WatchStatus::SolutionInProgress, ""),
+            ],
         ),
         (
             "Personnes âgées sans médecin traitant après un départ en retraite",
@@ -837,7 +1727,14 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             -150,
             Some((-2.3, -2.1)),
             "Espace seniors (CLIC)",
-            &[(WatchStatus::Assigned, "Centre municipal de santé"), (WatchStatus::Resolved, "Orientation vers le centre municipal de santé, qui les accepte comme patients."), (WatchStatus::Closed, "")],
+            &[
+                (WatchStatus::Assigned, "Centre municipal de santé"),
+                (
+                    WatchStatus::Resolved,
+                    "Orientation vers le centre municipal de santé, qui les accepte comme patients.",
+                ),
+                (WatchStatus::Closed, ""),
+            ],
         ),
         (
             "Interprétariat indisponible à la PASS le week-end",
@@ -846,7 +1743,10 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             -40,
             Some((1.0, -0.4)),
             "Service d'interprétariat médico-social",
-            &[(WatchStatus::Interpellation, "Direction du centre hospitalier")],
+            &[(
+                WatchStatus::Interpellation,
+                "Direction du centre hospitalier",
+            )],
         ),
         (
             "Rupture de droits à l'aide médicale de l'État au renouvellement",
@@ -855,7 +1755,13 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             -120,
             Some((2.2, 2.1)),
             "Accueil de jour La Passerelle",
-            &[(WatchStatus::Assigned, "Accès droits santé solidarité"), (WatchStatus::Resolved, "Circuit de dépôt prioritaire convenu avec la CPAM.")],
+            &[
+                (WatchStatus::Assigned, "Accès droits santé solidarité"),
+                (
+                    WatchStatus::Resolved,
+                    "Circuit de dépôt prioritaire convenu avec la CPAM.",
+                ),
+            ],
         ),
         (
             "Pas de transport vers l'hôpital depuis Les Hauts le matin",
@@ -873,7 +1779,13 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             -30,
             None,
             "Point d'accès aux démarches numériques",
-            &[(WatchStatus::Assigned, "Point d'accès aux démarches numériques"), (WatchStatus::SolutionInProgress, "")],
+            &[
+                (
+                    WatchStatus::Assigned,
+                    "Point d'accès aux démarches numériques",
+                ),
+                (WatchStatus::SolutionInProgress, ""),
+            ],
         ),
         (
             "Avance de frais demandée malgré le tiers payant",
@@ -887,7 +1799,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     ];
     let mut tx = net::begin(store).await?;
     for (title, category, description, observed, position, reported_by, steps) in cases {
-        let (lon, lat) = position.map(|(x, y)| model::at(x, y)).map_or((String::new(), String::new()), |(a, b)| (format!("{a:.6}"), format!("{b:.6}")));
+        let (lon, lat) = position
+            .map(|(x, y)| model::at(x, y))
+            .map_or((String::new(), String::new()), |(a, b)| {
+                (format!("{a:.6}"), format!("{b:.6}"))
+            });
         let id = watch::create_case(
             &mut tx,
             &CaseForm {
@@ -897,7 +1813,9 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                 description: (*description).into(),
                 category: (*category).into(),
                 public_concerned: "Personnes en situation de précarité".into(),
-                place: position.map(|_| "Bellerive-sur-Clain (fictive)".to_string()).unwrap_or_default(),
+                place: position
+                    .map(|_| "Bellerive-sur-Clain (fictive)".to_string())
+                    .unwrap_or_default(),
                 lon,
                 lat,
                 reported_by: format!("{reported_by} (fictif)"),
@@ -908,9 +1826,18 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         .await?;
         for (status, text) in *steps {
             let step = match status {
-                WatchStatus::Assigned => Step { assignee: Some((*text).into()), ..Default::default() },
-                WatchStatus::Resolved => Step { solution: Some((*text).into()), ..Default::default() },
-                WatchStatus::Interpellation => Step { institution: Some((*text).into()), ..Default::default() },
+                WatchStatus::Assigned => Step {
+                    assignee: Some((*text).into()),
+                    ..Default::default()
+                },
+                WatchStatus::Resolved => Step {
+                    solution: Some((*text).into()),
+                    ..Default::default()
+                },
+                WatchStatus::Interpellation => Step {
+                    institution: Some((*text).into()),
+                    ..Default::default()
+                },
                 _ => Step::default(),
             };
             watch::step(&mut tx, id, *status, &step, "", BY, now).await?;
@@ -950,68 +1877,308 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     ] {
         cls::add_signatory(&mut tx, contract, name, "", &days(start, 73).to_string()).await?;
     }
-    type Ind = (&'static str, &'static str, &'static str, f64, f64, &'static [(i64, f64)], &'static str);
-    type FicheSpec = (&'static str, &'static str, &'static str, &'static str, &'static str, f64, &'static str, &'static str, &'static [Ind]);
-    let axes: &[(&str, &[(&str, &[FicheSpec])])] = &[
+    let axes: &[AxisSpec] = &[
         (
             "La prévention et la promotion de la santé",
             &[
-                ("Développer le dépistage organisé des cancers dans les quartiers prioritaires", &[
-                    ("1.1.1", "Unité mobile de dépistage au pied des immeubles", "Ville de Bellerive", "Habitants des QPV", "QPV Les Hauts et Val Fleuri", 38_000.0, "en_cours", "existante",
-                        &[("Taux de participation au dépistage du cancer du sein dans les QPV", "resultat", "%", 38.0, 50.0, &[(-500, 39.5), (-130, 42.0)], "")]),
-                    ("1.1.2", "Former les médiateurs en santé aux dépistages", "Médiation santé Bellerive", "Médiateurs en santé", "Commune", 6_000.0, "realisee", "nouvelle",
-                        &[("Médiateurs formés", "processus", "personnes", 0.0, 6.0, &[(-300, 6.0)], "")]),
-                ]),
-                ("Promouvoir l'activité physique et une alimentation favorable à la santé", &[
-                    ("1.2.1", "Sport sur ordonnance à la maison sport-santé", "Maison sport-santé", "Adultes atteints de maladies chroniques", "Commune", 22_000.0, "en_cours", "existante",
-                        &[("Personnes accompagnées par an", "processus", "personnes", 40.0, 120.0, &[(-400, 65.0), (-40, 98.0)], "")]),
-                    ("1.2.2", "Ateliers cuisine et petit budget", "Épicerie solidaire", "Familles en situation de précarité", "Quartier Val Fleuri", 4_500.0, "a_lancer", "nouvelle", &[]),
-                ]),
+                (
+                    "Développer le dépistage organisé des cancers dans les quartiers prioritaires",
+                    &[
+                        (
+                            "1.1.1",
+                            "Unité mobile de dépistage au pied des immeubles",
+                            "Ville de Bellerive",
+                            "Habitants des QPV",
+                            "QPV Les Hauts et Val Fleuri",
+                            38_000.0,
+                            "en_cours",
+                            "existante",
+                            &[(
+                                "Taux de participation au dépistage du cancer du sein dans les QPV",
+                                "resultat",
+                                "%",
+                                38.0,
+                                50.0,
+                                &[(-500, 39.5), (-130, 42.0)],
+                                "",
+                            )],
+                        ),
+                        (
+                            "1.1.2",
+                            "Former les médiateurs en santé aux dépistages",
+                            "Médiation santé Bellerive",
+                            "Médiateurs en santé",
+                            "Commune",
+                            6_000.0,
+                            "realisee",
+                            "nouvelle",
+                            &[(
+                                "Médiateurs formés",
+                                "processus",
+                                "personnes",
+                                0.0,
+                                6.0,
+                                &[(-300, 6.0)],
+                                "",
+                            )],
+                        ),
+                    ],
+                ),
+                (
+                    "Promouvoir l'activité physique et une alimentation favorable à la santé",
+                    &[
+                        (
+                            "1.2.1",
+                            "Sport sur ordonnance à la maison sport-santé",
+                            "Maison sport-santé",
+                            "Adultes atteints de maladies chroniques",
+                            "Commune",
+                            22_000.0,
+                            "en_cours",
+                            "existante",
+                            &[(
+                                "Personnes accompagnées par an",
+                                "processus",
+                                "personnes",
+                                40.0,
+                                120.0,
+                                &[(-400, 65.0), (-40, 98.0)],
+                                "",
+                            )],
+                        ),
+                        (
+                            "1.2.2",
+                            "Ateliers cuisine et petit budget",
+                            "Épicerie solidaire",
+                            "Familles en situation de précarité",
+                            "Quartier Val Fleuri",
+                            4_500.0,
+                            "a_lancer",
+                            "nouvelle",
+                            &[],
+                        ),
+                    ],
+                ),
             ],
         ),
         (
             "L'accès aux soins",
             &[
-                ("Attirer et installer des professionnels de santé", &[
-                    ("2.1.1", "Accueil et logement des internes", "Ville de Bellerive", "Internes en médecine générale", "Commune", 15_000.0, "en_cours", "nouvelle",
-                        &[("Internes accueillis par an", "processus", "internes", 2.0, 8.0, &[(-380, 3.0), (-20, 5.0)], "")]),
-                    ("2.1.2", "Maison de santé pluriprofessionnelle des Hauts", "Ville de Bellerive, ARS et CPAM", "Habitants des Hauts", "QPV Les Hauts", 450_000.0, "en_cours", "existante",
-                        &[("Médecins généralistes pour 10 000 habitants (commune)", "resultat", "pour 10 000 hab.", 7.2, 8.5, &[(-420, 7.3), (-60, 7.6)], "densite_10000|medecin_generaliste|commune|99101")]),
-                ]),
-                ("Garantir un médecin traitant et des soins sans avance de frais", &[
-                    ("2.2.1", "Centre municipal de santé : ouverture le samedi", "Ville de Bellerive", "Personnes sans médecin traitant", "Commune", 85_000.0, "realisee", "nouvelle",
-                        &[("Part des patients sans médecin traitant", "resultat", "%", 14.0, 9.0, &[(-500, 13.1), (-100, 11.2)], "")]),
-                    ("2.2.2", "Orienter les personnes sans médecin traitant", "CPAM", "Personnes sans médecin traitant", "Commune", 0.0, "en_cours", "existante",
-                        &[("Demandes d'orientation traitées dans le mois", "processus", "%", 40.0, 80.0, &[(-200, 61.0)], "")]),
-                ]),
+                (
+                    "Attirer et installer des professionnels de santé",
+                    &[
+                        (
+                            "2.1.1",
+                            "Accueil et logement des internes",
+                            "Ville de Bellerive",
+                            "Internes en médecine générale",
+                            "Commune",
+                            15_000.0,
+                            "en_cours",
+                            "nouvelle",
+                            &[(
+                                "Internes accueillis par an",
+                                "processus",
+                                "internes",
+                                2.0,
+                                8.0,
+                                &[(-380, 3.0), (-20, 5.0)],
+                                "",
+                            )],
+                        ),
+                        (
+                            "2.1.2",
+                            "Maison de santé pluriprofessionnelle des Hauts",
+                            "Ville de Bellerive, ARS et CPAM",
+                            "Habitants des Hauts",
+                            "QPV Les Hauts",
+                            450_000.0,
+                            "en_cours",
+                            "existante",
+                            &[(
+                                "Médecins généralistes pour 10 000 habitants (commune)",
+                                "resultat",
+                                "pour 10 000 hab.",
+                                7.2,
+                                8.5,
+                                &[(-420, 7.3), (-60, 7.6)],
+                                "densite_10000|medecin_generaliste|commune|99101",
+                            )],
+                        ),
+                    ],
+                ),
+                (
+                    "Garantir un médecin traitant et des soins sans avance de frais",
+                    &[
+                        (
+                            "2.2.1",
+                            "Centre municipal de santé : ouverture le samedi",
+                            "Ville de Bellerive",
+                            "Personnes sans médecin traitant",
+                            "Commune",
+                            85_000.0,
+                            "realisee",
+                            "nouvelle",
+                            &[(
+                                "Part des patients sans médecin traitant",
+                                "resultat",
+                                "%",
+                                14.0,
+                                9.0,
+                                &[(-500, 13.1), (-100, 11.2)],
+                                "",
+                            )],
+                        ),
+                        (
+                            "2.2.2",
+                            "Orienter les personnes sans médecin traitant",
+                            "CPAM",
+                            "Personnes sans médecin traitant",
+                            "Commune",
+                            0.0,
+                            "en_cours",
+                            "existante",
+                            &[(
+                                "Demandes d'orientation traitées dans le mois",
+                                "processus",
+                                "%",
+                                40.0,
+                                80.0,
+                                &[(-200, 61.0)],
+                                "",
+                            )],
+                        ),
+                    ],
+                ),
             ],
         ),
         (
             "L'accompagnement des populations vulnérables et des aidants",
             &[
-                ("Rapprocher du soin les personnes en situation de précarité", &[
-                    ("3.1.1", "Médiation en santé dans les quartiers prioritaires", "Médiation santé Bellerive", "Habitants des QPV, personnes migrantes", "QPV Les Hauts et Val Fleuri", 60_000.0, "en_cours", "existante",
-                        &[("Personnes accompagnées vers l'ouverture de droits", "resultat", "personnes", 120.0, 300.0, &[(-450, 150.0), (-90, 240.0)], "")]),
-                    ("3.1.2", "Réseau de veille santé précarité", "Ville et Accès droits santé solidarité", "Personnes en situation de précarité", "Agglomération", 12_000.0, "en_cours", "existante",
-                        &[("Dysfonctionnements traités (résolus ou portés aux institutions)", "processus", "%", 50.0, 80.0, &[(-30, 62.5)], "")]),
-                ]),
-                ("Soutenir les aidants", &[
-                    ("3.2.1", "Groupes de parole et répit des aidants", "Association d'aide aux aidants", "Aidants", "Agglomération", 9_000.0, "reportee", "existante", &[]),
-                    ("3.2.2", "Guide des aides aux aidants", "CCAS", "Aidants", "Commune", 2_000.0, "realisee", "nouvelle", &[]),
-                ]),
+                (
+                    "Rapprocher du soin les personnes en situation de précarité",
+                    &[
+                        (
+                            "3.1.1",
+                            "Médiation en santé dans les quartiers prioritaires",
+                            "Médiation santé Bellerive",
+                            "Habitants des QPV, personnes migrantes",
+                            "QPV Les Hauts et Val Fleuri",
+                            60_000.0,
+                            "en_cours",
+                            "existante",
+                            &[(
+                                "Personnes accompagnées vers l'ouverture de droits",
+                                "resultat",
+                                "personnes",
+                                120.0,
+                                300.0,
+                                &[(-450, 150.0), (-90, 240.0)],
+                                "",
+                            )],
+                        ),
+                        (
+                            "3.1.2",
+                            "Réseau de veille santé précarité",
+                            "Ville et Accès droits santé solidarité",
+                            "Personnes en situation de précarité",
+                            "Agglomération",
+                            12_000.0,
+                            "en_cours",
+                            "existante",
+                            &[(
+                                "Dysfonctionnements traités (résolus ou portés aux institutions)",
+                                "processus",
+                                "%",
+                                50.0,
+                                80.0,
+                                &[(-30, 62.5)],
+                                "",
+                            )],
+                        ),
+                    ],
+                ),
+                (
+                    "Soutenir les aidants",
+                    &[
+                        (
+                            "3.2.1",
+                            "Groupes de parole et répit des aidants",
+                            "Association d'aide aux aidants",
+                            "Aidants",
+                            "Agglomération",
+                            9_000.0,
+                            "reportee",
+                            "existante",
+                            &[],
+                        ),
+                        (
+                            "3.2.2",
+                            "Guide des aides aux aidants",
+                            "CCAS",
+                            "Aidants",
+                            "Commune",
+                            2_000.0,
+                            "realisee",
+                            "nouvelle",
+                            &[],
+                        ),
+                    ],
+                ),
             ],
         ),
         (
             "L'innovation et la participation citoyenne",
             &[
-                ("Associer les habitants aux décisions de santé", &[
-                    ("4.1.1", "Ambassadeurs santé dans chaque quartier", "Ville de Bellerive", "Habitants volontaires", "Cinq quartiers", 8_000.0, "en_cours", "nouvelle",
-                        &[("Ambassadeurs santé actifs", "processus", "personnes", 0.0, 25.0, &[(-300, 9.0), (-30, 17.0)], "")]),
-                    ("4.1.2", "Conseil citoyen de santé", "Ville de Bellerive", "Habitants", "Commune", 3_000.0, "a_lancer", "en_perspective", &[]),
-                ]),
-                ("Innover dans l'organisation des soins", &[
-                    ("4.2.1", "Téléconsultation accompagnée en pharmacie", "CPTS du Clain", "Personnes sans médecin traitant", "Quartiers Les Hauts et Val Fleuri", 18_000.0, "abandonnee", "nouvelle", &[]),
-                ]),
+                (
+                    "Associer les habitants aux décisions de santé",
+                    &[
+                        (
+                            "4.1.1",
+                            "Ambassadeurs santé dans chaque quartier",
+                            "Ville de Bellerive",
+                            "Habitants volontaires",
+                            "Cinq quartiers",
+                            8_000.0,
+                            "en_cours",
+                            "nouvelle",
+                            &[(
+                                "Ambassadeurs santé actifs",
+                                "processus",
+                                "personnes",
+                                0.0,
+                                25.0,
+                                &[(-300, 9.0), (-30, 17.0)],
+                                "",
+                            )],
+                        ),
+                        (
+                            "4.1.2",
+                            "Conseil citoyen de santé",
+                            "Ville de Bellerive",
+                            "Habitants",
+                            "Commune",
+                            3_000.0,
+                            "a_lancer",
+                            "en_perspective",
+                            &[],
+                        ),
+                    ],
+                ),
+                (
+                    "Innover dans l'organisation des soins",
+                    &[(
+                        "4.2.1",
+                        "Téléconsultation accompagnée en pharmacie",
+                        "CPTS du Clain",
+                        "Personnes sans médecin traitant",
+                        "Quartiers Les Hauts et Val Fleuri",
+                        18_000.0,
+                        "abandonnee",
+                        "nouvelle",
+                        &[],
+                    )],
+                ),
             ],
         ),
     ];
@@ -1020,7 +2187,9 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         let axis = cls::save_axis(&mut tx, None, contract, axis_title, "").await?;
         for (objective_title, fiches) in *objectives {
             let objective = cls::save_objective(&mut tx, None, axis, objective_title).await?;
-            for (number, title, pilot, public, territory, budget, status, nature, indicators) in *fiches {
+            for (number, title, pilot, public, territory, budget, status, nature, indicators) in
+                *fiches
+            {
                 let fiche = cls::save_fiche(
                     &mut tx,
                     None,
@@ -1030,11 +2199,19 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                         title: (*title).into(),
                         description: String::new(),
                         pilot: (*pilot).into(),
-                        copilots: if number.starts_with('2') { "ARS, CPAM".into() } else { String::new() },
+                        copilots: if number.starts_with('2') {
+                            "ARS, CPAM".into()
+                        } else {
+                            String::new()
+                        },
                         partners: "Centres sociaux, CPTS du Clain, associations du réseau".into(),
                         target_public: (*public).into(),
                         territory: (*territory).into(),
-                        budget: if *budget > 0.0 { budget.to_string() } else { String::new() },
+                        budget: if *budget > 0.0 {
+                            budget.to_string()
+                        } else {
+                            String::new()
+                        },
                         starts_on: days(start, 90).to_string(),
                         ends_on: days(start, 365 * 4).to_string(),
                         status: (*status).into(),
@@ -1047,8 +2224,20 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                 summary.fiches += 1;
                 fiche_ids.push((fiche, *number));
                 if *budget > 0.0 {
-                    cls::add_funder(&mut tx, fiche, "Agence régionale de santé (FIR)", &(budget * 0.5).to_string()).await?;
-                    cls::add_funder(&mut tx, fiche, "Ville de Bellerive", &(budget * 0.5).to_string()).await?;
+                    cls::add_funder(
+                        &mut tx,
+                        fiche,
+                        "Agence régionale de santé (FIR)",
+                        &(budget * 0.5).to_string(),
+                    )
+                    .await?;
+                    cls::add_funder(
+                        &mut tx,
+                        fiche,
+                        "Ville de Bellerive",
+                        &(budget * 0.5).to_string(),
+                    )
+                    .await?;
                 }
                 for (label, kind, unit, baseline, target, measures, link) in *indicators {
                     let indicator = cls::save_indicator(
@@ -1062,15 +2251,30 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                             baseline: baseline.to_string(),
                             baseline_on: start.to_string(),
                             target: target.to_string(),
-                            target_on: days(Date::new(start.year() + 5, 1, 1).unwrap_or(start), -1).to_string(),
-                            source: if link.is_empty() { "Bilan annuel de la fiche (fictif)".into() } else { "Observatoire Maillage".into() },
+                            target_on: days(Date::new(start.year() + 5, 1, 1).unwrap_or(start), -1)
+                                .to_string(),
+                            source: if link.is_empty() {
+                                "Bilan annuel de la fiche (fictif)".into()
+                            } else {
+                                "Observatoire Maillage".into()
+                            },
                             observatory: (*link).into(),
                         },
                     )
                     .await?;
                     summary.indicators += 1;
                     for (day, v) in *measures {
-                        cls::add_measure(&mut tx, indicator, &days(today, *day).to_string(), &v.to_string(), "Relevé de la coordination (fictif)", "", BY, now).await?;
+                        cls::add_measure(
+                            &mut tx,
+                            indicator,
+                            &days(today, *day).to_string(),
+                            &v.to_string(),
+                            "Relevé de la coordination (fictif)",
+                            "",
+                            BY,
+                            now,
+                        )
+                        .await?;
                     }
                 }
             }
@@ -1078,11 +2282,46 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     }
     // Funding and its reports: one due soon, one late, one sent.
     let fiche = |n: &str| fiche_ids.iter().find(|(_, x)| *x == n).map(|(id, _)| *id);
-    let fundings: &[(&str, &str, &str, f64, &str, Option<&str>, &[(&str, i64, Option<i64>)])] = &[
-        ("Médiation en santé dans les QPV", "Agence régionale de santé", "fir", 45_000.0, "accorde", Some("3.1.1"), &[("Bilan intermédiaire", 20, None), ("Bilan final", 380, None)]),
-        ("Ateliers cuisine et petit budget", "Préfecture — contrat de ville", "contrat_de_ville", 4_500.0, "accorde", Some("1.2.2"), &[("Bilan de l'action", -10, None)]),
-        ("Accueil des internes", "Conseil départemental", "appel_a_projets", 15_000.0, "depose", Some("2.1.1"), &[]),
-        ("Sport sur ordonnance", "Caisse primaire d'assurance maladie", "subvention", 11_000.0, "accorde", Some("1.2.1"), &[("Bilan annuel", -60, Some(-65))]),
+    let fundings: &[FundingSpec] = &[
+        (
+            "Médiation en santé dans les QPV",
+            "Agence régionale de santé",
+            "fir",
+            45_000.0,
+            "accorde",
+            Some("3.1.1"),
+            &[
+                ("Bilan intermédiaire", 20, None),
+                ("Bilan final", 380, None),
+            ],
+        ),
+        (
+            "Ateliers cuisine et petit budget",
+            "Préfecture — contrat de ville",
+            "contrat_de_ville",
+            4_500.0,
+            "accorde",
+            Some("1.2.2"),
+            &[("Bilan de l'action", -10, None)],
+        ),
+        (
+            "Accueil des internes",
+            "Conseil départemental",
+            "appel_a_projets",
+            15_000.0,
+            "depose",
+            Some("2.1.1"),
+            &[],
+        ),
+        (
+            "Sport sur ordonnance",
+            "Caisse primaire d'assurance maladie",
+            "subvention",
+            11_000.0,
+            "accorde",
+            Some("1.2.1"),
+            &[("Bilan annuel", -60, Some(-65))],
+        ),
     ];
     for (title, funder, scheme, amount, status, fiche_number, reports) in fundings {
         let funding = cls::save_funding(
@@ -1090,15 +2329,23 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             None,
             contract,
             &FundingForm {
-                fiche_id: fiche_number.and_then(|n| fiche(n)),
+                fiche_id: fiche_number.and_then(&fiche),
                 funder: format!("{funder} (fictif)"),
                 scheme: (*scheme).into(),
                 title: (*title).into(),
                 requested: amount.to_string(),
-                granted: if *status == "accorde" { amount.to_string() } else { String::new() },
+                granted: if *status == "accorde" {
+                    amount.to_string()
+                } else {
+                    String::new()
+                },
                 status: (*status).into(),
                 applied_on: days(today, -300).to_string(),
-                decided_on: if *status == "accorde" { days(today, -240).to_string() } else { String::new() },
+                decided_on: if *status == "accorde" {
+                    days(today, -240).to_string()
+                } else {
+                    String::new()
+                },
                 period_start: days(today, -240).to_string(),
                 period_end: days(today, 125).to_string(),
             },
@@ -1106,7 +2353,8 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         )
         .await?;
         for (label, due, submitted) in *reports {
-            let r = cls::add_report(&mut tx, funding, label, &days(today, *due).to_string()).await?;
+            let r =
+                cls::add_report(&mut tx, funding, label, &days(today, *due).to_string()).await?;
             if let Some(s) = submitted {
                 cls::submit_report(&mut tx, r, &days(today, *s).to_string()).await?;
             }
@@ -1114,10 +2362,38 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     }
     // Démocratie en santé.
     let consultations: &[(&str, &str, i64, i64, &str, &str)] = &[
-        ("consultation", "Concertation des habitants sur la maison de santé des Hauts", -420, 54, "Aménagement de l'accueil, horaires, espace de prévention.", "Salle d'attente repensée, espace prévention confié aux associations du quartier."),
-        ("atelier_participatif", "Atelier : priorités de santé du Val Fleuri", -160, 23, "Accès aux spécialistes, santé mentale des jeunes, transport vers l'hôpital.", "Trois priorités inscrites au bilan à mi-parcours du CLS."),
-        ("diagnostic_partage", "Diagnostic partagé du contrat local de santé", -800, 80, "Diagnostic présenté aux habitants, partenaires et élus.", "Les quatre axes du contrat retenus avec des critères de décision collectifs."),
-        ("initiative_habitants", "Marche santé hebdomadaire des habitants des Hauts", -60, 15, "Initiative d'habitantes relayée par le centre social.", "Soutien du CLS : matériel et communication."),
+        (
+            "consultation",
+            "Concertation des habitants sur la maison de santé des Hauts",
+            -420,
+            54,
+            "Aménagement de l'accueil, horaires, espace de prévention.",
+            "Salle d'attente repensée, espace prévention confié aux associations du quartier.",
+        ),
+        (
+            "atelier_participatif",
+            "Atelier : priorités de santé du Val Fleuri",
+            -160,
+            23,
+            "Accès aux spécialistes, santé mentale des jeunes, transport vers l'hôpital.",
+            "Trois priorités inscrites au bilan à mi-parcours du CLS.",
+        ),
+        (
+            "diagnostic_partage",
+            "Diagnostic partagé du contrat local de santé",
+            -800,
+            80,
+            "Diagnostic présenté aux habitants, partenaires et élus.",
+            "Les quatre axes du contrat retenus avec des critères de décision collectifs.",
+        ),
+        (
+            "initiative_habitants",
+            "Marche santé hebdomadaire des habitants des Hauts",
+            -60,
+            15,
+            "Initiative d'habitantes relayée par le centre social.",
+            "Soutien du CLS : matériel et communication.",
+        ),
     ];
     for (kind, title, day, participants, summary_text, outcomes) in consultations {
         democracy::save_consultation(

@@ -124,30 +124,49 @@ fn day(d: &maillage_network::Date) -> String {
 impl French for NetworkError {
     fn french(&self) -> String {
         match self {
-            NetworkError::MissingField { field } => format!("le champ « {} » est obligatoire", field_label(field)),
-            NetworkError::InvalidField { field, expected } => {
-                format!("le champ « {} » n'est pas valide : {expected} attendu", field_label(field))
+            NetworkError::MissingField { field } => {
+                format!("le champ « {} » est obligatoire", field_label(field))
             }
-            NetworkError::TooLong { field, max } => format!("le champ « {} » dépasse {max} caractères", field_label(field)),
+            NetworkError::InvalidField { field, expected } => {
+                format!(
+                    "le champ « {} » n'est pas valide : {expected} attendu",
+                    field_label(field)
+                )
+            }
+            NetworkError::TooLong { field, max } => format!(
+                "le champ « {} » dépasse {max} caractères",
+                field_label(field)
+            ),
             NetworkError::UnknownCode { field } => {
-                format!("la valeur de « {} » n'est pas dans la liste proposée", field_label(field))
+                format!(
+                    "la valeur de « {} » n'est pas dans la liste proposée",
+                    field_label(field)
+                )
             }
             NetworkError::InvertedRange { field, low, high } => format!(
                 "« {} » ({low}) est supérieur à la borne haute ({high}) : vérifiez les deux valeurs",
                 field_label(field)
             ),
-            NetworkError::CsvLine { line, column, problem } => {
+            NetworkError::CsvLine {
+                line,
+                column,
+                problem,
+            } => {
                 format!("ligne {line}, colonne « {column} » : {}", problem.french())
             }
             NetworkError::CsvMissingColumn(c) => {
-                format!("le fichier n'a pas de colonne « {c} » : la première ligne doit nommer les colonnes")
+                format!(
+                    "le fichier n'a pas de colonne « {c} » : la première ligne doit nommer les colonnes"
+                )
             }
             NetworkError::CsvUnknownColumn(c) => format!(
                 "la colonne « {c} » est inconnue : utilisez les noms de colonnes de l'export de l'annuaire \
                  (identifiant, type, nom, missions…)"
             ),
             NetworkError::CsvUnreadable { line, reason } => {
-                format!("le fichier est illisible à la ligne {line} ({reason}) : enregistrez-le au format CSV")
+                format!(
+                    "le fichier est illisible à la ligne {line} ({reason}) : enregistrez-le au format CSV"
+                )
             }
             NetworkError::CsvDuplicateKey { key, first, second } => {
                 format!("l'identifiant « {key} » figure deux fois (lignes {first} et {second})")
@@ -159,9 +178,15 @@ impl French for NetworkError {
                 to.french().to_lowercase()
             ),
             NetworkError::StepNeeds(what) => match *what {
-                "attribution" => "indiquez à qui le signalement est attribué (personne ou partenaire)".into(),
-                "solution" => "décrivez la solution trouvée pour clore la situation comme résolue".into(),
-                "institution" => "indiquez l'institution interpellée (ARS, CPAM, préfecture…)".into(),
+                "attribution" => {
+                    "indiquez à qui le signalement est attribué (personne ou partenaire)".into()
+                }
+                "solution" => {
+                    "décrivez la solution trouvée pour clore la situation comme résolue".into()
+                }
+                "institution" => {
+                    "indiquez l'institution interpellée (ARS, CPAM, préfecture…)".into()
+                }
                 other => format!("cette étape demande : {other}"),
             },
             NetworkError::PeriodInverted { field, start, end } => format!(
@@ -180,10 +205,15 @@ impl French for Error {
             Error::Store(e) => e.french(),
             Error::Rule(e) => e.french(),
             Error::NotFound { what, id } => format!("{what} n° {id} introuvable"),
-            Error::Duplicate { what } => format!("ce {} est déjà utilisé : choisissez-en un autre", field_label(what)),
-            Error::Unsubscribed { .. } => "ce contact s'est désinscrit de cette liste par son lien de désinscription : \
+            Error::Duplicate { what } => format!(
+                "ce {} est déjà utilisé : choisissez-en un autre",
+                field_label(what)
+            ),
+            Error::Unsubscribed { .. } => {
+                "ce contact s'est désinscrit de cette liste par son lien de désinscription : \
                  seule sa demande peut l'y réinscrire"
-                .into(),
+                    .into()
+            }
             Error::Mismatch { what, id } => format!("{what} n° {id} ne relève pas de cet élément"),
         }
     }
@@ -210,7 +240,10 @@ impl French for Cadence {
                 if *days > 1 { "s" } else { "" }
             ),
             Cadence::ToSchedule { expected } => {
-                format!("prochaine réunion attendue vers le {} : à programmer", day(expected))
+                format!(
+                    "prochaine réunion attendue vers le {} : à programmer",
+                    day(expected)
+                )
             }
         }
     }

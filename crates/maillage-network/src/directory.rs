@@ -48,7 +48,10 @@ pub struct ActorRecord {
 
 /// The columns of a directory entry, as forms and CSV files name them: (column, what it holds).
 pub const COLUMNS: &[(&str, &str)] = &[
-    ("identifiant", "identifiant stable de la fiche (mises à jour par import)"),
+    (
+        "identifiant",
+        "identifiant stable de la fiche (mises à jour par import)",
+    ),
     ("type", "structure, professionnel, association ou service"),
     ("nom", "nom de la structure ou du service"),
     ("missions", "missions générales"),
@@ -70,7 +73,10 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("besoins", "codes des besoins et thèmes séparés par |"),
     ("publics", "codes des publics séparés par |"),
     ("territoire", "territoire d'intervention"),
-    ("accessible_pmr", "accueil accessible aux personnes à mobilité réduite (oui/non)"),
+    (
+        "accessible_pmr",
+        "accueil accessible aux personnes à mobilité réduite (oui/non)",
+    ),
     ("visibilite", "publique (annuaire public) ou interne"),
     ("longitude", "longitude WGS84"),
     ("latitude", "latitude WGS84"),
@@ -112,16 +118,31 @@ impl ActorFields {
         f.set("horaires", opt(&r.opening_hours));
         f.set("rendez_vous", r.appointment.map_or("", Coded::code));
         f.set("tarif", r.cost.map_or("", Coded::code));
-        f.set("age_min", r.age_min.map_or(String::new(), |v| v.to_string()));
-        f.set("age_max", r.age_max.map_or(String::new(), |v| v.to_string()));
+        f.set(
+            "age_min",
+            r.age_min.map_or(String::new(), |v| v.to_string()),
+        );
+        f.set(
+            "age_max",
+            r.age_max.map_or(String::new(), |v| v.to_string()),
+        );
         f.set("langues", join_codes(&r.languages));
         f.set("besoins", join_codes(&r.themes));
         f.set("publics", join_codes(&r.publics));
         f.set("territoire", opt(&r.territory));
-        f.set("accessible_pmr", r.accessible.map_or("", |a| if a { "oui" } else { "non" }));
+        f.set(
+            "accessible_pmr",
+            r.accessible.map_or("", |a| if a { "oui" } else { "non" }),
+        );
         f.set("visibilite", r.visibility.code());
-        f.set("longitude", r.position.map_or(String::new(), |p| p.0.to_string()));
-        f.set("latitude", r.position.map_or(String::new(), |p| p.1.to_string()));
+        f.set(
+            "longitude",
+            r.position.map_or(String::new(), |p| p.0.to_string()),
+        );
+        f.set(
+            "latitude",
+            r.position.map_or(String::new(), |p| p.1.to_string()),
+        );
         f
     }
 }
@@ -131,7 +152,10 @@ impl ActorRecord {
     /// public without someone choosing it).
     pub fn from_fields(f: &ActorFields) -> Result<ActorRecord, NetworkError> {
         let key = fields::line("identifiant", f.get("identifiant"), 80)?;
-        if key.as_deref().is_some_and(|k| !k.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        if key.as_deref().is_some_and(|k| {
+            !k.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        }) {
             return Err(NetworkError::InvalidField {
                 field: "identifiant",
                 expected: "lettres, chiffres, tirets, points",
@@ -158,19 +182,34 @@ impl ActorRecord {
         if let (Some(a), Some(b)) = (age_min, age_max)
             && a > b
         {
-            return Err(NetworkError::InvertedRange { field: "age_min", low: a.to_string(), high: b.to_string() });
+            return Err(NetworkError::InvertedRange {
+                field: "age_min",
+                low: a.to_string(),
+                high: b.to_string(),
+            });
         }
         let postcode = fields::line("code_postal", f.get("code_postal"), 10)?;
-        if postcode.as_deref().is_some_and(|p| p.len() != 5 || !p.chars().all(|c| c.is_ascii_digit())) {
-            return Err(NetworkError::InvalidField { field: "code_postal", expected: "code postal à 5 chiffres" });
+        if postcode
+            .as_deref()
+            .is_some_and(|p| p.len() != 5 || !p.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err(NetworkError::InvalidField {
+                field: "code_postal",
+                expected: "code postal à 5 chiffres",
+            });
         }
         let lon = fields::decimal("longitude", f.get("longitude"))?;
         let lat = fields::decimal("latitude", f.get("latitude"))?;
         let position = match (lon, lat) {
             (None, None) => None,
-            (Some(x), Some(y)) if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) => Some((x, y)),
+            (Some(x), Some(y)) if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) => {
+                Some((x, y))
+            }
             (Some(_), Some(_)) => {
-                return Err(NetworkError::InvalidField { field: "longitude", expected: "coordonnées WGS84" });
+                return Err(NetworkError::InvalidField {
+                    field: "longitude",
+                    expected: "coordonnées WGS84",
+                });
             }
             (None, Some(_)) => return Err(NetworkError::MissingField { field: "longitude" }),
             (Some(_), None) => return Err(NetworkError::MissingField { field: "latitude" }),
@@ -180,9 +219,17 @@ impl ActorRecord {
             kind,
             name: fields::required_line("nom", f.get("nom"), 200)?,
             missions: fields::optional("missions", f.get("missions"), 3000)?,
-            specific_missions: fields::optional("missions_specifiques", f.get("missions_specifiques"), 3000)?,
+            specific_missions: fields::optional(
+                "missions_specifiques",
+                f.get("missions_specifiques"),
+                3000,
+            )?,
             target_public: fields::optional("public_cible", f.get("public_cible"), 1500)?,
-            access_conditions: fields::optional("conditions_acces", f.get("conditions_acces"), 1500)?,
+            access_conditions: fields::optional(
+                "conditions_acces",
+                f.get("conditions_acces"),
+                1500,
+            )?,
             address: fields::line("adresse", f.get("adresse"), 300)?,
             postcode,
             commune: fields::line("commune", f.get("commune"), 100)?,
@@ -216,7 +263,11 @@ impl ActorRecord {
 /// A cell as written to a CSV file opened by a spreadsheet: a leading `=`, `+`, `-` or `@` would be run as a
 /// formula, so it gets an apostrophe (which [`parse_csv`] removes again).
 fn protect(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_string() }
+    if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
 }
 
 fn unprotect(value: &str) -> &str {
@@ -258,7 +309,11 @@ pub fn decode_text(bytes: &[u8]) -> String {
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> {
     let text = decode_text(bytes);
     let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.matches(';').count() >= first.matches(',').count() { b';' } else { b',' };
+    let delimiter = if first.matches(';').count() >= first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
@@ -266,7 +321,10 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> 
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| NetworkError::CsvUnreadable { line: 1, reason: e.to_string() })?
+        .map_err(|e| NetworkError::CsvUnreadable {
+            line: 1,
+            reason: e.to_string(),
+        })?
         .clone();
     let mut columns: Vec<&'static str> = Vec::new();
     for h in headers.iter() {
@@ -285,7 +343,9 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> 
         let row = row.map_err(|e| NetworkError::CsvUnreadable {
             line: e.position().map_or(0, |p| p.line()),
             reason: match e.kind() {
-                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => {
                     format!("{len} colonnes au lieu de {expected_len}")
                 }
                 _ => "ligne illisible".into(),
@@ -304,10 +364,14 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> 
             column: field_of(&problem).unwrap_or("?").to_string(),
             problem: Box::new(problem),
         })?;
-        if let Some(k) = &record.key {
-            if let Some(first) = keys.insert(k.clone(), line) {
-                return Err(NetworkError::CsvDuplicateKey { key: k.clone(), first, second: line });
-            }
+        if let Some(k) = &record.key
+            && let Some(first) = keys.insert(k.clone(), line)
+        {
+            return Err(NetworkError::CsvDuplicateKey {
+                key: k.clone(),
+                first,
+                second: line,
+            });
         }
         out.push((line, record));
     }
@@ -370,7 +434,8 @@ pub struct Hit {
 
 /// Words too common to tell entries apart.
 const STOP_WORDS: &[&str] = &[
-    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "pour", "sur", "un", "une",
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "pour",
+    "sur", "un", "une",
 ];
 
 fn words(text: &str) -> Vec<String> {
@@ -413,21 +478,26 @@ pub fn search(records: &[&ActorRecord], q: &Search) -> Vec<Hit> {
             }
         }
         if let Some(l) = q.language {
-            let speaks = r.languages.contains(&l) || (l == Language::French && r.languages.is_empty());
+            let speaks =
+                r.languages.contains(&l) || (l == Language::French && r.languages.is_empty());
             if !speaks {
                 continue;
             }
             score += 2;
         }
-        if let Some(age) = q.age {
-            if r.age_min.is_some_and(|m| age < m) || r.age_max.is_some_and(|m| age > m) {
-                continue;
-            }
+        if let Some(age) = q.age
+            && (r.age_min.is_some_and(|m| age < m) || r.age_max.is_some_and(|m| age > m))
+        {
+            continue;
         }
         if q.free_only && r.cost != Some(Cost::Free) {
             continue;
         }
-        if q.without_appointment && !matches!(r.appointment, Some(Appointment::WithoutAppointment | Appointment::Either))
+        if q.without_appointment
+            && !matches!(
+                r.appointment,
+                Some(Appointment::WithoutAppointment | Appointment::Either)
+            )
         {
             continue;
         }
@@ -490,6 +560,11 @@ pub fn search(records: &[&ActorRecord], q: &Search) -> Vec<Hit> {
         }
         hits.push((Hit { index, score }, fold(&r.name)));
     }
-    hits.sort_by(|a, b| b.0.score.cmp(&a.0.score).then_with(|| a.1.cmp(&b.1)).then(a.0.index.cmp(&b.0.index)));
+    hits.sort_by(|a, b| {
+        b.0.score
+            .cmp(&a.0.score)
+            .then_with(|| a.1.cmp(&b.1))
+            .then(a.0.index.cmp(&b.0.index))
+    });
     hits.into_iter().map(|(h, _)| h).collect()
 }

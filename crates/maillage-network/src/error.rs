@@ -37,7 +37,11 @@ pub enum NetworkError {
     #[error("the CSV file is unreadable at line {line}: {reason}")]
     CsvUnreadable { line: u64, reason: String },
     #[error("the identifier {key} is given twice (lines {first} and {second})")]
-    CsvDuplicateKey { key: String, first: u64, second: u64 },
+    CsvDuplicateKey {
+        key: String,
+        first: u64,
+        second: u64,
+    },
     #[error("the CSV file holds no entry")]
     CsvEmpty,
     #[error("a watch case cannot go from {from:?} to {to:?}")]

@@ -10,7 +10,11 @@ pub fn required(field: &'static str, value: &str, max: usize) -> Result<String, 
 }
 
 /// An optional text: None when empty.
-pub fn optional(field: &'static str, value: &str, max: usize) -> Result<Option<String>, NetworkError> {
+pub fn optional(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, NetworkError> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
@@ -19,8 +23,13 @@ pub fn optional(field: &'static str, value: &str, max: usize) -> Result<Option<S
         return Err(NetworkError::TooLong { field, max });
     }
     // Line breaks are fine in long texts; other control characters are not text anyone typed.
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(NetworkError::InvalidField { field, expected: "texte" });
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(NetworkError::InvalidField {
+            field,
+            expected: "texte",
+        });
     }
     Ok(Some(v.replace("\r\n", "\n")))
 }
@@ -29,7 +38,10 @@ pub fn optional(field: &'static str, value: &str, max: usize) -> Result<Option<S
 pub fn line(field: &'static str, value: &str, max: usize) -> Result<Option<String>, NetworkError> {
     let v = optional(field, value, max)?;
     if v.as_deref().is_some_and(|v| v.contains(['\n', '\r', '\t'])) {
-        return Err(NetworkError::InvalidField { field, expected: "texte sur une ligne" });
+        return Err(NetworkError::InvalidField {
+            field,
+            expected: "texte sur une ligne",
+        });
     }
     Ok(v)
 }
@@ -46,11 +58,19 @@ pub fn email(field: &'static str, value: &str) -> Result<Option<String>, Network
     if v.is_empty() {
         return Ok(None);
     }
-    let invalid = NetworkError::InvalidField { field, expected: "adresse électronique" };
-    if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;:\"()[]\\".contains(c)) {
+    let invalid = NetworkError::InvalidField {
+        field,
+        expected: "adresse électronique",
+    };
+    if v.len() > 254
+        || v.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;:\"()[]\\".contains(c))
+    {
         return Err(invalid);
     }
-    let Some((local, domain)) = v.split_once('@') else { return Err(invalid) };
+    let Some((local, domain)) = v.split_once('@') else {
+        return Err(invalid);
+    };
     if local.is_empty()
         || local.len() > 64
         || domain.contains('@')
@@ -58,7 +78,9 @@ pub fn email(field: &'static str, value: &str) -> Result<Option<String>, Network
         || domain.starts_with(['.', '-'])
         || domain.ends_with(['.', '-'])
         || domain.contains("..")
-        || !domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        || !domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
     {
         return Err(invalid);
     }
@@ -73,8 +95,14 @@ pub fn phone(field: &'static str, value: &str) -> Result<Option<String>, Network
     if v.is_empty() {
         return Ok(None);
     }
-    let invalid = NetworkError::InvalidField { field, expected: "numéro de téléphone" };
-    if !v.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+')) {
+    let invalid = NetworkError::InvalidField {
+        field,
+        expected: "numéro de téléphone",
+    };
+    if !v
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+'))
+    {
         return Err(invalid);
     }
     let digits: String = v.chars().filter(char::is_ascii_digit).collect();
@@ -103,16 +131,34 @@ pub fn url(field: &'static str, value: &str) -> Result<Option<String>, NetworkEr
     if v.is_empty() {
         return Ok(None);
     }
-    let invalid = NetworkError::InvalidField { field, expected: "adresse web (https://…)" };
-    if v.len() > 300 || v.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') {
+    let invalid = NetworkError::InvalidField {
+        field,
+        expected: "adresse web (https://…)",
+    };
+    if v.len() > 300
+        || v.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    {
         return Err(invalid);
     }
-    let full = if v.starts_with("https://") || v.starts_with("http://") { v.to_string() } else { format!("https://{v}") };
-    let host = full.split("://").nth(1).unwrap_or("").split(['/', '?', '#']).next().unwrap_or("");
+    let full = if v.starts_with("https://") || v.starts_with("http://") {
+        v.to_string()
+    } else {
+        format!("https://{v}")
+    };
+    let host = full
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
     if !host.contains('.')
         || host.starts_with('.')
         || host.ends_with('.')
-        || !host.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':'))
+        || !host
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':'))
     {
         return Err(invalid);
     }
@@ -125,7 +171,10 @@ pub fn date(field: &'static str, value: &str) -> Result<Option<Date>, NetworkErr
     if v.is_empty() {
         return Ok(None);
     }
-    let invalid = NetworkError::InvalidField { field, expected: "date AAAA-MM-JJ" };
+    let invalid = NetworkError::InvalidField {
+        field,
+        expected: "date AAAA-MM-JJ",
+    };
     if let Ok(d) = v.parse::<Date>() {
         return Ok(Some(d));
     }
@@ -147,27 +196,42 @@ pub fn required_date(field: &'static str, value: &str) -> Result<Date, NetworkEr
 }
 
 /// A whole number within `min..=max`.
-pub fn integer(field: &'static str, value: &str, min: i64, max: i64) -> Result<Option<i64>, NetworkError> {
+pub fn integer(
+    field: &'static str,
+    value: &str,
+    min: i64,
+    max: i64,
+) -> Result<Option<i64>, NetworkError> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
     }
     match v.parse::<i64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-        _ => Err(NetworkError::InvalidField { field, expected: "nombre entier" }),
+        _ => Err(NetworkError::InvalidField {
+            field,
+            expected: "nombre entier",
+        }),
     }
 }
 
 /// A decimal number (comma or point, spaces as thousands separators), finite.
 pub fn decimal(field: &'static str, value: &str) -> Result<Option<f64>, NetworkError> {
-    let v: String = value.trim().chars().filter(|c| !c.is_whitespace() && *c != '\u{202f}').collect();
+    let v: String = value
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
+        .collect();
     if v.is_empty() {
         return Ok(None);
     }
     let v = v.trim_end_matches('€').replace(',', ".");
     match v.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(Some(x)),
-        _ => Err(NetworkError::InvalidField { field, expected: "nombre" }),
+        _ => Err(NetworkError::InvalidField {
+            field,
+            expected: "nombre",
+        }),
     }
 }
 
@@ -177,14 +241,25 @@ pub fn yes_no(field: &'static str, value: &str) -> Result<Option<bool>, NetworkE
         "" => Ok(None),
         "oui" | "o" | "1" | "vrai" | "true" | "yes" | "on" => Ok(Some(true)),
         "non" | "n" | "0" | "faux" | "false" | "no" => Ok(Some(false)),
-        _ => Err(NetworkError::InvalidField { field, expected: "oui ou non" }),
+        _ => Err(NetworkError::InvalidField {
+            field,
+            expected: "oui ou non",
+        }),
     }
 }
 
 /// A period: both ends optional, the end not before the start.
-pub fn period(field: &'static str, start: Option<Date>, end: Option<Date>) -> Result<(), NetworkError> {
+pub fn period(
+    field: &'static str,
+    start: Option<Date>,
+    end: Option<Date>,
+) -> Result<(), NetworkError> {
     match (start, end) {
-        (Some(s), Some(e)) if e < s => Err(NetworkError::PeriodInverted { field, start: s, end: e }),
+        (Some(s), Some(e)) if e < s => Err(NetworkError::PeriodInverted {
+            field,
+            start: s,
+            end: e,
+        }),
         _ => Ok(()),
     }
 }
@@ -235,16 +310,35 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email("c", " Anne.Dupont@Mairie.FR ").unwrap().as_deref(), Some("Anne.Dupont@mairie.fr"));
-        for bad in ["a", "a@b", "a@@b.fr", "a b@c.fr", "a@b..fr", "a@.b.fr", "<a@b.fr>", "a@b.fr,c@d.fr", "a@b.fr\r\nBcc: x@y.fr"] {
+        assert_eq!(
+            email("c", " Anne.Dupont@Mairie.FR ").unwrap().as_deref(),
+            Some("Anne.Dupont@mairie.fr")
+        );
+        for bad in [
+            "a",
+            "a@b",
+            "a@@b.fr",
+            "a b@c.fr",
+            "a@b..fr",
+            "a@.b.fr",
+            "<a@b.fr>",
+            "a@b.fr,c@d.fr",
+            "a@b.fr\r\nBcc: x@y.fr",
+        ] {
             assert!(email("c", bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn phones_and_short_numbers() {
-        assert_eq!(phone("t", "+33 6 12 34 56 78").unwrap().as_deref(), Some("06 12 34 56 78"));
-        assert_eq!(phone("t", "05.49.00.00.00").unwrap().as_deref(), Some("05 49 00 00 00"));
+        assert_eq!(
+            phone("t", "+33 6 12 34 56 78").unwrap().as_deref(),
+            Some("06 12 34 56 78")
+        );
+        assert_eq!(
+            phone("t", "05.49.00.00.00").unwrap().as_deref(),
+            Some("05 49 00 00 00")
+        );
         assert_eq!(phone("t", "115").unwrap().as_deref(), Some("115"));
         assert!(phone("t", "0012345678").is_err());
         assert!(phone("t", "tel 05").is_err());
@@ -253,7 +347,10 @@ mod tests {
     #[test]
     fn folding() {
         assert_eq!(fold("Santé  MENTALE — Écoute"), "sante mentale ecoute");
-        assert_eq!(slug("Maison des Adolescents (MDA)"), "maison-des-adolescents-mda");
+        assert_eq!(
+            slug("Maison des Adolescents (MDA)"),
+            "maison-des-adolescents-mda"
+        );
         assert_eq!(fold("Cœur"), "coeur");
     }
 
@@ -261,16 +358,29 @@ mod tests {
     fn numbers_and_dates() {
         assert_eq!(decimal("m", "12 500,50 €").unwrap(), Some(12500.5));
         assert!(decimal("m", "NaN").is_err());
-        assert_eq!(date("d", "28/07/2026").unwrap(), Some(Date::new(2026, 7, 28).unwrap()));
+        assert_eq!(
+            date("d", "28/07/2026").unwrap(),
+            Some(Date::new(2026, 7, 28).unwrap())
+        );
         assert!(date("d", "31/02/2026").is_err());
         assert_eq!(integer("n", "12", 0, 120).unwrap(), Some(12));
         assert!(integer("n", "130", 0, 120).is_err());
-        assert!(period("p", Some(Date::new(2026, 2, 1).unwrap()), Some(Date::new(2026, 1, 1).unwrap())).is_err());
+        assert!(
+            period(
+                "p",
+                Some(Date::new(2026, 2, 1).unwrap()),
+                Some(Date::new(2026, 1, 1).unwrap())
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn urls() {
-        assert_eq!(url("u", "www.mda.fr").unwrap().as_deref(), Some("https://www.mda.fr"));
+        assert_eq!(
+            url("u", "www.mda.fr").unwrap().as_deref(),
+            Some("https://www.mda.fr")
+        );
         assert!(url("u", "javascript:alert(1)").is_err());
         assert!(url("u", "https://localhost").is_err());
     }

@@ -25,7 +25,10 @@ impl EventStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum When {
     /// From `start` to `end` (one hour when no end is given).
-    At { start: Timestamp, end: Option<Timestamp> },
+    At {
+        start: Timestamp,
+        end: Option<Timestamp>,
+    },
     /// A whole day (a deadline).
     Day(Date),
 }
@@ -119,7 +122,9 @@ pub fn calendar(name: &str, events: &[Event], stamp: Timestamp) -> String {
         push_line(&mut out, &format!("DTSTAMP:{}", utc(stamp)));
         match &e.when {
             When::At { start, end } => {
-                let end = end.filter(|t| t > start).unwrap_or_else(|| *start + jiff::SignedDuration::from_hours(1));
+                let end = end
+                    .filter(|t| t > start)
+                    .unwrap_or_else(|| *start + jiff::SignedDuration::from_hours(1));
                 push_line(&mut out, &format!("DTSTART:{}", utc(*start)));
                 push_line(&mut out, &format!("DTEND:{}", utc(end)));
             }

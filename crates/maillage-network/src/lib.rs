@@ -70,9 +70,16 @@ pub fn parse_code<T: Coded>(field: &'static str, code: &str) -> Result<T, Networ
 
 /// Parses a list of codes separated by `|` or `,` (as in forms and CSV files), without repeats, in the order
 /// of [`Coded::ALL`].
-pub fn parse_codes<T: Coded + Ord>(field: &'static str, text: &str) -> Result<Vec<T>, NetworkError> {
+pub fn parse_codes<T: Coded + Ord>(
+    field: &'static str,
+    text: &str,
+) -> Result<Vec<T>, NetworkError> {
     let mut out = Vec::new();
-    for part in text.split(['|', ',']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in text
+        .split(['|', ','])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         let v: T = parse_code(field, part)?;
         if !out.contains(&v) {
             out.push(v);
@@ -84,5 +91,9 @@ pub fn parse_codes<T: Coded + Ord>(field: &'static str, text: &str) -> Result<Ve
 
 /// Writes a list of codes as stored: `|`-separated.
 pub fn join_codes<T: Coded>(values: &[T]) -> String {
-    values.iter().map(|v| v.code()).collect::<Vec<_>>().join("|")
+    values
+        .iter()
+        .map(|v| v.code())
+        .collect::<Vec<_>>()
+        .join("|")
 }

@@ -17,9 +17,14 @@ pub fn text(value: &str) -> Result<String, NetworkError> {
 
 /// The public address of the site, as written in messages: `http(s)://host[:port][/path]`, no trailing slash.
 pub fn public_url(value: &str) -> Result<String, NetworkError> {
-    let v = fields::url("adresse_publique", value)?.ok_or(NetworkError::MissingField { field: "adresse_publique" })?;
+    let v = fields::url("adresse_publique", value)?.ok_or(NetworkError::MissingField {
+        field: "adresse_publique",
+    })?;
     if v.contains(['?', '#']) {
-        return Err(NetworkError::InvalidField { field: "adresse_publique", expected: "adresse du site sans paramètres" });
+        return Err(NetworkError::InvalidField {
+            field: "adresse_publique",
+            expected: "adresse du site sans paramètres",
+        });
     }
     Ok(v.trim_end_matches('/').to_string())
 }
@@ -31,8 +36,18 @@ pub fn unsubscribe_url(public_url: &str, list: i64, contact: i64, signature: &st
 
 /// The `List-Id` of a list (RFC 2919): `liste-3.reseau.<host of the site>`.
 pub fn list_id(list: i64, public_url: &str) -> String {
-    let host = public_url.split("://").nth(1).unwrap_or("maillage.invalid").split(['/', ':']).next().unwrap_or("");
-    let host = if host.is_empty() { "maillage.invalid" } else { host };
+    let host = public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("maillage.invalid")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    let host = if host.is_empty() {
+        "maillage.invalid"
+    } else {
+        host
+    };
     format!("liste-{list}.reseau.{host}")
 }
 
@@ -57,14 +72,25 @@ pub struct ReminderItem {
 
 /// The text of a reminder to the owner of follow-up actions.
 pub fn reminder_text(owner: &str, items: &[ReminderItem], sender: &str) -> String {
-    let mut s = format!("Bonjour {owner},\n\nVoici les actions de suivi qui vous sont confiées et qui arrivent à échéance ou sont en retard :\n\n");
+    let mut s = format!(
+        "Bonjour {owner},\n\nVoici les actions de suivi qui vous sont confiées et qui arrivent à échéance ou sont en retard :\n\n"
+    );
     for i in items {
         let when = if i.days_late > 0 {
-            format!("en retard de {} jour{}", i.days_late, if i.days_late > 1 { "s" } else { "" })
+            format!(
+                "en retard de {} jour{}",
+                i.days_late,
+                if i.days_late > 1 { "s" } else { "" }
+            )
         } else {
             "à échéance".to_string()
         };
-        s.push_str(&format!("- {} ({}) : prévue pour le {}, {when}\n", i.title, i.body, i.due_on.strftime("%d/%m/%Y")));
+        s.push_str(&format!(
+            "- {} ({}) : prévue pour le {}, {when}\n",
+            i.title,
+            i.body,
+            i.due_on.strftime("%d/%m/%Y")
+        ));
     }
     s.push_str(&format!(
         "\nMerci d'indiquer où elles en sont à la coordination.\n\n-- \n{sender}\nMessage envoyé par Maillage.\n"

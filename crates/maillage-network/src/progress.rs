@@ -36,15 +36,28 @@ pub struct IndicatorProgress {
 
 /// Progress of an indicator with `baseline` and `target` given its dated `measures`. Without a baseline, a
 /// target or a measure, there is no ratio (and the page says which is missing).
-pub fn indicator(baseline: Option<f64>, target: Option<f64>, measures: &[(Date, f64)]) -> IndicatorProgress {
+pub fn indicator(
+    baseline: Option<f64>,
+    target: Option<f64>,
+    measures: &[(Date, f64)],
+) -> IndicatorProgress {
     let latest = measures
         .iter()
         .enumerate()
         .max_by(|(i, a), (j, b)| a.0.cmp(&b.0).then(i.cmp(j)))
         .map(|(_, m)| *m)
         .filter(|m| m.1.is_finite());
-    let (Some(b), Some(t)) = (baseline.filter(|v| v.is_finite()), target.filter(|v| v.is_finite())) else {
-        return IndicatorProgress { latest, direction: None, raw: None, ratio: None, reached: false };
+    let (Some(b), Some(t)) = (
+        baseline.filter(|v| v.is_finite()),
+        target.filter(|v| v.is_finite()),
+    ) else {
+        return IndicatorProgress {
+            latest,
+            direction: None,
+            raw: None,
+            ratio: None,
+            reached: false,
+        };
     };
     let direction = if t > b {
         Direction::Increase
@@ -54,7 +67,13 @@ pub fn indicator(baseline: Option<f64>, target: Option<f64>, measures: &[(Date, 
         Direction::Maintain
     };
     let Some((_, v)) = latest else {
-        return IndicatorProgress { latest, direction: Some(direction), raw: None, ratio: None, reached: false };
+        return IndicatorProgress {
+            latest,
+            direction: Some(direction),
+            raw: None,
+            ratio: None,
+            reached: false,
+        };
     };
     let (raw, reached) = match direction {
         Direction::Maintain => {

@@ -45,7 +45,12 @@ pub fn due(on: Date, today: Date, horizon_days: i64) -> Option<Due> {
 }
 
 /// A follow-up action: only open actions with a due date are reminded.
-pub fn action(status: ActionStatus, due_on: Option<Date>, today: Date, horizon_days: i64) -> Option<Due> {
+pub fn action(
+    status: ActionStatus,
+    due_on: Option<Date>,
+    today: Date,
+    horizon_days: i64,
+) -> Option<Due> {
     if !status.is_open() {
         return None;
     }
@@ -53,7 +58,12 @@ pub fn action(status: ActionStatus, due_on: Option<Date>, today: Date, horizon_d
 }
 
 /// A report (bilan) owed to a funder: nothing once it is sent.
-pub fn report(due_on: Date, submitted_on: Option<Date>, today: Date, horizon_days: i64) -> Option<Due> {
+pub fn report(
+    due_on: Date,
+    submitted_on: Option<Date>,
+    today: Date,
+    horizon_days: i64,
+) -> Option<Due> {
     if submitted_on.is_some() {
         return None;
     }
@@ -85,7 +95,10 @@ pub fn cadence(
     }
     let late = days_between(expected, today);
     if late > 0 {
-        Some(Cadence::Late { expected, days: late })
+        Some(Cadence::Late {
+            expected,
+            days: late,
+        })
     } else if days_between(today, expected) <= horizon_days {
         Some(Cadence::ToSchedule { expected })
     } else {

@@ -42,7 +42,10 @@ fn signature(key: &[u8], purpose: &str, parts: &[i64]) -> String {
 }
 
 fn verify(key: &[u8], purpose: &str, parts: &[i64], presented: &str) -> bool {
-    constant_time_eq(signature(key, purpose, parts).as_bytes(), presented.trim().to_ascii_lowercase().as_bytes())
+    constant_time_eq(
+        signature(key, purpose, parts).as_bytes(),
+        presented.trim().to_ascii_lowercase().as_bytes(),
+    )
 }
 
 /// The signature of "contact `contact` leaves list `list`".
@@ -80,7 +83,10 @@ mod tests {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         assert_eq!(
-            h(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First"),
+            h(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            ),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
         assert_eq!(
@@ -103,7 +109,10 @@ mod tests {
         assert!(!verify_unsubscribe(key, 3, 18, &s));
         assert!(!verify_unsubscribe(key, 4, 17, &s));
         assert!(!verify_unsubscribe(b"autre cle", 3, 17, &s));
-        assert!(!verify_feed(key, 3, &s), "a signature is bound to its purpose");
+        assert!(
+            !verify_feed(key, 3, &s),
+            "a signature is bound to its purpose"
+        );
         assert!(verify_feed(key, 3, &feed_signature(key, 3)));
         assert!(!verify_feed(key, 3, ""));
     }

@@ -38,9 +38,13 @@ pub fn check_step(from: WatchStatus, to: WatchStatus, step: &Step) -> Result<(),
     }
     let has = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
     match to {
-        WatchStatus::Assigned if !has(&step.assignee) => Err(NetworkError::StepNeeds("attribution")),
+        WatchStatus::Assigned if !has(&step.assignee) => {
+            Err(NetworkError::StepNeeds("attribution"))
+        }
         WatchStatus::Resolved if !has(&step.solution) => Err(NetworkError::StepNeeds("solution")),
-        WatchStatus::Interpellation if !has(&step.institution) => Err(NetworkError::StepNeeds("institution")),
+        WatchStatus::Interpellation if !has(&step.institution) => {
+            Err(NetworkError::StepNeeds("institution"))
+        }
         _ => Ok(()),
     }
 }

@@ -23,14 +23,26 @@ fn maison_des_adolescents() -> ActorFields {
         ("identifiant", "mda-chalon"),
         ("type", "structure"),
         ("nom", "Maison des Adolescents"),
-        ("missions", "L'accueil, l'écoute, l'information des adolescents et de leur entourage ; l'orientation."),
-        ("public_cible", "Les jeunes de 11 à 25 ans ; les parents préoccupés par le comportement de leurs jeunes."),
-        ("conditions_acces", "Domiciliés ou scolarisés dans le département."),
+        (
+            "missions",
+            "L'accueil, l'écoute, l'information des adolescents et de leur entourage ; l'orientation.",
+        ),
+        (
+            "public_cible",
+            "Les jeunes de 11 à 25 ans ; les parents préoccupés par le comportement de leurs jeunes.",
+        ),
+        (
+            "conditions_acces",
+            "Domiciliés ou scolarisés dans le département.",
+        ),
         ("adresse", "28-30 rue du Pont de fer"),
         ("code_postal", "71100"),
         ("commune", "Chalon-sur-Saône"),
         ("telephone", "03 85 94 01 44"),
-        ("horaires", "Lundi, mercredi et vendredi de 9h à 12h et de 13h à 18h30\nAccueil du public : 7 jours sur 7"),
+        (
+            "horaires",
+            "Lundi, mercredi et vendredi de 9h à 12h et de 13h à 18h30\nAccueil du public : 7 jours sur 7",
+        ),
         ("rendez_vous", "avec_ou_sans_rdv"),
         ("tarif", "gratuit"),
         ("age_min", "11"),
@@ -75,7 +87,11 @@ fn the_guide_record_of_the_seeds_is_a_valid_entry_and_survives_a_csv_round_trip(
 fn a_bad_csv_line_is_reported_with_its_line_and_column_and_nothing_is_returned() {
     let csv = "nom;type;courriel;age_min;age_max\nCMP enfants;structure;cmp@ch.fr;3;16\nPoint santé;asso;;;\n";
     match directory::parse_csv(csv.as_bytes()) {
-        Err(NetworkError::CsvLine { line, column, problem }) => {
+        Err(NetworkError::CsvLine {
+            line,
+            column,
+            problem,
+        }) => {
             assert_eq!(line, 3);
             assert_eq!(column, "type");
             assert_eq!(*problem, NetworkError::UnknownCode { field: "type" });
@@ -96,19 +112,30 @@ fn a_bad_csv_line_is_reported_with_its_line_and_column_and_nothing_is_returned()
         directory::parse_csv(b"nom;couleur\nA;bleu\n"),
         Err(NetworkError::CsvUnknownColumn("couleur".into()))
     );
-    assert_eq!(directory::parse_csv(b"type\nstructure\n"), Err(NetworkError::CsvMissingColumn("nom".into())));
+    assert_eq!(
+        directory::parse_csv(b"type\nstructure\n"),
+        Err(NetworkError::CsvMissingColumn("nom".into()))
+    );
     assert_eq!(directory::parse_csv(b"nom\n"), Err(NetworkError::CsvEmpty));
     assert!(matches!(
         directory::parse_csv(b"identifiant;nom\nx;A\nx;B\n"),
-        Err(NetworkError::CsvDuplicateKey { first: 2, second: 3, .. })
+        Err(NetworkError::CsvDuplicateKey {
+            first: 2,
+            second: 3,
+            ..
+        })
     ));
-    assert!(matches!(directory::parse_csv(b"nom;commune\nA;B;C\n"), Err(NetworkError::CsvUnreadable { line: 2, .. })));
+    assert!(matches!(
+        directory::parse_csv(b"nom;commune\nA;B;C\n"),
+        Err(NetworkError::CsvUnreadable { line: 2, .. })
+    ));
 }
 
 #[test]
 fn spreadsheet_exports_in_windows_1252_with_commas_and_accented_headers_are_read() {
     // "Nom,Accessible PMR,Visibilité" then "Épicerie solidaire,oui,publique", in Windows-1252.
-    let mut bytes = b"Nom,Accessible PMR,Visibilit\xe9\r\n\xc9picerie solidaire,oui,publique\r\n".to_vec();
+    let mut bytes =
+        b"Nom,Accessible PMR,Visibilit\xe9\r\n\xc9picerie solidaire,oui,publique\r\n".to_vec();
     bytes.extend_from_slice(b"");
     let rows = directory::parse_csv(&bytes).unwrap();
     assert_eq!(rows[0].1.name, "Épicerie solidaire");
@@ -129,7 +156,7 @@ fn record(name: &str, setup: impl FnOnce(&mut ActorRecord)) -> ActorRecord {
 
 #[test]
 fn the_directory_search_filters_by_need_public_language_age_and_place_and_ranks_by_text() {
-    let records = vec![
+    let records = [
         record("Centre médico-psychologique adultes", |r| {
             r.themes = vec![Theme::MentalHealth];
             r.publics = vec![Public::Everyone];
@@ -161,30 +188,74 @@ fn the_directory_search_filters_by_need_public_language_age_and_place_and_ranks_
     ];
     let refs: Vec<&ActorRecord> = records.iter().collect();
     let names = |q: &Search| -> Vec<&str> {
-        directory::search(&refs, q).iter().map(|h| records[h.index].name.as_str()).collect()
+        directory::search(&refs, q)
+            .iter()
+            .map(|h| records[h.index].name.as_str())
+            .collect()
     };
     // A need: every mental-health entry; an explicit public ranks before "tout public".
-    let q = Search { theme: Some(Theme::MentalHealth), public: Some(Public::Young), ..Default::default() };
-    assert_eq!(names(&q), vec!["Écoute jeunes Saint-Ambroise", "Maison des adolescents", "Centre médico-psychologique adultes"]);
+    let q = Search {
+        theme: Some(Theme::MentalHealth),
+        public: Some(Public::Young),
+        ..Default::default()
+    };
+    assert_eq!(
+        names(&q),
+        vec![
+            "Écoute jeunes Saint-Ambroise",
+            "Maison des adolescents",
+            "Centre médico-psychologique adultes"
+        ]
+    );
     // The age of the person excludes the adult CMP; the place keeps the town's entries only.
-    let q = Search { theme: Some(Theme::MentalHealth), age: Some(15), place: "bellerive".into(), ..Default::default() };
+    let q = Search {
+        theme: Some(Theme::MentalHealth),
+        age: Some(15),
+        place: "bellerive".into(),
+        ..Default::default()
+    };
     assert_eq!(names(&q), vec!["Maison des adolescents"]);
     // A language: Arabic is spoken at the MDA only; French is assumed where no language is named.
-    let q = Search { language: Some(Language::Arabic), ..Default::default() };
+    let q = Search {
+        language: Some(Language::Arabic),
+        ..Default::default()
+    };
     assert_eq!(names(&q), vec!["Maison des adolescents"]);
-    let q = Search { language: Some(Language::French), ..Default::default() };
+    let q = Search {
+        language: Some(Language::French),
+        ..Default::default()
+    };
     assert_eq!(names(&q).len(), 4);
     // Text, accents and case aside, word prefixes: the name weighs more than the missions.
-    let q = Search { text: "ADOLESC".into(), ..Default::default() };
-    assert_eq!(names(&q), vec!["Maison des adolescents", "Écoute jeunes Saint-Ambroise"]);
-    let q = Search { text: "ecoute orientation".into(), ..Default::default() };
+    let q = Search {
+        text: "ADOLESC".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        names(&q),
+        vec!["Maison des adolescents", "Écoute jeunes Saint-Ambroise"]
+    );
+    let q = Search {
+        text: "ecoute orientation".into(),
+        ..Default::default()
+    };
     assert_eq!(names(&q), vec!["Écoute jeunes Saint-Ambroise"]);
     // Every word must be found somewhere.
-    let q = Search { text: "écoute piscine".into(), ..Default::default() };
+    let q = Search {
+        text: "écoute piscine".into(),
+        ..Default::default()
+    };
     assert!(names(&q).is_empty());
-    let q = Search { free_only: true, without_appointment: true, ..Default::default() };
+    let q = Search {
+        free_only: true,
+        without_appointment: true,
+        ..Default::default()
+    };
     assert_eq!(names(&q), vec!["Maison des adolescents"]);
-    let q = Search { place: "Quartier des Rives".into(), ..Default::default() };
+    let q = Search {
+        place: "Quartier des Rives".into(),
+        ..Default::default()
+    };
     assert_eq!(names(&q), vec!["Maison des adolescents"]);
 }
 
@@ -192,20 +263,50 @@ fn the_directory_search_filters_by_need_public_language_age_and_place_and_ranks_
 fn a_watch_case_goes_from_report_to_interpellation_and_each_step_needs_its_content() {
     use WatchStatus::*;
     let none = Step::default();
-    assert_eq!(watch::check_step(Reported, Assigned, &none), Err(NetworkError::StepNeeds("attribution")));
-    let to = Step { assignee: Some("AD2S".into()), ..Default::default() };
+    assert_eq!(
+        watch::check_step(Reported, Assigned, &none),
+        Err(NetworkError::StepNeeds("attribution"))
+    );
+    let to = Step {
+        assignee: Some("AD2S".into()),
+        ..Default::default()
+    };
     watch::check_step(Reported, Assigned, &to).unwrap();
     watch::check_step(Assigned, SolutionInProgress, &none).unwrap();
-    assert_eq!(watch::check_step(SolutionInProgress, Interpellation, &none), Err(NetworkError::StepNeeds("institution")));
-    let cpam = Step { institution: Some("CPAM".into()), ..Default::default() };
+    assert_eq!(
+        watch::check_step(SolutionInProgress, Interpellation, &none),
+        Err(NetworkError::StepNeeds("institution"))
+    );
+    let cpam = Step {
+        institution: Some("CPAM".into()),
+        ..Default::default()
+    };
     watch::check_step(SolutionInProgress, Interpellation, &cpam).unwrap();
-    assert_eq!(watch::check_step(Interpellation, Resolved, &none), Err(NetworkError::StepNeeds("solution")));
-    let solved = Step { solution: Some("Permanence CPAM au CCAS".into()), ..Default::default() };
+    assert_eq!(
+        watch::check_step(Interpellation, Resolved, &none),
+        Err(NetworkError::StepNeeds("solution"))
+    );
+    let solved = Step {
+        solution: Some("Permanence CPAM au CCAS".into()),
+        ..Default::default()
+    };
     watch::check_step(Interpellation, Resolved, &solved).unwrap();
     watch::check_step(Resolved, Closed, &none).unwrap();
     // Skipping steps or moving back from a report to "resolved" is refused.
-    assert_eq!(watch::check_step(Reported, Resolved, &solved), Err(NetworkError::Transition { from: Reported, to: Resolved }));
-    assert_eq!(watch::check_step(Closed, Closed, &none), Err(NetworkError::Transition { from: Closed, to: Closed }));
+    assert_eq!(
+        watch::check_step(Reported, Resolved, &solved),
+        Err(NetworkError::Transition {
+            from: Reported,
+            to: Resolved
+        })
+    );
+    assert_eq!(
+        watch::check_step(Closed, Closed, &none),
+        Err(NetworkError::Transition {
+            from: Closed,
+            to: Closed
+        })
+    );
     // A dysfunction that comes back reopens the case.
     watch::check_step(Closed, Assigned, &to).unwrap();
     assert!(watch::is_open(Interpellation) && !watch::is_open(Resolved));
@@ -214,15 +315,27 @@ fn a_watch_case_goes_from_report_to_interpellation_and_each_step_needs_its_conte
 #[test]
 fn indicators_progress_from_baseline_to_target_both_ways() {
     // Share of patients without a médecin traitant (Châteauroux ≈ 20 %), target 15 %.
-    let p = progress::indicator(Some(20.0), Some(15.0), &[(d(2025, 6, 30), 18.0), (d(2026, 6, 30), 17.0)]);
+    let p = progress::indicator(
+        Some(20.0),
+        Some(15.0),
+        &[(d(2025, 6, 30), 18.0), (d(2026, 6, 30), 17.0)],
+    );
     assert_eq!(p.direction, Some(Direction::Decrease));
     assert_eq!(p.latest, Some((d(2026, 6, 30), 17.0)));
     assert!((p.ratio.unwrap() - 0.6).abs() < 1e-12);
     assert!(!p.reached);
     // Measures given out of order: the latest date wins.
-    let p = progress::indicator(Some(0.0), Some(10.0), &[(d(2026, 1, 1), 12.0), (d(2025, 1, 1), 3.0)]);
+    let p = progress::indicator(
+        Some(0.0),
+        Some(10.0),
+        &[(d(2026, 1, 1), 12.0), (d(2025, 1, 1), 3.0)],
+    );
     assert!((p.raw.unwrap() - 1.2).abs() < 1e-12);
-    assert_eq!(p.ratio, Some(1.0), "beyond the target is kept within 1 for averages");
+    assert_eq!(
+        p.ratio,
+        Some(1.0),
+        "beyond the target is kept within 1 for averages"
+    );
     assert!(p.reached);
     // Moving away from the target.
     let p = progress::indicator(Some(100.0), Some(200.0), &[(d(2026, 1, 1), 80.0)]);
@@ -230,26 +343,51 @@ fn indicators_progress_from_baseline_to_target_both_ways() {
     assert_eq!(p.ratio, Some(0.0));
     // Maintain a level: reached when at least the target.
     let p = progress::indicator(Some(3.0), Some(3.0), &[(d(2026, 1, 1), 3.0)]);
-    assert_eq!((p.direction, p.ratio, p.reached), (Some(Direction::Maintain), Some(1.0), true));
+    assert_eq!(
+        (p.direction, p.ratio, p.reached),
+        (Some(Direction::Maintain), Some(1.0), true)
+    );
     // Nothing to compute without baseline, target or measure.
-    assert_eq!(progress::indicator(None, Some(3.0), &[(d(2026, 1, 1), 3.0)]).ratio, None);
+    assert_eq!(
+        progress::indicator(None, Some(3.0), &[(d(2026, 1, 1), 3.0)]).ratio,
+        None
+    );
     assert_eq!(progress::indicator(Some(1.0), Some(3.0), &[]).ratio, None);
 }
 
 #[test]
 fn axis_progress_keeps_actions_carried_out_apart_from_targets_reached() {
-    let measured = |b: f64, t: f64, v: f64| progress::indicator(Some(b), Some(t), &[(d(2026, 1, 1), v)]);
+    let measured =
+        |b: f64, t: f64, v: f64| progress::indicator(Some(b), Some(t), &[(d(2026, 1, 1), v)]);
     let fiches = vec![
-        FicheInput { status: FicheStatus::Done, indicators: vec![measured(0.0, 10.0, 10.0), measured(0.0, 10.0, 2.0)] },
-        FicheInput { status: FicheStatus::InProgress, indicators: vec![progress::indicator(Some(1.0), Some(2.0), &[])] },
-        FicheInput { status: FicheStatus::NotStarted, indicators: vec![] },
-        FicheInput { status: FicheStatus::Dropped, indicators: vec![] },
+        FicheInput {
+            status: FicheStatus::Done,
+            indicators: vec![measured(0.0, 10.0, 10.0), measured(0.0, 10.0, 2.0)],
+        },
+        FicheInput {
+            status: FicheStatus::InProgress,
+            indicators: vec![progress::indicator(Some(1.0), Some(2.0), &[])],
+        },
+        FicheInput {
+            status: FicheStatus::NotStarted,
+            indicators: vec![],
+        },
+        FicheInput {
+            status: FicheStatus::Dropped,
+            indicators: vec![],
+        },
     ];
     let a = progress::axis(&fiches);
-    assert_eq!((a.fiches, a.done, a.in_progress, a.not_started, a.dropped), (4, 1, 1, 1, 1));
+    assert_eq!(
+        (a.fiches, a.done, a.in_progress, a.not_started, a.dropped),
+        (4, 1, 1, 1, 1)
+    );
     // (1 + 0.5 + 0) / 3: the abandoned fiche does not count.
     assert!((a.realisation.unwrap() - 0.5).abs() < 1e-12);
-    assert_eq!((a.indicators, a.indicators_measured, a.indicators_reached), (3, 2, 1));
+    assert_eq!(
+        (a.indicators, a.indicators_measured, a.indicators_reached),
+        (3, 2, 1)
+    );
     assert!((a.targets.unwrap() - 0.6).abs() < 1e-12);
     let empty = progress::axis(&[]);
     assert_eq!((empty.realisation, empty.targets), (None, None));
@@ -258,22 +396,54 @@ fn axis_progress_keeps_actions_carried_out_apart_from_targets_reached() {
 #[test]
 fn reminders_of_actions_reports_and_cadence() {
     let today = d(2026, 3, 10);
-    assert_eq!(reminders::action(ActionStatus::ToDo, Some(d(2026, 3, 1)), today, 7), Some(Due::Overdue { days: 9 }));
-    assert_eq!(reminders::action(ActionStatus::InProgress, Some(d(2026, 3, 17)), today, 7), Some(Due::Soon { days: 7 }));
-    assert_eq!(reminders::action(ActionStatus::InProgress, Some(d(2026, 3, 18)), today, 7), None);
-    assert_eq!(reminders::action(ActionStatus::Done, Some(d(2026, 1, 1)), today, 7), None);
+    assert_eq!(
+        reminders::action(ActionStatus::ToDo, Some(d(2026, 3, 1)), today, 7),
+        Some(Due::Overdue { days: 9 })
+    );
+    assert_eq!(
+        reminders::action(ActionStatus::InProgress, Some(d(2026, 3, 17)), today, 7),
+        Some(Due::Soon { days: 7 })
+    );
+    assert_eq!(
+        reminders::action(ActionStatus::InProgress, Some(d(2026, 3, 18)), today, 7),
+        None
+    );
+    assert_eq!(
+        reminders::action(ActionStatus::Done, Some(d(2026, 1, 1)), today, 7),
+        None
+    );
     assert_eq!(reminders::action(ActionStatus::ToDo, None, today, 7), None);
-    assert_eq!(reminders::report(d(2026, 3, 10), None, today, 30), Some(Due::Soon { days: 0 }));
-    assert_eq!(reminders::report(d(2026, 2, 28), Some(d(2026, 2, 27)), today, 30), None);
+    assert_eq!(
+        reminders::report(d(2026, 3, 10), None, today, 30),
+        Some(Due::Soon { days: 0 })
+    );
+    assert_eq!(
+        reminders::report(d(2026, 2, 28), Some(d(2026, 2, 27)), today, 30),
+        None
+    );
     // The COS meets every two months (60 days): last met on 5 January, nothing planned on 10 March.
     assert_eq!(
         reminders::cadence(Some(60), Some(d(2026, 1, 5)), None, today, 21),
-        Some(Cadence::Late { expected: d(2026, 3, 6), days: 4 })
+        Some(Cadence::Late {
+            expected: d(2026, 3, 6),
+            days: 4
+        })
     );
-    assert_eq!(reminders::cadence(Some(60), Some(d(2026, 1, 5)), Some(d(2026, 3, 20)), today, 21), None);
+    assert_eq!(
+        reminders::cadence(
+            Some(60),
+            Some(d(2026, 1, 5)),
+            Some(d(2026, 3, 20)),
+            today,
+            21
+        ),
+        None
+    );
     assert_eq!(
         reminders::cadence(Some(60), Some(d(2026, 1, 20)), None, today, 21),
-        Some(Cadence::ToSchedule { expected: d(2026, 3, 21) })
+        Some(Cadence::ToSchedule {
+            expected: d(2026, 3, 21)
+        })
     );
     assert_eq!(reminders::cadence(Some(60), None, None, today, 21), None);
 }
@@ -287,7 +457,10 @@ fn the_calendar_feed_is_valid_rfc_5545_read_back_by_an_independent_parser() {
     let events = vec![
         Event {
             uid: "reunion-1@maillage".into(),
-            when: When::At { start: "2026-03-12T13:30:00Z".parse().unwrap(), end: Some("2026-03-12T15:30:00Z".parse().unwrap()) },
+            when: When::At {
+                start: "2026-03-12T13:30:00Z".parse().unwrap(),
+                end: Some("2026-03-12T15:30:00Z".parse().unwrap()),
+            },
             summary: "COS, séance n° 12; ordre, du jour".into(),
             description: Some(long.into()),
             location: Some("Hôtel de ville, salle du conseil".into()),
@@ -316,21 +489,35 @@ fn the_calendar_feed_is_valid_rfc_5545_read_back_by_an_independent_parser() {
         assert!(l.len() <= 75, "line of {} octets: {l}", l.len());
         assert!(!l.contains('\n') && !l.contains('\r'));
     }
-    assert!(text.split("\r\n").any(|l| l.starts_with(' ')), "the long description is folded");
+    assert!(
+        text.split("\r\n").any(|l| l.starts_with(' ')),
+        "the long description is folded"
+    );
 
     let mut parser = ical::IcalParser::new(text.as_bytes());
     let cal = parser.next().expect("one calendar").expect("parses");
     assert!(parser.next().is_none());
     let prop = |props: &[ical::property::Property], name: &str| -> Option<String> {
-        props.iter().find(|p| p.name == name).and_then(|p| p.value.clone())
+        props
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
     };
     assert_eq!(prop(&cal.properties, "VERSION").as_deref(), Some("2.0"));
     assert_eq!(cal.events.len(), 2);
     let e = &cal.events[0].properties;
     // Unfolded, unescaped: the text is the one given.
-    let unescape = |s: String| s.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\");
+    let unescape = |s: String| {
+        s.replace("\\n", "\n")
+            .replace("\\,", ",")
+            .replace("\\;", ";")
+            .replace("\\\\", "\\")
+    };
     assert_eq!(unescape(prop(e, "DESCRIPTION").unwrap()), long);
-    assert_eq!(unescape(prop(e, "SUMMARY").unwrap()), "COS, séance n° 12; ordre, du jour");
+    assert_eq!(
+        unescape(prop(e, "SUMMARY").unwrap()),
+        "COS, séance n° 12; ordre, du jour"
+    );
     assert_eq!(prop(e, "DTSTART").as_deref(), Some("20260312T133000Z"));
     assert_eq!(prop(e, "DTEND").as_deref(), Some("20260312T153000Z"));
     assert_eq!(prop(e, "UID").as_deref(), Some("reunion-1@maillage"));
@@ -339,7 +526,10 @@ fn the_calendar_feed_is_valid_rfc_5545_read_back_by_an_independent_parser() {
     let day = &cal.events[1].properties;
     let start = day.iter().find(|p| p.name == "DTSTART").unwrap();
     assert_eq!(start.value.as_deref(), Some("20260331"));
-    assert_eq!(start.params.as_ref().unwrap()[0], ("VALUE".to_string(), vec!["DATE".to_string()]));
+    assert_eq!(
+        start.params.as_ref().unwrap()[0],
+        ("VALUE".to_string(), vec!["DATE".to_string()])
+    );
     assert_eq!(prop(day, "DTEND").as_deref(), Some("20260401"));
 }
 
@@ -363,8 +553,18 @@ fn folding_never_cuts_a_multibyte_character() {
         assert!(std::str::from_utf8(l).is_ok());
         assert!(l.len() <= 76, "75 octets and the CR");
     }
-    let cal = ical::IcalParser::new(text.as_bytes()).next().unwrap().unwrap();
-    let summary = cal.events[0].properties.iter().find(|p| p.name == "SUMMARY").unwrap().value.clone().unwrap();
+    let cal = ical::IcalParser::new(text.as_bytes())
+        .next()
+        .unwrap()
+        .unwrap();
+    let summary = cal.events[0]
+        .properties
+        .iter()
+        .find(|p| p.name == "SUMMARY")
+        .unwrap()
+        .value
+        .clone()
+        .unwrap();
     assert_eq!(summary, "é".repeat(200));
 }
 
@@ -374,13 +574,34 @@ fn relayed_messages_carry_the_list_and_the_unsubscribe_link() {
     assert_eq!(url, "https://sante.bellerive.example");
     assert!(mail::public_url("https://x.fr/?a=1").is_err());
     let link = mail::unsubscribe_url(&url, 3, 17, "abcd");
-    assert_eq!(link, "https://sante.bellerive.example/desinscription?liste=3&contact=17&signature=abcd");
-    assert_eq!(mail::list_id(3, "http://127.0.0.1:8080"), "liste-3.reseau.127.0.0.1");
-    let text = mail::with_footer("Bonjour,\n\nLa prochaine réunion…\n\n", "Réseau santé précarité", "la Ville", &link);
+    assert_eq!(
+        link,
+        "https://sante.bellerive.example/desinscription?liste=3&contact=17&signature=abcd"
+    );
+    assert_eq!(
+        mail::list_id(3, "http://127.0.0.1:8080"),
+        "liste-3.reseau.127.0.0.1"
+    );
+    let text = mail::with_footer(
+        "Bonjour,\n\nLa prochaine réunion…\n\n",
+        "Réseau santé précarité",
+        "la Ville",
+        &link,
+    );
     assert!(text.starts_with("Bonjour,\n\nLa prochaine réunion…\n\n-- \n"));
     assert!(text.contains("« Réseau santé précarité »") && text.ends_with(&format!("{link}\n")));
-    assert!(mail::subject("Ligne\nBcc: x@y.fr").is_err(), "no header injection through the subject");
-    let items = vec![mail::ReminderItem { title: "Envoyer le compte rendu".into(), body: "COS".into(), due_on: d(2026, 3, 1), days_late: 9 }];
+    assert!(
+        mail::subject("Ligne\nBcc: x@y.fr").is_err(),
+        "no header injection through the subject"
+    );
+    let items = vec![mail::ReminderItem {
+        title: "Envoyer le compte rendu".into(),
+        body: "COS".into(),
+        due_on: d(2026, 3, 1),
+        days_late: 9,
+    }];
     let r = mail::reminder_text("Mme Martin", &items, "Coordination CLS");
-    assert!(r.contains("Envoyer le compte rendu (COS) : prévue pour le 01/03/2026, en retard de 9 jours"));
+    assert!(r.contains(
+        "Envoyer le compte rendu (COS) : prévue pour le 01/03/2026, en retard de 9 jours"
+    ));
 }

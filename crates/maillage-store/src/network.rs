@@ -71,11 +71,16 @@ pub fn instant(t: Timestamp) -> String {
 
 /// Today in France (due dates and deadlines are French calendar days).
 pub fn today(now: Timestamp) -> Date {
-    now.in_tz("Europe/Paris").map(|z| z.date()).unwrap_or_else(|_| now.to_zoned(jiff::tz::TimeZone::UTC).date())
+    now.in_tz("Europe/Paris")
+        .map(|z| z.date())
+        .unwrap_or_else(|_| now.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 fn corrupted(field: &'static str, s: &str) -> Error {
-    Error::Store(Box::new(StoreError::InvalidValue { field, value: s.chars().take(40).collect() }))
+    Error::Store(Box::new(StoreError::InvalidValue {
+        field,
+        value: s.chars().take(40).collect(),
+    }))
 }
 
 /// A stored code.
@@ -114,14 +119,20 @@ pub(crate) fn day_text(d: Option<Date>) -> Option<String> {
 
 /// Fails with [`Error::NotFound`] when a statement touched no row.
 pub(crate) fn touched(rows: u64, what: &'static str, id: i64) -> Result<()> {
-    if rows == 0 { Err(Error::NotFound { what, id }) } else { Ok(()) }
+    if rows == 0 {
+        Err(Error::NotFound { what, id })
+    } else {
+        Ok(())
+    }
 }
 
 /// Whether an error is a unique constraint refusing a row (both backends).
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {
-            d.is_unique_violation() || d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+            d.is_unique_violation()
+                || d.code()
+                    .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
         }
         _ => false,
     }
@@ -166,5 +177,10 @@ pub async fn signing_key(store: &Store) -> Result<Vec<u8>> {
 
 /// Random bytes from the operating system.
 fn random_bytes(buf: &mut [u8]) -> Result<()> {
-    getrandom::fill(buf).map_err(|e| Error::Store(Box::new(StoreError::InvalidValue { field: "aléa", value: e.to_string() })))
+    getrandom::fill(buf).map_err(|e| {
+        Error::Store(Box::new(StoreError::InvalidValue {
+            field: "aléa",
+            value: e.to_string(),
+        }))
+    })
 }

@@ -181,7 +181,12 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
             let sheet = book.worksheet_range("Indicateurs").unwrap();
             let table: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
             assert_eq!(table.len(), rows.len() + 1);
-            let col = |name: &str| table[0].iter().position(|c| c.to_string() == name).unwrap();
+            let col = |name: &str| {
+                table[0]
+                    .iter()
+                    .position(|c| matches!(c, Data::String(s) if s == name))
+                    .unwrap()
+            };
             let (code, zone, value) = (col("Code indicateur"), col("Code zone"), col("Valeur"));
             for line in &table[1..] {
                 let key = (

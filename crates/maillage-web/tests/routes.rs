@@ -41,6 +41,39 @@ const CRISIS_CELL: &[Role] = &[Role::Coordination, Role::Crise];
 const CRISIS_PEOPLE: &[Role] = &[Role::Ccas, Role::Crise];
 /// A volunteer's own missions.
 const VOLUNTEER: &[Role] = &[Role::Benevole];
+/// The internal directory of actors and its contact persons: those who orient people or run the network.
+const DIRECTORY: &[Role] = &[Role::Coordination, Role::Offre, Role::Ccas, Role::Mediation];
+/// Running the network and the CLS: the coordination (PRODUCT.md §2).
+const NETWORK: &[Role] = &[Role::Coordination];
+/// Bodies, meetings, watch cases and the full CLS, read: élus and coordination.
+const NETWORK_READ: &[Role] = &[Role::Elu, Role::Coordination];
+/// The shared CLS dashboard (aggregated): élus, coordination, partners.
+const CLS_SHARED: &[Role] = &[Role::Elu, Role::Coordination, Role::Partenaire];
+
+/// A network form posted empty (or wrong): granted roles get it back to correct (422), nothing changes.
+const fn network_post(pattern: &'static str, url: &'static str, granted: &'static [Role], ok: u16) -> Line {
+    Line {
+        method: "POST",
+        pattern,
+        url,
+        form: &[],
+        granted,
+        ok,
+        anon: 303,
+    }
+}
+
+const fn network_get(pattern: &'static str, url: &'static str, granted: &'static [Role], ok: u16, anon: u16) -> Line {
+    Line {
+        method: "GET",
+        pattern,
+        url,
+        form: &[],
+        granted,
+        ok,
+        anon,
+    }
+}
 
 /// A crisis form posted empty (or incomplete): granted roles get the form back to correct (422), nothing changes.
 const fn crisis_post(pattern: &'static str, url: &'static str, granted: &'static [Role]) -> Line {
@@ -339,6 +372,104 @@ const MATRIX: &[Line] = &[
     get("/api/v1/crise/stocks", CRISIS, 200, 401),
     get("/api/v1/crise/registre/effectifs", CRISIS, 200, 401),
     get("/api/v1/mes-missions", VOLUNTEER, 200, 401),
+    // Network and CLS module (ids are those of the demonstration; deletions aim at ids that do not exist).
+    get("/static/reseau.css", ALL, 200, 200),
+    get("/annuaire", ALL, 200, 200),
+    network_get("/annuaire/fiche/{id}", "/annuaire/fiche/1", ALL, 200, 200),
+    get("/annuaire/guide.pdf", ALL, 200, 200),
+    get("/api/v1/annuaire", ALL, 200, 200),
+    // An unsubscribe link without its signature is refused, to anyone.
+    get("/desinscription", ALL, 400, 400),
+    Line {
+        method: "POST",
+        pattern: "/desinscription",
+        url: "/desinscription",
+        form: &[("liste", "1"), ("contact", "1"), ("signature", "00")],
+        granted: ALL,
+        ok: 400,
+        anon: 400,
+    },
+    // A calendar address with a wrong signature does not exist.
+    network_get("/agenda/{jeton}", "/agenda/1-00.ics", ALL, 404, 404),
+    get("/reseau", NETWORK_READ, 200, 303),
+    get("/reseau/acteurs", DIRECTORY, 200, 303),
+    network_post("/reseau/acteurs", "/reseau/acteurs", NETWORK, 422),
+    get("/reseau/acteurs.csv", DIRECTORY, 200, 303),
+    get("/reseau/contacts.csv", NETWORK, 200, 303),
+    // A form body instead of a file: the import asks for the upload form.
+    network_post("/reseau/acteurs/import", "/reseau/acteurs/import", NETWORK, 400),
+    network_get("/reseau/acteurs/{id}", "/reseau/acteurs/1", DIRECTORY, 200, 303),
+    network_post("/reseau/acteurs/{id}", "/reseau/acteurs/1", NETWORK, 422),
+    network_post("/reseau/acteurs/{id}/suppression", "/reseau/acteurs/999999/suppression", NETWORK, 404),
+    network_post("/reseau/acteurs/{id}/contacts", "/reseau/acteurs/1/contacts", NETWORK, 422),
+    network_post("/reseau/contacts/{id}", "/reseau/contacts/1", NETWORK, 422),
+    network_post("/reseau/contacts/{id}/suppression", "/reseau/contacts/999999/suppression", NETWORK, 404),
+    // Reminders without a mail server: nothing is sent, the dashboard says so.
+    network_post("/reseau/rappels", "/reseau/rappels", NETWORK, 303),
+    get("/reseau/instances", NETWORK_READ, 200, 303),
+    network_post("/reseau/instances", "/reseau/instances", NETWORK, 422),
+    network_get("/reseau/instances/{id}", "/reseau/instances/1", NETWORK_READ, 200, 303),
+    network_post("/reseau/instances/{id}", "/reseau/instances/1", NETWORK, 422),
+    network_post("/reseau/instances/{id}/membres", "/reseau/instances/1/membres", NETWORK, 422),
+    network_post("/reseau/membres/{id}/suppression", "/reseau/membres/999999/suppression", NETWORK, 404),
+    network_post("/reseau/instances/{id}/reunions", "/reseau/instances/1/reunions", NETWORK, 422),
+    network_post("/reseau/instances/{id}/actions", "/reseau/instances/1/actions", NETWORK, 422),
+    network_post("/reseau/actions/{id}/statut", "/reseau/actions/1/statut", NETWORK, 400),
+    network_get("/reseau/reunions/{id}", "/reseau/reunions/1", NETWORK_READ, 200, 303),
+    network_post("/reseau/reunions/{id}", "/reseau/reunions/1", NETWORK, 422),
+    network_post("/reseau/reunions/{id}/questions", "/reseau/reunions/1/questions", NETWORK, 422),
+    // No attendance given: nothing to record, back to the meeting.
+    network_post("/reseau/reunions/{id}/presences", "/reseau/reunions/1/presences", NETWORK, 303),
+    network_post("/reseau/reunions/{id}/decisions", "/reseau/reunions/1/decisions", NETWORK, 422),
+    get("/reseau/agenda.ics", NETWORK_READ, 200, 303),
+    get("/reseau/relais", NETWORK, 200, 303),
+    network_post("/reseau/relais/listes", "/reseau/relais/listes", NETWORK, 422),
+    network_get("/reseau/relais/listes/{id}", "/reseau/relais/listes/1", NETWORK, 200, 303),
+    network_post("/reseau/relais/listes/{id}/membres", "/reseau/relais/listes/1/membres", NETWORK, 422),
+    network_post("/reseau/relais/messages", "/reseau/relais/messages", NETWORK, 422),
+    network_get("/reseau/relais/messages/{id}", "/reseau/relais/messages/1", NETWORK, 200, 303),
+    network_get("/reseau/relais/messages/{id}/export.csv", "/reseau/relais/messages/1/export.csv", NETWORK, 200, 303),
+    get("/admin/courriel", ADMIN, 200, 303),
+    network_post("/admin/courriel", "/admin/courriel", ADMIN, 422),
+    get("/reseau/veille", NETWORK_READ, 200, 303),
+    network_post("/reseau/veille", "/reseau/veille", NETWORK, 422),
+    network_get("/reseau/veille/{id}", "/reseau/veille/1", NETWORK_READ, 200, 303),
+    network_post("/reseau/veille/{id}", "/reseau/veille/1", NETWORK, 422),
+    network_post("/reseau/veille/{id}/etape", "/reseau/veille/1/etape", NETWORK, 422),
+    get("/reseau/democratie", NETWORK_READ, 200, 303),
+    network_post("/reseau/democratie", "/reseau/democratie", NETWORK, 422),
+    get("/cls", CLS_SHARED, 200, 303),
+    network_post("/cls", "/cls", NETWORK, 422),
+    network_get("/cls/{id}", "/cls/1", CLS_SHARED, 200, 303),
+    network_post("/cls/{id}", "/cls/1", NETWORK, 422),
+    network_post("/cls/{id}/signataires", "/cls/1/signataires", NETWORK, 422),
+    network_post("/cls/{id}/axes", "/cls/1/axes", NETWORK, 422),
+    network_post("/cls/{id}/objectifs", "/cls/1/objectifs", NETWORK, 422),
+    network_post("/cls/{id}/fiches", "/cls/1/fiches", NETWORK, 422),
+    network_get("/cls/{id}/financements", "/cls/1/financements", NETWORK_READ, 200, 303),
+    network_post("/cls/{id}/financements", "/cls/1/financements", NETWORK, 422),
+    network_post("/cls/financements/{id}/bilans", "/cls/financements/1/bilans", NETWORK, 422),
+    Line {
+        method: "POST",
+        pattern: "/cls/bilans/{id}",
+        url: "/cls/bilans/1",
+        form: &[("date_envoi", "pas une date")],
+        granted: NETWORK,
+        ok: 422,
+        anon: 303,
+    },
+    network_get("/cls/fiches/{id}", "/cls/fiches/1", NETWORK_READ, 200, 303),
+    network_post("/cls/fiches/{id}", "/cls/fiches/1", NETWORK, 422),
+    network_post("/cls/fiches/{id}/financeurs", "/cls/fiches/1/financeurs", NETWORK, 422),
+    network_post("/cls/fiches/{id}/indicateurs", "/cls/fiches/1/indicateurs", NETWORK, 422),
+    network_post("/cls/indicateurs/{id}/mesures", "/cls/indicateurs/1/mesures", NETWORK, 422),
+    network_get("/cls/{id}/evaluation.pdf", "/cls/1/evaluation.pdf", NETWORK_READ, 200, 303),
+    get("/api/v1/reseau/acteurs", DIRECTORY, 200, 401),
+    get("/api/v1/reseau/instances", NETWORK_READ, 200, 401),
+    get("/api/v1/reseau/veille", NETWORK_READ, 200, 401),
+    get("/api/v1/reseau/rappels", NETWORK_READ, 200, 401),
+    get("/api/v1/cls", CLS_SHARED, 200, 401),
+    network_get("/api/v1/cls/{id}", "/api/v1/cls/1", CLS_SHARED, 200, 401),
     post("/deconnexion", &[], ALL, 303),
 ];
 
@@ -392,6 +523,14 @@ fn only_the_login_health_assets_and_api_description_are_public() {
         ("GET", "/static/crise.css"),
         ("GET", "/static/crise.js"),
         ("GET", "/continuite"),
+        ("GET", "/static/reseau.css"),
+        ("GET", "/annuaire"),
+        ("GET", "/annuaire/fiche/{id}"),
+        ("GET", "/annuaire/guide.pdf"),
+        ("GET", "/api/v1/annuaire"),
+        ("GET", "/desinscription"),
+        ("POST", "/desinscription"),
+        ("GET", "/agenda/{jeton}"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_string(), p))

@@ -60,7 +60,12 @@ const BODY_SELECT: &str = "SELECT b.id, b.kind, b.name, b.purpose, b.parent_id, 
      FROM network_body b";
 
 /// Adds a body (`id` None) or replaces one. A sub-group names its parent body; a body cannot be its own parent.
-pub async fn save_body(tx: &mut Transaction<'static, Any>, id: Option<i64>, form: &BodyForm, now: Timestamp) -> Result<i64> {
+pub async fn save_body(
+    tx: &mut Transaction<'static, Any>,
+    id: Option<i64>,
+    form: &BodyForm,
+    now: Timestamp,
+) -> Result<i64> {
     let kind: BodyKind = parse_code("type", &form.kind)?;
     let name = fields::required_line("nom", &form.name, 200)?;
     let purpose = fields::optional("objet", &form.purpose, 3000)?;
@@ -69,11 +74,20 @@ pub async fn save_body(tx: &mut Transaction<'static, Any>, id: Option<i64>, form
     let since = fields::date("depuis", &form.since)?;
     if let Some(p) = form.parent_id {
         if Some(p) == id {
-            return Err(NetworkError::InvalidField { field: "parent", expected: "une autre instance" }.into());
+            return Err(NetworkError::InvalidField {
+                field: "parent",
+                expected: "une autre instance",
+            }
+            .into());
         }
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1").bind(p).fetch_optional(&mut **tx).await?;
-        exists.ok_or(Error::NotFound { what: "instance", id: p })?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1")
+            .bind(p)
+            .fetch_optional(&mut **tx)
+            .await?;
+        exists.ok_or(Error::NotFound {
+            what: "instance",
+            id: p,
+        })?;
     }
     let at = instant(now);
     match id {
@@ -121,12 +135,23 @@ pub async fn save_body(tx: &mut Transaction<'static, Any>, id: Option<i64>, form
 
 pub async fn bodies(store: &Store) -> Result<Vec<Body>> {
     let sql = format!("{BODY_SELECT} ORDER BY b.parent_id IS NOT NULL, b.name, b.id");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.pool()).await?.iter().map(body_of).collect()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(body_of)
+        .collect()
 }
 
 pub async fn body(store: &Store, id: i64) -> Result<Option<Body>> {
     let sql = format!("{BODY_SELECT} WHERE b.id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?.as_ref().map(body_of).transpose()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .as_ref()
+        .map(body_of)
+        .transpose()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -169,7 +194,10 @@ fn member_of(r: &AnyRow) -> Result<Member> {
         name: r.try_get("name")?,
         function: r.try_get("function")?,
         organisation: r.try_get("organisation")?,
-        member_type: code("network_member.member_type", &r.try_get::<String, _>("member_type")?)?,
+        member_type: code(
+            "network_member.member_type",
+            &r.try_get::<String, _>("member_type")?,
+        )?,
         co_chair: r.try_get::<i64, _>("co_chair")? != 0,
         email: r.try_get("email")?,
         phone: r.try_get("phone")?,
@@ -179,8 +207,7 @@ fn member_of(r: &AnyRow) -> Result<Member> {
     })
 }
 
-const MEMBER_COLUMNS: &str =
-    "id, body_id, name, function, organisation, member_type, co_chair, email, phone, actor_id, since, until";
+const MEMBER_COLUMNS: &str = "id, body_id, name, function, organisation, member_type, co_chair, email, phone, actor_id, since, until";
 
 pub async fn save_member(
     tx: &mut Transaction<'static, Any>,
@@ -201,8 +228,14 @@ pub async fn save_member(
     match id {
         None => {
             let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1").bind(body_id).fetch_optional(&mut **tx).await?;
-            exists.ok_or(Error::NotFound { what: "instance", id: body_id })?;
+                sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1")
+                    .bind(body_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            exists.ok_or(Error::NotFound {
+                what: "instance",
+                id: body_id,
+            })?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO network_member (body_id, name, function, organisation, member_type, co_chair, email, phone,
                      actor_id, since, until, created_at)
@@ -249,7 +282,11 @@ pub async fn save_member(
     }
 }
 
-pub async fn delete_member(tx: &mut Transaction<'static, Any>, body_id: i64, id: i64) -> Result<()> {
+pub async fn delete_member(
+    tx: &mut Transaction<'static, Any>,
+    body_id: i64,
+    id: i64,
+) -> Result<()> {
     let n = sqlx::query("DELETE FROM network_member WHERE id = $1 AND body_id = $2")
         .bind(id)
         .bind(body_id)
@@ -261,7 +298,9 @@ pub async fn delete_member(tx: &mut Transaction<'static, Any>, body_id: i64, id:
 
 /// Members of a body: co-chairs first, then by type and name.
 pub async fn members(store: &Store, body_id: i64) -> Result<Vec<Member>> {
-    let sql = format!("SELECT {MEMBER_COLUMNS} FROM network_member WHERE body_id = $1 ORDER BY co_chair DESC, name, id");
+    let sql = format!(
+        "SELECT {MEMBER_COLUMNS} FROM network_member WHERE body_id = $1 ORDER BY co_chair DESC, name, id"
+    );
     let mut v: Vec<Member> = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(body_id)
         .fetch_all(store.pool())
@@ -269,14 +308,24 @@ pub async fn members(store: &Store, body_id: i64) -> Result<Vec<Member>> {
         .iter()
         .map(member_of)
         .collect::<Result<_>>()?;
-    v.sort_by(|a, b| b.co_chair.cmp(&a.co_chair).then(a.member_type.cmp(&b.member_type)).then(a.name.cmp(&b.name)));
+    v.sort_by(|a, b| {
+        b.co_chair
+            .cmp(&a.co_chair)
+            .then(a.member_type.cmp(&b.member_type))
+            .then(a.name.cmp(&b.name))
+    });
     Ok(v)
 }
 
 /// Every member of every body (users' representatives are shown on the démocratie en santé page).
 pub async fn all_members(store: &Store) -> Result<Vec<Member>> {
     let sql = format!("SELECT {MEMBER_COLUMNS} FROM network_member ORDER BY body_id, name, id");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.pool()).await?.iter().map(member_of).collect()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(member_of)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -314,17 +363,24 @@ fn meeting_of(r: &AnyRow) -> Result<Meeting> {
         body_id: r.try_get("body_id")?,
         body_name: r.try_get("body_name")?,
         title: r.try_get("title")?,
-        starts_at: at("network_meeting.starts_at", &r.try_get::<String, _>("starts_at")?)?,
+        starts_at: at(
+            "network_meeting.starts_at",
+            &r.try_get::<String, _>("starts_at")?,
+        )?,
         ends_at: at_opt("network_meeting.ends_at", r.try_get("ends_at")?)?,
         place: r.try_get("place")?,
         status: code("network_meeting.status", &r.try_get::<String, _>("status")?)?,
         agenda: r.try_get("agenda")?,
         minutes: r.try_get("minutes")?,
-        updated_at: at("network_meeting.updated_at", &r.try_get::<String, _>("updated_at")?)?,
+        updated_at: at(
+            "network_meeting.updated_at",
+            &r.try_get::<String, _>("updated_at")?,
+        )?,
     })
 }
 
-const MEETING_SELECT: &str = "SELECT m.id, m.body_id, b.name AS body_name, m.title, m.starts_at, m.ends_at, m.place,
+const MEETING_SELECT: &str =
+    "SELECT m.id, m.body_id, b.name AS body_name, m.title, m.starts_at, m.ends_at, m.place,
          m.status, m.agenda, m.minutes, m.updated_at
      FROM network_meeting m JOIN network_body b ON b.id = m.body_id";
 
@@ -336,9 +392,15 @@ pub async fn save_meeting(
     now: Timestamp,
 ) -> Result<i64> {
     let title = fields::required_line("titre", &form.title, 200)?;
-    let starts = form.starts_at.ok_or(NetworkError::MissingField { field: "debut" })?;
+    let starts = form
+        .starts_at
+        .ok_or(NetworkError::MissingField { field: "debut" })?;
     if form.ends_at.is_some_and(|e| e < starts) {
-        return Err(NetworkError::InvalidField { field: "fin", expected: "une fin après le début" }.into());
+        return Err(NetworkError::InvalidField {
+            field: "fin",
+            expected: "une fin après le début",
+        }
+        .into());
     }
     let place = fields::line("lieu", &form.place, 300)?;
     let status: MeetingStatus = match form.status.trim() {
@@ -351,8 +413,14 @@ pub async fn save_meeting(
     match id {
         None => {
             let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1").bind(body_id).fetch_optional(&mut **tx).await?;
-            exists.ok_or(Error::NotFound { what: "instance", id: body_id })?;
+                sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1")
+                    .bind(body_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            exists.ok_or(Error::NotFound {
+                what: "instance",
+                id: body_id,
+            })?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO network_meeting (body_id, title, starts_at, ends_at, place, status, agenda, minutes,
                      created_at, updated_at)
@@ -396,7 +464,8 @@ pub async fn save_meeting(
 
 /// Meetings of a body, or of every body, in time order.
 pub async fn meetings(store: &Store, body_id: Option<i64>) -> Result<Vec<Meeting>> {
-    let sql = format!("{MEETING_SELECT} WHERE ($1 = 0 OR m.body_id = $2) ORDER BY m.starts_at, m.id");
+    let sql =
+        format!("{MEETING_SELECT} WHERE ($1 = 0 OR m.body_id = $2) ORDER BY m.starts_at, m.id");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(i64::from(body_id.is_some()))
         .bind(body_id.unwrap_or(0))
@@ -409,7 +478,13 @@ pub async fn meetings(store: &Store, body_id: Option<i64>) -> Result<Vec<Meeting
 
 pub async fn meeting(store: &Store, id: i64) -> Result<Option<Meeting>> {
     let sql = format!("{MEETING_SELECT} WHERE m.id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?.as_ref().map(meeting_of).transpose()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .as_ref()
+        .map(meeting_of)
+        .transpose()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -442,15 +517,21 @@ pub async fn add_question(
     .await?)
 }
 
-pub async fn answer_question(tx: &mut Transaction<'static, Any>, meeting_id: i64, id: i64, answer: &str) -> Result<()> {
+pub async fn answer_question(
+    tx: &mut Transaction<'static, Any>,
+    meeting_id: i64,
+    id: i64,
+    answer: &str,
+) -> Result<()> {
     let answer = fields::optional("reponse", answer, 5000)?;
-    let n = sqlx::query("UPDATE network_question SET answer = $3 WHERE id = $1 AND meeting_id = $2")
-        .bind(id)
-        .bind(meeting_id)
-        .bind(answer)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let n =
+        sqlx::query("UPDATE network_question SET answer = $3 WHERE id = $1 AND meeting_id = $2")
+            .bind(id)
+            .bind(meeting_id)
+            .bind(answer)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
     touched(n, "question", id)
 }
 
@@ -491,7 +572,10 @@ pub async fn set_attendance(
     .bind(member_id)
     .fetch_optional(&mut **tx)
     .await?;
-    same_body.ok_or(Error::Mismatch { what: "membre", id: member_id })?;
+    same_body.ok_or(Error::Mismatch {
+        what: "membre",
+        id: member_id,
+    })?;
     sqlx::query(
         "INSERT INTO network_attendance (meeting_id, member_id, status) VALUES ($1, $2, $3)
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = excluded.status",
@@ -506,12 +590,21 @@ pub async fn set_attendance(
 
 /// (member id, attendance) of a meeting.
 pub async fn attendance(store: &Store, meeting_id: i64) -> Result<Vec<(i64, Attendance)>> {
-    let rows = sqlx::query("SELECT member_id, status FROM network_attendance WHERE meeting_id = $1")
-        .bind(meeting_id)
-        .fetch_all(store.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT member_id, status FROM network_attendance WHERE meeting_id = $1")
+            .bind(meeting_id)
+            .fetch_all(store.pool())
+            .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get("member_id")?, code("network_attendance.status", &r.try_get::<String, _>("status")?)?)))
+        .map(|r| {
+            Ok((
+                r.try_get("member_id")?,
+                code(
+                    "network_attendance.status",
+                    &r.try_get::<String, _>("status")?,
+                )?,
+            ))
+        })
         .collect()
 }
 
@@ -523,7 +616,12 @@ pub struct Decision {
     pub created_at: String,
 }
 
-pub async fn add_decision(tx: &mut Transaction<'static, Any>, meeting_id: i64, text: &str, now: Timestamp) -> Result<i64> {
+pub async fn add_decision(
+    tx: &mut Transaction<'static, Any>,
+    meeting_id: i64,
+    text: &str,
+    now: Timestamp,
+) -> Result<i64> {
     let text = fields::required("decision", text, 3000)?;
     Ok(sqlx::query_scalar("INSERT INTO network_decision (meeting_id, text, created_at) VALUES ($1, $2, $3) RETURNING id")
         .bind(meeting_id)
@@ -534,7 +632,11 @@ pub async fn add_decision(tx: &mut Transaction<'static, Any>, meeting_id: i64, t
 }
 
 /// Decisions of a meeting, or of every meeting of a body (`meeting_id` None), oldest first.
-pub async fn decisions(store: &Store, meeting_id: Option<i64>, body_id: Option<i64>) -> Result<Vec<Decision>> {
+pub async fn decisions(
+    store: &Store,
+    meeting_id: Option<i64>,
+    body_id: Option<i64>,
+) -> Result<Vec<Decision>> {
     let rows = sqlx::query(
         "SELECT d.id, d.meeting_id, d.text, d.created_at FROM network_decision d
          JOIN network_meeting m ON m.id = d.meeting_id
@@ -605,7 +707,8 @@ fn follow_up_of(r: &AnyRow) -> Result<FollowUp> {
     })
 }
 
-const ACTION_SELECT: &str = "SELECT a.id, a.body_id, b.name AS body_name, a.meeting_id, a.title, a.owner, a.owner_email,
+const ACTION_SELECT: &str =
+    "SELECT a.id, a.body_id, b.name AS body_name, a.meeting_id, a.title, a.owner, a.owner_email,
          a.due_on, a.status, a.note, a.done_on, a.reminded_at
      FROM network_action a JOIN network_body b ON b.id = a.body_id";
 
@@ -628,19 +731,29 @@ pub async fn save_action(
     let note = fields::optional("note", &form.note, 3000)?;
     let done_on = (status == ActionStatus::Done).then(|| today(now));
     if let Some(m) = form.meeting_id {
-        let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM network_meeting WHERE id = $1 AND body_id = $2")
-            .bind(m)
-            .bind(body_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        ok.ok_or(Error::Mismatch { what: "réunion", id: m })?;
+        let ok: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM network_meeting WHERE id = $1 AND body_id = $2")
+                .bind(m)
+                .bind(body_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        ok.ok_or(Error::Mismatch {
+            what: "réunion",
+            id: m,
+        })?;
     }
     let at = instant(now);
     match id {
         None => {
             let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1").bind(body_id).fetch_optional(&mut **tx).await?;
-            exists.ok_or(Error::NotFound { what: "instance", id: body_id })?;
+                sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1")
+                    .bind(body_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            exists.ok_or(Error::NotFound {
+                what: "instance",
+                id: body_id,
+            })?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO network_action (body_id, meeting_id, title, owner, owner_email, due_on, status, note,
                      done_on, created_at, updated_at)
@@ -695,7 +808,10 @@ pub async fn set_action_status(
     now: Timestamp,
 ) -> Result<i64> {
     let body_id: Option<i64> =
-        sqlx::query_scalar("SELECT body_id FROM network_action WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
+        sqlx::query_scalar("SELECT body_id FROM network_action WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
     let body_id = body_id.ok_or(Error::NotFound { what: "action", id })?;
     sqlx::query(
         "UPDATE network_action SET status = $2,
@@ -726,7 +842,11 @@ pub async fn actions(store: &Store, body_id: Option<i64>) -> Result<Vec<FollowUp
 }
 
 /// Notes that reminders were sent for these actions.
-pub async fn mark_reminded(tx: &mut Transaction<'static, Any>, ids: &[i64], now: Timestamp) -> Result<()> {
+pub async fn mark_reminded(
+    tx: &mut Transaction<'static, Any>,
+    ids: &[i64],
+    now: Timestamp,
+) -> Result<()> {
     for id in ids {
         sqlx::query("UPDATE network_action SET reminded_at = $2 WHERE id = $1")
             .bind(id)

@@ -8,15 +8,25 @@ use super::{Error, Result, code, day, day_opt, day_text, instant, touched};
 use crate::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use maillage_network::codes::{ClsStatus, FicheNature, FicheStatus, FundingScheme, FundingStatus, IndicatorKind};
+use maillage_network::codes::{
+    ClsStatus, FicheNature, FicheStatus, FundingScheme, FundingStatus, IndicatorKind,
+};
 use maillage_network::{Coded, NetworkError, fields, parse_code};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 
-async fn exists(tx: &mut Transaction<'static, Any>, table: &'static str, what: &'static str, id: i64) -> Result<()> {
+async fn exists(
+    tx: &mut Transaction<'static, Any>,
+    table: &'static str,
+    what: &'static str,
+    id: i64,
+) -> Result<()> {
     let sql = format!("SELECT id FROM {table} WHERE id = $1");
-    let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await?;
+    let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     found.map(|_| ()).ok_or(Error::NotFound { what, id })
 }
 
@@ -54,7 +64,10 @@ fn contract_of(r: &AnyRow) -> Result<Contract> {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
         generation: r.try_get("generation")?,
-        starts_on: day("cls_contract.starts_on", &r.try_get::<String, _>("starts_on")?)?,
+        starts_on: day(
+            "cls_contract.starts_on",
+            &r.try_get::<String, _>("starts_on")?,
+        )?,
         ends_on: day("cls_contract.ends_on", &r.try_get::<String, _>("ends_on")?)?,
         territory: r.try_get("territory")?,
         status: code("cls_contract.status", &r.try_get::<String, _>("status")?)?,
@@ -64,11 +77,20 @@ fn contract_of(r: &AnyRow) -> Result<Contract> {
     })
 }
 
-const CONTRACT_COLUMNS: &str = "id, name, generation, starts_on, ends_on, territory, status, signed_on, summary, updated_at";
+const CONTRACT_COLUMNS: &str =
+    "id, name, generation, starts_on, ends_on, territory, status, signed_on, summary, updated_at";
 
-pub async fn save_contract(tx: &mut Transaction<'static, Any>, id: Option<i64>, f: &ContractForm, now: Timestamp) -> Result<i64> {
+pub async fn save_contract(
+    tx: &mut Transaction<'static, Any>,
+    id: Option<i64>,
+    f: &ContractForm,
+    now: Timestamp,
+) -> Result<i64> {
     let name = fields::required_line("nom", &f.name, 200)?;
-    let generation = fields::integer("generation", &f.generation, 1, 20)?.ok_or(NetworkError::MissingField { field: "generation" })?;
+    let generation =
+        fields::integer("generation", &f.generation, 1, 20)?.ok_or(NetworkError::MissingField {
+            field: "generation",
+        })?;
     let starts_on = fields::required_date("debut", &f.starts_on)?;
     let ends_on = fields::required_date("fin", &f.ends_on)?;
     fields::period("periode", Some(starts_on), Some(ends_on))?;
@@ -123,13 +145,26 @@ pub async fn save_contract(tx: &mut Transaction<'static, Any>, id: Option<i64>, 
 
 /// Contracts, latest generation first.
 pub async fn contracts(store: &Store) -> Result<Vec<Contract>> {
-    let sql = format!("SELECT {CONTRACT_COLUMNS} FROM cls_contract ORDER BY starts_on DESC, generation DESC, id DESC");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.pool()).await?.iter().map(contract_of).collect()
+    let sql = format!(
+        "SELECT {CONTRACT_COLUMNS} FROM cls_contract ORDER BY starts_on DESC, generation DESC, id DESC"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(contract_of)
+        .collect()
 }
 
 pub async fn contract(store: &Store, id: i64) -> Result<Option<Contract>> {
     let sql = format!("SELECT {CONTRACT_COLUMNS} FROM cls_contract WHERE id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?.as_ref().map(contract_of).transpose()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .as_ref()
+        .map(contract_of)
+        .transpose()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,7 +197,11 @@ pub async fn add_signatory(
     .await?)
 }
 
-pub async fn delete_signatory(tx: &mut Transaction<'static, Any>, contract_id: i64, id: i64) -> Result<()> {
+pub async fn delete_signatory(
+    tx: &mut Transaction<'static, Any>,
+    contract_id: i64,
+    id: i64,
+) -> Result<()> {
     let n = sqlx::query("DELETE FROM cls_signatory WHERE id = $1 AND contract_id = $2")
         .bind(id)
         .bind(contract_id)
@@ -231,7 +270,12 @@ pub struct Objective {
     pub title: String,
 }
 
-pub async fn save_objective(tx: &mut Transaction<'static, Any>, id: Option<i64>, axis_id: i64, title: &str) -> Result<i64> {
+pub async fn save_objective(
+    tx: &mut Transaction<'static, Any>,
+    id: Option<i64>,
+    axis_id: i64,
+    title: &str,
+) -> Result<i64> {
     let title = fields::required_line("objectif", title, 400)?;
     match id {
         None => {
@@ -247,13 +291,14 @@ pub async fn save_objective(tx: &mut Transaction<'static, Any>, id: Option<i64>,
             .await?)
         }
         Some(id) => {
-            let n = sqlx::query("UPDATE cls_objective SET title = $3 WHERE id = $1 AND axis_id = $2")
-                .bind(id)
-                .bind(axis_id)
-                .bind(title)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected();
+            let n =
+                sqlx::query("UPDATE cls_objective SET title = $3 WHERE id = $1 AND axis_id = $2")
+                    .bind(id)
+                    .bind(axis_id)
+                    .bind(title)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected();
             touched(n, "objectif", id)?;
             Ok(id)
         }
@@ -341,7 +386,11 @@ pub async fn save_fiche(
     let territory = fields::line("territoire", &f.territory, 200)?;
     let budget = fields::decimal("budget", &f.budget)?;
     if budget.is_some_and(|b| b < 0.0) {
-        return Err(NetworkError::InvalidField { field: "budget", expected: "un montant positif" }.into());
+        return Err(NetworkError::InvalidField {
+            field: "budget",
+            expected: "un montant positif",
+        }
+        .into());
     }
     let starts_on = fields::date("debut", &f.starts_on)?;
     let ends_on = fields::date("fin", &f.ends_on)?;
@@ -433,22 +482,37 @@ pub struct Funder {
     pub amount: Option<f64>,
 }
 
-pub async fn add_funder(tx: &mut Transaction<'static, Any>, fiche_id: i64, funder: &str, amount: &str) -> Result<i64> {
+pub async fn add_funder(
+    tx: &mut Transaction<'static, Any>,
+    fiche_id: i64,
+    funder: &str,
+    amount: &str,
+) -> Result<i64> {
     exists(tx, "cls_fiche", "fiche action", fiche_id).await?;
     let funder = fields::required_line("financeur", funder, 200)?;
     let amount = fields::decimal("montant", amount)?;
     if amount.is_some_and(|a| a < 0.0) {
-        return Err(NetworkError::InvalidField { field: "montant", expected: "un montant positif" }.into());
+        return Err(NetworkError::InvalidField {
+            field: "montant",
+            expected: "un montant positif",
+        }
+        .into());
     }
-    Ok(sqlx::query_scalar("INSERT INTO cls_fiche_funder (fiche_id, funder, amount) VALUES ($1, $2, $3) RETURNING id")
-        .bind(fiche_id)
-        .bind(funder)
-        .bind(amount)
-        .fetch_one(&mut **tx)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "INSERT INTO cls_fiche_funder (fiche_id, funder, amount) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(fiche_id)
+    .bind(funder)
+    .bind(amount)
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
-pub async fn delete_funder(tx: &mut Transaction<'static, Any>, fiche_id: i64, id: i64) -> Result<()> {
+pub async fn delete_funder(
+    tx: &mut Transaction<'static, Any>,
+    fiche_id: i64,
+    id: i64,
+) -> Result<()> {
     let n = sqlx::query("DELETE FROM cls_fiche_funder WHERE id = $1 AND fiche_id = $2")
         .bind(id)
         .bind(fiche_id)
@@ -519,7 +583,12 @@ fn indicator_of(r: &AnyRow) -> Result<Indicator> {
         source: r.try_get("source")?,
         observatory: match link {
             (Some(indicator), Some(profession), Some(zone_kind), Some(zone_code)) => {
-                Some(ObservatoryLink { indicator, profession, zone_kind, zone_code })
+                Some(ObservatoryLink {
+                    indicator,
+                    profession,
+                    zone_kind,
+                    zone_code,
+                })
             }
             _ => None,
         },
@@ -536,7 +605,9 @@ fn parse_link(text: &str) -> Result<Option<ObservatoryLink>> {
         return Ok(None);
     }
     let parts: Vec<&str> = t.split('|').map(str::trim).collect();
-    let ok = |s: &str| !s.is_empty() && s.len() <= 60 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let ok = |s: &str| {
+        !s.is_empty() && s.len() <= 60 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
     match parts.as_slice() {
         [i, p, k, c] if [i, p, k, c].iter().all(|s| ok(s)) => Ok(Some(ObservatoryLink {
             indicator: i.to_string(),
@@ -544,7 +615,11 @@ fn parse_link(text: &str) -> Result<Option<ObservatoryLink>> {
             zone_kind: k.to_string(),
             zone_code: c.to_string(),
         })),
-        _ => Err(NetworkError::InvalidField { field: "observatoire", expected: "un indicateur de l'observatoire" }.into()),
+        _ => Err(NetworkError::InvalidField {
+            field: "observatoire",
+            expected: "un indicateur de l'observatoire",
+        }
+        .into()),
     }
 }
 
@@ -623,7 +698,13 @@ pub async fn save_indicator(
 
 pub async fn indicator(store: &Store, id: i64) -> Result<Option<Indicator>> {
     let sql = format!("SELECT {INDICATOR_COLUMNS} FROM cls_indicator i WHERE i.id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?.as_ref().map(indicator_of).transpose()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .as_ref()
+        .map(indicator_of)
+        .transpose()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -641,7 +722,10 @@ fn measure_of(r: &AnyRow) -> Result<Measure> {
     Ok(Measure {
         id: r.try_get("id")?,
         indicator_id: r.try_get("indicator_id")?,
-        measured_on: day("cls_measure.measured_on", &r.try_get::<String, _>("measured_on")?)?,
+        measured_on: day(
+            "cls_measure.measured_on",
+            &r.try_get::<String, _>("measured_on")?,
+        )?,
         value: r.try_get("value")?,
         source: r.try_get("source")?,
         note: r.try_get("note")?,
@@ -663,7 +747,8 @@ pub async fn add_measure(
 ) -> Result<i64> {
     exists(tx, "cls_indicator", "indicateur", indicator_id).await?;
     let measured_on = fields::required_date("date_mesure", measured_on)?;
-    let value = fields::decimal("valeur", value)?.ok_or(NetworkError::MissingField { field: "valeur" })?;
+    let value =
+        fields::decimal("valeur", value)?.ok_or(NetworkError::MissingField { field: "valeur" })?;
     let source = fields::line("source", source, 300)?;
     let note = fields::optional("note", note, 2000)?;
     Ok(sqlx::query_scalar(
@@ -684,7 +769,11 @@ pub async fn add_measure(
     .await?)
 }
 
-pub async fn delete_measure(tx: &mut Transaction<'static, Any>, indicator_id: i64, id: i64) -> Result<()> {
+pub async fn delete_measure(
+    tx: &mut Transaction<'static, Any>,
+    indicator_id: i64,
+    id: i64,
+) -> Result<()> {
     let n = sqlx::query("DELETE FROM cls_measure WHERE id = $1 AND indicator_id = $2")
         .bind(id)
         .bind(indicator_id)
@@ -763,7 +852,11 @@ pub async fn save_funding(
     let requested = fields::decimal("montant_demande", &f.requested)?;
     let granted = fields::decimal("montant_accorde", &f.granted)?;
     if requested.is_some_and(|v| v < 0.0) || granted.is_some_and(|v| v < 0.0) {
-        return Err(NetworkError::InvalidField { field: "montant_demande", expected: "un montant positif" }.into());
+        return Err(NetworkError::InvalidField {
+            field: "montant_demande",
+            expected: "un montant positif",
+        }
+        .into());
     }
     let status: FundingStatus = match f.status.trim() {
         "" => FundingStatus::Planned,
@@ -783,7 +876,10 @@ pub async fn save_funding(
         .fetch_optional(&mut **tx)
         .await?;
         if of != Some(contract_id) {
-            return Err(Error::Mismatch { what: "fiche action", id: fiche });
+            return Err(Error::Mismatch {
+                what: "fiche action",
+                id: fiche,
+            });
         }
     }
     let at = instant(now);
@@ -855,12 +951,23 @@ fn report_of(r: &AnyRow) -> Result<Report> {
         id: r.try_get("id")?,
         funding_id: r.try_get("funding_id")?,
         label: r.try_get("label")?,
-        due_on: day("cls_funding_report.due_on", &r.try_get::<String, _>("due_on")?)?,
-        submitted_on: day_opt("cls_funding_report.submitted_on", r.try_get("submitted_on")?)?,
+        due_on: day(
+            "cls_funding_report.due_on",
+            &r.try_get::<String, _>("due_on")?,
+        )?,
+        submitted_on: day_opt(
+            "cls_funding_report.submitted_on",
+            r.try_get("submitted_on")?,
+        )?,
     })
 }
 
-pub async fn add_report(tx: &mut Transaction<'static, Any>, funding_id: i64, label: &str, due_on: &str) -> Result<i64> {
+pub async fn add_report(
+    tx: &mut Transaction<'static, Any>,
+    funding_id: i64,
+    label: &str,
+    due_on: &str,
+) -> Result<i64> {
     exists(tx, "cls_funding", "financement", funding_id).await?;
     let label = fields::required_line("bilan", label, 200)?;
     let due_on = fields::required_date("echeance", due_on)?;
@@ -873,7 +980,11 @@ pub async fn add_report(tx: &mut Transaction<'static, Any>, funding_id: i64, lab
 }
 
 /// Marks a report sent on `submitted_on` (empty: not sent). Returns its funding's contract.
-pub async fn submit_report(tx: &mut Transaction<'static, Any>, id: i64, submitted_on: &str) -> Result<i64> {
+pub async fn submit_report(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    submitted_on: &str,
+) -> Result<i64> {
     let submitted = fields::date("date_envoi", submitted_on)?;
     let contract: Option<i64> = sqlx::query_scalar(
         "SELECT f.contract_id FROM cls_funding_report r JOIN cls_funding f ON f.id = r.funding_id WHERE r.id = $1",
@@ -892,12 +1003,14 @@ pub async fn submit_report(tx: &mut Transaction<'static, Any>, id: i64, submitte
 
 /// Every report of every contract, by due date, with its funding (for reminders and the calendar).
 pub async fn all_reports(store: &Store) -> Result<Vec<(Report, Funding)>> {
-    let fundings: BTreeMap<i64, Funding> = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {FUNDING_COLUMNS} FROM cls_funding")))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(|r| funding_of(r).map(|f| (f.id, f)))
-        .collect::<Result<_>>()?;
+    let fundings: BTreeMap<i64, Funding> = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {FUNDING_COLUMNS} FROM cls_funding"
+    )))
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| funding_of(r).map(|f| (f.id, f)))
+    .collect::<Result<_>>()?;
     let rows = sqlx::query("SELECT id, funding_id, label, due_on, submitted_on FROM cls_funding_report ORDER BY due_on, id")
         .fetch_all(store.pool())
         .await?;
@@ -957,7 +1070,9 @@ pub struct ContractTree {
 impl ContractTree {
     /// Every fiche of the contract, in order.
     pub fn fiches(&self) -> impl Iterator<Item = &FicheTree> {
-        self.axes.iter().flat_map(|a| a.objectives.iter().flat_map(|o| o.fiches.iter()))
+        self.axes
+            .iter()
+            .flat_map(|a| a.objectives.iter().flat_map(|o| o.fiches.iter()))
     }
 
     pub fn fiche(&self, id: i64) -> Option<&FicheTree> {
@@ -968,7 +1083,9 @@ impl ContractTree {
 /// Reads a whole contract: signatories, axes, objectives, fiches with their funders, indicators and measures,
 /// fundings with their reports.
 pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree>> {
-    let Some(contract) = contract(store, contract_id).await? else { return Ok(None) };
+    let Some(contract) = contract(store, contract_id).await? else {
+        return Ok(None);
+    };
     let pool = store.pool();
     let signatories = sqlx::query(
         "SELECT id, name, represented_by, signed_on FROM cls_signatory WHERE contract_id = $1 ORDER BY id",
@@ -1094,7 +1211,13 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
     let mut indicators_of: BTreeMap<i64, Vec<IndicatorTree>> = BTreeMap::new();
     for i in indicators {
         let measures = measures_of.remove(&i.id).unwrap_or_default();
-        indicators_of.entry(i.fiche_id).or_default().push(IndicatorTree { indicator: i, measures });
+        indicators_of
+            .entry(i.fiche_id)
+            .or_default()
+            .push(IndicatorTree {
+                indicator: i,
+                measures,
+            });
     }
     let mut funders_of: BTreeMap<i64, Vec<Funder>> = BTreeMap::new();
     for f in funders {
@@ -1112,11 +1235,20 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
     let mut objectives_of: BTreeMap<i64, Vec<ObjectiveTree>> = BTreeMap::new();
     for o in objectives {
         let fiches = fiches_of.remove(&o.id).unwrap_or_default();
-        objectives_of.entry(o.axis_id).or_default().push(ObjectiveTree { objective: o, fiches });
+        objectives_of
+            .entry(o.axis_id)
+            .or_default()
+            .push(ObjectiveTree {
+                objective: o,
+                fiches,
+            });
     }
     let axes = axes
         .into_iter()
-        .map(|a| AxisTree { objectives: objectives_of.remove(&a.id).unwrap_or_default(), axis: a })
+        .map(|a| AxisTree {
+            objectives: objectives_of.remove(&a.id).unwrap_or_default(),
+            axis: a,
+        })
         .collect();
     let mut reports_of: BTreeMap<i64, Vec<Report>> = BTreeMap::new();
     for r in reports {
@@ -1124,7 +1256,15 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
     }
     let fundings = fundings
         .into_iter()
-        .map(|f| FundingTree { reports: reports_of.remove(&f.id).unwrap_or_default(), funding: f })
+        .map(|f| FundingTree {
+            reports: reports_of.remove(&f.id).unwrap_or_default(),
+            funding: f,
+        })
         .collect();
-    Ok(Some(ContractTree { contract, signatories, axes, fundings }))
+    Ok(Some(ContractTree {
+        contract,
+        signatories,
+        axes,
+        fundings,
+    }))
 }

@@ -43,9 +43,15 @@ pub struct ConsultationForm {
 fn consultation_of(r: &AnyRow) -> Result<Consultation> {
     Ok(Consultation {
         id: r.try_get("id")?,
-        kind: code("network_consultation.kind", &r.try_get::<String, _>("kind")?)?,
+        kind: code(
+            "network_consultation.kind",
+            &r.try_get::<String, _>("kind")?,
+        )?,
         title: r.try_get("title")?,
-        held_on: day("network_consultation.held_on", &r.try_get::<String, _>("held_on")?)?,
+        held_on: day(
+            "network_consultation.held_on",
+            &r.try_get::<String, _>("held_on")?,
+        )?,
         place: r.try_get("place")?,
         participants: r.try_get("participants")?,
         public_concerned: r.try_get("public_concerned")?,

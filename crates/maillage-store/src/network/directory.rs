@@ -2,7 +2,7 @@
 //! `maillage-network`; CSV imports update entries by their identifier (`slug`) and add the others, in one
 //! transaction. Contact persons are personal data: the web layer audits their changes and exports.
 
-use super::{Error, Result, codes, code, code_opt, instant, is_unique_violation, touched};
+use super::{Error, Result, code, code_opt, codes, instant, is_unique_violation, touched};
 use crate::Store;
 use jiff::Timestamp;
 use maillage_network::codes::Visibility;
@@ -49,12 +49,18 @@ fn actor_of(r: &AnyRow) -> Result<Actor> {
             cost: code_opt("network_actor.cost", r.try_get("cost")?)?,
             age_min: r.try_get("age_min")?,
             age_max: r.try_get("age_max")?,
-            languages: codes("network_actor.languages", &r.try_get::<String, _>("languages")?)?,
+            languages: codes(
+                "network_actor.languages",
+                &r.try_get::<String, _>("languages")?,
+            )?,
             themes: codes("network_actor.themes", &r.try_get::<String, _>("themes")?)?,
             publics: codes("network_actor.publics", &r.try_get::<String, _>("publics")?)?,
             territory: r.try_get("territory")?,
             accessible: r.try_get::<Option<i64>, _>("accessible")?.map(|v| v != 0),
-            visibility: code("network_actor.visibility", &r.try_get::<String, _>("visibility")?)?,
+            visibility: code(
+                "network_actor.visibility",
+                &r.try_get::<String, _>("visibility")?,
+            )?,
             position: lon.zip(lat),
         },
         updated_at: r.try_get("updated_at")?,
@@ -64,7 +70,9 @@ fn actor_of(r: &AnyRow) -> Result<Actor> {
 
 /// Every entry by name; `public_only` for the public directory.
 pub async fn actors(store: &Store, public_only: bool) -> Result<Vec<Actor>> {
-    let sql = format!("SELECT {ACTOR_COLUMNS} FROM network_actor WHERE ($1 = 0 OR visibility = $2) ORDER BY name, id");
+    let sql = format!(
+        "SELECT {ACTOR_COLUMNS} FROM network_actor WHERE ($1 = 0 OR visibility = $2) ORDER BY name, id"
+    );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(i64::from(public_only))
         .bind(Visibility::Public.code())
@@ -75,12 +83,20 @@ pub async fn actors(store: &Store, public_only: bool) -> Result<Vec<Actor>> {
 
 pub async fn actor(store: &Store, id: i64) -> Result<Option<Actor>> {
     let sql = format!("SELECT {ACTOR_COLUMNS} FROM network_actor WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
     row.as_ref().map(actor_of).transpose()
 }
 
 async fn id_of_slug(tx: &mut Transaction<'static, Any>, slug: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM network_actor WHERE slug = $1").bind(slug).fetch_optional(&mut **tx).await?)
+    Ok(
+        sqlx::query_scalar("SELECT id FROM network_actor WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 /// A free identifier for a new entry: its own, or one derived from its name and commune (with -2, -3... when
@@ -88,12 +104,18 @@ async fn id_of_slug(tx: &mut Transaction<'static, Any>, slug: &str) -> Result<Op
 async fn free_slug(tx: &mut Transaction<'static, Any>, record: &ActorRecord) -> Result<String> {
     if let Some(k) = &record.key {
         if id_of_slug(tx, k).await?.is_some() {
-            return Err(Error::Duplicate { what: "identifiant" });
+            return Err(Error::Duplicate {
+                what: "identifiant",
+            });
         }
         return Ok(k.clone());
     }
     let base = directory::default_key(record);
-    let base = if base.is_empty() { "acteur".to_string() } else { base };
+    let base = if base.is_empty() {
+        "acteur".to_string()
+    } else {
+        base
+    };
     let mut candidate = base.clone();
     let mut n = 2;
     while id_of_slug(tx, &candidate).await?.is_some() {
@@ -166,8 +188,13 @@ async fn write(
     }
     match query.fetch_optional(&mut **tx).await {
         Ok(Some(id)) => Ok(id),
-        Ok(None) => Err(Error::NotFound { what: "acteur", id: id.unwrap_or(0) }),
-        Err(e) if is_unique_violation(&e) => Err(Error::Duplicate { what: "identifiant" }),
+        Ok(None) => Err(Error::NotFound {
+            what: "acteur",
+            id: id.unwrap_or(0),
+        }),
+        Err(e) if is_unique_violation(&e) => Err(Error::Duplicate {
+            what: "identifiant",
+        }),
         Err(e) => Err(e.into()),
     }
 }
@@ -193,7 +220,11 @@ pub async fn save_actor(
 }
 
 pub async fn delete_actor(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
-    let n = sqlx::query("DELETE FROM network_actor WHERE id = $1").bind(id).execute(&mut **tx).await?.rows_affected();
+    let n = sqlx::query("DELETE FROM network_actor WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     touched(n, "acteur", id)
 }
 
@@ -220,7 +251,10 @@ pub async fn import(
         let mut record = r.clone();
         record.key = Some(slug.clone());
         let sql = format!("SELECT {ACTOR_COLUMNS} FROM network_actor WHERE slug = $1");
-        let existing = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&slug).fetch_optional(&mut **tx).await?;
+        let existing = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&slug)
+            .fetch_optional(&mut **tx)
+            .await?;
         match existing {
             Some(row) => {
                 let old = actor_of(&row)?;
@@ -274,7 +308,8 @@ fn contact_of(r: &AnyRow) -> Result<Contact> {
     })
 }
 
-const CONTACT_SELECT: &str = "SELECT c.id, c.actor_id, a.name AS actor_name, c.name, c.role, c.email, c.phone
+const CONTACT_SELECT: &str =
+    "SELECT c.id, c.actor_id, a.name AS actor_name, c.name, c.role, c.email, c.phone
      FROM network_contact c LEFT JOIN network_actor a ON a.id = c.actor_id";
 
 /// Adds a contact person (`id` None) or replaces one.
@@ -294,8 +329,14 @@ pub async fn save_contact(
         None => {
             if let Some(a) = actor_id {
                 let exists: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM network_actor WHERE id = $1").bind(a).fetch_optional(&mut **tx).await?;
-                exists.ok_or(Error::NotFound { what: "acteur", id: a })?;
+                    sqlx::query_scalar("SELECT id FROM network_actor WHERE id = $1")
+                        .bind(a)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                exists.ok_or(Error::NotFound {
+                    what: "acteur",
+                    id: a,
+                })?;
             }
             Ok(sqlx::query_scalar(
                 "INSERT INTO network_contact (actor_id, name, role, email, phone, created_at, updated_at)
@@ -330,7 +371,11 @@ pub async fn save_contact(
 }
 
 pub async fn delete_contact(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
-    let n = sqlx::query("DELETE FROM network_contact WHERE id = $1").bind(id).execute(&mut **tx).await?.rows_affected();
+    let n = sqlx::query("DELETE FROM network_contact WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     touched(n, "contact", id)
 }
 
@@ -347,6 +392,9 @@ pub async fn contacts(store: &Store, actor_id: Option<i64>) -> Result<Vec<Contac
 
 pub async fn contact(store: &Store, id: i64) -> Result<Option<Contact>> {
     let sql = format!("{CONTACT_SELECT} WHERE c.id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
     row.as_ref().map(contact_of).transpose()
 }

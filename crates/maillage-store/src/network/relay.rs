@@ -45,29 +45,55 @@ pub async fn smtp(store: &Store) -> Result<Option<SmtpSettings>> {
 }
 
 /// Checks and saves the settings.
-pub async fn save_smtp(tx: &mut Transaction<'static, Any>, form: &SmtpForm, previous: Option<&SmtpSettings>) -> Result<SmtpSettings> {
+pub async fn save_smtp(
+    tx: &mut Transaction<'static, Any>,
+    form: &SmtpForm,
+    previous: Option<&SmtpSettings>,
+) -> Result<SmtpSettings> {
     let host = fields::required_line("serveur", &form.host, 200)?;
-    if !host.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')) {
-        return Err(NetworkError::InvalidField { field: "serveur", expected: "nom ou adresse du serveur" }.into());
+    if !host
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    {
+        return Err(NetworkError::InvalidField {
+            field: "serveur",
+            expected: "nom ou adresse du serveur",
+        }
+        .into());
     }
     let port = fields::integer("port", &form.port, 1, 65_535)?.unwrap_or(25) as u16;
     let username = fields::line("utilisateur", &form.username, 200)?;
     let password = match form.password.as_str() {
-        "" => previous.and_then(|p| p.password.clone()).filter(|_| username.is_some()),
+        "" => previous
+            .and_then(|p| p.password.clone())
+            .filter(|_| username.is_some()),
         p => Some(p.to_string()),
     };
-    let sender_address = fields::email("expediteur", &form.sender_address)?
-        .ok_or(NetworkError::MissingField { field: "expediteur" })?;
+    let sender_address =
+        fields::email("expediteur", &form.sender_address)?.ok_or(NetworkError::MissingField {
+            field: "expediteur",
+        })?;
     let sender_name = fields::required_line("nom_expediteur", &form.sender_name, 120)?;
     let public_url = mail::public_url(&form.public_url)?;
-    let settings = SmtpSettings { host, port, username, password, sender_address, sender_name, public_url };
+    let settings = SmtpSettings {
+        host,
+        port,
+        username,
+        password,
+        sender_address,
+        sender_name,
+        public_url,
+    };
     crate::settings::set(&mut **tx, keys::SMTP, &settings).await?;
     Ok(settings)
 }
 
 /// Forgets the server: messages are exported again.
 pub async fn clear_smtp(tx: &mut Transaction<'static, Any>) -> Result<()> {
-    sqlx::query("DELETE FROM setting WHERE key = $1").bind(keys::SMTP).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM setting WHERE key = $1")
+        .bind(keys::SMTP)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -100,63 +126,106 @@ const LIST_SELECT: &str = "SELECT l.id, l.name, l.description,
              AS unsubscribed
      FROM network_list l";
 
-pub async fn create_list(tx: &mut Transaction<'static, Any>, name: &str, description: &str, now: Timestamp) -> Result<i64> {
+pub async fn create_list(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    description: &str,
+    now: Timestamp,
+) -> Result<i64> {
     let name = fields::required_line("nom", name, 120)?;
     let description = fields::optional("description", description, 500)?;
-    let r = sqlx::query_scalar("INSERT INTO network_list (name, description, created_at) VALUES ($1, $2, $3) RETURNING id")
-        .bind(name)
-        .bind(description)
-        .bind(instant(now))
-        .fetch_one(&mut **tx)
-        .await;
+    let r = sqlx::query_scalar(
+        "INSERT INTO network_list (name, description, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(description)
+    .bind(instant(now))
+    .fetch_one(&mut **tx)
+    .await;
     match r {
         Ok(id) => Ok(id),
-        Err(e) if is_unique_violation(&e) => Err(Error::Duplicate { what: "nom de liste" }),
+        Err(e) if is_unique_violation(&e) => Err(Error::Duplicate {
+            what: "nom de liste",
+        }),
         Err(e) => Err(e.into()),
     }
 }
 
 pub async fn lists(store: &Store) -> Result<Vec<List>> {
     let sql = format!("{LIST_SELECT} ORDER BY l.name, l.id");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.pool()).await?.iter().map(list_of).collect()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(list_of)
+        .collect()
 }
 
 pub async fn list(store: &Store, id: i64) -> Result<Option<List>> {
     let sql = format!("{LIST_SELECT} WHERE l.id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?.as_ref().map(list_of).transpose()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .as_ref()
+        .map(list_of)
+        .transpose()
 }
 
 /// Adds a contact to a list. A contact who left the list by their unsubscribe link is not added back: only
 /// they can come back (by asking the coordination, who then removes the mark with [`resubscribe`]).
-pub async fn add_member(tx: &mut Transaction<'static, Any>, list: i64, contact: i64, now: Timestamp) -> Result<()> {
-    let existing: Option<Option<String>> =
-        sqlx::query_scalar("SELECT unsubscribed_at FROM network_list_member WHERE list_id = $1 AND contact_id = $2")
-            .bind(list)
-            .bind(contact)
-            .fetch_optional(&mut **tx)
-            .await?;
+pub async fn add_member(
+    tx: &mut Transaction<'static, Any>,
+    list: i64,
+    contact: i64,
+    now: Timestamp,
+) -> Result<()> {
+    let existing: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT unsubscribed_at FROM network_list_member WHERE list_id = $1 AND contact_id = $2",
+    )
+    .bind(list)
+    .bind(contact)
+    .fetch_optional(&mut **tx)
+    .await?;
     match existing {
         Some(Some(_)) => return Err(Error::Unsubscribed { list, contact }),
         Some(None) => return Ok(()),
         None => {}
     }
-    let has_list: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM network_list WHERE id = $1").bind(list).fetch_optional(&mut **tx).await?;
-    has_list.ok_or(Error::NotFound { what: "liste", id: list })?;
-    let has_contact: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM network_contact WHERE id = $1").bind(contact).fetch_optional(&mut **tx).await?;
-    has_contact.ok_or(Error::NotFound { what: "contact", id: contact })?;
-    sqlx::query("INSERT INTO network_list_member (list_id, contact_id, added_at) VALUES ($1, $2, $3)")
+    let has_list: Option<i64> = sqlx::query_scalar("SELECT id FROM network_list WHERE id = $1")
         .bind(list)
-        .bind(contact)
-        .bind(instant(now))
-        .execute(&mut **tx)
+        .fetch_optional(&mut **tx)
         .await?;
+    has_list.ok_or(Error::NotFound {
+        what: "liste",
+        id: list,
+    })?;
+    let has_contact: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM network_contact WHERE id = $1")
+            .bind(contact)
+            .fetch_optional(&mut **tx)
+            .await?;
+    has_contact.ok_or(Error::NotFound {
+        what: "contact",
+        id: contact,
+    })?;
+    sqlx::query(
+        "INSERT INTO network_list_member (list_id, contact_id, added_at) VALUES ($1, $2, $3)",
+    )
+    .bind(list)
+    .bind(contact)
+    .bind(instant(now))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
 /// The contact asked to come back to a list they had left.
-pub async fn resubscribe(tx: &mut Transaction<'static, Any>, list: i64, contact: i64) -> Result<()> {
+pub async fn resubscribe(
+    tx: &mut Transaction<'static, Any>,
+    list: i64,
+    contact: i64,
+) -> Result<()> {
     let n = sqlx::query("UPDATE network_list_member SET unsubscribed_at = NULL WHERE list_id = $1 AND contact_id = $2")
         .bind(list)
         .bind(contact)
@@ -166,7 +235,11 @@ pub async fn resubscribe(tx: &mut Transaction<'static, Any>, list: i64, contact:
     touched(n, "inscription", contact)
 }
 
-pub async fn remove_member(tx: &mut Transaction<'static, Any>, list: i64, contact: i64) -> Result<()> {
+pub async fn remove_member(
+    tx: &mut Transaction<'static, Any>,
+    list: i64,
+    contact: i64,
+) -> Result<()> {
     let n = sqlx::query("DELETE FROM network_list_member WHERE list_id = $1 AND contact_id = $2")
         .bind(list)
         .bind(contact)
@@ -178,7 +251,12 @@ pub async fn remove_member(tx: &mut Transaction<'static, Any>, list: i64, contac
 
 /// Records the unsubscribe of a contact from a list (from their signed link). Returns false when they had
 /// already left it, or were not on it.
-pub async fn unsubscribe(tx: &mut Transaction<'static, Any>, list: i64, contact: i64, now: Timestamp) -> Result<bool> {
+pub async fn unsubscribe(
+    tx: &mut Transaction<'static, Any>,
+    list: i64,
+    contact: i64,
+    now: Timestamp,
+) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE network_list_member SET unsubscribed_at = $3 WHERE list_id = $1 AND contact_id = $2
              AND unsubscribed_at IS NULL",
@@ -229,12 +307,13 @@ pub async fn members(store: &Store, list: i64) -> Result<Vec<Member>> {
 
 /// Whether a contact is (still) subscribed to a list.
 pub async fn is_member(store: &Store, list: i64, contact: i64) -> Result<Option<bool>> {
-    let v: Option<Option<String>> =
-        sqlx::query_scalar("SELECT unsubscribed_at FROM network_list_member WHERE list_id = $1 AND contact_id = $2")
-            .bind(list)
-            .bind(contact)
-            .fetch_optional(store.pool())
-            .await?;
+    let v: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT unsubscribed_at FROM network_list_member WHERE list_id = $1 AND contact_id = $2",
+    )
+    .bind(list)
+    .bind(contact)
+    .fetch_optional(store.pool())
+    .await?;
     Ok(v.map(|u| u.is_none()))
 }
 
@@ -308,7 +387,8 @@ fn message_of(r: &AnyRow) -> Result<Message> {
     })
 }
 
-const MESSAGE_SELECT: &str = "SELECT m.id, m.list_id, l.name AS list_name, m.kind, m.subject, m.body, m.created_at,
+const MESSAGE_SELECT: &str =
+    "SELECT m.id, m.list_id, l.name AS list_name, m.kind, m.subject, m.body, m.created_at,
          m.created_by, m.mode, m.sent_at, m.recipients, m.failures
      FROM network_message m JOIN network_list l ON l.id = m.list_id";
 
@@ -324,9 +404,14 @@ pub async fn create_message(
 ) -> Result<i64> {
     let subject = mail::subject(subject)?;
     let body = mail::text(body)?;
-    let has_list: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM network_list WHERE id = $1").bind(list).fetch_optional(&mut **tx).await?;
-    has_list.ok_or(Error::NotFound { what: "liste", id: list })?;
+    let has_list: Option<i64> = sqlx::query_scalar("SELECT id FROM network_list WHERE id = $1")
+        .bind(list)
+        .fetch_optional(&mut **tx)
+        .await?;
+    has_list.ok_or(Error::NotFound {
+        what: "liste",
+        id: list,
+    })?;
     use maillage_network::Coded;
     Ok(sqlx::query_scalar(
         "INSERT INTO network_message (list_id, kind, subject, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)
@@ -366,7 +451,12 @@ pub async fn record_delivery(
 }
 
 /// Marks a message sent (or exported) and counts its outcomes.
-pub async fn finish_message(tx: &mut Transaction<'static, Any>, message: i64, mode: Mode, now: Timestamp) -> Result<()> {
+pub async fn finish_message(
+    tx: &mut Transaction<'static, Any>,
+    message: i64,
+    mode: Mode,
+    now: Timestamp,
+) -> Result<()> {
     use maillage_network::Coded;
     let n = sqlx::query(
         "UPDATE network_message SET mode = $2, sent_at = $3,
@@ -385,12 +475,23 @@ pub async fn finish_message(tx: &mut Transaction<'static, Any>, message: i64, mo
 
 pub async fn messages(store: &Store) -> Result<Vec<Message>> {
     let sql = format!("{MESSAGE_SELECT} ORDER BY m.created_at DESC, m.id DESC");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.pool()).await?.iter().map(message_of).collect()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(message_of)
+        .collect()
 }
 
 pub async fn message(store: &Store, id: i64) -> Result<Option<Message>> {
     let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?.as_ref().map(message_of).transpose()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .as_ref()
+        .map(message_of)
+        .transpose()
 }
 
 /// A recipient of a message and what happened.

@@ -51,19 +51,31 @@ fn case_of(r: &AnyRow) -> Result<Case> {
     Ok(Case {
         id: r.try_get("id")?,
         body_id: r.try_get("body_id")?,
-        observed_on: day("network_watch_case.observed_on", &r.try_get::<String, _>("observed_on")?)?,
+        observed_on: day(
+            "network_watch_case.observed_on",
+            &r.try_get::<String, _>("observed_on")?,
+        )?,
         title: r.try_get("title")?,
         description: r.try_get("description")?,
-        category: code("network_watch_case.category", &r.try_get::<String, _>("category")?)?,
+        category: code(
+            "network_watch_case.category",
+            &r.try_get::<String, _>("category")?,
+        )?,
         public_concerned: r.try_get("public_concerned")?,
         place: r.try_get("place")?,
         position: lon.zip(lat),
         reported_by: r.try_get("reported_by")?,
-        status: code("network_watch_case.status", &r.try_get::<String, _>("status")?)?,
+        status: code(
+            "network_watch_case.status",
+            &r.try_get::<String, _>("status")?,
+        )?,
         assignee: r.try_get("assignee")?,
         solution: r.try_get("solution")?,
         institution: r.try_get("institution")?,
-        interpellation_on: day_opt("network_watch_case.interpellation_on", r.try_get("interpellation_on")?)?,
+        interpellation_on: day_opt(
+            "network_watch_case.interpellation_on",
+            r.try_get("interpellation_on")?,
+        )?,
         updated_at: r.try_get("updated_at")?,
     })
 }
@@ -85,14 +97,26 @@ struct Checked {
 fn check(form: &CaseForm, now: Timestamp) -> Result<Checked> {
     let observed_on = fields::required_date("date_observation", &form.observed_on)?;
     if observed_on > today(now) {
-        return Err(NetworkError::InvalidField { field: "date_observation", expected: "une date passée" }.into());
+        return Err(NetworkError::InvalidField {
+            field: "date_observation",
+            expected: "une date passée",
+        }
+        .into());
     }
     let lon = fields::decimal("longitude", &form.lon)?;
     let lat = fields::decimal("latitude", &form.lat)?;
     let position = match (lon, lat) {
         (None, None) => None,
-        (Some(x), Some(y)) if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) => Some((x, y)),
-        _ => return Err(NetworkError::InvalidField { field: "longitude", expected: "longitude et latitude WGS84" }.into()),
+        (Some(x), Some(y)) if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) => {
+            Some((x, y))
+        }
+        _ => {
+            return Err(NetworkError::InvalidField {
+                field: "longitude",
+                expected: "longitude et latitude WGS84",
+            }
+            .into());
+        }
     };
     Ok(Checked {
         observed_on,
@@ -131,7 +155,12 @@ async fn event(
 }
 
 /// Reports a dysfunction: a new case, status `signale`, with the first entry of its history.
-pub async fn create_case(tx: &mut Transaction<'static, Any>, form: &CaseForm, by: &str, now: Timestamp) -> Result<i64> {
+pub async fn create_case(
+    tx: &mut Transaction<'static, Any>,
+    form: &CaseForm,
+    by: &str,
+    now: Timestamp,
+) -> Result<i64> {
     let c = check(form, now)?;
     let at = instant(now);
     let id: i64 = sqlx::query_scalar(
@@ -159,7 +188,12 @@ pub async fn create_case(tx: &mut Transaction<'static, Any>, form: &CaseForm, by
 }
 
 /// Corrects the description of a case (its status moves only by [`step`]).
-pub async fn update_case(tx: &mut Transaction<'static, Any>, id: i64, form: &CaseForm, now: Timestamp) -> Result<()> {
+pub async fn update_case(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    form: &CaseForm,
+    now: Timestamp,
+) -> Result<()> {
     let c = check(form, now)?;
     let n = sqlx::query(
         "UPDATE network_watch_case SET body_id = $2, observed_on = $3, title = $4, description = $5, category = $6,
@@ -194,11 +228,18 @@ pub async fn step(
     by: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let current: Option<String> = sqlx::query_scalar("SELECT status FROM network_watch_case WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let from: WatchStatus = code("network_watch_case.status", &current.ok_or(Error::NotFound { what: "signalement", id })?)?;
+    let current: Option<String> =
+        sqlx::query_scalar("SELECT status FROM network_watch_case WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let from: WatchStatus = code(
+        "network_watch_case.status",
+        &current.ok_or(Error::NotFound {
+            what: "signalement",
+            id,
+        })?,
+    )?;
     let clean = |field: &'static str, v: &Option<String>| -> Result<Option<String>> {
         Ok(fields::optional(field, v.as_deref().unwrap_or(""), 3000)?)
     };
@@ -234,12 +275,23 @@ pub async fn cases(store: &Store) -> Result<Vec<Case>> {
         "SELECT {CASE_COLUMNS} FROM network_watch_case
          ORDER BY CASE WHEN status IN ('resolu', 'clos') THEN 1 ELSE 0 END, observed_on DESC, id DESC"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.pool()).await?.iter().map(case_of).collect()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(case_of)
+        .collect()
 }
 
 pub async fn case(store: &Store, id: i64) -> Result<Option<Case>> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM network_watch_case WHERE id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(store.pool()).await?.as_ref().map(case_of).transpose()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .as_ref()
+        .map(case_of)
+        .transpose()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -264,7 +316,10 @@ pub async fn history(store: &Store, case_id: i64) -> Result<Vec<HistoryEntry>> {
             Ok(HistoryEntry {
                 at: r.try_get("at")?,
                 from: code_opt("network_watch_event.from_status", r.try_get("from_status")?)?,
-                to: code("network_watch_event.to_status", &r.try_get::<String, _>("to_status")?)?,
+                to: code(
+                    "network_watch_event.to_status",
+                    &r.try_get::<String, _>("to_status")?,
+                )?,
                 note: r.try_get("note")?,
                 by: r.try_get("recorded_by")?,
             })

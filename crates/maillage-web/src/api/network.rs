@@ -22,25 +22,103 @@ use maillage_store::network::{bodies, cls, directory, watch as cases};
 use serde_json::{Value, json};
 
 pub fn routes(r: Routes) -> Routes {
-    r.api(Method::GET, "/api/v1/annuaire", Access::Public, PUBLIC_DIRECTORY, public_directory)
-        .api(Method::GET, "/api/v1/reseau/acteurs", Access::Requires(Permission::DirectoryRead), ACTORS, actors)
-        .api(Method::GET, "/api/v1/reseau/instances", Access::Requires(Permission::BodiesRead), BODIES, bodies_json)
-        .api(Method::GET, "/api/v1/reseau/veille", Access::Requires(Permission::WatchRead), WATCH, watch_json)
-        .api(Method::GET, "/api/v1/reseau/rappels", Access::Requires(Permission::BodiesRead), REMINDERS, reminders_json)
-        .api(Method::GET, "/api/v1/cls", Access::Requires(Permission::ClsShared), CONTRACTS, contracts_json)
-        .api(Method::GET, "/api/v1/cls/{id}", Access::Requires(Permission::ClsShared), CONTRACT, contract_json)
+    r.api(
+        Method::GET,
+        "/api/v1/annuaire",
+        Access::Public,
+        PUBLIC_DIRECTORY,
+        public_directory,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/reseau/acteurs",
+        Access::Requires(Permission::DirectoryRead),
+        ACTORS,
+        actors,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/reseau/instances",
+        Access::Requires(Permission::BodiesRead),
+        BODIES,
+        bodies_json,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/reseau/veille",
+        Access::Requires(Permission::WatchRead),
+        WATCH,
+        watch_json,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/reseau/rappels",
+        Access::Requires(Permission::BodiesRead),
+        REMINDERS,
+        reminders_json,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/cls",
+        Access::Requires(Permission::ClsShared),
+        CONTRACTS,
+        contracts_json,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/cls/{id}",
+        Access::Requires(Permission::ClsShared),
+        CONTRACT,
+        contract_json,
+    )
 }
 
 const SEARCH_PARAMS: &[ApiParam] = &[
-    ApiParam { name: "q", schema_type: "string", description: "Mots-clés (nom, missions, public, conditions, lieu)" },
-    ApiParam { name: "besoin", schema_type: "string", description: "Code d'un besoin (sante_mentale, acces_aux_droits, prevention_depistage…)" },
-    ApiParam { name: "public", schema_type: "string", description: "Code d'un public (jeunes, personnes_agees, personnes_precaires…)" },
-    ApiParam { name: "langue", schema_type: "string", description: "Code d'une langue parlée à l'accueil (fr, en, ar…)" },
-    ApiParam { name: "lieu", schema_type: "string", description: "Commune, quartier ou code postal" },
-    ApiParam { name: "age", schema_type: "integer", description: "Âge de la personne" },
-    ApiParam { name: "gratuit", schema_type: "boolean", description: "Seulement les accueils gratuits" },
-    ApiParam { name: "sans_rdv", schema_type: "boolean", description: "Seulement les accueils sans rendez-vous" },
-    ApiParam { name: "accessible", schema_type: "boolean", description: "Seulement les accueils accessibles en fauteuil roulant" },
+    ApiParam {
+        name: "q",
+        schema_type: "string",
+        description: "Mots-clés (nom, missions, public, conditions, lieu)",
+    },
+    ApiParam {
+        name: "besoin",
+        schema_type: "string",
+        description: "Code d'un besoin (sante_mentale, acces_aux_droits, prevention_depistage…)",
+    },
+    ApiParam {
+        name: "public",
+        schema_type: "string",
+        description: "Code d'un public (jeunes, personnes_agees, personnes_precaires…)",
+    },
+    ApiParam {
+        name: "langue",
+        schema_type: "string",
+        description: "Code d'une langue parlée à l'accueil (fr, en, ar…)",
+    },
+    ApiParam {
+        name: "lieu",
+        schema_type: "string",
+        description: "Commune, quartier ou code postal",
+    },
+    ApiParam {
+        name: "age",
+        schema_type: "integer",
+        description: "Âge de la personne",
+    },
+    ApiParam {
+        name: "gratuit",
+        schema_type: "boolean",
+        description: "Seulement les accueils gratuits",
+    },
+    ApiParam {
+        name: "sans_rdv",
+        schema_type: "boolean",
+        description: "Seulement les accueils sans rendez-vous",
+    },
+    ApiParam {
+        name: "accessible",
+        schema_type: "boolean",
+        description: "Seulement les accueils accessibles en fauteuil roulant",
+    },
 ];
 
 fn actor_schema() -> Value {
@@ -79,14 +157,21 @@ const PUBLIC_DIRECTORY: ApiDoc = ApiDoc {
                   besoin, public, âge, langue, lieu, mots-clés. Coordonnées de l'accueil seulement, jamais de personne. \
                   Sans authentification.",
     parameters: SEARCH_PARAMS,
-    response: || json!({ "type": "object", "required": ["total", "resultats"], "properties": {
+    response: || {
+        json!({ "type": "object", "required": ["total", "resultats"], "properties": {
         "total": { "type": "integer", "description": "Nombre de fiches publiques" },
         "resultats": { "type": "array", "items": actor_schema() }
-    } }),
+    } })
+    },
 };
 
-async fn public_directory(State(state): State<AppState>, Query(q): Query) -> Result<Json<Value>, WebError> {
-    let all = directory::actors(state.store(), true).await.map_err(read_failure)?;
+async fn public_directory(
+    State(state): State<AppState>,
+    Query(q): Query,
+) -> Result<Json<Value>, WebError> {
+    let all = directory::actors(state.store(), true)
+        .await
+        .map_err(read_failure)?;
     let s = search_of(&q);
     let hits: Vec<Value> = ranked(&all, &s).into_iter().map(actor_json).collect();
     Ok(Json(json!({ "total": all.len(), "resultats": hits })))
@@ -100,9 +185,18 @@ const ACTORS: ApiDoc = ApiDoc {
     response: || json!({ "type": "object", "required": ["resultats"], "properties": { "resultats": { "type": "array", "items": actor_schema() } } }),
 };
 
-async fn actors(State(state): State<AppState>, _caller: Caller, Query(q): Query) -> Result<Json<Value>, WebError> {
-    let all = directory::actors(state.store(), false).await.map_err(read_failure)?;
-    let hits: Vec<Value> = ranked(&all, &search_of(&q)).into_iter().map(actor_json).collect();
+async fn actors(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Query(q): Query,
+) -> Result<Json<Value>, WebError> {
+    let all = directory::actors(state.store(), false)
+        .await
+        .map_err(read_failure)?;
+    let hits: Vec<Value> = ranked(&all, &search_of(&q))
+        .into_iter()
+        .map(actor_json)
+        .collect();
     Ok(Json(json!({ "resultats": hits })))
 }
 
@@ -118,7 +212,8 @@ const BODIES: ApiDoc = ApiDoc {
     description: "Chaque instance avec son type, son rythme de réunion, ses membres par type (sans leurs coordonnées), ses \
                   co-présidents, sa prochaine réunion et ses actions de suivi ouvertes ou en retard.",
     parameters: &[],
-    response: || json!({ "type": "object", "required": ["instances"], "properties": { "instances": { "type": "array", "items": {
+    response: || {
+        json!({ "type": "object", "required": ["instances"], "properties": { "instances": { "type": "array", "items": {
         "type": "object", "properties": {
             "id": { "type": "integer" }, "nom": { "type": "string" }, "type": { "type": "string" },
             "rattachee_a": { "type": ["integer", "null"] }, "cadence_jours": { "type": ["integer", "null"] },
@@ -127,10 +222,14 @@ const BODIES: ApiDoc = ApiDoc {
             "prochaine_reunion": { "type": ["string", "null"] }, "actions_ouvertes": { "type": "integer" },
             "actions_en_retard": { "type": "integer" }
         }
-    } } } }),
+    } } } })
+    },
 };
 
-async fn bodies_json(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, WebError> {
+async fn bodies_json(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Value>, WebError> {
     let st = state.store();
     let now = crate::pages::network::now();
     let t = crate::pages::network::today();
@@ -147,11 +246,21 @@ async fn bodies_json(State(state): State<AppState>, _caller: Caller) -> Result<J
         }
         let next = meetings
             .iter()
-            .filter(|m| m.body_id == b.id && m.starts_at >= now && m.status == maillage_network::codes::MeetingStatus::Planned)
+            .filter(|m| {
+                m.body_id == b.id
+                    && m.starts_at >= now
+                    && m.status == maillage_network::codes::MeetingStatus::Planned
+            })
             .map(|m| m.starts_at)
             .min();
-        let open: Vec<&bodies::FollowUp> = actions.iter().filter(|a| a.body_id == b.id && a.status.is_open()).collect();
-        let late = open.iter().filter(|a| reminders::action(a.status, a.due_on, t, 0).is_some_and(Due::is_overdue)).count();
+        let open: Vec<&bodies::FollowUp> = actions
+            .iter()
+            .filter(|a| a.body_id == b.id && a.status.is_open())
+            .collect();
+        let late = open
+            .iter()
+            .filter(|a| reminders::action(a.status, a.due_on, t, 0).is_some_and(Due::is_overdue))
+            .count();
         out.push(json!({
             "id": b.id, "nom": b.name, "type": b.kind.code(), "rattachee_a": b.parent_id, "cadence_jours": b.cadence_days,
             "membres": mine.len(), "membres_par_type": by_type,
@@ -167,17 +276,22 @@ const WATCH: ApiDoc = ApiDoc {
     description: "Les dysfonctionnements d'accès aux soins signalés (des situations, jamais des personnes), avec leur \
                   catégorie, leur statut, leur lieu et leurs coordonnées WGS84 quand ils sont localisés.",
     parameters: &[],
-    response: || json!({ "type": "object", "required": ["signalements"], "properties": { "signalements": { "type": "array", "items": {
+    response: || {
+        json!({ "type": "object", "required": ["signalements"], "properties": { "signalements": { "type": "array", "items": {
         "type": "object", "properties": {
             "id": { "type": "integer" }, "titre": { "type": "string" }, "categorie": { "type": "string" },
             "statut": { "type": "string" }, "en_cours": { "type": "boolean" }, "observe_le": { "type": "string" },
             "lieu": { "type": ["string", "null"] }, "longitude": { "type": ["number", "null"] }, "latitude": { "type": ["number", "null"] },
             "institution_interpellee": { "type": ["string", "null"] }
         }
-    } } } }),
+    } } } })
+    },
 };
 
-async fn watch_json(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, WebError> {
+async fn watch_json(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Value>, WebError> {
     let list: Vec<Value> = cases::cases(state.store())
         .await
         .map_err(read_failure)?
@@ -198,14 +312,19 @@ const REMINDERS: ApiDoc = ApiDoc {
     description: "Les actions de suivi en retard ou à échéance sous 14 jours, les instances qui n'ont pas tenu leur rythme de \
                   réunion, et (pour qui consulte le CLS) les bilans de financement à envoyer sous 30 jours.",
     parameters: &[],
-    response: || json!({ "type": "object", "required": ["actions", "instances", "bilans"], "properties": {
+    response: || {
+        json!({ "type": "object", "required": ["actions", "instances", "bilans"], "properties": {
         "actions": { "type": "array", "items": { "type": "object" } },
         "instances": { "type": "array", "items": { "type": "object" } },
         "bilans": { "type": "array", "items": { "type": "object" } }
-    } }),
+    } })
+    },
 };
 
-async fn reminders_json(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, WebError> {
+async fn reminders_json(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Value>, WebError> {
     let t = crate::pages::network::today();
     let st = state.store();
     let actions: Vec<Value> = bodies::actions(st, None)
@@ -221,10 +340,23 @@ async fn reminders_json(State(state): State<AppState>, caller: Caller) -> Result
         .collect();
     let meetings = bodies::meetings(st, None).await.map_err(read_failure)?;
     let mut late_bodies = Vec::new();
-    for b in bodies::bodies(st).await.map_err(read_failure)?.into_iter().filter(|b| b.active) {
+    for b in bodies::bodies(st)
+        .await
+        .map_err(read_failure)?
+        .into_iter()
+        .filter(|b| b.active)
+    {
         let mine = meetings.iter().filter(|m| m.body_id == b.id);
-        let last = mine.clone().filter(|m| m.status == maillage_network::codes::MeetingStatus::Held).map(|m| maillage_store::network::today(m.starts_at)).max();
-        let next = mine.filter(|m| m.status == maillage_network::codes::MeetingStatus::Planned).map(|m| maillage_store::network::today(m.starts_at)).filter(|d| *d >= t).min();
+        let last = mine
+            .clone()
+            .filter(|m| m.status == maillage_network::codes::MeetingStatus::Held)
+            .map(|m| maillage_store::network::today(m.starts_at))
+            .max();
+        let next = mine
+            .filter(|m| m.status == maillage_network::codes::MeetingStatus::Planned)
+            .map(|m| maillage_store::network::today(m.starts_at))
+            .filter(|d| *d >= t)
+            .min();
         if let Some(c) = reminders::cadence(b.cadence_days, last, next, t, 14) {
             let (etat, attendue) = match c {
                 reminders::Cadence::Late { expected, .. } => ("en_retard", expected),
@@ -248,7 +380,9 @@ async fn reminders_json(State(state): State<AppState>, caller: Caller) -> Result
     } else {
         Vec::new()
     };
-    Ok(Json(json!({ "actions": actions, "instances": late_bodies, "bilans": reports })))
+    Ok(Json(
+        json!({ "actions": actions, "instances": late_bodies, "bilans": reports }),
+    ))
 }
 
 fn progress_json(p: &AxisProgress) -> Value {
@@ -275,7 +409,8 @@ const CONTRACTS: ApiDoc = ApiDoc {
                   fiches actions réalisées (une fiche en cours compte pour moitié) et atteinte moyenne des cibles des \
                   indicateurs mesurés (entre 0 et 1). Données agrégées.",
     parameters: &[],
-    response: || json!({ "type": "object", "required": ["contrats"], "properties": { "contrats": { "type": "array", "items": {
+    response: || {
+        json!({ "type": "object", "required": ["contrats"], "properties": { "contrats": { "type": "array", "items": {
         "type": "object", "properties": {
             "id": { "type": "integer" }, "nom": { "type": "string" }, "generation": { "type": "integer" },
             "debut": { "type": "string" }, "fin": { "type": "string" }, "territoire": { "type": "string" },
@@ -284,13 +419,19 @@ const CONTRACTS: ApiDoc = ApiDoc {
                 "position": { "type": "integer" }, "titre": { "type": "string" }, "avancement": progress_schema()
             } } }
         }
-    } } } }),
+    } } } })
+    },
 };
 
-async fn contracts_json(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, WebError> {
+async fn contracts_json(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Value>, WebError> {
     let mut out = Vec::new();
     for c in cls::contracts(state.store()).await.map_err(read_failure)? {
-        let Some(t) = cls::tree(state.store(), c.id).await.map_err(read_failure)? else { continue };
+        let Some(t) = cls::tree(state.store(), c.id).await.map_err(read_failure)? else {
+            continue;
+        };
         out.push(json!({
             "id": c.id, "nom": c.name, "generation": c.generation, "debut": c.starts_on.to_string(), "fin": c.ends_on.to_string(),
             "territoire": c.territory, "statut": c.status.code(), "avancement": progress_json(&contract_progress(&t)),
@@ -305,8 +446,13 @@ const CONTRACT: ApiDoc = ApiDoc {
     description: "Le contrat, ses signataires, ses axes avec leur avancement, et les indicateurs de chaque axe : valeur de \
                   référence, cible, dernière mesure et sa date, progression de la référence vers la cible (entre 0 et 1), \
                   cible atteinte ou non. Données agrégées.",
-    parameters: &[ApiParam { name: "id", schema_type: "integer", description: "Identifiant du contrat" }],
-    response: || json!({ "type": "object", "required": ["id", "nom", "axes"], "properties": {
+    parameters: &[ApiParam {
+        name: "id",
+        schema_type: "integer",
+        description: "Identifiant du contrat",
+    }],
+    response: || {
+        json!({ "type": "object", "required": ["id", "nom", "axes"], "properties": {
         "id": { "type": "integer" }, "nom": { "type": "string" }, "generation": { "type": "integer" },
         "signataires": { "type": "array", "items": { "type": "string" } }, "avancement": progress_schema(),
         "axes": { "type": "array", "items": { "type": "object", "properties": {
@@ -318,12 +464,20 @@ const CONTRACT: ApiDoc = ApiDoc {
                 "progression": { "type": ["number", "null"] }, "cible_atteinte": { "type": "boolean" }
             } } }
         } } }
-    } }),
+    } })
+    },
 };
 
-async fn contract_json(State(state): State<AppState>, _caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, WebError> {
+async fn contract_json(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let t = cls::tree(state.store(), id).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+    let t = cls::tree(state.store(), id)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     let axes: Vec<Value> = t
         .axes
         .iter()

@@ -60,7 +60,7 @@ fn expand(r: Rect<f64>, share: f64) -> Rect<f64> {
 
 /// The IRIS of the quartier: those it is defined from, or (for a drawn quartier) those whose interior lies in
 /// its contour.
-fn iris_of_quartier<'a>(r: &'a Report) -> Vec<&'a Zone> {
+fn iris_of_quartier(r: &Report) -> Vec<&Zone> {
     let iris = r.zones_of(ZoneKind::Iris);
     if let Some(codes) = r.quartier_iris.get(&r.subject.id) {
         return iris

@@ -138,9 +138,13 @@ mod tests {
         // No character of French text falls back to the missing-glyph box.
         assert!(!f.used.contains_key(&0), "{:?}", f.used);
         assert!(f.width("Mmmm", 10.0) > f.width("iiii", 10.0));
-        // The narrow no-break space of French numbers is drawn as a no-break space.
+        // The narrow no-break space of French numbers (layout::number) has a real glyph too.
         let mut g = Font::new(Weight::Bold);
-        g.encode("1\u{202f}234");
-        assert!(g.used.values().any(|c| *c == '\u{a0}'));
+        g.encode(&crate::layout::number(1234.0, 0));
+        assert_eq!(g.used.len(), 5, "{:?}", g.used);
+        assert!(!g.used.contains_key(&0), "{:?}", g.used);
+        // A character the font lacks is drawn as the missing-glyph box, not dropped.
+        let mut h = Font::new(Weight::Regular);
+        assert_eq!(h.encode("\u{1F600}"), vec![0, 0]);
     }
 }

@@ -39,7 +39,22 @@ fn web_error(e: WebError) -> anyhow::Error {
     match e {
         WebError::Store(e) => fr(*e),
         WebError::BadRequest(m) => anyhow!(m),
-        other => anyhow!("le tableau de bord n'a pas pu être produit ({other:?})"),
+        WebError::Account(e) => fr(e),
+        WebError::NotFound | WebError::Forbidden => {
+            anyhow!("le tableau de bord n'a pas pu être produit : zone introuvable dans cette base")
+        }
+    }
+}
+
+/// The cause of a failed write, in French.
+fn io_reason(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "dossier introuvable",
+        PermissionDenied | ReadOnlyFilesystem => "écriture non permise",
+        StorageFull => "disque plein",
+        IsADirectory => "c'est un dossier",
+        _ => "erreur du système de fichiers",
     }
 }
 
@@ -86,9 +101,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         let bytes = report::document::render(&report);
         std::fs::write(&args.sortie, &bytes).map_err(|e| {
             anyhow!(
-                "impossible d'écrire le fichier « {} » ({e}) ; vérifiez que le dossier existe et qu'il est \
+                "impossible d'écrire le fichier « {} » ({}) ; vérifiez que le dossier existe et qu'il est \
                  accessible en écriture",
-                args.sortie.display()
+                args.sortie.display(),
+                io_reason(&e)
             )
         })?;
         record_as(

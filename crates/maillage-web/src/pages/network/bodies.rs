@@ -4,8 +4,8 @@
 //! board by status; reminders of overdue actions (on the dashboard, and by e-mail to their owners).
 
 use super::{
-    BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, local, local_input, local_input_value, page,
-    paragraphs, read_failure, refusal, refused, select, target, today,
+    BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, local, local_input,
+    local_input_value, page, paragraphs, read_failure, refusal, refused, select, target, today,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -21,7 +21,9 @@ use maillage_network::codes::{ActionStatus, Attendance, BodyKind, MeetingStatus,
 use maillage_network::reminders::{self, Due};
 use maillage_network::{Coded, parse_code};
 use maillage_store::audit::Action;
-use maillage_store::network::bodies::{self as store, Body, BodyForm, FollowUp, FollowUpForm, Meeting, MeetingForm, MemberForm};
+use maillage_store::network::bodies::{
+    self as store, Body, BodyForm, FollowUp, FollowUpForm, Meeting, MeetingForm, MemberForm,
+};
 use maud::{Markup, html};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -33,16 +35,61 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::POST, "/reseau/instances", MANAGE, create_body)
         .page(Method::GET, "/reseau/instances/{id}", BODIES, body_page)
         .page(Method::POST, "/reseau/instances/{id}", MANAGE, update_body)
-        .page(Method::POST, "/reseau/instances/{id}/membres", MANAGE, add_member)
-        .page(Method::POST, "/reseau/membres/{id}/suppression", MANAGE, delete_member)
-        .page(Method::POST, "/reseau/instances/{id}/reunions", MANAGE, add_meeting)
-        .page(Method::POST, "/reseau/instances/{id}/actions", MANAGE, add_action)
-        .page(Method::POST, "/reseau/actions/{id}/statut", MANAGE, action_status)
+        .page(
+            Method::POST,
+            "/reseau/instances/{id}/membres",
+            MANAGE,
+            add_member,
+        )
+        .page(
+            Method::POST,
+            "/reseau/membres/{id}/suppression",
+            MANAGE,
+            delete_member,
+        )
+        .page(
+            Method::POST,
+            "/reseau/instances/{id}/reunions",
+            MANAGE,
+            add_meeting,
+        )
+        .page(
+            Method::POST,
+            "/reseau/instances/{id}/actions",
+            MANAGE,
+            add_action,
+        )
+        .page(
+            Method::POST,
+            "/reseau/actions/{id}/statut",
+            MANAGE,
+            action_status,
+        )
         .page(Method::GET, "/reseau/reunions/{id}", BODIES, meeting_page)
-        .page(Method::POST, "/reseau/reunions/{id}", MANAGE, update_meeting)
-        .page(Method::POST, "/reseau/reunions/{id}/questions", MANAGE, question)
-        .page(Method::POST, "/reseau/reunions/{id}/presences", MANAGE, attendance)
-        .page(Method::POST, "/reseau/reunions/{id}/decisions", MANAGE, decision)
+        .page(
+            Method::POST,
+            "/reseau/reunions/{id}",
+            MANAGE,
+            update_meeting,
+        )
+        .page(
+            Method::POST,
+            "/reseau/reunions/{id}/questions",
+            MANAGE,
+            question,
+        )
+        .page(
+            Method::POST,
+            "/reseau/reunions/{id}/presences",
+            MANAGE,
+            attendance,
+        )
+        .page(
+            Method::POST,
+            "/reseau/reunions/{id}/decisions",
+            MANAGE,
+            decision,
+        )
 }
 
 /// Days ahead an action or a report is shown as coming due.
@@ -84,12 +131,29 @@ pub(crate) async fn reminders_of(state: &AppState) -> Result<Reminders, WebError
         .into_iter()
         .filter_map(|a| reminders::action(a.status, a.due_on, t, HORIZON_DAYS).map(|d| (a, d)))
         .collect();
-    let meetings = store::meetings(state.store(), None).await.map_err(read_failure)?;
+    let meetings = store::meetings(state.store(), None)
+        .await
+        .map_err(read_failure)?;
     let mut cadence = Vec::new();
-    for b in store::bodies(state.store()).await.map_err(read_failure)?.into_iter().filter(|b| b.active) {
-        let mine = meetings.iter().filter(|m| m.body_id == b.id && m.status != MeetingStatus::Cancelled);
-        let last_held = mine.clone().filter(|m| m.status == MeetingStatus::Held).map(|m| super::store::today(m.starts_at)).max();
-        let next = mine.filter(|m| m.status == MeetingStatus::Planned).map(|m| super::store::today(m.starts_at)).filter(|d| *d >= t).min();
+    for b in store::bodies(state.store())
+        .await
+        .map_err(read_failure)?
+        .into_iter()
+        .filter(|b| b.active)
+    {
+        let mine = meetings
+            .iter()
+            .filter(|m| m.body_id == b.id && m.status != MeetingStatus::Cancelled);
+        let last_held = mine
+            .clone()
+            .filter(|m| m.status == MeetingStatus::Held)
+            .map(|m| super::store::today(m.starts_at))
+            .max();
+        let next = mine
+            .filter(|m| m.status == MeetingStatus::Planned)
+            .map(|m| super::store::today(m.starts_at))
+            .filter(|d| *d >= t)
+            .min();
         if let Some(c) = reminders::cadence(b.cadence_days, last_held, next, t, HORIZON_DAYS) {
             cadence.push((b, c));
         }
@@ -119,7 +183,11 @@ fn actions_table(actions: &[(FollowUp, Due)], caption: &str) -> Markup {
     }
 }
 
-async fn home(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+async fn home(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let r = reminders_of(&state).await?;
     let bodies = store::bodies(state.store()).await.map_err(read_failure)?;
     let now = super::now();
@@ -132,14 +200,32 @@ async fn home(State(state): State<AppState>, caller: Caller, Query(q): Query) ->
         .collect();
     let overdue = r.actions.iter().filter(|(_, d)| d.is_overdue()).count();
     let watch_open = if caller.has(Permission::WatchRead) {
-        let cases = maillage_store::network::watch::cases(state.store()).await.map_err(read_failure)?;
-        Some(cases.iter().filter(|c| maillage_network::watch::is_open(c.status)).count())
+        let cases = maillage_store::network::watch::cases(state.store())
+            .await
+            .map_err(read_failure)?;
+        Some(
+            cases
+                .iter()
+                .filter(|c| maillage_network::watch::is_open(c.status))
+                .count(),
+        )
     } else {
         None
     };
-    let reports = if caller.has(Permission::ClsRead) { super::cls::report_reminders(&state).await? } else { Vec::new() };
+    let reports = if caller.has(Permission::ClsRead) {
+        super::cls::report_reminders(&state).await?
+    } else {
+        Vec::new()
+    };
     let notice = match q.get("fait") {
-        Some("rappels") => Notice::Done(format!("rappels traités : {}", q.get("detail").unwrap_or("").chars().take(200).collect::<String>())),
+        Some("rappels") => Notice::Done(format!(
+            "rappels traités : {}",
+            q.get("detail")
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect::<String>()
+        )),
         _ => Notice::None,
     };
     let content = html! {
@@ -174,23 +260,39 @@ async fn home(State(state): State<AppState>, caller: Caller, Query(q): Query) ->
         }
         (super::calendar::subscription(&state, &caller).await?)
     };
-    Ok(page(&state, &caller, "Réseau et instances", "/reseau", content))
+    Ok(page(
+        &state,
+        &caller,
+        "Réseau et instances",
+        "/reseau",
+        content,
+    ))
 }
 
 /// Sends each owner (with an e-mail address) the list of their overdue or coming actions.
-async fn send_reminders(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {
+async fn send_reminders(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, WebError> {
     let r = reminders_of(&state).await?;
     let mut by_owner: BTreeMap<(String, String), Vec<&(FollowUp, Due)>> = BTreeMap::new();
     let mut without_email = 0;
     for item in &r.actions {
         match &item.0.owner_email {
-            Some(e) => by_owner.entry((item.0.owner.clone(), e.clone())).or_default().push(item),
+            Some(e) => by_owner
+                .entry((item.0.owner.clone(), e.clone()))
+                .or_default()
+                .push(item),
             None => without_email += 1,
         }
     }
     let t = today();
-    let smtp = maillage_store::network::relay::smtp(state.store()).await.map_err(read_failure)?;
-    let sender = smtp.as_ref().map_or("la coordination".to_string(), |s| s.sender_name.clone());
+    let smtp = maillage_store::network::relay::smtp(state.store())
+        .await
+        .map_err(read_failure)?;
+    let sender = smtp
+        .as_ref()
+        .map_or("la coordination".to_string(), |s| s.sender_name.clone());
     let mut sent = 0;
     let mut failed = 0;
     let mut ids = Vec::new();
@@ -229,14 +331,29 @@ async fn send_reminders(State(state): State<AppState>, caller: Caller) -> Result
         }
     }
     let mut tx = begin(&state).await?;
-    store::mark_reminded(&mut tx, &ids, super::now()).await.map_err(read_failure)?;
-    commit(tx, &caller, Action::NetworkMessageSent, "reseau:rappels", json!({ "envoyes": sent, "echecs": failed, "sans_adresse": without_email })).await?;
+    store::mark_reminded(&mut tx, &ids, super::now())
+        .await
+        .map_err(read_failure)?;
+    commit(
+        tx,
+        &caller,
+        Action::NetworkMessageSent,
+        "reseau:rappels",
+        json!({ "envoyes": sent, "echecs": failed, "sans_adresse": without_email }),
+    )
+    .await?;
     let detail = if smtp.is_none() {
-        "aucun serveur de courriel n'est configuré (Paramètres › Courriel) : rien n'a été envoyé".to_string()
+        "aucun serveur de courriel n'est configuré (Paramètres › Courriel) : rien n'a été envoyé"
+            .to_string()
     } else {
-        format!("{sent} courriel(s) envoyé(s), {failed} échec(s), {without_email} action(s) sans adresse de responsable")
+        format!(
+            "{sent} courriel(s) envoyé(s), {failed} échec(s), {without_email} action(s) sans adresse de responsable"
+        )
     };
-    let q = form_urlencoded::Serializer::new(String::new()).append_pair("fait", "rappels").append_pair("detail", &detail).finish();
+    let q = form_urlencoded::Serializer::new(String::new())
+        .append_pair("fait", "rappels")
+        .append_pair("detail", &detail)
+        .finish();
     let mut resp = axum::http::StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = axum::http::HeaderValue::from_str(&format!("/reseau?{q}")) {
         resp.headers_mut().insert(axum::http::header::LOCATION, v);
@@ -257,11 +374,19 @@ fn body_form_of(f: &Params) -> BodyForm {
         consultative: f.flag("consultative"),
         pilot: f.raw("pilote").into(),
         since: f.raw("depuis").into(),
-        active: f.get("active").is_none_or(|v| matches!(v, "1" | "oui" | "on")),
+        active: f
+            .get("active")
+            .is_none_or(|v| matches!(v, "1" | "oui" | "on")),
     }
 }
 
-fn body_form(caller: &Caller, action: &str, b: Option<&Body>, parents: &[Body], parent: Option<i64>) -> Markup {
+fn body_form(
+    caller: &Caller,
+    action: &str,
+    b: Option<&Body>,
+    parents: &[Body],
+    parent: Option<i64>,
+) -> Markup {
     let sfx = action.replace('/', "-");
     html! {
         form.formulaire method="post" action=(action) {
@@ -293,12 +418,22 @@ fn member_types(members: &[store::Member]) -> String {
     for m in members {
         *counts.entry(m.member_type).or_default() += 1;
     }
-    counts.iter().map(|(t, n)| format!("{n} × {}", fr(*t))).collect::<Vec<_>>().join(" ; ")
+    counts
+        .iter()
+        .map(|(t, n)| format!("{n} × {}", fr(*t)))
+        .collect::<Vec<_>>()
+        .join(" ; ")
 }
 
-async fn render_bodies(state: &AppState, caller: &Caller, notice: Notice) -> Result<Markup, WebError> {
+async fn render_bodies(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<Markup, WebError> {
     let bodies = store::bodies(state.store()).await.map_err(read_failure)?;
-    let meetings = store::meetings(state.store(), None).await.map_err(read_failure)?;
+    let meetings = store::meetings(state.store(), None)
+        .await
+        .map_err(read_failure)?;
     let now = super::now();
     let name_of: BTreeMap<i64, &str> = bodies.iter().map(|b| (b.id, b.name.as_str())).collect();
     let content = html! {
@@ -333,7 +468,13 @@ async fn render_bodies(state: &AppState, caller: &Caller, notice: Notice) -> Res
             }
         }
     };
-    Ok(page(state, caller, "Instances et réunions", "/reseau/instances", content))
+    Ok(page(
+        state,
+        caller,
+        "Instances et réunions",
+        "/reseau/instances",
+        content,
+    ))
 }
 
 pub(crate) fn cadence_text(days: i64) -> String {
@@ -348,27 +489,49 @@ pub(crate) fn cadence_text(days: i64) -> String {
     }
 }
 
-async fn bodies_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+async fn bodies_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     render_bodies(&state, &caller, Notice::from_query(&q, MESSAGES)).await
 }
 
-async fn create_body(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create_body(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = body_form_of(&f);
     let mut tx = begin(&state).await?;
     match store::save_body(&mut tx, None, &form, super::now()).await {
         Ok(id) => {
-            commit(tx, &caller, Action::NetworkChanged, &target("instance", id), json!({ "creation": true, "type": form.kind })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkChanged,
+                &target("instance", id),
+                json!({ "creation": true, "type": form.kind }),
+            )
+            .await?;
             Ok(done(&format!("/reseau/instances/{id}"), "instance"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_bodies(&state, &caller, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_bodies(&state, &caller, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
 
-fn follow_up_form(caller: &Caller, action: &str, meetings: &[Meeting], meeting: Option<i64>) -> Markup {
+fn follow_up_form(
+    caller: &Caller,
+    action: &str,
+    meetings: &[Meeting],
+    meeting: Option<i64>,
+) -> Markup {
     let sfx = action.replace('/', "-");
     html! {
         form.formulaire method="post" action=(action) {
@@ -427,20 +590,37 @@ fn board(caller: &Caller, actions: &[FollowUp]) -> Markup {
     }
 }
 
-async fn render_body(state: &AppState, caller: &Caller, b: &Body, notice: Notice) -> Result<Markup, WebError> {
+async fn render_body(
+    state: &AppState,
+    caller: &Caller,
+    b: &Body,
+    notice: Notice,
+) -> Result<Markup, WebError> {
     let st = state.store();
     let members = store::members(st, b.id).await.map_err(read_failure)?;
     let all = store::bodies(st).await.map_err(read_failure)?;
     let subgroups: Vec<&Body> = all.iter().filter(|x| x.parent_id == Some(b.id)).collect();
     let parent = b.parent_id.and_then(|p| all.iter().find(|x| x.id == p));
-    let meetings = store::meetings(st, Some(b.id)).await.map_err(read_failure)?;
+    let meetings = store::meetings(st, Some(b.id))
+        .await
+        .map_err(read_failure)?;
     let actions = store::actions(st, Some(b.id)).await.map_err(read_failure)?;
-    let decisions = store::decisions(st, None, Some(b.id)).await.map_err(read_failure)?;
+    let decisions = store::decisions(st, None, Some(b.id))
+        .await
+        .map_err(read_failure)?;
     let manage = caller.has(Permission::NetworkManage);
     let now = super::now();
     let t = today();
-    let last_held = meetings.iter().filter(|m| m.status == MeetingStatus::Held).map(|m| super::store::today(m.starts_at)).max();
-    let next = meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.starts_at >= now).map(|m| super::store::today(m.starts_at)).min();
+    let last_held = meetings
+        .iter()
+        .filter(|m| m.status == MeetingStatus::Held)
+        .map(|m| super::store::today(m.starts_at))
+        .max();
+    let next = meetings
+        .iter()
+        .filter(|m| m.status == MeetingStatus::Planned && m.starts_at >= now)
+        .map(|m| super::store::today(m.starts_at))
+        .min();
     let cadence = reminders::cadence(b.cadence_days, last_held, next, t, HORIZON_DAYS);
     let co_chairs: Vec<&store::Member> = members.iter().filter(|m| m.co_chair).collect();
     let title_of: BTreeMap<i64, &str> = meetings.iter().map(|m| (m.id, m.title.as_str())).collect();
@@ -537,13 +717,24 @@ fn meeting_form(caller: &Caller, action: &str, m: Option<&Meeting>) -> Markup {
     }
 }
 
-async fn body_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
-    let b = store::body(state.store(), id_of(&id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+async fn body_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
+    let b = store::body(state.store(), id_of(&id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     render_body(&state, &caller, &b, Notice::from_query(&q, MESSAGES)).await
 }
 
 async fn load_body(state: &AppState, id: &str) -> Result<Body, WebError> {
-    store::body(state.store(), id_of(id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)
+    store::body(state.store(), id_of(id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)
 }
 
 /// Runs a change of a body's page: audit, commit and redirect, or the page again with the reason.
@@ -558,30 +749,56 @@ async fn body_finish(
 ) -> Result<Response, WebError> {
     match r {
         Ok(()) => {
-            commit(tx, caller, Action::NetworkChanged, &target("instance", b.id), details).await?;
+            commit(
+                tx,
+                caller,
+                Action::NetworkChanged,
+                &target("instance", b.id),
+                details,
+            )
+            .await?;
             Ok(done(&format!("/reseau/instances/{}", b.id), code))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_body(state, caller, b, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_body(state, caller, b, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
 
-async fn update_body(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn update_body(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let b = load_body(&state, &id).await?;
     let form = body_form_of(&f);
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::save_body(&mut tx, Some(b.id), &form, super::now()).await
-    }
+    let r = async { store::save_body(&mut tx, Some(b.id), &form, super::now()).await }
+        .await
+        .map(drop);
+    body_finish(
+        &state,
+        &caller,
+        &b,
+        tx,
+        r,
+        "instance",
+        json!({ "modification": true }),
+    )
     .await
-    .map(drop);
-    body_finish(&state, &caller, &b, tx, r, "instance", json!({ "modification": true })).await
 }
 
-async fn add_member(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let b = load_body(&state, &id).await?;
     let form = MemberForm {
         name: f.raw("nom").into(),
@@ -596,15 +813,26 @@ async fn add_member(State(state): State<AppState>, caller: Caller, Path(id): Pat
         until: f.raw("jusqu_au").into(),
     };
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::save_member(&mut tx, None, b.id, &form, super::now()).await
-    }
+    let r = async { store::save_member(&mut tx, None, b.id, &form, super::now()).await }
+        .await
+        .map(drop);
+    body_finish(
+        &state,
+        &caller,
+        &b,
+        tx,
+        r,
+        "membre",
+        json!({ "membre": "ajout", "type": form.member_type }),
+    )
     .await
-    .map(drop);
-    body_finish(&state, &caller, &b, tx, r, "membre", json!({ "membre": "ajout", "type": form.member_type })).await
 }
 
-async fn delete_member(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn delete_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let id = id_of(&id)?;
     let body_id = store::all_members(state.store())
         .await
@@ -614,9 +842,21 @@ async fn delete_member(State(state): State<AppState>, caller: Caller, Path(id): 
         .map(|m| m.body_id)
         .ok_or(WebError::NotFound)?;
     let mut tx = begin(&state).await?;
-    store::delete_member(&mut tx, body_id, id).await.map_err(read_failure)?;
-    commit(tx, &caller, Action::NetworkChanged, &target("instance", body_id), json!({ "membre": "retrait" })).await?;
-    Ok(done(&format!("/reseau/instances/{body_id}"), "membre_supprime"))
+    store::delete_member(&mut tx, body_id, id)
+        .await
+        .map_err(read_failure)?;
+    commit(
+        tx,
+        &caller,
+        Action::NetworkChanged,
+        &target("instance", body_id),
+        json!({ "membre": "retrait" }),
+    )
+    .await?;
+    Ok(done(
+        &format!("/reseau/instances/{body_id}"),
+        "membre_supprime",
+    ))
 }
 
 fn meeting_form_of(f: &Params) -> MeetingForm {
@@ -631,19 +871,33 @@ fn meeting_form_of(f: &Params) -> MeetingForm {
     }
 }
 
-async fn add_meeting(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_meeting(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let b = load_body(&state, &id).await?;
     let form = meeting_form_of(&f);
     let mut tx = begin(&state).await?;
     match store::save_meeting(&mut tx, None, b.id, &form, super::now()).await {
         Ok(mid) => {
-            commit(tx, &caller, Action::NetworkChanged, &target("reunion", mid), json!({ "creation": true, "instance": b.id })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkChanged,
+                &target("reunion", mid),
+                json!({ "creation": true, "instance": b.id }),
+            )
+            .await?;
             Ok(done(&format!("/reseau/reunions/{mid}"), "reunion"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_body(&state, &caller, &b, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_body(&state, &caller, &b, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
@@ -660,7 +914,12 @@ fn follow_up_of(f: &Params) -> FollowUpForm {
     }
 }
 
-async fn add_action(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_action(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let b = load_body(&state, &id).await?;
     let form = follow_up_of(&f);
     // From a meeting's page, back to it.
@@ -668,48 +927,103 @@ async fn add_action(State(state): State<AppState>, caller: Caller, Path(id): Pat
         let mut tx = begin(&state).await?;
         return match store::save_action(&mut tx, None, b.id, &form, super::now()).await {
             Ok(aid) => {
-                commit(tx, &caller, Action::NetworkChanged, &target("action", aid), json!({ "creation": true })).await?;
+                commit(
+                    tx,
+                    &caller,
+                    Action::NetworkChanged,
+                    &target("action", aid),
+                    json!({ "creation": true }),
+                )
+                .await?;
                 Ok(done(&format!("/reseau/reunions/{mid}"), "action"))
             }
             Err(e) => {
                 drop(tx);
                 let m = refusal(e)?;
-                let meeting = store::meeting(state.store(), mid).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
-                Ok(refused(render_meeting(&state, &caller, &meeting, Notice::Refused(m)).await?))
+                let meeting = store::meeting(state.store(), mid)
+                    .await
+                    .map_err(read_failure)?
+                    .ok_or(WebError::NotFound)?;
+                Ok(refused(
+                    render_meeting(&state, &caller, &meeting, Notice::Refused(m)).await?,
+                ))
             }
         };
     }
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::save_action(&mut tx, None, b.id, &form, super::now()).await
-    }
+    let r = async { store::save_action(&mut tx, None, b.id, &form, super::now()).await }
+        .await
+        .map(drop);
+    body_finish(
+        &state,
+        &caller,
+        &b,
+        tx,
+        r,
+        "action",
+        json!({ "action": "ajout" }),
+    )
     .await
-    .map(drop);
-    body_finish(&state, &caller, &b, tx, r, "action", json!({ "action": "ajout" })).await
 }
 
-async fn action_status(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn action_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let id = id_of(&id)?;
-    let status: ActionStatus = parse_code("statut", f.raw("statut"))
-        .map_err(|_| WebError::BadRequest("Choisissez un statut de la liste (à faire, en cours, faite, abandonnée).".into()))?;
+    let status: ActionStatus = parse_code("statut", f.raw("statut")).map_err(|_| {
+        WebError::BadRequest(
+            "Choisissez un statut de la liste (à faire, en cours, faite, abandonnée).".into(),
+        )
+    })?;
     let mut tx = begin(&state).await?;
-    let body_id = store::set_action_status(&mut tx, id, status, super::now()).await.map_err(read_failure)?;
-    commit(tx, &caller, Action::NetworkChanged, &target("action", id), json!({ "statut": status.code() })).await?;
+    let body_id = store::set_action_status(&mut tx, id, status, super::now())
+        .await
+        .map_err(read_failure)?;
+    commit(
+        tx,
+        &caller,
+        Action::NetworkChanged,
+        &target("action", id),
+        json!({ "statut": status.code() }),
+    )
+    .await?;
     Ok(done(&format!("/reseau/instances/{body_id}"), "action"))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Meetings.
 
-async fn render_meeting(state: &AppState, caller: &Caller, m: &Meeting, notice: Notice) -> Result<Markup, WebError> {
+async fn render_meeting(
+    state: &AppState,
+    caller: &Caller,
+    m: &Meeting,
+    notice: Notice,
+) -> Result<Markup, WebError> {
     let st = state.store();
     let members = store::members(st, m.body_id).await.map_err(read_failure)?;
     let questions = store::questions(st, m.id).await.map_err(read_failure)?;
-    let presence: BTreeMap<i64, Attendance> = store::attendance(st, m.id).await.map_err(read_failure)?.into_iter().collect();
-    let decisions = store::decisions(st, Some(m.id), None).await.map_err(read_failure)?;
-    let actions: Vec<FollowUp> = store::actions(st, Some(m.body_id)).await.map_err(read_failure)?.into_iter().filter(|a| a.meeting_id == Some(m.id)).collect();
+    let presence: BTreeMap<i64, Attendance> = store::attendance(st, m.id)
+        .await
+        .map_err(read_failure)?
+        .into_iter()
+        .collect();
+    let decisions = store::decisions(st, Some(m.id), None)
+        .await
+        .map_err(read_failure)?;
+    let actions: Vec<FollowUp> = store::actions(st, Some(m.body_id))
+        .await
+        .map_err(read_failure)?
+        .into_iter()
+        .filter(|a| a.meeting_id == Some(m.id))
+        .collect();
     let manage = caller.has(Permission::NetworkManage);
-    let present = presence.values().filter(|a| matches!(a, Attendance::Present | Attendance::Represented)).count();
+    let present = presence
+        .values()
+        .filter(|a| matches!(a, Attendance::Present | Attendance::Represented))
+        .count();
     let content = html! {
         (notice.render())
         dl.fiche {
@@ -808,14 +1122,28 @@ async fn render_meeting(state: &AppState, caller: &Caller, m: &Meeting, notice: 
             details.modifier { summary { "Modifier la réunion (ordre du jour, compte rendu, statut)" } (meeting_form(caller, &format!("/reseau/reunions/{}", m.id), Some(m))) }
         }
     };
-    Ok(page(state, caller, &format!("{} — {}", m.body_name, m.title), "/reseau/instances", content))
+    Ok(page(
+        state,
+        caller,
+        &format!("{} — {}", m.body_name, m.title),
+        "/reseau/instances",
+        content,
+    ))
 }
 
 async fn load_meeting(state: &AppState, id: &str) -> Result<Meeting, WebError> {
-    store::meeting(state.store(), id_of(id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)
+    store::meeting(state.store(), id_of(id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)
 }
 
-async fn meeting_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
+async fn meeting_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let m = load_meeting(&state, &id).await?;
     render_meeting(&state, &caller, &m, Notice::from_query(&q, MESSAGES)).await
 }
@@ -831,60 +1159,108 @@ async fn meeting_finish(
 ) -> Result<Response, WebError> {
     match r {
         Ok(()) => {
-            commit(tx, caller, Action::NetworkChanged, &target("reunion", m.id), details).await?;
+            commit(
+                tx,
+                caller,
+                Action::NetworkChanged,
+                &target("reunion", m.id),
+                details,
+            )
+            .await?;
             Ok(done(&format!("/reseau/reunions/{}", m.id), code))
         }
         Err(e) => {
             drop(tx);
             let msg = refusal(e)?;
-            Ok(refused(render_meeting(state, caller, m, Notice::Refused(msg)).await?))
+            Ok(refused(
+                render_meeting(state, caller, m, Notice::Refused(msg)).await?,
+            ))
         }
     }
 }
 
-async fn update_meeting(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn update_meeting(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let m = load_meeting(&state, &id).await?;
     let form = meeting_form_of(&f);
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::save_meeting(&mut tx, Some(m.id), m.body_id, &form, super::now()).await
-    }
+    let r =
+        async { store::save_meeting(&mut tx, Some(m.id), m.body_id, &form, super::now()).await }
+            .await
+            .map(drop);
+    meeting_finish(
+        &state,
+        &caller,
+        &m,
+        tx,
+        r,
+        "reunion",
+        json!({ "modification": true, "statut": form.status }),
+    )
     .await
-    .map(drop);
-    meeting_finish(&state, &caller, &m, tx, r, "reunion", json!({ "modification": true, "statut": form.status })).await
 }
 
-async fn question(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn question(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let m = load_meeting(&state, &id).await?;
     match f.get("question_id").and_then(|q| q.parse::<i64>().ok()) {
         Some(qid) => {
             let answer = f.raw("reponse").to_string();
             let mut tx = begin(&state).await?;
-            let r = async {
-                store::answer_question(&mut tx, m.id, qid, &answer).await
-            }
+            let r = async { store::answer_question(&mut tx, m.id, qid, &answer).await }
+                .await
+                .map(drop);
+            meeting_finish(
+                &state,
+                &caller,
+                &m,
+                tx,
+                r,
+                "question",
+                json!({ "reponse": qid }),
+            )
             .await
-            .map(drop);
-            meeting_finish(&state, &caller, &m, tx, r, "question", json!({ "reponse": qid })).await
         }
         None => {
             let (text, by) = (f.raw("question").to_string(), f.raw("auteur").to_string());
             let mut tx = begin(&state).await?;
-            let r = async {
-                store::add_question(&mut tx, m.id, &by, &text, super::now()).await
-            }
+            let r = async { store::add_question(&mut tx, m.id, &by, &text, super::now()).await }
+                .await
+                .map(drop);
+            meeting_finish(
+                &state,
+                &caller,
+                &m,
+                tx,
+                r,
+                "question",
+                json!({ "question": "ajout" }),
+            )
             .await
-            .map(drop);
-            meeting_finish(&state, &caller, &m, tx, r, "question", json!({ "question": "ajout" })).await
         }
     }
 }
 
-async fn attendance(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn attendance(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let m = load_meeting(&state, &id).await?;
     let mut marks = Vec::new();
     for (k, v) in &f.0 {
-        if let Some(member) = k.strip_prefix("presence_").and_then(|x| x.parse::<i64>().ok())
+        if let Some(member) = k
+            .strip_prefix("presence_")
+            .and_then(|x| x.parse::<i64>().ok())
             && let Some(a) = Attendance::parse(v.trim())
         {
             marks.push((member, a));
@@ -900,17 +1276,38 @@ async fn attendance(State(state): State<AppState>, caller: Caller, Path(id): Pat
     }
     .await
     .map(drop);
-    meeting_finish(&state, &caller, &m, tx, r, "presences", json!({ "presences": n })).await
+    meeting_finish(
+        &state,
+        &caller,
+        &m,
+        tx,
+        r,
+        "presences",
+        json!({ "presences": n }),
+    )
+    .await
 }
 
-async fn decision(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let m = load_meeting(&state, &id).await?;
     let text = f.raw("decision").to_string();
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::add_decision(&mut tx, m.id, &text, super::now()).await
-    }
+    let r = async { store::add_decision(&mut tx, m.id, &text, super::now()).await }
+        .await
+        .map(drop);
+    meeting_finish(
+        &state,
+        &caller,
+        &m,
+        tx,
+        r,
+        "decision",
+        json!({ "decision": "ajout" }),
+    )
     .await
-    .map(drop);
-    meeting_finish(&state, &caller, &m, tx, r, "decision", json!({ "decision": "ajout" })).await
 }

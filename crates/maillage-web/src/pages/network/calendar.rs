@@ -20,20 +20,31 @@ use maillage_store::network::{self as net, bodies, cls, relay};
 use maud::{Markup, html};
 
 pub fn routes(r: Routes) -> Routes {
-    r.page(Method::GET, "/reseau/agenda.ics", BODIES, download).page(Method::GET, "/agenda/{jeton}", Access::Public, feed)
+    r.page(Method::GET, "/reseau/agenda.ics", BODIES, download)
+        .page(Method::GET, "/agenda/{jeton}", Access::Public, feed)
 }
 
 /// The events a reader may see: meetings (of one body, or all), open actions with a due date, and report
 /// deadlines when `with_reports`.
-async fn events(state: &AppState, body: Option<i64>, with_reports: bool) -> Result<Vec<Event>, WebError> {
+async fn events(
+    state: &AppState,
+    body: Option<i64>,
+    with_reports: bool,
+) -> Result<Vec<Event>, WebError> {
     let st = state.store();
-    let base = relay::smtp(st).await.map_err(read_failure)?.map(|s| s.public_url);
+    let base = relay::smtp(st)
+        .await
+        .map_err(read_failure)?
+        .map(|s| s.public_url);
     let url = |path: String| base.as_ref().map(|b| format!("{b}{path}"));
     let mut out = Vec::new();
     for m in bodies::meetings(st, body).await.map_err(read_failure)? {
         out.push(Event {
             uid: format!("reunion-{}@maillage", m.id),
-            when: When::At { start: m.starts_at, end: m.ends_at },
+            when: When::At {
+                start: m.starts_at,
+                end: m.ends_at,
+            },
             summary: format!("{} — {}", m.body_name, m.title),
             description: m.agenda.clone(),
             location: m.place.clone(),
@@ -48,14 +59,24 @@ async fn events(state: &AppState, body: Option<i64>, with_reports: bool) -> Resu
     }
     let stamp = super::now();
     for a in bodies::actions(st, body).await.map_err(read_failure)? {
-        let (Some(due), true) = (a.due_on, a.status.is_open()) else { continue };
+        let (Some(due), true) = (a.due_on, a.status.is_open()) else {
+            continue;
+        };
         out.push(Event {
             uid: format!("action-{}@maillage", a.id),
             when: When::Day(due),
             summary: format!("Échéance : {} ({})", a.title, a.owner),
-            description: Some(format!("Action de suivi de « {} », statut : {}.", a.body_name, super::fr(a.status).to_lowercase())),
+            description: Some(format!(
+                "Action de suivi de « {} », statut : {}.",
+                a.body_name,
+                super::fr(a.status).to_lowercase()
+            )),
             location: None,
-            status: if a.status == ActionStatus::InProgress { EventStatus::Confirmed } else { EventStatus::Tentative },
+            status: if a.status == ActionStatus::InProgress {
+                EventStatus::Confirmed
+            } else {
+                EventStatus::Tentative
+            },
             modified: stamp,
             url: url(format!("/reseau/instances/{}", a.body_id)),
             categories: vec!["Action de suivi".into()],
@@ -84,46 +105,82 @@ async fn events(state: &AppState, body: Option<i64>, with_reports: bool) -> Resu
 
 fn calendar_response(text: String, file_name: &str) -> Response {
     let mut r = text.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     r
 }
 
-async fn download(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Response, WebError> {
+async fn download(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Response, WebError> {
     let body = q.get("instance").and_then(|b| b.parse().ok());
     let events = events(&state, body, caller.has(Permission::ClsRead)).await?;
-    Ok(calendar_response(ics::calendar("Réseau santé — réunions et échéances", &events, super::now()), "agenda-reseau.ics"))
+    Ok(calendar_response(
+        ics::calendar(
+            "Réseau santé — réunions et échéances",
+            &events,
+            super::now(),
+        ),
+        "agenda-reseau.ics",
+    ))
 }
 
 /// The personal feed address of an account: `/agenda/{id}-{signature}.ics`.
 pub(crate) async fn feed_path(state: &AppState, account: i64) -> Result<String, WebError> {
-    let key = net::signing_key(state.store()).await.map_err(read_failure)?;
-    Ok(format!("/agenda/{account}-{}.ics", sign::feed_signature(&key, account)))
+    let key = net::signing_key(state.store())
+        .await
+        .map_err(read_failure)?;
+    Ok(format!(
+        "/agenda/{account}-{}.ics",
+        sign::feed_signature(&key, account)
+    ))
 }
 
-async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, WebError> {
+async fn feed(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
     let token = token.strip_suffix(".ics").unwrap_or(&token);
     let (id, signature) = token.split_once('-').ok_or(WebError::NotFound)?;
     let account: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let key = net::signing_key(state.store()).await.map_err(read_failure)?;
+    let key = net::signing_key(state.store())
+        .await
+        .map_err(read_failure)?;
     if !sign::verify_feed(&key, account, signature) {
         return Err(WebError::NotFound);
     }
-    let Some(a) = maillage_store::accounts::get(state.store(), account).await? else { return Err(WebError::NotFound) };
+    let Some(a) = maillage_store::accounts::get(state.store(), account).await? else {
+        return Err(WebError::NotFound);
+    };
     let permissions = permissions_of_roles(&a.roles);
     if !a.active || (a.demo && !state.is_demo()) || !permissions.contains(&Permission::BodiesRead) {
         return Err(WebError::NotFound);
     }
     let events = events(&state, None, permissions.contains(&Permission::ClsRead)).await?;
-    Ok(calendar_response(ics::calendar("Réseau santé — réunions et échéances", &events, super::now()), "agenda-reseau.ics"))
+    Ok(calendar_response(
+        ics::calendar(
+            "Réseau santé — réunions et échéances",
+            &events,
+            super::now(),
+        ),
+        "agenda-reseau.ics",
+    ))
 }
 
 /// The block that gives a caller their subscription address.
 pub(crate) async fn subscription(state: &AppState, caller: &Caller) -> Result<Markup, WebError> {
     let path = feed_path(state, caller.account.id).await?;
-    let base = relay::smtp(state.store()).await.map_err(read_failure)?.map(|s| s.public_url);
+    let base = relay::smtp(state.store())
+        .await
+        .map_err(read_failure)?
+        .map(|s| s.public_url);
     Ok(html! {
         h2 #abonnement { "S'abonner à l'agenda" }
         p { "Votre adresse personnelle d'abonnement (à coller dans votre agenda : Thunderbird, Outlook, téléphone). Elle donne accès sans mot de passe aux réunions et échéances : ne la partagez pas." }

@@ -6,8 +6,8 @@
 //! indicators from baseline to target, kept apart and both explained on the page.
 
 use super::{
-    CLS_MANAGE, CLS_READ, CLS_SHARED, Notice, area, begin, commit, day, done, field, fr, page, percent, read_failure,
-    refusal, refused, select, today,
+    CLS_MANAGE, CLS_READ, CLS_SHARED, Notice, area, begin, commit, day, done, field, fr, page,
+    percent, read_failure, refusal, refused, select, today,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -20,12 +20,17 @@ use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::Response;
 use maillage_indicators::IndicatorRow;
-use maillage_network::codes::{ClsStatus, FicheNature, FicheStatus, FundingScheme, FundingStatus, IndicatorKind};
+use maillage_network::codes::{
+    ClsStatus, FicheNature, FicheStatus, FundingScheme, FundingStatus, IndicatorKind,
+};
 use maillage_network::progress::{self, AxisProgress, FicheInput, IndicatorProgress};
 use maillage_network::reminders::{self, Due};
 use maillage_network::{Coded, Date};
 use maillage_store::audit::Action;
-use maillage_store::network::cls::{self as store, AxisTree, ContractForm, ContractTree, FicheForm, FicheTree, FundingForm, IndicatorForm, IndicatorTree, ObservatoryLink};
+use maillage_store::network::cls::{
+    self as store, AxisTree, ContractForm, ContractTree, FicheForm, FicheTree, FundingForm,
+    IndicatorForm, IndicatorTree, ObservatoryLink,
+};
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -34,19 +39,59 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::POST, "/cls", CLS_MANAGE, create_contract)
         .page(Method::GET, "/cls/{id}", CLS_SHARED, contract_page)
         .page(Method::POST, "/cls/{id}", CLS_MANAGE, update_contract)
-        .page(Method::POST, "/cls/{id}/signataires", CLS_MANAGE, add_signatory)
+        .page(
+            Method::POST,
+            "/cls/{id}/signataires",
+            CLS_MANAGE,
+            add_signatory,
+        )
         .page(Method::POST, "/cls/{id}/axes", CLS_MANAGE, add_axis)
-        .page(Method::POST, "/cls/{id}/objectifs", CLS_MANAGE, add_objective)
+        .page(
+            Method::POST,
+            "/cls/{id}/objectifs",
+            CLS_MANAGE,
+            add_objective,
+        )
         .page(Method::POST, "/cls/{id}/fiches", CLS_MANAGE, add_fiche)
-        .page(Method::GET, "/cls/{id}/financements", CLS_READ, funding_page)
-        .page(Method::POST, "/cls/{id}/financements", CLS_MANAGE, add_funding)
-        .page(Method::POST, "/cls/financements/{id}/bilans", CLS_MANAGE, add_report)
+        .page(
+            Method::GET,
+            "/cls/{id}/financements",
+            CLS_READ,
+            funding_page,
+        )
+        .page(
+            Method::POST,
+            "/cls/{id}/financements",
+            CLS_MANAGE,
+            add_funding,
+        )
+        .page(
+            Method::POST,
+            "/cls/financements/{id}/bilans",
+            CLS_MANAGE,
+            add_report,
+        )
         .page(Method::POST, "/cls/bilans/{id}", CLS_MANAGE, submit_report)
         .page(Method::GET, "/cls/fiches/{id}", CLS_READ, fiche_page)
         .page(Method::POST, "/cls/fiches/{id}", CLS_MANAGE, update_fiche)
-        .page(Method::POST, "/cls/fiches/{id}/financeurs", CLS_MANAGE, add_funder)
-        .page(Method::POST, "/cls/fiches/{id}/indicateurs", CLS_MANAGE, add_indicator)
-        .page(Method::POST, "/cls/indicateurs/{id}/mesures", CLS_MANAGE, add_measure)
+        .page(
+            Method::POST,
+            "/cls/fiches/{id}/financeurs",
+            CLS_MANAGE,
+            add_funder,
+        )
+        .page(
+            Method::POST,
+            "/cls/fiches/{id}/indicateurs",
+            CLS_MANAGE,
+            add_indicator,
+        )
+        .page(
+            Method::POST,
+            "/cls/indicateurs/{id}/mesures",
+            CLS_MANAGE,
+            add_measure,
+        )
 }
 
 /// Days ahead a report is shown as coming due.
@@ -85,16 +130,28 @@ fn value(v: f64, unit: Option<&str>) -> String {
 // Progress.
 
 pub(crate) fn indicator_progress(i: &IndicatorTree) -> IndicatorProgress {
-    let measures: Vec<(Date, f64)> = i.measures.iter().map(|m| (m.measured_on, m.value)).collect();
+    let measures: Vec<(Date, f64)> = i
+        .measures
+        .iter()
+        .map(|m| (m.measured_on, m.value))
+        .collect();
     progress::indicator(i.indicator.baseline, i.indicator.target, &measures)
 }
 
 fn fiche_input(f: &FicheTree) -> FicheInput {
-    FicheInput { status: f.fiche.status, indicators: f.indicators.iter().map(indicator_progress).collect() }
+    FicheInput {
+        status: f.fiche.status,
+        indicators: f.indicators.iter().map(indicator_progress).collect(),
+    }
 }
 
 pub(crate) fn axis_progress(a: &AxisTree) -> AxisProgress {
-    let fiches: Vec<FicheInput> = a.objectives.iter().flat_map(|o| o.fiches.iter()).map(fiche_input).collect();
+    let fiches: Vec<FicheInput> = a
+        .objectives
+        .iter()
+        .flat_map(|o| o.fiches.iter())
+        .map(fiche_input)
+        .collect();
     progress::axis(&fiches)
 }
 
@@ -131,13 +188,18 @@ const METHOD: &str = "Réalisation : part des fiches actions réalisées (une fi
      ramené entre 0 et 100 %, puis la moyenne des indicateurs. Les deux sont distincts : une action réalisée n'est pas un résultat atteint.";
 
 /// Reports still to send, within the horizon or late: (label, funder, due date, where it stands).
-pub(crate) async fn report_reminders(state: &AppState) -> Result<Vec<(String, String, Date, Due)>, WebError> {
+pub(crate) async fn report_reminders(
+    state: &AppState,
+) -> Result<Vec<(String, String, Date, Due)>, WebError> {
     let t = today();
     Ok(store::all_reports(state.store())
         .await
         .map_err(read_failure)?
         .into_iter()
-        .filter_map(|(r, f)| reminders::report(r.due_on, r.submitted_on, t, REPORT_HORIZON_DAYS).map(|d| (r.label, f.funder, r.due_on, d)))
+        .filter_map(|(r, f)| {
+            reminders::report(r.due_on, r.submitted_on, t, REPORT_HORIZON_DAYS)
+                .map(|d| (r.label, f.funder, r.due_on, d))
+        })
         .collect())
 }
 
@@ -176,11 +238,20 @@ fn contract_form_of(f: &Params) -> ContractForm {
     }
 }
 
-async fn render_contracts(state: &AppState, caller: &Caller, notice: Notice) -> Result<Markup, WebError> {
-    let contracts = store::contracts(state.store()).await.map_err(read_failure)?;
+async fn render_contracts(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<Markup, WebError> {
+    let contracts = store::contracts(state.store())
+        .await
+        .map_err(read_failure)?;
     let mut trees = Vec::new();
     for c in &contracts {
-        if let Some(t) = store::tree(state.store(), c.id).await.map_err(read_failure)? {
+        if let Some(t) = store::tree(state.store(), c.id)
+            .await
+            .map_err(read_failure)?
+        {
             trees.push(t);
         }
     }
@@ -200,32 +271,59 @@ async fn render_contracts(state: &AppState, caller: &Caller, notice: Notice) -> 
             details.modifier { summary { "Enregistrer un contrat (nouvelle génération)" } (contract_form(caller, "/cls", None)) }
         }
     };
-    Ok(page(state, caller, "Contrat local de santé", "/cls", content))
+    Ok(page(
+        state,
+        caller,
+        "Contrat local de santé",
+        "/cls",
+        content,
+    ))
 }
 
-async fn contracts_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+async fn contracts_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     render_contracts(&state, &caller, Notice::from_query(&q, MESSAGES)).await
 }
 
-async fn create_contract(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create_contract(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = contract_form_of(&f);
     let mut tx = begin(&state).await?;
     match store::save_contract(&mut tx, None, &form, super::now()).await {
         Ok(id) => {
-            commit(tx, &caller, Action::ClsChanged, &format!("cls:contrat:{id}"), json!({ "creation": true })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::ClsChanged,
+                &format!("cls:contrat:{id}"),
+                json!({ "creation": true }),
+            )
+            .await?;
             Ok(done(&format!("/cls/{id}"), "contrat"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_contracts(&state, &caller, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_contracts(&state, &caller, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
 
 fn indicators_table(a: &AxisTree, with_links: bool) -> Markup {
-    let rows: Vec<(&FicheTree, &IndicatorTree)> =
-        a.objectives.iter().flat_map(|o| o.fiches.iter()).flat_map(|f| f.indicators.iter().map(move |i| (f, i))).collect();
+    let rows: Vec<(&FicheTree, &IndicatorTree)> = a
+        .objectives
+        .iter()
+        .flat_map(|o| o.fiches.iter())
+        .flat_map(|f| f.indicators.iter().map(move |i| (f, i)))
+        .collect();
     html! {
         @if !rows.is_empty() {
             div.defilement {
@@ -252,15 +350,41 @@ fn indicators_table(a: &AxisTree, with_links: bool) -> Markup {
     }
 }
 
-async fn render_contract(state: &AppState, caller: &Caller, t: &ContractTree, notice: Notice) -> Result<Markup, WebError> {
+async fn render_contract(
+    state: &AppState,
+    caller: &Caller,
+    t: &ContractTree,
+    notice: Notice,
+) -> Result<Markup, WebError> {
     let full = caller.has(Permission::ClsRead);
     let manage = caller.has(Permission::ClsManage);
     let c = &t.contract;
     let total = contract_progress(t);
     let budget: f64 = t.fiches().filter_map(|f| f.fiche.budget).sum();
     let t_day = today();
-    let late_reports = t.fundings.iter().flat_map(|f| f.reports.iter()).filter(|r| reminders::report(r.due_on, r.submitted_on, t_day, REPORT_HORIZON_DAYS).is_some()).count();
-    let objectives: Vec<(i64, String)> = t.axes.iter().flat_map(|a| a.objectives.iter().map(move |o| (o.objective.id, format!("{}.{} {}", a.axis.position, o.objective.position, o.objective.title)))).collect();
+    let late_reports = t
+        .fundings
+        .iter()
+        .flat_map(|f| f.reports.iter())
+        .filter(|r| {
+            reminders::report(r.due_on, r.submitted_on, t_day, REPORT_HORIZON_DAYS).is_some()
+        })
+        .count();
+    let objectives: Vec<(i64, String)> = t
+        .axes
+        .iter()
+        .flat_map(|a| {
+            a.objectives.iter().map(move |o| {
+                (
+                    o.objective.id,
+                    format!(
+                        "{}.{} {}",
+                        a.axis.position, o.objective.position, o.objective.title
+                    ),
+                )
+            })
+        })
+        .collect();
     let content = html! {
         (notice.render())
         dl.fiche {
@@ -343,10 +467,18 @@ async fn render_contract(state: &AppState, caller: &Caller, t: &ContractTree, no
 }
 
 async fn load_tree(state: &AppState, id: &str) -> Result<ContractTree, WebError> {
-    store::tree(state.store(), id_of(id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)
+    store::tree(state.store(), id_of(id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)
 }
 
-async fn contract_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
+async fn contract_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let t = load_tree(&state, &id).await?;
     render_contract(&state, &caller, &t, Notice::from_query(&q, MESSAGES)).await
 }
@@ -363,54 +495,116 @@ async fn contract_finish(
 ) -> Result<Response, WebError> {
     match r {
         Ok(()) => {
-            commit(tx, caller, Action::ClsChanged, &format!("cls:contrat:{}", t.contract.id), details).await?;
+            commit(
+                tx,
+                caller,
+                Action::ClsChanged,
+                &format!("cls:contrat:{}", t.contract.id),
+                details,
+            )
+            .await?;
             Ok(done(&format!("/cls/{}", t.contract.id), code))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_contract(state, caller, t, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_contract(state, caller, t, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
 
-async fn update_contract(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn update_contract(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
     let form = contract_form_of(&f);
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::save_contract(&mut tx, Some(t.contract.id), &form, super::now()).await
-    }
+    let r = async { store::save_contract(&mut tx, Some(t.contract.id), &form, super::now()).await }
+        .await
+        .map(drop);
+    contract_finish(
+        &state,
+        &caller,
+        &t,
+        tx,
+        r,
+        "contrat",
+        json!({ "modification": true, "statut": form.status }),
+    )
     .await
-    .map(drop);
-    contract_finish(&state, &caller, &t, tx, r, "contrat", json!({ "modification": true, "statut": form.status })).await
 }
 
-async fn add_signatory(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_signatory(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
     let mut tx = begin(&state).await?;
     let r = async {
-        store::add_signatory(&mut tx, t.contract.id, f.raw("signataire"), f.raw("represente_par"), f.raw("signature")).await
+        store::add_signatory(
+            &mut tx,
+            t.contract.id,
+            f.raw("signataire"),
+            f.raw("represente_par"),
+            f.raw("signature"),
+        )
+        .await
     }
     .await
     .map(drop);
-    contract_finish(&state, &caller, &t, tx, r, "signataire", json!({ "signataire": "ajout" })).await
+    contract_finish(
+        &state,
+        &caller,
+        &t,
+        tx,
+        r,
+        "signataire",
+        json!({ "signataire": "ajout" }),
+    )
+    .await
 }
 
-async fn add_axis(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_axis(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
     let mut tx = begin(&state).await?;
     let r = async {
-        store::save_axis(&mut tx, None, t.contract.id, f.raw("titre"), f.raw("description")).await
+        store::save_axis(
+            &mut tx,
+            None,
+            t.contract.id,
+            f.raw("titre"),
+            f.raw("description"),
+        )
+        .await
     }
     .await
     .map(drop);
     contract_finish(&state, &caller, &t, tx, r, "axe", json!({ "axe": "ajout" })).await
 }
 
-async fn add_objective(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_objective(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
-    let axis = f.get("axe").and_then(|a| a.parse::<i64>().ok()).filter(|a| t.axes.iter().any(|x| x.axis.id == *a));
+    let axis = f
+        .get("axe")
+        .and_then(|a| a.parse::<i64>().ok())
+        .filter(|a| t.axes.iter().any(|x| x.axis.id == *a));
     let mut tx = begin(&state).await?;
     let r = async {
         let axis = axis.ok_or(maillage_network::NetworkError::MissingField { field: "axe" })?;
@@ -418,7 +612,16 @@ async fn add_objective(State(state): State<AppState>, caller: Caller, Path(id): 
     }
     .await
     .map(drop);
-    contract_finish(&state, &caller, &t, tx, r, "objectif", json!({ "objectif": "ajout" })).await
+    contract_finish(
+        &state,
+        &caller,
+        &t,
+        tx,
+        r,
+        "objectif",
+        json!({ "objectif": "ajout" }),
+    )
+    .await
 }
 
 fn fiche_form_of(f: &Params) -> FicheForm {
@@ -439,7 +642,12 @@ fn fiche_form_of(f: &Params) -> FicheForm {
     }
 }
 
-fn fiche_form(caller: &Caller, action: &str, fiche: Option<&store::Fiche>, objectives: Option<&[(i64, String)]>) -> Markup {
+fn fiche_form(
+    caller: &Caller,
+    action: &str,
+    fiche: Option<&store::Fiche>,
+    objectives: Option<&[(i64, String)]>,
+) -> Markup {
     let sfx = action.replace('/', "-");
     let v = |f: fn(&store::Fiche) -> String| fiche.map(f).unwrap_or_default();
     html! {
@@ -466,27 +674,55 @@ fn fiche_form(caller: &Caller, action: &str, fiche: Option<&store::Fiche>, objec
     }
 }
 
-async fn add_fiche(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_fiche(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
     let objective = f
         .get("objectif")
         .and_then(|o| o.parse::<i64>().ok())
-        .filter(|o| t.axes.iter().any(|a| a.objectives.iter().any(|x| x.objective.id == *o)));
+        .filter(|o| {
+            t.axes
+                .iter()
+                .any(|a| a.objectives.iter().any(|x| x.objective.id == *o))
+        });
     let form = fiche_form_of(&f);
     let mut tx = begin(&state).await?;
     let r = match objective {
-        Some(o) => store::save_fiche(&mut tx, None, o, &form, &caller.account.identifier, super::now()).await,
+        Some(o) => {
+            store::save_fiche(
+                &mut tx,
+                None,
+                o,
+                &form,
+                &caller.account.identifier,
+                super::now(),
+            )
+            .await
+        }
         None => Err(maillage_network::NetworkError::MissingField { field: "objectif" }.into()),
     };
     match r {
         Ok(fid) => {
-            commit(tx, &caller, Action::ClsChanged, &format!("cls:fiche:{fid}"), json!({ "creation": true })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::ClsChanged,
+                &format!("cls:fiche:{fid}"),
+                json!({ "creation": true }),
+            )
+            .await?;
             Ok(done(&format!("/cls/fiches/{fid}"), "fiche"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_contract(&state, &caller, &t, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_contract(&state, &caller, &t, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
@@ -512,46 +748,97 @@ fn profession_label(code: &str) -> &str {
 }
 
 fn link_code(l: &ObservatoryLink) -> String {
-    format!("{}|{}|{}|{}", l.indicator, l.profession, l.zone_kind, l.zone_code)
+    format!(
+        "{}|{}|{}|{}",
+        l.indicator, l.profession, l.zone_kind, l.zone_code
+    )
 }
 
 fn link_label(l: &ObservatoryLink, rows: &[IndicatorRow]) -> String {
-    let zone = rows.iter().find(|r| r.zone_kind == l.zone_kind && r.zone_code == l.zone_code).map_or(l.zone_code.clone(), |r| r.zone_name.clone());
-    format!("{} — {} — {}", observatory_label(&l.indicator), profession_label(&l.profession), zone)
+    let zone = rows
+        .iter()
+        .find(|r| r.zone_kind == l.zone_kind && r.zone_code == l.zone_code)
+        .map_or(l.zone_code.clone(), |r| r.zone_name.clone());
+    format!(
+        "{} — {} — {}",
+        observatory_label(&l.indicator),
+        profession_label(&l.profession),
+        zone
+    )
 }
 
 /// The observatory's current value of a link (None when not computable, or under secrecy).
 fn observatory_value(l: &ObservatoryLink, rows: &[IndicatorRow]) -> Option<f64> {
     rows.iter()
-        .find(|r| r.indicator.code() == l.indicator && r.profession == l.profession && r.zone_kind == l.zone_kind && r.zone_code == l.zone_code)
+        .find(|r| {
+            r.indicator.code() == l.indicator
+                && r.profession == l.profession
+                && r.zone_kind == l.zone_kind
+                && r.zone_code == l.zone_code
+        })
         .filter(|r| !r.suppressed)
         .and_then(|r| r.value)
 }
 
 /// The links offered: the observatory's commune-level indicators for first-recourse professions.
 fn link_options(rows: &[IndicatorRow]) -> Vec<ObservatoryLink> {
-    const OFFERED: &[&str] = &["densite_10000", "densite_qpv_10000", "densite_hors_qpv_10000", "ratio_qpv_hors_qpv", "part_mg_60_ans_et_plus"];
+    const OFFERED: &[&str] = &[
+        "densite_10000",
+        "densite_qpv_10000",
+        "densite_hors_qpv_10000",
+        "ratio_qpv_hors_qpv",
+        "part_mg_60_ans_et_plus",
+    ];
     rows.iter()
         .filter(|r| r.zone_kind == "commune" && OFFERED.contains(&r.indicator.code()))
-        .filter(|r| maillage_indicators::professions::by_code(&r.profession).is_some_and(|p| p.recourse == maillage_indicators::professions::Recourse::First))
-        .map(|r| ObservatoryLink { indicator: r.indicator.code().into(), profession: r.profession.clone(), zone_kind: r.zone_kind.clone(), zone_code: r.zone_code.clone() })
+        .filter(|r| {
+            maillage_indicators::professions::by_code(&r.profession)
+                .is_some_and(|p| p.recourse == maillage_indicators::professions::Recourse::First)
+        })
+        .map(|r| ObservatoryLink {
+            indicator: r.indicator.code().into(),
+            profession: r.profession.clone(),
+            zone_kind: r.zone_kind.clone(),
+            zone_code: r.zone_code.clone(),
+        })
         .collect()
 }
 
-async fn observatory_rows(state: &AppState, caller: &Caller) -> Result<Vec<IndicatorRow>, WebError> {
+async fn observatory_rows(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<IndicatorRow>, WebError> {
     let secrecy = crate::data::secrecy_for(state, caller, false, None);
     crate::data::indicator_rows(state, caller, secrecy).await
 }
 
-async fn render_fiche(state: &AppState, caller: &Caller, t: &ContractTree, f: &FicheTree, notice: Notice) -> Result<Markup, WebError> {
+async fn render_fiche(
+    state: &AppState,
+    caller: &Caller,
+    t: &ContractTree,
+    f: &FicheTree,
+    notice: Notice,
+) -> Result<Markup, WebError> {
     let manage = caller.has(Permission::ClsManage);
-    let needs_rows = manage || f.indicators.iter().any(|i| i.indicator.observatory.is_some());
-    let rows = if needs_rows && caller.has(Permission::ObservatoryRead) { observatory_rows(state, caller).await? } else { Vec::new() };
+    let needs_rows = manage
+        || f.indicators
+            .iter()
+            .any(|i| i.indicator.observatory.is_some());
+    let rows = if needs_rows && caller.has(Permission::ObservatoryRead) {
+        observatory_rows(state, caller).await?
+    } else {
+        Vec::new()
+    };
     let fi = &f.fiche;
     let (axis, objective) = t
         .axes
         .iter()
-        .find_map(|a| a.objectives.iter().find(|o| o.objective.id == fi.objective_id).map(|o| (a, o)))
+        .find_map(|a| {
+            a.objectives
+                .iter()
+                .find(|o| o.objective.id == fi.objective_id)
+                .map(|o| (a, o))
+        })
         .ok_or(WebError::NotFound)?;
     let funded: f64 = f.funders.iter().filter_map(|x| x.amount).sum();
     let content = html! {
@@ -651,17 +938,34 @@ async fn render_fiche(state: &AppState, caller: &Caller, t: &ContractTree, f: &F
             details.modifier { summary { "Modifier la fiche" } (fiche_form(caller, &format!("/cls/fiches/{}", fi.id), Some(fi), None)) }
         }
     };
-    Ok(page(state, caller, &format!("Fiche {} — {}", fi.number, fi.title), "/cls", content))
+    Ok(page(
+        state,
+        caller,
+        &format!("Fiche {} — {}", fi.number, fi.title),
+        "/cls",
+        content,
+    ))
 }
 
 async fn load_fiche(state: &AppState, id: &str) -> Result<(ContractTree, i64), WebError> {
     let fid = id_of(id)?;
-    let contract = store::contract_of_fiche(state.store(), fid).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
-    let t = store::tree(state.store(), contract).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+    let contract = store::contract_of_fiche(state.store(), fid)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
+    let t = store::tree(state.store(), contract)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     Ok((t, fid))
 }
 
-async fn fiche_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
+async fn fiche_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let (t, fid) = load_fiche(&state, &id).await?;
     let f = t.fiche(fid).ok_or(WebError::NotFound)?;
     render_fiche(&state, &caller, &t, f, Notice::from_query(&q, MESSAGES)).await
@@ -681,44 +985,89 @@ async fn fiche_finish(
 ) -> Result<Response, WebError> {
     match r {
         Ok(()) => {
-            commit(tx, caller, Action::ClsChanged, &format!("cls:fiche:{fid}"), details).await?;
+            commit(
+                tx,
+                caller,
+                Action::ClsChanged,
+                &format!("cls:fiche:{fid}"),
+                details,
+            )
+            .await?;
             Ok(done(&format!("/cls/fiches/{fid}"), code))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
             let f = t.fiche(fid).ok_or(WebError::NotFound)?;
-            Ok(refused(render_fiche(state, caller, t, f, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_fiche(state, caller, t, f, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
 
-async fn update_fiche(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn update_fiche(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = fiche_form_of(&f);
     let by = caller.account.identifier.clone();
     let (t, fid) = load_fiche(&state, &id).await?;
     let mut tx = begin(&state).await?;
     let r = async {
-        let objective: i64 = sqlx::query_scalar("SELECT objective_id FROM cls_fiche WHERE id = $1").bind(fid).fetch_one(&mut *tx).await?;
+        let objective: i64 = sqlx::query_scalar("SELECT objective_id FROM cls_fiche WHERE id = $1")
+            .bind(fid)
+            .fetch_one(&mut *tx)
+            .await?;
         store::save_fiche(&mut tx, Some(fid), objective, &form, &by, super::now()).await
     }
     .await
     .map(drop);
-    fiche_finish(&state, &caller, &t, fid, tx, r, "fiche", json!({ "modification": true, "statut": form.status })).await
+    fiche_finish(
+        &state,
+        &caller,
+        &t,
+        fid,
+        tx,
+        r,
+        "fiche",
+        json!({ "modification": true, "statut": form.status }),
+    )
+    .await
 }
 
-async fn add_funder(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_funder(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let (t, fid) = load_fiche(&state, &id).await?;
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::add_funder(&mut tx, fid, f.raw("financeur"), f.raw("montant")).await
-    }
+    let r = async { store::add_funder(&mut tx, fid, f.raw("financeur"), f.raw("montant")).await }
+        .await
+        .map(drop);
+    fiche_finish(
+        &state,
+        &caller,
+        &t,
+        fid,
+        tx,
+        r,
+        "financeur",
+        json!({ "financeur": "ajout" }),
+    )
     .await
-    .map(drop);
-    fiche_finish(&state, &caller, &t, fid, tx, r, "financeur", json!({ "financeur": "ajout" })).await
 }
 
-async fn add_indicator(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_indicator(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = IndicatorForm {
         kind: f.raw("type").into(),
         label: f.raw("libelle").into(),
@@ -732,47 +1081,115 @@ async fn add_indicator(State(state): State<AppState>, caller: Caller, Path(id): 
     };
     let (t, fid) = load_fiche(&state, &id).await?;
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::save_indicator(&mut tx, None, fid, &form).await
-    }
+    let r = async { store::save_indicator(&mut tx, None, fid, &form).await }
+        .await
+        .map(drop);
+    fiche_finish(
+        &state,
+        &caller,
+        &t,
+        fid,
+        tx,
+        r,
+        "indicateur",
+        json!({ "indicateur": "ajout" }),
+    )
     .await
-    .map(drop);
-    fiche_finish(&state, &caller, &t, fid, tx, r, "indicateur", json!({ "indicateur": "ajout" })).await
 }
 
-async fn add_measure(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_measure(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let iid = id_of(&id)?;
-    let indicator = store::indicator(state.store(), iid).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+    let indicator = store::indicator(state.store(), iid)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     let fiche = indicator.fiche_id.to_string();
     let (date, value_text, source) = if f.flag("depuis_observatoire") {
-        let link = indicator.observatory.as_ref().ok_or_else(|| WebError::BadRequest("Cet indicateur ne suit pas d'indicateur de l'observatoire.".into()))?;
+        let link = indicator.observatory.as_ref().ok_or_else(|| {
+            WebError::BadRequest(
+                "Cet indicateur ne suit pas d'indicateur de l'observatoire.".into(),
+            )
+        })?;
         let rows = crate::data::indicator_rows(&state, &caller, None).await?;
-        let v = observatory_value(link, &rows).map(|v| v.to_string()).unwrap_or_default();
-        (today().to_string(), v, format!("Observatoire Maillage : {}", link_label(link, &rows)))
+        let v = observatory_value(link, &rows)
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        (
+            today().to_string(),
+            v,
+            format!("Observatoire Maillage : {}", link_label(link, &rows)),
+        )
     } else {
-        (f.raw("date_mesure").to_string(), f.raw("valeur").to_string(), f.raw("source").to_string())
+        (
+            f.raw("date_mesure").to_string(),
+            f.raw("valeur").to_string(),
+            f.raw("source").to_string(),
+        )
     };
     let note = f.raw("note").to_string();
     let by = caller.account.identifier.clone();
     let (t, fid) = load_fiche(&state, &fiche).await?;
     let mut tx = begin(&state).await?;
     let r = async {
-        store::add_measure(&mut tx, iid, &date, &value_text, &source, &note, &by, super::now()).await
+        store::add_measure(
+            &mut tx,
+            iid,
+            &date,
+            &value_text,
+            &source,
+            &note,
+            &by,
+            super::now(),
+        )
+        .await
     }
     .await
     .map(drop);
-    fiche_finish(&state, &caller, &t, fid, tx, r, "mesure", json!({ "indicateur": iid, "date": date })).await
+    fiche_finish(
+        &state,
+        &caller,
+        &t,
+        fid,
+        tx,
+        r,
+        "mesure",
+        json!({ "indicateur": iid, "date": date }),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Funding tracker.
 
-async fn render_funding(state: &AppState, caller: &Caller, t: &ContractTree, notice: Notice) -> Result<Markup, WebError> {
+async fn render_funding(
+    state: &AppState,
+    caller: &Caller,
+    t: &ContractTree,
+    notice: Notice,
+) -> Result<Markup, WebError> {
     let manage = caller.has(Permission::ClsManage);
     let t_day = today();
     let requested: f64 = t.fundings.iter().filter_map(|f| f.funding.requested).sum();
-    let granted: f64 = t.fundings.iter().filter(|f| matches!(f.funding.status, FundingStatus::Granted | FundingStatus::Settled)).filter_map(|f| f.funding.granted).sum();
-    let fiches: Vec<(i64, String)> = t.fiches().map(|f| (f.fiche.id, format!("{} {}", f.fiche.number, f.fiche.title))).collect();
+    let granted: f64 = t
+        .fundings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.funding.status,
+                FundingStatus::Granted | FundingStatus::Settled
+            )
+        })
+        .filter_map(|f| f.funding.granted)
+        .sum();
+    let fiches: Vec<(i64, String)> = t
+        .fiches()
+        .map(|f| (f.fiche.id, format!("{} {}", f.fiche.number, f.fiche.title)))
+        .collect();
     let content = html! {
         (notice.render())
         p { a href=(format!("/cls/{}", t.contract.id)) { "← " (t.contract.name) } }
@@ -853,10 +1270,21 @@ async fn render_funding(state: &AppState, caller: &Caller, t: &ContractTree, not
             }
         }
     };
-    Ok(page(state, caller, &format!("Financements — {}", t.contract.name), "/cls", content))
+    Ok(page(
+        state,
+        caller,
+        &format!("Financements — {}", t.contract.name),
+        "/cls",
+        content,
+    ))
 }
 
-async fn funding_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
+async fn funding_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let t = load_tree(&state, &id).await?;
     render_funding(&state, &caller, &t, Notice::from_query(&q, MESSAGES)).await
 }
@@ -872,18 +1300,32 @@ async fn funding_finish(
 ) -> Result<Response, WebError> {
     match r {
         Ok(()) => {
-            commit(tx, caller, Action::ClsChanged, &format!("cls:contrat:{}", t.contract.id), details).await?;
+            commit(
+                tx,
+                caller,
+                Action::ClsChanged,
+                &format!("cls:contrat:{}", t.contract.id),
+                details,
+            )
+            .await?;
             Ok(done(&format!("/cls/{}/financements", t.contract.id), code))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_funding(state, caller, t, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_funding(state, caller, t, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
 
-async fn add_funding(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_funding(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let t = load_tree(&state, &id).await?;
     let form = FundingForm {
         fiche_id: f.get("fiche").and_then(|x| x.parse().ok()),
@@ -899,33 +1341,64 @@ async fn add_funding(State(state): State<AppState>, caller: Caller, Path(id): Pa
         period_end: f.raw("fin").into(),
     };
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::save_funding(&mut tx, None, t.contract.id, &form, super::now()).await
-    }
+    let r = async { store::save_funding(&mut tx, None, t.contract.id, &form, super::now()).await }
+        .await
+        .map(drop);
+    funding_finish(
+        &state,
+        &caller,
+        &t,
+        tx,
+        r,
+        "financement",
+        json!({ "financement": "ajout" }),
+    )
     .await
-    .map(drop);
-    funding_finish(&state, &caller, &t, tx, r, "financement", json!({ "financement": "ajout" })).await
 }
 
 async fn contract_of_funding(state: &AppState, funding: i64) -> Result<ContractTree, WebError> {
-    let contract: Option<i64> = sqlx::query_scalar("SELECT contract_id FROM cls_funding WHERE id = $1").bind(funding).fetch_optional(state.store().pool()).await?;
+    let contract: Option<i64> =
+        sqlx::query_scalar("SELECT contract_id FROM cls_funding WHERE id = $1")
+            .bind(funding)
+            .fetch_optional(state.store().pool())
+            .await?;
     let contract = contract.ok_or(WebError::NotFound)?;
-    store::tree(state.store(), contract).await.map_err(read_failure)?.ok_or(WebError::NotFound)
+    store::tree(state.store(), contract)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)
 }
 
-async fn add_report(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn add_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let fid = id_of(&id)?;
     let t = contract_of_funding(&state, fid).await?;
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::add_report(&mut tx, fid, f.raw("bilan"), f.raw("echeance")).await
-    }
+    let r = async { store::add_report(&mut tx, fid, f.raw("bilan"), f.raw("echeance")).await }
+        .await
+        .map(drop);
+    funding_finish(
+        &state,
+        &caller,
+        &t,
+        tx,
+        r,
+        "bilan",
+        json!({ "bilan": "ajout", "financement": fid }),
+    )
     .await
-    .map(drop);
-    funding_finish(&state, &caller, &t, tx, r, "bilan", json!({ "bilan": "ajout", "financement": fid })).await
 }
 
-async fn submit_report(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn submit_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let rid = id_of(&id)?;
     let contract: Option<i64> = sqlx::query_scalar(
         "SELECT f.contract_id FROM cls_funding_report r JOIN cls_funding f ON f.id = r.funding_id WHERE r.id = $1",
@@ -933,13 +1406,22 @@ async fn submit_report(State(state): State<AppState>, caller: Caller, Path(id): 
     .bind(rid)
     .fetch_optional(state.store().pool())
     .await?;
-    let t = store::tree(state.store(), contract.ok_or(WebError::NotFound)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+    let t = store::tree(state.store(), contract.ok_or(WebError::NotFound)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     let mut tx = begin(&state).await?;
-    let r = async {
-        store::submit_report(&mut tx, rid, f.raw("date_envoi")).await
-    }
+    let r = async { store::submit_report(&mut tx, rid, f.raw("date_envoi")).await }
+        .await
+        .map(drop);
+    funding_finish(
+        &state,
+        &caller,
+        &t,
+        tx,
+        r,
+        "bilan",
+        json!({ "bilan": rid, "envoye": f.raw("date_envoi") }),
+    )
     .await
-    .map(drop);
-    funding_finish(&state, &caller, &t, tx, r, "bilan", json!({ "bilan": rid, "envoye": f.raw("date_envoi") })).await
 }
-

@@ -24,7 +24,12 @@ use maillage_store::network::democracy::Consultation;
 use serde_json::json;
 
 pub fn routes(r: Routes) -> Routes {
-    r.page(Method::GET, "/cls/{id}/evaluation.pdf", CLS_READ, evaluation)
+    r.page(
+        Method::GET,
+        "/cls/{id}/evaluation.pdf",
+        CLS_READ,
+        evaluation,
+    )
 }
 
 fn money(v: f64) -> String {
@@ -94,10 +99,22 @@ fn indicators_table(caption: &str, fiches: &[&FicheTree]) -> PdfTable {
             let unit = i.indicator.unit.as_deref();
             rows.push(vec![
                 format!("{} ({})", i.indicator.label, f.fiche.number),
-                i.indicator.baseline.map(|v| value(v, unit)).unwrap_or_else(|| "—".into()),
-                i.indicator.target.map(|v| value(v, unit)).unwrap_or_else(|| "—".into()),
-                p.latest.map(|(d, v)| format!("{} ({})", value(v, unit), day(d))).unwrap_or_else(|| "—".into()),
-                format!("{}{}", percent(p.ratio), if p.reached { ", atteinte" } else { "" }),
+                i.indicator
+                    .baseline
+                    .map(|v| value(v, unit))
+                    .unwrap_or_else(|| "—".into()),
+                i.indicator
+                    .target
+                    .map(|v| value(v, unit))
+                    .unwrap_or_else(|| "—".into()),
+                p.latest
+                    .map(|(d, v)| format!("{} ({})", value(v, unit), day(d)))
+                    .unwrap_or_else(|| "—".into()),
+                format!(
+                    "{}{}",
+                    percent(p.ratio),
+                    if p.reached { ", atteinte" } else { "" }
+                ),
             ]);
         }
     }
@@ -122,28 +139,65 @@ fn about_inequalities(f: &FicheTree) -> bool {
         f.fiche.territory.as_deref().unwrap_or(""),
         f.fiche.title
     ));
-    ["qpv", "quartier prioritaire", "precar", "vulnerab", "inegalit", "sans medecin traitant", "migrant"].iter().any(|w| text.contains(w))
+    [
+        "qpv",
+        "quartier prioritaire",
+        "precar",
+        "vulnerab",
+        "inegalit",
+        "sans medecin traitant",
+        "migrant",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
 }
 
 /// The report's PDF.
 pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: bool) -> Vec<u8> {
     let c = &t.contract;
     let title = format!("Rapport d'évaluation — {}", c.name);
-    let mut doc = Doc::new(&title, &format!("{} — évaluation établie le {} avec Maillage", c.name, day(today())));
+    let mut doc = Doc::new(
+        &title,
+        &format!(
+            "{} — évaluation établie le {} avec Maillage",
+            c.name,
+            day(today())
+        ),
+    );
     doc.heading(&title, 1);
     if demo {
-        doc.paragraph("Démonstration : territoire, contrat et données fictifs.", 9.0, Weight::Bold, pdf::MUTED);
+        doc.paragraph(
+            "Démonstration : territoire, contrat et données fictifs.",
+            9.0,
+            Weight::Bold,
+            pdf::MUTED,
+        );
     }
     let signatories = if t.signatories.is_empty() {
         "non renseignés".to_string()
     } else {
-        t.signatories.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", ")
+        t.signatories
+            .iter()
+            .map(|s| s.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     doc.bullets(
         &[
-            format!("Génération : {} — période du {} au {}.", c.generation, day(c.starts_on), day(c.ends_on)),
+            format!(
+                "Génération : {} — période du {} au {}.",
+                c.generation,
+                day(c.starts_on),
+                day(c.ends_on)
+            ),
             format!("Territoire : {}.", c.territory),
-            format!("Statut : {}{}.", fr(c.status), c.signed_on.map(|d| format!(", signé le {}", day(d))).unwrap_or_default()),
+            format!(
+                "Statut : {}{}.",
+                fr(c.status),
+                c.signed_on
+                    .map(|d| format!(", signé le {}", day(d)))
+                    .unwrap_or_default()
+            ),
             format!("Signataires ({}) : {}.", t.signatories.len(), signatories),
         ],
         9.5,
@@ -159,11 +213,20 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
     let granted: f64 = t
         .fundings
         .iter()
-        .filter(|f| matches!(f.funding.status, FundingStatus::Granted | FundingStatus::Settled))
+        .filter(|f| {
+            matches!(
+                f.funding.status,
+                FundingStatus::Granted | FundingStatus::Settled
+            )
+        })
         .filter_map(|f| f.funding.granted)
         .sum();
     doc.paragraph(
-        &format!("Budget des fiches actions : {} ; financements accordés : {}.", money(budget), money(granted)),
+        &format!(
+            "Budget des fiches actions : {} ; financements accordés : {}.",
+            money(budget),
+            money(granted)
+        ),
         9.5,
         Weight::Regular,
         pdf::INK,
@@ -200,7 +263,13 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
         }
         doc.bullets(&progress_lines(&axis_progress(a)), 9.0);
         for o in &a.objectives {
-            doc.heading(&format!("Objectif {}.{} — {}", a.axis.position, o.objective.position, o.objective.title), 2);
+            doc.heading(
+                &format!(
+                    "Objectif {}.{} — {}",
+                    a.axis.position, o.objective.position, o.objective.title
+                ),
+                2,
+            );
             let fiches: Vec<&FicheTree> = o.fiches.iter().collect();
             if fiches.is_empty() {
                 doc.paragraph("Aucune fiche action.", 9.0, Weight::Regular, pdf::MUTED);
@@ -237,7 +306,12 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
 
     doc.heading("Financements", 1);
     if t.fundings.is_empty() {
-        doc.paragraph("Aucun financement enregistré.", 9.5, Weight::Regular, pdf::MUTED);
+        doc.paragraph(
+            "Aucun financement enregistré.",
+            9.5,
+            Weight::Regular,
+            pdf::MUTED,
+        );
     } else {
         doc.table(&PdfTable {
             caption: "Demandes de financement et bilans".into(),
@@ -266,7 +340,11 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
                         format!("{} ({})", f.funding.funder, fr(f.funding.scheme)),
                         fr(f.funding.status),
                         f.funding.granted.map(money).unwrap_or_else(|| "—".into()),
-                        if reports.is_empty() { "—".into() } else { reports },
+                        if reports.is_empty() {
+                            "—".into()
+                        } else {
+                            reports
+                        },
                     ]
                 })
                 .collect(),
@@ -275,7 +353,12 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
 
     doc.heading("Démocratie en santé", 1);
     if consultations.is_empty() {
-        doc.paragraph("Aucune consultation d'habitants n'est rattachée à ce contrat.", 9.5, Weight::Regular, pdf::MUTED);
+        doc.paragraph(
+            "Aucune consultation d'habitants n'est rattachée à ce contrat.",
+            9.5,
+            Weight::Regular,
+            pdf::MUTED,
+        );
     } else {
         let items: Vec<String> = consultations
             .iter()
@@ -285,7 +368,9 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
                     k.title,
                     fr(k.kind),
                     day(k.held_on),
-                    k.participants.map(|n| format!(", {n} participant(s)")).unwrap_or_default()
+                    k.participants
+                        .map(|n| format!(", {n} participant(s)"))
+                        .unwrap_or_default()
                 )
             })
             .collect();
@@ -295,10 +380,21 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
     doc.heading("Préparer la génération suivante", 1);
     let carried: Vec<&FicheTree> = t
         .fiches()
-        .filter(|f| f.fiche.nature == FicheNature::Future || matches!(f.fiche.status, FicheStatus::NotStarted | FicheStatus::Postponed | FicheStatus::InProgress))
+        .filter(|f| {
+            f.fiche.nature == FicheNature::Future
+                || matches!(
+                    f.fiche.status,
+                    FicheStatus::NotStarted | FicheStatus::Postponed | FicheStatus::InProgress
+                )
+        })
         .collect();
     if carried.is_empty() {
-        doc.paragraph("Toutes les fiches actions sont réalisées ou abandonnées.", 9.5, Weight::Regular, pdf::INK);
+        doc.paragraph(
+            "Toutes les fiches actions sont réalisées ou abandonnées.",
+            9.5,
+            Weight::Regular,
+            pdf::INK,
+        );
     } else {
         doc.paragraph(
             "Fiches en perspective, à lancer, reportées ou encore en cours : à reprendre ou à clore dans la prochaine génération.",
@@ -329,19 +425,40 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
     doc.finish()
 }
 
-async fn evaluation(State(state): State<AppState>, caller: Caller, Path(file): Path<String>) -> Result<Response, WebError> {
+async fn evaluation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
     let id: i64 = file.parse().map_err(|_| WebError::NotFound)?;
-    let t = store::tree(state.store(), id).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
-    let consultations: Vec<Consultation> = maillage_store::network::democracy::consultations(state.store())
+    let t = store::tree(state.store(), id)
         .await
         .map_err(read_failure)?
-        .into_iter()
-        .filter(|k| k.contract_id == Some(id))
-        .collect();
+        .ok_or(WebError::NotFound)?;
+    let consultations: Vec<Consultation> =
+        maillage_store::network::democracy::consultations(state.store())
+            .await
+            .map_err(read_failure)?
+            .into_iter()
+            .filter(|k| k.contract_id == Some(id))
+            .collect();
     let bytes = render(&t, &consultations, state.is_demo());
-    crate::audit::record(&state, &caller, Action::DataExported, &format!("cls:contrat:{id}:evaluation.pdf"), json!({ "octets": bytes.len() })).await?;
+    crate::audit::record(
+        &state,
+        &caller,
+        Action::DataExported,
+        &format!("cls:contrat:{id}:evaluation.pdf"),
+        json!({ "octets": bytes.len() }),
+    )
+    .await?;
     let mut r = bytes.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline; filename=\"evaluation-cls.pdf\""));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline; filename=\"evaluation-cls.pdf\""),
+    );
     Ok(r)
 }

@@ -2,7 +2,10 @@
 //! diagnoses and inhabitants' initiatives, recorded with their participants, what was said and what came of it;
 //! and the users' representatives and inhabitants who sit in the bodies.
 
-use super::{BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, page, paragraphs, read_failure, refusal, refused, select, target};
+use super::{
+    BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, page, paragraphs,
+    read_failure, refusal, refused, select, target,
+};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout::csrf_field;
@@ -22,20 +25,27 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 pub fn routes(r: Routes) -> Routes {
-    r.page(Method::GET, "/reseau/democratie", BODIES, democracy_page).page(Method::POST, "/reseau/democratie", MANAGE, create)
+    r.page(Method::GET, "/reseau/democratie", BODIES, democracy_page)
+        .page(Method::POST, "/reseau/democratie", MANAGE, create)
 }
 
 async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<Markup, WebError> {
     let st = state.store();
     let consultations = store::consultations(st).await.map_err(read_failure)?;
     let all_bodies = bodies::bodies(st).await.map_err(read_failure)?;
-    let body_name: BTreeMap<i64, &str> = all_bodies.iter().map(|b| (b.id, b.name.as_str())).collect();
+    let body_name: BTreeMap<i64, &str> =
+        all_bodies.iter().map(|b| (b.id, b.name.as_str())).collect();
     let contracts = cls::contracts(st).await.map_err(read_failure)?;
     let representatives: Vec<bodies::Member> = bodies::all_members(st)
         .await
         .map_err(read_failure)?
         .into_iter()
-        .filter(|m| matches!(m.member_type, MemberType::UsersRepresentative | MemberType::Inhabitant))
+        .filter(|m| {
+            matches!(
+                m.member_type,
+                MemberType::UsersRepresentative | MemberType::Inhabitant
+            )
+        })
         .collect();
     let participants: i64 = consultations.iter().filter_map(|c| c.participants).sum();
     let content = html! {
@@ -80,14 +90,33 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<Mar
             }
         }
     };
-    Ok(page(state, caller, "Démocratie en santé", "/reseau/democratie", content))
+    Ok(page(
+        state,
+        caller,
+        "Démocratie en santé",
+        "/reseau/democratie",
+        content,
+    ))
 }
 
-async fn democracy_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
-    render(&state, &caller, Notice::from_query(&q, &[("consultation", "la consultation est enregistrée.")])).await
+async fn democracy_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
+    render(
+        &state,
+        &caller,
+        Notice::from_query(&q, &[("consultation", "la consultation est enregistrée.")]),
+    )
+    .await
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = ConsultationForm {
         kind: f.raw("type").into(),
         title: f.raw("titre").into(),
@@ -101,9 +130,24 @@ async fn create(State(state): State<AppState>, caller: Caller, Form(f): Form) ->
         outcomes: f.raw("suites").into(),
     };
     let mut tx = begin(&state).await?;
-    match store::save_consultation(&mut tx, None, &form, &caller.account.identifier, super::now()).await {
+    match store::save_consultation(
+        &mut tx,
+        None,
+        &form,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
-            commit(tx, &caller, Action::NetworkChanged, &target("consultation", id), json!({ "creation": true, "type": form.kind })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkChanged,
+                &target("consultation", id),
+                json!({ "creation": true, "type": form.kind }),
+            )
+            .await?;
             Ok(done("/reseau/democratie", "consultation"))
         }
         Err(e) => {

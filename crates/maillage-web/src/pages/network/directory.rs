@@ -4,8 +4,8 @@
 
 use super::public::{actor_card, ranked, search_form, search_of};
 use super::{
-    DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, done, field, fr, page, read_failure, refusal, refused,
-    select, target,
+    DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, done, field, fr, page,
+    read_failure, refusal, refused, select, target,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -19,9 +19,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maillage_messages::French;
+use maillage_network::Coded;
 use maillage_network::codes::{ActorKind, Appointment, Cost, Language, Public, Theme, Visibility};
 use maillage_network::directory::{self, ActorFields, ActorRecord, COLUMNS};
-use maillage_network::Coded;
 use maillage_store::audit::Action;
 use maillage_store::network::directory::{self as store, Actor, ContactForm};
 use maud::{Markup, html};
@@ -35,10 +35,30 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::POST, "/reseau/acteurs/import", MANAGE, import)
         .page(Method::GET, "/reseau/acteurs/{id}", DIRECTORY, actor_page)
         .page(Method::POST, "/reseau/acteurs/{id}", MANAGE, update)
-        .page(Method::POST, "/reseau/acteurs/{id}/suppression", MANAGE, delete)
-        .page(Method::POST, "/reseau/acteurs/{id}/contacts", MANAGE, add_contact)
-        .page(Method::POST, "/reseau/contacts/{id}", MANAGE, update_contact)
-        .page(Method::POST, "/reseau/contacts/{id}/suppression", MANAGE, delete_contact)
+        .page(
+            Method::POST,
+            "/reseau/acteurs/{id}/suppression",
+            MANAGE,
+            delete,
+        )
+        .page(
+            Method::POST,
+            "/reseau/acteurs/{id}/contacts",
+            MANAGE,
+            add_contact,
+        )
+        .page(
+            Method::POST,
+            "/reseau/contacts/{id}",
+            MANAGE,
+            update_contact,
+        )
+        .page(
+            Method::POST,
+            "/reseau/contacts/{id}/suppression",
+            MANAGE,
+            delete_contact,
+        )
 }
 
 /// Largest CSV file the import reads (a directory of a few thousand entries is far below).
@@ -56,13 +76,12 @@ fn id_of(s: &str) -> Result<i64, WebError> {
     s.parse().map_err(|_| WebError::NotFound)
 }
 
-/// The fields of the entry form, as typed.
+/// The fields of the entry form, as typed (check boxes of codes joined as stored).
 fn fields_of(f: &Params) -> ActorFields {
     let mut out = ActorFields::default();
     for (c, _) in COLUMNS {
         match *c {
             "langues" | "besoins" | "publics" => out.set(c, f.all(c).join("|")),
-            "accessible_pmr" => out.set(c, f.raw(c)),
             _ => out.set(c, f.raw(c)),
         }
     }
@@ -70,7 +89,12 @@ fn fields_of(f: &Params) -> ActorFields {
 }
 
 /// The form of an entry (new when `a` is None), filled with `values`.
-fn actor_form(caller: &Caller, action: &str, values: &ActorFields, record: Option<&ActorRecord>) -> Markup {
+fn actor_form(
+    caller: &Caller,
+    action: &str,
+    values: &ActorFields,
+    record: Option<&ActorRecord>,
+) -> Markup {
     let v = |c: &str| values.get(c).to_string();
     let id = |c: &str| format!("f-{c}");
     let checked_themes: Vec<Theme> = record.map(|r| r.themes.clone()).unwrap_or_default();
@@ -118,9 +142,17 @@ fn actor_form(caller: &Caller, action: &str, values: &ActorFields, record: Optio
     }
 }
 
-async fn render_list(state: &AppState, caller: &Caller, q: &Params, notice: Notice, typed: Option<&ActorFields>) -> Result<Markup, WebError> {
+async fn render_list(
+    state: &AppState,
+    caller: &Caller,
+    q: &Params,
+    notice: Notice,
+    typed: Option<&ActorFields>,
+) -> Result<Markup, WebError> {
     let s = search_of(q);
-    let actors = store::actors(state.store(), false).await.map_err(read_failure)?;
+    let actors = store::actors(state.store(), false)
+        .await
+        .map_err(read_failure)?;
     let hits = ranked(&actors, &s);
     let manage = caller.has(Permission::NetworkManage);
     let public = actors.iter().filter(|a| a.record.is_public()).count();
@@ -164,39 +196,94 @@ async fn render_list(state: &AppState, caller: &Caller, q: &Params, notice: Noti
             }
         }
     };
-    Ok(page(state, caller, "Annuaire des acteurs", "/reseau/acteurs", content))
+    Ok(page(
+        state,
+        caller,
+        "Annuaire des acteurs",
+        "/reseau/acteurs",
+        content,
+    ))
 }
 
-async fn list_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+async fn list_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
     render_list(&state, &caller, &q, notice, None).await
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let values = fields_of(&f);
     let record = match ActorRecord::from_fields(&values) {
         Ok(r) => r,
         Err(e) => {
             let m = super::capitalise(&e.french());
-            return Ok(refused(render_list(&state, &caller, &Params::default(), Notice::Refused(m), Some(&values)).await?));
+            return Ok(refused(
+                render_list(
+                    &state,
+                    &caller,
+                    &Params::default(),
+                    Notice::Refused(m),
+                    Some(&values),
+                )
+                .await?,
+            ));
         }
     };
     let mut tx = begin(&state).await?;
-    match store::save_actor(&mut tx, None, &record, &caller.account.identifier, super::now()).await {
+    match store::save_actor(
+        &mut tx,
+        None,
+        &record,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
-            commit(tx, &caller, Action::NetworkChanged, &target("acteur", id), json!({ "creation": true, "visibilite": record.visibility.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkChanged,
+                &target("acteur", id),
+                json!({ "creation": true, "visibilite": record.visibility.code() }),
+            )
+            .await?;
             Ok(done(&format!("/reseau/acteurs/{id}"), "cree"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_list(&state, &caller, &Params::default(), Notice::Refused(m), Some(&values)).await?))
+            Ok(refused(
+                render_list(
+                    &state,
+                    &caller,
+                    &Params::default(),
+                    Notice::Refused(m),
+                    Some(&values),
+                )
+                .await?,
+            ))
         }
     }
 }
 
-async fn render_actor(state: &AppState, caller: &Caller, a: &Actor, notice: Notice, typed: Option<&ActorFields>) -> Result<Markup, WebError> {
-    let contacts = store::contacts(state.store(), Some(a.id)).await.map_err(read_failure)?;
+async fn render_actor(
+    state: &AppState,
+    caller: &Caller,
+    a: &Actor,
+    notice: Notice,
+    typed: Option<&ActorFields>,
+) -> Result<Markup, WebError> {
+    let contacts = store::contacts(state.store(), Some(a.id))
+        .await
+        .map_err(read_failure)?;
     let manage = caller.has(Permission::NetworkManage);
     let current = ActorFields::of(&a.record);
     let content = html! {
@@ -252,7 +339,13 @@ async fn render_actor(state: &AppState, caller: &Caller, a: &Actor, notice: Noti
             }
         }
     };
-    Ok(page(state, caller, &a.record.name, "/reseau/acteurs", content))
+    Ok(page(
+        state,
+        caller,
+        &a.record.name,
+        "/reseau/acteurs",
+        content,
+    ))
 }
 
 fn contact_form(caller: &Caller, action: &str, c: Option<&store::Contact>) -> Markup {
@@ -270,13 +363,29 @@ fn contact_form(caller: &Caller, action: &str, c: Option<&store::Contact>) -> Ma
     }
 }
 
-async fn actor_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
-    let a = store::actor(state.store(), id_of(&id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+async fn actor_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
+    let a = store::actor(state.store(), id_of(&id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     render_actor(&state, &caller, &a, Notice::from_query(&q, MESSAGES), None).await
 }
 
-async fn update(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
-    let a = store::actor(state.store(), id_of(&id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
+    let a = store::actor(state.store(), id_of(&id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     let mut values = fields_of(&f);
     if values.get("identifiant").trim().is_empty() {
         values.set("identifiant", a.record.key.clone().unwrap_or_default());
@@ -284,9 +393,24 @@ async fn update(State(state): State<AppState>, caller: Caller, Path(id): Path<St
     let outcome = match ActorRecord::from_fields(&values) {
         Ok(record) => {
             let mut tx = begin(&state).await?;
-            match store::save_actor(&mut tx, Some(a.id), &record, &caller.account.identifier, super::now()).await {
+            match store::save_actor(
+                &mut tx,
+                Some(a.id),
+                &record,
+                &caller.account.identifier,
+                super::now(),
+            )
+            .await
+            {
                 Ok(_) => {
-                    commit(tx, &caller, Action::NetworkChanged, &target("acteur", a.id), json!({ "modification": true, "visibilite": record.visibility.code() })).await?;
+                    commit(
+                        tx,
+                        &caller,
+                        Action::NetworkChanged,
+                        &target("acteur", a.id),
+                        json!({ "modification": true, "visibilite": record.visibility.code() }),
+                    )
+                    .await?;
                     return Ok(done(&format!("/reseau/acteurs/{}", a.id), "modifie"));
                 }
                 Err(e) => refusal(e)?,
@@ -294,44 +418,106 @@ async fn update(State(state): State<AppState>, caller: Caller, Path(id): Path<St
         }
         Err(e) => super::capitalise(&e.french()),
     };
-    Ok(refused(render_actor(&state, &caller, &a, Notice::Refused(outcome), Some(&values)).await?))
+    Ok(refused(
+        render_actor(&state, &caller, &a, Notice::Refused(outcome), Some(&values)).await?,
+    ))
 }
 
-async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let id = id_of(&id)?;
     let mut tx = begin(&state).await?;
-    store::delete_actor(&mut tx, id).await.map_err(read_failure)?;
-    commit(tx, &caller, Action::NetworkContactsChanged, &target("acteur", id), json!({ "suppression": true })).await?;
+    store::delete_actor(&mut tx, id)
+        .await
+        .map_err(read_failure)?;
+    commit(
+        tx,
+        &caller,
+        Action::NetworkContactsChanged,
+        &target("acteur", id),
+        json!({ "suppression": true }),
+    )
+    .await?;
     Ok(done("/reseau/acteurs", "supprime"))
 }
 
 fn contact_of(f: &Params) -> ContactForm {
-    ContactForm { name: f.raw("nom").into(), role: f.raw("fonction").into(), email: f.raw("courriel").into(), phone: f.raw("telephone").into() }
+    ContactForm {
+        name: f.raw("nom").into(),
+        role: f.raw("fonction").into(),
+        email: f.raw("courriel").into(),
+        phone: f.raw("telephone").into(),
+    }
 }
 
-async fn add_contact(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
-    let a = store::actor(state.store(), id_of(&id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+async fn add_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
+    let a = store::actor(state.store(), id_of(&id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     let mut tx = begin(&state).await?;
     match store::save_contact(&mut tx, None, Some(a.id), &contact_of(&f), super::now()).await {
         Ok(cid) => {
-            commit(tx, &caller, Action::NetworkContactsChanged, &target("contact", cid), json!({ "acteur": a.id, "creation": true })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkContactsChanged,
+                &target("contact", cid),
+                json!({ "acteur": a.id, "creation": true }),
+            )
+            .await?;
             Ok(done(&format!("/reseau/acteurs/{}", a.id), "contact"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_actor(&state, &caller, &a, Notice::Refused(m), None).await?))
+            Ok(refused(
+                render_actor(&state, &caller, &a, Notice::Refused(m), None).await?,
+            ))
         }
     }
 }
 
-async fn update_contact(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
-    let c = store::contact(state.store(), id_of(&id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
-    let back = c.actor_id.map_or("/reseau/relais".to_string(), |a| format!("/reseau/acteurs/{a}"));
+async fn update_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
+    let c = store::contact(state.store(), id_of(&id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
+    let back = c.actor_id.map_or("/reseau/relais".to_string(), |a| {
+        format!("/reseau/acteurs/{a}")
+    });
     let mut tx = begin(&state).await?;
-    match store::save_contact(&mut tx, Some(c.id), c.actor_id, &contact_of(&f), super::now()).await {
+    match store::save_contact(
+        &mut tx,
+        Some(c.id),
+        c.actor_id,
+        &contact_of(&f),
+        super::now(),
+    )
+    .await
+    {
         Ok(_) => {
-            commit(tx, &caller, Action::NetworkContactsChanged, &target("contact", c.id), json!({ "modification": true })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkContactsChanged,
+                &target("contact", c.id),
+                json!({ "modification": true }),
+            )
+            .await?;
             Ok(done(&back, "contact"))
         }
         Err(e) => {
@@ -339,8 +525,13 @@ async fn update_contact(State(state): State<AppState>, caller: Caller, Path(id):
             let m = refusal(e)?;
             match c.actor_id {
                 Some(a) => {
-                    let a = store::actor(state.store(), a).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
-                    Ok(refused(render_actor(&state, &caller, &a, Notice::Refused(m), None).await?))
+                    let a = store::actor(state.store(), a)
+                        .await
+                        .map_err(read_failure)?
+                        .ok_or(WebError::NotFound)?;
+                    Ok(refused(
+                        render_actor(&state, &caller, &a, Notice::Refused(m), None).await?,
+                    ))
                 }
                 None => Err(WebError::BadRequest(m)),
             }
@@ -348,17 +539,41 @@ async fn update_contact(State(state): State<AppState>, caller: Caller, Path(id):
     }
 }
 
-async fn delete_contact(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, WebError> {
-    let c = store::contact(state.store(), id_of(&id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+async fn delete_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let c = store::contact(state.store(), id_of(&id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     let mut tx = begin(&state).await?;
-    store::delete_contact(&mut tx, c.id).await.map_err(read_failure)?;
-    commit(tx, &caller, Action::NetworkContactsChanged, &target("contact", c.id), json!({ "suppression": true })).await?;
-    Ok(done(&c.actor_id.map_or("/reseau/relais".to_string(), |a| format!("/reseau/acteurs/{a}")), "contact_supprime"))
+    store::delete_contact(&mut tx, c.id)
+        .await
+        .map_err(read_failure)?;
+    commit(
+        tx,
+        &caller,
+        Action::NetworkContactsChanged,
+        &target("contact", c.id),
+        json!({ "suppression": true }),
+    )
+    .await?;
+    Ok(done(
+        &c.actor_id.map_or("/reseau/relais".to_string(), |a| {
+            format!("/reseau/acteurs/{a}")
+        }),
+        "contact_supprime",
+    ))
 }
 
 fn csv_response(bytes: Vec<u8>, file_name: &str) -> Response {
     let mut r = bytes.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -366,31 +581,77 @@ fn csv_response(bytes: Vec<u8>, file_name: &str) -> Response {
 }
 
 /// The directory as CSV (the same columns the import reads): reception contacts only, no person.
-async fn export_actors(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {
-    let actors = store::actors(state.store(), false).await.map_err(read_failure)?;
+async fn export_actors(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, WebError> {
+    let actors = store::actors(state.store(), false)
+        .await
+        .map_err(read_failure)?;
     let records: Vec<ActorRecord> = actors.into_iter().map(|a| a.record).collect();
-    crate::audit::record(&state, &caller, Action::DataExported, "reseau:acteurs.csv", json!({ "lignes": records.len() })).await?;
-    Ok(csv_response(directory::to_csv(&records), "annuaire-acteurs.csv"))
+    crate::audit::record(
+        &state,
+        &caller,
+        Action::DataExported,
+        "reseau:acteurs.csv",
+        json!({ "lignes": records.len() }),
+    )
+    .await?;
+    Ok(csv_response(
+        directory::to_csv(&records),
+        "annuaire-acteurs.csv",
+    ))
 }
 
 /// The contact persons as CSV: personal data, the export is audited.
-async fn export_contacts(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {
-    let contacts = store::contacts(state.store(), None).await.map_err(read_failure)?;
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer("\u{feff}".as_bytes().to_vec());
-    let protect = |v: &str| if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_string() };
+async fn export_contacts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, WebError> {
+    let contacts = store::contacts(state.store(), None)
+        .await
+        .map_err(read_failure)?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    let protect = |v: &str| {
+        if v.starts_with(['=', '+', '-', '@']) {
+            format!("'{v}")
+        } else {
+            v.to_string()
+        }
+    };
     let _ = w.write_record(["acteur", "nom", "fonction", "courriel", "telephone"]);
     for c in &contacts {
-        let cells = [c.actor_name.as_deref(), Some(c.name.as_str()), c.role.as_deref(), c.email.as_deref(), c.phone.as_deref()]
-            .map(|v| protect(v.unwrap_or("")));
+        let cells = [
+            c.actor_name.as_deref(),
+            Some(c.name.as_str()),
+            c.role.as_deref(),
+            c.email.as_deref(),
+            c.phone.as_deref(),
+        ]
+        .map(|v| protect(v.unwrap_or("")));
         let _ = w.write_record(&cells);
     }
-    crate::audit::record(&state, &caller, Action::NetworkContactsExported, "reseau:contacts.csv", json!({ "lignes": contacts.len() })).await?;
-    Ok(csv_response(w.into_inner().unwrap_or_default(), "contacts-reseau.csv"))
+    crate::audit::record(
+        &state,
+        &caller,
+        Action::NetworkContactsExported,
+        "reseau:contacts.csv",
+        json!({ "lignes": contacts.len() }),
+    )
+    .await?;
+    Ok(csv_response(
+        w.into_inner().unwrap_or_default(),
+        "contacts-reseau.csv",
+    ))
 }
 
 /// Reads the uploaded file (the `fichier` field) into memory, within [`MAX_IMPORT`].
 async fn uploaded(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, String> {
-    let boundary = crate::multipart::boundary(headers).ok_or("Le fichier doit être envoyé par le formulaire d'import.")?;
+    let boundary = crate::multipart::boundary(headers)
+        .ok_or("Le fichier doit être envoyé par le formulaire d'import.")?;
     let mut form = multer::Multipart::new(body.into_data_stream(), boundary);
     let interrupted = "L'envoi du formulaire a été interrompu ou est mal formé ; recommencez.";
     while let Some(mut field) = form.next_field().await.map_err(|_| interrupted)? {
@@ -409,16 +670,43 @@ async fn uploaded(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, String> {
     Err("Choisissez le fichier CSV à importer.".into())
 }
 
-async fn import(State(state): State<AppState>, caller: Caller, headers: HeaderMap, body: Body) -> Result<Response, WebError> {
+async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, WebError> {
     let bytes = match uploaded(&headers, body).await {
         Ok(b) => b,
-        Err(m) => return Ok((StatusCode::BAD_REQUEST, render_list(&state, &caller, &Params::default(), Notice::Refused(m), None).await?).into_response()),
+        Err(m) => {
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                render_list(
+                    &state,
+                    &caller,
+                    &Params::default(),
+                    Notice::Refused(m),
+                    None,
+                )
+                .await?,
+            )
+                .into_response());
+        }
     };
     let records = match directory::parse_csv(&bytes) {
         Ok(r) => r,
         Err(e) => {
             let m = format!("Rien n'a été importé. {}", super::capitalise(&e.french()));
-            return Ok(refused(render_list(&state, &caller, &Params::default(), Notice::Refused(m), None).await?));
+            return Ok(refused(
+                render_list(
+                    &state,
+                    &caller,
+                    &Params::default(),
+                    Notice::Refused(m),
+                    None,
+                )
+                .await?,
+            ));
         }
     };
     let mut tx = begin(&state).await?;
@@ -429,13 +717,25 @@ async fn import(State(state): State<AppState>, caller: Caller, headers: HeaderMa
                 "import terminé : {} fiche(s) ajoutée(s), {} mise(s) à jour, {} inchangée(s).",
                 counts.inserted, counts.updated, counts.unchanged
             );
-            Ok(render_list(&state, &caller, &Params::default(), Notice::Done(m), None).await?.into_response())
+            Ok(
+                render_list(&state, &caller, &Params::default(), Notice::Done(m), None)
+                    .await?
+                    .into_response(),
+            )
         }
         Err(e) => {
             drop(tx);
             let m = format!("Rien n'a été importé. {}", refusal(e)?);
-            Ok(refused(render_list(&state, &caller, &Params::default(), Notice::Refused(m), None).await?))
+            Ok(refused(
+                render_list(
+                    &state,
+                    &caller,
+                    &Params::default(),
+                    Notice::Refused(m),
+                    None,
+                )
+                .await?,
+            ))
         }
     }
 }
-

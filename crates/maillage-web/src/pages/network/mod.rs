@@ -82,11 +82,27 @@ pub(crate) fn style() -> Markup {
 pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
     const PAGES: &[(&str, &str, Permission)] = &[
         ("/reseau", "Tableau de bord", Permission::BodiesRead),
-        ("/reseau/acteurs", "Annuaire des acteurs", Permission::DirectoryRead),
-        ("/reseau/instances", "Instances et réunions", Permission::BodiesRead),
+        (
+            "/reseau/acteurs",
+            "Annuaire des acteurs",
+            Permission::DirectoryRead,
+        ),
+        (
+            "/reseau/instances",
+            "Instances et réunions",
+            Permission::BodiesRead,
+        ),
         ("/reseau/veille", "Réseau de veille", Permission::WatchRead),
-        ("/reseau/relais", "Relais d'information", Permission::NetworkManage),
-        ("/reseau/democratie", "Démocratie en santé", Permission::BodiesRead),
+        (
+            "/reseau/relais",
+            "Relais d'information",
+            Permission::NetworkManage,
+        ),
+        (
+            "/reseau/democratie",
+            "Démocratie en santé",
+            Permission::BodiesRead,
+        ),
         ("/cls", "Contrat local de santé", Permission::ClsShared),
         ("/annuaire", "Annuaire public", Permission::OwnAccount),
     ];
@@ -106,7 +122,13 @@ pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
 }
 
 /// A whole page of the module; `nav` is the main navigation entry it belongs to.
-pub(crate) fn page(state: &AppState, caller: &Caller, title: &str, current: &str, content: Markup) -> Markup {
+pub(crate) fn page(
+    state: &AppState,
+    caller: &Caller,
+    title: &str,
+    current: &str,
+    content: Markup,
+) -> Markup {
     let nav = if current.starts_with("/cls") {
         "/cls"
     } else if current.starts_with("/reseau/acteurs") {
@@ -115,7 +137,15 @@ pub(crate) fn page(state: &AppState, caller: &Caller, title: &str, current: &str
         "/reseau"
     };
     let body = html! { (subnav(caller, current)) (content) };
-    layout::page(state, Some(caller), PageMeta { title, current: nav }, body)
+    layout::page(
+        state,
+        Some(caller),
+        PageMeta {
+            title,
+            current: nav,
+        },
+        body,
+    )
 }
 
 /// The French label of a code.
@@ -166,9 +196,8 @@ pub(crate) fn capitalise(s: &str) -> String {
 pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
     match e {
         Error::Store(e) => match *e {
-            maillage_store::StoreError::AlreadyExists(_) | maillage_store::StoreError::InvalidValue { .. } => {
-                Ok(capitalise(&e.french()))
-            }
+            maillage_store::StoreError::AlreadyExists(_)
+            | maillage_store::StoreError::InvalidValue { .. } => Ok(capitalise(&e.french())),
             other => Err(WebError::Store(Box::new(other))),
         },
         Error::NotFound { .. } => Err(WebError::NotFound),
@@ -233,12 +262,16 @@ pub(crate) fn local(t: Timestamp) -> String {
 
 /// A stored instant (text) as people read it.
 pub(crate) fn local_text(s: &str) -> String {
-    s.parse::<Timestamp>().map(local).unwrap_or_else(|_| layout::date_time(s))
+    s.parse::<Timestamp>()
+        .map(local)
+        .unwrap_or_else(|_| layout::date_time(s))
 }
 
 /// A `datetime-local` value for an instant (French time).
 pub(crate) fn local_input_value(t: Timestamp) -> String {
-    t.in_tz("Europe/Paris").map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
+    t.in_tz("Europe/Paris")
+        .map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
 }
 
 /// Reads a `datetime-local` field (local time in France) as an instant.
@@ -249,7 +282,9 @@ pub(crate) fn local_input(value: &str) -> Option<Timestamp> {
 
 /// A share (0..1) as a percentage: "62 %".
 pub(crate) fn percent(v: Option<f64>) -> String {
-    v.map_or("—".into(), |v| format!("{} %", layout::number(v * 100.0, 0)))
+    v.map_or("—".into(), |v| {
+        format!("{} %", layout::number(v * 100.0, 0))
+    })
 }
 
 /// A `select` of coded values with their French labels.
@@ -288,7 +323,14 @@ where
 }
 
 /// A text field with its label.
-pub(crate) fn field(name: &str, id: &str, label: &str, value: &str, kind: &str, required: bool) -> Markup {
+pub(crate) fn field(
+    name: &str,
+    id: &str,
+    label: &str,
+    value: &str,
+    kind: &str,
+    required: bool,
+) -> Markup {
     html! {
         div.champ {
             label for=(id) { (label) @if required { " " abbr title="obligatoire" { "*" } } }

@@ -24,8 +24,18 @@ use maud::{Markup, html};
 
 pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/annuaire", Access::Public, directory_page)
-        .page(Method::GET, "/annuaire/fiche/{id}", Access::Public, entry_page)
-        .page(Method::GET, "/annuaire/guide.pdf", Access::Public, guide_pdf)
+        .page(
+            Method::GET,
+            "/annuaire/fiche/{id}",
+            Access::Public,
+            entry_page,
+        )
+        .page(
+            Method::GET,
+            "/annuaire/guide.pdf",
+            Access::Public,
+            guide_pdf,
+        )
 }
 
 /// Reads a search from a query string (the public page, the internal one, the guide and the API share it).
@@ -37,7 +47,10 @@ pub(crate) fn search_of(q: &Params) -> Search {
         public: q.get("public").and_then(|v| parse_code("public", v).ok()),
         language: q.get("langue").and_then(|v| parse_code("langue", v).ok()),
         place: q.get("lieu").unwrap_or("").chars().take(100).collect(),
-        age: q.get("age").and_then(|a| a.parse::<i64>().ok()).filter(|a| (0..=120).contains(a)),
+        age: q
+            .get("age")
+            .and_then(|a| a.parse::<i64>().ok())
+            .filter(|a| (0..=120).contains(a)),
         free_only: q.flag("gratuit"),
         without_appointment: q.flag("sans_rdv"),
         accessible_only: q.flag("accessible"),
@@ -65,7 +78,11 @@ pub(crate) fn query_of(s: &Search) -> String {
     if let Some(a) = s.age {
         q.append_pair("age", &a.to_string());
     }
-    for (flag, name) in [(s.free_only, "gratuit"), (s.without_appointment, "sans_rdv"), (s.accessible_only, "accessible")] {
+    for (flag, name) in [
+        (s.free_only, "gratuit"),
+        (s.without_appointment, "sans_rdv"),
+        (s.accessible_only, "accessible"),
+    ] {
         if flag {
             q.append_pair(name, "1");
         }
@@ -76,10 +93,16 @@ pub(crate) fn query_of(s: &Search) -> String {
 /// The entries matching a search, best first.
 pub(crate) fn ranked<'a>(actors: &'a [Actor], s: &Search) -> Vec<&'a Actor> {
     let records: Vec<&ActorRecord> = actors.iter().map(|a| &a.record).collect();
-    directory::search(&records, s).into_iter().map(|h| &actors[h.index]).collect()
+    directory::search(&records, s)
+        .into_iter()
+        .map(|h| &actors[h.index])
+        .collect()
 }
 
-fn options<T: Coded + maillage_messages::French + PartialEq>(selected: Option<T>, all_label: &str) -> Markup {
+fn options<T: Coded + maillage_messages::French + PartialEq>(
+    selected: Option<T>,
+    all_label: &str,
+) -> Markup {
     html! {
         option value="" { (all_label) }
         @for v in T::ALL {
@@ -134,7 +157,13 @@ pub(crate) fn search_form(action: &str, s: &Search, pdf: Option<&str>) -> Markup
 }
 
 fn tel(phone: &str) -> String {
-    format!("tel:{}", phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())
+    format!(
+        "tel:{}",
+        phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect::<String>()
+    )
 }
 
 fn ages(r: &ActorRecord) -> Option<String> {
@@ -163,11 +192,17 @@ pub(crate) fn guide_lines(r: &ActorRecord) -> Vec<(&'static str, String)> {
     push("Public", r.target_public.clone());
     push("Âges", ages(r));
     push("Conditions d'accès", r.access_conditions.clone());
-    let address = [r.address.clone(), r.postcode.clone().map(|p| format!("{p} {}", r.commune.clone().unwrap_or_default())).or(r.commune.clone())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let address = [
+        r.address.clone(),
+        r.postcode
+            .clone()
+            .map(|p| format!("{p} {}", r.commune.clone().unwrap_or_default()))
+            .or(r.commune.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
     push("Adresse", Some(address));
     push("Territoire", r.territory.clone());
     push("Téléphone", r.phone.clone());
@@ -176,10 +211,19 @@ pub(crate) fn guide_lines(r: &ActorRecord) -> Vec<(&'static str, String)> {
     push("Horaires", r.opening_hours.clone());
     push("Rendez-vous", r.appointment.map(|a: Appointment| fr(a)));
     push("Tarif", r.cost.map(|c: Cost| fr(c)));
-    push("Langues", (!r.languages.is_empty()).then(|| joined(&r.languages)));
+    push(
+        "Langues",
+        (!r.languages.is_empty()).then(|| joined(&r.languages)),
+    );
     push(
         "Accessibilité",
-        r.accessible.map(|a| if a { "accueil accessible en fauteuil roulant".into() } else { "accueil non accessible en fauteuil roulant".into() }),
+        r.accessible.map(|a| {
+            if a {
+                "accueil accessible en fauteuil roulant".into()
+            } else {
+                "accueil non accessible en fauteuil roulant".into()
+            }
+        }),
     );
     v
 }
@@ -216,7 +260,10 @@ pub(crate) fn actor_card(a: &Actor, heading: u8, link: Option<&str>) -> Markup {
 }
 
 async fn continuity_notice(state: &AppState) -> Markup {
-    let alert = maillage_store::crisis::cell::active_alert(state.store()).await.ok().flatten();
+    let alert = maillage_store::crisis::cell::active_alert(state.store())
+        .await
+        .ok()
+        .flatten();
     html! {
         p.lien-continuite {
             @if let Some(e) = alert {
@@ -228,12 +275,22 @@ async fn continuity_notice(state: &AppState) -> Markup {
     }
 }
 
-async fn directory_page(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller, Query(q): Query) -> Result<Markup, WebError> {
+async fn directory_page(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let s = search_of(&q);
-    let actors = store::actors(state.store(), true).await.map_err(super::read_failure)?;
+    let actors = store::actors(state.store(), true)
+        .await
+        .map_err(super::read_failure)?;
     let hits = ranked(&actors, &s);
     let query = query_of(&s);
-    let pdf = if query.is_empty() { "/annuaire/guide.pdf".to_string() } else { format!("/annuaire/guide.pdf?{query}") };
+    let pdf = if query.is_empty() {
+        "/annuaire/guide.pdf".to_string()
+    } else {
+        format!("/annuaire/guide.pdf?{query}")
+    };
     let content = html! {
         (style())
         p { "Les structures, associations et services de santé et d'aide du territoire : où s'adresser, pour qui, à quelles conditions, à quelles heures." }
@@ -249,31 +306,63 @@ async fn directory_page(State(state): State<AppState>, MaybeCaller(caller): Mayb
         }
         p { "En cas d'urgence médicale, appelez le 15 (SAMU) ou le 112. Urgence sociale : 115." }
     };
-    Ok(layout::page(&state, caller.as_ref(), PageMeta { title: "Adresses utiles — santé et aide", current: "/annuaire" }, content))
+    Ok(layout::page(
+        &state,
+        caller.as_ref(),
+        PageMeta {
+            title: "Adresses utiles — santé et aide",
+            current: "/annuaire",
+        },
+        content,
+    ))
 }
 
-async fn entry_page(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller, Path(id): Path<String>) -> Result<Markup, WebError> {
+async fn entry_page(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Path(id): Path<String>,
+) -> Result<Markup, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let a = store::actor(state.store(), id).await.map_err(super::read_failure)?.filter(|a| a.record.is_public()).ok_or(WebError::NotFound)?;
+    let a = store::actor(state.store(), id)
+        .await
+        .map_err(super::read_failure)?
+        .filter(|a| a.record.is_public())
+        .ok_or(WebError::NotFound)?;
     let content = html! {
         (style())
         p { a href="/annuaire" { "← Retour à l'annuaire" } }
         (actor_card(&a, 2, None))
         p { "Fiche mise à jour le " (layout::date(&a.updated_at)) "." }
     };
-    Ok(layout::page(&state, caller.as_ref(), PageMeta { title: &a.record.name, current: "/annuaire" }, content))
+    Ok(layout::page(
+        &state,
+        caller.as_ref(),
+        PageMeta {
+            title: &a.record.name,
+            current: "/annuaire",
+        },
+        content,
+    ))
 }
 
 /// The selection as a printable guide (A4 PDF).
 async fn guide_pdf(State(state): State<AppState>, Query(q): Query) -> Result<Response, WebError> {
     let s = search_of(&q);
-    let actors = store::actors(state.store(), true).await.map_err(super::read_failure)?;
+    let actors = store::actors(state.store(), true)
+        .await
+        .map_err(super::read_failure)?;
     let hits = ranked(&actors, &s);
     let territory = maillage_store::territory::load(state.store()).await?.name;
     let bytes = guide(&hits, territory.as_deref(), &s, state.is_demo());
     let mut r = bytes.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline; filename=\"adresses-utiles.pdf\""));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline; filename=\"adresses-utiles.pdf\""),
+    );
     Ok(r)
 }
 
@@ -310,12 +399,20 @@ fn criteria(s: &Search) -> Vec<String> {
 }
 
 /// The guide's PDF: a title, the criteria, then each entry with its fields.
-pub(crate) fn guide(entries: &[&Actor], territory: Option<&str>, s: &Search, demo: bool) -> Vec<u8> {
+pub(crate) fn guide(
+    entries: &[&Actor],
+    territory: Option<&str>,
+    s: &Search,
+    demo: bool,
+) -> Vec<u8> {
     let title = match territory {
         Some(t) => format!("Adresses utiles — {t}"),
         None => "Adresses utiles".to_string(),
     };
-    let mut doc = Doc::new(&title, &format!("Guide imprimé le {} depuis Maillage", day(today())));
+    let mut doc = Doc::new(
+        &title,
+        &format!("Guide imprimé le {} depuis Maillage", day(today())),
+    );
     doc.heading(&title, 1);
     doc.paragraph(
         "Structures, associations et services de santé et d'aide : missions, public, conditions d'accès, contacts et horaires.",
@@ -324,12 +421,31 @@ pub(crate) fn guide(entries: &[&Actor], territory: Option<&str>, s: &Search, dem
         pdf::INK,
     );
     if demo {
-        doc.paragraph("Démonstration : territoire et données fictifs.", 9.0, Weight::Bold, pdf::MUTED);
+        doc.paragraph(
+            "Démonstration : territoire et données fictifs.",
+            9.0,
+            Weight::Bold,
+            pdf::MUTED,
+        );
     }
     let c = criteria(s);
-    let selection = if c.is_empty() { "toutes les adresses publiques".to_string() } else { c.join(" ; ") };
-    doc.paragraph(&format!("Sélection : {selection} — {} adresse(s).", entries.len()), 9.0, Weight::Regular, pdf::MUTED);
-    doc.paragraph("Urgence médicale : 15 (SAMU) ou 112. Urgence sociale : 115.", 9.0, Weight::Bold, pdf::INK);
+    let selection = if c.is_empty() {
+        "toutes les adresses publiques".to_string()
+    } else {
+        c.join(" ; ")
+    };
+    doc.paragraph(
+        &format!("Sélection : {selection} — {} adresse(s).", entries.len()),
+        9.0,
+        Weight::Regular,
+        pdf::MUTED,
+    );
+    doc.paragraph(
+        "Urgence médicale : 15 (SAMU) ou 112. Urgence sociale : 115.",
+        9.0,
+        Weight::Bold,
+        pdf::INK,
+    );
     for a in entries {
         doc.heading(&a.record.name, 2);
         let mut items = vec![format!("Type : {}", fr(a.record.kind))];

@@ -4,7 +4,10 @@
 //! link). The unsubscribe page (`/desinscription`) needs no login: the HMAC signature is the proof. The server is
 //! configured by the administrator (`/admin/courriel`).
 
-use super::{MANAGE, Notice, SETTINGS, area, begin, commit, done, field, local_text, page, read_failure, refusal, refused, target};
+use super::{
+    MANAGE, Notice, SETTINGS, area, begin, commit, done, field, local_text, page, read_failure,
+    refusal, refused, target,
+};
 use crate::audit::{self, Actor};
 use crate::auth::{Caller, ClientIp, MaybeCaller, cookie};
 use crate::error::WebError;
@@ -19,7 +22,9 @@ use axum::response::{IntoResponse, Response};
 use maillage_network::{Coded, mail, sign};
 use maillage_store::audit::Action;
 use maillage_store::network::directory as contacts;
-use maillage_store::network::relay::{self as store, Message, MessageKind, Mode, SmtpForm, SmtpSettings};
+use maillage_store::network::relay::{
+    self as store, Message, MessageKind, Mode, SmtpForm, SmtpSettings,
+};
 use maud::{Markup, html};
 use serde_json::json;
 use std::time::Duration;
@@ -28,11 +33,36 @@ pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/reseau/relais", MANAGE, relay_page)
         .page(Method::POST, "/reseau/relais/listes", MANAGE, create_list)
         .page(Method::GET, "/reseau/relais/listes/{id}", MANAGE, list_page)
-        .page(Method::POST, "/reseau/relais/listes/{id}/membres", MANAGE, members)
-        .page(Method::POST, "/reseau/relais/messages", MANAGE, send_message)
-        .page(Method::GET, "/reseau/relais/messages/{id}", MANAGE, message_page)
-        .page(Method::GET, "/reseau/relais/messages/{id}/export.csv", MANAGE, export_message)
-        .page(Method::GET, "/desinscription", Access::Public, unsubscribe_page)
+        .page(
+            Method::POST,
+            "/reseau/relais/listes/{id}/membres",
+            MANAGE,
+            members,
+        )
+        .page(
+            Method::POST,
+            "/reseau/relais/messages",
+            MANAGE,
+            send_message,
+        )
+        .page(
+            Method::GET,
+            "/reseau/relais/messages/{id}",
+            MANAGE,
+            message_page,
+        )
+        .page(
+            Method::GET,
+            "/reseau/relais/messages/{id}/export.csv",
+            MANAGE,
+            export_message,
+        )
+        .page(
+            Method::GET,
+            "/desinscription",
+            Access::Public,
+            unsubscribe_page,
+        )
         .page(Method::POST, "/desinscription", Access::Public, unsubscribe)
         .page(Method::GET, "/admin/courriel", SETTINGS, settings_page)
         .page(Method::POST, "/admin/courriel", SETTINGS, save_settings)
@@ -42,7 +72,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("liste", "la liste est créée."),
     ("membres", "la liste est mise à jour."),
     ("envoye", "le message est parti."),
-    ("exporte", "aucun serveur de courriel n'est configuré : le message est prêt à être exporté."),
+    (
+        "exporte",
+        "aucun serveur de courriel n'est configuré : le message est prêt à être exporté.",
+    ),
     ("serveur", "le serveur de courriel est enregistré."),
 ];
 
@@ -55,8 +88,18 @@ fn public_url(state: &AppState, smtp: Option<&SmtpSettings>, headers: &HeaderMap
     if let Some(s) = smtp {
         return s.public_url.clone();
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)));
-    let scheme = if state.config().secure_cookies { "https" } else { "http" };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        });
+    let scheme = if state.config().secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{}", host.unwrap_or("localhost"))
 }
 
@@ -67,7 +110,11 @@ fn kind_label(k: MessageKind) -> &'static str {
     }
 }
 
-async fn render_relay(state: &AppState, caller: &Caller, notice: Notice) -> Result<Markup, WebError> {
+async fn render_relay(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+) -> Result<Markup, WebError> {
     let st = state.store();
     let smtp = store::smtp(st).await.map_err(read_failure)?;
     let lists = store::lists(st).await.map_err(read_failure)?;
@@ -126,43 +173,80 @@ async fn render_relay(state: &AppState, caller: &Caller, notice: Notice) -> Resu
             }
         }
     };
-    Ok(page(state, caller, "Relais d'information", "/reseau/relais", content))
+    Ok(page(
+        state,
+        caller,
+        "Relais d'information",
+        "/reseau/relais",
+        content,
+    ))
 }
 
 fn sent_text(m: &Message) -> String {
     match m.mode {
-        Some(Mode::Smtp) => format!("envoyé à {} personne(s), {} échec(s)", m.recipients - m.failures, m.failures),
+        Some(Mode::Smtp) => format!(
+            "envoyé à {} personne(s), {} échec(s)",
+            m.recipients - m.failures,
+            m.failures
+        ),
         Some(Mode::Export) => format!("exporté pour {} personne(s)", m.recipients),
         None => "non envoyé".into(),
     }
 }
 
-async fn relay_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+async fn relay_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     render_relay(&state, &caller, Notice::from_query(&q, MESSAGES)).await
 }
 
-async fn create_list(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create_list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let mut tx = begin(&state).await?;
     match store::create_list(&mut tx, f.raw("nom"), f.raw("description"), super::now()).await {
         Ok(id) => {
-            commit(tx, &caller, Action::NetworkChanged, &target("liste", id), json!({ "creation": true })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkChanged,
+                &target("liste", id),
+                json!({ "creation": true }),
+            )
+            .await?;
             Ok(done(&format!("/reseau/relais/listes/{id}"), "liste"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_relay(&state, &caller, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_relay(&state, &caller, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
 
-async fn render_list(state: &AppState, caller: &Caller, list_id: i64, notice: Notice) -> Result<Markup, WebError> {
+async fn render_list(
+    state: &AppState,
+    caller: &Caller,
+    list_id: i64,
+    notice: Notice,
+) -> Result<Markup, WebError> {
     let st = state.store();
-    let l = store::list(st, list_id).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+    let l = store::list(st, list_id)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     let members = store::members(st, list_id).await.map_err(read_failure)?;
     let all = contacts::contacts(st, None).await.map_err(read_failure)?;
-    let candidates: Vec<&contacts::Contact> =
-        all.iter().filter(|c| c.email.is_some() && !members.iter().any(|m| m.contact.id == c.id)).collect();
+    let candidates: Vec<&contacts::Contact> = all
+        .iter()
+        .filter(|c| c.email.is_some() && !members.iter().any(|m| m.contact.id == c.id))
+        .collect();
     let action = format!("/reseau/relais/listes/{list_id}/membres");
     let content = html! {
         (notice.render())
@@ -204,31 +288,71 @@ async fn render_list(state: &AppState, caller: &Caller, list_id: i64, notice: No
             }
         }
     };
-    Ok(page(state, caller, &format!("Liste « {} »", l.name), "/reseau/relais", content))
+    Ok(page(
+        state,
+        caller,
+        &format!("Liste « {} »", l.name),
+        "/reseau/relais",
+        content,
+    ))
 }
 
-async fn list_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
-    render_list(&state, &caller, id_of(&id)?, Notice::from_query(&q, MESSAGES)).await
+async fn list_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
+    render_list(
+        &state,
+        &caller,
+        id_of(&id)?,
+        Notice::from_query(&q, MESSAGES),
+    )
+    .await
 }
 
-async fn members(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn members(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let list = id_of(&id)?;
-    store::list(state.store(), list).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
-    let parse = |v: &str| v.parse::<i64>().map_err(|_| WebError::BadRequest("Contact inconnu.".into()));
+    store::list(state.store(), list)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
+    let parse = |v: &str| {
+        v.parse::<i64>()
+            .map_err(|_| WebError::BadRequest("Contact inconnu.".into()))
+    };
     let mut tx = begin(&state).await?;
     let result: Result<serde_json::Value, maillage_store::network::Error> = async {
         if let Some(c) = f.get("retrait") {
-            let c = parse(c).map_err(|_| maillage_store::network::Error::NotFound { what: "contact", id: 0 })?;
+            let c = parse(c).map_err(|_| maillage_store::network::Error::NotFound {
+                what: "contact",
+                id: 0,
+            })?;
             store::remove_member(&mut tx, list, c).await?;
             Ok(json!({ "retrait": c }))
         } else if let Some(c) = f.get("reinscription") {
-            let c = parse(c).map_err(|_| maillage_store::network::Error::NotFound { what: "contact", id: 0 })?;
+            let c = parse(c).map_err(|_| maillage_store::network::Error::NotFound {
+                what: "contact",
+                id: 0,
+            })?;
             store::resubscribe(&mut tx, list, c).await?;
             Ok(json!({ "reinscription": c }))
         } else {
-            let ids: Vec<i64> = f.all("contact").iter().filter_map(|c| c.parse().ok()).collect();
+            let ids: Vec<i64> = f
+                .all("contact")
+                .iter()
+                .filter_map(|c| c.parse().ok())
+                .collect();
             if ids.is_empty() {
-                return Err(maillage_network::NetworkError::MissingField { field: "contact" }.into());
+                return Err(
+                    maillage_network::NetworkError::MissingField { field: "contact" }.into(),
+                );
             }
             for c in &ids {
                 store::add_member(&mut tx, list, *c, super::now()).await?;
@@ -239,28 +363,59 @@ async fn members(State(state): State<AppState>, caller: Caller, Path(id): Path<S
     .await;
     match result {
         Ok(details) => {
-            commit(tx, &caller, Action::NetworkContactsChanged, &target("liste", list), details).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkContactsChanged,
+                &target("liste", list),
+                details,
+            )
+            .await?;
             Ok(done(&format!("/reseau/relais/listes/{list}"), "membres"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_list(&state, &caller, list, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_list(&state, &caller, list, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
 
 /// The unsubscribe link of a contact on a list.
-async fn unsubscribe_link(state: &AppState, base: &str, list: i64, contact: i64) -> Result<String, WebError> {
-    let key = maillage_store::network::signing_key(state.store()).await.map_err(read_failure)?;
-    Ok(mail::unsubscribe_url(base, list, contact, &sign::unsubscribe_signature(&key, list, contact)))
+async fn unsubscribe_link(
+    state: &AppState,
+    base: &str,
+    list: i64,
+    contact: i64,
+) -> Result<String, WebError> {
+    let key = maillage_store::network::signing_key(state.store())
+        .await
+        .map_err(read_failure)?;
+    Ok(mail::unsubscribe_url(
+        base,
+        list,
+        contact,
+        &sign::unsubscribe_signature(&key, list, contact),
+    ))
 }
 
 /// The personalised messages of a list: subscribed members with an address, their own link in the footer.
-async fn outgoing(state: &AppState, m: &Message, base: &str, sender: &str) -> Result<Vec<(i64, super::smtp::Outgoing)>, WebError> {
+async fn outgoing(
+    state: &AppState,
+    m: &Message,
+    base: &str,
+    sender: &str,
+) -> Result<Vec<(i64, super::smtp::Outgoing)>, WebError> {
     let mut out = Vec::new();
-    for member in store::members(state.store(), m.list_id).await.map_err(read_failure)? {
-        let (Some(email), None) = (member.contact.email.clone(), &member.unsubscribed_at) else { continue };
+    for member in store::members(state.store(), m.list_id)
+        .await
+        .map_err(read_failure)?
+    {
+        let (Some(email), None) = (member.contact.email.clone(), &member.unsubscribed_at) else {
+            continue;
+        };
         let link = unsubscribe_link(state, base, m.list_id, member.contact.id).await?;
         out.push((
             member.contact.id,
@@ -277,36 +432,69 @@ async fn outgoing(state: &AppState, m: &Message, base: &str, sender: &str) -> Re
     Ok(out)
 }
 
-async fn send_message(State(state): State<AppState>, caller: Caller, headers: HeaderMap, Form(f): Form) -> Result<Response, WebError> {
+async fn send_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let st = state.store();
     let kind = match f.raw("type") {
         "lettre" => MessageKind::Newsletter,
         _ => MessageKind::Message,
     };
-    let list = f.get("liste").and_then(|l| l.parse::<i64>().ok()).unwrap_or(0);
+    let list = f
+        .get("liste")
+        .and_then(|l| l.parse::<i64>().ok())
+        .unwrap_or(0);
     let mut tx = begin(&state).await?;
-    let id = match store::create_message(&mut tx, list, kind, f.raw("objet"), f.raw("texte"), &caller.account.identifier, super::now()).await {
+    let id = match store::create_message(
+        &mut tx,
+        list,
+        kind,
+        f.raw("objet"),
+        f.raw("texte"),
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => id,
         Err(e) => {
             drop(tx);
             let m = match e {
-                maillage_store::network::Error::NotFound { .. } => "Choisissez une liste.".to_string(),
+                maillage_store::network::Error::NotFound { .. } => {
+                    "Choisissez une liste.".to_string()
+                }
                 e => refusal(e)?,
             };
-            return Ok(refused(render_relay(&state, &caller, Notice::Refused(m)).await?));
+            return Ok(refused(
+                render_relay(&state, &caller, Notice::Refused(m)).await?,
+            ));
         }
     };
     tx.commit().await?;
-    let m = store::message(st, id).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+    let m = store::message(st, id)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     let smtp = store::smtp(st).await.map_err(read_failure)?;
     let base = public_url(&state, smtp.as_ref(), &headers);
-    let sender = smtp.as_ref().map_or("la coordination santé".to_string(), |s| s.sender_name.clone());
+    let sender = smtp
+        .as_ref()
+        .map_or("la coordination santé".to_string(), |s| {
+            s.sender_name.clone()
+        });
     let messages = outgoing(&state, &m, &base, &sender).await?;
     let now = super::now();
     let mut tx = begin(&state).await?;
     let (mode, code, sent, failed) = match &smtp {
         Some(s) => {
-            let results = super::smtp::send_all(s, &messages.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>()).await;
+            let results = super::smtp::send_all(
+                s,
+                &messages.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>(),
+            )
+            .await;
             let mut failed = 0;
             for ((contact, _), r) in messages.iter().zip(&results) {
                 let (status, error) = match r {
@@ -316,25 +504,41 @@ async fn send_message(State(state): State<AppState>, caller: Caller, headers: He
                         ("echec", Some(e.0.as_str()))
                     }
                 };
-                store::record_delivery(&mut tx, id, *contact, status, error, now).await.map_err(read_failure)?;
+                store::record_delivery(&mut tx, id, *contact, status, error, now)
+                    .await
+                    .map_err(read_failure)?;
             }
             (Mode::Smtp, "envoye", messages.len() - failed, failed)
         }
         None => {
             for (contact, _) in &messages {
-                store::record_delivery(&mut tx, id, *contact, "exporte", None, now).await.map_err(read_failure)?;
+                store::record_delivery(&mut tx, id, *contact, "exporte", None, now)
+                    .await
+                    .map_err(read_failure)?;
             }
             (Mode::Export, "exporte", 0, 0)
         }
     };
-    store::finish_message(&mut tx, id, mode, now).await.map_err(read_failure)?;
+    store::finish_message(&mut tx, id, mode, now)
+        .await
+        .map_err(read_failure)?;
     commit(tx, &caller, Action::NetworkMessageSent, &target("message", id), json!({ "liste": list, "mode": mode.code(), "envoyes": sent, "echecs": failed, "destinataires": messages.len() })).await?;
     Ok(done(&format!("/reseau/relais/messages/{id}"), code))
 }
 
-async fn message_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
-    let m = store::message(state.store(), id_of(&id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
-    let deliveries = store::deliveries(state.store(), m.id).await.map_err(read_failure)?;
+async fn message_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
+    let m = store::message(state.store(), id_of(&id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
+    let deliveries = store::deliveries(state.store(), m.id)
+        .await
+        .map_err(read_failure)?;
     let notice = Notice::from_query(&q, MESSAGES);
     let content = html! {
         (notice.render())
@@ -361,22 +565,65 @@ async fn message_page(State(state): State<AppState>, caller: Caller, Path(id): P
 }
 
 /// The mail merge: one line per subscribed recipient, with their own unsubscribe link (personal data: audited).
-async fn export_message(State(state): State<AppState>, caller: Caller, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, WebError> {
-    let m = store::message(state.store(), id_of(&id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)?;
+async fn export_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let m = store::message(state.store(), id_of(&id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)?;
     let smtp = store::smtp(state.store()).await.map_err(read_failure)?;
     let base = public_url(&state, smtp.as_ref(), &headers);
-    let sender = smtp.as_ref().map_or("la coordination santé".to_string(), |s| s.sender_name.clone());
+    let sender = smtp
+        .as_ref()
+        .map_or("la coordination santé".to_string(), |s| {
+            s.sender_name.clone()
+        });
     let messages = outgoing(&state, &m, &base, &sender).await?;
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer("\u{feff}".as_bytes().to_vec());
-    let protect = |v: &str| if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_string() };
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    let protect = |v: &str| {
+        if v.starts_with(['=', '+', '-', '@']) {
+            format!("'{v}")
+        } else {
+            v.to_string()
+        }
+    };
     let _ = w.write_record(["nom", "courriel", "objet", "texte", "lien_desinscription"]);
     for (_, o) in &messages {
-        let _ = w.write_record([&o.to_name, &o.to_email, &o.subject, &o.text, o.unsubscribe_url.as_deref().unwrap_or("")].map(|v| protect(v)));
+        let _ = w.write_record(
+            [
+                &o.to_name,
+                &o.to_email,
+                &o.subject,
+                &o.text,
+                o.unsubscribe_url.as_deref().unwrap_or(""),
+            ]
+            .map(&protect),
+        );
     }
-    audit::record(&state, &caller, Action::NetworkContactsExported, &target("message", m.id), json!({ "lignes": messages.len() })).await?;
+    audit::record(
+        &state,
+        &caller,
+        Action::NetworkContactsExported,
+        &target("message", m.id),
+        json!({ "lignes": messages.len() }),
+    )
+    .await?;
     let mut r = w.into_inner().unwrap_or_default().into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"publipostage.csv\""));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"publipostage.csv\""),
+    );
     Ok(r)
 }
 
@@ -397,27 +644,59 @@ async fn verified(state: &AppState, p: &Params) -> Result<Option<Link>, WebError
     ) else {
         return Ok(None);
     };
-    let key = maillage_store::network::signing_key(state.store()).await.map_err(read_failure)?;
-    Ok(sign::verify_unsubscribe(&key, list, contact, signature).then(|| Link { list, contact, signature: signature.to_string() }))
+    let key = maillage_store::network::signing_key(state.store())
+        .await
+        .map_err(read_failure)?;
+    Ok(
+        sign::verify_unsubscribe(&key, list, contact, signature).then(|| Link {
+            list,
+            contact,
+            signature: signature.to_string(),
+        }),
+    )
 }
 
 const INVALID: &str = "Ce lien de désinscription n'est pas valide (il a peut-être été coupé par votre messagerie). \
      Copiez l'adresse complète depuis le message, ou répondez au message pour demander votre désinscription.";
 
-async fn unsubscribe_page(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller, Query(q): Query, headers: HeaderMap) -> Result<Response, WebError> {
-    let Some(link) = verified(&state, &q).await? else { return Err(WebError::BadRequest(INVALID.into())) };
-    let list = store::list(state.store(), link.list).await.map_err(read_failure)?;
-    let subscribed = store::is_member(state.store(), link.list, link.contact).await.map_err(read_failure)?;
+async fn unsubscribe_page(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Query(q): Query,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let Some(link) = verified(&state, &q).await? else {
+        return Err(WebError::BadRequest(INVALID.into()));
+    };
+    let list = store::list(state.store(), link.list)
+        .await
+        .map_err(read_failure)?;
+    let subscribed = store::is_member(state.store(), link.list, link.contact)
+        .await
+        .map_err(read_failure)?;
     // The form's CSRF token: the session's, or a double-submit cookie as on the login page.
     let (csrf, cookie_to_set) = match &caller {
         Some(c) => (c.csrf().to_string(), None),
         None => {
             let existing = cookie(&headers, state.login_csrf_cookie()).filter(|c| c.len() == 64);
-            let token = existing.clone().unwrap_or_else(crate::secrets::random_token);
-            (token.clone(), existing.is_none().then(|| state.cookie(state.login_csrf_cookie(), &token, Duration::from_secs(2 * 3600))))
+            let token = existing
+                .clone()
+                .unwrap_or_else(crate::secrets::random_token);
+            (
+                token.clone(),
+                existing.is_none().then(|| {
+                    state.cookie(
+                        state.login_csrf_cookie(),
+                        &token,
+                        Duration::from_secs(2 * 3600),
+                    )
+                }),
+            )
         }
     };
-    let name = list.as_ref().map_or("cette liste".to_string(), |l| format!("« {} »", l.name));
+    let name = list
+        .as_ref()
+        .map_or("cette liste".to_string(), |l| format!("« {} »", l.name));
     let content = html! {
         (super::style())
         @match subscribed {
@@ -435,7 +714,16 @@ async fn unsubscribe_page(State(state): State<AppState>, MaybeCaller(caller): Ma
             None => p { "Vous ne figurez plus sur la liste " (name) "." },
         }
     };
-    let mut r = layout::page(&state, caller.as_ref(), PageMeta { title: "Désinscription", current: "/desinscription" }, content).into_response();
+    let mut r = layout::page(
+        &state,
+        caller.as_ref(),
+        PageMeta {
+            title: "Désinscription",
+            current: "/desinscription",
+        },
+        content,
+    )
+    .into_response();
     if let Some(c) = cookie_to_set
         && let Ok(v) = HeaderValue::from_str(&c)
     {
@@ -444,13 +732,29 @@ async fn unsubscribe_page(State(state): State<AppState>, MaybeCaller(caller): Ma
     Ok(r)
 }
 
-async fn unsubscribe(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller, ClientIp(ip): ClientIp, Form(f): Form) -> Result<Response, WebError> {
-    let Some(link) = verified(&state, &f).await? else { return Err(WebError::BadRequest(INVALID.into())) };
+async fn unsubscribe(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    ClientIp(ip): ClientIp,
+    Form(f): Form,
+) -> Result<Response, WebError> {
+    let Some(link) = verified(&state, &f).await? else {
+        return Err(WebError::BadRequest(INVALID.into()));
+    };
     let mut tx = begin(&state).await?;
-    let changed = store::unsubscribe(&mut tx, link.list, link.contact, super::now()).await.map_err(read_failure)?;
+    let changed = store::unsubscribe(&mut tx, link.list, link.contact, super::now())
+        .await
+        .map_err(read_failure)?;
     if changed {
         // The person is not logged in: the entry names the contact's number, never their address.
-        audit::record_in(&mut tx, &Actor::anonymous(ip), Action::NetworkUnsubscribed, &target("liste", link.list), json!({ "contact": link.contact })).await?;
+        audit::record_in(
+            &mut tx,
+            &Actor::anonymous(ip),
+            Action::NetworkUnsubscribed,
+            &target("liste", link.list),
+            json!({ "contact": link.contact }),
+        )
+        .await?;
     }
     tx.commit().await?;
     let content = html! {
@@ -458,16 +762,36 @@ async fn unsubscribe(State(state): State<AppState>, MaybeCaller(caller): MaybeCa
         (layout::success_box("votre désinscription est enregistrée : vous ne recevrez plus les messages de cette liste."))
         p { a href="/annuaire" { "Consulter l'annuaire des adresses utiles" } }
     };
-    Ok((StatusCode::OK, layout::page(&state, caller.as_ref(), PageMeta { title: "Désinscription", current: "/desinscription" }, content)).into_response())
+    Ok((
+        StatusCode::OK,
+        layout::page(
+            &state,
+            caller.as_ref(),
+            PageMeta {
+                title: "Désinscription",
+                current: "/desinscription",
+            },
+            content,
+        ),
+    )
+        .into_response())
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // The SMTP server (administrator).
 
-async fn render_settings(state: &AppState, caller: &Caller, notice: Notice, typed: Option<&SmtpForm>) -> Result<Markup, WebError> {
+async fn render_settings(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+    typed: Option<&SmtpForm>,
+) -> Result<Markup, WebError> {
     let current = store::smtp(state.store()).await.map_err(read_failure)?;
     let v = |f: fn(&SmtpForm) -> &str, s: fn(&SmtpSettings) -> String| -> String {
-        typed.map(|t| f(t).to_string()).or_else(|| current.as_ref().map(s)).unwrap_or_default()
+        typed
+            .map(|t| f(t).to_string())
+            .or_else(|| current.as_ref().map(s))
+            .unwrap_or_default()
     };
     let content = html! {
         (super::style())
@@ -498,22 +822,47 @@ async fn render_settings(state: &AppState, caller: &Caller, notice: Notice, type
             }
         }
     };
-    Ok(layout::page(state, Some(caller), PageMeta { title: "Serveur de courriel", current: "/admin/courriel" }, content))
+    Ok(layout::page(
+        state,
+        Some(caller),
+        PageMeta {
+            title: "Serveur de courriel",
+            current: "/admin/courriel",
+        },
+        content,
+    ))
 }
 
-async fn settings_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+async fn settings_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let notice = match q.get("fait") {
-        Some("essai") => Notice::Done("le serveur est enregistré et le message d'essai est parti.".into()),
+        Some("essai") => {
+            Notice::Done("le serveur est enregistré et le message d'essai est parti.".into())
+        }
         _ => Notice::from_query(&q, MESSAGES),
     };
     render_settings(&state, &caller, notice, None).await
 }
 
-async fn save_settings(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn save_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     if f.flag("supprimer") {
         let mut tx = begin(&state).await?;
         store::clear_smtp(&mut tx).await.map_err(read_failure)?;
-        commit(tx, &caller, Action::NetworkChanged, "reseau:serveur_courriel", json!({ "serveur": "retire" })).await?;
+        commit(
+            tx,
+            &caller,
+            Action::NetworkChanged,
+            "reseau:serveur_courriel",
+            json!({ "serveur": "retire" }),
+        )
+        .await?;
         return Ok(done("/admin/courriel", "serveur"));
     }
     let form = SmtpForm {
@@ -527,7 +876,17 @@ async fn save_settings(State(state): State<AppState>, caller: Caller, Form(f): F
     };
     let trial = match maillage_network::fields::email("essai", f.raw("essai")) {
         Ok(t) => t,
-        Err(e) => return Ok(refused(render_settings(&state, &caller, Notice::Refused(super::capitalise(&maillage_messages::French::french(&e))), Some(&form)).await?)),
+        Err(e) => {
+            return Ok(refused(
+                render_settings(
+                    &state,
+                    &caller,
+                    Notice::Refused(super::capitalise(&maillage_messages::French::french(&e))),
+                    Some(&form),
+                )
+                .await?,
+            ));
+        }
     };
     let previous = store::smtp(state.store()).await.map_err(read_failure)?;
     let mut tx = begin(&state).await?;
@@ -536,7 +895,9 @@ async fn save_settings(State(state): State<AppState>, caller: Caller, Form(f): F
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            return Ok(refused(render_settings(&state, &caller, Notice::Refused(m), Some(&form)).await?));
+            return Ok(refused(
+                render_settings(&state, &caller, Notice::Refused(m), Some(&form)).await?,
+            ));
         }
     };
     // Never the password in the audit log: the server and whether authentication is used.
@@ -551,11 +912,15 @@ async fn save_settings(State(state): State<AppState>, caller: Caller, Form(f): F
             unsubscribe_url: None,
         };
         if let Err(e) = super::smtp::send(&saved, &o).await {
-            let m = format!("Le serveur est enregistré, mais le message d'essai n'est pas parti : {}.", e.0);
-            return Ok(refused(render_settings(&state, &caller, Notice::Refused(m), None).await?));
+            let m = format!(
+                "Le serveur est enregistré, mais le message d'essai n'est pas parti : {}.",
+                e.0
+            );
+            return Ok(refused(
+                render_settings(&state, &caller, Notice::Refused(m), None).await?,
+            ));
         }
         return Ok(done("/admin/courriel", "essai"));
     }
     Ok(done("/admin/courriel", "serveur"))
 }
-

@@ -32,27 +32,49 @@ pub struct Outgoing {
 pub struct SendFailure(pub String);
 
 fn host_of(url: &str) -> &str {
-    url.split("://").nth(1).unwrap_or("").split(['/', ':']).next().filter(|h| !h.is_empty()).unwrap_or("maillage.invalid")
+    url.split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', ':'])
+        .next()
+        .filter(|h| !h.is_empty())
+        .unwrap_or("maillage.invalid")
 }
 
 /// The message as it is sent (also what an export writes).
 pub fn build(s: &SmtpSettings, o: &Outgoing) -> Result<Message, SendFailure> {
-    let from_address = s.sender_address.parse().map_err(|_| SendFailure("l'adresse de l'expéditeur est invalide".into()))?;
-    let to_address = o.to_email.parse().map_err(|_| SendFailure("l'adresse du destinataire est invalide".into()))?;
+    let from_address = s
+        .sender_address
+        .parse()
+        .map_err(|_| SendFailure("l'adresse de l'expéditeur est invalide".into()))?;
+    let to_address = o
+        .to_email
+        .parse()
+        .map_err(|_| SendFailure("l'adresse du destinataire est invalide".into()))?;
     let mut random = [0u8; 12];
     getrandom::fill(&mut random).map_err(|_| SendFailure("aléa indisponible".into()))?;
     let mut builder = Message::builder()
         .from(Mailbox::new(Some(s.sender_name.clone()), from_address))
         .to(Mailbox::new(Some(o.to_name.clone()), to_address))
         .subject(o.subject.clone())
-        .message_id(Some(format!("<{}@{}>", hex::encode(random), host_of(&s.public_url))))
+        .message_id(Some(format!(
+            "<{}@{}>",
+            hex::encode(random),
+            host_of(&s.public_url)
+        )))
         .date_now()
         .user_agent("Maillage".into());
     if let Some(id) = &o.list_id {
-        builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Id"), format!("<{id}>")));
+        builder = builder.raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Id"),
+            format!("<{id}>"),
+        ));
     }
     if let Some(url) = &o.unsubscribe_url {
-        builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{url}>")));
+        builder = builder.raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{url}>"),
+        ));
     }
     builder
         .header(ContentType::TEXT_PLAIN)
@@ -74,7 +96,9 @@ fn failure(e: lettre::transport::smtp::Error) -> SendFailure {
     // The server's code and text say what went wrong (refused recipient, relay denied...); lettre's message
     // names no address.
     let text: String = e.to_string().chars().take(300).collect();
-    SendFailure(format!("le serveur de courriel a refusé ou n'a pas répondu ({text})"))
+    SendFailure(format!(
+        "le serveur de courriel a refusé ou n'a pas répondu ({text})"
+    ))
 }
 
 /// Sends one message.

@@ -3,7 +3,10 @@
 //! each step kept in the case's history. A map drawn by the server (SVG, numbered points over the quartiers)
 //! with the table of cases as its text alternative: it works without JavaScript and fetches nothing.
 
-use super::{MANAGE, Notice, WATCH, area, begin, commit, day, done, field, fr, local_text, page, read_failure, refusal, refused, select, target};
+use super::{
+    MANAGE, Notice, WATCH, area, begin, commit, day, done, field, fr, local_text, page,
+    read_failure, refusal, refused, select, target,
+};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout::csrf_field;
@@ -100,68 +103,111 @@ struct Frame {
 
 impl Frame {
     fn point(&self, lon: f64, lat: f64) -> (f32, f32) {
-        (((lon - self.min_lon) * self.k * self.scale) as f32 + 10.0, ((self.max_lat - lat) * self.scale) as f32 + 10.0)
+        (
+            ((lon - self.min_lon) * self.k * self.scale) as f32 + 10.0,
+            ((self.max_lat - lat) * self.scale) as f32 + 10.0,
+        )
     }
 }
 
-/// The map: quartiers (or communes) as outlines with their names, each geotagged case as a numbered point.
-/// None when there is nothing to draw.
+/// The map: the communes where cases were seen, with their quartiers (or IRIS) as a backdrop, and each
+/// geotagged case as a numbered point. None when no case is geotagged.
 async fn map(state: &AppState, cases: &[(usize, &Case)]) -> Result<Option<String>, WebError> {
-    let st = state.store();
-    let names: std::collections::HashMap<i64, String> = zones::list(st).await?.into_iter().map(|z| (z.id, z.name)).collect();
-    let mut shapes: Vec<(String, MultiPolygon<f64>)> = zones::geometries(st, &[ZoneKind::Quartier])
-        .await?
-        .into_iter()
-        .map(|(id, _, _, g)| (names.get(&id).cloned().unwrap_or_default(), g))
+    let points: Vec<(usize, (f64, f64), WatchStatus)> = cases
+        .iter()
+        .filter_map(|(n, c)| c.position.map(|p| (*n, p, c.status)))
         .collect();
-    if shapes.is_empty() {
-        shapes = zones::geometries(st, &[ZoneKind::Commune]).await?.into_iter().map(|(id, _, _, g)| (names.get(&id).cloned().unwrap_or_default(), g)).collect();
-    }
-    let points: Vec<(usize, (f64, f64), WatchStatus)> = cases.iter().filter_map(|(n, c)| c.position.map(|p| (*n, p, c.status))).collect();
     if points.is_empty() {
         return Ok(None);
     }
-    // The view: the points, widened to the outlines that contain or touch them.
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for (_, (x, y), _) in &points {
-        x0 = x0.min(*x);
-        y0 = y0.min(*y);
-        x1 = x1.max(*x);
-        y1 = y1.max(*y);
+    let st = state.store();
+    let names: std::collections::HashMap<i64, String> = zones::list(st)
+        .await?
+        .into_iter()
+        .map(|z| (z.id, z.name))
+        .collect();
+    let inside = |g: &MultiPolygon<f64>| {
+        g.bounding_rect().is_some_and(|r| {
+            points.iter().any(|(_, (x, y), _)| {
+                *x >= r.min().x && *x <= r.max().x && *y >= r.min().y && *y <= r.max().y
+            })
+        })
+    };
+    let communes: Vec<(String, MultiPolygon<f64>)> = zones::geometries(st, &[ZoneKind::Commune])
+        .await?
+        .into_iter()
+        .filter(|(_, _, _, g)| inside(g))
+        .map(|(id, _, _, g)| (names.get(&id).cloned().unwrap_or_default(), g))
+        .collect();
+    let mut backdrop: Vec<(String, MultiPolygon<f64>)> =
+        zones::geometries(st, &[ZoneKind::Quartier])
+            .await?
+            .into_iter()
+            .map(|(id, _, _, g)| (names.get(&id).cloned().unwrap_or_default(), g))
+            .collect();
+    let labelled = !backdrop.is_empty();
+    if backdrop.is_empty() {
+        backdrop = zones::geometries(st, &[ZoneKind::Iris])
+            .await?
+            .into_iter()
+            .map(|(_, _, _, g)| (String::new(), g))
+            .collect();
     }
-    for (_, g) in &shapes {
-        if let Some(r) = g.bounding_rect()
-            && r.max().x >= x0 - 0.05
-            && r.min().x <= x1 + 0.05
-            && r.max().y >= y0 - 0.05
-            && r.min().y <= y1 + 0.05
-        {
-            x0 = x0.min(r.min().x);
-            y0 = y0.min(r.min().y);
-            x1 = x1.max(r.max().x);
-            y1 = y1.max(r.max().y);
+    // The view: the communes of the cases, or the points themselves with a margin.
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    let mut widen = |a: f64, b: f64, c: f64, d: f64| {
+        x0 = x0.min(a);
+        y0 = y0.min(b);
+        x1 = x1.max(c);
+        y1 = y1.max(d);
+    };
+    for (_, (x, y), _) in &points {
+        widen(*x - 0.005, *y - 0.005, *x + 0.005, *y + 0.005);
+    }
+    for (_, g) in &communes {
+        if let Some(r) = g.bounding_rect() {
+            widen(r.min().x, r.min().y, r.max().x, r.max().y);
         }
     }
-    let (w, h) = (720.0f32, 480.0f32);
     let k = ((y0 + y1) / 2.0).to_radians().cos();
     let span_x = ((x1 - x0) * k).max(1e-4);
     let span_y = (y1 - y0).max(1e-4);
-    let scale = (f64::from(w - 20.0) / span_x).min(f64::from(h - 20.0) / span_y);
-    let frame = Frame { min_lon: x0, max_lat: y1, k, scale };
+    let w = 720.0f32;
+    let scale = f64::from(w - 20.0) / span_x;
+    let h = ((span_y * scale) as f32 + 20.0).clamp(200.0, 900.0);
+    let scale = scale.min(f64::from(h - 20.0) / span_y);
+    let frame = Frame {
+        min_lon: x0,
+        max_lat: y1,
+        k,
+        scale,
+    };
     let mut c = SvgCanvas::new(w, h);
     let edge = (0x6b, 0x6b, 0x6b);
     let ink = (0x1b, 0x1b, 0x1b);
-    for (name, g) in &shapes {
-        let rings: Vec<Vec<(f32, f32)>> = g
-            .0
-            .iter()
+    let rings = |g: &MultiPolygon<f64>| -> Vec<Vec<(f32, f32)>> {
+        g.0.iter()
             .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
             .map(|r| r.0.iter().map(|p| frame.point(p.x, p.y)).collect())
-            .collect();
-        c.polygon(&rings, Some((0xff, 0xff, 0xff)), Some(Stroke::solid(edge, 0.8)));
-        if let Some(p) = g.interior_point() {
-            let (x, y) = frame.point(p.x(), p.y());
-            c.text(x, y, 9.0, Weight::Regular, edge, Anchor::Middle, name);
+            .collect()
+    };
+    c.clip(0.0, 0.0, w, h);
+    for (_, g) in &backdrop {
+        c.polygon(
+            &rings(g),
+            Some((0xff, 0xff, 0xff)),
+            Some(Stroke::solid((0xb0, 0xb0, 0xb0), 0.6)),
+        );
+    }
+    for (_, g) in &communes {
+        c.polygon(&rings(g), None, Some(Stroke::solid(ink, 1.5)));
+    }
+    if labelled {
+        for (name, g) in &backdrop {
+            if let Some(p) = g.interior_point() {
+                let (x, y) = frame.point(p.x(), p.y());
+                c.text(x, y, 9.0, Weight::Regular, edge, Anchor::Middle, name);
+            }
         }
     }
     for (n, (x, y), status) in &points {
@@ -169,14 +215,41 @@ async fn map(state: &AppState, cases: &[(usize, &Case)]) -> Result<Option<String
         // Open cases as filled dark squares, closed ones as white squares: told apart by shape and the table,
         // not by colour alone.
         let open = watch::is_open(*status);
-        let fill = if open { (0xa3, 0x00, 0x0b) } else { (0xff, 0xff, 0xff) };
-        c.rect(px - 8.0, py - 8.0, 16.0, 16.0, Some(fill), Some(Stroke::solid(ink, 1.2)));
+        let fill = if open {
+            (0xa3, 0x00, 0x0b)
+        } else {
+            (0xff, 0xff, 0xff)
+        };
+        c.rect(
+            px - 9.0,
+            py - 9.0,
+            18.0,
+            18.0,
+            Some(fill),
+            Some(Stroke::solid(ink, 1.2)),
+        );
         let text = if open { (0xff, 0xff, 0xff) } else { ink };
-        c.text(px, py + 3.5, 9.0, Weight::Bold, text, Anchor::Middle, &n.to_string());
+        c.text(
+            px,
+            py + 3.5,
+            10.0,
+            Weight::Bold,
+            text,
+            Anchor::Middle,
+            &n.to_string(),
+        );
     }
+    c.end_clip();
+    let commune_names = communes
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     Ok(Some(c.finish(
         "Carte des signalements du réseau de veille",
-        "Chaque signalement localisé est un carré numéroté (plein : en cours ; blanc : résolu ou clos), posé sur les quartiers. Le tableau qui suit donne les mêmes signalements avec leur numéro.",
+        &format!(
+            "{commune_names} : chaque signalement localisé est un carré numéroté (plein : en cours ; blanc : résolu ou clos). Le tableau qui suit donne les mêmes signalements avec leur numéro."
+        ),
     )))
 }
 
@@ -184,12 +257,20 @@ fn status_badge(s: WatchStatus) -> Markup {
     html! { span.statut { (fr(s)) } }
 }
 
-async fn render_cases(state: &AppState, caller: &Caller, notice: Notice, typed: Option<&CaseForm>) -> Result<Markup, WebError> {
+async fn render_cases(
+    state: &AppState,
+    caller: &Caller,
+    notice: Notice,
+    typed: Option<&CaseForm>,
+) -> Result<Markup, WebError> {
     let cases = store::cases(state.store()).await.map_err(read_failure)?;
     let numbered: Vec<(usize, &Case)> = cases.iter().enumerate().map(|(i, c)| (i + 1, c)).collect();
     let svg = map(state, &numbered).await?;
     let open = cases.iter().filter(|c| watch::is_open(c.status)).count();
-    let interpellations = cases.iter().filter(|c| c.interpellation_on.is_some()).count();
+    let interpellations = cases
+        .iter()
+        .filter(|c| c.interpellation_on.is_some())
+        .count();
     let networks: Vec<bodies::Body> = bodies::bodies(state.store()).await.map_err(read_failure)?;
     let content = html! {
         (notice.render())
@@ -232,31 +313,61 @@ async fn render_cases(state: &AppState, caller: &Caller, notice: Notice, typed: 
             }
         }
     };
-    Ok(page(state, caller, "Réseau de veille — accès aux soins", "/reseau/veille", content))
+    Ok(page(
+        state,
+        caller,
+        "Réseau de veille — accès aux soins",
+        "/reseau/veille",
+        content,
+    ))
 }
 
-async fn cases_page(State(state): State<AppState>, caller: Caller, Query(q): Query) -> Result<Markup, WebError> {
+async fn cases_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     render_cases(&state, &caller, Notice::from_query(&q, MESSAGES), None).await
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, Form(f): Form) -> Result<Response, WebError> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let form = form_of(&f);
     let mut tx = begin(&state).await?;
     match store::create_case(&mut tx, &form, &caller.account.identifier, super::now()).await {
         Ok(id) => {
-            commit(tx, &caller, Action::NetworkChanged, &target("veille", id), json!({ "signalement": true, "categorie": form.category })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkChanged,
+                &target("veille", id),
+                json!({ "signalement": true, "categorie": form.category }),
+            )
+            .await?;
             Ok(done(&format!("/reseau/veille/{id}"), "signale"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_cases(&state, &caller, Notice::Refused(m), Some(&form)).await?))
+            Ok(refused(
+                render_cases(&state, &caller, Notice::Refused(m), Some(&form)).await?,
+            ))
         }
     }
 }
 
-async fn render_case(state: &AppState, caller: &Caller, c: &Case, notice: Notice) -> Result<Markup, WebError> {
-    let history = store::history(state.store(), c.id).await.map_err(read_failure)?;
+async fn render_case(
+    state: &AppState,
+    caller: &Caller,
+    c: &Case,
+    notice: Notice,
+) -> Result<Markup, WebError> {
+    let history = store::history(state.store(), c.id)
+        .await
+        .map_err(read_failure)?;
     let networks = bodies::bodies(state.store()).await.map_err(read_failure)?;
     let network = c.body_id.and_then(|b| networks.iter().find(|n| n.id == b));
     let next = watch::next_statuses(c.status);
@@ -312,36 +423,73 @@ async fn render_case(state: &AppState, caller: &Caller, c: &Case, notice: Notice
 }
 
 async fn load(state: &AppState, id: &str) -> Result<Case, WebError> {
-    store::case(state.store(), id_of(id)?).await.map_err(read_failure)?.ok_or(WebError::NotFound)
+    store::case(state.store(), id_of(id)?)
+        .await
+        .map_err(read_failure)?
+        .ok_or(WebError::NotFound)
 }
 
-async fn case_page(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Query(q): Query) -> Result<Markup, WebError> {
+async fn case_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
     let c = load(&state, &id).await?;
     render_case(&state, &caller, &c, Notice::from_query(&q, MESSAGES)).await
 }
 
-async fn update(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let c = load(&state, &id).await?;
     let form = form_of(&f);
     let mut tx = begin(&state).await?;
     match store::update_case(&mut tx, c.id, &form, super::now()).await {
         Ok(()) => {
-            commit(tx, &caller, Action::NetworkChanged, &target("veille", c.id), json!({ "modification": true })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkChanged,
+                &target("veille", c.id),
+                json!({ "modification": true }),
+            )
+            .await?;
             Ok(done(&format!("/reseau/veille/{}", c.id), "modifie"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_case(&state, &caller, &c, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_case(&state, &caller, &c, Notice::Refused(m)).await?,
+            ))
         }
     }
 }
 
-async fn step(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form) -> Result<Response, WebError> {
+async fn step(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
     let c = load(&state, &id).await?;
     let to: WatchStatus = match parse_code("statut", f.raw("statut")) {
         Ok(s) => s,
-        Err(e) => return Ok(refused(render_case(&state, &caller, &c, Notice::Refused(super::capitalise(&fr(e)))).await?)),
+        Err(e) => {
+            return Ok(refused(
+                render_case(
+                    &state,
+                    &caller,
+                    &c,
+                    Notice::Refused(super::capitalise(&fr(e))),
+                )
+                .await?,
+            ));
+        }
     };
     let s = Step {
         assignee: f.get("attribution").map(str::to_string),
@@ -349,15 +497,34 @@ async fn step(State(state): State<AppState>, caller: Caller, Path(id): Path<Stri
         institution: f.get("institution").map(str::to_string),
     };
     let mut tx = begin(&state).await?;
-    match store::step(&mut tx, c.id, to, &s, f.raw("note"), &caller.account.identifier, super::now()).await {
+    match store::step(
+        &mut tx,
+        c.id,
+        to,
+        &s,
+        f.raw("note"),
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(()) => {
-            commit(tx, &caller, Action::NetworkChanged, &target("veille", c.id), json!({ "de": c.status.code(), "vers": to.code() })).await?;
+            commit(
+                tx,
+                &caller,
+                Action::NetworkChanged,
+                &target("veille", c.id),
+                json!({ "de": c.status.code(), "vers": to.code() }),
+            )
+            .await?;
             Ok(done(&format!("/reseau/veille/{}", c.id), "etape"))
         }
         Err(e) => {
             drop(tx);
             let m = refusal(e)?;
-            Ok(refused(render_case(&state, &caller, &c, Notice::Refused(m)).await?))
+            Ok(refused(
+                render_case(&state, &caller, &c, Notice::Refused(m)).await?,
+            ))
         }
     }
 }

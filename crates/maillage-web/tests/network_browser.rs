@@ -1,0 +1,189 @@
+//! The public directory in a real browser, on a phone-sized screen (390 × 844), with the keyboard only: headless
+//! Chromium (Debian's `chromium`) driven by `playwright-core` (`browser-tests/annuaire.mjs`), against the real
+//! server on the loopback with the demonstration town. The skip link, a search by need and age, the results
+//! (public entries only, no horizontal scrolling), an entry's page, the print style; every focused element shows
+//! its focus; no console error, no failed request, nothing leaves the machine. Screenshots go to
+//! `target/artefacts/navigateur-annuaire/`.
+//!
+//! Skips visibly when Chromium, Node.js or `browser-tests/node_modules` is missing, unless
+//! `MAILLAGE_EXIGER_NAVIGATEUR=1` (CI), which makes it fail instead.
+
+mod common;
+
+use common::Server;
+use maillage_store::Store;
+use maillage_testkit::TestBase;
+use maillage_web::Config;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn missing(what: &str) {
+    if std::env::var("MAILLAGE_EXIGER_NAVIGATEUR").as_deref() == Ok("1") {
+        panic!("MAILLAGE_EXIGER_NAVIGATEUR=1 mais {what}");
+    }
+    maillage_testkit::skip(&format!("test dans le navigateur sauté : {what}"));
+}
+
+fn in_path(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_directory_works_on_a_phone_with_the_keyboard_only() {
+    let chromium = std::env::var_os("MAILLAGE_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !chromium.is_file() {
+        return missing(&format!(
+            "Chromium est absent ({}) : apt-get install chromium",
+            chromium.display()
+        ));
+    }
+    let Some(node) = in_path("node") else {
+        return missing("Node.js est absent (node introuvable dans le PATH)");
+    };
+    let scripts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser-tests");
+    if !scripts.join("node_modules/playwright-core").is_dir() {
+        return missing(&format!(
+            "playwright-core n'est pas installé : npm ci dans {}",
+            scripts.display()
+        ));
+    }
+    let base = TestBase::sqlite();
+    let store = Store::open(&base.location).await.unwrap();
+    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    let internal: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM network_actor WHERE visibility = 'interne'")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert!(!internal.is_empty());
+    let server = Server::start_on(store, base.backend, Config::default()).await;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let artefacts = target.join("artefacts").join("navigateur-annuaire");
+    let _ = std::fs::remove_dir_all(&artefacts);
+    let mut command = Command::new(node);
+    command
+        .arg(scripts.join("annuaire.mjs"))
+        .current_dir(&scripts)
+        .env("MAILLAGE_URL", format!("http://{}", server.addr))
+        .env("MAILLAGE_ARTEFACTS", &artefacts)
+        .env("MAILLAGE_CHROMIUM", &chromium)
+        .env(
+            "MAILLAGE_INTERNES",
+            serde_json::to_string(&internal).unwrap(),
+        );
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "annuaire.mjs failed: {stderr}\n{stdout}"
+    );
+    let report: Value = stdout
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("no JSON report: {stdout}\n{stderr}"));
+    eprintln!("rapport du navigateur : {report:#}");
+    assert!(
+        report.get("fatal").is_none(),
+        "the walk through stopped: {}",
+        report["fatal"]
+    );
+    for key in ["consoleErrors", "pageErrors", "external", "failed"] {
+        assert_eq!(report[key], serde_json::json!([]), "{key} must be empty");
+    }
+    let c = &report["checks"];
+    assert_eq!(c["title"], "Adresses utiles — santé et aide");
+    assert_eq!(
+        c["firstFocus"], "Aller au contenu",
+        "the skip link comes first"
+    );
+    assert_eq!(c["afterSkip"], "contenu", "and leads to the content");
+    assert_eq!(c["needLabel"], "Quel besoin ?");
+    assert_eq!(
+        c["needValue"], "sante_mentale",
+        "chosen with the arrow keys"
+    );
+    assert_eq!(c["ageLabel"], "Âge de la personne");
+    assert!(c["url"].as_str().unwrap().contains("age=15"));
+    assert!(
+        c["status"].as_str().unwrap().contains("adresse"),
+        "the number of results is announced: {}",
+        c["status"]
+    );
+    let results: Vec<&str> = c["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(
+        results.contains(&"Maison des adolescents du Clain (fictif)"),
+        "{results:?}"
+    );
+    assert!(
+        !results.contains(&"Centre médico-psychologique adultes (fictif)"),
+        "adults only: not for a 15-year-old"
+    );
+    assert_eq!(
+        c["internalShown"],
+        serde_json::json!([]),
+        "internal entries never show"
+    );
+    assert_eq!(
+        c["overflow"].as_i64(),
+        Some(0),
+        "no horizontal scrolling on a phone"
+    );
+    assert_eq!(c["overflowResults"].as_i64(), Some(0));
+    let guide = c["guideHref"].as_str().unwrap();
+    assert!(
+        guide.starts_with("/annuaire/guide.pdf?")
+            && guide.contains("besoin=sante_mentale")
+            && guide.contains("age=15")
+    );
+    assert_eq!(
+        c["entryTitle"], c["firstResult"],
+        "Enter on the first result opens its page"
+    );
+    assert!(
+        c["telLinks"].as_u64().unwrap() >= 1,
+        "the phone number dials"
+    );
+    let fields: Vec<&str> = c["entryFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    for f in ["Missions", "Adresse", "Téléphone", "Horaires"] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    assert_eq!(c["printHeaderDisplay"], "none");
+    assert_eq!(c["printFormDisplay"], "none");
+    assert_eq!(
+        c["focusWithoutOutline"],
+        serde_json::json!([]),
+        "every focused element shows its focus"
+    );
+    for s in report["screenshots"].as_array().unwrap() {
+        let size = std::fs::metadata(s.as_str().unwrap())
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(size > 1000, "screenshot {s} written");
+    }
+    eprintln!("captures d'écran : {}", artefacts.display());
+    server.stop().await;
+}
