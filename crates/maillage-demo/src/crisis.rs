@@ -1237,47 +1237,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         };
         services::save_service(&mut tx, None, &form, "crise", hours_ago(now, 40.0)).await?;
     }
-    let contacts = [
-        (
-            "Professionnels de santé (CPTS)",
-            "Coordination de la CPTS du Clain",
-            "CPTS (fictive)",
-            "cpts@example.org",
-        ),
-        (
-            "Professionnels de santé (CPTS)",
-            "Pharmacie du Marché",
-            "Pharmacie (fictive)",
-            "pharmacie.marche@example.org",
-        ),
-        (
-            "Établissements (EHPAD, foyers)",
-            "Direction",
-            "EHPAD Les Glycines (fictif)",
-            "direction.glycines@example.org",
-        ),
-        (
-            "Établissements (EHPAD, foyers)",
-            "Responsable",
-            "Foyer de travailleurs du Clain (fictif)",
-            "foyer.clain@example.org",
-        ),
-        (
-            "Associations",
-            "Présidente",
-            "Croix-Rouge, unité locale (fictive)",
-            "ul.bellerive@example.org",
-        ),
-        (
-            "Associations",
-            "Coordinateur",
-            "Restos du cœur, antenne (fictive)",
-            "antenne@example.org",
-        ),
-    ];
-    for (list_name, name, organisation, email) in contacts {
-        services::add_contact(&mut tx, list_name, name, organisation, email, "", now).await?;
-    }
+    // The relay lists of the heatwave are the network's (maillage-demo's network.rs): one relay for all.
     tx.commit().await?;
     let _ = rng.unit();
     Ok(summary)

@@ -1069,6 +1069,39 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for c in partner_contacts.iter().take(18) {
         relay::add_member(&mut tx, partners, *c, now).await?;
     }
+    // The crisis cell relays its alerts through the same lists (the heatwave of maillage-demo's crisis.rs).
+    let heatwave = relay::create_list(
+        &mut tx,
+        "Alerte canicule : relais de la cellule de crise (fictif)",
+        "Établissements, associations et professionnels prévenus à chaque niveau d'alerte.",
+        now,
+    )
+    .await?;
+    for c in precarity_contacts
+        .iter()
+        .chain(professional_contacts.iter().take(10))
+        .chain(partner_contacts.iter().take(4))
+    {
+        relay::add_member(&mut tx, heatwave, *c, now).await?;
+    }
+    let alert = relay::create_message(
+        &mut tx,
+        heatwave,
+        relay::MessageKind::Message,
+        "Canicule : passage en alerte, numéro de la cellule et appels aux personnes inscrites (fictif)",
+        "Bonjour,\n\nLa commune passe en niveau « alerte » du plan canicule. La cellule de crise appelle chaque jour          les personnes inscrites au registre ; signalez-lui toute personne isolée qui vous semble en difficulté.\n\n         La cellule de crise",
+        BY,
+        now - SignedDuration::from_hours(30),
+    )
+    .await?;
+    for c in precarity_contacts
+        .iter()
+        .chain(professional_contacts.iter().take(10))
+        .chain(partner_contacts.iter().take(4))
+    {
+        relay::record_delivery(&mut tx, alert, *c, "exporte", None, now - SignedDuration::from_hours(30)).await?;
+    }
+    relay::finish_message(&mut tx, alert, relay::Mode::Export, now - SignedDuration::from_hours(30)).await?;
     let message = relay::create_message(
         &mut tx,
         pros,

@@ -45,9 +45,12 @@ pub enum Permission {
     OwnMissions,
     /// The internal directory of actors, with their contact persons (personal data).
     DirectoryRead,
-    /// Run the network: directory and contacts (imports, exports), bodies and meetings, relay lists and
-    /// messages, watch cases, consultations of inhabitants.
+    /// Run the network: directory and contacts (imports, exports), bodies and meetings, watch cases,
+    /// consultations of inhabitants.
     NetworkManage,
+    /// Relay information to lists of actors (lists, messages by SMTP or export): the network's coordination
+    /// and the crisis cell share this one relay.
+    RelayMessages,
     /// Bodies, members, meetings, decisions and follow-up actions, consultations (read).
     BodiesRead,
     /// The watch network's cases (read).
@@ -63,7 +66,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Permission::OwnAccount,
         Permission::ObservatoryRead,
         Permission::ObservatoryFineFigures,
@@ -81,6 +84,7 @@ impl Permission {
         Permission::OwnMissions,
         Permission::DirectoryRead,
         Permission::NetworkManage,
+        Permission::RelayMessages,
         Permission::BodiesRead,
         Permission::WatchRead,
         Permission::ClsRead,
@@ -109,6 +113,7 @@ impl Permission {
             Permission::OwnMissions => "missions.personnelles",
             Permission::DirectoryRead => "annuaire.consulter",
             Permission::NetworkManage => "reseau.animer",
+            Permission::RelayMessages => "relais.diffuser",
             Permission::BodiesRead => "instances.consulter",
             Permission::WatchRead => "veille.consulter",
             Permission::ClsRead => "cls.consulter",
@@ -157,6 +162,9 @@ impl Permission {
             Permission::NetworkManage => {
                 "Animer le réseau : annuaire et contacts, instances et réunions, listes et messages, veille, consultations"
             }
+            Permission::RelayMessages => {
+                "Relayer l'information aux listes d'acteurs (listes, messages par courriel ou export, désinscriptions)"
+            }
             Permission::BodiesRead => "Consulter les instances, réunions, décisions et actions de suivi",
             Permission::WatchRead => "Consulter les signalements du réseau de veille",
             Permission::ClsRead => "Consulter le contrat local de santé (fiches, indicateurs, financements, évaluation)",
@@ -191,6 +199,7 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             CrisisManage,
             DirectoryRead,
             NetworkManage,
+            RelayMessages,
             BodiesRead,
             WatchRead,
             ClsRead,
@@ -234,6 +243,7 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             CrisisCalls,
             CrisisVolunteers,
             CrisisStocks,
+            RelayMessages,
         ],
         Role::Benevole => &[OwnAccount, OwnMissions],
         // Partners see aggregated figures only, always under statistical secrecy.

@@ -45,6 +45,8 @@ const VOLUNTEER: &[Role] = &[Role::Benevole];
 const DIRECTORY: &[Role] = &[Role::Coordination, Role::Offre, Role::Ccas, Role::Mediation];
 /// Running the network and the CLS: the coordination (PRODUCT.md §2).
 const NETWORK: &[Role] = &[Role::Coordination];
+/// The one information relay (lists, messages): the network's coordination and the crisis cell.
+const RELAY: &[Role] = &[Role::Coordination, Role::Crise];
 /// Bodies, meetings, watch cases and the full CLS, read: élus and coordination.
 const NETWORK_READ: &[Role] = &[Role::Elu, Role::Coordination];
 /// The shared CLS dashboard (aggregated): élus, coordination, partners.
@@ -295,8 +297,6 @@ const MATRIX: &[Line] = &[
     get("/crise/indicateurs", CRISIS, 200, 303),
     get("/crise/clusters", CRISIS, 200, 303),
     get("/crise/continuite", CRISIS, 200, 303),
-    get("/crise/relais", CRISIS_CELL, 200, 303),
-    get("/crise/relais.csv", CRISIS_CELL, 200, 303),
     get("/crise/registre", CRISIS_PEOPLE, 200, 303),
     crisis_get("/crise/registre/{id}", "/crise/registre/1", CRISIS_PEOPLE),
     get("/crise/appels", CRISIS_PEOPLE, 200, 303),
@@ -327,7 +327,6 @@ const MATRIX: &[Line] = &[
     crisis_post("/crise/clusters/{id}/statut", "/crise/clusters/1/statut", CRISIS_CELL),
     crisis_post("/crise/clusters/{id}/decision", "/crise/clusters/1/decision", CRISIS_CELL),
     crisis_post("/crise/continuite", "/crise/continuite", CRISIS_CELL),
-    crisis_post("/crise/relais", "/crise/relais", CRISIS_CELL),
     crisis_post("/crise/registre", "/crise/registre", CRISIS_PEOPLE),
     crisis_post("/crise/registre/{id}", "/crise/registre/1", CRISIS_PEOPLE),
     crisis_post("/crise/registre/{id}/radiation", "/crise/registre/1/radiation", CRISIS_PEOPLE),
@@ -422,13 +421,13 @@ const MATRIX: &[Line] = &[
     network_post("/reseau/reunions/{id}/presences", "/reseau/reunions/1/presences", NETWORK, 303),
     network_post("/reseau/reunions/{id}/decisions", "/reseau/reunions/1/decisions", NETWORK, 422),
     get("/reseau/agenda.ics", NETWORK_READ, 200, 303),
-    get("/reseau/relais", NETWORK, 200, 303),
-    network_post("/reseau/relais/listes", "/reseau/relais/listes", NETWORK, 422),
-    network_get("/reseau/relais/listes/{id}", "/reseau/relais/listes/1", NETWORK, 200, 303),
-    network_post("/reseau/relais/listes/{id}/membres", "/reseau/relais/listes/1/membres", NETWORK, 422),
-    network_post("/reseau/relais/messages", "/reseau/relais/messages", NETWORK, 422),
-    network_get("/reseau/relais/messages/{id}", "/reseau/relais/messages/1", NETWORK, 200, 303),
-    network_get("/reseau/relais/messages/{id}/export.csv", "/reseau/relais/messages/1/export.csv", NETWORK, 200, 303),
+    get("/reseau/relais", RELAY, 200, 303),
+    network_post("/reseau/relais/listes", "/reseau/relais/listes", RELAY, 422),
+    network_get("/reseau/relais/listes/{id}", "/reseau/relais/listes/1", RELAY, 200, 303),
+    network_post("/reseau/relais/listes/{id}/membres", "/reseau/relais/listes/1/membres", RELAY, 422),
+    network_post("/reseau/relais/messages", "/reseau/relais/messages", RELAY, 422),
+    network_get("/reseau/relais/messages/{id}", "/reseau/relais/messages/1", RELAY, 200, 303),
+    network_get("/reseau/relais/messages/{id}/export.csv", "/reseau/relais/messages/1/export.csv", RELAY, 200, 303),
     get("/admin/courriel", ADMIN, 200, 303),
     network_post("/admin/courriel", "/admin/courriel", ADMIN, 422),
     get("/reseau/veille", NETWORK_READ, 200, 303),

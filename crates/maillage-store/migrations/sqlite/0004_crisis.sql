@@ -328,15 +328,3 @@ CREATE TABLE crisis_service (
     updated_at TEXT NOT NULL,
     updated_by TEXT NOT NULL
 );
-
--- Lists of actors to relay information to (e-mail through an export or a mailto link while no SMTP is set).
-CREATE TABLE crisis_contact (
-    id INTEGER PRIMARY KEY,
-    list_name TEXT NOT NULL,
-    name TEXT NOT NULL,
-    organisation TEXT,
-    email TEXT,
-    phone TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX crisis_contact_list ON crisis_contact (list_name);

@@ -5,7 +5,7 @@ use super::{Error, Result, code, instant};
 use crate::Store;
 use jiff::Timestamp;
 use maillage_crisis::cell::ServiceStatus;
-use maillage_crisis::{Coded, CrisisError, fields};
+use maillage_crisis::{Coded, fields};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -119,84 +119,3 @@ pub async fn services(store: &Store, public_only: bool) -> Result<Vec<Service>> 
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Contact {
-    pub id: i64,
-    pub list_name: String,
-    pub name: String,
-    pub organisation: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-}
-
-pub async fn add_contact(
-    tx: &mut Transaction<'static, Any>,
-    list_name: &str,
-    name: &str,
-    organisation: &str,
-    email: &str,
-    phone: &str,
-    now: Timestamp,
-) -> Result<i64> {
-    let list_name = fields::required("liste", list_name, 100)?;
-    let name = fields::required("nom", name, 150)?;
-    let organisation = fields::optional("organisme", organisation, 150)?;
-    let email = fields::optional("courriel", email, 200)?;
-    if email
-        .as_deref()
-        .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace) || e.contains(','))
-    {
-        return Err(CrisisError::InvalidField {
-            field: "courriel",
-            expected: "adresse électronique",
-        }
-        .into());
-    }
-    let phone = fields::phone("telephone", phone)?;
-    Ok(sqlx::query_scalar(
-        "INSERT INTO crisis_contact (list_name, name, organisation, email, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-         RETURNING id",
-    )
-    .bind(list_name)
-    .bind(name)
-    .bind(organisation)
-    .bind(email)
-    .bind(phone)
-    .bind(instant(now))
-    .fetch_one(&mut **tx)
-    .await?)
-}
-
-pub async fn remove_contact(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
-    let n = sqlx::query("DELETE FROM crisis_contact WHERE id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(Error::NotFound {
-            what: "contact",
-            id,
-        });
-    }
-    Ok(())
-}
-
-/// Contacts by list, then name.
-pub async fn contacts(store: &Store) -> Result<Vec<Contact>> {
-    let rows = sqlx::query("SELECT id, list_name, name, organisation, email, phone FROM crisis_contact ORDER BY list_name, name, id")
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Contact {
-                id: r.try_get("id")?,
-                list_name: r.try_get("list_name")?,
-                name: r.try_get("name")?,
-                organisation: r.try_get("organisation")?,
-                email: r.try_get("email")?,
-                phone: r.try_get("phone")?,
-            })
-        })
-        .collect()
-}

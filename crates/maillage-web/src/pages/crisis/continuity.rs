@@ -1,6 +1,6 @@
 //! The continuity of municipal services (which services and reception points stay open, their hours), kept by
-//! the cell and published on a public page (`/continuite`, no login); and the relay of information to lists of
-//! actors: contacts, a CSV export and a `mailto:` link (no mail server is configured yet).
+//! the cell and published on a public page (`/continuite`, no login). Information is relayed to the actors'
+//! lists by the network's relay (`/reseau/relais`), the one place where lists and messages live.
 
 use super::{
     MANAGE, Notice, READ, begin, commit, done, fr, local, page, read_failure, refusal, refused,
@@ -14,22 +14,18 @@ use crate::permissions::Permission;
 use crate::routes::{Access, Routes};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maillage_crisis::cell::ServiceStatus;
 use maillage_store::audit::Action;
 use maillage_store::crisis::{Error, services};
 use maud::{Markup, html};
 use serde_json::json;
-use std::collections::BTreeMap;
 
 pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/crise/continuite", READ, continuity_page)
         .page(Method::POST, "/crise/continuite", MANAGE, save_service)
         .page(Method::GET, "/continuite", Access::Public, public_page)
-        .page(Method::GET, "/crise/relais", MANAGE, relay_page)
-        .page(Method::POST, "/crise/relais", MANAGE, add_contact)
-        .page(Method::GET, "/crise/relais.csv", MANAGE, relay_csv)
 }
 
 const MESSAGES: &[(&str, &str)] = &[(
@@ -197,153 +193,4 @@ async fn public_page(
         },
         content,
     ))
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Information relay.
-
-async fn relay_page(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(q): Query,
-) -> Result<Response, WebError> {
-    let notice = Notice::from_query(&q, &[("contact", "le contact est ajouté à la liste.")]);
-    Ok(render_relay(&state, &caller, notice).await?.into_response())
-}
-
-async fn render_relay(
-    state: &AppState,
-    caller: &Caller,
-    notice: Notice,
-) -> Result<(StatusCode, Markup), WebError> {
-    let contacts = services::contacts(state.store())
-        .await
-        .map_err(read_failure)?;
-    let mut lists: BTreeMap<&str, Vec<&services::Contact>> = BTreeMap::new();
-    for c in &contacts {
-        lists.entry(c.list_name.as_str()).or_default().push(c);
-    }
-    let content = html! {
-        (notice.render())
-        p { "Aucun serveur de courriel n'est configuré : pour relayer une information, ouvrez un message adressé à une liste \
-             (les adresses sont en copie cachée) ou exportez les contacts en CSV." }
-        p { a href="/crise/relais.csv" { "Exporter tous les contacts (CSV)" } }
-        @for (name, people) in &lists {
-            @let emails: Vec<&str> = people.iter().filter_map(|c| c.email.as_deref()).collect();
-            section {
-                h2 { (name) " (" (people.len()) ")" }
-                @if !emails.is_empty() {
-                    p { a href=(format!("mailto:?bcc={}", emails.join(","))) { "Écrire à cette liste (" (emails.len()) " adresses en copie cachée)" } }
-                }
-                ul { @for c in people { li { (c.name) @if let Some(o) = &c.organisation { " — " (o) } @if let Some(e) = &c.email { " — " (e) } @if let Some(p) = &c.phone { " — " (p) } } } }
-            }
-        }
-        h2 { "Ajouter un contact" }
-        form.formulaire method="post" action="/crise/relais" {
-            (csrf_field(caller))
-            div.champ { label for="c-liste" { "Liste" } input type="text" name="liste" id="c-liste" required list="listes";
-                datalist #listes { @for name in lists.keys() { option value=(name) {} } } }
-            div.champ { label for="c-nom" { "Nom" } input type="text" name="nom" id="c-nom" required; }
-            div.champ { label for="c-org" { "Organisme" } input type="text" name="organisme" id="c-org"; }
-            div.champ { label for="c-courriel" { "Courriel" } input type="email" name="courriel" id="c-courriel"; }
-            div.champ { label for="c-tel" { "Téléphone" } input type="tel" name="telephone" id="c-tel"; }
-            button type="submit" { "Ajouter" }
-        }
-    };
-    Ok((
-        notice.status(),
-        page(
-            state,
-            caller,
-            "Relais d'information",
-            "/crise/relais",
-            content,
-        ),
-    ))
-}
-
-async fn add_contact(
-    State(state): State<AppState>,
-    caller: Caller,
-    Form(f): Form,
-) -> Result<Response, WebError> {
-    let mut tx = begin(&state).await?;
-    match services::add_contact(
-        &mut tx,
-        f.raw("liste"),
-        f.raw("nom"),
-        f.raw("organisme"),
-        f.raw("courriel"),
-        f.raw("telephone"),
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
-                tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:contact:{id}"),
-                json!({ "ajout": "contact" }),
-            )
-            .await?;
-            Ok(done("/crise/relais", "contact"))
-        }
-        Err(e) => {
-            drop(tx);
-            let message = refusal(e)?;
-            Ok(refused(
-                render_relay(&state, &caller, Notice::Refused(message))
-                    .await?
-                    .1,
-            ))
-        }
-    }
-}
-
-async fn relay_csv(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {
-    let contacts = services::contacts(state.store())
-        .await
-        .map_err(read_failure)?;
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer("\u{feff}".as_bytes().to_vec());
-    let _ = w.write_record(["Liste", "Nom", "Organisme", "Courriel", "Téléphone"]);
-    for c in &contacts {
-        let cells = [
-            &c.list_name,
-            &c.name,
-            c.organisation.as_ref().unwrap_or(&String::new()),
-            c.email.as_ref().unwrap_or(&String::new()),
-            c.phone.as_ref().unwrap_or(&String::new()),
-        ]
-        .map(|v| {
-            if v.starts_with(['=', '+', '-', '@']) {
-                format!("'{v}")
-            } else {
-                v.to_string()
-            }
-        });
-        let _ = w.write_record(&cells);
-    }
-    crate::audit::record(
-        &state,
-        &caller,
-        Action::DataExported,
-        "crise:relais.csv",
-        json!({ "lignes": contacts.len() }),
-    )
-    .await?;
-    let mut r = w.into_inner().unwrap_or_default().into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    r.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"contacts-relais-crise.csv\""),
-    );
-    Ok(r)
 }

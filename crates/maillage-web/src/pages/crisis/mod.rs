@@ -94,9 +94,9 @@ pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
             Permission::CrisisRead,
         ),
         (
-            "/crise/relais",
+            "/reseau/relais",
             "Relais d'information",
-            Permission::CrisisManage,
+            Permission::RelayMessages,
         ),
     ];
     html! {

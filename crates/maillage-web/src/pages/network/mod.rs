@@ -43,6 +43,7 @@ use sqlx::{Any, Transaction};
 
 pub(crate) const DIRECTORY: Access = Access::Requires(Permission::DirectoryRead);
 pub(crate) const MANAGE: Access = Access::Requires(Permission::NetworkManage);
+pub(crate) const RELAY: Access = Access::Requires(Permission::RelayMessages);
 pub(crate) const BODIES: Access = Access::Requires(Permission::BodiesRead);
 pub(crate) const WATCH: Access = Access::Requires(Permission::WatchRead);
 pub(crate) const CLS_READ: Access = Access::Requires(Permission::ClsRead);
@@ -96,7 +97,7 @@ pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
         (
             "/reseau/relais",
             "Relais d'information",
-            Permission::NetworkManage,
+            Permission::RelayMessages,
         ),
         (
             "/reseau/democratie",

@@ -5,7 +5,7 @@
 //! configured by the administrator (`/admin/courriel`).
 
 use super::{
-    MANAGE, Notice, SETTINGS, area, begin, commit, done, field, local_text, page, read_failure,
+    Notice, RELAY, SETTINGS, area, begin, commit, done, field, local_text, page, read_failure,
     refusal, refused, target,
 };
 use crate::audit::{self, Actor};
@@ -30,31 +30,31 @@ use serde_json::json;
 use std::time::Duration;
 
 pub fn routes(r: Routes) -> Routes {
-    r.page(Method::GET, "/reseau/relais", MANAGE, relay_page)
-        .page(Method::POST, "/reseau/relais/listes", MANAGE, create_list)
-        .page(Method::GET, "/reseau/relais/listes/{id}", MANAGE, list_page)
+    r.page(Method::GET, "/reseau/relais", RELAY, relay_page)
+        .page(Method::POST, "/reseau/relais/listes", RELAY, create_list)
+        .page(Method::GET, "/reseau/relais/listes/{id}", RELAY, list_page)
         .page(
             Method::POST,
             "/reseau/relais/listes/{id}/membres",
-            MANAGE,
+            RELAY,
             members,
         )
         .page(
             Method::POST,
             "/reseau/relais/messages",
-            MANAGE,
+            RELAY,
             send_message,
         )
         .page(
             Method::GET,
             "/reseau/relais/messages/{id}",
-            MANAGE,
+            RELAY,
             message_page,
         )
         .page(
             Method::GET,
             "/reseau/relais/messages/{id}/export.csv",
-            MANAGE,
+            RELAY,
             export_message,
         )
         .page(
