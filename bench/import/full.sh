@@ -9,7 +9,8 @@ data=${1:-/tmp/maillage-bench-import}
 rows=${ROWS:-2000000}
 file=$data/PS_LibreAcces_Personne_activite_bench.txt
 cd "$root"
-cargo build --release -p maillage -p maillage-formats --example generate_annuaire --example bench_annuaire
+cargo build --release -p maillage --bin maillage
+cargo build --release -p maillage-formats --example generate_annuaire --example bench_annuaire
 mkdir -p "$data"
 [ -f "$file" ] || target/release/examples/generate_annuaire "$file" "$rows"
 bin=target/release/maillage
@@ -26,7 +27,7 @@ echo "== plain csv read and split (floor)"
 /usr/bin/time -f "csv: %e s, %M kB" target/release/examples/bench_annuaire "$file" csv
 communes=$(seq -f "69%03g" 1 20 | paste -sd,)
 rm -f "$data"/t.sqlite*
-"$bin" territoire definir --communes "$communes" --tampon-km 0 --base "$data/t.sqlite" > /dev/null
+"$bin" territoire --base "$data/t.sqlite" definir --communes "$communes" --tampon-km 0 > /dev/null
 run "territoire (20 communes)" "$data/t.sqlite"
 run "territoire, réimport identique" "$data/t.sqlite"
 rm -f "$data"/all.sqlite*

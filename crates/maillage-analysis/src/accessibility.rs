@@ -6,10 +6,11 @@
 //! sites of the buffer: supply across the border is within reach. Results by IRIS, then aggregated to
 //! quartiers and communes by population weighting, and set beside the DREES APL when it has been imported.
 
-use crate::network::{Network, load_graph};
 use crate::AnalysisError;
+use crate::network::{Network, load_graph};
 use maillage_access::{
-    CostPair, CostTable, Decay, Demand, Params, Site, Sources, Supply, SupplyUnit, Zone as DemandZone, compute,
+    CostPair, CostTable, Decay, Demand, Params, Site, Sources, Supply, SupplyUnit,
+    Zone as DemandZone, compute,
 };
 use maillage_store::accessibility::{self, ResultRow};
 use maillage_store::territory::{self, Scope};
@@ -68,7 +69,10 @@ struct Place {
     outside: bool,
 }
 
-pub async fn accessibility(store: &Store, request: &AccessibilityRequest) -> Result<AccessibilityReport, AnalysisError> {
+pub async fn accessibility(
+    store: &Store,
+    request: &AccessibilityRequest,
+) -> Result<AccessibilityReport, AnalysisError> {
     if maillage_indicators::professions::by_code(&request.profession).is_none() {
         return Err(AnalysisError::UnknownProfession(request.profession.clone()));
     }
@@ -87,7 +91,9 @@ pub async fn accessibility(store: &Store, request: &AccessibilityRequest) -> Res
     for z in &all_zones {
         let commune = match z.kind {
             ZoneKind::Iris => z.parent_code.as_deref(),
-            ZoneKind::Commune if !communes_with_iris.contains(z.code.as_str()) => Some(z.code.as_str()),
+            ZoneKind::Commune if !communes_with_iris.contains(z.code.as_str()) => {
+                Some(z.code.as_str())
+            }
             _ => None,
         };
         let Some(commune) = commune else { continue };
@@ -95,32 +101,58 @@ pub async fn accessibility(store: &Store, request: &AccessibilityRequest) -> Res
         if scope == Scope::Outside {
             continue;
         }
-        let Some(population) = z.population.as_ref().map(|p| p.value) else { continue };
-        let Some(&position) = centroids.get(&z.id) else {
-            unsnapped.push(format!("zone {} {} : sans contour, donc sans position", z.kind.as_str(), z.code));
+        let Some(population) = z.population.as_ref().map(|p| p.value) else {
             continue;
         };
-        places.push(Place { id: z.code.clone(), kind: z.kind, population, position, outside: scope != Scope::Territory });
+        let Some(&position) = centroids.get(&z.id) else {
+            unsnapped.push(format!(
+                "zone {} {} : sans contour, donc sans position",
+                z.kind.as_str(),
+                z.code
+            ));
+            continue;
+        };
+        places.push(Place {
+            id: z.code.clone(),
+            kind: z.kind,
+            population,
+            position,
+            outside: scope != Scope::Territory,
+        });
     }
     if places.is_empty() {
         return Err(AnalysisError::NoDemandZones);
     }
     let sites = supply::supply_sites(store, &request.profession).await?;
     if sites.is_empty() {
-        return Err(AnalysisError::NoSupply { profession: request.profession.clone() });
+        return Err(AnalysisError::NoSupply {
+            profession: request.profession.clone(),
+        });
     }
 
     let (graph, network) = load_graph(store, &request.network).await?;
-    let snap = |lon: f64, lat: f64| graph.snap(lon, lat).filter(|s| s.distance_m <= request.max_snap_m);
+    let snap = |lon: f64, lat: f64| {
+        graph
+            .snap(lon, lat)
+            .filter(|s| s.distance_m <= request.max_snap_m)
+    };
     let mut demand_zones = Vec::new();
     let mut origins = Vec::new();
     for p in &places {
         match snap(p.position.0, p.position.1) {
             Some(s) => {
                 origins.push(s.node);
-                demand_zones.push(DemandZone { id: p.id.clone(), demand: p.population, outside_territory: p.outside });
+                demand_zones.push(DemandZone {
+                    id: p.id.clone(),
+                    demand: p.population,
+                    outside_territory: p.outside,
+                });
             }
-            None => unsnapped.push(format!("zone {} {} : trop loin du réseau routier", p.kind.as_str(), p.id)),
+            None => unsnapped.push(format!(
+                "zone {} {} : trop loin du réseau routier",
+                p.kind.as_str(),
+                p.id
+            )),
         }
     }
     let mut supply_sites = Vec::new();
@@ -129,21 +161,34 @@ pub async fn accessibility(store: &Store, request: &AccessibilityRequest) -> Res
         match snap(s.lon, s.lat) {
             Some(n) => {
                 destinations.push(n.node);
-                let outside = s.commune_code.as_deref().is_none_or(|c| filter.scope(c) != Scope::Territory);
+                let outside = s
+                    .commune_code
+                    .as_deref()
+                    .is_none_or(|c| filter.scope(c) != Scope::Territory);
                 let value = match request.supply {
                     SupplyMeasure::Headcount => s.headcount,
                     SupplyMeasure::Fte => s.fte,
                 };
-                supply_sites.push(Site { id: s.site_key.clone(), supply: value, outside_territory: outside });
+                supply_sites.push(Site {
+                    id: s.site_key.clone(),
+                    supply: value,
+                    outside_territory: outside,
+                });
             }
             None => unsnapped.push(format!("lieu {} : trop loin du réseau routier", s.site_key)),
         }
     }
-    let max_millis = (request.max_minutes * 60_000.0).round().clamp(0.0, f64::from(u32::MAX)) as u32;
+    let max_millis = (request.max_minutes * 60_000.0)
+        .round()
+        .clamp(0.0, f64::from(u32::MAX)) as u32;
     let times = graph.travel_times(&origins, &destinations, max_millis)?;
     let pairs: Vec<CostPair> = times
         .iter()
-        .map(|t| CostPair { zone: t.origin, site: t.destination, cost: f64::from(t.millis) / 60_000.0 })
+        .map(|t| CostPair {
+            zone: t.origin,
+            site: t.destination,
+            cost: f64::from(t.millis) / 60_000.0,
+        })
         .collect();
 
     let unit = match request.supply {
@@ -159,8 +204,13 @@ pub async fn accessibility(store: &Store, request: &AccessibilityRequest) -> Res
         scale: unit.default_scale(),
         normalize: false,
         sources: Sources {
-            demand: Some("population par IRIS (INSEE) ou par commune, au centroïde de la zone".into()),
-            supply: Some(format!("lieux d'exercice géolocalisés ({})", request.profession)),
+            demand: Some(
+                "population par IRIS (INSEE) ou par commune, au centroïde de la zone".into(),
+            ),
+            supply: Some(format!(
+                "lieux d'exercice géolocalisés ({})",
+                request.profession
+            )),
             costs: Some(network.clone()),
         },
     };
@@ -196,7 +246,10 @@ pub async fn accessibility(store: &Store, request: &AccessibilityRequest) -> Res
     let mut iris_of_commune: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for z in all_zones.iter().filter(|z| z.kind == ZoneKind::Iris) {
         if let Some(c) = &z.parent_code {
-            iris_of_commune.entry(c.clone()).or_default().push(z.code.clone());
+            iris_of_commune
+                .entry(c.clone())
+                .or_default()
+                .push(z.code.clone());
         }
     }
     let mut commune_values: HashMap<String, Option<f64>> = HashMap::new();
@@ -263,6 +316,14 @@ pub async fn accessibility(store: &Store, request: &AccessibilityRequest) -> Res
         "non_accroches": unsnapped,
         "calcule_le": maillage_store::now(),
     });
-    let run_id = accessibility::save_run(store, &request.profession, &network, &metadata, &rows).await?;
-    Ok(AccessibilityReport { run_id, network, metadata, results: rows, apl, unsnapped })
+    let run_id =
+        accessibility::save_run(store, &request.profession, &network, &metadata, &rows).await?;
+    Ok(AccessibilityReport {
+        run_id,
+        network,
+        metadata,
+        results: rows,
+        apl,
+        unsnapped,
+    })
 }

@@ -1,11 +1,11 @@
 //! Isochrones around care sites, with the population they cover (IRIS populations, area-weighted), stored.
 
-use crate::network::{Network, load_graph};
 use crate::AnalysisError;
+use crate::network::{Network, load_graph};
 use maillage_routing::IsochroneOptions;
+use maillage_store::Store;
 use maillage_store::accessibility::{self, StoredIsochrone};
 use maillage_store::zones::{self, ZoneKind};
-use maillage_store::Store;
 
 #[derive(Debug, Clone)]
 pub struct IsochroneRequest {
@@ -17,19 +17,36 @@ pub struct IsochroneRequest {
     pub network: Network,
 }
 
-pub async fn isochrones_around(store: &Store, request: &IsochroneRequest) -> Result<Vec<StoredIsochrone>, AnalysisError> {
+pub async fn isochrones_around(
+    store: &Store,
+    request: &IsochroneRequest,
+) -> Result<Vec<StoredIsochrone>, AnalysisError> {
     let (graph, network) = load_graph(store, &request.network).await?;
-    let sources: Vec<u32> = request.points.iter().filter_map(|&(lon, lat)| graph.snap(lon, lat)).map(|s| s.node).collect();
+    let sources: Vec<u32> = request
+        .points
+        .iter()
+        .filter_map(|&(lon, lat)| graph.snap(lon, lat))
+        .map(|s| s.node)
+        .collect();
     // Population by the finest zones known: IRIS where they exist, communes elsewhere.
     let populations = zones::populations(store).await?;
     let shapes = zones::geometries(store, &[ZoneKind::Iris]).await?;
-    let shapes = if shapes.is_empty() { zones::geometries(store, &[ZoneKind::Commune]).await? } else { shapes };
+    let shapes = if shapes.is_empty() {
+        zones::geometries(store, &[ZoneKind::Commune]).await?
+    } else {
+        shapes
+    };
     let weighted: Vec<(maillage_routing::geo::MultiPolygon<f64>, f64)> = shapes
         .into_iter()
         .filter_map(|(id, _, _, g)| populations.get(&id).map(|p| (g, p.value)))
         .collect();
     let options = IsochroneOptions::for_profile(graph.profile());
-    let iso = graph.isochrones(&sources, &request.minutes, &options, (!weighted.is_empty()).then_some(&weighted[..]))?;
+    let iso = graph.isochrones(
+        &sources,
+        &request.minutes,
+        &options,
+        (!weighted.is_empty()).then_some(&weighted[..]),
+    )?;
     let profile = match graph.profile() {
         Some(maillage_routing::Profile::Walk) => "pieton",
         _ => "voiture",

@@ -7,7 +7,9 @@ mod error;
 mod isochrones;
 mod network;
 
-pub use accessibility::{AccessibilityReport, AccessibilityRequest, AplComparison, SupplyMeasure, accessibility};
+pub use accessibility::{
+    AccessibilityReport, AccessibilityRequest, AplComparison, SupplyMeasure, accessibility,
+};
 pub use error::AnalysisError;
 pub use isochrones::{IsochroneRequest, isochrones_around};
 pub use network::{Network, load_graph};

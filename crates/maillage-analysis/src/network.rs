@@ -14,7 +14,10 @@ pub enum Network {
 }
 
 /// The graph and a description of its source for the results' metadata.
-pub async fn load_graph(store: &Store, network: &Network) -> Result<(Graph, String), AnalysisError> {
+pub async fn load_graph(
+    store: &Store,
+    network: &Network,
+) -> Result<(Graph, String), AnalysisError> {
     match network {
         Network::Osm { path, profile } => {
             let graph = if maillage_routing::is_cache_file(path)? {
@@ -22,16 +25,28 @@ pub async fn load_graph(store: &Store, network: &Network) -> Result<(Graph, Stri
             } else {
                 Graph::from_osm_pbf(path, *profile)?
             };
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let sha = sha256_file(path)?;
-            Ok((graph, format!("OpenStreetMap « {name} » (sha256 {})", &sha[..16])))
+            Ok((
+                graph,
+                format!("OpenStreetMap « {name} » (sha256 {})", &sha[..16]),
+            ))
         }
         Network::Stored => {
             let net = roads::load(store).await?.ok_or(AnalysisError::NoNetwork)?;
-            let edges: Vec<(i64, i64, u32)> =
-                net.edges.iter().map(|&(a, b, ms)| (a, b, ms.clamp(1, i64::from(u32::MAX)) as u32)).collect();
+            let edges: Vec<(i64, i64, u32)> = net
+                .edges
+                .iter()
+                .map(|&(a, b, ms)| (a, b, ms.clamp(1, i64::from(u32::MAX)) as u32))
+                .collect();
             let graph = Graph::from_parts_with(&net.nodes, &edges, &BuildOptions::default())?;
-            Ok((graph, format!("réseau routier de la base ({} nœuds)", net.nodes.len())))
+            Ok((
+                graph,
+                format!("réseau routier de la base ({} nœuds)", net.nodes.len()),
+            ))
         }
     }
 }

@@ -60,3 +60,15 @@ pub enum CrisisError {
     #[error("the reason of the export is required")]
     ReasonRequired,
 }
+
+/// A wrong typed-in value, in the module's own error type (same variants, same French wording).
+impl From<maillage_fields::FieldError> for CrisisError {
+    fn from(e: maillage_fields::FieldError) -> Self {
+        use maillage_fields::FieldError as F;
+        match e {
+            F::MissingField { field } => CrisisError::MissingField { field },
+            F::InvalidField { field, expected } => CrisisError::InvalidField { field, expected },
+            F::TooLong { field, max } => CrisisError::TooLong { field, max },
+        }
+    }
+}

@@ -20,13 +20,14 @@ pub mod cell;
 pub mod clusters;
 pub mod epidemic;
 pub mod error;
-pub mod fields;
 pub mod geo;
 pub mod register;
 pub mod stocks;
 pub mod volunteers;
 
 pub use error::{CrisisError, Ineligibility};
+/// The shared checks of typed-in values (`maillage-fields`), under the name the module's code uses.
+pub use maillage_fields as fields;
 
 /// An enumeration stored as a stable code.
 pub trait Coded: Sized + Copy + 'static {

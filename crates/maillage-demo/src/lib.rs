@@ -2,8 +2,8 @@
 //! only here; every module of Maillage adds its part of the demonstration to this crate.
 
 pub mod crisis;
-pub mod network;
 pub mod model;
+pub mod network;
 mod rng;
 mod write;
 

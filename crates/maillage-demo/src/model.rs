@@ -144,7 +144,13 @@ const PROFESSIONS: &[ProfessionSpec] = &[
         skill: Some(("SM54", "Médecine générale")),
         count: 48,
     },
-    ProfessionSpec { code: "infirmier", profession_code: "60", label: "Infirmier", skill: None, count: 84 },
+    ProfessionSpec {
+        code: "infirmier",
+        profession_code: "60",
+        label: "Infirmier",
+        skill: None,
+        count: 84,
+    },
     ProfessionSpec {
         code: "masseur_kinesitherapeute",
         profession_code: "70",
@@ -159,7 +165,13 @@ const PROFESSIONS: &[ProfessionSpec] = &[
         skill: None,
         count: 31,
     },
-    ProfessionSpec { code: "sage_femme", profession_code: "50", label: "Sage-Femme", skill: None, count: 9 },
+    ProfessionSpec {
+        code: "sage_femme",
+        profession_code: "50",
+        label: "Sage-Femme",
+        skill: None,
+        count: 9,
+    },
     ProfessionSpec {
         code: "gynecologue",
         profession_code: "10",
@@ -174,7 +186,13 @@ const PROFESSIONS: &[ProfessionSpec] = &[
         skill: Some(("SM40", "Pédiatrie")),
         count: 5,
     },
-    ProfessionSpec { code: "orthophoniste", profession_code: "91", label: "Orthophoniste", skill: None, count: 19 },
+    ProfessionSpec {
+        code: "orthophoniste",
+        profession_code: "91",
+        label: "Orthophoniste",
+        skill: None,
+        count: 19,
+    },
     ProfessionSpec {
         code: "ophtalmologiste",
         profession_code: "10",
@@ -182,7 +200,13 @@ const PROFESSIONS: &[ProfessionSpec] = &[
         skill: Some(("SM38", "Ophtalmologie")),
         count: 5,
     },
-    ProfessionSpec { code: "orthoptiste", profession_code: "92", label: "Orthoptiste", skill: None, count: 4 },
+    ProfessionSpec {
+        code: "orthoptiste",
+        profession_code: "92",
+        label: "Orthoptiste",
+        skill: None,
+        count: 4,
+    },
     ProfessionSpec {
         code: "psychiatre",
         profession_code: "10",
@@ -190,34 +214,189 @@ const PROFESSIONS: &[ProfessionSpec] = &[
         skill: Some(("SM42", "Psychiatrie")),
         count: 6,
     },
-    ProfessionSpec { code: "psychologue", profession_code: "93", label: "Psychologue", skill: None, count: 26 },
+    ProfessionSpec {
+        code: "psychologue",
+        profession_code: "93",
+        label: "Psychologue",
+        skill: None,
+        count: 26,
+    },
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent", "Simon",
-    "Michel", "Lefebvre", "Leroy", "Roux", "David", "Bertrand", "Morel", "Fournier", "Girard", "Bonnet", "Dupont",
-    "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller", "Lefèvre", "Faure", "André", "Mercier", "Blanc",
-    "Guérin", "Boyer", "Garnier", "Chevalier", "François", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin",
-    "Clément", "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand", "Duval",
-    "Denis", "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier", "Brun", "Blanchard", "Giraud",
-    "Joly", "Rivière", "Lucas", "Brunet", "Gaillard", "Barbier", "Arnaud", "Martinez", "Gérard", "Roche",
-    "Renard", "Schmitt", "Roy", "Leroux", "Colin", "Vidal", "Caron", "Picard", "Roger", "Fabre", "Aubert",
-    "Lemoine", "Renaud", "Dumas", "Lacroix", "Olivier", "Philippe", "Bourgeois", "Pierre", "Benoît", "Rey",
-    "Leclerc", "Payet", "Rolland", "Leclercq", "Guillaume", "Lecomte", "Haddad", "Nguyen", "Benali", "Diallo",
+    "Martin",
+    "Bernard",
+    "Thomas",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefebvre",
+    "Leroy",
+    "Roux",
+    "David",
+    "Bertrand",
+    "Morel",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Lefèvre",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Garcia",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Gautier",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Dumont",
+    "Marie",
+    "Lemaire",
+    "Noël",
+    "Meyer",
+    "Dufour",
+    "Meunier",
+    "Brun",
+    "Blanchard",
+    "Giraud",
+    "Joly",
+    "Rivière",
+    "Lucas",
+    "Brunet",
+    "Gaillard",
+    "Barbier",
+    "Arnaud",
+    "Martinez",
+    "Gérard",
+    "Roche",
+    "Renard",
+    "Schmitt",
+    "Roy",
+    "Leroux",
+    "Colin",
+    "Vidal",
+    "Caron",
+    "Picard",
+    "Roger",
+    "Fabre",
+    "Aubert",
+    "Lemoine",
+    "Renaud",
+    "Dumas",
+    "Lacroix",
+    "Olivier",
+    "Philippe",
+    "Bourgeois",
+    "Pierre",
+    "Benoît",
+    "Rey",
+    "Leclerc",
+    "Payet",
+    "Rolland",
+    "Leclercq",
+    "Guillaume",
+    "Lecomte",
+    "Haddad",
+    "Nguyen",
+    "Benali",
+    "Diallo",
 ];
 const FEMALE: &[&str] = &[
-    "Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Sophie", "Christine", "Valérie", "Julie", "Camille",
-    "Léa", "Claire", "Aurélie", "Émilie", "Sarah", "Inès", "Manon", "Chloé", "Laura", "Anne", "Hélène", "Yasmine",
+    "Marie",
+    "Nathalie",
+    "Isabelle",
+    "Sylvie",
+    "Catherine",
+    "Sophie",
+    "Christine",
+    "Valérie",
+    "Julie",
+    "Camille",
+    "Léa",
+    "Claire",
+    "Aurélie",
+    "Émilie",
+    "Sarah",
+    "Inès",
+    "Manon",
+    "Chloé",
+    "Laura",
+    "Anne",
+    "Hélène",
+    "Yasmine",
 ];
 const MALE: &[&str] = &[
-    "Jean", "Pierre", "Michel", "Philippe", "Alain", "Nicolas", "Christophe", "Laurent", "Thomas", "Julien",
-    "Antoine", "Maxime", "Hugo", "Lucas", "Karim", "Olivier", "François", "Éric", "Sébastien", "Mehdi", "Paul",
+    "Jean",
+    "Pierre",
+    "Michel",
+    "Philippe",
+    "Alain",
+    "Nicolas",
+    "Christophe",
+    "Laurent",
+    "Thomas",
+    "Julien",
+    "Antoine",
+    "Maxime",
+    "Hugo",
+    "Lucas",
+    "Karim",
+    "Olivier",
+    "François",
+    "Éric",
+    "Sébastien",
+    "Mehdi",
+    "Paul",
 ];
 const STREETS: &[&str] = &[
-    "rue Victor-Hugo", "avenue Jean-Jaurès", "rue de la République", "boulevard Gambetta", "rue Pasteur",
-    "place du Marché", "rue des Tilleuls", "allée des Érables", "rue du Moulin", "avenue de la Gare",
-    "rue Émile-Zola", "rue des Écoles", "chemin des Vignes", "rue Jules-Ferry", "impasse des Lilas",
-    "rue du Clain", "quai des Tanneurs", "rue Anatole-France", "avenue de Verdun", "rue des Acacias",
+    "rue Victor-Hugo",
+    "avenue Jean-Jaurès",
+    "rue de la République",
+    "boulevard Gambetta",
+    "rue Pasteur",
+    "place du Marché",
+    "rue des Tilleuls",
+    "allée des Érables",
+    "rue du Moulin",
+    "avenue de la Gare",
+    "rue Émile-Zola",
+    "rue des Écoles",
+    "chemin des Vignes",
+    "rue Jules-Ferry",
+    "impasse des Lilas",
+    "rue du Clain",
+    "quai des Tanneurs",
+    "rue Anatole-France",
+    "avenue de Verdun",
+    "rue des Acacias",
 ];
 
 /// (code, name, column range, row range) of the quartiers, unions of IRIS cells.
@@ -242,8 +421,18 @@ fn quartier_of(col: usize, row: usize) -> usize {
 /// The QPV contours, in kilometres from the centre.
 fn qpv_shapes() -> [(&'static str, &'static str, Polygon<f64>, f64); 2] {
     [
-        ("QN09901A", "Les Hauts-de-Bellerive (fictif)", rect(1.2, 1.9, 3.6, 3.0), 5200.0),
-        ("QN09902A", "Le Val Fleuri (fictif)", rect(-3.4, -2.9, -1.6, -1.6), 3100.0),
+        (
+            "QN09901A",
+            "Les Hauts-de-Bellerive (fictif)",
+            rect(1.2, 1.9, 3.6, 3.0),
+            5200.0,
+        ),
+        (
+            "QN09902A",
+            "Le Val Fleuri (fictif)",
+            rect(-3.4, -2.9, -1.6, -1.6),
+            3100.0,
+        ),
     ]
 }
 
@@ -256,8 +445,18 @@ pub fn generate(seed: u64) -> DemoTerritory {
     // Commune, neighbours, EPCI.
     let commune_shape = MultiPolygon(vec![rect(-4.0, -3.0, 4.0, 3.0)]);
     let neighbours = [
-        ("99102", "Saint-Aubin-des-Prés (fictive)", rect(-10.0, -3.5, -4.0, 3.5), 7800.0),
-        ("99103", "Montclain (fictive)", rect(4.0, -3.5, 10.0, 3.5), 5400.0),
+        (
+            "99102",
+            "Saint-Aubin-des-Prés (fictive)",
+            rect(-10.0, -3.5, -4.0, 3.5),
+            7800.0,
+        ),
+        (
+            "99103",
+            "Montclain (fictive)",
+            rect(4.0, -3.5, 10.0, 3.5),
+            5400.0,
+        ),
     ];
     zones.push(DemoZone {
         kind: "epci",
@@ -283,7 +482,12 @@ pub fn generate(seed: u64) -> DemoTerritory {
     }
     // The activity and "divers" IRIS have fixed small populations; the others share the rest.
     let special = |i: usize| i == 5 || i == (ROWS - 1) * COLS;
-    let total: f64 = iris_pop.iter().enumerate().filter(|(i, _)| !special(*i)).map(|(_, w)| w).sum();
+    let total: f64 = iris_pop
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !special(*i))
+        .map(|(_, w)| w)
+        .sum();
     let town_population = 60_400.0;
     let mut iris_codes = Vec::new();
     for row in 0..ROWS {
@@ -293,11 +497,17 @@ pub fn generate(seed: u64) -> DemoTerritory {
             let (kind, pop) = match (col, row) {
                 (5, 0) => ("A", 140.0),
                 (0, 4) => ("D", 35.0),
-                _ => ("H", (iris_pop[i] / total * (town_population - 175.0)).round()),
+                _ => (
+                    "H",
+                    (iris_pop[i] / total * (town_population - 175.0)).round(),
+                ),
             };
             let mut bands: Vec<(String, f64)> = Vec::new();
             // Older in the centre, younger in the QPV: shift the shares a little.
-            let (cx, cy) = (-4.0 + (col as f64 + 0.5) * CELL_W, -3.0 + (row as f64 + 0.5) * CELL_H);
+            let (cx, cy) = (
+                -4.0 + (col as f64 + 0.5) * CELL_W,
+                -3.0 + (row as f64 + 0.5) * CELL_H,
+            );
             let young = if in_qpv(at(cx, cy)) { 1.25 } else { 1.0 };
             let shares: Vec<f64> = FINE_BANDS
                 .iter()
@@ -305,7 +515,10 @@ pub fn generate(seed: u64) -> DemoTerritory {
                 .map(|(b, (_, s))| s * if b < 5 { young } else { 1.0 } * rng.range(0.9, 1.1))
                 .collect();
             let share_total: f64 = shares.iter().sum();
-            let mut fine: Vec<f64> = shares.iter().map(|s| (s / share_total * pop).round()).collect();
+            let mut fine: Vec<f64> = shares
+                .iter()
+                .map(|s| (s / share_total * pop).round())
+                .collect();
             let diff = pop - fine.iter().sum::<f64>();
             fine[5] += diff;
             for ((band, _), v) in FINE_BANDS.iter().zip(&fine) {
@@ -339,7 +552,11 @@ pub fn generate(seed: u64) -> DemoTerritory {
             iris_codes.push((code, col, row));
         }
     }
-    let town_total: f64 = zones.iter().filter(|z| z.kind == "iris").filter_map(|z| z.population).sum();
+    let town_total: f64 = zones
+        .iter()
+        .filter(|z| z.kind == "iris")
+        .filter_map(|z| z.population)
+        .sum();
     zones.push(DemoZone {
         kind: "commune",
         code: COMMUNE_CODE.into(),
@@ -365,8 +582,11 @@ pub fn generate(seed: u64) -> DemoTerritory {
         });
     }
     for (q, (code, name)) in QUARTIERS.iter().enumerate() {
-        let iris: Vec<String> =
-            iris_codes.iter().filter(|(_, c, r)| quartier_of(*c, *r) == q).map(|(code, ..)| code.clone()).collect();
+        let iris: Vec<String> = iris_codes
+            .iter()
+            .filter(|(_, c, r)| quartier_of(*c, *r) == q)
+            .map(|(code, ..)| code.clone())
+            .collect();
         zones.push(DemoZone {
             kind: "quartier",
             code: format!("{COMMUNE_CODE}-{code}"),
@@ -398,7 +618,11 @@ pub fn generate(seed: u64) -> DemoTerritory {
     let mut professionals: Vec<DemoProfessional> = Vec::new();
     let mut establishments: Vec<DemoEstablishment> = Vec::new();
     let mut next_site = 1;
-    let mut new_site = |rng: &mut Rng, name: String, position: (f64, f64), commune: (&str, &str), finess: Option<String>| {
+    let mut new_site = |rng: &mut Rng,
+                        name: String,
+                        position: (f64, f64),
+                        commune: (&str, &str),
+                        finess: Option<String>| {
         let key = format!("DEMO-SITE-{next_site:04}");
         next_site += 1;
         sites.push(DemoSite {
@@ -408,7 +632,11 @@ pub fn generate(seed: u64) -> DemoTerritory {
             street: rng.pick(STREETS).to_string(),
             commune_code: commune.0.to_string(),
             commune_name: commune.1.to_string(),
-            postcode: if commune.0 == COMMUNE_CODE { POSTCODE.to_string() } else { format!("991{}", &commune.0[3..]) },
+            postcode: if commune.0 == COMMUNE_CODE {
+                POSTCODE.to_string()
+            } else {
+                format!("991{}", &commune.0[3..])
+            },
             position,
             finess,
         });
@@ -431,16 +659,70 @@ pub fn generate(seed: u64) -> DemoTerritory {
     let msp_pos = at(1.4, 2.2);
     let cms_pos = at(-0.3, 0.2);
     let ch_pos = at(0.9, -1.1);
-    let msp = new_site(&mut rng, "Maison de santé pluriprofessionnelle des Tilleuls".into(), msp_pos, town, Some("990000016".into()));
-    let cms = new_site(&mut rng, "Centre municipal de santé Simone-Veil".into(), cms_pos, town, Some("990000024".into()));
-    let ch = new_site(&mut rng, "Centre hospitalier de Bellerive".into(), ch_pos, town, Some("990000032".into()));
+    let msp = new_site(
+        &mut rng,
+        "Maison de santé pluriprofessionnelle des Tilleuls".into(),
+        msp_pos,
+        town,
+        Some("990000016".into()),
+    );
+    let cms = new_site(
+        &mut rng,
+        "Centre municipal de santé Simone-Veil".into(),
+        cms_pos,
+        town,
+        Some("990000024".into()),
+    );
+    let ch = new_site(
+        &mut rng,
+        "Centre hospitalier de Bellerive".into(),
+        ch_pos,
+        town,
+        Some("990000032".into()),
+    );
     for (finess, name, code, label, pos) in [
-        ("990000016", "MSP des Tilleuls (fictive)", "603", "Maison de santé (L.6223-3)", msp_pos),
-        ("990000024", "Centre municipal de santé Simone-Veil (fictif)", "124", "Centre de santé", cms_pos),
-        ("990000032", "Centre hospitalier de Bellerive (fictif)", "355", "Centre hospitalier (C.H.)", ch_pos),
-        ("990000040", "CMP adultes du Clain (fictif)", "156", "Centre médico-psychologique (C.M.P.)", at(-1.0, 1.1)),
-        ("990000057", "EHPAD Les Glycines (fictif)", "500", "EHPAD", at(-2.2, 0.8)),
-        ("990000065", "EHPAD Résidence du Parc (fictif)", "500", "EHPAD", at(2.6, -0.7)),
+        (
+            "990000016",
+            "MSP des Tilleuls (fictive)",
+            "603",
+            "Maison de santé (L.6223-3)",
+            msp_pos,
+        ),
+        (
+            "990000024",
+            "Centre municipal de santé Simone-Veil (fictif)",
+            "124",
+            "Centre de santé",
+            cms_pos,
+        ),
+        (
+            "990000032",
+            "Centre hospitalier de Bellerive (fictif)",
+            "355",
+            "Centre hospitalier (C.H.)",
+            ch_pos,
+        ),
+        (
+            "990000040",
+            "CMP adultes du Clain (fictif)",
+            "156",
+            "Centre médico-psychologique (C.M.P.)",
+            at(-1.0, 1.1),
+        ),
+        (
+            "990000057",
+            "EHPAD Les Glycines (fictif)",
+            "500",
+            "EHPAD",
+            at(-2.2, 0.8),
+        ),
+        (
+            "990000065",
+            "EHPAD Résidence du Parc (fictif)",
+            "500",
+            "EHPAD",
+            at(2.6, -0.7),
+        ),
     ] {
         establishments.push(DemoEstablishment {
             finess: finess.into(),
@@ -478,26 +760,45 @@ pub fn generate(seed: u64) -> DemoTerritory {
     let mut cabinets: Vec<(String, &'static str)> = Vec::new();
     for spec in PROFESSIONS {
         for k in 0..spec.count {
-            let female = rng.chance(if spec.code == "sage_femme" { 0.95 } else { 0.55 });
+            let female = rng.chance(if spec.code == "sage_femme" {
+                0.95
+            } else {
+                0.55
+            });
             let (mode, site) = match (spec.code, k) {
-                ("medecin_generaliste", 0..=2) | ("infirmier", 0..=1) | ("masseur_kinesitherapeute", 0) => {
-                    ("L", msp.clone())
-                }
+                ("medecin_generaliste", 0..=2)
+                | ("infirmier", 0..=1)
+                | ("masseur_kinesitherapeute", 0) => ("L", msp.clone()),
                 ("sage_femme", 0) | ("psychologue", 0) => ("L", msp.clone()),
-                ("medecin_generaliste", 3..=6) | ("chirurgien_dentiste", 0) | ("gynecologue", 0) => ("S", cms.clone()),
+                ("medecin_generaliste", 3..=6)
+                | ("chirurgien_dentiste", 0)
+                | ("gynecologue", 0) => ("S", cms.clone()),
                 ("psychologue", 1) => ("S", cms.clone()),
-                ("pediatre", 0..=1) | ("gynecologue", 1..=2) | ("psychiatre", 0..=2) | ("ophtalmologiste", 0)
+                ("pediatre", 0..=1)
+                | ("gynecologue", 1..=2)
+                | ("psychiatre", 0..=2)
+                | ("ophtalmologiste", 0)
                 | ("sage_femme", 1..=3) => ("S", ch.clone()),
                 // A few practise across the border: supply the town's inhabitants reach.
-                ("medecin_generaliste", 7..=10) | ("infirmier", 2..=5) | ("masseur_kinesitherapeute", 1..=2) => {
-                    let (commune, x) = if k % 2 == 0 { (("99102", "Saint-Aubin-des-Prés (fictive)"), -6.5) } else { (("99103", "Montclain (fictive)"), 6.0) };
+                ("medecin_generaliste", 7..=10)
+                | ("infirmier", 2..=5)
+                | ("masseur_kinesitherapeute", 1..=2) => {
+                    let (commune, x) = if k % 2 == 0 {
+                        (("99102", "Saint-Aubin-des-Prés (fictive)"), -6.5)
+                    } else {
+                        (("99103", "Montclain (fictive)"), 6.0)
+                    };
                     let pos = at(x + rng.range(-1.0, 1.0), rng.range(-2.0, 2.0));
                     let name = format!("Cabinet {}", rng.pick(LAST_NAMES));
                     ("L", new_site(&mut rng, name, pos, commune, None))
                 }
                 _ => {
                     // Group practices: join an existing cabinet of the same profession now and then.
-                    let shared = cabinets.iter().filter(|(_, p)| *p == spec.code).map(|(s, _)| s.clone()).collect::<Vec<_>>();
+                    let shared = cabinets
+                        .iter()
+                        .filter(|(_, p)| *p == spec.code)
+                        .map(|(s, _)| s.clone())
+                        .collect::<Vec<_>>();
                     if !shared.is_empty() && rng.chance(0.3) {
                         ("L", rng.pick(&shared).clone())
                     } else {
@@ -519,8 +820,11 @@ pub fn generate(seed: u64) -> DemoTerritory {
             let age = 29 + rng.below(40) as i64;
             let is_gp = spec.code == "medecin_generaliste";
             let known = is_gp && rng.chance(0.8);
-            let birth_year = known.then_some(this_year - age - if rng.chance(0.25) { 8 } else { 0 });
-            let retirement = birth_year.filter(|y| this_year - y >= 60).map(|y| (y + 67).max(this_year + 1));
+            let birth_year =
+                known.then_some(this_year - age - if rng.chance(0.25) { 8 } else { 0 });
+            let retirement = birth_year
+                .filter(|y| this_year - y >= 60)
+                .map(|y| (y + 67).max(this_year + 1));
             professionals.push(DemoProfessional {
                 national_id: format!("8{:011}", 99_900_000_000u64 + next_id),
                 civility: if female { "MME" } else { "M" },
@@ -584,7 +888,8 @@ fn roads(rng: &mut Rng) -> (Vec<(i64, f64, f64)>, Vec<(i64, i64, i64)>) {
     };
     let ring = |i: i64, j: i64| {
         let (x, y) = (-10.0 + i as f64 * STEP, -4.0 + j as f64 * STEP);
-        (x.abs() - 4.5).abs() < 1e-9 && y.abs() <= 3.5 || (y.abs() - 3.5).abs() < 1e-9 && x.abs() <= 4.5
+        (x.abs() - 4.5).abs() < 1e-9 && y.abs() <= 3.5
+            || (y.abs() - 3.5).abs() < 1e-9 && x.abs() <= 4.5
     };
     for j in 0..ny {
         for i in 0..nx {
@@ -595,14 +900,24 @@ fn roads(rng: &mut Rng) -> (Vec<(i64, f64, f64)>, Vec<(i64, i64, i64)>) {
                 }
                 let avenue = if di == 1 { j % 4 == 0 } else { i % 4 == 0 };
                 let ring_road = ring(i, j) && ring(i2, j2);
-                let kmh = if ring_road { 70.0 } else if avenue { 50.0 } else { 30.0 };
+                let kmh = if ring_road {
+                    70.0
+                } else if avenue {
+                    50.0
+                } else {
+                    30.0
+                };
                 if !avenue && !ring_road && rng.chance(0.04) {
                     continue; // a missing link: a building, a river, a dead end
                 }
                 let (x, y) = xy[&id(i, j)];
                 let centre = x.abs() < 1.5 && y.abs() < 1.2;
                 let oneway = centre && !avenue && rng.chance(0.5);
-                let (a, b) = if oneway && (i + j) % 2 == 0 { (id(i2, j2), id(i, j)) } else { (id(i, j), id(i2, j2)) };
+                let (a, b) = if oneway && (i + j) % 2 == 0 {
+                    (id(i2, j2), id(i, j))
+                } else {
+                    (id(i, j), id(i2, j2))
+                };
                 link(a, b, kmh, oneway, &mut edges);
             }
         }

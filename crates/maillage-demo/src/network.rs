@@ -1099,9 +1099,23 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         .chain(professional_contacts.iter().take(10))
         .chain(partner_contacts.iter().take(4))
     {
-        relay::record_delivery(&mut tx, alert, *c, "exporte", None, now - SignedDuration::from_hours(30)).await?;
+        relay::record_delivery(
+            &mut tx,
+            alert,
+            *c,
+            "exporte",
+            None,
+            now - SignedDuration::from_hours(30),
+        )
+        .await?;
     }
-    relay::finish_message(&mut tx, alert, relay::Mode::Export, now - SignedDuration::from_hours(30)).await?;
+    relay::finish_message(
+        &mut tx,
+        alert,
+        relay::Mode::Export,
+        now - SignedDuration::from_hours(30),
+    )
+    .await?;
     let message = relay::create_message(
         &mut tx,
         pros,

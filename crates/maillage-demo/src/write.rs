@@ -1,16 +1,19 @@
 //! Writes a generated territory into a store, as one import batch labelled fictional.
 
 use crate::model::{self, DemoTerritory, FICTIONAL};
+use maillage_analysis::{
+    AccessibilityRequest, AnalysisError, IsochroneRequest, Network, SupplyMeasure, accessibility,
+    isochrones_around,
+};
 use maillage_store::batch::Source;
 use maillage_store::enrichment::{self, Enrichment, Subject};
 use maillage_store::roads::{self, RoadNetwork};
 use maillage_store::session::ImportSession;
-use maillage_store::supply::{self, Activity, AnnuaireTables, Establishment, PracticeSite, Professional};
+use maillage_store::supply::{
+    self, Activity, AnnuaireTables, Establishment, PracticeSite, Professional,
+};
 use maillage_store::zones::{self, ZoneKind, ZoneRecord};
 use maillage_store::{Result, Store, locations, settings, territory};
-use maillage_analysis::{
-    AccessibilityRequest, AnalysisError, IsochroneRequest, Network, SupplyMeasure, accessibility, isochrones_around,
-};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +32,10 @@ pub struct Summary {
     pub accessibility: Vec<String>,
     /// Isochrones computed (label, minutes).
     pub isochrones: Vec<(String, i64)>,
+    /// The heatwave of the crisis module.
+    pub crisis: crate::crisis::CrisisSummary,
+    /// The network and its Contrat local de santé.
+    pub network: crate::network::NetworkSummary,
 }
 
 /// Generates the territory for `seed`, writes it into `store` (which should be empty) and computes its analyses.
@@ -36,13 +43,18 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
     let t = model::generate(seed);
     write(store, &t).await?;
     let (accessibility, isochrones) = analyses(store, &t).await?;
-    crate::crisis::build(store, seed).await?;
-    crate::network::build(store, seed).await?;
+    let crisis = crate::crisis::build(store, seed).await?;
+    let network = crate::network::build(store, seed).await?;
     let iris = t.zones.iter().filter(|z| z.kind == "iris").count();
     Ok(Summary {
         seed,
         commune: model::COMMUNE_NAME.into(),
-        population: t.zones.iter().filter(|z| z.kind == "iris").filter_map(|z| z.population).sum(),
+        population: t
+            .zones
+            .iter()
+            .filter(|z| z.kind == "iris")
+            .filter_map(|z| z.population)
+            .sum(),
         iris,
         qpv: t.zones.iter().filter(|z| z.kind == "qpv").count(),
         quartiers: t.zones.iter().filter(|z| z.kind == "quartier").count(),
@@ -52,14 +64,25 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
         road_edges: t.road_edges.len(),
         accessibility,
         isochrones,
+        crisis,
+        network,
     })
 }
 
 /// What the demonstration shows already computed: accessibility of the first-recourse professions over the
 /// stored road network, and isochrones around the MSP and the municipal health centre.
-async fn analyses(store: &Store, t: &DemoTerritory) -> Result<(Vec<String>, Vec<(String, i64)>), AnalysisError> {
+async fn analyses(
+    store: &Store,
+    t: &DemoTerritory,
+) -> Result<(Vec<String>, Vec<(String, i64)>), AnalysisError> {
     let mut professions = Vec::new();
-    for profession in ["medecin_generaliste", "infirmier", "masseur_kinesitherapeute", "chirurgien_dentiste", "pharmacie"] {
+    for profession in [
+        "medecin_generaliste",
+        "infirmier",
+        "masseur_kinesitherapeute",
+        "chirurgien_dentiste",
+        "pharmacie",
+    ] {
         let request = AccessibilityRequest {
             profession: profession.into(),
             decay: maillage_access::Decay::drees_gp(),
@@ -72,7 +95,11 @@ async fn analyses(store: &Store, t: &DemoTerritory) -> Result<(Vec<String>, Vec<
         professions.push(profession.to_string());
     }
     let mut isochrones = Vec::new();
-    for e in t.establishments.iter().filter(|e| matches!(e.category_code, "603" | "124")) {
+    for e in t
+        .establishments
+        .iter()
+        .filter(|e| matches!(e.category_code, "603" | "124"))
+    {
         let request = IsochroneRequest {
             label: e.name.clone(),
             points: vec![e.position],
@@ -148,7 +175,12 @@ async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
             geocode_quality: Some("demonstration".into()),
             ..Default::default()
         };
-        s.counts.record(tables.sites.put(&mut s.tx, &row.site_key, row.values()).await?);
+        s.counts.record(
+            tables
+                .sites
+                .put(&mut s.tx, &row.site_key, row.values())
+                .await?,
+        );
     }
     for p in &t.professionals {
         let person = Professional {
@@ -159,7 +191,12 @@ async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
             last_name: p.last_name.clone(),
             first_name: Some(p.first_name.clone()),
         };
-        s.counts.record(tables.professionals.put(&mut s.tx, &person.national_id, person.values()).await?);
+        s.counts.record(
+            tables
+                .professionals
+                .put(&mut s.tx, &person.national_id, person.values())
+                .await?,
+        );
         for site in &p.sites {
             let a = Activity {
                 national_id: p.national_id.clone(),
@@ -170,11 +207,21 @@ async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
                 skill_code: p.skill.map(|s| s.0.into()),
                 skill_label: p.skill.map(|s| s.1.into()),
                 practice_mode_code: Some(p.mode.into()),
-                practice_mode_label: Some(if p.mode == "L" { "Libéral" } else { "Salarié" }.into()),
+                practice_mode_label: Some(
+                    if p.mode == "L" {
+                        "Libéral"
+                    } else {
+                        "Salarié"
+                    }
+                    .into(),
+                ),
                 profession: Some(p.profession.into()),
                 ..Default::default()
             };
-            tables.activities.put(&mut s.tx, &a.key(), a.values()).await?;
+            tables
+                .activities
+                .put(&mut s.tx, &a.key(), a.values())
+                .await?;
         }
         tables.flush_if_full(&mut s.tx).await?;
     }
@@ -193,14 +240,34 @@ async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
             coordinates_source: Some("demonstration".into()),
             ..Default::default()
         };
-        s.counts.record(establishments.put(&mut s.tx, &row.finess_et, row.values()).await?);
+        s.counts.record(
+            establishments
+                .put(&mut s.tx, &row.finess_et, row.values())
+                .await?,
+        );
     }
     establishments.flush(&mut s.tx).await?;
-    roads::replace(&mut s.tx, &RoadNetwork { nodes: t.road_nodes.clone(), edges: t.road_edges.clone() }).await?;
+    roads::replace(
+        &mut s.tx,
+        &RoadNetwork {
+            nodes: t.road_nodes.clone(),
+            edges: t.road_edges.clone(),
+        },
+    )
+    .await?;
     locations::refresh(&mut s.tx).await?;
-    settings::set(&mut *s.tx, "demonstration", &serde_json::json!({ "graine": t.seed, FICTIONAL: true })).await?;
+    settings::set(
+        &mut *s.tx,
+        "demonstration",
+        &serde_json::json!({ "graine": t.seed, FICTIONAL: true }),
+    )
+    .await?;
     s.counts.rows_read = s.counts.inserted + s.counts.updated + s.counts.unchanged;
-    s.commit(Some(t.population_vintage.to_string()), serde_json::json!({ FICTIONAL: true })).await?;
+    s.commit(
+        Some(t.population_vintage.to_string()),
+        serde_json::json!({ FICTIONAL: true }),
+    )
+    .await?;
 
     for p in &t.professionals {
         if p.birth_year.is_some() || p.accepting_new_patients.is_some() {
@@ -210,9 +277,23 @@ async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
                 accepting_new_patients: p.accepting_new_patients,
                 ..Default::default()
             };
-            enrichment::update(store, Subject::Professionnel, &p.national_id, &e, "démonstration").await?;
+            enrichment::update(
+                store,
+                Subject::Professionnel,
+                &p.national_id,
+                &e,
+                "démonstration",
+            )
+            .await?;
         }
     }
-    territory::define(store, Some(model::COMMUNE_NAME.into()), &[model::COMMUNE_CODE.into()], &[], 2.0).await?;
+    territory::define(
+        store,
+        Some(model::COMMUNE_NAME.into()),
+        &[model::COMMUNE_CODE.into()],
+        &[],
+        2.0,
+    )
+    .await?;
     Ok(())
 }

@@ -159,7 +159,9 @@ mod tests {
 pub fn detect_file(path: &std::path::Path) -> crate::error::Result<Option<FileKind>> {
     use std::io::BufRead;
     let mut input = crate::io::open(path)?;
-    let head = input.fill_buf().map_err(|e| crate::io::io_error(path, &e))?;
+    let head = input
+        .fill_buf()
+        .map_err(|e| crate::io::io_error(path, &e))?;
     Ok(detect(head))
 }
 
@@ -167,6 +169,9 @@ pub fn detect_file(path: &std::path::Path) -> crate::error::Result<Option<FileKi
 pub fn is_compressed(path: &std::path::Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 6];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
-    head[..n].starts_with(&[0x1f, 0x8b]) || head[..n].starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00])
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    head[..n].starts_with(&[0x1f, 0x8b])
+        || head[..n].starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00])
 }

@@ -94,7 +94,9 @@ impl Indicator {
     pub fn unit(self) -> &'static str {
         match self {
             Indicator::Count => "professionnels",
-            Indicator::Per10k | Indicator::QpvPer10k | Indicator::RestPer10k => "pour 10 000 habitants",
+            Indicator::Per10k | Indicator::QpvPer10k | Indicator::RestPer10k => {
+                "pour 10 000 habitants"
+            }
             Indicator::Per100k => "pour 100 000 habitants",
             Indicator::QpvRatio => "ratio",
             Indicator::Gp60PlusShare => "%",
@@ -131,31 +133,51 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
     let mut present: HashMap<(i64, &str), BTreeSet<&str>> = HashMap::new();
     for s in &inputs.supply {
         for z in &s.zones {
-            present.entry((*z, s.profession.as_str())).or_default().insert(s.who.as_str());
+            present
+                .entry((*z, s.profession.as_str()))
+                .or_default()
+                .insert(s.who.as_str());
         }
     }
-    let count = |zone: i64, profession: &str| present.get(&(zone, profession)).map_or(0, BTreeSet::len) as f64;
+    let count = |zone: i64, profession: &str| {
+        present.get(&(zone, profession)).map_or(0, BTreeSet::len) as f64
+    };
 
     let mut rows = Vec::new();
-    let row = |indicator, z: &ZoneInput, profession: &str, value, numerator, denominator| IndicatorRow {
-        indicator,
-        zone_kind: z.kind.clone(),
-        zone_code: z.code.clone(),
-        zone_name: z.name.clone(),
-        zone_parent: z.parent_code.clone(),
-        profession: profession.to_string(),
-        value,
-        numerator,
-        denominator,
-        population_vintage: z.population_vintage,
-        suppressed: false,
-    };
+    let row =
+        |indicator, z: &ZoneInput, profession: &str, value, numerator, denominator| IndicatorRow {
+            indicator,
+            zone_kind: z.kind.clone(),
+            zone_code: z.code.clone(),
+            zone_name: z.name.clone(),
+            zone_parent: z.parent_code.clone(),
+            profession: profession.to_string(),
+            value,
+            numerator,
+            denominator,
+            population_vintage: z.population_vintage,
+            suppressed: false,
+        };
     for z in &inputs.zones {
         for p in PROFESSIONS {
             let n = count(z.id, p.code);
             rows.push(row(Indicator::Count, z, p.code, Some(n), Some(n), None));
-            rows.push(row(Indicator::Per10k, z, p.code, ratio(n, z.population, 1e4), Some(n), z.population));
-            rows.push(row(Indicator::Per100k, z, p.code, ratio(n, z.population, 1e5), Some(n), z.population));
+            rows.push(row(
+                Indicator::Per10k,
+                z,
+                p.code,
+                ratio(n, z.population, 1e4),
+                Some(n),
+                z.population,
+            ));
+            rows.push(row(
+                Indicator::Per100k,
+                z,
+                p.code,
+                ratio(n, z.population, 1e5),
+                Some(n),
+                z.population,
+            ));
         }
     }
 
@@ -167,7 +189,9 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
         }
     }
     for commune in inputs.zones.iter().filter(|z| z.kind == "commune") {
-        let Some(qpvs) = qpv_of_commune.get(commune.code.as_str()) else { continue };
+        let Some(qpvs) = qpv_of_commune.get(commune.code.as_str()) else {
+            continue;
+        };
         let qpv_ids: BTreeSet<i64> = qpvs.iter().map(|q| q.id).collect();
         let qpv_pop: Option<f64> = qpvs.iter().map(|q| q.population).sum();
         let rest_pop = match (commune.population, qpv_pop) {
@@ -177,7 +201,11 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
         for p in PROFESSIONS {
             let mut in_qpv = BTreeSet::new();
             let mut in_rest = BTreeSet::new();
-            for s in inputs.supply.iter().filter(|s| s.profession == p.code && s.zones.contains(&commune.id)) {
+            for s in inputs
+                .supply
+                .iter()
+                .filter(|s| s.profession == p.code && s.zones.contains(&commune.id))
+            {
                 if s.zones.iter().any(|z| qpv_ids.contains(z)) {
                     in_qpv.insert(s.who.as_str());
                 } else {
@@ -188,8 +216,22 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
             let nr = in_rest.len() as f64;
             let dq = ratio(nq, qpv_pop, 1e4);
             let dr = ratio(nr, rest_pop, 1e4);
-            rows.push(row(Indicator::QpvPer10k, commune, p.code, dq, Some(nq), qpv_pop));
-            rows.push(row(Indicator::RestPer10k, commune, p.code, dr, Some(nr), rest_pop));
+            rows.push(row(
+                Indicator::QpvPer10k,
+                commune,
+                p.code,
+                dq,
+                Some(nq),
+                qpv_pop,
+            ));
+            rows.push(row(
+                Indicator::RestPer10k,
+                commune,
+                p.code,
+                dr,
+                Some(nr),
+                rest_pop,
+            ));
             let r = match (dq, dr) {
                 (Some(q), Some(r)) if r > 0.0 => Some(q / r),
                 _ => None,
@@ -202,7 +244,11 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
     for z in &inputs.zones {
         let mut known = BTreeSet::new();
         let mut old = BTreeSet::new();
-        for s in inputs.supply.iter().filter(|s| s.profession == GP && s.zones.contains(&z.id)) {
+        for s in inputs
+            .supply
+            .iter()
+            .filter(|s| s.profession == GP && s.zones.contains(&z.id))
+        {
             if let Some(y) = s.birth_year {
                 known.insert(s.who.as_str());
                 if inputs.reference_year - y >= 60 {
@@ -212,12 +258,24 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
         }
         let k = known.len() as f64;
         let o = old.len() as f64;
-        rows.push(row(Indicator::Gp60PlusShare, z, GP, ratio(o, Some(k), 100.0), Some(o), Some(k)));
+        rows.push(row(
+            Indicator::Gp60PlusShare,
+            z,
+            GP,
+            ratio(o, Some(k), 100.0),
+            Some(o),
+            Some(k),
+        ));
     }
     rows.sort_by(|a, b| {
         let pa = PROFESSIONS.iter().position(|p| p.code == a.profession);
         let pb = PROFESSIONS.iter().position(|p| p.code == b.profession);
-        (a.indicator, &a.zone_kind, &a.zone_code, pa).cmp(&(b.indicator, &b.zone_kind, &b.zone_code, pb))
+        (a.indicator, &a.zone_kind, &a.zone_code, pa).cmp(&(
+            b.indicator,
+            &b.zone_kind,
+            &b.zone_code,
+            pb,
+        ))
     });
     rows
 }

@@ -23,19 +23,71 @@ pub const GP: &str = "medecin_generaliste";
 pub const PHARMACY: &str = "pharmacie";
 
 pub const PROFESSIONS: &[Profession] = &[
-    Profession { code: GP, label: "Médecins généralistes", recourse: Recourse::First },
-    Profession { code: "infirmier", label: "Infirmiers", recourse: Recourse::First },
-    Profession { code: "masseur_kinesitherapeute", label: "Masseurs-kinésithérapeutes", recourse: Recourse::First },
-    Profession { code: "chirurgien_dentiste", label: "Chirurgiens-dentistes", recourse: Recourse::First },
-    Profession { code: PHARMACY, label: "Pharmacies", recourse: Recourse::First },
-    Profession { code: "gynecologue", label: "Gynécologues", recourse: Recourse::Second },
-    Profession { code: "sage_femme", label: "Sages-femmes", recourse: Recourse::Second },
-    Profession { code: "pediatre", label: "Pédiatres", recourse: Recourse::Second },
-    Profession { code: "orthophoniste", label: "Orthophonistes", recourse: Recourse::Second },
-    Profession { code: "ophtalmologiste", label: "Ophtalmologistes", recourse: Recourse::Second },
-    Profession { code: "orthoptiste", label: "Orthoptistes", recourse: Recourse::Second },
-    Profession { code: "psychiatre", label: "Psychiatres", recourse: Recourse::Second },
-    Profession { code: "psychologue", label: "Psychologues", recourse: Recourse::Second },
+    Profession {
+        code: GP,
+        label: "Médecins généralistes",
+        recourse: Recourse::First,
+    },
+    Profession {
+        code: "infirmier",
+        label: "Infirmiers",
+        recourse: Recourse::First,
+    },
+    Profession {
+        code: "masseur_kinesitherapeute",
+        label: "Masseurs-kinésithérapeutes",
+        recourse: Recourse::First,
+    },
+    Profession {
+        code: "chirurgien_dentiste",
+        label: "Chirurgiens-dentistes",
+        recourse: Recourse::First,
+    },
+    Profession {
+        code: PHARMACY,
+        label: "Pharmacies",
+        recourse: Recourse::First,
+    },
+    Profession {
+        code: "gynecologue",
+        label: "Gynécologues",
+        recourse: Recourse::Second,
+    },
+    Profession {
+        code: "sage_femme",
+        label: "Sages-femmes",
+        recourse: Recourse::Second,
+    },
+    Profession {
+        code: "pediatre",
+        label: "Pédiatres",
+        recourse: Recourse::Second,
+    },
+    Profession {
+        code: "orthophoniste",
+        label: "Orthophonistes",
+        recourse: Recourse::Second,
+    },
+    Profession {
+        code: "ophtalmologiste",
+        label: "Ophtalmologistes",
+        recourse: Recourse::Second,
+    },
+    Profession {
+        code: "orthoptiste",
+        label: "Orthoptistes",
+        recourse: Recourse::Second,
+    },
+    Profession {
+        code: "psychiatre",
+        label: "Psychiatres",
+        recourse: Recourse::Second,
+    },
+    Profession {
+        code: "psychologue",
+        label: "Psychologues",
+        recourse: Recourse::Second,
+    },
 ];
 
 pub fn by_code(code: &str) -> Option<&'static Profession> {

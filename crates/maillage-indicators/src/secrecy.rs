@@ -15,7 +15,9 @@ pub fn suppress(rows: &mut [IndicatorRow], threshold: u32) {
     // Primary: small counts, and shares that would tell ages.
     for r in rows.iter_mut() {
         r.suppressed |= match r.indicator {
-            Indicator::Count | Indicator::QpvPer10k | Indicator::RestPer10k => small(r.numerator, t),
+            Indicator::Count | Indicator::QpvPer10k | Indicator::RestPer10k => {
+                small(r.numerator, t)
+            }
             Indicator::Gp60PlusShare => {
                 // Both the old and the others must be numerous enough, or a share of 0 % or 100 % tells ages.
                 let known = r.denominator.unwrap_or(0.0);
@@ -34,10 +36,21 @@ pub fn suppress(rows: &mut [IndicatorRow], threshold: u32) {
         match r.indicator {
             Indicator::Count if r.zone_kind == "iris" || r.zone_kind == "quartier" => {
                 let parent = r.zone_parent.clone().unwrap_or_default();
-                groups.entry(("parts", r.zone_kind.clone(), parent, r.profession.clone())).or_default().push(i);
+                groups
+                    .entry(("parts", r.zone_kind.clone(), parent, r.profession.clone()))
+                    .or_default()
+                    .push(i);
             }
             Indicator::QpvPer10k | Indicator::RestPer10k => {
-                groups.entry(("qpv", String::new(), r.zone_code.clone(), r.profession.clone())).or_default().push(i);
+                groups
+                    .entry((
+                        "qpv",
+                        String::new(),
+                        r.zone_code.clone(),
+                        r.profession.clone(),
+                    ))
+                    .or_default()
+                    .push(i);
             }
             _ => {}
         }
@@ -57,15 +70,29 @@ pub fn suppress(rows: &mut [IndicatorRow], threshold: u32) {
     let hidden: BTreeSet<(Indicator, String, String, String)> = rows
         .iter()
         .filter(|r| r.suppressed)
-        .map(|r| (r.indicator, r.zone_kind.clone(), r.zone_code.clone(), r.profession.clone()))
+        .map(|r| {
+            (
+                r.indicator,
+                r.zone_kind.clone(),
+                r.zone_code.clone(),
+                r.profession.clone(),
+            )
+        })
         .collect();
     let is_hidden = |i: Indicator, r: &IndicatorRow| {
-        hidden.contains(&(i, r.zone_kind.clone(), r.zone_code.clone(), r.profession.clone()))
+        hidden.contains(&(
+            i,
+            r.zone_kind.clone(),
+            r.zone_code.clone(),
+            r.profession.clone(),
+        ))
     };
     for r in rows.iter_mut() {
         r.suppressed |= match r.indicator {
             Indicator::Per10k | Indicator::Per100k => is_hidden(Indicator::Count, r),
-            Indicator::QpvRatio => is_hidden(Indicator::QpvPer10k, r) || is_hidden(Indicator::RestPer10k, r),
+            Indicator::QpvRatio => {
+                is_hidden(Indicator::QpvPer10k, r) || is_hidden(Indicator::RestPer10k, r)
+            }
             _ => false,
         };
     }
@@ -85,7 +112,12 @@ fn hide_second(rows: &mut [IndicatorRow], members: &[usize]) -> bool {
         .iter()
         .copied()
         .filter(|&i| !rows[i].suppressed && rows[i].numerator.is_some_and(|n| n > 0.0))
-        .min_by(|&a, &b| rows[a].numerator.partial_cmp(&rows[b].numerator).unwrap_or(std::cmp::Ordering::Equal));
+        .min_by(|&a, &b| {
+            rows[a]
+                .numerator
+                .partial_cmp(&rows[b].numerator)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
     match candidate {
         Some(i) => {
             rows[i].suppressed = true;

@@ -2,12 +2,12 @@
 //! place that turns them into sentences a user of Maillage reads (command line and web pages alike).
 
 mod access;
-mod analysis;
 mod accounts;
+mod analysis;
 mod audit;
 pub mod crisis;
-pub mod network;
 mod formats;
+pub mod network;
 mod routing;
 mod store;
 

@@ -17,7 +17,9 @@ impl French for StoreError {
             ),
             StoreError::Format(e) => format!("{} Rien n'a été importé.", e.french()),
             StoreError::Io { path, reason } => {
-                format!("impossible de lire ou d'écrire « {path} » ({reason}) ; vérifiez le chemin et les droits")
+                format!(
+                    "impossible de lire ou d'écrire « {path} » ({reason}) ; vérifiez le chemin et les droits"
+                )
             }
             StoreError::NotABackup { path, reason } => format!(
                 "« {path} » n'est pas une sauvegarde Maillage valide ({reason}) ; la base n'a pas été modifiée"
@@ -27,7 +29,9 @@ impl French for StoreError {
                  connaît le schéma {supported}) ; mettez Maillage à jour avant de la restaurer"
             ),
             StoreError::UnknownZone { kind, code } => {
-                format!("zone inconnue : {kind} « {code} » ; la liste des zones s'affiche avec « maillage zones »")
+                format!(
+                    "zone inconnue : {kind} « {code} » ; la liste des zones s'affiche avec « maillage zones »"
+                )
             }
             StoreError::UnknownCommune(code) => format!(
                 "commune inconnue « {code} » ; importez d'abord les communes (maillage import communes …)"
@@ -47,14 +51,24 @@ impl French for maillage_store::session::ImportNote {
         match self {
             Format { warning } => warning.french(),
             DuplicateActivity { line } => {
-                format!("ligne {line} : activité en double (même professionnel, lieu, profession et mode), écartée")
+                format!(
+                    "ligne {line} : activité en double (même professionnel, lieu, profession et mode), écartée"
+                )
             }
-            MissingNationalId { line } => format!("ligne {line} : identification nationale absente, ligne écartée"),
-            DuplicateAddress { line, id } => format!("ligne {line} : identifiant d'adresse « {id} » en double, écartée"),
+            MissingNationalId { line } => {
+                format!("ligne {line} : identification nationale absente, ligne écartée")
+            }
+            DuplicateAddress { line, id } => {
+                format!("ligne {line} : identifiant d'adresse « {id} » en double, écartée")
+            }
             SkippedCommunes { count } => {
-                format!("{count} communes déléguées ou associées ignorées (comptées dans leur commune nouvelle)")
+                format!(
+                    "{count} communes déléguées ou associées ignorées (comptées dans leur commune nouvelle)"
+                )
             }
-            ClosedEstablishment { finess } => format!("établissement FINESS {finess} signalé fermé par le flux"),
+            ClosedEstablishment { finess } => {
+                format!("établissement FINESS {finess} signalé fermé par le flux")
+            }
         }
     }
 }

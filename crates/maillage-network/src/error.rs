@@ -55,3 +55,15 @@ pub enum NetworkError {
         end: Date,
     },
 }
+
+/// A wrong typed-in value, in the module's own error type (same variants, same French wording).
+impl From<maillage_fields::FieldError> for NetworkError {
+    fn from(e: maillage_fields::FieldError) -> Self {
+        use maillage_fields::FieldError as F;
+        match e {
+            F::MissingField { field } => NetworkError::MissingField { field },
+            F::InvalidField { field, expected } => NetworkError::InvalidField { field, expected },
+            F::TooLong { field, max } => NetworkError::TooLong { field, max },
+        }
+    }
+}

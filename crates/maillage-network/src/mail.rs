@@ -7,12 +7,12 @@ use jiff::civil::Date;
 
 /// Checks a subject: one line, at most 200 characters.
 pub fn subject(value: &str) -> Result<String, NetworkError> {
-    fields::required_line("objet", value, 200)
+    Ok(fields::required_line("objet", value, 200)?)
 }
 
 /// Checks a message's text: at most 50,000 characters.
 pub fn text(value: &str) -> Result<String, NetworkError> {
-    fields::required("texte", value, 50_000)
+    Ok(fields::required("texte", value, 50_000)?)
 }
 
 /// The public address of the site, as written in messages: `http(s)://host[:port][/path]`, no trailing slash.

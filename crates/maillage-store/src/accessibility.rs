@@ -154,8 +154,15 @@ pub struct StoredIsochrone {
 /// Replaces the isochrones of a label (e.g. "MSP des Tilleuls") by new ones.
 pub async fn save_isochrones(store: &Store, isochrones: &[StoredIsochrone]) -> Result<()> {
     let mut tx = store.pool().begin().await?;
-    for label in isochrones.iter().map(|i| &i.label).collect::<std::collections::BTreeSet<_>>() {
-        sqlx::query("DELETE FROM isochrone WHERE label = $1").bind(label).execute(&mut *tx).await?;
+    for label in isochrones
+        .iter()
+        .map(|i| &i.label)
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        sqlx::query("DELETE FROM isochrone WHERE label = $1")
+            .bind(label)
+            .execute(&mut *tx)
+            .await?;
     }
     for i in isochrones {
         sqlx::query(

@@ -71,7 +71,8 @@ async fn tables(tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<
         ),
     };
     let names: Vec<String> = sqlx::query_scalar(list).fetch_all(&mut **tx).await?;
-    let mut parents: BTreeMap<String, BTreeSet<String>> = names.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
+    let mut parents: BTreeMap<String, BTreeSet<String>> =
+        names.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
     for r in sqlx::query(fks).fetch_all(&mut **tx).await? {
         let child: String = r.try_get("child")?;
         let parent: String = r.try_get("parent")?;
@@ -84,7 +85,12 @@ async fn tables(tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<
     while ordered.len() < names.len() {
         let next = names
             .iter()
-            .find(|n| !done.contains(*n) && parents[*n].iter().all(|p| done.contains(p) || !parents.contains_key(p)))
+            .find(|n| {
+                !done.contains(*n)
+                    && parents[*n]
+                        .iter()
+                        .all(|p| done.contains(p) || !parents.contains_key(p))
+            })
             .cloned();
         let next = next.ok_or_else(|| StoreError::Migration("cycle de clés étrangères".into()))?;
         done.insert(next.clone());
@@ -102,7 +108,11 @@ enum ColumnType {
     Blob,
 }
 
-async fn columns(tx: &mut Transaction<'static, Any>, backend: Backend, table: &str) -> Result<Vec<(String, ColumnType)>> {
+async fn columns(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    table: &str,
+) -> Result<Vec<(String, ColumnType)>> {
     let sql = match backend {
         Backend::Sqlite => "SELECT name, type AS t FROM pragma_table_info($1) ORDER BY cid",
         Backend::Postgres => {
@@ -116,7 +126,11 @@ async fn columns(tx: &mut Transaction<'static, Any>, backend: Backend, table: &s
             let t = r.try_get::<String, _>("t")?.to_uppercase();
             let kind = if t.contains("INT") {
                 ColumnType::Integer
-            } else if t.contains("REAL") || t.contains("DOUBLE") || t.contains("FLOAT") || t.contains("NUMERIC") {
+            } else if t.contains("REAL")
+                || t.contains("DOUBLE")
+                || t.contains("FLOAT")
+                || t.contains("NUMERIC")
+            {
                 ColumnType::Real
             } else if t.contains("BLOB") || t.contains("BYTEA") {
                 ColumnType::Blob
@@ -150,7 +164,9 @@ pub async fn save(store: &Store, path: &Path) -> Result<Summary> {
     let mut out = GzEncoder::new(BufWriter::new(file), Compression::default());
     let mut tx = store.pool().begin().await?;
     if store.backend() == Backend::Postgres {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
     }
     let io = |e: std::io::Error| StoreError::io(path, e);
     let header = Header {
@@ -160,25 +176,56 @@ pub async fn save(store: &Store, path: &Path) -> Result<Summary> {
         created_at: crate::now(),
         backend: format!("{:?}", store.backend()).to_lowercase(),
     };
-    writeln!(out, "{}", serde_json::to_string(&header).expect("plain data")).map_err(io)?;
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string(&header).expect("plain data")
+    )
+    .map_err(io)?;
     let tables = tables(&mut tx, store.backend()).await?;
-    let mut summary = Summary { tables: tables.len(), rows: 0, schema_version: header.schema_version };
+    let mut summary = Summary {
+        tables: tables.len(),
+        rows: 0,
+        schema_version: header.schema_version,
+    };
     for table in &tables {
-        let columns: Vec<String> = columns(&mut tx, store.backend(), table).await?.into_iter().map(|c| c.0).collect();
-        let th = TableHeader { table: table.clone(), columns: columns.clone() };
+        let columns: Vec<String> = columns(&mut tx, store.backend(), table)
+            .await?
+            .into_iter()
+            .map(|c| c.0)
+            .collect();
+        let th = TableHeader {
+            table: table.clone(),
+            columns: columns.clone(),
+        };
         writeln!(out, "{}", serde_json::to_string(&th).expect("plain data")).map_err(io)?;
         let order: Vec<String> = (1..=columns.len()).map(|i| i.to_string()).collect();
-        let list = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT {list} FROM \"{table}\" ORDER BY {}", order.join(", "));
-        let rows = sqlx::query(AssertSqlSafe(sql.clone())).fetch_all(&mut *tx).await?;
+        let list = columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {list} FROM \"{table}\" ORDER BY {}",
+            order.join(", ")
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql.clone()))
+            .fetch_all(&mut *tx)
+            .await?;
         for row in &rows {
-            let values = (0..columns.len()).map(|i| value_of(row, i)).collect::<Result<Vec<_>>>()?;
+            let values = (0..columns.len())
+                .map(|i| value_of(row, i))
+                .collect::<Result<Vec<_>>>()?;
             writeln!(out, "{}", Value::Array(values)).map_err(io)?;
         }
         summary.rows += rows.len() as u64;
     }
     tx.commit().await?;
-    let end = End { end: true, tables: summary.tables, rows: summary.rows };
+    let end = End {
+        end: true,
+        tables: summary.tables,
+        rows: summary.rows,
+    };
     writeln!(out, "{}", serde_json::to_string(&end).expect("plain data")).map_err(io)?;
     out.finish().map_err(io)?.flush().map_err(io)?;
     std::fs::rename(&tmp, path).map_err(|e| StoreError::io(path, e))?;
@@ -192,7 +239,10 @@ struct PendingTable {
 
 /// Reads and checks a whole backup before anything is touched.
 fn read_backup(path: &Path, supported: i64) -> Result<(Header, Vec<PendingTable>)> {
-    let not = |reason: String| StoreError::NotABackup { path: path.display().to_string(), reason };
+    let not = |reason: String| StoreError::NotABackup {
+        path: path.display().to_string(),
+        reason,
+    };
     let file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
     let mut lines = BufReader::new(GzDecoder::new(file)).lines();
     let first = lines
@@ -201,10 +251,16 @@ fn read_backup(path: &Path, supported: i64) -> Result<(Header, Vec<PendingTable>
         .map_err(|e| not(format!("fichier illisible ou non compressé : {e}")))?;
     let header: Header = serde_json::from_str(&first).map_err(|_| not("en-tête absent".into()))?;
     if header.format != FORMAT || header.version != FORMAT_VERSION {
-        return Err(not(format!("format {} version {}", header.format, header.version)));
+        return Err(not(format!(
+            "format {} version {}",
+            header.format, header.version
+        )));
     }
     if header.schema_version > supported {
-        return Err(StoreError::BackupTooNew { found: header.schema_version, supported });
+        return Err(StoreError::BackupTooNew {
+            found: header.schema_version,
+            supported,
+        });
     }
     let mut tables: Vec<PendingTable> = Vec::new();
     let mut end: Option<End> = None;
@@ -214,14 +270,20 @@ fn read_backup(path: &Path, supported: i64) -> Result<(Header, Vec<PendingTable>
             return Err(not(format!("données après la fin, ligne {}", n + 2)));
         }
         if line.starts_with('[') {
-            let row: Vec<Value> = serde_json::from_str(&line).map_err(|e| not(format!("ligne {} : {e}", n + 2)))?;
-            let table = tables.last_mut().ok_or_else(|| not(format!("ligne {} hors table", n + 2)))?;
+            let row: Vec<Value> =
+                serde_json::from_str(&line).map_err(|e| not(format!("ligne {} : {e}", n + 2)))?;
+            let table = tables
+                .last_mut()
+                .ok_or_else(|| not(format!("ligne {} hors table", n + 2)))?;
             if row.len() != table.header.columns.len() {
                 return Err(not(format!("ligne {} : nombre de colonnes", n + 2)));
             }
             table.rows.push(row);
         } else if let Ok(th) = serde_json::from_str::<TableHeader>(&line) {
-            tables.push(PendingTable { header: th, rows: Vec::new() });
+            tables.push(PendingTable {
+                header: th,
+                rows: Vec::new(),
+            });
         } else if let Ok(e) = serde_json::from_str::<End>(&line) {
             end = Some(e);
         } else {
@@ -245,7 +307,11 @@ fn bind_value<'q>(
     match column {
         ColumnType::Integer => q.bind(v.as_i64().or_else(|| v.as_bool().map(i64::from))),
         ColumnType::Real => q.bind(v.as_f64()),
-        ColumnType::Blob => q.bind(v.get("blob").and_then(Value::as_str).and_then(|h| hex::decode(h).ok())),
+        ColumnType::Blob => q.bind(
+            v.get("blob")
+                .and_then(Value::as_str)
+                .and_then(|h| hex::decode(h).ok()),
+        ),
         ColumnType::Text => q.bind(match v {
             Value::Null => None,
             Value::String(s) => Some(s.clone()),
@@ -269,14 +335,25 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
         }
     }
     for table in tables.iter().rev() {
-        sqlx::query(AssertSqlSafe(format!("DELETE FROM \"{table}\""))).execute(&mut *tx).await?;
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM \"{table}\"")))
+            .execute(&mut *tx)
+            .await?;
     }
-    let mut summary = Summary { tables: pending.len(), rows: 0, schema_version: header.schema_version };
+    let mut summary = Summary {
+        tables: pending.len(),
+        rows: 0,
+        schema_version: header.schema_version,
+    };
     for table in &tables {
-        let Some(p) = pending.iter().find(|p| &p.header.table == table) else { continue };
+        let Some(p) = pending.iter().find(|p| &p.header.table == table) else {
+            continue;
+        };
         let columns = &p.header.columns;
         let types: std::collections::HashMap<String, ColumnType> =
-            self::columns(&mut tx, store.backend(), table).await?.into_iter().collect();
+            self::columns(&mut tx, store.backend(), table)
+                .await?
+                .into_iter()
+                .collect();
         let mut kinds = Vec::with_capacity(columns.len());
         for c in columns {
             kinds.push(*types.get(c).ok_or_else(|| StoreError::NotABackup {
@@ -284,13 +361,20 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
                 reason: format!("colonne inconnue « {table}.{c} »"),
             })?);
         }
-        let list = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+        let list = columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
         // Several rows per statement: far fewer round trips, well under every parameter limit.
         let per_statement = (900 / columns.len().max(1)).max(1);
         for chunk in p.rows.chunks(per_statement) {
             let mut p = crate::codec::Placeholders::new(&tx);
             let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(columns.len())).collect();
-            let sql = format!("INSERT INTO \"{table}\" ({list}) VALUES {}", tuples.join(", "));
+            let sql = format!(
+                "INSERT INTO \"{table}\" ({list}) VALUES {}",
+                tuples.join(", ")
+            );
             let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
             for row in chunk {
                 for (v, kind) in row.iter().zip(&kinds) {

@@ -46,7 +46,10 @@ impl Source {
     pub fn of_file(kind: &'static str, path: &Path, vintage: Option<String>) -> Result<Source> {
         Ok(Source {
             kind,
-            file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             sha256: sha256_file(path)?,
             vintage,
         })
@@ -138,7 +141,8 @@ pub async fn list(store: &Store) -> Result<Vec<Batch>> {
                     filtered: n("filtered")?,
                     removed: n("removed")?,
                 },
-                details: serde_json::from_str(&r.try_get::<String, _>("details")?).unwrap_or_default(),
+                details: serde_json::from_str(&r.try_get::<String, _>("details")?)
+                    .unwrap_or_default(),
             })
         })
         .collect()

@@ -52,14 +52,21 @@ pub struct Placeholders {
 
 impl Placeholders {
     pub fn new(conn: &sqlx::AnyConnection) -> Placeholders {
-        Placeholders { numbered: conn.backend_name() != "SQLite", next: 1 }
+        Placeholders {
+            numbered: conn.backend_name() != "SQLite",
+            next: 1,
+        }
     }
 
     /// The next placeholder (parameters are bound in the order placeholders were taken).
     pub fn next(&mut self) -> String {
         let n = self.next;
         self.next += 1;
-        if self.numbered { format!("${n}") } else { "?".to_string() }
+        if self.numbered {
+            format!("${n}")
+        } else {
+            "?".to_string()
+        }
     }
 
     /// `(p, p, …)` with `n` placeholders.

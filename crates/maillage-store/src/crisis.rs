@@ -53,6 +53,13 @@ pub enum Error {
     RequestClosed(i64),
 }
 
+/// A wrong typed-in value is a refusal of the module's rules.
+impl From<maillage_fields::FieldError> for Error {
+    fn from(e: maillage_fields::FieldError) -> Self {
+        Error::Rule(CrisisError::from(e))
+    }
+}
+
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         Error::Store(Box::new(e))

@@ -40,9 +40,13 @@ impl Enrichment {
     pub fn merged(&self, update: &Enrichment) -> Enrichment {
         Enrichment {
             birth_year: update.birth_year.or(self.birth_year),
-            planned_retirement_year: update.planned_retirement_year.or(self.planned_retirement_year),
+            planned_retirement_year: update
+                .planned_retirement_year
+                .or(self.planned_retirement_year),
             part_time: update.part_time.or(self.part_time),
-            accepting_new_patients: update.accepting_new_patients.or(self.accepting_new_patients),
+            accepting_new_patients: update
+                .accepting_new_patients
+                .or(self.accepting_new_patients),
             teleconsultation: update.teleconsultation.or(self.teleconsultation),
             notes: update.notes.clone().or_else(|| self.notes.clone()),
         }
@@ -50,11 +54,23 @@ impl Enrichment {
 
     fn check(&self) -> Result<()> {
         let this_year = jiff::Zoned::now().year() as i64;
-        if let Some(y) = self.birth_year.filter(|y| !(1900..=this_year - 18).contains(y)) {
-            return Err(StoreError::InvalidValue { field: "annee_naissance", value: y.to_string() });
+        if let Some(y) = self
+            .birth_year
+            .filter(|y| !(1900..=this_year - 18).contains(y))
+        {
+            return Err(StoreError::InvalidValue {
+                field: "annee_naissance",
+                value: y.to_string(),
+            });
         }
-        if let Some(y) = self.planned_retirement_year.filter(|y| !(1950..=2100).contains(y)) {
-            return Err(StoreError::InvalidValue { field: "depart_prevu", value: y.to_string() });
+        if let Some(y) = self
+            .planned_retirement_year
+            .filter(|y| !(1950..=2100).contains(y))
+        {
+            return Err(StoreError::InvalidValue {
+                field: "depart_prevu",
+                value: y.to_string(),
+            });
         }
         Ok(())
     }
@@ -83,7 +99,13 @@ pub async fn get(store: &Store, subject: Subject, key: &str) -> Result<Option<En
 }
 
 /// Merges `update` into what is known of the subject and returns the result.
-pub async fn update(store: &Store, subject: Subject, key: &str, update: &Enrichment, by: &str) -> Result<Enrichment> {
+pub async fn update(
+    store: &Store,
+    subject: Subject,
+    key: &str,
+    update: &Enrichment,
+    by: &str,
+) -> Result<Enrichment> {
     let current = get(store, subject, key).await?.unwrap_or_default();
     let merged = current.merged(update);
     merged.check()?;

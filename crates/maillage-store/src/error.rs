@@ -32,6 +32,9 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn io(path: &std::path::Path, e: impl std::fmt::Display) -> Self {
-        StoreError::Io { path: path.display().to_string(), reason: e.to_string() }
+        StoreError::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }
     }
 }

@@ -47,7 +47,11 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
     )
     .fetch_all(&mut **tx)
     .await?;
-    let mut report = GeocodingReport { sites: sites.len() as u64 + finess, from_finess: finess, ..Default::default() };
+    let mut report = GeocodingReport {
+        sites: sites.len() as u64 + finess,
+        from_finess: finess,
+        ..Default::default()
+    };
     if sites.is_empty() {
         report.match_rate = (report.sites > 0).then_some(100.0);
         return Ok(report);
@@ -66,7 +70,9 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
     let mut geocoder = Geocoder::new();
     for r in &addresses {
         geocoder.add(&Address {
-            numero: r.try_get::<Option<String>, _>("number")?.and_then(|n| n.parse().ok()),
+            numero: r
+                .try_get::<Option<String>, _>("number")?
+                .and_then(|n| n.parse().ok()),
             rep: r.try_get("repetition")?,
             voie: r.try_get("street")?,
             code_postal: r.try_get("postcode")?,
@@ -108,29 +114,33 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
                 report.not_found += 1;
                 if report.not_found_addresses.len() < 500 {
                     let q = query.as_ref();
-                    report.not_found_addresses.push(format!(
-                        "{key} — {} {} {} {} {}",
-                        q.and_then(|q| q.numero.clone()).unwrap_or_default(),
-                        q.and_then(|q| q.type_voie.clone()).unwrap_or_default(),
-                        street.clone().unwrap_or_else(|| "(sans voie)".into()),
-                        q.and_then(|q| q.code_postal.clone()).unwrap_or_default(),
-                        q.and_then(|q| q.commune.clone()).unwrap_or_default()
-                    )
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "));
+                    report.not_found_addresses.push(
+                        format!(
+                            "{key} — {} {} {} {} {}",
+                            q.and_then(|q| q.numero.clone()).unwrap_or_default(),
+                            q.and_then(|q| q.type_voie.clone()).unwrap_or_default(),
+                            street.clone().unwrap_or_else(|| "(sans voie)".into()),
+                            q.and_then(|q| q.code_postal.clone()).unwrap_or_default(),
+                            q.and_then(|q| q.commune.clone()).unwrap_or_default()
+                        )
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    );
                 }
                 continue;
             }
         };
         let result = result.expect("a match has a result");
-        sqlx::query("UPDATE practice_site SET lon = $2, lat = $3, geocode_quality = $4 WHERE site_key = $1")
-            .bind(&key)
-            .bind(result.lon)
-            .bind(result.lat)
-            .bind(label)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "UPDATE practice_site SET lon = $2, lat = $3, geocode_quality = $4 WHERE site_key = $1",
+        )
+        .bind(&key)
+        .bind(result.lon)
+        .bind(result.lat)
+        .bind(label)
+        .execute(&mut **tx)
+        .await?;
     }
     let placed = report.from_finess + report.exact_number + report.near_number + report.street_only;
     report.match_rate = Some(100.0 * placed as f64 / report.sites as f64);

@@ -74,7 +74,12 @@ pub async fn zone_shapes(store: &Store, kind: &str) -> Result<Vec<ZoneShape>> {
             code: r.try_get("code")?,
             geojson: r.try_get("geojson")?,
             centroid: (r.try_get("centroid_lon")?, r.try_get("centroid_lat")?),
-            bbox: [r.try_get("min_lon")?, r.try_get("min_lat")?, r.try_get("max_lon")?, r.try_get("max_lat")?],
+            bbox: [
+                r.try_get("min_lon")?,
+                r.try_get("min_lat")?,
+                r.try_get("max_lon")?,
+                r.try_get("max_lat")?,
+            ],
         });
     }
     Ok(out)
@@ -142,7 +147,10 @@ pub async fn site_points(store: &Store) -> Result<Vec<SitePoint>> {
         };
         let site = out.last_mut().expect("a site was pushed for this row");
         // A professional with two activities of the same profession at one site is one person there.
-        if !site.activities.iter().any(|a| a.national_id == activity.national_id && a.profession == activity.profession)
+        if !site
+            .activities
+            .iter()
+            .any(|a| a.national_id == activity.national_id && a.profession == activity.profession)
         {
             site.activities.push(activity);
         }
@@ -237,7 +245,10 @@ pub async fn careers(store: &Store) -> Result<BTreeMap<String, Career>> {
 
 /// Population by age band of a set of zones (e.g. the IRIS of a commune or quartier) added up, for the latest
 /// vintage any of them has: (vintage, [(band, sum)]) ordered by band; None when none has age bands.
-pub async fn population_bands_sum(store: &Store, zone_ids: &[i64]) -> Result<Option<(i64, Vec<(String, f64)>)>> {
+pub async fn population_bands_sum(
+    store: &Store,
+    zone_ids: &[i64],
+) -> Result<Option<(i64, Vec<(String, f64)>)>> {
     let mut by_vintage: BTreeMap<i64, BTreeMap<String, f64>> = BTreeMap::new();
     for chunk in zone_ids.chunks(500) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
@@ -253,8 +264,14 @@ pub async fn population_bands_sum(store: &Store, zone_ids: &[i64]) -> Result<Opt
         for r in q.fetch_all(store.pool()).await? {
             let vintage: i64 = r.try_get("vintage")?;
             let band: String = r.try_get("band")?;
-            *by_vintage.entry(vintage).or_default().entry(band).or_default() += r.try_get::<f64, _>("total")?;
+            *by_vintage
+                .entry(vintage)
+                .or_default()
+                .entry(band)
+                .or_default() += r.try_get::<f64, _>("total")?;
         }
     }
-    Ok(by_vintage.pop_last().map(|(v, bands)| (v, bands.into_iter().collect())))
+    Ok(by_vintage
+        .pop_last()
+        .map(|(v, bands)| (v, bands.into_iter().collect())))
 }

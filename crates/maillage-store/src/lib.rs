@@ -9,13 +9,9 @@ pub mod accessibility;
 pub mod accounts;
 pub mod audit;
 pub mod backup;
-pub mod roads;
-pub mod rows;
-pub mod supply;
 pub mod batch;
 mod codec;
 pub mod crisis;
-pub mod network;
 pub mod enrichment;
 pub mod error;
 pub mod exports;
@@ -24,10 +20,14 @@ pub mod geodata;
 pub mod imports;
 pub mod locations;
 mod migrations;
+pub mod network;
 pub mod observatory;
-pub mod territory;
+pub mod roads;
+pub mod rows;
 pub mod session;
 pub mod settings;
+pub mod supply;
+pub mod territory;
 pub mod zones;
 
 pub use error::StoreError;
@@ -55,7 +55,6 @@ pub struct Store {
 }
 
 static DRIVERS: Once = Once::new();
-
 
 impl Store {
     /// Opens (creating it if needed) the store at `location`: a `postgres://` / `postgresql://` URL, or a path to
@@ -85,17 +84,28 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await
-            .map_err(|e| StoreError::Connect { location: redact(location), reason: e.to_string() })?;
+            .map_err(|e| StoreError::Connect {
+                location: redact(location),
+                reason: e.to_string(),
+            })?;
         migrations::migrator(backend)
-            .run(&pool).await.map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(Store { pool, backend, location: redact(location) })
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Store {
+            pool,
+            backend,
+            location: redact(location),
+        })
     }
 
     fn url_of(location: &str) -> (Backend, String) {
         if location.starts_with("postgres://") || location.starts_with("postgresql://") {
             (Backend::Postgres, location.to_string())
         } else {
-            let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:"));
+            let path = location
+                .strip_prefix("sqlite://")
+                .or_else(|| location.strip_prefix("sqlite:"));
             let path = path.unwrap_or(location);
             let path = path.split('?').next().unwrap_or(path);
             (Backend::Sqlite, format!("sqlite://{path}?mode=rwc"))
@@ -131,7 +141,12 @@ pub fn redact(location: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let userinfo = &location[scheme_end + 3..at];
             let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{}@{}", &location[..scheme_end + 3], user, &location[at + 1..])
+            format!(
+                "{}{}@{}",
+                &location[..scheme_end + 3],
+                user,
+                &location[at + 1..]
+            )
         }
         _ => location.to_string(),
     }
@@ -139,5 +154,8 @@ pub fn redact(location: &str) -> String {
 
 /// The current instant as an RFC 3339 UTC string, the one timestamp format of the store.
 pub fn now() -> String {
-    jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now()).to_string()
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string()
 }

@@ -1,9 +1,9 @@
 //! Which zones each geolocated practice site and establishment lies in. Recomputed inside the transaction of
 //! every import that changes positions or contours, so indicators never see a stale assignment.
 
+use crate::Result;
 use crate::codec::geometry_from_geojson;
 use crate::zones::ZoneKind;
-use crate::Result;
 use geo::{BoundingRect, Contains, MultiPolygon, Point};
 use rstar::{AABB, RTree, RTreeObject};
 use sqlx::AssertSqlSafe;
@@ -64,7 +64,10 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
     .fetch_all(&mut **tx)
     .await?
     {
-        quartiers_of_iris.entry(r.try_get("iris_code")?).or_default().push(r.try_get("quartier_id")?);
+        quartiers_of_iris
+            .entry(r.try_get("iris_code")?)
+            .or_default()
+            .push(r.try_get("quartier_id")?);
     }
 
     // Communes and arrondissements by code, for places whose commune is known but not (or not inside) a contour.
@@ -82,11 +85,16 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
         e.extend(r.try_get::<Option<i64>, _>("parent_id")?);
     }
 
-    sqlx::query("DELETE FROM location_zone").execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM location_zone")
+        .execute(&mut **tx)
+        .await?;
     let mut stats = LocationStats::default();
     let mut pending: Vec<(&'static str, String, i64)> = Vec::new();
     for (subject, sql) in [
-        ("site", "SELECT site_key AS k, lon, lat, commune_code FROM practice_site WHERE removed_batch_id IS NULL"),
+        (
+            "site",
+            "SELECT site_key AS k, lon, lat, commune_code FROM practice_site WHERE removed_batch_id IS NULL",
+        ),
         (
             "etablissement",
             "SELECT finess_et AS k, lon, lat, commune_code FROM establishment WHERE removed_batch_id IS NULL",
@@ -97,15 +105,25 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
             let commune: Option<String> = r.try_get("commune_code")?;
             let mut zones: Vec<i64> = Vec::new();
             let mut in_commune = false;
-            if let (Some(lon), Some(lat)) = (r.try_get::<Option<f64>, _>("lon")?, r.try_get::<Option<f64>, _>("lat")?) {
+            if let (Some(lon), Some(lat)) = (
+                r.try_get::<Option<f64>, _>("lon")?,
+                r.try_get::<Option<f64>, _>("lat")?,
+            ) {
                 stats.located += 1;
                 let p = Point::new(lon, lat);
                 for z in tree.locate_in_envelope_intersecting(&AABB::from_point([lon, lat])) {
                     if z.shape.contains(&p) {
                         zones.push(z.id);
-                        in_commune |= matches!(z.kind, ZoneKind::Commune | ZoneKind::Arrondissement);
+                        in_commune |=
+                            matches!(z.kind, ZoneKind::Commune | ZoneKind::Arrondissement);
                         if z.kind == ZoneKind::Iris {
-                            zones.extend(quartiers_of_iris.get(&z.code).into_iter().flatten().copied());
+                            zones.extend(
+                                quartiers_of_iris
+                                    .get(&z.code)
+                                    .into_iter()
+                                    .flatten()
+                                    .copied(),
+                            );
                         }
                     }
                 }
@@ -113,7 +131,13 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
                 stats.without_position += 1;
             }
             if !in_commune {
-                zones.extend(commune.and_then(|c| commune_zones.get(&c)).into_iter().flatten().copied());
+                zones.extend(
+                    commune
+                        .and_then(|c| commune_zones.get(&c))
+                        .into_iter()
+                        .flatten()
+                        .copied(),
+                );
             }
             zones.sort_unstable();
             zones.dedup();
@@ -124,7 +148,8 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
     }
     stats.memberships = pending.len() as u64;
     for chunk in pending.chunks(2000) {
-        let mut sql = String::from("INSERT INTO location_zone (subject_kind, subject_key, zone_id) VALUES ");
+        let mut sql =
+            String::from("INSERT INTO location_zone (subject_kind, subject_key, zone_id) VALUES ");
         let mut p = crate::codec::Placeholders::new(&**tx);
         let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
         sql.push_str(&tuples.join(", "));

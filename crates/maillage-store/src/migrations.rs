@@ -13,15 +13,30 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0001_foundation.sql"),
         include_str!("../migrations/postgres/0001_foundation.sql"),
     ),
-    (2, "accounts", include_str!("../migrations/sqlite/0002_accounts.sql"), include_str!("../migrations/postgres/0002_accounts.sql")),
+    (
+        2,
+        "accounts",
+        include_str!("../migrations/sqlite/0002_accounts.sql"),
+        include_str!("../migrations/postgres/0002_accounts.sql"),
+    ),
     (
         3,
         "accessibility",
         include_str!("../migrations/sqlite/0003_accessibility.sql"),
         include_str!("../migrations/postgres/0003_accessibility.sql"),
     ),
-    (4, "crisis", include_str!("../migrations/sqlite/0004_crisis.sql"), include_str!("../migrations/postgres/0004_crisis.sql")),
-    (5, "network", include_str!("../migrations/sqlite/0005_network.sql"), include_str!("../migrations/postgres/0005_network.sql")),
+    (
+        4,
+        "crisis",
+        include_str!("../migrations/sqlite/0004_crisis.sql"),
+        include_str!("../migrations/postgres/0004_crisis.sql"),
+    ),
+    (
+        5,
+        "network",
+        include_str!("../migrations/sqlite/0005_network.sql"),
+        include_str!("../migrations/postgres/0005_network.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {
@@ -33,7 +48,13 @@ pub fn migrator(backend: Backend) -> Migrator {
                     Backend::Sqlite => *sqlite,
                     Backend::Postgres => *postgres,
                 };
-                Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), false)
+                Migration::new(
+                    *version,
+                    (*description).into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
             })
             .collect(),
     )

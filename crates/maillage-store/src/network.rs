@@ -41,6 +41,13 @@ pub enum Error {
     Mismatch { what: &'static str, id: i64 },
 }
 
+/// A wrong typed-in value is a refusal of the module's rules.
+impl From<maillage_fields::FieldError> for Error {
+    fn from(e: maillage_fields::FieldError) -> Self {
+        Error::Rule(NetworkError::from(e))
+    }
+}
+
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         Error::Store(Box::new(e))

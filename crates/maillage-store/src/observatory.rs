@@ -12,8 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const PHARMACY_CATEGORY: &str = "620";
 
 /// The zones indicators are shown for: communes and what subdivides them, QPV and EPCI.
-const OBSERVED: &[ZoneKind] =
-    &[ZoneKind::Epci, ZoneKind::Commune, ZoneKind::Arrondissement, ZoneKind::Iris, ZoneKind::Quartier, ZoneKind::Qpv];
+const OBSERVED: &[ZoneKind] = &[
+    ZoneKind::Epci,
+    ZoneKind::Commune,
+    ZoneKind::Arrondissement,
+    ZoneKind::Iris,
+    ZoneKind::Quartier,
+    ZoneKind::Qpv,
+];
 
 pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
     let territory = crate::territory::filter(store).await?;
@@ -41,7 +47,8 @@ pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
         })
         .collect();
 
-    let mut places: BTreeMap<(String, String, String), (BTreeSet<i64>, Option<i64>)> = BTreeMap::new();
+    let mut places: BTreeMap<(String, String, String), (BTreeSet<i64>, Option<i64>)> =
+        BTreeMap::new();
     let rows = sqlx::query(
         "SELECT a.national_id, a.site_key, a.profession, l.zone_id, e.birth_year
          FROM activity a
@@ -53,8 +60,14 @@ pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
     .fetch_all(store.pool())
     .await?;
     for r in rows {
-        let key = (r.try_get("national_id")?, r.try_get("site_key")?, r.try_get("profession")?);
-        let e = places.entry(key).or_insert((BTreeSet::new(), r.try_get("birth_year")?));
+        let key = (
+            r.try_get("national_id")?,
+            r.try_get("site_key")?,
+            r.try_get("profession")?,
+        );
+        let e = places
+            .entry(key)
+            .or_insert((BTreeSet::new(), r.try_get("birth_year")?));
         e.0.extend(r.try_get::<Option<i64>, _>("zone_id")?);
     }
     let rows = sqlx::query(
@@ -67,14 +80,25 @@ pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
     .await?;
     for r in rows {
         let finess: String = r.try_get("finess_et")?;
-        let e = places.entry((finess.clone(), finess, PHARMACY.to_string())).or_insert((BTreeSet::new(), None));
+        let e = places
+            .entry((finess.clone(), finess, PHARMACY.to_string()))
+            .or_insert((BTreeSet::new(), None));
         e.0.extend(r.try_get::<Option<i64>, _>("zone_id")?);
     }
     let supply = places
         .into_iter()
-        .map(|((who, _, profession), (zones, birth_year))| Supply { who, profession, zones, birth_year })
+        .map(|((who, _, profession), (zones, birth_year))| Supply {
+            who,
+            profession,
+            zones,
+            birth_year,
+        })
         .collect();
-    Ok(Inputs { zones, supply, reference_year: jiff::Zoned::now().year() as i64 })
+    Ok(Inputs {
+        zones,
+        supply,
+        reference_year: jiff::Zoned::now().year() as i64,
+    })
 }
 
 /// The batches the figures rest on: the latest import of each kind.

@@ -14,8 +14,12 @@ pub struct RoadNetwork {
 
 /// Replaces the stored network.
 pub async fn replace(tx: &mut Transaction<'static, Any>, network: &RoadNetwork) -> Result<()> {
-    sqlx::query("DELETE FROM road_edge").execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM road_node").execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM road_edge")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM road_node")
+        .execute(&mut **tx)
+        .await?;
     for chunk in network.nodes.chunks(2000) {
         let mut sql = String::from("INSERT INTO road_node (id, lon, lat) VALUES ");
         let mut p = crate::codec::Placeholders::new(&**tx);
@@ -52,11 +56,18 @@ pub async fn load(store: &Store) -> Result<Option<RoadNetwork>> {
     if nodes.is_empty() {
         return Ok(None);
     }
-    let edges = sqlx::query("SELECT from_node, to_node, millis FROM road_edge ORDER BY from_node, to_node")
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("from_node")?, r.try_get("to_node")?, r.try_get("millis")?)))
-        .collect::<Result<_>>()?;
+    let edges =
+        sqlx::query("SELECT from_node, to_node, millis FROM road_edge ORDER BY from_node, to_node")
+            .fetch_all(store.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("from_node")?,
+                    r.try_get("to_node")?,
+                    r.try_get("millis")?,
+                ))
+            })
+            .collect::<Result<_>>()?;
     Ok(Some(RoadNetwork { nodes, edges }))
 }

@@ -2,9 +2,9 @@
 //! content. Existing hashes are loaded once; a row is inserted when new, updated when its hash changed (or it
 //! had been marked removed), left alone otherwise; rows not seen in the batch are marked removed, never deleted.
 
+use crate::Result;
 use crate::codec::{Placeholders, row_hash};
 use crate::zones::Change;
-use crate::Result;
 use sqlx::AssertSqlSafe;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -96,9 +96,20 @@ impl HashedTable {
         let mut existing = HashMap::new();
         for r in q.fetch_all(&mut **tx).await? {
             let removed: Option<i64> = r.try_get("removed_batch_id")?;
-            existing.insert(r.try_get::<String, _>("k")?, (r.try_get::<String, _>("row_hash")?, removed.is_some()));
+            existing.insert(
+                r.try_get::<String, _>("k")?,
+                (r.try_get::<String, _>("row_hash")?, removed.is_some()),
+            );
         }
-        Ok(HashedTable { table, key, columns, batch_id, existing, seen: HashSet::new(), pending: Vec::new() })
+        Ok(HashedTable {
+            table,
+            key,
+            columns,
+            batch_id,
+            existing,
+            seen: HashSet::new(),
+            pending: Vec::new(),
+        })
     }
 
     /// Whether this batch already wrote this key (a duplicate within the file).
@@ -107,7 +118,12 @@ impl HashedTable {
     }
 
     /// Inserts, updates or leaves the row; `values` follow `columns`.
-    pub async fn put(&mut self, tx: &mut Transaction<'static, Any>, key: &str, values: Vec<Val>) -> Result<Change> {
+    pub async fn put(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        key: &str,
+        values: Vec<Val>,
+    ) -> Result<Change> {
         debug_assert_eq!(values.len(), self.columns.len());
         let texts: Vec<Option<String>> = values.iter().map(Val::hash_text).collect();
         let hash = row_hash(texts.iter().map(|t| t.as_deref()));
@@ -115,8 +131,12 @@ impl HashedTable {
         match self.existing.get(key) {
             Some((old, removed)) if *old == hash && !removed => Ok(Change::Unchanged),
             Some(_) => {
-                let sets: Vec<String> =
-                    self.columns.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 2)).collect();
+                let sets: Vec<String> = self
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("{c} = ${}", i + 2))
+                    .collect();
                 let n = self.columns.len();
                 let sql = format!(
                     "UPDATE {} SET {}, row_hash = ${}, batch_id = ${}, removed_batch_id = NULL WHERE {} = $1",
@@ -130,7 +150,10 @@ impl HashedTable {
                 for v in values {
                     q = bind(q, v);
                 }
-                q.bind(hash.clone()).bind(self.batch_id).execute(&mut **tx).await?;
+                q.bind(hash.clone())
+                    .bind(self.batch_id)
+                    .execute(&mut **tx)
+                    .await?;
                 self.existing.insert(key.to_string(), (hash, false));
                 Ok(Change::Updated)
             }

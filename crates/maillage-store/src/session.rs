@@ -54,7 +54,13 @@ impl ImportSession {
     pub async fn start(store: &Store, source: Source) -> Result<ImportSession> {
         let mut tx = store.pool().begin().await?;
         let batch_id = batch::begin(&mut tx, &source).await?;
-        Ok(ImportSession { tx, batch_id, counts: Counts::default(), source, notes: Vec::new() })
+        Ok(ImportSession {
+            tx,
+            batch_id,
+            counts: Counts::default(),
+            source,
+            notes: Vec::new(),
+        })
     }
 
     pub fn note(&mut self, note: ImportNote) {
@@ -64,12 +70,23 @@ impl ImportSession {
     }
 
     /// Records the batch's counts and commits the data with it.
-    pub async fn commit(mut self, vintage: Option<String>, details: serde_json::Value) -> Result<ImportReport> {
+    pub async fn commit(
+        mut self,
+        vintage: Option<String>,
+        details: serde_json::Value,
+    ) -> Result<ImportReport> {
         let mut all = serde_json::json!({ "notes": self.notes });
         if let (Some(all), serde_json::Value::Object(d)) = (all.as_object_mut(), &details) {
             all.extend(d.clone());
         }
-        batch::finish(&mut self.tx, self.batch_id, vintage.as_deref(), &self.counts, &all).await?;
+        batch::finish(
+            &mut self.tx,
+            self.batch_id,
+            vintage.as_deref(),
+            &self.counts,
+            &all,
+        )
+        .await?;
         self.tx.commit().await?;
         Ok(ImportReport {
             kind: self.source.kind,

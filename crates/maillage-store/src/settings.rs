@@ -12,7 +12,11 @@ pub async fn get<T: DeserializeOwned>(store: &Store, key: &str) -> Result<Option
     Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
 }
 
-pub async fn set<'e, T: Serialize>(executor: impl Executor<'e, Database = Any>, key: &str, value: &T) -> Result<()> {
+pub async fn set<'e, T: Serialize>(
+    executor: impl Executor<'e, Database = Any>,
+    key: &str,
+    value: &T,
+) -> Result<()> {
     let text = serde_json::to_string(value).expect("settings are plain data");
     sqlx::query(
         "INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -1,11 +1,12 @@
 //! Care supply: health professionals, their activities and practice sites (Annuaire santé), establishments
 //! (FINESS). Rows are written through [`HashedTable`], so every source writes them the same way.
 
-use crate::rows::{HashedTable, Val};
 use crate::Result;
+use crate::rows::{HashedTable, Val};
 use sqlx::{Any, Transaction};
 
-pub const PROFESSIONAL_COLUMNS: &[&str] = &["id_type", "pp_id", "civility", "last_name", "first_name"];
+pub const PROFESSIONAL_COLUMNS: &[&str] =
+    &["id_type", "pp_id", "civility", "last_name", "first_name"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Professional {
@@ -246,16 +247,33 @@ pub struct AnnuaireTables {
 impl AnnuaireTables {
     pub async fn load(tx: &mut Transaction<'static, Any>, batch_id: i64) -> Result<AnnuaireTables> {
         Ok(AnnuaireTables {
-            professionals: HashedTable::load(tx, "professional", "national_id", PROFESSIONAL_COLUMNS, batch_id)
+            professionals: HashedTable::load(
+                tx,
+                "professional",
+                "national_id",
+                PROFESSIONAL_COLUMNS,
+                batch_id,
+            )
+            .await?,
+            sites: HashedTable::load(tx, "practice_site", "site_key", SITE_COLUMNS, batch_id)
                 .await?,
-            sites: HashedTable::load(tx, "practice_site", "site_key", SITE_COLUMNS, batch_id).await?,
-            activities: HashedTable::load(tx, "activity", "activity_key", ACTIVITY_COLUMNS, batch_id).await?,
+            activities: HashedTable::load(
+                tx,
+                "activity",
+                "activity_key",
+                ACTIVITY_COLUMNS,
+                batch_id,
+            )
+            .await?,
         })
     }
 
     /// Flushes when any table has a full chunk pending.
     pub async fn flush_if_full(&mut self, tx: &mut Transaction<'static, Any>) -> Result<()> {
-        if self.professionals.wants_flush() || self.sites.wants_flush() || self.activities.wants_flush() {
+        if self.professionals.wants_flush()
+            || self.sites.wants_flush()
+            || self.activities.wants_flush()
+        {
             self.flush(tx).await?;
         }
         Ok(())
@@ -269,8 +287,18 @@ impl AnnuaireTables {
     }
 }
 
-pub async fn establishments_table(tx: &mut Transaction<'static, Any>, batch_id: i64) -> Result<HashedTable> {
-    HashedTable::load(tx, "establishment", "finess_et", ESTABLISHMENT_COLUMNS, batch_id).await
+pub async fn establishments_table(
+    tx: &mut Transaction<'static, Any>,
+    batch_id: i64,
+) -> Result<HashedTable> {
+    HashedTable::load(
+        tx,
+        "establishment",
+        "finess_et",
+        ESTABLISHMENT_COLUMNS,
+        batch_id,
+    )
+    .await
 }
 
 /// One activity in force of a professional at a practice site, by name (the Annuaire santé is a public

@@ -47,7 +47,11 @@ impl Filter {
         if self.unrestricted() {
             return Scope::Territory;
         }
-        let commune = self.arrondissement_parent.get(commune).map(String::as_str).unwrap_or(commune);
+        let commune = self
+            .arrondissement_parent
+            .get(commune)
+            .map(String::as_str)
+            .unwrap_or(commune);
         if self.territory.communes.contains(commune) {
             Scope::Territory
         } else if self.territory.neighbours.contains(commune) {
@@ -66,11 +70,15 @@ impl Filter {
         if self.unrestricted() {
             return true;
         }
-        match (commune.filter(|c| !c.is_empty()), postcode.filter(|p| !p.is_empty())) {
+        match (
+            commune.filter(|c| !c.is_empty()),
+            postcode.filter(|p| !p.is_empty()),
+        ) {
             (Some(c), _) => self.keeps_commune(c),
-            (None, Some(p)) => {
-                self.postcode_communes.get(p).is_some_and(|cs| cs.iter().any(|c| self.keeps_commune(c)))
-            }
+            (None, Some(p)) => self
+                .postcode_communes
+                .get(p)
+                .is_some_and(|cs| cs.iter().any(|c| self.keeps_commune(c))),
             (None, None) => false,
         }
     }
@@ -98,13 +106,22 @@ pub async fn filter(store: &Store) -> Result<Filter> {
         arrondissement_parent.insert(r.try_get("code")?, r.try_get("parent_code")?);
     }
     let mut postcode_communes: HashMap<String, Vec<String>> = HashMap::new();
-    for r in sqlx::query("SELECT commune_code, postcode FROM commune_postcode ORDER BY postcode, commune_code")
-        .fetch_all(store.pool())
-        .await?
+    for r in sqlx::query(
+        "SELECT commune_code, postcode FROM commune_postcode ORDER BY postcode, commune_code",
+    )
+    .fetch_all(store.pool())
+    .await?
     {
-        postcode_communes.entry(r.try_get("postcode")?).or_default().push(r.try_get("commune_code")?);
+        postcode_communes
+            .entry(r.try_get("postcode")?)
+            .or_default()
+            .push(r.try_get("commune_code")?);
     }
-    Ok(Filter { territory, arrondissement_parent, postcode_communes })
+    Ok(Filter {
+        territory,
+        arrondissement_parent,
+        postcode_communes,
+    })
 }
 
 /// What defining a territory found.
@@ -127,7 +144,10 @@ pub async fn define(
     buffer_km: f64,
 ) -> Result<Definition> {
     if !(0.0..=200.0).contains(&buffer_km) {
-        return Err(StoreError::InvalidValue { field: "tampon_km", value: buffer_km.to_string() });
+        return Err(StoreError::InvalidValue {
+            field: "tampon_km",
+            value: buffer_km.to_string(),
+        });
     }
     let mut members: BTreeSet<String> = communes.iter().map(|c| c.trim().to_uppercase()).collect();
     for epci in epcis {
@@ -136,7 +156,10 @@ pub async fn define(
             .fetch_all(store.pool())
             .await?;
         if rows.is_empty() {
-            return Err(StoreError::UnknownZone { kind: "epci".into(), code: epci.clone() });
+            return Err(StoreError::UnknownZone {
+                kind: "epci".into(),
+                code: epci.clone(),
+            });
         }
         for r in rows {
             members.insert(r.try_get("code")?);
@@ -147,11 +170,18 @@ pub async fn define(
         .await?
         .into_iter()
         .collect();
-    let unknown: Vec<String> = members.iter().filter(|c| !known.contains(*c)).cloned().collect();
+    let unknown: Vec<String> = members
+        .iter()
+        .filter(|c| !known.contains(*c))
+        .cloned()
+        .collect();
 
     let contours = zones::geometries(store, &[ZoneKind::Commune]).await?;
-    let inside: Vec<&MultiPolygon<f64>> =
-        contours.iter().filter(|(_, _, code, _)| members.contains(code)).map(|(.., g)| g).collect();
+    let inside: Vec<&MultiPolygon<f64>> = contours
+        .iter()
+        .filter(|(_, _, code, _)| members.contains(code))
+        .map(|(.., g)| g)
+        .collect();
     let buffer_without_contours = buffer_km > 0.0 && inside.is_empty();
     let mut neighbours = BTreeSet::new();
     if buffer_km > 0.0 && !inside.is_empty() {
@@ -162,9 +192,18 @@ pub async fn define(
             }
         }
     }
-    let territory = Territory { name, communes: members, neighbours, buffer_km };
+    let territory = Territory {
+        name,
+        communes: members,
+        neighbours,
+        buffer_km,
+    };
     settings::set(store.pool(), KEY, &territory).await?;
-    Ok(Definition { territory, unknown, buffer_without_contours })
+    Ok(Definition {
+        territory,
+        unknown,
+        buffer_without_contours,
+    })
 }
 
 /// "Within the buffer of the territory": distance to the territory's communes, in a local equirectangular
@@ -179,11 +218,29 @@ pub struct Near {
 
 impl Near {
     pub fn new(targets: &[&MultiPolygon<f64>], buffer_km: f64) -> Near {
-        let centres: Vec<f64> = targets.iter().filter_map(|g| g.bounding_rect()).map(|r| r.center().y).collect();
-        let lat0 = if centres.is_empty() { 46.0 } else { centres.iter().sum::<f64>() / centres.len() as f64 };
-        let mut near = Near { targets: vec![], rects: vec![], kx: 111.320 * lat0.to_radians().cos(), ky: 110.574, buffer_km };
+        let centres: Vec<f64> = targets
+            .iter()
+            .filter_map(|g| g.bounding_rect())
+            .map(|r| r.center().y)
+            .collect();
+        let lat0 = if centres.is_empty() {
+            46.0
+        } else {
+            centres.iter().sum::<f64>() / centres.len() as f64
+        };
+        let mut near = Near {
+            targets: vec![],
+            rects: vec![],
+            kx: 111.320 * lat0.to_radians().cos(),
+            ky: 110.574,
+            buffer_km,
+        };
         near.targets = targets.iter().map(|g| near.project(g)).collect();
-        near.rects = near.targets.iter().filter_map(|g| g.bounding_rect()).collect();
+        near.rects = near
+            .targets
+            .iter()
+            .filter_map(|g| g.bounding_rect())
+            .collect();
         near
     }
 
@@ -196,9 +253,16 @@ impl Near {
     ) -> Result<Near> {
         let stored = zones::geometries(store, &[ZoneKind::Commune]).await?;
         let communes = &filter.territory.communes;
-        let mut targets: Vec<&MultiPolygon<f64>> =
-            stored.iter().filter(|(_, _, code, _)| communes.contains(code)).map(|(.., g)| g).collect();
-        targets.extend(extra.filter(|(code, _)| communes.contains(*code)).map(|(_, g)| g));
+        let mut targets: Vec<&MultiPolygon<f64>> = stored
+            .iter()
+            .filter(|(_, _, code, _)| communes.contains(code))
+            .map(|(.., g)| g)
+            .collect();
+        targets.extend(
+            extra
+                .filter(|(code, _)| communes.contains(*code))
+                .map(|(_, g)| g),
+        );
         Ok(Near::new(&targets, filter.territory.buffer_km))
     }
 
@@ -211,10 +275,15 @@ impl Near {
             return false;
         }
         let gk = self.project(g);
-        let Some(r) = gk.bounding_rect() else { return false };
+        let Some(r) = gk.bounding_rect() else {
+            return false;
+        };
         let b = self.buffer_km;
         let near_box = self.rects.iter().any(|t| {
-            r.min().x <= t.max().x + b && r.max().x >= t.min().x - b && r.min().y <= t.max().y + b && r.max().y >= t.min().y - b
+            r.min().x <= t.max().x + b
+                && r.max().x >= t.min().x - b
+                && r.min().y <= t.max().y + b
+                && r.max().y >= t.min().y - b
         });
         near_box && self.targets.iter().any(|t| Euclidean.distance(t, &gk) <= b)
     }

@@ -90,7 +90,11 @@ pub fn combine(a: Change, b: Change) -> Change {
 }
 
 /// Inserts or updates a zone's identity; a zone marked removed comes back when a source lists it again.
-pub async fn upsert(tx: &mut Transaction<'static, Any>, zone: &ZoneRecord, batch_id: i64) -> Result<(i64, Change)> {
+pub async fn upsert(
+    tx: &mut Transaction<'static, Any>,
+    zone: &ZoneRecord,
+    batch_id: i64,
+) -> Result<(i64, Change)> {
     let attributes = zone.attributes.to_string();
     let hash = row_hash([
         Some(zone.name.as_str()),
@@ -98,11 +102,13 @@ pub async fn upsert(tx: &mut Transaction<'static, Any>, zone: &ZoneRecord, batch
         zone.departement.as_deref(),
         Some(attributes.as_str()),
     ]);
-    let existing = sqlx::query("SELECT id, row_hash, removed_batch_id FROM zone WHERE kind = $1 AND code = $2")
-        .bind(zone.kind.as_str())
-        .bind(&zone.code)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let existing = sqlx::query(
+        "SELECT id, row_hash, removed_batch_id FROM zone WHERE kind = $1 AND code = $2",
+    )
+    .bind(zone.kind.as_str())
+    .bind(&zone.code)
+    .fetch_optional(&mut **tx)
+    .await?;
     match existing {
         None => {
             let id: i64 = sqlx::query_scalar(
@@ -155,19 +161,24 @@ pub async fn set_geometry(
 ) -> Result<Change> {
     let text = geometry_to_geojson(geometry);
     let hash = row_hash([Some(text.as_str())]);
-    let old: Option<String> = sqlx::query_scalar("SELECT row_hash FROM zone_geometry WHERE zone_id = $1")
-        .bind(zone_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let old: Option<String> =
+        sqlx::query_scalar("SELECT row_hash FROM zone_geometry WHERE zone_id = $1")
+            .bind(zone_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     if old.as_deref() == Some(hash.as_str()) {
         return Ok(Change::Unchanged);
     }
-    let rect = geometry
-        .bounding_rect()
-        .ok_or(StoreError::InvalidValue { field: "geometry", value: "géométrie vide".into() })?;
+    let rect = geometry.bounding_rect().ok_or(StoreError::InvalidValue {
+        field: "geometry",
+        value: "géométrie vide".into(),
+    })?;
     let centroid = geometry.centroid().unwrap_or_else(|| rect.center().into());
     let area = geometry.geodesic_area_unsigned();
-    sqlx::query("DELETE FROM zone_geometry WHERE zone_id = $1").bind(zone_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM zone_geometry WHERE zone_id = $1")
+        .bind(zone_id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "INSERT INTO zone_geometry (zone_id, geojson, min_lon, min_lat, max_lon, max_lat, centroid_lon,
              centroid_lat, area_m2, row_hash, batch_id)
@@ -186,7 +197,11 @@ pub async fn set_geometry(
     .bind(batch_id)
     .execute(&mut **tx)
     .await?;
-    Ok(if old.is_some() { Change::Updated } else { Change::Inserted })
+    Ok(if old.is_some() {
+        Change::Updated
+    } else {
+        Change::Inserted
+    })
 }
 
 /// Sets one population figure (band `TOTAL` for the whole population).
@@ -198,13 +213,14 @@ pub async fn set_population(
     value: f64,
     batch_id: i64,
 ) -> Result<Change> {
-    let old: Option<f64> =
-        sqlx::query_scalar("SELECT value FROM population WHERE zone_id = $1 AND vintage = $2 AND band = $3")
-            .bind(zone_id)
-            .bind(vintage)
-            .bind(band)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let old: Option<f64> = sqlx::query_scalar(
+        "SELECT value FROM population WHERE zone_id = $1 AND vintage = $2 AND band = $3",
+    )
+    .bind(zone_id)
+    .bind(vintage)
+    .bind(band)
+    .fetch_optional(&mut **tx)
+    .await?;
     match old {
         Some(v) if v == value => Ok(Change::Unchanged),
         Some(_) => {
@@ -245,10 +261,12 @@ pub async fn mark_unseen_removed(
     parents: Option<&std::collections::HashSet<String>>,
     batch_id: i64,
 ) -> Result<u64> {
-    let rows = sqlx::query("SELECT id, code, parent_code FROM zone WHERE kind = $1 AND removed_batch_id IS NULL")
-        .bind(kind.as_str())
-        .fetch_all(&mut **tx)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, code, parent_code FROM zone WHERE kind = $1 AND removed_batch_id IS NULL",
+    )
+    .bind(kind.as_str())
+    .fetch_all(&mut **tx)
+    .await?;
     let mut removed = 0;
     for row in rows {
         let code: String = row.try_get("code")?;
@@ -315,12 +333,16 @@ pub async fn list(store: &Store) -> Result<Vec<Zone>> {
         let kind: String = r.try_get("kind")?;
         zones.push(Zone {
             id,
-            kind: ZoneKind::parse(&kind).ok_or(StoreError::InvalidValue { field: "zone.kind", value: kind })?,
+            kind: ZoneKind::parse(&kind).ok_or(StoreError::InvalidValue {
+                field: "zone.kind",
+                value: kind,
+            })?,
             code: r.try_get("code")?,
             name: r.try_get("name")?,
             parent_code: r.try_get("parent_code")?,
             departement: r.try_get("departement")?,
-            attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?).unwrap_or_default(),
+            attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?)
+                .unwrap_or_default(),
             population: populations.get(&id).cloned(),
         });
     }
@@ -329,26 +351,42 @@ pub async fn list(store: &Store) -> Result<Vec<Zone>> {
 }
 
 /// Population by age band of one zone for its latest vintage (bands as stored, `TOTAL` included).
-pub async fn population_bands(store: &Store, zone_id: i64) -> Result<(Option<i64>, Vec<(String, f64)>)> {
-    let vintage: Option<i64> = sqlx::query_scalar("SELECT MAX(vintage) FROM population WHERE zone_id = $1")
-        .bind(zone_id)
-        .fetch_one(store.pool())
-        .await?;
-    let Some(vintage) = vintage else { return Ok((None, vec![])) };
-    let rows = sqlx::query("SELECT band, value FROM population WHERE zone_id = $1 AND vintage = $2 ORDER BY band")
-        .bind(zone_id)
-        .bind(vintage)
-        .fetch_all(store.pool())
-        .await?;
+pub async fn population_bands(
+    store: &Store,
+    zone_id: i64,
+) -> Result<(Option<i64>, Vec<(String, f64)>)> {
+    let vintage: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(vintage) FROM population WHERE zone_id = $1")
+            .bind(zone_id)
+            .fetch_one(store.pool())
+            .await?;
+    let Some(vintage) = vintage else {
+        return Ok((None, vec![]));
+    };
+    let rows = sqlx::query(
+        "SELECT band, value FROM population WHERE zone_id = $1 AND vintage = $2 ORDER BY band",
+    )
+    .bind(zone_id)
+    .bind(vintage)
+    .fetch_all(store.pool())
+    .await?;
     let bands = rows
         .iter()
-        .map(|r| Ok((r.try_get::<String, _>("band")?, r.try_get::<f64, _>("value")?)))
+        .map(|r| {
+            Ok((
+                r.try_get::<String, _>("band")?,
+                r.try_get::<f64, _>("value")?,
+            ))
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok((Some(vintage), bands))
 }
 
 /// The geometry of every zone in force of the given kinds.
-pub async fn geometries(store: &Store, kinds: &[ZoneKind]) -> Result<Vec<(i64, ZoneKind, String, MultiPolygon<f64>)>> {
+pub async fn geometries(
+    store: &Store,
+    kinds: &[ZoneKind],
+) -> Result<Vec<(i64, ZoneKind, String, MultiPolygon<f64>)>> {
     let rows = sqlx::query(
         "SELECT z.id, z.kind, z.code, g.geojson FROM zone z JOIN zone_geometry g ON g.zone_id = z.id
          WHERE z.removed_batch_id IS NULL ORDER BY z.id",
@@ -358,7 +396,9 @@ pub async fn geometries(store: &Store, kinds: &[ZoneKind]) -> Result<Vec<(i64, Z
     let mut out = Vec::new();
     for r in rows {
         let kind = ZoneKind::parse(&r.try_get::<String, _>("kind")?);
-        let Some(kind) = kind.filter(|k| kinds.contains(k)) else { continue };
+        let Some(kind) = kind.filter(|k| kinds.contains(k)) else {
+            continue;
+        };
         let text: String = r.try_get("geojson")?;
         if let Some(g) = geometry_from_geojson(&text) {
             out.push((r.try_get("id")?, kind, r.try_get("code")?, g));
@@ -388,12 +428,13 @@ pub async fn populations(store: &Store) -> Result<HashMap<i64, PopulationFigure>
             },
         );
     }
-    let iris_by_code: HashMap<String, i64> = sqlx::query("SELECT id, code FROM zone WHERE kind = 'iris' AND removed_batch_id IS NULL")
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get::<String, _>("code")?, r.try_get::<i64, _>("id")?)))
-        .collect::<Result<_>>()?;
+    let iris_by_code: HashMap<String, i64> =
+        sqlx::query("SELECT id, code FROM zone WHERE kind = 'iris' AND removed_batch_id IS NULL")
+            .fetch_all(store.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>("code")?, r.try_get::<i64, _>("id")?)))
+            .collect::<Result<_>>()?;
     let unions = sqlx::query(
         "SELECT q.quartier_id, q.iris_code FROM quartier_iris q JOIN zone z ON z.id = q.quartier_id
          WHERE z.removed_batch_id IS NULL ORDER BY q.quartier_id",
@@ -411,11 +452,18 @@ pub async fn populations(store: &Store) -> Result<HashMap<i64, PopulationFigure>
         }
     }
     for (quartier, (value, vintage)) in sums {
-        out.entry(quartier).or_insert(PopulationFigure { value, vintage, method: PopulationMethod::SumOfIris });
+        out.entry(quartier).or_insert(PopulationFigure {
+            value,
+            vintage,
+            method: PopulationMethod::SumOfIris,
+        });
     }
     let missing: Vec<i64> = {
         let all = geometries(store, &[ZoneKind::Quartier, ZoneKind::Qpv]).await?;
-        all.iter().filter(|(id, ..)| !out.contains_key(id)).map(|(id, ..)| *id).collect()
+        all.iter()
+            .filter(|(id, ..)| !out.contains_key(id))
+            .map(|(id, ..)| *id)
+            .collect()
     };
     if !missing.is_empty() {
         let iris = geometries(store, &[ZoneKind::Iris]).await?;
@@ -440,9 +488,16 @@ fn area_weighted(
     let mut vintage = i64::MAX;
     let mut any = false;
     for (iris_id, _, _, iris_shape) in iris {
-        let Some(pop) = known.get(iris_id) else { continue };
-        let Some(r) = iris_shape.bounding_rect() else { continue };
-        if r.max().x < rect.min().x || r.min().x > rect.max().x || r.max().y < rect.min().y || r.min().y > rect.max().y
+        let Some(pop) = known.get(iris_id) else {
+            continue;
+        };
+        let Some(r) = iris_shape.bounding_rect() else {
+            continue;
+        };
+        if r.max().x < rect.min().x
+            || r.min().x > rect.max().x
+            || r.max().y < rect.min().y
+            || r.min().y > rect.max().y
         {
             continue;
         }
@@ -457,23 +512,35 @@ fn area_weighted(
             any = true;
         }
     }
-    any.then_some(PopulationFigure { value, vintage, method: PopulationMethod::AreaWeighted })
+    any.then_some(PopulationFigure {
+        value,
+        vintage,
+        method: PopulationMethod::AreaWeighted,
+    })
 }
 
 /// Defines a quartier as the union of the given IRIS (replacing a previous definition).
-pub async fn set_quartier_iris(tx: &mut Transaction<'static, Any>, quartier_id: i64, iris: &[String]) -> Result<Change> {
-    let old: Vec<String> =
-        sqlx::query_scalar("SELECT iris_code FROM quartier_iris WHERE quartier_id = $1 ORDER BY iris_code")
-            .bind(quartier_id)
-            .fetch_all(&mut **tx)
-            .await?;
+pub async fn set_quartier_iris(
+    tx: &mut Transaction<'static, Any>,
+    quartier_id: i64,
+    iris: &[String],
+) -> Result<Change> {
+    let old: Vec<String> = sqlx::query_scalar(
+        "SELECT iris_code FROM quartier_iris WHERE quartier_id = $1 ORDER BY iris_code",
+    )
+    .bind(quartier_id)
+    .fetch_all(&mut **tx)
+    .await?;
     let mut new: Vec<String> = iris.to_vec();
     new.sort();
     new.dedup();
     if old == new {
         return Ok(Change::Unchanged);
     }
-    sqlx::query("DELETE FROM quartier_iris WHERE quartier_id = $1").bind(quartier_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM quartier_iris WHERE quartier_id = $1")
+        .bind(quartier_id)
+        .execute(&mut **tx)
+        .await?;
     for code in &new {
         sqlx::query("INSERT INTO quartier_iris (quartier_id, iris_code) VALUES ($1, $2)")
             .bind(quartier_id)
@@ -481,7 +548,11 @@ pub async fn set_quartier_iris(tx: &mut Transaction<'static, Any>, quartier_id: 
             .execute(&mut **tx)
             .await?;
     }
-    Ok(if old.is_empty() { Change::Inserted } else { Change::Updated })
+    Ok(if old.is_empty() {
+        Change::Inserted
+    } else {
+        Change::Updated
+    })
 }
 
 /// Makes sure a zone exists, without overwriting what another source said of it: a new zone is inserted; an
@@ -493,12 +564,15 @@ pub async fn ensure(
     zone: &ZoneRecord,
     batch_id: i64,
 ) -> Result<(i64, Change)> {
-    let existing = sqlx::query("SELECT id, name, removed_batch_id FROM zone WHERE kind = $1 AND code = $2")
-        .bind(zone.kind.as_str())
-        .bind(&zone.code)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let Some(row) = existing else { return upsert(tx, zone, batch_id).await };
+    let existing =
+        sqlx::query("SELECT id, name, removed_batch_id FROM zone WHERE kind = $1 AND code = $2")
+            .bind(zone.kind.as_str())
+            .bind(&zone.code)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(row) = existing else {
+        return upsert(tx, zone, batch_id).await;
+    };
     let id: i64 = row.try_get("id")?;
     let name: String = row.try_get("name")?;
     let removed: Option<i64> = row.try_get("removed_batch_id")?;
@@ -521,11 +595,12 @@ pub async fn set_parent(
     parent: Option<&str>,
     batch_id: i64,
 ) -> Result<Option<Change>> {
-    let Some(r) = sqlx::query("SELECT name, departement, attributes FROM zone WHERE kind = $1 AND code = $2")
-        .bind(kind.as_str())
-        .bind(code)
-        .fetch_optional(&mut **tx)
-        .await?
+    let Some(r) =
+        sqlx::query("SELECT name, departement, attributes FROM zone WHERE kind = $1 AND code = $2")
+            .bind(kind.as_str())
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await?
     else {
         return Ok(None);
     };
@@ -535,7 +610,8 @@ pub async fn set_parent(
         name: r.try_get("name")?,
         parent_code: parent.map(str::to_string),
         departement: r.try_get("departement")?,
-        attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?).unwrap_or_default(),
+        attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?)
+            .unwrap_or_default(),
     };
     Ok(Some(upsert(tx, &record, batch_id).await?.1))
 }
@@ -563,7 +639,9 @@ pub async fn quartier_members(store: &Store) -> Result<HashMap<String, Vec<Strin
     .fetch_all(store.pool())
     .await?
     {
-        out.entry(r.try_get("code")?).or_default().push(r.try_get("iris_code")?);
+        out.entry(r.try_get("code")?)
+            .or_default()
+            .push(r.try_get("iris_code")?);
     }
     Ok(out)
 }

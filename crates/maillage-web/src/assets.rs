@@ -14,11 +14,7 @@ pub const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
     // The observatory map: its script, the import page's script, and Leaflet 1.9.4 as published on npm
     // (BSD-2-Clause, LICENSE beside it).
-    (
-        "/static/carte.js",
-        JS,
-        include_bytes!("../assets/carte.js"),
-    ),
+    ("/static/carte.js", JS, include_bytes!("../assets/carte.js")),
     (
         "/static/imports.js",
         JS,

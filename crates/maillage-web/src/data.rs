@@ -3,9 +3,9 @@
 
 use crate::auth::Caller;
 use crate::error::WebError;
+use crate::pages::observatory::figures;
 use crate::permissions::Permission;
 use crate::scope::Scope;
-use crate::pages::observatory::figures;
 use crate::state::AppState;
 use maillage_indicators::{IndicatorRow, compute, suppress};
 use maillage_store::territory::{self, Scope as TerritoryScope};

@@ -152,7 +152,9 @@ impl Permission {
             Permission::CrisisRegisterExport => {
                 "Transmettre le registre au préfet pendant une alerte (transmission journalisée avec son motif)"
             }
-            Permission::CrisisCalls => "Mener les campagnes d'appels auprès des personnes inscrites au registre",
+            Permission::CrisisCalls => {
+                "Mener les campagnes d'appels auprès des personnes inscrites au registre"
+            }
             Permission::CrisisVolunteers => "Gérer les bénévoles et les demandes des habitants",
             Permission::CrisisStocks => "Enregistrer les réceptions et distributions de matériel",
             Permission::OwnMissions => "Voir et accomplir ses propres missions de bénévole",
@@ -165,12 +167,22 @@ impl Permission {
             Permission::RelayMessages => {
                 "Relayer l'information aux listes d'acteurs (listes, messages par courriel ou export, désinscriptions)"
             }
-            Permission::BodiesRead => "Consulter les instances, réunions, décisions et actions de suivi",
+            Permission::BodiesRead => {
+                "Consulter les instances, réunions, décisions et actions de suivi"
+            }
             Permission::WatchRead => "Consulter les signalements du réseau de veille",
-            Permission::ClsRead => "Consulter le contrat local de santé (fiches, indicateurs, financements, évaluation)",
-            Permission::ClsManage => "Tenir le contrat local de santé (fiches actions, indicateurs, financements)",
-            Permission::ClsShared => "Consulter le tableau de bord partagé du CLS (avancement par axe, agrégé)",
-            Permission::SettingsManage => "Régler les paramètres de l'instance (serveur de courriel)",
+            Permission::ClsRead => {
+                "Consulter le contrat local de santé (fiches, indicateurs, financements, évaluation)"
+            }
+            Permission::ClsManage => {
+                "Tenir le contrat local de santé (fiches actions, indicateurs, financements)"
+            }
+            Permission::ClsShared => {
+                "Consulter le tableau de bord partagé du CLS (avancement par axe, agrégé)"
+            }
+            Permission::SettingsManage => {
+                "Régler les paramètres de l'instance (serveur de courriel)"
+            }
         }
     }
 }
@@ -230,7 +242,12 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             CrisisStocks,
             DirectoryRead,
         ],
-        Role::Mediation => &[OwnAccount, ObservatoryRead, ObservatoryFineFigures, DirectoryRead],
+        Role::Mediation => &[
+            OwnAccount,
+            ObservatoryRead,
+            ObservatoryFineFigures,
+            DirectoryRead,
+        ],
         Role::Crise => &[
             OwnAccount,
             ObservatoryRead,

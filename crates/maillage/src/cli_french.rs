@@ -4,7 +4,8 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command, CommandFactory};
 use std::process::ExitCode;
 
-const TEMPLATE: &str = "{before-help}{about-with-newline}\n\x1b[1mUsage :\x1b[0m {usage}\n\n{all-args}{after-help}";
+const TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n\x1b[1mUsage :\x1b[0m {usage}\n\n{all-args}{after-help}";
 
 /// The clap command of `T`, with every level translated.
 pub fn command<T: CommandFactory>() -> Command {
@@ -35,7 +36,10 @@ fn frenchify(cmd: Command, top: bool) -> Command {
                 .action(ArgAction::Version),
         );
     }
-    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
     for name in names {
         cmd = cmd.mut_subcommand(name, |s| frenchify(s, false));
     }
@@ -47,7 +51,12 @@ fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
         ContextValue::String(s) => Some(s.clone()),
         ContextValue::Strings(v) => Some(v.join(", ")),
         ContextValue::StyledStr(s) => Some(s.to_string()),
-        ContextValue::StyledStrs(v) => Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")),
+        ContextValue::StyledStrs(v) => Some(
+            v.iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ContextValue::Number(n) => Some(n.to_string()),
         _ => None,
     }
@@ -71,24 +80,35 @@ pub fn report_parse_error(e: clap::Error) -> ExitCode {
             "commande inconnue « {value} » ; la liste des commandes s'affiche avec : maillage --help"
         ),
         ErrorKind::UnknownArgument => {
-            format!("option inconnue « {arg} » ; les options de la commande s'affichent avec --help")
+            format!(
+                "option inconnue « {arg} » ; les options de la commande s'affichent avec --help"
+            )
         }
         ErrorKind::MissingRequiredArgument => {
             format!("argument obligatoire manquant : {arg} ; voir --help")
         }
         ErrorKind::InvalidValue => match valid {
-            Some(valid) => format!("valeur « {value} » invalide pour {arg} ; valeurs possibles : {valid}"),
+            Some(valid) => {
+                format!("valeur « {value} » invalide pour {arg} ; valeurs possibles : {valid}")
+            }
             None => format!("valeur « {value} » invalide pour {arg}"),
         },
         ErrorKind::ValueValidation => {
-            let cause = std::error::Error::source(&e).map(|s| format!(" ({s})")).unwrap_or_default();
+            let cause = std::error::Error::source(&e)
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
             format!("valeur « {value} » invalide pour {arg}{cause}")
         }
-        ErrorKind::ArgumentConflict => format!("l'option {arg} ne peut pas être utilisée avec celles déjà données"),
+        ErrorKind::ArgumentConflict => {
+            format!("l'option {arg} ne peut pas être utilisée avec celles déjà données")
+        }
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
             format!("trop de valeurs ou valeur en trop : « {value} » ; voir --help")
         }
-        _ => format!("ligne de commande invalide ; voir maillage --help ({})", e.kind()),
+        _ => format!(
+            "ligne de commande invalide ; voir maillage --help ({})",
+            e.kind()
+        ),
     };
     eprintln!("erreur : {message}");
     ExitCode::from(2)

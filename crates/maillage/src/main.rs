@@ -13,10 +13,18 @@ use std::process::ExitCode;
 /// Observer l'offre de soins et l'accès aux soins jusqu'au quartier, à partir des fichiers officiels
 /// publiés (Annuaire santé, FINESS, INSEE, IGN, ANCT, BAN, OpenStreetMap, DREES).
 #[derive(Parser)]
-#[command(name = "maillage", version, about, long_about, subcommand_value_name = "COMMANDE")]
-#[command(after_help = "Base de données : par défaut le fichier SQLite « maillage.sqlite » du dossier courant \
+#[command(
+    name = "maillage",
+    version,
+    about,
+    long_about,
+    subcommand_value_name = "COMMANDE"
+)]
+#[command(
+    after_help = "Base de données : par défaut le fichier SQLite « maillage.sqlite » du dossier courant \
                         (ou la variable d'environnement MAILLAGE_BASE) ; une URL postgres://… pour PostgreSQL.\n\
-                        Aide d'une commande : maillage <commande> --help")]
+                        Aide d'une commande : maillage <commande> --help"
+)]
 struct Cli {
     #[command(subcommand)]
     command: commands::Command,

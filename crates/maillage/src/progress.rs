@@ -18,7 +18,11 @@ impl Bar {
     pub fn new(quiet: bool, json_lines: bool, total_bytes: Option<u64>) -> Bar {
         let started = Instant::now();
         if json_lines || quiet || !std::io::stderr().is_terminal() {
-            return Bar { bar: None, json_lines, started };
+            return Bar {
+                bar: None,
+                json_lines,
+                started,
+            };
         }
         let bar = ProgressBar::with_draw_target(total_bytes, ProgressDrawTarget::stderr());
         let template = if total_bytes.is_some() {
@@ -26,8 +30,16 @@ impl Bar {
         } else {
             "{spinner} {msg} — écoulé {elapsed}"
         };
-        bar.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
-        Bar { bar: Some(bar), json_lines: false, started }
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        Bar {
+            bar: Some(bar),
+            json_lines: false,
+            started,
+        }
     }
 
     pub fn finish(&self) {

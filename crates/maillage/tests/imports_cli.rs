@@ -7,27 +7,45 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn maillage(base: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillage")).args(args).args(["--base", base]).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_maillage"))
+        .args(args)
+        .args(["--base", base])
+        .output()
+        .expect("the binary runs")
 }
 
 fn ok(base: &str, args: &[&str]) -> String {
     let out = maillage(base, args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn fixture(rel: &str) -> PathBuf {
-    repo_root().join("crates/maillage-formats/tests/fixtures").join(rel)
+    repo_root()
+        .join("crates/maillage-formats/tests/fixtures")
+        .join(rel)
 }
 
 const ANNUAIRE: &str = "annuaire/PS_LibreAcces_Personne_activite_202611240000.txt";
 
 /// The whole store as a backup body, without its header line (which carries the date).
 fn snapshot(base: &str, dir: &Path) -> String {
-    let file = dir.join(format!("s{}.gz", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+    let file = dir.join(format!(
+        "s{}.gz",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
     ok(base, &["sauvegarde", file.to_str().unwrap()]);
     let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&file).unwrap()).read_to_string(&mut text).unwrap();
+    flate2::read::GzDecoder::new(std::fs::File::open(&file).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
     text.split_once('\n').unwrap().1.to_string()
 }
 
@@ -35,29 +53,55 @@ fn snapshot(base: &str, dir: &Path) -> String {
 async fn import_json_reports_the_counts_the_checks_read() {
     for base in TestBase::all().await {
         let file = fixture(ANNUAIRE);
-        let out = ok(&base.location, &["import", "annuaire", file.to_str().unwrap(), "--json"]);
+        let out = ok(
+            &base.location,
+            &["import", "annuaire", file.to_str().unwrap(), "--json"],
+        );
         let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
         assert_eq!(v["kind"], "annuaire");
         assert_eq!(v["file"], file.to_str().unwrap());
-        for (k, n) in [("rows_read", 8), ("inserted", 8), ("updated", 0), ("unchanged", 0), ("rejected", 0)] {
+        for (k, n) in [
+            ("rows_read", 8),
+            ("inserted", 8),
+            ("updated", 0),
+            ("unchanged", 0),
+            ("rejected", 0),
+        ] {
             assert_eq!(v[k], n, "{k} in {out}");
         }
-        let again: serde_json::Value =
-            serde_json::from_str(&ok(&base.location, &["import", "annuaire", file.to_str().unwrap(), "--json"])).unwrap();
-        assert_eq!((again["inserted"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(8)));
+        let again: serde_json::Value = serde_json::from_str(&ok(
+            &base.location,
+            &["import", "annuaire", file.to_str().unwrap(), "--json"],
+        ))
+        .unwrap();
+        assert_eq!(
+            (again["inserted"].as_u64(), again["unchanged"].as_u64()),
+            (Some(0), Some(8))
+        );
     }
 }
 
 #[tokio::test]
 async fn zones_json_lists_code_kind_name_population() {
-    let Some(lyon) = maillage_testkit::shared_data("iris_lyon/iris_lyon_metropole.geojson") else { return };
+    let Some(lyon) = maillage_testkit::shared_data("iris_lyon/iris_lyon_metropole.geojson") else {
+        return;
+    };
     for base in TestBase::all().await {
-        ok(&base.location, &["import", "contours", lyon.to_str().unwrap(), "--json"]);
-        let zones: Vec<serde_json::Value> = serde_json::from_str(&ok(&base.location, &["zones", "--json"])).unwrap();
+        ok(
+            &base.location,
+            &["import", "contours", lyon.to_str().unwrap(), "--json"],
+        );
+        let zones: Vec<serde_json::Value> =
+            serde_json::from_str(&ok(&base.location, &["zones", "--json"])).unwrap();
         assert_eq!(zones.len(), 358);
-        let total: i64 = zones.iter().map(|z| z["population"].as_i64().unwrap()).sum();
+        let total: i64 = zones
+            .iter()
+            .map(|z| z["population"].as_i64().unwrap())
+            .sum();
         assert_eq!(total, 941_851);
-        assert!(zones.iter().all(|z| z["kind"] == "iris" && z["code"].as_str().unwrap().len() == 9 && z["name"].is_string()));
+        assert!(zones.iter().all(|z| z["kind"] == "iris"
+            && z["code"].as_str().unwrap().len() == 9
+            && z["name"].is_string()));
     }
 }
 
@@ -66,24 +110,39 @@ async fn a_rejected_file_exits_non_zero_with_a_french_message_and_changes_nothin
     let dir = tempfile::tempdir().unwrap();
     let good = std::fs::read_to_string(fixture(ANNUAIRE)).unwrap();
     let mut lines: Vec<String> = good.lines().map(str::to_string).collect();
-    lines[4] = lines[4].replacen("|FIXTURE-", "|", 1).replacen("|Julie|", "|Julie|extra|", 1);
-    let bad = dir.path().join("PS_LibreAcces_Personne_activite_colonnes.txt");
+    lines[4] = lines[4]
+        .replacen("|FIXTURE-", "|", 1)
+        .replacen("|Julie|", "|Julie|extra|", 1);
+    let bad = dir
+        .path()
+        .join("PS_LibreAcces_Personne_activite_colonnes.txt");
     std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
     for base in TestBase::all().await {
-        ok(&base.location, &["import", "annuaire", fixture(ANNUAIRE).to_str().unwrap()]);
+        ok(
+            &base.location,
+            &["import", "annuaire", fixture(ANNUAIRE).to_str().unwrap()],
+        );
         let before = snapshot(&base.location, dir.path());
-        let out = maillage(&base.location, &["import", "annuaire", bad.to_str().unwrap(), "--json"]);
+        let out = maillage(
+            &base.location,
+            &["import", "annuaire", bad.to_str().unwrap(), "--json"],
+        );
         assert!(!out.status.success());
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(err.starts_with("erreur : "), "{err}");
-        assert!(err.contains("PS_LibreAcces_Personne_activite_colonnes.txt") && err.contains("ligne 5"), "{err}");
+        assert!(
+            err.contains("PS_LibreAcces_Personne_activite_colonnes.txt") && err.contains("ligne 5"),
+            "{err}"
+        );
         assert!(err.contains("nombre de champs"), "{err}");
         assert!(out.stdout.is_empty(), "no JSON report for a failed import");
         assert_eq!(snapshot(&base.location, dir.path()), before);
 
         // A missing file, an unknown kind: French, exit code non-zero.
         let out = maillage(&base.location, &["import", "annuaire", "/nulle/part.txt"]);
-        assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("introuvable"));
+        assert!(
+            !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("introuvable")
+        );
         let out = maillage(&base.location, &["import", "inconnu", "x"]);
         assert_eq!(out.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&out.stderr).contains("valeur « inconnu » invalide"));
@@ -101,7 +160,9 @@ fn big_annuaire(dir: &Path) -> PathBuf {
     use std::io::Write;
     writeln!(out, "{header}").unwrap();
     for i in 0..60_000u64 {
-        let r = row.replace("810000000001", &format!("8{:011}", 20_000_000_000u64 + i)).replace("S10000001", &format!("S{:08}", 30_000_000 + i));
+        let r = row
+            .replace("810000000001", &format!("8{:011}", 20_000_000_000u64 + i))
+            .replace("S10000001", &format!("S{:08}", 30_000_000 + i));
         writeln!(out, "{r}").unwrap();
     }
     out.flush().unwrap();
@@ -113,10 +174,21 @@ async fn an_import_killed_mid_file_leaves_the_store_exactly_as_before() {
     let dir = tempfile::tempdir().unwrap();
     let big = big_annuaire(dir.path());
     for base in TestBase::all().await {
-        ok(&base.location, &["import", "annuaire", fixture(ANNUAIRE).to_str().unwrap()]);
+        ok(
+            &base.location,
+            &["import", "annuaire", fixture(ANNUAIRE).to_str().unwrap()],
+        );
         let before = snapshot(&base.location, dir.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_maillage"))
-            .args(["import", "annuaire", big.to_str().unwrap(), "--json", "--progression-json", "--base", &base.location])
+            .args([
+                "import",
+                "annuaire",
+                big.to_str().unwrap(),
+                "--json",
+                "--progression-json",
+                "--base",
+                &base.location,
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -132,14 +204,28 @@ async fn an_import_killed_mid_file_leaves_the_store_exactly_as_before() {
                 }
             }
         }
-        assert!(reached >= 20_000, "the import was still reading when killed");
-        assert!(child.try_wait().unwrap().is_none(), "the import is still running");
+        assert!(
+            reached >= 20_000,
+            "the import was still reading when killed"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import is still running"
+        );
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
-        assert_eq!(snapshot(&base.location, dir.path()), before, "{}: nothing of the killed import remains", base.backend);
+        assert_eq!(
+            snapshot(&base.location, dir.path()),
+            before,
+            "{}: nothing of the killed import remains",
+            base.backend
+        );
         // And the store still works: the same import, run to the end, commits.
-        let done: serde_json::Value =
-            serde_json::from_str(&ok(&base.location, &["import", "annuaire", big.to_str().unwrap(), "--json"])).unwrap();
+        let done: serde_json::Value = serde_json::from_str(&ok(
+            &base.location,
+            &["import", "annuaire", big.to_str().unwrap(), "--json"],
+        ))
+        .unwrap();
         assert_eq!(done["rows_read"], 60_000);
     }
 }
@@ -152,16 +238,33 @@ async fn backup_and_restore_commands_round_trip() {
         .args(["demo", "--base", demo.to_str().unwrap(), "--sans-serveur"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let file = dir.path().join("demo.sauvegarde");
-    ok(demo.to_str().unwrap(), &["sauvegarde", file.to_str().unwrap()]);
+    ok(
+        demo.to_str().unwrap(),
+        &["sauvegarde", file.to_str().unwrap()],
+    );
     for base in TestBase::all().await {
         ok(&base.location, &["restauration", file.to_str().unwrap()]);
-        assert_eq!(snapshot(&base.location, dir.path()), snapshot(demo.to_str().unwrap(), dir.path()), "{}", base.backend);
+        assert_eq!(
+            snapshot(&base.location, dir.path()),
+            snapshot(demo.to_str().unwrap(), dir.path()),
+            "{}",
+            base.backend
+        );
         // A base with data is not replaced without --remplacer.
         let out = maillage(&base.location, &["restauration", file.to_str().unwrap()]);
-        assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--remplacer"));
-        ok(&base.location, &["restauration", file.to_str().unwrap(), "--remplacer"]);
+        assert!(
+            !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--remplacer")
+        );
+        ok(
+            &base.location,
+            &["restauration", file.to_str().unwrap(), "--remplacer"],
+        );
     }
 }
 
@@ -178,9 +281,22 @@ async fn indicators_with_secrecy_for_sharing_outside() {
     let open = ok(base, &["indicateurs", "--format", "csv"]);
     let shared = ok(base, &["indicateurs", "--format", "csv", "--diffusion"]);
     let mut r = csv::Reader::from_reader(open.as_bytes());
-    assert_eq!(r.headers().unwrap().iter().take(6).collect::<Vec<_>>(), ["indicateur", "type_zone", "code_zone", "nom_zone", "profession", "valeur"]);
+    assert_eq!(
+        r.headers().unwrap().iter().take(6).collect::<Vec<_>>(),
+        [
+            "indicateur",
+            "type_zone",
+            "code_zone",
+            "nom_zone",
+            "profession",
+            "valeur"
+        ]
+    );
     let open_rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
-    let shared_rows: Vec<csv::StringRecord> = csv::Reader::from_reader(shared.as_bytes()).records().map(Result::unwrap).collect();
+    let shared_rows: Vec<csv::StringRecord> = csv::Reader::from_reader(shared.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(open_rows.len(), shared_rows.len());
     // Every small count is hidden when shared, and shown otherwise.
     let mut hidden = 0;
@@ -195,8 +311,23 @@ async fn indicators_with_secrecy_for_sharing_outside() {
     }
     assert!(hidden > 0);
     assert!(!open.contains("< 5"));
-    let json: serde_json::Value = serde_json::from_str(&ok(base, &["indicateurs", "--format", "json", "--diffusion"])).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        base,
+        &["indicateurs", "--format", "json", "--diffusion"],
+    ))
+    .unwrap();
     assert_eq!(json["secret_statistique"]["seuil"], 5);
-    assert!(json["sources"].as_array().unwrap().iter().any(|s| s["type"] == "demo"));
-    assert!(json["methodes"]["densite_10000"].as_str().unwrap().contains("10 000"));
+    assert!(
+        json["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["type"] == "demo")
+    );
+    assert!(
+        json["methodes"]["densite_10000"]
+            .as_str()
+            .unwrap()
+            .contains("10 000")
+    );
 }

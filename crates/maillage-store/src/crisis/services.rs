@@ -118,4 +118,3 @@ pub async fn services(store: &Store, public_only: bool) -> Result<Vec<Service>> 
         })
         .collect()
 }
-

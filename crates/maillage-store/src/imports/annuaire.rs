@@ -27,7 +27,10 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
             progress.rows(s.counts.rows_read, Some(raw.bytes));
         }
         // Filter on the raw fields: rows of other territories cost no allocation.
-        if !filter.keeps(Some(raw.get(col::COMMUNE_CODE)), Some(raw.get(col::POSTAL_CODE))) {
+        if !filter.keeps(
+            Some(raw.get(col::COMMUNE_CODE)),
+            Some(raw.get(col::POSTAL_CODE)),
+        ) {
             s.counts.filtered += 1;
             continue;
         }
@@ -68,15 +71,27 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
                 last_name: a.last_name.clone().unwrap_or_default(),
                 first_name: a.first_name.clone(),
             };
-            let change = tables.professionals.put(&mut s.tx, &national_id, person.values()).await?;
+            let change = tables
+                .professionals
+                .put(&mut s.tx, &national_id, person.values())
+                .await?;
             person_changes.insert(national_id.clone(), change);
         }
         if !site_changes.contains_key(&site.site_key) {
-            let change = tables.sites.put(&mut s.tx, &site.site_key, site.values()).await?;
+            let change = tables
+                .sites
+                .put(&mut s.tx, &site.site_key, site.values())
+                .await?;
             site_changes.insert(site.site_key.clone(), change);
         }
-        let change = tables.activities.put(&mut s.tx, &key, activity.values()).await?;
-        let change = combine(change, combine(site_changes[&site.site_key], person_changes[&national_id]));
+        let change = tables
+            .activities
+            .put(&mut s.tx, &key, activity.values())
+            .await?;
+        let change = combine(
+            change,
+            combine(site_changes[&site.site_key], person_changes[&national_id]),
+        );
         s.counts.record(change);
         tables.flush_if_full(&mut s.tx).await?;
     }
@@ -88,7 +103,11 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let geocoding = crate::geocoding::geocode_sites(&mut s.tx).await?;
     let located = locations::refresh(&mut s.tx).await?;
     let vintage = s.source.vintage.clone();
-    s.commit(vintage, serde_json::json!({ "geocodage": geocoding, "localisation": located })).await
+    s.commit(
+        vintage,
+        serde_json::json!({ "geocodage": geocoding, "localisation": located }),
+    )
+    .await
 }
 
 /// The practice site of a row. Its key is the structure's technical identifier when the file gives one (stable
@@ -111,15 +130,21 @@ fn site_of(a: &Activite, filter: &territory::Filter) -> PracticeSite {
             ])
         ),
     };
-    let commune_code = a
-        .commune_code
-        .clone()
-        .or_else(|| a.postal_code.as_deref().and_then(|p| filter.commune_of_postcode(p)).map(str::to_string));
-    let extra = [a.recipient_complement.as_deref(), a.place_complement.as_deref(), a.distribution_mention.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let commune_code = a.commune_code.clone().or_else(|| {
+        a.postal_code
+            .as_deref()
+            .and_then(|p| filter.commune_of_postcode(p))
+            .map(str::to_string)
+    });
+    let extra = [
+        a.recipient_complement.as_deref(),
+        a.place_complement.as_deref(),
+        a.distribution_mention.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
     PracticeSite {
         site_key,
         structure_id: a.structure_id.clone(),

@@ -11,7 +11,12 @@ use sqlx::Row;
 use std::path::Path;
 
 /// `profession`: the Maillage profession the file is about (DREES publishes one file per profession).
-pub async fn import(store: &Store, path: &Path, profession: &str, progress: &dyn Progress) -> Result<ImportReport> {
+pub async fn import(
+    store: &Store,
+    path: &Path,
+    profession: &str,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
     let filter = territory::filter(store).await?;
     let rows = read_apl(path)?;
     let years: std::collections::BTreeSet<u16> = rows.iter().filter_map(|r| r.year).collect();
@@ -41,7 +46,8 @@ pub async fn import(store: &Store, path: &Path, profession: &str, progress: &dyn
             Some(e) => {
                 e.try_get::<Option<f64>, _>("apl")? == r.apl
                     && e.try_get::<Option<f64>, _>("apl_under_65")? == r.apl_under_65
-                    && e.try_get::<Option<f64>, _>("standardised_population")? == r.standardised_population
+                    && e.try_get::<Option<f64>, _>("standardised_population")?
+                        == r.standardised_population
                     && e.try_get::<Option<f64>, _>("population")? == r.population
                     && e.try_get::<Option<String>, _>("commune_name")? == r.commune_name
             }
@@ -51,12 +57,14 @@ pub async fn import(store: &Store, path: &Path, profession: &str, progress: &dyn
             s.counts.record(Change::Unchanged);
             continue;
         }
-        sqlx::query("DELETE FROM apl_drees WHERE commune_code = $1 AND year = $2 AND profession = $3")
-            .bind(&r.commune)
-            .bind(i64::from(year))
-            .bind(profession)
-            .execute(&mut *s.tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM apl_drees WHERE commune_code = $1 AND year = $2 AND profession = $3",
+        )
+        .bind(&r.commune)
+        .bind(i64::from(year))
+        .bind(profession)
+        .execute(&mut *s.tx)
+        .await?;
         sqlx::query(
             "INSERT INTO apl_drees (commune_code, year, profession, commune_name, apl, apl_under_65,
                  standardised_population, population, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -72,8 +80,16 @@ pub async fn import(store: &Store, path: &Path, profession: &str, progress: &dyn
         .bind(s.batch_id)
         .execute(&mut *s.tx)
         .await?;
-        s.counts.record(if existing.is_some() { Change::Updated } else { Change::Inserted });
+        s.counts.record(if existing.is_some() {
+            Change::Updated
+        } else {
+            Change::Inserted
+        });
     }
     progress.rows(s.counts.rows_read, None);
-    s.commit(vintage, serde_json::json!({ "profession": profession, "annees": years })).await
+    s.commit(
+        vintage,
+        serde_json::json!({ "profession": profession, "annees": years }),
+    )
+    .await
 }

@@ -11,9 +11,22 @@ use maillage_formats::ban::{BanAdresse, BanReader};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const COLUMNS: &[&str] = &["number", "repetition", "street", "postcode", "commune_code", "commune_name", "lon", "lat"];
+const COLUMNS: &[&str] = &[
+    "number",
+    "repetition",
+    "street",
+    "postcode",
+    "commune_code",
+    "commune_name",
+    "lon",
+    "lat",
+];
 
-pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Result<(ImportReport, GeocodingReport)> {
+pub async fn import(
+    store: &Store,
+    path: &Path,
+    progress: &dyn Progress,
+) -> Result<(ImportReport, GeocodingReport)> {
     let filter = territory::filter(store).await?;
     let source = Source::of_file("ban", path, date_in_file_name(path))?;
     // The territory's addresses are few: keep them, then write them scoped to the communes the file covers, so
@@ -35,17 +48,31 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         }
     }
     progress.rows(rows_read, None);
-    let communes: Vec<String> = kept.iter().map(|a| a.code_insee.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let communes: Vec<String> = kept
+        .iter()
+        .map(|a| a.code_insee.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut s = ImportSession::start(store, source).await?;
     s.counts.rows_read = rows_read;
     s.counts.filtered = filtered;
-    let mut table =
-        HashedTable::load_scoped(&mut s.tx, "address", "ban_id", COLUMNS, s.batch_id, Some(("commune_code", &communes)))
-            .await?;
+    let mut table = HashedTable::load_scoped(
+        &mut s.tx,
+        "address",
+        "ban_id",
+        COLUMNS,
+        s.batch_id,
+        Some(("commune_code", &communes)),
+    )
+    .await?;
     for a in &kept {
         if table.seen(&a.id) {
             s.counts.rejected += 1;
-            s.note(ImportNote::DuplicateAddress { line: a.line, id: a.id.clone() });
+            s.note(ImportNote::DuplicateAddress {
+                line: a.line,
+                id: a.id.clone(),
+            });
             continue;
         }
         let values = vec![
@@ -68,6 +95,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let report = geocoding::geocode_sites(&mut s.tx).await?;
     let located = locations::refresh(&mut s.tx).await?;
     let vintage = s.source.vintage.clone();
-    let details = serde_json::json!({ "communes": communes, "geocodage": report, "localisation": located });
+    let details =
+        serde_json::json!({ "communes": communes, "geocodage": report, "localisation": located });
     Ok((s.commit(vintage, details).await?, report))
 }

@@ -15,7 +15,12 @@ use std::path::Path;
 /// The package's vintage: populations légales in force in 2026 (millésime of the package).
 const DEFAULT_VINTAGE: i64 = 2026;
 
-pub async fn import(store: &Store, path: &Path, vintage: Option<i64>, progress: &dyn Progress) -> Result<ImportReport> {
+pub async fn import(
+    store: &Store,
+    path: &Path,
+    vintage: Option<i64>,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
     if detect_file(path)? == Some(FileKind::DecoupageEpci) {
         return import_epci(store, path, progress).await;
     }
@@ -40,7 +45,11 @@ pub async fn import(store: &Store, path: &Path, vintage: Option<i64>, progress: 
                 continue;
             }
         };
-        let commune_of_row = if kind == ZoneKind::Arrondissement { c.parent.as_deref().unwrap_or(&c.code) } else { &c.code };
+        let commune_of_row = if kind == ZoneKind::Arrondissement {
+            c.parent.as_deref().unwrap_or(&c.code)
+        } else {
+            &c.code
+        };
         if !filter.keeps_commune(commune_of_row) {
             s.counts.filtered += 1;
             continue;
@@ -49,7 +58,11 @@ pub async fn import(store: &Store, path: &Path, vintage: Option<i64>, progress: 
             kind,
             code: c.code.clone(),
             name: c.nom.clone(),
-            parent_code: if kind == ZoneKind::Arrondissement { c.parent.clone() } else { None },
+            parent_code: if kind == ZoneKind::Arrondissement {
+                c.parent.clone()
+            } else {
+                None
+            },
             departement: c.departement.clone(),
             attributes: serde_json::json!({
                 "region": c.region, "zone": c.zone, "siren": c.siren, "codes_postaux": c.codes_postaux,
@@ -60,17 +73,23 @@ pub async fn import(store: &Store, path: &Path, vintage: Option<i64>, progress: 
         let (id, change) = zones::upsert(&mut s.tx, &record, s.batch_id).await?;
         let mut change = change;
         if let Some(p) = c.population {
-            let c2 = zones::set_population(&mut s.tx, id, vintage, "TOTAL", p as f64, s.batch_id).await?;
+            let c2 = zones::set_population(&mut s.tx, id, vintage, "TOTAL", p as f64, s.batch_id)
+                .await?;
             change = combine(change, c2);
         }
         if kind == ZoneKind::Commune {
-            sqlx::query("DELETE FROM commune_postcode WHERE commune_code = $1").bind(&c.code).execute(&mut *s.tx).await?;
+            sqlx::query("DELETE FROM commune_postcode WHERE commune_code = $1")
+                .bind(&c.code)
+                .execute(&mut *s.tx)
+                .await?;
             for p in &c.codes_postaux {
-                sqlx::query("INSERT INTO commune_postcode (commune_code, postcode) VALUES ($1, $2)")
-                    .bind(&c.code)
-                    .bind(p)
-                    .execute(&mut *s.tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO commune_postcode (commune_code, postcode) VALUES ($1, $2)",
+                )
+                .bind(&c.code)
+                .bind(p)
+                .execute(&mut *s.tx)
+                .await?;
             }
             seen.insert(c.code.clone());
         } else {
@@ -79,16 +98,27 @@ pub async fn import(store: &Store, path: &Path, vintage: Option<i64>, progress: 
         s.counts.record(change);
     }
     progress.rows(s.counts.rows_read, None);
-    s.counts.removed = zones::mark_unseen_removed(&mut s.tx, ZoneKind::Commune, &seen, None, s.batch_id).await?;
-    s.counts.removed +=
-        zones::mark_unseen_removed(&mut s.tx, ZoneKind::Arrondissement, &seen_arrondissements, None, s.batch_id).await?;
+    s.counts.removed =
+        zones::mark_unseen_removed(&mut s.tx, ZoneKind::Commune, &seen, None, s.batch_id).await?;
+    s.counts.removed += zones::mark_unseen_removed(
+        &mut s.tx,
+        ZoneKind::Arrondissement,
+        &seen_arrondissements,
+        None,
+        s.batch_id,
+    )
+    .await?;
     if other_kinds > 0 {
         s.note(ImportNote::SkippedCommunes { count: other_kinds });
     }
-    s.commit(Some(vintage.to_string()), serde_json::json!({})).await
+    s.commit(Some(vintage.to_string()), serde_json::json!({}))
+        .await
 }
 
-async fn keep_epci(tx: &mut sqlx::Transaction<'static, sqlx::Any>, mut record: ZoneRecord) -> Result<ZoneRecord> {
+async fn keep_epci(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    mut record: ZoneRecord,
+) -> Result<ZoneRecord> {
     if record.kind == ZoneKind::Commune {
         let parent: Option<Option<String>> =
             sqlx::query("SELECT parent_code FROM zone WHERE kind = 'commune' AND code = $1")
@@ -126,17 +156,33 @@ async fn import_epci(store: &Store, path: &Path, progress: &dyn Progress) -> Res
         };
         let (id, mut change) = zones::upsert(&mut s.tx, &record, s.batch_id).await?;
         if let Some(p) = e.population_municipale {
-            let c = zones::set_population(&mut s.tx, id, DEFAULT_VINTAGE, "TOTAL", p as f64, s.batch_id).await?;
+            let c = zones::set_population(
+                &mut s.tx,
+                id,
+                DEFAULT_VINTAGE,
+                "TOTAL",
+                p as f64,
+                s.batch_id,
+            )
+            .await?;
             change = combine(change, c);
         }
         for m in &e.membres {
             // Membership is the commune's parent, set where the commune is known.
-            zones::set_parent(&mut s.tx, ZoneKind::Commune, &m.code, Some(&e.code), s.batch_id).await?;
+            zones::set_parent(
+                &mut s.tx,
+                ZoneKind::Commune,
+                &m.code,
+                Some(&e.code),
+                s.batch_id,
+            )
+            .await?;
         }
         seen.insert(e.code.clone());
         s.counts.record(change);
     }
     progress.rows(s.counts.rows_read, None);
-    s.counts.removed = zones::mark_unseen_removed(&mut s.tx, ZoneKind::Epci, &seen, None, s.batch_id).await?;
+    s.counts.removed =
+        zones::mark_unseen_removed(&mut s.tx, ZoneKind::Epci, &seen, None, s.batch_id).await?;
     s.commit(None, serde_json::json!({})).await
 }

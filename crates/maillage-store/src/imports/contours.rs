@@ -38,7 +38,9 @@ pub async fn import(
     let near = territory::Near::of_territory(
         store,
         &filter,
-        read.features.iter().filter_map(|f| f.code.as_deref().map(|c| (c, &f.geometry))),
+        read.features
+            .iter()
+            .filter_map(|f| f.code.as_deref().map(|c| (c, &f.geometry))),
     )
     .await?;
     let mut s = ImportSession::start(store, source).await?;
@@ -57,13 +59,19 @@ pub async fn import(
         if let Some(first) = first_seen.insert((kind, code.clone()), f.index) {
             return Err(FormatError::new(
                 Location::file(path).feature(f.index).field("code"),
-                FormatErrorKind::DuplicateId { id: code, first_line: first as u64 + 1 },
+                FormatErrorKind::DuplicateId {
+                    id: code,
+                    first_line: first as u64 + 1,
+                },
             )
             .into());
         }
         let commune = match kind {
             ZoneKind::Commune => Some(code.clone()),
-            _ => f.commune.clone().or_else(|| (kind == ZoneKind::Iris).then(|| code[..5].to_string())),
+            _ => f
+                .commune
+                .clone()
+                .or_else(|| (kind == ZoneKind::Iris).then(|| code[..5].to_string())),
         };
         if !filter.unrestricted()
             && !commune.as_deref().is_some_and(|c| filter.keeps_commune(c))
@@ -76,7 +84,11 @@ pub async fn import(
             kind,
             code: code.clone(),
             name: f.name.clone().unwrap_or_else(|| code.clone()),
-            parent_code: if kind == ZoneKind::Commune { None } else { commune.clone() },
+            parent_code: if kind == ZoneKind::Commune {
+                None
+            } else {
+                commune.clone()
+            },
             departement: commune.as_deref().map(departement_of),
             attributes: match kind {
                 ZoneKind::Iris => serde_json::json!({ "type_iris": f.typ_iris }),
@@ -84,10 +96,14 @@ pub async fn import(
             },
         };
         let (id, change) = zones::ensure(&mut s.tx, &record, s.batch_id).await?;
-        let mut change = combine(change, zones::set_geometry(&mut s.tx, id, &f.geometry, s.batch_id).await?);
+        let mut change = combine(
+            change,
+            zones::set_geometry(&mut s.tx, id, &f.geometry, s.batch_id).await?,
+        );
         if let Some((property, value)) = &f.population {
             if let Some(vintage) = vintage_of(property) {
-                let c = zones::set_population(&mut s.tx, id, vintage, "TOTAL", *value, s.batch_id).await?;
+                let c = zones::set_population(&mut s.tx, id, vintage, "TOTAL", *value, s.batch_id)
+                    .await?;
                 change = combine(change, c);
             }
         }
@@ -102,7 +118,9 @@ pub async fn import(
     // contours only add geometry: communes come and go with the communes file.
     for kind in [ZoneKind::Iris, ZoneKind::Qpv, ZoneKind::Quartier] {
         if let (Some(seen), Some(parents)) = (seen.get(&kind), parents.get(&kind)) {
-            s.counts.removed += zones::mark_unseen_removed(&mut s.tx, kind, seen, Some(parents), s.batch_id).await?;
+            s.counts.removed +=
+                zones::mark_unseen_removed(&mut s.tx, kind, seen, Some(parents), s.batch_id)
+                    .await?;
         }
     }
     let located = crate::locations::refresh(&mut s.tx).await?;
@@ -124,7 +142,11 @@ pub async fn import(
 /// The kind and code of a feature, or None for the rows this product does not keep (communes déléguées).
 fn identity(f: &Feature, path: &Path) -> Result<Option<(ZoneKind, String)>> {
     let code = f.code.clone().filter(|c| !c.is_empty());
-    let kind_property = f.properties.get("type").and_then(|v| v.as_str()).unwrap_or("");
+    let kind_property = f
+        .properties
+        .get("type")
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
     let kind = match f.kind {
         FileZoneKind::Commune => match kind_property {
             "ARM" => ZoneKind::Arrondissement,
@@ -146,7 +168,11 @@ fn identity(f: &Feature, path: &Path) -> Result<Option<(ZoneKind, String)>> {
 }
 
 fn departement_of(commune: &str) -> String {
-    if commune.starts_with("97") { commune[..3].to_string() } else { commune[..2.min(commune.len())].to_string() }
+    if commune.starts_with("97") {
+        commune[..3].to_string()
+    } else {
+        commune[..2.min(commune.len())].to_string()
+    }
 }
 
 /// `p12_pop` → 2012, `P20_POP` → 2020: INSEE's naming of population by vintage.

@@ -28,7 +28,10 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         if let Some(first) = first_line.insert(e.finess_et.clone(), line) {
             return Err(FormatError::new(
                 Location::file(path).line(line).field("nofinesset"),
-                FormatErrorKind::DuplicateId { id: e.finess_et, first_line: first },
+                FormatErrorKind::DuplicateId {
+                    id: e.finess_et,
+                    first_line: first,
+                },
             )
             .into());
         }
@@ -57,14 +60,20 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
                 .rows_affected();
             if n > 0 {
                 s.counts.removed += n;
-                s.note(ImportNote::ClosedEstablishment { finess: finess.clone() });
+                s.note(ImportNote::ClosedEstablishment {
+                    finess: finess.clone(),
+                });
             }
         }
     }
     // Practice sites that name a FINESS establishment take its position.
     let geocoding = crate::geocoding::geocode_sites(&mut s.tx).await?;
     let located = locations::refresh(&mut s.tx).await?;
-    s.commit(vintage, serde_json::json!({ "geocodage": geocoding, "localisation": located })).await
+    s.commit(
+        vintage,
+        serde_json::json!({ "geocodage": geocoding, "localisation": located }),
+    )
+    .await
 }
 
 struct Read {
@@ -81,17 +90,27 @@ struct Read {
 fn read(path: &Path) -> Result<Read> {
     if detect_file(path)? == Some(FileKind::FinessJson) {
         let flux = read_flux(path)?;
-        let closed = flux.etablissements.iter().filter(|e| !e.active).map(|e| e.nofinesset.clone()).collect();
+        let closed = flux
+            .etablissements
+            .iter()
+            .filter(|e| !e.active)
+            .map(|e| e.nofinesset.clone())
+            .collect();
         let rows = flux
             .etablissements
             .into_iter()
             .filter(|e| e.active)
             .map(|e| {
-                let address = [e.numvoie.as_deref(), e.typvoie.as_deref(), e.voie.as_deref(), e.lieudit.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let address = [
+                    e.numvoie.as_deref(),
+                    e.typvoie.as_deref(),
+                    e.voie.as_deref(),
+                    e.lieudit.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
                 let line = e.pmej_index as u64 + 1;
                 (
                     line,
@@ -102,7 +121,10 @@ fn read(path: &Path) -> Result<Read> {
                         long_name: e.rslongue,
                         address: (!address.is_empty()).then_some(address),
                         postcode: e.code_postal,
-                        departement: e.commune_insee.as_deref().map(|c| c[..if c.starts_with("97") { 3 } else { 2 }].to_string()),
+                        departement: e
+                            .commune_insee
+                            .as_deref()
+                            .map(|c| c[..if c.starts_with("97") { 3 } else { 2 }].to_string()),
                         commune_code: e.commune_insee,
                         category_code: e.categetab,
                         siret: e.siret,
@@ -127,11 +149,17 @@ fn read(path: &Path) -> Result<Read> {
         .etablissements
         .into_iter()
         .map(|e| {
-            let address = [e.numvoie.as_deref(), e.typvoie.as_deref(), e.voie.as_deref(), e.compvoie.as_deref(), e.lieuditbp.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let address = [
+                e.numvoie.as_deref(),
+                e.typvoie.as_deref(),
+                e.voie.as_deref(),
+                e.compvoie.as_deref(),
+                e.lieuditbp.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
             let postcode = e.code_postal().map(str::to_string);
             (
                 e.line,
@@ -153,10 +181,15 @@ fn read(path: &Path) -> Result<Read> {
                     opened_on: e.dateouv.clone(),
                     updated_on: e.maj.clone(),
                     position: e.position.as_ref().map(|p| (p.lon, p.lat)),
-                    coordinates_source: e
-                        .position
-                        .as_ref()
-                        .map(|p| format!("{} (EPSG:{})", p.source.clone().unwrap_or_default(), p.crs.epsg()).trim().to_string()),
+                    coordinates_source: e.position.as_ref().map(|p| {
+                        format!(
+                            "{} (EPSG:{})",
+                            p.source.clone().unwrap_or_default(),
+                            p.crs.epsg()
+                        )
+                        .trim()
+                        .to_string()
+                    }),
                 },
             )
         })

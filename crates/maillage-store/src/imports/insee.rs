@@ -36,8 +36,18 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         };
         let (id, change) = zones::ensure(&mut s.tx, &zone, s.batch_id).await?;
         let mut figures = vec![("TOTAL".to_string(), Some(row.total))];
-        figures.extend(FINE_BANDS.iter().zip(row.fine).map(|(b, v)| (b.suffix(), v)));
-        figures.extend(BROAD_BANDS.iter().zip(row.broad).map(|(b, v)| (b.suffix(), v)));
+        figures.extend(
+            FINE_BANDS
+                .iter()
+                .zip(row.fine)
+                .map(|(b, v)| (b.suffix(), v)),
+        );
+        figures.extend(
+            BROAD_BANDS
+                .iter()
+                .zip(row.broad)
+                .map(|(b, v)| (b.suffix(), v)),
+        );
         let mut population_change = Change::Unchanged;
         for (band, value) in figures {
             if let Some(v) = value {
@@ -49,5 +59,6 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     }
     progress.rows(s.counts.rows_read, None);
     let v = Some(vintage.to_string());
-    s.commit(v, serde_json::json!({ "millesime": vintage })).await
+    s.commit(v, serde_json::json!({ "millesime": vintage }))
+        .await
 }

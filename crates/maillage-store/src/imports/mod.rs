@@ -27,6 +27,7 @@ pub(crate) fn date_in_file_name(path: &std::path::Path) -> Option<String> {
     let name = path.file_stem()?.to_string_lossy().into_owned();
     name.split(['_', '-', '.']).find_map(|part| {
         let digits = part.len() >= 8 && part.bytes().all(|b| b.is_ascii_digit());
-        (digits && part.starts_with("20")).then(|| format!("{}-{}-{}", &part[0..4], &part[4..6], &part[6..8]))
+        (digits && part.starts_with("20"))
+            .then(|| format!("{}-{}-{}", &part[0..4], &part[4..6], &part[6..8]))
     })
 }

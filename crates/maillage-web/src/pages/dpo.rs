@@ -48,17 +48,31 @@ pub fn action_label(action: Action) -> &'static str {
         Action::ImportFinished => "Fin d'un import (réussi ou refusé)",
         Action::DataExported => "Export ou rapport de l'observatoire (tableau, carte, PDF)",
         Action::CrisisRegisterRead => "Consultation du registre des personnes vulnérables",
-        Action::CrisisRegisterChanged => "Inscription, modification ou radiation au registre des personnes vulnérables",
-        Action::CrisisRegisterExported => "Transmission du registre des personnes vulnérables au préfet",
-        Action::CrisisRegisterExportRefused => "Transmission du registre au préfet refusée (aucune alerte en cours)",
+        Action::CrisisRegisterChanged => {
+            "Inscription, modification ou radiation au registre des personnes vulnérables"
+        }
+        Action::CrisisRegisterExported => {
+            "Transmission du registre des personnes vulnérables au préfet"
+        }
+        Action::CrisisRegisterExportRefused => {
+            "Transmission du registre au préfet refusée (aucune alerte en cours)"
+        }
         Action::CrisisCallRecorded => "Résultat d'un appel d'une campagne téléphonique",
-        Action::CrisisChanged => "Modification de la gestion de crise (cellule, main courante, stocks, bénévoles…)",
-        Action::NetworkChanged => "Modification du réseau (annuaire, instances, réunions, veille, relais)",
-        Action::NetworkContactsChanged => "Ajout, modification ou suppression de personnes contacts du réseau",
+        Action::CrisisChanged => {
+            "Modification de la gestion de crise (cellule, main courante, stocks, bénévoles…)"
+        }
+        Action::NetworkChanged => {
+            "Modification du réseau (annuaire, instances, réunions, veille, relais)"
+        }
+        Action::NetworkContactsChanged => {
+            "Ajout, modification ou suppression de personnes contacts du réseau"
+        }
         Action::NetworkContactsExported => "Export des personnes contacts du réseau",
         Action::NetworkMessageSent => "Envoi ou export d'un message aux listes du réseau",
         Action::NetworkUnsubscribed => "Désinscription d'une liste de diffusion par son lien",
-        Action::ClsChanged => "Modification du contrat local de santé (fiches, indicateurs, financements)",
+        Action::ClsChanged => {
+            "Modification du contrat local de santé (fiches, indicateurs, financements)"
+        }
     }
 }
 

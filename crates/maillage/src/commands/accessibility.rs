@@ -74,7 +74,10 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
                 ProfileArg::Voiture => Profile::Car,
                 ProfileArg::Pieton => Profile::Walk,
             };
-            Network::Osm { path: path.clone(), profile }
+            Network::Osm {
+                path: path.clone(),
+                profile,
+            }
         }
         None => Network::Stored,
     };
@@ -95,7 +98,14 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
         if let Some(path) = &args.sortie {
             let mut w = csv::Writer::from_path(path)
                 .map_err(|e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", path.display()))?;
-            w.write_record(["type_zone", "code_zone", "valeur", "population", "lieux_atteints", "hors_territoire"])?;
+            w.write_record([
+                "type_zone",
+                "code_zone",
+                "valeur",
+                "population",
+                "lieux_atteints",
+                "hors_territoire",
+            ])?;
             for r in &report.results {
                 w.write_record([
                     r.zone_kind.as_str(),
@@ -118,7 +128,11 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
         println!("  réseau : {}", report.network);
         let unit = "pour 100 000 habitants";
         for kind in ["commune", "quartier"] {
-            for r in report.results.iter().filter(|r| r.zone_kind == kind && !r.outside_territory) {
+            for r in report
+                .results
+                .iter()
+                .filter(|r| r.zone_kind == kind && !r.outside_territory)
+            {
                 println!(
                     "  {kind} {} : {} {unit}",
                     r.zone_code,
@@ -126,11 +140,23 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
                 );
             }
         }
-        let iris = report.results.iter().filter(|r| r.zone_kind == "iris" && !r.outside_territory).count();
-        let none = report.results.iter().filter(|r| r.zone_kind == "iris" && r.sites_reached == 0).count();
-        println!("  {iris} IRIS du territoire ; {none} n'atteignent aucun lieu d'exercice dans le temps maximal");
+        let iris = report
+            .results
+            .iter()
+            .filter(|r| r.zone_kind == "iris" && !r.outside_territory)
+            .count();
+        let none = report
+            .results
+            .iter()
+            .filter(|r| r.zone_kind == "iris" && r.sites_reached == 0)
+            .count();
+        println!(
+            "  {iris} IRIS du territoire ; {none} n'atteignent aucun lieu d'exercice dans le temps maximal"
+        );
         if !report.apl.is_empty() {
-            println!("  comparaison avec l'APL de la DREES (consultations par an et par habitant standardisé) :");
+            println!(
+                "  comparaison avec l'APL de la DREES (consultations par an et par habitant standardisé) :"
+            );
             for a in &report.apl {
                 println!(
                     "    {} {} : APL DREES {} ({}) ; Maillage {} {unit}",

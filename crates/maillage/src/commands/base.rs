@@ -8,7 +8,12 @@ use maillage_store::Store;
 #[derive(Args, Debug, Clone)]
 pub struct BaseArg {
     /// Base de données : chemin d'un fichier SQLite (créé s'il n'existe pas) ou URL postgres://…
-    #[arg(long, env = "MAILLAGE_BASE", default_value = "maillage.sqlite", value_name = "FICHIER|URL")]
+    #[arg(
+        long,
+        env = "MAILLAGE_BASE",
+        default_value = "maillage.sqlite",
+        value_name = "FICHIER|URL"
+    )]
     pub base: String,
 }
 
@@ -39,7 +44,9 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 /// Formats a number the French way for people (1 234,5), not for files.
 pub fn nombre(value: f64, decimals: usize) -> String {
     let s = format!("{value:.decimals$}");
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = s
+        .split_once('.')
+        .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -27,35 +27,86 @@ pub struct DemoArgs {
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     if args.base.starts_with("postgres") {
-        bail!("le territoire de démonstration se construit dans un fichier SQLite ; donnez un chemin de fichier à --base");
+        bail!(
+            "le territoire de démonstration se construit dans un fichier SQLite ; donnez un chemin de fichier à --base"
+        );
     }
     let path = std::path::Path::new(&args.base);
     if args.reconstruire {
         for suffix in ["", "-wal", "-shm"] {
             let p = format!("{}{suffix}", args.base);
             if std::path::Path::new(&p).exists() {
-                std::fs::remove_file(&p).map_err(|e| anyhow::anyhow!("impossible d'effacer « {p} » : {e}"))?;
+                std::fs::remove_file(&p)
+                    .map_err(|e| anyhow::anyhow!("impossible d'effacer « {p} » : {e}"))?;
             }
         }
     }
     let existed = path.exists();
     block_on(async {
         let store = Store::open(&args.base).await.map_err(fr)?;
-        if existed && !maillage_store::batch::list(&store).await.map_err(fr)?.is_empty() {
+        if existed
+            && !maillage_store::batch::list(&store)
+                .await
+                .map_err(fr)?
+                .is_empty()
+        {
             println!(
                 "La base de démonstration « {} » existe déjà (territoire fictif). Pour la refaire : \
                  maillage demo --reconstruire",
                 args.base
             );
         } else {
-            let s = maillage_demo::build(&store, args.graine).await.map_err(fr)?;
-            println!("Territoire de démonstration FICTIF construit dans « {} » (graine {}) :", args.base, s.seed);
-            println!("  commune : {} — {} habitants", s.commune, nombre(s.population, 0));
-            println!("  {} IRIS, {} quartiers, {} QPV, 2 communes voisines (zone tampon)", s.iris, s.quartiers, s.qpv);
-            println!("  {} professionnels de santé, {} établissements", s.professionals, s.establishments);
-            println!("  réseau routier : {} nœuds, {} tronçons orientés", nombre(s.road_nodes as f64, 0), nombre(s.road_edges as f64, 0));
-            println!("  accessibilité E2SFCA calculée pour : {}", s.accessibility.join(", "));
-            println!("  isochrones : {} polygones (5, 10 et 15 minutes autour de la MSP et du centre de santé)", s.isochrones.len());
+            let s = maillage_demo::build(&store, args.graine)
+                .await
+                .map_err(fr)?;
+            println!(
+                "Territoire de démonstration FICTIF construit dans « {} » (graine {}) :",
+                args.base, s.seed
+            );
+            println!(
+                "  commune : {} — {} habitants",
+                s.commune,
+                nombre(s.population, 0)
+            );
+            println!(
+                "  {} IRIS, {} quartiers, {} QPV, 2 communes voisines (zone tampon)",
+                s.iris, s.quartiers, s.qpv
+            );
+            println!(
+                "  {} professionnels de santé, {} établissements",
+                s.professionals, s.establishments
+            );
+            println!(
+                "  réseau routier : {} nœuds, {} tronçons orientés",
+                nombre(s.road_nodes as f64, 0),
+                nombre(s.road_edges as f64, 0)
+            );
+            println!(
+                "  accessibilité E2SFCA calculée pour : {}",
+                s.accessibility.join(", ")
+            );
+            println!(
+                "  isochrones : {} polygones (5, 10 et 15 minutes autour de la MSP et du centre de santé)",
+                s.isochrones.len()
+            );
+            let c = &s.crisis;
+            println!(
+                "  crise : alerte canicule, {} personnes inscrites au registre, {} appelants ({} appels passés), \
+                 {} bénévoles, {} demandes, {} jours de série épidémique",
+                c.registered, c.callers, c.calls_made, c.volunteers, c.requests, c.epidemic_days
+            );
+            let n = &s.network;
+            println!(
+                "  réseau : {} acteurs ({} publics), {} instances, {} réunions, {} signalements de veille ; \
+                 CLS : {} fiches actions, {} indicateurs",
+                n.actors,
+                n.public_actors,
+                n.bodies,
+                n.meetings,
+                n.watch_cases,
+                n.fiches,
+                n.indicators
+            );
         }
         println!();
         println!("Pour l'explorer :");
@@ -67,17 +118,29 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
 
 /// Demonstration accounts (one per role, fresh passwords each time), printed, then the web server.
 async fn serve_demo(store: Store, args: &DemoArgs) -> anyhow::Result<()> {
-    let accounts = maillage_web::users::prepare_demo_accounts(&store).await.map_err(fr)?;
+    let accounts = maillage_web::users::prepare_demo_accounts(&store)
+        .await
+        .map_err(fr)?;
     let url = format!("http://127.0.0.1:{}/", args.port);
     println!();
-    println!("Comptes de démonstration (un par rôle ; mots de passe renouvelés à chaque lancement) :");
+    println!(
+        "Comptes de démonstration (un par rôle ; mots de passe renouvelés à chaque lancement) :"
+    );
     println!("  {:<14} {:<16} rôle", "identifiant", "mot de passe");
     for a in &accounts {
-        println!("  {:<14} {:<16} {}", a.identifier, a.password, maillage_web::permissions::role_label(a.role));
+        println!(
+            "  {:<14} {:<16} {}",
+            a.identifier,
+            a.password,
+            maillage_web::permissions::role_label(a.role)
+        );
     }
     println!();
     if args.sans_serveur {
-        println!("Pour servir les pages web : maillage serve --base {}", args.base);
+        println!(
+            "Pour servir les pages web : maillage serve --base {}",
+            args.base
+        );
         return Ok(());
     }
     println!("Ouvrez {url} dans un navigateur et connectez-vous avec l'un de ces comptes.");

@@ -77,11 +77,17 @@ pub fn run(args: EnrichArgs) -> anyhow::Result<()> {
     block_on(async {
         let store = open(&args.base).await?;
         let user = std::env::var("USER").unwrap_or_else(|_| "ligne de commande".into());
-        let merged = enrichment::update(&store, subject, &args.identifiant, &update, &user).await.map_err(fr)?;
+        let merged = enrichment::update(&store, subject, &args.identifiant, &update, &user)
+            .await
+            .map_err(fr)?;
         if args.json {
             return print_json(&merged);
         }
-        println!("Enrichissement local enregistré pour {} « {} ».", subject.as_str(), args.identifiant);
+        println!(
+            "Enrichissement local enregistré pour {} « {} ».",
+            subject.as_str(),
+            args.identifiant
+        );
         Ok(())
     })
 }

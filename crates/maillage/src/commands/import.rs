@@ -1,9 +1,9 @@
 //! `maillage import <type> <fichier>`: the official files, as published.
 
 use super::base::{BaseArg, block_on, fr, nombre, open};
-use maillage_messages::French;
 use crate::progress::Bar;
 use clap::{Args, ValueEnum};
+use maillage_messages::French;
 use maillage_store::imports::{self, contours::ContourKind};
 use maillage_store::session::ImportReport;
 use std::path::PathBuf;
@@ -65,15 +65,26 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
-    if args.kind == Kind::AplDrees && !maillage_indicators::PROFESSIONS.iter().any(|p| p.code == args.profession) {
+    if args.kind == Kind::AplDrees
+        && !maillage_indicators::PROFESSIONS
+            .iter()
+            .any(|p| p.code == args.profession)
+    {
         anyhow::bail!(
             "profession inconnue « {} » ; professions suivies : {}",
             args.profession,
-            maillage_indicators::PROFESSIONS.iter().map(|p| p.code).collect::<Vec<_>>().join(", ")
+            maillage_indicators::PROFESSIONS
+                .iter()
+                .map(|p| p.code)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     if !args.file.exists() {
-        anyhow::bail!("fichier introuvable : « {} » ; vérifiez le chemin", args.file.display());
+        anyhow::bail!(
+            "fichier introuvable : « {} » ; vérifiez le chemin",
+            args.file.display()
+        );
     }
     block_on(async {
         let store = open(&args.base).await?;
@@ -96,7 +107,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
                 });
                 imports::contours::import(&store, path, kind, &bar).await
             }
-            Kind::Ban => imports::ban::import(&store, path, &bar).await.map(|(report, _)| report),
+            Kind::Ban => imports::ban::import(&store, path, &bar)
+                .await
+                .map(|(report, _)| report),
             Kind::AplDrees => imports::apl::import(&store, path, &args.profession, &bar).await,
         };
         bar.finish();
@@ -114,7 +127,10 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
 
 fn print_report(r: &ImportReport) {
     let c = &r.counts;
-    println!("Import n° {} ({}) de « {} » terminé :", r.batch_id, r.kind, r.file);
+    println!(
+        "Import n° {} ({}) de « {} » terminé :",
+        r.batch_id, r.kind, r.file
+    );
     println!(
         "  {} lignes lues : {} ajoutées, {} modifiées, {} inchangées, {} écartées, {} hors territoire ; {} disparues",
         nombre(c.rows_read as f64, 0),
@@ -140,18 +156,29 @@ fn print_report(r: &ImportReport) {
                 n("near_number"),
                 n("street_only"),
                 n("not_found"),
-                g.get("match_rate").and_then(|v| v.as_f64()).map_or("—".into(), |r| format!("{} %", nombre(r, 1)))
+                g.get("match_rate")
+                    .and_then(|v| v.as_f64())
+                    .map_or("—".into(), |r| format!("{} %", nombre(r, 1)))
             );
             if g.get("no_addresses").and_then(|v| v.as_bool()) == Some(true) {
-                println!("  (aucune adresse BAN en base : importez le fichier BAN du département pour géocoder)");
+                println!(
+                    "  (aucune adresse BAN en base : importez le fichier BAN du département pour géocoder)"
+                );
             }
-            if let Some(list) = g.get("not_found_addresses").and_then(|v| v.as_array()).filter(|l| !l.is_empty()) {
+            if let Some(list) = g
+                .get("not_found_addresses")
+                .and_then(|v| v.as_array())
+                .filter(|l| !l.is_empty())
+            {
                 println!("  adresses non trouvées :");
                 for a in list.iter().take(50) {
                     println!("    {}", a.as_str().unwrap_or_default());
                 }
                 if list.len() > 50 {
-                    println!("    … ({} en tout ; liste complète avec --json)", list.len());
+                    println!(
+                        "    … ({} en tout ; liste complète avec --json)",
+                        list.len()
+                    );
                 }
             }
         }
@@ -160,6 +187,9 @@ fn print_report(r: &ImportReport) {
         println!("  remarque : {}", n.french());
     }
     if r.notes.len() > 20 {
-        println!("  … ({} remarques en tout ; liste complète avec --json)", r.notes.len());
+        println!(
+            "  … ({} remarques en tout ; liste complète avec --json)",
+            r.notes.len()
+        );
     }
 }

@@ -48,13 +48,27 @@ pub fn zones(args: ZonesArgs) -> anyhow::Result<()> {
             return print_json(&out);
         }
         if list.is_empty() {
-            println!("Aucune zone : importez des communes, des IRIS ou des contours (maillage import --help).");
+            println!(
+                "Aucune zone : importez des communes, des IRIS ou des contours (maillage import --help)."
+            );
             return Ok(());
         }
-        println!("{:<15} {:<12} {:<45} {:>12}", "type", "code", "nom", "population");
+        println!(
+            "{:<15} {:<12} {:<45} {:>12}",
+            "type", "code", "nom", "population"
+        );
         for z in &list {
-            let pop = z.population.as_ref().map_or("—".to_string(), |p| nombre(p.value, 0));
-            println!("{:<15} {:<12} {:<45} {:>12}", z.kind.as_str(), z.code, truncate(&z.name, 45), pop);
+            let pop = z
+                .population
+                .as_ref()
+                .map_or("—".to_string(), |p| nombre(p.value, 0));
+            println!(
+                "{:<15} {:<12} {:<45} {:>12}",
+                z.kind.as_str(),
+                z.code,
+                truncate(&z.name, 45),
+                pop
+            );
         }
         println!("{} zone(s).", list.len());
         Ok(())
@@ -63,11 +77,19 @@ pub fn zones(args: ZonesArgs) -> anyhow::Result<()> {
 
 /// Whole numbers stay whole in JSON (INSEE IRIS figures may be decimals: they stay decimals).
 fn population_number(v: f64) -> serde_json::Value {
-    if v.fract() == 0.0 && v.abs() < 9e15 { json!(v as i64) } else { json!(v) }
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).collect::<String>() + "…" }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -122,7 +144,11 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
         if !PROFESSIONS.iter().any(|x| x.code == p) {
             anyhow::bail!(
                 "profession inconnue « {p} » ; professions suivies : {}",
-                PROFESSIONS.iter().map(|p| p.code).collect::<Vec<_>>().join(", ")
+                PROFESSIONS
+                    .iter()
+                    .map(|p| p.code)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
     }
@@ -141,9 +167,9 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
         let sources = observatory::sources(&store).await.map_err(fr)?;
         let territory = maillage_store::territory::load(&store).await.map_err(fr)?;
         let mut out: Box<dyn Write> = match &args.sortie {
-            Some(p) => Box::new(std::io::BufWriter::new(
-                std::fs::File::create(p).map_err(|e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", p.display()))?,
-            )),
+            Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
+                |e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", p.display()),
+            )?)),
             None => Box::new(std::io::stdout().lock()),
         };
         let hidden = format!("< {}", args.seuil);
@@ -175,11 +201,17 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                         &r.zone_code,
                         &r.zone_name,
                         &r.profession,
-                        &if r.suppressed { hidden.clone() } else { num(r.value) },
+                        &if r.suppressed {
+                            hidden.clone()
+                        } else {
+                            num(r.value)
+                        },
                         &num(r.numerator),
                         &num(r.denominator),
                         r.indicator.unit(),
-                        &r.population_vintage.map(|v| v.to_string()).unwrap_or_default(),
+                        &r.population_vintage
+                            .map(|v| v.to_string())
+                            .unwrap_or_default(),
                         if r.suppressed { "oui" } else { "non" },
                         r.indicator.method(),
                     ])?;
@@ -215,7 +247,11 @@ const ALL_INDICATORS: &[Indicator] = &[
 ];
 
 fn format_decimal(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.4}") }
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.4}")
+    }
 }
 
 fn row_json(r: &IndicatorRow, hidden: &str) -> serde_json::Value {

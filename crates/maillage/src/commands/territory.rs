@@ -45,24 +45,42 @@ pub fn run(args: TerritoryArgs) -> anyhow::Result<()> {
                     return print_json(&t);
                 }
                 if t.communes.is_empty() {
-                    println!("Aucun territoire défini : les imports gardent toutes les lignes des fichiers.");
-                    println!("Pour en définir un : maillage territoire definir --communes <codes INSEE>");
+                    println!(
+                        "Aucun territoire défini : les imports gardent toutes les lignes des fichiers."
+                    );
+                    println!(
+                        "Pour en définir un : maillage territoire definir --communes <codes INSEE>"
+                    );
                 } else {
                     println!("Territoire : {}", t.name.as_deref().unwrap_or("(sans nom)"));
-                    println!("  communes : {}", t.communes.iter().cloned().collect::<Vec<_>>().join(", "));
+                    println!(
+                        "  communes : {}",
+                        t.communes.iter().cloned().collect::<Vec<_>>().join(", ")
+                    );
                     println!(
                         "  zone tampon ({} km) : {}",
                         t.buffer_km,
-                        if t.neighbours.is_empty() { "aucune commune".into() } else { t.neighbours.iter().cloned().collect::<Vec<_>>().join(", ") }
+                        if t.neighbours.is_empty() {
+                            "aucune commune".into()
+                        } else {
+                            t.neighbours.iter().cloned().collect::<Vec<_>>().join(", ")
+                        }
                     );
                 }
                 Ok(())
             }
-            Some(TerritoryAction::Definir { communes, epci, tampon_km, nom }) => {
+            Some(TerritoryAction::Definir {
+                communes,
+                epci,
+                tampon_km,
+                nom,
+            }) => {
                 if communes.is_empty() && epci.is_empty() {
                     anyhow::bail!("donnez au moins une commune (--communes) ou un EPCI (--epci)");
                 }
-                let d = territory::define(&store, nom, &communes, &epci, tampon_km).await.map_err(fr)?;
+                let d = territory::define(&store, nom, &communes, &epci, tampon_km)
+                    .await
+                    .map_err(fr)?;
                 if args.json {
                     return print_json(&d);
                 }

@@ -288,7 +288,7 @@ async fn set_cases(
     let parsed = (|| -> Result<(jiff::civil::Date, i64), Error> {
         let d = fields::date("jour", f.raw("jour"))?
             .ok_or(CrisisError::MissingField { field: "jour" })?;
-        let n = fields::integer("cas", f.raw("cas"))?
+        let n = fields::integer("cas", f.raw("cas"), i64::MIN, i64::MAX)?
             .ok_or(CrisisError::MissingField { field: "cas" })?;
         Ok((d, n))
     })();
@@ -413,7 +413,7 @@ async fn set_rules(
 ) -> Result<Response, WebError> {
     let parsed = (|| -> Result<Rules, Error> {
         let get = |name: &'static str| -> Result<i64, Error> {
-            Ok(fields::integer(name, f.raw(name))?
+            Ok(fields::integer(name, f.raw(name), i64::MIN, i64::MAX)?
                 .ok_or(CrisisError::MissingField { field: name })?)
         };
         let threshold = get("seuil")?;

@@ -238,7 +238,7 @@ async fn again(state: &AppState, caller: &Caller, e: Error) -> Result<Response, 
 }
 
 fn quantity(f: &crate::params::Params) -> Result<i64, Error> {
-    match fields::integer("quantite", f.raw("quantite"))? {
+    match fields::integer("quantite", f.raw("quantite"), i64::MIN, i64::MAX)? {
         Some(q) if q > 0 => Ok(q),
         Some(q) => Err(CrisisError::InvalidQuantity(q).into()),
         None => Err(CrisisError::MissingField { field: "quantite" }.into()),
@@ -250,7 +250,7 @@ async fn add_item(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let threshold = match fields::integer("seuil", f.raw("seuil")) {
+    let threshold = match fields::integer("seuil", f.raw("seuil"), i64::MIN, i64::MAX) {
         Ok(t) => t,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
@@ -288,7 +288,7 @@ async fn receive(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let parsed = (|| -> Result<(i64, i64, Option<jiff::civil::Date>), Error> {
-        let item = fields::integer("article", f.raw("article"))?
+        let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?
             .ok_or(CrisisError::MissingField { field: "article" })?;
         Ok((
             item,
@@ -333,7 +333,7 @@ async fn distribute(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let parsed = (|| -> Result<(i64, i64, Recipient), Error> {
-        let item = fields::integer("article", f.raw("article"))?
+        let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?
             .ok_or(CrisisError::MissingField { field: "article" })?;
         let kind =
             maillage_crisis::parse_code::<Recipient>("destinataires", f.raw("destinataires"))?;

@@ -39,12 +39,7 @@ pub fn routes(r: Routes) -> Routes {
             RELAY,
             members,
         )
-        .page(
-            Method::POST,
-            "/reseau/relais/messages",
-            RELAY,
-            send_message,
-        )
+        .page(Method::POST, "/reseau/relais/messages", RELAY, send_message)
         .page(
             Method::GET,
             "/reseau/relais/messages/{id}",
@@ -874,7 +869,9 @@ async fn save_settings(
         sender_name: f.raw("nom_expediteur").into(),
         public_url: f.raw("adresse_publique").into(),
     };
-    let trial = match maillage_network::fields::email("essai", f.raw("essai")) {
+    let trial = match maillage_network::fields::email("essai", f.raw("essai"))
+        .map_err(maillage_network::NetworkError::from)
+    {
         Ok(t) => t,
         Err(e) => {
             return Ok(refused(
