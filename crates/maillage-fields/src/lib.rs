@@ -102,10 +102,23 @@ pub fn email(field: &'static str, value: &str) -> Result<Option<String>, FieldEr
     Ok(Some(format!("{local}@{}", domain.to_lowercase())))
 }
 
-/// A French phone number (10 digits starting with 0, or +33 and 9 digits; spaces, dots and dashes allowed),
-/// written back as `01 23 45 67 89`. Short public numbers (15, 115, 3919, 0 800 ...) are kept as typed when they
-/// are digits only.
+/// A person's French phone number (10 digits starting with 0, or +33 and 9 digits; spaces, dots and dashes
+/// allowed), written back as `01 23 45 67 89`.
 pub fn phone(field: &'static str, value: &str) -> Result<Option<String>, FieldError> {
+    french_phone(field, value, false)
+}
+
+/// A service's phone number: as [`phone`], and also the short public numbers (15, 115, 3919...) kept as typed
+/// when they are digits only.
+pub fn service_phone(field: &'static str, value: &str) -> Result<Option<String>, FieldError> {
+    french_phone(field, value, true)
+}
+
+fn french_phone(
+    field: &'static str,
+    value: &str,
+    short: bool,
+) -> Result<Option<String>, FieldError> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
@@ -121,7 +134,7 @@ pub fn phone(field: &'static str, value: &str) -> Result<Option<String>, FieldEr
         return Err(invalid);
     }
     let digits: String = v.chars().filter(char::is_ascii_digit).collect();
-    if !v.contains('+') && (2..=4).contains(&digits.len()) {
+    if short && !v.contains('+') && (2..=4).contains(&digits.len()) {
         return Ok(Some(digits));
     }
     let national = if let Some(rest) = v.strip_prefix("+33") {
@@ -298,7 +311,11 @@ mod tests {
             phone("t", "05.49.00.00.00").unwrap().as_deref(),
             Some("05 49 00 00 00")
         );
-        assert_eq!(phone("t", "115").unwrap().as_deref(), Some("115"));
+        assert_eq!(service_phone("t", "115").unwrap().as_deref(), Some("115"));
+        assert!(
+            phone("t", "115").is_err(),
+            "a person's number has 10 digits"
+        );
         assert!(phone("t", "0012345678").is_err());
         assert!(phone("t", "tel 05").is_err());
     }

@@ -233,7 +233,7 @@ impl ActorRecord {
             address: fields::line("adresse", f.get("adresse"), 300)?,
             postcode,
             commune: fields::line("commune", f.get("commune"), 100)?,
-            phone: fields::phone("telephone", f.get("telephone"))?,
+            phone: fields::service_phone("telephone", f.get("telephone"))?,
             email: fields::email("courriel", f.get("courriel"))?,
             website: fields::url("site_web", f.get("site_web"))?,
             opening_hours: fields::optional("horaires", f.get("horaires"), 800)?,

@@ -40,6 +40,31 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
     .execute(&mut **tx)
     .await?
     .rows_affected();
+    // Count first and load nothing when there is nothing to match against: a national import without a BAN
+    // file must not hold millions of sites in memory for nothing.
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM practice_site WHERE removed_batch_id IS NULL AND lon IS NULL",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut report = GeocodingReport {
+        sites: pending as u64 + finess,
+        from_finess: finess,
+        ..Default::default()
+    };
+    if pending == 0 {
+        report.match_rate = (report.sites > 0).then_some(100.0);
+        return Ok(report);
+    }
+    let any_address: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM address WHERE removed_batch_id IS NULL LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?;
+    if any_address.is_none() {
+        report.no_addresses = true;
+        report.not_found = report.sites;
+        return Ok(report);
+    }
     let sites = sqlx::query(
         "SELECT site_key, address_number, address_repetition, street_type, street, postcode, commune_code,
                 commune_name
@@ -47,26 +72,12 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
     )
     .fetch_all(&mut **tx)
     .await?;
-    let mut report = GeocodingReport {
-        sites: sites.len() as u64 + finess,
-        from_finess: finess,
-        ..Default::default()
-    };
-    if sites.is_empty() {
-        report.match_rate = (report.sites > 0).then_some(100.0);
-        return Ok(report);
-    }
     let addresses = sqlx::query(
         "SELECT number, repetition, street, postcode, commune_code, commune_name, lon, lat FROM address
          WHERE removed_batch_id IS NULL",
     )
     .fetch_all(&mut **tx)
     .await?;
-    if addresses.is_empty() {
-        report.no_addresses = true;
-        report.not_found = report.sites;
-        return Ok(report);
-    }
     let mut geocoder = Geocoder::new();
     for r in &addresses {
         geocoder.add(&Address {

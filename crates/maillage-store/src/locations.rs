@@ -89,64 +89,84 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
         .execute(&mut **tx)
         .await?;
     let mut stats = LocationStats::default();
-    let mut pending: Vec<(&'static str, String, i64)> = Vec::new();
-    for (subject, sql) in [
-        (
-            "site",
-            "SELECT site_key AS k, lon, lat, commune_code FROM practice_site WHERE removed_batch_id IS NULL",
-        ),
-        (
-            "etablissement",
-            "SELECT finess_et AS k, lon, lat, commune_code FROM establishment WHERE removed_batch_id IS NULL",
-        ),
+    // Places are read a page at a time (by key) and their memberships written after each page, so that memory
+    // stays bounded whatever the number of places (a national import holds millions).
+    const PAGE: usize = 5000;
+    for (subject, table, key_column) in [
+        ("site", "practice_site", "site_key"),
+        ("etablissement", "establishment", "finess_et"),
     ] {
-        for r in sqlx::query(sql).fetch_all(&mut **tx).await? {
-            let key: String = r.try_get("k")?;
-            let commune: Option<String> = r.try_get("commune_code")?;
-            let mut zones: Vec<i64> = Vec::new();
-            let mut in_commune = false;
-            if let (Some(lon), Some(lat)) = (
-                r.try_get::<Option<f64>, _>("lon")?,
-                r.try_get::<Option<f64>, _>("lat")?,
-            ) {
-                stats.located += 1;
-                let p = Point::new(lon, lat);
-                for z in tree.locate_in_envelope_intersecting(&AABB::from_point([lon, lat])) {
-                    if z.shape.contains(&p) {
-                        zones.push(z.id);
-                        in_commune |=
-                            matches!(z.kind, ZoneKind::Commune | ZoneKind::Arrondissement);
-                        if z.kind == ZoneKind::Iris {
-                            zones.extend(
-                                quartiers_of_iris
-                                    .get(&z.code)
-                                    .into_iter()
-                                    .flatten()
-                                    .copied(),
-                            );
+        let sql = format!(
+            "SELECT {key_column} AS k, lon, lat, commune_code FROM {table}
+             WHERE removed_batch_id IS NULL AND {key_column} > $1 ORDER BY {key_column} LIMIT {PAGE}"
+        );
+        let mut after = String::new();
+        loop {
+            let rows = sqlx::query(AssertSqlSafe(sql.clone()))
+                .bind(after.clone())
+                .fetch_all(&mut **tx)
+                .await?;
+            let mut pending: Vec<(&'static str, String, i64)> = Vec::new();
+            for r in &rows {
+                let key: String = r.try_get("k")?;
+                let commune: Option<String> = r.try_get("commune_code")?;
+                let mut zones: Vec<i64> = Vec::new();
+                let mut in_commune = false;
+                if let (Some(lon), Some(lat)) = (
+                    r.try_get::<Option<f64>, _>("lon")?,
+                    r.try_get::<Option<f64>, _>("lat")?,
+                ) {
+                    stats.located += 1;
+                    let p = Point::new(lon, lat);
+                    for z in tree.locate_in_envelope_intersecting(&AABB::from_point([lon, lat])) {
+                        if z.shape.contains(&p) {
+                            zones.push(z.id);
+                            in_commune |=
+                                matches!(z.kind, ZoneKind::Commune | ZoneKind::Arrondissement);
+                            if z.kind == ZoneKind::Iris {
+                                zones.extend(
+                                    quartiers_of_iris
+                                        .get(&z.code)
+                                        .into_iter()
+                                        .flatten()
+                                        .copied(),
+                                );
+                            }
                         }
                     }
+                } else {
+                    stats.without_position += 1;
                 }
-            } else {
-                stats.without_position += 1;
+                if !in_commune {
+                    zones.extend(
+                        commune
+                            .and_then(|c| commune_zones.get(&c))
+                            .into_iter()
+                            .flatten()
+                            .copied(),
+                    );
+                }
+                zones.sort_unstable();
+                zones.dedup();
+                for z in zones {
+                    pending.push((subject, key.clone(), z));
+                }
+                after = key;
             }
-            if !in_commune {
-                zones.extend(
-                    commune
-                        .and_then(|c| commune_zones.get(&c))
-                        .into_iter()
-                        .flatten()
-                        .copied(),
-                );
-            }
-            zones.sort_unstable();
-            zones.dedup();
-            for z in zones {
-                pending.push((subject, key.clone(), z));
+            stats.memberships += pending.len() as u64;
+            insert_memberships(tx, &pending).await?;
+            if rows.len() < PAGE {
+                break;
             }
         }
     }
-    stats.memberships = pending.len() as u64;
+    Ok(stats)
+}
+
+async fn insert_memberships(
+    tx: &mut Transaction<'static, Any>,
+    pending: &[(&'static str, String, i64)],
+) -> Result<()> {
     for chunk in pending.chunks(2000) {
         let mut sql =
             String::from("INSERT INTO location_zone (subject_kind, subject_key, zone_id) VALUES ");
@@ -159,5 +179,5 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
         }
         q.execute(&mut **tx).await?;
     }
-    Ok(stats)
+    Ok(())
 }

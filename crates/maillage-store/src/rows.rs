@@ -53,8 +53,12 @@ pub struct HashedTable {
     key: &'static str,
     columns: &'static [&'static str],
     batch_id: i64,
-    existing: HashMap<String, (String, bool)>,
-    seen: HashSet<String>,
+    /// Rows in the table before this batch: key → (content hash, removed). Only these keys are kept as text:
+    /// they are the ones that may have to be marked removed.
+    existing: HashMap<String, (u128, bool)>,
+    /// Keys written by this batch, as digests ([`key_digest`]): 16 bytes a row whatever the key's length, so
+    /// that an import of millions of rows keeps a small state.
+    seen: HashSet<u128>,
     pending: Vec<(String, Vec<Val>, String)>,
 }
 
@@ -94,11 +98,14 @@ impl HashedTable {
             q = q.bind(v.clone());
         }
         let mut existing = HashMap::new();
-        for r in q.fetch_all(&mut **tx).await? {
+        // Streamed, not fetched whole: a table of millions of rows would otherwise sit in memory twice.
+        let mut rows = q.fetch(&mut **tx);
+        while let Some(r) = futures_util::TryStreamExt::try_next(&mut rows).await? {
             let removed: Option<i64> = r.try_get("removed_batch_id")?;
+            let hash: String = r.try_get("row_hash")?;
             existing.insert(
                 r.try_get::<String, _>("k")?,
-                (r.try_get::<String, _>("row_hash")?, removed.is_some()),
+                (hash_value(&hash), removed.is_some()),
             );
         }
         Ok(HashedTable {
@@ -114,7 +121,7 @@ impl HashedTable {
 
     /// Whether this batch already wrote this key (a duplicate within the file).
     pub fn seen(&self, key: &str) -> bool {
-        self.seen.contains(key)
+        self.seen.contains(&key_digest(key))
     }
 
     /// Inserts, updates or leaves the row; `values` follow `columns`.
@@ -127,9 +134,14 @@ impl HashedTable {
         debug_assert_eq!(values.len(), self.columns.len());
         let texts: Vec<Option<String>> = values.iter().map(Val::hash_text).collect();
         let hash = row_hash(texts.iter().map(|t| t.as_deref()));
-        self.seen.insert(key.to_string());
+        // Importers refuse or skip a key given twice in one file before calling `put`; a second `put` of a key
+        // keeps what the first wrote.
+        if !self.seen.insert(key_digest(key)) {
+            return Ok(Change::Unchanged);
+        }
+        let value = hash_value(&hash);
         match self.existing.get(key) {
-            Some((old, removed)) if *old == hash && !removed => Ok(Change::Unchanged),
+            Some((old, removed)) if *old == value && !removed => Ok(Change::Unchanged),
             Some(_) => {
                 let sets: Vec<String> = self
                     .columns
@@ -154,11 +166,10 @@ impl HashedTable {
                     .bind(self.batch_id)
                     .execute(&mut **tx)
                     .await?;
-                self.existing.insert(key.to_string(), (hash, false));
+                self.existing.insert(key.to_string(), (value, false));
                 Ok(Change::Updated)
             }
             None => {
-                self.existing.insert(key.to_string(), (hash.clone(), false));
                 self.pending.push((key.to_string(), values, hash));
                 Ok(Change::Inserted)
             }
@@ -204,7 +215,7 @@ impl HashedTable {
         let gone: Vec<String> = self
             .existing
             .iter()
-            .filter(|(k, (_, removed))| !removed && !self.seen.contains(*k))
+            .filter(|(k, (_, removed))| !removed && !self.seen.contains(&key_digest(k)))
             .map(|(k, _)| k.clone())
             .collect();
         for chunk in gone.chunks(500) {
@@ -229,4 +240,22 @@ impl HashedTable {
         }
         Ok(gone.len() as u64)
     }
+}
+
+/// A 128-bit digest of a key (two SipHash passes with distinct prefixes): what an import remembers of the keys
+/// it wrote. Collisions are out of reach at the sizes of the official files (2^-128 per pair).
+pub fn key_digest(key: &str) -> u128 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        salt.hash(&mut h);
+        key.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
+/// The content hash of a row (32 hexadecimal digits, [`crate::codec::row_hash`]) as a number.
+fn hash_value(hex: &str) -> u128 {
+    u128::from_str_radix(hex, 16).unwrap_or(0)
 }

@@ -3,6 +3,7 @@
 use super::{PROGRESS_EVERY, Progress, date_in_file_name};
 use crate::batch::Source;
 use crate::codec::row_hash;
+use crate::rows::key_digest;
 use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::supply::{Activity, AnnuaireTables, PracticeSite, Professional};
 use crate::zones::{Change, combine};
@@ -17,8 +18,9 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let source = Source::of_file("annuaire", path, date_in_file_name(path))?;
     let mut s = ImportSession::start(store, source).await?;
     let mut tables = AnnuaireTables::load(&mut s.tx, s.batch_id).await?;
-    let mut site_changes: HashMap<String, Change> = HashMap::new();
-    let mut person_changes: HashMap<String, Change> = HashMap::new();
+    // What happened to each person and site this batch, by key digest (an activity combines the three).
+    let mut site_changes: HashMap<u128, Change> = HashMap::new();
+    let mut person_changes: HashMap<u128, Change> = HashMap::new();
 
     while let Some(raw) = reader.next_raw() {
         let raw = raw?;
@@ -62,7 +64,9 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
             s.note(ImportNote::DuplicateActivity { line: a.line });
             continue;
         }
-        if !person_changes.contains_key(&national_id) {
+        let person_digest = key_digest(&national_id);
+        let site_digest = key_digest(&site.site_key);
+        if !person_changes.contains_key(&person_digest) {
             let person = Professional {
                 national_id: national_id.clone(),
                 id_type: a.id_type.clone().unwrap_or_default(),
@@ -75,14 +79,14 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
                 .professionals
                 .put(&mut s.tx, &national_id, person.values())
                 .await?;
-            person_changes.insert(national_id.clone(), change);
+            person_changes.insert(person_digest, change);
         }
-        if !site_changes.contains_key(&site.site_key) {
+        if !site_changes.contains_key(&site_digest) {
             let change = tables
                 .sites
                 .put(&mut s.tx, &site.site_key, site.values())
                 .await?;
-            site_changes.insert(site.site_key.clone(), change);
+            site_changes.insert(site_digest, change);
         }
         let change = tables
             .activities
@@ -90,7 +94,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
             .await?;
         let change = combine(
             change,
-            combine(site_changes[&site.site_key], person_changes[&national_id]),
+            combine(site_changes[&site_digest], person_changes[&person_digest]),
         );
         s.counts.record(change);
         tables.flush_if_full(&mut s.tx).await?;
