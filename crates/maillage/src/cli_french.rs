@@ -18,7 +18,6 @@ fn frenchify(cmd: Command, top: bool) -> Command {
         .disable_help_subcommand(true)
         .help_template(TEMPLATE.replace("\x1b[1m", "").replace("\x1b[0m", ""))
         .subcommand_help_heading("Commandes")
-        .next_help_heading("Options")
         .arg(
             Arg::new("aide")
                 .short('h')
