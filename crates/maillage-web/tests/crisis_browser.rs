@@ -10,54 +10,19 @@
 
 mod common;
 
+use common::browser::Browser;
 use common::{PASSWORD, Server, account};
 use maillage_store::Store;
 use maillage_store::accounts::Role;
 use maillage_store::crisis::calls;
 use maillage_testkit::TestBase;
 use maillage_web::Config;
-use serde_json::Value;
-use std::path::PathBuf;
-use std::process::Command;
-
-fn missing(what: &str) {
-    if std::env::var("MAILLAGE_EXIGER_NAVIGATEUR").as_deref() == Ok("1") {
-        panic!("MAILLAGE_EXIGER_NAVIGATEUR=1 mais {what}");
-    }
-    maillage_testkit::skip(&format!(
-        "test des appels dans le navigateur sauté : {what}"
-    ));
-}
-
-fn in_path(program: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_works_through_the_campaign_on_a_phone() {
-    let chromium = std::env::var_os("MAILLAGE_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if !chromium.is_file() {
-        return missing(&format!(
-            "Chromium est absent ({}) : apt-get install chromium",
-            chromium.display()
-        ));
-    }
-    let Some(node) = in_path("node") else {
-        return missing("Node.js est absent (node introuvable dans le PATH)");
+    let Some(browser) = Browser::find() else {
+        return;
     };
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let scripts = manifest.join("browser-tests");
-    if !scripts.join("node_modules/playwright-core").is_dir() {
-        return missing(&format!(
-            "playwright-core n'est pas installé : npm ci dans {}",
-            scripts.display()
-        ));
-    }
-
     let base = TestBase::sqlite();
     let store = Store::open(&base.location).await.unwrap();
     maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
@@ -70,48 +35,17 @@ async fn a_caller_works_through_the_campaign_on_a_phone() {
         .await
         .unwrap();
     let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
-    let artefacts = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../../target"))
-        .join("artefacts")
-        .join("navigateur-appels");
-    let _ = std::fs::remove_dir_all(&artefacts);
-
-    let mut command = Command::new(node);
-    command
-        .arg(scripts.join("appels.mjs"))
-        .current_dir(&scripts)
-        .env("MAILLAGE_URL", format!("http://{}", server.addr))
-        .env(
-            "MAILLAGE_COMPTE",
-            serde_json::json!(["ccas", PASSWORD]).to_string(),
+    let report = browser
+        .run(
+            "appels.mjs",
+            server.addr,
+            "navigateur-appels",
+            &[(
+                "MAILLAGE_COMPTE",
+                serde_json::json!(["ccas", PASSWORD]).to_string(),
+            )],
         )
-        .env("MAILLAGE_ARTEFACTS", &artefacts)
-        .env("MAILLAGE_CHROMIUM", &chromium);
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .unwrap()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "appels.mjs failed: {stderr}\n{stdout}"
-    );
-    let report: Value = stdout
-        .lines()
-        .rev()
-        .find_map(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| panic!("no JSON report: {stdout}\n{stderr}"));
-    eprintln!("rapport du navigateur : {report:#}");
-    assert!(
-        report.get("fatal").is_none(),
-        "the session stopped: {}",
-        report["fatal"]
-    );
-    for key in ["consoleErrors", "pageErrors", "external", "failed"] {
-        assert_eq!(report[key], serde_json::json!([]), "{key} must be empty");
-    }
+        .await;
     assert_eq!(
         report["expected"].as_array().map(Vec::len),
         Some(1),
@@ -191,6 +125,5 @@ async fn a_caller_works_through_the_campaign_on_a_phone() {
                 > 1000
         );
     }
-    eprintln!("captures d'écran : {}", artefacts.display());
     server.stop().await;
 }

@@ -11,47 +11,16 @@
 mod common;
 
 use common::Server;
+use common::browser::Browser;
 use maillage_store::Store;
 use maillage_testkit::TestBase;
 use maillage_web::Config;
-use serde_json::Value;
-use std::path::PathBuf;
-use std::process::Command;
-
-fn missing(what: &str) {
-    if std::env::var("MAILLAGE_EXIGER_NAVIGATEUR").as_deref() == Ok("1") {
-        panic!("MAILLAGE_EXIGER_NAVIGATEUR=1 mais {what}");
-    }
-    maillage_testkit::skip(&format!("test dans le navigateur sauté : {what}"));
-}
-
-fn in_path(program: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_public_directory_works_on_a_phone_with_the_keyboard_only() {
-    let chromium = std::env::var_os("MAILLAGE_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if !chromium.is_file() {
-        return missing(&format!(
-            "Chromium est absent ({}) : apt-get install chromium",
-            chromium.display()
-        ));
-    }
-    let Some(node) = in_path("node") else {
-        return missing("Node.js est absent (node introuvable dans le PATH)");
+    let Some(browser) = Browser::find() else {
+        return;
     };
-    let scripts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser-tests");
-    if !scripts.join("node_modules/playwright-core").is_dir() {
-        return missing(&format!(
-            "playwright-core n'est pas installé : npm ci dans {}",
-            scripts.display()
-        ));
-    }
     let base = TestBase::sqlite();
     let store = Store::open(&base.location).await.unwrap();
     maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
@@ -64,46 +33,17 @@ async fn the_public_directory_works_on_a_phone_with_the_keyboard_only() {
             .unwrap();
     assert!(!internal.is_empty());
     let server = Server::start_on(store, base.backend, Config::default()).await;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    let artefacts = target.join("artefacts").join("navigateur-annuaire");
-    let _ = std::fs::remove_dir_all(&artefacts);
-    let mut command = Command::new(node);
-    command
-        .arg(scripts.join("annuaire.mjs"))
-        .current_dir(&scripts)
-        .env("MAILLAGE_URL", format!("http://{}", server.addr))
-        .env("MAILLAGE_ARTEFACTS", &artefacts)
-        .env("MAILLAGE_CHROMIUM", &chromium)
-        .env(
-            "MAILLAGE_INTERNES",
-            serde_json::to_string(&internal).unwrap(),
-        );
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .unwrap()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "annuaire.mjs failed: {stderr}\n{stdout}"
-    );
-    let report: Value = stdout
-        .lines()
-        .rev()
-        .find_map(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| panic!("no JSON report: {stdout}\n{stderr}"));
-    eprintln!("rapport du navigateur : {report:#}");
-    assert!(
-        report.get("fatal").is_none(),
-        "the walk through stopped: {}",
-        report["fatal"]
-    );
-    for key in ["consoleErrors", "pageErrors", "external", "failed"] {
-        assert_eq!(report[key], serde_json::json!([]), "{key} must be empty");
-    }
+    let report = browser
+        .run(
+            "annuaire.mjs",
+            server.addr,
+            "navigateur-annuaire",
+            &[(
+                "MAILLAGE_INTERNES",
+                serde_json::to_string(&internal).unwrap(),
+            )],
+        )
+        .await;
     let c = &report["checks"];
     assert_eq!(c["title"], "Adresses utiles — santé et aide");
     assert_eq!(
@@ -184,6 +124,5 @@ async fn the_public_directory_works_on_a_phone_with_the_keyboard_only() {
             .unwrap_or(0);
         assert!(size > 1000, "screenshot {s} written");
     }
-    eprintln!("captures d'écran : {}", artefacts.display());
     server.stop().await;
 }

@@ -4,41 +4,11 @@
 
 mod common;
 
-use common::{Client, Server};
-use hyper::Method;
+use common::{Server, get_bytes};
 use maillage_store::accounts::Role;
 use maillage_testkit::TestBase;
 use maillage_web::Config;
 use maillage_web::layout::number;
-
-/// A GET whose body is kept as bytes (the shared client decodes bodies as text).
-async fn get_bytes(client: &Client, path: &str) -> (u16, hyper::HeaderMap, Vec<u8>) {
-    use http_body_util::{BodyExt, Full};
-    use hyper::body::Bytes;
-    let stream = tokio::net::TcpStream::connect(client.addr).await.unwrap();
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .unwrap();
-    tokio::spawn(conn);
-    let jar: Vec<String> = client
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    let req = hyper::Request::builder()
-        .method(Method::GET)
-        .uri(path)
-        .header("host", client.addr.to_string())
-        .header("cookie", jar.join("; "))
-        .body(Full::new(Bytes::new()))
-        .unwrap();
-    let response = sender.send_request(req).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, body.to_vec())
-}
 
 /// The text of every page of a PDF, as a reader would copy it.
 fn pdf_text(bytes: &[u8]) -> String {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::header::{HeaderMap, HeaderValue};
@@ -283,4 +285,31 @@ pub async fn audit_actions(store: &Store, action: &str) -> Vec<maillage_store::a
         .unwrap();
     v.reverse();
     v
+}
+
+/// A GET whose body is kept as bytes (PDF, XLSX, GeoPackage): `Client` decodes bodies as text.
+pub async fn get_bytes(client: &Client, path: &str) -> (u16, hyper::HeaderMap, Vec<u8>) {
+    let stream = tokio::net::TcpStream::connect(client.addr).await.unwrap();
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .unwrap();
+    tokio::spawn(conn);
+    let jar: Vec<String> = client
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let req = hyper::Request::builder()
+        .method(Method::GET)
+        .uri(path)
+        .header("host", client.addr.to_string())
+        .header("cookie", jar.join("; "))
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let response = sender.send_request(req).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, body.to_vec())
 }

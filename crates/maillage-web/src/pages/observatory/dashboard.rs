@@ -22,6 +22,31 @@ use maillage_store::{accessibility, batch, geodata, observatory, territory};
 use maud::{Markup, html};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// What the dashboard reads besides the figures; it changes only with the data version, so it is read once per
+/// version ([`data::per_version`]).
+struct Reads {
+    territory: territory::Territory,
+    sources: Vec<batch::Batch>,
+    latest: Vec<batch::Batch>,
+    /// The latest accessibility run of each profession of [`PROFESSIONS`], in its order.
+    access: Vec<Option<(accessibility::Run, Vec<accessibility::ResultRow>)>>,
+    retirements: BTreeMap<String, BTreeSet<(String, i64)>>,
+}
+
+async fn reads(store: &maillage_store::Store) -> Result<Reads, WebError> {
+    let mut access = Vec::with_capacity(PROFESSIONS.len());
+    for p in PROFESSIONS {
+        access.push(accessibility::latest_run(store, p.code).await?);
+    }
+    Ok(Reads {
+        territory: territory::load(store).await?,
+        sources: observatory::sources(store).await?,
+        latest: batch::list(store).await?.into_iter().take(5).collect(),
+        access,
+        retirements: planned_retirements(store).await?,
+    })
+}
+
 /// Planned retirements are counted this many years ahead.
 const RETIREMENT_HORIZON: i64 = 5;
 
@@ -34,9 +59,11 @@ pub(super) async fn page(
     let secrecy = data::secrecy_for(&state, &caller, false, None);
     let rows = snapshot.rows_for(&caller, secrecy);
     let zones = snapshot.zones_for(&caller);
-    let territory = territory::load(store).await?;
-    let sources = observatory::sources(store).await?;
-    let latest: Vec<batch::Batch> = batch::list(store).await?.into_iter().take(5).collect();
+    let reads =
+        data::per_version(store, &snapshot.version, "tableau-de-bord", || reads(store)).await?;
+    let territory = &reads.territory;
+    let sources = &reads.sources;
+    let latest = &reads.latest;
     let communes: Vec<&Zone> = zones
         .iter()
         .copied()
@@ -61,8 +88,8 @@ pub(super) async fn page(
     let mut access: HashMap<(String, &str), Option<f64>> = HashMap::new();
     let mut runs: Vec<(String, String)> = Vec::new();
     let mut access_unit = String::new();
-    for p in PROFESSIONS {
-        if let Some((run, results)) = accessibility::latest_run(store, p.code).await? {
+    for (p, latest_run) in PROFESSIONS.iter().zip(&reads.access) {
+        if let Some((run, results)) = latest_run {
             runs.push((p.label.to_string(), run.created_at.clone()));
             if let Some(scale) = run
                 .metadata
@@ -71,12 +98,12 @@ pub(super) async fn page(
             {
                 access_unit = format!(", pour {} habitants", number(scale, 0));
             }
-            for r in results.into_iter().filter(|r| r.zone_kind == "commune") {
-                access.insert((r.zone_code, p.code), r.value);
+            for r in results.iter().filter(|r| r.zone_kind == "commune") {
+                access.insert((r.zone_code.clone(), p.code), r.value);
             }
         }
     }
-    let retirements = planned_retirements(store).await?;
+    let retirements = &reads.retirements;
     let this_year = jiff::Zoned::now().year() as i64;
     let has_qpv = |c: &Zone| {
         zones
@@ -184,7 +211,7 @@ pub(super) async fn page(
                     th scope="col" { "Millésime" } th scope="col" { "Lignes lues" }
                 } }
                 tbody {
-                    @for b in &latest {
+                    @for b in latest {
                         tr {
                             td { (date_time(&b.imported_at)) }
                             td { (source_label(&b.kind)) }
@@ -215,7 +242,7 @@ pub(super) async fn page(
                 }
             }
         }
-        (sources_section(&sources))
+        (sources_section(sources))
         (caveats(&state, &[]))
     };
     Ok(layout_page(
