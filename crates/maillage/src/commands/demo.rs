@@ -81,9 +81,20 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
                 nombre(s.road_nodes as f64, 0),
                 nombre(s.road_edges as f64, 0)
             );
+            // Professions by their French label (the summary keeps the stable codes).
+            let professions: Vec<&str> = s
+                .accessibility
+                .iter()
+                .map(|code| {
+                    maillage_indicators::PROFESSIONS
+                        .iter()
+                        .find(|p| p.code == code)
+                        .map_or(code.as_str(), |p| p.label)
+                })
+                .collect();
             println!(
                 "  accessibilité E2SFCA calculée pour : {}",
-                s.accessibility.join(", ")
+                professions.join(", ")
             );
             println!(
                 "  isochrones : {} polygones (5, 10 et 15 minutes autour de la MSP et du centre de santé)",
