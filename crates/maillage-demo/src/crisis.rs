@@ -200,28 +200,6 @@ const FIRST: &[&str] = &[
     "Mehdi",
     "Paul",
 ];
-const STREETS: &[&str] = &[
-    "rue Victor-Hugo",
-    "avenue Jean-Jaurès",
-    "rue de la République",
-    "boulevard Gambetta",
-    "rue Pasteur",
-    "place du Marché",
-    "rue des Tilleuls",
-    "allée des Érables",
-    "rue du Moulin",
-    "avenue de la Gare",
-    "rue Émile-Zola",
-    "rue des Écoles",
-    "chemin des Vignes",
-    "rue Jules-Ferry",
-    "impasse des Lilas",
-    "rue du Clain",
-    "quai des Tanneurs",
-    "rue Anatole-France",
-    "avenue de Verdun",
-    "rue des Acacias",
-];
 const HOME_CARE: &[&str] = &[
     "SAAD du CCAS (aide à domicile, matin)",
     "Cabinet infirmier des Tilleuls (passage quotidien)",
@@ -260,7 +238,7 @@ fn address(rng: &mut Rng) -> String {
     format!(
         "{} {}, {POSTCODE} Bellerive-sur-Clain",
         1 + rng.below(120),
-        rng.pick(STREETS)
+        rng.pick(crate::model::STREETS)
     )
 }
 

@@ -376,7 +376,9 @@ const MALE: &[&str] = &[
     "Mehdi",
     "Paul",
 ];
-const STREETS: &[&str] = &[
+
+/// Street names of the fictional town (shared by every part of the demonstration).
+pub(crate) const STREETS: &[&str] = &[
     "rue Victor-Hugo",
     "avenue Jean-Jaurès",
     "rue de la République",

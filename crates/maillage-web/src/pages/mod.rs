@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod crisis;
 pub mod dpo;
+pub(crate) mod form;
 pub mod imports;
 pub mod login;
 pub mod network;

@@ -23,23 +23,22 @@ mod relay;
 pub(crate) mod smtp;
 mod watch;
 
-use crate::audit::{self, Actor};
 use crate::auth::Caller;
 use crate::error::WebError;
-use crate::layout::{self, PageMeta, error_box, success_box};
-use crate::params::Params;
+use crate::layout::{self, PageMeta};
 use crate::permissions::Permission;
 use crate::routes::{Access, Routes};
 use crate::state::AppState;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use maillage_messages::French;
 use maillage_network::Coded;
-use maillage_store::audit::Action;
 use maillage_store::network::{self as store, Error};
 use maud::{Markup, html};
 use sqlx::{Any, Transaction};
+
+pub(crate) use super::form::{
+    Notice, capitalise, commit, day, done, fr, local_input, now, refused,
+};
 
 pub(crate) const DIRECTORY: Access = Access::Requires(Permission::DirectoryRead);
 pub(crate) const MANAGE: Access = Access::Requires(Permission::NetworkManage);
@@ -62,11 +61,6 @@ pub fn routes(r: Routes) -> Routes {
     let r = democracy::routes(r);
     let r = cls::routes(r);
     cls_report::routes(r)
-}
-
-/// The instant of the request.
-pub(crate) fn now() -> Timestamp {
-    Timestamp::now()
 }
 
 /// Today in France.
@@ -149,50 +143,6 @@ pub(crate) fn page(
     )
 }
 
-/// The French label of a code.
-pub(crate) fn fr(v: impl French) -> String {
-    v.french()
-}
-
-/// What the person sees after a change: a sentence, or the reason it was refused.
-pub(crate) enum Notice {
-    None,
-    Done(String),
-    Refused(String),
-}
-
-impl Notice {
-    /// The confirmation named in the query string after a redirect (`?fait=...`); only known codes are shown.
-    pub(crate) fn from_query(q: &Params, messages: &[(&str, &str)]) -> Notice {
-        q.get("fait")
-            .and_then(|code| messages.iter().find(|(c, _)| *c == code))
-            .map_or(Notice::None, |(_, m)| Notice::Done((*m).to_string()))
-    }
-
-    pub(crate) fn render(&self) -> Markup {
-        match self {
-            Notice::None => html! {},
-            Notice::Done(m) => success_box(m),
-            Notice::Refused(m) => error_box(m),
-        }
-    }
-}
-
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => {
-            let mut out: String = f.to_uppercase().collect();
-            out.push_str(c.as_str());
-            if !out.ends_with(['.', '!', '?']) {
-                out.push('.');
-            }
-            out
-        }
-        None => String::new(),
-    }
-}
-
 /// The French sentence of a refusal, or the failure to report as such (a store failure is a 500).
 pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
     match e {
@@ -215,42 +165,8 @@ pub(crate) fn read_failure(e: Error) -> WebError {
     }
 }
 
-/// 303 to a page of the module, with a confirmation code.
-pub(crate) fn done(path: &str, code: &str) -> Response {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let location = format!("{path}{sep}fait={code}");
-    let mut r = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
-
-/// The page again, with the reason of the refusal, as 422.
-pub(crate) fn refused(markup: Markup) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
-}
-
 pub(crate) async fn begin(state: &AppState) -> Result<Transaction<'static, Any>, WebError> {
     store::begin(state.store()).await.map_err(read_failure)
-}
-
-/// Writes the change's audit entry in its transaction and commits both.
-pub(crate) async fn commit(
-    mut tx: Transaction<'static, Any>,
-    caller: &Caller,
-    action: Action,
-    target: &str,
-    details: serde_json::Value,
-) -> Result<(), WebError> {
-    audit::record_in(&mut tx, &Actor::of(caller), action, target, details).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// A day as people read it: "28/07/2026".
-pub(crate) fn day(d: jiff::civil::Date) -> String {
-    d.strftime("%d/%m/%Y").to_string()
 }
 
 /// An instant as people read it in France: "28/07/2026 à 14:05".
@@ -273,12 +189,6 @@ pub(crate) fn local_input_value(t: Timestamp) -> String {
     t.in_tz("Europe/Paris")
         .map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string())
         .unwrap_or_default()
-}
-
-/// Reads a `datetime-local` field (local time in France) as an instant.
-pub(crate) fn local_input(value: &str) -> Option<Timestamp> {
-    let dt: jiff::civil::DateTime = value.trim().parse().ok()?;
-    dt.in_tz("Europe/Paris").ok().map(|z| z.timestamp())
 }
 
 /// A share (0..1) as a percentage: "62 %".
