@@ -218,7 +218,8 @@ pub fn compute(
         total_supply: supply.sites().iter().map(|s| s.supply).sum(),
         sites_unreachable: reason_count(ExclusionReason::Unreachable),
         sites_without_demand: reason_count(ExclusionReason::NoDemand),
-        excluded_supply: excluded_sites.iter().map(|e| e.supply).sum(),
+        // Folded from +0.0: an empty f64 sum is −0.0, which would read "-0" in the metadata.
+        excluded_supply: excluded_sites.iter().fold(0.0, |total, e| total + e.supply),
         excluded_sites,
         pairs: costs.len(),
         pairs_used: used.iter().sum(),

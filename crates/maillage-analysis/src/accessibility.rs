@@ -20,11 +20,12 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
 pub enum SupplyMeasure {
     /// Each professional counts once, split across their sites.
+    #[serde(rename = "effectif")]
     Headcount,
     /// The same, part-timers (local enrichment) counting for half.
+    #[serde(rename = "etp")]
     Fte,
 }
 

@@ -19,6 +19,11 @@ fn num(x: f64) -> String {
     format!("{x}").replace('.', ",")
 }
 
+/// A weight as a reader wants it in a method note (2/3 → 0,667).
+fn rounded(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
 /// "the list of demand zones" / "the list of supply sites", for "absent from …".
 fn list_of(side: Side) -> &'static str {
     match side {
@@ -264,7 +269,7 @@ impl French for Decay {
             Decay::Steps { steps } => {
                 let bands: Vec<String> = steps
                     .iter()
-                    .map(|s| format!("≤ {} : {}", num(s.upper), num(s.weight)))
+                    .map(|s| format!("≤ {} : {}", num(s.upper), num(rounded(s.weight))))
                     .collect();
                 format!("paliers {} ; 0 au-delà", bands.join(" ; "))
             }

@@ -12,6 +12,7 @@ use crate::params::Params;
 use crate::state::AppState;
 use maillage_indicators::professions::{self, GP, Profession};
 use maillage_indicators::{Indicator, PROFESSIONS};
+use maillage_messages::French;
 use maillage_store::accessibility;
 use maillage_store::zones::{Zone, ZoneKind};
 use std::collections::HashMap;
@@ -276,8 +277,15 @@ pub async fn build(
                 if let Some(s) = scale {
                     unit = format!("pour {} habitants", number(s, 0));
                 }
+                // The parameters as stored with the run: the reader sees which weights made these values.
+                let method = run
+                    .metadata
+                    .get("methode")
+                    .and_then(|m| serde_json::from_value::<maillage_access::Metadata>(m.clone()).ok())
+                    .map(|m| format!(" Méthode : {}.", m.french()))
+                    .unwrap_or_default();
                 provenance = Some(format!(
-                    "Calcul n° {} de Maillage du {}, réseau : {}.",
+                    "Calcul n° {} de Maillage du {}, réseau : {}.{method}",
                     run.id,
                     date(&run.created_at),
                     run.network
