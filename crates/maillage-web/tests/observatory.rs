@@ -157,7 +157,9 @@ async fn the_map_geojson_has_the_indicators_values_in_classes_with_their_legend(
         // The map says which method and weights made the values, as stored with the run.
         let provenance = access["provenance"].as_str().unwrap_or_default();
         assert!(
-            provenance.contains("E2SFCA (poids par paliers), paliers ≤ 10 : 1 ; ≤ 15 : 0,667 ; ≤ 20 : 0,333"),
+            provenance.contains(
+                "E2SFCA (poids par paliers), paliers ≤ 10 : 1 ; ≤ 15 : 0,667 ; ≤ 20 : 0,333"
+            ),
             "[{}] {provenance}",
             server.backend
         );

@@ -56,7 +56,10 @@ fn french_notes(arg: Arg) -> Arg {
     let mut described_values = Vec::new();
     let mut values_note = None;
     if let Some(env) = arg.get_env().filter(|_| !arg.is_hide_env_set()) {
-        notes.push(format!("variable d'environnement : {}", env.to_string_lossy()));
+        notes.push(format!(
+            "variable d'environnement : {}",
+            env.to_string_lossy()
+        ));
         arg = arg.hide_env(true);
     }
     let takes_value = arg.get_action().takes_values();
@@ -94,14 +97,22 @@ fn french_notes(arg: Arg) -> Arg {
         return arg;
     }
     let bracket = |notes: &[String]| {
-        if notes.is_empty() { String::new() } else { format!(" [{}]", notes.join(" ; ")) }
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", notes.join(" ; "))
+        }
     };
     let short = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
     let long = arg
         .get_long_help()
         .map(|h| h.to_string())
         .unwrap_or_else(|| short.clone());
-    let short_notes: Vec<String> = values_note.iter().cloned().chain(notes.iter().cloned()).collect();
+    let short_notes: Vec<String> = values_note
+        .iter()
+        .cloned()
+        .chain(notes.iter().cloned())
+        .collect();
     let long_text = if described_values.is_empty() {
         format!("{long}{}", bracket(&short_notes))
     } else {
@@ -111,8 +122,12 @@ fn french_notes(arg: Arg) -> Arg {
             described_values.join("\n")
         )
     };
-    arg.help(format!("{short}{}", bracket(&short_notes)).trim_start().to_string())
-        .long_help(long_text.trim_start().to_string())
+    arg.help(
+        format!("{short}{}", bracket(&short_notes))
+            .trim_start()
+            .to_string(),
+    )
+    .long_help(long_text.trim_start().to_string())
 }
 
 fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
@@ -206,11 +221,17 @@ mod tests {
                     "Print help",
                     "Commands:",
                 ] {
-                    assert!(!text.contains(english), "« {english} » dans l'aide de {path} :\n{text}");
+                    assert!(
+                        !text.contains(english),
+                        "« {english} » dans l'aide de {path} :\n{text}"
+                    );
                 }
                 *seen += 1;
             }
-            let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|s| s.get_name().to_string())
+                .collect();
             for name in names {
                 let sub = cmd.find_subcommand_mut(&name).expect("sous-commande");
                 walk(sub, &format!("{path} {name}"), seen);
@@ -227,8 +248,15 @@ mod tests {
     fn defaults_and_environment_are_told_in_french() {
         let mut cmd = command::<crate::Cli>();
         cmd.build();
-        let serve = cmd.find_subcommand_mut("serve").expect("commande serve").render_help().to_string();
+        let serve = cmd
+            .find_subcommand_mut("serve")
+            .expect("commande serve")
+            .render_help()
+            .to_string();
         assert!(serve.contains("par défaut : 127.0.0.1:8080"), "{serve}");
-        assert!(serve.contains("variable d'environnement : MAILLAGE_BASE"), "{serve}");
+        assert!(
+            serve.contains("variable d'environnement : MAILLAGE_BASE"),
+            "{serve}"
+        );
     }
 }

@@ -281,7 +281,9 @@ pub async fn build(
                 let method = run
                     .metadata
                     .get("methode")
-                    .and_then(|m| serde_json::from_value::<maillage_access::Metadata>(m.clone()).ok())
+                    .and_then(|m| {
+                        serde_json::from_value::<maillage_access::Metadata>(m.clone()).ok()
+                    })
                     .map(|m| format!(" Méthode : {}.", m.french()))
                     .unwrap_or_default();
                 provenance = Some(format!(
