@@ -48,6 +48,80 @@ impl From<AccountError> for WebError {
     }
 }
 
+/// A failure of a module of the store (crisis, network): the store's own failure, or the module's refusal.
+pub(crate) trait ModuleFailure: French + Sized {
+    /// The store's failure, or the module's error itself when it is a refusal.
+    fn store_failure(self) -> Result<Box<StoreError>, Self>;
+    /// The row acted on (or named by the request) does not exist.
+    fn is_not_found(&self) -> bool;
+}
+
+impl ModuleFailure for maillage_store::crisis::Error {
+    fn store_failure(self) -> Result<Box<StoreError>, Self> {
+        match self {
+            Self::Store(e) => Ok(e),
+            other => Err(other),
+        }
+    }
+    fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound { .. })
+    }
+}
+
+impl ModuleFailure for maillage_store::network::Error {
+    fn store_failure(self) -> Result<Box<StoreError>, Self> {
+        match self {
+            Self::Store(e) => Ok(e),
+            other => Err(other),
+        }
+    }
+    fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound { .. })
+    }
+}
+
+/// A module's failure where the request only reads: missing things are a 404, a store failure a 500, a refusal
+/// a 400 with its French reason.
+fn read_failure<E: ModuleFailure>(e: E) -> WebError {
+    if e.is_not_found() {
+        return WebError::NotFound;
+    }
+    match e.store_failure() {
+        Ok(store) => WebError::Store(store),
+        Err(refused) => WebError::BadRequest(maillage_messages::sentence(&refused.french())),
+    }
+}
+
+impl From<maillage_store::crisis::Error> for WebError {
+    fn from(e: maillage_store::crisis::Error) -> Self {
+        read_failure(e)
+    }
+}
+
+impl From<maillage_store::network::Error> for WebError {
+    fn from(e: maillage_store::network::Error) -> Self {
+        read_failure(e)
+    }
+}
+
+/// A module's failure where the request asks for a change: the French sentence of the refusal (shown with the
+/// form again), or the failure to report as such (missing things are a 404, a store failure a 500, with no
+/// detail shown or logged beyond its kind).
+pub(crate) fn refusal<E: ModuleFailure>(e: E) -> Result<String, WebError> {
+    if e.is_not_found() {
+        return Err(WebError::NotFound);
+    }
+    match e.store_failure() {
+        Ok(store) => match *store {
+            StoreError::AlreadyExists(_) | StoreError::InvalidValue { .. } => {
+                Ok(maillage_messages::sentence(&store.french()))
+            }
+            other => Err(WebError::Store(Box::new(other))),
+        },
+        Err(refused) => Ok(maillage_messages::sentence(&refused.french())),
+    }
+}
+
 /// What the guard needs to render an error: carried in the response's extensions.
 #[derive(Debug, Clone)]
 pub(crate) struct Failure {

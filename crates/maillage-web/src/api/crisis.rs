@@ -4,7 +4,7 @@
 
 use crate::auth::Caller;
 use crate::error::WebError;
-use crate::pages::crisis::{clusters, indicators, read_failure};
+use crate::pages::crisis::{clusters, indicators};
 use crate::params::Query;
 use crate::permissions::Permission;
 use crate::routes::{Access, ApiDoc, ApiParam, Routes};
@@ -116,7 +116,7 @@ async fn situation(
 ) -> Result<Json<Value>, WebError> {
     let now = crate::pages::crisis::now();
     let f = crate::pages::crisis::report_figures(&state, now).await?;
-    let events = cell::events(state.store()).await.map_err(read_failure)?;
+    let events = cell::events(state.store()).await?;
     let open: Vec<Value> = events
         .iter()
         .filter(|e| e.closed_at.is_none())
@@ -157,13 +157,8 @@ async fn campaigns(
 ) -> Result<Json<Value>, WebError> {
     let now = crate::pages::crisis::now();
     let mut out = Vec::new();
-    for c in calls::campaigns(state.store())
-        .await
-        .map_err(read_failure)?
-    {
-        let p = calls::progress(state.store(), c.id, now)
-            .await
-            .map_err(read_failure)?;
+    for c in calls::campaigns(state.store()).await? {
+        let p = calls::progress(state.store(), c.id, now).await?;
         out.push(json!({
             "id": c.id, "titre": c.title, "ouverte": c.closed_at.is_none(), "lancee_le": c.started_at,
             "appelants": c.callers.len(), "progression": progress_json(&p),
@@ -211,9 +206,7 @@ async fn indicators_json(
 ) -> Result<Json<Value>, WebError> {
     let days = q.integer("jours")?.unwrap_or(120).clamp(1, 3650);
     let (serie, info, rows) = indicators::series_for_api(&state, q.get("serie"), days).await?;
-    let thresholds = store::thresholds(state.store())
-        .await
-        .map_err(read_failure)?;
+    let thresholds = store::thresholds(state.store()).await?;
     Ok(Json(json!({
         "serie": serie,
         "population": info.as_ref().and_then(|i| i.population),
@@ -251,9 +244,7 @@ async fn clusters_json(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Value>, WebError> {
-    let rules = store::cluster_rules(state.store())
-        .await
-        .map_err(read_failure)?;
+    let rules = store::cluster_rules(state.store()).await?;
     let lines = clusters::overview(&state, crate::pages::crisis::now()).await?;
     Ok(Json(json!({
         "regles": rules,
@@ -288,8 +279,7 @@ async fn stocks_json(
         crate::pages::crisis::now(),
         crate::pages::crisis::EXPIRY_HORIZON_DAYS,
     )
-    .await
-    .map_err(read_failure)?;
+    .await?;
     Ok(Json(json!({ "articles": items.iter().map(|i| json!({
         "code": i.code, "libelle": i.label, "unite": i.unit, "utilisable": i.usable, "seuil_alerte": i.alert_threshold,
         "lots": i.lots.iter().map(|l| json!({ "lot": l.number, "peremption": l.expiry.map(|d| d.to_string()), "disponible": l.available })).collect::<Vec<_>>(),
@@ -320,8 +310,7 @@ async fn register_counts(
         crate::pages::crisis::now(),
         crate::pages::crisis::REMIND_DAYS,
     )
-    .await
-    .map_err(read_failure)?;
+    .await?;
     Ok(Json(serde_json::to_value(c).unwrap_or(Value::Null)))
 }
 
@@ -346,7 +335,6 @@ async fn missions(State(state): State<AppState>, caller: Caller) -> Result<Json<
         crate::pages::crisis::now(),
         7,
     )
-    .await
-    .map_err(read_failure)?;
+    .await?;
     Ok(Json(json!({ "missions": list })))
 }

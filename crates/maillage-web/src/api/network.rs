@@ -6,7 +6,6 @@ use crate::auth::Caller;
 use crate::error::WebError;
 use crate::pages::network::cls::{axis_progress, contract_progress, indicator_progress};
 use crate::pages::network::public::{ranked, search_of};
-use crate::pages::network::read_failure;
 use crate::params::Query;
 use crate::permissions::Permission;
 use crate::routes::{Access, ApiDoc, ApiParam, Routes};
@@ -169,9 +168,7 @@ async fn public_directory(
     State(state): State<AppState>,
     Query(q): Query,
 ) -> Result<Json<Value>, WebError> {
-    let all = directory::actors(state.store(), true)
-        .await
-        .map_err(read_failure)?;
+    let all = directory::actors(state.store(), true).await?;
     let s = search_of(&q);
     let hits: Vec<Value> = ranked(&all, &s).into_iter().map(actor_json).collect();
     Ok(Json(json!({ "total": all.len(), "resultats": hits })))
@@ -190,9 +187,7 @@ async fn actors(
     _caller: Caller,
     Query(q): Query,
 ) -> Result<Json<Value>, WebError> {
-    let all = directory::actors(state.store(), false)
-        .await
-        .map_err(read_failure)?;
+    let all = directory::actors(state.store(), false).await?;
     let hits: Vec<Value> = ranked(&all, &search_of(&q))
         .into_iter()
         .map(actor_json)
@@ -233,11 +228,11 @@ async fn bodies_json(
     let st = state.store();
     let now = crate::pages::network::now();
     let t = crate::pages::network::today();
-    let meetings = bodies::meetings(st, None).await.map_err(read_failure)?;
-    let actions = bodies::actions(st, None).await.map_err(read_failure)?;
-    let members = bodies::all_members(st).await.map_err(read_failure)?;
+    let meetings = bodies::meetings(st, None).await?;
+    let actions = bodies::actions(st, None).await?;
+    let members = bodies::all_members(st).await?;
     let mut out = Vec::new();
-    for b in bodies::bodies(st).await.map_err(read_failure)? {
+    for b in bodies::bodies(st).await? {
         let mine: Vec<&bodies::Member> = members.iter().filter(|m| m.body_id == b.id).collect();
         let mut by_type = serde_json::Map::new();
         for m in &mine {
@@ -294,7 +289,7 @@ async fn watch_json(
 ) -> Result<Json<Value>, WebError> {
     let list: Vec<Value> = cases::cases(state.store())
         .await
-        .map_err(read_failure)?
+        ?
         .iter()
         .map(|c| {
             json!({
@@ -329,7 +324,7 @@ async fn reminders_json(
     let st = state.store();
     let actions: Vec<Value> = bodies::actions(st, None)
         .await
-        .map_err(read_failure)?
+        ?
         .into_iter()
         .filter_map(|a| {
             reminders::action(a.status, a.due_on, t, 14).map(|d| {
@@ -338,14 +333,9 @@ async fn reminders_json(
             })
         })
         .collect();
-    let meetings = bodies::meetings(st, None).await.map_err(read_failure)?;
+    let meetings = bodies::meetings(st, None).await?;
     let mut late_bodies = Vec::new();
-    for b in bodies::bodies(st)
-        .await
-        .map_err(read_failure)?
-        .into_iter()
-        .filter(|b| b.active)
-    {
+    for b in bodies::bodies(st).await?.into_iter().filter(|b| b.active) {
         let mine = meetings.iter().filter(|m| m.body_id == b.id);
         let last = mine
             .clone()
@@ -368,7 +358,7 @@ async fn reminders_json(
     let reports: Vec<Value> = if caller.has(Permission::ClsRead) {
         cls::all_reports(st)
             .await
-            .map_err(read_failure)?
+            ?
             .into_iter()
             .filter_map(|(r, f)| {
                 reminders::report(r.due_on, r.submitted_on, t, 30).map(|d| {
@@ -428,8 +418,8 @@ async fn contracts_json(
     _caller: Caller,
 ) -> Result<Json<Value>, WebError> {
     let mut out = Vec::new();
-    for c in cls::contracts(state.store()).await.map_err(read_failure)? {
-        let Some(t) = cls::tree(state.store(), c.id).await.map_err(read_failure)? else {
+    for c in cls::contracts(state.store()).await? {
+        let Some(t) = cls::tree(state.store(), c.id).await? else {
             continue;
         };
         out.push(json!({
@@ -475,8 +465,7 @@ async fn contract_json(
 ) -> Result<Json<Value>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let t = cls::tree(state.store(), id)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let axes: Vec<Value> = t
         .axes

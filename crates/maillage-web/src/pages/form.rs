@@ -57,21 +57,6 @@ impl Notice {
     }
 }
 
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => {
-            let mut out: String = f.to_uppercase().collect();
-            out.push_str(c.as_str());
-            if !out.ends_with(['.', '!', '?']) {
-                out.push('.');
-            }
-            out
-        }
-        None => String::new(),
-    }
-}
-
 /// 303 to a page of the module, with a confirmation code.
 pub(crate) fn done(path: &str, code: &str) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };

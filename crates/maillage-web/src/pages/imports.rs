@@ -743,7 +743,7 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
         Err(e) => {
             // Errors name the file by its path: show the name the user knows, not the temporary folder.
             let message = e.french().replace(&folder, "");
-            job.set(JobState::Failed(capitalise(&message)));
+            job.set(JobState::Failed(maillage_messages::sentence(&message)));
             json!({ "resultat": "refuse", "erreur": message })
         }
     };
@@ -755,14 +755,6 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
     {
         // The kind of failure only: store errors may quote values, and logs carry no personal data.
         tracing::error!("audit entry of an import could not be written");
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -286,7 +286,7 @@ fn attach(graph: &Graph, file: &Path, role: &str, max_m: f64) -> anyhow::Result<
         let max = kept.iter().copied().fold(0.0, f64::max);
         println!(
             "{} : {} points accrochés au réseau (distance moyenne {:.0} m, maximale {:.0} m).",
-            capitalised(role),
+            maillage_messages::capitalised(role),
             thousands(kept.len() as u64),
             mean,
             max
@@ -322,13 +322,6 @@ fn attach(graph: &Graph, file: &Path, role: &str, max_m: f64) -> anyhow::Result<
         .map(|s| s.filter(|s| s.distance_m <= max_m))
         .collect();
     Ok(Attached { points, snaps })
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 fn check_snap_distance(m: f64) -> anyhow::Result<()> {

@@ -6,8 +6,7 @@
 //! refreshes itself (`/static/crise.js`).
 
 use super::{
-    CALLS, Notice, audit_read, begin, commit, day, done, fr, local, page, read_failure, refusal,
-    refused, select,
+    CALLS, Notice, audit_read, begin, commit, day, done, fr, local, page, refusal, refused, select,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -121,14 +120,11 @@ async fn render_campaigns(
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let list = calls::campaigns(st).await.map_err(read_failure)?;
-    let alert = cell::active_alert(st).await.map_err(read_failure)?;
+    let list = calls::campaigns(st).await?;
+    let alert = cell::active_alert(st).await?;
     let mut rows = Vec::new();
     for c in &list {
-        rows.push((
-            c,
-            calls::progress(st, c.id, now).await.map_err(read_failure)?,
-        ));
+        rows.push((c, calls::progress(st, c.id, now).await?));
     }
     let today = day(store::today(now));
     let content = html! {
@@ -270,19 +266,13 @@ async fn render_campaign(
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let Some(c) = calls::campaign(st, id).await.map_err(read_failure)? else {
+    let Some(c) = calls::campaign(st, id).await? else {
         return Err(WebError::NotFound);
     };
-    let p = calls::progress(st, id, now).await.map_err(read_failure)?;
-    let by_caller = calls::callers_progress(st, id)
-        .await
-        .map_err(read_failure)?;
-    let mine = calls::list_of(st, id, &caller.account.identifier, now)
-        .await
-        .map_err(read_failure)?;
-    let escalations = calls::escalations(st, Some(id))
-        .await
-        .map_err(read_failure)?;
+    let p = calls::progress(st, id, now).await?;
+    let by_caller = calls::callers_progress(st, id).await?;
+    let mine = calls::list_of(st, id, &caller.account.identifier, now).await?;
+    let escalations = calls::escalations(st, Some(id)).await?;
     audit_read(
         state,
         caller,
@@ -461,14 +451,10 @@ async fn render_call(
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let Some(c) = calls::campaign(st, id).await.map_err(read_failure)? else {
+    let Some(c) = calls::campaign(st, id).await? else {
         return Err(WebError::NotFound);
     };
-    let Some(v) = calls::call(st, call)
-        .await
-        .map_err(read_failure)?
-        .filter(|v| v.campaign_id == id)
-    else {
+    let Some(v) = calls::call(st, call).await?.filter(|v| v.campaign_id == id) else {
         return Err(WebError::NotFound);
     };
     audit_read(
@@ -612,7 +598,7 @@ async fn release(
     // Giving back a call one does not hold changes nothing: the answer is the same.
     match calls::release(state.store(), call, &caller.account.identifier).await {
         Ok(()) | Err(Error::CallNotHeld(_)) => Ok(done(&format!("/crise/appels/{id}"), "libere")),
-        Err(e) => Err(read_failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

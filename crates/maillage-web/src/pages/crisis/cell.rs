@@ -81,11 +81,11 @@ async fn render(
 ) -> Result<(axum::http::StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let events = cell::events(st).await.map_err(super::read_failure)?;
+    let events = cell::events(st).await?;
     let open: Vec<&cell::Event> = events.iter().filter(|e| e.closed_at.is_none()).collect();
     let alert = open.iter().any(|e| e.level.is_alert());
-    let members = cell::members(st).await.map_err(super::read_failure)?;
-    let tasks = cell::tasks(st).await.map_err(super::read_failure)?;
+    let members = cell::members(st).await?;
+    let tasks = cell::tasks(st).await?;
     let figures = super::report_figures(state, now).await?;
     let manage = caller.has(Permission::CrisisManage);
     let content = html! {
@@ -470,13 +470,9 @@ async fn render_log(
     typed: Option<&Params>,
 ) -> Result<(axum::http::StatusCode, Markup), WebError> {
     let st = state.store();
-    let entries = cell::log(st, None, 500)
-        .await
-        .map_err(super::read_failure)?;
-    let events = cell::events(st).await.map_err(super::read_failure)?;
-    let sites = store::clusters::sites(st)
-        .await
-        .map_err(super::read_failure)?;
+    let entries = cell::log(st, None, 500).await?;
+    let events = cell::events(st).await?;
+    let sites = store::clusters::sites(st).await?;
     let typed = typed.cloned().unwrap_or_default();
     let content = html! {
         (notice.render())
@@ -630,19 +626,16 @@ async fn append_log(
 async fn report(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
     let st = state.store();
     let now = super::now();
-    let events = cell::events(st).await.map_err(super::read_failure)?;
+    let events = cell::events(st).await?;
     let figures = super::report_figures(&state, now).await?;
-    let entries = cell::log(st, None, 12).await.map_err(super::read_failure)?;
+    let entries = cell::log(st, None, 12).await?;
     let tasks: Vec<cell::Task> = cell::tasks(st)
-        .await
-        .map_err(super::read_failure)?
+        .await?
         .into_iter()
         .filter(|t| t.status.is_open())
         .collect();
-    let services = store::services::services(st, false)
-        .await
-        .map_err(super::read_failure)?;
-    let members = cell::members(st).await.map_err(super::read_failure)?;
+    let services = store::services::services(st, false).await?;
+    let members = cell::members(st).await?;
     let content = html! {
         div.point-situation {
             p { strong { "Établi le " (local(&store::instant(now))) } " par " (caller.account.display_name) ". "

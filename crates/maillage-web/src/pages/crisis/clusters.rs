@@ -4,8 +4,7 @@
 //! recorded separately in the main courante.
 
 use super::{
-    MANAGE, Notice, READ, begin, commit, day, done, fr, local, page, read_failure, refusal,
-    refused, select,
+    MANAGE, Notice, READ, begin, commit, day, done, fr, local, page, refusal, refused, select,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -73,13 +72,13 @@ impl Line {
 
 pub(crate) async fn overview(state: &AppState, now: Timestamp) -> Result<Vec<Line>, WebError> {
     let st = state.store();
-    let rules = store::cluster_rules(st).await.map_err(read_failure)?;
+    let rules = store::cluster_rules(st).await?;
     let today = store::today(now);
-    let cases = clusters::all_cases(st).await.map_err(read_failure)?;
-    let statuses = clusters::all_statuses(st).await.map_err(read_failure)?;
+    let cases = clusters::all_cases(st).await?;
+    let statuses = clusters::all_statuses(st).await?;
     let empty = Default::default();
     let mut out = Vec::new();
-    for site in clusters::sites(st).await.map_err(read_failure)? {
+    for site in clusters::sites(st).await? {
         let c = cases.get(&site.id).unwrap_or(&empty);
         let state = state_on(c, today, &rules);
         let status = status_on(
@@ -136,19 +135,13 @@ async fn render(
     notice: Notice,
 ) -> Result<(StatusCode, Markup), WebError> {
     let now = super::now();
-    let rules = store::cluster_rules(state.store())
-        .await
-        .map_err(read_failure)?;
+    let rules = store::cluster_rules(state.store()).await?;
     let lines = overview(state, now).await?;
     let manage = caller.has(Permission::CrisisManage);
     let today = store::today(now);
     let mut logs = Vec::new();
     for l in &lines {
-        logs.push(
-            cell::log(state.store(), Some(l.site.id), 20)
-                .await
-                .map_err(read_failure)?,
-        );
+        logs.push(cell::log(state.store(), Some(l.site.id), 20).await?);
     }
     let content = html! {
         (notice.render())
@@ -327,9 +320,7 @@ async fn set_status(
         Ok(s) => s,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
-    let rules = store::cluster_rules(state.store())
-        .await
-        .map_err(read_failure)?;
+    let rules = store::cluster_rules(state.store()).await?;
     let mut tx = begin(&state).await?;
     match clusters::set_status(
         &mut tx,
@@ -370,11 +361,7 @@ async fn decision(
         Ok(k) => k,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
-    if clusters::site(state.store(), id)
-        .await
-        .map_err(read_failure)?
-        .is_none()
-    {
+    if clusters::site(state.store(), id).await?.is_none() {
         return Err(WebError::NotFound);
     }
     let now = super::now();

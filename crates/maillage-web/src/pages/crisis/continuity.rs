@@ -2,10 +2,7 @@
 //! the cell and published on a public page (`/continuite`, no login). Information is relayed to the actors'
 //! lists by the network's relay (`/reseau/relais`), the one place where lists and messages live.
 
-use super::{
-    MANAGE, Notice, READ, begin, commit, done, fr, local, page, read_failure, refusal, refused,
-    select,
-};
+use super::{MANAGE, Notice, READ, begin, commit, done, fr, local, page, refusal, refused, select};
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::WebError;
 use crate::layout::{self, csrf_field};
@@ -70,9 +67,7 @@ async fn render(
     caller: &Caller,
     notice: Notice,
 ) -> Result<(StatusCode, Markup), WebError> {
-    let list = services::services(state.store(), false)
-        .await
-        .map_err(read_failure)?;
+    let list = services::services(state.store(), false).await?;
     let manage = caller.has(Permission::CrisisManage);
     let content = html! {
         (notice.render())
@@ -167,13 +162,9 @@ async fn public_page(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
 ) -> Result<Markup, WebError> {
-    let list = services::services(state.store(), true)
-        .await
-        .map_err(read_failure)?;
+    let list = services::services(state.store(), true).await?;
     let updated = list.iter().map(|s| s.updated_at.as_str()).max().map(local);
-    let alert = maillage_store::crisis::cell::active_alert(state.store())
-        .await
-        .map_err(read_failure)?;
+    let alert = maillage_store::crisis::cell::active_alert(state.store()).await?;
     let content = html! {
         (super::style())
         @if let Some(e) = &alert {

@@ -3,9 +3,7 @@
 //! thresholds (settings) and trend charts drawn on the server.
 
 use super::chart::{Series, lines};
-use super::{
-    MANAGE, Notice, READ, begin, commit, day, done, fr, page, read_failure, refusal, refused,
-};
+use super::{MANAGE, Notice, READ, begin, commit, day, done, fr, page, refusal, refused};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout::{csrf_field, number};
@@ -128,9 +126,7 @@ async fn computed(
 ) -> Result<Vec<Computed>, WebError> {
     // Six days before the period so that its first day has a full week.
     let from = since.map(|d| d.saturating_sub(6.days()));
-    let days = epi::series(state.store(), &s.level, &s.zone, from)
-        .await
-        .map_err(read_failure)?;
+    let days = epi::series(state.store(), &s.level, &s.zone, from).await?;
     let all = epidemic::compute(&days, s.population);
     Ok(all
         .into_iter()
@@ -144,9 +140,7 @@ pub(crate) async fn series_for_api(
     key: Option<&str>,
     days: i64,
 ) -> Result<(Option<String>, Option<epi::SeriesInfo>, Vec<Computed>), WebError> {
-    let list = epi::series_list(state.store())
-        .await
-        .map_err(read_failure)?;
+    let list = epi::series_list(state.store()).await?;
     let chosen = match key {
         Some(k) => list
             .iter()
@@ -167,9 +161,7 @@ pub(crate) async fn series_for_api(
 }
 
 pub(crate) async fn latest(state: &AppState) -> Result<(Option<Summary>, i64), WebError> {
-    let list = epi::series_list(state.store())
-        .await
-        .map_err(read_failure)?;
+    let list = epi::series_list(state.store()).await?;
     let Some(s) = main_series(&list) else {
         return Ok((None, 0));
     };
@@ -228,8 +220,8 @@ async fn render(
     notice: Notice,
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
-    let list = epi::series_list(st).await.map_err(read_failure)?;
-    let thresholds = store::thresholds(st).await.map_err(read_failure)?;
+    let list = epi::series_list(st).await?;
+    let thresholds = store::thresholds(st).await?;
     let chosen = q
         .get("serie")
         .and_then(|key| {
@@ -247,16 +239,12 @@ async fn render(
             p => Some(last.saturating_sub(p.parse::<i64>().unwrap_or(120).clamp(14, 3650).days())),
         };
         let c = computed(state, s, since).await?;
-        let published = epi::published(st, &s.level, &s.zone, "taux_incid_glissant")
-            .await
-            .map_err(read_failure)?;
+        let published = epi::published(st, &s.level, &s.zone, "taux_incid_glissant").await?;
         let published: BTreeMap<Date, Option<f64>> = published
             .into_iter()
             .filter(|(d, _)| since.is_none_or(|x| *d >= x))
             .collect();
-        let published_pos = epi::published(st, &s.level, &s.zone, "taux_posiv_glissant")
-            .await
-            .map_err(read_failure)?;
+        let published_pos = epi::published(st, &s.level, &s.zone, "taux_posiv_glissant").await?;
         let published_pos: BTreeMap<Date, Option<f64>> = published_pos
             .into_iter()
             .filter(|(d, _)| since.is_none_or(|x| *d >= x))
@@ -305,9 +293,8 @@ async fn render(
         let has_positivity = c.iter().any(|x| x.positivity.is_some()) || !published_pos.is_empty();
         let has_screening = c.iter().any(|x| x.screening.is_some());
         let label = named_label(state, s).await;
-        let recent = epi::series(st, &s.level, &s.zone, Some(last.saturating_sub(14.days())))
-            .await
-            .map_err(read_failure)?;
+        let recent =
+            epi::series(st, &s.level, &s.zone, Some(last.saturating_sub(14.days()))).await?;
         let daily: BTreeMap<Date, Option<f64>> =
             recent.iter().map(|d| (d.day, d.positives)).collect();
         body = html! {
@@ -485,7 +472,7 @@ async fn set_thresholds(
                 &state,
                 &caller,
                 &Params::default(),
-                Notice::Refused(super::capitalise(&e.french())),
+                Notice::Refused(maillage_messages::sentence(&e.french())),
             )
             .await?
             .1,
@@ -714,7 +701,7 @@ async fn import(
                 &state,
                 &caller,
                 unprocessable,
-                super::capitalise(&e.french()),
+                maillage_messages::sentence(&e.french()),
             )
             .await
         }

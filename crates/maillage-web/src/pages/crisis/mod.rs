@@ -35,9 +35,7 @@ use maillage_store::crisis::{self as store, Error};
 use maud::{Markup, html};
 use sqlx::{Any, Transaction};
 
-pub(crate) use super::form::{
-    Notice, capitalise, commit, day, done, fr, local_input, now, refused,
-};
+pub(crate) use super::form::{Notice, commit, day, done, fr, local_input, now, refused};
 
 pub(crate) const READ: Access = Access::Requires(Permission::CrisisRead);
 pub(crate) const MANAGE: Access = Access::Requires(Permission::CrisisManage);
@@ -130,31 +128,14 @@ pub(crate) fn page(
     )
 }
 
-/// The French sentence of a refusal, or the failure to report as such (a store failure is a 500, with no detail
-/// shown or logged beyond its kind).
-pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
-    match e {
-        Error::Store(e) => match *e {
-            maillage_store::StoreError::AlreadyExists(_)
-            | maillage_store::StoreError::InvalidValue { .. } => Ok(capitalise(&e.french())),
-            other => Err(WebError::Store(Box::new(other))),
-        },
-        other => Ok(capitalise(&other.french())),
-    }
-}
-
-/// The failure of a page that only reads: missing things are 404, the rest as [`refusal`].
-pub(crate) fn read_failure(e: Error) -> WebError {
-    match e {
-        Error::Store(e) => WebError::Store(e),
-        Error::NotFound { .. } => WebError::NotFound,
-        other => WebError::BadRequest(capitalise(&other.french())),
-    }
-}
-
 /// Begins the write transaction of a change (see [`maillage_store::crisis::begin`]).
+/// The French sentence of a refusal of this module (see [`crate::error::refusal`]).
+pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
+    crate::error::refusal(e)
+}
+
 pub(crate) async fn begin(state: &AppState) -> Result<Transaction<'static, Any>, WebError> {
-    store::begin(state.store()).await.map_err(read_failure)
+    Ok(store::begin(state.store()).await?)
 }
 
 /// Records a read of register data (sensitive: every read is audited).
@@ -219,31 +200,20 @@ pub(crate) const EXPIRY_HORIZON_DAYS: i64 = 30;
 
 pub(crate) async fn report_figures(state: &AppState, now: Timestamp) -> Result<Figures, WebError> {
     let st = state.store();
-    let register = store::register::counts(st, now, REMIND_DAYS)
-        .await
-        .map_err(read_failure)?;
+    let register = store::register::counts(st, now, REMIND_DAYS).await?;
     let mut campaigns = Vec::new();
     for c in store::calls::campaigns(st)
-        .await
-        .map_err(read_failure)?
+        .await?
         .into_iter()
         .filter(|c| c.closed_at.is_none())
     {
-        let p = store::calls::progress(st, c.id, now)
-            .await
-            .map_err(read_failure)?;
+        let p = store::calls::progress(st, c.id, now).await?;
         campaigns.push((c, p));
     }
-    let escalations = store::calls::open_escalation_counts(st)
-        .await
-        .map_err(read_failure)?;
-    let (volunteers_active, open, requests_done) =
-        store::volunteers::counts(st).await.map_err(read_failure)?;
+    let escalations = store::calls::open_escalation_counts(st).await?;
+    let (volunteers_active, open, requests_done) = store::volunteers::counts(st).await?;
     let mut stock_alerts = Vec::new();
-    for item in store::stocks::items(st, now, EXPIRY_HORIZON_DAYS)
-        .await
-        .map_err(read_failure)?
-    {
+    for item in store::stocks::items(st, now, EXPIRY_HORIZON_DAYS).await? {
         for a in &item.alerts {
             stock_alerts.push((item.label.clone(), stocks::alert_text(a, &item.unit)));
         }
@@ -251,8 +221,7 @@ pub(crate) async fn report_figures(state: &AppState, now: Timestamp) -> Result<F
     let (indicator, indicator_days) = indicators::latest(state).await?;
     let clusters = clusters::overview(state, now).await?;
     let services_closed = store::services::services(st, false)
-        .await
-        .map_err(read_failure)?
+        .await?
         .iter()
         .filter(|s| s.status == maillage_crisis::cell::ServiceStatus::Ferme)
         .count() as u64;

@@ -4,8 +4,8 @@
 //! audit entry; nothing of a person goes to the program's logs or into an error message.
 
 use super::{
-    EXPORT, Notice, REGISTER, audit_read, begin, commit, day, done, fr, local, page, read_failure,
-    refusal, refused, select,
+    EXPORT, Notice, REGISTER, audit_read, begin, commit, day, done, fr, local, page, refusal,
+    refused, select,
 };
 use crate::audit;
 use crate::auth::Caller;
@@ -209,7 +209,7 @@ async fn render_list(
     let st = state.store();
     let now = super::now();
     let today = store::today(now);
-    let people = reg::list(st).await.map_err(read_failure)?;
+    let people = reg::list(st).await?;
     audit_read(
         state,
         caller,
@@ -217,10 +217,8 @@ async fn render_list(
         json!({ "page": "liste", "lignes": people.len() }),
     )
     .await?;
-    let counts = reg::counts(st, now, super::REMIND_DAYS)
-        .await
-        .map_err(read_failure)?;
-    let alert = cell::active_alert(st).await.map_err(read_failure)?;
+    let counts = reg::counts(st, now, super::REMIND_DAYS).await?;
+    let alert = cell::active_alert(st).await?;
     let empty = Params::default();
     let content = html! {
         (notice.render())
@@ -375,7 +373,7 @@ async fn render_person(
 ) -> Result<(StatusCode, Markup), WebError> {
     let now = super::now();
     let today = store::today(now);
-    let Some(p) = reg::get(state.store(), id).await.map_err(read_failure)? else {
+    let Some(p) = reg::get(state.store(), id).await? else {
         return Err(WebError::NotFound);
     };
     audit_read(
@@ -456,10 +454,7 @@ async fn update(
         "confirme" => (reg::confirm(&mut tx, id, today, now).await, "confirmation"),
         "modifier" => match rules::validate(&form_of(&f), today) {
             Ok(r) => {
-                let position = reg::get(state.store(), id)
-                    .await
-                    .map_err(read_failure)?
-                    .and_then(|p| p.position);
+                let position = reg::get(state.store(), id).await?.and_then(|p| p.position);
                 (
                     reg::update(&mut tx, id, &r, position, now).await,
                     "modification",
@@ -664,7 +659,7 @@ async fn transmit(
         .get("motif")
         .map(|r| r.chars().take(300).collect::<String>())
     else {
-        let message = super::capitalise(&maillage_messages::French::french(
+        let message = maillage_messages::sentence(&maillage_messages::French::french(
             &CrisisError::ReasonRequired,
         ));
         return Ok(refused(
@@ -679,7 +674,7 @@ async fn transmit(
     };
     // The alert is checked in the transaction that records the transmission.
     let mut tx = begin(&state).await?;
-    let active = cell::alert_active_in(&mut tx).await.map_err(read_failure)?;
+    let active = cell::alert_active_in(&mut tx).await?;
     if !active {
         drop(tx);
         audit::record(
@@ -690,16 +685,15 @@ async fn transmit(
             json!({ "motif": reason, "raison": "aucune_alerte" }),
         )
         .await?;
-        let message = super::capitalise(&maillage_messages::French::french(
+        let message = maillage_messages::sentence(&maillage_messages::French::french(
             &CrisisError::NoActiveAlert,
         ));
         let (_, markup) = render_list(&state, &caller, Notice::Refused(message), None).await?;
         return Ok((StatusCode::CONFLICT, markup).into_response());
     }
-    let people = reg::list(state.store()).await.map_err(read_failure)?;
+    let people = reg::list(state.store()).await?;
     let event = cell::active_alert(state.store())
-        .await
-        .map_err(read_failure)?
+        .await?
         .map(|e| e.title)
         .unwrap_or_default();
     let details =

@@ -3,8 +3,7 @@
 //! stock). A distribution can never take a lot below zero, even when several are recorded at once.
 
 use super::{
-    Notice, READ, STOCKS, begin, commit, day, done, fr, local, page, read_failure, refusal,
-    refused, select,
+    Notice, READ, STOCKS, begin, commit, day, done, fr, local, page, refusal, refused, select,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -95,13 +94,9 @@ async fn render(
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let items = stocks::items(st, now, super::EXPIRY_HORIZON_DAYS)
-        .await
-        .map_err(read_failure)?;
-    let moves = stocks::movements(st, 50).await.map_err(read_failure)?;
-    let by_recipient = stocks::distributed_by_recipient(st)
-        .await
-        .map_err(read_failure)?;
+    let items = stocks::items(st, now, super::EXPIRY_HORIZON_DAYS).await?;
+    let moves = stocks::movements(st, 50).await?;
+    let by_recipient = stocks::distributed_by_recipient(st).await?;
     let manage = caller.has(Permission::CrisisStocks);
     let today = store::today(now);
     let content = html! {

@@ -4,8 +4,8 @@
 //! missions, with only what they need to do them.
 
 use super::{
-    MISSIONS, Notice, VOLUNTEERS, begin, commit, day, done, fr, local, page, read_failure, refusal,
-    refused, select,
+    MISSIONS, Notice, VOLUNTEERS, begin, commit, day, done, fr, local, page, refusal, refused,
+    select,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -82,16 +82,16 @@ async fn render(
     typed: Option<&Params>,
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
-    let volunteers = vol::volunteers(st).await.map_err(read_failure)?;
-    let requests = vol::requests(st).await.map_err(read_failure)?;
-    let rounds = vol::rounds(st).await.map_err(read_failure)?;
+    let volunteers = vol::volunteers(st).await?;
+    let requests = vol::requests(st).await?;
+    let rounds = vol::rounds(st).await?;
     let names: BTreeMap<i64, &str> = volunteers.iter().map(|v| (v.id, v.name.as_str())).collect();
     let mut candidates = BTreeMap::new();
     for r in requests
         .iter()
         .filter(|r| r.status == RequestStatus::Nouvelle)
     {
-        candidates.insert(r.id, vol::candidates(st, r).await.map_err(read_failure)?);
+        candidates.insert(r.id, vol::candidates(st, r).await?);
     }
     let empty = Params::default();
     let t = typed.unwrap_or(&empty);
@@ -518,12 +518,8 @@ async fn render_missions(
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let account = &caller.account.identifier;
-    let me = vol::volunteer_of_account(st, account)
-        .await
-        .map_err(read_failure)?;
-    let list = vol::missions_of(st, account, super::now(), 7)
-        .await
-        .map_err(read_failure)?;
+    let me = vol::volunteer_of_account(st, account).await?;
+    let list = vol::missions_of(st, account, super::now(), 7).await?;
     let (open, finished): (Vec<_>, Vec<_>) = list
         .iter()
         .partition(|m| m.status == RequestStatus::Affectee);

@@ -5,7 +5,7 @@
 
 use super::{
     BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, local, local_input,
-    local_input_value, page, paragraphs, read_failure, refusal, refused, select, target, today,
+    local_input_value, page, paragraphs, refusal, refused, select, target, today,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -126,18 +126,14 @@ pub(crate) struct Reminders {
 pub(crate) async fn reminders_of(state: &AppState) -> Result<Reminders, WebError> {
     let t = today();
     let actions: Vec<(FollowUp, Due)> = store::actions(state.store(), None)
-        .await
-        .map_err(read_failure)?
+        .await?
         .into_iter()
         .filter_map(|a| reminders::action(a.status, a.due_on, t, HORIZON_DAYS).map(|d| (a, d)))
         .collect();
-    let meetings = store::meetings(state.store(), None)
-        .await
-        .map_err(read_failure)?;
+    let meetings = store::meetings(state.store(), None).await?;
     let mut cadence = Vec::new();
     for b in store::bodies(state.store())
-        .await
-        .map_err(read_failure)?
+        .await?
         .into_iter()
         .filter(|b| b.active)
     {
@@ -189,20 +185,17 @@ async fn home(
     Query(q): Query,
 ) -> Result<Markup, WebError> {
     let r = reminders_of(&state).await?;
-    let bodies = store::bodies(state.store()).await.map_err(read_failure)?;
+    let bodies = store::bodies(state.store()).await?;
     let now = super::now();
     let upcoming: Vec<Meeting> = store::meetings(state.store(), None)
-        .await
-        .map_err(read_failure)?
+        .await?
         .into_iter()
         .filter(|m| m.starts_at >= now && m.status == MeetingStatus::Planned)
         .take(6)
         .collect();
     let overdue = r.actions.iter().filter(|(_, d)| d.is_overdue()).count();
     let watch_open = if caller.has(Permission::WatchRead) {
-        let cases = maillage_store::network::watch::cases(state.store())
-            .await
-            .map_err(read_failure)?;
+        let cases = maillage_store::network::watch::cases(state.store()).await?;
         Some(
             cases
                 .iter()
@@ -287,9 +280,7 @@ async fn send_reminders(
         }
     }
     let t = today();
-    let smtp = maillage_store::network::relay::smtp(state.store())
-        .await
-        .map_err(read_failure)?;
+    let smtp = maillage_store::network::relay::smtp(state.store()).await?;
     let sender = smtp
         .as_ref()
         .map_or("la coordination".to_string(), |s| s.sender_name.clone());
@@ -331,9 +322,7 @@ async fn send_reminders(
         }
     }
     let mut tx = begin(&state).await?;
-    store::mark_reminded(&mut tx, &ids, super::now())
-        .await
-        .map_err(read_failure)?;
+    store::mark_reminded(&mut tx, &ids, super::now()).await?;
     commit(
         tx,
         &caller,
@@ -430,10 +419,8 @@ async fn render_bodies(
     caller: &Caller,
     notice: Notice,
 ) -> Result<Markup, WebError> {
-    let bodies = store::bodies(state.store()).await.map_err(read_failure)?;
-    let meetings = store::meetings(state.store(), None)
-        .await
-        .map_err(read_failure)?;
+    let bodies = store::bodies(state.store()).await?;
+    let meetings = store::meetings(state.store(), None).await?;
     let now = super::now();
     let name_of: BTreeMap<i64, &str> = bodies.iter().map(|b| (b.id, b.name.as_str())).collect();
     let content = html! {
@@ -597,17 +584,13 @@ async fn render_body(
     notice: Notice,
 ) -> Result<Markup, WebError> {
     let st = state.store();
-    let members = store::members(st, b.id).await.map_err(read_failure)?;
-    let all = store::bodies(st).await.map_err(read_failure)?;
+    let members = store::members(st, b.id).await?;
+    let all = store::bodies(st).await?;
     let subgroups: Vec<&Body> = all.iter().filter(|x| x.parent_id == Some(b.id)).collect();
     let parent = b.parent_id.and_then(|p| all.iter().find(|x| x.id == p));
-    let meetings = store::meetings(st, Some(b.id))
-        .await
-        .map_err(read_failure)?;
-    let actions = store::actions(st, Some(b.id)).await.map_err(read_failure)?;
-    let decisions = store::decisions(st, None, Some(b.id))
-        .await
-        .map_err(read_failure)?;
+    let meetings = store::meetings(st, Some(b.id)).await?;
+    let actions = store::actions(st, Some(b.id)).await?;
+    let decisions = store::decisions(st, None, Some(b.id)).await?;
     let manage = caller.has(Permission::NetworkManage);
     let now = super::now();
     let t = today();
@@ -724,16 +707,14 @@ async fn body_page(
     Query(q): Query,
 ) -> Result<Markup, WebError> {
     let b = store::body(state.store(), id_of(&id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     render_body(&state, &caller, &b, Notice::from_query(&q, MESSAGES)).await
 }
 
 async fn load_body(state: &AppState, id: &str) -> Result<Body, WebError> {
     store::body(state.store(), id_of(id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)
 }
 
@@ -835,16 +816,13 @@ async fn delete_member(
 ) -> Result<Response, WebError> {
     let id = id_of(&id)?;
     let body_id = store::all_members(state.store())
-        .await
-        .map_err(read_failure)?
+        .await?
         .into_iter()
         .find(|m| m.id == id)
         .map(|m| m.body_id)
         .ok_or(WebError::NotFound)?;
     let mut tx = begin(&state).await?;
-    store::delete_member(&mut tx, body_id, id)
-        .await
-        .map_err(read_failure)?;
+    store::delete_member(&mut tx, body_id, id).await?;
     commit(
         tx,
         &caller,
@@ -941,8 +919,7 @@ async fn add_action(
                 drop(tx);
                 let m = refusal(e)?;
                 let meeting = store::meeting(state.store(), mid)
-                    .await
-                    .map_err(read_failure)?
+                    .await?
                     .ok_or(WebError::NotFound)?;
                 Ok(refused(
                     render_meeting(&state, &caller, &meeting, Notice::Refused(m)).await?,
@@ -979,9 +956,7 @@ async fn action_status(
         )
     })?;
     let mut tx = begin(&state).await?;
-    let body_id = store::set_action_status(&mut tx, id, status, super::now())
-        .await
-        .map_err(read_failure)?;
+    let body_id = store::set_action_status(&mut tx, id, status, super::now()).await?;
     commit(
         tx,
         &caller,
@@ -1003,19 +978,13 @@ async fn render_meeting(
     notice: Notice,
 ) -> Result<Markup, WebError> {
     let st = state.store();
-    let members = store::members(st, m.body_id).await.map_err(read_failure)?;
-    let questions = store::questions(st, m.id).await.map_err(read_failure)?;
-    let presence: BTreeMap<i64, Attendance> = store::attendance(st, m.id)
-        .await
-        .map_err(read_failure)?
-        .into_iter()
-        .collect();
-    let decisions = store::decisions(st, Some(m.id), None)
-        .await
-        .map_err(read_failure)?;
+    let members = store::members(st, m.body_id).await?;
+    let questions = store::questions(st, m.id).await?;
+    let presence: BTreeMap<i64, Attendance> =
+        store::attendance(st, m.id).await?.into_iter().collect();
+    let decisions = store::decisions(st, Some(m.id), None).await?;
     let actions: Vec<FollowUp> = store::actions(st, Some(m.body_id))
-        .await
-        .map_err(read_failure)?
+        .await?
         .into_iter()
         .filter(|a| a.meeting_id == Some(m.id))
         .collect();
@@ -1133,8 +1102,7 @@ async fn render_meeting(
 
 async fn load_meeting(state: &AppState, id: &str) -> Result<Meeting, WebError> {
     store::meeting(state.store(), id_of(id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)
 }
 

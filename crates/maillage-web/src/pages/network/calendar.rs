@@ -3,7 +3,7 @@
 //! personal address `/agenda/{account}-{signature}.ics` (no login: the HMAC signature is the secret, and the
 //! account must still be active and allowed to see bodies when the feed is read).
 
-use super::{BODIES, read_failure};
+use super::BODIES;
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::params::Query;
@@ -32,13 +32,10 @@ async fn events(
     with_reports: bool,
 ) -> Result<Vec<Event>, WebError> {
     let st = state.store();
-    let base = relay::smtp(st)
-        .await
-        .map_err(read_failure)?
-        .map(|s| s.public_url);
+    let base = relay::smtp(st).await?.map(|s| s.public_url);
     let url = |path: String| base.as_ref().map(|b| format!("{b}{path}"));
     let mut out = Vec::new();
-    for m in bodies::meetings(st, body).await.map_err(read_failure)? {
+    for m in bodies::meetings(st, body).await? {
         out.push(Event {
             uid: format!("reunion-{}@maillage", m.id),
             when: When::At {
@@ -58,7 +55,7 @@ async fn events(
         });
     }
     let stamp = super::now();
-    for a in bodies::actions(st, body).await.map_err(read_failure)? {
+    for a in bodies::actions(st, body).await? {
         let (Some(due), true) = (a.due_on, a.status.is_open()) else {
             continue;
         };
@@ -83,7 +80,7 @@ async fn events(
         });
     }
     if with_reports && body.is_none() {
-        for (r, f) in cls::all_reports(st).await.map_err(read_failure)? {
+        for (r, f) in cls::all_reports(st).await? {
             if r.submitted_on.is_some() {
                 continue;
             }
@@ -134,9 +131,7 @@ async fn download(
 
 /// The personal feed address of an account: `/agenda/{id}-{signature}.ics`.
 pub(crate) async fn feed_path(state: &AppState, account: i64) -> Result<String, WebError> {
-    let key = net::signing_key(state.store())
-        .await
-        .map_err(read_failure)?;
+    let key = net::signing_key(state.store()).await?;
     Ok(format!(
         "/agenda/{account}-{}.ics",
         sign::feed_signature(&key, account)
@@ -150,9 +145,7 @@ async fn feed(
     let token = token.strip_suffix(".ics").unwrap_or(&token);
     let (id, signature) = token.split_once('-').ok_or(WebError::NotFound)?;
     let account: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let key = net::signing_key(state.store())
-        .await
-        .map_err(read_failure)?;
+    let key = net::signing_key(state.store()).await?;
     if !sign::verify_feed(&key, account, signature) {
         return Err(WebError::NotFound);
     }
@@ -177,10 +170,7 @@ async fn feed(
 /// The block that gives a caller their subscription address.
 pub(crate) async fn subscription(state: &AppState, caller: &Caller) -> Result<Markup, WebError> {
     let path = feed_path(state, caller.account.id).await?;
-    let base = relay::smtp(state.store())
-        .await
-        .map_err(read_failure)?
-        .map(|s| s.public_url);
+    let base = relay::smtp(state.store()).await?.map(|s| s.public_url);
     Ok(html! {
         h2 #abonnement { "S'abonner à l'agenda" }
         p { "Votre adresse personnelle d'abonnement (à coller dans votre agenda : Thunderbird, Outlook, téléphone). Elle donne accès sans mot de passe aux réunions et échéances : ne la partagez pas." }

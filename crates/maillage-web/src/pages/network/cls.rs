@@ -7,7 +7,7 @@
 
 use super::{
     CLS_MANAGE, CLS_READ, CLS_SHARED, Notice, area, begin, commit, day, done, field, fr, page,
-    percent, read_failure, refusal, refused, select, today,
+    percent, refusal, refused, select, today,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -193,8 +193,7 @@ pub(crate) async fn report_reminders(
 ) -> Result<Vec<(String, String, Date, Due)>, WebError> {
     let t = today();
     Ok(store::all_reports(state.store())
-        .await
-        .map_err(read_failure)?
+        .await?
         .into_iter()
         .filter_map(|(r, f)| {
             reminders::report(r.due_on, r.submitted_on, t, REPORT_HORIZON_DAYS)
@@ -243,15 +242,10 @@ async fn render_contracts(
     caller: &Caller,
     notice: Notice,
 ) -> Result<Markup, WebError> {
-    let contracts = store::contracts(state.store())
-        .await
-        .map_err(read_failure)?;
+    let contracts = store::contracts(state.store()).await?;
     let mut trees = Vec::new();
     for c in &contracts {
-        if let Some(t) = store::tree(state.store(), c.id)
-            .await
-            .map_err(read_failure)?
-        {
+        if let Some(t) = store::tree(state.store(), c.id).await? {
             trees.push(t);
         }
     }
@@ -468,8 +462,7 @@ async fn render_contract(
 
 async fn load_tree(state: &AppState, id: &str) -> Result<ContractTree, WebError> {
     store::tree(state.store(), id_of(id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)
 }
 
@@ -950,12 +943,10 @@ async fn render_fiche(
 async fn load_fiche(state: &AppState, id: &str) -> Result<(ContractTree, i64), WebError> {
     let fid = id_of(id)?;
     let contract = store::contract_of_fiche(state.store(), fid)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let t = store::tree(state.store(), contract)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     Ok((t, fid))
 }
@@ -1105,8 +1096,7 @@ async fn add_measure(
 ) -> Result<Response, WebError> {
     let iid = id_of(&id)?;
     let indicator = store::indicator(state.store(), iid)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let fiche = indicator.fiche_id.to_string();
     let (date, value_text, source) = if f.flag("depuis_observatoire") {
@@ -1364,8 +1354,7 @@ async fn contract_of_funding(state: &AppState, funding: i64) -> Result<ContractT
             .await?;
     let contract = contract.ok_or(WebError::NotFound)?;
     store::tree(state.store(), contract)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)
 }
 
@@ -1407,8 +1396,7 @@ async fn submit_report(
     .fetch_optional(state.store().pool())
     .await?;
     let t = store::tree(state.store(), contract.ok_or(WebError::NotFound)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let mut tx = begin(&state).await?;
     let r = async { store::submit_report(&mut tx, rid, f.raw("date_envoi")).await }

@@ -4,7 +4,7 @@
 //! next generation, and the method. Written with the site's PDF writer ([`crate::report::pdf`]).
 
 use super::cls::{axis_progress, contract_progress, indicator_progress};
-use super::{CLS_READ, day, fr, percent, read_failure, today};
+use super::{CLS_READ, day, fr, percent, today};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout;
@@ -432,13 +432,11 @@ async fn evaluation(
 ) -> Result<Response, WebError> {
     let id: i64 = file.parse().map_err(|_| WebError::NotFound)?;
     let t = store::tree(state.store(), id)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let consultations: Vec<Consultation> =
         maillage_store::network::democracy::consultations(state.store())
-            .await
-            .map_err(read_failure)?
+            .await?
             .into_iter()
             .filter(|k| k.contract_id == Some(id))
             .collect();

@@ -3,8 +3,8 @@
 //! and the users' representatives and inhabitants who sit in the bodies.
 
 use super::{
-    BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, page, paragraphs,
-    read_failure, refusal, refused, select, target,
+    BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, page, paragraphs, refusal,
+    refused, select, target,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -31,14 +31,13 @@ pub fn routes(r: Routes) -> Routes {
 
 async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<Markup, WebError> {
     let st = state.store();
-    let consultations = store::consultations(st).await.map_err(read_failure)?;
-    let all_bodies = bodies::bodies(st).await.map_err(read_failure)?;
+    let consultations = store::consultations(st).await?;
+    let all_bodies = bodies::bodies(st).await?;
     let body_name: BTreeMap<i64, &str> =
         all_bodies.iter().map(|b| (b.id, b.name.as_str())).collect();
-    let contracts = cls::contracts(st).await.map_err(read_failure)?;
+    let contracts = cls::contracts(st).await?;
     let representatives: Vec<bodies::Member> = bodies::all_members(st)
-        .await
-        .map_err(read_failure)?
+        .await?
         .into_iter()
         .filter(|m| {
             matches!(

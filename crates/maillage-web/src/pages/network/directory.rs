@@ -4,8 +4,8 @@
 
 use super::public::{actor_card, ranked, search_form, search_of};
 use super::{
-    DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, done, field, fr, page,
-    read_failure, refusal, refused, select, target,
+    DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, done, field, fr, page, refusal,
+    refused, select, target,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -150,9 +150,7 @@ async fn render_list(
     typed: Option<&ActorFields>,
 ) -> Result<Markup, WebError> {
     let s = search_of(q);
-    let actors = store::actors(state.store(), false)
-        .await
-        .map_err(read_failure)?;
+    let actors = store::actors(state.store(), false).await?;
     let hits = ranked(&actors, &s);
     let manage = caller.has(Permission::NetworkManage);
     let public = actors.iter().filter(|a| a.record.is_public()).count();
@@ -223,7 +221,7 @@ async fn create(
     let record = match ActorRecord::from_fields(&values) {
         Ok(r) => r,
         Err(e) => {
-            let m = super::capitalise(&e.french());
+            let m = maillage_messages::sentence(&e.french());
             return Ok(refused(
                 render_list(
                     &state,
@@ -281,9 +279,7 @@ async fn render_actor(
     notice: Notice,
     typed: Option<&ActorFields>,
 ) -> Result<Markup, WebError> {
-    let contacts = store::contacts(state.store(), Some(a.id))
-        .await
-        .map_err(read_failure)?;
+    let contacts = store::contacts(state.store(), Some(a.id)).await?;
     let manage = caller.has(Permission::NetworkManage);
     let current = ActorFields::of(&a.record);
     let content = html! {
@@ -370,8 +366,7 @@ async fn actor_page(
     Query(q): Query,
 ) -> Result<Markup, WebError> {
     let a = store::actor(state.store(), id_of(&id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     render_actor(&state, &caller, &a, Notice::from_query(&q, MESSAGES), None).await
 }
@@ -383,8 +378,7 @@ async fn update(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let a = store::actor(state.store(), id_of(&id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let mut values = fields_of(&f);
     if values.get("identifiant").trim().is_empty() {
@@ -416,7 +410,7 @@ async fn update(
                 Err(e) => refusal(e)?,
             }
         }
-        Err(e) => super::capitalise(&e.french()),
+        Err(e) => maillage_messages::sentence(&e.french()),
     };
     Ok(refused(
         render_actor(&state, &caller, &a, Notice::Refused(outcome), Some(&values)).await?,
@@ -430,9 +424,7 @@ async fn delete(
 ) -> Result<Response, WebError> {
     let id = id_of(&id)?;
     let mut tx = begin(&state).await?;
-    store::delete_actor(&mut tx, id)
-        .await
-        .map_err(read_failure)?;
+    store::delete_actor(&mut tx, id).await?;
     commit(
         tx,
         &caller,
@@ -460,8 +452,7 @@ async fn add_contact(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let a = store::actor(state.store(), id_of(&id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let mut tx = begin(&state).await?;
     match store::save_contact(&mut tx, None, Some(a.id), &contact_of(&f), super::now()).await {
@@ -493,8 +484,7 @@ async fn update_contact(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let c = store::contact(state.store(), id_of(&id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let back = c.actor_id.map_or("/reseau/relais".to_string(), |a| {
         format!("/reseau/acteurs/{a}")
@@ -526,8 +516,7 @@ async fn update_contact(
             match c.actor_id {
                 Some(a) => {
                     let a = store::actor(state.store(), a)
-                        .await
-                        .map_err(read_failure)?
+                        .await?
                         .ok_or(WebError::NotFound)?;
                     Ok(refused(
                         render_actor(&state, &caller, &a, Notice::Refused(m), None).await?,
@@ -545,13 +534,10 @@ async fn delete_contact(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let c = store::contact(state.store(), id_of(&id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let mut tx = begin(&state).await?;
-    store::delete_contact(&mut tx, c.id)
-        .await
-        .map_err(read_failure)?;
+    store::delete_contact(&mut tx, c.id).await?;
     commit(
         tx,
         &caller,
@@ -585,9 +571,7 @@ async fn export_actors(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, WebError> {
-    let actors = store::actors(state.store(), false)
-        .await
-        .map_err(read_failure)?;
+    let actors = store::actors(state.store(), false).await?;
     let records: Vec<ActorRecord> = actors.into_iter().map(|a| a.record).collect();
     crate::audit::record(
         &state,
@@ -608,9 +592,7 @@ async fn export_contacts(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, WebError> {
-    let contacts = store::contacts(state.store(), None)
-        .await
-        .map_err(read_failure)?;
+    let contacts = store::contacts(state.store(), None).await?;
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
@@ -696,7 +678,10 @@ async fn import(
     let records = match directory::parse_csv(&bytes) {
         Ok(r) => r,
         Err(e) => {
-            let m = format!("Rien n'a été importé. {}", super::capitalise(&e.french()));
+            let m = format!(
+                "Rien n'a été importé. {}",
+                maillage_messages::sentence(&e.french())
+            );
             return Ok(refused(
                 render_list(
                     &state,

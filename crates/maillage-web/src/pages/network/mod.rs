@@ -36,9 +36,7 @@ use maillage_store::network::{self as store, Error};
 use maud::{Markup, html};
 use sqlx::{Any, Transaction};
 
-pub(crate) use super::form::{
-    Notice, capitalise, commit, day, done, fr, local_input, now, refused,
-};
+pub(crate) use super::form::{Notice, commit, day, done, fr, local_input, now, refused};
 
 pub(crate) const DIRECTORY: Access = Access::Requires(Permission::DirectoryRead);
 pub(crate) const MANAGE: Access = Access::Requires(Permission::NetworkManage);
@@ -143,30 +141,13 @@ pub(crate) fn page(
     )
 }
 
-/// The French sentence of a refusal, or the failure to report as such (a store failure is a 500).
+/// The French sentence of a refusal of this module (see [`crate::error::refusal`]).
 pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
-    match e {
-        Error::Store(e) => match *e {
-            maillage_store::StoreError::AlreadyExists(_)
-            | maillage_store::StoreError::InvalidValue { .. } => Ok(capitalise(&e.french())),
-            other => Err(WebError::Store(Box::new(other))),
-        },
-        Error::NotFound { .. } => Err(WebError::NotFound),
-        other => Ok(capitalise(&other.french())),
-    }
-}
-
-/// The failure of a page that only reads: missing things are 404, the rest a 500 or a French 400.
-pub(crate) fn read_failure(e: Error) -> WebError {
-    match e {
-        Error::Store(e) => WebError::Store(e),
-        Error::NotFound { .. } => WebError::NotFound,
-        other => WebError::BadRequest(capitalise(&other.french())),
-    }
+    crate::error::refusal(e)
 }
 
 pub(crate) async fn begin(state: &AppState) -> Result<Transaction<'static, Any>, WebError> {
-    store::begin(state.store()).await.map_err(read_failure)
+    Ok(store::begin(state.store()).await?)
 }
 
 /// An instant as people read it in France: "28/07/2026 à 14:05".

@@ -281,9 +281,7 @@ async fn directory_page(
     Query(q): Query,
 ) -> Result<Markup, WebError> {
     let s = search_of(&q);
-    let actors = store::actors(state.store(), true)
-        .await
-        .map_err(super::read_failure)?;
+    let actors = store::actors(state.store(), true).await?;
     let hits = ranked(&actors, &s);
     let query = query_of(&s);
     let pdf = if query.is_empty() {
@@ -324,8 +322,7 @@ async fn entry_page(
 ) -> Result<Markup, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let a = store::actor(state.store(), id)
-        .await
-        .map_err(super::read_failure)?
+        .await?
         .filter(|a| a.record.is_public())
         .ok_or(WebError::NotFound)?;
     let content = html! {
@@ -348,9 +345,7 @@ async fn entry_page(
 /// The selection as a printable guide (A4 PDF).
 async fn guide_pdf(State(state): State<AppState>, Query(q): Query) -> Result<Response, WebError> {
     let s = search_of(&q);
-    let actors = store::actors(state.store(), true)
-        .await
-        .map_err(super::read_failure)?;
+    let actors = store::actors(state.store(), true).await?;
     let hits = ranked(&actors, &s);
     let territory = maillage_store::territory::load(state.store()).await?.name;
     let bytes = guide(&hits, territory.as_deref(), &s, state.is_demo());

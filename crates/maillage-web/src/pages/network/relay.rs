@@ -5,8 +5,8 @@
 //! configured by the administrator (`/admin/courriel`).
 
 use super::{
-    Notice, RELAY, SETTINGS, area, begin, commit, done, field, local_text, page, read_failure,
-    refusal, refused, target,
+    Notice, RELAY, SETTINGS, area, begin, commit, done, field, local_text, page, refusal, refused,
+    target,
 };
 use crate::audit::{self, Actor};
 use crate::auth::{Caller, ClientIp, MaybeCaller, cookie};
@@ -111,9 +111,9 @@ async fn render_relay(
     notice: Notice,
 ) -> Result<Markup, WebError> {
     let st = state.store();
-    let smtp = store::smtp(st).await.map_err(read_failure)?;
-    let lists = store::lists(st).await.map_err(read_failure)?;
-    let messages = store::messages(st).await.map_err(read_failure)?;
+    let smtp = store::smtp(st).await?;
+    let lists = store::lists(st).await?;
+    let messages = store::messages(st).await?;
     let content = html! {
         (notice.render())
         @match &smtp {
@@ -232,12 +232,9 @@ async fn render_list(
     notice: Notice,
 ) -> Result<Markup, WebError> {
     let st = state.store();
-    let l = store::list(st, list_id)
-        .await
-        .map_err(read_failure)?
-        .ok_or(WebError::NotFound)?;
-    let members = store::members(st, list_id).await.map_err(read_failure)?;
-    let all = contacts::contacts(st, None).await.map_err(read_failure)?;
+    let l = store::list(st, list_id).await?.ok_or(WebError::NotFound)?;
+    let members = store::members(st, list_id).await?;
+    let all = contacts::contacts(st, None).await?;
     let candidates: Vec<&contacts::Contact> = all
         .iter()
         .filter(|c| c.email.is_some() && !members.iter().any(|m| m.contact.id == c.id))
@@ -315,8 +312,7 @@ async fn members(
 ) -> Result<Response, WebError> {
     let list = id_of(&id)?;
     store::list(state.store(), list)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let parse = |v: &str| {
         v.parse::<i64>()
@@ -385,9 +381,7 @@ async fn unsubscribe_link(
     list: i64,
     contact: i64,
 ) -> Result<String, WebError> {
-    let key = maillage_store::network::signing_key(state.store())
-        .await
-        .map_err(read_failure)?;
+    let key = maillage_store::network::signing_key(state.store()).await?;
     Ok(mail::unsubscribe_url(
         base,
         list,
@@ -404,10 +398,7 @@ async fn outgoing(
     sender: &str,
 ) -> Result<Vec<(i64, super::smtp::Outgoing)>, WebError> {
     let mut out = Vec::new();
-    for member in store::members(state.store(), m.list_id)
-        .await
-        .map_err(read_failure)?
-    {
+    for member in store::members(state.store(), m.list_id).await? {
         let (Some(email), None) = (member.contact.email.clone(), &member.unsubscribed_at) else {
             continue;
         };
@@ -469,11 +460,8 @@ async fn send_message(
         }
     };
     tx.commit().await?;
-    let m = store::message(st, id)
-        .await
-        .map_err(read_failure)?
-        .ok_or(WebError::NotFound)?;
-    let smtp = store::smtp(st).await.map_err(read_failure)?;
+    let m = store::message(st, id).await?.ok_or(WebError::NotFound)?;
+    let smtp = store::smtp(st).await?;
     let base = public_url(&state, smtp.as_ref(), &headers);
     let sender = smtp
         .as_ref()
@@ -499,24 +487,18 @@ async fn send_message(
                         ("echec", Some(e.0.as_str()))
                     }
                 };
-                store::record_delivery(&mut tx, id, *contact, status, error, now)
-                    .await
-                    .map_err(read_failure)?;
+                store::record_delivery(&mut tx, id, *contact, status, error, now).await?;
             }
             (Mode::Smtp, "envoye", messages.len() - failed, failed)
         }
         None => {
             for (contact, _) in &messages {
-                store::record_delivery(&mut tx, id, *contact, "exporte", None, now)
-                    .await
-                    .map_err(read_failure)?;
+                store::record_delivery(&mut tx, id, *contact, "exporte", None, now).await?;
             }
             (Mode::Export, "exporte", 0, 0)
         }
     };
-    store::finish_message(&mut tx, id, mode, now)
-        .await
-        .map_err(read_failure)?;
+    store::finish_message(&mut tx, id, mode, now).await?;
     commit(tx, &caller, Action::NetworkMessageSent, &target("message", id), json!({ "liste": list, "mode": mode.code(), "envoyes": sent, "echecs": failed, "destinataires": messages.len() })).await?;
     Ok(done(&format!("/reseau/relais/messages/{id}"), code))
 }
@@ -528,12 +510,9 @@ async fn message_page(
     Query(q): Query,
 ) -> Result<Markup, WebError> {
     let m = store::message(state.store(), id_of(&id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
-    let deliveries = store::deliveries(state.store(), m.id)
-        .await
-        .map_err(read_failure)?;
+    let deliveries = store::deliveries(state.store(), m.id).await?;
     let notice = Notice::from_query(&q, MESSAGES);
     let content = html! {
         (notice.render())
@@ -567,10 +546,9 @@ async fn export_message(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let m = store::message(state.store(), id_of(&id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)?;
-    let smtp = store::smtp(state.store()).await.map_err(read_failure)?;
+    let smtp = store::smtp(state.store()).await?;
     let base = public_url(&state, smtp.as_ref(), &headers);
     let sender = smtp
         .as_ref()
@@ -639,9 +617,7 @@ async fn verified(state: &AppState, p: &Params) -> Result<Option<Link>, WebError
     ) else {
         return Ok(None);
     };
-    let key = maillage_store::network::signing_key(state.store())
-        .await
-        .map_err(read_failure)?;
+    let key = maillage_store::network::signing_key(state.store()).await?;
     Ok(
         sign::verify_unsubscribe(&key, list, contact, signature).then(|| Link {
             list,
@@ -663,12 +639,8 @@ async fn unsubscribe_page(
     let Some(link) = verified(&state, &q).await? else {
         return Err(WebError::BadRequest(INVALID.into()));
     };
-    let list = store::list(state.store(), link.list)
-        .await
-        .map_err(read_failure)?;
-    let subscribed = store::is_member(state.store(), link.list, link.contact)
-        .await
-        .map_err(read_failure)?;
+    let list = store::list(state.store(), link.list).await?;
+    let subscribed = store::is_member(state.store(), link.list, link.contact).await?;
     // The form's CSRF token: the session's, or a double-submit cookie as on the login page.
     let (csrf, cookie_to_set) = match &caller {
         Some(c) => (c.csrf().to_string(), None),
@@ -737,9 +709,7 @@ async fn unsubscribe(
         return Err(WebError::BadRequest(INVALID.into()));
     };
     let mut tx = begin(&state).await?;
-    let changed = store::unsubscribe(&mut tx, link.list, link.contact, super::now())
-        .await
-        .map_err(read_failure)?;
+    let changed = store::unsubscribe(&mut tx, link.list, link.contact, super::now()).await?;
     if changed {
         // The person is not logged in: the entry names the contact's number, never their address.
         audit::record_in(
@@ -781,7 +751,7 @@ async fn render_settings(
     notice: Notice,
     typed: Option<&SmtpForm>,
 ) -> Result<Markup, WebError> {
-    let current = store::smtp(state.store()).await.map_err(read_failure)?;
+    let current = store::smtp(state.store()).await?;
     let v = |f: fn(&SmtpForm) -> &str, s: fn(&SmtpSettings) -> String| -> String {
         typed
             .map(|t| f(t).to_string())
@@ -849,7 +819,7 @@ async fn save_settings(
 ) -> Result<Response, WebError> {
     if f.flag("supprimer") {
         let mut tx = begin(&state).await?;
-        store::clear_smtp(&mut tx).await.map_err(read_failure)?;
+        store::clear_smtp(&mut tx).await?;
         commit(
             tx,
             &caller,
@@ -878,14 +848,16 @@ async fn save_settings(
                 render_settings(
                     &state,
                     &caller,
-                    Notice::Refused(super::capitalise(&maillage_messages::French::french(&e))),
+                    Notice::Refused(maillage_messages::sentence(
+                        &maillage_messages::French::french(&e),
+                    )),
                     Some(&form),
                 )
                 .await?,
             ));
         }
     };
-    let previous = store::smtp(state.store()).await.map_err(read_failure)?;
+    let previous = store::smtp(state.store()).await?;
     let mut tx = begin(&state).await?;
     let saved = match store::save_smtp(&mut tx, &form, previous.as_ref()).await {
         Ok(s) => s,

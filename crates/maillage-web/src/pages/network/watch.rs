@@ -4,8 +4,8 @@
 //! with the table of cases as its text alternative: it works without JavaScript and fetches nothing.
 
 use super::{
-    MANAGE, Notice, WATCH, area, begin, commit, day, done, field, fr, local_text, page,
-    read_failure, refusal, refused, select, target,
+    MANAGE, Notice, WATCH, area, begin, commit, day, done, field, fr, local_text, page, refusal,
+    refused, select, target,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -263,7 +263,7 @@ async fn render_cases(
     notice: Notice,
     typed: Option<&CaseForm>,
 ) -> Result<Markup, WebError> {
-    let cases = store::cases(state.store()).await.map_err(read_failure)?;
+    let cases = store::cases(state.store()).await?;
     let numbered: Vec<(usize, &Case)> = cases.iter().enumerate().map(|(i, c)| (i + 1, c)).collect();
     let svg = map(state, &numbered).await?;
     let open = cases.iter().filter(|c| watch::is_open(c.status)).count();
@@ -271,7 +271,7 @@ async fn render_cases(
         .iter()
         .filter(|c| c.interpellation_on.is_some())
         .count();
-    let networks: Vec<bodies::Body> = bodies::bodies(state.store()).await.map_err(read_failure)?;
+    let networks: Vec<bodies::Body> = bodies::bodies(state.store()).await?;
     let content = html! {
         (notice.render())
         ul.tuiles {
@@ -365,10 +365,8 @@ async fn render_case(
     c: &Case,
     notice: Notice,
 ) -> Result<Markup, WebError> {
-    let history = store::history(state.store(), c.id)
-        .await
-        .map_err(read_failure)?;
-    let networks = bodies::bodies(state.store()).await.map_err(read_failure)?;
+    let history = store::history(state.store(), c.id).await?;
+    let networks = bodies::bodies(state.store()).await?;
     let network = c.body_id.and_then(|b| networks.iter().find(|n| n.id == b));
     let next = watch::next_statuses(c.status);
     let content = html! {
@@ -424,8 +422,7 @@ async fn render_case(
 
 async fn load(state: &AppState, id: &str) -> Result<Case, WebError> {
     store::case(state.store(), id_of(id)?)
-        .await
-        .map_err(read_failure)?
+        .await?
         .ok_or(WebError::NotFound)
 }
 
@@ -485,7 +482,7 @@ async fn step(
                     &state,
                     &caller,
                     &c,
-                    Notice::Refused(super::capitalise(&fr(e))),
+                    Notice::Refused(maillage_messages::sentence(&fr(e))),
                 )
                 .await?,
             ));
