@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use maillage_network::codes::{
     ClsStatus, FicheNature, FicheStatus, FundingScheme, FundingStatus, IndicatorKind,
 };
+use maillage_network::progress::{self, AxisProgress, FicheInput, IndicatorProgress};
 use maillage_network::{Coded, NetworkError, fields, parse_code};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -1034,11 +1035,36 @@ pub struct IndicatorTree {
     pub measures: Vec<Measure>,
 }
 
+impl IndicatorTree {
+    /// How far the measures have gone from baseline to target ([`maillage_network::progress`]).
+    pub fn progress(&self) -> IndicatorProgress {
+        let measures: Vec<(Date, f64)> = self
+            .measures
+            .iter()
+            .map(|m| (m.measured_on, m.value))
+            .collect();
+        progress::indicator(self.indicator.baseline, self.indicator.target, &measures)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FicheTree {
     pub fiche: Fiche,
     pub funders: Vec<Funder>,
     pub indicators: Vec<IndicatorTree>,
+}
+
+impl FicheTree {
+    fn progress_input(&self) -> FicheInput {
+        FicheInput {
+            status: self.fiche.status,
+            indicators: self
+                .indicators
+                .iter()
+                .map(IndicatorTree::progress)
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1051,6 +1077,19 @@ pub struct ObjectiveTree {
 pub struct AxisTree {
     pub axis: Axis,
     pub objectives: Vec<ObjectiveTree>,
+}
+
+impl AxisTree {
+    /// Progress of the axis: its fiches carried out, its indicators towards their targets.
+    pub fn progress(&self) -> AxisProgress {
+        let fiches: Vec<FicheInput> = self
+            .objectives
+            .iter()
+            .flat_map(|o| o.fiches.iter())
+            .map(FicheTree::progress_input)
+            .collect();
+        progress::axis(&fiches)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1077,6 +1116,12 @@ impl ContractTree {
 
     pub fn fiche(&self, id: i64) -> Option<&FicheTree> {
         self.fiches().find(|f| f.fiche.id == id)
+    }
+
+    /// Progress of the whole contract ([`maillage_network::progress`]).
+    pub fn progress(&self) -> AxisProgress {
+        let fiches: Vec<FicheInput> = self.fiches().map(FicheTree::progress_input).collect();
+        progress::axis(&fiches)
     }
 }
 

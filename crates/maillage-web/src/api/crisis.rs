@@ -3,8 +3,10 @@
 //! poll `/api/v1/crise/appels` to refresh their progress.
 
 use crate::auth::Caller;
+use crate::data::crisis::{
+    EXPIRY_HORIZON_DAYS, REMIND_DAYS, alert_text, cluster_overview, report_figures, series_for_api,
+};
 use crate::error::WebError;
-use crate::pages::crisis::{clusters, indicators};
 use crate::params::Query;
 use crate::permissions::Permission;
 use crate::routes::{Access, ApiDoc, ApiParam, Routes};
@@ -12,6 +14,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
+use jiff::Timestamp;
 use maillage_crisis::Coded;
 use maillage_crisis::calls::Progress;
 use maillage_store::crisis::{self as store, calls, cell, register, stocks, volunteers};
@@ -114,8 +117,8 @@ async fn situation(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Value>, WebError> {
-    let now = crate::pages::crisis::now();
-    let f = crate::pages::crisis::report_figures(&state, now).await?;
+    let now = Timestamp::now();
+    let f = report_figures(&state, now).await?;
     let events = cell::events(state.store()).await?;
     let open: Vec<Value> = events
         .iter()
@@ -155,7 +158,7 @@ async fn campaigns(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Value>, WebError> {
-    let now = crate::pages::crisis::now();
+    let now = Timestamp::now();
     let mut out = Vec::new();
     for c in calls::campaigns(state.store()).await? {
         let p = calls::progress(state.store(), c.id, now).await?;
@@ -205,7 +208,7 @@ async fn indicators_json(
     Query(q): Query,
 ) -> Result<Json<Value>, WebError> {
     let days = q.integer("jours")?.unwrap_or(120).clamp(1, 3650);
-    let (serie, info, rows) = indicators::series_for_api(&state, q.get("serie"), days).await?;
+    let (serie, info, rows) = series_for_api(&state, q.get("serie"), days).await?;
     let thresholds = store::thresholds(state.store()).await?;
     Ok(Json(json!({
         "serie": serie,
@@ -245,7 +248,7 @@ async fn clusters_json(
     _caller: Caller,
 ) -> Result<Json<Value>, WebError> {
     let rules = store::cluster_rules(state.store()).await?;
-    let lines = clusters::overview(&state, crate::pages::crisis::now()).await?;
+    let lines = cluster_overview(&state, Timestamp::now()).await?;
     Ok(Json(json!({
         "regles": rules,
         "lieux": lines.iter().map(|l| json!({
@@ -274,16 +277,11 @@ async fn stocks_json(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Value>, WebError> {
-    let items = stocks::items(
-        state.store(),
-        crate::pages::crisis::now(),
-        crate::pages::crisis::EXPIRY_HORIZON_DAYS,
-    )
-    .await?;
+    let items = stocks::items(state.store(), Timestamp::now(), EXPIRY_HORIZON_DAYS).await?;
     Ok(Json(json!({ "articles": items.iter().map(|i| json!({
         "code": i.code, "libelle": i.label, "unite": i.unit, "utilisable": i.usable, "seuil_alerte": i.alert_threshold,
         "lots": i.lots.iter().map(|l| json!({ "lot": l.number, "peremption": l.expiry.map(|d| d.to_string()), "disponible": l.available })).collect::<Vec<_>>(),
-        "alertes": i.alerts.iter().map(|a| crate::pages::crisis::alert_text(a, &i.unit)).collect::<Vec<_>>(),
+        "alertes": i.alerts.iter().map(|a| alert_text(a, &i.unit)).collect::<Vec<_>>(),
     })).collect::<Vec<_>>() })))
 }
 
@@ -305,12 +303,7 @@ async fn register_counts(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Value>, WebError> {
-    let c = register::counts(
-        state.store(),
-        crate::pages::crisis::now(),
-        crate::pages::crisis::REMIND_DAYS,
-    )
-    .await?;
+    let c = register::counts(state.store(), Timestamp::now(), REMIND_DAYS).await?;
     Ok(Json(serde_json::to_value(c).unwrap_or(Value::Null)))
 }
 
@@ -332,7 +325,7 @@ async fn missions(State(state): State<AppState>, caller: Caller) -> Result<Json<
     let list = volunteers::missions_of(
         state.store(),
         &caller.account.identifier,
-        crate::pages::crisis::now(),
+        Timestamp::now(),
         7,
     )
     .await?;

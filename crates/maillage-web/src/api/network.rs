@@ -3,9 +3,8 @@
 //! by axis and indicators, aggregated figures: partners read it too).
 
 use crate::auth::Caller;
+use crate::data::network::{ranked, search_of};
 use crate::error::WebError;
-use crate::pages::network::cls::{axis_progress, contract_progress, indicator_progress};
-use crate::pages::network::public::{ranked, search_of};
 use crate::params::Query;
 use crate::permissions::Permission;
 use crate::routes::{Access, ApiDoc, ApiParam, Routes};
@@ -13,6 +12,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::Method;
+use jiff::Timestamp;
 use maillage_network::progress::AxisProgress;
 use maillage_network::reminders::{self, Due};
 use maillage_network::{Coded, watch};
@@ -226,8 +226,8 @@ async fn bodies_json(
     _caller: Caller,
 ) -> Result<Json<Value>, WebError> {
     let st = state.store();
-    let now = crate::pages::network::now();
-    let t = crate::pages::network::today();
+    let now = Timestamp::now();
+    let t = maillage_store::network::today(Timestamp::now());
     let meetings = bodies::meetings(st, None).await?;
     let actions = bodies::actions(st, None).await?;
     let members = bodies::all_members(st).await?;
@@ -320,7 +320,7 @@ async fn reminders_json(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Value>, WebError> {
-    let t = crate::pages::network::today();
+    let t = maillage_store::network::today(Timestamp::now());
     let st = state.store();
     let actions: Vec<Value> = bodies::actions(st, None)
         .await
@@ -424,8 +424,8 @@ async fn contracts_json(
         };
         out.push(json!({
             "id": c.id, "nom": c.name, "generation": c.generation, "debut": c.starts_on.to_string(), "fin": c.ends_on.to_string(),
-            "territoire": c.territory, "statut": c.status.code(), "avancement": progress_json(&contract_progress(&t)),
-            "axes": t.axes.iter().map(|a| json!({ "position": a.axis.position, "titre": a.axis.title, "avancement": progress_json(&axis_progress(a)) })).collect::<Vec<_>>(),
+            "territoire": c.territory, "statut": c.status.code(), "avancement": progress_json(&t.progress()),
+            "axes": t.axes.iter().map(|a| json!({ "position": a.axis.position, "titre": a.axis.title, "avancement": progress_json(&a.progress()) })).collect::<Vec<_>>(),
         }));
     }
     Ok(Json(json!({ "contrats": out })))
@@ -477,7 +477,7 @@ async fn contract_json(
                 .flat_map(|o| o.fiches.iter())
                 .flat_map(|f| f.indicators.iter().map(move |i| (f, i)))
                 .map(|(f, i)| {
-                    let p = indicator_progress(i);
+                    let p = i.progress();
                     json!({
                         "libelle": i.indicator.label, "type": i.indicator.kind.code(), "unite": i.indicator.unit,
                         "fiche": f.fiche.number, "reference": i.indicator.baseline, "cible": i.indicator.target,
@@ -486,13 +486,13 @@ async fn contract_json(
                     })
                 })
                 .collect();
-            json!({ "position": a.axis.position, "titre": a.axis.title, "avancement": progress_json(&axis_progress(a)), "indicateurs": indicators })
+            json!({ "position": a.axis.position, "titre": a.axis.title, "avancement": progress_json(&a.progress()), "indicateurs": indicators })
         })
         .collect();
     Ok(Json(json!({
         "id": t.contract.id, "nom": t.contract.name, "generation": t.contract.generation,
         "debut": t.contract.starts_on.to_string(), "fin": t.contract.ends_on.to_string(), "territoire": t.contract.territory,
         "statut": t.contract.status.code(), "signataires": t.signatories.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
-        "avancement": progress_json(&contract_progress(&t)), "axes": axes,
+        "avancement": progress_json(&t.progress()), "axes": axes,
     })))
 }

@@ -86,10 +86,7 @@ pub(crate) async fn commit(
     Ok(())
 }
 
-/// A day as people read it: "28/07/2026".
-pub(crate) fn day(d: jiff::civil::Date) -> String {
-    d.strftime("%d/%m/%Y").to_string()
-}
+pub(crate) use crate::layout::day;
 
 /// Reads a `datetime-local` field (local time in France) as an instant.
 pub(crate) fn local_input(value: &str) -> Option<Timestamp> {

@@ -7,6 +7,7 @@ use super::{
     MANAGE, Notice, READ, begin, commit, day, done, fr, local, page, refusal, refused, select,
 };
 use crate::auth::Caller;
+use crate::data::crisis::cluster_overview;
 use crate::error::WebError;
 use crate::layout::csrf_field;
 use crate::params::{Form, Query};
@@ -16,11 +17,8 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use jiff::{Timestamp, ToSpan};
 use maillage_crisis::cell::LogKind;
-use maillage_crisis::clusters::{
-    ClusterStatus, Rules, SiteKind, State as SiteState, state_on, status_on,
-};
+use maillage_crisis::clusters::{ClusterStatus, Rules, SiteKind, State as SiteState};
 use maillage_crisis::{Coded, CrisisError, fields};
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, Error, cell, clusters};
@@ -54,56 +52,6 @@ const MESSAGES: &[(&str, &str)] = &[
     ("regles", "les règles sont enregistrées."),
 ];
 
-/// A place and where it stands today.
-pub(crate) struct Line {
-    pub site: clusters::Site,
-    pub state: SiteState,
-    pub status: Option<ClusterStatus>,
-    /// Cases over the last 7 and 14 days.
-    pub cases_7: u32,
-    pub cases_14: u32,
-}
-
-impl Line {
-    pub fn active(&self) -> bool {
-        matches!(self.state, SiteState::Actif(_))
-    }
-}
-
-pub(crate) async fn overview(state: &AppState, now: Timestamp) -> Result<Vec<Line>, WebError> {
-    let st = state.store();
-    let rules = store::cluster_rules(st).await?;
-    let today = store::today(now);
-    let cases = clusters::all_cases(st).await?;
-    let statuses = clusters::all_statuses(st).await?;
-    let empty = Default::default();
-    let mut out = Vec::new();
-    for site in clusters::sites(st).await? {
-        let c = cases.get(&site.id).unwrap_or(&empty);
-        let state = state_on(c, today, &rules);
-        let status = status_on(
-            &state,
-            statuses.get(&site.id).map(Vec::as_slice).unwrap_or(&[]),
-            today,
-        );
-        let sum = |days: i64| {
-            c.range(today.saturating_sub((days - 1).days())..=today)
-                .map(|(_, n)| n)
-                .sum()
-        };
-        out.push(Line {
-            cases_7: sum(rules.window_days),
-            cases_14: sum(rules.active_days),
-            site,
-            state,
-            status,
-        });
-    }
-    // Active clusters first.
-    out.sort_by_key(|l| (!l.active(), l.status.is_none(), l.site.name.clone()));
-    Ok(out)
-}
-
 fn state_text(s: &SiteState) -> Markup {
     match s {
         SiteState::Calme => html! { "aucun cas récent" },
@@ -136,7 +84,7 @@ async fn render(
 ) -> Result<(StatusCode, Markup), WebError> {
     let now = super::now();
     let rules = store::cluster_rules(state.store()).await?;
-    let lines = overview(state, now).await?;
+    let lines = cluster_overview(state, now).await?;
     let manage = caller.has(Permission::CrisisManage);
     let today = store::today(now);
     let mut logs = Vec::new();

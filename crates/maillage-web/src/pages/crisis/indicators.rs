@@ -5,6 +5,7 @@
 use super::chart::{Series, lines};
 use super::{MANAGE, Notice, READ, begin, commit, day, done, fr, page, refusal, refused};
 use crate::auth::Caller;
+use crate::data::crisis::{computed, main_series, named_label, series_label};
 use crate::error::WebError;
 use crate::layout::{csrf_field, number};
 use crate::multipart;
@@ -19,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use maillage_crisis::CrisisError;
-use maillage_crisis::epidemic::{self, Computed, Thresholds, Trend, level, trend};
+use maillage_crisis::epidemic::{Thresholds, level, trend};
 use maillage_messages::French;
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, epidemic as epi};
@@ -53,143 +54,6 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("seuils", "les seuils sont enregistrés."),
 ];
-
-/// The latest figures of a series, for dashboards.
-pub(crate) struct Summary {
-    pub label: String,
-    pub day: Date,
-    pub incidence: Option<f64>,
-    pub positivity: Option<f64>,
-    pub screening: Option<f64>,
-    pub trend: Option<Trend>,
-}
-
-fn level_label(level: &str) -> &'static str {
-    match level {
-        "commune" => "Commune",
-        "departement" => "Département",
-        "region" => "Région",
-        _ => "France",
-    }
-}
-
-fn series_label(s: &epi::SeriesInfo) -> String {
-    if s.level == "france" {
-        "France".into()
-    } else {
-        format!("{} {}", level_label(&s.level), s.zone)
-    }
-}
-
-/// The label with the zone's name when the observatory knows it ("Bellerive-sur-Clain — commune 99101").
-async fn named_label(state: &AppState, s: &epi::SeriesInfo) -> String {
-    let kind = match s.level.as_str() {
-        "commune" => "commune",
-        "departement" => "departement",
-        "region" => "region",
-        _ => return series_label(s),
-    };
-    match maillage_store::zones::list(state.store()).await {
-        Ok(zones) => zones
-            .iter()
-            .find(|z| z.kind.as_str() == kind && z.code == s.zone)
-            .map_or_else(
-                || series_label(s),
-                |z| {
-                    format!(
-                        "{} — {} {}",
-                        z.name,
-                        level_label(&s.level).to_lowercase(),
-                        s.zone
-                    )
-                },
-            ),
-        Err(_) => series_label(s),
-    }
-}
-
-/// The series shown by default: the most local level, then the longest.
-fn main_series(list: &[epi::SeriesInfo]) -> Option<&epi::SeriesInfo> {
-    let rank = |l: &str| match l {
-        "commune" => 0,
-        "departement" => 1,
-        "region" => 2,
-        _ => 3,
-    };
-    list.iter().min_by_key(|s| (rank(&s.level), -s.days))
-}
-
-async fn computed(
-    state: &AppState,
-    s: &epi::SeriesInfo,
-    since: Option<Date>,
-) -> Result<Vec<Computed>, WebError> {
-    // Six days before the period so that its first day has a full week.
-    let from = since.map(|d| d.saturating_sub(6.days()));
-    let days = epi::series(state.store(), &s.level, &s.zone, from).await?;
-    let all = epidemic::compute(&days, s.population);
-    Ok(all
-        .into_iter()
-        .filter(|c| since.is_none_or(|d| c.day >= d))
-        .collect())
-}
-
-/// For the API: the series named `level:code` (or the default one), its last `days` days computed.
-pub(crate) async fn series_for_api(
-    state: &AppState,
-    key: Option<&str>,
-    days: i64,
-) -> Result<(Option<String>, Option<epi::SeriesInfo>, Vec<Computed>), WebError> {
-    let list = epi::series_list(state.store()).await?;
-    let chosen = match key {
-        Some(k) => list
-            .iter()
-            .find(|s| format!("{}:{}", s.level, s.zone) == k)
-            .ok_or(WebError::NotFound)?,
-        None => match main_series(&list) {
-            Some(s) => s,
-            None => return Ok((None, None, Vec::new())),
-        },
-    };
-    let last: Date = chosen.last_day.parse().map_err(|_| WebError::NotFound)?;
-    let rows = computed(state, chosen, Some(last.saturating_sub((days - 1).days()))).await?;
-    Ok((
-        Some(format!("{}:{}", chosen.level, chosen.zone)),
-        Some(chosen.clone()),
-        rows,
-    ))
-}
-
-pub(crate) async fn latest(state: &AppState) -> Result<(Option<Summary>, i64), WebError> {
-    let list = epi::series_list(state.store()).await?;
-    let Some(s) = main_series(&list) else {
-        return Ok((None, 0));
-    };
-    let last: Date = s.last_day.parse().map_err(|_| WebError::NotFound)?;
-    let c = computed(state, s, Some(last.saturating_sub(14.days()))).await?;
-    let now = c
-        .iter()
-        .rev()
-        .find(|c| c.incidence.is_some() || c.positivity.is_some());
-    let Some(now) = now else {
-        return Ok((None, s.days));
-    };
-    let week_before = c
-        .iter()
-        .find(|x| x.day == now.day.saturating_sub(7.days()))
-        .and_then(|x| x.incidence);
-    Ok((
-        Some(Summary {
-            label: named_label(state, s).await,
-            day: now.day,
-            incidence: now.incidence,
-            positivity: now.positivity,
-            screening: now.screening,
-            trend: now.incidence.zip(week_before).map(|(a, b)| trend(a, b)),
-        }),
-        s.days,
-    ))
-}
 
 async fn indicators_page(
     State(state): State<AppState>,

@@ -19,7 +19,9 @@ mod register;
 mod stocks;
 mod volunteers;
 
-pub(crate) use stocks::alert_text;
+pub(crate) use crate::data::crisis::{
+    EXPIRY_HORIZON_DAYS, Figures, REMIND_DAYS, alert_text, report_figures,
+};
 
 use crate::audit::{self};
 use crate::auth::Caller;
@@ -176,73 +178,10 @@ where
     }
 }
 
-/// The figures of the dashboard and of the situation report: counts only, never a name.
-pub(crate) struct Figures {
-    pub register: store::register::Counts,
-    pub campaigns: Vec<(store::calls::Campaign, maillage_crisis::calls::Progress)>,
-    /// Open escalations by kind code.
-    pub escalations: std::collections::BTreeMap<String, u64>,
-    pub volunteers_active: u64,
-    pub requests_open: u64,
-    pub requests_done: u64,
-    /// (item, alert sentence)
-    pub stock_alerts: Vec<(String, String)>,
-    pub indicator: Option<indicators::Summary>,
-    pub indicator_days: i64,
-    pub clusters: Vec<clusters::Line>,
-    pub services_closed: u64,
-}
-
-/// Days before its yearly due date a registration is shown as to be confirmed.
-pub(crate) const REMIND_DAYS: i64 = 30;
-/// Days ahead the stock page looks for expiring lots.
-pub(crate) const EXPIRY_HORIZON_DAYS: i64 = 30;
-
-pub(crate) async fn report_figures(state: &AppState, now: Timestamp) -> Result<Figures, WebError> {
-    let st = state.store();
-    let register = store::register::counts(st, now, REMIND_DAYS).await?;
-    let mut campaigns = Vec::new();
-    for c in store::calls::campaigns(st)
-        .await?
-        .into_iter()
-        .filter(|c| c.closed_at.is_none())
-    {
-        let p = store::calls::progress(st, c.id, now).await?;
-        campaigns.push((c, p));
-    }
-    let escalations = store::calls::open_escalation_counts(st).await?;
-    let (volunteers_active, open, requests_done) = store::volunteers::counts(st).await?;
-    let mut stock_alerts = Vec::new();
-    for item in store::stocks::items(st, now, EXPIRY_HORIZON_DAYS).await? {
-        for a in &item.alerts {
-            stock_alerts.push((item.label.clone(), stocks::alert_text(a, &item.unit)));
-        }
-    }
-    let (indicator, indicator_days) = indicators::latest(state).await?;
-    let clusters = clusters::overview(state, now).await?;
-    let services_closed = store::services::services(st, false)
-        .await?
-        .iter()
-        .filter(|s| s.status == maillage_crisis::cell::ServiceStatus::Ferme)
-        .count() as u64;
-    Ok(Figures {
-        register,
-        campaigns,
-        escalations,
-        volunteers_active,
-        requests_open: open.values().sum(),
-        requests_done,
-        stock_alerts,
-        indicator,
-        indicator_days,
-        clusters,
-        services_closed,
-    })
-}
-
 pub(crate) fn figures_tiles(f: &Figures) -> Markup {
     use maillage_crisis::calls::Escalation;
-    let active_clusters: Vec<&clusters::Line> = f.clusters.iter().filter(|c| c.active()).collect();
+    let active_clusters: Vec<&crate::data::crisis::ClusterLine> =
+        f.clusters.iter().filter(|c| c.active()).collect();
     html! {
         ul.tuiles {
             li {

@@ -2,6 +2,7 @@
 //! distributions to professionals, pharmacies, structures, agents and inhabitants (for those who hold the
 //! stock). A distribution can never take a lot below zero, even when several are recorded at once.
 
+use super::alert_text;
 use super::{
     Notice, READ, STOCKS, begin, commit, day, done, fr, local, page, refusal, refused, select,
 };
@@ -15,7 +16,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use maillage_crisis::stocks::{Recipient, StockAlert};
+use maillage_crisis::stocks::Recipient;
 use maillage_crisis::{Coded, CrisisError, fields};
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, Error, stocks};
@@ -42,41 +43,6 @@ const MESSAGES: &[(&str, &str)] = &[
         "la distribution est enregistrée ; les lots qui expirent le plus tôt ont été pris d'abord.",
     ),
 ];
-
-/// An alert in words.
-pub(crate) fn alert_text(a: &StockAlert, unit: &str) -> String {
-    match a {
-        StockAlert::BelowThreshold { usable, threshold } => {
-            format!(
-                "{} {unit} utilisables, au seuil d'alerte ou en dessous ({})",
-                number(*usable as f64, 0),
-                number(*threshold as f64, 0)
-            )
-        }
-        StockAlert::ExpiresSoon {
-            lot,
-            expiry,
-            quantity,
-        } => {
-            format!(
-                "lot {lot} : {} {unit} périment le {}",
-                number(*quantity as f64, 0),
-                day(*expiry)
-            )
-        }
-        StockAlert::Expired {
-            lot,
-            expiry,
-            quantity,
-        } => {
-            format!(
-                "lot {lot} : {} {unit} périmés depuis le {} (à écarter)",
-                number(*quantity as f64, 0),
-                day(*expiry)
-            )
-        }
-    }
-}
 
 async fn stock_page(
     State(state): State<AppState>,

@@ -23,7 +23,7 @@ use maillage_indicators::IndicatorRow;
 use maillage_network::codes::{
     ClsStatus, FicheNature, FicheStatus, FundingScheme, FundingStatus, IndicatorKind,
 };
-use maillage_network::progress::{self, AxisProgress, FicheInput, IndicatorProgress};
+use maillage_network::progress::AxisProgress;
 use maillage_network::reminders::{self, Due};
 use maillage_network::{Coded, Date};
 use maillage_store::audit::Action;
@@ -129,37 +129,6 @@ fn value(v: f64, unit: Option<&str>) -> String {
 // ---------------------------------------------------------------------------------------------------------------
 // Progress.
 
-pub(crate) fn indicator_progress(i: &IndicatorTree) -> IndicatorProgress {
-    let measures: Vec<(Date, f64)> = i
-        .measures
-        .iter()
-        .map(|m| (m.measured_on, m.value))
-        .collect();
-    progress::indicator(i.indicator.baseline, i.indicator.target, &measures)
-}
-
-fn fiche_input(f: &FicheTree) -> FicheInput {
-    FicheInput {
-        status: f.fiche.status,
-        indicators: f.indicators.iter().map(indicator_progress).collect(),
-    }
-}
-
-pub(crate) fn axis_progress(a: &AxisTree) -> AxisProgress {
-    let fiches: Vec<FicheInput> = a
-        .objectives
-        .iter()
-        .flat_map(|o| o.fiches.iter())
-        .map(fiche_input)
-        .collect();
-    progress::axis(&fiches)
-}
-
-pub(crate) fn contract_progress(t: &ContractTree) -> AxisProgress {
-    let fiches: Vec<FicheInput> = t.fiches().map(fiche_input).collect();
-    progress::axis(&fiches)
-}
-
 fn bar(label: &str, v: Option<f64>) -> Markup {
     html! {
         div.barre {
@@ -253,7 +222,7 @@ async fn render_contracts(
         (notice.render())
         @if trees.is_empty() { p { "Aucun contrat local de santé n'est enregistré." } }
         @for t in &trees {
-            @let p = contract_progress(t);
+            @let p = t.progress();
             section.fiche-acteur aria-labelledby=(format!("cls-{}", t.contract.id)) {
                 h2 id=(format!("cls-{}", t.contract.id)) { a href=(format!("/cls/{}", t.contract.id)) { (t.contract.name) } }
                 p { (t.contract.generation) "e génération, du " (day(t.contract.starts_on)) " au " (day(t.contract.ends_on)) " — " (t.contract.territory) " — " (fr(t.contract.status)) }
@@ -326,7 +295,7 @@ fn indicators_table(a: &AxisTree, with_links: bool) -> Markup {
                     thead { tr { th scope="col" { "Indicateur" } th scope="col" { "Fiche" } th scope="col" { "Référence" } th scope="col" { "Cible" } th scope="col" { "Dernière mesure" } th scope="col" { "Progression" } } }
                     tbody {
                         @for (f, i) in rows {
-                            @let p = indicator_progress(i);
+                            @let p = i.progress();
                             @let unit = i.indicator.unit.as_deref();
                             tr {
                                 th scope="row" { (i.indicator.label) " (" (fr(i.indicator.kind).to_lowercase()) ")" }
@@ -353,7 +322,7 @@ async fn render_contract(
     let full = caller.has(Permission::ClsRead);
     let manage = caller.has(Permission::ClsManage);
     let c = &t.contract;
-    let total = contract_progress(t);
+    let total = t.progress();
     let budget: f64 = t.fiches().filter_map(|f| f.fiche.budget).sum();
     let t_day = today();
     let late_reports = t
@@ -400,7 +369,7 @@ async fn render_contract(
         h2 { "Avancement par axe" }
         ol.axes {
             @for a in &t.axes {
-                @let p = axis_progress(a);
+                @let p = a.progress();
                 li {
                     h3 { "Axe " (a.axis.position) " — " (a.axis.title) }
                     @if let Some(d) = &a.axis.description { p { (d) } }
@@ -856,7 +825,7 @@ async fn render_fiche(
         h2 { "Indicateurs" }
         @if f.indicators.is_empty() { p { "Aucun indicateur." } }
         @for i in &f.indicators {
-            @let p = indicator_progress(i);
+            @let p = i.progress();
             @let unit = i.indicator.unit.as_deref();
             section.fiche-acteur {
                 h3 { (i.indicator.label) " (" (fr(i.indicator.kind).to_lowercase()) ")" }

@@ -3,7 +3,6 @@
 //! focus on social and territorial inequalities, funding, consultations of inhabitants, what to carry to the
 //! next generation, and the method. Written with the site's PDF writer ([`crate::report::pdf`]).
 
-use super::cls::{axis_progress, contract_progress, indicator_progress};
 use super::{CLS_READ, day, fr, percent, today};
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -95,7 +94,7 @@ fn indicators_table(caption: &str, fiches: &[&FicheTree]) -> PdfTable {
     let mut rows = Vec::new();
     for f in fiches {
         for i in &f.indicators {
-            let p = indicator_progress(i);
+            let p = i.progress();
             let unit = i.indicator.unit.as_deref();
             rows.push(vec![
                 format!("{} ({})", i.indicator.label, f.fiche.number),
@@ -207,7 +206,7 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
     }
 
     doc.heading("Synthèse", 1);
-    let total = contract_progress(t);
+    let total = t.progress();
     doc.bullets(&progress_lines(&total), 9.5);
     let budget: f64 = t.fiches().filter_map(|f| f.fiche.budget).sum();
     let granted: f64 = t
@@ -244,7 +243,7 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
             .axes
             .iter()
             .map(|a| {
-                let p = axis_progress(a);
+                let p = a.progress();
                 vec![
                     format!("{}. {}", a.axis.position, a.axis.title),
                     p.fiches.to_string(),
@@ -261,7 +260,7 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
         if let Some(d) = &a.axis.description {
             doc.paragraph(d, 9.5, Weight::Regular, pdf::INK);
         }
-        doc.bullets(&progress_lines(&axis_progress(a)), 9.0);
+        doc.bullets(&progress_lines(&a.progress()), 9.0);
         for o in &a.objectives {
             doc.heading(
                 &format!(

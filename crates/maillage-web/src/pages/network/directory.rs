@@ -2,12 +2,13 @@
 //! persons; creation, edition, CSV import (all or nothing, errors with line and column) and exports. Contact
 //! persons are personal data: their changes and exports are audited under their own actions.
 
-use super::public::{actor_card, ranked, search_form, search_of};
+use super::public::{actor_card, search_form};
 use super::{
     DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, done, field, fr, page, refusal,
     refused, select, target,
 };
 use crate::auth::Caller;
+use crate::data::network::{ranked, search_of};
 use crate::error::WebError;
 use crate::layout::csrf_field;
 use crate::params::{Form, Params, Query};

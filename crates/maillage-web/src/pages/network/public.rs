@@ -6,9 +6,10 @@
 
 use super::{day, fr, style, today};
 use crate::auth::MaybeCaller;
+use crate::data::network::{ranked, search_of};
 use crate::error::WebError;
 use crate::layout::{self, PageMeta};
-use crate::params::{Params, Query};
+use crate::params::Query;
 use crate::report::font::Weight;
 use crate::report::pdf::{self, Doc};
 use crate::routes::{Access, Routes};
@@ -16,9 +17,9 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
+use maillage_network::Coded;
 use maillage_network::codes::{Appointment, Cost, Language, Public, Theme};
-use maillage_network::directory::{self, ActorRecord, Search};
-use maillage_network::{Coded, parse_code};
+use maillage_network::directory::{ActorRecord, Search};
 use maillage_store::network::directory::{self as store, Actor};
 use maud::{Markup, html};
 
@@ -36,25 +37,6 @@ pub fn routes(r: Routes) -> Routes {
             Access::Public,
             guide_pdf,
         )
-}
-
-/// Reads a search from a query string (the public page, the internal one, the guide and the API share it).
-/// Unknown codes are ignored rather than refused: a stale bookmark still finds something.
-pub(crate) fn search_of(q: &Params) -> Search {
-    Search {
-        text: q.get("q").unwrap_or("").chars().take(200).collect(),
-        theme: q.get("besoin").and_then(|v| parse_code("besoin", v).ok()),
-        public: q.get("public").and_then(|v| parse_code("public", v).ok()),
-        language: q.get("langue").and_then(|v| parse_code("langue", v).ok()),
-        place: q.get("lieu").unwrap_or("").chars().take(100).collect(),
-        age: q
-            .get("age")
-            .and_then(|a| a.parse::<i64>().ok())
-            .filter(|a| (0..=120).contains(a)),
-        free_only: q.flag("gratuit"),
-        without_appointment: q.flag("sans_rdv"),
-        accessible_only: q.flag("accessible"),
-    }
 }
 
 /// The query string of a search (to print the same selection, or come back to it).
@@ -88,15 +70,6 @@ pub(crate) fn query_of(s: &Search) -> String {
         }
     }
     q.finish()
-}
-
-/// The entries matching a search, best first.
-pub(crate) fn ranked<'a>(actors: &'a [Actor], s: &Search) -> Vec<&'a Actor> {
-    let records: Vec<&ActorRecord> = actors.iter().map(|a| &a.record).collect();
-    directory::search(&records, s)
-        .into_iter()
-        .map(|h| &actors[h.index])
-        .collect()
 }
 
 fn options<T: Coded + maillage_messages::French + PartialEq>(

@@ -2,10 +2,10 @@
 //! the map's GeoJSON, its legend and the table that stands in for the map, so all three always agree.
 
 use super::classes::{self, Class, Method};
-use super::figures::Snapshot;
 use super::zone_kind_label;
 use crate::auth::Caller;
 use crate::data;
+use crate::data::figures::Snapshot;
 use crate::error::WebError;
 use crate::layout::{date, number};
 use crate::params::Params;

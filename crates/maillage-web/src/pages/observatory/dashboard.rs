@@ -3,13 +3,13 @@
 //! planned retirements, then the latest imports and the limits of the data.
 
 use super::charts::{self, Group};
-use super::figures;
 use super::{
     caveats, drawn, population_text, secrecy_note, shown, source_label, sources_section, zone_href,
     zone_kind_label,
 };
 use crate::auth::Caller;
 use crate::data;
+use crate::data::figures;
 use crate::error::WebError;
 use crate::layout::{PageMeta, date_time, number, page as layout_page};
 use crate::permissions::Permission;

@@ -5,11 +5,11 @@
 //! allowed to list them, and each such answer is audited.
 
 use super::choropleth::{self, Request};
-use super::figures;
 use super::{READ, source_label};
 use crate::audit;
 use crate::auth::Caller;
 use crate::data;
+use crate::data::figures;
 use crate::error::WebError;
 use crate::params::Query;
 use crate::permissions::Permission;

@@ -4,11 +4,11 @@
 
 use super::choropleth::{self, Choropleth, MAP_INDICATORS, Request};
 use super::classes::{self, MAX_CLASSES, MIN_CLASSES, Method};
-use super::figures;
 use super::{
     caveats, map_assets, population_text, secrecy_note, sources_section, zone_href, zone_kind_label,
 };
 use crate::auth::Caller;
+use crate::data::figures;
 use crate::error::WebError;
 use crate::layout::{PageMeta, page as layout_page};
 use crate::params::Query;

@@ -5,13 +5,12 @@
 //!
 //! Every figure says its source, its date and its method; small counts are hidden for callers who may not see
 //! them ([`crate::data::secrecy_for`]); names of professionals only reach roles allowed to list them, and every
-//! such listing is audited. Figures are computed once per data version ([`figures`]).
+//! such listing is audited. Figures are computed once per data version ([`crate::data::figures`]).
 
 pub mod charts;
 pub mod choropleth;
 pub mod classes;
 mod dashboard;
-pub mod figures;
 mod geo;
 mod map;
 mod qpv;

@@ -2,10 +2,10 @@
 //! profession inside the QPV (all together) and outside, their ratio, and each QPV on its own.
 
 use super::charts::{self, Group};
-use super::figures;
 use super::{caveats, drawn, population_text, secrecy_note, shown, sources_section, zone_href};
 use crate::auth::Caller;
 use crate::data;
+use crate::data::figures;
 use crate::error::WebError;
 use crate::layout::{PageMeta, number, page as layout_page};
 use crate::state::AppState;

@@ -3,13 +3,13 @@
 //! in it, with charts drawn on the server and the tables they come from.
 
 use super::charts::{self, Group};
-use super::figures;
 use super::{
     caveats, drawn, population_method_label, secrecy_note, shown, sources_section, zone_href,
     zone_kind_label, zone_kind_singular,
 };
 use crate::auth::Caller;
 use crate::data;
+use crate::data::figures;
 use crate::error::WebError;
 use crate::layout::{PageMeta, number, page as layout_page};
 use crate::state::AppState;

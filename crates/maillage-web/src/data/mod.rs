@@ -1,9 +1,14 @@
-//! What pages and API answers show, read once and cut to the caller: their communes, and statistical secrecy
-//! when they may not see small counts (or ask for figures to share).
+//! What pages and API answers show, computed once for both: no markup, no route here. The observatory's
+//! figures are read once per data version ([`figures`]) and cut to the caller: their communes, and statistical
+//! secrecy when they may not see small counts (or ask for figures to share). [`crisis`] and [`network`] hold
+//! the dashboards' figures of those modules.
+
+pub mod crisis;
+pub mod figures;
+pub mod network;
 
 use crate::auth::Caller;
 use crate::error::WebError;
-use crate::pages::observatory::figures;
 use crate::permissions::Permission;
 use crate::scope::Scope;
 use crate::state::AppState;
