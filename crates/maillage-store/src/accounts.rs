@@ -580,15 +580,29 @@ pub async fn create_token(
 }
 
 /// The (token id, account id) of a token in force.
-pub async fn token_by_hash(store: &Store, token_hash: &str) -> Result<Option<(i64, i64)>> {
+/// A live (not revoked) API token found by the hash of its secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenUse {
+    pub id: i64,
+    pub account_id: i64,
+    /// Unix seconds of the last recorded use.
+    pub last_used_at: Option<i64>,
+}
+
+pub async fn token_by_hash(store: &Store, token_hash: &str) -> Result<Option<TokenUse>> {
     let row = sqlx::query(
-        "SELECT id, account_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL",
+        "SELECT id, account_id, last_used_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(store.pool())
     .await?;
     let Some(r) = row else { return Ok(None) };
-    Ok(Some((r.try_get("id")?, r.try_get("account_id")?)))
+    let last_used: Option<String> = r.try_get("last_used_at")?;
+    Ok(Some(TokenUse {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        last_used_at: last_used.as_deref().and_then(seconds),
+    }))
 }
 
 pub async fn touch_token(store: &Store, id: i64) -> Result<()> {

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 /// Largest form body the guard reads to find the CSRF token.
 const FORM_LIMIT: usize = 1 << 20;
-/// `last_seen_at` is written at most this often per session (a write per request would be wasteful).
+/// A session's `last_seen_at` and a token's `last_used_at` are written at most this often (seconds).
 const TOUCH_EVERY: i64 = 60;
 
 /// How the caller proved who they are.
@@ -219,14 +219,19 @@ async fn bearer_caller(
     else {
         return Ok(Credentials::BadToken);
     };
-    let Some((id, account_id)) =
-        accounts::token_by_hash(state.store(), &secrets::digest(token)).await?
-    else {
+    let Some(token) = accounts::token_by_hash(state.store(), &secrets::digest(token)).await? else {
         return Ok(Credentials::BadToken);
     };
-    accounts::touch_token(state.store(), id).await?;
+    // Like a session's last activity: a write per API call would serialise readers behind SQLite's writer.
+    if token
+        .last_used_at
+        .is_none_or(|last| unix_now() - last >= TOUCH_EVERY)
+    {
+        accounts::touch_token(state.store(), token.id).await?;
+    }
+    let id = token.id;
     Ok(
-        match account_caller(state, account_id, Via::Token { id }, ip).await? {
+        match account_caller(state, token.account_id, Via::Token { id }, ip).await? {
             Some(c) => Credentials::Caller(Box::new(c)),
             None => Credentials::BadToken,
         },

@@ -491,6 +491,35 @@ async fn api_tokens_are_created_used_and_revoked_by_an_administrator() {
                 .unwrap();
         assert_eq!(stored, 0, "only the token's digest is stored");
 
+        // Its last use is recorded, at most once a minute: a use 30 s after the recorded one writes nothing,
+        // one 2 min after it moves it to now.
+        let last_used = || async {
+            let t: Option<String> = sqlx::query_scalar("SELECT last_used_at FROM api_token")
+                .fetch_one(server.store.pool())
+                .await
+                .unwrap();
+            t.expect("the use is recorded")
+                .parse::<jiff::Timestamp>()
+                .unwrap()
+        };
+        let first = last_used().await;
+        for (ago, rewritten) in [(30, false), (120, true)] {
+            let before = (first - jiff::SignedDuration::from_secs(ago)).to_string();
+            sqlx::query("UPDATE api_token SET last_used_at = $1")
+                .bind(&before)
+                .execute(server.store.pool())
+                .await
+                .unwrap();
+            assert_eq!(api.get("/api/v1/zones").await.status, 200);
+            let after = last_used().await;
+            assert_eq!(
+                after.to_string() != before,
+                rewritten,
+                "[{}] last use {ago} s ago: {before} → {after}",
+                server.backend
+            );
+        }
+
         let mut wrong = server.client();
         wrong.bearer = Some("mlg_0000".into());
         let r = wrong.get("/api/v1/zones").await;
