@@ -8,7 +8,7 @@
 use crate::{Result, Store, StoreError};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The roles of PRODUCT.md §2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -332,25 +332,49 @@ pub async fn set_password_hash(
 }
 
 async fn complete(store: &Store, rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<Account>> {
+    // Roles and communes of every account read in one query (not two per account): this runs on every
+    // authenticated request.
+    let ids = rows
+        .iter()
+        .map(|r| r.try_get::<i64, _>("id"))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let filter = match ids.as_slice() {
+        [] => return Ok(Vec::new()),
+        [_] => ("WHERE account_id = $1", "WHERE account_id = $2"),
+        _ => ("", ""),
+    };
+    let sql = format!(
+        "SELECT account_id, 'role' AS kind, role AS value FROM account_role {}
+         UNION ALL
+         SELECT account_id, 'commune' AS kind, commune_code AS value FROM account_territory {}",
+        filter.0, filter.1
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let [id] = ids.as_slice() {
+        query = query.bind(*id).bind(*id);
+    }
+    let mut roles: HashMap<i64, BTreeSet<Role>> = HashMap::new();
+    let mut territories: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for r in query.fetch_all(store.pool()).await? {
+        let account: i64 = r.try_get("account_id")?;
+        let value: String = r.try_get("value")?;
+        if r.try_get::<String, _>("kind")? == "role" {
+            roles
+                .entry(account)
+                .or_default()
+                .extend(Role::parse(&value));
+        } else {
+            territories.entry(account).or_default().insert(value);
+        }
+    }
     let mut accounts = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id: i64 = r.try_get("id")?;
-        let roles: Vec<String> =
-            sqlx::query_scalar("SELECT role FROM account_role WHERE account_id = $1")
-                .bind(id)
-                .fetch_all(store.pool())
-                .await?;
-        let territories: Vec<String> =
-            sqlx::query_scalar("SELECT commune_code FROM account_territory WHERE account_id = $1")
-                .bind(id)
-                .fetch_all(store.pool())
-                .await?;
+    for (r, id) in rows.into_iter().zip(ids) {
         accounts.push(Account {
             id,
             identifier: r.try_get("identifier")?,
             display_name: r.try_get("display_name")?,
-            roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
-            territories: territories.into_iter().collect(),
+            roles: roles.remove(&id).unwrap_or_default(),
+            territories: territories.remove(&id).unwrap_or_default(),
             all_territories: r.try_get::<i64, _>("all_territories")? != 0,
             active: r.try_get::<i64, _>("active")? != 0,
             demo: r.try_get::<i64, _>("demo")? != 0,

@@ -258,3 +258,49 @@ async fn a_damaged_backup_is_refused_and_changes_nothing() {
         assert_eq!(zones::list(&store).await.unwrap().len(), before);
     }
 }
+
+#[tokio::test]
+async fn accounts_are_read_with_their_own_roles_and_communes() {
+    use maillage_store::accounts::{self, NewAccount, Role};
+    use std::collections::BTreeSet;
+    for base in TestBase::all().await {
+        let store = Store::open(&base.location).await.unwrap();
+        let wanted = [
+            ("elue", vec![Role::Elu], vec!["99101"]),
+            (
+                "ccas",
+                vec![Role::Ccas, Role::Crise],
+                vec!["99101", "99102"],
+            ),
+            ("dpo", vec![Role::Dpo], vec![]),
+        ];
+        let mut ids = Vec::new();
+        for (identifier, roles, communes) in &wanted {
+            let mut tx = store.pool().begin().await.unwrap();
+            let new = NewAccount {
+                identifier: identifier.to_string(),
+                display_name: identifier.to_string(),
+                password_hash: "x".into(),
+                roles: roles.iter().copied().collect(),
+                territories: communes.iter().map(|c| c.to_string()).collect(),
+                all_territories: false,
+                demo: false,
+            };
+            ids.push(accounts::create(&mut tx, &new).await.unwrap());
+            tx.commit().await.unwrap();
+        }
+        let listed = accounts::list(&store).await.unwrap();
+        for ((identifier, roles, communes), id) in wanted.iter().zip(&ids) {
+            let roles: BTreeSet<Role> = roles.iter().copied().collect();
+            let communes: BTreeSet<String> = communes.iter().map(|c| c.to_string()).collect();
+            let one = accounts::get(&store, *id).await.unwrap().unwrap();
+            let in_list = listed.iter().find(|a| a.id == *id).unwrap();
+            for a in [&one, in_list] {
+                assert_eq!(a.identifier, *identifier, "{}", base.backend);
+                assert_eq!(a.roles, roles, "[{}] {identifier}", base.backend);
+                assert_eq!(a.territories, communes, "[{}] {identifier}", base.backend);
+            }
+        }
+        assert!(accounts::get(&store, 0).await.unwrap().is_none());
+    }
+}
