@@ -53,9 +53,11 @@ pub struct HashedTable {
     key: &'static str,
     columns: &'static [&'static str],
     batch_id: i64,
-    /// Rows in the table before this batch: key → (content hash, removed). Only these keys are kept as text:
-    /// they are the ones that may have to be marked removed.
-    existing: HashMap<String, (u128, bool)>,
+    /// Rows in the table before this batch: key digest → (content hash, removed). Digests, not key texts: a
+    /// re-import of millions of rows keeps a small state; the few keys to mark removed are read back at the end.
+    existing: HashMap<u128, (u128, bool)>,
+    /// The rows this import covers (`column IN values`), all of the table when `None`.
+    scope: Option<(&'static str, Vec<String>)>,
     /// Keys written by this batch, as digests ([`key_digest`]): 16 bytes a row whatever the key's length, so
     /// that an import of millions of rows keeps a small state.
     seen: HashSet<u128>,
@@ -84,17 +86,13 @@ impl HashedTable {
         batch_id: i64,
         scope: Option<(&'static str, &[String])>,
     ) -> Result<HashedTable> {
-        let mut sql = format!("SELECT {key} AS k, row_hash, removed_batch_id FROM {table}");
-        if let Some((column, values)) = scope {
-            if values.is_empty() {
-                sql.push_str(" WHERE 1 = 0");
-            } else {
-                let params: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
-                sql.push_str(&format!(" WHERE {column} IN ({})", params.join(", ")));
-            }
-        }
+        let scope = scope.map(|(column, values)| (column, values.to_vec()));
+        let sql = format!(
+            "SELECT {key} AS k, row_hash, removed_batch_id FROM {table}{}",
+            scope_filter(&scope)
+        );
         let mut q = sqlx::query(AssertSqlSafe(sql));
-        for v in scope.map(|s| s.1).unwrap_or_default() {
+        for v in scope.iter().flat_map(|s| &s.1) {
             q = q.bind(v.clone());
         }
         let mut existing = HashMap::new();
@@ -104,7 +102,7 @@ impl HashedTable {
             let removed: Option<i64> = r.try_get("removed_batch_id")?;
             let hash: String = r.try_get("row_hash")?;
             existing.insert(
-                r.try_get::<String, _>("k")?,
+                key_digest(&r.try_get::<String, _>("k")?),
                 (hash_value(&hash), removed.is_some()),
             );
         }
@@ -114,6 +112,7 @@ impl HashedTable {
             columns,
             batch_id,
             existing,
+            scope,
             seen: HashSet::new(),
             pending: Vec::new(),
         })
@@ -136,11 +135,12 @@ impl HashedTable {
         let hash = row_hash(texts.iter().map(|t| t.as_deref()));
         // Importers refuse or skip a key given twice in one file before calling `put`; a second `put` of a key
         // keeps what the first wrote.
-        if !self.seen.insert(key_digest(key)) {
+        let digest = key_digest(key);
+        if !self.seen.insert(digest) {
             return Ok(Change::Unchanged);
         }
         let value = hash_value(&hash);
-        match self.existing.get(key) {
+        match self.existing.get(&digest) {
             Some((old, removed)) if *old == value && !removed => Ok(Change::Unchanged),
             Some(_) => {
                 let sets: Vec<String> = self
@@ -166,7 +166,7 @@ impl HashedTable {
                     .bind(self.batch_id)
                     .execute(&mut **tx)
                     .await?;
-                self.existing.insert(key.to_string(), (value, false));
+                self.existing.insert(digest, (value, false));
                 Ok(Change::Updated)
             }
             None => {
@@ -212,13 +212,37 @@ impl HashedTable {
     /// Marks removed the rows in force that this batch did not see; returns how many.
     pub async fn mark_unseen_removed(&mut self, tx: &mut Transaction<'static, Any>) -> Result<u64> {
         self.flush(tx).await?;
-        let gone: Vec<String> = self
+        let gone: HashSet<u128> = self
             .existing
             .iter()
-            .filter(|(k, (_, removed))| !removed && !self.seen.contains(&key_digest(k)))
-            .map(|(k, _)| k.clone())
+            .filter(|(k, (_, removed))| !removed && !self.seen.contains(*k))
+            .map(|(k, _)| *k)
             .collect();
-        for chunk in gone.chunks(500) {
+        if gone.is_empty() {
+            return Ok(0);
+        }
+        // Only digests were kept: read back the keys of the rows in force and keep those that disappeared.
+        let sql = format!(
+            "SELECT {} AS k FROM {}{}",
+            self.key,
+            self.table,
+            scope_filter(&self.scope)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for v in self.scope.iter().flat_map(|s| &s.1) {
+            q = q.bind(v.clone());
+        }
+        let mut keys = Vec::with_capacity(gone.len());
+        {
+            let mut rows = q.fetch(&mut **tx);
+            while let Some(r) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+                let key: String = r.try_get("k")?;
+                if gone.contains(&key_digest(&key)) {
+                    keys.push(key);
+                }
+            }
+        }
+        for chunk in keys.chunks(500) {
             let mut p = Placeholders::new(&**tx);
             let first = p.next();
             let sql = format!(
@@ -238,7 +262,19 @@ impl HashedTable {
                 e.1 = true;
             }
         }
-        Ok(gone.len() as u64)
+        Ok(keys.len() as u64)
+    }
+}
+
+/// The `WHERE` clause of an import's scope (`$1…$n` bound to its values), empty for the whole table.
+fn scope_filter(scope: &Option<(&'static str, Vec<String>)>) -> String {
+    match scope {
+        None => String::new(),
+        Some((_, values)) if values.is_empty() => " WHERE 1 = 0".into(),
+        Some((column, values)) => {
+            let params: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
+            format!(" WHERE {column} IN ({})", params.join(", "))
+        }
     }
 }
 
