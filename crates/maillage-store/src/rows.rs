@@ -53,13 +53,14 @@ pub struct HashedTable {
     key: &'static str,
     columns: &'static [&'static str],
     batch_id: i64,
-    /// Rows in the table before this batch: key digest → (content hash, removed). Digests, not key texts: a
+    /// Rows in the table before this batch: key digest → content hash whose two top bits say whether the row
+    /// is marked removed ([`REMOVED`]) and whether this batch wrote its key ([`SEEN`]). 32 bytes a row: a
     /// re-import of millions of rows keeps a small state; the few keys to mark removed are read back at the end.
-    existing: HashMap<u128, (u128, bool)>,
+    existing: HashMap<u128, u128>,
     /// The rows this import covers (`column IN values`), all of the table when `None`.
     scope: Option<(&'static str, Vec<String>)>,
-    /// Keys written by this batch, as digests ([`key_digest`]): 16 bytes a row whatever the key's length, so
-    /// that an import of millions of rows keeps a small state.
+    /// Keys this batch inserts, as digests ([`key_digest`]): 16 bytes a row whatever the key's length (keys
+    /// already in the table are marked [`SEEN`] in `existing` instead).
     seen: HashSet<u128>,
     pending: Vec<(String, Vec<Val>, String)>,
 }
@@ -101,9 +102,10 @@ impl HashedTable {
         while let Some(r) = futures_util::TryStreamExt::try_next(&mut rows).await? {
             let removed: Option<i64> = r.try_get("removed_batch_id")?;
             let hash: String = r.try_get("row_hash")?;
+            let flag = if removed.is_some() { REMOVED } else { 0 };
             existing.insert(
                 key_digest(&r.try_get::<String, _>("k")?),
-                (hash_value(&hash), removed.is_some()),
+                hash_value(&hash) | flag,
             );
         }
         Ok(HashedTable {
@@ -120,7 +122,8 @@ impl HashedTable {
 
     /// Whether this batch already wrote this key (a duplicate within the file).
     pub fn seen(&self, key: &str) -> bool {
-        self.seen.contains(&key_digest(key))
+        let digest = key_digest(key);
+        self.existing.get(&digest).is_some_and(|v| v & SEEN != 0) || self.seen.contains(&digest)
     }
 
     /// Inserts, updates or leaves the row; `values` follow `columns`.
@@ -136,13 +139,15 @@ impl HashedTable {
         // Importers refuse or skip a key given twice in one file before calling `put`; a second `put` of a key
         // keeps what the first wrote.
         let digest = key_digest(key);
-        if !self.seen.insert(digest) {
-            return Ok(Change::Unchanged);
-        }
         let value = hash_value(&hash);
-        match self.existing.get(&digest) {
-            Some((old, removed)) if *old == value && !removed => Ok(Change::Unchanged),
-            Some(_) => {
+        match self.existing.get_mut(&digest) {
+            Some(old) if *old & SEEN != 0 => Ok(Change::Unchanged),
+            Some(old) if *old == value => {
+                *old |= SEEN;
+                Ok(Change::Unchanged)
+            }
+            Some(old) => {
+                *old = value | SEEN;
                 let sets: Vec<String> = self
                     .columns
                     .iter()
@@ -166,9 +171,9 @@ impl HashedTable {
                     .bind(self.batch_id)
                     .execute(&mut **tx)
                     .await?;
-                self.existing.insert(digest, (value, false));
                 Ok(Change::Updated)
             }
+            None if !self.seen.insert(digest) => Ok(Change::Unchanged),
             None => {
                 self.pending.push((key.to_string(), values, hash));
                 Ok(Change::Inserted)
@@ -215,7 +220,7 @@ impl HashedTable {
         let gone: HashSet<u128> = self
             .existing
             .iter()
-            .filter(|(k, (_, removed))| !removed && !self.seen.contains(*k))
+            .filter(|(_, v)| *v & (REMOVED | SEEN) == 0)
             .map(|(k, _)| *k)
             .collect();
         if gone.is_empty() {
@@ -258,8 +263,8 @@ impl HashedTable {
             q.execute(&mut **tx).await?;
         }
         for k in &gone {
-            if let Some(e) = self.existing.get_mut(k) {
-                e.1 = true;
+            if let Some(v) = self.existing.get_mut(k) {
+                *v |= REMOVED;
             }
         }
         Ok(keys.len() as u64)
@@ -291,7 +296,12 @@ pub fn key_digest(key: &str) -> u128 {
     (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
-/// The content hash of a row (32 hexadecimal digits, [`crate::codec::row_hash`]) as a number.
+/// Flag bits of [`HashedTable::existing`]'s values: the row is marked removed; this batch wrote its key.
+const REMOVED: u128 = 1 << 127;
+const SEEN: u128 = 1 << 126;
+
+/// The content hash of a row (32 hexadecimal digits, [`crate::codec::row_hash`]) as a number, its two top bits
+/// left for the flags (126 bits of hash keep collisions out of reach).
 fn hash_value(hex: &str) -> u128 {
-    u128::from_str_radix(hex, 16).unwrap_or(0)
+    u128::from_str_radix(hex, 16).unwrap_or(0) & !(REMOVED | SEEN)
 }
