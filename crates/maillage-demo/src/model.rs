@@ -861,7 +861,10 @@ pub fn generate(seed: u64) -> DemoTerritory {
 
 /// A street grid over the town and its neighbours: every 250 m, 30 km/h in streets, 50 km/h on the avenues
 /// every kilometre, 70 km/h on a ring road, one-way streets in the centre, a few missing links.
-fn roads(rng: &mut Rng) -> (Vec<(i64, f64, f64)>, Vec<(i64, i64, i64)>) {
+/// Road nodes (id, lon, lat) and one-way edges (from, to, milliseconds).
+type Roads = (Vec<(i64, f64, f64)>, Vec<(i64, i64, i64)>);
+
+fn roads(rng: &mut Rng) -> Roads {
     const STEP: f64 = 0.25;
     let nx = (20.0 / STEP) as i64 + 1;
     let ny = (8.0 / STEP) as i64 + 1;

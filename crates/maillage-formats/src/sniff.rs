@@ -121,6 +121,27 @@ pub(crate) fn hint(head: &[u8], expected: FileKind) -> Option<String> {
         .map(|k| k.label().to_string())
 }
 
+/// Detects the kind of a file on disk from its first bytes (decompressed when it is gzip or xz).
+pub fn detect_file(path: &std::path::Path) -> crate::error::Result<Option<FileKind>> {
+    use std::io::BufRead;
+    let mut input = crate::io::open(path)?;
+    let head = input
+        .fill_buf()
+        .map_err(|e| crate::io::io_error(path, &e))?;
+    Ok(detect(head))
+}
+
+/// Whether a file is gzip or xz compressed (its size then says little of how much text it holds).
+pub fn is_compressed(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 6];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    head[..n].starts_with(&[0x1f, 0x8b])
+        || head[..n].starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,25 +174,4 @@ mod tests {
         );
         assert_eq!(detect(b"hello"), None);
     }
-}
-
-/// Detects the kind of a file on disk from its first bytes (decompressed when it is gzip or xz).
-pub fn detect_file(path: &std::path::Path) -> crate::error::Result<Option<FileKind>> {
-    use std::io::BufRead;
-    let mut input = crate::io::open(path)?;
-    let head = input
-        .fill_buf()
-        .map_err(|e| crate::io::io_error(path, &e))?;
-    Ok(detect(head))
-}
-
-/// Whether a file is gzip or xz compressed (its size then says little of how much text it holds).
-pub fn is_compressed(path: &std::path::Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 6];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    head[..n].starts_with(&[0x1f, 0x8b])
-        || head[..n].starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00])
 }

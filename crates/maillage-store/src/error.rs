@@ -10,8 +10,9 @@ pub enum StoreError {
     Migration(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// Boxed: a located format error is large, and every store result would carry its size.
     #[error(transparent)]
-    Format(#[from] FormatError),
+    Format(Box<FormatError>),
     #[error("cannot read or write {path}: {reason}")]
     Io { path: String, reason: String },
     #[error("not a Maillage backup: {path} ({reason})")]
@@ -28,6 +29,12 @@ pub enum StoreError {
     AlreadyExists(String),
     #[error("the import was interrupted")]
     Interrupted,
+}
+
+impl From<FormatError> for StoreError {
+    fn from(e: FormatError) -> Self {
+        StoreError::Format(Box::new(e))
+    }
 }
 
 impl StoreError {

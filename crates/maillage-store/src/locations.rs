@@ -170,7 +170,7 @@ async fn insert_memberships(
     for chunk in pending.chunks(2000) {
         let mut sql =
             String::from("INSERT INTO location_zone (subject_kind, subject_key, zone_id) VALUES ");
-        let mut p = crate::codec::Placeholders::new(&**tx);
+        let mut p = crate::codec::Placeholders::new(tx);
         let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
         sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql.clone()));

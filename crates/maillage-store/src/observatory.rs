@@ -47,8 +47,10 @@ pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
         })
         .collect();
 
-    let mut places: BTreeMap<(String, String, String), (BTreeSet<i64>, Option<i64>)> =
-        BTreeMap::new();
+    /// (professional, site, profession) → (zones of the site, birth year).
+    type Practice = (String, String, String);
+    type PracticePlace = (BTreeSet<i64>, Option<i64>);
+    let mut places: BTreeMap<Practice, PracticePlace> = BTreeMap::new();
     let rows = sqlx::query(
         "SELECT a.national_id, a.site_key, a.profession, l.zone_id, e.birth_year
          FROM activity a

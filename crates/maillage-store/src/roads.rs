@@ -22,7 +22,7 @@ pub async fn replace(tx: &mut Transaction<'static, Any>, network: &RoadNetwork) 
         .await?;
     for chunk in network.nodes.chunks(2000) {
         let mut sql = String::from("INSERT INTO road_node (id, lon, lat) VALUES ");
-        let mut p = crate::codec::Placeholders::new(&**tx);
+        let mut p = crate::codec::Placeholders::new(tx);
         let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
         sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -33,7 +33,7 @@ pub async fn replace(tx: &mut Transaction<'static, Any>, network: &RoadNetwork) 
     }
     for chunk in network.edges.chunks(2000) {
         let mut sql = String::from("INSERT INTO road_edge (from_node, to_node, millis) VALUES ");
-        let mut p = crate::codec::Placeholders::new(&**tx);
+        let mut p = crate::codec::Placeholders::new(tx);
         let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
         sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

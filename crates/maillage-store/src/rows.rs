@@ -199,7 +199,7 @@ impl HashedTable {
             self.key,
             self.columns.join(", ")
         );
-        let mut p = Placeholders::new(&**tx);
+        let mut p = Placeholders::new(tx);
         let tuples: Vec<String> = (0..self.pending.len()).map(|_| p.tuple(width)).collect();
         sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
@@ -248,7 +248,7 @@ impl HashedTable {
             }
         }
         for chunk in keys.chunks(500) {
-            let mut p = Placeholders::new(&**tx);
+            let mut p = Placeholders::new(tx);
             let first = p.next();
             let sql = format!(
                 "UPDATE {} SET removed_batch_id = {first} WHERE {} IN {}",

@@ -376,7 +376,7 @@ async fn bad_input_changes_nothing() {
     };
     let truncated = write(
         "PS_LibreAcces_Personne_activite_tronque.txt",
-        good[..good.len() - 40].as_bytes(),
+        &good.as_bytes()[..good.len() - 40],
     );
     let mut wrong_count = lines.clone();
     let short = lines[3].rsplitn(4, '|').last().unwrap().to_string() + "|";
@@ -451,7 +451,10 @@ async fn bad_input_changes_nothing() {
         for (case, result) in cases {
             match result {
                 Err(StoreError::Format(e)) => {
-                    assert!(e.location.file.to_string_lossy().len() > 0, "{case}: {e:?}");
+                    assert!(
+                        !e.location.file.to_string_lossy().is_empty(),
+                        "{case}: {e:?}"
+                    );
                     if !matches!(case, "vide" | "mauvais type" | "hors limites") {
                         assert!(e.location.line.is_some(), "{case}: a line is named: {e:?}");
                     }

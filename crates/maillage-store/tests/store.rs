@@ -204,16 +204,16 @@ async fn backup_then_restore_gives_back_exactly_the_same_data() {
         bodies.push(body(&first));
     }
     // The same data on both backends gives the same backup body (and a SQLite backup restores into PostgreSQL).
-    if bodies.len() == 2 {
-        if let Some(pg) = TestBase::postgres().await {
-            let store = Store::open(&pg.location).await.unwrap();
-            backup::restore(&store, &dir.path().join("sqlite-1.maillage.gz"))
-                .await
-                .unwrap();
-            let again = dir.path().join("from-sqlite.maillage.gz");
-            backup::save(&store, &again).await.unwrap();
-            assert_eq!(body(&again), body(&dir.path().join("sqlite-1.maillage.gz")));
-        }
+    if bodies.len() == 2
+        && let Some(pg) = TestBase::postgres().await
+    {
+        let store = Store::open(&pg.location).await.unwrap();
+        backup::restore(&store, &dir.path().join("sqlite-1.maillage.gz"))
+            .await
+            .unwrap();
+        let again = dir.path().join("from-sqlite.maillage.gz");
+        backup::save(&store, &again).await.unwrap();
+        assert_eq!(body(&again), body(&dir.path().join("sqlite-1.maillage.gz")));
     }
 }
 

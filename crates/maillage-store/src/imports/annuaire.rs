@@ -66,7 +66,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         }
         let person_digest = key_digest(&national_id);
         let site_digest = key_digest(&site.site_key);
-        if !person_changes.contains_key(&person_digest) {
+        if let std::collections::hash_map::Entry::Vacant(e) = person_changes.entry(person_digest) {
             let person = Professional {
                 national_id: national_id.clone(),
                 id_type: a.id_type.clone().unwrap_or_default(),
@@ -79,14 +79,14 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
                 .professionals
                 .put(&mut s.tx, &national_id, person.values())
                 .await?;
-            person_changes.insert(person_digest, change);
+            e.insert(change);
         }
-        if !site_changes.contains_key(&site_digest) {
+        if let std::collections::hash_map::Entry::Vacant(e) = site_changes.entry(site_digest) {
             let change = tables
                 .sites
                 .put(&mut s.tx, &site.site_key, site.values())
                 .await?;
-            site_changes.insert(site_digest, change);
+            e.insert(change);
         }
         let change = tables
             .activities

@@ -38,7 +38,7 @@ pub async fn import(
     while let Some(a) = reader.next() {
         let a = a?;
         rows_read += 1;
-        if rows_read % PROGRESS_EVERY == 0 {
+        if rows_read.is_multiple_of(PROGRESS_EVERY) {
             progress.rows(rows_read, Some(reader.bytes_read()));
         }
         if filter.keeps_commune(&a.code_insee) {

@@ -100,12 +100,12 @@ pub async fn import(
             change,
             zones::set_geometry(&mut s.tx, id, &f.geometry, s.batch_id).await?,
         );
-        if let Some((property, value)) = &f.population {
-            if let Some(vintage) = vintage_of(property) {
-                let c = zones::set_population(&mut s.tx, id, vintage, "TOTAL", *value, s.batch_id)
-                    .await?;
-                change = combine(change, c);
-            }
+        if let Some((property, value)) = &f.population
+            && let Some(vintage) = vintage_of(property)
+        {
+            let c =
+                zones::set_population(&mut s.tx, id, vintage, "TOTAL", *value, s.batch_id).await?;
+            change = combine(change, c);
         }
         seen.entry(kind).or_default().insert(code);
         if let Some(c) = commune {

@@ -194,7 +194,7 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(CSV_HEADER)?;
                 for r in &rows {
-                    let num = |v: Option<f64>| v.map(|v| format_decimal(v)).unwrap_or_default();
+                    let num = |v: Option<f64>| v.map(format_decimal).unwrap_or_default();
                     w.write_record([
                         r.indicator.code(),
                         &r.zone_kind,
