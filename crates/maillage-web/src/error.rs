@@ -104,13 +104,12 @@ impl From<maillage_store::network::Error> for WebError {
     }
 }
 
-/// A module's failure where the request asks for a change: the French sentence of the refusal (shown with the
-/// form again), or the failure to report as such (missing things are a 404, a store failure a 500, with no
-/// detail shown or logged beyond its kind).
+/// A module's failure where the request asks for a change: the French sentence of the refusal, shown with the
+/// form again, or the failure to report as such (a store failure is a 500, with no detail shown or logged
+/// beyond its kind). A row the change names that does not exist (a lot, a volunteer, a member removed since the
+/// form was shown) is a refusal too: the form says which. Handlers that load the row of their path first
+/// answer 404 for it before any change.
 pub(crate) fn refusal<E: ModuleFailure>(e: E) -> Result<String, WebError> {
-    if e.is_not_found() {
-        return Err(WebError::NotFound);
-    }
     match e.store_failure() {
         Ok(store) => match *store {
             StoreError::AlreadyExists(_) | StoreError::InvalidValue { .. } => {

@@ -470,3 +470,45 @@ async fn the_public_continuity_page_needs_no_login_and_shows_no_one() {
     let _ = cs::today(jiff::Timestamp::now());
     server.stop().await;
 }
+
+/// A change naming a row that no longer exists (here an article removed since the form was shown) shows the
+/// form again saying which, and writes nothing.
+#[tokio::test]
+async fn a_change_naming_a_vanished_row_is_refused_with_the_form() {
+    for base in TestBase::all().await {
+        let store = Store::open(&base.location).await.unwrap();
+        account(&store, "cellule", &[Role::Crise]).await;
+        let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
+        let mut cellule = server.client();
+        let csrf = cellule.login_ok("cellule").await;
+        let r = cellule
+            .post_form(
+                "/crise/stocks/distributions",
+                &[
+                    ("_csrf", &csrf),
+                    ("article", "999999"),
+                    ("destinataires", "pharmacie"),
+                    ("destinataire", "Pharmacie du Marché"),
+                    ("quantite", "3"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "[{}] {}", base.backend, r.body);
+        assert!(
+            r.body.contains("Article n° 999999 introuvable."),
+            "[{}] the form says which row is missing: {}",
+            base.backend,
+            r.body
+        );
+        assert!(
+            r.body.contains("<title>Stocks et distributions"),
+            "the stock page again"
+        );
+        let movements: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM crisis_stock_movement")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(movements, 0, "[{}] nothing written", base.backend);
+        server.stop().await;
+    }
+}
