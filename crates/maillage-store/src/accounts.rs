@@ -471,17 +471,22 @@ pub async fn create_session(store: &Store, token_hash: &str, session: &Session) 
     Ok(())
 }
 
-pub async fn session(store: &Store, token_hash: &str) -> Result<Option<Session>> {
+/// The session of this token (by its hash), with its account.
+pub async fn session(store: &Store, token_hash: &str) -> Result<Option<(Session, Account)>> {
+    // Session and account in one query (roles and communes in a second): this runs on every request.
     let row = sqlx::query(
-        "SELECT account_id, csrf_token, created_at, last_seen_at, expires_at FROM account_session
-         WHERE token_hash = $1",
+        "SELECT s.account_id, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, s.expires_at,
+                a.id, a.identifier, a.display_name, a.all_territories, a.active, a.demo, a.created_at,
+                a.password_changed_at
+         FROM account_session s JOIN account a ON a.id = s.account_id
+         WHERE s.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(store.pool())
     .await?;
     let Some(r) = row else { return Ok(None) };
     let texts: [String; 3] = [
-        r.try_get("created_at")?,
+        r.try_get("session_created_at")?,
         r.try_get("last_seen_at")?,
         r.try_get("expires_at")?,
     ];
@@ -493,13 +498,14 @@ pub async fn session(store: &Store, token_hash: &str) -> Result<Option<Session>>
             value: texts.join(" "),
         });
     };
-    Ok(Some(Session {
+    let session = Session {
         account_id: r.try_get("account_id")?,
         csrf_token: r.try_get("csrf_token")?,
         created_at,
         last_seen_at,
         expires_at,
-    }))
+    };
+    Ok(complete(store, vec![r]).await?.pop().map(|a| (session, a)))
 }
 
 pub async fn touch_session(store: &Store, token_hash: &str, now: i64) -> Result<()> {

@@ -160,17 +160,21 @@ async fn account_caller(
     let Some(account) = accounts::get(state.store(), account_id).await? else {
         return Ok(None);
     };
-    // Demonstration accounts only work on a demonstration base.
+    Ok(caller_of(state, account, via, ip))
+}
+
+/// The caller an account makes, if it may act: active, and a demonstration account only on a demonstration base.
+fn caller_of(state: &AppState, account: Account, via: Via, ip: Option<String>) -> Option<Caller> {
     if !account.active || (account.demo && !state.is_demo()) {
-        return Ok(None);
+        return None;
     }
     let permissions = permissions_of_roles(&account.roles);
-    Ok(Some(Caller {
+    Some(Caller {
         account,
         permissions,
         via,
         ip,
-    }))
+    })
 }
 
 async fn session_caller(
@@ -182,7 +186,7 @@ async fn session_caller(
         return Ok(None);
     };
     let token_hash = secrets::digest(&token);
-    let Some(session) = accounts::session(state.store(), &token_hash).await? else {
+    let Some((session, account)) = accounts::session(state.store(), &token_hash).await? else {
         return Ok(None);
     };
     let now = unix_now();
@@ -194,16 +198,15 @@ async fn session_caller(
     if now - session.last_seen_at >= TOUCH_EVERY {
         accounts::touch_session(state.store(), &token_hash, now).await?;
     }
-    account_caller(
+    Ok(caller_of(
         state,
-        session.account_id,
+        account,
         Via::Session {
             token_hash,
             csrf: session.csrf_token,
         },
         ip,
-    )
-    .await
+    ))
 }
 
 async fn bearer_caller(
