@@ -609,7 +609,6 @@ pub async fn create_token(
     .await?)
 }
 
-/// The (token id, account id) of a token in force.
 /// A live (not revoked) API token found by the hash of its secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenUse {
@@ -619,6 +618,7 @@ pub struct TokenUse {
     pub last_used_at: Option<i64>,
 }
 
+/// The token in force whose secret has this hash.
 pub async fn token_by_hash(store: &Store, token_hash: &str) -> Result<Option<TokenUse>> {
     let row = sqlx::query(
         "SELECT id, account_id, last_used_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL",

@@ -56,30 +56,6 @@ pub(crate) trait ModuleFailure: French + Sized {
     fn is_not_found(&self) -> bool;
 }
 
-impl ModuleFailure for maillage_store::crisis::Error {
-    fn store_failure(self) -> Result<Box<StoreError>, Self> {
-        match self {
-            Self::Store(e) => Ok(e),
-            other => Err(other),
-        }
-    }
-    fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotFound { .. })
-    }
-}
-
-impl ModuleFailure for maillage_store::network::Error {
-    fn store_failure(self) -> Result<Box<StoreError>, Self> {
-        match self {
-            Self::Store(e) => Ok(e),
-            other => Err(other),
-        }
-    }
-    fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotFound { .. })
-    }
-}
-
 /// A module's failure where the request only reads: missing things are a 404, a store failure a 500, a refusal
 /// a 400 with its French reason.
 fn read_failure<E: ModuleFailure>(e: E) -> WebError {
@@ -92,17 +68,34 @@ fn read_failure<E: ModuleFailure>(e: E) -> WebError {
     }
 }
 
-impl From<maillage_store::crisis::Error> for WebError {
-    fn from(e: maillage_store::crisis::Error) -> Self {
-        read_failure(e)
-    }
+/// Both store modules' errors: a boxed store failure, a `NotFound`, or a refusal of their rules; read
+/// failures convert into a `WebError`.
+macro_rules! module_failure {
+    ($($error:ty),*) => {$(
+        impl ModuleFailure for $error {
+            fn store_failure(self) -> Result<Box<StoreError>, Self> {
+                match self {
+                    Self::Store(e) => Ok(e),
+                    other => Err(other),
+                }
+            }
+            fn is_not_found(&self) -> bool {
+                matches!(self, Self::NotFound { .. })
+            }
+        }
+
+        impl From<$error> for WebError {
+            fn from(e: $error) -> Self {
+                read_failure(e)
+            }
+        }
+    )*};
 }
 
-impl From<maillage_store::network::Error> for WebError {
-    fn from(e: maillage_store::network::Error) -> Self {
-        read_failure(e)
-    }
-}
+module_failure!(
+    maillage_store::crisis::Error,
+    maillage_store::network::Error
+);
 
 /// A module's failure where the request asks for a change: the French sentence of the refusal, shown with the
 /// form again, or the failure to report as such (a store failure is a 500, with no detail shown or logged

@@ -246,12 +246,12 @@ pub fn number(value: f64, decimals: usize) -> String {
     }
 }
 
-/// The date part of an RFC 3339 instant, as people write it in France (31/12/2025).
 /// A day as people read it: "28/07/2026".
 pub fn day(d: jiff::civil::Date) -> String {
     d.strftime("%d/%m/%Y").to_string()
 }
 
+/// The date part of an RFC 3339 instant, as people write it in France (31/12/2025).
 pub fn date(instant: &str) -> String {
     match instant.get(..10).map(|d| d.split('-').collect::<Vec<_>>()) {
         Some(p) if p.len() == 3 => format!("{}/{}/{}", p[2], p[1], p[0]),

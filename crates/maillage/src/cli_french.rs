@@ -49,8 +49,7 @@ fn frenchify(cmd: Command, top: bool) -> Command {
 
 /// clap writes `[default: …]`, `[env: …]` and `[possible values: …]` in English: hide them and append the
 /// same facts, in French, to the argument's own help.
-fn french_notes(arg: Arg) -> Arg {
-    let mut arg = arg;
+fn french_notes(mut arg: Arg) -> Arg {
     let mut notes = Vec::new();
     // Values that carry their own help are listed one per line in the long help instead.
     let mut described_values = Vec::new();

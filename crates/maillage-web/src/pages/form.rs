@@ -16,6 +16,8 @@ use maillage_store::audit::Action;
 use maud::{Markup, html};
 use sqlx::{Any, Transaction};
 
+pub(crate) use crate::layout::day;
+
 /// The instant of the request.
 pub(crate) fn now() -> Timestamp {
     Timestamp::now()
@@ -85,8 +87,6 @@ pub(crate) async fn commit(
     tx.commit().await?;
     Ok(())
 }
-
-pub(crate) use crate::layout::day;
 
 /// Reads a `datetime-local` field (local time in France) as an instant.
 pub(crate) fn local_input(value: &str) -> Option<Timestamp> {

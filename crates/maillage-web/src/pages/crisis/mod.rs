@@ -23,7 +23,7 @@ pub(crate) use crate::data::crisis::{
     EXPIRY_HORIZON_DAYS, Figures, REMIND_DAYS, alert_text, report_figures,
 };
 
-use crate::audit::{self};
+use crate::audit;
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout::{self, PageMeta};
@@ -130,12 +130,12 @@ pub(crate) fn page(
     )
 }
 
-/// Begins the write transaction of a change (see [`maillage_store::crisis::begin`]).
 /// The French sentence of a refusal of this module (see [`crate::error::refusal`]).
 pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
     crate::error::refusal(e)
 }
 
+/// Begins the write transaction of a change (see [`maillage_store::crisis::begin`]).
 pub(crate) async fn begin(state: &AppState) -> Result<Transaction<'static, Any>, WebError> {
     Ok(store::begin(state.store()).await?)
 }

@@ -146,6 +146,7 @@ pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
     crate::error::refusal(e)
 }
 
+/// Begins the write transaction of a change (see [`maillage_store::network::begin`]).
 pub(crate) async fn begin(state: &AppState) -> Result<Transaction<'static, Any>, WebError> {
     Ok(store::begin(state.store()).await?)
 }
