@@ -146,6 +146,8 @@ pub enum WarningKind {
     CoordinatesOutsideTerritory { x: f64, y: f64 },
     /// The CRS of a geometry file was guessed from the coordinate values (no `.prj` / `crs` member).
     CrsGuessed { epsg: u16 },
+    /// Header columns the reader does not use (extra columns of a newer edition); they were ignored.
+    UnknownColumns { columns: Vec<String> },
 }
 
 /// The values of `InvalidValue::expected`: stable tokens that `maillage-messages` words in French.

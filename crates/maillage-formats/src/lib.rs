@@ -22,6 +22,7 @@
 pub mod annuaire;
 pub mod apl;
 pub mod ban;
+pub mod columns;
 pub mod communes;
 pub mod contours;
 pub mod crs;

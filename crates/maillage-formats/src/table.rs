@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+use crate::columns;
 use crate::error::{FormatError, FormatErrorKind, Location, Result, expected};
 use crate::io::{self, Input, TrackLast};
 use crate::sniff::{self, FileKind};
@@ -194,11 +195,15 @@ impl TableReader {
         }
     }
 
-    /// Index of the first header matching one of `names` (case-insensitive).
+    /// Index of the first header matching one of `names`, compared in the normalised form of
+    /// [`crate::columns::normalise`] (case, accents, spacing and filler words do not matter).
     pub(crate) fn column(&self, names: &[&str]) -> Option<usize> {
-        names
-            .iter()
-            .find_map(|n| self.headers.iter().position(|h| h.eq_ignore_ascii_case(n)))
+        names.iter().find_map(|n| {
+            let wanted = columns::normalise(n);
+            self.headers.iter().position(|h| {
+                h.eq_ignore_ascii_case(n) || (!wanted.is_empty() && columns::normalise(h) == wanted)
+            })
+        })
     }
 
     /// Like [`Self::column`], or a `MissingColumn` error — a `WrongKind` one when the file is recognised

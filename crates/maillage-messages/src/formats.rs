@@ -157,6 +157,19 @@ impl French for WarningKind {
             CrsGuessed { epsg } => format!(
                 "aucun système de coordonnées déclaré : EPSG:{epsg} déduit des valeurs ; vérifiez la carte"
             ),
+            UnknownColumns { columns } => {
+                let shown: Vec<String> = columns.iter().take(10).map(|c| format!("« {c} »")).collect();
+                let more = columns.len().saturating_sub(shown.len());
+                format!(
+                    "{} {} non utilisée{} par Maillage, ignorée{} : {}{}",
+                    columns.len(),
+                    if columns.len() > 1 { "colonnes" } else { "colonne" },
+                    if columns.len() > 1 { "s" } else { "" },
+                    if columns.len() > 1 { "s" } else { "" },
+                    shown.join(", "),
+                    if more > 0 { format!(" et {more} autres") } else { String::new() }
+                )
+            }
         }
     }
 }
