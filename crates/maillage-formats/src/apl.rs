@@ -1,51 +1,203 @@
-//! DREES "Accessibilité potentielle localisée" xlsx: one sheet per year (plus notice sheets), a few
-//! title rows, then a table by commune. The header row is found by content (a commune-code column and
-//! an APL column), not by position, since it moves between editions.
+//! DREES "Accessibilité potentielle localisée" xlsx, as published: a notice sheet first, then one sheet per
+//! vintage (`APL 2023`, `APL 2022`; older `APL_2019`), each with title lines, the header (around row 9)
+//! found by its content, a units row right under it, the table by commune, then footer lines (`Lecture`,
+//! `Champ`, `Source`, `Note`).
 //!
-//! Recognised headers (accent- and case-insensitive): commune code — "code commune", "code INSEE",
-//! "CODGEO", "Commune (code)"; name — "commune", "libellé"; APL — the first header holding "APL" without
-//! an age limit; APL under 65 — holding "APL" and "65"; standardised population — "population
-//! standardisée"; population — "population totale" / "population".
+//! Columns are found by name through one alias table ([`SPECS`], compared by [`crate::columns::normalise`]);
+//! the years inside names (`Population standardisée 2021 …`, `Population totale 2021`) are read as the
+//! population vintage and do not take part in the comparison, so every vintage's names match. The APL is kept
+//! for all ages and for the 65, 62 and 60-and-under variants.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use calamine::{Data, Range, Reader};
 
-use crate::error::{FormatError, FormatErrorKind, Location, Result, expected};
+use crate::columns::{self, ColumnMap, ColumnSpec};
+use crate::error::{
+    FormatError, FormatErrorKind, FormatWarning, Location, Result, WarningKind, expected,
+};
 use crate::text::{fold, parse_number};
+
+/// Which doctors an APL value counts: all of them, or only those up to an age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AplVariant {
+    AllAges,
+    UpTo65,
+    UpTo62,
+    UpTo60,
+}
+
+impl AplVariant {
+    pub const ALL: [AplVariant; 4] = [
+        AplVariant::AllAges,
+        AplVariant::UpTo65,
+        AplVariant::UpTo62,
+        AplVariant::UpTo60,
+    ];
+
+    /// Stable code, used in exports (`maillage indicateurs`).
+    pub fn code(self) -> &'static str {
+        match self {
+            AplVariant::AllAges => "tous_ages",
+            AplVariant::UpTo65 => "65_ans_et_moins",
+            AplVariant::UpTo62 => "62_ans_et_moins",
+            AplVariant::UpTo60 => "60_ans_et_moins",
+        }
+    }
+
+    /// French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            AplVariant::AllAges => "professionnels de tous âges",
+            AplVariant::UpTo65 => "professionnels de 65 ans et moins",
+            AplVariant::UpTo62 => "professionnels de 62 ans et moins",
+            AplVariant::UpTo60 => "professionnels de 60 ans et moins",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AplRow {
     pub sheet: String,
-    /// Year from the sheet name (`APL 2022` → 2022), or from the header.
+    /// Year from the sheet name (`APL 2022` → 2022), else from the header, else from the file name.
     pub year: Option<u16>,
     /// 1-based row of the sheet.
     pub row: u64,
     pub commune: String,
     pub commune_name: Option<String>,
+    /// All ages.
     pub apl: Option<f64>,
     pub apl_under_65: Option<f64>,
+    pub apl_under_62: Option<f64>,
+    pub apl_under_60: Option<f64>,
     pub standardised_population: Option<f64>,
     pub population: Option<f64>,
+    /// Year of the populations (the APL year minus two in DREES files), from the population headers.
+    pub population_vintage: Option<u16>,
 }
 
-struct Columns {
-    header_row: usize,
-    code: usize,
-    name: Option<usize>,
-    apl: usize,
-    apl65: Option<usize>,
-    std_pop: Option<usize>,
-    pop: Option<usize>,
-    headers: Vec<String>,
+impl AplRow {
+    /// The value of one variant.
+    pub fn value(&self, variant: AplVariant) -> Option<f64> {
+        match variant {
+            AplVariant::AllAges => self.apl,
+            AplVariant::UpTo65 => self.apl_under_65,
+            AplVariant::UpTo62 => self.apl_under_62,
+            AplVariant::UpTo60 => self.apl_under_60,
+        }
+    }
 }
 
-const LOOKED_FOR: &str = "code commune, APL";
+/// What a workbook gave: its rows (every vintage sheet) and what the import report should mention.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AplRead {
+    pub rows: Vec<AplRow>,
+    /// One per vintage sheet read.
+    pub sheets: Vec<AplSheet>,
+    pub warnings: Vec<FormatWarning>,
+}
 
-/// Reads every year sheet of the workbook; sheets without such a table (notice, sources) are skipped,
+#[derive(Debug, Clone, PartialEq)]
+pub struct AplSheet {
+    pub name: String,
+    pub year: Option<u16>,
+    pub population_vintage: Option<u16>,
+    /// 1-based row of the header.
+    pub header_row: u64,
+    pub rows: usize,
+}
+
+/// Stands for a year in the names of [`SPECS`]: headers have their years replaced by it before matching.
+const YEAR: &str = "AAAA";
+
+const CODE: usize = 0;
+const NAME: usize = 1;
+const APL: usize = 2;
+const APL_65: usize = 3;
+const APL_62: usize = 4;
+const APL_60: usize = 5;
+const STD_POP: usize = 6;
+const POP: usize = 7;
+
+/// The columns of every vintage (2019 to 2023 files), for GPs and the other professions DREES publishes.
+const SPECS: [ColumnSpec; 8] = [
+    ColumnSpec::required(
+        "Code commune INSEE",
+        &[
+            "Code commune",
+            "Code INSEE",
+            "CODGEO",
+            "Commune (code)",
+            "Code géographique",
+            "DEPCOM",
+        ],
+    ),
+    ColumnSpec::optional(
+        "Commune",
+        &["Libellé commune", "Nom commune", "Libellé", "LIBGEO"],
+    ),
+    ColumnSpec::required(
+        "APL aux médecins généralistes",
+        &[
+            "APL aux médecins généralistes (sans borne d'âge)",
+            "APL aux médecins généralistes tous âges",
+            "APL médecine générale",
+            "APL MG",
+            "APL",
+            "APL aux infirmiers",
+            "APL aux infirmières",
+            "APL aux masseurs-kinésithérapeutes",
+            "APL aux chirurgiens-dentistes",
+            "APL aux sages-femmes",
+        ],
+    ),
+    ColumnSpec::optional(
+        "APL aux médecins généralistes de 65 ans et moins",
+        &[
+            "APL aux médecins généralistes de moins de 65 ans",
+            "APL aux médecins généralistes âgés de 65 ans et moins",
+            "APL MG 65 ans et moins",
+        ],
+    ),
+    ColumnSpec::optional(
+        "APL aux médecins généralistes de 62 ans et moins",
+        &[
+            "APL aux médecins généralistes de moins de 62 ans",
+            "APL aux médecins généralistes âgés de 62 ans et moins",
+        ],
+    ),
+    ColumnSpec::optional(
+        "APL aux médecins généralistes de 60 ans et moins",
+        &[
+            "APL aux médecins généralistes de moins de 60 ans",
+            "APL aux médecins généralistes âgés de 60 ans et moins",
+        ],
+    ),
+    ColumnSpec::optional(
+        "Population standardisée AAAA pour la médecine générale",
+        &[
+            "Population standardisée pour la médecine générale",
+            "Population standardisée AAAA",
+            "Population standardisée",
+        ],
+    ),
+    ColumnSpec::optional(
+        "Population totale AAAA",
+        &["Population totale", "Population AAAA", "Population"],
+    ),
+];
+
+const LOOKED_FOR: &str = "Code commune INSEE, APL aux médecins généralistes";
+
+/// Reads every vintage sheet of the workbook; sheets without such a table (notice, sources) are skipped,
 /// but a workbook with none is an error.
 pub fn read_apl(path: impl AsRef<Path>) -> Result<Vec<AplRow>> {
+    read_apl_workbook(path).map(|r| r.rows)
+}
+
+/// Like [`read_apl`], with the sheets read and the unknown columns, for the import report.
+pub fn read_apl_workbook(path: impl AsRef<Path>) -> Result<AplRead> {
     let path = path.as_ref();
     if std::fs::metadata(path)
         .map_err(|e| crate::io::io_error(path, &e))?
@@ -75,8 +227,8 @@ pub fn read_apl(path: impl AsRef<Path>) -> Result<Vec<AplRow>> {
             ),
         }
     })?;
-    let mut out = Vec::new();
-    let mut tables = 0;
+    let file_year = path.file_name().and_then(|n| n.to_str()).and_then(year_of);
+    let mut out = AplRead::default();
     for name in wb.sheet_names() {
         let range = wb.worksheet_range(&name).map_err(|e| {
             FormatError::new(
@@ -84,13 +236,28 @@ pub fn read_apl(path: impl AsRef<Path>) -> Result<Vec<AplRow>> {
                 FormatErrorKind::Spreadsheet(e.to_string()),
             )
         })?;
-        let Some(cols) = find_header(&range) else {
+        let Some(table) = find_header(path, &name, &range)? else {
             continue;
         };
-        tables += 1;
-        read_sheet(path, &name, &range, &cols, &mut out)?;
+        if !table.columns.unknown.is_empty() {
+            out.warnings.push(FormatWarning {
+                location: Location::file(path).sheet(&name).line(table.header_row_no),
+                kind: WarningKind::UnknownColumns {
+                    columns: table.columns.unknown.clone(),
+                },
+            });
+        }
+        let before = out.rows.len();
+        read_sheet(path, &name, &range, &table, file_year, &mut out.rows)?;
+        out.sheets.push(AplSheet {
+            name: name.clone(),
+            year: year_of(&name).or_else(|| table.header_year).or(file_year),
+            population_vintage: table.population_vintage,
+            header_row: table.header_row_no,
+            rows: out.rows.len() - before,
+        });
     }
-    if tables == 0 {
+    if out.sheets.is_empty() {
         return Err(FormatError::new(
             Location::file(path),
             FormatErrorKind::NoTable {
@@ -99,6 +266,19 @@ pub fn read_apl(path: impl AsRef<Path>) -> Result<Vec<AplRow>> {
         ));
     }
     Ok(out)
+}
+
+/// The header of a vintage sheet and what it tells.
+struct Table {
+    /// 0-based row within the range.
+    header_index: usize,
+    /// 1-based row of the sheet.
+    header_row_no: u64,
+    headers: Vec<String>,
+    columns: ColumnMap,
+    /// A year written in an APL column name.
+    header_year: Option<u16>,
+    population_vintage: Option<u16>,
 }
 
 fn cell_text(d: &Data) -> String {
@@ -111,51 +291,74 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
-fn find_header(range: &Range<Data>) -> Option<Columns> {
-    for (r, row) in range.rows().enumerate().take(60) {
-        let headers: Vec<String> = row.iter().map(cell_text).collect();
-        let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
-        let find = |pred: &dyn Fn(&str) -> bool| folded.iter().position(|h| pred(h));
-        let code = find(&|h| {
-            h == "CODGEO"
-                || h == "CODE INSEE"
-                || (h.contains("CODE") && (h.contains("COMMUNE") || h.contains("INSEE")))
-                || h == "COMMUNE CODE"
-        });
-        let apl = find(&|h| {
-            h.split(' ').any(|w| w == "APL")
-                && !h.contains("65")
-                && !h.contains("62")
-                && !h.contains("MOINS")
-        });
-        let (Some(code), Some(apl)) = (code, apl) else {
-            continue;
-        };
-        return Some(Columns {
-            header_row: r,
-            code,
-            name: find(&|h| {
-                (h.contains("COMMUNE") || h.contains("LIBELLE")) && !h.contains("CODE")
-            }),
-            apl,
-            apl65: find(&|h| h.split(' ').any(|w| w == "APL") && h.contains("65")),
-            std_pop: find(&|h| h.contains("POPULATION STANDARDISEE")),
-            pop: find(&|h| h.contains("POPULATION") && !h.contains("STANDARDISEE")),
-            headers,
-        });
+/// A header with its years replaced by [`YEAR`], and the first year found.
+fn mark_years(header: &str) -> (String, Option<u16>) {
+    let mut marked = String::with_capacity(header.len());
+    let mut found = None;
+    let mut rest = header;
+    while let Some((at, year)) = find_year(rest) {
+        marked.push_str(&rest[..at]);
+        marked.push_str(YEAR);
+        found = found.or(Some(year));
+        rest = &rest[at + 4..];
     }
-    None
+    marked.push_str(rest);
+    (marked, found)
 }
 
-fn year_of(s: &str) -> Option<u16> {
+/// The first four-digit year (2000–2100) standing alone in `s`, with its byte offset.
+fn find_year(s: &str) -> Option<(usize, u16)> {
     let bytes = s.as_bytes();
     (0..bytes.len().saturating_sub(3)).find_map(|i| {
         let w = s.get(i..i + 4)?;
         let before = i == 0 || !bytes[i - 1].is_ascii_digit();
         let after = i + 4 == bytes.len() || !bytes[i + 4].is_ascii_digit();
         let y: u16 = w.parse().ok()?;
-        (before && after && (2000..=2100).contains(&y)).then_some(y)
+        (before && after && (2000..=2100).contains(&y)).then_some((i, y))
     })
+}
+
+fn year_of(s: &str) -> Option<u16> {
+    find_year(s).map(|(_, y)| y)
+}
+
+/// The header is the first row (of the first 60) holding a commune-code column and a column named `APL…`;
+/// its columns are then resolved, a missing required one being an error at that sheet and row.
+fn find_header(path: &Path, sheet: &str, range: &Range<Data>) -> Result<Option<Table>> {
+    let r0 = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+    let code_only = [SPECS[CODE]];
+    for (r, row) in range.rows().enumerate().take(60) {
+        let headers: Vec<String> = row.iter().map(cell_text).collect();
+        let marked: Vec<(String, Option<u16>)> = headers.iter().map(|h| mark_years(h)).collect();
+        let names: Vec<String> = marked.iter().map(|(m, _)| m.clone()).collect();
+        let at = Location::file(path).sheet(sheet).line(r0 + r as u64 + 1);
+        let has_code = columns::resolve(&names, &code_only, &at).is_ok();
+        let has_apl = names
+            .iter()
+            .any(|h| fold(h).split(' ').next() == Some("APL") || fold(h).starts_with("L APL "));
+        if !(has_code && has_apl) {
+            continue;
+        }
+        let mut map = columns::resolve(&names, &SPECS, &at)?;
+        let used: Vec<usize> = map.indexes.iter().flatten().copied().collect();
+        // Unknown columns are reported as published, years included.
+        map.unknown = headers
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| !used.contains(i) && !h.is_empty())
+            .map(|(_, h)| crate::text::cut(h, 80))
+            .collect();
+        let year_in = |spec: usize| map.get(spec).and_then(|c| marked[c].1);
+        return Ok(Some(Table {
+            header_index: r,
+            header_row_no: r0 + r as u64 + 1,
+            header_year: year_in(APL),
+            population_vintage: year_in(STD_POP).or_else(|| year_in(POP)),
+            headers,
+            columns: map,
+        }));
+    }
+    Ok(None)
 }
 
 /// A commune code as a cell holds it: `01001`, or the number 1001 of a sheet that lost the zero.
@@ -171,37 +374,102 @@ fn commune_code(d: &Data) -> Option<String> {
         && s[2..].bytes().all(|b| b.is_ascii_digit())
         && (s[..2].bytes().all(|b| b.is_ascii_digit())
             || matches!(&s[..2], "2A" | "2B" | "2a" | "2b"));
-    ok.then_some(s)
+    ok.then(|| s.to_ascii_uppercase())
+}
+
+/// Footer lines below the table: reading guide, scope, sources, notes.
+fn is_footer(row: &[Data]) -> bool {
+    let Some(first) = row.iter().find(|d| !matches!(d, Data::Empty)) else {
+        return false;
+    };
+    let Data::String(s) = first else {
+        return false;
+    };
+    let folded = fold(s);
+    [
+        "LECTURE", "CHAMP", "SOURCE", "SOURCES", "NOTE", "NOTES", "NB",
+    ]
+    .iter()
+    .any(|w| folded.split(' ').next() == Some(*w))
+}
+
+fn is_number(d: &Data) -> bool {
+    matches!(d, Data::Float(_) | Data::Int(_))
 }
 
 fn read_sheet(
     path: &Path,
     sheet: &str,
     range: &Range<Data>,
-    c: &Columns,
+    table: &Table,
+    file_year: Option<u16>,
     out: &mut Vec<AplRow>,
 ) -> Result<()> {
     let (r0, c0) = range
         .start()
         .map(|(r, c)| (r as u64, c as usize))
         .unwrap_or((0, 0));
-    let year = year_of(sheet).or_else(|| c.headers.get(c.apl).and_then(|h| year_of(h)));
+    let cols = &table.columns;
+    let code_col = cols.get(CODE).expect("required column");
+    let year = year_of(sheet).or(table.header_year).or(file_year);
+    // DREES computes the APL of year N with the populations of N-2; said so in every notice.
+    let population_vintage = table.population_vintage.or_else(|| year.map(|y| y - 2));
+    let value_cols: Vec<usize> = [APL, APL_65, APL_62, APL_60]
+        .iter()
+        .filter_map(|s| cols.get(*s))
+        .collect();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for (i, row) in range.rows().enumerate().skip(c.header_row + 1) {
+    let mut data_started = false;
+    for (i, row) in range.rows().enumerate().skip(table.header_index + 1) {
         let row_no = r0 + i as u64 + 1;
         let loc = |col: usize| {
             let mut l = Location::file(path)
                 .sheet(sheet)
                 .line(row_no)
                 .column(c0 + col + 1);
-            if let Some(h) = c.headers.get(col) {
+            if let Some(h) = table.headers.get(col) {
                 l = l.field(h.clone());
             }
             l
         };
-        let number = |col: Option<usize>| -> Result<Option<f64>> {
-            let Some(col) = col else { return Ok(None) };
-            match row.get(col).unwrap_or(&Data::Empty) {
+        let cell = |col: usize| row.get(col).unwrap_or(&Data::Empty);
+        if row.iter().all(|d| matches!(d, Data::Empty)) || is_footer(row) {
+            continue;
+        }
+        let code_cell = cell(code_col);
+        let Some(code) = commune_code(code_cell) else {
+            // The units row under the header holds only words ("nombre de consultations par an…").
+            let units_row = !data_started && !row.iter().any(is_number);
+            // A line with neither code nor APL value is a note, not a commune.
+            let no_value = value_cols.iter().all(|c| matches!(cell(*c), Data::Empty));
+            if units_row || no_value {
+                continue;
+            }
+            let kind = match cell_text(code_cell) {
+                t if t.is_empty() => FormatErrorKind::MissingValue,
+                t => FormatErrorKind::InvalidValue {
+                    value: crate::text::cut(&t, 80),
+                    expected: expected::COMMUNE_CODE,
+                },
+            };
+            return Err(FormatError::new(loc(code_col), kind));
+        };
+        data_started = true;
+        if let Some(&first_line) = seen.get(&code) {
+            return Err(FormatError::new(
+                loc(code_col),
+                FormatErrorKind::DuplicateId {
+                    id: code,
+                    first_line,
+                },
+            ));
+        }
+        seen.insert(code.clone(), row_no);
+        let number = |spec: usize| -> Result<Option<f64>> {
+            let Some(col) = cols.get(spec) else {
+                return Ok(None);
+            };
+            match cell(col) {
                 Data::Float(f) => Ok(Some(*f)),
                 Data::Int(i) => Ok(Some(*i as f64)),
                 Data::Empty => Ok(None),
@@ -211,7 +479,7 @@ fn read_sheet(
                         FormatError::new(
                             loc(col),
                             FormatErrorKind::InvalidValue {
-                                value: t,
+                                value: crate::text::cut(&t, 80),
                                 expected: expected::NUMBER,
                             },
                         )
@@ -219,43 +487,21 @@ fn read_sheet(
                 }
             }
         };
-        let code_cell = row.get(c.code).unwrap_or(&Data::Empty);
-        let Some(code) = commune_code(code_cell) else {
-            // Blank lines and footnotes ("Source : ...") have no APL value: skip them.
-            if matches!(row.get(c.apl), None | Some(Data::Empty)) {
-                continue;
-            }
-            return Err(FormatError::new(
-                loc(c.code),
-                FormatErrorKind::InvalidValue {
-                    value: cell_text(code_cell),
-                    expected: expected::COMMUNE_CODE,
-                },
-            ));
-        };
-        if let Some(&first_line) = seen.get(&code) {
-            return Err(FormatError::new(
-                loc(c.code),
-                FormatErrorKind::DuplicateId {
-                    id: code,
-                    first_line,
-                },
-            ));
-        }
-        seen.insert(code.clone(), row_no);
         out.push(AplRow {
             sheet: sheet.to_string(),
             year,
             row: row_no,
-            commune_name: c
-                .name
-                .and_then(|n| row.get(n))
-                .map(cell_text)
+            commune_name: cols
+                .get(NAME)
+                .map(|n| cell_text(cell(n)))
                 .filter(|s| !s.is_empty()),
-            apl: number(Some(c.apl))?,
-            apl_under_65: number(c.apl65)?,
-            standardised_population: number(c.std_pop)?,
-            population: number(c.pop)?,
+            apl: number(APL)?,
+            apl_under_65: number(APL_65)?,
+            apl_under_62: number(APL_62)?,
+            apl_under_60: number(APL_60)?,
+            standardised_population: number(STD_POP)?,
+            population: number(POP)?,
+            population_vintage,
             commune: code,
         });
     }
@@ -269,14 +515,31 @@ mod tests {
     #[test]
     fn years_and_codes() {
         assert_eq!(year_of("APL 2022"), Some(2022));
+        assert_eq!(year_of("APL_2019"), Some(2019));
         assert_eq!(year_of("Notice"), None);
         assert_eq!(year_of("Données é 2021"), Some(2021));
         assert_eq!(year_of("x12345"), None);
         assert_eq!(commune_code(&Data::Float(1001.0)).as_deref(), Some("01001"));
         assert_eq!(
-            commune_code(&Data::String("2A004".into())).as_deref(),
+            commune_code(&Data::String("2a004".into())).as_deref(),
             Some("2A004")
         );
         assert_eq!(commune_code(&Data::String("Source : DREES".into())), None);
+    }
+
+    #[test]
+    fn years_in_names_do_not_take_part_in_matching() {
+        assert_eq!(
+            mark_years("Population standardisée 2021 pour la médecine générale"),
+            (
+                "Population standardisée AAAA pour la médecine générale".to_string(),
+                Some(2021)
+            )
+        );
+        assert_eq!(mark_years("Commune"), ("Commune".to_string(), None));
+        assert_eq!(
+            mark_years("Population totale 2017"),
+            ("Population totale AAAA".to_string(), Some(2017))
+        );
     }
 }
