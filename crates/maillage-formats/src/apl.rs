@@ -77,18 +77,6 @@ pub struct AplRow {
     pub population_vintage: Option<u16>,
 }
 
-impl AplRow {
-    /// The value of one variant.
-    pub fn value(&self, variant: AplVariant) -> Option<f64> {
-        match variant {
-            AplVariant::AllAges => self.apl,
-            AplVariant::UpTo65 => self.apl_under_65,
-            AplVariant::UpTo62 => self.apl_under_62,
-            AplVariant::UpTo60 => self.apl_under_60,
-        }
-    }
-}
-
 /// What a workbook gave: its rows (every vintage sheet) and what the import report should mention.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AplRead {

@@ -108,35 +108,69 @@ pub async fn latest_run(store: &Store, profession: &str) -> Result<Option<(Run, 
 pub struct Apl {
     pub commune_code: String,
     pub commune_name: Option<String>,
+    pub profession: String,
     pub year: i64,
     pub apl: Option<f64>,
     pub apl_under_65: Option<f64>,
+    pub apl_under_62: Option<f64>,
+    pub apl_under_60: Option<f64>,
     pub standardised_population: Option<f64>,
+    /// Year of the populations the APL was computed with.
+    pub population_vintage: Option<i64>,
 }
+
+impl Apl {
+    /// The value of one variant.
+    pub fn value(&self, variant: maillage_formats::apl::AplVariant) -> Option<f64> {
+        use maillage_formats::apl::AplVariant::*;
+        match variant {
+            AllAges => self.apl,
+            UpTo65 => self.apl_under_65,
+            UpTo62 => self.apl_under_62,
+            UpTo60 => self.apl_under_60,
+        }
+    }
+}
+
+const APL_COLUMNS: &str = "a.commune_code, a.commune_name, a.profession, a.year, a.apl, a.apl_under_65, \
+     a.apl_under_62, a.apl_under_60, a.standardised_population, a.population_vintage";
 
 /// The DREES APL of each commune for a profession, latest year.
 pub async fn apl(store: &Store, profession: &str) -> Result<Vec<Apl>> {
-    let rows = sqlx::query(
-        "SELECT a.commune_code, a.commune_name, a.year, a.apl, a.apl_under_65, a.standardised_population
-         FROM apl_drees a
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {APL_COLUMNS} FROM apl_drees a
          WHERE a.profession = $1 AND a.year = (SELECT MAX(b.year) FROM apl_drees b WHERE b.profession = $1)
-         ORDER BY a.commune_code",
-    )
+         ORDER BY a.commune_code"
+    )))
     .bind(profession)
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Apl {
-                commune_code: r.try_get("commune_code")?,
-                commune_name: r.try_get("commune_name")?,
-                year: r.try_get("year")?,
-                apl: r.try_get("apl")?,
-                apl_under_65: r.try_get("apl_under_65")?,
-                standardised_population: r.try_get("standardised_population")?,
-            })
-        })
-        .collect()
+    rows.iter().map(apl_of_row).collect()
+}
+
+/// Every imported DREES APL: all professions and years, by commune, profession and year.
+pub async fn apl_all(store: &Store) -> Result<Vec<Apl>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {APL_COLUMNS} FROM apl_drees a ORDER BY a.commune_code, a.profession, a.year"
+    )))
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(apl_of_row).collect()
+}
+
+fn apl_of_row(r: &sqlx::any::AnyRow) -> Result<Apl> {
+    Ok(Apl {
+        commune_code: r.try_get("commune_code")?,
+        commune_name: r.try_get("commune_name")?,
+        profession: r.try_get("profession")?,
+        year: r.try_get("year")?,
+        apl: r.try_get("apl")?,
+        apl_under_65: r.try_get("apl_under_65")?,
+        apl_under_62: r.try_get("apl_under_62")?,
+        apl_under_60: r.try_get("apl_under_60")?,
+        standardised_population: r.try_get("standardised_population")?,
+        population_vintage: r.try_get("population_vintage")?,
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]

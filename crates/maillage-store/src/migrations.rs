@@ -37,6 +37,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_network.sql"),
         include_str!("../migrations/postgres/0005_network.sql"),
     ),
+    (
+        9,
+        "apl_variants",
+        include_str!("../migrations/sqlite/0009_apl_variants.sql"),
+        include_str!("../migrations/postgres/0009_apl_variants.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

@@ -1,13 +1,15 @@
-//! DREES APL xlsx (one sheet per year): the official accessibility of each commune, to show beside Maillage's
-//! own computation by IRIS.
+//! DREES APL xlsx (one sheet per vintage): the official accessibility of each commune, to show beside
+//! Maillage's own computation by IRIS. Every variant (all ages, 65, 62 and 60 and under) is kept, with the
+//! vintage of the populations it was computed with.
 
 use super::Progress;
 use crate::batch::Source;
-use crate::session::{ImportReport, ImportSession};
+use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::zones::Change;
 use crate::{Result, Store, territory};
-use maillage_formats::apl::read_apl;
+use maillage_formats::apl::{AplRow, read_apl_workbook};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 use std::path::Path;
 
 /// `profession`: the Maillage profession the file is about (DREES publishes one file per profession).
@@ -18,12 +20,15 @@ pub async fn import(
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
     let filter = territory::filter(store).await?;
-    let rows = read_apl(path)?;
-    let years: std::collections::BTreeSet<u16> = rows.iter().filter_map(|r| r.year).collect();
+    let read = read_apl_workbook(path)?;
+    let years: std::collections::BTreeSet<u16> = read.rows.iter().filter_map(|r| r.year).collect();
     let vintage = years.iter().max().map(|y| y.to_string());
     let source = Source::of_file("apl-drees", path, vintage.clone())?;
     let mut s = ImportSession::start(store, source).await?;
-    for r in &rows {
+    for w in read.warnings {
+        s.note(ImportNote::Format { warning: w });
+    }
+    for r in &read.rows {
         s.counts.rows_read += 1;
         let Some(year) = r.year else {
             s.counts.rejected += 1;
@@ -34,7 +39,8 @@ pub async fn import(
             continue;
         }
         let existing = sqlx::query(
-            "SELECT apl, apl_under_65, standardised_population, population, commune_name FROM apl_drees
+            "SELECT apl, apl_under_65, apl_under_62, apl_under_60, standardised_population, population,
+                    population_vintage, commune_name FROM apl_drees
              WHERE commune_code = $1 AND year = $2 AND profession = $3",
         )
         .bind(&r.commune)
@@ -42,18 +48,9 @@ pub async fn import(
         .bind(profession)
         .fetch_optional(&mut *s.tx)
         .await?;
-        let same = match &existing {
-            Some(e) => {
-                e.try_get::<Option<f64>, _>("apl")? == r.apl
-                    && e.try_get::<Option<f64>, _>("apl_under_65")? == r.apl_under_65
-                    && e.try_get::<Option<f64>, _>("standardised_population")?
-                        == r.standardised_population
-                    && e.try_get::<Option<f64>, _>("population")? == r.population
-                    && e.try_get::<Option<String>, _>("commune_name")? == r.commune_name
-            }
-            None => false,
-        };
-        if same {
+        if let Some(e) = &existing
+            && same_as_stored(e, r)?
+        {
             s.counts.record(Change::Unchanged);
             continue;
         }
@@ -67,7 +64,8 @@ pub async fn import(
         .await?;
         sqlx::query(
             "INSERT INTO apl_drees (commune_code, year, profession, commune_name, apl, apl_under_65,
-                 standardised_population, population, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 apl_under_62, apl_under_60, standardised_population, population, population_vintage, batch_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&r.commune)
         .bind(i64::from(year))
@@ -75,8 +73,11 @@ pub async fn import(
         .bind(r.commune_name.clone())
         .bind(r.apl)
         .bind(r.apl_under_65)
+        .bind(r.apl_under_62)
+        .bind(r.apl_under_60)
         .bind(r.standardised_population)
         .bind(r.population)
+        .bind(r.population_vintage.map(i64::from))
         .bind(s.batch_id)
         .execute(&mut *s.tx)
         .await?;
@@ -87,9 +88,46 @@ pub async fn import(
         });
     }
     progress.rows(s.counts.rows_read, None);
+    let sheets: Vec<_> = read
+        .sheets
+        .iter()
+        .map(|sh| {
+            serde_json::json!({
+                "feuille": sh.name,
+                "annee": sh.year,
+                "millesime_population": sh.population_vintage,
+                "ligne_en_tete": sh.header_row,
+                "lignes": sh.rows,
+            })
+        })
+        .collect();
+    let population_vintages: std::collections::BTreeSet<u16> = read
+        .sheets
+        .iter()
+        .filter_map(|sh| sh.population_vintage)
+        .collect();
     s.commit(
         vintage,
-        serde_json::json!({ "profession": profession, "annees": years }),
+        serde_json::json!({
+            "profession": profession,
+            "annees": years,
+            "millesimes_population": population_vintages,
+            "feuilles": sheets,
+        }),
     )
     .await
+}
+
+/// Whether the stored row holds exactly what the file gives (then re-importing changes nothing).
+fn same_as_stored(e: &AnyRow, r: &AplRow) -> Result<bool> {
+    let num = |c: &str| e.try_get::<Option<f64>, _>(c);
+    Ok(num("apl")? == r.apl
+        && num("apl_under_65")? == r.apl_under_65
+        && num("apl_under_62")? == r.apl_under_62
+        && num("apl_under_60")? == r.apl_under_60
+        && num("standardised_population")? == r.standardised_population
+        && num("population")? == r.population
+        && e.try_get::<Option<i64>, _>("population_vintage")?
+            == r.population_vintage.map(i64::from)
+        && e.try_get::<Option<String>, _>("commune_name")? == r.commune_name)
 }

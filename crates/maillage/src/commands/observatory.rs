@@ -2,8 +2,9 @@
 
 use super::base::{BaseArg, block_on, fr, nombre, open, print_json};
 use clap::{Args, ValueEnum};
+use maillage_formats::apl::AplVariant;
 use maillage_indicators::{Indicator, IndicatorRow, PROFESSIONS};
-use maillage_store::{observatory, zones};
+use maillage_store::{accessibility, observatory, zones};
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
@@ -137,6 +138,8 @@ const CSV_HEADER: &[&str] = &[
     "millesime_population",
     "secret",
     "methode",
+    "annee",
+    "variante",
 ];
 
 pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
@@ -164,6 +167,14 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
             (args.profession.is_empty() || args.profession.contains(&r.profession))
                 && args.zone_kind.as_deref().is_none_or(|k| r.zone_kind == k)
         });
+        let apl = if args.zone_kind.as_deref().is_none_or(|k| k == "commune") {
+            accessibility::apl_all(&store).await.map_err(fr)?
+        } else {
+            Vec::new()
+        };
+        let apl_rows: Vec<AplIndicatorRow> = apl_indicator_rows(&apl)
+            .filter(|r| args.profession.is_empty() || args.profession.contains(&r.apl.profession))
+            .collect();
         let sources = observatory::sources(&store).await.map_err(fr)?;
         let territory = maillage_store::territory::load(&store).await.map_err(fr)?;
         let mut out: Box<dyn Write> = match &args.sortie {
@@ -180,12 +191,15 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                     "genere_le": maillage_store::now(),
                     "secret_statistique": if args.diffusion { json!({ "seuil": args.seuil, "secondaire": true }) } else { serde_json::Value::Null },
                     "methodes": ALL_INDICATORS.iter().map(|i| (i.code().to_string(), json!(i.method())))
+                        .chain([(APL_INDICATOR.to_string(), json!(APL_METHOD))])
                         .collect::<serde_json::Map<_, _>>(),
                     "sources": sources.iter().map(|b| json!({
                         "type": b.kind, "fichier": b.file_name, "sha256": b.sha256,
                         "millesime": b.vintage, "importe_le": b.imported_at,
                     })).collect::<Vec<_>>(),
-                    "indicateurs": rows.iter().map(|r| row_json(r, &hidden)).collect::<Vec<_>>(),
+                    "indicateurs": rows.iter().map(|r| row_json(r, &hidden))
+                        .chain(apl_rows.iter().map(apl_row_json))
+                        .collect::<Vec<_>>(),
                 });
                 serde_json::to_writer_pretty(&mut out, &doc)?;
                 writeln!(out)?;
@@ -214,6 +228,29 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                             .unwrap_or_default(),
                         if r.suppressed { "oui" } else { "non" },
                         r.indicator.method(),
+                        "",
+                        "",
+                    ])?;
+                }
+                for r in &apl_rows {
+                    let a = r.apl;
+                    w.write_record([
+                        APL_INDICATOR,
+                        "commune",
+                        &a.commune_code,
+                        a.commune_name.as_deref().unwrap_or(&a.commune_code),
+                        &a.profession,
+                        &r.value.map(format_decimal).unwrap_or_default(),
+                        "",
+                        "",
+                        apl_unit(&a.profession),
+                        &a.population_vintage
+                            .map(|v| v.to_string())
+                            .unwrap_or_default(),
+                        "non",
+                        APL_METHOD,
+                        &a.year.to_string(),
+                        r.variant.code(),
                     ])?;
                 }
                 w.flush()?;
@@ -267,5 +304,62 @@ fn row_json(r: &IndicatorRow, hidden: &str) -> serde_json::Value {
         "unite": r.indicator.unit(),
         "millesime_population": r.population_vintage,
         "secret": r.suppressed,
+    })
+}
+
+/// The DREES APL as the observatory lists it: published values, imported as they are (no secrecy applies:
+/// they are not counts of people).
+const APL_INDICATOR: &str = "apl_drees";
+const APL_METHOD: &str = "Accessibilité potentielle localisée publiée par la DREES (fichier importé tel quel) : \
+     offre de soins accessible aux habitants de la commune, pondérée par la distance et la demande par âge ; \
+     une ligne par année et par variante (professionnels de tous âges, de 65, 62 ou 60 ans et moins).";
+
+/// DREES expresses the GP APL in consultations, the other professions' in full-time equivalents.
+fn apl_unit(profession: &str) -> &'static str {
+    if profession == maillage_indicators::professions::GP {
+        "consultations par an et par habitant standardisé"
+    } else {
+        "ETP pour 100 000 habitants standardisés"
+    }
+}
+
+/// One variant of one imported APL.
+struct AplIndicatorRow<'a> {
+    apl: &'a accessibility::Apl,
+    variant: AplVariant,
+    value: Option<f64>,
+}
+
+/// A row per variant the file gave (the all-ages one always, even without a value).
+fn apl_indicator_rows(apl: &[accessibility::Apl]) -> impl Iterator<Item = AplIndicatorRow<'_>> {
+    apl.iter().flat_map(|a| {
+        AplVariant::ALL.into_iter().filter_map(move |variant| {
+            let value = a.value(variant);
+            (value.is_some() || variant == AplVariant::AllAges).then_some(AplIndicatorRow {
+                apl: a,
+                variant,
+                value,
+            })
+        })
+    })
+}
+
+fn apl_row_json(r: &AplIndicatorRow) -> serde_json::Value {
+    let a = r.apl;
+    json!({
+        "indicateur": APL_INDICATOR,
+        "type_zone": "commune",
+        "code_zone": a.commune_code,
+        "nom_zone": a.commune_name.as_deref().unwrap_or(&a.commune_code),
+        "profession": a.profession,
+        "valeur": r.value,
+        "numerateur": null,
+        "denominateur": null,
+        "unite": apl_unit(&a.profession),
+        "millesime_population": a.population_vintage,
+        "secret": false,
+        "annee": a.year,
+        "variante": r.variant.code(),
+        "libelle_variante": r.variant.label(),
     })
 }
