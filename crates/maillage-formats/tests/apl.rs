@@ -1,126 +1,224 @@
-//! The DREES APL workbook is not available offline: the fixture is generated here, in the layout of the
-//! DREES file (a notice sheet, one sheet per year, title rows above the table, codes stored as text,
-//! footnotes below), and marked as a fixture in its title.
+//! The DREES APL workbook is not available offline: fixtures are generated here by `maillage_testkit::drees`,
+//! in the published layout (notice sheet first, title lines, header on row 9, units row, footers `Lecture`,
+//! `Champ`, `Source`, one sheet per vintage), each marked as a fixture in its first cell.
 
 mod common;
 
 use common::temp_file;
 use maillage_formats::FormatErrorKind;
-use maillage_formats::apl;
-use rust_xlsxwriter::Workbook;
+use maillage_formats::WarningKind;
+use maillage_formats::apl::{self, AplRow};
+use maillage_testkit::drees::{
+    AplSheet, HEADER_2019, HEADER_2023, ROWS_2023, apl_2023_workbook, apl_workbook,
+};
 
-/// Code, name, APL, APL to GPs under 65, standardised population.
-type Row = (&'static str, &'static str, f64, f64, f64);
-
-fn workbook(year_sheets: &[(&str, &[Row])], bad: Option<(u32, u16, &str)>) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let notice = wb.add_worksheet().set_name("Notice").unwrap();
-    notice.write_string(0, 0, "FIXTURE (pas des données réelles) — Accessibilité potentielle localisée (APL) aux médecins généralistes").unwrap();
-    notice.write_string(2, 0, "L'APL est exprimée en nombre de consultations accessibles par an et par habitant standardisé.").unwrap();
-    for (name, rows) in year_sheets {
-        let ws = wb.add_worksheet().set_name(*name).unwrap();
-        ws.write_string(
-            0,
-            0,
-            "FIXTURE — Accessibilité potentielle localisée (APL) aux médecins généralistes",
-        )
-        .unwrap();
-        ws.write_string(1, 0, "Source : SNIIR-AM, EGB, CNAM-TS ; populations par sexe et âge, distancier METRIC, INSEE ; traitements DREES").unwrap();
-        let header = [
-            "Code commune INSEE",
-            "Commune",
-            "APL aux médecins généralistes",
-            "APL aux médecins généralistes de 65 ans et moins",
-            "Population standardisée 2019 pour la médecine générale",
-            "Population totale 2019",
-        ];
-        for (c, h) in header.iter().enumerate() {
-            ws.write_string(8, c as u16, *h).unwrap();
-        }
-        let mut r = 9;
-        for (code, nom, apl, apl65, std) in rows.iter() {
-            ws.write_string(r, 0, *code).unwrap();
-            ws.write_string(r, 1, *nom).unwrap();
-            ws.write_number(r, 2, *apl).unwrap();
-            ws.write_number(r, 3, *apl65).unwrap();
-            ws.write_number(r, 4, *std).unwrap();
-            ws.write_number(r, 5, (*std * 1.02).round()).unwrap();
-            r += 1;
-        }
-        ws.write_string(
-            r + 1,
-            0,
-            "Note : les communes de moins de 1 000 habitants...",
-        )
-        .unwrap();
-        if let Some((row, col, text)) = bad {
-            ws.write_string(row, col, text).unwrap();
-        }
-    }
-    wb.save_to_buffer().unwrap()
+fn row<'a>(rows: &'a [AplRow], sheet: &str, code: &str) -> &'a AplRow {
+    rows.iter()
+        .find(|r| r.sheet == sheet && r.commune == code)
+        .unwrap_or_else(|| panic!("{code} in {sheet}"))
 }
 
-const ROWS_2022: &[Row] = &[
-    ("01001", "L'Abergement-Clémenciat", 2.1, 1.9, 812.3),
-    ("69123", "Lyon", 4.4, 3.8, 530210.0),
-    ("2A004", "Ajaccio", 3.2, 2.9, 73125.4),
-];
-const ROWS_2021: &[(&str, &str, f64, f64, f64)] =
-    &[("01001", "L'Abergement-Clémenciat", 2.3, 2.0, 805.0)];
+#[test]
+fn reads_every_vintage_past_the_units_row_and_footers() {
+    let (_d, p) = temp_file(
+        "Indicateur-APL-medecins-generalistes.xlsx",
+        &apl_2023_workbook(),
+    );
+    let read = apl::read_apl_workbook(&p).unwrap();
+    // 4 communes in 2023, 2 in 2022: neither the units row nor the footers became rows.
+    assert_eq!(read.rows.len(), 6);
+    let lyon = row(&read.rows, "APL 2023", "69123");
+    // Header on row 9, units on row 10: the first commune is on row 11.
+    assert_eq!((lyon.year, lyon.row), (Some(2023), 11));
+    assert_eq!(lyon.commune_name.as_deref(), Some("Lyon"));
+    assert_eq!(
+        (
+            lyon.apl,
+            lyon.apl_under_65,
+            lyon.apl_under_62,
+            lyon.apl_under_60
+        ),
+        (Some(4.4), Some(3.8), Some(3.5), Some(3.1))
+    );
+    assert_eq!(
+        (
+            lyon.standardised_population,
+            lyon.population,
+            lyon.population_vintage
+        ),
+        (Some(530210.0), Some(522250.0), Some(2021))
+    );
+    let villeurbanne = row(&read.rows, "APL 2023", "69264");
+    assert_eq!(
+        (villeurbanne.apl_under_62, villeurbanne.apl_under_60),
+        (None, None)
+    );
+    let lyon_2022 = row(&read.rows, "APL 2022", "69123");
+    assert_eq!(
+        (
+            lyon_2022.year,
+            lyon_2022.apl,
+            lyon_2022.apl_under_60,
+            lyon_2022.population_vintage
+        ),
+        (Some(2022), Some(4.5), Some(3.2), Some(2020))
+    );
+    assert_eq!(row(&read.rows, "APL 2023", "2A004").apl, Some(3.2));
+    let sheets: Vec<_> = read
+        .sheets
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.year,
+                s.population_vintage,
+                s.header_row,
+                s.rows,
+            )
+        })
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            ("APL 2023", Some(2023), Some(2021), 9, 4),
+            ("APL 2022", Some(2022), Some(2020), 9, 2)
+        ]
+    );
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+}
 
 #[test]
-fn reads_every_year_sheet() {
-    let bytes = workbook(&[("APL 2022", ROWS_2022), ("APL 2021", ROWS_2021)], None);
-    let (_d, p) = temp_file("Indicateur-APL-medecins-generalistes.xlsx", &bytes);
-    let rows = apl::read_apl(&p).unwrap();
-    assert_eq!(rows.len(), 4);
-    let lyon = rows.iter().find(|r| r.commune == "69123").unwrap();
-    assert_eq!(
-        (lyon.sheet.as_str(), lyon.year, lyon.row),
-        ("APL 2022", Some(2022), 11)
+fn older_layout_apl_2019_and_reordered_extra_columns() {
+    // The 2019 names, with an extra column and the APL before the commune name.
+    let header = [
+        HEADER_2019[0],
+        HEADER_2019[2],
+        "Commune",
+        "Département",
+        HEADER_2019[3],
+        HEADER_2019[4],
+        HEADER_2019[5],
+    ];
+    let rows: &[(&str, &str, &[Option<f64>])] =
+        &[("01001", "3.9", &[None, None, Some(3.2), Some(812.3), Some(790.0)])];
+    let bytes = apl_workbook(
+        &[AplSheet {
+            name: "APL_2019",
+            header: &header,
+            rows,
+        }],
+        // The builder writes the code and the name first: put the APL and the name where this header says.
+        &[
+            ("APL_2019", 10, 2, "L'Abergement-Clémenciat"),
+            ("APL_2019", 10, 3, "Ain"),
+        ],
     );
+    let (_d, p) = temp_file("APL_mg_2019.xlsx", &bytes);
+    let read = apl::read_apl_workbook(&p).unwrap();
+    assert_eq!(read.rows.len(), 1);
+    let r = &read.rows[0];
+    assert_eq!((r.year, r.population_vintage), (Some(2019), Some(2017)));
+    assert_eq!(r.commune_name.as_deref(), Some("L'Abergement-Clémenciat"));
+    // "3.9" is text in the cell: read as a number all the same.
     assert_eq!(
-        (lyon.apl, lyon.apl_under_65, lyon.standardised_population),
-        (Some(4.4), Some(3.8), Some(530210.0))
+        (r.apl, r.apl_under_65, r.apl_under_62),
+        (Some(3.9), Some(3.2), None)
     );
-    assert_eq!(lyon.population, Some(540814.0));
-    assert_eq!(lyon.commune_name.as_deref(), Some("Lyon"));
-    assert_eq!(rows.iter().filter(|r| r.year == Some(2021)).count(), 1);
-    assert!(rows.iter().any(|r| r.commune == "2A004"));
+    assert_eq!(r.standardised_population, Some(812.3));
+    assert_eq!(
+        read.warnings.iter().map(|w| &w.kind).collect::<Vec<_>>(),
+        [&WarningKind::UnknownColumns {
+            columns: vec!["Département".into()]
+        }]
+    );
+    assert_eq!(read.warnings[0].location.sheet.as_deref(), Some("APL_2019"));
+    assert_eq!(read.warnings[0].location.line, Some(9));
+}
+
+#[test]
+fn a_missing_required_column_is_named_with_its_sheet_and_row() {
+    // A header with the 65-and-under APL only: the all-ages column is missing.
+    let header = [
+        HEADER_2023[0],
+        HEADER_2023[1],
+        HEADER_2023[3],
+        HEADER_2023[7],
+    ];
+    let bytes = apl_workbook(
+        &[AplSheet {
+            name: "APL 2023",
+            header: &header,
+            rows: &[("69123", "Lyon", &[Some(3.8), Some(522250.0)])],
+        }],
+        &[],
+    );
+    let (_d, p) = temp_file("apl.xlsx", &bytes);
+    let e = apl::read_apl(&p).unwrap_err();
+    assert_eq!(
+        e.kind,
+        FormatErrorKind::MissingColumn {
+            column: "APL aux médecins généralistes".into()
+        }
+    );
+    assert_eq!(e.location.sheet.as_deref(), Some("APL 2023"));
+    assert_eq!(e.location.line, Some(9));
 }
 
 #[test]
 fn bad_cells_are_located() {
-    let bytes = workbook(&[("APL 2022", ROWS_2022)], Some((10, 2, "beaucoup")));
+    let sheet = |rows| AplSheet {
+        name: "APL 2023",
+        header: &HEADER_2023,
+        rows,
+    };
+    // Row 12 (0-based 11), column C: a word where the APL should be.
+    let bytes = apl_workbook(&[sheet(ROWS_2023)], &[("APL 2023", 11, 2, "beaucoup")]);
     let (_d, p) = temp_file("apl.xlsx", &bytes);
     let e = apl::read_apl(&p).unwrap_err();
     assert!(
         matches!(e.kind, FormatErrorKind::InvalidValue { ref value, expected: "number" } if value == "beaucoup")
     );
-    assert_eq!(e.location.sheet.as_deref(), Some("APL 2022"));
-    assert_eq!((e.location.line, e.location.column), (Some(11), Some(3)));
+    assert_eq!(e.location.sheet.as_deref(), Some("APL 2023"));
+    assert_eq!((e.location.line, e.location.column), (Some(12), Some(3)));
     assert_eq!(
         e.location.field.as_deref(),
         Some("APL aux médecins généralistes")
     );
 
-    let bytes = workbook(&[("APL 2022", ROWS_2022)], Some((10, 0, "01001")));
+    // A code that is not a commune code, on a row with values.
+    let bytes = apl_workbook(&[sheet(ROWS_2023)], &[("APL 2023", 12, 0, "Lyon 7e")]);
     let (_d, p) = temp_file("apl.xlsx", &bytes);
     let e = apl::read_apl(&p).unwrap_err();
     assert_eq!(
         e.kind,
-        FormatErrorKind::DuplicateId {
-            id: "01001".into(),
-            first_line: 10
+        FormatErrorKind::InvalidValue {
+            value: "Lyon 7e".into(),
+            expected: "commune code"
         }
     );
+    assert_eq!((e.location.line, e.location.column), (Some(13), Some(1)));
 
-    let bytes = workbook(&[], None);
+    // The same commune twice in a sheet.
+    let bytes = apl_workbook(&[sheet(ROWS_2023)], &[("APL 2023", 11, 0, "69123")]);
     let (_d, p) = temp_file("apl.xlsx", &bytes);
-    assert!(matches!(
+    assert_eq!(
         apl::read_apl(&p).unwrap_err().kind,
-        FormatErrorKind::NoTable { .. }
-    ));
+        FormatErrorKind::DuplicateId {
+            id: "69123".into(),
+            first_line: 11
+        }
+    );
+}
+
+#[test]
+fn not_an_apl_workbook() {
+    let (_d, p) = temp_file("apl.xlsx", &apl_workbook(&[], &[]));
+    assert_eq!(
+        apl::read_apl(&p).unwrap_err().kind,
+        FormatErrorKind::NoTable {
+            looked_for: "Code commune INSEE, APL aux médecins généralistes".into()
+        }
+    );
 
     let (_d, p) = temp_file("apl.xlsx", b"");
     assert_eq!(apl::read_apl(&p).unwrap_err().kind, FormatErrorKind::Empty);
