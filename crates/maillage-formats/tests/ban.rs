@@ -216,3 +216,67 @@ fn geocodes_bano_addresses() {
     assert_eq!(other, dups, "exact {exact}");
     assert!(exact > 1_900);
 }
+
+/// The fixture BAN file rewritten with its columns in another order, some under their other names
+/// (`commune_insee`, `longitude`, `latitude`), one extra column, and `drop` left out.
+fn reordered_ban(drop: Option<&str>) -> String {
+    let text = std::fs::read_to_string(fixture("ban/adresses-69.csv")).unwrap();
+    let mut out = String::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut fields: Vec<&str> = line.split(';').collect();
+        let header: Vec<&str> = text.lines().next().unwrap().split(';').collect();
+        if let Some(d) = drop {
+            let i = header.iter().position(|h| *h == d).unwrap();
+            fields.remove(i);
+        }
+        fields.reverse();
+        let fields: Vec<String> = fields
+            .into_iter()
+            .map(|f| match (n, f) {
+                (0, "code_insee") => "commune_insee".into(),
+                (0, "lon") => "longitude".into(),
+                (0, "lat") => "Latitude".into(),
+                _ => f.to_string(),
+            })
+            .collect();
+        let extra = if n == 0 { "date_der_maj" } else { "2026-11-02" };
+        out.push_str(&format!("{extra};{}\n", fields.join(";")));
+    }
+    out
+}
+
+#[test]
+fn ban_columns_are_found_by_name_in_any_order() {
+    let plain: Vec<_> = BanReader::open(fixture("ban/adresses-69.csv"))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let (_d, p) = temp_file("adresses-69-reordonne.csv", reordered_ban(None).as_bytes());
+    let reader = BanReader::open(&p).unwrap();
+    assert_eq!(
+        reader
+            .warnings()
+            .iter()
+            .map(|w| &w.kind)
+            .collect::<Vec<_>>(),
+        [&maillage_formats::WarningKind::UnknownColumns {
+            columns: vec!["date_der_maj".into()]
+        }]
+    );
+    let reordered: Vec<_> = reader.collect::<Result<_, _>>().unwrap();
+    assert_eq!(reordered, plain);
+
+    // Without its latitude column, the file is refused at its header, naming the column.
+    let (_d, p) = temp_file(
+        "adresses-69-sans-lat.csv",
+        reordered_ban(Some("lat")).as_bytes(),
+    );
+    let e = BanReader::open(&p).err().unwrap();
+    assert_eq!(
+        e.kind,
+        FormatErrorKind::MissingColumn {
+            column: "lat".into()
+        }
+    );
+    assert_eq!(e.location.line, Some(1));
+}

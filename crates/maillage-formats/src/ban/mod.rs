@@ -1,5 +1,6 @@
-//! Base Adresse Nationale `adresses-<dept>.csv` / `.csv.gz` (`;`, 23 columns, header), BANO CSV (no
-//! header), and an in-memory [`Geocoder`] for the practice addresses of the Annuaire santé.
+//! Base Adresse Nationale `adresses-<dept>.csv` / `.csv.gz` (`;`, header: columns found by name through
+//! [`BAN_SPECS`], in any order, extra ones reported), BANO CSV (no header, fixed order), and an in-memory
+//! [`Geocoder`] for the practice addresses of the Annuaire santé.
 
 mod geocoder;
 mod normalize;
@@ -9,7 +10,10 @@ pub use normalize::{normalize_street, street_type};
 
 use std::path::Path;
 
-use crate::error::{FormatError, FormatErrorKind, Location, Result, expected};
+use crate::columns::{self, ColumnSpec};
+use crate::error::{
+    FormatError, FormatErrorKind, FormatWarning, Location, Result, WarningKind, expected,
+};
 use crate::sniff::FileKind;
 use crate::table::{Row, TableOptions, TableReader};
 
@@ -38,6 +42,53 @@ pub const BAN_COLUMNS: [&str; 23] = [
     "source_nom_voie",
     "certification_commune",
     "cad_parcelles",
+];
+
+/// The BAN columns by name, in the order of [`BAN_COLUMNS`], with the names other extractions give them.
+/// Only those Maillage needs to place an address are required.
+pub const BAN_SPECS: [ColumnSpec; 23] = [
+    ColumnSpec::required("id", &["cle_interop", "id_ban_adresse", "identifiant"]),
+    ColumnSpec::optional("id_fantoir", &["fantoir", "id_fantoir_voie"]),
+    ColumnSpec::required("numero", &["numéro", "num", "housenumber"]),
+    ColumnSpec::optional(
+        "rep",
+        &["suffixe", "indice_repetition", "indice de répétition"],
+    ),
+    ColumnSpec::required(
+        "nom_voie",
+        &["voie", "voie_nom", "street", "nom de la voie"],
+    ),
+    ColumnSpec::optional("code_postal", &["cp", "postcode", "code postal"]),
+    ColumnSpec::required(
+        "code_insee",
+        &[
+            "commune_insee",
+            "insee",
+            "citycode",
+            "code_commune",
+            "code_commune_insee",
+            "insee_com",
+        ],
+    ),
+    ColumnSpec::required(
+        "nom_commune",
+        &["commune", "commune_nom", "city", "libelle_commune"],
+    ),
+    ColumnSpec::optional("code_insee_ancienne_commune", &["commune_deleguee_insee"]),
+    ColumnSpec::optional("nom_ancienne_commune", &["commune_deleguee_nom"]),
+    ColumnSpec::optional("x", &["x_l93", "x_lambert93"]),
+    ColumnSpec::optional("y", &["y_l93", "y_lambert93"]),
+    ColumnSpec::required("lon", &["long", "longitude", "lng", "long_wgs84"]),
+    ColumnSpec::required("lat", &["latitude", "lat_wgs84"]),
+    ColumnSpec::optional("type_position", &["position", "type position"]),
+    ColumnSpec::optional("alias", &[]),
+    ColumnSpec::optional("nom_ld", &["lieudit_complement_nom", "lieu_dit"]),
+    ColumnSpec::optional("libelle_acheminement", &[]),
+    ColumnSpec::optional("nom_afnor", &[]),
+    ColumnSpec::optional("source_position", &[]),
+    ColumnSpec::optional("source_nom_voie", &[]),
+    ColumnSpec::optional("certification_commune", &["certification"]),
+    ColumnSpec::optional("cad_parcelles", &["parcelles", "cadastre"]),
 ];
 
 /// One BAN address.
@@ -103,6 +154,9 @@ impl From<&BanAdresse> for Address {
 /// Streaming reader of a BAN file; yields addresses until the first error.
 pub struct BanReader {
     t: TableReader,
+    /// Position in the file of each column of [`BAN_SPECS`].
+    columns: [Option<usize>; 23],
+    warnings: Vec<FormatWarning>,
     failed: bool,
 }
 
@@ -113,22 +167,34 @@ impl BanReader {
     }
 
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        let t = TableReader::open(path.as_ref(), TableOptions::new(FileKind::Ban, b";"))?;
-        for (i, name) in BAN_COLUMNS.iter().enumerate() {
-            if t.headers.get(i).map(String::as_str) != Some(*name) {
-                if i == 0 {
-                    return Err(t.wrong_kind());
-                }
-                return Err(FormatError::new(
-                    Location::file(&t.path).line(1).column(i + 1).field(*name),
-                    FormatErrorKind::BadHeader {
-                        expected: name.to_string(),
-                        found: t.headers.get(i).cloned().unwrap_or_default(),
-                    },
-                ));
-            }
+        let t = TableReader::open(path.as_ref(), TableOptions::new(FileKind::Ban, b";,"))?;
+        let header = Location::file(&t.path).line(1);
+        let map = columns::resolve(&t.headers, &BAN_SPECS, &header).map_err(|e| match e.kind {
+            // Said as another kind of file when it looks like one.
+            FormatErrorKind::MissingColumn { column } => t.missing(&column),
+            _ => e,
+        })?;
+        let mut warnings = Vec::new();
+        if !map.unknown.is_empty() {
+            warnings.push(FormatWarning {
+                location: header,
+                kind: WarningKind::UnknownColumns {
+                    columns: map.unknown.clone(),
+                },
+            });
         }
-        Ok(BanReader { t, failed: false })
+        let columns = std::array::from_fn(|i| map.get(i));
+        Ok(BanReader {
+            t,
+            columns,
+            warnings,
+            failed: false,
+        })
+    }
+
+    /// Columns of the header the reader does not use.
+    pub fn warnings(&self) -> &[FormatWarning] {
+        &self.warnings
     }
 
     fn read(&mut self) -> Result<Option<BanAdresse>> {
@@ -136,7 +202,7 @@ impl BanReader {
             return Ok(None);
         };
         row.check_width()?;
-        ban_row(&row).map(Some)
+        ban_row(&row, &self.columns).map(Some)
     }
 }
 
@@ -149,16 +215,32 @@ fn coordinate(row: &Row<'_>, i: usize) -> Result<Option<f64>> {
     })
 }
 
-fn ban_row(row: &Row<'_>) -> Result<BanAdresse> {
-    let s = |i: usize| row.string(i);
-    let numero = match row.str(2)? {
+/// Indexes into [`BAN_SPECS`] / [`BAN_COLUMNS`].
+const ID: usize = 0;
+const NUMERO: usize = 2;
+const NOM_VOIE: usize = 4;
+const CODE_INSEE: usize = 6;
+const NOM_COMMUNE: usize = 7;
+const X: usize = 10;
+const Y: usize = 11;
+const LON: usize = 12;
+const LAT: usize = 13;
+
+fn ban_row(row: &Row<'_>, columns: &[Option<usize>; 23]) -> Result<BanAdresse> {
+    let s = |spec: usize| match columns[spec] {
+        Some(i) => row.string(i),
+        None => Ok(None),
+    };
+    // Required columns are known to be in the header (see `BanReader::open`).
+    let at = |spec: usize| columns[spec].expect("required column");
+    let numero = match row.str(at(NUMERO))? {
         None => None,
         Some(n) => {
             let v: u32 = n.parse().map_err(|_| {
                 FormatError::new(
-                    row.loc(2),
+                    row.loc(at(NUMERO)),
                     FormatErrorKind::InvalidValue {
-                        value: n.to_string(),
+                        value: crate::text::cut(&n, 80),
                         expected: expected::INTEGER,
                     },
                 )
@@ -166,30 +248,34 @@ fn ban_row(row: &Row<'_>) -> Result<BanAdresse> {
             (v != 99999 && v != 0).then_some(v)
         }
     };
-    let lon = coordinate(row, 12)?
-        .ok_or_else(|| FormatError::new(row.loc(12), FormatErrorKind::MissingValue))?;
-    let lat = coordinate(row, 13)?
-        .ok_or_else(|| FormatError::new(row.loc(13), FormatErrorKind::MissingValue))?;
+    let lon = coordinate(row, at(LON))?
+        .ok_or_else(|| FormatError::new(row.loc(at(LON)), FormatErrorKind::MissingValue))?;
+    let lat = coordinate(row, at(LAT))?
+        .ok_or_else(|| FormatError::new(row.loc(at(LAT)), FormatErrorKind::MissingValue))?;
     if lon.abs() > 180.0 || lat.abs() > 90.0 {
         return Err(FormatError::new(
-            row.loc(12),
+            row.loc(at(LON)),
             FormatErrorKind::CoordinatesOutOfRange { x: lon, y: lat },
         ));
     }
+    let projected = |spec: usize| match columns[spec] {
+        Some(i) => coordinate(row, i),
+        None => Ok(None),
+    };
     Ok(BanAdresse {
         line: row.line,
-        id: row.required(0)?,
+        id: row.required(at(ID))?,
         id_fantoir: s(1)?,
         numero,
         rep: s(3)?,
-        nom_voie: row.required(4)?,
+        nom_voie: row.required(at(NOM_VOIE))?,
         code_postal: s(5)?,
-        code_insee: row.required(6)?,
-        nom_commune: row.required(7)?,
+        code_insee: row.required(at(CODE_INSEE))?,
+        nom_commune: row.required(at(NOM_COMMUNE))?,
         code_insee_ancienne_commune: s(8)?,
         nom_ancienne_commune: s(9)?,
-        x: coordinate(row, 10)?,
-        y: coordinate(row, 11)?,
+        x: projected(X)?,
+        y: projected(Y)?,
         lon,
         lat,
         type_position: s(14)?,

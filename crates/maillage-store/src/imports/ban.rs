@@ -48,6 +48,7 @@ pub async fn import(
         }
     }
     progress.rows(rows_read, None);
+    let warnings = reader.warnings().to_vec();
     let communes: Vec<String> = kept
         .iter()
         .map(|a| a.code_insee.clone())
@@ -57,6 +58,9 @@ pub async fn import(
     let mut s = ImportSession::start(store, source).await?;
     s.counts.rows_read = rows_read;
     s.counts.filtered = filtered;
+    for w in warnings {
+        s.note(ImportNote::Format { warning: w });
+    }
     let mut table = HashedTable::load_scoped(
         &mut s.tx,
         "address",
