@@ -239,7 +239,10 @@ impl Archive {
     fn check_declared(&self, members: &[&Member]) -> Result<()> {
         let total: u64 = members.iter().map(|m| m.size).fold(0, u64::saturating_add);
         if total > self.expanded_limit {
-            let name = members.iter().max_by_key(|m| m.size).map(|m| m.name.clone());
+            let name = members
+                .iter()
+                .max_by_key(|m| m.size)
+                .map(|m| m.name.clone());
             return Err(FormatError::new(
                 Location::file(&self.path),
                 FormatErrorKind::ArchiveTooLarge {
@@ -293,7 +296,10 @@ impl Archive {
         let mut paths = Vec::with_capacity(members.len());
         for m in members {
             paths.push(dir.path().join(safe_relative(&m.name).ok_or_else(|| {
-                self.corrupt(format!("nom de membre invalide « {} »", crate::text::cut(&m.name, 80)))
+                self.corrupt(format!(
+                    "nom de membre invalide « {} »",
+                    crate::text::cut(&m.name, 80)
+                ))
             })?));
         }
         let wanted: Vec<Member> = members.iter().map(|m| (*m).clone()).collect();
@@ -355,7 +361,12 @@ fn corrupt_io(kind: ArchiveKind, detail: impl std::fmt::Display) -> io::Error {
 }
 
 /// Copies one member, telling a damaged archive (read side) from a full disk or a closed pipe (write side).
-fn copy(data: &mut dyn Read, sink: &mut dyn Write, member: &Member, kind: ArchiveKind) -> io::Result<()> {
+fn copy(
+    data: &mut dyn Read,
+    sink: &mut dyn Write,
+    member: &Member,
+    kind: ArchiveKind,
+) -> io::Result<()> {
     let mut buf = vec![0u8; BUFFER];
     loop {
         let n = match data.read(&mut buf) {
@@ -438,7 +449,9 @@ fn list_zip(path: &Path) -> Result<Vec<Member>> {
     let meta = zip.metadata();
     let mut members = Vec::new();
     for index in 0..meta.len() {
-        let Ok(entry) = meta.entry(index) else { continue };
+        let Ok(entry) = meta.entry(index) else {
+            continue;
+        };
         if entry.is_dir() {
             continue;
         }
@@ -455,12 +468,8 @@ fn list_zip(path: &Path) -> Result<Vec<Member>> {
 }
 
 fn list_7z(path: &Path) -> Result<Vec<Member>> {
-    let archive = sevenz_rust2::Archive::open(path).map_err(|e| {
-        FormatError::new(
-            Location::file(path),
-            seven_zip_kind(e),
-        )
-    })?;
+    let archive = sevenz_rust2::Archive::open(path)
+        .map_err(|e| FormatError::new(Location::file(path), seven_zip_kind(e)))?;
     Ok(archive
         .files
         .iter()
@@ -533,12 +542,13 @@ fn each_7z(
 /// Fills the member name into an expansion error raised by [`Capped`] (which does not know it).
 fn name_member(e: io::Error, member: &Member) -> io::Error {
     match e.get_ref().and_then(|i| i.downcast_ref::<KindError>()) {
-        Some(KindError(FormatErrorKind::ArchiveTooLarge { member: name, limit })) if name.is_empty() => {
-            kind_io(FormatErrorKind::ArchiveTooLarge {
-                member: crate::text::cut(&member.name, 80),
-                limit: *limit,
-            })
-        }
+        Some(KindError(FormatErrorKind::ArchiveTooLarge {
+            member: name,
+            limit,
+        })) if name.is_empty() => kind_io(FormatErrorKind::ArchiveTooLarge {
+            member: crate::text::cut(&member.name, 80),
+            limit: *limit,
+        }),
         _ => e,
     }
 }
