@@ -105,6 +105,21 @@ pub enum FormatErrorKind {
     /// A spreadsheet has no sheet whose rows look like the expected table.
     #[error("no table found (looked for columns {looked_for})")]
     NoTable { looked_for: String },
+    /// A zip or 7z archive that cannot be read (`format` is `zip` or `7z`; `detail` the decoder's words).
+    #[error("unreadable {format} archive: {detail}")]
+    CorruptArchive {
+        format: &'static str,
+        detail: String,
+    },
+    /// A member expands beyond the safety limit (bytes) of [`crate::archive::Archive::expanded_limit`].
+    #[error("member {member} expands beyond {limit} bytes")]
+    ArchiveTooLarge { member: String, limit: u64 },
+    /// An archive without any member of the kind the importer reads; `found` lists (some of) its members.
+    #[error("no member {looked_for} in the archive (found: {found:?})")]
+    NoMember {
+        looked_for: String,
+        found: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

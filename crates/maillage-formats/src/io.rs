@@ -8,12 +8,19 @@ use std::path::Path;
 use crate::error::{FormatError, FormatErrorKind, Location, Result};
 
 /// Large enough for a whole header line (the Annuaire header is ~1.5 KB) and for fast streaming.
-const BUFFER: usize = 64 * 1024;
+pub(crate) const BUFFER: usize = 64 * 1024;
 
 /// One buffer only between the file (or the decompressor) and the parser.
 pub(crate) type Input = Box<dyn BufRead + Send>;
 
 pub(crate) fn io_error(path: &Path, e: &io::Error) -> FormatError {
+    // An archive member's reader carries its typed errors (corrupt data, expansion limit) this way.
+    if let Some(crate::archive::KindError(kind)) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<crate::archive::KindError>())
+    {
+        return FormatError::new(Location::file(path), kind.clone());
+    }
     let kind = match e.kind() {
         io::ErrorKind::NotFound => FormatErrorKind::NotFound,
         _ => FormatErrorKind::Io(e.to_string()),

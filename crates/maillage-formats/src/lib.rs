@@ -14,6 +14,7 @@
 //! | [`ban`] | BAN `adresses-<dept>.csv(.gz)`, BANO, and the address geocoder |
 //! | [`apl`] | DREES APL xlsx |
 //! | [`spf`] | Santé publique France daily CSVs |
+//! | [`archive`] | zip and 7z containers of any of the above |
 
 // `FormatError` (the shared error type, 168 bytes) is returned once per import, on failure; boxing it
 // would change the API every crate uses for no measurable gain.
@@ -21,6 +22,7 @@
 
 pub mod annuaire;
 pub mod apl;
+pub mod archive;
 pub mod ban;
 pub mod columns;
 pub mod communes;

@@ -111,6 +111,29 @@ impl French for FormatErrorKind {
                 "aucune feuille ne contient le tableau attendu (colonnes recherchées : {looked_for}) ; \
                  importez le classeur tel qu'il est publié"
             ),
+            CorruptArchive { format, detail } => format!(
+                "archive {format} illisible ou incomplète ({detail}) ; téléchargez-la à nouveau depuis sa source \
+                 officielle"
+            ),
+            ArchiveTooLarge { member, limit } => format!(
+                "le fichier « {member} » de l'archive dépasse {} Mo une fois décompressé, limite de sécurité \
+                 (archive piégée ?) ; décompressez l'archive vous-même et importez le fichier extrait",
+                limit / (1024 * 1024)
+            ),
+            NoMember { looked_for, found } => {
+                let shown = if found.is_empty() {
+                    "elle est vide".to_string()
+                } else {
+                    format!(
+                        "elle contient : {}",
+                        found.iter().map(|f| format!("« {f} »")).collect::<Vec<_>>().join(", ")
+                    )
+                };
+                format!(
+                    "l'archive ne contient aucun fichier utilisable ({looked_for} recherché) : {shown} ; \
+                     vérifiez qu'il s'agit de l'archive officielle attendue"
+                )
+            }
         }
     }
 }
