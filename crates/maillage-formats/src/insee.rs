@@ -3,13 +3,22 @@
 //!
 //! Current layout: `IRIS;COM;TYP_IRIS;LAB_IRIS;P20_POP;P20_POP0002;...`; older vintages (2017, 2018)
 //! start with `IRIS;REG;DEP;UU2010;COM;LIBCOM;TRIRIS;GRD_QUART;LIBIRIS;TYP_IRIS;MODIF_IRIS;LAB_IRIS`.
-//! Columns are found by name, so both layouts (and any vintage) read alike. Values may be decimals
+//! Columns are found by name ([`SPECS`] through [`crate::columns`]; the figures by their name without the
+//! year prefix, `P21_`, `P22_`...), so every layout and vintage reads alike. Values may be decimals
 //! (counts are weighted by the census sampling).
+//!
+//! INSEE publishes the file as CSV or XLSX, each zipped (`base-ic-evol-struct-pop-2021_csv.zip`,
+//! `…_xlsx.zip`, the zip also holding a smaller `meta_…` file): [`IrisPopulationReader::open`] takes any of
+//! them. The XLSX has title rows and a row of long labels above the row of column codes, found by content.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::error::{FormatError, FormatErrorKind, Location, Result, expected};
+use crate::archive::{Archive, ArchiveKind};
+use crate::columns::{self, ColumnSpec};
+use crate::error::{
+    FormatError, FormatErrorKind, FormatWarning, Location, Result, WarningKind, expected,
+};
 use crate::sniff::FileKind;
 use crate::table::{TableOptions, TableReader, TextEncoding};
 
@@ -76,111 +85,280 @@ pub struct IrisPopulation {
     pub broad: [Option<f64>; 6],
 }
 
-/// Streaming reader; yields rows until the first error.
-pub struct IrisPopulationReader {
-    t: TableReader,
+/// The columns besides the figures, with the names other vintages and extractions give them.
+const SPECS: [ColumnSpec; 4] = [
+    ColumnSpec::required(
+        "IRIS",
+        &["CODE_IRIS", "DCOMIRIS", "Code IRIS", "IRIS (code)"],
+    ),
+    // Optional: the first five characters of the IRIS code are the commune code.
+    ColumnSpec::optional(
+        "COM",
+        &[
+            "DEPCOM",
+            "INSEE_COM",
+            "CODGEO",
+            "Code commune",
+            "Commune (code)",
+            "code_insee",
+        ],
+    ),
+    ColumnSpec::optional("TYP_IRIS", &["Type IRIS", "Type d'IRIS"]),
+    ColumnSpec::optional("LAB_IRIS", &["Label IRIS", "Label de l'IRIS"]),
+];
+const IRIS: usize = 0;
+const COM: usize = 1;
+const TYP: usize = 2;
+const LAB: usize = 3;
+
+/// The name of the total population column in errors.
+const TOTAL: &str = "P<aa>_POP";
+
+/// A census figure's column name: `P22_POP0002` → (22, `POP0002`). The two digits after `P` or `C`
+/// are the vintage; the rest names the figure.
+fn figure(h: &str) -> Option<(u16, String)> {
+    let h = h.trim();
+    let b = h.as_bytes();
+    if b.len() < 5 || !matches!(b[0], b'P' | b'p' | b'C' | b'c') || b[3] != b'_' {
+        return None;
+    }
+    let yy = h.get(1..3)?;
+    if !yy.bytes().all(|d| d.is_ascii_digit()) {
+        return None;
+    }
+    Some((yy.parse().ok()?, h.get(4..)?.to_ascii_uppercase()))
+}
+
+/// `P20_POP` → 20.
+fn pop_prefix(h: &str) -> Option<u16> {
+    let (yy, rest) = figure(h)?;
+    (h.trim().as_bytes()[0].eq_ignore_ascii_case(&b'P') && rest == "POP").then_some(yy)
+}
+
+/// Where the columns of one header stand.
+struct Layout {
     vintage: u16,
     iris: usize,
-    com: usize,
+    com: Option<usize>,
     typ: Option<usize>,
     lab: Option<usize>,
     total: usize,
     fine: [Option<usize>; 10],
     broad: [Option<usize>; 6],
-    seen: HashMap<String, u64>,
-    failed: bool,
+    /// Columns neither known nor a census figure, as published.
+    unknown: Vec<String>,
 }
 
-impl IrisPopulationReader {
-    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        let mut opts = TableOptions::new(FileKind::IrisPopulation, b";,");
-        // INSEE files are UTF-8 today; older ones were Latin-1 (only the old layout has names).
-        opts.encoding = TextEncoding::Auto;
-        let t = TableReader::open(path.as_ref(), opts)?;
-        let (total, yy) = t
-            .headers
+impl Layout {
+    /// Resolves a header; `at` locates it. The figures are those of the vintage of the first `P<aa>_POP`.
+    fn of(headers: &[String], at: &Location) -> Result<Layout> {
+        let (total, yy) = headers
             .iter()
             .enumerate()
             .find_map(|(i, h)| pop_prefix(h).map(|yy| (i, yy)))
-            .ok_or_else(|| t.missing("P<aa>_POP"))?;
-        let prefix = format!("P{yy:02}_POP");
-        let iris = t.require(&["IRIS", "CODE_IRIS", "DCOMIRIS"])?;
-        let com = t.require(&["COM", "DEPCOM", "INSEE_COM"])?;
-        let col = |b: &AgeBand| t.column(&[&format!("{prefix}{}", b.suffix())]);
-        let fine = FINE_BANDS.map(|b| col(&b));
-        let broad = BROAD_BANDS.map(|b| col(&b));
-        Ok(IrisPopulationReader {
+            .ok_or_else(|| {
+                FormatError::new(
+                    at.clone(),
+                    FormatErrorKind::MissingColumn {
+                        column: TOTAL.into(),
+                    },
+                )
+            })?;
+        let map = columns::resolve(headers, &SPECS, at)?;
+        let band = |b: &AgeBand| {
+            let wanted = format!("POP{}", b.suffix());
+            headers.iter().position(|h| {
+                pop_prefix(h).is_none()
+                    && figure(h).is_some_and(|(y, rest)| y == yy && rest == wanted)
+                    && h.trim().as_bytes()[0].eq_ignore_ascii_case(&b'P')
+            })
+        };
+        Ok(Layout {
             vintage: 2000 + yy,
-            iris,
-            com,
-            typ: t.column(&["TYP_IRIS"]),
-            lab: t.column(&["LAB_IRIS"]),
+            iris: map.get(IRIS).expect("required column"),
+            com: map.get(COM),
+            typ: map.get(TYP),
+            lab: map.get(LAB),
             total,
-            fine,
-            broad,
-            t,
-            seen: HashMap::new(),
+            fine: FINE_BANDS.map(|b| band(&b)),
+            broad: BROAD_BANDS.map(|b| band(&b)),
+            unknown: map
+                .unknown
+                .into_iter()
+                .filter(|h| figure(h).is_none())
+                .collect(),
+        })
+    }
+
+    fn warnings(&self, at: &Location) -> Vec<FormatWarning> {
+        if self.unknown.is_empty() {
+            return Vec::new();
+        }
+        vec![FormatWarning {
+            location: at.clone(),
+            kind: WarningKind::UnknownColumns {
+                columns: self.unknown.clone(),
+            },
+        }]
+    }
+}
+
+/// Streaming reader (the CSV, zipped or not, is never held whole; the XLSX is, as a workbook must be);
+/// yields rows until the first error.
+pub struct IrisPopulationReader {
+    rows: Rows,
+    vintage: u16,
+    warnings: Vec<FormatWarning>,
+    failed: bool,
+}
+
+enum Rows {
+    Table {
+        t: TableReader,
+        layout: Layout,
+        seen: HashMap<String, u64>,
+    },
+    Sheet(std::vec::IntoIter<IrisPopulation>),
+}
+
+fn table_options() -> TableOptions {
+    let mut opts = TableOptions::new(FileKind::IrisPopulation, b";,");
+    // INSEE files are UTF-8 today; older ones were Latin-1 (only the old layout has names).
+    opts.encoding = TextEncoding::Auto;
+    opts
+}
+
+/// Whether a zip is an XLSX workbook rather than an archive of files.
+fn is_workbook(archive: &Archive) -> bool {
+    archive
+        .members()
+        .iter()
+        .any(|m| m.name == "[Content_Types].xml" || m.name == "xl/workbook.xml")
+}
+
+impl IrisPopulationReader {
+    /// Opens the CSV (plain, `.gz`, `.xz`), the XLSX, or a zip / 7z holding either.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        if ArchiveKind::of_file(path)?.is_none() {
+            return Self::from_table(TableReader::open(path, table_options())?);
+        }
+        let archive = Archive::open(path)?;
+        if is_workbook(&archive) {
+            return Self::from_sheet(read_xlsx(path, path)?);
+        }
+        let member = archive.main_member(&["csv", "xlsx"])?;
+        let shown = archive.member_path(member);
+        if member.extension() == "xlsx" {
+            // calamine needs a file it can seek in: the member is extracted to a temporary directory.
+            let extracted = archive.extract(&[member])?;
+            return Self::from_sheet(read_xlsx(&extracted.paths()[0], &shown)?);
+        }
+        let input = archive.open_member(member)?;
+        Self::from_table(TableReader::open_input(&shown, input, table_options())?)
+    }
+
+    fn from_table(t: TableReader) -> Result<Self> {
+        let at = Location::file(&t.path).line(1);
+        let layout = Layout::of(&t.headers, &at).map_err(|e| match e.kind {
+            // A file of another kind is said to be so, rather than lacking a column.
+            FormatErrorKind::MissingColumn { column } => t.missing(&column),
+            _ => e,
+        })?;
+        Ok(IrisPopulationReader {
+            vintage: layout.vintage,
+            warnings: layout.warnings(&at),
+            rows: Rows::Table {
+                t,
+                layout,
+                seen: HashMap::new(),
+            },
             failed: false,
         })
     }
 
-    /// Census year of the file.
-    /// Bytes of the (decompressed) file consumed so far.
-    pub fn bytes_read(&self) -> u64 {
-        self.t.bytes_read()
+    fn from_sheet(sheet: SheetRead) -> Result<Self> {
+        Ok(IrisPopulationReader {
+            vintage: sheet.vintage,
+            warnings: sheet.warnings,
+            rows: Rows::Sheet(sheet.rows.into_iter()),
+            failed: false,
+        })
     }
 
+    /// Bytes of the (decompressed) file consumed so far (0 for a workbook, read whole at opening).
+    pub fn bytes_read(&self) -> u64 {
+        match &self.rows {
+            Rows::Table { t, .. } => t.bytes_read(),
+            Rows::Sheet(_) => 0,
+        }
+    }
+
+    /// Census year of the file.
     pub fn vintage(&self) -> u16 {
         self.vintage
     }
 
+    /// Columns of the header the reader does not use (census figures aside), for the import report.
+    pub fn warnings(&self) -> &[FormatWarning] {
+        &self.warnings
+    }
+
     fn read(&mut self) -> Result<Option<IrisPopulation>> {
-        let Some(row) = self.t.next_row()? else {
+        let (t, l, seen) = match &mut self.rows {
+            Rows::Sheet(rows) => return Ok(rows.next()),
+            Rows::Table { t, layout, seen } => (t, &*layout, seen),
+        };
+        let Some(row) = t.next_row()? else {
             return Ok(None);
         };
         row.check_width()?;
-        let iris = row.required(self.iris)?;
+        let iris = row.required(l.iris)?;
         if !crate::contours::is_iris_code(&iris) {
             return Err(FormatError::new(
-                row.loc(self.iris),
+                row.loc(l.iris),
                 FormatErrorKind::InvalidValue {
-                    value: iris,
+                    value: crate::text::cut(&iris, 80),
                     expected: expected::IRIS_CODE,
                 },
             ));
         }
-        if let Some(&first_line) = self.seen.get(&iris) {
+        if let Some(&first_line) = seen.get(&iris) {
             return Err(FormatError::new(
-                row.loc(self.iris),
+                row.loc(l.iris),
                 FormatErrorKind::DuplicateId {
                     id: iris,
                     first_line,
                 },
             ));
         }
-        self.seen.insert(iris.clone(), row.line);
+        seen.insert(iris.clone(), row.line);
         let total = row
-            .number(self.total)?
-            .ok_or_else(|| FormatError::new(row.loc(self.total), FormatErrorKind::MissingValue))?;
+            .number(l.total)?
+            .ok_or_else(|| FormatError::new(row.loc(l.total), FormatErrorKind::MissingValue))?;
         let mut fine = [None; 10];
-        for (slot, col) in fine.iter_mut().zip(self.fine) {
+        for (slot, col) in fine.iter_mut().zip(l.fine) {
             if let Some(c) = col {
                 *slot = row.number(c)?;
             }
         }
         let mut broad = [None; 6];
-        for (slot, col) in broad.iter_mut().zip(self.broad) {
+        for (slot, col) in broad.iter_mut().zip(l.broad) {
             if let Some(c) = col {
                 *slot = row.number(c)?;
             }
         }
+        let commune = match l.com {
+            Some(c) => row.required(c)?,
+            None => iris[..5].to_string(),
+        };
         Ok(Some(IrisPopulation {
             line: row.line,
-            commune: row.required(self.com)?,
-            typ_iris: self.typ.map(|c| row.string(c)).transpose()?.flatten(),
-            lab_iris: self.lab.map(|c| row.string(c)).transpose()?.flatten(),
+            commune,
+            typ_iris: l.typ.map(|c| row.string(c)).transpose()?.flatten(),
+            lab_iris: l.lab.map(|c| row.string(c)).transpose()?.flatten(),
             iris,
-            vintage: self.vintage,
+            vintage: l.vintage,
             total,
             fine,
             broad,
@@ -198,22 +376,16 @@ impl Iterator for IrisPopulationReader {
             Ok(r) => r.map(Ok),
             Err(e) => {
                 self.failed = true;
-                Some(Err(self.t.explain(e)))
+                Some(Err(match &mut self.rows {
+                    Rows::Table { t, .. } => t.explain(e),
+                    Rows::Sheet(_) => e,
+                }))
             }
         }
     }
 }
 
-/// `P20_POP` → 20.
-fn pop_prefix(h: &str) -> Option<u16> {
-    let b = h.as_bytes();
-    if b.len() != 7 || (b[0] != b'P' && b[0] != b'p') || !h.get(3..)?.eq_ignore_ascii_case("_POP") {
-        return None;
-    }
-    h.get(1..3)?.parse().ok()
-}
-
-/// Reads the whole file.
+/// Reads the whole file (any form [`IrisPopulationReader::open`] takes).
 pub fn read_iris_population(path: impl AsRef<Path>) -> Result<Vec<IrisPopulation>> {
     IrisPopulationReader::open(path)?.collect()
 }
@@ -222,11 +394,23 @@ pub fn read_iris_population(path: impl AsRef<Path>) -> Result<Vec<IrisPopulation
 /// labels, then the row of column codes (`IRIS`, `COM`, `P20_POP`...), found by content. `line` is the
 /// 1-based spreadsheet row.
 pub fn read_iris_population_xlsx(path: impl AsRef<Path>) -> Result<Vec<IrisPopulation>> {
-    use calamine::{Data, Reader};
     let path = path.as_ref();
+    read_xlsx(path, path).map(|s| s.rows)
+}
+
+struct SheetRead {
+    rows: Vec<IrisPopulation>,
+    vintage: u16,
+    warnings: Vec<FormatWarning>,
+}
+
+/// Reads the workbook at `path`; errors name `shown` (the archive member it came from, or itself).
+fn read_xlsx(path: &Path, shown: &Path) -> Result<SheetRead> {
+    use calamine::{Data, Reader};
+    let shown: PathBuf = shown.to_path_buf();
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
         FormatError::new(
-            Location::file(path),
+            Location::file(&shown),
             FormatErrorKind::Spreadsheet(e.to_string()),
         )
     })?;
@@ -238,58 +422,58 @@ pub fn read_iris_population_xlsx(path: impl AsRef<Path>) -> Result<Vec<IrisPopul
     for name in wb.sheet_names() {
         let range = wb.worksheet_range(&name).map_err(|e| {
             FormatError::new(
-                Location::file(path).sheet(&name),
+                Location::file(&shown).sheet(&name),
                 FormatErrorKind::Spreadsheet(e.to_string()),
             )
         })?;
         let r0 = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+        let c0 = range.start().map(|(_, c)| c as usize).unwrap_or(0);
         let rows: Vec<&[Data]> = range.rows().collect();
-        let Some((h, headers)) = rows.iter().enumerate().take(30).find_map(|(i, r)| {
+        // The header: the first row holding the IRIS column and a total population.
+        let mut found = None;
+        for (i, r) in rows.iter().enumerate().take(30) {
             let hs: Vec<String> = r.iter().map(text).collect();
-            (hs.iter().any(|h| h == "IRIS") && hs.iter().any(|h| pop_prefix(h).is_some()))
-                .then_some((i, hs))
-        }) else {
+            if !hs.iter().any(|h| pop_prefix(h).is_some()) {
+                continue;
+            }
+            let at = Location::file(&shown).sheet(&name).line(r0 + i as u64 + 1);
+            found = Some((i, Layout::of(&hs, &at)?, hs, at));
+            break;
+        }
+        let Some((h, l, headers, at)) = found else {
             continue;
         };
-        let col = |n: &str| headers.iter().position(|x| x.eq_ignore_ascii_case(n));
-        let (total, yy) = headers
-            .iter()
-            .enumerate()
-            .find_map(|(i, h)| pop_prefix(h).map(|y| (i, y)))
-            .unwrap_or((0, 0));
-        let prefix = format!("P{yy:02}_POP");
-        let iris_c = col("IRIS").unwrap_or(0);
-        let com_c = col("COM").or_else(|| col("DEPCOM"));
-        let fine = FINE_BANDS.map(|b| col(&format!("{prefix}{}", b.suffix())));
-        let broad = BROAD_BANDS.map(|b| col(&format!("{prefix}{}", b.suffix())));
         let mut seen: HashMap<String, u64> = HashMap::new();
         let mut out = Vec::new();
         for (i, row) in rows.iter().enumerate().skip(h + 1) {
             let line = r0 + i as u64 + 1;
             let loc = |c: usize| {
-                let l = Location::file(path).sheet(&name).line(line).column(c + 1);
+                let l = Location::file(&shown)
+                    .sheet(&name)
+                    .line(line)
+                    .column(c0 + c + 1);
                 match headers.get(c) {
                     Some(h) => l.field(h.clone()),
                     None => l,
                 }
             };
             let cell = |c: usize| row.get(c).unwrap_or(&Data::Empty);
-            let iris = text(cell(iris_c));
+            let iris = text(cell(l.iris));
             if iris.is_empty() {
                 continue;
             }
             if !crate::contours::is_iris_code(&iris) {
                 return Err(FormatError::new(
-                    loc(iris_c),
+                    loc(l.iris),
                     FormatErrorKind::InvalidValue {
-                        value: iris,
+                        value: crate::text::cut(&iris, 80),
                         expected: expected::IRIS_CODE,
                     },
                 ));
             }
             if let Some(&first_line) = seen.get(&iris) {
                 return Err(FormatError::new(
-                    loc(iris_c),
+                    loc(l.iris),
                     FormatErrorKind::DuplicateId {
                         id: iris,
                         first_line,
@@ -306,7 +490,7 @@ pub fn read_iris_population_xlsx(path: impl AsRef<Path>) -> Result<Vec<IrisPopul
                         FormatError::new(
                             loc(c),
                             FormatErrorKind::InvalidValue {
-                                value: text(other),
+                                value: crate::text::cut(&text(other), 80),
                                 expected: expected::NUMBER,
                             },
                         )
@@ -315,37 +499,35 @@ pub fn read_iris_population_xlsx(path: impl AsRef<Path>) -> Result<Vec<IrisPopul
             };
             let opt = |c: Option<usize>| c.map(number).transpose().map(Option::flatten);
             let mut f = [None; 10];
-            for (slot, c) in f.iter_mut().zip(fine) {
+            for (slot, c) in f.iter_mut().zip(l.fine) {
                 *slot = opt(c)?;
             }
             let mut b = [None; 6];
-            for (slot, c) in b.iter_mut().zip(broad) {
+            for (slot, c) in b.iter_mut().zip(l.broad) {
                 *slot = opt(c)?;
             }
+            let name_of = |c: Option<usize>| c.map(|c| text(cell(c))).filter(|s| !s.is_empty());
             out.push(IrisPopulation {
                 line,
-                commune: com_c
-                    .map(|c| text(cell(c)))
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| iris[..5].to_string()),
-                typ_iris: col("TYP_IRIS")
-                    .map(|c| text(cell(c)))
-                    .filter(|s| !s.is_empty()),
-                lab_iris: col("LAB_IRIS")
-                    .map(|c| text(cell(c)))
-                    .filter(|s| !s.is_empty()),
-                vintage: 2000 + yy,
-                total: number(total)?
-                    .ok_or_else(|| FormatError::new(loc(total), FormatErrorKind::MissingValue))?,
+                commune: name_of(l.com).unwrap_or_else(|| iris[..5].to_string()),
+                typ_iris: name_of(l.typ),
+                lab_iris: name_of(l.lab),
+                vintage: l.vintage,
+                total: number(l.total)?
+                    .ok_or_else(|| FormatError::new(loc(l.total), FormatErrorKind::MissingValue))?,
                 fine: f,
                 broad: b,
                 iris,
             });
         }
-        return Ok(out);
+        return Ok(SheetRead {
+            rows: out,
+            vintage: l.vintage,
+            warnings: l.warnings(&at),
+        });
     }
     Err(FormatError::new(
-        Location::file(path),
+        Location::file(&shown),
         FormatErrorKind::NoTable {
             looked_for: "IRIS, P<aa>_POP".into(),
         },
@@ -354,13 +536,17 @@ pub fn read_iris_population_xlsx(path: impl AsRef<Path>) -> Result<Vec<IrisPopul
 
 #[cfg(test)]
 mod tests {
-    use super::pop_prefix;
+    use super::{figure, pop_prefix};
 
     #[test]
     fn year_prefix_of_any_vintage() {
         assert_eq!(pop_prefix("P20_POP"), Some(20));
         assert_eq!(pop_prefix("p09_pop"), Some(9));
+        assert_eq!(pop_prefix("P22_POP"), Some(22));
         assert_eq!(pop_prefix("P20_POPH"), None);
+        assert_eq!(pop_prefix("C22_POP"), None);
         assert_eq!(pop_prefix("P\u{20ac}POP"), None); // a multi-byte character where the digits should be
+        assert_eq!(figure("P22_POP0002"), Some((22, "POP0002".into())));
+        assert_eq!(figure("IRIS"), None);
     }
 }

@@ -66,7 +66,11 @@ impl TableReader {
     }
 
     pub(crate) fn open(path: &Path, opts: TableOptions) -> Result<Self> {
-        let mut input = io::open(path)?;
+        Self::open_input(path, io::open(path)?, opts)
+    }
+
+    /// Like [`Self::open`], on an input already opened (an archive member); `path` names it in errors.
+    pub(crate) fn open_input(path: &Path, mut input: Input, opts: TableOptions) -> Result<Self> {
         let head = input
             .fill_buf()
             .map_err(|e| io::io_error(path, &e))?
