@@ -2,7 +2,7 @@
 
 use super::{PROGRESS_EVERY, Progress};
 use crate::batch::Source;
-use crate::session::{ImportReport, ImportSession};
+use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::zones::{self, Change, ZoneKind, ZoneRecord, combine};
 use crate::{Result, Store, territory};
 use maillage_formats::insee::{BROAD_BANDS, FINE_BANDS, IrisPopulationReader};
@@ -14,6 +14,9 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let vintage = i64::from(reader.vintage());
     let source = Source::of_file("insee-iris", path, Some(vintage.to_string()))?;
     let mut s = ImportSession::start(store, source).await?;
+    for w in reader.warnings() {
+        s.note(ImportNote::Format { warning: w.clone() });
+    }
     let mut reader = reader;
     while let Some(row) = reader.next() {
         let row = row?;
