@@ -323,7 +323,7 @@ fn find_header(path: &Path, sheet: &str, range: &Range<Data>) -> Result<Option<T
         let has_code = columns::resolve(&names, &code_only, &at).is_ok();
         let has_apl = names
             .iter()
-            .any(|h| fold(h).split(' ').next() == Some("APL") || fold(h).starts_with("L APL "));
+            .any(|h| columns::normalise(h).split(' ').next() == Some("APL"));
         if !(has_code && has_apl) {
             continue;
         }
