@@ -16,6 +16,9 @@ pub struct Location {
     pub feature: Option<usize>,
     /// Spreadsheet sheet name (then `line` is the 1-based row of the sheet).
     pub sheet: Option<String>,
+    /// GeoPackage layer (table) name (then `feature` is the 0-based row of the layer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
 }
 
 impl Location {
@@ -43,6 +46,10 @@ impl Location {
     }
     pub fn sheet(mut self, sheet: impl Into<String>) -> Self {
         self.sheet = Some(sheet.into());
+        self
+    }
+    pub fn layer(mut self, layer: impl Into<String>) -> Self {
+        self.layer = Some(layer.into());
         self
     }
 }
@@ -120,6 +127,12 @@ pub enum FormatErrorKind {
         looked_for: String,
         found: Vec<String>,
     },
+    /// A GeoPackage without any layer of polygons; `found` lists its layers (name and geometry type).
+    #[error("no polygon layer (found: {found:?})")]
+    NoLayer { found: Vec<String> },
+    /// A GeoPackage layer without any feature (the location names the layer).
+    #[error("empty layer")]
+    EmptyLayer,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

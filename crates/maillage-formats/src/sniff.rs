@@ -17,6 +17,16 @@ pub enum FileKind {
     Bano,
     SantePubliqueFrance,
     Spreadsheet,
+    /// The ANS bundle: a zip whose first member is a `PS_LibreAcces_…` text file.
+    AnnuaireZip,
+    /// Any other zip archive.
+    Zip,
+    /// A 7z archive (IGN ships CONTOURS-IRIS so).
+    SevenZip,
+    /// A SQLite database whose `application_id` is `GPKG`.
+    GeoPackage,
+    /// The `.shp` of a Shapefile.
+    Shapefile,
 }
 
 impl FileKind {
@@ -34,14 +44,96 @@ impl FileKind {
             FileKind::Bano => "BANO",
             FileKind::SantePubliqueFrance => "Santé publique France",
             FileKind::Spreadsheet => "Excel (xlsx)",
+            FileKind::AnnuaireZip => "Annuaire santé (archive .zip de l'ANS)",
+            FileKind::Zip => "archive zip",
+            FileKind::SevenZip => "archive 7z (contours IGN)",
+            FileKind::GeoPackage => "GeoPackage",
+            FileKind::Shapefile => "Shapefile",
         }
     }
+
+    /// Every kind, for [`FileKind::from_label`].
+    pub const ALL: [FileKind; 17] = [
+        FileKind::Annuaire,
+        FileKind::FinessExtraction,
+        FileKind::FinessJson,
+        FileKind::IrisPopulation,
+        FileKind::GeoJson,
+        FileKind::DataFranceCommunes,
+        FileKind::DecoupageCommunes,
+        FileKind::DecoupageEpci,
+        FileKind::Ban,
+        FileKind::Bano,
+        FileKind::SantePubliqueFrance,
+        FileKind::Spreadsheet,
+        FileKind::AnnuaireZip,
+        FileKind::Zip,
+        FileKind::SevenZip,
+        FileKind::GeoPackage,
+        FileKind::Shapefile,
+    ];
+
+    /// The kind whose [`FileKind::label`] this is. `WrongKind` errors carry the label (a string, so that
+    /// stored reports keep their shape); messages find the kind back to name its command.
+    pub fn from_label(label: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.label() == label)
+    }
+
+    /// The `maillage import` subcommand that reads this kind of file, when there is one (a workbook or a
+    /// zip may hold several things: no guess).
+    pub fn import_command(self) -> Option<&'static str> {
+        Some(match self {
+            FileKind::Annuaire | FileKind::AnnuaireZip => "annuaire",
+            FileKind::FinessExtraction | FileKind::FinessJson => "finess",
+            FileKind::IrisPopulation => "insee-iris",
+            FileKind::GeoJson
+            | FileKind::DataFranceCommunes
+            | FileKind::SevenZip
+            | FileKind::GeoPackage
+            | FileKind::Shapefile => "contours",
+            FileKind::DecoupageCommunes | FileKind::DecoupageEpci => "communes",
+            FileKind::Ban | FileKind::Bano => "ban",
+            FileKind::SantePubliqueFrance => "spf",
+            FileKind::Spreadsheet | FileKind::Zip => return None,
+        })
+    }
+}
+
+/// A zip's first member name (its local header: name length at byte 26, name at byte 30).
+fn first_zip_member(head: &[u8]) -> Option<&[u8]> {
+    let len = u16::from_le_bytes([*head.get(26)?, *head.get(27)?]) as usize;
+    head.get(30..30 + len)
+}
+
+fn detect_binary(head: &[u8]) -> Option<FileKind> {
+    if head.starts_with(b"PK\x03\x04") {
+        let first = first_zip_member(head).unwrap_or(&[]);
+        let office = [&b"[Content_Types].xml"[..], b"_rels/", b"docProps/", b"xl/"];
+        return Some(if office.iter().any(|p| first.starts_with(p)) {
+            FileKind::Spreadsheet
+        } else if first.windows(13).any(|w| w == b"PS_LibreAcces") {
+            FileKind::AnnuaireZip
+        } else {
+            FileKind::Zip
+        });
+    }
+    if head.starts_with(&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c]) {
+        return Some(FileKind::SevenZip);
+    }
+    if head.starts_with(b"SQLite format 3\0") && head.get(68..72) == Some(b"GPKG") {
+        return Some(FileKind::GeoPackage);
+    }
+    // Shapefile main file: big-endian file code 9994, then version 1000 (little-endian) at byte 28.
+    if head.starts_with(&[0, 0, 0x27, 0x0a]) && head.get(28..32) == Some(&1000i32.to_le_bytes()) {
+        return Some(FileKind::Shapefile);
+    }
+    None
 }
 
 /// Guesses the kind of a file from its first (decompressed) bytes.
 pub fn detect(head: &[u8]) -> Option<FileKind> {
-    if head.starts_with(b"PK\x03\x04") {
-        return Some(FileKind::Spreadsheet);
+    if let Some(kind) = detect_binary(head) {
+        return Some(kind);
     }
     let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
@@ -131,7 +223,8 @@ pub fn detect_file(path: &std::path::Path) -> crate::error::Result<Option<FileKi
     Ok(detect(head))
 }
 
-/// Whether a file is gzip or xz compressed (its size then says little of how much text it holds).
+/// Whether a file is compressed: gzip, xz, or an archive (its size then says little of how much text it
+/// holds).
 pub fn is_compressed(path: &std::path::Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 6];
@@ -140,6 +233,7 @@ pub fn is_compressed(path: &std::path::Path) -> bool {
         .unwrap_or(0);
     head[..n].starts_with(&[0x1f, 0x8b])
         || head[..n].starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00])
+        || crate::archive::ArchiveKind::detect(&head[..n]).is_some()
 }
 
 #[cfg(test)]
@@ -173,5 +267,44 @@ mod tests {
             Some(FileKind::GeoJson)
         );
         assert_eq!(detect(b"hello"), None);
+    }
+
+    #[test]
+    fn recognises_containers_and_names_their_command() {
+        let zip_with = |name: &[u8]| {
+            let mut h = b"PK\x03\x04".to_vec();
+            h.resize(26, 0);
+            h.extend((name.len() as u16).to_le_bytes());
+            h.extend([0, 0]);
+            h.extend(name);
+            h
+        };
+        assert_eq!(
+            detect(&zip_with(b"[Content_Types].xml")),
+            Some(FileKind::Spreadsheet)
+        );
+        assert_eq!(
+            detect(&zip_with(b"PS_LibreAcces_Personne_activite_202612.txt")),
+            Some(FileKind::AnnuaireZip)
+        );
+        assert_eq!(detect(&zip_with(b"base-ic-2022.CSV")), Some(FileKind::Zip));
+        assert_eq!(
+            detect(&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c, 0, 4]),
+            Some(FileKind::SevenZip)
+        );
+        let mut gpkg = b"SQLite format 3\0".to_vec();
+        gpkg.resize(68, 0);
+        gpkg.extend(b"GPKG");
+        assert_eq!(detect(&gpkg), Some(FileKind::GeoPackage));
+        let mut shp = vec![0, 0, 0x27, 0x0a];
+        shp.resize(28, 0);
+        shp.extend(1000i32.to_le_bytes());
+        assert_eq!(detect(&shp), Some(FileKind::Shapefile));
+        for kind in FileKind::ALL {
+            assert_eq!(FileKind::from_label(kind.label()), Some(kind));
+        }
+        assert_eq!(FileKind::GeoPackage.import_command(), Some("contours"));
+        assert_eq!(FileKind::FinessJson.import_command(), Some("finess"));
+        assert_eq!(FileKind::Zip.import_command(), None);
     }
 }

@@ -7,6 +7,9 @@ use maillage_formats::{FormatError, FormatErrorKind, FormatWarning, Location, Wa
 impl French for Location {
     fn french(&self) -> String {
         let mut s = format!("fichier « {} »", self.file.display());
+        if let Some(layer) = &self.layer {
+            s.push_str(&format!(", couche « {layer} »"));
+        }
         if let Some(sheet) = &self.sheet {
             s.push_str(&format!(", feuille « {sheet} »"));
         }
@@ -58,7 +61,14 @@ impl French for FormatErrorKind {
                 if let Some(h) = hint {
                     s.push_str(&format!(" : il ressemble à un fichier {h}"));
                 }
-                s.push_str(" ; vérifiez le type d'import choisi");
+                match hint
+                    .as_deref()
+                    .and_then(maillage_formats::FileKind::from_label)
+                    .and_then(|k| k.import_command())
+                {
+                    Some(command) => s.push_str(&format!(" ; utilisez « maillage import {command} »")),
+                    None => s.push_str(" ; vérifiez le type d'import choisi"),
+                }
                 s
             }
             BadHeader { expected, found } => format!(
@@ -134,6 +144,24 @@ impl French for FormatErrorKind {
                      vérifiez qu'il s'agit de l'archive officielle attendue"
                 )
             }
+            NoLayer { found } => {
+                let shown = if found.is_empty() {
+                    "il n'a aucune couche".to_string()
+                } else {
+                    format!(
+                        "couche{} trouvée{} : {}",
+                        if found.len() > 1 { "s" } else { "" },
+                        if found.len() > 1 { "s" } else { "" },
+                        found.iter().map(|f| format!("« {f} »")).collect::<Vec<_>>().join(", ")
+                    )
+                };
+                format!(
+                    "ce GeoPackage n'a aucune couche de polygones (communes, IRIS, QPV ou quartiers) : {shown} ; \
+                     vérifiez qu'il s'agit du fichier de contours attendu"
+                )
+            }
+            EmptyLayer => "la couche ne contient aucun objet ; le fichier semble incomplet, téléchargez-le à nouveau"
+                .into(),
         }
     }
 }

