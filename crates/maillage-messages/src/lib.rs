@@ -10,6 +10,9 @@ mod formats;
 pub mod network;
 mod routing;
 mod store;
+pub mod imports;
+
+use maillage_formats::text::cut;
 
 /// A French sentence for the user: what is wrong, where, and what to do.
 pub trait French {

@@ -70,6 +70,27 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
+/// The latest import of the same kind of file with the same content (sha256), if any.
+pub async fn earlier_import_of(
+    tx: &mut Transaction<'static, Any>,
+    source: &Source,
+) -> Result<Option<crate::session::EarlierImport>> {
+    let row = sqlx::query(
+        "SELECT id, imported_at FROM import_batch WHERE kind = $1 AND sha256 = $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(source.kind)
+    .bind(&source.sha256)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(crate::session::EarlierImport {
+            batch_id: r.try_get("id")?,
+            imported_at: r.try_get("imported_at")?,
+        })
+    })
+    .transpose()
+}
+
 /// Opens a batch inside the import's transaction; it is committed with the data or not at all.
 pub async fn begin(tx: &mut Transaction<'static, Any>, source: &Source) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
