@@ -86,7 +86,7 @@ impl Step {
             Step::Insee => "base-ic-evol-struct-pop-<année>.CSV",
             Step::Annuaire => "PS_LibreAcces_Personne_activite_<date>.txt (ou l'archive .zip)",
             Step::Finess => {
-                "finess-structures-mensuel-<AAAAMM>.json.gz (ou l'extraction ; de 2026)"
+                "finess-structures-mensuel-<AAAAMM>.json.gz (l'ancienne extraction etalab-cs1100507-stock-<date>.csv s'arrête en mai 2026)"
             }
             Step::Ban => "adresses-<département>.csv.gz",
             Step::OpenStreetMap => "<département>-latest.osm.pbf",

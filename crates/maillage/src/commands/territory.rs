@@ -10,7 +10,7 @@ pub struct TerritoryArgs {
     #[command(subcommand)]
     pub action: Option<TerritoryAction>,
     /// Sortie JSON
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
     #[command(flatten)]
     pub base: BaseArg,
