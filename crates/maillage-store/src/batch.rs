@@ -20,6 +20,15 @@ pub struct Counts {
     pub removed: u64,
 }
 
+impl Counts {
+    /// Rows were read, yet none lies in the territory or its buffer: most likely the wrong territory or file.
+    pub fn nothing_in_territory(&self) -> bool {
+        self.rows_read > 0
+            && self.filtered > 0
+            && self.inserted + self.updated + self.unchanged + self.rejected == 0
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Batch {
     pub id: i64,

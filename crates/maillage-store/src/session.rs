@@ -65,10 +65,7 @@ pub struct ImportReport {
 impl ImportReport {
     /// Rows were read, yet none lies in the territory or its buffer: most likely the wrong territory or file.
     pub fn nothing_in_territory(&self) -> bool {
-        let c = &self.counts;
-        c.rows_read > 0
-            && c.filtered > 0
-            && c.inserted + c.updated + c.unchanged + c.rejected == 0
+        self.counts.nothing_in_territory()
     }
 }
 
