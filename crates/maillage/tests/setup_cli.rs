@@ -399,3 +399,45 @@ fn writing_into_a_closed_pipe_ends_quietly() {
         assert!(out.status.success(), "{args:?}: {:?}", out.status);
     }
 }
+
+/// The real `@etalab/decoupage-administratif` 6.0.0 files of ../shared/data: the communes import keeps the 45
+/// arrondissements municipaux, and the Métropole de Lyon (EPCI 200046977) is its 58 member communes.
+#[test]
+fn real_communes_and_epci_define_the_metropole_de_lyon() {
+    let (Some(communes), Some(epci)) = (
+        maillage_testkit::shared_data("communes/decoupage_administratif_communes_2026.json"),
+        maillage_testkit::shared_data("communes/decoupage_administratif_epci.json"),
+    ) else {
+        maillage_testkit::skip("données réelles ../shared/data/communes absentes");
+        return;
+    };
+    let base = TestBase::sqlite();
+    let b = base.location.as_str();
+    ok(&[
+        "import",
+        "communes",
+        communes.to_str().unwrap(),
+        "--base",
+        b,
+    ]);
+    let arrondissements = json(&["zones", "--json", "--base", b])
+        .as_array()
+        .expect("a list of zones")
+        .iter()
+        .filter(|z| z["kind"] == "arrondissement")
+        .count();
+    assert_eq!(arrondissements, 45);
+    ok(&["import", "communes", epci.to_str().unwrap(), "--base", b]);
+    let out = ok(&["territoire", "definir", "--epci", "200046977", "--base", b]);
+    assert!(out.starts_with("Territoire défini : 58 communes"), "{out}");
+    assert!(
+        out.contains("Lyon (69123) : ses arrondissements municipaux (69381 à 69389)"),
+        "{out}"
+    );
+    let t = json(&["territoire", "--json", "--base", b]);
+    let members = t["communes"].as_array().unwrap();
+    assert!(
+        members.contains(&serde_json::json!("69266")),
+        "Villeurbanne"
+    );
+}
