@@ -28,10 +28,19 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: commands::Command,
-    /// Read by clap only: `--base` given before the command reaches the command's own argument (global).
     #[command(flatten)]
     #[allow(dead_code)]
-    base: commands::BaseArg,
+    base: BaseBeforeCommand,
+}
+
+/// `maillage --base x.sqlite import …`: clap hands a global argument's value down to the command's own `--base`
+/// (same id). No default and no environment variable here, so that the command's own ones still apply when it
+/// is not given (`maillage demo` keeps its own default base, whatever `MAILLAGE_BASE` says).
+#[derive(clap::Args)]
+struct BaseBeforeCommand {
+    /// Base de données : chemin d'un fichier SQLite ou URL postgres://… (avant ou après la commande)
+    #[arg(long = "base", id = "base", global = true, value_name = "FICHIER|URL")]
+    base: Option<String>,
 }
 
 fn main() -> ExitCode {

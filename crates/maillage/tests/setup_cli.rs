@@ -91,6 +91,16 @@ async fn base_is_accepted_before_and_after_the_command() {
         assert_eq!(between["communes"], serde_json::json!(["35238"]));
         let before = json(&["--base", b, "territoire", "--json"]);
         assert_eq!(before, after);
+        // The environment variable still names the base when no option does.
+        let out = Command::new(env!("CARGO_BIN_EXE_maillage"))
+            .args(["territoire", "--json"])
+            .env("MAILLAGE_BASE", b)
+            .output()
+            .unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+            after
+        );
     }
 }
 

@@ -17,7 +17,7 @@ mod setup;
 mod territory;
 mod users;
 
-pub use base::{BaseArg, nombre};
+pub use base::nombre;
 use clap::Subcommand;
 
 #[derive(Subcommand)]
