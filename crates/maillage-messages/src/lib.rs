@@ -7,10 +7,10 @@ mod analysis;
 mod audit;
 pub mod crisis;
 mod formats;
+pub mod imports;
 pub mod network;
 mod routing;
 mod store;
-pub mod imports;
 
 use maillage_formats::text::cut;
 

@@ -42,7 +42,10 @@ impl French for StoreError {
             }
             StoreError::AlreadyExists(what) => format!("{what} existe déjà"),
             StoreError::Interrupted => "l'import a été interrompu ; rien n'a été modifié".into(),
-            StoreError::UnknownEpci { code, epci_known: 0 } => format!(
+            StoreError::UnknownEpci {
+                code,
+                epci_known: 0,
+            } => format!(
                 "EPCI « {} » : aucun EPCI n'est encore dans la base ; importez d'abord le fichier des EPCI du \
                  paquet @etalab/decoupage-administratif (maillage import communes epci.json), puis relancez \
                  maillage territoire definir --epci {}",

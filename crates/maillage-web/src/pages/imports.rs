@@ -383,7 +383,10 @@ fn state_text(s: &JobState) -> String {
         JobState::Waiting => "en attente (un autre import est en cours)".into(),
         JobState::Running => "en cours".into(),
         JobState::Done(d) if !d.recorded => {
-            format!("{} : rien n'a été modifié", d.same_file.as_deref().unwrap_or("même fichier"))
+            format!(
+                "{} : rien n'a été modifié",
+                d.same_file.as_deref().unwrap_or("même fichier")
+            )
         }
         JobState::Done(d) if d.nothing_in_territory => format!(
             "terminé avec un avertissement (import n° {}) : {}",
