@@ -7,9 +7,12 @@ mod analysis;
 mod audit;
 pub mod crisis;
 mod formats;
+pub mod imports;
 pub mod network;
 mod routing;
 mod store;
+
+use maillage_formats::text::cut;
 
 /// A French sentence for the user: what is wrong, where, and what to do.
 pub trait French {

@@ -1,4 +1,5 @@
 use crate::French;
+use maillage_formats::text::cut;
 use maillage_store::StoreError;
 
 impl French for StoreError {
@@ -41,6 +42,22 @@ impl French for StoreError {
             }
             StoreError::AlreadyExists(what) => format!("{what} existe déjà"),
             StoreError::Interrupted => "l'import a été interrompu ; rien n'a été modifié".into(),
+            StoreError::UnknownEpci {
+                code,
+                epci_known: 0,
+            } => format!(
+                "EPCI « {} » : aucun EPCI n'est encore dans la base ; importez d'abord le fichier des EPCI du \
+                 paquet @etalab/decoupage-administratif (maillage import communes epci.json), puis relancez \
+                 maillage territoire definir --epci {}",
+                cut(code, 80),
+                cut(code, 80)
+            ),
+            StoreError::UnknownEpci { code, epci_known } => format!(
+                "EPCI « {} » inconnu : la base connaît {epci_known} EPCI, pas celui-ci ; vérifiez son numéro \
+                 SIREN (9 chiffres) ou réimportez le fichier des EPCI (maillage import communes epci.json) : \
+                 un territoire déjà défini ne garde que les EPCI qui le touchent",
+                cut(code, 80)
+            ),
         }
     }
 }

@@ -20,6 +20,15 @@ pub struct Counts {
     pub removed: u64,
 }
 
+impl Counts {
+    /// Rows were read, yet none lies in the territory or its buffer: most likely the wrong territory or file.
+    pub fn nothing_in_territory(&self) -> bool {
+        self.rows_read > 0
+            && self.filtered > 0
+            && self.inserted + self.updated + self.unchanged + self.rejected == 0
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Batch {
     pub id: i64,
@@ -68,6 +77,27 @@ pub fn sha256_file(path: &Path) -> Result<String> {
         hasher.update(&buf[..n]);
     }
     Ok(hex::encode(hasher.finalize()))
+}
+
+/// The latest import of the same kind of file with the same content (sha256), if any.
+pub async fn earlier_import_of(
+    tx: &mut Transaction<'static, Any>,
+    source: &Source,
+) -> Result<Option<crate::session::EarlierImport>> {
+    let row = sqlx::query(
+        "SELECT id, imported_at FROM import_batch WHERE kind = $1 AND sha256 = $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(source.kind)
+    .bind(&source.sha256)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(crate::session::EarlierImport {
+            batch_id: r.try_get("id")?,
+            imported_at: r.try_get("imported_at")?,
+        })
+    })
+    .transpose()
 }
 
 /// Opens a batch inside the import's transaction; it is committed with the data or not at all.

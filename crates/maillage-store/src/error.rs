@@ -29,6 +29,9 @@ pub enum StoreError {
     AlreadyExists(String),
     #[error("the import was interrupted")]
     Interrupted,
+    /// An EPCI code the store does not know; `epci_known` EPCI are known (0: the EPCI file is not imported).
+    #[error("unknown EPCI {code} ({epci_known} EPCI known)")]
+    UnknownEpci { code: String, epci_known: u64 },
 }
 
 impl From<FormatError> for StoreError {

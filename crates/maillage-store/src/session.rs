@@ -14,6 +14,15 @@ pub struct ImportSession {
     pub source: Source,
     /// What was fixed, skipped or rejected without stopping the import (kept in the batch details).
     pub notes: Vec<ImportNote>,
+    /// The latest earlier import of the very same file (same kind, same sha256), if any.
+    pub same_file_as: Option<EarlierImport>,
+}
+
+/// An earlier import of the same file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierImport {
+    pub batch_id: i64,
+    pub imported_at: String,
 }
 
 /// Something an import did not stop for, typed: the French wording is in `maillage-messages`.
@@ -46,6 +55,18 @@ pub struct ImportReport {
     pub counts: Counts,
     pub notes: Vec<ImportNote>,
     pub details: serde_json::Value,
+    /// The file is the same as an earlier import's (same sha256). When it changed nothing either, nothing was
+    /// recorded: `batch_id` is then the earlier import's and `recorded` is false.
+    pub same_file_as: Option<EarlierImport>,
+    /// Whether this import was kept as a new batch.
+    pub recorded: bool,
+}
+
+impl ImportReport {
+    /// Rows were read, yet none lies in the territory or its buffer: most likely the wrong territory or file.
+    pub fn nothing_in_territory(&self) -> bool {
+        self.counts.nothing_in_territory()
+    }
 }
 
 const MAX_NOTES: usize = 200;
@@ -53,6 +74,7 @@ const MAX_NOTES: usize = 200;
 impl ImportSession {
     pub async fn start(store: &Store, source: Source) -> Result<ImportSession> {
         let mut tx = store.pool().begin().await?;
+        let same_file_as = batch::earlier_import_of(&mut tx, &source).await?;
         let batch_id = batch::begin(&mut tx, &source).await?;
         Ok(ImportSession {
             tx,
@@ -60,6 +82,7 @@ impl ImportSession {
             counts: Counts::default(),
             source,
             notes: Vec::new(),
+            same_file_as,
         })
     }
 
@@ -75,7 +98,28 @@ impl ImportSession {
         vintage: Option<String>,
         details: serde_json::Value,
     ) -> Result<ImportReport> {
+        if let Some(earlier) = self.same_file_as.clone()
+            && !self.changed_anything(&details)
+        {
+            // The same file again, and nothing to change: keep the store exactly as it was, not even a batch.
+            self.tx.rollback().await?;
+            return Ok(ImportReport {
+                kind: self.source.kind,
+                file: self.source.file_name,
+                batch_id: earlier.batch_id,
+                sha256: self.source.sha256,
+                vintage: vintage.or(self.source.vintage),
+                counts: self.counts,
+                notes: self.notes,
+                details,
+                same_file_as: Some(earlier),
+                recorded: false,
+            });
+        }
         let mut all = serde_json::json!({ "notes": self.notes });
+        if let Some(earlier) = &self.same_file_as {
+            all["same_file_as"] = serde_json::json!(earlier);
+        }
         if let (Some(all), serde_json::Value::Object(d)) = (all.as_object_mut(), &details) {
             all.extend(d.clone());
         }
@@ -97,6 +141,19 @@ impl ImportSession {
             counts: self.counts,
             notes: self.notes,
             details,
+            same_file_as: self.same_file_as,
+            recorded: true,
         })
+    }
+
+    /// Whether the import wrote anything: rows, or positions found by the geocoding it runs.
+    fn changed_anything(&self, details: &serde_json::Value) -> bool {
+        let c = &self.counts;
+        let placed = details.get("geocodage").is_some_and(|g| {
+            ["from_finess", "exact_number", "near_number", "street_only"]
+                .iter()
+                .any(|k| g.get(k).and_then(|v| v.as_u64()).unwrap_or(0) > 0)
+        });
+        c.inserted + c.updated + c.removed > 0 || placed
     }
 }

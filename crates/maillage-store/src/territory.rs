@@ -47,14 +47,19 @@ impl Filter {
         if self.unrestricted() {
             return Scope::Territory;
         }
-        let commune = self
+        // An arrondissement municipal counts for itself (a territory may be one arrondissement) and for its
+        // commune (a territory of Paris covers its twenty arrondissements).
+        let parent = self
             .arrondissement_parent
             .get(commune)
             .map(String::as_str)
-            .unwrap_or(commune);
-        if self.territory.communes.contains(commune) {
+            .or_else(|| plm_commune_of(commune));
+        let in_set = |set: &BTreeSet<String>| {
+            set.contains(commune) || parent.is_some_and(|p| set.contains(p))
+        };
+        if in_set(&self.territory.communes) {
             Scope::Territory
-        } else if self.territory.neighbours.contains(commune) {
+        } else if in_set(&self.territory.neighbours) {
             Scope::Buffer
         } else {
             Scope::Outside
@@ -90,6 +95,22 @@ impl Filter {
             _ => None,
         }
     }
+}
+
+/// Paris, Lyon and Marseille: the communes divided into arrondissements municipaux by the law PLM, with the
+/// range of their arrondissements' INSEE codes. Fixed by law, so known even before any communes file is imported.
+pub const PLM: &[(&str, &str, u32, u32)] = &[
+    ("75056", "Paris", 75101, 75120),
+    ("69123", "Lyon", 69381, 69389),
+    ("13055", "Marseille", 13201, 13216),
+];
+
+/// The commune (Paris, Lyon or Marseille) an arrondissement municipal code belongs to.
+pub fn plm_commune_of(code: &str) -> Option<&'static str> {
+    let n: u32 = code.parse().ok().filter(|_| code.len() == 5)?;
+    PLM.iter()
+        .find(|(_, _, first, last)| (*first..=*last).contains(&n))
+        .map(|(commune, ..)| *commune)
 }
 
 pub async fn load(store: &Store) -> Result<Territory> {
@@ -132,6 +153,19 @@ pub struct Definition {
     pub unknown: Vec<String>,
     /// The buffer could not be computed because commune contours are missing.
     pub buffer_without_contours: bool,
+    /// Paris, Lyon or Marseille given by their commune code: their arrondissements municipaux are included.
+    pub with_arrondissements: Vec<PlmCommune>,
+    /// Arrondissements municipaux given on their own (the territory is the arrondissement, not the commune).
+    pub arrondissements: Vec<String>,
+}
+
+/// A commune divided into arrondissements municipaux, taken whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlmCommune {
+    pub code: String,
+    pub name: String,
+    pub first: String,
+    pub last: String,
 }
 
 /// Defines the territory from commune codes and/or EPCI codes (whose member communes are taken), and computes
@@ -149,26 +183,35 @@ pub async fn define(
             value: buffer_km.to_string(),
         });
     }
-    let mut members: BTreeSet<String> = communes.iter().map(|c| c.trim().to_uppercase()).collect();
+    let mut members: BTreeSet<String> = communes
+        .iter()
+        .map(|c| c.trim().to_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
     for epci in epcis {
-        let rows = sqlx::query("SELECT code FROM zone WHERE kind = 'commune' AND parent_code = $1")
-            .bind(epci)
-            .fetch_all(store.pool())
-            .await?;
-        if rows.is_empty() {
-            return Err(StoreError::UnknownZone {
-                kind: "epci".into(),
-                code: epci.clone(),
-            });
-        }
-        for r in rows {
-            members.insert(r.try_get("code")?);
-        }
+        members.extend(epci_members(store, epci.trim()).await?);
     }
-    let known: HashSet<String> = sqlx::query_scalar("SELECT code FROM zone WHERE kind = 'commune'")
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
+    let known: HashSet<String> = sqlx::query_scalar(
+        "SELECT code FROM zone WHERE kind IN ('commune', 'arrondissement') AND removed_batch_id IS NULL",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .into_iter()
+    .collect();
+    let with_arrondissements = PLM
+        .iter()
+        .filter(|(code, ..)| members.contains(*code))
+        .map(|(code, name, first, last)| PlmCommune {
+            code: code.to_string(),
+            name: name.to_string(),
+            first: first.to_string(),
+            last: last.to_string(),
+        })
+        .collect();
+    let arrondissements = members
+        .iter()
+        .filter(|c| plm_commune_of(c).is_some())
+        .cloned()
         .collect();
     let unknown: Vec<String> = members
         .iter()
@@ -203,7 +246,49 @@ pub async fn define(
         territory,
         unknown,
         buffer_without_contours,
+        with_arrondissements,
+        arrondissements,
     })
+}
+
+/// The member communes of an EPCI, from the EPCI file of `@etalab/decoupage-administratif` (the members it
+/// lists, whatever the order of imports) and from the communes whose EPCI it is.
+async fn epci_members(store: &Store, epci: &str) -> Result<BTreeSet<String>> {
+    let row = sqlx::query(
+        "SELECT attributes FROM zone WHERE kind = 'epci' AND code = $1 AND removed_batch_id IS NULL",
+    )
+    .bind(epci)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(row) = row else {
+        let known: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM zone WHERE kind = 'epci' AND removed_batch_id IS NULL",
+        )
+        .fetch_one(store.pool())
+        .await?;
+        return Err(StoreError::UnknownEpci {
+            code: epci.to_string(),
+            epci_known: known as u64,
+        });
+    };
+    let attributes: serde_json::Value =
+        serde_json::from_str(&row.try_get::<String, _>("attributes")?).unwrap_or_default();
+    let mut members: BTreeSet<String> = attributes["membres"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.as_str().map(str::to_string))
+        .collect();
+    for r in sqlx::query(
+        "SELECT code FROM zone WHERE kind = 'commune' AND parent_code = $1 AND removed_batch_id IS NULL",
+    )
+    .bind(epci)
+    .fetch_all(store.pool())
+    .await?
+    {
+        members.insert(r.try_get("code")?);
+    }
+    Ok(members)
 }
 
 /// "Within the buffer of the territory": distance to the territory's communes, in a local equirectangular

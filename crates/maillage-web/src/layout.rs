@@ -48,6 +48,11 @@ pub const NAV: &[NavItem] = &[
         permission: Permission::ObservatoryImport,
     },
     NavItem {
+        path: "/installation",
+        label: "Installation",
+        permission: Permission::TerritorySetup,
+    },
+    NavItem {
         path: "/reseau",
         label: "Réseau",
         permission: Permission::BodiesRead,
@@ -185,6 +190,15 @@ pub fn success_box(message: &str) -> Markup {
     html! {
         div.message.succes role="status" {
             p { strong { "C'est fait : " } (message) }
+        }
+    }
+}
+
+/// A warning block: the action went through, but something needs the user's attention.
+pub fn warning_box(message: &str) -> Markup {
+    html! {
+        div.message.info role="status" {
+            p { strong { "Attention : " } (message) }
         }
     }
 }

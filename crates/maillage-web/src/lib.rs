@@ -94,6 +94,7 @@ pub fn all_routes() -> Routes {
     let r = pages::account::routes(r);
     let r = pages::observatory::routes(r);
     let r = pages::imports::routes(r);
+    let r = pages::setup::routes(r);
     let r = pages::admin::routes(r);
     let r = pages::dpo::routes(r);
     let r = pages::crisis::routes(r);

@@ -63,10 +63,12 @@ pub enum Permission {
     ClsShared,
     /// Instance settings (the SMTP server messages go through).
     SettingsManage,
+    /// The guided set-up of the territory: the official files it needs and where each stands.
+    TerritorySetup,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 25] = [
         Permission::OwnAccount,
         Permission::ObservatoryRead,
         Permission::ObservatoryFineFigures,
@@ -91,6 +93,7 @@ impl Permission {
         Permission::ClsManage,
         Permission::ClsShared,
         Permission::SettingsManage,
+        Permission::TerritorySetup,
     ];
 
     /// Stable code, shown in the OpenAPI document and the administration pages.
@@ -120,6 +123,7 @@ impl Permission {
             Permission::ClsManage => "cls.gerer",
             Permission::ClsShared => "cls.tableau_partage",
             Permission::SettingsManage => "parametres.gerer",
+            Permission::TerritorySetup => "installation.suivre",
         }
     }
 
@@ -183,6 +187,9 @@ impl Permission {
             Permission::SettingsManage => {
                 "Régler les paramètres de l'instance (serveur de courriel)"
             }
+            Permission::TerritorySetup => {
+                "Suivre l'installation guidée du territoire (fichiers officiels nécessaires et leur état)"
+            }
         }
     }
 }
@@ -224,6 +231,7 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             ObservatoryFineFigures,
             ProfessionalsList,
             ObservatoryImport,
+            TerritorySetup,
         ],
         Role::Offre => &[
             OwnAccount,
@@ -266,7 +274,7 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
         // Partners see aggregated figures only, always under statistical secrecy.
         Role::Partenaire => &[OwnAccount, ObservatoryRead, ClsShared],
         Role::Dpo => &[OwnAccount, AuditRead],
-        Role::Admin => &[OwnAccount, AccountsManage, SettingsManage],
+        Role::Admin => &[OwnAccount, AccountsManage, SettingsManage, TerritorySetup],
     }
 }
 

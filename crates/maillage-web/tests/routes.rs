@@ -24,6 +24,8 @@ const OBSERVATORY: &[Role] = &[
 ];
 /// Imports of official files: the observatory team only (PRODUCT.md §2: data imports).
 const IMPORT: &[Role] = &[Role::Observatoire];
+/// The guided set-up of the territory: those who import and those who install the instance.
+const SETUP: &[Role] = &[Role::Observatoire, Role::Admin];
 /// Roles that may list professionals by name (and export the list).
 const NAMES: &[Role] = &[
     Role::Coordination,
@@ -217,6 +219,7 @@ const MATRIX: &[Line] = &[
         400,
     ),
     get("/observatoire/imports/historique", IMPORT, 200, 303),
+    get("/installation", SETUP, 200, 303),
     // No such import: 404 for the roles that may follow imports.
     Line {
         method: "GET",

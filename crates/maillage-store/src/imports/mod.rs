@@ -24,7 +24,7 @@ impl Progress for Silent {}
 pub(crate) const PROGRESS_EVERY: u64 = 10_000;
 
 /// A vintage written in a file name as `_YYYYMMDD` (or `_YYYYMMDDhhmm`), as ISO date.
-pub(crate) fn date_in_file_name(path: &std::path::Path) -> Option<String> {
+pub fn date_in_file_name(path: &std::path::Path) -> Option<String> {
     let name = path.file_stem()?.to_string_lossy().into_owned();
     name.split(['_', '-', '.']).find_map(|part| {
         let digits = part.len() >= 8 && part.bytes().all(|b| b.is_ascii_digit());

@@ -186,6 +186,14 @@ struct Summary {
     notes: Vec<String>,
     notes_total: usize,
     geocoding: Option<String>,
+    /// « même fichier que l'import n° 12 du 3 novembre 2026 … » when the file was imported before.
+    same_file: Option<String>,
+    /// The same file changed nothing and was not recorded: `batch_id` is the earlier import's.
+    recorded: bool,
+    /// Every row lay outside the territory.
+    nothing_in_territory: bool,
+    /// The source is older than its publication rhythm.
+    stale: Option<String>,
 }
 
 /// One upload and its import.
@@ -259,14 +267,43 @@ fn recent_jobs(state: &AppState) -> Vec<Arc<Job>> {
 // ---------------------------------------------------------------------------------------------------------
 // Pages
 
-async fn form_page(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
-    Ok(render_form(&state, &caller, None))
+async fn form_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>,
+) -> Result<Markup, WebError> {
+    let stale = stale_sources(state.store()).await?;
+    let chosen = query.get("type").map(String::as_str);
+    Ok(render_form_with(&state, &caller, None, &stale, chosen))
+}
+
+/// The sources older than their publication rhythm, in French.
+pub(crate) async fn stale_sources(store: &Store) -> Result<Vec<String>, WebError> {
+    let today = jiff::Zoned::now().date();
+    Ok(maillage_store::freshness::of_sources(store, today)
+        .await?
+        .iter()
+        .filter(|f| f.stale)
+        .map(French::french)
+        .collect())
 }
 
 fn render_form(state: &AppState, caller: &Caller, error: Option<&str>) -> Markup {
+    render_form_with(state, caller, error, &[], None)
+}
+
+/// The form, with the sources due for a newer edition, and the type of file preselected (from the set-up page).
+fn render_form_with(
+    state: &AppState,
+    caller: &Caller,
+    error: Option<&str>,
+    stale: &[String],
+    chosen: Option<&str>,
+) -> Markup {
     let recent = recent_jobs(state);
     let content = html! {
         @if let Some(e) = error { (error_box(e)) }
+        @for s in stale { (layout::warning_box(s)) }
         p {
             "Déposez les fichiers officiels tels que publiés (Annuaire santé, FINESS, INSEE, IGN, ANCT, BAN, DREES). \
              Seules les lignes du territoire et de sa zone tampon sont gardées. Un import est « tout ou rien » : \
@@ -279,7 +316,7 @@ fn render_form(state: &AppState, caller: &Caller, error: Option<&str>) -> Markup
             div.champ {
                 label for="type" { "Type de fichier" }
                 select #type name="type" required {
-                    @for (code, label) in KINDS { option value=(code) { (label) } }
+                    @for (code, label) in KINDS { option value=(code) selected[chosen == Some(*code)] { (label) } }
                 }
             }
             div.champ {
@@ -327,6 +364,7 @@ fn render_form(state: &AppState, caller: &Caller, error: Option<&str>) -> Markup
             }
         }
         p { a href="/observatoire/imports/historique" { "Historique complet des imports (provenance des données)" } }
+        p { a href="/installation" { "Installation guidée : les fichiers officiels du territoire et leur état" } }
         script src="/static/imports.js" defer {}
     };
     page(
@@ -344,6 +382,17 @@ fn state_text(s: &JobState) -> String {
     match s {
         JobState::Waiting => "en attente (un autre import est en cours)".into(),
         JobState::Running => "en cours".into(),
+        JobState::Done(d) if !d.recorded => {
+            format!(
+                "{} : rien n'a été modifié",
+                d.same_file.as_deref().unwrap_or("même fichier")
+            )
+        }
+        JobState::Done(d) if d.nothing_in_territory => format!(
+            "terminé avec un avertissement (import n° {}) : {}",
+            d.batch_id,
+            maillage_messages::imports::NOTHING_IN_TERRITORY
+        ),
         JobState::Done(d) => format!("terminé (import n° {})", d.batch_id),
         JobState::Failed(_) => "refusé, rien n'a été modifié".into(),
     }
@@ -389,8 +438,20 @@ async fn job_page(
 }
 
 fn summary_markup(d: &Summary) -> Markup {
+    use maillage_messages::imports::NOTHING_IN_TERRITORY;
     html! {
-        (layout::success_box(&format!("import n° {} enregistré.", d.batch_id)))
+        @if !d.recorded {
+            (layout::warning_box(&format!("{}.", d.same_file.as_deref().unwrap_or_default())))
+        } @else if d.nothing_in_territory {
+            (layout::warning_box(&format!(
+                "import n° {} enregistré, mais {NOTHING_IN_TERRITORY}.",
+                d.batch_id
+            )))
+        } @else {
+            (layout::success_box(&format!("import n° {} enregistré.", d.batch_id)))
+            @if let Some(same) = &d.same_file { p { (maillage_messages::sentence(same)) } }
+        }
+        @if let Some(s) = &d.stale { (layout::warning_box(s)) }
         (counts_list(&d.counts))
         @if let Some(v) = &d.vintage { p { "Millésime : " (v) "." } }
         @if let Some(g) = &d.geocoding { p { (g) } }
@@ -467,6 +528,11 @@ fn geocoding_text(details: &Value) -> Option<String> {
     ))
 }
 
+/// The earlier import of the same file a batch recorded, if any.
+fn same_file_of(details: &Value) -> Option<maillage_store::session::EarlierImport> {
+    serde_json::from_value(details.get("same_file_as")?.clone()).ok()
+}
+
 async fn history(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
     let batches = batch::list(state.store()).await?;
     let content = html! {
@@ -496,6 +562,12 @@ async fn history(State(state): State<AppState>, caller: Caller) -> Result<Markup
                             td { (b.vintage.as_deref().unwrap_or("—")) }
                             td { (counts_list(&b.counts)) }
                             td {
+                                @if let Some(same) = same_file_of(&b.details) {
+                                    p { (maillage_messages::sentence(&maillage_messages::imports::same_file(&same))) }
+                                }
+                                @if b.counts.nothing_in_territory() {
+                                    p { strong { "Attention : " } (maillage_messages::imports::NOTHING_IN_TERRITORY) "." }
+                                }
                                 @if let Some(g) = geocoding_text(&b.details) { p { (g) } }
                                 @if notes.is_empty() { "—" } @else {
                                     ul { @for n in notes.iter().take(5) { li { (n) } } }
@@ -725,6 +797,10 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
     })
     .await
     .unwrap_or(Err(Box::new(StoreError::Interrupted)));
+    let stale = match &result {
+        Ok(report) => stale_sources_of(&store, report.kind).await,
+        Err(_) => None,
+    };
     let folder = format!("{}/", uploaded.dir.path().display());
     let details = match result {
         Ok(report) => {
@@ -736,6 +812,10 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
                 notes_total: notes.len(),
                 notes: notes.into_iter().take(20).collect(),
                 geocoding: geocoding_text(&report.details),
+                same_file: maillage_messages::imports::same_file_note(&report),
+                recorded: report.recorded,
+                nothing_in_territory: report.nothing_in_territory(),
+                stale,
             };
             job.set(JobState::Done(Box::new(summary)));
             json!({ "resultat": "reussi", "lot": report.batch_id, "lignes_lues": report.counts.rows_read })
@@ -756,6 +836,17 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
         // The kind of failure only: store errors may quote values, and logs carry no personal data.
         tracing::error!("audit entry of an import could not be written");
     }
+}
+
+/// The freshness warning of one source, when it is older than its rhythm (none if it cannot be read).
+async fn stale_sources_of(store: &Store, kind: &str) -> Option<String> {
+    let today = jiff::Zoned::now().date();
+    maillage_store::freshness::of_sources(store, today)
+        .await
+        .ok()?
+        .into_iter()
+        .find(|f| f.kind == kind && f.stale)
+        .map(|f| f.french())
 }
 
 async fn import(
@@ -805,6 +896,8 @@ const JOB_DOC: ApiDoc = ApiDoc {
                 "compteurs": { "type": ["object", "null"] },
                 "remarques": { "type": "array", "items": { "type": "string" } },
                 "erreur": { "type": ["string", "null"] },
+                "meme_fichier": { "type": ["string", "null"], "description": "Même fichier qu'un import précédent (rien n'est alors modifié)" },
+                "avertissements": { "type": "array", "items": { "type": "string" }, "description": "Aucune ligne dans le territoire, source plus ancienne que son rythme de publication" },
                 "page": { "type": "string" }
             }
         })
@@ -832,6 +925,9 @@ async fn job_json(
     };
     let rows = job.rows.load(Ordering::Relaxed);
     let message = match &s {
+        JobState::Done(d) if !d.recorded || d.nothing_in_territory => {
+            maillage_messages::sentence(&state_text(&s))
+        }
         JobState::Done(d) => format!(
             "Import n° {} terminé : {} lignes lues, {} ajoutées, {} modifiées, {} inchangées, {} écartées, {} hors territoire.",
             d.batch_id,
@@ -865,6 +961,16 @@ async fn job_json(
         "compteurs": counts,
         "remarques": notes,
         "erreur": error,
+        "meme_fichier": match &s { JobState::Done(d) => d.same_file.clone(), _ => None },
+        "avertissements": match &s {
+            JobState::Done(d) => d
+                .nothing_in_territory
+                .then(|| maillage_messages::imports::NOTHING_IN_TERRITORY.to_string())
+                .into_iter()
+                .chain(d.stale.clone())
+                .collect::<Vec<_>>(),
+            _ => vec![],
+        },
         "page": format!("/observatoire/imports/suivi/{}", job.id),
     })))
 }

@@ -9,3 +9,4 @@ pub mod imports;
 pub mod login;
 pub mod network;
 pub mod observatory;
+pub mod setup;

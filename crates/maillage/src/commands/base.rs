@@ -8,8 +8,10 @@ use maillage_store::Store;
 #[derive(Args, Debug, Clone)]
 pub struct BaseArg {
     /// Base de données : chemin d'un fichier SQLite (créé s'il n'existe pas) ou URL postgres://…
+    // Global: accepted before the command as well as after it (`maillage --base x import …`).
     #[arg(
         long,
+        global = true,
         env = "MAILLAGE_BASE",
         default_value = "maillage.sqlite",
         value_name = "FICHIER|URL"

@@ -114,23 +114,55 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
         };
         bar.finish();
         let report = result.map_err(fr)?;
+        let stale = stale_source(&store, report.kind).await?;
         if args.json {
             let mut value = serde_json::to_value(&report)?;
             value["file"] = serde_json::Value::from(args.file.display().to_string());
+            value["nothing_in_territory"] = serde_json::Value::from(report.nothing_in_territory());
+            value["stale"] = serde_json::Value::from(stale.as_ref().map(French::french));
             println!("{value}");
         } else {
             print_report(&report);
+            if let Some(stale) = &stale {
+                println!("  attention : {}", stale.french());
+            }
         }
         Ok(())
     })
 }
 
-fn print_report(r: &ImportReport) {
+/// The freshness of the source just imported, when it is older than its publication rhythm.
+pub(super) async fn stale_source(
+    store: &maillage_store::Store,
+    kind: &str,
+) -> anyhow::Result<Option<maillage_store::freshness::SourceFreshness>> {
+    let today = jiff::Zoned::now().date();
+    Ok(maillage_store::freshness::of_sources(store, today)
+        .await
+        .map_err(fr)?
+        .into_iter()
+        .find(|f| f.kind == kind && f.stale))
+}
+
+pub(super) fn print_report(r: &ImportReport) {
+    use maillage_messages::imports::{NOTHING_IN_TERRITORY, same_file_note};
     let c = &r.counts;
-    println!(
-        "Import n° {} ({}) de « {} » terminé :",
-        r.batch_id, r.kind, r.file
-    );
+    if let Some(same) = same_file_note(r).filter(|_| !r.recorded) {
+        println!("Import de « {} » ({}) : {same}.", r.file, r.kind);
+    } else if r.nothing_in_territory() {
+        println!(
+            "Import n° {} ({}) de « {} » : attention, {NOTHING_IN_TERRITORY}.",
+            r.batch_id, r.kind, r.file
+        );
+    } else {
+        println!(
+            "Import n° {} ({}) de « {} » terminé :",
+            r.batch_id, r.kind, r.file
+        );
+        if let Some(same) = same_file_note(r) {
+            println!("  {same}");
+        }
+    }
     println!(
         "  {} lignes lues : {} ajoutées, {} modifiées, {} inchangées, {} écartées, {} hors territoire ; {} disparues",
         nombre(c.rows_read as f64, 0),

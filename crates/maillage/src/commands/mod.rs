@@ -13,6 +13,7 @@ mod import;
 mod observatory;
 mod report;
 mod serve;
+mod setup;
 mod territory;
 mod users;
 
@@ -58,6 +59,9 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Éditer le tableau de bord santé (PDF) d'une commune ou d'un quartier : carte, tableaux, graphiques, méthode, sources
     Rapport(report::ReportArgs),
+    /// Installation guidée d'un territoire réel : les fichiers officiels nécessaires, leur vérification, leur
+    /// import dans le bon ordre, puis les premiers indicateurs et l'accessibilité
+    Installer(setup::SetupArgs),
 }
 
 pub fn run(command: Command) -> anyhow::Result<()> {
@@ -80,5 +84,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Utilisateur(args) => users::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Rapport(args) => report::run(args),
+        Command::Installer(args) => setup::run(args),
     }
 }

@@ -10,7 +10,7 @@ pub struct TerritoryArgs {
     #[command(subcommand)]
     pub action: Option<TerritoryAction>,
     /// Sortie JSON
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
     #[command(flatten)]
     pub base: BaseArg,
@@ -18,12 +18,17 @@ pub struct TerritoryArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum TerritoryAction {
+    /// Afficher le territoire défini et sa zone tampon (ce que fait aussi « maillage territoire » seul)
+    Afficher,
     /// Définir le territoire : une ou plusieurs communes, ou les communes d'un EPCI, et la zone tampon
     Definir {
-        /// Codes INSEE des communes, séparés par des virgules (ex. 35238 ou 69123,69266)
+        /// Codes INSEE des communes, séparés par des virgules (ex. 35238 ou 69123,69266). Paris (75056), Lyon
+        /// (69123) et Marseille (13055) comprennent leurs arrondissements municipaux ; un arrondissement seul
+        /// (ex. 75111) est accepté
         #[arg(long, value_delimiter = ',')]
         communes: Vec<String>,
-        /// Codes SIREN d'EPCI dont prendre toutes les communes (fichier EPCI importé au préalable)
+        /// Codes SIREN d'EPCI dont prendre toutes les communes (ex. 200046977 ; fichier epci.json importé au
+        /// préalable : maillage import communes epci.json)
         #[arg(long, value_delimiter = ',')]
         epci: Vec<String>,
         /// Distance (km) en deçà de laquelle une commune voisine entre dans la zone tampon
@@ -39,7 +44,7 @@ pub fn run(args: TerritoryArgs) -> anyhow::Result<()> {
     block_on(async {
         let store = open(&args.base).await?;
         match args.action {
-            None => {
+            None | Some(TerritoryAction::Afficher) => {
                 let t = territory::load(&store).await.map_err(fr)?;
                 if args.json {
                     return print_json(&t);
@@ -84,12 +89,35 @@ pub fn run(args: TerritoryArgs) -> anyhow::Result<()> {
                 if args.json {
                     return print_json(&d);
                 }
+                let (n, v) = (d.territory.communes.len(), d.territory.neighbours.len());
                 println!(
-                    "Territoire défini : {} commune(s), {} commune(s) voisine(s) dans la zone tampon de {} km.",
-                    d.territory.communes.len(),
-                    d.territory.neighbours.len(),
-                    tampon_km
+                    "Territoire défini : {n} commune{}, {v} commune{} voisine{} dans la zone tampon de {} km.",
+                    plural(n, "s"),
+                    plural(v, "s"),
+                    plural(v, "s"),
+                    super::nombre(tampon_km, if tampon_km.fract() == 0.0 { 0 } else { 1 })
                 );
+                for p in &d.with_arrondissements {
+                    println!(
+                        "{} ({}) : ses arrondissements municipaux ({} à {}) sont compris, car les fichiers \
+                         officiels situent les lieux par arrondissement.",
+                        p.name, p.code, p.first, p.last
+                    );
+                }
+                if !d.arrondissements.is_empty() {
+                    println!(
+                        "Arrondissement{} municipa{} seul{} : {} (pour toute la commune, donnez son code : \
+                         75056 Paris, 69123 Lyon, 13055 Marseille).",
+                        plural(d.arrondissements.len(), "s"),
+                        if d.arrondissements.len() > 1 {
+                            "ux"
+                        } else {
+                            "l"
+                        },
+                        plural(d.arrondissements.len(), "s"),
+                        d.arrondissements.join(", ")
+                    );
+                }
                 if !d.unknown.is_empty() {
                     println!(
                         "Attention : communes absentes de la base : {} (importez le fichier des communes : \
@@ -107,4 +135,9 @@ pub fn run(args: TerritoryArgs) -> anyhow::Result<()> {
             }
         }
     })
+}
+
+/// The plural ending when `n` is more than one (French: 0 and 1 are singular).
+fn plural(n: usize, ending: &str) -> &str {
+    if n > 1 { ending } else { "" }
 }

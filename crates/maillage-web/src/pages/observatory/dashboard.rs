@@ -63,6 +63,8 @@ pub(super) async fn page(
         data::per_version(store, &snapshot.version, "tableau-de-bord", || reads(store)).await?;
     let territory = &reads.territory;
     let sources = &reads.sources;
+    // Read apart from the per-version cache: a source grows old with the days, not with the data.
+    let stale = crate::pages::imports::stale_sources(store).await?;
     let latest = &reads.latest;
     let communes: Vec<&Zone> = zones
         .iter()
@@ -242,6 +244,7 @@ pub(super) async fn page(
                 }
             }
         }
+        @for s in &stale { (crate::layout::warning_box(s)) }
         (sources_section(sources))
         (caveats(&state, &[]))
     };
