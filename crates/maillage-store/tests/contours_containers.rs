@@ -167,6 +167,17 @@ fn write_7z(path: &Path, members: &[(&str, &Path)]) {
     sz.finish().unwrap();
 }
 
+fn write_zip(path: &Path, members: &[(&str, &[u8])]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, data) in members {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
 /// A square of `side` metres at Lambert-93 (x, y), closed.
 fn square(x: f64, y: f64, side: f64) -> Polygon {
     vec![vec![
@@ -320,6 +331,32 @@ async fn iris_geopackage_inside_a_7z_imports_and_reimports_unchanged() {
         assert_eq!(again.counts.unchanged, 2, "{:?}", again.counts);
         assert_eq!(again.counts.inserted + again.counts.updated, 0);
     }
+}
+
+/// A zip holding a GeoJSON (beside a notice) imports the GeoJSON.
+#[tokio::test]
+async fn geojson_inside_a_zip() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("qpv-fixture.zip");
+    let geojson = br#"{"type":"FeatureCollection","name":"fixture, pas des donnees reelles","features":[{"type":"Feature","properties":{"code_qp":"QN07501A","lib_qp":"Fixture Belleville","insee_com":"75120"},"geometry":{"type":"Polygon","coordinates":[[[2.38,48.87],[2.39,48.87],[2.39,48.88],[2.38,48.87]]]}}]}"#;
+    write_zip(
+        &archive,
+        &[
+            ("notice.txt", b"fixture"),
+            ("qp/qp-fixture.geojson", geojson),
+        ],
+    );
+    let base = TestBase::sqlite();
+    let store = Store::open(&base.location).await.unwrap();
+    let r = imports::contours::import(&store, &archive, None, &Silent)
+        .await
+        .unwrap();
+    assert_eq!(r.counts.inserted, 1, "{:?}", r.counts);
+    let z = zones::list(&store).await.unwrap();
+    assert_eq!(
+        (z[0].kind, z[0].code.as_str(), z[0].name.as_str()),
+        (ZoneKind::Qpv, "QN07501A", "Fixture Belleville")
+    );
 }
 
 #[tokio::test]
@@ -540,6 +577,9 @@ async fn malformed_containers_are_located_and_change_nothing() {
     )
     .await;
 
+    let workbook = path("contours.xlsx");
+    write_zip(&workbook, &[("[Content_Types].xml", b"<Types/>")]);
+
     let annuaire = path("PS_LibreAcces_Personne_activite_fixture.txt");
     std::fs::write(
         &annuaire,
@@ -607,6 +647,15 @@ async fn malformed_containers_are_located_and_change_nothing() {
             ),
             other => panic!("mauvais type: {other:?}"),
         }
+
+        let e = format_error(
+            imports::contours::import(&store, &workbook, None, &Silent).await,
+            "classeur",
+        );
+        assert!(
+            matches!(&e.kind, FormatErrorKind::WrongKind { hint: Some(h), .. } if h == "Excel (xlsx)"),
+            "{e:?}"
+        );
 
         assert_eq!(
             snapshot(&store, dir.path()).await,
