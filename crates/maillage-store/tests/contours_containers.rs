@@ -665,3 +665,41 @@ async fn malformed_containers_are_located_and_change_nothing() {
         );
     }
 }
+
+/// The real Lyon Shapefile zipped with its sidecars (as data.gouv.fr bundles are) imports as the Shapefile
+/// does; errors and warnings would name the member inside the archive.
+#[tokio::test]
+async fn real_lyon_shapefile_inside_a_zip() {
+    let Some(shp_dir) = shared_data("iris_lyon/shp") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("iris_lyon_shp.zip");
+    let parts: Vec<(String, Vec<u8>)> = ["cpg", "dbf", "prj", "qpj", "shp", "shx"]
+        .iter()
+        .map(|ext| {
+            (
+                format!("IRIS_LYON/iris.{ext}"),
+                std::fs::read(shp_dir.join(format!("iris.{ext}"))).unwrap(),
+            )
+        })
+        .collect();
+    let members: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    write_zip(&archive, &members);
+    let base = TestBase::sqlite();
+    let store = Store::open(&base.location).await.unwrap();
+    let r = imports::contours::import(&store, &archive, None, &Silent)
+        .await
+        .unwrap();
+    assert_eq!(r.counts.inserted, 358, "{:?}", r.counts);
+    let total: f64 = zones::list(&store)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|z| z.population.as_ref().map(|p| p.value))
+        .sum();
+    assert_eq!(total, 941_851.0);
+}
