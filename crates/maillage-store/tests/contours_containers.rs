@@ -21,12 +21,14 @@ use std::path::{Path, PathBuf};
 /// One polygon: rings of (x, y) in the layer's system.
 type Polygon = Vec<Vec<(f64, f64)>>;
 
+/// One feature row: its attributes (in column order) and its polygons (one: a Polygon; more: a MultiPolygon).
+type FeatureRow<'a> = (Vec<(&'a str, Value)>, Vec<Polygon>);
+
 struct Layer<'a> {
     table: &'a str,
     geometry_type: &'a str,
     epsg: i64,
-    /// Each row: its attributes (in column order) and its polygons (one: a Polygon; more: a MultiPolygon).
-    rows: Vec<(Vec<(&'a str, Value)>, Vec<Polygon>)>,
+    rows: Vec<FeatureRow<'a>>,
     /// Columns of an empty layer (taken from the first row otherwise).
     columns: Vec<&'a str>,
 }
@@ -190,7 +192,7 @@ fn square(x: f64, y: f64, side: f64) -> Polygon {
 }
 
 /// Two IRIS of Lyon 1er in Lambert-93: the first a Polygon, the second a MultiPolygon of two parts.
-fn iris_rows<'a>(names: [&'a str; 6]) -> Vec<(Vec<(&'a str, Value)>, Vec<Polygon>)> {
+fn iris_rows(names: [&str; 6]) -> Vec<FeatureRow<'_>> {
     let [insee, commune, iris, code, name, typ] = names;
     let row = |n: &str, nom: &str, polys: Vec<Polygon>| {
         (
@@ -450,7 +452,7 @@ async fn real_lyon_shapefile_as_a_geopackage_in_a_7z() {
     let read = maillage_formats::contours::read_contours(&shp, None).unwrap();
     let names: Vec<String> = read.features[0].properties.keys().cloned().collect();
     let to_lambert = |c: &Coord<f64>| crs::from_wgs84(Crs::Lambert93, c.x, c.y).unwrap();
-    let rows: Vec<(Vec<(&str, Value)>, Vec<Polygon>)> = read
+    let rows: Vec<FeatureRow> = read
         .features
         .iter()
         .map(|f| {
