@@ -536,7 +536,15 @@ fn each_7z(
         }
         Ok(EntryDecision::Continue)
     });
-    result.map_err(|e| kind_io(seven_zip_kind(e)))
+    result.map_err(|e| kind_io(seven_zip_kind(e)))?;
+    // A member listed but never met while decoding: the archive is inconsistent, not the member empty.
+    match remaining.first() {
+        Some(m) => Err(corrupt_io(
+            ArchiveKind::SevenZip,
+            format!("{} : absent des données", m.name),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Fills the member name into an expansion error raised by [`Capped`] (which does not know it).

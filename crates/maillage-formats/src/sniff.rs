@@ -79,6 +79,20 @@ impl FileKind {
         FileKind::ALL.into_iter().find(|k| k.label() == label)
     }
 
+    /// A binary file (workbook, archive, GeoPackage, Shapefile): never a text table, whatever its bytes
+    /// decode to.
+    pub fn is_binary(self) -> bool {
+        matches!(
+            self,
+            FileKind::Spreadsheet
+                | FileKind::AnnuaireZip
+                | FileKind::Zip
+                | FileKind::SevenZip
+                | FileKind::GeoPackage
+                | FileKind::Shapefile
+        )
+    }
+
     /// The `maillage import` subcommand that reads this kind of file, when there is one (a workbook or a
     /// zip may hold several things: no guess).
     pub fn import_command(self) -> Option<&'static str> {

@@ -81,6 +81,16 @@ impl TableReader {
                 FormatErrorKind::Empty,
             ));
         }
+        // A workbook, an archive or a GeoPackage read as text only gives an encoding error: name it instead.
+        if let Some(kind) = sniff::detect(&head).filter(|k| k.is_binary() && *k != opts.kind) {
+            return Err(FormatError::new(
+                Location::file(path),
+                FormatErrorKind::WrongKind {
+                    expected: opts.kind.label(),
+                    hint: Some(kind.label().to_string()),
+                },
+            ));
+        }
         let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
         let delimiter = match opts.delimiters {
             [one] => *one,

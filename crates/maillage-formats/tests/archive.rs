@@ -206,3 +206,33 @@ fn other_files_are_not_archives() {
         "{e:?}"
     );
 }
+
+/// A container given to a text reader is named, with the command that reads it, instead of an encoding error.
+#[test]
+fn text_readers_name_a_container_and_its_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let seven = dir.path().join("CONTOURS-IRIS-fixture.7z");
+    write_7z(&seven, &[("CONTOURS-IRIS.gpkg", b"fixture")]);
+    let bundle = dir.path().join("PS_LibreAcces-fixture.zip");
+    write_zip(
+        &bundle,
+        &[("PS_LibreAcces_Personne_activite_202612.txt", b"fixture")],
+    );
+    for (path, command) in [(&seven, "contours"), (&bundle, "annuaire")] {
+        let errors = [
+            maillage_formats::finess::read_extraction(path).unwrap_err(),
+            maillage_formats::insee::read_iris_population(path).unwrap_err(),
+        ];
+        for e in errors {
+            assert_eq!(&e.location.file, path);
+            match &e.kind {
+                FormatErrorKind::WrongKind { hint: Some(h), .. } => assert_eq!(
+                    maillage_formats::FileKind::from_label(h).and_then(|k| k.import_command()),
+                    Some(command),
+                    "{e:?}"
+                ),
+                other => panic!("{}: {other:?}", path.display()),
+            }
+        }
+    }
+}

@@ -236,6 +236,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_of_another_kind_names_the_command_to_use() {
+        let e = FormatError::new(
+            Location::file("etalab-cs1100507-stock.csv"),
+            FormatErrorKind::WrongKind {
+                expected: "GeoJSON",
+                hint: Some(maillage_formats::FileKind::FinessExtraction.label().to_string()),
+            },
+        );
+        assert_eq!(
+            e.french(),
+            "fichier « etalab-cs1100507-stock.csv » : ce n'est pas un fichier GeoJSON : il ressemble à un \
+             fichier FINESS (extraction des établissements) ; utilisez « maillage import finess »."
+        );
+        let layer = FormatError::new(
+            Location::file("CONTOURS-IRIS.7z/CONTOURS-IRIS.gpkg").layer("contours_iris"),
+            FormatErrorKind::EmptyLayer,
+        );
+        assert_eq!(
+            layer.french(),
+            "fichier « CONTOURS-IRIS.7z/CONTOURS-IRIS.gpkg », couche « contours_iris » : la couche ne contient \
+             aucun objet ; le fichier semble incomplet, téléchargez-le à nouveau."
+        );
+    }
+
+    #[test]
     fn every_location_part_is_worded() {
         let e = FormatError::new(
             Location::file("apl.xlsx")

