@@ -105,6 +105,12 @@ pub enum FormatErrorKind {
     /// A spreadsheet has no sheet whose rows look like the expected table.
     #[error("no table found (looked for columns {looked_for})")]
     NoTable { looked_for: String },
+    /// The file ends in the middle of the document (a download or a gzip stream cut short).
+    #[error("the file ends in the middle of the document")]
+    Incomplete,
+    /// One record (a JSON element) is larger than the reader accepts.
+    #[error("record larger than {limit_bytes} bytes")]
+    RecordTooLarge { limit_bytes: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

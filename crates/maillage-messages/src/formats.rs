@@ -111,6 +111,14 @@ impl French for FormatErrorKind {
                 "aucune feuille ne contient le tableau attendu (colonnes recherchées : {looked_for}) ; \
                  importez le classeur tel qu'il est publié"
             ),
+            Incomplete => "le fichier s'arrête au milieu du document ; il est incomplet (téléchargement interrompu ?), \
+                           téléchargez-le à nouveau"
+                .into(),
+            RecordTooLarge { limit_bytes } => format!(
+                "enregistrement de plus de {} Mo, au-delà de ce qu'un fichier publié contient ; vérifiez qu'il \
+                 s'agit bien du fichier officiel",
+                limit_bytes / (1024 * 1024)
+            ),
         }
     }
 }

@@ -37,6 +37,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_network.sql"),
         include_str!("../migrations/postgres/0005_network.sql"),
     ),
+    (
+        8,
+        "establishment closing",
+        include_str!("../migrations/sqlite/0008_establishment_closing.sql"),
+        include_str!("../migrations/postgres/0008_establishment_closing.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {
