@@ -31,7 +31,11 @@ fn main() {
             let v: serde_json::Value = serde_json::from_reader(input).expect("JSON");
             let n: usize = v["pmej"]
                 .as_array()
-                .map(|a| a.iter().map(|p| p["ege"].as_array().map_or(0, Vec::len)).sum())
+                .map(|a| {
+                    a.iter()
+                        .map(|p| p["ege"].as_array().map_or(0, Vec::len))
+                        .sum()
+                })
                 .unwrap_or(0);
             println!("{n} établissements");
         }

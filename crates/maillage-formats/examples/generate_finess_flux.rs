@@ -12,7 +12,10 @@ use maillage_testkit::finess_flux::{Ege, Pmej, write_flux};
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: u64) -> u64 {
@@ -23,7 +26,9 @@ impl Lcg {
     }
 }
 
-const CATEGORIES: [&str; 10] = ["620", "124", "603", "355", "500", "611", "354", "156", "209", "101"];
+const CATEGORIES: [&str; 10] = [
+    "620", "124", "603", "355", "500", "611", "354", "156", "209", "101",
+];
 const STREETS: [&str; 6] = [
     "DE LA REPUBLIQUE",
     "VICTOR HUGO",
@@ -43,8 +48,13 @@ const OVERSEAS: [(&str, &str, f64, f64, Crs); 5] = [
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let out = std::path::PathBuf::from(args.get(1).expect("usage: generate_finess_flux <out.json.gz> [n]"));
-    let n: usize = args.get(2).map_or(100_000, |s| s.parse().expect("a number"));
+    let out = std::path::PathBuf::from(
+        args.get(1)
+            .expect("usage: generate_finess_flux <out.json.gz> [n]"),
+    );
+    let n: usize = args
+        .get(2)
+        .map_or(100_000, |s| s.parse().expect("a number"));
     let mut rng = Lcg(20261207);
     let mut made = 0usize;
     let mut pmej = Vec::new();
@@ -67,13 +77,31 @@ fn main() {
             let draw = rng.below(100);
             let (commune, postcode, lon, lat, projection) = if draw >= 97 {
                 let (c, p, lon, lat, crs) = OVERSEAS[rng.below(5) as usize];
-                (c.to_string(), p.to_string(), lon + rng.unit() * 0.02, lat + rng.unit() * 0.02, crs)
+                (
+                    c.to_string(),
+                    p.to_string(),
+                    lon + rng.unit() * 0.02,
+                    lat + rng.unit() * 0.02,
+                    crs,
+                )
             } else {
                 let c = format!("{:02}{:03}", dep.min(95), 1 + rng.below(400));
                 let p = format!("{:02}{:03}", dep.min(95), rng.below(1000));
-                (c, p, -1.5 + rng.unit() * 8.0, 43.5 + rng.unit() * 5.5, Crs::Lambert93)
+                (
+                    c,
+                    p,
+                    -1.5 + rng.unit() * 8.0,
+                    43.5 + rng.unit() * 5.5,
+                    Crs::Lambert93,
+                )
             };
-            let mut e = Ege::active(&finess, &format!("FIXTURE ETABLISSEMENT {made}"), category, &commune, &postcode);
+            let mut e = Ege::active(
+                &finess,
+                &format!("FIXTURE ETABLISSEMENT {made}"),
+                category,
+                &commune,
+                &postcode,
+            );
             e.street = STREETS[rng.below(STREETS.len() as u64) as usize].into();
             let projected = crs::from_wgs84(projection, lon, lat).expect("projection");
             let round = |v: f64| (v * 100.0).round() / 100.0;
@@ -101,12 +129,20 @@ fn main() {
         });
     }
     // `generatedAt` follows the date in the file name (…-journalier-AAAAMMJJ.json.gz), as in published files.
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let date = name
         .split(['-', '.', '_'])
         .find(|p| p.len() == 8 && p.bytes().all(|b| b.is_ascii_digit()))
-        .map_or("2026-12-07".to_string(), |d| format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]));
+        .map_or("2026-12-07".to_string(), |d| {
+            format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
+        });
     write_flux(&out, &format!("{date}T05:00:00.000000000Z"), pmej).expect("write");
     let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
-    eprintln!("{made} établissements, {entity} entités juridiques, {} Mo", size / 1_000_000);
+    eprintln!(
+        "{made} établissements, {entity} entités juridiques, {} Mo",
+        size / 1_000_000
+    );
 }

@@ -4,8 +4,8 @@ use common::{assert_close, fixture, temp_file};
 use maillage_formats::crs::{self, Crs};
 use maillage_formats::finess::json::CoordinateCase;
 use maillage_formats::finess::{self, FinessCategory, json};
-use maillage_testkit::finess_flux::{Ege, Pmej, write_flux};
 use maillage_formats::{FormatErrorKind, WarningKind};
+use maillage_testkit::finess_flux::{Ege, Pmej, write_flux};
 
 const FILE: &str = "finess/etalab-cs1100507-stock-20261124-0000.csv";
 
@@ -310,7 +310,10 @@ fn json_flux_positions_and_swaps() {
     // coordonneeX holds the northing: Lambert-93 swapped, which lands on the BAN point given in degrees.
     assert_eq!(
         convert.coordinates,
-        CoordinateCase::Placed { crs: Crs::Lambert93, swapped: true }
+        CoordinateCase::Placed {
+            crs: Crs::Lambert93,
+            swapped: true
+        }
     );
     let (lon, lat) = convert.position.unwrap();
     assert_close(lat, 46.211257, 1e-4, "lat");
@@ -331,14 +334,20 @@ fn json_flux_positions_and_swaps() {
     assert_close(lon, 55.4425938, 1e-6, "lon");
     assert_eq!(
         f.etablissements[2].coordinates,
-        CoordinateCase::Placed { crs: Crs::Utm40S, swapped: false }
+        CoordinateCase::Placed {
+            crs: Crs::Utm40S,
+            swapped: false
+        }
     );
     // Latitude and longitude swapped in the direction fields.
     let (lon, lat) = f.etablissements[3].position.unwrap();
     assert_eq!((lon, lat), (4.8355317, 45.7589553));
     assert_eq!(
         f.etablissements[3].coordinates,
-        CoordinateCase::Placed { crs: Crs::Wgs84, swapped: true }
+        CoordinateCase::Placed {
+            crs: Crs::Wgs84,
+            swapped: true
+        }
     );
 }
 
@@ -349,7 +358,13 @@ fn coordinate_forms() -> Vec<Pmej> {
     let utm20 = crs::from_wgs84(Crs::Utm20N, -61.5331, 16.2411).unwrap();
     let ege = |finess: &str, commune: &str, xy: Option<(f64, f64)>| Ege {
         xy,
-        ..Ege::active(finess, &format!("FIXTURE {finess}"), "620", commune, "69002")
+        ..Ege::active(
+            finess,
+            &format!("FIXTURE {finess}"),
+            "620",
+            commune,
+            "69002",
+        )
     };
     let mut closed = ege("690000080", "69382", Some((lyon_lon, lyon_lat)));
     closed.state = "I";
@@ -392,16 +407,27 @@ fn coordinate_forms() -> Vec<Pmej> {
 #[test]
 fn json_flux_coordinates_told_by_their_values() {
     let dir = tempfile::tempdir().unwrap();
-    let plain = dir.path().join("finess-structures-journalier-20261201.json");
-    let gz = dir.path().join("finess-structures-journalier-20261201.json.gz");
+    let plain = dir
+        .path()
+        .join("finess-structures-journalier-20261201.json");
+    let gz = dir
+        .path()
+        .join("finess-structures-journalier-20261201.json.gz");
     write_flux(&plain, "2026-12-01T05:00:00Z", coordinate_forms()).unwrap();
     write_flux(&gz, "2026-12-01T05:00:00Z", coordinate_forms()).unwrap();
     let f = json::read_flux(&plain).unwrap();
     assert_eq!(f.generated_at.as_deref(), Some("2026-12-01T05:00:00Z"));
     let z = json::read_flux(&gz).unwrap();
-    assert_eq!(f.etablissements, z.etablissements, "gzip and plain read alike");
+    assert_eq!(
+        f.etablissements, z.etablissements,
+        "gzip and plain read alike"
+    );
     let case = |id: &str| {
-        let e = f.etablissements.iter().find(|e| e.nofinesset == id).unwrap();
+        let e = f
+            .etablissements
+            .iter()
+            .find(|e| e.nofinesset == id)
+            .unwrap();
         (e.coordinates, e.position)
     };
     let placed = |crs, swapped| CoordinateCase::Placed { crs, swapped };
@@ -422,15 +448,27 @@ fn json_flux_coordinates_told_by_their_values() {
     assert_eq!(case("690000056"), (CoordinateCase::Missing, None));
     assert_eq!(case("690000064"), (CoordinateCase::Unknown, None));
     assert_eq!(case("690000098"), (placed(Crs::Wgs84, false), lyon));
-    let closed = f.etablissements.iter().find(|e| e.nofinesset == "690000080").unwrap();
+    let closed = f
+        .etablissements
+        .iter()
+        .find(|e| e.nofinesset == "690000080")
+        .unwrap();
     assert!(!closed.active);
     assert_eq!(closed.datefermeture.as_deref(), Some("2026-11-30"));
     // Where each comes from: element index and the line where its element starts.
-    let e = f.etablissements.iter().find(|e| e.nofinesset == "970400001").unwrap();
+    let e = f
+        .etablissements
+        .iter()
+        .find(|e| e.nofinesset == "970400001")
+        .unwrap();
     assert_eq!(e.pmej_index, 1);
     let text = std::fs::read_to_string(&plain).unwrap();
     let line = text[..text.find("970100999").unwrap()].lines().count() as u64;
-    assert!(e.line < line && e.line > 1, "element line {} before line {line}", e.line);
+    assert!(
+        e.line < line && e.line > 1,
+        "element line {} before line {line}",
+        e.line
+    );
 }
 
 #[test]
@@ -442,7 +480,10 @@ fn json_flux_errors() {
     let e = json::read_flux(fixture(FILE)).unwrap_err();
     assert!(matches!(e.kind, FormatErrorKind::WrongKind { .. }));
     let (_d, p) = temp_file("vide.json", b"  \n");
-    assert_eq!(json::read_flux(&p).unwrap_err().kind, FormatErrorKind::Empty);
+    assert_eq!(
+        json::read_flux(&p).unwrap_err().kind,
+        FormatErrorKind::Empty
+    );
     // Two elements without a comma between them: located on the second one.
     let (_d, p) = temp_file(
         "flux.json",
@@ -490,16 +531,29 @@ fn json_flux_record_size_is_bounded() {
     let mut big = Ege::active("690000015", "", "620", "69382", "69002");
     big.name = "X".repeat(json::MAX_RECORD_BYTES);
     let pmej = vec![
-        Pmej { finess: "690000999".into(), name: "A".into(), ege: vec![Ege::active("690000023", "B", "620", "69382", "69002")] },
-        Pmej { finess: "690000998".into(), name: "C".into(), ege: vec![big] },
+        Pmej {
+            finess: "690000999".into(),
+            name: "A".into(),
+            ege: vec![Ege::active("690000023", "B", "620", "69382", "69002")],
+        },
+        Pmej {
+            finess: "690000998".into(),
+            name: "C".into(),
+            ege: vec![big],
+        },
     ];
     write_flux(&p, "2026-12-01T05:00:00Z", pmej).unwrap();
     let mut r = json::FluxReader::open(&p).unwrap();
-    assert_eq!(r.next_etablissement().unwrap().unwrap().nofinesset, "690000023");
+    assert_eq!(
+        r.next_etablissement().unwrap().unwrap().nofinesset,
+        "690000023"
+    );
     let e = r.next_etablissement().unwrap_err();
     assert_eq!(
         e.kind,
-        FormatErrorKind::RecordTooLarge { limit_bytes: json::MAX_RECORD_BYTES }
+        FormatErrorKind::RecordTooLarge {
+            limit_bytes: json::MAX_RECORD_BYTES
+        }
     );
     assert_eq!(e.location.feature, Some(1));
 }

@@ -231,4 +231,31 @@ mod tests {
             "fichier « f.csv », ligne 19 : coordonnées inversées (1, 2) : remises dans l'ordre."
         );
     }
+
+    #[test]
+    fn a_flux_cut_short_or_too_large_is_located() {
+        let cut = FormatError::new(
+            Location::file("finess-structures-journalier-20261207.json.gz")
+                .line(48_213)
+                .column(17),
+            FormatErrorKind::Incomplete,
+        );
+        assert_eq!(
+            cut.french(),
+            "fichier « finess-structures-journalier-20261207.json.gz », ligne 48213, colonne 17 : le fichier \
+             s'arrête au milieu du document ; il est incomplet (téléchargement interrompu ?), téléchargez-le à \
+             nouveau."
+        );
+        let big = FormatError::new(
+            Location::file("flux.json").line(3).column(5).feature(1),
+            FormatErrorKind::RecordTooLarge {
+                limit_bytes: 16 * 1024 * 1024,
+            },
+        );
+        assert_eq!(
+            big.french(),
+            "fichier « flux.json », ligne 3, colonne 5, objet n° 2 : enregistrement de plus de 16 Mo, au-delà de \
+             ce qu'un fichier publié contient ; vérifiez qu'il s'agit bien du fichier officiel."
+        );
+    }
 }

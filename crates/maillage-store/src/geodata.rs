@@ -191,7 +191,10 @@ pub async fn establishment_points(store: &Store) -> Result<Vec<EstablishmentPoin
             // still show the TRE_R397 label, never the bare code.
             category_label: r
                 .try_get::<Option<String>, _>("category_label")?
-                .or_else(|| code.as_deref().map(maillage_formats::finess::category_label_or_code)),
+                .or_else(|| {
+                    code.as_deref()
+                        .map(maillage_formats::finess::category_label_or_code)
+                }),
             category_code: code,
             address: r.try_get("address")?,
             commune_code: r.try_get("commune_code")?,

@@ -1,11 +1,11 @@
 //! Importers end to end on both backends: fixtures in the official formats, real data from ../shared/data,
 //! idempotence, next year's file, local enrichment surviving re-imports, and bad input changing nothing.
 
+use maillage_formats::FormatErrorKind;
 use maillage_store::enrichment::{self, Enrichment, Subject};
 use maillage_store::imports::{self, Silent, contours::ContourKind};
 use maillage_store::zones::{self, ZoneKind};
 use maillage_store::{Store, StoreError, backup, batch};
-use maillage_formats::FormatErrorKind;
 use maillage_testkit::finess_flux::{Ege, Pmej, write_flux};
 use maillage_testkit::{TestBase, repo_root, shared_data};
 use std::io::Read;
@@ -245,14 +245,21 @@ fn flux_day(dir: &Path, day: &str, ege: Vec<Ege>) -> PathBuf {
 fn flux_ege(finess: &str, category: &str, xy: Option<(f64, f64)>) -> Ege {
     Ege {
         xy,
-        ..Ege::active(finess, &format!("FIXTURE {finess}"), category, "69382", "69002")
+        ..Ege::active(
+            finess,
+            &format!("FIXTURE {finess}"),
+            category,
+            "69382",
+            "69002",
+        )
     }
 }
 
 /// Day 1 of the fixture flux: Lambert-93 in order and swapped, WGS84 in order and swapped, no position.
 fn flux_first_day() -> Vec<Ege> {
     let (lon, lat) = (4.8355317, 45.7589553);
-    let (x, y) = maillage_formats::crs::from_wgs84(maillage_formats::crs::Crs::Lambert93, lon, lat).unwrap();
+    let (x, y) =
+        maillage_formats::crs::from_wgs84(maillage_formats::crs::Crs::Lambert93, lon, lat).unwrap();
     let mut closed_long_ago = flux_ege("690000099", "620", None);
     closed_long_ago.state = "I";
     closed_long_ago.closed_on = Some("1993-01-01".into());
@@ -266,7 +273,10 @@ fn flux_first_day() -> Vec<Ege> {
     ]
 }
 
-async fn establishment_state(store: &Store, finess: &str) -> (Option<i64>, Option<String>, Option<String>) {
+async fn establishment_state(
+    store: &Store,
+    finess: &str,
+) -> (Option<i64>, Option<String>, Option<String>) {
     use sqlx::Row;
     let r = sqlx::query("SELECT removed_batch_id, closed_on, category_label FROM establishment WHERE finess_et = $1")
         .bind(finess)
@@ -286,7 +296,9 @@ async fn finess_flux_is_a_full_snapshot_with_closing_dates() {
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
         let day1 = flux_day(dir.path(), "01", flux_first_day());
-        let r = imports::finess::import(&store, &day1, &Silent).await.unwrap();
+        let r = imports::finess::import(&store, &day1, &Silent)
+            .await
+            .unwrap();
         assert_eq!(r.vintage.as_deref(), Some("2026-12-01"));
         assert_eq!(
             (r.counts.rows_read, r.counts.inserted, r.counts.removed),
@@ -296,8 +308,18 @@ async fn finess_flux_is_a_full_snapshot_with_closing_dates() {
         );
         let cases = &r.details["coordonnees"];
         assert_eq!(
-            (&cases["lambert93"], &cases["wgs84"], &cases["inversees"], &cases["sans_position"]),
-            (&serde_json::json!(2), &serde_json::json!(2), &serde_json::json!(2), &serde_json::json!(2)),
+            (
+                &cases["lambert93"],
+                &cases["wgs84"],
+                &cases["inversees"],
+                &cases["sans_position"]
+            ),
+            (
+                &serde_json::json!(2),
+                &serde_json::json!(2),
+                &serde_json::json!(2),
+                &serde_json::json!(2)
+            ),
             "{}: {cases}",
             base.backend
         );
@@ -307,15 +329,27 @@ async fn finess_flux_is_a_full_snapshot_with_closing_dates() {
             Some("Centre Hospitalier (C.H.)")
         );
         assert_eq!(establishment_state(&store, "690000056").await.2, None);
-        let points = maillage_store::geodata::establishment_points(&store).await.unwrap();
+        let points = maillage_store::geodata::establishment_points(&store)
+            .await
+            .unwrap();
         let unknown = points.iter().find(|p| p.finess == "690000056").unwrap();
-        assert_eq!(unknown.category_label.as_deref(), Some("Catégorie FINESS 999"));
+        assert_eq!(
+            unknown.category_label.as_deref(),
+            Some("Catégorie FINESS 999")
+        );
 
         // The same file again changes no row.
         let before = snapshot(&store, dir.path()).await;
-        let again = imports::finess::import(&store, &day1, &Silent).await.unwrap();
+        let again = imports::finess::import(&store, &day1, &Silent)
+            .await
+            .unwrap();
         assert_eq!(
-            (again.counts.inserted, again.counts.updated, again.counts.removed, again.counts.unchanged),
+            (
+                again.counts.inserted,
+                again.counts.updated,
+                again.counts.removed,
+                again.counts.unchanged
+            ),
             (0, 0, 0, 5)
         );
         assert_eq!(
@@ -344,7 +378,9 @@ async fn finess_flux_is_a_full_snapshot_with_closing_dates() {
         day2.remove(2);
         day2.push(flux_ege("690000064", "620", None));
         let day2 = flux_day(dir.path(), "02", day2);
-        let r2 = imports::finess::import(&store, &day2, &Silent).await.unwrap();
+        let r2 = imports::finess::import(&store, &day2, &Silent)
+            .await
+            .unwrap();
         assert_eq!(
             (r2.counts.inserted, r2.counts.removed, r2.counts.unchanged),
             (1, 2, 3),
@@ -353,9 +389,16 @@ async fn finess_flux_is_a_full_snapshot_with_closing_dates() {
             r2.counts
         );
         let (removed, closed_on, _) = establishment_state(&store, "690000023").await;
-        assert_eq!((removed, closed_on.as_deref()), (Some(r2.batch_id), Some("2026-12-02")));
+        assert_eq!(
+            (removed, closed_on.as_deref()),
+            (Some(r2.batch_id), Some("2026-12-02"))
+        );
         let (removed, closed_on, _) = establishment_state(&store, "690000031").await;
-        assert_eq!((removed, closed_on), (Some(r2.batch_id), None), "closed without a date");
+        assert_eq!(
+            (removed, closed_on),
+            (Some(r2.batch_id), None),
+            "closed without a date"
+        );
         assert_eq!(
             enrichment::get(&store, Subject::Etablissement, "690000023")
                 .await
@@ -365,25 +408,44 @@ async fn finess_flux_is_a_full_snapshot_with_closing_dates() {
             Some("Urgences fermées la nuit")
         );
         assert!(
-            !points_in_force(&store).await.contains(&"690000023".to_string()),
+            !points_in_force(&store)
+                .await
+                .contains(&"690000023".to_string()),
             "a closed establishment leaves the map"
         );
         // Day 2 again: nothing changes, the closing date stays.
         let before = snapshot(&store, dir.path()).await;
-        let again = imports::finess::import(&store, &day2, &Silent).await.unwrap();
-        assert_eq!((again.counts.inserted, again.counts.updated, again.counts.removed), (0, 0, 0));
+        let again = imports::finess::import(&store, &day2, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.counts.inserted,
+                again.counts.updated,
+                again.counts.removed
+            ),
+            (0, 0, 0)
+        );
         assert_eq!(
             without_batches(&snapshot(&store, dir.path()).await),
             without_batches(&before)
         );
 
         // Reopened the day after: in force again, without a closing date.
-        let r3 = imports::finess::import(&store, &flux_day(dir.path(), "03", flux_first_day()), &Silent)
-            .await
-            .unwrap();
+        let r3 = imports::finess::import(
+            &store,
+            &flux_day(dir.path(), "03", flux_first_day()),
+            &Silent,
+        )
+        .await
+        .unwrap();
         assert_eq!(establishment_state(&store, "690000023").await.0, None);
         assert_eq!(establishment_state(&store, "690000023").await.1, None);
-        assert_eq!(r3.counts.removed, 1, "690000064 is gone again: {:?}", r3.counts);
+        assert_eq!(
+            r3.counts.removed, 1,
+            "690000064 is gone again: {:?}",
+            r3.counts
+        );
     }
 }
 
@@ -402,19 +464,27 @@ async fn finess_flux_bad_input_changes_nothing() {
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
         let day1 = flux_day(dir.path(), "01", flux_first_day());
-        imports::finess::import(&store, &day1, &Silent).await.unwrap();
+        imports::finess::import(&store, &day1, &Silent)
+            .await
+            .unwrap();
         let before = snapshot(&store, dir.path()).await;
 
         let bytes = std::fs::read(&day1).unwrap();
-        let cut = dir.path().join("finess-structures-journalier-20261202.json.gz");
+        let cut = dir
+            .path()
+            .join("finess-structures-journalier-20261202.json.gz");
         std::fs::write(&cut, &bytes[..bytes.len() - 40]).unwrap();
         let mut duplicate = flux_first_day();
         duplicate.push(flux_ege("690000015", "620", None));
         let duplicate = flux_day(dir.path(), "04", duplicate);
-        let malformed = dir.path().join("finess-structures-journalier-20261205.json");
+        let malformed = dir
+            .path()
+            .join("finess-structures-journalier-20261205.json");
         let text = String::from_utf8({
             let mut t = Vec::new();
-            flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut t).unwrap();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut t)
+                .unwrap();
             t
         })
         .unwrap();
@@ -423,13 +493,20 @@ async fn finess_flux_bad_input_changes_nothing() {
         assert_ne!(broken, text);
         std::fs::write(&malformed, broken).unwrap();
 
-        for (case, file) in [("gzip tronqué", &cut), ("doublon", &duplicate), ("JSON invalide", &malformed)] {
+        for (case, file) in [
+            ("gzip tronqué", &cut),
+            ("doublon", &duplicate),
+            ("JSON invalide", &malformed),
+        ] {
             match imports::finess::import(&store, file, &Silent).await {
                 Err(StoreError::Format(e)) => {
                     assert!(e.location.line.is_some(), "{case}: a line is named: {e:?}");
                     match case {
                         "gzip tronqué" => assert_eq!(e.kind, FormatErrorKind::Incomplete),
-                        "doublon" => assert!(matches!(e.kind, FormatErrorKind::DuplicateId { .. }), "{e:?}"),
+                        "doublon" => assert!(
+                            matches!(e.kind, FormatErrorKind::DuplicateId { .. }),
+                            "{e:?}"
+                        ),
                         _ => {
                             assert!(matches!(e.kind, FormatErrorKind::Json(_)), "{e:?}");
                             assert!(e.location.column.is_some());

@@ -83,14 +83,24 @@ mod tests {
         assert_eq!(category_label("code"), None);
         assert_eq!(category_label_or_code("999"), "Catégorie FINESS 999");
         // Every row is `code;label` with a three-digit code, and no code twice.
-        let rows: Vec<&str> = TRE_R397.lines().filter(|l| !l.starts_with('#')).skip(1).collect();
+        let rows: Vec<&str> = TRE_R397
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .collect();
         assert_eq!(labels().len(), rows.len());
         assert!(rows.len() >= 300, "{} categories", rows.len());
         for code in labels().keys() {
-            assert!(code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()), "{code}");
+            assert!(
+                code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()),
+                "{code}"
+            );
         }
         for code in HOSPITALS {
-            assert!(category_label(code).is_some(), "hospital category {code} without a label");
+            assert!(
+                category_label(code).is_some(),
+                "hospital category {code} without a label"
+            );
         }
     }
 }

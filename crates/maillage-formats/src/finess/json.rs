@@ -185,9 +185,13 @@ struct Coordonnees {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
     /// Before the first key, or after a value of the top-level object.
-    InObject { first: bool },
+    InObject {
+        first: bool,
+    },
     /// Inside `pmej`, before an element (or the closing `]`).
-    InPmej { first: bool },
+    InPmej {
+        first: bool,
+    },
     Done,
 }
 
@@ -268,7 +272,12 @@ impl FluxReader {
                     };
                     if c == b'}' {
                         self.scan.bump();
-                        if self.scan.skip_ws().map_err(|e| self.scan_error(e))?.is_some() {
+                        if self
+                            .scan
+                            .skip_ws()
+                            .map_err(|e| self.scan_error(e))?
+                            .is_some()
+                        {
                             return Err(self.syntax("caractères après la fin du document"));
                         }
                         if !self.seen_pmej {
@@ -290,7 +299,8 @@ impl FluxReader {
                     self.peek_ws()?;
                     match key.as_str() {
                         "pmej" => {
-                            if self.scan.peek_byte().map_err(|e| self.scan_error(e))? != Some(b'[') {
+                            if self.scan.peek_byte().map_err(|e| self.scan_error(e))? != Some(b'[')
+                            {
                                 return Err(self.syntax("« pmej » doit être un tableau"));
                             }
                             self.scan.bump();
@@ -320,7 +330,9 @@ impl FluxReader {
                     }
                     if !first {
                         if c != b',' {
-                            return Err(self.syntax("',' ou ']' attendu entre deux éléments de « pmej »"));
+                            return Err(
+                                self.syntax("',' ou ']' attendu entre deux éléments de « pmej »")
+                            );
                         }
                         self.scan.bump();
                         c = self.peek_ws()?;
@@ -692,7 +704,10 @@ fn locate(a: &Adresse) -> (Option<(f64, f64)>, CoordinateCase) {
     };
     let pairs = [
         (number(&c.coordonnee_x), number(&c.coordonnee_y)),
-        (number(&c.direction_longitude), number(&c.direction_latitude)),
+        (
+            number(&c.direction_longitude),
+            number(&c.direction_latitude),
+        ),
     ];
     let mut any = false;
     for pair in pairs {

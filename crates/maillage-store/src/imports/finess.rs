@@ -47,7 +47,10 @@ impl Snapshot {
     /// Counts the row read and refuses a second record of the same establishment.
     fn read(&mut self, s: &mut ImportSession, location: Location, id: &str) -> Result<()> {
         s.counts.rows_read += 1;
-        let here = location.line.or(location.feature.map(|f| f as u64 + 1)).unwrap_or(0);
+        let here = location
+            .line
+            .or(location.feature.map(|f| f as u64 + 1))
+            .unwrap_or(0);
         if let Some(&first_line) = self.first_seen.get(&key_digest(id)) {
             return Err(FormatError::new(
                 location.field("nofinesset"),
@@ -133,7 +136,11 @@ async fn import_flux(store: &Store, path: &Path, progress: &dyn Progress) -> Res
 }
 
 /// An establishment the flux reports inactive: marked removed with its closing date, when the store has it.
-async fn close(s: &mut ImportSession, table: &mut HashedTable, e: &FluxEtablissement) -> Result<()> {
+async fn close(
+    s: &mut ImportSession,
+    table: &mut HashedTable,
+    e: &FluxEtablissement,
+) -> Result<()> {
     let Some(newly) = table.mark_removed(&mut s.tx, &e.nofinesset).await? else {
         // Never imported: nothing to close, and a closed establishment is not worth adding.
         return Ok(());
@@ -221,7 +228,10 @@ async fn import_extraction(
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
     let x = read_extraction(path)?;
-    let vintage = x.extraction_date.clone().or_else(|| date_in_file_name(path));
+    let vintage = x
+        .extraction_date
+        .clone()
+        .or_else(|| date_in_file_name(path));
     let source = Source::of_file("finess", path, vintage.clone())?;
     let mut s = ImportSession::start(store, source).await?;
     for w in x.warnings {

@@ -219,7 +219,10 @@ fn print_coordinate_cases(r: &ImportReport) {
     if parts.is_empty() {
         return;
     }
-    println!("  coordonnées des établissements du territoire : {}", parts.join(", "));
+    println!(
+        "  coordonnées des établissements du territoire : {}",
+        parts.join(", ")
+    );
     let swapped = n("inversees");
     if swapped > 0 {
         println!(
