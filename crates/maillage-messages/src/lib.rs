@@ -11,6 +11,8 @@ pub mod network;
 mod routing;
 mod store;
 
+pub use store::coordinate_counts;
+
 /// A French sentence for the user: what is wrong, where, and what to do.
 pub trait French {
     fn french(&self) -> String;

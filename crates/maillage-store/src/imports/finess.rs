@@ -12,11 +12,12 @@ use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::supply::{self, Establishment};
 use crate::territory::Filter as TerritoryFilter;
 use crate::{Result, Store, locations, territory};
+use maillage_formats::crs::Crs;
 use maillage_formats::finess::json::{CoordinateCase, FluxEtablissement, FluxReader, crs_key};
 use maillage_formats::finess::{category_label, read_extraction};
 use maillage_formats::sniff::{FileKind, detect_file};
 use maillage_formats::{FormatError, FormatErrorKind, Location};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Result<ImportReport> {
@@ -24,6 +25,51 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         import_flux(store, path, progress).await
     } else {
         import_extraction(store, path, progress).await
+    }
+}
+
+/// How the coordinates of the establishments kept were written, case by case (`details.coordonnees` of a flux
+/// import): what each record's values turned out to be.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct CoordinateCounts {
+    pub wgs84: u64,
+    pub lambert93: u64,
+    pub utm20n: u64,
+    pub utm21n: u64,
+    pub utm22n: u64,
+    pub utm38s: u64,
+    pub utm40s: u64,
+    /// Pairs written northing (latitude) first, put back in order; also counted under their system.
+    pub inversees: u64,
+    pub sans_position: u64,
+    /// Coordinates no system places in the commune's territory (imported without position).
+    pub inconnues: u64,
+}
+
+impl CoordinateCounts {
+    pub fn add(&mut self, case: CoordinateCase) {
+        match case {
+            CoordinateCase::Placed { crs, swapped } => {
+                *match crs {
+                    Crs::Wgs84 => &mut self.wgs84,
+                    Crs::Lambert93 => &mut self.lambert93,
+                    Crs::Utm20N => &mut self.utm20n,
+                    Crs::Utm21N => &mut self.utm21n,
+                    Crs::Utm22N => &mut self.utm22n,
+                    Crs::Utm38S => &mut self.utm38s,
+                    Crs::Utm40S => &mut self.utm40s,
+                } += 1;
+                self.inversees += u64::from(swapped);
+            }
+            CoordinateCase::Missing => self.sans_position += 1,
+            CoordinateCase::Unknown => self.inconnues += 1,
+        }
+    }
+
+    /// The counts recorded in an import's details, when it was a flux import.
+    pub fn of_details(details: &serde_json::Value) -> Option<CoordinateCounts> {
+        serde_json::from_value(details.get("coordonnees")?.clone()).ok()
     }
 }
 
@@ -92,7 +138,7 @@ async fn import_flux(store: &Store, path: &Path, progress: &dyn Progress) -> Res
     let source = Source::of_file("finess", path, date_in_file_name(path))?;
     let mut s = ImportSession::start(store, source).await?;
     let mut snapshot = Snapshot::start(store, &mut s).await?;
-    let mut cases: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut cases = CoordinateCounts::default();
     while let Some(e) = reader.next_etablissement()? {
         let location = Location::file(path).line(e.line).feature(e.pmej_index);
         snapshot.read(&mut s, location, &e.nofinesset)?;
@@ -106,10 +152,7 @@ async fn import_flux(store: &Store, path: &Path, progress: &dyn Progress) -> Res
             s.counts.filtered += 1;
             continue;
         }
-        *cases.entry(e.coordinates.key()).or_default() += 1;
-        if matches!(e.coordinates, CoordinateCase::Placed { swapped: true, .. }) {
-            *cases.entry("inversees").or_default() += 1;
-        }
+        cases.add(e.coordinates);
         if e.active {
             snapshot.put(&mut s, &flux_establishment(e)).await?;
         } else {

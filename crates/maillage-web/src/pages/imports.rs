@@ -186,6 +186,7 @@ struct Summary {
     notes: Vec<String>,
     notes_total: usize,
     geocoding: Option<String>,
+    coordinates: Option<String>,
 }
 
 /// One upload and its import.
@@ -394,6 +395,7 @@ fn summary_markup(d: &Summary) -> Markup {
         (counts_list(&d.counts))
         @if let Some(v) = &d.vintage { p { "Millésime : " (v) "." } }
         @if let Some(g) = &d.geocoding { p { (g) } }
+        @if let Some(c) = &d.coordinates { p { (c) } }
         @if !d.notes.is_empty() {
             h2 { "Remarques" }
             ul { @for n in &d.notes { li { (n) } } }
@@ -438,6 +440,12 @@ fn notes_of(details: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// How the coordinates of a FINESS flux were written, case by case.
+fn coordinates_text(details: &Value) -> Option<String> {
+    let counts = maillage_store::imports::finess::CoordinateCounts::of_details(details)?;
+    maillage_messages::coordinate_counts(&counts, &number)
 }
 
 fn geocoding_text(details: &Value) -> Option<String> {
@@ -497,6 +505,7 @@ async fn history(State(state): State<AppState>, caller: Caller) -> Result<Markup
                             td { (counts_list(&b.counts)) }
                             td {
                                 @if let Some(g) = geocoding_text(&b.details) { p { (g) } }
+                                @if let Some(c) = coordinates_text(&b.details) { p { (c) } }
                                 @if notes.is_empty() { "—" } @else {
                                     ul { @for n in notes.iter().take(5) { li { (n) } } }
                                     @if notes.len() > 5 { p { "… (" (notes.len()) " remarques en tout)" } }
@@ -736,6 +745,7 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
                 notes_total: notes.len(),
                 notes: notes.into_iter().take(20).collect(),
                 geocoding: geocoding_text(&report.details),
+                coordinates: coordinates_text(&report.details),
             };
             job.set(JobState::Done(Box::new(summary)));
             json!({ "resultat": "reussi", "lot": report.batch_id, "lignes_lues": report.counts.rows_read })

@@ -195,40 +195,10 @@ fn print_report(r: &ImportReport) {
     }
 }
 
-/// The coordinates of the FINESS flux, case by case (`details.coordonnees`): what each record's values were.
+/// The coordinates of the FINESS flux, case by case (`details.coordonnees`).
 fn print_coordinate_cases(r: &ImportReport) {
-    let Some(cases) = r.details.get("coordonnees").and_then(|c| c.as_object()) else {
-        return;
-    };
-    let n = |k: &str| cases.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
-    let parts: Vec<String> = [
-        ("wgs84", "en WGS84 (degrés)"),
-        ("lambert93", "en Lambert-93"),
-        ("utm20n", "en UTM 20N (Antilles)"),
-        ("utm21n", "en UTM 21N (Saint-Pierre-et-Miquelon)"),
-        ("utm22n", "en UTM 22N (Guyane)"),
-        ("utm38s", "en UTM 38S (Mayotte)"),
-        ("utm40s", "en UTM 40S (La Réunion)"),
-        ("sans_position", "sans position"),
-        ("inconnues", "illisibles (importés sans position)"),
-    ]
-    .iter()
-    .filter(|(k, _)| n(k) > 0)
-    .map(|(k, label)| format!("{} {label}", nombre(n(k) as f64, 0)))
-    .collect();
-    if parts.is_empty() {
-        return;
-    }
-    println!(
-        "  coordonnées des établissements du territoire : {}",
-        parts.join(", ")
-    );
-    let swapped = n("inversees");
-    if swapped > 0 {
-        println!(
-            "  dont {} {} X et Y inversés, remis dans l'ordre",
-            nombre(swapped as f64, 0),
-            if swapped > 1 { "couples" } else { "couple" }
-        );
+    let counts = imports::finess::CoordinateCounts::of_details(&r.details);
+    if let Some(text) = counts.and_then(|c| maillage_messages::coordinate_counts(&c, &nombre)) {
+        println!("  {text}");
     }
 }
