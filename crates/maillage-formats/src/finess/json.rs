@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::crs::{self, Crs, Territory};
-use crate::error::{FormatError, FormatErrorKind, FormatWarning, Location, Result};
+use crate::error::{FormatError, FormatErrorKind, Location, Result};
 use crate::io::{self, Input};
 use crate::sniff::{self, FileKind};
 
@@ -105,7 +105,6 @@ pub fn crs_key(crs: Crs) -> &'static str {
 pub struct FinessFlux {
     pub generated_at: Option<String>,
     pub etablissements: Vec<FluxEtablissement>,
-    pub warnings: Vec<FormatWarning>,
 }
 
 /// Reads the whole flux (through [`FluxReader`]).
