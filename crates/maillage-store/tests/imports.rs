@@ -503,10 +503,17 @@ async fn finess_flux_bad_input_changes_nothing() {
                     assert!(e.location.line.is_some(), "{case}: a line is named: {e:?}");
                     match case {
                         "gzip tronqué" => assert_eq!(e.kind, FormatErrorKind::Incomplete),
-                        "doublon" => assert!(
-                            matches!(e.kind, FormatErrorKind::DuplicateId { .. }),
-                            "{e:?}"
-                        ),
+                        "doublon" => {
+                            // The seventh element repeats the first one's number.
+                            assert_eq!(
+                                e.kind,
+                                FormatErrorKind::DuplicateId {
+                                    id: "690000015".into(),
+                                    first_line: 1
+                                }
+                            );
+                            assert_eq!(e.location.feature, Some(6));
+                        }
                         _ => {
                             assert!(matches!(e.kind, FormatErrorKind::Json(_)), "{e:?}");
                             assert!(e.location.column.is_some());

@@ -93,9 +93,11 @@ impl Snapshot {
     /// Counts the row read and refuses a second record of the same establishment.
     fn read(&mut self, s: &mut ImportSession, location: Location, id: &str) -> Result<()> {
         s.counts.rows_read += 1;
+        // Where the first one was, as the message will say it: the element for the flux, the line otherwise.
         let here = location
-            .line
-            .or(location.feature.map(|f| f as u64 + 1))
+            .feature
+            .map(|f| f as u64 + 1)
+            .or(location.line)
             .unwrap_or(0);
         if let Some(&first_line) = self.first_seen.get(&key_digest(id)) {
             return Err(FormatError::new(
