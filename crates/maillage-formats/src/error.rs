@@ -133,6 +133,12 @@ pub enum FormatErrorKind {
     /// A GeoPackage layer without any feature (the location names the layer).
     #[error("empty layer")]
     EmptyLayer,
+    /// The file ends in the middle of the document (a download or a gzip stream cut short).
+    #[error("the file ends in the middle of the document")]
+    Incomplete,
+    /// One record (a JSON element) is larger than the reader accepts.
+    #[error("record larger than {limit_bytes} bytes")]
+    RecordTooLarge { limit_bytes: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -1,9 +1,11 @@
 mod common;
 
 use common::{assert_close, fixture, temp_file};
-use maillage_formats::crs::Crs;
+use maillage_formats::crs::{self, Crs};
+use maillage_formats::finess::json::CoordinateCase;
 use maillage_formats::finess::{self, FinessCategory, json};
 use maillage_formats::{FormatErrorKind, WarningKind};
+use maillage_testkit::finess_flux::{Ege, Pmej, write_flux};
 
 const FILE: &str = "finess/etalab-cs1100507-stock-20261124-0000.csv";
 
@@ -305,34 +307,167 @@ fn json_flux_positions_and_swaps() {
     );
     assert_eq!(convert.categetab.as_deref(), Some("365"));
     assert!(convert.active);
+    // coordonneeX holds the northing: Lambert-93 swapped, which lands on the BAN point given in degrees.
+    assert_eq!(
+        convert.coordinates,
+        CoordinateCase::Placed {
+            crs: Crs::Lambert93,
+            swapped: true
+        }
+    );
     let (lon, lat) = convert.position.unwrap();
-    assert_close(lat, 46.211257, 1e-6, "lat");
-    assert_close(lon, 5.254203, 1e-6, "lon");
-    // The closed SMUR: padded values trimmed, no coordinates.
+    assert_close(lat, 46.211257, 1e-4, "lat");
+    assert_close(lon, 5.254203, 1e-4, "lon");
+    // The closed SMUR: padded values trimmed, no coordinates, its closing date.
     let smur = &f.etablissements[1];
     assert!(!smur.active);
+    assert_eq!(smur.datefermeture.as_deref(), Some("1993-01-01"));
     assert_eq!(
         (smur.typvoie.as_deref(), smur.voie.as_deref()),
         (Some("R"), Some("AIME VINGTRINIER"))
     );
     assert_eq!(smur.position, None);
+    assert_eq!(smur.coordinates, CoordinateCase::Missing);
     // Réunion, UTM 40S only.
     let (lon, lat) = f.etablissements[2].position.unwrap();
     assert_close(lat, -20.8831447, 1e-6, "lat");
     assert_close(lon, 55.4425938, 1e-6, "lon");
-    // Latitude and longitude swapped.
+    assert_eq!(
+        f.etablissements[2].coordinates,
+        CoordinateCase::Placed {
+            crs: Crs::Utm40S,
+            swapped: false
+        }
+    );
+    // Latitude and longitude swapped in the direction fields.
     let (lon, lat) = f.etablissements[3].position.unwrap();
     assert_eq!((lon, lat), (4.8355317, 45.7589553));
-    // Two swaps reported: coordonneeX/Y of the first entity, direction of the last one.
-    let swaps: Vec<_> = f
-        .warnings
-        .iter()
-        .filter(|w| matches!(w.kind, WarningKind::CoordinatesSwapped { .. }))
-        .collect();
-    assert_eq!(swaps.len(), 2);
     assert_eq!(
-        (swaps[0].location.feature, swaps[1].location.feature),
-        (Some(0), Some(2))
+        f.etablissements[3].coordinates,
+        CoordinateCase::Placed {
+            crs: Crs::Wgs84,
+            swapped: true
+        }
+    );
+}
+
+/// FIXTURE (not real data): one record per form of coordinates met in the flux.
+fn coordinate_forms() -> Vec<Pmej> {
+    let (lyon_lon, lyon_lat) = (4.8355317, 45.7589553);
+    let l93 = crs::from_wgs84(Crs::Lambert93, 5.254203, 46.211257).unwrap();
+    let utm20 = crs::from_wgs84(Crs::Utm20N, -61.5331, 16.2411).unwrap();
+    let ege = |finess: &str, commune: &str, xy: Option<(f64, f64)>| Ege {
+        xy,
+        ..Ege::active(
+            finess,
+            &format!("FIXTURE {finess}"),
+            "620",
+            commune,
+            "69002",
+        )
+    };
+    let mut closed = ege("690000080", "69382", Some((lyon_lon, lyon_lat)));
+    closed.state = "I";
+    closed.closed_on = Some("2026-11-30".into());
+    let mut direction_only = ege("690000098", "69382", None);
+    direction_only.direction = Some((lyon_lat, lyon_lon));
+    vec![
+        Pmej {
+            finess: "690000999".into(),
+            name: "FIXTURE ENTITE".into(),
+            ege: vec![
+                ege("690000015", "69382", Some((lyon_lon, lyon_lat))),
+                ege("690000023", "69382", Some((lyon_lat, lyon_lon))),
+                ege("010000031", "01053", Some(l93)),
+                ege("010000049", "01053", Some((l93.1, l93.0))),
+            ],
+        },
+        Pmej {
+            finess: "970100999".into(),
+            name: "FIXTURE OUTRE-MER".into(),
+            ege: vec![
+                ege("970400001", "97415", Some((338000.0, 7690000.0))),
+                ege("970100015", "97101", Some((utm20.1, utm20.0))),
+            ],
+        },
+        Pmej {
+            finess: "690000888".into(),
+            name: "FIXTURE SANS POSITION".into(),
+            ege: vec![
+                ege("690000056", "69382", None),
+                ege("690000064", "69382", Some((1.0, 2.0))),
+                ege("010000056", "", Some(l93)),
+                closed,
+                direction_only,
+            ],
+        },
+    ]
+}
+
+#[test]
+fn json_flux_coordinates_told_by_their_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir
+        .path()
+        .join("finess-structures-journalier-20261201.json");
+    let gz = dir
+        .path()
+        .join("finess-structures-journalier-20261201.json.gz");
+    write_flux(&plain, "2026-12-01T05:00:00Z", coordinate_forms()).unwrap();
+    write_flux(&gz, "2026-12-01T05:00:00Z", coordinate_forms()).unwrap();
+    let f = json::read_flux(&plain).unwrap();
+    assert_eq!(f.generated_at.as_deref(), Some("2026-12-01T05:00:00Z"));
+    let z = json::read_flux(&gz).unwrap();
+    assert_eq!(
+        f.etablissements, z.etablissements,
+        "gzip and plain read alike"
+    );
+    let case = |id: &str| {
+        let e = f
+            .etablissements
+            .iter()
+            .find(|e| e.nofinesset == id)
+            .unwrap();
+        (e.coordinates, e.position)
+    };
+    let placed = |crs, swapped| CoordinateCase::Placed { crs, swapped };
+    let lyon = Some((4.8355317, 45.7589553));
+    assert_eq!(case("690000015"), (placed(Crs::Wgs84, false), lyon));
+    assert_eq!(case("690000023"), (placed(Crs::Wgs84, true), lyon));
+    for id in ["010000031", "010000049", "010000056"] {
+        let (c, p) = case(id);
+        let (lon, lat) = p.unwrap();
+        assert_close(lon, 5.254203, 1e-7, id);
+        assert_close(lat, 46.211257, 1e-7, id);
+        assert_eq!(c, placed(Crs::Lambert93, id == "010000049"), "{id}");
+    }
+    assert_eq!(case("970400001").0, placed(Crs::Utm40S, false));
+    let (c, p) = case("970100015");
+    assert_eq!(c, placed(Crs::Utm20N, true));
+    assert_close(p.unwrap().0, -61.5331, 1e-7, "lon");
+    assert_eq!(case("690000056"), (CoordinateCase::Missing, None));
+    assert_eq!(case("690000064"), (CoordinateCase::Unknown, None));
+    assert_eq!(case("690000098"), (placed(Crs::Wgs84, false), lyon));
+    let closed = f
+        .etablissements
+        .iter()
+        .find(|e| e.nofinesset == "690000080")
+        .unwrap();
+    assert!(!closed.active);
+    assert_eq!(closed.datefermeture.as_deref(), Some("2026-11-30"));
+    // Where each comes from: element index and the line where its element starts.
+    let e = f
+        .etablissements
+        .iter()
+        .find(|e| e.nofinesset == "970400001")
+        .unwrap();
+    assert_eq!(e.pmej_index, 1);
+    let text = std::fs::read_to_string(&plain).unwrap();
+    let line = text[..text.find("970100999").unwrap()].lines().count() as u64;
+    assert!(
+        e.line < line && e.line > 1,
+        "element line {} before line {line}",
+        e.line
     );
 }
 
@@ -341,7 +476,84 @@ fn json_flux_errors() {
     let (_d, p) = temp_file("flux.json", b"{\"pmej\": [ {\"ege\": 3} ]}");
     let e = json::read_flux(&p).unwrap_err();
     assert!(matches!(e.kind, FormatErrorKind::Json(_)));
-    assert_eq!(e.location.line, Some(1));
+    assert_eq!((e.location.line, e.location.feature), (Some(1), Some(0)));
     let e = json::read_flux(fixture(FILE)).unwrap_err();
     assert!(matches!(e.kind, FormatErrorKind::WrongKind { .. }));
+    let (_d, p) = temp_file("vide.json", b"  \n");
+    assert_eq!(
+        json::read_flux(&p).unwrap_err().kind,
+        FormatErrorKind::Empty
+    );
+    // Two elements without a comma between them: located on the second one.
+    let (_d, p) = temp_file(
+        "flux.json",
+        b"{\"generatedAt\": \"2026-12-01\",\n \"pmej\": [ {\"ege\": []}\n {\"ege\": []} ]}",
+    );
+    let e = json::read_flux(&p).unwrap_err();
+    assert!(matches!(e.kind, FormatErrorKind::Json(_)), "{e:?}");
+    assert_eq!((e.location.line, e.location.column), (Some(3), Some(2)));
+    // A top-level object without `pmej` is not a flux.
+    let (_d, p) = temp_file("autre.json", b"{\"schemaVersion\": \"v1\", \"gcc\": []}");
+    assert!(matches!(
+        json::read_flux(&p).unwrap_err().kind,
+        FormatErrorKind::WrongKind { .. }
+    ));
+}
+
+#[test]
+fn json_flux_cut_short_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("flux.json");
+    write_flux(&plain, "2026-12-01T05:00:00Z", coordinate_forms()).unwrap();
+    let text = std::fs::read(&plain).unwrap();
+    // A plain download interrupted in the middle of the second element.
+    let cut = dir.path().join("coupe.json");
+    let at = text.windows(9).position(|w| w == b"970100999").unwrap();
+    std::fs::write(&cut, &text[..at]).unwrap();
+    let e = json::read_flux(&cut).unwrap_err();
+    assert_eq!(e.kind, FormatErrorKind::Incomplete);
+    assert!(e.location.line.unwrap() > 10, "{:?}", e.location);
+    // A gzip stream cut short (the usual broken download of the .json.gz).
+    let gz = dir.path().join("flux.json.gz");
+    write_flux(&gz, "2026-12-01T05:00:00Z", coordinate_forms()).unwrap();
+    let bytes = std::fs::read(&gz).unwrap();
+    let cut = dir.path().join("coupe.json.gz");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    let e = json::read_flux(&cut).unwrap_err();
+    assert_eq!(e.kind, FormatErrorKind::Incomplete, "{e:?}");
+    assert!(e.location.line.is_some());
+}
+
+#[test]
+fn json_flux_record_size_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("flux.json");
+    let mut big = Ege::active("690000015", "", "620", "69382", "69002");
+    big.name = "X".repeat(json::MAX_RECORD_BYTES);
+    let pmej = vec![
+        Pmej {
+            finess: "690000999".into(),
+            name: "A".into(),
+            ege: vec![Ege::active("690000023", "B", "620", "69382", "69002")],
+        },
+        Pmej {
+            finess: "690000998".into(),
+            name: "C".into(),
+            ege: vec![big],
+        },
+    ];
+    write_flux(&p, "2026-12-01T05:00:00Z", pmej).unwrap();
+    let mut r = json::FluxReader::open(&p).unwrap();
+    assert_eq!(
+        r.next_etablissement().unwrap().unwrap().nofinesset,
+        "690000023"
+    );
+    let e = r.next_etablissement().unwrap_err();
+    assert_eq!(
+        e.kind,
+        FormatErrorKind::RecordTooLarge {
+            limit_bytes: json::MAX_RECORD_BYTES
+        }
+    );
+    assert_eq!(e.location.feature, Some(1));
 }

@@ -162,6 +162,14 @@ impl French for FormatErrorKind {
             }
             EmptyLayer => "la couche ne contient aucun objet ; le fichier semble incomplet, téléchargez-le à nouveau"
                 .into(),
+            Incomplete => "le fichier s'arrête au milieu du document ; il est incomplet (téléchargement interrompu ?), \
+                           téléchargez-le à nouveau"
+                .into(),
+            RecordTooLarge { limit_bytes } => format!(
+                "enregistrement de plus de {} Mo, au-delà de ce qu'un fichier publié contient ; vérifiez qu'il \
+                 s'agit bien du fichier officiel",
+                limit_bytes / (1024 * 1024)
+            ),
         }
     }
 }
@@ -297,6 +305,33 @@ mod tests {
         assert_eq!(
             w.french(),
             "fichier « f.csv », ligne 19 : coordonnées inversées (1, 2) : remises dans l'ordre."
+        );
+    }
+
+    #[test]
+    fn a_flux_cut_short_or_too_large_is_located() {
+        let cut = FormatError::new(
+            Location::file("finess-structures-journalier-20261207.json.gz")
+                .line(48_213)
+                .column(17),
+            FormatErrorKind::Incomplete,
+        );
+        assert_eq!(
+            cut.french(),
+            "fichier « finess-structures-journalier-20261207.json.gz », ligne 48213, colonne 17 : le fichier \
+             s'arrête au milieu du document ; il est incomplet (téléchargement interrompu ?), téléchargez-le à \
+             nouveau."
+        );
+        let big = FormatError::new(
+            Location::file("flux.json").line(3).column(5).feature(1),
+            FormatErrorKind::RecordTooLarge {
+                limit_bytes: 16 * 1024 * 1024,
+            },
+        );
+        assert_eq!(
+            big.french(),
+            "fichier « flux.json », ligne 3, colonne 5, objet n° 2 : enregistrement de plus de 16 Mo, au-delà de \
+             ce qu'un fichier publié contient ; vérifiez qu'il s'agit bien du fichier officiel."
         );
     }
 }

@@ -13,6 +13,7 @@ mod routing;
 mod store;
 
 use maillage_formats::text::cut;
+pub use store::coordinate_counts;
 
 /// A French sentence for the user: what is wrong, where, and what to do.
 pub trait French {

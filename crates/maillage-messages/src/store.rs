@@ -89,3 +89,73 @@ impl French for maillage_store::session::ImportNote {
         }
     }
 }
+
+/// The coordinates of a FINESS flux import, case by case, in French; `number` formats a count the way the
+/// caller shows numbers (command line, page). `None` when there is nothing to say.
+pub fn coordinate_counts(
+    c: &maillage_store::imports::finess::CoordinateCounts,
+    number: &dyn Fn(f64, usize) -> String,
+) -> Option<String> {
+    let parts: Vec<String> = [
+        (c.wgs84, "en WGS84 (degrés)"),
+        (c.lambert93, "en Lambert-93"),
+        (c.utm20n, "en UTM 20N (Antilles)"),
+        (c.utm21n, "en UTM 21N (Saint-Pierre-et-Miquelon)"),
+        (c.utm22n, "en UTM 22N (Guyane)"),
+        (c.utm38s, "en UTM 38S (Mayotte)"),
+        (c.utm40s, "en UTM 40S (La Réunion)"),
+        (c.sans_position, "sans position"),
+        (c.inconnues, "illisibles (importés sans position)"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, label)| format!("{} {label}", number(n as f64, 0)))
+    .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let mut s = format!(
+        "Coordonnées des établissements du territoire : {}",
+        parts.join(", ")
+    );
+    match c.inversees {
+        0 => {}
+        1 => s.push_str(" ; dont 1 couple X et Y inversés, remis dans l'ordre"),
+        n => s.push_str(&format!(
+            " ; dont {} couples X et Y inversés, remis dans l'ordre",
+            number(n as f64, 0)
+        )),
+    }
+    s.push('.');
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maillage_store::imports::finess::CoordinateCounts;
+
+    #[test]
+    fn coordinate_counts_are_worded_by_case() {
+        let plain = |n: f64, _: usize| format!("{n}");
+        let c = CoordinateCounts {
+            wgs84: 2,
+            lambert93: 3,
+            utm40s: 1,
+            inversees: 1,
+            sans_position: 4,
+            ..Default::default()
+        };
+        assert_eq!(
+            coordinate_counts(&c, &plain).as_deref(),
+            Some(
+                "Coordonnées des établissements du territoire : 2 en WGS84 (degrés), 3 en Lambert-93, 1 en UTM 40S \
+                 (La Réunion), 4 sans position ; dont 1 couple X et Y inversés, remis dans l'ordre."
+            )
+        );
+        assert_eq!(
+            coordinate_counts(&CoordinateCounts::default(), &plain),
+            None
+        );
+    }
+}

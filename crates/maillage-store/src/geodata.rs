@@ -183,11 +183,19 @@ pub async fn establishment_points(store: &Store) -> Result<Vec<EstablishmentPoin
     for r in rows {
         let lon: Option<f64> = r.try_get("lon")?;
         let lat: Option<f64> = r.try_get("lat")?;
+        let code: Option<String> = r.try_get("category_code")?;
         out.push(EstablishmentPoint {
             finess: r.try_get("finess_et")?,
             name: r.try_get("name")?,
-            category_code: r.try_get("category_code")?,
-            category_label: r.try_get("category_label")?,
+            // Files that give only the code (the FINESS JSON flux, imports made before the labels were kept)
+            // still show the TRE_R397 label, never the bare code.
+            category_label: r
+                .try_get::<Option<String>, _>("category_label")?
+                .or_else(|| {
+                    code.as_deref()
+                        .map(maillage_formats::finess::category_label_or_code)
+                }),
+            category_code: code,
             address: r.try_get("address")?,
             commune_code: r.try_get("commune_code")?,
             position: lon.zip(lat),

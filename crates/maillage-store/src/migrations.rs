@@ -38,6 +38,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0005_network.sql"),
     ),
     (
+        8,
+        "establishment closing",
+        include_str!("../migrations/sqlite/0008_establishment_closing.sql"),
+        include_str!("../migrations/postgres/0008_establishment_closing.sql"),
+    ),
+    (
         9,
         "apl_variants",
         include_str!("../migrations/sqlite/0009_apl_variants.sql"),

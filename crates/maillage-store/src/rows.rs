@@ -214,6 +214,34 @@ impl HashedTable {
         Ok(())
     }
 
+    /// Marks removed a row that the file itself says is gone (a FINESS establishment reported inactive), keeping
+    /// its content; `None` when the table does not hold it (nothing to close), `Some(false)` when it was already
+    /// removed. Either way the key counts as seen, so [`Self::mark_unseen_removed`] leaves it alone.
+    pub async fn mark_removed(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        key: &str,
+    ) -> Result<Option<bool>> {
+        let Some(old) = self.existing.get_mut(&key_digest(key)) else {
+            return Ok(None);
+        };
+        let was_removed = *old & REMOVED != 0;
+        *old |= SEEN | REMOVED;
+        if was_removed {
+            return Ok(Some(false));
+        }
+        let sql = format!(
+            "UPDATE {} SET removed_batch_id = $2 WHERE {} = $1",
+            self.table, self.key
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(key.to_string())
+            .bind(self.batch_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(Some(true))
+    }
+
     /// Marks removed the rows in force that this batch did not see; returns how many.
     pub async fn mark_unseen_removed(&mut self, tx: &mut Transaction<'static, Any>) -> Result<u64> {
         self.flush(tx).await?;

@@ -1,10 +1,12 @@
 //! Importers end to end on both backends: fixtures in the official formats, real data from ../shared/data,
 //! idempotence, next year's file, local enrichment surviving re-imports, and bad input changing nothing.
 
+use maillage_formats::FormatErrorKind;
 use maillage_store::enrichment::{self, Enrichment, Subject};
 use maillage_store::imports::{self, Silent, contours::ContourKind};
 use maillage_store::zones::{self, ZoneKind};
 use maillage_store::{Store, StoreError, backup, batch};
+use maillage_testkit::finess_flux::{Ege, Pmej, write_flux};
 use maillage_testkit::{TestBase, repo_root, shared_data};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -216,27 +218,305 @@ async fn finess_insee_and_ban_fixtures_import_and_geocode() {
     }
 }
 
+/// FIXTURE (not real data): a FINESS JSON flux of one day, in the published layout.
+fn flux_day(dir: &Path, day: &str, ege: Vec<Ege>) -> PathBuf {
+    let path = dir.join(format!("finess-structures-journalier-202612{day}.json.gz"));
+    let pmej = ege
+        .into_iter()
+        .map(|e| Pmej {
+            finess: format!("{}9", &e.finess[..8]),
+            name: format!("FIXTURE ENTITE {}", e.finess),
+            ege: vec![e],
+        })
+        .collect::<Vec<_>>();
+    write_flux(&path, &format!("2026-12-{day}T05:00:00Z"), pmej).unwrap();
+    path
+}
+
+fn flux_ege(finess: &str, category: &str, xy: Option<(f64, f64)>) -> Ege {
+    Ege {
+        xy,
+        ..Ege::active(
+            finess,
+            &format!("FIXTURE {finess}"),
+            category,
+            "69382",
+            "69002",
+        )
+    }
+}
+
+/// Day 1 of the fixture flux: Lambert-93 in order and swapped, WGS84 in order and swapped, no position.
+fn flux_first_day() -> Vec<Ege> {
+    let (lon, lat) = (4.8355317, 45.7589553);
+    let (x, y) =
+        maillage_formats::crs::from_wgs84(maillage_formats::crs::Crs::Lambert93, lon, lat).unwrap();
+    let mut closed_long_ago = flux_ege("690000099", "620", None);
+    closed_long_ago.state = "I";
+    closed_long_ago.closed_on = Some("1993-01-01".into());
+    vec![
+        flux_ege("690000015", "620", Some((x, y))),
+        flux_ege("690000023", "355", Some((y, x))),
+        flux_ege("690000031", "124", Some((lon, lat))),
+        flux_ege("690000049", "603", Some((lat, lon))),
+        flux_ege("690000056", "999", None),
+        closed_long_ago,
+    ]
+}
+
+async fn establishment_state(
+    store: &Store,
+    finess: &str,
+) -> (Option<i64>, Option<String>, Option<String>) {
+    use sqlx::Row;
+    let r = sqlx::query("SELECT removed_batch_id, closed_on, category_label FROM establishment WHERE finess_et = $1")
+        .bind(finess)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    (
+        r.try_get("removed_batch_id").unwrap(),
+        r.try_get("closed_on").unwrap(),
+        r.try_get("category_label").unwrap(),
+    )
+}
+
 #[tokio::test]
-async fn flux_json_updates_without_removing_what_it_does_not_mention() {
+async fn finess_flux_is_a_full_snapshot_with_closing_dates() {
+    let dir = tempfile::tempdir().unwrap();
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
-        let x = imports::finess::import(
+        let day1 = flux_day(dir.path(), "01", flux_first_day());
+        let r = imports::finess::import(&store, &day1, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(r.vintage.as_deref(), Some("2026-12-01"));
+        assert_eq!(
+            (r.counts.rows_read, r.counts.inserted, r.counts.removed),
+            (6, 5, 0),
+            "{}: a closed establishment never imported is not added",
+            base.backend
+        );
+        let cases = &r.details["coordonnees"];
+        assert_eq!(
+            (
+                &cases["lambert93"],
+                &cases["wgs84"],
+                &cases["inversees"],
+                &cases["sans_position"]
+            ),
+            (
+                &serde_json::json!(2),
+                &serde_json::json!(2),
+                &serde_json::json!(2),
+                &serde_json::json!(2)
+            ),
+            "{}: {cases}",
+            base.backend
+        );
+        // Labels from TRE_R397, never the bare code; a code newer than the table keeps no stored label.
+        assert_eq!(
+            establishment_state(&store, "690000023").await.2.as_deref(),
+            Some("Centre Hospitalier (C.H.)")
+        );
+        assert_eq!(establishment_state(&store, "690000056").await.2, None);
+        let points = maillage_store::geodata::establishment_points(&store)
+            .await
+            .unwrap();
+        let unknown = points.iter().find(|p| p.finess == "690000056").unwrap();
+        assert_eq!(
+            unknown.category_label.as_deref(),
+            Some("Catégorie FINESS 999")
+        );
+
+        // The same file again changes no row.
+        let before = snapshot(&store, dir.path()).await;
+        let again = imports::finess::import(&store, &day1, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.counts.inserted,
+                again.counts.updated,
+                again.counts.removed,
+                again.counts.unchanged
+            ),
+            (0, 0, 0, 5)
+        );
+        // An identical file is not even recorded as a batch: the store is exactly as before.
+        assert!(!again.recorded, "the same file again leaves no batch");
+        assert_eq!(snapshot(&store, dir.path()).await, before);
+
+        // What the commune adds is never touched by imports.
+        enrichment::update(
             &store,
-            &fixture("finess/etalab-cs1100507-stock-20261124-0000.csv"),
+            Subject::Etablissement,
+            "690000023",
+            &Enrichment {
+                notes: Some("Urgences fermées la nuit".into()),
+                ..Default::default()
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+
+        // Next day: the hospital is reported inactive with its closing date, the centre de santé is gone.
+        let mut day2 = flux_first_day();
+        day2[1].state = "I";
+        day2[1].closed_on = Some("2026-12-02".into());
+        day2.remove(2);
+        day2.push(flux_ege("690000064", "620", None));
+        let day2 = flux_day(dir.path(), "02", day2);
+        let r2 = imports::finess::import(&store, &day2, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (r2.counts.inserted, r2.counts.removed, r2.counts.unchanged),
+            (1, 2, 3),
+            "{}: {:?}",
+            base.backend,
+            r2.counts
+        );
+        let (removed, closed_on, _) = establishment_state(&store, "690000023").await;
+        assert_eq!(
+            (removed, closed_on.as_deref()),
+            (Some(r2.batch_id), Some("2026-12-02"))
+        );
+        let (removed, closed_on, _) = establishment_state(&store, "690000031").await;
+        assert_eq!(
+            (removed, closed_on),
+            (Some(r2.batch_id), None),
+            "closed without a date"
+        );
+        assert_eq!(
+            enrichment::get(&store, Subject::Etablissement, "690000023")
+                .await
+                .unwrap()
+                .and_then(|e| e.notes)
+                .as_deref(),
+            Some("Urgences fermées la nuit")
+        );
+        assert!(
+            !points_in_force(&store)
+                .await
+                .contains(&"690000023".to_string()),
+            "a closed establishment leaves the map"
+        );
+        // Day 2 again: nothing changes, the closing date stays.
+        let before = snapshot(&store, dir.path()).await;
+        let again = imports::finess::import(&store, &day2, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.counts.inserted,
+                again.counts.updated,
+                again.counts.removed
+            ),
+            (0, 0, 0)
+        );
+        // An identical file is not even recorded as a batch: the store is exactly as before.
+        assert!(!again.recorded, "the same file again leaves no batch");
+        assert_eq!(snapshot(&store, dir.path()).await, before);
+
+        // Reopened the day after: in force again, without a closing date.
+        let r3 = imports::finess::import(
+            &store,
+            &flux_day(dir.path(), "03", flux_first_day()),
             &Silent,
         )
         .await
         .unwrap();
-        let j = imports::finess::import(
-            &store,
-            &fixture("finess/finess-structures-journalier-20261124.json"),
-            &Silent,
-        )
+        assert_eq!(establishment_state(&store, "690000023").await.0, None);
+        assert_eq!(establishment_state(&store, "690000023").await.1, None);
+        assert_eq!(
+            r3.counts.removed, 1,
+            "690000064 is gone again: {:?}",
+            r3.counts
+        );
+    }
+}
+
+async fn points_in_force(store: &Store) -> Vec<String> {
+    maillage_store::geodata::establishment_points(store)
         .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.finess)
+        .collect()
+}
+
+#[tokio::test]
+async fn finess_flux_bad_input_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for base in TestBase::all().await {
+        let store = Store::open(&base.location).await.unwrap();
+        let day1 = flux_day(dir.path(), "01", flux_first_day());
+        imports::finess::import(&store, &day1, &Silent)
+            .await
+            .unwrap();
+        let before = snapshot(&store, dir.path()).await;
+
+        let bytes = std::fs::read(&day1).unwrap();
+        let cut = dir
+            .path()
+            .join("finess-structures-journalier-20261202.json.gz");
+        std::fs::write(&cut, &bytes[..bytes.len() - 40]).unwrap();
+        let mut duplicate = flux_first_day();
+        duplicate.push(flux_ege("690000015", "620", None));
+        let duplicate = flux_day(dir.path(), "04", duplicate);
+        let malformed = dir
+            .path()
+            .join("finess-structures-journalier-20261205.json");
+        let text = String::from_utf8({
+            let mut t = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut t)
+                .unwrap();
+            t
+        })
         .unwrap();
-        assert_eq!(j.counts.removed, 0, "{:?}", j.counts);
-        assert!(j.counts.inserted + j.counts.updated > 0);
-        let _ = x;
+        // A comma doubled in the first element's address.
+        let broken = text.replacen("\"numeroVoie\" : \"12\",", "\"numeroVoie\" : \"12\",,", 1);
+        assert_ne!(broken, text);
+        std::fs::write(&malformed, broken).unwrap();
+
+        for (case, file) in [
+            ("gzip tronqué", &cut),
+            ("doublon", &duplicate),
+            ("JSON invalide", &malformed),
+        ] {
+            match imports::finess::import(&store, file, &Silent).await {
+                Err(StoreError::Format(e)) => {
+                    assert!(e.location.line.is_some(), "{case}: a line is named: {e:?}");
+                    match case {
+                        "gzip tronqué" => assert_eq!(e.kind, FormatErrorKind::Incomplete),
+                        "doublon" => {
+                            // The seventh element repeats the first one's number.
+                            assert_eq!(
+                                e.kind,
+                                FormatErrorKind::DuplicateId {
+                                    id: "690000015".into(),
+                                    first_line: 1
+                                }
+                            );
+                            assert_eq!(e.location.feature, Some(6));
+                        }
+                        _ => {
+                            assert!(matches!(e.kind, FormatErrorKind::Json(_)), "{e:?}");
+                            assert!(e.location.column.is_some());
+                        }
+                    }
+                }
+                other => panic!("{case}: {other:?}"),
+            }
+            assert_eq!(
+                snapshot(&store, dir.path()).await,
+                before,
+                "{case}: the store is unchanged"
+            );
+        }
     }
 }
 

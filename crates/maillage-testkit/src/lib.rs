@@ -6,6 +6,7 @@
 //! `MAILLAGE_EXIGER_POSTGRES=1`, which makes them fail (CI sets it so a missing server cannot go unnoticed).
 
 pub mod drees;
+pub mod finess_flux;
 
 use sqlx::Connection;
 use std::path::{Path, PathBuf};

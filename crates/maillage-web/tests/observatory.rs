@@ -762,3 +762,69 @@ async fn an_uploaded_file_is_imported_in_the_background_with_its_provenance() {
         server.stop().await;
     }
 }
+
+/// A FINESS JSON flux uploaded (`.json.gz`, FIXTURE generated here, not real data): the follow-up page and the
+/// history say how its coordinates were written; the establishments take their TRE_R397 label.
+#[tokio::test]
+async fn an_uploaded_finess_flux_shows_its_coordinate_forms_and_category_labels() {
+    use maillage_formats::crs::{Crs, from_wgs84};
+    use maillage_testkit::finess_flux::{Ege, Pmej, write_flux};
+    let dir = tempfile::tempdir().unwrap();
+    let (lon, lat) = (0.3401, 46.5802);
+    let (x, y) = from_wgs84(Crs::Lambert93, lon, lat).unwrap();
+    let ege = |finess: &str, category: &str, xy: (f64, f64)| Ege {
+        xy: Some(xy),
+        ..Ege::active(finess, "FIXTURE ETABLISSEMENT", category, "99101", "99100")
+    };
+    let file = dir
+        .path()
+        .join("finess-structures-journalier-20261207.json.gz");
+    write_flux(
+        &file,
+        "2026-12-07T05:00:00Z",
+        [Pmej {
+            finess: "990009999".into(),
+            name: "FIXTURE ENTITE".into(),
+            ege: vec![
+                ege("990009015", "355", (y, x)),
+                ege("990009023", "620", (lon, lat)),
+            ],
+        }],
+    )
+    .unwrap();
+    let content = std::fs::read(&file).unwrap();
+    for base in TestBase::all().await {
+        let server = demo_server(&base).await;
+        account(&server.store, "observatoire", &[Role::Observatoire]).await;
+        let mut c = server.client();
+        let csrf = c.login_ok("observatoire").await;
+        let body = multipart(
+            &[("_csrf", &csrf), ("type", "finess")],
+            "finess-structures-journalier-20261207.json.gz",
+            &content,
+        );
+        let r = post_upload(&mut c, body, &[]).await;
+        assert_eq!(r.status, 303, "[{}] {}", server.backend, r.body);
+        let page = r.location().to_string();
+        let status = wait_for(&mut c, page.rsplit('/').next().unwrap()).await;
+        assert_eq!(status["etat"], "termine", "[{}] {status}", server.backend);
+        let said = "Coordonnées des établissements du territoire : 1 en WGS84 (degrés), 1 en Lambert-93 ; \
+                    dont 1 couple X et Y inversés, remis dans l'ordre.";
+        assert!(c.get(&page).await.body.contains(said), "follow-up page");
+        assert!(
+            c.get("/observatoire/imports/historique")
+                .await
+                .body
+                .contains(said),
+            "history"
+        );
+        let points = maillage_store::geodata::establishment_points(&server.store)
+            .await
+            .unwrap();
+        let hospital = points.iter().find(|p| p.finess == "990009015").unwrap();
+        assert_eq!(
+            hospital.category_label.as_deref(),
+            Some("Centre Hospitalier (C.H.)")
+        );
+    }
+}

@@ -331,3 +331,63 @@ async fn indicators_with_secrecy_for_sharing_outside() {
             .contains("10 000")
     );
 }
+
+/// The FINESS JSON flux as published (`.json.gz`, FIXTURE generated here, not real data): the report names each
+/// form of coordinates in French; the same file cut short is refused with its place, and changes nothing.
+#[tokio::test]
+async fn finess_flux_reports_its_coordinates_and_a_cut_download_is_refused() {
+    use maillage_formats::crs::{Crs, from_wgs84};
+    use maillage_testkit::finess_flux::{Ege, Pmej, write_flux};
+    let dir = tempfile::tempdir().unwrap();
+    let (lon, lat) = (4.8355317, 45.7589553);
+    let (x, y) = from_wgs84(Crs::Lambert93, lon, lat).unwrap();
+    let ege = |finess: &str, xy: Option<(f64, f64)>| Ege {
+        xy,
+        ..Ege::active(finess, "FIXTURE PHARMACIE", "620", "69382", "69002")
+    };
+    let pmej: Vec<Pmej> = [
+        ege("690000015", Some((x, y))),
+        ege("690000023", Some((y, x))),
+        ege("690000031", Some((lon, lat))),
+        ege("690000049", None),
+    ]
+    .into_iter()
+    .map(|e| Pmej {
+        finess: "690000999".into(),
+        name: "FIXTURE ENTITE".into(),
+        ege: vec![e],
+    })
+    .collect();
+    let file = dir
+        .path()
+        .join("finess-structures-journalier-20261207.json.gz");
+    write_flux(&file, "2026-12-07T05:00:00Z", pmej).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    let cut = dir
+        .path()
+        .join("finess-structures-journalier-20261208.json.gz");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    for base in TestBase::all().await {
+        let out = ok(
+            &base.location,
+            &["import", "finess", file.to_str().unwrap()],
+        );
+        assert!(
+            out.contains("1 en WGS84 (degrés), 2 en Lambert-93, 1 sans position")
+                && out.contains("dont 1 couple X et Y inversés"),
+            "{out}"
+        );
+        let before = snapshot(&base.location, dir.path());
+        let out = maillage(&base.location, &["import", "finess", cut.to_str().unwrap()]);
+        assert!(!out.status.success());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("erreur : ")
+                && err.contains("finess-structures-journalier-20261208.json.gz")
+                && err.contains("ligne ")
+                && err.contains("incomplet"),
+            "{err}"
+        );
+        assert_eq!(snapshot(&base.location, dir.path()), before);
+    }
+}

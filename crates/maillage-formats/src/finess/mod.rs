@@ -17,7 +17,7 @@
 mod categories;
 pub mod json;
 
-pub use categories::{FinessCategory, is_hospital};
+pub use categories::{FinessCategory, category_label, category_label_or_code, is_hospital};
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -194,6 +194,7 @@ struct Summary {
     nothing_in_territory: bool,
     /// The source is older than its publication rhythm.
     stale: Option<String>,
+    coordinates: Option<String>,
 }
 
 /// One upload and its import.
@@ -455,6 +456,7 @@ fn summary_markup(d: &Summary) -> Markup {
         (counts_list(&d.counts))
         @if let Some(v) = &d.vintage { p { "Millésime : " (v) "." } }
         @if let Some(g) = &d.geocoding { p { (g) } }
+        @if let Some(c) = &d.coordinates { p { (c) } }
         @if !d.notes.is_empty() {
             h2 { "Remarques" }
             ul { @for n in &d.notes { li { (n) } } }
@@ -499,6 +501,12 @@ fn notes_of(details: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// How the coordinates of a FINESS flux were written, case by case.
+fn coordinates_text(details: &Value) -> Option<String> {
+    let counts = maillage_store::imports::finess::CoordinateCounts::of_details(details)?;
+    maillage_messages::coordinate_counts(&counts, &number)
 }
 
 fn geocoding_text(details: &Value) -> Option<String> {
@@ -569,6 +577,7 @@ async fn history(State(state): State<AppState>, caller: Caller) -> Result<Markup
                                     p { strong { "Attention : " } (maillage_messages::imports::NOTHING_IN_TERRITORY) "." }
                                 }
                                 @if let Some(g) = geocoding_text(&b.details) { p { (g) } }
+                                @if let Some(c) = coordinates_text(&b.details) { p { (c) } }
                                 @if notes.is_empty() { "—" } @else {
                                     ul { @for n in notes.iter().take(5) { li { (n) } } }
                                     @if notes.len() > 5 { p { "… (" (notes.len()) " remarques en tout)" } }
@@ -816,6 +825,7 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
                 recorded: report.recorded,
                 nothing_in_territory: report.nothing_in_territory(),
                 stale,
+                coordinates: coordinates_text(&report.details),
             };
             job.set(JobState::Done(Box::new(summary)));
             json!({ "resultat": "reussi", "lot": report.batch_id, "lignes_lues": report.counts.rows_read })

@@ -216,6 +216,7 @@ pub(super) fn print_report(r: &ImportReport) {
             }
         }
     }
+    print_coordinate_cases(r);
     for n in r.notes.iter().take(20) {
         println!("  remarque : {}", n.french());
     }
@@ -224,5 +225,13 @@ pub(super) fn print_report(r: &ImportReport) {
             "  … ({} remarques en tout ; liste complète avec --json)",
             r.notes.len()
         );
+    }
+}
+
+/// The coordinates of the FINESS flux, case by case (`details.coordonnees`).
+fn print_coordinate_cases(r: &ImportReport) {
+    let counts = imports::finess::CoordinateCounts::of_details(&r.details);
+    if let Some(text) = counts.and_then(|c| maillage_messages::coordinate_counts(&c, &nombre)) {
+        println!("  {text}");
     }
 }
