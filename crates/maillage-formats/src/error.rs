@@ -105,6 +105,17 @@ pub enum FormatErrorKind {
     /// A spreadsheet has no sheet whose rows look like the expected table.
     #[error("no table found (looked for columns {looked_for})")]
     NoTable { looked_for: String },
+    /// A zip archive whose directory cannot be read (damaged or incomplete download), or one of its
+    /// members that cannot be opened.
+    #[error("corrupt zip archive")]
+    CorruptZip,
+    /// An archive lacks the member the import needs; `expected` is its name pattern, `found` what the
+    /// archive holds (names cut, at most 20).
+    #[error("the archive holds no {expected} (it holds {found:?})")]
+    MissingArchiveMember {
+        expected: &'static str,
+        found: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -41,6 +41,10 @@ impl FileKind {
 /// Guesses the kind of a file from its first (decompressed) bytes.
 pub fn detect(head: &[u8]) -> Option<FileKind> {
     if head.starts_with(b"PK\x03\x04") {
+        // The ANS bundle: its members' names are in the clear in the local headers.
+        if head.windows(14).any(|w| w == b"PS_LibreAcces_") {
+            return Some(FileKind::Annuaire);
+        }
         return Some(FileKind::Spreadsheet);
     }
     let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);

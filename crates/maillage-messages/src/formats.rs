@@ -111,6 +111,25 @@ impl French for FormatErrorKind {
                 "aucune feuille ne contient le tableau attendu (colonnes recherchées : {looked_for}) ; \
                  importez le classeur tel qu'il est publié"
             ),
+            CorruptZip => "l'archive zip est endommagée ou incomplète ; téléchargez-la à nouveau depuis sa source \
+                           officielle"
+                .into(),
+            MissingArchiveMember { expected, found } => {
+                let held = if found.is_empty() {
+                    "elle est vide".to_string()
+                } else {
+                    let shown: Vec<String> = found.iter().map(|n| format!("« {n} »")).collect();
+                    format!(
+                        "elle contient {} : {}",
+                        if found.len() > 1 { "les fichiers" } else { "le fichier" },
+                        shown.join(", ")
+                    )
+                };
+                format!(
+                    "l'archive ne contient pas de fichier {expected} ({held}) ; importez l'archive telle que \
+                     téléchargée depuis sa source officielle, ou le fichier {expected} lui-même"
+                )
+            }
         }
     }
 }
