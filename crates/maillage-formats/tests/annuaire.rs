@@ -5,6 +5,10 @@ use maillage_formats::annuaire::{
     self, Activite, AnnuaireInput, AnnuaireReader, COLUMNS, HEADER_2026, Profession, Recourse,
 };
 use maillage_formats::{FormatErrorKind, Location, WarningKind};
+use maillage_testkit::fixtures::annuaire::{
+    ACTIVITY_MEMBER, DIPLOMAS, DIPLOMAS_MEMBER, SKILLS_MEMBER, activity_without_skills, bundle,
+    fixture_2026, fixture_text, savoir_faire_file,
+};
 use maillage_testkit::fixtures::{From, relayout, zip};
 
 const FILE: &str = "annuaire/PS_LibreAcces_Personne_activite_202611240000.txt";
@@ -202,98 +206,11 @@ fn empty_and_wrong_files() {
 // Columns by name, and the ANS zip bundle. Every file below is built at test time from the fixture above
 // (invented professionals named FIXTURE-…), in the layouts the ANS ships.
 
-fn fixture_text() -> String {
-    String::from_utf8(fixture_bytes()).unwrap()
-}
-
 fn plain_records() -> Vec<Activite> {
     AnnuaireReader::open(fixture(FILE))
         .unwrap()
         .map(Result::unwrap)
         .collect()
-}
-
-/// The fixture under the 2026 header: three spellings changed and four columns more at the end.
-fn fixture_2026() -> String {
-    let extras = [
-        ("Code fonction", From::Value("FCT-FIXTURE")),
-        ("Libellé fonction", From::Value("Fonction (fixture)")),
-        ("Code genre d'activité", From::Value("GENR01")),
-        (
-            "Libellé genre d'activité",
-            From::Value("Activité standard (fixture)"),
-        ),
-    ];
-    let columns: Vec<(&str, From)> = HEADER_2026
-        .iter()
-        .zip(COLUMNS)
-        .map(|(name, source)| (*name, From::Column(source)))
-        .chain(extras)
-        .collect();
-    relayout(&fixture_text(), &columns)
-}
-
-/// The fixture in the 2026 layout without the savoir-faire columns (moved to the SavoirFaire file).
-fn activity_without_skills() -> String {
-    let skills = &HEADER_2026[annuaire::col::SKILL_TYPE_CODE..=annuaire::col::SKILL_LABEL];
-    let columns: Vec<(&str, From)> = HEADER_2026
-        .iter()
-        .filter(|c| !skills.contains(c))
-        .map(|c| (*c, From::Column(c)))
-        .collect();
-    relayout(&fixture_2026(), &columns)
-}
-
-/// `PS_LibreAcces_SavoirFaire`, as the ANS lays it out, with the savoir-faire of the fixture's professionals
-/// plus, for the GP, a compétence in cardiology listed first (the specialty must still win).
-fn savoir_faire_file() -> String {
-    let names = [
-        "Type d'identifiant PP",
-        "Identifiant PP",
-        "Identification nationale PP",
-        "Nom d'exercice",
-        "Prénom d'exercice",
-        "Code profession",
-        "Libellé profession",
-        "Code catégorie professionnelle",
-        "Libellé catégorie professionnelle",
-        "Code type savoir-faire",
-        "Libellé type savoir-faire",
-        "Code savoir-faire",
-        "Libellé savoir-faire",
-    ];
-    let columns: Vec<(&str, From)> = names.iter().map(|n| (*n, From::Column(n))).collect();
-    let text = relayout(&fixture_text(), &columns);
-    let (header, rows) = text.split_once('\n').unwrap();
-    let competence = "8|10000000001|810000000001|FIXTURE-MARTIN|Paul|10|Médecin|C|Civil|C|Compétence|SM04|\
-                      Cardiologie et Maladies vasculaires|\n";
-    // Only rows with a savoir-faire are published in that file.
-    let rows: String = rows
-        .lines()
-        .filter(|l| !l.contains("|||"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    format!("{header}\n{competence}{rows}")
-}
-
-const ACTIVITY_MEMBER: &str = "PS_LibreAcces_Personne_activite_202611240000.txt";
-const DIPLOMAS_MEMBER: &str = "PS_LibreAcces_Dipl_AutExerc_202611240000.txt";
-const SKILLS_MEMBER: &str = "PS_LibreAcces_SavoirFaire_202611240000.txt";
-const DIPLOMAS: &str = "Type d'identifiant PP|Identifiant PP|Identification nationale PP|Nom d'exercice|\
-                        Prénom d'exercice|Code type diplôme obtenu|Libellé type diplôme obtenu|Code diplôme obtenu|\
-                        Libellé diplôme obtenu|\n8|10000000001|810000000001|FIXTURE-MARTIN|Paul|DE|Diplôme d'État|\
-                        DE01|Diplôme de fixture|\n";
-
-fn bundle(activity: &str, with_skills_file: bool) -> Vec<u8> {
-    let skills = savoir_faire_file();
-    let mut members: Vec<(&str, &[u8])> = vec![
-        (DIPLOMAS_MEMBER, DIPLOMAS.as_bytes()),
-        (ACTIVITY_MEMBER, activity.as_bytes()),
-    ];
-    if with_skills_file {
-        members.push((SKILLS_MEMBER, skills.as_bytes()));
-    }
-    zip(&members)
 }
 
 fn read_all(input: &mut AnnuaireInput) -> maillage_formats::error::Result<Vec<Activite>> {
