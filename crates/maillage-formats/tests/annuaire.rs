@@ -407,3 +407,25 @@ fn a_plain_file_opens_through_the_same_input() {
     assert_eq!(input.activity_name(), ACTIVITY_MEMBER);
     assert_eq!(read_all(&mut input).unwrap(), plain_records());
 }
+
+#[test]
+fn progress_in_a_bundle_is_counted_in_the_zip_file_s_bytes() {
+    // Enough rows for the text to be much larger than the zip.
+    let text = fixture_2026();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let many = format!("{header}\n{}", rows.repeat(500));
+    let bytes = bundle(&many, true);
+    let (_d, path) = temp_file("fixture-annuaire-bundle.zip", &bytes);
+    let mut input = AnnuaireInput::open(&path).unwrap();
+    let mut reader = input.reader().unwrap();
+    let (mut last, mut rows_read) = (0, 0);
+    while let Some(raw) = reader.next_raw() {
+        let raw = raw.unwrap();
+        assert!(raw.bytes >= last, "progress never goes back");
+        last = raw.bytes;
+        rows_read += 1;
+    }
+    assert_eq!(rows_read, 4000);
+    assert!(many.len() > 10 * bytes.len(), "the text is much larger than the zip");
+    assert!(last > 0 && last <= bytes.len() as u64, "{last} of {}", bytes.len());
+}

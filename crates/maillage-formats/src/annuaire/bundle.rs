@@ -4,8 +4,10 @@
 //! streaming: the 2 GB activity file is never extracted nor held in memory.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{AnnuaireReader, COLUMNS, ChainedReader, SkillTable, col, header_names, read_head};
 use crate::columns;
@@ -28,7 +30,10 @@ pub struct AnnuaireInput {
 }
 
 struct Bundle {
-    archive: zip::ZipArchive<BufReader<File>>,
+    archive: zip::ZipArchive<BufReader<Positioned>>,
+    /// Where the archive stands in the zip file: the progress of an import, in the file's own bytes (the
+    /// decompressed text is several times larger than the file whose size the user sees).
+    position: Arc<AtomicU64>,
     activity: Member,
     skills: Option<Member>,
 }
@@ -85,15 +90,23 @@ impl AnnuaireInput {
             }
             _ => None,
         };
+        let position = Arc::clone(&bundle.position);
         let member: Box<dyn Read + Send + '_> =
             Box::new(bundle.member(bundle.activity.index, &activity_path)?);
-        AnnuaireReader::from_reader_joined(member, &activity_path, skills)
+        let mut reader = AnnuaireReader::from_reader_joined(member, &activity_path, skills)?;
+        reader.progress = Some(position);
+        Ok(reader)
     }
 }
 
 impl Bundle {
     fn open(path: &Path) -> Result<Bundle> {
         let file = File::open(path).map_err(|e| io::io_error(path, &e))?;
+        let position = Arc::new(AtomicU64::new(0));
+        let file = Positioned {
+            file,
+            position: Arc::clone(&position),
+        };
         let archive = zip::ZipArchive::new(BufReader::with_capacity(1 << 16, file))
             .map_err(|_| FormatError::new(Location::file(path), FormatErrorKind::CorruptZip))?;
         let names: Vec<String> = archive
@@ -129,6 +142,7 @@ impl Bundle {
         let skills = find(SKILLS_MEMBER);
         Ok(Bundle {
             archive,
+            position,
             activity,
             skills,
         })
@@ -174,4 +188,26 @@ fn read_head_into(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+/// A file that publishes its read position.
+struct Positioned {
+    file: File,
+    position: Arc<AtomicU64>,
+}
+
+impl Read for Positioned {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.position.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl Seek for Positioned {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let at = self.file.seek(to)?;
+        self.position.store(at, Ordering::Relaxed);
+        Ok(at)
+    }
 }

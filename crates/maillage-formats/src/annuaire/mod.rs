@@ -177,7 +177,8 @@ pub struct RawActivite<'r> {
     text: &'r str,
     layout: &'r Layout,
     pub line: u64,
-    /// Bytes of the (decompressed) file consumed once this row was read: progress.
+    /// Progress once this row was read: bytes of the (decompressed) text, or for a member of the zip
+    /// bundle the position in the zip file (comparable to its size).
     pub bytes: u64,
 }
 
@@ -258,6 +259,8 @@ pub struct AnnuaireReader<R: Read> {
     path: PathBuf,
     layout: Layout,
     failed: bool,
+    /// The progress to report instead of the text's bytes (a zip member: the position in the zip file).
+    progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// The reader of a file opened from a source that is not a plain path (a member of the zip bundle).
@@ -278,7 +281,7 @@ impl AnnuaireReader<io::Input> {
 }
 
 impl<R: Read> AnnuaireReader<R> {
-    /// Bytes of the (decompressed) file consumed so far.
+    /// Bytes of the (decompressed) text consumed so far.
     pub fn bytes_read(&self) -> u64 {
         self.rdr.position().byte()
     }
@@ -352,6 +355,7 @@ impl<R: Read> AnnuaireReader<R> {
             path: path.to_path_buf(),
             layout: Layout::default(),
             failed: false,
+            progress: None,
         };
         r.layout = r.read_header(head, skills)?;
         Ok(r)
@@ -453,7 +457,10 @@ impl<R: Read> AnnuaireReader<R> {
                 FormatErrorKind::Encoding { expected: "UTF-8" },
             )));
         }
-        let bytes = self.rdr.position().byte();
+        let bytes = match &self.progress {
+            Some(p) => p.load(std::sync::atomic::Ordering::Relaxed),
+            None => self.rdr.position().byte(),
+        };
         Some(Ok(RawActivite {
             rec: &self.rec,
             text,
