@@ -168,7 +168,11 @@ async fn the_ans_bundle_imports_like_the_activity_file_and_reports_unknown_colum
             .await
             .unwrap();
         assert_eq!(
-            (first.counts.rows_read, first.counts.inserted, first.counts.rejected),
+            (
+                first.counts.rows_read,
+                first.counts.inserted,
+                first.counts.rejected
+            ),
             (8, 8, 0),
             "{}",
             base.backend
@@ -202,7 +206,11 @@ async fn the_ans_bundle_imports_like_the_activity_file_and_reports_unknown_colum
             .await
             .unwrap();
         assert_eq!(
-            (plain.counts.inserted, plain.counts.updated, plain.counts.unchanged),
+            (
+                plain.counts.inserted,
+                plain.counts.updated,
+                plain.counts.unchanged
+            ),
             (0, 0, 8),
             "{}: the joined savoir-faire are those of the activity file",
             base.backend
@@ -212,7 +220,12 @@ async fn the_ans_bundle_imports_like_the_activity_file_and_reports_unknown_colum
             .await
             .unwrap();
         assert_eq!(
-            (again.counts.inserted, again.counts.updated, again.counts.unchanged, again.counts.removed),
+            (
+                again.counts.inserted,
+                again.counts.updated,
+                again.counts.unchanged,
+                again.counts.removed
+            ),
             (0, 0, 8, 0)
         );
         assert_eq!(without_batches(&snapshot(&store, dir.path()).await), before);
