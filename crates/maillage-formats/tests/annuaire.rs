@@ -426,6 +426,31 @@ fn progress_in_a_bundle_is_counted_in_the_zip_file_s_bytes() {
         rows_read += 1;
     }
     assert_eq!(rows_read, 4000);
-    assert!(many.len() > 10 * bytes.len(), "the text is much larger than the zip");
-    assert!(last > 0 && last <= bytes.len() as u64, "{last} of {}", bytes.len());
+    assert!(
+        many.len() > 10 * bytes.len(),
+        "the text is much larger than the zip"
+    );
+    assert!(
+        last > 0 && last <= bytes.len() as u64,
+        "{last} of {}",
+        bytes.len()
+    );
+}
+
+#[test]
+fn an_excel_workbook_given_as_the_annuaire_is_named_so() {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook
+        .add_worksheet()
+        .write_string(0, 0, "fixture")
+        .unwrap();
+    let (_d, path) = temp_file("fixture-classeur.xlsx", &workbook.save_to_buffer().unwrap());
+    let e = AnnuaireInput::open(&path).err().expect("an error");
+    assert_eq!(
+        e.kind,
+        FormatErrorKind::WrongKind {
+            expected: "Annuaire santé (PS_LibreAcces_Personne_activite)",
+            hint: Some("Excel (xlsx)".into())
+        }
+    );
 }

@@ -13,10 +13,13 @@ use super::{AnnuaireReader, COLUMNS, ChainedReader, SkillTable, col, header_name
 use crate::columns;
 use crate::error::{FormatError, FormatErrorKind, Location, Result};
 use crate::io;
+use crate::sniff::{self, FileKind};
 
 /// How the activity member of a bundle is named.
 const ACTIVITY_MEMBER: &str = "PS_LibreAcces_Personne_activite";
 const SKILLS_MEMBER: &str = "PS_LibreAcces_SavoirFaire";
+/// Every member of the ANS bundle starts so.
+const BUNDLE_PREFIX: &str = "PS_LibreAcces_";
 /// What a bundle must hold, as the error names it.
 const ACTIVITY_PATTERN: &str = "PS_LibreAcces_Personne_activite_<date>.txt";
 
@@ -127,6 +130,17 @@ impl Bundle {
             })
         };
         let Some(activity) = find(ACTIVITY_MEMBER) else {
+            // A zip with nothing of the Annuaire (an Excel workbook, another publisher's archive) is
+            // another kind of file; a bundle missing its activity file says what it holds.
+            if find(BUNDLE_PREFIX).is_none() {
+                return Err(FormatError::new(
+                    Location::file(path),
+                    FormatErrorKind::WrongKind {
+                        expected: FileKind::Annuaire.label(),
+                        hint: sniff::hint(&file_head(path)?, FileKind::Annuaire),
+                    },
+                ));
+            }
             return Err(FormatError::new(
                 Location::file(path),
                 FormatErrorKind::MissingArchiveMember {
@@ -177,6 +191,15 @@ fn is_zip(head: &[u8]) -> bool {
 /// The last component of a member's name (members may sit in a folder of the archive).
 fn member_file_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// The first 4 KB of a file, for [`sniff::hint`].
+fn file_head(path: &Path) -> Result<Vec<u8>> {
+    let mut file = File::open(path).map_err(|e| io::io_error(path, &e))?;
+    let mut head = vec![0; 4096];
+    let n = read_head_into(&mut file, &mut head).map_err(|e| io::io_error(path, &e))?;
+    head.truncate(n);
+    Ok(head)
 }
 
 fn read_head_into(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
