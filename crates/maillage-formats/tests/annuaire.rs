@@ -213,6 +213,7 @@ fn plain_records() -> Vec<Activite> {
         .collect()
 }
 
+#[allow(clippy::result_large_err)] // the readers' own error type, as they return it
 fn read_all(input: &mut AnnuaireInput) -> maillage_formats::error::Result<Vec<Activite>> {
     input.reader()?.collect()
 }
