@@ -2,11 +2,15 @@
 //! columns, every line ending with `|`), for the import benchmark (`bench/import/`). Deterministic: the
 //! same arguments always give the same bytes. Every name is invented.
 //!
-//! Usage: `cargo run --release -p maillage-formats --example generate_annuaire -- <out.txt> [rows]`
+//! With `--2026`, the layout of the 2026 extractions: the 56-column header (`HEADER_2026`: three spellings
+//! changed, `Code fonction|Libellé fonction|Code genre d'activité|Libellé genre d'activité` at the end), the
+//! same rows with those four fields filled.
+//!
+//! Usage: `cargo run --release -p maillage-formats --example generate_annuaire -- <out.txt> [rows] [--2026]`
 
 use std::io::{BufWriter, Write};
 
-use maillage_formats::annuaire::COLUMNS;
+use maillage_formats::annuaire::{COLUMNS, HEADER_2026};
 
 /// A small deterministic generator (SplitMix64): no dependency, identical output everywhere.
 struct Rng(u64);
@@ -93,16 +97,23 @@ const NAMES: &[&str] = &[
 ];
 
 fn main() -> std::io::Result<()> {
-    let mut args = std::env::args().skip(1);
+    let (flags, mut args): (Vec<String>, Vec<String>) =
+        std::env::args().skip(1).partition(|a| a.starts_with("--"));
+    let layout_2026 = flags.iter().any(|f| f == "--2026");
+    args.reverse();
     let out = args
-        .next()
-        .expect("usage: generate_annuaire <out.txt> [rows]");
+        .pop()
+        .expect("usage: generate_annuaire <out.txt> [rows] [--2026]");
     let rows: u64 = args
-        .next()
+        .pop()
         .map(|n| n.parse().expect("rows must be a number"))
         .unwrap_or(2_000_000);
     let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&out)?);
-    writeln!(w, "{}|", COLUMNS.join("|"))?;
+    if layout_2026 {
+        writeln!(w, "{}|", HEADER_2026.join("|"))?;
+    } else {
+        writeln!(w, "{}|", COLUMNS.join("|"))?;
+    }
     let mut rng = Rng(20_261_124);
     let total_weight: u64 = PROFESSIONS.iter().map(|p| p.2).sum();
     let mut f: Vec<String> = vec![String::new(); 52];
@@ -197,6 +208,16 @@ fn main() -> std::io::Result<()> {
         for field in &f {
             w.write_all(field.as_bytes())?;
             w.write_all(b"|")?;
+        }
+        if layout_2026 {
+            // Fonction and genre d'activité (invented codes): columns Maillage does not use.
+            let function = if liberal {
+                "FCT01|Titulaire|"
+            } else {
+                "FCT02|Salarié|"
+            };
+            w.write_all(function.as_bytes())?;
+            w.write_all("GENR01|Activité standard|".as_bytes())?;
         }
         w.write_all(b"\n")?;
     }

@@ -144,6 +144,176 @@ async fn annuaire_is_idempotent_and_next_year_updates_marks_and_keeps_enrichment
     }
 }
 
+/// The ANS bundle as downloaded (a `.zip`, the activity file in the 2026 layout without its savoir-faire
+/// columns, the `SavoirFaire` file beside it) imports exactly like the published activity file, reports the
+/// columns it does not use, and a re-import changes nothing.
+#[tokio::test]
+async fn the_ans_bundle_imports_like_the_activity_file_and_reports_unknown_columns() {
+    use maillage_formats::WarningKind;
+    use maillage_store::session::ImportNote;
+    use maillage_testkit::fixtures::annuaire::{activity_without_skills, bundle};
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("fixture-annuaire-bundle.zip");
+    std::fs::write(&zip, bundle(&activity_without_skills(), true)).unwrap();
+    for base in TestBase::all().await {
+        let store = Store::open(&base.location).await.unwrap();
+        let first = imports::annuaire::import(&store, &zip, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                first.counts.rows_read,
+                first.counts.inserted,
+                first.counts.rejected
+            ),
+            (8, 8, 0),
+            "{}",
+            base.backend
+        );
+        // The zip's name has no date: the activity file's gives the vintage.
+        assert_eq!(first.vintage.as_deref(), Some("2026-11-24"));
+        assert_eq!(first.file, "fixture-annuaire-bundle.zip");
+        let unknown: Vec<&Vec<String>> = first
+            .notes
+            .iter()
+            .filter_map(|n| match n {
+                ImportNote::Format { warning } => match &warning.kind {
+                    WarningKind::UnknownColumns { columns } => Some(columns),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            unknown,
+            vec![&vec![
+                "Code fonction".to_string(),
+                "Libellé fonction".into(),
+                "Code genre d'activité".into(),
+                "Libellé genre d'activité".into()
+            ]]
+        );
+
+        // The published activity file, with its own savoir-faire columns: the same rows, nothing changes.
+        let plain = imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                plain.counts.inserted,
+                plain.counts.updated,
+                plain.counts.unchanged
+            ),
+            (0, 0, 8),
+            "{}: the joined savoir-faire are those of the activity file",
+            base.backend
+        );
+        let before = snapshot(&store, dir.path()).await;
+        let again = imports::annuaire::import(&store, &zip, &Silent)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.counts.inserted,
+                again.counts.updated,
+                again.counts.unchanged,
+                again.counts.removed
+            ),
+            (0, 0, 8, 0)
+        );
+        assert!(!again.recorded, "the same bundle again leaves no batch");
+        assert_eq!(snapshot(&store, dir.path()).await, before);
+    }
+}
+
+/// A missing required column, a corrupt zip, a zip without the activity file and a bundle without
+/// savoir-faire anywhere are located errors, and change nothing.
+#[tokio::test]
+async fn bad_annuaire_files_and_bundles_change_nothing() {
+    use maillage_formats::FormatErrorKind;
+    use maillage_testkit::fixtures::annuaire::{
+        DIPLOMAS, DIPLOMAS_MEMBER, activity_without_skills, bundle, fixture_text,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, content: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    };
+    let no_commune = write(
+        "PS_LibreAcces_Personne_activite_sans_commune.txt",
+        fixture_text()
+            .replacen("|Code commune (coord. structure)|", "|Commune|", 1)
+            .as_bytes(),
+    );
+    let good_zip = bundle(&activity_without_skills(), true);
+    let corrupt = write("fixture-coupe.zip", &good_zip[..good_zip.len() / 2]);
+    let no_activity = write(
+        "fixture-sans-activite.zip",
+        &maillage_testkit::fixtures::zip(&[(DIPLOMAS_MEMBER, DIPLOMAS.as_bytes())]),
+    );
+    let no_skills = write(
+        "fixture-sans-savoir-faire.zip",
+        &bundle(&activity_without_skills(), false),
+    );
+    for base in TestBase::all().await {
+        let store = Store::open(&base.location).await.unwrap();
+        imports::annuaire::import(&store, &fixture(ANNUAIRE), &Silent)
+            .await
+            .unwrap();
+        let before = snapshot(&store, dir.path()).await;
+        let cases = [
+            (
+                &no_commune,
+                FormatErrorKind::MissingColumn {
+                    column: "Code commune (coord. structure)".into(),
+                },
+                Some(1),
+            ),
+            (&corrupt, FormatErrorKind::CorruptArchive { format: "zip", detail: String::new() }, None),
+            (
+                &no_activity,
+                FormatErrorKind::NoMember {
+                    looked_for: "PS_LibreAcces_Personne_activite_<date>.txt".into(),
+                    found: vec![DIPLOMAS_MEMBER.into()],
+                },
+                None,
+            ),
+            (
+                &no_skills,
+                FormatErrorKind::MissingColumn {
+                    column: "Code savoir-faire".into(),
+                },
+                Some(1),
+            ),
+        ];
+        for (file, kind, line) in cases {
+            match imports::annuaire::import(&store, file, &Silent).await {
+                Err(StoreError::Format(e)) => {
+                    // The decoder's own words on a corrupt archive are not ours to pin.
+                    let same_kind = match (&e.kind, &kind) {
+                        (
+                            FormatErrorKind::CorruptArchive { format, .. },
+                            FormatErrorKind::CorruptArchive { format: wanted, .. },
+                        ) => format == wanted,
+                        (found, wanted) => found == wanted,
+                    };
+                    assert!(same_kind, "{}: {:?}", file.display(), e.kind);
+                    assert_eq!(e.location.line, line, "{}", file.display());
+                    assert!(e.location.file.starts_with(file), "{e:?}");
+                }
+                other => panic!("{}: expected a format error, got {other:?}", file.display()),
+            }
+        }
+        assert_eq!(
+            snapshot(&store, dir.path()).await,
+            before,
+            "{}: the store is unchanged",
+            base.backend
+        );
+    }
+}
+
 #[tokio::test]
 async fn finess_insee_and_ban_fixtures_import_and_geocode() {
     for base in TestBase::all().await {

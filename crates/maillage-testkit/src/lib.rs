@@ -7,6 +7,7 @@
 
 pub mod drees;
 pub mod finess_flux;
+pub mod fixtures;
 
 use sqlx::Connection;
 use std::path::{Path, PathBuf};

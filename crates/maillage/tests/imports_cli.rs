@@ -149,6 +149,58 @@ async fn a_rejected_file_exits_non_zero_with_a_french_message_and_changes_nothin
     }
 }
 
+/// `maillage import annuaire <bundle.zip>` as downloaded from the ANS: imported, the unused 2026 columns
+/// named in a French note; a damaged zip and a zip without the activity file are refused in French.
+#[tokio::test]
+async fn the_ans_zip_bundle_imports_from_the_command_line() {
+    use maillage_testkit::fixtures::annuaire::{
+        DIPLOMAS, DIPLOMAS_MEMBER, activity_without_skills, bundle,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("fixture-annuaire-bundle.zip");
+    let bytes = bundle(&activity_without_skills(), true);
+    std::fs::write(&zip, &bytes).unwrap();
+    let cut = dir.path().join("fixture-coupe.zip");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let without = dir.path().join("fixture-sans-activite.zip");
+    std::fs::write(
+        &without,
+        maillage_testkit::fixtures::zip(&[(DIPLOMAS_MEMBER, DIPLOMAS.as_bytes())]),
+    )
+    .unwrap();
+    for base in TestBase::all().await {
+        let out = ok(
+            &base.location,
+            &["import", "annuaire", zip.to_str().unwrap()],
+        );
+        assert!(out.contains("8 lignes lues : 8 ajoutées"), "{out}");
+        assert!(out.contains("millésime : 2026-11-24"), "{out}");
+        assert!(
+            out.contains("4 colonnes non utilisées par Maillage, ignorées : « Code fonction »"),
+            "{out}"
+        );
+        let before = snapshot(&base.location, dir.path());
+        for (file, expected) in [
+            (&cut, "l'archive zip est endommagée ou incomplète"),
+            (
+                &without,
+                "l'archive ne contient pas de fichier PS_LibreAcces_Personne_activite_<date>.txt \
+                 (elle contient le fichier : « PS_LibreAcces_Dipl_AutExerc_202611240000.txt »)",
+            ),
+        ] {
+            let out = maillage(
+                &base.location,
+                &["import", "annuaire", file.to_str().unwrap()],
+            );
+            assert!(!out.status.success());
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert!(err.starts_with("erreur : "), "{err}");
+            assert!(err.contains(expected), "{err}");
+        }
+        assert_eq!(snapshot(&base.location, dir.path()), before);
+    }
+}
+
 /// A 60,000-row Annuaire file in the official format, built from a fixture row.
 fn big_annuaire(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(fixture(ANNUAIRE)).unwrap();

@@ -163,6 +163,16 @@ pub fn classify(
     })
 }
 
+/// Whether the savoir-faire decides the profession of an activity (doctors only): the join of the bundle's
+/// `SavoirFaire` file keeps the savoir-faire of these professionals only.
+pub fn classification_needs_skill(profession_code: &str, profession_label: &str) -> bool {
+    match profession_code.trim() {
+        "10" => true,
+        "" => fold(profession_label) == "MEDECIN",
+        _ => false,
+    }
+}
+
 fn doctor(skill_code: &str, skill_label: &str) -> Option<Profession> {
     if let Some((p, _)) = DOCTOR_SKILLS
         .iter()

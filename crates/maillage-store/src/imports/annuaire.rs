@@ -1,4 +1,5 @@
-//! Annuaire santé `PS_LibreAcces_Personne_activite`: professionals, their activities and practice sites.
+//! Annuaire santé `PS_LibreAcces_Personne_activite`: professionals, their activities and practice sites. The
+//! file is the activity file itself or the ANS zip bundle holding it (see `AnnuaireInput`).
 
 use super::{PROGRESS_EVERY, Progress, date_in_file_name};
 use crate::batch::Source;
@@ -8,15 +9,22 @@ use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::supply::{Activity, AnnuaireTables, PracticeSite, Professional};
 use crate::zones::{Change, combine};
 use crate::{Result, Store, locations, territory};
-use maillage_formats::annuaire::{Activite, AnnuaireReader, col};
+use maillage_formats::annuaire::{Activite, AnnuaireInput, col};
 use std::collections::HashMap;
 use std::path::Path;
 
 pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Result<ImportReport> {
     let filter = territory::filter(store).await?;
-    let mut reader = AnnuaireReader::open(path)?;
-    let source = Source::of_file("annuaire", path, date_in_file_name(path))?;
+    let mut input = AnnuaireInput::open(path)?;
+    // A bundle's name may carry no date; its activity file always does.
+    let vintage =
+        date_in_file_name(path).or_else(|| date_in_file_name(Path::new(input.activity_name())));
+    let mut reader = input.reader()?;
+    let source = Source::of_file("annuaire", path, vintage)?;
     let mut s = ImportSession::start(store, source).await?;
+    if let Some(warning) = reader.unknown_columns_warning() {
+        s.note(ImportNote::Format { warning });
+    }
     let mut tables = AnnuaireTables::load(&mut s.tx, s.batch_id).await?;
     // What happened to each person and site this batch, by key digest (an activity combines the three).
     let mut site_changes: HashMap<u128, Change> = HashMap::new();

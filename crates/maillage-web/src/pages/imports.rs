@@ -82,7 +82,7 @@ enum Kind {
 const KINDS: &[(&str, &str)] = &[
     (
         "annuaire",
-        "Annuaire santé — PS_LibreAcces_Personne_activite_<date>.txt",
+        "Annuaire santé — PS_LibreAcces_Personne_activite_<date>.txt ou l'archive .zip de l'ANS",
     ),
     (
         "finess",

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
 pub enum Kind {
-    /// Annuaire santé, PS_LibreAcces_Personne_activite_<date>.txt
+    /// Annuaire santé, PS_LibreAcces_Personne_activite_<date>.txt ou l'archive .zip de l'ANS telle que
+    /// téléchargée
     Annuaire,
     /// FINESS : extraction des établissements (;, Latin-1) ou flux JSON de l'ANS
     Finess,

@@ -1,0 +1,159 @@
+//! Building fixtures in the layouts publishers ship, at test time, from the hand-written fixtures of
+//! `crates/maillage-formats/tests/fixtures` (which say they are fixtures, not real data).
+
+use std::io::Write;
+
+/// Where an output column of [`relayout`] takes its values.
+#[derive(Debug, Clone, Copy)]
+pub enum From<'a> {
+    /// The source column of that header name.
+    Column(&'a str),
+    /// The same value on every row.
+    Value(&'a str),
+}
+
+/// Rewrites a `|`-separated file whose lines end with `|` (header, then rows) into another layout: each
+/// output column is `(header name, where its values come from)`. Lines still end with `|`.
+pub fn relayout(text: &str, columns: &[(&str, From<'_>)]) -> String {
+    let mut lines = text.lines().filter(|l| !l.is_empty());
+    let header: Vec<&str> = lines.next().expect("a header").split('|').collect();
+    let source = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name:?} in the source fixture"))
+    };
+    let picks: Vec<_> = columns
+        .iter()
+        .map(|(_, from)| match from {
+            From::Column(name) => Ok(source(name)),
+            From::Value(v) => Err(*v),
+        })
+        .collect();
+    let mut out = String::new();
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    out.push_str(&names.join("|"));
+    out.push_str("|\n");
+    for line in lines {
+        let fields: Vec<&str> = line.split('|').collect();
+        let row: Vec<&str> = picks
+            .iter()
+            .map(|p| match p {
+                Ok(i) => fields[*i],
+                Err(v) => v,
+            })
+            .collect();
+        out.push_str(&row.join("|"));
+        out.push_str("|\n");
+    }
+    out
+}
+
+/// A zip archive (deflated) holding `members` in order.
+pub fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in members {
+        writer.start_file(*name, options).expect("zip member");
+        writer.write_all(bytes).expect("zip write");
+    }
+    writer.finish().expect("zip finish").into_inner()
+}
+
+/// The Annuaire santé in the layouts the ANS ships in 2026, built from the hand-written fixture (invented
+/// professionals named `FIXTURE-…`).
+pub mod annuaire {
+    use super::{From, relayout, zip};
+    use maillage_formats::annuaire::{COLUMNS, HEADER_2026, col};
+
+    const FIXTURE: &str = "crates/maillage-formats/tests/fixtures/annuaire/PS_LibreAcces_Personne_activite_202611240000.txt";
+
+    /// The hand-written fixture (52 columns, the layout up to 2025).
+    pub fn fixture_text() -> String {
+        std::fs::read_to_string(crate::repo_root().join(FIXTURE)).expect("the Annuaire fixture")
+    }
+
+    /// The fixture under the 2026 header: three spellings changed and four columns more at the end.
+    pub fn fixture_2026() -> String {
+        let extras = [
+            ("Code fonction", From::Value("FCT-FIXTURE")),
+            ("Libellé fonction", From::Value("Fonction (fixture)")),
+            ("Code genre d'activité", From::Value("GENR01")),
+            (
+                "Libellé genre d'activité",
+                From::Value("Activité standard (fixture)"),
+            ),
+        ];
+        let columns: Vec<(&str, From)> = HEADER_2026
+            .iter()
+            .zip(COLUMNS)
+            .map(|(name, source)| (*name, From::Column(source)))
+            .chain(extras)
+            .collect();
+        relayout(&fixture_text(), &columns)
+    }
+
+    /// The fixture in the 2026 layout without the savoir-faire columns (moved to the SavoirFaire file).
+    pub fn activity_without_skills() -> String {
+        let skills = &HEADER_2026[col::SKILL_TYPE_CODE..=col::SKILL_LABEL];
+        let columns: Vec<(&str, From)> = HEADER_2026
+            .iter()
+            .filter(|c| !skills.contains(c))
+            .map(|c| (*c, From::Column(c)))
+            .collect();
+        relayout(&fixture_2026(), &columns)
+    }
+
+    /// `PS_LibreAcces_SavoirFaire`, as the ANS lays it out, with the savoir-faire of the fixture's professionals
+    /// plus, for the GP, a compétence in cardiology listed first (the specialty must still win).
+    pub fn savoir_faire_file() -> String {
+        let names = [
+            "Type d'identifiant PP",
+            "Identifiant PP",
+            "Identification nationale PP",
+            "Nom d'exercice",
+            "Prénom d'exercice",
+            "Code profession",
+            "Libellé profession",
+            "Code catégorie professionnelle",
+            "Libellé catégorie professionnelle",
+            "Code type savoir-faire",
+            "Libellé type savoir-faire",
+            "Code savoir-faire",
+            "Libellé savoir-faire",
+        ];
+        let columns: Vec<(&str, From)> = names.iter().map(|n| (*n, From::Column(n))).collect();
+        let text = relayout(&fixture_text(), &columns);
+        let (header, rows) = text.split_once('\n').unwrap();
+        let competence = "8|10000000001|810000000001|FIXTURE-MARTIN|Paul|10|Médecin|C|Civil|C|Compétence|SM04|\
+                      Cardiologie et Maladies vasculaires|\n";
+        // Only rows with a savoir-faire are published in that file.
+        let rows: String = rows
+            .lines()
+            .filter(|l| !l.contains("|||"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        format!("{header}\n{competence}{rows}")
+    }
+
+    pub const ACTIVITY_MEMBER: &str = "PS_LibreAcces_Personne_activite_202611240000.txt";
+    pub const DIPLOMAS_MEMBER: &str = "PS_LibreAcces_Dipl_AutExerc_202611240000.txt";
+    pub const SKILLS_MEMBER: &str = "PS_LibreAcces_SavoirFaire_202611240000.txt";
+    pub const DIPLOMAS: &str = "Type d'identifiant PP|Identifiant PP|Identification nationale PP|Nom d'exercice|\
+                        Prénom d'exercice|Code type diplôme obtenu|Libellé type diplôme obtenu|Code diplôme obtenu|\
+                        Libellé diplôme obtenu|\n8|10000000001|810000000001|FIXTURE-MARTIN|Paul|DE|Diplôme d'État|\
+                        DE01|Diplôme de fixture|\n";
+
+    pub fn bundle(activity: &str, with_skills_file: bool) -> Vec<u8> {
+        let skills = savoir_faire_file();
+        let mut members: Vec<(&str, &[u8])> = vec![
+            (DIPLOMAS_MEMBER, DIPLOMAS.as_bytes()),
+            (ACTIVITY_MEMBER, activity.as_bytes()),
+        ];
+        if with_skills_file {
+            members.push((SKILLS_MEMBER, skills.as_bytes()));
+        }
+        zip(&members)
+    }
+}
