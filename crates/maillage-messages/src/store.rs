@@ -41,6 +41,11 @@ impl French for StoreError {
             }
             StoreError::AlreadyExists(what) => format!("{what} existe déjà"),
             StoreError::Interrupted => "l'import a été interrompu ; rien n'a été modifié".into(),
+            StoreError::TypedPopulationForSeveralZones { zones } => format!(
+                "une population saisie ne vaut que pour une zone, et ce fichier en compte {zones} ; importez-le \
+                 sans population saisie (chaque zone prend alors la population de la base) ou importez le fichier \
+                 d'une seule zone. Rien n'a été importé."
+            ),
         }
     }
 }

@@ -29,6 +29,9 @@ pub enum StoreError {
     AlreadyExists(String),
     #[error("the import was interrupted")]
     Interrupted,
+    /// A population typed for one zone, for a file that holds several.
+    #[error("a typed population applies to one zone, the file holds {zones}")]
+    TypedPopulationForSeveralZones { zones: u64 },
 }
 
 impl From<FormatError> for StoreError {

@@ -170,6 +170,7 @@ fn store_error_kind(e: &StoreError) -> &'static str {
         StoreError::InvalidValue { .. } => "invalid_value",
         StoreError::AlreadyExists(_) => "already_exists",
         StoreError::Interrupted => "interrupted",
+        StoreError::TypedPopulationForSeveralZones { .. } => "typed_population_for_several_zones",
     }
 }
 

@@ -26,6 +26,8 @@ pub enum Kind {
     /// DREES : APL par commune (xlsx, une feuille par année)
     #[value(name = "apl-drees")]
     AplDrees,
+    /// Santé publique France : tests et cas par commune ou département, quotidiens (CSV, ; ou ,)
+    Spf,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -60,6 +62,10 @@ pub struct ImportArgs {
     /// Pour les communes : millésime de la population légale (2026 par défaut)
     #[arg(long)]
     pub millesime: Option<i64>,
+    /// Pour Santé publique France : population de la zone du fichier (un fichier d'une seule zone), au lieu de
+    /// celle de la base (INSEE par IRIS ou population légale des communes)
+    #[arg(long, value_name = "HABITANTS")]
+    pub population: Option<f64>,
     #[command(flatten)]
     pub base: BaseArg,
 }
@@ -111,15 +117,30 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
                 .await
                 .map(|(report, _)| report),
             Kind::AplDrees => imports::apl::import(&store, path, &args.profession, &bar).await,
+            Kind::Spf => {
+                maillage_store::crisis::epidemic::import_spf_with(
+                    &store,
+                    path,
+                    None,
+                    args.population,
+                )
+                .await
+            }
         };
         bar.finish();
-        let report = result.map_err(fr)?;
+        let mut report = result.map_err(fr)?;
+        if args.kind == Kind::Spf {
+            spf_rates(&store, &mut report).await?;
+        }
         if args.json {
             let mut value = serde_json::to_value(&report)?;
             value["file"] = serde_json::Value::from(args.file.display().to_string());
             println!("{value}");
         } else {
             print_report(&report);
+            if args.kind == Kind::Spf {
+                print_spf_populations(&report);
+            }
         }
         Ok(())
     })
@@ -190,6 +211,90 @@ fn print_report(r: &ImportReport) {
         println!(
             "  … ({} remarques en tout ; liste complète avec --json)",
             r.notes.len()
+        );
+    }
+}
+
+/// Adds to each zone of a Santé publique France import its rates on the last day with a full week, recomputed
+/// from the counts with the population the import chose (`incidence_7j`, `positivite_7j`, `depistage_7j`).
+async fn spf_rates(
+    store: &maillage_store::Store,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    use jiff::ToSpan;
+    use maillage_store::crisis::epidemic as epi;
+    let level = report.details["niveau"].as_str().unwrap_or_default().to_string();
+    let Some(zones) = report.details["populations"].as_array_mut() else {
+        return Ok(());
+    };
+    let list = epi::series_list(store).await.map_err(fr)?;
+    for zone in zones.iter_mut() {
+        let code = zone["zone"].as_str().unwrap_or_default().to_string();
+        let Some(info) = list.iter().find(|s| s.level == level && s.zone == code) else {
+            continue;
+        };
+        let Ok(last) = info.last_day.parse::<jiff::civil::Date>() else {
+            continue;
+        };
+        let days = epi::series(store, &level, &code, Some(last.saturating_sub(21.days())))
+            .await
+            .map_err(fr)?;
+        let computed = maillage_crisis::epidemic::compute(&days, info.population);
+        if let Some(c) = computed
+            .iter()
+            .rev()
+            .find(|c| c.incidence.is_some() || c.positivity.is_some())
+        {
+            zone["jour"] = serde_json::Value::from(c.day.to_string());
+            zone["incidence_7j"] = serde_json::json!(c.incidence);
+            zone["positivite_7j"] = serde_json::json!(c.positivity);
+            zone["depistage_7j"] = serde_json::json!(c.screening);
+        }
+    }
+    Ok(())
+}
+
+/// The population each zone's rates use, and where it comes from.
+fn print_spf_populations(r: &ImportReport) {
+    let Some(zones) = r.details["populations"].as_array() else {
+        return;
+    };
+    let level = match r.details["niveau"].as_str() {
+        Some("commune") => "commune",
+        Some("departement") => "département",
+        Some("region") => "région",
+        _ => "zone",
+    };
+    for z in zones.iter().take(20) {
+        let code = z["zone"].as_str().unwrap_or_default();
+        match (z["habitants"].as_f64(), z["source"].as_str()) {
+            (Some(p), Some(source)) => {
+                let mut line = format!(
+                    "  {level} {code} : population {source}, {} habitants",
+                    nombre(p, 0)
+                );
+                if let (Some(day), Some(i)) = (z["jour"].as_str(), z["incidence_7j"].as_f64()) {
+                    line.push_str(&format!(
+                        " ; au {day}, incidence sur 7 jours {} pour 100 000 habitants",
+                        nombre(i, 1)
+                    ));
+                    if let Some(p) = z["positivite_7j"].as_f64() {
+                        line.push_str(&format!(", positivité {} %", nombre(p, 1)));
+                    }
+                }
+                println!("{line}");
+            }
+            _ => println!(
+                "  {level} {code} : population inconnue (ni dans la base ni dans le fichier) : importez les \
+                 communes ou la population INSEE, ou indiquez-la avec --population ; les taux rapportés à la \
+                 population ne sont pas calculés"
+            ),
+        }
+    }
+    if zones.len() > 20 {
+        println!(
+            "  … ({} zones en tout ; liste complète avec --json)",
+            zones.len()
         );
     }
 }
