@@ -105,6 +105,12 @@ pub enum FormatErrorKind {
     /// A spreadsheet has no sheet whose rows look like the expected table.
     #[error("no table found (looked for columns {looked_for})")]
     NoTable { looked_for: String },
+    /// A zonage médecins value that is none of [`crate::zonage::ACCEPTED`].
+    #[error("unknown zonage {value:?}")]
+    UnknownZonage { value: String },
+    /// A zonage row without the date of its arrêté, and none given for the whole file.
+    #[error("missing date of the zonage arrêté")]
+    MissingArreteDate,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -163,4 +169,6 @@ pub mod expected {
     pub const COORDINATE: &str = "coordinate";
     pub const HEX_WKB: &str = "hex WKB geometry";
     pub const YEAR: &str = "year";
+    pub const QPV_CODE: &str = "QPV code";
+    pub const ZONAGE_CELL: &str = "zonage cell";
 }

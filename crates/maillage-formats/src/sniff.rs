@@ -17,6 +17,7 @@ pub enum FileKind {
     Bano,
     SantePubliqueFrance,
     Spreadsheet,
+    ZonageMedecins,
 }
 
 impl FileKind {
@@ -34,6 +35,7 @@ impl FileKind {
             FileKind::Bano => "BANO",
             FileKind::SantePubliqueFrance => "Santé publique France",
             FileKind::Spreadsheet => "Excel (xlsx)",
+            FileKind::ZonageMedecins => "zonage médecins (CartoSanté ou ARS)",
         }
     }
 }

@@ -40,6 +40,8 @@ fn expected_value(token: &str) -> &str {
         expected::COORDINATE => "une coordonnée numérique",
         expected::HEX_WKB => "une géométrie WKB en hexadécimal",
         expected::YEAR => "une année",
+        expected::QPV_CODE => "un code de quartier prioritaire à 8 caractères (QP… ou QN…)",
+        expected::ZONAGE_CELL => "une cellule de moins de 20 000 caractères",
         other => other,
     }
 }
@@ -111,6 +113,15 @@ impl French for FormatErrorKind {
                 "aucune feuille ne contient le tableau attendu (colonnes recherchées : {looked_for}) ; \
                  importez le classeur tel qu'il est publié"
             ),
+            UnknownZonage { value } => format!(
+                "zonage inconnu « {} » ; valeurs acceptées : {}",
+                maillage_formats::text::cut(value, 80),
+                maillage_formats::zonage::ACCEPTED
+            ),
+            MissingArreteDate => "la date de l'arrêté du zonage manque : le fichier n'a pas de colonne « Date \
+                 arrêté » (ou elle est vide ici) ; donnez la date de l'arrêté de l'ARS (maillage import zonage \
+                 … --arrete AAAA-MM-JJ)"
+                .into(),
         }
     }
 }

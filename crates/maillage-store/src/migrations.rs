@@ -37,6 +37,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_network.sql"),
         include_str!("../migrations/postgres/0005_network.sql"),
     ),
+    (
+        6,
+        "zonage",
+        include_str!("../migrations/sqlite/0006_zonage.sql"),
+        include_str!("../migrations/postgres/0006_zonage.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

@@ -8,6 +8,7 @@ pub mod communes;
 pub mod contours;
 pub mod finess;
 pub mod insee;
+pub mod zonage;
 
 /// Receives progress while a file streams in. The command line draws a bar with it.
 pub trait Progress: Sync {

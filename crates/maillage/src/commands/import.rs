@@ -28,6 +28,8 @@ pub enum Kind {
     AplDrees,
     /// Santé publique France : tests et cas par commune ou département, quotidiens (CSV, ; ou ,)
     Spf,
+    /// Zonage médecins de l'ARS : export CartoSanté (Code;Libellé;Zonage_MG) ou fichier de l'ARS (xlsx, CSV)
+    Zonage,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -66,6 +68,22 @@ pub struct ImportArgs {
     /// celle de la base (INSEE par IRIS ou population légale des communes)
     #[arg(long, value_name = "HABITANTS")]
     pub population: Option<f64>,
+    /// Pour le zonage : date de l'arrêté de l'ARS (AAAA-MM-JJ), pour les lignes qui ne la donnent pas
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub arrete: Option<String>,
+    /// Pour le zonage : nom de la colonne des codes INSEE des communes (plusieurs codes par cellule, séparés
+    /// par des virgules, acceptés)
+    #[arg(long, value_name = "NOM")]
+    pub colonne_commune: Option<String>,
+    /// Pour le zonage : nom de la colonne des codes QPV (plusieurs codes par cellule acceptés)
+    #[arg(long, value_name = "NOM")]
+    pub colonne_qpv: Option<String>,
+    /// Pour le zonage : nom de la colonne du zonage (ZIP, ZAC, ZAR, ZV, HZ)
+    #[arg(long, value_name = "NOM")]
+    pub colonne_zonage: Option<String>,
+    /// Pour le zonage : nom de la colonne de la date de l'arrêté
+    #[arg(long, value_name = "NOM")]
+    pub colonne_arrete: Option<String>,
     #[command(flatten)]
     pub base: BaseArg,
 }
@@ -84,6 +102,14 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
                 .map(|p| p.code)
                 .collect::<Vec<_>>()
                 .join(", ")
+        );
+    }
+    if let Some(date) = &args.arrete
+        && date.parse::<jiff::civil::Date>().is_err()
+    {
+        anyhow::bail!(
+            "date d'arrêté invalide « {} » : une date AAAA-MM-JJ est attendue (par exemple 2025-03-12)",
+            maillage_formats::text::cut(date, 80)
         );
     }
     if !args.file.exists() {
@@ -126,6 +152,15 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
                 )
                 .await
             }
+            Kind::Zonage => {
+                let columns = maillage_formats::zonage::ZonageColumns {
+                    commune: args.colonne_commune.clone(),
+                    qpv: args.colonne_qpv.clone(),
+                    zonage: args.colonne_zonage.clone(),
+                    arrete: args.colonne_arrete.clone(),
+                };
+                imports::zonage::import(&store, path, &columns, args.arrete.as_deref(), &bar).await
+            }
         };
         bar.finish();
         let mut report = result.map_err(fr)?;
@@ -140,6 +175,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
             print_report(&report);
             if args.kind == Kind::Spf {
                 print_spf_populations(&report);
+            }
+            if args.kind == Kind::Zonage {
+                print_zonage(&report);
             }
         }
         Ok(())
@@ -296,5 +334,33 @@ fn print_spf_populations(r: &ImportReport) {
             "  … ({} zones en tout ; liste complète avec --json)",
             zones.len()
         );
+    }
+}
+
+/// How many communes and QPV the zonage file gave, by zonage.
+fn print_zonage(r: &ImportReport) {
+    let d = &r.details;
+    let n = |k: &str| d[k].as_u64().unwrap_or(0);
+    let plural = |n: u64, one: &str, many: &str| if n > 1 { many.to_string() } else { one.to_string() };
+    println!(
+        "  zonage médecins{} : {} {}, {} {}",
+        d["arrete"]
+            .as_str()
+            .map(|a| format!(
+                " (arrêté du {})",
+                a.split('-').rev().collect::<Vec<_>>().join("/")
+            ))
+            .unwrap_or_default(),
+        n("communes"),
+        plural(n("communes"), "commune", "communes"),
+        n("qpv"),
+        plural(n("qpv"), "quartier prioritaire", "quartiers prioritaires"),
+    );
+    if let Some(by) = d["par_zonage"].as_object() {
+        for (code, count) in by {
+            let label = maillage_formats::zonage::Zonage::from_code(code)
+                .map_or(code.as_str(), |z| z.label());
+            println!("    {label} : {}", count.as_u64().unwrap_or(0));
+        }
     }
 }
