@@ -15,7 +15,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 const TABLE: &str = "zonage_medecins";
-const COLUMNS: &[&str] = &["unit", "code", "zonage", "quartiers_only", "arrete", "label"];
+const COLUMNS: &[&str] = &[
+    "unit",
+    "code",
+    "zonage",
+    "quartiers_only",
+    "arrete",
+    "label",
+];
 
 /// `arrete`: the date (ISO) of the arrêté for rows that carry none.
 pub async fn import(
