@@ -4,6 +4,7 @@
 use super::READ;
 use crate::auth::Caller;
 use crate::data::figures;
+use crate::data::zonage::{colour, label};
 use crate::error::WebError;
 use crate::layout::date;
 use crate::routes::{ApiDoc, Routes};
@@ -11,7 +12,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
-use maillage_store::imports::zonage::{self, Zonage, ZonageEntry};
+use maillage_store::imports::zonage::{self, Zonage};
 use maillage_store::zones::ZoneKind;
 use maud::{Markup, html};
 use serde_json::{Value, json};
@@ -19,27 +20,6 @@ use std::collections::HashMap;
 
 pub fn routes(r: Routes) -> Routes {
     r.api(Method::GET, "/api/v1/geo/zonage", READ, LAYER, layer)
-}
-
-/// The colour of a zonage on the map: from the most to the least fragile (dark text reads on the light ones).
-pub fn colour(z: Zonage) -> &'static str {
-    match z {
-        Zonage::Zip => "#a50f15",
-        Zonage::Zac => "#ef6548",
-        Zonage::Zar => "#fdae6b",
-        Zonage::Zv => "#fee391",
-        Zonage::Hz => "#d9d9d9",
-    }
-}
-
-/// "Zone d'intervention prioritaire (certains grands quartiers)".
-pub fn label(e: &ZonageEntry) -> String {
-    let name = e.kind().map_or(e.zonage.as_str(), |z| z.label());
-    if e.quartiers_only {
-        format!("{name} (certains grands quartiers)")
-    } else {
-        name.to_string()
-    }
 }
 
 /// The line of a zone page: « Zonage médecins (ARS) : Zone d'intervention prioritaire, arrêté du 12/03/2025 ».
