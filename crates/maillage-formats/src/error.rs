@@ -139,6 +139,12 @@ pub enum FormatErrorKind {
     /// One record (a JSON element) is larger than the reader accepts.
     #[error("record larger than {limit_bytes} bytes")]
     RecordTooLarge { limit_bytes: usize },
+    /// A zonage médecins value that is none of [`crate::zonage::ACCEPTED`].
+    #[error("unknown zonage {value:?}")]
+    UnknownZonage { value: String },
+    /// A zonage row without the date of its arrêté, and none given for the whole file.
+    #[error("missing date of the zonage arrêté")]
+    MissingArreteDate,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -197,4 +203,6 @@ pub mod expected {
     pub const COORDINATE: &str = "coordinate";
     pub const HEX_WKB: &str = "hex WKB geometry";
     pub const YEAR: &str = "year";
+    pub const QPV_CODE: &str = "QPV code";
+    pub const ZONAGE_CELL: &str = "zonage cell";
 }

@@ -27,6 +27,7 @@ pub enum FileKind {
     GeoPackage,
     /// The `.shp` of a Shapefile.
     Shapefile,
+    ZonageMedecins,
 }
 
 impl FileKind {
@@ -49,11 +50,12 @@ impl FileKind {
             FileKind::SevenZip => "archive 7z (contours IGN)",
             FileKind::GeoPackage => "GeoPackage",
             FileKind::Shapefile => "Shapefile",
+            FileKind::ZonageMedecins => "zonage médecins (CartoSanté ou ARS)",
         }
     }
 
     /// Every kind, for [`FileKind::from_label`].
-    pub const ALL: [FileKind; 17] = [
+    pub const ALL: [FileKind; 18] = [
         FileKind::Annuaire,
         FileKind::FinessExtraction,
         FileKind::FinessJson,
@@ -71,6 +73,7 @@ impl FileKind {
         FileKind::SevenZip,
         FileKind::GeoPackage,
         FileKind::Shapefile,
+        FileKind::ZonageMedecins,
     ];
 
     /// The kind whose [`FileKind::label`] this is. `WrongKind` errors carry the label (a string, so that
@@ -108,6 +111,7 @@ impl FileKind {
             FileKind::DecoupageCommunes | FileKind::DecoupageEpci => "communes",
             FileKind::Ban | FileKind::Bano => "ban",
             FileKind::SantePubliqueFrance => "spf",
+            FileKind::ZonageMedecins => "zonage",
             FileKind::Spreadsheet | FileKind::Zip => return None,
         })
     }

@@ -43,6 +43,8 @@ fn expected_value(token: &str) -> &str {
         expected::COORDINATE => "une coordonnée numérique",
         expected::HEX_WKB => "une géométrie WKB en hexadécimal",
         expected::YEAR => "une année",
+        expected::QPV_CODE => "un code de quartier prioritaire à 8 caractères (QP… ou QN…)",
+        expected::ZONAGE_CELL => "une cellule de moins de 20 000 caractères",
         other => other,
     }
 }
@@ -170,6 +172,15 @@ impl French for FormatErrorKind {
                  s'agit bien du fichier officiel",
                 limit_bytes / (1024 * 1024)
             ),
+            UnknownZonage { value } => format!(
+                "zonage inconnu « {} » ; valeurs acceptées : {}",
+                maillage_formats::text::cut(value, 80),
+                maillage_formats::zonage::ACCEPTED
+            ),
+            MissingArreteDate => "la date de l'arrêté du zonage manque : le fichier n'a pas de colonne « Date \
+                 arrêté » (ou elle est vide ici) ; donnez la date de l'arrêté de l'ARS (maillage import zonage \
+                 … --arrete AAAA-MM-JJ)"
+                .into(),
         }
     }
 }

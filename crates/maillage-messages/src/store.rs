@@ -58,6 +58,11 @@ impl French for StoreError {
                  un territoire déjà défini ne garde que les EPCI qui le touchent",
                 cut(code, 80)
             ),
+            StoreError::TypedPopulationForSeveralZones { zones } => format!(
+                "une population saisie ne vaut que pour une zone, et ce fichier en compte {zones} ; importez-le \
+                 sans population saisie (chaque zone prend alors la population de la base) ou importez le fichier \
+                 d'une seule zone. Rien n'a été importé."
+            ),
         }
     }
 }

@@ -32,6 +32,9 @@ pub enum StoreError {
     /// An EPCI code the store does not know; `epci_known` EPCI are known (0: the EPCI file is not imported).
     #[error("unknown EPCI {code} ({epci_known} EPCI known)")]
     UnknownEpci { code: String, epci_known: u64 },
+    /// A population typed for one zone, for a file that holds several.
+    #[error("a typed population applies to one zone, the file holds {zones}")]
+    TypedPopulationForSeveralZones { zones: u64 },
 }
 
 impl From<FormatError> for StoreError {

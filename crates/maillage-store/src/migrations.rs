@@ -38,16 +38,22 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0005_network.sql"),
     ),
     (
-        8,
-        "establishment closing",
-        include_str!("../migrations/sqlite/0008_establishment_closing.sql"),
-        include_str!("../migrations/postgres/0008_establishment_closing.sql"),
+        6,
+        "zonage",
+        include_str!("../migrations/sqlite/0006_zonage.sql"),
+        include_str!("../migrations/postgres/0006_zonage.sql"),
     ),
     (
-        9,
-        "apl_variants",
-        include_str!("../migrations/sqlite/0009_apl_variants.sql"),
-        include_str!("../migrations/postgres/0009_apl_variants.sql"),
+        7,
+        "establishment closing",
+        include_str!("../migrations/sqlite/0007_establishment_closing.sql"),
+        include_str!("../migrations/postgres/0007_establishment_closing.sql"),
+    ),
+    (
+        8,
+        "apl variants",
+        include_str!("../migrations/sqlite/0008_apl_variants.sql"),
+        include_str!("../migrations/postgres/0008_apl_variants.sql"),
     ),
 ];
 

@@ -156,6 +156,24 @@
     return donnees.features.length;
   }
 
+  /* Zonage médecins of the ARS: communes and QPV filled with the colour of their zonage (legend under the map),
+     offered in the layer menu, not shown at first. */
+  function zonage(donnees) {
+    if (!donnees.features.length) { return 0; }
+    var couche = L.geoJSON(donnees, {
+      style: function (f) {
+        return { color: "#333", weight: 1, fillColor: f.properties.couleur, fillOpacity: 0.6 };
+      },
+      onEachFeature: function (f, calque) {
+        var p = f.properties;
+        var jour = p.arrete.split("-").reverse().join("/");
+        calque.bindTooltip(p.nom + " : " + p.libelle + ", arrêté du " + jour, { sticky: true });
+      }
+    });
+    controle.addOverlay(couche, "Zonage médecins (ARS)");
+    return donnees.features.length;
+  }
+
   /* Practice sites: circles sized by headcount; named only for roles allowed (the server decides). */
   function professionnels(donnees) {
     var couche = L.geoJSON(donnees, {
@@ -233,7 +251,8 @@
       lire(d.qpv).then(qpv),
       lire(d.isochrones).then(isochrones),
       lire(d.professionnels).then(professionnels),
-      lire(d.etablissements).then(etablissements)
+      lire(d.etablissements).then(etablissements),
+      lire(d.zonage).then(zonage)
     ]).then(function (r) {
       conteneur.setAttribute("data-pret", "1");
       dire("Carte chargée : " + n + " zones, " + r[0] + " QPV, " + r[2] + " points de professionnels, " +

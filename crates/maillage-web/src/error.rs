@@ -171,6 +171,7 @@ fn store_error_kind(e: &StoreError) -> &'static str {
         StoreError::AlreadyExists(_) => "already_exists",
         StoreError::Interrupted => "interrupted",
         StoreError::UnknownEpci { .. } => "unknown_epci",
+        StoreError::TypedPopulationForSeveralZones { .. } => "typed_population_for_several_zones",
     }
 }
 

@@ -210,6 +210,7 @@ const MATRIX: &[Line] = &[
     get("/api/v1/geo/professionnels", OBSERVATORY, 200, 401),
     get("/api/v1/geo/etablissements", OBSERVATORY, 200, 401),
     get("/api/v1/geo/isochrones", OBSERVATORY, 200, 401),
+    get("/api/v1/geo/zonage", OBSERVATORY, 200, 401),
     get("/observatoire/imports", IMPORT, 200, 303),
     // A form body instead of a file: past the guard, the handler asks for the upload form.
     post(

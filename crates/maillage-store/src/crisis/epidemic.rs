@@ -31,6 +31,26 @@ pub async fn import_spf(
     path: &Path,
     keep: Option<&BTreeSet<String>>,
 ) -> Result<ImportReport, StoreError> {
+    import_spf_with(store, path, keep, None).await
+}
+
+/// [`import_spf`], with the population of the file's one zone typed by the user (`typed`) instead of the one
+/// [`base_population`] finds. Every zone's population is chosen here, once, for the command line and the web
+/// form alike: typed, else the base's (INSEE by IRIS or légale), else the file's `pop` column, else the one
+/// stored before (typed earlier by the cell).
+pub async fn import_spf_with(
+    store: &Store,
+    path: &Path,
+    keep: Option<&BTreeSet<String>>,
+    typed: Option<f64>,
+) -> Result<ImportReport, StoreError> {
+    if let Some(p) = typed.filter(|p| !(p.is_finite() && *p > 0.0)) {
+        return Err(StoreError::InvalidValue {
+            field: "population",
+            value: p.to_string(),
+        });
+    }
+    let whole_base = crate::territory::filter(store).await?.unrestricted();
     let source = Source::of_file("spf", path, None)?;
     let reader = SpfReader::open(path)?;
     let level = level_code(reader.level());
@@ -38,6 +58,7 @@ pub async fn import_spf(
     let batch = s.batch_id;
     let (mut first, mut last): (Option<String>, Option<String>) = (None, None);
     let mut zones = BTreeSet::new();
+    let mut file_population: std::collections::BTreeMap<String, f64> = Default::default();
     // Days already stored for this level, to count updates apart from insertions without a query per row.
     let mut known: std::collections::HashSet<(String, String)> =
         sqlx::query("SELECT zone, day FROM crisis_epi_daily WHERE level = $1")
@@ -81,16 +102,7 @@ pub async fn import_spf(
                 s.counts.inserted += 1;
             }
             if let Some(pop) = row.population.filter(|p| *p > 0.0) {
-                sqlx::query(
-                    "INSERT INTO crisis_epi_population (level, zone, population, source) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (level, zone) DO UPDATE SET population = excluded.population, source = excluded.source",
-                )
-                .bind(level)
-                .bind(&row.zone)
-                .bind(pop)
-                .bind(format!("fichier Santé publique France (colonne pop), {}", s.source.file_name))
-                .execute(&mut *s.tx)
-                .await?;
+                file_population.insert(row.zone.clone(), pop);
             }
         }
         for (name, value) in &row.indicators {
@@ -122,8 +134,178 @@ pub async fn import_spf(
             last = Some(row.jour.clone());
         }
     }
-    let details = serde_json::json!({ "niveau": level, "zones": zones.len(), "premier_jour": first, "dernier_jour": last });
+    if typed.is_some() && zones.len() > 1 {
+        return Err(StoreError::TypedPopulationForSeveralZones {
+            zones: zones.len() as u64,
+        });
+    }
+    let mut populations = Vec::with_capacity(zones.len());
+    for zone in &zones {
+        let chosen = match typed {
+            Some(value) => Some(ZonePopulation {
+                value,
+                origin: PopulationOrigin::Typed,
+            }),
+            None => match base_population(&mut s.tx, level, zone, whole_base).await? {
+                Some(p) => Some(p),
+                None => file_population.get(zone).map(|&value| ZonePopulation {
+                    value,
+                    origin: PopulationOrigin::SpfFile {
+                        file: s.source.file_name.clone(),
+                    },
+                }),
+            },
+        };
+        let (value, source) = match chosen {
+            Some(p) => {
+                let source = p.origin.label();
+                sqlx::query(
+                    "INSERT INTO crisis_epi_population (level, zone, population, source) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (level, zone) DO UPDATE SET population = excluded.population, source = excluded.source",
+                )
+                .bind(level)
+                .bind(zone)
+                .bind(p.value)
+                .bind(&source)
+                .execute(&mut *s.tx)
+                .await?;
+                (Some(p.value), Some(source))
+            }
+            // Nothing better: keep what the cell typed before, if anything.
+            None => sqlx::query(
+                "SELECT population, source FROM crisis_epi_population WHERE level = $1 AND zone = $2",
+            )
+            .bind(level)
+            .bind(zone)
+            .fetch_optional(&mut *s.tx)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("population")?, r.try_get("source")?)))
+            .transpose()?
+            .map_or((None, None), |(v, s): (f64, String)| (Some(v), Some(s))),
+        };
+        populations.push(serde_json::json!({ "zone": zone, "habitants": value, "source": source }));
+    }
+    let details = serde_json::json!({ "niveau": level, "zones": zones.len(), "premier_jour": first,
+        "dernier_jour": last, "populations": populations });
     s.commit(last, details).await
+}
+
+/// Where the population used for a zone's rates comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "origine", rename_all = "snake_case")]
+pub enum PopulationOrigin {
+    /// INSEE population by IRIS (`base-ic-evol-struct-pop`), summed over the commune's IRIS.
+    InseeIris { vintage: i64, iris: i64 },
+    /// Populations légales of the communes file (`@etalab/decoupage-administratif`), summed over `communes`.
+    LegalCommunes { vintage: i64, communes: i64 },
+    /// Typed by the user for this import.
+    Typed,
+    /// The `pop` column of the Santé publique France file itself.
+    SpfFile { file: String },
+}
+
+impl PopulationOrigin {
+    /// The source as stored beside the population and shown with the rates (French: it is data the cell reads).
+    pub fn label(&self) -> String {
+        match self {
+            PopulationOrigin::InseeIris { vintage, iris } => {
+                format!("INSEE {vintage} (IRIS agrégés : {iris})")
+            }
+            PopulationOrigin::LegalCommunes {
+                vintage,
+                communes: 1,
+            } => format!("population légale {vintage} (communes)"),
+            PopulationOrigin::LegalCommunes { vintage, communes } => {
+                format!("population légale {vintage} (somme de {communes} communes)")
+            }
+            PopulationOrigin::Typed => "population saisie à l'import".into(),
+            PopulationOrigin::SpfFile { file } => {
+                format!("fichier Santé publique France (colonne pop), {file}")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZonePopulation {
+    pub value: f64,
+    #[serde(flatten)]
+    pub origin: PopulationOrigin,
+}
+
+/// The population of a Santé publique France zone from the zones in the base: a commune by the INSEE figures of
+/// its IRIS (those of its arrondissements for Paris, Lyon, Marseille) or its population légale, the most recent
+/// vintage winning (légale on a tie, as it covers the commune exactly); a département (or France) as the sum of
+/// its communes' populations légales, only when no territory restricts the base (otherwise the base holds a few
+/// of its communes and the sum would not be its population).
+pub async fn base_population(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    level: &str,
+    zone: &str,
+    whole_base: bool,
+) -> Result<Option<ZonePopulation>, StoreError> {
+    let legal = |filter: &'static str| {
+        format!(
+            "SELECT p.vintage, SUM(p.value) AS total, COUNT(*) AS n FROM population p JOIN zone z ON z.id = p.zone_id
+             WHERE z.kind = 'commune' AND z.removed_batch_id IS NULL AND p.band = 'TOTAL' AND {filter}
+             GROUP BY p.vintage ORDER BY p.vintage DESC"
+        )
+    };
+    let first = |rows: Vec<sqlx::any::AnyRow>| -> Result<Option<(i64, f64, i64)>, sqlx::Error> {
+        rows.first()
+            .map(|r| Ok((r.try_get("vintage")?, r.try_get("total")?, r.try_get("n")?)))
+            .transpose()
+    };
+    match level {
+        "commune" => {
+            let iris = sqlx::query(
+                "SELECT p.vintage, SUM(p.value) AS total, COUNT(*) AS n FROM population p JOIN zone z ON z.id = p.zone_id
+                 WHERE z.kind = 'iris' AND z.removed_batch_id IS NULL AND p.band = 'TOTAL'
+                   AND (z.parent_code = $1 OR z.parent_code IN
+                        (SELECT a.code FROM zone a WHERE a.kind = 'arrondissement' AND a.parent_code = $1))
+                 GROUP BY p.vintage ORDER BY p.vintage DESC",
+            )
+            .bind(zone)
+            .fetch_all(&mut **tx)
+            .await?;
+            let iris = first(iris)?;
+            let sql = legal("z.code = $1");
+            let legal = first(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(zone)
+                    .fetch_all(&mut **tx)
+                    .await?,
+            )?;
+            Ok(match (iris, legal) {
+                (Some((iv, value, n)), l) if l.is_none_or(|(lv, ..)| iv > lv) => Some(ZonePopulation {
+                    value,
+                    origin: PopulationOrigin::InseeIris { vintage: iv, iris: n },
+                }),
+                (_, Some((vintage, value, communes))) => Some(ZonePopulation {
+                    value,
+                    origin: PopulationOrigin::LegalCommunes { vintage, communes },
+                }),
+                _ => None,
+            })
+        }
+        "departement" | "france" if whole_base => {
+            let rows = if level == "france" {
+                sqlx::query(sqlx::AssertSqlSafe(legal("1 = 1")))
+                    .fetch_all(&mut **tx)
+                    .await?
+            } else {
+                sqlx::query(sqlx::AssertSqlSafe(legal("z.departement = $1")))
+                    .bind(zone)
+                    .fetch_all(&mut **tx)
+                    .await?
+            };
+            Ok(first(rows)?.map(|(vintage, value, communes)| ZonePopulation {
+                value,
+                origin: PopulationOrigin::LegalCommunes { vintage, communes },
+            }))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// A zone with imported counts.

@@ -9,6 +9,7 @@ pub mod contours;
 pub mod finess;
 mod geopackage;
 pub mod insee;
+pub mod zonage;
 
 /// Receives progress while a file streams in. The command line draws a bar with it.
 pub trait Progress: Sync {

@@ -6,6 +6,7 @@
 pub mod crisis;
 pub mod figures;
 pub mod network;
+pub mod zonage;
 
 use crate::auth::Caller;
 use crate::error::WebError;

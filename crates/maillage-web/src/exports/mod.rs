@@ -523,7 +523,12 @@ async fn export(
                         .into_iter()
                         .filter(|z| filters.keeps_zone(z))
                         .collect();
-                    table::zones(&kept)
+                    let zonage = maillage_store::imports::zonage::all(store)
+                        .await?
+                        .into_iter()
+                        .map(|e| ((e.unit.clone(), e.code.clone()), e))
+                        .collect();
+                    table::zones(&kept, &zonage)
                 }
                 Dataset::Professionals => {
                     caller.require(Permission::ProfessionalsList)?;

@@ -6,7 +6,9 @@ use crate::data::ProfessionalRow;
 use crate::exports::Filters;
 use maillage_indicators::{Indicator, IndicatorRow, professions};
 use maillage_store::batch::Batch;
+use maillage_store::imports::zonage::ZonageEntry;
 use maillage_store::zones::{PopulationMethod, Zone};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -159,12 +161,14 @@ pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>) -> Table {
     }
 }
 
-/// Zones with their population.
-pub fn zones(zones: &[Zone]) -> Table {
+/// Zones with their population, and the zonage médecins of the ARS of communes and QPV (`zonage`, by
+/// `(unit, code)`).
+pub fn zones(zones: &[Zone], zonage: &HashMap<(String, String), ZonageEntry>) -> Table {
     let rows = zones
         .iter()
         .map(|z| {
             let p = z.population.as_ref();
+            let zonage = zonage.get(&(z.kind.as_str().to_string(), z.code.clone()));
             vec![
                 Cell::text(z.kind.as_str()),
                 Cell::text(z.code.clone()),
@@ -174,6 +178,9 @@ pub fn zones(zones: &[Zone]) -> Table {
                 Cell::opt_number(p.map(|p| p.value), 0),
                 Cell::opt_number(p.map(|p| p.vintage as f64), 0),
                 Cell::opt_text(p.map(|p| method_label(p.method))),
+                Cell::opt_text(zonage.map(|e| e.zonage.as_str())),
+                zonage.map_or(Cell::Empty, |e| Cell::text(crate::data::zonage::label(e))),
+                Cell::opt_text(zonage.map(|e| e.arrete.as_str())),
             ]
         })
         .collect();
@@ -188,6 +195,9 @@ pub fn zones(zones: &[Zone]) -> Table {
             "Population",
             "Millésime de population",
             "Origine de la population",
+            "Zonage médecins ARS (code)",
+            "Zonage médecins ARS",
+            "Date de l'arrêté du zonage",
         ],
         rows,
         notes: Vec::new(),

@@ -28,6 +28,10 @@ pub enum Kind {
     /// DREES : APL par commune (xlsx, une feuille par année)
     #[value(name = "apl-drees")]
     AplDrees,
+    /// Santé publique France : tests et cas par commune ou département, quotidiens (CSV, ; ou ,)
+    Spf,
+    /// Zonage médecins de l'ARS : export CartoSanté (Code;Libellé;Zonage_MG) ou fichier de l'ARS (xlsx, CSV)
+    Zonage,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -62,6 +66,26 @@ pub struct ImportArgs {
     /// Pour les communes : millésime de la population légale (2026 par défaut)
     #[arg(long)]
     pub millesime: Option<i64>,
+    /// Pour Santé publique France : population de la zone du fichier (un fichier d'une seule zone), au lieu de
+    /// celle de la base (INSEE par IRIS ou population légale des communes)
+    #[arg(long, value_name = "HABITANTS")]
+    pub population: Option<f64>,
+    /// Pour le zonage : date de l'arrêté de l'ARS (AAAA-MM-JJ), pour les lignes qui ne la donnent pas
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub arrete: Option<String>,
+    /// Pour le zonage : nom de la colonne des codes INSEE des communes (plusieurs codes par cellule, séparés
+    /// par des virgules, acceptés)
+    #[arg(long, value_name = "NOM")]
+    pub colonne_commune: Option<String>,
+    /// Pour le zonage : nom de la colonne des codes QPV (plusieurs codes par cellule acceptés)
+    #[arg(long, value_name = "NOM")]
+    pub colonne_qpv: Option<String>,
+    /// Pour le zonage : nom de la colonne du zonage (ZIP, ZAC, ZAR, ZV, HZ)
+    #[arg(long, value_name = "NOM")]
+    pub colonne_zonage: Option<String>,
+    /// Pour le zonage : nom de la colonne de la date de l'arrêté
+    #[arg(long, value_name = "NOM")]
+    pub colonne_arrete: Option<String>,
     #[command(flatten)]
     pub base: BaseArg,
 }
@@ -80,6 +104,14 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
                 .map(|p| p.code)
                 .collect::<Vec<_>>()
                 .join(", ")
+        );
+    }
+    if let Some(date) = &args.arrete
+        && date.parse::<jiff::civil::Date>().is_err()
+    {
+        anyhow::bail!(
+            "date d'arrêté invalide « {} » : une date AAAA-MM-JJ est attendue (par exemple 2025-03-12)",
+            maillage_formats::text::cut(date, 80)
         );
     }
     if !args.file.exists() {
@@ -113,9 +145,30 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
                 .await
                 .map(|(report, _)| report),
             Kind::AplDrees => imports::apl::import(&store, path, &args.profession, &bar).await,
+            Kind::Spf => {
+                maillage_store::crisis::epidemic::import_spf_with(
+                    &store,
+                    path,
+                    None,
+                    args.population,
+                )
+                .await
+            }
+            Kind::Zonage => {
+                let columns = maillage_formats::zonage::ZonageColumns {
+                    commune: args.colonne_commune.clone(),
+                    qpv: args.colonne_qpv.clone(),
+                    zonage: args.colonne_zonage.clone(),
+                    arrete: args.colonne_arrete.clone(),
+                };
+                imports::zonage::import(&store, path, &columns, args.arrete.as_deref(), &bar).await
+            }
         };
         bar.finish();
-        let report = result.map_err(fr)?;
+        let mut report = result.map_err(fr)?;
+        if args.kind == Kind::Spf {
+            spf_rates(&store, &mut report).await?;
+        }
         let stale = stale_source(&store, report.kind).await?;
         if args.json {
             let mut value = serde_json::to_value(&report)?;
@@ -127,6 +180,12 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
             print_report(&report);
             if let Some(stale) = &stale {
                 println!("  attention : {}", stale.french());
+            }
+            if args.kind == Kind::Spf {
+                print_spf_populations(&report);
+            }
+            if args.kind == Kind::Zonage {
+                print_zonage(&report);
             }
         }
         Ok(())
@@ -234,5 +293,117 @@ fn print_coordinate_cases(r: &ImportReport) {
     let counts = imports::finess::CoordinateCounts::of_details(&r.details);
     if let Some(text) = counts.and_then(|c| maillage_messages::coordinate_counts(&c, &nombre)) {
         println!("  {text}");
+    }
+}
+
+/// Adds to each zone of a Santé publique France import its rates on the last day with a full week, recomputed
+/// from the counts with the population the import chose (`incidence_7j`, `positivite_7j`, `depistage_7j`).
+async fn spf_rates(
+    store: &maillage_store::Store,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    use jiff::ToSpan;
+    use maillage_store::crisis::epidemic as epi;
+    let level = report.details["niveau"].as_str().unwrap_or_default().to_string();
+    let Some(zones) = report.details["populations"].as_array_mut() else {
+        return Ok(());
+    };
+    let list = epi::series_list(store).await.map_err(fr)?;
+    for zone in zones.iter_mut() {
+        let code = zone["zone"].as_str().unwrap_or_default().to_string();
+        let Some(info) = list.iter().find(|s| s.level == level && s.zone == code) else {
+            continue;
+        };
+        let Ok(last) = info.last_day.parse::<jiff::civil::Date>() else {
+            continue;
+        };
+        let days = epi::series(store, &level, &code, Some(last.saturating_sub(21.days())))
+            .await
+            .map_err(fr)?;
+        let computed = maillage_crisis::epidemic::compute(&days, info.population);
+        if let Some(c) = computed
+            .iter()
+            .rev()
+            .find(|c| c.incidence.is_some() || c.positivity.is_some())
+        {
+            zone["jour"] = serde_json::Value::from(c.day.to_string());
+            zone["incidence_7j"] = serde_json::json!(c.incidence);
+            zone["positivite_7j"] = serde_json::json!(c.positivity);
+            zone["depistage_7j"] = serde_json::json!(c.screening);
+        }
+    }
+    Ok(())
+}
+
+/// The population each zone's rates use, and where it comes from.
+fn print_spf_populations(r: &ImportReport) {
+    let Some(zones) = r.details["populations"].as_array() else {
+        return;
+    };
+    let level = match r.details["niveau"].as_str() {
+        Some("commune") => "commune",
+        Some("departement") => "département",
+        Some("region") => "région",
+        _ => "zone",
+    };
+    for z in zones.iter().take(20) {
+        let code = z["zone"].as_str().unwrap_or_default();
+        match (z["habitants"].as_f64(), z["source"].as_str()) {
+            (Some(p), Some(source)) => {
+                let mut line = format!(
+                    "  {level} {code} : population {source}, {} habitants",
+                    nombre(p, 0)
+                );
+                if let (Some(day), Some(i)) = (z["jour"].as_str(), z["incidence_7j"].as_f64()) {
+                    line.push_str(&format!(
+                        " ; au {day}, incidence sur 7 jours {} pour 100 000 habitants",
+                        nombre(i, 1)
+                    ));
+                    if let Some(p) = z["positivite_7j"].as_f64() {
+                        line.push_str(&format!(", positivité {} %", nombre(p, 1)));
+                    }
+                }
+                println!("{line}");
+            }
+            _ => println!(
+                "  {level} {code} : population inconnue (ni dans la base ni dans le fichier) : importez les \
+                 communes ou la population INSEE, ou indiquez-la avec --population ; les taux rapportés à la \
+                 population ne sont pas calculés"
+            ),
+        }
+    }
+    if zones.len() > 20 {
+        println!(
+            "  … ({} zones en tout ; liste complète avec --json)",
+            zones.len()
+        );
+    }
+}
+
+/// How many communes and QPV the zonage file gave, by zonage.
+fn print_zonage(r: &ImportReport) {
+    let d = &r.details;
+    let n = |k: &str| d[k].as_u64().unwrap_or(0);
+    let plural = |n: u64, one: &str, many: &str| if n > 1 { many.to_string() } else { one.to_string() };
+    println!(
+        "  zonage médecins{} : {} {}, {} {}",
+        d["arrete"]
+            .as_str()
+            .map(|a| format!(
+                " (arrêté du {})",
+                a.split('-').rev().collect::<Vec<_>>().join("/")
+            ))
+            .unwrap_or_default(),
+        n("communes"),
+        plural(n("communes"), "commune", "communes"),
+        n("qpv"),
+        plural(n("qpv"), "quartier prioritaire", "quartiers prioritaires"),
+    );
+    if let Some(by) = d["par_zonage"].as_object() {
+        for (code, count) in by {
+            let label = maillage_formats::zonage::Zonage::from_code(code)
+                .map_or(code.as_str(), |z| z.label());
+            println!("    {label} : {}", count.as_u64().unwrap_or(0));
+        }
     }
 }

@@ -35,6 +35,9 @@ pub(super) async fn page(
     let sources = observatory::sources(state.store()).await?;
     let query = request.query();
     let names = caller.has(Permission::ProfessionalsList);
+    let has_zonage = !maillage_store::imports::zonage::all(state.store())
+        .await?
+        .is_empty();
     let content = html! {
         (secrecy_note(choropleth.secrecy))
         (filters(&request, &kinds))
@@ -56,6 +59,7 @@ pub(super) async fn page(
                 data-professionnels=(format!("/api/v1/geo/professionnels?profession={}&type={}", request.profession.code, request.kind.as_str()))
                 data-etablissements="/api/v1/geo/etablissements"
                 data-isochrones="/api/v1/geo/isochrones"
+                data-zonage="/api/v1/geo/zonage"
                 data-noms=(if names { "1" } else { "0" }) {
                 noscript {
                     p { "La carte demande JavaScript ; le tableau ci-dessous donne les mêmes valeurs, zone par zone." }
@@ -72,6 +76,7 @@ pub(super) async fn page(
                 "Les noms des professionnels ne sont pas montrés à votre rôle : les lieux indiquent des effectifs."
             }
         }
+        (super::zonage::legend(has_zonage))
         (table(&choropleth))
         h2 { "Méthode" }
         p { (choropleth.method) " Unité : " (choropleth.unit) "." }

@@ -15,6 +15,7 @@ mod geo;
 mod map;
 mod qpv;
 mod zone;
+pub(crate) mod zonage;
 
 use crate::layout::{date, number};
 use crate::permissions::Permission;
@@ -39,7 +40,7 @@ pub fn routes(r: Routes) -> Routes {
             READ,
             zone::page,
         );
-    geo::routes(r)
+    zonage::routes(geo::routes(r))
 }
 
 pub fn zone_kind_label(kind: &str) -> &'static str {

@@ -129,6 +129,7 @@ pub(super) async fn page(
     let establishments = establishments_in(store, zone.id).await?;
     let sources = observatory::sources(store).await?;
     let title = format!("{} — {}", zone_kind_singular(kind.as_str()), zone.name);
+    let zonage_line = super::zonage::zone_line(&state, kind, &zone.code).await?;
 
     let content = html! {
         (secrecy_note(secrecy))
@@ -147,6 +148,7 @@ pub(super) async fn page(
                 }
             }
         }
+        (zonage_line)
         p { a href=(format!("/observatoire/carte?type={}", kind.as_str())) { "Voir les " (zone_kind_label(kind.as_str()).to_lowercase()) " sur la carte" } }
 
         h2 { "Professionnels de santé" }
