@@ -11,13 +11,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use calamine::{Data, Range, Reader};
+use calamine::Data;
 
 use crate::columns::{self, ColumnMap, ColumnSpec};
 use crate::error::{
     FormatError, FormatErrorKind, FormatWarning, Location, Result, WarningKind, expected,
 };
 use crate::text::{fold, parse_number};
+use crate::workbook::{Header, Sheet, Workbook};
 
 /// Which doctors an APL value counts: all of them, or only those up to an age.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -197,7 +198,8 @@ pub fn read_apl_workbook(path: impl AsRef<Path>) -> Result<AplRead> {
             FormatErrorKind::Empty,
         ));
     }
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
+    let mut wb = Workbook::open(path, path).map_err(|e| {
+        // Another kind of file says which kind it looks like.
         let head = std::fs::read(path)
             .map(|b| b[..b.len().min(4096)].to_vec())
             .unwrap_or_default();
@@ -209,39 +211,32 @@ pub fn read_apl_workbook(path: impl AsRef<Path>) -> Result<AplRead> {
                     hint: Some(hint),
                 },
             ),
-            None => FormatError::new(
-                Location::file(path),
-                FormatErrorKind::Spreadsheet(e.to_string()),
-            ),
+            None => e,
         }
     })?;
     let file_year = path.file_name().and_then(|n| n.to_str()).and_then(year_of);
     let mut out = AplRead::default();
     for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).map_err(|e| {
-            FormatError::new(
-                Location::file(path).sheet(&name),
-                FormatErrorKind::Spreadsheet(e.to_string()),
-            )
-        })?;
-        let Some(table) = find_header(path, &name, &range)? else {
+        let sheet = wb.sheet(&name)?;
+        let Some(header) = sheet.find_header(HEADER_SEARCH_ROWS, recognise_header)? else {
             continue;
         };
+        let table = &header.found;
         if !table.columns.unknown.is_empty() {
             out.warnings.push(FormatWarning {
-                location: Location::file(path).sheet(&name).line(table.header_row_no),
+                location: sheet.location(header.index),
                 kind: WarningKind::UnknownColumns {
                     columns: table.columns.unknown.clone(),
                 },
             });
         }
         let before = out.rows.len();
-        read_sheet(path, &name, &range, &table, file_year, &mut out.rows)?;
+        read_sheet(&sheet, &header, file_year, &mut out.rows)?;
         out.sheets.push(AplSheet {
             name: name.clone(),
             year: year_of(&name).or_else(|| table.header_year).or(file_year),
             population_vintage: table.population_vintage,
-            header_row: table.header_row_no,
+            header_row: header.row,
             rows: out.rows.len() - before,
         });
     }
@@ -258,10 +253,6 @@ pub fn read_apl_workbook(path: impl AsRef<Path>) -> Result<AplRead> {
 
 /// The header of a vintage sheet and what it tells.
 struct Table {
-    /// 0-based row within the range.
-    header_index: usize,
-    /// 1-based row of the sheet.
-    header_row_no: u64,
     headers: Vec<String>,
     columns: ColumnMap,
     /// A year written in an APL column name.
@@ -310,43 +301,39 @@ fn year_of(s: &str) -> Option<u16> {
     find_year(s).map(|(_, y)| y)
 }
 
-/// The header is the first row (of the first 60) holding a commune-code column and a column named `APL…`;
-/// its columns are then resolved, a missing required one being an error at that sheet and row.
-fn find_header(path: &Path, sheet: &str, range: &Range<Data>) -> Result<Option<Table>> {
-    let r0 = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+/// Rows a vintage sheet's header may be preceded by (titles, notes).
+const HEADER_SEARCH_ROWS: usize = 60;
+
+/// The header is the first row holding a commune-code column and a column named `APL…`; its columns are
+/// then resolved, a missing required one being an error at that sheet and row (`at`).
+fn recognise_header(row: &[Data], at: Location) -> Result<Option<Table>> {
     let code_only = [SPECS[CODE]];
-    for (r, row) in range.rows().enumerate().take(60) {
-        let headers: Vec<String> = row.iter().map(cell_text).collect();
-        let marked: Vec<(String, Option<u16>)> = headers.iter().map(|h| mark_years(h)).collect();
-        let names: Vec<String> = marked.iter().map(|(m, _)| m.clone()).collect();
-        let at = Location::file(path).sheet(sheet).line(r0 + r as u64 + 1);
-        let has_code = columns::resolve(&names, &code_only, &at).is_ok();
-        let has_apl = names
-            .iter()
-            .any(|h| columns::normalise(h).split(' ').next() == Some("APL"));
-        if !(has_code && has_apl) {
-            continue;
-        }
-        let mut map = columns::resolve(&names, &SPECS, &at)?;
-        let used: Vec<usize> = map.indexes.iter().flatten().copied().collect();
-        // Unknown columns are reported as published, years included.
-        map.unknown = headers
-            .iter()
-            .enumerate()
-            .filter(|(i, h)| !used.contains(i) && !h.is_empty())
-            .map(|(_, h)| crate::text::cut(h, 80))
-            .collect();
-        let year_in = |spec: usize| map.get(spec).and_then(|c| marked[c].1);
-        return Ok(Some(Table {
-            header_index: r,
-            header_row_no: r0 + r as u64 + 1,
-            header_year: year_in(APL),
-            population_vintage: year_in(STD_POP).or_else(|| year_in(POP)),
-            headers,
-            columns: map,
-        }));
+    let headers: Vec<String> = row.iter().map(cell_text).collect();
+    let marked: Vec<(String, Option<u16>)> = headers.iter().map(|h| mark_years(h)).collect();
+    let names: Vec<String> = marked.iter().map(|(m, _)| m.clone()).collect();
+    let has_code = columns::resolve(&names, &code_only, &at).is_ok();
+    let has_apl = names
+        .iter()
+        .any(|h| columns::normalise(h).split(' ').next() == Some("APL"));
+    if !(has_code && has_apl) {
+        return Ok(None);
     }
-    Ok(None)
+    let mut map = columns::resolve(&names, &SPECS, &at)?;
+    let used: Vec<usize> = map.indexes.iter().flatten().copied().collect();
+    // Unknown columns are reported as published, years included.
+    map.unknown = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !used.contains(i) && !h.is_empty())
+        .map(|(_, h)| crate::text::cut(h, 80))
+        .collect();
+    let year_in = |spec: usize| map.get(spec).and_then(|c| marked[c].1);
+    Ok(Some(Table {
+        header_year: year_in(APL),
+        population_vintage: year_in(STD_POP).or_else(|| year_in(POP)),
+        headers,
+        columns: map,
+    }))
 }
 
 /// A commune code as a cell holds it: `01001`, or the number 1001 of a sheet that lost the zero.
@@ -386,20 +373,15 @@ fn is_number(d: &Data) -> bool {
 }
 
 fn read_sheet(
-    path: &Path,
-    sheet: &str,
-    range: &Range<Data>,
-    table: &Table,
+    sheet: &Sheet,
+    header: &Header<Table>,
     file_year: Option<u16>,
     out: &mut Vec<AplRow>,
 ) -> Result<()> {
-    let (r0, c0) = range
-        .start()
-        .map(|(r, c)| (r as u64, c as usize))
-        .unwrap_or((0, 0));
+    let table = &header.found;
     let cols = &table.columns;
     let code_col = cols.get(CODE).expect("required column");
-    let year = year_of(sheet).or(table.header_year).or(file_year);
+    let year = year_of(&sheet.name).or(table.header_year).or(file_year);
     // DREES computes the APL of year N with the populations of N-2; said so in every notice.
     let population_vintage = table.population_vintage.or_else(|| year.map(|y| y - 2));
     let value_cols: Vec<usize> = [APL, APL_65, APL_62, APL_60]
@@ -408,18 +390,8 @@ fn read_sheet(
         .collect();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut data_started = false;
-    for (i, row) in range.rows().enumerate().skip(table.header_index + 1) {
-        let row_no = r0 + i as u64 + 1;
-        let loc = |col: usize| {
-            let mut l = Location::file(path)
-                .sheet(sheet)
-                .line(row_no)
-                .column(c0 + col + 1);
-            if let Some(h) = table.headers.get(col) {
-                l = l.field(h.clone());
-            }
-            l
-        };
+    for (row_no, row) in sheet.rows_after(header) {
+        let loc = |col: usize| sheet.cell_location(row_no, col, &table.headers);
         let cell = |col: usize| row.get(col).unwrap_or(&Data::Empty);
         if row.iter().all(|d| matches!(d, Data::Empty)) || is_footer(row) {
             continue;
@@ -476,7 +448,7 @@ fn read_sheet(
             }
         };
         out.push(AplRow {
-            sheet: sheet.to_string(),
+            sheet: sheet.name.clone(),
             year,
             row: row_no,
             commune_name: cols

@@ -12,7 +12,7 @@
 //! them. The XLSX has title rows and a row of long labels above the row of column codes, found by content.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::archive::{Archive, ArchiveKind};
 use crate::columns::{self, ColumnSpec};
@@ -21,6 +21,7 @@ use crate::error::{
 };
 use crate::sniff::FileKind;
 use crate::table::{TableOptions, TableReader, TextEncoding};
+use crate::workbook::Workbook;
 
 /// An age band `[min, max]` in years; `max == None` for the open last band (80+, 75+).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -406,57 +407,31 @@ struct SheetRead {
 
 /// Reads the workbook at `path`; errors name `shown` (the archive member it came from, or itself).
 fn read_xlsx(path: &Path, shown: &Path) -> Result<SheetRead> {
-    use calamine::{Data, Reader};
-    let shown: PathBuf = shown.to_path_buf();
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
-        FormatError::new(
-            Location::file(&shown),
-            FormatErrorKind::Spreadsheet(e.to_string()),
-        )
-    })?;
+    use calamine::Data;
+    let mut wb = Workbook::open(path, shown)?;
     let text = |d: &Data| match d {
         Data::String(s) => s.trim().to_string(),
         Data::Empty => String::new(),
         other => other.to_string(),
     };
     for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).map_err(|e| {
-            FormatError::new(
-                Location::file(&shown).sheet(&name),
-                FormatErrorKind::Spreadsheet(e.to_string()),
-            )
-        })?;
-        let r0 = range.start().map(|(r, _)| r as u64).unwrap_or(0);
-        let c0 = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-        let rows: Vec<&[Data]> = range.rows().collect();
+        let sheet = wb.sheet(&name)?;
         // The header: the first row holding the IRIS column and a total population.
-        let mut found = None;
-        for (i, r) in rows.iter().enumerate().take(30) {
-            let hs: Vec<String> = r.iter().map(text).collect();
+        let header = sheet.find_header(30, |cells, at| {
+            let hs: Vec<String> = cells.iter().map(text).collect();
             if !hs.iter().any(|h| pop_prefix(h).is_some()) {
-                continue;
+                return Ok(None);
             }
-            let at = Location::file(&shown).sheet(&name).line(r0 + i as u64 + 1);
-            found = Some((i, Layout::of(&hs, &at)?, hs, at));
-            break;
-        }
-        let Some((h, l, headers, at)) = found else {
+            Ok(Some((Layout::of(&hs, &at)?, hs, at)))
+        })?;
+        let Some(header) = header else {
             continue;
         };
+        let (l, headers, at) = &header.found;
         let mut seen: HashMap<String, u64> = HashMap::new();
         let mut out = Vec::new();
-        for (i, row) in rows.iter().enumerate().skip(h + 1) {
-            let line = r0 + i as u64 + 1;
-            let loc = |c: usize| {
-                let l = Location::file(&shown)
-                    .sheet(&name)
-                    .line(line)
-                    .column(c0 + c + 1);
-                match headers.get(c) {
-                    Some(h) => l.field(h.clone()),
-                    None => l,
-                }
-            };
+        for (line, row) in sheet.rows_after(&header) {
+            let loc = |c: usize| sheet.cell_location(line, c, headers);
             let cell = |c: usize| row.get(c).unwrap_or(&Data::Empty);
             let iris = text(cell(l.iris));
             if iris.is_empty() {
@@ -523,11 +498,11 @@ fn read_xlsx(path: &Path, shown: &Path) -> Result<SheetRead> {
         return Ok(SheetRead {
             rows: out,
             vintage: l.vintage,
-            warnings: l.warnings(&at),
+            warnings: l.warnings(at),
         });
     }
     Err(FormatError::new(
-        Location::file(&shown),
+        Location::file(shown),
         FormatErrorKind::NoTable {
             looked_for: "IRIS, P<aa>_POP".into(),
         },

@@ -36,6 +36,7 @@ pub mod sniff;
 pub mod spf;
 mod table;
 pub mod text;
+mod workbook;
 pub mod zonage;
 
 pub use error::{FormatError, FormatErrorKind, FormatWarning, Location, WarningKind};

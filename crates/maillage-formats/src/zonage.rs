@@ -11,13 +11,14 @@
 
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use calamine::Data;
 
 use crate::columns::{self, ColumnSpec};
 use crate::error::{FormatError, FormatErrorKind, Location, Result, expected};
 use crate::sniff::FileKind;
 use crate::table::{TableOptions, TableReader, TextEncoding};
 use crate::text;
+use crate::workbook::Workbook;
 
 /// The zonage of a commune or a QPV.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -405,67 +406,46 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 fn read_workbook(path: &Path, mapping: &ZonageColumns, arrete: Option<&str>) -> Result<ZonageFile> {
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
-        FormatError::new(
-            Location::file(path),
-            FormatErrorKind::Spreadsheet(e.to_string()),
-        )
-    })?;
+    let mut wb = Workbook::open(path, path)?;
     // The error of the row that looks most like a header (the most filled cells), if no header is found.
     let mut best_error: Option<(usize, FormatError)> = None;
     for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).map_err(|e| {
-            FormatError::new(
-                Location::file(path).sheet(&name),
-                FormatErrorKind::Spreadsheet(e.to_string()),
-            )
-        })?;
-        let start = range.start().map_or(0, |(r, _)| r as u64);
+        let sheet = wb.sheet(&name)?;
         // The header is the first row (of the first few) where the columns are found.
-        let mut found = None;
-        for (r, row) in range.rows().enumerate().take(HEADER_SEARCH_ROWS) {
+        let header = sheet.find_header(HEADER_SEARCH_ROWS, |row, at| {
             let headers: Vec<String> = row
                 .iter()
                 .map(|c| cell_text(c).unwrap_or_default())
                 .collect();
-            let at = Location::file(path).sheet(&name).line(start + r as u64 + 1);
             match locate(&headers, mapping, &at) {
-                Ok(cols) => {
-                    found = Some((r, headers, cols));
-                    break;
-                }
+                Ok(cols) => Ok(Some((headers, cols))),
                 Err(e) => {
                     let filled = headers.iter().filter(|h| !h.is_empty()).count();
                     if filled > best_error.as_ref().map_or(0, |(n, _)| *n) {
                         best_error = Some((filled, e));
                     }
+                    Ok(None)
                 }
             }
-        }
-        let Some((header_row, headers, (indexes, unknown_columns))) = found else {
+        })?;
+        let Some(header) = header else {
             continue;
         };
+        let (headers, (indexes, unknown_columns)) = &header.found;
         let mut records = Vec::new();
-        for (r, row) in range.rows().enumerate().skip(header_row + 1) {
+        for (line, row) in sheet.rows_after(&header) {
             let cells: Vec<Option<String>> = row.iter().map(cell_text).collect();
             if cells.iter().all(Option::is_none) {
                 continue;
             }
-            let line = start + r as u64 + 1;
-            let loc = |i: usize| {
-                Location::file(path)
-                    .sheet(&name)
-                    .line(line)
-                    .column(i + 1)
-                    .field(headers.get(i).cloned().unwrap_or_default())
-            };
+            let loc = |i: usize| sheet.cell_location(line, i, headers);
             let at = Location::file(path).sheet(&name).line(line);
-            records.push(record(&cells, &indexes, &loc, at, arrete)?);
+            records.push(record(&cells, indexes, &loc, at, arrete)?);
         }
         return Ok(ZonageFile {
             records,
-            unknown_columns,
-            layout: layout(&headers, &indexes),
+            unknown_columns: unknown_columns.clone(),
+            layout: layout(headers, indexes),
         });
     }
     Err(best_error.map(|(_, e)| e).unwrap_or_else(|| {

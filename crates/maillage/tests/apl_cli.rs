@@ -3,27 +3,11 @@
 //! in French with its sheet and row, changing nothing. Workbooks come from `maillage_testkit::drees`
 //! (fixtures in the published layout, not real data).
 
+mod common;
+
+use common::{maillage, ok};
 use maillage_testkit::TestBase;
 use maillage_testkit::drees::{AplSheet, HEADER_2023, apl_2023_workbook, apl_workbook};
-use std::process::{Command, Output};
-
-fn maillage(base: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillage"))
-        .args(args)
-        .args(["--base", base])
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(base: &str, args: &[&str]) -> String {
-    let out = maillage(base, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// The `apl_drees` rows of `maillage indicateurs --format json`.
 fn apl_rows(base: &str) -> Vec<serde_json::Value> {

@@ -1,28 +1,13 @@
 //! The command-line interfaces the checks use: `maillage import … --json`, `maillage zones --json`,
 //! `maillage indicateurs`, `sauvegarde` / `restauration`, French errors, and crash safety (SIGKILL).
 
+mod common;
+
+use common::{maillage, ok};
 use maillage_testkit::{TestBase, repo_root};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn maillage(base: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillage"))
-        .args(args)
-        .args(["--base", base])
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(base: &str, args: &[&str]) -> String {
-    let out = maillage(base, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use std::process::{Command, Stdio};
 
 fn fixture(rel: &str) -> PathBuf {
     repo_root()

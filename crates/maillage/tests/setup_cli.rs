@@ -5,31 +5,12 @@
 //! The files written here are fixtures in the published layouts (`@etalab/decoupage-administratif` JSON, the
 //! Annuaire santé extraction), not real data: their names say « fixture ».
 
+mod common;
+
+use common::{run, run_json as json, run_ok as ok};
 use maillage_testkit::{TestBase, repo_root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillage"))
-        .args(args)
-        .env_remove("MAILLAGE_BASE")
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(ok(args).trim()).expect("one JSON document")
-}
 
 /// Communes in the layout of `communes.json` of `@etalab/decoupage-administratif` (fixture, not real data):
 /// Paris and two of its arrondissements municipaux, Lyon, Villeurbanne and Boulogne-Billancourt.

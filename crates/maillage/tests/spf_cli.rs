@@ -1,31 +1,11 @@
 //! `maillage import spf <fichier>`: the Santé publique France files of the crisis module's web form, on the
 //! command line, with each zone's population taken from the base and said (source and vintage), or typed.
 
+mod common;
+
+use common::{json, maillage, ok};
 use maillage_testkit::{TestBase, repo_root};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn maillage(base: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillage"))
-        .args(args)
-        .args(["--base", base])
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(base: &str, args: &[&str]) -> String {
-    let out = maillage(base, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(base: &str, args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(ok(base, args).trim()).expect("one JSON object")
-}
 
 fn zone<'a>(report: &'a serde_json::Value, code: &str) -> &'a serde_json::Value {
     report["details"]["populations"]

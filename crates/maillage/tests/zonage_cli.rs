@@ -1,26 +1,10 @@
 //! `maillage import zonage <fichier>`: the CartoSanté export with `--arrete`, an ARS file through `--colonne-*`,
 //! and the French errors (no arrêté date, unknown value) that leave the base unchanged.
 
+mod common;
+
+use common::{maillage, ok};
 use maillage_testkit::TestBase;
-use std::process::{Command, Output};
-
-fn maillage(base: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillage"))
-        .args(args)
-        .args(["--base", base])
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(base: &str, args: &[&str]) -> String {
-    let out = maillage(base, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 #[tokio::test]
 async fn cartosante_export_and_ars_file_on_the_command_line() {

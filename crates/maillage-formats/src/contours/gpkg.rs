@@ -173,14 +173,7 @@ impl GpkgFeatures {
         let crs = match self.crs {
             Some(c) => c,
             None => {
-                let (x, y) = parsed
-                    .polygons
-                    .iter()
-                    .flatten()
-                    .flatten()
-                    .next()
-                    .copied()
-                    .unwrap_or((0.0, 0.0));
+                let (x, y) = parsed.first_position();
                 let c = super::guess_crs(&self.path, x, y, &mut self.warnings);
                 self.crs = Some(c);
                 c

@@ -194,11 +194,25 @@ fn in_range(crs: Crs, x: f64, y: f64) -> bool {
 
 /// Decides the system from the first coordinate when the file does not say.
 pub(crate) fn guess_crs(path: &Path, x: f64, y: f64, warnings: &mut Vec<FormatWarning>) -> Crs {
+    guess_crs_against(path, x, y, None, warnings)
+}
+
+/// Like [`guess_crs`], for a format whose documentation names a system (`published`): a guess agreeing with
+/// it is what the format says, not worth a warning.
+pub(crate) fn guess_crs_against(
+    path: &Path,
+    x: f64,
+    y: f64,
+    published: Option<Crs>,
+    warnings: &mut Vec<FormatWarning>,
+) -> Crs {
     let crs = crs::guess(x, y).unwrap_or(Crs::Wgs84);
-    warnings.push(FormatWarning {
-        location: Location::file(path),
-        kind: WarningKind::CrsGuessed { epsg: crs.epsg() },
-    });
+    if published != Some(crs) {
+        warnings.push(FormatWarning {
+            location: Location::file(path),
+            kind: WarningKind::CrsGuessed { epsg: crs.epsg() },
+        });
+    }
     crs
 }
 

