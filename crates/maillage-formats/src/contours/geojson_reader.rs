@@ -6,7 +6,6 @@ use std::fmt;
 use std::io::BufRead;
 use std::path::Path;
 
-use geo::MultiPolygon;
 use geojson::GeometryValue;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -211,12 +210,7 @@ impl State<'_> {
             index,
             crs,
         };
-        let geometry = MultiPolygon::new(
-            polygons
-                .iter()
-                .map(|p| b.polygon(p))
-                .collect::<Result<Vec<_>>>()?,
-        );
+        let geometry = b.multi_polygon(&polygons)?;
         self.count += 1;
         (self.sink)(feature_from_properties(
             index, self.kind, properties, geometry,

@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use geo::MultiPolygon;
 use serde_json::Value;
 
 use super::properties::kind_of_columns;
@@ -184,17 +183,10 @@ impl GpkgFeatures {
             index,
             crs,
         };
-        let geometry = MultiPolygon::new(
-            parsed
-                .polygons
-                .iter()
-                .map(|p| builder.polygon(p))
-                .collect::<Result<Vec<_>>>()
-                .map_err(|mut e| {
-                    e.location.layer = Some(self.layer.clone());
-                    e
-                })?,
-        );
+        let geometry = builder.multi_polygon(&parsed.polygons).map_err(|mut e| {
+            e.location.layer = Some(self.layer.clone());
+            e
+        })?;
         let feature = feature_from_properties(index, self.forced, properties, geometry);
         self.duplicates
             .check(&self.path, &feature)

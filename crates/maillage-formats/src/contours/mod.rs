@@ -164,6 +164,18 @@ impl GeometryBuilder<'_> {
         Ok(LineString::new(out))
     }
 
+    /// Polygons (each a list of rings, the outer one first) as one multipolygon in WGS84.
+    pub(crate) fn multi_polygon(
+        &self,
+        polygons: &[Vec<Vec<(f64, f64)>>],
+    ) -> Result<MultiPolygon<f64>> {
+        let polygons = polygons
+            .iter()
+            .map(|p| self.polygon(p))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(MultiPolygon::new(polygons))
+    }
+
     pub(crate) fn polygon(&self, rings: &[Vec<(f64, f64)>]) -> Result<Polygon<f64>> {
         let mut it = rings.iter().enumerate();
         let (_, outer) = it.next().ok_or_else(|| {

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use geo::MultiPolygon;
 use serde_json::{Number, Value};
 use shapefile::dbase::FieldValue;
 use shapefile::{PolygonRing, Shape};
@@ -95,12 +94,7 @@ pub(super) fn visit(
             }
         }
         let b = GeometryBuilder { path, index, crs };
-        let geometry = MultiPolygon::new(
-            polygons
-                .iter()
-                .map(|p| b.polygon(p))
-                .collect::<Result<Vec<_>>>()?,
-        );
+        let geometry = b.multi_polygon(&polygons)?;
         let properties: BTreeMap<String, Value> = record
             .into_iter()
             .map(|(k, v)| (k, field_value(v)))

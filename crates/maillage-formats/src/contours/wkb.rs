@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use geo::MultiPolygon;
 use serde_json::Value;
 
 use super::{
@@ -62,17 +61,10 @@ pub(super) fn visit_csv(
                     index: i,
                     crs: c,
                 };
-                let geometry = MultiPolygon::new(
-                    parsed
-                        .polygons
-                        .iter()
-                        .map(|p| b.polygon(p))
-                        .collect::<Result<Vec<_>>>()
-                        .map_err(|mut e| {
-                            e.location.line = Some(row.line);
-                            e
-                        })?,
-                );
+                let geometry = b.multi_polygon(&parsed.polygons).map_err(|mut e| {
+                    e.location.line = Some(row.line);
+                    e
+                })?;
                 let mut properties = BTreeMap::new();
                 for (c, name) in row.headers().iter().enumerate() {
                     if c != geom_col {
