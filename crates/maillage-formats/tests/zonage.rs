@@ -244,3 +244,34 @@ fn missing_zonage_column_and_bad_codes() {
     assert!(matches!(e.kind, FormatErrorKind::InvalidValue { ref value, .. } if value == "LYON"));
     assert_eq!(e.location.line, Some(3));
 }
+
+/// A table that starts in column B (column A left empty, as some ARS sheets are laid out) is located by the
+/// sheet's own columns. FIXTURE, not real data.
+#[test]
+fn a_table_starting_in_column_b_is_located_by_the_sheet_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Zonage MG").unwrap();
+    ws.write_string(0, 1, "FIXTURE (pas des données réelles) — zonage médecins")
+        .unwrap();
+    for (c, h) in ARS_HEADERS.iter().enumerate() {
+        ws.write_string(2, c as u16 + 1, *h).unwrap();
+    }
+    ws.write_string(3, 1, "69029").unwrap();
+    ws.write_string(3, 4, "ZRR").unwrap();
+    ws.write_string(3, 5, "12/03/2025").unwrap();
+    let path = dir.path().join("zonage-colonne-b-fixture-non-reelle.xlsx");
+    wb.save(&path).unwrap();
+
+    let e = read_zonage(&path, &ZonageColumns::default(), None).unwrap_err();
+    assert_eq!(
+        e.kind,
+        FormatErrorKind::UnknownZonage {
+            value: "ZRR".into()
+        }
+    );
+    assert_eq!(e.location.sheet.as_deref(), Some("Zonage MG"));
+    assert_eq!((e.location.line, e.location.column), (Some(4), Some(5)));
+    assert_eq!(e.location.field.as_deref(), Some("Zonage"));
+}
