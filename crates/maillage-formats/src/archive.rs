@@ -17,6 +17,7 @@ use std::thread::JoinHandle;
 
 use crate::error::{FormatError, FormatErrorKind, Location, Result};
 use crate::io::{BUFFER, Input, io_error};
+use crate::sniff::FileKind;
 
 /// How many times its own size an archive may expand to. Real files stay far below (the Annuaire text
 /// compresses about 10 times in its zip, a GeoPackage 3 to 5 times in its 7z); a zip bomb goes far above.
@@ -208,6 +209,26 @@ impl Archive {
             .into_iter()
             .max_by_key(|m| m.size)
             .ok_or_else(|| self.no_member(extensions))
+    }
+
+    /// Like [`Self::main_member`], for a reader of `expected` files: an archive holding none of them but
+    /// recognised as another kind (contours in a 7z, the Annuaire bundle) is a wrong kind naming it, so that
+    /// the message gives the command to use.
+    pub fn main_member_of(&self, extensions: &[&str], expected: FileKind) -> Result<&Member> {
+        self.main_member(extensions).map_err(|no_member| {
+            match crate::sniff::detect_file(&self.path).ok().flatten() {
+                Some(kind) if kind != expected && kind.import_command().is_some() => {
+                    FormatError::new(
+                        Location::file(&self.path),
+                        FormatErrorKind::WrongKind {
+                            expected: expected.label(),
+                            hint: Some(kind.label().to_string()),
+                        },
+                    )
+                }
+                _ => no_member,
+            }
+        })
     }
 
     /// The error of an archive holding nothing usable: what was looked for, what was found.

@@ -34,12 +34,17 @@ impl ColumnSpec {
 
     fn matches(&self, normalised_header: &str) -> bool {
         normalise(self.name) == normalised_header
-            || self.aliases.iter().any(|a| normalise(a) == normalised_header)
+            || self
+                .aliases
+                .iter()
+                .any(|a| normalise(a) == normalised_header)
     }
 }
 
 /// Words that carry no meaning in a column name and vary between editions.
-const FILLERS: [&str; 10] = ["D", "L", "DE", "DU", "DES", "LA", "LE", "COORD", "AU", "AUX"];
+const FILLERS: [&str; 10] = [
+    "D", "L", "DE", "DU", "DES", "LA", "LE", "COORD", "AU", "AUX",
+];
 
 /// The comparable form of a column name: accents folded, upper case, punctuation as spaces, filler words
 /// dropped. `"Libellé civilité d'exercice"` and `"Libellé civilité exercice "` give the same form, and so do

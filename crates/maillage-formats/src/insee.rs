@@ -248,7 +248,7 @@ impl IrisPopulationReader {
         if is_workbook(&archive) {
             return Self::from_sheet(read_xlsx(path, path)?);
         }
-        let member = archive.main_member(&["csv", "xlsx"])?;
+        let member = archive.main_member_of(&["csv", "xlsx"], FileKind::IrisPopulation)?;
         let shown = archive.member_path(member);
         if member.extension() == "xlsx" {
             // calamine needs a file it can seek in: the member is extracted to a temporary directory.

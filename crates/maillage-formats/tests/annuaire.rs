@@ -304,7 +304,7 @@ fn the_bundle_gives_its_activity_file() {
     );
     assert_eq!(
         maillage_formats::sniff::detect_file(&path).unwrap(),
-        Some(maillage_formats::FileKind::Annuaire)
+        Some(maillage_formats::FileKind::AnnuaireZip)
     );
     let mut input = AnnuaireInput::open(&path).unwrap();
     assert!(input.is_bundle());
@@ -380,7 +380,10 @@ fn a_corrupt_zip_is_refused() {
     let (_d, path) = temp_file("fixture-annuaire-bundle.zip", &bytes[..bytes.len() / 2]);
     let e = AnnuaireInput::open(&path).err().expect("an error");
     assert!(
-        matches!(e.kind, FormatErrorKind::CorruptArchive { format: "zip", .. }),
+        matches!(
+            e.kind,
+            FormatErrorKind::CorruptArchive { format: "zip", .. }
+        ),
         "{e:?}"
     );
     assert_eq!(e.location, Location::file(&path));

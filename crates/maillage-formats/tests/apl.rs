@@ -99,8 +99,11 @@ fn older_layout_apl_2019_and_reordered_extra_columns() {
         HEADER_2019[4],
         HEADER_2019[5],
     ];
-    let rows: &[(&str, &str, &[Option<f64>])] =
-        &[("01001", "3.9", &[None, None, Some(3.2), Some(812.3), Some(790.0)])];
+    let rows: &[(&str, &str, &[Option<f64>])] = &[(
+        "01001",
+        "3.9",
+        &[None, None, Some(3.2), Some(812.3), Some(790.0)],
+    )];
     let bytes = apl_workbook(
         &[AplSheet {
             name: "APL_2019",

@@ -123,9 +123,9 @@ impl French for FormatErrorKind {
                 "aucune feuille ne contient le tableau attendu (colonnes recherchées : {looked_for}) ; \
                  importez le classeur tel qu'il est publié"
             ),
-            CorruptArchive { format, detail } => format!(
-                "archive {format} illisible ou incomplète ({detail}) ; téléchargez-la à nouveau depuis sa source \
-                 officielle"
+            // The decoder's own words (`detail`, English) are for developers, not for the message.
+            CorruptArchive { format, .. } => format!(
+                "archive {format} illisible ou incomplète ; téléchargez-la à nouveau depuis sa source officielle"
             ),
             ArchiveTooLarge { member, limit } => format!(
                 "le fichier « {member} » de l'archive dépasse {} Mo une fois décompressé, limite de sécurité \
@@ -260,7 +260,11 @@ mod tests {
             Location::file("etalab-cs1100507-stock.csv"),
             FormatErrorKind::WrongKind {
                 expected: "GeoJSON",
-                hint: Some(maillage_formats::FileKind::FinessExtraction.label().to_string()),
+                hint: Some(
+                    maillage_formats::FileKind::FinessExtraction
+                        .label()
+                        .to_string(),
+                ),
             },
         );
         assert_eq!(

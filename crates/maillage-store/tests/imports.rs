@@ -270,7 +270,14 @@ async fn bad_annuaire_files_and_bundles_change_nothing() {
                 },
                 Some(1),
             ),
-            (&corrupt, FormatErrorKind::CorruptArchive { format: "zip", detail: String::new() }, None),
+            (
+                &corrupt,
+                FormatErrorKind::CorruptArchive {
+                    format: "zip",
+                    detail: String::new(),
+                },
+                None,
+            ),
             (
                 &no_activity,
                 FormatErrorKind::NoMember {

@@ -166,11 +166,14 @@ async fn the_ans_zip_bundle_imports_from_the_command_line() {
         );
         let before = snapshot(&base.location, dir.path());
         for (file, expected) in [
-            (&cut, "l'archive zip est endommagée ou incomplète"),
+            (
+                &cut,
+                "archive zip illisible ou incomplète ; téléchargez-la à nouveau",
+            ),
             (
                 &without,
-                "l'archive ne contient pas de fichier PS_LibreAcces_Personne_activite_<date>.txt \
-                 (elle contient le fichier : « PS_LibreAcces_Dipl_AutExerc_202611240000.txt »)",
+                "l'archive ne contient aucun fichier utilisable (PS_LibreAcces_Personne_activite_<date>.txt \
+                 recherché) : elle contient : « PS_LibreAcces_Dipl_AutExerc_202611240000.txt »",
             ),
         ] {
             let out = maillage(

@@ -164,9 +164,7 @@ impl Bundle {
 
     /// One member, decompressed while read (its checksum verified at the end by the `zip` crate).
     fn member(&mut self, index: usize, path: &Path) -> Result<impl Read + Send + '_> {
-        self.archive
-            .by_index(index)
-            .map_err(|e| corrupt(path, &e))
+        self.archive.by_index(index).map_err(|e| corrupt(path, &e))
     }
 
     /// Whether the activity member's header has the savoir-faire columns (only its first bytes are read).

@@ -277,10 +277,15 @@ pub async fn base_population(
                     .await?,
             )?;
             Ok(match (iris, legal) {
-                (Some((iv, value, n)), l) if l.is_none_or(|(lv, ..)| iv > lv) => Some(ZonePopulation {
-                    value,
-                    origin: PopulationOrigin::InseeIris { vintage: iv, iris: n },
-                }),
+                (Some((iv, value, n)), l) if l.is_none_or(|(lv, ..)| iv > lv) => {
+                    Some(ZonePopulation {
+                        value,
+                        origin: PopulationOrigin::InseeIris {
+                            vintage: iv,
+                            iris: n,
+                        },
+                    })
+                }
                 (_, Some((vintage, value, communes))) => Some(ZonePopulation {
                     value,
                     origin: PopulationOrigin::LegalCommunes { vintage, communes },
@@ -299,10 +304,12 @@ pub async fn base_population(
                     .fetch_all(&mut **tx)
                     .await?
             };
-            Ok(first(rows)?.map(|(vintage, value, communes)| ZonePopulation {
-                value,
-                origin: PopulationOrigin::LegalCommunes { vintage, communes },
-            }))
+            Ok(
+                first(rows)?.map(|(vintage, value, communes)| ZonePopulation {
+                    value,
+                    origin: PopulationOrigin::LegalCommunes { vintage, communes },
+                }),
+            )
         }
         _ => Ok(None),
     }

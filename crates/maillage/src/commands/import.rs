@@ -298,13 +298,13 @@ fn print_coordinate_cases(r: &ImportReport) {
 
 /// Adds to each zone of a Santé publique France import its rates on the last day with a full week, recomputed
 /// from the counts with the population the import chose (`incidence_7j`, `positivite_7j`, `depistage_7j`).
-async fn spf_rates(
-    store: &maillage_store::Store,
-    report: &mut ImportReport,
-) -> anyhow::Result<()> {
+async fn spf_rates(store: &maillage_store::Store, report: &mut ImportReport) -> anyhow::Result<()> {
     use jiff::ToSpan;
     use maillage_store::crisis::epidemic as epi;
-    let level = report.details["niveau"].as_str().unwrap_or_default().to_string();
+    let level = report.details["niveau"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let Some(zones) = report.details["populations"].as_array_mut() else {
         return Ok(());
     };
@@ -384,7 +384,13 @@ fn print_spf_populations(r: &ImportReport) {
 fn print_zonage(r: &ImportReport) {
     let d = &r.details;
     let n = |k: &str| d[k].as_u64().unwrap_or(0);
-    let plural = |n: u64, one: &str, many: &str| if n > 1 { many.to_string() } else { one.to_string() };
+    let plural = |n: u64, one: &str, many: &str| {
+        if n > 1 {
+            many.to_string()
+        } else {
+            one.to_string()
+        }
+    };
     println!(
         "  zonage médecins{} : {} {}, {} {}",
         d["arrete"]

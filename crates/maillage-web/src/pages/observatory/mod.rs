@@ -14,8 +14,8 @@ mod dashboard;
 mod geo;
 mod map;
 mod qpv;
-mod zone;
 pub(crate) mod zonage;
+mod zone;
 
 use crate::layout::{date, number};
 use crate::permissions::Permission;
