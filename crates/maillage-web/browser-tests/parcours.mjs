@@ -4,7 +4,8 @@
 //
 // Environment: MAILLAGE_URL (http://127.0.0.1:port), MAILLAGE_COMPTES (JSON {"observatoire": [id, password],
 // "partenaire": [id, password]}), MAILLAGE_ARTEFACTS (folder for screenshots), MAILLAGE_CHROMIUM (executable),
-// MAILLAGE_FICHIER_INSEE (a population file to upload).
+// MAILLAGE_FICHIER_INSEE (a population file to upload), MAILLAGE_FICHIER_ZONAGE (a CartoSanté zonage export) and
+// MAILLAGE_COMMUNE_ZONAGE (a commune it classes as a zone d'intervention prioritaire).
 //
 // Every request that does not go to the loopback is recorded and aborted; every console error, page error and
 // failed answer (4xx/5xx) is recorded. The Rust test decides what passes.
@@ -149,6 +150,45 @@ try {
   await page.goto(`${base}/observatoire/imports/historique`);
   await capture(page, "historique-imports");
   await ctx.close();
+
+  // --- On a phone: the guided set-up leads to the import page with the type chosen; the zonage médecins of
+  //     the ARS imported there shows on the map (layer menu, legend) and on the commune's page.
+  const ctxTel = await contexte({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const tel = await ctxTel.newPage();
+  await connexion(tel, comptes.observatoire);
+  await tel.getByRole("link", { name: "Installation" }).first().click();
+  await tel.waitForURL(`${base}/installation`);
+  rapport.checks.setupTitle = await tel.locator("h1").innerText();
+  rapport.checks.setupSteps = await tel.locator("ol.etapes > li").count();
+  rapport.checks.setupOverflow = await tel.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await capture(tel, "telephone-installation");
+  await tel.getByRole("link", { name: /^Importer : .*FINESS/ }).click();
+  rapport.checks.setupImportType = await tel.getByLabel("Type de fichier").inputValue();
+  await tel.getByLabel("Type de fichier").selectOption("zonage");
+  await tel.getByLabel("Fichier", { exact: true }).setInputFiles(process.env.MAILLAGE_FICHIER_ZONAGE);
+  await tel.getByLabel(/date de l'arrêté/).fill("2025-03-12");
+  await tel.getByRole("button", { name: "Importer" }).click();
+  await tel.waitForFunction(
+    () => /terminé|refusé|aucune ligne/.test(document.getElementById("import-etat").innerText),
+    null,
+    { timeout: 60000 },
+  );
+  rapport.checks.zonageImportStatus = await tel.locator("#import-etat").innerText();
+  rapport.checks.importOverflow = await tel.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await capture(tel, "telephone-import-zonage");
+  await tel.goto(`${base}/observatoire/carte?type=commune`);
+  await carteChargee(tel);
+  const coucheZonage = tel.getByLabel("Zonage médecins (ARS)");
+  rapport.checks.zonageLayerOffered = await coucheZonage.count();
+  if (rapport.checks.zonageLayerOffered) {
+    await coucheZonage.check({ force: true });
+  }
+  rapport.checks.zonageLegend = await tel.locator("body").innerText();
+  await capture(tel, "telephone-carte-zonage");
+  await tel.goto(`${base}/observatoire/zones/commune/${process.env.MAILLAGE_COMMUNE_ZONAGE}`);
+  rapport.checks.zonageZonePage = await tel.locator("main").innerText();
+  await capture(tel, "telephone-zone-zonage");
+  await ctxTel.close();
 
   // --- A partner: the same map under statistical secrecy, points aggregated by zone.
   const ctx2 = await contexte();

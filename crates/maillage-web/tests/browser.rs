@@ -33,6 +33,26 @@ async fn insee_file(store: &Store, dir: &Path) -> PathBuf {
     path
 }
 
+/// A CartoSanté zonage export (`Code;Libellé;Zonage_MG`, FIXTURE, not real data) classing the demo town's
+/// communes, the first as a zone d'intervention prioritaire; gives the file and that commune.
+async fn zonage_file(store: &Store, dir: &Path) -> (PathBuf, String) {
+    let mut text = String::from("Code;Libellé;Zonage_MG\n");
+    let communes: Vec<_> = maillage_store::zones::list(store)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|z| z.kind == maillage_store::zones::ZoneKind::Commune)
+        .collect();
+    assert!(!communes.is_empty());
+    for (i, z) in communes.iter().enumerate() {
+        let value = ["1_ZIP", "2_ZAC", "5_HZ"][i % 3];
+        text.push_str(&format!("{};{} (fixture);{value}\n", z.code, z.name));
+    }
+    let path = dir.join("fixture-zonage-mg-cartosante.csv");
+    std::fs::write(&path, text).unwrap();
+    (path, communes[0].code.clone())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_works_in_a_real_browser_without_errors_or_outside_requests() {
     let Some(browser) = Browser::find() else {
@@ -47,6 +67,7 @@ async fn the_demo_works_in_a_real_browser_without_errors_or_outside_requests() {
     account(&store, "partenaire", &[Role::Partenaire]).await;
     let files = tempfile::tempdir().unwrap();
     let insee = insee_file(&store, files.path()).await;
+    let (zonage, zip_commune) = zonage_file(&store, files.path()).await;
     let server = Server::start_on(store, base.backend, Config::default()).await;
     let comptes = serde_json::json!({
         "observatoire": ["observatoire", PASSWORD],
@@ -60,6 +81,8 @@ async fn the_demo_works_in_a_real_browser_without_errors_or_outside_requests() {
             &[
                 ("MAILLAGE_COMPTES", comptes.to_string()),
                 ("MAILLAGE_FICHIER_INSEE", insee.display().to_string()),
+                ("MAILLAGE_FICHIER_ZONAGE", zonage.display().to_string()),
+                ("MAILLAGE_COMMUNE_ZONAGE", zip_commune.clone()),
             ],
         )
         .await;
@@ -107,6 +130,46 @@ async fn the_demo_works_in_a_real_browser_without_errors_or_outside_requests() {
             .is_some_and(|s| s.contains("terminé") && s.contains("30 lignes lues")),
         "{}",
         checks["importStatus"]
+    );
+    // On a phone: the guided set-up, its link to the import page, the zonage imported there and shown.
+    assert_eq!(checks["setupTitle"], "Installation guidée du territoire");
+    assert_eq!(n("setupSteps"), 7, "the seven steps of the set-up");
+    assert_eq!(
+        checks["setupOverflow"].as_i64(),
+        Some(0),
+        "no horizontal scrolling"
+    );
+    assert_eq!(
+        checks["setupImportType"], "finess",
+        "the step's type is chosen"
+    );
+    assert!(
+        checks["zonageImportStatus"]
+            .as_str()
+            .is_some_and(|s| s.contains("terminé") && !s.contains("aucune ligne")),
+        "{}",
+        checks["zonageImportStatus"]
+    );
+    assert_eq!(checks["importOverflow"].as_i64(), Some(0));
+    assert_eq!(
+        n("zonageLayerOffered"),
+        1,
+        "the zonage is a layer of the map"
+    );
+    assert!(
+        checks["zonageLegend"]
+            .as_str()
+            .is_some_and(|t| t.contains("Zone d'intervention prioritaire")),
+        "the legend names the zonages"
+    );
+    assert!(
+        checks["zonageZonePage"]
+            .as_str()
+            .is_some_and(|t| t.contains("Zonage médecins (ARS)")
+                && t.contains("Zone d'intervention prioritaire")
+                && t.contains("2025")),
+        "{}",
+        checks["zonageZonePage"]
     );
     assert_eq!(checks["partnerMapReady"], "1");
     assert!(

@@ -176,10 +176,8 @@ impl Kind {
                     v.parse::<jiff::civil::Date>()
                         .map(|d| d.to_string())
                         .map_err(|_| {
-                            format!(
-                                "La date d'arrêté « {} » doit être une date (par exemple 2025-03-12).",
-                                maillage_formats::text::cut(v, 20)
-                            )
+                            "La date de l'arrêté doit être une date (par exemple 2025-03-12)."
+                                .to_string()
                         })?,
                 ),
             }),
@@ -904,7 +902,7 @@ async fn import(
             imports::zonage::import(
                 store,
                 path,
-                &maillage_formats::zonage::ZonageColumns::default(),
+                &imports::zonage::ZonageColumns::default(),
                 arrete.as_deref(),
                 progress,
             )
