@@ -160,7 +160,7 @@ try {
   await tel.waitForURL(`${base}/installation`);
   rapport.checks.setupTitle = await tel.locator("h1").innerText();
   rapport.checks.setupSteps = await tel.locator("ol.etapes > li").count();
-  rapport.checks.setupOverflow = await tel.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  rapport.checks.setupOverflow = await tel.evaluate(() => document.documentElement.scrollWidth - 390);
   await capture(tel, "telephone-installation");
   await tel.getByRole("link", { name: /^Importer : .*FINESS/ }).click();
   rapport.checks.setupImportType = await tel.getByLabel("Type de fichier").inputValue();
@@ -174,7 +174,7 @@ try {
     { timeout: 60000 },
   );
   rapport.checks.zonageImportStatus = await tel.locator("#import-etat").innerText();
-  rapport.checks.importOverflow = await tel.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  rapport.checks.importOverflow = await tel.evaluate(() => document.documentElement.scrollWidth - 390);
   await capture(tel, "telephone-import-zonage");
   await tel.goto(`${base}/observatoire/carte?type=commune`);
   await carteChargee(tel);

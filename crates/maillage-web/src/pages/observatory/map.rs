@@ -177,7 +177,7 @@ fn legend(c: &Choropleth) -> Markup {
 }
 
 /// A legend swatch: the fill of the map and the mark written on it (SVG attributes: no inline style).
-fn swatch(fill: &str, mark: &str) -> Markup {
+pub(super) fn swatch(fill: &str, mark: &str) -> Markup {
     html! {
         svg.pastille xmlns="http://www.w3.org/2000/svg" width="28" height="20" viewBox="0 0 28 20" aria-hidden="true" {
             rect x="0.5" y="0.5" width="27" height="19" fill=(fill) stroke="#1b1b1b" stroke-width="1" {}

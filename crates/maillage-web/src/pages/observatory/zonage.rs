@@ -125,12 +125,12 @@ pub fn legend(present: bool) -> Markup {
         return html! {};
     }
     html! {
-        div.legende-zonage {
+        div.legende.legende-zonage {
             p { strong { "Zonage médecins (ARS)" } " — couche « Zonage médecins » du menu des couches de la carte :" }
             ul {
                 @for z in Zonage::ALL {
                     li {
-                        span.pastille style=(format!("background:{};display:inline-block;width:1em;height:1em;border:1px solid #555;margin-right:.4em;vertical-align:middle", colour(z))) aria-hidden="true" {}
+                        (super::map::swatch(colour(z), ""))
                         (z.label()) " (" (z.code()) ")"
                     }
                 }
