@@ -42,27 +42,47 @@ pub struct SourceFreshness {
 pub async fn of_sources(store: &Store, today: Date) -> Result<Vec<SourceFreshness>> {
     let mut out = Vec::new();
     for &(kind, rhythm) in RHYTHMS {
-        let row = sqlx::query(
-            "SELECT id, file_name, vintage, imported_at FROM import_batch WHERE kind = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(kind)
-        .fetch_optional(store.pool())
-        .await?;
-        let Some(row) = row else { continue };
-        let file_name: String = row.try_get("file_name")?;
-        let vintage: Option<String> = row.try_get("vintage")?;
-        let imported_at: String = row.try_get("imported_at")?;
-        out.push(assess(
-            kind,
-            rhythm,
-            row.try_get("id")?,
-            file_name,
-            vintage,
-            imported_at,
-            today,
-        ));
+        out.extend(of_source(store, kind, rhythm, today).await?);
     }
     Ok(out)
+}
+
+/// The freshness of one source (an import kind), when it is older than its publication rhythm.
+pub async fn stale_of(store: &Store, kind: &str, today: Date) -> Result<Option<SourceFreshness>> {
+    let Some(&(kind, rhythm)) = RHYTHMS.iter().find(|(k, _)| *k == kind) else {
+        return Ok(None);
+    };
+    Ok(of_source(store, kind, rhythm, today)
+        .await?
+        .filter(|f| f.stale))
+}
+
+/// The freshness of the last import of `kind`, if it was ever imported.
+async fn of_source(
+    store: &Store,
+    kind: &str,
+    rhythm: Rhythm,
+    today: Date,
+) -> Result<Option<SourceFreshness>> {
+    let row = sqlx::query(
+        "SELECT id, file_name, vintage, imported_at FROM import_batch WHERE kind = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(kind)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let file_name: String = row.try_get("file_name")?;
+    let vintage: Option<String> = row.try_get("vintage")?;
+    let imported_at: String = row.try_get("imported_at")?;
+    Ok(Some(assess(
+        kind,
+        rhythm,
+        row.try_get("id")?,
+        file_name,
+        vintage,
+        imported_at,
+        today,
+    )))
 }
 
 fn iso_date(s: &str) -> Option<Date> {

@@ -175,6 +175,16 @@ pub async fn all(store: &Store) -> Result<Vec<ZonageEntry>> {
     .collect()
 }
 
+/// Whether any zonage is in force (the map offers its layer then).
+pub async fn any(store: &Store) -> Result<bool> {
+    Ok(
+        sqlx::query("SELECT 1 FROM zonage_medecins WHERE removed_batch_id IS NULL LIMIT 1")
+            .fetch_optional(store.pool())
+            .await?
+            .is_some(),
+    )
+}
+
 /// The zonage of a commune (`unit` = `commune`) or a QPV (`qpv`), if the base has one.
 pub async fn of_zone(store: &Store, unit: &str, code: &str) -> Result<Option<ZonageEntry>> {
     sqlx::query(

@@ -872,12 +872,9 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
 
 /// The freshness warning of one source, when it is older than its rhythm (none if it cannot be read).
 async fn stale_sources_of(store: &Store, kind: &str) -> Option<String> {
-    let today = jiff::Zoned::now().date();
-    maillage_store::freshness::of_sources(store, today)
+    maillage_store::freshness::stale_of(store, kind, jiff::Zoned::now().date())
         .await
         .ok()?
-        .into_iter()
-        .find(|f| f.kind == kind && f.stale)
         .map(|f| f.french())
 }
 

@@ -197,12 +197,9 @@ pub(super) async fn stale_source(
     store: &maillage_store::Store,
     kind: &str,
 ) -> anyhow::Result<Option<maillage_store::freshness::SourceFreshness>> {
-    let today = jiff::Zoned::now().date();
-    Ok(maillage_store::freshness::of_sources(store, today)
+    maillage_store::freshness::stale_of(store, kind, jiff::Zoned::now().date())
         .await
-        .map_err(fr)?
-        .into_iter()
-        .find(|f| f.kind == kind && f.stale))
+        .map_err(fr)
 }
 
 pub(super) fn print_report(r: &ImportReport) {

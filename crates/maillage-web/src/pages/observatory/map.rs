@@ -35,9 +35,7 @@ pub(super) async fn page(
     let sources = observatory::sources(state.store()).await?;
     let query = request.query();
     let names = caller.has(Permission::ProfessionalsList);
-    let has_zonage = !maillage_store::imports::zonage::all(state.store())
-        .await?
-        .is_empty();
+    let has_zonage = maillage_store::imports::zonage::any(state.store()).await?;
     let content = html! {
         (secrecy_note(choropleth.secrecy))
         (filters(&request, &kinds))
