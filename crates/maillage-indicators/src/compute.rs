@@ -1,13 +1,14 @@
 //! Counting and densities.
 
 use crate::professions::{GP, PROFESSIONS};
+use crate::secrecy::Secret;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone)]
 pub struct ZoneInput {
     pub id: i64,
-    /// `commune`, `arrondissement`, `iris`, `quartier`, `qpv`, `epci`...
+    /// `commune`, `arrondissement`, `iris`, `quartier`, `qpv`, `epci`, `territoire`...
     pub kind: String,
     pub code: String,
     pub name: String,
@@ -15,6 +16,8 @@ pub struct ZoneInput {
     pub parent_code: Option<String>,
     pub population: Option<f64>,
     pub population_vintage: Option<i64>,
+    /// A commune of the buffer around the territory, listed for the EPCI it belongs to.
+    pub buffer: bool,
 }
 
 /// One place where supply is: a site where a professional practises a profession (a professional with two
@@ -28,9 +31,20 @@ pub struct Supply {
     pub birth_year: Option<i64>,
 }
 
+/// A zone lying wholly inside another: an IRIS in its commune (or arrondissement) and in its quartier, a
+/// commune in its EPCI, an EPCI or a commune in the territory. Supply counts in every zone containing its
+/// place, transitively — this is how an EPCI or the territory, which no place is located in, gets the sum of
+/// its members — and statistical secrecy follows these relations, since a reader can add parts up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Nesting {
+    pub inner: i64,
+    pub outer: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Inputs {
     pub zones: Vec<ZoneInput>,
+    pub nesting: Vec<Nesting>,
     pub supply: Vec<Supply>,
     /// The year ages are computed for (the current year).
     pub reference_year: i64,
@@ -118,8 +132,24 @@ pub struct IndicatorRow {
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
     pub population_vintage: Option<i64>,
-    /// Hidden by statistical secrecy (shown as "< k").
-    pub suppressed: bool,
+    /// A commune of the buffer, not of the territory itself.
+    pub buffer: bool,
+    /// Hidden by statistical secrecy, and why: see [`Secret`] for how it reads.
+    pub secret: Option<Secret>,
+}
+
+/// The zones a place lies in, with every zone containing them (transitively).
+fn enclosing(zones: &BTreeSet<i64>, nesting: &[Nesting]) -> BTreeSet<i64> {
+    let mut all = zones.clone();
+    let mut frontier: Vec<i64> = zones.iter().copied().collect();
+    while let Some(z) = frontier.pop() {
+        for n in nesting.iter().filter(|n| n.inner == z) {
+            if all.insert(n.outer) {
+                frontier.push(n.outer);
+            }
+        }
+    }
+    all
 }
 
 fn ratio(n: f64, d: Option<f64>, scale: f64) -> Option<f64> {
@@ -129,9 +159,17 @@ fn ratio(n: f64, d: Option<f64>, scale: f64) -> Option<f64> {
 /// Computes every indicator for every zone and profession. Rows come out ordered by indicator, zone kind, zone
 /// code and profession (in the order of [`PROFESSIONS`]).
 pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
+    let supply: Vec<Supply> = inputs
+        .supply
+        .iter()
+        .map(|s| Supply {
+            zones: enclosing(&s.zones, &inputs.nesting),
+            ..s.clone()
+        })
+        .collect();
     // who practises each profession in each zone
     let mut present: HashMap<(i64, &str), BTreeSet<&str>> = HashMap::new();
-    for s in &inputs.supply {
+    for s in &supply {
         for z in &s.zones {
             present
                 .entry((*z, s.profession.as_str()))
@@ -156,7 +194,8 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
             numerator,
             denominator,
             population_vintage: z.population_vintage,
-            suppressed: false,
+            buffer: z.buffer,
+            secret: None,
         };
     for z in &inputs.zones {
         for p in PROFESSIONS {
@@ -201,8 +240,7 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
         for p in PROFESSIONS {
             let mut in_qpv = BTreeSet::new();
             let mut in_rest = BTreeSet::new();
-            for s in inputs
-                .supply
+            for s in supply
                 .iter()
                 .filter(|s| s.profession == p.code && s.zones.contains(&commune.id))
             {
@@ -244,8 +282,7 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
     for z in &inputs.zones {
         let mut known = BTreeSet::new();
         let mut old = BTreeSet::new();
-        for s in inputs
-            .supply
+        for s in supply
             .iter()
             .filter(|s| s.profession == GP && s.zones.contains(&z.id))
         {

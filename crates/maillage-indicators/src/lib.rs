@@ -9,6 +9,6 @@ pub mod compute;
 pub mod professions;
 pub mod secrecy;
 
-pub use compute::{Indicator, IndicatorRow, Inputs, Supply, ZoneInput, compute};
+pub use compute::{Indicator, IndicatorRow, Inputs, Nesting, Supply, ZoneInput, compute};
 pub use professions::{PROFESSIONS, Profession, Recourse};
-pub use secrecy::suppress;
+pub use secrecy::{Audit, Check, Measure, Policy, Secret, suppress};

@@ -1,7 +1,9 @@
 //! Indicators on hand-computed cases, and statistical secrecy (primary and secondary suppression).
 
-use maillage_indicators::{Indicator, IndicatorRow, Inputs, Supply, ZoneInput, compute, suppress};
-use std::collections::BTreeSet;
+use maillage_indicators::{
+    Indicator, IndicatorRow, Inputs, Nesting, Policy, Secret, Supply, ZoneInput, compute, suppress,
+};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn zone(id: i64, kind: &str, code: &str, parent: Option<&str>, population: f64) -> ZoneInput {
     ZoneInput {
@@ -12,7 +14,23 @@ fn zone(id: i64, kind: &str, code: &str, parent: Option<&str>, population: f64) 
         parent_code: parent.map(Into::into),
         population: Some(population),
         population_vintage: Some(2021),
+        buffer: false,
     }
+}
+
+fn nest(pairs: &[(i64, i64)]) -> Vec<Nesting> {
+    pairs
+        .iter()
+        .map(|&(inner, outer)| Nesting { inner, outer })
+        .collect()
+}
+
+/// Computes and applies secrecy at a threshold, as every output does.
+fn published(inputs: &Inputs, threshold: u32) -> Vec<IndicatorRow> {
+    let mut rows = compute(inputs);
+    let audit = suppress(&mut rows, inputs, &Policy::new(threshold));
+    assert!(audit.passes(), "{:?}", audit.failures().collect::<Vec<_>>());
+    rows
 }
 
 fn at(who: &str, profession: &str, zones: &[i64], birth_year: Option<i64>) -> Supply {
@@ -33,6 +51,7 @@ fn town(supply: Vec<Supply>) -> Inputs {
             zone(3, "iris", "990010102", Some("99001"), 8_000.0),
             zone(4, "qpv", "QN00001A", Some("99001"), 4_000.0),
         ],
+        nesting: nest(&[(2, 1), (3, 1), (4, 1)]),
         supply,
         reference_year: 2026,
     }
@@ -151,35 +170,33 @@ fn zones_without_population_have_no_density() {
 fn small_counts_are_hidden_and_cannot_be_recomputed() {
     // IRIS 1: 14 GPs, IRIS 2: 2 GPs (small). The commune shows 16, so hiding IRIS 2 alone would let anyone
     // compute it as 16 - 14: the smallest other IRIS is hidden too.
-    let mut rows = compute(&town(gps(14, 2)));
-    suppress(&mut rows, 5);
+    let rows = published(&town(gps(14, 2)), 5);
     let iris2 = find(&rows, Indicator::Count, "990010102", "medecin_generaliste");
-    assert!(iris2.suppressed && iris2.value.is_none() && iris2.numerator.is_none());
+    assert!(iris2.is_secret() && iris2.value.is_none() && iris2.numerator.is_none());
     assert!(
-        find(&rows, Indicator::Count, "990010101", "medecin_generaliste").suppressed,
+        find(&rows, Indicator::Count, "990010101", "medecin_generaliste").is_secret(),
         "secondary suppression"
     );
     assert!(
-        find(&rows, Indicator::Per10k, "990010102", "medecin_generaliste").suppressed,
+        find(&rows, Indicator::Per10k, "990010102", "medecin_generaliste").is_secret(),
         "densities go with counts"
     );
     assert!(
-        !find(&rows, Indicator::Count, "99001", "medecin_generaliste").suppressed,
+        !find(&rows, Indicator::Count, "99001", "medecin_generaliste").is_secret(),
         "the total is shown"
     );
     // QPV (2) and rest (14) add up to the commune: both hidden, and their ratio.
-    assert!(find(&rows, Indicator::QpvPer10k, "99001", "medecin_generaliste").suppressed);
-    assert!(find(&rows, Indicator::RestPer10k, "99001", "medecin_generaliste").suppressed);
-    assert!(find(&rows, Indicator::QpvRatio, "99001", "medecin_generaliste").suppressed);
+    assert!(find(&rows, Indicator::QpvPer10k, "99001", "medecin_generaliste").is_secret());
+    assert!(find(&rows, Indicator::RestPer10k, "99001", "medecin_generaliste").is_secret());
+    assert!(find(&rows, Indicator::QpvRatio, "99001", "medecin_generaliste").is_secret());
     // Zeros are not secret.
-    assert!(!find(&rows, Indicator::Count, "990010101", "infirmier").suppressed);
+    assert!(!find(&rows, Indicator::Count, "990010101", "infirmier").is_secret());
 }
 
 #[test]
 fn shares_that_would_tell_ages_are_hidden() {
     // 3 GPs of known age: below the threshold, hidden.
-    let mut rows = compute(&town(gps(3, 0)));
-    suppress(&mut rows, 5);
+    let rows = published(&town(gps(3, 0)), 5);
     assert!(
         find(
             &rows,
@@ -187,11 +204,10 @@ fn shares_that_would_tell_ages_are_hidden() {
             "99001",
             "medecin_generaliste"
         )
-        .suppressed
+        .is_secret()
     );
     // 14 known, 7 old: shown.
-    let mut rows = compute(&town(gps(14, 0)));
-    suppress(&mut rows, 5);
+    let rows = published(&town(gps(14, 0)), 5);
     assert!(
         !find(
             &rows,
@@ -199,22 +215,359 @@ fn shares_that_would_tell_ages_are_hidden() {
             "99001",
             "medecin_generaliste"
         )
-        .suppressed
+        .is_secret()
     );
 }
 
 #[test]
 fn the_threshold_is_a_setting() {
-    let mut rows = compute(&town(gps(14, 8)));
-    suppress(&mut rows, 10);
+    let rows = published(&town(gps(14, 8)), 10);
     assert!(
-        find(&rows, Indicator::Count, "990010102", "medecin_generaliste").suppressed,
+        find(&rows, Indicator::Count, "990010102", "medecin_generaliste").is_secret(),
         "8 < 10"
     );
-    let mut rows = compute(&town(gps(14, 8)));
-    suppress(&mut rows, 5);
+    let rows = published(&town(gps(14, 8)), 5);
     assert!(
-        !find(&rows, Indicator::Count, "990010102", "medecin_generaliste").suppressed,
+        !find(&rows, Indicator::Count, "990010102", "medecin_generaliste").is_secret(),
         "8 ≥ 5"
+    );
+}
+
+#[test]
+fn hidden_cells_say_why() {
+    let rows = published(&town(gps(14, 2)), 5);
+    let small = find(&rows, Indicator::Count, "990010102", "medecin_generaliste");
+    assert_eq!(small.secret, Some(Secret::Threshold));
+    assert_eq!(small.secret_text(5).as_deref(), Some("< 5"));
+    // 14 GPs, hidden to protect the 2: never "< 5".
+    let other = find(&rows, Indicator::Count, "990010101", "medecin_generaliste");
+    assert_eq!(other.secret, Some(Secret::Secondary));
+    assert_eq!(other.secret_text(5).as_deref(), Some("secret"));
+    assert_eq!(other.secret_mark(5).as_deref(), Some("s"));
+    // A density of a small count is not "< 5" either, though it is hidden for the same reason.
+    let density = find(&rows, Indicator::Per100k, "990010102", "medecin_generaliste");
+    assert_eq!(density.secret, Some(Secret::Threshold));
+    assert_eq!(density.secret_text(5).as_deref(), Some("secret"));
+    assert!(density.value.is_none() && density.numerator.is_none());
+    assert_eq!(density.denominator, Some(8_000.0), "the population is published");
+}
+
+/// Two communes (ids 1 and 2) in an EPCI (id 10), itself the territory (id 20) with a third commune (id 3)
+/// outside any EPCI; commune 1 has two IRIS (ids 4 and 5).
+fn intercommunality(supply: Vec<Supply>) -> Inputs {
+    Inputs {
+        zones: vec![
+            zone(1, "commune", "99001", Some("200000001"), 20_000.0),
+            zone(2, "commune", "99002", Some("200000001"), 5_000.0),
+            zone(3, "commune", "99003", None, 2_000.0),
+            zone(4, "iris", "990010101", Some("99001"), 12_000.0),
+            zone(5, "iris", "990010102", Some("99001"), 8_000.0),
+            zone(10, "epci", "200000001", None, 25_000.0),
+            zone(20, "territoire", "T", None, 27_000.0),
+        ],
+        nesting: nest(&[(1, 10), (2, 10), (10, 20), (3, 20), (4, 1), (5, 1)]),
+        supply,
+        reference_year: 2026,
+    }
+}
+
+fn located(prefix: &str, n: usize, profession: &str, zones: &[i64]) -> Vec<Supply> {
+    (0..n)
+        .map(|i| at(&format!("{prefix}{i}"), profession, zones, None))
+        .collect()
+}
+
+#[test]
+fn an_epci_and_the_territory_are_the_sums_of_their_communes() {
+    // Places are located in communes (and IRIS) only, as the store locates them: nothing is in an EPCI.
+    let mut supply = located("A", 20, "medecin_generaliste", &[1, 4]);
+    supply.extend(located("B", 12, "medecin_generaliste", &[2]));
+    supply.extend(located("C", 6, "medecin_generaliste", &[3]));
+    // A GP with a site in two communes of the EPCI counts once in it.
+    supply.push(at("A0", "medecin_generaliste", &[2], None));
+    supply.extend(located("N", 24, "infirmier", &[2]));
+    let rows = compute(&intercommunality(supply));
+    let count = |code: &str, p: &str| find(&rows, Indicator::Count, code, p).value;
+    assert_eq!(count("99001", "medecin_generaliste"), Some(20.0));
+    assert_eq!(count("99002", "medecin_generaliste"), Some(13.0));
+    assert_eq!(count("200000001", "medecin_generaliste"), Some(32.0));
+    assert_eq!(count("T", "medecin_generaliste"), Some(38.0));
+    assert_eq!(count("200000001", "infirmier"), Some(24.0));
+    assert_eq!(
+        find(&rows, Indicator::Per100k, "200000001", "medecin_generaliste").value,
+        Some(32.0 / 25_000.0 * 1e5)
+    );
+}
+
+/// What a reader recovers from published rows: every relation with one unknown cell, assumed to add up
+/// exactly (the IRIS of a commune, the communes of an EPCI, the members of the territory are their total;
+/// QPV + rest = commune), solved by subtraction, again and again with what was found. The QPV of a commune
+/// do not make it up, and a reader knows it: they are left out. Returns the hidden cells recovered at their
+/// true value.
+fn attack(published: &[IndicatorRow], truth: &[IndicatorRow], inputs: &Inputs) -> Vec<String> {
+    type Key = (String, String, String); // (what, zone code, profession)
+    let key = |r: &IndicatorRow| -> Option<Key> {
+        let what = match r.indicator {
+            Indicator::Count => "effectif",
+            Indicator::QpvPer10k => "qpv",
+            Indicator::RestPer10k => "hors_qpv",
+            _ => return None,
+        };
+        Some((what.into(), r.zone_code.clone(), r.profession.clone()))
+    };
+    let mut known: BTreeMap<Key, f64> = BTreeMap::new();
+    let mut hidden: BTreeMap<Key, f64> = BTreeMap::new();
+    for (p, t) in published.iter().zip(truth) {
+        let Some(k) = key(p) else { continue };
+        match p.numerator {
+            Some(v) => known.insert(k, v),
+            None => hidden.insert(k, t.numerator.unwrap()),
+        };
+    }
+    let code = |id: i64| inputs.zones.iter().find(|z| z.id == id).unwrap();
+    let mut relations: Vec<(Key, Vec<Key>)> = Vec::new();
+    let professions: BTreeSet<String> = truth.iter().map(|r| r.profession.clone()).collect();
+    for p in &professions {
+        let mut groups: BTreeMap<(String, &str), Vec<Key>> = BTreeMap::new();
+        for n in &inputs.nesting {
+            let (inner, outer) = (code(n.inner), code(n.outer));
+            if inner.kind == "qpv" {
+                continue;
+            }
+            let class = if inner.kind == "epci" { "commune" } else { inner.kind.as_str() };
+            groups
+                .entry((outer.code.clone(), class))
+                .or_default()
+                .push(("effectif".into(), inner.code.clone(), p.clone()));
+        }
+        for ((outer, _), parts) in groups {
+            relations.push((("effectif".into(), outer, p.clone()), parts));
+        }
+        for z in inputs.zones.iter().filter(|z| z.kind == "commune") {
+            let k = |w: &str| (w.to_string(), z.code.clone(), p.clone());
+            relations.push((k("effectif"), vec![k("qpv"), k("hors_qpv")]));
+        }
+    }
+    let mut recovered = Vec::new();
+    loop {
+        let mut found = None;
+        for (total, parts) in &relations {
+            let cells: Vec<&Key> = std::iter::once(total).chain(parts).collect();
+            if cells.iter().any(|c| !known.contains_key(*c) && !hidden.contains_key(*c)) {
+                continue; // not a published relation
+            }
+            let unknown: Vec<&&Key> = cells.iter().filter(|c| !known.contains_key(**c)).collect();
+            if unknown.len() != 1 {
+                continue;
+            }
+            let u = (**unknown[0]).clone();
+            let sum: f64 = parts.iter().filter(|p| **p != u).map(|p| known[p]).sum();
+            let value = if &u == total { sum } else { known[total] - sum };
+            found = Some((u, value));
+            break;
+        }
+        let Some((u, value)) = found else { break };
+        if (hidden[&u] - value).abs() < 1e-9 {
+            recovered.push(format!("{u:?} = {value}"));
+        }
+        known.insert(u, value);
+    }
+    recovered
+}
+
+#[test]
+fn a_hidden_commune_cannot_be_recovered_from_its_epci() {
+    // EPCI: 20 + 4 = 24 GPs; the 4 are hidden, and so must be something else than the 20 alone.
+    let mut supply = located("A", 20, "medecin_generaliste", &[1, 4]);
+    supply.extend(located("B", 4, "medecin_generaliste", &[2]));
+    supply.extend(located("C", 9, "medecin_generaliste", &[3]));
+    let inputs = intercommunality(supply);
+    let truth = compute(&inputs);
+    let rows = published(&inputs, 5);
+    assert_eq!(
+        find(&rows, Indicator::Count, "99002", "medecin_generaliste").secret,
+        Some(Secret::Threshold)
+    );
+    assert_eq!(attack(&rows, &truth, &inputs), Vec::<String>::new());
+}
+
+#[test]
+fn two_small_cells_that_add_up_below_the_threshold_get_a_third() {
+    // IRIS of 3 and 1 GPs in a commune of 24: hiding both still tells their sum (4), below 5, so the audit
+    // asks for one more cell.
+    let mut supply = located("A", 20, "medecin_generaliste", &[1]);
+    supply.extend(located("B", 3, "medecin_generaliste", &[1, 4]));
+    supply.extend(located("C", 1, "medecin_generaliste", &[1, 5]));
+    let mut inputs = intercommunality(supply);
+    inputs.zones.push(zone(6, "iris", "990010103", Some("99001"), 1_000.0));
+    inputs.nesting.push(Nesting { inner: 6, outer: 1 });
+    for s in inputs.supply.iter_mut().filter(|s| s.who.starts_with('A')) {
+        s.zones.insert(6);
+    }
+    let truth = compute(&inputs);
+    let rows = published(&inputs, 5);
+    assert_eq!(
+        find(&rows, Indicator::Count, "990010103", "medecin_generaliste").secret,
+        Some(Secret::Secondary)
+    );
+    assert_eq!(attack(&rows, &truth, &inputs), Vec::<String>::new());
+}
+
+/// A small deterministic generator, so that a failing table can be rebuilt from its seed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Territories of random shape and supply: EPCI of communes of IRIS, some with a QPV, small counts
+/// everywhere; professionals sometimes with two sites.
+fn random_territory(seed: u64) -> Inputs {
+    let mut rng = Lcg(seed);
+    let mut zones = vec![zone(1, "territoire", "T", None, 0.0)];
+    let mut nesting = Vec::new();
+    let mut supply = Vec::new();
+    let mut next = 2;
+    let mut iris_of: Vec<(i64, Vec<i64>, Option<i64>)> = Vec::new();
+    for e in 0..1 + rng.below(2) {
+        let epci = next;
+        next += 1;
+        zones.push(zone(epci, "epci", &format!("2000000{e:02}"), None, 0.0));
+        nesting.push(Nesting { inner: epci, outer: 1 });
+        for c in 0..1 + rng.below(4) {
+            let commune = next;
+            next += 1;
+            let ccode = format!("9{e}{c:03}");
+            zones.push(zone(commune, "commune", &ccode, None, 10_000.0));
+            nesting.push(Nesting { inner: commune, outer: epci });
+            let mut iris = Vec::new();
+            for i in 0..rng.below(4) {
+                zones.push(zone(next, "iris", &format!("{ccode}{i:04}"), Some(&ccode), 3_000.0));
+                nesting.push(Nesting { inner: next, outer: commune });
+                iris.push(next);
+                next += 1;
+            }
+            let qpv = (rng.below(3) == 0 && !iris.is_empty()).then(|| {
+                zones.push(zone(next, "qpv", &format!("QN{ccode}"), Some(&ccode), 1_500.0));
+                nesting.push(Nesting { inner: next, outer: commune });
+                next += 1;
+                next - 1
+            });
+            iris_of.push((commune, iris, qpv));
+        }
+    }
+    for (p, profession) in ["medecin_generaliste", "infirmier", "sage_femme"].iter().enumerate() {
+        for (commune, iris, qpv) in &iris_of {
+            for k in 0..rng.below(if p == 0 { 30 } else { 9 }) {
+                let mut at_zones = vec![*commune];
+                if !iris.is_empty() {
+                    let i = iris[rng.below(iris.len() as u64) as usize];
+                    at_zones.push(i);
+                    if qpv.is_some() && i == iris[0] {
+                        at_zones.push(qpv.unwrap());
+                    }
+                }
+                let who = format!("{profession}-{commune}-{k}");
+                supply.push(at(&who, profession, &at_zones, None));
+                if rng.below(8) == 0 && iris.len() > 1 {
+                    // a second site in another IRIS of the commune
+                    supply.push(at(&who, profession, &[*commune, iris[1]], None));
+                }
+            }
+        }
+    }
+    Inputs {
+        zones,
+        nesting,
+        supply,
+        reference_year: 2026,
+    }
+}
+
+#[test]
+fn no_random_table_leaks_a_hidden_cell() {
+    for seed in 0..200 {
+        let inputs = random_territory(seed);
+        let truth = compute(&inputs);
+        let rows = published(&inputs, 5);
+        assert_eq!(
+            attack(&rows, &truth, &inputs),
+            Vec::<String>::new(),
+            "seed {seed}"
+        );
+        // Whatever is hidden, its densities are hidden too, and what is shown is the truth.
+        for (r, t) in rows.iter().zip(&truth) {
+            if r.is_secret() {
+                assert!(r.value.is_none() && r.numerator.is_none(), "seed {seed}: {r:?}");
+            } else {
+                assert_eq!(r.value, t.value, "seed {seed}");
+            }
+            if r.indicator == Indicator::Count && r.secret == Some(Secret::Threshold) {
+                assert!(t.value.is_some_and(|v| v > 0.0 && v < 5.0), "seed {seed}: {t:?}");
+            }
+        }
+        let hidden_counts: BTreeSet<(&str, &str)> = rows
+            .iter()
+            .filter(|r| r.indicator == Indicator::Count && r.is_secret())
+            .map(|r| (r.zone_code.as_str(), r.profession.as_str()))
+            .collect();
+        for r in rows.iter().filter(|r| r.indicator == Indicator::Per10k) {
+            assert_eq!(
+                r.is_secret(),
+                hidden_counts.contains(&(r.zone_code.as_str(), r.profession.as_str())),
+                "seed {seed}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_audit_reports_every_protected_cell_with_its_interval() {
+    let mut supply = located("A", 20, "medecin_generaliste", &[1, 4]);
+    supply.extend(located("B", 4, "medecin_generaliste", &[2]));
+    supply.extend(located("C", 9, "medecin_generaliste", &[3]));
+    let inputs = intercommunality(supply);
+    let mut rows = compute(&inputs);
+    let audit = suppress(&mut rows, &inputs, &Policy::new(5));
+    let check = audit
+        .checks
+        .iter()
+        .find(|c| c.zone_code == "99002" && c.profession == "medecin_generaliste")
+        .expect("the commune of 4 is checked");
+    assert!(check.protected && check.lower == 0.0);
+    assert!(check.upper.is_none_or(|u| u >= 5.0), "{check:?}");
+    // A stricter protection hides more, and still passes.
+    let mut strict = compute(&inputs);
+    let policy = Policy {
+        threshold: 5,
+        protection: 15.0,
+    };
+    let audit = suppress(&mut strict, &inputs, &policy);
+    assert!(audit.passes());
+    let hidden = |rows: &[IndicatorRow]| rows.iter().filter(|r| r.is_secret()).count();
+    assert!(hidden(&strict) >= hidden(&rows));
+}
+
+#[test]
+fn the_attacker_recovers_what_primary_secrecy_alone_would_leave() {
+    // The same table with only the small counts blanked: the reader's subtractions find them.
+    let mut supply = located("A", 20, "medecin_generaliste", &[1, 4]);
+    supply.extend(located("B", 4, "medecin_generaliste", &[2]));
+    supply.extend(located("C", 9, "medecin_generaliste", &[3]));
+    let inputs = intercommunality(supply);
+    let truth = compute(&inputs);
+    let mut naive = truth.clone();
+    for r in naive.iter_mut() {
+        if r.indicator == Indicator::Count && r.value.is_some_and(|v| v > 0.0 && v < 5.0) {
+            r.value = None;
+            r.numerator = None;
+        }
+    }
+    assert_eq!(
+        attack(&naive, &truth, &inputs),
+        vec![r#"("effectif", "99002", "medecin_generaliste") = 4"#.to_string()]
     );
 }

@@ -4,7 +4,7 @@
 use crate::zones::{self, ZoneKind};
 use crate::{Result, Store, batch};
 use maillage_indicators::professions::PHARMACY;
-use maillage_indicators::{Inputs, Supply, ZoneInput};
+use maillage_indicators::{Inputs, Nesting, Supply, ZoneInput};
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,31 +22,7 @@ const OBSERVED: &[ZoneKind] = &[
 ];
 
 pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
-    let territory = crate::territory::filter(store).await?;
-    let zones: Vec<ZoneInput> = zones::list(store)
-        .await?
-        .into_iter()
-        .filter(|z| OBSERVED.contains(&z.kind))
-        // Only the territory's own zones: the buffer is there for accessibility, not for reporting.
-        .filter(|z| {
-            let commune = match z.kind {
-                ZoneKind::Commune | ZoneKind::Arrondissement => Some(z.code.as_str()),
-                ZoneKind::Epci => None,
-                _ => z.parent_code.as_deref(),
-            };
-            commune.is_none_or(|c| territory.scope(c) == crate::territory::Scope::Territory)
-        })
-        .map(|z| ZoneInput {
-            id: z.id,
-            kind: z.kind.as_str().to_string(),
-            code: z.code,
-            name: z.name,
-            parent_code: z.parent_code,
-            population: z.population.as_ref().map(|p| p.value),
-            population_vintage: z.population.as_ref().map(|p| p.vintage),
-        })
-        .collect();
-
+    let (zones, nesting) = observed_zones(store).await?;
     /// (professional, site, profession) → (zones of the site, birth year).
     type Practice = (String, String, String);
     type PracticePlace = (BTreeSet<i64>, Option<i64>);
@@ -98,9 +74,166 @@ pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
         .collect();
     Ok(Inputs {
         zones,
+        nesting,
         supply,
         reference_year: jiff::Zoned::now().year() as i64,
     })
+}
+
+/// The id of the territory as a whole, which is no zone of the store.
+pub const TERRITORY_ZONE_ID: i64 = -1;
+
+/// The territory's zones with their population, and how they nest. An EPCI is listed when it holds a commune
+/// of the territory and every member is a commune of the territory or of its buffer (whose supply is imported
+/// too): with those buffer communes, labelled as such. The territory as a whole is listed when it has several
+/// communes and is not one EPCI. EPCI and territory have the population of their communes added up, so that
+/// they are the sum of their members by the same method (the EPCI file's own population would not be).
+async fn observed_zones(store: &Store) -> Result<(Vec<ZoneInput>, Vec<Nesting>)> {
+    use crate::territory::Scope;
+    let filter = crate::territory::filter(store).await?;
+    let all = zones::list(store).await?;
+    let commune_of = |z: &zones::Zone| match z.kind {
+        ZoneKind::Commune | ZoneKind::Arrondissement => Some(z.code.clone()),
+        ZoneKind::Epci => None,
+        _ => z.parent_code.clone(),
+    };
+    let input = |z: &zones::Zone, buffer: bool| ZoneInput {
+        id: z.id,
+        kind: z.kind.as_str().to_string(),
+        code: z.code.clone(),
+        name: z.name.clone(),
+        parent_code: z.parent_code.clone(),
+        population: z.population.as_ref().map(|p| p.value),
+        population_vintage: z.population.as_ref().map(|p| p.vintage),
+        buffer,
+    };
+    // The territory's own zones; the buffer is there for accessibility, and for the EPCI it shares.
+    let mut zones: Vec<ZoneInput> = all
+        .iter()
+        .filter(|z| OBSERVED.contains(&z.kind) && z.kind != ZoneKind::Epci)
+        .filter(|z| commune_of(z).is_some_and(|c| filter.scope(&c) == Scope::Territory))
+        .map(|z| input(z, false))
+        .collect();
+    let buffer: Vec<ZoneInput> = all
+        .iter()
+        .filter(|z| z.kind == ZoneKind::Commune && filter.scope(&z.code) == Scope::Buffer)
+        .map(|z| input(z, true))
+        .collect();
+    let communes: Vec<&ZoneInput> = zones.iter().filter(|z| z.kind == "commune").collect();
+    let id_of: BTreeMap<(&str, &str), i64> = zones
+        .iter()
+        .map(|z| ((z.kind.as_str(), z.code.as_str()), z.id))
+        .collect();
+    let mut nesting = Vec::new();
+    let mut epcis = Vec::new();
+    let mut listed_buffer = BTreeSet::new();
+    // Territory communes in an EPCI that lies wholly in the territory.
+    let mut in_inner_epci = BTreeSet::new();
+    for e in all.iter().filter(|z| z.kind == ZoneKind::Epci) {
+        let mut members: BTreeSet<String> = e.attributes["membres"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.as_str().map(str::to_string))
+            .collect();
+        members.extend(
+            all.iter()
+                .filter(|c| c.kind == ZoneKind::Commune && c.parent_code.as_ref() == Some(&e.code))
+                .map(|c| c.code.clone()),
+        );
+        let own: Vec<&ZoneInput> = communes
+            .iter()
+            .copied()
+            .filter(|c| members.contains(&c.code))
+            .collect();
+        let near: Vec<&ZoneInput> = buffer.iter().filter(|c| members.contains(&c.code)).collect();
+        if own.is_empty() || own.len() + near.len() != members.len() {
+            continue;
+        }
+        let mut z = input(e, false);
+        (z.population, z.population_vintage) = added_up(own.iter().chain(&near).copied());
+        for c in own.iter().chain(&near) {
+            nesting.push(Nesting {
+                inner: c.id,
+                outer: z.id,
+            });
+        }
+        if near.is_empty() {
+            in_inner_epci.extend(own.iter().map(|c| c.id));
+        }
+        listed_buffer.extend(near.iter().map(|c| c.id));
+        epcis.push(z);
+    }
+    let one_epci = epcis.len() == 1 && in_inner_epci.len() == communes.len();
+    let mut whole = None;
+    if communes.len() > 1 && !one_epci {
+        let territory = crate::territory::load(store).await?;
+        let (population, population_vintage) = added_up(communes.iter().copied());
+        for c in communes.iter().filter(|c| !in_inner_epci.contains(&c.id)) {
+            nesting.push(Nesting {
+                inner: c.id,
+                outer: TERRITORY_ZONE_ID,
+            });
+        }
+        for e in &epcis {
+            if nesting.iter().any(|n| n.outer == e.id && in_inner_epci.contains(&n.inner)) {
+                nesting.push(Nesting {
+                    inner: e.id,
+                    outer: TERRITORY_ZONE_ID,
+                });
+            }
+        }
+        whole = Some(ZoneInput {
+            id: TERRITORY_ZONE_ID,
+            kind: "territoire".into(),
+            code: "territoire".into(),
+            name: territory.name.unwrap_or_else(|| "Territoire".into()),
+            parent_code: None,
+            population,
+            population_vintage,
+            buffer: false,
+        });
+    }
+    // IRIS, quartiers, QPV and arrondissements in their commune (an IRIS of Paris, Lyon or Marseille in its
+    // arrondissement); IRIS in the quartiers made of them.
+    for z in &zones {
+        let outer = z.parent_code.as_deref().and_then(|p| {
+            let parents: &[&str] = match z.kind.as_str() {
+                "iris" => &["arrondissement", "commune"],
+                "quartier" | "qpv" | "arrondissement" => &["commune"],
+                _ => &[],
+            };
+            parents.iter().find_map(|k| id_of.get(&(*k, p)).copied())
+        });
+        if let Some(outer) = outer {
+            nesting.push(Nesting { inner: z.id, outer });
+        }
+    }
+    for (quartier, iris) in crate::exports::quartier_iris(store).await? {
+        for code in iris {
+            if let Some(&inner) = id_of.get(&("iris", code.as_str())) {
+                nesting.push(Nesting {
+                    inner,
+                    outer: quartier,
+                });
+            }
+        }
+    }
+    zones.extend(buffer.into_iter().filter(|c| listed_buffer.contains(&c.id)));
+    zones.extend(epcis);
+    zones.extend(whole);
+    Ok((zones, nesting))
+}
+
+/// The population of a group of communes: their sum, when each has one, of the latest vintage among them.
+fn added_up<'a>(communes: impl Iterator<Item = &'a ZoneInput>) -> (Option<f64>, Option<i64>) {
+    let mut total = Some(0.0);
+    let mut vintage = None;
+    for c in communes {
+        total = total.zip(c.population).map(|(t, p)| t + p);
+        vintage = vintage.max(c.population_vintage);
+    }
+    (total, vintage)
 }
 
 /// The batches the figures rest on: the latest import of each kind.

@@ -201,7 +201,8 @@ async fn indicators(
                 "denominateur": r.denominator,
                 "unite": r.indicator.unit(),
                 "millesime_population": r.population_vintage,
-                "secret": r.suppressed,
+                "secret": r.is_secret(),
+                "motif_secret": r.secret.map(|m| m.code()),
             })
         })
         .collect();
@@ -320,7 +321,8 @@ async fn professionals(
                 "nom_commune": r.zone_name,
                 "profession": r.profession,
                 "effectif": r.value,
-                "secret": r.suppressed,
+                "secret": r.is_secret(),
+                "motif_secret": r.secret.map(|m| m.code()),
             })
         })
         .collect();

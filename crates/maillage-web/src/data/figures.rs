@@ -9,7 +9,7 @@
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::state::AppState;
-use maillage_indicators::{IndicatorRow, compute, suppress};
+use maillage_indicators::{IndicatorRow, Inputs, Policy, compute, suppress};
 use maillage_store::geodata::{self, ZoneShape};
 use maillage_store::territory::{self, Filter, Scope as TerritoryScope};
 use maillage_store::zones::{self, Zone, ZoneKind};
@@ -20,8 +20,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// Everything computed from one version of the data.
 pub struct Snapshot {
     pub version: String,
+    /// What the figures are computed from (secrecy follows how its zones nest).
+    inputs: Inputs,
     /// Every indicator of the territory, without secrecy.
     rows: Vec<IndicatorRow>,
+    /// The same under secrecy, by threshold: suppression and its audit solve linear programs, once per version.
+    secret: Mutex<HashMap<u32, Arc<Vec<IndicatorRow>>>>,
     /// Every zone in force, with its population.
     zones: Vec<Zone>,
     filter: Filter,
@@ -59,6 +63,8 @@ async fn compute_snapshot(store: &Store, version: String) -> Result<Snapshot, We
     Ok(Snapshot {
         version,
         rows: compute(&inputs),
+        inputs,
+        secret: Mutex::new(HashMap::new()),
         zones: zones::list(store).await?,
         filter: territory::filter(store).await?,
         shapes: Mutex::new(HashMap::new()),
@@ -68,13 +74,24 @@ async fn compute_snapshot(store: &Store, version: String) -> Result<Snapshot, We
 impl Snapshot {
     /// Every indicator of the zones the caller sees, with secrecy applied when `secrecy` is set.
     pub fn rows_for(&self, caller: &Caller, secrecy: Option<u32>) -> Vec<IndicatorRow> {
-        let mut rows = self.rows.clone();
         // Secrecy first, on the whole territory: secondary suppression works on complete groups.
-        if let Some(t) = secrecy {
-            suppress(&mut rows, t);
-        }
+        let mut rows = match secrecy {
+            Some(t) => self.under_secrecy(t).as_ref().clone(),
+            None => self.rows.clone(),
+        };
         let scope = caller.scope();
         rows.retain(|r| scope.sees_zone(&r.zone_kind, &r.zone_code, r.zone_parent.as_deref()));
+        rows
+    }
+
+    fn under_secrecy(&self, threshold: u32) -> Arc<Vec<IndicatorRow>> {
+        if let Some(rows) = lock(&self.secret).get(&threshold) {
+            return rows.clone();
+        }
+        let mut rows = self.rows.clone();
+        suppress(&mut rows, &self.inputs, &Policy::new(threshold));
+        let rows = Arc::new(rows);
+        lock(&self.secret).insert(threshold, rows.clone());
         rows
     }
 

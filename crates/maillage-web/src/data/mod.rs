@@ -13,7 +13,7 @@ use crate::error::WebError;
 use crate::permissions::Permission;
 use crate::scope::Scope;
 use crate::state::AppState;
-use maillage_indicators::{IndicatorRow, compute, suppress};
+use maillage_indicators::{IndicatorRow, Policy, compute, suppress};
 use maillage_store::territory::{self, Scope as TerritoryScope};
 use maillage_store::zones::{self, Zone, ZoneKind};
 use maillage_store::{Store, observatory};
@@ -57,7 +57,7 @@ pub async fn indicator_rows_in(
     // Secrecy first, on the whole territory: secondary suppression works on complete groups (the IRIS of a
     // commune), which cutting to the caller's communes keeps whole.
     if let Some(t) = secrecy {
-        suppress(&mut rows, t);
+        suppress(&mut rows, &inputs, &Policy::new(t));
     }
     rows.retain(|r| scope.sees_zone(&r.zone_kind, &r.zone_code, r.zone_parent.as_deref()));
     Ok(rows)

@@ -139,12 +139,12 @@ pub fn zones_layer(
             for (i, p) in &pairs {
                 let row = index.get(&(z.kind.as_str(), z.code.as_str(), *i, *p));
                 let value = row
-                    .filter(|r| !r.suppressed)
+                    .filter(|r| !r.is_secret())
                     .and_then(|r| r.value)
                     .map_or(Value::Null, Value::Real);
                 values.push(value);
                 if secrecy.is_some() {
-                    values.push(Value::Integer(row.is_some_and(|r| r.suppressed).into()));
+                    values.push(Value::Integer(row.is_some_and(|r| r.is_secret()).into()));
                 }
             }
             Feature {

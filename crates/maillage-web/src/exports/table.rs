@@ -4,7 +4,7 @@
 
 use crate::data::ProfessionalRow;
 use crate::exports::Filters;
-use maillage_indicators::{Indicator, IndicatorRow, professions};
+use maillage_indicators::{Indicator, IndicatorRow, Secret, professions};
 use maillage_store::batch::Batch;
 use maillage_store::imports::zonage::ZonageEntry;
 use maillage_store::zones::{PopulationMethod, Zone};
@@ -31,10 +31,6 @@ impl Cell {
 
     fn opt_number(v: Option<f64>, decimals: u8) -> Cell {
         v.map_or(Cell::Empty, |v| Cell::Number(v, decimals))
-    }
-
-    fn yes_no(b: bool) -> Cell {
-        Cell::text(if b { "oui" } else { "non" })
     }
 }
 
@@ -93,17 +89,27 @@ pub fn method_label(m: PopulationMethod) -> &'static str {
 }
 
 /// The value cell of an indicator row: its value, empty when it cannot be computed, and under secrecy "< k"
-/// for a count, "secret" for what is computed from a hidden count (a density is not "below k").
+/// for a count below the threshold, "s" (the statistical offices' mark) for anything else hidden — a count
+/// hidden to protect another, or a density of a hidden count (a density is not "below k").
 pub fn value_cell(r: &IndicatorRow, secrecy: Option<u32>) -> Cell {
-    match (r.suppressed, r.indicator) {
-        (true, Indicator::Count) => Cell::Secret(secrecy.unwrap_or(5)),
-        (true, _) => Cell::text(HIDDEN),
-        (false, i) => Cell::opt_number(r.value, decimals(i)),
+    match r.secret_mark(secrecy.unwrap_or(5)) {
+        Some(mark) if mark == HIDDEN => Cell::text(HIDDEN),
+        Some(_) => Cell::Secret(secrecy.unwrap_or(5)),
+        None => Cell::opt_number(r.value, decimals(r.indicator)),
     }
 }
 
-/// What a hidden value that is not a count says.
-pub const HIDDEN: &str = "secret";
+/// What a hidden value that is not a count below the threshold says in a spreadsheet.
+pub const HIDDEN: &str = "s";
+
+/// Why a row is hidden, in words.
+fn secret_cell(r: &IndicatorRow) -> Cell {
+    match r.secret {
+        None => Cell::text("non"),
+        Some(Secret::Threshold) => Cell::text("oui : effectif sous le seuil"),
+        Some(Secret::Secondary) => Cell::text("oui : secret secondaire"),
+    }
+}
 
 /// Indicators by zone and profession.
 pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>) -> Table {
@@ -122,17 +128,20 @@ pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>) -> Table {
                 Cell::text(r.profession.clone()),
                 value_cell(r, secrecy),
                 Cell::text(r.indicator.unit()),
-                if r.suppressed && r.indicator == Indicator::QpvRatio {
-                    // The numerator of this ratio is a density.
-                    Cell::text(HIDDEN)
-                } else if r.suppressed {
-                    Cell::Secret(secrecy.unwrap_or(5))
+                if r.is_secret() {
+                    // The numerator reads as the value does (a count, or the density of a ratio).
+                    match (r.secret, r.indicator) {
+                        (Some(Secret::Threshold), Indicator::Count | Indicator::Per10k | Indicator::Per100k) => {
+                            Cell::Secret(secrecy.unwrap_or(5))
+                        }
+                        _ => Cell::text(HIDDEN),
+                    }
                 } else {
                     Cell::opt_number(r.numerator, decimals(r.indicator).max(1))
                 },
                 Cell::opt_number(r.denominator, 1),
                 Cell::opt_number(r.population_vintage.map(|v| v as f64), 0),
-                Cell::yes_no(r.suppressed),
+                secret_cell(r),
                 Cell::text(r.indicator.method()),
             ]
         })

@@ -9,33 +9,16 @@ use super::pdf::{ACCENT, Align, Doc, INK, MUTED, PdfTable};
 use super::{Report, ReportKind};
 use crate::exports::table::method_label;
 use crate::layout::{date, number};
+use crate::pages::observatory::{drawn, shown};
 use geo::{BoundingRect, Contains, InteriorPoint, Rect};
 use maillage_indicators::professions::{GP, PHARMACY};
-use maillage_indicators::{Indicator, IndicatorRow, PROFESSIONS, Recourse};
+use maillage_indicators::{Indicator, PROFESSIONS, Recourse};
 use maillage_store::zones::{Zone, ZoneKind};
 
 const QUARTIER_LINE: Rgb = (0x33, 0x33, 0x33);
 const QPV_LINE: Rgb = (0xc0, 0x39, 0x2b);
 const SUBJECT_LINE: Rgb = (0x00, 0x4a, 0x8f);
 const SERIES: [Rgb; 3] = [(0x25, 0x34, 0x94), (0xc0, 0x39, 0x2b), (0x7f, 0xb8, 0xd8)];
-
-/// A figure as shown: value, "—" when it cannot be computed, and under secrecy "< k" for a count, "secret" for
-/// what is computed from a hidden count (a density is not "below k").
-fn fig(r: Option<&IndicatorRow>, decimals: usize, secrecy: Option<u32>) -> String {
-    match r {
-        Some(r) if r.suppressed && r.indicator == Indicator::Count => {
-            format!("< {}", secrecy.unwrap_or(5))
-        }
-        Some(r) if r.suppressed => "secret".into(),
-        Some(IndicatorRow { value: Some(v), .. }) => number(*v, decimals),
-        _ => "—".into(),
-    }
-}
-
-/// The value of an indicator when it may be shown.
-fn val(r: Option<&IndicatorRow>) -> Option<f64> {
-    r.filter(|r| !r.suppressed).and_then(|r| r.value)
-}
 
 fn population(z: &Zone) -> String {
     match &z.population {
@@ -101,8 +84,8 @@ pub fn map_spec(r: &Report) -> MapSpec {
             Some(MapZone {
                 name: z.name.clone(),
                 geometry: r.geometries.get(&z.id)?.clone(),
-                value: val(row),
-                secret: row.is_some_and(|x| x.suppressed),
+                value: drawn(row),
+                secret: row.is_some_and(|x| x.is_secret()),
             })
         })
         .collect();
@@ -230,7 +213,7 @@ pub fn chart_spec(r: &Report) -> ChartSpec {
                 .iter()
                 .map(|(_, i, z)| {
                     let row = r.row(*i, z, p.code);
-                    (val(row), row.is_some_and(|x| x.suppressed))
+                    (drawn(row), row.is_some_and(|x| x.is_secret()))
                 })
                 .collect(),
         })
@@ -281,23 +264,23 @@ pub fn key_figures(r: &Report) -> PdfTable {
         "Médecins généralistes".into(),
         format!(
             "{} (soit {} pour 10 000 habitants ; commune : {})",
-            fig(r.row(Indicator::Count, s, GP), 0, r.secrecy),
-            fig(r.row(Indicator::Per10k, s, GP), 1, r.secrecy),
-            fig(r.row(Indicator::Per10k, &r.commune, GP), 1, r.secrecy),
+            shown(r.row(Indicator::Count, s, GP), 0, r.secrecy),
+            shown(r.row(Indicator::Per10k, s, GP), 1, r.secrecy),
+            shown(r.row(Indicator::Per10k, &r.commune, GP), 1, r.secrecy),
         ),
     ]);
     let c = &r.commune;
     if let Some(ratio) = r.row(Indicator::QpvRatio, c, GP) {
         rows.push(vec![
             "Écart QPV / reste de la commune".into(),
-            if ratio.suppressed {
+            if ratio.is_secret() {
                 "médecins généralistes : masqué par le secret statistique (effectifs trop petits)".into()
             } else {
                 format!(
                     "médecins généralistes : {} pour 10 000 habitants dans les QPV, {} ailleurs (rapport {})",
-                    fig(r.row(Indicator::QpvPer10k, c, GP), 1, r.secrecy),
-                    fig(r.row(Indicator::RestPer10k, c, GP), 1, r.secrecy),
-                    fig(Some(ratio), 2, r.secrecy),
+                    shown(r.row(Indicator::QpvPer10k, c, GP), 1, r.secrecy),
+                    shown(r.row(Indicator::RestPer10k, c, GP), 1, r.secrecy),
+                    shown(Some(ratio), 2, r.secrecy),
                 )
             },
         ]);
@@ -306,9 +289,9 @@ pub fn key_figures(r: &Report) -> PdfTable {
     rows.push(vec![
         "Médecins généralistes de 60 ans et plus".into(),
         match old {
-            Some(x) if x.value.is_some() || x.suppressed => format!(
+            Some(x) if x.value.is_some() || x.is_secret() => format!(
                 "{} % de ceux dont l'âge est connu (commune)",
-                fig(old, 0, r.secrecy)
+                shown(old, 0, r.secrecy)
             ),
             _ => "âge des médecins non renseigné dans l'enrichissement local".into(),
         },
@@ -317,7 +300,7 @@ pub fn key_figures(r: &Report) -> PdfTable {
         "Pharmacies".into(),
         format!(
             "{} officine(s)",
-            fig(r.row(Indicator::Count, s, PHARMACY), 0, r.secrecy)
+            shown(r.row(Indicator::Count, s, PHARMACY), 0, r.secrecy)
         ),
     ]);
     if let Some(a) = &r.apl {
@@ -370,11 +353,11 @@ pub fn supply_table(r: &Report) -> PdfTable {
                     vec![
                         p.label.to_string(),
                         recourse(p).to_string(),
-                        fig(r.row(Indicator::Count, c, p.code), 0, sec),
-                        fig(r.row(Indicator::Per10k, c, p.code), 1, sec),
-                        fig(r.row(Indicator::QpvPer10k, c, p.code), 1, sec),
-                        fig(r.row(Indicator::RestPer10k, c, p.code), 1, sec),
-                        fig(r.row(Indicator::QpvRatio, c, p.code), 2, sec),
+                        shown(r.row(Indicator::Count, c, p.code), 0, sec),
+                        shown(r.row(Indicator::Per10k, c, p.code), 1, sec),
+                        shown(r.row(Indicator::QpvPer10k, c, p.code), 1, sec),
+                        shown(r.row(Indicator::RestPer10k, c, p.code), 1, sec),
+                        shown(r.row(Indicator::QpvRatio, c, p.code), 2, sec),
                     ]
                 })
                 .collect(),
@@ -396,8 +379,8 @@ pub fn supply_table(r: &Report) -> PdfTable {
             rows: PROFESSIONS
                 .iter()
                 .map(|p| {
-                    let q = val(r.row(Indicator::Per10k, s, p.code));
-                    let k = val(r.row(Indicator::Per10k, c, p.code));
+                    let q = drawn(r.row(Indicator::Per10k, s, p.code));
+                    let k = drawn(r.row(Indicator::Per10k, c, p.code));
                     let index = match (q, k) {
                         (Some(q), Some(k)) if k > 0.0 => number(q / k * 100.0, 0),
                         _ => "—".into(),
@@ -405,10 +388,10 @@ pub fn supply_table(r: &Report) -> PdfTable {
                     vec![
                         p.label.to_string(),
                         recourse(p).to_string(),
-                        fig(r.row(Indicator::Count, s, p.code), 0, sec),
-                        fig(r.row(Indicator::Per10k, s, p.code), 1, sec),
-                        fig(r.row(Indicator::Count, c, p.code), 0, sec),
-                        fig(r.row(Indicator::Per10k, c, p.code), 1, sec),
+                        shown(r.row(Indicator::Count, s, p.code), 0, sec),
+                        shown(r.row(Indicator::Per10k, s, p.code), 1, sec),
+                        shown(r.row(Indicator::Count, c, p.code), 0, sec),
+                        shown(r.row(Indicator::Per10k, c, p.code), 1, sec),
                         index,
                     ]
                 })
@@ -460,15 +443,15 @@ pub fn zones_table(r: &Report) -> Option<PdfTable> {
                     z.population
                         .as_ref()
                         .map_or("—".into(), |p| number(p.value, 0)),
-                    fig(r.row(Indicator::Count, z, GP), 0, sec),
-                    fig(r.row(Indicator::Per10k, z, GP), 1, sec),
-                    fig(r.row(Indicator::Count, z, "infirmier"), 0, sec),
-                    fig(
+                    shown(r.row(Indicator::Count, z, GP), 0, sec),
+                    shown(r.row(Indicator::Per10k, z, GP), 1, sec),
+                    shown(r.row(Indicator::Count, z, "infirmier"), 0, sec),
+                    shown(
                         r.row(Indicator::Count, z, "masseur_kinesitherapeute"),
                         0,
                         sec,
                     ),
-                    fig(r.row(Indicator::Count, z, PHARMACY), 0, sec),
+                    shown(r.row(Indicator::Count, z, PHARMACY), 0, sec),
                 ]
             })
             .collect(),

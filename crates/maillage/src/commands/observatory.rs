@@ -3,7 +3,7 @@
 use super::base::{BaseArg, block_on, fr, nombre, open, print_json};
 use clap::{Args, ValueEnum};
 use maillage_formats::apl::AplVariant;
-use maillage_indicators::{Indicator, IndicatorRow, PROFESSIONS};
+use maillage_indicators::{Audit, Indicator, IndicatorRow, PROFESSIONS, Policy};
 use maillage_store::{accessibility, observatory, zones};
 use serde_json::json;
 use std::io::Write;
@@ -115,6 +115,15 @@ pub struct IndicatorArgs {
     /// Plus petit effectif diffusable (avec --diffusion)
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
     pub seuil: u32,
+    /// Niveau de protection (avec --diffusion) : chaque effectif masqué sous le seuil doit pouvoir valoir, au
+    /// vu de tout ce qui est publié, de 0 jusqu'à ce nombre au moins ; par défaut le seuil
+    #[arg(long, value_name = "EFFECTIF", requires = "diffusion")]
+    pub protection: Option<u32>,
+    /// Audit du secret (avec --diffusion) : pour chaque effectif masqué sous le seuil, l'intervalle des valeurs
+    /// qu'un lecteur peut en déduire (programmation linéaire sur le tableau publié et ses totaux). Affiché à la
+    /// place du tableau, ou à côté de --sortie ; code de sortie 1 si une case n'est pas protégée
+    #[arg(long, requires = "diffusion")]
+    pub audit: bool,
     /// Ne garder que ces professions (codes séparés par des virgules, ex. medecin_generaliste,infirmier)
     #[arg(long, value_delimiter = ',')]
     pub profession: Vec<String>,
@@ -137,9 +146,11 @@ const CSV_HEADER: &[&str] = &[
     "unite",
     "millesime_population",
     "secret",
+    "motif_secret",
     "methode",
     "annee",
     "variante",
+    "perimetre",
 ];
 
 pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
@@ -159,10 +170,14 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
         let store = open(&args.base).await?;
         let inputs = observatory::indicator_inputs(&store).await.map_err(fr)?;
         let mut rows = maillage_indicators::compute(&inputs);
-        if args.diffusion {
-            // Secrecy is applied to the whole table first, so filtering cannot reveal a hidden cell.
-            maillage_indicators::suppress(&mut rows, args.seuil);
-        }
+        let policy = Policy {
+            threshold: args.seuil,
+            protection: f64::from(args.protection.unwrap_or(args.seuil)),
+        };
+        // Secrecy is applied to the whole table first, so filtering cannot reveal a hidden cell.
+        let audit = args
+            .diffusion
+            .then(|| maillage_indicators::suppress(&mut rows, &inputs, &policy));
         rows.retain(|r| {
             (args.profession.is_empty() || args.profession.contains(&r.profession))
                 && args.zone_kind.as_deref().is_none_or(|k| r.zone_kind == k)
@@ -177,19 +192,29 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
             .collect();
         let sources = observatory::sources(&store).await.map_err(fr)?;
         let territory = maillage_store::territory::load(&store).await.map_err(fr)?;
+        let audit = audit.filter(|_| args.audit);
+        if let Some(audit) = &audit {
+            print_audit(audit, args.format)?;
+            if args.sortie.is_none() {
+                return audit_outcome(audit);
+            }
+        }
         let mut out: Box<dyn Write> = match &args.sortie {
             Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
                 |e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", p.display()),
             )?)),
             None => Box::new(std::io::stdout().lock()),
         };
-        let hidden = format!("< {}", args.seuil);
         match args.format {
             Format::Json => {
                 let doc = json!({
                     "territoire": territory.name,
                     "genere_le": maillage_store::now(),
-                    "secret_statistique": if args.diffusion { json!({ "seuil": args.seuil, "secondaire": true }) } else { serde_json::Value::Null },
+                    "secret_statistique": if args.diffusion { json!({
+                        "seuil": args.seuil, "secondaire": true, "protection": policy.protection,
+                        "motifs": { "seuil": maillage_indicators::Secret::Threshold.explanation(args.seuil),
+                                    "secondaire": maillage_indicators::Secret::Secondary.explanation(args.seuil) },
+                    }) } else { serde_json::Value::Null },
                     "methodes": ALL_INDICATORS.iter().map(|i| (i.code().to_string(), json!(i.method())))
                         .chain([(APL_INDICATOR.to_string(), json!(APL_METHOD))])
                         .collect::<serde_json::Map<_, _>>(),
@@ -197,7 +222,7 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                         "type": b.kind, "fichier": b.file_name, "sha256": b.sha256,
                         "millesime": b.vintage, "importe_le": b.imported_at,
                     })).collect::<Vec<_>>(),
-                    "indicateurs": rows.iter().map(|r| row_json(r, &hidden))
+                    "indicateurs": rows.iter().map(row_json)
                         .chain(apl_rows.iter().map(apl_row_json))
                         .collect::<Vec<_>>(),
                 });
@@ -215,21 +240,19 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                         &r.zone_code,
                         &r.zone_name,
                         &r.profession,
-                        &if r.suppressed {
-                            hidden.clone()
-                        } else {
-                            num(r.value)
-                        },
+                        &r.secret_mark(args.seuil).unwrap_or_else(|| num(r.value)),
                         &num(r.numerator),
                         &num(r.denominator),
                         r.indicator.unit(),
                         &r.population_vintage
                             .map(|v| v.to_string())
                             .unwrap_or_default(),
-                        if r.suppressed { "oui" } else { "non" },
+                        if r.is_secret() { "oui" } else { "non" },
+                        r.secret.map_or("", |m| m.code()),
                         r.indicator.method(),
                         "",
                         "",
+                        perimeter(r.buffer),
                     ])?;
                 }
                 for r in &apl_rows {
@@ -248,9 +271,11 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                             .map(|v| v.to_string())
                             .unwrap_or_default(),
                         "non",
+                        "",
                         APL_METHOD,
                         &a.year.to_string(),
                         r.variant.code(),
+                        "",
                     ])?;
                 }
                 w.flush()?;
@@ -269,8 +294,112 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                 }
             }
         }
-        Ok(())
+        match &audit {
+            Some(audit) => audit_outcome(audit),
+            None => Ok(()),
+        }
     })
+}
+
+/// The audit of the published table, in French or in JSON.
+fn print_audit(audit: &Audit, format: Format) -> anyhow::Result<()> {
+    if let Format::Json = format {
+        return print_json(&json!({ "audit_secret": audit_json(audit) }));
+    }
+    println!(
+        "Audit du secret statistique — seuil {}, protection : chaque effectif masqué sous le seuil doit \
+         pouvoir valoir de 0 à {} au moins, au vu de tout ce qui est publié et des totaux (programmation \
+         linéaire sur le tableau).",
+        audit.threshold,
+        nombre(audit.protection, 0)
+    );
+    for (profession, (threshold, secondary)) in &audit.hidden {
+        let label = maillage_indicators::professions::by_code(profession).map_or(profession.as_str(), |p| p.label);
+        println!(
+            "  {label} : {} masquée{} ({threshold} sous le seuil, {secondary} en secret secondaire).",
+            cases(threshold + secondary),
+            if threshold + secondary > 1 { "s" } else { "" },
+        );
+    }
+    let failures: Vec<_> = audit.failures().collect();
+    println!(
+        "{} contrôlé{} : {}.",
+        effectifs(audit.checks.len()),
+        if audit.checks.len() > 1 { "s" } else { "" },
+        if failures.is_empty() {
+            "tous protégés".to_string()
+        } else {
+            format!("{} trop peu protégé{}", failures.len(), if failures.len() > 1 { "s" } else { "" })
+        }
+    );
+    let describe = |c: &maillage_indicators::Check| {
+        format!(
+            "{} « {} » ({}), {}, {} : entre {} et {}",
+            zone_kind_word(&c.zone_kind),
+            c.zone_name,
+            c.zone_code,
+            maillage_indicators::professions::by_code(&c.profession).map_or(c.profession.as_str(), |p| p.label),
+            c.measure.label(),
+            nombre(c.lower, 1),
+            c.upper.map_or("l'infini".to_string(), |u| nombre(u, 1)),
+        )
+    };
+    for c in &failures {
+        println!("  Non protégé : {}.", describe(c));
+    }
+    if let Some(c) = audit.tightest() {
+        println!("Le moins protégé : {}.", describe(c));
+    }
+    Ok(())
+}
+
+fn audit_json(audit: &Audit) -> serde_json::Value {
+    json!({
+        "seuil": audit.threshold,
+        "protection": audit.protection,
+        "conforme": audit.passes(),
+        "cases_masquees": audit.hidden.iter().map(|(p, (t, s))| json!({
+            "profession": p, "seuil": t, "secondaire": s,
+        })).collect::<Vec<_>>(),
+        "controles": audit.checks.iter().map(|c| json!({
+            "type_zone": c.zone_kind, "code_zone": c.zone_code, "nom_zone": c.zone_name,
+            "profession": c.profession, "mesure": c.measure, "minimum": c.lower, "maximum": c.upper,
+            "protege": c.protected,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn audit_outcome(audit: &Audit) -> anyhow::Result<()> {
+    if audit.passes() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "le secret statistique ne protège pas {} : ne diffusez pas ce tableau et signalez-le",
+            effectifs(audit.failures().count())
+        )
+    }
+}
+
+fn cases(n: usize) -> String {
+    format!("{n} case{}", if n > 1 { "s" } else { "" })
+}
+
+fn effectifs(n: usize) -> String {
+    format!("{n} effectif{}", if n > 1 { "s" } else { "" })
+}
+
+/// The kind of a zone in a sentence.
+fn zone_kind_word(kind: &str) -> &'static str {
+    match kind {
+        "epci" => "Intercommunalité",
+        "commune" => "Commune",
+        "arrondissement" => "Arrondissement",
+        "iris" => "IRIS",
+        "quartier" => "Quartier",
+        "qpv" => "QPV",
+        "territoire" => "Territoire",
+        _ => "Zone",
+    }
 }
 
 const ALL_INDICATORS: &[Indicator] = &[
@@ -291,20 +420,27 @@ fn format_decimal(v: f64) -> String {
     }
 }
 
-fn row_json(r: &IndicatorRow, hidden: &str) -> serde_json::Value {
+fn row_json(r: &IndicatorRow) -> serde_json::Value {
     json!({
         "indicateur": r.indicator.code(),
         "type_zone": r.zone_kind,
         "code_zone": r.zone_code,
         "nom_zone": r.zone_name,
         "profession": r.profession,
-        "valeur": if r.suppressed { json!(hidden) } else { json!(r.value) },
+        "valeur": r.value,
         "numerateur": r.numerator,
         "denominateur": r.denominator,
         "unite": r.indicator.unit(),
         "millesime_population": r.population_vintage,
-        "secret": r.suppressed,
+        "secret": r.is_secret(),
+        "motif_secret": r.secret.map(|m| m.code()),
+        "perimetre": perimeter(r.buffer),
     })
+}
+
+/// Whether a zone is the territory's or a commune of its buffer, listed for its EPCI.
+fn perimeter(buffer: bool) -> &'static str {
+    if buffer { "tampon" } else { "territoire" }
 }
 
 /// The DREES APL as the observatory lists it: published values, imported as they are (no secrecy applies:

@@ -738,7 +738,7 @@ fn observatory_value(l: &ObservatoryLink, rows: &[IndicatorRow]) -> Option<f64> 
                 && r.zone_kind == l.zone_kind
                 && r.zone_code == l.zone_code
         })
-        .filter(|r| !r.suppressed)
+        .filter(|r| !r.is_secret())
         .and_then(|r| r.value)
 }
 

@@ -257,7 +257,7 @@ pub async fn build(
                         && r.zone_kind == kind.as_str()
                         && r.profession == profession
                     {
-                        found.insert(r.zone_code.clone(), (r.value, r.suppressed));
+                        found.insert(r.zone_code.clone(), (r.value, r.is_secret()));
                     }
                 }
             }

@@ -187,7 +187,7 @@ pub(super) async fn page(
                     li {
                         "Part des médecins généralistes de 60 ans et plus : "
                         strong { (shown(share, 0, secrecy)) @if drawn(share).is_some() { " %" } }
-                        @if let Some(r) = share.filter(|r| !r.suppressed) {
+                        @if let Some(r) = share.filter(|r| !r.is_secret()) {
                             @if let (Some(n), Some(d)) = (r.numerator, r.denominator) {
                                 " (" (number(n, 0)) " sur " (number(d, 0)) " dont l'âge est connu)"
                             }

@@ -325,7 +325,7 @@ async fn professionals(
                         && profession.is_none_or(|p| r.profession == p)
                 })
                 .collect();
-            let hidden = mine.iter().any(|r| r.suppressed);
+            let hidden = mine.iter().any(|r| r.is_secret());
             let total: f64 = mine.iter().filter_map(|r| r.value).sum();
             features.push(json!({
                 "type": "Feature",

@@ -78,10 +78,11 @@ pub fn zone_href(z: &Zone) -> String {
     format!("/observatoire/zones/{}/{path}", z.kind.as_str())
 }
 
-/// A figure of an indicator row as shown: the value, "< k" under secrecy, "—" when it cannot be computed.
+/// A figure of an indicator row as shown: the value, "—" when it cannot be computed, and under secrecy "< k"
+/// for a count below the threshold, "secret" for anything else hidden (a density is not "below k").
 pub fn shown(row: Option<&IndicatorRow>, decimals: usize, secrecy: Option<u32>) -> String {
     match row {
-        Some(r) if r.suppressed => format!("< {}", secrecy.unwrap_or(5)),
+        Some(r) if r.is_secret() => r.secret_text(secrecy.unwrap_or(5)).unwrap_or_default(),
         Some(IndicatorRow { value: Some(v), .. }) => number(*v, decimals),
         _ => "—".into(),
     }
@@ -89,7 +90,7 @@ pub fn shown(row: Option<&IndicatorRow>, decimals: usize, secrecy: Option<u32>) 
 
 /// The value of an indicator row to draw in a chart (None when hidden or not computable).
 pub fn drawn(row: Option<&IndicatorRow>) -> Option<f64> {
-    row.filter(|r| !r.suppressed).and_then(|r| r.value)
+    row.filter(|r| !r.is_secret()).and_then(|r| r.value)
 }
 
 pub(crate) fn secrecy_note(secrecy: Option<u32>) -> Markup {
