@@ -3,7 +3,8 @@
 use maillage_indicators::{
     Indicator, IndicatorRow, Inputs, Nesting, Policy, Secret, Supply, ZoneInput, compute, suppress,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use maillage_testkit::secrecy::attack;
+use std::collections::BTreeSet;
 
 fn zone(id: i64, kind: &str, code: &str, parent: Option<&str>, population: f64) -> ZoneInput {
     ZoneInput {
@@ -245,11 +246,20 @@ fn hidden_cells_say_why() {
     assert_eq!(other.secret_text(5).as_deref(), Some("secret"));
     assert_eq!(other.secret_mark(5).as_deref(), Some("s"));
     // A density of a small count is not "< 5" either, though it is hidden for the same reason.
-    let density = find(&rows, Indicator::Per100k, "990010102", "medecin_generaliste");
+    let density = find(
+        &rows,
+        Indicator::Per100k,
+        "990010102",
+        "medecin_generaliste",
+    );
     assert_eq!(density.secret, Some(Secret::Threshold));
     assert_eq!(density.secret_text(5).as_deref(), Some("secret"));
     assert!(density.value.is_none() && density.numerator.is_none());
-    assert_eq!(density.denominator, Some(8_000.0), "the population is published");
+    assert_eq!(
+        density.denominator,
+        Some(8_000.0),
+        "the population is published"
+    );
 }
 
 /// Two communes (ids 1 and 2) in an EPCI (id 10), itself the territory (id 20) with a third commune (id 3)
@@ -294,85 +304,15 @@ fn an_epci_and_the_territory_are_the_sums_of_their_communes() {
     assert_eq!(count("T", "medecin_generaliste"), Some(38.0));
     assert_eq!(count("200000001", "infirmier"), Some(24.0));
     assert_eq!(
-        find(&rows, Indicator::Per100k, "200000001", "medecin_generaliste").value,
+        find(
+            &rows,
+            Indicator::Per100k,
+            "200000001",
+            "medecin_generaliste"
+        )
+        .value,
         Some(32.0 / 25_000.0 * 1e5)
     );
-}
-
-/// What a reader recovers from published rows: every relation with one unknown cell, assumed to add up
-/// exactly (the IRIS of a commune, the communes of an EPCI, the members of the territory are their total;
-/// QPV + rest = commune), solved by subtraction, again and again with what was found. The QPV of a commune
-/// do not make it up, and a reader knows it: they are left out. Returns the hidden cells recovered at their
-/// true value.
-fn attack(published: &[IndicatorRow], truth: &[IndicatorRow], inputs: &Inputs) -> Vec<String> {
-    type Key = (String, String, String); // (what, zone code, profession)
-    let key = |r: &IndicatorRow| -> Option<Key> {
-        let what = match r.indicator {
-            Indicator::Count => "effectif",
-            Indicator::QpvPer10k => "qpv",
-            Indicator::RestPer10k => "hors_qpv",
-            _ => return None,
-        };
-        Some((what.into(), r.zone_code.clone(), r.profession.clone()))
-    };
-    let mut known: BTreeMap<Key, f64> = BTreeMap::new();
-    let mut hidden: BTreeMap<Key, f64> = BTreeMap::new();
-    for (p, t) in published.iter().zip(truth) {
-        let Some(k) = key(p) else { continue };
-        match p.numerator {
-            Some(v) => known.insert(k, v),
-            None => hidden.insert(k, t.numerator.unwrap()),
-        };
-    }
-    let code = |id: i64| inputs.zones.iter().find(|z| z.id == id).unwrap();
-    let mut relations: Vec<(Key, Vec<Key>)> = Vec::new();
-    let professions: BTreeSet<String> = truth.iter().map(|r| r.profession.clone()).collect();
-    for p in &professions {
-        let mut groups: BTreeMap<(String, &str), Vec<Key>> = BTreeMap::new();
-        for n in &inputs.nesting {
-            let (inner, outer) = (code(n.inner), code(n.outer));
-            if inner.kind == "qpv" {
-                continue;
-            }
-            let class = if inner.kind == "epci" { "commune" } else { inner.kind.as_str() };
-            groups
-                .entry((outer.code.clone(), class))
-                .or_default()
-                .push(("effectif".into(), inner.code.clone(), p.clone()));
-        }
-        for ((outer, _), parts) in groups {
-            relations.push((("effectif".into(), outer, p.clone()), parts));
-        }
-        for z in inputs.zones.iter().filter(|z| z.kind == "commune") {
-            let k = |w: &str| (w.to_string(), z.code.clone(), p.clone());
-            relations.push((k("effectif"), vec![k("qpv"), k("hors_qpv")]));
-        }
-    }
-    let mut recovered = Vec::new();
-    loop {
-        let mut found = None;
-        for (total, parts) in &relations {
-            let cells: Vec<&Key> = std::iter::once(total).chain(parts).collect();
-            if cells.iter().any(|c| !known.contains_key(*c) && !hidden.contains_key(*c)) {
-                continue; // not a published relation
-            }
-            let unknown: Vec<&&Key> = cells.iter().filter(|c| !known.contains_key(**c)).collect();
-            if unknown.len() != 1 {
-                continue;
-            }
-            let u = (**unknown[0]).clone();
-            let sum: f64 = parts.iter().filter(|p| **p != u).map(|p| known[p]).sum();
-            let value = if &u == total { sum } else { known[total] - sum };
-            found = Some((u, value));
-            break;
-        }
-        let Some((u, value)) = found else { break };
-        if (hidden[&u] - value).abs() < 1e-9 {
-            recovered.push(format!("{u:?} = {value}"));
-        }
-        known.insert(u, value);
-    }
-    recovered
 }
 
 #[test]
@@ -399,7 +339,9 @@ fn two_small_cells_that_add_up_below_the_threshold_get_a_third() {
     supply.extend(located("B", 3, "medecin_generaliste", &[1, 4]));
     supply.extend(located("C", 1, "medecin_generaliste", &[1, 5]));
     let mut inputs = intercommunality(supply);
-    inputs.zones.push(zone(6, "iris", "990010103", Some("99001"), 1_000.0));
+    inputs
+        .zones
+        .push(zone(6, "iris", "990010103", Some("99001"), 1_000.0));
     inputs.nesting.push(Nesting { inner: 6, outer: 1 });
     for s in inputs.supply.iter_mut().filter(|s| s.who.starts_with('A')) {
         s.zones.insert(6);
@@ -418,7 +360,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -436,30 +381,57 @@ fn random_territory(seed: u64) -> Inputs {
         let epci = next;
         next += 1;
         zones.push(zone(epci, "epci", &format!("2000000{e:02}"), None, 0.0));
-        nesting.push(Nesting { inner: epci, outer: 1 });
+        nesting.push(Nesting {
+            inner: epci,
+            outer: 1,
+        });
         for c in 0..1 + rng.below(4) {
             let commune = next;
             next += 1;
             let ccode = format!("9{e}{c:03}");
             zones.push(zone(commune, "commune", &ccode, None, 10_000.0));
-            nesting.push(Nesting { inner: commune, outer: epci });
+            nesting.push(Nesting {
+                inner: commune,
+                outer: epci,
+            });
             let mut iris = Vec::new();
             for i in 0..rng.below(4) {
-                zones.push(zone(next, "iris", &format!("{ccode}{i:04}"), Some(&ccode), 3_000.0));
-                nesting.push(Nesting { inner: next, outer: commune });
+                zones.push(zone(
+                    next,
+                    "iris",
+                    &format!("{ccode}{i:04}"),
+                    Some(&ccode),
+                    3_000.0,
+                ));
+                nesting.push(Nesting {
+                    inner: next,
+                    outer: commune,
+                });
                 iris.push(next);
                 next += 1;
             }
             let qpv = (rng.below(3) == 0 && !iris.is_empty()).then(|| {
-                zones.push(zone(next, "qpv", &format!("QN{ccode}"), Some(&ccode), 1_500.0));
-                nesting.push(Nesting { inner: next, outer: commune });
+                zones.push(zone(
+                    next,
+                    "qpv",
+                    &format!("QN{ccode}"),
+                    Some(&ccode),
+                    1_500.0,
+                ));
+                nesting.push(Nesting {
+                    inner: next,
+                    outer: commune,
+                });
                 next += 1;
                 next - 1
             });
             iris_of.push((commune, iris, qpv));
         }
     }
-    for (p, profession) in ["medecin_generaliste", "infirmier", "sage_femme"].iter().enumerate() {
+    for (p, profession) in ["medecin_generaliste", "infirmier", "sage_femme"]
+        .iter()
+        .enumerate()
+    {
         for (commune, iris, qpv) in &iris_of {
             for k in 0..rng.below(if p == 0 { 30 } else { 9 }) {
                 let mut at_zones = vec![*commune];
@@ -501,12 +473,18 @@ fn no_random_table_leaks_a_hidden_cell() {
         // Whatever is hidden, its densities are hidden too, and what is shown is the truth.
         for (r, t) in rows.iter().zip(&truth) {
             if r.is_secret() {
-                assert!(r.value.is_none() && r.numerator.is_none(), "seed {seed}: {r:?}");
+                assert!(
+                    r.value.is_none() && r.numerator.is_none(),
+                    "seed {seed}: {r:?}"
+                );
             } else {
                 assert_eq!(r.value, t.value, "seed {seed}");
             }
             if r.indicator == Indicator::Count && r.secret == Some(Secret::Threshold) {
-                assert!(t.value.is_some_and(|v| v > 0.0 && v < 5.0), "seed {seed}: {t:?}");
+                assert!(
+                    t.value.is_some_and(|v| v > 0.0 && v < 5.0),
+                    "seed {seed}: {t:?}"
+                );
             }
         }
         let hidden_counts: BTreeSet<(&str, &str)> = rows

@@ -146,7 +146,10 @@ async fn observed_zones(store: &Store) -> Result<(Vec<ZoneInput>, Vec<Nesting>)>
             .copied()
             .filter(|c| members.contains(&c.code))
             .collect();
-        let near: Vec<&ZoneInput> = buffer.iter().filter(|c| members.contains(&c.code)).collect();
+        let near: Vec<&ZoneInput> = buffer
+            .iter()
+            .filter(|c| members.contains(&c.code))
+            .collect();
         if own.is_empty() || own.len() + near.len() != members.len() {
             continue;
         }
@@ -176,7 +179,10 @@ async fn observed_zones(store: &Store) -> Result<(Vec<ZoneInput>, Vec<Nesting>)>
             });
         }
         for e in &epcis {
-            if nesting.iter().any(|n| n.outer == e.id && in_inner_epci.contains(&n.inner)) {
+            if nesting
+                .iter()
+                .any(|n| n.outer == e.id && in_inner_epci.contains(&n.inner))
+            {
                 nesting.push(Nesting {
                     inner: e.id,
                     outer: TERRITORY_ZONE_ID,

@@ -107,10 +107,21 @@ pub(crate) fn run(table: &Table, policy: &Policy) -> Audit {
     for (o, objective) in table.objectives.iter().enumerate() {
         let root = components.find(objective.terms[0].0);
         let relations = relations_of.get(&root).map_or(&[][..], Vec::as_slice);
-        let lower = solve(table, relations, &objective.terms, OptimizationDirection::Minimize);
-        let upper = solve(table, relations, &objective.terms, OptimizationDirection::Maximize);
+        let lower = solve(
+            table,
+            relations,
+            &objective.terms,
+            OptimizationDirection::Minimize,
+        );
+        let upper = solve(
+            table,
+            relations,
+            &objective.terms,
+            OptimizationDirection::Maximize,
+        );
         let lower = lower.unwrap_or(0.0).max(0.0);
-        let protected = lower <= TOLERANCE && upper.is_none_or(|u| u >= policy.protection - TOLERANCE);
+        let protected =
+            lower <= TOLERANCE && upper.is_none_or(|u| u >= policy.protection - TOLERANCE);
         let zone = &table.zones[objective.zone];
         checks.push(Check {
             zone_kind: zone.kind.clone(),
@@ -194,7 +205,12 @@ fn solve(
             constraint(&mut problem, &sum, ComparisonOp::Le, 0.0);
         }
         for &p in &r.parts {
-            constraint(&mut problem, &[(p, 1.0), (r.total, -1.0)], ComparisonOp::Le, 0.0);
+            constraint(
+                &mut problem,
+                &[(p, 1.0), (r.total, -1.0)],
+                ComparisonOp::Le,
+                0.0,
+            );
         }
     }
     match problem.solve() {

@@ -41,7 +41,8 @@ impl Secret {
         match self {
             Secret::Threshold => format!("effectif inférieur à {threshold}, masqué"),
             Secret::Secondary => {
-                "masqué pour qu'un autre effectif ne puisse pas se déduire des totaux publiés".into()
+                "masqué pour qu'un autre effectif ne puisse pas se déduire des totaux publiés"
+                    .into()
             }
         }
     }

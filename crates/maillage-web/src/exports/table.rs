@@ -131,9 +131,10 @@ pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>) -> Table {
                 if r.is_secret() {
                     // The numerator reads as the value does (a count, or the density of a ratio).
                     match (r.secret, r.indicator) {
-                        (Some(Secret::Threshold), Indicator::Count | Indicator::Per10k | Indicator::Per100k) => {
-                            Cell::Secret(secrecy.unwrap_or(5))
-                        }
+                        (
+                            Some(Secret::Threshold),
+                            Indicator::Count | Indicator::Per10k | Indicator::Per100k,
+                        ) => Cell::Secret(secrecy.unwrap_or(5)),
                         _ => Cell::text(HIDDEN),
                     }
                 } else {

@@ -314,7 +314,8 @@ fn print_audit(audit: &Audit, format: Format) -> anyhow::Result<()> {
         nombre(audit.protection, 0)
     );
     for (profession, (threshold, secondary)) in &audit.hidden {
-        let label = maillage_indicators::professions::by_code(profession).map_or(profession.as_str(), |p| p.label);
+        let label = maillage_indicators::professions::by_code(profession)
+            .map_or(profession.as_str(), |p| p.label);
         println!(
             "  {label} : {} masquée{} ({threshold} sous le seuil, {secondary} en secret secondaire).",
             cases(threshold + secondary),
@@ -329,7 +330,11 @@ fn print_audit(audit: &Audit, format: Format) -> anyhow::Result<()> {
         if failures.is_empty() {
             "tous protégés".to_string()
         } else {
-            format!("{} trop peu protégé{}", failures.len(), if failures.len() > 1 { "s" } else { "" })
+            format!(
+                "{} trop peu protégé{}",
+                failures.len(),
+                if failures.len() > 1 { "s" } else { "" }
+            )
         }
     );
     let describe = |c: &maillage_indicators::Check| {
@@ -338,7 +343,8 @@ fn print_audit(audit: &Audit, format: Format) -> anyhow::Result<()> {
             zone_kind_word(&c.zone_kind),
             c.zone_name,
             c.zone_code,
-            maillage_indicators::professions::by_code(&c.profession).map_or(c.profession.as_str(), |p| p.label),
+            maillage_indicators::professions::by_code(&c.profession)
+                .map_or(c.profession.as_str(), |p| p.label),
             c.measure.label(),
             nombre(c.lower, 1),
             c.upper.map_or("l'infini".to_string(), |u| nombre(u, 1)),

@@ -159,7 +159,9 @@ pub(super) async fn page(
 /// The professionals counted in a QPV / rest density (its numerator), under secrecy.
 fn count_of(row: Option<&IndicatorRow>, secrecy: Option<u32>) -> String {
     match row {
-        Some(r) if r.is_secret() => r.count_secret_text(secrecy.unwrap_or(5)).unwrap_or_default(),
+        Some(r) if r.is_secret() => r
+            .count_secret_text(secrecy.unwrap_or(5))
+            .unwrap_or_default(),
         Some(IndicatorRow {
             numerator: Some(n), ..
         }) => number(*n, 0),
