@@ -85,11 +85,19 @@ impl Indicator {
         match self {
             Indicator::Count => {
                 "Nombre de professionnels distincts (identifiant national RPPS/ADELI) ayant au moins une activité \
-                 en cours dans un lieu d'exercice géolocalisé dans la zone ; pour les pharmacies, nombre \
-                 d'officines (FINESS, catégorie 620)."
+                 en cours dans la zone : un lieu d'exercice y est placé par son adresse géocodée, ou à défaut par \
+                 le code commune du fichier (il compte alors dans sa commune, pas dans un IRIS ni un quartier) ; \
+                 pour les pharmacies, nombre d'officines (FINESS, catégorie 620). Une intercommunalité ou \
+                 l'ensemble du territoire compte les professionnels de ses communes, chacun une fois."
             }
-            Indicator::Per10k => "Effectif ÷ population de la zone × 10 000.",
-            Indicator::Per100k => "Effectif ÷ population de la zone × 100 000.",
+            Indicator::Per10k => {
+                "Effectif ÷ population de la zone × 10 000 (pour une intercommunalité ou le territoire, somme \
+                 des populations de ses communes)."
+            }
+            Indicator::Per100k => {
+                "Effectif ÷ population de la zone × 100 000 (pour une intercommunalité ou le territoire, somme \
+                 des populations de ses communes)."
+            }
             Indicator::QpvPer10k => {
                 "Professionnels exerçant dans au moins un QPV de la commune ÷ population des QPV × 10 000."
             }

@@ -23,6 +23,13 @@ impl Scope {
         self.all || self.communes.contains(code)
     }
 
+    /// Whether an indicator row is the caller's: its zone in the scope; a commune of the buffer (listed for the
+    /// EPCI it shares with the territory) only with every commune, since no account is granted it.
+    pub fn sees_row(&self, r: &maillage_indicators::IndicatorRow) -> bool {
+        (self.all || !r.buffer)
+            && self.sees_zone(&r.zone_kind, &r.zone_code, r.zone_parent.as_deref())
+    }
+
     /// Whether a zone (by kind code, code and parent code) lies in the scope.
     pub fn sees_zone(&self, kind: &str, code: &str, parent: Option<&str>) -> bool {
         if self.all {

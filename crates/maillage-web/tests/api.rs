@@ -97,6 +97,49 @@ async fn partners_always_get_figures_under_statistical_secrecy() {
                     .all(|l| l["valeur"].is_null() && l["numerateur"].is_null())
             );
         }
+        // Each hidden cell says why, and a cell hidden to protect another is never a bound or a number.
+        let body = partner.get("/api/v1/indicateurs").await.json();
+        let hidden: Vec<&Value> = body["lignes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["secret"] == true)
+            .collect();
+        assert!(hidden.iter().all(|l| l["valeur"].is_null()));
+        assert!(hidden.iter().any(|l| l["motif_secret"] == "seuil"));
+        assert!(hidden.iter().any(|l| l["motif_secret"] == "secondaire"));
+        let raw_lines = raw["lignes"].as_array().unwrap();
+        for l in hidden
+            .iter()
+            .filter(|l| l["motif_secret"] == "seuil" && l["indicateur"] == "effectif")
+        {
+            let truth = raw_lines
+                .iter()
+                .find(|r| {
+                    r["indicateur"] == "effectif"
+                        && r["code_zone"] == l["code_zone"]
+                        && r["profession"] == l["profession"]
+                })
+                .unwrap();
+            assert!(small(truth), "{l} is below the threshold: {truth}");
+        }
+        // The intercommunality is the sum of its communes (the demo's two neighbours are in its buffer).
+        let epci_gps = raw_lines
+            .iter()
+            .find(|l| {
+                l["indicateur"] == "effectif"
+                    && l["type_zone"] == "epci"
+                    && l["profession"] == "medecin_generaliste"
+            })
+            .expect("the EPCI has figures");
+        assert!(epci_gps["valeur"].as_f64().unwrap() > 0.0);
+        let home = internal.get("/observatoire").await.body;
+        assert!(
+            home.contains("Intercommunalité et ensemble du territoire"),
+            "{home}"
+        );
+        assert!(home.contains("zone tampon"));
+
         // Densities built on hidden counts are hidden too.
         let body = partner
             .get("/api/v1/indicateurs?indicateur=densite_10000&type_zone=iris")

@@ -80,7 +80,7 @@ impl Snapshot {
             None => self.rows.clone(),
         };
         let scope = caller.scope();
-        rows.retain(|r| scope.sees_zone(&r.zone_kind, &r.zone_code, r.zone_parent.as_deref()));
+        rows.retain(|r| scope.sees_row(r));
         rows
     }
 
@@ -101,9 +101,12 @@ impl Snapshot {
         self.zones
             .iter()
             .filter(|z| {
-                self.commune_of(z)
-                    .is_none_or(|c| self.filter.scope(c) == TerritoryScope::Territory)
-                    && scope.sees_zone(z.kind.as_str(), &z.code, z.parent_code.as_deref())
+                let in_territory = match self.commune_of(z) {
+                    Some(c) => self.filter.scope(c) == TerritoryScope::Territory,
+                    // Above the commune, only the EPCI the figures list (those of the territory).
+                    None => self.inputs.zones.iter().any(|i| i.id == z.id),
+                };
+                in_territory && scope.sees_zone(z.kind.as_str(), &z.code, z.parent_code.as_deref())
             })
             .collect()
     }

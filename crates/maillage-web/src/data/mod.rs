@@ -59,7 +59,7 @@ pub async fn indicator_rows_in(
     if let Some(t) = secrecy {
         suppress(&mut rows, &inputs, &Policy::new(t));
     }
-    rows.retain(|r| scope.sees_zone(&r.zone_kind, &r.zone_code, r.zone_parent.as_deref()));
+    rows.retain(|r| scope.sees_row(r));
     Ok(rows)
 }
 

@@ -132,6 +132,7 @@ pub(super) async fn page(
                 }
             }
         }
+        (groupings(&rows, secrecy))
         @for c in &communes {
             section.commune aria-labelledby=(format!("commune-{}", c.code)) {
                 h2 #(format!("commune-{}", c.code)) {
@@ -257,6 +258,75 @@ pub(super) async fn page(
         },
         content,
     ))
+}
+
+/// The EPCI of the territory and the territory as a whole, each the sum of its communes (those of the buffer
+/// an EPCI shares with the territory included, and said).
+fn groupings(rows: &[IndicatorRow], secrecy: Option<u32>) -> Markup {
+    let groups: Vec<&IndicatorRow> = rows
+        .iter()
+        .filter(|r| {
+            matches!(r.zone_kind.as_str(), "epci" | "territoire")
+                && r.indicator == Indicator::Count
+                && r.profession == GP
+        })
+        .collect();
+    if groups.is_empty() {
+        return html! {};
+    }
+    let find = |i: Indicator, g: &IndicatorRow, p: &str| {
+        rows.iter().find(|r| {
+            r.indicator == i
+                && r.zone_kind == g.zone_kind
+                && r.zone_code == g.zone_code
+                && r.profession == p
+        })
+    };
+    let buffer: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.buffer && r.indicator == Indicator::Count && r.profession == GP)
+        .map(|r| r.zone_name.as_str())
+        .collect();
+    html! {
+        section.ensemble aria-labelledby="ensemble" {
+            h2 #ensemble { "Intercommunalité et ensemble du territoire" }
+            p.aide {
+                "Chaque professionnel y compte une fois, même s'il exerce dans plusieurs communes ; la population est \
+                 la somme de celles des communes."
+                @if !buffer.is_empty() {
+                    " L'intercommunalité compte aussi ses communes hors du territoire servi (zone tampon) : "
+                    (buffer.join(", ")) "."
+                }
+            }
+            table {
+                caption { "Professionnels de santé par profession, somme des communes" }
+                thead { tr {
+                    th scope="col" { "Profession" }
+                    @for g in &groups {
+                        th scope="col" {
+                            @if g.zone_kind == "epci" {
+                                a href=(format!("/observatoire/zones/epci/{}", g.zone_code)) { (g.zone_name) }
+                            } @else { (g.zone_name) " (ensemble)" }
+                            " : effectif, densité pour 10 000 habitants"
+                        }
+                    }
+                } }
+                tbody {
+                    @for p in PROFESSIONS {
+                        tr {
+                            th scope="row" { (p.label) }
+                            @for g in &groups {
+                                td.nombre {
+                                    (shown(find(Indicator::Count, g, p.code), 0, secrecy)) " ; "
+                                    (shown(find(Indicator::Per10k, g, p.code), 1, secrecy))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A count shown under secrecy: "< k" between 1 and k − 1.
