@@ -142,9 +142,14 @@ pub(super) async fn page(
             }
             dt { "Population" }
             dd {
-                @match &zone.population {
-                    Some(p) => { (number(p.value, 0)) " habitants (millésime " (p.vintage) ", " (population_method_label(p.method)) ")" }
-                    None => "inconnue",
+                @match (&zone.population, here(Indicator::Per10k, GP)) {
+                    (Some(p), _) if kind != ZoneKind::Epci => { (number(p.value, 0)) " habitants (millésime " (p.vintage) ", " (population_method_label(p.method)) ")" }
+                    // An EPCI's figures use the population of its communes added up, not the EPCI file's.
+                    (None, Some(IndicatorRow { denominator: Some(d), population_vintage, .. })) => {
+                        (number(*d, 0)) " habitants (somme des populations des communes"
+                        @if let Some(v) = population_vintage { ", millésime " (v) } ")"
+                    }
+                    _ => "inconnue",
                 }
             }
         }
