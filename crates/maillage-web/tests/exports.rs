@@ -288,17 +288,38 @@ async fn exports_follow_the_filters_the_scope_and_secrecy() {
                 r["Code profession"].clone(),
             );
             let secret = papi[&key]["secret"].as_bool().unwrap();
-            assert_eq!(r["Secret statistique"] == "oui", secret, "{key:?}");
+            assert_eq!(
+                r["Secret statistique"].starts_with("oui"),
+                secret,
+                "{key:?}"
+            );
             if secret {
                 hidden += 1;
-                // A hidden count says "< 5"; a density computed from it is just "secret".
-                let shown = if r["Code indicateur"] == "effectif" {
-                    "< 5"
-                } else {
-                    "secret"
-                };
-                assert_eq!(r["Valeur"], shown, "{key:?}");
-                assert_eq!(r["Numérateur"], "< 5", "{key:?}");
+                // A count below the threshold says "< 5"; a count hidden to protect another, or a density
+                // computed from a hidden count, says "s" and never a bound.
+                let motif = papi[&key]["motif_secret"].as_str().unwrap();
+                let below = motif == "seuil";
+                assert_eq!(
+                    r["Secret statistique"],
+                    if below {
+                        "oui : effectif sous le seuil"
+                    } else {
+                        "oui : secret secondaire"
+                    },
+                    "{key:?}"
+                );
+                let count = r["Code indicateur"] == "effectif";
+                assert_eq!(
+                    r["Valeur"],
+                    if below && count { "< 5" } else { "s" },
+                    "{key:?}"
+                );
+                let counted = count || r["Code indicateur"].starts_with("densite_");
+                assert_eq!(
+                    r["Numérateur"],
+                    if below && counted { "< 5" } else { "s" },
+                    "{key:?}"
+                );
             }
         }
         assert!(hidden > 0, "the demonstration has small counts by IRIS");
