@@ -133,7 +133,11 @@ pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>) -> Table {
                     match (r.secret, r.indicator) {
                         (
                             Some(Secret::Threshold),
-                            Indicator::Count | Indicator::Per10k | Indicator::Per100k,
+                            Indicator::Count
+                            | Indicator::Per10k
+                            | Indicator::Per100k
+                            | Indicator::QpvPer10k
+                            | Indicator::RestPer10k,
                         ) => Cell::Secret(secrecy.unwrap_or(5)),
                         _ => Cell::text(HIDDEN),
                     }
