@@ -323,6 +323,64 @@ fn join_fr(items: &[&str]) -> String {
     }
 }
 
+/// How the places counted in the figures were put into zones: by their coordinates (geocoding of the
+/// address, FINESS coordinates) or, lacking them, by the commune code of the file alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Placement {
+    /// Practice sites with coordinates.
+    pub sites_by_position: u64,
+    /// Practice sites with a commune code but no coordinates.
+    pub sites_by_commune: u64,
+    /// Pharmacies (FINESS) with coordinates.
+    pub pharmacies_by_position: u64,
+    /// Pharmacies with a commune code but no coordinates.
+    pub pharmacies_by_commune: u64,
+    /// Places with neither: counted in no zone.
+    pub unplaced: u64,
+}
+
+/// French wording of how places were located, for the method text of every figure.
+pub fn placement_text(p: &Placement) -> String {
+    let places = |n: u64| if n > 1 { "lieux" } else { "lieu" };
+    let sites = p.sites_by_position + p.sites_by_commune;
+    let mut text = if sites == 0 {
+        "Aucun lieu d'exercice de professionnel n'est enregistré".to_string()
+    } else {
+        let share = 100.0 * p.sites_by_position as f64 / sites as f64;
+        format!(
+            "Lieux d'exercice des professionnels : {} {} sur {sites} ({}) placés par leurs coordonnées \
+             (géocodage de l'adresse), {} par le seul code commune du fichier (IRIS, quartiers et QPV \
+             inconnus pour ceux-là)",
+            p.sites_by_position,
+            places(p.sites_by_position),
+            fr_percent(share),
+            p.sites_by_commune,
+        )
+    };
+    let pharmacies = p.pharmacies_by_position + p.pharmacies_by_commune;
+    if pharmacies > 0 {
+        text.push_str(&format!(
+            " ; officines : {} sur {pharmacies} placées par les coordonnées FINESS, {} par le code commune",
+            p.pharmacies_by_position, p.pharmacies_by_commune
+        ));
+    }
+    if p.unplaced > 0 {
+        text.push_str(&format!(
+            " ; {} {} sans coordonnées ni code commune, compté{} dans aucune zone",
+            p.unplaced,
+            places(p.unplaced),
+            if p.unplaced > 1 { "s" } else { "" }
+        ));
+    }
+    text.push('.');
+    text
+}
+
+/// "42,5 %" (French decimal comma, one decimal).
+fn fr_percent(v: f64) -> String {
+    format!("{v:.1} %").replace('.', ",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,5 +501,26 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("sans savoir-faire"), "{text}");
+    }
+
+    #[test]
+    fn placement_text_gives_the_geocoded_share() {
+        let text = placement_text(&Placement {
+            sites_by_position: 3,
+            sites_by_commune: 1,
+            pharmacies_by_position: 2,
+            pharmacies_by_commune: 0,
+            unplaced: 1,
+        });
+        assert!(
+            text.contains("3 lieux sur 4 (75,0 %) placés par leurs coordonnées"),
+            "{text}"
+        );
+        assert!(text.contains("1 par le seul code commune"), "{text}");
+        assert!(text.contains("officines : 2 sur 2"), "{text}");
+        assert!(
+            text.contains("1 lieu sans coordonnées ni code commune, compté dans aucune zone"),
+            "{text}"
+        );
     }
 }
