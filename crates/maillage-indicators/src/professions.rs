@@ -270,7 +270,7 @@ impl GpRule {
 pub fn gp_rule_text(rule: &GpRule) -> String {
     let mut counted = vec![
         "en libéral (cabinet individuel ou de groupe, société)",
-        "salariés d'un centre de santé (secteur SA05) ou d'une maison ou d'un pôle de santé (SA52)",
+        "comme salariés d'un centre de santé (secteur SA05) ou d'une maison ou d'un pôle de santé (SA52)",
     ];
     let mut apart = Vec::new();
     for (included, wording) in [
@@ -284,7 +284,7 @@ pub fn gp_rule_text(rule: &GpRule) -> String {
         ),
         (
             rule.other_salaried,
-            "salariés ou bénévoles d'autres structures (PMI, EHPAD, entreprise…)",
+            "comme salariés ou bénévoles d'autres structures (PMI, EHPAD, entreprise…)",
         ),
     ] {
         if included {

@@ -111,10 +111,10 @@ async fn the_gp_rule_is_a_setting_every_figure_follows_and_states() {
         assert!(said.contains("Règle enregistrée"), "{said}");
         let (first, apart, method) = counts(base);
         assert_eq!((first, apart), (4.0.into(), 0.0.into()));
-        assert!(
-            method.contains("aucune activité de médecine générale n'est comptée à part"),
-            "{method}"
-        );
+        // Hospital and PDS now counted; other salaried practice still apart.
+        let (counted, apart) = method.split_once(" ; ceux exerçant ").unwrap();
+        assert!(counted.contains("SA01") && counted.contains("SA50"), "{method}");
+        assert!(apart.starts_with("comme salariés ou bénévoles d'autres structures"), "{method}");
         assert!(ok(base, &["territoire"]).contains("SA50"));
 
         // The CSV carries the same method on every row.
