@@ -261,6 +261,8 @@ pub fn epidemic_population(
     let spf_own = maillage_store::crisis::epidemic::PopulationOrigin::is_spf_file_label(source);
     let source = if source.starts_with("population") {
         source.to_string()
+    } else if spf_own {
+        format!("population du {source}")
     } else {
         format!("population {source}")
     };

@@ -315,7 +315,8 @@ async fn the_insee_population_is_used_and_spf_own_is_shown_with_the_gap() {
         assert_eq!(z["habitants"], spf_population, "{z}");
         assert!(z["source"].as_str().unwrap().starts_with("fichier Santé publique France"));
         let text = ok(b, &["import", "spf", file.to_str().unwrap()]);
-        assert!(!text.contains("écart"), "{text}");
+        assert!(!text.contains("(écart"), "{text}");
+        assert!(text.contains("population du fichier Santé publique France"), "{text}");
 
         // The INSEE population arrives: the rates use it, and SpF's is shown beside it.
         ok(b, &["import", "insee-iris", repo_root().join(INSEE_2020).to_str().unwrap()]);
