@@ -27,10 +27,12 @@
 //! | other SA.. (PMI SA15, EHPAD SA17, entreprise SA13, ...) | — | salaried: apart; libéral: first recourse | sure for the codes; the split is a choice |
 //! | no mode and no sector | — | first recourse (the file does not say otherwise) | choice, stated in the method |
 //!
-//! Savoir-faire: SM26 "Qualifié en médecine générale" is kept with SM53 "Spécialiste en médecine générale" and
-//! SM54 "Médecine générale": SM26 is the ordinal qualification of doctors who practised general medicine
-//! before it became a specialty (DES de médecine générale, 2004), i.e. most GPs aged over about 45; public
-//! RPPS extracts list practising family doctors under it, and dropping it would halve the count. A doctor
+//! Savoir-faire: SM26 "Qualifié en médecine générale (SM)" (TRE_R38) is kept with SM53 "Spécialiste en
+//! médecine générale" and SM54 "Médecine générale": SM26 is the ordinal qualification of doctors who
+//! practised general medicine before it became a specialty with its own DES (2004), so it covers the GPs
+//! trained before then, a large share of those practising today. Public tools reading the RPPS extract treat
+//! the three codes as one speciality (the extract lists family doctors under each); dropping SM26 would drop
+//! those GPs. Certainty: sure for the codes, a choice for counting SM26 (stated in every method text). A doctor
 //! (profession 10) with no savoir-faire at all is counted only when the commune asks for it
 //! ([`GpRule::doctors_without_skill`]): the Annuaire does not say such a doctor practises general medicine,
 //! and in the 2026 bundles the savoir-faire lives in a sibling file, so an absent savoir-faire may only mean
