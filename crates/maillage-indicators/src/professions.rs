@@ -25,6 +25,8 @@
 //! | SA01, SA02, SA03, SA04, SA40 | Etablissement public de santé, Hôpital militaire du SSA, Etablissement privé PSPH, Etablissement privé non PSPH, Secteur privé praticien hospitalier temps plein | hospital: apart (any mode) | sure |
 //! | SA50 | Permanence de soins ambulatoires hors cabinet | permanence des soins: apart (any mode) | sure |
 //! | other SA.. (PMI SA15, EHPAD SA17, entreprise SA13, ...) | — | salaried: apart; libéral: first recourse | sure for the codes; the split is a choice |
+//! | mode S or B, no sector | — | apart (salaried, place unknown) | choice |
+//! | no mode, sector SA07/SA08/SA09, SA05 or SA52 | — | first recourse (the sector tells) | choice |
 //! | no mode and no sector | — | first recourse (the file does not say otherwise) | choice, stated in the method |
 //!
 //! Savoir-faire: SM26 "Qualifié en médecine générale (SM)" (TRE_R38) is kept with SM53 "Spécialiste en
