@@ -174,5 +174,27 @@ async fn indicator_inputs_follow_the_gp_rule_in_force() {
             method.contains("SA05") && method.contains("SA01"),
             "{method}"
         );
+
+        // Once placed (as the BAN geocoding would), the accessibility supply follows the same rule.
+        sqlx::query("UPDATE practice_site SET lon = 4.9, lat = 45.7")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let headcount =
+            |sites: Vec<supply::SupplySite>| sites.iter().map(|s| s.headcount).sum::<f64>();
+        assert_eq!(
+            headcount(supply::supply_sites(&store, GP).await.unwrap()),
+            4.0
+        );
+        assert_eq!(
+            headcount(supply::supply_sites(&store, GP_OTHER).await.unwrap()),
+            3.0
+        );
+        let placement = locations::placement(&store).await.unwrap();
+        assert_eq!(
+            (placement.sites_by_position, placement.sites_by_commune),
+            (7, 0)
+        );
+        assert!(placement_text(&placement).contains("7 lieux sur 7 (100,0 %)"));
     }
 }
