@@ -104,6 +104,13 @@ pub fn implied_population(positives_7d: f64, incidence: f64) -> Option<f64> {
     (incidence > 0.0).then(|| positives_7d * 100_000.0 / incidence)
 }
 
+/// How far the population the rates use is from Santé publique France's own (fixed) population, in percent
+/// of SpF's: (used − SpF) / SpF × 100. SpF divides by that fixed population, so its published rates differ
+/// from the recomputed ones by about this much, the other way round.
+pub fn population_gap_percent(used: f64, spf: f64) -> Option<f64> {
+    (spf > 0.0 && used.is_finite()).then(|| (used - spf) * 100.0 / spf)
+}
+
 /// Alert thresholds: increasing values; a value at or above the k-th threshold is at level k.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Thresholds {
@@ -253,5 +260,13 @@ mod tests {
         assert_eq!(trend(105.0, 100.0), Trend::Stable);
         assert_eq!(trend(80.0, 100.0), Trend::Baisse);
         assert_eq!(trend(0.0, 0.0), Trend::Stable);
+    }
+
+    #[test]
+    fn population_gap_is_relative_to_spf() {
+        let gap = population_gap_percent(112_345.0, 110_000.0).unwrap();
+        assert!((gap - 2_345.0 * 100.0 / 110_000.0).abs() < 1e-12);
+        assert!(population_gap_percent(90.0, 100.0).unwrap() < 0.0);
+        assert_eq!(population_gap_percent(100.0, 0.0), None);
     }
 }

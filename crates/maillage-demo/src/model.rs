@@ -78,6 +78,8 @@ pub struct DemoProfessional {
     pub skill: Option<(&'static str, &'static str)>,
     /// `L` libéral, `S` salarié.
     pub mode: &'static str,
+    /// Secteur d'activité (TRE_R02): SA52 MSP, SA05 centre de santé, SA01 hospital, SA07/SA08 cabinet.
+    pub sector: &'static str,
     pub sites: Vec<String>,
     pub birth_year: Option<i64>,
     pub planned_retirement_year: Option<i64>,
@@ -767,20 +769,20 @@ pub fn generate(seed: u64) -> DemoTerritory {
             } else {
                 0.55
             });
-            let (mode, site) = match (spec.code, k) {
+            let (mode, sector, site) = match (spec.code, k) {
                 ("medecin_generaliste", 0..=2)
                 | ("infirmier", 0..=1)
-                | ("masseur_kinesitherapeute", 0) => ("L", msp.clone()),
-                ("sage_femme", 0) | ("psychologue", 0) => ("L", msp.clone()),
+                | ("masseur_kinesitherapeute", 0) => ("L", "SA52", msp.clone()),
+                ("sage_femme", 0) | ("psychologue", 0) => ("L", "SA52", msp.clone()),
                 ("medecin_generaliste", 3..=6)
                 | ("chirurgien_dentiste", 0)
-                | ("gynecologue", 0) => ("S", cms.clone()),
-                ("psychologue", 1) => ("S", cms.clone()),
+                | ("gynecologue", 0) => ("S", "SA05", cms.clone()),
+                ("psychologue", 1) => ("S", "SA05", cms.clone()),
                 ("pediatre", 0..=1)
                 | ("gynecologue", 1..=2)
                 | ("psychiatre", 0..=2)
                 | ("ophtalmologiste", 0)
-                | ("sage_femme", 1..=3) => ("S", ch.clone()),
+                | ("sage_femme", 1..=3) => ("S", "SA01", ch.clone()),
                 // A few practise across the border: supply the town's inhabitants reach.
                 ("medecin_generaliste", 7..=10)
                 | ("infirmier", 2..=5)
@@ -792,7 +794,7 @@ pub fn generate(seed: u64) -> DemoTerritory {
                     };
                     let pos = at(x + rng.range(-1.0, 1.0), rng.range(-2.0, 2.0));
                     let name = format!("Cabinet {}", rng.pick(LAST_NAMES));
-                    ("L", new_site(&mut rng, name, pos, commune, None))
+                    ("L", "SA07", new_site(&mut rng, name, pos, commune, None))
                 }
                 _ => {
                     // Group practices: join an existing cabinet of the same profession now and then.
@@ -802,13 +804,13 @@ pub fn generate(seed: u64) -> DemoTerritory {
                         .map(|(s, _)| s.clone())
                         .collect::<Vec<_>>();
                     if !shared.is_empty() && rng.chance(0.3) {
-                        ("L", rng.pick(&shared).clone())
+                        ("L", "SA08", rng.pick(&shared).clone())
                     } else {
                         let pos = town_point(&mut rng);
                         let name = format!("Cabinet {}", rng.pick(LAST_NAMES));
                         let s = new_site(&mut rng, name, pos, town, None);
                         cabinets.push((s.clone(), spec.code));
-                        ("L", s)
+                        ("L", "SA07", s)
                     }
                 }
             };
@@ -837,6 +839,7 @@ pub fn generate(seed: u64) -> DemoTerritory {
                 profession_label: spec.label,
                 skill: spec.skill,
                 mode,
+                sector,
                 sites: sites_of,
                 birth_year,
                 planned_retirement_year: retirement,

@@ -215,6 +215,8 @@ async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
                     }
                     .into(),
                 ),
+                sector_code: Some(p.sector.into()),
+                sector_label: Some(demo_sector_label(p.sector).into()),
                 profession: Some(p.profession.into()),
                 ..Default::default()
             };
@@ -296,4 +298,15 @@ async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
     )
     .await?;
     Ok(())
+}
+
+/// The ANS label (TRE_R02) of the sectors the demonstration uses.
+fn demo_sector_label(code: &str) -> &'static str {
+    match code {
+        "SA01" => "Etablissement public de santé",
+        "SA05" => "Centre de santé",
+        "SA07" => "Cabinet individuel",
+        "SA08" => "Cabinet de groupe",
+        _ => "Maison de santé ou Pôle de santé",
+    }
 }

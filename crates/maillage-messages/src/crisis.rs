@@ -247,3 +247,82 @@ labels! {
     }
     Trend { Hausse => "en hausse", Stable => "stable", Baisse => "en baisse", }
 }
+
+/// The population an epidemic zone's rates use, with its source and vintage, and, when Santé publique
+/// France's own population is known (the `pop` column of its file), that one and the gap: « population INSEE
+/// 2020 (IRIS agrégés : 3) : 112 345 habitants ; population utilisée par Santé publique France : 110 000
+/// (écart +2,1 %) ».
+pub fn epidemic_population(
+    source: &str,
+    used: f64,
+    spf: Option<f64>,
+    number: &dyn Fn(f64, usize) -> String,
+) -> String {
+    let spf_own = maillage_store::crisis::epidemic::PopulationOrigin::is_spf_file_label(source);
+    let source = if source.starts_with("population") {
+        source.to_string()
+    } else if spf_own {
+        format!("population du {source}")
+    } else {
+        format!("population {source}")
+    };
+    let mut text = format!("{source} : {} habitants", number(used, 0));
+    if let Some(spf) = spf
+        && let Some(gap) = maillage_crisis::epidemic::population_gap_percent(used, spf)
+        && !spf_own
+    {
+        text.push_str(&format!(
+            " ; population utilisée par Santé publique France : {} (écart {}{} %)",
+            number(spf, 0),
+            if gap >= 0.0 { "+" } else { "−" },
+            number(gap.abs(), 1)
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod epidemic_population_tests {
+    use super::epidemic_population;
+
+    fn plain(v: f64, d: usize) -> String {
+        format!("{v:.d$}").replace('.', ",")
+    }
+
+    #[test]
+    fn the_gap_with_spf_is_signed_and_relative_to_spf() {
+        assert_eq!(
+            epidemic_population(
+                "INSEE 2022 (IRIS agrégés : 3)",
+                112_345.0,
+                Some(110_000.0),
+                &plain
+            ),
+            "population INSEE 2022 (IRIS agrégés : 3) : 112345 habitants ; population utilisée par Santé \
+             publique France : 110000 (écart +2,1 %)"
+        );
+        assert!(
+            epidemic_population(
+                "population légale 2026 (communes)",
+                99_000.0,
+                Some(100_000.0),
+                &plain
+            )
+            .ends_with("(écart −1,0 %)")
+        );
+        // Without SpF's population, or when the population is SpF's own, no gap.
+        assert_eq!(
+            epidemic_population("population saisie à l'import", 5_000.0, None, &plain),
+            "population saisie à l'import : 5000 habitants"
+        );
+        assert!(
+            !epidemic_population(
+                "fichier Santé publique France (colonne pop), f.csv",
+                110_000.0,
+                Some(110_000.0),
+                &plain
+            )
+            .contains("écart")
+        );
+    }
+}

@@ -4,7 +4,7 @@
 
 use crate::{Result, Store};
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 use std::collections::BTreeMap;
 
 /// A token that changes whenever imported data, local enrichment, accessibility results, isochrones or the
@@ -112,19 +112,24 @@ pub struct SitePoint {
 /// Every practice site in force with its activities in force (followed professions only), ordered by site key;
 /// activities by profession then name.
 pub async fn site_points(store: &Store) -> Result<Vec<SitePoint>> {
-    let rows = sqlx::query(
-        "SELECT s.site_key, s.name, s.lon, s.lat, s.commune_code, s.geocode_quality, a.profession,
+    use crate::supply::{COUNTABLE_ACTIVITY, RULE_COLUMNS, counted_profession};
+    let rule = crate::supply::gp_rule(store).await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT s.site_key, s.name, s.lon, s.lat, s.commune_code, s.geocode_quality, {RULE_COLUMNS},
                 p.national_id, p.civility, p.last_name, p.first_name
          FROM practice_site s
-         JOIN activity a ON a.site_key = s.site_key AND a.removed_batch_id IS NULL AND a.profession IS NOT NULL
+         JOIN activity a ON a.site_key = s.site_key AND a.removed_batch_id IS NULL AND {COUNTABLE_ACTIVITY}
          JOIN professional p ON p.national_id = a.national_id AND p.removed_batch_id IS NULL
          WHERE s.removed_batch_id IS NULL
-         ORDER BY s.site_key, a.profession, p.last_name, p.first_name, p.national_id",
-    )
+         ORDER BY s.site_key, a.profession, p.last_name, p.first_name, p.national_id"
+    )))
     .fetch_all(store.pool())
     .await?;
     let mut out: Vec<SitePoint> = Vec::new();
     for r in rows {
+        let Some(profession) = counted_profession(&rule, &r)? else {
+            continue;
+        };
         let key: String = r.try_get("site_key")?;
         if out.last().is_none_or(|s| s.site_key != key) {
             let lon: Option<f64> = r.try_get("lon")?;
@@ -143,7 +148,7 @@ pub async fn site_points(store: &Store) -> Result<Vec<SitePoint>> {
             civility: r.try_get("civility")?,
             last_name: r.try_get("last_name")?,
             first_name: r.try_get("first_name")?,
-            profession: r.try_get("profession")?,
+            profession,
         };
         let site = out.last_mut().expect("a site was pushed for this row");
         // A professional with two activities of the same profession at one site is one person there.
@@ -154,6 +159,11 @@ pub async fn site_points(store: &Store) -> Result<Vec<SitePoint>> {
         {
             site.activities.push(activity);
         }
+    }
+    // The rule may have turned some GP activities into the counted-apart line: keep the profession order.
+    for site in &mut out {
+        site.activities
+            .sort_by(|a, b| a.profession.cmp(&b.profession));
     }
     Ok(out)
 }

@@ -181,3 +181,42 @@ async fn insert_memberships(
     }
     Ok(())
 }
+
+/// How the places the figures count were put into zones: practice sites carrying a countable activity and
+/// pharmacies, by coordinates or by the commune code alone (see [`refresh`]).
+pub async fn placement(
+    store: &crate::Store,
+) -> Result<maillage_indicators::professions::Placement> {
+    // Doctors without savoir-faire are counted only when the rule in force says so.
+    let countable = if crate::supply::gp_rule(store).await?.doctors_without_skill {
+        crate::supply::COUNTABLE_ACTIVITY
+    } else {
+        "a.profession IS NOT NULL"
+    };
+    const COUNTS: &str = "COALESCE(SUM(CASE WHEN x.lon IS NOT NULL AND x.lat IS NOT NULL THEN 1 ELSE 0 END), 0) AS by_position,
+         COALESCE(SUM(CASE WHEN (x.lon IS NULL OR x.lat IS NULL) AND x.commune_code IS NOT NULL THEN 1 ELSE 0 END), 0) AS by_commune,
+         COALESCE(SUM(CASE WHEN (x.lon IS NULL OR x.lat IS NULL) AND x.commune_code IS NULL THEN 1 ELSE 0 END), 0) AS unplaced";
+    let sites = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COUNTS} FROM practice_site x
+         WHERE x.removed_batch_id IS NULL AND EXISTS (SELECT 1 FROM activity a
+             WHERE a.site_key = x.site_key AND a.removed_batch_id IS NULL AND {countable})"
+    )))
+    .fetch_one(store.pool())
+    .await?;
+    let pharmacies = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COUNTS} FROM establishment x WHERE x.removed_batch_id IS NULL AND x.category_code = $1"
+    )))
+    .bind(crate::observatory::PHARMACY_CATEGORY)
+    .fetch_one(store.pool())
+    .await?;
+    let n = |r: &sqlx::any::AnyRow, c: &str| -> Result<u64> {
+        Ok(r.try_get::<i64, _>(c)?.max(0) as u64)
+    };
+    Ok(maillage_indicators::professions::Placement {
+        sites_by_position: n(&sites, "by_position")?,
+        sites_by_commune: n(&sites, "by_commune")?,
+        pharmacies_by_position: n(&pharmacies, "by_position")?,
+        pharmacies_by_commune: n(&pharmacies, "by_commune")?,
+        unplaced: n(&sites, "unplaced")? + n(&pharmacies, "unplaced")?,
+    })
+}

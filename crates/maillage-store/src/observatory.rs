@@ -27,21 +27,27 @@ pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
     type Practice = (String, String, String);
     type PracticePlace = (BTreeSet<i64>, Option<i64>);
     let mut places: BTreeMap<Practice, PracticePlace> = BTreeMap::new();
-    let rows = sqlx::query(
-        "SELECT a.national_id, a.site_key, a.profession, l.zone_id, e.birth_year
+    // Which GPs count as first recourse is decided here, from the stored mode and sector (the rule in force).
+    use crate::supply::{COUNTABLE_ACTIVITY, RULE_COLUMNS, counted_profession};
+    let rule = crate::supply::gp_rule(store).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT a.national_id, a.site_key, {RULE_COLUMNS}, l.zone_id, e.birth_year
          FROM activity a
          JOIN practice_site s ON s.site_key = a.site_key AND s.removed_batch_id IS NULL
          LEFT JOIN location_zone l ON l.subject_kind = 'site' AND l.subject_key = a.site_key
          LEFT JOIN local_enrichment e ON e.subject_kind = 'professionnel' AND e.subject_key = a.national_id
-         WHERE a.removed_batch_id IS NULL AND a.profession IS NOT NULL",
-    )
+         WHERE a.removed_batch_id IS NULL AND {COUNTABLE_ACTIVITY}"
+    )))
     .fetch_all(store.pool())
     .await?;
     for r in rows {
+        let Some(profession) = counted_profession(&rule, &r)? else {
+            continue;
+        };
         let key = (
             r.try_get("national_id")?,
             r.try_get("site_key")?,
-            r.try_get("profession")?,
+            profession,
         );
         let e = places
             .entry(key)

@@ -3,7 +3,53 @@
 
 use crate::Result;
 use crate::rows::{HashedTable, Val};
+use maillage_indicators::professions::{ActivityFacts, GpRule};
 use sqlx::{Any, Transaction};
+
+/// Setting key of the rule deciding which GPs count as first recourse ([`GpRule`]).
+pub const GP_RULE_KEY: &str = "observatoire.regle_medecins_generalistes";
+
+/// The first-recourse GP rule in force (the default until the commune changes it).
+pub async fn gp_rule(store: &crate::Store) -> Result<GpRule> {
+    Ok(crate::settings::get(store, GP_RULE_KEY)
+        .await?
+        .unwrap_or_default())
+}
+
+/// Changes the first-recourse GP rule: every figure read afterwards follows it (no re-import needed).
+pub async fn set_gp_rule(store: &crate::Store, rule: &GpRule) -> Result<()> {
+    crate::settings::set(store.pool(), GP_RULE_KEY, rule).await
+}
+
+/// SQL condition on `activity a`: the activities some GP rule may count (followed professions, and doctors
+/// without any savoir-faire, whom [`GpRule::doctors_without_skill`] may count).
+pub(crate) const COUNTABLE_ACTIVITY: &str = "(a.profession IS NOT NULL OR (a.profession_code = '10' \
+     AND COALESCE(a.skill_code, '') = '' AND COALESCE(a.skill_label, '') = ''))";
+
+/// The columns of `activity a` the GP rule reads; select them with [`COUNTABLE_ACTIVITY`] and pass each row
+/// to [`counted_profession`].
+pub(crate) const RULE_COLUMNS: &str = "a.profession, a.profession_code, a.skill_code, a.skill_label, a.practice_mode_code, a.sector_code";
+
+/// The followed profession an activity row (read with [`RULE_COLUMNS`]) counts for under `rule`.
+pub(crate) fn counted_profession(rule: &GpRule, r: &sqlx::any::AnyRow) -> Result<Option<String>> {
+    use sqlx::Row;
+    let profession: Option<String> = r.try_get("profession")?;
+    let profession_code: String = r.try_get("profession_code")?;
+    let skill_code: Option<String> = r.try_get("skill_code")?;
+    let skill_label: Option<String> = r.try_get("skill_label")?;
+    let mode: Option<String> = r.try_get("practice_mode_code")?;
+    let sector: Option<String> = r.try_get("sector_code")?;
+    let present = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    Ok(rule
+        .profession_of(&ActivityFacts {
+            profession: profession.as_deref(),
+            profession_code: &profession_code,
+            has_skill: present(&skill_code) || present(&skill_label),
+            mode: mode.as_deref(),
+            sector: sector.as_deref(),
+        })
+        .map(str::to_string))
+}
 
 pub const PROFESSIONAL_COLUMNS: &[&str] =
     &["id_type", "pp_id", "civility", "last_name", "first_name"];
@@ -319,32 +365,36 @@ pub struct Practitioner {
 /// Every activity in force of a profession the observatory follows, ordered by name.
 pub async fn practitioners(store: &crate::Store) -> Result<Vec<Practitioner>> {
     use sqlx::Row;
-    let rows = sqlx::query(
-        "SELECT p.national_id, p.civility, p.last_name, p.first_name, a.profession, a.profession_label,
+    let rule = gp_rule(store).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT p.national_id, p.civility, p.last_name, p.first_name, {RULE_COLUMNS}, a.profession_label,
                 s.name AS site_name, s.commune_code, s.commune_name
          FROM activity a
          JOIN professional p ON p.national_id = a.national_id AND p.removed_batch_id IS NULL
          JOIN practice_site s ON s.site_key = a.site_key AND s.removed_batch_id IS NULL
-         WHERE a.removed_batch_id IS NULL AND a.profession IS NOT NULL
-         ORDER BY p.last_name, p.first_name, p.national_id, a.profession, s.site_key",
-    )
+         WHERE a.removed_batch_id IS NULL AND {COUNTABLE_ACTIVITY}
+         ORDER BY p.last_name, p.first_name, p.national_id, a.profession, s.site_key"
+    )))
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Practitioner {
-                national_id: r.try_get("national_id")?,
-                civility: r.try_get("civility")?,
-                last_name: r.try_get("last_name")?,
-                first_name: r.try_get("first_name")?,
-                profession: r.try_get("profession")?,
-                profession_label: r.try_get("profession_label")?,
-                site_name: r.try_get("site_name")?,
-                commune_code: r.try_get("commune_code")?,
-                commune_name: r.try_get("commune_name")?,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for r in &rows {
+        let Some(profession) = counted_profession(&rule, r)? else {
+            continue;
+        };
+        out.push(Practitioner {
+            national_id: r.try_get("national_id")?,
+            civility: r.try_get("civility")?,
+            last_name: r.try_get("last_name")?,
+            first_name: r.try_get("first_name")?,
+            profession,
+            profession_label: r.try_get("profession_label")?,
+            site_name: r.try_get("site_name")?,
+            commune_code: r.try_get("commune_code")?,
+            commune_name: r.try_get("commune_name")?,
+        });
+    }
+    Ok(out)
 }
 
 /// A geolocated place where a profession is practised, with how much of it: each professional counts for one,
@@ -385,17 +435,30 @@ pub async fn supply_sites(store: &crate::Store, profession: &str) -> Result<Vec<
         })
         .collect();
     }
-    let rows = sqlx::query(
-        "SELECT DISTINCT a.national_id, s.site_key, s.lon, s.lat, s.commune_code, e.part_time
+    let rule = gp_rule(store).await?;
+    let all_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT a.national_id, s.site_key, s.lon, s.lat, s.commune_code, e.part_time, {RULE_COLUMNS}
          FROM activity a
          JOIN practice_site s ON s.site_key = a.site_key AND s.removed_batch_id IS NULL
          LEFT JOIN local_enrichment e ON e.subject_kind = 'professionnel' AND e.subject_key = a.national_id
-         WHERE a.removed_batch_id IS NULL AND a.profession = $1 AND s.lon IS NOT NULL
-         ORDER BY s.site_key, a.national_id",
-    )
-    .bind(profession)
+         WHERE a.removed_batch_id IS NULL AND {COUNTABLE_ACTIVITY} AND s.lon IS NOT NULL
+         ORDER BY s.site_key, a.national_id"
+    )))
     .fetch_all(store.pool())
     .await?;
+    // The rule decides which activities count for the profession; a person counts once per site.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut rows = Vec::new();
+    for r in all_rows {
+        if counted_profession(&rule, &r)?.as_deref() == Some(profession)
+            && seen.insert((
+                r.try_get::<String, _>("national_id")?,
+                r.try_get::<String, _>("site_key")?,
+            ))
+        {
+            rows.push(r);
+        }
+    }
     let mut sites_of: BTreeMap<String, u32> = BTreeMap::new();
     for r in &rows {
         *sites_of.entry(r.try_get("national_id")?).or_default() += 1;

@@ -137,6 +137,65 @@ pub mod annuaire {
         format!("{header}\n{competence}{rows}")
     }
 
+    /// One activity of a doctor for [`doctors_file`]: identifier, savoir-faire (`""` for none), mode
+    /// d'exercice (TRE_R23) and secteur d'activité (TRE_R02) codes and labels, commune of the site.
+    pub struct DoctorActivity {
+        pub national_id: &'static str,
+        pub skill: (&'static str, &'static str),
+        pub mode: (&'static str, &'static str),
+        pub sector: (&'static str, &'static str),
+        pub commune: &'static str,
+    }
+
+    /// FIXTURE (not real data): doctors' activities in the published layout, each at its own site, built from
+    /// the hand-written fixture's first row (a GP) with the given codes.
+    pub fn doctors_file(activities: &[DoctorActivity]) -> String {
+        let text = fixture_text();
+        let mut lines = text.lines();
+        let header = lines.next().expect("header");
+        let template: Vec<&str> = lines.next().expect("a row").split('|').collect();
+        let names: Vec<&str> = header.split('|').collect();
+        let at = |name: &str| names.iter().position(|n| *n == name).expect(name);
+        let mut out = format!("{header}\n");
+        for (i, a) in activities.iter().enumerate() {
+            let mut row: Vec<String> = template.iter().map(|v| v.to_string()).collect();
+            let mut set = |name: &str, value: &str| row[at(name)] = value.to_string();
+            set("Identification nationale PP", a.national_id);
+            set("Identifiant PP", &a.national_id[1..]);
+            set("Nom d'exercice", &format!("FIXTURE-DOCTEUR-{i}"));
+            set(
+                "Code type savoir-faire",
+                if a.skill.0.is_empty() { "" } else { "S" },
+            );
+            set(
+                "Libellé type savoir-faire",
+                if a.skill.0.is_empty() {
+                    ""
+                } else {
+                    "Spécialité ordinale"
+                },
+            );
+            set("Code savoir-faire", a.skill.0);
+            set("Libellé savoir-faire", a.skill.1);
+            set("Code mode exercice", a.mode.0);
+            set("Libellé mode exercice", a.mode.1);
+            set("Code secteur d'activité", a.sector.0);
+            set("Libellé secteur d'activité", a.sector.1);
+            set(
+                "Identifiant technique de la structure",
+                &format!("SFIXTURE{i:04}"),
+            );
+            set("Numéro SIRET site", "");
+            set("Numéro SIREN site", "");
+            set("Raison sociale site", &format!("SITE FIXTURE {i}"));
+            set("Code commune (coord. structure)", a.commune);
+            set("Code postal (coord. structure)", "");
+            out.push_str(&row.join("|"));
+            out.push('\n');
+        }
+        out
+    }
+
     pub const ACTIVITY_MEMBER: &str = "PS_LibreAcces_Personne_activite_202611240000.txt";
     pub const DIPLOMAS_MEMBER: &str = "PS_LibreAcces_Dipl_AutExerc_202611240000.txt";
     pub const SKILLS_MEMBER: &str = "PS_LibreAcces_SavoirFaire_202611240000.txt";

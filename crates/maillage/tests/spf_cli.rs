@@ -155,7 +155,9 @@ async fn each_commune_takes_its_population_from_the_base_and_says_which() {
         // The French report says the population and its vintage.
         let text = ok(b, &["import", "spf", file.to_str().unwrap()]);
         assert!(
-            text.contains("commune 69266 : population population légale 2019 (communes), 150\u{202f}000 habitants"),
+            text.contains(
+                "commune 69266 : population légale 2019 (communes) : 150\u{202f}000 habitants"
+            ),
             "{text}"
         );
         assert!(text.contains("INSEE 2020 (IRIS agrégés"), "{text}");
@@ -285,4 +287,86 @@ async fn real_departement_files_use_the_sum_of_the_communes() {
         (ours / published - 1.0).abs() < 0.05,
         "ours {ours}, published {published}"
     );
+}
+
+/// SpF's own file carries its fixed population (`pop`): the rates use the INSEE population of the base all the
+/// same, and the report shows SpF's beside it with the gap. A file imported before the INSEE one uses SpF's
+/// population until the INSEE population arrives, then the INSEE one (read when rates are computed).
+#[tokio::test]
+async fn the_insee_population_is_used_and_spf_own_is_shown_with_the_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    // FIXTURE (not real data): `sp-pos-quot-com` with its `pop` column, ten days of Bron.
+    let file = dir
+        .path()
+        .join("sp-pos-quot-com-avec-pop-fixture-non-reelle.csv");
+    let spf_population = 40_500.0;
+    let mut text = String::from("com;jour;P;T;cl_age90;pop\n");
+    let mut rows = Vec::new();
+    for d in 1..=10u32 {
+        let (p, t) = (f64::from(d * 2), f64::from(90 + d));
+        let day = format!("2021-02-{d:02}");
+        text.push_str(&format!("69029;{day};{p};{t};0;{spf_population}\n"));
+        rows.push(("69029".to_string(), day, p, t));
+    }
+    std::fs::write(&file, text).unwrap();
+    let (insee, _) = insee_population("69029");
+    let (day, p7, t7) = last_week(&rows, "69029");
+    for base in TestBase::all().await {
+        let b = base.location.as_str();
+        // No population in the base yet: SpF's own is used, and no gap is claimed.
+        let report = json(b, &["import", "spf", file.to_str().unwrap(), "--json"]);
+        let z = zone(&report, "69029");
+        assert_eq!(z["habitants"], spf_population, "{z}");
+        assert!(
+            z["source"]
+                .as_str()
+                .unwrap()
+                .starts_with("fichier Santé publique France")
+        );
+        let text = ok(b, &["import", "spf", file.to_str().unwrap()]);
+        assert!(!text.contains("(écart"), "{text}");
+        assert!(
+            text.contains("population du fichier Santé publique France"),
+            "{text}"
+        );
+
+        // The INSEE population arrives: the rates use it, and SpF's is shown beside it.
+        ok(
+            b,
+            &[
+                "import",
+                "insee-iris",
+                repo_root().join(INSEE_2020).to_str().unwrap(),
+            ],
+        );
+        let report = json(b, &["import", "spf", file.to_str().unwrap(), "--json"]);
+        let z = zone(&report, "69029");
+        assert!(
+            (z["habitants"].as_f64().unwrap() - insee).abs() < 1e-6,
+            "{z}"
+        );
+        assert!(
+            z["source"].as_str().unwrap().starts_with("INSEE 2020"),
+            "{z}"
+        );
+        assert_eq!(z["jour"], day.as_str());
+        let incidence = z["incidence_7j"].as_f64().unwrap();
+        assert!((incidence - p7 * 100_000.0 / insee).abs() < 1e-6, "{z}");
+        let screening = z["depistage_7j"].as_f64().unwrap();
+        assert!((screening - t7 * 100_000.0 / insee).abs() < 1e-6, "{z}");
+        assert_eq!(z["population_spf"], spf_population);
+        let gap = (insee - spf_population) * 100.0 / spf_population;
+        assert!(
+            (z["ecart_population_pourcent"].as_f64().unwrap() - gap).abs() < 1e-9,
+            "{z}"
+        );
+        let text = ok(b, &["import", "spf", file.to_str().unwrap()]);
+        let expected = format!(
+            "population utilisée par Santé publique France : 40\u{202f}500 (écart {}{} %)",
+            if gap >= 0.0 { "+" } else { "−" },
+            format!("{:.1}", gap.abs()).replace('.', ",")
+        );
+        assert!(text.contains("INSEE 2020 (IRIS agrégés"), "{text}");
+        assert!(text.contains(&expected), "{expected} in {text}");
+    }
 }

@@ -7,7 +7,7 @@
 //!
 //! | profession | recourse | rule | certainty |
 //! |---|---|---|---|
-//! | médecin généraliste | 1st | profession 10 and savoir-faire SM26 "Qualifié en médecine générale", SM53 "Spécialiste en médecine générale", SM54 "Médecine générale" (or a label containing "médecine générale") | codes sure; a doctor with no savoir-faire at all is *not* counted (the file lists GPs with one of these) |
+//! | médecin généraliste | 1st | profession 10 and savoir-faire SM26 "Qualifié en médecine générale", SM53 "Spécialiste en médecine générale", SM54 "Médecine générale" (or a label containing "médecine générale") | codes sure; SM26 kept on purpose (the qualification of GPs trained before the 2004 DES: most GPs over about 45); a doctor with no savoir-faire at all is *not* recognised here (the file lists GPs with one of these) but a commune may count them at read time. Which GP activities are *first recourse* (mode d'exercice, secteur d'activité) is decided when figures are read: `maillage_indicators::professions`, `GpRule` |
 //! | infirmier | 1st | profession 60 "Infirmier" or 69 "Infirmier psychiatrique" | sure |
 //! | masseur-kinésithérapeute | 1st | profession 70 | sure |
 //! | chirurgien-dentiste | 1st | profession 40 (all specialties: ODF, chirurgie orale, MBD) | sure |

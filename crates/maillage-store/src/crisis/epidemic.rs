@@ -220,11 +220,20 @@ impl PopulationOrigin {
             }
             PopulationOrigin::Typed => "population saisie à l'import".into(),
             PopulationOrigin::SpfFile { file } => {
-                format!("fichier Santé publique France (colonne pop), {file}")
+                format!("{SPF_FILE_SOURCE} (colonne pop), {file}")
             }
         }
     }
+
+    /// Whether a stored source label is the Santé publique France file's own population (a fallback the base's
+    /// INSEE population replaces as soon as there is one).
+    pub fn is_spf_file_label(label: &str) -> bool {
+        label.starts_with(SPF_FILE_SOURCE)
+    }
 }
+
+/// How the source label of a population taken from the SpF file begins.
+const SPF_FILE_SOURCE: &str = "fichier Santé publique France";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZonePopulation {
@@ -323,11 +332,54 @@ pub struct SeriesInfo {
     pub first_day: String,
     pub last_day: String,
     pub days: i64,
+    /// The population the rates are computed with, and its source (INSEE or légale with its vintage, typed...).
     pub population: Option<f64>,
     pub population_source: Option<String>,
+    /// Santé publique France's own population of the zone (the `pop` column of its file, fixed by SpF), when
+    /// an imported file carried it: shown beside the population used, with the gap.
+    pub spf_population: Option<f64>,
 }
 
+/// Every zone with imported counts, with the population its rates use: the one chosen at import, except that
+/// a population taken from the SpF file (or none) gives way to the base's INSEE population as soon as the
+/// base has one (the INSEE file imported after the SpF file).
 pub async fn series_list(store: &Store) -> Result<Vec<SeriesInfo>> {
+    let mut list = stored_series_list(store).await?;
+    let spf: std::collections::HashMap<(String, String), f64> = sqlx::query(
+        "SELECT d.level, d.zone, d.population FROM crisis_epi_daily d
+         JOIN (SELECT level, zone, MAX(day) AS day FROM crisis_epi_daily WHERE population IS NOT NULL
+               GROUP BY level, zone) m ON m.level = d.level AND m.zone = d.zone AND m.day = d.day",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| Ok(((r.try_get("level")?, r.try_get("zone")?), r.try_get("population")?)))
+    .collect::<Result<_, sqlx::Error>>()?;
+    let fallback = |s: &SeriesInfo| {
+        s.population_source
+            .as_deref()
+            .is_none_or(PopulationOrigin::is_spf_file_label)
+    };
+    if list.iter().any(fallback) {
+        let whole_base = crate::territory::filter(store).await?.unrestricted();
+        // A read-only transaction: base_population reads through one.
+        let mut tx = store.pool().begin().await?;
+        for s in list.iter_mut().filter(|s| fallback(s)) {
+            if let Some(p) = base_population(&mut tx, &s.level, &s.zone, whole_base).await? {
+                s.population = Some(p.value);
+                s.population_source = Some(p.origin.label());
+            }
+        }
+        tx.rollback().await?;
+    }
+    for s in &mut list {
+        s.spf_population = spf.get(&(s.level.clone(), s.zone.clone())).copied();
+    }
+    Ok(list)
+}
+
+/// The zones with imported counts and the population stored for each at import.
+async fn stored_series_list(store: &Store) -> Result<Vec<SeriesInfo>> {
     let rows = sqlx::query(
         "SELECT d.level, d.zone, MIN(d.day) AS first_day, MAX(d.day) AS last_day, COUNT(*) AS days,
                 p.population, p.source
@@ -346,6 +398,7 @@ pub async fn series_list(store: &Store) -> Result<Vec<SeriesInfo>> {
                 days: r.try_get("days")?,
                 population: r.try_get("population")?,
                 population_source: r.try_get("source")?,
+                spf_population: None,
             })
         })
         .collect()

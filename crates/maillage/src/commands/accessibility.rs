@@ -5,6 +5,7 @@ use super::base::{BaseArg, block_on, fr, nombre, open, print_json};
 use clap::{Args, ValueEnum};
 use maillage_access::{Decay, parse_steps};
 use maillage_analysis::{AccessibilityRequest, Network, SupplyMeasure, accessibility};
+use maillage_indicators::professions::{GP, GP_OTHER, gp_rule_text};
 use maillage_routing::Profile;
 use std::path::PathBuf;
 
@@ -126,6 +127,11 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
             args.profession, report.run_id
         );
         println!("  réseau : {}", report.network);
+        // Which GPs were counted as supply: the rule in force (maillage territoire generalistes).
+        if [GP, GP_OTHER].contains(&args.profession.as_str()) {
+            let rule = maillage_store::supply::gp_rule(&store).await.map_err(fr)?;
+            println!("  {}", gp_rule_text(&rule));
+        }
         let unit = "pour 100 000 habitants";
         for kind in ["commune", "quartier"] {
             for r in report

@@ -317,6 +317,15 @@ async fn spf_rates(store: &maillage_store::Store, report: &mut ImportReport) -> 
         let days = epi::series(store, &level, &code, Some(last.saturating_sub(21.days())))
             .await
             .map_err(fr)?;
+        // SpF's own population, when its file gave one, beside the one the rates use.
+        zone["population_spf"] = serde_json::json!(info.spf_population);
+        zone["ecart_population_pourcent"] = serde_json::json!(
+            info.population
+                .zip(info.spf_population)
+                .and_then(
+                    |(used, spf)| maillage_crisis::epidemic::population_gap_percent(used, spf)
+                )
+        );
         let computed = maillage_crisis::epidemic::compute(&days, info.population);
         if let Some(c) = computed
             .iter()
@@ -348,8 +357,13 @@ fn print_spf_populations(r: &ImportReport) {
         match (z["habitants"].as_f64(), z["source"].as_str()) {
             (Some(p), Some(source)) => {
                 let mut line = format!(
-                    "  {level} {code} : population {source}, {} habitants",
-                    nombre(p, 0)
+                    "  {level} {code} : {}",
+                    maillage_messages::crisis::epidemic_population(
+                        source,
+                        p,
+                        z["population_spf"].as_f64(),
+                        &nombre
+                    )
                 );
                 if let (Some(day), Some(i)) = (z["jour"].as_str(), z["incidence_7j"].as_f64()) {
                     line.push_str(&format!(

@@ -199,6 +199,9 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                 return audit_outcome(audit);
             }
         }
+        // Every figure's method also says which GPs count and how places were located.
+        let method_context = method_context(&store).await?;
+        let method = |i: Indicator| format!("{} {method_context}", i.method());
         let mut out: Box<dyn Write> = match &args.sortie {
             Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
                 |e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", p.display()),
@@ -215,7 +218,7 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                         "motifs": { "seuil": maillage_indicators::Secret::Threshold.explanation(args.seuil),
                                     "secondaire": maillage_indicators::Secret::Secondary.explanation(args.seuil) },
                     }) } else { serde_json::Value::Null },
-                    "methodes": ALL_INDICATORS.iter().map(|i| (i.code().to_string(), json!(i.method())))
+                    "methodes": ALL_INDICATORS.iter().map(|i| (i.code().to_string(), json!(method(*i))))
                         .chain([(APL_INDICATOR.to_string(), json!(APL_METHOD))])
                         .collect::<serde_json::Map<_, _>>(),
                     "sources": sources.iter().map(|b| json!({
@@ -249,7 +252,7 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                             .unwrap_or_default(),
                         if r.is_secret() { "oui" } else { "non" },
                         r.secret.map_or("", |m| m.code()),
-                        r.indicator.method(),
+                        &method(r.indicator),
                         "",
                         "",
                         perimeter(r.buffer),
@@ -417,6 +420,19 @@ const ALL_INDICATORS: &[Indicator] = &[
     Indicator::QpvRatio,
     Indicator::Gp60PlusShare,
 ];
+
+/// The GP rule in force and how places were located, in French: appended to every indicator's method.
+async fn method_context(store: &maillage_store::Store) -> anyhow::Result<String> {
+    let rule = maillage_store::supply::gp_rule(store).await.map_err(fr)?;
+    let placement = maillage_store::locations::placement(store)
+        .await
+        .map_err(fr)?;
+    Ok(format!(
+        "{} {}",
+        maillage_indicators::professions::gp_rule_text(&rule),
+        maillage_indicators::professions::placement_text(&placement)
+    ))
+}
 
 fn format_decimal(v: f64) -> String {
     if v.fract() == 0.0 {

@@ -2,7 +2,8 @@
 
 use super::base::{BaseArg, block_on, fr, open, print_json};
 use clap::{Args, Subcommand};
-use maillage_store::territory;
+use maillage_indicators::professions::{GpRule, gp_rule_text};
+use maillage_store::{supply, territory};
 
 /// Arguments de `maillage territoire`.
 #[derive(Args, Debug)]
@@ -38,6 +39,23 @@ pub enum TerritoryAction {
         #[arg(long)]
         nom: Option<String>,
     },
+    /// Choisir quels médecins généralistes comptent comme médecins de premier recours dans tous les
+    /// indicateurs (par défaut : libéraux, et salariés d'un centre de santé ou d'une maison de santé ; les
+    /// autres sont comptés à part). Sans option : la règle par défaut
+    Generalistes {
+        /// Compter aussi ceux qui exercent en établissement de santé (secteurs SA01 à SA04, SA40)
+        #[arg(long)]
+        hopital: bool,
+        /// Compter aussi la permanence des soins ambulatoires hors cabinet (secteur SA50)
+        #[arg(long)]
+        permanence_des_soins: bool,
+        /// Compter aussi les salariés et bénévoles d'autres structures (PMI, EHPAD, entreprise…)
+        #[arg(long)]
+        autres_salaries: bool,
+        /// Compter aussi les médecins (profession 10) sans aucun savoir-faire dans le fichier
+        #[arg(long)]
+        sans_savoir_faire: bool,
+    },
 }
 
 pub fn run(args: TerritoryArgs) -> anyhow::Result<()> {
@@ -72,6 +90,28 @@ pub fn run(args: TerritoryArgs) -> anyhow::Result<()> {
                         }
                     );
                 }
+                let rule = supply::gp_rule(&store).await.map_err(fr)?;
+                println!("{}", gp_rule_text(&rule));
+                Ok(())
+            }
+            Some(TerritoryAction::Generalistes {
+                hopital,
+                permanence_des_soins,
+                autres_salaries,
+                sans_savoir_faire,
+            }) => {
+                let rule = GpRule {
+                    hospital: hopital,
+                    out_of_hours: permanence_des_soins,
+                    other_salaried: autres_salaries,
+                    doctors_without_skill: sans_savoir_faire,
+                };
+                supply::set_gp_rule(&store, &rule).await.map_err(fr)?;
+                if args.json {
+                    return print_json(&rule);
+                }
+                println!("Règle enregistrée ; tous les indicateurs la suivent désormais.");
+                println!("{}", gp_rule_text(&rule));
                 Ok(())
             }
             Some(TerritoryAction::Definir {

@@ -163,9 +163,12 @@ async fn render(
             recent.iter().map(|d| (d.day, d.positives)).collect();
         body = html! {
             h2 { (label) }
-            p { "Données du " (day(s.first_day.parse().unwrap_or(last))) " au " (day(last)) " (" (s.days) " jours). Population : "
-                @if let Some(p) = s.population { (number(p, 0)) " habitants (" (s.population_source.as_deref().unwrap_or("")) ")" }
-                @else { strong { "inconnue" } " — saisissez-la ci-dessous pour calculer l'incidence et le dépistage." } }
+            p { "Données du " (day(s.first_day.parse().unwrap_or(last))) " au " (day(last)) " (" (s.days) " jours). "
+                @if let Some(p) = s.population {
+                    "Taux recalculés avec la "
+                    (maillage_messages::crisis::epidemic_population(s.population_source.as_deref().unwrap_or("de la zone"), p, s.spf_population, &number)) "."
+                }
+                @else { "Population : " strong { "inconnue" } " — saisissez-la ci-dessous pour calculer l'incidence et le dépistage." } }
             @if let Some(l) = latest {
                 ul.tuiles {
                     li { span.chiffre { @if let Some(v) = l.incidence { (number(v, 1)) } @else { "—" } }
@@ -256,6 +259,10 @@ async fn render(
         h2 { "Méthode et limites" }
         p { "Taux d'incidence : cas positifs des 7 derniers jours (jour affiché compris) × 100 000 / population. Taux de positivité : \
              tests positifs / tests réalisés sur les mêmes 7 jours × 100. Taux de dépistage : tests sur 7 jours × 100 000 / population. \
+             La population est celle de la zone dans la base, avec son millésime : INSEE par IRIS ou population légale \
+             des communes, la plus récente ; à défaut, celle du fichier de Santé publique France. Santé publique France \
+             divise par sa propre population, figée : ses taux publiés s'écartent des taux recalculés d'autant que les deux \
+             populations diffèrent (écart indiqué quand son fichier donne sa population). \
              Une semaine incomplète (jour manquant) ne donne pas de valeur. Les comptes viennent des fichiers de Santé publique France \
              (SI-DEP) tels que publiés, datés du jour de prélèvement ; les derniers jours sont souvent consolidés après coup. \
              Les petites communes ont des taux très variables d'un jour à l'autre : à lire avec les comptes." }

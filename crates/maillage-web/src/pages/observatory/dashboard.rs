@@ -153,7 +153,7 @@ pub(super) async fn page(
                         @for p in PROFESSIONS {
                             tr {
                                 th scope="row" { (p.label) }
-                                td { @if p.recourse == Recourse::First { "premier" } @else { "second" } }
+                                td { (p.recourse.label()) }
                                 td.nombre { (shown(find(Indicator::Count, &c.code, p.code), 0, secrecy)) }
                                 td.nombre { (shown(find(Indicator::Per10k, &c.code, p.code), 1, secrecy)) }
                                 @if has_qpv(c) {
