@@ -9,6 +9,8 @@ pub mod compute;
 pub mod professions;
 pub mod secrecy;
 
-pub use compute::{Indicator, IndicatorRow, Inputs, Supply, ZoneInput, compute};
+pub use compute::{
+    Indicator, IndicatorRow, Inputs, ReferenceZone, Supply, ZoneInput, compute, is_reference_zone,
+};
 pub use professions::{PROFESSIONS, Profession, Recourse};
 pub use secrecy::suppress;

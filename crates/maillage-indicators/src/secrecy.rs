@@ -14,6 +14,11 @@ pub fn suppress(rows: &mut [IndicatorRow], threshold: u32) {
     let t = f64::from(threshold);
     // Primary: small counts, and shares that would tell ages.
     for r in rows.iter_mut() {
+        // Départements and France are national public counts (Annuaire, FINESS), published as such by their
+        // producers: no local count can be recovered from them, so local secrecy does not apply.
+        if crate::compute::is_reference_zone(&r.zone_kind) {
+            continue;
+        }
         r.suppressed |= match r.indicator {
             Indicator::Count | Indicator::QpvPer10k | Indicator::RestPer10k => {
                 small(r.numerator, t)

@@ -27,6 +27,7 @@ fn at(who: &str, profession: &str, zones: &[i64], birth_year: Option<i64>) -> Su
 /// A commune (id 1, 20,000 inhabitants) of two IRIS (ids 2 and 3), one of which holds a QPV (id 4, 4,000).
 fn town(supply: Vec<Supply>) -> Inputs {
     Inputs {
+        references: Vec::new(),
         zones: vec![
             zone(1, "commune", "99001", None, 20_000.0),
             zone(2, "iris", "990010101", Some("99001"), 12_000.0),

@@ -96,11 +96,40 @@ pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
             birth_year,
         })
         .collect();
+    let references = reference_zones(store, &zones).await?;
     Ok(Inputs {
         zones,
         supply,
         reference_year: jiff::Zoned::now().year() as i64,
+        references,
     })
+}
+
+/// The départements of the territory's communes and France, counted nationally (see [`crate::reference`]).
+/// Other départements are left out, as the communes and EPCI outside the territory are. A département the
+/// territory covers whole is left out too: its count would be the territory's total, which secrecy may hide.
+async fn reference_zones(
+    store: &Store,
+    zones: &[ZoneInput],
+) -> Result<Vec<maillage_indicators::ReferenceZone>> {
+    let mut covered: BTreeMap<&str, f64> = BTreeMap::new();
+    for z in zones
+        .iter()
+        .filter(|z| z.kind == ZoneKind::Commune.as_str())
+    {
+        if let Some(d) = crate::reference::departement_of(&z.code) {
+            *covered.entry(d).or_default() += z.population.unwrap_or(0.0);
+        }
+    }
+    let departements: Vec<&str> = covered.keys().copied().collect();
+    let mut references = crate::reference::indicator_zones(store, &departements).await?;
+    references.retain(|r| {
+        r.zone.kind != crate::reference::Level::Departement.as_str()
+            || r.zone
+                .population
+                .is_none_or(|p| covered.get(r.zone.code.as_str()).is_none_or(|c| *c < p))
+    });
+    Ok(references)
 }
 
 /// The batches the figures rest on: the latest import of each kind.
