@@ -112,13 +112,14 @@ async fn reference_zones(
     store: &Store,
     zones: &[ZoneInput],
 ) -> Result<Vec<maillage_indicators::ReferenceZone>> {
+    let departement_of = crate::reference::commune_departements(store).await?;
     let mut covered: BTreeMap<&str, f64> = BTreeMap::new();
     for z in zones
         .iter()
         .filter(|z| z.kind == ZoneKind::Commune.as_str())
     {
-        if let Some(d) = crate::reference::departement_of(&z.code) {
-            *covered.entry(d).or_default() += z.population.unwrap_or(0.0);
+        if let Some(d) = departement_of.get(&z.code) {
+            *covered.entry(d.as_str()).or_default() += z.population.unwrap_or(0.0);
         }
     }
     let departements: Vec<&str> = covered.keys().copied().collect();

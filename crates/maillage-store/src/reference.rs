@@ -277,15 +277,16 @@ pub async fn figures(store: &Store) -> Result<Vec<Figure>> {
             continue;
         };
         let code: String = r.try_get("code")?;
+        let source: String = r.try_get("source")?;
         out.push(Figure {
             level,
-            name: zone_name(level, &code),
+            name: zone_name(level, &code, &source),
             code,
             profession: r.try_get("profession")?,
             count: r.try_get::<i64, _>("count")? as u64,
             population: r.try_get("population")?,
             population_vintage: r.try_get("population_vintage")?,
-            source: r.try_get("source")?,
+            source,
             batch_id: r.try_get("batch_id")?,
             vintage: r.try_get("vintage")?,
             imported_at: r.try_get("imported_at")?,
@@ -294,10 +295,17 @@ pub async fn figures(store: &Store) -> Result<Vec<Figure>> {
     Ok(out)
 }
 
-fn zone_name(level: Level, code: &str) -> String {
-    match level {
-        Level::France => "France".to_string(),
-        Level::Departement => departement_name(code).unwrap_or(code).to_string(),
+/// The source of the demonstration's reference figures (fictional, see `maillage-demo`).
+pub const DEMONSTRATION: &str = "demonstration";
+
+fn zone_name(level: Level, code: &str, source: &str) -> String {
+    match (level, source == DEMONSTRATION) {
+        (Level::France, false) => "France".to_string(),
+        (Level::France, true) => "France (chiffres fictifs de démonstration)".to_string(),
+        (Level::Departement, false) => departement_name(code)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("Département {code}")),
+        (Level::Departement, true) => format!("Département {code} (fictif)"),
     }
 }
 
@@ -330,9 +338,23 @@ pub async fn indicator_zones(store: &Store, departements: &[&str]) -> Result<Vec
     Ok(zones.into_values().collect())
 }
 
-/// The département of a commune, for callers that show a zone beside its département.
-pub fn departement_of(commune_code: &str) -> Option<&'static str> {
-    departement_of_commune(commune_code)
+/// The département of each commune in the store: as the communes file (or the demonstration) gives it, else
+/// from its code.
+pub async fn commune_departements(store: &Store) -> Result<BTreeMap<String, String>> {
+    let rows = sqlx::query(
+        "SELECT code, departement FROM zone WHERE kind = 'commune' AND removed_batch_id IS NULL",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let code: String = r.try_get("code")?;
+        let stored: Option<String> = r.try_get("departement")?;
+        if let Some(d) = stored.or_else(|| departement_of_commune(&code).map(str::to_string)) {
+            out.insert(code, d);
+        }
+    }
+    Ok(out)
 }
 
 /// What an import did to the reference figures, kept in its batch details (`references`).
