@@ -338,6 +338,11 @@ pub async fn indicator_zones(store: &Store, departements: &[&str]) -> Result<Vec
     Ok(zones.into_values().collect())
 }
 
+/// The département of a commune (or arrondissement) code, when it names one of the 101 départements.
+pub fn departement_of_code(commune_code: &str) -> Option<&'static str> {
+    departement_of_commune(commune_code)
+}
+
 /// The département of each commune in the store: as the communes file (or the demonstration) gives it, else
 /// from its code.
 pub async fn commune_departements(store: &Store) -> Result<BTreeMap<String, String>> {
