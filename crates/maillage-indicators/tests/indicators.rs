@@ -219,3 +219,54 @@ fn the_threshold_is_a_setting() {
         "8 ≥ 5"
     );
 }
+
+/// Départements and France come pre-counted: the same count and densities as any zone, on their own
+/// population, and never hidden by local secrecy (they are national public counts).
+#[test]
+fn reference_zones_get_the_same_densities_and_no_local_secrecy() {
+    let mut inputs = town(vec![]);
+    let reference =
+        |kind: &str, code: &str, population: f64, gps: f64| maillage_indicators::ReferenceZone {
+            zone: ZoneInput {
+                id: -1,
+                kind: kind.into(),
+                code: code.into(),
+                name: code.into(),
+                parent_code: None,
+                population: Some(population),
+                population_vintage: Some(2023),
+            },
+            counts: [("medecin_generaliste".to_string(), gps)]
+                .into_iter()
+                .collect(),
+        };
+    inputs.references = vec![
+        reference("departement", "86", 437_000.0, 3.0),
+        reference("france", "FR", 68_000_000.0, 99_000.0),
+    ];
+    let mut rows = compute(&inputs);
+    suppress(&mut rows, 5);
+    let find = |i: Indicator, code: &str| {
+        rows.iter()
+            .find(|r| {
+                r.indicator == i && r.zone_code == code && r.profession == "medecin_generaliste"
+            })
+            .unwrap()
+    };
+    assert_eq!(find(Indicator::Count, "86").value, Some(3.0));
+    assert!(
+        !find(Indicator::Count, "86").suppressed,
+        "a national count of 3 stays shown"
+    );
+    assert_eq!(
+        find(Indicator::Per100k, "FR").value,
+        Some(99_000.0 / 68_000_000.0 * 1e5)
+    );
+    assert_eq!(find(Indicator::Per10k, "86").population_vintage, Some(2023));
+    // A profession the sources did not count gets no row.
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.zone_code == "FR" && r.profession == "infirmier")
+    );
+}
