@@ -352,3 +352,39 @@ async fn real_communes_give_every_departement_a_population() {
     assert_eq!(france.population, Some(by_dep.values().sum::<f64>()));
     assert!(france.population.unwrap() > 68_000_000.0);
 }
+
+/// A national file that fails half-way (a row cut short) leaves the reference figures as they were: they are
+/// written in the import's transaction.
+#[tokio::test]
+async fn a_bad_national_file_changes_no_reference_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = national::rows(100);
+    for base in TestBase::all().await {
+        let sub = dir.path().join(base.backend);
+        std::fs::create_dir_all(&sub).unwrap();
+        let store = store_with_communes(&base, &sub).await;
+        let file = write(&sub, ANNUAIRE_NAME, &national::annuaire_text(&rows));
+        imports::annuaire::import(&store, &file, &Silent)
+            .await
+            .unwrap();
+        let before = reference::figures(&store).await.unwrap();
+        let mut text = national::annuaire_text(&national::rows(150));
+        text.push_str("8|19999|819999|FIXTURE-COUPEE|\n");
+        let bad = write(
+            &sub,
+            "PS_LibreAcces_Personne_activite_202612240000.txt",
+            &text,
+        );
+        assert!(
+            imports::annuaire::import(&store, &bad, &Silent)
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            reference::figures(&store).await.unwrap(),
+            before,
+            "{}",
+            base.backend
+        );
+    }
+}
