@@ -334,9 +334,7 @@ pub mod national {
             let first = next(PLACES.len());
             for s in 0..sites {
                 // The second site is as often in the same commune as elsewhere.
-                let (commune, postcode) = if s == 1 && next(2) == 0 {
-                    PLACES[first]
-                } else if s == 0 {
+                let (commune, postcode) = if s == 0 || (s == 1 && next(2) == 0) {
                     PLACES[first]
                 } else {
                     PLACES[next(PLACES.len())]
