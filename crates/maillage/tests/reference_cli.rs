@@ -44,14 +44,28 @@ fn indicators_list_the_departement_and_france_of_imported_national_files() {
     let b = base.location.as_str();
     let communes = dir.path().join("communes.json");
     std::fs::write(&communes, national::communes_json()).unwrap();
-    ok(b, &["import", "communes", communes.to_str().unwrap()]);
+    let out = ok(b, &["import", "communes", communes.to_str().unwrap()]);
+    assert!(
+        out.contains("populations des départements et de la France : mises à jour"),
+        "{out}"
+    );
     ok(b, &["territoire", "definir", "--communes", "86194"]);
     let rows = national::rows(300);
     let annuaire = dir
         .path()
         .join("PS_LibreAcces_Personne_activite_202611240000.txt");
     std::fs::write(&annuaire, national::annuaire_text(&rows)).unwrap();
-    ok(b, &["import", "annuaire", annuaire.to_str().unwrap()]);
+    let first = ok(b, &["import", "annuaire", annuaire.to_str().unwrap()]);
+    assert!(
+        first.contains("chiffres de référence des départements et de la France : mis à jour"),
+        "{first}"
+    );
+    assert!(first.contains("hors des départements"), "{first}");
+    let again = ok(b, &["import", "annuaire", annuaire.to_str().unwrap()]);
+    assert!(
+        again.contains("chiffres de référence des départements et de la France : inchangés"),
+        "{again}"
+    );
 
     // The GPs of the Vienne and of France, counted plainly from the fixture.
     let gps = |in_zone: &dyn Fn(&str) -> bool| {
