@@ -293,7 +293,11 @@ fn print_references(r: &ImportReport) {
     };
     let changed = refs["modifiees"].as_bool() == Some(true);
     if r.kind == "communes" {
-        let state = if changed { "mises à jour" } else { "inchangées" };
+        let state = if changed {
+            "mises à jour"
+        } else {
+            "inchangées"
+        };
         println!("  populations des départements et de la France : {state}");
     } else {
         let state = if changed { "mis à jour" } else { "inchangés" };
