@@ -44,7 +44,12 @@ fn row_cells(body: &str, label: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn demonstration_zone_pages_show_departement_and_france_beside_the_zone() {
-    let base = TestBase::sqlite();
+    for base in TestBase::all().await {
+        demonstration_pages(&base).await;
+    }
+}
+
+async fn demonstration_pages(base: &TestBase) {
     let store = Store::open(&base.location).await.unwrap();
     maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
         .await
