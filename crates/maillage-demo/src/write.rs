@@ -13,7 +13,7 @@ use maillage_store::supply::{
     self, Activity, AnnuaireTables, Establishment, PracticeSite, Professional,
 };
 use maillage_store::zones::{self, ZoneKind, ZoneRecord};
-use maillage_store::{Result, Store, locations, settings, territory};
+use maillage_store::{Result, Store, locations, reference, settings, territory};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -264,6 +264,7 @@ async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
         &serde_json::json!({ "graine": t.seed, FICTIONAL: true }),
     )
     .await?;
+    write_references(&mut s, t.population_vintage).await?;
     s.counts.rows_read = s.counts.inserted + s.counts.updated + s.counts.unchanged;
     s.commit(
         Some(t.population_vintage.to_string()),
@@ -309,4 +310,55 @@ fn demo_sector_label(code: &str) -> &'static str {
         "SA08" => "Cabinet de groupe",
         _ => "Maison de santé ou Pôle de santé",
     }
+}
+
+/// Fictional population of the demonstration's département and of "France".
+const REFERENCE_POPULATIONS: [(reference::Level, &str, f64); 2] = [
+    (reference::Level::Departement, model::DEPARTEMENT, 437_000.0),
+    (
+        reference::Level::France,
+        reference::FRANCE_CODE,
+        68_400_000.0,
+    ),
+];
+
+/// Fictional densities per 100,000 inhabitants of "France", of the order of the national ones; the
+/// demonstration's département is a little below (× 0.9).
+const REFERENCE_DENSITIES: [(&str, f64); 13] = [
+    ("medecin_generaliste", 145.0),
+    ("infirmier", 180.0),
+    ("masseur_kinesitherapeute", 140.0),
+    ("chirurgien_dentiste", 65.0),
+    ("pharmacie", 30.0),
+    ("gynecologue", 12.0),
+    ("sage_femme", 35.0),
+    ("pediatre", 13.0),
+    ("orthophoniste", 37.0),
+    ("ophtalmologiste", 9.0),
+    ("orthoptiste", 9.0),
+    ("psychiatre", 22.0),
+    ("psychologue", 110.0),
+];
+
+/// The demonstration has no national file to count: it writes fictional département and France figures
+/// through the store functions the imports use, under the source `demonstration` (named as fictional wherever
+/// they are read).
+async fn write_references(s: &mut ImportSession, vintage: i64) -> Result<()> {
+    let mut counts = reference::Counts::new();
+    let mut populations = reference::Populations::new();
+    for (level, code, population) in REFERENCE_POPULATIONS {
+        populations.insert((level, code.to_string()), population);
+        let factor = if level == reference::Level::France {
+            1.0
+        } else {
+            0.9
+        };
+        for (profession, per_100k) in REFERENCE_DENSITIES {
+            let n = (per_100k * factor * population / 1e5).round() as u64;
+            counts.insert((level, code.to_string(), profession.to_string()), n);
+        }
+    }
+    reference::replace_counts(&mut s.tx, reference::DEMONSTRATION, s.batch_id, &counts).await?;
+    reference::replace_populations(&mut s.tx, s.batch_id, vintage, &populations).await?;
+    Ok(())
 }

@@ -28,6 +28,7 @@ pub mod columns;
 pub mod communes;
 pub mod contours;
 pub mod crs;
+pub mod departements;
 pub mod error;
 pub mod finess;
 pub mod insee;

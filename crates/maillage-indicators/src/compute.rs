@@ -48,6 +48,18 @@ pub struct Inputs {
     pub supply: Vec<Supply>,
     /// The year ages are computed for (the current year).
     pub reference_year: i64,
+    /// Départements and France, counted nationally by the imports (see [`ReferenceZone`]).
+    pub references: Vec<ReferenceZone>,
+}
+
+/// A zone whose professionals were counted while the national files streamed (a département, France): its
+/// counts come ready, per profession, and go through the same densities as the territory's zones.
+#[derive(Debug, Clone)]
+pub struct ReferenceZone {
+    /// Its kind (`departement`, `france`), code, name and population; `id` matches no stored zone.
+    pub zone: ZoneInput,
+    /// Profession code → count. A profession without a count (its source not imported) gets no row.
+    pub counts: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -228,6 +240,21 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
         }
     }
 
+    // Reference zones (départements, France): pre-counted, then the same count and densities.
+    for r in &inputs.references {
+        for p in PROFESSIONS {
+            let Some(&n) = r.counts.get(p.code) else {
+                continue;
+            };
+            let z = &r.zone;
+            rows.push(row(Indicator::Count, z, p.code, Some(n), Some(n), None));
+            for (indicator, scale) in [(Indicator::Per10k, 1e4), (Indicator::Per100k, 1e5)] {
+                let value = ratio(n, z.population, scale);
+                rows.push(row(indicator, z, p.code, value, Some(n), z.population));
+            }
+        }
+    }
+
     // QPV against the rest of their commune.
     let mut qpv_of_commune: BTreeMap<&str, Vec<&ZoneInput>> = BTreeMap::new();
     for z in inputs.zones.iter().filter(|z| z.kind == "qpv") {
@@ -323,4 +350,9 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
         ))
     });
     rows
+}
+
+/// Whether rows of this zone kind are reference figures (`departement`, `france`, see [`ReferenceZone`]).
+pub fn is_reference_zone(zone_kind: &str) -> bool {
+    matches!(zone_kind, "departement" | "france")
 }

@@ -9,6 +9,9 @@ pub mod compute;
 pub mod professions;
 pub mod secrecy;
 
-pub use compute::{Indicator, IndicatorRow, Inputs, Nesting, Supply, ZoneInput, compute};
+pub use compute::{
+    Indicator, IndicatorRow, Inputs, Nesting, ReferenceZone, Supply, ZoneInput, compute,
+    is_reference_zone,
+};
 pub use professions::{PROFESSIONS, Profession, Recourse};
 pub use secrecy::{Audit, Check, Measure, Policy, Secret, suppress};

@@ -46,6 +46,7 @@ fn at(who: &str, profession: &str, zones: &[i64], birth_year: Option<i64>) -> Su
 /// A commune (id 1, 20,000 inhabitants) of two IRIS (ids 2 and 3), one of which holds a QPV (id 4, 4,000).
 fn town(supply: Vec<Supply>) -> Inputs {
     Inputs {
+        references: Vec::new(),
         zones: vec![
             zone(1, "commune", "99001", None, 20_000.0),
             zone(2, "iris", "990010101", Some("99001"), 12_000.0),
@@ -278,6 +279,7 @@ fn intercommunality(supply: Vec<Supply>) -> Inputs {
         nesting: nest(&[(1, 10), (2, 10), (10, 20), (3, 20), (4, 1), (5, 1)]),
         supply,
         reference_year: 2026,
+        references: Vec::new(),
     }
 }
 
@@ -456,6 +458,7 @@ fn random_territory(seed: u64) -> Inputs {
         nesting,
         supply,
         reference_year: 2026,
+        references: Vec::new(),
     }
 }
 
@@ -547,5 +550,56 @@ fn the_attacker_recovers_what_primary_secrecy_alone_would_leave() {
     assert_eq!(
         attack(&naive, &truth, &inputs),
         vec![r#"("effectif", "99002", "medecin_generaliste") = 4"#.to_string()]
+    );
+}
+
+/// Départements and France come pre-counted: the same count and densities as any zone, on their own
+/// population, and never hidden by local secrecy (they are national public counts).
+#[test]
+fn reference_zones_get_the_same_densities_and_no_local_secrecy() {
+    let mut inputs = town(vec![]);
+    let reference =
+        |kind: &str, code: &str, population: f64, gps: f64| maillage_indicators::ReferenceZone {
+            zone: ZoneInput {
+                id: -1,
+                kind: kind.into(),
+                code: code.into(),
+                name: code.into(),
+                parent_code: None,
+                population: Some(population),
+                population_vintage: Some(2023),
+                buffer: false,
+            },
+            counts: [("medecin_generaliste".to_string(), gps)]
+                .into_iter()
+                .collect(),
+        };
+    inputs.references = vec![
+        reference("departement", "86", 437_000.0, 3.0),
+        reference("france", "FR", 68_000_000.0, 99_000.0),
+    ];
+    let rows = published(&inputs, 5);
+    let find = |i: Indicator, code: &str| {
+        rows.iter()
+            .find(|r| {
+                r.indicator == i && r.zone_code == code && r.profession == "medecin_generaliste"
+            })
+            .unwrap()
+    };
+    assert_eq!(find(Indicator::Count, "86").value, Some(3.0));
+    assert!(
+        !find(Indicator::Count, "86").is_secret(),
+        "a national count of 3 stays shown"
+    );
+    assert_eq!(
+        find(Indicator::Per100k, "FR").value,
+        Some(99_000.0 / 68_000_000.0 * 1e5)
+    );
+    assert_eq!(find(Indicator::Per10k, "86").population_vintage, Some(2023));
+    // A profession the sources did not count gets no row.
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.zone_code == "FR" && r.profession == "infirmier")
     );
 }

@@ -55,6 +55,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_apl_variants.sql"),
         include_str!("../migrations/postgres/0008_apl_variants.sql"),
     ),
+    (
+        9,
+        "reference figures",
+        include_str!("../migrations/sqlite/0009_reference_figures.sql"),
+        include_str!("../migrations/postgres/0009_reference_figures.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

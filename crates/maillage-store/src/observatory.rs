@@ -78,16 +78,19 @@ pub async fn indicator_inputs(store: &Store) -> Result<Inputs> {
             birth_year,
         })
         .collect();
+    let references = reference_zones(store, &zones).await?;
     Ok(Inputs {
         zones,
         nesting,
         supply,
         reference_year: jiff::Zoned::now().year() as i64,
+        references,
     })
 }
 
-/// The id of the territory as a whole, which is no zone of the store.
-pub const TERRITORY_ZONE_ID: i64 = -1;
+/// The id of the territory as a whole, which is no zone of the store (nor a reference zone: those count down
+/// from -1).
+pub const TERRITORY_ZONE_ID: i64 = i64::MIN;
 
 /// The territory's zones with their population, and how they nest. An EPCI is listed when it holds a commune
 /// of the territory and every member is a commune of the territory or of its buffer (whose supply is imported
@@ -246,6 +249,34 @@ fn added_up<'a>(communes: impl Iterator<Item = &'a ZoneInput>) -> (Option<f64>, 
         vintage = vintage.max(c.population_vintage);
     }
     (total, vintage)
+}
+
+/// The départements of the territory's communes and France, counted nationally (see [`crate::reference`]).
+/// Other départements are left out, as the communes and EPCI outside the territory are. A département the
+/// territory covers whole is left out too: its count would be the territory's total, which secrecy may hide.
+async fn reference_zones(
+    store: &Store,
+    zones: &[ZoneInput],
+) -> Result<Vec<maillage_indicators::ReferenceZone>> {
+    let departement_of = crate::reference::commune_departements(store).await?;
+    let mut covered: BTreeMap<&str, f64> = BTreeMap::new();
+    for z in zones
+        .iter()
+        .filter(|z| z.kind == ZoneKind::Commune.as_str() && !z.buffer)
+    {
+        if let Some(d) = departement_of.get(&z.code) {
+            *covered.entry(d.as_str()).or_default() += z.population.unwrap_or(0.0);
+        }
+    }
+    let departements: Vec<&str> = covered.keys().copied().collect();
+    let mut references = crate::reference::indicator_zones(store, &departements).await?;
+    references.retain(|r| {
+        r.zone.kind != crate::reference::Level::Departement.as_str()
+            || r.zone
+                .population
+                .is_none_or(|p| covered.get(r.zone.code.as_str()).is_none_or(|c| *c < p))
+    });
+    Ok(references)
 }
 
 /// The batches the figures rest on: the latest import of each kind.

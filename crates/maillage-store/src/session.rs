@@ -154,6 +154,11 @@ impl ImportSession {
                 .iter()
                 .any(|k| g.get(k).and_then(|v| v.as_u64()).unwrap_or(0) > 0)
         });
-        c.inserted + c.updated + c.removed > 0 || placed
+        // Reference figures (départements, France) counted in the same pass, written when they changed.
+        let references = details
+            .pointer("/references/modifiees")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        c.inserted + c.updated + c.removed > 0 || placed || references
     }
 }

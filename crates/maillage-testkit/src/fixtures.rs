@@ -216,3 +216,260 @@ pub mod annuaire {
         zip(&members)
     }
 }
+
+/// FIXTURES, NOT REAL DATA: a "national" Annuaire santé and communes file, small but spread over France the way
+/// the real ones are (Corsica's 2A/2B, the départements d'outre-mer, Paris, Lyon and Marseille arrondissements,
+/// a collectivité d'outre-mer, rows without a commune), to check figures counted per département and for
+/// France against a plain count. Professionals are named `FIXTURE-…`; commune populations are invented.
+pub mod national {
+    use maillage_formats::annuaire::{HEADER_2026, col};
+
+    /// One activity row: who, which profession (as the file writes it), where.
+    #[derive(Debug, Clone)]
+    pub struct Row {
+        pub national_id: String,
+        pub profession_code: &'static str,
+        pub profession_label: &'static str,
+        pub skill_code: &'static str,
+        pub skill_label: &'static str,
+        /// Empty when the row has no commune code.
+        pub commune: &'static str,
+        pub postcode: &'static str,
+        pub structure_id: String,
+    }
+
+    /// (profession code, label, savoir-faire code, label, the Maillage profession a reader of the ANS
+    /// nomenclatures expects, or None when the observatory does not follow it). Doctors are libéral in a
+    /// cabinet, the case every rule counts.
+    pub const PROFESSIONS: &[(&str, &str, &str, &str, Option<&str>)] = &[
+        (
+            "10",
+            "Médecin",
+            "SM54",
+            "Médecine Générale",
+            Some("medecin_generaliste"),
+        ),
+        ("10", "Médecin", "SM40", "Pédiatrie", Some("pediatre")),
+        (
+            "10",
+            "Médecin",
+            "SM04",
+            "Cardiologie et Maladies vasculaires",
+            None,
+        ),
+        ("60", "Infirmier", "", "", Some("infirmier")),
+        (
+            "70",
+            "Masseur-Kinésithérapeute",
+            "",
+            "",
+            Some("masseur_kinesitherapeute"),
+        ),
+        (
+            "40",
+            "Chirurgien-Dentiste",
+            "",
+            "",
+            Some("chirurgien_dentiste"),
+        ),
+        ("50", "Sage-Femme", "", "", Some("sage_femme")),
+        ("21", "Pharmacien", "", "", Some("pharmacien")),
+        ("26", "Audioprothésiste", "", "", None),
+        ("93", "Psychologue", "", "", Some("psychologue")),
+    ];
+
+    /// (commune code, name, postcode, population, type, commune of an arrondissement).
+    pub const COMMUNES: &[(&str, &str, &str, u64, &str, &str)] = &[
+        ("86194", "Poitiers", "86000", 90_000, "commune-actuelle", ""),
+        (
+            "86066",
+            "Châtellerault",
+            "86100",
+            31_000,
+            "commune-actuelle",
+            "",
+        ),
+        ("2A004", "Ajaccio", "20000", 72_000, "commune-actuelle", ""),
+        ("2B033", "Bastia", "20200", 48_000, "commune-actuelle", ""),
+        (
+            "97411",
+            "Saint-Denis",
+            "97400",
+            153_000,
+            "commune-actuelle",
+            "",
+        ),
+        (
+            "97611",
+            "Mamoudzou",
+            "97600",
+            71_000,
+            "commune-actuelle",
+            "",
+        ),
+        (
+            "97120",
+            "Pointe-à-Pitre",
+            "97110",
+            15_000,
+            "commune-actuelle",
+            "",
+        ),
+        ("75056", "Paris", "75001", 2_100_000, "commune-actuelle", ""),
+        (
+            "75112",
+            "Paris 12e Arrondissement",
+            "75012",
+            140_000,
+            "arrondissement-municipal",
+            "75056",
+        ),
+        ("69123", "Lyon", "69001", 520_000, "commune-actuelle", ""),
+        (
+            "69383",
+            "Lyon 3e Arrondissement",
+            "69003",
+            104_000,
+            "arrondissement-municipal",
+            "69123",
+        ),
+        (
+            "13055",
+            "Marseille",
+            "13001",
+            870_000,
+            "commune-actuelle",
+            "",
+        ),
+        (
+            "13205",
+            "Marseille 5e Arrondissement",
+            "13005",
+            46_000,
+            "arrondissement-municipal",
+            "13055",
+        ),
+        (
+            "97502",
+            "Saint-Pierre",
+            "97500",
+            5_500,
+            "commune-actuelle",
+            "",
+        ),
+    ];
+
+    /// Where the rows practise: communes and arrondissements (not Paris, Lyon, Marseille themselves, which
+    /// the Annuaire writes as arrondissements).
+    const PLACES: &[(&str, &str)] = &[
+        ("86194", "86000"),
+        ("86066", "86100"),
+        ("2A004", "20000"),
+        ("2B033", "20200"),
+        ("97411", "97400"),
+        ("97611", "97600"),
+        ("97120", "97110"),
+        ("75112", "75012"),
+        ("69383", "69003"),
+        ("13205", "13005"),
+        ("97502", "97500"),
+        ("", "99999"),
+    ];
+
+    /// `n` professionals, deterministic: each has one to three sites, so that some have two sites in one
+    /// département and some sites in two départements.
+    pub fn rows(n: usize) -> Vec<Row> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |m: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) as usize) % m
+        };
+        let mut out = Vec::new();
+        for i in 0..n {
+            let (code, label, skill, skill_label, _) = PROFESSIONS[next(PROFESSIONS.len())];
+            let sites = 1 + next(3);
+            let first = next(PLACES.len());
+            for s in 0..sites {
+                // The second site is as often in the same commune as elsewhere.
+                let (commune, postcode) = if s == 0 || (s == 1 && next(2) == 0) {
+                    PLACES[first]
+                } else {
+                    PLACES[next(PLACES.len())]
+                };
+                out.push(Row {
+                    national_id: format!("8{:011}", 10_000 + i),
+                    profession_code: code,
+                    profession_label: label,
+                    skill_code: skill,
+                    skill_label,
+                    commune,
+                    postcode,
+                    structure_id: format!("S-FIXTURE-{i}-{s}"),
+                });
+            }
+        }
+        out
+    }
+
+    /// The activity file in the 2026 layout (56 columns, every line ending with `|`).
+    pub fn annuaire_text(rows: &[Row]) -> String {
+        let mut out = HEADER_2026.join("|");
+        out.push_str("|\n");
+        for r in rows {
+            let mut f = vec![String::new(); HEADER_2026.len()];
+            let mut set = |c: usize, v: &str| f[c] = v.to_string();
+            set(col::ID_TYPE, "8");
+            set(col::PP_ID, &r.national_id[1..]);
+            set(col::NATIONAL_ID, &r.national_id);
+            set(col::LAST_NAME, &format!("FIXTURE-{}", r.national_id));
+            set(col::FIRST_NAME, "Camille");
+            set(col::PROFESSION_CODE, r.profession_code);
+            set(col::PROFESSION_LABEL, r.profession_label);
+            set(col::CATEGORY_CODE, "C");
+            if !r.skill_code.is_empty() {
+                set(col::SKILL_TYPE_CODE, "S");
+                set(col::SKILL_TYPE_LABEL, "Spécialité ordinale");
+                set(col::SKILL_CODE, r.skill_code);
+                set(col::SKILL_LABEL, r.skill_label);
+            }
+            set(col::PRACTICE_MODE_CODE, "L");
+            set(col::PRACTICE_MODE_LABEL, "Libéral");
+            set(col::STRUCTURE_ID, &r.structure_id);
+            set(
+                col::COMPANY_NAME,
+                &format!("CABINET FIXTURE {}", r.structure_id),
+            );
+            set(col::STREET_NUMBER, "1");
+            set(col::STREET_NAME, "DE LA FIXTURE");
+            set(col::POSTAL_CODE, r.postcode);
+            set(col::COMMUNE_CODE, r.commune);
+            set(col::ACTIVITY_SECTOR_CODE, "SA07");
+            set(col::ACTIVITY_SECTOR_LABEL, "Cabinet individuel");
+            out.push_str(&f.join("|"));
+            out.push_str("|\n");
+        }
+        out
+    }
+
+    /// `communes.json` of `@etalab/decoupage-administratif` for [`COMMUNES`].
+    pub fn communes_json() -> String {
+        let list: Vec<serde_json::Value> = COMMUNES
+            .iter()
+            .map(|(code, name, postcode, population, kind, parent)| {
+                let departement = if code.starts_with("97") { &code[..3] } else { &code[..2] };
+                let mut c = serde_json::json!({
+                    "code": code, "nom": name, "type": kind, "departement": departement,
+                    "zone": if code.starts_with("975") { "com" } else if code.starts_with("97") { "drom" } else { "metro" },
+                    "codesPostaux": [postcode], "population": population,
+                });
+                if !parent.is_empty() {
+                    c["commune"] = serde_json::json!(parent);
+                }
+                c
+            })
+            .collect();
+        serde_json::to_string(&list).unwrap()
+    }
+}

@@ -8,8 +8,8 @@ use crate::rows::key_digest;
 use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::supply::{Activity, AnnuaireTables, PracticeSite, Professional};
 use crate::zones::{Change, combine};
-use crate::{Result, Store, locations, territory};
-use maillage_formats::annuaire::{Activite, AnnuaireInput, col};
+use crate::{Result, Store, locations, reference, territory};
+use maillage_formats::annuaire::{Activite, AnnuaireInput, Profession, RawActivite, col};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -29,6 +29,8 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     // What happened to each person and site this batch, by key digest (an activity combines the three).
     let mut site_changes: HashMap<u128, Change> = HashMap::new();
     let mut person_changes: HashMap<u128, Change> = HashMap::new();
+    // Every row, in the territory or not, also counts for its département and France.
+    let mut references = reference::Tally::default();
 
     while let Some(raw) = reader.next_raw() {
         let raw = raw?;
@@ -36,7 +38,8 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         if s.counts.rows_read % PROGRESS_EVERY == 0 {
             progress.rows(s.counts.rows_read, Some(raw.bytes));
         }
-        // Filter on the raw fields: rows of other territories cost no allocation.
+        count_reference(&mut references, &raw, &filter);
+        // Filter on the raw fields: rows of other territories are not written.
         if !filter.keeps(
             Some(raw.get(col::COMMUNE_CODE)),
             Some(raw.get(col::POSTAL_CODE)),
@@ -114,12 +117,48 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     tables.professionals.mark_unseen_removed(&mut s.tx).await?;
     let geocoding = crate::geocoding::geocode_sites(&mut s.tx).await?;
     let located = locations::refresh(&mut s.tx).await?;
+    let professions: Vec<&'static str> = Profession::ALL.iter().map(|p| p.code()).collect();
+    let references = reference::record(&mut s, "annuaire", &references, &professions).await?;
     let vintage = s.source.vintage.clone();
     s.commit(
         vintage,
-        serde_json::json!({ "geocodage": geocoding, "localisation": located }),
+        serde_json::json!({ "geocodage": geocoding, "localisation": located, "references": references }),
     )
     .await
+}
+
+/// Counts a row's professional for the département of its practice site and for France, with the
+/// classification of the territory's supply ([`Activite::profession`]). Rows the territory import rejects
+/// (no national identifier) are not counted either. The row's record is built for it (a few small allocations
+/// per row, little beside reading the national file) so that the classification is exactly the supply's.
+fn count_reference(
+    tally: &mut reference::Tally,
+    raw: &RawActivite<'_>,
+    filter: &territory::Filter,
+) {
+    if raw.get(col::NATIONAL_ID).is_empty() {
+        return;
+    }
+    let a = raw.to_record();
+    let (Some(profession), Some(national_id)) = (a.profession(), a.national_id.as_deref()) else {
+        return;
+    };
+    tally.add(
+        commune_of(&a, filter).as_deref(),
+        profession.code(),
+        national_id,
+    );
+}
+
+/// The commune of a row's practice site: its code, or for a territory's postcode without one, the commune of
+/// that postcode.
+fn commune_of(a: &Activite, filter: &territory::Filter) -> Option<String> {
+    a.commune_code.clone().or_else(|| {
+        a.postal_code
+            .as_deref()
+            .and_then(|p| filter.commune_of_postcode(p))
+            .map(str::to_string)
+    })
 }
 
 /// The practice site of a row. Its key is the structure's technical identifier when the file gives one (stable
@@ -142,12 +181,7 @@ fn site_of(a: &Activite, filter: &territory::Filter) -> PracticeSite {
             ])
         ),
     };
-    let commune_code = a.commune_code.clone().or_else(|| {
-        a.postal_code
-            .as_deref()
-            .and_then(|p| filter.commune_of_postcode(p))
-            .map(str::to_string)
-    });
+    let commune_code = commune_of(a, filter);
     let extra = [
         a.recipient_complement.as_deref(),
         a.place_complement.as_deref(),

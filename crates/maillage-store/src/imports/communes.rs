@@ -5,7 +5,7 @@ use super::Progress;
 use crate::batch::Source;
 use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::zones::{self, ZoneKind, ZoneRecord, combine};
-use crate::{Result, Store, territory};
+use crate::{Result, Store, reference, territory};
 use maillage_formats::communes::{CommuneType, read_communes, read_epci};
 use maillage_formats::sniff::{FileKind, detect_file};
 use sqlx::Row;
@@ -32,8 +32,13 @@ pub async fn import(
     let mut seen: HashSet<String> = HashSet::new();
     let mut seen_arrondissements: HashSet<String> = HashSet::new();
     let mut other_kinds = 0u64;
+    // Every commune of France, in the territory or not, adds to its département's population.
+    let mut populations = reference::PopulationTally::default();
     for c in &communes {
         s.counts.rows_read += 1;
+        if let (CommuneType::Actuelle, Some(p)) = (&c.kind, c.population) {
+            populations.add(&c.code, p as f64);
+        }
         let kind = match c.kind {
             CommuneType::Actuelle => ZoneKind::Commune,
             CommuneType::ArrondissementMunicipal => ZoneKind::Arrondissement,
@@ -111,8 +116,14 @@ pub async fn import(
     if other_kinds > 0 {
         s.note(ImportNote::SkippedCommunes { count: other_kinds });
     }
-    s.commit(Some(vintage.to_string()), serde_json::json!({}))
-        .await
+    let modifiees =
+        reference::replace_populations(&mut s.tx, s.batch_id, vintage, &populations.populations())
+            .await?;
+    s.commit(
+        Some(vintage.to_string()),
+        serde_json::json!({ "references": { "modifiees": modifiees } }),
+    )
+    .await
 }
 
 async fn keep_epci(

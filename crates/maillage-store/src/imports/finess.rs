@@ -7,16 +7,18 @@
 
 use super::{PROGRESS_EVERY, Progress, date_in_file_name};
 use crate::batch::Source;
+use crate::observatory::PHARMACY_CATEGORY;
 use crate::rows::{HashedTable, key_digest};
 use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::supply::{self, Establishment};
 use crate::territory::Filter as TerritoryFilter;
-use crate::{Result, Store, locations, territory};
+use crate::{Result, Store, locations, reference, territory};
 use maillage_formats::crs::Crs;
 use maillage_formats::finess::json::{CoordinateCase, FluxEtablissement, FluxReader, crs_key};
 use maillage_formats::finess::{category_label, read_extraction};
 use maillage_formats::sniff::{FileKind, detect_file};
 use maillage_formats::{FormatError, FormatErrorKind, Location};
+use maillage_indicators::professions::PHARMACY;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -141,9 +143,18 @@ async fn import_flux(store: &Store, path: &Path, progress: &dyn Progress) -> Res
     let mut s = ImportSession::start(store, source).await?;
     let mut snapshot = Snapshot::start(store, &mut s).await?;
     let mut cases = CoordinateCounts::default();
+    let mut pharmacies = reference::Tally::default();
     while let Some(e) = reader.next_etablissement()? {
         let location = Location::file(path).line(e.line).feature(e.pmej_index);
         snapshot.read(&mut s, location, &e.nofinesset)?;
+        if e.active {
+            count_pharmacy(
+                &mut pharmacies,
+                e.categetab.as_deref(),
+                e.commune_insee.as_deref(),
+                &e.nofinesset,
+            );
+        }
         if s.counts.rows_read % PROGRESS_EVERY == 0 {
             progress.rows(s.counts.rows_read, None);
         }
@@ -169,12 +180,14 @@ async fn import_flux(store: &Store, path: &Path, progress: &dyn Progress) -> Res
         .or_else(|| date_in_file_name(path));
     let geocoding = crate::geocoding::geocode_sites(&mut s.tx).await?;
     let located = locations::refresh(&mut s.tx).await?;
+    let references = reference::record(&mut s, "finess", &pharmacies, &[PHARMACY]).await?;
     s.commit(
         vintage,
         serde_json::json!({
             "geocodage": geocoding,
             "localisation": located,
             "coordonnees": cases,
+            "references": references,
         }),
     )
     .await
@@ -256,6 +269,19 @@ fn flux_establishment(e: FluxEtablissement) -> Establishment {
     }
 }
 
+/// Counts an establishment in force for its département and France when it is an officine (the observatory's
+/// pharmacies, [`PHARMACY_CATEGORY`]).
+fn count_pharmacy(
+    tally: &mut reference::Tally,
+    category: Option<&str>,
+    commune: Option<&str>,
+    finess: &str,
+) {
+    if category.map(str::trim) == Some(PHARMACY_CATEGORY) {
+        tally.add(commune, PHARMACY, finess);
+    }
+}
+
 /// How a coordinate system is named where users read where a position comes from.
 fn crs_label(crs: maillage_formats::crs::Crs) -> String {
     match crs_key(crs) {
@@ -283,8 +309,16 @@ async fn import_extraction(
         s.note(ImportNote::Format { warning: w });
     }
     let mut snapshot = Snapshot::start(store, &mut s).await?;
+    let mut pharmacies = reference::Tally::default();
     for e in x.etablissements {
         snapshot.read(&mut s, Location::file(path).line(e.line), &e.nofinesset)?;
+        // The extraction holds establishments in force only.
+        count_pharmacy(
+            &mut pharmacies,
+            e.categetab.as_deref(),
+            e.commune_insee.as_deref(),
+            &e.nofinesset,
+        );
         let postcode = e.code_postal().map(str::to_string);
         if !snapshot
             .filter
@@ -339,9 +373,10 @@ async fn import_extraction(
     // Practice sites that name a FINESS establishment take its position.
     let geocoding = crate::geocoding::geocode_sites(&mut s.tx).await?;
     let located = locations::refresh(&mut s.tx).await?;
+    let references = reference::record(&mut s, "finess", &pharmacies, &[PHARMACY]).await?;
     s.commit(
         vintage,
-        serde_json::json!({ "geocodage": geocoding, "localisation": located }),
+        serde_json::json!({ "geocodage": geocoding, "localisation": located, "references": references }),
     )
     .await
 }

@@ -126,6 +126,24 @@ impl Snapshot {
             && caller.scope().sees_commune(commune)
     }
 
+    /// The figures of départements and France (`departement`, `france` rows): national public counts, the same
+    /// for every caller and never under local secrecy (see `maillage_indicators::ReferenceZone`).
+    pub fn reference_rows(&self) -> impl Iterator<Item = &IndicatorRow> {
+        self.rows
+            .iter()
+            .filter(|r| maillage_indicators::is_reference_zone(&r.zone_kind))
+    }
+
+    /// The département a zone lies in: its commune's, as the communes file gives it, else from the code.
+    pub fn departement_of(&self, z: &Zone) -> Option<String> {
+        let commune = self.commune_of(z)?;
+        self.zones
+            .iter()
+            .find(|c| c.kind == ZoneKind::Commune && c.code == commune)
+            .and_then(|c| c.departement.clone())
+            .or_else(|| maillage_store::reference::departement_of_code(commune).map(str::to_string))
+    }
+
     /// The contours of one kind of zone (all of them: callers filter by the zones they see).
     pub async fn shapes(
         &self,

@@ -274,6 +274,7 @@ pub(super) fn print_report(r: &ImportReport) {
         }
     }
     print_coordinate_cases(r);
+    print_references(r);
     for n in r.notes.iter().take(20) {
         println!("  remarque : {}", n.french());
     }
@@ -281,6 +282,37 @@ pub(super) fn print_report(r: &ImportReport) {
         println!(
             "  … ({} remarques en tout ; liste complète avec --json)",
             r.notes.len()
+        );
+    }
+}
+
+/// What the import did to the figures of the départements and of France (`details.references`).
+fn print_references(r: &ImportReport) {
+    let Some(refs) = r.details.get("references") else {
+        return;
+    };
+    let changed = refs["modifiees"].as_bool() == Some(true);
+    if r.kind == "communes" {
+        let state = if changed {
+            "mises à jour"
+        } else {
+            "inchangées"
+        };
+        println!("  populations des départements et de la France : {state}");
+    } else {
+        let state = if changed { "mis à jour" } else { "inchangés" };
+        println!("  chiffres de référence des départements et de la France : {state}");
+    }
+    let outside = refs["hors_departement"].as_u64().unwrap_or(0);
+    if outside > 0 {
+        let (lines, counted) = if outside > 1 {
+            ("lieux", "comptés")
+        } else {
+            ("lieu", "compté")
+        };
+        println!(
+            "  ({} {lines} hors des départements (sans code commune ou en collectivité d'outre-mer), non {counted})",
+            nombre(outside as f64, 0)
         );
     }
 }

@@ -3,6 +3,7 @@
 //! planned retirements, then the latest imports and the limits of the data.
 
 use super::charts::{self, Group};
+use super::reference::Beside;
 use super::{
     caveats, drawn, population_text, secrecy_note, shown, source_label, sources_section, zone_href,
     zone_kind_label,
@@ -139,11 +140,13 @@ pub(super) async fn page(
                     a href=(zone_href(c)) { (c.name) } " (" (c.code) ")"
                 }
                 p { "Population : " (population_text(c)) "." }
+                @let beside = Beside::new(&snapshot, snapshot.departement_of(c).as_deref());
                 table {
                     caption { "Professionnels de santé exerçant dans la commune, par profession" }
                     thead { tr {
                         th scope="col" { "Profession" } th scope="col" { "Recours" }
                         th scope="col" { "Effectif" } th scope="col" { "Densité pour 10 000 habitants" }
+                        (beside.headers("densité pour 10 000 habitants"))
                         @if has_qpv(c) {
                             th scope="col" { "Densité dans les QPV" } th scope="col" { "Densité hors QPV" }
                         }
@@ -156,6 +159,7 @@ pub(super) async fn page(
                                 td { (p.recourse.label()) }
                                 td.nombre { (shown(find(Indicator::Count, &c.code, p.code), 0, secrecy)) }
                                 td.nombre { (shown(find(Indicator::Per10k, &c.code, p.code), 1, secrecy)) }
+                                (beside.cells(Indicator::Per10k, p.code, 1))
                                 @if has_qpv(c) {
                                     td.nombre { (shown(find(Indicator::QpvPer10k, &c.code, p.code), 1, secrecy)) }
                                     td.nombre { (shown(find(Indicator::RestPer10k, &c.code, p.code), 1, secrecy)) }
@@ -170,6 +174,7 @@ pub(super) async fn page(
                         }
                     }
                 }
+                (beside.note())
                 (charts::bars(
                     &format!("densites-{}", c.code),
                     &format!("Densité pour 10 000 habitants par profession de premier recours — {}", c.name),

@@ -14,6 +14,7 @@ mod dashboard;
 mod geo;
 mod map;
 mod qpv;
+mod reference;
 pub(crate) mod zonage;
 mod zone;
 

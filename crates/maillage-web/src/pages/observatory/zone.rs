@@ -3,6 +3,7 @@
 //! in it, with charts drawn on the server and the tables they come from.
 
 use super::charts::{self, Group};
+use super::reference::Beside;
 use super::{
     caveats, drawn, population_method_label, secrecy_note, shown, sources_section, zone_href,
     zone_kind_label, zone_kind_singular,
@@ -130,6 +131,7 @@ pub(super) async fn page(
     let sources = observatory::sources(store).await?;
     let title = format!("{} — {}", zone_kind_singular(kind.as_str()), zone.name);
     let zonage_line = super::zonage::zone_line(&state, kind, &zone.code).await?;
+    let beside = Beside::new(&snapshot, snapshot.departement_of(zone).as_deref());
 
     let content = html! {
         (secrecy_note(secrecy))
@@ -163,6 +165,7 @@ pub(super) async fn page(
                 th scope="col" { "Profession" } th scope="col" { "Effectif" }
                 th scope="col" { "Densité pour 10 000 habitants" }
                 @if commune.is_some() { th scope="col" { "Densité dans la commune" } }
+                (beside.headers("pour 10 000 habitants"))
             } }
             tbody {
                 @for p in PROFESSIONS {
@@ -171,10 +174,12 @@ pub(super) async fn page(
                         td.nombre { (shown(here(Indicator::Count, p.code), 0, secrecy)) }
                         td.nombre { (shown(here(Indicator::Per10k, p.code), 1, secrecy)) }
                         @if commune.is_some() { td.nombre { (shown(in_commune(Indicator::Per10k, p.code), 1, secrecy)) } }
+                        (beside.cells(Indicator::Per10k, p.code, 1))
                     }
                 }
             }
         }
+        (beside.note())
         @let series: Vec<&str> = if commune.is_some() { vec!["Zone", "Commune"] } else { vec![] };
         (charts::bars(
             "densites-zone",
