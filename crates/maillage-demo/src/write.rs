@@ -324,8 +324,9 @@ const REFERENCE_POPULATIONS: [(reference::Level, &str, f64); 2] = [
 
 /// Fictional densities per 100,000 inhabitants of "France", of the order of the national ones; the
 /// demonstration's département is a little below (× 0.9).
-const REFERENCE_DENSITIES: [(&str, f64); 13] = [
+const REFERENCE_DENSITIES: [(&str, f64); 14] = [
     ("medecin_generaliste", 145.0),
+    ("medecin_generaliste_hors_premier_recours", 25.0),
     ("infirmier", 180.0),
     ("masseur_kinesitherapeute", 140.0),
     ("chirurgien_dentiste", 65.0),

@@ -125,6 +125,12 @@ impl Indicator {
         }
     }
 
+    /// The method as outputs state it: [`Indicator::method`] and what the base adds (which GPs count, how
+    /// places were located: see `maillage_store::observatory::method_context`).
+    pub fn method_in(self, context: &str) -> String {
+        format!("{} {context}", self.method())
+    }
+
     pub fn unit(self) -> &'static str {
         match self {
             Indicator::Count => "professionnels",

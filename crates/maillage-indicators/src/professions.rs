@@ -190,6 +190,23 @@ pub enum GpPractice {
 }
 
 impl GpPractice {
+    pub const ALL: [GpPractice; 7] = [
+        GpPractice::Liberal,
+        GpPractice::HealthCentre,
+        GpPractice::Msp,
+        GpPractice::Hospital,
+        GpPractice::OutOfHours,
+        GpPractice::OtherSalaried,
+        GpPractice::Unknown,
+    ];
+
+    /// One bit per way of practising: a professional's activities make a mask, counted once, which any rule
+    /// turns into the lines they count in ([`GpRule::lines_of`]) — how national reference counts follow the
+    /// rule in force without a re-import.
+    pub fn bit(self) -> u8 {
+        1 << GpPractice::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
     pub fn of(mode: Option<&str>, sector: Option<&str>) -> GpPractice {
         let mode = mode.map(str::trim).filter(|m| !m.is_empty());
         let sector = sector.map(str::trim).filter(|s| !s.is_empty());
@@ -267,6 +284,29 @@ impl GpRule {
         } else {
             Some(GP_OTHER)
         }
+    }
+}
+
+impl GpRule {
+    /// The lines (first recourse [`GP`], or [`GP_OTHER`]) a professional whose GP activities are the ways of
+    /// `mask` counts in under this rule, once each; `without_skill`: a doctor without savoir-faire, counted
+    /// only when the rule says so.
+    pub fn lines_of(&self, mask: u8, without_skill: bool) -> Vec<&'static str> {
+        if without_skill && !self.doctors_without_skill {
+            return Vec::new();
+        }
+        let mut lines = Vec::new();
+        for practice in GpPractice::ALL.into_iter().filter(|p| mask & p.bit() != 0) {
+            let line = if self.counts_as_first_recourse(practice) {
+                GP
+            } else {
+                GP_OTHER
+            };
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+        lines
     }
 }
 

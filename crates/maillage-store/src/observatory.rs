@@ -279,6 +279,18 @@ async fn reference_zones(
     Ok(references)
 }
 
+/// What every figure's method adds about this base: which GPs count as first recourse (the rule in force) and
+/// how many places were located by their address or by their commune code alone.
+pub async fn method_context(store: &Store) -> Result<String> {
+    let rule = crate::supply::gp_rule(store).await?;
+    let placement = crate::locations::placement(store).await?;
+    Ok(format!(
+        "{} {}",
+        maillage_indicators::professions::gp_rule_text(&rule),
+        maillage_indicators::professions::placement_text(&placement)
+    ))
+}
+
 /// The batches the figures rest on: the latest import of each kind.
 pub async fn sources(store: &Store) -> Result<Vec<batch::Batch>> {
     let mut latest: BTreeMap<String, batch::Batch> = BTreeMap::new();

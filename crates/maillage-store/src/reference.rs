@@ -13,10 +13,11 @@
 
 use crate::{Result, Store};
 use maillage_formats::departements::{DEPARTEMENTS, departement_name, departement_of_commune};
+use maillage_indicators::professions::{GP, GP_OTHER, GpPractice, GpRule};
 use maillage_indicators::{ReferenceZone, ZoneInput};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The code of France among reference zones.
 pub const FRANCE_CODE: &str = "FR";
@@ -60,6 +61,9 @@ pub type Populations = BTreeMap<(Level, String), f64>;
 pub struct Tally {
     seen: HashSet<u64>,
     counts: BTreeMap<(&'static str, &'static str), u64>,
+    /// GPs (and doctors without savoir-faire): the ways each practises, by (zone, subject digest, without
+    /// savoir-faire), counted by mask so that any GP rule applies at read time (see [`GP_MASK`]).
+    gp_masks: HashMap<(&'static str, u64, bool), u8>,
     /// Places whose commune code names no département (missing, malformed, collectivité d'outre-mer).
     pub outside: u64,
 }
@@ -78,6 +82,26 @@ impl Tally {
         }
     }
 
+    /// One place of a GP (or, `without_skill`, of a doctor without any savoir-faire) practising in `practice`.
+    pub fn add_gp(
+        &mut self,
+        commune_code: Option<&str>,
+        practice: GpPractice,
+        without_skill: bool,
+        subject: &str,
+    ) {
+        let Some(departement) = commune_code.and_then(departement_of_commune) else {
+            self.outside += 1;
+            return;
+        };
+        for zone in [departement, FRANCE_CODE] {
+            *self
+                .gp_masks
+                .entry((zone, digest(zone, GP, subject), without_skill))
+                .or_default() |= practice.bit();
+        }
+    }
+
     /// Every département and France for each of `professions`, zero where nobody was counted.
     pub fn counts(&self, professions: &[&'static str]) -> Counts {
         let zones = DEPARTEMENTS
@@ -91,8 +115,63 @@ impl Tally {
                 out.insert((level, code.to_string(), p.to_string()), n);
             }
         }
+        for ((zone, _, without_skill), mask) in &self.gp_masks {
+            let level = if *zone == FRANCE_CODE {
+                Level::France
+            } else {
+                Level::Departement
+            };
+            *out.entry((level, zone.to_string(), gp_mask_key(*mask, *without_skill)))
+                .or_default() += 1;
+        }
         out
     }
+}
+
+/// How GP counts by ways of practising are stored: `medecin_generaliste@<mask>` (doctors without savoir-faire:
+/// `medecin_sans_savoir_faire@<mask>`), folded into the followed lines by [`figures`] under the rule in force.
+pub const GP_MASK: char = '@';
+const WITHOUT_SKILL: &str = "medecin_sans_savoir_faire";
+
+fn gp_mask_key(mask: u8, without_skill: bool) -> String {
+    let kind = if without_skill { WITHOUT_SKILL } else { GP };
+    format!("{kind}{GP_MASK}{mask}")
+}
+
+/// The stored GP counts by mask, folded into the lines [`GP`] and [`GP_OTHER`] under `rule`; both lines are
+/// present (0 when nobody) wherever the source counted GPs.
+fn apply_gp_rule(figures: Vec<Figure>, rule: &GpRule) -> Vec<Figure> {
+    let mut out = Vec::with_capacity(figures.len());
+    let mut lines: BTreeMap<(Level, String, &'static str), Figure> = BTreeMap::new();
+    let mut line = |f: &Figure, name: &'static str, n: u64| {
+        lines
+            .entry((f.level, f.code.clone(), name))
+            .or_insert_with(|| Figure {
+                profession: name.to_string(),
+                count: 0,
+                ..f.clone()
+            })
+            .count += n;
+    };
+    for f in figures {
+        match f.profession.split_once(GP_MASK) {
+            Some((kind, mask)) => {
+                let mask: u8 = mask.parse().unwrap_or(0);
+                for name in rule.lines_of(mask, kind == WITHOUT_SKILL) {
+                    line(&f, name, f.count);
+                }
+            }
+            None if f.profession == GP || f.profession == GP_OTHER => {
+                line(&f, GP, 0);
+                line(&f, GP_OTHER, 0);
+                let name = if f.profession == GP { GP } else { GP_OTHER };
+                line(&f, name, f.count);
+            }
+            None => out.push(f),
+        }
+    }
+    out.extend(lines.into_values());
+    out
 }
 
 fn digest(zone: &str, profession: &str, subject: &str) -> u64 {
@@ -292,7 +371,8 @@ pub async fn figures(store: &Store) -> Result<Vec<Figure>> {
             imported_at: r.try_get("imported_at")?,
         });
     }
-    Ok(out)
+    // GPs are stored by ways of practising: the rule in force decides their lines, as for the territory.
+    Ok(apply_gp_rule(out, &crate::supply::gp_rule(store).await?))
 }
 
 /// The source of the demonstration's reference figures (fictional, see `maillage-demo`).

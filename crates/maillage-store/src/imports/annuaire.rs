@@ -10,6 +10,7 @@ use crate::supply::{Activity, AnnuaireTables, PracticeSite, Professional};
 use crate::zones::{Change, combine};
 use crate::{Result, Store, locations, reference, territory};
 use maillage_formats::annuaire::{Activite, AnnuaireInput, Profession, RawActivite, col};
+use maillage_indicators::professions::GpPractice;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -140,14 +141,30 @@ fn count_reference(
         return;
     }
     let a = raw.to_record();
-    let (Some(profession), Some(national_id)) = (a.profession(), a.national_id.as_deref()) else {
+    let Some(national_id) = a.national_id.as_deref() else {
         return;
     };
-    tally.add(
-        commune_of(&a, filter).as_deref(),
-        profession.code(),
-        national_id,
-    );
+    let commune = commune_of(&a, filter);
+    let practice = || {
+        GpPractice::of(
+            a.practice_mode_code.as_deref(),
+            a.activity_sector_code.as_deref(),
+        )
+    };
+    match a.profession() {
+        // GPs by their way of practising, so that the GP rule in force applies when figures are read.
+        Some(Profession::MedecinGeneraliste) => {
+            tally.add_gp(commune.as_deref(), practice(), false, national_id)
+        }
+        Some(profession) => tally.add(commune.as_deref(), profession.code(), national_id),
+        None if a.profession_code.as_deref() == Some("10")
+            && a.skill_code.is_none()
+            && a.skill_label.is_none() =>
+        {
+            tally.add_gp(commune.as_deref(), practice(), true, national_id)
+        }
+        None => {}
+    }
 }
 
 /// The commune of a row's practice site: its code, or for a territory's postcode without one, the commune of

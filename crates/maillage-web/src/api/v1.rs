@@ -207,6 +207,7 @@ async fn indicators(
             })
         })
         .collect();
+    let snapshot = data::figures::snapshot(&state).await?;
     let methods: serde_json::Map<String, Value> = [
         Indicator::Count,
         Indicator::Per10k,
@@ -217,7 +218,7 @@ async fn indicators(
         Indicator::Gp60PlusShare,
     ]
     .into_iter()
-    .map(|i| (i.code().to_string(), Value::from(i.method())))
+    .map(|i| (i.code().to_string(), Value::from(snapshot.method(i))))
     .collect();
     let sources = observatory::sources(state.store()).await?;
     Ok(Json(json!({

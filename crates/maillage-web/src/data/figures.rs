@@ -22,6 +22,8 @@ pub struct Snapshot {
     pub version: String,
     /// What the figures are computed from (secrecy follows how its zones nest).
     inputs: Inputs,
+    /// Which GPs count and how places were located, added to every method text.
+    pub method_context: String,
     /// Every indicator of the territory, without secrecy.
     rows: Vec<IndicatorRow>,
     /// The same under secrecy, by threshold: suppression and its audit solve linear programs, once per version.
@@ -64,6 +66,7 @@ async fn compute_snapshot(store: &Store, version: String) -> Result<Snapshot, We
         version,
         rows: compute(&inputs),
         inputs,
+        method_context: observatory::method_context(store).await?,
         secret: Mutex::new(HashMap::new()),
         zones: zones::list(store).await?,
         filter: territory::filter(store).await?,
@@ -82,6 +85,11 @@ impl Snapshot {
         let scope = caller.scope();
         rows.retain(|r| scope.sees_row(r));
         rows
+    }
+
+    /// The method of an indicator as every page, export and API states it.
+    pub fn method(&self, i: maillage_indicators::Indicator) -> String {
+        i.method_in(&self.method_context)
     }
 
     fn under_secrecy(&self, threshold: u32) -> Arc<Vec<IndicatorRow>> {

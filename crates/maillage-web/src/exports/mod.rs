@@ -458,12 +458,14 @@ async fn export(
     let place = place_name(&state, &filters, &visible).await?;
     let day = today();
     let sources = observatory::sources(store).await?;
+    let snapshot = crate::data::figures::snapshot(&state).await?;
     let notes = table::notes(
         &place,
         &filters,
         secrecy,
         &sources,
         &crate::layout::date(&day),
+        &snapshot.method_context,
     );
     let decimal = if filters.decimal_point {
         Decimal::Point
@@ -516,7 +518,7 @@ async fn export(
                         .into_iter()
                         .filter(|r| filters.keeps_indicator(r))
                         .collect();
-                    table::indicators(&rows, secrecy)
+                    table::indicators(&rows, secrecy, &snapshot.method_context)
                 }
                 Dataset::Zones => {
                     let kept: Vec<Zone> = visible

@@ -112,7 +112,7 @@ fn secret_cell(r: &IndicatorRow) -> Cell {
 }
 
 /// Indicators by zone and profession.
-pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>) -> Table {
+pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>, method_context: &str) -> Table {
     let rows = rows
         .iter()
         .map(|r| {
@@ -147,7 +147,7 @@ pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>) -> Table {
                 Cell::opt_number(r.denominator, 1),
                 Cell::opt_number(r.population_vintage.map(|v| v as f64), 0),
                 secret_cell(r),
-                Cell::text(r.indicator.method()),
+                Cell::text(r.indicator.method_in(method_context)),
             ]
         })
         .collect();
@@ -309,6 +309,7 @@ pub fn notes(
     secrecy: Option<u32>,
     sources: &[Batch],
     today: &str,
+    method_context: &str,
 ) -> Vec<(String, String)> {
     let mut notes = vec![
         ("Territoire".to_string(), territory.to_string()),
@@ -318,8 +319,9 @@ pub fn notes(
             "Secret statistique".to_string(),
             match secrecy {
                 Some(t) => format!(
-                    "appliqué : les effectifs inférieurs à {t} sont remplacés par « < {t} », ainsi que les valeurs \
-                     calculées à partir d'eux et celles qui permettraient de les retrouver par différence."
+                    "appliqué : les effectifs inférieurs à {t} sont remplacés par « < {t} » ; les valeurs calculées \
+                     à partir d'eux, et celles qui permettraient de les retrouver par différence avec les totaux, \
+                     par « s » (colonne « Secret statistique » : le motif)."
                 ),
                 None => "non appliqué : usage interne à la commune, ne pas diffuser tel quel."
                     .to_string(),
@@ -329,7 +331,7 @@ pub fn notes(
     for i in INDICATORS {
         notes.push((
             format!("Méthode — {}", indicator_label(i)),
-            i.method().to_string(),
+            i.method_in(method_context),
         ));
     }
     for b in sources {

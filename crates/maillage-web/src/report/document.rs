@@ -519,7 +519,7 @@ pub fn caveats(r: &Report) -> Vec<String> {
 }
 
 /// How every figure is computed, in words.
-pub fn method_texts() -> Vec<String> {
+pub fn method_texts(r: &Report) -> Vec<String> {
     let mut v: Vec<String> = [
         ("Effectif", Indicator::Count),
         ("Densité", Indicator::Per10k),
@@ -531,11 +531,11 @@ pub fn method_texts() -> Vec<String> {
     .into_iter()
     .map(|(name, i)| format!("{name} : {}", i.method()))
     .collect();
+    v.push(r.method_context.clone());
     v.push(
         "Population : celle publiée par l'INSEE pour la zone ; pour un quartier défini comme une union d'IRIS, \
          la somme de ses IRIS ; pour un quartier dessiné ou un QPV sans population publiée, une estimation au \
-         prorata de la surface des IRIS qu'il recouvre. Les lieux d'exercice sont placés dans les zones par leurs \
-         coordonnées (géocodage BAN ou FINESS)."
+         prorata de la surface des IRIS qu'il recouvre."
             .into(),
     );
     v.push(
@@ -646,7 +646,7 @@ pub fn render(r: &Report) -> Vec<u8> {
     }
 
     d.heading("Méthode", 1);
-    for text in method_texts() {
+    for text in method_texts(r) {
         d.paragraph(&text, 8.5, Weight::Regular, INK);
     }
 

@@ -89,7 +89,7 @@ pub fn page_of(state: &AppState, caller: &Caller, r: &Report) -> Markup {
             (table(&t))
         }
         h2 { "Méthode" }
-        @for m in document::method_texts() { p { (m) } }
+        @for m in document::method_texts(r) { p { (m) } }
         h2 { "Sources et dates" }
         @if r.sources.is_empty() { p { "Aucune donnée importée." } } @else { (table(&document::sources_table(r))) }
         h2 { "Précautions de lecture" }

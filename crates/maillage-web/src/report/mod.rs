@@ -97,6 +97,8 @@ pub struct Report {
     pub sources: Vec<Batch>,
     /// The DREES APL to general practitioners of the commune, when imported.
     pub apl: Option<Apl>,
+    /// Which GPs count and how places were located (see `observatory::method_context`).
+    pub method_context: String,
 }
 
 impl Report {
@@ -208,6 +210,7 @@ pub async fn gather(
         quartier_iris,
         sources: observatory::sources(store).await?,
         apl,
+        method_context: observatory::method_context(store).await?,
     })
 }
 

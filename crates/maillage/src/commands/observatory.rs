@@ -200,8 +200,8 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
             }
         }
         // Every figure's method also says which GPs count and how places were located.
-        let method_context = method_context(&store).await?;
-        let method = |i: Indicator| format!("{} {method_context}", i.method());
+        let method_context = observatory::method_context(&store).await.map_err(fr)?;
+        let method = |i: Indicator| i.method_in(&method_context);
         let mut out: Box<dyn Write> = match &args.sortie {
             Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
                 |e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", p.display()),
@@ -422,18 +422,6 @@ const ALL_INDICATORS: &[Indicator] = &[
 ];
 
 /// The GP rule in force and how places were located, in French: appended to every indicator's method.
-async fn method_context(store: &maillage_store::Store) -> anyhow::Result<String> {
-    let rule = maillage_store::supply::gp_rule(store).await.map_err(fr)?;
-    let placement = maillage_store::locations::placement(store)
-        .await
-        .map_err(fr)?;
-    Ok(format!(
-        "{} {}",
-        maillage_indicators::professions::gp_rule_text(&rule),
-        maillage_indicators::professions::placement_text(&placement)
-    ))
-}
-
 fn format_decimal(v: f64) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")

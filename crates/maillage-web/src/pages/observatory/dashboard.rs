@@ -236,7 +236,7 @@ pub(super) async fn page(
         }
         h2 { "Méthodes" }
         dl {
-            dt { "Effectif" } dd { (Indicator::Count.method()) }
+            dt { "Effectif" } dd { (snapshot.method(Indicator::Count)) }
             dt { "Densité pour 10 000 habitants" } dd { (Indicator::Per10k.method()) }
             dt { "Densité dans les QPV" } dd { (Indicator::QpvPer10k.method()) }
             dt { "Densité hors QPV" } dd { (Indicator::RestPer10k.method()) }

@@ -281,7 +281,7 @@ pub(super) async fn page(
         }
         h2 { "Méthodes" }
         dl {
-            dt { "Effectif" } dd { (Indicator::Count.method()) }
+            dt { "Effectif" } dd { (snapshot.method(Indicator::Count)) }
             dt { "Densité" } dd { (Indicator::Per10k.method()) }
             dt { "Âge des médecins généralistes" } dd { (Indicator::Gp60PlusShare.method()) }
         }
