@@ -55,6 +55,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_apl_variants.sql"),
         include_str!("../migrations/postgres/0008_apl_variants.sql"),
     ),
+    (
+        10,
+        "professional acts",
+        include_str!("../migrations/sqlite/0010_professional_acts.sql"),
+        include_str!("../migrations/postgres/0010_professional_acts.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {
