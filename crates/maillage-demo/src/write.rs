@@ -88,6 +88,7 @@ async fn analyses(
             decay: maillage_access::Decay::drees_gp(),
             max_minutes: 20.0,
             supply: SupplyMeasure::Headcount,
+            demand: maillage_analysis::DemandMeasure::Population,
             network: Network::Stored,
             max_snap_m: 1_000.0,
         };
