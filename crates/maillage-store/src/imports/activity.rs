@@ -35,49 +35,15 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         if !known.contains(&r.national_id) {
             unknown += 1;
         }
-        let existing = sqlx::query(
-            "SELECT consultations, visits FROM professional_acts WHERE national_id = $1 AND year = $2",
+        let change = write_acts(
+            &mut s.tx,
+            &r.national_id,
+            r.year,
+            r.consultations,
+            r.visits,
+            s.batch_id,
         )
-        .bind(&r.national_id)
-        .bind(r.year)
-        .fetch_optional(&mut *s.tx)
         .await?;
-        let change = match &existing {
-            Some(e) => {
-                let same = e.try_get::<Option<f64>, _>("consultations")? == r.consultations
-                    && e.try_get::<Option<f64>, _>("visits")? == r.visits;
-                if same {
-                    Change::Unchanged
-                } else {
-                    sqlx::query(
-                        "UPDATE professional_acts SET consultations = $3, visits = $4, batch_id = $5
-                         WHERE national_id = $1 AND year = $2",
-                    )
-                    .bind(&r.national_id)
-                    .bind(r.year)
-                    .bind(r.consultations)
-                    .bind(r.visits)
-                    .bind(s.batch_id)
-                    .execute(&mut *s.tx)
-                    .await?;
-                    Change::Updated
-                }
-            }
-            None => {
-                sqlx::query(
-                    "INSERT INTO professional_acts (national_id, year, consultations, visits, batch_id)
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(&r.national_id)
-                .bind(r.year)
-                .bind(r.consultations)
-                .bind(r.visits)
-                .bind(s.batch_id)
-                .execute(&mut *s.tx)
-                .await?;
-                Change::Inserted
-            }
-        };
         s.counts.record(change);
     }
     progress.rows(s.counts.rows_read, None);
@@ -90,6 +56,53 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         }),
     )
     .await
+}
+
+/// Writes one professional's acts of one year, unless the same figures are stored already.
+pub async fn write_acts(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    national_id: &str,
+    year: i64,
+    consultations: Option<f64>,
+    visits: Option<f64>,
+    batch_id: i64,
+) -> Result<Change> {
+    let existing = sqlx::query(
+        "SELECT consultations, visits FROM professional_acts WHERE national_id = $1 AND year = $2",
+    )
+    .bind(national_id)
+    .bind(year)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let sql = match &existing {
+        Some(e)
+            if e.try_get::<Option<f64>, _>("consultations")? == consultations
+                && e.try_get::<Option<f64>, _>("visits")? == visits =>
+        {
+            return Ok(Change::Unchanged);
+        }
+        Some(_) => {
+            "UPDATE professional_acts SET consultations = $3, visits = $4, batch_id = $5
+             WHERE national_id = $1 AND year = $2"
+        }
+        None => {
+            "INSERT INTO professional_acts (national_id, year, consultations, visits, batch_id)
+             VALUES ($1, $2, $3, $4, $5)"
+        }
+    };
+    sqlx::query(sql)
+        .bind(national_id)
+        .bind(year)
+        .bind(consultations)
+        .bind(visits)
+        .bind(batch_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(if existing.is_some() {
+        Change::Updated
+    } else {
+        Change::Inserted
+    })
 }
 
 /// Acts (consultations + visits) of each professional in their latest year given, with that year.
