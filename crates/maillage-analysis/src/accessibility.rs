@@ -79,7 +79,9 @@ pub fn result_unit(supply: SupplyMeasure, demand: DemandMeasure) -> &'static str
     use DemandMeasure::*;
     use SupplyMeasure::*;
     match (supply, demand) {
-        (Activity, AgeStandardised) => "consultations et visites par an et par habitant standardisé",
+        (Activity, AgeStandardised) => {
+            "consultations et visites par an et par habitant standardisé"
+        }
         (Activity, Population) => "consultations et visites par an et par habitant",
         (Headcount, AgeStandardised) => "professionnels pour 100 000 habitants standardisés",
         (Headcount, Population) => "professionnels pour 100 000 habitants",
@@ -469,16 +471,10 @@ pub async fn accessibility(
 
     rows.sort_by(|a, b| (&a.zone_kind, &a.zone_code).cmp(&(&b.zone_kind, &b.zone_code)));
     let unit_label = result_unit(request.supply, request.demand);
-    let (apl, summary) = compare_with_apl(
-        store,
-        request,
-        &filter,
-        &commune_values,
-        unit_label,
-    )
-    .await?;
-    let professionals_without_activity = (request.supply == SupplyMeasure::Activity)
-        .then_some(without_activity.round() as u64);
+    let (apl, summary) =
+        compare_with_apl(store, request, &filter, &commune_values, unit_label).await?;
+    let professionals_without_activity =
+        (request.supply == SupplyMeasure::Activity).then_some(without_activity.round() as u64);
     let zones_without_age_structure =
         (request.demand == DemandMeasure::AgeStandardised).then_some(without_structure);
 

@@ -7,9 +7,7 @@ use maillage_access::Decay;
 use maillage_analysis::{
     AccessibilityRequest, DemandMeasure, NEED_WEIGHTS, Network, SupplyMeasure, accessibility,
 };
-use maillage_demo::model::{
-    COMMUNE_CODE, DemoProfessional, DemoSite, DemoTerritory, DemoZone, at,
-};
+use maillage_demo::model::{COMMUNE_CODE, DemoProfessional, DemoSite, DemoTerritory, DemoZone, at};
 use maillage_store::Store;
 use maillage_store::imports::{Silent, apl};
 use maillage_testkit::TestBase;
@@ -161,7 +159,11 @@ async fn activity_supply_and_standardised_demand_by_hand() {
                 .and_then(|x| x.value)
                 .unwrap()
         };
-        assert!((value("iris", "991010001") - a1).abs() < 1e-9, "{}", base.backend);
+        assert!(
+            (value("iris", "991010001") - a1).abs() < 1e-9,
+            "{}",
+            base.backend
+        );
         assert!((value("iris", "991010002") - a2).abs() < 1e-9);
         assert!((value("commune", COMMUNE_CODE) - commune).abs() < 1e-9);
         // Aggregation weights are resident inhabitants, not standardised ones.
@@ -225,7 +227,11 @@ fn apl_fixture(path: &std::path::Path, value: f64) {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet().set_name("APL 2023").unwrap();
     sheet
-        .write(0, 0, "APL aux médecins généralistes — fixture, pas des données réelles")
+        .write(
+            0,
+            0,
+            "APL aux médecins généralistes — fixture, pas des données réelles",
+        )
         .unwrap();
     for (c, h) in [
         "Code commune INSEE",

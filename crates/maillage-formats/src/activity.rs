@@ -123,7 +123,10 @@ pub fn read_activity(path: impl AsRef<Path>) -> Result<ActivityFile> {
         return Err(FormatError::new(
             at,
             FormatErrorKind::MissingColumn {
-                column: format!("{} » ou « {}", SPECS[CONSULTATIONS].name, SPECS[VISITS].name),
+                column: format!(
+                    "{} » ou « {}",
+                    SPECS[CONSULTATIONS].name, SPECS[VISITS].name
+                ),
             },
         ));
     }
@@ -258,7 +261,10 @@ mod tests {
         assert_eq!(national_id("810001234567").as_deref(), Some("810001234567"));
         assert_eq!(national_id("10001234567").as_deref(), Some("810001234567"));
         assert_eq!(national_id("0123456789").as_deref(), Some("0123456789"));
-        assert_eq!(national_id(" 8 10001234567 ").as_deref(), Some("810001234567"));
+        assert_eq!(
+            national_id(" 8 10001234567 ").as_deref(),
+            Some("810001234567")
+        );
         assert_eq!(national_id("12345"), None);
         assert_eq!(national_id("91000123456X"), None);
     }

@@ -54,7 +54,11 @@ async fn good_file_then_the_same_file_again_changes_nothing() {
 
         let again = activity::import(&store, &good, &Silent).await.unwrap();
         assert_eq!(
-            (again.counts.unchanged, again.counts.inserted, again.recorded),
+            (
+                again.counts.unchanged,
+                again.counts.inserted,
+                again.recorded
+            ),
             (3, 0, false)
         );
         assert_eq!(state(&store).await, (acts, batches));
@@ -68,13 +72,18 @@ async fn aliases_reordered_columns_commas_and_windows_1252_are_read() {
     // a bare 11-digit RPPS number, an extra column.
     let mut bytes = b"Nb visites,Commentaire,Ann".to_vec();
     bytes.push(0xE9);
-    bytes.extend_from_slice(b"e,RPPS,Nombre de consultations\r\n120,cabinet,2024,10000000003,2500\r\n");
+    bytes.extend_from_slice(
+        b"e,RPPS,Nombre de consultations\r\n120,cabinet,2024,10000000003,2500\r\n",
+    );
     let file = fixture(dir.path(), "activite-alias", &bytes);
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
         let r = activity::import(&store, &file, &Silent).await.unwrap();
         assert_eq!(r.counts.inserted, 1, "{}", base.backend);
-        assert_eq!(r.details["colonnes_inconnues"], serde_json::json!(["Commentaire"]));
+        assert_eq!(
+            r.details["colonnes_inconnues"],
+            serde_json::json!(["Commentaire"])
+        );
         let (acts, _) = state(&store).await;
         assert_eq!(acts["810000000003"], (2024, 2620.0));
     }
@@ -93,7 +102,12 @@ async fn a_changed_figure_updates_its_row_only() {
         let store = Store::open(&base.location).await.unwrap();
         activity::import(&store, &good, &Silent).await.unwrap();
         let r = activity::import(&store, &changed, &Silent).await.unwrap();
-        assert_eq!((r.counts.updated, r.counts.inserted), (1, 0), "{}", base.backend);
+        assert_eq!(
+            (r.counts.updated, r.counts.inserted),
+            (1, 0),
+            "{}",
+            base.backend
+        );
         let (acts, batches) = state(&store).await;
         assert_eq!(acts["810000000002"], (2024, 3100.0));
         // The rows the second file does not give are kept.
@@ -200,7 +214,11 @@ async fn every_malformed_variant_is_located_and_changes_nothing() {
         activity::import(&store, &good, &Silent).await.unwrap();
         let before = state(&store).await;
         for (i, (content, line, column, kind)) in cases.iter().enumerate() {
-            let bad = fixture(dir.path(), &format!("activite-mauvaise-{i}"), content.as_bytes());
+            let bad = fixture(
+                dir.path(),
+                &format!("activite-mauvaise-{i}"),
+                content.as_bytes(),
+            );
             match activity::import(&store, &bad, &Silent).await {
                 Err(StoreError::Format(e)) => {
                     assert_eq!(&e.kind, kind, "case {i} on {}", base.backend);

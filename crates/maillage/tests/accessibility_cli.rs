@@ -40,16 +40,23 @@ fn activity_supply_on_the_demonstration() {
     let text = ok(&base, &["accessibilite", "--offre", "activite"]);
     assert!(text.contains(&format!("unité : {UNIT}")), "{text}");
     assert!(
-        text.contains(&format!("{without} professionnels sans activité connue : exclus de l'offre")),
+        text.contains(&format!(
+            "{without} professionnels sans activité connue : exclus de l'offre"
+        )),
         "{text}"
     );
     assert!(text.contains("demande standardisée par âge"), "{text}");
     // Every value line carries its unit.
-    for line in text.lines().filter(|l| l.starts_with("  commune ") || l.starts_with("  quartier ")) {
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("  commune ") || l.starts_with("  quartier "))
+    {
         assert!(line.ends_with(UNIT), "{line}");
     }
     assert!(
-        text.contains("APL de la DREES : aucune APL de la DREES n'est importée"),
+        text.contains(
+            "Comparaison avec l'APL de la DREES impossible : aucune APL de la DREES n'est importée"
+        ),
         "{text}"
     );
     assert!(text.contains("maillage import apl-drees"), "{text}");
@@ -89,7 +96,9 @@ fn activity_supply_on_the_demonstration() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["zone_kind"] == "commune" && r["zone_code"] == maillage_demo::model::COMMUNE_CODE)
+        .find(|r| {
+            r["zone_kind"] == "commune" && r["zone_code"] == maillage_demo::model::COMMUNE_CODE
+        })
         .unwrap()["value"]
         .as_f64()
         .unwrap();
@@ -116,11 +125,17 @@ fn activity_file_is_imported_and_a_bad_one_refused_in_french() {
     let good = dir.path().join("activite-fixture-non-reelle.csv");
     std::fs::write(
         &good,
-        format!("RPPS;Année;Consultations;Visites\n{};2025;4100;200\n", &missing.national_id[1..]),
+        format!(
+            "RPPS;Année;Consultations;Visites\n{};2025;4100;200\n",
+            &missing.national_id[1..]
+        ),
     )
     .unwrap();
     let text = ok(&base, &["import", "activite", good.to_str().unwrap()]);
-    assert!(text.contains("1 ajoutées") || text.contains("1 lignes lues"), "{text}");
+    assert!(
+        text.contains("1 ajoutées") || text.contains("1 lignes lues"),
+        "{text}"
+    );
     assert!(text.contains("année : 2025"), "{text}");
     let before = json(&base, &["accessibilite", "--offre", "activite", "--json"]);
     let after_count = before["professionals_without_activity"].as_u64().unwrap();
@@ -143,7 +158,10 @@ fn activity_file_is_imported_and_a_bad_one_refused_in_french() {
     assert!(err.contains("ligne 3"), "{err}");
     assert!(err.contains("colonne 1"), "{err}");
     assert!(err.contains("« 12345 »"), "{err}");
-    assert!(err.contains("identifiant national de l'Annuaire santé"), "{err}");
+    assert!(
+        err.contains("identifiant national de l'Annuaire santé"),
+        "{err}"
+    );
     // Nothing changed.
     let again = json(&base, &["accessibilite", "--offre", "activite", "--json"]);
     assert_eq!(again["professionals_without_activity"], after_count);

@@ -25,11 +25,13 @@ pub fn unit(run: &Run) -> String {
 pub fn apl_comparison(run: &Run) -> Option<String> {
     let c = run.metadata.get("comparaison_apl")?;
     if c["apl_importee"].as_bool() != Some(true) {
-        return Some(first_upper(
-            c["message"]
-                .as_str()
-                .unwrap_or(maillage_analysis::APL_HOW_TO),
-        ) + ".");
+        return Some(
+            first_upper(
+                c["message"]
+                    .as_str()
+                    .unwrap_or(maillage_analysis::APL_HOW_TO),
+            ) + ".",
+        );
     }
     let communes = c["communes_comparees"].as_u64().unwrap_or(0);
     let communes = format!(

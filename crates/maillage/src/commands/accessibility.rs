@@ -154,7 +154,11 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
                     &r.sites_reached.to_string(),
                     if r.outside_territory { "1" } else { "0" },
                     &text(apl.and_then(|a| a.drees_apl)),
-                    if apl.is_some() { report.comparaison_apl.unite_drees } else { "" },
+                    if apl.is_some() {
+                        report.comparaison_apl.unite_drees
+                    } else {
+                        ""
+                    },
                     &apl.map(|a| a.drees_year.to_string()).unwrap_or_default(),
                     &text(apl.and_then(|a| a.indice_maillage)),
                     &text(apl.and_then(|a| a.indice_drees)),
@@ -251,7 +255,7 @@ fn print_report(profession: &str, report: &AccessibilityReport) {
 fn print_comparison(report: &AccessibilityReport) {
     let s = &report.comparaison_apl;
     if let Some(message) = &s.message {
-        println!("  APL de la DREES : {message}.");
+        println!("  Comparaison avec l'APL de la DREES impossible : {message}.");
         return;
     }
     let year = s.annee_drees.map(|y| format!(" {y}")).unwrap_or_default();
@@ -271,12 +275,22 @@ fn print_comparison(report: &AccessibilityReport) {
     }
     println!(
         "    {} ; corrélation des rangs (Spearman) : {}",
-        count(s.communes_comparees as u64, "commune comparée", "communes comparées"),
-        s.correlation_rangs_spearman
-            .map_or("non calculable (moins de 3 communes ou valeurs toutes égales)".into(), |r| nombre(r, 2))
+        count(
+            s.communes_comparees as u64,
+            "commune comparée",
+            "communes comparées"
+        ),
+        s.correlation_rangs_spearman.map_or(
+            "non calculable (moins de 3 communes ou valeurs toutes égales)".into(),
+            |r| nombre(r, 2)
+        )
     );
     let index = |v: Option<f64>| v.map_or("—".into(), |v| nombre(v, 0));
-    let rank = |v: Option<f64>| v.map_or("—".into(), |v| nombre(v, 1).trim_end_matches(",0").to_string());
+    let rank = |v: Option<f64>| {
+        v.map_or("—".into(), |v| {
+            nombre(v, 1).trim_end_matches(",0").to_string()
+        })
+    };
     for a in &report.apl {
         let mut line = format!(
             "    {} {} : indice Maillage {}, indice DREES {} ; rang Maillage {}, rang DREES {}",
