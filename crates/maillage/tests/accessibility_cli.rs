@@ -46,6 +46,10 @@ fn activity_supply_on_the_demonstration() {
         "{text}"
     );
     assert!(text.contains("demande standardisée par âge"), "{text}");
+    assert!(
+        text.contains("2 zones sans population par âge : population brute à la place"),
+        "{text}"
+    );
     // Every value line carries its unit.
     for line in text
         .lines()
@@ -74,6 +78,12 @@ fn activity_supply_on_the_demonstration() {
         ],
     );
     assert_eq!(doc["unit"], UNIT);
+    // The two buffer communes have no IRIS and no age structure: raw population, said.
+    assert_eq!(doc["zones_without_age_structure"], 2);
+    assert_eq!(
+        doc["metadata"]["standardisation"]["zones_sans_structure_par_age"],
+        2
+    );
     assert_eq!(doc["professionals_without_activity"], without as u64);
     assert_eq!(doc["metadata"]["mesure_offre"], "activite");
     assert_eq!(doc["metadata"]["mesure_demande"], "population_standardisee");
