@@ -174,9 +174,13 @@ impl French for FormatErrorKind {
                            téléchargez-le à nouveau"
                 .into(),
             RecordTooLarge { limit_bytes } => format!(
-                "enregistrement de plus de {} Mo, au-delà de ce qu'un fichier publié contient ; vérifiez qu'il \
+                "enregistrement de plus de {}, au-delà de ce qu'un fichier publié contient ; vérifiez qu'il \
                  s'agit bien du fichier officiel",
-                limit_bytes / (1024 * 1024)
+                if *limit_bytes >= 1024 * 1024 {
+                    format!("{} Mo", limit_bytes / (1024 * 1024))
+                } else {
+                    format!("{} Ko", limit_bytes / 1024)
+                }
             ),
             UnknownZonage { value } => format!(
                 "zonage inconnu « {} » ; valeurs acceptées : {}",

@@ -208,6 +208,18 @@ async fn every_malformed_variant_is_located_and_changes_nothing() {
                 expected: expected::SHORT_CELL,
             },
         ),
+        (
+            // A line without end, beyond the line limit: refused there, not read whole.
+            format!(
+                "Identifiant national;Année;Consultations\n810000000001;2024;10\n{}",
+                "x".repeat(maillage_formats::activity::MAX_LINE + 10)
+            ),
+            Some(3),
+            None,
+            FormatErrorKind::RecordTooLarge {
+                limit_bytes: maillage_formats::activity::MAX_LINE,
+            },
+        ),
     ];
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
