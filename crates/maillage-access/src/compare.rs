@@ -71,7 +71,7 @@ pub fn compare(zones: &[Paired], same_unit: bool) -> Comparison {
             second_index: index(z.second, second_mean),
             first_rank: first_ranks[i],
             second_rank: second_ranks[i],
-            difference: same_unit.then(|| z.first - z.second),
+            difference: same_unit.then_some(z.first - z.second),
         })
         .collect();
     let spearman = if zones.len() >= 3 {
