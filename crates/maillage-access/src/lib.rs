@@ -19,6 +19,7 @@
 //! assert!((result.access[0] - 2.0 / 2360.0 * 1e5).abs() < 1e-9);
 //! ```
 
+pub mod compare;
 mod compute;
 mod costs;
 mod decay;

@@ -8,7 +8,9 @@ mod isochrones;
 mod network;
 
 pub use accessibility::{
-    AccessibilityReport, AccessibilityRequest, AplComparison, SupplyMeasure, accessibility,
+    APL_HOW_TO, AccessibilityReport, AccessibilityRequest, AplComparison, AplSummary,
+    DemandMeasure, NEED_WEIGHTS, NO_STRUCTURE_BAND, SupplyMeasure, accessibility, drees_unit,
+    result_unit,
 };
 pub use error::AnalysisError;
 pub use isochrones::{IsochroneRequest, isochrones_around};

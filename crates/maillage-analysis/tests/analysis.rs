@@ -18,6 +18,7 @@ fn request(profession: &str, network: Network) -> AccessibilityRequest {
         decay: Decay::drees_gp(),
         max_minutes: 20.0,
         supply: SupplyMeasure::Headcount,
+        demand: maillage_analysis::DemandMeasure::Population,
         network,
         max_snap_m: 1000.0,
     }

@@ -8,7 +8,7 @@ mod rng;
 mod write;
 
 pub use model::{DemoTerritory, generate};
-pub use write::{Summary, build};
+pub use write::{Summary, build, write};
 
 /// The seed of the territory `maillage demo` builds by default.
 pub const DEFAULT_SEED: u64 = 2026;

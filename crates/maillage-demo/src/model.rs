@@ -84,7 +84,12 @@ pub struct DemoProfessional {
     pub birth_year: Option<i64>,
     pub planned_retirement_year: Option<i64>,
     pub accepting_new_patients: Option<bool>,
+    /// Consultations and visits of [`ACTIVITY_YEAR`], as a commune would give them (GPs only, some missing).
+    pub yearly_acts: Option<(f64, f64)>,
 }
+
+/// The year of the GPs' activity figures.
+pub const ACTIVITY_YEAR: i64 = 2025;
 
 #[derive(Debug, Clone)]
 pub struct DemoEstablishment {
@@ -844,6 +849,7 @@ pub fn generate(seed: u64) -> DemoTerritory {
                 birth_year,
                 planned_retirement_year: retirement,
                 accepting_new_patients: is_gp.then(|| rng.chance(0.35)),
+                yearly_acts: yearly_acts(is_gp, next_id),
             });
             next_id += 1;
         }
@@ -860,6 +866,18 @@ pub fn generate(seed: u64) -> DemoTerritory {
         road_nodes,
         road_edges,
     }
+}
+
+/// A GP's consultations and visits of the year, from their rank alone (the random stream, which every other
+/// figure of the demonstration depends on, is left untouched): 3,000 to 5,500 consultations and 150 to 450
+/// visits; one GP in eight has no figure given, so that the demonstration shows how they are counted.
+fn yearly_acts(is_gp: bool, id: u64) -> Option<(f64, f64)> {
+    (is_gp && id % 8 != 5).then(|| {
+        (
+            3_000.0 + ((id * 617) % 2_500) as f64,
+            150.0 + ((id * 97) % 300) as f64,
+        )
+    })
 }
 
 /// A street grid over the town and its neighbours: every 250 m, 30 km/h in streets, 50 km/h on the avenues

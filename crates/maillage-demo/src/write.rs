@@ -88,6 +88,7 @@ async fn analyses(
             decay: maillage_access::Decay::drees_gp(),
             max_minutes: 20.0,
             supply: SupplyMeasure::Headcount,
+            demand: maillage_analysis::DemandMeasure::Population,
             network: Network::Stored,
             max_snap_m: 1_000.0,
         };
@@ -113,7 +114,8 @@ async fn analyses(
     Ok((professions, isochrones))
 }
 
-async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
+/// Writes a territory model into the store as one batch labelled fictional (no computation).
+pub async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
     let source = Source {
         kind: "demo",
         file_name: format!("territoire de démonstration (fictif), graine {}", t.seed),
@@ -228,6 +230,19 @@ async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
         tables.flush_if_full(&mut s.tx).await?;
     }
     tables.flush(&mut s.tx).await?;
+    for p in &t.professionals {
+        if let Some((consultations, visits)) = p.yearly_acts {
+            maillage_store::imports::activity::write_acts(
+                &mut s.tx,
+                &p.national_id,
+                model::ACTIVITY_YEAR,
+                Some(consultations),
+                Some(visits),
+                batch,
+            )
+            .await?;
+        }
+    }
     let mut establishments = supply::establishments_table(&mut s.tx, batch).await?;
     for e in &t.establishments {
         let row = Establishment {

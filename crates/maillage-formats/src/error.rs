@@ -205,4 +205,7 @@ pub mod expected {
     pub const YEAR: &str = "year";
     pub const QPV_CODE: &str = "QPV code";
     pub const ZONAGE_CELL: &str = "zonage cell";
+    pub const SHORT_CELL: &str = "short cell";
+    pub const NATIONAL_ID: &str = "national identifier";
+    pub const ACT_COUNT: &str = "act count";
 }

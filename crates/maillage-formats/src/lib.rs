@@ -14,12 +14,14 @@
 //! | [`ban`] | BAN `adresses-<dept>.csv(.gz)`, BANO, and the address geocoder |
 //! | [`apl`] | DREES APL xlsx |
 //! | [`spf`] | Santé publique France daily CSVs |
+//! | [`activity`] | yearly activity of professionals, a local file of the commune |
 //! | [`archive`] | zip and 7z containers of any of the above |
 
 // `FormatError` (the shared error type, 168 bytes) is returned once per import, on failure; boxing it
 // would change the API every crate uses for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod activity;
 pub mod annuaire;
 pub mod apl;
 pub mod archive;

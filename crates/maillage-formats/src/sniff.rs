@@ -28,6 +28,8 @@ pub enum FileKind {
     /// The `.shp` of a Shapefile.
     Shapefile,
     ZonageMedecins,
+    /// The yearly activity of professionals, a file the commune writes (`activity` module).
+    ActiviteLocale,
 }
 
 impl FileKind {
@@ -51,11 +53,12 @@ impl FileKind {
             FileKind::GeoPackage => "GeoPackage",
             FileKind::Shapefile => "Shapefile",
             FileKind::ZonageMedecins => "zonage médecins (CartoSanté ou ARS)",
+            FileKind::ActiviteLocale => "activité des professionnels (fichier local)",
         }
     }
 
     /// Every kind, for [`FileKind::from_label`].
-    pub const ALL: [FileKind; 18] = [
+    pub const ALL: [FileKind; 19] = [
         FileKind::Annuaire,
         FileKind::FinessExtraction,
         FileKind::FinessJson,
@@ -74,6 +77,7 @@ impl FileKind {
         FileKind::GeoPackage,
         FileKind::Shapefile,
         FileKind::ZonageMedecins,
+        FileKind::ActiviteLocale,
     ];
 
     /// The kind whose [`FileKind::label`] this is. `WrongKind` errors carry the label (a string, so that
@@ -112,6 +116,7 @@ impl FileKind {
             FileKind::Ban | FileKind::Bano => "ban",
             FileKind::SantePubliqueFrance => "spf",
             FileKind::ZonageMedecins => "zonage",
+            FileKind::ActiviteLocale => "activite",
             FileKind::Spreadsheet | FileKind::Zip => return None,
         })
     }

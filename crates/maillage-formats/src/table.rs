@@ -354,7 +354,14 @@ pub(crate) fn csv_error(path: &Path, e: csv::Error) -> FormatError {
     let mut loc = Location::file(path);
     loc.line = line;
     let kind = match e.into_kind() {
-        csv::ErrorKind::Io(io) => FormatErrorKind::Io(io.to_string()),
+        // A typed error carried through the reader (an archive member's, a line too long) keeps its kind.
+        csv::ErrorKind::Io(io) => match io
+            .get_ref()
+            .and_then(|i| i.downcast_ref::<crate::archive::KindError>())
+        {
+            Some(crate::archive::KindError(kind)) => kind.clone(),
+            None => FormatErrorKind::Io(io.to_string()),
+        },
         csv::ErrorKind::Utf8 { err, .. } => {
             loc.column = Some(err.field() + 1);
             FormatErrorKind::Encoding { expected: "UTF-8" }

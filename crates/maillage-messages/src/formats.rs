@@ -45,6 +45,12 @@ fn expected_value(token: &str) -> &str {
         expected::YEAR => "une année",
         expected::QPV_CODE => "un code de quartier prioritaire à 8 caractères (QP… ou QN…)",
         expected::ZONAGE_CELL => "une cellule de moins de 20 000 caractères",
+        expected::SHORT_CELL => "une cellule de moins de 200 caractères",
+        expected::NATIONAL_ID => {
+            "un identifiant national de l'Annuaire santé (8 suivi des 11 chiffres du RPPS, 0 suivi des 9 \
+             caractères de l'ADELI) ou un numéro RPPS à 11 chiffres"
+        }
+        expected::ACT_COUNT => "un nombre d'actes entre 0 et 100 000 par an",
         other => other,
     }
 }
@@ -168,9 +174,13 @@ impl French for FormatErrorKind {
                            téléchargez-le à nouveau"
                 .into(),
             RecordTooLarge { limit_bytes } => format!(
-                "enregistrement de plus de {} Mo, au-delà de ce qu'un fichier publié contient ; vérifiez qu'il \
+                "enregistrement de plus de {}, au-delà de ce qu'un fichier publié contient ; vérifiez qu'il \
                  s'agit bien du fichier officiel",
-                limit_bytes / (1024 * 1024)
+                if *limit_bytes >= 1024 * 1024 {
+                    format!("{} Mo", limit_bytes / (1024 * 1024))
+                } else {
+                    format!("{} Ko", limit_bytes / 1024)
+                }
             ),
             UnknownZonage { value } => format!(
                 "zonage inconnu « {} » ; valeurs acceptées : {}",

@@ -51,6 +51,7 @@ pub fn source_label(kind: &str) -> &str {
         "contours" => "Contours",
         "apl-drees" => "APL de la DREES",
         "spf" => "Santé publique France",
+        "activite" => "Activité des professionnels (fichier de la commune)",
         other => other,
     }
 }

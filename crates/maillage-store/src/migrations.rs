@@ -61,6 +61,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_reference_figures.sql"),
         include_str!("../migrations/postgres/0009_reference_figures.sql"),
     ),
+    (
+        10,
+        "professional acts",
+        include_str!("../migrations/sqlite/0010_professional_acts.sql"),
+        include_str!("../migrations/postgres/0010_professional_acts.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

@@ -408,6 +408,11 @@ pub struct SupplySite {
     pub headcount: f64,
     /// The same, with part-timers (local enrichment) counting for half: a full-time-equivalent proxy.
     pub fte: f64,
+    /// Acts per year (consultations and visits, latest year the commune gave for each professional), each
+    /// professional's split across their sites like the headcount.
+    pub activity: f64,
+    /// Headcount of the professionals whose activity was not given (they add nothing to `activity`).
+    pub headcount_without_activity: f64,
 }
 
 /// The sites of a profession the observatory follows, with positions. Pharmacies are FINESS officines.
@@ -431,6 +436,8 @@ pub async fn supply_sites(store: &crate::Store, profession: &str) -> Result<Vec<
                 commune_code: r.try_get("commune_code")?,
                 headcount: 1.0,
                 fte: 1.0,
+                activity: 0.0,
+                headcount_without_activity: 1.0,
             })
         })
         .collect();
@@ -459,6 +466,7 @@ pub async fn supply_sites(store: &crate::Store, profession: &str) -> Result<Vec<
             rows.push(r);
         }
     }
+    let acts = crate::imports::activity::latest_acts(store).await?;
     let mut sites_of: BTreeMap<String, u32> = BTreeMap::new();
     for r in &rows {
         *sites_of.entry(r.try_get("national_id")?).or_default() += 1;
@@ -476,9 +484,15 @@ pub async fn supply_sites(store: &crate::Store, profession: &str) -> Result<Vec<
             commune_code: r.try_get("commune_code")?,
             headcount: 0.0,
             fte: 0.0,
+            activity: 0.0,
+            headcount_without_activity: 0.0,
         });
         site.headcount += share;
         site.fte += if part_time { share / 2.0 } else { share };
+        match acts.get(&person) {
+            Some((_, a)) => site.activity += a * share,
+            None => site.headcount_without_activity += share,
+        }
     }
     Ok(out.into_values().collect())
 }

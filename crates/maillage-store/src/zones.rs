@@ -645,3 +645,34 @@ pub async fn quartier_members(store: &Store) -> Result<HashMap<String, Vec<Strin
     }
     Ok(out)
 }
+
+/// For every zone, its population in each of `bands` at the latest vintage that gives all of them (zones
+/// lacking one of the bands at every vintage are absent): the age structure of demand.
+pub async fn population_by_bands(store: &Store, bands: &[&str]) -> Result<HashMap<i64, Vec<f64>>> {
+    let rows = sqlx::query(
+        "SELECT zone_id, vintage, band, value FROM population WHERE band <> 'TOTAL' ORDER BY zone_id, vintage",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut by_vintage: HashMap<(i64, i64), Vec<Option<f64>>> = HashMap::new();
+    for r in rows {
+        let band: String = r.try_get("band")?;
+        let Some(i) = bands.iter().position(|b| *b == band) else {
+            continue;
+        };
+        let key = (r.try_get("zone_id")?, r.try_get("vintage")?);
+        by_vintage
+            .entry(key)
+            .or_insert_with(|| vec![None; bands.len()])[i] = Some(r.try_get("value")?);
+    }
+    let mut out: HashMap<i64, (i64, Vec<f64>)> = HashMap::new();
+    for ((zone, vintage), values) in by_vintage {
+        let Some(values) = values.into_iter().collect::<Option<Vec<f64>>>() else {
+            continue;
+        };
+        if out.get(&zone).is_none_or(|(v, _)| *v < vintage) {
+            out.insert(zone, (vintage, values));
+        }
+    }
+    Ok(out.into_iter().map(|(z, (_, v))| (z, v)).collect())
+}

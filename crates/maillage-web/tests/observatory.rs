@@ -163,6 +163,24 @@ async fn the_map_geojson_has_the_indicators_values_in_classes_with_their_legend(
             "[{}] {provenance}",
             server.backend
         );
+        // Values carry their unit, and no DREES APL being imported in the demonstration, the map says so and how
+        // to get one.
+        assert_eq!(access["unite"], "professionnels pour 100 000 habitants");
+        assert!(
+            provenance.contains("Aucune APL de la DREES n'est importée")
+                && provenance.contains("maillage import apl-drees"),
+            "[{}] {provenance}",
+            server.backend
+        );
+        let drees = c.get("/api/v1/geo/zones?type=commune&profession=medecin_generaliste&indicateur=apl_drees").await.json();
+        assert!(
+            drees["provenance"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Aucune APL de la DREES n'est importée"),
+            "{}",
+            drees["provenance"]
+        );
         // Wrong parameters are explained in French.
         for (query, word) in [
             ("type=ilot", "Type de zone inconnu"),

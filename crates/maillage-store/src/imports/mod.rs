@@ -1,6 +1,7 @@
 //! Importers: one per official file, each reading records from `maillage-formats` and writing them through
 //! [`ImportSession`](crate::session::ImportSession): atomic, idempotent, filtered by territory while streaming.
 
+pub mod activity;
 pub mod annuaire;
 pub mod apl;
 pub mod ban;

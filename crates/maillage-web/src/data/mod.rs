@@ -3,6 +3,7 @@
 //! secrecy when they may not see small counts (or ask for figures to share). [`crisis`] and [`network`] hold
 //! the dashboards' figures of those modules.
 
+pub mod accessibility;
 pub mod crisis;
 pub mod figures;
 pub mod network;

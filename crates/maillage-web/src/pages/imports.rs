@@ -79,6 +79,8 @@ enum Kind {
     AplDrees(&'static str),
     /// The zonage médecins of the ARS, with the date of its arrêté when the file does not give it.
     Zonage(Option<String>),
+    /// The yearly activity of professionals, a file the commune writes (`maillage_formats::activity`).
+    Activite,
 }
 
 const KINDS: &[(&str, &str)] = &[
@@ -111,6 +113,10 @@ const KINDS: &[(&str, &str)] = &[
         "zonage",
         "ARS — zonage médecins (export CartoSanté .csv ou fichier de l'ARS .xlsx)",
     ),
+    (
+        "activite",
+        "Commune — activité des professionnels (.csv : Identifiant national ; Année ; Consultations ; Visites)",
+    ),
 ];
 
 impl Kind {
@@ -124,6 +130,7 @@ impl Kind {
             Kind::Ban => "ban",
             Kind::AplDrees(_) => "apl-drees",
             Kind::Zonage(_) => "zonage",
+            Kind::Activite => "activite",
         }
     }
 
@@ -181,6 +188,7 @@ impl Kind {
                         })?,
                 ),
             }),
+            Some("activite") => Kind::Activite,
             Some(other) => return Err(format!("Type de fichier inconnu « {other} ».")),
         })
     }
@@ -905,6 +913,7 @@ async fn import(
             )
             .await
         }
+        Kind::Activite => imports::activity::import(store, path, progress).await,
     }
 }
 
@@ -1064,6 +1073,10 @@ mod tests {
             Kind::from_fields(&f(&[("type", "zonage"), ("arrete", "12 mars")]))
                 .unwrap_err()
                 .contains("arrêté")
+        );
+        assert_eq!(
+            Kind::from_fields(&f(&[("type", "activite")])),
+            Ok(Kind::Activite)
         );
         assert!(
             Kind::from_fields(&f(&[("type", "osm")]))

@@ -4,7 +4,9 @@
 use super::base::{BaseArg, block_on, fr, nombre, open, print_json};
 use clap::{Args, ValueEnum};
 use maillage_access::{Decay, parse_steps};
-use maillage_analysis::{AccessibilityRequest, Network, SupplyMeasure, accessibility};
+use maillage_analysis::{
+    AccessibilityReport, AccessibilityRequest, DemandMeasure, Network, SupplyMeasure, accessibility,
+};
 use maillage_indicators::professions::{GP, GP_OTHER, gp_rule_text};
 use maillage_routing::Profile;
 use std::path::PathBuf;
@@ -21,6 +23,17 @@ pub enum SupplyArg {
     Effectif,
     /// Équivalent temps plein approché : les temps partiels (enrichissement local) comptent pour moitié
     Etp,
+    /// Activité : consultations et visites de l'année de chaque professionnel (« maillage import activite »),
+    /// réparties entre ses lieux ; les professionnels sans activité connue sont exclus et comptés
+    Activite,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum DemandArg {
+    /// Population résidente
+    Population,
+    /// Population standardisée par âge (poids de besoin par tranche écrits dans les métadonnées, non vérifiés)
+    Standardisee,
 }
 
 /// Arguments de `maillage accessibilite`.
@@ -44,6 +57,10 @@ pub struct AccessibilityArgs {
     /// Mesure de l'offre
     #[arg(long, value_enum, default_value = "effectif")]
     pub offre: SupplyArg,
+    /// Mesure de la demande ; par défaut, standardisée par âge avec --offre activite (l'unité de l'APL de la
+    /// DREES), population résidente sinon
+    #[arg(long, value_enum)]
+    pub demande: Option<DemandArg>,
     /// Distance maximale (m) entre un point et le réseau routier ; au-delà, le point est écarté et signalé
     #[arg(long, default_value_t = 1000.0)]
     pub accroche_max: f64,
@@ -89,6 +106,14 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
         supply: match args.offre {
             SupplyArg::Effectif => SupplyMeasure::Headcount,
             SupplyArg::Etp => SupplyMeasure::Fte,
+            SupplyArg::Activite => SupplyMeasure::Activity,
+        },
+        demand: match (args.demande, args.offre) {
+            (Some(DemandArg::Population), _) => DemandMeasure::Population,
+            (Some(DemandArg::Standardisee), _) | (None, SupplyArg::Activite) => {
+                DemandMeasure::AgeStandardised
+            }
+            (None, _) => DemandMeasure::Population,
         },
         network,
         max_snap_m: args.accroche_max,
@@ -103,18 +128,44 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
                 "type_zone",
                 "code_zone",
                 "valeur",
+                "unite",
                 "population",
                 "lieux_atteints",
                 "hors_territoire",
+                "apl_drees",
+                "unite_apl_drees",
+                "annee_apl_drees",
+                "indice_maillage_base_100",
+                "indice_drees_base_100",
+                "rang_maillage",
+                "rang_drees",
+                "difference_meme_unite",
             ])?;
+            let text = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
             for r in &report.results {
+                let apl = (r.zone_kind == "commune")
+                    .then(|| report.apl.iter().find(|a| a.commune_code == r.zone_code))
+                    .flatten();
                 w.write_record([
                     r.zone_kind.as_str(),
                     &r.zone_code,
-                    &r.value.map(|v| v.to_string()).unwrap_or_default(),
-                    &r.population.map(|v| v.to_string()).unwrap_or_default(),
+                    &text(r.value),
+                    report.unit,
+                    &text(r.population),
                     &r.sites_reached.to_string(),
                     if r.outside_territory { "1" } else { "0" },
+                    &text(apl.and_then(|a| a.drees_apl)),
+                    if apl.is_some() {
+                        report.comparaison_apl.unite_drees
+                    } else {
+                        ""
+                    },
+                    &apl.map(|a| a.drees_year.to_string()).unwrap_or_default(),
+                    &text(apl.and_then(|a| a.indice_maillage)),
+                    &text(apl.and_then(|a| a.indice_drees)),
+                    &text(apl.and_then(|a| a.rang_maillage)),
+                    &text(apl.and_then(|a| a.rang_drees)),
+                    &text(apl.and_then(|a| a.difference)),
                 ])?;
             }
             w.flush()?;
@@ -122,61 +173,149 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
         if args.json {
             return print_json(&report);
         }
-        println!(
-            "Accessibilité E2SFCA ({}) calculée et enregistrée (calcul n° {}) :",
-            args.profession, report.run_id
-        );
-        println!("  réseau : {}", report.network);
         // Which GPs were counted as supply: the rule in force (maillage territoire generalistes).
         if [GP, GP_OTHER].contains(&args.profession.as_str()) {
             let rule = maillage_store::supply::gp_rule(&store).await.map_err(fr)?;
-            println!("  {}", gp_rule_text(&rule));
+            println!("{}", gp_rule_text(&rule));
         }
-        let unit = "pour 100 000 habitants";
-        for kind in ["commune", "quartier"] {
-            for r in report
-                .results
-                .iter()
-                .filter(|r| r.zone_kind == kind && !r.outside_territory)
-            {
-                println!(
-                    "  {kind} {} : {} {unit}",
-                    r.zone_code,
-                    r.value.map_or("—".into(), |v| nombre(v, 1))
-                );
-            }
-        }
-        let iris = report
-            .results
-            .iter()
-            .filter(|r| r.zone_kind == "iris" && !r.outside_territory)
-            .count();
-        let none = report
-            .results
-            .iter()
-            .filter(|r| r.zone_kind == "iris" && r.sites_reached == 0)
-            .count();
-        println!(
-            "  {iris} IRIS du territoire ; {none} n'atteignent aucun lieu d'exercice dans le temps maximal"
-        );
-        if !report.apl.is_empty() {
-            println!(
-                "  comparaison avec l'APL de la DREES (consultations par an et par habitant standardisé) :"
-            );
-            for a in &report.apl {
-                println!(
-                    "    {} {} : APL DREES {} ({}) ; Maillage {} {unit}",
-                    a.commune_code,
-                    a.commune_name.as_deref().unwrap_or(""),
-                    a.drees_apl.map_or("—".into(), |v| nombre(v, 2)),
-                    a.drees_year,
-                    a.maillage.map_or("—".into(), |v| nombre(v, 1))
-                );
-            }
-        }
+        print_report(&args.profession, &report);
         for u in report.unsnapped.iter().take(20) {
             println!("  écarté : {u}");
         }
         Ok(())
     })
+}
+
+/// « 1 professionnel », « 3 professionnels ».
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", nombre(n as f64, 0), if n > 1 { many } else { one })
+}
+
+fn print_report(profession: &str, report: &AccessibilityReport) {
+    println!(
+        "Accessibilité E2SFCA ({profession}) calculée et enregistrée (calcul n° {}) :",
+        report.run_id
+    );
+    println!("  réseau : {}", report.network);
+    println!("  unité : {}", report.unit);
+    if let Some(n) = report.professionals_without_activity {
+        if n == 0 {
+            println!("  activité connue pour tous les professionnels");
+        } else {
+            println!(
+                "  {} sans activité connue : {} de l'offre (importez leur activité avec « maillage import activite »)",
+                count(n, "professionnel", "professionnels"),
+                if n > 1 { "exclus" } else { "exclu" }
+            );
+        }
+    }
+    if let Some(n) = report.zones_without_age_structure {
+        println!(
+            "  demande standardisée par âge (poids par tranche dans les métadonnées, non vérifiés auprès de la DREES)"
+        );
+        if n > 0 {
+            println!(
+                "  {} sans population par âge : population brute à la place",
+                count(n, "zone", "zones")
+            );
+        }
+    }
+    for kind in ["commune", "quartier"] {
+        for r in report
+            .results
+            .iter()
+            .filter(|r| r.zone_kind == kind && !r.outside_territory)
+        {
+            println!(
+                "  {kind} {} : {} {}",
+                r.zone_code,
+                r.value.map_or("—".into(), |v| nombre(v, 2)),
+                report.unit
+            );
+        }
+    }
+    let iris = report
+        .results
+        .iter()
+        .filter(|r| r.zone_kind == "iris" && !r.outside_territory)
+        .count() as u64;
+    let none = report
+        .results
+        .iter()
+        .filter(|r| r.zone_kind == "iris" && r.sites_reached == 0)
+        .count() as u64;
+    println!(
+        "  {} du territoire ; {} aucun lieu d'exercice dans le temps maximal",
+        count(iris, "IRIS", "IRIS"),
+        if none > 1 {
+            format!("{} n'atteignent", nombre(none as f64, 0))
+        } else {
+            format!("{none} n'atteint")
+        }
+    );
+    print_comparison(report);
+}
+
+/// The comparison with the DREES APL: value to value only in the same unit; otherwise indexes, ranks and
+/// their correlation, each named as such.
+fn print_comparison(report: &AccessibilityReport) {
+    let s = &report.comparaison_apl;
+    if let Some(message) = &s.message {
+        println!("  Comparaison avec l'APL de la DREES impossible : {message}.");
+        return;
+    }
+    let year = s.annee_drees.map(|y| format!(" {y}")).unwrap_or_default();
+    if s.unites_identiques {
+        println!(
+            "  comparaison avec l'APL de la DREES{year} : mêmes unités ({}), valeurs comparables directement \
+             (méthodes voisines, pas identiques)",
+            s.unite_drees
+        );
+    } else {
+        println!(
+            "  comparaison avec l'APL de la DREES{year} : unités différentes (Maillage : {} ; DREES : {}), \
+             valeurs non comparables entre elles ; comparaison sur l'indice (moyenne du territoire pondérée \
+             par la population = 100) et le rang (1 = meilleure accessibilité)",
+            s.unite_maillage, s.unite_drees
+        );
+    }
+    println!(
+        "    {} ; corrélation des rangs (Spearman) : {}",
+        count(
+            s.communes_comparees as u64,
+            "commune comparée",
+            "communes comparées"
+        ),
+        s.correlation_rangs_spearman.map_or(
+            "non calculable (moins de 3 communes ou valeurs toutes égales)".into(),
+            |r| nombre(r, 2)
+        )
+    );
+    let index = |v: Option<f64>| v.map_or("—".into(), |v| nombre(v, 0));
+    let rank = |v: Option<f64>| {
+        v.map_or("—".into(), |v| {
+            nombre(v, 1).trim_end_matches(",0").to_string()
+        })
+    };
+    for a in &report.apl {
+        let mut line = format!(
+            "    {} {} : indice Maillage {}, indice DREES {} ; rang Maillage {}, rang DREES {}",
+            a.commune_code,
+            a.commune_name.as_deref().unwrap_or(""),
+            index(a.indice_maillage),
+            index(a.indice_drees),
+            rank(a.rang_maillage),
+            rank(a.rang_drees),
+        );
+        if s.unites_identiques {
+            line.push_str(&format!(
+                " ; Maillage {} et DREES {} {}, écart {}",
+                a.maillage.map_or("—".into(), |v| nombre(v, 2)),
+                a.drees_apl.map_or("—".into(), |v| nombre(v, 2)),
+                s.unite_drees,
+                a.difference.map_or("—".into(), |v| nombre(v, 2)),
+            ));
+        }
+        println!("{line}");
+    }
 }

@@ -32,6 +32,11 @@ pub enum Kind {
     Spf,
     /// Zonage médecins de l'ARS : export CartoSanté (Code;Libellé;Zonage_MG) ou fichier de l'ARS (xlsx, CSV)
     Zonage,
+    /// Activité des professionnels, fichier de la commune (CSV ; ou , en UTF-8 ou Windows-1252) : colonnes
+    /// « Identifiant national » (identification nationale de l'Annuaire, ou numéro RPPS à 11 chiffres),
+    /// « Année », « Consultations » et/ou « Visites » (nombres d'actes de l'année), dans n'importe quel ordre ;
+    /// sert d'offre à « maillage accessibilite --offre activite »
+    Activite,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -163,6 +168,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
                 };
                 imports::zonage::import(&store, path, &columns, args.arrete.as_deref(), &bar).await
             }
+            Kind::Activite => imports::activity::import(&store, path, &bar).await,
         };
         bar.finish();
         let mut report = result.map_err(fr)?;
@@ -186,6 +192,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
             }
             if args.kind == Kind::Zonage {
                 print_zonage(&report);
+            }
+            if args.kind == Kind::Activite {
+                print_activity(&report);
             }
         }
         Ok(())
@@ -454,5 +463,35 @@ fn print_zonage(r: &ImportReport) {
                 .map_or(code.as_str(), |z| z.label());
             println!("    {label} : {}", count.as_u64().unwrap_or(0));
         }
+    }
+}
+
+/// Which years the activity file gave, and how many of its professionals the Annuaire does not list.
+fn print_activity(r: &ImportReport) {
+    let d = &r.details;
+    if let Some(years) = d["annees"].as_array().filter(|y| !y.is_empty()) {
+        let years: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+        println!(
+            "  {} : {}",
+            if years.len() > 1 { "années" } else { "année" },
+            years.join(", ")
+        );
+    }
+    let unknown = d["professionnels_inconnus"].as_u64().unwrap_or(0);
+    if unknown > 0 {
+        println!(
+            "  {unknown} {} de l'Annuaire santé importé (activité gardée, sans effet tant qu'{} n'y {})",
+            if unknown > 1 {
+                "lignes nomment un professionnel absent"
+            } else {
+                "ligne nomme un professionnel absent"
+            },
+            if unknown > 1 { "ils" } else { "il" },
+            if unknown > 1 {
+                "figurent pas"
+            } else {
+                "figure pas"
+            },
+        );
     }
 }

@@ -24,7 +24,7 @@ use clap::Subcommand;
 pub enum Command {
     /// Construire le territoire de démonstration (fictif) dans une base SQLite et le servir (comptes de démonstration)
     Demo(demo::DemoArgs),
-    /// Importer un fichier officiel tel que publié (annuaire, finess, insee-iris, contours, communes, ban, apl-drees)
+    /// Importer un fichier officiel tel que publié (annuaire, finess, insee-iris, contours, communes, ban, apl-drees, activite…)
     Import(import::ImportArgs),
     /// Définir ou afficher le territoire servi (communes, EPCI) et sa zone tampon
     Territoire(territory::TerritoryArgs),

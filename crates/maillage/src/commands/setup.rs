@@ -325,6 +325,7 @@ async fn first_results(store: &Store, osm: Option<&PathBuf>) -> anyhow::Result<(
                 decay: maillage_access::Decay::drees_gp(),
                 max_minutes: 20.0,
                 supply: SupplyMeasure::Headcount,
+                demand: maillage_analysis::DemandMeasure::Population,
                 network: Network::Osm {
                     path: path.clone(),
                     profile: maillage_routing::Profile::Car,

@@ -270,13 +270,7 @@ pub async fn build(
                 for r in rows.iter().filter(|r| r.zone_kind == kind.as_str()) {
                     found.insert(r.zone_code.clone(), (r.value, false));
                 }
-                let scale = run
-                    .metadata
-                    .pointer("/methode/echelle")
-                    .and_then(|v| v.as_f64());
-                if let Some(s) = scale {
-                    unit = format!("pour {} habitants", number(s, 0));
-                }
+                unit = crate::data::accessibility::unit(&run);
                 // The parameters as stored with the run: the reader sees which weights made these values.
                 let method = run
                     .metadata
@@ -286,8 +280,11 @@ pub async fn build(
                     })
                     .map(|m| format!(" Méthode : {}.", m.french()))
                     .unwrap_or_default();
+                let comparison = crate::data::accessibility::apl_comparison(&run)
+                    .map(|c| format!(" {c}"))
+                    .unwrap_or_default();
                 provenance = Some(format!(
-                    "Calcul n° {} de Maillage du {}, réseau : {}.{method}",
+                    "Calcul n° {} de Maillage du {}, réseau : {}.{method}{comparison}",
                     run.id,
                     date(&run.created_at),
                     run.network
@@ -312,6 +309,12 @@ pub async fn build(
                 let apl = accessibility::apl(state.store(), profession).await?;
                 if let Some(first) = apl.first() {
                     provenance = Some(format!("APL publiée par la DREES, année {}.", first.year));
+                } else {
+                    provenance = Some(format!(
+                        "{}{}.",
+                        maillage_analysis::APL_HOW_TO[..1].to_uppercase(),
+                        &maillage_analysis::APL_HOW_TO[1..]
+                    ));
                 }
                 for a in apl {
                     found.insert(a.commune_code, (a.apl, false));

@@ -90,22 +90,27 @@ pub(super) async fn page(
     // Accessibility of each commune, by profession, from the latest run of each.
     let mut access: HashMap<(String, &str), Option<f64>> = HashMap::new();
     let mut runs: Vec<(String, String)> = Vec::new();
-    let mut access_unit = String::new();
+    // Runs may be in different units (activity for GPs, headcount for the others): one header unit only when
+    // they share it, else the unit beside each value.
+    let mut access_units: HashMap<&str, String> = HashMap::new();
     for (p, latest_run) in PROFESSIONS.iter().zip(&reads.access) {
         if let Some((run, results)) = latest_run {
             runs.push((p.label.to_string(), run.created_at.clone()));
-            if let Some(scale) = run
-                .metadata
-                .pointer("/methode/echelle")
-                .and_then(|v| v.as_f64())
-            {
-                access_unit = format!(", pour {} habitants", number(scale, 0));
-            }
+            access_units.insert(p.code, crate::data::accessibility::unit(run));
             for r in results.iter().filter(|r| r.zone_kind == "commune") {
                 access.insert((r.zone_code.clone(), p.code), r.value);
             }
         }
     }
+    let shared_unit = {
+        let mut units = access_units.values();
+        let first = units.next();
+        first.filter(|u| units.all(|o| o == *u)).cloned()
+    };
+    let access_unit = match &shared_unit {
+        Some(u) => format!(", {u}"),
+        None => " ; unité sur chaque ligne".to_string(),
+    };
     let retirements = &reads.retirements;
     let this_year = jiff::Zoned::now().year() as i64;
     let has_qpv = |c: &Zone| {
@@ -168,6 +173,9 @@ pub(super) async fn page(
                                     td.nombre {
                                         (access.get(&(c.code.clone(), p.code)).copied().flatten()
                                             .map_or("—".into(), |v| number(v, 2)))
+                                        @if shared_unit.is_none() {
+                                            @if let Some(u) = access_units.get(p.code) { " " (u) }
+                                        }
                                     }
                                 }
                             }

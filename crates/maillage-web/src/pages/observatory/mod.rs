@@ -119,6 +119,7 @@ pub fn source_label(kind: &str) -> &str {
         "communes" => "Communes (découpage administratif)",
         "ban" => "Base adresse nationale",
         "apl-drees" => "APL de la DREES",
+        "activite" => "Activité des professionnels (fichier de la commune)",
         "demo" => "Territoire de démonstration (fictif)",
         other => other,
     }

@@ -118,13 +118,14 @@ pub(super) async fn page(
         .unwrap_or_default();
 
     // Accessibility of this zone from the latest run of each profession.
-    let mut access: Vec<(&str, Option<f64>, String)> = Vec::new();
+    let mut access: Vec<(&str, Option<f64>, String, String)> = Vec::new();
     for p in PROFESSIONS {
         if let Some((run, results)) = accessibility::latest_run(store, p.code).await? {
             let v = results
                 .iter()
                 .find(|r| r.zone_kind == kind.as_str() && r.zone_code == zone.code);
-            access.push((p.label, v.and_then(|r| r.value), run.created_at));
+            let unit = crate::data::accessibility::unit(&run);
+            access.push((p.label, v.and_then(|r| r.value), unit, run.created_at));
         }
     }
     let establishments = establishments_in(store, zone.id).await?;
@@ -206,12 +207,13 @@ pub(super) async fn page(
             h2 { "Accessibilité (E2SFCA)" }
             table {
                 caption { "Dernier calcul d'accessibilité de Maillage pour cette zone, par profession" }
-                thead { tr { th scope="col" { "Profession" } th scope="col" { "Accessibilité" } th scope="col" { "Calculée le" } } }
+                thead { tr { th scope="col" { "Profession" } th scope="col" { "Accessibilité" } th scope="col" { "Unité" } th scope="col" { "Calculée le" } } }
                 tbody {
-                    @for (label, value, at) in &access {
+                    @for (label, value, unit, at) in &access {
                         tr {
                             th scope="row" { (label) }
                             td.nombre { (value.map_or("—".into(), |v| number(v, 2))) }
+                            td { (unit) }
                             td { (crate::layout::date(at)) }
                         }
                     }
