@@ -115,7 +115,7 @@ const KINDS: &[(&str, &str)] = &[
     ),
     (
         "activite",
-        "Commune — activité des professionnels (.csv : Identifiant national ; Année ; Consultations ; Visites)",
+        "Commune — activité annuelle des professionnels (.csv)",
     ),
 ];
 
@@ -366,7 +366,10 @@ fn render_form_with(
                 div.champ {
                     label for="profession" { "APL de la DREES : profession du fichier" }
                     select #profession name="profession" {
-                        @for p in PROFESSIONS { option value=(p.code) { (p.label) } }
+                        // The DREES publishes the APL of GPs as a whole, not of a line the commune's rule sets apart.
+                        @for p in PROFESSIONS.iter().filter(|p| p.code != maillage_indicators::professions::GP_OTHER) {
+                            option value=(p.code) { (p.label) }
+                        }
                     }
                 }
                 div.champ {
