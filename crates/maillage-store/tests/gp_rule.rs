@@ -91,6 +91,23 @@ async fn gp_counts(store: &Store) -> (Option<f64>, Option<f64>) {
     (count(GP), count(GP_OTHER))
 }
 
+/// The same two lines in the département's reference figures, counted while the national file streamed: the
+/// rule in force applies to them too (they are stored by ways of practising).
+async fn reference_gp_counts(store: &Store) -> (Option<f64>, Option<f64>) {
+    let figures = maillage_store::reference::figures(store).await.unwrap();
+    let count = |profession: &str| {
+        figures
+            .iter()
+            .find(|f| {
+                f.level == maillage_store::reference::Level::Departement
+                    && f.code == "01"
+                    && f.profession == profession
+            })
+            .map(|f| f.count as f64)
+    };
+    (count(GP), count(GP_OTHER))
+}
+
 #[tokio::test]
 async fn indicator_inputs_follow_the_gp_rule_in_force() {
     let dir = tempfile::tempdir().unwrap();
@@ -123,6 +140,7 @@ async fn indicator_inputs_follow_the_gp_rule_in_force() {
             "{}",
             base.backend
         );
+        assert_eq!(reference_gp_counts(&store).await, (Some(4.0), Some(3.0)));
         let listed = supply::practitioners(&store).await.unwrap();
         assert_eq!(listed.iter().filter(|p| p.profession == GP).count(), 4);
         assert_eq!(
@@ -144,6 +162,7 @@ async fn indicator_inputs_follow_the_gp_rule_in_force() {
             "{}",
             base.backend
         );
+        assert_eq!(reference_gp_counts(&store).await, (Some(6.0), Some(2.0)));
         let listed = supply::practitioners(&store).await.unwrap();
         assert_eq!(listed.iter().filter(|p| p.profession == GP).count(), 6);
 
