@@ -127,7 +127,8 @@ pub struct IndicatorArgs {
     /// Ne garder que ces professions (codes séparés par des virgules, ex. medecin_generaliste,infirmier)
     #[arg(long, value_delimiter = ',')]
     pub profession: Vec<String>,
-    /// Ne garder que ce type de zone (commune, iris, quartier, qpv…)
+    /// Ne garder que ce type de zone (commune, iris, quartier, qpv, arrondissement, epci, territoire,
+    /// departement, france)
     #[arg(long = "type-zone")]
     pub zone_kind: Option<String>,
     #[command(flatten)]

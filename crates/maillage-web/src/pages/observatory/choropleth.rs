@@ -189,7 +189,8 @@ impl Request {
 pub struct ZoneValue {
     pub zone: Zone,
     pub value: Option<f64>,
-    /// As people read it: "12,3", "< 5" under secrecy, "—" when it cannot be computed.
+    /// As people read it: "12,3"; under secrecy "< 5" for a count below the threshold, "secret" for anything
+    /// else hidden; "—" when it cannot be computed.
     pub shown: String,
     pub suppressed: bool,
     /// Index in [`Choropleth::classes`] when the value is shown.
@@ -246,8 +247,9 @@ pub async fn build(
         .collect();
     let applicable = request.indicator.applies(kind, profession);
     let decimals = request.indicator.decimals();
-    // zone code → (value, suppressed)
-    let mut found: HashMap<String, (Option<f64>, bool)> = HashMap::new();
+    // zone code → (value, how it reads when hidden: "< 5" for a count below the threshold, "secret" otherwise)
+    let mut found: HashMap<String, (Option<f64>, Option<String>)> = HashMap::new();
+    let threshold = secrecy.unwrap_or(state.config().secrecy_threshold);
     let mut provenance = None;
     let (unit, method) = match request.indicator {
         MapIndicator::Observatory(indicator) => {
@@ -257,18 +259,18 @@ pub async fn build(
                         && r.zone_kind == kind.as_str()
                         && r.profession == profession
                     {
-                        found.insert(r.zone_code.clone(), (r.value, r.is_secret()));
+                        found.insert(r.zone_code.clone(), (r.value, r.secret_text(threshold)));
                     }
                 }
             }
-            (indicator.unit().to_string(), indicator.method().to_string())
+            (indicator.unit().to_string(), snapshot.method(indicator))
         }
         MapIndicator::Accessibility => {
             let run = accessibility::latest_run(state.store(), profession).await?;
             let mut unit = "indice d'accessibilité".to_string();
             if let Some((run, rows)) = run {
                 for r in rows.iter().filter(|r| r.zone_kind == kind.as_str()) {
-                    found.insert(r.zone_code.clone(), (r.value, false));
+                    found.insert(r.zone_code.clone(), (r.value, None));
                 }
                 unit = crate::data::accessibility::unit(&run);
                 // The parameters as stored with the run: the reader sees which weights made these values.
@@ -317,7 +319,7 @@ pub async fn build(
                     ));
                 }
                 for a in apl {
-                    found.insert(a.commune_code, (a.apl, false));
+                    found.insert(a.commune_code, (a.apl, None));
                 }
             }
             (
@@ -331,12 +333,10 @@ pub async fn build(
     let mut values: Vec<ZoneValue> = zones
         .into_iter()
         .map(|z| {
-            let (value, suppressed) = found.get(&z.code).copied().unwrap_or((None, false));
-            let shown = if suppressed {
-                format!("< {}", secrecy.unwrap_or(state.config().secrecy_threshold))
-            } else {
-                value.map_or("—".into(), |v| number(v, decimals))
-            };
+            let (value, hidden) = found.get(&z.code).cloned().unwrap_or((None, None));
+            let suppressed = hidden.is_some();
+            let shown =
+                hidden.unwrap_or_else(|| value.map_or("—".into(), |v| number(v, decimals)));
             ZoneValue {
                 zone: z.clone(),
                 value: if suppressed { None } else { value },

@@ -326,6 +326,12 @@ async fn professionals(
                 })
                 .collect();
             let hidden = mine.iter().any(|r| r.is_secret());
+            // One profession reads as its count does ("< 5" below the threshold, "secret" to protect another);
+            // the total of several is hidden whenever one of them is.
+            let hidden_text = match mine.as_slice() {
+                [one] => one.secret_text(threshold),
+                _ => hidden.then(|| "secret".to_string()),
+            };
             let total: f64 = mine.iter().filter_map(|r| r.value).sum();
             features.push(json!({
                 "type": "Feature",
@@ -333,7 +339,7 @@ async fn professionals(
                 "properties": {
                     "zone": z.name,
                     "effectif": if hidden { Value::Null } else { json!(total as i64) },
-                    "affichage": if hidden { format!("< {threshold}") } else { crate::layout::number(total, 0) },
+                    "affichage": hidden_text.unwrap_or_else(|| crate::layout::number(total, 0)),
                     "secret": hidden,
                 }
             }));
