@@ -161,6 +161,8 @@ impl Table {
         let mut row_cells = Vec::with_capacity(rows.len());
         let mut together = Vec::new();
         for r in rows {
+            // Départements and France are no zones of the territory: national public counts, published as such
+            // by their producers, outside local secrecy (no local count can be recovered from them).
             let Some(&zone) = by_key.get(&(r.zone_kind.as_str(), r.zone_code.as_str())) else {
                 row_cells.push(Vec::new());
                 continue;
