@@ -178,6 +178,13 @@ fn enclosing(zones: &BTreeSet<i64>, nesting: &[Nesting]) -> BTreeSet<i64> {
     all
 }
 
+impl IndicatorRow {
+    /// `territoire`, or `tampon` for a commune of the buffer (the `perimetre` of outputs).
+    pub fn perimeter(&self) -> &'static str {
+        if self.buffer { "tampon" } else { "territoire" }
+    }
+}
+
 fn ratio(n: f64, d: Option<f64>, scale: f64) -> Option<f64> {
     d.filter(|d| *d > 0.0).map(|d| n / d * scale)
 }

@@ -3,7 +3,7 @@
 use maillage_indicators::{
     Indicator, IndicatorRow, Inputs, Nesting, Policy, Secret, Supply, ZoneInput, compute, suppress,
 };
-use maillage_testkit::secrecy::attack;
+use maillage_testkit::secrecy::{Lcg, attack};
 use std::collections::BTreeSet;
 
 fn zone(id: i64, kind: &str, code: &str, parent: Option<&str>, population: f64) -> ZoneInput {
@@ -355,19 +355,6 @@ fn two_small_cells_that_add_up_below_the_threshold_get_a_third() {
         Some(Secret::Secondary)
     );
     assert_eq!(attack(&rows, &truth, &inputs), Vec::<String>::new());
-}
-
-/// A small deterministic generator, so that a failing table can be rebuilt from its seed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
 }
 
 /// Territories of random shape and supply: EPCI of communes of IRIS, some with a QPV, small counts

@@ -101,11 +101,6 @@ async fn observed_zones(store: &Store) -> Result<(Vec<ZoneInput>, Vec<Nesting>)>
     use crate::territory::Scope;
     let filter = crate::territory::filter(store).await?;
     let all = zones::list(store).await?;
-    let commune_of = |z: &zones::Zone| match z.kind {
-        ZoneKind::Commune | ZoneKind::Arrondissement => Some(z.code.clone()),
-        ZoneKind::Epci => None,
-        _ => z.parent_code.clone(),
-    };
     let input = |z: &zones::Zone, buffer: bool| ZoneInput {
         id: z.id,
         kind: z.kind.as_str().to_string(),
@@ -120,7 +115,10 @@ async fn observed_zones(store: &Store) -> Result<(Vec<ZoneInput>, Vec<Nesting>)>
     let mut zones: Vec<ZoneInput> = all
         .iter()
         .filter(|z| OBSERVED.contains(&z.kind) && z.kind != ZoneKind::Epci)
-        .filter(|z| commune_of(z).is_some_and(|c| filter.scope(&c) == Scope::Territory))
+        .filter(|z| {
+            z.commune()
+                .is_some_and(|c| filter.scope(c) == Scope::Territory)
+        })
         .map(|z| input(z, false))
         .collect();
     let buffer: Vec<ZoneInput> = all
@@ -139,17 +137,7 @@ async fn observed_zones(store: &Store) -> Result<(Vec<ZoneInput>, Vec<Nesting>)>
     // Territory communes in an EPCI that lies wholly in the territory.
     let mut in_inner_epci = BTreeSet::new();
     for e in all.iter().filter(|z| z.kind == ZoneKind::Epci) {
-        let mut members: BTreeSet<String> = e.attributes["membres"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|m| m.as_str().map(str::to_string))
-            .collect();
-        members.extend(
-            all.iter()
-                .filter(|c| c.kind == ZoneKind::Commune && c.parent_code.as_ref() == Some(&e.code))
-                .map(|c| c.code.clone()),
-        );
+        let members = crate::territory::members_of(e, &all);
         let own: Vec<&ZoneInput> = communes
             .iter()
             .copied()

@@ -254,41 +254,33 @@ pub async fn define(
 /// The member communes of an EPCI, from the EPCI file of `@etalab/decoupage-administratif` (the members it
 /// lists, whatever the order of imports) and from the communes whose EPCI it is.
 async fn epci_members(store: &Store, epci: &str) -> Result<BTreeSet<String>> {
-    let row = sqlx::query(
-        "SELECT attributes FROM zone WHERE kind = 'epci' AND code = $1 AND removed_batch_id IS NULL",
-    )
-    .bind(epci)
-    .fetch_optional(store.pool())
-    .await?;
-    let Some(row) = row else {
-        let known: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM zone WHERE kind = 'epci' AND removed_batch_id IS NULL",
-        )
-        .fetch_one(store.pool())
-        .await?;
+    let all = zones::list(store).await?;
+    let Some(zone) = all
+        .iter()
+        .find(|z| z.kind == ZoneKind::Epci && z.code == epci)
+    else {
         return Err(StoreError::UnknownEpci {
             code: epci.to_string(),
-            epci_known: known as u64,
+            epci_known: all.iter().filter(|z| z.kind == ZoneKind::Epci).count() as u64,
         });
     };
-    let attributes: serde_json::Value =
-        serde_json::from_str(&row.try_get::<String, _>("attributes")?).unwrap_or_default();
-    let mut members: BTreeSet<String> = attributes["membres"]
+    Ok(members_of(zone, &all))
+}
+
+/// [`epci_members`] among zones already read.
+pub fn members_of(epci: &zones::Zone, all: &[zones::Zone]) -> BTreeSet<String> {
+    let mut members: BTreeSet<String> = epci.attributes["membres"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|m| m.as_str().map(str::to_string))
         .collect();
-    for r in sqlx::query(
-        "SELECT code FROM zone WHERE kind = 'commune' AND parent_code = $1 AND removed_batch_id IS NULL",
-    )
-    .bind(epci)
-    .fetch_all(store.pool())
-    .await?
-    {
-        members.insert(r.try_get("code")?);
-    }
-    Ok(members)
+    members.extend(
+        all.iter()
+            .filter(|c| c.kind == ZoneKind::Commune && c.parent_code.as_ref() == Some(&epci.code))
+            .map(|c| c.code.clone()),
+    );
+    members
 }
 
 /// "Within the buffer of the territory": distance to the territory's communes, in a local equirectangular

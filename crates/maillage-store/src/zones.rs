@@ -318,6 +318,17 @@ pub struct Zone {
     pub population: Option<PopulationFigure>,
 }
 
+impl Zone {
+    /// The commune a zone lies in (itself for a commune or an arrondissement), None above the commune.
+    pub fn commune(&self) -> Option<&str> {
+        match self.kind {
+            ZoneKind::Commune | ZoneKind::Arrondissement => Some(self.code.as_str()),
+            ZoneKind::Iris | ZoneKind::Quartier | ZoneKind::Qpv => self.parent_code.as_deref(),
+            ZoneKind::Epci | ZoneKind::Departement | ZoneKind::Region => None,
+        }
+    }
+}
+
 /// Every zone in force (not removed), ordered by kind then code, with its population.
 pub async fn list(store: &Store) -> Result<Vec<Zone>> {
     let rows = sqlx::query(

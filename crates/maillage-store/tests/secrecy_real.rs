@@ -5,22 +5,9 @@
 use maillage_indicators::{Indicator, IndicatorRow, Policy, Supply, compute, suppress};
 use maillage_store::imports::{self, Silent};
 use maillage_store::{Store, observatory, territory};
-use maillage_testkit::secrecy::attack;
+use maillage_testkit::secrecy::{Lcg, attack};
 use maillage_testkit::{TestBase, shared_data, skip};
 use std::collections::BTreeSet;
-
-/// A small deterministic generator: a failing case can be rebuilt.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
 
 fn count<'a>(
     rows: &'a [IndicatorRow],

@@ -85,3 +85,17 @@ pub fn attack(published: &[IndicatorRow], truth: &[IndicatorRow], inputs: &Input
     }
     recovered
 }
+
+/// A small deterministic generator for random tables: a failing case is rebuilt from its seed.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}

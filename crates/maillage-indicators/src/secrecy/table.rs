@@ -85,6 +85,8 @@ pub(crate) struct Table {
     pub zones: Vec<ZoneRef>,
     pub cells: Vec<Cell>,
     pub relations: Vec<Relation>,
+    /// The relations each cell is in.
+    relations_of: Vec<Vec<usize>>,
     pub objectives: Vec<Objective>,
     /// Cells published in one row (the share of GPs aged 60 and over gives both its counts): hidden together.
     together: Vec<[usize; 2]>,
@@ -264,11 +266,18 @@ impl Table {
                     overlap: (sum - t).max(0.0),
                 }
             })
-            .collect();
+            .collect::<Vec<Relation>>();
+        let mut relations_of = vec![Vec::new(); cells.len()];
+        for (i, r) in relations.iter().enumerate() {
+            for c in r.cells() {
+                relations_of[c].push(i);
+            }
+        }
         Table {
             zones,
             cells,
             relations,
+            relations_of,
             objectives: Vec::new(),
             together,
             row_cells,
@@ -391,12 +400,9 @@ impl Table {
         }
         let mut near = Vec::new();
         while let Some(c) = frontier.pop() {
-            for (i, r) in self.relations.iter().enumerate() {
-                if !r.cells().any(|x| x == c) {
-                    continue;
-                }
+            for &i in &self.relations_of[c] {
                 near.push(i);
-                for x in r.cells() {
+                for x in self.relations[i].cells() {
                     if self.cells[x].secret.is_some() && !reached[x] {
                         reached[x] = true;
                         frontier.push(x);

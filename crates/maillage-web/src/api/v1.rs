@@ -203,7 +203,7 @@ async fn indicators(
                 "millesime_population": r.population_vintage,
                 "secret": r.is_secret(),
                 "motif_secret": r.secret.map(|m| m.code()),
-                "perimetre": if r.buffer { "tampon" } else { "territoire" },
+                "perimetre": r.perimeter(),
             })
         })
         .collect();

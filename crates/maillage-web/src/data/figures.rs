@@ -109,7 +109,7 @@ impl Snapshot {
         self.zones
             .iter()
             .filter(|z| {
-                let in_territory = match self.commune_of(z) {
+                let in_territory = match z.commune() {
                     Some(c) => self.filter.scope(c) == TerritoryScope::Territory,
                     // Above the commune, only the EPCI the figures list (those of the territory).
                     None => self.inputs.zones.iter().any(|i| i.id == z.id),
@@ -117,15 +117,6 @@ impl Snapshot {
                 in_territory && scope.sees_zone(z.kind.as_str(), &z.code, z.parent_code.as_deref())
             })
             .collect()
-    }
-
-    /// The commune a zone lies in (itself for a commune), None above the commune.
-    pub fn commune_of<'a>(&self, z: &'a Zone) -> Option<&'a str> {
-        match z.kind {
-            ZoneKind::Commune | ZoneKind::Arrondissement => Some(z.code.as_str()),
-            ZoneKind::Iris | ZoneKind::Quartier | ZoneKind::Qpv => z.parent_code.as_deref(),
-            ZoneKind::Epci | ZoneKind::Departement | ZoneKind::Region => None,
-        }
     }
 
     /// Whether a commune belongs to the territory served (not the buffer), and the caller sees it.
@@ -144,7 +135,7 @@ impl Snapshot {
 
     /// The département a zone lies in: its commune's, as the communes file gives it, else from the code.
     pub fn departement_of(&self, z: &Zone) -> Option<String> {
-        let commune = self.commune_of(z)?;
+        let commune = z.commune()?;
         self.zones
             .iter()
             .find(|c| c.kind == ZoneKind::Commune && c.code == commune)

@@ -256,7 +256,7 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                         &method(r.indicator),
                         "",
                         "",
-                        perimeter(r.buffer),
+                        r.perimeter(),
                     ])?;
                 }
                 for r in &apl_rows {
@@ -344,7 +344,7 @@ fn print_audit(audit: &Audit, format: Format) -> anyhow::Result<()> {
     let describe = |c: &maillage_indicators::Check| {
         format!(
             "{} « {} » ({}), {}, {} : entre {} et {}",
-            zone_kind_word(&c.zone_kind),
+            maillage_web::pages::observatory::zone_kind_singular(&c.zone_kind),
             c.zone_name,
             c.zone_code,
             maillage_indicators::professions::by_code(&c.profession)
@@ -398,20 +398,6 @@ fn effectifs(n: usize) -> String {
     format!("{n} effectif{}", if n > 1 { "s" } else { "" })
 }
 
-/// The kind of a zone in a sentence.
-fn zone_kind_word(kind: &str) -> &'static str {
-    match kind {
-        "epci" => "Intercommunalité",
-        "commune" => "Commune",
-        "arrondissement" => "Arrondissement",
-        "iris" => "IRIS",
-        "quartier" => "Quartier",
-        "qpv" => "QPV",
-        "territoire" => "Territoire",
-        _ => "Zone",
-    }
-}
-
 const ALL_INDICATORS: &[Indicator] = &[
     Indicator::Count,
     Indicator::Per10k,
@@ -445,13 +431,8 @@ fn row_json(r: &IndicatorRow) -> serde_json::Value {
         "millesime_population": r.population_vintage,
         "secret": r.is_secret(),
         "motif_secret": r.secret.map(|m| m.code()),
-        "perimetre": perimeter(r.buffer),
+        "perimetre": r.perimeter(),
     })
-}
-
-/// Whether a zone is the territory's or a commune of its buffer, listed for its EPCI.
-fn perimeter(buffer: bool) -> &'static str {
-    if buffer { "tampon" } else { "territoire" }
 }
 
 /// The DREES APL as the observatory lists it: published values, imported as they are (no secrecy applies:
