@@ -271,11 +271,17 @@ pub fn epidemic_population(
         && let Some(gap) = maillage_crisis::epidemic::population_gap_percent(used, spf)
         && !spf_own
     {
+        // Signed as shown (one decimal): a gap that rounds to nothing reads « 0,0 % », not « −0,0 % ».
+        let shown = (gap * 10.0).round() / 10.0;
+        let sign = match shown.total_cmp(&0.0) {
+            std::cmp::Ordering::Greater => "+",
+            std::cmp::Ordering::Less if shown != 0.0 => "−",
+            _ => "",
+        };
         text.push_str(&format!(
-            " ; population utilisée par Santé publique France : {} (écart {}{} %)",
+            " ; population utilisée par Santé publique France : {} (écart {sign}{} %)",
             number(spf, 0),
-            if gap >= 0.0 { "+" } else { "−" },
-            number(gap.abs(), 1)
+            number(shown.abs(), 1)
         ));
     }
     text
@@ -309,6 +315,23 @@ mod epidemic_population_tests {
                 &plain
             )
             .ends_with("(écart −1,0 %)")
+        );
+        // One inhabitant apart: no sign on a gap that rounds to zero.
+        assert!(
+            epidemic_population(
+                "population légale 2021 (communes)",
+                60_399.0,
+                Some(60_400.0),
+                &plain
+            )
+            .ends_with("(écart 0,0 %)"),
+            "{}",
+            epidemic_population(
+                "population légale 2021 (communes)",
+                60_399.0,
+                Some(60_400.0),
+                &plain
+            )
         );
         // Without SpF's population, or when the population is SpF's own, no gap.
         assert_eq!(
