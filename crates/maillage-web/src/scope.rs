@@ -19,6 +19,15 @@ impl Scope {
         }
     }
 
+    /// The communes whose personal and internal records the caller reaches (the same grant).
+    pub fn reach(&self) -> maillage_store::reach::Reach {
+        if self.all {
+            maillage_store::reach::Reach::everything()
+        } else {
+            maillage_store::reach::Reach::communes(self.communes.iter().cloned())
+        }
+    }
+
     pub fn sees_commune(&self, code: &str) -> bool {
         self.all || self.communes.contains(code)
     }
