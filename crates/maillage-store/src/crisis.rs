@@ -7,11 +7,16 @@
 //! - **Stocks**: a distribution first bumps its item's `version` (a row lock on PostgreSQL, the write lock on
 //!   SQLite), then takes units with `UPDATE ... SET available = available - q WHERE available >= q`; the column's
 //!   `CHECK (available >= 0)` refuses anything else. A lot can never go below zero.
-//! - **Write transactions** start with [`begin`]: `BEGIN IMMEDIATE` on SQLite, so that a transaction that reads
-//!   before it writes cannot fail on a lock upgrade under concurrent writers.
+//! - **Write transactions** start with [`crate::reach::begin_write`]: `BEGIN IMMEDIATE` on SQLite, so that a
+//!   transaction that reads before it writes cannot fail on a lock upgrade under concurrent writers.
+//! - **Communes** (migration 0011): every record carries the commune that keeps it (`commune_code`, NULL for the
+//!   whole territory). Every function takes the caller's [`Reach`]: lists and reads keep the rows it reaches
+//!   (personal records of the whole territory only with every commune), a change of a row outside it is
+//!   `NotFound` like a missing id, and a new record may only be given a commune the caller holds.
 //!
-//! Write functions take the caller's transaction, so that the web layer commits the audit entry with the
-//! change; read functions take the store. Nothing here logs: the rows are personal or sensitive.
+//! Write functions take the caller's transaction (begun with the same reach), so that the web layer commits the
+//! audit entry with the change; read functions take the store and run in [`crate::reach::begin_read`]. Nothing
+//! here logs: the rows are personal or sensitive.
 
 pub mod calls;
 pub mod cell;
@@ -22,7 +27,8 @@ pub mod services;
 pub mod stocks;
 pub mod volunteers;
 
-use crate::{Backend, Store, StoreError};
+use crate::reach::{self, Reach, Territorywide};
+use crate::{Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_crisis::CrisisError;
@@ -51,6 +57,9 @@ pub enum Error {
     NotYours(i64),
     #[error("request {0} is no longer open")]
     RequestClosed(i64),
+    /// A record given a commune the caller does not hold (or the whole territory without holding every commune).
+    #[error("commune not held by the caller")]
+    CommuneNotHeld,
 }
 
 /// A wrong typed-in value is a refusal of the module's rules.
@@ -74,14 +83,31 @@ impl From<sqlx::Error> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Begins a write transaction: `BEGIN IMMEDIATE` on SQLite (the write lock is taken at once, waiting for other
-/// writers within the busy timeout), a plain `BEGIN` on PostgreSQL (row locks do the work).
-pub async fn begin(store: &Store) -> Result<Transaction<'static, Any>> {
-    Ok(match store.backend() {
-        Backend::Sqlite => store.pool().begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => store.pool().begin().await?,
-    })
+/// Begins a write transaction as `reach` (see [`crate::reach::begin_write`]).
+pub async fn begin(store: &Store, reach: &Reach) -> Result<Transaction<'static, Any>> {
+    Ok(reach::begin_write(store, reach).await?)
 }
+
+/// Begins a read transaction as `reach` (see [`crate::reach::begin_read`]).
+pub(crate) async fn begin_read(store: &Store, reach: &Reach) -> Result<Transaction<'static, Any>> {
+    Ok(reach::begin_read(store, reach).await?)
+}
+
+/// Refuses to give a new record a commune the caller does not hold.
+pub(crate) fn assignable(reach: &Reach, commune: Option<&str>) -> Result<()> {
+    if reach.may_assign(commune) {
+        Ok(())
+    } else {
+        Err(Error::CommuneNotHeld)
+    }
+}
+
+/// Internal records of the cell (events, members, log, tasks, campaigns, sites, stocks, services): a record of
+/// the whole territory is read by every account.
+pub(crate) const SHARED: Territorywide = Territorywide::Shared;
+/// Personal records (register, removals, calls, volunteers, rounds, requests): a record of the whole territory
+/// is read only with every commune.
+pub(crate) const PERSONAL: Territorywide = Territorywide::HolderOfAll;
 
 /// An instant as the store writes it (RFC 3339, UTC, to the second: instants compare as text).
 pub fn instant(t: Timestamp) -> String {

@@ -67,6 +67,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_professional_acts.sql"),
         include_str!("../migrations/postgres/0010_professional_acts.sql"),
     ),
+    (
+        11,
+        "crisis communes",
+        include_str!("../migrations/sqlite/0011_crisis_communes.sql"),
+        include_str!("../migrations/postgres/0011_crisis_communes.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

@@ -4,8 +4,11 @@
 //! [`record_outcome`].
 
 use super::register::{Person, person_of};
-use super::{Error, Result, code, instant, parse_instant};
+use super::{
+    Error, PERSONAL, Result, SHARED, assignable, begin_read, code, instant, parse_instant,
+};
 use crate::Store;
+use crate::reach::Reach;
 use jiff::{Timestamp, ToSpan};
 use maillage_crisis::calls::{
     CallStatus, Escalation, EscalationStatus, Outcome, Progress, RetryPolicy, ToCall, Transition,
@@ -30,9 +33,13 @@ pub struct Campaign {
     pub started_by: String,
     pub closed_at: Option<String>,
     pub callers: Vec<String>,
+    /// The commune whose register is called (None: every commune of the territory).
+    pub commune_code: Option<String>,
 }
 
 pub struct NewCampaign<'a> {
+    /// The commune whose register is called (None: the whole territory, only with every commune).
+    pub commune: Option<&'a str>,
     pub event_id: i64,
     pub title: &'a str,
     pub script: &'a str,
@@ -49,9 +56,11 @@ fn retry_text(p: &RetryPolicy) -> String {
         .join(",")
 }
 
-/// Starts a campaign over the whole register, split among the callers. Refused unless an alert is active.
+/// Starts a campaign over the register of its commune (or the whole register), split among the callers. Refused
+/// unless an alert is active in an event the caller reaches.
 pub async fn start(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     new: &NewCampaign<'_>,
     by: &str,
     now: Timestamp,
@@ -70,13 +79,18 @@ pub async fn start(
     if callers.is_empty() {
         return Err(CrisisError::NoCallers.into());
     }
+    assignable(reach, new.commune)?;
     // The first statement writes: on SQLite the write lock is held from here (see `begin`).
     let at = instant(now);
-    let open: Option<String> =
-        sqlx::query_scalar("SELECT level FROM crisis_event WHERE id = $1 AND closed_at IS NULL")
-            .bind(new.event_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let clause = reach.clause("commune_code", 2, SHARED);
+    let sql = format!(
+        "SELECT level FROM crisis_event WHERE id = $1 AND closed_at IS NULL AND {}",
+        clause.sql
+    );
+    let open: Option<String> = clause
+        .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(new.event_id))
+        .fetch_optional(&mut **tx)
+        .await?;
     match open {
         None => {
             return Err(Error::NotFound {
@@ -92,8 +106,8 @@ pub async fn start(
         Some(_) => {}
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO crisis_campaign (event_id, title, script, retry_minutes, started_at, started_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO crisis_campaign (event_id, title, script, retry_minutes, started_at, started_by, commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(new.event_id)
     .bind(title)
@@ -101,6 +115,7 @@ pub async fn start(
     .bind(retry_text(&new.retry))
     .bind(&at)
     .bind(by)
+    .bind(new.commune)
     .fetch_one(&mut **tx)
     .await?;
     for c in &callers {
@@ -110,24 +125,30 @@ pub async fn start(
             .execute(&mut **tx)
             .await?;
     }
-    let people: Vec<ToCall> = super::register::positions(tx)
-        .await?
+    let registered = super::register::positions(tx, new.commune).await?;
+    let communes: std::collections::HashMap<i64, Option<String>> = registered
+        .iter()
+        .map(|(id, _, commune)| (*id, commune.clone()))
+        .collect();
+    let people: Vec<ToCall> = registered
         .into_iter()
-        .map(|(id, position)| ToCall { id, position })
+        .map(|(id, position, _)| ToCall { id, position })
         .collect();
     let lists = split(&people, callers.len());
     for (caller, list) in callers.iter().zip(&lists) {
         for (position, person) in list.iter().enumerate() {
+            // Each call keeps its person's commune: the call is as personal as the register.
             sqlx::query(
                 "INSERT INTO crisis_call (campaign_id, person_id, assigned_to, position, status, attempts, next_attempt_at,
-                     updated_at)
-                 VALUES ($1, $2, $3, $4, 'a_appeler', 0, $5, $5)",
+                     updated_at, commune_code)
+                 VALUES ($1, $2, $3, $4, 'a_appeler', 0, $5, $5, $6)",
             )
             .bind(id)
             .bind(person)
             .bind(caller)
             .bind(position as i64)
             .bind(&at)
+            .bind(communes.get(person).cloned().flatten())
             .execute(&mut **tx)
             .await?;
         }
@@ -136,19 +157,48 @@ pub async fn start(
 }
 
 /// Ends a campaign: no call can be taken any more (outcomes of calls in progress are still recorded).
-pub async fn close(tx: &mut Transaction<'static, Any>, id: i64, now: Timestamp) -> Result<()> {
-    let n = sqlx::query(
-        "UPDATE crisis_campaign SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL",
-    )
-    .bind(id)
-    .bind(instant(now))
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if n == 0 {
+pub async fn close(
+    tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    id: i64,
+    now: Timestamp,
+) -> Result<()> {
+    // Only a campaign of the caller's communes (the territory's with every commune).
+    let closed = reached_campaign_closed(tx, reach, id, PERSONAL).await?;
+    if closed {
         return Err(Error::CampaignClosed(id));
     }
+    sqlx::query("UPDATE crisis_campaign SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
+        .bind(id)
+        .bind(instant(now))
+        .execute(&mut **tx)
+        .await?;
     Ok(())
+}
+
+/// Whether a campaign the caller reaches is closed; `NotFound` when it is missing or outside the reach.
+async fn reached_campaign_closed(
+    tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    id: i64,
+    territorywide: crate::reach::Territorywide,
+) -> Result<bool> {
+    let clause = reach.clause("commune_code", 2, territorywide);
+    let sql = format!(
+        "SELECT closed_at FROM crisis_campaign WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let found: Option<Option<String>> = clause
+        .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id))
+        .fetch_optional(&mut **tx)
+        .await?;
+    match found {
+        None => Err(Error::NotFound {
+            what: "campagne",
+            id,
+        }),
+        Some(closed) => Ok(closed.is_some()),
+    }
 }
 
 fn campaign_of(r: &sqlx::any::AnyRow, callers: Vec<String>) -> Result<Campaign> {
@@ -163,44 +213,46 @@ fn campaign_of(r: &sqlx::any::AnyRow, callers: Vec<String>) -> Result<Campaign> 
         started_by: r.try_get("started_by")?,
         closed_at: r.try_get("closed_at")?,
         callers,
+        commune_code: r.try_get("commune_code")?,
     })
 }
 
-async fn callers_of(store: &Store, id: i64) -> Result<Vec<String>> {
+async fn callers_of(tx: &mut Transaction<'static, Any>, id: i64) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT caller FROM crisis_campaign_caller WHERE campaign_id = $1 ORDER BY caller",
     )
     .bind(id)
-    .fetch_all(store.pool())
+    .fetch_all(&mut **tx)
     .await?)
 }
 
-pub async fn campaign(store: &Store, id: i64) -> Result<Option<Campaign>> {
-    let row = sqlx::query(
-        "SELECT id, event_id, title, script, retry_minutes, started_at, started_by, closed_at FROM crisis_campaign
-         WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?;
-    match row {
-        Some(r) => Ok(Some(campaign_of(&r, callers_of(store, id).await?)?)),
-        None => Ok(None),
-    }
+/// A campaign the caller reaches.
+pub async fn campaign(store: &Store, reach: &Reach, id: i64) -> Result<Option<Campaign>> {
+    Ok(campaigns_where(store, reach, Some(id)).await?.pop())
 }
 
-/// Every campaign, open ones first, newest first.
-pub async fn campaigns(store: &Store) -> Result<Vec<Campaign>> {
-    let rows = sqlx::query(
-        "SELECT id, event_id, title, script, retry_minutes, started_at, started_by, closed_at FROM crisis_campaign
+/// Every campaign the caller reaches, open ones first, newest first.
+pub async fn campaigns(store: &Store, reach: &Reach) -> Result<Vec<Campaign>> {
+    campaigns_where(store, reach, None).await
+}
+
+async fn campaigns_where(store: &Store, reach: &Reach, id: Option<i64>) -> Result<Vec<Campaign>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 2, SHARED);
+    let sql = format!(
+        "SELECT id, event_id, title, script, retry_minutes, started_at, started_by, closed_at, commune_code
+         FROM crisis_campaign WHERE ($1 = 0 OR id = $1) AND {}
          ORDER BY CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END, id DESC",
-    )
-    .fetch_all(store.pool())
-    .await?;
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.unwrap_or(0)))
+        .fetch_all(&mut *tx)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let id: i64 = r.try_get("id")?;
-        out.push(campaign_of(r, callers_of(store, id).await?)?);
+        out.push(campaign_of(r, callers_of(&mut tx, id).await?)?);
     }
     Ok(out)
 }
@@ -216,59 +268,72 @@ fn claim_expiry(now: Timestamp) -> String {
 /// else one of their own list whose time has come, else anyone's still waiting. None when nobody is waiting now.
 /// Concurrent callers never get the same person: the hold is one conditional update, and a caller who loses the
 /// race on a row simply tries the next one.
+/// Only calls of people the caller reaches are given.
 pub async fn claim_next(
     store: &Store,
+    reach: &Reach,
     campaign_id: i64,
     caller: &str,
     now: Timestamp,
 ) -> Result<Option<i64>> {
-    let open: Option<Option<String>> =
-        sqlx::query_scalar("SELECT closed_at FROM crisis_campaign WHERE id = $1")
-            .bind(campaign_id)
-            .fetch_optional(store.pool())
-            .await?;
-    match open {
-        None => {
-            return Err(Error::NotFound {
-                what: "campagne",
-                id: campaign_id,
-            });
+    {
+        let mut tx = begin_read(store, reach).await?;
+        if reached_campaign_closed(&mut tx, reach, campaign_id, SHARED).await? {
+            return Err(Error::CampaignClosed(campaign_id));
         }
-        Some(Some(_)) => return Err(Error::CampaignClosed(campaign_id)),
-        Some(None) => {}
     }
     let at = instant(now);
     let expiry = claim_expiry(now);
-    let held: Option<i64> = sqlx::query_scalar(
+    let clause = reach.clause("commune_code", 4, PERSONAL);
+    let sql = format!(
         "SELECT id FROM crisis_call WHERE campaign_id = $1 AND claimed_by = $2 AND claimed_at >= $3
-           AND status IN ('a_appeler', 'a_rappeler') ORDER BY claimed_at, id LIMIT 1",
-    )
-    .bind(campaign_id)
-    .bind(caller)
-    .bind(&expiry)
-    .fetch_optional(store.pool())
-    .await?;
+           AND status IN ('a_appeler', 'a_rappeler') AND {} ORDER BY claimed_at, id LIMIT 1",
+        clause.sql
+    );
+    let held: Option<i64> = {
+        let mut tx = begin_read(store, reach).await?;
+        clause
+            .bind_scalar(
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .bind(campaign_id)
+                    .bind(caller)
+                    .bind(&expiry),
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+    };
     if held.is_some() {
         return Ok(held);
     }
-    // A bounded number of rounds: each lost race means another caller progressed.
+    let clause = reach.clause("commune_code", 5, PERSONAL);
+    let candidates_sql = format!(
+        "SELECT id FROM crisis_call
+         WHERE campaign_id = $1 AND status IN ('a_appeler', 'a_rappeler') AND next_attempt_at <= $2
+           AND (claimed_by IS NULL OR claimed_at < $3) AND {}
+         ORDER BY CASE WHEN assigned_to = $4 THEN 0 ELSE 1 END, next_attempt_at, position, id LIMIT 8",
+        clause.sql
+    );
+    // A bounded number of rounds: each lost race means another caller progressed. Each statement runs in its
+    // own short transaction (the reach set for it), so that holds are visible to other callers at once.
     for _ in 0..50 {
-        let candidates: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM crisis_call
-             WHERE campaign_id = $1 AND status IN ('a_appeler', 'a_rappeler') AND next_attempt_at <= $2
-               AND (claimed_by IS NULL OR claimed_at < $3)
-             ORDER BY CASE WHEN assigned_to = $4 THEN 0 ELSE 1 END, next_attempt_at, position, id LIMIT 8",
-        )
-        .bind(campaign_id)
-        .bind(&at)
-        .bind(&expiry)
-        .bind(caller)
-        .fetch_all(store.pool())
-        .await?;
+        let candidates: Vec<i64> = {
+            let mut tx = begin_read(store, reach).await?;
+            clause
+                .bind_scalar(
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(candidates_sql.clone()))
+                        .bind(campaign_id)
+                        .bind(&at)
+                        .bind(&expiry)
+                        .bind(caller),
+                )
+                .fetch_all(&mut *tx)
+                .await?
+        };
         if candidates.is_empty() {
             return Ok(None);
         }
         for id in candidates {
+            let mut tx = crate::reach::begin_read(store, reach).await?;
             let won = sqlx::query(
                 "UPDATE crisis_call SET claimed_by = $2, claimed_at = $3
                  WHERE id = $1 AND status IN ('a_appeler', 'a_rappeler') AND next_attempt_at <= $3
@@ -278,10 +343,11 @@ pub async fn claim_next(
             .bind(caller)
             .bind(&at)
             .bind(&expiry)
-            .execute(store.pool())
+            .execute(&mut *tx)
             .await?
             .rows_affected()
                 == 1;
+            tx.commit().await?;
             if won {
                 return Ok(Some(id));
             }
@@ -291,13 +357,19 @@ pub async fn claim_next(
 }
 
 /// Gives back a call without an outcome (the caller cannot call now).
-pub async fn release(store: &Store, call_id: i64, caller: &str) -> Result<()> {
-    let n = sqlx::query("UPDATE crisis_call SET claimed_by = NULL, claimed_at = NULL WHERE id = $1 AND claimed_by = $2")
-        .bind(call_id)
-        .bind(caller)
-        .execute(store.pool())
+pub async fn release(store: &Store, reach: &Reach, call_id: i64, caller: &str) -> Result<()> {
+    let mut tx = crate::reach::begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 3, PERSONAL);
+    let sql = format!(
+        "UPDATE crisis_call SET claimed_by = NULL, claimed_at = NULL WHERE id = $1 AND claimed_by = $2 AND {}",
+        clause.sql
+    );
+    let n = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(call_id).bind(caller))
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+    tx.commit().await?;
     if n == 0 {
         return Err(Error::CallNotHeld(call_id));
     }
@@ -308,6 +380,7 @@ pub async fn release(store: &Store, call_id: i64, caller: &str) -> Result<()> {
 /// escalation the outcome calls for. Returns the transition applied.
 pub async fn record_outcome(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     call_id: i64,
     caller: &str,
     outcome: Outcome,
@@ -320,14 +393,20 @@ pub async fn record_outcome(
     }
     let at = instant(now);
     // Write first: the hold is checked and the attempt counted in the same statement.
-    let n = sqlx::query(
+    let clause = reach.clause("commune_code", 4, PERSONAL);
+    let sql = format!(
         "UPDATE crisis_call SET attempts = attempts + 1, updated_at = $3
-         WHERE id = $1 AND claimed_by = $2 AND status IN ('a_appeler', 'a_rappeler')",
-    )
-    .bind(call_id)
-    .bind(caller)
-    .bind(&at)
-    .execute(&mut **tx)
+         WHERE id = $1 AND claimed_by = $2 AND status IN ('a_appeler', 'a_rappeler') AND {}",
+        clause.sql
+    );
+    let n = clause
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(call_id)
+                .bind(caller)
+                .bind(&at),
+        )
+        .execute(&mut **tx)
     .await?
     .rows_affected();
     if n == 0 {
@@ -403,21 +482,26 @@ pub struct CallView {
     pub history: Vec<Attempt>,
 }
 
-pub async fn call(store: &Store, call_id: i64) -> Result<Option<CallView>> {
-    let row = sqlx::query(
+/// A call of a person the caller reaches.
+pub async fn call(store: &Store, reach: &Reach, call_id: i64) -> Result<Option<CallView>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("c.commune_code", 2, PERSONAL);
+    let sql = format!(
         "SELECT c.id AS call_id, c.campaign_id, c.assigned_to, c.status, c.attempts, c.next_attempt_at, c.claimed_by,
                 c.claimed_at, p.*
-         FROM crisis_call c JOIN crisis_person p ON p.id = c.person_id WHERE c.id = $1",
-    )
-    .bind(call_id)
-    .fetch_optional(store.pool())
-    .await?;
+         FROM crisis_call c JOIN crisis_person p ON p.id = c.person_id WHERE c.id = $1 AND {}",
+        clause.sql
+    );
+    let row = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(call_id))
+        .fetch_optional(&mut *tx)
+        .await?;
     let Some(r) = row else { return Ok(None) };
     let history = sqlx::query(
         "SELECT at, caller, outcome, note FROM crisis_call_attempt WHERE call_id = $1 ORDER BY id",
     )
     .bind(call_id)
-    .fetch_all(store.pool())
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(|a| {
@@ -456,14 +540,23 @@ pub fn held_by(view: &CallView, caller: &str, now: Timestamp) -> bool {
             .is_some_and(|c| c >= expiry.as_str())
 }
 
-/// Counts by status, and the calls held right now.
-pub async fn progress(store: &Store, campaign_id: i64, now: Timestamp) -> Result<Progress> {
-    let rows = sqlx::query(
-        "SELECT status, COUNT(*) AS n FROM crisis_call WHERE campaign_id = $1 GROUP BY status",
-    )
-    .bind(campaign_id)
-    .fetch_all(store.pool())
-    .await?;
+/// Counts by status of the calls the caller reaches, and those held right now.
+pub async fn progress(
+    store: &Store,
+    reach: &Reach,
+    campaign_id: i64,
+    now: Timestamp,
+) -> Result<Progress> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 2, PERSONAL);
+    let sql = format!(
+        "SELECT status, COUNT(*) AS n FROM crisis_call WHERE campaign_id = $1 AND {} GROUP BY status",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id))
+        .fetch_all(&mut *tx)
+        .await?;
     let mut p = Progress::default();
     for r in &rows {
         p.add(
@@ -471,35 +564,51 @@ pub async fn progress(store: &Store, campaign_id: i64, now: Timestamp) -> Result
             r.try_get::<i64, _>("n")? as u64,
         );
     }
-    p.en_cours = sqlx::query_scalar::<_, i64>(
+    let clause = reach.clause("commune_code", 3, PERSONAL);
+    let sql = format!(
         "SELECT COUNT(*) FROM crisis_call WHERE campaign_id = $1 AND claimed_by IS NOT NULL AND claimed_at >= $2
-           AND status IN ('a_appeler', 'a_rappeler')",
-    )
-    .bind(campaign_id)
-    .bind(claim_expiry(now))
-    .fetch_one(store.pool())
-    .await? as u64;
+           AND status IN ('a_appeler', 'a_rappeler') AND {}",
+        clause.sql
+    );
+    p.en_cours = clause
+        .bind_scalar(
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                .bind(campaign_id)
+                .bind(claim_expiry(now)),
+        )
+        .fetch_one(&mut *tx)
+        .await? as u64;
     Ok(p)
 }
 
-/// Per caller of a campaign: (caller, people in their list, of which done, calls they made).
+/// Per caller of a campaign: (caller, people in their list, of which done, calls they made), counting the calls
+/// the caller reaches.
 pub async fn callers_progress(
     store: &Store,
+    reach: &Reach,
     campaign_id: i64,
 ) -> Result<Vec<(String, u64, u64, u64)>> {
-    let rows = sqlx::query(
+    let mut tx = begin_read(store, reach).await?;
+    // The same condition three times, each with its own parameters.
+    let assigned = reach.clause("c.commune_code", 2, PERSONAL);
+    let done = reach.clause("c.commune_code", 2 + assigned.count(), PERSONAL);
+    let made = reach.clause("c.commune_code", 2 + 2 * assigned.count(), PERSONAL);
+    let sql = format!(
         "SELECT k.caller,
-                (SELECT COUNT(*) FROM crisis_call c WHERE c.campaign_id = k.campaign_id AND c.assigned_to = k.caller)
-                    AS assigned,
                 (SELECT COUNT(*) FROM crisis_call c WHERE c.campaign_id = k.campaign_id AND c.assigned_to = k.caller
-                    AND c.status NOT IN ('a_appeler', 'a_rappeler')) AS done,
+                    AND {}) AS assigned,
+                (SELECT COUNT(*) FROM crisis_call c WHERE c.campaign_id = k.campaign_id AND c.assigned_to = k.caller
+                    AND c.status NOT IN ('a_appeler', 'a_rappeler') AND {}) AS done,
                 (SELECT COUNT(*) FROM crisis_call_attempt a JOIN crisis_call c ON c.id = a.call_id
-                    WHERE c.campaign_id = k.campaign_id AND a.caller = k.caller) AS made
+                    WHERE c.campaign_id = k.campaign_id AND a.caller = k.caller AND {}) AS made
          FROM crisis_campaign_caller k WHERE k.campaign_id = $1 ORDER BY k.caller",
-    )
-    .bind(campaign_id)
-    .fetch_all(store.pool())
-    .await?;
+        assigned.sql, done.sql, made.sql
+    );
+    let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id);
+    let rows = made
+        .bind(done.bind(assigned.bind(q)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok((
@@ -523,23 +632,31 @@ pub struct ListLine {
     pub held_by: Option<String>,
 }
 
-/// The list of one caller, in calling order.
+/// The list of one caller, in calling order (the people the reader reaches).
 pub async fn list_of(
     store: &Store,
+    reach: &Reach,
     campaign_id: i64,
     caller: &str,
     now: Timestamp,
 ) -> Result<Vec<ListLine>> {
     let expiry = claim_expiry(now);
-    let rows = sqlx::query(
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("c.commune_code", 3, PERSONAL);
+    let sql = format!(
         "SELECT c.id, p.last_name, p.first_name, c.status, c.attempts, c.next_attempt_at, c.claimed_by, c.claimed_at
          FROM crisis_call c JOIN crisis_person p ON p.id = c.person_id
-         WHERE c.campaign_id = $1 AND c.assigned_to = $2 ORDER BY c.position, c.id",
-    )
-    .bind(campaign_id)
-    .bind(caller)
-    .fetch_all(store.pool())
-    .await?;
+         WHERE c.campaign_id = $1 AND c.assigned_to = $2 AND {} ORDER BY c.position, c.id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(campaign_id)
+                .bind(caller),
+        )
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             let claimed_at: Option<String> = r.try_get("claimed_at")?;
@@ -585,32 +702,47 @@ pub struct EscalationView {
 /// Open escalations (not closed) by kind code: counts only, for dashboards.
 pub async fn open_escalation_counts(
     store: &Store,
+    reach: &Reach,
 ) -> Result<std::collections::BTreeMap<String, u64>> {
-    let rows = sqlx::query(
-        "SELECT kind, COUNT(*) AS n FROM crisis_escalation WHERE status <> 'close' GROUP BY kind",
-    )
-    .fetch_all(store.pool())
-    .await?;
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("c.commune_code", 1, PERSONAL);
+    let sql = format!(
+        "SELECT e.kind, COUNT(*) AS n FROM crisis_escalation e JOIN crisis_call c ON c.id = e.call_id
+         WHERE e.status <> 'close' AND {} GROUP BY e.kind",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("kind")?, r.try_get::<i64, _>("n")? as u64)))
         .collect()
 }
 
 /// Escalations, open ones first. Sensitive.
-pub async fn escalations(store: &Store, campaign_id: Option<i64>) -> Result<Vec<EscalationView>> {
-    let rows = sqlx::query(
+pub async fn escalations(
+    store: &Store,
+    reach: &Reach,
+    campaign_id: Option<i64>,
+) -> Result<Vec<EscalationView>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("c.commune_code", 2, PERSONAL);
+    let sql = format!(
         "SELECT e.id, e.call_id, c.campaign_id, e.kind, e.status, e.created_at, e.created_by, e.follow_up, e.updated_at,
                 e.updated_by, p.last_name, p.first_name, p.address, p.phone, p.emergency_contact, p.emergency_phone,
                 (SELECT a.note FROM crisis_call_attempt a WHERE a.call_id = e.call_id ORDER BY a.id DESC LIMIT 1)
                     AS last_note
          FROM crisis_escalation e JOIN crisis_call c ON c.id = e.call_id JOIN crisis_person p ON p.id = c.person_id
-         WHERE ($1 = 0 OR c.campaign_id = $1)
+         WHERE ($1 = 0 OR c.campaign_id = $1) AND {}
          ORDER BY CASE e.status WHEN 'ouverte' THEN 0 WHEN 'en_cours' THEN 1 ELSE 2 END,
                   CASE e.kind WHEN 'secours' THEN 0 WHEN 'visite' THEN 1 ELSE 2 END, e.id",
-    )
-    .bind(campaign_id.unwrap_or(0))
-    .fetch_all(store.pool())
-    .await?;
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id.unwrap_or(0)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             let contact: Option<String> = r.try_get("emergency_contact")?;
@@ -650,6 +782,7 @@ pub async fn escalations(store: &Store, campaign_id: Option<i64>) -> Result<Vec<
 /// Follow-up of an escalation: its status and what was done (appended to the previous follow-up, dated).
 pub async fn follow_up(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     status: EscalationStatus,
     text: &str,
@@ -662,11 +795,15 @@ pub async fn follow_up(
         "[{}, {by}] {text}",
         at.get(..16).unwrap_or(&at).replace('T', " ")
     );
-    let previous: Option<Option<String>> =
-        sqlx::query_scalar("SELECT follow_up FROM crisis_escalation WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let clause = reach.clause("c.commune_code", 2, PERSONAL);
+    let sql = format!(
+        "SELECT e.follow_up FROM crisis_escalation e JOIN crisis_call c ON c.id = e.call_id WHERE e.id = $1 AND {}",
+        clause.sql
+    );
+    let previous: Option<Option<String>> = clause
+        .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id))
+        .fetch_optional(&mut **tx)
+        .await?;
     let Some(previous) = previous else {
         return Err(Error::NotFound {
             what: "signalement",

@@ -1,7 +1,8 @@
 //! The crisis cell: events and levels, composition, main courante, tasks.
 
-use super::{Error, Result, code, instant};
+use super::{Error, Result, SHARED, assignable, begin_read, code, instant};
 use crate::Store;
+use crate::reach::Reach;
 use jiff::Timestamp;
 use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, TaskStatus};
 use maillage_crisis::{Coded, CrisisError};
@@ -17,6 +18,8 @@ pub struct Event {
     pub opened_at: String,
     pub opened_by: String,
     pub closed_at: Option<String>,
+    /// The commune whose cell follows the event (None: the territory's cell).
+    pub commune_code: Option<String>,
 }
 
 fn event_of(r: &sqlx::any::AnyRow) -> Result<Event> {
@@ -28,50 +31,67 @@ fn event_of(r: &sqlx::any::AnyRow) -> Result<Event> {
         opened_at: r.try_get("opened_at")?,
         opened_by: r.try_get("opened_by")?,
         closed_at: r.try_get("closed_at")?,
+        commune_code: r.try_get("commune_code")?,
     })
 }
 
-/// Every event, open ones first, newest first.
-pub async fn events(store: &Store) -> Result<Vec<Event>> {
-    let rows = sqlx::query(
-        "SELECT id, kind, title, level, opened_at, opened_by, closed_at FROM crisis_event
+/// Every event the caller reaches (their communes' and the territory's), open ones first, newest first.
+pub async fn events(store: &Store, reach: &Reach) -> Result<Vec<Event>> {
+    events_where(store, reach, None).await
+}
+
+/// An event the caller reaches.
+pub async fn event(store: &Store, reach: &Reach, id: i64) -> Result<Option<Event>> {
+    Ok(events_where(store, reach, Some(id)).await?.pop())
+}
+
+async fn events_where(store: &Store, reach: &Reach, id: Option<i64>) -> Result<Vec<Event>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 2, SHARED);
+    let sql = format!(
+        "SELECT id, kind, title, level, opened_at, opened_by, closed_at, commune_code FROM crisis_event
+         WHERE ($1 = 0 OR id = $1) AND {}
          ORDER BY CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END, opened_at DESC, id DESC",
-    )
-    .fetch_all(store.pool())
-    .await?;
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.unwrap_or(0)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter().map(event_of).collect()
 }
 
-pub async fn event(store: &Store, id: i64) -> Result<Option<Event>> {
-    let row = sqlx::query("SELECT id, kind, title, level, opened_at, opened_by, closed_at FROM crisis_event WHERE id = $1")
-        .bind(id)
-        .fetch_optional(store.pool())
-        .await?;
-    row.as_ref().map(event_of).transpose()
-}
-
-/// The open event with the highest level at or above `alerte`, if any: an alert is active.
-pub async fn active_alert(store: &Store) -> Result<Option<Event>> {
-    Ok(events(store)
+/// The open event the caller reaches with the highest level at or above `alerte`, if any: an alert is active.
+pub async fn active_alert(store: &Store, reach: &Reach) -> Result<Option<Event>> {
+    Ok(events(store, reach)
         .await?
         .into_iter()
         .filter(|e| e.closed_at.is_none() && e.level.is_alert())
         .max_by_key(|e| (e.level, e.id)))
 }
 
-/// Same check inside a transaction (the préfet export and campaigns check it where they act).
-pub async fn alert_active_in(tx: &mut Transaction<'static, Any>) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM crisis_event WHERE closed_at IS NULL AND level IN ('alerte', 'crise')",
-    )
-    .fetch_one(&mut **tx)
-    .await?;
+/// Same check inside a transaction (the préfet export and campaigns check it where they act): an alert the
+/// caller reaches.
+pub async fn alert_active_in(tx: &mut Transaction<'static, Any>, reach: &Reach) -> Result<bool> {
+    let clause = reach.clause("commune_code", 1, SHARED);
+    let sql = format!(
+        "SELECT COUNT(*) FROM crisis_event WHERE closed_at IS NULL AND level IN ('alerte', 'crise') AND {}",
+        clause.sql
+    );
+    let n: i64 = clause
+        .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)))
+        .fetch_one(&mut **tx)
+        .await?;
     Ok(n > 0)
 }
 
-/// Opens an event; its opening is written in the main courante.
+/// Opens an event followed by the cell of `commune` (None: the territory's); its opening is written in the main
+/// courante.
+#[allow(clippy::too_many_arguments)]
 pub async fn open_event(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     kind: EventKind,
     title: &str,
     level: Level,
@@ -79,18 +99,22 @@ pub async fn open_event(
     now: Timestamp,
 ) -> Result<i64> {
     let title = maillage_crisis::fields::required("titre", title, 200)?;
+    assignable(reach, commune)?;
     let at = instant(now);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO crisis_event (kind, title, level, opened_at, opened_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO crisis_event (kind, title, level, opened_at, opened_by, commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(kind.code())
     .bind(&title)
     .bind(level.code())
     .bind(&at)
     .bind(by)
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await?;
     let entry = NewLogEntry {
+        commune: commune.map(str::to_string),
         event_id: Some(id),
         site_id: None,
         at: now,
@@ -101,29 +125,29 @@ pub async fn open_event(
             level.code()
         ),
     };
-    append_log(tx, &entry, by, now).await?;
+    append_log(tx, reach, &entry, by, now).await?;
     Ok(id)
 }
 
 /// Changes the level of an open event (written in the main courante with who decided it).
+#[allow(clippy::too_many_arguments)]
 pub async fn set_level(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     level: Level,
     author: Option<&str>,
     by: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let n = sqlx::query("UPDATE crisis_event SET level = $2 WHERE id = $1 AND closed_at IS NULL")
+    let commune = open_event_commune(tx, reach, id).await?;
+    sqlx::query("UPDATE crisis_event SET level = $2 WHERE id = $1 AND closed_at IS NULL")
         .bind(id)
         .bind(level.code())
         .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(closed_or_missing(tx, id).await);
-    }
+        .await?;
     let entry = NewLogEntry {
+        commune,
         event_id: Some(id),
         site_id: None,
         at: now,
@@ -131,29 +155,27 @@ pub async fn set_level(
         author: author.map(str::to_string),
         text: format!("Passage au niveau {}", level.code()),
     };
-    append_log(tx, &entry, by, now).await?;
+    append_log(tx, reach, &entry, by, now).await?;
     Ok(())
 }
 
 /// Closes an event (end of the alert).
 pub async fn close_event(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     author: Option<&str>,
     by: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let n =
-        sqlx::query("UPDATE crisis_event SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
-            .bind(id)
-            .bind(instant(now))
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
-    if n == 0 {
-        return Err(closed_or_missing(tx, id).await);
-    }
+    let commune = open_event_commune(tx, reach, id).await?;
+    sqlx::query("UPDATE crisis_event SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
+        .bind(id)
+        .bind(instant(now))
+        .execute(&mut **tx)
+        .await?;
     let entry = NewLogEntry {
+        commune,
         event_id: Some(id),
         site_id: None,
         at: now,
@@ -161,23 +183,38 @@ pub async fn close_event(
         author: author.map(str::to_string),
         text: "Fin de l'événement : la cellule est levée pour cet événement".into(),
     };
-    append_log(tx, &entry, by, now).await?;
+    append_log(tx, reach, &entry, by, now).await?;
     Ok(())
 }
 
-async fn closed_or_missing(tx: &mut Transaction<'static, Any>, id: i64) -> Error {
-    match sqlx::query_scalar::<_, i64>("SELECT id FROM crisis_event WHERE id = $1")
+/// The commune of an open event the caller may change: `NotFound` when missing or outside the reach (a commune
+/// account reads the territory's cell but changes only its communes' events), `EventClosed` when closed.
+async fn open_event_commune(
+    tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    id: i64,
+) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT closed_at, commune_code FROM crisis_event WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
-        .await
-    {
-        Ok(Some(_)) => Error::EventClosed(id),
-        Ok(None) => Error::NotFound {
+        .await?;
+    let Some(row) = row else {
+        return Err(Error::NotFound {
             what: "événement",
             id,
-        },
-        Err(e) => e.into(),
+        });
+    };
+    let commune: Option<String> = row.try_get("commune_code")?;
+    if !reach.may_assign(commune.as_deref()) {
+        return Err(Error::NotFound {
+            what: "événement",
+            id,
+        });
     }
+    if row.try_get::<Option<String>, _>("closed_at")?.is_some() {
+        return Err(Error::EventClosed(id));
+    }
+    Ok(commune)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -194,6 +231,7 @@ pub struct Member {
     pub email: Option<String>,
     pub always_reachable: bool,
     pub active: bool,
+    pub commune_code: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -207,8 +245,11 @@ pub struct MemberForm {
     pub always_reachable: bool,
 }
 
+/// Adds a member to the cell of `commune` (None: the territory's).
 pub async fn add_member(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     form: &MemberForm,
     now: Timestamp,
 ) -> Result<i64> {
@@ -229,9 +270,11 @@ pub async fn add_member(
         }
         .into());
     }
+    assignable(reach, commune)?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO crisis_member (kind, name, function, organisation, phone, email, always_reachable, active, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
+        "INSERT INTO crisis_member (kind, name, function, organisation, phone, email, always_reachable, active, created_at,
+             commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
     )
     .bind(kind.code())
     .bind(name)
@@ -241,18 +284,25 @@ pub async fn add_member(
     .bind(email)
     .bind(i64::from(form.always_reachable))
     .bind(instant(now))
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await?)
 }
 
+/// A member of a cell the caller holds (not the territory's for a commune account: `NotFound`).
 pub async fn set_member_active(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     active: bool,
 ) -> Result<()> {
-    let n = sqlx::query("UPDATE crisis_member SET active = $2 WHERE id = $1")
-        .bind(id)
-        .bind(i64::from(active))
+    let clause = changeable(reach, 3);
+    let sql = format!(
+        "UPDATE crisis_member SET active = $2 WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let n = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(i64::from(active)))
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -262,14 +312,25 @@ pub async fn set_member_active(
     Ok(())
 }
 
-/// Members then outside contacts, active first.
-pub async fn members(store: &Store) -> Result<Vec<Member>> {
-    let rows = sqlx::query(
-        "SELECT id, kind, name, function, organisation, phone, email, always_reachable, active FROM crisis_member
-         ORDER BY active DESC, kind DESC, id",
-    )
-    .fetch_all(store.pool())
-    .await?;
+/// The rows a caller may change in a table of the cell: its communes' rows, and the territory's only with every
+/// commune (a commune account reads the EPCI's cell but does not change it).
+pub(crate) fn changeable(reach: &Reach, first: usize) -> crate::reach::Clause {
+    reach.clause("commune_code", first, crate::reach::Territorywide::HolderOfAll)
+}
+
+/// Members then outside contacts of the cells the caller reaches, active first.
+pub async fn members(store: &Store, reach: &Reach) -> Result<Vec<Member>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 1, SHARED);
+    let sql = format!(
+        "SELECT id, kind, name, function, organisation, phone, email, always_reachable, active, commune_code
+         FROM crisis_member WHERE {} ORDER BY active DESC, kind DESC, id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Member {
@@ -282,6 +343,7 @@ pub async fn members(store: &Store) -> Result<Vec<Member>> {
                 email: r.try_get("email")?,
                 always_reachable: r.try_get::<i64, _>("always_reachable")? != 0,
                 active: r.try_get::<i64, _>("active")? != 0,
+                commune_code: r.try_get("commune_code")?,
             })
         })
         .collect()
@@ -292,6 +354,8 @@ pub async fn members(store: &Store) -> Result<Vec<Member>> {
 
 #[derive(Debug, Clone)]
 pub struct NewLogEntry {
+    /// The commune whose main courante it is (None: the territory's).
+    pub commune: Option<String>,
     pub event_id: Option<i64>,
     pub site_id: Option<i64>,
     /// When it happened.
@@ -314,11 +378,14 @@ pub struct LogEntry {
     pub author: Option<String>,
     pub text: String,
     pub recorded_by: String,
+    pub commune_code: Option<String>,
 }
 
 /// Appends an entry to the main courante (it can never be changed afterwards).
+/// Appends an entry to the main courante of a commune the caller holds (or the territory's, with every commune).
 pub async fn append_log(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     entry: &NewLogEntry,
     by: &str,
     now: Timestamp,
@@ -336,9 +403,10 @@ pub async fn append_log(
         }
         .into());
     }
+    assignable(reach, entry.commune.as_deref())?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO crisis_log (event_id, site_id, at, recorded_at, kind, author, text, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO crisis_log (event_id, site_id, at, recorded_at, kind, author, text, recorded_by, commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(entry.event_id)
     .bind(entry.site_id)
@@ -348,23 +416,31 @@ pub async fn append_log(
     .bind(author)
     .bind(text)
     .bind(by)
+    .bind(entry.commune.as_deref())
     .fetch_one(&mut **tx)
     .await?)
 }
 
-/// The main courante, newest first; `site` keeps the entries about one place.
-pub async fn log(store: &Store, site: Option<i64>, limit: i64) -> Result<Vec<LogEntry>> {
-    let rows = sqlx::query(
+/// The main courante the caller reaches, newest first; `site` keeps the entries about one place.
+pub async fn log(store: &Store, reach: &Reach, site: Option<i64>, limit: i64) -> Result<Vec<LogEntry>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("l.commune_code", 3, SHARED);
+    let sql = format!(
         "SELECT l.id, l.event_id, l.site_id, s.name AS site_name, l.at, l.recorded_at, l.kind, l.author, l.text,
-                l.recorded_by
+                l.recorded_by, l.commune_code
          FROM crisis_log l LEFT JOIN crisis_site s ON s.id = l.site_id
-         WHERE ($1 = 0 OR l.site_id = $1)
+         WHERE ($1 = 0 OR l.site_id = $1) AND {}
          ORDER BY l.at DESC, l.id DESC LIMIT $2",
-    )
-    .bind(site.unwrap_or(0))
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await?;
+        clause.sql
+    );
+    let rows = clause
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(site.unwrap_or(0))
+                .bind(limit),
+        )
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(LogEntry {
@@ -378,6 +454,7 @@ pub async fn log(store: &Store, site: Option<i64>, limit: i64) -> Result<Vec<Log
                 author: r.try_get("author")?,
                 text: r.try_get("text")?,
                 recorded_by: r.try_get("recorded_by")?,
+                commune_code: r.try_get("commune_code")?,
             })
         })
         .collect()
@@ -397,10 +474,15 @@ pub struct Task {
     pub created_at: String,
     pub created_by: String,
     pub done_at: Option<String>,
+    pub commune_code: Option<String>,
 }
 
+/// Adds a task to the cell of `commune` (None: the territory's).
+#[allow(clippy::too_many_arguments)]
 pub async fn add_task(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     event_id: Option<i64>,
     title: &str,
     owner: &str,
@@ -411,9 +493,10 @@ pub async fn add_task(
     use maillage_crisis::fields;
     let title = fields::required("tache", title, 300)?;
     let owner = fields::required("responsable", owner, 150)?;
+    assignable(reach, commune)?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO crisis_task (event_id, title, owner, due_at, status, created_at, created_by)
-         VALUES ($1, $2, $3, $4, 'a_faire', $5, $6) RETURNING id",
+        "INSERT INTO crisis_task (event_id, title, owner, due_at, status, created_at, created_by, commune_code)
+         VALUES ($1, $2, $3, $4, 'a_faire', $5, $6, $7) RETURNING id",
     )
     .bind(event_id)
     .bind(title)
@@ -421,21 +504,31 @@ pub async fn add_task(
     .bind(due.map(instant))
     .bind(instant(now))
     .bind(by)
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await?)
 }
 
 pub async fn set_task_status(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     status: TaskStatus,
     now: Timestamp,
 ) -> Result<()> {
     let done = (!status.is_open()).then(|| instant(now));
-    let n = sqlx::query("UPDATE crisis_task SET status = $2, done_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(status.code())
-        .bind(done)
+    let clause = changeable(reach, 4);
+    let sql = format!(
+        "UPDATE crisis_task SET status = $2, done_at = $3 WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let n = clause
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .bind(status.code())
+                .bind(done),
+        )
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -445,15 +538,21 @@ pub async fn set_task_status(
     Ok(())
 }
 
-/// Open tasks first (by due time), then the others, newest first.
-pub async fn tasks(store: &Store) -> Result<Vec<Task>> {
-    let rows = sqlx::query(
-        "SELECT id, event_id, title, owner, due_at, status, created_at, created_by, done_at FROM crisis_task
+/// The tasks the caller reaches: open ones first (by due time), then the others, newest first.
+pub async fn tasks(store: &Store, reach: &Reach) -> Result<Vec<Task>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 1, SHARED);
+    let sql = format!(
+        "SELECT id, event_id, title, owner, due_at, status, created_at, created_by, done_at, commune_code
+         FROM crisis_task WHERE {}
          ORDER BY CASE WHEN status IN ('a_faire', 'en_cours') THEN 0 ELSE 1 END,
                   CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id DESC",
-    )
-    .fetch_all(store.pool())
-    .await?;
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Task {
@@ -466,6 +565,7 @@ pub async fn tasks(store: &Store) -> Result<Vec<Task>> {
                 created_at: r.try_get("created_at")?,
                 created_by: r.try_get("created_by")?,
                 done_at: r.try_get("done_at")?,
+                commune_code: r.try_get("commune_code")?,
             })
         })
         .collect()

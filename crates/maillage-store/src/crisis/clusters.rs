@@ -2,8 +2,10 @@
 //! the decisions about the place, which are main courante entries tied to it (the ARS recommendation and the
 //! mayor's decision are two entries).
 
-use super::{Error, Result, code, day_text, instant, parse_day};
+use super::cell::changeable;
+use super::{Error, Result, SHARED, assignable, begin_read, code, day_text, instant, parse_day};
 use crate::Store;
+use crate::reach::Reach;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_crisis::clusters::{
@@ -21,10 +23,16 @@ pub struct Site {
     pub kind: SiteKind,
     pub address: Option<String>,
     pub municipal: bool,
+    /// The commune of the place (None: followed by the territory's cell).
+    pub commune_code: Option<String>,
 }
 
+/// Follows a place of `commune` (one the caller holds).
+#[allow(clippy::too_many_arguments)]
 pub async fn add_site(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     name: &str,
     kind: SiteKind,
     address: Option<&str>,
@@ -33,23 +41,33 @@ pub async fn add_site(
 ) -> Result<i64> {
     let name = fields::required("nom", name, 200)?;
     let address = fields::optional("adresse", address.unwrap_or(""), 300)?;
+    assignable(reach, commune)?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO crisis_site (name, kind, address, municipal, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO crisis_site (name, kind, address, municipal, created_at, commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(name)
     .bind(kind.code())
     .bind(address)
     .bind(i64::from(municipal))
     .bind(instant(now))
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await?)
 }
 
-pub async fn sites(store: &Store) -> Result<Vec<Site>> {
-    let rows =
-        sqlx::query("SELECT id, name, kind, address, municipal FROM crisis_site ORDER BY name, id")
-            .fetch_all(store.pool())
-            .await?;
+/// The places the caller reaches.
+pub async fn sites(store: &Store, reach: &Reach) -> Result<Vec<Site>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 1, SHARED);
+    let sql = format!(
+        "SELECT id, name, kind, address, municipal, commune_code FROM crisis_site WHERE {} ORDER BY name, id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Site {
@@ -58,18 +76,45 @@ pub async fn sites(store: &Store) -> Result<Vec<Site>> {
                 kind: code("crisis_site.kind", &r.try_get::<String, _>("kind")?)?,
                 address: r.try_get("address")?,
                 municipal: r.try_get::<i64, _>("municipal")? != 0,
+                commune_code: r.try_get("commune_code")?,
             })
         })
         .collect()
 }
 
-pub async fn site(store: &Store, id: i64) -> Result<Option<Site>> {
-    Ok(sites(store).await?.into_iter().find(|s| s.id == id))
+pub async fn site(store: &Store, reach: &Reach, id: i64) -> Result<Option<Site>> {
+    Ok(sites(store, reach).await?.into_iter().find(|s| s.id == id))
+}
+
+/// `NotFound` unless the caller may change the place (its communes' places; the territory's with every commune).
+async fn check_changeable(
+    tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    site_id: i64,
+) -> Result<()> {
+    let clause = changeable(reach, 2);
+    let sql = format!(
+        "SELECT id FROM crisis_site WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let exists: Option<i64> = clause
+        .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(site_id))
+        .fetch_optional(&mut **tx)
+        .await?;
+    if exists.is_none() {
+        return Err(Error::NotFound {
+            what: "lieu",
+            id: site_id,
+        });
+    }
+    Ok(())
 }
 
 /// Sets the number of cases (confirmed or probable) identified at a place on a day; a correction replaces it.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_cases(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     site_id: i64,
     day: Date,
     cases: i64,
@@ -86,16 +131,7 @@ pub async fn set_cases(
         }
         .into());
     }
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM crisis_site WHERE id = $1")
-        .bind(site_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if exists.is_none() {
-        return Err(Error::NotFound {
-            what: "lieu",
-            id: site_id,
-        });
-    }
+    check_changeable(tx, reach, site_id).await?;
     sqlx::query(
         "INSERT INTO crisis_site_cases (site_id, day, cases, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (site_id, day) DO UPDATE SET cases = excluded.cases, recorded_at = excluded.recorded_at,
@@ -111,12 +147,19 @@ pub async fn set_cases(
     Ok(())
 }
 
-/// Daily cases of every place, by place id.
-pub async fn all_cases(store: &Store) -> Result<BTreeMap<i64, BTreeMap<Date, u32>>> {
-    let rows =
-        sqlx::query("SELECT site_id, day, cases FROM crisis_site_cases ORDER BY site_id, day")
-            .fetch_all(store.pool())
-            .await?;
+/// Daily cases of every place the caller reaches, by place id.
+pub async fn all_cases(store: &Store, reach: &Reach) -> Result<BTreeMap<i64, BTreeMap<Date, u32>>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("s.commune_code", 1, SHARED);
+    let sql = format!(
+        "SELECT c.site_id, c.day, c.cases FROM crisis_site_cases c JOIN crisis_site s ON s.id = c.site_id
+         WHERE {} ORDER BY c.site_id, c.day",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     let mut out: BTreeMap<i64, BTreeMap<Date, u32>> = BTreeMap::new();
     for r in &rows {
         out.entry(r.try_get("site_id")?).or_default().insert(
@@ -127,13 +170,22 @@ pub async fn all_cases(store: &Store) -> Result<BTreeMap<i64, BTreeMap<Date, u32
     Ok(out)
 }
 
-/// Statuses set by the cell, by place id, oldest first.
-pub async fn all_statuses(store: &Store) -> Result<BTreeMap<i64, Vec<(Date, ClusterStatus)>>> {
-    let rows = sqlx::query(
-        "SELECT site_id, day, status FROM crisis_site_status ORDER BY site_id, day, id",
-    )
-    .fetch_all(store.pool())
-    .await?;
+/// Statuses set by the cell on the places the caller reaches, by place id, oldest first.
+pub async fn all_statuses(
+    store: &Store,
+    reach: &Reach,
+) -> Result<BTreeMap<i64, Vec<(Date, ClusterStatus)>>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("s.commune_code", 1, SHARED);
+    let sql = format!(
+        "SELECT t.site_id, t.day, t.status FROM crisis_site_status t JOIN crisis_site s ON s.id = t.site_id
+         WHERE {} ORDER BY t.site_id, t.day, t.id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     let mut out: BTreeMap<i64, Vec<(Date, ClusterStatus)>> = BTreeMap::new();
     for r in &rows {
         out.entry(r.try_get("site_id")?).or_default().push((
@@ -148,8 +200,10 @@ pub async fn all_statuses(store: &Store) -> Result<BTreeMap<i64, Vec<(Date, Clus
 }
 
 /// The cell sets a status on a place (refused by the rules when it contradicts the counts).
+#[allow(clippy::too_many_arguments)]
 pub async fn set_status(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     site_id: i64,
     status: ClusterStatus,
     note: Option<&str>,
@@ -159,6 +213,7 @@ pub async fn set_status(
 ) -> Result<()> {
     let note = fields::optional("note", note.unwrap_or(""), 1000)?;
     let day = super::today(now);
+    check_changeable(tx, reach, site_id).await?;
     let rows = sqlx::query("SELECT day, cases FROM crisis_site_cases WHERE site_id = $1")
         .bind(site_id)
         .fetch_all(&mut **tx)

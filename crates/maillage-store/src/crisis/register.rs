@@ -2,8 +2,12 @@
 //! writes an audit entry for each such read. A removal deletes the person and their calls; only an anonymous
 //! count of removals remains.
 
-use super::{Error, Result, code, day_text, instant, parse_day, parse_day_opt, today};
+use super::{
+    Error, PERSONAL, Result, assignable, begin_read, code, day_text, instant, parse_day,
+    parse_day_opt, today,
+};
 use crate::Store;
+use crate::reach::Reach;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_crisis::Coded;
@@ -37,11 +41,13 @@ pub struct Person {
     pub created_at: String,
     pub created_by: String,
     pub updated_at: String,
+    /// The commune keeping the registration (None: the whole territory).
+    pub commune_code: Option<String>,
 }
 
 const COLUMNS: &str = "id, last_name, first_name, birth_date, address, phone, basis, requester, requested_on, informed_on,
     acknowledged_on, emergency_contact, emergency_phone, home_care, doctor, lon, lat, confirmed_on, created_at,
-    created_by, updated_at";
+    created_by, updated_at, commune_code";
 
 pub(crate) fn person_of(r: &sqlx::any::AnyRow) -> Result<Person> {
     let lon: Option<f64> = r.try_get("lon")?;
@@ -82,24 +88,28 @@ pub(crate) fn person_of(r: &sqlx::any::AnyRow) -> Result<Person> {
         created_at: r.try_get("created_at")?,
         created_by: r.try_get("created_by")?,
         updated_at: r.try_get("updated_at")?,
+        commune_code: r.try_get("commune_code")?,
     })
 }
 
 /// Registers a person (the registration takes effect on the request's date, which also starts the yearly
-/// confirmation).
+/// confirmation), kept by `commune` (one the caller holds).
 pub async fn create(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     r: &Registration,
     position: Option<Point>,
     by: &str,
     now: Timestamp,
 ) -> Result<i64> {
+    assignable(reach, commune)?;
     let at = instant(now);
     Ok(sqlx::query_scalar(
         "INSERT INTO crisis_person (last_name, first_name, birth_date, address, phone, basis, requester, requested_on,
              informed_on, emergency_contact, emergency_phone, home_care, doctor, lon, lat, confirmed_on, created_at,
-             created_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $16, $17, $16) RETURNING id",
+             created_by, updated_at, commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $16, $17, $16, $18) RETURNING id",
     )
     .bind(&r.last_name)
     .bind(&r.first_name)
@@ -118,24 +128,33 @@ pub async fn create(
     .bind(position.map(|p| p.1))
     .bind(&at)
     .bind(by)
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await?)
 }
 
-/// Replaces the registration's fields (a correction asked by the person, a new phone...).
+/// Replaces the registration's fields (a correction asked by the person, a new phone, another commune of the
+/// caller's). A person outside the caller's reach is not found.
+#[allow(clippy::too_many_arguments)]
 pub async fn update(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
+    commune: Option<&str>,
     r: &Registration,
     position: Option<Point>,
     now: Timestamp,
 ) -> Result<()> {
-    let n = sqlx::query(
+    assignable(reach, commune)?;
+    let clause = reach.clause("commune_code", 19, PERSONAL);
+    let sql = format!(
         "UPDATE crisis_person SET last_name = $2, first_name = $3, birth_date = $4, address = $5, phone = $6, basis = $7,
              requester = $8, requested_on = $9, informed_on = $10, emergency_contact = $11, emergency_phone = $12,
-             home_care = $13, doctor = $14, lon = $15, lat = $16, updated_at = $17
-         WHERE id = $1",
-    )
+             home_care = $13, doctor = $14, lon = $15, lat = $16, updated_at = $17, commune_code = $18
+         WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let q = sqlx::query(sqlx::AssertSqlSafe(sql))
     .bind(id)
     .bind(&r.last_name)
     .bind(&r.first_name)
@@ -153,9 +172,12 @@ pub async fn update(
     .bind(position.map(|p| p.0))
     .bind(position.map(|p| p.1))
     .bind(instant(now))
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .bind(commune);
+    let n = clause
+        .bind(q)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     if n == 0 {
         return Err(Error::NotFound {
             what: "personne",
@@ -167,16 +189,23 @@ pub async fn update(
 
 async fn set_day(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     column: &'static str,
     day: Date,
     now: Timestamp,
 ) -> Result<()> {
-    let sql = format!("UPDATE crisis_person SET {column} = $2, updated_at = $3 WHERE id = $1");
-    let n = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let clause = reach.clause("commune_code", 4, PERSONAL);
+    let sql = format!(
+        "UPDATE crisis_person SET {column} = $2, updated_at = $3 WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let q = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(day_text(day))
-        .bind(instant(now))
+        .bind(instant(now));
+    let n = clause
+        .bind(q)
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -192,87 +221,110 @@ async fn set_day(
 /// The mayor's acknowledgement was sent on `day`.
 pub async fn acknowledge(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     day: Date,
     now: Timestamp,
 ) -> Result<()> {
-    set_day(tx, id, "acknowledged_on", day, now).await
+    set_day(tx, reach, id, "acknowledged_on", day, now).await
 }
 
 /// The person confirmed their registration on `day` (yearly confirmation).
 pub async fn confirm(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     day: Date,
     now: Timestamp,
 ) -> Result<()> {
-    set_day(tx, id, "confirmed_on", day, now).await
+    set_day(tx, reach, id, "confirmed_on", day, now).await
 }
 
 /// Removes a person from the register: their row and calls are deleted; an anonymous removal is counted.
 pub async fn remove(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     reason: RemovalReason,
     by: &str,
     now: Timestamp,
 ) -> Result<()> {
-    // Escalations and attempts go with the calls (ON DELETE CASCADE), calls with the person.
-    let n = sqlx::query("DELETE FROM crisis_person WHERE id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
+    // Escalations and attempts go with the calls (ON DELETE CASCADE), calls with the person. The removal is
+    // counted for the person's commune.
+    let clause = reach.clause("commune_code", 2, PERSONAL);
+    let sql = format!(
+        "DELETE FROM crisis_person WHERE id = $1 AND {} RETURNING commune_code",
+        clause.sql
+    );
+    let removed: Option<Option<String>> = clause
+        .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id))
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(commune) = removed else {
         return Err(Error::NotFound {
             what: "personne",
             id,
         });
-    }
+    };
     sqlx::query(
-        "INSERT INTO crisis_person_removal (removed_at, reason, removed_by) VALUES ($1, $2, $3)",
+        "INSERT INTO crisis_person_removal (removed_at, reason, removed_by, commune_code) VALUES ($1, $2, $3, $4)",
     )
     .bind(instant(now))
     .bind(reason.code())
     .bind(by)
+    .bind(commune)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// The whole register, by name. Sensitive.
-pub async fn list(store: &Store) -> Result<Vec<Person>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM crisis_person ORDER BY last_name, first_name, id"
-    )))
-    .fetch_all(store.pool())
-    .await?;
+/// The register the caller reaches, by name. Sensitive.
+pub async fn list(store: &Store, reach: &Reach) -> Result<Vec<Person>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 1, PERSONAL);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM crisis_person WHERE {} ORDER BY last_name, first_name, id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter().map(person_of).collect()
 }
 
-/// One person. Sensitive.
-pub async fn get(store: &Store, id: i64) -> Result<Option<Person>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM crisis_person WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?;
+/// One person, when the caller reaches them. Sensitive.
+pub async fn get(store: &Store, reach: &Reach, id: i64) -> Result<Option<Person>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 2, PERSONAL);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM crisis_person WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let row = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id))
+        .fetch_optional(&mut *tx)
+        .await?;
     row.as_ref().map(person_of).transpose()
 }
 
-/// Positions only (for splitting call lists): no names.
+/// Positions and communes only (for splitting call lists): no names. The people of `commune`, or everyone when
+/// the campaign is the whole territory's.
 pub(crate) async fn positions(
     tx: &mut Transaction<'static, Any>,
-) -> Result<Vec<(i64, Option<Point>)>> {
-    let rows = sqlx::query("SELECT id, lon, lat FROM crisis_person ORDER BY id")
-        .fetch_all(&mut **tx)
-        .await?;
+    commune: Option<&str>,
+) -> Result<Vec<(i64, Option<Point>, Option<String>)>> {
+    let rows = sqlx::query(
+        "SELECT id, lon, lat, commune_code FROM crisis_person WHERE $1 IS NULL OR commune_code = $1 ORDER BY id",
+    )
+    .bind(commune)
+    .fetch_all(&mut **tx)
+    .await?;
     rows.iter()
         .map(|r| {
             let lon: Option<f64> = r.try_get("lon")?;
             let lat: Option<f64> = r.try_get("lat")?;
-            Ok((r.try_get("id")?, lon.zip(lat)))
+            Ok((r.try_get("id")?, lon.zip(lat), r.try_get("commune_code")?))
         })
         .collect()
 }
@@ -292,13 +344,19 @@ pub struct Counts {
     pub removals: u64,
 }
 
-/// Counts on the day of `now`, with confirmations due within `remind_days`.
-pub async fn counts(store: &Store, now: Timestamp, remind_days: i64) -> Result<Counts> {
+/// Counts of the register the caller reaches on the day of `now`, with confirmations due within `remind_days`.
+pub async fn counts(store: &Store, reach: &Reach, now: Timestamp, remind_days: i64) -> Result<Counts> {
     let day = today(now);
-    let rows =
-        sqlx::query("SELECT basis, requested_on, acknowledged_on, confirmed_on FROM crisis_person")
-            .fetch_all(store.pool())
-            .await?;
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 1, PERSONAL);
+    let sql = format!(
+        "SELECT basis, requested_on, acknowledged_on, confirmed_on FROM crisis_person WHERE {}",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     let mut c = Counts::default();
     for r in &rows {
         c.total += 1;
@@ -325,8 +383,13 @@ pub async fn counts(store: &Store, now: Timestamp, remind_days: i64) -> Result<C
             Confirmation::UpToDate { .. } => {}
         }
     }
-    c.removals = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM crisis_person_removal")
-        .fetch_one(store.pool())
+    let sql = format!(
+        "SELECT COUNT(*) FROM crisis_person_removal WHERE {}",
+        clause.sql
+    );
+    c.removals = clause
+        .bind_scalar(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)))
+        .fetch_one(&mut *tx)
         .await? as u64;
     Ok(c)
 }

@@ -1,8 +1,10 @@
 //! The continuity of municipal services (which services and reception points stay open, their hours), shown on
 //! a public page, and the lists of actors information is relayed to.
 
-use super::{Error, Result, code, instant};
+use super::cell::changeable;
+use super::{Error, Result, SHARED, assignable, begin_read, code, instant};
 use crate::Store;
+use crate::reach::Reach;
 use jiff::Timestamp;
 use maillage_crisis::cell::ServiceStatus;
 use maillage_crisis::{Coded, fields};
@@ -21,6 +23,8 @@ pub struct Service {
     pub public: bool,
     pub updated_at: String,
     pub updated_by: String,
+    /// The commune running the service (None: the territory).
+    pub commune_code: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -34,9 +38,12 @@ pub struct ServiceForm {
     pub public: bool,
 }
 
-/// Adds a service (`id` None) or replaces one.
+/// Adds a service (`id` None) or replaces one the caller may change, run by `commune` (one the caller holds).
+#[allow(clippy::too_many_arguments)]
 pub async fn save_service(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     id: Option<i64>,
     form: &ServiceForm,
     by: &str,
@@ -49,11 +56,13 @@ pub async fn save_service(
     // A service's number is public information: any format the service uses is kept as typed.
     let phone = fields::optional("telephone", &form.phone, 40)?;
     let note = fields::optional("note", &form.note, 500)?;
+    assignable(reach, commune)?;
     let at = instant(now);
     match id {
         None => Ok(sqlx::query_scalar(
-            "INSERT INTO crisis_service (name, address, status, hours, phone, note, public, updated_at, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO crisis_service (name, address, status, hours, phone, note, public, updated_at, updated_by,
+                 commune_code)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(name)
         .bind(address)
@@ -64,13 +73,17 @@ pub async fn save_service(
         .bind(i64::from(form.public))
         .bind(at)
         .bind(by)
+        .bind(commune)
         .fetch_one(&mut **tx)
         .await?),
         Some(id) => {
-            let n = sqlx::query(
+            let clause = changeable(reach, 12);
+            let sql = format!(
                 "UPDATE crisis_service SET name = $2, address = $3, status = $4, hours = $5, phone = $6, note = $7,
-                     public = $8, updated_at = $9, updated_by = $10 WHERE id = $1",
-            )
+                     public = $8, updated_at = $9, updated_by = $10, commune_code = $11 WHERE id = $1 AND {}",
+                clause.sql
+            );
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .bind(name)
             .bind(address)
@@ -81,9 +94,12 @@ pub async fn save_service(
             .bind(i64::from(form.public))
             .bind(at)
             .bind(by)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
+            .bind(commune);
+            let n = clause
+                .bind(q)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
             if n == 0 {
                 return Err(Error::NotFound { what: "service", id });
             }
@@ -92,15 +108,20 @@ pub async fn save_service(
     }
 }
 
-/// Services by name; `public_only` for the public page.
-pub async fn services(store: &Store, public_only: bool) -> Result<Vec<Service>> {
-    let rows = sqlx::query(
-        "SELECT id, name, address, status, hours, phone, note, public, updated_at, updated_by FROM crisis_service
-         WHERE ($1 = 0 OR public = 1) ORDER BY name, id",
-    )
-    .bind(i64::from(public_only))
-    .fetch_all(store.pool())
-    .await?;
+/// Services the caller reaches, by name; `public_only` for the public page (read with every commune: its rows
+/// are public).
+pub async fn services(store: &Store, reach: &Reach, public_only: bool) -> Result<Vec<Service>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 2, SHARED);
+    let sql = format!(
+        "SELECT id, name, address, status, hours, phone, note, public, updated_at, updated_by, commune_code
+         FROM crisis_service WHERE ($1 = 0 OR public = 1) AND {} ORDER BY name, id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(i64::from(public_only)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Service {
@@ -114,6 +135,7 @@ pub async fn services(store: &Store, public_only: bool) -> Result<Vec<Service>> 
                 public: r.try_get::<i64, _>("public")? != 0,
                 updated_at: r.try_get("updated_at")?,
                 updated_by: r.try_get("updated_by")?,
+                commune_code: r.try_get("commune_code")?,
             })
         })
         .collect()

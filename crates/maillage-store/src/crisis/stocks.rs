@@ -2,8 +2,12 @@
 //! transaction that first locks its item, so concurrent distributions of the same item run one after the other
 //! and a lot never goes below zero (the `CHECK (available >= 0)` of the table is the last guard).
 
-use super::{Error, Result, code, day_text, instant, parse_day_opt, today};
+use super::cell::changeable;
+use super::{
+    Error, Result, SHARED, assignable, begin_read, code, day_text, instant, parse_day_opt, today,
+};
 use crate::Store;
+use crate::reach::Reach;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_crisis::stocks::{
@@ -24,11 +28,16 @@ pub struct Item {
     /// Units left in lots that have not expired.
     pub usable: i64,
     pub alerts: Vec<StockAlert>,
+    /// The commune keeping the stock (None: the territory's stock).
+    pub commune_code: Option<String>,
 }
 
-/// Declares an item (masques FFP2, gel hydroalcoolique...). The code is a short slug chosen by the cell.
+/// Declares an item (masques FFP2, gel hydroalcoolique...) kept by `commune`. The code is a short slug chosen by
+/// the cell.
 pub async fn add_item(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     code_text: &str,
     label: &str,
     unit: &str,
@@ -50,6 +59,7 @@ pub async fn add_item(
     if alert_threshold.is_some_and(|t| t < 0) {
         return Err(CrisisError::InvalidQuantity(alert_threshold.unwrap_or(0)).into());
     }
+    assignable(reach, commune)?;
     let exists: Option<i64> =
         sqlx::query_scalar("SELECT id FROM crisis_stock_item WHERE code = $1")
             .bind(&code_text)
@@ -61,27 +71,56 @@ pub async fn add_item(
         ))));
     }
     Ok(sqlx::query_scalar(
-        "INSERT INTO crisis_stock_item (code, label, unit, alert_threshold, version) VALUES ($1, $2, $3, $4, 0) RETURNING id",
+        "INSERT INTO crisis_stock_item (code, label, unit, alert_threshold, version, commune_code)
+         VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
     )
     .bind(code_text)
     .bind(label)
     .bind(unit)
     .bind(alert_threshold)
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await?)
 }
 
 pub async fn set_threshold(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     item_id: i64,
     threshold: Option<i64>,
 ) -> Result<()> {
     if let Some(t) = threshold.filter(|t| *t < 0) {
         return Err(CrisisError::InvalidQuantity(t).into());
     }
-    let n = sqlx::query("UPDATE crisis_stock_item SET alert_threshold = $2 WHERE id = $1")
-        .bind(item_id)
-        .bind(threshold)
+    let clause = changeable(reach, 3);
+    let sql = format!(
+        "UPDATE crisis_stock_item SET alert_threshold = $2 WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let n = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(item_id).bind(threshold))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound {
+            what: "article",
+            id: item_id,
+        });
+    }
+    Ok(())
+}
+
+/// Bumps the version of an item the caller may change (its communes' stock; the territory's with every
+/// commune): the row lock that serialises receipts and distributions of the item. `NotFound` otherwise.
+async fn lock_item(tx: &mut Transaction<'static, Any>, reach: &Reach, item_id: i64) -> Result<()> {
+    let clause = changeable(reach, 2);
+    let sql = format!(
+        "UPDATE crisis_stock_item SET version = version + 1 WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let n = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(item_id))
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -105,6 +144,7 @@ pub struct Receipt<'a> {
 /// Records a receipt: a new lot, or more units of a lot already known. Returns the lot's id.
 pub async fn receive(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     r: &Receipt<'_>,
     by: &str,
     now: Timestamp,
@@ -115,17 +155,7 @@ pub async fn receive(
     let lot_number = fields::required("lot", r.lot_number, 80)?;
     let supplier = fields::optional("fournisseur", r.supplier.unwrap_or(""), 150)?;
     let at = instant(now);
-    let n = sqlx::query("UPDATE crisis_stock_item SET version = version + 1 WHERE id = $1")
-        .bind(r.item_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(Error::NotFound {
-            what: "article",
-            id: r.item_id,
-        });
-    }
+    lock_item(tx, reach, r.item_id).await?;
     let existing: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM crisis_stock_lot WHERE item_id = $1 AND lot_number = $2",
     )
@@ -202,6 +232,7 @@ async fn lots_in(tx: &mut Transaction<'static, Any>, item_id: i64) -> Result<Vec
 /// the shortage when the usable stock is not enough: nothing is taken then.
 pub async fn distribute(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     d: &Distribution<'_>,
     by: &str,
     now: Timestamp,
@@ -209,17 +240,7 @@ pub async fn distribute(
     let recipient = fields::required("destinataire", d.recipient, 200)?;
     // Lock the item first: concurrent distributions of it wait here, then see the lots as the previous one left
     // them.
-    let n = sqlx::query("UPDATE crisis_stock_item SET version = version + 1 WHERE id = $1")
-        .bind(d.item_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(Error::NotFound {
-            what: "article",
-            id: d.item_id,
-        });
-    }
+    lock_item(tx, reach, d.item_id).await?;
     let label: String = sqlx::query_scalar("SELECT label FROM crisis_stock_item WHERE id = $1")
         .bind(d.item_id)
         .fetch_one(&mut **tx)
@@ -274,21 +295,37 @@ pub async fn distribute(
     Ok(plan)
 }
 
-/// Every item with its lots, usable quantity and alerts on the day of `now` (expiries looked at
-/// `horizon_days` ahead).
-pub async fn items(store: &Store, now: Timestamp, horizon_days: i64) -> Result<Vec<Item>> {
+/// Every item the caller reaches with its lots, usable quantity and alerts on the day of `now` (expiries looked
+/// at `horizon_days` ahead).
+pub async fn items(
+    store: &Store,
+    reach: &Reach,
+    now: Timestamp,
+    horizon_days: i64,
+) -> Result<Vec<Item>> {
     let day = today(now);
-    let rows = sqlx::query(
-        "SELECT id, code, label, unit, alert_threshold FROM crisis_stock_item ORDER BY label, id",
-    )
-    .fetch_all(store.pool())
-    .await?;
-    let lot_rows = sqlx::query(
-        "SELECT id, item_id, lot_number, expiry, available FROM crisis_stock_lot
-         ORDER BY CASE WHEN expiry IS NULL THEN 1 ELSE 0 END, expiry, id",
-    )
-    .fetch_all(store.pool())
-    .await?;
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 1, SHARED);
+    let sql = format!(
+        "SELECT id, code, label, unit, alert_threshold, commune_code FROM crisis_stock_item WHERE {}
+         ORDER BY label, id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
+    let clause = reach.clause("i.commune_code", 1, SHARED);
+    let sql = format!(
+        "SELECT l.id, l.item_id, l.lot_number, l.expiry, l.available
+         FROM crisis_stock_lot l JOIN crisis_stock_item i ON i.id = l.item_id WHERE {}
+         ORDER BY CASE WHEN l.expiry IS NULL THEN 1 ELSE 0 END, l.expiry, l.id",
+        clause.sql
+    );
+    let lot_rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let id: i64 = r.try_get("id")?;
@@ -313,6 +350,7 @@ pub async fn items(store: &Store, now: Timestamp, horizon_days: i64) -> Result<V
             usable: usable(&lots, day),
             alerts: alerts(&lots, threshold, day, horizon_days),
             lots,
+            commune_code: r.try_get("commune_code")?,
         });
     }
     Ok(out)
@@ -331,16 +369,20 @@ pub struct Movement {
     pub recorded_by: String,
 }
 
-/// The latest movements, newest first.
-pub async fn movements(store: &Store, limit: i64) -> Result<Vec<Movement>> {
-    let rows = sqlx::query(
+/// The latest movements of the stocks the caller reaches, newest first.
+pub async fn movements(store: &Store, reach: &Reach, limit: i64) -> Result<Vec<Movement>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("i.commune_code", 2, SHARED);
+    let sql = format!(
         "SELECT m.id, m.at, i.label AS item, l.lot_number, m.kind, m.quantity, m.recipient_kind, m.recipient, m.recorded_by
          FROM crisis_stock_movement m JOIN crisis_stock_lot l ON l.id = m.lot_id JOIN crisis_stock_item i ON i.id = l.item_id
-         ORDER BY m.id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await?;
+         WHERE {} ORDER BY m.id DESC LIMIT $1",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             let rk: Option<String> = r.try_get("recipient_kind")?;
@@ -365,14 +407,23 @@ pub async fn movements(store: &Store, limit: i64) -> Result<Vec<Movement>> {
 }
 
 /// Quantities distributed by item and recipient kind: (item label, recipient kind code, total).
-pub async fn distributed_by_recipient(store: &Store) -> Result<Vec<(String, String, i64)>> {
-    let rows = sqlx::query(
+/// Of the stocks the caller reaches.
+pub async fn distributed_by_recipient(
+    store: &Store,
+    reach: &Reach,
+) -> Result<Vec<(String, String, i64)>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("i.commune_code", 1, SHARED);
+    let sql = format!(
         "SELECT i.label AS item, m.recipient_kind, CAST(SUM(m.quantity) AS BIGINT) AS total
          FROM crisis_stock_movement m JOIN crisis_stock_lot l ON l.id = m.lot_id JOIN crisis_stock_item i ON i.id = l.item_id
-         WHERE m.kind = 'distribution' GROUP BY i.label, m.recipient_kind ORDER BY i.label, m.recipient_kind",
-    )
-    .fetch_all(store.pool())
-    .await?;
+         WHERE m.kind = 'distribution' AND {} GROUP BY i.label, m.recipient_kind ORDER BY i.label, m.recipient_kind",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok((
@@ -385,15 +436,21 @@ pub async fn distributed_by_recipient(store: &Store) -> Result<Vec<(String, Stri
 }
 
 /// The sum of what a lot received minus what it gave, for checks: equals `available` when nothing is wrong.
-pub async fn lot_balance(store: &Store, lot_id: i64) -> Result<(i64, i64)> {
-    let row = sqlx::query(
+pub async fn lot_balance(store: &Store, reach: &Reach, lot_id: i64) -> Result<(i64, i64)> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("i.commune_code", 2, SHARED);
+    let sql = format!(
         "SELECT l.available,
                 CAST(COALESCE(SUM(CASE WHEN m.kind = 'reception' THEN m.quantity ELSE -m.quantity END), 0) AS BIGINT) AS balance
-         FROM crisis_stock_lot l LEFT JOIN crisis_stock_movement m ON m.lot_id = l.id WHERE l.id = $1 GROUP BY l.available",
-    )
-    .bind(lot_id)
-    .fetch_optional(store.pool())
-    .await?
+         FROM crisis_stock_lot l JOIN crisis_stock_item i ON i.id = l.item_id
+              LEFT JOIN crisis_stock_movement m ON m.lot_id = l.id
+         WHERE l.id = $1 AND {} GROUP BY l.available",
+        clause.sql
+    );
+    let row = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(lot_id))
+        .fetch_optional(&mut *tx)
+        .await?
     .ok_or(Error::NotFound { what: "lot", id: lot_id })?;
     Ok((row.try_get("available")?, row.try_get("balance")?))
 }

@@ -1,8 +1,11 @@
 //! Volunteers, inhabitants' requests, their matching and assignment, delivery rounds, and what a volunteer
 //! sees of their own missions (only what they need to do them).
 
-use super::{Error, Result, code, day_text, instant, parse_day_opt};
+use super::{
+    Error, PERSONAL, Result, assignable, begin_read, code, day_text, instant, parse_day_opt,
+};
 use crate::Store;
+use crate::reach::Reach;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_crisis::geo::Point;
@@ -31,6 +34,8 @@ pub struct Volunteer {
     pub consent_on: String,
     pub active: bool,
     pub open_tasks: u32,
+    /// The commune the volunteer helps (None: the whole territory).
+    pub commune_code: Option<String>,
 }
 
 /// A volunteer as typed in the form.
@@ -62,8 +67,11 @@ fn days_of(text: &str) -> BTreeSet<u8> {
     text.split(',').filter_map(parse_weekday).collect()
 }
 
+/// Registers a volunteer of `commune` (one the caller holds).
 pub async fn add_volunteer(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     form: &VolunteerForm,
     now: Timestamp,
 ) -> Result<i64> {
@@ -102,10 +110,11 @@ pub async fn add_volunteer(
         .map(|d| WEEKDAY_CODES[*d as usize])
         .collect::<Vec<_>>()
         .join(",");
+    assignable(reach, commune)?;
     Ok(sqlx::query_scalar(
         "INSERT INTO crisis_volunteer (name, phone, email, account, skills, days, availability, area, lon, lat, radius_km,
-             consent_on, active, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13) RETURNING id",
+             consent_on, active, created_at, commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14) RETURNING id",
     )
     .bind(name)
     .bind(phone)
@@ -120,18 +129,24 @@ pub async fn add_volunteer(
     .bind(radius)
     .bind(day_text(consent))
     .bind(instant(now))
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await?)
 }
 
 pub async fn set_volunteer_active(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     active: bool,
 ) -> Result<()> {
-    let n = sqlx::query("UPDATE crisis_volunteer SET active = $2 WHERE id = $1")
-        .bind(id)
-        .bind(i64::from(active))
+    let clause = reach.clause("commune_code", 3, PERSONAL);
+    let sql = format!(
+        "UPDATE crisis_volunteer SET active = $2 WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let n = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(i64::from(active)))
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -144,16 +159,21 @@ pub async fn set_volunteer_active(
     Ok(())
 }
 
-/// Every volunteer with their open tasks. Personal data.
-pub async fn volunteers(store: &Store) -> Result<Vec<Volunteer>> {
-    let rows = sqlx::query(
+/// Every volunteer the caller reaches with their open tasks. Personal data.
+pub async fn volunteers(store: &Store, reach: &Reach) -> Result<Vec<Volunteer>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("v.commune_code", 1, PERSONAL);
+    let sql = format!(
         "SELECT v.id, v.name, v.phone, v.email, v.account, v.skills, v.days, v.availability, v.area, v.lon, v.lat,
-                v.radius_km, v.consent_on, v.active,
+                v.radius_km, v.consent_on, v.active, v.commune_code,
                 (SELECT COUNT(*) FROM crisis_request r WHERE r.volunteer_id = v.id AND r.status = 'affectee') AS open_tasks
-         FROM crisis_volunteer v ORDER BY v.active DESC, v.name, v.id",
-    )
-    .fetch_all(store.pool())
-    .await?;
+         FROM crisis_volunteer v WHERE {} ORDER BY v.active DESC, v.name, v.id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             let lon: Option<f64> = r.try_get("lon")?;
@@ -173,6 +193,7 @@ pub async fn volunteers(store: &Store) -> Result<Vec<Volunteer>> {
                 consent_on: r.try_get("consent_on")?,
                 active: r.try_get::<i64, _>("active")? != 0,
                 open_tasks: r.try_get::<i64, _>("open_tasks")? as u32,
+                commune_code: r.try_get("commune_code")?,
             })
         })
         .collect()
@@ -197,6 +218,8 @@ pub struct Request {
     pub assigned_at: Option<String>,
     pub done_at: Option<String>,
     pub done_note: Option<String>,
+    /// The commune of the inhabitant (None: the whole territory).
+    pub commune_code: Option<String>,
 }
 
 /// A request as typed in the form.
@@ -211,8 +234,11 @@ pub struct RequestForm {
     pub position: Option<Point>,
 }
 
+/// Records an inhabitant's request in `commune` (one the caller holds).
 pub async fn add_request(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     form: &RequestForm,
     by: &str,
     now: Timestamp,
@@ -223,10 +249,11 @@ pub async fn add_request(
     let phone = fields::phone("telephone", &form.phone)?;
     let details = fields::optional("details", &form.details, 1000)?;
     let needed_on = fields::date("pour_le", &form.needed_on)?;
+    assignable(reach, commune)?;
     Ok(sqlx::query_scalar(
         "INSERT INTO crisis_request (kind, beneficiary, address, phone, details, lon, lat, needed_on, status, created_at,
-             created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'nouvelle', $9, $10) RETURNING id",
+             created_by, commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'nouvelle', $9, $10, $11) RETURNING id",
     )
     .bind(kind.code())
     .bind(beneficiary)
@@ -238,13 +265,14 @@ pub async fn add_request(
     .bind(needed_on.map(day_text))
     .bind(instant(now))
     .bind(by)
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await?)
 }
 
 const REQUEST_COLUMNS: &str = "r.id, r.kind, r.beneficiary, r.address, r.phone, r.details, r.lon, r.lat, r.needed_on,
     r.status, r.volunteer_id, v.name AS volunteer_name, r.round_id, r.round_position, r.created_at, r.assigned_at,
-    r.done_at, r.done_note";
+    r.done_at, r.done_note, r.commune_code";
 
 fn request_of(r: &sqlx::any::AnyRow) -> Result<Request> {
     let lon: Option<f64> = r.try_get("lon")?;
@@ -267,35 +295,46 @@ fn request_of(r: &sqlx::any::AnyRow) -> Result<Request> {
         assigned_at: r.try_get("assigned_at")?,
         done_at: r.try_get("done_at")?,
         done_note: r.try_get("done_note")?,
+        commune_code: r.try_get("commune_code")?,
     })
 }
 
-/// Requests, open ones first (by the day needed), then the others, newest first. Personal data.
-pub async fn requests(store: &Store) -> Result<Vec<Request>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {REQUEST_COLUMNS} FROM crisis_request r LEFT JOIN crisis_volunteer v ON v.id = r.volunteer_id
+/// Requests the caller reaches, open ones first (by the day needed), then the others, newest first. Personal
+/// data.
+pub async fn requests(store: &Store, reach: &Reach) -> Result<Vec<Request>> {
+    requests_where(store, reach, None).await
+}
+
+/// A request the caller reaches.
+pub async fn request(store: &Store, reach: &Reach, id: i64) -> Result<Option<Request>> {
+    Ok(requests_where(store, reach, Some(id)).await?.pop())
+}
+
+async fn requests_where(store: &Store, reach: &Reach, id: Option<i64>) -> Result<Vec<Request>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("r.commune_code", 2, PERSONAL);
+    // The volunteer's name only when the caller reaches the volunteer too.
+    let volunteer = reach.clause("v.commune_code", 2 + clause.count(), PERSONAL);
+    let sql = format!(
+        "SELECT {REQUEST_COLUMNS} FROM crisis_request r
+             LEFT JOIN crisis_volunteer v ON v.id = r.volunteer_id AND {}
+         WHERE ($1 = 0 OR r.id = $1) AND {}
          ORDER BY CASE WHEN r.status IN ('nouvelle', 'affectee') THEN 0 ELSE 1 END,
-                  CASE WHEN r.needed_on IS NULL THEN 1 ELSE 0 END, r.needed_on, r.id DESC"
-    )))
-    .fetch_all(store.pool())
-    .await?;
+                  CASE WHEN r.needed_on IS NULL THEN 1 ELSE 0 END, r.needed_on, r.id DESC",
+        volunteer.sql, clause.sql
+    );
+    // Parameters are numbered by position in the text: the request's clause was numbered first.
+    let rows = volunteer
+        .bind(clause.bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.unwrap_or(0))))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter().map(request_of).collect()
 }
 
-pub async fn request(store: &Store, id: i64) -> Result<Option<Request>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {REQUEST_COLUMNS} FROM crisis_request r LEFT JOIN crisis_volunteer v ON v.id = r.volunteer_id
-         WHERE r.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?;
-    row.as_ref().map(request_of).transpose()
-}
-
-/// Volunteers who can take a request, best first ([`maillage_crisis::volunteers::rank`]).
-pub async fn candidates(store: &Store, request: &Request) -> Result<Vec<Candidate>> {
-    let list: Vec<rules::Volunteer> = volunteers(store)
+/// Volunteers the caller reaches who can take a request, best first
+/// ([`maillage_crisis::volunteers::rank`]).
+pub async fn candidates(store: &Store, reach: &Reach, request: &Request) -> Result<Vec<Candidate>> {
+    let list: Vec<rules::Volunteer> = volunteers(store, reach)
         .await?
         .into_iter()
         .map(|v| rules::Volunteer {
@@ -316,40 +355,52 @@ pub async fn candidates(store: &Store, request: &Request) -> Result<Vec<Candidat
     Ok(rules::rank(&r, &list))
 }
 
-/// Assigns an open request to an active volunteer.
+/// Assigns an open request the caller reaches to an active volunteer the caller reaches.
 pub async fn assign(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     volunteer_id: i64,
     now: Timestamp,
 ) -> Result<()> {
-    let n = sqlx::query(
+    let volunteer = reach.clause("v.commune_code", 4, PERSONAL);
+    let request = reach.clause("commune_code", 4 + volunteer.count(), PERSONAL);
+    let sql = format!(
         "UPDATE crisis_request SET volunteer_id = $2, status = 'affectee', assigned_at = $3
          WHERE id = $1 AND status IN ('nouvelle', 'affectee')
-           AND EXISTS (SELECT 1 FROM crisis_volunteer v WHERE v.id = $2 AND v.active = 1)",
-    )
-    .bind(id)
-    .bind(volunteer_id)
-    .bind(instant(now))
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+           AND EXISTS (SELECT 1 FROM crisis_volunteer v WHERE v.id = $2 AND v.active = 1 AND {}) AND {}",
+        volunteer.sql, request.sql
+    );
+    let q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(volunteer_id)
+        .bind(instant(now));
+    let n = request
+        .bind(volunteer.bind(q))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     if n == 0 {
-        return Err(request_refusal(tx, id, Some(volunteer_id)).await);
+        return Err(request_refusal(tx, reach, id, Some(volunteer_id)).await);
     }
     Ok(())
 }
 
 async fn request_refusal(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     volunteer: Option<i64>,
 ) -> Error {
-    let status: Result<Option<String>, sqlx::Error> =
-        sqlx::query_scalar("SELECT status FROM crisis_request WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await;
+    let clause = reach.clause("commune_code", 2, PERSONAL);
+    let sql = format!(
+        "SELECT status FROM crisis_request WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let status: Result<Option<String>, sqlx::Error> = clause
+        .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id))
+        .fetch_optional(&mut **tx)
+        .await;
     match status {
         Err(e) => e.into(),
         Ok(None) => Error::NotFound {
@@ -369,6 +420,7 @@ async fn request_refusal(
 /// Marks a request done or cancelled (by the staff).
 pub async fn close_request(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     status: RequestStatus,
     note: Option<&str>,
@@ -382,18 +434,24 @@ pub async fn close_request(
         .into());
     }
     let note = fields::optional("note", note.unwrap_or(""), 1000)?;
-    let n = sqlx::query(
-        "UPDATE crisis_request SET status = $2, done_at = $3, done_note = $4 WHERE id = $1 AND status IN ('nouvelle', 'affectee')",
-    )
-    .bind(id)
-    .bind(status.code())
-    .bind(instant(now))
-    .bind(note)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    let clause = reach.clause("commune_code", 5, PERSONAL);
+    let sql = format!(
+        "UPDATE crisis_request SET status = $2, done_at = $3, done_note = $4
+         WHERE id = $1 AND status IN ('nouvelle', 'affectee') AND {}",
+        clause.sql
+    );
+    let q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(status.code())
+        .bind(instant(now))
+        .bind(note);
+    let n = clause
+        .bind(q)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     if n == 0 {
-        return Err(request_refusal(tx, id, None).await);
+        return Err(request_refusal(tx, reach, id, None).await);
     }
     Ok(())
 }
@@ -419,13 +477,15 @@ pub struct Mission {
 }
 
 /// The volunteer record linked to an account, if any.
+/// (The link to the account is what gives a volunteer their own record, whatever communes the account holds.)
 pub async fn volunteer_of_account(
     store: &Store,
     account: &str,
 ) -> Result<Option<(i64, String, bool)>> {
+    let mut tx = begin_read(store, &Reach::everything()).await?;
     let row = sqlx::query("SELECT id, name, active FROM crisis_volunteer WHERE account = $1")
         .bind(account)
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut *tx)
         .await?;
     row.map(|r| {
         Ok((
@@ -438,6 +498,8 @@ pub async fn volunteer_of_account(
 }
 
 /// The missions of the volunteer linked to `account`: open ones, and those done in the last `done_days` days.
+/// A volunteer's missions are theirs by the link to their account, whichever commune asked them (the
+/// transaction reaches every commune; the condition on the account is the whole filter).
 pub async fn missions_of(
     store: &Store,
     account: &str,
@@ -460,7 +522,7 @@ pub async fn missions_of(
     )
     .bind(account)
     .bind(since)
-    .fetch_all(store.pool())
+    .fetch_all(&mut *begin_read(store, &Reach::everything()).await?)
     .await?;
     rows.iter()
         .map(|r| {
@@ -528,6 +590,8 @@ pub async fn complete_mission(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Round {
     pub id: i64,
+    /// The commune of the round (None: the whole territory).
+    pub commune_code: Option<String>,
     pub day: String,
     pub kind: Skill,
     pub label: String,
@@ -539,6 +603,8 @@ pub struct Round {
 }
 
 pub struct NewRound<'a> {
+    /// The commune of the round (one the caller holds); its requests are the caller's.
+    pub commune: Option<&'a str>,
     pub day: Date,
     pub kind: Skill,
     pub label: &'a str,
@@ -548,9 +614,10 @@ pub struct NewRound<'a> {
 }
 
 /// Creates a delivery round over open requests of its kind, in the order of [`maillage_crisis::volunteers::order_round`]
-/// from the depot, and assigns them to the round's volunteer.
+/// from the depot, and assigns them to the round's volunteer. Requests and volunteer must be reached by the caller.
 pub async fn create_round(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     new: &NewRound<'_>,
     by: &str,
     now: Timestamp,
@@ -566,10 +633,29 @@ pub async fn create_round(
     if new.requests.is_empty() {
         return Err(CrisisError::MissingField { field: "demandes" }.into());
     }
+    assignable(reach, new.commune)?;
+    if let Some(volunteer_id) = new.volunteer_id {
+        let clause = reach.clause("commune_code", 2, PERSONAL);
+        let sql = format!(
+            "SELECT id FROM crisis_volunteer WHERE id = $1 AND {}",
+            clause.sql
+        );
+        let found: Option<i64> = clause
+            .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(volunteer_id))
+            .fetch_optional(&mut **tx)
+            .await?;
+        if found.is_none() {
+            return Err(Error::NotFound {
+                what: "bénévole",
+                id: volunteer_id,
+            });
+        }
+    }
     let at = instant(now);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO crisis_round (day, kind, label, volunteer_id, depot_lon, depot_lat, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO crisis_round (day, kind, label, volunteer_id, depot_lon, depot_lat, created_at, created_by,
+             commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(day_text(new.day))
     .bind(new.kind.code())
@@ -579,12 +665,18 @@ pub async fn create_round(
     .bind(new.depot.map(|p| p.1))
     .bind(&at)
     .bind(by)
+    .bind(new.commune)
     .fetch_one(&mut **tx)
     .await?;
     let mut stops: Vec<(i64, Option<Point>)> = Vec::new();
+    let clause = reach.clause("commune_code", 2, PERSONAL);
+    let sql = format!(
+        "SELECT kind, status, lon, lat FROM crisis_request WHERE id = $1 AND {}",
+        clause.sql
+    );
     for rid in new.requests {
-        let row = sqlx::query("SELECT kind, status, lon, lat FROM crisis_request WHERE id = $1")
-            .bind(rid)
+        let row = clause
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(rid))
             .fetch_optional(&mut **tx)
             .await?
             .ok_or(Error::NotFound {
@@ -643,19 +735,27 @@ pub async fn create_round(
     Ok(id)
 }
 
-pub async fn rounds(store: &Store) -> Result<Vec<Round>> {
-    let rows = sqlx::query(
-        "SELECT o.id, o.day, o.kind, o.label, o.volunteer_id, v.name AS volunteer_name, o.length_km,
+/// The rounds the caller reaches.
+pub async fn rounds(store: &Store, reach: &Reach) -> Result<Vec<Round>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("o.commune_code", 1, PERSONAL);
+    let sql = format!(
+        "SELECT o.id, o.day, o.kind, o.label, o.volunteer_id, v.name AS volunteer_name, o.length_km, o.commune_code,
                 (SELECT COUNT(*) FROM crisis_request r WHERE r.round_id = o.id) AS stops,
                 (SELECT COUNT(*) FROM crisis_request r WHERE r.round_id = o.id AND r.status = 'faite') AS done
-         FROM crisis_round o LEFT JOIN crisis_volunteer v ON v.id = o.volunteer_id ORDER BY o.day DESC, o.id DESC",
-    )
-    .fetch_all(store.pool())
-    .await?;
+         FROM crisis_round o LEFT JOIN crisis_volunteer v ON v.id = o.volunteer_id
+         WHERE {} ORDER BY o.day DESC, o.id DESC",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Round {
                 id: r.try_get("id")?,
+                commune_code: r.try_get("commune_code")?,
                 day: r.try_get("day")?,
                 kind: code("crisis_round.kind", &r.try_get::<String, _>("kind")?)?,
                 label: r.try_get("label")?,
@@ -669,16 +769,27 @@ pub async fn rounds(store: &Store) -> Result<Vec<Round>> {
         .collect()
 }
 
-/// Counts for dashboards: (active volunteers, open requests by kind code, requests done).
-pub async fn counts(store: &Store) -> Result<(u64, BTreeMap<String, u64>, u64)> {
-    let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM crisis_volunteer WHERE active = 1")
-        .fetch_one(store.pool())
+/// Counts for dashboards of what the caller reaches: (active volunteers, open requests by kind code, requests
+/// done).
+pub async fn counts(store: &Store, reach: &Reach) -> Result<(u64, BTreeMap<String, u64>, u64)> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 1, PERSONAL);
+    let sql = format!(
+        "SELECT COUNT(*) FROM crisis_volunteer WHERE active = 1 AND {}",
+        clause.sql
+    );
+    let active: i64 = clause
+        .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)))
+        .fetch_one(&mut *tx)
         .await?;
-    let rows = sqlx::query(
-        "SELECT kind, COUNT(*) AS n FROM crisis_request WHERE status IN ('nouvelle', 'affectee') GROUP BY kind",
-    )
-    .fetch_all(store.pool())
-    .await?;
+    let sql = format!(
+        "SELECT kind, COUNT(*) AS n FROM crisis_request WHERE status IN ('nouvelle', 'affectee') AND {} GROUP BY kind",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
     let mut open = BTreeMap::new();
     for r in &rows {
         open.insert(
@@ -686,9 +797,13 @@ pub async fn counts(store: &Store) -> Result<(u64, BTreeMap<String, u64>, u64)> 
             r.try_get::<i64, _>("n")? as u64,
         );
     }
-    let done: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM crisis_request WHERE status = 'faite'")
-            .fetch_one(store.pool())
-            .await?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM crisis_request WHERE status = 'faite' AND {}",
+        clause.sql
+    );
+    let done: i64 = clause
+        .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)))
+        .fetch_one(&mut *tx)
+        .await?;
     Ok((active as u64, open, done as u64))
 }
