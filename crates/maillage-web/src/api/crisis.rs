@@ -115,11 +115,12 @@ const SITUATION: ApiDoc = ApiDoc {
 
 async fn situation(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<Value>, WebError> {
     let now = Timestamp::now();
-    let f = report_figures(&state, now).await?;
-    let events = cell::events(state.store()).await?;
+    let scope = caller.scope();
+    let f = report_figures(&state, &scope, now).await?;
+    let events = cell::events(state.store(), &scope.reach()).await?;
     let open: Vec<Value> = events
         .iter()
         .filter(|e| e.closed_at.is_none())
@@ -156,12 +157,13 @@ const CAMPAIGNS: ApiDoc = ApiDoc {
 
 async fn campaigns(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<Value>, WebError> {
     let now = Timestamp::now();
+    let reach = caller.scope().reach();
     let mut out = Vec::new();
-    for c in calls::campaigns(state.store()).await? {
-        let p = calls::progress(state.store(), c.id, now).await?;
+    for c in calls::campaigns(state.store(), &reach).await? {
+        let p = calls::progress(state.store(), &reach, c.id, now).await?;
         out.push(json!({
             "id": c.id, "titre": c.title, "ouverte": c.closed_at.is_none(), "lancee_le": c.started_at,
             "appelants": c.callers.len(), "progression": progress_json(&p),
@@ -204,11 +206,12 @@ const INDICATORS: ApiDoc = ApiDoc {
 
 async fn indicators_json(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Query(q): Query,
 ) -> Result<Json<Value>, WebError> {
     let days = q.integer("jours")?.unwrap_or(120).clamp(1, 3650);
-    let (serie, info, rows) = series_for_api(&state, q.get("serie"), days).await?;
+    let (serie, info, rows) =
+        series_for_api(&state, &caller.scope(), q.get("serie"), days).await?;
     let thresholds = store::thresholds(state.store()).await?;
     Ok(Json(json!({
         "serie": serie,
@@ -245,10 +248,10 @@ const CLUSTERS: ApiDoc = ApiDoc {
 
 async fn clusters_json(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<Value>, WebError> {
     let rules = store::cluster_rules(state.store()).await?;
-    let lines = cluster_overview(&state, Timestamp::now()).await?;
+    let lines = cluster_overview(&state, &caller.scope(), Timestamp::now()).await?;
     Ok(Json(json!({
         "regles": rules,
         "lieux": lines.iter().map(|l| json!({
@@ -275,9 +278,16 @@ const STOCKS: ApiDoc = ApiDoc {
 
 async fn stocks_json(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<Value>, WebError> {
-    let items = stocks::items(state.store(), Timestamp::now(), EXPIRY_HORIZON_DAYS).await?;
+    let reach = caller.scope().reach();
+    let items = stocks::items(
+        state.store(),
+        &reach,
+        Timestamp::now(),
+        EXPIRY_HORIZON_DAYS,
+    )
+    .await?;
     Ok(Json(json!({ "articles": items.iter().map(|i| json!({
         "code": i.code, "libelle": i.label, "unite": i.unit, "utilisable": i.usable, "seuil_alerte": i.alert_threshold,
         "lots": i.lots.iter().map(|l| json!({ "lot": l.number, "peremption": l.expiry.map(|d| d.to_string()), "disponible": l.available })).collect::<Vec<_>>(),
@@ -301,9 +311,10 @@ const REGISTER_COUNTS: ApiDoc = ApiDoc {
 
 async fn register_counts(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<Value>, WebError> {
-    let c = register::counts(state.store(), Timestamp::now(), REMIND_DAYS).await?;
+    let reach = caller.scope().reach();
+    let c = register::counts(state.store(), &reach, Timestamp::now(), REMIND_DAYS).await?;
     Ok(Json(serde_json::to_value(c).unwrap_or(Value::Null)))
 }
 

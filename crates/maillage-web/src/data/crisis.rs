@@ -1,8 +1,12 @@
 //! The crisis module's figures, shared by its pages and its API: the dashboard and situation report counts
-//! (never a name), where each watched place stands, the latest epidemic figures, stock alerts in words.
+//! (never a name), where each watched place stands, the latest epidemic figures, stock alerts in words. Every
+//! figure counts only what the caller's scope reaches: their communes' records (and the territory's shared
+//! ones), and epidemic series of their communes (series of a département, a region or France are published
+//! figures over many communes, read by every account of the module).
 
 use crate::error::WebError;
 use crate::layout::{day, number};
+use crate::scope::Scope;
 use crate::state::AppState;
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
@@ -33,29 +37,34 @@ pub(crate) const REMIND_DAYS: i64 = 30;
 /// Days ahead the stock page looks for expiring lots.
 pub(crate) const EXPIRY_HORIZON_DAYS: i64 = 30;
 
-pub(crate) async fn report_figures(state: &AppState, now: Timestamp) -> Result<Figures, WebError> {
+pub(crate) async fn report_figures(
+    state: &AppState,
+    scope: &Scope,
+    now: Timestamp,
+) -> Result<Figures, WebError> {
     let st = state.store();
-    let register = store::register::counts(st, now, REMIND_DAYS).await?;
+    let reach = scope.reach();
+    let register = store::register::counts(st, &reach, now, REMIND_DAYS).await?;
     let mut campaigns = Vec::new();
-    for c in store::calls::campaigns(st)
+    for c in store::calls::campaigns(st, &reach)
         .await?
         .into_iter()
         .filter(|c| c.closed_at.is_none())
     {
-        let p = store::calls::progress(st, c.id, now).await?;
+        let p = store::calls::progress(st, &reach, c.id, now).await?;
         campaigns.push((c, p));
     }
-    let escalations = store::calls::open_escalation_counts(st).await?;
-    let (volunteers_active, open, requests_done) = store::volunteers::counts(st).await?;
+    let escalations = store::calls::open_escalation_counts(st, &reach).await?;
+    let (volunteers_active, open, requests_done) = store::volunteers::counts(st, &reach).await?;
     let mut stock_alerts = Vec::new();
-    for item in store::stocks::items(st, now, EXPIRY_HORIZON_DAYS).await? {
+    for item in store::stocks::items(st, &reach, now, EXPIRY_HORIZON_DAYS).await? {
         for a in &item.alerts {
             stock_alerts.push((item.label.clone(), alert_text(a, &item.unit)));
         }
     }
-    let (indicator, indicator_days) = latest_indicator(state).await?;
-    let clusters = cluster_overview(state, now).await?;
-    let services_closed = store::services::services(st, false)
+    let (indicator, indicator_days) = latest_indicator(state, scope).await?;
+    let clusters = cluster_overview(state, scope, now).await?;
+    let services_closed = store::services::services(st, &reach, false)
         .await?
         .iter()
         .filter(|s| s.status == maillage_crisis::cell::ServiceStatus::Ferme)
@@ -93,16 +102,18 @@ impl ClusterLine {
 
 pub(crate) async fn cluster_overview(
     state: &AppState,
+    scope: &Scope,
     now: Timestamp,
 ) -> Result<Vec<ClusterLine>, WebError> {
     let st = state.store();
+    let reach = scope.reach();
     let rules = store::cluster_rules(st).await?;
     let today = store::today(now);
-    let cases = clusters::all_cases(st).await?;
-    let statuses = clusters::all_statuses(st).await?;
+    let cases = clusters::all_cases(st, &reach).await?;
+    let statuses = clusters::all_statuses(st, &reach).await?;
     let empty = Default::default();
     let mut out = Vec::new();
-    for site in clusters::sites(st).await? {
+    for site in clusters::sites(st, &reach).await? {
         let c = cases.get(&site.id).unwrap_or(&empty);
         let state = state_on(c, today, &rules);
         let status = status_on(
@@ -182,6 +193,19 @@ pub(crate) async fn named_label(state: &AppState, s: &epi::SeriesInfo) -> String
     }
 }
 
+/// The epidemic series the caller may read: a commune's series with that commune, the published series of a
+/// département, a region or France with any scope.
+pub(crate) async fn visible_series(
+    state: &AppState,
+    scope: &Scope,
+) -> Result<Vec<epi::SeriesInfo>, WebError> {
+    Ok(epi::series_list(state.store())
+        .await?
+        .into_iter()
+        .filter(|s| s.level != "commune" || scope.sees_commune(&s.zone))
+        .collect())
+}
+
 /// The series shown by default: the most local level, then the longest.
 pub(crate) fn main_series(list: &[epi::SeriesInfo]) -> Option<&epi::SeriesInfo> {
     let rank = |l: &str| match l {
@@ -211,10 +235,11 @@ pub(crate) async fn computed(
 /// For the API: the series named `level:code` (or the default one), its last `days` days computed.
 pub(crate) async fn series_for_api(
     state: &AppState,
+    scope: &Scope,
     key: Option<&str>,
     days: i64,
 ) -> Result<(Option<String>, Option<epi::SeriesInfo>, Vec<Computed>), WebError> {
-    let list = epi::series_list(state.store()).await?;
+    let list = visible_series(state, scope).await?;
     let chosen = match key {
         Some(k) => list
             .iter()
@@ -236,8 +261,9 @@ pub(crate) async fn series_for_api(
 
 pub(crate) async fn latest_indicator(
     state: &AppState,
+    scope: &Scope,
 ) -> Result<(Option<IndicatorSummary>, i64), WebError> {
-    let list = epi::series_list(state.store()).await?;
+    let list = visible_series(state, scope).await?;
     let Some(s) = main_series(&list) else {
         return Ok((None, 0));
     };

@@ -93,3 +93,105 @@ pub(crate) fn local_input(value: &str) -> Option<Timestamp> {
     let dt: jiff::civil::DateTime = value.trim().parse().ok()?;
     dt.in_tz("Europe/Paris").ok().map(|z| z.timestamp())
 }
+
+/// The communes a new owned record (crisis, network) may be given, for the `commune` select of its form: the
+/// caller's communes, every commune of the territory for an account holding all, and « Tout le territoire » (no
+/// commune) where the table shares territory-wide records and the caller holds every commune.
+pub(crate) struct CommuneChoices {
+    /// (INSEE code, name), by name.
+    pub communes: Vec<(String, String)>,
+    pub territorywide: bool,
+}
+
+/// The field name of the commune select.
+pub(crate) const COMMUNE_FIELD: &str = "commune";
+
+impl CommuneChoices {
+    pub(crate) async fn of(
+        state: &crate::state::AppState,
+        caller: &Caller,
+        territorywide: maillage_store::reach::Territorywide,
+    ) -> Result<CommuneChoices, WebError> {
+        let scope = caller.scope();
+        let codes: std::collections::BTreeSet<String> = if scope.all {
+            maillage_store::territory::load(state.store())
+                .await?
+                .communes
+        } else {
+            scope.communes.clone()
+        };
+        let names: std::collections::HashMap<String, String> =
+            maillage_store::zones::list(state.store())
+                .await?
+                .into_iter()
+                .filter(|z| z.kind.as_str() == "commune" && codes.contains(&z.code))
+                .map(|z| (z.code, z.name))
+                .collect();
+        let mut communes: Vec<(String, String)> = codes
+            .into_iter()
+            .map(|c| {
+                let name = names.get(&c).cloned().unwrap_or_else(|| c.clone());
+                (c, name)
+            })
+            .collect();
+        communes.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        Ok(CommuneChoices {
+            communes,
+            territorywide: scope.all
+                && territorywide == maillage_store::reach::Territorywide::Shared,
+        })
+    }
+
+    /// The commune a posted form gives the record: the chosen one; with nothing chosen, the caller's only commune,
+    /// or the whole territory where it is offered (or where the territory names no commune yet). `Err` when a
+    /// commune must be chosen. A commune the caller does not hold is refused by the store.
+    pub(crate) fn chosen(&self, posted: Option<&str>) -> Result<Option<String>, ()> {
+        match posted.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => Ok(Some(code.to_string())),
+            None if self.territorywide || self.communes.is_empty() => Ok(None),
+            None => match self.communes.as_slice() {
+                [(only, _)] => Ok(Some(only.clone())),
+                _ => Err(()),
+            },
+        }
+    }
+
+    /// The name of a commune code of the choices (the code itself when unknown; « Tout le territoire » for none).
+    pub(crate) fn name_of(&self, code: Option<&str>) -> String {
+        match code {
+            None => "Tout le territoire".into(),
+            Some(c) => self
+                .communes
+                .iter()
+                .find(|(k, _)| k == c)
+                .map_or_else(|| c.to_string(), |(_, n)| n.clone()),
+        }
+    }
+
+    /// Whether the form needs to show a choice (more than one possibility).
+    pub(crate) fn has_choice(&self) -> bool {
+        self.communes.len() + usize::from(self.territorywide) > 1
+    }
+
+    /// The labelled select (`id` distinguishes several forms of a page), preselected on `selected`, or on the
+    /// only commune.
+    pub(crate) fn select(&self, id: &str, selected: Option<&str>) -> Markup {
+        let selected = selected.or(match self.communes.as_slice() {
+            [(only, _)] if !self.territorywide => Some(only.as_str()),
+            _ => None,
+        });
+        html! {
+            label for=(id) { "Commune" }
+            select name=(COMMUNE_FIELD) id=(id) {
+                @if self.territorywide {
+                    option value="" selected[selected.is_none()] { "Tout le territoire" }
+                } @else if self.communes.len() > 1 && selected.is_none() {
+                    option value="" { "— choisir —" }
+                }
+                @for (code, name) in &self.communes {
+                    option value=(code) selected[selected == Some(code.as_str())] { (name) }
+                }
+            }
+        }
+    }
+}

@@ -6,7 +6,8 @@
 //! refreshes itself (`/static/crise.js`).
 
 use super::{
-    CALLS, Notice, audit_read, begin, commit, day, done, fr, local, page, refusal, refused, select,
+    CALLS, Notice, audit_read, begin, chosen_commune, commit, commune_field, communes, day, done,
+    fr, local, page, reach, refusal, refused, select,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -22,6 +23,7 @@ use maillage_crisis::register::age_on;
 use maillage_crisis::{Coded, CrisisError};
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, Error, calls, cell};
+use maillage_store::reach::Territorywide;
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -120,11 +122,13 @@ async fn render_campaigns(
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let list = calls::campaigns(st).await?;
-    let alert = cell::active_alert(st).await?;
+    let reach = reach(caller);
+    let list = calls::campaigns(st, &reach).await?;
+    let alert = cell::active_alert(st, &reach).await?;
+    let choices = communes(state, caller, Territorywide::Shared).await?;
     let mut rows = Vec::new();
     for c in &list {
-        rows.push((c, calls::progress(st, c.id, now).await?));
+        rows.push((c, calls::progress(st, &reach, c.id, now).await?));
     }
     let today = day(store::today(now));
     let content = html! {
@@ -142,10 +146,11 @@ async fn render_campaigns(
         @if let Some(e) = &alert {
             details open[list.iter().all(|c| c.closed_at.is_some())] {
                 summary { "Lancer une campagne d'appels" }
-                p { "Alerte en cours : " (e.title) ". La campagne porte sur toutes les personnes inscrites au registre, \
-                     réparties entre les appelants par secteur." }
+                p { "Alerte en cours : " (e.title) ". La campagne porte sur toutes les personnes inscrites au registre \
+                     de la commune choisie (ou de tout le territoire), réparties entre les appelants par secteur." }
                 form.formulaire method="post" action="/crise/appels" {
                     (csrf_field(caller))
+                    (commune_field(&choices, "c-commune", None))
                     input type="hidden" name="evenement" value=(e.id);
                     div.champ { label for="c-titre" { "Titre" } input type="text" name="titre" id="c-titre" required value=(format!("Appels du {today}")); }
                     div.champ {
@@ -219,15 +224,29 @@ async fn start(
         .split([',', ';', ' ', '\n'])
         .map(str::to_string)
         .collect();
+    let choices = communes(&state, &caller, Territorywide::Shared).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return refuse(refusal(e)?).await,
+    };
     let new = calls::NewCampaign {
+        commune: commune.as_deref(),
         event_id,
         title: f.raw("titre"),
         script: f.raw("script"),
         retry,
         callers: &callers,
     };
-    let mut tx = begin(&state).await?;
-    match calls::start(&mut tx, &new, &caller.account.identifier, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match calls::start(
+        &mut tx,
+        &reach(&caller),
+        &new,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
             commit(
                 tx,
@@ -266,13 +285,14 @@ async fn render_campaign(
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let Some(c) = calls::campaign(st, id).await? else {
+    let reach = reach(caller);
+    let Some(c) = calls::campaign(st, &reach, id).await? else {
         return Err(WebError::NotFound);
     };
-    let p = calls::progress(st, id, now).await?;
-    let by_caller = calls::callers_progress(st, id).await?;
-    let mine = calls::list_of(st, id, &caller.account.identifier, now).await?;
-    let escalations = calls::escalations(st, Some(id)).await?;
+    let p = calls::progress(st, &reach, id, now).await?;
+    let by_caller = calls::callers_progress(st, &reach, id).await?;
+    let mine = calls::list_of(st, &reach, id, &caller.account.identifier, now).await?;
+    let escalations = calls::escalations(st, &reach, Some(id)).await?;
     audit_read(
         state,
         caller,
@@ -355,7 +375,7 @@ async fn render_campaign(
                 }
             }
         }
-        @if open {
+        @if open && reach.may_assign(c.commune_code.as_deref()) {
             details.pas-imprime {
                 summary { "Clore la campagne" }
                 form.formulaire method="post" action=(format!("/crise/appels/{id}/cloture")) {
@@ -378,7 +398,15 @@ async fn next(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    match calls::claim_next(state.store(), id, &caller.account.identifier, super::now()).await {
+    match calls::claim_next(
+        state.store(),
+        &reach(&caller),
+        id,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(Some(call)) => Ok(done(&format!("/crise/appels/{id}/appel/{call}"), "reserve")),
         Ok(None) => Ok(done(&format!("/crise/appels/{id}"), "vide")),
         Err(Error::NotFound { .. }) => Err(WebError::NotFound),
@@ -407,8 +435,8 @@ async fn close(
                 .1,
         ));
     }
-    let mut tx = begin(&state).await?;
-    match calls::close(&mut tx, id, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match calls::close(&mut tx, &reach(&caller), id, super::now()).await {
         Ok(()) => {
             commit(
                 tx,
@@ -420,6 +448,7 @@ async fn close(
             .await?;
             Ok(done(&format!("/crise/appels/{id}"), "cloture"))
         }
+        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;
@@ -451,10 +480,14 @@ async fn render_call(
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let Some(c) = calls::campaign(st, id).await? else {
+    let reach = reach(caller);
+    let Some(c) = calls::campaign(st, &reach, id).await? else {
         return Err(WebError::NotFound);
     };
-    let Some(v) = calls::call(st, call).await?.filter(|v| v.campaign_id == id) else {
+    let Some(v) = calls::call(st, &reach, call)
+        .await?
+        .filter(|v| v.campaign_id == id)
+    else {
         return Err(WebError::NotFound);
     };
     audit_read(
@@ -550,9 +583,18 @@ async fn outcome(
             ));
         }
     };
-    let mut tx = begin(&state).await?;
+    let reach = reach(&caller);
+    // A call outside the caller's reach (or of another campaign) is not found.
+    if calls::call(state.store(), &reach, call)
+        .await?
+        .is_none_or(|v| v.campaign_id != id)
+    {
+        return Err(WebError::NotFound);
+    }
+    let mut tx = begin(&state, &caller).await?;
     match calls::record_outcome(
         &mut tx,
+        &reach,
         call,
         &caller.account.identifier,
         result,
@@ -596,7 +638,14 @@ async fn release(
     Path((id, call)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
     // Giving back a call one does not hold changes nothing: the answer is the same.
-    match calls::release(state.store(), call, &caller.account.identifier).await {
+    match calls::release(
+        state.store(),
+        &reach(&caller),
+        call,
+        &caller.account.identifier,
+    )
+    .await
+    {
         Ok(()) | Err(Error::CallNotHeld(_)) => Ok(done(&format!("/crise/appels/{id}"), "libere")),
         Err(e) => Err(e.into()),
     }
@@ -613,11 +662,12 @@ async fn follow_up(
         format!("/crise/appels/{c}")
     });
     let status = maillage_crisis::parse_code::<EscalationStatus>("statut", f.raw("statut"));
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     let result = match status {
         Ok(s) => {
             calls::follow_up(
                 &mut tx,
+                &reach(&caller),
                 esc,
                 s,
                 f.raw("suivi"),
@@ -641,6 +691,7 @@ async fn follow_up(
             .await?;
             Ok(done(&back, "suivi"))
         }
+        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;

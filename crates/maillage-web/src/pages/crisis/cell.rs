@@ -2,8 +2,8 @@
 //! the main courante (`/crise/main-courante`) and the one-page situation report (`/crise/point-de-situation`).
 
 use super::{
-    MANAGE, Notice, READ, begin, commit, day, done, fr, local, local_input, page, refusal, refused,
-    select,
+    MANAGE, Notice, READ, begin, chosen_commune, commit, commune_field, communes, day, done, fr,
+    local, local_input, page, reach, refusal, refused, select,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -19,6 +19,7 @@ use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, TaskStatus, t
 use maillage_crisis::{Coded, CrisisError};
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, cell};
+use maillage_store::reach::Territorywide;
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -81,13 +82,17 @@ async fn render(
 ) -> Result<(axum::http::StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let events = cell::events(st).await?;
+    let reach = reach(caller);
+    let events = cell::events(st, &reach).await?;
     let open: Vec<&cell::Event> = events.iter().filter(|e| e.closed_at.is_none()).collect();
     let alert = open.iter().any(|e| e.level.is_alert());
-    let members = cell::members(st).await?;
-    let tasks = cell::tasks(st).await?;
-    let figures = super::report_figures(state, now).await?;
+    let members = cell::members(st, &reach).await?;
+    let tasks = cell::tasks(st, &reach).await?;
+    let figures = super::report_figures(state, &caller.scope(), now).await?;
     let manage = caller.has(Permission::CrisisManage);
+    let choices = communes(state, caller, Territorywide::Shared).await?;
+    // A commune account reads the territory's cell but changes only its communes' records.
+    let changes = |commune: Option<&str>| manage && reach.may_assign(commune);
     let content = html! {
         (notice.render())
         @if alert {
@@ -102,8 +107,11 @@ async fn render(
         @for e in &open {
             section.evenement {
                 h3 { (e.title) " (" (fr(e.kind)) ")" }
-                p { (level_badge(e.level)) " · ouvert le " (local(&e.opened_at)) " par " (e.opened_by) }
-                @if manage {
+                p {
+                    (level_badge(e.level)) " · ouvert le " (local(&e.opened_at)) " par " (e.opened_by)
+                    @if choices.has_choice() || e.commune_code.is_none() { " · " (choices.name_of(e.commune_code.as_deref())) }
+                }
+                @if changes(e.commune_code.as_deref()) {
                     form method="post" action=(format!("/crise/evenements/{}/niveau", e.id)) .filtres {
                         (csrf_field(caller))
                         div.champ {
@@ -128,6 +136,7 @@ async fn render(
                 summary { "Ouvrir un événement" }
                 form.formulaire method="post" action="/crise/evenements" {
                     (csrf_field(caller))
+                    (commune_field(&choices, "ev-commune", None))
                     div.champ { label for="ev-type" { "Type" } (select::<EventKind>("type", "ev-type", None, true)) }
                     div.champ { label for="ev-titre" { "Titre" } input type="text" name="titre" id="ev-titre" required placeholder="Canicule de juillet"; }
                     div.champ { label for="ev-niveau" { "Niveau" } (select::<Level>("niveau", "ev-niveau", Some("veille"), false)) }
@@ -163,6 +172,7 @@ async fn render(
                 summary { "Ajouter un membre ou un contact" }
                 form.formulaire method="post" action="/crise/membres" {
                     (csrf_field(caller))
+                    (commune_field(&choices, "m-commune", None))
                     div.champ { label for="m-type" { "Type" } (select::<MemberKind>("type", "m-type", Some("membre"), false)) }
                     div.champ { label for="m-nom" { "Nom" } input type="text" name="nom" id="m-nom" required; }
                     div.champ { label for="m-fonction" { "Fonction" } input type="text" name="fonction" id="m-fonction" required placeholder="Point focal régional de veille sanitaire"; }
@@ -176,12 +186,13 @@ async fn render(
         }
 
         h2 { "Tâches" }
-        (tasks_table(caller, &tasks, now.as_second(), manage))
+        (tasks_table(caller, &tasks, now.as_second(), &changes))
         @if manage {
             details {
                 summary { "Ajouter une tâche" }
                 form.formulaire method="post" action="/crise/taches" {
                     (csrf_field(caller))
+                    (commune_field(&choices, "t-commune", None))
                     div.champ { label for="t-titre" { "Tâche" } input type="text" name="tache" id="t-titre" required; }
                     div.champ { label for="t-resp" { "Responsable" } input type="text" name="responsable" id="t-resp" required; }
                     div.champ { label for="t-echeance" { "Échéance" } input type="datetime-local" name="echeance" id="t-echeance"; }
@@ -198,7 +209,13 @@ async fn render(
     ))
 }
 
-fn tasks_table(caller: &Caller, tasks: &[cell::Task], now: i64, manage: bool) -> Markup {
+/// `changes` tells whether the caller may change a task of a commune.
+fn tasks_table(
+    caller: &Caller,
+    tasks: &[cell::Task],
+    now: i64,
+    changes: &dyn Fn(Option<&str>) -> bool,
+) -> Markup {
     html! {
         @if tasks.is_empty() { p { "Aucune tâche." } }
         @else {
@@ -218,7 +235,7 @@ fn tasks_table(caller: &Caller, tasks: &[cell::Task], now: i64, manage: bool) ->
                                     @if late { " " span.en-retard { "(en retard)" } }
                                 }
                                 td {
-                                    @if manage && t.status.is_open() {
+                                    @if changes(t.commune_code.as_deref()) && t.status.is_open() {
                                         form method="post" action=(format!("/crise/taches/{}", t.id)) {
                                             (csrf_field(caller))
                                             label.visuellement-cache for=(format!("statut-{}", t.id)) { "Statut de la tâche" }
@@ -262,9 +279,16 @@ async fn open_event(
         Ok(l) => l,
         Err(e) => return refuse_with(&state, &caller, refusal(e.into())?).await,
     };
-    let mut tx = begin(&state).await?;
+    let choices = communes(&state, &caller, Territorywide::Shared).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return refuse_with(&state, &caller, refusal(e)?).await,
+    };
+    let mut tx = begin(&state, &caller).await?;
     match cell::open_event(
         &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
         kind,
         f.raw("titre"),
         level,
@@ -296,16 +320,26 @@ async fn set_level(
 ) -> Result<Response, WebError> {
     let author = f.get("auteur");
     let now = super::now();
-    let mut tx = begin(&state).await?;
+    let reach = reach(&caller);
+    let mut tx = begin(&state, &caller).await?;
     let (result, code, details) = match f.get("niveau") {
         Some("fin") => (
-            cell::close_event(&mut tx, id, author, &caller.account.identifier, now).await,
+            cell::close_event(&mut tx, &reach, id, author, &caller.account.identifier, now).await,
             "cloture",
             json!({ "fin": true }),
         ),
         value => match maillage_crisis::parse_code::<Level>("niveau", value.unwrap_or("")) {
             Ok(level) => (
-                cell::set_level(&mut tx, id, level, author, &caller.account.identifier, now).await,
+                cell::set_level(
+                    &mut tx,
+                    &reach,
+                    id,
+                    level,
+                    author,
+                    &caller.account.identifier,
+                    now,
+                )
+                .await,
                 "niveau",
                 json!({ "niveau": level.code() }),
             ),
@@ -324,6 +358,7 @@ async fn set_level(
             .await?;
             Ok(done("/crise", code))
         }
+        Err(store::Error::NotFound { .. }) => Err(WebError::NotFound),
         Err(e) => {
             drop(tx);
             refuse_with(&state, &caller, refusal(e)?).await
@@ -345,8 +380,21 @@ async fn add_member(
         email: f.raw("courriel").into(),
         always_reachable: f.flag("permanent"),
     };
-    let mut tx = begin(&state).await?;
-    match cell::add_member(&mut tx, &form, super::now()).await {
+    let choices = communes(&state, &caller, Territorywide::Shared).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return refuse_with(&state, &caller, refusal(e)?).await,
+    };
+    let mut tx = begin(&state, &caller).await?;
+    match cell::add_member(
+        &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
+        &form,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
             commit(
                 tx,
@@ -384,9 +432,16 @@ async fn add_task(
         },
     };
     let event = f.integer("evenement")?;
-    let mut tx = begin(&state).await?;
+    let choices = communes(&state, &caller, Territorywide::Shared).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return refuse_with(&state, &caller, refusal(e)?).await,
+    };
+    let mut tx = begin(&state, &caller).await?;
     match cell::add_task(
         &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
         event,
         f.raw("tache"),
         f.raw("responsable"),
@@ -424,8 +479,8 @@ async fn set_task(
         Ok(s) => s,
         Err(e) => return refuse_with(&state, &caller, refusal(e.into())?).await,
     };
-    let mut tx = begin(&state).await?;
-    match cell::set_task_status(&mut tx, id, status, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match cell::set_task_status(&mut tx, &reach(&caller), id, status, super::now()).await {
         Ok(()) => {
             commit(
                 tx,
@@ -437,6 +492,7 @@ async fn set_task(
             .await?;
             Ok(done("/crise", "statut"))
         }
+        Err(store::Error::NotFound { .. }) => Err(WebError::NotFound),
         Err(e) => {
             drop(tx);
             refuse_with(&state, &caller, refusal(e)?).await
@@ -470,9 +526,11 @@ async fn render_log(
     typed: Option<&Params>,
 ) -> Result<(axum::http::StatusCode, Markup), WebError> {
     let st = state.store();
-    let entries = cell::log(st, None, 500).await?;
-    let events = cell::events(st).await?;
-    let sites = store::clusters::sites(st).await?;
+    let reach = reach(caller);
+    let entries = cell::log(st, &reach, None, 500).await?;
+    let events = cell::events(st, &reach).await?;
+    let sites = store::clusters::sites(st, &reach).await?;
+    let choices = communes(state, caller, Territorywide::Shared).await?;
     let typed = typed.cloned().unwrap_or_default();
     let content = html! {
         (notice.render())
@@ -484,6 +542,7 @@ async fn render_log(
                 summary { "Inscrire une entrée" }
                 form.formulaire method="post" action="/crise/main-courante" {
                     (csrf_field(caller))
+                    (commune_field(&choices, "l-commune", typed.get("commune")))
                     div.champ { label for="l-type" { "Nature" } (select::<LogKind>("type", "l-type", typed.get("type"), true)) }
                     div.champ {
                         label for="l-heure" { "Date et heure des faits" }
@@ -592,7 +651,13 @@ async fn append_log(
             }
         },
     };
+    let choices = communes(&state, &caller, Territorywide::Shared).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return refuse(refusal(e)?, &f).await,
+    };
     let entry = cell::NewLogEntry {
+        commune,
         event_id: f.integer("evenement")?,
         site_id: f.integer("lieu")?,
         at,
@@ -600,8 +665,16 @@ async fn append_log(
         author: f.get("auteur").map(str::to_string),
         text: f.raw("texte").to_string(),
     };
-    let mut tx = begin(&state).await?;
-    match cell::append_log(&mut tx, &entry, &caller.account.identifier, now).await {
+    let mut tx = begin(&state, &caller).await?;
+    match cell::append_log(
+        &mut tx,
+        &reach(&caller),
+        &entry,
+        &caller.account.identifier,
+        now,
+    )
+    .await
+    {
         Ok(id) => {
             commit(
                 tx,
@@ -626,16 +699,17 @@ async fn append_log(
 async fn report(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
     let st = state.store();
     let now = super::now();
-    let events = cell::events(st).await?;
-    let figures = super::report_figures(&state, now).await?;
-    let entries = cell::log(st, None, 12).await?;
-    let tasks: Vec<cell::Task> = cell::tasks(st)
+    let reach = reach(&caller);
+    let events = cell::events(st, &reach).await?;
+    let figures = super::report_figures(&state, &caller.scope(), now).await?;
+    let entries = cell::log(st, &reach, None, 12).await?;
+    let tasks: Vec<cell::Task> = cell::tasks(st, &reach)
         .await?
         .into_iter()
         .filter(|t| t.status.is_open())
         .collect();
-    let services = store::services::services(st, false).await?;
-    let members = cell::members(st).await?;
+    let services = store::services::services(st, &reach, false).await?;
+    let members = cell::members(st, &reach).await?;
     let content = html! {
         div.point-situation {
             p { strong { "Établi le " (local(&store::instant(now))) } " par " (caller.account.display_name) ". "
@@ -653,7 +727,7 @@ async fn report(State(state): State<AppState>, caller: Caller) -> Result<Markup,
             h2 { "Dernières entrées de la main courante" }
             (log_table(&entries))
             h2 { "Tâches ouvertes" }
-            (tasks_table(&caller, &tasks, now.as_second(), false))
+            (tasks_table(&caller, &tasks, now.as_second(), &|_| false))
             h2 { "Services municipaux" }
             @if services.is_empty() { p { "Aucun service recensé." } }
             @else {

@@ -4,7 +4,8 @@
 //! recorded separately in the main courante.
 
 use super::{
-    MANAGE, Notice, READ, begin, commit, day, done, fr, local, page, refusal, refused, select,
+    MANAGE, Notice, READ, begin, chosen_commune, commit, commune_field, communes, day, done, fr,
+    local, page, reach, refusal, refused, select,
 };
 use crate::auth::Caller;
 use crate::data::crisis::cluster_overview;
@@ -22,6 +23,7 @@ use maillage_crisis::clusters::{ClusterStatus, Rules, SiteKind, State as SiteSta
 use maillage_crisis::{Coded, CrisisError, fields};
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, Error, cell, clusters};
+use maillage_store::reach::Territorywide;
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -84,12 +86,14 @@ async fn render(
 ) -> Result<(StatusCode, Markup), WebError> {
     let now = super::now();
     let rules = store::cluster_rules(state.store()).await?;
-    let lines = cluster_overview(state, now).await?;
+    let lines = cluster_overview(state, &caller.scope(), now).await?;
     let manage = caller.has(Permission::CrisisManage);
+    let reach = reach(caller);
+    let choices = communes(state, caller, Territorywide::Shared).await?;
     let today = store::today(now);
     let mut logs = Vec::new();
     for l in &lines {
-        logs.push(cell::log(state.store(), Some(l.site.id), 20).await?);
+        logs.push(cell::log(state.store(), &reach, Some(l.site.id), 20).await?);
     }
     let content = html! {
         (notice.render())
@@ -102,13 +106,14 @@ async fn render(
             section {
                 h2 { (l.site.name) }
                 p { (fr(l.site.kind)) @if l.site.municipal { " — équipement dont le maire est l'autorité de gestion" }
-                    @if let Some(a) = &l.site.address { " — " (a) } }
+                    @if let Some(a) = &l.site.address { " — " (a) }
+                    @if choices.has_choice() { " — " (choices.name_of(l.site.commune_code.as_deref())) } }
                 p { "Statut : " strong { @if let Some(s) = l.status { (fr(s)) } @else { "pas de cluster" } } " — " (state_text(&l.state)) }
                 p { (l.cases_7) " cas sur " (rules.window_days) " jours, " (l.cases_14) " sur " (rules.active_days) " jours." }
                 @if !log.is_empty() {
                     ul { @for e in log { li { (local(&e.at)) " — " strong { (fr(e.kind)) } @if let Some(a) = &e.author { " (" (a) ")" } " : " (e.text) } } }
                 }
-                @if manage {
+                @if manage && reach.may_assign(l.site.commune_code.as_deref()) {
                     details.pas-imprime {
                         summary { "Enregistrer des cas, un statut, une recommandation ou une décision" }
                         form.filtres method="post" action=(format!("/crise/clusters/{}/cas", l.site.id)) {
@@ -147,6 +152,7 @@ async fn render(
             h2 { "Suivre un lieu" }
             form.formulaire method="post" action="/crise/clusters" {
                 (csrf_field(caller))
+                (commune_field(&choices, "l-commune", None))
                 div.champ { label for="l-nom" { "Nom" } input type="text" name="nom" id="l-nom" required; }
                 div.champ { label for="l-type" { "Type" } (select::<SiteKind>("type", "l-type", None, true)) }
                 div.champ { label for="l-adresse" { "Adresse" } input type="text" name="adresse" id="l-adresse"; }
@@ -191,9 +197,16 @@ async fn add_site(
         Ok(k) => k,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
-    let mut tx = begin(&state).await?;
+    let choices = communes(&state, &caller, Territorywide::Shared).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return again(&state, &caller, e).await,
+    };
+    let mut tx = begin(&state, &caller).await?;
     match clusters::add_site(
         &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
         f.raw("nom"),
         kind,
         f.get("adresse"),
@@ -237,8 +250,18 @@ async fn set_cases(
         Ok(v) => v,
         Err(e) => return again(&state, &caller, e).await,
     };
-    let mut tx = begin(&state).await?;
-    match clusters::set_cases(&mut tx, id, d, n, &caller.account.identifier, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match clusters::set_cases(
+        &mut tx,
+        &reach(&caller),
+        id,
+        d,
+        n,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(()) => {
             commit(
                 tx,
@@ -269,9 +292,10 @@ async fn set_status(
         Err(e) => return again(&state, &caller, e.into()).await,
     };
     let rules = store::cluster_rules(state.store()).await?;
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     match clusters::set_status(
         &mut tx,
+        &reach(&caller),
         id,
         status,
         f.get("note"),
@@ -292,6 +316,7 @@ async fn set_status(
             .await?;
             Ok(done("/crise/clusters", "statut"))
         }
+        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
         Err(e) => {
             drop(tx);
             again(&state, &caller, e).await
@@ -309,11 +334,18 @@ async fn decision(
         Ok(k) => k,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
-    if clusters::site(state.store(), id).await?.is_none() {
+    let reach = reach(&caller);
+    // A place the caller may change (its communes'; the territory's with every commune); the entry is the
+    // place's commune's.
+    let Some(site) = clusters::site(state.store(), &reach, id)
+        .await?
+        .filter(|s| reach.may_assign(s.commune_code.as_deref()))
+    else {
         return Err(WebError::NotFound);
-    }
+    };
     let now = super::now();
     let entry = cell::NewLogEntry {
+        commune: site.commune_code,
         event_id: None,
         site_id: Some(id),
         at: now,
@@ -321,8 +353,8 @@ async fn decision(
         author: f.get("auteur").map(str::to_string),
         text: f.raw("texte").to_string(),
     };
-    let mut tx = begin(&state).await?;
-    match cell::append_log(&mut tx, &entry, &caller.account.identifier, now).await {
+    let mut tx = begin(&state, &caller).await?;
+    match cell::append_log(&mut tx, &reach, &entry, &caller.account.identifier, now).await {
         Ok(entry_id) => {
             commit(
                 tx,
@@ -367,7 +399,7 @@ async fn set_rules(
         Ok(r) => r,
         Err(e) => return again(&state, &caller, e).await,
     };
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     maillage_store::settings::set(&mut *tx, store::keys::CLUSTER_RULES, &rules).await?;
     commit(tx, &caller, Action::CrisisChanged, "crise:regles-clusters", json!({ "seuil": rules.threshold, "fenetre": rules.window_days, "actif": rules.active_days })).await?;
     Ok(done("/crise/clusters", "regles"))

@@ -2,7 +2,10 @@
 //! the cell and published on a public page (`/continuite`, no login). Information is relayed to the actors'
 //! lists by the network's relay (`/reseau/relais`), the one place where lists and messages live.
 
-use super::{MANAGE, Notice, READ, begin, commit, done, fr, local, page, refusal, refused, select};
+use super::{
+    CommuneChoices, MANAGE, Notice, READ, begin, chosen_commune, commit, commune_field, communes,
+    done, fr, local, page, reach, refusal, refused, select,
+};
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::WebError;
 use crate::layout::{self, csrf_field};
@@ -16,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use maillage_crisis::cell::ServiceStatus;
 use maillage_store::audit::Action;
 use maillage_store::crisis::{Error, services};
+use maillage_store::reach::{Reach, Territorywide};
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -67,22 +71,24 @@ async fn render(
     caller: &Caller,
     notice: Notice,
 ) -> Result<(StatusCode, Markup), WebError> {
-    let list = services::services(state.store(), false).await?;
+    let reach = reach(caller);
+    let list = services::services(state.store(), &reach, false).await?;
     let manage = caller.has(Permission::CrisisManage);
+    let choices = communes(state, caller, Territorywide::Shared).await?;
     let content = html! {
         (notice.render())
         p { "Les services marqués publics sont affichés sur la page publique " a href="/continuite" { "/continuite" } ", sans connexion." }
         (services_table(&list, "Services et accueils municipaux"))
         @if manage {
-            @for s in &list {
+            @for s in list.iter().filter(|s| reach.may_assign(s.commune_code.as_deref())) {
                 details {
                     summary { "Modifier : " (s.name) }
-                    (service_form(caller, Some(s)))
+                    (service_form(caller, &choices, Some(s)))
                 }
             }
             details {
                 summary { "Ajouter un service ou un accueil" }
-                (service_form(caller, None))
+                (service_form(caller, &choices, None))
             }
         }
     };
@@ -98,13 +104,18 @@ async fn render(
     ))
 }
 
-fn service_form(caller: &Caller, s: Option<&services::Service>) -> Markup {
+fn service_form(
+    caller: &Caller,
+    choices: &CommuneChoices,
+    s: Option<&services::Service>,
+) -> Markup {
     let id = s.map_or("nouveau".to_string(), |s| s.id.to_string());
     let v = |f: fn(&services::Service) -> Option<&str>| s.and_then(f).unwrap_or("").to_string();
     html! {
         form.formulaire method="post" action="/crise/continuite" {
             (csrf_field(caller))
             @if let Some(s) = s { input type="hidden" name="id" value=(s.id); }
+            (commune_field(choices, &format!("sv-commune-{id}"), s.and_then(|s| s.commune_code.as_deref())))
             div.champ { label for=(format!("sv-nom-{id}")) { "Nom" } input type="text" name="nom" id=(format!("sv-nom-{id}")) required value=(v(|s| Some(s.name.as_str()))); }
             div.champ { label for=(format!("sv-etat-{id}")) { "État" } (select::<ServiceStatus>("etat", &format!("sv-etat-{id}"), s.map(|s| maillage_crisis::Coded::code(s.status)), false)) }
             div.champ { label for=(format!("sv-horaires-{id}")) { "Horaires" } input type="text" name="horaires" id=(format!("sv-horaires-{id}")) value=(v(|s| s.hours.as_deref())); }
@@ -132,8 +143,27 @@ async fn save_service(
         public: f.flag("public"),
     };
     let id = f.integer("id")?;
-    let mut tx = begin(&state).await?;
-    match services::save_service(&mut tx, id, &form, &caller.account.identifier, super::now()).await
+    let choices = communes(&state, &caller, Territorywide::Shared).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => {
+            let message = refusal(e)?;
+            return Ok(refused(
+                render(&state, &caller, Notice::Refused(message)).await?.1,
+            ));
+        }
+    };
+    let mut tx = begin(&state, &caller).await?;
+    match services::save_service(
+        &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
+        id,
+        &form,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
     {
         Ok(id) => {
             commit(
@@ -162,9 +192,11 @@ async fn public_page(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
 ) -> Result<Markup, WebError> {
-    let list = services::services(state.store(), true).await?;
+    // Public information of every commune of the territory.
+    let everything = Reach::everything();
+    let list = services::services(state.store(), &everything, true).await?;
     let updated = list.iter().map(|s| s.updated_at.as_str()).max().map(local);
-    let alert = maillage_store::crisis::cell::active_alert(state.store()).await?;
+    let alert = maillage_store::crisis::cell::active_alert(state.store(), &everything).await?;
     let content = html! {
         (super::style())
         @if let Some(e) = &alert {

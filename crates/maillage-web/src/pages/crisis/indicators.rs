@@ -84,7 +84,7 @@ async fn render(
     notice: Notice,
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
-    let list = epi::series_list(st).await?;
+    let list = crate::data::crisis::visible_series(state, &caller.scope()).await?;
     let thresholds = store::thresholds(st).await?;
     let chosen = q
         .get("serie")
@@ -349,7 +349,7 @@ async fn set_thresholds(
             .1,
         ));
     }
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     maillage_store::settings::set(&mut *tx, store::keys::THRESHOLDS, &t).await?;
     commit(
         tx,
@@ -370,6 +370,10 @@ async fn set_population(
     let Some((level, zone)) = f.get("serie").and_then(|s| s.split_once(':')) else {
         return Err(WebError::BadRequest("« serie » manque.".into()));
     };
+    // Another commune's series is not the caller's to change.
+    if level == "commune" && !caller.scope().sees_commune(zone) {
+        return Err(WebError::NotFound);
+    }
     let population = match maillage_crisis::fields::decimal("population", f.raw("population")) {
         Ok(Some(p)) => p,
         Ok(None) => {
@@ -402,7 +406,7 @@ async fn set_population(
         .chars()
         .take(200)
         .collect::<String>();
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     match epi::set_population(&mut tx, level, zone, population, &source).await {
         Ok(()) => {
             commit(

@@ -7,6 +7,11 @@
 //! cell); the register, calls, volunteers and stocks each need their own permission; a volunteer sees only
 //! their missions. Every page showing people of the register writes an audit entry; every change is audited in
 //! its own transaction. Rules come from `maillage-crisis`, SQL from `maillage_store::crisis`.
+//!
+//! Every record belongs to a commune (or to the whole territory): every page, export and change goes through the
+//! caller's reach ([`reach`]), so that an account limited to commune B never reads commune A's register, calls,
+//! volunteers, requests, stocks or cell; a record outside the reach answers 404 like a missing one. Forms that
+//! create a record ask for its commune ([`communes`]).
 
 mod assets;
 mod calls;
@@ -34,10 +39,13 @@ use jiff::Timestamp;
 use maillage_messages::French;
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, Error};
+use maillage_store::reach::{Reach, Territorywide};
 use maud::{Markup, html};
 use sqlx::{Any, Transaction};
 
-pub(crate) use super::form::{Notice, commit, day, done, fr, local_input, now, refused};
+pub(crate) use super::form::{
+    CommuneChoices, Notice, commit, day, done, fr, local_input, now, refused,
+};
 
 pub(crate) const READ: Access = Access::Requires(Permission::CrisisRead);
 pub(crate) const MANAGE: Access = Access::Requires(Permission::CrisisManage);
@@ -135,9 +143,48 @@ pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
     crate::error::refusal(e)
 }
 
-/// Begins the write transaction of a change (see [`maillage_store::crisis::begin`]).
-pub(crate) async fn begin(state: &AppState) -> Result<Transaction<'static, Any>, WebError> {
-    Ok(store::begin(state.store()).await?)
+/// The communes whose crisis records the caller reaches.
+pub(crate) fn reach(caller: &Caller) -> Reach {
+    caller.scope().reach()
+}
+
+/// Begins the write transaction of a change as the caller's reach (see [`maillage_store::crisis::begin`]).
+pub(crate) async fn begin(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Transaction<'static, Any>, WebError> {
+    Ok(store::begin(state.store(), &reach(caller)).await?)
+}
+
+/// The communes a new record of the cell (internal: `Territorywide::Shared`) or a personal record
+/// (`Territorywide::HolderOfAll`) may be given by the caller.
+pub(crate) async fn communes(
+    state: &AppState,
+    caller: &Caller,
+    territorywide: Territorywide,
+) -> Result<CommuneChoices, WebError> {
+    CommuneChoices::of(state, caller, territorywide).await
+}
+
+/// The commune a posted form gives a new record; a refusal naming the field when one must be chosen.
+pub(crate) fn chosen_commune(
+    choices: &CommuneChoices,
+    f: &crate::params::Params,
+) -> Result<Option<String>, Error> {
+    choices
+        .chosen(f.get(super::form::COMMUNE_FIELD))
+        .map_err(|()| {
+            Error::Rule(maillage_crisis::CrisisError::MissingField { field: "commune" })
+        })
+}
+
+/// The commune select of a creation form, shown only when there is a choice to make.
+pub(crate) fn commune_field(choices: &CommuneChoices, id: &str, selected: Option<&str>) -> Markup {
+    html! {
+        @if choices.has_choice() {
+            div.champ { (choices.select(id, selected)) }
+        }
+    }
 }
 
 /// Records a read of register data (sensitive: every read is audited).

@@ -4,8 +4,8 @@
 //! audit entry; nothing of a person goes to the program's logs or into an error message.
 
 use super::{
-    EXPORT, Notice, REGISTER, audit_read, begin, commit, day, done, fr, local, page, refusal,
-    refused, select,
+    EXPORT, Notice, REGISTER, audit_read, begin, chosen_commune, commit, commune_field, communes,
+    day, done, fr, local, page, reach, refusal, refused, select,
 };
 use crate::audit;
 use crate::auth::Caller;
@@ -27,6 +27,7 @@ use maillage_crisis::{Coded, CrisisError};
 use maillage_store::audit::Action;
 use maillage_store::crisis::register::{self as reg, Person};
 use maillage_store::crisis::{self as store, cell};
+use maillage_store::reach::Territorywide;
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -209,7 +210,9 @@ async fn render_list(
     let st = state.store();
     let now = super::now();
     let today = store::today(now);
-    let people = reg::list(st).await?;
+    let reach = reach(caller);
+    let people = reg::list(st, &reach).await?;
+    let choices = communes(state, caller, Territorywide::HolderOfAll).await?;
     audit_read(
         state,
         caller,
@@ -217,8 +220,8 @@ async fn render_list(
         json!({ "page": "liste", "lignes": people.len() }),
     )
     .await?;
-    let counts = reg::counts(st, now, super::REMIND_DAYS).await?;
-    let alert = cell::active_alert(st).await?;
+    let counts = reg::counts(st, &reach, now, super::REMIND_DAYS).await?;
+    let alert = cell::active_alert(st, &reach).await?;
     let empty = Params::default();
     let content = html! {
         (notice.render())
@@ -259,7 +262,9 @@ async fn render_list(
                 caption { "Registre nominatif, par nom (" (people.len()) " personnes)" }
                 thead { tr {
                     th scope="col" { "Nom" } th scope="col" { "Âge" } th scope="col" { "Qualité" } th scope="col" { "Téléphone" }
-                    th scope="col" { "Adresse" } th scope="col" { "Accusé de réception" } th scope="col" { "Confirmation" }
+                    th scope="col" { "Adresse" }
+                    @if choices.has_choice() { th scope="col" { "Commune" } }
+                    th scope="col" { "Accusé de réception" } th scope="col" { "Confirmation" }
                 } }
                 tbody {
                     @for p in &people {
@@ -269,6 +274,7 @@ async fn render_list(
                             td { (fr(p.basis)) }
                             td { (p.phone.as_deref().unwrap_or("—")) }
                             td { (p.address) }
+                            @if choices.has_choice() { td { (choices.name_of(p.commune_code.as_deref())) } }
                             td {
                                 @if let Some(a) = p.acknowledged_on { "envoyé le " (day(a)) }
                                 @else if acknowledgement_due(p.requested_on) < today { span.en-retard { "à envoyer (délai dépassé)" } }
@@ -285,6 +291,7 @@ async fn render_list(
         (notice_text())
         form.formulaire method="post" action="/crise/registre" {
             (csrf_field(caller))
+            (commune_field(&choices, "r-commune", typed.and_then(|t| t.get("commune"))))
             (registration_fields(typed.unwrap_or(&empty), true))
             button type="submit" { "Inscrire" }
         }
@@ -307,10 +314,14 @@ async fn create(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let now = super::now();
-    let registration = match rules::validate(&form_of(&f), store::today(now)) {
+    let choices = communes(&state, &caller, Territorywide::HolderOfAll).await?;
+    let chosen = rules::validate(&form_of(&f), store::today(now))
+        .map_err(store::Error::from)
+        .and_then(|r| Ok((r, chosen_commune(&choices, &f)?)));
+    let (registration, commune) = match chosen {
         Ok(r) => r,
         Err(e) => {
-            let message = refusal(e.into())?;
+            let message = refusal(e)?;
             return Ok(refused(
                 render_list(&state, &caller, Notice::Refused(message), Some(&f))
                     .await?
@@ -318,9 +329,12 @@ async fn create(
             ));
         }
     };
-    let mut tx = begin(&state).await?;
+    let reach = reach(&caller);
+    let mut tx = begin(&state, &caller).await?;
     match reg::create(
         &mut tx,
+        &reach,
+        commune.as_deref(),
         &registration,
         None,
         &caller.account.identifier,
@@ -373,9 +387,10 @@ async fn render_person(
 ) -> Result<(StatusCode, Markup), WebError> {
     let now = super::now();
     let today = store::today(now);
-    let Some(p) = reg::get(state.store(), id).await? else {
+    let Some(p) = reg::get(state.store(), &reach(caller), id).await? else {
         return Err(WebError::NotFound);
     };
+    let choices = communes(state, caller, Territorywide::HolderOfAll).await?;
     audit_read(
         state,
         caller,
@@ -390,6 +405,7 @@ async fn render_person(
         dl {
             dt { "Âge" } dd { (age_on(p.birth_date, today)) " ans (né(e) le " (day(p.birth_date)) ")" }
             dt { "Qualité" } dd { (fr(p.basis)) }
+            @if choices.has_choice() { dt { "Commune" } dd { (choices.name_of(p.commune_code.as_deref())) } }
             dt { "Téléphone" } dd { @if let Some(t) = &p.phone { a href=(format!("tel:{}", t.replace(' ', ""))) { (t) } } @else { "—" } }
             dt { "Adresse" } dd { (p.address) }
             dt { "Demande" } dd { (fr(p.requester)) ", le " (day(p.requested_on))
@@ -420,6 +436,7 @@ async fn render_person(
         form.formulaire method="post" action=(format!("/crise/registre/{id}")) {
             (csrf_field(caller))
             input type="hidden" name="action" value="modifier";
+            (commune_field(&choices, "r-commune", typed.and_then(|t| t.get("commune")).or(p.commune_code.as_deref())))
             (registration_fields(typed.unwrap_or(&current), false))
             button type="submit" { "Enregistrer les corrections" }
         }
@@ -448,15 +465,39 @@ async fn update(
     let now = super::now();
     let today = store::today(now);
     let action = f.get("action").unwrap_or("");
-    let mut tx = begin(&state).await?;
+    let reach = reach(&caller);
+    // A person outside the caller's reach is not found, whatever the action.
+    let Some(current) = reg::get(state.store(), &reach, id).await? else {
+        return Err(WebError::NotFound);
+    };
+    let mut tx = begin(&state, &caller).await?;
     let (result, code) = match action {
-        "accuse" => (reg::acknowledge(&mut tx, id, today, now).await, "accuse"),
-        "confirme" => (reg::confirm(&mut tx, id, today, now).await, "confirmation"),
+        "accuse" => (
+            reg::acknowledge(&mut tx, &reach, id, today, now).await,
+            "accuse",
+        ),
+        "confirme" => (
+            reg::confirm(&mut tx, &reach, id, today, now).await,
+            "confirmation",
+        ),
         "modifier" => match rules::validate(&form_of(&f), today) {
             Ok(r) => {
-                let position = reg::get(state.store(), id).await?.and_then(|p| p.position);
+                // The commune chosen in the form, or the one the person has.
+                let commune = f
+                    .get("commune")
+                    .map(str::to_string)
+                    .or(current.commune_code.clone());
                 (
-                    reg::update(&mut tx, id, &r, position, now).await,
+                    reg::update(
+                        &mut tx,
+                        &reach,
+                        id,
+                        commune.as_deref(),
+                        &r,
+                        current.position,
+                        now,
+                    )
+                    .await,
                     "modification",
                 )
             }
@@ -510,9 +551,11 @@ async fn remove(
             ));
         }
     };
-    let mut tx = begin(&state).await?;
+    let reach = reach(&caller);
+    let mut tx = begin(&state, &caller).await?;
     match reg::remove(
         &mut tx,
+        &reach,
         id,
         reason,
         &caller.account.identifier,
@@ -673,8 +716,9 @@ async fn transmit(
         _ => "csv",
     };
     // The alert is checked in the transaction that records the transmission.
-    let mut tx = begin(&state).await?;
-    let active = cell::alert_active_in(&mut tx).await?;
+    let reach = reach(&caller);
+    let mut tx = begin(&state, &caller).await?;
+    let active = cell::alert_active_in(&mut tx, &reach).await?;
     if !active {
         drop(tx);
         audit::record(
@@ -691,8 +735,9 @@ async fn transmit(
         let (_, markup) = render_list(&state, &caller, Notice::Refused(message), None).await?;
         return Ok((StatusCode::CONFLICT, markup).into_response());
     }
-    let people = reg::list(state.store()).await?;
-    let event = cell::active_alert(state.store())
+    // The caller's register only: an account of commune B transmits commune B's people.
+    let people = reg::list(state.store(), &reach).await?;
+    let event = cell::active_alert(state.store(), &reach)
         .await?
         .map(|e| e.title)
         .unwrap_or_default();

@@ -4,7 +4,8 @@
 
 use super::alert_text;
 use super::{
-    Notice, READ, STOCKS, begin, commit, day, done, fr, local, page, refusal, refused, select,
+    Notice, READ, STOCKS, begin, chosen_commune, commit, commune_field, communes, day, done, fr,
+    local, page, reach, refusal, refused, select,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -20,6 +21,7 @@ use maillage_crisis::stocks::Recipient;
 use maillage_crisis::{Coded, CrisisError, fields};
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, Error, stocks};
+use maillage_store::reach::Territorywide;
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -60,10 +62,17 @@ async fn render(
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let now = super::now();
-    let items = stocks::items(st, now, super::EXPIRY_HORIZON_DAYS).await?;
-    let moves = stocks::movements(st, 50).await?;
-    let by_recipient = stocks::distributed_by_recipient(st).await?;
+    let reach = reach(caller);
+    let items = stocks::items(st, &reach, now, super::EXPIRY_HORIZON_DAYS).await?;
+    let moves = stocks::movements(st, &reach, 50).await?;
+    let by_recipient = stocks::distributed_by_recipient(st, &reach).await?;
     let manage = caller.has(Permission::CrisisStocks);
+    let choices = communes(state, caller, Territorywide::Shared).await?;
+    // The stocks the caller may move: its communes' (the territory's with every commune).
+    let held: Vec<&stocks::Item> = items
+        .iter()
+        .filter(|i| reach.may_assign(i.commune_code.as_deref()))
+        .collect();
     let today = store::today(now);
     let content = html! {
         (notice.render())
@@ -104,7 +113,7 @@ async fn render(
                     label for="d-article" { "Article" }
                     select name="article" id="d-article" required {
                         option value="" { "— choisir —" }
-                        @for i in &items { option value=(i.id) { (i.label) " (" (number(i.usable as f64, 0)) " " (i.unit) ")" } }
+                        @for i in &held { option value=(i.id) { (i.label) " (" (number(i.usable as f64, 0)) " " (i.unit) ")" } }
                     }
                 }
                 div.champ { label for="d-qte" { "Quantité" } input type="number" name="quantite" id="d-qte" min="1" step="1" required; }
@@ -123,7 +132,7 @@ async fn render(
                     label for="r-article" { "Article" }
                     select name="article" id="r-article" required {
                         option value="" { "— choisir —" }
-                        @for i in &items { option value=(i.id) { (i.label) } }
+                        @for i in &held { option value=(i.id) { (i.label) } }
                     }
                 }
                 div.champ { label for="r-lot" { "Numéro de lot" } input type="text" name="lot" id="r-lot" required; }
@@ -138,6 +147,7 @@ async fn render(
                 summary { "Créer un article" }
                 form.formulaire method="post" action="/crise/stocks/articles" {
                     (csrf_field(caller))
+                    (commune_field(&choices, "a-commune", None))
                     div.champ { label for="a-code" { "Code" } input type="text" name="code" id="a-code" required placeholder="masques_ffp2"; }
                     div.champ { label for="a-libelle" { "Libellé" } input type="text" name="libelle" id="a-libelle" required; }
                     div.champ { label for="a-unite" { "Unité" } input type="text" name="unite" id="a-unite" required placeholder="masques"; }
@@ -215,9 +225,16 @@ async fn add_item(
         Ok(t) => t,
         Err(e) => return again(&state, &caller, e.into()).await,
     };
-    let mut tx = begin(&state).await?;
+    let choices = communes(&state, &caller, Territorywide::Shared).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return again(&state, &caller, e).await,
+    };
+    let mut tx = begin(&state, &caller).await?;
     match stocks::add_item(
         &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
         f.raw("code"),
         f.raw("libelle"),
         f.raw("unite"),
@@ -268,8 +285,16 @@ async fn receive(
         quantity: qty,
         supplier: f.get("fournisseur"),
     };
-    let mut tx = begin(&state).await?;
-    match stocks::receive(&mut tx, &receipt, &caller.account.identifier, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match stocks::receive(
+        &mut tx,
+        &reach(&caller),
+        &receipt,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(lot) => {
             commit(
                 tx,
@@ -311,8 +336,16 @@ async fn distribute(
         recipient_kind: kind,
         recipient: f.raw("destinataire"),
     };
-    let mut tx = begin(&state).await?;
-    match stocks::distribute(&mut tx, &d, &caller.account.identifier, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match stocks::distribute(
+        &mut tx,
+        &reach(&caller),
+        &d,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(plan) => {
             let lots: Vec<_> = plan
                 .iter()

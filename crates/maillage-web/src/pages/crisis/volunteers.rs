@@ -4,8 +4,8 @@
 //! missions, with only what they need to do them.
 
 use super::{
-    MISSIONS, Notice, VOLUNTEERS, begin, commit, day, done, fr, local, page, refusal, refused,
-    select,
+    MISSIONS, Notice, VOLUNTEERS, begin, chosen_commune, commit, commune_field, communes, day,
+    done, fr, local, page, reach, refusal, refused, select,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -20,6 +20,7 @@ use maillage_crisis::volunteers::{RequestStatus, Skill, WEEKDAY_CODES};
 use maillage_crisis::{Coded, CrisisError};
 use maillage_store::audit::Action;
 use maillage_store::crisis::{Error, volunteers as vol};
+use maillage_store::reach::{Reach, Territorywide};
 use maud::{Markup, html};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -82,16 +83,18 @@ async fn render(
     typed: Option<&Params>,
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
-    let volunteers = vol::volunteers(st).await?;
-    let requests = vol::requests(st).await?;
-    let rounds = vol::rounds(st).await?;
+    let reach = reach(caller);
+    let volunteers = vol::volunteers(st, &reach).await?;
+    let requests = vol::requests(st, &reach).await?;
+    let rounds = vol::rounds(st, &reach).await?;
+    let choices = communes(state, caller, Territorywide::HolderOfAll).await?;
     let names: BTreeMap<i64, &str> = volunteers.iter().map(|v| (v.id, v.name.as_str())).collect();
     let mut candidates = BTreeMap::new();
     for r in requests
         .iter()
         .filter(|r| r.status == RequestStatus::Nouvelle)
     {
-        candidates.insert(r.id, vol::candidates(st, r).await?);
+        candidates.insert(r.id, vol::candidates(st, &reach, r).await?);
     }
     let empty = Params::default();
     let t = typed.unwrap_or(&empty);
@@ -154,6 +157,7 @@ async fn render(
             summary { "Enregistrer une demande d'habitant" }
             form.formulaire method="post" action="/crise/demandes" {
                 (csrf_field(caller))
+                (commune_field(&choices, "d-commune", t.get("commune")))
                 div.champ { label for="d-type" { "Besoin" } (select::<Skill>("type", "d-type", t.get("type"), true)) }
                 div.champ { label for="d-benef" { "Bénéficiaire (nom tel qu'il se présente)" } input type="text" name="beneficiaire" id="d-benef" required value=(t.get("beneficiaire").unwrap_or("")); }
                 div.champ { label for="d-adresse" { "Adresse" } input type="text" name="adresse" id="d-adresse" required value=(t.get("adresse").unwrap_or("")); }
@@ -191,6 +195,7 @@ async fn render(
                 summary { "Créer une tournée" }
                 form.formulaire method="post" action="/crise/tournees" {
                     (csrf_field(caller))
+                    (commune_field(&choices, "o-commune", None))
                     div.champ { label for="o-nom" { "Nom" } input type="text" name="nom" id="o-nom" required; }
                     div.champ { label for="o-jour" { "Jour" } input type="date" name="jour" id="o-jour" required; }
                     div.champ {
@@ -240,6 +245,7 @@ async fn render(
             summary { "Enregistrer un bénévole" }
             form.formulaire method="post" action="/crise/benevoles" {
                 (csrf_field(caller))
+                (commune_field(&choices, "v-commune", None))
                 div.champ { label for="v-nom" { "Nom" } input type="text" name="nom" id="v-nom" required; }
                 div.champ { label for="v-tel" { "Téléphone" } input type="tel" name="telephone" id="v-tel"; }
                 div.champ { label for="v-courriel" { "Courriel" } input type="email" name="courriel" id="v-courriel"; }
@@ -313,8 +319,21 @@ async fn add_volunteer(
         radius_km: f.raw("rayon_km").into(),
         consent_on: f.raw("consentement").into(),
     };
-    let mut tx = begin(&state).await?;
-    match vol::add_volunteer(&mut tx, &form, super::now()).await {
+    let choices = communes(&state, &caller, Territorywide::HolderOfAll).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return again(&state, &caller, e, None).await,
+    };
+    let mut tx = begin(&state, &caller).await?;
+    match vol::add_volunteer(
+        &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
+        &form,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
             commit(
                 tx,
@@ -347,8 +366,22 @@ async fn add_request(
         needed_on: f.raw("pour_le").into(),
         position: None,
     };
-    let mut tx = begin(&state).await?;
-    match vol::add_request(&mut tx, &form, &caller.account.identifier, super::now()).await {
+    let choices = communes(&state, &caller, Territorywide::HolderOfAll).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return again(&state, &caller, e, Some(&f)).await,
+    };
+    let mut tx = begin(&state, &caller).await?;
+    match vol::add_request(
+        &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
+        &form,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
             commit(
                 tx,
@@ -373,6 +406,11 @@ async fn assign(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
+    let reach = reach(&caller);
+    // A request outside the caller's reach is not found.
+    if vol::request(state.store(), &reach, id).await?.is_none() {
+        return Err(WebError::NotFound);
+    }
     let Some(volunteer) = f.integer("benevole")? else {
         return again(
             &state,
@@ -382,8 +420,8 @@ async fn assign(
         )
         .await;
     };
-    let mut tx = begin(&state).await?;
-    match vol::assign(&mut tx, id, volunteer, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match vol::assign(&mut tx, &reach, id, volunteer, super::now()).await {
         Ok(()) => {
             commit(
                 tx,
@@ -408,12 +446,16 @@ async fn close_request(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
+    let reach = reach(&caller);
+    if vol::request(state.store(), &reach, id).await?.is_none() {
+        return Err(WebError::NotFound);
+    }
     let status = match maillage_crisis::parse_code::<RequestStatus>("statut", f.raw("statut")) {
         Ok(s) => s,
         Err(e) => return again(&state, &caller, e.into(), None).await,
     };
-    let mut tx = begin(&state).await?;
-    match vol::close_request(&mut tx, id, status, f.get("note"), super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match vol::close_request(&mut tx, &reach, id, status, f.get("note"), super::now()).await {
         Ok(()) => {
             commit(
                 tx,
@@ -466,8 +508,14 @@ async fn create_round(
         }
     }
     let volunteer = f.integer("benevole")?;
+    let choices = communes(&state, &caller, Territorywide::HolderOfAll).await?;
+    let commune = match chosen_commune(&choices, &f) {
+        Ok(c) => c,
+        Err(e) => return again(&state, &caller, e, None).await,
+    };
     // The depot: the town hall, taken as the first located request when none is known.
     let new = vol::NewRound {
+        commune: commune.as_deref(),
         day,
         kind,
         label: f.raw("nom"),
@@ -475,8 +523,16 @@ async fn create_round(
         depot: None,
         requests: &ids,
     };
-    let mut tx = begin(&state).await?;
-    match vol::create_round(&mut tx, &new, &caller.account.identifier, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match vol::create_round(
+        &mut tx,
+        &reach(&caller),
+        &new,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
             commit(
                 tx,
@@ -581,7 +637,9 @@ async fn complete(
                 .1,
         ));
     }
-    let mut tx = begin(&state).await?;
+    // A volunteer's missions are theirs by the link to their account, whichever commune asked them: the
+    // statement itself keeps to the volunteer's own requests.
+    let mut tx = maillage_store::crisis::begin(state.store(), &Reach::everything()).await?;
     match vol::complete_mission(
         &mut tx,
         id,

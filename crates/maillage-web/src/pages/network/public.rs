@@ -233,7 +233,11 @@ pub(crate) fn actor_card(a: &Actor, heading: u8, link: Option<&str>) -> Markup {
 }
 
 async fn continuity_notice(state: &AppState) -> Markup {
-    let alert = maillage_store::crisis::cell::active_alert(state.store())
+    let alert = maillage_store::crisis::cell::active_alert(
+        state.store(),
+        // The public page names the alert in force anywhere on the territory: public information.
+        &maillage_store::reach::Reach::everything(),
+    )
         .await
         .ok()
         .flatten();
