@@ -6,7 +6,9 @@
 //! school and an EHPAD with the ARS recommendation and the mayor's decision, and the service continuity register.
 //!
 //! Everything goes through `maillage_store::crisis` (the same functions the web pages call), with times set
-//! relative to the moment the demonstration is built. Names, phones (ARCEP fiction ranges 01 99 00 and
+//! relative to the moment the demonstration is built. Records are spread over two communes (the town and its
+//! neighbour Saint-Aubin-des-Prés) and the territory's cell, so that an account limited to one commune sees its
+//! part only. Names, phones (ARCEP fiction ranges 01 99 00 and
 //! 06 39 98) and addresses are invented.
 
 use crate::model::{self, COMMUNE_CODE, POSTCODE};
@@ -20,6 +22,7 @@ use maillage_crisis::stocks::Recipient;
 use maillage_store::crisis::{
     self as cs, calls, cell, clusters, register, services, stocks, volunteers,
 };
+use maillage_store::reach::Reach;
 use maillage_store::{Store, StoreError};
 use std::io::Write;
 
@@ -258,15 +261,27 @@ pub async fn build(store: &Store, seed: u64) -> Result<CrisisSummary, StoreError
     build_at(store, seed, Timestamp::now()).await.map_err(fail)
 }
 
+/// The second commune of the demonstration's crisis records (a neighbour of the town).
+const OTHER_COMMUNE: &str = "99102";
+
+/// The commune keeping the `i`-th personal record: one in five is the neighbour's.
+fn commune_of(i: usize) -> &'static str {
+    if i % 5 == 4 { OTHER_COMMUNE } else { COMMUNE_CODE }
+}
+
 async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSummary, cs::Error> {
+    // The demonstration is written as the owner: every commune.
+    let all = &Reach::everything();
     let mut rng = Rng::new(seed ^ 0xC415_15C0_FFEE);
     let today = cs::today(now);
     let mut summary = CrisisSummary::default();
 
     // The crisis cell: an epidemic followed at the watch level, and a heatwave raised to the alert level.
-    let mut tx = cs::begin(store).await?;
+    let mut tx = cs::begin(store, all).await?;
     let epidemic = cell::open_event(
         &mut tx,
+        all,
+        None,
         EventKind::Epidemie,
         "Covid-19 — suivi épidémique",
         Level::Veille,
@@ -276,6 +291,8 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     .await?;
     let heat = cell::open_event(
         &mut tx,
+        all,
+        None,
         EventKind::Canicule,
         "Canicule — épisode de juillet",
         Level::Veille,
@@ -289,6 +306,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
                text: &str,
                site: Option<i64>,
                event: Option<i64>| cell::NewLogEntry {
+        commune: None,
         event_id: event,
         site_id: site,
         at: hours_ago(now, hours),
@@ -339,10 +357,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         ),
     ];
     for e in &entries {
-        cell::append_log(&mut tx, e, "demonstration", e.at).await?;
+        cell::append_log(&mut tx, all, e, "demonstration", e.at).await?;
     }
     cell::set_level(
         &mut tx,
+        all,
         heat,
         Level::Alerte,
         Some("Mme la Maire"),
@@ -426,7 +445,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             email: format!("{mailbox}@example.org"),
             always_reachable: always,
         };
-        cell::add_member(&mut tx, &form, hours_ago(now, 50.0)).await?;
+        cell::add_member(&mut tx, all, None, &form, hours_ago(now, 50.0)).await?;
     }
     let tasks = [
         (
@@ -466,6 +485,8 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             .unwrap_or(now);
         let id = cell::add_task(
             &mut tx,
+            all,
+            None,
             Some(heat),
             title,
             owner,
@@ -475,14 +496,14 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         )
         .await?;
         if status != TaskStatus::AFaire {
-            cell::set_task_status(&mut tx, id, status, hours_ago(now, 20.0)).await?;
+            cell::set_task_status(&mut tx, all, id, status, hours_ago(now, 20.0)).await?;
         }
     }
     tx.commit().await?;
     let _ = epidemic;
 
     // The register: about 200 people, registered over the last two years.
-    let mut tx = cs::begin(store).await?;
+    let mut tx = cs::begin(store, all).await?;
     let n_people = 196 + rng.below(9);
     for i in 0..n_people {
         let (basis, birth_year) = match rng.below(20) {
@@ -556,6 +577,8 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         let registration = validate(&form, today)?;
         let id = register::create(
             &mut tx,
+            all,
+            Some(commune_of(i)),
             &registration,
             Some(place(&mut rng)),
             "ccas",
@@ -567,6 +590,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         if age_days > 6 || rng.chance(0.3) {
             register::acknowledge(
                 &mut tx,
+                all,
                 id,
                 requested
                     .saturating_add((1 + rng.below(6) as i64).days())
@@ -579,13 +603,13 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         if age_days > 330 && rng.chance(0.85) {
             register::confirm(
                 &mut tx,
+                all,
                 id,
                 today.saturating_sub(((20 + rng.below(90)) as i64).days()),
                 now,
             )
             .await?;
         }
-        let _ = i;
     }
     tx.commit().await?;
     summary.registered = n_people;
@@ -593,10 +617,13 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     // A phone campaign started this morning, split among 5 callers; calls made over the last hours.
     let start = hours_ago(now, 6.0);
     let callers: Vec<String> = CALLERS.iter().map(|c| c.to_string()).collect();
-    let mut tx = cs::begin(store).await?;
+    let mut tx = cs::begin(store, all).await?;
     let campaign = calls::start(
         &mut tx,
+        all,
         &calls::NewCampaign {
+            // The whole register: each call keeps its person's commune.
+            commune: None,
             event_id: heat,
             title: "Appels canicule — jour 1",
             script: "Bonjour, je suis [prénom], du CCAS de Bellerive. Vous êtes inscrit(e) au registre ; nous prenons de vos \
@@ -619,11 +646,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             .checked_add(SignedDuration::from_secs(k * 5 * 3600 / steps))
             .unwrap_or(now);
         let caller = CALLERS[k as usize % CALLERS.len()];
-        let Some(call) = calls::claim_next(store, campaign, caller, at).await? else {
+        let Some(call) = calls::claim_next(store, all, campaign, caller, at).await? else {
             continue;
         };
         // People who did not answer once often do not answer again: some end unreachable, and get a visit.
-        let tried = calls::call(store, call).await?.map_or(0, |c| c.attempts);
+        let tried = calls::call(store, all, call).await?.map_or(0, |c| c.attempts);
         let outcome = if tried > 0 && rng.chance(0.6) {
             Outcome::PasDeReponse
         } else {
@@ -646,15 +673,15 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             }
             _ => None,
         };
-        let mut tx = cs::begin(store).await?;
-        calls::record_outcome(&mut tx, call, caller, outcome, note, at).await?;
+        let mut tx = cs::begin(store, all).await?;
+        calls::record_outcome(&mut tx, all, call, caller, outcome, note, at).await?;
         tx.commit().await?;
         made += 1;
     }
     summary.calls_made = made;
     // Follow-up of the escalations opened by the calls.
-    let escalations = calls::escalations(store, Some(campaign)).await?;
-    let mut tx = cs::begin(store).await?;
+    let escalations = calls::escalations(store, all, Some(campaign)).await?;
+    let mut tx = cs::begin(store, all).await?;
     for (i, e) in escalations.iter().enumerate() {
         let (status, text) = match e.kind {
             maillage_crisis::calls::Escalation::Secours => (
@@ -671,12 +698,12 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             ),
             maillage_crisis::calls::Escalation::Besoin => continue,
         };
-        calls::follow_up(&mut tx, e.id, status, text, "ccas", hours_ago(now, 0.5)).await?;
+        calls::follow_up(&mut tx, all, e.id, status, text, "ccas", hours_ago(now, 0.5)).await?;
     }
     tx.commit().await?;
 
     // Volunteers and requests; the `benevole` demonstration account is linked to a volunteer with missions.
-    let mut tx = cs::begin(store).await?;
+    let mut tx = cs::begin(store, all).await?;
     let skills_sets: &[&[&str]] = &[
         &["courses", "medicaments"],
         &["repas", "colis_alimentaire", "courses"],
@@ -749,7 +776,16 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
                 .to_string(),
         };
         volunteer_ids
-            .push(volunteers::add_volunteer(&mut tx, &form, hours_ago(now, 24.0 * 10.0)).await?);
+            .push(
+                volunteers::add_volunteer(
+                    &mut tx,
+                    all,
+                    Some(commune_of(i)),
+                    &form,
+                    hours_ago(now, 24.0 * 10.0),
+                )
+                .await?,
+            );
     }
     summary.volunteers = n_volunteers;
     let kinds = [
@@ -793,8 +829,15 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         };
         request_ids.push((
             kind,
-            volunteers::add_request(&mut tx, &form, "ccas", hours_ago(now, 30.0 - i as f64))
-                .await?,
+            volunteers::add_request(
+                &mut tx,
+                all,
+                Some(commune_of(i)),
+                &form,
+                "ccas",
+                hours_ago(now, 30.0 - i as f64),
+            )
+            .await?,
         ));
     }
     summary.requests = request_ids.len();
@@ -803,11 +846,12 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     let mut given = 0;
     for (kind, id) in &request_ids {
         if matches!(*kind, "courses" | "medicaments" | "convivialite") && given < 4 {
-            volunteers::assign(&mut tx, *id, demo_volunteer, hours_ago(now, 20.0)).await?;
+            volunteers::assign(&mut tx, all, *id, demo_volunteer, hours_ago(now, 20.0)).await?;
             given += 1;
             if given == 1 {
                 volunteers::close_request(
                     &mut tx,
+                    all,
                     *id,
                     maillage_crisis::volunteers::RequestStatus::Faite,
                     Some("Courses livrées, tout va bien."),
@@ -825,7 +869,9 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         .collect();
     volunteers::create_round(
         &mut tx,
+        all,
         &volunteers::NewRound {
+            commune: Some(COMMUNE_CODE),
             day: today.saturating_add(1.days()),
             kind: maillage_crisis::volunteers::Skill::Repas,
             label: "Portage de repas — secteur centre",
@@ -843,18 +889,18 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         .filter(|(k, _)| matches!(*k, "visite" | "colis_alimentaire"))
         .take(3)
     {
-        let Some(r) = volunteers::request(store, *id).await? else {
+        let Some(r) = volunteers::request(store, all, *id).await? else {
             continue;
         };
         let _ = kind;
-        if let Some(c) = volunteers::candidates(store, &r).await?.first() {
-            volunteers::assign(&mut tx, *id, c.volunteer, hours_ago(now, 2.0)).await?;
+        if let Some(c) = volunteers::candidates(store, all, &r).await?.first() {
+            volunteers::assign(&mut tx, all, *id, c.volunteer, hours_ago(now, 2.0)).await?;
         }
     }
     tx.commit().await?;
 
     // Stocks by lot: receipts at the start of the crisis, distributions since; FFP2 under its threshold.
-    let mut tx = cs::begin(store).await?;
+    let mut tx = cs::begin(store, all).await?;
     let items = [
         (
             "masques_chirurgicaux",
@@ -884,7 +930,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     ];
     let mut item_ids = Vec::new();
     for (code, label, unit, threshold) in items {
-        item_ids.push(stocks::add_item(&mut tx, code, label, unit, Some(threshold)).await?);
+        // The town's stocks; the water packs are the territory's (the EPCI's reserve).
+        let commune = (code != "eau_bouteilles").then_some(COMMUNE_CODE);
+        item_ids.push(
+            stocks::add_item(&mut tx, all, commune, code, label, unit, Some(threshold)).await?,
+        );
     }
     let lots = [
         (
@@ -939,7 +989,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             quantity,
             supplier: Some(supplier),
         };
-        stocks::receive(&mut tx, &receipt, "crise", hours_ago(now, 24.0 * 20.0)).await?;
+        stocks::receive(&mut tx, all, &receipt, "crise", hours_ago(now, 24.0 * 20.0)).await?;
     }
     let distributions = [
         (
@@ -983,7 +1033,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             recipient_kind: kind,
             recipient,
         };
-        stocks::distribute(&mut tx, &d, "crise", hours_ago(now, 24.0 * 3.0)).await?;
+        stocks::distribute(&mut tx, all, &d, "crise", hours_ago(now, 24.0 * 3.0)).await?;
     }
     tx.commit().await?;
 
@@ -1039,9 +1089,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     // Clusters: a school with an active cluster (ARS recommendation, then the mayor's decision), an EHPAD whose
     // cluster closed, a workers' hostel under watch, a nursery without case.
     let rules = Rules::default();
-    let mut tx = cs::begin(store).await?;
+    let mut tx = cs::begin(store, all).await?;
     let school = clusters::add_site(
         &mut tx,
+        all,
+        Some(COMMUNE_CODE),
         "École élémentaire Jules-Ferry (fictive)",
         SiteKind::Ecole,
         Some("rue Jules-Ferry"),
@@ -1051,6 +1103,8 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     .await?;
     let ehpad = clusters::add_site(
         &mut tx,
+        all,
+        Some(OTHER_COMMUNE),
         "EHPAD Les Glycines (fictif)",
         SiteKind::Ehpad,
         Some("allée des Érables"),
@@ -1060,6 +1114,8 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     .await?;
     let hostel = clusters::add_site(
         &mut tx,
+        all,
+        Some(COMMUNE_CODE),
         "Foyer de travailleurs du Clain (fictif)",
         SiteKind::Foyer,
         Some("quai des Tanneurs"),
@@ -1069,6 +1125,8 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     .await?;
     clusters::add_site(
         &mut tx,
+        all,
+        Some(COMMUNE_CODE),
         "Crèche municipale Les Petits Pas (fictive)",
         SiteKind::Creche,
         Some("rue des Écoles"),
@@ -1089,6 +1147,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     for (site, days_ago, n) in cases {
         clusters::set_cases(
             &mut tx,
+            all,
             site,
             today.saturating_sub((days_ago as i64).days()),
             n,
@@ -1099,6 +1158,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     }
     clusters::set_status(
         &mut tx,
+        all,
         school,
         ClusterStatus::Maitrise,
         Some("Classe de CE2 fermée, dépistage réalisé."),
@@ -1138,13 +1198,15 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         ),
     ];
     for (site, kind, hours, author, text) in site_log {
-        let e = log(kind, hours, Some(author), text, Some(site), Some(epidemic));
-        cell::append_log(&mut tx, &e, "crise", e.at).await?;
+        let mut e = log(kind, hours, Some(author), text, Some(site), Some(epidemic));
+        // Decisions about a place are its commune's.
+        e.commune = Some(if site == ehpad { OTHER_COMMUNE } else { COMMUNE_CODE }.to_string());
+        cell::append_log(&mut tx, all, &e, "crise", e.at).await?;
     }
     tx.commit().await?;
 
     // Service continuity and relay lists.
-    let mut tx = cs::begin(store).await?;
+    let mut tx = cs::begin(store, all).await?;
     let list = [
         (
             "Accueil de la mairie",
@@ -1213,7 +1275,16 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             note: note.into(),
             public: true,
         };
-        services::save_service(&mut tx, None, &form, "crise", hours_ago(now, 40.0)).await?;
+        services::save_service(
+            &mut tx,
+            all,
+            Some(COMMUNE_CODE),
+            None,
+            &form,
+            "crise",
+            hours_ago(now, 40.0),
+        )
+        .await?;
     }
     // The relay lists of the heatwave are the network's (maillage-demo's network.rs): one relay for all.
     tx.commit().await?;
