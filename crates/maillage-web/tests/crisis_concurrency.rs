@@ -9,12 +9,18 @@ use maillage_crisis::cell::{EventKind, Level};
 use maillage_crisis::register::{RegistrationForm, validate};
 use maillage_crisis::stocks::Recipient;
 use maillage_store::Store;
+use maillage_store::reach::Reach;
 use maillage_store::crisis::{self as cs, calls, cell, register, stocks};
 use maillage_testkit::TestBase;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The test writes and reads as the owner: every commune.
+fn all() -> Reach {
+    Reach::everything()
+}
+
 async fn register_people(store: &Store, n: usize, now: Timestamp) {
-    let mut tx = cs::begin(store).await.unwrap();
+    let mut tx = cs::begin(store, &all()).await.unwrap();
     for i in 0..n {
         let form = RegistrationForm {
             last_name: format!("Personne{i}"),
@@ -35,7 +41,7 @@ async fn register_people(store: &Store, n: usize, now: Timestamp) {
                 46.8 + (i as f64 * 0.37).sin() * 0.01,
             )
         });
-        register::create(&mut tx, &r, position, "test", now)
+        register::create(&mut tx, &all(), None, &r, position, "test", now)
             .await
             .unwrap();
     }
@@ -43,9 +49,11 @@ async fn register_people(store: &Store, n: usize, now: Timestamp) {
 }
 
 async fn campaign(store: &Store, callers: &[String], now: Timestamp) -> i64 {
-    let mut tx = cs::begin(store).await.unwrap();
+    let mut tx = cs::begin(store, &all()).await.unwrap();
     let event = cell::open_event(
         &mut tx,
+        &all(),
+        None,
         EventKind::Canicule,
         "Canicule d'essai",
         Level::Alerte,
@@ -55,13 +63,14 @@ async fn campaign(store: &Store, callers: &[String], now: Timestamp) -> i64 {
     .await
     .unwrap();
     let new = calls::NewCampaign {
+        commune: None,
         event_id: event,
         title: "Essai",
         script: "Bonjour.",
         retry: RetryPolicy::default(),
         callers,
     };
-    let id = calls::start(&mut tx, &new, "test", now).await.unwrap();
+    let id = calls::start(&mut tx, &all(), &new, "test", now).await.unwrap();
     tx.commit().await.unwrap();
     id
 }
@@ -88,9 +97,9 @@ async fn parallel_callers_never_get_the_same_person() {
             };
             tasks.push(tokio::spawn(async move {
                 let mut got = Vec::new();
-                while let Some(call) = calls::claim_next(&store, id, &caller, now).await.unwrap() {
-                    let mut tx = cs::begin(&store).await.unwrap();
-                    calls::record_outcome(&mut tx, call, &caller, Outcome::Joint, None, now)
+                while let Some(call) = calls::claim_next(&store, &all(), id, &caller, now).await.unwrap() {
+                    let mut tx = cs::begin(&store, &all()).await.unwrap();
+                    calls::record_outcome(&mut tx, &all(), call, &caller, Outcome::Joint, None, now)
                         .await
                         .unwrap();
                     tx.commit().await.unwrap();
@@ -119,7 +128,7 @@ async fn parallel_callers_never_get_the_same_person() {
             "[{}] every person called once: {per_caller:?}",
             base.backend
         );
-        let p = calls::progress(&store, id, now).await.unwrap();
+        let p = calls::progress(&store, &all(), id, now).await.unwrap();
         assert_eq!(
             (p.total, p.joint, p.en_cours),
             (people as u64, people as u64, 0),
@@ -146,7 +155,7 @@ async fn parallel_callers_never_get_the_same_person() {
         for k in 0..30 {
             let store = store.clone();
             tasks.push(tokio::spawn(async move {
-                calls::claim_next(&store, id2, &format!("simultane{k}"), now)
+                calls::claim_next(&store, &all(), id2, &format!("simultane{k}"), now)
                     .await
                     .unwrap()
             }));
@@ -161,14 +170,15 @@ async fn parallel_callers_never_get_the_same_person() {
             );
         }
         assert_eq!(
-            calls::progress(&store, id2, now).await.unwrap().en_cours,
+            calls::progress(&store, &all(), id2, now).await.unwrap().en_cours,
             30
         );
         // A caller who holds a call gets the same one back, and cannot record another's.
         let first = *held.iter().next().unwrap();
-        let mut tx = cs::begin(&store).await.unwrap();
+        let mut tx = cs::begin(&store, &all()).await.unwrap();
         let refused = calls::record_outcome(
             &mut tx,
+            &all(),
             first,
             "quelqu-un-d-autre",
             Outcome::Joint,
@@ -192,13 +202,14 @@ async fn parallel_distributions_never_overdraw_a_lot() {
         let store = Store::open(&base.location).await.unwrap();
         let now = Timestamp::now();
         let today = cs::today(now);
-        let mut tx = cs::begin(&store).await.unwrap();
-        let item = stocks::add_item(&mut tx, "masques_ffp2", "Masques FFP2", "masques", Some(10))
+        let mut tx = cs::begin(&store, &all()).await.unwrap();
+        let item = stocks::add_item(&mut tx, &all(), None, "masques_ffp2", "Masques FFP2", "masques", Some(10))
             .await
             .unwrap();
         // Two lots: the one expiring first is taken first; an expired lot is never taken.
         let soon = stocks::receive(
             &mut tx,
+            &all(),
             &stocks::Receipt {
                 item_id: item,
                 lot_number: "A",
@@ -213,6 +224,7 @@ async fn parallel_distributions_never_overdraw_a_lot() {
         .unwrap();
         let later = stocks::receive(
             &mut tx,
+            &all(),
             &stocks::Receipt {
                 item_id: item,
                 lot_number: "B",
@@ -227,6 +239,7 @@ async fn parallel_distributions_never_overdraw_a_lot() {
         .unwrap();
         let expired = stocks::receive(
             &mut tx,
+            &all(),
             &stocks::Receipt {
                 item_id: item,
                 lot_number: "C",
@@ -246,7 +259,7 @@ async fn parallel_distributions_never_overdraw_a_lot() {
         for k in 0..40 {
             let store = store.clone();
             tasks.push(tokio::spawn(async move {
-                let mut tx = cs::begin(&store).await.unwrap();
+                let mut tx = cs::begin(&store, &all()).await.unwrap();
                 let recipient = format!("Structure {k}");
                 let d = stocks::Distribution {
                     item_id: item,
@@ -255,7 +268,7 @@ async fn parallel_distributions_never_overdraw_a_lot() {
                     recipient_kind: Recipient::Structure,
                     recipient: &recipient,
                 };
-                match stocks::distribute(&mut tx, &d, "test", now).await {
+                match stocks::distribute(&mut tx, &all(), &d, "test", now).await {
                     Ok(plan) => {
                         tx.commit().await.unwrap();
                         Ok(plan)
@@ -292,7 +305,7 @@ async fn parallel_distributions_never_overdraw_a_lot() {
             }
         }
         assert_eq!((ok, refused), (14, 26), "[{}]", base.backend);
-        let items = stocks::items(&store, now, 30).await.unwrap();
+        let items = stocks::items(&store, &all(), now, 30).await.unwrap();
         let it = items.iter().find(|i| i.id == item).unwrap();
         assert_eq!(it.usable, 2, "[{}]", base.backend);
         let by_lot: BTreeMap<i64, i64> = it.lots.iter().map(|l| (l.id, l.available)).collect();
@@ -304,7 +317,7 @@ async fn parallel_distributions_never_overdraw_a_lot() {
         );
         // Every lot's movements add up to what it holds.
         for lot in [soon, later, expired] {
-            let (available, balance) = stocks::lot_balance(&store, lot).await.unwrap();
+            let (available, balance) = stocks::lot_balance(&store, &all(), lot).await.unwrap();
             assert_eq!(available, balance, "[{}] lot {lot}", base.backend);
         }
         // The base itself refuses a negative stock, whatever the program does.
