@@ -266,7 +266,11 @@ const OTHER_COMMUNE: &str = "99102";
 
 /// The commune keeping the `i`-th personal record: one in five is the neighbour's.
 fn commune_of(i: usize) -> &'static str {
-    if i % 5 == 4 { OTHER_COMMUNE } else { COMMUNE_CODE }
+    if i % 5 == 4 {
+        OTHER_COMMUNE
+    } else {
+        COMMUNE_CODE
+    }
 }
 
 async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSummary, cs::Error> {
@@ -650,7 +654,9 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             continue;
         };
         // People who did not answer once often do not answer again: some end unreachable, and get a visit.
-        let tried = calls::call(store, all, call).await?.map_or(0, |c| c.attempts);
+        let tried = calls::call(store, all, call)
+            .await?
+            .map_or(0, |c| c.attempts);
         let outcome = if tried > 0 && rng.chance(0.6) {
             Outcome::PasDeReponse
         } else {
@@ -698,7 +704,16 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             ),
             maillage_crisis::calls::Escalation::Besoin => continue,
         };
-        calls::follow_up(&mut tx, all, e.id, status, text, "ccas", hours_ago(now, 0.5)).await?;
+        calls::follow_up(
+            &mut tx,
+            all,
+            e.id,
+            status,
+            text,
+            "ccas",
+            hours_ago(now, 0.5),
+        )
+        .await?;
     }
     tx.commit().await?;
 
@@ -775,17 +790,16 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
                 .saturating_sub(((5 + rng.below(200)) as i64).days())
                 .to_string(),
         };
-        volunteer_ids
-            .push(
-                volunteers::add_volunteer(
-                    &mut tx,
-                    all,
-                    Some(commune_of(i)),
-                    &form,
-                    hours_ago(now, 24.0 * 10.0),
-                )
-                .await?,
-            );
+        volunteer_ids.push(
+            volunteers::add_volunteer(
+                &mut tx,
+                all,
+                Some(commune_of(i)),
+                &form,
+                hours_ago(now, 24.0 * 10.0),
+            )
+            .await?,
+        );
     }
     summary.volunteers = n_volunteers;
     let kinds = [
@@ -1200,7 +1214,14 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
     for (site, kind, hours, author, text) in site_log {
         let mut e = log(kind, hours, Some(author), text, Some(site), Some(epidemic));
         // Decisions about a place are its commune's.
-        e.commune = Some(if site == ehpad { OTHER_COMMUNE } else { COMMUNE_CODE }.to_string());
+        e.commune = Some(
+            if site == ehpad {
+                OTHER_COMMUNE
+            } else {
+                COMMUNE_CODE
+            }
+            .to_string(),
+        );
         cell::append_log(&mut tx, all, &e, "crise", e.at).await?;
     }
     tx.commit().await?;

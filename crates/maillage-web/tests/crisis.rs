@@ -7,9 +7,9 @@ mod common;
 
 use common::{Server, account, audit_actions};
 use maillage_store::Store;
-use maillage_store::reach::Reach;
 use maillage_store::accounts::Role;
 use maillage_store::crisis::{self as cs, calls, cell, register, volunteers};
+use maillage_store::reach::Reach;
 use maillage_testkit::TestBase;
 use maillage_web::Config;
 
@@ -257,7 +257,12 @@ async fn sensitive_values_stay_out_of_error_messages() {
         "{alert}"
     );
     // Nothing was registered.
-    assert!(register::list(&store, &Reach::everything()).await.unwrap().is_empty());
+    assert!(
+        register::list(&store, &Reach::everything())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     server.stop().await;
 }
 
@@ -275,10 +280,18 @@ async fn a_callers_session_from_the_next_person_to_the_escalation() {
         let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
         let mut ccas = server.client();
         let csrf = ccas.login_ok("ccas").await;
-        let campaign = calls::campaigns(&store, &Reach::everything()).await.unwrap()[0].id;
-        let before = calls::progress(&store, &Reach::everything(), campaign, jiff::Timestamp::now())
+        let campaign = calls::campaigns(&store, &Reach::everything())
             .await
-            .unwrap();
+            .unwrap()[0]
+            .id;
+        let before = calls::progress(
+            &store,
+            &Reach::everything(),
+            campaign,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
         assert!(
             before.total >= 190,
             "about 200 people in the demonstration: {before:?}"
@@ -326,9 +339,14 @@ async fn a_callers_session_from_the_next_person_to_the_escalation() {
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
-        let view = calls::call(&store, &Reach::everything(), call_id).await.unwrap().unwrap();
+        let view = calls::call(&store, &Reach::everything(), call_id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(maillage_crisis::Coded::code(view.status), "urgence");
-        let esc = calls::escalations(&store, &Reach::everything(), Some(campaign)).await.unwrap();
+        let esc = calls::escalations(&store, &Reach::everything(), Some(campaign))
+            .await
+            .unwrap();
         assert!(
             esc.iter()
                 .any(|e| e.call_id == call_id && maillage_crisis::Coded::code(e.kind) == "secours")
@@ -375,7 +393,9 @@ async fn a_callers_session_from_the_next_person_to_the_escalation() {
         for m in &mine {
             assert!(missions.body.contains(&m.beneficiary));
         }
-        let all = volunteers::requests(&store, &Reach::everything()).await.unwrap();
+        let all = volunteers::requests(&store, &Reach::everything())
+            .await
+            .unwrap();
         let others: Vec<_> = all
             .iter()
             .filter(|r| !mine.iter().any(|m| m.id == r.id))
@@ -448,12 +468,20 @@ async fn the_public_continuity_page_needs_no_login_and_shows_no_one() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Salle rafraîchie") && r.body.contains("Fermé"));
     assert!(r.body.contains("Canicule"), "the alert in force is shown");
-    let first = register::list(&store, &Reach::everything()).await.unwrap().remove(0);
+    let first = register::list(&store, &Reach::everything())
+        .await
+        .unwrap()
+        .remove(0);
     assert!(!r.body.contains(&first.address));
     // The demonstration has a heatwave alert: an active alert, levels in the main courante.
-    let alert = cell::active_alert(&store, &Reach::everything()).await.unwrap().unwrap();
+    let alert = cell::active_alert(&store, &Reach::everything())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(maillage_crisis::Coded::code(alert.level), "alerte");
-    let log = cell::log(&store, &Reach::everything(), None, 100).await.unwrap();
+    let log = cell::log(&store, &Reach::everything(), None, 100)
+        .await
+        .unwrap();
     assert!(log.iter().any(
         |e| e.author.as_deref() == Some("ARS, délégation départementale")
             && maillage_crisis::Coded::code(e.kind) == "recommandation"

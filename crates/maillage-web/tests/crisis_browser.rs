@@ -13,9 +13,9 @@ mod common;
 use common::browser::Browser;
 use common::{PASSWORD, Server, account};
 use maillage_store::Store;
-use maillage_store::reach::Reach;
 use maillage_store::accounts::Role;
 use maillage_store::crisis::calls;
+use maillage_store::reach::Reach;
 use maillage_testkit::TestBase;
 use maillage_web::Config;
 
@@ -31,10 +31,18 @@ async fn a_caller_works_through_the_campaign_on_a_phone() {
         .unwrap();
     // `ccas` is one of the five callers of the demonstration campaign.
     account(&store, "ccas", &[Role::Ccas]).await;
-    let campaign = calls::campaigns(&store, &Reach::everything()).await.unwrap()[0].id;
-    let before = calls::progress(&store, &Reach::everything(), campaign, jiff::Timestamp::now())
+    let campaign = calls::campaigns(&store, &Reach::everything())
         .await
-        .unwrap();
+        .unwrap()[0]
+        .id;
+    let before = calls::progress(
+        &store,
+        &Reach::everything(),
+        campaign,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
     let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
     let report = browser
         .run(
@@ -107,9 +115,14 @@ async fn a_caller_works_through_the_campaign_on_a_phone() {
     );
 
     // In the base: two attempts by this caller, one retry scheduled, one need with its escalation.
-    let after = calls::progress(&store, &Reach::everything(), campaign, jiff::Timestamp::now())
-        .await
-        .unwrap();
+    let after = calls::progress(
+        &store,
+        &Reach::everything(),
+        campaign,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(after.besoin, before.besoin + 1);
     assert_eq!(
         after.a_rappeler + after.a_appeler,

@@ -265,16 +265,34 @@ async fn the_store_keeps_each_communes_records_to_its_reach() {
             ["Arnaud-Fixture", "Bertin-Fixture"],
             "[{be}]"
         );
-        assert!(register::get(&store, b, f.person_a).await.unwrap().is_none());
-        assert!(register::get(&store, b, f.person_b).await.unwrap().is_some());
+        assert!(
+            register::get(&store, b, f.person_a)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            register::get(&store, b, f.person_b)
+                .await
+                .unwrap()
+                .is_some()
+        );
         assert_eq!(register::counts(&store, b, now, 30).await.unwrap().total, 1);
-        assert!(calls::campaigns(&store, b).await.unwrap().is_empty(), "[{be}]");
+        assert!(
+            calls::campaigns(&store, b).await.unwrap().is_empty(),
+            "[{be}]"
+        );
         assert!(calls::call(&store, b, f.call_a).await.unwrap().is_none());
         assert!(volunteers::volunteers(&store, b).await.unwrap().is_empty());
         assert!(volunteers::requests(&store, b).await.unwrap().is_empty());
         assert!(stocks::items(&store, b, now, 30).await.unwrap().is_empty());
         assert!(clusters::sites(&store, b).await.unwrap().is_empty());
-        assert!(services::services(&store, b, false).await.unwrap().is_empty());
+        assert!(
+            services::services(&store, b, false)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(cell::members(&store, b).await.unwrap().is_empty());
         assert!(cell::tasks(&store, b).await.unwrap().is_empty());
         // The territory's alert is shared: commune B's cell sees it.
@@ -429,13 +447,31 @@ async fn an_account_of_commune_b_reads_and_changes_nothing_of_commune_a_over_htt
             assert_eq!(b.get(&path).await.status, 404, "[{be}] GET {path}");
         }
         for (path, fields) in [
-            (format!("/crise/registre/{pa}"), vec![("action", "confirme")]),
-            (format!("/crise/registre/{pa}/radiation"), vec![("motif", "demande")]),
+            (
+                format!("/crise/registre/{pa}"),
+                vec![("action", "confirme")],
+            ),
+            (
+                format!("/crise/registre/{pa}/radiation"),
+                vec![("motif", "demande")],
+            ),
             (format!("/crise/appels/{c}/suivant"), vec![]),
-            (format!("/crise/appels/{c}/cloture"), vec![("confirmer", "oui")]),
-            (format!("/crise/appels/{c}/appel/{k}"), vec![("resultat", "joint")]),
-            (format!("/crise/demandes/{ra}/affectation"), vec![("benevole", "1")]),
-            (format!("/crise/demandes/{ra}/cloture"), vec![("statut", "annulee")]),
+            (
+                format!("/crise/appels/{c}/cloture"),
+                vec![("confirmer", "oui")],
+            ),
+            (
+                format!("/crise/appels/{c}/appel/{k}"),
+                vec![("resultat", "joint")],
+            ),
+            (
+                format!("/crise/demandes/{ra}/affectation"),
+                vec![("benevole", "1")],
+            ),
+            (
+                format!("/crise/demandes/{ra}/cloture"),
+                vec![("statut", "annulee")],
+            ),
         ] {
             let mut form = vec![("_csrf", csrf.as_str())];
             form.extend(fields);
@@ -443,7 +479,10 @@ async fn an_account_of_commune_b_reads_and_changes_nothing_of_commune_a_over_htt
             assert_eq!(r.status, 404, "[{be}] POST {path}: {}", r.body.len());
         }
         // Creating a record in A is refused with the form, in French; nothing is written.
-        let before = register::list(&store, &Reach::everything()).await.unwrap().len();
+        let before = register::list(&store, &Reach::everything())
+            .await
+            .unwrap()
+            .len();
         let r = b
             .post_form(
                 "/crise/registre",
@@ -463,14 +502,21 @@ async fn an_account_of_commune_b_reads_and_changes_nothing_of_commune_a_over_htt
         assert_eq!(r.status, 422, "[{be}]");
         assert!(r.body.contains("commune qui vous est attribuée"), "[{be}]");
         assert_eq!(
-            register::list(&store, &Reach::everything()).await.unwrap().len(),
+            register::list(&store, &Reach::everything())
+                .await
+                .unwrap()
+                .len(),
             before
         );
         // The transmission to the préfet (the territory's alert is active) carries B's people only.
         let r = b
             .post_form(
                 "/crise/registre/transmission",
-                &[("_csrf", &csrf), ("motif", "Demande n° 1"), ("format", "csv")],
+                &[
+                    ("_csrf", &csrf),
+                    ("motif", "Demande n° 1"),
+                    ("format", "csv"),
+                ],
             )
             .await;
         assert_eq!(r.status, 200, "[{be}]");
@@ -497,7 +543,11 @@ async fn an_account_of_commune_b_reads_and_changes_nothing_of_commune_a_over_htt
         let r = cell_b
             .post_form(
                 &format!("/crise/clusters/{}/cas", f.site_a),
-                &[("_csrf", &csrf_cell), ("jour", &cs::today(now).to_string()), ("cas", "3")],
+                &[
+                    ("_csrf", &csrf_cell),
+                    ("jour", &cs::today(now).to_string()),
+                    ("cas", "3"),
+                ],
             )
             .await;
         assert_eq!(r.status, 404, "[{be}]");
@@ -506,12 +556,20 @@ async fn an_account_of_commune_b_reads_and_changes_nothing_of_commune_a_over_htt
         let mut a = server.client();
         a.login_ok("ccas.a").await;
         assert_eq!(a.get(&format!("/crise/registre/{pa}")).await.status, 200);
-        assert!(!a.get("/crise/registre").await.body.contains("Bertin-Fixture"));
+        assert!(
+            !a.get("/crise/registre")
+                .await
+                .body
+                .contains("Bertin-Fixture")
+        );
         let mut everyone = server.client();
         everyone.login_ok("ccas.tout").await;
         let list = everyone.get("/crise/registre").await;
         assert!(list.body.contains("Arnaud-Fixture") && list.body.contains("Bertin-Fixture"));
-        assert_eq!(everyone.get(&format!("/crise/appels/{c}")).await.status, 200);
+        assert_eq!(
+            everyone.get(&format!("/crise/appels/{c}")).await.status,
+            200
+        );
         let _ = f.person_b;
         server.stop().await;
         store.close().await;

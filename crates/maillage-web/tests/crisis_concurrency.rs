@@ -9,8 +9,8 @@ use maillage_crisis::cell::{EventKind, Level};
 use maillage_crisis::register::{RegistrationForm, validate};
 use maillage_crisis::stocks::Recipient;
 use maillage_store::Store;
-use maillage_store::reach::Reach;
 use maillage_store::crisis::{self as cs, calls, cell, register, stocks};
+use maillage_store::reach::Reach;
 use maillage_testkit::TestBase;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -70,7 +70,9 @@ async fn campaign(store: &Store, callers: &[String], now: Timestamp) -> i64 {
         retry: RetryPolicy::default(),
         callers,
     };
-    let id = calls::start(&mut tx, &all(), &new, "test", now).await.unwrap();
+    let id = calls::start(&mut tx, &all(), &new, "test", now)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     id
 }
@@ -97,11 +99,22 @@ async fn parallel_callers_never_get_the_same_person() {
             };
             tasks.push(tokio::spawn(async move {
                 let mut got = Vec::new();
-                while let Some(call) = calls::claim_next(&store, &all(), id, &caller, now).await.unwrap() {
+                while let Some(call) = calls::claim_next(&store, &all(), id, &caller, now)
+                    .await
+                    .unwrap()
+                {
                     let mut tx = cs::begin(&store, &all()).await.unwrap();
-                    calls::record_outcome(&mut tx, &all(), call, &caller, Outcome::Joint, None, now)
-                        .await
-                        .unwrap();
+                    calls::record_outcome(
+                        &mut tx,
+                        &all(),
+                        call,
+                        &caller,
+                        Outcome::Joint,
+                        None,
+                        now,
+                    )
+                    .await
+                    .unwrap();
                     tx.commit().await.unwrap();
                     got.push(call);
                 }
@@ -170,7 +183,10 @@ async fn parallel_callers_never_get_the_same_person() {
             );
         }
         assert_eq!(
-            calls::progress(&store, &all(), id2, now).await.unwrap().en_cours,
+            calls::progress(&store, &all(), id2, now)
+                .await
+                .unwrap()
+                .en_cours,
             30
         );
         // A caller who holds a call gets the same one back, and cannot record another's.
@@ -203,9 +219,17 @@ async fn parallel_distributions_never_overdraw_a_lot() {
         let now = Timestamp::now();
         let today = cs::today(now);
         let mut tx = cs::begin(&store, &all()).await.unwrap();
-        let item = stocks::add_item(&mut tx, &all(), None, "masques_ffp2", "Masques FFP2", "masques", Some(10))
-            .await
-            .unwrap();
+        let item = stocks::add_item(
+            &mut tx,
+            &all(),
+            None,
+            "masques_ffp2",
+            "Masques FFP2",
+            "masques",
+            Some(10),
+        )
+        .await
+        .unwrap();
         // Two lots: the one expiring first is taken first; an expired lot is never taken.
         let soon = stocks::receive(
             &mut tx,

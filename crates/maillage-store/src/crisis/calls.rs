@@ -365,7 +365,11 @@ pub async fn release(store: &Store, reach: &Reach, call_id: i64, caller: &str) -
         clause.sql
     );
     let n = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(call_id).bind(caller))
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(call_id)
+                .bind(caller),
+        )
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -407,8 +411,8 @@ pub async fn record_outcome(
                 .bind(&at),
         )
         .execute(&mut **tx)
-    .await?
-    .rows_affected();
+        .await?
+        .rows_affected();
     if n == 0 {
         return Err(Error::CallNotHeld(call_id));
     }

@@ -302,7 +302,11 @@ pub async fn set_member_active(
         clause.sql
     );
     let n = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(i64::from(active)))
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .bind(i64::from(active)),
+        )
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -315,7 +319,11 @@ pub async fn set_member_active(
 /// The rows a caller may change in a table of the cell: its communes' rows, and the territory's only with every
 /// commune (a commune account reads the EPCI's cell but does not change it).
 pub(crate) fn changeable(reach: &Reach, first: usize) -> crate::reach::Clause {
-    reach.clause("commune_code", first, crate::reach::Territorywide::HolderOfAll)
+    reach.clause(
+        "commune_code",
+        first,
+        crate::reach::Territorywide::HolderOfAll,
+    )
 }
 
 /// Members then outside contacts of the cells the caller reaches, active first.
@@ -422,7 +430,12 @@ pub async fn append_log(
 }
 
 /// The main courante the caller reaches, newest first; `site` keeps the entries about one place.
-pub async fn log(store: &Store, reach: &Reach, site: Option<i64>, limit: i64) -> Result<Vec<LogEntry>> {
+pub async fn log(
+    store: &Store,
+    reach: &Reach,
+    site: Option<i64>,
+    limit: i64,
+) -> Result<Vec<LogEntry>> {
     let mut tx = begin_read(store, reach).await?;
     let clause = reach.clause("l.commune_code", 3, SHARED);
     let sql = format!(

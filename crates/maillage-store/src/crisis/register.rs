@@ -155,29 +155,25 @@ pub async fn update(
         clause.sql
     );
     let q = sqlx::query(sqlx::AssertSqlSafe(sql))
-    .bind(id)
-    .bind(&r.last_name)
-    .bind(&r.first_name)
-    .bind(day_text(r.birth_date))
-    .bind(&r.address)
-    .bind(r.phone.clone())
-    .bind(r.basis.code())
-    .bind(r.requester.code())
-    .bind(day_text(r.requested_on))
-    .bind(r.informed_on.map(day_text))
-    .bind(r.emergency_contact.clone())
-    .bind(r.emergency_phone.clone())
-    .bind(r.home_care.clone())
-    .bind(r.doctor.clone())
-    .bind(position.map(|p| p.0))
-    .bind(position.map(|p| p.1))
-    .bind(instant(now))
-    .bind(commune);
-    let n = clause
-        .bind(q)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+        .bind(id)
+        .bind(&r.last_name)
+        .bind(&r.first_name)
+        .bind(day_text(r.birth_date))
+        .bind(&r.address)
+        .bind(r.phone.clone())
+        .bind(r.basis.code())
+        .bind(r.requester.code())
+        .bind(day_text(r.requested_on))
+        .bind(r.informed_on.map(day_text))
+        .bind(r.emergency_contact.clone())
+        .bind(r.emergency_phone.clone())
+        .bind(r.home_care.clone())
+        .bind(r.doctor.clone())
+        .bind(position.map(|p| p.0))
+        .bind(position.map(|p| p.1))
+        .bind(instant(now))
+        .bind(commune);
+    let n = clause.bind(q).execute(&mut **tx).await?.rows_affected();
     if n == 0 {
         return Err(Error::NotFound {
             what: "personne",
@@ -204,11 +200,7 @@ async fn set_day(
         .bind(id)
         .bind(day_text(day))
         .bind(instant(now));
-    let n = clause
-        .bind(q)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let n = clause.bind(q).execute(&mut **tx).await?.rows_affected();
     if n == 0 {
         return Err(Error::NotFound {
             what: "personne",
@@ -345,7 +337,12 @@ pub struct Counts {
 }
 
 /// Counts of the register the caller reaches on the day of `now`, with confirmations due within `remind_days`.
-pub async fn counts(store: &Store, reach: &Reach, now: Timestamp, remind_days: i64) -> Result<Counts> {
+pub async fn counts(
+    store: &Store,
+    reach: &Reach,
+    now: Timestamp,
+    remind_days: i64,
+) -> Result<Counts> {
     let day = today(now);
     let mut tx = begin_read(store, reach).await?;
     let clause = reach.clause("commune_code", 1, PERSONAL);

@@ -98,7 +98,11 @@ pub async fn set_threshold(
         clause.sql
     );
     let n = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(item_id).bind(threshold))
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(item_id)
+                .bind(threshold),
+        )
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -451,6 +455,9 @@ pub async fn lot_balance(store: &Store, reach: &Reach, lot_id: i64) -> Result<(i
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(lot_id))
         .fetch_optional(&mut *tx)
         .await?
-    .ok_or(Error::NotFound { what: "lot", id: lot_id })?;
+        .ok_or(Error::NotFound {
+            what: "lot",
+            id: lot_id,
+        })?;
     Ok((row.try_get("available")?, row.try_get("balance")?))
 }

@@ -146,7 +146,11 @@ pub async fn set_volunteer_active(
         clause.sql
     );
     let n = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(i64::from(active)))
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .bind(i64::from(active)),
+        )
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -445,11 +449,7 @@ pub async fn close_request(
         .bind(status.code())
         .bind(instant(now))
         .bind(note);
-    let n = clause
-        .bind(q)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let n = clause.bind(q).execute(&mut **tx).await?.rows_affected();
     if n == 0 {
         return Err(request_refusal(tx, reach, id, None).await);
     }

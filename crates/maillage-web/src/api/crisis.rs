@@ -113,10 +113,7 @@ const SITUATION: ApiDoc = ApiDoc {
     },
 };
 
-async fn situation(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Value>, WebError> {
+async fn situation(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, WebError> {
     let now = Timestamp::now();
     let scope = caller.scope();
     let f = report_figures(&state, &scope, now).await?;
@@ -155,10 +152,7 @@ const CAMPAIGNS: ApiDoc = ApiDoc {
     },
 };
 
-async fn campaigns(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Value>, WebError> {
+async fn campaigns(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, WebError> {
     let now = Timestamp::now();
     let reach = caller.scope().reach();
     let mut out = Vec::new();
@@ -210,8 +204,7 @@ async fn indicators_json(
     Query(q): Query,
 ) -> Result<Json<Value>, WebError> {
     let days = q.integer("jours")?.unwrap_or(120).clamp(1, 3650);
-    let (serie, info, rows) =
-        series_for_api(&state, &caller.scope(), q.get("serie"), days).await?;
+    let (serie, info, rows) = series_for_api(&state, &caller.scope(), q.get("serie"), days).await?;
     let thresholds = store::thresholds(state.store()).await?;
     Ok(Json(json!({
         "serie": serie,
@@ -281,13 +274,7 @@ async fn stocks_json(
     caller: Caller,
 ) -> Result<Json<Value>, WebError> {
     let reach = caller.scope().reach();
-    let items = stocks::items(
-        state.store(),
-        &reach,
-        Timestamp::now(),
-        EXPIRY_HORIZON_DAYS,
-    )
-    .await?;
+    let items = stocks::items(state.store(), &reach, Timestamp::now(), EXPIRY_HORIZON_DAYS).await?;
     Ok(Json(json!({ "articles": items.iter().map(|i| json!({
         "code": i.code, "libelle": i.label, "unite": i.unit, "utilisable": i.usable, "seuil_alerte": i.alert_threshold,
         "lots": i.lots.iter().map(|l| json!({ "lot": l.number, "peremption": l.expiry.map(|d| d.to_string()), "disponible": l.available })).collect::<Vec<_>>(),
