@@ -67,6 +67,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_professional_acts.sql"),
         include_str!("../migrations/postgres/0010_professional_acts.sql"),
     ),
+    (
+        13,
+        "network communes",
+        include_str!("../migrations/sqlite/0013_network_communes.sql"),
+        include_str!("../migrations/postgres/0013_network_communes.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {
