@@ -878,7 +878,16 @@ async fn contact(
         phone: phone(rng, true),
     };
     // A contact is its actor's commune's.
-    directory::save_contact(tx, &Reach::everything(), None, Some(actor), None, &form, now).await
+    directory::save_contact(
+        tx,
+        &Reach::everything(),
+        None,
+        Some(actor),
+        None,
+        &form,
+        now,
+    )
+    .await
 }
 
 /// A watch case: title, category, description, days ago, position (km from the centre), reported by, steps.
@@ -1909,7 +1918,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             &Reach::everything(),
             &CaseForm {
                 // Cases without a place named in town are the neighbour's (the Lab' covers both).
-                commune: owned(if position.is_none() && n % 2 == 1 { NEIGHBOUR } else { TOWN }),
+                commune: owned(if position.is_none() && n % 2 == 1 {
+                    NEIGHBOUR
+                } else {
+                    TOWN
+                }),
                 body_id: Some(lab),
                 observed_on: days(today, *observed).to_string(),
                 title: format!("{title} (fictif)"),
@@ -1943,7 +1956,17 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                 },
                 _ => Step::default(),
             };
-            watch::step(&mut tx, &Reach::everything(), id, *status, &step, "", BY, now).await?;
+            watch::step(
+                &mut tx,
+                &Reach::everything(),
+                id,
+                *status,
+                &step,
+                "",
+                BY,
+                now,
+            )
+            .await?;
         }
         summary.watch_cases += 1;
     }
@@ -1981,7 +2004,15 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         "Centre hospitalier de Bellerive (fictif)",
         "CPTS du Clain (fictive)",
     ] {
-        cls::add_signatory(&mut tx, &Reach::everything(), contract, name, "", &days(start, 73).to_string()).await?;
+        cls::add_signatory(
+            &mut tx,
+            &Reach::everything(),
+            contract,
+            name,
+            "",
+            &days(start, 73).to_string(),
+        )
+        .await?;
     }
     let axes: &[AxisSpec] = &[
         (
@@ -2290,9 +2321,19 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     ];
     let mut fiche_ids = Vec::new();
     for (axis_title, objectives) in axes {
-        let axis = cls::save_axis(&mut tx, &Reach::everything(), None, contract, axis_title, "").await?;
+        let axis = cls::save_axis(
+            &mut tx,
+            &Reach::everything(),
+            None,
+            contract,
+            axis_title,
+            "",
+        )
+        .await?;
         for (objective_title, fiches) in *objectives {
-            let objective = cls::save_objective(&mut tx, &Reach::everything(), None, axis, objective_title).await?;
+            let objective =
+                cls::save_objective(&mut tx, &Reach::everything(), None, axis, objective_title)
+                    .await?;
             for (number, title, pilot, public, territory, budget, status, nature, indicators) in
                 *fiches
             {
@@ -2465,10 +2506,22 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         )
         .await?;
         for (label, due, submitted) in *reports {
-            let r =
-                cls::add_report(&mut tx, &Reach::everything(), funding, label, &days(today, *due).to_string()).await?;
+            let r = cls::add_report(
+                &mut tx,
+                &Reach::everything(),
+                funding,
+                label,
+                &days(today, *due).to_string(),
+            )
+            .await?;
             if let Some(s) = submitted {
-                cls::submit_report(&mut tx, &Reach::everything(), r, &days(today, *s).to_string()).await?;
+                cls::submit_report(
+                    &mut tx,
+                    &Reach::everything(),
+                    r,
+                    &days(today, *s).to_string(),
+                )
+                .await?;
             }
         }
     }

@@ -397,3 +397,14 @@ fn random_bytes(buf: &mut [u8]) -> Result<()> {
         }))
     })
 }
+
+/// The names of the communes in force (INSEE code, name), for the forms and lists that name a record's commune
+/// (cheaper than reading every zone with its population).
+pub async fn commune_names(store: &Store) -> Result<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT code, name FROM zone WHERE kind = 'commune' AND removed_batch_id IS NULL",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows.into_iter().collect())
+}

@@ -69,17 +69,10 @@ async fn records(store: &Store, commune: Option<&str>, tag: &str) -> Records {
         email: format!("contact-{}@exemple.invalid", tag.to_lowercase()),
         phone: String::new(),
     };
-    let contact = directory::save_contact(
-        &mut tx,
-        &all,
-        None,
-        Some(actor),
-        None,
-        &contact_form,
-        now,
-    )
-    .await
-    .unwrap();
+    let contact =
+        directory::save_contact(&mut tx, &all, None, Some(actor), None, &contact_form, now)
+            .await
+            .unwrap();
     let list = relay::create_list(&mut tx, &all, commune, &format!("Liste {tag}"), "", now)
         .await
         .unwrap();
@@ -325,10 +318,11 @@ async fn rows(store: &Store) -> Vec<(String, i64)> {
         "cls_funding_report",
         "network_consultation",
     ] {
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+        let n: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
         out.push((table.to_string(), n));
     }
     out
@@ -420,18 +414,27 @@ fn changes(r: &Records) -> Vec<(String, Vec<(&'static str, String)>)> {
             format!("/reseau/contacts/{}", r.contact),
             vec![("nom", "Contact renommé par B".into())],
         ),
-        (format!("/reseau/contacts/{}/suppression", r.contact), vec![]),
+        (
+            format!("/reseau/contacts/{}/suppression", r.contact),
+            vec![],
+        ),
         (
             format!("/reseau/relais/listes/{}/membres", r.list),
             vec![("retrait", r.contact.to_string())],
         ),
         (
             format!("/reseau/instances/{}", r.body),
-            vec![("nom", "Instance renommée par B".into()), ("type", "cos".into())],
+            vec![
+                ("nom", "Instance renommée par B".into()),
+                ("type", "cos".into()),
+            ],
         ),
         (
             format!("/reseau/instances/{}/membres", r.body),
-            vec![("nom", "Membre ajouté par B".into()), ("type_membre", "habitant".into())],
+            vec![
+                ("nom", "Membre ajouté par B".into()),
+                ("type_membre", "habitant".into()),
+            ],
         ),
         (format!("/reseau/membres/{}/suppression", r.member), vec![]),
         (
@@ -460,11 +463,18 @@ fn changes(r: &Records) -> Vec<(String, Vec<(&'static str, String)>)> {
         ),
         (
             format!("/cls/{}/objectifs", r.contract),
-            vec![("axe", r.axis.to_string()), ("titre", "Objectif de B".into())],
+            vec![
+                ("axe", r.axis.to_string()),
+                ("titre", "Objectif de B".into()),
+            ],
         ),
         (
             format!("/cls/fiches/{}", r.fiche),
-            vec![("numero", "9".into()), ("titre", "Fiche de B".into()), ("pilote", "B".into())],
+            vec![
+                ("numero", "9".into()),
+                ("titre", "Fiche de B".into()),
+                ("pilote", "B".into()),
+            ],
         ),
         (
             format!("/cls/fiches/{}/financeurs", r.fiche),
@@ -476,7 +486,10 @@ fn changes(r: &Records) -> Vec<(String, Vec<(&'static str, String)>)> {
         ),
         (
             format!("/cls/financements/{}/bilans", r.funding),
-            vec![("bilan", "Bilan de B".into()), ("echeance", "2026-01-01".into())],
+            vec![
+                ("bilan", "Bilan de B".into()),
+                ("echeance", "2026-01-01".into()),
+            ],
         ),
         (
             format!("/cls/bilans/{}", r.report),
@@ -508,7 +521,10 @@ async fn a_commune_account_reaches_only_its_communes_network_records_on_both_bac
         let mut client_b = server.client();
         let csrf = client_b.login_ok("coordination-b").await;
         let shown = listed(&mut client_b).await;
-        assert!(!shown.contains("Fixture-A"), "{backend}: A's records leak to B");
+        assert!(
+            !shown.contains("Fixture-A"),
+            "{backend}: A's records leak to B"
+        );
         for name in [
             "Acteur Fixture-B",
             "Contact Fixture-B",
@@ -523,20 +539,33 @@ async fn a_commune_account_reaches_only_its_communes_network_records_on_both_bac
         ] {
             assert!(shown.contains(name), "{backend}: B should see « {name} »");
         }
-        for name in ["Contrat Fixture-T", "Instance Fixture-T", "Acteur Fixture-T"] {
+        for name in [
+            "Contrat Fixture-T",
+            "Instance Fixture-T",
+            "Acteur Fixture-T",
+        ] {
             assert!(shown.contains(name), "{backend}: « {name} » is shared");
         }
-        for name in ["Signalement Fixture-T", "Contact Fixture-T", "Membre Fixture-T"] {
+        for name in [
+            "Signalement Fixture-T",
+            "Contact Fixture-T",
+            "Membre Fixture-T",
+        ] {
             assert!(
                 !shown.contains(name),
                 "{backend}: personal « {name} » needs every commune"
             );
         }
-        let list_t = client_b.get(&format!("/reseau/relais/listes/{}", t.list)).await;
+        let list_t = client_b
+            .get(&format!("/reseau/relais/listes/{}", t.list))
+            .await;
         assert_eq!(list_t.status, 200);
         assert!(!list_t.body.contains("Contact Fixture-T"), "{backend}");
         assert_eq!(
-            client_b.get(&format!("/reseau/veille/{}", t.case)).await.status,
+            client_b
+                .get(&format!("/reseau/veille/{}", t.case))
+                .await
+                .status,
             404,
             "{backend}: a territory-wide watch case is personal"
         );
@@ -548,7 +577,8 @@ async fn a_commune_account_reaches_only_its_communes_network_records_on_both_bac
         for path in reads(&b) {
             assert_eq!(client_b.get(&path).await.status, 200, "{backend}: {path}");
         }
-        let (status, _, _) = get_bytes(&client_b, &format!("/cls/{}/evaluation.pdf", a.contract)).await;
+        let (status, _, _) =
+            get_bytes(&client_b, &format!("/cls/{}/evaluation.pdf", a.contract)).await;
         assert_eq!(status, 404, "{backend}: A's evaluation report");
         let export = client_b
             .get(&format!("/reseau/relais/messages/{}/export.csv", a.message))
@@ -586,7 +616,10 @@ async fn a_commune_account_reaches_only_its_communes_network_records_on_both_bac
             ),
             (
                 "/reseau/instances",
-                vec![("nom", "Instance de B pour A".to_string()), ("type", "cos".into())],
+                vec![
+                    ("nom", "Instance de B pour A".to_string()),
+                    ("type", "cos".into()),
+                ],
             ),
             (
                 "/reseau/democratie",
@@ -620,7 +653,11 @@ async fn a_commune_account_reaches_only_its_communes_network_records_on_both_bac
                     .await;
                 // A commune account holding one commune gets it by default when it sends none.
                 if target.is_empty() {
-                    assert_eq!(r.status, 303, "{backend}: POST {path} without commune: {}", r.body);
+                    assert_eq!(
+                        r.status, 303,
+                        "{backend}: POST {path} without commune: {}",
+                        r.body
+                    );
                 } else {
                     assert_eq!(r.status, 422, "{backend}: POST {path} to A");
                     assert!(
@@ -669,7 +706,10 @@ async fn a_commune_account_reaches_only_its_communes_network_records_on_both_bac
             "Signalement Fixture-T",
             "Contrat Fixture-A",
         ] {
-            assert!(shown.contains(name), "{backend}: every commune sees « {name} »");
+            assert!(
+                shown.contains(name),
+                "{backend}: every commune sees « {name} »"
+            );
         }
         for path in reads(&a).into_iter().chain(reads(&b)).chain(reads(&t)) {
             assert_eq!(client_all.get(&path).await.status, 200, "{backend}: {path}");
@@ -685,20 +725,58 @@ async fn the_store_refuses_another_communes_records_as_not_found() {
         let store = Store::open(&base.location).await.unwrap();
         let a = records(&store, Some(A), "Fixture-A").await;
         let reach_b = Reach::communes([B]);
-        assert!(directory::actor(&store, &reach_b, a.actor).await.unwrap().is_none());
-        assert!(directory::contacts(&store, &reach_b, None).await.unwrap().is_empty());
-        assert!(cls::tree(&store, &reach_b, a.contract).await.unwrap().is_none());
+        assert!(
+            directory::actor(&store, &reach_b, a.actor)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            directory::contacts(&store, &reach_b, None)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            cls::tree(&store, &reach_b, a.contract)
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert!(watch::cases(&store, &reach_b).await.unwrap().is_empty());
-        assert!(bodies::members(&store, &reach_b, a.body).await.unwrap().is_empty());
+        assert!(
+            bodies::members(&store, &reach_b, a.body)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let mut tx = net::begin(&store, &reach_b).await.unwrap();
         let e = directory::delete_contact(&mut tx, &reach_b, a.contact)
             .await
             .unwrap_err();
-        assert!(matches!(e, net::Error::NotFound { what: "contact", .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                net::Error::NotFound {
+                    what: "contact",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         let e = cls::add_report(&mut tx, &reach_b, a.funding, "Bilan", "2026-01-01")
             .await
             .unwrap_err();
-        assert!(matches!(e, net::Error::NotFound { what: "financement", .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                net::Error::NotFound {
+                    what: "financement",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         let e = relay::create_list(&mut tx, &reach_b, Some(A), "Liste", "", Timestamp::now())
             .await
             .unwrap_err();

@@ -3,8 +3,8 @@
 //! owners and due dates (the body's board of files in progress).
 
 use super::{
-    Error, Owner, Reach, Result, Territorywide, at, at_opt, begin_read, code, commune_of, day_opt, day_text, guard,
-    instant, may_assign, read_if_reached, today, touched,
+    Error, Owner, Reach, Result, Territorywide, at, at_opt, begin_read, code, commune_of, day_opt,
+    day_text, guard, instant, may_assign, read_if_reached, today, touched,
 };
 use crate::Store;
 use jiff::Timestamp;
@@ -334,10 +334,7 @@ pub async fn members(store: &Store, reach: &Reach, body_id: i64) -> Result<Vec<M
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
-    let mut v: Vec<Member> = rows
-        .iter()
-        .map(member_of)
-        .collect::<Result<_>>()?;
+    let mut v: Vec<Member> = rows.iter().map(member_of).collect::<Result<_>>()?;
     v.sort_by(|a, b| {
         b.co_chair
             .cmp(&a.co_chair)

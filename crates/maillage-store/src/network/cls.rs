@@ -5,8 +5,8 @@
 //! its dashboard and its evaluation report.
 
 use super::{
-    Error, Owner, Reach, Result, Territorywide, begin_read, code, day, day_opt, day_text, guard, instant,
-    may_assign, read_if_reached, touched,
+    Error, Owner, Reach, Result, Territorywide, begin_read, code, day, day_opt, day_text, guard,
+    instant, may_assign, read_if_reached, touched,
 };
 use crate::Store;
 use jiff::Timestamp;
@@ -72,8 +72,7 @@ fn contract_of(r: &AnyRow) -> Result<Contract> {
     })
 }
 
-const CONTRACT_COLUMNS: &str =
-    "id, commune_code, name, generation, starts_on, ends_on, territory, status, signed_on, summary, updated_at";
+const CONTRACT_COLUMNS: &str = "id, commune_code, name, generation, starts_on, ends_on, territory, status, signed_on, summary, updated_at";
 
 pub async fn save_contract(
     tx: &mut Transaction<'static, Any>,
@@ -1359,7 +1358,11 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
 }
 
 /// The contract of a funding the caller reaches.
-pub async fn contract_of_funding(store: &Store, reach: &Reach, funding_id: i64) -> Result<Option<i64>> {
+pub async fn contract_of_funding(
+    store: &Store,
+    reach: &Reach,
+    funding_id: i64,
+) -> Result<Option<i64>> {
     let Some(mut tx) = read_if_reached(store, reach, Owner::Funding, funding_id).await? else {
         return Ok(None);
     };
@@ -1372,7 +1375,11 @@ pub async fn contract_of_funding(store: &Store, reach: &Reach, funding_id: i64) 
 }
 
 /// The contract of a funding report the caller reaches.
-pub async fn contract_of_report(store: &Store, reach: &Reach, report_id: i64) -> Result<Option<i64>> {
+pub async fn contract_of_report(
+    store: &Store,
+    reach: &Reach,
+    report_id: i64,
+) -> Result<Option<i64>> {
     let Some(mut tx) = read_if_reached(store, reach, Owner::Report, report_id).await? else {
         return Ok(None);
     };

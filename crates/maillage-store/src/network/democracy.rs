@@ -3,7 +3,8 @@
 //! representatives in bodies are the members typed `representant_usagers` (see [`super::bodies`]).
 
 use super::{
-    Owner, Reach, Result, Territorywide, begin_read, code, day, day_text, guard, instant, may_assign, touched,
+    Owner, Reach, Result, Territorywide, begin_read, code, day, day_text, guard, instant,
+    may_assign, touched,
 };
 use crate::Store;
 use jiff::Timestamp;

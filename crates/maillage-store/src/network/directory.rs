@@ -3,8 +3,8 @@
 //! transaction. Contact persons are personal data: the web layer audits their changes and exports.
 
 use super::{
-    Error, Owner, Reach, Result, Territorywide, begin_read, code, code_opt, codes, commune_of, guard, instant,
-    is_unique_violation, may_assign, touched,
+    Error, Owner, Reach, Result, Territorywide, begin_read, code, code_opt, codes, commune_of,
+    guard, instant, is_unique_violation, may_assign, touched,
 };
 use crate::Store;
 use jiff::Timestamp;
@@ -249,7 +249,11 @@ pub async fn save_actor(
     write(tx, id, commune, &slug, record, by, now).await
 }
 
-pub async fn delete_actor(tx: &mut Transaction<'static, Any>, reach: &Reach, id: i64) -> Result<()> {
+pub async fn delete_actor(
+    tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    id: i64,
+) -> Result<()> {
     guard(tx, reach, Owner::Actor, id).await?;
     let n = sqlx::query("DELETE FROM network_actor WHERE id = $1")
         .bind(id)
@@ -414,7 +418,11 @@ pub async fn save_contact(
     }
 }
 
-pub async fn delete_contact(tx: &mut Transaction<'static, Any>, reach: &Reach, id: i64) -> Result<()> {
+pub async fn delete_contact(
+    tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    id: i64,
+) -> Result<()> {
     guard(tx, reach, Owner::Contact, id).await?;
     let n = sqlx::query("DELETE FROM network_contact WHERE id = $1")
         .bind(id)

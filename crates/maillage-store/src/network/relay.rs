@@ -3,8 +3,8 @@
 //! layer's.
 
 use super::{
-    Error, Owner, Reach, Result, Territorywide, begin_read, code, code_opt, commune_of, guard, instant,
-    is_unique_violation, keys, may_assign, read_if_reached, touched,
+    Error, Owner, Reach, Result, Territorywide, begin_read, code, code_opt, commune_of, guard,
+    instant, is_unique_violation, keys, may_assign, read_if_reached, touched,
 };
 use crate::Store;
 use crate::network::directory::Contact;

@@ -2,8 +2,8 @@
 //! [`maillage_network::watch::check_step`]; each one writes an entry of the append-only history.
 
 use super::{
-    Owner, Reach, Result, Territorywide, begin_read, code, code_opt, commune_of, day, day_opt, day_text, guard,
-    instant, may_assign, read_if_reached, today,
+    Owner, Reach, Result, Territorywide, begin_read, code, code_opt, commune_of, day, day_opt,
+    day_text, guard, instant, may_assign, read_if_reached, today,
 };
 use crate::Store;
 use jiff::Timestamp;
@@ -252,11 +252,10 @@ pub async fn step(
     now: Timestamp,
 ) -> Result<()> {
     guard(tx, reach, Owner::WatchCase, id).await?;
-    let current: String =
-        sqlx::query_scalar("SELECT status FROM network_watch_case WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let current: String = sqlx::query_scalar("SELECT status FROM network_watch_case WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
     let from: WatchStatus = code("network_watch_case.status", &current)?;
     let clean = |field: &'static str, v: &Option<String>| -> Result<Option<String>> {
         Ok(fields::optional(field, v.as_deref().unwrap_or(""), 3000)?)

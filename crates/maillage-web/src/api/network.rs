@@ -3,9 +3,9 @@
 //! by axis and indicators, aggregated figures: partners read it too).
 
 use crate::auth::Caller;
-use crate::pages::network::reach;
 use crate::data::network::{ranked, search_of};
 use crate::error::WebError;
+use crate::pages::network::reach;
 use crate::params::Query;
 use crate::permissions::Permission;
 use crate::routes::{Access, ApiDoc, ApiParam, Routes};
@@ -169,7 +169,12 @@ async fn public_directory(
     State(state): State<AppState>,
     Query(q): Query,
 ) -> Result<Json<Value>, WebError> {
-    let all = directory::actors(state.store(), &maillage_store::reach::Reach::everything(), true).await?;
+    let all = directory::actors(
+        state.store(),
+        &maillage_store::reach::Reach::everything(),
+        true,
+    )
+    .await?;
     let s = search_of(&q);
     let hits: Vec<Value> = ranked(&all, &s).into_iter().map(actor_json).collect();
     Ok(Json(json!({ "total": all.len(), "resultats": hits })))
@@ -336,7 +341,11 @@ async fn reminders_json(
         .collect();
     let meetings = bodies::meetings(st, &reach(&caller), None).await?;
     let mut late_bodies = Vec::new();
-    for b in bodies::bodies(st, &reach(&caller)).await?.into_iter().filter(|b| b.active) {
+    for b in bodies::bodies(st, &reach(&caller))
+        .await?
+        .into_iter()
+        .filter(|b| b.active)
+    {
         let mine = meetings.iter().filter(|m| m.body_id == b.id);
         let last = mine
             .clone()

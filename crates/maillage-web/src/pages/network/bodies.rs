@@ -4,9 +4,9 @@
 //! board by status; reminders of overdue actions (on the dashboard, and by e-mail to their owners).
 
 use super::{
-    Communes, posted_commune, reach,
-    BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, local, local_input,
-    local_input_value, page, paragraphs, refusal, refused, select, target, today,
+    BODIES, Communes, MANAGE, Notice, area, begin, commit, day, done, field, fr, local,
+    local_input, local_input_value, page, paragraphs, posted_commune, reach, refusal, refused,
+    select, target, today,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -766,9 +766,10 @@ async fn update_body(
     let b = load_body(&state, &caller, &id).await?;
     let form = body_form_of(&caller, &f);
     let mut tx = begin(&state, &caller).await?;
-    let r = async { store::save_body(&mut tx, &reach(&caller), Some(b.id), &form, super::now()).await }
-        .await
-        .map(drop);
+    let r =
+        async { store::save_body(&mut tx, &reach(&caller), Some(b.id), &form, super::now()).await }
+            .await
+            .map(drop);
     body_finish(
         &state,
         &caller,
@@ -801,9 +802,11 @@ async fn add_member(
         until: f.raw("jusqu_au").into(),
     };
     let mut tx = begin(&state, &caller).await?;
-    let r = async { store::save_member(&mut tx, &reach(&caller), None, b.id, &form, super::now()).await }
-        .await
-        .map(drop);
+    let r = async {
+        store::save_member(&mut tx, &reach(&caller), None, b.id, &form, super::now()).await
+    }
+    .await
+    .map(drop);
     body_finish(
         &state,
         &caller,
@@ -910,7 +913,9 @@ async fn add_action(
     // From a meeting's page, back to it.
     if let Some(mid) = form.meeting_id.filter(|_| f.flag("depuis_reunion")) {
         let mut tx = begin(&state, &caller).await?;
-        return match store::save_action(&mut tx, &reach(&caller), None, b.id, &form, super::now()).await {
+        return match store::save_action(&mut tx, &reach(&caller), None, b.id, &form, super::now())
+            .await
+        {
             Ok(aid) => {
                 commit(
                     tx,
@@ -935,9 +940,11 @@ async fn add_action(
         };
     }
     let mut tx = begin(&state, &caller).await?;
-    let r = async { store::save_action(&mut tx, &reach(&caller), None, b.id, &form, super::now()).await }
-        .await
-        .map(drop);
+    let r = async {
+        store::save_action(&mut tx, &reach(&caller), None, b.id, &form, super::now()).await
+    }
+    .await
+    .map(drop);
     body_finish(
         &state,
         &caller,
@@ -963,7 +970,8 @@ async fn action_status(
         )
     })?;
     let mut tx = begin(&state, &caller).await?;
-    let body_id = store::set_action_status(&mut tx, &reach(&caller), id, status, super::now()).await?;
+    let body_id =
+        store::set_action_status(&mut tx, &reach(&caller), id, status, super::now()).await?;
     commit(
         tx,
         &caller,
@@ -987,8 +995,10 @@ async fn render_meeting(
     let st = state.store();
     let members = store::members(st, &reach(&caller), m.body_id).await?;
     let questions = store::questions(st, &reach(&caller), m.id).await?;
-    let presence: BTreeMap<i64, Attendance> =
-        store::attendance(st, &reach(&caller), m.id).await?.into_iter().collect();
+    let presence: BTreeMap<i64, Attendance> = store::attendance(st, &reach(&caller), m.id)
+        .await?
+        .into_iter()
+        .collect();
     let decisions = store::decisions(st, &reach(&caller), Some(m.id), None).await?;
     let actions: Vec<FollowUp> = store::actions(st, &reach(&caller), Some(m.body_id))
         .await?
@@ -1163,10 +1173,19 @@ async fn update_meeting(
     let m = load_meeting(&state, &caller, &id).await?;
     let form = meeting_form_of(&f);
     let mut tx = begin(&state, &caller).await?;
-    let r =
-        async { store::save_meeting(&mut tx, &reach(&caller), Some(m.id), m.body_id, &form, super::now()).await }
-            .await
-            .map(drop);
+    let r = async {
+        store::save_meeting(
+            &mut tx,
+            &reach(&caller),
+            Some(m.id),
+            m.body_id,
+            &form,
+            super::now(),
+        )
+        .await
+    }
+    .await
+    .map(drop);
     meeting_finish(
         &state,
         &caller,
@@ -1190,9 +1209,11 @@ async fn question(
         Some(qid) => {
             let answer = f.raw("reponse").to_string();
             let mut tx = begin(&state, &caller).await?;
-            let r = async { store::answer_question(&mut tx, &reach(&caller), m.id, qid, &answer).await }
-                .await
-                .map(drop);
+            let r = async {
+                store::answer_question(&mut tx, &reach(&caller), m.id, qid, &answer).await
+            }
+            .await
+            .map(drop);
             meeting_finish(
                 &state,
                 &caller,
@@ -1207,9 +1228,11 @@ async fn question(
         None => {
             let (text, by) = (f.raw("question").to_string(), f.raw("auteur").to_string());
             let mut tx = begin(&state, &caller).await?;
-            let r = async { store::add_question(&mut tx, &reach(&caller), m.id, &by, &text, super::now()).await }
-                .await
-                .map(drop);
+            let r = async {
+                store::add_question(&mut tx, &reach(&caller), m.id, &by, &text, super::now()).await
+            }
+            .await
+            .map(drop);
             meeting_finish(
                 &state,
                 &caller,
@@ -1272,9 +1295,10 @@ async fn decision(
     let m = load_meeting(&state, &caller, &id).await?;
     let text = f.raw("decision").to_string();
     let mut tx = begin(&state, &caller).await?;
-    let r = async { store::add_decision(&mut tx, &reach(&caller), m.id, &text, super::now()).await }
-        .await
-        .map(drop);
+    let r =
+        async { store::add_decision(&mut tx, &reach(&caller), m.id, &text, super::now()).await }
+            .await
+            .map(drop);
     meeting_finish(
         &state,
         &caller,

@@ -6,9 +6,8 @@
 //! indicators from baseline to target, kept apart and both explained on the page.
 
 use super::{
-    Communes, posted_commune, reach,
-    CLS_MANAGE, CLS_READ, CLS_SHARED, Notice, area, begin, commit, day, done, field, fr, page,
-    percent, refusal, refused, select, today,
+    CLS_MANAGE, CLS_READ, CLS_SHARED, Communes, Notice, area, begin, commit, day, done, field, fr,
+    page, percent, posted_commune, reach, refusal, refused, select, today,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -497,9 +496,18 @@ async fn update_contract(
     let t = load_tree(&state, &caller, &id).await?;
     let form = contract_form_of(&caller, &f);
     let mut tx = begin(&state, &caller).await?;
-    let r = async { store::save_contract(&mut tx, &reach(&caller), Some(t.contract.id), &form, super::now()).await }
+    let r = async {
+        store::save_contract(
+            &mut tx,
+            &reach(&caller),
+            Some(t.contract.id),
+            &form,
+            super::now(),
+        )
         .await
-        .map(drop);
+    }
+    .await
+    .map(drop);
     contract_finish(
         &state,
         &caller,
@@ -1031,9 +1039,18 @@ async fn add_funder(
 ) -> Result<Response, WebError> {
     let (t, fid) = load_fiche(&state, &caller, &id).await?;
     let mut tx = begin(&state, &caller).await?;
-    let r = async { store::add_funder(&mut tx, &reach(&caller), fid, f.raw("financeur"), f.raw("montant")).await }
+    let r = async {
+        store::add_funder(
+            &mut tx,
+            &reach(&caller),
+            fid,
+            f.raw("financeur"),
+            f.raw("montant"),
+        )
         .await
-        .map(drop);
+    }
+    .await
+    .map(drop);
     fiche_finish(
         &state,
         &caller,
@@ -1326,9 +1343,19 @@ async fn add_funding(
         period_end: f.raw("fin").into(),
     };
     let mut tx = begin(&state, &caller).await?;
-    let r = async { store::save_funding(&mut tx, &reach(&caller), None, t.contract.id, &form, super::now()).await }
+    let r = async {
+        store::save_funding(
+            &mut tx,
+            &reach(&caller),
+            None,
+            t.contract.id,
+            &form,
+            super::now(),
+        )
         .await
-        .map(drop);
+    }
+    .await
+    .map(drop);
     funding_finish(
         &state,
         &caller,
@@ -1365,9 +1392,18 @@ async fn add_report(
     let fid = id_of(&id)?;
     let t = contract_of_funding(&state, &caller, fid).await?;
     let mut tx = begin(&state, &caller).await?;
-    let r = async { store::add_report(&mut tx, &reach(&caller), fid, f.raw("bilan"), f.raw("echeance")).await }
+    let r = async {
+        store::add_report(
+            &mut tx,
+            &reach(&caller),
+            fid,
+            f.raw("bilan"),
+            f.raw("echeance"),
+        )
         .await
-        .map(drop);
+    }
+    .await
+    .map(drop);
     funding_finish(
         &state,
         &caller,
@@ -1394,9 +1430,10 @@ async fn submit_report(
         .await?
         .ok_or(WebError::NotFound)?;
     let mut tx = begin(&state, &caller).await?;
-    let r = async { store::submit_report(&mut tx, &reach(&caller), rid, f.raw("date_envoi")).await }
-        .await
-        .map(drop);
+    let r =
+        async { store::submit_report(&mut tx, &reach(&caller), rid, f.raw("date_envoi")).await }
+            .await
+            .map(drop);
     funding_finish(
         &state,
         &caller,

@@ -3,9 +3,8 @@
 //! and the users' representatives and inhabitants who sit in the bodies.
 
 use super::{
-    Communes, posted_commune, reach,
-    BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, page, paragraphs, refusal,
-    refused, select, target,
+    BODIES, Communes, MANAGE, Notice, area, begin, commit, day, done, field, fr, page, paragraphs,
+    posted_commune, reach, refusal, refused, select, target,
 };
 use crate::auth::Caller;
 use crate::error::WebError;

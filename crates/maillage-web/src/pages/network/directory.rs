@@ -4,8 +4,8 @@
 
 use super::public::{actor_card, search_form};
 use super::{
-    Communes, DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, commune_typed, done, field, fr,
-    page, posted_commune, reach, refusal, refused, select, target,
+    Communes, DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, commune_typed, done,
+    field, fr, page, posted_commune, reach, refusal, refused, select, target,
 };
 use crate::auth::Caller;
 use crate::data::network::{ranked, search_of};

@@ -271,13 +271,7 @@ pub(crate) struct Communes {
 impl Communes {
     pub(crate) async fn of(state: &AppState, caller: &Caller) -> Result<Communes, WebError> {
         let scope = crate::scope::Scope::of(&caller.account);
-        let names: std::collections::HashMap<String, String> =
-            maillage_store::zones::list(state.store())
-                .await?
-                .into_iter()
-                .filter(|z| z.kind == maillage_store::zones::ZoneKind::Commune)
-                .map(|z| (z.code, z.name))
-                .collect();
+        let names = store::commune_names(state.store()).await?;
         let codes: Vec<String> = if scope.all {
             let territory = maillage_store::territory::load(state.store()).await?;
             if territory.communes.is_empty() {
@@ -331,9 +325,7 @@ impl Communes {
         let offer_territory = self.every && (territorywide || self.choices.is_empty());
         let selected = match current {
             Some(c) => c.map(str::to_string),
-            None if self.choices.len() == 1 && !offer_territory => {
-                Some(self.choices[0].0.clone())
-            }
+            None if self.choices.len() == 1 && !offer_territory => Some(self.choices[0].0.clone()),
             None => None,
         };
         html! {

@@ -4,9 +4,8 @@
 //! with the table of cases as its text alternative: it works without JavaScript and fetches nothing.
 
 use super::{
-    Communes, posted_commune, reach,
-    MANAGE, Notice, WATCH, area, begin, commit, day, done, field, fr, local_text, page, refusal,
-    refused, select, target,
+    Communes, MANAGE, Notice, WATCH, area, begin, commit, day, done, field, fr, local_text, page,
+    posted_commune, reach, refusal, refused, select, target,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -348,7 +347,15 @@ async fn create(
 ) -> Result<Response, WebError> {
     let form = form_of(&caller, &f);
     let mut tx = begin(&state, &caller).await?;
-    match store::create_case(&mut tx, &reach(&caller), &form, &caller.account.identifier, super::now()).await {
+    match store::create_case(
+        &mut tx,
+        &reach(&caller),
+        &form,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
             commit(
                 tx,
