@@ -24,7 +24,7 @@ use maillage_store::network::cls::{self, ContractForm, FicheForm, FundingForm, I
 use maillage_store::network::democracy::{self, ConsultationForm};
 use maillage_store::network::directory::{self, ContactForm};
 use maillage_store::network::watch::{self, CaseForm};
-use maillage_store::network::{self as net, relay};
+use maillage_store::network::{self as net, Reach, relay};
 use maillage_store::{Store, StoreError};
 use sqlx::{Any, Transaction};
 
@@ -42,6 +42,17 @@ pub struct NetworkSummary {
 }
 
 const BY: &str = "demonstration";
+
+/// The communes keeping the records (a commune account sees a part): most are the town's, some its first
+/// neighbour's (Saint-Aubin-des-Prés, in the model's EPCI), and intercommunal ones (the CLS, the watch network,
+/// a relay list) belong to the whole territory.
+const TOWN: Option<&str> = Some(model::COMMUNE_CODE);
+const NEIGHBOUR: Option<&str> = Some("99102");
+const TERRITORY: Option<&str> = None;
+
+fn owned(commune: Option<&str>) -> Option<String> {
+    commune.map(str::to_string)
+}
 
 fn fail(e: net::Error) -> StoreError {
     match e {
@@ -844,11 +855,12 @@ fn record(
 
 async fn save(
     tx: &mut Transaction<'static, Any>,
+    commune: Option<&str>,
     f: &ActorFields,
     now: Timestamp,
 ) -> Result<i64, net::Error> {
     let r = ActorRecord::from_fields(f)?;
-    directory::save_actor(tx, None, &r, BY, now).await
+    directory::save_actor(tx, &Reach::everything(), None, commune, &r, BY, now).await
 }
 
 async fn contact(
@@ -865,7 +877,17 @@ async fn contact(
         role: role.into(),
         phone: phone(rng, true),
     };
-    directory::save_contact(tx, None, Some(actor), &form, now).await
+    // A contact is its actor's commune's.
+    directory::save_contact(
+        tx,
+        &Reach::everything(),
+        None,
+        Some(actor),
+        None,
+        &form,
+        now,
+    )
+    .await
 }
 
 /// A watch case: title, category, description, days ago, position (km from the centre), reported by, steps.
@@ -920,7 +942,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     let mut rng = Rng::new(seed ^ 0x5E5E_A0C1_5000);
     let today = net::today(now);
     let mut summary = NetworkSummary::default();
-    let mut tx = net::begin(store).await?;
+    let mut tx = net::begin(store, &Reach::everything()).await?;
 
     // The directory.
     let mut precarity_contacts = Vec::new();
@@ -954,7 +976,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             "identifiant",
             format!("demo-{}", slug(s.name).chars().take(60).collect::<String>()),
         );
-        let id = save(&mut tx, &f, now).await?;
+        let id = save(&mut tx, if i % 4 == 3 { NEIGHBOUR } else { TOWN }, &f, now).await?;
         summary.actors += 1;
         summary.public_actors += usize::from(s.public);
         if i % 2 == 0 {
@@ -983,7 +1005,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                 true,
             );
             f.set("identifiant", format!("demo-{}", slug(&full)));
-            let id = save(&mut tx, &f, now).await?;
+            let id = save(&mut tx, TOWN, &f, now).await?;
             summary.actors += 1;
             summary.public_actors += 1;
             if *base == "Centre social" {
@@ -1009,7 +1031,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             true,
         );
         f.set("identifiant", format!("demo-pro-{}", i + 1));
-        let id = save(&mut tx, &f, now).await?;
+        let id = save(&mut tx, if i % 3 == 2 { NEIGHBOUR } else { TOWN }, &f, now).await?;
         summary.actors += 1;
         summary.public_actors += 1;
         if i % 3 == 0 {
@@ -1032,7 +1054,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             false,
         );
         f.set("identifiant", format!("demo-int-{}", i + 1));
-        let id = save(&mut tx, &f, now).await?;
+        let id = save(&mut tx, if i % 2 == 1 { NEIGHBOUR } else { TOWN }, &f, now).await?;
         summary.actors += 1;
         partner_contacts.push(contact(&mut tx, &mut rng, id, "Chargé(e) de mission", now).await?);
         summary.contacts += 1;
@@ -1041,37 +1063,45 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     // Relay lists.
     let precarity_list = relay::create_list(
         &mut tx,
+        &Reach::everything(),
+        TERRITORY,
         "Réseau santé précarité (fictif)",
         "Partenaires du réseau de veille sanitaire et sociale.",
         now,
     )
     .await?;
     for c in &precarity_contacts {
-        relay::add_member(&mut tx, precarity_list, *c, now).await?;
+        relay::add_member(&mut tx, &Reach::everything(), precarity_list, *c, now).await?;
     }
     let pros = relay::create_list(
         &mut tx,
+        &Reach::everything(),
+        TOWN,
         "Lettre « Santé Bellerive » aux professionnels (fictive)",
         "Lettre d'information aux professionnels de santé.",
         now,
     )
     .await?;
     for c in &professional_contacts {
-        relay::add_member(&mut tx, pros, *c, now).await?;
+        relay::add_member(&mut tx, &Reach::everything(), pros, *c, now).await?;
     }
     let partners = relay::create_list(
         &mut tx,
+        &Reach::everything(),
+        TERRITORY,
         "Partenaires du CLS (fictif)",
         "Signataires et partenaires du contrat local de santé.",
         now,
     )
     .await?;
     for c in partner_contacts.iter().take(18) {
-        relay::add_member(&mut tx, partners, *c, now).await?;
+        relay::add_member(&mut tx, &Reach::everything(), partners, *c, now).await?;
     }
     // The crisis cell relays its alerts through the same lists (the heatwave of maillage-demo's crisis.rs).
     let heatwave = relay::create_list(
         &mut tx,
+        &Reach::everything(),
+        TOWN,
         "Alerte canicule : relais de la cellule de crise (fictif)",
         "Établissements, associations et professionnels prévenus à chaque niveau d'alerte.",
         now,
@@ -1082,10 +1112,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         .chain(professional_contacts.iter().take(10))
         .chain(partner_contacts.iter().take(4))
     {
-        relay::add_member(&mut tx, heatwave, *c, now).await?;
+        relay::add_member(&mut tx, &Reach::everything(), heatwave, *c, now).await?;
     }
     let alert = relay::create_message(
         &mut tx,
+        &Reach::everything(),
         heatwave,
         relay::MessageKind::Message,
         "Canicule : passage en alerte, numéro de la cellule et appels aux personnes inscrites (fictif)",
@@ -1101,6 +1132,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     {
         relay::record_delivery(
             &mut tx,
+            &Reach::everything(),
             alert,
             *c,
             "exporte",
@@ -1111,6 +1143,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     }
     relay::finish_message(
         &mut tx,
+        &Reach::everything(),
         alert,
         relay::Mode::Export,
         now - SignedDuration::from_hours(30),
@@ -1118,6 +1151,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     .await?;
     let message = relay::create_message(
         &mut tx,
+        &Reach::everything(),
         pros,
         relay::MessageKind::Newsletter,
         "Santé Bellerive n° 12 : campagne de dépistage et nouvelle permanence CPAM (fictif)",
@@ -1130,6 +1164,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for c in &professional_contacts {
         relay::record_delivery(
             &mut tx,
+            &Reach::everything(),
             message,
             *c,
             "exporte",
@@ -1140,6 +1175,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     }
     relay::finish_message(
         &mut tx,
+        &Reach::everything(),
         message,
         relay::Mode::Export,
         now - SignedDuration::from_hours(24 * 20),
@@ -1148,11 +1184,13 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     tx.commit().await?;
 
     // The Conseil d'organisation de la santé, after Châteauroux's (S003:915-950).
-    let mut tx = net::begin(store).await?;
+    let mut tx = net::begin(store, &Reach::everything()).await?;
     let cos = bodies::save_body(
         &mut tx,
+        &Reach::everything(),
         None,
         &BodyForm {
+            commune: owned(TOWN),
             kind: "cos".into(),
             name: "Conseil d'organisation de la santé (fictif)".into(),
             purpose: "Réunir celles et ceux qui travaillent sur les questions de santé pour améliorer l'accès aux soins et attirer des professionnels.".into(),
@@ -1285,6 +1323,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for (name, function, organisation, kind, co_chair) in cos_members {
         let id = bodies::save_member(
             &mut tx,
+            &Reach::everything(),
             None,
             cos,
             &MemberForm {
@@ -1326,8 +1365,10 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for (i, (name, purpose)) in subgroups.iter().enumerate() {
         let id = bodies::save_body(
             &mut tx,
+            &Reach::everything(),
             None,
             &BodyForm {
+                commune: owned(TOWN),
                 kind: "sous_groupe".into(),
                 name: (*name).into(),
                 purpose: (*purpose).into(),
@@ -1348,6 +1389,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         {
             bodies::save_member(
                 &mut tx,
+                &Reach::everything(),
                 None,
                 id,
                 &MemberForm {
@@ -1370,6 +1412,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         let day = -60 * k + 5;
         let id = bodies::save_meeting(
             &mut tx,
+            &Reach::everything(),
             None,
             cos,
             &MeetingForm {
@@ -1395,10 +1438,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                 6 => Attendance::Absent,
                 _ => Attendance::Present,
             };
-            bodies::set_attendance(&mut tx, id, *m, a).await?;
+            bodies::set_attendance(&mut tx, &Reach::everything(), id, *m, a).await?;
         }
         bodies::add_question(
             &mut tx,
+            &Reach::everything(),
             id,
             "CPTS du Clain",
             "Où en est la recherche de locaux pour le deuxième cabinet des Hauts ?",
@@ -1408,9 +1452,10 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         held.push(id);
     }
     let last = *held.last().unwrap_or(&0);
-    let q = bodies::add_question(&mut tx, last, "Un représentant des usagers", "Comment les habitants seront-ils informés de l'ouverture du centre municipal de santé le samedi ?", now).await?;
+    let q = bodies::add_question(&mut tx, &Reach::everything(), last, "Un représentant des usagers", "Comment les habitants seront-ils informés de l'ouverture du centre municipal de santé le samedi ?", now).await?;
     bodies::answer_question(
         &mut tx,
+        &Reach::everything(),
         last,
         q,
         "Par la lettre municipale, les centres sociaux et les médiateurs en santé.",
@@ -1418,6 +1463,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     .await?;
     bodies::add_decision(
         &mut tx,
+        &Reach::everything(),
         held[0],
         "Lancer une étude sur l'accès aux soins de premier recours avec un cabinet d'études.",
         now,
@@ -1425,6 +1471,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     .await?;
     bodies::add_decision(
         &mut tx,
+        &Reach::everything(),
         held[2],
         "Proposer trois logements pour les internes dès la rentrée.",
         now,
@@ -1432,6 +1479,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     .await?;
     bodies::add_decision(
         &mut tx,
+        &Reach::everything(),
         last,
         "Présenter les conclusions de l'étude au conseil municipal.",
         now,
@@ -1439,6 +1487,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     .await?;
     let next = bodies::save_meeting(
         &mut tx,
+        &Reach::everything(),
         None,
         cos,
         &MeetingForm {
@@ -1455,6 +1504,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     .await?;
     bodies::add_question(
         &mut tx,
+        &Reach::everything(),
         next,
         "Ordre des médecins",
         "Quelles aides à l'installation la commune peut-elle apporter aux jeunes médecins ?",
@@ -1463,6 +1513,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     .await?;
     bodies::add_question(
         &mut tx,
+        &Reach::everything(),
         next,
         "Un représentant des infirmiers",
         "Le stationnement des infirmiers à domicile peut-il être facilité en centre-ville ?",
@@ -1530,6 +1581,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for (title, owner, due, status, meeting) in actions {
         let id = bodies::save_action(
             &mut tx,
+            &Reach::everything(),
             None,
             cos,
             &FollowUpForm {
@@ -1549,6 +1601,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for (i, sg) in subgroup_ids.iter().enumerate() {
         bodies::save_action(
             &mut tx,
+            &Reach::everything(),
             None,
             *sg,
             &FollowUpForm {
@@ -1569,8 +1622,10 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     // The health–precarity watch network, after Grand Nancy's Lab' (S003:844-862).
     let lab = bodies::save_body(
         &mut tx,
+        &Reach::everything(),
         None,
         &BodyForm {
+            commune: owned(TERRITORY),
             kind: "reseau".into(),
             name: "Lab' santé solidarité précarité (fictif)".into(),
             purpose: "Encourager le partenariat ; repérer les dysfonctionnements de l'accès aux soins et interpeller les institutions ; sensibiliser et former les professionnels.".into(),
@@ -1649,6 +1704,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for (name, function, kind, co_chair) in lab_members {
         bodies::save_member(
             &mut tx,
+            &Reach::everything(),
             None,
             lab,
             &MemberForm {
@@ -1670,6 +1726,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for (day, theme) in themes {
         let id = bodies::save_meeting(
             &mut tx,
+            &Reach::everything(),
             None,
             lab,
             &MeetingForm {
@@ -1687,6 +1744,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         if day < 0 {
             bodies::add_decision(
                 &mut tx,
+                &Reach::everything(),
                 id,
                 &format!("Écrire aux institutions concernées sur le thème « {theme} »."),
                 now,
@@ -1708,6 +1766,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     ] {
         let id = bodies::save_body(
             &mut tx,
+            &Reach::everything(),
             None,
             &BodyForm {
                 kind: kind.into(),
@@ -1721,6 +1780,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         .await?;
         bodies::save_meeting(
             &mut tx,
+            &Reach::everything(),
             None,
             id,
             &MeetingForm {
@@ -1844,8 +1904,10 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             &[],
         ),
     ];
-    let mut tx = net::begin(store).await?;
-    for (title, category, description, observed, position, reported_by, steps) in cases {
+    let mut tx = net::begin(store, &Reach::everything()).await?;
+    for (n, (title, category, description, observed, position, reported_by, steps)) in
+        cases.iter().enumerate()
+    {
         let (lon, lat) = position
             .map(|(x, y)| model::at(x, y))
             .map_or((String::new(), String::new()), |(a, b)| {
@@ -1853,7 +1915,14 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             });
         let id = watch::create_case(
             &mut tx,
+            &Reach::everything(),
             &CaseForm {
+                // Cases without a place named in town are the neighbour's (the Lab' covers both).
+                commune: owned(if position.is_none() && n % 2 == 1 {
+                    NEIGHBOUR
+                } else {
+                    TOWN
+                }),
                 body_id: Some(lab),
                 observed_on: days(today, *observed).to_string(),
                 title: format!("{title} (fictif)"),
@@ -1887,19 +1956,32 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                 },
                 _ => Step::default(),
             };
-            watch::step(&mut tx, id, *status, &step, "", BY, now).await?;
+            watch::step(
+                &mut tx,
+                &Reach::everything(),
+                id,
+                *status,
+                &step,
+                "",
+                BY,
+                now,
+            )
+            .await?;
         }
         summary.watch_cases += 1;
     }
     tx.commit().await?;
 
     // The Contrat local de santé, second generation, with the four axes of the Pays de Morlaix (S004:118-123).
-    let mut tx = net::begin(store).await?;
+    let mut tx = net::begin(store, &Reach::everything()).await?;
     let start = Date::new(today.year() - 2, 1, 1).unwrap_or(today);
     let contract = cls::save_contract(
         &mut tx,
+        &Reach::everything(),
         None,
         &ContractForm {
+            // Signed with the agglomération: an intercommunal contract of the whole territory.
+            commune: owned(TERRITORY),
             name: "Contrat local de santé de Bellerive-sur-Clain (fictif)".into(),
             generation: "2".into(),
             starts_on: start.to_string(),
@@ -1922,7 +2004,15 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         "Centre hospitalier de Bellerive (fictif)",
         "CPTS du Clain (fictive)",
     ] {
-        cls::add_signatory(&mut tx, contract, name, "", &days(start, 73).to_string()).await?;
+        cls::add_signatory(
+            &mut tx,
+            &Reach::everything(),
+            contract,
+            name,
+            "",
+            &days(start, 73).to_string(),
+        )
+        .await?;
     }
     let axes: &[AxisSpec] = &[
         (
@@ -2231,14 +2321,25 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     ];
     let mut fiche_ids = Vec::new();
     for (axis_title, objectives) in axes {
-        let axis = cls::save_axis(&mut tx, None, contract, axis_title, "").await?;
+        let axis = cls::save_axis(
+            &mut tx,
+            &Reach::everything(),
+            None,
+            contract,
+            axis_title,
+            "",
+        )
+        .await?;
         for (objective_title, fiches) in *objectives {
-            let objective = cls::save_objective(&mut tx, None, axis, objective_title).await?;
+            let objective =
+                cls::save_objective(&mut tx, &Reach::everything(), None, axis, objective_title)
+                    .await?;
             for (number, title, pilot, public, territory, budget, status, nature, indicators) in
                 *fiches
             {
                 let fiche = cls::save_fiche(
                     &mut tx,
+                    &Reach::everything(),
                     None,
                     objective,
                     &FicheForm {
@@ -2273,6 +2374,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                 if *budget > 0.0 {
                     cls::add_funder(
                         &mut tx,
+                        &Reach::everything(),
                         fiche,
                         "Agence régionale de santé (FIR)",
                         &(budget * 0.5).to_string(),
@@ -2280,6 +2382,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                     .await?;
                     cls::add_funder(
                         &mut tx,
+                        &Reach::everything(),
                         fiche,
                         "Ville de Bellerive",
                         &(budget * 0.5).to_string(),
@@ -2289,6 +2392,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                 for (label, kind, unit, baseline, target, measures, link) in *indicators {
                     let indicator = cls::save_indicator(
                         &mut tx,
+                        &Reach::everything(),
                         None,
                         fiche,
                         &IndicatorForm {
@@ -2313,6 +2417,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
                     for (day, v) in *measures {
                         cls::add_measure(
                             &mut tx,
+                            &Reach::everything(),
                             indicator,
                             &days(today, *day).to_string(),
                             &v.to_string(),
@@ -2373,6 +2478,7 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
     for (title, funder, scheme, amount, status, fiche_number, reports) in fundings {
         let funding = cls::save_funding(
             &mut tx,
+            &Reach::everything(),
             None,
             contract,
             &FundingForm {
@@ -2400,10 +2506,22 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
         )
         .await?;
         for (label, due, submitted) in *reports {
-            let r =
-                cls::add_report(&mut tx, funding, label, &days(today, *due).to_string()).await?;
+            let r = cls::add_report(
+                &mut tx,
+                &Reach::everything(),
+                funding,
+                label,
+                &days(today, *due).to_string(),
+            )
+            .await?;
             if let Some(s) = submitted {
-                cls::submit_report(&mut tx, r, &days(today, *s).to_string()).await?;
+                cls::submit_report(
+                    &mut tx,
+                    &Reach::everything(),
+                    r,
+                    &days(today, *s).to_string(),
+                )
+                .await?;
             }
         }
     }
@@ -2442,11 +2560,15 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<NetworkSum
             "Soutien du CLS : matériel et communication.",
         ),
     ];
-    for (kind, title, day, participants, summary_text, outcomes) in consultations {
+    for (n, (kind, title, day, participants, summary_text, outcomes)) in
+        consultations.iter().enumerate()
+    {
         democracy::save_consultation(
             &mut tx,
+            &Reach::everything(),
             None,
             &ConsultationForm {
+                commune: owned(if n % 3 == 2 { NEIGHBOUR } else { TOWN }),
                 kind: (*kind).into(),
                 title: format!("{title} (fictif)"),
                 held_on: days(today, *day).to_string(),

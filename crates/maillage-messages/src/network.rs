@@ -215,6 +215,15 @@ impl French for Error {
                     .into()
             }
             Error::Mismatch { what, id } => format!("{what} n° {id} ne relève pas de cet élément"),
+            Error::OutOfReach { commune: Some(code) } => format!(
+                "la commune {} n'est pas parmi celles de votre compte : choisissez l'une de vos communes",
+                maillage_formats::text::cut(code, 80)
+            ),
+            Error::OutOfReach { commune: None } => {
+                "seul un compte couvrant toutes les communes peut rattacher un élément à tout le territoire : \
+                 choisissez l'une de vos communes"
+                    .into()
+            }
         }
     }
 }

@@ -73,6 +73,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_crisis_communes.sql"),
         include_str!("../migrations/postgres/0011_crisis_communes.sql"),
     ),
+    (
+        13,
+        "network communes",
+        include_str!("../migrations/sqlite/0013_network_communes.sql"),
+        include_str!("../migrations/postgres/0013_network_communes.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

@@ -2,7 +2,10 @@
 //! agenda, questions collected beforehand, attendance, minutes and decisions, and the follow-up actions with
 //! owners and due dates (the body's board of files in progress).
 
-use super::{Error, Result, at, at_opt, code, day_opt, day_text, instant, today, touched};
+use super::{
+    Error, Owner, Reach, Result, Territorywide, at, at_opt, begin_read, code, commune_of, day_opt,
+    day_text, guard, instant, may_assign, read_if_reached, today, touched,
+};
 use crate::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -14,6 +17,8 @@ use sqlx::{Any, Row, Transaction};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub id: i64,
+    /// The commune keeping the body (None: the whole territory, e.g. an intercommunal council).
+    pub commune_code: Option<String>,
     pub kind: BodyKind,
     pub name: String,
     pub purpose: Option<String>,
@@ -28,6 +33,8 @@ pub struct Body {
 
 #[derive(Debug, Clone, Default)]
 pub struct BodyForm {
+    /// The commune keeping the body (None: the whole territory).
+    pub commune: Option<String>,
     pub kind: String,
     pub name: String,
     pub purpose: String,
@@ -42,6 +49,7 @@ pub struct BodyForm {
 fn body_of(r: &AnyRow) -> Result<Body> {
     Ok(Body {
         id: r.try_get("id")?,
+        commune_code: r.try_get("commune_code")?,
         kind: code("network_body.kind", &r.try_get::<String, _>("kind")?)?,
         name: r.try_get("name")?,
         purpose: r.try_get("purpose")?,
@@ -55,17 +63,23 @@ fn body_of(r: &AnyRow) -> Result<Body> {
     })
 }
 
-const BODY_SELECT: &str = "SELECT b.id, b.kind, b.name, b.purpose, b.parent_id, b.cadence_days, b.consultative, b.pilot,
+const BODY_SELECT: &str = "SELECT b.id, b.commune_code, b.kind, b.name, b.purpose, b.parent_id, b.cadence_days, b.consultative, b.pilot,
          b.since, b.active, (SELECT COUNT(*) FROM network_member m WHERE m.body_id = b.id) AS members
      FROM network_body b";
 
 /// Adds a body (`id` None) or replaces one. A sub-group names its parent body; a body cannot be its own parent.
 pub async fn save_body(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     form: &BodyForm,
     now: Timestamp,
 ) -> Result<i64> {
+    if let Some(id) = id {
+        guard(tx, reach, Owner::Body, id).await?;
+    }
+    let commune = form.commune.as_deref();
+    may_assign(reach, commune)?;
     let kind: BodyKind = parse_code("type", &form.kind)?;
     let name = fields::required_line("nom", &form.name, 200)?;
     let purpose = fields::optional("objet", &form.purpose, 3000)?;
@@ -80,21 +94,14 @@ pub async fn save_body(
             }
             .into());
         }
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1")
-            .bind(p)
-            .fetch_optional(&mut **tx)
-            .await?;
-        exists.ok_or(Error::NotFound {
-            what: "instance",
-            id: p,
-        })?;
+        guard(tx, reach, Owner::Body, p).await?;
     }
     let at = instant(now);
     match id {
         None => Ok(sqlx::query_scalar(
             "INSERT INTO network_body (kind, name, purpose, parent_id, cadence_days, consultative, pilot, since, active,
-                 created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                 created_at, updated_at, commune_code)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
         )
         .bind(kind.code())
         .bind(name)
@@ -106,12 +113,14 @@ pub async fn save_body(
         .bind(day_text(since))
         .bind(i64::from(form.active))
         .bind(at)
+        .bind(commune)
         .fetch_one(&mut **tx)
         .await?),
         Some(id) => {
             let n = sqlx::query(
                 "UPDATE network_body SET kind = $2, name = $3, purpose = $4, parent_id = $5, cadence_days = $6,
-                     consultative = $7, pilot = $8, since = $9, active = $10, updated_at = $11 WHERE id = $1",
+                     consultative = $7, pilot = $8, since = $9, active = $10, updated_at = $11, commune_code = $12
+                 WHERE id = $1",
             )
             .bind(id)
             .bind(kind.code())
@@ -124,6 +133,7 @@ pub async fn save_body(
             .bind(day_text(since))
             .bind(i64::from(form.active))
             .bind(at)
+            .bind(commune)
             .execute(&mut **tx)
             .await?
             .rows_affected();
@@ -133,21 +143,30 @@ pub async fn save_body(
     }
 }
 
-pub async fn bodies(store: &Store) -> Result<Vec<Body>> {
-    let sql = format!("{BODY_SELECT} ORDER BY b.parent_id IS NOT NULL, b.name, b.id");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(body_of)
-        .collect()
+/// The bodies the caller reaches.
+pub async fn bodies(store: &Store, reach: &Reach) -> Result<Vec<Body>> {
+    let clause = reach.clause("b.commune_code", 1, Territorywide::Shared);
+    let sql = format!(
+        "{BODY_SELECT} WHERE {} ORDER BY b.parent_id IS NOT NULL, b.name, b.id",
+        clause.sql
+    );
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    rows.iter().map(body_of).collect()
 }
 
-pub async fn body(store: &Store, id: i64) -> Result<Option<Body>> {
+pub async fn body(store: &Store, reach: &Reach, id: i64) -> Result<Option<Body>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Body, id).await? else {
+        return Ok(None);
+    };
     let sql = format!("{BODY_SELECT} WHERE b.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut *tx)
         .await?
         .as_ref()
         .map(body_of)
@@ -160,6 +179,8 @@ pub async fn body(store: &Store, id: i64) -> Result<Option<Body>> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     pub id: i64,
+    /// Its body's commune (a copy, kept with the personal row).
+    pub commune_code: Option<String>,
     pub body_id: i64,
     pub name: String,
     pub function: Option<String>,
@@ -190,6 +211,7 @@ pub struct MemberForm {
 fn member_of(r: &AnyRow) -> Result<Member> {
     Ok(Member {
         id: r.try_get("id")?,
+        commune_code: r.try_get("commune_code")?,
         body_id: r.try_get("body_id")?,
         name: r.try_get("name")?,
         function: r.try_get("function")?,
@@ -207,10 +229,12 @@ fn member_of(r: &AnyRow) -> Result<Member> {
     })
 }
 
-const MEMBER_COLUMNS: &str = "id, body_id, name, function, organisation, member_type, co_chair, email, phone, actor_id, since, until";
+const MEMBER_COLUMNS: &str = "id, commune_code, body_id, name, function, organisation, member_type, co_chair, email, phone, actor_id, since, until";
 
+/// Adds a member to a body (`id` None) or replaces one; a member is their body's commune's.
 pub async fn save_member(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     body_id: i64,
     form: &MemberForm,
@@ -225,21 +249,16 @@ pub async fn save_member(
     let since = fields::date("depuis", &form.since)?;
     let until = fields::date("jusqu_au", &form.until)?;
     fields::period("mandat", since, until)?;
+    let commune = commune_of(tx, reach, Owner::Body, body_id).await?;
+    if let Some(a) = form.actor_id {
+        guard(tx, reach, Owner::Actor, a).await?;
+    }
     match id {
         None => {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1")
-                    .bind(body_id)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-            exists.ok_or(Error::NotFound {
-                what: "instance",
-                id: body_id,
-            })?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO network_member (body_id, name, function, organisation, member_type, co_chair, email, phone,
-                     actor_id, since, until, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                     actor_id, since, until, created_at, commune_code)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             )
             .bind(body_id)
             .bind(name)
@@ -253,10 +272,12 @@ pub async fn save_member(
             .bind(day_text(since))
             .bind(day_text(until))
             .bind(instant(now))
+            .bind(commune)
             .fetch_one(&mut **tx)
             .await?)
         }
         Some(id) => {
+            guard(tx, reach, Owner::Member, id).await?;
             let n = sqlx::query(
                 "UPDATE network_member SET name = $3, function = $4, organisation = $5, member_type = $6, co_chair = $7,
                      email = $8, phone = $9, actor_id = $10, since = $11, until = $12 WHERE id = $1 AND body_id = $2",
@@ -284,9 +305,11 @@ pub async fn save_member(
 
 pub async fn delete_member(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     body_id: i64,
     id: i64,
 ) -> Result<()> {
+    guard(tx, reach, Owner::Member, id).await?;
     let n = sqlx::query("DELETE FROM network_member WHERE id = $1 AND body_id = $2")
         .bind(id)
         .bind(body_id)
@@ -296,18 +319,22 @@ pub async fn delete_member(
     touched(n, "membre", id)
 }
 
-/// Members of a body: co-chairs first, then by type and name.
-pub async fn members(store: &Store, body_id: i64) -> Result<Vec<Member>> {
+/// The members of a body the caller reaches: co-chairs first, then by type and name.
+pub async fn members(store: &Store, reach: &Reach, body_id: i64) -> Result<Vec<Member>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Body, body_id).await? else {
+        return Ok(Vec::new());
+    };
+    let clause = reach.clause("commune_code", 2, Territorywide::HolderOfAll);
     let sql = format!(
-        "SELECT {MEMBER_COLUMNS} FROM network_member WHERE body_id = $1 ORDER BY co_chair DESC, name, id"
+        "SELECT {MEMBER_COLUMNS} FROM network_member WHERE body_id = $1 AND {} ORDER BY co_chair DESC, name, id",
+        clause.sql
     );
-    let mut v: Vec<Member> = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(body_id)
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(member_of)
-        .collect::<Result<_>>()?;
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(body_id))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let mut v: Vec<Member> = rows.iter().map(member_of).collect::<Result<_>>()?;
     v.sort_by(|a, b| {
         b.co_chair
             .cmp(&a.co_chair)
@@ -317,15 +344,21 @@ pub async fn members(store: &Store, body_id: i64) -> Result<Vec<Member>> {
     Ok(v)
 }
 
-/// Every member of every body (users' representatives are shown on the démocratie en santé page).
-pub async fn all_members(store: &Store) -> Result<Vec<Member>> {
-    let sql = format!("SELECT {MEMBER_COLUMNS} FROM network_member ORDER BY body_id, name, id");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(member_of)
-        .collect()
+/// Every member the caller reaches, of every body (users' representatives are shown on the démocratie en santé
+/// page).
+pub async fn all_members(store: &Store, reach: &Reach) -> Result<Vec<Member>> {
+    let clause = reach.clause("commune_code", 1, Territorywide::HolderOfAll);
+    let sql = format!(
+        "SELECT {MEMBER_COLUMNS} FROM network_member WHERE {} ORDER BY body_id, name, id",
+        clause.sql
+    );
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    rows.iter().map(member_of).collect()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -386,11 +419,13 @@ const MEETING_SELECT: &str =
 
 pub async fn save_meeting(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     body_id: i64,
     form: &MeetingForm,
     now: Timestamp,
 ) -> Result<i64> {
+    guard(tx, reach, Owner::Body, body_id).await?;
     let title = fields::required_line("titre", &form.title, 200)?;
     let starts = form
         .starts_at
@@ -412,15 +447,6 @@ pub async fn save_meeting(
     let at = instant(now);
     match id {
         None => {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1")
-                    .bind(body_id)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-            exists.ok_or(Error::NotFound {
-                what: "instance",
-                id: body_id,
-            })?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO network_meeting (body_id, title, starts_at, ends_at, place, status, agenda, minutes,
                      created_at, updated_at)
@@ -462,25 +488,34 @@ pub async fn save_meeting(
     }
 }
 
-/// Meetings of a body, or of every body, in time order.
-pub async fn meetings(store: &Store, body_id: Option<i64>) -> Result<Vec<Meeting>> {
-    let sql =
-        format!("{MEETING_SELECT} WHERE ($1 = 0 OR m.body_id = $2) ORDER BY m.starts_at, m.id");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(i64::from(body_id.is_some()))
-        .bind(body_id.unwrap_or(0))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(meeting_of)
-        .collect()
+/// Meetings of a body, or of every body the caller reaches, in time order.
+pub async fn meetings(store: &Store, reach: &Reach, body_id: Option<i64>) -> Result<Vec<Meeting>> {
+    let clause = reach.clause("b.commune_code", 3, Territorywide::Shared);
+    let sql = format!(
+        "{MEETING_SELECT} WHERE ($1 = 0 OR m.body_id = $2) AND {} ORDER BY m.starts_at, m.id",
+        clause.sql
+    );
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(i64::from(body_id.is_some()))
+                .bind(body_id.unwrap_or(0)),
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    rows.iter().map(meeting_of).collect()
 }
 
-pub async fn meeting(store: &Store, id: i64) -> Result<Option<Meeting>> {
+pub async fn meeting(store: &Store, reach: &Reach, id: i64) -> Result<Option<Meeting>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Meeting, id).await? else {
+        return Ok(None);
+    };
     let sql = format!("{MEETING_SELECT} WHERE m.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut *tx)
         .await?
         .as_ref()
         .map(meeting_of)
@@ -499,11 +534,13 @@ pub struct Question {
 
 pub async fn add_question(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     meeting_id: i64,
     asked_by: &str,
     text: &str,
     now: Timestamp,
 ) -> Result<i64> {
+    guard(tx, reach, Owner::Meeting, meeting_id).await?;
     let asked_by = fields::line("auteur", asked_by, 150)?;
     let text = fields::required("question", text, 3000)?;
     Ok(sqlx::query_scalar(
@@ -519,10 +556,12 @@ pub async fn add_question(
 
 pub async fn answer_question(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     meeting_id: i64,
     id: i64,
     answer: &str,
 ) -> Result<()> {
+    guard(tx, reach, Owner::Meeting, meeting_id).await?;
     let answer = fields::optional("reponse", answer, 5000)?;
     let n =
         sqlx::query("UPDATE network_question SET answer = $3 WHERE id = $1 AND meeting_id = $2")
@@ -535,14 +574,18 @@ pub async fn answer_question(
     touched(n, "question", id)
 }
 
-pub async fn questions(store: &Store, meeting_id: i64) -> Result<Vec<Question>> {
+pub async fn questions(store: &Store, reach: &Reach, meeting_id: i64) -> Result<Vec<Question>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Meeting, meeting_id).await? else {
+        return Ok(Vec::new());
+    };
     let rows = sqlx::query(
         "SELECT id, meeting_id, asked_by, text, answer, asked_at FROM network_question WHERE meeting_id = $1
          ORDER BY asked_at, id",
     )
     .bind(meeting_id)
-    .fetch_all(store.pool())
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     rows.iter()
         .map(|r| {
             Ok(Question {
@@ -560,10 +603,13 @@ pub async fn questions(store: &Store, meeting_id: i64) -> Result<Vec<Question>> 
 /// Records who attended: members of the meeting's body only.
 pub async fn set_attendance(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     meeting_id: i64,
     member_id: i64,
     status: Attendance,
 ) -> Result<()> {
+    guard(tx, reach, Owner::Meeting, meeting_id).await?;
+    guard(tx, reach, Owner::Member, member_id).await?;
     let same_body: Option<i64> = sqlx::query_scalar(
         "SELECT m.id FROM network_meeting m JOIN network_member p ON p.body_id = m.body_id
          WHERE m.id = $1 AND p.id = $2",
@@ -589,12 +635,20 @@ pub async fn set_attendance(
 }
 
 /// (member id, attendance) of a meeting.
-pub async fn attendance(store: &Store, meeting_id: i64) -> Result<Vec<(i64, Attendance)>> {
+pub async fn attendance(
+    store: &Store,
+    reach: &Reach,
+    meeting_id: i64,
+) -> Result<Vec<(i64, Attendance)>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Meeting, meeting_id).await? else {
+        return Ok(Vec::new());
+    };
     let rows =
         sqlx::query("SELECT member_id, status FROM network_attendance WHERE meeting_id = $1")
             .bind(meeting_id)
-            .fetch_all(store.pool())
+            .fetch_all(&mut *tx)
             .await?;
+    tx.commit().await?;
     rows.iter()
         .map(|r| {
             Ok((
@@ -618,10 +672,12 @@ pub struct Decision {
 
 pub async fn add_decision(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     meeting_id: i64,
     text: &str,
     now: Timestamp,
 ) -> Result<i64> {
+    guard(tx, reach, Owner::Meeting, meeting_id).await?;
     let text = fields::required("decision", text, 3000)?;
     Ok(sqlx::query_scalar("INSERT INTO network_decision (meeting_id, text, created_at) VALUES ($1, $2, $3) RETURNING id")
         .bind(meeting_id)
@@ -631,23 +687,33 @@ pub async fn add_decision(
         .await?)
 }
 
-/// Decisions of a meeting, or of every meeting of a body (`meeting_id` None), oldest first.
+/// Decisions of a meeting, or of every meeting of a body (`meeting_id` None), of the bodies the caller reaches,
+/// oldest first.
 pub async fn decisions(
     store: &Store,
+    reach: &Reach,
     meeting_id: Option<i64>,
     body_id: Option<i64>,
 ) -> Result<Vec<Decision>> {
-    let rows = sqlx::query(
+    let clause = reach.clause("b.commune_code", 5, Territorywide::Shared);
+    let sql = format!(
         "SELECT d.id, d.meeting_id, d.text, d.created_at FROM network_decision d
-         JOIN network_meeting m ON m.id = d.meeting_id
-         WHERE ($1 = 0 OR d.meeting_id = $2) AND ($3 = 0 OR m.body_id = $4) ORDER BY m.starts_at, d.id",
-    )
-    .bind(i64::from(meeting_id.is_some()))
-    .bind(meeting_id.unwrap_or(0))
-    .bind(i64::from(body_id.is_some()))
-    .bind(body_id.unwrap_or(0))
-    .fetch_all(store.pool())
-    .await?;
+         JOIN network_meeting m ON m.id = d.meeting_id JOIN network_body b ON b.id = m.body_id
+         WHERE ($1 = 0 OR d.meeting_id = $2) AND ($3 = 0 OR m.body_id = $4) AND {} ORDER BY m.starts_at, d.id",
+        clause.sql
+    );
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(i64::from(meeting_id.is_some()))
+                .bind(meeting_id.unwrap_or(0))
+                .bind(i64::from(body_id.is_some()))
+                .bind(body_id.unwrap_or(0)),
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
     rows.iter()
         .map(|r| {
             Ok(Decision {
@@ -715,11 +781,13 @@ const ACTION_SELECT: &str =
 /// Adds a follow-up action (`id` None) or replaces one. Done: the day it was marked done is kept.
 pub async fn save_action(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     body_id: i64,
     form: &FollowUpForm,
     now: Timestamp,
 ) -> Result<i64> {
+    guard(tx, reach, Owner::Body, body_id).await?;
     let title = fields::required_line("action", &form.title, 300)?;
     let owner = fields::required_line("responsable", &form.owner, 150)?;
     let owner_email = fields::email("courriel_responsable", &form.owner_email)?;
@@ -745,15 +813,6 @@ pub async fn save_action(
     let at = instant(now);
     match id {
         None => {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM network_body WHERE id = $1")
-                    .bind(body_id)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-            exists.ok_or(Error::NotFound {
-                what: "instance",
-                id: body_id,
-            })?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO network_action (body_id, meeting_id, title, owner, owner_email, due_on, status, note,
                      done_on, created_at, updated_at)
@@ -803,10 +862,12 @@ pub async fn save_action(
 /// Changes only the status of an action (the board's buttons).
 pub async fn set_action_status(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     status: ActionStatus,
     now: Timestamp,
 ) -> Result<i64> {
+    guard(tx, reach, Owner::Action, id).await?;
     let body_id: Option<i64> =
         sqlx::query_scalar("SELECT body_id FROM network_action WHERE id = $1")
             .bind(id)
@@ -826,28 +887,35 @@ pub async fn set_action_status(
     Ok(body_id)
 }
 
-/// Follow-up actions of a body (or of every body), by due date (undated last).
-pub async fn actions(store: &Store, body_id: Option<i64>) -> Result<Vec<FollowUp>> {
+/// Follow-up actions of a body (or of every body the caller reaches), by due date (undated last).
+pub async fn actions(store: &Store, reach: &Reach, body_id: Option<i64>) -> Result<Vec<FollowUp>> {
+    let clause = reach.clause("b.commune_code", 3, Territorywide::Shared);
     let sql = format!(
-        "{ACTION_SELECT} WHERE ($1 = 0 OR a.body_id = $2) ORDER BY a.due_on IS NULL, a.due_on, a.id"
+        "{ACTION_SELECT} WHERE ($1 = 0 OR a.body_id = $2) AND {} ORDER BY a.due_on IS NULL, a.due_on, a.id",
+        clause.sql
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(i64::from(body_id.is_some()))
-        .bind(body_id.unwrap_or(0))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(follow_up_of)
-        .collect()
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(i64::from(body_id.is_some()))
+                .bind(body_id.unwrap_or(0)),
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    rows.iter().map(follow_up_of).collect()
 }
 
 /// Notes that reminders were sent for these actions.
 pub async fn mark_reminded(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     ids: &[i64],
     now: Timestamp,
 ) -> Result<()> {
     for id in ids {
+        guard(tx, reach, Owner::Action, *id).await?;
         sqlx::query("UPDATE network_action SET reminded_at = $2 WHERE id = $1")
             .bind(id)
             .bind(instant(now))

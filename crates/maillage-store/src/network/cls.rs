@@ -4,7 +4,10 @@
 //! indicator), and the funding tracker with its reports (bilans). [`tree`] reads a whole contract at once for
 //! its dashboard and its evaluation report.
 
-use super::{Error, Result, code, day, day_opt, day_text, instant, touched};
+use super::{
+    Error, Owner, Reach, Result, Territorywide, begin_read, code, day, day_opt, day_text, guard,
+    instant, may_assign, read_if_reached, touched,
+};
 use crate::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -17,26 +20,14 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 
-async fn exists(
-    tx: &mut Transaction<'static, Any>,
-    table: &'static str,
-    what: &'static str,
-    id: i64,
-) -> Result<()> {
-    let sql = format!("SELECT id FROM {table} WHERE id = $1");
-    let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    found.map(|_| ()).ok_or(Error::NotFound { what, id })
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Contracts and signatories.
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contract {
     pub id: i64,
+    /// The commune keeping the contract (None: an intercommunal contract of the whole territory).
+    pub commune_code: Option<String>,
     pub name: String,
     pub generation: i64,
     pub starts_on: Date,
@@ -50,6 +41,8 @@ pub struct Contract {
 
 #[derive(Debug, Clone, Default)]
 pub struct ContractForm {
+    /// The commune keeping the contract (None: the whole territory).
+    pub commune: Option<String>,
     pub name: String,
     pub generation: String,
     pub starts_on: String,
@@ -63,6 +56,7 @@ pub struct ContractForm {
 fn contract_of(r: &AnyRow) -> Result<Contract> {
     Ok(Contract {
         id: r.try_get("id")?,
+        commune_code: r.try_get("commune_code")?,
         name: r.try_get("name")?,
         generation: r.try_get("generation")?,
         starts_on: day(
@@ -78,15 +72,19 @@ fn contract_of(r: &AnyRow) -> Result<Contract> {
     })
 }
 
-const CONTRACT_COLUMNS: &str =
-    "id, name, generation, starts_on, ends_on, territory, status, signed_on, summary, updated_at";
+const CONTRACT_COLUMNS: &str = "id, commune_code, name, generation, starts_on, ends_on, territory, status, signed_on, summary, updated_at";
 
 pub async fn save_contract(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     f: &ContractForm,
     now: Timestamp,
 ) -> Result<i64> {
+    if let Some(id) = id {
+        guard(tx, reach, Owner::Contract, id).await?;
+    }
+    may_assign(reach, f.commune.as_deref())?;
     let name = fields::required_line("nom", &f.name, 200)?;
     let generation =
         fields::integer("generation", &f.generation, 1, 20)?.ok_or(NetworkError::MissingField {
@@ -106,8 +104,8 @@ pub async fn save_contract(
     match id {
         None => Ok(sqlx::query_scalar(
             "INSERT INTO cls_contract (name, generation, starts_on, ends_on, territory, status, signed_on, summary,
-                 created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                 created_at, updated_at, commune_code)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
         )
         .bind(name)
         .bind(generation)
@@ -118,12 +116,13 @@ pub async fn save_contract(
         .bind(day_text(signed_on))
         .bind(summary)
         .bind(at)
+        .bind(&f.commune)
         .fetch_one(&mut **tx)
         .await?),
         Some(id) => {
             let n = sqlx::query(
                 "UPDATE cls_contract SET name = $2, generation = $3, starts_on = $4, ends_on = $5, territory = $6,
-                     status = $7, signed_on = $8, summary = $9, updated_at = $10 WHERE id = $1",
+                     status = $7, signed_on = $8, summary = $9, updated_at = $10, commune_code = $11 WHERE id = $1",
             )
             .bind(id)
             .bind(name)
@@ -135,6 +134,7 @@ pub async fn save_contract(
             .bind(day_text(signed_on))
             .bind(summary)
             .bind(at)
+            .bind(&f.commune)
             .execute(&mut **tx)
             .await?
             .rows_affected();
@@ -144,24 +144,30 @@ pub async fn save_contract(
     }
 }
 
-/// Contracts, latest generation first.
-pub async fn contracts(store: &Store) -> Result<Vec<Contract>> {
+/// The contracts the caller reaches, latest generation first.
+pub async fn contracts(store: &Store, reach: &Reach) -> Result<Vec<Contract>> {
+    let clause = reach.clause("commune_code", 1, Territorywide::Shared);
     let sql = format!(
-        "SELECT {CONTRACT_COLUMNS} FROM cls_contract ORDER BY starts_on DESC, generation DESC, id DESC"
+        "SELECT {CONTRACT_COLUMNS} FROM cls_contract WHERE {} ORDER BY starts_on DESC, generation DESC, id DESC",
+        clause.sql
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(contract_of)
-        .collect()
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    rows.iter().map(contract_of).collect()
 }
 
-pub async fn contract(store: &Store, id: i64) -> Result<Option<Contract>> {
+pub async fn contract(store: &Store, reach: &Reach, id: i64) -> Result<Option<Contract>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Contract, id).await? else {
+        return Ok(None);
+    };
     let sql = format!("SELECT {CONTRACT_COLUMNS} FROM cls_contract WHERE id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut *tx)
         .await?
         .as_ref()
         .map(contract_of)
@@ -178,12 +184,13 @@ pub struct Signatory {
 
 pub async fn add_signatory(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     contract_id: i64,
     name: &str,
     represented_by: &str,
     signed_on: &str,
 ) -> Result<i64> {
-    exists(tx, "cls_contract", "contrat", contract_id).await?;
+    guard(tx, reach, Owner::Contract, contract_id).await?;
     let name = fields::required_line("signataire", name, 200)?;
     let represented_by = fields::line("represente_par", represented_by, 200)?;
     let signed_on = fields::date("signature", signed_on)?;
@@ -200,9 +207,11 @@ pub async fn add_signatory(
 
 pub async fn delete_signatory(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     contract_id: i64,
     id: i64,
 ) -> Result<()> {
+    guard(tx, reach, Owner::Contract, contract_id).await?;
     let n = sqlx::query("DELETE FROM cls_signatory WHERE id = $1 AND contract_id = $2")
         .bind(id)
         .bind(contract_id)
@@ -227,16 +236,18 @@ pub struct Axis {
 /// Adds an axis at the end (`id` None) or renames one.
 pub async fn save_axis(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     contract_id: i64,
     title: &str,
     description: &str,
 ) -> Result<i64> {
+    // The update names its contract too: reaching the contract is reaching the axis.
+    guard(tx, reach, Owner::Contract, contract_id).await?;
     let title = fields::required_line("titre", title, 300)?;
     let description = fields::optional("description", description, 5000)?;
     match id {
         None => {
-            exists(tx, "cls_contract", "contrat", contract_id).await?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO cls_axis (contract_id, position, title, description)
                  VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM cls_axis WHERE contract_id = $1), $2, $3)
@@ -273,14 +284,15 @@ pub struct Objective {
 
 pub async fn save_objective(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     axis_id: i64,
     title: &str,
 ) -> Result<i64> {
+    guard(tx, reach, Owner::Axis, axis_id).await?;
     let title = fields::required_line("objectif", title, 400)?;
     match id {
         None => {
-            exists(tx, "cls_axis", "axe", axis_id).await?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO cls_objective (axis_id, position, title)
                  VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM cls_objective WHERE axis_id = $1), $2)
@@ -369,14 +381,20 @@ fn fiche_of(r: &AnyRow) -> Result<Fiche> {
 const FICHE_COLUMNS: &str = "f.id, f.objective_id, f.number, f.title, f.description, f.pilot, f.copilots, f.partners, \
      f.target_public, f.territory, f.budget, f.starts_on, f.ends_on, f.status, f.nature, f.updated_at, f.updated_by";
 
+/// Adds a fiche to an objective (`id` None) or replaces one (`objective_id` is then its objective).
 pub async fn save_fiche(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     objective_id: i64,
     f: &FicheForm,
     by: &str,
     now: Timestamp,
 ) -> Result<i64> {
+    match id {
+        Some(id) => guard(tx, reach, Owner::Fiche, id).await?,
+        None => guard(tx, reach, Owner::Objective, objective_id).await?,
+    }
     let number = fields::required_line("numero", &f.number, 20)?;
     let title = fields::required_line("titre", &f.title, 300)?;
     let description = fields::optional("description", &f.description, 10_000)?;
@@ -407,7 +425,6 @@ pub async fn save_fiche(
     let at = instant(now);
     match id {
         None => {
-            exists(tx, "cls_objective", "objectif", objective_id).await?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO cls_fiche (objective_id, number, title, description, pilot, copilots, partners, target_public,
                      territory, budget, starts_on, ends_on, status, nature, created_at, updated_at, updated_by)
@@ -464,14 +481,17 @@ pub async fn save_fiche(
     }
 }
 
-/// The contract a fiche belongs to.
-pub async fn contract_of_fiche(store: &Store, fiche_id: i64) -> Result<Option<i64>> {
+/// The contract a fiche the caller reaches belongs to.
+pub async fn contract_of_fiche(store: &Store, reach: &Reach, fiche_id: i64) -> Result<Option<i64>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Fiche, fiche_id).await? else {
+        return Ok(None);
+    };
     Ok(sqlx::query_scalar(
         "SELECT a.contract_id FROM cls_fiche f JOIN cls_objective o ON o.id = f.objective_id
          JOIN cls_axis a ON a.id = o.axis_id WHERE f.id = $1",
     )
     .bind(fiche_id)
-    .fetch_optional(store.pool())
+    .fetch_optional(&mut *tx)
     .await?)
 }
 
@@ -485,11 +505,12 @@ pub struct Funder {
 
 pub async fn add_funder(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     fiche_id: i64,
     funder: &str,
     amount: &str,
 ) -> Result<i64> {
-    exists(tx, "cls_fiche", "fiche action", fiche_id).await?;
+    guard(tx, reach, Owner::Fiche, fiche_id).await?;
     let funder = fields::required_line("financeur", funder, 200)?;
     let amount = fields::decimal("montant", amount)?;
     if amount.is_some_and(|a| a < 0.0) {
@@ -511,9 +532,11 @@ pub async fn add_funder(
 
 pub async fn delete_funder(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     fiche_id: i64,
     id: i64,
 ) -> Result<()> {
+    guard(tx, reach, Owner::Fiche, fiche_id).await?;
     let n = sqlx::query("DELETE FROM cls_fiche_funder WHERE id = $1 AND fiche_id = $2")
         .bind(id)
         .bind(fiche_id)
@@ -626,10 +649,13 @@ fn parse_link(text: &str) -> Result<Option<ObservatoryLink>> {
 
 pub async fn save_indicator(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     fiche_id: i64,
     f: &IndicatorForm,
 ) -> Result<i64> {
+    // The update names its fiche too: reaching the fiche is reaching the indicator.
+    guard(tx, reach, Owner::Fiche, fiche_id).await?;
     let kind: IndicatorKind = match f.kind.trim() {
         "" => IndicatorKind::Result,
         s => parse_code("type", s)?,
@@ -645,7 +671,6 @@ pub async fn save_indicator(
     let l = link.as_ref();
     match id {
         None => {
-            exists(tx, "cls_fiche", "fiche action", fiche_id).await?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO cls_indicator (fiche_id, kind, label, unit, baseline, baseline_on, target, target_on, source,
                      observatory_indicator, observatory_profession, observatory_zone_kind, observatory_zone_code)
@@ -697,11 +722,14 @@ pub async fn save_indicator(
     }
 }
 
-pub async fn indicator(store: &Store, id: i64) -> Result<Option<Indicator>> {
+pub async fn indicator(store: &Store, reach: &Reach, id: i64) -> Result<Option<Indicator>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Indicator, id).await? else {
+        return Ok(None);
+    };
     let sql = format!("SELECT {INDICATOR_COLUMNS} FROM cls_indicator i WHERE i.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut *tx)
         .await?
         .as_ref()
         .map(indicator_of)
@@ -738,6 +766,7 @@ fn measure_of(r: &AnyRow) -> Result<Measure> {
 #[allow(clippy::too_many_arguments)]
 pub async fn add_measure(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     indicator_id: i64,
     measured_on: &str,
     value: &str,
@@ -746,7 +775,7 @@ pub async fn add_measure(
     by: &str,
     now: Timestamp,
 ) -> Result<i64> {
-    exists(tx, "cls_indicator", "indicateur", indicator_id).await?;
+    guard(tx, reach, Owner::Indicator, indicator_id).await?;
     let measured_on = fields::required_date("date_mesure", measured_on)?;
     let value =
         fields::decimal("valeur", value)?.ok_or(NetworkError::MissingField { field: "valeur" })?;
@@ -772,9 +801,11 @@ pub async fn add_measure(
 
 pub async fn delete_measure(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     indicator_id: i64,
     id: i64,
 ) -> Result<()> {
+    guard(tx, reach, Owner::Indicator, indicator_id).await?;
     let n = sqlx::query("DELETE FROM cls_measure WHERE id = $1 AND indicator_id = $2")
         .bind(id)
         .bind(indicator_id)
@@ -842,11 +873,14 @@ const FUNDING_COLUMNS: &str = "id, contract_id, fiche_id, funder, scheme, title,
 
 pub async fn save_funding(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     contract_id: i64,
     f: &FundingForm,
     now: Timestamp,
 ) -> Result<i64> {
+    // The update names its contract too: reaching the contract is reaching the funding.
+    guard(tx, reach, Owner::Contract, contract_id).await?;
     let funder = fields::required_line("financeur", &f.funder, 200)?;
     let scheme: FundingScheme = parse_code("dispositif", &f.scheme)?;
     let title = fields::required_line("intitule", &f.title, 300)?;
@@ -886,7 +920,6 @@ pub async fn save_funding(
     let at = instant(now);
     match id {
         None => {
-            exists(tx, "cls_contract", "contrat", contract_id).await?;
             Ok(sqlx::query_scalar(
                 "INSERT INTO cls_funding (contract_id, fiche_id, funder, scheme, title, requested, granted, status,
                      applied_on, decided_on, period_start, period_end, created_at, updated_at)
@@ -965,11 +998,12 @@ fn report_of(r: &AnyRow) -> Result<Report> {
 
 pub async fn add_report(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     funding_id: i64,
     label: &str,
     due_on: &str,
 ) -> Result<i64> {
-    exists(tx, "cls_funding", "financement", funding_id).await?;
+    guard(tx, reach, Owner::Funding, funding_id).await?;
     let label = fields::required_line("bilan", label, 200)?;
     let due_on = fields::required_date("echeance", due_on)?;
     Ok(sqlx::query_scalar("INSERT INTO cls_funding_report (funding_id, label, due_on) VALUES ($1, $2, $3) RETURNING id")
@@ -983,9 +1017,11 @@ pub async fn add_report(
 /// Marks a report sent on `submitted_on` (empty: not sent). Returns its funding's contract.
 pub async fn submit_report(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     submitted_on: &str,
 ) -> Result<i64> {
+    guard(tx, reach, Owner::Report, id).await?;
     let submitted = fields::date("date_envoi", submitted_on)?;
     let contract: Option<i64> = sqlx::query_scalar(
         "SELECT f.contract_id FROM cls_funding_report r JOIN cls_funding f ON f.id = r.funding_id WHERE r.id = $1",
@@ -1002,19 +1038,25 @@ pub async fn submit_report(
     Ok(contract)
 }
 
-/// Every report of every contract, by due date, with its funding (for reminders and the calendar).
-pub async fn all_reports(store: &Store) -> Result<Vec<(Report, Funding)>> {
-    let fundings: BTreeMap<i64, Funding> = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {FUNDING_COLUMNS} FROM cls_funding"
-    )))
-    .fetch_all(store.pool())
+/// Every report of every contract the caller reaches, by due date, with its funding (for reminders and the
+/// calendar).
+pub async fn all_reports(store: &Store, reach: &Reach) -> Result<Vec<(Report, Funding)>> {
+    let clause = reach.clause("c.commune_code", 1, Territorywide::Shared);
+    let mut tx = begin_read(store, reach).await?;
+    let fundings: BTreeMap<i64, Funding> = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {FUNDING_COLUMNS} FROM cls_funding WHERE contract_id IN (SELECT c.id FROM cls_contract c WHERE {})",
+            clause.sql
+        ))))
+        .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(|r| funding_of(r).map(|f| (f.id, f)))
     .collect::<Result<_>>()?;
     let rows = sqlx::query("SELECT id, funding_id, label, due_on, submitted_on FROM cls_funding_report ORDER BY due_on, id")
-        .fetch_all(store.pool())
+        .fetch_all(&mut *tx)
         .await?;
+    tx.commit().await?;
     let mut out = Vec::new();
     for r in &rows {
         let report = report_of(r)?;
@@ -1127,16 +1169,16 @@ impl ContractTree {
 
 /// Reads a whole contract: signatories, axes, objectives, fiches with their funders, indicators and measures,
 /// fundings with their reports.
-pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree>> {
-    let Some(contract) = contract(store, contract_id).await? else {
+pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Option<ContractTree>> {
+    let Some(contract) = contract(store, reach, contract_id).await? else {
         return Ok(None);
     };
-    let pool = store.pool();
+    let mut tx = begin_read(store, reach).await?;
     let signatories = sqlx::query(
         "SELECT id, name, represented_by, signed_on FROM cls_signatory WHERE contract_id = $1 ORDER BY id",
     )
     .bind(contract_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(|r| {
@@ -1152,7 +1194,7 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
         "SELECT id, contract_id, position, title, description FROM cls_axis WHERE contract_id = $1 ORDER BY position, id",
     )
     .bind(contract_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(|r| {
@@ -1170,7 +1212,7 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
          WHERE a.contract_id = $1 ORDER BY o.position, o.id",
     )
     .bind(contract_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(|r| {
@@ -1187,7 +1229,7 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
         "SELECT {FICHE_COLUMNS} FROM cls_fiche f {in_contract} ORDER BY f.number, f.id"
     )))
     .bind(contract_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(fiche_of)
@@ -1197,7 +1239,7 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
          {in_contract} ORDER BY x.id"
     )))
     .bind(contract_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(|r| {
@@ -1213,7 +1255,7 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
         "SELECT {INDICATOR_COLUMNS} FROM cls_indicator i JOIN cls_fiche f ON f.id = i.fiche_id {in_contract} ORDER BY i.id"
     )))
     .bind(contract_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(indicator_of)
@@ -1224,7 +1266,7 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
          ORDER BY m.measured_on, m.id"
     )))
     .bind(contract_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(measure_of)
@@ -1233,7 +1275,7 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
         "SELECT {FUNDING_COLUMNS} FROM cls_funding WHERE contract_id = $1 ORDER BY id"
     )))
     .bind(contract_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(funding_of)
@@ -1243,11 +1285,12 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
          JOIN cls_funding f ON f.id = r.funding_id WHERE f.contract_id = $1 ORDER BY r.due_on, r.id",
     )
     .bind(contract_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(report_of)
     .collect::<Result<Vec<_>>>()?;
+    tx.commit().await?;
 
     let mut measures_of: BTreeMap<i64, Vec<Measure>> = BTreeMap::new();
     for m in measures {
@@ -1312,4 +1355,40 @@ pub async fn tree(store: &Store, contract_id: i64) -> Result<Option<ContractTree
         axes,
         fundings,
     }))
+}
+
+/// The contract of a funding the caller reaches.
+pub async fn contract_of_funding(
+    store: &Store,
+    reach: &Reach,
+    funding_id: i64,
+) -> Result<Option<i64>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Funding, funding_id).await? else {
+        return Ok(None);
+    };
+    let contract = sqlx::query_scalar("SELECT contract_id FROM cls_funding WHERE id = $1")
+        .bind(funding_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(contract)
+}
+
+/// The contract of a funding report the caller reaches.
+pub async fn contract_of_report(
+    store: &Store,
+    reach: &Reach,
+    report_id: i64,
+) -> Result<Option<i64>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Report, report_id).await? else {
+        return Ok(None);
+    };
+    let contract = sqlx::query_scalar(
+        "SELECT f.contract_id FROM cls_funding_report r JOIN cls_funding f ON f.id = r.funding_id WHERE r.id = $1",
+    )
+    .bind(report_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(contract)
 }

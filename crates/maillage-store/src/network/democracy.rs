@@ -2,7 +2,10 @@
 //! inhabitants' initiatives — recorded with their participants, what was said and what came of it. Users'
 //! representatives in bodies are the members typed `representant_usagers` (see [`super::bodies`]).
 
-use super::{Result, code, day, day_text, instant, touched};
+use super::{
+    Owner, Reach, Result, Territorywide, begin_read, code, day, day_text, guard, instant,
+    may_assign, touched,
+};
 use crate::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -14,6 +17,8 @@ use sqlx::{Any, Row, Transaction};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Consultation {
     pub id: i64,
+    /// The commune keeping the record (None: the whole territory).
+    pub commune_code: Option<String>,
     pub kind: ConsultationKind,
     pub title: String,
     pub held_on: Date,
@@ -28,6 +33,8 @@ pub struct Consultation {
 
 #[derive(Debug, Clone, Default)]
 pub struct ConsultationForm {
+    /// The commune keeping the record (None: the whole territory).
+    pub commune: Option<String>,
     pub kind: String,
     pub title: String,
     pub held_on: String,
@@ -43,6 +50,7 @@ pub struct ConsultationForm {
 fn consultation_of(r: &AnyRow) -> Result<Consultation> {
     Ok(Consultation {
         id: r.try_get("id")?,
+        commune_code: r.try_get("commune_code")?,
         kind: code(
             "network_consultation.kind",
             &r.try_get::<String, _>("kind")?,
@@ -64,11 +72,22 @@ fn consultation_of(r: &AnyRow) -> Result<Consultation> {
 
 pub async fn save_consultation(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     f: &ConsultationForm,
     by: &str,
     now: Timestamp,
 ) -> Result<i64> {
+    if let Some(id) = id {
+        guard(tx, reach, Owner::Consultation, id).await?;
+    }
+    may_assign(reach, f.commune.as_deref())?;
+    if let Some(b) = f.body_id {
+        guard(tx, reach, Owner::Body, b).await?;
+    }
+    if let Some(c) = f.contract_id {
+        guard(tx, reach, Owner::Contract, c).await?;
+    }
     let kind: ConsultationKind = parse_code("type", &f.kind)?;
     let title = fields::required_line("titre", &f.title, 300)?;
     let held_on = fields::required_date("date", &f.held_on)?;
@@ -80,8 +99,8 @@ pub async fn save_consultation(
     match id {
         None => Ok(sqlx::query_scalar(
             "INSERT INTO network_consultation (kind, title, held_on, place, participants, public_concerned, body_id,
-                 contract_id, summary, outcomes, created_at, recorded_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                 contract_id, summary, outcomes, created_at, recorded_by, commune_code)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(kind.code())
         .bind(title)
@@ -95,12 +114,14 @@ pub async fn save_consultation(
         .bind(outcomes)
         .bind(instant(now))
         .bind(by)
+        .bind(&f.commune)
         .fetch_one(&mut **tx)
         .await?),
         Some(id) => {
             let n = sqlx::query(
                 "UPDATE network_consultation SET kind = $2, title = $3, held_on = $4, place = $5, participants = $6,
-                     public_concerned = $7, body_id = $8, contract_id = $9, summary = $10, outcomes = $11 WHERE id = $1",
+                     public_concerned = $7, body_id = $8, contract_id = $9, summary = $10, outcomes = $11,
+                     commune_code = $12 WHERE id = $1",
             )
             .bind(id)
             .bind(kind.code())
@@ -113,6 +134,7 @@ pub async fn save_consultation(
             .bind(f.contract_id)
             .bind(summary)
             .bind(outcomes)
+            .bind(&f.commune)
             .execute(&mut **tx)
             .await?
             .rows_affected();
@@ -122,15 +144,20 @@ pub async fn save_consultation(
     }
 }
 
-/// Consultations, most recent first.
-pub async fn consultations(store: &Store) -> Result<Vec<Consultation>> {
-    sqlx::query(
-        "SELECT id, kind, title, held_on, place, participants, public_concerned, body_id, contract_id, summary, outcomes
-         FROM network_consultation ORDER BY held_on DESC, id DESC",
-    )
-    .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(consultation_of)
-    .collect()
+/// The consultations the caller reaches, most recent first.
+pub async fn consultations(store: &Store, reach: &Reach) -> Result<Vec<Consultation>> {
+    let clause = reach.clause("commune_code", 1, Territorywide::Shared);
+    let sql = format!(
+        "SELECT id, commune_code, kind, title, held_on, place, participants, public_concerned, body_id, contract_id,
+             summary, outcomes
+         FROM network_consultation WHERE {} ORDER BY held_on DESC, id DESC",
+        clause.sql
+    );
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    rows.iter().map(consultation_of).collect()
 }

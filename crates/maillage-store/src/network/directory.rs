@@ -2,7 +2,10 @@
 //! `maillage-network`; CSV imports update entries by their identifier (`slug`) and add the others, in one
 //! transaction. Contact persons are personal data: the web layer audits their changes and exports.
 
-use super::{Error, Result, code, code_opt, codes, instant, is_unique_violation, touched};
+use super::{
+    Error, Owner, Reach, Result, Territorywide, begin_read, code, code_opt, codes, commune_of,
+    guard, instant, is_unique_violation, may_assign, touched,
+};
 use crate::Store;
 use jiff::Timestamp;
 use maillage_network::codes::Visibility;
@@ -16,6 +19,8 @@ use sqlx::{Any, Row, Transaction};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Actor {
     pub id: i64,
+    /// The commune keeping the entry (None: the whole territory).
+    pub commune_code: Option<String>,
     pub record: ActorRecord,
     pub updated_at: String,
     pub updated_by: String,
@@ -23,13 +28,14 @@ pub struct Actor {
 
 const ACTOR_COLUMNS: &str = "id, slug, kind, name, missions, specific_missions, target_public, access_conditions, address, \
      postcode, commune, phone, email, website, opening_hours, appointment, cost, age_min, age_max, languages, themes, \
-     publics, territory, accessible, visibility, lon, lat, updated_at, updated_by";
+     publics, territory, accessible, visibility, lon, lat, updated_at, updated_by, commune_code";
 
 fn actor_of(r: &AnyRow) -> Result<Actor> {
     let lon: Option<f64> = r.try_get("lon")?;
     let lat: Option<f64> = r.try_get("lat")?;
     Ok(Actor {
         id: r.try_get("id")?,
+        commune_code: r.try_get("commune_code")?,
         record: ActorRecord {
             key: Some(r.try_get("slug")?),
             kind: code("network_actor.kind", &r.try_get::<String, _>("kind")?)?,
@@ -68,25 +74,40 @@ fn actor_of(r: &AnyRow) -> Result<Actor> {
     })
 }
 
-/// Every entry by name; `public_only` for the public directory.
-pub async fn actors(store: &Store, public_only: bool) -> Result<Vec<Actor>> {
+/// Every entry the caller reaches, by name; `public_only` for the public directory (public data: it reads
+/// with [`Reach::everything`]).
+pub async fn actors(store: &Store, reach: &Reach, public_only: bool) -> Result<Vec<Actor>> {
+    let clause = reach.clause("commune_code", 3, Territorywide::Shared);
     let sql = format!(
-        "SELECT {ACTOR_COLUMNS} FROM network_actor WHERE ($1 = 0 OR visibility = $2) ORDER BY name, id"
+        "SELECT {ACTOR_COLUMNS} FROM network_actor WHERE ($1 = 0 OR visibility = $2) AND {} ORDER BY name, id",
+        clause.sql
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(i64::from(public_only))
-        .bind(Visibility::Public.code())
-        .fetch_all(store.pool())
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(i64::from(public_only))
+                .bind(Visibility::Public.code()),
+        )
+        .fetch_all(&mut *tx)
         .await?;
+    tx.commit().await?;
     rows.iter().map(actor_of).collect()
 }
 
-pub async fn actor(store: &Store, id: i64) -> Result<Option<Actor>> {
-    let sql = format!("SELECT {ACTOR_COLUMNS} FROM network_actor WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(store.pool())
+/// An entry the caller reaches.
+pub async fn actor(store: &Store, reach: &Reach, id: i64) -> Result<Option<Actor>> {
+    let clause = reach.clause("commune_code", 2, Territorywide::Shared);
+    let sql = format!(
+        "SELECT {ACTOR_COLUMNS} FROM network_actor WHERE id = $1 AND {}",
+        clause.sql
+    );
+    let mut tx = begin_read(store, reach).await?;
+    let row = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id))
+        .fetch_optional(&mut *tx)
         .await?;
+    tx.commit().await?;
     row.as_ref().map(actor_of).transpose()
 }
 
@@ -128,21 +149,22 @@ async fn free_slug(tx: &mut Transaction<'static, Any>, record: &ActorRecord) -> 
 async fn write(
     tx: &mut Transaction<'static, Any>,
     id: Option<i64>,
+    commune: Option<&str>,
     slug: &str,
     r: &ActorRecord,
     by: &str,
     now: Timestamp,
 ) -> Result<i64> {
     let at = instant(now);
-    // The 28 values in the order of the columns; an update names its row last ($29).
+    // The 28 values in the order of the columns, then the commune ($29); an update names its row last ($30).
     let sql = match id {
         None => {
             "INSERT INTO network_actor (slug, kind, name, missions, specific_missions, target_public, access_conditions,
                  address, postcode, commune, phone, email, website, opening_hours, appointment, cost, age_min, age_max,
                  languages, themes, publics, territory, accessible, visibility, lon, lat, updated_at, updated_by,
-                 created_at)
+                 commune_code, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                 $22, $23, $24, $25, $26, $27, $28, $27)
+                 $22, $23, $24, $25, $26, $27, $28, $29, $27)
              RETURNING id"
         }
         Some(_) => {
@@ -150,8 +172,8 @@ async fn write(
                  target_public = $6, access_conditions = $7, address = $8, postcode = $9, commune = $10, phone = $11,
                  email = $12, website = $13, opening_hours = $14, appointment = $15, cost = $16, age_min = $17,
                  age_max = $18, languages = $19, themes = $20, publics = $21, territory = $22, accessible = $23,
-                 visibility = $24, lon = $25, lat = $26, updated_at = $27, updated_by = $28
-             WHERE id = $29 RETURNING id"
+                 visibility = $24, lon = $25, lat = $26, updated_at = $27, updated_by = $28, commune_code = $29
+             WHERE id = $30 RETURNING id"
         }
     };
     let mut query = sqlx::query_scalar::<_, i64>(sql)
@@ -182,7 +204,8 @@ async fn write(
         .bind(r.position.map(|p| p.0))
         .bind(r.position.map(|p| p.1))
         .bind(at)
-        .bind(by);
+        .bind(by)
+        .bind(commune);
     if let Some(id) = id {
         query = query.bind(id);
     }
@@ -199,14 +222,21 @@ async fn write(
     }
 }
 
-/// Adds an entry (`id` None) or replaces one. A new entry without identifier gets one from its name.
+/// Adds an entry (`id` None) or replaces one, kept by `commune` (None: the whole territory). A new entry without
+/// identifier gets one from its name.
 pub async fn save_actor(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
+    commune: Option<&str>,
     record: &ActorRecord,
     by: &str,
     now: Timestamp,
 ) -> Result<i64> {
+    if let Some(id) = id {
+        guard(tx, reach, Owner::Actor, id).await?;
+    }
+    may_assign(reach, commune)?;
     let slug = match (id, &record.key) {
         (None, _) => free_slug(tx, record).await?,
         (Some(_), Some(k)) => k.clone(),
@@ -216,10 +246,15 @@ pub async fn save_actor(
             .await?
             .ok_or(Error::NotFound { what: "acteur", id })?,
     };
-    write(tx, id, &slug, record, by, now).await
+    write(tx, id, commune, &slug, record, by, now).await
 }
 
-pub async fn delete_actor(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
+pub async fn delete_actor(
+    tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    id: i64,
+) -> Result<()> {
+    guard(tx, reach, Owner::Actor, id).await?;
     let n = sqlx::query("DELETE FROM network_actor WHERE id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -237,14 +272,18 @@ pub struct ImportCounts {
 }
 
 /// Imports checked records (from [`maillage_network::directory::parse_csv`]): an entry whose identifier exists
-/// is updated (or left alone when nothing changed), the others are added. Entries missing from the file are
-/// kept: a partner's file does not delete what the commune entered by hand.
+/// is updated (or left alone when nothing changed) and keeps its commune, the others are added to `commune`.
+/// Entries missing from the file are kept: a partner's file does not delete what the commune entered by hand.
+/// An identifier of an entry the caller does not reach is refused as taken.
 pub async fn import(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     records: &[(u64, ActorRecord)],
     by: &str,
     now: Timestamp,
 ) -> Result<ImportCounts> {
+    may_assign(reach, commune)?;
     let mut counts = ImportCounts::default();
     for (_, r) in records {
         let slug = r.key.clone().unwrap_or_else(|| directory::default_key(r));
@@ -258,15 +297,21 @@ pub async fn import(
         match existing {
             Some(row) => {
                 let old = actor_of(&row)?;
+                if !reach.reaches(old.commune_code.as_deref(), Territorywide::Shared) {
+                    return Err(Error::Duplicate {
+                        what: "identifiant",
+                    });
+                }
                 if old.record == record {
                     counts.unchanged += 1;
                 } else {
-                    write(tx, Some(old.id), &slug, &record, by, now).await?;
+                    let kept = old.commune_code.as_deref();
+                    write(tx, Some(old.id), kept, &slug, &record, by, now).await?;
                     counts.updated += 1;
                 }
             }
             None => {
-                write(tx, None, &slug, &record, by, now).await?;
+                write(tx, None, commune, &slug, &record, by, now).await?;
                 counts.inserted += 1;
             }
         }
@@ -280,6 +325,8 @@ pub async fn import(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contact {
     pub id: i64,
+    /// The commune keeping the contact: its actor's, or its own when it has none (None: the whole territory).
+    pub commune_code: Option<String>,
     pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
     pub name: String,
@@ -299,6 +346,7 @@ pub struct ContactForm {
 fn contact_of(r: &AnyRow) -> Result<Contact> {
     Ok(Contact {
         id: r.try_get("id")?,
+        commune_code: r.try_get("commune_code")?,
         actor_id: r.try_get("actor_id")?,
         actor_name: r.try_get("actor_name")?,
         name: r.try_get("name")?,
@@ -309,14 +357,17 @@ fn contact_of(r: &AnyRow) -> Result<Contact> {
 }
 
 const CONTACT_SELECT: &str =
-    "SELECT c.id, c.actor_id, a.name AS actor_name, c.name, c.role, c.email, c.phone
+    "SELECT c.id, c.commune_code, c.actor_id, a.name AS actor_name, c.name, c.role, c.email, c.phone
      FROM network_contact c LEFT JOIN network_actor a ON a.id = c.actor_id";
 
-/// Adds a contact person (`id` None) or replaces one.
+/// Adds a contact person (`id` None) or replaces one. A new contact of an actor kept by a commune is that
+/// commune's; any other new contact is kept by `commune`. A changed contact keeps its commune.
 pub async fn save_contact(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: Option<i64>,
     actor_id: Option<i64>,
+    commune: Option<&str>,
     form: &ContactForm,
     now: Timestamp,
 ) -> Result<i64> {
@@ -327,20 +378,15 @@ pub async fn save_contact(
     let at = instant(now);
     match id {
         None => {
-            if let Some(a) = actor_id {
-                let exists: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM network_actor WHERE id = $1")
-                        .bind(a)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                exists.ok_or(Error::NotFound {
-                    what: "acteur",
-                    id: a,
-                })?;
-            }
+            let of_actor = match actor_id {
+                Some(a) => commune_of(tx, reach, Owner::Actor, a).await?,
+                None => None,
+            };
+            let commune = of_actor.as_deref().or(commune);
+            may_assign(reach, commune)?;
             Ok(sqlx::query_scalar(
-                "INSERT INTO network_contact (actor_id, name, role, email, phone, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                "INSERT INTO network_contact (actor_id, name, role, email, phone, created_at, updated_at, commune_code)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
             )
             .bind(actor_id)
             .bind(name)
@@ -348,10 +394,12 @@ pub async fn save_contact(
             .bind(email)
             .bind(phone)
             .bind(at)
+            .bind(commune)
             .fetch_one(&mut **tx)
             .await?)
         }
         Some(id) => {
+            guard(tx, reach, Owner::Contact, id).await?;
             let n = sqlx::query(
                 "UPDATE network_contact SET name = $2, role = $3, email = $4, phone = $5, updated_at = $6 WHERE id = $1",
             )
@@ -370,7 +418,12 @@ pub async fn save_contact(
     }
 }
 
-pub async fn delete_contact(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
+pub async fn delete_contact(
+    tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    id: i64,
+) -> Result<()> {
+    guard(tx, reach, Owner::Contact, id).await?;
     let n = sqlx::query("DELETE FROM network_contact WHERE id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -379,22 +432,35 @@ pub async fn delete_contact(tx: &mut Transaction<'static, Any>, id: i64) -> Resu
     touched(n, "contact", id)
 }
 
-/// Contacts of an actor, or every contact (`None`), by name.
-pub async fn contacts(store: &Store, actor_id: Option<i64>) -> Result<Vec<Contact>> {
-    let sql = format!("{CONTACT_SELECT} WHERE ($1 = 0 OR c.actor_id = $2) ORDER BY c.name, c.id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(i64::from(actor_id.is_some()))
-        .bind(actor_id.unwrap_or(0))
-        .fetch_all(store.pool())
+/// The caller's contacts of an actor, or all of them (`None`), by name.
+pub async fn contacts(store: &Store, reach: &Reach, actor_id: Option<i64>) -> Result<Vec<Contact>> {
+    let clause = reach.clause("c.commune_code", 3, Territorywide::HolderOfAll);
+    let sql = format!(
+        "{CONTACT_SELECT} WHERE ($1 = 0 OR c.actor_id = $2) AND {} ORDER BY c.name, c.id",
+        clause.sql
+    );
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(i64::from(actor_id.is_some()))
+                .bind(actor_id.unwrap_or(0)),
+        )
+        .fetch_all(&mut *tx)
         .await?;
+    tx.commit().await?;
     rows.iter().map(contact_of).collect()
 }
 
-pub async fn contact(store: &Store, id: i64) -> Result<Option<Contact>> {
-    let sql = format!("{CONTACT_SELECT} WHERE c.id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(store.pool())
+/// A contact the caller reaches.
+pub async fn contact(store: &Store, reach: &Reach, id: i64) -> Result<Option<Contact>> {
+    let clause = reach.clause("c.commune_code", 2, Territorywide::HolderOfAll);
+    let sql = format!("{CONTACT_SELECT} WHERE c.id = $1 AND {}", clause.sql);
+    let mut tx = begin_read(store, reach).await?;
+    let row = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id))
+        .fetch_optional(&mut *tx)
         .await?;
+    tx.commit().await?;
     row.as_ref().map(contact_of).transpose()
 }

@@ -2,7 +2,10 @@
 //! signed unsubscribe. The SMTP server's settings are kept here too (the `setting` table); sending is the web
 //! layer's.
 
-use super::{Error, Result, code, code_opt, instant, is_unique_violation, keys, touched};
+use super::{
+    Error, Owner, Reach, Result, Territorywide, begin_read, code, code_opt, commune_of, guard,
+    instant, is_unique_violation, keys, may_assign, read_if_reached, touched,
+};
 use crate::Store;
 use crate::network::directory::Contact;
 use jiff::Timestamp;
@@ -103,6 +106,8 @@ pub async fn clear_smtp(tx: &mut Transaction<'static, Any>) -> Result<()> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct List {
     pub id: i64,
+    /// The commune keeping the list (None: the whole territory).
+    pub commune_code: Option<String>,
     pub name: String,
     pub description: Option<String>,
     /// Members still subscribed.
@@ -113,6 +118,7 @@ pub struct List {
 fn list_of(r: &AnyRow) -> Result<List> {
     Ok(List {
         id: r.try_get("id")?,
+        commune_code: r.try_get("commune_code")?,
         name: r.try_get("name")?,
         description: r.try_get("description")?,
         subscribed: r.try_get("subscribed")?,
@@ -120,26 +126,31 @@ fn list_of(r: &AnyRow) -> Result<List> {
     })
 }
 
-const LIST_SELECT: &str = "SELECT l.id, l.name, l.description,
+const LIST_SELECT: &str = "SELECT l.id, l.commune_code, l.name, l.description,
          (SELECT COUNT(*) FROM network_list_member m WHERE m.list_id = l.id AND m.unsubscribed_at IS NULL) AS subscribed,
          (SELECT COUNT(*) FROM network_list_member m WHERE m.list_id = l.id AND m.unsubscribed_at IS NOT NULL)
              AS unsubscribed
      FROM network_list l";
 
+/// A new list kept by `commune` (None: the whole territory).
 pub async fn create_list(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
+    commune: Option<&str>,
     name: &str,
     description: &str,
     now: Timestamp,
 ) -> Result<i64> {
     let name = fields::required_line("nom", name, 120)?;
     let description = fields::optional("description", description, 500)?;
+    may_assign(reach, commune)?;
     let r = sqlx::query_scalar(
-        "INSERT INTO network_list (name, description, created_at) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO network_list (name, description, created_at, commune_code) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(name)
     .bind(description)
     .bind(instant(now))
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await;
     match r {
@@ -151,21 +162,27 @@ pub async fn create_list(
     }
 }
 
-pub async fn lists(store: &Store) -> Result<Vec<List>> {
-    let sql = format!("{LIST_SELECT} ORDER BY l.name, l.id");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(list_of)
-        .collect()
+/// The lists the caller reaches.
+pub async fn lists(store: &Store, reach: &Reach) -> Result<Vec<List>> {
+    let clause = reach.clause("l.commune_code", 1, Territorywide::Shared);
+    let sql = format!("{LIST_SELECT} WHERE {} ORDER BY l.name, l.id", clause.sql);
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    rows.iter().map(list_of).collect()
 }
 
-pub async fn list(store: &Store, id: i64) -> Result<Option<List>> {
+pub async fn list(store: &Store, reach: &Reach, id: i64) -> Result<Option<List>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::List, id).await? else {
+        return Ok(None);
+    };
     let sql = format!("{LIST_SELECT} WHERE l.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut *tx)
         .await?
         .as_ref()
         .map(list_of)
@@ -176,10 +193,13 @@ pub async fn list(store: &Store, id: i64) -> Result<Option<List>> {
 /// they can come back (by asking the coordination, who then removes the mark with [`resubscribe`]).
 pub async fn add_member(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     list: i64,
     contact: i64,
     now: Timestamp,
 ) -> Result<()> {
+    guard(tx, reach, Owner::List, list).await?;
+    guard(tx, reach, Owner::Contact, contact).await?;
     let existing: Option<Option<String>> = sqlx::query_scalar(
         "SELECT unsubscribed_at FROM network_list_member WHERE list_id = $1 AND contact_id = $2",
     )
@@ -223,9 +243,12 @@ pub async fn add_member(
 /// The contact asked to come back to a list they had left.
 pub async fn resubscribe(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     list: i64,
     contact: i64,
 ) -> Result<()> {
+    guard(tx, reach, Owner::List, list).await?;
+    guard(tx, reach, Owner::Contact, contact).await?;
     let n = sqlx::query("UPDATE network_list_member SET unsubscribed_at = NULL WHERE list_id = $1 AND contact_id = $2")
         .bind(list)
         .bind(contact)
@@ -237,9 +260,12 @@ pub async fn resubscribe(
 
 pub async fn remove_member(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     list: i64,
     contact: i64,
 ) -> Result<()> {
+    guard(tx, reach, Owner::List, list).await?;
+    guard(tx, reach, Owner::Contact, contact).await?;
     let n = sqlx::query("DELETE FROM network_list_member WHERE list_id = $1 AND contact_id = $2")
         .bind(list)
         .bind(contact)
@@ -276,22 +302,32 @@ pub struct Member {
     pub unsubscribed_at: Option<String>,
 }
 
-/// Members of a list by name, with whether they left it.
-pub async fn members(store: &Store, list: i64) -> Result<Vec<Member>> {
-    let rows = sqlx::query(
-        "SELECT c.id, c.actor_id, a.name AS actor_name, c.name, c.role, c.email, c.phone, m.unsubscribed_at
+/// Members of a list the caller reaches, by name, with whether they left it: only the contacts the caller
+/// reaches (an account of every commune may have put another commune's contact on a shared list).
+pub async fn members(store: &Store, reach: &Reach, list: i64) -> Result<Vec<Member>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::List, list).await? else {
+        return Ok(Vec::new());
+    };
+    let clause = reach.clause("c.commune_code", 2, Territorywide::HolderOfAll);
+    let sql = format!(
+        "SELECT c.id, c.commune_code, c.actor_id, a.name AS actor_name, c.name, c.role, c.email, c.phone,
+             m.unsubscribed_at
          FROM network_list_member m JOIN network_contact c ON c.id = m.contact_id
          LEFT JOIN network_actor a ON a.id = c.actor_id
-         WHERE m.list_id = $1 ORDER BY c.name, c.id",
-    )
-    .bind(list)
-    .fetch_all(store.pool())
-    .await?;
+         WHERE m.list_id = $1 AND {} ORDER BY c.name, c.id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(list))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
     rows.iter()
         .map(|r| {
             Ok(Member {
                 contact: Contact {
                     id: r.try_get("id")?,
+                    commune_code: r.try_get("commune_code")?,
                     actor_id: r.try_get("actor_id")?,
                     actor_name: r.try_get("actor_name")?,
                     name: r.try_get("name")?,
@@ -357,6 +393,8 @@ impl maillage_network::Coded for Mode {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Message {
     pub id: i64,
+    /// Its list's commune.
+    pub commune_code: Option<String>,
     pub list_id: i64,
     pub list_name: String,
     pub kind: MessageKind,
@@ -373,6 +411,7 @@ pub struct Message {
 fn message_of(r: &AnyRow) -> Result<Message> {
     Ok(Message {
         id: r.try_get("id")?,
+        commune_code: r.try_get("commune_code")?,
         list_id: r.try_get("list_id")?,
         list_name: r.try_get("list_name")?,
         kind: code("network_message.kind", &r.try_get::<String, _>("kind")?)?,
@@ -388,13 +427,14 @@ fn message_of(r: &AnyRow) -> Result<Message> {
 }
 
 const MESSAGE_SELECT: &str =
-    "SELECT m.id, m.list_id, l.name AS list_name, m.kind, m.subject, m.body, m.created_at,
+    "SELECT m.id, m.commune_code, m.list_id, l.name AS list_name, m.kind, m.subject, m.body, m.created_at,
          m.created_by, m.mode, m.sent_at, m.recipients, m.failures
      FROM network_message m JOIN network_list l ON l.id = m.list_id";
 
 /// Writes a message to a list (not sent yet).
 pub async fn create_message(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     list: i64,
     kind: MessageKind,
     subject: &str,
@@ -404,18 +444,12 @@ pub async fn create_message(
 ) -> Result<i64> {
     let subject = mail::subject(subject)?;
     let body = mail::text(body)?;
-    let has_list: Option<i64> = sqlx::query_scalar("SELECT id FROM network_list WHERE id = $1")
-        .bind(list)
-        .fetch_optional(&mut **tx)
-        .await?;
-    has_list.ok_or(Error::NotFound {
-        what: "liste",
-        id: list,
-    })?;
+    // A message is its list's commune's.
+    let commune = commune_of(tx, reach, Owner::List, list).await?;
     use maillage_network::Coded;
     Ok(sqlx::query_scalar(
-        "INSERT INTO network_message (list_id, kind, subject, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)
-         RETURNING id",
+        "INSERT INTO network_message (list_id, kind, subject, body, created_at, created_by, commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(list)
     .bind(kind.code())
@@ -423,6 +457,7 @@ pub async fn create_message(
     .bind(body)
     .bind(instant(now))
     .bind(by)
+    .bind(commune)
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -430,12 +465,14 @@ pub async fn create_message(
 /// The outcome for one recipient: `envoye`, `echec` (with the server's answer) or `exporte`.
 pub async fn record_delivery(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     message: i64,
     contact: i64,
     status: &str,
     error: Option<&str>,
     now: Timestamp,
 ) -> Result<()> {
+    guard(tx, reach, Owner::Message, message).await?;
     sqlx::query(
         "INSERT INTO network_message_recipient (message_id, contact_id, status, error, at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (message_id, contact_id) DO UPDATE SET status = excluded.status, error = excluded.error, at = excluded.at",
@@ -453,10 +490,12 @@ pub async fn record_delivery(
 /// Marks a message sent (or exported) and counts its outcomes.
 pub async fn finish_message(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     message: i64,
     mode: Mode,
     now: Timestamp,
 ) -> Result<()> {
+    guard(tx, reach, Owner::Message, message).await?;
     use maillage_network::Coded;
     let n = sqlx::query(
         "UPDATE network_message SET mode = $2, sent_at = $3,
@@ -473,21 +512,30 @@ pub async fn finish_message(
     touched(n, "message", message)
 }
 
-pub async fn messages(store: &Store) -> Result<Vec<Message>> {
-    let sql = format!("{MESSAGE_SELECT} ORDER BY m.created_at DESC, m.id DESC");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(message_of)
-        .collect()
+/// The messages the caller reaches, newest first.
+pub async fn messages(store: &Store, reach: &Reach) -> Result<Vec<Message>> {
+    let clause = reach.clause("m.commune_code", 1, Territorywide::Shared);
+    let sql = format!(
+        "{MESSAGE_SELECT} WHERE {} ORDER BY m.created_at DESC, m.id DESC",
+        clause.sql
+    );
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    rows.iter().map(message_of).collect()
 }
 
-pub async fn message(store: &Store, id: i64) -> Result<Option<Message>> {
+pub async fn message(store: &Store, reach: &Reach, id: i64) -> Result<Option<Message>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Message, id).await? else {
+        return Ok(None);
+    };
     let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut *tx)
         .await?
         .as_ref()
         .map(message_of)
@@ -504,14 +552,22 @@ pub struct Delivery {
     pub error: Option<String>,
 }
 
-pub async fn deliveries(store: &Store, message: i64) -> Result<Vec<Delivery>> {
-    let rows = sqlx::query(
+/// The recipients of a message the caller reaches, among the contacts it reaches.
+pub async fn deliveries(store: &Store, reach: &Reach, message: i64) -> Result<Vec<Delivery>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::Message, message).await? else {
+        return Ok(Vec::new());
+    };
+    let clause = reach.clause("c.commune_code", 2, Territorywide::HolderOfAll);
+    let sql = format!(
         "SELECT r.contact_id, c.name, c.email, r.status, r.error FROM network_message_recipient r
-         JOIN network_contact c ON c.id = r.contact_id WHERE r.message_id = $1 ORDER BY c.name, c.id",
-    )
-    .bind(message)
-    .fetch_all(store.pool())
-    .await?;
+         JOIN network_contact c ON c.id = r.contact_id WHERE r.message_id = $1 AND {} ORDER BY c.name, c.id",
+        clause.sql
+    );
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(message))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
     rows.iter()
         .map(|r| {
             Ok(Delivery {

@@ -1,7 +1,10 @@
 //! The watch network's cases (dysfunctions in access to care) and their history. Steps are checked by
 //! [`maillage_network::watch::check_step`]; each one writes an entry of the append-only history.
 
-use super::{Error, Result, code, code_opt, day, day_opt, day_text, instant, today};
+use super::{
+    Owner, Reach, Result, Territorywide, begin_read, code, code_opt, commune_of, day, day_opt,
+    day_text, guard, instant, may_assign, read_if_reached, today,
+};
 use crate::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -14,6 +17,8 @@ use sqlx::{Any, Row, Transaction};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     pub id: i64,
+    /// The commune keeping the case (None: the whole territory, read only with every commune).
+    pub commune_code: Option<String>,
     pub body_id: Option<i64>,
     pub observed_on: Date,
     pub title: String,
@@ -33,6 +38,8 @@ pub struct Case {
 
 #[derive(Debug, Clone, Default)]
 pub struct CaseForm {
+    /// The commune keeping the case (None: the whole territory).
+    pub commune: Option<String>,
     pub body_id: Option<i64>,
     pub observed_on: String,
     pub title: String,
@@ -50,6 +57,7 @@ fn case_of(r: &AnyRow) -> Result<Case> {
     let lat: Option<f64> = r.try_get("lat")?;
     Ok(Case {
         id: r.try_get("id")?,
+        commune_code: r.try_get("commune_code")?,
         body_id: r.try_get("body_id")?,
         observed_on: day(
             "network_watch_case.observed_on",
@@ -80,7 +88,7 @@ fn case_of(r: &AnyRow) -> Result<Case> {
     })
 }
 
-const CASE_COLUMNS: &str = "id, body_id, observed_on, title, description, category, public_concerned, place, lon, lat, \
+const CASE_COLUMNS: &str = "id, commune_code, body_id, observed_on, title, description, category, public_concerned, place, lon, lat, \
      reported_by, status, assignee, solution, institution, interpellation_on, updated_at";
 
 struct Checked {
@@ -157,16 +165,21 @@ async fn event(
 /// Reports a dysfunction: a new case, status `signale`, with the first entry of its history.
 pub async fn create_case(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     form: &CaseForm,
     by: &str,
     now: Timestamp,
 ) -> Result<i64> {
     let c = check(form, now)?;
+    may_assign(reach, form.commune.as_deref())?;
+    if let Some(b) = form.body_id {
+        guard(tx, reach, Owner::Body, b).await?;
+    }
     let at = instant(now);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO network_watch_case (body_id, observed_on, title, description, category, public_concerned, place,
-             lon, lat, reported_by, status, created_at, updated_at, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
+             lon, lat, reported_by, status, created_at, updated_at, recorded_by, commune_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) RETURNING id",
     )
     .bind(form.body_id)
     .bind(c.observed_on.to_string())
@@ -181,6 +194,7 @@ pub async fn create_case(
     .bind(WatchStatus::Reported.code())
     .bind(at)
     .bind(by)
+    .bind(&form.commune)
     .fetch_one(&mut **tx)
     .await?;
     event(tx, id, None, WatchStatus::Reported, None, by, now).await?;
@@ -190,14 +204,21 @@ pub async fn create_case(
 /// Corrects the description of a case (its status moves only by [`step`]).
 pub async fn update_case(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     form: &CaseForm,
     now: Timestamp,
 ) -> Result<()> {
     let c = check(form, now)?;
+    commune_of(tx, reach, Owner::WatchCase, id).await?;
+    may_assign(reach, form.commune.as_deref())?;
+    if let Some(b) = form.body_id {
+        guard(tx, reach, Owner::Body, b).await?;
+    }
     let n = sqlx::query(
         "UPDATE network_watch_case SET body_id = $2, observed_on = $3, title = $4, description = $5, category = $6,
-             public_concerned = $7, place = $8, lon = $9, lat = $10, reported_by = $11, updated_at = $12 WHERE id = $1",
+             public_concerned = $7, place = $8, lon = $9, lat = $10, reported_by = $11, updated_at = $12,
+             commune_code = $13 WHERE id = $1",
     )
     .bind(id)
     .bind(form.body_id)
@@ -211,6 +232,7 @@ pub async fn update_case(
     .bind(c.position.map(|p| p.1))
     .bind(c.reported_by)
     .bind(instant(now))
+    .bind(&form.commune)
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -221,6 +243,7 @@ pub async fn update_case(
 /// interpellation records the institution and the day; a resolution its solution.
 pub async fn step(
     tx: &mut Transaction<'static, Any>,
+    reach: &Reach,
     id: i64,
     to: WatchStatus,
     s: &Step,
@@ -228,18 +251,12 @@ pub async fn step(
     by: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let current: Option<String> =
-        sqlx::query_scalar("SELECT status FROM network_watch_case WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let from: WatchStatus = code(
-        "network_watch_case.status",
-        &current.ok_or(Error::NotFound {
-            what: "signalement",
-            id,
-        })?,
-    )?;
+    guard(tx, reach, Owner::WatchCase, id).await?;
+    let current: String = sqlx::query_scalar("SELECT status FROM network_watch_case WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let from: WatchStatus = code("network_watch_case.status", &current)?;
     let clean = |field: &'static str, v: &Option<String>| -> Result<Option<String>> {
         Ok(fields::optional(field, v.as_deref().unwrap_or(""), 3000)?)
     };
@@ -269,25 +286,31 @@ pub async fn step(
     event(tx, id, Some(from), to, note.as_deref(), by, now).await
 }
 
-/// Every case, open ones first, most recent first.
-pub async fn cases(store: &Store) -> Result<Vec<Case>> {
+/// Every case the caller reaches, open ones first, most recent first.
+pub async fn cases(store: &Store, reach: &Reach) -> Result<Vec<Case>> {
+    let clause = reach.clause("commune_code", 1, Territorywide::HolderOfAll);
     let sql = format!(
-        "SELECT {CASE_COLUMNS} FROM network_watch_case
-         ORDER BY CASE WHEN status IN ('resolu', 'clos') THEN 1 ELSE 0 END, observed_on DESC, id DESC"
+        "SELECT {CASE_COLUMNS} FROM network_watch_case WHERE {}
+         ORDER BY CASE WHEN status IN ('resolu', 'clos') THEN 1 ELSE 0 END, observed_on DESC, id DESC",
+        clause.sql
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(case_of)
-        .collect()
+    let mut tx = begin_read(store, reach).await?;
+    let rows = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    rows.iter().map(case_of).collect()
 }
 
-pub async fn case(store: &Store, id: i64) -> Result<Option<Case>> {
+pub async fn case(store: &Store, reach: &Reach, id: i64) -> Result<Option<Case>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::WatchCase, id).await? else {
+        return Ok(None);
+    };
     let sql = format!("SELECT {CASE_COLUMNS} FROM network_watch_case WHERE id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut *tx)
         .await?
         .as_ref()
         .map(case_of)
@@ -304,13 +327,17 @@ pub struct HistoryEntry {
 }
 
 /// The history of a case, oldest first.
-pub async fn history(store: &Store, case_id: i64) -> Result<Vec<HistoryEntry>> {
+pub async fn history(store: &Store, reach: &Reach, case_id: i64) -> Result<Vec<HistoryEntry>> {
+    let Some(mut tx) = read_if_reached(store, reach, Owner::WatchCase, case_id).await? else {
+        return Ok(Vec::new());
+    };
     let rows = sqlx::query(
         "SELECT at, from_status, to_status, note, recorded_by FROM network_watch_event WHERE case_id = $1 ORDER BY at, id",
     )
     .bind(case_id)
-    .fetch_all(store.pool())
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     rows.iter()
         .map(|r| {
             Ok(HistoryEntry {

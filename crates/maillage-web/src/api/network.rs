@@ -5,6 +5,7 @@
 use crate::auth::Caller;
 use crate::data::network::{ranked, search_of};
 use crate::error::WebError;
+use crate::pages::network::reach;
 use crate::params::Query;
 use crate::permissions::Permission;
 use crate::routes::{Access, ApiDoc, ApiParam, Routes};
@@ -168,7 +169,12 @@ async fn public_directory(
     State(state): State<AppState>,
     Query(q): Query,
 ) -> Result<Json<Value>, WebError> {
-    let all = directory::actors(state.store(), true).await?;
+    let all = directory::actors(
+        state.store(),
+        &maillage_store::reach::Reach::everything(),
+        true,
+    )
+    .await?;
     let s = search_of(&q);
     let hits: Vec<Value> = ranked(&all, &s).into_iter().map(actor_json).collect();
     Ok(Json(json!({ "total": all.len(), "resultats": hits })))
@@ -184,10 +190,10 @@ const ACTORS: ApiDoc = ApiDoc {
 
 async fn actors(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Query(q): Query,
 ) -> Result<Json<Value>, WebError> {
-    let all = directory::actors(state.store(), false).await?;
+    let all = directory::actors(state.store(), &reach(&caller), false).await?;
     let hits: Vec<Value> = ranked(&all, &search_of(&q))
         .into_iter()
         .map(actor_json)
@@ -223,16 +229,16 @@ const BODIES: ApiDoc = ApiDoc {
 
 async fn bodies_json(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<Value>, WebError> {
     let st = state.store();
     let now = Timestamp::now();
     let t = maillage_store::network::today(Timestamp::now());
-    let meetings = bodies::meetings(st, None).await?;
-    let actions = bodies::actions(st, None).await?;
-    let members = bodies::all_members(st).await?;
+    let meetings = bodies::meetings(st, &reach(&caller), None).await?;
+    let actions = bodies::actions(st, &reach(&caller), None).await?;
+    let members = bodies::all_members(st, &reach(&caller)).await?;
     let mut out = Vec::new();
-    for b in bodies::bodies(st).await? {
+    for b in bodies::bodies(st, &reach(&caller)).await? {
         let mine: Vec<&bodies::Member> = members.iter().filter(|m| m.body_id == b.id).collect();
         let mut by_type = serde_json::Map::new();
         for m in &mine {
@@ -285,9 +291,9 @@ const WATCH: ApiDoc = ApiDoc {
 
 async fn watch_json(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<Value>, WebError> {
-    let list: Vec<Value> = cases::cases(state.store())
+    let list: Vec<Value> = cases::cases(state.store(), &reach(&caller))
         .await
         ?
         .iter()
@@ -322,7 +328,7 @@ async fn reminders_json(
 ) -> Result<Json<Value>, WebError> {
     let t = maillage_store::network::today(Timestamp::now());
     let st = state.store();
-    let actions: Vec<Value> = bodies::actions(st, None)
+    let actions: Vec<Value> = bodies::actions(st, &reach(&caller), None)
         .await
         ?
         .into_iter()
@@ -333,9 +339,13 @@ async fn reminders_json(
             })
         })
         .collect();
-    let meetings = bodies::meetings(st, None).await?;
+    let meetings = bodies::meetings(st, &reach(&caller), None).await?;
     let mut late_bodies = Vec::new();
-    for b in bodies::bodies(st).await?.into_iter().filter(|b| b.active) {
+    for b in bodies::bodies(st, &reach(&caller))
+        .await?
+        .into_iter()
+        .filter(|b| b.active)
+    {
         let mine = meetings.iter().filter(|m| m.body_id == b.id);
         let last = mine
             .clone()
@@ -356,7 +366,7 @@ async fn reminders_json(
         }
     }
     let reports: Vec<Value> = if caller.has(Permission::ClsRead) {
-        cls::all_reports(st)
+        cls::all_reports(st, &reach(&caller))
             .await
             ?
             .into_iter()
@@ -415,11 +425,11 @@ const CONTRACTS: ApiDoc = ApiDoc {
 
 async fn contracts_json(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<Value>, WebError> {
     let mut out = Vec::new();
-    for c in cls::contracts(state.store()).await? {
-        let Some(t) = cls::tree(state.store(), c.id).await? else {
+    for c in cls::contracts(state.store(), &reach(&caller)).await? {
+        let Some(t) = cls::tree(state.store(), &reach(&caller), c.id).await? else {
             continue;
         };
         out.push(json!({
@@ -460,11 +470,11 @@ const CONTRACT: ApiDoc = ApiDoc {
 
 async fn contract_json(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let t = cls::tree(state.store(), id)
+    let t = cls::tree(state.store(), &reach(&caller), id)
         .await?
         .ok_or(WebError::NotFound)?;
     let axes: Vec<Value> = t

@@ -4,8 +4,9 @@
 //! board by status; reminders of overdue actions (on the dashboard, and by e-mail to their owners).
 
 use super::{
-    BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, local, local_input,
-    local_input_value, page, paragraphs, refusal, refused, select, target, today,
+    BODIES, Communes, MANAGE, Notice, area, begin, commit, day, done, field, fr, local,
+    local_input, local_input_value, page, paragraphs, posted_commune, reach, refusal, refused,
+    select, target, today,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -123,16 +124,16 @@ pub(crate) struct Reminders {
     pub cadence: Vec<(Body, reminders::Cadence)>,
 }
 
-pub(crate) async fn reminders_of(state: &AppState) -> Result<Reminders, WebError> {
+pub(crate) async fn reminders_of(state: &AppState, caller: &Caller) -> Result<Reminders, WebError> {
     let t = today();
-    let actions: Vec<(FollowUp, Due)> = store::actions(state.store(), None)
+    let actions: Vec<(FollowUp, Due)> = store::actions(state.store(), &reach(&caller), None)
         .await?
         .into_iter()
         .filter_map(|a| reminders::action(a.status, a.due_on, t, HORIZON_DAYS).map(|d| (a, d)))
         .collect();
-    let meetings = store::meetings(state.store(), None).await?;
+    let meetings = store::meetings(state.store(), &reach(&caller), None).await?;
     let mut cadence = Vec::new();
-    for b in store::bodies(state.store())
+    for b in store::bodies(state.store(), &reach(&caller))
         .await?
         .into_iter()
         .filter(|b| b.active)
@@ -184,10 +185,10 @@ async fn home(
     caller: Caller,
     Query(q): Query,
 ) -> Result<Markup, WebError> {
-    let r = reminders_of(&state).await?;
-    let bodies = store::bodies(state.store()).await?;
+    let r = reminders_of(&state, &caller).await?;
+    let bodies = store::bodies(state.store(), &reach(&caller)).await?;
     let now = super::now();
-    let upcoming: Vec<Meeting> = store::meetings(state.store(), None)
+    let upcoming: Vec<Meeting> = store::meetings(state.store(), &reach(&caller), None)
         .await?
         .into_iter()
         .filter(|m| m.starts_at >= now && m.status == MeetingStatus::Planned)
@@ -195,7 +196,7 @@ async fn home(
         .collect();
     let overdue = r.actions.iter().filter(|(_, d)| d.is_overdue()).count();
     let watch_open = if caller.has(Permission::WatchRead) {
-        let cases = maillage_store::network::watch::cases(state.store()).await?;
+        let cases = maillage_store::network::watch::cases(state.store(), &reach(&caller)).await?;
         Some(
             cases
                 .iter()
@@ -206,7 +207,7 @@ async fn home(
         None
     };
     let reports = if caller.has(Permission::ClsRead) {
-        super::cls::report_reminders(&state).await?
+        super::cls::report_reminders(&state, &caller).await?
     } else {
         Vec::new()
     };
@@ -267,7 +268,7 @@ async fn send_reminders(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, WebError> {
-    let r = reminders_of(&state).await?;
+    let r = reminders_of(&state, &caller).await?;
     let mut by_owner: BTreeMap<(String, String), Vec<&(FollowUp, Due)>> = BTreeMap::new();
     let mut without_email = 0;
     for item in &r.actions {
@@ -321,8 +322,8 @@ async fn send_reminders(
             None => failed += 1,
         }
     }
-    let mut tx = begin(&state).await?;
-    store::mark_reminded(&mut tx, &ids, super::now()).await?;
+    let mut tx = begin(&state, &caller).await?;
+    store::mark_reminded(&mut tx, &reach(&caller), &ids, super::now()).await?;
     commit(
         tx,
         &caller,
@@ -353,8 +354,9 @@ async fn send_reminders(
 // ---------------------------------------------------------------------------------------------------------------
 // Bodies.
 
-fn body_form_of(f: &Params) -> BodyForm {
+fn body_form_of(caller: &Caller, f: &Params) -> BodyForm {
     BodyForm {
+        commune: posted_commune(caller, f),
         kind: f.raw("type").into(),
         name: f.raw("nom").into(),
         purpose: f.raw("objet").into(),
@@ -371,6 +373,7 @@ fn body_form_of(f: &Params) -> BodyForm {
 
 fn body_form(
     caller: &Caller,
+    communes: &Communes,
     action: &str,
     b: Option<&Body>,
     parents: &[Body],
@@ -381,6 +384,7 @@ fn body_form(
         form.formulaire method="post" action=(action) {
             (csrf_field(caller))
             (field("nom", &format!("b-nom{sfx}"), "Nom", b.map_or("", |b| b.name.as_str()), "text", true))
+            (communes.field(&format!("b-commune{sfx}"), true, b.map(|b| b.commune_code.as_deref())))
             div.champ { label for=(format!("b-type{sfx}")) { "Type" } (select::<BodyKind>("type", &format!("b-type{sfx}"), b.map(|b| b.kind.code()).or(parent.map(|_| "sous_groupe")), None)) }
             (area("objet", &format!("b-objet{sfx}"), "Objet", b.and_then(|b| b.purpose.as_deref()).unwrap_or(""), 3))
             div.champ {
@@ -419,8 +423,9 @@ async fn render_bodies(
     caller: &Caller,
     notice: Notice,
 ) -> Result<Markup, WebError> {
-    let bodies = store::bodies(state.store()).await?;
-    let meetings = store::meetings(state.store(), None).await?;
+    let bodies = store::bodies(state.store(), &reach(&caller)).await?;
+    let meetings = store::meetings(state.store(), &reach(&caller), None).await?;
+    let communes = Communes::of(state, caller).await?;
     let now = super::now();
     let name_of: BTreeMap<i64, &str> = bodies.iter().map(|b| (b.id, b.name.as_str())).collect();
     let content = html! {
@@ -428,7 +433,7 @@ async fn render_bodies(
         div.defilement {
             table {
                 caption { "Instances de concertation et sous-groupes" }
-                thead { tr { th scope="col" { "Instance" } th scope="col" { "Type" } th scope="col" { "Membres" } th scope="col" { "Rythme" } th scope="col" { "Prochaine réunion" } } }
+                thead { tr { th scope="col" { "Instance" } th scope="col" { "Type" } th scope="col" { "Membres" } th scope="col" { "Rythme" } th scope="col" { "Prochaine réunion" } @if communes.several() { th scope="col" { "Tenue par" } } } }
                 tbody {
                     @for b in &bodies {
                         @let next = meetings.iter().filter(|m| m.body_id == b.id && m.starts_at >= now && m.status == MeetingStatus::Planned).map(|m| m.starts_at).min();
@@ -442,6 +447,7 @@ async fn render_bodies(
                             td.nombre { (b.members) }
                             td { (b.cadence_days.map_or("—".into(), cadence_text)) }
                             td { (next.map(local).unwrap_or_else(|| "—".into())) }
+                            @if communes.several() { td { (communes.name(b.commune_code.as_deref())) } }
                         }
                     }
                 }
@@ -451,7 +457,7 @@ async fn render_bodies(
         @if caller.has(Permission::NetworkManage) {
             details.modifier {
                 summary { "Créer une instance" }
-                (body_form(caller, "/reseau/instances", None, &bodies, None))
+                (body_form(caller, &communes, "/reseau/instances", None, &bodies, None))
             }
         }
     };
@@ -489,9 +495,9 @@ async fn create_body(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let form = body_form_of(&f);
-    let mut tx = begin(&state).await?;
-    match store::save_body(&mut tx, None, &form, super::now()).await {
+    let form = body_form_of(&caller, &f);
+    let mut tx = begin(&state, &caller).await?;
+    match store::save_body(&mut tx, &reach(&caller), None, &form, super::now()).await {
         Ok(id) => {
             commit(
                 tx,
@@ -584,13 +590,14 @@ async fn render_body(
     notice: Notice,
 ) -> Result<Markup, WebError> {
     let st = state.store();
-    let members = store::members(st, b.id).await?;
-    let all = store::bodies(st).await?;
+    let members = store::members(st, &reach(&caller), b.id).await?;
+    let all = store::bodies(st, &reach(&caller)).await?;
+    let communes = Communes::of(state, caller).await?;
     let subgroups: Vec<&Body> = all.iter().filter(|x| x.parent_id == Some(b.id)).collect();
     let parent = b.parent_id.and_then(|p| all.iter().find(|x| x.id == p));
-    let meetings = store::meetings(st, Some(b.id)).await?;
-    let actions = store::actions(st, Some(b.id)).await?;
-    let decisions = store::decisions(st, None, Some(b.id)).await?;
+    let meetings = store::meetings(st, &reach(&caller), Some(b.id)).await?;
+    let actions = store::actions(st, &reach(&caller), Some(b.id)).await?;
+    let decisions = store::decisions(st, &reach(&caller), None, Some(b.id)).await?;
     let manage = caller.has(Permission::NetworkManage);
     let now = super::now();
     let t = today();
@@ -659,8 +666,8 @@ async fn render_body(
             details.modifier { summary { "Ajouter un membre" } (member_form(caller, b.id)) }
             details.modifier { summary { "Programmer une réunion" } (meeting_form(caller, &format!("/reseau/instances/{}/reunions", b.id), None)) }
             details.modifier { summary { "Ajouter une action de suivi" } (follow_up_form(caller, &format!("/reseau/instances/{}/actions", b.id), &meetings, None)) }
-            details.modifier { summary { "Créer un sous-groupe" } (body_form(caller, "/reseau/instances", None, &all, Some(b.id))) }
-            details.modifier { summary { "Modifier l'instance" } (body_form(caller, &format!("/reseau/instances/{}", b.id), Some(b), &all, None)) }
+            details.modifier { summary { "Créer un sous-groupe" } (body_form(caller, &communes, "/reseau/instances", None, &all, Some(b.id))) }
+            details.modifier { summary { "Modifier l'instance" } (body_form(caller, &communes, &format!("/reseau/instances/{}", b.id), Some(b), &all, None)) }
         }
     };
     Ok(page(state, caller, &b.name, "/reseau/instances", content))
@@ -706,14 +713,14 @@ async fn body_page(
     Path(id): Path<String>,
     Query(q): Query,
 ) -> Result<Markup, WebError> {
-    let b = store::body(state.store(), id_of(&id)?)
+    let b = store::body(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
     render_body(&state, &caller, &b, Notice::from_query(&q, MESSAGES)).await
 }
 
-async fn load_body(state: &AppState, id: &str) -> Result<Body, WebError> {
-    store::body(state.store(), id_of(id)?)
+async fn load_body(state: &AppState, caller: &Caller, id: &str) -> Result<Body, WebError> {
+    store::body(state.store(), &reach(&caller), id_of(id)?)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -756,12 +763,13 @@ async fn update_body(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let b = load_body(&state, &id).await?;
-    let form = body_form_of(&f);
-    let mut tx = begin(&state).await?;
-    let r = async { store::save_body(&mut tx, Some(b.id), &form, super::now()).await }
-        .await
-        .map(drop);
+    let b = load_body(&state, &caller, &id).await?;
+    let form = body_form_of(&caller, &f);
+    let mut tx = begin(&state, &caller).await?;
+    let r =
+        async { store::save_body(&mut tx, &reach(&caller), Some(b.id), &form, super::now()).await }
+            .await
+            .map(drop);
     body_finish(
         &state,
         &caller,
@@ -780,7 +788,7 @@ async fn add_member(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let b = load_body(&state, &id).await?;
+    let b = load_body(&state, &caller, &id).await?;
     let form = MemberForm {
         name: f.raw("nom").into(),
         function: f.raw("fonction").into(),
@@ -793,10 +801,12 @@ async fn add_member(
         since: f.raw("depuis").into(),
         until: f.raw("jusqu_au").into(),
     };
-    let mut tx = begin(&state).await?;
-    let r = async { store::save_member(&mut tx, None, b.id, &form, super::now()).await }
-        .await
-        .map(drop);
+    let mut tx = begin(&state, &caller).await?;
+    let r = async {
+        store::save_member(&mut tx, &reach(&caller), None, b.id, &form, super::now()).await
+    }
+    .await
+    .map(drop);
     body_finish(
         &state,
         &caller,
@@ -815,14 +825,14 @@ async fn delete_member(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = id_of(&id)?;
-    let body_id = store::all_members(state.store())
+    let body_id = store::all_members(state.store(), &reach(&caller))
         .await?
         .into_iter()
         .find(|m| m.id == id)
         .map(|m| m.body_id)
         .ok_or(WebError::NotFound)?;
-    let mut tx = begin(&state).await?;
-    store::delete_member(&mut tx, body_id, id).await?;
+    let mut tx = begin(&state, &caller).await?;
+    store::delete_member(&mut tx, &reach(&caller), body_id, id).await?;
     commit(
         tx,
         &caller,
@@ -855,10 +865,10 @@ async fn add_meeting(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let b = load_body(&state, &id).await?;
+    let b = load_body(&state, &caller, &id).await?;
     let form = meeting_form_of(&f);
-    let mut tx = begin(&state).await?;
-    match store::save_meeting(&mut tx, None, b.id, &form, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    match store::save_meeting(&mut tx, &reach(&caller), None, b.id, &form, super::now()).await {
         Ok(mid) => {
             commit(
                 tx,
@@ -898,12 +908,14 @@ async fn add_action(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let b = load_body(&state, &id).await?;
+    let b = load_body(&state, &caller, &id).await?;
     let form = follow_up_of(&f);
     // From a meeting's page, back to it.
     if let Some(mid) = form.meeting_id.filter(|_| f.flag("depuis_reunion")) {
-        let mut tx = begin(&state).await?;
-        return match store::save_action(&mut tx, None, b.id, &form, super::now()).await {
+        let mut tx = begin(&state, &caller).await?;
+        return match store::save_action(&mut tx, &reach(&caller), None, b.id, &form, super::now())
+            .await
+        {
             Ok(aid) => {
                 commit(
                     tx,
@@ -918,7 +930,7 @@ async fn add_action(
             Err(e) => {
                 drop(tx);
                 let m = refusal(e)?;
-                let meeting = store::meeting(state.store(), mid)
+                let meeting = store::meeting(state.store(), &reach(&caller), mid)
                     .await?
                     .ok_or(WebError::NotFound)?;
                 Ok(refused(
@@ -927,10 +939,12 @@ async fn add_action(
             }
         };
     }
-    let mut tx = begin(&state).await?;
-    let r = async { store::save_action(&mut tx, None, b.id, &form, super::now()).await }
-        .await
-        .map(drop);
+    let mut tx = begin(&state, &caller).await?;
+    let r = async {
+        store::save_action(&mut tx, &reach(&caller), None, b.id, &form, super::now()).await
+    }
+    .await
+    .map(drop);
     body_finish(
         &state,
         &caller,
@@ -955,8 +969,9 @@ async fn action_status(
             "Choisissez un statut de la liste (à faire, en cours, faite, abandonnée).".into(),
         )
     })?;
-    let mut tx = begin(&state).await?;
-    let body_id = store::set_action_status(&mut tx, id, status, super::now()).await?;
+    let mut tx = begin(&state, &caller).await?;
+    let body_id =
+        store::set_action_status(&mut tx, &reach(&caller), id, status, super::now()).await?;
     commit(
         tx,
         &caller,
@@ -978,12 +993,14 @@ async fn render_meeting(
     notice: Notice,
 ) -> Result<Markup, WebError> {
     let st = state.store();
-    let members = store::members(st, m.body_id).await?;
-    let questions = store::questions(st, m.id).await?;
-    let presence: BTreeMap<i64, Attendance> =
-        store::attendance(st, m.id).await?.into_iter().collect();
-    let decisions = store::decisions(st, Some(m.id), None).await?;
-    let actions: Vec<FollowUp> = store::actions(st, Some(m.body_id))
+    let members = store::members(st, &reach(&caller), m.body_id).await?;
+    let questions = store::questions(st, &reach(&caller), m.id).await?;
+    let presence: BTreeMap<i64, Attendance> = store::attendance(st, &reach(&caller), m.id)
+        .await?
+        .into_iter()
+        .collect();
+    let decisions = store::decisions(st, &reach(&caller), Some(m.id), None).await?;
+    let actions: Vec<FollowUp> = store::actions(st, &reach(&caller), Some(m.body_id))
         .await?
         .into_iter()
         .filter(|a| a.meeting_id == Some(m.id))
@@ -1100,8 +1117,8 @@ async fn render_meeting(
     ))
 }
 
-async fn load_meeting(state: &AppState, id: &str) -> Result<Meeting, WebError> {
-    store::meeting(state.store(), id_of(id)?)
+async fn load_meeting(state: &AppState, caller: &Caller, id: &str) -> Result<Meeting, WebError> {
+    store::meeting(state.store(), &reach(&caller), id_of(id)?)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -1112,7 +1129,7 @@ async fn meeting_page(
     Path(id): Path<String>,
     Query(q): Query,
 ) -> Result<Markup, WebError> {
-    let m = load_meeting(&state, &id).await?;
+    let m = load_meeting(&state, &caller, &id).await?;
     render_meeting(&state, &caller, &m, Notice::from_query(&q, MESSAGES)).await
 }
 
@@ -1153,13 +1170,22 @@ async fn update_meeting(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let m = load_meeting(&state, &id).await?;
+    let m = load_meeting(&state, &caller, &id).await?;
     let form = meeting_form_of(&f);
-    let mut tx = begin(&state).await?;
-    let r =
-        async { store::save_meeting(&mut tx, Some(m.id), m.body_id, &form, super::now()).await }
-            .await
-            .map(drop);
+    let mut tx = begin(&state, &caller).await?;
+    let r = async {
+        store::save_meeting(
+            &mut tx,
+            &reach(&caller),
+            Some(m.id),
+            m.body_id,
+            &form,
+            super::now(),
+        )
+        .await
+    }
+    .await
+    .map(drop);
     meeting_finish(
         &state,
         &caller,
@@ -1178,14 +1204,16 @@ async fn question(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let m = load_meeting(&state, &id).await?;
+    let m = load_meeting(&state, &caller, &id).await?;
     match f.get("question_id").and_then(|q| q.parse::<i64>().ok()) {
         Some(qid) => {
             let answer = f.raw("reponse").to_string();
-            let mut tx = begin(&state).await?;
-            let r = async { store::answer_question(&mut tx, m.id, qid, &answer).await }
-                .await
-                .map(drop);
+            let mut tx = begin(&state, &caller).await?;
+            let r = async {
+                store::answer_question(&mut tx, &reach(&caller), m.id, qid, &answer).await
+            }
+            .await
+            .map(drop);
             meeting_finish(
                 &state,
                 &caller,
@@ -1199,10 +1227,12 @@ async fn question(
         }
         None => {
             let (text, by) = (f.raw("question").to_string(), f.raw("auteur").to_string());
-            let mut tx = begin(&state).await?;
-            let r = async { store::add_question(&mut tx, m.id, &by, &text, super::now()).await }
-                .await
-                .map(drop);
+            let mut tx = begin(&state, &caller).await?;
+            let r = async {
+                store::add_question(&mut tx, &reach(&caller), m.id, &by, &text, super::now()).await
+            }
+            .await
+            .map(drop);
             meeting_finish(
                 &state,
                 &caller,
@@ -1223,7 +1253,7 @@ async fn attendance(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let m = load_meeting(&state, &id).await?;
+    let m = load_meeting(&state, &caller, &id).await?;
     let mut marks = Vec::new();
     for (k, v) in &f.0 {
         if let Some(member) = k
@@ -1235,10 +1265,10 @@ async fn attendance(
         }
     }
     let n = marks.len();
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     let r = async {
         for (member, a) in &marks {
-            store::set_attendance(&mut tx, m.id, *member, *a).await?;
+            store::set_attendance(&mut tx, &reach(&caller), m.id, *member, *a).await?;
         }
         Ok(())
     }
@@ -1262,12 +1292,13 @@ async fn decision(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let m = load_meeting(&state, &id).await?;
+    let m = load_meeting(&state, &caller, &id).await?;
     let text = f.raw("decision").to_string();
-    let mut tx = begin(&state).await?;
-    let r = async { store::add_decision(&mut tx, m.id, &text, super::now()).await }
-        .await
-        .map(drop);
+    let mut tx = begin(&state, &caller).await?;
+    let r =
+        async { store::add_decision(&mut tx, &reach(&caller), m.id, &text, super::now()).await }
+            .await
+            .map(drop);
     meeting_finish(
         &state,
         &caller,

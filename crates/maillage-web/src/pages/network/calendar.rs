@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use maillage_network::codes::{ActionStatus, MeetingStatus};
 use maillage_network::ics::{self, Event, EventStatus, When};
 use maillage_network::sign;
-use maillage_store::network::{self as net, bodies, cls, relay};
+use maillage_store::network::{self as net, Reach, bodies, cls, relay};
 use maud::{Markup, html};
 
 pub fn routes(r: Routes) -> Routes {
@@ -24,10 +24,11 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::GET, "/agenda/{jeton}", Access::Public, feed)
 }
 
-/// The events a reader may see: meetings (of one body, or all), open actions with a due date, and report
-/// deadlines when `with_reports`.
+/// The events a reader may see: meetings (of one body, or all) of the bodies it reaches, open actions with a
+/// due date, and report deadlines when `with_reports`.
 async fn events(
     state: &AppState,
+    reach: &Reach,
     body: Option<i64>,
     with_reports: bool,
 ) -> Result<Vec<Event>, WebError> {
@@ -35,7 +36,7 @@ async fn events(
     let base = relay::smtp(st).await?.map(|s| s.public_url);
     let url = |path: String| base.as_ref().map(|b| format!("{b}{path}"));
     let mut out = Vec::new();
-    for m in bodies::meetings(st, body).await? {
+    for m in bodies::meetings(st, reach, body).await? {
         out.push(Event {
             uid: format!("reunion-{}@maillage", m.id),
             when: When::At {
@@ -55,7 +56,7 @@ async fn events(
         });
     }
     let stamp = super::now();
-    for a in bodies::actions(st, body).await? {
+    for a in bodies::actions(st, reach, body).await? {
         let (Some(due), true) = (a.due_on, a.status.is_open()) else {
             continue;
         };
@@ -80,7 +81,7 @@ async fn events(
         });
     }
     if with_reports && body.is_none() {
-        for (r, f) in cls::all_reports(st).await? {
+        for (r, f) in cls::all_reports(st, reach).await? {
             if r.submitted_on.is_some() {
                 continue;
             }
@@ -118,7 +119,13 @@ async fn download(
     Query(q): Query,
 ) -> Result<Response, WebError> {
     let body = q.get("instance").and_then(|b| b.parse().ok());
-    let events = events(&state, body, caller.has(Permission::ClsRead)).await?;
+    let events = events(
+        &state,
+        &super::reach(&caller),
+        body,
+        caller.has(Permission::ClsRead),
+    )
+    .await?;
     Ok(calendar_response(
         ics::calendar(
             "Réseau santé — réunions et échéances",
@@ -156,7 +163,15 @@ async fn feed(
     if !a.active || (a.demo && !state.is_demo()) || !permissions.contains(&Permission::BodiesRead) {
         return Err(WebError::NotFound);
     }
-    let events = events(&state, None, permissions.contains(&Permission::ClsRead)).await?;
+    // The feed reads as its account: the communes it holds, as on its pages.
+    let reach = crate::scope::Scope::of(&a).reach();
+    let events = events(
+        &state,
+        &reach,
+        None,
+        permissions.contains(&Permission::ClsRead),
+    )
+    .await?;
     Ok(calendar_response(
         ics::calendar(
             "Réseau santé — réunions et échéances",

@@ -6,8 +6,8 @@
 //! indicators from baseline to target, kept apart and both explained on the page.
 
 use super::{
-    CLS_MANAGE, CLS_READ, CLS_SHARED, Notice, area, begin, commit, day, done, field, fr, page,
-    percent, refusal, refused, select, today,
+    CLS_MANAGE, CLS_READ, CLS_SHARED, Communes, Notice, area, begin, commit, day, done, field, fr,
+    page, percent, posted_commune, reach, refusal, refused, select, today,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -159,9 +159,10 @@ const METHOD: &str = "Réalisation : part des fiches actions réalisées (une fi
 /// Reports still to send, within the horizon or late: (label, funder, due date, where it stands).
 pub(crate) async fn report_reminders(
     state: &AppState,
+    caller: &Caller,
 ) -> Result<Vec<(String, String, Date, Due)>, WebError> {
     let t = today();
-    Ok(store::all_reports(state.store())
+    Ok(store::all_reports(state.store(), &reach(&caller))
         .await?
         .into_iter()
         .filter_map(|(r, f)| {
@@ -174,13 +175,19 @@ pub(crate) async fn report_reminders(
 // ---------------------------------------------------------------------------------------------------------------
 // Contracts.
 
-fn contract_form(caller: &Caller, action: &str, c: Option<&store::Contract>) -> Markup {
+fn contract_form(
+    caller: &Caller,
+    communes: &Communes,
+    action: &str,
+    c: Option<&store::Contract>,
+) -> Markup {
     let sfx = action.replace('/', "-");
     let v = |f: fn(&store::Contract) -> String| c.map(f).unwrap_or_default();
     html! {
         form.formulaire method="post" action=(action) {
             (csrf_field(caller))
             (field("nom", &format!("c-nom{sfx}"), "Nom", &v(|c| c.name.clone()), "text", true))
+            (communes.field(&format!("c-commune{sfx}"), true, c.map(|c| c.commune_code.as_deref())))
             (field("generation", &format!("c-gen{sfx}"), "Génération (1, 2, 3…)", &v(|c| c.generation.to_string()), "number", true))
             (field("debut", &format!("c-debut{sfx}"), "Début", &v(|c| c.starts_on.to_string()), "date", true))
             (field("fin", &format!("c-fin{sfx}"), "Fin", &v(|c| c.ends_on.to_string()), "date", true))
@@ -193,8 +200,9 @@ fn contract_form(caller: &Caller, action: &str, c: Option<&store::Contract>) -> 
     }
 }
 
-fn contract_form_of(f: &Params) -> ContractForm {
+fn contract_form_of(caller: &Caller, f: &Params) -> ContractForm {
     ContractForm {
+        commune: posted_commune(caller, f),
         name: f.raw("nom").into(),
         generation: f.raw("generation").into(),
         starts_on: f.raw("debut").into(),
@@ -211,10 +219,11 @@ async fn render_contracts(
     caller: &Caller,
     notice: Notice,
 ) -> Result<Markup, WebError> {
-    let contracts = store::contracts(state.store()).await?;
+    let contracts = store::contracts(state.store(), &reach(&caller)).await?;
+    let communes = Communes::of(state, caller).await?;
     let mut trees = Vec::new();
     for c in &contracts {
-        if let Some(t) = store::tree(state.store(), c.id).await? {
+        if let Some(t) = store::tree(state.store(), &reach(&caller), c.id).await? {
             trees.push(t);
         }
     }
@@ -231,7 +240,7 @@ async fn render_contracts(
             }
         }
         @if caller.has(Permission::ClsManage) {
-            details.modifier { summary { "Enregistrer un contrat (nouvelle génération)" } (contract_form(caller, "/cls", None)) }
+            details.modifier { summary { "Enregistrer un contrat (nouvelle génération)" } (contract_form(caller, &communes, "/cls", None)) }
         }
     };
     Ok(page(
@@ -256,9 +265,9 @@ async fn create_contract(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let form = contract_form_of(&f);
-    let mut tx = begin(&state).await?;
-    match store::save_contract(&mut tx, None, &form, super::now()).await {
+    let form = contract_form_of(&caller, &f);
+    let mut tx = begin(&state, &caller).await?;
+    match store::save_contract(&mut tx, &reach(&caller), None, &form, super::now()).await {
         Ok(id) => {
             commit(
                 tx,
@@ -321,6 +330,7 @@ async fn render_contract(
 ) -> Result<Markup, WebError> {
     let full = caller.has(Permission::ClsRead);
     let manage = caller.has(Permission::ClsManage);
+    let communes = Communes::of(state, caller).await?;
     let c = &t.contract;
     let total = t.progress();
     let budget: f64 = t.fiches().filter_map(|f| f.fiche.budget).sum();
@@ -423,14 +433,14 @@ async fn render_contract(
                     button type="submit" { "Ajouter le signataire" }
                 }
             }
-            details.modifier { summary { "Modifier le contrat" } (contract_form(caller, &format!("/cls/{}", c.id), Some(c))) }
+            details.modifier { summary { "Modifier le contrat" } (contract_form(caller, &communes, &format!("/cls/{}", c.id), Some(c))) }
         }
     };
     Ok(page(state, caller, &c.name, "/cls", content))
 }
 
-async fn load_tree(state: &AppState, id: &str) -> Result<ContractTree, WebError> {
-    store::tree(state.store(), id_of(id)?)
+async fn load_tree(state: &AppState, caller: &Caller, id: &str) -> Result<ContractTree, WebError> {
+    store::tree(state.store(), &reach(&caller), id_of(id)?)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -441,7 +451,7 @@ async fn contract_page(
     Path(id): Path<String>,
     Query(q): Query,
 ) -> Result<Markup, WebError> {
-    let t = load_tree(&state, &id).await?;
+    let t = load_tree(&state, &caller, &id).await?;
     render_contract(&state, &caller, &t, Notice::from_query(&q, MESSAGES)).await
 }
 
@@ -483,12 +493,21 @@ async fn update_contract(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let t = load_tree(&state, &id).await?;
-    let form = contract_form_of(&f);
-    let mut tx = begin(&state).await?;
-    let r = async { store::save_contract(&mut tx, Some(t.contract.id), &form, super::now()).await }
+    let t = load_tree(&state, &caller, &id).await?;
+    let form = contract_form_of(&caller, &f);
+    let mut tx = begin(&state, &caller).await?;
+    let r = async {
+        store::save_contract(
+            &mut tx,
+            &reach(&caller),
+            Some(t.contract.id),
+            &form,
+            super::now(),
+        )
         .await
-        .map(drop);
+    }
+    .await
+    .map(drop);
     contract_finish(
         &state,
         &caller,
@@ -507,11 +526,12 @@ async fn add_signatory(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let t = load_tree(&state, &id).await?;
-    let mut tx = begin(&state).await?;
+    let t = load_tree(&state, &caller, &id).await?;
+    let mut tx = begin(&state, &caller).await?;
     let r = async {
         store::add_signatory(
             &mut tx,
+            &reach(&caller),
             t.contract.id,
             f.raw("signataire"),
             f.raw("represente_par"),
@@ -539,11 +559,12 @@ async fn add_axis(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let t = load_tree(&state, &id).await?;
-    let mut tx = begin(&state).await?;
+    let t = load_tree(&state, &caller, &id).await?;
+    let mut tx = begin(&state, &caller).await?;
     let r = async {
         store::save_axis(
             &mut tx,
+            &reach(&caller),
             None,
             t.contract.id,
             f.raw("titre"),
@@ -562,15 +583,15 @@ async fn add_objective(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let t = load_tree(&state, &id).await?;
+    let t = load_tree(&state, &caller, &id).await?;
     let axis = f
         .get("axe")
         .and_then(|a| a.parse::<i64>().ok())
         .filter(|a| t.axes.iter().any(|x| x.axis.id == *a));
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     let r = async {
         let axis = axis.ok_or(maillage_network::NetworkError::MissingField { field: "axe" })?;
-        store::save_objective(&mut tx, None, axis, f.raw("objectif")).await
+        store::save_objective(&mut tx, &reach(&caller), None, axis, f.raw("objectif")).await
     }
     .await
     .map(drop);
@@ -642,7 +663,7 @@ async fn add_fiche(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let t = load_tree(&state, &id).await?;
+    let t = load_tree(&state, &caller, &id).await?;
     let objective = f
         .get("objectif")
         .and_then(|o| o.parse::<i64>().ok())
@@ -652,11 +673,12 @@ async fn add_fiche(
                 .any(|a| a.objectives.iter().any(|x| x.objective.id == *o))
         });
     let form = fiche_form_of(&f);
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     let r = match objective {
         Some(o) => {
             store::save_fiche(
                 &mut tx,
+                &reach(&caller),
                 None,
                 o,
                 &form,
@@ -909,12 +931,16 @@ async fn render_fiche(
     ))
 }
 
-async fn load_fiche(state: &AppState, id: &str) -> Result<(ContractTree, i64), WebError> {
+async fn load_fiche(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<(ContractTree, i64), WebError> {
     let fid = id_of(id)?;
-    let contract = store::contract_of_fiche(state.store(), fid)
+    let contract = store::contract_of_fiche(state.store(), &reach(&caller), fid)
         .await?
         .ok_or(WebError::NotFound)?;
-    let t = store::tree(state.store(), contract)
+    let t = store::tree(state.store(), &reach(&caller), contract)
         .await?
         .ok_or(WebError::NotFound)?;
     Ok((t, fid))
@@ -926,7 +952,7 @@ async fn fiche_page(
     Path(id): Path<String>,
     Query(q): Query,
 ) -> Result<Markup, WebError> {
-    let (t, fid) = load_fiche(&state, &id).await?;
+    let (t, fid) = load_fiche(&state, &caller, &id).await?;
     let f = t.fiche(fid).ok_or(WebError::NotFound)?;
     render_fiche(&state, &caller, &t, f, Notice::from_query(&q, MESSAGES)).await
 }
@@ -974,15 +1000,22 @@ async fn update_fiche(
 ) -> Result<Response, WebError> {
     let form = fiche_form_of(&f);
     let by = caller.account.identifier.clone();
-    let (t, fid) = load_fiche(&state, &id).await?;
-    let mut tx = begin(&state).await?;
-    let r = async {
-        let objective: i64 = sqlx::query_scalar("SELECT objective_id FROM cls_fiche WHERE id = $1")
-            .bind(fid)
-            .fetch_one(&mut *tx)
-            .await?;
-        store::save_fiche(&mut tx, Some(fid), objective, &form, &by, super::now()).await
-    }
+    let (t, fid) = load_fiche(&state, &caller, &id).await?;
+    let mut tx = begin(&state, &caller).await?;
+    // The fiche's objective, from the contract just read as the caller (no SQL here: only the store speaks it).
+    let objective = t
+        .fiche(fid)
+        .map(|f| f.fiche.objective_id)
+        .ok_or(WebError::NotFound)?;
+    let r = store::save_fiche(
+        &mut tx,
+        &reach(&caller),
+        Some(fid),
+        objective,
+        &form,
+        &by,
+        super::now(),
+    )
     .await
     .map(drop);
     fiche_finish(
@@ -1004,11 +1037,20 @@ async fn add_funder(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let (t, fid) = load_fiche(&state, &id).await?;
-    let mut tx = begin(&state).await?;
-    let r = async { store::add_funder(&mut tx, fid, f.raw("financeur"), f.raw("montant")).await }
+    let (t, fid) = load_fiche(&state, &caller, &id).await?;
+    let mut tx = begin(&state, &caller).await?;
+    let r = async {
+        store::add_funder(
+            &mut tx,
+            &reach(&caller),
+            fid,
+            f.raw("financeur"),
+            f.raw("montant"),
+        )
         .await
-        .map(drop);
+    }
+    .await
+    .map(drop);
     fiche_finish(
         &state,
         &caller,
@@ -1039,9 +1081,9 @@ async fn add_indicator(
         source: f.raw("source").into(),
         observatory: f.raw("observatoire").into(),
     };
-    let (t, fid) = load_fiche(&state, &id).await?;
-    let mut tx = begin(&state).await?;
-    let r = async { store::save_indicator(&mut tx, None, fid, &form).await }
+    let (t, fid) = load_fiche(&state, &caller, &id).await?;
+    let mut tx = begin(&state, &caller).await?;
+    let r = async { store::save_indicator(&mut tx, &reach(&caller), None, fid, &form).await }
         .await
         .map(drop);
     fiche_finish(
@@ -1064,7 +1106,7 @@ async fn add_measure(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let iid = id_of(&id)?;
-    let indicator = store::indicator(state.store(), iid)
+    let indicator = store::indicator(state.store(), &reach(&caller), iid)
         .await?
         .ok_or(WebError::NotFound)?;
     let fiche = indicator.fiche_id.to_string();
@@ -1092,11 +1134,12 @@ async fn add_measure(
     };
     let note = f.raw("note").to_string();
     let by = caller.account.identifier.clone();
-    let (t, fid) = load_fiche(&state, &fiche).await?;
-    let mut tx = begin(&state).await?;
+    let (t, fid) = load_fiche(&state, &caller, &fiche).await?;
+    let mut tx = begin(&state, &caller).await?;
     let r = async {
         store::add_measure(
             &mut tx,
+            &reach(&caller),
             iid,
             &date,
             &value_text,
@@ -1244,7 +1287,7 @@ async fn funding_page(
     Path(id): Path<String>,
     Query(q): Query,
 ) -> Result<Markup, WebError> {
-    let t = load_tree(&state, &id).await?;
+    let t = load_tree(&state, &caller, &id).await?;
     render_funding(&state, &caller, &t, Notice::from_query(&q, MESSAGES)).await
 }
 
@@ -1285,7 +1328,7 @@ async fn add_funding(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let t = load_tree(&state, &id).await?;
+    let t = load_tree(&state, &caller, &id).await?;
     let form = FundingForm {
         fiche_id: f.get("fiche").and_then(|x| x.parse().ok()),
         funder: f.raw("financeur").into(),
@@ -1299,10 +1342,20 @@ async fn add_funding(
         period_start: f.raw("debut").into(),
         period_end: f.raw("fin").into(),
     };
-    let mut tx = begin(&state).await?;
-    let r = async { store::save_funding(&mut tx, None, t.contract.id, &form, super::now()).await }
+    let mut tx = begin(&state, &caller).await?;
+    let r = async {
+        store::save_funding(
+            &mut tx,
+            &reach(&caller),
+            None,
+            t.contract.id,
+            &form,
+            super::now(),
+        )
         .await
-        .map(drop);
+    }
+    .await
+    .map(drop);
     funding_finish(
         &state,
         &caller,
@@ -1315,14 +1368,17 @@ async fn add_funding(
     .await
 }
 
-async fn contract_of_funding(state: &AppState, funding: i64) -> Result<ContractTree, WebError> {
-    let contract: Option<i64> =
-        sqlx::query_scalar("SELECT contract_id FROM cls_funding WHERE id = $1")
-            .bind(funding)
-            .fetch_optional(state.store().pool())
-            .await?;
-    let contract = contract.ok_or(WebError::NotFound)?;
-    store::tree(state.store(), contract)
+/// The whole contract of a funding the caller reaches.
+async fn contract_of_funding(
+    state: &AppState,
+    caller: &Caller,
+    funding: i64,
+) -> Result<ContractTree, WebError> {
+    let reach = reach(caller);
+    let contract = store::contract_of_funding(state.store(), &reach, funding)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    store::tree(state.store(), &reach, contract)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -1334,11 +1390,20 @@ async fn add_report(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let fid = id_of(&id)?;
-    let t = contract_of_funding(&state, fid).await?;
-    let mut tx = begin(&state).await?;
-    let r = async { store::add_report(&mut tx, fid, f.raw("bilan"), f.raw("echeance")).await }
+    let t = contract_of_funding(&state, &caller, fid).await?;
+    let mut tx = begin(&state, &caller).await?;
+    let r = async {
+        store::add_report(
+            &mut tx,
+            &reach(&caller),
+            fid,
+            f.raw("bilan"),
+            f.raw("echeance"),
+        )
         .await
-        .map(drop);
+    }
+    .await
+    .map(drop);
     funding_finish(
         &state,
         &caller,
@@ -1358,19 +1423,17 @@ async fn submit_report(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let rid = id_of(&id)?;
-    let contract: Option<i64> = sqlx::query_scalar(
-        "SELECT f.contract_id FROM cls_funding_report r JOIN cls_funding f ON f.id = r.funding_id WHERE r.id = $1",
-    )
-    .bind(rid)
-    .fetch_optional(state.store().pool())
-    .await?;
-    let t = store::tree(state.store(), contract.ok_or(WebError::NotFound)?)
+    let contract = store::contract_of_report(state.store(), &reach(&caller), rid)
         .await?
         .ok_or(WebError::NotFound)?;
-    let mut tx = begin(&state).await?;
-    let r = async { store::submit_report(&mut tx, rid, f.raw("date_envoi")).await }
-        .await
-        .map(drop);
+    let t = store::tree(state.store(), &reach(&caller), contract)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let mut tx = begin(&state, &caller).await?;
+    let r =
+        async { store::submit_report(&mut tx, &reach(&caller), rid, f.raw("date_envoi")).await }
+            .await
+            .map(drop);
     funding_finish(
         &state,
         &caller,

@@ -3,7 +3,7 @@
 //! focus on social and territorial inequalities, funding, consultations of inhabitants, what to carry to the
 //! next generation, and the method. Written with the site's PDF writer ([`crate::report::pdf`]).
 
-use super::{CLS_READ, day, fr, percent, today};
+use super::{CLS_READ, day, fr, percent, reach, today};
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::layout;
@@ -430,11 +430,11 @@ async fn evaluation(
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
     let id: i64 = file.parse().map_err(|_| WebError::NotFound)?;
-    let t = store::tree(state.store(), id)
+    let t = store::tree(state.store(), &reach(&caller), id)
         .await?
         .ok_or(WebError::NotFound)?;
     let consultations: Vec<Consultation> =
-        maillage_store::network::democracy::consultations(state.store())
+        maillage_store::network::democracy::consultations(state.store(), &reach(&caller))
             .await?
             .into_iter()
             .filter(|k| k.contract_id == Some(id))

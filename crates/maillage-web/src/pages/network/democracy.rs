@@ -3,8 +3,8 @@
 //! and the users' representatives and inhabitants who sit in the bodies.
 
 use super::{
-    BODIES, MANAGE, Notice, area, begin, commit, day, done, field, fr, page, paragraphs, refusal,
-    refused, select, target,
+    BODIES, Communes, MANAGE, Notice, area, begin, commit, day, done, field, fr, page, paragraphs,
+    posted_commune, reach, refusal, refused, select, target,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -31,12 +31,13 @@ pub fn routes(r: Routes) -> Routes {
 
 async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<Markup, WebError> {
     let st = state.store();
-    let consultations = store::consultations(st).await?;
-    let all_bodies = bodies::bodies(st).await?;
+    let consultations = store::consultations(st, &reach(&caller)).await?;
+    let all_bodies = bodies::bodies(st, &reach(&caller)).await?;
     let body_name: BTreeMap<i64, &str> =
         all_bodies.iter().map(|b| (b.id, b.name.as_str())).collect();
-    let contracts = cls::contracts(st).await?;
-    let representatives: Vec<bodies::Member> = bodies::all_members(st)
+    let contracts = cls::contracts(st, &reach(&caller)).await?;
+    let communes = Communes::of(state, caller).await?;
+    let representatives: Vec<bodies::Member> = bodies::all_members(st, &reach(&caller))
         .await?
         .into_iter()
         .filter(|m| {
@@ -62,6 +63,7 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<Mar
         @for c in &consultations {
             article.fiche-acteur {
                 h3 { (c.title) }
+                @if communes.several() { p.aide { "Tenue par : " (communes.name(c.commune_code.as_deref())) } }
                 p { (fr(c.kind)) " — " (day(c.held_on)) @if let Some(p) = &c.place { ", " (p) } @if let Some(n) = c.participants { " — " (n) " participant(s)" } }
                 @if let Some(p) = &c.public_concerned { p { "Public : " (p) } }
                 @if let Some(b) = c.body_id.and_then(|b| body_name.get(&b)) { p { "Instance : " (b) } }
@@ -76,6 +78,7 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<Mar
                     (csrf_field(caller))
                     div.champ { label for="d-type" { "Type" } (select::<ConsultationKind>("type", "d-type", None, None)) }
                     (field("titre", "d-titre", "Titre", "", "text", true))
+                    (communes.field("d-commune", true, None))
                     (field("date", "d-date", "Date", "", "date", true))
                     (field("lieu", "d-lieu", "Lieu", "", "text", false))
                     (field("participants", "d-participants", "Nombre de participants", "", "number", false))
@@ -117,6 +120,7 @@ async fn create(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let form = ConsultationForm {
+        commune: posted_commune(&caller, &f),
         kind: f.raw("type").into(),
         title: f.raw("titre").into(),
         held_on: f.raw("date").into(),
@@ -128,9 +132,10 @@ async fn create(
         summary: f.raw("synthese").into(),
         outcomes: f.raw("suites").into(),
     };
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     match store::save_consultation(
         &mut tx,
+        &reach(&caller),
         None,
         &form,
         &caller.account.identifier,

@@ -4,8 +4,8 @@
 
 use super::public::{actor_card, search_form};
 use super::{
-    DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, done, field, fr, page, refusal,
-    refused, select, target,
+    Communes, DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, commune_typed, done,
+    field, fr, page, posted_commune, reach, refusal, refused, select, target,
 };
 use crate::auth::Caller;
 use crate::data::network::{ranked, search_of};
@@ -89,12 +89,15 @@ fn fields_of(f: &Params) -> ActorFields {
     out
 }
 
-/// The form of an entry (new when `a` is None), filled with `values`.
+/// The form of an entry (new when `record` is None), filled with `values`; `commune` is the entry's (see
+/// [`Communes::field`]).
 fn actor_form(
     caller: &Caller,
+    communes: &Communes,
     action: &str,
     values: &ActorFields,
     record: Option<&ActorRecord>,
+    commune: Option<Option<&str>>,
 ) -> Markup {
     let v = |c: &str| values.get(c).to_string();
     let id = |c: &str| format!("f-{c}");
@@ -106,6 +109,7 @@ fn actor_form(
             (csrf_field(caller))
             p.aide { "Les champs marqués * sont obligatoires. Une fiche publique apparaît dans l'annuaire public : n'y mettez que les coordonnées de l'accueil, jamais celles d'une personne (elles vont dans les contacts)." }
             (field("nom", &id("nom"), "Nom", &v("nom"), "text", true))
+            (communes.field(&id("commune_code"), true, commune))
             div.champ { label for=(id("type")) { "Type" } (select::<ActorKind>("type", &id("type"), Some(values.get("type")), None)) }
             div.champ { label for=(id("visibilite")) { "Visibilité" } (select::<Visibility>("visibilite", &id("visibilite"), Some(values.get("visibilite")).filter(|s| !s.is_empty()).or(Some("interne")), None)) }
             (area("missions", &id("missions"), "Missions générales", &v("missions"), 3))
@@ -151,7 +155,8 @@ async fn render_list(
     typed: Option<&ActorFields>,
 ) -> Result<Markup, WebError> {
     let s = search_of(q);
-    let actors = store::actors(state.store(), false).await?;
+    let actors = store::actors(state.store(), &reach(caller), false).await?;
+    let communes = Communes::of(state, caller).await?;
     let hits = ranked(&actors, &s);
     let manage = caller.has(Permission::NetworkManage);
     let public = actors.iter().filter(|a| a.record.is_public()).count();
@@ -165,7 +170,7 @@ async fn render_list(
         div.defilement {
             table {
                 caption { (hits.len()) " fiche(s)" }
-                thead { tr { th scope="col" { "Nom" } th scope="col" { "Type" } th scope="col" { "Besoins" } th scope="col" { "Commune" } th scope="col" { "Visibilité" } } }
+                thead { tr { th scope="col" { "Nom" } th scope="col" { "Type" } th scope="col" { "Besoins" } th scope="col" { "Commune" } th scope="col" { "Visibilité" } @if communes.several() { th scope="col" { "Tenue par" } } } }
                 tbody {
                     @for a in &hits {
                         tr {
@@ -174,6 +179,7 @@ async fn render_list(
                             td { (a.record.themes.iter().map(|t| t.french()).collect::<Vec<_>>().join(", ")) }
                             td { (a.record.commune.as_deref().unwrap_or("—")) }
                             td { @if a.record.is_public() { "Publique" } @else { "Interne" } }
+                            @if communes.several() { td { (communes.name(a.commune_code.as_deref())) } }
                         }
                     }
                 }
@@ -186,12 +192,13 @@ async fn render_list(
                 ". Seule la colonne « nom » est obligatoire. Une fiche dont l'identifiant existe déjà est mise à jour ; les autres sont ajoutées ; rien n'est supprimé. Une erreur sur une ligne fait refuser tout le fichier, en indiquant la ligne et la colonne." }
             form.formulaire method="post" action="/reseau/acteurs/import" enctype="multipart/form-data" {
                 (csrf_field(caller))
+                (communes.field("import-commune", true, None))
                 div.champ { label for="import-fichier" { "Fichier CSV" } input type="file" name="fichier" id="import-fichier" accept=".csv,text/csv" required; }
                 button type="submit" { "Importer" }
             }
             details.modifier open[typed.is_some()] {
                 summary { "Ajouter une fiche" }
-                (actor_form(caller, "/reseau/acteurs", typed.unwrap_or(&empty), None))
+                (actor_form(caller, &communes, "/reseau/acteurs", typed.unwrap_or(&empty), None, None))
             }
         }
     };
@@ -235,10 +242,13 @@ async fn create(
             ));
         }
     };
-    let mut tx = begin(&state).await?;
+    let commune = posted_commune(&caller, &f);
+    let mut tx = begin(&state, &caller).await?;
     match store::save_actor(
         &mut tx,
+        &reach(&caller),
         None,
+        commune.as_deref(),
         &record,
         &caller.account.identifier,
         super::now(),
@@ -280,7 +290,8 @@ async fn render_actor(
     notice: Notice,
     typed: Option<&ActorFields>,
 ) -> Result<Markup, WebError> {
-    let contacts = store::contacts(state.store(), Some(a.id)).await?;
+    let contacts = store::contacts(state.store(), &reach(caller), Some(a.id)).await?;
+    let communes = Communes::of(state, caller).await?;
     let manage = caller.has(Permission::NetworkManage);
     let current = ActorFields::of(&a.record);
     let content = html! {
@@ -288,7 +299,7 @@ async fn render_actor(
         p { a href="/reseau/acteurs" { "← Annuaire des acteurs" }
             @if a.record.is_public() { " · " a href=(format!("/annuaire/fiche/{}", a.id)) { "Voir la fiche publique" } } }
         (actor_card(a, 2, None))
-        p.aide { "Identifiant : " code { (a.record.key.as_deref().unwrap_or("")) } ". Visibilité : " (fr(a.record.visibility)) ". Dernière modification : " (super::local_text(&a.updated_at)) " par " (a.updated_by) "." }
+        p.aide { "Identifiant : " code { (a.record.key.as_deref().unwrap_or("")) } ". Tenue par : " (communes.name(a.commune_code.as_deref())) ". Visibilité : " (fr(a.record.visibility)) ". Dernière modification : " (super::local_text(&a.updated_at)) " par " (a.updated_by) "." }
         h2 { "Personnes contacts" }
         p.aide { "Données personnelles : jamais publiées ; leurs modifications et exports sont journalisés." }
         @if contacts.is_empty() { p { "Aucune personne contact." } }
@@ -328,7 +339,7 @@ async fn render_actor(
             }
             details.modifier open[typed.is_some()] {
                 summary { "Modifier la fiche" }
-                (actor_form(caller, &format!("/reseau/acteurs/{}", a.id), typed.unwrap_or(&current), Some(&a.record)))
+                (actor_form(caller, &communes, &format!("/reseau/acteurs/{}", a.id), typed.unwrap_or(&current), Some(&a.record), Some(a.commune_code.as_deref())))
             }
             form method="post" action=(format!("/reseau/acteurs/{}/suppression", a.id)) {
                 (csrf_field(caller))
@@ -366,7 +377,7 @@ async fn actor_page(
     Path(id): Path<String>,
     Query(q): Query,
 ) -> Result<Markup, WebError> {
-    let a = store::actor(state.store(), id_of(&id)?)
+    let a = store::actor(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
     render_actor(&state, &caller, &a, Notice::from_query(&q, MESSAGES), None).await
@@ -378,7 +389,7 @@ async fn update(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let a = store::actor(state.store(), id_of(&id)?)
+    let a = store::actor(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
     let mut values = fields_of(&f);
@@ -387,10 +398,13 @@ async fn update(
     }
     let outcome = match ActorRecord::from_fields(&values) {
         Ok(record) => {
-            let mut tx = begin(&state).await?;
+            let commune = posted_commune(&caller, &f);
+            let mut tx = begin(&state, &caller).await?;
             match store::save_actor(
                 &mut tx,
+                &reach(&caller),
                 Some(a.id),
+                commune.as_deref(),
                 &record,
                 &caller.account.identifier,
                 super::now(),
@@ -424,8 +438,8 @@ async fn delete(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = id_of(&id)?;
-    let mut tx = begin(&state).await?;
-    store::delete_actor(&mut tx, id).await?;
+    let mut tx = begin(&state, &caller).await?;
+    store::delete_actor(&mut tx, &reach(&caller), id).await?;
     commit(
         tx,
         &caller,
@@ -452,11 +466,23 @@ async fn add_contact(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let a = store::actor(state.store(), id_of(&id)?)
+    let a = store::actor(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
-    let mut tx = begin(&state).await?;
-    match store::save_contact(&mut tx, None, Some(a.id), &contact_of(&f), super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    // A contact of an actor is the actor's commune's (the whole territory's actor: the caller's commune).
+    let commune = posted_commune(&caller, &f);
+    match store::save_contact(
+        &mut tx,
+        &reach(&caller),
+        None,
+        Some(a.id),
+        commune.as_deref(),
+        &contact_of(&f),
+        super::now(),
+    )
+    .await
+    {
         Ok(cid) => {
             commit(
                 tx,
@@ -484,17 +510,19 @@ async fn update_contact(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let c = store::contact(state.store(), id_of(&id)?)
+    let c = store::contact(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
     let back = c.actor_id.map_or("/reseau/relais".to_string(), |a| {
         format!("/reseau/acteurs/{a}")
     });
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     match store::save_contact(
         &mut tx,
+        &reach(&caller),
         Some(c.id),
         c.actor_id,
+        c.commune_code.as_deref(),
         &contact_of(&f),
         super::now(),
     )
@@ -516,7 +544,7 @@ async fn update_contact(
             let m = refusal(e)?;
             match c.actor_id {
                 Some(a) => {
-                    let a = store::actor(state.store(), a)
+                    let a = store::actor(state.store(), &reach(&caller), a)
                         .await?
                         .ok_or(WebError::NotFound)?;
                     Ok(refused(
@@ -534,11 +562,11 @@ async fn delete_contact(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let c = store::contact(state.store(), id_of(&id)?)
+    let c = store::contact(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
-    let mut tx = begin(&state).await?;
-    store::delete_contact(&mut tx, c.id).await?;
+    let mut tx = begin(&state, &caller).await?;
+    store::delete_contact(&mut tx, &reach(&caller), c.id).await?;
     commit(
         tx,
         &caller,
@@ -572,7 +600,7 @@ async fn export_actors(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, WebError> {
-    let actors = store::actors(state.store(), false).await?;
+    let actors = store::actors(state.store(), &reach(&caller), false).await?;
     let records: Vec<ActorRecord> = actors.into_iter().map(|a| a.record).collect();
     crate::audit::record(
         &state,
@@ -593,7 +621,7 @@ async fn export_contacts(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, WebError> {
-    let contacts = store::contacts(state.store(), None).await?;
+    let contacts = store::contacts(state.store(), &reach(&caller), None).await?;
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
@@ -631,13 +659,35 @@ async fn export_contacts(
     ))
 }
 
-/// Reads the uploaded file (the `fichier` field) into memory, within [`MAX_IMPORT`].
-async fn uploaded(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, String> {
+/// The longest commune field read from the import form (an INSEE code has 5 characters).
+const MAX_COMMUNE_FIELD: usize = 32;
+
+/// What the import form sends: the file and the commune new entries go to.
+struct Upload {
+    bytes: Vec<u8>,
+    commune: String,
+}
+
+/// Reads the uploaded file (the `fichier` field) into memory, within [`MAX_IMPORT`], and the commune the new
+/// entries go to (the `commune_code` field, sent before the file).
+async fn uploaded(headers: &HeaderMap, body: Body) -> Result<Upload, String> {
     let boundary = crate::multipart::boundary(headers)
         .ok_or("Le fichier doit être envoyé par le formulaire d'import.")?;
     let mut form = multer::Multipart::new(body.into_data_stream(), boundary);
     let interrupted = "L'envoi du formulaire a été interrompu ou est mal formé ; recommencez.";
+    let mut commune = String::new();
     while let Some(mut field) = form.next_field().await.map_err(|_| interrupted)? {
+        if field.name() == Some("commune_code") {
+            let mut text = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|_| interrupted)? {
+                text.extend_from_slice(&chunk);
+                if text.len() > MAX_COMMUNE_FIELD {
+                    return Err("La commune choisie n'est pas un code de commune : choisissez-la dans la liste.".into());
+                }
+            }
+            commune = String::from_utf8_lossy(&text).into_owned();
+            continue;
+        }
         if field.name() != Some("fichier") {
             continue;
         }
@@ -648,7 +698,7 @@ async fn uploaded(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, String> {
                 return Err("Le fichier dépasse 10 Mo : découpez-le.".into());
             }
         }
-        return Ok(bytes);
+        return Ok(Upload { bytes, commune });
     }
     Err("Choisissez le fichier CSV à importer.".into())
 }
@@ -659,7 +709,7 @@ async fn import(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, WebError> {
-    let bytes = match uploaded(&headers, body).await {
+    let Upload { bytes, commune } = match uploaded(&headers, body).await {
         Ok(b) => b,
         Err(m) => {
             return Ok((
@@ -695,8 +745,18 @@ async fn import(
             ));
         }
     };
-    let mut tx = begin(&state).await?;
-    match store::import(&mut tx, &records, &caller.account.identifier, super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    let commune = commune_typed(&caller, &commune);
+    match store::import(
+        &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
+        &records,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(counts) => {
             commit(tx, &caller, Action::NetworkChanged, "reseau:acteurs:import", json!({ "ajoutees": counts.inserted, "modifiees": counts.updated, "inchangees": counts.unchanged })).await?;
             let m = format!(

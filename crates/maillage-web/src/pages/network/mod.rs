@@ -146,9 +146,17 @@ pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
     crate::error::refusal(e)
 }
 
-/// Begins the write transaction of a change (see [`maillage_store::network::begin`]).
-pub(crate) async fn begin(state: &AppState) -> Result<Transaction<'static, Any>, WebError> {
-    Ok(store::begin(state.store()).await?)
+/// The communes whose network records the caller reaches (its account's grant).
+pub(crate) fn reach(caller: &Caller) -> store::Reach {
+    crate::scope::Scope::of(&caller.account).reach()
+}
+
+/// Begins the write transaction of a change as the caller (see [`maillage_store::network::begin`]).
+pub(crate) async fn begin(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Transaction<'static, Any>, WebError> {
+    Ok(store::begin(state.store(), &reach(caller)).await?)
 }
 
 /// An instant as people read it in France: "28/07/2026 à 14:05".
@@ -250,4 +258,109 @@ pub(crate) fn paragraphs(text: &str) -> Markup {
 /// The audit target of a change.
 pub(crate) fn target(kind: &str, id: i64) -> String {
     format!("reseau:{kind}:{id}")
+}
+
+/// The communes the caller may give a record to, with their names: every commune of the territory for an
+/// account holding every commune, its own communes otherwise.
+pub(crate) struct Communes {
+    /// (INSEE code, name), by name.
+    choices: Vec<(String, String)>,
+    every: bool,
+}
+
+impl Communes {
+    pub(crate) async fn of(state: &AppState, caller: &Caller) -> Result<Communes, WebError> {
+        let scope = crate::scope::Scope::of(&caller.account);
+        let names = store::commune_names(state.store()).await?;
+        let codes: Vec<String> = if scope.all {
+            let territory = maillage_store::territory::load(state.store()).await?;
+            if territory.communes.is_empty() {
+                names.keys().cloned().collect()
+            } else {
+                territory.communes.into_iter().collect()
+            }
+        } else {
+            scope.communes.into_iter().collect()
+        };
+        let mut choices: Vec<(String, String)> = codes
+            .into_iter()
+            .map(|c| {
+                let name = names.get(&c).cloned().unwrap_or_else(|| c.clone());
+                (c, name)
+            })
+            .collect();
+        choices.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+        Ok(Communes {
+            choices,
+            every: scope.all,
+        })
+    }
+
+    /// Whether lists name the commune of each record (the caller sees more than one).
+    pub(crate) fn several(&self) -> bool {
+        self.every || self.choices.len() > 1
+    }
+
+    /// The name of a record's commune, as lists show it.
+    pub(crate) fn name(&self, code: Option<&str>) -> String {
+        match code {
+            None => "Tout le territoire".into(),
+            Some(c) => self
+                .choices
+                .iter()
+                .find(|(code, _)| code == c)
+                .map_or_else(|| c.to_string(), |(_, n)| n.clone()),
+        }
+    }
+
+    /// The `select` of the commune keeping a record. `territorywide`: the record may belong to the whole
+    /// territory (internal records, offered to accounts holding every commune); `current`: the record's commune
+    /// (None inside: the whole territory; None: a new record, preselected when there is one choice).
+    pub(crate) fn field(
+        &self,
+        id: &str,
+        territorywide: bool,
+        current: Option<Option<&str>>,
+    ) -> Markup {
+        let offer_territory = self.every && (territorywide || self.choices.is_empty());
+        let selected = match current {
+            Some(c) => c.map(str::to_string),
+            None if self.choices.len() == 1 && !offer_territory => Some(self.choices[0].0.clone()),
+            None => None,
+        };
+        html! {
+            div.champ {
+                label for=(id) { "Commune qui tient la fiche " abbr title="obligatoire" { "*" } }
+                select name="commune_code" id=(id) required[!offer_territory] {
+                    @if offer_territory {
+                        option value="" selected[selected.is_none()] { "Tout le territoire" }
+                    } @else if selected.is_none() {
+                        option value="" selected { "— choisissez —" }
+                    }
+                    @for (code, name) in &self.choices {
+                        option value=(code) selected[selected.as_deref() == Some(code.as_str())] { (name) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The commune a form gives its record (`commune_code`; empty: the whole territory, or the caller's only
+/// commune when it holds one).
+pub(crate) fn posted_commune(caller: &Caller, f: &crate::params::Params) -> Option<String> {
+    commune_typed(caller, f.raw("commune_code"))
+}
+
+/// A typed commune code (see [`posted_commune`]).
+pub(crate) fn commune_typed(caller: &Caller, raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if !raw.is_empty() {
+        return Some(raw.to_string());
+    }
+    let account = &caller.account;
+    match (account.all_territories, account.territories.len()) {
+        (false, 1) => account.territories.iter().next().cloned(),
+        _ => None,
+    }
 }

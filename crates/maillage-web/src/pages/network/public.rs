@@ -258,7 +258,12 @@ async fn directory_page(
     Query(q): Query,
 ) -> Result<Markup, WebError> {
     let s = search_of(&q);
-    let actors = store::actors(state.store(), true).await?;
+    let actors = store::actors(
+        state.store(),
+        &maillage_store::reach::Reach::everything(),
+        true,
+    )
+    .await?;
     let hits = ranked(&actors, &s);
     let query = query_of(&s);
     let pdf = if query.is_empty() {
@@ -298,10 +303,14 @@ async fn entry_page(
     Path(id): Path<String>,
 ) -> Result<Markup, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let a = store::actor(state.store(), id)
-        .await?
-        .filter(|a| a.record.is_public())
-        .ok_or(WebError::NotFound)?;
+    let a = store::actor(
+        state.store(),
+        &maillage_store::reach::Reach::everything(),
+        id,
+    )
+    .await?
+    .filter(|a| a.record.is_public())
+    .ok_or(WebError::NotFound)?;
     let content = html! {
         (style())
         p { a href="/annuaire" { "← Retour à l'annuaire" } }
@@ -322,7 +331,12 @@ async fn entry_page(
 /// The selection as a printable guide (A4 PDF).
 async fn guide_pdf(State(state): State<AppState>, Query(q): Query) -> Result<Response, WebError> {
     let s = search_of(&q);
-    let actors = store::actors(state.store(), true).await?;
+    let actors = store::actors(
+        state.store(),
+        &maillage_store::reach::Reach::everything(),
+        true,
+    )
+    .await?;
     let hits = ranked(&actors, &s);
     let territory = maillage_store::territory::load(state.store()).await?.name;
     let bytes = guide(&hits, territory.as_deref(), &s, state.is_demo());

@@ -5,8 +5,8 @@
 //! configured by the administrator (`/admin/courriel`).
 
 use super::{
-    Notice, RELAY, SETTINGS, area, begin, commit, done, field, local_text, page, refusal, refused,
-    target,
+    Communes, Notice, RELAY, SETTINGS, area, begin, commit, done, field, local_text, page,
+    posted_commune, reach, refusal, refused, target,
 };
 use crate::audit::{self, Actor};
 use crate::auth::{Caller, ClientIp, MaybeCaller, cookie};
@@ -21,6 +21,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maillage_network::{Coded, mail, sign};
 use maillage_store::audit::Action;
+use maillage_store::network::Reach;
 use maillage_store::network::directory as contacts;
 use maillage_store::network::relay::{
     self as store, Message, MessageKind, Mode, SmtpForm, SmtpSettings,
@@ -112,8 +113,9 @@ async fn render_relay(
 ) -> Result<Markup, WebError> {
     let st = state.store();
     let smtp = store::smtp(st).await?;
-    let lists = store::lists(st).await?;
-    let messages = store::messages(st).await?;
+    let lists = store::lists(st, &reach(caller)).await?;
+    let messages = store::messages(st, &reach(caller)).await?;
+    let communes = Communes::of(state, caller).await?;
     let content = html! {
         (notice.render())
         @match &smtp {
@@ -124,8 +126,8 @@ async fn render_relay(
         h2 { "Listes de diffusion" }
         div.defilement {
             table {
-                thead { tr { th scope="col" { "Liste" } th scope="col" { "Inscrits" } th scope="col" { "Désinscrits" } } }
-                tbody { @for l in &lists { tr { th scope="row" { a href=(format!("/reseau/relais/listes/{}", l.id)) { (l.name) } @if let Some(d) = &l.description { br; span.aide { (d) } } } td.nombre { (l.subscribed) } td.nombre { (l.unsubscribed) } } } }
+                thead { tr { th scope="col" { "Liste" } th scope="col" { "Inscrits" } th scope="col" { "Désinscrits" } @if communes.several() { th scope="col" { "Tenue par" } } } }
+                tbody { @for l in &lists { tr { th scope="row" { a href=(format!("/reseau/relais/listes/{}", l.id)) { (l.name) } @if let Some(d) = &l.description { br; span.aide { (d) } } } td.nombre { (l.subscribed) } td.nombre { (l.unsubscribed) } @if communes.several() { td { (communes.name(l.commune_code.as_deref())) } } } } }
             }
         }
         details.modifier {
@@ -133,6 +135,7 @@ async fn render_relay(
             form.formulaire method="post" action="/reseau/relais/listes" {
                 (csrf_field(caller))
                 (field("nom", "l-nom", "Nom de la liste", "", "text", true))
+                (communes.field("l-commune", true, None))
                 (area("description", "l-description", "Description", "", 2))
                 button type="submit" { "Créer la liste" }
             }
@@ -202,8 +205,18 @@ async fn create_list(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let mut tx = begin(&state).await?;
-    match store::create_list(&mut tx, f.raw("nom"), f.raw("description"), super::now()).await {
+    let mut tx = begin(&state, &caller).await?;
+    let commune = posted_commune(&caller, &f);
+    match store::create_list(
+        &mut tx,
+        &reach(&caller),
+        commune.as_deref(),
+        f.raw("nom"),
+        f.raw("description"),
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
             commit(
                 tx,
@@ -232,9 +245,12 @@ async fn render_list(
     notice: Notice,
 ) -> Result<Markup, WebError> {
     let st = state.store();
-    let l = store::list(st, list_id).await?.ok_or(WebError::NotFound)?;
-    let members = store::members(st, list_id).await?;
-    let all = contacts::contacts(st, None).await?;
+    let reach = reach(caller);
+    let l = store::list(st, &reach, list_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let members = store::members(st, &reach, list_id).await?;
+    let all = contacts::contacts(st, &reach, None).await?;
     let candidates: Vec<&contacts::Contact> = all
         .iter()
         .filter(|c| c.email.is_some() && !members.iter().any(|m| m.contact.id == c.id))
@@ -311,28 +327,29 @@ async fn members(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let list = id_of(&id)?;
-    store::list(state.store(), list)
+    let reach = reach(&caller);
+    store::list(state.store(), &reach, list)
         .await?
         .ok_or(WebError::NotFound)?;
     let parse = |v: &str| {
         v.parse::<i64>()
             .map_err(|_| WebError::BadRequest("Contact inconnu.".into()))
     };
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     let result: Result<serde_json::Value, maillage_store::network::Error> = async {
         if let Some(c) = f.get("retrait") {
             let c = parse(c).map_err(|_| maillage_store::network::Error::NotFound {
                 what: "contact",
                 id: 0,
             })?;
-            store::remove_member(&mut tx, list, c).await?;
+            store::remove_member(&mut tx, &reach, list, c).await?;
             Ok(json!({ "retrait": c }))
         } else if let Some(c) = f.get("reinscription") {
             let c = parse(c).map_err(|_| maillage_store::network::Error::NotFound {
                 what: "contact",
                 id: 0,
             })?;
-            store::resubscribe(&mut tx, list, c).await?;
+            store::resubscribe(&mut tx, &reach, list, c).await?;
             Ok(json!({ "reinscription": c }))
         } else {
             let ids: Vec<i64> = f
@@ -346,7 +363,7 @@ async fn members(
                 );
             }
             for c in &ids {
-                store::add_member(&mut tx, list, *c, super::now()).await?;
+                store::add_member(&mut tx, &reach, list, *c, super::now()).await?;
             }
             Ok(json!({ "ajouts": ids.len() }))
         }
@@ -393,12 +410,13 @@ async fn unsubscribe_link(
 /// The personalised messages of a list: subscribed members with an address, their own link in the footer.
 async fn outgoing(
     state: &AppState,
+    reach: &Reach,
     m: &Message,
     base: &str,
     sender: &str,
 ) -> Result<Vec<(i64, super::smtp::Outgoing)>, WebError> {
     let mut out = Vec::new();
-    for member in store::members(state.store(), m.list_id).await? {
+    for member in store::members(state.store(), reach, m.list_id).await? {
         let (Some(email), None) = (member.contact.email.clone(), &member.unsubscribed_at) else {
             continue;
         };
@@ -433,9 +451,11 @@ async fn send_message(
         .get("liste")
         .and_then(|l| l.parse::<i64>().ok())
         .unwrap_or(0);
-    let mut tx = begin(&state).await?;
+    let reach = reach(&caller);
+    let mut tx = begin(&state, &caller).await?;
     let id = match store::create_message(
         &mut tx,
+        &reach,
         list,
         kind,
         f.raw("objet"),
@@ -460,7 +480,9 @@ async fn send_message(
         }
     };
     tx.commit().await?;
-    let m = store::message(st, id).await?.ok_or(WebError::NotFound)?;
+    let m = store::message(st, &reach, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let smtp = store::smtp(st).await?;
     let base = public_url(&state, smtp.as_ref(), &headers);
     let sender = smtp
@@ -468,9 +490,9 @@ async fn send_message(
         .map_or("la coordination santé".to_string(), |s| {
             s.sender_name.clone()
         });
-    let messages = outgoing(&state, &m, &base, &sender).await?;
+    let messages = outgoing(&state, &reach, &m, &base, &sender).await?;
     let now = super::now();
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     let (mode, code, sent, failed) = match &smtp {
         Some(s) => {
             let results = super::smtp::send_all(
@@ -487,18 +509,18 @@ async fn send_message(
                         ("echec", Some(e.0.as_str()))
                     }
                 };
-                store::record_delivery(&mut tx, id, *contact, status, error, now).await?;
+                store::record_delivery(&mut tx, &reach, id, *contact, status, error, now).await?;
             }
             (Mode::Smtp, "envoye", messages.len() - failed, failed)
         }
         None => {
             for (contact, _) in &messages {
-                store::record_delivery(&mut tx, id, *contact, "exporte", None, now).await?;
+                store::record_delivery(&mut tx, &reach, id, *contact, "exporte", None, now).await?;
             }
             (Mode::Export, "exporte", 0, 0)
         }
     };
-    store::finish_message(&mut tx, id, mode, now).await?;
+    store::finish_message(&mut tx, &reach, id, mode, now).await?;
     commit(tx, &caller, Action::NetworkMessageSent, &target("message", id), json!({ "liste": list, "mode": mode.code(), "envoyes": sent, "echecs": failed, "destinataires": messages.len() })).await?;
     Ok(done(&format!("/reseau/relais/messages/{id}"), code))
 }
@@ -509,10 +531,11 @@ async fn message_page(
     Path(id): Path<String>,
     Query(q): Query,
 ) -> Result<Markup, WebError> {
-    let m = store::message(state.store(), id_of(&id)?)
+    let reach = reach(&caller);
+    let m = store::message(state.store(), &reach, id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
-    let deliveries = store::deliveries(state.store(), m.id).await?;
+    let deliveries = store::deliveries(state.store(), &reach, m.id).await?;
     let notice = Notice::from_query(&q, MESSAGES);
     let content = html! {
         (notice.render())
@@ -545,7 +568,8 @@ async fn export_message(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let m = store::message(state.store(), id_of(&id)?)
+    let reach = reach(&caller);
+    let m = store::message(state.store(), &reach, id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
     let smtp = store::smtp(state.store()).await?;
@@ -555,7 +579,7 @@ async fn export_message(
         .map_or("la coordination santé".to_string(), |s| {
             s.sender_name.clone()
         });
-    let messages = outgoing(&state, &m, &base, &sender).await?;
+    let messages = outgoing(&state, &reach, &m, &base, &sender).await?;
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
@@ -639,7 +663,8 @@ async fn unsubscribe_page(
     let Some(link) = verified(&state, &q).await? else {
         return Err(WebError::BadRequest(INVALID.into()));
     };
-    let list = store::list(state.store(), link.list).await?;
+    // The signed link is the authority here: it names one contact on one list, whoever opens it.
+    let list = store::list(state.store(), &Reach::everything(), link.list).await?;
     let subscribed = store::is_member(state.store(), link.list, link.contact).await?;
     // The form's CSRF token: the session's, or a double-submit cookie as on the login page.
     let (csrf, cookie_to_set) = match &caller {
@@ -708,7 +733,7 @@ async fn unsubscribe(
     let Some(link) = verified(&state, &f).await? else {
         return Err(WebError::BadRequest(INVALID.into()));
     };
-    let mut tx = begin(&state).await?;
+    let mut tx = maillage_store::network::begin(state.store(), &Reach::everything()).await?;
     let changed = store::unsubscribe(&mut tx, link.list, link.contact, super::now()).await?;
     if changed {
         // The person is not logged in: the entry names the contact's number, never their address.
@@ -818,7 +843,7 @@ async fn save_settings(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     if f.flag("supprimer") {
-        let mut tx = begin(&state).await?;
+        let mut tx = begin(&state, &caller).await?;
         store::clear_smtp(&mut tx).await?;
         commit(
             tx,
@@ -858,7 +883,7 @@ async fn save_settings(
         }
     };
     let previous = store::smtp(state.store()).await?;
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     let saved = match store::save_smtp(&mut tx, &form, previous.as_ref()).await {
         Ok(s) => s,
         Err(e) => {

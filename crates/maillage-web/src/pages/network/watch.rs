@@ -4,8 +4,8 @@
 //! with the table of cases as its text alternative: it works without JavaScript and fetches nothing.
 
 use super::{
-    MANAGE, Notice, WATCH, area, begin, commit, day, done, field, fr, local_text, page, refusal,
-    refused, select, target,
+    Communes, MANAGE, Notice, WATCH, area, begin, commit, day, done, field, fr, local_text, page,
+    posted_commune, reach, refusal, refused, select, target,
 };
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -48,8 +48,9 @@ fn id_of(s: &str) -> Result<i64, WebError> {
     s.parse().map_err(|_| WebError::NotFound)
 }
 
-fn form_of(f: &Params) -> CaseForm {
+fn form_of(caller: &Caller, f: &Params) -> CaseForm {
     CaseForm {
+        commune: posted_commune(caller, f),
         body_id: f.get("instance").and_then(|b| b.parse().ok()),
         observed_on: f.raw("date_observation").into(),
         title: f.raw("titre").into(),
@@ -63,7 +64,13 @@ fn form_of(f: &Params) -> CaseForm {
     }
 }
 
-fn case_form(caller: &Caller, action: &str, c: Option<&Case>, networks: &[bodies::Body]) -> Markup {
+fn case_form(
+    caller: &Caller,
+    communes: &Communes,
+    action: &str,
+    c: Option<&Case>,
+    networks: &[bodies::Body],
+) -> Markup {
     let sfx = action.replace('/', "-");
     let v = |f: fn(&Case) -> Option<String>| c.and_then(f).unwrap_or_default();
     html! {
@@ -71,6 +78,7 @@ fn case_form(caller: &Caller, action: &str, c: Option<&Case>, networks: &[bodies
             (csrf_field(caller))
             p.aide { "Décrivez une situation, jamais une personne : ni nom, ni adresse personnelle, ni information sur la santé d'une personne." }
             (field("titre", &format!("v-titre{sfx}"), "Titre", &v(|c| Some(c.title.clone())), "text", true))
+            (communes.field(&format!("v-commune{sfx}"), false, c.map(|c| c.commune_code.as_deref())))
             (field("date_observation", &format!("v-date{sfx}"), "Date de l'observation", &v(|c| Some(c.observed_on.to_string())), "date", true))
             div.champ { label for=(format!("v-cat{sfx}")) { "Catégorie" } (select::<WatchCategory>("categorie", &format!("v-cat{sfx}"), c.map(|c| c.category.code()), None)) }
             (area("description", &format!("v-desc{sfx}"), "Description du dysfonctionnement", &v(|c| Some(c.description.clone())), 4))
@@ -263,7 +271,7 @@ async fn render_cases(
     notice: Notice,
     typed: Option<&CaseForm>,
 ) -> Result<Markup, WebError> {
-    let cases = store::cases(state.store()).await?;
+    let cases = store::cases(state.store(), &reach(&caller)).await?;
     let numbered: Vec<(usize, &Case)> = cases.iter().enumerate().map(|(i, c)| (i + 1, c)).collect();
     let svg = map(state, &numbered).await?;
     let open = cases.iter().filter(|c| watch::is_open(c.status)).count();
@@ -271,7 +279,8 @@ async fn render_cases(
         .iter()
         .filter(|c| c.interpellation_on.is_some())
         .count();
-    let networks: Vec<bodies::Body> = bodies::bodies(state.store()).await?;
+    let networks: Vec<bodies::Body> = bodies::bodies(state.store(), &reach(&caller)).await?;
+    let communes = Communes::of(state, caller).await?;
     let content = html! {
         (notice.render())
         ul.tuiles {
@@ -290,7 +299,7 @@ async fn render_cases(
         div.defilement {
             table {
                 caption { "Signalements, en cours d'abord" }
-                thead { tr { th scope="col" { "N°" } th scope="col" { "Signalement" } th scope="col" { "Catégorie" } th scope="col" { "Observé le" } th scope="col" { "Lieu" } th scope="col" { "Statut" } th scope="col" { "Suivi par" } } }
+                thead { tr { th scope="col" { "N°" } th scope="col" { "Signalement" } th scope="col" { "Catégorie" } th scope="col" { "Observé le" } th scope="col" { "Lieu" } th scope="col" { "Statut" } th scope="col" { "Suivi par" } @if communes.several() { th scope="col" { "Commune" } } } }
                 tbody {
                     @for (n, c) in &numbered {
                         tr {
@@ -301,6 +310,7 @@ async fn render_cases(
                             td { (c.place.as_deref().unwrap_or("—")) @if c.position.is_none() { " (non localisé)" } }
                             td { (status_badge(c.status)) @if let Some(i) = &c.institution { br; "interpellé(e) : " (i) } }
                             td { (c.assignee.as_deref().unwrap_or("—")) }
+                            @if communes.several() { td { (communes.name(c.commune_code.as_deref())) } }
                         }
                     }
                 }
@@ -309,7 +319,7 @@ async fn render_cases(
         @if caller.has(Permission::NetworkManage) {
             details.modifier open[typed.is_some()] {
                 summary { "Signaler un dysfonctionnement" }
-                (case_form(caller, "/reseau/veille", None, &networks))
+                (case_form(caller, &communes, "/reseau/veille", None, &networks))
             }
         }
     };
@@ -335,9 +345,17 @@ async fn create(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let form = form_of(&f);
-    let mut tx = begin(&state).await?;
-    match store::create_case(&mut tx, &form, &caller.account.identifier, super::now()).await {
+    let form = form_of(&caller, &f);
+    let mut tx = begin(&state, &caller).await?;
+    match store::create_case(
+        &mut tx,
+        &reach(&caller),
+        &form,
+        &caller.account.identifier,
+        super::now(),
+    )
+    .await
+    {
         Ok(id) => {
             commit(
                 tx,
@@ -365,8 +383,9 @@ async fn render_case(
     c: &Case,
     notice: Notice,
 ) -> Result<Markup, WebError> {
-    let history = store::history(state.store(), c.id).await?;
-    let networks = bodies::bodies(state.store()).await?;
+    let history = store::history(state.store(), &reach(&caller), c.id).await?;
+    let networks = bodies::bodies(state.store(), &reach(&caller)).await?;
+    let communes = Communes::of(state, caller).await?;
     let network = c.body_id.and_then(|b| networks.iter().find(|n| n.id == b));
     let next = watch::next_statuses(c.status);
     let content = html! {
@@ -414,14 +433,14 @@ async fn render_case(
                 (area("note", "e-note", "Note pour l'historique", "", 2))
                 button type="submit" { "Enregistrer l'étape" }
             }
-            details.modifier { summary { "Corriger le signalement" } (case_form(caller, &format!("/reseau/veille/{}", c.id), Some(c), &networks)) }
+            details.modifier { summary { "Corriger le signalement" } (case_form(caller, &communes, &format!("/reseau/veille/{}", c.id), Some(c), &networks)) }
         }
     };
     Ok(page(state, caller, &c.title, "/reseau/veille", content))
 }
 
-async fn load(state: &AppState, id: &str) -> Result<Case, WebError> {
-    store::case(state.store(), id_of(id)?)
+async fn load(state: &AppState, caller: &Caller, id: &str) -> Result<Case, WebError> {
+    store::case(state.store(), &reach(&caller), id_of(id)?)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -432,7 +451,7 @@ async fn case_page(
     Path(id): Path<String>,
     Query(q): Query,
 ) -> Result<Markup, WebError> {
-    let c = load(&state, &id).await?;
+    let c = load(&state, &caller, &id).await?;
     render_case(&state, &caller, &c, Notice::from_query(&q, MESSAGES)).await
 }
 
@@ -442,10 +461,10 @@ async fn update(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let c = load(&state, &id).await?;
-    let form = form_of(&f);
-    let mut tx = begin(&state).await?;
-    match store::update_case(&mut tx, c.id, &form, super::now()).await {
+    let c = load(&state, &caller, &id).await?;
+    let form = form_of(&caller, &f);
+    let mut tx = begin(&state, &caller).await?;
+    match store::update_case(&mut tx, &reach(&caller), c.id, &form, super::now()).await {
         Ok(()) => {
             commit(
                 tx,
@@ -473,7 +492,7 @@ async fn step(
     Path(id): Path<String>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let c = load(&state, &id).await?;
+    let c = load(&state, &caller, &id).await?;
     let to: WatchStatus = match parse_code("statut", f.raw("statut")) {
         Ok(s) => s,
         Err(e) => {
@@ -493,9 +512,10 @@ async fn step(
         solution: f.get("solution").map(str::to_string),
         institution: f.get("institution").map(str::to_string),
     };
-    let mut tx = begin(&state).await?;
+    let mut tx = begin(&state, &caller).await?;
     match store::step(
         &mut tx,
+        &reach(&caller),
         c.id,
         to,
         &s,
