@@ -34,8 +34,8 @@ pub mod supply;
 pub mod territory;
 pub mod zones;
 
-pub use error::StoreError;
 use error::ApplicationRoleProblem;
+pub use error::StoreError;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -108,6 +108,43 @@ impl Store {
         if current != role {
             store.close().await;
             return Err(problem(ApplicationRoleProblem::CannotAssume(current)));
+        }
+        Ok(store)
+    }
+
+    /// Opens the PostgreSQL store for the web application with a login of its own (`application`, a URL naming a
+    /// role that owns nothing): migrations and grants as the owner at `location` (as
+    /// [`Store::open_as_application`]), then every pooled connection logged in as that role, which, unlike a
+    /// role taken with `SET ROLE`, cannot return to the owner's rights from inside the application.
+    pub async fn open_with_application_login(location: &str, application: &str) -> Result<Store> {
+        let owner = Store::open(location).await?;
+        let store = match Self::connect(application, None).await {
+            Ok(store) => store,
+            Err(e) => {
+                owner.close().await;
+                return Err(e);
+            }
+        };
+        let problem = |role: &str, problem| StoreError::ApplicationRole {
+            role: role.to_string(),
+            problem,
+        };
+        if owner.backend != Backend::Postgres || store.backend != Backend::Postgres {
+            owner.close().await;
+            store.close().await;
+            return Err(problem(
+                &redact(application),
+                ApplicationRoleProblem::NotPostgres,
+            ));
+        }
+        let role: String = sqlx::query_scalar("SELECT current_user::TEXT")
+            .fetch_one(&store.pool)
+            .await?;
+        let granted = grant_application_role(&owner, &role).await;
+        owner.close().await;
+        if let Err(e) = granted {
+            store.close().await;
+            return Err(e);
         }
         Ok(store)
     }

@@ -7,7 +7,7 @@ use maillage_store::error::ApplicationRoleProblem;
 use maillage_store::reach::{self, OWNED_TABLES, Reach, Territorywide};
 use maillage_store::{Backend, Store, StoreError};
 use maillage_testkit::TestBase;
-use maillage_testkit::roles::application_role;
+use maillage_testkit::roles::{application_login, application_role};
 use std::collections::BTreeSet;
 
 const COMMUNE_A: &str = "99101";
@@ -328,4 +328,50 @@ async fn the_application_role_reaches_only_its_communes_rows_on_postgresql() {
         ]
     );
     owner.close().await;
+}
+
+#[tokio::test]
+async fn an_application_login_cannot_return_to_the_owner_on_postgresql() {
+    let Some(base) = TestBase::postgres().await else {
+        return;
+    };
+    let Some(login) = application_login(&base.location).await else {
+        return;
+    };
+    let owner = Store::open(&base.location).await.unwrap();
+    for (table, _) in OWNED_TABLES {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "ALTER TABLE {table} ADD COLUMN IF NOT EXISTS commune_code TEXT"
+        )))
+        .execute(owner.pool())
+        .await
+        .unwrap();
+    }
+    sqlx::query("SELECT maillage_lock_owned_tables()")
+        .execute(owner.pool())
+        .await
+        .unwrap();
+    plant(&owner).await;
+    owner.close().await;
+
+    let app = Store::open_with_application_login(&base.location, &login)
+        .await
+        .unwrap();
+    // RESET ROLE keeps the login's own role: the owner's rights are out of reach.
+    let mut tx = reach::begin_read(&app, &Reach::communes([COMMUNE_B]))
+        .await
+        .unwrap();
+    sqlx::raw_sql("RESET ROLE").execute(&mut *tx).await.unwrap();
+    let user: String = sqlx::query_scalar("SELECT current_user::TEXT")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(user, "maillage_application");
+    let names: Vec<String> = sqlx::query_scalar("SELECT last_name FROM crisis_person ORDER BY 1")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(names, ["Personne-de-B"]);
+    tx.commit().await.unwrap();
+    app.close().await;
 }

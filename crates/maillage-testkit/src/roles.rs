@@ -35,3 +35,12 @@ pub async fn application_role(location: &str) -> Option<&'static str> {
     crate::skip(&format!("{reason} : sécurité par ligne non vérifiée"));
     None
 }
+
+/// The URL of the same base logged in as the application role (password = its name, as `.ci/run` creates it),
+/// when the role may take it (see [`application_role`]).
+pub async fn application_login(location: &str) -> Option<String> {
+    let role = application_role(location).await?;
+    let (scheme, rest) = location.split_once("://")?;
+    let host_and_base = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    Some(format!("{scheme}://{role}:{role}@{host_and_base}"))
+}
