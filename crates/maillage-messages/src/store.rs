@@ -63,6 +63,31 @@ impl French for StoreError {
                  sans population saisie (chaque zone prend alors la population de la base) ou importez le fichier \
                  d'une seule zone. Rien n'a été importé."
             ),
+            StoreError::ApplicationRole { role, problem } => {
+                use maillage_store::error::ApplicationRoleProblem;
+                let role = cut(role, 80);
+                match problem {
+                    ApplicationRoleProblem::InvalidName => format!(
+                        "rôle applicatif « {role} » : nom invalide ; donnez un nom de rôle PostgreSQL simple \
+                         (lettres minuscules, chiffres et « _ », 63 caractères au plus, sans chiffre au début)"
+                    ),
+                    ApplicationRoleProblem::NotPostgres => format!(
+                        "rôle applicatif « {role} » : une base SQLite n'a pas de rôles ; --role-application ne \
+                         s'emploie qu'avec une base PostgreSQL (postgres://…)"
+                    ),
+                    ApplicationRoleProblem::CannotAssume(reason) => format!(
+                        "impossible de prendre le rôle applicatif « {role} » ({}) ; créez-le et donnez-le au \
+                         propriétaire de la base, en administrateur PostgreSQL : CREATE ROLE {role} NOLOGIN; \
+                         GRANT {role} TO <propriétaire>;",
+                        cut(reason, 200)
+                    ),
+                    ApplicationRoleProblem::TooPowerful => format!(
+                        "rôle applicatif « {role} » refusé : il passerait outre la sécurité par commune \
+                         (superutilisateur, BYPASSRLS ou propriétaire de tables) ; créez un rôle qui ne possède \
+                         rien : CREATE ROLE maillage_application NOLOGIN;"
+                    ),
+                }
+            }
         }
     }
 }

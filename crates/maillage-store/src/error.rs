@@ -35,6 +35,25 @@ pub enum StoreError {
     /// A population typed for one zone, for a file that holds several.
     #[error("a typed population applies to one zone, the file holds {zones}")]
     TypedPopulationForSeveralZones { zones: u64 },
+    /// The application role of `maillage serve --role-application` cannot be used.
+    #[error("application role {role}: {problem:?}")]
+    ApplicationRole {
+        role: String,
+        problem: ApplicationRoleProblem,
+    },
+}
+
+/// Why an application role cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplicationRoleProblem {
+    /// Not a plain PostgreSQL role name (lowercase letters, digits, `_`, at most 63 characters).
+    InvalidName,
+    /// SQLite has no roles.
+    NotPostgres,
+    /// The role does not exist, or the owner is not a member of it (the server's reason).
+    CannotAssume(String),
+    /// The role could bypass the policies: a superuser, a role with BYPASSRLS, or the owner of tables.
+    TooPowerful,
 }
 
 impl From<FormatError> for StoreError {

@@ -79,6 +79,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_network_communes.sql"),
         include_str!("../migrations/postgres/0013_network_communes.sql"),
     ),
+    (
+        15,
+        "row level security",
+        include_str!("../migrations/sqlite/0015_row_level_security.sql"),
+        include_str!("../migrations/postgres/0015_row_level_security.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

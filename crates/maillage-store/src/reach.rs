@@ -33,6 +33,35 @@ pub enum Territorywide {
     HolderOfAll,
 }
 
+/// Every table whose rows belong to a commune (`commune_code`), with who reaches its rows of the whole territory.
+/// On PostgreSQL, migration 0015 locks exactly these tables with row-level security (its
+/// `maillage_owned_tables()` lists the same; `tests/row_security.rs` checks they agree).
+pub const OWNED_TABLES: &[(&str, Territorywide)] = &[
+    ("crisis_event", Territorywide::Shared),
+    ("crisis_member", Territorywide::Shared),
+    ("crisis_site", Territorywide::Shared),
+    ("crisis_log", Territorywide::Shared),
+    ("crisis_task", Territorywide::Shared),
+    ("crisis_campaign", Territorywide::Shared),
+    ("crisis_stock_item", Territorywide::Shared),
+    ("crisis_service", Territorywide::Shared),
+    ("crisis_person", Territorywide::HolderOfAll),
+    ("crisis_person_removal", Territorywide::HolderOfAll),
+    ("crisis_call", Territorywide::HolderOfAll),
+    ("crisis_volunteer", Territorywide::HolderOfAll),
+    ("crisis_round", Territorywide::HolderOfAll),
+    ("crisis_request", Territorywide::HolderOfAll),
+    ("network_actor", Territorywide::Shared),
+    ("network_list", Territorywide::Shared),
+    ("network_message", Territorywide::Shared),
+    ("network_body", Territorywide::Shared),
+    ("cls_contract", Territorywide::Shared),
+    ("network_consultation", Territorywide::Shared),
+    ("network_contact", Territorywide::HolderOfAll),
+    ("network_member", Territorywide::HolderOfAll),
+    ("network_watch_case", Territorywide::HolderOfAll),
+];
+
 /// A condition on a commune column, with the values to bind in order from its first parameter.
 #[derive(Debug, Clone)]
 pub struct Clause {

@@ -8,6 +8,7 @@
 pub mod drees;
 pub mod finess_flux;
 pub mod fixtures;
+pub mod roles;
 pub mod secrecy;
 
 use sqlx::Connection;

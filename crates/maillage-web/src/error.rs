@@ -172,6 +172,7 @@ fn store_error_kind(e: &StoreError) -> &'static str {
         StoreError::Interrupted => "interrupted",
         StoreError::UnknownEpci { .. } => "unknown_epci",
         StoreError::TypedPopulationForSeveralZones { .. } => "typed_population_for_several_zones",
+        StoreError::ApplicationRole { .. } => "application_role",
     }
 }
 

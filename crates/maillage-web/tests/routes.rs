@@ -1,6 +1,9 @@
-//! Every route × every role, on a real server, on SQLite and PostgreSQL. The table below is written by hand from
-//! PRODUCT.md §2 (not derived from the permission table it checks), and must list every route the application
-//! declares: a new route without a line here fails the test.
+//! Every route × every role × territory, on a real server, on SQLite and PostgreSQL (there as the application
+//! role that row-level security binds, as in production). The table below is written by hand from PRODUCT.md §2
+//! (not derived from the permission table it checks), and must list every route the application declares: a new
+//! route without a line here fails the test. Each role is played by an account holding every commune and by an
+//! account holding one commune, which reaches none of the records owned by a commune: every route naming one of
+//! them by id answers it exactly as for a record that does not exist.
 
 mod common;
 
@@ -733,6 +736,77 @@ const MATRIX: &[Line] = &[
     post("/deconnexion", &[], ALL, 303),
 ];
 
+/// The commune of the accounts limited to one commune (the demonstration's town).
+const COMMUNE_HELD: &str = "99101";
+/// The commune every record owned by a commune is given to before the matrix runs.
+const COMMUNE_ELSEWHERE: &str = "99102";
+
+/// Routes whose path parameters name something other than a record owned by a commune: zones, imports,
+/// accounts, tokens, and the public directory and agenda (read by visitors alike).
+const NOT_OWNED_BY_ID: &[&str] = &[
+    "/observatoire/zones/{type}/{code}",
+    "/observatoire/imports/suivi/{id}",
+    "/api/v1/imports/{id}",
+    "/observatoire/rapport/{type}/{fichier}",
+    "/admin/utilisateurs/{id}",
+    "/admin/utilisateurs/{id}/mot-de-passe",
+    "/admin/jetons/{id}/revocation",
+    "/annuaire/fiche/{id}",
+    "/agenda/{jeton}",
+];
+
+/// Whether a line names a record owned by a commune by its id.
+fn names_owned_record(line: &Line) -> bool {
+    line.pattern.contains('{') && !NOT_OWNED_BY_ID.contains(&line.pattern)
+}
+
+/// The same URL with every id replaced by one that does not exist.
+fn missing_record_url(url: &str) -> String {
+    url.split('/')
+        .map(|segment| {
+            if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+                "999999"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[test]
+fn the_lines_naming_records_are_recognised() {
+    assert_eq!(
+        missing_record_url("/crise/appels/1/appel/12"),
+        "/crise/appels/999999/appel/999999"
+    );
+    let named: Vec<&str> = MATRIX
+        .iter()
+        .filter(|l| names_owned_record(l))
+        .map(|l| l.pattern)
+        .collect();
+    assert!(named.contains(&"/crise/registre/{id}"));
+    assert!(named.contains(&"/reseau/contacts/{id}"));
+    assert!(!named.contains(&"/admin/utilisateurs/{id}"));
+    // Every exception is a route of the matrix.
+    for pattern in NOT_OWNED_BY_ID {
+        assert!(
+            MATRIX.iter().any(|l| l.pattern == *pattern),
+            "{pattern} is not in the matrix"
+        );
+    }
+    // Every line naming a record names it by a number, so that its missing twin differs from it (or is it).
+    for line in MATRIX.iter().filter(|l| names_owned_record(l)) {
+        assert!(
+            line.url
+                .split('/')
+                .any(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
+            "{}",
+            line.url
+        );
+    }
+}
+
 #[test]
 fn the_matrix_lists_every_declared_route_and_no_other() {
     let declared: BTreeSet<(String, String)> = maillage_web::route_table()
@@ -813,10 +887,11 @@ fn only_the_login_health_assets_and_api_description_are_public() {
 async fn request(
     client: &mut Client,
     line: &Line,
+    url: &str,
     account_id: i64,
     csrf: &str,
 ) -> (String, u16, String) {
-    let url = line.url.replace("{compte}", &account_id.to_string());
+    let url = url.replace("{compte}", &account_id.to_string());
     let reply = if line.method == "GET" {
         client.get(&url).await
     } else {
@@ -828,13 +903,24 @@ async fn request(
 }
 
 #[tokio::test]
-async fn every_route_answers_every_role_as_the_matrix_says() {
+async fn every_route_answers_every_role_and_territory_as_the_matrix_says() {
     for base in TestBase::all().await {
-        let store = maillage_store::Store::open(&base.location).await.unwrap();
-        maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
+        let owner = maillage_store::Store::open(&base.location).await.unwrap();
+        maillage_demo::build(&owner, maillage_demo::DEFAULT_SEED)
             .await
             .unwrap();
+        common::give_owned_records_to(&owner, COMMUNE_ELSEWHERE).await;
+        let store = common::application_store(&base, owner).await;
         let ids = common::one_account_per_role(&store).await;
+        for role in Role::ALL {
+            common::commune_account(
+                &store,
+                &format!("commune-{}", role.as_str()),
+                &[role],
+                &[COMMUNE_HELD],
+            )
+            .await;
+        }
         let server = Server::start_on(store, base.backend, Config::default()).await;
         let target = ids[&Role::Benevole];
         let mut checked = 0;
@@ -843,7 +929,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         let mut visitor = server.client();
         let csrf = visitor.get("/connexion").await.csrf();
         for line in MATRIX {
-            let (url, status, body) = request(&mut visitor, line, target, &csrf).await;
+            let (url, status, body) = request(&mut visitor, line, line.url, target, &csrf).await;
             assert_eq!(
                 status, line.anon,
                 "[{}] visitor {} {url}: {body}",
@@ -853,15 +939,28 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         }
 
         for role in Role::ALL {
+            // Every commune: the matrix as written. First, how each route naming a record answers for a record
+            // that does not exist: what the account of another commune must get for the records it does not reach.
             let mut client = server.client();
             let csrf = client.login_ok(role.as_str()).await;
+            let mut missing: Vec<Option<u16>> = Vec::new();
+            for line in MATRIX {
+                missing.push(
+                    if line.granted.contains(&role) && names_owned_record(line) {
+                        let url = missing_record_url(line.url);
+                        Some(request(&mut client, line, &url, target, &csrf).await.1)
+                    } else {
+                        None
+                    },
+                );
+            }
             for line in MATRIX {
                 let expected = if line.granted.contains(&role) {
                     line.ok
                 } else {
                     403
                 };
-                let (url, status, body) = request(&mut client, line, target, &csrf).await;
+                let (url, status, body) = request(&mut client, line, line.url, target, &csrf).await;
                 assert_eq!(
                     status,
                     expected,
@@ -885,9 +984,34 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 "{} is logged out",
                 role.as_str()
             );
+
+            // One commune: the same permissions; the records of the other commune are as if they did not exist.
+            let mut client = server.client();
+            let csrf = client.login_ok(&format!("commune-{}", role.as_str())).await;
+            for (line, missing) in MATRIX.iter().zip(&missing) {
+                let expected = match missing {
+                    Some(status) => *status,
+                    None if line.granted.contains(&role) => line.ok,
+                    None => 403,
+                };
+                let (url, status, body) = request(&mut client, line, line.url, target, &csrf).await;
+                assert_eq!(
+                    status,
+                    expected,
+                    "[{}] {} of commune {COMMUNE_HELD} {} {url} (a record of {COMMUNE_ELSEWHERE} answers as a \
+                     missing one): {body}",
+                    server.backend,
+                    role.as_str(),
+                    line.method
+                );
+                checked += 1;
+            }
         }
-        assert_eq!(checked, MATRIX.len() * (Role::ALL.len() + 1));
-        eprintln!("[{}] {checked} route × role checks", server.backend);
+        assert_eq!(checked, MATRIX.len() * (2 * Role::ALL.len() + 1));
+        eprintln!(
+            "[{}] {checked} route × role × territory checks",
+            server.backend
+        );
         server.stop().await;
     }
 }

@@ -257,5 +257,9 @@ mod tests {
             serve.contains("variable d'environnement : MAILLAGE_BASE"),
             "{serve}"
         );
+        assert!(
+            serve.contains("variable d'environnement : MAILLAGE_ROLE_APPLICATION"),
+            "{serve}"
+        );
     }
 }

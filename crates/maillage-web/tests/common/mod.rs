@@ -104,6 +104,80 @@ pub async fn account(store: &Store, identifier: &str, roles: &[Role]) -> i64 {
         .expect("account created")
 }
 
+/// Creates an account holding only these communes (INSEE codes), with the test password; returns its id.
+pub async fn commune_account(
+    store: &Store,
+    identifier: &str,
+    roles: &[Role],
+    communes: &[&str],
+) -> i64 {
+    let form = UserForm {
+        identifier: identifier.into(),
+        display_name: format!("Compte {identifier}"),
+        password: PASSWORD.into(),
+        roles: roles.iter().copied().collect::<BTreeSet<_>>(),
+        territories: communes.iter().map(|c| c.to_string()).collect(),
+        all_territories: false,
+    };
+    users::create(store, &Actor::command_line(), &form)
+        .await
+        .expect("account created")
+}
+
+/// The store the web application uses in production: on PostgreSQL, as the application role that row-level
+/// security binds (`maillage serve --role-application`) when the test cluster has it; otherwise the owner's.
+/// The base must already hold what the test writes as the owner (the demonstration...).
+pub async fn application_store(base: &TestBase, owner: Store) -> Store {
+    if owner.backend() != maillage_store::Backend::Postgres {
+        return owner;
+    }
+    match maillage_testkit::roles::application_role(&base.location).await {
+        Some(role) => {
+            owner.close().await;
+            Store::open_as_application(&base.location, role)
+                .await
+                .expect("the application role opens the store")
+        }
+        None => owner,
+    }
+}
+
+/// Gives every record of the tables owned by a commune (`reach::OWNED_TABLES`) to `commune`, as the owner, so
+/// that an account of another commune reaches none of them.
+pub async fn give_owned_records_to(owner: &Store, commune: &str) {
+    for (table, _) in maillage_store::reach::OWNED_TABLES {
+        let has_column: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(match owner.backend() {
+            maillage_store::Backend::Sqlite => {
+                "SELECT count(*) FROM pragma_table_info($1) WHERE name = 'commune_code'"
+            }
+            maillage_store::Backend::Postgres => {
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND table_name = $1 AND column_name = 'commune_code'"
+            }
+        }))
+        .bind(*table)
+        .fetch_one(owner.pool())
+        .await
+        .unwrap();
+        if has_column == 0 {
+            // A branch without the ownership migrations (0011, 0013) yet: the column as they add it.
+            sql(
+                owner,
+                &format!("ALTER TABLE {table} ADD COLUMN commune_code TEXT"),
+            )
+            .await
+            .unwrap();
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET commune_code = $1"
+        )))
+        .bind(commune)
+        .execute(owner.pool())
+        .await
+        .unwrap();
+    }
+}
+
 /// One account per role, named after the role.
 pub async fn one_account_per_role(store: &Store) -> BTreeMap<Role, i64> {
     let mut ids = BTreeMap::new();

@@ -16,13 +16,37 @@ pub struct ServeArgs {
     /// Marquer les cookies « Secure » : à donner quand Maillage est servi en HTTPS (derrière un proxy inverse)
     #[arg(long)]
     pub cookie_securise: bool,
+    /// PostgreSQL : rôle sous lequel les pages et l'API lisent et écrivent la base (un rôle qui ne possède
+    /// rien, soumis à la sécurité par commune des lignes) ; la base est mise à jour et ce rôle reçoit ses droits
+    /// sous le propriétaire donné par --base. À créer une fois par un administrateur PostgreSQL :
+    /// CREATE ROLE maillage_application NOLOGIN; GRANT maillage_application TO <propriétaire>;
+    #[arg(long, env = "MAILLAGE_ROLE_APPLICATION", value_name = "RÔLE")]
+    pub role_application: Option<String>,
+    /// PostgreSQL : URL postgres://… d'une connexion propre aux pages et à l'API, sous un rôle qui ne possède
+    /// rien (plus sûr que --role-application : ce rôle ne peut pas reprendre les droits du propriétaire) ; la
+    /// base est mise à jour et ce rôle reçoit ses droits sous le propriétaire donné par --base
+    #[arg(
+        long,
+        env = "MAILLAGE_BASE_APPLICATION",
+        value_name = "URL",
+        conflicts_with = "role_application"
+    )]
+    pub base_application: Option<String>,
     #[command(flatten)]
     pub base: BaseArg,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     block_on(async {
-        let store = open(&args.base).await?;
+        let store = match (&args.role_application, &args.base_application) {
+            (Some(role), _) => Store::open_as_application(&args.base.base, role)
+                .await
+                .map_err(fr)?,
+            (None, Some(url)) => Store::open_with_application_login(&args.base.base, url)
+                .await
+                .map_err(fr)?,
+            (None, None) => open(&args.base).await?,
+        };
         let accounts = maillage_store::accounts::list(&store).await.map_err(fr)?;
         if accounts.is_empty() {
             println!(

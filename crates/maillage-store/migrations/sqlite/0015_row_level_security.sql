@@ -1,0 +1,4 @@
+-- Row-level security exists on PostgreSQL only (../postgres/0015_row_level_security.sql): there, policies lock a
+-- second time the records that belong to a commune. SQLite has no roles nor policies; the SQL condition of
+-- every store function (`reach.rs`) is the lock. Nothing to do in this dialect: this migration keeps the
+-- version numbers of both dialects in step.
