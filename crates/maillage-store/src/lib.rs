@@ -95,11 +95,13 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(Store {
+        let store = Store {
             pool,
             backend,
             location: redact(location),
-        })
+        };
+        audit::register(&store).await?;
+        Ok(store)
     }
 
     fn url_of(location: &str) -> (Backend, String) {

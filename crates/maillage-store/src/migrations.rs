@@ -67,6 +67,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_professional_acts.sql"),
         include_str!("../migrations/postgres/0010_professional_acts.sql"),
     ),
+    (
+        12,
+        "audit",
+        include_str!("../migrations/sqlite/0012_audit.sql"),
+        include_str!("../migrations/postgres/0012_audit.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {
