@@ -875,7 +875,7 @@ impl Anchor {
     }
 
     /// Reads an anchor from a text that contains one (the line itself, or a saved mail around it). Lines may
-    /// have been wrapped between fields.
+    /// have been wrapped, and quoted, between fields.
     pub fn parse(text: &str) -> Result<Anchor, AnchorProblem> {
         let start = text.find(ANCHOR_TAG).ok_or(AnchorProblem::NotFound)?;
         let mut words = text[start + ANCHOR_TAG.len()..].split_whitespace();
@@ -889,8 +889,9 @@ impl Anchor {
         }
         let mut fields: HashMap<&str, &str> = HashMap::new();
         for word in words {
+            // Quote marks and line breaks a mail added between fields are not fields.
             let Some((name, value)) = word.split_once('=') else {
-                break;
+                continue;
             };
             fields.entry(name).or_insert(value);
             if name == "signature" {
