@@ -413,6 +413,21 @@ impl KeySlot {
         Ok(self.key.get_or_init(|| key).clone())
     }
 
+    /// The key a writer uses for this head: created only while the journal has no keyed entry yet (a key file
+    /// missing from a keyed journal is an error to fix, not a reason to start another key).
+    fn key_for_writing(&self, head: &Head) -> Result<AuditKey> {
+        let key = if head.key_id.is_none() {
+            self.key_or_create()?
+        } else {
+            self.existing_key()?.ok_or_else(|| StoreError::AuditKey {
+                path: self.name(),
+                problem: KeyProblem::Missing,
+            })?
+        };
+        check_key_id(self, &key, head)?;
+        Ok(key)
+    }
+
     /// The key if it exists: the verifier creates nothing.
     fn existing_key(&self) -> Result<Option<AuditKey>> {
         if let Some(k) = self.key.get() {
@@ -471,8 +486,7 @@ pub struct KeyInfo {
 pub async fn prepare_key(store: &Store) -> Result<KeyInfo> {
     let head = read_head(store.pool()).await?;
     let slot = slot(&head.base_id);
-    let key = slot.key_or_create()?;
-    check_key_id(&slot, &key, &head)?;
+    let key = slot.key_for_writing(&head)?;
     Ok(KeyInfo {
         file: slot.file.clone(),
         id: key.id(),
@@ -530,8 +544,7 @@ pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) ->
         .await?;
     let head = read_head(&mut **tx).await?;
     let slot = slot(&head.base_id);
-    let key = slot.key_or_create()?;
-    check_key_id(&slot, &key, &head)?;
+    let key = slot.key_for_writing(&head)?;
     let mut record = Record {
         id: head.last_id,
         at: crate::now(),
@@ -937,8 +950,7 @@ impl std::fmt::Display for Anchor {
 pub async fn anchor(store: &Store) -> Result<Anchor> {
     let head = read_head(store.pool()).await?;
     let slot = slot(&head.base_id);
-    let key = slot.key_or_create()?;
-    check_key_id(&slot, &key, &head)?;
+    let key = slot.key_for_writing(&head)?;
     let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
         .fetch_one(store.pool())
         .await?;

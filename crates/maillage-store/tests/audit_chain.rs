@@ -190,7 +190,18 @@ async fn another_key_is_refused_and_named() {
                 ..
             })
         ));
-        // A writer creates one, sees it is not the journal's, and writes nothing.
+        // Nor does a writer: the journal is keyed, another key would fork it.
+        assert!(matches!(
+            audit::prepare_key(&store).await,
+            Err(StoreError::AuditKey {
+                problem: KeyProblem::Missing,
+                ..
+            })
+        ));
+        assert!(!other.exists());
+        // Another key that exists is named as not the journal's, and nothing is written with it.
+        std::fs::write(&other, format!("{}\n", "ab".repeat(32))).unwrap();
+        std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
         let err = audit::prepare_key(&store).await.unwrap_err();
         assert!(
             matches!(err, StoreError::AuditKeyMismatch { .. }),
