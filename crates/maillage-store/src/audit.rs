@@ -240,11 +240,17 @@ pub enum KeyProblem {
     /// The journal is keyed but there is no key file where the process looks.
     Missing,
     /// Group or others may read the file (`mode`: its permission bits).
-    Exposed { mode: u32 },
+    Exposed {
+        mode: u32,
+    },
     /// The file does not hold 64 hexadecimal digits.
     Malformed,
-    Unreadable { reason: String },
-    Unwritable { reason: String },
+    Unreadable {
+        reason: String,
+    },
+    Unwritable {
+        reason: String,
+    },
     NoRandomness,
 }
 
@@ -268,7 +274,8 @@ pub fn default_key_file(store: &Store) -> Option<PathBuf> {
                 .or_else(|| location.strip_prefix("sqlite:"))
                 .unwrap_or(location);
             let path = path.split('?').next().unwrap_or(path);
-            (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(format!("{path}.cle-journal")))
+            (!path.is_empty() && path != ":memory:")
+                .then(|| PathBuf::from(format!("{path}.cle-journal")))
         }
         Backend::Postgres => {
             let config = std::env::var_os("XDG_CONFIG_HOME")
@@ -318,10 +325,7 @@ pub fn read_key_file(path: &Path) -> Result<Option<AuditKey>> {
             .permissions()
             .mode();
         if mode & 0o077 != 0 {
-            return Err(key_error(
-                &name,
-                KeyProblem::Exposed { mode: mode & 0o777 },
-            ));
+            return Err(key_error(&name, KeyProblem::Exposed { mode: mode & 0o777 }));
         }
     }
     // A key file is a few dozen bytes: reading more would only be reading the wrong file.
@@ -336,7 +340,8 @@ pub fn read_key_file(path: &Path) -> Result<Option<AuditKey>> {
         .trim()
         .to_string();
     let mut bytes = [0u8; 32];
-    hex::decode_to_slice(&digits, &mut bytes).map_err(|_| key_error(&name, KeyProblem::Malformed))?;
+    hex::decode_to_slice(&digits, &mut bytes)
+        .map_err(|_| key_error(&name, KeyProblem::Malformed))?;
     Ok(Some(AuditKey(bytes)))
 }
 
@@ -445,7 +450,9 @@ impl KeySlot {
 static SLOTS: LazyLock<Mutex<HashMap<String, Arc<KeySlot>>>> = LazyLock::new(Default::default);
 
 fn slots() -> std::sync::MutexGuard<'static, HashMap<String, Arc<KeySlot>>> {
-    SLOTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    SLOTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn slot(base_id: &str) -> Arc<KeySlot> {
@@ -575,12 +582,14 @@ pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) ->
     .bind(&record.hash)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1, head_seal = $2, key_id = $3 WHERE singleton = 1")
-        .bind(&record.hash)
-        .bind(key.head_seal(record.id, &record.hash))
-        .bind(key.id())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE audit_head SET last_hash = $1, head_seal = $2, key_id = $3 WHERE singleton = 1",
+    )
+    .bind(&record.hash)
+    .bind(key.head_seal(record.id, &record.hash))
+    .bind(key.id())
+    .execute(&mut **tx)
+    .await?;
     Ok(record.id)
 }
 
@@ -911,7 +920,12 @@ impl Anchor {
                 break;
             }
         }
-        let field = |name: &'static str| fields.get(name).copied().ok_or(AnchorProblem::MissingField(name));
+        let field = |name: &'static str| {
+            fields
+                .get(name)
+                .copied()
+                .ok_or(AnchorProblem::MissingField(name))
+        };
         let number = |name: &'static str| {
             field(name)?
                 .parse::<i64>()
@@ -921,17 +935,23 @@ impl Anchor {
         };
         let digest = |name: &'static str| {
             let value = field(name)?;
-            (value.len() == 64 && value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-                .then(|| value.to_string())
-                .ok_or(AnchorProblem::InvalidField(name))
+            (value.len() == 64
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            .then(|| value.to_string())
+            .ok_or(AnchorProblem::InvalidField(name))
         };
+        // Fields checked in the order they are written, so that the first problem is the one reported.
+        let id = number("entree")?;
+        let hash = digest("empreinte")?;
         let at = field("date")?;
         if at.parse::<jiff::Timestamp>().is_err() {
             return Err(AnchorProblem::InvalidField("date"));
         }
         Ok(Anchor {
-            id: number("entree")?,
-            hash: digest("empreinte")?,
+            id,
+            hash,
             at: at.to_string(),
             entries: number("entrees")?,
             keyed_from: number("cle-depuis")?,

@@ -59,11 +59,7 @@ async fn head(store: &Store) -> (i64, String, Option<String>) {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    (
-        r.get("last_id"),
-        r.get("last_hash"),
-        r.get("head_seal"),
-    )
+    (r.get("last_id"), r.get("last_hash"), r.get("head_seal"))
 }
 
 async fn records(store: &Store) -> Vec<audit::Record> {
@@ -159,7 +155,11 @@ async fn the_key_file_is_created_outside_the_base_readable_by_its_owner_only() {
     )
     .await;
     assert!(refused.is_err());
-    assert_eq!(count(&store).await, 1, "nothing written without a usable key");
+    assert_eq!(
+        count(&store).await,
+        1,
+        "nothing written without a usable key"
+    );
 
     // A damaged file is refused as such.
     let damaged = file.with_extension("abimee");
@@ -201,7 +201,8 @@ async fn another_key_is_refused_and_named() {
         assert!(!other.exists());
         // Another key that exists is named as not the journal's, and nothing is written with it.
         std::fs::write(&other, format!("{}\n", "ab".repeat(32))).unwrap();
-        std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+        std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
         let err = audit::prepare_key(&store).await.unwrap_err();
         assert!(
             matches!(err, StoreError::AuditKeyMismatch { .. }),
@@ -287,14 +288,16 @@ async fn rewrite_from(store: &Store, from: i64) {
             }
             r.prev_hash = previous.clone();
             r.hash = audit::hash_of(&r);
-            sqlx::query("UPDATE audit_log SET details = $1, prev_hash = $2, hash = $3 WHERE id = $4")
-                .bind(&r.details)
-                .bind(&r.prev_hash)
-                .bind(&r.hash)
-                .bind(r.id)
-                .execute(store.pool())
-                .await
-                .unwrap();
+            sqlx::query(
+                "UPDATE audit_log SET details = $1, prev_hash = $2, hash = $3 WHERE id = $4",
+            )
+            .bind(&r.details)
+            .bind(&r.prev_hash)
+            .bind(&r.hash)
+            .bind(r.id)
+            .execute(store.pool())
+            .await
+            .unwrap();
         }
         previous = r.hash;
     }
@@ -328,9 +331,12 @@ async fn editing_an_entry_and_rehashing_with_the_unkeyed_rule_is_detected() {
         // Claiming the journal was never keyed (keying "starts" after the end, the head unsealed) fools a
         // verification without an anchor: that is what anchors are for. The anchor names where keying started.
         rewrite_from(&store, 1).await;
-        sql(&store, "UPDATE audit_head SET keyed_from = 8, head_seal = NULL, key_id = NULL")
-            .await
-            .unwrap();
+        sql(
+            &store,
+            "UPDATE audit_head SET keyed_from = 8, head_seal = NULL, key_id = NULL",
+        )
+        .await
+        .unwrap();
         let v = audit::verify(&store).await.unwrap();
         assert_eq!((v.broken, v.keyed_from), (None, 8), "[{}]", base.backend);
         assert_eq!(
@@ -392,10 +398,7 @@ async fn an_anchor_reads_back_from_its_line_and_proves_an_untouched_journal() {
             audit::verify_from(&store, &other).await.unwrap().broken,
             Some(Break::AnchorForged)
         );
-        assert_eq!(
-            Anchor::parse("rien à voir"),
-            Err(AnchorProblem::NotFound)
-        );
+        assert_eq!(Anchor::parse("rien à voir"), Err(AnchorProblem::NotFound));
         assert_eq!(
             Anchor::parse(line.split(" signature=").next().unwrap()),
             Err(AnchorProblem::MissingField("signature"))

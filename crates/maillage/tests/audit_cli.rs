@@ -65,7 +65,8 @@ async fn an_anchor_kept_outside_catches_a_deleted_tail_that_the_head_hides() {
         assert!(o.status.success(), "[{}] {err}", base.backend);
         let line = out.trim().to_string();
         assert!(
-            line.starts_with("maillage-ancre-journal v1 entree=5 empreinte=") && line.contains(" signature="),
+            line.starts_with("maillage-ancre-journal v1 entree=5 empreinte=")
+                && line.contains(" signature="),
             "{line}"
         );
         assert!(err.contains("Ancre ajoutée à la fin de"), "{err}");
@@ -198,7 +199,19 @@ async fn the_key_file_is_named_checked_and_never_created_by_the_verifier() {
         std::fs::metadata(&own).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let o = maillage(db, &["utilisateur", "creer", "--identifiant", "dpo", "--role", "dpo", "--cle-journal", own_arg]);
+    let o = maillage(
+        db,
+        &[
+            "utilisateur",
+            "creer",
+            "--identifiant",
+            "dpo",
+            "--role",
+            "dpo",
+            "--cle-journal",
+            own_arg,
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o).1);
     assert!(!std::path::Path::new(&default_key).exists());
     let store = Store::open(db).await.unwrap();
@@ -215,10 +228,23 @@ async fn the_key_file_is_named_checked_and_never_created_by_the_verifier() {
             && err.contains("--cle-journal"),
         "{err}"
     );
-    let o = maillage(db, &["utilisateur", "creer", "--identifiant", "autre", "--role", "dpo"]);
+    let o = maillage(
+        db,
+        &[
+            "utilisateur",
+            "creer",
+            "--identifiant",
+            "autre",
+            "--role",
+            "dpo",
+        ],
+    );
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("la clé du journal d'audit est introuvable"), "{err}");
+    assert!(
+        err.contains("la clé du journal d'audit est introuvable"),
+        "{err}"
+    );
     assert!(!std::path::Path::new(&default_key).exists());
     assert_eq!(count(&store).await, 1);
 
@@ -227,14 +253,35 @@ async fn the_key_file_is_named_checked_and_never_created_by_the_verifier() {
     std::fs::write(&other, format!("{}\n", "ab".repeat(32))).unwrap();
     std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o600)).unwrap();
     let other_arg = other.to_str().unwrap();
-    let o = maillage(db, &["utilisateur", "creer", "--identifiant", "autre", "--role", "dpo", "--cle-journal", other_arg]);
+    let o = maillage(
+        db,
+        &[
+            "utilisateur",
+            "creer",
+            "--identifiant",
+            "autre",
+            "--role",
+            "dpo",
+            "--cle-journal",
+            other_arg,
+        ],
+    );
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("n'est pas celle qui a scellé le journal de cette base"), "{err}");
+    assert!(
+        err.contains("n'est pas celle qui a scellé le journal de cette base"),
+        "{err}"
+    );
     assert_eq!(count(&store).await, 1);
     let o = maillage(db, &["audit", "verifier", "--cle-journal", other_arg]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o).1.contains("la clé donnée n'est pas celle qui a scellé ce journal"), "{}", text(&o).1);
+    assert!(
+        text(&o)
+            .1
+            .contains("la clé donnée n'est pas celle qui a scellé ce journal"),
+        "{}",
+        text(&o).1
+    );
 
     // The named key, made readable by others, is refused.
     std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -263,9 +310,13 @@ async fn the_key_file_is_named_checked_and_never_created_by_the_verifier() {
     );
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(out.starts_with("maillage-ancre-journal v1 entree=1 "), "{out}");
     assert!(
-        err.contains("aucun serveur de courriel n'est configuré") && err.contains("recopiez la ligne"),
+        out.starts_with("maillage-ancre-journal v1 entree=1 "),
+        "{out}"
+    );
+    assert!(
+        err.contains("aucun serveur de courriel n'est configuré")
+            && err.contains("recopiez la ligne"),
         "{err}"
     );
 

@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use maillage_messages::French;
-use maillage_store::audit::{self as store_audit, Action, Filter};
 use maillage_store::StoreError;
+use maillage_store::audit::{self as store_audit, Action, Filter};
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -318,7 +318,9 @@ async fn verification(State(state): State<AppState>, caller: Caller) -> Result<M
     let verified = match store_audit::verify(state.store()).await {
         Ok(v) => Ok(v),
         // The key cannot be read: say so to the DPO, who has to get it fixed (the log is not proven intact).
-        Err(e @ (StoreError::AuditKey { .. } | StoreError::AuditKeyMismatch { .. })) => Err(e.french()),
+        Err(e @ (StoreError::AuditKey { .. } | StoreError::AuditKeyMismatch { .. })) => {
+            Err(e.french())
+        }
         Err(e) => return Err(e.into()),
     };
     let (result, entries) = match &verified {

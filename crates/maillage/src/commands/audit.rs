@@ -63,7 +63,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<()> {
 }
 
 fn plural(n: u64, word: &str) -> String {
-    format!("{} {word}{}", nombre(n as f64, 0), if n > 1 { "s" } else { "" })
+    format!(
+        "{} {word}{}",
+        nombre(n as f64, 0),
+        if n > 1 { "s" } else { "" }
+    )
 }
 
 fn intact_entries(n: u64) -> String {
@@ -120,7 +124,11 @@ fn print_verification(v: &Verification, anchor: Option<&Anchor>) {
     println!(
         "Journal d'audit intact : {} {}. Empreinte de la dernière : {}",
         plural(v.entries, "entrée"),
-        if v.entries > 1 { "vérifiées" } else { "vérifiée" },
+        if v.entries > 1 {
+            "vérifiées"
+        } else {
+            "vérifiée"
+        },
         v.last_hash
     );
     let unkeyed = (v.keyed_from - 1).min(v.entries as i64);
