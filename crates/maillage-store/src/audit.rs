@@ -455,12 +455,11 @@ fn slots() -> std::sync::MutexGuard<'static, HashMap<String, Arc<KeySlot>>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn slot(base_id: &str) -> Arc<KeySlot> {
-    slots()
-        .get(base_id)
-        .cloned()
-        // A base opened in another way than `Store::open` (never in the program): a key of its own, in memory.
-        .unwrap_or_else(|| KeySlot::new(None))
+fn slot(base_id: &str) -> Result<Arc<KeySlot>> {
+    slots().get(base_id).cloned().ok_or_else(|| {
+        // A base not opened by `Store::open` (never in the program): no key was chosen for it.
+        key_error("(aucune clé choisie pour cette base)", KeyProblem::Missing)
+    })
 }
 
 /// Called by [`Store::open`]: the base's key is in its default file, unless this process already named one.
@@ -479,6 +478,12 @@ pub async fn use_key_file(store: &Store, file: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The file this process reads the base's key from (None: an in-memory base), without reading or creating it.
+pub async fn key_file(store: &Store) -> Result<Option<PathBuf>> {
+    let head = read_head(store.pool()).await?;
+    Ok(slot(&head.base_id)?.file.clone())
+}
+
 /// The key of a base as the server sees it at start.
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyInfo {
@@ -492,7 +497,7 @@ pub struct KeyInfo {
 /// missing, exposed or foreign key stops it at start rather than at the first entry.
 pub async fn prepare_key(store: &Store) -> Result<KeyInfo> {
     let head = read_head(store.pool()).await?;
-    let slot = slot(&head.base_id);
+    let slot = slot(&head.base_id)?;
     let key = slot.key_for_writing(&head)?;
     Ok(KeyInfo {
         file: slot.file.clone(),
@@ -550,7 +555,7 @@ pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) ->
         .execute(&mut **tx)
         .await?;
     let head = read_head(&mut **tx).await?;
-    let slot = slot(&head.base_id);
+    let slot = slot(&head.base_id)?;
     let key = slot.key_for_writing(&head)?;
     let mut record = Record {
         id: head.last_id,
@@ -731,7 +736,7 @@ pub async fn verify_from(store: &Store, anchor: &Anchor) -> Result<Verification>
 async fn verify_with(store: &Store, anchor: Option<&Anchor>) -> Result<Verification> {
     const PAGE: i64 = 5_000;
     let head = read_head(store.pool()).await?;
-    let slot = slot(&head.base_id);
+    let slot = slot(&head.base_id)?;
     let key = slot.existing_key()?;
     let need_key = || {
         key.as_ref().ok_or_else(|| StoreError::AuditKey {
@@ -969,7 +974,7 @@ impl std::fmt::Display for Anchor {
 /// The current head, signed with the key (created if this base has none yet). Writes nothing to the base.
 pub async fn anchor(store: &Store) -> Result<Anchor> {
     let head = read_head(store.pool()).await?;
-    let slot = slot(&head.base_id);
+    let slot = slot(&head.base_id)?;
     let key = slot.key_for_writing(&head)?;
     let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
         .fetch_one(store.pool())

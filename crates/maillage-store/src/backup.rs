@@ -193,6 +193,8 @@ pub async fn save(store: &Store, path: &Path) -> Result<Summary> {
             .await?
             .into_iter()
             .map(|c| c.0)
+            // The name of this base, not its data: a restored base keeps its own.
+            .filter(|c| !(table == "audit_head" && c == "base_id"))
             .collect();
         let th = TableHeader {
             table: table.clone(),
