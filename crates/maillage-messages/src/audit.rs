@@ -20,6 +20,27 @@ impl French for Break {
                 "la fin du journal d'audit ne correspond pas à son en-tête (dernière entrée n° {last_id}, en-tête \
                  n° {head_id}) : des entrées ont été supprimées à la fin"
             ),
+            Break::HeadSeal { head_id } => format!(
+                "l'en-tête du journal d'audit (dernière entrée n° {head_id}) n'est pas scellé par la clé : il a été \
+                 déplacé ou réécrit sans la clé (entrées supprimées à la fin ?)"
+            ),
+            Break::ForeignKey => "la clé donnée n'est pas celle qui a scellé ce journal d'audit (mauvais fichier \
+                                  de clé, ou empreinte de clé modifiée dans la base)"
+                .into(),
+            Break::AnchorForged => "l'ancre n'est pas signée par la clé de ce journal : elle a été modifiée, \
+                                    fabriquée, ou vient d'une autre base"
+                .into(),
+            Break::KeyingMoved { anchored, found } => format!(
+                "le début du scellement par clé a été déplacé (l'ancre le place à l'entrée n° {anchored}, la base à \
+                 l'entrée n° {found}) : des entrées scellées ont été réécrites sans clé"
+            ),
+            Break::AnchorMismatch { id } => format!(
+                "l'entrée n° {id} n'a plus l'empreinte notée dans l'ancre : le journal a été réécrit jusqu'à elle"
+            ),
+            Break::AnchorMissing { id, last_id } => format!(
+                "l'entrée n° {id} nommée par l'ancre n'existe plus (le journal s'arrête à l'entrée n° {last_id}) : \
+                 des entrées ont été supprimées à la fin"
+            ),
         }
     }
 }

@@ -88,7 +88,68 @@ impl French for StoreError {
                     ),
                 }
             }
+            StoreError::AuditKey { path, problem } => key_problem(path, problem),
+            StoreError::AuditKeyMismatch { path } => format!(
+                "la clé du journal d'audit lue dans « {path} » n'est pas celle qui a scellé le journal de cette \
+                 base ; donnez le bon fichier avec --cle-journal <fichier> (ou la variable MAILLAGE_CLE_JOURNAL). \
+                 Rien n'a été écrit"
+            ),
+            StoreError::InvalidAnchor(problem) => {
+                use maillage_store::audit::AnchorProblem;
+                let what = match problem {
+                    AnchorProblem::NotFound => {
+                        "le texte ne contient pas « maillage-ancre-journal »".to_string()
+                    }
+                    AnchorProblem::Version(v) => format!(
+                        "version « {} » inconnue de ce programme (il lit la version v1)",
+                        cut(v, 80)
+                    ),
+                    AnchorProblem::MissingField(f) => format!("le champ « {f} » manque"),
+                    AnchorProblem::InvalidField(f) => format!("le champ « {f} » est illisible"),
+                };
+                format!(
+                    "ancre du journal d'audit illisible : {what} ; donnez la ligne imprimée par « maillage audit \
+                     ancrer » telle quelle, ou le fichier qui la contient"
+                )
+            }
+            StoreError::RestoreOverAuditLog { entries } => format!(
+                "la base cible a déjà un journal d'audit ({entries} entrée(s)) : il ne peut être ni effacé ni \
+                 remplacé ; restaurez la sauvegarde dans une base neuve (un autre fichier SQLite ou une base \
+                 PostgreSQL vide). La base n'a pas été modifiée"
+            ),
         }
+    }
+}
+
+fn key_problem(path: &str, problem: &maillage_store::audit::KeyProblem) -> String {
+    use maillage_store::audit::KeyProblem;
+    match problem {
+        KeyProblem::Missing => format!(
+            "la clé du journal d'audit est introuvable (« {path} ») alors que le journal de cette base est scellé \
+             avec une clé ; donnez son fichier avec --cle-journal <fichier> (ou la variable MAILLAGE_CLE_JOURNAL)"
+        ),
+        KeyProblem::Exposed { mode } => format!(
+            "le fichier de clé du journal d'audit « {path} » est lisible par d'autres comptes (droits {mode:o}) ; \
+             restreignez-le à son propriétaire : chmod 600 {path}"
+        ),
+        KeyProblem::Malformed => format!(
+            "le fichier de clé du journal d'audit « {path} » ne contient pas une clé (64 chiffres \
+             hexadécimaux) ; remettez le fichier d'origine depuis sa sauvegarde"
+        ),
+        KeyProblem::Unreadable { reason } => format!(
+            "impossible de lire le fichier de clé du journal d'audit « {path} » ({}) ; vérifiez le chemin et les \
+             droits",
+            cut(reason, 80)
+        ),
+        KeyProblem::Unwritable { reason } => format!(
+            "impossible de créer le fichier de clé du journal d'audit « {path} » ({}) ; vérifiez les droits du \
+             dossier ou désignez un autre fichier avec --cle-journal <fichier>",
+            cut(reason, 80)
+        ),
+        KeyProblem::NoRandomness => format!(
+            "impossible de tirer une clé aléatoire pour le journal d'audit (« {path} ») : le système ne fournit \
+             pas d'aléa"
+        ),
     }
 }
 

@@ -1,16 +1,27 @@
-//! The audit log: append-only and tamper-evident. Each entry stores the hash of the entry before it and its own
+//! The audit log: append-only, chained and keyed. Each entry stores the hash of the entry before it and its own
 //! hash over a canonical serialisation of its fields, so changing, removing or inserting a row anywhere breaks
 //! the chain, which [`verify`] detects. `audit_head` holds the last id and hash: appending takes its row lock
 //! first, which serialises writers (on both backends) and lets [`verify`] notice a truncated tail.
 //!
+//! Since migration 0012 the hash is an HMAC-SHA256 keyed by a secret held outside the base (a key file, see
+//! [`key`]), and the head carries a seal (an HMAC of its id and hash): someone who can write to the base but has
+//! not the key can neither re-hash an edited entry nor move the head back after deleting the tail. Entries
+//! written before keying started (`audit_head.keyed_from`) keep the unkeyed rule, so older bases stay valid.
+//! An [`Anchor`] — the head signed with the key, kept outside the base — proves later that nothing up to it
+//! changed or disappeared, even against someone who holds the key (see `docs/journal-audit.md`). Triggers refuse
+//! UPDATE and DELETE on the log (and moving its head back) on both backends.
+//!
 //! What is recorded: logins (success and failure), changes, exports, and every read of personal or sensitive
 //! data. Entries name who did what to what; they are never written to the program's logs.
 
-use crate::{Result, Store};
+use crate::{Backend, Result, Store, StoreError};
+use maillage_network::sign::{constant_time_eq, hmac_sha256};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
-
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 /// The hash the first entry points back to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -152,11 +163,9 @@ pub struct Record {
     pub hash: String,
 }
 
-/// The canonical serialisation, hashed: a version tag, then every field in a fixed order, each as a presence
-/// byte, a big-endian length and its bytes (so no two different records serialise alike).
-pub fn hash_of(r: &Record) -> String {
-    let mut h = Sha256::new();
-    h.update(b"maillage-audit-v1");
+/// The canonical serialisation: a version tag, then every field in a fixed order, each as a presence byte, a
+/// big-endian length and its bytes (so no two different records serialise alike).
+fn canonical(tag: &[u8], r: &Record) -> Vec<u8> {
     let id = r.id.to_string();
     let actor_id = r.actor_id.map(|v| v.to_string());
     let fields: [Option<&str>; 9] = [
@@ -170,17 +179,363 @@ pub fn hash_of(r: &Record) -> String {
         r.ip.as_deref(),
         Some(&r.prev_hash),
     ];
+    let mut out = tag.to_vec();
     for f in fields {
         match f {
             Some(s) => {
-                h.update([1u8]);
-                h.update((s.len() as u64).to_be_bytes());
-                h.update(s.as_bytes());
+                out.push(1);
+                out.extend_from_slice(&(s.len() as u64).to_be_bytes());
+                out.extend_from_slice(s.as_bytes());
             }
-            None => h.update([0u8]),
+            None => out.push(0),
         }
     }
-    hex::encode(h.finalize())
+    out
+}
+
+/// The unkeyed hash (SHA-256): the rule of the entries written before keying started, kept to verify them.
+pub fn hash_of(r: &Record) -> String {
+    hex::encode(Sha256::digest(canonical(b"maillage-audit-v1", r)))
+}
+
+/// The keyed hash (HMAC-SHA256 under the journal's key) of every entry from `audit_head.keyed_from` on.
+pub fn keyed_hash_of(key: &AuditKey, r: &Record) -> String {
+    key.mac(&canonical(b"maillage-audit-v2", r))
+}
+
+/// The secret keying the chain: 256 random bits, kept in a file outside the base.
+#[derive(Clone)]
+pub struct AuditKey([u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AuditKey({})", self.id())
+    }
+}
+
+impl AuditKey {
+    fn generate(file: &str) -> Result<AuditKey> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|_| key_error(file, KeyProblem::NoRandomness))?;
+        Ok(AuditKey(bytes))
+    }
+
+    fn mac(&self, message: &[u8]) -> String {
+        hex::encode(hmac_sha256(&self.0, message))
+    }
+
+    /// A fingerprint naming the key without revealing anything of it (an HMAC of a constant).
+    pub fn id(&self) -> String {
+        hex::encode(&hmac_sha256(&self.0, b"maillage-audit-identifiant-cle")[..16])
+    }
+
+    fn head_seal(&self, last_id: i64, last_hash: &str) -> String {
+        self.mac(format!("maillage-audit-tete-v1\n{last_id}\n{last_hash}").as_bytes())
+    }
+}
+
+/// Why a key file cannot serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyProblem {
+    /// The journal is keyed but there is no key file where the process looks.
+    Missing,
+    /// Group or others may read the file (`mode`: its permission bits).
+    Exposed {
+        mode: u32,
+    },
+    /// The file does not hold 64 hexadecimal digits.
+    Malformed,
+    Unreadable {
+        reason: String,
+    },
+    Unwritable {
+        reason: String,
+    },
+    NoRandomness,
+}
+
+fn key_error(file: &str, problem: KeyProblem) -> StoreError {
+    StoreError::AuditKey {
+        path: file.to_string(),
+        problem,
+    }
+}
+
+/// The name of the key file when none is given: next to a SQLite base (`<base>.cle-journal`); for PostgreSQL,
+/// whose base usually lives on another machine, `$XDG_CONFIG_HOME/maillage/cle-journal` (else
+/// `~/.config/maillage/cle-journal`, else `maillage.cle-journal` in the current directory). None for an
+/// in-memory base, whose key lives as long as it does.
+pub fn default_key_file(store: &Store) -> Option<PathBuf> {
+    match store.backend() {
+        Backend::Sqlite => {
+            let location = store.location();
+            let path = location
+                .strip_prefix("sqlite://")
+                .or_else(|| location.strip_prefix("sqlite:"))
+                .unwrap_or(location);
+            let path = path.split('?').next().unwrap_or(path);
+            (!path.is_empty() && path != ":memory:")
+                .then(|| PathBuf::from(format!("{path}.cle-journal")))
+        }
+        Backend::Postgres => {
+            let config = std::env::var_os("XDG_CONFIG_HOME")
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")));
+            Some(match config {
+                Some(dir) => dir.join("maillage").join("cle-journal"),
+                None => PathBuf::from("maillage.cle-journal"),
+            })
+        }
+    }
+}
+
+const KEY_FILE_COMMENT: &str = "# Clé du journal d'audit de Maillage. À garder secrète et à sauvegarder hors de la \
+                                base : sans elle, le journal ne se vérifie plus.\n";
+
+/// The key in `path`, or None when there is no such file. Refuses a file that group or others may read.
+pub fn read_key_file(path: &Path) -> Result<Option<AuditKey>> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(key_error(
+                &name,
+                KeyProblem::Unreadable {
+                    reason: e.to_string(),
+                },
+            ));
+        }
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file
+            .metadata()
+            .map_err(|e| {
+                key_error(
+                    &name,
+                    KeyProblem::Unreadable {
+                        reason: e.to_string(),
+                    },
+                )
+            })?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(key_error(&name, KeyProblem::Exposed { mode: mode & 0o777 }));
+        }
+    }
+    // A key file is a few dozen bytes: reading more would only be reading the wrong file.
+    let mut text = String::new();
+    file.take(4096)
+        .read_to_string(&mut text)
+        .map_err(|_| key_error(&name, KeyProblem::Malformed))?;
+    let digits: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<String>()
+        .trim()
+        .to_string();
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(&digits, &mut bytes)
+        .map_err(|_| key_error(&name, KeyProblem::Malformed))?;
+    Ok(Some(AuditKey(bytes)))
+}
+
+/// The key in `path`, created (256 random bits, readable by its owner only) when the file does not exist.
+pub fn read_or_create_key_file(path: &Path) -> Result<AuditKey> {
+    use std::io::Write;
+    if let Some(key) = read_key_file(path)? {
+        return Ok(key);
+    }
+    let name = path.display().to_string();
+    let unwritable = |e: std::io::Error| {
+        key_error(
+            &name,
+            KeyProblem::Unwritable {
+                reason: e.to_string(),
+            },
+        )
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(unwritable)?;
+    }
+    let key = AuditKey::generate(&name)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = match options.open(path) {
+        Ok(f) => f,
+        // Another process created it meanwhile: theirs is the key.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return read_key_file(path)?.ok_or_else(|| key_error(&name, KeyProblem::Malformed));
+        }
+        Err(e) => return Err(unwritable(e)),
+    };
+    file.write_all(format!("{KEY_FILE_COMMENT}{}\n", hex::encode(key.0)).as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(unwritable)?;
+    Ok(key)
+}
+
+/// The key a process uses for one base: loaded on first use, once. `file` None: an in-memory base.
+struct KeySlot {
+    file: Option<PathBuf>,
+    key: OnceLock<AuditKey>,
+}
+
+impl KeySlot {
+    fn new(file: Option<PathBuf>) -> Arc<KeySlot> {
+        Arc::new(KeySlot {
+            file,
+            key: OnceLock::new(),
+        })
+    }
+
+    fn name(&self) -> String {
+        self.file
+            .as_ref()
+            .map_or_else(|| "(mémoire)".to_string(), |f| f.display().to_string())
+    }
+
+    /// The key, its file created if there is none yet: for writers and anchors.
+    fn key_or_create(&self) -> Result<AuditKey> {
+        if let Some(k) = self.key.get() {
+            return Ok(k.clone());
+        }
+        let key = match &self.file {
+            Some(f) => read_or_create_key_file(f)?,
+            None => AuditKey::generate(&self.name())?,
+        };
+        Ok(self.key.get_or_init(|| key).clone())
+    }
+
+    /// The key a writer uses for this head: created only while the journal has no keyed entry yet (a key file
+    /// missing from a keyed journal is an error to fix, not a reason to start another key).
+    fn key_for_writing(&self, head: &Head) -> Result<AuditKey> {
+        let key = if head.key_id.is_none() {
+            self.key_or_create()?
+        } else {
+            self.existing_key()?.ok_or_else(|| StoreError::AuditKey {
+                path: self.name(),
+                problem: KeyProblem::Missing,
+            })?
+        };
+        check_key_id(self, &key, head)?;
+        Ok(key)
+    }
+
+    /// The key if it exists: the verifier creates nothing.
+    fn existing_key(&self) -> Result<Option<AuditKey>> {
+        if let Some(k) = self.key.get() {
+            return Ok(Some(k.clone()));
+        }
+        let Some(file) = &self.file else {
+            return Ok(None);
+        };
+        Ok(read_key_file(file)?.map(|key| self.key.get_or_init(|| key).clone()))
+    }
+}
+
+/// The key slot of each base this process opened, by the base's random `base_id`: an entry is appended inside
+/// a caller's transaction, which does not know its store, but reads the head, which names the base.
+static SLOTS: LazyLock<Mutex<HashMap<String, Arc<KeySlot>>>> = LazyLock::new(Default::default);
+
+fn slots() -> std::sync::MutexGuard<'static, HashMap<String, Arc<KeySlot>>> {
+    SLOTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn slot(base_id: &str) -> Result<Arc<KeySlot>> {
+    slots().get(base_id).cloned().ok_or_else(|| {
+        // A base not opened by `Store::open` (never in the program): no key was chosen for it.
+        key_error("(aucune clé choisie pour cette base)", KeyProblem::Missing)
+    })
+}
+
+/// Called by [`Store::open`]: the base's key is in its default file, unless this process already named one.
+pub(crate) async fn register(store: &Store) -> Result<()> {
+    let head = read_head(store.pool()).await?;
+    slots()
+        .entry(head.base_id)
+        .or_insert_with(|| KeySlot::new(default_key_file(store)));
+    Ok(())
+}
+
+/// From now on in this process, the base's key is in `file` (the option `--cle-journal`).
+pub async fn use_key_file(store: &Store, file: &Path) -> Result<()> {
+    let head = read_head(store.pool()).await?;
+    slots().insert(head.base_id, KeySlot::new(Some(file.to_path_buf())));
+    Ok(())
+}
+
+/// The file this process reads the base's key from (None: an in-memory base), without reading or creating it.
+pub async fn key_file(store: &Store) -> Result<Option<PathBuf>> {
+    let head = read_head(store.pool()).await?;
+    Ok(slot(&head.base_id)?.file.clone())
+}
+
+/// The key of a base as the server sees it at start.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyInfo {
+    /// None: an in-memory base.
+    pub file: Option<PathBuf>,
+    /// The fingerprint of the key (see [`AuditKey::id`]).
+    pub id: String,
+}
+
+/// Loads the base's key now, creating its file if there is none: the server calls it before serving, so that a
+/// missing, exposed or foreign key stops it at start rather than at the first entry.
+pub async fn prepare_key(store: &Store) -> Result<KeyInfo> {
+    let head = read_head(store.pool()).await?;
+    let slot = slot(&head.base_id)?;
+    let key = slot.key_for_writing(&head)?;
+    Ok(KeyInfo {
+        file: slot.file.clone(),
+        id: key.id(),
+    })
+}
+
+fn check_key_id(slot: &KeySlot, key: &AuditKey, head: &Head) -> Result<()> {
+    match &head.key_id {
+        Some(id) if *id != key.id() => Err(StoreError::AuditKeyMismatch { path: slot.name() }),
+        _ => Ok(()),
+    }
+}
+
+/// The row of `audit_head`.
+struct Head {
+    last_id: i64,
+    last_hash: String,
+    keyed_from: i64,
+    key_id: Option<String>,
+    head_seal: Option<String>,
+    base_id: String,
+}
+
+async fn read_head<'e>(executor: impl sqlx::Executor<'e, Database = Any>) -> Result<Head> {
+    let r = sqlx::query(
+        "SELECT last_id, last_hash, keyed_from, key_id, head_seal, base_id FROM audit_head WHERE singleton = 1",
+    )
+    .fetch_one(executor)
+    .await?;
+    Ok(Head {
+        last_id: r.try_get("last_id")?,
+        last_hash: r.try_get("last_hash")?,
+        keyed_from: r.try_get("keyed_from")?,
+        key_id: r.try_get("key_id")?,
+        head_seal: r.try_get("head_seal")?,
+        base_id: r.try_get("base_id")?,
+    })
 }
 
 /// Records an event in its own transaction.
@@ -199,11 +554,11 @@ pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) ->
     sqlx::query("UPDATE audit_head SET last_id = last_id + 1 WHERE singleton = 1")
         .execute(&mut **tx)
         .await?;
-    let head = sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
-        .fetch_one(&mut **tx)
-        .await?;
+    let head = read_head(&mut **tx).await?;
+    let slot = slot(&head.base_id)?;
+    let key = slot.key_for_writing(&head)?;
     let mut record = Record {
-        id: head.try_get("last_id")?,
+        id: head.last_id,
         at: crate::now(),
         actor: entry.actor.to_string(),
         actor_id: entry.actor_id,
@@ -211,10 +566,11 @@ pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) ->
         target: entry.target.to_string(),
         details: entry.details.to_string(),
         ip: entry.ip.map(str::to_string),
-        prev_hash: head.try_get("last_hash")?,
+        prev_hash: head.last_hash,
         hash: String::new(),
     };
-    record.hash = hash_of(&record);
+    // keyed_from is at most the next id (migration 0012): every new entry is keyed.
+    record.hash = keyed_hash_of(&key, &record);
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor, actor_id, action, target, details, ip, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -231,10 +587,14 @@ pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) ->
     .bind(&record.hash)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE singleton = 1")
-        .bind(&record.hash)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE audit_head SET last_hash = $1, head_seal = $2, key_id = $3 WHERE singleton = 1",
+    )
+    .bind(&record.hash)
+    .bind(key.head_seal(record.id, &record.hash))
+    .bind(key.id())
+    .execute(&mut **tx)
+    .await?;
     Ok(record.id)
 }
 
@@ -335,22 +695,87 @@ pub enum Break {
     Gap { expected: i64, found: i64 },
     /// The head names another last entry: entries were removed at the end (or the head was changed).
     Head { head_id: i64, last_id: i64 },
+    /// The head's seal is not the key's: the head was moved or rewritten by someone without the key.
+    HeadSeal { head_id: i64 },
+    /// The key held is not the one that keyed this journal (or the key's fingerprint in the head was changed).
+    ForeignKey,
+    /// The anchor's signature is not the key's: the anchor was forged or altered, or comes from another base.
+    AnchorForged,
+    /// The anchor says keying started at another entry than the base now says.
+    KeyingMoved { anchored: i64, found: i64 },
+    /// The anchored entry no longer has the anchored hash.
+    AnchorMismatch { id: i64 },
+    /// The anchored entry no longer exists: the end of the journal was removed.
+    AnchorMissing { id: i64, last_id: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verification {
     pub entries: u64,
-    /// The hash of the last entry (worth writing down: a later verification must extend it).
+    /// The hash of the last entry verified.
     pub last_hash: String,
+    /// The first entry hashed with the key; those before it were written by a version without a key.
+    pub keyed_from: i64,
+    /// The anchored entry, when the verification started from an anchor.
+    pub anchored: Option<i64>,
     pub broken: Option<Break>,
 }
 
-/// Walks the whole chain, in pages, and reports the first break.
+/// Walks the whole chain, in pages, and reports the first break. Only reads: it writes nothing, not even an
+/// entry saying it ran, and never creates a key.
 pub async fn verify(store: &Store) -> Result<Verification> {
+    verify_with(store, None).await
+}
+
+/// [`verify`], and proves that the anchor was signed with the key, that its entry still has its hash, and so
+/// that nothing up to it changed or disappeared.
+pub async fn verify_from(store: &Store, anchor: &Anchor) -> Result<Verification> {
+    verify_with(store, Some(anchor)).await
+}
+
+async fn verify_with(store: &Store, anchor: Option<&Anchor>) -> Result<Verification> {
     const PAGE: i64 = 5_000;
-    let mut previous_hash = GENESIS.to_string();
+    let head = read_head(store.pool()).await?;
+    let slot = slot(&head.base_id)?;
+    let key = slot.existing_key()?;
+    let need_key = || {
+        key.as_ref().ok_or_else(|| StoreError::AuditKey {
+            path: slot.name(),
+            problem: KeyProblem::Missing,
+        })
+    };
+    let mut v = Verification {
+        entries: 0,
+        last_hash: GENESIS.to_string(),
+        keyed_from: head.keyed_from,
+        anchored: None,
+        broken: None,
+    };
+    if let (Some(k), Some(id)) = (&key, &head.key_id)
+        && k.id() != *id
+    {
+        v.broken = Some(Break::ForeignKey);
+        return Ok(v);
+    }
+    if let Some(a) = anchor {
+        let signature = a.signature_with(need_key()?);
+        v.broken = if !constant_time_eq(signature.as_bytes(), a.signature.as_bytes()) {
+            Some(Break::AnchorForged)
+        } else if a.keyed_from != head.keyed_from {
+            Some(Break::KeyingMoved {
+                anchored: a.keyed_from,
+                found: head.keyed_from,
+            })
+        } else if a.id == 0 && a.hash != GENESIS {
+            Some(Break::AnchorMismatch { id: 0 })
+        } else {
+            None
+        };
+        if v.broken.is_some() {
+            return Ok(v);
+        }
+    }
     let mut expected_id = 1;
-    let mut entries = 0u64;
     loop {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {RECORD_COLUMNS} FROM audit_log WHERE id >= $1 ORDER BY id LIMIT $2"
@@ -362,46 +787,206 @@ pub async fn verify(store: &Store) -> Result<Verification> {
         let done = (rows.len() as i64) < PAGE;
         for r in &rows {
             let r = record(r)?;
-            let broken = if r.id != expected_id {
+            let rule_hash = if r.id >= head.keyed_from {
+                keyed_hash_of(need_key()?, &r)
+            } else {
+                hash_of(&r)
+            };
+            v.broken = if r.id != expected_id {
                 Some(Break::Gap {
                     expected: expected_id,
                     found: r.id,
                 })
-            } else if r.prev_hash != previous_hash {
+            } else if r.prev_hash != v.last_hash {
                 Some(Break::Unlinked { id: r.id })
-            } else if hash_of(&r) != r.hash {
+            } else if !constant_time_eq(rule_hash.as_bytes(), r.hash.as_bytes()) {
                 Some(Break::Modified { id: r.id })
+            } else if anchor.is_some_and(|a| a.id == r.id && a.hash != r.hash) {
+                Some(Break::AnchorMismatch { id: r.id })
             } else {
                 None
             };
-            if broken.is_some() {
-                return Ok(Verification {
-                    entries,
-                    last_hash: previous_hash,
-                    broken,
-                });
+            if v.broken.is_some() {
+                return Ok(v);
             }
-            entries += 1;
+            v.entries += 1;
             expected_id += 1;
-            previous_hash = r.hash;
+            v.last_hash = r.hash;
         }
         if done {
             break;
         }
     }
-    let head = sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+    let last_id = expected_id - 1;
+    if let Some(a) = anchor {
+        if a.id > last_id {
+            v.broken = Some(Break::AnchorMissing { id: a.id, last_id });
+            return Ok(v);
+        }
+        v.anchored = Some(a.id);
+    }
+    v.broken = if head.last_id != last_id || head.last_hash != v.last_hash {
+        Some(Break::Head {
+            head_id: head.last_id,
+            last_id,
+        })
+    } else if head.last_id >= head.keyed_from
+        && head.head_seal.as_deref().is_none_or(|seal| {
+            !constant_time_eq(
+                seal.as_bytes(),
+                need_key()
+                    .map(|k| k.head_seal(head.last_id, &head.last_hash))
+                    .unwrap_or_default()
+                    .as_bytes(),
+            )
+        })
+    {
+        Some(Break::HeadSeal {
+            head_id: head.last_id,
+        })
+    } else {
+        None
+    };
+    Ok(v)
+}
+
+/// The head of the journal signed with its key, to keep outside the base (a mail to the DPO, a paper register):
+/// a later `verify_from` proves that nothing up to it changed or disappeared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Anchor {
+    /// The last entry when anchored (0: an empty journal).
+    pub id: i64,
+    pub hash: String,
+    /// When the anchor was taken (RFC 3339 UTC).
+    pub at: String,
+    /// How many entries the journal held.
+    pub entries: i64,
+    /// The first keyed entry (a rewrite of the keyed entries under the old unkeyed rule would move it).
+    pub keyed_from: i64,
+    /// HMAC-SHA256 of the fields above under the journal's key.
+    pub signature: String,
+}
+
+const ANCHOR_TAG: &str = "maillage-ancre-journal";
+const ANCHOR_VERSION: &str = "v1";
+
+/// Why a text is not an anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorProblem {
+    /// The text does not contain `maillage-ancre-journal`.
+    NotFound,
+    /// Another version than this program writes.
+    Version(String),
+    MissingField(&'static str),
+    InvalidField(&'static str),
+}
+
+impl Anchor {
+    fn signed_text(&self) -> String {
+        format!(
+            "{ANCHOR_TAG} {ANCHOR_VERSION}\nentree={}\nempreinte={}\ndate={}\nentrees={}\ncle-depuis={}",
+            self.id, self.hash, self.at, self.entries, self.keyed_from
+        )
+    }
+
+    fn signature_with(&self, key: &AuditKey) -> String {
+        key.mac(self.signed_text().as_bytes())
+    }
+
+    /// The anchor as one line of text, to paste in a mail or copy into a register.
+    pub fn text(&self) -> String {
+        format!(
+            "{ANCHOR_TAG} {ANCHOR_VERSION} entree={} empreinte={} date={} entrees={} cle-depuis={} signature={}",
+            self.id, self.hash, self.at, self.entries, self.keyed_from, self.signature
+        )
+    }
+
+    /// Reads an anchor from a text that contains one (the line itself, or a saved mail around it). Lines may
+    /// have been wrapped, and quoted, between fields.
+    pub fn parse(text: &str) -> Result<Anchor, AnchorProblem> {
+        let start = text.find(ANCHOR_TAG).ok_or(AnchorProblem::NotFound)?;
+        let mut words = text[start + ANCHOR_TAG.len()..].split_whitespace();
+        match words.next() {
+            Some(ANCHOR_VERSION) => {}
+            other => {
+                return Err(AnchorProblem::Version(
+                    other.unwrap_or("").chars().take(20).collect(),
+                ));
+            }
+        }
+        let mut fields: HashMap<&str, &str> = HashMap::new();
+        for word in words {
+            // Quote marks and line breaks a mail added between fields are not fields.
+            let Some((name, value)) = word.split_once('=') else {
+                continue;
+            };
+            fields.entry(name).or_insert(value);
+            if name == "signature" {
+                break;
+            }
+        }
+        let field = |name: &'static str| {
+            fields
+                .get(name)
+                .copied()
+                .ok_or(AnchorProblem::MissingField(name))
+        };
+        let number = |name: &'static str| {
+            field(name)?
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or(AnchorProblem::InvalidField(name))
+        };
+        let digest = |name: &'static str| {
+            let value = field(name)?;
+            (value.len() == 64
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            .then(|| value.to_string())
+            .ok_or(AnchorProblem::InvalidField(name))
+        };
+        // Fields checked in the order they are written, so that the first problem is the one reported.
+        let id = number("entree")?;
+        let hash = digest("empreinte")?;
+        let at = field("date")?;
+        if at.parse::<jiff::Timestamp>().is_err() {
+            return Err(AnchorProblem::InvalidField("date"));
+        }
+        Ok(Anchor {
+            id,
+            hash,
+            at: at.to_string(),
+            entries: number("entrees")?,
+            keyed_from: number("cle-depuis")?,
+            signature: digest("signature")?,
+        })
+    }
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+/// The current head, signed with the key (created if this base has none yet). Writes nothing to the base.
+pub async fn anchor(store: &Store) -> Result<Anchor> {
+    let head = read_head(store.pool()).await?;
+    let slot = slot(&head.base_id)?;
+    let key = slot.key_for_writing(&head)?;
+    let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
         .fetch_one(store.pool())
         .await?;
-    let head_id: i64 = head.try_get("last_id")?;
-    let head_hash: String = head.try_get("last_hash")?;
-    let broken =
-        (head_id != expected_id - 1 || head_hash != previous_hash).then_some(Break::Head {
-            head_id,
-            last_id: expected_id - 1,
-        });
-    Ok(Verification {
+    let mut anchor = Anchor {
+        id: head.last_id,
+        hash: head.last_hash,
+        at: crate::now(),
         entries,
-        last_hash: previous_hash,
-        broken,
-    })
+        keyed_from: head.keyed_from,
+        signature: String::new(),
+    };
+    anchor.signature = anchor.signature_with(&key);
+    Ok(anchor)
 }

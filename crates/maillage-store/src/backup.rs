@@ -193,6 +193,8 @@ pub async fn save(store: &Store, path: &Path) -> Result<Summary> {
             .await?
             .into_iter()
             .map(|c| c.0)
+            // The name of this base, not its data: a restored base keeps its own.
+            .filter(|c| !(table == "audit_head" && c == "base_id"))
             .collect();
         let th = TableHeader {
             table: table.clone(),
@@ -334,7 +336,15 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
             });
         }
     }
-    for table in tables.iter().rev() {
+    // The audit journal refuses DELETE (migration 0012): a restore writes only into an empty one, and moves its
+    // head forward instead of replacing it.
+    let journal: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&mut *tx)
+        .await?;
+    if journal > 0 {
+        return Err(StoreError::RestoreOverAuditLog { entries: journal });
+    }
+    for table in tables.iter().rev().filter(|t| *t != "audit_head") {
         sqlx::query(AssertSqlSafe(format!("DELETE FROM \"{table}\"")))
             .execute(&mut *tx)
             .await?;
@@ -348,6 +358,11 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
         let Some(p) = pending.iter().find(|p| &p.header.table == table) else {
             continue;
         };
+        if table == "audit_head" {
+            restore_audit_head(&mut tx, p).await?;
+            summary.rows += p.rows.len() as u64;
+            continue;
+        }
         let columns = &p.header.columns;
         let types: std::collections::HashMap<String, ColumnType> =
             self::columns(&mut tx, store.backend(), table)
@@ -396,4 +411,39 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
     }
     tx.commit().await?;
     Ok(summary)
+}
+
+/// The journal's head from the backup, written over the empty journal's head (which cannot be deleted). The
+/// base keeps its own `base_id`; a backup taken before migration 0012 has only unkeyed entries, so keying starts
+/// after its last one.
+async fn restore_audit_head(tx: &mut Transaction<'static, Any>, p: &PendingTable) -> Result<()> {
+    let Some(row) = p.rows.first() else {
+        return Ok(());
+    };
+    let value = |name: &str| {
+        p.header
+            .columns
+            .iter()
+            .position(|c| c == name)
+            .and_then(|i| row.get(i))
+            .filter(|v| !v.is_null())
+    };
+    let last_id = value("last_id").and_then(Value::as_i64).unwrap_or(0);
+    let text = |name: &str| value(name).and_then(Value::as_str).map(str::to_string);
+    sqlx::query(
+        "UPDATE audit_head SET last_id = $1, last_hash = $2, keyed_from = $3, key_id = $4, head_seal = $5
+         WHERE singleton = 1",
+    )
+    .bind(last_id)
+    .bind(text("last_hash").unwrap_or_else(|| crate::audit::GENESIS.to_string()))
+    .bind(
+        value("keyed_from")
+            .and_then(Value::as_i64)
+            .unwrap_or(last_id + 1),
+    )
+    .bind(text("key_id"))
+    .bind(text("head_seal"))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

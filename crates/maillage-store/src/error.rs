@@ -41,6 +41,20 @@ pub enum StoreError {
         role: String,
         problem: ApplicationRoleProblem,
     },
+    /// The audit journal's key file cannot serve.
+    #[error("audit key file {path}: {problem:?}")]
+    AuditKey {
+        path: String,
+        problem: crate::audit::KeyProblem,
+    },
+    /// The key held is not the one that keyed this base's audit journal.
+    #[error("the audit key in {path} is not the one of this base's journal")]
+    AuditKeyMismatch { path: String },
+    #[error("not an audit anchor: {0:?}")]
+    InvalidAnchor(crate::audit::AnchorProblem),
+    /// A restore would have to remove an audit journal: it only writes into an empty one.
+    #[error("the target base's audit journal holds {entries} entries")]
+    RestoreOverAuditLog { entries: i64 },
 }
 
 /// Why an application role cannot be used.

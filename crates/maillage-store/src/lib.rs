@@ -70,6 +70,7 @@ impl Store {
             .run(&store.pool)
             .await
             .map_err(|e| StoreError::Migration(e.to_string()))?;
+        audit::register(&store).await?;
         Ok(store)
     }
 

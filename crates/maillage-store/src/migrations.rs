@@ -74,6 +74,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0011_crisis_communes.sql"),
     ),
     (
+        12,
+        "audit",
+        include_str!("../migrations/sqlite/0012_audit.sql"),
+        include_str!("../migrations/postgres/0012_audit.sql"),
+    ),
+    (
         13,
         "network communes",
         include_str!("../migrations/sqlite/0013_network_communes.sql"),

@@ -109,3 +109,41 @@ pub async fn record_in(
     audit::append_in(tx, &actor.entry(action, target, details)).await?;
     Ok(())
 }
+
+/// Sends an anchor of the audit journal by mail through the instance's SMTP server (the relay's settings), so
+/// that it is kept outside the base. The error is a French sentence.
+pub async fn mail_anchor(
+    store: &Store,
+    to: &str,
+    anchor: &maillage_store::audit::Anchor,
+) -> Result<(), String> {
+    use maillage_messages::French;
+    let settings = maillage_store::network::relay::smtp(store)
+        .await
+        .map_err(|e| e.french())?
+        .ok_or_else(|| {
+            "aucun serveur de courriel n'est configuré (page « Relais d'information », réglages du serveur)"
+                .to_string()
+        })?;
+    let line = anchor.text();
+    let message = crate::pages::network::smtp::Outgoing {
+        to_name: to.to_string(),
+        to_email: to.to_string(),
+        subject: format!(
+            "Ancre du journal d'audit de Maillage — entrée n° {}",
+            anchor.id
+        ),
+        text: format!(
+            "Ancre du journal d'audit de Maillage (base « {} »), prise le {} :\n\n{line}\n\n\
+             Gardez ce message hors de Maillage. Pour prouver plus tard que rien n'a été modifié ni supprimé \
+             jusqu'à cette entrée, sur le serveur :\n\n  maillage audit verifier --depuis \"{line}\"\n",
+            store.location(),
+            anchor.at
+        ),
+        list_id: None,
+        unsubscribe_url: None,
+    };
+    crate::pages::network::smtp::send(&settings, &message)
+        .await
+        .map_err(|failure| failure.0)
+}

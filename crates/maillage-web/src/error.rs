@@ -173,6 +173,10 @@ fn store_error_kind(e: &StoreError) -> &'static str {
         StoreError::UnknownEpci { .. } => "unknown_epci",
         StoreError::TypedPopulationForSeveralZones { .. } => "typed_population_for_several_zones",
         StoreError::ApplicationRole { .. } => "application_role",
+        StoreError::AuditKey { .. } => "audit_key",
+        StoreError::AuditKeyMismatch { .. } => "audit_key_mismatch",
+        StoreError::InvalidAnchor(_) => "invalid_anchor",
+        StoreError::RestoreOverAuditLog { .. } => "restore_over_audit_log",
     }
 }
 

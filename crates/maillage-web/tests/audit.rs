@@ -264,6 +264,18 @@ async fn removing_entries_anywhere_is_detected() {
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
         some_entries(&store, 5).await;
+        // The base refuses DELETE: only someone who drops the trigger first gets there.
+        assert!(
+            sql(&store, "DELETE FROM audit_log WHERE id = 5")
+                .await
+                .is_err()
+        );
+        let drop = if base.backend == "sqlite" {
+            "DROP TRIGGER audit_log_no_delete"
+        } else {
+            "DROP TRIGGER audit_log_no_delete ON audit_log"
+        };
+        sql(&store, drop).await.unwrap();
         sql(&store, "DELETE FROM audit_log WHERE id = 5")
             .await
             .unwrap();
@@ -345,15 +357,22 @@ async fn the_log_survives_a_backup_and_restore_intact() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("sauvegarde.gz");
         maillage_store::backup::save(&store, &file).await.unwrap();
-        some_entries(&store, 2).await;
-        maillage_store::backup::restore(&store, &file)
+        // A journal is never replaced: the restore goes into a new base, which reads the same key.
+        let key = audit::prepare_key(&store).await.unwrap().file.unwrap();
+        let fresh = match base.backend {
+            "sqlite" => TestBase::sqlite(),
+            _ => TestBase::postgres().await.unwrap(),
+        };
+        let restored = Store::open(&fresh.location).await.unwrap();
+        audit::use_key_file(&restored, &key).await.unwrap();
+        maillage_store::backup::restore(&restored, &file)
             .await
             .unwrap();
-        let v = audit::verify(&store).await.unwrap();
+        let v = audit::verify(&restored).await.unwrap();
         assert_eq!((v.entries, v.broken), (3, None), "[{}]", base.backend);
-        some_entries(&store, 1).await;
+        some_entries(&restored, 1).await;
         assert_eq!(
-            audit::verify(&store).await.unwrap().entries,
+            audit::verify(&restored).await.unwrap().entries,
             4,
             "the chain goes on after a restore"
         );

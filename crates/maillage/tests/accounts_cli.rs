@@ -139,7 +139,7 @@ async fn the_first_administrator_is_created_and_the_audit_chain_is_verified() {
         let (out, err) = text(&o);
         assert!(o.status.success(), "[{}] {err}", base.backend);
         assert!(
-            out.contains("Journal d'audit intact : 3 entrée(s) vérifiée(s)"),
+            out.contains("Journal d'audit intact : 3 entrées vérifiées"),
             "{out}"
         );
 

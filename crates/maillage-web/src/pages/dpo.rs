@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use maillage_messages::French;
+use maillage_store::StoreError;
 use maillage_store::audit::{self as store_audit, Action, Filter};
 use maud::{Markup, html};
 use serde_json::json;
@@ -314,31 +315,58 @@ async fn export(
 }
 
 async fn verification(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
-    let v = store_audit::verify(state.store()).await?;
-    let result = match &v.broken {
-        None => "intact",
-        Some(_) => "rompu",
+    let verified = match store_audit::verify(state.store()).await {
+        Ok(v) => Ok(v),
+        // The key cannot be read: say so to the DPO, who has to get it fixed (the log is not proven intact).
+        Err(e @ (StoreError::AuditKey { .. } | StoreError::AuditKeyMismatch { .. })) => {
+            Err(e.french())
+        }
+        Err(e) => return Err(e.into()),
     };
+    let (result, entries) = match &verified {
+        Ok(v) if v.broken.is_none() => ("intact", v.entries),
+        Ok(v) => ("rompu", v.entries),
+        Err(_) => ("cle_indisponible", 0),
+    };
+    // A read of the log by a person over the network, audited like the other reads (the command-line verifier,
+    // run by whoever holds the base, writes nothing).
     audit::record(
         &state,
         &caller,
         Action::AuditLogVerified,
         "journal",
-        json!({ "resultat": result, "entrees": v.entries }),
+        json!({ "resultat": result, "entrees": entries }),
     )
     .await?;
     let content = html! {
-        @match &v.broken {
-            None => (success_box(&format!(
-                "le journal est intact : {} entrée(s) vérifiée(s), chaîne d'empreintes continue.",
-                number(v.entries as f64, 0)
-            ))),
-            Some(b) => (error_box(&format!("{}.", b.french()))),
+        @match &verified {
+            Err(message) => (error_box(&format!("{message}."))),
+            Ok(v) => {
+                @match &v.broken {
+                    None => (success_box(&format!(
+                        "le journal est intact : {} {}, chaîne d'empreintes continue, scellée par la clé du journal \
+                         depuis l'entrée n° {}.",
+                        number(v.entries as f64, 0),
+                        if v.entries > 1 { "entrées vérifiées" } else { "entrée vérifiée" },
+                        v.keyed_from
+                    ))),
+                    Some(b) => (error_box(&format!("{}.", b.french()))),
+                }
+                @if v.keyed_from > 1 {
+                    p.aide {
+                        "Les entrées n° 1 à n° " (v.keyed_from - 1) ", écrites avant la mise en place de la clé, \
+                         sont chaînées sans clé : seule une ancre gardée hors de la base les protège."
+                    }
+                }
+                p { "Empreinte de la dernière entrée vérifiée : " code { (v.last_hash) } }
+            }
         }
-        p { "Empreinte de la dernière entrée vérifiée : " code { (v.last_hash) } }
         p.aide {
-            "Notez cette empreinte hors de Maillage (registre, courriel) : une vérification future doit la retrouver, \
-             ce qui prouve que rien n'a été réécrit entre-temps."
+            "Sans la clé du journal (un fichier hors de la base), personne ne peut réécrire une entrée ni \
+             supprimer la fin du journal sans que cette vérification le montre. Contre qui détiendrait à la fois \
+             la base et la clé, gardez des ancres hors de Maillage : « maillage audit ancrer --courriel \
+             <votre adresse> » (chaque jour par exemple) signe la tête du journal, et « maillage audit verifier \
+             --depuis <ancre> » prouve ensuite que rien n'a changé ni disparu jusqu'à elle."
         }
         p { a href="/dpo/journal" { "Retour au journal" } }
     };

@@ -38,6 +38,14 @@ pub fn save(args: SaveArgs) -> anyhow::Result<()> {
             nombre(summary.rows as f64, 0),
             summary.schema_version
         );
+        // The key of the audit journal is not in the base, hence not in its backup.
+        if let Some(key) = maillage_store::audit::key_file(&store).await.map_err(fr)? {
+            println!(
+                "La clé du journal d'audit n'est pas dans la sauvegarde : gardez aussi une copie de « {} » ; une \
+                 restauration se fait dans une base neuve, avec --cle-journal <cette copie>.",
+                key.display()
+            );
+        }
         Ok(())
     })
 }

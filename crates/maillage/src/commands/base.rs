@@ -17,6 +17,11 @@ pub struct BaseArg {
         value_name = "FICHIER|URL"
     )]
     pub base: String,
+    /// Fichier de la clé du journal d'audit (hors de la base ; créé au premier usage, lisible par son seul
+    /// propriétaire). Par défaut : « <base>.cle-journal » à côté d'une base SQLite, ~/.config/maillage/cle-journal
+    /// pour PostgreSQL
+    #[arg(long, global = true, env = "MAILLAGE_CLE_JOURNAL", value_name = "FICHIER")]
+    pub cle_journal: Option<std::path::PathBuf>,
 }
 
 /// Runs a future to completion on a runtime made for one command.
@@ -34,7 +39,19 @@ pub fn fr<E: French>(e: E) -> anyhow::Error {
 }
 
 pub async fn open(base: &BaseArg) -> anyhow::Result<Store> {
-    Store::open(&base.base).await.map_err(fr)
+    let store = Store::open(&base.base).await.map_err(fr)?;
+    use_key_file(&store, base.cle_journal.as_deref()).await?;
+    Ok(store)
+}
+
+/// The audit journal's key from the file named on the command line, if one was.
+pub async fn use_key_file(store: &Store, file: Option<&std::path::Path>) -> anyhow::Result<()> {
+    if let Some(file) = file {
+        maillage_store::audit::use_key_file(store, file)
+            .await
+            .map_err(fr)?;
+    }
+    Ok(())
 }
 
 /// Prints a value as one JSON document on stdout.

@@ -23,6 +23,9 @@ pub struct DemoArgs {
     /// Construire la base (et les comptes de démonstration) sans lancer le serveur web
     #[arg(long)]
     pub sans_serveur: bool,
+    /// Fichier de la clé du journal d'audit (par défaut « <base>.cle-journal », créé au premier usage)
+    #[arg(long, env = "MAILLAGE_CLE_JOURNAL", value_name = "FICHIER")]
+    pub cle_journal: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -44,6 +47,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     let existed = path.exists();
     block_on(async {
         let store = Store::open(&args.base).await.map_err(fr)?;
+        super::base::use_key_file(&store, args.cle_journal.as_deref()).await?;
         if existed
             && !maillage_store::batch::list(&store)
                 .await
