@@ -23,6 +23,7 @@ pub mod locations;
 mod migrations;
 pub mod network;
 pub mod observatory;
+pub mod password_policy;
 pub mod reference;
 pub mod roads;
 pub mod rows;

@@ -67,6 +67,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_professional_acts.sql"),
         include_str!("../migrations/postgres/0010_professional_acts.sql"),
     ),
+    (
+        14,
+        "login limiter",
+        include_str!("../migrations/sqlite/0014_login_limiter.sql"),
+        include_str!("../migrations/postgres/0014_login_limiter.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

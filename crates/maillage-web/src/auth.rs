@@ -21,7 +21,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use maillage_store::accounts::{self, Account};
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 /// Largest form body the guard reads to find the CSRF token.
@@ -80,7 +80,8 @@ impl Caller {
 #[derive(Debug, Clone)]
 pub struct MaybeCaller(pub Option<Caller>);
 
-/// The client's address as seen by the server (the socket's peer; a proxy in front shows as the proxy).
+/// The client's address: the socket's peer, or what a trusted proxy in front says it is ([`client_address`]).
+/// Put in the request by the guard; assets and the fallback see the socket's peer.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub Option<String>);
 
@@ -116,15 +117,62 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+        Ok(parts
+            .extensions
+            .get::<ClientIp>()
+            .cloned()
+            .unwrap_or_else(|| ClientIp(peer(parts).map(|ip| ip.to_string()))))
     }
 }
 
-fn client_ip(parts: &Parts) -> Option<String> {
+fn peer(parts: &Parts) -> Option<IpAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| c.0.ip())
+}
+
+/// The client's address. From a peer that is a trusted proxy, `X-Forwarded-For` is read from the right (each
+/// proxy appends the address it received from): the first address that is not itself a trusted proxy is the
+/// client; a proxy that appended nothing readable leaves the peer. From any other peer the header is ignored:
+/// anyone can write it.
+pub fn client_address(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Some(ip) = parse_hop(hop) else { break };
+        client = ip;
+        if !trusted.contains(&ip) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+/// An address of `X-Forwarded-For`: `192.0.2.1`, `2001:db8::1`, with or without a port.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
+
+fn client_ip(state: &AppState, parts: &Parts) -> Option<String> {
+    client_address(peer(parts), &parts.headers, &state.config().trusted_proxies)
+        .map(|ip| ip.to_string())
 }
 
 /// The Unix time, in seconds.
@@ -241,8 +289,12 @@ async fn bearer_caller(
     )
 }
 
-async fn credentials(state: &AppState, kind: Kind, parts: &Parts) -> Result<Credentials, WebError> {
-    let ip = client_ip(parts);
+async fn credentials(
+    state: &AppState,
+    kind: Kind,
+    parts: &Parts,
+    ip: Option<String>,
+) -> Result<Credentials, WebError> {
     if kind == Kind::Api
         && let Some(value) = parts.headers.get(header::AUTHORIZATION)
     {
@@ -301,7 +353,8 @@ pub(crate) async fn guard(
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    let caller = match credentials(&state, info.kind, &parts).await {
+    let ip = client_ip(&state, &parts);
+    let caller = match credentials(&state, info.kind, &parts, ip.clone()).await {
         Ok(Credentials::Caller(c)) => Some(*c),
         Ok(Credentials::None) => None,
         // A bad token is refused where a caller is needed; a public route answers as to anyone.
@@ -356,6 +409,7 @@ pub(crate) async fn guard(
             }
         }
     }
+    req.extensions_mut().insert(ClientIp(ip));
     req.extensions_mut().insert(MaybeCaller(caller.clone()));
     req.extensions_mut().insert(CurrentRoute(info.clone()));
     let response = next.run(req).await;

@@ -120,7 +120,7 @@ async fn change_password(
     let new = f.raw("nouveau");
     let refusal = if new != f.raw("confirmation") {
         Some(AccountError::PasswordMismatch.french())
-    } else if let Err(e) = accounts::check_password(new) {
+    } else if let Err(e) = accounts::check_password(new, &caller.account.identifier) {
         Some(e.french())
     } else {
         let hash = accounts::password_hash(state.store(), caller.account.id)
