@@ -10,13 +10,13 @@
 use crate::error::{Failure, WebError};
 use crate::permissions::{Permission, permissions_of_roles};
 use crate::routes::{Access, Kind, RouteInfo};
-use crate::secrets;
 use crate::state::AppState;
 use crate::{layout, scope::Scope};
+use crate::{limits, secrets};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Version, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use maillage_store::accounts::{self, Account};
@@ -24,8 +24,6 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-/// Largest form body the guard reads to find the CSRF token.
-const FORM_LIMIT: usize = 1 << 20;
 /// A session's `last_seen_at` and a token's `last_used_at` are written at most this often (seconds).
 const TOUCH_EVERY: i64 = 60;
 
@@ -334,8 +332,15 @@ async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), WebEr
         return Ok((req, None));
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
-        WebError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into())
+    // The body is already capped by the guard ([`limits::limited`]): its error is the one to tell.
+    let bytes = to_bytes(body, usize::MAX).await.map_err(|e| {
+        if limits::too_large_in(&e).is_some() {
+            WebError::TooLarge(limits::form_too_large_message())
+        } else {
+            WebError::BadRequest(
+                "Le formulaire envoyé est incomplet ; envoyez-le à nouveau.".into(),
+            )
+        }
     })?;
     let token = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "_csrf")
@@ -352,7 +357,35 @@ pub(crate) async fn guard(
     if info.kind == Kind::Asset {
         return next.run(req).await;
     }
+    let carries_body = !is_safe(req.method())
+        || limits::declared_length(req.headers()).is_some_and(|n| n > 0)
+        || req.headers().contains_key(header::TRANSFER_ENCODING);
+    let http1 = req.version() <= Version::HTTP_11;
+    let mut response = guarded(state, info, req, next).await;
+    // A refused request's body may be partly unread: the connection is not reused for another request, and
+    // the client is told so (else it would send its next request into what the server takes for that body).
+    if carries_body
+        && http1
+        && (response.status().is_client_error() || response.status().is_server_error())
+    {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+async fn guarded(state: AppState, info: Arc<RouteInfo>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
+    // Form bodies are capped here, whatever reads them; uploads by their parts ([`crate::multipart`]).
+    let body = if crate::multipart::boundary(&parts.headers).is_some() {
+        body
+    } else if limits::declared_length(&parts.headers).is_some_and(|n| n > limits::FORM_LIMIT) {
+        let refused = limits::payload_too_large(limits::form_too_large_message());
+        return finish(&state, &info, None, refused);
+    } else {
+        limits::limited(body, limits::FORM_LIMIT)
+    };
     let ip = client_ip(&state, &parts);
     let caller = match credentials(&state, info.kind, &parts, ip.clone()).await {
         Ok(Credentials::Caller(c)) => Some(*c),

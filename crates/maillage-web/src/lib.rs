@@ -63,6 +63,7 @@ pub mod data;
 pub mod error;
 pub mod exports;
 pub mod layout;
+pub mod limits;
 pub mod multipart;
 pub mod pages;
 pub mod params;

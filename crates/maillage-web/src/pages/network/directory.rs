@@ -635,14 +635,17 @@ async fn export_contacts(
 async fn uploaded(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, String> {
     let boundary = crate::multipart::boundary(headers)
         .ok_or("Le fichier doit être envoyé par le formulaire d'import.")?;
-    let mut form = multer::Multipart::new(body.into_data_stream(), boundary);
-    let interrupted = "L'envoi du formulaire a été interrompu ou est mal formé ; recommencez.";
-    while let Some(mut field) = form.next_field().await.map_err(|_| interrupted)? {
+    let mut form = crate::multipart::Form::new(body, boundary);
+    while let Some(mut field) = form.next_field().await.map_err(|r| r.message)? {
         if field.name() != Some("fichier") {
             continue;
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| interrupted)? {
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|e| crate::multipart::refusal(&e).message)?
+        {
             bytes.extend_from_slice(&chunk);
             if bytes.len() > MAX_IMPORT {
                 return Err("Le fichier dépasse 10 Mo : découpez-le.".into());
