@@ -505,3 +505,59 @@ fn finish(
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::{HeaderMap, HeaderValue};
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_header_counts_only_from_a_trusted_proxy_read_from_the_right() {
+        let proxy = ip("10.0.0.1");
+        let trusted = [proxy, ip("10.0.0.2")];
+        let h = forwarded(&["6.6.6.6, 192.0.2.9"]);
+        // Not a trusted peer: the header is anyone's words.
+        assert_eq!(
+            client_address(Some(ip("192.0.2.50")), &h, &trusted),
+            Some(ip("192.0.2.50"))
+        );
+        // From the proxy: its own entry (the rightmost), not what the client wrote before it.
+        assert_eq!(
+            client_address(Some(proxy), &h, &trusted),
+            Some(ip("192.0.2.9"))
+        );
+        // Two proxies in a row, headers repeated, ports and IPv6.
+        let h = forwarded(&["6.6.6.6", "[2001:db8::7]:4711, 10.0.0.2"]);
+        assert_eq!(
+            client_address(Some(proxy), &h, &trusted),
+            Some(ip("2001:db8::7"))
+        );
+        // A proxy that wrote nothing readable: the peer stays.
+        assert_eq!(
+            client_address(Some(proxy), &forwarded(&["inconnu"]), &trusted),
+            Some(proxy)
+        );
+        assert_eq!(
+            client_address(Some(proxy), &HeaderMap::new(), &trusted),
+            Some(proxy)
+        );
+        // No trusted proxy configured: the socket's peer, always.
+        assert_eq!(
+            client_address(Some(proxy), &forwarded(&["192.0.2.9"]), &[]),
+            Some(proxy)
+        );
+    }
+}

@@ -9,6 +9,11 @@ use maillage_store::{Store, settings};
 use serde_json::json;
 use std::collections::BTreeSet;
 
+/// What a password must be, for the forms that set one ([`accounts::check_password`] decides).
+pub const PASSWORD_HELP: &str = "Au moins 12 caractères mêlant majuscules, minuscules, chiffres et caractères \
+     spéciaux, ou 14 avec majuscules, minuscules et chiffres, ou une phrase de passe de cinq mots ou plus \
+     (recommandation de la CNIL) ; jamais un mot de passe courant, l'identifiant, ni une suite comme 123456.";
+
 /// An account to create, as typed.
 #[derive(Debug, Clone)]
 pub struct UserForm {

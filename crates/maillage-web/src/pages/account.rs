@@ -80,8 +80,7 @@ fn password_form(caller: &Caller) -> Markup {
             div.champ {
                 label for="nouveau" { "Nouveau mot de passe" }
                 p.aide #aide-nouveau {
-                    "Au moins " (accounts::PASSWORD_MIN_CHARS) " caractères. Une phrase de plusieurs mots est sûre et \
-                     facile à retenir."
+                    (crate::users::PASSWORD_HELP)
                 }
                 input #nouveau name="nouveau" type="password" autocomplete="new-password" required
                     minlength=(accounts::PASSWORD_MIN_CHARS) aria-describedby="aide-nouveau";
