@@ -35,6 +35,30 @@ impl French for AccountError {
             AccountError::InvalidLabel { max } => {
                 format!("le libellé du jeton doit compter de 1 à {max} caractères, sans caractère de contrôle")
             }
+            AccountError::PasswordBlank => {
+                "le mot de passe est vide ou fait seulement d'espaces ; choisissez une phrase de passe de plusieurs \
+                 mots"
+                    .into()
+            }
+            AccountError::PasswordContainsIdentifier => {
+                "le mot de passe ne doit ni être ni contenir l'identifiant du compte ; choisissez-en un autre".into()
+            }
+            AccountError::PasswordCommon => {
+                "ce mot de passe fait partie des plus courants (même avec des chiffres ou des symboles autour) : \
+                 il serait deviné parmi les premiers ; choisissez une phrase de passe de plusieurs mots"
+                    .into()
+            }
+            AccountError::PasswordRepetitive => {
+                "le mot de passe est un caractère répété, une suite simple (1234…, abcd…) ou un motif répété ; \
+                 choisissez une phrase de passe de plusieurs mots"
+                    .into()
+            }
+            AccountError::PasswordTooWeak { min_bits } => format!(
+                "mot de passe trop faible (recommandation de la CNIL : au moins {min_bits} bits d'entropie) : \
+                 12 caractères mêlant majuscules, minuscules, chiffres et caractères spéciaux, ou 14 caractères \
+                 avec majuscules, minuscules et chiffres, ou une phrase de passe plus longue (par exemple 5 mots \
+                 ou plus)"
+            ),
         }
     }
 }

@@ -91,6 +91,16 @@ pub enum AccountError {
     UnknownAccount(String),
     #[error("token label must have 1 to {max} characters")]
     InvalidLabel { max: usize },
+    #[error("blank password")]
+    PasswordBlank,
+    #[error("the password is or contains the account's identifier")]
+    PasswordContainsIdentifier,
+    #[error("the password is a common one")]
+    PasswordCommon,
+    #[error("the password is one repeated character, a sequence or a repeated block")]
+    PasswordRepetitive,
+    #[error("the password is too weak: less than {min_bits} bits of entropy")]
+    PasswordTooWeak { min_bits: u32 },
 }
 
 impl From<StoreError> for AccountError {
@@ -105,8 +115,7 @@ impl From<sqlx::Error> for AccountError {
     }
 }
 
-pub const PASSWORD_MIN_CHARS: usize = 12;
-pub const PASSWORD_MAX_CHARS: usize = 256;
+pub use crate::password_policy::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 pub const DISPLAY_NAME_MAX_CHARS: usize = 120;
 pub const LABEL_MAX_CHARS: usize = 120;
 
@@ -127,20 +136,9 @@ pub fn normalize_identifier(raw: &str) -> Result<String, AccountError> {
     }
 }
 
-/// The password policy (length only: a long passphrase beats composition rules).
-pub fn check_password(password: &str) -> Result<(), AccountError> {
-    let n = password.chars().count();
-    if n < PASSWORD_MIN_CHARS {
-        Err(AccountError::PasswordTooShort {
-            min: PASSWORD_MIN_CHARS,
-        })
-    } else if n > PASSWORD_MAX_CHARS {
-        Err(AccountError::PasswordTooLong {
-            max: PASSWORD_MAX_CHARS,
-        })
-    } else {
-        Ok(())
-    }
+/// The password policy ([`crate::password_policy`]): CNIL's recommendation, for the account `identifier`.
+pub fn check_password(password: &str, identifier: &str) -> Result<(), AccountError> {
+    crate::password_policy::check(password, identifier)
 }
 
 pub fn check_display_name(name: &str) -> Result<String, AccountError> {
@@ -684,52 +682,112 @@ pub async fn revoke_token(tx: &mut Transaction<'static, Any>, id: i64) -> Result
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Login attempts.
+// Login attempts: progressive delays per (account, address), decided before the password is checked.
 
-pub async fn record_attempt(
+/// How logins are spaced out for one (account, address): `free_tries` checks in a row, then each further one
+/// waits a delay that starts at `first_delay` and doubles up to `max_delay` (seconds). Only a success resets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginPacing {
+    pub free_tries: i64,
+    pub first_delay: i64,
+    pub max_delay: i64,
+}
+
+/// The limiter's answer for one try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginTry {
+    /// The password may be checked: this is the `attempt`-th check since the last success.
+    Granted { attempt: i64 },
+    /// Too soon: no check; the next is possible at `allowed_from` (Unix seconds). `refused` counts the tries
+    /// turned away since the last success, this one included.
+    Refused { allowed_from: i64, refused: i64 },
+}
+
+/// The delay set after granting the n-th check (`attempts` checks before it, `delay` the previous delay), in SQL
+/// over the row being updated.
+const NEXT_DELAY: &str = "CASE WHEN login_throttle.attempts + 1 < $4 THEN 0
+     WHEN login_throttle.delay_seconds = 0 THEN $5
+     WHEN login_throttle.delay_seconds * 2 > $6 THEN $6
+     ELSE login_throttle.delay_seconds * 2 END";
+
+/// Counts a try for (account_key, ip) and decides it, in one statement: concurrent tries are serialised on the
+/// row (SQLite's single writer; PostgreSQL's row lock on conflict), so each sees the count the previous one left
+/// and no more than `free_tries` checks pass in a burst, however many arrive together.
+pub async fn begin_login_try(
     store: &Store,
-    at: i64,
     account_key: &str,
     ip: &str,
-    success: bool,
-) -> Result<()> {
-    sqlx::query("INSERT INTO login_attempt (at, account_key, ip, success) VALUES ($1, $2, $3, $4)")
-        .bind(instant(at))
+    now: i64,
+    pacing: LoginPacing,
+) -> Result<LoginTry> {
+    let granted_now = "login_throttle.allowed_from <= $3";
+    let first_delay = if 1 < pacing.free_tries {
+        0
+    } else {
+        pacing.first_delay
+    };
+    let sql = format!(
+        "INSERT INTO login_throttle (account_key, ip, attempts, delay_seconds, allowed_from, granted, refused, last_at)
+         VALUES ($1, $2, 1, $7, $3 + $7, 1, 0, $3)
+         ON CONFLICT (account_key, ip) DO UPDATE SET
+           attempts = CASE WHEN {granted_now} THEN login_throttle.attempts + 1 ELSE login_throttle.attempts END,
+           delay_seconds = CASE WHEN {granted_now} THEN {NEXT_DELAY} ELSE login_throttle.delay_seconds END,
+           allowed_from = CASE WHEN {granted_now} THEN $3 + {NEXT_DELAY} ELSE login_throttle.allowed_from END,
+           granted = CASE WHEN {granted_now} THEN 1 ELSE 0 END,
+           refused = login_throttle.refused + CASE WHEN {granted_now} THEN 0 ELSE 1 END,
+           last_at = $3
+         RETURNING attempts, allowed_from, granted, refused"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(account_key)
         .bind(ip)
-        .bind(i64::from(success))
+        .bind(now)
+        .bind(pacing.free_tries)
+        .bind(pacing.first_delay)
+        .bind(pacing.max_delay)
+        .bind(first_delay)
+        .fetch_one(store.pool())
+        .await?;
+    Ok(if row.try_get::<i64, _>("granted")? == 1 {
+        LoginTry::Granted {
+            attempt: row.try_get("attempts")?,
+        }
+    } else {
+        LoginTry::Refused {
+            allowed_from: row.try_get("allowed_from")?,
+            refused: row.try_get("refused")?,
+        }
+    })
+}
+
+/// A successful login: the (account, address) starts afresh.
+pub async fn login_succeeded(store: &Store, account_key: &str, ip: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE account_key = $1 AND ip = $2")
+        .bind(account_key)
+        .bind(ip)
         .execute(store.pool())
         .await?;
     Ok(())
 }
 
-/// Failures for an account since `since` and after its last successful login.
-pub async fn recent_account_failures(store: &Store, account_key: &str, since: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempt WHERE account_key = $1 AND success = 0 AND at >= $2
-           AND id > COALESCE((SELECT MAX(id) FROM login_attempt WHERE account_key = $1 AND success = 1), 0)",
+/// Checks granted for an account since its last success at each address, summed over addresses, and the
+/// number of addresses: for a per-account alert (never a lock: the owner's own address is not slowed by them).
+pub async fn account_failures(store: &Store, account_key: &str) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) AS attempts, COUNT(*) AS addresses FROM login_throttle
+         WHERE account_key = $1",
     )
     .bind(account_key)
-    .bind(instant(since))
     .fetch_one(store.pool())
-    .await?)
+    .await?;
+    Ok((row.try_get("attempts")?, row.try_get("addresses")?))
 }
 
-/// Failures from an address since `since`.
-pub async fn recent_ip_failures(store: &Store, ip: &str, since: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempt WHERE ip = $1 AND success = 0 AND at >= $2",
-    )
-    .bind(ip)
-    .bind(instant(since))
-    .fetch_one(store.pool())
-    .await?)
-}
-
-/// Forgets attempts older than `before` (they hold IP addresses: kept no longer than rate limiting needs).
+/// Forgets (account, address) pairs untouched since `before` (they hold IP addresses: kept no longer than the
+/// limiter needs).
 pub async fn purge_attempts(store: &Store, before: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM login_attempt WHERE at < $1")
-        .bind(instant(before))
+    Ok(sqlx::query("DELETE FROM login_throttle WHERE last_at < $1")
+        .bind(before)
         .execute(store.pool())
         .await?
         .rows_affected())

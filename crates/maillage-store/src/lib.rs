@@ -24,6 +24,7 @@ mod migrations;
 pub mod network;
 pub mod observatory;
 pub mod reach;
+pub mod password_policy;
 pub mod reference;
 pub mod roads;
 pub mod rows;

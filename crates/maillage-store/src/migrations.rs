@@ -86,6 +86,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0013_network_communes.sql"),
     ),
     (
+        14,
+        "login limiter",
+        include_str!("../migrations/sqlite/0014_login_limiter.sql"),
+        include_str!("../migrations/postgres/0014_login_limiter.sql"),
+    ),
+    (
         15,
         "row level security",
         include_str!("../migrations/sqlite/0015_row_level_security.sql"),

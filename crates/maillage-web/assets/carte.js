@@ -19,6 +19,12 @@
     return e;
   }
 
+  /* A tooltip's content: a text node, built when shown. Leaflet reads a string given to bindTooltip as markup,
+     which would make markup of a zone name read from an imported file: never a string here. */
+  function bulle(texte) {
+    return function () { return element("span", null, texte); };
+  }
+
   function lire(url) {
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
       if (!r.ok) {
@@ -93,7 +99,7 @@
       style: function (f) { return styleZone(f, couleurs); },
       onEachFeature: function (f, calque) {
         var p = f.properties;
-        calque.bindTooltip(p.nom + " : " + p.affichage, { sticky: true });
+        calque.bindTooltip(bulle(p.nom + " : " + p.affichage), { sticky: true });
         calque.bindPopup(function () { return details(p, donnees); });
         var e = etiquette(p);
         if (e) { etiquettes.addLayer(e); }
@@ -149,7 +155,7 @@
         if (p.population_couverte !== null && p.population_couverte !== undefined) {
           texte += ", " + nombre(p.population_couverte) + " habitants";
         }
-        calque.bindTooltip(texte, { sticky: true });
+        calque.bindTooltip(bulle(texte), { sticky: true });
       }
     });
     controle.addOverlay(couche, "Isochrones (pointillés)");
@@ -167,7 +173,7 @@
       onEachFeature: function (f, calque) {
         var p = f.properties;
         var jour = p.arrete.split("-").reverse().join("/");
-        calque.bindTooltip(p.nom + " : " + p.libelle + ", arrêté du " + jour, { sticky: true });
+        calque.bindTooltip(bulle(p.nom + " : " + p.libelle + ", arrêté du " + jour), { sticky: true });
       }
     });
     controle.addOverlay(couche, "Zonage médecins (ARS)");
@@ -205,7 +211,7 @@
           }
           return boite;
         });
-        calque.bindTooltip(donnees.mode === "agrege" ? (p.zone + " : " + p.affichage) : (p.effectif + " professionnel(s)"));
+        calque.bindTooltip(bulle(donnees.mode === "agrege" ? (p.zone + " : " + p.affichage) : (p.effectif + " professionnel(s)")));
       }
     });
     // Counts by zone sit on the zone's centre, under its class number: offered, not shown at first.

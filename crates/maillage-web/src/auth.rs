@@ -10,22 +10,20 @@
 use crate::error::{Failure, WebError};
 use crate::permissions::{Permission, permissions_of_roles};
 use crate::routes::{Access, Kind, RouteInfo};
-use crate::secrets;
 use crate::state::AppState;
 use crate::{layout, scope::Scope};
+use crate::{limits, secrets};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Version, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use maillage_store::accounts::{self, Account};
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-/// Largest form body the guard reads to find the CSRF token.
-const FORM_LIMIT: usize = 1 << 20;
 /// A session's `last_seen_at` and a token's `last_used_at` are written at most this often (seconds).
 const TOUCH_EVERY: i64 = 60;
 
@@ -80,7 +78,8 @@ impl Caller {
 #[derive(Debug, Clone)]
 pub struct MaybeCaller(pub Option<Caller>);
 
-/// The client's address as seen by the server (the socket's peer; a proxy in front shows as the proxy).
+/// The client's address: the socket's peer, or what a trusted proxy in front says it is ([`client_address`]).
+/// Put in the request by the guard; assets and the fallback see the socket's peer.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub Option<String>);
 
@@ -116,15 +115,62 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+        Ok(parts
+            .extensions
+            .get::<ClientIp>()
+            .cloned()
+            .unwrap_or_else(|| ClientIp(peer(parts).map(|ip| ip.to_string()))))
     }
 }
 
-fn client_ip(parts: &Parts) -> Option<String> {
+fn peer(parts: &Parts) -> Option<IpAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| c.0.ip())
+}
+
+/// The client's address. From a peer that is a trusted proxy, `X-Forwarded-For` is read from the right (each
+/// proxy appends the address it received from): the first address that is not itself a trusted proxy is the
+/// client; a proxy that appended nothing readable leaves the peer. From any other peer the header is ignored:
+/// anyone can write it.
+pub fn client_address(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Some(ip) = parse_hop(hop) else { break };
+        client = ip;
+        if !trusted.contains(&ip) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+/// An address of `X-Forwarded-For`: `192.0.2.1`, `2001:db8::1`, with or without a port.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
+
+fn client_ip(state: &AppState, parts: &Parts) -> Option<String> {
+    client_address(peer(parts), &parts.headers, &state.config().trusted_proxies)
+        .map(|ip| ip.to_string())
 }
 
 /// The Unix time, in seconds.
@@ -241,8 +287,12 @@ async fn bearer_caller(
     )
 }
 
-async fn credentials(state: &AppState, kind: Kind, parts: &Parts) -> Result<Credentials, WebError> {
-    let ip = client_ip(parts);
+async fn credentials(
+    state: &AppState,
+    kind: Kind,
+    parts: &Parts,
+    ip: Option<String>,
+) -> Result<Credentials, WebError> {
     if kind == Kind::Api
         && let Some(value) = parts.headers.get(header::AUTHORIZATION)
     {
@@ -282,8 +332,15 @@ async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), WebEr
         return Ok((req, None));
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
-        WebError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into())
+    // The body is already capped by the guard ([`limits::limited`]): its error is the one to tell.
+    let bytes = to_bytes(body, usize::MAX).await.map_err(|e| {
+        if limits::too_large_in(&e).is_some() {
+            WebError::TooLarge(limits::form_too_large_message())
+        } else {
+            WebError::BadRequest(
+                "Le formulaire envoyé est incomplet ; envoyez-le à nouveau.".into(),
+            )
+        }
     })?;
     let token = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "_csrf")
@@ -300,8 +357,37 @@ pub(crate) async fn guard(
     if info.kind == Kind::Asset {
         return next.run(req).await;
     }
+    let carries_body = !is_safe(req.method())
+        || limits::declared_length(req.headers()).is_some_and(|n| n > 0)
+        || req.headers().contains_key(header::TRANSFER_ENCODING);
+    let http1 = req.version() <= Version::HTTP_11;
+    let mut response = guarded(state, info, req, next).await;
+    // A refused request's body may be partly unread: the connection is not reused for another request, and
+    // the client is told so (else it would send its next request into what the server takes for that body).
+    if carries_body
+        && http1
+        && (response.status().is_client_error() || response.status().is_server_error())
+    {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+async fn guarded(state: AppState, info: Arc<RouteInfo>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
-    let caller = match credentials(&state, info.kind, &parts).await {
+    // Form bodies are capped here, whatever reads them; uploads by their parts ([`crate::multipart`]).
+    let body = if crate::multipart::boundary(&parts.headers).is_some() {
+        body
+    } else if limits::declared_length(&parts.headers).is_some_and(|n| n > limits::FORM_LIMIT) {
+        let refused = limits::payload_too_large(limits::form_too_large_message());
+        return finish(&state, &info, None, refused);
+    } else {
+        limits::limited(body, limits::FORM_LIMIT)
+    };
+    let ip = client_ip(&state, &parts);
+    let caller = match credentials(&state, info.kind, &parts, ip.clone()).await {
         Ok(Credentials::Caller(c)) => Some(*c),
         Ok(Credentials::None) => None,
         // A bad token is refused where a caller is needed; a public route answers as to anyone.
@@ -356,6 +442,7 @@ pub(crate) async fn guard(
             }
         }
     }
+    req.extensions_mut().insert(ClientIp(ip));
     req.extensions_mut().insert(MaybeCaller(caller.clone()));
     req.extensions_mut().insert(CurrentRoute(info.clone()));
     let response = next.run(req).await;
@@ -417,4 +504,60 @@ fn finish(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::{HeaderMap, HeaderValue};
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_header_counts_only_from_a_trusted_proxy_read_from_the_right() {
+        let proxy = ip("10.0.0.1");
+        let trusted = [proxy, ip("10.0.0.2")];
+        let h = forwarded(&["6.6.6.6, 192.0.2.9"]);
+        // Not a trusted peer: the header is anyone's words.
+        assert_eq!(
+            client_address(Some(ip("192.0.2.50")), &h, &trusted),
+            Some(ip("192.0.2.50"))
+        );
+        // From the proxy: its own entry (the rightmost), not what the client wrote before it.
+        assert_eq!(
+            client_address(Some(proxy), &h, &trusted),
+            Some(ip("192.0.2.9"))
+        );
+        // Two proxies in a row, headers repeated, ports and IPv6.
+        let h = forwarded(&["6.6.6.6", "[2001:db8::7]:4711, 10.0.0.2"]);
+        assert_eq!(
+            client_address(Some(proxy), &h, &trusted),
+            Some(ip("2001:db8::7"))
+        );
+        // A proxy that wrote nothing readable: the peer stays.
+        assert_eq!(
+            client_address(Some(proxy), &forwarded(&["inconnu"]), &trusted),
+            Some(proxy)
+        );
+        assert_eq!(
+            client_address(Some(proxy), &HeaderMap::new(), &trusted),
+            Some(proxy)
+        );
+        // No trusted proxy configured: the socket's peer, always.
+        assert_eq!(
+            client_address(Some(proxy), &forwarded(&["192.0.2.9"]), &[]),
+            Some(proxy)
+        );
+    }
 }

@@ -19,6 +19,8 @@ pub enum WebError {
     Store(Box<StoreError>),
     /// An account operation was refused: 422 with the French reason.
     Account(AccountError),
+    /// 413: the request is larger than its limit; the French sentence says what, the limit and what to do.
+    TooLarge(String),
 }
 
 impl From<StoreError> for WebError {
@@ -140,6 +142,10 @@ impl WebError {
             WebError::Account(e) => Failure {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message: Some(e.french()),
+            },
+            WebError::TooLarge(m) => Failure {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                message: Some(m.clone()),
             },
             WebError::Store(e) => {
                 // The kind of failure only: store errors may quote values, and logs carry no personal data.

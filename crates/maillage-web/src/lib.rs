@@ -12,7 +12,8 @@
 //!   `--cookie-securise`), stored as its SHA-256 with an idle and an absolute expiry.
 //! - **CSRF**: every POST made with a session carries the session's token (`_csrf` field — the first field of a
 //!   file upload, see [`multipart`] — or `x-csrf-token` header); the login form uses a double-submit cookie.
-//! - **Passwords**: argon2id. **Logins**: limited per account and per address (429 in French), all audited.
+//! - **Passwords**: argon2id, CNIL strength policy. **Logins**: counted per (account, address) before the
+//!   password is checked, progressive delays (429 in French), never a lock for everyone; all audited.
 //! - **API**: the session cookie, or `Authorization: Bearer` tokens created by an administrator (stored hashed,
 //!   revocable, audited). Partners get aggregated figures under statistical secrecy only.
 //! - **Audit log**: append-only, hash-chained ([`maillage_store::audit`]); no personal data in program logs.
@@ -63,6 +64,7 @@ pub mod data;
 pub mod error;
 pub mod exports;
 pub mod layout;
+pub mod limits;
 pub mod multipart;
 pub mod pages;
 pub mod params;

@@ -3,15 +3,151 @@
 //! and [`csrf_first_field`] reads just enough of the body to find it, then hands the handler the whole body
 //! again (what was read, followed by the rest of the stream). Scripts may send the `x-csrf-token` header
 //! instead, which the guard reads first.
+//!
+//! Upload pages read the body through [`Form`]: every text field is capped at [`TEXT_FIELD_LIMIT`] (a 512 MB
+//! field stops after 64 Kio, never held), the headers of a part and whatever precedes it at
+//! [`BETWEEN_FIELDS_LIMIT`], the number of parts at [`PARTS_LIMIT`]; the file part (`fichier`) streams to disk
+//! under the page's own cap. Beyond, a [`Refusal`] in French (413, naming the field and the limit).
 
 use crate::error::WebError;
+use crate::limits::{BodyTooLarge, size_label, too_large_in};
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use futures_util::StreamExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The most of a body read to find the token (the first field is a few hundred bytes).
 const PREFIX_LIMIT: usize = 64 * 1024;
+
+/// Largest text field of an upload form (a territory code, a choice, the CSRF token: a few bytes each).
+pub const TEXT_FIELD_LIMIT: u64 = 64 * 1024;
+/// Most bytes read while looking for the next part (the rest of a skipped text field, the part's headers).
+pub const BETWEEN_FIELDS_LIMIT: u64 = 1 << 20;
+/// Most parts in an upload form (the forms have fewer than ten).
+pub const PARTS_LIMIT: usize = 32;
+/// The name of the file part in every upload form.
+pub const FILE_FIELD: &str = "fichier";
+
+/// Why an upload was refused, in French, with its status (413 beyond a limit, 400 when malformed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl From<Refusal> for (StatusCode, String) {
+    fn from(r: Refusal) -> Self {
+        (r.status, r.message)
+    }
+}
+
+impl From<Refusal> for WebError {
+    fn from(r: Refusal) -> Self {
+        if r.status == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge(r.message)
+        } else {
+            WebError::BadRequest(r.message)
+        }
+    }
+}
+
+/// The French refusal for an error met while reading an upload (a field, a chunk, the next part).
+pub fn refusal(error: &multer::Error) -> Refusal {
+    let too_large = |message: String| Refusal {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        message,
+    };
+    match error {
+        multer::Error::FieldSizeExceeded { limit, field_name } => too_large(format!(
+            "Le champ « {} » du formulaire dépasse {} : rien n'a été enregistré. Ce champ attend une valeur \
+             courte ; rechargez la page d'import et envoyez le formulaire à nouveau.",
+            maillage_formats::text::cut(field_name.as_deref().unwrap_or("sans nom"), 80),
+            size_label(*limit)
+        )),
+        multer::Error::StreamReadFailed(e) => match too_large_in(e.as_ref()) {
+            Some(BodyTooLarge { limit }) => too_large(format!(
+                "Une partie du formulaire envoyé dépasse {} avant même son contenu (en-têtes ou texte hors \
+                 champ) : rien n'a été enregistré. Envoyez le fichier depuis la page d'import.",
+                size_label(limit)
+            )),
+            None => interrupted(),
+        },
+        _ => interrupted(),
+    }
+}
+
+fn interrupted() -> Refusal {
+    Refusal {
+        status: StatusCode::BAD_REQUEST,
+        message: "L'envoi du formulaire a été interrompu ou est mal formé ; recommencez.".into(),
+    }
+}
+
+/// An upload form being read: [`multer::Multipart`] under the limits of this module.
+pub struct Form {
+    inner: multer::Multipart<'static>,
+    parts: usize,
+    /// Set while looking for the next part: the bytes pulled then are counted against [`BETWEEN_FIELDS_LIMIT`].
+    seeking: Arc<AtomicBool>,
+    pulled_while_seeking: Arc<AtomicU64>,
+}
+
+impl Form {
+    /// Reads `body` (of boundary `boundary`); the file part is not capped here (each page caps its file).
+    pub fn new(body: Body, boundary: impl Into<String>) -> Form {
+        let seeking = Arc::new(AtomicBool::new(false));
+        let pulled = Arc::new(AtomicU64::new(0));
+        let (s, p) = (seeking.clone(), pulled.clone());
+        // multer keeps what it reads until it finds the end of a part's headers: bounded here, in the stream.
+        let stream = body.into_data_stream().map(move |chunk| {
+            let chunk = chunk?;
+            if s.load(Ordering::Relaxed)
+                && p.fetch_add(chunk.len() as u64, Ordering::Relaxed) + chunk.len() as u64
+                    > BETWEEN_FIELDS_LIMIT
+            {
+                return Err(axum::Error::new(BodyTooLarge {
+                    limit: BETWEEN_FIELDS_LIMIT,
+                }));
+            }
+            Ok(chunk)
+        });
+        let constraints = multer::Constraints::new().size_limit(
+            multer::SizeLimit::new()
+                .per_field(TEXT_FIELD_LIMIT)
+                .for_field(FILE_FIELD, u64::MAX),
+        );
+        Form {
+            inner: multer::Multipart::with_constraints(stream, boundary, constraints),
+            parts: 0,
+            seeking,
+            pulled_while_seeking: pulled,
+        }
+    }
+
+    /// The next part, or None at the end of the form.
+    pub async fn next_field(&mut self) -> Result<Option<multer::Field<'static>>, Refusal> {
+        if self.parts >= PARTS_LIMIT {
+            return Err(Refusal {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                message: format!(
+                    "Le formulaire envoyé compte plus de {PARTS_LIMIT} champs : rien n'a été enregistré. \
+                     Envoyez-le depuis la page d'import, sans champ ajouté."
+                ),
+            });
+        }
+        self.pulled_while_seeking.store(0, Ordering::Relaxed);
+        self.seeking.store(true, Ordering::Relaxed);
+        let next = self.inner.next_field().await;
+        self.seeking.store(false, Ordering::Relaxed);
+        let field = next.map_err(|e| refusal(&e))?;
+        if field.is_some() {
+            self.parts += 1;
+        }
+        Ok(field)
+    }
+}
 
 /// The boundary of a `multipart/form-data` request, None for any other body.
 pub fn boundary(headers: &HeaderMap) -> Option<String> {

@@ -7,7 +7,8 @@ use axum::body::to_bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 
-const LIMIT: usize = 1 << 20;
+/// Above the guard's limit ([`crate::limits::FORM_LIMIT`], which wraps every body): that one speaks first.
+const LIMIT: usize = 2 << 20;
 
 #[derive(Debug, Clone, Default)]
 pub struct Params(pub Vec<(String, String)>);
@@ -88,8 +89,12 @@ impl<S: Send + Sync> FromRequest<S> for Form {
     type Rejection = WebError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        let bytes = to_bytes(req.into_body(), LIMIT).await.map_err(|_| {
-            WebError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into())
+        let bytes = to_bytes(req.into_body(), LIMIT).await.map_err(|e| {
+            if crate::limits::too_large_in(&e).is_some() {
+                WebError::TooLarge(crate::limits::form_too_large_message())
+            } else {
+                WebError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into())
+            }
         })?;
         Ok(Form(Params::parse(&bytes)))
     }

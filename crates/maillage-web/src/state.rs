@@ -3,6 +3,8 @@
 
 use crate::routes::RouteInfo;
 use maillage_store::Store;
+use maillage_store::accounts::LoginPacing;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,11 +17,14 @@ pub struct Config {
     pub session_idle: Duration,
     /// A session ends this long after login, whatever the activity.
     pub session_absolute: Duration,
-    /// Failed logins allowed per account within `login_window` before answering 429.
-    pub login_failures_per_account: i64,
-    /// Failed logins allowed per client address within `login_window`.
-    pub login_failures_per_ip: i64,
-    pub login_window: Duration,
+    /// How logins are spaced out per (account, client address): free tries, then doubling delays.
+    pub login_pacing: LoginPacing,
+    /// Checks failed for one account, summed over addresses, at which the audit log gets an alert (never a lock:
+    /// the owner logging in from their own address is not slowed by others' failures).
+    pub login_account_alert: i64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed; from any other peer the socket's address is the
+    /// client's (`maillage serve --proxy-de-confiance`).
+    pub trusted_proxies: Vec<IpAddr>,
     /// Smallest count shown outside the commune (PRODUCT.md §5.3).
     pub secrecy_threshold: u32,
 }
@@ -30,9 +35,13 @@ impl Default for Config {
             secure_cookies: false,
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(10 * 3600),
-            login_failures_per_account: 5,
-            login_failures_per_ip: 20,
-            login_window: Duration::from_secs(15 * 60),
+            login_pacing: LoginPacing {
+                free_tries: 5,
+                first_delay: 30,
+                max_delay: 15 * 60,
+            },
+            login_account_alert: 20,
+            trusted_proxies: Vec::new(),
             secrecy_threshold: 5,
         }
     }

@@ -9,6 +9,11 @@ use maillage_store::{Store, settings};
 use serde_json::json;
 use std::collections::BTreeSet;
 
+/// What a password must be, for the forms that set one ([`accounts::check_password`] decides).
+pub const PASSWORD_HELP: &str = "Au moins 12 caractères mêlant majuscules, minuscules, chiffres et caractères \
+     spéciaux, ou 14 avec majuscules, minuscules et chiffres, ou une phrase de passe de cinq mots ou plus \
+     (recommandation de la CNIL) ; jamais un mot de passe courant, l'identifiant, ni une suite comme 123456.";
+
 /// An account to create, as typed.
 #[derive(Debug, Clone)]
 pub struct UserForm {
@@ -54,7 +59,7 @@ async fn create_account(
     form: &UserForm,
     demo: bool,
 ) -> Result<i64, AccountError> {
-    accounts::check_password(&form.password)?;
+    accounts::check_password(&form.password, &form.identifier)?;
     let password_hash = secrets::hash_password_async(form.password.clone()).await;
     let new = NewAccount {
         identifier: form.identifier.clone(),
@@ -129,7 +134,11 @@ pub async fn set_password(
     action: Action,
     keep_session: Option<&str>,
 ) -> Result<(), AccountError> {
-    accounts::check_password(password)?;
+    let identifier = accounts::get(store, id)
+        .await?
+        .ok_or_else(|| AccountError::UnknownAccount(id.to_string()))?
+        .identifier;
+    accounts::check_password(password, &identifier)?;
     let hash = secrets::hash_password_async(password.to_string()).await;
     let mut tx = store.pool().begin().await?;
     accounts::set_password_hash(&mut tx, id, &hash).await?;
@@ -212,7 +221,10 @@ pub async fn prepare_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>, Ac
     let mut out = Vec::new();
     for role in Role::ALL {
         let identifier = role.as_str().to_string();
-        let password = secrets::readable_password();
+        // Random and long enough to pass the policy; drawn again in the rare case it contains the identifier.
+        let password = std::iter::repeat_with(secrets::readable_password)
+            .find(|p| accounts::check_password(p, &identifier).is_ok())
+            .expect("a random password passes the policy");
         match accounts::credentials(store, &identifier).await? {
             Some((account, _)) if account.demo => {
                 set_password(

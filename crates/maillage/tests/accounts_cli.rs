@@ -134,6 +134,26 @@ async fn the_first_administrator_is_created_and_the_audit_chain_is_verified() {
             Some("une autre phrase de passe\r\n"),
         );
         assert!(o.status.success(), "{}", text(&o).1);
+        // Weak passwords are refused by the command line too (CNIL policy), in French, and change nothing.
+        for (weak, expected) in [
+            ("123456789012", "une suite simple"),
+            ("ars.ars.ars.ars", "motif répété"),
+            ("Azerty123456!", "fait partie des plus courants"),
+        ] {
+            let o = maillage(
+                db,
+                &[
+                    "utilisateur",
+                    "mot-de-passe",
+                    "--identifiant",
+                    "ars",
+                    "--mot-de-passe-stdin",
+                ],
+                Some(&format!("{weak}\n")),
+            );
+            assert!(!o.status.success(), "{weak}");
+            assert!(text(&o).1.contains(expected), "{weak}: {}", text(&o).1);
+        }
 
         let o = maillage(db, &["audit", "verifier"], None);
         let (out, err) = text(&o);

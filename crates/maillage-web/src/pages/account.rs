@@ -80,8 +80,7 @@ fn password_form(caller: &Caller) -> Markup {
             div.champ {
                 label for="nouveau" { "Nouveau mot de passe" }
                 p.aide #aide-nouveau {
-                    "Au moins " (accounts::PASSWORD_MIN_CHARS) " caractères. Une phrase de plusieurs mots est sûre et \
-                     facile à retenir."
+                    (crate::users::PASSWORD_HELP)
                 }
                 input #nouveau name="nouveau" type="password" autocomplete="new-password" required
                     minlength=(accounts::PASSWORD_MIN_CHARS) aria-describedby="aide-nouveau";
@@ -120,7 +119,7 @@ async fn change_password(
     let new = f.raw("nouveau");
     let refusal = if new != f.raw("confirmation") {
         Some(AccountError::PasswordMismatch.french())
-    } else if let Err(e) = accounts::check_password(new) {
+    } else if let Err(e) = accounts::check_password(new, &caller.account.identifier) {
         Some(e.french())
     } else {
         let hash = accounts::password_hash(state.store(), caller.account.id)

@@ -98,7 +98,7 @@ fn create_form(caller: &Caller, values: &Params) -> Markup {
             }
             div.champ {
                 label for="mot_de_passe" { "Mot de passe initial" }
-                p.aide #aide-mdp { "Au moins " (accounts::PASSWORD_MIN_CHARS) " caractères ; à transmettre à la personne par un canal sûr." }
+                p.aide #aide-mdp { (crate::users::PASSWORD_HELP) " À transmettre à la personne par un canal sûr." }
                 input #mot_de_passe name="mot_de_passe" type="password" required autocomplete="new-password"
                     aria-describedby="aide-mdp";
             }

@@ -672,11 +672,10 @@ async fn receive(headers: &HeaderMap, body: Body) -> Result<Uploaded, (StatusCod
     let boundary = multipart::boundary(headers).ok_or_else(|| {
         bad("Le fichier doit être envoyé par le formulaire d'import (multipart/form-data).")
     })?;
-    let mut form = multer::Multipart::new(body.into_data_stream(), boundary);
+    let mut form = multipart::Form::new(body, boundary);
     let mut fields = HashMap::new();
     let mut file: Option<(tempfile::TempDir, PathBuf, String, u64, String)> = None;
-    let interrupted = "L'envoi du formulaire a été interrompu ou est mal formé ; recommencez.";
-    while let Some(mut field) = form.next_field().await.map_err(|_| bad(interrupted))? {
+    while let Some(mut field) = form.next_field().await? {
         let name = field.name().unwrap_or("").to_string();
         if name == "fichier" {
             let Some(raw) = field
@@ -705,7 +704,7 @@ async fn receive(headers: &HeaderMap, body: Body) -> Result<Uploaded, (StatusCod
             })?;
             let mut hasher = Sha256::new();
             let mut size = 0u64;
-            while let Some(chunk) = field.chunk().await.map_err(|_| bad(interrupted))? {
+            while let Some(chunk) = field.chunk().await.map_err(|e| multipart::refusal(&e))? {
                 size += chunk.len() as u64;
                 if size > MAX_UPLOAD {
                     return Err((
@@ -729,7 +728,7 @@ async fn receive(headers: &HeaderMap, body: Body) -> Result<Uploaded, (StatusCod
             })?;
             file = Some((dir, path, file_name, size, hex::encode(hasher.finalize())));
         } else if !name.is_empty() {
-            let text = field.text().await.map_err(|_| bad(interrupted))?;
+            let text = field.text().await.map_err(|e| multipart::refusal(&e))?;
             fields.insert(name, text.chars().take(1000).collect());
         }
     }

@@ -1,6 +1,8 @@
-//! Logging in and out. Failed logins are limited per account and per client address (then 429); every login,
-//! failed, limited or successful, is audited; a successful one starts a new session (a fresh random token, so a
-//! token planted before login is worthless).
+//! Logging in and out. Each try is counted for its (account, client address) before the password is checked,
+//! in one statement ([`accounts::begin_login_try`]): a few free tries, then doubling delays (429 in French
+//! meanwhile) — never a lock of the account for everyone. Every login, failed, limited or successful, is audited
+//! (refusals sparsely); a successful one starts a new session (a fresh random token, so a token planted before
+//! login is worthless).
 
 use crate::audit::{Actor, record_as};
 use crate::auth::{Caller, ClientIp, MaybeCaller, Via, cookie, unix_now};
@@ -14,7 +16,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use maillage_store::accounts::{self, Session};
+use maillage_store::accounts::{self, LoginTry, Session};
 use maillage_store::audit::Action;
 use maud::html;
 use serde_json::json;
@@ -31,13 +33,15 @@ pub fn routes(r: Routes) -> Routes {
         )
 }
 
-/// Only a path of this site: never `//host` or `https://…` (no open redirect).
+/// Only a path of this site: one `/` then visible ASCII, never `//host`, `/\\host`, `https://…` nor a control
+/// character (`/%09/evil.example/` decodes to a tab that browsers drop, making it `//evil.example/`; a newline
+/// cannot be put in a header). Anything else goes to the home page.
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
-                && !n.contains('\\')
+                && n.chars().all(|c| c.is_ascii_graphic() && c != '\\')
                 && !n.starts_with("/connexion") =>
         {
             n.to_string()
@@ -138,7 +142,6 @@ async fn login(
     // people type in the identifier field (sometimes a password) is not stored.
     let account_key = secrets::digest(&identifier);
     let now = unix_now();
-    let since = now - config.login_window.as_secs() as i64;
 
     let found = match accounts::normalize_identifier(&identifier) {
         Ok(id) => accounts::credentials(store, &id).await?,
@@ -154,35 +157,30 @@ async fn login(
         None => Actor::anonymous(ip.clone()),
     };
 
-    let account_failures = accounts::recent_account_failures(store, &account_key, since).await?;
-    let ip_failures = accounts::recent_ip_failures(store, &ip_text, since).await?;
-    if account_failures >= config.login_failures_per_account
-        || ip_failures >= config.login_failures_per_ip
-    {
-        let by = if account_failures >= config.login_failures_per_account {
-            "compte"
-        } else {
-            "adresse"
+    // Counted and decided before the password is checked, in one statement: parallel guesses cannot all pass.
+    let attempt =
+        match accounts::begin_login_try(store, &account_key, &ip_text, now, config.login_pacing)
+            .await?
+        {
+            LoginTry::Granted { attempt } => attempt,
+            LoginTry::Refused {
+                allowed_from,
+                refused,
+            } => {
+                // The 1st, 2nd, 4th, 8th… refusal is audited: a flood of tries cannot flood the log.
+                if (refused as u64).is_power_of_two() {
+                    record_as(
+                        store,
+                        &actor,
+                        Action::LoginRateLimited,
+                        "connexion",
+                        json!({ "limite": "compte_et_adresse", "refus": refused }),
+                    )
+                    .await?;
+                }
+                return Ok(too_soon(allowed_from - now));
+            }
         };
-        record_as(
-            store,
-            &actor,
-            Action::LoginRateLimited,
-            "connexion",
-            json!({ "limite": by }),
-        )
-        .await?;
-        let mut r = StatusCode::TOO_MANY_REQUESTS.into_response();
-        r.extensions_mut().insert(Failure {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: None,
-        });
-        r.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from(config.login_window.as_secs()),
-        );
-        return Ok(r);
-    }
 
     // The hash is always verified, against a dummy one for unknown identifiers: both take as long.
     let hash = found
@@ -200,15 +198,17 @@ async fn login(
         Some(_) => None,
     };
     if let Some(reason) = refusal {
-        accounts::record_attempt(store, now, &account_key, &ip_text, false).await?;
         record_as(
             store,
             &actor,
             Action::LoginFailed,
             "connexion",
-            json!({ "raison": reason }),
+            json!({ "raison": reason, "essai": attempt }),
         )
         .await?;
+        if found.is_some() {
+            alert_when_the_account_is_targeted(&state, &actor, &account_key).await?;
+        }
         let markup = form(
             &state,
             &csrf,
@@ -220,7 +220,7 @@ async fn login(
     }
     let (account, _) = found.expect("refused above when absent");
 
-    accounts::record_attempt(store, now, &account_key, &ip_text, true).await?;
+    accounts::login_succeeded(store, &account_key, &ip_text).await?;
     // A session token presented before login is discarded, never reused.
     if let Some(old) = cookie(&headers, state.session_cookie()) {
         accounts::delete_session(store, &secrets::digest(&old)).await?;
@@ -242,7 +242,7 @@ async fn login(
         json!({}),
     )
     .await?;
-    // Housekeeping, cheap and bounded: attempts older than a day and dead sessions go.
+    // Housekeeping, cheap and bounded: limiter rows untouched for a day and dead sessions go.
     accounts::purge_attempts(store, now - 24 * 3600).await?;
     accounts::purge_sessions(store, now, now - config.session_idle.as_secs() as i64).await?;
 
@@ -256,6 +256,51 @@ async fn login(
         );
     }
     Ok(response)
+}
+
+/// 429: this (account, address) must wait; says how long, and what else to do.
+fn too_soon(wait_seconds: i64) -> Response {
+    let wait = wait_seconds.max(1);
+    let minutes = (wait + 59) / 60;
+    let delay = if wait < 60 {
+        format!("{wait} seconde{}", if wait > 1 { "s" } else { "" })
+    } else {
+        format!("{minutes} minute{}", if minutes > 1 { "s" } else { "" })
+    };
+    let message = format!(
+        "Trop d'essais de connexion à ce compte depuis votre adresse : réessayez dans {delay}. Si vous avez \
+         oublié votre mot de passe, demandez à l'administrateur de Maillage de le réinitialiser."
+    );
+    let mut r = StatusCode::TOO_MANY_REQUESTS.into_response();
+    r.extensions_mut().insert(Failure {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        message: Some(message),
+    });
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    r
+}
+
+/// An account failing from many places is audited (each time the failures summed over addresses reach a
+/// multiple of the alert threshold), never locked: its owner, from their own address, still logs in.
+async fn alert_when_the_account_is_targeted(
+    state: &AppState,
+    actor: &Actor,
+    account_key: &str,
+) -> Result<(), WebError> {
+    let threshold = state.config().login_account_alert;
+    let (failures, addresses) = accounts::account_failures(state.store(), account_key).await?;
+    if threshold > 0 && failures > 0 && failures % threshold == 0 {
+        record_as(
+            state.store(),
+            actor,
+            Action::LoginRateLimited,
+            "connexion",
+            json!({ "alerte": "compte", "echecs": failures, "adresses": addresses }),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {

@@ -38,7 +38,7 @@ pub struct ReportArgs {
 fn web_error(e: WebError) -> anyhow::Error {
     match e {
         WebError::Store(e) => fr(*e),
-        WebError::BadRequest(m) => anyhow!(m),
+        WebError::BadRequest(m) | WebError::TooLarge(m) => anyhow!(m),
         WebError::Account(e) => fr(e),
         WebError::NotFound | WebError::Forbidden => {
             anyhow!("le tableau de bord n'a pas pu être produit : zone introuvable dans cette base")

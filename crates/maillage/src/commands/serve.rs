@@ -32,6 +32,11 @@ pub struct ServeArgs {
         conflicts_with = "role_application"
     )]
     pub base_application: Option<String>,
+    /// Adresse d'un proxy inverse de confiance (répétable) : de lui seul, l'en-tête X-Forwarded-For donne
+    /// l'adresse du client (limitation des connexions, journal d'audit) ; sans cette option, l'adresse retenue
+    /// est celle de la connexion
+    #[arg(long = "proxy-de-confiance", value_name = "IP")]
+    pub proxy_de_confiance: Vec<std::net::IpAddr>,
     #[command(flatten)]
     pub base: BaseArg,
 }
@@ -57,6 +62,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
         let config = Config {
             secure_cookies: args.cookie_securise,
+            trusted_proxies: args.proxy_de_confiance,
             ..Config::default()
         };
         serve_store(store, config, args.adresse).await

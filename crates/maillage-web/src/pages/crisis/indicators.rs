@@ -483,15 +483,19 @@ async fn import(
                 reason: e.to_string(),
             }))
         })?;
-    let mut form = multer::Multipart::new(body.into_data_stream(), boundary);
+    let mut form = multipart::Form::new(body, boundary);
     let mut file: Option<(std::path::PathBuf, String)> = None;
     let mut only_territory = false;
-    let interrupted = "L'envoi du fichier a été interrompu ou est mal formé ; recommencez.";
-    while let Some(mut field) = form
-        .next_field()
-        .await
-        .map_err(|_| WebError::BadRequest(interrupted.into()))?
-    {
+    // A refused upload is told on the page, with its status (413 beyond a limit).
+    macro_rules! or_refuse {
+        ($read:expr) => {
+            match $read {
+                Ok(v) => v,
+                Err(r) => return again(&state, &caller, r.status, r.message).await,
+            }
+        };
+    }
+    while let Some(mut field) = or_refuse!(form.next_field().await) {
         match field.name().unwrap_or("") {
             "fichier" => {
                 let raw = field.file_name().unwrap_or("fichier.csv").to_string();
@@ -513,10 +517,8 @@ async fn import(
                     .await
                     .map_err(|e| io_failure(&path, e))?;
                 let mut size = 0usize;
-                while let Some(chunk) = field
-                    .chunk()
-                    .await
-                    .map_err(|_| WebError::BadRequest(interrupted.into()))?
+                while let Some(chunk) =
+                    or_refuse!(field.chunk().await.map_err(|e| multipart::refusal(&e)))
                 {
                     size += chunk.len();
                     if size > 512 << 20 {
@@ -538,7 +540,8 @@ async fn import(
                 }
             }
             "territoire" => {
-                only_territory = field.text().await.map(|t| t == "oui").unwrap_or(false)
+                only_territory =
+                    or_refuse!(field.text().await.map_err(|e| multipart::refusal(&e))) == "oui"
             }
             _ => {}
         }

@@ -673,13 +673,16 @@ struct Upload {
 async fn uploaded(headers: &HeaderMap, body: Body) -> Result<Upload, String> {
     let boundary = crate::multipart::boundary(headers)
         .ok_or("Le fichier doit être envoyé par le formulaire d'import.")?;
-    let mut form = multer::Multipart::new(body.into_data_stream(), boundary);
-    let interrupted = "L'envoi du formulaire a été interrompu ou est mal formé ; recommencez.";
+    let mut form = crate::multipart::Form::new(body, boundary);
     let mut commune = String::new();
-    while let Some(mut field) = form.next_field().await.map_err(|_| interrupted)? {
+    while let Some(mut field) = form.next_field().await.map_err(|r| r.message)? {
         if field.name() == Some("commune_code") {
             let mut text = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(|_| interrupted)? {
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|e| crate::multipart::refusal(&e).message)?
+            {
                 text.extend_from_slice(&chunk);
                 if text.len() > MAX_COMMUNE_FIELD {
                     return Err("La commune choisie n'est pas un code de commune : choisissez-la dans la liste.".into());
@@ -692,7 +695,11 @@ async fn uploaded(headers: &HeaderMap, body: Body) -> Result<Upload, String> {
             continue;
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| interrupted)? {
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|e| crate::multipart::refusal(&e).message)?
+        {
             bytes.extend_from_slice(&chunk);
             if bytes.len() > MAX_IMPORT {
                 return Err("Le fichier dépasse 10 Mo : découpez-le.".into());

@@ -1,0 +1,16 @@
+-- Login limiter (issue 14): progressive delays per (account, address), decided atomically by one upsert before
+-- the password is checked. `attempts` counts the checks granted since the last success; after `free_tries` of
+-- them, each further check waits `delay_seconds` (doubling up to a cap) after the previous one: `allowed_from`
+-- (Unix seconds). `refused` counts the tries turned away while waiting (for the audit, not for the decision).
+CREATE TABLE login_throttle (
+    account_key TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    delay_seconds INTEGER NOT NULL,
+    allowed_from INTEGER NOT NULL,
+    granted INTEGER NOT NULL CHECK (granted IN (0, 1)),
+    refused INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    PRIMARY KEY (account_key, ip)
+);
+CREATE INDEX login_throttle_last_at ON login_throttle (last_at);
