@@ -19,6 +19,24 @@ pub enum FieldError {
     TooLong { field: &'static str, max: usize },
 }
 
+/// How many characters of a value a message, a log line or an audit entry may quote.
+pub const QUOTED_CHARS: usize = 80;
+
+/// At most `max` characters of `s`, with "…" when cut: what a message may quote of a value read from a
+/// file or typed in (a whole 50 MB field must never reach a message, a log or the audit log). Reads at
+/// most `max + 1` characters of `s`, whatever its length.
+pub fn cut(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((end, _)) => format!("{}…", &s[..end]),
+    }
+}
+
+/// [`cut`] to [`QUOTED_CHARS`]: the extract of a value that errors keep from the moment they are built.
+pub fn quoted(s: &str) -> String {
+    cut(s, QUOTED_CHARS)
+}
+
 /// A required text: trimmed, without control characters, at most `max` characters.
 pub fn required(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
     optional(field, value, max)?.ok_or(FieldError::MissingField { field })
