@@ -86,7 +86,11 @@ fn bounded_path(path: PathBuf) -> PathBuf {
     }
     let shown = path.to_string_lossy();
     let tail: String = {
-        let reversed: String = shown.chars().rev().take(crate::text::QUOTED_CHARS).collect();
+        let reversed: String = shown
+            .chars()
+            .rev()
+            .take(crate::text::QUOTED_CHARS)
+            .collect();
         reversed.chars().rev().collect()
     };
     PathBuf::from(format!("…{tail}"))
@@ -212,7 +216,9 @@ impl FormatErrorKind {
     pub fn bounded(self) -> Self {
         use crate::text::quoted as q;
         use FormatErrorKind::*;
-        let list = |names: Vec<String>| -> Vec<String> { names.iter().take(LISTED_NAMES).map(|n| q(n)).collect() };
+        let list = |names: Vec<String>| -> Vec<String> {
+            names.iter().take(LISTED_NAMES).map(|n| q(n)).collect()
+        };
         match self {
             Io(e) => Io(q(&e)),
             WrongKind { expected, hint } => WrongKind {

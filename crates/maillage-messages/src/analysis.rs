@@ -1,4 +1,4 @@
-use crate::French;
+use crate::{Cut, French};
 use maillage_analysis::AnalysisError;
 
 impl French for AnalysisError {
@@ -26,7 +26,7 @@ impl French for AnalysisError {
             ),
             AnalysisError::UnknownProfession(p) => format!(
                 "profession inconnue « {p} » ; professions suivies : {}",
-                maillage_indicators::PROFESSIONS.iter().map(|p| p.code).collect::<Vec<_>>().join(", ")
+                maillage_indicators::PROFESSIONS.iter().map(|p| p.code).collect::<Vec<_>>().join(", "), p = Cut(p)
             ),
         }
     }

@@ -12,8 +12,50 @@ pub mod network;
 mod routing;
 mod store;
 
-use maillage_formats::text::cut;
+use maillage_formats::text::{QUOTED_CHARS, cut};
+use std::fmt;
 pub use store::coordinate_counts;
+
+/// A value quoted in a message, shown to at most [`QUOTED_CHARS`] characters with "…" when longer. Errors
+/// cut their values when they are built; this is the wording's own guard, for any text an error carries
+/// (written through, never copied whole: a 1 GB value costs no memory here).
+pub(crate) struct Cut<T>(pub T);
+
+impl<T: fmt::Display> fmt::Display for Cut<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Passes the first characters on, counts the others.
+        struct Bounded<'a, 'b> {
+            out: &'a mut fmt::Formatter<'b>,
+            left: usize,
+            cut: bool,
+        }
+        impl fmt::Write for Bounded<'_, '_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                if self.cut {
+                    return Ok(());
+                }
+                match s.char_indices().nth(self.left) {
+                    None => {
+                        self.left -= s.chars().count();
+                        self.out.write_str(s)
+                    }
+                    Some((end, _)) => {
+                        self.cut = true;
+                        self.left = 0;
+                        self.out.write_str(&s[..end])?;
+                        self.out.write_str("…")
+                    }
+                }
+            }
+        }
+        let mut bounded = Bounded {
+            out: f,
+            left: QUOTED_CHARS,
+            cut: false,
+        };
+        fmt::write(&mut bounded, format_args!("{}", self.0))
+    }
+}
 
 /// A French sentence for the user: what is wrong, where, and what to do.
 pub trait French {
@@ -51,5 +93,21 @@ mod tests {
         );
         assert_eq!(sentence("déjà fini ?"), "Déjà fini ?");
         assert_eq!(sentence(""), "");
+    }
+
+    #[test]
+    fn a_quoted_value_is_cut_to_80_characters_whatever_it_is() {
+        let long = "é".repeat(10_000_000);
+        let shown = Cut(&long).to_string();
+        assert_eq!(shown.chars().count(), QUOTED_CHARS + 1);
+        assert!(shown.ends_with('…'));
+        assert_eq!(Cut("court").to_string(), "court");
+        assert_eq!(Cut(12.5).to_string(), "12.5");
+        // A value written in several pieces (a path, a wrapped error) is cut across them.
+        let path = std::path::PathBuf::from(format!("{}/{}", "a".repeat(60), "b".repeat(60)));
+        assert_eq!(
+            Cut(path.display()).to_string(),
+            cut(&path.display().to_string(), QUOTED_CHARS)
+        );
     }
 }

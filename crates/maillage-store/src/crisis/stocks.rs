@@ -57,7 +57,7 @@ pub async fn add_item(
             .await?;
     if exists.is_some() {
         return Err(Error::Store(Box::new(crate::StoreError::AlreadyExists(
-            format!("l'article « {code_text} »"),
+            format!("l'article « {} »", maillage_fields::quoted(&code_text)),
         ))));
     }
     Ok(sqlx::query_scalar(
