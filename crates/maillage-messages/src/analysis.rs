@@ -22,7 +22,7 @@ impl French for AnalysisError {
             AnalysisError::NoSupply { profession } => format!(
                 "aucun lieu d'exercice géolocalisé pour « {} » : importez l'Annuaire santé puis le fichier \
                  BAN du département pour géocoder les adresses",
-                maillage_indicators::professions::by_code(profession).map_or(profession.as_str(), |p| p.label)
+                Cut(maillage_indicators::professions::by_code(profession).map_or(profession.as_str(), |p| p.label))
             ),
             AnalysisError::UnknownProfession(p) => format!(
                 "profession inconnue « {p} » ; professions suivies : {}",

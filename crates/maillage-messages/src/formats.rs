@@ -144,7 +144,7 @@ impl French for FormatErrorKind {
                 } else {
                     format!(
                         "elle contient : {}",
-                        found.iter().map(|f| format!("« {f} »", f = Cut(f))).collect::<Vec<_>>().join(", ")
+                        crate::quoted_names(found)
                     )
                 };
                 format!(
@@ -160,7 +160,7 @@ impl French for FormatErrorKind {
                         "couche{} trouvée{} : {}",
                         if found.len() > 1 { "s" } else { "" },
                         if found.len() > 1 { "s" } else { "" },
-                        found.iter().map(|f| format!("« {f} »", f = Cut(f))).collect::<Vec<_>>().join(", ")
+                        crate::quoted_names(found)
                     )
                 };
                 format!(
@@ -240,19 +240,14 @@ impl French for WarningKind {
             CrsGuessed { epsg } => format!(
                 "aucun système de coordonnées déclaré : EPSG:{epsg} déduit des valeurs ; vérifiez la carte"
             ),
-            UnknownColumns { columns } => {
-                let shown: Vec<String> = columns.iter().take(10).map(|c| format!("« {c} »", c = Cut(c))).collect();
-                let more = columns.len().saturating_sub(shown.len());
-                format!(
-                    "{} {} non utilisée{} par Maillage, ignorée{} : {}{}",
-                    columns.len(),
-                    if columns.len() > 1 { "colonnes" } else { "colonne" },
-                    if columns.len() > 1 { "s" } else { "" },
-                    if columns.len() > 1 { "s" } else { "" },
-                    shown.join(", "),
-                    if more > 0 { format!(" et {more} autres") } else { String::new() }
-                )
-            }
+            UnknownColumns { columns } => format!(
+                "{} {} non utilisée{} par Maillage, ignorée{} : {}",
+                columns.len(),
+                if columns.len() > 1 { "colonnes" } else { "colonne" },
+                if columns.len() > 1 { "s" } else { "" },
+                if columns.len() > 1 { "s" } else { "" },
+                crate::quoted_names(columns),
+            ),
         }
     }
 }

@@ -57,6 +57,31 @@ impl<T: fmt::Display> fmt::Display for Cut<T> {
     }
 }
 
+/// Names read from a file (columns, members, layers), each quoted and cut to 60 characters, as many as fit in
+/// about 200 characters (one at least): « a », « b » et 3 autres.
+pub(crate) fn quoted_names(names: &[String]) -> String {
+    const NAME_CHARS: usize = 60;
+    const LIST_CHARS: usize = 200;
+    let mut shown: Vec<String> = Vec::new();
+    let mut length = 0;
+    for name in names {
+        let quoted = format!("« {} »", cut(name, NAME_CHARS));
+        length += quoted.chars().count() + 2;
+        if !shown.is_empty() && length > LIST_CHARS {
+            break;
+        }
+        shown.push(quoted);
+    }
+    match names.len() - shown.len() {
+        0 => shown.join(", "),
+        more => format!(
+            "{} et {more} autre{}",
+            shown.join(", "),
+            if more > 1 { "s" } else { "" }
+        ),
+    }
+}
+
 /// A French sentence for the user: what is wrong, where, and what to do.
 pub trait French {
     fn french(&self) -> String;

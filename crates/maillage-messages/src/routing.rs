@@ -31,7 +31,7 @@ impl French for CsvProblem {
             CsvProblem::MissingColumn { column, found } => format!(
                 "colonne « {column} » absente de l'en-tête (colonnes trouvées : {}) ; l'en-tête doit contenir \
                  id, lon et lat",
-                found.join(", "),
+                crate::quoted_names(found),
                 column = Cut(column)
             ),
             CsvProblem::FieldCount { expected, found } => format!(
@@ -164,7 +164,8 @@ impl French for RoutingError {
                 "le cache « {} » a été construit pour le profil {found}, pas pour le profil {} demandé ; \
                  utilisez le cache du bon profil ou reconstruisez-le",
                 path.display(),
-                requested.french()
+                requested.french(),
+                found = Cut(found)
             ),
             Csv {
                 path,

@@ -55,7 +55,13 @@ impl French for StoreError {
                     value = Cut(value)
                 )
             }
-            StoreError::AlreadyExists(what) => format!("{what} existe déjà"),
+            // `what` names the thing with its code already cut ("l'article « … »"): room for both.
+            StoreError::AlreadyExists(what) => {
+                format!(
+                    "{} existe déjà",
+                    cut(what, 2 * maillage_formats::text::QUOTED_CHARS)
+                )
+            }
             StoreError::Interrupted => "l'import a été interrompu ; rien n'a été modifié".into(),
             StoreError::UnknownEpci {
                 code,
