@@ -23,38 +23,57 @@ pub(crate) struct Cut<T>(pub T);
 
 impl<T: fmt::Display> fmt::Display for Cut<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        /// Passes the first characters on, counts the others.
-        struct Bounded<'a, 'b> {
-            out: &'a mut fmt::Formatter<'b>,
-            left: usize,
-            cut: bool,
+        write_at_most(f, &self.0, QUOTED_CHARS)
+    }
+}
+
+/// At most `max_chars` characters of what `value` displays, with "…" when longer, without ever holding more:
+/// the last guard of what the command line prints and the server logs.
+pub fn at_most(value: impl fmt::Display, max_chars: usize) -> String {
+    struct AtMost<T>(T, usize);
+    impl<T: fmt::Display> fmt::Display for AtMost<T> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_at_most(f, &self.0, self.1)
         }
-        impl fmt::Write for Bounded<'_, '_> {
-            fn write_str(&mut self, s: &str) -> fmt::Result {
-                if self.cut {
-                    return Ok(());
+    }
+    AtMost(value, max_chars).to_string()
+}
+
+fn write_at_most(
+    out: &mut fmt::Formatter<'_>,
+    value: &dyn fmt::Display,
+    max_chars: usize,
+) -> fmt::Result {
+    /// Passes the first characters on, drops the others (returning an error would make `format!` panic).
+    struct Bounded<'a, 'b> {
+        out: &'a mut fmt::Formatter<'b>,
+        left: usize,
+        cut: bool,
+    }
+    impl fmt::Write for Bounded<'_, '_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            if self.cut {
+                return Ok(());
+            }
+            match s.char_indices().nth(self.left) {
+                None => {
+                    self.left -= s.chars().count();
+                    self.out.write_str(s)
                 }
-                match s.char_indices().nth(self.left) {
-                    None => {
-                        self.left -= s.chars().count();
-                        self.out.write_str(s)
-                    }
-                    Some((end, _)) => {
-                        self.cut = true;
-                        self.left = 0;
-                        self.out.write_str(&s[..end])?;
-                        self.out.write_str("…")
-                    }
+                Some((end, _)) => {
+                    self.cut = true;
+                    self.out.write_str(&s[..end])?;
+                    self.out.write_str("…")
                 }
             }
         }
-        let mut bounded = Bounded {
-            out: f,
-            left: QUOTED_CHARS,
-            cut: false,
-        };
-        fmt::write(&mut bounded, format_args!("{}", self.0))
     }
+    let mut bounded = Bounded {
+        out,
+        left: max_chars,
+        cut: false,
+    };
+    fmt::write(&mut bounded, format_args!("{value}"))
 }
 
 /// Names read from a file (columns, members, layers), each quoted and cut to 60 characters, as many as fit in
