@@ -299,6 +299,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_quoted_value_keeps_80_characters_and_says_it_was_cut() {
+        assert_eq!(quoted("86194"), "86194");
+        let exact = "é".repeat(QUOTED_CHARS);
+        assert_eq!(quoted(&exact), exact);
+        let long = "é".repeat(50 * 1024 * 1024);
+        let shown = quoted(&long);
+        assert_eq!(shown, format!("{}…", "é".repeat(QUOTED_CHARS)));
+        assert_eq!(cut("abcdef", 3), "abc…");
+        assert_eq!(cut("", 3), "");
+    }
+
+    #[test]
     fn emails() {
         assert_eq!(
             email("c", " Anne.Dupont@Mairie.FR ").unwrap().as_deref(),

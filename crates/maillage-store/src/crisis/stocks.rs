@@ -252,7 +252,7 @@ pub async fn distribute(
                 .map(|l| l.available)
                 .sum();
             return Err(CrisisError::InsufficientStock {
-                item: label,
+                item: maillage_fields::quoted(&label),
                 requested: d.quantity,
                 available,
             }
