@@ -56,7 +56,7 @@ pub fn allocate_fefo(
     let available: i64 = usable.iter().map(|l| l.available).sum();
     if available < quantity {
         return Err(CrisisError::InsufficientStock {
-            item: item.to_string(),
+            item: maillage_fields::quoted(item),
             requested: quantity,
             available,
         });
@@ -86,13 +86,17 @@ pub fn allocate_from(
     }
     if let Some(expiry) = lot.expiry.filter(|_| lot.expired(today)) {
         return Err(CrisisError::ExpiredLot {
-            lot: lot.number.clone(),
+            lot: maillage_fields::quoted(&lot.number),
             expiry,
         });
     }
     if lot.available < quantity {
         return Err(CrisisError::InsufficientStock {
-            item: format!("{item} (lot {})", lot.number),
+            item: format!(
+                "{} (lot {})",
+                maillage_fields::quoted(item),
+                maillage_fields::quoted(&lot.number)
+            ),
             requested: quantity,
             available: lot.available,
         });

@@ -19,6 +19,24 @@ pub enum FieldError {
     TooLong { field: &'static str, max: usize },
 }
 
+/// How many characters of a value a message, a log line or an audit entry may quote.
+pub const QUOTED_CHARS: usize = 80;
+
+/// At most `max` characters of `s`, with "…" when cut: what a message may quote of a value read from a
+/// file or typed in (a whole 50 MB field must never reach a message, a log or the audit log). Reads at
+/// most `max + 1` characters of `s`, whatever its length.
+pub fn cut(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((end, _)) => format!("{}…", &s[..end]),
+    }
+}
+
+/// [`cut`] to [`QUOTED_CHARS`]: the extract of a value that errors keep from the moment they are built.
+pub fn quoted(s: &str) -> String {
+    cut(s, QUOTED_CHARS)
+}
+
 /// A required text: trimmed, without control characters, at most `max` characters.
 pub fn required(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
     optional(field, value, max)?.ok_or(FieldError::MissingField { field })
@@ -279,6 +297,18 @@ pub fn yes_no(field: &'static str, value: &str) -> Result<Option<bool>, FieldErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_value_keeps_80_characters_and_says_it_was_cut() {
+        assert_eq!(quoted("86194"), "86194");
+        let exact = "é".repeat(QUOTED_CHARS);
+        assert_eq!(quoted(&exact), exact);
+        let long = "é".repeat(50 * 1024 * 1024);
+        let shown = quoted(&long);
+        assert_eq!(shown, format!("{}…", "é".repeat(QUOTED_CHARS)));
+        assert_eq!(cut("abcdef", 3), "abc…");
+        assert_eq!(cut("", 3), "");
+    }
 
     #[test]
     fn emails() {

@@ -37,7 +37,7 @@ impl Location {
         self
     }
     pub fn field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
+        self.field = Some(bounded_name(field.into()));
         self
     }
     pub fn feature(mut self, feature: usize) -> Self {
@@ -45,13 +45,55 @@ impl Location {
         self
     }
     pub fn sheet(mut self, sheet: impl Into<String>) -> Self {
-        self.sheet = Some(sheet.into());
+        self.sheet = Some(bounded_name(sheet.into()));
         self
     }
     pub fn layer(mut self, layer: impl Into<String>) -> Self {
-        self.layer = Some(layer.into());
+        self.layer = Some(bounded_name(layer.into()));
         self
     }
+
+    /// The same place with every name cut to what a message may quote (a header cell, a sheet, a layer or an
+    /// archive member's name comes from the file and may be of any length).
+    pub fn bounded(self) -> Self {
+        Location {
+            file: bounded_path(self.file),
+            field: self.field.map(bounded_name),
+            sheet: self.sheet.map(bounded_name),
+            layer: self.layer.map(bounded_name),
+            ..self
+        }
+    }
+}
+
+/// A name read from a file, kept whole when short (the usual case: no copy), cut otherwise.
+fn bounded_name(name: String) -> String {
+    if name.len() <= crate::text::QUOTED_CHARS {
+        name
+    } else {
+        crate::text::quoted(&name)
+    }
+}
+
+/// Longest path a location keeps whole: real paths (a temporary folder and an archive member) fit.
+const PATH_KEPT_BYTES: usize = 1024;
+
+/// A path kept whole unless absurdly long (a member name of an archive may be 64 KB): then "…" and its last
+/// [`crate::text::QUOTED_CHARS`] characters, the file's own name being what tells the user where.
+fn bounded_path(path: PathBuf) -> PathBuf {
+    if path.as_os_str().len() <= PATH_KEPT_BYTES {
+        return path;
+    }
+    let shown = path.to_string_lossy();
+    let tail: String = {
+        let reversed: String = shown
+            .chars()
+            .rev()
+            .take(crate::text::QUOTED_CHARS)
+            .collect();
+        reversed.chars().rev().collect()
+    };
+    PathBuf::from(format!("…{tail}"))
 }
 
 /// What is wrong. Each variant carries the data a message needs; no variant carries a finished sentence.
@@ -155,8 +197,112 @@ pub struct FormatError {
 }
 
 impl FormatError {
+    /// A located error. Every text it keeps from the file is cut here, once (about 80 characters, see
+    /// [`crate::text::quoted`]): an error is shown, logged and audited, and must never carry a whole 50 MB
+    /// field.
     pub fn new(location: Location, kind: FormatErrorKind) -> Self {
-        FormatError { location, kind }
+        FormatError {
+            location: location.bounded(),
+            kind: kind.bounded(),
+        }
+    }
+}
+
+/// How many names of an archive's members or of a GeoPackage's layers an error keeps.
+const LISTED_NAMES: usize = 10;
+
+impl FormatErrorKind {
+    /// The same error with every text taken from the file cut to what a message may quote.
+    pub fn bounded(self) -> Self {
+        use crate::text::quoted as q;
+        use FormatErrorKind::*;
+        let list = |names: Vec<String>| -> Vec<String> {
+            names.iter().take(LISTED_NAMES).map(|n| q(n)).collect()
+        };
+        match self {
+            Io(e) => Io(q(&e)),
+            WrongKind { expected, hint } => WrongKind {
+                expected,
+                hint: hint.map(|h| q(&h)),
+            },
+            BadHeader { expected, found } => BadHeader {
+                expected: crate::text::cut(&expected, 4 * crate::text::QUOTED_CHARS),
+                found: q(&found),
+            },
+            MissingColumn { column } => MissingColumn { column: q(&column) },
+            InvalidValue { value, expected } => InvalidValue {
+                value: q(&value),
+                expected,
+            },
+            DuplicateId { id, first_line } => DuplicateId {
+                id: q(&id),
+                first_line,
+            },
+            Geometry(e) => Geometry(q(&e)),
+            NotPolygon { found } => NotPolygon { found: q(&found) },
+            UnsupportedCrs(crs) => UnsupportedCrs(q(&crs)),
+            Json(e) => Json(q(&e)),
+            Spreadsheet(e) => Spreadsheet(q(&e)),
+            NoTable { looked_for } => NoTable {
+                looked_for: crate::text::cut(&looked_for, 4 * crate::text::QUOTED_CHARS),
+            },
+            CorruptArchive { format, detail } => CorruptArchive {
+                format,
+                detail: q(&detail),
+            },
+            ArchiveTooLarge { member, limit } => ArchiveTooLarge {
+                member: q(&member),
+                limit,
+            },
+            NoMember { looked_for, found } => NoMember {
+                looked_for: q(&looked_for),
+                found: list(found),
+            },
+            NoLayer { found } => NoLayer { found: list(found) },
+            UnknownZonage { value } => UnknownZonage { value: q(&value) },
+            // Kinds without text from the file (and kinds added later: their wording cuts them too).
+            other => other,
+        }
+    }
+
+    /// A stable code of the kind of error, kept where the data must not be (the audit log): it never
+    /// changes with the wording.
+    pub fn code(&self) -> &'static str {
+        use FormatErrorKind::*;
+        match self {
+            Io(_) => "lecture",
+            NotFound => "fichier_absent",
+            Empty => "fichier_vide",
+            WrongKind { .. } => "mauvais_type_de_fichier",
+            BadHeader { .. } => "en_tete",
+            MissingColumn { .. } => "colonne_absente",
+            FieldCount { .. } => "nombre_de_champs",
+            Truncated => "ligne_tronquee",
+            Encoding { .. } => "encodage",
+            InvalidValue { .. } => "valeur_invalide",
+            MissingValue => "valeur_absente",
+            CoordinatesOutOfRange { .. } => "coordonnees_hors_limites",
+            DuplicateId { .. } => "identifiant_en_double",
+            Geometry(_) => "geometrie",
+            RingNotClosed { .. } => "contour_non_ferme",
+            RingTooShort { .. } => "contour_trop_court",
+            NotPolygon { .. } => "pas_un_polygone",
+            UnsupportedCrs(_) => "systeme_de_coordonnees",
+            Json(_) => "json",
+            Spreadsheet(_) => "classeur",
+            NoTable { .. } => "tableau_absent",
+            CorruptArchive { .. } => "archive_illisible",
+            ArchiveTooLarge { .. } => "archive_trop_grande",
+            NoMember { .. } => "archive_sans_fichier",
+            NoLayer { .. } => "couche_absente",
+            EmptyLayer => "couche_vide",
+            Incomplete => "document_incomplet",
+            RecordTooLarge { .. } => "enregistrement_trop_grand",
+            UnknownZonage { .. } => "zonage_inconnu",
+            MissingArreteDate => "date_arrete_absente",
+            #[allow(unreachable_patterns)]
+            _ => "format",
+        }
     }
 }
 

@@ -59,14 +59,8 @@ fn fold_char(c: char) -> Folded {
     })
 }
 
-/// At most `max` characters of `s`, with "…" when cut: what a message may quote of a value read from a
-/// file (a whole 50 MB field must never reach a message, a log or the audit log).
-pub fn cut(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_string(),
-        Some((end, _)) => format!("{}…", &s[..end]),
-    }
-}
+// The one cut of a quoted value, shared with the crates that do not read files.
+pub use maillage_fields::{QUOTED_CHARS, cut, quoted};
 
 /// A value that should have been a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-use crate::French;
+use crate::{Cut, French};
 use maillage_access::tables::{TableError, TableErrorKind};
 use maillage_access::{
     AccessError, Decay, DemandKind, Metadata, Method, Parameter, Side, StepsError, SupplyUnit,
@@ -72,11 +72,11 @@ impl French for StepsError {
             }
             StepsError::Syntax { item, text } => format!(
                 "le palier n° {item} « {text} » n'est pas de la forme borne:poids ; écrivez par exemple \
-                 « 10:1,20:0.68,30:0.22 »"
+                 « 10:1,20:0.68,30:0.22 »", text = Cut(text)
             ),
             StepsError::NotANumber { item, text } => format!(
                 "palier n° {item} : « {text} » n'est pas un nombre ; séparez les paliers par des virgules \
-                 et utilisez le point décimal (10:1,20:0.68)"
+                 et utilisez le point décimal (10:1,20:0.68)", text = Cut(text)
             ),
             StepsError::InvalidBound { bound } => {
                 format!("la borne de palier {} doit être un nombre positif ou nul", num(*bound))
@@ -107,26 +107,26 @@ impl French for AccessError {
             DuplicateId { side, id, first, second } => format!(
                 "identifiant « {id} » en double ({} et n° {}) ; chaque identifiant doit être unique",
                 item(*side, *first as u64 + 1),
-                second + 1
+                second + 1, id = Cut(id)
             ),
             InvalidValue { side, id, value } => format!(
                 "valeur de {} invalide pour « {id} » : {} ; une valeur positive ou nulle est attendue",
                 side.french(),
-                num(*value)
+                num(*value), id = Cut(id)
             ),
             BandCount { id, expected, found } => format!(
-                "la zone « {id} » a {found} tranches d'âge au lieu des {expected} déclarées"
+                "la zone « {id} » a {found} tranches d'âge au lieu des {expected} déclarées", id = Cut(id), found = Cut(found)
             ),
             InvalidBandValue { id, band, value } => format!(
                 "population invalide {} dans la tranche « {band} » de la zone « {id} » ; une valeur positive ou \
                  nulle est attendue",
-                num(*value)
+                num(*value), band = Cut(band), id = Cut(id)
             ),
             NoNeedBands => "la standardisation par âge demande au moins une tranche d'âge et son poids".into(),
-            DuplicateBand { label } => format!("la tranche d'âge « {label} » est déclarée deux fois"),
+            DuplicateBand { label } => format!("la tranche d'âge « {label} » est déclarée deux fois", label = Cut(label)),
             InvalidNeedWeight { label, weight } => format!(
                 "poids de besoin invalide {} pour la tranche « {label} » ; un nombre positif ou nul est attendu",
-                num(*weight)
+                num(*weight), label = Cut(label)
             ),
             TooMany { side, count } => format!(
                 "trop d'éléments de {} ({count}) ; découpez le territoire",
@@ -136,7 +136,7 @@ impl French for AccessError {
                 "le couple n° {} désigne l'identifiant « {id} », absent de la liste {} ; corrigez-le ou retirez \
                  ce couple",
                 pair + 1,
-                list_of(*side)
+                list_of(*side), id = Cut(id)
             ),
             IndexOutOfRange { side, index, len, pair } => format!(
                 "le couple n° {} désigne le rang {} de la liste {}, qui n'en compte que {len}",
@@ -148,12 +148,12 @@ impl French for AccessError {
                 "coût invalide {} pour le couple n° {} (« {zone} » → « {site} ») ; un temps positif ou nul est \
                  attendu",
                 num(*cost),
-                pair + 1
+                pair + 1, zone = Cut(zone), site = Cut(site)
             ),
             DuplicatePair { zone, site, first, second } => format!(
                 "le couple « {zone} » → « {site} » est donné deux fois (n° {} et n° {}) ; gardez-en un seul",
                 first + 1,
-                second + 1
+                second + 1, zone = Cut(zone), site = Cut(site)
             ),
             Steps(e) => e.french(),
             InvalidParameter { parameter, value } => {
@@ -185,52 +185,76 @@ impl French for TableErrorKind {
         use TableErrorKind::*;
         match self {
             Io(e) => {
-                format!("lecture impossible ({e}) ; vérifiez le chemin et les droits du fichier")
+                format!(
+                    "lecture impossible ({e}) ; vérifiez le chemin et les droits du fichier",
+                    e = Cut(e)
+                )
             }
             Empty => "le fichier est vide ; il doit commencer par une ligne d'en-tête".into(),
             BadHeader { expected, found } => format!(
                 "en-tête inattendu « {found} » ; la première ligne doit être exactement « {expected} » \
-                 (séparateur virgule)"
+                 (séparateur virgule)",
+                found = Cut(found)
             ),
             Malformed(e) => {
-                format!("CSV mal formé ({e}) ; vérifiez les guillemets et les séparateurs")
+                format!(
+                    "CSV mal formé ({e}) ; vérifiez les guillemets et les séparateurs",
+                    e = Cut(e)
+                )
             }
             NotUtf8 => "texte qui n'est pas en UTF-8 ; réenregistrez le fichier en UTF-8".into(),
             FieldCount { expected, found } => format!(
                 "{found} champ(s) au lieu de {expected} ; la ligne est peut-être coupée, contient une virgule \
-                 de trop (le séparateur décimal est le point) ou un guillemet non fermé"
+                 de trop (le séparateur décimal est le point) ou un guillemet non fermé",
+                found = Cut(found)
             ),
-            MissingValue { field } => format!("valeur manquante dans la colonne « {field} »"),
+            MissingValue { field } => format!(
+                "valeur manquante dans la colonne « {field} »",
+                field = Cut(field)
+            ),
             NotANumber { field, value } => format!(
                 "« {value} » n'est pas un nombre (colonne « {field} ») ; utilisez le point comme séparateur \
-                 décimal"
+                 décimal",
+                value = Cut(value),
+                field = Cut(field)
             ),
             NotFinite { field, value } => {
-                format!("« {value} » n'est pas un nombre fini (colonne « {field} »)")
+                format!(
+                    "« {value} » n'est pas un nombre fini (colonne « {field} »)",
+                    value = Cut(value),
+                    field = Cut(field)
+                )
             }
             Negative { field, value } => format!(
                 "valeur négative {} dans la colonne « {field} » ; une valeur positive ou nulle est attendue",
-                num(*value)
+                num(*value),
+                field = Cut(field)
             ),
             InvalidFlag { field, value } => format!(
-                "« {value} » dans la colonne « {field} » : 0 (dans le territoire) ou 1 (hors territoire) attendu"
+                "« {value} » dans la colonne « {field} » : 0 (dans le territoire) ou 1 (hors territoire) attendu",
+                value = Cut(value),
+                field = Cut(field)
             ),
             DuplicateId { id, first_line } => format!(
-                "identifiant « {id} » en double (déjà vu ligne {first_line}) ; chaque identifiant doit être unique"
+                "identifiant « {id} » en double (déjà vu ligne {first_line}) ; chaque identifiant doit être unique",
+                id = Cut(id)
             ),
             UnknownId { side, id } => format!(
                 "identifiant « {id} » inconnu : absent du fichier {} ; corrigez l'identifiant ou retirez la ligne",
                 match side {
                     Side::Demand => "de demande (origine)",
                     Side::Supply => "d'offre (destination)",
-                }
+                },
+                id = Cut(id)
             ),
             DuplicatePair {
                 origin,
                 destination,
                 first_line,
             } => format!(
-                "le couple « {origin} » → « {destination} » est déjà donné ligne {first_line} ; gardez-en un seul"
+                "le couple « {origin} » → « {destination} » est déjà donné ligne {first_line} ; gardez-en un seul",
+                origin = Cut(origin),
+                destination = Cut(destination)
             ),
             Access(e) => e.french(),
         }
@@ -244,7 +268,7 @@ impl French for TableError {
             s.push_str(&format!(", ligne {line}"));
         }
         if let Some(column) = self.column {
-            s.push_str(&format!(", colonne {column}"));
+            s.push_str(&format!(", colonne {column}", column = Cut(column)));
         }
         format!("{s} : {}.", self.kind.french())
     }

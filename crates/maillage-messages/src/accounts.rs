@@ -1,4 +1,4 @@
-use crate::French;
+use crate::{Cut, French};
 use maillage_store::accounts::{AccountError, Role};
 
 impl French for AccountError {
@@ -7,10 +7,10 @@ impl French for AccountError {
             AccountError::Store(e) => e.french(),
             AccountError::InvalidIdentifier(value) => format!(
                 "identifiant invalide « {value} » : de 2 à 64 caractères parmi a-z, 0-9, point, tiret et tiret bas, \
-                 en commençant par une lettre ou un chiffre (sans accent ni espace)"
+                 en commençant par une lettre ou un chiffre (sans accent ni espace)", value = Cut(value)
             ),
             AccountError::IdentifierTaken(identifier) => {
-                format!("l'identifiant « {identifier} » est déjà pris ; choisissez-en un autre")
+                format!("l'identifiant « {identifier} » est déjà pris ; choisissez-en un autre", identifier = Cut(identifier))
             }
             AccountError::InvalidDisplayName { max } => {
                 format!("le nom affiché doit compter de 1 à {max} caractères, sans caractère de contrôle")
@@ -25,13 +25,13 @@ impl French for AccountError {
             }
             AccountError::UnknownRole(value) => format!(
                 "rôle inconnu « {value} » ; rôles possibles : {}",
-                Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "), value = Cut(value)
             ),
             AccountError::NoRole => "un compte doit avoir au moins un rôle".into(),
             AccountError::InvalidCommuneCode(value) => format!(
-                "code commune invalide « {value} » : un code INSEE à 5 caractères est attendu (par exemple 86194)"
+                "code commune invalide « {value} » : un code INSEE à 5 caractères est attendu (par exemple 86194)", value = Cut(value)
             ),
-            AccountError::UnknownAccount(who) => format!("compte inconnu « {who} »"),
+            AccountError::UnknownAccount(who) => format!("compte inconnu « {who} »", who = Cut(who)),
             AccountError::InvalidLabel { max } => {
                 format!("le libellé du jeton doit compter de 1 à {max} caractères, sans caractère de contrôle")
             }

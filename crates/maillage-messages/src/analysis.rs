@@ -1,4 +1,4 @@
-use crate::French;
+use crate::{Cut, French};
 use maillage_analysis::AnalysisError;
 
 impl French for AnalysisError {
@@ -22,11 +22,11 @@ impl French for AnalysisError {
             AnalysisError::NoSupply { profession } => format!(
                 "aucun lieu d'exercice géolocalisé pour « {} » : importez l'Annuaire santé puis le fichier \
                  BAN du département pour géocoder les adresses",
-                maillage_indicators::professions::by_code(profession).map_or(profession.as_str(), |p| p.label)
+                Cut(maillage_indicators::professions::by_code(profession).map_or(profession.as_str(), |p| p.label))
             ),
             AnalysisError::UnknownProfession(p) => format!(
                 "profession inconnue « {p} » ; professions suivies : {}",
-                maillage_indicators::PROFESSIONS.iter().map(|p| p.code).collect::<Vec<_>>().join(", ")
+                maillage_indicators::PROFESSIONS.iter().map(|p| p.code).collect::<Vec<_>>().join(", "), p = Cut(p)
             ),
         }
     }

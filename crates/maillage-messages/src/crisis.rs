@@ -1,7 +1,7 @@
 //! French wording of the crisis module: its errors (which never quote personal values) and the labels of its
 //! codes (levels, outcomes, statuses...), for screens, exports and the command line.
 
-use crate::French;
+use crate::{Cut, French};
 use maillage_crisis::calls::{CallStatus, Escalation, EscalationStatus, Outcome};
 use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, ServiceStatus, TaskStatus};
 use maillage_crisis::clusters::{ClusterStatus, SiteKind};
@@ -137,11 +137,11 @@ impl French for CrisisError {
             }
             CrisisError::InsufficientStock { item, requested, available } => format!(
                 "stock insuffisant pour « {item} » : {requested} demandés, {available} disponibles (lots non \
-                 périmés) ; rien n'a été distribué"
+                 périmés) ; rien n'a été distribué", item = Cut(item)
             ),
             CrisisError::ExpiredLot { lot, expiry } => format!(
                 "le lot « {lot} » est périmé depuis le {} : il ne peut pas être distribué",
-                expiry.strftime("%d/%m/%Y")
+                expiry.strftime("%d/%m/%Y"), lot = Cut(lot)
             ),
             CrisisError::ClusterStillActive { last_case } => format!(
                 "le cluster ne peut pas être clôturé : un cas a été identifié le {} ; il se clôt de lui-même après \
@@ -152,7 +152,7 @@ impl French for CrisisError {
                 "aucun cluster actif en ce lieu : ce statut ne s'applique qu'à un cluster en cours".into()
             }
             CrisisError::PopulationMissing { zone } => format!(
-                "la population de la zone « {zone} » est inconnue : saisissez-la pour calculer les taux"
+                "la population de la zone « {zone} » est inconnue : saisissez-la pour calculer les taux", zone = Cut(zone)
             ),
             CrisisError::InvalidThresholds { field } => format!(
                 "les {} doivent être des nombres positifs croissants (au plus six), séparés par des virgules",

@@ -1,6 +1,6 @@
 //! French wording of `maillage-formats` errors and warnings.
 
-use crate::French;
+use crate::{Cut, French};
 use maillage_formats::error::expected;
 use maillage_formats::{FormatError, FormatErrorKind, FormatWarning, Location, WarningKind};
 
@@ -8,19 +8,19 @@ impl French for Location {
     fn french(&self) -> String {
         let mut s = format!("fichier « {} »", self.file.display());
         if let Some(layer) = &self.layer {
-            s.push_str(&format!(", couche « {layer} »"));
+            s.push_str(&format!(", couche « {layer} »", layer = Cut(layer)));
         }
         if let Some(sheet) = &self.sheet {
-            s.push_str(&format!(", feuille « {sheet} »"));
+            s.push_str(&format!(", feuille « {sheet} »", sheet = Cut(sheet)));
         }
         if let Some(line) = self.line {
             s.push_str(&format!(", ligne {line}"));
         }
         if let Some(column) = self.column {
-            s.push_str(&format!(", colonne {column}"));
+            s.push_str(&format!(", colonne {column}", column = Cut(column)));
         }
         if let Some(field) = &self.field {
-            s.push_str(&format!(" (champ « {field} »)"));
+            s.push_str(&format!(" (champ « {field} »)", field = Cut(field)));
         }
         if let Some(feature) = self.feature {
             s.push_str(&format!(", objet n° {}", feature + 1));
@@ -59,7 +59,7 @@ impl French for FormatErrorKind {
     fn french(&self) -> String {
         use FormatErrorKind::*;
         match self {
-            Io(e) => format!("lecture impossible ({e}) ; vérifiez le chemin et les droits du fichier"),
+            Io(e) => format!("lecture impossible ({e}) ; vérifiez le chemin et les droits du fichier", e = Cut(e)),
             NotFound => "ce fichier n'existe pas ; vérifiez le chemin (pour un Shapefile, les fichiers .shp, .shx \
                          et .dbf doivent être côte à côte)"
                 .into(),
@@ -67,7 +67,7 @@ impl French for FormatErrorKind {
             WrongKind { expected, hint } => {
                 let mut s = format!("ce n'est pas un fichier {expected}");
                 if let Some(h) = hint {
-                    s.push_str(&format!(" : il ressemble à un fichier {h}"));
+                    s.push_str(&format!(" : il ressemble à un fichier {h}", h = Cut(h)));
                 }
                 match hint
                     .as_deref()
@@ -81,15 +81,15 @@ impl French for FormatErrorKind {
             }
             BadHeader { expected, found } => format!(
                 "l'en-tête ne correspond pas au format attendu (attendu : « {expected} » ; trouvé : « {found} ») ; \
-                 importez le fichier tel qu'il est publié, sans le modifier"
+                 importez le fichier tel qu'il est publié, sans le modifier", found = Cut(found)
             ),
             MissingColumn { column } => format!(
                 "la colonne « {column} » est absente de l'en-tête ; importez le fichier tel qu'il est publié, \
-                 sans le modifier"
+                 sans le modifier", column = Cut(column)
             ),
             FieldCount { expected, found } => format!(
                 "nombre de champs incorrect : {expected} attendus, {found} trouvés ; la ligne est peut-être \
-                 coupée ou le séparateur modifié"
+                 coupée ou le séparateur modifié", found = Cut(found)
             ),
             Truncated => "la dernière ligne est tronquée ; le fichier semble incomplet, téléchargez-le à nouveau".into(),
             Encoding { expected } => format!(
@@ -98,16 +98,16 @@ impl French for FormatErrorKind {
             ),
             InvalidValue { value, expected } => format!(
                 "valeur invalide « {value} » : {} attendu ; corrigez ou retirez cette ligne",
-                expected_value(expected)
+                expected_value(expected), value = Cut(value)
             ),
             MissingValue => "valeur obligatoire absente ; complétez ou retirez cette ligne".into(),
             CoordinatesOutOfRange { x, y } => format!(
                 "coordonnées hors limites ({x}, {y}) ; vérifiez le système de coordonnées (WGS84 ou Lambert-93)"
             ),
             DuplicateId { id, first_line } => {
-                format!("identifiant « {id} » en double (déjà vu en position {first_line}) ; retirez le doublon")
+                format!("identifiant « {id} » en double (déjà vu en position {first_line}) ; retirez le doublon", id = Cut(id))
             }
-            Geometry(e) => format!("géométrie invalide ({e}) ; corrigez-la dans un logiciel SIG (QGIS : « Réparer les géométries »)"),
+            Geometry(e) => format!("géométrie invalide ({e}) ; corrigez-la dans un logiciel SIG (QGIS : « Réparer les géométries »)", e = Cut(e)),
             RingNotClosed { ring } => format!(
                 "le contour n° {ring} n'est pas fermé (son dernier point diffère du premier) ; corrigez la géométrie \
                  dans un logiciel SIG"
@@ -117,17 +117,17 @@ impl French for FormatErrorKind {
                  logiciel SIG"
             ),
             NotPolygon { found } => format!(
-                "géométrie de type {found} au lieu d'un polygone ; seuls des contours (polygones) peuvent être importés ici"
+                "géométrie de type {found} au lieu d'un polygone ; seuls des contours (polygones) peuvent être importés ici", found = Cut(found)
             ),
             UnsupportedCrs(crs) => format!(
                 "système de coordonnées non pris en charge : {crs} ; reprojetez le fichier en WGS84 (EPSG:4326) \
-                 ou en Lambert-93 (EPSG:2154)"
+                 ou en Lambert-93 (EPSG:2154)", crs = Cut(crs)
             ),
-            Json(e) => format!("JSON invalide ({e}) ; téléchargez le fichier à nouveau"),
-            Spreadsheet(e) => format!("classeur illisible ({e}) ; vérifiez qu'il s'agit bien d'un fichier .xlsx"),
+            Json(e) => format!("JSON invalide ({e}) ; téléchargez le fichier à nouveau", e = Cut(e)),
+            Spreadsheet(e) => format!("classeur illisible ({e}) ; vérifiez qu'il s'agit bien d'un fichier .xlsx", e = Cut(e)),
             NoTable { looked_for } => format!(
                 "aucune feuille ne contient le tableau attendu (colonnes recherchées : {looked_for}) ; \
-                 importez le classeur tel qu'il est publié"
+                 importez le classeur tel qu'il est publié", looked_for = Cut(looked_for)
             ),
             // The decoder's own words (`detail`, English) are for developers, not for the message.
             CorruptArchive { format, .. } => format!(
@@ -136,7 +136,7 @@ impl French for FormatErrorKind {
             ArchiveTooLarge { member, limit } => format!(
                 "le fichier « {member} » de l'archive dépasse {} Mo une fois décompressé, limite de sécurité \
                  (archive piégée ?) ; décompressez l'archive vous-même et importez le fichier extrait",
-                limit / (1024 * 1024)
+                limit / (1024 * 1024), member = Cut(member)
             ),
             NoMember { looked_for, found } => {
                 let shown = if found.is_empty() {
@@ -144,12 +144,12 @@ impl French for FormatErrorKind {
                 } else {
                     format!(
                         "elle contient : {}",
-                        found.iter().map(|f| format!("« {f} »")).collect::<Vec<_>>().join(", ")
+                        crate::quoted_names(found)
                     )
                 };
                 format!(
                     "l'archive ne contient aucun fichier utilisable ({looked_for} recherché) : {shown} ; \
-                     vérifiez qu'il s'agit de l'archive officielle attendue"
+                     vérifiez qu'il s'agit de l'archive officielle attendue", looked_for = Cut(looked_for)
                 )
             }
             NoLayer { found } => {
@@ -160,7 +160,7 @@ impl French for FormatErrorKind {
                         "couche{} trouvée{} : {}",
                         if found.len() > 1 { "s" } else { "" },
                         if found.len() > 1 { "s" } else { "" },
-                        found.iter().map(|f| format!("« {f} »")).collect::<Vec<_>>().join(", ")
+                        crate::quoted_names(found)
                     )
                 };
                 format!(
@@ -205,7 +205,10 @@ impl French for FormatError {
                 } else {
                     format!("ligne {first_line}")
                 };
-                format!("identifiant « {id} » en double (déjà vu : {first}) ; retirez le doublon")
+                format!(
+                    "identifiant « {id} » en double (déjà vu : {first}) ; retirez le doublon",
+                    id = Cut(id)
+                )
             }
             kind => kind.french(),
         };
@@ -221,10 +224,10 @@ impl French for WarningKind {
                 format!("coordonnées inversées ({x}, {y}) : remises dans l'ordre")
             }
             OrphanGeolocation { id } => {
-                format!("géolocalisation de l'établissement « {id} », absent du fichier : ignorée")
+                format!("géolocalisation de l'établissement « {id} », absent du fichier : ignorée", id = Cut(id))
             }
             UnknownProjection { source } => format!(
-                "système de coordonnées inconnu (« {source} ») : l'établissement est importé sans position"
+                "système de coordonnées inconnu (« {source} ») : l'établissement est importé sans position", source = Cut(source)
             ),
             CoordinatesOutsideTerritory { x, y } => format!(
                 "coordonnées ({x}, {y}) hors du territoire de l'enregistrement : importé sans position"
@@ -237,19 +240,14 @@ impl French for WarningKind {
             CrsGuessed { epsg } => format!(
                 "aucun système de coordonnées déclaré : EPSG:{epsg} déduit des valeurs ; vérifiez la carte"
             ),
-            UnknownColumns { columns } => {
-                let shown: Vec<String> = columns.iter().take(10).map(|c| format!("« {c} »")).collect();
-                let more = columns.len().saturating_sub(shown.len());
-                format!(
-                    "{} {} non utilisée{} par Maillage, ignorée{} : {}{}",
-                    columns.len(),
-                    if columns.len() > 1 { "colonnes" } else { "colonne" },
-                    if columns.len() > 1 { "s" } else { "" },
-                    if columns.len() > 1 { "s" } else { "" },
-                    shown.join(", "),
-                    if more > 0 { format!(" et {more} autres") } else { String::new() }
-                )
-            }
+            UnknownColumns { columns } => format!(
+                "{} {} non utilisée{} par Maillage, ignorée{} : {}",
+                columns.len(),
+                if columns.len() > 1 { "colonnes" } else { "colonne" },
+                if columns.len() > 1 { "s" } else { "" },
+                if columns.len() > 1 { "s" } else { "" },
+                crate::quoted_names(columns),
+            ),
         }
     }
 }

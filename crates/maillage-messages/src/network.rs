@@ -2,7 +2,7 @@
 //! of its codes (kinds of actors, needs, publics, languages, bodies, members, statuses...), for screens,
 //! exports and the command line.
 
-use crate::French;
+use crate::{Cut, French};
 use maillage_network::NetworkError;
 use maillage_network::codes::*;
 use maillage_network::reminders::{Cadence, Due};
@@ -145,31 +145,43 @@ impl French for NetworkError {
             }
             NetworkError::InvertedRange { field, low, high } => format!(
                 "« {} » ({low}) est supérieur à la borne haute ({high}) : vérifiez les deux valeurs",
-                field_label(field)
+                field_label(field),
+                low = Cut(low),
+                high = Cut(high)
             ),
             NetworkError::CsvLine {
                 line,
                 column,
                 problem,
             } => {
-                format!("ligne {line}, colonne « {column} » : {}", problem.french())
+                format!(
+                    "ligne {line}, colonne « {column} » : {}",
+                    problem.french(),
+                    column = Cut(column)
+                )
             }
             NetworkError::CsvMissingColumn(c) => {
                 format!(
-                    "le fichier n'a pas de colonne « {c} » : la première ligne doit nommer les colonnes"
+                    "le fichier n'a pas de colonne « {c} » : la première ligne doit nommer les colonnes",
+                    c = Cut(c)
                 )
             }
             NetworkError::CsvUnknownColumn(c) => format!(
                 "la colonne « {c} » est inconnue : utilisez les noms de colonnes de l'export de l'annuaire \
-                 (identifiant, type, nom, missions…)"
+                 (identifiant, type, nom, missions…)",
+                c = Cut(c)
             ),
             NetworkError::CsvUnreadable { line, reason } => {
                 format!(
-                    "le fichier est illisible à la ligne {line} ({reason}) : enregistrez-le au format CSV"
+                    "le fichier est illisible à la ligne {line} ({reason}) : enregistrez-le au format CSV",
+                    reason = Cut(reason)
                 )
             }
             NetworkError::CsvDuplicateKey { key, first, second } => {
-                format!("l'identifiant « {key} » figure deux fois (lignes {first} et {second})")
+                format!(
+                    "l'identifiant « {key} » figure deux fois (lignes {first} et {second})",
+                    key = Cut(key)
+                )
             }
             NetworkError::CsvEmpty => "le fichier ne contient aucune fiche".into(),
             NetworkError::Transition { from, to } => format!(

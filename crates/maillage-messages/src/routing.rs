@@ -1,4 +1,4 @@
-use crate::French;
+use crate::{Cut, French};
 use maillage_routing::{CacheProblem, CsvProblem, Profile, RoutingError, ZoneProblem};
 
 impl French for Profile {
@@ -15,8 +15,12 @@ impl French for CacheProblem {
         match self {
             CacheProblem::Truncated => "fichier tronqué".into(),
             CacheProblem::Checksum => "somme de contrôle incorrecte".into(),
-            CacheProblem::Inconsistent(what) => format!("contenu incohérent ({what})"),
-            CacheProblem::UnknownProfile(code) => format!("profil inconnu (code {code})"),
+            CacheProblem::Inconsistent(what) => {
+                format!("contenu incohérent ({what})", what = Cut(what))
+            }
+            CacheProblem::UnknownProfile(code) => {
+                format!("profil inconnu (code {code})", code = Cut(code))
+            }
         }
     }
 }
@@ -27,7 +31,8 @@ impl French for CsvProblem {
             CsvProblem::MissingColumn { column, found } => format!(
                 "colonne « {column} » absente de l'en-tête (colonnes trouvées : {}) ; l'en-tête doit contenir \
                  id, lon et lat",
-                found.join(", ")
+                crate::quoted_names(found),
+                column = Cut(column)
             ),
             CsvProblem::FieldCount { expected, found } => format!(
                 "nombre de champs incorrect : {expected} attendus comme dans l'en-tête, {found} trouvés ; la ligne \
@@ -35,7 +40,9 @@ impl French for CsvProblem {
             ),
             CsvProblem::NotANumber { field, value } => format!(
                 "valeur « {value} » du champ « {field} » : nombre attendu (degrés décimaux WGS84, point décimal, \
-                 par exemple 7.4246)"
+                 par exemple 7.4246)",
+                value = Cut(value),
+                field = Cut(field)
             ),
             CsvProblem::OutOfRange { field, value } => {
                 let range = if *field == "lat" {
@@ -45,12 +52,17 @@ impl French for CsvProblem {
                 };
                 format!(
                     "{field} = {value} hors limites ({range}) ; les coordonnées doivent être en degrés WGS84 \
-                     (vérifiez qu'elles ne sont pas en Lambert-93 ou inversées)"
+                     (vérifiez qu'elles ne sont pas en Lambert-93 ou inversées)",
+                    field = Cut(field),
+                    value = Cut(value)
                 )
             }
             CsvProblem::EmptyId => "identifiant vide ; chaque point doit avoir un id".into(),
             CsvProblem::Unreadable(e) => {
-                format!("ligne illisible ({e}) ; le fichier doit être un CSV en UTF-8")
+                format!(
+                    "ligne illisible ({e}) ; le fichier doit être un CSV en UTF-8",
+                    e = Cut(e)
+                )
             }
         }
     }
@@ -59,18 +71,18 @@ impl French for CsvProblem {
 impl French for ZoneProblem {
     fn french(&self) -> String {
         match self {
-            ZoneProblem::Json(e) => format!("JSON invalide ({e})"),
+            ZoneProblem::Json(e) => format!("JSON invalide ({e})", e = Cut(e)),
             ZoneProblem::NotAFeatureCollection => {
                 "ce n'est pas une FeatureCollection GeoJSON ; exportez les zones en GeoJSON (WGS84) depuis QGIS".into()
             }
             ZoneProblem::Geometry(kind) => format!(
-                "géométrie « {kind} » inutilisable : Polygon ou MultiPolygon en longitude/latitude WGS84 attendu"
+                "géométrie « {kind} » inutilisable : Polygon ou MultiPolygon en longitude/latitude WGS84 attendu", kind = Cut(kind)
             ),
             ZoneProblem::MissingPopulation { field } => {
-                format!("propriété « {field} » (population) absente ; indiquez le bon nom avec --champ-population")
+                format!("propriété « {field} » (population) absente ; indiquez le bon nom avec --champ-population", field = Cut(field))
             }
             ZoneProblem::InvalidPopulation { field, value } => {
-                format!("population « {value} » (propriété « {field} ») invalide : nombre positif ou nul attendu")
+                format!("population « {value} » (propriété « {field} ») invalide : nombre positif ou nul attendu", value = Cut(value), field = Cut(field))
             }
         }
     }
@@ -82,12 +94,14 @@ impl French for RoutingError {
         match self {
             Io { path, message } => format!(
                 "fichier « {} » inaccessible ({message}) ; vérifiez le chemin et les droits",
-                path.display()
+                path.display(),
+                message = Cut(message)
             ),
             Pbf { path, message } => format!(
                 "« {} » n'est pas un extrait OpenStreetMap .osm.pbf lisible ({message}) ; le fichier est peut-être \
                  tronqué ou d'un autre format : téléchargez-le à nouveau",
-                path.display()
+                path.display(),
+                message = Cut(message)
             ),
             NoRoutableWay { path, profile } => format!(
                 "aucune voie utilisable par le profil {} dans « {} » ; vérifiez que l'extrait couvre bien des routes \
@@ -98,20 +112,24 @@ impl French for RoutingError {
             DuplicateOsmNode { path, id } => format!(
                 "le nœud OpenStreetMap {id} apparaît deux fois avec des positions différentes dans « {} » ; \
                  l'extrait est incohérent, régénérez-le",
-                path.display()
+                path.display(),
+                id = Cut(id)
             ),
             DuplicateNode { id, first, second } => format!(
                 "le nœud {id} est donné deux fois (positions {} et {} de la liste) ; chaque identifiant de nœud doit \
                  être unique",
                 first + 1,
-                second + 1
+                second + 1,
+                id = Cut(id)
             ),
             UnknownNode { index, id } => format!(
                 "le tronçon n° {} relie le nœud {id}, absent de la liste des nœuds",
-                index + 1
+                index + 1,
+                id = Cut(id)
             ),
             InvalidCoordinates { id, lon, lat } => format!(
-                "le nœud {id} a des coordonnées invalides ({lon}, {lat}) ; longitude et latitude WGS84 attendues"
+                "le nœud {id} a des coordonnées invalides ({lon}, {lat}) ; longitude et latitude WGS84 attendues",
+                id = Cut(id)
             ),
             EmptyGraph => {
                 "le graphe ne contient aucun nœud routable (aucun tronçon dans les deux sens)"
@@ -146,7 +164,8 @@ impl French for RoutingError {
                 "le cache « {} » a été construit pour le profil {found}, pas pour le profil {} demandé ; \
                  utilisez le cache du bon profil ou reconstruisez-le",
                 path.display(),
-                requested.french()
+                requested.french(),
+                found = Cut(found)
             ),
             Csv {
                 path,
@@ -173,7 +192,8 @@ impl French for RoutingError {
             } => format!(
                 "fichier « {} », ligne {line} : identifiant « {id} » en double (déjà utilisé ligne {first_line}) ; \
                  chaque point doit avoir un identifiant unique",
-                path.display()
+                path.display(),
+                id = Cut(id)
             ),
             Zones {
                 path,
@@ -188,7 +208,8 @@ impl French for RoutingError {
             }
             InvalidThreshold { value } => {
                 format!(
-                    "seuil invalide ({value}) ; donnez des durées en minutes, positives, par exemple 5,10,15,20"
+                    "seuil invalide ({value}) ; donnez des durées en minutes, positives, par exemple 5,10,15,20",
+                    value = Cut(value)
                 )
             }
             NodeOutOfRange { index, len } => {

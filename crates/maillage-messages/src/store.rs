@@ -1,4 +1,4 @@
-use crate::French;
+use crate::{Cut, French};
 use maillage_formats::text::cut;
 use maillage_store::StoreError;
 
@@ -7,23 +7,31 @@ impl French for StoreError {
         match self {
             StoreError::Connect { location, reason } => format!(
                 "impossible d'ouvrir la base « {location} » ({reason}) ; vérifiez le chemin du fichier SQLite ou \
-                 l'URL PostgreSQL (postgres://utilisateur:mot-de-passe@hôte/base) et que le serveur répond"
+                 l'URL PostgreSQL (postgres://utilisateur:mot-de-passe@hôte/base) et que le serveur répond",
+                location = Cut(location),
+                reason = Cut(reason)
             ),
             StoreError::Migration(reason) => format!(
                 "impossible de mettre à jour le schéma de la base ({reason}) ; la base a peut-être été créée par \
-                 une version plus récente de Maillage"
+                 une version plus récente de Maillage",
+                reason = Cut(reason)
             ),
             StoreError::Database(e) => format!(
-                "erreur de la base de données ({e}) ; rien n'a été modifié (l'opération a été annulée en bloc)"
+                "erreur de la base de données ({e}) ; rien n'a été modifié (l'opération a été annulée en bloc)",
+                e = Cut(e)
             ),
             StoreError::Format(e) => format!("{} Rien n'a été importé.", e.french()),
             StoreError::Io { path, reason } => {
                 format!(
-                    "impossible de lire ou d'écrire « {path} » ({reason}) ; vérifiez le chemin et les droits"
+                    "impossible de lire ou d'écrire « {path} » ({reason}) ; vérifiez le chemin et les droits",
+                    path = Cut(path),
+                    reason = Cut(reason)
                 )
             }
             StoreError::NotABackup { path, reason } => format!(
-                "« {path} » n'est pas une sauvegarde Maillage valide ({reason}) ; la base n'a pas été modifiée"
+                "« {path} » n'est pas une sauvegarde Maillage valide ({reason}) ; la base n'a pas été modifiée",
+                path = Cut(path),
+                reason = Cut(reason)
             ),
             StoreError::BackupTooNew { found, supported } => format!(
                 "cette sauvegarde vient d'une version plus récente de Maillage (schéma {found}, cette version \
@@ -31,16 +39,29 @@ impl French for StoreError {
             ),
             StoreError::UnknownZone { kind, code } => {
                 format!(
-                    "zone inconnue : {kind} « {code} » ; la liste des zones s'affiche avec « maillage zones »"
+                    "zone inconnue : {kind} « {code} » ; la liste des zones s'affiche avec « maillage zones »",
+                    kind = Cut(kind),
+                    code = Cut(code)
                 )
             }
             StoreError::UnknownCommune(code) => format!(
-                "commune inconnue « {code} » ; importez d'abord les communes (maillage import communes …)"
+                "commune inconnue « {code} » ; importez d'abord les communes (maillage import communes …)",
+                code = Cut(code)
             ),
             StoreError::InvalidValue { field, value } => {
-                format!("valeur invalide pour « {field} » : « {value} »")
+                format!(
+                    "valeur invalide pour « {field} » : « {value} »",
+                    field = Cut(field),
+                    value = Cut(value)
+                )
             }
-            StoreError::AlreadyExists(what) => format!("{what} existe déjà"),
+            // `what` names the thing with its code already cut ("l'article « … »"): room for both.
+            StoreError::AlreadyExists(what) => {
+                format!(
+                    "{} existe déjà",
+                    cut(what, 2 * maillage_formats::text::QUOTED_CHARS)
+                )
+            }
             StoreError::Interrupted => "l'import a été interrompu ; rien n'a été modifié".into(),
             StoreError::UnknownEpci {
                 code,
@@ -167,7 +188,10 @@ impl French for maillage_store::session::ImportNote {
                 format!("ligne {line} : identification nationale absente, ligne écartée")
             }
             DuplicateAddress { line, id } => {
-                format!("ligne {line} : identifiant d'adresse « {id} » en double, écartée")
+                format!(
+                    "ligne {line} : identifiant d'adresse « {id} » en double, écartée",
+                    id = Cut(id)
+                )
             }
             SkippedCommunes { count } => {
                 format!(
@@ -175,7 +199,10 @@ impl French for maillage_store::session::ImportNote {
                 )
             }
             ClosedEstablishment { finess } => {
-                format!("établissement FINESS {finess} signalé fermé par le flux")
+                format!(
+                    "établissement FINESS {finess} signalé fermé par le flux",
+                    finess = Cut(finess)
+                )
             }
         }
     }

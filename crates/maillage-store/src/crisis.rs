@@ -150,7 +150,7 @@ pub(crate) fn code<T: maillage_crisis::Coded>(field: &'static str, s: &str) -> R
     T::parse(s).ok_or_else(|| {
         Error::Store(Box::new(StoreError::InvalidValue {
             field,
-            value: s.to_string(),
+            value: maillage_fields::quoted(s),
         }))
     })
 }

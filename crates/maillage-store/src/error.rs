@@ -83,4 +83,39 @@ impl StoreError {
             reason: e.to_string(),
         }
     }
+
+    /// A stable code of the kind of failure, for the audit log (which keeps the kind and the place of a
+    /// failed import, never its data): `format:<kind>` for a file's error, the store's own kind otherwise.
+    pub fn code(&self) -> String {
+        let own = match self {
+            StoreError::Format(e) => return format!("format:{}", e.kind.code()),
+            StoreError::Connect { .. } => "connexion",
+            StoreError::Migration(_) => "migration",
+            StoreError::Database(_) => "base",
+            StoreError::Io { .. } => "lecture_ecriture",
+            StoreError::NotABackup { .. } => "pas_une_sauvegarde",
+            StoreError::BackupTooNew { .. } => "sauvegarde_trop_recente",
+            StoreError::UnknownZone { .. } => "zone_inconnue",
+            StoreError::UnknownCommune(_) => "commune_inconnue",
+            StoreError::InvalidValue { .. } => "valeur_invalide",
+            StoreError::AlreadyExists(_) => "existe_deja",
+            StoreError::Interrupted => "interrompu",
+            StoreError::UnknownEpci { .. } => "epci_inconnu",
+            StoreError::TypedPopulationForSeveralZones { .. } => "population_pour_plusieurs_zones",
+            StoreError::ApplicationRole { .. } => "role_applicatif",
+            StoreError::AuditKey { .. } => "cle_journal",
+            StoreError::AuditKeyMismatch { .. } => "cle_journal_differente",
+            StoreError::InvalidAnchor(_) => "ancre_invalide",
+            StoreError::RestoreOverAuditLog { .. } => "restauration_sur_journal",
+        };
+        format!("base:{own}")
+    }
+
+    /// Where in a file the failure lies, when it is a file's error.
+    pub fn location(&self) -> Option<&maillage_formats::Location> {
+        match self {
+            StoreError::Format(e) => Some(&e.location),
+            _ => None,
+        }
+    }
 }

@@ -291,7 +291,7 @@ pub fn today(now: Timestamp) -> Date {
 fn corrupted(field: &'static str, s: &str) -> Error {
     Error::Store(Box::new(StoreError::InvalidValue {
         field,
-        value: s.chars().take(40).collect(),
+        value: maillage_fields::quoted(s),
     }))
 }
 

@@ -260,7 +260,7 @@ async fn epci_members(store: &Store, epci: &str) -> Result<BTreeSet<String>> {
         .find(|z| z.kind == ZoneKind::Epci && z.code == epci)
     else {
         return Err(StoreError::UnknownEpci {
-            code: epci.to_string(),
+            code: maillage_fields::quoted(epci),
             epci_known: all.iter().filter(|z| z.kind == ZoneKind::Epci).count() as u64,
         });
     };

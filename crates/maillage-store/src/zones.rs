@@ -346,7 +346,7 @@ pub async fn list(store: &Store) -> Result<Vec<Zone>> {
             id,
             kind: ZoneKind::parse(&kind).ok_or(StoreError::InvalidValue {
                 field: "zone.kind",
-                value: kind,
+                value: maillage_fields::quoted(&kind),
             })?,
             code: r.try_get("code")?,
             name: r.try_get("name")?,

@@ -147,3 +147,44 @@ pub async fn mail_anchor(
         .await
         .map_err(|failure| failure.0)
 }
+
+/// What the audit log keeps of a failed import: the kind of failure (a stable code, see
+/// [`maillage_store::StoreError::code`]) and where it lies — the file as the user named it, the member of an
+/// archive, line, column, field, sheet, layer, object — never the data, nor the message that quotes it (a
+/// 50 MB field once made a 52 MB entry that the chain forbids removing). Every name is cut.
+pub fn import_failure(error: &maillage_store::StoreError, file_name: &str) -> serde_json::Value {
+    use maillage_fields::quoted;
+    let mut place = serde_json::Map::new();
+    place.insert("fichier".into(), quoted(file_name).into());
+    if let Some(location) = error.location() {
+        // The file read may be a member of the uploaded archive (`…/archive.zip/dossier/membre.txt`).
+        let parts: Vec<_> = location.file.iter().collect();
+        if let Some(at) = parts.iter().position(|p| *p == file_name)
+            && at + 1 < parts.len()
+        {
+            let member: std::path::PathBuf = parts[at + 1..].iter().collect();
+            place.insert("membre".into(), quoted(&member.to_string_lossy()).into());
+        }
+        let numbers = [
+            ("ligne", location.line),
+            ("colonne", location.column.map(|c| c as u64)),
+            ("objet", location.feature.map(|f| f as u64 + 1)),
+        ];
+        for (key, value) in numbers {
+            if let Some(value) = value {
+                place.insert(key.into(), value.into());
+            }
+        }
+        let names = [
+            ("champ", &location.field),
+            ("feuille", &location.sheet),
+            ("couche", &location.layer),
+        ];
+        for (key, value) in names {
+            if let Some(value) = value {
+                place.insert(key.into(), quoted(value).into());
+            }
+        }
+    }
+    serde_json::json!({ "resultat": "refuse", "erreur": error.code(), "lieu": place })
+}

@@ -150,7 +150,7 @@ impl WebError {
             WebError::Store(e) => {
                 // The kind of failure only: store errors may quote values, and logs carry no personal data.
                 tracing::error!(
-                    error = store_error_kind(e),
+                    error = %e.code(),
                     "store error while answering a request"
                 );
                 Failure {
@@ -159,30 +159,6 @@ impl WebError {
                 }
             }
         }
-    }
-}
-
-fn store_error_kind(e: &StoreError) -> &'static str {
-    match e {
-        StoreError::Connect { .. } => "connect",
-        StoreError::Migration(_) => "migration",
-        StoreError::Database(_) => "database",
-        StoreError::Format(_) => "format",
-        StoreError::Io { .. } => "io",
-        StoreError::NotABackup { .. } => "not_a_backup",
-        StoreError::BackupTooNew { .. } => "backup_too_new",
-        StoreError::UnknownZone { .. } => "unknown_zone",
-        StoreError::UnknownCommune(_) => "unknown_commune",
-        StoreError::InvalidValue { .. } => "invalid_value",
-        StoreError::AlreadyExists(_) => "already_exists",
-        StoreError::Interrupted => "interrupted",
-        StoreError::UnknownEpci { .. } => "unknown_epci",
-        StoreError::TypedPopulationForSeveralZones { .. } => "typed_population_for_several_zones",
-        StoreError::ApplicationRole { .. } => "application_role",
-        StoreError::AuditKey { .. } => "audit_key",
-        StoreError::AuditKeyMismatch { .. } => "audit_key_mismatch",
-        StoreError::InvalidAnchor(_) => "invalid_anchor",
-        StoreError::RestoreOverAuditLog { .. } => "restore_over_audit_log",
     }
 }
 

@@ -865,3 +865,110 @@ async fn an_uploaded_finess_flux_shows_its_coordinate_forms_and_category_labels(
         );
     }
 }
+
+/// A 50 MB field (FIXTURE generated here, not real data): the refused import is audited by its kind and place
+/// only — a bounded entry, a small DPO journal — while the page still shows the French located error with a
+/// cut extract of the value. The observatory's upload and the crisis indicators' import alike.
+#[tokio::test]
+async fn a_failed_import_of_a_huge_field_leaves_a_small_audit_entry() {
+    const FIELD_BYTES: usize = 50 * 1024 * 1024;
+    let filler = "Valeur-de-test-hostile ";
+    let hostile = filler.repeat(FIELD_BYTES / filler.len());
+    // Four fillers in a row: longer than any extract a message, a page or the audit log may quote.
+    let run = filler.repeat(4);
+    let population = format!(
+        "IRIS;COM;TYP_IRIS;LAB_IRIS;P22_POP\n991010101;99101;H;1;{hostile}\n"
+    );
+    let spf = format!("dep;jour;P;T;cl_age90;pop\n86;{hostile};1;10;0;400000\n");
+    for base in TestBase::all().await {
+        let server = Server::start(&base, Config::default()).await;
+        account(&server.store, "observatoire", &[Role::Observatoire]).await;
+        account(&server.store, "crise", &[Role::Crise]).await;
+        account(&server.store, "dpo", &[Role::Dpo]).await;
+
+        // The observatory's upload: refused in the background, the follow-up page says where and why.
+        let mut c = server.client();
+        let csrf = c.login_ok("observatoire").await;
+        let name = "population-fixture-hostile.csv";
+        let body = multipart(
+            &[("_csrf", &csrf), ("type", "insee-iris")],
+            name,
+            population.as_bytes(),
+        );
+        let r = post_upload(&mut c, body, &[]).await;
+        assert_eq!(r.status, 303, "[{}] {}", server.backend, r.body);
+        let page = r.location().to_string();
+        let refused = wait_for(&mut c, page.rsplit('/').next().unwrap()).await;
+        assert_eq!(refused["etat"], "refuse", "[{}]", server.backend);
+        let message = refused["erreur"].as_str().unwrap();
+        assert!(
+            message.contains(name) && message.contains("ligne 2") && message.contains('…'),
+            "[{}] {message}",
+            server.backend
+        );
+        assert!(message.chars().count() < 600 && !message.contains(&run));
+        let follow = c.get(&page).await;
+        assert!(follow.body.contains("ligne 2") && !follow.body.contains(&run));
+
+        // The crisis cell's import of SPF figures: the form again with the located error.
+        let mut cell = server.client();
+        let csrf = cell.login_ok("crise").await;
+        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        let body = multipart(&[("_csrf", &csrf)], "sp-pos-quot-dep-fixture.csv", spf.as_bytes());
+        let r = cell
+            .send(
+                hyper::Method::POST,
+                "/crise/indicateurs/import",
+                &[("content-type", content_type.as_str())],
+                body,
+            )
+            .await;
+        assert_eq!(r.status, 422, "[{}] {}", server.backend, r.body);
+        assert!(
+            r.body.contains("sp-pos-quot-dep-fixture.csv")
+                && r.body.contains("ligne 2")
+                && r.body.contains('…')
+                && !r.body.contains(&run)
+                && !r.body.contains("maillage-spf-"),
+            "[{}] the located error, cut, without the temporary folder",
+            server.backend
+        );
+
+        // Both refusals are in the audit log by kind and place, in entries of bounded size.
+        let finished = audit_actions(&server.store, "imports.fin").await;
+        assert_eq!(finished.len(), 2, "[{}]", server.backend);
+        for entry in &finished {
+            let size = entry.details.len() + entry.target.len() + entry.actor.len();
+            assert!(size < 2048, "[{}] entry of {size} bytes", server.backend);
+            let details: Value = serde_json::from_str(&entry.details).unwrap();
+            assert_eq!(details["resultat"], "refuse");
+            assert_eq!(details["lieu"]["ligne"], 2, "{details}");
+            assert!(
+                details["erreur"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("format:"),
+                "{details}"
+            );
+            assert!(!entry.details.contains("Valeur-de-test"), "{details}");
+        }
+        let uploaded = audit_actions(&server.store, "imports.televersement").await;
+        assert!(uploaded.iter().all(|e| e.details.len() < 2048));
+
+        // The DPO's journal and its CSV stay small.
+        let mut dpo = server.client();
+        dpo.login_ok("dpo").await;
+        let journal = dpo.get("/dpo/journal").await;
+        assert_eq!(journal.status, 200);
+        assert!(!journal.body.contains("Valeur-de-test"));
+        let csv = dpo.get("/dpo/journal.csv").await;
+        assert_eq!(csv.status, 200);
+        assert!(
+            csv.body.len() < 64 * 1024 && !csv.body.contains("Valeur-de-test"),
+            "[{}] journal CSV of {} bytes",
+            server.backend,
+            csv.body.len()
+        );
+        server.stop().await;
+    }
+}

@@ -43,6 +43,9 @@ struct BaseBeforeCommand {
     base: Option<String>,
 }
 
+/// Longest error the command line prints: a located message with its extracts is far shorter.
+const ERROR_MAX_CHARS: usize = 2000;
+
 fn main() -> ExitCode {
     quiet_on_closed_pipe_and_french_panics();
     let matches = match cli_french::command::<Cli>().try_get_matches() {
@@ -57,7 +60,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("erreur : {e:#}");
+            // Messages quote values cut (about 80 characters); this bounds the whole, whatever its source.
+            eprintln!(
+                "erreur : {}",
+                maillage_messages::at_most(format_args!("{e:#}"), ERROR_MAX_CHARS)
+            );
             ExitCode::FAILURE
         }
     }

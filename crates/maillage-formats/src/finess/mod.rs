@@ -163,7 +163,7 @@ pub fn read_extraction(path: impl AsRef<Path>) -> Result<FinessExtraction> {
                 other => Err(FormatError::new(
                     row.loc(0),
                     FormatErrorKind::InvalidValue {
-                        value: other.to_string(),
+                        value: crate::text::quoted(other),
                         expected: expected::RECORD_TYPE,
                     },
                 )),

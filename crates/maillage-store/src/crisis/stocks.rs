@@ -67,7 +67,7 @@ pub async fn add_item(
             .await?;
     if exists.is_some() {
         return Err(Error::Store(Box::new(crate::StoreError::AlreadyExists(
-            format!("l'article « {code_text} »"),
+            format!("l'article « {} »", maillage_fields::quoted(&code_text)),
         ))));
     }
     Ok(sqlx::query_scalar(
@@ -277,7 +277,7 @@ pub async fn distribute(
                 .map(|l| l.available)
                 .sum();
             return Err(CrisisError::InsufficientStock {
-                item: label,
+                item: maillage_fields::quoted(&label),
                 requested: d.quantity,
                 available,
             }

@@ -796,7 +796,8 @@ async fn upload(
         &caller,
         Action::ImportUploaded,
         &format!("import:{}", job.id),
-        json!({ "type": job.kind.code(), "fichier": job.file_name, "taille": job.size, "sha256": job.sha256 }),
+        json!({ "type": job.kind.code(), "fichier": maillage_fields::quoted(&job.file_name),
+            "taille": job.size, "sha256": job.sha256 }),
     )
     .await?;
     {
@@ -866,7 +867,8 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
             // Errors name the file by its path: show the name the user knows, not the temporary folder.
             let message = e.french().replace(&folder, "");
             job.set(JobState::Failed(maillage_messages::sentence(&message)));
-            json!({ "resultat": "refuse", "erreur": message })
+            // The kind and the place only: the message quotes the file's data.
+            audit::import_failure(&e, &job.file_name)
         }
     };
     drop(uploaded);

@@ -6,6 +6,7 @@ use maillage_access::tables::{read_costs, read_demand, read_demand_by_age, read_
 use maillage_access::{
     Accessibility, Decay, Demand, NeedBand, Params, Sources, SupplyUnit, compute, parse_steps,
 };
+use maillage_formats::text::quoted;
 use maillage_messages::French;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -164,7 +165,9 @@ fn decay(args: &AccessArgs) -> anyhow::Result<Decay> {
         MethodArg::Enhanced => match &args.steps {
             Some(text) => Decay::Steps {
                 steps: parse_steps(text)
-                    .map_err(|e| anyhow!("option --poids « {text} » : {}.", e.french()))?,
+                    .map_err(|e| {
+                        anyhow!("option --poids « {} » : {}.", quoted(text), e.french())
+                    })?,
             },
             None => Decay::luo_qi(),
         },
@@ -193,12 +196,12 @@ fn need_bands(text: &str) -> anyhow::Result<Vec<NeedBand>> {
         let (label, weight) = item
             .rsplit_once(':')
             .filter(|(label, _)| !label.trim().is_empty())
-            .ok_or_else(|| anyhow!("option --besoins-par-age : l'élément n° {} « {item} » n'est pas de la forme tranche:poids", i + 1))?;
+            .ok_or_else(|| anyhow!("option --besoins-par-age : l'élément n° {} « {} » n'est pas de la forme tranche:poids", i + 1, quoted(item)))?;
         let weight: f64 = weight.trim().parse().map_err(|_| {
             anyhow!(
                 "option --besoins-par-age : « {} » n'est pas un nombre (tranche « {} ») ; utilisez le point décimal",
-                weight.trim(),
-                label.trim()
+                quoted(weight.trim()),
+                quoted(label.trim())
             )
         })?;
         bands.push(NeedBand {

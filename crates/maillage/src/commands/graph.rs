@@ -425,7 +425,7 @@ fn parse_minutes(list: &str) -> anyhow::Result<Vec<f64>> {
             s.parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite() && *v > 0.0 && *v <= 1440.0)
-                .ok_or_else(|| anyhow!("--minutes : « {s} » n'est pas une durée en minutes valide (entre 0 et 1440, par exemple 5,10,15,20)"))
+                .ok_or_else(|| anyhow!("--minutes : « {} » n'est pas une durée en minutes valide (entre 0 et 1440, par exemple 5,10,15,20)", maillage_formats::text::quoted(s)))
         })
         .collect::<anyhow::Result<_>>()?;
     Ok(values)

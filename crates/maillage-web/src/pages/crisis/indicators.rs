@@ -575,11 +575,24 @@ async fn import(
             Ok(done("/crise/indicateurs", "import"))
         }
         Err(e @ maillage_store::StoreError::Format(_)) => {
+            // A refused file is audited like the observatory's: its kind and place, never its data.
+            crate::audit::record(
+                &state,
+                &caller,
+                Action::ImportFinished,
+                "crise:import-spf",
+                crate::audit::import_failure(&e, &name),
+            )
+            .await?;
             again(
                 &state,
                 &caller,
                 unprocessable,
-                maillage_messages::sentence(&e.french()),
+                // Errors name the file by its path: show the name the user knows, not the temporary folder.
+                maillage_messages::sentence(
+                    &e.french()
+                        .replace(&format!("{}/", dir.path().display()), ""),
+                ),
             )
             .await
         }
