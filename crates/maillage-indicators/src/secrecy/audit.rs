@@ -22,7 +22,8 @@ pub struct Check {
     pub measure: Measure,
     /// The smallest value a reader can derive (knowing that a "< 5" is 0 to 4).
     pub lower: f64,
-    /// The largest, `None` when nothing bounds it: at most 4 for a count read "< 5".
+    /// The largest, `None` when nothing bounds it: at most 4 for a count read "< 5"; for another form, what the
+    /// relations alone allow.
     pub upper: Option<f64>,
     pub protected: bool,
     #[serde(skip)]
@@ -118,19 +119,20 @@ pub(crate) fn run(table: &Table, policy: &Policy) -> Audit {
         let lower = extreme(OptimizationDirection::Minimize, true)
             .unwrap_or(0.0)
             .max(0.0);
-        let upper = extreme(OptimizationDirection::Maximize, true);
         // The relations alone, marks aside, must let it reach the protection level (hidden cells that add up to
         // a small count would publish that small count); and a count read "< 5", at most 4 to anyone, must be
         // narrowed no further by what is published.
-        let mut protected = reaches(
-            extreme(OptimizationDirection::Maximize, false),
-            policy.protection,
-        );
-        if let &[(c, _)] = objective.terms.as_slice()
-            && table.cells[c].marked_below_threshold()
-        {
+        let relations_alone = extreme(OptimizationDirection::Maximize, false);
+        let mut protected = reaches(relations_alone, policy.protection);
+        let marked = matches!(objective.terms.as_slice(),
+            &[(c, _)] if table.cells[c].marked_below_threshold());
+        let upper = if marked {
+            let upper = extreme(OptimizationDirection::Maximize, true);
             protected &= reaches(upper, policy.protection.min(mark_bound(policy)));
-        }
+            upper
+        } else {
+            relations_alone
+        };
         let protected = lower <= TOLERANCE && protected;
         let zone = &table.zones[objective.zone];
         checks.push(Check {
@@ -233,18 +235,20 @@ fn solve(
             // The parts add up exactly: a reader assuming so is right.
             constraint(&mut problem, &sum, ComparisonOp::Eq, 0.0);
         } else if r.covering {
-            // Some places count in two parts: a reader knows only that the parts make at least the total.
+            // Some places count in two parts: a reader knows only that the parts make at least the total,
+            // and each part at most the total.
             constraint(&mut problem, &sum, ComparisonOp::Ge, 0.0);
+            for &p in &r.parts {
+                constraint(
+                    &mut problem,
+                    &[(p, 1.0), (r.total, -1.0)],
+                    ComparisonOp::Le,
+                    0.0,
+                );
+            }
         } else {
+            // Σ parts ≤ total: each part at most the total follows, the cells being counts (≥ 0).
             constraint(&mut problem, &sum, ComparisonOp::Le, 0.0);
-        }
-        for &p in &r.parts {
-            constraint(
-                &mut problem,
-                &[(p, 1.0), (r.total, -1.0)],
-                ComparisonOp::Le,
-                0.0,
-            );
         }
     }
     match problem.solve() {
