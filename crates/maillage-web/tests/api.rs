@@ -50,7 +50,13 @@ async fn partners_always_get_figures_under_statistical_secrecy() {
         // Inside the commune: true figures, small ones included.
         let raw = internal.get("/api/v1/indicateurs").await.json();
         assert_eq!(raw["secret_statistique"], false);
-        let raw_small = counts(&raw).into_iter().filter(|l| small(l)).count();
+        // Départements and France are national counts, outside local secrecy.
+        let local = |l: &&Value| l["type_zone"] != "departement" && l["type_zone"] != "france";
+        let raw_small = counts(&raw)
+            .into_iter()
+            .filter(local)
+            .filter(|l| small(l))
+            .count();
         assert!(
             raw_small > 0,
             "[{}] the demo town has small counts (IRIS level)",
@@ -80,10 +86,8 @@ async fn partners_always_get_figures_under_statistical_secrecy() {
             );
             assert_eq!(body["seuil"], 5, "{query}");
             let lines = counts(&body);
-            // Départements and France are national counts, outside local secrecy.
-            let local = |l: &&&Value| l["type_zone"] != "departement" && l["type_zone"] != "france";
             assert!(
-                lines.iter().filter(local).all(|l| !small(l)),
+                lines.iter().copied().filter(local).all(|l| !small(l)),
                 "[{}] no count 0-4 shown to a partner ({query})",
                 server.backend
             );
