@@ -3,7 +3,7 @@
 use maillage_indicators::{
     Indicator, IndicatorRow, Inputs, Nesting, Policy, Secret, Supply, ZoneInput, compute, suppress,
 };
-use maillage_testkit::secrecy::{Lcg, attack};
+use maillage_testkit::secrecy::{Lcg, attack, narrow};
 use std::collections::BTreeSet;
 
 fn zone(id: i64, kind: &str, code: &str, parent: Option<&str>, population: f64) -> ZoneInput {
@@ -191,8 +191,10 @@ fn small_counts_are_hidden_and_cannot_be_recomputed() {
     assert!(find(&rows, Indicator::QpvPer10k, "99001", "medecin_generaliste").is_secret());
     assert!(find(&rows, Indicator::RestPer10k, "99001", "medecin_generaliste").is_secret());
     assert!(find(&rows, Indicator::QpvRatio, "99001", "medecin_generaliste").is_secret());
-    // Zeros are not secret.
-    assert!(!find(&rows, Indicator::Count, "990010101", "infirmier").is_secret());
+    // Zeros read "< 5" like the other small counts.
+    let zero = find(&rows, Indicator::Count, "990010101", "infirmier");
+    assert_eq!(zero.secret, Some(Secret::Threshold));
+    assert_eq!(zero.secret_text(5).as_deref(), Some("< 5"));
 }
 
 #[test]
@@ -228,9 +230,11 @@ fn the_threshold_is_a_setting() {
         find(&rows, Indicator::Count, "990010102", "medecin_generaliste").is_secret(),
         "8 < 10"
     );
+    // (It may still be hidden to protect another cell: here the GPs of known age, none in that IRIS.)
     let rows = published(&town(gps(14, 8)), 5);
-    assert!(
-        !find(&rows, Indicator::Count, "990010102", "medecin_generaliste").is_secret(),
+    assert_ne!(
+        find(&rows, Indicator::Count, "990010102", "medecin_generaliste").secret,
+        Some(Secret::Threshold),
         "8 ≥ 5"
     );
 }
@@ -460,6 +464,11 @@ fn no_random_table_leaks_a_hidden_cell() {
             Vec::<String>::new(),
             "seed {seed}"
         );
+        assert_eq!(
+            narrow(&rows, &truth, &inputs, 5),
+            Vec::<String>::new(),
+            "seed {seed}"
+        );
         // Whatever is hidden, its densities are hidden too, and what is shown is the truth.
         for (r, t) in rows.iter().zip(&truth) {
             if r.is_secret() {
@@ -470,9 +479,11 @@ fn no_random_table_leaks_a_hidden_cell() {
             } else {
                 assert_eq!(r.value, t.value, "seed {seed}");
             }
-            if r.indicator == Indicator::Count && r.secret == Some(Secret::Threshold) {
-                assert!(
-                    t.value.is_some_and(|v| v > 0.0 && v < 5.0),
+            if r.indicator == Indicator::Count {
+                // Every count below the threshold, zero included, reads "< 5"; none above.
+                assert_eq!(
+                    r.secret == Some(Secret::Threshold),
+                    t.value.is_some_and(|v| v < 5.0),
                     "seed {seed}: {t:?}"
                 );
             }
@@ -506,7 +517,8 @@ fn the_audit_reports_every_protected_cell_with_its_interval() {
         .find(|c| c.zone_code == "99002" && c.profession == "medecin_generaliste")
         .expect("the commune of 4 is checked");
     assert!(check.protected && check.lower == 0.0);
-    assert!(check.upper.is_none_or(|u| u >= 5.0), "{check:?}");
+    // It reads "< 5": a reader knows it is at most 4, and can narrow it no further.
+    assert_eq!(check.upper, Some(4.0), "{check:?}");
     // A stricter protection hides more, and still passes.
     let mut strict = compute(&inputs);
     let policy = Policy {
@@ -538,6 +550,84 @@ fn the_attacker_recovers_what_primary_secrecy_alone_would_leave() {
         attack(&naive, &truth, &inputs),
         vec![r#"("effectif", "99002", "medecin_generaliste") = 4"#.to_string()]
     );
+}
+
+/// A commune of 17 GPs in three IRIS: 10, 3 and 4; and no nurse in the first IRIS.
+fn seventeen_gps() -> Inputs {
+    let mut supply = located("A", 10, "medecin_generaliste", &[1, 4]);
+    supply.extend(located("B", 3, "medecin_generaliste", &[1, 5]));
+    supply.extend(located("C", 4, "medecin_generaliste", &[1, 6]));
+    supply.extend(located("N", 7, "infirmier", &[1, 5]));
+    let mut inputs = intercommunality(supply);
+    inputs
+        .zones
+        .push(zone(6, "iris", "990010103", Some("99001"), 1_000.0));
+    inputs.nesting.push(Nesting { inner: 6, outer: 1 });
+    inputs
+}
+
+#[test]
+fn published_zeros_would_let_a_reader_narrow_every_small_count() {
+    // The rule before: the same table, its zeros shown. A reader then knows a "< 5" is not 0, so at least 1.
+    let inputs = seventeen_gps();
+    let truth = compute(&inputs);
+    let mut with_zeros = published(&inputs, 5);
+    for (r, t) in with_zeros.iter_mut().zip(&truth) {
+        if r.indicator == Indicator::Count && t.value == Some(0.0) {
+            *r = t.clone();
+        }
+    }
+    // With communes 2 and 3 shown at 0, the commune of 17 is known again, and so are both small IRIS to 3..=4.
+    let narrowed = narrow(&with_zeros, &truth, &inputs, 5);
+    for iris in ["990010102", "990010103"] {
+        assert!(
+            narrowed
+                .iter()
+                .any(|n| n.contains(&format!(r#""{iris}", "medecin_generaliste") in 3"#))),
+            "{narrowed:?}"
+        );
+    }
+    // As published now, the zeros read "< 5" too: the reader narrows nothing.
+    let rows = published(&inputs, 5);
+    let nurses = find(&rows, Indicator::Count, "990010101", "infirmier");
+    assert_eq!(nurses.secret_text(5).as_deref(), Some("< 5"));
+    assert!(
+        rows.iter()
+            .filter(|r| r.indicator == Indicator::Count && r.zone_kind != "departement")
+            .all(|r| r.value.is_none_or(|v| v >= 5.0)),
+        "no count below 5 is published, zero included"
+    );
+    assert_eq!(narrow(&rows, &truth, &inputs, 5), Vec::<String>::new());
+}
+
+#[test]
+fn two_small_counts_are_not_bounded_by_their_marks() {
+    // 17 = 10 + "< 5" + "< 5": the two hidden IRIS add up to 7, and as each reads "< 5" (at most 4), each
+    // would be at least 3. The audit knows what "< 5" tells, and hides one more cell.
+    let mut inputs = seventeen_gps();
+    inputs
+        .supply
+        .extend(located("D", 6, "medecin_generaliste", &[2]));
+    inputs
+        .supply
+        .extend(located("E", 7, "medecin_generaliste", &[3]));
+    let truth = compute(&inputs);
+    let rows = published(&inputs, 5);
+    assert_eq!(
+        find(&rows, Indicator::Count, "990010102", "medecin_generaliste").secret,
+        Some(Secret::Threshold)
+    );
+    assert_eq!(
+        find(&rows, Indicator::Count, "990010103", "medecin_generaliste").secret,
+        Some(Secret::Threshold)
+    );
+    assert!(
+        find(&rows, Indicator::Count, "99001", "medecin_generaliste").is_secret()
+            || find(&rows, Indicator::Count, "990010101", "medecin_generaliste").is_secret(),
+        "one more cell is hidden"
+    );
+    assert_eq!(narrow(&rows, &truth, &inputs, 5), Vec::<String>::new());
+    assert_eq!(attack(&rows, &truth, &inputs), Vec::<String>::new());
 }
 
 /// Départements and France come pre-counted: the same count and densities as any zone, on their own

@@ -5,7 +5,7 @@
 use maillage_indicators::{Indicator, IndicatorRow, Policy, Supply, compute, suppress};
 use maillage_store::imports::{self, Silent};
 use maillage_store::{Store, observatory, territory};
-use maillage_testkit::secrecy::{Lcg, attack};
+use maillage_testkit::secrecy::{Lcg, attack, narrow};
 use maillage_testkit::{TestBase, shared_data, skip};
 use std::collections::BTreeSet;
 
@@ -145,4 +145,7 @@ async fn the_metropole_de_lyon_adds_up_and_its_secrecy_holds() {
     assert!(audit.passes());
     assert!(audit.checks.len() > 100, "{}", audit.checks.len());
     assert_eq!(attack(&published, &truth, &inputs), Vec::<String>::new());
+    // No count below 5 is published, zero included, and no "< 5" can be narrowed from what is.
+    assert_eq!(audit.shown_below_threshold, 0);
+    assert_eq!(narrow(&published, &truth, &inputs, 5), Vec::<String>::new());
 }

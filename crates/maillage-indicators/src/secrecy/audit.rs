@@ -1,6 +1,7 @@
 //! The audit of a published table: for each protected form, the smallest and largest value it can take given
 //! every published figure and the additive relations (linear programming, as τ-ARGUS' audit), and whether that
-//! interval still reaches from 0 to the protection level.
+//! interval still reaches from 0 to the protection level. Zeros are hidden like the other small counts, so 0 is
+//! a value a reader cannot exclude and the interval rightly starts there; the audit checks that none is shown.
 
 use super::table::{Measure, Table};
 use super::{Policy, Secret};
@@ -19,9 +20,10 @@ pub struct Check {
     pub zone_name: String,
     pub profession: String,
     pub measure: Measure,
-    /// The smallest value a reader can derive.
+    /// The smallest value a reader can derive (knowing that a "< 5" is 0 to 4).
     pub lower: f64,
-    /// The largest, `None` when nothing bounds it.
+    /// The largest, `None` when nothing bounds it: at most 4 for a count read "< 5"; for another form, what the
+    /// relations alone allow.
     pub upper: Option<f64>,
     pub protected: bool,
     #[serde(skip)]
@@ -34,12 +36,16 @@ pub struct Audit {
     pub protection: f64,
     /// Hidden cells (counts), by profession: (below the threshold, secondary).
     pub hidden: BTreeMap<String, (usize, usize)>,
+    /// Counts below the threshold that are published anyway, zeros included: none once primary secrecy ran.
+    /// The intervals of `checks` start from 0 because a "< 5" may be a zero; one published zero would tell a
+    /// reader that every "< 5" is at least 1.
+    pub shown_below_threshold: usize,
     pub checks: Vec<Check>,
 }
 
 impl Audit {
     pub fn passes(&self) -> bool {
-        self.checks.iter().all(|c| c.protected)
+        self.shown_below_threshold == 0 && self.checks.iter().all(|c| c.protected)
     }
 
     pub fn failures(&self) -> impl Iterator<Item = &Check> {
@@ -107,21 +113,27 @@ pub(crate) fn run(table: &Table, policy: &Policy) -> Audit {
     for (o, objective) in table.objectives.iter().enumerate() {
         let root = components.find(objective.terms[0].0);
         let relations = relations_of.get(&root).map_or(&[][..], Vec::as_slice);
-        let lower = solve(
-            table,
-            relations,
-            &objective.terms,
-            OptimizationDirection::Minimize,
-        );
-        let upper = solve(
-            table,
-            relations,
-            &objective.terms,
-            OptimizationDirection::Maximize,
-        );
-        let lower = lower.unwrap_or(0.0).max(0.0);
-        let protected =
-            lower <= TOLERANCE && upper.is_none_or(|u| u >= policy.protection - TOLERANCE);
+        let extreme =
+            |direction, marks| solve(table, policy, marks, relations, &objective.terms, direction);
+        // What a reader derives, knowing that a "< 5" is at most 4 (`marks`).
+        let lower = extreme(OptimizationDirection::Minimize, true)
+            .unwrap_or(0.0)
+            .max(0.0);
+        // The relations alone, marks aside, must let it reach the protection level (hidden cells that add up to
+        // a small count would publish that small count); and a count read "< 5", at most 4 to anyone, must be
+        // narrowed no further by what is published.
+        let relations_alone = extreme(OptimizationDirection::Maximize, false);
+        let mut protected = reaches(relations_alone, policy.protection);
+        let marked = matches!(objective.terms.as_slice(),
+            &[(c, _)] if table.cells[c].marked_below_threshold());
+        let upper = if marked {
+            let upper = extreme(OptimizationDirection::Maximize, true);
+            protected &= reaches(upper, policy.protection.min(mark_bound(policy)));
+            upper
+        } else {
+            relations_alone
+        };
+        let protected = lower <= TOLERANCE && protected;
         let zone = &table.zones[objective.zone];
         checks.push(Check {
             zone_kind: zone.kind.clone(),
@@ -145,18 +157,36 @@ pub(crate) fn run(table: &Table, policy: &Policy) -> Audit {
         }
     }
     by_profession.retain(|_, v| *v != (0, 0));
+    let shown_below_threshold = table
+        .cells
+        .iter()
+        .filter(|c| c.secret.is_none() && c.value < f64::from(policy.threshold))
+        .count();
     Audit {
         threshold: policy.threshold,
         protection: policy.protection,
         hidden: by_profession,
+        shown_below_threshold,
         checks,
     }
 }
 
-/// The extreme value of `objective` over the hidden cells of these relations, every shown cell at its value;
-/// `None` when unbounded.
+/// Whether an upper bound (`None`: unbounded) reaches `level`.
+fn reaches(upper: Option<f64>, level: f64) -> bool {
+    upper.is_none_or(|u| u >= level - TOLERANCE)
+}
+
+/// The largest count that reads "< threshold".
+fn mark_bound(policy: &Policy) -> f64 {
+    f64::from(policy.threshold) - 1.0
+}
+
+/// The extreme value of `objective` over the hidden cells of these relations, every shown cell at its value,
+/// each "< 5" at most 4 with `marks`; `None` when unbounded.
 fn solve(
     table: &Table,
+    policy: &Policy,
+    marks: bool,
     relations: &[usize],
     objective: &[(usize, f64)],
     direction: OptimizationDirection,
@@ -170,7 +200,13 @@ fn solve(
                 .filter(|t| t.0 == c)
                 .map(|t| t.1)
                 .sum::<f64>();
-            problem.add_var(coefficient, (0.0, f64::INFINITY))
+            // What a reader knows of a hidden cell before any relation: what its mark says.
+            let most = if marks && table.cells[c].marked_below_threshold() {
+                mark_bound(policy)
+            } else {
+                f64::INFINITY
+            };
+            problem.add_var(coefficient, (0.0, most))
         })
     };
     for &(c, _) in objective {
@@ -199,18 +235,20 @@ fn solve(
             // The parts add up exactly: a reader assuming so is right.
             constraint(&mut problem, &sum, ComparisonOp::Eq, 0.0);
         } else if r.covering {
-            // Some places count in two parts: a reader knows only that the parts make at least the total.
+            // Some places count in two parts: a reader knows only that the parts make at least the total,
+            // and each part at most the total.
             constraint(&mut problem, &sum, ComparisonOp::Ge, 0.0);
+            for &p in &r.parts {
+                constraint(
+                    &mut problem,
+                    &[(p, 1.0), (r.total, -1.0)],
+                    ComparisonOp::Le,
+                    0.0,
+                );
+            }
         } else {
+            // Σ parts ≤ total: each part at most the total follows, the cells being counts (≥ 0).
             constraint(&mut problem, &sum, ComparisonOp::Le, 0.0);
-        }
-        for &p in &r.parts {
-            constraint(
-                &mut problem,
-                &[(p, 1.0), (r.total, -1.0)],
-                ComparisonOp::Le,
-                0.0,
-            );
         }
     }
     match problem.solve() {

@@ -1,12 +1,16 @@
 //! Statistical secrecy for anything shared outside the commune (PRODUCT.md §5.3).
 //!
-//! Counts below the threshold are hidden (primary secrecy, read "< 5"); so is every figure that would let them
+//! Counts below the threshold are hidden (primary secrecy, read "< 5"), zero included; so is every figure that would let them
 //! be recomputed (secondary secrecy, read "secret"): the densities, shares and ratios built on a hidden count,
 //! and other cells of every additive relation a reader can see — IRIS ⊂ quartier ⊂ commune ⊂ EPCI ⊂ territory,
 //! QPV + rest = commune, the QPV of a commune, GPs of known age ⊂ GPs. An audit by linear programming then
 //! checks, as the statistical offices' τ-ARGUS does, that no hidden cell can be narrowed below its protection
 //! interval from what is published; where one could, one more cell is hidden and the audit runs again, so the
 //! table that leaves [`suppress`] always passes it.
+//!
+//! Zeros are not published: a 0 shown beside "< 5" would tell every reader that a hidden count is 1 to 4, not 0
+//! to 4, and narrow each hidden interval by one (two hidden "< 5" adding up to 2 would both be 1). As ameli's
+//! "NS" and Rézone do, "< 5" covers 0 to 4; the commune's own users, who see fine figures, still see its zeros.
 
 mod audit;
 mod table;
@@ -21,7 +25,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Secret {
-    /// Its count is below the threshold: a count reads "< 5".
+    /// Its count is below the threshold, zero included: a count reads "< 5".
     Threshold,
     /// Hidden to protect another cell (or built on a hidden count): reads "secret", never a number.
     Secondary,
@@ -39,7 +43,7 @@ impl Secret {
     /// French explanation, for legends and method notes.
     pub fn explanation(self, threshold: u32) -> String {
         match self {
-            Secret::Threshold => format!("effectif inférieur à {threshold}, masqué"),
+            Secret::Threshold => format!("effectif inférieur à {threshold} (zéro compris), masqué"),
             Secret::Secondary => {
                 "masqué pour qu'un autre effectif ne puisse pas se déduire des totaux publiés"
                     .into()
@@ -53,8 +57,9 @@ impl Secret {
 pub struct Policy {
     /// The smallest count that may be shown (5 by default).
     pub threshold: u32,
-    /// Every count hidden below the threshold must remain able, given every published figure and the
-    /// additive relations, to take any value from 0 up to this one (by default the threshold).
+    /// Every count of 1 to threshold − 1 must remain able, given every published figure and the additive
+    /// relations, to take any value from 0 up to this one (by default the threshold). A hidden zero reads "< 5"
+    /// too but protects no one: it is hidden so that 0 stays a possible value of every "< 5".
     pub protection: f64,
 }
 

@@ -54,6 +54,18 @@ pub(crate) struct Cell {
     pub secret: Option<Secret>,
 }
 
+impl Cell {
+    /// Whether the cell reads "< 5" (a count below the threshold), which tells a reader it is at most 4; the
+    /// counts of GPs by age, hidden in a share, read "secret".
+    pub fn marked_below_threshold(&self) -> bool {
+        self.secret == Some(Secret::Threshold)
+            && matches!(
+                self.measure,
+                Measure::Count | Measure::InQpv | Measure::OutsideQpv
+            )
+    }
+}
+
 /// `total` counts the union of the places its parts count. When the parts cover it, Σ parts ≥ total, the
 /// excess being professionals counted in two parts (`overlap`: 0 when the parts add up exactly); when they
 /// do not (quartiers drawn over part of a commune, the QPV of a commune), Σ parts ≤ total. Either way each
@@ -94,8 +106,16 @@ pub(crate) struct Table {
     row_cells: Vec<Vec<usize>>,
 }
 
-fn small(n: f64, threshold: f64) -> bool {
-    n > 0.0 && n < threshold
+/// A count that may not be published: below the threshold, zero included. A published zero would tell a reader
+/// that every "< 5" is 1 to 4, narrowing each hidden cell's interval (see [`super::Policy`]).
+fn below(n: f64, threshold: f64) -> bool {
+    n < threshold
+}
+
+/// A count that describes someone, hence must stay protected: a zero describes no one, and deriving that a
+/// "< 5" is 0 tells nothing of anybody, whereas a 1 to 4 must be able to read anything from 0 to the protection.
+fn protected(n: f64, threshold: f64) -> bool {
+    n > 0.0 && below(n, threshold)
 }
 
 /// Parts of one zone nested in another are grouped by kind, except that communes and EPCI together make up
@@ -284,7 +304,8 @@ impl Table {
         }
     }
 
-    /// Primary secrecy: small counts, and shares of GPs by age that would tell ages.
+    /// Primary secrecy: counts below the threshold, zeros included, and shares of GPs by age that would tell
+    /// ages (0 % and 100 % included). Every one of them reads "< 5"; those of 1 to 4 are the audit's objectives.
     pub fn primary(&mut self, threshold: u32) {
         let t = f64::from(threshold);
         for i in 0..self.cells.len() {
@@ -292,31 +313,31 @@ impl Table {
             if matches!(
                 c.measure,
                 Measure::Count | Measure::InQpv | Measure::OutsideQpv
-            ) && small(c.value, t)
+            ) && below(c.value, t)
             {
                 self.cells[i].secret = Some(Secret::Threshold);
-                self.objective(vec![(i, 1.0)], self.cells[i].measure, i);
+                if protected(self.cells[i].value, t) {
+                    self.objective(vec![(i, 1.0)], self.cells[i].measure, i);
+                }
             }
         }
         for [old, known] in self.together.clone() {
             let (o, k) = (self.cells[old].value, self.cells[known].value);
             // Both the old and the others must be numerous enough, or a share of 0 % or 100 % tells ages.
-            let mut sensitive = Vec::new();
-            if k > 0.0 && k < t {
-                sensitive.push((vec![(known, 1.0)], Measure::GpKnownAge));
+            let hidden = below(k, t) || below(o, t) || below(k - o, t);
+            if !hidden {
+                continue;
             }
-            if small(o, t) {
-                sensitive.push((vec![(old, 1.0)], Measure::Gp60Plus));
+            self.cells[old].secret = Some(Secret::Threshold);
+            self.cells[known].secret = Some(Secret::Threshold);
+            if protected(k, t) {
+                self.objective(vec![(known, 1.0)], Measure::GpKnownAge, known);
             }
-            if small(k - o, t) {
-                sensitive.push((vec![(known, 1.0), (old, -1.0)], Measure::GpUnder60));
+            if protected(o, t) {
+                self.objective(vec![(old, 1.0)], Measure::Gp60Plus, known);
             }
-            if !sensitive.is_empty() {
-                self.cells[old].secret = Some(Secret::Threshold);
-                self.cells[known].secret = Some(Secret::Threshold);
-                for (terms, measure) in sensitive {
-                    self.objective(terms, measure, known);
-                }
+            if protected(k - o, t) {
+                self.objective(vec![(known, 1.0), (old, -1.0)], Measure::GpUnder60, known);
             }
         }
     }

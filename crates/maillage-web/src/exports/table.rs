@@ -319,7 +319,7 @@ pub fn notes(
             "Secret statistique".to_string(),
             match secrecy {
                 Some(t) => format!(
-                    "appliqué : les effectifs inférieurs à {t} sont remplacés par « < {t} » ; les valeurs calculées \
+                    "appliqué : les effectifs inférieurs à {t}, zéro compris, sont remplacés par « < {t} » ; les valeurs calculées \
                      à partir d'eux, et celles qui permettraient de les retrouver par différence avec les totaux, \
                      par « s » (colonne « Secret statistique » : le motif)."
                 ),

@@ -502,7 +502,7 @@ pub fn caveats(r: &Report) -> Vec<String> {
     ];
     v.push(match r.secrecy {
         Some(t) => format!(
-            "Secret statistique : les effectifs inférieurs à {t} sont remplacés par « < {t} », ainsi que les \
+            "Secret statistique : les effectifs inférieurs à {t}, zéro compris, sont remplacés par « < {t} », ainsi que les \
              valeurs calculées à partir d'eux et celles qui permettraient de les retrouver par différence."
         ),
         None => "Document à usage interne : les petits effectifs ne sont pas masqués. Pour une diffusion hors \
@@ -580,7 +580,7 @@ pub fn render(r: &Report) -> Vec<u8> {
     );
     let notice = match r.secrecy {
         Some(t) => format!(
-            "Diffusion : secret statistique appliqué (effectifs inférieurs à {t} masqués « < {t} »)."
+            "Diffusion : secret statistique appliqué (effectifs inférieurs à {t}, zéro compris, masqués « < {t} »)."
         ),
         None => "Usage interne : petits effectifs non masqués — ne pas diffuser hors de la commune en l'état."
             .into(),

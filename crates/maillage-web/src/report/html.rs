@@ -60,7 +60,7 @@ pub fn page_of(state: &AppState, caller: &Caller, r: &Report) -> Markup {
         @match r.secrecy {
             Some(t) => div.message.info role="note" { p {
                 strong { "Secret statistique appliqué : " }
-                "les effectifs inférieurs à " (t) " sont remplacés par « < " (t) " », et les valeurs calculées à partir \
+                "les effectifs inférieurs à " (t) ", zéro compris, sont remplacés par « < " (t) " », et les valeurs calculées à partir \
                  d'eux par « secret »."
             } },
             None => div.message.info role="note" { p {

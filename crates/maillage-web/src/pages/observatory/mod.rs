@@ -102,7 +102,7 @@ pub(crate) fn secrecy_note(secrecy: Option<u32>) -> Markup {
             div.message.info role="note" {
                 p {
                     strong { "Secret statistique : " }
-                    "les effectifs inférieurs à " (t) " sont remplacés par « < " (t) " » ; les densités calculées \
+                    "les effectifs inférieurs à " (t) ", zéro compris, sont remplacés par « < " (t) " » ; les densités calculées \
                      à partir d'eux, et les valeurs qui permettraient de les retrouver par différence avec les \
                      totaux, par « secret »."
                 }
