@@ -177,7 +177,8 @@ fn seeds() -> Vec<Seed> {
         }],
         &[],
     );
-    let cartosante = "Code;Libellé;Zonage_MG\n69029;FIXTURE-Commune;1_ZIP\n69123;FIXTURE-Ville;8_GQ_ZIP\n";
+    let cartosante =
+        "Code;Libellé;Zonage_MG\n69029;FIXTURE-Commune;1_ZIP\n69123;FIXTURE-Ville;8_GQ_ZIP\n";
     let activity = "Identifiant national;Année;Consultations;Visites\n810001234567;2025;4200;130\n";
     vec![
         seed("annuaire", "activite.txt", annuaire.clone()),

@@ -24,12 +24,16 @@ impl French for Break {
                 "l'en-tête du journal d'audit (dernière entrée n° {head_id}) n'est pas scellé par la clé : il a été \
                  déplacé ou réécrit sans la clé (entrées supprimées à la fin ?)"
             ),
-            Break::ForeignKey => "la clé donnée n'est pas celle qui a scellé ce journal d'audit (mauvais fichier \
+            Break::ForeignKey => {
+                "la clé donnée n'est pas celle qui a scellé ce journal d'audit (mauvais fichier \
                                   de clé, ou empreinte de clé modifiée dans la base)"
-                .into(),
-            Break::AnchorForged => "l'ancre n'est pas signée par la clé de ce journal : elle a été modifiée, \
+                    .into()
+            }
+            Break::AnchorForged => {
+                "l'ancre n'est pas signée par la clé de ce journal : elle a été modifiée, \
                                     fabriquée, ou vient d'une autre base"
-                .into(),
+                    .into()
+            }
             Break::KeyingMoved { anchored, found } => format!(
                 "le début du scellement par clé a été déplacé (l'ancre le place à l'entrée n° {anchored}, la base à \
                  l'entrée n° {found}) : des entrées scellées ont été réécrites sans clé"

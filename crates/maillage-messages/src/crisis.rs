@@ -178,9 +178,11 @@ impl French for Error {
             Error::EventClosed(_) => "cet événement est clos".into(),
             Error::NotYours(_) => "cette mission ne vous est pas confiée".into(),
             Error::RequestClosed(_) => "cette demande est déjà faite ou annulée".into(),
-            Error::CommuneNotHeld => "vous ne pouvez enregistrer que pour une commune qui vous est attribuée : \
+            Error::CommuneNotHeld => {
+                "vous ne pouvez enregistrer que pour une commune qui vous est attribuée : \
                  choisissez-la dans la liste des communes"
-                .into(),
+                    .into()
+            }
         }
     }
 }

@@ -330,7 +330,9 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> 
     for h in headers.iter() {
         let folded = fold(h).replace(' ', "_");
         let Some((c, _)) = COLUMNS.iter().find(|(c, _)| *c == folded) else {
-            return Err(NetworkError::CsvUnknownColumn(maillage_fields::quoted(h.trim())));
+            return Err(NetworkError::CsvUnknownColumn(maillage_fields::quoted(
+                h.trim(),
+            )));
         };
         columns.push(c);
     }

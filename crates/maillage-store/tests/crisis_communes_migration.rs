@@ -120,7 +120,11 @@ async fn base_at_version_10(location: &str, postgres: bool, communes: &[&str]) {
     ];
     for (i, sql) in statements.iter().enumerate() {
         let q = sqlx::query(sqlx::AssertSqlSafe(*sql));
-        let q = if i == 0 { q.bind(territory.to_string()) } else { q };
+        let q = if i == 0 {
+            q.bind(territory.to_string())
+        } else {
+            q
+        };
         q.execute(&pool).await.unwrap();
     }
     pool.close().await;

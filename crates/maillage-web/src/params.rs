@@ -93,7 +93,9 @@ impl<S: Send + Sync> FromRequest<S> for Form {
             if crate::limits::too_large_in(&e).is_some() {
                 WebError::TooLarge(crate::limits::form_too_large_message())
             } else {
-                WebError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".into())
+                WebError::BadRequest(
+                    "Le formulaire envoyé est trop volumineux ou incomplet.".into(),
+                )
             }
         })?;
         Ok(Form(Params::parse(&bytes)))

@@ -238,12 +238,13 @@ async fn the_hash_chain_detects_modified_removed_and_truncated_entries() {
         );
         assert_eq!(v.entries, 2, "two intact entries before the break");
 
-        // Rewriting the hash too does not help: the next entry no longer points to it.
+        // Rewriting the hash too does not help without the key.
         rehash_and_check(&store, base.backend).await;
     }
 }
 
-/// Recomputes the hash of the tampered entry 3 (as a careful forger would): entry 4 then breaks the chain.
+/// Recomputes the hash of the tampered entry 3 as a forger who reads the code but lacks the journal's key would
+/// (the public, unkeyed rule): the keyed chain still finds entry 3 modified.
 async fn rehash_and_check(store: &Store, backend: &str) {
     let records = audit::list(store, &audit::Filter::default(), 100, 0)
         .await
@@ -256,7 +257,7 @@ async fn rehash_and_check(store: &Store, backend: &str) {
         .await
         .unwrap();
     let v = audit::verify(store).await.unwrap();
-    assert_eq!(v.broken, Some(Break::Unlinked { id: 4 }), "[{backend}]");
+    assert_eq!(v.broken, Some(Break::Modified { id: 3 }), "[{backend}]");
 }
 
 #[tokio::test]

@@ -876,9 +876,7 @@ async fn a_failed_import_of_a_huge_field_leaves_a_small_audit_entry() {
     let hostile = filler.repeat(FIELD_BYTES / filler.len());
     // Four fillers in a row: longer than any extract a message, a page or the audit log may quote.
     let run = filler.repeat(4);
-    let population = format!(
-        "IRIS;COM;TYP_IRIS;LAB_IRIS;P22_POP\n991010101;99101;H;1;{hostile}\n"
-    );
+    let population = format!("IRIS;COM;TYP_IRIS;LAB_IRIS;P22_POP\n991010101;99101;H;1;{hostile}\n");
     let spf = format!("dep;jour;P;T;cl_age90;pop\n86;{hostile};1;10;0;400000\n");
     for base in TestBase::all().await {
         let server = Server::start(&base, Config::default()).await;
@@ -914,7 +912,11 @@ async fn a_failed_import_of_a_huge_field_leaves_a_small_audit_entry() {
         let mut cell = server.client();
         let csrf = cell.login_ok("crise").await;
         let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
-        let body = multipart(&[("_csrf", &csrf)], "sp-pos-quot-dep-fixture.csv", spf.as_bytes());
+        let body = multipart(
+            &[("_csrf", &csrf)],
+            "sp-pos-quot-dep-fixture.csv",
+            spf.as_bytes(),
+        );
         let r = cell
             .send(
                 hyper::Method::POST,
@@ -944,10 +946,7 @@ async fn a_failed_import_of_a_huge_field_leaves_a_small_audit_entry() {
             assert_eq!(details["resultat"], "refuse");
             assert_eq!(details["lieu"]["ligne"], 2, "{details}");
             assert!(
-                details["erreur"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("format:"),
+                details["erreur"].as_str().unwrap().starts_with("format:"),
                 "{details}"
             );
             assert!(!entry.details.contains("Valeur-de-test"), "{details}");

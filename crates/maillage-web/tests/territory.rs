@@ -194,6 +194,7 @@ const QUERIES: &[(&str, &str)] = &[(
 /// Replaces the shown columns by markers; returns what each marker names.
 async fn plant_markers(owner: &Store) -> BTreeMap<String, String> {
     let mut named = BTreeMap::new();
+    common::unlock_main_courante(owner).await;
     for (index, (table, column)) in PLANTED.iter().enumerate() {
         let prefix = format!("ZQ{index}X");
         let statement = format!(
@@ -211,6 +212,7 @@ async fn plant_markers(owner: &Store) -> BTreeMap<String, String> {
             named.insert(format!("{prefix}{id}Q"), format!("{table}.{column} #{id}"));
         }
     }
+    common::lock_main_courante(owner).await;
     named
 }
 
@@ -320,16 +322,16 @@ async fn an_account_of_commune_b_reads_nothing_of_commune_a() {
             .unwrap();
         common::give_owned_records_to(&owner, COMMUNE_A).await;
         let named = plant_markers(&owner).await;
-        let targets = targets(&owner).await;
-        let store = common::application_store(&base, owner).await;
         let mut accounts = Vec::new();
         for role in Role::ALL {
             let b = format!("b-{}", role.as_str());
-            common::commune_account(&store, &b, &[role], &[COMMUNE_B]).await;
+            common::commune_account(&owner, &b, &[role], &[COMMUNE_B]).await;
             let all = format!("tout-{}", role.as_str());
-            common::account(&store, &all, &[role]).await;
+            common::account(&owner, &all, &[role]).await;
             accounts.push((role, b, all));
         }
+        let targets = targets(&owner).await;
+        let store = common::application_store(&base, owner).await;
         let server = Server::start_on(store, base.backend, Config::default()).await;
 
         let mut leaks: Vec<String> = Vec::new();

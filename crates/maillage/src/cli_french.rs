@@ -252,6 +252,8 @@ mod tests {
             .expect("commande serve")
             .render_help()
             .to_string();
+        // The help is wrapped to the terminal's width: read it as one line of words.
+        let serve = serve.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(serve.contains("par défaut : 127.0.0.1:8080"), "{serve}");
         assert!(
             serve.contains("variable d'environnement : MAILLAGE_BASE"),

@@ -301,9 +301,21 @@ async fn backup_and_restore_commands_round_trip() {
         assert!(
             !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--remplacer")
         );
-        ok(
+        // Nor with it, once the base has an audit journal: the journal is never erased; the base is unchanged.
+        let out = maillage(
             &base.location,
             &["restauration", file.to_str().unwrap(), "--remplacer"],
+        );
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && said.contains("base neuve"),
+            "{said}"
+        );
+        assert_eq!(
+            snapshot(&base.location, dir.path()),
+            snapshot(demo.to_str().unwrap(), dir.path()),
+            "{}",
+            base.backend
         );
     }
 }

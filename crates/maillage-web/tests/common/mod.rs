@@ -145,6 +145,7 @@ pub async fn application_store(base: &TestBase, owner: Store) -> Store {
 /// Gives every record of the tables owned by a commune (`reach::OWNED_TABLES`) to `commune`, as the owner, so
 /// that an account of another commune reaches none of them.
 pub async fn give_owned_records_to(owner: &Store, commune: &str) {
+    unlock_main_courante(owner).await;
     for (table, _) in maillage_store::reach::OWNED_TABLES {
         let has_column: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(match owner.backend() {
             maillage_store::Backend::Sqlite => {
@@ -176,6 +177,32 @@ pub async fn give_owned_records_to(owner: &Store, commune: &str) {
         .await
         .unwrap();
     }
+    lock_main_courante(owner).await;
+}
+
+/// The main courante refuses updates (a trigger): a test setup rewriting its rows as the owner lifts it, as
+/// migration 0011 does, then puts it back with [`lock_main_courante`].
+pub async fn unlock_main_courante(owner: &Store) {
+    let lift = match owner.backend() {
+        maillage_store::Backend::Postgres => {
+            "ALTER TABLE crisis_log DISABLE TRIGGER crisis_log_append_only"
+        }
+        maillage_store::Backend::Sqlite => "DROP TRIGGER crisis_log_append_only",
+    };
+    sql(owner, lift).await.unwrap();
+}
+
+pub async fn lock_main_courante(owner: &Store) {
+    let restore = match owner.backend() {
+        maillage_store::Backend::Postgres => {
+            "ALTER TABLE crisis_log ENABLE TRIGGER crisis_log_append_only"
+        }
+        maillage_store::Backend::Sqlite => {
+            "CREATE TRIGGER crisis_log_append_only BEFORE UPDATE ON crisis_log \
+             BEGIN SELECT RAISE(ABORT, 'crisis_log is append-only'); END"
+        }
+    };
+    sql(owner, restore).await.unwrap();
 }
 
 /// One account per role, named after the role.

@@ -164,10 +164,9 @@ fn decay(args: &AccessArgs) -> anyhow::Result<Decay> {
         MethodArg::TwoStep => Decay::Binary,
         MethodArg::Enhanced => match &args.steps {
             Some(text) => Decay::Steps {
-                steps: parse_steps(text)
-                    .map_err(|e| {
-                        anyhow!("option --poids « {} » : {}.", quoted(text), e.french())
-                    })?,
+                steps: parse_steps(text).map_err(|e| {
+                    anyhow!("option --poids « {} » : {}.", quoted(text), e.french())
+                })?,
             },
             None => Decay::luo_qi(),
         },

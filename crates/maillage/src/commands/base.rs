@@ -20,7 +20,12 @@ pub struct BaseArg {
     /// Fichier de la clé du journal d'audit (hors de la base ; créé au premier usage, lisible par son seul
     /// propriétaire). Par défaut : « <base>.cle-journal » à côté d'une base SQLite, ~/.config/maillage/cle-journal
     /// pour PostgreSQL
-    #[arg(long, global = true, env = "MAILLAGE_CLE_JOURNAL", value_name = "FICHIER")]
+    #[arg(
+        long,
+        global = true,
+        env = "MAILLAGE_CLE_JOURNAL",
+        value_name = "FICHIER"
+    )]
     pub cle_journal: Option<std::path::PathBuf>,
 }
 

@@ -88,7 +88,9 @@ pub async fn serve_store(store: Store, config: Config, address: SocketAddr) -> a
         anyhow!("impossible d'écouter sur {address} ({e}) ; le port est peut-être déjà pris : choisissez-en un autre")
     })?;
     // A missing, exposed or foreign key of the audit journal stops the server now, not at the first entry.
-    let key = maillage_store::audit::prepare_key(&store).await.map_err(fr)?;
+    let key = maillage_store::audit::prepare_key(&store)
+        .await
+        .map_err(fr)?;
     if let Some(file) = &key.file {
         println!(
             "Journal d'audit scellé par la clé du fichier « {} » : gardez-en une copie hors de cette machine.",

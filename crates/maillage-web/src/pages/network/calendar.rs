@@ -118,14 +118,15 @@ async fn download(
     caller: Caller,
     Query(q): Query,
 ) -> Result<Response, WebError> {
+    let reach = super::reach(&caller);
     let body = q.get("instance").and_then(|b| b.parse().ok());
-    let events = events(
-        &state,
-        &super::reach(&caller),
-        body,
-        caller.has(Permission::ClsRead),
-    )
-    .await?;
+    // The calendar of one body: a body out of the caller's reach is not found, like a missing one.
+    if let Some(id) = body
+        && bodies::body(state.store(), &reach, id).await?.is_none()
+    {
+        return Err(WebError::NotFound);
+    }
+    let events = events(&state, &reach, body, caller.has(Permission::ClsRead)).await?;
     Ok(calendar_response(
         ics::calendar(
             "Réseau santé — réunions et échéances",

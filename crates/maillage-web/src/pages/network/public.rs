@@ -238,9 +238,9 @@ async fn continuity_notice(state: &AppState) -> Markup {
         // The public page names the alert in force anywhere on the territory: public information.
         &maillage_store::reach::Reach::everything(),
     )
-        .await
-        .ok()
-        .flatten();
+    .await
+    .ok()
+    .flatten();
     html! {
         p.lien-continuite {
             @if let Some(e) = alert {
