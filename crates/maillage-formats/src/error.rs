@@ -145,6 +145,28 @@ pub enum FormatErrorKind {
     /// A zonage row without the date of its arrêté, and none given for the whole file.
     #[error("missing date of the zonage arrêté")]
     MissingArreteDate,
+    /// A physical line longer than [`crate::limits::Limits::line_bytes`] (the location gives its line).
+    #[error("line longer than {limit_bytes} bytes")]
+    LineTooLong { limit_bytes: u64 },
+    /// A gzip or xz stream (`format`) that expands beyond `ratio` times the compressed bytes read
+    /// ([`crate::limits::Limits::expanded_limit`], here `limit_bytes`).
+    #[error("{format} stream expands beyond {limit_bytes} bytes ({ratio} times its compressed size)")]
+    ExpansionTooLarge {
+        format: &'static str,
+        limit_bytes: u64,
+        ratio: u64,
+    },
+    /// A spreadsheet's XML node (a cell, a shared string) longer than
+    /// [`crate::limits::Limits::cell_bytes`]; the location names the sheet (or `part`, the workbook's
+    /// member holding it) and the row when known.
+    #[error("spreadsheet cell longer than {limit_bytes} bytes in {part}")]
+    CellTooLarge { part: String, limit_bytes: u64 },
+    /// A feature's geometry larger than [`crate::limits::Limits::geometry_bytes`] (or its vertex count).
+    #[error("geometry larger than {limit_bytes} bytes")]
+    GeometryTooLarge { limit_bytes: u64 },
+    /// A text kept as a name longer than [`crate::limits::Limits::name_chars`] characters (`value` cut).
+    #[error("name longer than {limit_chars} characters: {value:?}")]
+    NameTooLong { value: String, limit_chars: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

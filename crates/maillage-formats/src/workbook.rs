@@ -4,7 +4,7 @@
 //! what follows it (units rows, footers, multi-code cells) stays in each reader.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Range, Reader, Sheets};
@@ -19,7 +19,11 @@ pub(crate) struct Workbook {
 
 impl Workbook {
     /// Opens the workbook at `path`; one calamine cannot read is a `Spreadsheet` error at `shown`.
+    /// A zipped workbook (xlsx, ods) is vetted first ([`vet`]): calamine holds whole cells and sheets.
     pub(crate) fn open(path: &Path, shown: &Path) -> Result<Workbook> {
+        if crate::archive::ArchiveKind::of_file(path)? == Some(crate::archive::ArchiveKind::Zip) {
+            vet(path, shown)?;
+        }
         let sheets = calamine::open_workbook_auto(path).map_err(|e| {
             FormatError::new(
                 Location::file(shown),
@@ -135,4 +139,182 @@ impl Sheet {
             .skip(header.index + 1)
             .map(|(index, cells)| (self.row_number(index), cells))
     }
+}
+
+/// Reads every member of a zipped workbook once, streaming, before calamine loads it: the members together
+/// may not expand beyond [`crate::limits::Limits::expanded_limit`] of the file's size, and no text or
+/// markup node may be longer than [`crate::limits::Limits::cell_bytes`] (calamine, like quick-xml under it,
+/// buffers a whole node: a 1 MB file can hold a 1 GB cell). The refusal names the sheet and the row.
+fn vet(path: &Path, shown: &Path) -> Result<()> {
+    let limits = crate::limits::current();
+    let corrupt = |e: zip::result::ZipError| {
+        FormatError::new(
+            Location::file(shown),
+            FormatErrorKind::Spreadsheet(crate::text::cut(&e.to_string(), 160)),
+        )
+    };
+    let file = File::open(path).map_err(|e| crate::io::io_error(shown, &e))?;
+    let file_len = file
+        .metadata()
+        .map_err(|e| crate::io::io_error(shown, &e))?
+        .len();
+    let allowed = limits.expanded_limit(file_len);
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(corrupt)?;
+    let too_large = |member: &str| {
+        FormatError::new(
+            Location::file(shown),
+            FormatErrorKind::ArchiveTooLarge {
+                member: crate::text::cut(member, 80),
+                limit: allowed,
+            },
+        )
+    };
+    let mut expanded = 0u64;
+    let mut buf = vec![0u8; crate::io::BUFFER];
+    for index in 0..zip.len() {
+        let mut member = zip.by_index(index).map_err(corrupt)?;
+        let name = String::from_utf8_lossy(member.name_raw()).into_owned();
+        if expanded.saturating_add(member.size()) > allowed {
+            return Err(too_large(&name));
+        }
+        let mut scan = NodeScan::new(limits.cell_bytes);
+        loop {
+            let n = match member.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(FormatError::new(
+                        Location::file(shown),
+                        FormatErrorKind::Spreadsheet(crate::text::cut(&e.to_string(), 160)),
+                    ));
+                }
+            };
+            expanded += n as u64;
+            if expanded > allowed {
+                return Err(too_large(&name));
+            }
+            if !scan.feed(&buf[..n]) {
+                drop(member);
+                let mut at = Location::file(shown);
+                if let Some(sheet) = sheet_of_part(&mut zip, &name) {
+                    at = at.sheet(sheet);
+                }
+                if let Some(row) = scan.row {
+                    at = at.line(row);
+                }
+                return Err(FormatError::new(
+                    at,
+                    FormatErrorKind::CellTooLarge {
+                        part: crate::text::cut(&name, 80),
+                        limit_bytes: limits.cell_bytes,
+                    },
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The longest run of bytes between two of `<` and `>` (a text node, or a tag with its attributes), and
+/// the last `<row r="…">` met (the row of a worksheet being read).
+struct NodeScan {
+    limit: u64,
+    run: u64,
+    in_tag: bool,
+    /// The first bytes of the tag being read, enough to recognise `row r="123"`.
+    tag_head: Vec<u8>,
+    row: Option<u64>,
+}
+
+impl NodeScan {
+    fn new(limit: u64) -> Self {
+        NodeScan {
+            limit,
+            run: 0,
+            in_tag: false,
+            tag_head: Vec::with_capacity(64),
+            row: None,
+        }
+    }
+
+    /// `false` as soon as a node exceeds the limit.
+    fn feed(&mut self, bytes: &[u8]) -> bool {
+        for &b in bytes {
+            match b {
+                b'<' => {
+                    self.in_tag = true;
+                    self.run = 0;
+                    self.tag_head.clear();
+                }
+                b'>' => {
+                    if self.in_tag {
+                        self.note_row();
+                    }
+                    self.in_tag = false;
+                    self.run = 0;
+                }
+                _ => {
+                    self.run += 1;
+                    if self.run > self.limit {
+                        return false;
+                    }
+                    if self.in_tag && self.tag_head.len() < 64 {
+                        self.tag_head.push(b);
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn note_row(&mut self) {
+        let Some(attributes) = self.tag_head.strip_prefix(b"row ") else {
+            return;
+        };
+        let text = String::from_utf8_lossy(attributes);
+        if let Some(value) = attribute(&text, "r") {
+            self.row = value.parse().ok();
+        }
+    }
+}
+
+/// The value of `name="…"` in a tag's attributes (preceded by a space or at the start).
+fn attribute<'a>(attributes: &'a str, name: &str) -> Option<&'a str> {
+    let pattern = format!("{name}=\"");
+    let mut from = 0;
+    while let Some(found) = attributes[from..].find(&pattern) {
+        let at = from + found;
+        let start = at + pattern.len();
+        if at == 0 || attributes.as_bytes()[at - 1].is_ascii_whitespace() {
+            return attributes[start..].split('"').next();
+        }
+        from = start;
+    }
+    None
+}
+
+/// The name of the sheet whose XML is `part` (`xl/worksheets/sheet2.xml`), from the workbook's relations
+/// (both small: read at most 1 MB of each).
+fn sheet_of_part<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    part: &str,
+) -> Option<String> {
+    let mut small = |name: &str| -> Option<String> {
+        let member = zip.by_name(name).ok()?;
+        let mut text = String::new();
+        member.take(1 << 20).read_to_string(&mut text).ok()?;
+        Some(text)
+    };
+    let relations = small("xl/_rels/workbook.xml.rels")?;
+    let workbook = small("xl/workbook.xml")?;
+    let target = part.strip_prefix("xl/").unwrap_or(part);
+    let id = relations.split("<Relationship ").skip(1).find_map(|tag| {
+        let t = attribute(tag, "Target")?;
+        (t.trim_start_matches("/xl/") == target).then(|| attribute(tag, "Id").map(str::to_string))?
+    })?;
+    workbook.split("<sheet ").skip(1).find_map(|tag| {
+        (attribute(tag, "r:id") == Some(id.as_str()))
+            .then(|| attribute(tag, "name").map(|n| crate::text::cut(n, 80)))?
+    })
 }

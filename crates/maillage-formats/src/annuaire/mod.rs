@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use crate::columns::{self, ColumnSpec};
 use crate::error::{FormatError, FormatErrorKind, FormatWarning, Location, Result, WarningKind};
+use crate::limits::LineBound;
 use crate::io::{self, TrackLast};
 use crate::sniff::{self, FileKind};
 use crate::text;
@@ -253,7 +254,7 @@ impl Layout {
 /// Streaming reader of the Annuaire santé activity file. Iterating yields records until the first error,
 /// then stops (`None`).
 pub struct AnnuaireReader<R: Read> {
-    rdr: csv::Reader<TrackLast<R>>,
+    rdr: csv::Reader<TrackLast<LineBound<std::io::BufReader<R>>>>,
     rec: csv::ByteRecord,
     spare: csv::ByteRecord,
     path: PathBuf,
@@ -347,7 +348,11 @@ impl<R: Read> AnnuaireReader<R> {
             // See `table.rs`: `\n` ends a record, a trailing `\r` stays in the (empty) last field.
             .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(1 << 16)
-            .from_reader(TrackLast::new(input));
+            // A line is bounded before the csv crate buffers it (one line of 2 GB in a tiny `.xz`).
+            .from_reader(TrackLast::new(LineBound::new(
+                std::io::BufReader::with_capacity(1 << 16, input),
+                false,
+            )));
         let mut r = AnnuaireReader {
             rdr,
             rec: csv::ByteRecord::new(),
