@@ -447,14 +447,20 @@ fn read_sheet(
                 }
             }
         };
+        let commune_name = cols
+            .get(NAME)
+            .map(|n| cell_text(cell(n)))
+            .filter(|s| !s.is_empty());
+        if let (Some(name), Some(col)) = (&commune_name, cols.get(NAME)) {
+            crate::limits::current()
+                .check_name(name)
+                .map_err(|kind| FormatError::new(loc(col), kind))?;
+        }
         out.push(AplRow {
             sheet: sheet.name.clone(),
             year,
             row: row_no,
-            commune_name: cols
-                .get(NAME)
-                .map(|n| cell_text(cell(n)))
-                .filter(|s| !s.is_empty()),
+            commune_name,
             apl: number(APL)?,
             apl_under_65: number(APL_65)?,
             apl_under_62: number(APL_62)?,

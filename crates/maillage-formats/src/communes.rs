@@ -143,6 +143,12 @@ fn elements<T: DeserializeOwned>(path: &Path, kind: FileKind) -> Result<Vec<(usi
                 element_error(path, i, "not a commune object".into())
             });
         }
+        // Its name becomes a zone's: refused beyond the bound rather than written.
+        if let Some(name) = v.get("nom").and_then(Value::as_str) {
+            crate::limits::current().check_name(name).map_err(|kind| {
+                FormatError::new(Location::file(path).feature(i).field("nom"), kind)
+            })?;
+        }
         let t = serde_json::from_value(v).map_err(|e| element_error(path, i, e.to_string()))?;
         out.push((i, t));
     }

@@ -433,13 +433,13 @@ mod tests {
     #[test]
     fn a_quoted_record_spanning_lines_is_bounded_as_a_record() {
         let text = b"h\n\"a\nb\nc\nd\"\nz\n";
-        // Every line is short, the quoted record is 10 bytes.
-        let ok = LineBound::with(&text[..], true, 4, 10);
+        // Every line is short, the quoted record is 9 bytes (its final newline ends it).
+        let ok = LineBound::with(&text[..], true, 4, 9);
         assert_eq!(read_all(ok).unwrap(), text);
-        let bounded = LineBound::with(io::BufReader::with_capacity(3, &text[..]), true, 4, 9);
+        let bounded = LineBound::with(io::BufReader::with_capacity(3, &text[..]), true, 4, 8);
         let (line, kind) = at_line(read_all(bounded).unwrap_err());
         assert_eq!(line, 2, "the record starts on line 2");
-        assert_eq!(kind, FormatErrorKind::RecordTooLarge { limit_bytes: 9 });
+        assert_eq!(kind, FormatErrorKind::RecordTooLarge { limit_bytes: 8 });
     }
 
     #[test]

@@ -18,9 +18,13 @@ pub struct ServeArgs {
     pub cookie_securise: bool,
     #[command(flatten)]
     pub base: BaseArg,
+    /// Limites des fichiers importés depuis les pages (les mêmes que `maillage import`)
+    #[command(flatten)]
+    pub limits: super::limits::LimitArgs,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    args.limits.apply();
     block_on(async {
         let store = open(&args.base).await?;
         let accounts = maillage_store::accounts::list(&store).await.map_err(fr)?;
