@@ -200,9 +200,11 @@ pub fn read_apl_workbook(path: impl AsRef<Path>) -> Result<AplRead> {
     }
     let mut wb = Workbook::open(path, path).map_err(|e| {
         // Another kind of file says which kind it looks like.
-        let head = std::fs::read(path)
-            .map(|b| b[..b.len().min(4096)].to_vec())
-            .unwrap_or_default();
+        // Its first bytes only: the file may be of any size.
+        let mut head = Vec::new();
+        if let Ok(file) = std::fs::File::open(path) {
+            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(file, 4096), &mut head);
+        }
         match crate::sniff::hint(&head, crate::sniff::FileKind::Spreadsheet) {
             Some(hint) => FormatError::new(
                 Location::file(path),
