@@ -167,6 +167,10 @@ pub enum FormatErrorKind {
     /// A text kept as a name longer than [`crate::limits::Limits::name_chars`] characters (`value` cut).
     #[error("name longer than {limit_chars} characters: {value:?}")]
     NameTooLong { value: String, limit_chars: u64 },
+    /// A sheet whose filled cells span more than [`crate::limits::Limits::sheet_cells`] cells (calamine
+    /// holds a sheet as one rectangle from its first to its last filled cell); the location names the sheet.
+    #[error("sheet spanning {cells} cells, beyond {limit_cells}")]
+    SheetTooLarge { cells: u64, limit_cells: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -13,9 +13,9 @@
 //! stops a gzip or xz stream that expands too much; archives apply the same [`Limits::expanded_limit`].
 
 use std::io::{self, BufRead, Read};
+use std::sync::Arc;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 use crate::archive::KindError;
 use crate::error::FormatErrorKind;
@@ -54,6 +54,10 @@ pub struct Limits {
     /// Memory a decompressor may ask for its dictionary (xz, 7z). `xz -9` needs 65 MiB to decode; a forged
     /// header can ask for 4 GiB.
     pub decoder_memory_bytes: u64,
+    /// Most cells a sheet may span, from its first to its last filled cell (calamine holds that rectangle,
+    /// 32 bytes a cell, even when it is empty). The largest published workbook, INSEE's population by IRIS,
+    /// spans about 4.5 million; two cells at A1 and XFD1048576 would span 17 billion (550 GB).
+    pub sheet_cells: u64,
 }
 
 impl Limits {
@@ -68,6 +72,7 @@ impl Limits {
         expansion_floor: 64 * MIB,
         document_bytes: 128 * MIB,
         decoder_memory_bytes: 256 * MIB,
+        sheet_cells: 8 * MIB,
     };
 
     /// The most bytes a stream or archive may expand to once `compressed` bytes of it were read.
@@ -91,7 +96,8 @@ impl Limits {
     /// [`Self::name_chars`].
     pub fn check_name(&self, name: &str) -> Result<(), FormatErrorKind> {
         // Bytes bound characters from above: count characters only for long names.
-        if (name.len() as u64) <= self.name_chars || name.chars().count() as u64 <= self.name_chars {
+        if (name.len() as u64) <= self.name_chars || name.chars().count() as u64 <= self.name_chars
+        {
             return Ok(());
         }
         Err(FormatErrorKind::NameTooLong {
@@ -202,14 +208,20 @@ impl<R: BufRead> BufRead for LineBound<R> {
             line_add
         };
         if line_run + line_add > line_limit {
-            return Err(self.too_long(self.lines + 1, FormatErrorKind::LineTooLong {
-                limit_bytes: line_limit,
-            }));
+            return Err(self.too_long(
+                self.lines + 1,
+                FormatErrorKind::LineTooLong {
+                    limit_bytes: line_limit,
+                },
+            ));
         }
         if record_run + record_add > record_limit {
-            return Err(self.too_long(self.record_line, FormatErrorKind::RecordTooLarge {
-                limit_bytes: record_limit as usize,
-            }));
+            return Err(self.too_long(
+                self.record_line,
+                FormatErrorKind::RecordTooLarge {
+                    limit_bytes: record_limit as usize,
+                },
+            ));
         }
         // Reborrow: the checks above needed `self` while `buf` was alive.
         self.inner.fill_buf()
@@ -415,7 +427,10 @@ mod tests {
     }
 
     fn at_line(e: io::Error) -> (u64, FormatErrorKind) {
-        let at = e.get_ref().and_then(|i| i.downcast_ref::<AtLine>()).unwrap();
+        let at = e
+            .get_ref()
+            .and_then(|i| i.downcast_ref::<AtLine>())
+            .unwrap();
         (at.line, at.kind.clone())
     }
 

@@ -221,6 +221,13 @@ impl French for FormatErrorKind {
                  dans le fichier",
                 maillage_formats::text::cut(value, 80)
             ),
+            SheetTooLarge { cells, limit_cells } => format!(
+                "la feuille s'étend sur {} millions de cellules de sa première à sa dernière cellule remplie, \
+                 plus que la limite de {} millions (classeur piégé, ou cellules isolées loin du tableau ?) ; \
+                 supprimez les cellules hors du tableau et enregistrez-le à nouveau",
+                cells.div_ceil(1_000_000),
+                limit_cells / 1_000_000
+            ),
         }
     }
 }

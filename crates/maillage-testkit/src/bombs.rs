@@ -208,6 +208,19 @@ impl Read for Repeat<'_> {
 /// An xlsx (the parts a workbook needs, as a spreadsheet saves them) whose one sheet « Feuille1 » has, in
 /// its cell A1 of row 1, the inline text `cell` (e.g. a [`Piece::filling`] of 1 GiB).
 pub fn write_xlsx_with_cell(path: &Path, cell: &[Piece]) {
+    let start = b"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>";
+    let end = b"</t></is></c></row>";
+    let mut rows = vec![Piece::once(start)];
+    rows.extend(cell.iter().map(|p| Piece {
+        text: p.text,
+        times: p.times,
+    }));
+    rows.push(Piece::once(end));
+    write_xlsx(path, &rows);
+}
+
+/// An xlsx whose one sheet « Feuille1 » holds `rows` (the XML inside `<sheetData>`).
+pub fn write_xlsx(path: &Path, rows: &[Piece]) {
     const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
     let content_types = format!(
@@ -231,12 +244,11 @@ pub fn write_xlsx_with_cell(path: &Path, cell: &[Piece]) {
          <Relationship Id=\"rId1\" Type=\"{REL}/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
     );
     let sheet_start = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<worksheet xmlns=\"{MAIN}\"><sheetData>\
-         <row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<worksheet xmlns=\"{MAIN}\"><sheetData>"
     );
-    let sheet_end = "</t></is></c></row></sheetData></worksheet>";
+    let sheet_end = "</sheetData></worksheet>";
     let mut sheet = vec![Piece::once(sheet_start.as_bytes())];
-    sheet.extend(cell.iter().map(|p| Piece {
+    sheet.extend(rows.iter().map(|p| Piece {
         text: p.text,
         times: p.times,
     }));

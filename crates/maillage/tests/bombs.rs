@@ -291,6 +291,30 @@ fn xlsx_with_a_cell_beyond_the_cell_bound() {
     );
 }
 
+/// Two filled cells, at A1 and at the last cell a sheet has (XFD1048576): calamine would hold the 17 billion
+/// cells between them (550 GB). Refused by the sheet's area, named.
+#[test]
+fn xlsx_with_two_cells_far_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("apl-fixture-etendue.xlsx");
+    bombs::write_xlsx(
+        &path,
+        &[Piece::once(
+            b"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>\
+              <row r=\"1048576\"><c r=\"XFD1048576\"><v>2</v></c></row>",
+        )],
+    );
+    assert_refused(
+        "apl-drees",
+        &path,
+        &[
+            "feuille « Feuille1 »",
+            "17180 millions de cellules",
+            "limite de 8 millions",
+        ],
+    );
+}
+
 #[tokio::test]
 async fn geopackage_with_a_huge_geometry() {
     let dir = tempfile::tempdir().unwrap();
