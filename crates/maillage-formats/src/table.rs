@@ -311,6 +311,24 @@ impl<'a> Row<'a> {
             .ok_or_else(|| FormatError::new(self.loc(i), FormatErrorKind::MissingValue))
     }
 
+    /// [`Self::string`] of a field kept as a name: refused, located, beyond
+    /// [`crate::limits::Limits::name_chars`].
+    pub(crate) fn name(&self, i: usize) -> Result<Option<String>> {
+        let name = self.string(i)?;
+        if let Some(n) = &name {
+            crate::limits::current()
+                .check_name(n)
+                .map_err(|kind| FormatError::new(self.loc(i), kind))?;
+        }
+        Ok(name)
+    }
+
+    /// [`Self::required`] of a field kept as a name (see [`Self::name`]).
+    pub(crate) fn required_name(&self, i: usize) -> Result<String> {
+        self.name(i)?
+            .ok_or_else(|| FormatError::new(self.loc(i), FormatErrorKind::MissingValue))
+    }
+
     pub(crate) fn number(&self, i: usize) -> Result<Option<f64>> {
         let Some(s) = self.str(i)? else {
             return Ok(None);

@@ -215,13 +215,8 @@ fn width(row: &Row<'_>, expected: usize) -> Result<()> {
 fn structure(row: &Row<'_>) -> Result<Etablissement> {
     width(row, STRUCTURE_FIELDS)?;
     // The establishment's names (rs, rslongue, complrs) are kept as they are: bounded.
-    let limits = crate::limits::current();
     for i in 3..=5 {
-        if let Some(name) = row.str(i)? {
-            limits
-                .check_name(&name)
-                .map_err(|kind| FormatError::new(row.loc(i), kind))?;
-        }
+        row.name(i)?;
     }
     let s = |i: usize| row.string(i);
     let nofinesset = finess_number(row, 1, "nofinesset")?;
