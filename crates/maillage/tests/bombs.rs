@@ -355,3 +355,42 @@ fn names_beyond_the_bound_are_refused() {
         ],
     );
 }
+
+/// The limits are the command line's to set: `--limite-ligne` and `--limite-nom` lower them for one import
+/// (a 2 MiB line and a 14-character name, accepted by default, are then refused).
+#[test]
+fn limits_given_on_the_command_line_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let ban = dir.path().join("adresses-69-fixture-ligne.csv");
+    let header =
+        "id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;x;y;lon;lat\n";
+    std::fs::write(&ban, format!("{header}{}\n", "x".repeat(2 << 20))).unwrap();
+    let annuaire = dir
+        .path()
+        .join("PS_LibreAcces_Personne_activite_fixture.txt");
+    std::fs::write(
+        &annuaire,
+        maillage_testkit::fixtures::annuaire::fixture_text(),
+    )
+    .unwrap();
+    for (kind, file, limit, expected) in [
+        (
+            "ban",
+            &ban,
+            ["--limite-ligne", "1M"],
+            "ligne de plus de 1 Mo",
+        ),
+        (
+            "annuaire",
+            &annuaire,
+            ["--limite-nom", "10"],
+            "nom « FIXTURE-MARTIN » de plus de 10 caractères",
+        ),
+    ] {
+        let base = TestBase::sqlite();
+        let mut args = vec!["import", kind, file.to_str().unwrap()];
+        args.extend(limit);
+        let out = refused(&base.location, &args);
+        assert!(out.stderr.contains(expected), "{}", out.stderr);
+    }
+}
