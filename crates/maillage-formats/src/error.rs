@@ -171,6 +171,9 @@ pub enum FormatErrorKind {
     /// holds a sheet as one rectangle from its first to its last filled cell); the location names the sheet.
     #[error("sheet spanning {cells} cells, beyond {limit_cells}")]
     SheetTooLarge { cells: u64, limit_cells: u64 },
+    /// A feature read as text (GeoJSON) with more than [`crate::limits::Limits::geometry_vertices`] positions.
+    #[error("geometry with more than {limit} vertices")]
+    TooManyVertices { limit: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -87,9 +87,15 @@ impl Limits {
         self.decoder_memory_bytes / 1024
     }
 
-    /// The most vertices a geometry of [`Self::geometry_bytes`] may hold (16 bytes per 2D vertex in WKB).
+    /// The most vertices a feature read as text (GeoJSON) may hold: [`Self::geometry_bytes`] / 96, about
+    /// 700,000 by default (the largest commune at full IGN precision has about 200,000). A GeoJSON position
+    /// costs about 56 bytes once parsed (`[0,0]` is 6 bytes of text), so the text's size alone would let a
+    /// feature take ten times its bytes; the reader counts the JSON separators (`[`, `{`, `,`, `:`; three a
+    /// position) and allows three times this figure, which bounds the properties alike (at most ~45 bytes a
+    /// separator once parsed: 2 million separators, under 100 MB). A WKB blob's counts are bounded by its
+    /// bytes, 16 a vertex, so by [`Self::geometry_bytes`] itself.
     pub fn geometry_vertices(&self) -> u64 {
-        self.geometry_bytes / 16
+        self.geometry_bytes / 96
     }
 
     /// Checks a text used as a name: `Err(kind)` (for the caller to locate) when it is longer than
@@ -364,6 +370,8 @@ pub(crate) struct MarkBound<R> {
     mark: Mark,
     limit: u64,
     kind: FormatErrorKind,
+    /// The most JSON separators (`[`, `{`, `,`, `:`) an element may hold, and the error beyond.
+    separators: Option<(u64, FormatErrorKind)>,
 }
 
 /// Where the element being read started, shared between [`MarkBound`] and the parser's visitor.
@@ -371,6 +379,8 @@ pub(crate) struct MarkBound<R> {
 pub(crate) struct Mark {
     read: Arc<AtomicU64>,
     start: Arc<AtomicU64>,
+    separators: Arc<AtomicU64>,
+    separators_start: Arc<AtomicU64>,
 }
 
 impl Mark {
@@ -378,6 +388,8 @@ impl Mark {
     pub(crate) fn set(&self) {
         self.start
             .store(self.read.load(Ordering::Relaxed), Ordering::Relaxed);
+        self.separators_start
+            .store(self.separators.load(Ordering::Relaxed), Ordering::Relaxed);
     }
 }
 
@@ -391,9 +403,17 @@ impl<R> MarkBound<R> {
                 mark: mark.clone(),
                 limit,
                 kind,
+                separators: None,
             },
             mark,
         )
+    }
+
+    /// Also fails an element holding more than `limit` JSON separators (`[`, `{`, `,`, `:`: what its parsed
+    /// values cost grows with them, not with its bytes) with `kind`.
+    pub(crate) fn with_separators(mut self, limit: u64, kind: FormatErrorKind) -> Self {
+        self.separators = Some((limit, kind));
+        self
     }
 }
 
@@ -403,6 +423,16 @@ impl<R: Read> Read for MarkBound<R> {
         let read = self.mark.read.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
         if read - self.mark.start.load(Ordering::Relaxed) > self.limit {
             return Err(io::Error::other(KindError(self.kind.clone())));
+        }
+        if let Some((limit, kind)) = &self.separators {
+            let met = buf[..n]
+                .iter()
+                .filter(|&&b| matches!(b, b'[' | b'{' | b',' | b':'))
+                .count() as u64;
+            let total = self.mark.separators.fetch_add(met, Ordering::Relaxed) + met;
+            if total - self.mark.separators_start.load(Ordering::Relaxed) > *limit {
+                return Err(io::Error::other(KindError(kind.clone())));
+            }
         }
         Ok(n)
     }

@@ -228,6 +228,11 @@ impl French for FormatErrorKind {
                 cells.div_ceil(1_000_000),
                 limit_cells / 1_000_000
             ),
+            TooManyVertices { limit } => format!(
+                "objet de plus de {limit} sommets (ou d'autant de valeurs dans ses attributs), au-delà de tout \
+                 contour publié ; simplifiez sa géométrie dans un logiciel SIG, ou relevez la limite \
+                 (--limite-geometrie : un sommet par tranche de 96 octets)"
+            ),
         }
     }
 }

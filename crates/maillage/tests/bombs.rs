@@ -331,6 +331,43 @@ async fn geopackage_with_a_huge_geometry() {
     );
 }
 
+/// A GeoJSON feature of 16 MiB (within the 64 MiB of text a feature may have) holding 2.8 million positions
+/// `[0,0]`, or as many numbers in its properties: parsed, each would cost ten times its text. Refused by the
+/// count of its JSON values (three a position), at feature 1.
+#[test]
+fn geojson_with_a_feature_of_millions_of_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, start, item, end) in [
+        (
+            "contours-fixture-sommets.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"69123","nom":"Fixture"},"geometry":{"type":"Polygon","coordinates":[["#,
+            "[0,0],",
+            "[0,0]]]}}]}",
+        ),
+        (
+            "contours-fixture-attributs.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"69123","x":["#,
+            "0,0,0,",
+            r#"0]},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,1],[0,0]]]}}]}"#,
+        ),
+    ] {
+        let path = dir.path().join(name);
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let chunk = item.repeat(1 << 20);
+        std::io::Write::write_all(&mut file, start.as_bytes()).unwrap();
+        for _ in 0..(16 * MIB / chunk.len() as u64) {
+            std::io::Write::write_all(&mut file, chunk.as_bytes()).unwrap();
+        }
+        std::io::Write::write_all(&mut file, end.as_bytes()).unwrap();
+        drop(file);
+        assert_refused(
+            "contours",
+            &path,
+            &[name, "objet n° 1", "de plus de 699050 sommets"],
+        );
+    }
+}
+
 /// A name beyond the bound (500 characters) is refused, located, rather than written into the store.
 #[test]
 fn names_beyond_the_bound_are_refused() {

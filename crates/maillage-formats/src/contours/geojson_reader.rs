@@ -34,12 +34,19 @@ pub(super) fn visit(
         ));
     }
     // One feature's text is bounded before serde holds it whole.
-    let geometry_bytes = crate::limits::current().geometry_bytes;
+    // So are its values: parsed, a position costs about ten times its text (see `geometry_vertices`).
+    let limits = crate::limits::current();
     let (input, mark) = crate::limits::MarkBound::new(
         input,
-        geometry_bytes,
+        limits.geometry_bytes,
         FormatErrorKind::GeometryTooLarge {
-            limit_bytes: geometry_bytes,
+            limit_bytes: limits.geometry_bytes,
+        },
+    );
+    let input = input.with_separators(
+        3 * limits.geometry_vertices(),
+        FormatErrorKind::TooManyVertices {
+            limit: limits.geometry_vertices(),
         },
     );
     let mut state = State {
