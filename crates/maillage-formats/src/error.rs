@@ -174,6 +174,9 @@ pub enum FormatErrorKind {
     /// A feature read as text (GeoJSON) with more than [`crate::limits::Limits::geometry_vertices`] positions.
     #[error("geometry with more than {limit} vertices")]
     TooManyVertices { limit: u64 },
+    /// A JSON element (a commune, an EPCI) holding more than `limit` values (separators counted).
+    #[error("JSON element with more than {limit} values")]
+    TooManyValues { limit: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

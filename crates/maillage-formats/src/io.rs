@@ -70,28 +70,6 @@ pub(crate) fn open(path: &Path) -> Result<Input> {
     })
 }
 
-/// Reads the whole (decompressed) file into memory: for the formats that are parsed as one document
-/// (JSON of a few MB).
-/// Bounded by [`crate::limits::Limits::document_bytes`].
-pub(crate) fn read_all(path: &Path) -> Result<Vec<u8>> {
-    let limit = limits::current().document_bytes;
-    let input = open(path)?;
-    let mut bytes = Vec::new();
-    input
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(path, &e))?;
-    if bytes.len() as u64 > limit {
-        return Err(FormatError::new(
-            Location::file(path),
-            FormatErrorKind::RecordTooLarge {
-                limit_bytes: limit as usize,
-            },
-        ));
-    }
-    Ok(bytes)
-}
-
 /// Remembers the last byte that went through, so that a reader can tell whether the file ends with a
 /// newline (a truncated download usually does not).
 pub(crate) struct TrackLast<R> {

@@ -48,8 +48,8 @@ pub struct Limits {
     /// The expansion allowed however few compressed bytes were read (a small file of a sparse table is
     /// legitimate and the first block of a stream may expand a lot).
     pub expansion_floor: u64,
-    /// Largest JSON document parsed whole (the communes and EPCI of `@etalab/decoupage-administratif`,
-    /// 9 MB and 4 MB): fifteen times the largest.
+    /// Largest file a reader holds whole: an `.xls` workbook (not compressed, read whole by calamine). Real
+    /// ones are a few MB.
     pub document_bytes: u64,
     /// Memory a decompressor may ask for its dictionary (xz, 7z). `xz -9` needs 65 MiB to decode; a forged
     /// header can ask for 4 GiB.

@@ -233,6 +233,10 @@ impl French for FormatErrorKind {
                  contour publié ; simplifiez sa géométrie dans un logiciel SIG, ou relevez la limite \
                  (--limite-geometrie : un sommet par tranche de 96 octets)"
             ),
+            TooManyValues { limit } => format!(
+                "élément de plus de {limit} valeurs, au-delà de ce qu'un fichier publié contient ; vérifiez qu'il \
+                 s'agit bien du fichier officiel"
+            ),
         }
     }
 }

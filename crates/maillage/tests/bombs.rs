@@ -368,6 +368,24 @@ fn geojson_with_a_feature_of_millions_of_positions() {
     }
 }
 
+/// A `communes.json` whose second element holds 4 million numbers (8 MB of text, 128 MB once parsed):
+/// refused by the element's count of JSON values, at its index.
+#[test]
+fn communes_json_with_a_huge_element() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("communes-fixture-bombe.json");
+    let text = format!(
+        r#"[{{"code":"69123","nom":"Fixture","type":"commune-actuelle"}},{{"code":"69124","nom":"Fixture","x":[{}0]}}]"#,
+        "0,".repeat(4 << 20)
+    );
+    std::fs::write(&path, text).unwrap();
+    assert_refused(
+        "communes",
+        &path,
+        &["objet n° 2", "élément de plus de 2097152 valeurs"],
+    );
+}
+
 /// A name beyond the bound (500 characters) is refused, located, rather than written into the store.
 #[test]
 fn names_beyond_the_bound_are_refused() {
