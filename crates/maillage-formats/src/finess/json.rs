@@ -342,9 +342,26 @@ impl FluxReader {
                     let (line, column) = (self.scan.line, self.scan.column);
                     let mut record = std::mem::take(&mut self.record);
                     record.clear();
+                    let limits = crate::limits::current();
                     self.scan
-                        .value(Some(&mut record), crate::limits::current().record_bytes as usize)
+                        .value(Some(&mut record), limits.record_bytes as usize)
                         .map_err(|e| self.scan_error(e))?;
+                    // Parsed, a value costs more than its text: their count is bounded as for the communes.
+                    let values = limits.record_bytes / 16;
+                    if record
+                        .iter()
+                        .filter(|&&b| matches!(b, b'[' | b'{' | b',' | b':'))
+                        .count() as u64
+                        > values
+                    {
+                        return Err(FormatError::new(
+                            Location::file(&self.path)
+                                .line(line)
+                                .column(column)
+                                .feature(self.pmej_index),
+                            FormatErrorKind::TooManyValues { limit: values },
+                        ));
+                    }
                     let parsed = serde_json::from_slice::<Pmej>(&record);
                     self.record = record;
                     let pmej = parsed.map_err(|e| {
@@ -364,7 +381,6 @@ impl FluxReader {
                     let before = self.pending.len();
                     convert(self.pmej_index, line, pmej, &mut self.pending);
                     // The names are kept as they are: bounded.
-                    let limits = crate::limits::current();
                     for e in self.pending.iter().skip(before) {
                         for name in [&e.rs, &e.rslongue].into_iter().flatten() {
                             limits.check_name(name).map_err(|kind| {
