@@ -515,6 +515,11 @@ fn seven_zip_kind(e: sevenz_rust2::Error) -> FormatErrorKind {
     {
         return inner.0.clone();
     }
+    if let sevenz_rust2::Error::MaxMemLimited { .. } = e {
+        return FormatErrorKind::DecoderMemory {
+            limit_bytes: crate::limits::current().decoder_memory_bytes,
+        };
+    }
     FormatErrorKind::CorruptArchive {
         format: ArchiveKind::SevenZip.token(),
         detail: crate::text::cut(&e.to_string(), 160),

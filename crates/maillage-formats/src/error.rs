@@ -177,6 +177,10 @@ pub enum FormatErrorKind {
     /// A JSON element (a commune, an EPCI) holding more than `limit` values (separators counted).
     #[error("JSON element with more than {limit} values")]
     TooManyValues { limit: u64 },
+    /// A compressed file (xz, 7z) whose header asks the decoder for more memory than
+    /// [`crate::limits::Limits::decoder_memory_bytes`] (a forged dictionary size).
+    #[error("decoder needs more than {limit_bytes} bytes of memory")]
+    DecoderMemory { limit_bytes: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

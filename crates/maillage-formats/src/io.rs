@@ -30,6 +30,10 @@ pub(crate) fn io_error(path: &Path, e: &io::Error) -> FormatError {
     }
     let kind = match e.kind() {
         io::ErrorKind::NotFound => FormatErrorKind::NotFound,
+        // The xz decoder's refusal of a dictionary beyond its memory limit.
+        io::ErrorKind::OutOfMemory => FormatErrorKind::DecoderMemory {
+            limit_bytes: limits::current().decoder_memory_bytes,
+        },
         _ => FormatErrorKind::Io(e.to_string()),
     };
     FormatError::new(Location::file(path), kind)

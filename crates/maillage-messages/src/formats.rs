@@ -233,6 +233,11 @@ impl French for FormatErrorKind {
                  contour publié ; simplifiez sa géométrie dans un logiciel SIG, ou relevez la limite \
                  (--limite-geometrie : un sommet par tranche de 96 octets)"
             ),
+            DecoderMemory { limit_bytes } => format!(
+                "le fichier compressé demande plus de {} de mémoire pour être décompressé (fichier piégé ou \
+                 réglages de compression démesurés) ; décompressez-le vous-même et importez le fichier décompressé",
+                size_fr(*limit_bytes)
+            ),
             TooManyValues { limit } => format!(
                 "élément de plus de {limit} valeurs, au-delà de ce qu'un fichier publié contient ; vérifiez qu'il \
                  s'agit bien du fichier officiel"

@@ -386,6 +386,44 @@ fn communes_json_with_a_huge_element() {
     );
 }
 
+/// An `.xz` whose header asks the decoder for a 1.5 GiB dictionary (the encoded text is small): refused
+/// before anything is allocated for it (the decoder's memory is bounded by `Limits::decoder_memory_bytes`).
+#[test]
+fn xz_asking_for_a_huge_dictionary() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("adresses-69-fixture-dictionnaire.csv.xz");
+    bombs::write_xz(&path, &[Piece::once(b"id;numero\n1;2\n")]);
+    let mut xz = std::fs::read(&path).unwrap();
+    // The block header follows the 12-byte stream header: its size, its flags, the optional sizes, then
+    // the LZMA2 filter (id 0x21, one byte of properties: the dictionary size code) and its CRC32.
+    let start = 12;
+    let header_len = (usize::from(xz[start]) + 1) * 4;
+    let flags = xz[start + 1];
+    let mut at = start + 2;
+    for present in [flags & 0x40 != 0, flags & 0x80 != 0] {
+        if present {
+            while xz[at] & 0x80 != 0 {
+                at += 1;
+            }
+            at += 1;
+        }
+    }
+    assert_eq!((xz[at], xz[at + 1]), (0x21, 1), "the LZMA2 filter");
+    xz[at + 2] = 39; // 1.5 GiB
+    let mut crc = flate2::Crc::new();
+    crc.update(&xz[start..start + header_len - 4]);
+    xz[start + header_len - 4..start + header_len].copy_from_slice(&crc.sum().to_le_bytes());
+    std::fs::write(&path, xz).unwrap();
+    assert_refused(
+        "ban",
+        &path,
+        &[
+            "adresses-69-fixture-dictionnaire.csv.xz",
+            "demande plus de 256 Mo de mémoire",
+        ],
+    );
+}
+
 /// A name beyond the bound (500 characters) is refused, located, rather than written into the store.
 #[test]
 fn names_beyond_the_bound_are_refused() {
