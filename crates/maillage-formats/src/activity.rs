@@ -16,13 +16,11 @@
 //! The identifier is the Annuaire's national one (`8` + RPPS, or `0` + ADELI); an 11-digit RPPS number is
 //! read as `8` + RPPS. An empty count is a count not given (a professional with only visits).
 
-use std::io::{self, BufRead, Read};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::columns::{self, ColumnSpec};
 use crate::error::{FormatError, FormatErrorKind, Location, Result, expected};
+use crate::limits::LineBound;
 use crate::sniff::FileKind;
 use crate::table::{TableOptions, TableReader, TextEncoding};
 use crate::text;
@@ -115,20 +113,9 @@ pub fn read_activity(path: impl AsRef<Path>) -> Result<ActivityFile> {
     let path = path.as_ref();
     let mut opts = TableOptions::new(FileKind::ActiviteLocale, b";,\t");
     opts.encoding = TextEncoding::Auto;
-    let lines = Arc::new(AtomicU64::new(0));
-    let input = LineLimit {
-        inner: crate::io::open(path)?,
-        run: 0,
-        lines: lines.clone(),
-    };
-    // A line longer than the limit stops the reading there, at its line.
-    let at_long_line = |mut e: FormatError| {
-        if matches!(e.kind, FormatErrorKind::RecordTooLarge { .. }) {
-            e.location = Location::file(path).line(lines.load(Ordering::Relaxed) + 1);
-        }
-        e
-    };
-    let mut t = TableReader::open_input(path, Box::new(input), opts).map_err(at_long_line)?;
+    // Lines of this file are short: a longer one stops the reading there, at its line.
+    let input = LineBound::with(crate::io::open(path)?, true, MAX_LINE as u64, MAX_LINE as u64);
+    let mut t = TableReader::open_input(path, Box::new(input), opts)?;
     let at = Location::file(path).line(1);
     let map = columns::resolve(&t.headers, &SPECS, &at).map_err(|e| {
         let wrong = t.wrong_kind();
@@ -156,7 +143,7 @@ pub fn read_activity(path: impl AsRef<Path>) -> Result<ActivityFile> {
         let row = match t.next_row() {
             Ok(Some(row)) => row,
             Ok(None) => break,
-            Err(e) => return Err(at_long_line(t.explain(e))),
+            Err(e) => return Err(t.explain(e)),
         };
         // A blank line (a trailing one left by a spreadsheet) is no record.
         if (0..row.len()).all(|i| matches!(row.str(i), Ok(None))) {
@@ -255,56 +242,6 @@ pub fn read_activity(path: impl AsRef<Path>) -> Result<ActivityFile> {
         records,
         unknown_columns: map.unknown,
     })
-}
-
-/// Passes the file through, failing with `RecordTooLarge` as soon as a line exceeds [`MAX_LINE`] bytes, so
-/// that a file without line breaks is not read whole into one record. Counts the lines passed, for the error's
-/// location.
-struct LineLimit {
-    inner: crate::io::Input,
-    /// Bytes of the current line consumed so far.
-    run: usize,
-    lines: Arc<AtomicU64>,
-}
-
-impl BufRead for LineLimit {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        let run = self.run;
-        let buf = self.inner.fill_buf()?;
-        let until_newline = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
-        if run + until_newline > MAX_LINE {
-            return Err(io::Error::other(crate::archive::KindError(
-                FormatErrorKind::RecordTooLarge {
-                    limit_bytes: MAX_LINE,
-                },
-            )));
-        }
-        Ok(buf)
-    }
-
-    fn consume(&mut self, amount: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            for &b in &buf[..amount.min(buf.len())] {
-                if b == b'\n' {
-                    self.run = 0;
-                    self.lines.fetch_add(1, Ordering::Relaxed);
-                } else {
-                    self.run += 1;
-                }
-            }
-        }
-        self.inner.consume(amount);
-    }
-}
-
-impl Read for LineLimit {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let buf = self.fill_buf()?;
-        let n = buf.len().min(out.len());
-        out[..n].copy_from_slice(&buf[..n]);
-        self.consume(n);
-        Ok(n)
-    }
 }
 
 /// The Annuaire's national identifier from what a commune may write: the identifier itself (`8` + 11 digits

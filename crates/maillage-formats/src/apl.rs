@@ -200,9 +200,11 @@ pub fn read_apl_workbook(path: impl AsRef<Path>) -> Result<AplRead> {
     }
     let mut wb = Workbook::open(path, path).map_err(|e| {
         // Another kind of file says which kind it looks like.
-        let head = std::fs::read(path)
-            .map(|b| b[..b.len().min(4096)].to_vec())
-            .unwrap_or_default();
+        // Its first bytes only: the file may be of any size.
+        let mut head = Vec::new();
+        if let Ok(file) = std::fs::File::open(path) {
+            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(file, 4096), &mut head);
+        }
         match crate::sniff::hint(&head, crate::sniff::FileKind::Spreadsheet) {
             Some(hint) => FormatError::new(
                 Location::file(path),
@@ -447,14 +449,20 @@ fn read_sheet(
                 }
             }
         };
+        let commune_name = cols
+            .get(NAME)
+            .map(|n| cell_text(cell(n)))
+            .filter(|s| !s.is_empty());
+        if let (Some(name), Some(col)) = (&commune_name, cols.get(NAME)) {
+            crate::limits::current()
+                .check_name(name)
+                .map_err(|kind| FormatError::new(loc(col), kind))?;
+        }
         out.push(AplRow {
             sheet: sheet.name.clone(),
             year,
             row: row_no,
-            commune_name: cols
-                .get(NAME)
-                .map(|n| cell_text(cell(n)))
-                .filter(|s| !s.is_empty()),
+            commune_name,
             apl: number(APL)?,
             apl_under_65: number(APL_65)?,
             apl_under_62: number(APL_62)?,

@@ -6,7 +6,7 @@
 //! forward stream); [`Archive::extract`] writes members to a temporary directory for consumers that need
 //! real files (Shapefile sidecars, GeoPackage, which is a SQLite database).
 //!
-//! A member may not expand beyond [`Archive::expanded_limit`] bytes (see [`MAX_EXPANSION_RATIO`]): an
+//! A member may not expand beyond [`Archive::expanded_limit`] bytes (see [`crate::limits`]): an
 //! archive that declares or produces more is refused with [`FormatErrorKind::ArchiveTooLarge`] before the
 //! disk or the memory fills up.
 
@@ -19,12 +19,13 @@ use crate::error::{FormatError, FormatErrorKind, Location, Result};
 use crate::io::{BUFFER, Input, io_error};
 use crate::sniff::FileKind;
 
-/// How many times its own size an archive may expand to. Real files stay far below (the Annuaire text
-/// compresses about 10 times in its zip, a GeoPackage 3 to 5 times in its 7z); a zip bomb goes far above.
-pub const MAX_EXPANSION_RATIO: u64 = 100;
+/// How many times its own size an archive may expand to by default: see
+/// [`crate::limits::Limits::expansion_ratio`], which archives, gzip and xz streams share.
+pub const MAX_EXPANSION_RATIO: u64 = crate::limits::Limits::DEFAULT.expansion_ratio;
 
-/// The expansion allowed to any archive, however small (a tiny archive of a sparse file is legitimate).
-pub const MIN_EXPANDED_LIMIT: u64 = 64 * 1024 * 1024;
+/// The expansion allowed by default to any archive, however small: see
+/// [`crate::limits::Limits::expansion_floor`].
+pub const MIN_EXPANDED_LIMIT: u64 = crate::limits::Limits::DEFAULT.expansion_floor;
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const ZIP_EMPTY_MAGIC: &[u8] = b"PK\x05\x06";
@@ -168,9 +169,7 @@ impl Archive {
             path: path.to_path_buf(),
             kind,
             members,
-            expanded_limit: archive_len
-                .saturating_mul(MAX_EXPANSION_RATIO)
-                .max(MIN_EXPANDED_LIMIT),
+            expanded_limit: crate::limits::current().expanded_limit(archive_len),
         })
     }
 
@@ -489,8 +488,14 @@ fn list_zip(path: &Path) -> Result<Vec<Member>> {
 }
 
 fn list_7z(path: &Path) -> Result<Vec<Member>> {
-    let archive = sevenz_rust2::Archive::open(path)
-        .map_err(|e| FormatError::new(Location::file(path), seven_zip_kind(e)))?;
+    let mut file = File::open(path).map_err(|e| io_error(path, &e))?;
+    let memory_kib = crate::limits::current().decoder_memory_kib() as usize;
+    let archive = sevenz_rust2::Archive::read_with_memory_limit(
+        &mut file,
+        &sevenz_rust2::Password::empty(),
+        memory_kib,
+    )
+    .map_err(|e| FormatError::new(Location::file(path), seven_zip_kind(e)))?;
     Ok(archive
         .files
         .iter()
@@ -509,6 +514,11 @@ fn seven_zip_kind(e: sevenz_rust2::Error) -> FormatErrorKind {
         && let Some(inner) = io.get_ref().and_then(|i| i.downcast_ref::<KindError>())
     {
         return inner.0.clone();
+    }
+    if let sevenz_rust2::Error::MaxMemLimited { .. } = e {
+        return FormatErrorKind::DecoderMemory {
+            limit_bytes: crate::limits::current().decoder_memory_bytes,
+        };
     }
     FormatErrorKind::CorruptArchive {
         format: ArchiveKind::SevenZip.token(),
@@ -541,8 +551,11 @@ fn each_7z(
     each: &mut dyn FnMut(&Member, &mut dyn Read) -> io::Result<()>,
 ) -> io::Result<()> {
     use sevenz_rust2::{ArchiveReader, EntryDecision, Password};
+    // A forged header may ask for a dictionary of gigabytes: bounded like xz's.
+    let memory_kib = crate::limits::current().decoder_memory_kib() as usize;
     let mut reader =
-        ArchiveReader::open(path, Password::empty()).map_err(|e| kind_io(seven_zip_kind(e)))?;
+        ArchiveReader::new_with_memory_limit(File::open(path)?, Password::empty(), memory_kib)
+            .map_err(|e| kind_io(seven_zip_kind(e)))?;
     let mut remaining: Vec<&Member> = wanted.iter().collect();
     // Entries come block by block (then the empty ones), not in listing order: they are matched by
     // name. The last wanted one is read to its end (and checked) before iteration stops.

@@ -1,7 +1,7 @@
 //! `@etalab/decoupage-administratif` (npm): `communes.json` (every commune, commune déléguée / associée
 //! and arrondissement municipal, with population and postcodes) and `epci.json` (EPCI and their member
-//! communes). Each file is one JSON array (8 MB for communes): parsed whole; an invalid element is
-//! reported with its array index ([`Location::feature`]).
+//! communes). Each file is one JSON array (8 MB for communes), read one element at a time; an invalid
+//! element is reported with its array index ([`Location::feature`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -102,51 +102,145 @@ struct RawEpci {
     membres: Vec<EpciMembre>,
 }
 
-/// Parses the array, then each element, naming the index of a bad one.
+/// Reads the array one element at a time (each bounded like a record: [`Limits::record_bytes`] of text and
+/// a sixteenth as many JSON separators, since a parsed value costs more than its text), naming the index
+/// of a bad one. Only the typed elements are kept.
+///
+/// [`Limits::record_bytes`]: crate::limits::Limits::record_bytes
 fn elements<T: DeserializeOwned>(path: &Path, kind: FileKind) -> Result<Vec<(usize, T)>> {
-    let bytes = io::read_all(path)?;
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(FormatError::new(
-            Location::file(path),
-            FormatErrorKind::Empty,
-        ));
-    }
-    let head = &bytes[..bytes.len().min(4096)];
-    let wrong = || {
-        FormatError::new(
-            Location::file(path),
-            FormatErrorKind::WrongKind {
-                expected: kind.label(),
-                hint: sniff::hint(head, kind),
-            },
-        )
+    use std::io::BufRead;
+    let mut input = io::open(path)?;
+    let head = {
+        let buf = input.fill_buf().map_err(|e| io::io_error(path, &e))?;
+        buf[..buf.len().min(4096)].to_vec()
     };
-    if head.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'[')
-        || sniff::hint(head, kind).is_some()
-    {
-        return Err(wrong());
-    }
-    let values: Vec<Value> = serde_json::from_slice(&bytes).map_err(|e| json_error(path, &e))?;
-    if values.is_empty() {
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FormatError::new(
             Location::file(path),
             FormatErrorKind::Empty,
         ));
     }
-    let mut out = Vec::with_capacity(values.len());
-    for (i, v) in values.into_iter().enumerate() {
+    if head.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'[')
+        || sniff::hint(&head, kind).is_some()
+    {
+        return Err(wrong_kind(path, kind, &head));
+    }
+    let limits = crate::limits::current();
+    let too_large = FormatErrorKind::RecordTooLarge {
+        limit_bytes: limits.record_bytes as usize,
+    };
+    let values = limits.record_bytes / 16;
+    let (input, mark) = crate::limits::MarkBound::new(input, limits.record_bytes, too_large);
+    let input = input.with_separators(values, FormatErrorKind::TooManyValues { limit: values });
+    let mut state = Elements {
+        path,
+        kind,
+        head: &head,
+        mark,
+        out: Vec::new(),
+        failure: None,
+    };
+    let mut de = serde_json::Deserializer::from_reader(input);
+    let result =
+        serde::de::DeserializeSeed::deserialize(&mut state, &mut de).and_then(|()| de.end());
+    if let Some(e) = state.failure.take() {
+        return Err(e);
+    }
+    if let Err(e) = result {
+        if e.is_io() {
+            let io = std::io::Error::from(e);
+            return Err(match crate::limits::carried_kind(&io) {
+                Some(kind) => {
+                    FormatError::new(Location::file(path).feature(state.out.len()), kind.clone())
+                }
+                None => io::io_error(path, &io),
+            });
+        }
+        return Err(json_error(path, &e));
+    }
+    if state.out.is_empty() {
+        return Err(FormatError::new(
+            Location::file(path),
+            FormatErrorKind::Empty,
+        ));
+    }
+    Ok(state.out)
+}
+
+fn wrong_kind(path: &Path, kind: FileKind, head: &[u8]) -> FormatError {
+    FormatError::new(
+        Location::file(path),
+        FormatErrorKind::WrongKind {
+            expected: kind.label(),
+            hint: sniff::hint(head, kind),
+        },
+    )
+}
+
+/// The array's visitor: each element checked and typed as it comes.
+struct Elements<'a, T> {
+    path: &'a Path,
+    kind: FileKind,
+    head: &'a [u8],
+    mark: crate::limits::Mark,
+    out: Vec<(usize, T)>,
+    /// Our own error, carried out of serde's visitor (which can only return serde errors).
+    failure: Option<FormatError>,
+}
+
+impl<T: DeserializeOwned> Elements<'_, T> {
+    fn element(&self, i: usize, v: Value) -> Result<T> {
+        let path = self.path;
         if !v.is_object() || v.get("code").is_none() || v.get("nom").is_none() {
             // The first element tells whether this is the right file at all.
             return Err(if i == 0 {
-                wrong()
+                wrong_kind(path, self.kind, self.head)
             } else {
                 element_error(path, i, "not a commune object".into())
             });
         }
-        let t = serde_json::from_value(v).map_err(|e| element_error(path, i, e.to_string()))?;
-        out.push((i, t));
+        // Its name becomes a zone's: refused beyond the bound rather than written.
+        if let Some(name) = v.get("nom").and_then(Value::as_str) {
+            crate::limits::current().check_name(name).map_err(|kind| {
+                FormatError::new(Location::file(path).feature(i).field("nom"), kind)
+            })?;
+        }
+        serde_json::from_value(v).map_err(|e| element_error(path, i, e.to_string()))
     }
-    Ok(out)
+}
+
+impl<'de, T: DeserializeOwned> serde::de::DeserializeSeed<'de> for &mut Elements<'_, T> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for &mut Elements<'_, T> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<(), A::Error> {
+        use serde::de::Error as _;
+        loop {
+            self.mark.set();
+            let Some(v) = seq.next_element::<Value>()? else {
+                return Ok(());
+            };
+            let i = self.out.len();
+            match self.element(i, v) {
+                Ok(t) => self.out.push((i, t)),
+                Err(e) => {
+                    self.failure = Some(e);
+                    return Err(A::Error::custom("refused element"));
+                }
+            }
+        }
+    }
 }
 
 fn element_error(path: &Path, i: usize, msg: String) -> FormatError {

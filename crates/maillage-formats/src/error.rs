@@ -187,6 +187,42 @@ pub enum FormatErrorKind {
     /// A zonage row without the date of its arrêté, and none given for the whole file.
     #[error("missing date of the zonage arrêté")]
     MissingArreteDate,
+    /// A physical line longer than [`crate::limits::Limits::line_bytes`] (the location gives its line).
+    #[error("line longer than {limit_bytes} bytes")]
+    LineTooLong { limit_bytes: u64 },
+    /// A gzip or xz stream (`format`) that expands beyond `ratio` times the compressed bytes read
+    /// ([`crate::limits::Limits::expanded_limit`], here `limit_bytes`).
+    #[error("{format} stream expands beyond {limit_bytes} bytes ({ratio} times its compressed size)")]
+    ExpansionTooLarge {
+        format: &'static str,
+        limit_bytes: u64,
+        ratio: u64,
+    },
+    /// A spreadsheet's XML node (a cell, a shared string) longer than
+    /// [`crate::limits::Limits::cell_bytes`]; the location names the sheet (or `part`, the workbook's
+    /// member holding it) and the row when known.
+    #[error("spreadsheet cell longer than {limit_bytes} bytes in {part}")]
+    CellTooLarge { part: String, limit_bytes: u64 },
+    /// A feature's geometry larger than [`crate::limits::Limits::geometry_bytes`] (or its vertex count).
+    #[error("geometry larger than {limit_bytes} bytes")]
+    GeometryTooLarge { limit_bytes: u64 },
+    /// A text kept as a name longer than [`crate::limits::Limits::name_chars`] characters (`value` cut).
+    #[error("name longer than {limit_chars} characters: {value:?}")]
+    NameTooLong { value: String, limit_chars: u64 },
+    /// A sheet whose filled cells span more than [`crate::limits::Limits::sheet_cells`] cells (calamine
+    /// holds a sheet as one rectangle from its first to its last filled cell); the location names the sheet.
+    #[error("sheet spanning {cells} cells, beyond {limit_cells}")]
+    SheetTooLarge { cells: u64, limit_cells: u64 },
+    /// A feature read as text (GeoJSON) with more than [`crate::limits::Limits::geometry_vertices`] positions.
+    #[error("geometry with more than {limit} vertices")]
+    TooManyVertices { limit: u64 },
+    /// A JSON element (a commune, an EPCI) holding more than `limit` values (separators counted).
+    #[error("JSON element with more than {limit} values")]
+    TooManyValues { limit: u64 },
+    /// A compressed file (xz, 7z) whose header asks the decoder for more memory than
+    /// [`crate::limits::Limits::decoder_memory_bytes`] (a forged dictionary size).
+    #[error("decoder needs more than {limit_bytes} bytes of memory")]
+    DecoderMemory { limit_bytes: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -357,7 +357,7 @@ impl IrisPopulationReader {
             line: row.line,
             commune,
             typ_iris: l.typ.map(|c| row.string(c)).transpose()?.flatten(),
-            lab_iris: l.lab.map(|c| row.string(c)).transpose()?.flatten(),
+            lab_iris: l.lab.map(|c| row.name(c)).transpose()?.flatten(),
             iris,
             vintage: l.vintage,
             total,
@@ -486,7 +486,18 @@ fn read_xlsx(path: &Path, shown: &Path) -> Result<SheetRead> {
                 line,
                 commune: name_of(l.com).unwrap_or_else(|| iris[..5].to_string()),
                 typ_iris: name_of(l.typ),
-                lab_iris: name_of(l.lab),
+                lab_iris: match l.lab {
+                    Some(c) => {
+                        let label = name_of(Some(c));
+                        if let Some(n) = &label {
+                            crate::limits::current()
+                                .check_name(n)
+                                .map_err(|kind| FormatError::new(loc(c), kind))?;
+                        }
+                        label
+                    }
+                    None => None,
+                },
                 vintage: l.vintage,
                 total: number(l.total)?
                     .ok_or_else(|| FormatError::new(loc(l.total), FormatErrorKind::MissingValue))?,

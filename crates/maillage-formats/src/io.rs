@@ -6,6 +6,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::error::{FormatError, FormatErrorKind, Location, Result};
+use crate::limits::{self, Counted, ExpansionBound};
 
 /// Large enough for a whole header line (the Annuaire header is ~1.5 KB) and for fast streaming.
 pub(crate) const BUFFER: usize = 64 * 1024;
@@ -21,42 +22,56 @@ pub(crate) fn io_error(path: &Path, e: &io::Error) -> FormatError {
     {
         return FormatError::new(Location::file(path), kind.clone());
     }
+    if let Some(at) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<crate::limits::AtLine>())
+    {
+        return FormatError::new(Location::file(path).line(at.line), at.kind.clone());
+    }
     let kind = match e.kind() {
         io::ErrorKind::NotFound => FormatErrorKind::NotFound,
+        // The xz decoder's refusal of a dictionary beyond its memory limit.
+        io::ErrorKind::OutOfMemory => FormatErrorKind::DecoderMemory {
+            limit_bytes: limits::current().decoder_memory_bytes,
+        },
         _ => FormatErrorKind::Io(e.to_string()),
     };
     FormatError::new(Location::file(path), kind)
 }
 
-/// Opens `path`, transparently decompressing gzip and xz.
+/// Opens `path`, transparently decompressing gzip and xz, the expansion bounded by
+/// [`crate::limits::Limits::expanded_limit`] of the compressed bytes read (and xz's dictionary by
+/// [`crate::limits::Limits::decoder_memory_bytes`]).
 pub(crate) fn open(path: &Path) -> Result<Input> {
     let file = File::open(path).map_err(|e| io_error(path, &e))?;
     let mut raw = BufReader::with_capacity(BUFFER, file);
     let head = raw.fill_buf().map_err(|e| io_error(path, &e))?;
-    Ok(if head.starts_with(&[0x1f, 0x8b]) {
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let xz = head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]);
+    if !gzip && !xz {
+        return Ok(Box::new(raw));
+    }
+    let (counted, compressed) = Counted::new(raw);
+    Ok(if gzip {
         Box::new(BufReader::with_capacity(
             BUFFER,
-            flate2::bufread::MultiGzDecoder::new(raw),
-        ))
-    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
-        Box::new(BufReader::with_capacity(
-            BUFFER,
-            lzma_rust2::XzReader::new(raw, true),
+            ExpansionBound::new(
+                flate2::bufread::MultiGzDecoder::new(counted),
+                compressed,
+                "gzip",
+            ),
         ))
     } else {
-        Box::new(raw)
+        let memory_kib = u32::try_from(limits::current().decoder_memory_kib()).unwrap_or(u32::MAX);
+        Box::new(BufReader::with_capacity(
+            BUFFER,
+            ExpansionBound::new(
+                lzma_rust2::XzReader::new_mem_limit(counted, true, memory_kib),
+                compressed,
+                "xz",
+            ),
+        ))
     })
-}
-
-/// Reads the whole (decompressed) file into memory: for the formats that are parsed as one document
-/// (JSON of a few MB).
-pub(crate) fn read_all(path: &Path) -> Result<Vec<u8>> {
-    let mut input = open(path)?;
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(path, &e))?;
-    Ok(bytes)
 }
 
 /// Remembers the last byte that went through, so that a reader can tell whether the file ends with a

@@ -35,6 +35,7 @@ pub mod error;
 pub mod finess;
 pub mod insee;
 mod io;
+pub mod limits;
 pub mod sniff;
 pub mod spf;
 mod table;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::columns;
 use crate::error::{FormatError, FormatErrorKind, Location, Result, expected};
 use crate::io::{self, Input, TrackLast};
+use crate::limits::{AtLine, LineBound};
 use crate::sniff::{self, FileKind};
 use crate::text;
 
@@ -106,6 +107,8 @@ impl TableReader {
             encoding = TextEncoding::Utf8;
             utf8_fallback = true;
         }
+        // Lines and quoted records are bounded before the csv crate buffers them.
+        let input: Input = Box::new(LineBound::new(input, opts.quoting));
         let rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -308,6 +311,24 @@ impl<'a> Row<'a> {
             .ok_or_else(|| FormatError::new(self.loc(i), FormatErrorKind::MissingValue))
     }
 
+    /// [`Self::string`] of a field kept as a name: refused, located, beyond
+    /// [`crate::limits::Limits::name_chars`].
+    pub(crate) fn name(&self, i: usize) -> Result<Option<String>> {
+        let name = self.string(i)?;
+        if let Some(n) = &name {
+            crate::limits::current()
+                .check_name(n)
+                .map_err(|kind| FormatError::new(self.loc(i), kind))?;
+        }
+        Ok(name)
+    }
+
+    /// [`Self::required`] of a field kept as a name (see [`Self::name`]).
+    pub(crate) fn required_name(&self, i: usize) -> Result<String> {
+        self.name(i)?
+            .ok_or_else(|| FormatError::new(self.loc(i), FormatErrorKind::MissingValue))
+    }
+
     pub(crate) fn number(&self, i: usize) -> Result<Option<f64>> {
         let Some(s) = self.str(i)? else {
             return Ok(None);
@@ -355,13 +376,20 @@ pub(crate) fn csv_error(path: &Path, e: csv::Error) -> FormatError {
     loc.line = line;
     let kind = match e.into_kind() {
         // A typed error carried through the reader (an archive member's, a line too long) keeps its kind.
-        csv::ErrorKind::Io(io) => match io
-            .get_ref()
-            .and_then(|i| i.downcast_ref::<crate::archive::KindError>())
-        {
-            Some(crate::archive::KindError(kind)) => kind.clone(),
-            None => FormatErrorKind::Io(io.to_string()),
-        },
+        csv::ErrorKind::Io(io) => {
+            if let Some(at) = io.get_ref().and_then(|i| i.downcast_ref::<AtLine>()) {
+                loc.line = Some(at.line);
+                at.kind.clone()
+            } else {
+                match io
+                    .get_ref()
+                    .and_then(|i| i.downcast_ref::<crate::archive::KindError>())
+                {
+                    Some(crate::archive::KindError(kind)) => kind.clone(),
+                    None => FormatErrorKind::Io(io.to_string()),
+                }
+            }
+        }
         csv::ErrorKind::Utf8 { err, .. } => {
             loc.column = Some(err.field() + 1);
             FormatErrorKind::Encoding { expected: "UTF-8" }

@@ -521,6 +521,11 @@ fn record(
             .map(str::to_string)
             .ok_or_else(|| FormatError::new(row, FormatErrorKind::MissingArreteDate))?,
     };
+    if let Some((i, label)) = cell(LABEL) {
+        crate::limits::current()
+            .check_name(label)
+            .map_err(|kind| FormatError::new(loc(i), kind))?;
+    }
     Ok(ZonageRecord {
         location: loc(zi),
         communes,

@@ -191,7 +191,70 @@ impl French for FormatErrorKind {
                  arrêté » (ou elle est vide ici) ; donnez la date de l'arrêté de l'ARS (maillage import zonage \
                  … --arrete AAAA-MM-JJ)"
                 .into(),
+            LineTooLong { limit_bytes } => format!(
+                "ligne de plus de {}, au-delà de ce qu'un fichier publié contient (fichier sans fin de ligne ou \
+                 piégé ?) ; vérifiez qu'il s'agit bien du fichier officiel, ou relevez la limite (--limite-ligne)",
+                size_fr(*limit_bytes)
+            ),
+            ExpansionTooLarge {
+                format,
+                limit_bytes,
+                ratio,
+            } => format!(
+                "le fichier compressé ({format}) dépasse {} une fois décompressé, plus de {ratio} fois sa taille \
+                 compressée : limite de sécurité (fichier piégé ?) ; décompressez-le vous-même et importez le \
+                 fichier décompressé, ou relevez la limite (--taux-decompression)",
+                size_fr(*limit_bytes)
+            ),
+            CellTooLarge { part, limit_bytes } => format!(
+                "une cellule du classeur (partie « {part} ») dépasse {}, plus qu'un tableur n'en permet (32 767 \
+                 caractères) : classeur piégé ou endommagé ; enregistrez-le à nouveau depuis le tableur",
+                size_fr(*limit_bytes)
+            ),
+            GeometryTooLarge { limit_bytes } => format!(
+                "géométrie de plus de {}, au-delà de tout contour publié ; simplifiez-la dans un logiciel SIG, \
+                 ou relevez la limite (--limite-geometrie)",
+                size_fr(*limit_bytes)
+            ),
+            NameTooLong { value, limit_chars } => format!(
+                "nom « {} » de plus de {limit_chars} caractères, au-delà de tout nom publié ; corrigez la valeur \
+                 dans le fichier",
+                maillage_formats::text::cut(value, 80)
+            ),
+            SheetTooLarge { cells, limit_cells } => format!(
+                "la feuille s'étend sur {} millions de cellules de sa première à sa dernière cellule remplie, \
+                 plus que la limite de {} millions (classeur piégé, ou cellules isolées loin du tableau ?) ; \
+                 supprimez les cellules hors du tableau et enregistrez-le à nouveau",
+                cells.div_ceil(1_000_000),
+                limit_cells / 1_000_000
+            ),
+            TooManyVertices { limit } => format!(
+                "objet de plus de {limit} sommets (ou d'autant de valeurs dans ses attributs), au-delà de tout \
+                 contour publié ; simplifiez sa géométrie dans un logiciel SIG, ou relevez la limite \
+                 (--limite-geometrie : un sommet par tranche de 96 octets)"
+            ),
+            DecoderMemory { limit_bytes } => format!(
+                "le fichier compressé demande plus de {} de mémoire pour être décompressé (fichier piégé ou \
+                 réglages de compression démesurés) ; décompressez-le vous-même et importez le fichier décompressé",
+                size_fr(*limit_bytes)
+            ),
+            TooManyValues { limit } => format!(
+                "élément de plus de {limit} valeurs, au-delà de ce qu'un fichier publié contient ; vérifiez qu'il \
+                 s'agit bien du fichier officiel"
+            ),
         }
+    }
+}
+
+/// A size in bytes as users read it: « 32 Mo », « 128 Ko », « 512 octets ».
+fn size_fr(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB {
+        format!("{} Mo", bytes / MIB)
+    } else if bytes >= 1024 {
+        format!("{} Ko", bytes / 1024)
+    } else {
+        format!("{bytes} octet{}", if bytes > 1 { "s" } else { "" })
     }
 }
 

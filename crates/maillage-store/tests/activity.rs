@@ -216,8 +216,8 @@ async fn every_malformed_variant_is_located_and_changes_nothing() {
             ),
             Some(3),
             None,
-            FormatErrorKind::RecordTooLarge {
-                limit_bytes: maillage_formats::activity::MAX_LINE,
+            FormatErrorKind::LineTooLong {
+                limit_bytes: maillage_formats::activity::MAX_LINE as u64,
             },
         ),
     ];

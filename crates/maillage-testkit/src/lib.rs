@@ -5,6 +5,7 @@
 //! test gets its own database, dropped at the end. Without the variable, PostgreSQL tests skip visibly, unless
 //! `MAILLAGE_EXIGER_POSTGRES=1`, which makes them fail (CI sets it so a missing server cannot go unnoticed).
 
+pub mod bombs;
 pub mod drees;
 pub mod finess_flux;
 pub mod fixtures;

@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{maillage, ok};
+use common::{maillage, ok, snapshot};
 use maillage_testkit::{TestBase, repo_root};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -16,23 +16,6 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 const ANNUAIRE: &str = "annuaire/PS_LibreAcces_Personne_activite_202611240000.txt";
-
-/// The whole store as a backup body, without its header line (which carries the date).
-fn snapshot(base: &str, dir: &Path) -> String {
-    let file = dir.join(format!(
-        "s{}.gz",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    ok(base, &["sauvegarde", file.to_str().unwrap()]);
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&file).unwrap())
-        .read_to_string(&mut text)
-        .unwrap();
-    text.split_once('\n').unwrap().1.to_string()
-}
 
 #[tokio::test]
 async fn import_json_reports_the_counts_the_checks_read() {

@@ -39,6 +39,8 @@ struct Bundle {
     position: Arc<AtomicU64>,
     activity: Member,
     skills: Option<Member>,
+    /// Size of the zip file: a member may expand to [`crate::limits::Limits::expanded_limit`] of it.
+    file_len: u64,
 }
 
 struct Member {
@@ -105,6 +107,7 @@ impl AnnuaireInput {
 impl Bundle {
     fn open(path: &Path) -> Result<Bundle> {
         let file = File::open(path).map_err(|e| io::io_error(path, &e))?;
+        let file_len = file.metadata().map_err(|e| io::io_error(path, &e))?.len();
         let position = Arc::new(AtomicU64::new(0));
         let file = Positioned {
             file,
@@ -159,12 +162,34 @@ impl Bundle {
             position,
             activity,
             skills,
+            file_len,
         })
     }
 
-    /// One member, decompressed while read (its checksum verified at the end by the `zip` crate).
+    /// One member, decompressed while read (its checksum verified at the end by the `zip` crate), its
+    /// expansion bounded like any archive's ([`crate::limits::Limits::expanded_limit`] of the zip's size).
     fn member(&mut self, index: usize, path: &Path) -> Result<impl Read + Send + '_> {
-        self.archive.by_index(index).map_err(|e| corrupt(path, &e))
+        let limit = crate::limits::current().expanded_limit(self.file_len);
+        let member = self.archive.by_index(index).map_err(|e| corrupt(path, &e))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if member.size() > limit {
+            return Err(FormatError::new(
+                Location::file(path),
+                FormatErrorKind::ArchiveTooLarge {
+                    member: crate::text::cut(member_file_name(&name), 80),
+                    limit,
+                },
+            ));
+        }
+        Ok(crate::limits::ExpansionBound::member(
+            member,
+            self.file_len,
+            "zip",
+            member_file_name(&name),
+        ))
     }
 
     /// Whether the activity member's header has the savoir-faire columns (only its first bytes are read).

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use crate::columns::{self, ColumnSpec};
 use crate::error::{FormatError, FormatErrorKind, FormatWarning, Location, Result, WarningKind};
+use crate::limits::LineBound;
 use crate::io::{self, TrackLast};
 use crate::sniff::{self, FileKind};
 use crate::text;
@@ -123,6 +124,16 @@ annuaire_columns! {
 }
 
 const EXPECTED: FileKind = FileKind::Annuaire;
+
+/// The columns kept as names (of the professional, the site, the commune): bounded by
+/// [`crate::limits::Limits::name_chars`].
+const NAME_COLUMNS: [usize; 5] = [
+    col::LAST_NAME,
+    col::FIRST_NAME,
+    col::COMPANY_NAME,
+    col::TRADE_NAME,
+    col::COMMUNE_LABEL,
+];
 
 impl Activite {
     /// A key identifying the activity across two editions of the file, for idempotent re-imports:
@@ -253,12 +264,13 @@ impl Layout {
 /// Streaming reader of the Annuaire santé activity file. Iterating yields records until the first error,
 /// then stops (`None`).
 pub struct AnnuaireReader<R: Read> {
-    rdr: csv::Reader<TrackLast<R>>,
+    rdr: csv::Reader<TrackLast<LineBound<std::io::BufReader<R>>>>,
     rec: csv::ByteRecord,
     spare: csv::ByteRecord,
     path: PathBuf,
     layout: Layout,
     failed: bool,
+    limits: crate::limits::Limits,
     /// The progress to report instead of the text's bytes (a zip member: the position in the zip file).
     progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
@@ -347,7 +359,11 @@ impl<R: Read> AnnuaireReader<R> {
             // See `table.rs`: `\n` ends a record, a trailing `\r` stays in the (empty) last field.
             .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(1 << 16)
-            .from_reader(TrackLast::new(input));
+            // A line is bounded before the csv crate buffers it (one line of 2 GB in a tiny `.xz`).
+            .from_reader(TrackLast::new(LineBound::new(
+                std::io::BufReader::with_capacity(1 << 16, input),
+                false,
+            )));
         let mut r = AnnuaireReader {
             rdr,
             rec: csv::ByteRecord::new(),
@@ -355,6 +371,7 @@ impl<R: Read> AnnuaireReader<R> {
             path: path.to_path_buf(),
             layout: Layout::default(),
             failed: false,
+            limits: crate::limits::current(),
             progress: None,
         };
         r.layout = r.read_header(head, skills)?;
@@ -456,6 +473,25 @@ impl<R: Read> AnnuaireReader<R> {
                     .field(self.layout.names.get(field).map_or("", String::as_str)),
                 FormatErrorKind::Encoding { expected: "UTF-8" },
             )));
+        }
+        // Names go into the store as they are: one beyond the bound is refused, located.
+        for column in NAME_COLUMNS {
+            let Some(index) = self.layout.positions.get(column).copied().flatten() else {
+                continue;
+            };
+            let Some(name) = self.rec.range(index).and_then(|r| text.get(r)) else {
+                continue;
+            };
+            if let Err(kind) = self.limits.check_name(name.trim()) {
+                self.failed = true;
+                return Some(Err(FormatError::new(
+                    Location::file(&self.path)
+                        .line(line)
+                        .column(index + 1)
+                        .field(self.layout.names.get(index).map_or("", String::as_str)),
+                    kind,
+                )));
+            }
         }
         let bytes = match &self.progress {
             Some(p) => p.load(std::sync::atomic::Ordering::Relaxed),

@@ -19,6 +19,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::{classification_needs_skill, classify};
+use crate::limits::LineBound;
 use crate::columns::{self, ColumnSpec};
 use crate::error::{FormatError, FormatErrorKind, Location, Result};
 use crate::text;
@@ -77,7 +78,7 @@ impl SkillTable {
             .quoting(false)
             .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(1 << 16)
-            .from_reader(reader);
+            .from_reader(LineBound::new(std::io::BufReader::new(reader), false));
         let mut rec = csv::ByteRecord::new();
         let csv_error = |e| crate::table::csv_error(path, e);
         let header_at = Location::file(path).line(1);

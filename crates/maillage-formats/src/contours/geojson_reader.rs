@@ -33,6 +33,22 @@ pub(super) fn visit(
             FormatErrorKind::Empty,
         ));
     }
+    // One feature's text is bounded before serde holds it whole.
+    // So are its values: parsed, a position costs about ten times its text (see `geometry_vertices`).
+    let limits = crate::limits::current();
+    let (input, mark) = crate::limits::MarkBound::new(
+        input,
+        limits.geometry_bytes,
+        FormatErrorKind::GeometryTooLarge {
+            limit_bytes: limits.geometry_bytes,
+        },
+    );
+    let input = input.with_separators(
+        3 * limits.geometry_vertices(),
+        FormatErrorKind::TooManyVertices {
+            limit: limits.geometry_vertices(),
+        },
+    );
     let mut state = State {
         path,
         kind,
@@ -41,6 +57,8 @@ pub(super) fn visit(
         warnings: Vec::new(),
         count: 0,
         skipped: 0,
+        reading: 0,
+        mark,
         failure: None,
         saw_features: false,
     };
@@ -50,6 +68,14 @@ pub(super) fn visit(
         return Err(e);
     }
     if let Err(e) = result {
+        if e.is_io() {
+            let io = std::io::Error::from(e);
+            let at = Location::file(path).feature(state.reading);
+            return Err(match crate::limits::carried_kind(&io) {
+                Some(kind) => FormatError::new(at, kind.clone()),
+                None => io::io_error(path, &io),
+            });
+        }
         let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
         if first != Some(b'{') {
             return Err(wrong_kind(path, &head));
@@ -85,6 +111,9 @@ struct State<'a> {
     warnings: Vec<FormatWarning>,
     count: usize,
     skipped: usize,
+    /// Index of the feature being read, and where it starts in the text (see [`crate::limits::MarkBound`]).
+    reading: usize,
+    mark: crate::limits::Mark,
     /// Our own error, carried out of serde's visitor (which can only return serde errors).
     failure: Option<FormatError>,
     saw_features: bool,
@@ -168,12 +197,16 @@ impl<'de> Visitor<'de> for Features<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
         let st = self.0;
         let mut index = 0;
+        st.mark.set();
+        st.reading = index;
         while let Some(f) = seq.next_element::<geojson::Feature>()? {
             if let Err(e) = st.feature(index, f) {
                 st.failure = Some(e);
                 return Err(A::Error::custom("invalid feature"));
             }
             index += 1;
+            st.mark.set();
+            st.reading = index;
         }
         Ok(())
     }

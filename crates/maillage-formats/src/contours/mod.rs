@@ -108,7 +108,13 @@ pub fn visit_contours(
 struct Duplicates(HashMap<(ZoneKind, String, String), usize>);
 
 impl Duplicates {
+    /// Also refuses a name longer than [`crate::limits::Limits::name_chars`] (it would become a zone's).
     fn check(&mut self, path: &Path, f: &Feature) -> Result<()> {
+        if let Some(name) = &f.name {
+            crate::limits::current()
+                .check_name(name)
+                .map_err(|kind| FormatError::new(Location::file(path).feature(f.index), kind))?;
+        }
         let Some(code) = &f.code else { return Ok(()) };
         let sub = f
             .properties

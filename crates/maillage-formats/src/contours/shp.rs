@@ -2,6 +2,7 @@
 //! CONTOURS-IRIS and ADMIN EXPRESS.
 
 use std::collections::BTreeMap;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde_json::{Number, Value};
@@ -28,8 +29,18 @@ pub(super) fn visit(
             FormatErrorKind::Empty,
         ));
     }
+    check_record_sizes(path)?;
     let mut warnings = Vec::new();
-    let prj = std::fs::read_to_string(path.with_extension("prj")).ok();
+    // A system's WKT is a few hundred bytes: a `.prj` is read up to a cell's bound, no further.
+    let prj = std::fs::File::open(path.with_extension("prj"))
+        .ok()
+        .and_then(|f| {
+            let mut wkt = String::new();
+            f.take(crate::limits::current().cell_bytes)
+                .read_to_string(&mut wkt)
+                .ok()
+                .map(|_| wkt)
+        });
     let mut crs = match &prj {
         Some(wkt) => Some(crs::from_wkt(wkt).ok_or_else(|| {
             FormatError::new(
@@ -108,6 +119,35 @@ pub(super) fn visit(
         skipped_without_geometry: skipped,
         warnings,
     })
+}
+
+/// Walks the `.shp` record headers (8 bytes each: number, then content length in 16-bit words, big-endian)
+/// and refuses a record larger than [`crate::limits::Limits::geometry_bytes`] before any is read whole.
+fn check_record_sizes(path: &Path) -> Result<()> {
+    let limit = crate::limits::current().geometry_bytes;
+    let io_err = |e: std::io::Error| crate::io::io_error(path, &e);
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io_err)?);
+    let len = file.get_ref().metadata().map_err(io_err)?.len();
+    let mut at = 100u64;
+    let mut index = 0usize;
+    let mut header = [0u8; 8];
+    file.seek(SeekFrom::Start(at)).map_err(io_err)?;
+    while at + 8 <= len {
+        file.read_exact(&mut header).map_err(io_err)?;
+        let words = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
+        let bytes = u64::from(words) * 2;
+        if bytes > limit {
+            return Err(FormatError::new(
+                Location::file(path).feature(index),
+                FormatErrorKind::GeometryTooLarge { limit_bytes: limit },
+            ));
+        }
+        at += 8 + bytes;
+        index += 1;
+        // Relative: the buffer is kept when the next header is already in it.
+        file.seek_relative(bytes as i64).map_err(io_err)?;
+    }
+    Ok(())
 }
 
 fn ring_points<P>(r: PolygonRing<P>, xy: impl Fn(&P) -> (f64, f64)) -> (bool, Vec<(f64, f64)>) {

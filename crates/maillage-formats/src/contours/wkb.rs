@@ -277,4 +277,20 @@ mod tests {
         assert_eq!(decode_hex("0aFF"), Some(vec![10, 255]));
         assert_eq!(decode_hex("0g"), None);
     }
+
+    /// A blob declaring four billion rings or vertices is refused before anything is allocated for them:
+    /// a geometry holds at most as many vertices as its bytes allow (16 a vertex, so
+    /// `Limits::geometry_vertices` of a blob within `Limits::geometry_bytes`).
+    #[test]
+    fn declared_counts_beyond_the_bytes_are_refused_before_allocating() {
+        for rings_then_points in [[u32::MAX, 4], [1, u32::MAX]] {
+            let mut b = vec![1u8];
+            b.extend(3u32.to_le_bytes());
+            for n in rings_then_points {
+                b.extend(n.to_le_bytes());
+            }
+            b.extend([0u8; 64]);
+            assert!(matches!(parse(&b), Err(FormatErrorKind::Geometry(_))));
+        }
+    }
 }

@@ -27,7 +27,9 @@ use crate::sniff::{self, FileKind};
 
 /// Largest `pmej` element read (a legal entity with all its establishments: the largest public hospital groups
 /// list a few hundred, a few hundred KB). Beyond it the file is refused rather than memory exhausted.
-pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+/// The default bound of one element: [`crate::limits::Limits::record_bytes`] (the one in force is read
+/// when the flux is opened).
+pub const MAX_RECORD_BYTES: usize = crate::limits::Limits::DEFAULT.record_bytes as usize;
 /// Largest top-level scalar kept (`generatedAt`) or key.
 const MAX_SCALAR_BYTES: usize = 4096;
 
@@ -340,9 +342,26 @@ impl FluxReader {
                     let (line, column) = (self.scan.line, self.scan.column);
                     let mut record = std::mem::take(&mut self.record);
                     record.clear();
+                    let limits = crate::limits::current();
                     self.scan
-                        .value(Some(&mut record), MAX_RECORD_BYTES)
+                        .value(Some(&mut record), limits.record_bytes as usize)
                         .map_err(|e| self.scan_error(e))?;
+                    // Parsed, a value costs more than its text: their count is bounded as for the communes.
+                    let values = limits.record_bytes / 16;
+                    if record
+                        .iter()
+                        .filter(|&&b| matches!(b, b'[' | b'{' | b',' | b':'))
+                        .count() as u64
+                        > values
+                    {
+                        return Err(FormatError::new(
+                            Location::file(&self.path)
+                                .line(line)
+                                .column(column)
+                                .feature(self.pmej_index),
+                            FormatErrorKind::TooManyValues { limit: values },
+                        ));
+                    }
                     let parsed = serde_json::from_slice::<Pmej>(&record);
                     self.record = record;
                     let pmej = parsed.map_err(|e| {
@@ -359,7 +378,21 @@ impl FluxReader {
                             FormatErrorKind::Json(strip_position(&e.to_string())),
                         )
                     })?;
+                    let before = self.pending.len();
                     convert(self.pmej_index, line, pmej, &mut self.pending);
+                    // The names are kept as they are: bounded.
+                    for e in self.pending.iter().skip(before) {
+                        for name in [&e.rs, &e.rslongue].into_iter().flatten() {
+                            limits.check_name(name).map_err(|kind| {
+                                FormatError::new(
+                                    Location::file(&self.path)
+                                        .line(line)
+                                        .feature(self.pmej_index),
+                                    kind,
+                                )
+                            })?;
+                        }
+                    }
                     self.pmej_index += 1;
                     self.state = State::InPmej { first: false };
                     // Keep a buffer sized for ordinary elements, not for the largest one met.

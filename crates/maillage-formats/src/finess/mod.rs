@@ -214,6 +214,10 @@ fn width(row: &Row<'_>, expected: usize) -> Result<()> {
 
 fn structure(row: &Row<'_>) -> Result<Etablissement> {
     width(row, STRUCTURE_FIELDS)?;
+    // The establishment's names (rs, rslongue, complrs) are kept as they are: bounded.
+    for i in 3..=5 {
+        row.name(i)?;
+    }
     let s = |i: usize| row.string(i);
     let nofinesset = finess_number(row, 1, "nofinesset")?;
     let mut e = Etablissement {

@@ -50,6 +50,7 @@ pub(crate) async fn read_contours(
     let mut features = Vec::new();
     let mut info: Option<ContoursInfo> = None;
     for layer in chosen {
+        check_sizes(&mut conn, shown_as, layer).await?;
         let mut decoder = GpkgFeatures::new(shown_as, layer, forced)?;
         // The table name comes from the file: quoted as an identifier (the only dynamic part).
         let sql = format!("SELECT * FROM {}", quote_identifier(&layer.table));
@@ -129,6 +130,60 @@ async fn layers(conn: &mut SqliteConnection) -> std::result::Result<Vec<GpkgLaye
         });
     }
     Ok(layers)
+}
+
+/// Refuses a layer holding a geometry larger than [`maillage_formats::limits::Limits::geometry_bytes`] or a
+/// feature whose attributes together exceed [`maillage_formats::limits::Limits::record_bytes`], located at
+/// its layer and feature, before any row is read whole: the sizes come from `octet_length`, which SQLite
+/// answers from the record header without loading the value.
+async fn check_sizes(conn: &mut SqliteConnection, shown_as: &Path, layer: &GpkgLayer) -> Result<()> {
+    let limits = maillage_formats::limits::current();
+    let attributes = if layer.columns.is_empty() {
+        "0".to_string()
+    } else {
+        layer
+            .columns
+            .iter()
+            .map(|c| format!("COALESCE(octet_length({}), 0)", quote_identifier(c)))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    // The same table scan as the reading below: rows come in the same order, so the index is the feature's.
+    let sql = format!(
+        "SELECT COALESCE(octet_length({}), 0), {attributes} FROM {}",
+        quote_identifier(&layer.geometry_column),
+        quote_identifier(&layer.table)
+    );
+    let mut rows = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
+    let mut index = 0usize;
+    while let Some((geometry, attributes)) = rows.try_next().await.map_err(|e| {
+        FormatError::new(
+            Location::file(shown_as).layer(&layer.table),
+            FormatErrorKind::Io(maillage_formats::text::cut(&e.to_string(), 160)),
+        )
+    })? {
+        let at = || Location::file(shown_as).layer(&layer.table).feature(index);
+        if geometry as u64 > limits.geometry_bytes {
+            return Err(FormatError::new(
+                at(),
+                FormatErrorKind::GeometryTooLarge {
+                    limit_bytes: limits.geometry_bytes,
+                },
+            )
+            .into());
+        }
+        if attributes as u64 > limits.record_bytes {
+            return Err(FormatError::new(
+                at(),
+                FormatErrorKind::RecordTooLarge {
+                    limit_bytes: limits.record_bytes as usize,
+                },
+            )
+            .into());
+        }
+        index += 1;
+    }
+    Ok(())
 }
 
 /// `"name"`, with inner quotes doubled: layer names come from the file.

@@ -264,7 +264,10 @@ fn jobs() -> &'static Mutex<Vec<Arc<Job>>> {
     JOBS.get_or_init(Default::default)
 }
 
-/// One lock per base: imports of a base run one after the other.
+/// One lock per base: imports of a base run one after the other. A server serves one base, so it runs one
+/// import at a time, and its memory budget is its resting size plus one reader's bounds
+/// (`maillage_formats::limits`: a 32 MiB line, a spreadsheet's sheet, a 64 MiB geometry), whatever is
+/// uploaded; uploads waiting their turn are files on disk (`crates/maillage-web/tests/bombs.rs` measures it).
 fn import_lock(store: &str) -> Arc<tokio::sync::Mutex<()>> {
     static LOCKS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
     let mut locks = LOCKS

@@ -93,9 +93,12 @@ pub struct ImportArgs {
     pub colonne_arrete: Option<String>,
     #[command(flatten)]
     pub base: BaseArg,
+    #[command(flatten)]
+    pub limits: super::limits::LimitArgs,
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
+    args.limits.apply();
     if args.kind == Kind::AplDrees
         && !maillage_indicators::PROFESSIONS
             .iter()

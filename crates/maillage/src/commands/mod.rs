@@ -10,6 +10,7 @@ mod enrichment;
 pub mod graph;
 mod history;
 mod import;
+mod limits;
 mod observatory;
 mod report;
 mod serve;

@@ -39,9 +39,13 @@ pub struct ServeArgs {
     pub proxy_de_confiance: Vec<std::net::IpAddr>,
     #[command(flatten)]
     pub base: BaseArg,
+    /// Limites des fichiers importés depuis les pages (les mêmes que `maillage import`)
+    #[command(flatten)]
+    pub limits: super::limits::LimitArgs,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    args.limits.apply();
     block_on(async {
         let store = match (&args.role_application, &args.base_application) {
             (Some(role), _) => Store::open_as_application(&args.base.base, role)

@@ -2,6 +2,8 @@
 //! through `mod common;`; each file uses only some of these helpers, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+use std::io::Read;
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// `maillage <args> --base <base>` (the base given last, as a user adds it at the end of a line).
@@ -51,4 +53,22 @@ fn succeeded(args: &[&str], out: Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The whole store as a backup body (`maillage sauvegarde` into `dir`), without its header line (which
+/// carries the date): equal before and after, nothing in the store changed.
+pub fn snapshot(base: &str, dir: &Path) -> String {
+    let file = dir.join(format!(
+        "s{}.gz",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    ok(base, &["sauvegarde", file.to_str().unwrap()]);
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&file).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    text.split_once('\n').unwrap().1.to_string()
 }
