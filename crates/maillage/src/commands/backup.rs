@@ -20,7 +20,8 @@ pub struct SaveArgs {
 pub struct RestoreArgs {
     /// Fichier de sauvegarde à restaurer
     pub fichier: PathBuf,
-    /// Remplacer le contenu d'une base qui n'est pas vide (sans cette option, la restauration le refuse)
+    /// Remplacer les données d'une base qui n'est pas vide (sans cette option, la restauration le refuse) ;
+    /// une base dont le journal d'audit a des entrées n'est jamais remplacée : restaurez dans une base neuve
     #[arg(long)]
     pub remplacer: bool,
     #[command(flatten)]

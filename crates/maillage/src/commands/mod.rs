@@ -39,7 +39,7 @@ pub enum Command {
     Historique(history::HistoryArgs),
     /// Sauvegarder toute la base dans un fichier (possible pendant que Maillage fonctionne)
     Sauvegarde(backup::SaveArgs),
-    /// Restaurer une sauvegarde (remplace tout le contenu de la base)
+    /// Restaurer une sauvegarde dans une base neuve (le journal d'audit d'une base n'est jamais effacé)
     Restauration(backup::RestoreArgs),
     /// Calculer l'accessibilité E2SFCA du territoire (IRIS, quartiers, communes) à une profession, par la route
     Accessibilite(accessibility::AccessibilityArgs),
