@@ -114,7 +114,12 @@ pub fn read_activity(path: impl AsRef<Path>) -> Result<ActivityFile> {
     let mut opts = TableOptions::new(FileKind::ActiviteLocale, b";,\t");
     opts.encoding = TextEncoding::Auto;
     // Lines of this file are short: a longer one stops the reading there, at its line.
-    let input = LineBound::with(crate::io::open(path)?, true, MAX_LINE as u64, MAX_LINE as u64);
+    let input = LineBound::with(
+        crate::io::open(path)?,
+        true,
+        MAX_LINE as u64,
+        MAX_LINE as u64,
+    );
     let mut t = TableReader::open_input(path, Box::new(input), opts)?;
     let at = Location::file(path).line(1);
     let map = columns::resolve(&t.headers, &SPECS, &at).map_err(|e| {

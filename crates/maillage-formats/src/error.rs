@@ -192,7 +192,9 @@ pub enum FormatErrorKind {
     LineTooLong { limit_bytes: u64 },
     /// A gzip or xz stream (`format`) that expands beyond `ratio` times the compressed bytes read
     /// ([`crate::limits::Limits::expanded_limit`], here `limit_bytes`).
-    #[error("{format} stream expands beyond {limit_bytes} bytes ({ratio} times its compressed size)")]
+    #[error(
+        "{format} stream expands beyond {limit_bytes} bytes ({ratio} times its compressed size)"
+    )]
     ExpansionTooLarge {
         format: &'static str,
         limit_bytes: u64,

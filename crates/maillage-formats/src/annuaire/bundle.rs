@@ -170,7 +170,10 @@ impl Bundle {
     /// expansion bounded like any archive's ([`crate::limits::Limits::expanded_limit`] of the zip's size).
     fn member(&mut self, index: usize, path: &Path) -> Result<impl Read + Send + '_> {
         let limit = crate::limits::current().expanded_limit(self.file_len);
-        let member = self.archive.by_index(index).map_err(|e| corrupt(path, &e))?;
+        let member = self
+            .archive
+            .by_index(index)
+            .map_err(|e| corrupt(path, &e))?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

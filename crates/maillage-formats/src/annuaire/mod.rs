@@ -27,8 +27,8 @@ use std::path::{Path, PathBuf};
 
 use crate::columns::{self, ColumnSpec};
 use crate::error::{FormatError, FormatErrorKind, FormatWarning, Location, Result, WarningKind};
-use crate::limits::LineBound;
 use crate::io::{self, TrackLast};
+use crate::limits::LineBound;
 use crate::sniff::{self, FileKind};
 use crate::text;
 

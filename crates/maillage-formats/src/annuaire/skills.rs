@@ -19,9 +19,9 @@ use std::io::Read;
 use std::path::Path;
 
 use super::{classification_needs_skill, classify};
-use crate::limits::LineBound;
 use crate::columns::{self, ColumnSpec};
 use crate::error::{FormatError, FormatErrorKind, Location, Result};
+use crate::limits::LineBound;
 use crate::text;
 
 /// One savoir-faire as the Annuaire words it (codes of TRE_R04 / TRE_R38 and their labels).

@@ -136,7 +136,11 @@ async fn layers(conn: &mut SqliteConnection) -> std::result::Result<Vec<GpkgLaye
 /// feature whose attributes together exceed [`maillage_formats::limits::Limits::record_bytes`], located at
 /// its layer and feature, before any row is read whole: the sizes come from `octet_length`, which SQLite
 /// answers from the record header without loading the value.
-async fn check_sizes(conn: &mut SqliteConnection, shown_as: &Path, layer: &GpkgLayer) -> Result<()> {
+async fn check_sizes(
+    conn: &mut SqliteConnection,
+    shown_as: &Path,
+    layer: &GpkgLayer,
+) -> Result<()> {
     let limits = maillage_formats::limits::current();
     let attributes = if layer.columns.is_empty() {
         "0".to_string()
