@@ -18,8 +18,6 @@ use serde_json::Value;
 /// may fill before it is refused, the csv crate's copy of it, and the upload's buffers (measured: 34 MB).
 const GROWTH_BOUND_MB: u64 = 96;
 
-const BOUNDARY: &str = "----maillage-bombe-5e1a";
-
 /// A field of /proc/self/status, in kB.
 fn status_kb(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
@@ -38,25 +36,8 @@ fn reset_peak() {
 /// Uploads `content` as `file_name` of `kind` from the import page (its CSRF field first, as the form sends
 /// it) and waits for the background import to end; its status.
 async fn upload(c: &mut Client, csrf: &str, kind: &str, file_name: &str, content: &[u8]) -> Value {
-    let mut body = Vec::new();
-    for (name, value) in [("_csrf", csrf), ("type", kind)] {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{file_name}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let body = common::multipart(&[("_csrf", csrf), ("type", kind)], file_name, content);
+    let content_type = common::multipart_type();
     let r = c
         .send(
             hyper::Method::POST,

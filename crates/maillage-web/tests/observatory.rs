@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Client, Server, account, audit_actions};
+use common::{Client, Server, account, audit_actions, multipart};
 use maillage_store::Store;
 use maillage_store::accounts::Role;
 use maillage_testkit::TestBase;
@@ -564,33 +564,8 @@ async fn the_pages_show_figures_charts_sources_and_limits() {
 
 // --- Imports from the browser -------------------------------------------------------------------------
 
-const BOUNDARY: &str = "----maillage-essai-7d3f";
-
-/// A multipart body: text fields in order, then the file.
-fn multipart(fields: &[(&str, &str)], file_name: &str, content: &[u8]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{file_name}\"\r\n\
-             Content-Type: text/csv\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
 async fn post_upload(c: &mut Client, body: Vec<u8>, extra: &[(&str, &str)]) -> common::Reply {
-    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let content_type = common::multipart_type();
     let mut headers = vec![("content-type", content_type.as_str())];
     headers.extend_from_slice(extra);
     c.send(hyper::Method::POST, "/observatoire/imports", &headers, body)
@@ -912,7 +887,7 @@ async fn a_failed_import_of_a_huge_field_leaves_a_small_audit_entry() {
         // The crisis cell's import of SPF figures: the form again with the located error.
         let mut cell = server.client();
         let csrf = cell.login_ok("crise").await;
-        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        let content_type = common::multipart_type();
         let body = multipart(
             &[("_csrf", &csrf)],
             "sp-pos-quot-dep-fixture.csv",

@@ -11,35 +11,11 @@ use maillage_testkit::{TestBase, repo_root};
 use maillage_web::Config;
 use serde_json::Value;
 
-const BOUNDARY: &str = "----maillage-installation-5e1a";
-
 /// Communes in the layout of `communes.json` of `@etalab/decoupage-administratif` (fixture, not real data).
 const COMMUNES: &str = r#"[
  {"code":"35238","nom":"Rennes","typeLiaison":1,"zone":"metro","departement":"35","region":"53","type":"commune-actuelle","siren":"213502388","population":227830,"codesPostaux":["35000","35200","35700"]},
  {"code":"35047","nom":"Bruz","typeLiaison":0,"zone":"metro","departement":"35","region":"53","type":"commune-actuelle","siren":"213500473","population":19000,"codesPostaux":["35170"]}
 ]"#;
-
-fn multipart(kind: &str, csrf: &str, file_name: &str, content: &[u8]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in [("_csrf", csrf), ("type", kind)] {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{file_name}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
 
 /// Uploads a file and waits for the end of its import; returns its JSON status and follow-up page.
 async fn upload(
@@ -49,13 +25,13 @@ async fn upload(
     name: &str,
     content: &[u8],
 ) -> (Value, String) {
-    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let content_type = common::multipart_type();
     let r = c
         .send(
             hyper::Method::POST,
             "/observatoire/imports",
             &[("content-type", content_type.as_str())],
-            multipart(kind, csrf, name, content),
+            common::multipart(&[("_csrf", csrf), ("type", kind)], name, content),
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);

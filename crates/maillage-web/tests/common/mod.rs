@@ -414,3 +414,34 @@ pub async fn get_bytes(client: &Client, path: &str) -> (u16, hyper::HeaderMap, V
     let body = response.into_body().collect().await.unwrap().to_bytes();
     (status, headers, body.to_vec())
 }
+
+/// The boundary of the multipart bodies the tests send ([`multipart`]).
+pub const BOUNDARY: &str = "----maillage-essai-7d3f";
+
+/// The `content-type` header of a [`multipart`] body.
+pub fn multipart_type() -> String {
+    format!("multipart/form-data; boundary={BOUNDARY}")
+}
+
+/// A multipart body as a browser's form sends it: the text fields in order, then the file `fichier`.
+pub fn multipart(fields: &[(&str, &str)], file_name: &str, content: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
