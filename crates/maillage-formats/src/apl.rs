@@ -236,7 +236,7 @@ pub fn read_apl_workbook(path: impl AsRef<Path>) -> Result<AplRead> {
         read_sheet(&sheet, &header, file_year, &mut out.rows)?;
         out.sheets.push(AplSheet {
             name: name.clone(),
-            year: year_of(&name).or_else(|| table.header_year).or(file_year),
+            year: year_of(&name).or(table.header_year).or(file_year),
             population_vintage: table.population_vintage,
             header_row: header.row,
             rows: out.rows.len() - before,

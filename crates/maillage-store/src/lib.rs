@@ -20,7 +20,7 @@ pub mod geocoding;
 pub mod geodata;
 pub mod imports;
 pub mod locations;
-mod migrations;
+pub mod migrations;
 pub mod network;
 pub mod observatory;
 pub mod password_policy;

@@ -100,9 +100,16 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {
+    migrator_up_to(backend, latest_version())
+}
+
+/// The migrations up to `last` included: what a base of that version was given (tests of a later migration
+/// start from it).
+pub fn migrator_up_to(backend: Backend, last: i64) -> Migrator {
     Migrator::with_migrations(
         MIGRATIONS
             .iter()
+            .filter(|m| m.0 <= last)
             .map(|(version, description, sqlite, postgres)| {
                 let sql = match backend {
                     Backend::Sqlite => *sqlite,

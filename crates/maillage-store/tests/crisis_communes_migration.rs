@@ -3,77 +3,11 @@
 //! data), then opened by the store, which applies 0011. A territory of one commune gives its rows that commune
 //! (the append-only main courante included); a territory of several leaves them to the whole territory.
 
-use maillage_store::Store;
 use maillage_store::crisis::register;
 use maillage_store::reach::Reach;
+use maillage_store::{Backend, Store, migrations};
 use maillage_testkit::TestBase;
-use sqlx::SqlSafeStr;
 use sqlx::any::AnyPoolOptions;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
-
-/// Migrations 1 to 10 as shipped (the store's own list names them the same way).
-const BEFORE: &[(i64, &str, &str, &str)] = &[
-    (
-        1,
-        "foundation",
-        include_str!("../migrations/sqlite/0001_foundation.sql"),
-        include_str!("../migrations/postgres/0001_foundation.sql"),
-    ),
-    (
-        2,
-        "accounts",
-        include_str!("../migrations/sqlite/0002_accounts.sql"),
-        include_str!("../migrations/postgres/0002_accounts.sql"),
-    ),
-    (
-        3,
-        "accessibility",
-        include_str!("../migrations/sqlite/0003_accessibility.sql"),
-        include_str!("../migrations/postgres/0003_accessibility.sql"),
-    ),
-    (
-        4,
-        "crisis",
-        include_str!("../migrations/sqlite/0004_crisis.sql"),
-        include_str!("../migrations/postgres/0004_crisis.sql"),
-    ),
-    (
-        5,
-        "network",
-        include_str!("../migrations/sqlite/0005_network.sql"),
-        include_str!("../migrations/postgres/0005_network.sql"),
-    ),
-    (
-        6,
-        "zonage",
-        include_str!("../migrations/sqlite/0006_zonage.sql"),
-        include_str!("../migrations/postgres/0006_zonage.sql"),
-    ),
-    (
-        7,
-        "establishment closing",
-        include_str!("../migrations/sqlite/0007_establishment_closing.sql"),
-        include_str!("../migrations/postgres/0007_establishment_closing.sql"),
-    ),
-    (
-        8,
-        "apl variants",
-        include_str!("../migrations/sqlite/0008_apl_variants.sql"),
-        include_str!("../migrations/postgres/0008_apl_variants.sql"),
-    ),
-    (
-        9,
-        "reference figures",
-        include_str!("../migrations/sqlite/0009_reference_figures.sql"),
-        include_str!("../migrations/postgres/0009_reference_figures.sql"),
-    ),
-    (
-        10,
-        "professional acts",
-        include_str!("../migrations/sqlite/0010_professional_acts.sql"),
-        include_str!("../migrations/postgres/0010_professional_acts.sql"),
-    ),
-];
 
 /// Brings the base at `location` to version 10 and writes the territory `communes` and one crisis record of
 /// each kind the test reads back.
@@ -89,20 +23,12 @@ async fn base_at_version_10(location: &str, postgres: bool, communes: &[&str]) {
         .connect(&url)
         .await
         .unwrap();
-    let migrator = Migrator::with_migrations(
-        BEFORE
-            .iter()
-            .map(|(version, description, sqlite, pg)| {
-                Migration::new(
-                    *version,
-                    (*description).into(),
-                    MigrationType::Simple,
-                    (if postgres { *pg } else { *sqlite }).into_sql_str(),
-                    false,
-                )
-            })
-            .collect(),
-    );
+    let backend = if postgres {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let migrator = migrations::migrator_up_to(backend, 10);
     migrator.run(&pool).await.unwrap();
     let territory = serde_json::json!({
         "name": "Territoire (fixture)", "communes": communes, "neighbours": [], "buffer_km": 2.0
@@ -153,7 +79,7 @@ async fn existing_crisis_rows_get_the_commune_of_a_one_commune_territory() {
             for table in ["crisis_person", "crisis_event", "crisis_log"] {
                 assert_eq!(
                     communes_of(&store, table).await,
-                    [expected.clone()],
+                    std::slice::from_ref(&expected),
                     "[{be}] {table} with {communes:?}"
                 );
             }

@@ -85,6 +85,7 @@ fn refused(base: &str, args: &[&str]) -> Refusal {
 #[ignore = "the small parent process of `maillage` for the other tests of this file"]
 fn measured_child() {
     let args = std::env::var(CHILD_ARGS).expect("run by refused()");
+    #[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its peak memory
     let child = Command::new(env!("CARGO_BIN_EXE_maillage"))
         .args(args.split(SEPARATOR))
         .stdin(Stdio::null())

@@ -126,14 +126,14 @@ pub(crate) struct Reminders {
 
 pub(crate) async fn reminders_of(state: &AppState, caller: &Caller) -> Result<Reminders, WebError> {
     let t = today();
-    let actions: Vec<(FollowUp, Due)> = store::actions(state.store(), &reach(&caller), None)
+    let actions: Vec<(FollowUp, Due)> = store::actions(state.store(), &reach(caller), None)
         .await?
         .into_iter()
         .filter_map(|a| reminders::action(a.status, a.due_on, t, HORIZON_DAYS).map(|d| (a, d)))
         .collect();
-    let meetings = store::meetings(state.store(), &reach(&caller), None).await?;
+    let meetings = store::meetings(state.store(), &reach(caller), None).await?;
     let mut cadence = Vec::new();
-    for b in store::bodies(state.store(), &reach(&caller))
+    for b in store::bodies(state.store(), &reach(caller))
         .await?
         .into_iter()
         .filter(|b| b.active)
@@ -423,8 +423,8 @@ async fn render_bodies(
     caller: &Caller,
     notice: Notice,
 ) -> Result<Markup, WebError> {
-    let bodies = store::bodies(state.store(), &reach(&caller)).await?;
-    let meetings = store::meetings(state.store(), &reach(&caller), None).await?;
+    let bodies = store::bodies(state.store(), &reach(caller)).await?;
+    let meetings = store::meetings(state.store(), &reach(caller), None).await?;
     let communes = Communes::of(state, caller).await?;
     let now = super::now();
     let name_of: BTreeMap<i64, &str> = bodies.iter().map(|b| (b.id, b.name.as_str())).collect();
@@ -590,14 +590,14 @@ async fn render_body(
     notice: Notice,
 ) -> Result<Markup, WebError> {
     let st = state.store();
-    let members = store::members(st, &reach(&caller), b.id).await?;
-    let all = store::bodies(st, &reach(&caller)).await?;
+    let members = store::members(st, &reach(caller), b.id).await?;
+    let all = store::bodies(st, &reach(caller)).await?;
     let communes = Communes::of(state, caller).await?;
     let subgroups: Vec<&Body> = all.iter().filter(|x| x.parent_id == Some(b.id)).collect();
     let parent = b.parent_id.and_then(|p| all.iter().find(|x| x.id == p));
-    let meetings = store::meetings(st, &reach(&caller), Some(b.id)).await?;
-    let actions = store::actions(st, &reach(&caller), Some(b.id)).await?;
-    let decisions = store::decisions(st, &reach(&caller), None, Some(b.id)).await?;
+    let meetings = store::meetings(st, &reach(caller), Some(b.id)).await?;
+    let actions = store::actions(st, &reach(caller), Some(b.id)).await?;
+    let decisions = store::decisions(st, &reach(caller), None, Some(b.id)).await?;
     let manage = caller.has(Permission::NetworkManage);
     let now = super::now();
     let t = today();
@@ -720,7 +720,7 @@ async fn body_page(
 }
 
 async fn load_body(state: &AppState, caller: &Caller, id: &str) -> Result<Body, WebError> {
-    store::body(state.store(), &reach(&caller), id_of(id)?)
+    store::body(state.store(), &reach(caller), id_of(id)?)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -993,14 +993,14 @@ async fn render_meeting(
     notice: Notice,
 ) -> Result<Markup, WebError> {
     let st = state.store();
-    let members = store::members(st, &reach(&caller), m.body_id).await?;
-    let questions = store::questions(st, &reach(&caller), m.id).await?;
-    let presence: BTreeMap<i64, Attendance> = store::attendance(st, &reach(&caller), m.id)
+    let members = store::members(st, &reach(caller), m.body_id).await?;
+    let questions = store::questions(st, &reach(caller), m.id).await?;
+    let presence: BTreeMap<i64, Attendance> = store::attendance(st, &reach(caller), m.id)
         .await?
         .into_iter()
         .collect();
-    let decisions = store::decisions(st, &reach(&caller), Some(m.id), None).await?;
-    let actions: Vec<FollowUp> = store::actions(st, &reach(&caller), Some(m.body_id))
+    let decisions = store::decisions(st, &reach(caller), Some(m.id), None).await?;
+    let actions: Vec<FollowUp> = store::actions(st, &reach(caller), Some(m.body_id))
         .await?
         .into_iter()
         .filter(|a| a.meeting_id == Some(m.id))
@@ -1118,7 +1118,7 @@ async fn render_meeting(
 }
 
 async fn load_meeting(state: &AppState, caller: &Caller, id: &str) -> Result<Meeting, WebError> {
-    store::meeting(state.store(), &reach(&caller), id_of(id)?)
+    store::meeting(state.store(), &reach(caller), id_of(id)?)
         .await?
         .ok_or(WebError::NotFound)
 }

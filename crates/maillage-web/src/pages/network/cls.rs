@@ -162,7 +162,7 @@ pub(crate) async fn report_reminders(
     caller: &Caller,
 ) -> Result<Vec<(String, String, Date, Due)>, WebError> {
     let t = today();
-    Ok(store::all_reports(state.store(), &reach(&caller))
+    Ok(store::all_reports(state.store(), &reach(caller))
         .await?
         .into_iter()
         .filter_map(|(r, f)| {
@@ -219,11 +219,11 @@ async fn render_contracts(
     caller: &Caller,
     notice: Notice,
 ) -> Result<Markup, WebError> {
-    let contracts = store::contracts(state.store(), &reach(&caller)).await?;
+    let contracts = store::contracts(state.store(), &reach(caller)).await?;
     let communes = Communes::of(state, caller).await?;
     let mut trees = Vec::new();
     for c in &contracts {
-        if let Some(t) = store::tree(state.store(), &reach(&caller), c.id).await? {
+        if let Some(t) = store::tree(state.store(), &reach(caller), c.id).await? {
             trees.push(t);
         }
     }
@@ -440,7 +440,7 @@ async fn render_contract(
 }
 
 async fn load_tree(state: &AppState, caller: &Caller, id: &str) -> Result<ContractTree, WebError> {
-    store::tree(state.store(), &reach(&caller), id_of(id)?)
+    store::tree(state.store(), &reach(caller), id_of(id)?)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -937,10 +937,10 @@ async fn load_fiche(
     id: &str,
 ) -> Result<(ContractTree, i64), WebError> {
     let fid = id_of(id)?;
-    let contract = store::contract_of_fiche(state.store(), &reach(&caller), fid)
+    let contract = store::contract_of_fiche(state.store(), &reach(caller), fid)
         .await?
         .ok_or(WebError::NotFound)?;
-    let t = store::tree(state.store(), &reach(&caller), contract)
+    let t = store::tree(state.store(), &reach(caller), contract)
         .await?
         .ok_or(WebError::NotFound)?;
     Ok((t, fid))

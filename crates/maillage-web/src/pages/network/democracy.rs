@@ -31,13 +31,13 @@ pub fn routes(r: Routes) -> Routes {
 
 async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<Markup, WebError> {
     let st = state.store();
-    let consultations = store::consultations(st, &reach(&caller)).await?;
-    let all_bodies = bodies::bodies(st, &reach(&caller)).await?;
+    let consultations = store::consultations(st, &reach(caller)).await?;
+    let all_bodies = bodies::bodies(st, &reach(caller)).await?;
     let body_name: BTreeMap<i64, &str> =
         all_bodies.iter().map(|b| (b.id, b.name.as_str())).collect();
-    let contracts = cls::contracts(st, &reach(&caller)).await?;
+    let contracts = cls::contracts(st, &reach(caller)).await?;
     let communes = Communes::of(state, caller).await?;
-    let representatives: Vec<bodies::Member> = bodies::all_members(st, &reach(&caller))
+    let representatives: Vec<bodies::Member> = bodies::all_members(st, &reach(caller))
         .await?
         .into_iter()
         .filter(|m| {

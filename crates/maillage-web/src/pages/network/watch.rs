@@ -271,7 +271,7 @@ async fn render_cases(
     notice: Notice,
     typed: Option<&CaseForm>,
 ) -> Result<Markup, WebError> {
-    let cases = store::cases(state.store(), &reach(&caller)).await?;
+    let cases = store::cases(state.store(), &reach(caller)).await?;
     let numbered: Vec<(usize, &Case)> = cases.iter().enumerate().map(|(i, c)| (i + 1, c)).collect();
     let svg = map(state, &numbered).await?;
     let open = cases.iter().filter(|c| watch::is_open(c.status)).count();
@@ -279,7 +279,7 @@ async fn render_cases(
         .iter()
         .filter(|c| c.interpellation_on.is_some())
         .count();
-    let networks: Vec<bodies::Body> = bodies::bodies(state.store(), &reach(&caller)).await?;
+    let networks: Vec<bodies::Body> = bodies::bodies(state.store(), &reach(caller)).await?;
     let communes = Communes::of(state, caller).await?;
     let content = html! {
         (notice.render())
@@ -383,8 +383,8 @@ async fn render_case(
     c: &Case,
     notice: Notice,
 ) -> Result<Markup, WebError> {
-    let history = store::history(state.store(), &reach(&caller), c.id).await?;
-    let networks = bodies::bodies(state.store(), &reach(&caller)).await?;
+    let history = store::history(state.store(), &reach(caller), c.id).await?;
+    let networks = bodies::bodies(state.store(), &reach(caller)).await?;
     let communes = Communes::of(state, caller).await?;
     let network = c.body_id.and_then(|b| networks.iter().find(|n| n.id == b));
     let next = watch::next_statuses(c.status);
@@ -440,7 +440,7 @@ async fn render_case(
 }
 
 async fn load(state: &AppState, caller: &Caller, id: &str) -> Result<Case, WebError> {
-    store::case(state.store(), &reach(&caller), id_of(id)?)
+    store::case(state.store(), &reach(caller), id_of(id)?)
         .await?
         .ok_or(WebError::NotFound)
 }
