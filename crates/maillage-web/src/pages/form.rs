@@ -101,6 +101,8 @@ pub(crate) struct CommuneChoices {
     /// (INSEE code, name), by name.
     pub communes: Vec<(String, String)>,
     pub territorywide: bool,
+    /// Every commune's name, for records kept by a commune the caller may not assign (a neighbour's).
+    names: std::collections::HashMap<String, String>,
 }
 
 /// The field name of the commune select.
@@ -124,7 +126,7 @@ impl CommuneChoices {
             maillage_store::zones::list(state.store())
                 .await?
                 .into_iter()
-                .filter(|z| z.kind.as_str() == "commune" && codes.contains(&z.code))
+                .filter(|z| z.kind.as_str() == "commune")
                 .map(|z| (z.code, z.name))
                 .collect();
         let mut communes: Vec<(String, String)> = codes
@@ -139,6 +141,7 @@ impl CommuneChoices {
             communes,
             territorywide: scope.all
                 && territorywide == maillage_store::reach::Territorywide::Shared,
+            names,
         })
     }
 
@@ -156,15 +159,11 @@ impl CommuneChoices {
         }
     }
 
-    /// The name of a commune code of the choices (the code itself when unknown; « Tout le territoire » for none).
+    /// The name of a commune (the code itself when unknown; « Tout le territoire » for none).
     pub(crate) fn name_of(&self, code: Option<&str>) -> String {
         match code {
             None => "Tout le territoire".into(),
-            Some(c) => self
-                .communes
-                .iter()
-                .find(|(k, _)| k == c)
-                .map_or_else(|| c.to_string(), |(_, n)| n.clone()),
+            Some(c) => self.names.get(c).cloned().unwrap_or_else(|| c.to_string()),
         }
     }
 

@@ -266,6 +266,8 @@ pub(crate) struct Communes {
     /// (INSEE code, name), by name.
     choices: Vec<(String, String)>,
     every: bool,
+    /// Every commune's name, for records kept by a commune the caller may not assign (a neighbour's).
+    names: std::collections::HashMap<String, String>,
 }
 
 impl Communes {
@@ -293,6 +295,7 @@ impl Communes {
         Ok(Communes {
             choices,
             every: scope.all,
+            names,
         })
     }
 
@@ -305,11 +308,7 @@ impl Communes {
     pub(crate) fn name(&self, code: Option<&str>) -> String {
         match code {
             None => "Tout le territoire".into(),
-            Some(c) => self
-                .choices
-                .iter()
-                .find(|(code, _)| code == c)
-                .map_or_else(|| c.to_string(), |(_, n)| n.clone()),
+            Some(c) => self.names.get(c).cloned().unwrap_or_else(|| c.to_string()),
         }
     }
 
