@@ -12,6 +12,7 @@
 //! 06 39 98) and addresses are invented.
 
 use crate::model::{self, COMMUNE_CODE, POSTCODE};
+use crate::names::{ADULT_FIRST_NAMES, ELDERLY_FIRST_NAMES, HOME_CARE_SERVICES, REGISTER_SURNAMES};
 use crate::rng::Rng;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use maillage_crisis::calls::{EscalationStatus, Outcome, RetryPolicy};
@@ -36,180 +37,6 @@ pub struct CrisisSummary {
     pub requests: usize,
     pub epidemic_days: usize,
 }
-
-const LAST: &[&str] = &[
-    "Martin",
-    "Bernard",
-    "Thomas",
-    "Petit",
-    "Robert",
-    "Richard",
-    "Durand",
-    "Dubois",
-    "Moreau",
-    "Laurent",
-    "Simon",
-    "Michel",
-    "Lefèvre",
-    "Leroy",
-    "Roux",
-    "David",
-    "Bertrand",
-    "Morel",
-    "Fournier",
-    "Girard",
-    "Bonnet",
-    "Dupont",
-    "Lambert",
-    "Fontaine",
-    "Rousseau",
-    "Vincent",
-    "Muller",
-    "Faure",
-    "André",
-    "Mercier",
-    "Blanc",
-    "Guérin",
-    "Boyer",
-    "Garnier",
-    "Chevalier",
-    "François",
-    "Legrand",
-    "Gauthier",
-    "Garcia",
-    "Perrin",
-    "Robin",
-    "Clément",
-    "Morin",
-    "Nicolas",
-    "Henry",
-    "Roussel",
-    "Mathieu",
-    "Gautier",
-    "Masson",
-    "Marchand",
-    "Duval",
-    "Denis",
-    "Dumont",
-    "Marie",
-    "Lemaire",
-    "Noël",
-    "Meyer",
-    "Dufour",
-    "Meunier",
-    "Brun",
-    "Blanchard",
-    "Giraud",
-    "Joly",
-    "Rivière",
-    "Lucas",
-    "Brunet",
-    "Gaillard",
-    "Barbier",
-    "Arnaud",
-    "Martinez",
-    "Gérard",
-    "Roche",
-    "Renard",
-    "Schmitt",
-    "Roy",
-    "Leroux",
-    "Colin",
-    "Vidal",
-    "Caron",
-    "Picard",
-    "Roger",
-    "Fabre",
-    "Aubert",
-    "Lemoine",
-    "Renaud",
-    "Dumas",
-    "Lacroix",
-    "Olivier",
-    "Philippe",
-    "Bourgeois",
-    "Pierre",
-    "Benoît",
-    "Rey",
-    "Leclerc",
-    "Payet",
-    "Haddad",
-    "Nguyen",
-    "Benali",
-];
-const FIRST_OLD: &[&str] = &[
-    "Jeanne",
-    "Marie",
-    "Germaine",
-    "Yvonne",
-    "Suzanne",
-    "Marcelle",
-    "Simone",
-    "Paulette",
-    "Denise",
-    "Odette",
-    "Geneviève",
-    "Monique",
-    "Jacqueline",
-    "Colette",
-    "Fatima",
-    "Josette",
-    "Andrée",
-    "Lucienne",
-    "Raymonde",
-    "Huguette",
-    "Jean",
-    "Marcel",
-    "André",
-    "René",
-    "Roger",
-    "Louis",
-    "Georges",
-    "Robert",
-    "Henri",
-    "Lucien",
-    "Maurice",
-    "Pierre",
-    "Raymond",
-    "Paul",
-    "Bernard",
-    "Claude",
-    "Gérard",
-    "Ahmed",
-    "Jacques",
-    "Michel",
-];
-const FIRST: &[&str] = &[
-    "Nathalie",
-    "Isabelle",
-    "Sylvie",
-    "Sophie",
-    "Julie",
-    "Camille",
-    "Claire",
-    "Émilie",
-    "Inès",
-    "Hélène",
-    "Yasmine",
-    "Nicolas",
-    "Christophe",
-    "Laurent",
-    "Thomas",
-    "Julien",
-    "Antoine",
-    "Hugo",
-    "Karim",
-    "Olivier",
-    "Mehdi",
-    "Paul",
-];
-const HOME_CARE: &[&str] = &[
-    "SAAD du CCAS (aide à domicile, matin)",
-    "Cabinet infirmier des Tilleuls (passage quotidien)",
-    "Portage de repas du CCAS",
-    "ADMR du Clain (aide au ménage, mardi et vendredi)",
-    "SSIAD Bellerive (toilette, matin)",
-];
 
 /// The callers of the demonstration campaign: the two demonstration accounts that may call, and three agents.
 pub const CALLERS: [&str; 5] = ["ccas", "crise", "agent.ccas2", "agent.ccas3", "agent.ccas4"];
@@ -241,7 +68,7 @@ fn address(rng: &mut Rng) -> String {
     format!(
         "{} {}, {POSTCODE} Bellerive-sur-Clain",
         1 + rng.below(120),
-        rng.pick(crate::model::STREETS)
+        crate::names::any_street(rng)
     )
 }
 
@@ -273,7 +100,11 @@ fn commune_of(i: usize) -> &'static str {
     }
 }
 
-async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSummary, cs::Error> {
+pub(crate) async fn build_at(
+    store: &Store,
+    seed: u64,
+    now: Timestamp,
+) -> Result<CrisisSummary, cs::Error> {
     // The demonstration is written as the owner: every commune.
     let all = &Reach::everything();
     let mut rng = Rng::new(seed ^ 0xC415_15C0_FFEE);
@@ -532,8 +363,14 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         let third = !matches!(requester, "personne" | "representant_legal");
         let old = basis == "age_65";
         let form = RegistrationForm {
-            last_name: rng.pick(LAST).to_string(),
-            first_name: rng.pick(if old { FIRST_OLD } else { FIRST }).to_string(),
+            last_name: rng.pick(REGISTER_SURNAMES).to_string(),
+            first_name: rng
+                .pick(if old {
+                    ELDERLY_FIRST_NAMES
+                } else {
+                    ADULT_FIRST_NAMES
+                })
+                .to_string(),
             birth_date: birth.to_string(),
             address: address(&mut rng),
             phone: if rng.chance(0.97) {
@@ -555,8 +392,8 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             emergency_contact: if rng.chance(0.7) {
                 format!(
                     "{} {} ({})",
-                    rng.pick(FIRST),
-                    rng.pick(LAST),
+                    rng.pick(ADULT_FIRST_NAMES),
+                    rng.pick(REGISTER_SURNAMES),
                     rng.pick(&["fille", "fils", "voisine", "neveu", "amie"])
                 )
             } else {
@@ -564,12 +401,12 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             },
             emergency_phone: String::new(),
             home_care: if rng.chance(0.45) {
-                rng.pick(HOME_CARE).to_string()
+                rng.pick(HOME_CARE_SERVICES).to_string()
             } else {
                 String::new()
             },
             doctor: if rng.chance(0.5) {
-                format!("Dr {} (fictif)", rng.pick(LAST))
+                format!("Dr {} (fictif)", rng.pick(REGISTER_SURNAMES))
             } else {
                 String::new()
             },
@@ -734,7 +571,11 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
         let name = if is_demo {
             "Claire Fontaine (fictive)".to_string()
         } else {
-            format!("{} {} (fictif)", rng.pick(FIRST), rng.pick(LAST))
+            format!(
+                "{} {} (fictif)",
+                rng.pick(ADULT_FIRST_NAMES),
+                rng.pick(REGISTER_SURNAMES)
+            )
         };
         let skills: Vec<String> = if is_demo {
             vec![
@@ -819,8 +660,8 @@ async fn build_at(store: &Store, seed: u64, now: Timestamp) -> Result<CrisisSumm
             kind: kind.into(),
             beneficiary: format!(
                 "{} {}.",
-                rng.pick(FIRST_OLD),
-                rng.pick(LAST).chars().next().unwrap_or('X')
+                rng.pick(ELDERLY_FIRST_NAMES),
+                rng.pick(REGISTER_SURNAMES).chars().next().unwrap_or('X')
             ),
             address: address(&mut rng),
             phone: phone(&mut rng, false),

@@ -6,6 +6,7 @@
 //! two neighbouring communes (the buffer: supply across the border), about 300 health professionals, an MSP, a
 //! municipal health centre, a hospital, pharmacies, EHPAD, and a road network for travel times.
 
+use crate::names::{MEN_FIRST_NAMES, SURNAMES, WOMEN_FIRST_NAMES, any_street};
 use crate::rng::Rng;
 use geo::{Contains, MultiPolygon, Point, Polygon, polygon};
 
@@ -228,184 +229,6 @@ const PROFESSIONS: &[ProfessionSpec] = &[
         skill: None,
         count: 26,
     },
-];
-
-const LAST_NAMES: &[&str] = &[
-    "Martin",
-    "Bernard",
-    "Thomas",
-    "Petit",
-    "Robert",
-    "Richard",
-    "Durand",
-    "Dubois",
-    "Moreau",
-    "Laurent",
-    "Simon",
-    "Michel",
-    "Lefebvre",
-    "Leroy",
-    "Roux",
-    "David",
-    "Bertrand",
-    "Morel",
-    "Fournier",
-    "Girard",
-    "Bonnet",
-    "Dupont",
-    "Lambert",
-    "Fontaine",
-    "Rousseau",
-    "Vincent",
-    "Muller",
-    "Lefèvre",
-    "Faure",
-    "André",
-    "Mercier",
-    "Blanc",
-    "Guérin",
-    "Boyer",
-    "Garnier",
-    "Chevalier",
-    "François",
-    "Legrand",
-    "Gauthier",
-    "Garcia",
-    "Perrin",
-    "Robin",
-    "Clément",
-    "Morin",
-    "Nicolas",
-    "Henry",
-    "Roussel",
-    "Mathieu",
-    "Gautier",
-    "Masson",
-    "Marchand",
-    "Duval",
-    "Denis",
-    "Dumont",
-    "Marie",
-    "Lemaire",
-    "Noël",
-    "Meyer",
-    "Dufour",
-    "Meunier",
-    "Brun",
-    "Blanchard",
-    "Giraud",
-    "Joly",
-    "Rivière",
-    "Lucas",
-    "Brunet",
-    "Gaillard",
-    "Barbier",
-    "Arnaud",
-    "Martinez",
-    "Gérard",
-    "Roche",
-    "Renard",
-    "Schmitt",
-    "Roy",
-    "Leroux",
-    "Colin",
-    "Vidal",
-    "Caron",
-    "Picard",
-    "Roger",
-    "Fabre",
-    "Aubert",
-    "Lemoine",
-    "Renaud",
-    "Dumas",
-    "Lacroix",
-    "Olivier",
-    "Philippe",
-    "Bourgeois",
-    "Pierre",
-    "Benoît",
-    "Rey",
-    "Leclerc",
-    "Payet",
-    "Rolland",
-    "Leclercq",
-    "Guillaume",
-    "Lecomte",
-    "Haddad",
-    "Nguyen",
-    "Benali",
-    "Diallo",
-];
-const FEMALE: &[&str] = &[
-    "Marie",
-    "Nathalie",
-    "Isabelle",
-    "Sylvie",
-    "Catherine",
-    "Sophie",
-    "Christine",
-    "Valérie",
-    "Julie",
-    "Camille",
-    "Léa",
-    "Claire",
-    "Aurélie",
-    "Émilie",
-    "Sarah",
-    "Inès",
-    "Manon",
-    "Chloé",
-    "Laura",
-    "Anne",
-    "Hélène",
-    "Yasmine",
-];
-const MALE: &[&str] = &[
-    "Jean",
-    "Pierre",
-    "Michel",
-    "Philippe",
-    "Alain",
-    "Nicolas",
-    "Christophe",
-    "Laurent",
-    "Thomas",
-    "Julien",
-    "Antoine",
-    "Maxime",
-    "Hugo",
-    "Lucas",
-    "Karim",
-    "Olivier",
-    "François",
-    "Éric",
-    "Sébastien",
-    "Mehdi",
-    "Paul",
-];
-
-/// Street names of the fictional town (shared by every part of the demonstration).
-pub(crate) const STREETS: &[&str] = &[
-    "rue Victor-Hugo",
-    "avenue Jean-Jaurès",
-    "rue de la République",
-    "boulevard Gambetta",
-    "rue Pasteur",
-    "place du Marché",
-    "rue des Tilleuls",
-    "allée des Érables",
-    "rue du Moulin",
-    "avenue de la Gare",
-    "rue Émile-Zola",
-    "rue des Écoles",
-    "chemin des Vignes",
-    "rue Jules-Ferry",
-    "impasse des Lilas",
-    "rue du Clain",
-    "quai des Tanneurs",
-    "rue Anatole-France",
-    "avenue de Verdun",
-    "rue des Acacias",
 ];
 
 /// (code, name, column range, row range) of the quartiers, unions of IRIS cells.
@@ -638,7 +461,7 @@ pub fn generate(seed: u64) -> DemoTerritory {
             key: key.clone(),
             name,
             number: (1 + rng.below(120)).to_string(),
-            street: rng.pick(STREETS).to_string(),
+            street: any_street(rng).to_string(),
             commune_code: commune.0.to_string(),
             commune_name: commune.1.to_string(),
             postcode: if commune.0 == COMMUNE_CODE {
@@ -738,7 +561,7 @@ pub fn generate(seed: u64) -> DemoTerritory {
             name: name.into(),
             category_code: code,
             category_label: label,
-            address: format!("{} {}", 1 + rng.below(80), rng.pick(STREETS)),
+            address: format!("{} {}", 1 + rng.below(80), any_street(&mut rng)),
             commune_code: COMMUNE_CODE.into(),
             position: pos,
         });
@@ -755,10 +578,10 @@ pub fn generate(seed: u64) -> DemoTerritory {
         };
         establishments.push(DemoEstablishment {
             finess: format!("99{:07}", 100_000 + i * 17),
-            name: format!("Pharmacie {} (fictive)", rng.pick(LAST_NAMES)),
+            name: format!("Pharmacie {} (fictive)", rng.pick(SURNAMES)),
             category_code: "620",
             category_label: "Pharmacie d'Officine",
-            address: format!("{} {}", 1 + rng.below(80), rng.pick(STREETS)),
+            address: format!("{} {}", 1 + rng.below(80), any_street(&mut rng)),
             commune_code: commune.into(),
             position: pos,
         });
@@ -798,7 +621,7 @@ pub fn generate(seed: u64) -> DemoTerritory {
                         (("99103", "Montclain (fictive)"), 6.0)
                     };
                     let pos = at(x + rng.range(-1.0, 1.0), rng.range(-2.0, 2.0));
-                    let name = format!("Cabinet {}", rng.pick(LAST_NAMES));
+                    let name = format!("Cabinet {}", rng.pick(SURNAMES));
                     ("L", "SA07", new_site(&mut rng, name, pos, commune, None))
                 }
                 _ => {
@@ -812,7 +635,7 @@ pub fn generate(seed: u64) -> DemoTerritory {
                         ("L", "SA08", rng.pick(&shared).clone())
                     } else {
                         let pos = town_point(&mut rng);
-                        let name = format!("Cabinet {}", rng.pick(LAST_NAMES));
+                        let name = format!("Cabinet {}", rng.pick(SURNAMES));
                         let s = new_site(&mut rng, name, pos, town, None);
                         cabinets.push((s.clone(), spec.code));
                         ("L", "SA07", s)
@@ -823,7 +646,7 @@ pub fn generate(seed: u64) -> DemoTerritory {
             // Some professionals have a second site (a permanence in a QPV, a second cabinet).
             if mode == "L" && rng.chance(0.06) {
                 let pos = town_point(&mut rng);
-                let name = format!("Cabinet secondaire {}", rng.pick(LAST_NAMES));
+                let name = format!("Cabinet secondaire {}", rng.pick(SURNAMES));
                 sites_of.push(new_site(&mut rng, name, pos, town, None));
             }
             let age = 29 + rng.below(40) as i64;
@@ -837,8 +660,14 @@ pub fn generate(seed: u64) -> DemoTerritory {
             professionals.push(DemoProfessional {
                 national_id: format!("8{:011}", 99_900_000_000u64 + next_id),
                 civility: if female { "MME" } else { "M" },
-                last_name: rng.pick(LAST_NAMES).to_uppercase(),
-                first_name: rng.pick(if female { FEMALE } else { MALE }).to_string(),
+                last_name: rng.pick(SURNAMES).to_uppercase(),
+                first_name: rng
+                    .pick(if female {
+                        WOMEN_FIRST_NAMES
+                    } else {
+                        MEN_FIRST_NAMES
+                    })
+                    .to_string(),
                 profession: spec.code,
                 profession_code: spec.profession_code,
                 profession_label: spec.label,

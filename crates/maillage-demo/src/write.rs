@@ -71,7 +71,7 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
 
 /// What the demonstration shows already computed: accessibility of the first-recourse professions over the
 /// stored road network, and isochrones around the MSP and the municipal health centre.
-async fn analyses(
+pub(crate) async fn analyses(
     store: &Store,
     t: &DemoTerritory,
 ) -> Result<(Vec<String>, Vec<(String, i64)>), AnalysisError> {
