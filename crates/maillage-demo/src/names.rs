@@ -9,8 +9,10 @@
 //! 06 39 98).
 
 use crate::rng::Rng;
+use std::sync::LazyLock;
 
-/// Surnames of the professionals of the observatory (`model`), and of pharmacies and practices.
+/// Surnames of the professionals of the observatory (`model`), of pharmacies and practices; the register draws
+/// from them too (`REGISTER_SURNAMES`).
 pub(crate) const SURNAMES: &[&str] = &[
     "Martin",
     "Bernard",
@@ -169,107 +171,32 @@ pub(crate) const MEN_FIRST_NAMES: &[&str] = &[
     "Paul",
 ];
 
-/// Surnames of the people of the crisis register, their relatives, doctors and the volunteers.
-pub(crate) const REGISTER_SURNAMES: &[&str] = &[
-    "Martin",
-    "Bernard",
-    "Thomas",
-    "Petit",
-    "Robert",
-    "Richard",
-    "Durand",
-    "Dubois",
-    "Moreau",
-    "Laurent",
-    "Simon",
-    "Michel",
+/// Surnames the register does not draw: those added to the list after the register was written (and the second
+/// spelling of Lefebvre, which the register uses in its place, see `REGISTER_SURNAMES`).
+const NOT_IN_REGISTER: &[&str] = &[
     "Lefèvre",
-    "Leroy",
-    "Roux",
-    "David",
-    "Bertrand",
-    "Morel",
-    "Fournier",
-    "Girard",
-    "Bonnet",
-    "Dupont",
-    "Lambert",
-    "Fontaine",
-    "Rousseau",
-    "Vincent",
-    "Muller",
-    "Faure",
-    "André",
-    "Mercier",
-    "Blanc",
-    "Guérin",
-    "Boyer",
-    "Garnier",
-    "Chevalier",
-    "François",
-    "Legrand",
-    "Gauthier",
-    "Garcia",
-    "Perrin",
-    "Robin",
-    "Clément",
-    "Morin",
-    "Nicolas",
-    "Henry",
-    "Roussel",
-    "Mathieu",
-    "Gautier",
-    "Masson",
-    "Marchand",
-    "Duval",
-    "Denis",
-    "Dumont",
-    "Marie",
-    "Lemaire",
-    "Noël",
-    "Meyer",
-    "Dufour",
-    "Meunier",
-    "Brun",
-    "Blanchard",
-    "Giraud",
-    "Joly",
-    "Rivière",
-    "Lucas",
-    "Brunet",
-    "Gaillard",
-    "Barbier",
-    "Arnaud",
-    "Martinez",
-    "Gérard",
-    "Roche",
-    "Renard",
-    "Schmitt",
-    "Roy",
-    "Leroux",
-    "Colin",
-    "Vidal",
-    "Caron",
-    "Picard",
-    "Roger",
-    "Fabre",
-    "Aubert",
-    "Lemoine",
-    "Renaud",
-    "Dumas",
-    "Lacroix",
-    "Olivier",
-    "Philippe",
-    "Bourgeois",
-    "Pierre",
-    "Benoît",
-    "Rey",
-    "Leclerc",
-    "Payet",
-    "Haddad",
-    "Nguyen",
-    "Benali",
+    "Rolland",
+    "Leclercq",
+    "Guillaume",
+    "Lecomte",
+    "Diallo",
 ];
+
+/// Surnames of the people of the crisis register, their relatives, doctors and the volunteers: the surnames of
+/// the list as the register has them (its draws depend on this exact order).
+pub(crate) static REGISTER_SURNAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    SURNAMES
+        .iter()
+        .filter(|name| !NOT_IN_REGISTER.contains(name))
+        .map(|name| {
+            if *name == "Lefebvre" {
+                "Lefèvre"
+            } else {
+                name
+            }
+        })
+        .collect()
+});
 
 /// First names of the register's people aged 65 and over (born before 1960).
 pub(crate) const ELDERLY_FIRST_NAMES: &[&str] = &[
@@ -428,7 +355,7 @@ pub(crate) fn any_street(rng: &mut Rng) -> &'static str {
 /// One of the main streets (the network directory's addresses).
 pub(crate) fn main_street(rng: &mut Rng) -> &'static str {
     let main: Vec<&str> = STREETS.iter().filter(|s| s.main).map(|s| s.name).collect();
-    *rng.pick(&main)
+    rng.pick::<&str>(&main)
 }
 
 /// A directory professional's name (public: it is the name of their practice).

@@ -63,7 +63,7 @@ fn registration_form(c: &mut Context<CrisisSummary>) -> (RegistrationForm, Date)
     let third = !matches!(requester, "personne" | "representant_legal");
     let old = basis == "age_65";
     let mut form = RegistrationForm {
-        last_name: c.rng.pick(REGISTER_SURNAMES).to_string(),
+        last_name: c.rng.pick(&REGISTER_SURNAMES).to_string(),
         first_name: c
             .rng
             .pick(if old {
@@ -94,7 +94,7 @@ fn registration_form(c: &mut Context<CrisisSummary>) -> (RegistrationForm, Date)
             format!(
                 "{} {} ({})",
                 c.rng.pick(ADULT_FIRST_NAMES),
-                c.rng.pick(REGISTER_SURNAMES),
+                c.rng.pick(&REGISTER_SURNAMES),
                 c.rng.pick(&["fille", "fils", "voisine", "neveu", "amie"])
             )
         } else {
@@ -107,7 +107,7 @@ fn registration_form(c: &mut Context<CrisisSummary>) -> (RegistrationForm, Date)
             String::new()
         },
         doctor: if c.rng.chance(0.5) {
-            format!("Dr {} (fictif)", c.rng.pick(REGISTER_SURNAMES))
+            format!("Dr {} (fictif)", c.rng.pick(&REGISTER_SURNAMES))
         } else {
             String::new()
         },

@@ -88,7 +88,7 @@ fn volunteer_form(c: &mut Context<CrisisSummary>, i: usize) -> volunteers::Volun
         format!(
             "{} {} (fictif)",
             c.rng.pick(ADULT_FIRST_NAMES),
-            c.rng.pick(REGISTER_SURNAMES)
+            c.rng.pick(&REGISTER_SURNAMES)
         )
     };
     let skills: Vec<String> = if is_demo {
@@ -158,7 +158,7 @@ fn request_form(c: &mut Context<CrisisSummary>, kind: &str) -> volunteers::Reque
         beneficiary: format!(
             "{} {}.",
             c.rng.pick(ELDERLY_FIRST_NAMES),
-            c.rng.pick(REGISTER_SURNAMES).chars().next().unwrap_or('X')
+            c.rng.pick(&REGISTER_SURNAMES).chars().next().unwrap_or('X')
         ),
         address: address(&mut c.rng),
         phone: phone(&mut c.rng, false),

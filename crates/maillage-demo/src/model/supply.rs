@@ -379,7 +379,7 @@ impl<'q> Supply<'q> {
             ("medecin_generaliste", 7..=10)
             | ("infirmier", 2..=5)
             | ("masseur_kinesitherapeute", 1..=2) => {
-                let (commune, x) = if k % 2 == 0 {
+                let (commune, x) = if k.is_multiple_of(2) {
                     (("99102", "Saint-Aubin-des-Prés (fictive)"), -6.5)
                 } else {
                     (("99103", "Montclain (fictive)"), 6.0)
