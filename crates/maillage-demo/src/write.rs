@@ -13,7 +13,7 @@ use maillage_store::supply::{
     self, Activity, AnnuaireTables, Establishment, PracticeSite, Professional,
 };
 use maillage_store::zones::{self, ZoneKind, ZoneRecord};
-use maillage_store::{Result, Store, locations, reference, settings, territory};
+use maillage_store::{Result, Store, StoreError, locations, reference, settings, territory};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -233,7 +233,12 @@ async fn write_enrichments(store: &Store, t: &DemoTerritory) -> Result<()> {
 async fn write_zones(s: &mut ImportSession, t: &DemoTerritory) -> Result<()> {
     let batch = s.batch_id;
     for z in &t.zones {
-        let kind = ZoneKind::parse(z.kind).expect("the demo uses known zone kinds");
+        let Some(kind) = ZoneKind::parse(z.kind) else {
+            return Err(StoreError::InvalidValue {
+                field: "type_de_zone",
+                value: z.kind.to_string(),
+            });
+        };
         let mut attributes = serde_json::json!({ FICTIONAL: true });
         if let Some(ty) = z.iris_type {
             attributes["type_iris"] = ty.into();

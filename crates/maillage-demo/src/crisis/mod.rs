@@ -46,6 +46,7 @@ pub struct CrisisSummary {
 /// The callers of the demonstration campaign: the two demonstration accounts that may call, and three agents.
 pub const CALLERS: [&str; 5] = ["ccas", "crise", "agent.ccas2", "agent.ccas3", "agent.ccas4"];
 
+/// The store's error of a failed build (the demonstration's own values are never invalid).
 fn fail(e: cs::Error) -> StoreError {
     match e {
         cs::Error::Store(e) => *e,

@@ -9,6 +9,7 @@ use crate::rng::Rng;
 /// Road nodes (id, lon, lat) and one-way edges (from, to, milliseconds).
 pub(super) type Roads = (Vec<(i64, f64, f64)>, Vec<(i64, i64, i64)>);
 
+/// The road network described above; node jitter, missing links and one-way streets are drawn from `rng`.
 pub(super) fn roads(rng: &mut Rng) -> Roads {
     const STEP: f64 = 0.25;
     let nx = (20.0 / STEP) as i64 + 1;

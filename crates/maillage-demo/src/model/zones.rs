@@ -34,6 +34,7 @@ const QUARTIERS: &[(&str, &str)] = &[
     ("Q05", "Rive Ouest"),
 ];
 
+/// The quartier (rank in `QUARTIERS`) of the IRIS in cell (`col`, `row`).
 fn quartier_of(col: usize, row: usize) -> usize {
     match (col, row) {
         (2..=3, 1..=3) => 0,
@@ -252,6 +253,7 @@ fn push_quartiers(iris_codes: &[(String, usize, usize)], zones: &mut Vec<DemoZon
     }
 }
 
+/// The QPV, inside the town.
 fn push_qpvs(qpvs: &[Qpv], zones: &mut Vec<DemoZone>) {
     for (code, name, shape, pop) in qpvs {
         zones.push(DemoZone {

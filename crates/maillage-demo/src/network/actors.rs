@@ -4,7 +4,7 @@
 //! lists (`relay.rs`).
 
 use super::actor_list::{ACTORS, Spec, spec};
-use super::{BY, NEIGHBOUR, TOWN, phone};
+use super::{BY, NEIGHBOUR, NetworkSummary, TOWN, phone};
 use crate::context::{Context, Tx};
 use crate::model::{self, COMMUNE_NAME, POSTCODE};
 use crate::names::{contact_person, directory_professional, main_street};
@@ -12,8 +12,6 @@ use crate::rng::Rng;
 use maillage_network::directory::{ActorFields, ActorRecord};
 use maillage_store::network::directory::{self, ContactForm};
 use maillage_store::network::{self as net, Reach};
-
-use super::NetworkSummary;
 
 /// The contact persons of the directory, by the relay lists they join.
 #[derive(Default)]
@@ -336,6 +334,7 @@ async fn write_internal(
     Ok(())
 }
 
+/// The slug of a name, for identifiers and e-mail addresses.
 pub(super) fn slug(s: &str) -> String {
     maillage_network::fields::slug(s)
 }
@@ -382,6 +381,7 @@ fn record(rng: &mut Rng, s: &Spec, name: &str, quartier: usize) -> ActorFields {
     f
 }
 
+/// Saves an actor kept by `commune`.
 async fn save(
     tx: &mut Tx,
     commune: Option<&str>,

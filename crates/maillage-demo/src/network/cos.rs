@@ -239,6 +239,7 @@ pub(super) async fn write(tx: &mut Tx, c: &mut Context<NetworkSummary>) -> Resul
     Ok(())
 }
 
+/// The council's members; returns their ids in the order of `MEMBERS`.
 async fn write_members(
     tx: &mut Tx,
     c: &Context<NetworkSummary>,

@@ -57,10 +57,12 @@ const TOWN: Option<&str> = Some(model::COMMUNE_CODE);
 const NEIGHBOUR: Option<&str> = Some("99102");
 const TERRITORY: Option<&str> = None;
 
+/// A record's commune, as the forms take it.
 fn owned(commune: Option<&str>) -> Option<String> {
     commune.map(str::to_string)
 }
 
+/// The store's error of a failed build (the demonstration's own values are never invalid).
 fn fail(e: net::Error) -> StoreError {
     match e {
         net::Error::Store(e) => *e,
