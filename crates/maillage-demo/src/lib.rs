@@ -1,8 +1,10 @@
 //! The demonstration territory: fictional, realistic, identical for a given seed. Its generator lives here and
 //! only here; every module of Maillage adds its part of the demonstration to this crate.
 
+mod context;
 pub mod crisis;
 pub mod model;
+mod names;
 pub mod network;
 mod rng;
 mod write;

@@ -1,6 +1,6 @@
 //! Writes a generated territory into a store, as one import batch labelled fictional.
 
-use crate::model::{self, DemoTerritory, FICTIONAL};
+use crate::model::{self, DemoProfessional, DemoTerritory, FICTIONAL};
 use maillage_analysis::{
     AccessibilityRequest, AnalysisError, IsochroneRequest, Network, SupplyMeasure, accessibility,
     isochrones_around,
@@ -13,7 +13,7 @@ use maillage_store::supply::{
     self, Activity, AnnuaireTables, Establishment, PracticeSite, Professional,
 };
 use maillage_store::zones::{self, ZoneKind, ZoneRecord};
-use maillage_store::{Result, Store, locations, reference, settings, territory};
+use maillage_store::{Result, Store, StoreError, locations, reference, settings, territory};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,7 +71,7 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
 
 /// What the demonstration shows already computed: accessibility of the first-recourse professions over the
 /// stored road network, and isochrones around the MSP and the municipal health centre.
-async fn analyses(
+pub(crate) async fn analyses(
     store: &Store,
     t: &DemoTerritory,
 ) -> Result<(Vec<String>, Vec<(String, i64)>), AnalysisError> {
@@ -123,9 +123,122 @@ pub async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
         vintage: Some(t.population_vintage.to_string()),
     };
     let mut s = ImportSession::start(store, source).await?;
+    write_zones(&mut s, t).await?;
+    write_annuaire(&mut s, t).await?;
+    write_acts(&mut s, t).await?;
+    write_establishments(&mut s, t).await?;
+    roads::replace(
+        &mut s.tx,
+        &RoadNetwork {
+            nodes: t.road_nodes.clone(),
+            edges: t.road_edges.clone(),
+        },
+    )
+    .await?;
+    locations::refresh(&mut s.tx).await?;
+    settings::set(
+        &mut *s.tx,
+        "demonstration",
+        &serde_json::json!({ "graine": t.seed, FICTIONAL: true }),
+    )
+    .await?;
+    write_references(&mut s, t.population_vintage).await?;
+    s.counts.rows_read = s.counts.inserted + s.counts.updated + s.counts.unchanged;
+    s.commit(
+        Some(t.population_vintage.to_string()),
+        serde_json::json!({ FICTIONAL: true }),
+    )
+    .await?;
+
+    write_enrichments(store, t).await?;
+    territory::define(
+        store,
+        Some(model::COMMUNE_NAME.into()),
+        &[model::COMMUNE_CODE.into()],
+        &[],
+        2.0,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The GPs' consultations and visits of the year, as the activity import writes them.
+async fn write_acts(s: &mut ImportSession, t: &DemoTerritory) -> Result<()> {
+    for p in &t.professionals {
+        if let Some((consultations, visits)) = p.yearly_acts {
+            maillage_store::imports::activity::write_acts(
+                &mut s.tx,
+                &p.national_id,
+                model::ACTIVITY_YEAR,
+                Some(consultations),
+                Some(visits),
+                s.batch_id,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The establishments, as the FINESS import writes them.
+async fn write_establishments(s: &mut ImportSession, t: &DemoTerritory) -> Result<()> {
+    let mut establishments = supply::establishments_table(&mut s.tx, s.batch_id).await?;
+    for e in &t.establishments {
+        let row = Establishment {
+            finess_et: e.finess.clone(),
+            name: e.name.clone(),
+            address: Some(e.address.clone()),
+            commune_code: Some(e.commune_code.clone()),
+            departement: Some(model::DEPARTEMENT.into()),
+            category_code: Some(e.category_code.into()),
+            category_label: Some(e.category_label.into()),
+            position: Some(e.position),
+            coordinates_source: Some("demonstration".into()),
+            ..Default::default()
+        };
+        s.counts.record(
+            establishments
+                .put(&mut s.tx, &row.finess_et, row.values())
+                .await?,
+        );
+    }
+    establishments.flush(&mut s.tx).await?;
+    Ok(())
+}
+
+/// What users add to the directory (ages, retirement, new patients), written after the batch as they would be.
+async fn write_enrichments(store: &Store, t: &DemoTerritory) -> Result<()> {
+    for p in &t.professionals {
+        if p.birth_year.is_some() || p.accepting_new_patients.is_some() {
+            let e = Enrichment {
+                birth_year: p.birth_year,
+                planned_retirement_year: p.planned_retirement_year,
+                accepting_new_patients: p.accepting_new_patients,
+                ..Default::default()
+            };
+            enrichment::update(
+                store,
+                Subject::Professionnel,
+                &p.national_id,
+                &e,
+                "démonstration",
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The zones, with their contours, populations and the IRIS of quartiers.
+async fn write_zones(s: &mut ImportSession, t: &DemoTerritory) -> Result<()> {
     let batch = s.batch_id;
     for z in &t.zones {
-        let kind = ZoneKind::parse(z.kind).expect("the demo uses known zone kinds");
+        let Some(kind) = ZoneKind::parse(z.kind) else {
+            return Err(StoreError::InvalidValue {
+                field: "type_de_zone",
+                value: z.kind.to_string(),
+            });
+        };
         let mut attributes = serde_json::json!({ FICTIONAL: true });
         if let Some(ty) = z.iris_type {
             attributes["type_iris"] = ty.into();
@@ -160,7 +273,12 @@ pub async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
             zones::set_quartier_iris(&mut s.tx, id, &z.iris).await?;
         }
     }
-    let mut tables = AnnuaireTables::load(&mut s.tx, batch).await?;
+    Ok(())
+}
+
+/// The sites, professionals and activities, as the RPPS directory's import writes them.
+async fn write_annuaire(s: &mut ImportSession, t: &DemoTerritory) -> Result<()> {
+    let mut tables = AnnuaireTables::load(&mut s.tx, s.batch_id).await?;
     for site in &t.sites {
         let row = PracticeSite {
             site_key: site.key.clone(),
@@ -200,28 +318,7 @@ pub async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
                 .await?,
         );
         for site in &p.sites {
-            let a = Activity {
-                national_id: p.national_id.clone(),
-                site_key: Some(site.clone()),
-                profession_code: p.profession_code.into(),
-                profession_label: Some(p.profession_label.into()),
-                skill_type_code: p.skill.map(|_| "S".into()),
-                skill_code: p.skill.map(|s| s.0.into()),
-                skill_label: p.skill.map(|s| s.1.into()),
-                practice_mode_code: Some(p.mode.into()),
-                practice_mode_label: Some(
-                    if p.mode == "L" {
-                        "Libéral"
-                    } else {
-                        "Salarié"
-                    }
-                    .into(),
-                ),
-                sector_code: Some(p.sector.into()),
-                sector_label: Some(demo_sector_label(p.sector).into()),
-                profession: Some(p.profession.into()),
-                ..Default::default()
-            };
+            let a = activity(p, site);
             tables
                 .activities
                 .put(&mut s.tx, &a.key(), a.values())
@@ -230,90 +327,33 @@ pub async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
         tables.flush_if_full(&mut s.tx).await?;
     }
     tables.flush(&mut s.tx).await?;
-    for p in &t.professionals {
-        if let Some((consultations, visits)) = p.yearly_acts {
-            maillage_store::imports::activity::write_acts(
-                &mut s.tx,
-                &p.national_id,
-                model::ACTIVITY_YEAR,
-                Some(consultations),
-                Some(visits),
-                batch,
-            )
-            .await?;
-        }
-    }
-    let mut establishments = supply::establishments_table(&mut s.tx, batch).await?;
-    for e in &t.establishments {
-        let row = Establishment {
-            finess_et: e.finess.clone(),
-            name: e.name.clone(),
-            address: Some(e.address.clone()),
-            commune_code: Some(e.commune_code.clone()),
-            departement: Some(model::DEPARTEMENT.into()),
-            category_code: Some(e.category_code.into()),
-            category_label: Some(e.category_label.into()),
-            position: Some(e.position),
-            coordinates_source: Some("demonstration".into()),
-            ..Default::default()
-        };
-        s.counts.record(
-            establishments
-                .put(&mut s.tx, &row.finess_et, row.values())
-                .await?,
-        );
-    }
-    establishments.flush(&mut s.tx).await?;
-    roads::replace(
-        &mut s.tx,
-        &RoadNetwork {
-            nodes: t.road_nodes.clone(),
-            edges: t.road_edges.clone(),
-        },
-    )
-    .await?;
-    locations::refresh(&mut s.tx).await?;
-    settings::set(
-        &mut *s.tx,
-        "demonstration",
-        &serde_json::json!({ "graine": t.seed, FICTIONAL: true }),
-    )
-    .await?;
-    write_references(&mut s, t.population_vintage).await?;
-    s.counts.rows_read = s.counts.inserted + s.counts.updated + s.counts.unchanged;
-    s.commit(
-        Some(t.population_vintage.to_string()),
-        serde_json::json!({ FICTIONAL: true }),
-    )
-    .await?;
-
-    for p in &t.professionals {
-        if p.birth_year.is_some() || p.accepting_new_patients.is_some() {
-            let e = Enrichment {
-                birth_year: p.birth_year,
-                planned_retirement_year: p.planned_retirement_year,
-                accepting_new_patients: p.accepting_new_patients,
-                ..Default::default()
-            };
-            enrichment::update(
-                store,
-                Subject::Professionnel,
-                &p.national_id,
-                &e,
-                "démonstration",
-            )
-            .await?;
-        }
-    }
-    territory::define(
-        store,
-        Some(model::COMMUNE_NAME.into()),
-        &[model::COMMUNE_CODE.into()],
-        &[],
-        2.0,
-    )
-    .await?;
     Ok(())
+}
+
+/// The activity of a professional at one of their sites.
+fn activity(p: &DemoProfessional, site: &str) -> Activity {
+    Activity {
+        national_id: p.national_id.clone(),
+        site_key: Some(site.to_string()),
+        profession_code: p.profession_code.into(),
+        profession_label: Some(p.profession_label.into()),
+        skill_type_code: p.skill.map(|_| "S".into()),
+        skill_code: p.skill.map(|s| s.0.into()),
+        skill_label: p.skill.map(|s| s.1.into()),
+        practice_mode_code: Some(p.mode.into()),
+        practice_mode_label: Some(
+            if p.mode == "L" {
+                "Libéral"
+            } else {
+                "Salarié"
+            }
+            .into(),
+        ),
+        sector_code: Some(p.sector.into()),
+        sector_label: Some(demo_sector_label(p.sector).into()),
+        profession: Some(p.profession.into()),
+        ..Default::default()
+    }
 }
 
 /// The ANS label (TRE_R02) of the sectors the demonstration uses.
