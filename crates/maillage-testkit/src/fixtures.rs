@@ -67,11 +67,12 @@ pub mod annuaire {
     use super::{From, relayout, zip};
     use maillage_formats::annuaire::{COLUMNS, HEADER_2026, col};
 
-    const FIXTURE: &str = "crates/maillage-formats/tests/fixtures/annuaire/PS_LibreAcces_Personne_activite_202611240000.txt";
+    /// The hand-written fixture, under `crates/maillage-formats/tests/fixtures`.
+    pub const FIXTURE: &str = "annuaire/PS_LibreAcces_Personne_activite_202611240000.txt";
 
     /// The hand-written fixture (52 columns, the layout up to 2025).
     pub fn fixture_text() -> String {
-        std::fs::read_to_string(crate::repo_root().join(FIXTURE)).expect("the Annuaire fixture")
+        std::fs::read_to_string(crate::format_fixture(FIXTURE)).expect("the Annuaire fixture")
     }
 
     /// The fixture under the 2026 header: three spellings changed and four columns more at the end.
