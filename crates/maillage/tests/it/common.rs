@@ -67,13 +67,26 @@ pub fn snapshot(base: &str, dir: &Path) -> String {
 pub fn demo_base(dir: &Path) -> String {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let built = BUILT.get_or_init(build_demo);
-    let base = dir.join("demo.sqlite");
-    std::fs::copy(built, &base).expect("copy of the demonstration base");
-    base.to_str().expect("a UTF-8 path").to_string()
+    // The base is its file, its write-ahead log and its audit key (`demo.sqlite*`); SQLite rebuilds the
+    // shared-memory index from the log.
+    for entry in std::fs::read_dir(built).expect("the demonstration's folder") {
+        let entry = entry.expect("a file of the demonstration");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(DEMO_FILE) && !name.ends_with("-shm") {
+            std::fs::copy(entry.path(), dir.join(&name)).expect("copy of the demonstration base");
+        }
+    }
+    dir.join(DEMO_FILE)
+        .to_str()
+        .expect("a UTF-8 path")
+        .to_string()
 }
 
-/// Builds the demonstration into `<target>/tmp/demo-<pid>/`, after removing the folders of processes that
-/// ended (a static is never dropped, so a process cannot remove its own).
+/// The demonstration base's file name; the files that belong to it are named after it.
+const DEMO_FILE: &str = "demo.sqlite";
+
+/// Builds the demonstration into `<target>/tmp/demo-<pid>/` (the folder returned), after removing the folders
+/// of processes that ended (a static is never dropped, so a process cannot remove its own).
 fn build_demo() -> PathBuf {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
     for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
@@ -85,14 +98,14 @@ fn build_demo() -> PathBuf {
         }
     }
     let dir = root.join(format!("demo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("the demonstration's folder");
-    let base = dir.join("demo.sqlite");
-    let _ = std::fs::remove_file(&base);
+    let base = dir.join(DEMO_FILE);
     run_ok(&[
         "demo",
         "--base",
         base.to_str().expect("a UTF-8 path"),
         "--sans-serveur",
     ]);
-    base
+    dir
 }
