@@ -2,6 +2,7 @@
 //! `crates/maillage-formats/tests/fixtures` (which say they are fixtures, not real data).
 
 use std::io::Write;
+use std::path::Path;
 
 /// Where an output column of [`relayout`] takes its values.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +48,22 @@ pub fn relayout(text: &str, columns: &[(&str, From<'_>)]) -> String {
         out.push_str("|\n");
     }
     out
+}
+
+/// [`zip`] written to `path`.
+pub fn write_zip(path: &Path, members: &[(&str, &[u8])]) {
+    std::fs::write(path, zip(members)).expect("write the zip");
+}
+
+/// A 7z archive holding `members` in order, written to `path`.
+pub fn write_7z(path: &Path, members: &[(&str, &[u8])]) {
+    let mut archive = sevenz_rust2::ArchiveWriter::create(path).expect("create the 7z");
+    for (name, bytes) in members {
+        archive
+            .push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(*bytes))
+            .expect("7z member");
+    }
+    archive.finish().expect("7z finish");
 }
 
 /// A zip archive (deflated) holding `members` in order.

@@ -1,21 +1,8 @@
 //! The edge cases of PRODUCT.md §5.1 and bad inputs.
 
+use crate::common::{site, zone};
 use maillage_access::*;
 
-fn zone(id: &str, demand: f64) -> Zone {
-    Zone {
-        id: id.into(),
-        demand,
-        outside_territory: false,
-    }
-}
-fn site(id: &str, supply: f64) -> Site {
-    Site {
-        id: id.into(),
-        supply,
-        outside_territory: false,
-    }
-}
 fn table(demand: &Demand, supply: &Supply, pairs: &[(&str, &str, f64)]) -> CostTable {
     CostTable::from_ids(demand, supply, pairs.iter().copied(), UnknownIds::Reject).unwrap()
 }

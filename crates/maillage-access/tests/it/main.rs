@@ -6,6 +6,7 @@
 //! directory, `maillage_formats::limits::set`) nor measure the process's memory: such a test runs its
 //! subject in a child process (see `bombs` in the `maillage` crate).
 
+mod common;
 mod edge_cases;
 mod methods;
 mod tables;

@@ -1,21 +1,7 @@
 //! Hand-computed cases for each method.
 
+use crate::common::{site, zone};
 use maillage_access::*;
-
-fn zone(id: &str, demand: f64) -> Zone {
-    Zone {
-        id: id.into(),
-        demand,
-        outside_territory: false,
-    }
-}
-fn site(id: &str, supply: f64) -> Site {
-    Site {
-        id: id.into(),
-        supply,
-        outside_territory: false,
-    }
-}
 
 /// The PySAL reference case: zones A=1000, B=2000, C=500; sites S1=2, S2=1.
 fn reference() -> (Demand, Supply, CostTable) {

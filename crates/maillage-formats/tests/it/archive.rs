@@ -1,36 +1,17 @@
 //! Zip and 7z containers, built at test time (fixtures, not real data).
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::PathBuf;
 
 use maillage_formats::FormatErrorKind;
 use maillage_formats::archive::{Archive, ArchiveKind};
+use maillage_testkit::fixtures::{write_7z, write_zip};
 
 /// Fixture text, not real data: long enough to span several decoder buffers.
 fn fixture_text(lines: usize) -> String {
     (0..lines)
         .map(|i| format!("fixture;ligne {i};valeur {}\n", i * 7))
         .collect()
-}
-
-fn write_zip(path: &Path, members: &[(&str, &[u8])]) {
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in members {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap();
-}
-
-fn write_7z(path: &Path, members: &[(&str, &[u8])]) {
-    let mut sz = sevenz_rust2::ArchiveWriter::create(path).unwrap();
-    for (name, data) in members {
-        sz.push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(*data))
-            .unwrap();
-    }
-    sz.finish().unwrap();
 }
 
 fn read_member(archive: &Archive, name: &str) -> Vec<u8> {

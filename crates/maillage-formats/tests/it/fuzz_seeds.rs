@@ -19,7 +19,6 @@ use maillage_formats::zonage::{ZonageColumns, read_zonage};
 use maillage_formats::{activity, apl, communes, contours, finess, insee};
 use maillage_testkit::drees::{AplSheet, HEADER_2023, apl_workbook};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 /// One seed: the target it feeds, its file name in the corpus, its bytes as the target receives them.
@@ -68,27 +67,10 @@ fn square_wkb(x0: f64, y0: f64, side: f64) -> Vec<u8> {
     wkb
 }
 
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    for (name, data) in members {
-        zip.start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap();
-    out.into_inner()
-}
-
 fn seven_z_of(members: &[(&str, &[u8])]) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fixture.7z");
-    let mut sz = sevenz_rust2::ArchiveWriter::create(&path).unwrap();
-    for (name, data) in members {
-        sz.push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(*data))
-            .unwrap();
-    }
-    sz.finish().unwrap();
+    maillage_testkit::fixtures::write_7z(&path, members);
     std::fs::read(&path).unwrap()
 }
 
@@ -183,7 +165,7 @@ fn seeds() -> Vec<Seed> {
         seed(
             "annuaire",
             "bundle.zip",
-            zip_of(&[(
+            maillage_testkit::fixtures::zip(&[(
                 "PS_LibreAcces_Personne_activite_202611240000.txt",
                 &annuaire,
             )]),
@@ -228,7 +210,7 @@ fn seeds() -> Vec<Seed> {
         seed(
             "archive",
             "insee.zip",
-            zip_of(&[("base-ic-evol-struct-pop-2020.CSV", &insee_csv)]),
+            maillage_testkit::fixtures::zip(&[("base-ic-evol-struct-pop-2020.CSV", &insee_csv)]),
         ),
         seed(
             "archive",

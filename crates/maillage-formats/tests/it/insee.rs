@@ -229,21 +229,11 @@ fn year_prefixes_reordered_and_renamed_columns() {
     assert_eq!(e.location.line, Some(1));
 }
 
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in members {
-        zip.start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        std::io::Write::write_all(&mut zip, bytes).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
-}
-
 #[test]
 fn zips_as_insee_publishes_them() {
     let csv = std::fs::read(fixture("insee/base-ic-evol-struct-pop-2020.CSV")).unwrap();
     let meta: &[u8] = b"COD_VAR;LIB_VAR\nIRIS;IRIS (FIXTURE)\n";
-    let bytes = zip_of(&[
+    let bytes = maillage_testkit::fixtures::zip(&[
         ("meta_base-ic-evol-struct-pop-2020.CSV", meta),
         ("base-ic-evol-struct-pop-2020.CSV", &csv),
     ]);
@@ -256,7 +246,8 @@ fn zips_as_insee_publishes_them() {
     let bad = String::from_utf8(csv.clone())
         .unwrap()
         .replacen("693830102", "69383x102", 1);
-    let bytes = zip_of(&[("base-ic-evol-struct-pop-2020.CSV", bad.as_bytes())]);
+    let bytes =
+        maillage_testkit::fixtures::zip(&[("base-ic-evol-struct-pop-2020.CSV", bad.as_bytes())]);
     let (_d, p) = temp_file("base-ic-evol-struct-pop-2020_csv.zip", &bytes);
     let e = insee::read_iris_population(&p).unwrap_err();
     assert_eq!(
@@ -266,7 +257,8 @@ fn zips_as_insee_publishes_them() {
     );
     assert_eq!(e.location.line, Some(3));
 
-    let bytes = zip_of(&[("base-ic-evol-struct-pop-2020.xlsx", &xlsx_fixture())]);
+    let bytes =
+        maillage_testkit::fixtures::zip(&[("base-ic-evol-struct-pop-2020.xlsx", &xlsx_fixture())]);
     let (_d, p) = temp_file("base-ic-evol-struct-pop-2020_xlsx.zip", &bytes);
     let reader = IrisPopulationReader::open(&p).unwrap();
     assert_eq!(reader.vintage(), 2020);
@@ -282,7 +274,7 @@ fn zips_as_insee_publishes_them() {
     assert_eq!(insee::read_iris_population(&p).unwrap().len(), 2);
 
     // A zip without any table.
-    let bytes = zip_of(&[("LISEZMOI.txt", b"FIXTURE")]);
+    let bytes = maillage_testkit::fixtures::zip(&[("LISEZMOI.txt", b"FIXTURE")]);
     let (_d, p) = temp_file("base-ic-evol-struct-pop-2020_csv.zip", &bytes);
     assert!(matches!(
         insee::read_iris_population(&p).unwrap_err().kind,

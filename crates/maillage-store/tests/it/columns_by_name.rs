@@ -10,7 +10,6 @@ use maillage_store::zones::{self, ZoneKind};
 use maillage_store::{Store, StoreError, batch};
 use maillage_testkit::TestBase;
 use maillage_testkit::format_fixture as fixture;
-use std::path::Path;
 
 /// A `;` file with its header renamed by `rename`, its columns reversed and `extra` added in front.
 fn reshaped(rel: &str, rename: &dyn Fn(&str) -> String, extra: (&str, &str)) -> String {
@@ -56,14 +55,6 @@ fn ban_renamed(drop_lat: bool) -> String {
     )
 }
 
-fn zip_of(path: &Path, name: &str, bytes: &[u8]) {
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    zip.start_file(name, zip::write::SimpleFileOptions::default())
-        .unwrap();
-    std::io::Write::write_all(&mut zip, bytes).unwrap();
-    zip.finish().unwrap();
-}
-
 fn unknown_columns(notes: &[ImportNote]) -> Vec<String> {
     notes
         .iter()
@@ -100,10 +91,9 @@ async fn state(store: &Store) -> (String, usize) {
 async fn insee_zip_and_ban_by_name_import_and_missing_columns_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let insee_zip = dir.path().join("base-ic-evol-struct-pop-2022_csv.zip");
-    zip_of(
+    maillage_testkit::fixtures::write_zip(
         &insee_zip,
-        "base-ic-evol-struct-pop-2022.CSV",
-        insee_2022().as_bytes(),
+        &[("base-ic-evol-struct-pop-2022.CSV", insee_2022().as_bytes())],
     );
     let no_iris = dir.path().join("base-ic-evol-struct-pop-2022.CSV");
     std::fs::write(&no_iris, insee_2022().replacen("CODE_IRIS", "ZONE", 1)).unwrap();

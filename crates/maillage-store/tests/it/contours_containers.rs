@@ -11,6 +11,7 @@ use maillage_formats::crs::{self, Crs};
 use maillage_store::imports::{self, Silent};
 use maillage_store::zones::{self, ZoneKind};
 use maillage_store::{Store, StoreError};
+use maillage_testkit::fixtures::write_zip;
 use maillage_testkit::{TestBase, shared_data};
 use serde_json::{Value, json};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
@@ -167,17 +168,6 @@ fn write_7z(path: &Path, members: &[(&str, &Path)]) {
         .unwrap();
     }
     sz.finish().unwrap();
-}
-
-fn write_zip(path: &Path, members: &[(&str, &[u8])]) {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    for (name, data) in members {
-        zip.start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap();
 }
 
 /// A square of `side` metres at Lambert-93 (x, y), closed.
