@@ -2,6 +2,7 @@
 //! `crates/maillage-formats/tests/fixtures` (which say they are fixtures, not real data).
 
 use std::io::Write;
+use std::path::Path;
 
 /// Where an output column of [`relayout`] takes its values.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +50,22 @@ pub fn relayout(text: &str, columns: &[(&str, From<'_>)]) -> String {
     out
 }
 
+/// [`zip`] written to `path`.
+pub fn write_zip(path: &Path, members: &[(&str, &[u8])]) {
+    std::fs::write(path, zip(members)).expect("write the zip");
+}
+
+/// A 7z archive holding `members` in order, written to `path`.
+pub fn write_7z(path: &Path, members: &[(&str, &[u8])]) {
+    let mut archive = sevenz_rust2::ArchiveWriter::create(path).expect("create the 7z");
+    for (name, bytes) in members {
+        archive
+            .push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(*bytes))
+            .expect("7z member");
+    }
+    archive.finish().expect("7z finish");
+}
+
 /// A zip archive (deflated) holding `members` in order.
 pub fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -67,11 +84,12 @@ pub mod annuaire {
     use super::{From, relayout, zip};
     use maillage_formats::annuaire::{COLUMNS, HEADER_2026, col};
 
-    const FIXTURE: &str = "crates/maillage-formats/tests/fixtures/annuaire/PS_LibreAcces_Personne_activite_202611240000.txt";
+    /// The hand-written fixture, under `crates/maillage-formats/tests/fixtures`.
+    pub const FIXTURE: &str = "annuaire/PS_LibreAcces_Personne_activite_202611240000.txt";
 
     /// The hand-written fixture (52 columns, the layout up to 2025).
     pub fn fixture_text() -> String {
-        std::fs::read_to_string(crate::repo_root().join(FIXTURE)).expect("the Annuaire fixture")
+        std::fs::read_to_string(crate::format_fixture(FIXTURE)).expect("the Annuaire fixture")
     }
 
     /// The fixture under the 2026 header: three spellings changed and four columns more at the end.

@@ -9,6 +9,7 @@ pub mod bombs;
 pub mod drees;
 pub mod finess_flux;
 pub mod fixtures;
+pub mod pbf;
 pub mod roles;
 pub mod secrecy;
 
@@ -27,6 +28,35 @@ pub fn repo_root() -> PathBuf {
         .join("../..")
         .canonicalize()
         .expect("repository root")
+}
+
+/// `crates/maillage-formats/tests/fixtures/<rel>`: the hand-written fixtures of the official files (each says
+/// it is a fixture, not real data), read by the tests of every crate that imports them.
+pub fn format_fixture(rel: &str) -> PathBuf {
+    repo_root()
+        .join("crates/maillage-formats/tests/fixtures")
+        .join(rel)
+}
+
+/// The body of a backup file (`maillage sauvegarde`, `backup::save`: gzip, one header line carrying the date,
+/// then the store): equal bodies, equal stores.
+pub fn backup_body(file: &Path) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(file).expect("the backup file"))
+        .read_to_string(&mut text)
+        .expect("a gzip text");
+    let (_header, body) = text.split_once('\n').expect("a header line");
+    body.to_string()
+}
+
+/// A file name in `dir` not used before by this process (`<prefix>-<nanoseconds>.gz`), for successive backups.
+pub fn fresh_backup_path(dir: &Path, prefix: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_nanos();
+    dir.join(format!("{prefix}-{nanos}.gz"))
 }
 
 /// `../shared/data/<rel>` next to the checkout, or None (after printing a skip line) when absent.
