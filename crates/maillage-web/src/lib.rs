@@ -58,23 +58,15 @@
 
 pub mod api;
 pub mod assets;
-pub mod audit;
-pub mod auth;
-pub mod data;
-pub mod error;
-pub mod exports;
-pub mod layout;
-pub mod limits;
-pub mod multipart;
 pub mod pages;
-pub mod params;
-pub mod permissions;
-pub mod report;
-pub mod routes;
-pub mod scope;
-pub mod secrets;
-pub mod state;
-pub mod users;
+
+// The kit's modules and the observatory's report keep their paths here (`maillage_web::audit`,
+// `maillage_web::report`…): the `maillage` binary and the tests name them so.
+pub use maillage_web_kit::{
+    audit, auth, data, error, layout, limits, multipart, params, permissions, routes, scope,
+    secrets, state, users,
+};
+pub use maillage_web_observatory::{exports, report};
 
 pub use state::{AppState, Config};
 
@@ -94,15 +86,12 @@ pub fn all_routes() -> Routes {
     let r = assets::routes(r);
     let r = pages::login::routes(r);
     let r = pages::account::routes(r);
-    let r = pages::observatory::routes(r);
-    let r = pages::imports::routes(r);
     let r = pages::setup::routes(r);
     let r = pages::admin::routes(r);
     let r = pages::dpo::routes(r);
-    let r = pages::crisis::routes(r);
-    let r = pages::network::routes(r);
-    let r = exports::routes(r);
-    let r = report::routes(r);
+    let r = maillage_web_observatory::routes(r);
+    let r = maillage_web_crisis::routes(r);
+    let r = maillage_web_network::routes(r);
     api::routes(r)
 }
 
@@ -139,7 +128,7 @@ async fn not_found(
         message: None,
     };
     if req.uri().path().starts_with("/api/") {
-        api::error_body(&failure)
+        error::error_body(&failure)
     } else {
         layout::error_page(&state, None, &failure)
     }
