@@ -108,6 +108,10 @@ pub struct CommuneChoices {
 /// The field name of the commune select.
 pub const COMMUNE_FIELD: &str = "commune";
 
+/// The form gave no commune while the caller has several to choose from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommuneNotChosen;
+
 impl CommuneChoices {
     pub async fn of(
         state: &crate::state::AppState,
@@ -148,13 +152,13 @@ impl CommuneChoices {
     /// The commune a posted form gives the record: the chosen one; with nothing chosen, the caller's only commune,
     /// or the whole territory where it is offered (or where the territory names no commune yet). `Err` when a
     /// commune must be chosen. A commune the caller does not hold is refused by the store.
-    pub fn chosen(&self, posted: Option<&str>) -> Result<Option<String>, ()> {
+    pub fn chosen(&self, posted: Option<&str>) -> Result<Option<String>, CommuneNotChosen> {
         match posted.map(str::trim).filter(|c| !c.is_empty()) {
             Some(code) => Ok(Some(code.to_string())),
             None if self.territorywide || self.communes.is_empty() => Ok(None),
             None => match self.communes.as_slice() {
                 [(only, _)] => Ok(Some(only.clone())),
-                _ => Err(()),
+                _ => Err(CommuneNotChosen),
             },
         }
     }

@@ -3,7 +3,7 @@
 //! it with the gap. Files are FIXTURES in the published layouts (not real data), except the INSEE fixture's
 //! own layout.
 
-mod common;
+use crate::common;
 
 use common::{Server, account};
 use maillage_store::Store;

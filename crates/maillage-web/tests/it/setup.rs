@@ -2,7 +2,7 @@
 //! a file with nothing in the territory, an edition older than its publication rhythm (on the import page and
 //! the observatory). Files are fixtures in the published layouts, not real data.
 
-mod common;
+use crate::common;
 
 use common::{Client, Server, account};
 use maillage_store::Store;

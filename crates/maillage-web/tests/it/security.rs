@@ -1,7 +1,7 @@
 //! Sessions, CSRF, HTML escaping, API tokens, redirects: on a real server, on SQLite and
 //! PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, Server, account, audit_actions, sql};
 use maillage_store::accounts::Role;
@@ -337,10 +337,7 @@ async fn user_entered_text_is_escaped_everywhere() {
 #[tokio::test]
 async fn api_tokens_are_created_used_and_revoked_by_an_administrator() {
     for base in TestBase::all().await {
-        let store = maillage_store::Store::open(&base.location).await.unwrap();
-        maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-            .await
-            .unwrap();
+        let store = common::demo_store(&base).await;
         let server = Server::start_on(store, base.backend, Config::default()).await;
         account(&server.store, "admin", &[Role::Admin]).await;
         let partner = account(&server.store, "ars", &[Role::Partenaire]).await;

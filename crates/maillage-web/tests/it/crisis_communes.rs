@@ -4,7 +4,7 @@
 //! record in A, and reads B-only figures from the API; an account holding every commune sees both. The records
 //! are fixtures written through the store (names marked « fixture »), not real data.
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, Server};
 use jiff::Timestamp;

@@ -4,7 +4,8 @@
 //! sources and limits, and official files uploaded from the browser are imported in the background with their
 //! provenance.
 
-mod common;
+use crate::common;
+use common::demo_server;
 
 use common::{Client, Server, account, audit_actions, multipart};
 use maillage_store::Store;
@@ -16,14 +17,6 @@ use maillage_web::users::{self, UserForm};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-
-async fn demo_server(base: &TestBase) -> Server {
-    let store = Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
-    Server::start_on(store, base.backend, Config::default()).await
-}
 
 fn features(v: &Value) -> &Vec<Value> {
     v["features"]

@@ -1,7 +1,7 @@
 //! The login limiter, the client's address behind a proxy, password strength where passwords are set, the
 //! `suite` redirect, and the embedded JavaScript's way of writing data (text nodes only): issue 14, items 5 and 6.
 
-mod common;
+use crate::common;
 
 use common::{Client, PASSWORD, Reply, Server, account, audit_actions, sql};
 use hyper::Method;

@@ -1,23 +1,15 @@
 //! The audit log: what is recorded, the DPO's page and export, and the hash chain catching any tampering, on
 //! SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
+use common::demo_server;
 
-use common::{Server, account, audit_actions, sql};
+use common::{account, audit_actions, sql};
 use maillage_store::Store;
 use maillage_store::accounts::Role;
 use maillage_store::audit::{self, Action, Break, Entry};
 use maillage_testkit::TestBase;
-use maillage_web::Config;
 use serde_json::json;
-
-async fn demo_server(base: &TestBase) -> Server {
-    let store = Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
-    Server::start_on(store, base.backend, Config::default()).await
-}
 
 #[tokio::test]
 async fn reads_of_personal_data_logins_and_changes_are_audited() {

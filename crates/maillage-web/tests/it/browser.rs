@@ -7,7 +7,7 @@
 //! Skips visibly when Chromium, Node.js or `browser-tests/node_modules` is missing, unless
 //! `MAILLAGE_EXIGER_NAVIGATEUR=1` (CI), which makes it fail instead.
 
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::{PASSWORD, Server, account};
@@ -59,10 +59,7 @@ async fn the_demo_works_in_a_real_browser_without_errors_or_outside_requests() {
         return;
     };
     let base = TestBase::sqlite();
-    let store = Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
+    let store = common::demo_store(&base).await;
     account(&store, "observatoire", &[Role::Observatoire]).await;
     account(&store, "partenaire", &[Role::Partenaire]).await;
     let files = tempfile::tempdir().unwrap();

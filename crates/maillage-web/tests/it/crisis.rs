@@ -3,7 +3,7 @@
 //! counts and never names, a caller's whole session, a volunteer seeing only their missions, and sensitive
 //! values kept out of error messages.
 
-mod common;
+use crate::common;
 
 use common::{Server, account, audit_actions};
 use maillage_store::Store;
@@ -269,10 +269,7 @@ async fn sensitive_values_stay_out_of_error_messages() {
 #[tokio::test]
 async fn a_callers_session_from_the_next_person_to_the_escalation() {
     for base in TestBase::all().await {
-        let store = Store::open(&base.location).await.unwrap();
-        maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-            .await
-            .unwrap();
+        let store = common::demo_store(&base).await;
         // The demonstration campaign's callers include `ccas`.
         account(&store, "ccas", &[Role::Ccas]).await;
         account(&store, "benevole", &[Role::Benevole]).await;
@@ -458,10 +455,7 @@ async fn a_callers_session_from_the_next_person_to_the_escalation() {
 #[tokio::test]
 async fn the_public_continuity_page_needs_no_login_and_shows_no_one() {
     let base = TestBase::sqlite();
-    let store = Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
+    let store = common::demo_store(&base).await;
     let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
     let mut visitor = server.client();
     let r = visitor.get("/continuite").await;

@@ -3,7 +3,7 @@
 //! their indicators (the GeoPackage read back with SQLite, and by `ogrinfo` when GDAL is installed), the
 //! filters of the page, the caller's communes, statistical secrecy, permissions, file names and the audit log.
 
-mod common;
+use crate::common;
 
 use common::{Server, get_bytes};
 use maillage_store::accounts::Role;
@@ -83,10 +83,7 @@ fn assert_download(headers: &hyper::HeaderMap, stem: &str, extension: &str) {
 #[tokio::test]
 async fn exports_follow_the_filters_the_scope_and_secrecy() {
     for base in TestBase::all().await {
-        let store = maillage_store::Store::open(&base.location).await.unwrap();
-        maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-            .await
-            .unwrap();
+        let store = common::demo_store(&base).await;
         common::account(&store, "observatoire", &[Role::Observatoire]).await;
         common::account(&store, "partenaire", &[Role::Partenaire]).await;
         common::account(&store, "elu", &[Role::Elu]).await;
@@ -538,10 +535,7 @@ fn decode_wkb_multipolygon(w: &[u8]) -> Vec<Vec<Vec<[f64; 2]>>> {
 #[tokio::test]
 async fn an_export_holds_only_the_callers_communes() {
     let base = TestBase::sqlite();
-    let store = maillage_store::Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
+    let store = common::demo_store(&base).await;
     let form = maillage_web::users::UserForm {
         identifier: "voisin".into(),
         display_name: "Commune voisine".into(),

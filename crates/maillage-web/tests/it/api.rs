@@ -1,10 +1,10 @@
 //! The API on the demonstration town: statistical secrecy forced for partners, professionals listed only to the
 //! roles allowed, data cut to each account's communes, the OpenAPI document, and the observatory pages.
 
-mod common;
+use crate::common;
+use common::demo_server;
 
 use common::{Server, account};
-use maillage_store::Store;
 use maillage_store::accounts::Role;
 use maillage_testkit::TestBase;
 use maillage_web::Config;
@@ -13,14 +13,6 @@ use maillage_web::routes::{Access, Kind};
 use maillage_web::users::{self, UserForm};
 use serde_json::Value;
 use std::collections::BTreeSet;
-
-async fn demo_server(base: &TestBase) -> Server {
-    let store = Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
-    Server::start_on(store, base.backend, Config::default()).await
-}
 
 fn counts(body: &Value) -> Vec<&Value> {
     body["lignes"]

@@ -5,7 +5,7 @@
 //! account holding one commune, which reaches none of the records owned by a commune: every route naming one of
 //! them by id answers it exactly as for a record that does not exist.
 
-mod common;
+use crate::common;
 
 use common::{Client, Server};
 use maillage_store::accounts::Role;

@@ -1,7 +1,7 @@
 //! Zonage médecins of the ARS on the demonstration territory: the line of the commune and QPV pages, the map
 //! layer with its legend, the zones export, and an account of another commune seeing none of it.
 
-mod common;
+use crate::common;
 
 use common::{Server, get_bytes};
 use maillage_store::accounts::Role;
@@ -18,10 +18,7 @@ const QPV: &str = "QN09901A";
 async fn zone_pages_map_layer_and_export_show_the_zonage() {
     let dir = tempfile::tempdir().unwrap();
     for base in TestBase::all().await {
-        let store = maillage_store::Store::open(&base.location).await.unwrap();
-        maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-            .await
-            .unwrap();
+        let store = common::demo_store(&base).await;
         // An ARS file: the demonstration commune in ZAC, one of its QPV in ZIP. FIXTURE, not real data.
         let file = dir.path().join("zonage-ars-fixture-non-reelle.csv");
         std::fs::write(
@@ -160,10 +157,7 @@ async fn zone_pages_map_layer_and_export_show_the_zonage() {
 async fn an_account_of_another_commune_sees_no_zonage() {
     let dir = tempfile::tempdir().unwrap();
     let base = TestBase::sqlite();
-    let store = maillage_store::Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
+    let store = common::demo_store(&base).await;
     let file = dir.path().join("zonage-cartosante-fixture-non-reelle.csv");
     std::fs::write(
         &file,

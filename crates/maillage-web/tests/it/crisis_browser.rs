@@ -8,11 +8,10 @@
 //! Same harness as `tests/browser.rs`: skips visibly when Chromium, Node.js or `browser-tests/node_modules` is
 //! missing, unless `MAILLAGE_EXIGER_NAVIGATEUR=1` (CI), which makes it fail instead.
 
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::{PASSWORD, Server, account};
-use maillage_store::Store;
 use maillage_store::accounts::Role;
 use maillage_store::crisis::calls;
 use maillage_store::reach::Reach;
@@ -25,10 +24,7 @@ async fn a_caller_works_through_the_campaign_on_a_phone() {
         return;
     };
     let base = TestBase::sqlite();
-    let store = Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
+    let store = common::demo_store(&base).await;
     // `ccas` is one of the five callers of the demonstration campaign.
     account(&store, "ccas", &[Role::Ccas]).await;
     let campaign = calls::campaigns(&store, &Reach::everything())

@@ -6,7 +6,7 @@
 //! a record to A; an account of every commune sees both; records of the whole territory are read by commune
 //! accounts only where they are internal (a contract), never where they are personal (a watch case).
 
-mod common;
+use crate::common;
 
 use common::{Client, Server, get_bytes};
 use jiff::Timestamp;

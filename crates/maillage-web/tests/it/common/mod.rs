@@ -22,6 +22,20 @@ use tokio::sync::oneshot;
 
 pub const PASSWORD: &str = "une phrase de passe assez longue";
 
+/// A store over `base` holding the demonstration territory (its default seed).
+pub async fn demo_store(base: &TestBase) -> Store {
+    let store = Store::open(&base.location).await.expect("store opens");
+    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
+        .await
+        .expect("demonstration builds");
+    store
+}
+
+/// A server over the demonstration territory (see [`demo_store`]), with the default settings.
+pub async fn demo_server(base: &TestBase) -> Server {
+    Server::start_on(demo_store(base).await, base.backend, Config::default()).await
+}
+
 /// A server running for one test; stopped when dropped.
 pub struct Server {
     pub addr: SocketAddr,

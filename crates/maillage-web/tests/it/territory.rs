@@ -10,7 +10,7 @@
 //! Public routes (the directory's public guide, the continuity page, an agenda address signed for its reader)
 //! are left out: a visitor without account reads them.
 
-mod common;
+use crate::common;
 
 use common::{Client, Server};
 use maillage_store::Store;

@@ -4,7 +4,7 @@
 //! back from the PDF), the calendar feed (parsed), CSV import all or nothing, a watch case's steps, the signed
 //! unsubscribe, the partner's aggregated view, and the audit of contact persons.
 
-mod common;
+use crate::common;
 
 use common::{Client, Server, get_bytes, sql};
 use hyper::Method;
@@ -46,10 +46,7 @@ struct Demo {
 async fn demos() -> Vec<Demo> {
     let mut out = Vec::new();
     for base in TestBase::all().await {
-        let store = Store::open(&base.location).await.unwrap();
-        maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-            .await
-            .unwrap();
+        let store = common::demo_store(&base).await;
         common::one_account_per_role(&store).await;
         let server = Server::start_on(store, base.backend, Config::default()).await;
         out.push(Demo {

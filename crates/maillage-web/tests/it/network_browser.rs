@@ -8,11 +8,10 @@
 //! Skips visibly when Chromium, Node.js or `browser-tests/node_modules` is missing, unless
 //! `MAILLAGE_EXIGER_NAVIGATEUR=1` (CI), which makes it fail instead.
 
-mod common;
+use crate::common;
 
 use common::Server;
 use common::browser::Browser;
-use maillage_store::Store;
 use maillage_testkit::TestBase;
 use maillage_web::Config;
 
@@ -22,10 +21,7 @@ async fn the_public_directory_works_on_a_phone_with_the_keyboard_only() {
         return;
     };
     let base = TestBase::sqlite();
-    let store = Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
+    let store = common::demo_store(&base).await;
     let internal: Vec<String> =
         sqlx::query_scalar("SELECT name FROM network_actor WHERE visibility = 'interne'")
             .fetch_all(store.pool())

@@ -2,7 +2,7 @@
 //! connection is closed cleanly, so the client's next request, on a new connection, is served (issue 14, items 1
 //! and 6). Raw TCP on the loopback: what a browser or a script would send, byte for byte.
 
-mod common;
+use crate::common;
 
 use common::{Server, account};
 use maillage_store::accounts::Role;

@@ -2,7 +2,7 @@
 //! from the PDF) names the territory and carries the indicators the API gives; the fonts are embedded; the
 //! partner's copy is under statistical secrecy; every report is audited; and what a caller may not see is 404.
 
-mod common;
+use crate::common;
 
 use common::{Server, get_bytes};
 use maillage_store::accounts::Role;
@@ -59,10 +59,7 @@ fn indicator(lines: &serde_json::Value, code: &str, kind: &str, zone: &str, prof
 #[tokio::test]
 async fn the_dashboard_report_names_the_territory_and_its_indicators() {
     for base in TestBase::all().await {
-        let store = maillage_store::Store::open(&base.location).await.unwrap();
-        maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-            .await
-            .unwrap();
+        let store = common::demo_store(&base).await;
         common::account(&store, "observatoire", &[Role::Observatoire]).await;
         common::account(&store, "partenaire", &[Role::Partenaire]).await;
         let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
@@ -238,10 +235,7 @@ async fn the_dashboard_report_names_the_territory_and_its_indicators() {
 #[tokio::test]
 async fn a_caller_sees_no_report_outside_their_communes() {
     let base = TestBase::sqlite();
-    let store = maillage_store::Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
+    let store = common::demo_store(&base).await;
     let form = maillage_web::users::UserForm {
         identifier: "voisin".into(),
         display_name: "Commune voisine".into(),

@@ -3,7 +3,7 @@
 //! imported a generated national Annuaire (FIXTURE, not real data: `maillage_testkit::fixtures::national`).
 //! Reference figures are national public counts: a partner, under statistical secrecy, sees them too.
 
-mod common;
+use crate::common;
 
 use common::{Server, account};
 use maillage_store::accounts::Role;
@@ -50,10 +50,7 @@ async fn demonstration_zone_pages_show_departement_and_france_beside_the_zone() 
 }
 
 async fn demonstration_pages(base: &TestBase) {
-    let store = Store::open(&base.location).await.unwrap();
-    maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-        .await
-        .unwrap();
+    let store = common::demo_store(&base).await;
     let departement = gp_density(&store, "99").await;
     let france = gp_density(&store, FRANCE_CODE).await;
     let server = Server::start_on(store, base.backend, Config::default()).await;

@@ -4,7 +4,7 @@
 //! signed unsubscribe link that works), and reminders of overdue actions to their owners. The messages are
 //! decoded here as a mail program would (RFC 2047 headers, quoted-printable or base64 bodies).
 
-mod common;
+use crate::common;
 
 use common::{Client, Server};
 use maillage_store::Store;
@@ -298,10 +298,7 @@ async fn add_contact(c: &mut Client, csrf: &str, store: &Store, name: &str, emai
 async fn messages_reach_a_real_smtp_server_with_their_headers_text_and_a_working_unsubscribe_link()
 {
     for base in TestBase::all().await {
-        let store = Store::open(&base.location).await.unwrap();
-        maillage_demo::build(&store, maillage_demo::DEFAULT_SEED)
-            .await
-            .unwrap();
+        let store = common::demo_store(&base).await;
         common::one_account_per_role(&store).await;
         let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
         let b = server.backend;
