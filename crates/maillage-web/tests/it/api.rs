@@ -2,9 +2,7 @@
 //! roles allowed, data cut to each account's communes, the OpenAPI document, and the observatory pages.
 
 use crate::common;
-use common::demo_server;
-
-use common::{Server, account};
+use common::{Server, account, demo_server};
 use maillage_store::accounts::Role;
 use maillage_testkit::TestBase;
 use maillage_web::Config;

@@ -2,9 +2,7 @@
 //! SQLite and PostgreSQL.
 
 use crate::common;
-use common::demo_server;
-
-use common::{account, audit_actions, sql};
+use common::{account, audit_actions, demo_server, sql};
 use maillage_store::Store;
 use maillage_store::accounts::Role;
 use maillage_store::audit::{self, Action, Break, Entry};

@@ -5,9 +5,7 @@
 //! provenance.
 
 use crate::common;
-use common::demo_server;
-
-use common::{Client, Server, account, audit_actions, multipart};
+use common::{Client, Server, account, audit_actions, demo_server, multipart};
 use maillage_store::Store;
 use maillage_store::accounts::Role;
 use maillage_testkit::TestBase;
