@@ -3,7 +3,7 @@
 //!
 //! To add a permission: add a variant, give it a code and a French label, grant it in [`permissions_of`] to the
 //! roles that need it (the `match` makes the compiler ask for every role), and update the role × route table of
-//! `tests/routes.rs`.
+//! `maillage-web`'s `tests/it/routes.rs`.
 
 use maillage_store::accounts::Role;
 use serde::Serialize;

@@ -7,7 +7,7 @@
 //! - **Deny by default.** Every route is declared through [`routes::Routes`] with an [`routes::Access`]:
 //!   `Public` or `Requires(Permission)`. There is no other way to add a route: the axum router is built from
 //!   that table only, and the guard ([`auth`]) checks the access before the handler runs. Roles get
-//!   permissions from one table, [`permissions::permissions_of`]. `tests/routes.rs` checks every route × role.
+//!   permissions from one table, [`permissions::permissions_of`]. `tests/it/routes.rs` checks every route × role.
 //! - **Sessions**: a random 256-bit token in an HttpOnly, SameSite=Lax cookie (`Secure` and `__Host-` with
 //!   `--cookie-securise`), stored as its SHA-256 with an idle and an absolute expiry.
 //! - **CSRF**: every POST made with a session carries the session's token (`_csrf` field — the first field of a

@@ -5,7 +5,7 @@
 //! of at least 44 px, no console error, no failed request and no request leaving the machine. Screenshots go to
 //! `target/artefacts/navigateur-appels/`.
 //!
-//! Same harness as `tests/browser.rs`: skips visibly when Chromium, Node.js or `browser-tests/node_modules` is
+//! Same harness as `browser.rs`: skips visibly when Chromium, Node.js or `browser-tests/node_modules` is
 //! missing, unless `MAILLAGE_EXIGER_NAVIGATEUR=1` (CI), which makes it fail instead.
 
 use crate::common;
