@@ -240,6 +240,29 @@ pub fn error_page(state: &AppState, caller: Option<&Caller>, failure: &Failure) 
     (failure.status, markup).into_response()
 }
 
+/// A module's secondary navigation: the pages of `pages` (path, label, permission) the caller may open, in a
+/// `nav` of class `class` labelled `label`, the `current` one marked.
+pub fn subnav(
+    caller: &Caller,
+    current: &str,
+    class: &str,
+    label: &str,
+    pages: &[(&str, &str, Permission)],
+) -> Markup {
+    html! {
+        nav class=(class) aria-label=(label) {
+            ul {
+                @for (path, label, _) in pages.iter().filter(|(_, _, p)| caller.has(*p)) {
+                    li {
+                        @if *path == current { a href=(path) aria-current="page" { (label) } }
+                        @else { a href=(path) { (label) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A number the French way (1 234,5), for people: the report crate's, so that pages and drawings agree.
 pub use maillage_report::number;
 

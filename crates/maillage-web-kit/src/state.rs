@@ -47,21 +47,40 @@ impl Default for Config {
     }
 }
 
-pub struct Inner {
-    pub store: Store,
-    pub config: Config,
+struct Inner {
+    store: Store,
+    config: Config,
     /// The base holds the fictional demonstration territory: demonstration accounts may log in.
-    pub demo: bool,
-    pub routes: Vec<RouteInfo>,
+    demo: bool,
+    routes: Vec<RouteInfo>,
     /// A hash verified when the identifier is unknown, so that unknown and known identifiers take as long.
-    pub dummy_hash: String,
+    dummy_hash: String,
 }
 
 /// Shared by every handler (cheap to clone).
 #[derive(Clone)]
-pub struct AppState(pub Arc<Inner>);
+pub struct AppState(Arc<Inner>);
 
 impl AppState {
+    /// The state of a server over `store`: `demo` when the base holds the demonstration territory, `routes` the
+    /// table of every route (for the OpenAPI document), `dummy_hash` a password hash checked for unknown
+    /// identifiers.
+    pub fn new(
+        store: Store,
+        config: Config,
+        demo: bool,
+        routes: Vec<RouteInfo>,
+        dummy_hash: String,
+    ) -> AppState {
+        AppState(Arc::new(Inner {
+            store,
+            config,
+            demo,
+            routes,
+            dummy_hash,
+        }))
+    }
+
     pub fn store(&self) -> &Store {
         &self.0.store
     }

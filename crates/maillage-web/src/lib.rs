@@ -78,7 +78,6 @@ use error::Failure;
 use maillage_store::Store;
 use routes::{RouteInfo, Routes};
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 /// Every route of the site, from every module. Add a module's `routes` here.
 pub fn all_routes() -> Routes {
@@ -105,13 +104,7 @@ pub async fn app(store: Store, config: Config) -> maillage_store::Result<Router>
     let demo = users::is_demo_base(&store).await?;
     let dummy_hash = secrets::hash_password_async(secrets::random_token()).await;
     let routes = all_routes();
-    let state = AppState(Arc::new(state::Inner {
-        store,
-        config,
-        demo,
-        routes: routes.infos(),
-        dummy_hash,
-    }));
+    let state = AppState::new(store, config, demo, routes.infos(), dummy_hash);
     Ok(routes
         .into_router(state.clone())
         .fallback(not_found)

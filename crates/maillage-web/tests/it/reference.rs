@@ -50,7 +50,7 @@ async fn demonstration_zone_pages_show_departement_and_france_beside_the_zone() 
 }
 
 async fn demonstration_pages(base: &TestBase) {
-    let store = common::demo_store(&base).await;
+    let store = common::demo_store(base).await;
     let departement = gp_density(&store, "99").await;
     let france = gp_density(&store, FRANCE_CODE).await;
     let server = Server::start_on(store, base.backend, Config::default()).await;

@@ -105,16 +105,7 @@ pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
     ];
     html! {
         (style())
-        nav.crise-nav aria-label="Gestion de crise" {
-            ul {
-                @for (path, label, _) in PAGES.iter().filter(|(_, _, p)| caller.has(*p)) {
-                    li {
-                        @if *path == current { a href=(path) aria-current="page" { (label) } }
-                        @else { a href=(path) { (label) } }
-                    }
-                }
-            }
-        }
+        (layout::subnav(caller, current, "crise-nav", "Gestion de crise", PAGES))
     }
 }
 

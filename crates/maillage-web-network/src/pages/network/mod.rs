@@ -101,16 +101,7 @@ pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
     ];
     html! {
         (style())
-        nav.reseau-nav aria-label="Réseau et contrat local de santé" {
-            ul {
-                @for (path, label, _) in PAGES.iter().filter(|(_, _, p)| caller.has(*p)) {
-                    li {
-                        @if *path == current { a href=(path) aria-current="page" { (label) } }
-                        @else { a href=(path) { (label) } }
-                    }
-                }
-            }
-        }
+        (layout::subnav(caller, current, "reseau-nav", "Réseau et contrat local de santé", PAGES))
     }
 }
 
