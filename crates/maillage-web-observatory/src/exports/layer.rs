@@ -1,6 +1,6 @@
 //! Zones with their population and indicators as one layer for GIS software: a feature per zone, its contour,
 //! and one column per (indicator, profession) so that QGIS can draw a choropleth of any of them. Written as
-//! GeoJSON (RFC 7946) here and as a GeoPackage in [`super::gpkg`].
+//! GeoJSON (RFC 7946) here and as a GeoPackage by [`maillage_store::gpkg`] (which defines the layer's types).
 
 use crate::exports::Filters;
 use crate::exports::table::{INDICATORS, method_label};
@@ -10,41 +10,7 @@ use maillage_store::zones::Zone;
 use serde_json::{Map, Value as Json, json};
 use std::collections::{BTreeSet, HashMap};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColumnType {
-    Text,
-    Real,
-    Integer,
-}
-
-#[derive(Debug, Clone)]
-pub struct Column {
-    /// A plain identifier (`[a-z0-9_]`): safe as an SQL column and a GeoJSON property.
-    pub name: String,
-    pub kind: ColumnType,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Text(String),
-    Real(f64),
-    Integer(i64),
-    Null,
-}
-
-#[derive(Debug, Clone)]
-pub struct Feature {
-    pub geometry: Option<MultiPolygon<f64>>,
-    /// One value per column, in order.
-    pub values: Vec<Value>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Layer {
-    pub name: String,
-    pub columns: Vec<Column>,
-    pub features: Vec<Feature>,
-}
+pub use maillage_store::gpkg::{Column, ColumnType, Feature, Layer, Value};
 
 fn text(s: Option<&str>) -> Value {
     s.map_or(Value::Null, |s| Value::Text(s.to_string()))

@@ -16,7 +16,6 @@
 //!
 //! Pages link to them with [`links`], which forwards the page's own query string.
 
-pub mod gpkg;
 pub mod layer;
 pub mod spreadsheet;
 pub mod table;
@@ -503,7 +502,7 @@ async fn export(
             let bytes = if format == Format::GeoJson {
                 serde_json::to_vec(&layer::to_geojson(&layer, &notes)).unwrap_or_default()
             } else {
-                gpkg::write(&layer, &title, &notes).await?
+                maillage_store::gpkg::write(&layer, &title, &notes).await?
             };
             Produced {
                 bytes,

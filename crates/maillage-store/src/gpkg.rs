@@ -1,5 +1,7 @@
 //! A GeoPackage (OGC 12-128r18, version 1.4) of one feature layer, written with the store's own SQLite (sqlx)
 //! into an in-memory database and serialised to bytes: nothing touches the disk, and QGIS opens the result.
+//! Here because it speaks SQL (only the store does); the web's observatory builds the [`Layer`] and serves the
+//! file.
 //!
 //! What the standard requires and this writes: the `application_id` ("GPKG") and `user_version` (10400)
 //! pragmas; `gpkg_spatial_ref_sys` with the three mandatory systems (-1, 0 and EPSG:4326); `gpkg_contents`
@@ -7,11 +9,51 @@
 //! binary geometries (a `GP` header with the SRS id and the envelope, then standard little-endian WKB). The
 //! notes of the export go into an attributes table, listed in `gpkg_contents` too.
 
-use crate::exports::layer::{ColumnType, Layer, Value};
 use geo::{BoundingRect, MultiPolygon, Rect};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection, Executor};
 use std::str::FromStr;
+
+/// The SQL type of a layer's column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Real,
+    Integer,
+}
+
+/// A column of the layer's attributes.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// A plain identifier (`[a-z0-9_]`): safe as an SQL column and a GeoJSON property.
+    pub name: String,
+    pub kind: ColumnType,
+}
+
+/// One attribute of a feature.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Real(f64),
+    Integer(i64),
+    Null,
+}
+
+/// A zone of the layer: its contour and its attributes.
+#[derive(Debug, Clone)]
+pub struct Feature {
+    pub geometry: Option<MultiPolygon<f64>>,
+    /// One value per column, in order.
+    pub values: Vec<Value>,
+}
+
+/// A feature layer for GIS software (built by the observatory's exports, written as GeoJSON or GeoPackage).
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub name: String,
+    pub columns: Vec<Column>,
+    pub features: Vec<Feature>,
+}
 
 /// `application_id` of a GeoPackage: the bytes "GPKG".
 pub const APPLICATION_ID: i32 = 0x4750_4B47;
@@ -134,7 +176,7 @@ pub async fn write(
     layer: &Layer,
     description: &str,
     notes: &[(String, String)],
-) -> Result<Vec<u8>, sqlx::Error> {
+) -> crate::Result<Vec<u8>> {
     let mut conn: SqliteConnection = SqliteConnectOptions::from_str("sqlite::memory:")?
         .connect()
         .await?;
