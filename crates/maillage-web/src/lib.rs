@@ -2,6 +2,14 @@
 //! JSON API, with accounts, roles, sessions, CSRF protection, login rate limiting and an audit log. It is served
 //! by the `maillage` binary (`maillage serve`, `maillage demo`).
 //!
+//! # Crates
+//!
+//! This crate is the application: it assembles the routes of the page crates (`maillage-web-observatory`,
+//! `maillage-web-crisis`, `maillage-web-network`, each `fn routes(r: Routes) -> Routes`) with its own pages
+//! (login, account, administration, set-up, DPO) in [`all_routes`], and serves them. What they share is in
+//! `maillage-web-kit` (re-exported here under the old paths: [`routes`], [`auth`], [`layout`]…); the drawing of
+//! PDF and SVG in `maillage-report`. Page crates never depend on each other.
+//!
 //! # Security model
 //!
 //! - **Deny by default.** Every route is declared through [`routes::Routes`] with an [`routes::Access`]:
