@@ -18,6 +18,8 @@ pub mod exports;
 pub mod freshness;
 pub mod geocoding;
 pub mod geodata;
+// The GeoPackage writer of the observatory's exports (issue 19: only the store speaks SQL).
+pub mod gpkg;
 pub mod imports;
 pub mod locations;
 pub mod migrations;

@@ -1,5 +1,5 @@
 // The public directory ("adresses utiles", /annuaire) on a phone, with the keyboard only, in Debian's Chromium
-// driven by playwright-core. Run by crates/maillage-web/tests/network_browser.rs, which starts the real server on
+// driven by playwright-core. Run by crates/maillage-web/tests/it/network_browser.rs, which starts the real server on
 // the loopback with the demonstration town and reads the JSON report printed on the last line.
 //
 // Environment: MAILLAGE_URL, MAILLAGE_ARTEFACTS (screenshots), MAILLAGE_CHROMIUM (executable), MAILLAGE_INTERNES

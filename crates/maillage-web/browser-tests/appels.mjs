@@ -1,5 +1,5 @@
 // A caller's session of a phone campaign on a phone-sized screen (Debian's Chromium, driven by playwright-core).
-// Run by crates/maillage-web/tests/crisis_browser.rs on the demonstration town, whose heatwave campaign is in
+// Run by crates/maillage-web/tests/it/crisis_browser.rs on the demonstration town, whose heatwave campaign is in
 // progress. Same conventions as parcours.mjs: requests leaving the machine are recorded and aborted, console and
 // page errors and failed answers are recorded, and a JSON report is printed on the last line.
 //

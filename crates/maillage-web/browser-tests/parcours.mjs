@@ -1,5 +1,5 @@
 // Maillage in a real browser (Debian's Chromium, driven by playwright-core; no browser is downloaded).
-// Run by crates/maillage-web/tests/browser.rs, which starts the real server on the loopback with the
+// Run by crates/maillage-web/tests/it/browser.rs, which starts the real server on the loopback with the
 // demonstration town and reads the JSON report this script prints on its last line of output.
 //
 // Environment: MAILLAGE_URL (http://127.0.0.1:port), MAILLAGE_COMPTES (JSON {"observatoire": [id, password],

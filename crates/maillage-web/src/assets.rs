@@ -1,9 +1,9 @@
 //! Files embedded in the binary and served as they are: nothing is fetched from the internet. To add one
 //! (a script, an icon), put it in `assets/` and add a line to [`ASSETS`].
 
-use crate::routes::Routes;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use maillage_web_kit::routes::Routes;
 
 /// (path, content type, bytes)
 pub const ASSETS: &[(&str, &str, &[u8])] = &[

@@ -2,12 +2,20 @@
 //! JSON API, with accounts, roles, sessions, CSRF protection, login rate limiting and an audit log. It is served
 //! by the `maillage` binary (`maillage serve`, `maillage demo`).
 //!
+//! # Crates
+//!
+//! This crate is the application: it assembles the routes of the page crates (`maillage-web-observatory`,
+//! `maillage-web-crisis`, `maillage-web-network`, each `fn routes(r: Routes) -> Routes`) with its own pages
+//! (login, account, administration, set-up, DPO) in [`all_routes`], and serves them. What they share is in
+//! `maillage-web-kit` (re-exported here under the old paths: [`routes`], [`auth`], [`layout`]…); the drawing of
+//! PDF and SVG in `maillage-report`. Page crates never depend on each other.
+//!
 //! # Security model
 //!
 //! - **Deny by default.** Every route is declared through [`routes::Routes`] with an [`routes::Access`]:
 //!   `Public` or `Requires(Permission)`. There is no other way to add a route: the axum router is built from
 //!   that table only, and the guard ([`auth`]) checks the access before the handler runs. Roles get
-//!   permissions from one table, [`permissions::permissions_of`]. `tests/routes.rs` checks every route × role.
+//!   permissions from one table, [`permissions::permissions_of`]. `tests/it/routes.rs` checks every route × role.
 //! - **Sessions**: a random 256-bit token in an HttpOnly, SameSite=Lax cookie (`Secure` and `__Host-` with
 //!   `--cookie-securise`), stored as its SHA-256 with an idle and an absolute expiry.
 //! - **CSRF**: every POST made with a session carries the session's token (`_csrf` field — the first field of a
@@ -58,23 +66,15 @@
 
 pub mod api;
 pub mod assets;
-pub mod audit;
-pub mod auth;
-pub mod data;
-pub mod error;
-pub mod exports;
-pub mod layout;
-pub mod limits;
-pub mod multipart;
 pub mod pages;
-pub mod params;
-pub mod permissions;
-pub mod report;
-pub mod routes;
-pub mod scope;
-pub mod secrets;
-pub mod state;
-pub mod users;
+
+// The kit's modules and the observatory's report keep their paths here (`maillage_web::audit`,
+// `maillage_web::report`…): the `maillage` binary and the tests name them so.
+pub use maillage_web_kit::{
+    audit, auth, data, error, layout, limits, multipart, params, permissions, routes, scope,
+    secrets, state, users,
+};
+pub use maillage_web_observatory::{exports, report};
 
 pub use state::{AppState, Config};
 
@@ -86,7 +86,6 @@ use error::Failure;
 use maillage_store::Store;
 use routes::{RouteInfo, Routes};
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 /// Every route of the site, from every module. Add a module's `routes` here.
 pub fn all_routes() -> Routes {
@@ -94,15 +93,12 @@ pub fn all_routes() -> Routes {
     let r = assets::routes(r);
     let r = pages::login::routes(r);
     let r = pages::account::routes(r);
-    let r = pages::observatory::routes(r);
-    let r = pages::imports::routes(r);
     let r = pages::setup::routes(r);
     let r = pages::admin::routes(r);
     let r = pages::dpo::routes(r);
-    let r = pages::crisis::routes(r);
-    let r = pages::network::routes(r);
-    let r = exports::routes(r);
-    let r = report::routes(r);
+    let r = maillage_web_observatory::routes(r);
+    let r = maillage_web_crisis::routes(r);
+    let r = maillage_web_network::routes(r);
     api::routes(r)
 }
 
@@ -116,13 +112,7 @@ pub async fn app(store: Store, config: Config) -> maillage_store::Result<Router>
     let demo = users::is_demo_base(&store).await?;
     let dummy_hash = secrets::hash_password_async(secrets::random_token()).await;
     let routes = all_routes();
-    let state = AppState(Arc::new(state::Inner {
-        store,
-        config,
-        demo,
-        routes: routes.infos(),
-        dummy_hash,
-    }));
+    let state = AppState::new(store, config, demo, routes.infos(), dummy_hash);
     Ok(routes
         .into_router(state.clone())
         .fallback(not_found)
@@ -139,7 +129,7 @@ async fn not_found(
         message: None,
     };
     if req.uri().path().starts_with("/api/") {
-        api::error_body(&failure)
+        error::error_body(&failure)
     } else {
         layout::error_page(&state, None, &failure)
     }

@@ -5,6 +5,8 @@
 //! memory (VmHWM of /proc/self/status, reset once the fixtures are written) rises by less than
 //! [`GROWTH_BOUND_MB`]. Before the limits, the `.xz` upload took the server from 300 MB to 2.2 GB.
 
+// The shared harness of the `it` binary, compiled again here.
+#[path = "it/common/mod.rs"]
 mod common;
 
 use common::{Client, Server, account};

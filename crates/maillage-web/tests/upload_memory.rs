@@ -3,6 +3,8 @@
 //! [`RSS_BOUND`]. The field is generated while it is sent, never held by the test. Alone in its binary: other
 //! tests running at the same time would blur the process's memory.
 
+// The shared harness of the `it` binary, compiled again here.
+#[path = "it/common/mod.rs"]
 mod common;
 
 use common::{Server, account};

@@ -1,27 +1,24 @@
-//! The JSON API under `/api/v1`, the health check and the OpenAPI document.
+//! The platform's own API: the health check and the OpenAPI document of every `/api/v1` route (the modules'
+//! API routes live in their crates).
 //!
-//! An API module declares its routes with [`Routes::api`], giving the permission and an [`crate::routes::ApiDoc`]
+//! An API module declares its routes with [`Routes::api`], giving the permission and an [`maillage_web_kit::routes::ApiDoc`]
 //! (summary, parameters, response schema): the route then appears in `/api/v1/openapi.json` with its security,
 //! accepts session cookies and partners' bearer tokens, and answers errors as JSON `{"erreur", "statut"}`.
 //! Handlers return `Result<Json<_>, WebError>`.
 
-mod crisis;
-mod network;
 pub mod openapi;
-mod v1;
 
-use crate::error::{Failure, status_message};
-use crate::routes::{Access, ApiDoc, Routes};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use maillage_web_kit::routes::{Access, ApiDoc, Routes};
+use maillage_web_kit::state::AppState;
 use serde_json::json;
 
 pub fn routes(r: Routes) -> Routes {
     let r = r.api(Method::GET, "/sante", Access::Public, HEALTH, health);
-    network::routes(crisis::routes(v1::routes(openapi::routes(r))))
+    openapi::routes(r)
 }
 
 const HEALTH: ApiDoc = ApiDoc {
@@ -41,17 +38,4 @@ async fn health(State(state): State<AppState>) -> Response {
         )
             .into_response(),
     }
-}
-
-/// The JSON body of an API error.
-pub(crate) fn error_body(failure: &Failure) -> Response {
-    let message = failure
-        .message
-        .as_deref()
-        .unwrap_or(status_message(failure.status));
-    (
-        failure.status,
-        Json(json!({ "erreur": message, "statut": failure.status.as_u16() })),
-    )
-        .into_response()
 }

@@ -1,12 +1,12 @@
 //! The OpenAPI 3.1 document, built from the route table: every API route is in it, with its parameters, its
 //! answer and its security (the permission it needs and the roles that hold it).
 
-use crate::permissions::roles_with;
-use crate::routes::{Access, ApiDoc, Kind, Routes};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
+use maillage_web_kit::permissions::roles_with;
+use maillage_web_kit::routes::{Access, ApiDoc, Kind, Routes};
+use maillage_web_kit::state::AppState;
 use serde_json::{Map, Value, json};
 
 pub fn routes(r: Routes) -> Routes {

@@ -1,21 +1,23 @@
 //! One's own account: the home page and the password change.
 
-use crate::audit::Actor;
-use crate::auth::{Caller, Via};
-use crate::error::WebError;
-use crate::layout::{NAV, PageMeta, csrf_field, error_box, page, roles_text, success_box};
-use crate::params::{Form, Query};
-use crate::permissions::Permission;
-use crate::routes::{Access, Routes};
-use crate::secrets;
-use crate::state::AppState;
-use crate::users;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maillage_messages::French;
 use maillage_store::accounts::{self, AccountError};
 use maillage_store::audit::Action;
+use maillage_web_kit::audit::Actor;
+use maillage_web_kit::auth::{Caller, Via};
+use maillage_web_kit::error::WebError;
+use maillage_web_kit::layout::{
+    NAV, PageMeta, csrf_field, error_box, page, roles_text, success_box,
+};
+use maillage_web_kit::params::{Form, Query};
+use maillage_web_kit::permissions::Permission;
+use maillage_web_kit::routes::{Access, Routes};
+use maillage_web_kit::secrets;
+use maillage_web_kit::state::AppState;
+use maillage_web_kit::users;
 use maud::{Markup, html};
 
 pub fn routes(r: Routes) -> Routes {
@@ -80,7 +82,7 @@ fn password_form(caller: &Caller) -> Markup {
             div.champ {
                 label for="nouveau" { "Nouveau mot de passe" }
                 p.aide #aide-nouveau {
-                    (crate::users::PASSWORD_HELP)
+                    (maillage_web_kit::users::PASSWORD_HELP)
                 }
                 input #nouveau name="nouveau" type="password" autocomplete="new-password" required
                     minlength=(accounts::PASSWORD_MIN_CHARS) aria-describedby="aide-nouveau";

@@ -1,20 +1,22 @@
 //! Administration: accounts (roles, territories, activation, password reset) and partners' API tokens.
 
-use crate::audit::{self, Actor};
-use crate::auth::Caller;
-use crate::error::WebError;
-use crate::layout::{PageMeta, csrf_field, date, date_time, error_box, page, success_box};
-use crate::params::{Form, Params, Query};
-use crate::permissions::{Permission, permissions_of, role_label};
-use crate::routes::{Access, Routes};
-use crate::state::AppState;
-use crate::users::{self, UserForm, parse_roles, parse_territories};
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maillage_messages::French;
 use maillage_store::accounts::{self, Account, AccountError, Grants, Role};
 use maillage_store::audit::Action;
+use maillage_web_kit::audit::{self, Actor};
+use maillage_web_kit::auth::Caller;
+use maillage_web_kit::error::WebError;
+use maillage_web_kit::layout::{
+    PageMeta, csrf_field, date, date_time, error_box, page, success_box,
+};
+use maillage_web_kit::params::{Form, Params, Query};
+use maillage_web_kit::permissions::{Permission, permissions_of, role_label};
+use maillage_web_kit::routes::{Access, Routes};
+use maillage_web_kit::state::AppState;
+use maillage_web_kit::users::{self, UserForm, parse_roles, parse_territories};
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -98,7 +100,7 @@ fn create_form(caller: &Caller, values: &Params) -> Markup {
             }
             div.champ {
                 label for="mot_de_passe" { "Mot de passe initial" }
-                p.aide #aide-mdp { (crate::users::PASSWORD_HELP) " À transmettre à la personne par un canal sûr." }
+                p.aide #aide-mdp { (maillage_web_kit::users::PASSWORD_HELP) " À transmettre à la personne par un canal sûr." }
                 input #mot_de_passe name="mot_de_passe" type="password" required autocomplete="new-password"
                     aria-describedby="aide-mdp";
             }

@@ -1,20 +1,20 @@
 //! The DPO's view of the audit log: filters (dates, actor, action), pages, CSV export, and a verification of the
 //! hash chain. Reading and exporting the log are themselves audited (the log names people).
 
-use crate::audit;
-use crate::auth::Caller;
-use crate::error::WebError;
-use crate::layout::{PageMeta, date_time, error_box, number, page, success_box};
-use crate::params::{Params, Query};
-use crate::permissions::Permission;
-use crate::routes::{Access, Routes};
-use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use maillage_messages::French;
 use maillage_store::StoreError;
 use maillage_store::audit::{self as store_audit, Action, Filter};
+use maillage_web_kit::audit;
+use maillage_web_kit::auth::Caller;
+use maillage_web_kit::error::WebError;
+use maillage_web_kit::layout::{PageMeta, date_time, error_box, number, page, success_box};
+use maillage_web_kit::params::{Params, Query};
+use maillage_web_kit::permissions::Permission;
+use maillage_web_kit::routes::{Access, Routes};
+use maillage_web_kit::state::AppState;
 use maud::{Markup, html};
 use serde_json::json;
 

@@ -4,20 +4,20 @@
 //! (refusals sparsely); a successful one starts a new session (a fresh random token, so a token planted before
 //! login is worthless).
 
-use crate::audit::{Actor, record_as};
-use crate::auth::{Caller, ClientIp, MaybeCaller, Via, cookie, unix_now};
-use crate::error::{Failure, WebError};
-use crate::layout::{PageMeta, error_box, page};
-use crate::params::{Form, Query};
-use crate::permissions::Permission;
-use crate::routes::{Access, Routes};
-use crate::secrets;
-use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maillage_store::accounts::{self, LoginTry, Session};
 use maillage_store::audit::Action;
+use maillage_web_kit::audit::{Actor, record_as};
+use maillage_web_kit::auth::{Caller, ClientIp, MaybeCaller, Via, cookie, unix_now};
+use maillage_web_kit::error::{Failure, WebError};
+use maillage_web_kit::layout::{PageMeta, error_box, page};
+use maillage_web_kit::params::{Form, Query};
+use maillage_web_kit::permissions::Permission;
+use maillage_web_kit::routes::{Access, Routes};
+use maillage_web_kit::secrets;
+use maillage_web_kit::state::AppState;
 use maud::html;
 use serde_json::json;
 use std::time::Duration;
@@ -307,7 +307,8 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Respons
     if let Via::Session { token_hash, .. } = &caller.via {
         accounts::delete_session(state.store(), token_hash).await?;
     }
-    crate::audit::record(&state, &caller, Action::Logout, "connexion", json!({})).await?;
+    maillage_web_kit::audit::record(&state, &caller, Action::Logout, "connexion", json!({}))
+        .await?;
     let mut response = Redirect::to("/connexion").into_response();
     let c = state.expired_cookie(state.session_cookie());
     response.headers_mut().append(

@@ -1,12 +1,12 @@
-//! HTML pages, one module per area. Each exposes `fn routes(r: Routes) -> Routes`.
+//! HTML pages of the platform itself (login, account, administration, setup, DPO), one module per area; each
+//! exposes `fn routes(r: Routes) -> Routes`. The modules' pages live in their crates, re-exported here.
 
 pub mod account;
 pub mod admin;
-pub mod crisis;
 pub mod dpo;
-pub(crate) mod form;
-pub mod imports;
 pub mod login;
-pub mod network;
-pub mod observatory;
 pub mod setup;
+
+pub use maillage_web_crisis::pages::crisis;
+pub use maillage_web_network::pages::network;
+pub use maillage_web_observatory::pages::{imports, observatory};

@@ -5,16 +5,16 @@
 //!
 //! For the observatory team, who import, and the technical administration, who installs the instance.
 
-use crate::auth::Caller;
-use crate::error::WebError;
-use crate::layout::{PageMeta, page, warning_box};
-use crate::permissions::Permission;
-use crate::routes::{Access, Routes};
-use crate::state::AppState;
 use axum::extract::State;
 use axum::http::Method;
 use maillage_messages::imports::{step_brings, step_label, step_state};
 use maillage_store::setup::{self, Step};
+use maillage_web_kit::auth::Caller;
+use maillage_web_kit::error::WebError;
+use maillage_web_kit::layout::{PageMeta, page, warning_box};
+use maillage_web_kit::permissions::Permission;
+use maillage_web_kit::routes::{Access, Routes};
+use maillage_web_kit::state::AppState;
 use maud::{Markup, html};
 
 pub fn routes(r: Routes) -> Routes {

@@ -1,0 +1,288 @@
+//! The page layout every HTML answer uses: French, accessible (RGAA): `lang="fr"`, a skip link, one `h1` per
+//! page, navigation in a labelled `nav`, visible focus, and nothing said by colour alone. Templates are maud, so
+//! every value is escaped by construction.
+//!
+//! A handler builds its content and calls [`page`]; links to modules go in [`NAV`] with their permission, so a
+//! caller only sees what they may open.
+
+use crate::auth::Caller;
+use crate::error::{Failure, status_message, status_title};
+use crate::permissions::{Permission, role_label};
+use crate::state::AppState;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+/// An entry of the main navigation, shown to callers holding its permission.
+pub struct NavItem {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub permission: Permission,
+}
+
+/// The main navigation, in order. Add a module's entry point here.
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        path: "/",
+        label: "Accueil",
+        permission: Permission::OwnAccount,
+    },
+    NavItem {
+        path: "/observatoire",
+        label: "Observatoire",
+        permission: Permission::ObservatoryRead,
+    },
+    NavItem {
+        path: "/observatoire/carte",
+        label: "Carte et zones",
+        permission: Permission::ObservatoryRead,
+    },
+    NavItem {
+        path: "/observatoire/qpv",
+        label: "QPV",
+        permission: Permission::ObservatoryRead,
+    },
+    NavItem {
+        path: "/observatoire/imports",
+        label: "Imports",
+        permission: Permission::ObservatoryImport,
+    },
+    NavItem {
+        path: "/installation",
+        label: "Installation",
+        permission: Permission::TerritorySetup,
+    },
+    NavItem {
+        path: "/reseau",
+        label: "Réseau",
+        permission: Permission::BodiesRead,
+    },
+    NavItem {
+        path: "/reseau/acteurs",
+        label: "Annuaire",
+        permission: Permission::DirectoryRead,
+    },
+    NavItem {
+        path: "/cls",
+        label: "CLS",
+        permission: Permission::ClsShared,
+    },
+    NavItem {
+        path: "/crise",
+        label: "Crise",
+        permission: Permission::CrisisRead,
+    },
+    NavItem {
+        path: "/mes-missions",
+        label: "Mes missions",
+        permission: Permission::OwnMissions,
+    },
+    NavItem {
+        path: "/admin/utilisateurs",
+        label: "Comptes",
+        permission: Permission::AccountsManage,
+    },
+    NavItem {
+        path: "/admin/jetons",
+        label: "Jetons d'API",
+        permission: Permission::AccountsManage,
+    },
+    NavItem {
+        path: "/admin/courriel",
+        label: "Courriel",
+        permission: Permission::SettingsManage,
+    },
+    NavItem {
+        path: "/dpo/journal",
+        label: "Journal d'audit",
+        permission: Permission::AuditRead,
+    },
+];
+
+/// What a page needs to know besides its content.
+pub struct PageMeta<'a> {
+    pub title: &'a str,
+    /// The path of the page, to mark the current navigation entry.
+    pub current: &'a str,
+}
+
+/// A whole HTML page: header (navigation, account, logout), the content under the page's `h1`, footer.
+pub fn page(
+    state: &AppState,
+    caller: Option<&Caller>,
+    meta: PageMeta<'_>,
+    content: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (meta.title) " — Maillage" }
+                link rel="stylesheet" href="/static/maillage.css";
+            }
+            body {
+                a.evitement href="#contenu" { "Aller au contenu" }
+                header.entete {
+                    div.marque {
+                        a href="/" { "Maillage" }
+                        span.sous-titre { "santé du territoire" }
+                    }
+                    @if state.is_demo() {
+                        p.bandeau-demo role="note" {
+                            strong { "Démonstration : " }
+                            "territoire et données fictifs."
+                        }
+                    }
+                    @if let Some(c) = caller {
+                        nav aria-label="Navigation principale" {
+                            ul {
+                                @for item in NAV.iter().filter(|i| c.has(i.permission)) {
+                                    li {
+                                        @if item.path == meta.current {
+                                            a href=(item.path) aria-current="page" { (item.label) }
+                                        } @else {
+                                            a href=(item.path) { (item.label) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        div.compte {
+                            span { "Connecté(e) : " strong { (c.account.display_name) } }
+                            a href="/compte/mot-de-passe" { "Changer de mot de passe" }
+                            form method="post" action="/deconnexion" {
+                                (csrf_field(c))
+                                button type="submit" { "Se déconnecter" }
+                            }
+                        }
+                    }
+                }
+                main #contenu tabindex="-1" {
+                    h1 { (meta.title) }
+                    (content)
+                }
+                footer.pied {
+                    p { "Maillage — système d'information et de coordination santé du territoire." }
+                }
+            }
+        }
+    }
+}
+
+/// The hidden field carrying the caller's CSRF token: put it in every `form method="post"`.
+pub fn csrf_field(caller: &Caller) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(caller.csrf()); }
+}
+
+/// An error message block: announced to screen readers, marked by a word and not only by its colour.
+pub fn error_box(message: &str) -> Markup {
+    html! {
+        div.message.erreur role="alert" {
+            p { strong { "Erreur : " } (message) }
+        }
+    }
+}
+
+/// A confirmation block.
+pub fn success_box(message: &str) -> Markup {
+    html! {
+        div.message.succes role="status" {
+            p { strong { "C'est fait : " } (message) }
+        }
+    }
+}
+
+/// A warning block: the action went through, but something needs the user's attention.
+pub fn warning_box(message: &str) -> Markup {
+    html! {
+        div.message.info role="status" {
+            p { strong { "Attention : " } (message) }
+        }
+    }
+}
+
+/// The roles of the caller, in words.
+pub fn roles_text(caller: &Caller) -> String {
+    caller
+        .account
+        .roles
+        .iter()
+        .map(|r| role_label(*r))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The French page of a failure (403, 404, 422, 429, 500...).
+pub fn error_page(state: &AppState, caller: Option<&Caller>, failure: &Failure) -> Response {
+    let message = failure
+        .message
+        .as_deref()
+        .unwrap_or(status_message(failure.status));
+    let body = html! {
+        (error_box(message))
+        @if failure.status == StatusCode::TOO_MANY_REQUESTS || caller.is_none() {
+            p { a href="/connexion" { "Retour à la page de connexion" } }
+        } @else {
+            p { a href="/" { "Retour à l'accueil" } }
+        }
+    };
+    let markup = page(
+        state,
+        caller,
+        PageMeta {
+            title: status_title(failure.status),
+            current: "",
+        },
+        body,
+    );
+    (failure.status, markup).into_response()
+}
+
+/// A module's secondary navigation: the pages of `pages` (path, label, permission) the caller may open, in a
+/// `nav` of class `class` labelled `label`, the `current` one marked.
+pub fn subnav(
+    caller: &Caller,
+    current: &str,
+    class: &str,
+    label: &str,
+    pages: &[(&str, &str, Permission)],
+) -> Markup {
+    html! {
+        nav class=(class) aria-label=(label) {
+            ul {
+                @for (path, label, _) in pages.iter().filter(|(_, _, p)| caller.has(*p)) {
+                    li {
+                        @if *path == current { a href=(path) aria-current="page" { (label) } }
+                        @else { a href=(path) { (label) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A number the French way (1 234,5), for people: the report crate's, so that pages and drawings agree.
+pub use maillage_report::number;
+
+/// A day as people read it: "28/07/2026".
+pub fn day(d: jiff::civil::Date) -> String {
+    d.strftime("%d/%m/%Y").to_string()
+}
+
+/// The date part of an RFC 3339 instant, as people write it in France (31/12/2025).
+pub fn date(instant: &str) -> String {
+    match instant.get(..10).map(|d| d.split('-').collect::<Vec<_>>()) {
+        Some(p) if p.len() == 3 => format!("{}/{}/{}", p[2], p[1], p[0]),
+        _ => instant.to_string(),
+    }
+}
+
+/// An RFC 3339 UTC instant as a French date and time (31/12/2025 à 14:05 UTC).
+pub fn date_time(instant: &str) -> String {
+    match instant.get(11..16) {
+        Some(t) => format!("{} à {t} UTC", date(instant)),
+        None => date(instant),
+    }
+}

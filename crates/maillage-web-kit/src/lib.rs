@@ -1,0 +1,30 @@
+//! The web kit of Maillage: what every page crate (observatory, crisis, network) and the application share —
+//! the table of routes and their access ([`routes`]), the guard and the caller ([`auth`]), the server's state
+//! ([`state`]), errors as French pages or JSON ([`error`]), the page layout and its navigation ([`layout`]),
+//! query and form parameters ([`params`]), roles and permissions ([`permissions`]), the audit log ([`audit`]),
+//! uploads and their limits ([`multipart`], [`limits`]), secrets and passwords ([`secrets`]), the caller's
+//! territory ([`scope`]), accounts ([`users`]), the form helpers of the modules ([`form`]), e-mail ([`smtp`])
+//! and the observatory's figures cut to a caller ([`data`]).
+//!
+//! It knows no page: each page crate exposes `fn routes(r: Routes) -> Routes`, and the application
+//! (`maillage-web`) assembles them. Dependency direction: `maillage-report` ← `maillage-web-kit` ← page crates
+//! ← `maillage-web`; page crates never depend on each other (a link to another module is a path string).
+
+pub mod audit;
+pub mod auth;
+pub mod data;
+pub mod error;
+pub mod form;
+pub mod layout;
+pub mod limits;
+pub mod multipart;
+pub mod params;
+pub mod permissions;
+pub mod routes;
+pub mod scope;
+pub mod secrets;
+pub mod smtp;
+pub mod state;
+pub mod users;
+
+pub use state::{AppState, Config};
