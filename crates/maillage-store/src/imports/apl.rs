@@ -5,7 +5,7 @@
 use super::Progress;
 use crate::batch::Source;
 use crate::session::{ImportNote, ImportReport, ImportSession};
-use crate::zones::Change;
+use crate::zones::RowChange;
 use crate::{Result, Store, territory};
 use maillage_formats::apl::{AplRow, read_apl_workbook};
 use sqlx::Row;
@@ -46,12 +46,12 @@ pub async fn import(
         .bind(&r.commune)
         .bind(i64::from(year))
         .bind(profession)
-        .fetch_optional(&mut *s.tx)
+        .fetch_optional(s.tx.conn())
         .await?;
         if let Some(e) = &existing
             && same_as_stored(e, r)?
         {
-            s.counts.record(Change::Unchanged);
+            s.counts.record(RowChange::Unchanged);
             continue;
         }
         sqlx::query(
@@ -60,7 +60,7 @@ pub async fn import(
         .bind(&r.commune)
         .bind(i64::from(year))
         .bind(profession)
-        .execute(&mut *s.tx)
+        .execute(s.tx.conn())
         .await?;
         sqlx::query(
             "INSERT INTO apl_drees (commune_code, year, profession, commune_name, apl, apl_under_65,
@@ -79,12 +79,12 @@ pub async fn import(
         .bind(r.population)
         .bind(r.population_vintage.map(i64::from))
         .bind(s.batch_id)
-        .execute(&mut *s.tx)
+        .execute(s.tx.conn())
         .await?;
         s.counts.record(if existing.is_some() {
-            Change::Updated
+            RowChange::Updated
         } else {
-            Change::Inserted
+            RowChange::Inserted
         });
     }
     progress.rows(s.counts.rows_read, None);

@@ -3,6 +3,7 @@
 
 use super::Progress;
 use crate::batch::Source;
+use crate::change::Change;
 use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::zones::{self, ZoneKind, ZoneRecord, combine};
 use crate::{Result, Store, reference, territory};
@@ -85,7 +86,7 @@ pub async fn import(
         if kind == ZoneKind::Commune {
             sqlx::query("DELETE FROM commune_postcode WHERE commune_code = $1")
                 .bind(&c.code)
-                .execute(&mut *s.tx)
+                .execute(s.tx.conn())
                 .await?;
             for p in &c.codes_postaux {
                 sqlx::query(
@@ -93,7 +94,7 @@ pub async fn import(
                 )
                 .bind(&c.code)
                 .bind(p)
-                .execute(&mut *s.tx)
+                .execute(s.tx.conn())
                 .await?;
             }
             seen.insert(c.code.clone());
@@ -126,15 +127,12 @@ pub async fn import(
     .await
 }
 
-async fn keep_epci(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    mut record: ZoneRecord,
-) -> Result<ZoneRecord> {
+async fn keep_epci(tx: &mut Change, mut record: ZoneRecord) -> Result<ZoneRecord> {
     if record.kind == ZoneKind::Commune {
         let parent: Option<Option<String>> =
             sqlx::query("SELECT parent_code FROM zone WHERE kind = 'commune' AND code = $1")
                 .bind(&record.code)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(tx.conn())
                 .await?
                 .map(|r| r.try_get("parent_code"))
                 .transpose()?;

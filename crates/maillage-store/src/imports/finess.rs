@@ -130,7 +130,7 @@ impl Snapshot {
         sqlx::query(
             "UPDATE establishment SET closed_on = NULL WHERE removed_batch_id IS NULL AND closed_on IS NOT NULL",
         )
-        .execute(&mut *s.tx)
+        .execute(s.tx.conn())
         .await?;
         Ok(())
     }
@@ -217,7 +217,7 @@ async fn close(
         )
         .bind(e.nofinesset.clone())
         .bind(date)
-        .execute(&mut *s.tx)
+        .execute(s.tx.conn())
         .await?;
     }
     Ok(())

@@ -51,7 +51,7 @@ pub async fn import(
     }
     let known_qpv: HashSet<String> =
         sqlx::query_scalar("SELECT code FROM zone WHERE kind = 'qpv' AND removed_batch_id IS NULL")
-            .fetch_all(&mut *s.tx)
+            .fetch_all(s.tx.conn())
             .await?
             .into_iter()
             .collect();
