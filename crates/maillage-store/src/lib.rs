@@ -39,6 +39,8 @@ pub mod zones;
 
 use error::ApplicationRoleProblem;
 pub use error::StoreError;
+/// The codes of the store's enumerations (roles, actions, sources, zone kinds) are the kit's.
+pub use maillage_kit::codes::Coded;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -51,7 +51,7 @@ pub async fn import_spf_with(
         });
     }
     let whole_base = crate::territory::filter(store).await?.unrestricted();
-    let source = Source::of_file("spf", path, None)?;
+    let source = Source::of_file(crate::imports::SourceKind::Spf.code(), path, None)?;
     let reader = SpfReader::open(path)?;
     let level = level_code(reader.level());
     let mut s = ImportSession::start(store, source).await?;

@@ -22,7 +22,11 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let file = read_activity(path)?;
     let years: BTreeSet<i64> = file.records.iter().map(|r| r.year).collect();
     let vintage = years.iter().max().map(|y| y.to_string());
-    let source = Source::of_file("activite", path, vintage.clone())?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Activite.code(),
+        path,
+        vintage.clone(),
+    )?;
     let known: BTreeSet<String> =
         sqlx::query_scalar("SELECT national_id FROM professional WHERE removed_batch_id IS NULL")
             .fetch_all(store.pool())

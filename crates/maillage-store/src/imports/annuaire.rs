@@ -21,7 +21,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let vintage =
         date_in_file_name(path).or_else(|| date_in_file_name(Path::new(input.activity_name())));
     let mut reader = input.reader()?;
-    let source = Source::of_file("annuaire", path, vintage)?;
+    let source = Source::of_file(crate::imports::SourceKind::Annuaire.code(), path, vintage)?;
     let mut s = ImportSession::start(store, source).await?;
     if let Some(warning) = reader.unknown_columns_warning() {
         s.note(ImportNote::Format { warning });

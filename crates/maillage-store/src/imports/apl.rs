@@ -23,7 +23,11 @@ pub async fn import(
     let read = read_apl_workbook(path)?;
     let years: std::collections::BTreeSet<u16> = read.rows.iter().filter_map(|r| r.year).collect();
     let vintage = years.iter().max().map(|y| y.to_string());
-    let source = Source::of_file("apl-drees", path, vintage.clone())?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::AplDrees.code(),
+        path,
+        vintage.clone(),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     for w in read.warnings {
         s.note(ImportNote::Format { warning: w });

@@ -28,7 +28,11 @@ pub async fn import(
     let filter = territory::filter(store).await?;
     let communes = read_communes(path)?;
     let vintage = vintage.unwrap_or(DEFAULT_VINTAGE);
-    let source = Source::of_file("communes", path, Some(vintage.to_string()))?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Communes.code(),
+        path,
+        Some(vintage.to_string()),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     let mut seen: HashSet<String> = HashSet::new();
     let mut seen_arrondissements: HashSet<String> = HashSet::new();
@@ -144,7 +148,7 @@ async fn keep_epci(tx: &mut Change, mut record: ZoneRecord) -> Result<ZoneRecord
 async fn import_epci(store: &Store, path: &Path, progress: &dyn Progress) -> Result<ImportReport> {
     let filter = territory::filter(store).await?;
     let epcis = read_epci(path)?;
-    let source = Source::of_file("communes", path, None)?;
+    let source = Source::of_file(crate::imports::SourceKind::Communes.code(), path, None)?;
     let mut s = ImportSession::start(store, source).await?;
     let mut seen = HashSet::new();
     for e in &epcis {

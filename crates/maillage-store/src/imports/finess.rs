@@ -139,7 +139,11 @@ impl Snapshot {
 /// The ANS JSON flux, streamed one legal entity at a time.
 async fn import_flux(store: &Store, path: &Path, progress: &dyn Progress) -> Result<ImportReport> {
     let mut reader = FluxReader::open(path)?;
-    let source = Source::of_file("finess", path, date_in_file_name(path))?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Finess.code(),
+        path,
+        date_in_file_name(path),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     let mut snapshot = Snapshot::start(store, &mut s).await?;
     let mut cases = CoordinateCounts::default();
@@ -303,7 +307,11 @@ async fn import_extraction(
         .extraction_date
         .clone()
         .or_else(|| date_in_file_name(path));
-    let source = Source::of_file("finess", path, vintage.clone())?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Finess.code(),
+        path,
+        vintage.clone(),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     for w in x.warnings {
         s.note(ImportNote::Format { warning: w });

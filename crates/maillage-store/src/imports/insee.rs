@@ -12,7 +12,11 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let filter = territory::filter(store).await?;
     let reader = IrisPopulationReader::open(path)?;
     let vintage = i64::from(reader.vintage());
-    let source = Source::of_file("insee-iris", path, Some(vintage.to_string()))?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::InseeIris.code(),
+        path,
+        Some(vintage.to_string()),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     for w in reader.warnings() {
         s.note(ImportNote::Format { warning: w.clone() });

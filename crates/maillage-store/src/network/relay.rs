@@ -420,6 +420,7 @@ const MESSAGE_SELECT: &str =
      FROM network_message m JOIN network_list l ON l.id = m.list_id";
 
 /// Writes a message to a list (not sent yet).
+#[allow(clippy::too_many_arguments)]
 pub async fn create_message(
     tx: &mut Change,
     reach: &Reach,

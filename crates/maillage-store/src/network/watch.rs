@@ -243,6 +243,7 @@ pub async fn update_case(
 
 /// Moves a case to its next status, if the rules allow it, and writes the step in its history. An
 /// interpellation records the institution and the day; a resolution its solution.
+#[allow(clippy::too_many_arguments)]
 pub async fn step(
     tx: &mut Change,
     reach: &Reach,
