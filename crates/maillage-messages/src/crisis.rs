@@ -184,16 +184,6 @@ impl French for Refusal {
     }
 }
 
-macro_rules! labels {
-    ($($ty:ty { $($variant:ident => $label:literal,)+ })+) => {
-        $(impl French for $ty {
-            fn french(&self) -> String {
-                match self { $(<$ty>::$variant => $label,)+ }.to_string()
-            }
-        })+
-    };
-}
-
 labels! {
     EventKind { Canicule => "Canicule", GrandFroid => "Grand froid", Epidemie => "Épidémie", Autre => "Autre événement", }
     Level { Veille => "Veille", Alerte => "Alerte", Crise => "Crise", }
@@ -247,7 +237,18 @@ labels! {
         EnInvestigation => "En cours d'investigation", Maitrise => "Maîtrisé",
         DiffusionCommunautaire => "Diffusion communautaire", Cloture => "Clôturé",
     }
-    Trend { Hausse => "en hausse", Stable => "stable", Baisse => "en baisse", }
+}
+
+/// A trend is computed, never stored: it has no code.
+impl French for Trend {
+    fn french(&self) -> String {
+        match self {
+            Trend::Hausse => "en hausse",
+            Trend::Stable => "stable",
+            Trend::Baisse => "en baisse",
+        }
+        .to_string()
+    }
 }
 
 /// The population an epidemic zone's rates use, with its source and vintage, and, when Santé publique

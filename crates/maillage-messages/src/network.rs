@@ -267,16 +267,6 @@ impl French for Cadence {
     }
 }
 
-macro_rules! labels {
-    ($($ty:ty { $($variant:ident => $label:literal,)+ })+) => {
-        $(impl French for $ty {
-            fn french(&self) -> String {
-                match self { $(<$ty>::$variant => $label,)+ }.to_string()
-            }
-        })+
-    };
-}
-
 labels! {
     ActorKind { Structure => "Structure", Professional => "Professionnel(le)", Association => "Association", Service => "Service", }
     Visibility { Public => "Publique (annuaire public)", Internal => "Interne", }

@@ -145,3 +145,23 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use maillage_kit::codes::check;
+
+    #[test]
+    fn every_coded_list_of_the_store_reads_back() {
+        assert_eq!(check::<crate::accounts::Role>(None), Ok(()));
+        assert_eq!(check::<crate::audit::Action>(None), Ok(()));
+        assert_eq!(check::<crate::zones::ZoneKind>(None), Ok(()));
+        assert_eq!(check::<crate::imports::SourceKind>(None), Ok(()));
+    }
+
+    #[test]
+    fn instants_are_stored_to_the_second_and_days_are_french() {
+        let t: jiff::Timestamp = "2026-06-30T22:30:00.7Z".parse().unwrap_or_default();
+        assert_eq!(super::instant(t), "2026-06-30T22:30:01Z");
+        assert_eq!(super::today(t).to_string(), "2026-07-01");
+    }
+}
