@@ -62,9 +62,9 @@ pub enum CrisisError {
 }
 
 /// A wrong typed-in value, in the module's own error type (same variants, same French wording).
-impl From<maillage_fields::FieldError> for CrisisError {
-    fn from(e: maillage_fields::FieldError) -> Self {
-        use maillage_fields::FieldError as F;
+impl From<maillage_kit::FieldError> for CrisisError {
+    fn from(e: maillage_kit::FieldError) -> Self {
+        use maillage_kit::FieldError as F;
         match e {
             F::MissingField { field } => CrisisError::MissingField { field },
             F::InvalidField { field, expected } => CrisisError::InvalidField { field, expected },

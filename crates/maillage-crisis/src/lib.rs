@@ -26,42 +26,12 @@ pub mod stocks;
 pub mod volunteers;
 
 pub use error::{CrisisError, Ineligibility};
-/// The shared checks of typed-in values (`maillage-fields`), under the name the module's code uses.
-pub use maillage_fields as fields;
+/// The shared checks of typed-in values (`maillage-kit`), under the name the module's code uses.
+pub use maillage_kit::fields;
 
-/// An enumeration stored as a stable code.
-pub trait Coded: Sized + Copy + 'static {
-    /// Every value, in display order.
-    const ALL: &'static [Self];
-    fn code(self) -> &'static str;
-    fn parse(code: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|v| v.code() == code)
-    }
-}
-
-/// Declares an enum with its stable codes and [`Coded`] implementation.
-macro_rules! coded {
-    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident => $code:literal,)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($(#[$vm])* $variant,)+ }
-
-        /// Serialised as its stable code.
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str($crate::Coded::code(*self))
-            }
-        }
-
-        impl $crate::Coded for $name {
-            const ALL: &'static [Self] = &[$($name::$variant,)+];
-            fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)+ }
-            }
-        }
-    };
-}
-pub(crate) use coded;
+pub(crate) use maillage_kit::coded;
+/// Codes are the kit's: one trait and one declaration for every module.
+pub use maillage_kit::codes::Coded;
 
 /// Parses a code or says which field held an unknown one.
 pub fn parse_code<T: Coded>(field: &'static str, code: &str) -> Result<T, CrisisError> {

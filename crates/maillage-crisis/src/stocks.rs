@@ -56,7 +56,7 @@ pub fn allocate_fefo(
     let available: i64 = usable.iter().map(|l| l.available).sum();
     if available < quantity {
         return Err(CrisisError::InsufficientStock {
-            item: maillage_fields::quoted(item),
+            item: maillage_kit::quoted(item),
             requested: quantity,
             available,
         });
@@ -86,7 +86,7 @@ pub fn allocate_from(
     }
     if let Some(expiry) = lot.expiry.filter(|_| lot.expired(today)) {
         return Err(CrisisError::ExpiredLot {
-            lot: maillage_fields::quoted(&lot.number),
+            lot: maillage_kit::quoted(&lot.number),
             expiry,
         });
     }
@@ -94,8 +94,8 @@ pub fn allocate_from(
         return Err(CrisisError::InsufficientStock {
             item: format!(
                 "{} (lot {})",
-                maillage_fields::quoted(item),
-                maillage_fields::quoted(&lot.number)
+                maillage_kit::quoted(item),
+                maillage_kit::quoted(&lot.number)
             ),
             requested: quantity,
             available: lot.available,

@@ -5,10 +5,7 @@
 use crate::rng::Rng;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
-use sqlx::{Any, Transaction};
-
-/// The store's transaction every part writes in (the one place to change when the store's helper changes).
-pub(crate) type Tx = Transaction<'static, Any>;
+pub(crate) use maillage_store::change::Change;
 
 /// What a part of the demonstration is built with, and what it counts.
 pub(crate) struct Context<S> {

@@ -137,7 +137,7 @@ pub async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
     .await?;
     locations::refresh(&mut s.tx).await?;
     settings::set(
-        &mut *s.tx,
+        &mut s.tx,
         "demonstration",
         &serde_json::json!({ "graine": t.seed, FICTIONAL: true }),
     )

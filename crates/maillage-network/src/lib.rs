@@ -29,39 +29,9 @@ pub use error::NetworkError;
 /// The calendar day type of the module (re-exported so that users need not name `jiff`).
 pub use jiff::civil::Date;
 
-/// An enumeration stored as a stable code.
-pub trait Coded: Sized + Copy + 'static {
-    /// Every value, in display order.
-    const ALL: &'static [Self];
-    fn code(self) -> &'static str;
-    fn parse(code: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|v| v.code() == code)
-    }
-}
-
-/// Declares an enum with its stable codes and [`Coded`] implementation.
-macro_rules! coded {
-    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident => $code:literal,)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($(#[$vm])* $variant,)+ }
-
-        /// Serialised as its stable code.
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str($crate::Coded::code(*self))
-            }
-        }
-
-        impl $crate::Coded for $name {
-            const ALL: &'static [Self] = &[$($name::$variant,)+];
-            fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)+ }
-            }
-        }
-    };
-}
-pub(crate) use coded;
+pub(crate) use maillage_kit::coded;
+/// Codes are the kit's: one trait and one declaration for every module.
+pub use maillage_kit::codes::Coded;
 
 /// Parses a code or says which field held an unknown one.
 pub fn parse_code<T: Coded>(field: &'static str, code: &str) -> Result<T, NetworkError> {
@@ -74,26 +44,8 @@ pub fn parse_codes<T: Coded + Ord>(
     field: &'static str,
     text: &str,
 ) -> Result<Vec<T>, NetworkError> {
-    let mut out = Vec::new();
-    for part in text
-        .split(['|', ','])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        let v: T = parse_code(field, part)?;
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out.sort();
-    Ok(out)
+    maillage_kit::codes::parse_list(text).map_err(|_| NetworkError::UnknownCode { field })
 }
 
 /// Writes a list of codes as stored: `|`-separated.
-pub fn join_codes<T: Coded>(values: &[T]) -> String {
-    values
-        .iter()
-        .map(|v| v.code())
-        .collect::<Vec<_>>()
-        .join("|")
-}
+pub use maillage_kit::codes::join as join_codes;

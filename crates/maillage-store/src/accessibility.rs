@@ -1,6 +1,7 @@
 //! Accessibility results kept with their provenance: the DREES APL by commune as published, Maillage's own
 //! runs (a value per zone, with the parameters and sources of the run), and isochrones.
 
+use crate::change::Change;
 use crate::{Result, Store};
 use serde::Serialize;
 use sqlx::Row;
@@ -34,7 +35,7 @@ pub async fn save_run(
     metadata: &serde_json::Value,
     rows: &[ResultRow],
 ) -> Result<i64> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO accessibility_run (created_at, profession, network, metadata) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -42,7 +43,7 @@ pub async fn save_run(
     .bind(profession)
     .bind(network)
     .bind(metadata.to_string())
-    .fetch_one(&mut *tx)
+    .fetch_one(tx.conn())
     .await?;
     for r in rows {
         sqlx::query(
@@ -56,7 +57,7 @@ pub async fn save_run(
         .bind(r.population)
         .bind(r.sites_reached)
         .bind(i64::from(r.outside_territory))
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
     }
     tx.commit().await?;
@@ -187,7 +188,7 @@ pub struct StoredIsochrone {
 
 /// Replaces the isochrones of a label (e.g. "MSP des Tilleuls") by new ones.
 pub async fn save_isochrones(store: &Store, isochrones: &[StoredIsochrone]) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     for label in isochrones
         .iter()
         .map(|i| &i.label)
@@ -195,7 +196,7 @@ pub async fn save_isochrones(store: &Store, isochrones: &[StoredIsochrone]) -> R
     {
         sqlx::query("DELETE FROM isochrone WHERE label = $1")
             .bind(label)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
     }
     for i in isochrones {
@@ -212,7 +213,7 @@ pub async fn save_isochrones(store: &Store, isochrones: &[StoredIsochrone]) -> R
         .bind(i.geojson.to_string())
         .bind(i.population_covered)
         .bind(&i.network)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
     }
     tx.commit().await?;

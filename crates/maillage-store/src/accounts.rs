@@ -5,61 +5,40 @@
 //! Role names are the product's (PRODUCT.md §2); what each role may do is decided in one place, the web
 //! crate's permission table. An unknown role name read from the base grants nothing.
 
+use crate::change::Change;
 use crate::{Result, Store, StoreError};
+use maillage_kit::codes::Coded;
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::{BTreeSet, HashMap};
 
-/// The roles of PRODUCT.md §2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Elu,
-    Coordination,
-    Observatoire,
-    Offre,
-    Ccas,
-    Mediation,
-    Crise,
-    Benevole,
-    Partenaire,
-    Dpo,
-    Admin,
+maillage_kit::coded! {
+    /// The roles of PRODUCT.md §2 (serialised as their codes).
+    pub enum Role {
+        Elu => "elu",
+        Coordination => "coordination",
+        Observatoire => "observatoire",
+        Offre => "offre",
+        Ccas => "ccas",
+        Mediation => "mediation",
+        Crise => "crise",
+        Benevole => "benevole",
+        Partenaire => "partenaire",
+        Dpo => "dpo",
+        Admin => "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 11] = [
-        Role::Elu,
-        Role::Coordination,
-        Role::Observatoire,
-        Role::Offre,
-        Role::Ccas,
-        Role::Mediation,
-        Role::Crise,
-        Role::Benevole,
-        Role::Partenaire,
-        Role::Dpo,
-        Role::Admin,
-    ];
+    /// Every role, in display order.
+    pub const ALL: &'static [Role] = <Role as Coded>::ALL;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Elu => "elu",
-            Role::Coordination => "coordination",
-            Role::Observatoire => "observatoire",
-            Role::Offre => "offre",
-            Role::Ccas => "ccas",
-            Role::Mediation => "mediation",
-            Role::Crise => "crise",
-            Role::Benevole => "benevole",
-            Role::Partenaire => "partenaire",
-            Role::Dpo => "dpo",
-            Role::Admin => "admin",
-        }
+        self.code()
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+        <Role as Coded>::parse(s)
     }
 }
 
@@ -209,10 +188,7 @@ const ACCOUNT_COLUMNS: &str =
     "id, identifier, display_name, all_territories, active, demo, created_at, password_changed_at";
 
 /// Creates an account inside `tx` and returns its id.
-pub async fn create(
-    tx: &mut Transaction<'static, Any>,
-    new: &NewAccount,
-) -> Result<i64, AccountError> {
+pub async fn create(tx: &mut Change, new: &NewAccount) -> Result<i64, AccountError> {
     let identifier = normalize_identifier(&new.identifier)?;
     let display_name = check_display_name(&new.display_name)?;
     if new.roles.is_empty() {
@@ -220,7 +196,7 @@ pub async fn create(
     }
     let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE identifier = $1")
         .bind(&identifier)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     if taken.is_some() {
         return Err(AccountError::IdentifierTaken(identifier));
@@ -237,31 +213,31 @@ pub async fn create(
     .bind(i64::from(new.all_territories))
     .bind(i64::from(new.demo))
     .bind(&now)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     write_grants(tx, id, &new.roles, &new.territories).await?;
     Ok(id)
 }
 
 async fn write_grants(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     id: i64,
     roles: &BTreeSet<Role>,
     territories: &BTreeSet<String>,
 ) -> Result<(), AccountError> {
     sqlx::query("DELETE FROM account_role WHERE account_id = $1")
         .bind(id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     sqlx::query("DELETE FROM account_territory WHERE account_id = $1")
         .bind(id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     for role in roles {
         sqlx::query("INSERT INTO account_role (account_id, role) VALUES ($1, $2)")
             .bind(id)
             .bind(role.as_str())
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
     }
     for code in territories {
@@ -269,7 +245,7 @@ async fn write_grants(
         sqlx::query("INSERT INTO account_territory (account_id, commune_code) VALUES ($1, $2)")
             .bind(id)
             .bind(code)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
     }
     Ok(())
@@ -277,11 +253,7 @@ async fn write_grants(
 
 /// Replaces the display name, roles, territories and active flag of an account. Deactivating it ends its
 /// sessions.
-pub async fn update_grants(
-    tx: &mut Transaction<'static, Any>,
-    id: i64,
-    grants: &Grants,
-) -> Result<(), AccountError> {
+pub async fn update_grants(tx: &mut Change, id: i64, grants: &Grants) -> Result<(), AccountError> {
     let display_name = check_display_name(&grants.display_name)?;
     if grants.roles.is_empty() {
         return Err(AccountError::NoRole);
@@ -293,7 +265,7 @@ pub async fn update_grants(
     .bind(&display_name)
     .bind(i64::from(grants.all_territories))
     .bind(i64::from(grants.active))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?
     .rows_affected();
     if n == 0 {
@@ -303,24 +275,20 @@ pub async fn update_grants(
     if !grants.active {
         sqlx::query("DELETE FROM account_session WHERE account_id = $1")
             .bind(id)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
     }
     Ok(())
 }
 
-pub async fn set_password_hash(
-    tx: &mut Transaction<'static, Any>,
-    id: i64,
-    hash: &str,
-) -> Result<(), AccountError> {
+pub async fn set_password_hash(tx: &mut Change, id: i64, hash: &str) -> Result<(), AccountError> {
     let n = sqlx::query(
         "UPDATE account SET password_hash = $2, password_changed_at = $3 WHERE id = $1",
     )
     .bind(id)
     .bind(hash)
     .bind(crate::now())
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?
     .rows_affected();
     if n == 0 {
@@ -525,14 +493,14 @@ pub async fn delete_session(store: &Store, token_hash: &str) -> Result<()> {
 
 /// Ends every session of an account but `keep` (the one that changed the password, say).
 pub async fn delete_sessions_of(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     account_id: i64,
     keep: Option<&str>,
 ) -> Result<()> {
     sqlx::query("DELETE FROM account_session WHERE account_id = $1 AND token_hash <> $2")
         .bind(account_id)
         .bind(keep.unwrap_or(""))
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
@@ -573,10 +541,7 @@ pub struct NewToken<'a> {
     pub created_by: &'a str,
 }
 
-pub async fn create_token(
-    tx: &mut Transaction<'static, Any>,
-    new: &NewToken<'_>,
-) -> Result<i64, AccountError> {
+pub async fn create_token(tx: &mut Change, new: &NewToken<'_>) -> Result<i64, AccountError> {
     let label = new.label.trim();
     if label.is_empty()
         || label.chars().count() > LABEL_MAX_CHARS
@@ -588,7 +553,7 @@ pub async fn create_token(
     }
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE id = $1")
         .bind(new.account_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     if exists.is_none() {
         return Err(AccountError::UnknownAccount(new.account_id.to_string()));
@@ -603,7 +568,7 @@ pub async fn create_token(
     .bind(new.token_hash)
     .bind(crate::now())
     .bind(new.created_by)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -669,12 +634,12 @@ pub async fn list_tokens(store: &Store) -> Result<Vec<ApiToken>> {
 }
 
 /// Revokes a token; false when it did not exist or was already revoked.
-pub async fn revoke_token(tx: &mut Transaction<'static, Any>, id: i64) -> Result<bool> {
+pub async fn revoke_token(tx: &mut Change, id: i64) -> Result<bool> {
     Ok(
         sqlx::query("UPDATE api_token SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
             .bind(id)
             .bind(crate::now())
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected()
             == 1,

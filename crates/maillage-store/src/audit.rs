@@ -14,123 +14,66 @@
 //! What is recorded: logins (success and failure), changes, exports, and every read of personal or sensitive
 //! data. Entries name who did what to what; they are never written to the program's logs.
 
+use crate::change::Change;
 use crate::{Backend, Result, Store, StoreError};
+use maillage_kit::codes::Coded;
 use maillage_network::sign::{constant_time_eq, hmac_sha256};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 /// The hash the first entry points back to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Every kind of audited event. The codes are stable: they are stored and filtered on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Action {
-    LoginSucceeded,
-    LoginFailed,
-    LoginRateLimited,
-    Logout,
-    PasswordChanged,
-    AccountCreated,
-    AccountUpdated,
-    AccountPasswordReset,
-    AccountsRead,
-    TokenCreated,
-    TokenRevoked,
-    ProfessionalsListed,
-    AuditLogRead,
-    AuditLogExported,
-    AuditLogVerified,
-    ImportUploaded,
-    ImportFinished,
-    DataExported,
-    CrisisRegisterRead,
-    CrisisRegisterChanged,
-    CrisisRegisterExported,
-    CrisisRegisterExportRefused,
-    CrisisCallRecorded,
-    CrisisChanged,
-    NetworkChanged,
-    NetworkContactsChanged,
-    NetworkContactsExported,
-    NetworkMessageSent,
-    NetworkUnsubscribed,
-    ClsChanged,
+maillage_kit::coded! {
+    /// Every kind of audited event. The codes are stable: they are stored and filtered on; the list, the
+    /// parsing of stored codes and the codes themselves come from this one declaration.
+    pub enum Action {
+        LoginSucceeded => "connexion.reussie",
+        LoginFailed => "connexion.echec",
+        LoginRateLimited => "connexion.limitee",
+        Logout => "deconnexion",
+        PasswordChanged => "compte.mot_de_passe",
+        AccountCreated => "comptes.creation",
+        AccountUpdated => "comptes.modification",
+        AccountPasswordReset => "comptes.mot_de_passe",
+        AccountsRead => "comptes.consultation",
+        TokenCreated => "jetons.creation",
+        TokenRevoked => "jetons.revocation",
+        ProfessionalsListed => "professionnels.liste",
+        AuditLogRead => "journal.consultation",
+        AuditLogExported => "journal.export",
+        AuditLogVerified => "journal.verification",
+        ImportUploaded => "imports.televersement",
+        ImportFinished => "imports.fin",
+        DataExported => "observatoire.export",
+        CrisisRegisterRead => "crise.registre.lecture",
+        CrisisRegisterChanged => "crise.registre.modification",
+        CrisisRegisterExported => "crise.registre.export_prefet",
+        CrisisRegisterExportRefused => "crise.registre.export_refuse",
+        CrisisCallRecorded => "crise.appels.resultat",
+        CrisisChanged => "crise.modification",
+        NetworkChanged => "reseau.modification",
+        NetworkContactsChanged => "reseau.contacts.modification",
+        NetworkContactsExported => "reseau.contacts.export",
+        NetworkMessageSent => "reseau.message.envoi",
+        NetworkUnsubscribed => "reseau.desinscription",
+        ClsChanged => "cls.modification",
+    }
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
-        Action::LoginSucceeded,
-        Action::LoginFailed,
-        Action::LoginRateLimited,
-        Action::Logout,
-        Action::PasswordChanged,
-        Action::AccountCreated,
-        Action::AccountUpdated,
-        Action::AccountPasswordReset,
-        Action::AccountsRead,
-        Action::TokenCreated,
-        Action::TokenRevoked,
-        Action::ProfessionalsListed,
-        Action::AuditLogRead,
-        Action::AuditLogExported,
-        Action::AuditLogVerified,
-        Action::ImportUploaded,
-        Action::ImportFinished,
-        Action::DataExported,
-        Action::CrisisRegisterRead,
-        Action::CrisisRegisterChanged,
-        Action::CrisisRegisterExported,
-        Action::CrisisRegisterExportRefused,
-        Action::CrisisCallRecorded,
-        Action::CrisisChanged,
-        Action::NetworkChanged,
-        Action::NetworkContactsChanged,
-        Action::NetworkContactsExported,
-        Action::NetworkMessageSent,
-        Action::NetworkUnsubscribed,
-        Action::ClsChanged,
-    ];
+    /// Every action, in display order.
+    pub const ALL: &'static [Action] = <Action as Coded>::ALL;
 
     pub fn code(self) -> &'static str {
-        match self {
-            Action::LoginSucceeded => "connexion.reussie",
-            Action::LoginFailed => "connexion.echec",
-            Action::LoginRateLimited => "connexion.limitee",
-            Action::Logout => "deconnexion",
-            Action::PasswordChanged => "compte.mot_de_passe",
-            Action::AccountCreated => "comptes.creation",
-            Action::AccountUpdated => "comptes.modification",
-            Action::AccountPasswordReset => "comptes.mot_de_passe",
-            Action::AccountsRead => "comptes.consultation",
-            Action::TokenCreated => "jetons.creation",
-            Action::TokenRevoked => "jetons.revocation",
-            Action::ProfessionalsListed => "professionnels.liste",
-            Action::AuditLogRead => "journal.consultation",
-            Action::AuditLogExported => "journal.export",
-            Action::AuditLogVerified => "journal.verification",
-            Action::ImportUploaded => "imports.televersement",
-            Action::ImportFinished => "imports.fin",
-            Action::DataExported => "observatoire.export",
-            Action::CrisisRegisterRead => "crise.registre.lecture",
-            Action::CrisisRegisterChanged => "crise.registre.modification",
-            Action::CrisisRegisterExported => "crise.registre.export_prefet",
-            Action::CrisisRegisterExportRefused => "crise.registre.export_refuse",
-            Action::CrisisCallRecorded => "crise.appels.resultat",
-            Action::CrisisChanged => "crise.modification",
-            Action::NetworkChanged => "reseau.modification",
-            Action::NetworkContactsChanged => "reseau.contacts.modification",
-            Action::NetworkContactsExported => "reseau.contacts.export",
-            Action::NetworkMessageSent => "reseau.message.envoi",
-            Action::NetworkUnsubscribed => "reseau.desinscription",
-            Action::ClsChanged => "cls.modification",
-        }
+        Coded::code(self)
     }
 
     pub fn parse(code: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.code() == code)
+        <Action as Coded>::parse(code)
     }
 }
 
@@ -540,7 +483,7 @@ async fn read_head<'e>(executor: impl sqlx::Executor<'e, Database = Any>) -> Res
 
 /// Records an event in its own transaction.
 pub async fn append(store: &Store, entry: &Entry<'_>) -> Result<i64> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     let id = append_in(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(id)
@@ -549,12 +492,12 @@ pub async fn append(store: &Store, entry: &Entry<'_>) -> Result<i64> {
 /// Records an event inside the caller's transaction, so that it is committed with the change it describes or not
 /// at all. On SQLite, call it after the transaction's first write (or before any read): its first statement
 /// takes the write lock.
-pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) -> Result<i64> {
+pub async fn append_in(tx: &mut Change, entry: &Entry<'_>) -> Result<i64> {
     // Taking the head's row first serialises concurrent writers: the second waits for the first to commit.
     sqlx::query("UPDATE audit_head SET last_id = last_id + 1 WHERE singleton = 1")
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
-    let head = read_head(&mut **tx).await?;
+    let head = read_head(tx.conn()).await?;
     let slot = slot(&head.base_id)?;
     let key = slot.key_for_writing(&head)?;
     let mut record = Record {
@@ -585,7 +528,7 @@ pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) ->
     .bind(record.ip.clone())
     .bind(&record.prev_hash)
     .bind(&record.hash)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     sqlx::query(
         "UPDATE audit_head SET last_hash = $1, head_seal = $2, key_id = $3 WHERE singleton = 1",
@@ -593,7 +536,7 @@ pub async fn append_in(tx: &mut Transaction<'static, Any>, entry: &Entry<'_>) ->
     .bind(&record.hash)
     .bind(key.head_seal(record.id, &record.hash))
     .bind(key.id())
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(record.id)
 }

@@ -6,6 +6,7 @@
 //! Format: gzip of JSON lines. A header object, then for each table a `{"table", "columns"}` object followed by
 //! one JSON array per row, then an end object with the counts (a truncated file is detected).
 
+use crate::change::Change;
 use crate::{Backend, Result, Store, StoreError};
 use flate2::Compression;
 use flate2::read::GzDecoder;
@@ -13,7 +14,7 @@ use flate2::write::GzEncoder;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::AssertSqlSafe;
-use sqlx::{Any, Row, Transaction, TypeInfo, ValueRef};
+use sqlx::{Any, Row, TypeInfo, ValueRef};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
@@ -52,7 +53,7 @@ pub struct Summary {
 }
 
 /// Tables of the store in an order where every table comes after those it references.
-async fn tables(tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<Vec<String>> {
+async fn tables(tx: &mut Change, backend: Backend) -> Result<Vec<String>> {
     let (list, fks) = match backend {
         Backend::Sqlite => (
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
@@ -70,10 +71,10 @@ async fn tables(tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<
              WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()",
         ),
     };
-    let names: Vec<String> = sqlx::query_scalar(list).fetch_all(&mut **tx).await?;
+    let names: Vec<String> = sqlx::query_scalar(list).fetch_all(tx.conn()).await?;
     let mut parents: BTreeMap<String, BTreeSet<String>> =
         names.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
-    for r in sqlx::query(fks).fetch_all(&mut **tx).await? {
+    for r in sqlx::query(fks).fetch_all(tx.conn()).await? {
         let child: String = r.try_get("child")?;
         let parent: String = r.try_get("parent")?;
         if child != parent {
@@ -109,7 +110,7 @@ enum ColumnType {
 }
 
 async fn columns(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     backend: Backend,
     table: &str,
 ) -> Result<Vec<(String, ColumnType)>> {
@@ -120,7 +121,7 @@ async fn columns(
              WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
         }
     };
-    let rows = sqlx::query(sql).bind(table).fetch_all(&mut **tx).await?;
+    let rows = sqlx::query(sql).bind(table).fetch_all(tx.conn()).await?;
     rows.iter()
         .map(|r| {
             let t = r.try_get::<String, _>("t")?.to_uppercase();
@@ -162,10 +163,10 @@ pub async fn save(store: &Store, path: &Path) -> Result<Summary> {
     let tmp = path.with_extension("partiel");
     let file = std::fs::File::create(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
     let mut out = GzEncoder::new(BufWriter::new(file), Compression::default());
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     if store.backend() == Backend::Postgres {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
     }
     let io = |e: std::io::Error| StoreError::io(path, e);
@@ -212,7 +213,7 @@ pub async fn save(store: &Store, path: &Path) -> Result<Summary> {
             order.join(", ")
         );
         let rows = sqlx::query(AssertSqlSafe(sql.clone()))
-            .fetch_all(&mut *tx)
+            .fetch_all(tx.conn())
             .await?;
         for row in &rows {
             let values = (0..columns.len())
@@ -326,7 +327,7 @@ fn bind_value<'q>(
 /// or nothing changes.
 pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
     let (header, pending) = read_backup(path, store.schema_version())?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     let tables = tables(&mut tx, store.backend()).await?;
     for p in &pending {
         if !tables.contains(&p.header.table) {
@@ -339,14 +340,14 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
     // The audit journal refuses DELETE (migration 0012): a restore writes only into an empty one, and moves its
     // head forward instead of replacing it.
     let journal: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.conn())
         .await?;
     if journal > 0 {
         return Err(StoreError::RestoreOverAuditLog { entries: journal });
     }
     for table in tables.iter().rev().filter(|t| *t != "audit_head") {
         sqlx::query(AssertSqlSafe(format!("DELETE FROM \"{table}\"")))
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
     }
     let mut summary = Summary {
@@ -384,7 +385,7 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
         // Several rows per statement: far fewer round trips, well under every parameter limit.
         let per_statement = (900 / columns.len().max(1)).max(1);
         for chunk in p.rows.chunks(per_statement) {
-            let mut p = crate::codec::Placeholders::new(&tx);
+            let mut p = crate::codec::Placeholders::new(tx.conn());
             let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(columns.len())).collect();
             let sql = format!(
                 "INSERT INTO \"{table}\" ({list}) VALUES {}",
@@ -396,7 +397,7 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
                     q = bind_value(q, *kind, v);
                 }
             }
-            q.execute(&mut *tx).await?;
+            q.execute(tx.conn()).await?;
         }
         summary.rows += p.rows.len() as u64;
         if store.backend() == Backend::Postgres && columns.iter().any(|c| c == "id") {
@@ -405,7 +406,7 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
                 "SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL)
                  FROM \"{table}\" WHERE pg_get_serial_sequence('\"{table}\"', 'id') IS NOT NULL"
             )))
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         }
     }
@@ -416,7 +417,7 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
 /// The journal's head from the backup, written over the empty journal's head (which cannot be deleted). The
 /// base keeps its own `base_id`; a backup taken before migration 0012 has only unkeyed entries, so keying starts
 /// after its last one.
-async fn restore_audit_head(tx: &mut Transaction<'static, Any>, p: &PendingTable) -> Result<()> {
+async fn restore_audit_head(tx: &mut Change, p: &PendingTable) -> Result<()> {
     let Some(row) = p.rows.first() else {
         return Ok(());
     };
@@ -443,7 +444,7 @@ async fn restore_audit_head(tx: &mut Transaction<'static, Any>, p: &PendingTable
     )
     .bind(text("key_id"))
     .bind(text("head_seal"))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }

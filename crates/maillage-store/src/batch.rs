@@ -1,9 +1,10 @@
 //! Import batches: the provenance of every imported row (file, sha256, vintage, date, counts).
 
+use crate::change::Change;
 use crate::{Result, Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::io::Read;
 use std::path::Path;
 
@@ -81,7 +82,7 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 
 /// The latest import of the same kind of file with the same content (sha256), if any.
 pub async fn earlier_import_of(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     source: &Source,
 ) -> Result<Option<crate::session::EarlierImport>> {
     let row = sqlx::query(
@@ -89,7 +90,7 @@ pub async fn earlier_import_of(
     )
     .bind(source.kind)
     .bind(&source.sha256)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
     row.map(|r| {
         Ok(crate::session::EarlierImport {
@@ -101,7 +102,7 @@ pub async fn earlier_import_of(
 }
 
 /// Opens a batch inside the import's transaction; it is committed with the data or not at all.
-pub async fn begin(tx: &mut Transaction<'static, Any>, source: &Source) -> Result<i64> {
+pub async fn begin(tx: &mut Change, source: &Source) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO import_batch (kind, file_name, sha256, vintage, imported_at, rows_read, inserted, updated,
              unchanged, rejected, filtered, removed, details)
@@ -112,13 +113,13 @@ pub async fn begin(tx: &mut Transaction<'static, Any>, source: &Source) -> Resul
     .bind(&source.sha256)
     .bind(source.vintage.clone())
     .bind(crate::now())
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     Ok(id)
 }
 
 pub async fn finish(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     id: i64,
     vintage: Option<&str>,
     counts: &Counts,
@@ -138,7 +139,7 @@ pub async fn finish(
     .bind(counts.filtered as i64)
     .bind(counts.removed as i64)
     .bind(details.to_string())
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }

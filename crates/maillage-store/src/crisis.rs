@@ -27,24 +27,21 @@ pub mod services;
 pub mod stocks;
 pub mod volunteers;
 
-use crate::reach::{self, Reach, Territorywide};
-use crate::{Store, StoreError};
-use jiff::Timestamp;
+pub use crate::change::Change;
+pub(crate) use crate::module::{code, day as parse_day, day_opt as parse_day_opt};
+pub use crate::module::{instant, parse_instant, today};
+use crate::reach::{Reach, Territorywide};
+use crate::{Store, module::ModuleError};
 use jiff::civil::Date;
 use maillage_crisis::CrisisError;
-use sqlx::{Any, Transaction};
 
-/// What a crisis operation can fail with.
+/// What a crisis operation can fail with: the store, a rule, a missing record, or one of the module's
+/// [`Refusal`]s.
+pub type Error = ModuleError<CrisisError, Refusal>;
+
+/// What the crisis module refuses beyond its rules.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The store failed (boxed: the store's error is large).
-    #[error(transparent)]
-    Store(Box<StoreError>),
-    /// A rule refused the operation.
-    #[error(transparent)]
-    Rule(#[from] CrisisError),
-    #[error("{what} {id} does not exist")]
-    NotFound { what: &'static str, id: i64 },
+pub enum Refusal {
     /// The call is not held by this caller (another holds it, or it is finished).
     #[error("call {0} is not held by this caller")]
     CallNotHeld(i64),
@@ -62,35 +59,28 @@ pub enum Error {
     CommuneNotHeld,
 }
 
-/// A wrong typed-in value is a refusal of the module's rules.
-impl From<maillage_fields::FieldError> for Error {
-    fn from(e: maillage_fields::FieldError) -> Self {
-        Error::Rule(CrisisError::from(e))
+impl From<CrisisError> for Error {
+    fn from(e: CrisisError) -> Self {
+        Error::Rule(e)
     }
 }
 
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        Error::Store(Box::new(e))
-    }
-}
-
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Error::Store(Box::new(StoreError::Database(e)))
+impl From<Refusal> for Error {
+    fn from(e: Refusal) -> Self {
+        Error::Refused(e)
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Begins a write transaction as `reach` (see [`crate::reach::begin_write`]).
-pub async fn begin(store: &Store, reach: &Reach) -> Result<Transaction<'static, Any>> {
-    Ok(reach::begin_write(store, reach).await?)
+/// Begins a change as `reach` (see [`Change::write`]).
+pub async fn begin(store: &Store, reach: &Reach) -> Result<Change> {
+    Ok(Change::write(store, reach).await?)
 }
 
-/// Begins a read transaction as `reach` (see [`crate::reach::begin_read`]).
-pub(crate) async fn begin_read(store: &Store, reach: &Reach) -> Result<Transaction<'static, Any>> {
-    Ok(reach::begin_read(store, reach).await?)
+/// Begins a read transaction as `reach` (see [`Change::read`]).
+pub(crate) async fn begin_read(store: &Store, reach: &Reach) -> Result<Change> {
+    Ok(Change::read(store, reach).await?)
 }
 
 /// Refuses to give a new record a commune the caller does not hold.
@@ -98,7 +88,7 @@ pub(crate) fn assignable(reach: &Reach, commune: Option<&str>) -> Result<()> {
     if reach.may_assign(commune) {
         Ok(())
     } else {
-        Err(Error::CommuneNotHeld)
+        Err(Refusal::CommuneNotHeld.into())
     }
 }
 
@@ -109,50 +99,8 @@ pub(crate) const SHARED: Territorywide = Territorywide::Shared;
 /// is read only with every commune.
 pub(crate) const PERSONAL: Territorywide = Territorywide::HolderOfAll;
 
-/// An instant as the store writes it (RFC 3339, UTC, to the second: instants compare as text).
-pub fn instant(t: Timestamp) -> String {
-    t.round(jiff::Unit::Second).unwrap_or(t).to_string()
-}
-
-/// Reads an instant the store wrote.
-pub fn parse_instant(s: &str) -> Option<Timestamp> {
-    s.parse().ok()
-}
-
-/// Today in France (days of the register, of stocks and of epidemic series are French calendar days).
-pub fn today(now: Timestamp) -> Date {
-    now.in_tz("Europe/Paris")
-        .map(|z| z.date())
-        .unwrap_or_else(|_| now.to_zoned(jiff::tz::TimeZone::UTC).date())
-}
-
 pub(crate) fn day_text(d: Date) -> String {
     d.to_string()
-}
-
-/// A stored day, or an error naming the column (a malformed day is a corrupted row).
-/// The value itself is not repeated in the error: it may be a date of birth.
-pub(crate) fn parse_day(field: &'static str, s: &str) -> Result<Date> {
-    s.parse().map_err(|_| {
-        Error::Store(Box::new(StoreError::InvalidValue {
-            field,
-            value: "(date illisible)".into(),
-        }))
-    })
-}
-
-pub(crate) fn parse_day_opt(field: &'static str, s: Option<String>) -> Result<Option<Date>> {
-    s.map(|s| parse_day(field, &s)).transpose()
-}
-
-/// A stored code of a `maillage-crisis` enum.
-pub(crate) fn code<T: maillage_crisis::Coded>(field: &'static str, s: &str) -> Result<T> {
-    T::parse(s).ok_or_else(|| {
-        Error::Store(Box::new(StoreError::InvalidValue {
-            field,
-            value: maillage_fields::quoted(s),
-        }))
-    })
 }
 
 /// Settings of the module, kept in the `setting` table.

@@ -2,9 +2,10 @@
 //! columns, never the row hash: a re-import of an unchanged Annuaire keeps the positions found.
 
 use crate::Result;
+use crate::change::Change;
 use maillage_formats::ban::{Address, AddressQuery, Geocoder, MatchQuality};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// What geocoding found: the match rate and the addresses not found (to correct by hand or report).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -27,7 +28,7 @@ pub struct GeocodingReport {
 
 /// Geocodes every site in force that has no position yet: from the FINESS establishment it names when there is
 /// one, from the BAN otherwise.
-pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<GeocodingReport> {
+pub async fn geocode_sites(tx: &mut Change) -> Result<GeocodingReport> {
     let finess = sqlx::query(
         "UPDATE practice_site SET
              lon = (SELECT e.lon FROM establishment e WHERE e.finess_et = practice_site.finess_site),
@@ -37,7 +38,7 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
              SELECT 1 FROM establishment e WHERE e.finess_et = practice_site.finess_site
              AND e.lon IS NOT NULL AND e.removed_batch_id IS NULL)",
     )
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?
     .rows_affected();
     // Count first and load nothing when there is nothing to match against: a national import without a BAN
@@ -45,7 +46,7 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
     let pending: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM practice_site WHERE removed_batch_id IS NULL AND lon IS NULL",
     )
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     let mut report = GeocodingReport {
         sites: pending as u64 + finess,
@@ -58,7 +59,7 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
     }
     let any_address: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM address WHERE removed_batch_id IS NULL LIMIT 1")
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
     if any_address.is_none() {
         report.no_addresses = true;
@@ -70,13 +71,13 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
                 commune_name
          FROM practice_site WHERE removed_batch_id IS NULL AND lon IS NULL ORDER BY site_key",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?;
     let addresses = sqlx::query(
         "SELECT number, repetition, street, postcode, commune_code, commune_name, lon, lat FROM address
          WHERE removed_batch_id IS NULL",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?;
     let mut geocoder = Geocoder::new();
     for r in &addresses {
@@ -150,7 +151,7 @@ pub async fn geocode_sites(tx: &mut Transaction<'static, Any>) -> Result<Geocodi
         .bind(result.lon)
         .bind(result.lat)
         .bind(label)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     }
     let placed = report.from_finess + report.exact_number + report.near_number + report.street_only;

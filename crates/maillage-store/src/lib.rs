@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod batch;
+pub mod change;
 mod codec;
 pub mod crisis;
 pub mod enrichment;
@@ -23,6 +24,7 @@ pub mod gpkg;
 pub mod imports;
 pub mod locations;
 pub mod migrations;
+pub mod module;
 pub mod network;
 pub mod observatory;
 pub mod password_policy;
@@ -39,6 +41,8 @@ pub mod zones;
 
 use error::ApplicationRoleProblem;
 pub use error::StoreError;
+/// The codes of the store's enumerations (roles, actions, sources, zone kinds) are the kit's.
+pub use maillage_kit::codes::Coded;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -2,12 +2,13 @@
 //! every import that changes positions or contours, so indicators never see a stale assignment.
 
 use crate::Result;
+use crate::change::Change;
 use crate::codec::geometry_from_geojson;
 use crate::zones::ZoneKind;
 use geo::{BoundingRect, Contains, MultiPolygon, Point};
 use rstar::{AABB, RTree, RTreeObject};
 use sqlx::AssertSqlSafe;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::HashMap;
 
 struct ZoneShape {
@@ -33,13 +34,13 @@ pub struct LocationStats {
 }
 
 /// Rebuilds `location_zone` for every practice site and establishment in force.
-pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats> {
+pub async fn refresh(tx: &mut Change) -> Result<LocationStats> {
     let mut shapes = Vec::new();
     for r in sqlx::query(
         "SELECT z.id, z.kind, z.code, g.geojson FROM zone z JOIN zone_geometry g ON g.zone_id = z.id
          WHERE z.removed_batch_id IS NULL",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?
     {
         let Some(kind) = ZoneKind::parse(&r.try_get::<String, _>("kind")?) else { continue };
@@ -61,7 +62,7 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
         "SELECT q.quartier_id, q.iris_code FROM quartier_iris q JOIN zone z ON z.id = q.quartier_id
          WHERE z.removed_batch_id IS NULL",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?
     {
         quartiers_of_iris
@@ -77,7 +78,7 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
          LEFT JOIN zone p ON p.kind = 'commune' AND p.code = z.parent_code AND z.kind = 'arrondissement'
          WHERE z.kind IN ('commune', 'arrondissement') AND z.removed_batch_id IS NULL",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?
     {
         let e = commune_zones.entry(r.try_get("code")?).or_default();
@@ -86,7 +87,7 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
     }
 
     sqlx::query("DELETE FROM location_zone")
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     let mut stats = LocationStats::default();
     // Places are read a page at a time (by key) and their memberships written after each page, so that memory
@@ -104,7 +105,7 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
         loop {
             let rows = sqlx::query(AssertSqlSafe(sql.clone()))
                 .bind(after.clone())
-                .fetch_all(&mut **tx)
+                .fetch_all(tx.conn())
                 .await?;
             let mut pending: Vec<(&'static str, String, i64)> = Vec::new();
             for r in &rows {
@@ -164,20 +165,20 @@ pub async fn refresh(tx: &mut Transaction<'static, Any>) -> Result<LocationStats
 }
 
 async fn insert_memberships(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     pending: &[(&'static str, String, i64)],
 ) -> Result<()> {
     for chunk in pending.chunks(2000) {
         let mut sql =
             String::from("INSERT INTO location_zone (subject_kind, subject_key, zone_id) VALUES ");
-        let mut p = crate::codec::Placeholders::new(tx);
+        let mut p = crate::codec::Placeholders::new(tx.conn());
         let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
         sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
         for (s, k, z) in chunk {
             q = q.bind(*s).bind(k.clone()).bind(*z);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(tx.conn()).await?;
     }
     Ok(())
 }

@@ -18,24 +18,23 @@ pub mod directory;
 pub mod relay;
 pub mod watch;
 
+pub use crate::change::Change;
+pub(crate) use crate::module::{
+    at, at_opt, code, code_opt, codes, day, day_opt, is_unique_violation, touched,
+};
+pub use crate::module::{instant, today};
 pub use crate::reach::{Reach, Territorywide};
-use crate::{Store, StoreError};
-use jiff::Timestamp;
+use crate::{Store, StoreError, module::ModuleError};
 use jiff::civil::Date;
-use maillage_network::{Coded, NetworkError};
-use sqlx::{Any, Transaction};
+use maillage_network::NetworkError;
 
-/// What an operation of the module can fail with.
+/// What an operation of the module can fail with: the store, a rule, a missing record, or one of the module's
+/// [`Refusal`]s.
+pub type Error = ModuleError<NetworkError, Refusal>;
+
+/// What the network module refuses beyond its rules.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The store failed (boxed: the store's error is large).
-    #[error(transparent)]
-    Store(Box<StoreError>),
-    /// A rule refused the operation (a field, a step...).
-    #[error(transparent)]
-    Rule(#[from] NetworkError),
-    #[error("{what} {id} does not exist")]
-    NotFound { what: &'static str, id: i64 },
+pub enum Refusal {
     /// A value that must be unique is taken (`what` names the field).
     #[error("{what} is already used")]
     Duplicate { what: &'static str },
@@ -51,35 +50,28 @@ pub enum Error {
     OutOfReach { commune: Option<String> },
 }
 
-/// A wrong typed-in value is a refusal of the module's rules.
-impl From<maillage_fields::FieldError> for Error {
-    fn from(e: maillage_fields::FieldError) -> Self {
-        Error::Rule(NetworkError::from(e))
+impl From<NetworkError> for Error {
+    fn from(e: NetworkError) -> Self {
+        Error::Rule(e)
     }
 }
 
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        Error::Store(Box::new(e))
-    }
-}
-
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Error::Store(Box::new(StoreError::Database(e)))
+impl From<Refusal> for Error {
+    fn from(e: Refusal) -> Self {
+        Error::Refused(e)
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Begins a write transaction as `reach` (see [`crate::reach::begin_write`]).
-pub async fn begin(store: &Store, reach: &Reach) -> Result<Transaction<'static, Any>> {
-    Ok(crate::reach::begin_write(store, reach).await?)
+/// Begins a change as `reach` (see [`Change::write`]).
+pub async fn begin(store: &Store, reach: &Reach) -> Result<Change> {
+    Ok(Change::write(store, reach).await?)
 }
 
-/// Begins a read transaction as `reach` (see [`crate::reach::begin_read`]).
-pub(crate) async fn begin_read(store: &Store, reach: &Reach) -> Result<Transaction<'static, Any>> {
-    Ok(crate::reach::begin_read(store, reach).await?)
+/// Begins a read transaction as `reach` (see [`Change::read`]).
+pub(crate) async fn begin_read(store: &Store, reach: &Reach) -> Result<Change> {
+    Ok(Change::read(store, reach).await?)
 }
 
 /// A kind of record of the module, with the way to its commune (its own column, or its parent's).
@@ -209,14 +201,14 @@ impl Owner {
 /// The commune of a record the caller reaches (None inside: the whole territory); [`Error::NotFound`] when it
 /// does not exist or lies outside the caller's communes, so that nobody learns which ids exist elsewhere.
 pub async fn commune_of(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     owner: Owner,
     id: i64,
 ) -> Result<Option<String>> {
     let row: Option<Option<String>> = sqlx::query_scalar(owner.commune_sql())
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     match row {
         Some(commune) if reach.reaches(commune.as_deref(), owner.territorywide()) => Ok(commune),
@@ -228,12 +220,7 @@ pub async fn commune_of(
 }
 
 /// Fails with [`Error::NotFound`] unless the caller reaches the record (see [`commune_of`]).
-pub(crate) async fn guard(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    owner: Owner,
-    id: i64,
-) -> Result<()> {
+pub(crate) async fn guard(tx: &mut Change, reach: &Reach, owner: Owner, id: i64) -> Result<()> {
     commune_of(tx, reach, owner, id).await.map(|_| ())
 }
 
@@ -244,7 +231,7 @@ pub(crate) async fn read_if_reached(
     reach: &Reach,
     owner: Owner,
     id: i64,
-) -> Result<Option<Transaction<'static, Any>>> {
+) -> Result<Option<Change>> {
     let mut tx = begin_read(store, reach).await?;
     match commune_of(&mut tx, reach, owner, id).await {
         Ok(_) => Ok(Some(tx)),
@@ -270,84 +257,15 @@ pub(crate) fn may_assign(reach: &Reach, commune: Option<&str>) -> Result<()> {
     if reach.may_assign(commune) {
         Ok(())
     } else {
-        Err(Error::OutOfReach {
+        Err(Refusal::OutOfReach {
             commune: commune.map(str::to_string),
-        })
+        }
+        .into())
     }
-}
-
-/// An instant as the store writes it (RFC 3339, UTC, to the second).
-pub fn instant(t: Timestamp) -> String {
-    t.round(jiff::Unit::Second).unwrap_or(t).to_string()
-}
-
-/// Today in France (due dates and deadlines are French calendar days).
-pub fn today(now: Timestamp) -> Date {
-    now.in_tz("Europe/Paris")
-        .map(|z| z.date())
-        .unwrap_or_else(|_| now.to_zoned(jiff::tz::TimeZone::UTC).date())
-}
-
-fn corrupted(field: &'static str, s: &str) -> Error {
-    Error::Store(Box::new(StoreError::InvalidValue {
-        field,
-        value: maillage_fields::quoted(s),
-    }))
-}
-
-/// A stored code.
-pub(crate) fn code<T: Coded>(field: &'static str, s: &str) -> Result<T> {
-    T::parse(s).ok_or_else(|| corrupted(field, s))
-}
-
-pub(crate) fn code_opt<T: Coded>(field: &'static str, s: Option<String>) -> Result<Option<T>> {
-    s.map(|s| code(field, &s)).transpose()
-}
-
-/// A stored `|`-separated list of codes.
-pub(crate) fn codes<T: Coded + Ord>(field: &'static str, s: &str) -> Result<Vec<T>> {
-    maillage_network::parse_codes(field, s).map_err(|_| corrupted(field, s))
-}
-
-pub(crate) fn day(field: &'static str, s: &str) -> Result<Date> {
-    s.parse().map_err(|_| corrupted(field, s))
-}
-
-pub(crate) fn day_opt(field: &'static str, s: Option<String>) -> Result<Option<Date>> {
-    s.map(|s| day(field, &s)).transpose()
-}
-
-pub(crate) fn at(field: &'static str, s: &str) -> Result<Timestamp> {
-    s.parse().map_err(|_| corrupted(field, s))
-}
-
-pub(crate) fn at_opt(field: &'static str, s: Option<String>) -> Result<Option<Timestamp>> {
-    s.map(|s| at(field, &s)).transpose()
 }
 
 pub(crate) fn day_text(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
-}
-
-/// Fails with [`Error::NotFound`] when a statement touched no row.
-pub(crate) fn touched(rows: u64, what: &'static str, id: i64) -> Result<()> {
-    if rows == 0 {
-        Err(Error::NotFound { what, id })
-    } else {
-        Ok(())
-    }
-}
-
-/// Whether an error is a unique constraint refusing a row (both backends).
-pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Database(d) => {
-            d.is_unique_violation()
-                || d.code()
-                    .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
-        }
-        _ => false,
-    }
 }
 
 /// Settings of the module, kept in the `setting` table.
@@ -371,7 +289,7 @@ pub async fn signing_key(store: &Store) -> Result<Vec<u8>> {
     // Another request may have created it meanwhile: read again under the write lock.
     let existing: Option<String> = sqlx::query_scalar("SELECT value FROM setting WHERE key = $1")
         .bind(keys::SIGNING_KEY)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
     if let Some(bytes) = existing
         .and_then(|v| serde_json::from_str::<String>(&v).ok())
@@ -383,7 +301,7 @@ pub async fn signing_key(store: &Store) -> Result<Vec<u8>> {
     }
     let mut bytes = [0u8; 32];
     random_bytes(&mut bytes)?;
-    crate::settings::set(&mut *tx, keys::SIGNING_KEY, &hex::encode(bytes)).await?;
+    crate::settings::set(&mut tx, keys::SIGNING_KEY, &hex::encode(bytes)).await?;
     tx.commit().await?;
     Ok(bytes.to_vec())
 }

@@ -11,12 +11,13 @@
 //! France is metropolitan France and the départements d'outre-mer (see
 //! [`maillage_formats::departements`]); a place's département comes from its commune code.
 
+use crate::change::Change;
 use crate::{Result, Store};
 use maillage_formats::departements::{DEPARTEMENTS, departement_name, departement_of_commune};
 use maillage_indicators::professions::{GP, GP_OTHER, GpPractice, GpRule};
 use maillage_indicators::{ReferenceZone, ZoneInput};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The code of France among reference zones.
@@ -215,7 +216,7 @@ impl PopulationTally {
 /// transaction. Returns whether any figure changed: identical figures are only re-attached to this batch (so
 /// that an identical re-import, rolled back as a whole, changes nothing).
 pub async fn replace_counts(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     source: &str,
     batch_id: i64,
     counts: &Counts,
@@ -224,7 +225,7 @@ pub async fn replace_counts(
     let rows =
         sqlx::query("SELECT level, code, profession, count FROM reference_count WHERE source = $1")
             .bind(source)
-            .fetch_all(&mut **tx)
+            .fetch_all(tx.conn())
             .await?;
     for r in rows {
         let level: String = r.try_get("level")?;
@@ -240,13 +241,13 @@ pub async fn replace_counts(
         sqlx::query("UPDATE reference_count SET batch_id = $1 WHERE source = $2")
             .bind(batch_id)
             .bind(source)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
         return Ok(false);
     }
     sqlx::query("DELETE FROM reference_count WHERE source = $1")
         .bind(source)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     for ((level, code, profession), n) in counts {
         sqlx::query(
@@ -259,7 +260,7 @@ pub async fn replace_counts(
         .bind(profession)
         .bind(*n as i64)
         .bind(batch_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     }
     Ok(true)
@@ -268,14 +269,14 @@ pub async fn replace_counts(
 /// Replaces the populations of départements and France (a communes import, or the demonstration). Returns
 /// whether any changed.
 pub async fn replace_populations(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     batch_id: i64,
     vintage: i64,
     populations: &Populations,
 ) -> Result<bool> {
     let mut stored: BTreeMap<(Level, String), (f64, i64)> = BTreeMap::new();
     for r in sqlx::query("SELECT level, code, population, vintage FROM reference_population")
-        .fetch_all(&mut **tx)
+        .fetch_all(tx.conn())
         .await?
     {
         let level: String = r.try_get("level")?;
@@ -293,12 +294,12 @@ pub async fn replace_populations(
     if stored == wanted {
         sqlx::query("UPDATE reference_population SET batch_id = $1")
             .bind(batch_id)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
         return Ok(false);
     }
     sqlx::query("DELETE FROM reference_population")
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     for ((level, code), population) in populations {
         sqlx::query(
@@ -310,7 +311,7 @@ pub async fn replace_populations(
         .bind(vintage)
         .bind(*population)
         .bind(batch_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     }
     Ok(true)

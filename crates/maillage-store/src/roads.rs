@@ -1,8 +1,9 @@
 //! A road network kept in the store (the demonstration territory's; real territories route on an
 //! OpenStreetMap extract instead).
 
+use crate::change::Change;
 use crate::{Result, Store};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadNetwork {
@@ -13,34 +14,34 @@ pub struct RoadNetwork {
 }
 
 /// Replaces the stored network.
-pub async fn replace(tx: &mut Transaction<'static, Any>, network: &RoadNetwork) -> Result<()> {
+pub async fn replace(tx: &mut Change, network: &RoadNetwork) -> Result<()> {
     sqlx::query("DELETE FROM road_edge")
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     sqlx::query("DELETE FROM road_node")
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     for chunk in network.nodes.chunks(2000) {
         let mut sql = String::from("INSERT INTO road_node (id, lon, lat) VALUES ");
-        let mut p = crate::codec::Placeholders::new(tx);
+        let mut p = crate::codec::Placeholders::new(tx.conn());
         let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
         sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (id, lon, lat) in chunk {
             q = q.bind(*id).bind(*lon).bind(*lat);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(tx.conn()).await?;
     }
     for chunk in network.edges.chunks(2000) {
         let mut sql = String::from("INSERT INTO road_edge (from_node, to_node, millis) VALUES ");
-        let mut p = crate::codec::Placeholders::new(tx);
+        let mut p = crate::codec::Placeholders::new(tx.conn());
         let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(3)).collect();
         sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (a, b, ms) in chunk {
             q = q.bind(*a).bind(*b).bind(*ms);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(tx.conn()).await?;
     }
     Ok(())
 }

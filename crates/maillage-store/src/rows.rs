@@ -3,10 +3,11 @@
 //! had been marked removed), left alone otherwise; rows not seen in the batch are marked removed, never deleted.
 
 use crate::Result;
+use crate::change::Change;
 use crate::codec::{Placeholders, row_hash};
-use crate::zones::Change;
+use crate::zones::RowChange;
 use sqlx::AssertSqlSafe;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 use std::collections::{HashMap, HashSet};
 
 /// A column value, typed for both backends.
@@ -68,7 +69,7 @@ pub struct HashedTable {
 impl HashedTable {
     /// Loads the key and hash of every row of `table`: the whole table is the scope of the import.
     pub async fn load(
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Change,
         table: &'static str,
         key: &'static str,
         columns: &'static [&'static str],
@@ -80,7 +81,7 @@ impl HashedTable {
     /// Loads the rows whose `scope.0` column takes one of the `scope.1` values: only those can be marked
     /// removed by this import (e.g. the addresses of the communes a BAN file covers).
     pub async fn load_scoped(
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Change,
         table: &'static str,
         key: &'static str,
         columns: &'static [&'static str],
@@ -98,7 +99,7 @@ impl HashedTable {
         }
         let mut existing = HashMap::new();
         // Streamed, not fetched whole: a table of millions of rows would otherwise sit in memory twice.
-        let mut rows = q.fetch(&mut **tx);
+        let mut rows = q.fetch(tx.conn());
         while let Some(r) = futures_util::TryStreamExt::try_next(&mut rows).await? {
             let removed: Option<i64> = r.try_get("removed_batch_id")?;
             let hash: String = r.try_get("row_hash")?;
@@ -127,12 +128,7 @@ impl HashedTable {
     }
 
     /// Inserts, updates or leaves the row; `values` follow `columns`.
-    pub async fn put(
-        &mut self,
-        tx: &mut Transaction<'static, Any>,
-        key: &str,
-        values: Vec<Val>,
-    ) -> Result<Change> {
+    pub async fn put(&mut self, tx: &mut Change, key: &str, values: Vec<Val>) -> Result<RowChange> {
         debug_assert_eq!(values.len(), self.columns.len());
         let texts: Vec<Option<String>> = values.iter().map(Val::hash_text).collect();
         let hash = row_hash(texts.iter().map(|t| t.as_deref()));
@@ -141,10 +137,10 @@ impl HashedTable {
         let digest = key_digest(key);
         let value = hash_value(&hash);
         match self.existing.get_mut(&digest) {
-            Some(old) if *old & SEEN != 0 => Ok(Change::Unchanged),
+            Some(old) if *old & SEEN != 0 => Ok(RowChange::Unchanged),
             Some(old) if *old == value => {
                 *old |= SEEN;
-                Ok(Change::Unchanged)
+                Ok(RowChange::Unchanged)
             }
             Some(old) => {
                 *old = value | SEEN;
@@ -169,14 +165,14 @@ impl HashedTable {
                 }
                 q.bind(hash.clone())
                     .bind(self.batch_id)
-                    .execute(&mut **tx)
+                    .execute(tx.conn())
                     .await?;
-                Ok(Change::Updated)
+                Ok(RowChange::Updated)
             }
-            None if !self.seen.insert(digest) => Ok(Change::Unchanged),
+            None if !self.seen.insert(digest) => Ok(RowChange::Unchanged),
             None => {
                 self.pending.push((key.to_string(), values, hash));
-                Ok(Change::Inserted)
+                Ok(RowChange::Inserted)
             }
         }
     }
@@ -188,7 +184,7 @@ impl HashedTable {
     }
 
     /// Writes the pending inserts. Must be called before anything reads the table back.
-    pub async fn flush(&mut self, tx: &mut Transaction<'static, Any>) -> Result<()> {
+    pub async fn flush(&mut self, tx: &mut Change) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
@@ -199,7 +195,7 @@ impl HashedTable {
             self.key,
             self.columns.join(", ")
         );
-        let mut p = Placeholders::new(tx);
+        let mut p = Placeholders::new(tx.conn());
         let tuples: Vec<String> = (0..self.pending.len()).map(|_| p.tuple(width)).collect();
         sql.push_str(&tuples.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
@@ -210,18 +206,14 @@ impl HashedTable {
             }
             q = q.bind(hash).bind(self.batch_id);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(tx.conn()).await?;
         Ok(())
     }
 
     /// Marks removed a row that the file itself says is gone (a FINESS establishment reported inactive), keeping
     /// its content; `None` when the table does not hold it (nothing to close), `Some(false)` when it was already
     /// removed. Either way the key counts as seen, so [`Self::mark_unseen_removed`] leaves it alone.
-    pub async fn mark_removed(
-        &mut self,
-        tx: &mut Transaction<'static, Any>,
-        key: &str,
-    ) -> Result<Option<bool>> {
+    pub async fn mark_removed(&mut self, tx: &mut Change, key: &str) -> Result<Option<bool>> {
         let Some(old) = self.existing.get_mut(&key_digest(key)) else {
             return Ok(None);
         };
@@ -237,13 +229,13 @@ impl HashedTable {
         sqlx::query(AssertSqlSafe(sql))
             .bind(key.to_string())
             .bind(self.batch_id)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
         Ok(Some(true))
     }
 
     /// Marks removed the rows in force that this batch did not see; returns how many.
-    pub async fn mark_unseen_removed(&mut self, tx: &mut Transaction<'static, Any>) -> Result<u64> {
+    pub async fn mark_unseen_removed(&mut self, tx: &mut Change) -> Result<u64> {
         self.flush(tx).await?;
         let gone: HashSet<u128> = self
             .existing
@@ -267,7 +259,7 @@ impl HashedTable {
         }
         let mut keys = Vec::with_capacity(gone.len());
         {
-            let mut rows = q.fetch(&mut **tx);
+            let mut rows = q.fetch(tx.conn());
             while let Some(r) = futures_util::TryStreamExt::try_next(&mut rows).await? {
                 let key: String = r.try_get("k")?;
                 if gone.contains(&key_digest(&key)) {
@@ -276,7 +268,7 @@ impl HashedTable {
             }
         }
         for chunk in keys.chunks(500) {
-            let mut p = Placeholders::new(tx);
+            let mut p = Placeholders::new(tx.conn());
             let first = p.next();
             let sql = format!(
                 "UPDATE {} SET removed_batch_id = {first} WHERE {} IN {}",
@@ -288,7 +280,7 @@ impl HashedTable {
             for k in chunk {
                 q = q.bind(k.clone());
             }
-            q.execute(&mut **tx).await?;
+            q.execute(tx.conn()).await?;
         }
         for k in &gone {
             if let Some(v) = self.existing.get_mut(k) {

@@ -2,13 +2,13 @@
 //! so a failed or killed import leaves the store exactly as it was.
 
 use crate::batch::{self, Counts, Source};
+use crate::change::Change;
 use crate::{Result, Store};
 use maillage_formats::FormatWarning;
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, Transaction};
 
 pub struct ImportSession {
-    pub tx: Transaction<'static, Any>,
+    pub tx: Change,
     pub batch_id: i64,
     pub counts: Counts,
     pub source: Source,
@@ -73,7 +73,7 @@ const MAX_NOTES: usize = 200;
 
 impl ImportSession {
     pub async fn start(store: &Store, source: Source) -> Result<ImportSession> {
-        let mut tx = store.pool().begin().await?;
+        let mut tx = Change::begin(store).await?;
         let same_file_as = batch::earlier_import_of(&mut tx, &source).await?;
         let batch_id = batch::begin(&mut tx, &source).await?;
         Ok(ImportSession {

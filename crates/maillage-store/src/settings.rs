@@ -1,5 +1,6 @@
 //! Instance settings: a key and a JSON value.
 
+use crate::change::Change;
 use crate::{Result, Store};
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::{Any, Executor};
@@ -12,7 +13,17 @@ pub async fn get<T: DeserializeOwned>(store: &Store, key: &str) -> Result<Option
     Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
 }
 
-pub async fn set<'e, T: Serialize>(
+/// Sets a setting inside a change (committed with it, and with its audit entry).
+pub async fn set<T: Serialize>(tx: &mut Change, key: &str, value: &T) -> Result<()> {
+    write(tx.conn(), key, value).await
+}
+
+/// Sets a setting at once, in its own statement.
+pub async fn set_now<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<()> {
+    write(store.pool(), key, value).await
+}
+
+async fn write<'e, T: Serialize>(
     executor: impl Executor<'e, Database = Any>,
     key: &str,
     value: &T,

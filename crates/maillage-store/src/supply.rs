@@ -2,9 +2,9 @@
 //! (FINESS). Rows are written through [`HashedTable`], so every source writes them the same way.
 
 use crate::Result;
+use crate::change::Change;
 use crate::rows::{HashedTable, Val};
 use maillage_indicators::professions::{ActivityFacts, GpRule};
-use sqlx::{Any, Transaction};
 
 /// Setting key of the rule deciding which GPs count as first recourse ([`GpRule`]).
 pub const GP_RULE_KEY: &str = "observatoire.regle_medecins_generalistes";
@@ -18,7 +18,7 @@ pub async fn gp_rule(store: &crate::Store) -> Result<GpRule> {
 
 /// Changes the first-recourse GP rule: every figure read afterwards follows it (no re-import needed).
 pub async fn set_gp_rule(store: &crate::Store, rule: &GpRule) -> Result<()> {
-    crate::settings::set(store.pool(), GP_RULE_KEY, rule).await
+    crate::settings::set_now(store, GP_RULE_KEY, rule).await
 }
 
 /// SQL condition on `activity a`: the activities some GP rule may count (followed professions, and doctors
@@ -291,7 +291,7 @@ pub struct AnnuaireTables {
 }
 
 impl AnnuaireTables {
-    pub async fn load(tx: &mut Transaction<'static, Any>, batch_id: i64) -> Result<AnnuaireTables> {
+    pub async fn load(tx: &mut Change, batch_id: i64) -> Result<AnnuaireTables> {
         Ok(AnnuaireTables {
             professionals: HashedTable::load(
                 tx,
@@ -315,7 +315,7 @@ impl AnnuaireTables {
     }
 
     /// Flushes when any table has a full chunk pending.
-    pub async fn flush_if_full(&mut self, tx: &mut Transaction<'static, Any>) -> Result<()> {
+    pub async fn flush_if_full(&mut self, tx: &mut Change) -> Result<()> {
         if self.professionals.wants_flush()
             || self.sites.wants_flush()
             || self.activities.wants_flush()
@@ -326,17 +326,14 @@ impl AnnuaireTables {
     }
 
     /// Writes everything pending, parents first (activities reference professionals and sites).
-    pub async fn flush(&mut self, tx: &mut Transaction<'static, Any>) -> Result<()> {
+    pub async fn flush(&mut self, tx: &mut Change) -> Result<()> {
         self.professionals.flush(tx).await?;
         self.sites.flush(tx).await?;
         self.activities.flush(tx).await
     }
 }
 
-pub async fn establishments_table(
-    tx: &mut Transaction<'static, Any>,
-    batch_id: i64,
-) -> Result<HashedTable> {
+pub async fn establishments_table(tx: &mut Change, batch_id: i64) -> Result<HashedTable> {
     HashedTable::load(
         tx,
         "establishment",

@@ -241,7 +241,7 @@ pub async fn define(
         neighbours,
         buffer_km,
     };
-    settings::set(store.pool(), KEY, &territory).await?;
+    settings::set_now(store, KEY, &territory).await?;
     Ok(Definition {
         territory,
         unknown,
@@ -260,7 +260,7 @@ async fn epci_members(store: &Store, epci: &str) -> Result<BTreeSet<String>> {
         .find(|z| z.kind == ZoneKind::Epci && z.code == epci)
     else {
         return Err(StoreError::UnknownEpci {
-            code: maillage_fields::quoted(epci),
+            code: maillage_kit::quoted(epci),
             epci_known: all.iter().filter(|z| z.kind == ZoneKind::Epci).count() as u64,
         });
     };

@@ -1,54 +1,15 @@
 //! Territories: communes, EPCI, IRIS, quartiers, QPV, with geometry and population by age band and vintage.
 
+use crate::change::Change;
 use crate::codec::{geometry_from_geojson, geometry_to_geojson, row_hash};
 use crate::{Result, Store, StoreError};
 use geo::{Area, BoundingRect, Centroid, GeodesicArea, MultiPolygon};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ZoneKind {
-    Region,
-    Departement,
-    Epci,
-    Commune,
-    Arrondissement,
-    Iris,
-    Quartier,
-    Qpv,
-}
-
-impl ZoneKind {
-    pub const ALL: [ZoneKind; 8] = [
-        ZoneKind::Region,
-        ZoneKind::Departement,
-        ZoneKind::Epci,
-        ZoneKind::Commune,
-        ZoneKind::Arrondissement,
-        ZoneKind::Iris,
-        ZoneKind::Quartier,
-        ZoneKind::Qpv,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ZoneKind::Region => "region",
-            ZoneKind::Departement => "departement",
-            ZoneKind::Epci => "epci",
-            ZoneKind::Commune => "commune",
-            ZoneKind::Arrondissement => "arrondissement",
-            ZoneKind::Iris => "iris",
-            ZoneKind::Quartier => "quartier",
-            ZoneKind::Qpv => "qpv",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ZoneKind> {
-        ZoneKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+/// The kinds of zones are the kit's (shared with the importers and the indicators).
+pub use maillage_kit::zone::ZoneKind;
 
 /// The identity of a zone as a source gives it.
 #[derive(Debug, Clone)]
@@ -64,37 +25,33 @@ pub struct ZoneRecord {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
+pub enum RowChange {
     Inserted,
     Updated,
     Unchanged,
 }
 
 impl crate::batch::Counts {
-    pub fn record(&mut self, change: Change) {
+    pub fn record(&mut self, change: RowChange) {
         match change {
-            Change::Inserted => self.inserted += 1,
-            Change::Updated => self.updated += 1,
-            Change::Unchanged => self.unchanged += 1,
+            RowChange::Inserted => self.inserted += 1,
+            RowChange::Updated => self.updated += 1,
+            RowChange::Unchanged => self.unchanged += 1,
         }
     }
 }
 
 /// Combines the changes of the parts of one source row: the row changed if any part did.
-pub fn combine(a: Change, b: Change) -> Change {
+pub fn combine(a: RowChange, b: RowChange) -> RowChange {
     match (a, b) {
-        (Change::Inserted, _) | (_, Change::Inserted) => Change::Inserted,
-        (Change::Updated, _) | (_, Change::Updated) => Change::Updated,
-        _ => Change::Unchanged,
+        (RowChange::Inserted, _) | (_, RowChange::Inserted) => RowChange::Inserted,
+        (RowChange::Updated, _) | (_, RowChange::Updated) => RowChange::Updated,
+        _ => RowChange::Unchanged,
     }
 }
 
 /// Inserts or updates a zone's identity; a zone marked removed comes back when a source lists it again.
-pub async fn upsert(
-    tx: &mut Transaction<'static, Any>,
-    zone: &ZoneRecord,
-    batch_id: i64,
-) -> Result<(i64, Change)> {
+pub async fn upsert(tx: &mut Change, zone: &ZoneRecord, batch_id: i64) -> Result<(i64, RowChange)> {
     let attributes = zone.attributes.to_string();
     let hash = row_hash([
         Some(zone.name.as_str()),
@@ -107,7 +64,7 @@ pub async fn upsert(
     )
     .bind(zone.kind.as_str())
     .bind(&zone.code)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
     match existing {
         None => {
@@ -123,16 +80,16 @@ pub async fn upsert(
             .bind(attributes)
             .bind(hash)
             .bind(batch_id)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?;
-            Ok((id, Change::Inserted))
+            Ok((id, RowChange::Inserted))
         }
         Some(row) => {
             let id: i64 = row.try_get("id")?;
             let old: String = row.try_get("row_hash")?;
             let removed: Option<i64> = row.try_get("removed_batch_id")?;
             if old == hash && removed.is_none() {
-                return Ok((id, Change::Unchanged));
+                return Ok((id, RowChange::Unchanged));
             }
             sqlx::query(
                 "UPDATE zone SET name = $2, parent_code = $3, departement = $4, attributes = $5, row_hash = $6,
@@ -145,29 +102,29 @@ pub async fn upsert(
             .bind(attributes)
             .bind(hash)
             .bind(batch_id)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
-            Ok((id, Change::Updated))
+            Ok((id, RowChange::Updated))
         }
     }
 }
 
 /// Sets a zone's contour (WGS84). Bounding box, centroid and geodesic area are stored with it.
 pub async fn set_geometry(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     zone_id: i64,
     geometry: &MultiPolygon<f64>,
     batch_id: i64,
-) -> Result<Change> {
+) -> Result<RowChange> {
     let text = geometry_to_geojson(geometry);
     let hash = row_hash([Some(text.as_str())]);
     let old: Option<String> =
         sqlx::query_scalar("SELECT row_hash FROM zone_geometry WHERE zone_id = $1")
             .bind(zone_id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
     if old.as_deref() == Some(hash.as_str()) {
-        return Ok(Change::Unchanged);
+        return Ok(RowChange::Unchanged);
     }
     let rect = geometry.bounding_rect().ok_or(StoreError::InvalidValue {
         field: "geometry",
@@ -177,7 +134,7 @@ pub async fn set_geometry(
     let area = geometry.geodesic_area_unsigned();
     sqlx::query("DELETE FROM zone_geometry WHERE zone_id = $1")
         .bind(zone_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     sqlx::query(
         "INSERT INTO zone_geometry (zone_id, geojson, min_lon, min_lat, max_lon, max_lat, centroid_lon,
@@ -195,34 +152,34 @@ pub async fn set_geometry(
     .bind(area)
     .bind(hash)
     .bind(batch_id)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(if old.is_some() {
-        Change::Updated
+        RowChange::Updated
     } else {
-        Change::Inserted
+        RowChange::Inserted
     })
 }
 
 /// Sets one population figure (band `TOTAL` for the whole population).
 pub async fn set_population(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     zone_id: i64,
     vintage: i64,
     band: &str,
     value: f64,
     batch_id: i64,
-) -> Result<Change> {
+) -> Result<RowChange> {
     let old: Option<f64> = sqlx::query_scalar(
         "SELECT value FROM population WHERE zone_id = $1 AND vintage = $2 AND band = $3",
     )
     .bind(zone_id)
     .bind(vintage)
     .bind(band)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
     match old {
-        Some(v) if v == value => Ok(Change::Unchanged),
+        Some(v) if v == value => Ok(RowChange::Unchanged),
         Some(_) => {
             sqlx::query(
                 "UPDATE population SET value = $4, batch_id = $5 WHERE zone_id = $1 AND vintage = $2 AND band = $3",
@@ -232,9 +189,9 @@ pub async fn set_population(
             .bind(band)
             .bind(value)
             .bind(batch_id)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
-            Ok(Change::Updated)
+            Ok(RowChange::Updated)
         }
         None => {
             sqlx::query(
@@ -245,9 +202,9 @@ pub async fn set_population(
             .bind(band)
             .bind(value)
             .bind(batch_id)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
-            Ok(Change::Inserted)
+            Ok(RowChange::Inserted)
         }
     }
 }
@@ -255,7 +212,7 @@ pub async fn set_population(
 /// Marks as removed the zones of `kind` (optionally only those whose parent is in `parents`) that the batch
 /// did not touch. They stay in the store, with their history, but no longer count.
 pub async fn mark_unseen_removed(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     kind: ZoneKind,
     seen: &std::collections::HashSet<String>,
     parents: Option<&std::collections::HashSet<String>>,
@@ -265,7 +222,7 @@ pub async fn mark_unseen_removed(
         "SELECT id, code, parent_code FROM zone WHERE kind = $1 AND removed_batch_id IS NULL",
     )
     .bind(kind.as_str())
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?;
     let mut removed = 0;
     for row in rows {
@@ -279,7 +236,7 @@ pub async fn mark_unseen_removed(
             sqlx::query("UPDATE zone SET removed_batch_id = $2 WHERE id = $1")
                 .bind(row.try_get::<i64, _>("id")?)
                 .bind(batch_id)
-                .execute(&mut **tx)
+                .execute(tx.conn())
                 .await?;
             removed += 1;
         }
@@ -346,7 +303,7 @@ pub async fn list(store: &Store) -> Result<Vec<Zone>> {
             id,
             kind: ZoneKind::parse(&kind).ok_or(StoreError::InvalidValue {
                 field: "zone.kind",
-                value: maillage_fields::quoted(&kind),
+                value: maillage_kit::quoted(&kind),
             })?,
             code: r.try_get("code")?,
             name: r.try_get("name")?,
@@ -532,37 +489,37 @@ fn area_weighted(
 
 /// Defines a quartier as the union of the given IRIS (replacing a previous definition).
 pub async fn set_quartier_iris(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     quartier_id: i64,
     iris: &[String],
-) -> Result<Change> {
+) -> Result<RowChange> {
     let old: Vec<String> = sqlx::query_scalar(
         "SELECT iris_code FROM quartier_iris WHERE quartier_id = $1 ORDER BY iris_code",
     )
     .bind(quartier_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?;
     let mut new: Vec<String> = iris.to_vec();
     new.sort();
     new.dedup();
     if old == new {
-        return Ok(Change::Unchanged);
+        return Ok(RowChange::Unchanged);
     }
     sqlx::query("DELETE FROM quartier_iris WHERE quartier_id = $1")
         .bind(quartier_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     for code in &new {
         sqlx::query("INSERT INTO quartier_iris (quartier_id, iris_code) VALUES ($1, $2)")
             .bind(quartier_id)
             .bind(code)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
     }
     Ok(if old.is_empty() {
-        Change::Inserted
+        RowChange::Inserted
     } else {
-        Change::Updated
+        RowChange::Updated
     })
 }
 
@@ -570,16 +527,12 @@ pub async fn set_quartier_iris(
 /// existing one keeps its identity, except a placeholder name (equal to its code) replaced by a real one.
 /// Sources that only add geometry or population (contours, INSEE) use this, so that importing them in any
 /// order, any number of times, converges.
-pub async fn ensure(
-    tx: &mut Transaction<'static, Any>,
-    zone: &ZoneRecord,
-    batch_id: i64,
-) -> Result<(i64, Change)> {
+pub async fn ensure(tx: &mut Change, zone: &ZoneRecord, batch_id: i64) -> Result<(i64, RowChange)> {
     let existing =
         sqlx::query("SELECT id, name, removed_batch_id FROM zone WHERE kind = $1 AND code = $2")
             .bind(zone.kind.as_str())
             .bind(&zone.code)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
     let Some(row) = existing else {
         return upsert(tx, zone, batch_id).await;
@@ -594,23 +547,23 @@ pub async fn ensure(
         }
         return upsert(tx, &renamed, batch_id).await;
     }
-    Ok((id, Change::Unchanged))
+    Ok((id, RowChange::Unchanged))
 }
 
 /// Sets the parent of an existing zone (e.g. the EPCI of a commune), through [`upsert`] so that its row hash
 /// stays that of its content. Does nothing when the zone is unknown.
 pub async fn set_parent(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     kind: ZoneKind,
     code: &str,
     parent: Option<&str>,
     batch_id: i64,
-) -> Result<Option<Change>> {
+) -> Result<Option<RowChange>> {
     let Some(r) =
         sqlx::query("SELECT name, departement, attributes FROM zone WHERE kind = $1 AND code = $2")
             .bind(kind.as_str())
             .bind(code)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?
     else {
         return Ok(None);

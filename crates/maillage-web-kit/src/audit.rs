@@ -10,7 +10,7 @@ use crate::error::WebError;
 use crate::state::AppState;
 use maillage_store::Store;
 use maillage_store::audit::{self, Action, Entry};
-use sqlx::{Any, Transaction};
+use maillage_store::change::Change;
 
 /// Who acts: an account (from the web or an API token) or the command line.
 #[derive(Debug, Clone)]
@@ -100,7 +100,7 @@ pub async fn record_as(
 
 /// Records an event inside the transaction of the change it describes.
 pub async fn record_in(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     actor: &Actor,
     action: Action,
     target: &str,

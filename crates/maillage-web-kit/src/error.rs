@@ -37,12 +37,6 @@ impl From<Box<StoreError>> for WebError {
     }
 }
 
-impl From<sqlx::Error> for WebError {
-    fn from(e: sqlx::Error) -> Self {
-        WebError::Store(Box::new(StoreError::Database(e)))
-    }
-}
-
 impl From<AccountError> for WebError {
     fn from(e: AccountError) -> Self {
         match e {

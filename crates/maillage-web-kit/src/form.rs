@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use maillage_messages::French;
 use maillage_store::audit::Action;
+use maillage_store::change::Change;
 use maud::{Markup, html};
-use sqlx::{Any, Transaction};
 
 pub use crate::layout::day;
 
@@ -77,7 +77,7 @@ pub fn refused(markup: Markup) -> Response {
 
 /// Writes the change's audit entry in its transaction and commits both.
 pub async fn commit(
-    mut tx: Transaction<'static, Any>,
+    mut tx: Change,
     caller: &Caller,
     action: Action,
     target: &str,

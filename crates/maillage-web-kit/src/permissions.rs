@@ -289,7 +289,8 @@ pub fn permissions_of_roles<'a>(roles: impl IntoIterator<Item = &'a Role>) -> BT
 /// The roles that hold a permission.
 pub fn roles_with(permission: Permission) -> Vec<Role> {
     Role::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|r| permissions_of(*r).contains(&permission))
         .collect()
 }

@@ -5,6 +5,7 @@ use crate::audit::{Actor, record_in};
 use crate::secrets;
 use maillage_store::accounts::{self, AccountError, Grants, NewAccount, NewToken, Role};
 use maillage_store::audit::Action;
+use maillage_store::change::Change;
 use maillage_store::{Store, settings};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -70,7 +71,7 @@ async fn create_account(
         all_territories: form.all_territories,
         demo,
     };
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     let id = accounts::create(&mut tx, &new).await?;
     let details = json!({
         "identifiant": accounts::normalize_identifier(&form.identifier)?,
@@ -103,7 +104,7 @@ pub async fn update(
     id: i64,
     grants: &Grants,
 ) -> Result<(), AccountError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     accounts::update_grants(&mut tx, id, grants).await?;
     let details = json!({
         "nom_affiche_modifie": true,
@@ -140,7 +141,7 @@ pub async fn set_password(
         .identifier;
     accounts::check_password(password, &identifier)?;
     let hash = secrets::hash_password_async(password.to_string()).await;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     accounts::set_password_hash(&mut tx, id, &hash).await?;
     accounts::delete_sessions_of(&mut tx, id, keep_session).await?;
     record_in(&mut tx, actor, action, &format!("compte:{id}"), json!({})).await?;
@@ -158,7 +159,7 @@ pub async fn create_token(
     let token = format!("mlg_{}", secrets::random_token());
     let prefix: String = token.chars().take(12).collect();
     let token_hash = secrets::digest(&token);
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     let new = NewToken {
         account_id,
         label,
@@ -182,7 +183,7 @@ pub async fn create_token(
 
 /// Revokes a token; false when it was unknown or already revoked.
 pub async fn revoke_token(store: &Store, actor: &Actor, id: i64) -> Result<bool, AccountError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = Change::begin(store).await?;
     let revoked = accounts::revoke_token(&mut tx, id).await?;
     if revoked {
         record_in(
@@ -219,7 +220,7 @@ pub async fn prepare_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>, Ac
         token: None,
     };
     let mut out = Vec::new();
-    for role in Role::ALL {
+    for &role in Role::ALL {
         let identifier = role.as_str().to_string();
         // Random and long enough to pass the policy; drawn again in the rare case it contains the identifier.
         let password = std::iter::repeat_with(secrets::readable_password)

@@ -3,7 +3,7 @@
 //! tasks (some done, one late). The log entry built here also serves the clusters' decisions (`clusters.rs`).
 
 use super::{CrisisSummary, phone};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use maillage_crisis::cell::{EventKind, Level, LogKind, TaskStatus};
 use maillage_store::Store;
 use maillage_store::crisis::{self as cs, cell};
@@ -180,7 +180,7 @@ pub(super) async fn write(
 }
 
 /// The epidemic, followed for 40 days, and the heatwave, declared 52 hours ago.
-async fn open_events(tx: &mut Tx, c: &Context<CrisisSummary>) -> Result<Events, cs::Error> {
+async fn open_events(tx: &mut Change, c: &Context<CrisisSummary>) -> Result<Events, cs::Error> {
     let all = &Reach::everything();
     let epidemic = cell::open_event(
         tx,
@@ -229,7 +229,7 @@ pub(super) fn log_entry(
 }
 
 /// The cell's members (mobile phones) and external contacts (landlines).
-async fn write_members(tx: &mut Tx, c: &mut Context<CrisisSummary>) -> Result<(), cs::Error> {
+async fn write_members(tx: &mut Change, c: &mut Context<CrisisSummary>) -> Result<(), cs::Error> {
     let all = &Reach::everything();
     for &(kind, name, function, organisation, always, mailbox) in MEMBERS {
         let form = cell::MemberForm {
@@ -247,7 +247,11 @@ async fn write_members(tx: &mut Tx, c: &mut Context<CrisisSummary>) -> Result<()
 }
 
 /// The tasks of the heatwave: those not to do any more were updated 20 hours ago.
-async fn write_tasks(tx: &mut Tx, c: &Context<CrisisSummary>, heat: i64) -> Result<(), cs::Error> {
+async fn write_tasks(
+    tx: &mut Change,
+    c: &Context<CrisisSummary>,
+    heat: i64,
+) -> Result<(), cs::Error> {
     let all = &Reach::everything();
     for &(title, owner, due_in_hours, status) in TASKS {
         let due = c.hours_ago(-due_in_hours);

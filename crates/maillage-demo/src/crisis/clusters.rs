@@ -4,7 +4,7 @@
 
 use super::cell::log_entry;
 use super::{CrisisSummary, OTHER_COMMUNE};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use crate::model::COMMUNE_CODE;
 use jiff::ToSpan;
 use maillage_crisis::cell::LogKind;
@@ -142,7 +142,7 @@ pub(super) async fn write(
 }
 
 /// The sites; returns their ids in the order of `SITES`.
-async fn write_sites(tx: &mut Tx, c: &Context<CrisisSummary>) -> Result<Vec<i64>, cs::Error> {
+async fn write_sites(tx: &mut Change, c: &Context<CrisisSummary>) -> Result<Vec<i64>, cs::Error> {
     let all = &Reach::everything();
     let mut ids = Vec::new();
     for (commune, name, kind, street, children, days) in SITES {

@@ -3,7 +3,7 @@
 //! relatives, home care and doctors; most acknowledged, those registered over a year ago mostly confirmed.
 
 use super::{CrisisSummary, address, commune_of, phone, place};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use crate::names::{ADULT_FIRST_NAMES, ELDERLY_FIRST_NAMES, HOME_CARE_SERVICES, REGISTER_SURNAMES};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -120,7 +120,7 @@ fn registration_form(c: &mut Context<CrisisSummary>) -> (RegistrationForm, Date)
 
 /// The `i`-th person of the register, acknowledged and confirmed as time went by.
 async fn write_person(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<CrisisSummary>,
     i: usize,
     registration: &Registration,

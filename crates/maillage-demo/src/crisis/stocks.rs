@@ -3,7 +3,7 @@
 //! structures and agents; the FFP2 masks end under their alert threshold.
 
 use super::CrisisSummary;
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use crate::model::COMMUNE_CODE;
 use jiff::ToSpan;
 use maillage_crisis::stocks::Recipient;
@@ -129,7 +129,7 @@ pub(super) async fn write(store: &Store, c: &Context<CrisisSummary>) -> Result<(
 }
 
 /// The items; returns their ids in the order of `ITEMS`.
-async fn write_items(tx: &mut Tx) -> Result<Vec<i64>, cs::Error> {
+async fn write_items(tx: &mut Change) -> Result<Vec<i64>, cs::Error> {
     let all = &Reach::everything();
     let mut item_ids = Vec::new();
     for &(code, label, unit, threshold) in ITEMS {

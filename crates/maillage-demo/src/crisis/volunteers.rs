@@ -3,7 +3,7 @@
 //! tomorrow), 22 requests of the day, and a few others given to the nearest volunteer who can.
 
 use super::{CrisisSummary, address, commune_of, phone, place};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use crate::model::{self, COMMUNE_CODE};
 use crate::names::{ADULT_FIRST_NAMES, ELDERLY_FIRST_NAMES, REGISTER_SURNAMES};
 use jiff::ToSpan;
@@ -186,7 +186,7 @@ fn details(kind: &str) -> &'static str {
 /// The demonstration volunteer: groceries and medicine to bring, one done yesterday; a meal round tomorrow (meals
 /// go in a round; food parcels stay to be given).
 async fn give_to_demonstration_volunteer(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<CrisisSummary>,
     demo_volunteer: i64,
     request_ids: &[(&str, i64)],
@@ -237,7 +237,7 @@ async fn give_to_demonstration_volunteer(
 /// A few visits and food parcels, assigned to the nearest volunteer who can.
 async fn give_to_nearest(
     store: &Store,
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<CrisisSummary>,
     requests: &[(&str, i64)],
 ) -> Result<(), cs::Error> {

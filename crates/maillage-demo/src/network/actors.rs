@@ -5,7 +5,7 @@
 
 use super::actor_list::{ACTORS, Spec, spec};
 use super::{BY, NEIGHBOUR, NetworkSummary, TOWN, phone};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use crate::model::{self, COMMUNE_NAME, POSTCODE};
 use crate::names::{contact_person, directory_professional, main_street};
 use crate::rng::Rng;
@@ -196,7 +196,7 @@ const QUARTIERS: &[(&str, f64, f64)] = &[
 
 /// Writes the directory and returns its contact persons.
 pub(super) async fn write(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
 ) -> Result<Contacts, net::Error> {
     let mut contacts = Contacts::default();
@@ -210,7 +210,7 @@ pub(super) async fn write(
 /// The listed actors; every other one has a contact person, who relays to the precarity network when the actor
 /// works on precarity or rights, to the CLS partners otherwise.
 async fn write_listed(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     contacts: &mut Contacts,
 ) -> Result<(), net::Error> {
@@ -249,7 +249,7 @@ async fn write_listed(
 /// A social centre and a pharmacy in each quartier; the social centres' family referents relay to the precarity
 /// network.
 async fn write_in_each_quartier(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     contacts: &mut Contacts,
 ) -> Result<(), net::Error> {
@@ -274,7 +274,7 @@ async fn write_in_each_quartier(
 
 /// Professionals, named after a fictional person; one in three is the professionals' letter's contact.
 async fn write_professionals(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     contacts: &mut Contacts,
 ) -> Result<(), net::Error> {
@@ -306,7 +306,7 @@ async fn write_professionals(
 
 /// The institutions and partners of the coordination: internal, each with a contact among the CLS partners.
 async fn write_internal(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     contacts: &mut Contacts,
 ) -> Result<(), net::Error> {
@@ -383,7 +383,7 @@ fn record(rng: &mut Rng, s: &Spec, name: &str, quartier: usize) -> ActorFields {
 
 /// Saves an actor kept by `commune`.
 async fn save(
-    tx: &mut Tx,
+    tx: &mut Change,
     commune: Option<&str>,
     f: &ActorFields,
     now: jiff::Timestamp,
@@ -394,7 +394,7 @@ async fn save(
 
 /// A contact person of `actor` (a contact is its actor's commune's), counted in the summary.
 async fn contact(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     actor: i64,
     role: &str,

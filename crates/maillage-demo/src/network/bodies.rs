@@ -4,7 +4,7 @@
 //! council, each with a plenary meeting.
 
 use super::{NetworkSummary, TERRITORY, owned};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use maillage_store::network::bodies::{self, BodyForm, MeetingForm, MemberForm};
 use maillage_store::network::{self as net, Reach};
 
@@ -74,7 +74,7 @@ const LAB_MEMBERS: &[(&str, &str, &str, bool)] = &[
 
 /// Writes the watch network with its members and meetings; returns its id.
 pub(super) async fn write_watch_network(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
 ) -> Result<i64, net::Error> {
     let lab = bodies::save_body(
@@ -120,7 +120,7 @@ pub(super) async fn write_watch_network(
 
 /// The thematic meetings: two held with a decision to write to the institutions, one to come.
 async fn write_themes(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     lab: i64,
 ) -> Result<(), net::Error> {
@@ -164,7 +164,7 @@ async fn write_themes(
 
 /// The CLS steering committee and the CLSM, each with a plenary meeting held.
 pub(super) async fn write_steering(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
 ) -> Result<(), net::Error> {
     for (kind, name, cadence) in [

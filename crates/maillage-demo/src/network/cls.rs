@@ -5,7 +5,7 @@
 
 use super::cls_axes::{AXES, FicheSpec, Ind};
 use super::{BY, NetworkSummary, TERRITORY, owned};
-use crate::context::{Context, Tx, days_from};
+use crate::context::{Change, Context, days_from};
 use jiff::civil::Date;
 use maillage_store::network::cls::{self, ContractForm, FicheForm, FundingForm, IndicatorForm};
 use maillage_store::network::{self as net, Reach};
@@ -64,7 +64,10 @@ const FUNDINGS: &[FundingSpec] = &[
 ];
 
 /// Writes the contract with its fiches and funding; returns the contract's id.
-pub(super) async fn write(tx: &mut Tx, c: &mut Context<NetworkSummary>) -> Result<i64, net::Error> {
+pub(super) async fn write(
+    tx: &mut Change,
+    c: &mut Context<NetworkSummary>,
+) -> Result<i64, net::Error> {
     let start = Date::new(c.today.year() - 2, 1, 1).unwrap_or(c.today);
     let contract = write_contract(tx, c, start).await?;
     let fiches = write_axes(tx, c, contract, start).await?;
@@ -79,7 +82,7 @@ fn contract_end(start: Date) -> Date {
 
 /// The contract, signed 73 days after it starts, and its signatories.
 async fn write_contract(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     start: Date,
 ) -> Result<i64, net::Error> {
@@ -127,7 +130,7 @@ async fn write_contract(
 
 /// Writes the axes, objectives and fiches of the contract; returns each fiche's id with its number.
 async fn write_axes(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     contract: i64,
     start: Date,
@@ -149,7 +152,7 @@ async fn write_axes(
 
 /// A fiche action, half funded by the ARS and half by the town when it has a budget, with its indicators.
 async fn write_fiche(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     objective: i64,
     start: Date,
@@ -215,7 +218,7 @@ async fn write_fiche(
 
 /// An indicator of a fiche with its dated measures.
 async fn write_indicator(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     fiche: i64,
     start: Date,
@@ -264,7 +267,7 @@ async fn write_indicator(
 
 /// The funding of the contract and of some fiches, with the reports owed to the funders.
 async fn write_fundings(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     contract: i64,
     fiche_ids: &[(i64, &str)],

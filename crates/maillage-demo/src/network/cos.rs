@@ -5,7 +5,7 @@
 
 use super::actors::slug;
 use super::{NetworkSummary, TOWN, owned};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use maillage_network::Coded;
 use maillage_network::codes::{ActionStatus, Attendance};
 use maillage_store::network::bodies::{self, BodyForm, FollowUpForm, MeetingForm, MemberForm};
@@ -209,7 +209,10 @@ const ACTIONS: &[(&str, &str, i64, ActionStatus, usize)] = &[
 ];
 
 /// Writes the council with its members, sub-groups, meetings and board.
-pub(super) async fn write(tx: &mut Tx, c: &mut Context<NetworkSummary>) -> Result<(), net::Error> {
+pub(super) async fn write(
+    tx: &mut Change,
+    c: &mut Context<NetworkSummary>,
+) -> Result<(), net::Error> {
     let cos = bodies::save_body(
         tx,
         &Reach::everything(),
@@ -241,7 +244,7 @@ pub(super) async fn write(tx: &mut Tx, c: &mut Context<NetworkSummary>) -> Resul
 
 /// The council's members; returns their ids in the order of `MEMBERS`.
 async fn write_members(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     cos: i64,
 ) -> Result<Vec<i64>, net::Error> {
@@ -274,7 +277,7 @@ async fn write_members(
 
 /// The sub-groups, each with one member in four of the council.
 async fn write_subgroups(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     cos: i64,
 ) -> Result<Vec<i64>, net::Error> {
@@ -326,7 +329,7 @@ async fn write_subgroups(
 
 /// Six meetings held every two months, with attendance and a question each.
 async fn write_meetings(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     cos: i64,
     members: &[i64],
@@ -381,7 +384,7 @@ async fn write_meetings(
 
 /// The answered question and the decisions of the meetings held.
 async fn write_outcomes(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     held: &[i64],
 ) -> Result<(), net::Error> {
@@ -424,7 +427,7 @@ async fn write_outcomes(
 
 /// The next meeting, in three weeks, with the questions gathered before it.
 async fn write_next_meeting(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     cos: i64,
 ) -> Result<(), net::Error> {
@@ -468,7 +471,7 @@ async fn write_next_meeting(
 
 /// The board: the council's files in progress, and a step note due from each sub-group.
 async fn write_board(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     cos: i64,
     held: &[i64],

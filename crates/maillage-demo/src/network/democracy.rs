@@ -2,7 +2,7 @@
 //! and an inhabitants' initiative, linked to the Contrat local de santé.
 
 use super::{BY, NEIGHBOUR, NetworkSummary, TOWN, owned};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use maillage_store::network::democracy::{self, ConsultationForm};
 use maillage_store::network::{self as net, Reach};
 
@@ -44,7 +44,7 @@ const CONSULTATIONS: &[(&str, &str, i64, i64, &str, &str)] = &[
 
 /// Writes the consultations of the contract `contract` (one in three is the neighbour's).
 pub(super) async fn write(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     contract: i64,
 ) -> Result<(), net::Error> {

@@ -5,12 +5,12 @@
 
 use super::actors::Contacts;
 use super::{BY, NetworkSummary, TERRITORY, TOWN};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use maillage_store::network::{self as net, Reach, relay};
 
 /// Writes the relay lists with their members, and the messages sent to two of them.
 pub(super) async fn write(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     contacts: &Contacts,
 ) -> Result<(), net::Error> {
@@ -79,7 +79,7 @@ pub(super) async fn write(
 
 /// A relay list kept by `commune`, with its members; returns its id.
 async fn list(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     commune: Option<&str>,
     name: &str,
@@ -105,7 +105,7 @@ struct Message {
 
 /// Writes a message as exported to each of `recipients`.
 async fn send(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &Context<NetworkSummary>,
     m: &Message,
     recipients: impl Iterator<Item = i64>,

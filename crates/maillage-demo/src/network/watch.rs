@@ -2,7 +2,7 @@
 //! watch network (`bodies.rs`) and followed from report to solution or interpellation of an institution.
 
 use super::{BY, NEIGHBOUR, NetworkSummary, TOWN, owned};
-use crate::context::{Context, Tx};
+use crate::context::{Change, Context};
 use crate::model;
 use maillage_network::codes::WatchStatus;
 use maillage_network::watch::Step;
@@ -129,7 +129,7 @@ const CASES: &[CaseSpec] = &[
 
 /// Writes the cases reported to the watch network `lab`, each with its steps.
 pub(super) async fn write(
-    tx: &mut Tx,
+    tx: &mut Change,
     c: &mut Context<NetworkSummary>,
     lab: i64,
 ) -> Result<(), net::Error> {

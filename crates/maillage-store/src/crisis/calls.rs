@@ -8,6 +8,9 @@ use super::{
     Error, PERSONAL, Result, SHARED, assignable, begin_read, code, instant, parse_instant,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
+use crate::crisis::Refusal;
 use crate::reach::Reach;
 use jiff::{Timestamp, ToSpan};
 use maillage_crisis::calls::{
@@ -16,7 +19,7 @@ use maillage_crisis::calls::{
 };
 use maillage_crisis::{Coded, CrisisError};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// A call is held this long by the caller who took it; after that (a closed phone, a lost connection) anyone may
 /// take it again.
@@ -59,7 +62,7 @@ fn retry_text(p: &RetryPolicy) -> String {
 /// Starts a campaign over the register of its commune (or the whole register), split among the callers. Refused
 /// unless an alert is active in an event the caller reaches.
 pub async fn start(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     new: &NewCampaign<'_>,
     by: &str,
@@ -89,7 +92,7 @@ pub async fn start(
     );
     let open: Option<String> = clause
         .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(new.event_id))
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     match open {
         None => {
@@ -99,7 +102,8 @@ pub async fn start(
             });
         }
         Some(level)
-            if !code::<maillage_crisis::cell::Level>("crisis_event.level", &level)?.is_alert() =>
+            if !code::<maillage_crisis::cell::Level, _, _>("crisis_event.level", &level)?
+                .is_alert() =>
         {
             return Err(CrisisError::NoActiveAlert.into());
         }
@@ -116,13 +120,13 @@ pub async fn start(
     .bind(&at)
     .bind(by)
     .bind(new.commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     for c in &callers {
         sqlx::query("INSERT INTO crisis_campaign_caller (campaign_id, caller) VALUES ($1, $2)")
             .bind(id)
             .bind(c)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
     }
     let registered = super::register::positions(tx, new.commune).await?;
@@ -149,7 +153,7 @@ pub async fn start(
             .bind(position as i64)
             .bind(&at)
             .bind(communes.get(person).cloned().flatten())
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
         }
     }
@@ -157,28 +161,23 @@ pub async fn start(
 }
 
 /// Ends a campaign: no call can be taken any more (outcomes of calls in progress are still recorded).
-pub async fn close(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    id: i64,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn close(tx: &mut Change, reach: &Reach, id: i64, now: Timestamp) -> Result<()> {
     // Only a campaign of the caller's communes (the territory's with every commune).
     let closed = reached_campaign_closed(tx, reach, id, PERSONAL).await?;
     if closed {
-        return Err(Error::CampaignClosed(id));
+        return Err(Error::Refused(Refusal::CampaignClosed(id)));
     }
     sqlx::query("UPDATE crisis_campaign SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
         .bind(id)
         .bind(instant(now))
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
 
 /// Whether a campaign the caller reaches is closed; `NotFound` when it is missing or outside the reach.
 async fn reached_campaign_closed(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     territorywide: crate::reach::Territorywide,
@@ -190,7 +189,7 @@ async fn reached_campaign_closed(
     );
     let found: Option<Option<String>> = clause
         .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id))
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     match found {
         None => Err(Error::NotFound {
@@ -217,12 +216,12 @@ fn campaign_of(r: &sqlx::any::AnyRow, callers: Vec<String>) -> Result<Campaign> 
     })
 }
 
-async fn callers_of(tx: &mut Transaction<'static, Any>, id: i64) -> Result<Vec<String>> {
+async fn callers_of(tx: &mut Change, id: i64) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT caller FROM crisis_campaign_caller WHERE campaign_id = $1 ORDER BY caller",
     )
     .bind(id)
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?)
 }
 
@@ -247,7 +246,7 @@ async fn campaigns_where(store: &Store, reach: &Reach, id: Option<i64>) -> Resul
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.unwrap_or(0)))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -279,7 +278,7 @@ pub async fn claim_next(
     {
         let mut tx = begin_read(store, reach).await?;
         if reached_campaign_closed(&mut tx, reach, campaign_id, SHARED).await? {
-            return Err(Error::CampaignClosed(campaign_id));
+            return Err(Error::Refused(Refusal::CampaignClosed(campaign_id)));
         }
     }
     let at = instant(now);
@@ -299,7 +298,7 @@ pub async fn claim_next(
                     .bind(caller)
                     .bind(&expiry),
             )
-            .fetch_optional(&mut *tx)
+            .fetch_optional(tx.conn())
             .await?
     };
     if held.is_some() {
@@ -326,14 +325,14 @@ pub async fn claim_next(
                         .bind(&expiry)
                         .bind(caller),
                 )
-                .fetch_all(&mut *tx)
+                .fetch_all(tx.conn())
                 .await?
         };
         if candidates.is_empty() {
             return Ok(None);
         }
         for id in candidates {
-            let mut tx = crate::reach::begin_read(store, reach).await?;
+            let mut tx = begin_read(store, reach).await?;
             let won = sqlx::query(
                 "UPDATE crisis_call SET claimed_by = $2, claimed_at = $3
                  WHERE id = $1 AND status IN ('a_appeler', 'a_rappeler') AND next_attempt_at <= $3
@@ -343,7 +342,7 @@ pub async fn claim_next(
             .bind(caller)
             .bind(&at)
             .bind(&expiry)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?
             .rows_affected()
                 == 1;
@@ -358,7 +357,7 @@ pub async fn claim_next(
 
 /// Gives back a call without an outcome (the caller cannot call now).
 pub async fn release(store: &Store, reach: &Reach, call_id: i64, caller: &str) -> Result<()> {
-    let mut tx = crate::reach::begin_read(store, reach).await?;
+    let mut tx = begin_read(store, reach).await?;
     let clause = reach.clause("commune_code", 3, PERSONAL);
     let sql = format!(
         "UPDATE crisis_call SET claimed_by = NULL, claimed_at = NULL WHERE id = $1 AND claimed_by = $2 AND {}",
@@ -370,12 +369,12 @@ pub async fn release(store: &Store, reach: &Reach, call_id: i64, caller: &str) -
                 .bind(call_id)
                 .bind(caller),
         )
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     tx.commit().await?;
     if n == 0 {
-        return Err(Error::CallNotHeld(call_id));
+        return Err(Error::Refused(Refusal::CallNotHeld(call_id)));
     }
     Ok(())
 }
@@ -383,7 +382,7 @@ pub async fn release(store: &Store, reach: &Reach, call_id: i64, caller: &str) -
 /// Records the outcome of a call `caller` holds: the attempt, the new status (a retry time, or the end), and the
 /// escalation the outcome calls for. Returns the transition applied.
 pub async fn record_outcome(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     call_id: i64,
     caller: &str,
@@ -410,18 +409,18 @@ pub async fn record_outcome(
                 .bind(caller)
                 .bind(&at),
         )
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(Error::CallNotHeld(call_id));
+        return Err(Error::Refused(Refusal::CallNotHeld(call_id)));
     }
     let row = sqlx::query(
         "SELECT c.attempts, p.retry_minutes FROM crisis_call c JOIN crisis_campaign p ON p.id = c.campaign_id
          WHERE c.id = $1",
     )
     .bind(call_id)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     let attempts: i64 = row.try_get("attempts")?;
     let policy =
@@ -438,7 +437,7 @@ pub async fn record_outcome(
     .bind(call_id)
     .bind(t.status.code())
     .bind(next)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     sqlx::query("INSERT INTO crisis_call_attempt (call_id, at, caller, outcome, note) VALUES ($1, $2, $3, $4, $5)")
         .bind(call_id)
@@ -446,7 +445,7 @@ pub async fn record_outcome(
         .bind(caller)
         .bind(outcome.code())
         .bind(note)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     if let Some(kind) = t.escalation {
         sqlx::query(
@@ -457,7 +456,7 @@ pub async fn record_outcome(
         .bind(kind.code())
         .bind(&at)
         .bind(caller)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     }
     Ok(t)
@@ -498,14 +497,14 @@ pub async fn call(store: &Store, reach: &Reach, call_id: i64) -> Result<Option<C
     );
     let row = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(call_id))
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
     let Some(r) = row else { return Ok(None) };
     let history = sqlx::query(
         "SELECT at, caller, outcome, note FROM crisis_call_attempt WHERE call_id = $1 ORDER BY id",
     )
     .bind(call_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(|a| {
@@ -559,7 +558,7 @@ pub async fn progress(
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     let mut p = Progress::default();
     for r in &rows {
@@ -580,7 +579,7 @@ pub async fn progress(
                 .bind(campaign_id)
                 .bind(claim_expiry(now)),
         )
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.conn())
         .await? as u64;
     Ok(p)
 }
@@ -611,7 +610,7 @@ pub async fn callers_progress(
     let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id);
     let rows = made
         .bind(done.bind(assigned.bind(q)))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     rows.iter()
         .map(|r| {
@@ -659,7 +658,7 @@ pub async fn list_of(
                 .bind(campaign_id)
                 .bind(caller),
         )
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     rows.iter()
         .map(|r| {
@@ -708,17 +707,9 @@ pub async fn open_escalation_counts(
     store: &Store,
     reach: &Reach,
 ) -> Result<std::collections::BTreeMap<String, u64>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("c.commune_code", 1, PERSONAL);
-    let sql = format!(
-        "SELECT e.kind, COUNT(*) AS n FROM crisis_escalation e JOIN crisis_call c ON c.id = e.call_id
-         WHERE e.status <> 'close' AND {} GROUP BY e.kind",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows =
+        reached_rows(store, reach, "c.commune_code", PERSONAL, "SELECT e.kind, COUNT(*) AS n FROM crisis_escalation e JOIN crisis_call c ON c.id = e.call_id
+         WHERE e.status <> 'close' AND {reach} GROUP BY e.kind").await?;
     rows.iter()
         .map(|r| Ok((r.try_get("kind")?, r.try_get::<i64, _>("n")? as u64)))
         .collect()
@@ -745,7 +736,7 @@ pub async fn escalations(
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id.unwrap_or(0)))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     rows.iter()
         .map(|r| {
@@ -785,7 +776,7 @@ pub async fn escalations(
 
 /// Follow-up of an escalation: its status and what was done (appended to the previous follow-up, dated).
 pub async fn follow_up(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     status: EscalationStatus,
@@ -806,7 +797,7 @@ pub async fn follow_up(
     );
     let previous: Option<Option<String>> = clause
         .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id))
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     let Some(previous) = previous else {
         return Err(Error::NotFound {
@@ -826,7 +817,7 @@ pub async fn follow_up(
     .bind(&at)
     .bind(by)
     .bind(follow)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?
     .rows_affected();
     if n == 0 {

@@ -2,12 +2,15 @@
 
 use super::{Error, Result, SHARED, assignable, begin_read, code, instant};
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
+use crate::crisis::Refusal;
 use crate::reach::Reach;
 use jiff::Timestamp;
 use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, TaskStatus};
 use maillage_crisis::{Coded, CrisisError};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
@@ -56,7 +59,7 @@ async fn events_where(store: &Store, reach: &Reach, id: Option<i64>) -> Result<V
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.unwrap_or(0)))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     rows.iter().map(event_of).collect()
 }
@@ -72,7 +75,7 @@ pub async fn active_alert(store: &Store, reach: &Reach) -> Result<Option<Event>>
 
 /// Same check inside a transaction (the préfet export and campaigns check it where they act): an alert the
 /// caller reaches.
-pub async fn alert_active_in(tx: &mut Transaction<'static, Any>, reach: &Reach) -> Result<bool> {
+pub async fn alert_active_in(tx: &mut Change, reach: &Reach) -> Result<bool> {
     let clause = reach.clause("commune_code", 1, SHARED);
     let sql = format!(
         "SELECT COUNT(*) FROM crisis_event WHERE closed_at IS NULL AND level IN ('alerte', 'crise') AND {}",
@@ -80,7 +83,7 @@ pub async fn alert_active_in(tx: &mut Transaction<'static, Any>, reach: &Reach) 
     );
     let n: i64 = clause
         .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)))
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?;
     Ok(n > 0)
 }
@@ -89,7 +92,7 @@ pub async fn alert_active_in(tx: &mut Transaction<'static, Any>, reach: &Reach) 
 /// courante.
 #[allow(clippy::too_many_arguments)]
 pub async fn open_event(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     kind: EventKind,
@@ -111,7 +114,7 @@ pub async fn open_event(
     .bind(&at)
     .bind(by)
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     let entry = NewLogEntry {
         commune: commune.map(str::to_string),
@@ -132,7 +135,7 @@ pub async fn open_event(
 /// Changes the level of an open event (written in the main courante with who decided it).
 #[allow(clippy::too_many_arguments)]
 pub async fn set_level(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     level: Level,
@@ -144,7 +147,7 @@ pub async fn set_level(
     sqlx::query("UPDATE crisis_event SET level = $2 WHERE id = $1 AND closed_at IS NULL")
         .bind(id)
         .bind(level.code())
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     let entry = NewLogEntry {
         commune,
@@ -161,7 +164,7 @@ pub async fn set_level(
 
 /// Closes an event (end of the alert).
 pub async fn close_event(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     author: Option<&str>,
@@ -172,7 +175,7 @@ pub async fn close_event(
     sqlx::query("UPDATE crisis_event SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
         .bind(id)
         .bind(instant(now))
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     let entry = NewLogEntry {
         commune,
@@ -189,14 +192,10 @@ pub async fn close_event(
 
 /// The commune of an open event the caller may change: `NotFound` when missing or outside the reach (a commune
 /// account reads the territory's cell but changes only its communes' events), `EventClosed` when closed.
-async fn open_event_commune(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    id: i64,
-) -> Result<Option<String>> {
+async fn open_event_commune(tx: &mut Change, reach: &Reach, id: i64) -> Result<Option<String>> {
     let row = sqlx::query("SELECT closed_at, commune_code FROM crisis_event WHERE id = $1")
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     let Some(row) = row else {
         return Err(Error::NotFound {
@@ -212,7 +211,7 @@ async fn open_event_commune(
         });
     }
     if row.try_get::<Option<String>, _>("closed_at")?.is_some() {
-        return Err(Error::EventClosed(id));
+        return Err(Error::Refused(Refusal::EventClosed(id)));
     }
     Ok(commune)
 }
@@ -247,7 +246,7 @@ pub struct MemberForm {
 
 /// Adds a member to the cell of `commune` (None: the territory's).
 pub async fn add_member(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     form: &MemberForm,
@@ -285,13 +284,13 @@ pub async fn add_member(
     .bind(i64::from(form.always_reachable))
     .bind(instant(now))
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
 /// A member of a cell the caller holds (not the territory's for a commune account: `NotFound`).
 pub async fn set_member_active(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     active: bool,
@@ -307,7 +306,7 @@ pub async fn set_member_active(
                 .bind(id)
                 .bind(i64::from(active)),
         )
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     if n == 0 {
@@ -328,17 +327,9 @@ pub(crate) fn changeable(reach: &Reach, first: usize) -> crate::reach::Clause {
 
 /// Members then outside contacts of the cells the caller reaches, active first.
 pub async fn members(store: &Store, reach: &Reach) -> Result<Vec<Member>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("commune_code", 1, SHARED);
-    let sql = format!(
-        "SELECT id, kind, name, function, organisation, phone, email, always_reachable, active, commune_code
-         FROM crisis_member WHERE {} ORDER BY active DESC, kind DESC, id",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows =
+        reached_rows(store, reach, "commune_code", SHARED, "SELECT id, kind, name, function, organisation, phone, email, always_reachable, active, commune_code
+         FROM crisis_member WHERE {reach} ORDER BY active DESC, kind DESC, id").await?;
     rows.iter()
         .map(|r| {
             Ok(Member {
@@ -392,7 +383,7 @@ pub struct LogEntry {
 /// Appends an entry to the main courante (it can never be changed afterwards).
 /// Appends an entry to the main courante of a commune the caller holds (or the territory's, with every commune).
 pub async fn append_log(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     entry: &NewLogEntry,
     by: &str,
@@ -425,7 +416,7 @@ pub async fn append_log(
     .bind(text)
     .bind(by)
     .bind(entry.commune.as_deref())
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -452,7 +443,7 @@ pub async fn log(
                 .bind(site.unwrap_or(0))
                 .bind(limit),
         )
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     rows.iter()
         .map(|r| {
@@ -493,7 +484,7 @@ pub struct Task {
 /// Adds a task to the cell of `commune` (None: the territory's).
 #[allow(clippy::too_many_arguments)]
 pub async fn add_task(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     event_id: Option<i64>,
@@ -518,12 +509,12 @@ pub async fn add_task(
     .bind(instant(now))
     .bind(by)
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
 pub async fn set_task_status(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     status: TaskStatus,
@@ -542,7 +533,7 @@ pub async fn set_task_status(
                 .bind(status.code())
                 .bind(done),
         )
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     if n == 0 {
@@ -553,19 +544,11 @@ pub async fn set_task_status(
 
 /// The tasks the caller reaches: open ones first (by due time), then the others, newest first.
 pub async fn tasks(store: &Store, reach: &Reach) -> Result<Vec<Task>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("commune_code", 1, SHARED);
-    let sql = format!(
-        "SELECT id, event_id, title, owner, due_at, status, created_at, created_by, done_at, commune_code
-         FROM crisis_task WHERE {}
+    let rows =
+        reached_rows(store, reach, "commune_code", SHARED, "SELECT id, event_id, title, owner, due_at, status, created_at, created_by, done_at, commune_code
+         FROM crisis_task WHERE {reach}
          ORDER BY CASE WHEN status IN ('a_faire', 'en_cours') THEN 0 ELSE 1 END,
-                  CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id DESC",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+                  CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id DESC").await?;
     rows.iter()
         .map(|r| {
             Ok(Task {

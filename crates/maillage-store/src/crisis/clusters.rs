@@ -3,8 +3,10 @@
 //! mayor's decision are two entries).
 
 use super::cell::changeable;
-use super::{Error, Result, SHARED, assignable, begin_read, code, day_text, instant, parse_day};
+use super::{Error, Result, SHARED, assignable, code, day_text, instant, parse_day};
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
 use crate::reach::Reach;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -13,7 +15,7 @@ use maillage_crisis::clusters::{
 };
 use maillage_crisis::{Coded, CrisisError, fields};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,7 +32,7 @@ pub struct Site {
 /// Follows a place of `commune` (one the caller holds).
 #[allow(clippy::too_many_arguments)]
 pub async fn add_site(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     name: &str,
@@ -52,22 +54,14 @@ pub async fn add_site(
     .bind(i64::from(municipal))
     .bind(instant(now))
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
 /// The places the caller reaches.
 pub async fn sites(store: &Store, reach: &Reach) -> Result<Vec<Site>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("commune_code", 1, SHARED);
-    let sql = format!(
-        "SELECT id, name, kind, address, municipal, commune_code FROM crisis_site WHERE {} ORDER BY name, id",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows =
+        reached_rows(store, reach, "commune_code", SHARED, "SELECT id, name, kind, address, municipal, commune_code FROM crisis_site WHERE {reach} ORDER BY name, id").await?;
     rows.iter()
         .map(|r| {
             Ok(Site {
@@ -87,11 +81,7 @@ pub async fn site(store: &Store, reach: &Reach, id: i64) -> Result<Option<Site>>
 }
 
 /// `NotFound` unless the caller may change the place (its communes' places; the territory's with every commune).
-async fn check_changeable(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    site_id: i64,
-) -> Result<()> {
+async fn check_changeable(tx: &mut Change, reach: &Reach, site_id: i64) -> Result<()> {
     let clause = changeable(reach, 2);
     let sql = format!(
         "SELECT id FROM crisis_site WHERE id = $1 AND {}",
@@ -99,7 +89,7 @@ async fn check_changeable(
     );
     let exists: Option<i64> = clause
         .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(site_id))
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     if exists.is_none() {
         return Err(Error::NotFound {
@@ -113,7 +103,7 @@ async fn check_changeable(
 /// Sets the number of cases (confirmed or probable) identified at a place on a day; a correction replaces it.
 #[allow(clippy::too_many_arguments)]
 pub async fn set_cases(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     site_id: i64,
     day: Date,
@@ -142,24 +132,16 @@ pub async fn set_cases(
     .bind(cases)
     .bind(instant(now))
     .bind(by)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
 
 /// Daily cases of every place the caller reaches, by place id.
 pub async fn all_cases(store: &Store, reach: &Reach) -> Result<BTreeMap<i64, BTreeMap<Date, u32>>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("s.commune_code", 1, SHARED);
-    let sql = format!(
-        "SELECT c.site_id, c.day, c.cases FROM crisis_site_cases c JOIN crisis_site s ON s.id = c.site_id
-         WHERE {} ORDER BY c.site_id, c.day",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows =
+        reached_rows(store, reach, "s.commune_code", SHARED, "SELECT c.site_id, c.day, c.cases FROM crisis_site_cases c JOIN crisis_site s ON s.id = c.site_id
+         WHERE {reach} ORDER BY c.site_id, c.day").await?;
     let mut out: BTreeMap<i64, BTreeMap<Date, u32>> = BTreeMap::new();
     for r in &rows {
         out.entry(r.try_get("site_id")?).or_default().insert(
@@ -175,17 +157,9 @@ pub async fn all_statuses(
     store: &Store,
     reach: &Reach,
 ) -> Result<BTreeMap<i64, Vec<(Date, ClusterStatus)>>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("s.commune_code", 1, SHARED);
-    let sql = format!(
-        "SELECT t.site_id, t.day, t.status FROM crisis_site_status t JOIN crisis_site s ON s.id = t.site_id
-         WHERE {} ORDER BY t.site_id, t.day, t.id",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows =
+        reached_rows(store, reach, "s.commune_code", SHARED, "SELECT t.site_id, t.day, t.status FROM crisis_site_status t JOIN crisis_site s ON s.id = t.site_id
+         WHERE {reach} ORDER BY t.site_id, t.day, t.id").await?;
     let mut out: BTreeMap<i64, Vec<(Date, ClusterStatus)>> = BTreeMap::new();
     for r in &rows {
         out.entry(r.try_get("site_id")?).or_default().push((
@@ -202,7 +176,7 @@ pub async fn all_statuses(
 /// The cell sets a status on a place (refused by the rules when it contradicts the counts).
 #[allow(clippy::too_many_arguments)]
 pub async fn set_status(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     site_id: i64,
     status: ClusterStatus,
@@ -216,7 +190,7 @@ pub async fn set_status(
     check_changeable(tx, reach, site_id).await?;
     let rows = sqlx::query("SELECT day, cases FROM crisis_site_cases WHERE site_id = $1")
         .bind(site_id)
-        .fetch_all(&mut **tx)
+        .fetch_all(tx.conn())
         .await?;
     let mut cases = BTreeMap::new();
     for r in &rows {
@@ -236,7 +210,7 @@ pub async fn set_status(
     .bind(note)
     .bind(instant(now))
     .bind(by)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! published: the raw counts (`P`, `T`, `pop`) and the sliding indicators the file already carries, by zone and
 //! day. Rates are recomputed from the counts by `maillage-crisis`, beside the published ones.
 
-use super::{Result, day_text, parse_day};
+use super::{Change, Result, day_text, parse_day};
 use crate::batch::Source;
 use crate::session::{ImportReport, ImportSession};
 use crate::{Store, StoreError};
@@ -51,7 +51,7 @@ pub async fn import_spf_with(
         });
     }
     let whole_base = crate::territory::filter(store).await?.unrestricted();
-    let source = Source::of_file("spf", path, None)?;
+    let source = Source::of_file(crate::imports::SourceKind::Spf.code(), path, None)?;
     let reader = SpfReader::open(path)?;
     let level = level_code(reader.level());
     let mut s = ImportSession::start(store, source).await?;
@@ -63,7 +63,7 @@ pub async fn import_spf_with(
     let mut known: std::collections::HashSet<(String, String)> =
         sqlx::query("SELECT zone, day FROM crisis_epi_daily WHERE level = $1")
             .bind(level)
-            .fetch_all(&mut *s.tx)
+            .fetch_all(s.tx.conn())
             .await?
             .iter()
             .map(|r| Ok((r.try_get("zone")?, r.try_get("day")?)))
@@ -94,7 +94,7 @@ pub async fn import_spf_with(
             .bind(row.tests)
             .bind(row.population)
             .bind(batch)
-            .execute(&mut *s.tx)
+            .execute(s.tx.conn())
             .await?;
             if previous {
                 s.counts.updated += 1;
@@ -116,7 +116,7 @@ pub async fn import_spf_with(
             .bind(name)
             .bind(*value)
             .bind(batch)
-            .execute(&mut *s.tx)
+            .execute(s.tx.conn())
             .await?;
         }
         if !had_counts {
@@ -167,7 +167,7 @@ pub async fn import_spf_with(
                 .bind(zone)
                 .bind(p.value)
                 .bind(&source)
-                .execute(&mut *s.tx)
+                .execute(s.tx.conn())
                 .await?;
                 (Some(p.value), Some(source))
             }
@@ -177,7 +177,7 @@ pub async fn import_spf_with(
             )
             .bind(level)
             .bind(zone)
-            .fetch_optional(&mut *s.tx)
+            .fetch_optional(s.tx.conn())
             .await?
             .map(|r| Ok::<_, sqlx::Error>((r.try_get("population")?, r.try_get("source")?)))
             .transpose()?
@@ -248,7 +248,7 @@ pub struct ZonePopulation {
 /// its communes' populations légales, only when no territory restricts the base (otherwise the base holds a few
 /// of its communes and the sum would not be its population).
 pub async fn base_population(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut Change,
     level: &str,
     zone: &str,
     whole_base: bool,
@@ -275,14 +275,14 @@ pub async fn base_population(
                  GROUP BY p.vintage ORDER BY p.vintage DESC",
             )
             .bind(zone)
-            .fetch_all(&mut **tx)
+            .fetch_all(tx.conn())
             .await?;
             let iris = first(iris)?;
             let sql = legal("z.code = $1");
             let legal = first(
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(zone)
-                    .fetch_all(&mut **tx)
+                    .fetch_all(tx.conn())
                     .await?,
             )?;
             Ok(match (iris, legal) {
@@ -305,12 +305,12 @@ pub async fn base_population(
         "departement" | "france" if whole_base => {
             let rows = if level == "france" {
                 sqlx::query(sqlx::AssertSqlSafe(legal("1 = 1")))
-                    .fetch_all(&mut **tx)
+                    .fetch_all(tx.conn())
                     .await?
             } else {
                 sqlx::query(sqlx::AssertSqlSafe(legal("z.departement = $1")))
                     .bind(zone)
-                    .fetch_all(&mut **tx)
+                    .fetch_all(tx.conn())
                     .await?
             };
             Ok(
@@ -363,7 +363,7 @@ pub async fn series_list(store: &Store) -> Result<Vec<SeriesInfo>> {
     if list.iter().any(fallback) {
         let whole_base = crate::territory::filter(store).await?.unrestricted();
         // A read-only transaction: base_population reads through one.
-        let mut tx = store.pool().begin().await?;
+        let mut tx = Change::begin(store).await?;
         for s in list.iter_mut().filter(|s| fallback(s)) {
             if let Some(p) = base_population(&mut tx, &s.level, &s.zone, whole_base).await? {
                 s.population = Some(p.value);
@@ -445,7 +445,7 @@ pub async fn population(store: &Store, level: &str, zone: &str) -> Result<Option
 
 /// Sets the population of a zone (entered by the cell, or taken from the observatory's zones).
 pub async fn set_population(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut Change,
     level: &str,
     zone: &str,
     population: f64,
@@ -466,7 +466,7 @@ pub async fn set_population(
     .bind(zone)
     .bind(population)
     .bind(source)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }

@@ -7,6 +7,8 @@ use super::{
     parse_day_opt, today,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
 use crate::reach::Reach;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -16,7 +18,7 @@ use maillage_crisis::register::{
     Basis, Confirmation, Registration, RemovalReason, Requester, confirmation,
 };
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +97,7 @@ pub(crate) fn person_of(r: &sqlx::any::AnyRow) -> Result<Person> {
 /// Registers a person (the registration takes effect on the request's date, which also starts the yearly
 /// confirmation), kept by `commune` (one the caller holds).
 pub async fn create(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     r: &Registration,
@@ -129,7 +131,7 @@ pub async fn create(
     .bind(&at)
     .bind(by)
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -137,7 +139,7 @@ pub async fn create(
 /// caller's). A person outside the caller's reach is not found.
 #[allow(clippy::too_many_arguments)]
 pub async fn update(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     commune: Option<&str>,
@@ -173,7 +175,7 @@ pub async fn update(
         .bind(position.map(|p| p.1))
         .bind(instant(now))
         .bind(commune);
-    let n = clause.bind(q).execute(&mut **tx).await?.rows_affected();
+    let n = clause.bind(q).execute(tx.conn()).await?.rows_affected();
     if n == 0 {
         return Err(Error::NotFound {
             what: "personne",
@@ -184,7 +186,7 @@ pub async fn update(
 }
 
 async fn set_day(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     column: &'static str,
@@ -200,7 +202,7 @@ async fn set_day(
         .bind(id)
         .bind(day_text(day))
         .bind(instant(now));
-    let n = clause.bind(q).execute(&mut **tx).await?.rows_affected();
+    let n = clause.bind(q).execute(tx.conn()).await?.rows_affected();
     if n == 0 {
         return Err(Error::NotFound {
             what: "personne",
@@ -212,7 +214,7 @@ async fn set_day(
 
 /// The mayor's acknowledgement was sent on `day`.
 pub async fn acknowledge(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     day: Date,
@@ -223,7 +225,7 @@ pub async fn acknowledge(
 
 /// The person confirmed their registration on `day` (yearly confirmation).
 pub async fn confirm(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     day: Date,
@@ -234,7 +236,7 @@ pub async fn confirm(
 
 /// Removes a person from the register: their row and calls are deleted; an anonymous removal is counted.
 pub async fn remove(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     reason: RemovalReason,
@@ -250,7 +252,7 @@ pub async fn remove(
     );
     let removed: Option<Option<String>> = clause
         .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id))
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     let Some(commune) = removed else {
         return Err(Error::NotFound {
@@ -265,23 +267,23 @@ pub async fn remove(
     .bind(reason.code())
     .bind(by)
     .bind(commune)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
 
 /// The register the caller reaches, by name. Sensitive.
 pub async fn list(store: &Store, reach: &Reach) -> Result<Vec<Person>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("commune_code", 1, PERSONAL);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM crisis_person WHERE {} ORDER BY last_name, first_name, id",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows = reached_rows(
+        store,
+        reach,
+        "commune_code",
+        PERSONAL,
+        &format!(
+            "SELECT {COLUMNS} FROM crisis_person WHERE {{reach}} ORDER BY last_name, first_name, id"
+        ),
+    )
+    .await?;
     rows.iter().map(person_of).collect()
 }
 
@@ -295,7 +297,7 @@ pub async fn get(store: &Store, reach: &Reach, id: i64) -> Result<Option<Person>
     );
     let row = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id))
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
     row.as_ref().map(person_of).transpose()
 }
@@ -303,14 +305,14 @@ pub async fn get(store: &Store, reach: &Reach, id: i64) -> Result<Option<Person>
 /// Positions and communes only (for splitting call lists): no names. The people of `commune`, or everyone when
 /// the campaign is the whole territory's.
 pub(crate) async fn positions(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     commune: Option<&str>,
 ) -> Result<Vec<(i64, Option<Point>, Option<String>)>> {
     let rows = sqlx::query(
         "SELECT id, lon, lat, commune_code FROM crisis_person WHERE $1 IS NULL OR commune_code = $1 ORDER BY id",
     )
     .bind(commune)
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?;
     rows.iter()
         .map(|r| {
@@ -352,7 +354,7 @@ pub async fn counts(
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     let mut c = Counts::default();
     for r in &rows {
@@ -386,7 +388,7 @@ pub async fn counts(
     );
     c.removals = clause
         .bind_scalar(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)))
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.conn())
         .await? as u64;
     Ok(c)
 }

@@ -4,12 +4,13 @@
 use super::cell::changeable;
 use super::{Error, Result, SHARED, assignable, begin_read, code, instant};
 use crate::Store;
+use crate::change::Change;
 use crate::reach::Reach;
 use jiff::Timestamp;
 use maillage_crisis::cell::ServiceStatus;
 use maillage_crisis::{Coded, fields};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Service {
@@ -41,7 +42,7 @@ pub struct ServiceForm {
 /// Adds a service (`id` None) or replaces one the caller may change, run by `commune` (one the caller holds).
 #[allow(clippy::too_many_arguments)]
 pub async fn save_service(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     id: Option<i64>,
@@ -74,7 +75,7 @@ pub async fn save_service(
         .bind(at)
         .bind(by)
         .bind(commune)
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?),
         Some(id) => {
             let clause = changeable(reach, 12);
@@ -97,7 +98,7 @@ pub async fn save_service(
             .bind(commune);
             let n = clause
                 .bind(q)
-                .execute(&mut **tx)
+                .execute(tx.conn())
                 .await?
                 .rows_affected();
             if n == 0 {
@@ -120,7 +121,7 @@ pub async fn services(store: &Store, reach: &Reach, public_only: bool) -> Result
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(i64::from(public_only)))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     rows.iter()
         .map(|r| {

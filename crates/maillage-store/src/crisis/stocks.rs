@@ -7,6 +7,8 @@ use super::{
     Error, Result, SHARED, assignable, begin_read, code, day_text, instant, parse_day_opt, today,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
 use crate::reach::Reach;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -15,7 +17,7 @@ use maillage_crisis::stocks::{
 };
 use maillage_crisis::{Coded, CrisisError, fields};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -35,7 +37,7 @@ pub struct Item {
 /// Declares an item (masques FFP2, gel hydroalcoolique...) kept by `commune`. The code is a short slug chosen by
 /// the cell.
 pub async fn add_item(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     code_text: &str,
@@ -63,11 +65,11 @@ pub async fn add_item(
     let exists: Option<i64> =
         sqlx::query_scalar("SELECT id FROM crisis_stock_item WHERE code = $1")
             .bind(&code_text)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
     if exists.is_some() {
         return Err(Error::Store(Box::new(crate::StoreError::AlreadyExists(
-            format!("l'article « {} »", maillage_fields::quoted(&code_text)),
+            format!("l'article « {} »", maillage_kit::quoted(&code_text)),
         ))));
     }
     Ok(sqlx::query_scalar(
@@ -79,12 +81,12 @@ pub async fn add_item(
     .bind(unit)
     .bind(alert_threshold)
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
 pub async fn set_threshold(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     item_id: i64,
     threshold: Option<i64>,
@@ -103,7 +105,7 @@ pub async fn set_threshold(
                 .bind(item_id)
                 .bind(threshold),
         )
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     if n == 0 {
@@ -117,7 +119,7 @@ pub async fn set_threshold(
 
 /// Bumps the version of an item the caller may change (its communes' stock; the territory's with every
 /// commune): the row lock that serialises receipts and distributions of the item. `NotFound` otherwise.
-async fn lock_item(tx: &mut Transaction<'static, Any>, reach: &Reach, item_id: i64) -> Result<()> {
+async fn lock_item(tx: &mut Change, reach: &Reach, item_id: i64) -> Result<()> {
     let clause = changeable(reach, 2);
     let sql = format!(
         "UPDATE crisis_stock_item SET version = version + 1 WHERE id = $1 AND {}",
@@ -125,7 +127,7 @@ async fn lock_item(tx: &mut Transaction<'static, Any>, reach: &Reach, item_id: i
     );
     let n = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(item_id))
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     if n == 0 {
@@ -147,7 +149,7 @@ pub struct Receipt<'a> {
 
 /// Records a receipt: a new lot, or more units of a lot already known. Returns the lot's id.
 pub async fn receive(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     r: &Receipt<'_>,
     by: &str,
@@ -165,7 +167,7 @@ pub async fn receive(
     )
     .bind(r.item_id)
     .bind(&lot_number)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
     let lot_id = match existing {
         Some(id) => {
@@ -174,7 +176,7 @@ pub async fn receive(
             )
             .bind(id)
             .bind(r.quantity)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
             id
         }
@@ -188,7 +190,7 @@ pub async fn receive(
         .bind(r.quantity)
         .bind(supplier.clone())
         .bind(&at)
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?,
     };
     sqlx::query(
@@ -200,7 +202,7 @@ pub async fn receive(
     .bind(supplier)
     .bind(&at)
     .bind(by)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(lot_id)
 }
@@ -215,10 +217,10 @@ pub struct Distribution<'a> {
     pub recipient: &'a str,
 }
 
-async fn lots_in(tx: &mut Transaction<'static, Any>, item_id: i64) -> Result<Vec<Lot>> {
+async fn lots_in(tx: &mut Change, item_id: i64) -> Result<Vec<Lot>> {
     let rows = sqlx::query("SELECT id, lot_number, expiry, available FROM crisis_stock_lot WHERE item_id = $1 ORDER BY id")
         .bind(item_id)
-        .fetch_all(&mut **tx)
+        .fetch_all(tx.conn())
         .await?;
     rows.iter()
         .map(|r| {
@@ -235,7 +237,7 @@ async fn lots_in(tx: &mut Transaction<'static, Any>, item_id: i64) -> Result<Vec
 /// Records a distribution and takes its units from the lots. Returns the (lot, quantity) taken. Refused with
 /// the shortage when the usable stock is not enough: nothing is taken then.
 pub async fn distribute(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     d: &Distribution<'_>,
     by: &str,
@@ -247,7 +249,7 @@ pub async fn distribute(
     lock_item(tx, reach, d.item_id).await?;
     let label: String = sqlx::query_scalar("SELECT label FROM crisis_stock_item WHERE id = $1")
         .bind(d.item_id)
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?;
     let lots = lots_in(tx, d.item_id).await?;
     let day = today(now);
@@ -267,7 +269,7 @@ pub async fn distribute(
         let n = sqlx::query("UPDATE crisis_stock_lot SET available = available - $2 WHERE id = $1 AND available >= $2")
             .bind(lot_id)
             .bind(quantity)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
         if n == 0 {
@@ -277,7 +279,7 @@ pub async fn distribute(
                 .map(|l| l.available)
                 .sum();
             return Err(CrisisError::InsufficientStock {
-                item: maillage_fields::quoted(&label),
+                item: maillage_kit::quoted(&label),
                 requested: d.quantity,
                 available,
             }
@@ -293,7 +295,7 @@ pub async fn distribute(
         .bind(&recipient)
         .bind(&at)
         .bind(by)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     }
     Ok(plan)
@@ -317,7 +319,7 @@ pub async fn items(
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     let clause = reach.clause("i.commune_code", 1, SHARED);
     let sql = format!(
@@ -328,7 +330,7 @@ pub async fn items(
     );
     let lot_rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -385,7 +387,7 @@ pub async fn movements(store: &Store, reach: &Reach, limit: i64) -> Result<Vec<M
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     rows.iter()
         .map(|r| {
@@ -416,18 +418,10 @@ pub async fn distributed_by_recipient(
     store: &Store,
     reach: &Reach,
 ) -> Result<Vec<(String, String, i64)>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("i.commune_code", 1, SHARED);
-    let sql = format!(
-        "SELECT i.label AS item, m.recipient_kind, CAST(SUM(m.quantity) AS BIGINT) AS total
+    let rows =
+        reached_rows(store, reach, "i.commune_code", SHARED, "SELECT i.label AS item, m.recipient_kind, CAST(SUM(m.quantity) AS BIGINT) AS total
          FROM crisis_stock_movement m JOIN crisis_stock_lot l ON l.id = m.lot_id JOIN crisis_stock_item i ON i.id = l.item_id
-         WHERE m.kind = 'distribution' AND {} GROUP BY i.label, m.recipient_kind ORDER BY i.label, m.recipient_kind",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+         WHERE m.kind = 'distribution' AND {reach} GROUP BY i.label, m.recipient_kind ORDER BY i.label, m.recipient_kind").await?;
     rows.iter()
         .map(|r| {
             Ok((
@@ -453,7 +447,7 @@ pub async fn lot_balance(store: &Store, reach: &Reach, lot_id: i64) -> Result<(i
     );
     let row = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(lot_id))
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?
         .ok_or(Error::NotFound {
             what: "lot",

@@ -5,6 +5,9 @@ use super::{
     Error, PERSONAL, Result, assignable, begin_read, code, day_text, instant, parse_day_opt,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
+use crate::crisis::Refusal;
 use crate::reach::Reach;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -14,7 +17,7 @@ use maillage_crisis::volunteers::{
 };
 use maillage_crisis::{Coded, CrisisError, fields};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,7 +72,7 @@ fn days_of(text: &str) -> BTreeSet<u8> {
 
 /// Registers a volunteer of `commune` (one the caller holds).
 pub async fn add_volunteer(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     form: &VolunteerForm,
@@ -130,12 +133,12 @@ pub async fn add_volunteer(
     .bind(day_text(consent))
     .bind(instant(now))
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
 pub async fn set_volunteer_active(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     active: bool,
@@ -151,7 +154,7 @@ pub async fn set_volunteer_active(
                 .bind(id)
                 .bind(i64::from(active)),
         )
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     if n == 0 {
@@ -165,19 +168,11 @@ pub async fn set_volunteer_active(
 
 /// Every volunteer the caller reaches with their open tasks. Personal data.
 pub async fn volunteers(store: &Store, reach: &Reach) -> Result<Vec<Volunteer>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("v.commune_code", 1, PERSONAL);
-    let sql = format!(
-        "SELECT v.id, v.name, v.phone, v.email, v.account, v.skills, v.days, v.availability, v.area, v.lon, v.lat,
+    let rows =
+        reached_rows(store, reach, "v.commune_code", PERSONAL, "SELECT v.id, v.name, v.phone, v.email, v.account, v.skills, v.days, v.availability, v.area, v.lon, v.lat,
                 v.radius_km, v.consent_on, v.active, v.commune_code,
                 (SELECT COUNT(*) FROM crisis_request r WHERE r.volunteer_id = v.id AND r.status = 'affectee') AS open_tasks
-         FROM crisis_volunteer v WHERE {} ORDER BY v.active DESC, v.name, v.id",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+         FROM crisis_volunteer v WHERE {reach} ORDER BY v.active DESC, v.name, v.id").await?;
     rows.iter()
         .map(|r| {
             let lon: Option<f64> = r.try_get("lon")?;
@@ -240,7 +235,7 @@ pub struct RequestForm {
 
 /// Records an inhabitant's request in `commune` (one the caller holds).
 pub async fn add_request(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     form: &RequestForm,
@@ -270,7 +265,7 @@ pub async fn add_request(
     .bind(instant(now))
     .bind(by)
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -330,7 +325,7 @@ async fn requests_where(store: &Store, reach: &Reach, id: Option<i64>) -> Result
     // Parameters are numbered by position in the text: the request's clause was numbered first.
     let rows = volunteer
         .bind(clause.bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.unwrap_or(0))))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     rows.iter().map(request_of).collect()
 }
@@ -361,7 +356,7 @@ pub async fn candidates(store: &Store, reach: &Reach, request: &Request) -> Resu
 
 /// Assigns an open request the caller reaches to an active volunteer the caller reaches.
 pub async fn assign(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     volunteer_id: i64,
@@ -381,7 +376,7 @@ pub async fn assign(
         .bind(instant(now));
     let n = request
         .bind(volunteer.bind(q))
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     if n == 0 {
@@ -390,12 +385,7 @@ pub async fn assign(
     Ok(())
 }
 
-async fn request_refusal(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    id: i64,
-    volunteer: Option<i64>,
-) -> Error {
+async fn request_refusal(tx: &mut Change, reach: &Reach, id: i64, volunteer: Option<i64>) -> Error {
     let clause = reach.clause("commune_code", 2, PERSONAL);
     let sql = format!(
         "SELECT status FROM crisis_request WHERE id = $1 AND {}",
@@ -403,7 +393,7 @@ async fn request_refusal(
     );
     let status: Result<Option<String>, sqlx::Error> = clause
         .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id))
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await;
     match status {
         Err(e) => e.into(),
@@ -412,7 +402,7 @@ async fn request_refusal(
             id,
         },
         Ok(Some(s)) if !RequestStatus::parse(&s).is_some_and(RequestStatus::is_open) => {
-            Error::RequestClosed(id)
+            Error::Refused(Refusal::RequestClosed(id))
         }
         Ok(Some(_)) => Error::NotFound {
             what: "bénévole actif",
@@ -423,7 +413,7 @@ async fn request_refusal(
 
 /// Marks a request done or cancelled (by the staff).
 pub async fn close_request(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     status: RequestStatus,
@@ -449,7 +439,7 @@ pub async fn close_request(
         .bind(status.code())
         .bind(instant(now))
         .bind(note);
-    let n = clause.bind(q).execute(&mut **tx).await?.rows_affected();
+    let n = clause.bind(q).execute(tx.conn()).await?.rows_affected();
     if n == 0 {
         return Err(request_refusal(tx, reach, id, None).await);
     }
@@ -485,7 +475,7 @@ pub async fn volunteer_of_account(
     let mut tx = begin_read(store, &Reach::everything()).await?;
     let row = sqlx::query("SELECT id, name, active FROM crisis_volunteer WHERE account = $1")
         .bind(account)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
     row.map(|r| {
         Ok((
@@ -522,7 +512,7 @@ pub async fn missions_of(
     )
     .bind(account)
     .bind(since)
-    .fetch_all(&mut *begin_read(store, &Reach::everything()).await?)
+    .fetch_all(begin_read(store, &Reach::everything()).await?.conn())
     .await?;
     rows.iter()
         .map(|r| {
@@ -545,7 +535,7 @@ pub async fn missions_of(
 
 /// A volunteer marks one of their own missions done. Another volunteer's request is refused as not theirs.
 pub async fn complete_mission(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     id: i64,
     account: &str,
     note: Option<&str>,
@@ -561,7 +551,7 @@ pub async fn complete_mission(
     .bind(account)
     .bind(instant(now))
     .bind(note)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?
     .rows_affected();
     if n == 1 {
@@ -572,15 +562,15 @@ pub async fn complete_mission(
          WHERE r.id = $1",
     )
     .bind(id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
     Err(match row {
         // Someone else's request (or none): the volunteer learns nothing about it.
-        None => Error::NotYours(id),
+        None => Error::Refused(Refusal::NotYours(id)),
         Some(r) if r.try_get::<Option<String>, _>("account")?.as_deref() != Some(account) => {
-            Error::NotYours(id)
+            Error::Refused(Refusal::NotYours(id))
         }
-        Some(_) => Error::RequestClosed(id),
+        Some(_) => Error::Refused(Refusal::RequestClosed(id)),
     })
 }
 
@@ -616,7 +606,7 @@ pub struct NewRound<'a> {
 /// Creates a delivery round over open requests of its kind, in the order of [`maillage_crisis::volunteers::order_round`]
 /// from the depot, and assigns them to the round's volunteer. Requests and volunteer must be reached by the caller.
 pub async fn create_round(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     new: &NewRound<'_>,
     by: &str,
@@ -642,7 +632,7 @@ pub async fn create_round(
         );
         let found: Option<i64> = clause
             .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(volunteer_id))
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
         if found.is_none() {
             return Err(Error::NotFound {
@@ -666,7 +656,7 @@ pub async fn create_round(
     .bind(&at)
     .bind(by)
     .bind(new.commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     let mut stops: Vec<(i64, Option<Point>)> = Vec::new();
     let clause = reach.clause("commune_code", 2, PERSONAL);
@@ -677,7 +667,7 @@ pub async fn create_round(
     for rid in new.requests {
         let row = clause
             .bind(sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(rid))
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?
             .ok_or(Error::NotFound {
                 what: "demande",
@@ -689,7 +679,7 @@ pub async fn create_round(
             &row.try_get::<String, _>("status")?,
         )?;
         if !status.is_open() {
-            return Err(Error::RequestClosed(*rid));
+            return Err(Error::Refused(Refusal::RequestClosed(*rid)));
         }
         if kind != new.kind {
             return Err(CrisisError::InvalidField {
@@ -720,7 +710,7 @@ pub async fn create_round(
         .bind(i as i64 + 1)
         .bind(new.volunteer_id)
         .bind(&at)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     }
     sqlx::query("UPDATE crisis_round SET length_km = $2 WHERE id = $1")
@@ -730,27 +720,19 @@ pub async fn create_round(
         } else {
             None
         })
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(id)
 }
 
 /// The rounds the caller reaches.
 pub async fn rounds(store: &Store, reach: &Reach) -> Result<Vec<Round>> {
-    let mut tx = begin_read(store, reach).await?;
-    let clause = reach.clause("o.commune_code", 1, PERSONAL);
-    let sql = format!(
-        "SELECT o.id, o.day, o.kind, o.label, o.volunteer_id, v.name AS volunteer_name, o.length_km, o.commune_code,
+    let rows =
+        reached_rows(store, reach, "o.commune_code", PERSONAL, "SELECT o.id, o.day, o.kind, o.label, o.volunteer_id, v.name AS volunteer_name, o.length_km, o.commune_code,
                 (SELECT COUNT(*) FROM crisis_request r WHERE r.round_id = o.id) AS stops,
                 (SELECT COUNT(*) FROM crisis_request r WHERE r.round_id = o.id AND r.status = 'faite') AS done
          FROM crisis_round o LEFT JOIN crisis_volunteer v ON v.id = o.volunteer_id
-         WHERE {} ORDER BY o.day DESC, o.id DESC",
-        clause.sql
-    );
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
+         WHERE {reach} ORDER BY o.day DESC, o.id DESC").await?;
     rows.iter()
         .map(|r| {
             Ok(Round {
@@ -780,7 +762,7 @@ pub async fn counts(store: &Store, reach: &Reach) -> Result<(u64, BTreeMap<Strin
     );
     let active: i64 = clause
         .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)))
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.conn())
         .await?;
     let sql = format!(
         "SELECT kind, COUNT(*) AS n FROM crisis_request WHERE status IN ('nouvelle', 'affectee') AND {} GROUP BY kind",
@@ -788,7 +770,7 @@ pub async fn counts(store: &Store, reach: &Reach) -> Result<(u64, BTreeMap<Strin
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     let mut open = BTreeMap::new();
     for r in &rows {
@@ -803,7 +785,7 @@ pub async fn counts(store: &Store, reach: &Reach) -> Result<(u64, BTreeMap<Strin
     );
     let done: i64 = clause
         .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)))
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.conn())
         .await?;
     Ok((active as u64, open, done as u64))
 }

@@ -8,8 +8,9 @@
 
 use super::Progress;
 use crate::batch::Source;
+use crate::change::Change;
 use crate::session::{ImportReport, ImportSession};
-use crate::zones::Change;
+use crate::zones::RowChange;
 use crate::{Result, Store};
 use maillage_formats::activity::read_activity;
 use sqlx::Row;
@@ -21,7 +22,11 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let file = read_activity(path)?;
     let years: BTreeSet<i64> = file.records.iter().map(|r| r.year).collect();
     let vintage = years.iter().max().map(|y| y.to_string());
-    let source = Source::of_file("activite", path, vintage.clone())?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Activite.code(),
+        path,
+        vintage.clone(),
+    )?;
     let known: BTreeSet<String> =
         sqlx::query_scalar("SELECT national_id FROM professional WHERE removed_batch_id IS NULL")
             .fetch_all(store.pool())
@@ -60,26 +65,26 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
 
 /// Writes one professional's acts of one year, unless the same figures are stored already.
 pub async fn write_acts(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut Change,
     national_id: &str,
     year: i64,
     consultations: Option<f64>,
     visits: Option<f64>,
     batch_id: i64,
-) -> Result<Change> {
+) -> Result<RowChange> {
     let existing = sqlx::query(
         "SELECT consultations, visits FROM professional_acts WHERE national_id = $1 AND year = $2",
     )
     .bind(national_id)
     .bind(year)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
     let sql = match &existing {
         Some(e)
             if e.try_get::<Option<f64>, _>("consultations")? == consultations
                 && e.try_get::<Option<f64>, _>("visits")? == visits =>
         {
-            return Ok(Change::Unchanged);
+            return Ok(RowChange::Unchanged);
         }
         Some(_) => {
             "UPDATE professional_acts SET consultations = $3, visits = $4, batch_id = $5
@@ -96,12 +101,12 @@ pub async fn write_acts(
         .bind(consultations)
         .bind(visits)
         .bind(batch_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(if existing.is_some() {
-        Change::Updated
+        RowChange::Updated
     } else {
-        Change::Inserted
+        RowChange::Inserted
     })
 }
 

@@ -7,7 +7,7 @@ use crate::codec::row_hash;
 use crate::rows::key_digest;
 use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::supply::{Activity, AnnuaireTables, PracticeSite, Professional};
-use crate::zones::{Change, combine};
+use crate::zones::{RowChange, combine};
 use crate::{Result, Store, locations, reference, territory};
 use maillage_formats::annuaire::{Activite, AnnuaireInput, Profession, RawActivite, col};
 use maillage_indicators::professions::GpPractice;
@@ -21,15 +21,15 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let vintage =
         date_in_file_name(path).or_else(|| date_in_file_name(Path::new(input.activity_name())));
     let mut reader = input.reader()?;
-    let source = Source::of_file("annuaire", path, vintage)?;
+    let source = Source::of_file(crate::imports::SourceKind::Annuaire.code(), path, vintage)?;
     let mut s = ImportSession::start(store, source).await?;
     if let Some(warning) = reader.unknown_columns_warning() {
         s.note(ImportNote::Format { warning });
     }
     let mut tables = AnnuaireTables::load(&mut s.tx, s.batch_id).await?;
     // What happened to each person and site this batch, by key digest (an activity combines the three).
-    let mut site_changes: HashMap<u128, Change> = HashMap::new();
-    let mut person_changes: HashMap<u128, Change> = HashMap::new();
+    let mut site_changes: HashMap<u128, RowChange> = HashMap::new();
+    let mut person_changes: HashMap<u128, RowChange> = HashMap::new();
     // Every row, in the territory or not, also counts for its département and France.
     let mut references = reference::Tally::default();
 

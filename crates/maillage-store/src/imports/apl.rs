@@ -5,7 +5,7 @@
 use super::Progress;
 use crate::batch::Source;
 use crate::session::{ImportNote, ImportReport, ImportSession};
-use crate::zones::Change;
+use crate::zones::RowChange;
 use crate::{Result, Store, territory};
 use maillage_formats::apl::{AplRow, read_apl_workbook};
 use sqlx::Row;
@@ -23,7 +23,11 @@ pub async fn import(
     let read = read_apl_workbook(path)?;
     let years: std::collections::BTreeSet<u16> = read.rows.iter().filter_map(|r| r.year).collect();
     let vintage = years.iter().max().map(|y| y.to_string());
-    let source = Source::of_file("apl-drees", path, vintage.clone())?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::AplDrees.code(),
+        path,
+        vintage.clone(),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     for w in read.warnings {
         s.note(ImportNote::Format { warning: w });
@@ -46,12 +50,12 @@ pub async fn import(
         .bind(&r.commune)
         .bind(i64::from(year))
         .bind(profession)
-        .fetch_optional(&mut *s.tx)
+        .fetch_optional(s.tx.conn())
         .await?;
         if let Some(e) = &existing
             && same_as_stored(e, r)?
         {
-            s.counts.record(Change::Unchanged);
+            s.counts.record(RowChange::Unchanged);
             continue;
         }
         sqlx::query(
@@ -60,7 +64,7 @@ pub async fn import(
         .bind(&r.commune)
         .bind(i64::from(year))
         .bind(profession)
-        .execute(&mut *s.tx)
+        .execute(s.tx.conn())
         .await?;
         sqlx::query(
             "INSERT INTO apl_drees (commune_code, year, profession, commune_name, apl, apl_under_65,
@@ -79,12 +83,12 @@ pub async fn import(
         .bind(r.population)
         .bind(r.population_vintage.map(i64::from))
         .bind(s.batch_id)
-        .execute(&mut *s.tx)
+        .execute(s.tx.conn())
         .await?;
         s.counts.record(if existing.is_some() {
-            Change::Updated
+            RowChange::Updated
         } else {
-            Change::Inserted
+            RowChange::Inserted
         });
     }
     progress.rows(s.counts.rows_read, None);

@@ -28,7 +28,11 @@ pub async fn import(
     progress: &dyn Progress,
 ) -> Result<(ImportReport, GeocodingReport)> {
     let filter = territory::filter(store).await?;
-    let source = Source::of_file("ban", path, date_in_file_name(path))?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Ban.code(),
+        path,
+        date_in_file_name(path),
+    )?;
     // The territory's addresses are few: keep them, then write them scoped to the communes the file covers, so
     // that the file of another département does not mark these as removed.
     let mut kept: Vec<BanAdresse> = Vec::new();

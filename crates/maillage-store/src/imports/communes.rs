@@ -3,6 +3,7 @@
 
 use super::Progress;
 use crate::batch::Source;
+use crate::change::Change;
 use crate::session::{ImportNote, ImportReport, ImportSession};
 use crate::zones::{self, ZoneKind, ZoneRecord, combine};
 use crate::{Result, Store, reference, territory};
@@ -27,7 +28,11 @@ pub async fn import(
     let filter = territory::filter(store).await?;
     let communes = read_communes(path)?;
     let vintage = vintage.unwrap_or(DEFAULT_VINTAGE);
-    let source = Source::of_file("communes", path, Some(vintage.to_string()))?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Communes.code(),
+        path,
+        Some(vintage.to_string()),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     let mut seen: HashSet<String> = HashSet::new();
     let mut seen_arrondissements: HashSet<String> = HashSet::new();
@@ -85,7 +90,7 @@ pub async fn import(
         if kind == ZoneKind::Commune {
             sqlx::query("DELETE FROM commune_postcode WHERE commune_code = $1")
                 .bind(&c.code)
-                .execute(&mut *s.tx)
+                .execute(s.tx.conn())
                 .await?;
             for p in &c.codes_postaux {
                 sqlx::query(
@@ -93,7 +98,7 @@ pub async fn import(
                 )
                 .bind(&c.code)
                 .bind(p)
-                .execute(&mut *s.tx)
+                .execute(s.tx.conn())
                 .await?;
             }
             seen.insert(c.code.clone());
@@ -126,15 +131,12 @@ pub async fn import(
     .await
 }
 
-async fn keep_epci(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    mut record: ZoneRecord,
-) -> Result<ZoneRecord> {
+async fn keep_epci(tx: &mut Change, mut record: ZoneRecord) -> Result<ZoneRecord> {
     if record.kind == ZoneKind::Commune {
         let parent: Option<Option<String>> =
             sqlx::query("SELECT parent_code FROM zone WHERE kind = 'commune' AND code = $1")
                 .bind(&record.code)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(tx.conn())
                 .await?
                 .map(|r| r.try_get("parent_code"))
                 .transpose()?;
@@ -146,7 +148,7 @@ async fn keep_epci(
 async fn import_epci(store: &Store, path: &Path, progress: &dyn Progress) -> Result<ImportReport> {
     let filter = territory::filter(store).await?;
     let epcis = read_epci(path)?;
-    let source = Source::of_file("communes", path, None)?;
+    let source = Source::of_file(crate::imports::SourceKind::Communes.code(), path, None)?;
     let mut s = ImportSession::start(store, source).await?;
     let mut seen = HashSet::new();
     for e in &epcis {

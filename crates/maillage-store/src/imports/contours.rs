@@ -36,7 +36,7 @@ pub async fn import(
         ContourKind::Quartier => FileZoneKind::Other,
     });
     let read = read_any(path, file_kind).await?;
-    let source = Source::of_file("contours", path, None)?;
+    let source = Source::of_file(crate::imports::SourceKind::Contours.code(), path, None)?;
     let filter = territory::filter(store).await?;
     let near = territory::Near::of_territory(
         store,

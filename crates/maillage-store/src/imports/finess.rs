@@ -130,7 +130,7 @@ impl Snapshot {
         sqlx::query(
             "UPDATE establishment SET closed_on = NULL WHERE removed_batch_id IS NULL AND closed_on IS NOT NULL",
         )
-        .execute(&mut *s.tx)
+        .execute(s.tx.conn())
         .await?;
         Ok(())
     }
@@ -139,7 +139,11 @@ impl Snapshot {
 /// The ANS JSON flux, streamed one legal entity at a time.
 async fn import_flux(store: &Store, path: &Path, progress: &dyn Progress) -> Result<ImportReport> {
     let mut reader = FluxReader::open(path)?;
-    let source = Source::of_file("finess", path, date_in_file_name(path))?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Finess.code(),
+        path,
+        date_in_file_name(path),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     let mut snapshot = Snapshot::start(store, &mut s).await?;
     let mut cases = CoordinateCounts::default();
@@ -217,7 +221,7 @@ async fn close(
         )
         .bind(e.nofinesset.clone())
         .bind(date)
-        .execute(&mut *s.tx)
+        .execute(s.tx.conn())
         .await?;
     }
     Ok(())
@@ -303,7 +307,11 @@ async fn import_extraction(
         .extraction_date
         .clone()
         .or_else(|| date_in_file_name(path));
-    let source = Source::of_file("finess", path, vintage.clone())?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Finess.code(),
+        path,
+        vintage.clone(),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     for w in x.warnings {
         s.note(ImportNote::Format { warning: w });

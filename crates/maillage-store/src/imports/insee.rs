@@ -3,7 +3,7 @@
 use super::{PROGRESS_EVERY, Progress};
 use crate::batch::Source;
 use crate::session::{ImportNote, ImportReport, ImportSession};
-use crate::zones::{self, Change, ZoneKind, ZoneRecord, combine};
+use crate::zones::{self, RowChange, ZoneKind, ZoneRecord, combine};
 use crate::{Result, Store, territory};
 use maillage_formats::insee::{BROAD_BANDS, FINE_BANDS, IrisPopulationReader};
 use std::path::Path;
@@ -12,7 +12,11 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     let filter = territory::filter(store).await?;
     let reader = IrisPopulationReader::open(path)?;
     let vintage = i64::from(reader.vintage());
-    let source = Source::of_file("insee-iris", path, Some(vintage.to_string()))?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::InseeIris.code(),
+        path,
+        Some(vintage.to_string()),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     for w in reader.warnings() {
         s.note(ImportNote::Format { warning: w.clone() });
@@ -51,7 +55,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
                 .zip(row.broad)
                 .map(|(b, v)| (b.suffix(), v)),
         );
-        let mut population_change = Change::Unchanged;
+        let mut population_change = RowChange::Unchanged;
         for (band, value) in figures {
             if let Some(v) = value {
                 let c = zones::set_population(&mut s.tx, id, vintage, &band, v, s.batch_id).await?;

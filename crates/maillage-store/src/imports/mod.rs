@@ -1,5 +1,7 @@
 //! Importers: one per official file, each reading records from `maillage-formats` and writing them through
 //! [`ImportSession`](crate::session::ImportSession): atomic, idempotent, filtered by territory while streaming.
+//! Each kind of file is one [`SourceKind`], imported by one [`Import`] (the one dispatch of the command line and
+//! the import page).
 
 pub mod activity;
 pub mod annuaire;
@@ -10,7 +12,10 @@ pub mod contours;
 pub mod finess;
 mod geopackage;
 pub mod insee;
+mod source;
 pub mod zonage;
+
+pub use source::{Import, SourceKind};
 
 /// Receives progress while a file streams in. The command line draws a bar with it.
 pub trait Progress: Sync {

@@ -37,7 +37,11 @@ pub async fn import(
     let file = read_zonage(path, columns, arrete)?;
     progress.rows(file.records.len() as u64, None);
     let latest = file.records.iter().map(|r| r.arrete.clone()).max();
-    let source = Source::of_file("zonage", path, latest.clone())?;
+    let source = Source::of_file(
+        crate::imports::SourceKind::Zonage.code(),
+        path,
+        latest.clone(),
+    )?;
     let mut s = ImportSession::start(store, source).await?;
     if !file.unknown_columns.is_empty() {
         s.note(ImportNote::Format {
@@ -51,7 +55,7 @@ pub async fn import(
     }
     let known_qpv: HashSet<String> =
         sqlx::query_scalar("SELECT code FROM zone WHERE kind = 'qpv' AND removed_batch_id IS NULL")
-            .fetch_all(&mut *s.tx)
+            .fetch_all(s.tx.conn())
             .await?
             .into_iter()
             .collect();

@@ -7,12 +7,15 @@ use super::{
     day_text, guard, instant, may_assign, read_if_reached, today, touched,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
+use crate::network::Refusal;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_network::codes::{ActionStatus, Attendance, BodyKind, MeetingStatus, MemberType};
 use maillage_network::{Coded, NetworkError, fields, parse_code};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
@@ -69,7 +72,7 @@ const BODY_SELECT: &str = "SELECT b.id, b.commune_code, b.kind, b.name, b.purpos
 
 /// Adds a body (`id` None) or replaces one. A sub-group names its parent body; a body cannot be its own parent.
 pub async fn save_body(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     form: &BodyForm,
@@ -114,7 +117,7 @@ pub async fn save_body(
         .bind(i64::from(form.active))
         .bind(at)
         .bind(commune)
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?),
         Some(id) => {
             let n = sqlx::query(
@@ -134,7 +137,7 @@ pub async fn save_body(
             .bind(i64::from(form.active))
             .bind(at)
             .bind(commune)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "instance", id)?;
@@ -145,17 +148,14 @@ pub async fn save_body(
 
 /// The bodies the caller reaches.
 pub async fn bodies(store: &Store, reach: &Reach) -> Result<Vec<Body>> {
-    let clause = reach.clause("b.commune_code", 1, Territorywide::Shared);
-    let sql = format!(
-        "{BODY_SELECT} WHERE {} ORDER BY b.parent_id IS NOT NULL, b.name, b.id",
-        clause.sql
-    );
-    let mut tx = begin_read(store, reach).await?;
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows = reached_rows(
+        store,
+        reach,
+        "b.commune_code",
+        Territorywide::Shared,
+        &format!("{BODY_SELECT} WHERE {{reach}} ORDER BY b.parent_id IS NOT NULL, b.name, b.id"),
+    )
+    .await?;
     rows.iter().map(body_of).collect()
 }
 
@@ -166,7 +166,7 @@ pub async fn body(store: &Store, reach: &Reach, id: i64) -> Result<Option<Body>>
     let sql = format!("{BODY_SELECT} WHERE b.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?
         .as_ref()
         .map(body_of)
@@ -233,7 +233,7 @@ const MEMBER_COLUMNS: &str = "id, commune_code, body_id, name, function, organis
 
 /// Adds a member to a body (`id` None) or replaces one; a member is their body's commune's.
 pub async fn save_member(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     body_id: i64,
@@ -273,7 +273,7 @@ pub async fn save_member(
             .bind(day_text(until))
             .bind(instant(now))
             .bind(commune)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?)
         }
         Some(id) => {
@@ -294,7 +294,7 @@ pub async fn save_member(
             .bind(form.actor_id)
             .bind(day_text(since))
             .bind(day_text(until))
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "membre", id)?;
@@ -303,17 +303,12 @@ pub async fn save_member(
     }
 }
 
-pub async fn delete_member(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    body_id: i64,
-    id: i64,
-) -> Result<()> {
+pub async fn delete_member(tx: &mut Change, reach: &Reach, body_id: i64, id: i64) -> Result<()> {
     guard(tx, reach, Owner::Member, id).await?;
     let n = sqlx::query("DELETE FROM network_member WHERE id = $1 AND body_id = $2")
         .bind(id)
         .bind(body_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     touched(n, "membre", id)
@@ -331,7 +326,7 @@ pub async fn members(store: &Store, reach: &Reach, body_id: i64) -> Result<Vec<M
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(body_id))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     tx.commit().await?;
     let mut v: Vec<Member> = rows.iter().map(member_of).collect::<Result<_>>()?;
@@ -347,17 +342,16 @@ pub async fn members(store: &Store, reach: &Reach, body_id: i64) -> Result<Vec<M
 /// Every member the caller reaches, of every body (users' representatives are shown on the démocratie en santé
 /// page).
 pub async fn all_members(store: &Store, reach: &Reach) -> Result<Vec<Member>> {
-    let clause = reach.clause("commune_code", 1, Territorywide::HolderOfAll);
-    let sql = format!(
-        "SELECT {MEMBER_COLUMNS} FROM network_member WHERE {} ORDER BY body_id, name, id",
-        clause.sql
-    );
-    let mut tx = begin_read(store, reach).await?;
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows = reached_rows(
+        store,
+        reach,
+        "commune_code",
+        Territorywide::HolderOfAll,
+        &format!(
+            "SELECT {MEMBER_COLUMNS} FROM network_member WHERE {{reach}} ORDER BY body_id, name, id"
+        ),
+    )
+    .await?;
     rows.iter().map(member_of).collect()
 }
 
@@ -418,7 +412,7 @@ const MEETING_SELECT: &str =
      FROM network_meeting m JOIN network_body b ON b.id = m.body_id";
 
 pub async fn save_meeting(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     body_id: i64,
@@ -461,7 +455,7 @@ pub async fn save_meeting(
             .bind(agenda)
             .bind(minutes)
             .bind(at)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?)
         }
         Some(id) => {
@@ -479,7 +473,7 @@ pub async fn save_meeting(
             .bind(agenda)
             .bind(minutes)
             .bind(at)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "réunion", id)?;
@@ -502,7 +496,7 @@ pub async fn meetings(store: &Store, reach: &Reach, body_id: Option<i64>) -> Res
                 .bind(i64::from(body_id.is_some()))
                 .bind(body_id.unwrap_or(0)),
         )
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     tx.commit().await?;
     rows.iter().map(meeting_of).collect()
@@ -515,7 +509,7 @@ pub async fn meeting(store: &Store, reach: &Reach, id: i64) -> Result<Option<Mee
     let sql = format!("{MEETING_SELECT} WHERE m.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?
         .as_ref()
         .map(meeting_of)
@@ -533,7 +527,7 @@ pub struct Question {
 }
 
 pub async fn add_question(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     meeting_id: i64,
     asked_by: &str,
@@ -550,12 +544,12 @@ pub async fn add_question(
     .bind(asked_by)
     .bind(text)
     .bind(instant(now))
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
 pub async fn answer_question(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     meeting_id: i64,
     id: i64,
@@ -568,7 +562,7 @@ pub async fn answer_question(
             .bind(id)
             .bind(meeting_id)
             .bind(answer)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
     touched(n, "question", id)
@@ -583,7 +577,7 @@ pub async fn questions(store: &Store, reach: &Reach, meeting_id: i64) -> Result<
          ORDER BY asked_at, id",
     )
     .bind(meeting_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?;
     tx.commit().await?;
     rows.iter()
@@ -602,7 +596,7 @@ pub async fn questions(store: &Store, reach: &Reach, meeting_id: i64) -> Result<
 
 /// Records who attended: members of the meeting's body only.
 pub async fn set_attendance(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     meeting_id: i64,
     member_id: i64,
@@ -616,12 +610,12 @@ pub async fn set_attendance(
     )
     .bind(meeting_id)
     .bind(member_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
-    same_body.ok_or(Error::Mismatch {
+    same_body.ok_or(Error::Refused(Refusal::Mismatch {
         what: "membre",
         id: member_id,
-    })?;
+    }))?;
     sqlx::query(
         "INSERT INTO network_attendance (meeting_id, member_id, status) VALUES ($1, $2, $3)
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = excluded.status",
@@ -629,7 +623,7 @@ pub async fn set_attendance(
     .bind(meeting_id)
     .bind(member_id)
     .bind(status.code())
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
@@ -646,7 +640,7 @@ pub async fn attendance(
     let rows =
         sqlx::query("SELECT member_id, status FROM network_attendance WHERE meeting_id = $1")
             .bind(meeting_id)
-            .fetch_all(&mut *tx)
+            .fetch_all(tx.conn())
             .await?;
     tx.commit().await?;
     rows.iter()
@@ -671,7 +665,7 @@ pub struct Decision {
 }
 
 pub async fn add_decision(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     meeting_id: i64,
     text: &str,
@@ -683,7 +677,7 @@ pub async fn add_decision(
         .bind(meeting_id)
         .bind(text)
         .bind(instant(now))
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?)
 }
 
@@ -711,7 +705,7 @@ pub async fn decisions(
                 .bind(i64::from(body_id.is_some()))
                 .bind(body_id.unwrap_or(0)),
         )
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     tx.commit().await?;
     rows.iter()
@@ -780,7 +774,7 @@ const ACTION_SELECT: &str =
 
 /// Adds a follow-up action (`id` None) or replaces one. Done: the day it was marked done is kept.
 pub async fn save_action(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     body_id: i64,
@@ -803,12 +797,12 @@ pub async fn save_action(
             sqlx::query_scalar("SELECT id FROM network_meeting WHERE id = $1 AND body_id = $2")
                 .bind(m)
                 .bind(body_id)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(tx.conn())
                 .await?;
-        ok.ok_or(Error::Mismatch {
+        ok.ok_or(Error::Refused(Refusal::Mismatch {
             what: "réunion",
             id: m,
-        })?;
+        }))?;
     }
     let at = instant(now);
     match id {
@@ -828,7 +822,7 @@ pub async fn save_action(
             .bind(note)
             .bind(day_text(done_on))
             .bind(at)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?)
         }
         Some(id) => {
@@ -850,7 +844,7 @@ pub async fn save_action(
             .bind(note)
             .bind(day_text(Some(today(now))))
             .bind(at)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "action", id)?;
@@ -861,7 +855,7 @@ pub async fn save_action(
 
 /// Changes only the status of an action (the board's buttons).
 pub async fn set_action_status(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     status: ActionStatus,
@@ -871,7 +865,7 @@ pub async fn set_action_status(
     let body_id: Option<i64> =
         sqlx::query_scalar("SELECT body_id FROM network_action WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
     let body_id = body_id.ok_or(Error::NotFound { what: "action", id })?;
     sqlx::query(
@@ -882,7 +876,7 @@ pub async fn set_action_status(
     .bind(status.code())
     .bind(today(now).to_string())
     .bind(instant(now))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(body_id)
 }
@@ -901,7 +895,7 @@ pub async fn actions(store: &Store, reach: &Reach, body_id: Option<i64>) -> Resu
                 .bind(i64::from(body_id.is_some()))
                 .bind(body_id.unwrap_or(0)),
         )
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     tx.commit().await?;
     rows.iter().map(follow_up_of).collect()
@@ -909,7 +903,7 @@ pub async fn actions(store: &Store, reach: &Reach, body_id: Option<i64>) -> Resu
 
 /// Notes that reminders were sent for these actions.
 pub async fn mark_reminded(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     ids: &[i64],
     now: Timestamp,
@@ -919,7 +913,7 @@ pub async fn mark_reminded(
         sqlx::query("UPDATE network_action SET reminded_at = $2 WHERE id = $1")
             .bind(id)
             .bind(instant(now))
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
     }
     Ok(())

@@ -9,6 +9,9 @@ use super::{
     instant, may_assign, read_if_reached, touched,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
+use crate::network::Refusal;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_network::codes::{
@@ -16,8 +19,8 @@ use maillage_network::codes::{
 };
 use maillage_network::progress::{self, AxisProgress, FicheInput, IndicatorProgress};
 use maillage_network::{Coded, NetworkError, fields, parse_code};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -75,7 +78,7 @@ fn contract_of(r: &AnyRow) -> Result<Contract> {
 const CONTRACT_COLUMNS: &str = "id, commune_code, name, generation, starts_on, ends_on, territory, status, signed_on, summary, updated_at";
 
 pub async fn save_contract(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     f: &ContractForm,
@@ -117,7 +120,7 @@ pub async fn save_contract(
         .bind(summary)
         .bind(at)
         .bind(&f.commune)
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?),
         Some(id) => {
             let n = sqlx::query(
@@ -135,7 +138,7 @@ pub async fn save_contract(
             .bind(summary)
             .bind(at)
             .bind(&f.commune)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "contrat", id)?;
@@ -146,17 +149,8 @@ pub async fn save_contract(
 
 /// The contracts the caller reaches, latest generation first.
 pub async fn contracts(store: &Store, reach: &Reach) -> Result<Vec<Contract>> {
-    let clause = reach.clause("commune_code", 1, Territorywide::Shared);
-    let sql = format!(
-        "SELECT {CONTRACT_COLUMNS} FROM cls_contract WHERE {} ORDER BY starts_on DESC, generation DESC, id DESC",
-        clause.sql
-    );
-    let mut tx = begin_read(store, reach).await?;
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows =
+        reached_rows(store, reach, "commune_code", Territorywide::Shared, &format!("SELECT {CONTRACT_COLUMNS} FROM cls_contract WHERE {{reach}} ORDER BY starts_on DESC, generation DESC, id DESC")).await?;
     rows.iter().map(contract_of).collect()
 }
 
@@ -167,7 +161,7 @@ pub async fn contract(store: &Store, reach: &Reach, id: i64) -> Result<Option<Co
     let sql = format!("SELECT {CONTRACT_COLUMNS} FROM cls_contract WHERE id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?
         .as_ref()
         .map(contract_of)
@@ -183,7 +177,7 @@ pub struct Signatory {
 }
 
 pub async fn add_signatory(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     contract_id: i64,
     name: &str,
@@ -201,12 +195,12 @@ pub async fn add_signatory(
     .bind(name)
     .bind(represented_by)
     .bind(day_text(signed_on))
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
 pub async fn delete_signatory(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     contract_id: i64,
     id: i64,
@@ -215,7 +209,7 @@ pub async fn delete_signatory(
     let n = sqlx::query("DELETE FROM cls_signatory WHERE id = $1 AND contract_id = $2")
         .bind(id)
         .bind(contract_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     touched(n, "signataire", id)
@@ -235,7 +229,7 @@ pub struct Axis {
 
 /// Adds an axis at the end (`id` None) or renames one.
 pub async fn save_axis(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     contract_id: i64,
@@ -256,7 +250,7 @@ pub async fn save_axis(
             .bind(contract_id)
             .bind(title)
             .bind(description)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?)
         }
         Some(id) => {
@@ -265,7 +259,7 @@ pub async fn save_axis(
                 .bind(contract_id)
                 .bind(title)
                 .bind(description)
-                .execute(&mut **tx)
+                .execute(tx.conn())
                 .await?
                 .rows_affected();
             touched(n, "axe", id)?;
@@ -283,7 +277,7 @@ pub struct Objective {
 }
 
 pub async fn save_objective(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     axis_id: i64,
@@ -300,7 +294,7 @@ pub async fn save_objective(
             )
             .bind(axis_id)
             .bind(title)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?)
         }
         Some(id) => {
@@ -309,7 +303,7 @@ pub async fn save_objective(
                     .bind(id)
                     .bind(axis_id)
                     .bind(title)
-                    .execute(&mut **tx)
+                    .execute(tx.conn())
                     .await?
                     .rows_affected();
             touched(n, "objectif", id)?;
@@ -383,7 +377,7 @@ const FICHE_COLUMNS: &str = "f.id, f.objective_id, f.number, f.title, f.descript
 
 /// Adds a fiche to an objective (`id` None) or replaces one (`objective_id` is then its objective).
 pub async fn save_fiche(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     objective_id: i64,
@@ -446,7 +440,7 @@ pub async fn save_fiche(
             .bind(nature.code())
             .bind(at)
             .bind(by)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?)
         }
         Some(id) => {
@@ -472,7 +466,7 @@ pub async fn save_fiche(
             .bind(nature.code())
             .bind(at)
             .bind(by)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "fiche action", id)?;
@@ -491,7 +485,7 @@ pub async fn contract_of_fiche(store: &Store, reach: &Reach, fiche_id: i64) -> R
          JOIN cls_axis a ON a.id = o.axis_id WHERE f.id = $1",
     )
     .bind(fiche_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(tx.conn())
     .await?)
 }
 
@@ -504,7 +498,7 @@ pub struct Funder {
 }
 
 pub async fn add_funder(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     fiche_id: i64,
     funder: &str,
@@ -526,21 +520,16 @@ pub async fn add_funder(
     .bind(fiche_id)
     .bind(funder)
     .bind(amount)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
-pub async fn delete_funder(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    fiche_id: i64,
-    id: i64,
-) -> Result<()> {
+pub async fn delete_funder(tx: &mut Change, reach: &Reach, fiche_id: i64, id: i64) -> Result<()> {
     guard(tx, reach, Owner::Fiche, fiche_id).await?;
     let n = sqlx::query("DELETE FROM cls_fiche_funder WHERE id = $1 AND fiche_id = $2")
         .bind(id)
         .bind(fiche_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     touched(n, "financeur", id)
@@ -648,7 +637,7 @@ fn parse_link(text: &str) -> Result<Option<ObservatoryLink>> {
 }
 
 pub async fn save_indicator(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     fiche_id: i64,
@@ -689,7 +678,7 @@ pub async fn save_indicator(
             .bind(l.map(|l| l.profession.clone()))
             .bind(l.map(|l| l.zone_kind.clone()))
             .bind(l.map(|l| l.zone_code.clone()))
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?)
         }
         Some(id) => {
@@ -713,7 +702,7 @@ pub async fn save_indicator(
             .bind(l.map(|l| l.profession.clone()))
             .bind(l.map(|l| l.zone_kind.clone()))
             .bind(l.map(|l| l.zone_code.clone()))
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "indicateur", id)?;
@@ -729,7 +718,7 @@ pub async fn indicator(store: &Store, reach: &Reach, id: i64) -> Result<Option<I
     let sql = format!("SELECT {INDICATOR_COLUMNS} FROM cls_indicator i WHERE i.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?
         .as_ref()
         .map(indicator_of)
@@ -765,7 +754,7 @@ fn measure_of(r: &AnyRow) -> Result<Measure> {
 /// Records a measure; a second measure of the same day replaces the first.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_measure(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     indicator_id: i64,
     measured_on: &str,
@@ -795,12 +784,12 @@ pub async fn add_measure(
     .bind(note)
     .bind(instant(now))
     .bind(by)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
 pub async fn delete_measure(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     indicator_id: i64,
     id: i64,
@@ -809,7 +798,7 @@ pub async fn delete_measure(
     let n = sqlx::query("DELETE FROM cls_measure WHERE id = $1 AND indicator_id = $2")
         .bind(id)
         .bind(indicator_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     touched(n, "mesure", id)
@@ -872,7 +861,7 @@ const FUNDING_COLUMNS: &str = "id, contract_id, fiche_id, funder, scheme, title,
      decided_on, period_start, period_end";
 
 pub async fn save_funding(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     contract_id: i64,
@@ -908,13 +897,13 @@ pub async fn save_funding(
              JOIN cls_axis a ON a.id = o.axis_id WHERE f.id = $1",
         )
         .bind(fiche)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
         if of != Some(contract_id) {
-            return Err(Error::Mismatch {
+            return Err(Error::Refused(Refusal::Mismatch {
                 what: "fiche action",
                 id: fiche,
-            });
+            }));
         }
     }
     let at = instant(now);
@@ -938,7 +927,7 @@ pub async fn save_funding(
             .bind(day_text(period_start))
             .bind(day_text(period_end))
             .bind(at)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?)
         }
         Some(id) => {
@@ -962,7 +951,7 @@ pub async fn save_funding(
             .bind(day_text(period_start))
             .bind(day_text(period_end))
             .bind(at)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "financement", id)?;
@@ -997,7 +986,7 @@ fn report_of(r: &AnyRow) -> Result<Report> {
 }
 
 pub async fn add_report(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     funding_id: i64,
     label: &str,
@@ -1010,13 +999,13 @@ pub async fn add_report(
         .bind(funding_id)
         .bind(label)
         .bind(due_on.to_string())
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?)
 }
 
 /// Marks a report sent on `submitted_on` (empty: not sent). Returns its funding's contract.
 pub async fn submit_report(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     submitted_on: &str,
@@ -1027,13 +1016,13 @@ pub async fn submit_report(
         "SELECT f.contract_id FROM cls_funding_report r JOIN cls_funding f ON f.id = r.funding_id WHERE r.id = $1",
     )
     .bind(id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
     let contract = contract.ok_or(Error::NotFound { what: "bilan", id })?;
     sqlx::query("UPDATE cls_funding_report SET submitted_on = $2 WHERE id = $1")
         .bind(id)
         .bind(day_text(submitted))
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(contract)
 }
@@ -1048,13 +1037,13 @@ pub async fn all_reports(store: &Store, reach: &Reach) -> Result<Vec<(Report, Fu
             "SELECT {FUNDING_COLUMNS} FROM cls_funding WHERE contract_id IN (SELECT c.id FROM cls_contract c WHERE {})",
             clause.sql
         ))))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
     .await?
     .iter()
     .map(|r| funding_of(r).map(|f| (f.id, f)))
     .collect::<Result<_>>()?;
     let rows = sqlx::query("SELECT id, funding_id, label, due_on, submitted_on FROM cls_funding_report ORDER BY due_on, id")
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     tx.commit().await?;
     let mut out = Vec::new();
@@ -1178,7 +1167,7 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
         "SELECT id, name, represented_by, signed_on FROM cls_signatory WHERE contract_id = $1 ORDER BY id",
     )
     .bind(contract_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(|r| {
@@ -1194,7 +1183,7 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
         "SELECT id, contract_id, position, title, description FROM cls_axis WHERE contract_id = $1 ORDER BY position, id",
     )
     .bind(contract_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(|r| {
@@ -1212,7 +1201,7 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
          WHERE a.contract_id = $1 ORDER BY o.position, o.id",
     )
     .bind(contract_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(|r| {
@@ -1229,7 +1218,7 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
         "SELECT {FICHE_COLUMNS} FROM cls_fiche f {in_contract} ORDER BY f.number, f.id"
     )))
     .bind(contract_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(fiche_of)
@@ -1239,7 +1228,7 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
          {in_contract} ORDER BY x.id"
     )))
     .bind(contract_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(|r| {
@@ -1255,7 +1244,7 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
         "SELECT {INDICATOR_COLUMNS} FROM cls_indicator i JOIN cls_fiche f ON f.id = i.fiche_id {in_contract} ORDER BY i.id"
     )))
     .bind(contract_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(indicator_of)
@@ -1266,7 +1255,7 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
          ORDER BY m.measured_on, m.id"
     )))
     .bind(contract_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(measure_of)
@@ -1275,7 +1264,7 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
         "SELECT {FUNDING_COLUMNS} FROM cls_funding WHERE contract_id = $1 ORDER BY id"
     )))
     .bind(contract_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(funding_of)
@@ -1285,7 +1274,7 @@ pub async fn tree(store: &Store, reach: &Reach, contract_id: i64) -> Result<Opti
          JOIN cls_funding f ON f.id = r.funding_id WHERE f.contract_id = $1 ORDER BY r.due_on, r.id",
     )
     .bind(contract_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?
     .iter()
     .map(report_of)
@@ -1368,7 +1357,7 @@ pub async fn contract_of_funding(
     };
     let contract = sqlx::query_scalar("SELECT contract_id FROM cls_funding WHERE id = $1")
         .bind(funding_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
     tx.commit().await?;
     Ok(contract)
@@ -1387,7 +1376,7 @@ pub async fn contract_of_report(
         "SELECT f.contract_id FROM cls_funding_report r JOIN cls_funding f ON f.id = r.funding_id WHERE r.id = $1",
     )
     .bind(report_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(tx.conn())
     .await?;
     tx.commit().await?;
     Ok(contract)

@@ -3,16 +3,17 @@
 //! representatives in bodies are the members typed `representant_usagers` (see [`super::bodies`]).
 
 use super::{
-    Owner, Reach, Result, Territorywide, begin_read, code, day, day_text, guard, instant,
-    may_assign, touched,
+    Owner, Reach, Result, Territorywide, code, day, day_text, guard, instant, may_assign, touched,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_network::codes::ConsultationKind;
 use maillage_network::{Coded, fields, parse_code};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Consultation {
@@ -71,7 +72,7 @@ fn consultation_of(r: &AnyRow) -> Result<Consultation> {
 }
 
 pub async fn save_consultation(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     f: &ConsultationForm,
@@ -115,7 +116,7 @@ pub async fn save_consultation(
         .bind(instant(now))
         .bind(by)
         .bind(&f.commune)
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?),
         Some(id) => {
             let n = sqlx::query(
@@ -135,7 +136,7 @@ pub async fn save_consultation(
             .bind(summary)
             .bind(outcomes)
             .bind(&f.commune)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "consultation", id)?;
@@ -146,18 +147,9 @@ pub async fn save_consultation(
 
 /// The consultations the caller reaches, most recent first.
 pub async fn consultations(store: &Store, reach: &Reach) -> Result<Vec<Consultation>> {
-    let clause = reach.clause("commune_code", 1, Territorywide::Shared);
-    let sql = format!(
-        "SELECT id, commune_code, kind, title, held_on, place, participants, public_concerned, body_id, contract_id,
+    let rows =
+        reached_rows(store, reach, "commune_code", Territorywide::Shared, "SELECT id, commune_code, kind, title, held_on, place, participants, public_concerned, body_id, contract_id,
              summary, outcomes
-         FROM network_consultation WHERE {} ORDER BY held_on DESC, id DESC",
-        clause.sql
-    );
-    let mut tx = begin_read(store, reach).await?;
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+         FROM network_consultation WHERE {reach} ORDER BY held_on DESC, id DESC").await?;
     rows.iter().map(consultation_of).collect()
 }

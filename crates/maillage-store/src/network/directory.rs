@@ -7,13 +7,15 @@ use super::{
     guard, instant, is_unique_violation, may_assign, touched,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::network::Refusal;
 use jiff::Timestamp;
 use maillage_network::codes::Visibility;
 use maillage_network::directory::{self, ActorRecord};
 use maillage_network::{Coded, fields, join_codes};
 use serde::Serialize;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 /// A stored entry: its record (with `key` set to its identifier) and when it last changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +91,7 @@ pub async fn actors(store: &Store, reach: &Reach, public_only: bool) -> Result<V
                 .bind(i64::from(public_only))
                 .bind(Visibility::Public.code()),
         )
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     tx.commit().await?;
     rows.iter().map(actor_of).collect()
@@ -105,29 +107,29 @@ pub async fn actor(store: &Store, reach: &Reach, id: i64) -> Result<Option<Actor
     let mut tx = begin_read(store, reach).await?;
     let row = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id))
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
     tx.commit().await?;
     row.as_ref().map(actor_of).transpose()
 }
 
-async fn id_of_slug(tx: &mut Transaction<'static, Any>, slug: &str) -> Result<Option<i64>> {
+async fn id_of_slug(tx: &mut Change, slug: &str) -> Result<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM network_actor WHERE slug = $1")
             .bind(slug)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?,
     )
 }
 
 /// A free identifier for a new entry: its own, or one derived from its name and commune (with -2, -3... when
 /// taken).
-async fn free_slug(tx: &mut Transaction<'static, Any>, record: &ActorRecord) -> Result<String> {
+async fn free_slug(tx: &mut Change, record: &ActorRecord) -> Result<String> {
     if let Some(k) = &record.key {
         if id_of_slug(tx, k).await?.is_some() {
-            return Err(Error::Duplicate {
+            return Err(Error::Refused(Refusal::Duplicate {
                 what: "identifiant",
-            });
+            }));
         }
         return Ok(k.clone());
     }
@@ -147,7 +149,7 @@ async fn free_slug(tx: &mut Transaction<'static, Any>, record: &ActorRecord) -> 
 }
 
 async fn write(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     id: Option<i64>,
     commune: Option<&str>,
     slug: &str,
@@ -209,15 +211,15 @@ async fn write(
     if let Some(id) = id {
         query = query.bind(id);
     }
-    match query.fetch_optional(&mut **tx).await {
+    match query.fetch_optional(tx.conn()).await {
         Ok(Some(id)) => Ok(id),
         Ok(None) => Err(Error::NotFound {
             what: "acteur",
             id: id.unwrap_or(0),
         }),
-        Err(e) if is_unique_violation(&e) => Err(Error::Duplicate {
+        Err(e) if is_unique_violation(&e) => Err(Error::Refused(Refusal::Duplicate {
             what: "identifiant",
-        }),
+        })),
         Err(e) => Err(e.into()),
     }
 }
@@ -225,7 +227,7 @@ async fn write(
 /// Adds an entry (`id` None) or replaces one, kept by `commune` (None: the whole territory). A new entry without
 /// identifier gets one from its name.
 pub async fn save_actor(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     commune: Option<&str>,
@@ -242,22 +244,18 @@ pub async fn save_actor(
         (Some(_), Some(k)) => k.clone(),
         (Some(id), None) => sqlx::query_scalar("SELECT slug FROM network_actor WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?
             .ok_or(Error::NotFound { what: "acteur", id })?,
     };
     write(tx, id, commune, &slug, record, by, now).await
 }
 
-pub async fn delete_actor(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    id: i64,
-) -> Result<()> {
+pub async fn delete_actor(tx: &mut Change, reach: &Reach, id: i64) -> Result<()> {
     guard(tx, reach, Owner::Actor, id).await?;
     let n = sqlx::query("DELETE FROM network_actor WHERE id = $1")
         .bind(id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     touched(n, "acteur", id)
@@ -276,7 +274,7 @@ pub struct ImportCounts {
 /// Entries missing from the file are kept: a partner's file does not delete what the commune entered by hand.
 /// An identifier of an entry the caller does not reach is refused as taken.
 pub async fn import(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     records: &[(u64, ActorRecord)],
@@ -292,15 +290,15 @@ pub async fn import(
         let sql = format!("SELECT {ACTOR_COLUMNS} FROM network_actor WHERE slug = $1");
         let existing = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&slug)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
         match existing {
             Some(row) => {
                 let old = actor_of(&row)?;
                 if !reach.reaches(old.commune_code.as_deref(), Territorywide::Shared) {
-                    return Err(Error::Duplicate {
+                    return Err(Error::Refused(Refusal::Duplicate {
                         what: "identifiant",
-                    });
+                    }));
                 }
                 if old.record == record {
                     counts.unchanged += 1;
@@ -363,7 +361,7 @@ const CONTACT_SELECT: &str =
 /// Adds a contact person (`id` None) or replaces one. A new contact of an actor kept by a commune is that
 /// commune's; any other new contact is kept by `commune`. A changed contact keeps its commune.
 pub async fn save_contact(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: Option<i64>,
     actor_id: Option<i64>,
@@ -395,7 +393,7 @@ pub async fn save_contact(
             .bind(phone)
             .bind(at)
             .bind(commune)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?)
         }
         Some(id) => {
@@ -409,7 +407,7 @@ pub async fn save_contact(
             .bind(email)
             .bind(phone)
             .bind(at)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
             touched(n, "contact", id)?;
@@ -418,15 +416,11 @@ pub async fn save_contact(
     }
 }
 
-pub async fn delete_contact(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    id: i64,
-) -> Result<()> {
+pub async fn delete_contact(tx: &mut Change, reach: &Reach, id: i64) -> Result<()> {
     guard(tx, reach, Owner::Contact, id).await?;
     let n = sqlx::query("DELETE FROM network_contact WHERE id = $1")
         .bind(id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     touched(n, "contact", id)
@@ -446,7 +440,7 @@ pub async fn contacts(store: &Store, reach: &Reach, actor_id: Option<i64>) -> Re
                 .bind(i64::from(actor_id.is_some()))
                 .bind(actor_id.unwrap_or(0)),
         )
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     tx.commit().await?;
     rows.iter().map(contact_of).collect()
@@ -459,7 +453,7 @@ pub async fn contact(store: &Store, reach: &Reach, id: i64) -> Result<Option<Con
     let mut tx = begin_read(store, reach).await?;
     let row = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id))
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
     tx.commit().await?;
     row.as_ref().map(contact_of).transpose()

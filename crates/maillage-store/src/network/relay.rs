@@ -3,16 +3,19 @@
 //! layer's.
 
 use super::{
-    Error, Owner, Reach, Result, Territorywide, begin_read, code, code_opt, commune_of, guard,
-    instant, is_unique_violation, keys, may_assign, read_if_reached, touched,
+    Error, Owner, Reach, Result, Territorywide, code, code_opt, commune_of, guard, instant,
+    is_unique_violation, keys, may_assign, read_if_reached, touched,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
+use crate::network::Refusal;
 use crate::network::directory::Contact;
 use jiff::Timestamp;
 use maillage_network::{NetworkError, fields, mail};
 use serde::{Deserialize, Serialize};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 /// The SMTP server messages go through. Plain SMTP (with optional AUTH): TLS is left to the relay it talks to
 /// (the commune's mail relay, or a local MTA), see the web layer's documentation.
@@ -49,7 +52,7 @@ pub async fn smtp(store: &Store) -> Result<Option<SmtpSettings>> {
 
 /// Checks and saves the settings.
 pub async fn save_smtp(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     form: &SmtpForm,
     previous: Option<&SmtpSettings>,
 ) -> Result<SmtpSettings> {
@@ -87,15 +90,15 @@ pub async fn save_smtp(
         sender_name,
         public_url,
     };
-    crate::settings::set(&mut **tx, keys::SMTP, &settings).await?;
+    crate::settings::set(tx, keys::SMTP, &settings).await?;
     Ok(settings)
 }
 
 /// Forgets the server: messages are exported again.
-pub async fn clear_smtp(tx: &mut Transaction<'static, Any>) -> Result<()> {
+pub async fn clear_smtp(tx: &mut Change) -> Result<()> {
     sqlx::query("DELETE FROM setting WHERE key = $1")
         .bind(keys::SMTP)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
@@ -134,7 +137,7 @@ const LIST_SELECT: &str = "SELECT l.id, l.commune_code, l.name, l.description,
 
 /// A new list kept by `commune` (None: the whole territory).
 pub async fn create_list(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     commune: Option<&str>,
     name: &str,
@@ -151,27 +154,27 @@ pub async fn create_list(
     .bind(description)
     .bind(instant(now))
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await;
     match r {
         Ok(id) => Ok(id),
-        Err(e) if is_unique_violation(&e) => Err(Error::Duplicate {
+        Err(e) if is_unique_violation(&e) => Err(Error::Refused(Refusal::Duplicate {
             what: "nom de liste",
-        }),
+        })),
         Err(e) => Err(e.into()),
     }
 }
 
 /// The lists the caller reaches.
 pub async fn lists(store: &Store, reach: &Reach) -> Result<Vec<List>> {
-    let clause = reach.clause("l.commune_code", 1, Territorywide::Shared);
-    let sql = format!("{LIST_SELECT} WHERE {} ORDER BY l.name, l.id", clause.sql);
-    let mut tx = begin_read(store, reach).await?;
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows = reached_rows(
+        store,
+        reach,
+        "l.commune_code",
+        Territorywide::Shared,
+        &format!("{LIST_SELECT} WHERE {{reach}} ORDER BY l.name, l.id"),
+    )
+    .await?;
     rows.iter().map(list_of).collect()
 }
 
@@ -182,7 +185,7 @@ pub async fn list(store: &Store, reach: &Reach, id: i64) -> Result<Option<List>>
     let sql = format!("{LIST_SELECT} WHERE l.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?
         .as_ref()
         .map(list_of)
@@ -192,7 +195,7 @@ pub async fn list(store: &Store, reach: &Reach, id: i64) -> Result<Option<List>>
 /// Adds a contact to a list. A contact who left the list by their unsubscribe link is not added back: only
 /// they can come back (by asking the coordination, who then removes the mark with [`resubscribe`]).
 pub async fn add_member(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     list: i64,
     contact: i64,
@@ -205,16 +208,16 @@ pub async fn add_member(
     )
     .bind(list)
     .bind(contact)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(tx.conn())
     .await?;
     match existing {
-        Some(Some(_)) => return Err(Error::Unsubscribed { list, contact }),
+        Some(Some(_)) => return Err(Error::Refused(Refusal::Unsubscribed { list, contact })),
         Some(None) => return Ok(()),
         None => {}
     }
     let has_list: Option<i64> = sqlx::query_scalar("SELECT id FROM network_list WHERE id = $1")
         .bind(list)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?;
     has_list.ok_or(Error::NotFound {
         what: "liste",
@@ -223,7 +226,7 @@ pub async fn add_member(
     let has_contact: Option<i64> =
         sqlx::query_scalar("SELECT id FROM network_contact WHERE id = $1")
             .bind(contact)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?;
     has_contact.ok_or(Error::NotFound {
         what: "contact",
@@ -235,41 +238,31 @@ pub async fn add_member(
     .bind(list)
     .bind(contact)
     .bind(instant(now))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
 
 /// The contact asked to come back to a list they had left.
-pub async fn resubscribe(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    list: i64,
-    contact: i64,
-) -> Result<()> {
+pub async fn resubscribe(tx: &mut Change, reach: &Reach, list: i64, contact: i64) -> Result<()> {
     guard(tx, reach, Owner::List, list).await?;
     guard(tx, reach, Owner::Contact, contact).await?;
     let n = sqlx::query("UPDATE network_list_member SET unsubscribed_at = NULL WHERE list_id = $1 AND contact_id = $2")
         .bind(list)
         .bind(contact)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     touched(n, "inscription", contact)
 }
 
-pub async fn remove_member(
-    tx: &mut Transaction<'static, Any>,
-    reach: &Reach,
-    list: i64,
-    contact: i64,
-) -> Result<()> {
+pub async fn remove_member(tx: &mut Change, reach: &Reach, list: i64, contact: i64) -> Result<()> {
     guard(tx, reach, Owner::List, list).await?;
     guard(tx, reach, Owner::Contact, contact).await?;
     let n = sqlx::query("DELETE FROM network_list_member WHERE list_id = $1 AND contact_id = $2")
         .bind(list)
         .bind(contact)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
     touched(n, "inscription", contact)
@@ -277,12 +270,7 @@ pub async fn remove_member(
 
 /// Records the unsubscribe of a contact from a list (from their signed link). Returns false when they had
 /// already left it, or were not on it.
-pub async fn unsubscribe(
-    tx: &mut Transaction<'static, Any>,
-    list: i64,
-    contact: i64,
-    now: Timestamp,
-) -> Result<bool> {
+pub async fn unsubscribe(tx: &mut Change, list: i64, contact: i64, now: Timestamp) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE network_list_member SET unsubscribed_at = $3 WHERE list_id = $1 AND contact_id = $2
              AND unsubscribed_at IS NULL",
@@ -290,7 +278,7 @@ pub async fn unsubscribe(
     .bind(list)
     .bind(contact)
     .bind(instant(now))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?
     .rows_affected();
     Ok(n > 0)
@@ -319,7 +307,7 @@ pub async fn members(store: &Store, reach: &Reach, list: i64) -> Result<Vec<Memb
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(list))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     tx.commit().await?;
     rows.iter()
@@ -432,8 +420,9 @@ const MESSAGE_SELECT: &str =
      FROM network_message m JOIN network_list l ON l.id = m.list_id";
 
 /// Writes a message to a list (not sent yet).
+#[allow(clippy::too_many_arguments)]
 pub async fn create_message(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     list: i64,
     kind: MessageKind,
@@ -458,13 +447,13 @@ pub async fn create_message(
     .bind(instant(now))
     .bind(by)
     .bind(commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
 /// The outcome for one recipient: `envoye`, `echec` (with the server's answer) or `exporte`.
 pub async fn record_delivery(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     message: i64,
     contact: i64,
@@ -482,14 +471,14 @@ pub async fn record_delivery(
     .bind(status)
     .bind(error)
     .bind(instant(now))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
 
 /// Marks a message sent (or exported) and counts its outcomes.
 pub async fn finish_message(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     message: i64,
     mode: Mode,
@@ -506,7 +495,7 @@ pub async fn finish_message(
     .bind(message)
     .bind(mode.code())
     .bind(instant(now))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?
     .rows_affected();
     touched(n, "message", message)
@@ -514,17 +503,14 @@ pub async fn finish_message(
 
 /// The messages the caller reaches, newest first.
 pub async fn messages(store: &Store, reach: &Reach) -> Result<Vec<Message>> {
-    let clause = reach.clause("m.commune_code", 1, Territorywide::Shared);
-    let sql = format!(
-        "{MESSAGE_SELECT} WHERE {} ORDER BY m.created_at DESC, m.id DESC",
-        clause.sql
-    );
-    let mut tx = begin_read(store, reach).await?;
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows = reached_rows(
+        store,
+        reach,
+        "m.commune_code",
+        Territorywide::Shared,
+        &format!("{MESSAGE_SELECT} WHERE {{reach}} ORDER BY m.created_at DESC, m.id DESC"),
+    )
+    .await?;
     rows.iter().map(message_of).collect()
 }
 
@@ -535,7 +521,7 @@ pub async fn message(store: &Store, reach: &Reach, id: i64) -> Result<Option<Mes
     let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?
         .as_ref()
         .map(message_of)
@@ -565,7 +551,7 @@ pub async fn deliveries(store: &Store, reach: &Reach, message: i64) -> Result<Ve
     );
     let rows = clause
         .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(message))
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
     tx.commit().await?;
     rows.iter()

@@ -2,17 +2,19 @@
 //! [`maillage_network::watch::check_step`]; each one writes an entry of the append-only history.
 
 use super::{
-    Owner, Reach, Result, Territorywide, begin_read, code, code_opt, commune_of, day, day_opt,
-    day_text, guard, instant, may_assign, read_if_reached, today,
+    Owner, Reach, Result, Territorywide, code, code_opt, commune_of, day, day_opt, day_text, guard,
+    instant, may_assign, read_if_reached, today,
 };
 use crate::Store;
+use crate::change::Change;
+use crate::change::reached_rows;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use maillage_network::codes::{WatchCategory, WatchStatus};
 use maillage_network::watch::{self, Step};
 use maillage_network::{Coded, NetworkError, fields, parse_code};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
@@ -139,7 +141,7 @@ fn check(form: &CaseForm, now: Timestamp) -> Result<Checked> {
 }
 
 async fn event(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     case_id: i64,
     from: Option<WatchStatus>,
     to: WatchStatus,
@@ -157,14 +159,14 @@ async fn event(
     .bind(to.code())
     .bind(note)
     .bind(by)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
 
 /// Reports a dysfunction: a new case, status `signale`, with the first entry of its history.
 pub async fn create_case(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     form: &CaseForm,
     by: &str,
@@ -195,7 +197,7 @@ pub async fn create_case(
     .bind(at)
     .bind(by)
     .bind(&form.commune)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     event(tx, id, None, WatchStatus::Reported, None, by, now).await?;
     Ok(id)
@@ -203,7 +205,7 @@ pub async fn create_case(
 
 /// Corrects the description of a case (its status moves only by [`step`]).
 pub async fn update_case(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     form: &CaseForm,
@@ -233,7 +235,7 @@ pub async fn update_case(
     .bind(c.reported_by)
     .bind(instant(now))
     .bind(&form.commune)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?
     .rows_affected();
     super::touched(n, "signalement", id)
@@ -241,8 +243,9 @@ pub async fn update_case(
 
 /// Moves a case to its next status, if the rules allow it, and writes the step in its history. An
 /// interpellation records the institution and the day; a resolution its solution.
+#[allow(clippy::too_many_arguments)]
 pub async fn step(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Change,
     reach: &Reach,
     id: i64,
     to: WatchStatus,
@@ -254,7 +257,7 @@ pub async fn step(
     guard(tx, reach, Owner::WatchCase, id).await?;
     let current: String = sqlx::query_scalar("SELECT status FROM network_watch_case WHERE id = $1")
         .bind(id)
-        .fetch_one(&mut **tx)
+        .fetch_one(tx.conn())
         .await?;
     let from: WatchStatus = code("network_watch_case.status", &current)?;
     let clean = |field: &'static str, v: &Option<String>| -> Result<Option<String>> {
@@ -281,25 +284,16 @@ pub async fn step(
     .bind(step.institution)
     .bind(day_text(interpellation_on))
     .bind(instant(now))
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     event(tx, id, Some(from), to, note.as_deref(), by, now).await
 }
 
 /// Every case the caller reaches, open ones first, most recent first.
 pub async fn cases(store: &Store, reach: &Reach) -> Result<Vec<Case>> {
-    let clause = reach.clause("commune_code", 1, Territorywide::HolderOfAll);
-    let sql = format!(
-        "SELECT {CASE_COLUMNS} FROM network_watch_case WHERE {}
-         ORDER BY CASE WHEN status IN ('resolu', 'clos') THEN 1 ELSE 0 END, observed_on DESC, id DESC",
-        clause.sql
-    );
-    let mut tx = begin_read(store, reach).await?;
-    let rows = clause
-        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows =
+        reached_rows(store, reach, "commune_code", Territorywide::HolderOfAll, &format!("SELECT {CASE_COLUMNS} FROM network_watch_case WHERE {{reach}}
+         ORDER BY CASE WHEN status IN ('resolu', 'clos') THEN 1 ELSE 0 END, observed_on DESC, id DESC")).await?;
     rows.iter().map(case_of).collect()
 }
 
@@ -310,7 +304,7 @@ pub async fn case(store: &Store, reach: &Reach, id: i64) -> Result<Option<Case>>
     let sql = format!("SELECT {CASE_COLUMNS} FROM network_watch_case WHERE id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?
         .as_ref()
         .map(case_of)
@@ -335,7 +329,7 @@ pub async fn history(store: &Store, reach: &Reach, case_id: i64) -> Result<Vec<H
         "SELECT at, from_status, to_status, note, recorded_by FROM network_watch_event WHERE case_id = $1 ORDER BY at, id",
     )
     .bind(case_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(tx.conn())
     .await?;
     tx.commit().await?;
     rows.iter()

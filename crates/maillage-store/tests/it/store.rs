@@ -4,7 +4,7 @@ use geo::{MultiPolygon, polygon};
 use maillage_store::batch::Source;
 use maillage_store::enrichment::{self, Enrichment, Subject};
 use maillage_store::session::ImportSession;
-use maillage_store::zones::{self, Change, ZoneKind, ZoneRecord};
+use maillage_store::zones::{self, RowChange, ZoneKind, ZoneRecord};
 use maillage_store::{Store, backup};
 use maillage_testkit::TestBase;
 use std::io::Read;
@@ -24,7 +24,7 @@ fn source(kind: &'static str) -> Source {
     }
 }
 
-async fn fill(store: &Store) -> (Change, Change) {
+async fn fill(store: &Store) -> (RowChange, RowChange) {
     let mut s = ImportSession::start(store, source("contours"))
         .await
         .unwrap();
@@ -96,7 +96,7 @@ async fn zones_are_written_once_and_listed_with_population() {
         let (first, second) = fill(&store).await;
         assert_eq!(
             (first, second),
-            (Change::Inserted, Change::Unchanged),
+            (RowChange::Inserted, RowChange::Unchanged),
             "{}",
             base.backend
         );
@@ -276,7 +276,7 @@ async fn accounts_are_read_with_their_own_roles_and_communes() {
         ];
         let mut ids = Vec::new();
         for (identifier, roles, communes) in &wanted {
-            let mut tx = store.pool().begin().await.unwrap();
+            let mut tx = maillage_store::change::Change::begin(&store).await.unwrap();
             let new = NewAccount {
                 identifier: identifier.to_string(),
                 display_name: identifier.to_string(),

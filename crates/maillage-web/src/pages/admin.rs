@@ -56,7 +56,7 @@ fn role_boxes(checked: &dyn Fn(Role) -> bool) -> Markup {
     html! {
         fieldset {
             legend { "Rôles" }
-            @for role in Role::ALL {
+            @for &role in Role::ALL {
                 div.case {
                     input type="checkbox" name="role" value=(role.as_str()) id={"role-" (role.as_str())}
                         checked[checked(role)];
@@ -117,7 +117,7 @@ fn roles_table() -> Markup {
             caption { "Ce que permet chaque rôle (refus par défaut : rien d'autre)" }
             thead { tr { th scope="col" { "Rôle" } th scope="col" { "Permissions" } } }
             tbody {
-                @for role in Role::ALL {
+                @for &role in Role::ALL {
                     tr {
                         th scope="row" { (role_label(role)) }
                         td { ul { @for p in permissions_of(role) { li { (p.label()) } } } }

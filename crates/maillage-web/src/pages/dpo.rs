@@ -138,7 +138,7 @@ fn filter_form(q: &Params) -> Markup {
                 label for="action" { "Action" }
                 select #action name="action" {
                     option value="" selected[selected.is_empty()] { "Toutes" }
-                    @for a in Action::ALL {
+                    @for &a in Action::ALL {
                         option value=(a.code()) selected[selected == a.code()] { (action_label(a)) }
                     }
                 }

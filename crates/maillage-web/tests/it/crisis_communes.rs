@@ -328,7 +328,7 @@ async fn the_store_keeps_each_communes_records_to_its_reach() {
                 now
             )
             .await,
-            Err(cs::Error::CommuneNotHeld)
+            Err(cs::Error::Refused(cs::Refusal::CommuneNotHeld))
         ));
         for commune in [Some(A), None] {
             assert!(matches!(
@@ -342,7 +342,7 @@ async fn the_store_keeps_each_communes_records_to_its_reach() {
                     now
                 )
                 .await,
-                Err(cs::Error::CommuneNotHeld)
+                Err(cs::Error::Refused(cs::Refusal::CommuneNotHeld))
             ));
         }
         assert!(matches!(

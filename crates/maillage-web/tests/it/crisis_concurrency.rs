@@ -203,7 +203,10 @@ async fn parallel_callers_never_get_the_same_person() {
         )
         .await;
         assert!(
-            matches!(refused, Err(cs::Error::CallNotHeld(_))),
+            matches!(
+                refused,
+                Err(cs::Error::Refused(cs::Refusal::CallNotHeld(_)))
+            ),
             "[{}] {refused:?}",
             base.backend
         );

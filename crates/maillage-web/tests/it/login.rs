@@ -391,7 +391,7 @@ async fn weak_passwords_are_refused_wherever_a_password_is_set() {
 fn generated_passwords_pass_the_policy_for_every_role() {
     for _ in 0..200 {
         let p = maillage_web::secrets::readable_password();
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let _ = maillage_store::accounts::check_password(&p, role.as_str()).inspect_err(|e| {
                 // Containing a four-letter role name by chance is the one possible refusal, drawn again.
                 assert!(

@@ -780,7 +780,10 @@ async fn the_store_refuses_another_communes_records_as_not_found() {
         let e = relay::create_list(&mut tx, &reach_b, Some(A), "Liste", "", Timestamp::now())
             .await
             .unwrap_err();
-        assert!(matches!(e, net::Error::OutOfReach { .. }), "{e:?}");
+        assert!(
+            matches!(e, net::Error::Refused(net::Refusal::OutOfReach { .. })),
+            "{e:?}"
+        );
         drop(tx);
         let reach_a = Reach::communes([A]);
         assert_eq!(

@@ -14,7 +14,7 @@ use maillage_web::Config;
 use maillage_web::routes::{Access, Kind};
 use std::collections::BTreeSet;
 
-const ALL: &[Role] = &Role::ALL;
+const ALL: &[Role] = Role::ALL;
 /// Roles that see the observatory (dashboards, zones, indicators).
 const OBSERVATORY: &[Role] = &[
     Role::Elu,
@@ -912,7 +912,7 @@ async fn every_route_answers_every_role_and_territory_as_the_matrix_says() {
         common::give_owned_records_to(&owner, COMMUNE_ELSEWHERE).await;
         let store = common::application_store(&base, owner).await;
         let ids = common::one_account_per_role(&store).await;
-        for role in Role::ALL {
+        for &role in Role::ALL {
             common::commune_account(
                 &store,
                 &format!("commune-{}", role.as_str()),
@@ -938,7 +938,7 @@ async fn every_route_answers_every_role_and_territory_as_the_matrix_says() {
             checked += 1;
         }
 
-        for role in Role::ALL {
+        for &role in Role::ALL {
             // Every commune: the matrix as written. First, how each route naming a record answers for a record
             // that does not exist: what the account of another commune must get for the records it does not reach.
             let mut client = server.client();

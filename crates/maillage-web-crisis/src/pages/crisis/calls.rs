@@ -646,7 +646,9 @@ async fn release(
     )
     .await
     {
-        Ok(()) | Err(Error::CallNotHeld(_)) => Ok(done(&format!("/crise/appels/{id}"), "libere")),
+        Ok(()) | Err(Error::Refused(maillage_store::crisis::Refusal::CallNotHeld(_))) => {
+            Ok(done(&format!("/crise/appels/{id}"), "libere"))
+        }
         Err(e) => Err(e.into()),
     }
 }

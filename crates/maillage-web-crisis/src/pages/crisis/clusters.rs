@@ -400,7 +400,7 @@ async fn set_rules(
         Err(e) => return again(&state, &caller, e).await,
     };
     let mut tx = begin(&state, &caller).await?;
-    maillage_store::settings::set(&mut *tx, store::keys::CLUSTER_RULES, &rules).await?;
+    maillage_store::settings::set(&mut tx, store::keys::CLUSTER_RULES, &rules).await?;
     commit(tx, &caller, Action::CrisisChanged, "crise:regles-clusters", json!({ "seuil": rules.threshold, "fenetre": rules.window_days, "actif": rules.active_days })).await?;
     Ok(done("/crise/clusters", "regles"))
 }

@@ -350,7 +350,7 @@ async fn set_thresholds(
         ));
     }
     let mut tx = begin(&state, &caller).await?;
-    maillage_store::settings::set(&mut *tx, store::keys::THRESHOLDS, &t).await?;
+    maillage_store::settings::set(&mut tx, store::keys::THRESHOLDS, &t).await?;
     commit(
         tx,
         &caller,

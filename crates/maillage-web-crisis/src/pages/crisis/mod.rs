@@ -31,6 +31,7 @@ pub(crate) use crate::data::crisis::{
 use jiff::Timestamp;
 use maillage_messages::French;
 use maillage_store::audit::Action;
+use maillage_store::change::Change;
 use maillage_store::crisis::{self as store, Error};
 use maillage_store::reach::{Reach, Territorywide};
 use maillage_web_kit::audit;
@@ -41,7 +42,6 @@ use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::{Access, Routes};
 use maillage_web_kit::state::AppState;
 use maud::{Markup, html};
-use sqlx::{Any, Transaction};
 
 pub(crate) use maillage_web_kit::form::{
     CommuneChoices, Notice, commit, day, done, fr, local_input, now, refused,
@@ -140,10 +140,7 @@ pub(crate) fn reach(caller: &Caller) -> Reach {
 }
 
 /// Begins the write transaction of a change as the caller's reach (see [`maillage_store::crisis::begin`]).
-pub(crate) async fn begin(
-    state: &AppState,
-    caller: &Caller,
-) -> Result<Transaction<'static, Any>, WebError> {
+pub(crate) async fn begin(state: &AppState, caller: &Caller) -> Result<Change, WebError> {
     Ok(store::begin(state.store(), &reach(caller)).await?)
 }
 

@@ -661,7 +661,9 @@ async fn complete(
             Ok(done("/mes-missions", "faite"))
         }
         // Someone else's mission: as if it did not exist.
-        Err(Error::NotYours(_)) => Err(WebError::NotFound),
+        Err(Error::Refused(maillage_store::crisis::Refusal::NotYours(_))) => {
+            Err(WebError::NotFound)
+        }
         Err(e) => {
             drop(tx);
             let message = refusal(e)?;

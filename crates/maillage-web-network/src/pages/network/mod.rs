@@ -26,6 +26,7 @@ mod watch;
 use jiff::Timestamp;
 use maillage_messages::French;
 use maillage_network::Coded;
+use maillage_store::change::Change;
 use maillage_store::network::{self as store, Error};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
@@ -34,7 +35,6 @@ use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::{Access, Routes};
 use maillage_web_kit::state::AppState;
 use maud::{Markup, html};
-use sqlx::{Any, Transaction};
 
 pub(crate) use maillage_web_kit::form::{Notice, commit, day, done, fr, local_input, now, refused};
 
@@ -143,10 +143,7 @@ pub(crate) fn reach(caller: &Caller) -> store::Reach {
 }
 
 /// Begins the write transaction of a change as the caller (see [`maillage_store::network::begin`]).
-pub(crate) async fn begin(
-    state: &AppState,
-    caller: &Caller,
-) -> Result<Transaction<'static, Any>, WebError> {
+pub(crate) async fn begin(state: &AppState, caller: &Caller) -> Result<Change, WebError> {
     Ok(store::begin(state.store(), &reach(caller)).await?)
 }
 

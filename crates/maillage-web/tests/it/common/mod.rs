@@ -222,7 +222,7 @@ pub async fn lock_main_courante(owner: &Store) {
 /// One account per role, named after the role.
 pub async fn one_account_per_role(store: &Store) -> BTreeMap<Role, i64> {
     let mut ids = BTreeMap::new();
-    for role in Role::ALL {
+    for &role in Role::ALL {
         ids.insert(role, account(store, role.as_str(), &[role]).await);
     }
     ids
