@@ -58,10 +58,14 @@ pub fn source_name(kind: SourceKind) -> &'static str {
     }
 }
 
+/// The kind of batch the demonstration writes: not an official source, but listed among the sources of figures.
+const DEMONSTRATION_BATCH: &str = "demo";
+
 /// The name of a source by batch kind (a code read from the store: one that names no source is shown as is).
 pub fn source_label(kind: &str) -> &str {
     match SourceKind::parse(kind) {
         Some(source) => source_name(source),
+        None if kind == DEMONSTRATION_BATCH => "Territoire de démonstration (fictif)",
         None => kind,
     }
 }
@@ -257,7 +261,8 @@ mod tests {
                 assert!(!text.trim().is_empty(), "{kind:?}");
             }
         }
-        assert_eq!(source_label("demo"), "demo");
+        assert_eq!(source_label("demo"), "Territoire de démonstration (fictif)");
+        assert_eq!(source_label("osm"), "osm", "an unknown kind is shown as stored");
     }
 
     #[test]

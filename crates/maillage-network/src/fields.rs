@@ -1,4 +1,4 @@
-//! Field checks of the network module: the shared checks of `maillage-fields`, plus periods and the folding of
+//! Field checks of the network module: the shared checks of `maillage-kit`, plus periods and the folding of
 //! texts that directory searches compare.
 
 use crate::NetworkError;

@@ -153,7 +153,7 @@ pub async fn mail_anchor(
 /// archive, line, column, field, sheet, layer, object — never the data, nor the message that quotes it (a
 /// 50 MB field once made a 52 MB entry that the chain forbids removing). Every name is cut.
 pub fn import_failure(error: &maillage_store::StoreError, file_name: &str) -> serde_json::Value {
-    use maillage_fields::quoted;
+    use maillage_kit::quoted;
     let mut place = serde_json::Map::new();
     place.insert("fichier".into(), quoted(file_name).into());
     if let Some(location) = error.location() {

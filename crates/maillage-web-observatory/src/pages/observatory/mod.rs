@@ -111,21 +111,7 @@ pub(crate) fn secrecy_note(secrecy: Option<u32>) -> Markup {
     }
 }
 
-/// French name of an import kind.
-pub fn source_label(kind: &str) -> &str {
-    match kind {
-        "annuaire" => "Annuaire santé (professionnels)",
-        "finess" => "FINESS (établissements)",
-        "insee-iris" => "INSEE (population par IRIS)",
-        "contours" => "Contours (IGN, ANCT…)",
-        "communes" => "Communes (découpage administratif)",
-        "ban" => "Base adresse nationale",
-        "apl-drees" => "APL de la DREES",
-        "activite" => "Activité des professionnels (fichier de la commune)",
-        "demo" => "Territoire de démonstration (fictif)",
-        other => other,
-    }
-}
+pub use maillage_messages::imports::source_label;
 
 pub(crate) fn sources_section(sources: &[Batch]) -> Markup {
     html! {
