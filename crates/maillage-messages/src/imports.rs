@@ -262,7 +262,11 @@ mod tests {
             }
         }
         assert_eq!(source_label("demo"), "Territoire de démonstration (fictif)");
-        assert_eq!(source_label("osm"), "osm", "an unknown kind is shown as stored");
+        assert_eq!(
+            source_label("osm"),
+            "osm",
+            "an unknown kind is shown as stored"
+        );
     }
 
     #[test]

@@ -6,125 +6,72 @@
 //! `maillage-web`'s `tests/it/routes.rs`.
 
 use maillage_store::accounts::Role;
-use serde::Serialize;
 use std::collections::BTreeSet;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Permission {
-    /// Home page, one's own password, logout: every role.
-    OwnAccount,
-    /// Observatory dashboards, zones, indicators and counts of professionals.
-    ObservatoryRead,
-    /// Counts below the secrecy threshold, unsuppressed (internal use only).
-    ObservatoryFineFigures,
-    /// The list of professionals, one by one (names come from a public directory, every listing is audited).
-    ProfessionalsList,
-    /// Import official files by upload, and read the import history (files, sha256, counts).
-    ObservatoryImport,
-    /// Accounts, roles, territories and API tokens.
-    AccountsManage,
-    /// The audit log, its export and its verification.
-    AuditRead,
-    /// Crisis dashboards without personal data: levels, main courante, tasks, indicators, clusters, stock
-    /// levels, counts of the register and of campaigns.
-    CrisisRead,
-    /// Steer the crisis cell: levels, main courante, tasks, composition, clusters and decisions, indicators,
-    /// service continuity and relay lists.
-    CrisisManage,
-    /// The register of vulnerable people, by name (every read audited).
-    CrisisRegister,
-    /// Send the register to the préfet while an alert is active (logged with its reason).
-    CrisisRegisterExport,
-    /// Phone campaigns over the register: calling, outcomes, escalations.
-    CrisisCalls,
-    /// Volunteers and inhabitants' requests, matching, rounds.
-    CrisisVolunteers,
-    /// Stock receipts and distributions.
-    CrisisStocks,
-    /// A volunteer's own missions, and nothing else.
-    OwnMissions,
-    /// The internal directory of actors, with their contact persons (personal data).
-    DirectoryRead,
-    /// Run the network: directory and contacts (imports, exports), bodies and meetings, watch cases,
-    /// consultations of inhabitants.
-    NetworkManage,
-    /// Relay information to lists of actors (lists, messages by SMTP or export): the network's coordination
-    /// and the crisis cell share this one relay.
-    RelayMessages,
-    /// Bodies, members, meetings, decisions and follow-up actions, consultations (read).
-    BodiesRead,
-    /// The watch network's cases (read).
-    WatchRead,
-    /// The Contrat local de santé in full (read): fiches, indicators, funding, evaluation report.
-    ClsRead,
-    /// Edit the Contrat local de santé.
-    ClsManage,
-    /// The shared CLS dashboard: progress by axis and indicators, aggregated.
-    ClsShared,
-    /// Instance settings (the SMTP server messages go through).
-    SettingsManage,
-    /// The guided set-up of the territory: the official files it needs and where each stands.
-    TerritorySetup,
+maillage_kit::coded! {
+    /// A permission; its code is shown in the OpenAPI document and the administration pages.
+    pub enum Permission {
+        /// Home page, one's own password, logout: every role.
+        OwnAccount => "compte.personnel",
+        /// Observatory dashboards, zones, indicators and counts of professionals.
+        ObservatoryRead => "observatoire.consulter",
+        /// Counts below the secrecy threshold, unsuppressed (internal use only).
+        ObservatoryFineFigures => "observatoire.effectifs_fins",
+        /// The list of professionals, one by one (names come from a public directory, every listing is audited).
+        ProfessionalsList => "professionnels.lister",
+        /// Import official files by upload, and read the import history (files, sha256, counts).
+        ObservatoryImport => "observatoire.importer",
+        /// Accounts, roles, territories and API tokens.
+        AccountsManage => "comptes.gerer",
+        /// The audit log, its export and its verification.
+        AuditRead => "journal.consulter",
+        /// Crisis dashboards without personal data: levels, main courante, tasks, indicators, clusters, stock
+        /// levels, counts of the register and of campaigns.
+        CrisisRead => "crise.consulter",
+        /// Steer the crisis cell: levels, main courante, tasks, composition, clusters and decisions, indicators,
+        /// service continuity and relay lists.
+        CrisisManage => "crise.piloter",
+        /// The register of vulnerable people, by name (every read audited).
+        CrisisRegister => "crise.registre",
+        /// Send the register to the préfet while an alert is active (logged with its reason).
+        CrisisRegisterExport => "crise.registre.transmettre",
+        /// Phone campaigns over the register: calling, outcomes, escalations.
+        CrisisCalls => "crise.appels",
+        /// Volunteers and inhabitants' requests, matching, rounds.
+        CrisisVolunteers => "crise.benevoles",
+        /// Stock receipts and distributions.
+        CrisisStocks => "crise.stocks",
+        /// A volunteer's own missions, and nothing else.
+        OwnMissions => "missions.personnelles",
+        /// The internal directory of actors, with their contact persons (personal data).
+        DirectoryRead => "annuaire.consulter",
+        /// Run the network: directory and contacts (imports, exports), bodies and meetings, watch cases,
+        /// consultations of inhabitants.
+        NetworkManage => "reseau.animer",
+        /// Relay information to lists of actors (lists, messages by SMTP or export): the network's coordination
+        /// and the crisis cell share this one relay.
+        RelayMessages => "relais.diffuser",
+        /// Bodies, members, meetings, decisions and follow-up actions, consultations (read).
+        BodiesRead => "instances.consulter",
+        /// The watch network's cases (read).
+        WatchRead => "veille.consulter",
+        /// The Contrat local de santé in full (read): fiches, indicators, funding, evaluation report.
+        ClsRead => "cls.consulter",
+        /// Edit the Contrat local de santé.
+        ClsManage => "cls.gerer",
+        /// The shared CLS dashboard: progress by axis and indicators, aggregated.
+        ClsShared => "cls.tableau_partage",
+        /// Instance settings (the SMTP server messages go through).
+        SettingsManage => "parametres.gerer",
+        /// The guided set-up of the territory: the official files it needs and where each stands.
+        TerritorySetup => "installation.suivre",
+    }
 }
 
 impl Permission {
-    pub const ALL: [Permission; 25] = [
-        Permission::OwnAccount,
-        Permission::ObservatoryRead,
-        Permission::ObservatoryFineFigures,
-        Permission::ProfessionalsList,
-        Permission::ObservatoryImport,
-        Permission::AccountsManage,
-        Permission::AuditRead,
-        Permission::CrisisRead,
-        Permission::CrisisManage,
-        Permission::CrisisRegister,
-        Permission::CrisisRegisterExport,
-        Permission::CrisisCalls,
-        Permission::CrisisVolunteers,
-        Permission::CrisisStocks,
-        Permission::OwnMissions,
-        Permission::DirectoryRead,
-        Permission::NetworkManage,
-        Permission::RelayMessages,
-        Permission::BodiesRead,
-        Permission::WatchRead,
-        Permission::ClsRead,
-        Permission::ClsManage,
-        Permission::ClsShared,
-        Permission::SettingsManage,
-        Permission::TerritorySetup,
-    ];
-
     /// Stable code, shown in the OpenAPI document and the administration pages.
     pub fn code(self) -> &'static str {
-        match self {
-            Permission::OwnAccount => "compte.personnel",
-            Permission::ObservatoryRead => "observatoire.consulter",
-            Permission::ObservatoryFineFigures => "observatoire.effectifs_fins",
-            Permission::ProfessionalsList => "professionnels.lister",
-            Permission::ObservatoryImport => "observatoire.importer",
-            Permission::AccountsManage => "comptes.gerer",
-            Permission::AuditRead => "journal.consulter",
-            Permission::CrisisRead => "crise.consulter",
-            Permission::CrisisManage => "crise.piloter",
-            Permission::CrisisRegister => "crise.registre",
-            Permission::CrisisRegisterExport => "crise.registre.transmettre",
-            Permission::CrisisCalls => "crise.appels",
-            Permission::CrisisVolunteers => "crise.benevoles",
-            Permission::CrisisStocks => "crise.stocks",
-            Permission::OwnMissions => "missions.personnelles",
-            Permission::DirectoryRead => "annuaire.consulter",
-            Permission::NetworkManage => "reseau.animer",
-            Permission::RelayMessages => "relais.diffuser",
-            Permission::BodiesRead => "instances.consulter",
-            Permission::WatchRead => "veille.consulter",
-            Permission::ClsRead => "cls.consulter",
-            Permission::ClsManage => "cls.gerer",
-            Permission::ClsShared => "cls.tableau_partage",
-            Permission::SettingsManage => "parametres.gerer",
-            Permission::TerritorySetup => "installation.suivre",
-        }
+        maillage_kit::codes::Coded::code(self)
     }
 
     pub fn label(self) -> &'static str {
@@ -309,5 +256,33 @@ pub fn role_label(role: Role) -> &'static str {
         Role::Partenaire => "Partenaire (ARS, CPAM, CPTS, ORS)",
         Role::Dpo => "Délégué(e) à la protection des données",
         Role::Admin => "Administration technique",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maillage_kit::codes::{Coded, check};
+
+    #[test]
+    fn every_permission_and_role_has_a_sound_code_and_a_label() {
+        assert_eq!(
+            check::<Permission>(Some(&|p: Permission| p.label().to_string())),
+            Ok(())
+        );
+        assert_eq!(
+            check::<Role>(Some(&|r: Role| role_label(r).to_string())),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn every_permission_is_granted_to_some_role() {
+        let unused: Vec<Permission> = Permission::ALL
+            .iter()
+            .copied()
+            .filter(|p| roles_with(*p).is_empty())
+            .collect();
+        assert!(unused.is_empty(), "granted to no role: {unused:?}");
     }
 }

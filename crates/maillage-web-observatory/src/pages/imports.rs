@@ -13,13 +13,13 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use maillage_formats::zonage::ZonageColumns;
 use maillage_indicators::PROFESSIONS;
+use maillage_kit::codes::Coded;
 use maillage_messages::French;
+use maillage_messages::imports::source_file;
 use maillage_store::audit::Action;
 use maillage_store::batch::{self, Counts};
-use maillage_formats::zonage::ZonageColumns;
-use maillage_kit::codes::Coded;
-use maillage_messages::imports::source_file;
 use maillage_store::imports::{Import, Progress, SourceKind, contours::ContourKind};
 use maillage_store::session::ImportNote;
 use maillage_store::{Store, StoreError};
@@ -89,7 +89,12 @@ fn import_of_fields(f: &HashMap<String, String>) -> Result<Import, String> {
     };
     let kind = SourceKind::parse(code)
         .filter(|k| offered(*k))
-        .ok_or_else(|| format!("Type de fichier inconnu « {} ».", maillage_kit::quoted(code)))?;
+        .ok_or_else(|| {
+            format!(
+                "Type de fichier inconnu « {} ».",
+                maillage_kit::quoted(code)
+            )
+        })?;
     Ok(match kind {
         SourceKind::Contours => Import::Contours(match get("type_contour") {
             None => None,
@@ -995,7 +1000,10 @@ mod tests {
         );
         assert_eq!(
             import_of_fields(&f(&[("type", "zonage"), ("arrete", "2025-03-12")])),
-            Ok(Import::Zonage { columns: ZonageColumns::default(), decree: Some("2025-03-12".into()) })
+            Ok(Import::Zonage {
+                columns: ZonageColumns::default(),
+                decree: Some("2025-03-12".into())
+            })
         );
         assert!(
             import_of_fields(&f(&[("type", "zonage"), ("arrete", "12 mars")]))
