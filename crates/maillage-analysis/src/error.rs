@@ -1,3 +1,6 @@
+//! The one error of an analysis: what failed beneath it (routing, accessibility engine, store), kept typed so that
+//! `maillage-messages` words it.
+
 use maillage_access::AccessError;
 use maillage_routing::RoutingError;
 use maillage_store::StoreError;

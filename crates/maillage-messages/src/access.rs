@@ -1,3 +1,5 @@
+//! French wording of the accessibility engine's errors (tables of costs, supply and demand, parameters).
+
 use crate::{Cut, French};
 use maillage_access::tables::{TableError, TableErrorKind};
 use maillage_access::{

@@ -1,3 +1,5 @@
+//! French wording of account errors and the names of roles as stored.
+
 use crate::{Cut, French};
 use maillage_store::accounts::{AccountError, Role};
 

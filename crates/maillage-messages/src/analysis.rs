@@ -1,3 +1,5 @@
+//! French wording of the errors of an analysis (accessibility runs, isochrones).
+
 use crate::{Cut, French};
 use maillage_analysis::AnalysisError;
 

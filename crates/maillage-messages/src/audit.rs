@@ -1,3 +1,5 @@
+//! French wording of what a verification of the audit log finds (a break in the chain and where).
+
 use crate::French;
 use maillage_store::audit::Break;
 

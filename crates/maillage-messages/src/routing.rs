@@ -1,3 +1,5 @@
+//! French wording of the routing engine's errors (OpenStreetMap files, graph cache, zones and places).
+
 use crate::{Cut, French};
 use maillage_routing::{CacheProblem, CsvProblem, Profile, RoutingError, ZoneProblem};
 

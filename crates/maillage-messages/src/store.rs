@@ -1,3 +1,5 @@
+//! French wording of the store's errors (database, imports, backups), quoting at most a short extract.
+
 use crate::{Cut, French};
 use maillage_formats::text::cut;
 use maillage_store::StoreError;

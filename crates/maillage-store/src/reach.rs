@@ -35,7 +35,7 @@ pub enum Territorywide {
 
 /// Every table whose rows belong to a commune (`commune_code`), with who reaches its rows of the whole territory.
 /// On PostgreSQL, migration 0015 locks exactly these tables with row-level security (its
-/// `maillage_owned_tables()` lists the same; `tests/row_security.rs` checks they agree).
+/// `maillage_owned_tables()` lists the same; `tests/it/row_security.rs` checks they agree).
 pub const OWNED_TABLES: &[(&str, Territorywide)] = &[
     ("crisis_event", Territorywide::Shared),
     ("crisis_member", Territorywide::Shared),
