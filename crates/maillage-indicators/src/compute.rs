@@ -62,34 +62,31 @@ pub struct ReferenceZone {
     pub counts: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Indicator {
-    /// Professionals practising in the zone (each counted once however many sites).
-    Count,
-    Per10k,
-    Per100k,
-    /// Density per 10,000 in the QPV of a commune (all of them together).
-    QpvPer10k,
-    /// Density per 10,000 in the rest of the commune.
-    RestPer10k,
-    /// QPV density divided by the density of the rest of the commune.
-    QpvRatio,
-    /// Share (%) of GPs aged 60 and over among those whose age the commune knows.
-    Gp60PlusShare,
+maillage_kit::coded! {
+    /// An indicator of the observatory; its code names it in every output (tables, exports, API, CLI).
+    pub enum Indicator {
+        /// Professionals practising in the zone (each counted once however many sites).
+        Count => "effectif",
+        Per10k => "densite_10000",
+        Per100k => "densite_100000",
+        /// Density per 10,000 in the QPV of a commune (all of them together).
+        QpvPer10k => "densite_qpv_10000",
+        /// Density per 10,000 in the rest of the commune.
+        RestPer10k => "densite_hors_qpv_10000",
+        /// QPV density divided by the density of the rest of the commune.
+        QpvRatio => "ratio_qpv_hors_qpv",
+        /// Share (%) of GPs aged 60 and over among those whose age the commune knows.
+        Gp60PlusShare => "part_mg_60_ans_et_plus",
+    }
 }
 
 impl Indicator {
+    /// Every indicator, in the order tables list them.
+    pub const ALL: &'static [Indicator] = <Indicator as maillage_kit::codes::Coded>::ALL;
+
+    /// The stable code of the indicator.
     pub fn code(self) -> &'static str {
-        match self {
-            Indicator::Count => "effectif",
-            Indicator::Per10k => "densite_10000",
-            Indicator::Per100k => "densite_100000",
-            Indicator::QpvPer10k => "densite_qpv_10000",
-            Indicator::RestPer10k => "densite_hors_qpv_10000",
-            Indicator::QpvRatio => "ratio_qpv_hors_qpv",
-            Indicator::Gp60PlusShare => "part_mg_60_ans_et_plus",
-        }
+        maillage_kit::codes::Coded::code(self)
     }
 
     /// French wording of the method, written into every output.
@@ -368,4 +365,17 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
 /// Whether rows of this zone kind are reference figures (`departement`, `france`, see [`ReferenceZone`]).
 pub fn is_reference_zone(zone_kind: &str) -> bool {
     matches!(zone_kind, "departement" | "france")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Indicator;
+
+    #[test]
+    fn every_indicator_has_a_sound_code_and_a_method() {
+        assert_eq!(
+            maillage_kit::codes::check::<Indicator>(Some(&|i: Indicator| i.method().to_string())),
+            Ok(())
+        );
+    }
 }

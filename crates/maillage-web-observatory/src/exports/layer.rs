@@ -3,9 +3,9 @@
 //! GeoJSON (RFC 7946) here and as a GeoPackage by [`maillage_store::gpkg`] (which defines the layer's types).
 
 use crate::exports::Filters;
-use crate::exports::table::{INDICATORS, method_label};
+use crate::exports::table::method_label;
 use geo::MultiPolygon;
-use maillage_indicators::{IndicatorRow, PROFESSIONS};
+use maillage_indicators::{Indicator, IndicatorRow, PROFESSIONS};
 use maillage_store::zones::Zone;
 use serde_json::{Map, Value as Json, json};
 use std::collections::{BTreeSet, HashMap};
@@ -68,7 +68,7 @@ pub fn zones_layer(
     // Columns in a stable order: by profession (as the observatory lists them), then indicator.
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     for p in PROFESSIONS {
-        for i in INDICATORS {
+        for &i in Indicator::ALL {
             if present.contains(&(i.code(), p.code)) {
                 pairs.push((i.code(), p.code));
             }

@@ -176,9 +176,7 @@ impl Filters {
         let indicator = match q.get("indicateur") {
             None => None,
             Some(i) => Some(
-                table::INDICATORS
-                    .into_iter()
-                    .find(|x| x.code() == i)
+                <Indicator as maillage_kit::codes::Coded>::parse(i)
                     .ok_or_else(|| WebError::BadRequest(format!("Indicateur inconnu « {i} ».")))?,
             ),
         };

@@ -59,17 +59,6 @@ pub fn indicator_label(i: Indicator) -> &'static str {
     }
 }
 
-/// Every indicator, in the order tables list them.
-pub const INDICATORS: [Indicator; 7] = [
-    Indicator::Count,
-    Indicator::Per10k,
-    Indicator::Per100k,
-    Indicator::QpvPer10k,
-    Indicator::RestPer10k,
-    Indicator::QpvRatio,
-    Indicator::Gp60PlusShare,
-];
-
 /// Decimals shown for an indicator's values.
 pub fn decimals(i: Indicator) -> u8 {
     match i {
@@ -328,7 +317,7 @@ pub fn notes(
             },
         ),
     ];
-    for i in INDICATORS {
+    for &i in Indicator::ALL {
         notes.push((
             format!("Méthode — {}", indicator_label(i)),
             i.method_in(method_context),

@@ -219,7 +219,7 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                         "motifs": { "seuil": maillage_indicators::Secret::Threshold.explanation(args.seuil),
                                     "secondaire": maillage_indicators::Secret::Secondary.explanation(args.seuil) },
                     }) } else { serde_json::Value::Null },
-                    "methodes": ALL_INDICATORS.iter().map(|i| (i.code().to_string(), json!(method(*i))))
+                    "methodes": Indicator::ALL.iter().map(|i| (i.code().to_string(), json!(method(*i))))
                         .chain([(APL_INDICATOR.to_string(), json!(APL_METHOD))])
                         .collect::<serde_json::Map<_, _>>(),
                     "sources": sources.iter().map(|b| json!({
@@ -397,16 +397,6 @@ fn cases(n: usize) -> String {
 fn effectifs(n: usize) -> String {
     format!("{n} effectif{}", if n > 1 { "s" } else { "" })
 }
-
-const ALL_INDICATORS: &[Indicator] = &[
-    Indicator::Count,
-    Indicator::Per10k,
-    Indicator::Per100k,
-    Indicator::QpvPer10k,
-    Indicator::RestPer10k,
-    Indicator::QpvRatio,
-    Indicator::Gp60PlusShare,
-];
 
 /// The GP rule in force and how places were located, in French: appended to every indicator's method.
 fn format_decimal(v: f64) -> String {
