@@ -7,6 +7,7 @@
 mod common;
 
 mod api;
+mod api_schemas;
 mod audit;
 mod browser;
 mod connections;
