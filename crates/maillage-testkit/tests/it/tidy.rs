@@ -18,8 +18,8 @@
 //! - **No source file over [`MAX_LINES`] lines**, tests included: a file one reads in a sitting; a longer
 //!   one is cut by subject. Nobody is exempt by name.
 //! - **The crate graph follows the layers** of [`layer_of`]: readers and engines → store → analysis →
-//!   messages → applications; the rules crates have neither store nor web; the web crates go kit ←
-//!   report ← one page crate per domain ← the application, and page crates never depend on one another.
+//!   messages → applications; the rules crates have neither store nor web; the web crates go report ←
+//!   kit ← one page crate per domain ← the application, and page crates never depend on one another.
 //!   A new crate must be given its layer there.
 
 use std::collections::BTreeMap;
@@ -509,8 +509,9 @@ enum Layer {
     Analysis,
     /// The French wording of every error.
     Messages,
-    WebKit,
+    /// Drawing on plain values (PDF, SVG, maps, charts): knows neither web nor store.
     Report,
+    WebKit,
     /// One web page crate per domain (`maillage-web-<module>`).
     WebDomain,
     WebApplication,
@@ -551,9 +552,10 @@ fn may_depend(from: Layer, to: Layer) -> bool {
         Engine => to == Kit,
         Store => matches!(to, Kit | Engine),
         Analysis => matches!(to, Kit | Engine | Store),
-        Messages | WebKit | Demo | TestSupport => to <= Messages && to != from,
-        Report => to <= WebKit,
-        WebDomain => to <= Report,
+        Messages | Demo | TestSupport => to <= Messages && to != from,
+        Report => to == Kit,
+        WebKit => to <= Report && to != from,
+        WebDomain => to <= WebKit,
         WebApplication => to <= WebDomain,
         CommandLine => to <= Demo,
     }
