@@ -45,19 +45,27 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
     let (accessibility, isochrones) = analyses(store, &t).await?;
     let crisis = crate::crisis::build(store, seed).await?;
     let network = crate::network::build(store, seed).await?;
-    let iris = t.zones.iter().filter(|z| z.kind == "iris").count();
+    let iris = t
+        .zones
+        .iter()
+        .filter(|z| ZoneKind::Iris.is(&z.kind))
+        .count();
     Ok(Summary {
         seed,
         commune: model::COMMUNE_NAME.into(),
         population: t
             .zones
             .iter()
-            .filter(|z| z.kind == "iris")
+            .filter(|z| ZoneKind::Iris.is(&z.kind))
             .filter_map(|z| z.population)
             .sum(),
         iris,
-        qpv: t.zones.iter().filter(|z| z.kind == "qpv").count(),
-        quartiers: t.zones.iter().filter(|z| z.kind == "quartier").count(),
+        qpv: t.zones.iter().filter(|z| ZoneKind::Qpv.is(&z.kind)).count(),
+        quartiers: t
+            .zones
+            .iter()
+            .filter(|z| ZoneKind::Quartier.is(&z.kind))
+            .count(),
         professionals: t.professionals.len(),
         establishments: t.establishments.len(),
         road_nodes: t.road_nodes.len(),

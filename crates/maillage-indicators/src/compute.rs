@@ -1,5 +1,6 @@
 //! Counting and densities.
 
+use crate::ZoneKind;
 use crate::professions::{GP, PROFESSIONS};
 use crate::secrecy::Secret;
 use serde::Serialize;
@@ -267,12 +268,16 @@ pub fn compute(inputs: &Inputs) -> Vec<IndicatorRow> {
 
     // QPV against the rest of their commune.
     let mut qpv_of_commune: BTreeMap<&str, Vec<&ZoneInput>> = BTreeMap::new();
-    for z in inputs.zones.iter().filter(|z| z.kind == "qpv") {
+    for z in inputs.zones.iter().filter(|z| ZoneKind::Qpv.is(&z.kind)) {
         if let Some(c) = &z.parent_code {
             qpv_of_commune.entry(c.as_str()).or_default().push(z);
         }
     }
-    for commune in inputs.zones.iter().filter(|z| z.kind == "commune") {
+    for commune in inputs
+        .zones
+        .iter()
+        .filter(|z| ZoneKind::Commune.is(&z.kind))
+    {
         let Some(qpvs) = qpv_of_commune.get(commune.code.as_str()) else {
             continue;
         };

@@ -13,5 +13,6 @@ pub use compute::{
     Indicator, IndicatorRow, Inputs, Nesting, ReferenceZone, Supply, ZoneInput, compute,
     is_reference_zone,
 };
+pub use maillage_kit::zone::ZoneKind;
 pub use professions::{PROFESSIONS, Profession, Recourse};
 pub use secrecy::{Audit, Check, Measure, Policy, Secret, suppress};

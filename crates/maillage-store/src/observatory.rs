@@ -126,7 +126,10 @@ async fn observed_zones(store: &Store) -> Result<(Vec<ZoneInput>, Vec<Nesting>)>
         .filter(|z| z.kind == ZoneKind::Commune && filter.scope(&z.code) == Scope::Buffer)
         .map(|z| input(z, true))
         .collect();
-    let communes: Vec<&ZoneInput> = zones.iter().filter(|z| z.kind == "commune").collect();
+    let communes: Vec<&ZoneInput> = zones
+        .iter()
+        .filter(|z| ZoneKind::Commune.is(&z.kind))
+        .collect();
     let id_of: BTreeMap<(&str, &str), i64> = zones
         .iter()
         .map(|z| ((z.kind.as_str(), z.code.as_str()), z.id))

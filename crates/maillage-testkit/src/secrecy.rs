@@ -1,5 +1,6 @@
 //! A reader trying to recover hidden cells of a published indicator table, to test statistical secrecy.
 
+use maillage_indicators::ZoneKind;
 use maillage_indicators::{Indicator, IndicatorRow, Inputs, Secret};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,10 +49,10 @@ impl Reader {
             let mut groups: BTreeMap<(String, &str), Vec<Key>> = BTreeMap::new();
             for n in &inputs.nesting {
                 let (inner, outer) = (code(n.inner), code(n.outer));
-                if inner.kind == "qpv" {
+                if ZoneKind::Qpv.is(&inner.kind) {
                     continue;
                 }
-                let class = if inner.kind == "epci" {
+                let class = if ZoneKind::Epci.is(&inner.kind) {
                     "commune"
                 } else {
                     inner.kind.as_str()
@@ -64,7 +65,11 @@ impl Reader {
             for ((outer, _), parts) in groups {
                 relations.push((("effectif".into(), outer, p.clone()), parts));
             }
-            for z in inputs.zones.iter().filter(|z| z.kind == "commune") {
+            for z in inputs
+                .zones
+                .iter()
+                .filter(|z| ZoneKind::Commune.is(&z.kind))
+            {
                 let k = |w: &str| (w.to_string(), z.code.clone(), p.clone());
                 relations.push((k("effectif"), vec![k("qpv"), k("hors_qpv")]));
             }

@@ -5,6 +5,7 @@
 use super::{COMMUNE_CODE, COMMUNE_NAME, DemoZone, EPCI_CODE, EPCI_NAME, Qpv, at, in_qpv, rect};
 use crate::rng::Rng;
 use geo::{MultiPolygon, Polygon};
+use maillage_store::zones::ZoneKind;
 
 const COLS: usize = 6;
 const ROWS: usize = 5;
@@ -202,7 +203,7 @@ fn age_bands(rng: &mut Rng, qpvs: &[Qpv], col: usize, row: usize, pop: f64) -> V
 fn push_communes(zones: &mut Vec<DemoZone>) {
     let town_total: f64 = zones
         .iter()
-        .filter(|z| z.kind == "iris")
+        .filter(|z| ZoneKind::Iris.is(&z.kind))
         .filter_map(|z| z.population)
         .sum();
     zones.push(DemoZone {

@@ -2,6 +2,7 @@
 //! relations a reader can see between them, and the linear forms that must stay protected.
 
 use super::Secret;
+use crate::ZoneKind;
 use crate::compute::{Indicator, IndicatorRow, Inputs};
 use crate::professions::GP;
 use serde::Serialize;
@@ -253,7 +254,7 @@ impl Table {
                         .get(&zone)
                         .into_iter()
                         .flatten()
-                        .filter(|&&i| zones[i].kind == "qpv")
+                        .filter(|&&i| ZoneKind::Qpv.is(&zones[i].kind))
                         .filter_map(|&i| get(Measure::Count, i))
                         .collect();
                     if !parts.is_empty() {

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
 use maillage_indicators::{Indicator, professions};
+use maillage_kit::zone::ZoneKind;
 use maillage_store::audit::Action;
 use maillage_store::observatory;
 use maillage_web_kit::audit;
@@ -315,7 +316,7 @@ async fn professionals(
     let rows = data::indicator_rows(&state, &caller, secrecy).await?;
     let counts: Vec<Value> = rows
         .iter()
-        .filter(|r| r.indicator == Indicator::Count && r.zone_kind == "commune")
+        .filter(|r| r.indicator == Indicator::Count && ZoneKind::Commune.is(&r.zone_kind))
         .filter(|r| profession.is_none_or(|p| r.profession == p))
         .map(|r| {
             json!({

@@ -78,7 +78,7 @@ pub(super) async fn page(
     }
     let index: HashMap<(Indicator, &str, &str), &IndicatorRow> = rows
         .iter()
-        .filter(|r| r.zone_kind == "commune")
+        .filter(|r| ZoneKind::Commune.is(&r.zone_kind))
         .map(|r| {
             (
                 (r.indicator, r.zone_code.as_str(), r.profession.as_str()),
@@ -97,7 +97,10 @@ pub(super) async fn page(
         if let Some((run, results)) = latest_run {
             runs.push((p.label.to_string(), run.created_at.clone()));
             access_units.insert(p.code, crate::data::accessibility::unit(run));
-            for r in results.iter().filter(|r| r.zone_kind == "commune") {
+            for r in results
+                .iter()
+                .filter(|r| ZoneKind::Commune.is(&r.zone_kind))
+            {
                 access.insert((r.zone_code.clone(), p.code), r.value);
             }
         }
@@ -317,7 +320,7 @@ fn groupings(rows: &[IndicatorRow], secrecy: Option<u32>) -> Markup {
                     th scope="col" { "Profession" }
                     @for g in &groups {
                         th scope="col" {
-                            @if g.zone_kind == "epci" {
+                            @if ZoneKind::Epci.is(&g.zone_kind) {
                                 a href=(format!("/observatoire/zones/epci/{}", g.zone_code)) { (g.zone_name) }
                             } @else { (g.zone_name) " (ensemble)" }
                             " : effectif, densité pour 10 000 habitants"
