@@ -4,7 +4,7 @@
 //!
 //! Same arithmetic as PySAL `access` (`fca.two_stage_fca`): pairs costing more than the maximum cost are
 //! dropped, weights multiply demand in step 1 and ratios in step 2. Where PySAL yields NaN or ∞ this
-//! engine decides explicitly, as PRODUCT.md §5.1 asks:
+//! engine decides explicitly, as docs/produit.md §5.1 asks:
 //! - a site with zero weighted demand has an undefined R (PySAL: S/0 = ∞ or NaN): it is excluded from
 //!   step 2 and reported, whereas PySAL gives ∞ to the zero-population zones that reach it;
 //! - a zone reaching no site gets 0 (PySAL: NaN).

@@ -2,7 +2,7 @@
 //!
 //! Zones and sites may lie outside the studied territory: floating catchments cross borders, so a
 //! territory's own result is only right when the neighbouring zones and sites within reach are included
-//! (PRODUCT.md §5.1). Such entries are computed like the others and flagged `outside_territory`.
+//! (docs/produit.md §5.1). Such entries are computed like the others and flagged `outside_territory`.
 
 use crate::error::{AccessError, Side};
 use crate::ids::IdIndex;

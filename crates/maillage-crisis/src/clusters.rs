@@ -1,10 +1,10 @@
 //! Clusters in municipal facilities and sensitive sites (schools, EHPAD, foyers...), kept as daily counts of
 //! cases by place: the commune does no contact tracing and holds no individual case data.
 //!
-//! Rules (Santé publique France, PRODUCT.md §5.4): a cluster is at least `threshold` confirmed or probable cases
-//! within `window_days` sliding days in the same place (3 and 7 by default; seed 000 wrote "plus de trois", so
-//! the threshold is a setting); it stays active while a case was identified in the last `active_days` days
-//! (14), and closes on the first day without a case in that span. A later run of cases reaching the threshold
+//! Rules (Santé publique France, docs/produit.md §5.4): a cluster is at least `threshold` confirmed or probable
+//! cases within `window_days` sliding days in the same place (3 and 7 by default; S000 (docs/exigences.md) wrote
+//! "plus de trois", so the threshold is a setting); it stays active while a case was identified in the last
+//! `active_days` days (14), and closes on the first day without a case in that span. A later run of cases reaching the threshold
 //! again is a new episode.
 
 use crate::{CrisisError, coded};

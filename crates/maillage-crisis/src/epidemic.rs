@@ -1,4 +1,4 @@
-//! Epidemic indicators from daily counts (PRODUCT.md §5.4), the way Santé publique France computes them:
+//! Epidemic indicators from daily counts (docs/produit.md §5.4), the way Santé publique France computes them:
 //!
 //! - taux d'incidence: positive people over 7 sliding days × 100,000 / population;
 //! - taux de positivité: positive tests / tests over 7 sliding days × 100;

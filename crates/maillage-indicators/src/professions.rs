@@ -1,4 +1,4 @@
-//! The professions the observatory follows (PRODUCT.md §3.A): first and second recourse, and who counts as a
+//! The professions the observatory follows (docs/produit.md §3.A): first and second recourse, and who counts as a
 //! first-recourse GP.
 //!
 //! ## First-recourse GPs

@@ -1,4 +1,4 @@
-//! The network and Contrat local de santé module (PRODUCT.md §3.B, §3.C, §3.G), as pure rules: no database,
+//! The network and Contrat local de santé module (docs/produit.md §3.B, §3.C, §3.G), as pure rules: no database,
 //! no web, no network. The store keeps what these functions decide and the pages show it; both call here so
 //! that each rule is written and tested once.
 //!

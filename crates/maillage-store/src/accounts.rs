@@ -2,7 +2,7 @@
 //! attempts (for rate limiting). Secrets never reach this module in clear: passwords arrive as argon2id hashes
 //! and session / API tokens as SHA-256 digests, computed by the web layer.
 //!
-//! Role names are the product's (PRODUCT.md §2); what each role may do is decided in one place, the web
+//! Role names are the product's (docs/produit.md §2); what each role may do is decided in one place, the web
 //! crate's permission table. An unknown role name read from the base grants nothing.
 
 use crate::change::Change;
@@ -13,7 +13,7 @@ use sqlx::Row;
 use std::collections::{BTreeSet, HashMap};
 
 maillage_kit::coded! {
-    /// The roles of PRODUCT.md §2 (serialised as their codes).
+    /// The roles of docs/produit.md §2 (serialised as their codes).
     pub enum Role {
         Elu => "elu",
         Coordination => "coordination",

@@ -25,7 +25,7 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed; from any other peer the socket's address is the
     /// client's (`maillage serve --proxy-de-confiance`).
     pub trusted_proxies: Vec<IpAddr>,
-    /// Smallest count shown outside the commune (PRODUCT.md §5.3).
+    /// Smallest count shown outside the commune (docs/produit.md §5.3).
     pub secrecy_threshold: u32,
 }
 

@@ -1,4 +1,4 @@
-//! The edge cases of PRODUCT.md §5.1 and bad inputs.
+//! The edge cases of docs/produit.md §5.1 and bad inputs.
 
 use crate::common::{site, zone};
 use maillage_access::*;

@@ -156,7 +156,7 @@ impl Activite {
         .join("|")
     }
 
-    /// The profession of PRODUCT.md §3.A this activity belongs to, if any.
+    /// The profession of docs/produit.md §3.A this activity belongs to, if any.
     pub fn profession(&self) -> Option<Profession> {
         classify_activity(self)
     }

@@ -1,4 +1,4 @@
-//! Recognising the professions of PRODUCT.md §3.A from the Annuaire's profession and savoir-faire.
+//! Recognising the professions of docs/produit.md §3.A from the Annuaire's profession and savoir-faire.
 //!
 //! Profession codes come from the ANS nomenclature TRE_G15 "ProfessionSante"; savoir-faire codes from
 //! TRE_R38 "SpecialiteOrdinale" (both checked against the ANS terminology server's published value sets,

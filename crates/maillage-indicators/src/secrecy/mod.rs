@@ -1,4 +1,4 @@
-//! Statistical secrecy for anything shared outside the commune (PRODUCT.md §5.3).
+//! Statistical secrecy for anything shared outside the commune (docs/produit.md §5.3).
 //!
 //! Counts below the threshold are hidden (primary secrecy, read "< 5"), zero included; so is every figure that would let them
 //! be recomputed (secondary secrecy, read "secret"): the densities, shares and ratios built on a hidden count,

@@ -617,3 +617,69 @@ fn the_heuristics_classify_examples() {
     assert_eq!(texts, ["one", "two \"q\""]);
     assert_eq!(literals[1].0, 3);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Citations.
+
+/// The sections of `docs/produit.md` (`§3.F`, `§5.3`…), read from its headings.
+fn product_sections() -> Vec<String> {
+    let text =
+        std::fs::read_to_string(repo_root().join("docs/produit.md")).expect("docs/produit.md");
+    text.lines()
+        .filter(|l| l.starts_with('#'))
+        .filter_map(|l| l.trim_start_matches('#').split_whitespace().next())
+        .map(|n| n.trim_end_matches('.').to_string())
+        .filter(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+#[test]
+fn every_citation_of_the_product_resolves_inside_the_repository() {
+    let sections = product_sections();
+    assert!(
+        sections.iter().any(|s| s == "5.3"),
+        "docs/produit.md has its sections: {sections:?}"
+    );
+    let mut offenders = Vec::new();
+    for dir in crates().values() {
+        // This file names the citations it looks for.
+        for file in rust_files(dir)
+            .into_iter()
+            .filter(|f| !f.ends_with("tests/it/tidy.rs"))
+        {
+            let text = std::fs::read_to_string(&file).expect("a source file");
+            for (n, line) in text.lines().enumerate() {
+                if line.contains("PRODUCT.md") {
+                    offenders.push(format!(
+                        "{}:{}: cites PRODUCT.md, which is not in the repository",
+                        shown(&file),
+                        n + 1
+                    ));
+                }
+                for cited in line.split("docs/produit.md").skip(1) {
+                    let Some(rest) = cited.trim_start().strip_prefix('§') else {
+                        continue;
+                    };
+                    let section: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+                        .collect();
+                    let section = section.trim_end_matches('.');
+                    if !sections.iter().any(|s| s == section) {
+                        offenders.push(format!(
+                            "{}:{}: docs/produit.md §{section} does not exist",
+                            shown(&file),
+                            n + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    report(
+        "citations that do not resolve inside the repository",
+        &offenders,
+        "cite docs/produit.md by one of its section numbers (docs/regles.md, docs/sources.md, docs/exigences.md \
+         for rules, files and requirement IDs); add the section there if it is missing.",
+    );
+}

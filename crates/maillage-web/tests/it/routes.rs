@@ -1,5 +1,5 @@
 //! Every route × every role × territory, on a real server, on SQLite and PostgreSQL (there as the application
-//! role that row-level security binds, as in production). The table below is written by hand from PRODUCT.md §2
+//! role that row-level security binds, as in production). The table below is written by hand from docs/produit.md §2
 //! (not derived from the permission table it checks), and must list every route the application declares: a new
 //! route without a line here fails the test. Each role is played by an account holding every commune and by an
 //! account holding one commune, which reaches none of the records owned by a commune: every route naming one of
@@ -25,7 +25,7 @@ const OBSERVATORY: &[Role] = &[
     Role::Crise,
     Role::Partenaire,
 ];
-/// Imports of official files: the observatory team only (PRODUCT.md §2: data imports).
+/// Imports of official files: the observatory team only (docs/produit.md §2: data imports).
 const IMPORT: &[Role] = &[Role::Observatoire];
 /// The guided set-up of the territory: those who import and those who install the instance.
 const SETUP: &[Role] = &[Role::Observatoire, Role::Admin];
@@ -38,7 +38,7 @@ const NAMES: &[Role] = &[
 ];
 const ADMIN: &[Role] = &[Role::Admin];
 const DPO: &[Role] = &[Role::Dpo];
-/// Crisis dashboards without names: élus, coordination, CCAS, crisis cell (PRODUCT.md §2).
+/// Crisis dashboards without names: élus, coordination, CCAS, crisis cell (docs/produit.md §2).
 const CRISIS: &[Role] = &[Role::Elu, Role::Coordination, Role::Ccas, Role::Crise];
 /// Steering the crisis cell: coordination and the cell.
 const CRISIS_CELL: &[Role] = &[Role::Coordination, Role::Crise];
@@ -48,7 +48,7 @@ const CRISIS_PEOPLE: &[Role] = &[Role::Ccas, Role::Crise];
 const VOLUNTEER: &[Role] = &[Role::Benevole];
 /// The internal directory of actors and its contact persons: those who orient people or run the network.
 const DIRECTORY: &[Role] = &[Role::Coordination, Role::Offre, Role::Ccas, Role::Mediation];
-/// Running the network and the CLS: the coordination (PRODUCT.md §2).
+/// Running the network and the CLS: the coordination (docs/produit.md §2).
 const NETWORK: &[Role] = &[Role::Coordination];
 /// The one information relay (lists, messages): the network's coordination and the crisis cell.
 const RELAY: &[Role] = &[Role::Coordination, Role::Crise];

@@ -410,7 +410,7 @@ impl Lcg {
     }
 }
 
-/// Inputs exercising PRODUCT.md §5.1 edge cases: zero populations, zero supply, costs exactly on the
+/// Inputs exercising docs/produit.md §5.1 edge cases: zero populations, zero supply, costs exactly on the
 /// 10/20/30 bounds and beyond the last, zones without any pair, sites reached only beyond 30 minutes or
 /// only by empty zones.
 fn generated_case(seed: u64) -> Case {
@@ -469,7 +469,7 @@ fn generated_case(seed: u64) -> Case {
 
 /// Compare ours with PySAL's: equal within 1e-9 (relative); where PySAL has NaN (no pair) ours is 0; where
 /// PySAL has ∞ (a zero-population zone reaching a site no populated zone reaches) ours is finite, that
-/// site being excluded (PRODUCT.md §5.1). Returns how many zones fell in each case (equal, NaN, ∞).
+/// site being excluded (docs/produit.md §5.1). Returns how many zones fell in each case (equal, NaN, ∞).
 fn compare(
     ours: &[(String, f64)],
     pysal: &[(String, f64)],

@@ -1,4 +1,4 @@
-//! Epidemic indicators (PRODUCT.md §5.4): Santé publique France files imported as published, 7-day incidence,
+//! Epidemic indicators (docs/produit.md §5.4): Santé publique France files imported as published, 7-day incidence,
 //! positivity and screening rates recomputed from their daily counts (beside the file's own indicators),
 //! thresholds (settings) and trend charts drawn on the server.
 

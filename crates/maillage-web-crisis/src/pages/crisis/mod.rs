@@ -1,4 +1,4 @@
-//! The crisis module in the browser (PRODUCT.md §3.F): the crisis cell (levels, composition, main courante,
+//! The crisis module in the browser (docs/produit.md §3.F): the crisis cell (levels, composition, main courante,
 //! tasks, situation report), the register of vulnerable people, phone campaigns (usable on a phone), volunteers
 //! and requests (and `/mes-missions` for volunteers), stocks, epidemic indicators, clusters, service continuity
 //! (with a public page) and information relay.

@@ -1,4 +1,4 @@
-//! The network and Contrat local de santé module in the browser (PRODUCT.md §3.B, §3.C, §3.G): the actor
+//! The network and Contrat local de santé module in the browser (docs/produit.md §3.B, §3.C, §3.G): the actor
 //! directory (internal, and public at `/annuaire`), bodies and meetings with their calendar feed, information
 //! relay by e-mail, the watch network, the CLS with its dashboard, funding tracker and evaluation report, and
 //! consultations of inhabitants.

@@ -141,7 +141,8 @@ pub(crate) fn sources_section(sources: &[Batch]) -> Markup {
     }
 }
 
-/// The limits every page of figures recalls (PRODUCT.md: honest indicators), and the fictional-data warning.
+/// The limits every page of figures recalls (docs/produit.md §1, « Des indicateurs honnêtes »), and the
+/// fictional-data warning.
 pub(crate) fn caveats(state: &AppState, extra: &[&str]) -> Markup {
     html! {
         h2 { "Limites des données" }
