@@ -136,11 +136,12 @@ impl Apl {
 const APL_COLUMNS: &str = "a.commune_code, a.commune_name, a.profession, a.year, a.apl, a.apl_under_65, \
      a.apl_under_62, a.apl_under_60, a.standardised_population, a.population_vintage";
 
-/// The DREES APL of each commune for a profession, latest year.
+/// The DREES APL in force of each commune for a profession, latest year.
 pub async fn apl(store: &Store, profession: &str) -> Result<Vec<Apl>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {APL_COLUMNS} FROM apl_drees a
-         WHERE a.profession = $1 AND a.year = (SELECT MAX(b.year) FROM apl_drees b WHERE b.profession = $1)
+         WHERE a.profession = $1 AND a.removed_batch_id IS NULL
+           AND a.year = (SELECT MAX(b.year) FROM apl_drees b WHERE b.profession = $1 AND b.removed_batch_id IS NULL)
          ORDER BY a.commune_code"
     )))
     .bind(profession)
@@ -149,10 +150,11 @@ pub async fn apl(store: &Store, profession: &str) -> Result<Vec<Apl>> {
     rows.iter().map(apl_of_row).collect()
 }
 
-/// Every imported DREES APL: all professions and years, by commune, profession and year.
+/// Every imported DREES APL in force: all professions and years, by commune, profession and year.
 pub async fn apl_all(store: &Store) -> Result<Vec<Apl>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {APL_COLUMNS} FROM apl_drees a ORDER BY a.commune_code, a.profession, a.year"
+        "SELECT {APL_COLUMNS} FROM apl_drees a WHERE a.removed_batch_id IS NULL
+         ORDER BY a.commune_code, a.profession, a.year"
     )))
     .fetch_all(store.pool())
     .await?;

@@ -410,8 +410,26 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
             .await?;
         }
     }
+    if header.schema_version < APL_ROWS_VERSION {
+        derive_apl_row_keys(&mut tx).await?;
+    }
     tx.commit().await?;
     Ok(summary)
+}
+
+/// The migration that gave `apl_drees` its stable key (0016).
+const APL_ROWS_VERSION: i64 = 16;
+
+/// A backup taken before migration 0016 holds APL rows without their key: derived as that migration did (their
+/// hash is left empty, so the next import of their file updates them once).
+async fn derive_apl_row_keys(tx: &mut Change) -> Result<()> {
+    sqlx::query(
+        "UPDATE apl_drees SET row_key = commune_code || '|' || CAST(year AS TEXT) || '|' || profession
+         WHERE row_key IS NULL",
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// The journal's head from the backup, written over the empty journal's head (which cannot be deleted). The

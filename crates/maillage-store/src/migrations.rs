@@ -97,6 +97,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_row_level_security.sql"),
         include_str!("../migrations/postgres/0015_row_level_security.sql"),
     ),
+    (
+        16,
+        "apl rows",
+        include_str!("../migrations/sqlite/0016_apl_rows.sql"),
+        include_str!("../migrations/postgres/0016_apl_rows.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

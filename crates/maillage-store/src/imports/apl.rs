@@ -1,16 +1,30 @@
 //! DREES APL xlsx (one sheet per vintage): the official accessibility of each commune, to show beside
 //! Maillage's own computation by IRIS. Every variant (all ages, 65, 62 and 60 and under) is kept, with the
-//! vintage of the populations it was computed with.
+//! vintage of the populations it was computed with. Written through `rows` (key `commune|year|profession`): a
+//! file of one profession marks removed that profession's rows it no longer lists, and no other.
 
 use super::Progress;
 use crate::batch::Source;
+use crate::rows::{HashedTable, Val};
 use crate::session::{ImportNote, ImportReport, ImportSession};
-use crate::zones::RowChange;
 use crate::{Result, Store, territory};
-use maillage_formats::apl::{AplRow, read_apl_workbook};
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use maillage_formats::apl::read_apl_workbook;
 use std::path::Path;
+
+const TABLE: &str = "apl_drees";
+const COLUMNS: &[&str] = &[
+    "commune_code",
+    "year",
+    "profession",
+    "commune_name",
+    "apl",
+    "apl_under_65",
+    "apl_under_62",
+    "apl_under_60",
+    "standardised_population",
+    "population",
+    "population_vintage",
+];
 
 /// `profession`: the Maillage profession the file is about (DREES publishes one file per profession).
 pub async fn import(
@@ -32,6 +46,16 @@ pub async fn import(
     for w in read.warnings {
         s.note(ImportNote::Format { warning: w });
     }
+    let professions = [profession.to_string()];
+    let mut table = HashedTable::load_scoped(
+        &mut s.tx,
+        TABLE,
+        "row_key",
+        COLUMNS,
+        s.batch_id,
+        Some(("profession", &professions)),
+    )
+    .await?;
     for r in &read.rows {
         s.counts.rows_read += 1;
         let Some(year) = r.year else {
@@ -42,55 +66,28 @@ pub async fn import(
             s.counts.filtered += 1;
             continue;
         }
-        let existing = sqlx::query(
-            "SELECT apl, apl_under_65, apl_under_62, apl_under_60, standardised_population, population,
-                    population_vintage, commune_name FROM apl_drees
-             WHERE commune_code = $1 AND year = $2 AND profession = $3",
-        )
-        .bind(&r.commune)
-        .bind(i64::from(year))
-        .bind(profession)
-        .fetch_optional(s.tx.conn())
-        .await?;
-        if let Some(e) = &existing
-            && same_as_stored(e, r)?
-        {
-            s.counts.record(RowChange::Unchanged);
-            continue;
+        let values = vec![
+            Val::text(&r.commune),
+            Val::Int(Some(i64::from(year))),
+            Val::text(profession),
+            Val::opt(r.commune_name.clone()),
+            Val::Real(r.apl),
+            Val::Real(r.apl_under_65),
+            Val::Real(r.apl_under_62),
+            Val::Real(r.apl_under_60),
+            Val::Real(r.standardised_population),
+            Val::Real(r.population),
+            Val::Int(r.population_vintage.map(i64::from)),
+        ];
+        let change = table
+            .put(&mut s.tx, &row_key(&r.commune, year, profession), values)
+            .await?;
+        s.counts.record(change);
+        if table.wants_flush() {
+            table.flush(&mut s.tx).await?;
         }
-        sqlx::query(
-            "DELETE FROM apl_drees WHERE commune_code = $1 AND year = $2 AND profession = $3",
-        )
-        .bind(&r.commune)
-        .bind(i64::from(year))
-        .bind(profession)
-        .execute(s.tx.conn())
-        .await?;
-        sqlx::query(
-            "INSERT INTO apl_drees (commune_code, year, profession, commune_name, apl, apl_under_65,
-                 apl_under_62, apl_under_60, standardised_population, population, population_vintage, batch_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&r.commune)
-        .bind(i64::from(year))
-        .bind(profession)
-        .bind(r.commune_name.clone())
-        .bind(r.apl)
-        .bind(r.apl_under_65)
-        .bind(r.apl_under_62)
-        .bind(r.apl_under_60)
-        .bind(r.standardised_population)
-        .bind(r.population)
-        .bind(r.population_vintage.map(i64::from))
-        .bind(s.batch_id)
-        .execute(s.tx.conn())
-        .await?;
-        s.counts.record(if existing.is_some() {
-            RowChange::Updated
-        } else {
-            RowChange::Inserted
-        });
     }
+    s.counts.removed = table.mark_unseen_removed(&mut s.tx).await?;
     progress.rows(s.counts.rows_read, None);
     let sheets: Vec<_> = read
         .sheets
@@ -122,16 +119,7 @@ pub async fn import(
     .await
 }
 
-/// Whether the stored row holds exactly what the file gives (then re-importing changes nothing).
-fn same_as_stored(e: &AnyRow, r: &AplRow) -> Result<bool> {
-    let num = |c: &str| e.try_get::<Option<f64>, _>(c);
-    Ok(num("apl")? == r.apl
-        && num("apl_under_65")? == r.apl_under_65
-        && num("apl_under_62")? == r.apl_under_62
-        && num("apl_under_60")? == r.apl_under_60
-        && num("standardised_population")? == r.standardised_population
-        && num("population")? == r.population
-        && e.try_get::<Option<i64>, _>("population_vintage")?
-            == r.population_vintage.map(i64::from)
-        && e.try_get::<Option<String>, _>("commune_name")? == r.commune_name)
+/// The stable key of a row: one commune, one year, one profession (migration 0016 derives it the same way).
+fn row_key(commune: &str, year: u16, profession: &str) -> String {
+    format!("{commune}|{year}|{profession}")
 }
