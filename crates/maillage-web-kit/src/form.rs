@@ -191,6 +191,11 @@ pub async fn form_again<E: ModuleFailure>(
     Ok(refused(again(reason).await?))
 }
 
+/// The `again` of a change posted from no form of its own (a delete button): the reason alone, as 400.
+pub async fn reason_only(reason: String) -> Result<Markup, WebError> {
+    Err(WebError::BadRequest(reason))
+}
+
 /// Reads a `datetime-local` field (local time in France) as an instant.
 pub fn local_input(value: &str) -> Option<Timestamp> {
     let dt: jiff::civil::DateTime = value.trim().parse().ok()?;

@@ -40,11 +40,10 @@ use maillage_web_kit::routes::{Access, Routes};
 use maillage_web_kit::state::AppState;
 use maud::{Markup, html};
 
-pub(crate) use maillage_web_kit::error::refusal;
 pub(crate) use maillage_web_kit::fields::{CHOOSE, select};
 pub(crate) use maillage_web_kit::form::{
     CommuneChoices, Missing, Notice, Taken, day, done, form_again, fr, local, local_input, now,
-    refused, take, take_as,
+    reason_only, refused, take, take_as,
 };
 
 pub(crate) const READ: Access = Access::Requires(Permission::CrisisRead);

@@ -5,8 +5,7 @@
 
 use super::{
     CHOOSE, CRISIS, EXPORT, Missing, Notice, REGISTER, Taken, Taking, audit_read, chosen_commune,
-    commune_field, communes, day, done, form_again, fr, local, reach, refusal, refused, select,
-    take,
+    commune_field, communes, day, form_again, fr, local, reach, reason_only, refused, select, take,
 };
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -525,36 +524,31 @@ async fn remove(
             .await;
         }
     };
-    // Not [`take`]: a refused removal answers 400 with the reason alone, not the page again.
-    let reach = reach(&caller);
-    let mut tx = store::begin(state.store(), &reach).await?;
-    match reg::remove(
-        &mut tx,
-        &reach,
-        id,
-        reason,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(()) => {
-            commit(
+    // A refused removal answers 400 with the reason alone, not the page again.
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            reg::remove(
                 tx,
-                &caller,
-                Action::CrisisRegisterChanged,
-                &format!("personne:{id}"),
-                json!({ "radiation": reason.code() }),
+                reach,
+                id,
+                reason,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/crise/registre", "radiation"))
-        }
-        Err(maillage_store::crisis::Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            Err(WebError::BadRequest(refusal(e)?))
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisRegisterChanged,
+                format!("personne:{id}"),
+                json!({ "radiation": reason.code() }),
+            )
+            .then("/crise/registre", "radiation"))
+        },
+        reason_only,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------------------------
