@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::Caller;
-use crate::error::WebError;
+use crate::error::{ModuleFailure, WebError, refusal};
 use crate::layout::{error_box, success_box};
 use crate::params::Params;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use maillage_messages::French;
 use maillage_store::audit::Action;
 use maillage_store::change::Change;
+use maillage_store::reach::Reach;
 use maud::{Markup, html};
 
 pub use crate::layout::day;
@@ -88,10 +89,151 @@ pub async fn commit(
     Ok(())
 }
 
+/// What a change that went through records in the audit log ([`Taken::audit`]) and where the person goes next
+/// ([`Audit::then`]).
+pub struct Taken {
+    audit: Audit,
+    then: String,
+    code: &'static str,
+}
+
+/// The audit entry of a change: its action, its target and what it did.
+pub struct Audit {
+    action: Action,
+    target: String,
+    details: serde_json::Value,
+}
+
+impl Taken {
+    /// The audit entry of the change.
+    pub fn audit(action: Action, target: impl Into<String>, details: serde_json::Value) -> Audit {
+        Audit {
+            action,
+            target: target.into(),
+            details,
+        }
+    }
+}
+
+impl Audit {
+    /// After the commit, the person goes to `path`, where the confirmation `code` is shown (see [`done`]).
+    pub fn then(self, path: impl Into<String>, code: &'static str) -> Taken {
+        Taken {
+            audit: self,
+            then: path.into(),
+            code,
+        }
+    }
+}
+
+/// What a row that a change names and that does not exist means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// A row of the form (a lot, a member removed since the form was shown): the form again says which.
+    Refused,
+    /// The row of the page's path: 404, as for a page that does not exist.
+    NotFound,
+}
+
+/// Takes a change: `work` runs in a [`Change`] begun as the caller's reach (given to it). When it goes through,
+/// its audit entry is written in the same change, both are committed, and the answer is a 303 to the
+/// [`Taken`]'s page with its confirmation code. When the store refuses it, nothing is kept and `again` renders
+/// the form again with the French reason (see [`form_again`]); a store failure stays a [`WebError`].
+pub async fn take<E: ModuleFailure>(
+    state: &crate::state::AppState,
+    caller: &Caller,
+    missing: Missing,
+    work: impl AsyncFnOnce(&mut Change, &Reach) -> Result<Taken, E>,
+    again: impl AsyncFnOnce(String) -> Result<Markup, WebError>,
+) -> Result<Response, WebError> {
+    take_as(state, caller, &caller.scope().reach(), missing, work, again).await
+}
+
+/// [`take`] as another reach than the caller's (a volunteer's own missions, whichever commune asked them).
+pub async fn take_as<E: ModuleFailure>(
+    state: &crate::state::AppState,
+    caller: &Caller,
+    reach: &Reach,
+    missing: Missing,
+    work: impl AsyncFnOnce(&mut Change, &Reach) -> Result<Taken, E>,
+    again: impl AsyncFnOnce(String) -> Result<Markup, WebError>,
+) -> Result<Response, WebError> {
+    let mut change = Change::write(state.store(), reach).await?;
+    match work(&mut change, reach).await {
+        Ok(taken) => {
+            let Audit {
+                action,
+                target,
+                details,
+            } = taken.audit;
+            commit(change, caller, action, &target, details).await?;
+            Ok(done(&taken.then, taken.code))
+        }
+        Err(e) => {
+            // Nothing of a refused change is kept.
+            drop(change);
+            form_again(e, missing, again).await
+        }
+    }
+}
+
+/// The answer to a refusal of the store: the form again (`again`, given the French reason) as 422; a missing
+/// row as `missing` says; a store failure as such.
+pub async fn form_again<E: ModuleFailure>(
+    e: E,
+    missing: Missing,
+    again: impl AsyncFnOnce(String) -> Result<Markup, WebError>,
+) -> Result<Response, WebError> {
+    if missing == Missing::NotFound && e.is_not_found() {
+        return Err(WebError::NotFound);
+    }
+    let reason = refusal(e)?;
+    Ok(refused(again(reason).await?))
+}
+
+/// The `again` of a change posted from no form of its own (a delete button): the reason alone, as 400.
+pub async fn reason_only(reason: String) -> Result<Markup, WebError> {
+    Err(WebError::BadRequest(reason))
+}
+
 /// Reads a `datetime-local` field (local time in France) as an instant.
 pub fn local_input(value: &str) -> Option<Timestamp> {
     let dt: jiff::civil::DateTime = value.trim().parse().ok()?;
     dt.in_tz("Europe/Paris").ok().map(|z| z.timestamp())
+}
+
+/// An instant in France, written with `pattern`; the stored text as it is when it is no instant.
+fn in_france(instant: &str, pattern: &str) -> String {
+    match instant
+        .parse::<Timestamp>()
+        .ok()
+        .and_then(|t| t.in_tz("Europe/Paris").ok())
+    {
+        Some(z) => z.strftime(pattern).to_string(),
+        None => crate::layout::date_time(instant),
+    }
+}
+
+/// A stored instant as lists read it in France: "28/07/2026 14:05".
+pub fn local(instant: &str) -> String {
+    in_france(instant, "%d/%m/%Y %H:%M")
+}
+
+/// A stored instant as a sentence reads it in France: "28/07/2026 à 14:05".
+pub fn local_text(instant: &str) -> String {
+    in_france(instant, "%d/%m/%Y à %H:%M")
+}
+
+/// An instant as a sentence reads it in France: "28/07/2026 à 14:05".
+pub fn local_at(t: Timestamp) -> String {
+    local_text(&t.to_string())
+}
+
+/// The value of a `datetime-local` field for an instant (French time).
+pub fn local_input_value(t: Timestamp) -> String {
+    t.in_tz("Europe/Paris")
+        .map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
 }
 
 /// The communes a new owned record (crisis, network) may be given, for the `commune` select of its form: the

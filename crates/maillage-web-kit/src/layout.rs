@@ -263,6 +263,56 @@ pub fn subnav(
     }
 }
 
+/// A domain module's pages (crisis, network): its style sheet, its secondary navigation, and the entry of the
+/// main navigation each of its pages belongs to. Each module declares one; its pages are built by [`Module::page`].
+pub struct Module {
+    /// The module's style sheet, linked at the top of each page's content (the layout links the site's own).
+    pub stylesheet: &'static str,
+    /// The class and the French label of the secondary navigation.
+    pub nav_class: &'static str,
+    pub nav_label: &'static str,
+    /// The module's pages (path, label, permission), those the caller may open shown in the navigation.
+    pub pages: &'static [(&'static str, &'static str, Permission)],
+    /// The main navigation entry a page (its path) belongs to.
+    pub entry: fn(&str) -> &'static str,
+}
+
+impl Module {
+    /// The link to the module's style sheet.
+    pub fn style(&self) -> Markup {
+        html! { link rel="stylesheet" href=(self.stylesheet); }
+    }
+
+    /// The module's pages this caller may open, as a secondary navigation, with the module's style sheet.
+    pub fn subnav(&self, caller: &Caller, current: &str) -> Markup {
+        html! {
+            (self.style())
+            (subnav(caller, current, self.nav_class, self.nav_label, self.pages))
+        }
+    }
+
+    /// A whole page of the module.
+    pub fn page(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        title: &str,
+        current: &str,
+        content: Markup,
+    ) -> Markup {
+        let body = html! { (self.subnav(caller, current)) (content) };
+        page(
+            state,
+            Some(caller),
+            PageMeta {
+                title,
+                current: (self.entry)(current),
+            },
+            body,
+        )
+    }
+}
+
 /// A number the French way (1 234,5), for people: the report crate's, so that pages and drawings agree.
 pub use maillage_report::number;
 

@@ -3,7 +3,8 @@
 //! ([`state`]), errors as French pages or JSON ([`error`]), the page layout and its navigation ([`layout`]),
 //! query and form parameters ([`params`]), roles and permissions ([`permissions`]), the audit log ([`audit`]),
 //! uploads and their limits ([`multipart`], [`limits`]), secrets and passwords ([`secrets`]), the caller's
-//! territory ([`scope`]), accounts ([`users`]), the form helpers of the modules ([`form`]), e-mail ([`smtp`])
+//! territory ([`scope`]), accounts ([`users`]), the way every page takes a change and the form helpers of the
+//! modules ([`form`], [`fields`]), e-mail ([`smtp`])
 //! and the observatory's figures cut to a caller ([`data`]).
 //!
 //! It knows no page: each page crate exposes `fn routes(r: Routes) -> Routes`, and the application
@@ -14,6 +15,7 @@ pub mod audit;
 pub mod auth;
 pub mod data;
 pub mod error;
+pub mod fields;
 pub mod form;
 pub mod layout;
 pub mod limits;

@@ -6,8 +6,8 @@
 //! refreshes itself (`/static/crise.js`).
 
 use super::{
-    CALLS, Notice, audit_read, begin, chosen_commune, commit, commune_field, communes, day, done,
-    fr, local, page, reach, refusal, refused, select,
+    CALLS, CRISIS, Missing, Notice, Taken, Taking, audit_read, chosen_commune, commune_field,
+    communes, day, done, form_again, fr, local, reach, select, take,
 };
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
@@ -184,7 +184,7 @@ async fn render_campaigns(
     };
     Ok((
         notice.status(),
-        page(
+        CRISIS.page(
             state,
             caller,
             "Campagnes d'appels",
@@ -194,75 +194,87 @@ async fn render_campaigns(
     ))
 }
 
+/// The campaigns page again with the reason of a refusal.
+async fn campaigns_again(
+    state: &AppState,
+    caller: &Caller,
+    reason: String,
+) -> Result<Markup, WebError> {
+    Ok(render_campaigns(state, caller, Notice::Refused(reason))
+        .await?
+        .1)
+}
+
+/// A campaign's page again with the reason of a refusal.
+async fn campaign_again(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    reason: String,
+) -> Result<Markup, WebError> {
+    Ok(render_campaign(state, caller, id, Notice::Refused(reason))
+        .await?
+        .1)
+}
+
+/// A call's page again with the reason of a refusal.
+async fn call_again(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    call: i64,
+    reason: String,
+) -> Result<Markup, WebError> {
+    Ok(
+        render_call(state, caller, id, call, Notice::Refused(reason))
+            .await?
+            .1,
+    )
+}
+
 async fn start(
     State(state): State<AppState>,
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let refuse = |m: String| {
-        let (state, caller) = (state.clone(), caller.clone());
-        async move {
-            Ok::<_, WebError>(refused(
-                render_campaigns(&state, &caller, Notice::Refused(m))
-                    .await?
-                    .1,
-            ))
-        }
-    };
-    let Some(event_id) = f.integer("evenement")? else {
-        return refuse(refusal(CrisisError::NoActiveAlert.into())?).await;
-    };
-    let Some(retry) = RetryPolicy::parse(f.raw("relances")) else {
-        let e = CrisisError::InvalidField {
-            field: "relances",
-            expected: "minutes séparées par des virgules (1 à 1440)",
-        };
-        return refuse(refusal(e.into())?).await;
-    };
+    let event_id = f.integer("evenement")?;
     let callers: Vec<String> = f
         .raw("appelants")
         .split([',', ';', ' ', '\n'])
         .map(str::to_string)
         .collect();
     let choices = communes(&state, &caller, Territorywide::Shared).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return refuse(refusal(e)?).await,
-    };
-    let new = calls::NewCampaign {
-        commune: commune.as_deref(),
-        event_id,
-        title: f.raw("titre"),
-        script: f.raw("script"),
-        retry,
-        callers: &callers,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match calls::start(
-        &mut tx,
-        &reach(&caller),
-        &new,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let event_id = event_id.ok_or(CrisisError::NoActiveAlert)?;
+            let retry = RetryPolicy::parse(f.raw("relances")).ok_or(CrisisError::InvalidField {
+                field: "relances",
+                expected: "minutes séparées par des virgules (1 à 1440)",
+            })?;
+            let commune = chosen_commune(&choices, &f)?;
+            let new = calls::NewCampaign {
+                commune: commune.as_deref(),
+                event_id,
+                title: f.raw("titre"),
+                script: f.raw("script"),
+                retry,
+                callers: &callers,
+            };
+            let id =
+                calls::start(tx, reach, &new, &caller.account.identifier, super::now()).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:campagne:{id}"),
+                format!("crise:campagne:{id}"),
                 json!({ "lancement": true }),
             )
-            .await?;
-            Ok(done(&format!("/crise/appels/{id}"), "campagne"))
-        }
-        Err(e) => {
-            drop(tx);
-            refuse(refusal(e)?).await
-        }
-    }
+            .then(format!("/crise/appels/{id}"), "campagne"))
+        },
+        async |reason| campaigns_again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn campaign_page(
@@ -352,7 +364,7 @@ async fn render_campaign(
                         form.formulaire method="post" action=(format!("/crise/signalements/{}", e.id)) {
                             (csrf_field(caller))
                             input type="hidden" name="campagne" value=(id);
-                            div.champ { label for=(format!("s-statut-{}", e.id)) { "Statut" } (select::<EscalationStatus>("statut", &format!("s-statut-{}", e.id), Some(e.status.code()), false)) }
+                            div.champ { label for=(format!("s-statut-{}", e.id)) { "Statut" } (select::<EscalationStatus>("statut", &format!("s-statut-{}", e.id), Some(e.status.code()), None)) }
                             div.champ { label for=(format!("s-suivi-{}", e.id)) { "Ce qui a été fait" } textarea name="suivi" id=(format!("s-suivi-{}", e.id)) required {} }
                             button type="submit" { "Enregistrer le suivi" }
                         }
@@ -389,7 +401,7 @@ async fn render_campaign(
     };
     Ok((
         notice.status(),
-        page(state, caller, &c.title, "/crise/appels", content),
+        CRISIS.page(state, caller, &c.title, "/crise/appels", content),
     ))
 }
 
@@ -409,14 +421,11 @@ async fn next(
     {
         Ok(Some(call)) => Ok(done(&format!("/crise/appels/{id}/appel/{call}"), "reserve")),
         Ok(None) => Ok(done(&format!("/crise/appels/{id}"), "vide")),
-        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
         Err(e) => {
-            let message = refusal(e)?;
-            Ok(refused(
-                render_campaign(&state, &caller, id, Notice::Refused(message))
-                    .await?
-                    .1,
-            ))
+            form_again(e, Missing::NotFound, async |reason| {
+                campaign_again(&state, &caller, id, reason).await
+            })
+            .await
         }
     }
 }
@@ -427,38 +436,25 @@ async fn close(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    if !f.flag("confirmer") {
-        let message = refusal(CrisisError::MissingField { field: "confirmer" }.into())?;
-        return Ok(refused(
-            render_campaign(&state, &caller, id, Notice::Refused(message))
-                .await?
-                .1,
-        ));
-    }
-    let mut tx = begin(&state, &caller).await?;
-    match calls::close(&mut tx, &reach(&caller), id, super::now()).await {
-        Ok(()) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            if !f.flag("confirmer") {
+                return Err(CrisisError::MissingField { field: "confirmer" }.into());
+            }
+            calls::close(tx, reach, id, super::now()).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:campagne:{id}"),
+                format!("crise:campagne:{id}"),
                 json!({ "cloture": true }),
             )
-            .await?;
-            Ok(done(&format!("/crise/appels/{id}"), "cloture"))
-        }
-        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            let message = refusal(e)?;
-            Ok(refused(
-                render_campaign(&state, &caller, id, Notice::Refused(message))
-                    .await?
-                    .1,
-            ))
-        }
-    }
+            .then(format!("/crise/appels/{id}"), "cloture"))
+        },
+        async |reason| campaign_again(&state, &caller, id, reason).await,
+    )
+    .await
 }
 
 async fn call_page(
@@ -562,7 +558,7 @@ async fn render_call(
     };
     Ok((
         notice.status(),
-        page(state, caller, "Appel", "/crise/appels", content),
+        CRISIS.page(state, caller, "Appel", "/crise/appels", content),
     ))
 }
 
@@ -575,61 +571,49 @@ async fn outcome(
     let result = match maillage_crisis::parse_code::<Outcome>("resultat", f.raw("resultat")) {
         Ok(o) => o,
         Err(_) => {
-            let message = refusal(CrisisError::MissingField { field: "resultat" }.into())?;
-            return Ok(refused(
-                render_call(&state, &caller, id, call, Notice::Refused(message))
-                    .await?
-                    .1,
-            ));
+            let missing = Error::from(CrisisError::MissingField { field: "resultat" });
+            return form_again(missing, Missing::Refused, async |reason| {
+                call_again(&state, &caller, id, call, reason).await
+            })
+            .await;
         }
     };
-    let reach = reach(&caller);
     // A call outside the caller's reach (or of another campaign) is not found.
-    if calls::call(state.store(), &reach, call)
+    if calls::call(state.store(), &reach(&caller), call)
         .await?
         .is_none_or(|v| v.campaign_id != id)
     {
         return Err(WebError::NotFound);
     }
-    let mut tx = begin(&state, &caller).await?;
-    match calls::record_outcome(
-        &mut tx,
-        &reach,
-        call,
-        &caller.account.identifier,
-        result,
-        f.get("note"),
-        super::now(),
-    )
-    .await
-    {
-        Ok(t) => {
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let t = calls::record_outcome(
+                tx,
+                reach,
+                call,
+                &caller.account.identifier,
+                result,
+                f.get("note"),
+                super::now(),
+            )
+            .await?;
             let details = json!({
                 "resultat": result.code(),
                 "statut": t.status.code(),
                 "signalement": t.escalation.map(|e| e.code()),
                 "campagne": id,
             });
-            commit(
-                tx,
-                &caller,
-                Action::CrisisCallRecorded,
-                &format!("appel:{call}"),
-                details,
+            Ok(
+                Taken::audit(Action::CrisisCallRecorded, format!("appel:{call}"), details)
+                    .then(format!("/crise/appels/{id}"), "appel"),
             )
-            .await?;
-            Ok(done(&format!("/crise/appels/{id}"), "appel"))
-        }
-        Err(e) => {
-            drop(tx);
-            let message = refusal(e)?;
-            Ok(refused(
-                render_call(&state, &caller, id, call, Notice::Refused(message))
-                    .await?
-                    .1,
-            ))
-        }
-    }
+        },
+        async |reason| call_again(&state, &caller, id, call, reason).await,
+    )
+    .await
 }
 
 async fn release(
@@ -663,52 +647,34 @@ async fn follow_up(
     let back = campaign.map_or("/crise/appels".to_string(), |c| {
         format!("/crise/appels/{c}")
     });
-    let status = maillage_crisis::parse_code::<EscalationStatus>("statut", f.raw("statut"));
-    let mut tx = begin(&state, &caller).await?;
-    let result = match status {
-        Ok(s) => {
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            let status =
+                maillage_crisis::parse_code::<EscalationStatus>("statut", f.raw("statut"))?;
             calls::follow_up(
-                &mut tx,
-                &reach(&caller),
+                tx,
+                reach,
                 esc,
-                s,
+                status,
                 f.raw("suivi"),
                 &caller.account.identifier,
                 super::now(),
             )
-            .await
-        }
-        Err(ref e) => Err(e.clone().into()),
-    };
-    match result {
-        Ok(()) => {
-            let details = json!({ "statut": status.map(|s| s.code()).unwrap_or_default() });
-            commit(
-                tx,
-                &caller,
-                Action::CrisisCallRecorded,
-                &format!("signalement:{esc}"),
-                details,
-            )
             .await?;
-            Ok(done(&back, "suivi"))
-        }
-        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            let message = refusal(e)?;
-            match campaign {
-                Some(c) => Ok(refused(
-                    render_campaign(&state, &caller, c, Notice::Refused(message))
-                        .await?
-                        .1,
-                )),
-                None => Ok(refused(
-                    render_campaigns(&state, &caller, Notice::Refused(message))
-                        .await?
-                        .1,
-                )),
-            }
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisCallRecorded,
+                format!("signalement:{esc}"),
+                json!({ "statut": status.code() }),
+            )
+            .then(back, "suivi"))
+        },
+        async |reason| match campaign {
+            Some(c) => campaign_again(&state, &caller, c, reason).await,
+            None => campaigns_again(&state, &caller, reason).await,
+        },
+    )
+    .await
 }

@@ -2,8 +2,8 @@
 //! the main courante (`/crise/main-courante`) and the one-page situation report (`/crise/point-de-situation`).
 
 use super::{
-    MANAGE, Notice, READ, begin, chosen_commune, commit, commune_field, communes, day, done, fr,
-    local, local_input, page, reach, refusal, refused, select,
+    CHOOSE, CRISIS, MANAGE, Missing, Notice, READ, Taken, Taking, chosen_commune, commune_field,
+    communes, day, fr, local, local_input, reach, select, take,
 };
 use axum::extract::{Path, State};
 use axum::http::Method;
@@ -137,9 +137,9 @@ async fn render(
                 form.formulaire method="post" action="/crise/evenements" {
                     (csrf_field(caller))
                     (commune_field(&choices, "ev-commune", None))
-                    div.champ { label for="ev-type" { "Type" } (select::<EventKind>("type", "ev-type", None, true)) }
+                    div.champ { label for="ev-type" { "Type" } (select::<EventKind>("type", "ev-type", None, Some(CHOOSE))) }
                     div.champ { label for="ev-titre" { "Titre" } input type="text" name="titre" id="ev-titre" required placeholder="Canicule de juillet"; }
-                    div.champ { label for="ev-niveau" { "Niveau" } (select::<Level>("niveau", "ev-niveau", Some("veille"), false)) }
+                    div.champ { label for="ev-niveau" { "Niveau" } (select::<Level>("niveau", "ev-niveau", Some("veille"), None)) }
                     button type="submit" { "Ouvrir l'événement" }
                 }
             }
@@ -173,7 +173,7 @@ async fn render(
                 form.formulaire method="post" action="/crise/membres" {
                     (csrf_field(caller))
                     (commune_field(&choices, "m-commune", None))
-                    div.champ { label for="m-type" { "Type" } (select::<MemberKind>("type", "m-type", Some("membre"), false)) }
+                    div.champ { label for="m-type" { "Type" } (select::<MemberKind>("type", "m-type", Some("membre"), None)) }
                     div.champ { label for="m-nom" { "Nom" } input type="text" name="nom" id="m-nom" required; }
                     div.champ { label for="m-fonction" { "Fonction" } input type="text" name="fonction" id="m-fonction" required placeholder="Point focal régional de veille sanitaire"; }
                     div.champ { label for="m-organisme" { "Organisme" } input type="text" name="organisme" id="m-organisme"; }
@@ -205,7 +205,7 @@ async fn render(
     let status = notice.status();
     Ok((
         status,
-        page(state, caller, "Cellule de crise", "/crise", content),
+        CRISIS.page(state, caller, "Cellule de crise", "/crise", content),
     ))
 }
 
@@ -239,7 +239,7 @@ fn tasks_table(
                                         form method="post" action=(format!("/crise/taches/{}", t.id)) {
                                             (csrf_field(caller))
                                             label.visuellement-cache for=(format!("statut-{}", t.id)) { "Statut de la tâche" }
-                                            (select::<TaskStatus>("statut", &format!("statut-{}", t.id), Some(t.status.code()), false))
+                                            (select::<TaskStatus>("statut", &format!("statut-{}", t.id), Some(t.status.code()), None))
                                             " " button type="submit" { "Enregistrer" }
                                         }
                                     } @else {
@@ -256,14 +256,21 @@ fn tasks_table(
     }
 }
 
-async fn refuse_with(
-    state: &AppState,
-    caller: &Caller,
-    message: String,
-) -> Result<Response, WebError> {
-    Ok(refused(
-        render(state, caller, Notice::Refused(message)).await?.1,
-    ))
+/// The cell's page again with the reason of a refusal.
+async fn again(state: &AppState, caller: &Caller, reason: String) -> Result<Markup, WebError> {
+    Ok(render(state, caller, Notice::Refused(reason)).await?.1)
+}
+
+/// A time typed in a `datetime-local` field (French time), when one is given.
+fn typed_time(value: Option<&str>) -> Result<Option<jiff::Timestamp>, CrisisError> {
+    value
+        .map(|v| {
+            local_input(v).ok_or(CrisisError::InvalidField {
+                field: "heure",
+                expected: "date et heure",
+            })
+        })
+        .transpose()
 }
 
 async fn open_event(
@@ -271,45 +278,36 @@ async fn open_event(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let kind = match maillage_crisis::parse_code::<EventKind>("type", f.raw("type")) {
-        Ok(k) => k,
-        Err(e) => return refuse_with(&state, &caller, refusal(e.into())?).await,
-    };
-    let level = match maillage_crisis::parse_code::<Level>("niveau", f.raw("niveau")) {
-        Ok(l) => l,
-        Err(e) => return refuse_with(&state, &caller, refusal(e.into())?).await,
-    };
     let choices = communes(&state, &caller, Territorywide::Shared).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return refuse_with(&state, &caller, refusal(e)?).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match cell::open_event(
-        &mut tx,
-        &reach(&caller),
-        commune.as_deref(),
-        kind,
-        f.raw("titre"),
-        level,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let kind = maillage_crisis::parse_code::<EventKind>("type", f.raw("type"))?;
+            let level = maillage_crisis::parse_code::<Level>("niveau", f.raw("niveau"))?;
+            let commune = chosen_commune(&choices, &f)?;
+            let id = cell::open_event(
                 tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:evenement:{id}"),
-                json!({ "ouverture": kind.code(), "niveau": level.code() }),
+                reach,
+                commune.as_deref(),
+                kind,
+                f.raw("titre"),
+                level,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/crise", "evenement"))
-        }
-        Err(e) => refuse_with(&state, &caller, refusal(e)?).await,
-    }
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                format!("crise:evenement:{id}"),
+                json!({ "ouverture": kind.code(), "niveau": level.code() }),
+            )
+            .then("/crise", "evenement"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn set_level(
@@ -320,50 +318,34 @@ async fn set_level(
 ) -> Result<Response, WebError> {
     let author = f.get("auteur");
     let now = super::now();
-    let reach = reach(&caller);
-    let mut tx = begin(&state, &caller).await?;
-    let (result, code, details) = match f.get("niveau") {
-        Some("fin") => (
-            cell::close_event(&mut tx, &reach, id, author, &caller.account.identifier, now).await,
-            "cloture",
-            json!({ "fin": true }),
-        ),
-        value => match maillage_crisis::parse_code::<Level>("niveau", value.unwrap_or("")) {
-            Ok(level) => (
-                cell::set_level(
-                    &mut tx,
-                    &reach,
-                    id,
-                    level,
-                    author,
-                    &caller.account.identifier,
-                    now,
-                )
-                .await,
-                "niveau",
-                json!({ "niveau": level.code() }),
-            ),
-            Err(e) => (Err(e.into()), "", json!({})),
-        },
-    };
-    match result {
-        Ok(()) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            let by = &caller.account.identifier;
+            let (code, details) = match f.get("niveau") {
+                Some("fin") => {
+                    cell::close_event(tx, reach, id, author, by, now).await?;
+                    ("cloture", json!({ "fin": true }))
+                }
+                value => {
+                    let level =
+                        maillage_crisis::parse_code::<Level>("niveau", value.unwrap_or(""))?;
+                    cell::set_level(tx, reach, id, level, author, by, now).await?;
+                    ("niveau", json!({ "niveau": level.code() }))
+                }
+            };
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:evenement:{id}"),
+                format!("crise:evenement:{id}"),
                 details,
             )
-            .await?;
-            Ok(done("/crise", code))
-        }
-        Err(store::Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            refuse_with(&state, &caller, refusal(e)?).await
-        }
-    }
+            .then("/crise", code))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn add_member(
@@ -381,36 +363,23 @@ async fn add_member(
         always_reachable: f.flag("permanent"),
     };
     let choices = communes(&state, &caller, Territorywide::Shared).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return refuse_with(&state, &caller, refusal(e)?).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match cell::add_member(
-        &mut tx,
-        &reach(&caller),
-        commune.as_deref(),
-        &form,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let commune = chosen_commune(&choices, &f)?;
+            let id = cell::add_member(tx, reach, commune.as_deref(), &form, super::now()).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:membre:{id}"),
+                format!("crise:membre:{id}"),
                 json!({ "ajout": "membre" }),
             )
-            .await?;
-            Ok(done("/crise", "membre"))
-        }
-        Err(e) => {
-            drop(tx);
-            refuse_with(&state, &caller, refusal(e)?).await
-        }
-    }
+            .then("/crise", "membre"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn add_task(
@@ -418,55 +387,37 @@ async fn add_task(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let due = match f.get("echeance") {
-        None => None,
-        Some(v) => match local_input(v) {
-            Some(t) => Some(t),
-            None => {
-                let e = CrisisError::InvalidField {
-                    field: "heure",
-                    expected: "date et heure",
-                };
-                return refuse_with(&state, &caller, refusal(e.into())?).await;
-            }
-        },
-    };
     let event = f.integer("evenement")?;
     let choices = communes(&state, &caller, Territorywide::Shared).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return refuse_with(&state, &caller, refusal(e)?).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match cell::add_task(
-        &mut tx,
-        &reach(&caller),
-        commune.as_deref(),
-        event,
-        f.raw("tache"),
-        f.raw("responsable"),
-        due,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let due = typed_time(f.get("echeance"))?;
+            let commune = chosen_commune(&choices, &f)?;
+            let id = cell::add_task(
                 tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:tache:{id}"),
-                json!({ "ajout": "tache" }),
+                reach,
+                commune.as_deref(),
+                event,
+                f.raw("tache"),
+                f.raw("responsable"),
+                due,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/crise", "tache"))
-        }
-        Err(e) => {
-            drop(tx);
-            refuse_with(&state, &caller, refusal(e)?).await
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                format!("crise:tache:{id}"),
+                json!({ "ajout": "tache" }),
+            )
+            .then("/crise", "tache"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn set_task(
@@ -475,29 +426,23 @@ async fn set_task(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let status = match maillage_crisis::parse_code::<TaskStatus>("statut", f.raw("statut")) {
-        Ok(s) => s,
-        Err(e) => return refuse_with(&state, &caller, refusal(e.into())?).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match cell::set_task_status(&mut tx, &reach(&caller), id, status, super::now()).await {
-        Ok(()) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            let status = maillage_crisis::parse_code::<TaskStatus>("statut", f.raw("statut"))?;
+            cell::set_task_status(tx, reach, id, status, super::now()).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:tache:{id}"),
+                format!("crise:tache:{id}"),
                 json!({ "statut": status.code() }),
             )
-            .await?;
-            Ok(done("/crise", "statut"))
-        }
-        Err(store::Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            refuse_with(&state, &caller, refusal(e)?).await
-        }
-    }
+            .then("/crise", "statut"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -543,7 +488,7 @@ async fn render_log(
                 form.formulaire method="post" action="/crise/main-courante" {
                     (csrf_field(caller))
                     (commune_field(&choices, "l-commune", typed.get("commune")))
-                    div.champ { label for="l-type" { "Nature" } (select::<LogKind>("type", "l-type", typed.get("type"), true)) }
+                    div.champ { label for="l-type" { "Nature" } (select::<LogKind>("type", "l-type", typed.get("type"), Some(CHOOSE))) }
                     div.champ {
                         label for="l-heure" { "Date et heure des faits" }
                         p.aide { "Laissez vide pour maintenant." }
@@ -581,7 +526,7 @@ async fn render_log(
     };
     Ok((
         notice.status(),
-        page(
+        CRISIS.page(
             state,
             caller,
             "Main courante",
@@ -622,75 +567,42 @@ async fn append_log(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let now = super::now();
-    let refuse = |m: String, f: &Params| {
-        let state = state.clone();
-        let caller = caller.clone();
-        let f = f.clone();
-        async move {
-            Ok::<_, WebError>(refused(
-                render_log(&state, &caller, Notice::Refused(m), Some(&f))
-                    .await?
-                    .1,
-            ))
-        }
-    };
-    let kind = match maillage_crisis::parse_code::<LogKind>("type", f.raw("type")) {
-        Ok(k) => k,
-        Err(e) => return refuse(refusal(e.into())?, &f).await,
-    };
-    let at = match f.get("heure") {
-        None => now,
-        Some(v) => match local_input(v) {
-            Some(t) => t,
-            None => {
-                let e = CrisisError::InvalidField {
-                    field: "heure",
-                    expected: "date et heure",
-                };
-                return refuse(refusal(e.into())?, &f).await;
-            }
-        },
-    };
+    let event_id = f.integer("evenement")?;
+    let site_id = f.integer("lieu")?;
     let choices = communes(&state, &caller, Territorywide::Shared).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return refuse(refusal(e)?, &f).await,
-    };
-    let entry = cell::NewLogEntry {
-        commune,
-        event_id: f.integer("evenement")?,
-        site_id: f.integer("lieu")?,
-        at,
-        kind,
-        author: f.get("auteur").map(str::to_string),
-        text: f.raw("texte").to_string(),
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match cell::append_log(
-        &mut tx,
-        &reach(&caller),
-        &entry,
-        &caller.account.identifier,
-        now,
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let kind = maillage_crisis::parse_code::<LogKind>("type", f.raw("type"))?;
+            let at = typed_time(f.get("heure"))?.unwrap_or(now);
+            let entry = cell::NewLogEntry {
+                commune: chosen_commune(&choices, &f)?,
+                event_id,
+                site_id,
+                at,
+                kind,
+                author: f.get("auteur").map(str::to_string),
+                text: f.raw("texte").to_string(),
+            };
+            let id = cell::append_log(tx, reach, &entry, &caller.account.identifier, now).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:main-courante:{id}"),
+                format!("crise:main-courante:{id}"),
                 json!({ "nature": kind.code() }),
             )
-            .await?;
-            Ok(done("/crise/main-courante", "main-courante"))
-        }
-        Err(e) => {
-            drop(tx);
-            refuse(refusal(e)?, &f).await
-        }
-    }
+            .then("/crise/main-courante", "main-courante"))
+        },
+        async |reason| {
+            Ok(
+                render_log(&state, &caller, Notice::Refused(reason), Some(&f))
+                    .await?
+                    .1,
+            )
+        },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -748,7 +660,7 @@ async fn report(State(state): State<AppState>, caller: Caller) -> Result<Markup,
         }
     };
     let today = day(store::today(now));
-    Ok(page(
+    Ok(CRISIS.page(
         &state,
         &caller,
         &format!("Point de situation du {today}"),

@@ -4,8 +4,8 @@
 //! recorded separately in the main courante.
 
 use super::{
-    MANAGE, Notice, READ, begin, chosen_commune, commit, commune_field, communes, day, done, fr,
-    local, page, reach, refusal, refused, select,
+    CHOOSE, CRISIS, MANAGE, Missing, Notice, READ, Taken, Taking, chosen_commune, commune_field,
+    communes, day, form_again, fr, local, reach, select, take,
 };
 use crate::data::crisis::cluster_overview;
 use axum::extract::{Path, State};
@@ -125,7 +125,7 @@ async fn render(
                         @if l.active() {
                             form.filtres method="post" action=(format!("/crise/clusters/{}/statut", l.site.id)) {
                                 (csrf_field(caller))
-                                div.champ { label for=(format!("s-{}", l.site.id)) { "Statut" } (select::<ClusterStatus>("statut", &format!("s-{}", l.site.id), l.status.map(|s| s.code()), false)) }
+                                div.champ { label for=(format!("s-{}", l.site.id)) { "Statut" } (select::<ClusterStatus>("statut", &format!("s-{}", l.site.id), l.status.map(|s| s.code()), None)) }
                                 div.champ { label for=(format!("sn-{}", l.site.id)) { "Note" } input type="text" name="note" id=(format!("sn-{}", l.site.id)); }
                                 button type="submit" { "Changer le statut" }
                             }
@@ -154,7 +154,7 @@ async fn render(
                 (csrf_field(caller))
                 (commune_field(&choices, "l-commune", None))
                 div.champ { label for="l-nom" { "Nom" } input type="text" name="nom" id="l-nom" required; }
-                div.champ { label for="l-type" { "Type" } (select::<SiteKind>("type", "l-type", None, true)) }
+                div.champ { label for="l-type" { "Type" } (select::<SiteKind>("type", "l-type", None, Some(CHOOSE))) }
                 div.champ { label for="l-adresse" { "Adresse" } input type="text" name="adresse" id="l-adresse"; }
                 div.case { input type="checkbox" name="municipal" id="l-municipal" value="oui"; label for="l-municipal" { "Le maire est l'autorité de gestion (équipement municipal, école…)" } }
                 button type="submit" { "Suivre ce lieu" }
@@ -171,7 +171,7 @@ async fn render(
     };
     Ok((
         notice.status(),
-        page(
+        CRISIS.page(
             state,
             caller,
             "Clusters et lieux sensibles",
@@ -181,11 +181,9 @@ async fn render(
     ))
 }
 
-async fn again(state: &AppState, caller: &Caller, e: Error) -> Result<Response, WebError> {
-    let message = refusal(e)?;
-    Ok(refused(
-        render(state, caller, Notice::Refused(message)).await?.1,
-    ))
+/// The clusters page again with the reason of a refusal.
+async fn again(state: &AppState, caller: &Caller, reason: String) -> Result<Markup, WebError> {
+    Ok(render(state, caller, Notice::Refused(reason)).await?.1)
 }
 
 async fn add_site(
@@ -193,44 +191,35 @@ async fn add_site(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let kind = match maillage_crisis::parse_code::<SiteKind>("type", f.raw("type")) {
-        Ok(k) => k,
-        Err(e) => return again(&state, &caller, e.into()).await,
-    };
     let choices = communes(&state, &caller, Territorywide::Shared).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return again(&state, &caller, e).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match clusters::add_site(
-        &mut tx,
-        &reach(&caller),
-        commune.as_deref(),
-        f.raw("nom"),
-        kind,
-        f.get("adresse"),
-        f.flag("municipal"),
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let kind = maillage_crisis::parse_code::<SiteKind>("type", f.raw("type"))?;
+            let commune = chosen_commune(&choices, &f)?;
+            let id = clusters::add_site(
                 tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:lieu:{id}"),
-                json!({ "ajout": kind.code() }),
+                reach,
+                commune.as_deref(),
+                f.raw("nom"),
+                kind,
+                f.get("adresse"),
+                f.flag("municipal"),
+                super::now(),
             )
             .await?;
-            Ok(done("/crise/clusters", "lieu"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e).await
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                format!("crise:lieu:{id}"),
+                json!({ "ajout": kind.code() }),
+            )
+            .then("/crise/clusters", "lieu"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn set_cases(
@@ -239,46 +228,35 @@ async fn set_cases(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let parsed = (|| -> Result<(jiff::civil::Date, i64), Error> {
-        let d = fields::date("jour", f.raw("jour"))?
-            .ok_or(CrisisError::MissingField { field: "jour" })?;
-        let n = fields::integer("cas", f.raw("cas"), i64::MIN, i64::MAX)?
-            .ok_or(CrisisError::MissingField { field: "cas" })?;
-        Ok((d, n))
-    })();
-    let (d, n) = match parsed {
-        Ok(v) => v,
-        Err(e) => return again(&state, &caller, e).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match clusters::set_cases(
-        &mut tx,
-        &reach(&caller),
-        id,
-        d,
-        n,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(()) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            let d = fields::date("jour", f.raw("jour"))?
+                .ok_or(CrisisError::MissingField { field: "jour" })?;
+            let n = fields::integer("cas", f.raw("cas"), i64::MIN, i64::MAX)?
+                .ok_or(CrisisError::MissingField { field: "cas" })?;
+            clusters::set_cases(
                 tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:lieu:{id}"),
-                json!({ "jour": d.to_string(), "cas": n }),
+                reach,
+                id,
+                d,
+                n,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/crise/clusters", "cas"))
-        }
-        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e).await
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                format!("crise:lieu:{id}"),
+                json!({ "jour": d.to_string(), "cas": n }),
+            )
+            .then("/crise/clusters", "cas"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn set_status(
@@ -287,41 +265,34 @@ async fn set_status(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let status = match maillage_crisis::parse_code::<ClusterStatus>("statut", f.raw("statut")) {
-        Ok(s) => s,
-        Err(e) => return again(&state, &caller, e.into()).await,
-    };
     let rules = store::cluster_rules(state.store()).await?;
-    let mut tx = begin(&state, &caller).await?;
-    match clusters::set_status(
-        &mut tx,
-        &reach(&caller),
-        id,
-        status,
-        f.get("note"),
-        &rules,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(()) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            let status = maillage_crisis::parse_code::<ClusterStatus>("statut", f.raw("statut"))?;
+            clusters::set_status(
                 tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:lieu:{id}"),
-                json!({ "statut": status.code() }),
+                reach,
+                id,
+                status,
+                f.get("note"),
+                &rules,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/crise/clusters", "statut"))
-        }
-        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e).await
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                format!("crise:lieu:{id}"),
+                json!({ "statut": status.code() }),
+            )
+            .then("/crise/clusters", "statut"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn decision(
@@ -332,7 +303,12 @@ async fn decision(
 ) -> Result<Response, WebError> {
     let kind = match maillage_crisis::parse_code::<LogKind>("type", f.raw("type")) {
         Ok(k) => k,
-        Err(e) => return again(&state, &caller, e.into()).await,
+        Err(e) => {
+            return form_again(Error::from(e), Missing::Refused, async |reason| {
+                again(&state, &caller, reason).await
+            })
+            .await;
+        }
     };
     let reach = reach(&caller);
     // A place the caller may change (its communes'; the territory's with every commune); the entry is the
@@ -343,34 +319,33 @@ async fn decision(
     else {
         return Err(WebError::NotFound);
     };
-    let now = super::now();
-    let entry = cell::NewLogEntry {
-        commune: site.commune_code,
-        event_id: None,
-        site_id: Some(id),
-        at: now,
-        kind,
-        author: f.get("auteur").map(str::to_string),
-        text: f.raw("texte").to_string(),
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match cell::append_log(&mut tx, &reach, &entry, &caller.account.identifier, now).await {
-        Ok(entry_id) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let now = super::now();
+            let entry = cell::NewLogEntry {
+                commune: site.commune_code,
+                event_id: None,
+                site_id: Some(id),
+                at: now,
+                kind,
+                author: f.get("auteur").map(str::to_string),
+                text: f.raw("texte").to_string(),
+            };
+            let entry_id =
+                cell::append_log(tx, reach, &entry, &caller.account.identifier, now).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:main-courante:{entry_id}"),
+                format!("crise:main-courante:{entry_id}"),
                 json!({ "lieu": id, "nature": kind.code() }),
             )
-            .await?;
-            Ok(done("/crise/clusters", "decision"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e).await
-        }
-    }
+            .then("/crise/clusters", "decision"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn set_rules(
@@ -378,29 +353,34 @@ async fn set_rules(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let parsed = (|| -> Result<Rules, Error> {
-        let get = |name: &'static str| -> Result<i64, Error> {
-            Ok(fields::integer(name, f.raw(name), i64::MIN, i64::MAX)?
-                .ok_or(CrisisError::MissingField { field: name })?)
-        };
-        let threshold = get("seuil")?;
-        let rules = Rules {
-            threshold: u32::try_from(threshold).map_err(|_| CrisisError::InvalidField {
-                field: "seuil_cluster",
-                expected: "nombre de 1 à 100",
-            })?,
-            window_days: get("fenetre")?,
-            active_days: get("actif")?,
-        };
-        rules.check()?;
-        Ok(rules)
-    })();
-    let rules = match parsed {
-        Ok(r) => r,
-        Err(e) => return again(&state, &caller, e).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    maillage_store::settings::set(&mut tx, store::keys::CLUSTER_RULES, &rules).await?;
-    commit(tx, &caller, Action::CrisisChanged, "crise:regles-clusters", json!({ "seuil": rules.threshold, "fenetre": rules.window_days, "actif": rules.active_days })).await?;
-    Ok(done("/crise/clusters", "regles"))
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, _| -> Taking {
+            let get = |name: &'static str| -> Result<i64, Error> {
+                Ok(fields::integer(name, f.raw(name), i64::MIN, i64::MAX)?
+                    .ok_or(CrisisError::MissingField { field: name })?)
+            };
+            let threshold = get("seuil")?;
+            let rules = Rules {
+                threshold: u32::try_from(threshold).map_err(|_| CrisisError::InvalidField {
+                    field: "seuil_cluster",
+                    expected: "nombre de 1 à 100",
+                })?,
+                window_days: get("fenetre")?,
+                active_days: get("actif")?,
+            };
+            rules.check()?;
+            maillage_store::settings::set(tx, store::keys::CLUSTER_RULES, &rules).await?;
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                "crise:regles-clusters",
+                json!({ "seuil": rules.threshold, "fenetre": rules.window_days, "actif": rules.active_days }),
+            )
+            .then("/crise/clusters", "regles"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }

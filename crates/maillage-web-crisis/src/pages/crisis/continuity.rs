@@ -3,15 +3,15 @@
 //! lists by the network's relay (`/reseau/relais`), the one place where lists and messages live.
 
 use super::{
-    CommuneChoices, MANAGE, Notice, READ, begin, chosen_commune, commit, commune_field, communes,
-    done, fr, local, page, reach, refusal, refused, select,
+    CRISIS, CommuneChoices, MANAGE, Missing, Notice, READ, Taken, Taking, chosen_commune,
+    commune_field, communes, fr, local, reach, select, take,
 };
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maillage_crisis::cell::ServiceStatus;
 use maillage_store::audit::Action;
-use maillage_store::crisis::{Error, services};
+use maillage_store::crisis::services;
 use maillage_store::reach::{Reach, Territorywide};
 use maillage_web_kit::auth::{Caller, MaybeCaller};
 use maillage_web_kit::error::WebError;
@@ -94,7 +94,7 @@ async fn render(
     };
     Ok((
         notice.status(),
-        page(
+        CRISIS.page(
             state,
             caller,
             "Continuité des services",
@@ -117,7 +117,7 @@ fn service_form(
             @if let Some(s) = s { input type="hidden" name="id" value=(s.id); }
             (commune_field(choices, &format!("sv-commune-{id}"), s.and_then(|s| s.commune_code.as_deref())))
             div.champ { label for=(format!("sv-nom-{id}")) { "Nom" } input type="text" name="nom" id=(format!("sv-nom-{id}")) required value=(v(|s| Some(s.name.as_str()))); }
-            div.champ { label for=(format!("sv-etat-{id}")) { "État" } (select::<ServiceStatus>("etat", &format!("sv-etat-{id}"), s.map(|s| maillage_crisis::Coded::code(s.status)), false)) }
+            div.champ { label for=(format!("sv-etat-{id}")) { "État" } (select::<ServiceStatus>("etat", &format!("sv-etat-{id}"), s.map(|s| maillage_crisis::Coded::code(s.status)), None)) }
             div.champ { label for=(format!("sv-horaires-{id}")) { "Horaires" } input type="text" name="horaires" id=(format!("sv-horaires-{id}")) value=(v(|s| s.hours.as_deref())); }
             div.champ { label for=(format!("sv-adresse-{id}")) { "Adresse" } input type="text" name="adresse" id=(format!("sv-adresse-{id}")) value=(v(|s| s.address.as_deref())); }
             div.champ { label for=(format!("sv-tel-{id}")) { "Téléphone" } input type="tel" name="telephone" id=(format!("sv-tel-{id}")) value=(v(|s| s.phone.as_deref())); }
@@ -144,47 +144,32 @@ async fn save_service(
     };
     let id = f.integer("id")?;
     let choices = communes(&state, &caller, Territorywide::Shared).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => {
-            let message = refusal(e)?;
-            return Ok(refused(
-                render(&state, &caller, Notice::Refused(message)).await?.1,
-            ));
-        }
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match services::save_service(
-        &mut tx,
-        &reach(&caller),
-        commune.as_deref(),
-        id,
-        &form,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            let commune = chosen_commune(&choices, &f)?;
+            let id = services::save_service(
                 tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:service:{id}"),
-                json!({ "etat": form.status }),
+                reach,
+                commune.as_deref(),
+                id,
+                &form,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/crise/continuite", "service"))
-        }
-        Err(Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            let message = refusal(e)?;
-            Ok(refused(
-                render(&state, &caller, Notice::Refused(message)).await?.1,
-            ))
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                format!("crise:service:{id}"),
+                json!({ "etat": form.status }),
+            )
+            .then("/crise/continuite", "service"))
+        },
+        async |reason| Ok(render(&state, &caller, Notice::Refused(reason)).await?.1),
+    )
+    .await
 }
 
 /// The public page: open to anyone, logged in or not. Only services marked public, no personal data.
@@ -198,7 +183,7 @@ async fn public_page(
     let updated = list.iter().map(|s| s.updated_at.as_str()).max().map(local);
     let alert = maillage_store::crisis::cell::active_alert(state.store(), &everything).await?;
     let content = html! {
-        (super::style())
+        (super::CRISIS.style())
         @if let Some(e) = &alert {
             div.message.erreur role="status" { p { strong { (fr(e.kind)) " : " } (e.title) " — niveau " (fr(e.level)) "." } }
         }

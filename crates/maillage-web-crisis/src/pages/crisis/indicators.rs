@@ -3,7 +3,7 @@
 //! thresholds (settings) and trend charts drawn on the server.
 
 use super::chart::{Series, lines};
-use super::{MANAGE, Notice, READ, begin, commit, day, done, fr, page, refusal, refused};
+use super::{CRISIS, MANAGE, Missing, Notice, READ, Taken, Taking, day, done, fr, take};
 use crate::data::crisis::{computed, main_series, named_label, series_label};
 use axum::body::Body;
 use axum::extract::State;
@@ -291,7 +291,7 @@ async fn render(
     };
     Ok((
         notice.status(),
-        page(
+        CRISIS.page(
             state,
             caller,
             "Indicateurs épidémiques",
@@ -301,14 +301,23 @@ async fn render(
     ))
 }
 
-async fn again(
+/// The page again with the reason of a refusal.
+async fn again(state: &AppState, caller: &Caller, reason: String) -> Result<Markup, WebError> {
+    Ok(
+        render(state, caller, &Params::default(), Notice::Refused(reason))
+            .await?
+            .1,
+    )
+}
+
+/// The page again with the reason an upload was refused, with its status (413 beyond a limit).
+async fn upload_refused(
     state: &AppState,
     caller: &Caller,
     status: StatusCode,
-    message: String,
+    reason: String,
 ) -> Result<Response, WebError> {
-    let (_, markup) = render(state, caller, &Params::default(), Notice::Refused(message)).await?;
-    Ok((status, markup).into_response())
+    Ok((status, again(state, caller, reason).await?).into_response())
 }
 
 fn parse_list(text: &str) -> Option<Vec<f64>> {
@@ -323,43 +332,36 @@ async fn set_thresholds(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let t = Thresholds {
-        incidence: parse_list(f.raw("incidence")).unwrap_or_default(),
-        positivity: parse_list(f.raw("positivite")).unwrap_or_default(),
-    };
-    let invalid = parse_list(f.raw("incidence")).is_none()
-        || parse_list(f.raw("positivite")).is_none()
-        || t.incidence.is_empty();
-    let check = if invalid {
-        Err(CrisisError::InvalidThresholds {
-            field: "seuils_incidence",
-        })
-    } else {
-        t.check()
-    };
-    if let Err(e) = check {
-        return Ok(refused(
-            render(
-                &state,
-                &caller,
-                &Params::default(),
-                Notice::Refused(maillage_messages::sentence(&e.french())),
-            )
-            .await?
-            .1,
-        ));
-    }
-    let mut tx = begin(&state, &caller).await?;
-    maillage_store::settings::set(&mut tx, store::keys::THRESHOLDS, &t).await?;
-    commit(
-        tx,
+    take(
+        &state,
         &caller,
-        Action::CrisisChanged,
-        "crise:seuils",
-        json!({ "incidence": t.incidence, "positivite": t.positivity }),
+        Missing::Refused,
+        async |tx, _| -> Taking {
+            let t = Thresholds {
+                incidence: parse_list(f.raw("incidence")).unwrap_or_default(),
+                positivity: parse_list(f.raw("positivite")).unwrap_or_default(),
+            };
+            let invalid = parse_list(f.raw("incidence")).is_none()
+                || parse_list(f.raw("positivite")).is_none()
+                || t.incidence.is_empty();
+            if invalid {
+                return Err(CrisisError::InvalidThresholds {
+                    field: "seuils_incidence",
+                }
+                .into());
+            }
+            t.check()?;
+            maillage_store::settings::set(tx, store::keys::THRESHOLDS, &t).await?;
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                "crise:seuils",
+                json!({ "incidence": t.incidence, "positivite": t.positivity }),
+            )
+            .then("/crise/indicateurs", "seuils"))
+        },
+        async |reason| again(&state, &caller, reason).await,
     )
-    .await?;
-    Ok(done("/crise/indicateurs", "seuils"))
+    .await
 }
 
 async fn set_population(
@@ -374,65 +376,35 @@ async fn set_population(
     if level == "commune" && !caller.scope().sees_commune(zone) {
         return Err(WebError::NotFound);
     }
-    let population = match maillage_crisis::fields::decimal("population", f.raw("population")) {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            return again(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                refusal(
-                    CrisisError::MissingField {
-                        field: "population",
-                    }
-                    .into(),
-                )?,
-            )
-            .await;
-        }
-        Err(e) => {
-            return again(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                refusal(e.into())?,
-            )
-            .await;
-        }
-    };
     let source = f
         .get("source")
         .unwrap_or("saisie de la cellule de crise")
         .chars()
         .take(200)
         .collect::<String>();
-    let mut tx = begin(&state, &caller).await?;
-    match epi::set_population(&mut tx, level, zone, population, &source).await {
-        Ok(()) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, _| -> Taking {
+            let population = maillage_crisis::fields::decimal("population", f.raw("population"))?
+                .ok_or(CrisisError::MissingField {
+                field: "population",
+            })?;
+            epi::set_population(tx, level, zone, population, &source).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:population:{level}:{zone}"),
+                format!("crise:population:{level}:{zone}"),
                 json!({ "population": population }),
             )
-            .await?;
-            Ok(done(
-                &format!("/crise/indicateurs?serie={level}:{zone}"),
+            .then(
+                format!("/crise/indicateurs?serie={level}:{zone}"),
                 "population",
             ))
-        }
-        Err(e) => {
-            drop(tx);
-            again(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                refusal(e)?,
-            )
-            .await
-        }
-    }
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 /// Communes and départements of the territory (and France), to keep from a national file.
@@ -466,7 +438,7 @@ async fn import(
 ) -> Result<Response, WebError> {
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let Some(boundary) = multipart::boundary(&headers) else {
-        return again(
+        return upload_refused(
             &state,
             &caller,
             unprocessable,
@@ -491,7 +463,7 @@ async fn import(
         ($read:expr) => {
             match $read {
                 Ok(v) => v,
-                Err(r) => return again(&state, &caller, r.status, r.message).await,
+                Err(r) => return upload_refused(&state, &caller, r.status, r.message).await,
             }
         };
     }
@@ -522,7 +494,7 @@ async fn import(
                 {
                     size += chunk.len();
                     if size > 512 << 20 {
-                        return again(
+                        return upload_refused(
                             &state,
                             &caller,
                             StatusCode::PAYLOAD_TOO_LARGE,
@@ -547,7 +519,7 @@ async fn import(
         }
     }
     let Some((path, name)) = file else {
-        return again(
+        return upload_refused(
             &state,
             &caller,
             unprocessable,
@@ -584,7 +556,7 @@ async fn import(
                 maillage_web_kit::audit::import_failure(&e, &name),
             )
             .await?;
-            again(
+            upload_refused(
                 &state,
                 &caller,
                 unprocessable,

@@ -28,23 +28,22 @@ pub(crate) use crate::data::crisis::{
     EXPIRY_HORIZON_DAYS, Figures, REMIND_DAYS, alert_text, report_figures,
 };
 
-use jiff::Timestamp;
-use maillage_messages::French;
 use maillage_store::audit::Action;
-use maillage_store::change::Change;
-use maillage_store::crisis::{self as store, Error};
+use maillage_store::crisis::Error;
 use maillage_store::reach::{Reach, Territorywide};
 use maillage_web_kit::audit;
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
-use maillage_web_kit::layout::{self, PageMeta};
+use maillage_web_kit::layout::{self, Module};
 use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::{Access, Routes};
 use maillage_web_kit::state::AppState;
 use maud::{Markup, html};
 
+pub(crate) use maillage_web_kit::fields::{CHOOSE, select};
 pub(crate) use maillage_web_kit::form::{
-    CommuneChoices, Notice, commit, day, done, fr, local_input, now, refused,
+    CommuneChoices, Missing, Notice, Taken, day, done, form_again, fr, local, local_input, now,
+    reason_only, refused, take, take_as,
 };
 
 pub(crate) const READ: Access = Access::Requires(Permission::CrisisRead);
@@ -68,14 +67,12 @@ pub fn routes(r: Routes) -> Routes {
     continuity::routes(r)
 }
 
-/// The module's style sheet, linked at the top of each page's content (the layout links the site's own).
-pub(crate) fn style() -> Markup {
-    html! { link rel="stylesheet" href="/static/crise.css"; }
-}
-
-/// The crisis pages this caller may open, as a secondary navigation.
-pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
-    const PAGES: &[(&str, &str, Permission)] = &[
+/// The crisis pages (the relay page is the network module's, listed here for the cell).
+pub(crate) const CRISIS: Module = Module {
+    stylesheet: "/static/crise.css",
+    nav_class: "crise-nav",
+    nav_label: "Gestion de crise",
+    pages: &[
         ("/crise", "Cellule", Permission::CrisisRead),
         (
             "/crise/main-courante",
@@ -102,46 +99,16 @@ pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
             "Relais d'information",
             Permission::RelayMessages,
         ),
-    ];
-    html! {
-        (style())
-        (layout::subnav(caller, current, "crise-nav", "Gestion de crise", PAGES))
-    }
-}
+    ],
+    entry: |_| "/crise",
+};
 
-/// A whole page of the module.
-pub(crate) fn page(
-    state: &AppState,
-    caller: &Caller,
-    title: &str,
-    current: &str,
-    content: Markup,
-) -> Markup {
-    let body = html! { (subnav(caller, current)) (content) };
-    layout::page(
-        state,
-        Some(caller),
-        PageMeta {
-            title,
-            current: "/crise",
-        },
-        body,
-    )
-}
-
-/// The French sentence of a refusal of this module (see [`maillage_web_kit::error::refusal`]).
-pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
-    maillage_web_kit::error::refusal(e)
-}
+/// What the work of a change of this module gives [`take`]: its audit entry and next page, or the refusal.
+pub(crate) type Taking = Result<Taken, Error>;
 
 /// The communes whose crisis records the caller reaches.
 pub(crate) fn reach(caller: &Caller) -> Reach {
     caller.scope().reach()
-}
-
-/// Begins the write transaction of a change as the caller's reach (see [`maillage_store::crisis::begin`]).
-pub(crate) async fn begin(state: &AppState, caller: &Caller) -> Result<Change, WebError> {
-    Ok(store::begin(state.store(), &reach(caller)).await?)
 }
 
 /// The communes a new record of the cell (internal: `Territorywide::Shared`) or a personal record
@@ -181,34 +148,6 @@ pub(crate) async fn audit_read(
     details: serde_json::Value,
 ) -> Result<(), WebError> {
     audit::record(state, caller, Action::CrisisRegisterRead, target, details).await
-}
-
-/// An instant as people read it in France: "28/07/2026 14:05".
-pub(crate) fn local(instant: &str) -> String {
-    match instant
-        .parse::<Timestamp>()
-        .ok()
-        .and_then(|t| t.in_tz("Europe/Paris").ok())
-    {
-        Some(z) => z.strftime("%d/%m/%Y %H:%M").to_string(),
-        None => layout::date_time(instant),
-    }
-}
-
-/// A `select` of coded values with their French labels.
-pub(crate) fn select<T>(name: &str, id: &str, selected: Option<&str>, with_empty: bool) -> Markup
-where
-    T: maillage_crisis::Coded + French,
-{
-    html! {
-        select name=(name) id=(id) {
-            @if with_empty { option value="" { "— choisir —" } }
-            @for v in T::ALL {
-                @if Some(v.code()) == selected { option value=(v.code()) selected { (v.french()) } }
-                @else { option value=(v.code()) { (v.french()) } }
-            }
-        }
-    }
 }
 
 pub(crate) fn figures_tiles(f: &Figures) -> Markup {

@@ -4,8 +4,8 @@
 //! audit entry; nothing of a person goes to the program's logs or into an error message.
 
 use super::{
-    EXPORT, Notice, REGISTER, audit_read, begin, chosen_commune, commit, commune_field, communes,
-    day, done, fr, local, page, reach, refusal, refused, select,
+    CHOOSE, CRISIS, EXPORT, Missing, Notice, REGISTER, Taken, Taking, audit_read, chosen_commune,
+    commune_field, communes, day, form_again, fr, local, reach, reason_only, refused, select, take,
 };
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -23,6 +23,7 @@ use maillage_store::reach::Territorywide;
 use maillage_web_kit::audit;
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
+use maillage_web_kit::form::commit;
 use maillage_web_kit::layout::csrf_field;
 use maillage_web_kit::params::{Form, Params, Query};
 use maillage_web_kit::permissions::Permission;
@@ -152,7 +153,7 @@ fn registration_fields(v: &Params, creating: bool) -> Markup {
             (text("date_naissance", "Date de naissance", true, "date", None))
             (text("adresse", "Adresse", true, "text", None))
             (text("telephone", "Téléphone", false, "tel", Some("Le numéro auquel la joindre pendant une alerte.")))
-            div.champ { label for="r-qualite" { "Inscrite en qualité de (obligatoire)" } (select::<Basis>("qualite", "r-qualite", v.get("qualite"), true)) }
+            div.champ { label for="r-qualite" { "Inscrite en qualité de (obligatoire)" } (select::<Basis>("qualite", "r-qualite", v.get("qualite"), Some(CHOOSE))) }
             div.case {
                 input type="checkbox" name="domicile" id="r-domicile" value="oui" checked[v.flag("domicile") || creating && v.get("nom").is_none()];
                 label for="r-domicile" { "Vit à son domicile (condition d'inscription)" }
@@ -160,7 +161,7 @@ fn registration_fields(v: &Params, creating: bool) -> Markup {
         }
         fieldset {
             legend { "La demande" }
-            div.champ { label for="r-demandeur" { "Demandée par (obligatoire)" } (select::<Requester>("demandeur", "r-demandeur", v.get("demandeur"), true)) }
+            div.champ { label for="r-demandeur" { "Demandée par (obligatoire)" } (select::<Requester>("demandeur", "r-demandeur", v.get("demandeur"), Some(CHOOSE))) }
             (text("date_demande", "Date de la demande", false, "date", Some("L'inscription prend effet à cette date ; vide : aujourd'hui.")))
             (text("date_information", "Date d'information de la personne", false, "date", Some("Obligatoire quand la demande vient d'un tiers : la personne doit être informée et peut s'opposer.")))
             @if creating {
@@ -298,7 +299,7 @@ async fn render_list(
     };
     Ok((
         notice.status(),
-        page(
+        CRISIS.page(
             state,
             caller,
             "Registre des personnes vulnérables",
@@ -308,6 +309,18 @@ async fn render_list(
     ))
 }
 
+/// The register's list again with the reason of a refusal, keeping what was `typed` in the registration form.
+async fn list_again(
+    state: &AppState,
+    caller: &Caller,
+    reason: String,
+    typed: Option<&Params>,
+) -> Result<Markup, WebError> {
+    Ok(render_list(state, caller, Notice::Refused(reason), typed)
+        .await?
+        .1)
+}
+
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -315,55 +328,32 @@ async fn create(
 ) -> Result<Response, WebError> {
     let now = super::now();
     let choices = communes(&state, &caller, Territorywide::HolderOfAll).await?;
-    let chosen = rules::validate(&form_of(&f), store::today(now))
-        .map_err(store::Error::from)
-        .and_then(|r| Ok((r, chosen_commune(&choices, &f)?)));
-    let (registration, commune) = match chosen {
-        Ok(r) => r,
-        Err(e) => {
-            let message = refusal(e)?;
-            return Ok(refused(
-                render_list(&state, &caller, Notice::Refused(message), Some(&f))
-                    .await?
-                    .1,
-            ));
-        }
-    };
-    let reach = reach(&caller);
-    let mut tx = begin(&state, &caller).await?;
-    match reg::create(
-        &mut tx,
-        &reach,
-        commune.as_deref(),
-        &registration,
-        None,
-        &caller.account.identifier,
-        now,
-    )
-    .await
-    {
-        Ok(id) => {
-            let details = json!({ "inscription": true, "qualite": registration.basis.code(), "demandeur": registration.requester.code() });
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let registration = rules::validate(&form_of(&f), store::today(now))?;
+            let commune = chosen_commune(&choices, &f)?;
+            let id = reg::create(
                 tx,
-                &caller,
-                Action::CrisisRegisterChanged,
-                &format!("personne:{id}"),
-                details,
+                reach,
+                commune.as_deref(),
+                &registration,
+                None,
+                &caller.account.identifier,
+                now,
             )
             .await?;
-            Ok(done(&format!("/crise/registre/{id}"), "inscription"))
-        }
-        Err(e) => {
-            drop(tx);
-            let message = refusal(e)?;
-            Ok(refused(
-                render_list(&state, &caller, Notice::Refused(message), Some(&f))
-                    .await?
-                    .1,
-            ))
-        }
-    }
+            let details = json!({ "inscription": true, "qualite": registration.basis.code(), "demandeur": registration.requester.code() });
+            Ok(
+                Taken::audit(Action::CrisisRegisterChanged, format!("personne:{id}"), details)
+                    .then(format!("/crise/registre/{id}"), "inscription"),
+            )
+        },
+        async |reason| list_again(&state, &caller, reason, Some(&f)).await,
+    )
+    .await
 }
 
 async fn person_page(
@@ -445,14 +435,14 @@ async fn render_person(
              seul le nombre de radiations est conservé." }
         form.formulaire method="post" action=(format!("/crise/registre/{id}/radiation")) {
             (csrf_field(caller))
-            div.champ { label for="rad-motif" { "Motif" } (select::<RemovalReason>("motif", "rad-motif", None, true)) }
+            div.champ { label for="rad-motif" { "Motif" } (select::<RemovalReason>("motif", "rad-motif", None, Some(CHOOSE))) }
             button type="submit" { "Radier et effacer les données" }
         }
     };
     let title = format!("{} {}", p.last_name, p.first_name);
     Ok((
         notice.status(),
-        page(state, caller, &title, "/crise/registre", content),
+        CRISIS.page(state, caller, &title, "/crise/registre", content),
     ))
 }
 
@@ -465,73 +455,54 @@ async fn update(
     let now = super::now();
     let today = store::today(now);
     let action = f.get("action").unwrap_or("");
-    let reach = reach(&caller);
     // A person outside the caller's reach is not found, whatever the action.
-    let Some(current) = reg::get(state.store(), &reach, id).await? else {
+    let Some(current) = reg::get(state.store(), &reach(&caller), id).await? else {
         return Err(WebError::NotFound);
     };
-    let mut tx = begin(&state, &caller).await?;
-    let (result, code) = match action {
-        "accuse" => (
-            reg::acknowledge(&mut tx, &reach, id, today, now).await,
-            "accuse",
-        ),
-        "confirme" => (
-            reg::confirm(&mut tx, &reach, id, today, now).await,
-            "confirmation",
-        ),
-        "modifier" => match rules::validate(&form_of(&f), today) {
-            Ok(r) => {
-                // The commune chosen in the form, or the one the person has.
-                let commune = f
-                    .get("commune")
-                    .map(str::to_string)
-                    .or(current.commune_code.clone());
-                (
-                    reg::update(
-                        &mut tx,
-                        &reach,
-                        id,
-                        commune.as_deref(),
-                        &r,
-                        current.position,
-                        now,
-                    )
-                    .await,
-                    "modification",
-                )
-            }
-            Err(e) => (Err(e.into()), ""),
-        },
-        _ => (
-            Err(CrisisError::MissingField { field: "action" }.into()),
-            "",
-        ),
-    };
-    match result {
-        Ok(()) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            let code = match action {
+                "accuse" => {
+                    reg::acknowledge(tx, reach, id, today, now).await?;
+                    "accuse"
+                }
+                "confirme" => {
+                    reg::confirm(tx, reach, id, today, now).await?;
+                    "confirmation"
+                }
+                "modifier" => {
+                    let r = rules::validate(&form_of(&f), today)?;
+                    // The commune chosen in the form, or the one the person has.
+                    let commune = f
+                        .get("commune")
+                        .map(str::to_string)
+                        .or(current.commune_code.clone());
+                    reg::update(tx, reach, id, commune.as_deref(), &r, current.position, now)
+                        .await?;
+                    "modification"
+                }
+                _ => return Err(CrisisError::MissingField { field: "action" }.into()),
+            };
+            Ok(Taken::audit(
                 Action::CrisisRegisterChanged,
-                &format!("personne:{id}"),
+                format!("personne:{id}"),
                 json!({ "action": code }),
             )
-            .await?;
-            Ok(done(&format!("/crise/registre/{id}"), code))
-        }
-        Err(maillage_store::crisis::Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            let message = refusal(e)?;
+            .then(format!("/crise/registre/{id}"), code))
+        },
+        async |reason| {
             let typed = (action == "modifier").then_some(&f);
-            Ok(refused(
-                render_person(&state, &caller, id, Notice::Refused(message), typed)
+            Ok(
+                render_person(&state, &caller, id, Notice::Refused(reason), typed)
                     .await?
                     .1,
-            ))
-        }
-    }
+            )
+        },
+    )
+    .await
 }
 
 async fn remove(
@@ -543,43 +514,41 @@ async fn remove(
     let reason = match maillage_crisis::parse_code::<RemovalReason>("motif", f.raw("motif")) {
         Ok(r) => r,
         Err(e) => {
-            let message = refusal(e.into())?;
-            return Ok(refused(
-                render_person(&state, &caller, id, Notice::Refused(message), None)
-                    .await?
-                    .1,
-            ));
+            return form_again(store::Error::from(e), Missing::Refused, async |reason| {
+                Ok(
+                    render_person(&state, &caller, id, Notice::Refused(reason), None)
+                        .await?
+                        .1,
+                )
+            })
+            .await;
         }
     };
-    let reach = reach(&caller);
-    let mut tx = begin(&state, &caller).await?;
-    match reg::remove(
-        &mut tx,
-        &reach,
-        id,
-        reason,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(()) => {
-            commit(
+    // A refused removal answers 400 with the reason alone, not the page again.
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            reg::remove(
                 tx,
-                &caller,
-                Action::CrisisRegisterChanged,
-                &format!("personne:{id}"),
-                json!({ "radiation": reason.code() }),
+                reach,
+                id,
+                reason,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/crise/registre", "radiation"))
-        }
-        Err(maillage_store::crisis::Error::NotFound { .. }) => Err(WebError::NotFound),
-        Err(e) => {
-            drop(tx);
-            Err(WebError::BadRequest(refusal(e)?))
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisRegisterChanged,
+                format!("personne:{id}"),
+                json!({ "radiation": reason.code() }),
+            )
+            .then("/crise/registre", "radiation"))
+        },
+        reason_only,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -705,19 +674,16 @@ async fn transmit(
         let message = maillage_messages::sentence(&maillage_messages::French::french(
             &CrisisError::ReasonRequired,
         ));
-        return Ok(refused(
-            render_list(&state, &caller, Notice::Refused(message), None)
-                .await?
-                .1,
-        ));
+        return Ok(refused(list_again(&state, &caller, message, None).await?));
     };
     let format = match f.get("format").unwrap_or("csv") {
         "pdf" => "pdf",
         _ => "csv",
     };
-    // The alert is checked in the transaction that records the transmission.
+    // The alert is checked in the transaction that records the transmission; not [`take`]: the answer is the
+    // file itself.
     let reach = reach(&caller);
-    let mut tx = begin(&state, &caller).await?;
+    let mut tx = store::begin(state.store(), &reach).await?;
     let active = cell::alert_active_in(&mut tx, &reach).await?;
     if !active {
         drop(tx);
@@ -732,7 +698,7 @@ async fn transmit(
         let message = maillage_messages::sentence(&maillage_messages::French::french(
             &CrisisError::NoActiveAlert,
         ));
-        let (_, markup) = render_list(&state, &caller, Notice::Refused(message), None).await?;
+        let markup = list_again(&state, &caller, message, None).await?;
         return Ok((StatusCode::CONFLICT, markup).into_response());
     }
     // The caller's register only: an account of commune B transmits commune B's people.

@@ -4,8 +4,8 @@
 
 use super::alert_text;
 use super::{
-    Notice, READ, STOCKS, begin, chosen_commune, commit, commune_field, communes, day, done, fr,
-    local, page, reach, refusal, refused, select,
+    CHOOSE, CRISIS, Missing, Notice, READ, STOCKS, Taken, Taking, chosen_commune, commune_field,
+    communes, day, fr, local, reach, select, take,
 };
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
@@ -117,7 +117,7 @@ async fn render(
                     }
                 }
                 div.champ { label for="d-qte" { "Quantité" } input type="number" name="quantite" id="d-qte" min="1" step="1" required; }
-                div.champ { label for="d-type" { "Destinataires" } (select::<Recipient>("destinataires", "d-type", None, true)) }
+                div.champ { label for="d-type" { "Destinataires" } (select::<Recipient>("destinataires", "d-type", None, Some(CHOOSE))) }
                 div.champ {
                     label for="d-dest" { "Destinataire" }
                     p.aide { "Une structure, une pharmacie, un service, ou « habitants du quartier … » : jamais le nom d'un habitant." }
@@ -191,7 +191,7 @@ async fn render(
     };
     Ok((
         notice.status(),
-        page(
+        CRISIS.page(
             state,
             caller,
             "Stocks et distributions",
@@ -201,11 +201,9 @@ async fn render(
     ))
 }
 
-async fn again(state: &AppState, caller: &Caller, e: Error) -> Result<Response, WebError> {
-    let message = refusal(e)?;
-    Ok(refused(
-        render(state, caller, Notice::Refused(message)).await?.1,
-    ))
+/// The stock page again with the reason of a refusal.
+async fn again(state: &AppState, caller: &Caller, reason: String) -> Result<Markup, WebError> {
+    Ok(render(state, caller, Notice::Refused(reason)).await?.1)
 }
 
 fn quantity(f: &maillage_web_kit::params::Params) -> Result<i64, Error> {
@@ -221,43 +219,34 @@ async fn add_item(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let threshold = match fields::integer("seuil", f.raw("seuil"), i64::MIN, i64::MAX) {
-        Ok(t) => t,
-        Err(e) => return again(&state, &caller, e.into()).await,
-    };
     let choices = communes(&state, &caller, Territorywide::Shared).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return again(&state, &caller, e).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match stocks::add_item(
-        &mut tx,
-        &reach(&caller),
-        commune.as_deref(),
-        f.raw("code"),
-        f.raw("libelle"),
-        f.raw("unite"),
-        threshold,
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let threshold = fields::integer("seuil", f.raw("seuil"), i64::MIN, i64::MAX)?;
+            let commune = chosen_commune(&choices, &f)?;
+            let id = stocks::add_item(
                 tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:article:{id}"),
-                json!({ "ajout": "article" }),
+                reach,
+                commune.as_deref(),
+                f.raw("code"),
+                f.raw("libelle"),
+                f.raw("unite"),
+                threshold,
             )
             .await?;
-            Ok(done("/crise/stocks", "article"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e).await
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                format!("crise:article:{id}"),
+                json!({ "ajout": "article" }),
+            )
+            .then("/crise/stocks", "article"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn receive(
@@ -265,52 +254,39 @@ async fn receive(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let parsed = (|| -> Result<(i64, i64, Option<jiff::civil::Date>), Error> {
-        let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?
-            .ok_or(CrisisError::MissingField { field: "article" })?;
-        Ok((
-            item,
-            quantity(&f)?,
-            fields::date("peremption", f.raw("peremption"))?,
-        ))
-    })();
-    let (item, qty, expiry) = match parsed {
-        Ok(v) => v,
-        Err(e) => return again(&state, &caller, e).await,
-    };
-    let receipt = stocks::Receipt {
-        item_id: item,
-        lot_number: f.raw("lot"),
-        expiry,
-        quantity: qty,
-        supplier: f.get("fournisseur"),
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match stocks::receive(
-        &mut tx,
-        &reach(&caller),
-        &receipt,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(lot) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?
+                .ok_or(CrisisError::MissingField { field: "article" })?;
+            let qty = quantity(&f)?;
+            let receipt = stocks::Receipt {
+                item_id: item,
+                lot_number: f.raw("lot"),
+                expiry: fields::date("peremption", f.raw("peremption"))?,
+                quantity: qty,
+                supplier: f.get("fournisseur"),
+            };
+            let lot = stocks::receive(
                 tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:lot:{lot}"),
-                json!({ "reception": qty }),
+                reach,
+                &receipt,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/crise/stocks", "reception"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e).await
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                format!("crise:lot:{lot}"),
+                json!({ "reception": qty }),
+            )
+            .then("/crise/stocks", "reception"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }
 
 async fn distribute(
@@ -318,52 +294,37 @@ async fn distribute(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let parsed = (|| -> Result<(i64, i64, Recipient), Error> {
-        let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?
-            .ok_or(CrisisError::MissingField { field: "article" })?;
-        let kind =
-            maillage_crisis::parse_code::<Recipient>("destinataires", f.raw("destinataires"))?;
-        Ok((item, quantity(&f)?, kind))
-    })();
-    let (item, qty, kind) = match parsed {
-        Ok(v) => v,
-        Err(e) => return again(&state, &caller, e).await,
-    };
-    let d = stocks::Distribution {
-        item_id: item,
-        lot_id: None,
-        quantity: qty,
-        recipient_kind: kind,
-        recipient: f.raw("destinataire"),
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match stocks::distribute(
-        &mut tx,
-        &reach(&caller),
-        &d,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(plan) => {
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?
+                .ok_or(CrisisError::MissingField { field: "article" })?;
+            let kind =
+                maillage_crisis::parse_code::<Recipient>("destinataires", f.raw("destinataires"))?;
+            let qty = quantity(&f)?;
+            let d = stocks::Distribution {
+                item_id: item,
+                lot_id: None,
+                quantity: qty,
+                recipient_kind: kind,
+                recipient: f.raw("destinataire"),
+            };
+            let plan =
+                stocks::distribute(tx, reach, &d, &caller.account.identifier, super::now()).await?;
             let lots: Vec<_> = plan
                 .iter()
                 .map(|(l, q)| json!({ "lot": l, "quantite": q }))
                 .collect();
-            commit(
-                tx,
-                &caller,
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:article:{item}"),
+                format!("crise:article:{item}"),
                 json!({ "distribution": qty, "destinataires": kind.code(), "lots": lots }),
             )
-            .await?;
-            Ok(done("/crise/stocks", "distribution"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e).await
-        }
-    }
+            .then("/crise/stocks", "distribution"))
+        },
+        async |reason| again(&state, &caller, reason).await,
+    )
+    .await
 }

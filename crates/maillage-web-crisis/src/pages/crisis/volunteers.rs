@@ -4,8 +4,8 @@
 //! missions, with only what they need to do them.
 
 use super::{
-    MISSIONS, Notice, VOLUNTEERS, begin, chosen_commune, commit, commune_field, communes, day,
-    done, fr, local, page, reach, refusal, refused, select,
+    CHOOSE, CRISIS, MISSIONS, Missing, Notice, Taken, Taking, VOLUNTEERS, chosen_commune,
+    commune_field, communes, day, fr, local, reach, select, take, take_as,
 };
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
@@ -158,7 +158,7 @@ async fn render(
             form.formulaire method="post" action="/crise/demandes" {
                 (csrf_field(caller))
                 (commune_field(&choices, "d-commune", t.get("commune")))
-                div.champ { label for="d-type" { "Besoin" } (select::<Skill>("type", "d-type", t.get("type"), true)) }
+                div.champ { label for="d-type" { "Besoin" } (select::<Skill>("type", "d-type", t.get("type"), Some(CHOOSE))) }
                 div.champ { label for="d-benef" { "Bénéficiaire (nom tel qu'il se présente)" } input type="text" name="beneficiaire" id="d-benef" required value=(t.get("beneficiaire").unwrap_or("")); }
                 div.champ { label for="d-adresse" { "Adresse" } input type="text" name="adresse" id="d-adresse" required value=(t.get("adresse").unwrap_or("")); }
                 div.champ { label for="d-tel" { "Téléphone" } input type="tel" name="telephone" id="d-tel" value=(t.get("telephone").unwrap_or("")); }
@@ -273,7 +273,7 @@ async fn render(
     };
     Ok((
         notice.status(),
-        page(
+        CRISIS.page(
             state,
             caller,
             "Bénévoles et demandes",
@@ -283,18 +283,16 @@ async fn render(
     ))
 }
 
+/// The page again with the reason of a refusal, keeping what was `typed` in the form that has it.
 async fn again(
     state: &AppState,
     caller: &Caller,
-    e: Error,
+    reason: String,
     typed: Option<&Params>,
-) -> Result<Response, WebError> {
-    let message = refusal(e)?;
-    Ok(refused(
-        render(state, caller, Notice::Refused(message), typed)
-            .await?
-            .1,
-    ))
+) -> Result<Markup, WebError> {
+    Ok(render(state, caller, Notice::Refused(reason), typed)
+        .await?
+        .1)
 }
 
 async fn add_volunteer(
@@ -320,36 +318,23 @@ async fn add_volunteer(
         consent_on: f.raw("consentement").into(),
     };
     let choices = communes(&state, &caller, Territorywide::HolderOfAll).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return again(&state, &caller, e, None).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match vol::add_volunteer(
-        &mut tx,
-        &reach(&caller),
-        commune.as_deref(),
-        &form,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let commune = chosen_commune(&choices, &f)?;
+            let id = vol::add_volunteer(tx, reach, commune.as_deref(), &form, super::now()).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:benevole:{id}"),
+                format!("crise:benevole:{id}"),
                 json!({ "ajout": "benevole" }),
             )
-            .await?;
-            Ok(done("/crise/benevoles", "benevole"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e, None).await
-        }
-    }
+            .then("/crise/benevoles", "benevole"))
+        },
+        async |reason| again(&state, &caller, reason, None).await,
+    )
+    .await
 }
 
 async fn add_request(
@@ -367,37 +352,31 @@ async fn add_request(
         position: None,
     };
     let choices = communes(&state, &caller, Territorywide::HolderOfAll).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return again(&state, &caller, e, Some(&f)).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match vol::add_request(
-        &mut tx,
-        &reach(&caller),
-        commune.as_deref(),
-        &form,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let commune = chosen_commune(&choices, &f)?;
+            let id = vol::add_request(
                 tx,
-                &caller,
-                Action::CrisisChanged,
-                &format!("crise:demande:{id}"),
-                json!({ "ajout": "demande", "type": form.kind }),
+                reach,
+                commune.as_deref(),
+                &form,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/crise/benevoles", "demande"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e, Some(&f)).await
-        }
-    }
+            Ok(Taken::audit(
+                Action::CrisisChanged,
+                format!("crise:demande:{id}"),
+                json!({ "ajout": "demande", "type": form.kind }),
+            )
+            .then("/crise/benevoles", "demande"))
+        },
+        async |reason| again(&state, &caller, reason, Some(&f)).await,
+    )
+    .await
 }
 
 async fn assign(
@@ -406,38 +385,31 @@ async fn assign(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let reach = reach(&caller);
     // A request outside the caller's reach is not found.
-    if vol::request(state.store(), &reach, id).await?.is_none() {
+    if vol::request(state.store(), &reach(&caller), id)
+        .await?
+        .is_none()
+    {
         return Err(WebError::NotFound);
     }
-    let Some(volunteer) = f.integer("benevole")? else {
-        return again(
-            &state,
-            &caller,
-            CrisisError::MissingField { field: "benevole" }.into(),
-            None,
-        )
-        .await;
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match vol::assign(&mut tx, &reach, id, volunteer, super::now()).await {
-        Ok(()) => {
-            commit(
-                tx,
-                &caller,
+    let volunteer = f.integer("benevole")?;
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let volunteer = volunteer.ok_or(CrisisError::MissingField { field: "benevole" })?;
+            vol::assign(tx, reach, id, volunteer, super::now()).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:demande:{id}"),
+                format!("crise:demande:{id}"),
                 json!({ "benevole": volunteer }),
             )
-            .await?;
-            Ok(done("/crise/benevoles", "affectation"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e, None).await
-        }
-    }
+            .then("/crise/benevoles", "affectation"))
+        },
+        async |reason| again(&state, &caller, reason, None).await,
+    )
+    .await
 }
 
 async fn close_request(
@@ -446,32 +418,29 @@ async fn close_request(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let reach = reach(&caller);
-    if vol::request(state.store(), &reach, id).await?.is_none() {
+    if vol::request(state.store(), &reach(&caller), id)
+        .await?
+        .is_none()
+    {
         return Err(WebError::NotFound);
     }
-    let status = match maillage_crisis::parse_code::<RequestStatus>("statut", f.raw("statut")) {
-        Ok(s) => s,
-        Err(e) => return again(&state, &caller, e.into(), None).await,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match vol::close_request(&mut tx, &reach, id, status, f.get("note"), super::now()).await {
-        Ok(()) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let status = maillage_crisis::parse_code::<RequestStatus>("statut", f.raw("statut"))?;
+            vol::close_request(tx, reach, id, status, f.get("note"), super::now()).await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:demande:{id}"),
+                format!("crise:demande:{id}"),
                 json!({ "statut": status.code() }),
             )
-            .await?;
-            Ok(done("/crise/benevoles", "cloture"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e, None).await
-        }
-    }
+            .then("/crise/benevoles", "cloture"))
+        },
+        async |reason| again(&state, &caller, reason, None).await,
+    )
+    .await
 }
 
 async fn create_round(
@@ -479,23 +448,6 @@ async fn create_round(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let kind = match maillage_crisis::parse_code::<Skill>("type", f.raw("type")) {
-        Ok(k) => k,
-        Err(e) => return again(&state, &caller, e.into(), None).await,
-    };
-    let day = match maillage_crisis::fields::date("jour", f.raw("jour")) {
-        Ok(Some(d)) => d,
-        Ok(None) => {
-            return again(
-                &state,
-                &caller,
-                CrisisError::MissingField { field: "jour" }.into(),
-                None,
-            )
-            .await;
-        }
-        Err(e) => return again(&state, &caller, e.into(), None).await,
-    };
     let mut ids = Vec::new();
     for v in f.all("demande") {
         match v.parse::<i64>() {
@@ -509,46 +461,37 @@ async fn create_round(
     }
     let volunteer = f.integer("benevole")?;
     let choices = communes(&state, &caller, Territorywide::HolderOfAll).await?;
-    let commune = match chosen_commune(&choices, &f) {
-        Ok(c) => c,
-        Err(e) => return again(&state, &caller, e, None).await,
-    };
-    // The depot: the town hall, taken as the first located request when none is known.
-    let new = vol::NewRound {
-        commune: commune.as_deref(),
-        day,
-        kind,
-        label: f.raw("nom"),
-        volunteer_id: volunteer,
-        depot: None,
-        requests: &ids,
-    };
-    let mut tx = begin(&state, &caller).await?;
-    match vol::create_round(
-        &mut tx,
-        &reach(&caller),
-        &new,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let kind = maillage_crisis::parse_code::<Skill>("type", f.raw("type"))?;
+            let day = maillage_crisis::fields::date("jour", f.raw("jour"))?
+                .ok_or(CrisisError::MissingField { field: "jour" })?;
+            let commune = chosen_commune(&choices, &f)?;
+            // The depot: the town hall, taken as the first located request when none is known.
+            let new = vol::NewRound {
+                commune: commune.as_deref(),
+                day,
+                kind,
+                label: f.raw("nom"),
+                volunteer_id: volunteer,
+                depot: None,
+                requests: &ids,
+            };
+            let id = vol::create_round(tx, reach, &new, &caller.account.identifier, super::now())
+                .await?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:tournee:{id}"),
+                format!("crise:tournee:{id}"),
                 json!({ "arrets": ids.len() }),
             )
-            .await?;
-            Ok(done("/crise/benevoles", "tournee"))
-        }
-        Err(e) => {
-            drop(tx);
-            again(&state, &caller, e, None).await
-        }
-    }
+            .then("/crise/benevoles", "tournee"))
+        },
+        async |reason| again(&state, &caller, reason, None).await,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -580,7 +523,7 @@ async fn render_missions(
         .iter()
         .partition(|m| m.status == RequestStatus::Affectee);
     let content = html! {
-        (super::style())
+        (super::CRISIS.style())
         (notice.render())
         @match &me {
             None => p { "Votre compte n'est relié à aucune fiche de bénévole. Demandez à la cellule de crise ou au CCAS de vous enregistrer avec cet identifiant : " strong { (account) } "." },
@@ -623,55 +566,58 @@ async fn render_missions(
     Ok((notice.status(), markup))
 }
 
+/// The missions page again with the reason of a refusal.
+async fn missions_again(
+    state: &AppState,
+    caller: &Caller,
+    reason: String,
+) -> Result<Markup, WebError> {
+    Ok(render_missions(state, caller, Notice::Refused(reason))
+        .await?
+        .1)
+}
+
 async fn complete(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    if !f.flag("fait") {
-        let message = refusal(CrisisError::MissingField { field: "fait" }.into())?;
-        return Ok(refused(
-            render_missions(&state, &caller, Notice::Refused(message))
-                .await?
-                .1,
-        ));
-    }
     // A volunteer's missions are theirs by the link to their account, whichever commune asked them: the
     // statement itself keeps to the volunteer's own requests.
-    let mut tx = maillage_store::crisis::begin(state.store(), &Reach::everything()).await?;
-    match vol::complete_mission(
-        &mut tx,
-        id,
-        &caller.account.identifier,
-        f.get("note"),
-        super::now(),
-    )
-    .await
-    {
-        Ok(()) => {
-            commit(
+    take_as(
+        &state,
+        &caller,
+        &Reach::everything(),
+        Missing::NotFound,
+        async |tx, _| -> Taking {
+            if !f.flag("fait") {
+                return Err(CrisisError::MissingField { field: "fait" }.into());
+            }
+            vol::complete_mission(
                 tx,
-                &caller,
+                id,
+                &caller.account.identifier,
+                f.get("note"),
+                super::now(),
+            )
+            .await
+            .map_err(|e| match e {
+                // Someone else's mission: as if it did not exist.
+                Error::Refused(maillage_store::crisis::Refusal::NotYours(id)) => Error::NotFound {
+                    what: "mission",
+                    id,
+                },
+                e => e,
+            })?;
+            Ok(Taken::audit(
                 Action::CrisisChanged,
-                &format!("crise:demande:{id}"),
+                format!("crise:demande:{id}"),
                 json!({ "mission_faite": true }),
             )
-            .await?;
-            Ok(done("/mes-missions", "faite"))
-        }
-        // Someone else's mission: as if it did not exist.
-        Err(Error::Refused(maillage_store::crisis::Refusal::NotYours(_))) => {
-            Err(WebError::NotFound)
-        }
-        Err(e) => {
-            drop(tx);
-            let message = refusal(e)?;
-            Ok(refused(
-                render_missions(&state, &caller, Notice::Refused(message))
-                    .await?
-                    .1,
-            ))
-        }
-    }
+            .then("/mes-missions", "faite"))
+        },
+        async |reason| missions_again(&state, &caller, reason).await,
+    )
+    .await
 }

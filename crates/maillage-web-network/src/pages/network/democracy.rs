@@ -3,8 +3,8 @@
 //! and the users' representatives and inhabitants who sit in the bodies.
 
 use super::{
-    BODIES, Communes, MANAGE, Notice, area, begin, commit, day, done, field, fr, page, paragraphs,
-    posted_commune, reach, refusal, refused, select, target,
+    BODIES, Communes, MANAGE, Missing, NETWORK, Notice, Taken, Taking, area, day, field, fr,
+    paragraphs, posted_commune, reach, select, take, target,
 };
 use axum::extract::State;
 use axum::http::Method;
@@ -92,7 +92,7 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<Mar
             }
         }
     };
-    Ok(page(
+    Ok(NETWORK.page(
         state,
         caller,
         "Démocratie en santé",
@@ -132,32 +132,28 @@ async fn create(
         summary: f.raw("synthese").into(),
         outcomes: f.raw("suites").into(),
     };
-    let mut tx = begin(&state, &caller).await?;
-    match store::save_consultation(
-        &mut tx,
-        &reach(&caller),
-        None,
-        &form,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let id = store::save_consultation(
                 tx,
-                &caller,
-                Action::NetworkChanged,
-                &target("consultation", id),
-                json!({ "creation": true, "type": form.kind }),
+                reach,
+                None,
+                &form,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done("/reseau/democratie", "consultation"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(render(&state, &caller, Notice::Refused(m)).await?))
-        }
-    }
+            Ok(Taken::audit(
+                Action::NetworkChanged,
+                target("consultation", id),
+                json!({ "creation": true, "type": form.kind }),
+            )
+            .then("/reseau/democratie", "consultation"))
+        },
+        async |reason| render(&state, &caller, Notice::Refused(reason)).await,
+    )
+    .await
 }

@@ -4,8 +4,9 @@
 
 use super::public::{actor_card, search_form};
 use super::{
-    Communes, DIRECTORY, MANAGE, Notice, area, begin, checkboxes, commit, commune_typed, done,
-    field, fr, page, posted_commune, reach, refusal, refused, select, target,
+    Communes, DIRECTORY, MANAGE, Missing, NETWORK, Notice, Taken, Taking, area, begin, checkboxes,
+    commit, commune_typed, field, fr, posted_commune, reach, reason_only, refusal, refused, select,
+    take, target,
 };
 use crate::data::network::{ranked, search_of};
 use axum::body::Body;
@@ -202,7 +203,7 @@ async fn render_list(
             }
         }
     };
-    Ok(page(
+    Ok(NETWORK.page(
         state,
         caller,
         "Annuaire des acteurs",
@@ -226,61 +227,42 @@ async fn create(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let values = fields_of(&f);
-    let record = match ActorRecord::from_fields(&values) {
-        Ok(r) => r,
-        Err(e) => {
-            let m = maillage_messages::sentence(&e.french());
-            return Ok(refused(
-                render_list(
-                    &state,
-                    &caller,
-                    &Params::default(),
-                    Notice::Refused(m),
-                    Some(&values),
-                )
-                .await?,
-            ));
-        }
-    };
     let commune = posted_commune(&caller, &f);
-    let mut tx = begin(&state, &caller).await?;
-    match store::save_actor(
-        &mut tx,
-        &reach(&caller),
-        None,
-        commune.as_deref(),
-        &record,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let record = ActorRecord::from_fields(&values)?;
+            let id = store::save_actor(
                 tx,
-                &caller,
-                Action::NetworkChanged,
-                &target("acteur", id),
-                json!({ "creation": true, "visibilite": record.visibility.code() }),
+                reach,
+                None,
+                commune.as_deref(),
+                &record,
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done(&format!("/reseau/acteurs/{id}"), "cree"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_list(
-                    &state,
-                    &caller,
-                    &Params::default(),
-                    Notice::Refused(m),
-                    Some(&values),
-                )
-                .await?,
-            ))
-        }
-    }
+            Ok(Taken::audit(
+                Action::NetworkChanged,
+                target("acteur", id),
+                json!({ "creation": true, "visibilite": record.visibility.code() }),
+            )
+            .then(format!("/reseau/acteurs/{id}"), "cree"))
+        },
+        async |reason| {
+            render_list(
+                &state,
+                &caller,
+                &Params::default(),
+                Notice::Refused(reason),
+                Some(&values),
+            )
+            .await
+        },
+    )
+    .await
 }
 
 async fn render_actor(
@@ -347,13 +329,7 @@ async fn render_actor(
             }
         }
     };
-    Ok(page(
-        state,
-        caller,
-        &a.record.name,
-        "/reseau/acteurs",
-        content,
-    ))
+    Ok(NETWORK.page(state, caller, &a.record.name, "/reseau/acteurs", content))
 }
 
 fn contact_form(caller: &Caller, action: &str, c: Option<&store::Contact>) -> Markup {
@@ -396,40 +372,35 @@ async fn update(
     if values.get("identifiant").trim().is_empty() {
         values.set("identifiant", a.record.key.clone().unwrap_or_default());
     }
-    let outcome = match ActorRecord::from_fields(&values) {
-        Ok(record) => {
-            let commune = posted_commune(&caller, &f);
-            let mut tx = begin(&state, &caller).await?;
-            match store::save_actor(
-                &mut tx,
-                &reach(&caller),
+    let commune = posted_commune(&caller, &f);
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let record = ActorRecord::from_fields(&values)?;
+            store::save_actor(
+                tx,
+                reach,
                 Some(a.id),
                 commune.as_deref(),
                 &record,
                 &caller.account.identifier,
                 super::now(),
             )
-            .await
-            {
-                Ok(_) => {
-                    commit(
-                        tx,
-                        &caller,
-                        Action::NetworkChanged,
-                        &target("acteur", a.id),
-                        json!({ "modification": true, "visibilite": record.visibility.code() }),
-                    )
-                    .await?;
-                    return Ok(done(&format!("/reseau/acteurs/{}", a.id), "modifie"));
-                }
-                Err(e) => refusal(e)?,
-            }
-        }
-        Err(e) => maillage_messages::sentence(&e.french()),
-    };
-    Ok(refused(
-        render_actor(&state, &caller, &a, Notice::Refused(outcome), Some(&values)).await?,
-    ))
+            .await?;
+            Ok(Taken::audit(
+                Action::NetworkChanged,
+                target("acteur", a.id),
+                json!({ "modification": true, "visibilite": record.visibility.code() }),
+            )
+            .then(format!("/reseau/acteurs/{}", a.id), "modifie"))
+        },
+        async |reason| {
+            render_actor(&state, &caller, &a, Notice::Refused(reason), Some(&values)).await
+        },
+    )
+    .await
 }
 
 async fn delete(
@@ -438,17 +409,22 @@ async fn delete(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = id_of(&id)?;
-    let mut tx = begin(&state, &caller).await?;
-    store::delete_actor(&mut tx, &reach(&caller), id).await?;
-    commit(
-        tx,
+    take(
+        &state,
         &caller,
-        Action::NetworkContactsChanged,
-        &target("acteur", id),
-        json!({ "suppression": true }),
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            store::delete_actor(tx, reach, id).await?;
+            Ok(Taken::audit(
+                Action::NetworkContactsChanged,
+                target("acteur", id),
+                json!({ "suppression": true }),
+            )
+            .then("/reseau/acteurs", "supprime"))
+        },
+        reason_only,
     )
-    .await?;
-    Ok(done("/reseau/acteurs", "supprime"))
+    .await
 }
 
 fn contact_of(f: &Params) -> ContactForm {
@@ -469,39 +445,33 @@ async fn add_contact(
     let a = store::actor(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
-    let mut tx = begin(&state, &caller).await?;
     // A contact of an actor is the actor's commune's (the whole territory's actor: the caller's commune).
     let commune = posted_commune(&caller, &f);
-    match store::save_contact(
-        &mut tx,
-        &reach(&caller),
-        None,
-        Some(a.id),
-        commune.as_deref(),
-        &contact_of(&f),
-        super::now(),
-    )
-    .await
-    {
-        Ok(cid) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let cid = store::save_contact(
                 tx,
-                &caller,
-                Action::NetworkContactsChanged,
-                &target("contact", cid),
-                json!({ "acteur": a.id, "creation": true }),
+                reach,
+                None,
+                Some(a.id),
+                commune.as_deref(),
+                &contact_of(&f),
+                super::now(),
             )
             .await?;
-            Ok(done(&format!("/reseau/acteurs/{}", a.id), "contact"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_actor(&state, &caller, &a, Notice::Refused(m), None).await?,
-            ))
-        }
-    }
+            Ok(Taken::audit(
+                Action::NetworkContactsChanged,
+                target("contact", cid),
+                json!({ "acteur": a.id, "creation": true }),
+            )
+            .then(format!("/reseau/acteurs/{}", a.id), "contact"))
+        },
+        async |reason| render_actor(&state, &caller, &a, Notice::Refused(reason), None).await,
+    )
+    .await
 }
 
 async fn update_contact(
@@ -513,48 +483,46 @@ async fn update_contact(
     let c = store::contact(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
-    let back = c.actor_id.map_or("/reseau/relais".to_string(), |a| {
-        format!("/reseau/acteurs/{a}")
-    });
-    let mut tx = begin(&state, &caller).await?;
-    match store::save_contact(
-        &mut tx,
-        &reach(&caller),
-        Some(c.id),
-        c.actor_id,
-        c.commune_code.as_deref(),
-        &contact_of(&f),
-        super::now(),
-    )
-    .await
-    {
-        Ok(_) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            store::save_contact(
                 tx,
-                &caller,
-                Action::NetworkContactsChanged,
-                &target("contact", c.id),
-                json!({ "modification": true }),
+                reach,
+                Some(c.id),
+                c.actor_id,
+                c.commune_code.as_deref(),
+                &contact_of(&f),
+                super::now(),
             )
             .await?;
-            Ok(done(&back, "contact"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            match c.actor_id {
-                Some(a) => {
-                    let a = store::actor(state.store(), &reach(&caller), a)
-                        .await?
-                        .ok_or(WebError::NotFound)?;
-                    Ok(refused(
-                        render_actor(&state, &caller, &a, Notice::Refused(m), None).await?,
-                    ))
-                }
-                None => Err(WebError::BadRequest(m)),
+            Ok(Taken::audit(
+                Action::NetworkContactsChanged,
+                target("contact", c.id),
+                json!({ "modification": true }),
+            )
+            .then(contact_back(&c), "contact"))
+        },
+        async |reason| match c.actor_id {
+            Some(a) => {
+                let a = store::actor(state.store(), &reach(&caller), a)
+                    .await?
+                    .ok_or(WebError::NotFound)?;
+                render_actor(&state, &caller, &a, Notice::Refused(reason), None).await
             }
-        }
-    }
+            None => reason_only(reason).await,
+        },
+    )
+    .await
+}
+
+/// Where a contact's changes lead: its actor's page, or the relay's for a contact of no actor.
+fn contact_back(c: &store::Contact) -> String {
+    c.actor_id.map_or("/reseau/relais".to_string(), |a| {
+        format!("/reseau/acteurs/{a}")
+    })
 }
 
 async fn delete_contact(
@@ -565,22 +533,22 @@ async fn delete_contact(
     let c = store::contact(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
-    let mut tx = begin(&state, &caller).await?;
-    store::delete_contact(&mut tx, &reach(&caller), c.id).await?;
-    commit(
-        tx,
+    take(
+        &state,
         &caller,
-        Action::NetworkContactsChanged,
-        &target("contact", c.id),
-        json!({ "suppression": true }),
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            store::delete_contact(tx, reach, c.id).await?;
+            Ok(Taken::audit(
+                Action::NetworkContactsChanged,
+                target("contact", c.id),
+                json!({ "suppression": true }),
+            )
+            .then(contact_back(&c), "contact_supprime"))
+        },
+        reason_only,
     )
-    .await?;
-    Ok(done(
-        &c.actor_id.map_or("/reseau/relais".to_string(), |a| {
-            format!("/reseau/acteurs/{a}")
-        }),
-        "contact_supprime",
-    ))
+    .await
 }
 
 fn csv_response(bytes: Vec<u8>, file_name: &str) -> Response {
@@ -752,6 +720,7 @@ async fn import(
             ));
         }
     };
+    // Not [`take`]: the answer is the list with the import's counts, not a redirect.
     let mut tx = begin(&state, &caller).await?;
     let commune = commune_typed(&caller, &commune);
     match store::import(

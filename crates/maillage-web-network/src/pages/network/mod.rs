@@ -23,20 +23,22 @@ mod relay;
 pub(crate) use maillage_web_kit::smtp;
 mod watch;
 
-use jiff::Timestamp;
-use maillage_messages::French;
-use maillage_network::Coded;
 use maillage_store::change::Change;
 use maillage_store::network::{self as store, Error};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
-use maillage_web_kit::layout::{self, PageMeta};
+use maillage_web_kit::layout::{self, Module};
 use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::{Access, Routes};
 use maillage_web_kit::state::AppState;
 use maud::{Markup, html};
 
-pub(crate) use maillage_web_kit::form::{Notice, commit, day, done, fr, local_input, now, refused};
+pub(crate) use maillage_web_kit::error::refusal;
+pub(crate) use maillage_web_kit::fields::{area, checkboxes, field, select};
+pub(crate) use maillage_web_kit::form::{
+    Missing, Notice, Taken, commit, day, done, fr, local_at as local, local_input,
+    local_input_value, local_text, now, reason_only, refused, take,
+};
 
 pub(crate) const DIRECTORY: Access = Access::Requires(Permission::DirectoryRead);
 pub(crate) const MANAGE: Access = Access::Requires(Permission::NetworkManage);
@@ -66,14 +68,12 @@ pub(crate) fn today() -> jiff::civil::Date {
     store::today(now())
 }
 
-/// The module's style sheet (the layout links the site's own).
-pub(crate) fn style() -> Markup {
-    html! { link rel="stylesheet" href="/static/reseau.css"; }
-}
-
-/// The network pages this caller may open, as a secondary navigation.
-pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
-    const PAGES: &[(&str, &str, Permission)] = &[
+/// The network and CLS pages.
+pub(crate) const NETWORK: Module = Module {
+    stylesheet: "/static/reseau.css",
+    nav_class: "reseau-nav",
+    nav_label: "Réseau et contrat local de santé",
+    pages: &[
         ("/reseau", "Tableau de bord", Permission::BodiesRead),
         (
             "/reseau/acteurs",
@@ -98,14 +98,22 @@ pub(crate) fn subnav(caller: &Caller, current: &str) -> Markup {
         ),
         ("/cls", "Contrat local de santé", Permission::ClsShared),
         ("/annuaire", "Annuaire public", Permission::OwnAccount),
-    ];
-    html! {
-        (style())
-        (layout::subnav(caller, current, "reseau-nav", "Réseau et contrat local de santé", PAGES))
-    }
-}
+    ],
+    entry: |current| {
+        if current.starts_with("/cls") {
+            "/cls"
+        } else if current.starts_with("/reseau/acteurs") {
+            "/reseau/acteurs"
+        } else {
+            "/reseau"
+        }
+    },
+};
 
-/// A whole page of the module; `nav` is the main navigation entry it belongs to.
+/// What the work of a change of this module gives [`take`]: its audit entry and next page, or the refusal.
+pub(crate) type Taking = Result<Taken, Error>;
+
+/// A whole page of the module (for `bodies` and `cls`, until they call [`NETWORK`] themselves).
 pub(crate) fn page(
     state: &AppState,
     caller: &Caller,
@@ -113,28 +121,7 @@ pub(crate) fn page(
     current: &str,
     content: Markup,
 ) -> Markup {
-    let nav = if current.starts_with("/cls") {
-        "/cls"
-    } else if current.starts_with("/reseau/acteurs") {
-        "/reseau/acteurs"
-    } else {
-        "/reseau"
-    };
-    let body = html! { (subnav(caller, current)) (content) };
-    layout::page(
-        state,
-        Some(caller),
-        PageMeta {
-            title,
-            current: nav,
-        },
-        body,
-    )
-}
-
-/// The French sentence of a refusal of this module (see [`maillage_web_kit::error::refusal`]).
-pub(crate) fn refusal(e: Error) -> Result<String, WebError> {
-    maillage_web_kit::error::refusal(e)
+    NETWORK.page(state, caller, title, current, content)
 }
 
 /// The communes whose network records the caller reaches (its account's grant).
@@ -142,31 +129,10 @@ pub(crate) fn reach(caller: &Caller) -> store::Reach {
     maillage_web_kit::scope::Scope::of(&caller.account).reach()
 }
 
-/// Begins the write transaction of a change as the caller (see [`maillage_store::network::begin`]).
+/// Begins the write transaction of a change as the caller (see [`maillage_store::network::begin`]); for `bodies`
+/// and `cls`, until they take their changes through [`take`].
 pub(crate) async fn begin(state: &AppState, caller: &Caller) -> Result<Change, WebError> {
     Ok(store::begin(state.store(), &reach(caller)).await?)
-}
-
-/// An instant as people read it in France: "28/07/2026 à 14:05".
-pub(crate) fn local(t: Timestamp) -> String {
-    match t.in_tz("Europe/Paris") {
-        Ok(z) => z.strftime("%d/%m/%Y à %H:%M").to_string(),
-        Err(_) => layout::date_time(&t.to_string()),
-    }
-}
-
-/// A stored instant (text) as people read it.
-pub(crate) fn local_text(s: &str) -> String {
-    s.parse::<Timestamp>()
-        .map(local)
-        .unwrap_or_else(|_| layout::date_time(s))
-}
-
-/// A `datetime-local` value for an instant (French time).
-pub(crate) fn local_input_value(t: Timestamp) -> String {
-    t.in_tz("Europe/Paris")
-        .map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
 }
 
 /// A share (0..1) as a percentage: "62 %".
@@ -174,68 +140,6 @@ pub(crate) fn percent(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| {
         format!("{} %", layout::number(v * 100.0, 0))
     })
-}
-
-/// A `select` of coded values with their French labels.
-pub(crate) fn select<T>(name: &str, id: &str, selected: Option<&str>, empty: Option<&str>) -> Markup
-where
-    T: Coded + French,
-{
-    html! {
-        select name=(name) id=(id) {
-            @if let Some(e) = empty { option value="" { (e) } }
-            @for v in T::ALL {
-                @if Some(v.code()) == selected { option value=(v.code()) selected { (v.french()) } }
-                @else { option value=(v.code()) { (v.french()) } }
-            }
-        }
-    }
-}
-
-/// Check boxes of coded values (a fieldset with its legend).
-pub(crate) fn checkboxes<T>(name: &str, legend: &str, checked: &[T]) -> Markup
-where
-    T: Coded + French + PartialEq,
-{
-    html! {
-        fieldset.cases {
-            legend { (legend) }
-            @for v in T::ALL {
-                @let id = format!("{name}-{}", v.code());
-                div.case {
-                    input type="checkbox" name=(name) value=(v.code()) id=(id) checked[checked.contains(v)];
-                    label for=(id) { (v.french()) }
-                }
-            }
-        }
-    }
-}
-
-/// A text field with its label.
-pub(crate) fn field(
-    name: &str,
-    id: &str,
-    label: &str,
-    value: &str,
-    kind: &str,
-    required: bool,
-) -> Markup {
-    html! {
-        div.champ {
-            label for=(id) { (label) @if required { " " abbr title="obligatoire" { "*" } } }
-            input type=(kind) name=(name) id=(id) value=(value) required[required];
-        }
-    }
-}
-
-/// A text area with its label.
-pub(crate) fn area(name: &str, id: &str, label: &str, value: &str, rows: u32) -> Markup {
-    html! {
-        div.champ {
-            label for=(id) { (label) }
-            textarea name=(name) id=(id) rows=(rows) { (value) }
-        }
-    }
 }
 
 /// A multi-line text as paragraphs.

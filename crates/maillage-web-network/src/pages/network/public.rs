@@ -4,7 +4,7 @@
 //! public page of services open during a crisis (`/continuite`). Contact persons are never shown here: only the
 //! reception's address, phone and e-mail.
 
-use super::{day, fr, style, today};
+use super::{NETWORK, day, fr, today};
 use crate::data::network::{ranked, search_of};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Method, header};
@@ -272,7 +272,7 @@ async fn directory_page(
         format!("/annuaire/guide.pdf?{query}")
     };
     let content = html! {
-        (style())
+        (NETWORK.style())
         p { "Les structures, associations et services de santé et d'aide du territoire : où s'adresser, pour qui, à quelles conditions, à quelles heures." }
         (continuity_notice(&state).await)
         (search_form("/annuaire", &s, Some(&pdf)))
@@ -312,7 +312,7 @@ async fn entry_page(
     .filter(|a| a.record.is_public())
     .ok_or(WebError::NotFound)?;
     let content = html! {
-        (style())
+        (NETWORK.style())
         p { a href="/annuaire" { "← Retour à l'annuaire" } }
         (actor_card(&a, 2, None))
         p { "Fiche mise à jour le " (layout::date(&a.updated_at)) "." }

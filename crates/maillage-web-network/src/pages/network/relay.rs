@@ -5,8 +5,8 @@
 //! configured by the administrator (`/admin/courriel`).
 
 use super::{
-    Communes, Notice, RELAY, SETTINGS, area, begin, commit, done, field, local_text, page,
-    posted_commune, reach, refusal, refused, target,
+    Communes, Missing, NETWORK, Notice, RELAY, SETTINGS, Taken, Taking, area, begin, commit, done,
+    field, local_text, posted_commune, reach, reason_only, refusal, refused, take, target,
 };
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -171,7 +171,7 @@ async fn render_relay(
             }
         }
     };
-    Ok(page(
+    Ok(NETWORK.page(
         state,
         caller,
         "Relais d'information",
@@ -205,37 +205,31 @@ async fn create_list(
     caller: Caller,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    let mut tx = begin(&state, &caller).await?;
     let commune = posted_commune(&caller, &f);
-    match store::create_list(
-        &mut tx,
-        &reach(&caller),
-        commune.as_deref(),
-        f.raw("nom"),
-        f.raw("description"),
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let id = store::create_list(
                 tx,
-                &caller,
-                Action::NetworkChanged,
-                &target("liste", id),
-                json!({ "creation": true }),
+                reach,
+                commune.as_deref(),
+                f.raw("nom"),
+                f.raw("description"),
+                super::now(),
             )
             .await?;
-            Ok(done(&format!("/reseau/relais/listes/{id}"), "liste"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_relay(&state, &caller, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            Ok(Taken::audit(
+                Action::NetworkChanged,
+                target("liste", id),
+                json!({ "creation": true }),
+            )
+            .then(format!("/reseau/relais/listes/{id}"), "liste"))
+        },
+        async |reason| render_relay(&state, &caller, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 async fn render_list(
@@ -296,7 +290,7 @@ async fn render_list(
             }
         }
     };
-    Ok(page(
+    Ok(NETWORK.page(
         state,
         caller,
         &format!("Liste « {} »", l.name),
@@ -327,68 +321,56 @@ async fn members(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let list = id_of(&id)?;
-    let reach = reach(&caller);
-    store::list(state.store(), &reach, list)
+    store::list(state.store(), &reach(&caller), list)
         .await?
         .ok_or(WebError::NotFound)?;
-    let parse = |v: &str| {
+    // An unreadable contact number is a contact that does not exist.
+    let contact = |v: &str| {
         v.parse::<i64>()
-            .map_err(|_| WebError::BadRequest("Contact inconnu.".into()))
+            .map_err(|_| maillage_store::network::Error::NotFound {
+                what: "contact",
+                id: 0,
+            })
     };
-    let mut tx = begin(&state, &caller).await?;
-    let result: Result<serde_json::Value, maillage_store::network::Error> = async {
-        if let Some(c) = f.get("retrait") {
-            let c = parse(c).map_err(|_| maillage_store::network::Error::NotFound {
-                what: "contact",
-                id: 0,
-            })?;
-            store::remove_member(&mut tx, &reach, list, c).await?;
-            Ok(json!({ "retrait": c }))
-        } else if let Some(c) = f.get("reinscription") {
-            let c = parse(c).map_err(|_| maillage_store::network::Error::NotFound {
-                what: "contact",
-                id: 0,
-            })?;
-            store::resubscribe(&mut tx, &reach, list, c).await?;
-            Ok(json!({ "reinscription": c }))
-        } else {
-            let ids: Vec<i64> = f
-                .all("contact")
-                .iter()
-                .filter_map(|c| c.parse().ok())
-                .collect();
-            if ids.is_empty() {
-                return Err(
-                    maillage_network::NetworkError::MissingField { field: "contact" }.into(),
-                );
-            }
-            for c in &ids {
-                store::add_member(&mut tx, &reach, list, *c, super::now()).await?;
-            }
-            Ok(json!({ "ajouts": ids.len() }))
-        }
-    }
-    .await;
-    match result {
-        Ok(details) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let details = if let Some(c) = f.get("retrait") {
+                let c = contact(c)?;
+                store::remove_member(tx, reach, list, c).await?;
+                json!({ "retrait": c })
+            } else if let Some(c) = f.get("reinscription") {
+                let c = contact(c)?;
+                store::resubscribe(tx, reach, list, c).await?;
+                json!({ "reinscription": c })
+            } else {
+                let ids: Vec<i64> = f
+                    .all("contact")
+                    .iter()
+                    .filter_map(|c| c.parse().ok())
+                    .collect();
+                if ids.is_empty() {
+                    return Err(
+                        maillage_network::NetworkError::MissingField { field: "contact" }.into(),
+                    );
+                }
+                for c in &ids {
+                    store::add_member(tx, reach, list, *c, super::now()).await?;
+                }
+                json!({ "ajouts": ids.len() })
+            };
+            Ok(Taken::audit(
                 Action::NetworkContactsChanged,
-                &target("liste", list),
+                target("liste", list),
                 details,
             )
-            .await?;
-            Ok(done(&format!("/reseau/relais/listes/{list}"), "membres"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_list(&state, &caller, list, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            .then(format!("/reseau/relais/listes/{list}"), "membres"))
+        },
+        async |reason| render_list(&state, &caller, list, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 /// The unsubscribe link of a contact on a list.
@@ -451,6 +433,7 @@ async fn send_message(
         .get("liste")
         .and_then(|l| l.parse::<i64>().ok())
         .unwrap_or(0);
+    // Not [`take`]: the message is kept first, then sent, and its deliveries kept in a second change.
     let reach = reach(&caller);
     let mut tx = begin(&state, &caller).await?;
     let id = match store::create_message(
@@ -558,7 +541,7 @@ async fn message_page(
             }
         }
     };
-    Ok(page(&state, &caller, &m.subject, "/reseau/relais", content))
+    Ok(NETWORK.page(&state, &caller, &m.subject, "/reseau/relais", content))
 }
 
 /// The mail merge: one line per subscribed recipient, with their own unsubscribe link (personal data: audited).
@@ -690,7 +673,7 @@ async fn unsubscribe_page(
         .as_ref()
         .map_or("cette liste".to_string(), |l| format!("« {} »", l.name));
     let content = html! {
-        (super::style())
+        (super::NETWORK.style())
         @match subscribed {
             Some(true) => {
                 p { "Vous ne recevrez plus les messages de la liste " (name) "." }
@@ -748,7 +731,7 @@ async fn unsubscribe(
     }
     tx.commit().await?;
     let content = html! {
-        (super::style())
+        (super::NETWORK.style())
         (layout::success_box("votre désinscription est enregistrée : vous ne recevrez plus les messages de cette liste."))
         p { a href="/annuaire" { "Consulter l'annuaire des adresses utiles" } }
     };
@@ -784,7 +767,7 @@ async fn render_settings(
             .unwrap_or_default()
     };
     let content = html! {
-        (super::style())
+        (super::NETWORK.style())
         (notice.render())
         p { "Le serveur par lequel partent les messages du relais d'information et les rappels. Maillage s'y connecte en SMTP simple (avec authentification si un utilisateur est indiqué), sans chiffrement : indiquez le relais de messagerie de la commune ou un serveur de messagerie installé sur la même machine (Postfix…), qui assure lui-même le chiffrement vers l'extérieur." }
         @if current.is_none() { p { strong { "Aucun serveur n'est configuré : " } "les messages sont exportés pour être envoyés avec une messagerie." } }
@@ -843,17 +826,22 @@ async fn save_settings(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     if f.flag("supprimer") {
-        let mut tx = begin(&state, &caller).await?;
-        store::clear_smtp(&mut tx).await?;
-        commit(
-            tx,
+        return take(
+            &state,
             &caller,
-            Action::NetworkChanged,
-            "reseau:serveur_courriel",
-            json!({ "serveur": "retire" }),
+            Missing::Refused,
+            async |tx, _| -> Taking {
+                store::clear_smtp(tx).await?;
+                Ok(Taken::audit(
+                    Action::NetworkChanged,
+                    "reseau:serveur_courriel",
+                    json!({ "serveur": "retire" }),
+                )
+                .then("/admin/courriel", "serveur"))
+            },
+            reason_only,
         )
-        .await?;
-        return Ok(done("/admin/courriel", "serveur"));
+        .await;
     }
     let form = SmtpForm {
         host: f.raw("serveur").into(),
@@ -883,6 +871,7 @@ async fn save_settings(
         }
     };
     let previous = store::smtp(state.store()).await?;
+    // Not [`take`]: the trial message goes after the commit, and its failure is told on the page.
     let mut tx = begin(&state, &caller).await?;
     let saved = match store::save_smtp(&mut tx, &form, previous.as_ref()).await {
         Ok(s) => s,

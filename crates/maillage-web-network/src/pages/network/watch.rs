@@ -4,8 +4,8 @@
 //! with the table of cases as its text alternative: it works without JavaScript and fetches nothing.
 
 use super::{
-    Communes, MANAGE, Notice, WATCH, area, begin, commit, day, done, field, fr, local_text, page,
-    posted_commune, reach, refusal, refused, select, target,
+    Communes, MANAGE, Missing, NETWORK, Notice, Taken, Taking, WATCH, area, day, field, fr,
+    local_text, posted_commune, reach, select, take, target,
 };
 use axum::extract::{Path, State};
 use axum::http::Method;
@@ -323,7 +323,7 @@ async fn render_cases(
             }
         }
     };
-    Ok(page(
+    Ok(NETWORK.page(
         state,
         caller,
         "Réseau de veille — accès aux soins",
@@ -346,35 +346,23 @@ async fn create(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let form = form_of(&caller, &f);
-    let mut tx = begin(&state, &caller).await?;
-    match store::create_case(
-        &mut tx,
-        &reach(&caller),
-        &form,
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(id) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let id = store::create_case(tx, reach, &form, &caller.account.identifier, super::now())
+                .await?;
+            Ok(Taken::audit(
                 Action::NetworkChanged,
-                &target("veille", id),
+                target("veille", id),
                 json!({ "signalement": true, "categorie": form.category }),
             )
-            .await?;
-            Ok(done(&format!("/reseau/veille/{id}"), "signale"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_cases(&state, &caller, Notice::Refused(m), Some(&form)).await?,
-            ))
-        }
-    }
+            .then(format!("/reseau/veille/{id}"), "signale"))
+        },
+        async |reason| render_cases(&state, &caller, Notice::Refused(reason), Some(&form)).await,
+    )
+    .await
 }
 
 async fn render_case(
@@ -436,7 +424,7 @@ async fn render_case(
             details.modifier { summary { "Corriger le signalement" } (case_form(caller, &communes, &format!("/reseau/veille/{}", c.id), Some(c), &networks)) }
         }
     };
-    Ok(page(state, caller, &c.title, "/reseau/veille", content))
+    Ok(NETWORK.page(state, caller, &c.title, "/reseau/veille", content))
 }
 
 async fn load(state: &AppState, caller: &Caller, id: &str) -> Result<Case, WebError> {
@@ -463,27 +451,22 @@ async fn update(
 ) -> Result<Response, WebError> {
     let c = load(&state, &caller, &id).await?;
     let form = form_of(&caller, &f);
-    let mut tx = begin(&state, &caller).await?;
-    match store::update_case(&mut tx, &reach(&caller), c.id, &form, super::now()).await {
-        Ok(()) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            store::update_case(tx, reach, c.id, &form, super::now()).await?;
+            Ok(Taken::audit(
                 Action::NetworkChanged,
-                &target("veille", c.id),
+                target("veille", c.id),
                 json!({ "modification": true }),
             )
-            .await?;
-            Ok(done(&format!("/reseau/veille/{}", c.id), "modifie"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_case(&state, &caller, &c, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            .then(format!("/reseau/veille/{}", c.id), "modifie"))
+        },
+        async |reason| render_case(&state, &caller, &c, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 async fn step(
@@ -493,55 +476,36 @@ async fn step(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let c = load(&state, &caller, &id).await?;
-    let to: WatchStatus = match parse_code("statut", f.raw("statut")) {
-        Ok(s) => s,
-        Err(e) => {
-            return Ok(refused(
-                render_case(
-                    &state,
-                    &caller,
-                    &c,
-                    Notice::Refused(maillage_messages::sentence(&fr(e))),
-                )
-                .await?,
-            ));
-        }
-    };
     let s = Step {
         assignee: f.get("attribution").map(str::to_string),
         solution: f.get("solution").map(str::to_string),
         institution: f.get("institution").map(str::to_string),
     };
-    let mut tx = begin(&state, &caller).await?;
-    match store::step(
-        &mut tx,
-        &reach(&caller),
-        c.id,
-        to,
-        &s,
-        f.raw("note"),
-        &caller.account.identifier,
-        super::now(),
-    )
-    .await
-    {
-        Ok(()) => {
-            commit(
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let to: WatchStatus = parse_code("statut", f.raw("statut"))?;
+            store::step(
                 tx,
-                &caller,
-                Action::NetworkChanged,
-                &target("veille", c.id),
-                json!({ "de": c.status.code(), "vers": to.code() }),
+                reach,
+                c.id,
+                to,
+                &s,
+                f.raw("note"),
+                &caller.account.identifier,
+                super::now(),
             )
             .await?;
-            Ok(done(&format!("/reseau/veille/{}", c.id), "etape"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_case(&state, &caller, &c, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            Ok(Taken::audit(
+                Action::NetworkChanged,
+                target("veille", c.id),
+                json!({ "de": c.status.code(), "vers": to.code() }),
+            )
+            .then(format!("/reseau/veille/{}", c.id), "etape"))
+        },
+        async |reason| render_case(&state, &caller, &c, Notice::Refused(reason)).await,
+    )
+    .await
 }
