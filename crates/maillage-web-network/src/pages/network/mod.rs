@@ -113,24 +113,13 @@ pub(crate) const NETWORK: Module = Module {
 /// What the work of a change of this module gives [`take`]: its audit entry and next page, or the refusal.
 pub(crate) type Taking = Result<Taken, Error>;
 
-/// A whole page of the module (for `bodies` and `cls`, until they call [`NETWORK`] themselves).
-pub(crate) fn page(
-    state: &AppState,
-    caller: &Caller,
-    title: &str,
-    current: &str,
-    content: Markup,
-) -> Markup {
-    NETWORK.page(state, caller, title, current, content)
-}
-
 /// The communes whose network records the caller reaches (its account's grant).
 pub(crate) fn reach(caller: &Caller) -> store::Reach {
     maillage_web_kit::scope::Scope::of(&caller.account).reach()
 }
 
-/// Begins the write transaction of a change as the caller (see [`maillage_store::network::begin`]); for `bodies`
-/// and `cls`, until they take their changes through [`take`].
+/// Begins the write transaction of a change as the caller (see [`maillage_store::network::begin`]), for the few
+/// changes [`take`] does not fit (an import answered with its counts, a message sent between two changes).
 pub(crate) async fn begin(state: &AppState, caller: &Caller) -> Result<Change, WebError> {
     Ok(store::begin(state.store(), &reach(caller)).await?)
 }

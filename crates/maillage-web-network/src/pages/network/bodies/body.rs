@@ -6,8 +6,8 @@ use super::meetings::meeting_form;
 use super::members::member_form;
 use super::{HORIZON_DAYS, MESSAGES, id_of};
 use crate::pages::network::{
-    Communes, Notice, area, begin, commit, day, done, field, fr, local, now, page, posted_commune,
-    reach, refusal, refused, select, target, today,
+    Communes, Missing, NETWORK, Notice, Taken, Taking, area, day, field, fr, local, now,
+    posted_commune, reach, select, take, target, today,
 };
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -15,7 +15,9 @@ use maillage_network::Coded;
 use maillage_network::codes::{BodyKind, MeetingStatus, MemberType};
 use maillage_network::reminders;
 use maillage_store::audit::Action;
+use maillage_store::change::Change;
 use maillage_store::network::bodies::{self as store, Body, BodyForm};
+use maillage_store::network::{Error, Reach};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::csrf_field;
@@ -133,7 +135,7 @@ async fn render_bodies(
             }
         }
     };
-    Ok(page(
+    Ok(NETWORK.page(
         state,
         caller,
         "Instances et réunions",
@@ -168,27 +170,22 @@ pub(super) async fn create_body(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let form = body_form_of(&caller, &f);
-    let mut tx = begin(&state, &caller).await?;
-    match store::save_body(&mut tx, &reach(&caller), None, &form, now()).await {
-        Ok(id) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let id = store::save_body(tx, reach, None, &form, now()).await?;
+            Ok(Taken::audit(
                 Action::NetworkChanged,
-                &target("instance", id),
+                target("instance", id),
                 json!({ "creation": true, "type": form.kind }),
             )
-            .await?;
-            Ok(done(&format!("/reseau/instances/{id}"), "instance"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_bodies(&state, &caller, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            .then(format!("/reseau/instances/{id}"), "instance"))
+        },
+        async |reason| render_bodies(&state, &caller, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 pub(super) async fn render_body(
@@ -278,7 +275,7 @@ pub(super) async fn render_body(
             details.modifier { summary { "Modifier l'instance" } (body_form(caller, &communes, &format!("/reseau/instances/{}", b.id), Some(b), &all, None)) }
         }
     };
-    Ok(page(state, caller, &b.name, "/reseau/instances", content))
+    Ok(NETWORK.page(state, caller, &b.name, "/reseau/instances", content))
 }
 
 pub(super) async fn body_page(
@@ -303,36 +300,29 @@ pub(super) async fn load_body(
         .ok_or(WebError::NotFound)
 }
 
-/// Runs a change of a body's page: audit, commit and redirect, or the page again with the reason.
-pub(super) async fn body_finish(
+/// Takes a change made from a body's page: audited on the body, back to its page, or the page again.
+pub(super) async fn on_body(
     state: &AppState,
     caller: &Caller,
     b: &Body,
-    tx: maillage_store::change::Change,
-    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
+    work: impl AsyncFnOnce(&mut Change, &Reach) -> Result<(), Error>,
 ) -> Result<Response, WebError> {
-    match r {
-        Ok(()) => {
-            commit(
-                tx,
-                caller,
-                Action::NetworkChanged,
-                &target("instance", b.id),
-                details,
+    take(
+        state,
+        caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            work(tx, reach).await?;
+            Ok(
+                Taken::audit(Action::NetworkChanged, target("instance", b.id), details)
+                    .then(format!("/reseau/instances/{}", b.id), code),
             )
-            .await?;
-            Ok(done(&format!("/reseau/instances/{}", b.id), code))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_body(state, caller, b, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+        },
+        async |reason| render_body(state, caller, b, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 pub(super) async fn update_body(
@@ -343,18 +333,17 @@ pub(super) async fn update_body(
 ) -> Result<Response, WebError> {
     let b = load_body(&state, &caller, &id).await?;
     let form = body_form_of(&caller, &f);
-    let mut tx = begin(&state, &caller).await?;
-    let r = async { store::save_body(&mut tx, &reach(&caller), Some(b.id), &form, now()).await }
-        .await
-        .map(drop);
-    body_finish(
+    on_body(
         &state,
         &caller,
         &b,
-        tx,
-        r,
         "instance",
         json!({ "modification": true }),
+        async |tx, reach| {
+            store::save_body(tx, reach, Some(b.id), &form, now())
+                .await
+                .map(drop)
+        },
     )
     .await
 }

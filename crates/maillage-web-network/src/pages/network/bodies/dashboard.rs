@@ -3,10 +3,11 @@
 
 use super::{HORIZON_DAYS, due_text};
 use crate::pages::network::{
-    Notice, begin, calendar, cls, commit, day, fr, local, now, page, reach, smtp, today,
+    Missing, NETWORK, Notice, Taken, Taking, calendar, cls, day, fr, local, now, reach,
+    reason_only, smtp, take, today,
 };
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maillage_network::codes::MeetingStatus;
 use maillage_network::reminders::{self, Due};
 use maillage_store::audit::Action;
@@ -157,13 +158,7 @@ pub(super) async fn home(
         }
         (calendar::subscription(&state, &caller).await?)
     };
-    Ok(page(
-        &state,
-        &caller,
-        "Réseau et instances",
-        "/reseau",
-        content,
-    ))
+    Ok(NETWORK.page(&state, &caller, "Réseau et instances", "/reseau", content))
 }
 
 /// Sends each owner (with an e-mail address) the list of their overdue or coming actions.
@@ -225,16 +220,6 @@ pub(super) async fn send_reminders(
             None => failed += 1,
         }
     }
-    let mut tx = begin(&state, &caller).await?;
-    store::mark_reminded(&mut tx, &reach(&caller), &ids, now()).await?;
-    commit(
-        tx,
-        &caller,
-        Action::NetworkMessageSent,
-        "reseau:rappels",
-        json!({ "envoyes": sent, "echecs": failed, "sans_adresse": without_email }),
-    )
-    .await?;
     let detail = if smtp.is_none() {
         "aucun serveur de courriel n'est configuré (Paramètres › Courriel) : rien n'a été envoyé"
             .to_string()
@@ -244,12 +229,22 @@ pub(super) async fn send_reminders(
         )
     };
     let q = form_urlencoded::Serializer::new(String::new())
-        .append_pair("fait", "rappels")
         .append_pair("detail", &detail)
         .finish();
-    let mut resp = axum::http::StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("/reseau?{q}")) {
-        resp.headers_mut().insert(axum::http::header::LOCATION, v);
-    }
-    Ok(resp)
+    take(
+        &state,
+        &caller,
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            store::mark_reminded(tx, reach, &ids, now()).await?;
+            Ok(Taken::audit(
+                Action::NetworkMessageSent,
+                "reseau:rappels",
+                json!({ "envoyes": sent, "echecs": failed, "sans_adresse": without_email }),
+            )
+            .then(format!("/reseau?{q}"), "rappels"))
+        },
+        reason_only,
+    )
+    .await
 }

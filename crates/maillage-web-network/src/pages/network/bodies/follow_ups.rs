@@ -1,10 +1,11 @@
 //! Follow-up actions: their form, the board by status, their creation and their change of status.
 
-use super::body::{body_finish, load_body};
+use super::body::{load_body, on_body};
 use super::meetings::render_meeting;
 use super::{HORIZON_DAYS, due_text, id_of};
 use crate::pages::network::{
-    Notice, begin, commit, day, done, field, fr, local, now, reach, refusal, refused, target, today,
+    Missing, Notice, Taken, Taking, day, field, fr, local, now, reach, reason_only, take, target,
+    today,
 };
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -108,43 +109,39 @@ pub(super) async fn add_action(
     let form = follow_up_of(&f);
     // From a meeting's page, back to it.
     if let Some(mid) = form.meeting_id.filter(|_| f.flag("depuis_reunion")) {
-        let mut tx = begin(&state, &caller).await?;
-        return match store::save_action(&mut tx, &reach(&caller), None, b.id, &form, now()).await {
-            Ok(aid) => {
-                commit(
-                    tx,
-                    &caller,
+        return take(
+            &state,
+            &caller,
+            Missing::Refused,
+            async |tx, reach| -> Taking {
+                let aid = store::save_action(tx, reach, None, b.id, &form, now()).await?;
+                Ok(Taken::audit(
                     Action::NetworkChanged,
-                    &target("action", aid),
+                    target("action", aid),
                     json!({ "creation": true }),
                 )
-                .await?;
-                Ok(done(&format!("/reseau/reunions/{mid}"), "action"))
-            }
-            Err(e) => {
-                drop(tx);
-                let m = refusal(e)?;
+                .then(format!("/reseau/reunions/{mid}"), "action"))
+            },
+            async |reason| {
                 let meeting = store::meeting(state.store(), &reach(&caller), mid)
                     .await?
                     .ok_or(WebError::NotFound)?;
-                Ok(refused(
-                    render_meeting(&state, &caller, &meeting, Notice::Refused(m)).await?,
-                ))
-            }
-        };
+                render_meeting(&state, &caller, &meeting, Notice::Refused(reason)).await
+            },
+        )
+        .await;
     }
-    let mut tx = begin(&state, &caller).await?;
-    let r = async { store::save_action(&mut tx, &reach(&caller), None, b.id, &form, now()).await }
-        .await
-        .map(drop);
-    body_finish(
+    on_body(
         &state,
         &caller,
         &b,
-        tx,
-        r,
         "action",
         json!({ "action": "ajout" }),
+        async |tx, reach| {
+            store::save_action(tx, reach, None, b.id, &form, now())
+                .await
+                .map(drop)
+        },
     )
     .await
 }
@@ -161,15 +158,20 @@ pub(super) async fn action_status(
             "Choisissez un statut de la liste (à faire, en cours, faite, abandonnée).".into(),
         )
     })?;
-    let mut tx = begin(&state, &caller).await?;
-    let body_id = store::set_action_status(&mut tx, &reach(&caller), id, status, now()).await?;
-    commit(
-        tx,
+    take(
+        &state,
         &caller,
-        Action::NetworkChanged,
-        &target("action", id),
-        json!({ "statut": status.code() }),
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            let body_id = store::set_action_status(tx, reach, id, status, now()).await?;
+            Ok(Taken::audit(
+                Action::NetworkChanged,
+                target("action", id),
+                json!({ "statut": status.code() }),
+            )
+            .then(format!("/reseau/instances/{body_id}"), "action"))
+        },
+        reason_only,
     )
-    .await?;
-    Ok(done(&format!("/reseau/instances/{body_id}"), "action"))
+    .await
 }

@@ -4,15 +4,17 @@
 use super::body::{load_body, render_body};
 use super::{MESSAGES, id_of};
 use crate::pages::network::{
-    Notice, area, begin, commit, day, done, field, fr, local, local_input, local_input_value, now,
-    page, paragraphs, reach, refusal, refused, select, target,
+    Missing, NETWORK, Notice, Taken, Taking, area, day, field, fr, local, local_input,
+    local_input_value, now, paragraphs, reach, select, take, target,
 };
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maillage_network::Coded;
 use maillage_network::codes::{Attendance, MeetingStatus};
 use maillage_store::audit::Action;
+use maillage_store::change::Change;
 use maillage_store::network::bodies::{self as store, FollowUp, Meeting, MeetingForm};
+use maillage_store::network::{Error, Reach};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::csrf_field;
@@ -60,27 +62,22 @@ pub(super) async fn add_meeting(
 ) -> Result<Response, WebError> {
     let b = load_body(&state, &caller, &id).await?;
     let form = meeting_form_of(&f);
-    let mut tx = begin(&state, &caller).await?;
-    match store::save_meeting(&mut tx, &reach(&caller), None, b.id, &form, now()).await {
-        Ok(mid) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let mid = store::save_meeting(tx, reach, None, b.id, &form, now()).await?;
+            Ok(Taken::audit(
                 Action::NetworkChanged,
-                &target("reunion", mid),
+                target("reunion", mid),
                 json!({ "creation": true, "instance": b.id }),
             )
-            .await?;
-            Ok(done(&format!("/reseau/reunions/{mid}"), "reunion"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_body(&state, &caller, &b, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            .then(format!("/reseau/reunions/{mid}"), "reunion"))
+        },
+        async |reason| render_body(&state, &caller, &b, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 pub(super) async fn render_meeting(
@@ -205,7 +202,7 @@ pub(super) async fn render_meeting(
             details.modifier { summary { "Modifier la réunion (ordre du jour, compte rendu, statut)" } (meeting_form(caller, &format!("/reseau/reunions/{}", m.id), Some(m))) }
         }
     };
-    Ok(page(
+    Ok(NETWORK.page(
         state,
         caller,
         &format!("{} — {}", m.body_name, m.title),
@@ -230,35 +227,29 @@ pub(super) async fn meeting_page(
     render_meeting(&state, &caller, &m, Notice::from_query(&q, MESSAGES)).await
 }
 
-async fn meeting_finish(
+/// Takes a change made from a meeting's page: audited on the meeting, back to its page, or the page again.
+async fn on_meeting(
     state: &AppState,
     caller: &Caller,
     m: &Meeting,
-    tx: maillage_store::change::Change,
-    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
+    work: impl AsyncFnOnce(&mut Change, &Reach) -> Result<(), Error>,
 ) -> Result<Response, WebError> {
-    match r {
-        Ok(()) => {
-            commit(
-                tx,
-                caller,
-                Action::NetworkChanged,
-                &target("reunion", m.id),
-                details,
+    take(
+        state,
+        caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            work(tx, reach).await?;
+            Ok(
+                Taken::audit(Action::NetworkChanged, target("reunion", m.id), details)
+                    .then(format!("/reseau/reunions/{}", m.id), code),
             )
-            .await?;
-            Ok(done(&format!("/reseau/reunions/{}", m.id), code))
-        }
-        Err(e) => {
-            drop(tx);
-            let msg = refusal(e)?;
-            Ok(refused(
-                render_meeting(state, caller, m, Notice::Refused(msg)).await?,
-            ))
-        }
-    }
+        },
+        async |reason| render_meeting(state, caller, m, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 pub(super) async fn update_meeting(
@@ -269,28 +260,17 @@ pub(super) async fn update_meeting(
 ) -> Result<Response, WebError> {
     let m = load_meeting(&state, &caller, &id).await?;
     let form = meeting_form_of(&f);
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        store::save_meeting(
-            &mut tx,
-            &reach(&caller),
-            Some(m.id),
-            m.body_id,
-            &form,
-            now(),
-        )
-        .await
-    }
-    .await
-    .map(drop);
-    meeting_finish(
+    on_meeting(
         &state,
         &caller,
         &m,
-        tx,
-        r,
         "reunion",
         json!({ "modification": true, "statut": form.status }),
+        async |tx, reach| {
+            store::save_meeting(tx, reach, Some(m.id), m.body_id, &form, now())
+                .await
+                .map(drop)
+        },
     )
     .await
 }
@@ -305,39 +285,29 @@ pub(super) async fn question(
     match f.get("question_id").and_then(|q| q.parse::<i64>().ok()) {
         Some(qid) => {
             let answer = f.raw("reponse").to_string();
-            let mut tx = begin(&state, &caller).await?;
-            let r = async {
-                store::answer_question(&mut tx, &reach(&caller), m.id, qid, &answer).await
-            }
-            .await
-            .map(drop);
-            meeting_finish(
+            on_meeting(
                 &state,
                 &caller,
                 &m,
-                tx,
-                r,
                 "question",
                 json!({ "reponse": qid }),
+                async |tx, reach| store::answer_question(tx, reach, m.id, qid, &answer).await,
             )
             .await
         }
         None => {
             let (text, by) = (f.raw("question").to_string(), f.raw("auteur").to_string());
-            let mut tx = begin(&state, &caller).await?;
-            let r = async {
-                store::add_question(&mut tx, &reach(&caller), m.id, &by, &text, now()).await
-            }
-            .await
-            .map(drop);
-            meeting_finish(
+            on_meeting(
                 &state,
                 &caller,
                 &m,
-                tx,
-                r,
                 "question",
                 json!({ "question": "ajout" }),
+                async |tx, reach| {
+                    store::add_question(tx, reach, m.id, &by, &text, now())
+                        .await
+                        .map(drop)
+                },
             )
             .await
         }
@@ -362,23 +332,18 @@ pub(super) async fn attendance(
         }
     }
     let n = marks.len();
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        for (member, a) in &marks {
-            store::set_attendance(&mut tx, &reach(&caller), m.id, *member, *a).await?;
-        }
-        Ok(())
-    }
-    .await
-    .map(drop);
-    meeting_finish(
+    on_meeting(
         &state,
         &caller,
         &m,
-        tx,
-        r,
         "presences",
         json!({ "presences": n }),
+        async |tx, reach| {
+            for (member, a) in &marks {
+                store::set_attendance(tx, reach, m.id, *member, *a).await?;
+            }
+            Ok(())
+        },
     )
     .await
 }
@@ -391,18 +356,17 @@ pub(super) async fn decision(
 ) -> Result<Response, WebError> {
     let m = load_meeting(&state, &caller, &id).await?;
     let text = f.raw("decision").to_string();
-    let mut tx = begin(&state, &caller).await?;
-    let r = async { store::add_decision(&mut tx, &reach(&caller), m.id, &text, now()).await }
-        .await
-        .map(drop);
-    meeting_finish(
+    on_meeting(
         &state,
         &caller,
         &m,
-        tx,
-        r,
         "decision",
         json!({ "decision": "ajout" }),
+        async |tx, reach| {
+            store::add_decision(tx, reach, m.id, &text, now())
+                .await
+                .map(drop)
+        },
     )
     .await
 }

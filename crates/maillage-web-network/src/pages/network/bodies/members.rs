@@ -1,8 +1,10 @@
 //! Members of a body: the form adding one, and their addition and removal.
 
-use super::body::{body_finish, load_body};
+use super::body::{load_body, on_body};
 use super::id_of;
-use crate::pages::network::{begin, commit, done, field, now, reach, select, target};
+use crate::pages::network::{
+    Missing, Taken, Taking, field, now, reach, reason_only, select, take, target,
+};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maillage_network::codes::MemberType;
@@ -52,18 +54,17 @@ pub(super) async fn add_member(
         since: f.raw("depuis").into(),
         until: f.raw("jusqu_au").into(),
     };
-    let mut tx = begin(&state, &caller).await?;
-    let r = async { store::save_member(&mut tx, &reach(&caller), None, b.id, &form, now()).await }
-        .await
-        .map(drop);
-    body_finish(
+    on_body(
         &state,
         &caller,
         &b,
-        tx,
-        r,
         "membre",
         json!({ "membre": "ajout", "type": form.member_type }),
+        async |tx, reach| {
+            store::save_member(tx, reach, None, b.id, &form, now())
+                .await
+                .map(drop)
+        },
     )
     .await
 }
@@ -80,18 +81,20 @@ pub(super) async fn delete_member(
         .find(|m| m.id == id)
         .map(|m| m.body_id)
         .ok_or(WebError::NotFound)?;
-    let mut tx = begin(&state, &caller).await?;
-    store::delete_member(&mut tx, &reach(&caller), body_id, id).await?;
-    commit(
-        tx,
+    take(
+        &state,
         &caller,
-        Action::NetworkChanged,
-        &target("instance", body_id),
-        json!({ "membre": "retrait" }),
+        Missing::NotFound,
+        async |tx, reach| -> Taking {
+            store::delete_member(tx, reach, body_id, id).await?;
+            Ok(Taken::audit(
+                Action::NetworkChanged,
+                target("instance", body_id),
+                json!({ "membre": "retrait" }),
+            )
+            .then(format!("/reseau/instances/{body_id}"), "membre_supprime"))
+        },
+        reason_only,
     )
-    .await?;
-    Ok(done(
-        &format!("/reseau/instances/{body_id}"),
-        "membre_supprime",
-    ))
+    .await
 }

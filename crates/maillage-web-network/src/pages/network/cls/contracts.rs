@@ -4,8 +4,8 @@
 use super::progress::{METHOD, progress_block};
 use super::{MESSAGES, REPORT_HORIZON_DAYS, id_of, money, value};
 use crate::pages::network::{
-    Communes, Notice, area, begin, commit, day, done, field, fr, now, page, percent,
-    posted_commune, reach, refusal, refused, select, today,
+    Communes, Missing, NETWORK, Notice, Taken, Taking, area, day, field, fr, now, percent,
+    posted_commune, reach, select, take, today,
 };
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -13,9 +13,11 @@ use maillage_network::Coded;
 use maillage_network::codes::{ClsStatus, FicheNature, FicheStatus};
 use maillage_network::reminders;
 use maillage_store::audit::Action;
+use maillage_store::change::Change;
 use maillage_store::network::cls::{
     self as store, AxisTree, ContractForm, ContractTree, FicheForm, FicheTree, IndicatorTree,
 };
+use maillage_store::network::{Error, Reach};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::csrf_field;
@@ -93,13 +95,7 @@ async fn render_contracts(
             details.modifier { summary { "Enregistrer un contrat (nouvelle génération)" } (contract_form(caller, &communes, "/cls", None)) }
         }
     };
-    Ok(page(
-        state,
-        caller,
-        "Contrat local de santé",
-        "/cls",
-        content,
-    ))
+    Ok(NETWORK.page(state, caller, "Contrat local de santé", "/cls", content))
 }
 
 pub(super) async fn contracts_page(
@@ -116,27 +112,22 @@ pub(super) async fn create_contract(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let form = contract_form_of(&caller, &f);
-    let mut tx = begin(&state, &caller).await?;
-    match store::save_contract(&mut tx, &reach(&caller), None, &form, now()).await {
-        Ok(id) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let id = store::save_contract(tx, reach, None, &form, now()).await?;
+            Ok(Taken::audit(
                 Action::ClsChanged,
-                &format!("cls:contrat:{id}"),
+                format!("cls:contrat:{id}"),
                 json!({ "creation": true }),
             )
-            .await?;
-            Ok(done(&format!("/cls/{id}"), "contrat"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_contracts(&state, &caller, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            .then(format!("/cls/{id}"), "contrat"))
+        },
+        async |reason| render_contracts(&state, &caller, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 fn indicators_table(a: &AxisTree, with_links: bool) -> Markup {
@@ -286,7 +277,7 @@ async fn render_contract(
             details.modifier { summary { "Modifier le contrat" } (contract_form(caller, &communes, &format!("/cls/{}", c.id), Some(c))) }
         }
     };
-    Ok(page(state, caller, &c.name, "/cls", content))
+    Ok(NETWORK.page(state, caller, &c.name, "/cls", content))
 }
 
 pub(super) async fn load_tree(
@@ -309,36 +300,31 @@ pub(super) async fn contract_page(
     render_contract(&state, &caller, &t, Notice::from_query(&q, MESSAGES)).await
 }
 
-/// A change made from a contract's page.
-async fn contract_finish(
+/// Takes a change made from a contract's page: audited on the contract, back to its page, or the page again.
+async fn on_contract(
     state: &AppState,
     caller: &Caller,
     t: &ContractTree,
-    tx: maillage_store::change::Change,
-    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
+    work: impl AsyncFnOnce(&mut Change, &Reach) -> Result<(), Error>,
 ) -> Result<Response, WebError> {
-    match r {
-        Ok(()) => {
-            commit(
-                tx,
-                caller,
+    take(
+        state,
+        caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            work(tx, reach).await?;
+            Ok(Taken::audit(
                 Action::ClsChanged,
-                &format!("cls:contrat:{}", t.contract.id),
+                format!("cls:contrat:{}", t.contract.id),
                 details,
             )
-            .await?;
-            Ok(done(&format!("/cls/{}", t.contract.id), code))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_contract(state, caller, t, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            .then(format!("/cls/{}", t.contract.id), code))
+        },
+        async |reason| render_contract(state, caller, t, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 pub(super) async fn update_contract(
@@ -349,20 +335,17 @@ pub(super) async fn update_contract(
 ) -> Result<Response, WebError> {
     let t = load_tree(&state, &caller, &id).await?;
     let form = contract_form_of(&caller, &f);
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        store::save_contract(&mut tx, &reach(&caller), Some(t.contract.id), &form, now()).await
-    }
-    .await
-    .map(drop);
-    contract_finish(
+    on_contract(
         &state,
         &caller,
         &t,
-        tx,
-        r,
         "contrat",
         json!({ "modification": true, "statut": form.status }),
+        async |tx, reach| {
+            store::save_contract(tx, reach, Some(t.contract.id), &form, now())
+                .await
+                .map(drop)
+        },
     )
     .await
 }
@@ -374,28 +357,24 @@ pub(super) async fn add_signatory(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let t = load_tree(&state, &caller, &id).await?;
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        store::add_signatory(
-            &mut tx,
-            &reach(&caller),
-            t.contract.id,
-            f.raw("signataire"),
-            f.raw("represente_par"),
-            f.raw("signature"),
-        )
-        .await
-    }
-    .await
-    .map(drop);
-    contract_finish(
+    on_contract(
         &state,
         &caller,
         &t,
-        tx,
-        r,
         "signataire",
         json!({ "signataire": "ajout" }),
+        async |tx, reach| {
+            store::add_signatory(
+                tx,
+                reach,
+                t.contract.id,
+                f.raw("signataire"),
+                f.raw("represente_par"),
+                f.raw("signature"),
+            )
+            .await
+            .map(drop)
+        },
     )
     .await
 }
@@ -407,21 +386,26 @@ pub(super) async fn add_axis(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let t = load_tree(&state, &caller, &id).await?;
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        store::save_axis(
-            &mut tx,
-            &reach(&caller),
-            None,
-            t.contract.id,
-            f.raw("titre"),
-            f.raw("description"),
-        )
-        .await
-    }
+    on_contract(
+        &state,
+        &caller,
+        &t,
+        "axe",
+        json!({ "axe": "ajout" }),
+        async |tx, reach| {
+            store::save_axis(
+                tx,
+                reach,
+                None,
+                t.contract.id,
+                f.raw("titre"),
+                f.raw("description"),
+            )
+            .await
+            .map(drop)
+        },
+    )
     .await
-    .map(drop);
-    contract_finish(&state, &caller, &t, tx, r, "axe", json!({ "axe": "ajout" })).await
 }
 
 pub(super) async fn add_objective(
@@ -435,21 +419,18 @@ pub(super) async fn add_objective(
         .get("axe")
         .and_then(|a| a.parse::<i64>().ok())
         .filter(|a| t.axes.iter().any(|x| x.axis.id == *a));
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        let axis = axis.ok_or(maillage_network::NetworkError::MissingField { field: "axe" })?;
-        store::save_objective(&mut tx, &reach(&caller), None, axis, f.raw("objectif")).await
-    }
-    .await
-    .map(drop);
-    contract_finish(
+    on_contract(
         &state,
         &caller,
         &t,
-        tx,
-        r,
         "objectif",
         json!({ "objectif": "ajout" }),
+        async |tx, reach| {
+            let axis = axis.ok_or(maillage_network::NetworkError::MissingField { field: "axe" })?;
+            store::save_objective(tx, reach, None, axis, f.raw("objectif"))
+                .await
+                .map(drop)
+        },
     )
     .await
 }
@@ -520,40 +501,24 @@ pub(super) async fn add_fiche(
                 .any(|a| a.objectives.iter().any(|x| x.objective.id == *o))
         });
     let form = fiche_form_of(&f);
-    let mut tx = begin(&state, &caller).await?;
-    let r = match objective {
-        Some(o) => {
-            store::save_fiche(
-                &mut tx,
-                &reach(&caller),
-                None,
-                o,
-                &form,
-                &caller.account.identifier,
-                now(),
-            )
-            .await
-        }
-        None => Err(maillage_network::NetworkError::MissingField { field: "objectif" }.into()),
-    };
-    match r {
-        Ok(fid) => {
-            commit(
-                tx,
-                &caller,
+    take(
+        &state,
+        &caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            let o = objective
+                .ok_or(maillage_network::NetworkError::MissingField { field: "objectif" })?;
+            let fid =
+                store::save_fiche(tx, reach, None, o, &form, &caller.account.identifier, now())
+                    .await?;
+            Ok(Taken::audit(
                 Action::ClsChanged,
-                &format!("cls:fiche:{fid}"),
+                format!("cls:fiche:{fid}"),
                 json!({ "creation": true }),
             )
-            .await?;
-            Ok(done(&format!("/cls/fiches/{fid}"), "fiche"))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_contract(&state, &caller, &t, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            .then(format!("/cls/fiches/{fid}"), "fiche"))
+        },
+        async |reason| render_contract(&state, &caller, &t, Notice::Refused(reason)).await,
+    )
+    .await
 }

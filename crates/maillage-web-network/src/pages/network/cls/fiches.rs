@@ -4,14 +4,16 @@ use super::contracts::{fiche_form, fiche_form_of};
 use super::indicators::{link_code, link_label, link_options, observatory_rows, observatory_value};
 use super::{MESSAGES, id_of, money, value};
 use crate::pages::network::{
-    Notice, begin, commit, day, done, field, fr, now, page, paragraphs, percent, reach, refusal,
-    refused, select, today,
+    Missing, NETWORK, Notice, Taken, Taking, day, field, fr, now, paragraphs, percent, reach,
+    select, take, today,
 };
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maillage_network::codes::IndicatorKind;
 use maillage_store::audit::Action;
+use maillage_store::change::Change;
 use maillage_store::network::cls::{self as store, ContractTree, FicheTree};
+use maillage_store::network::{Error, Reach};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::csrf_field;
@@ -147,7 +149,7 @@ async fn render_fiche(
             details.modifier { summary { "Modifier la fiche" } (fiche_form(caller, &format!("/cls/fiches/{}", fi.id), Some(fi), None)) }
         }
     };
-    Ok(page(
+    Ok(NETWORK.page(
         state,
         caller,
         &format!("Fiche {} — {}", fi.number, fi.title),
@@ -182,39 +184,33 @@ pub(super) async fn fiche_page(
     render_fiche(&state, &caller, &t, f, Notice::from_query(&q, MESSAGES)).await
 }
 
-/// A change made from a fiche's page.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn fiche_finish(
+/// Takes a change made from a fiche's page: audited on the fiche, back to its page, or the page again.
+pub(super) async fn on_fiche(
     state: &AppState,
     caller: &Caller,
     t: &ContractTree,
     fid: i64,
-    tx: maillage_store::change::Change,
-    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
+    work: impl AsyncFnOnce(&mut Change, &Reach) -> Result<(), Error>,
 ) -> Result<Response, WebError> {
-    match r {
-        Ok(()) => {
-            commit(
-                tx,
-                caller,
-                Action::ClsChanged,
-                &format!("cls:fiche:{fid}"),
-                details,
+    take(
+        state,
+        caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            work(tx, reach).await?;
+            Ok(
+                Taken::audit(Action::ClsChanged, format!("cls:fiche:{fid}"), details)
+                    .then(format!("/cls/fiches/{fid}"), code),
             )
-            .await?;
-            Ok(done(&format!("/cls/fiches/{fid}"), code))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
+        },
+        async |reason| {
             let f = t.fiche(fid).ok_or(WebError::NotFound)?;
-            Ok(refused(
-                render_fiche(state, caller, t, f, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            render_fiche(state, caller, t, f, Notice::Refused(reason)).await
+        },
+    )
+    .await
 }
 
 pub(super) async fn update_fiche(
@@ -226,32 +222,23 @@ pub(super) async fn update_fiche(
     let form = fiche_form_of(&f);
     let by = caller.account.identifier.clone();
     let (t, fid) = load_fiche(&state, &caller, &id).await?;
-    let mut tx = begin(&state, &caller).await?;
     // The fiche's objective, from the contract just read as the caller (no SQL here: only the store speaks it).
     let objective = t
         .fiche(fid)
         .map(|f| f.fiche.objective_id)
         .ok_or(WebError::NotFound)?;
-    let r = store::save_fiche(
-        &mut tx,
-        &reach(&caller),
-        Some(fid),
-        objective,
-        &form,
-        &by,
-        now(),
-    )
-    .await
-    .map(drop);
-    fiche_finish(
+    on_fiche(
         &state,
         &caller,
         &t,
         fid,
-        tx,
-        r,
         "fiche",
         json!({ "modification": true, "statut": form.status }),
+        async |tx, reach| {
+            store::save_fiche(tx, reach, Some(fid), objective, &form, &by, now())
+                .await
+                .map(drop)
+        },
     )
     .await
 }
@@ -263,28 +250,18 @@ pub(super) async fn add_funder(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let (t, fid) = load_fiche(&state, &caller, &id).await?;
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        store::add_funder(
-            &mut tx,
-            &reach(&caller),
-            fid,
-            f.raw("financeur"),
-            f.raw("montant"),
-        )
-        .await
-    }
-    .await
-    .map(drop);
-    fiche_finish(
+    on_fiche(
         &state,
         &caller,
         &t,
         fid,
-        tx,
-        r,
         "financeur",
         json!({ "financeur": "ajout" }),
+        async |tx, reach| {
+            store::add_funder(tx, reach, fid, f.raw("financeur"), f.raw("montant"))
+                .await
+                .map(drop)
+        },
     )
     .await
 }

@@ -3,14 +3,16 @@
 use super::contracts::load_tree;
 use super::{MESSAGES, REPORT_HORIZON_DAYS, id_of, money};
 use crate::pages::network::{
-    Notice, begin, commit, day, done, field, fr, now, page, reach, refusal, refused, select, today,
+    Missing, NETWORK, Notice, Taken, Taking, day, field, fr, now, reach, select, take, today,
 };
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maillage_network::codes::{FundingScheme, FundingStatus};
 use maillage_network::reminders;
 use maillage_store::audit::Action;
+use maillage_store::change::Change;
 use maillage_store::network::cls::{self as store, ContractTree, FundingForm};
+use maillage_store::network::{Error, Reach};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::csrf_field;
@@ -124,7 +126,7 @@ async fn render_funding(
             }
         }
     };
-    Ok(page(
+    Ok(NETWORK.page(
         state,
         caller,
         &format!("Financements — {}", t.contract.name),
@@ -143,35 +145,32 @@ pub(super) async fn funding_page(
     render_funding(&state, &caller, &t, Notice::from_query(&q, MESSAGES)).await
 }
 
-async fn funding_finish(
+/// Takes a change made from a contract's funding tracker: audited on the contract, back to the tracker, or the
+/// tracker again.
+async fn on_funding(
     state: &AppState,
     caller: &Caller,
     t: &ContractTree,
-    tx: maillage_store::change::Change,
-    r: Result<(), maillage_store::network::Error>,
     code: &'static str,
     details: serde_json::Value,
+    work: impl AsyncFnOnce(&mut Change, &Reach) -> Result<(), Error>,
 ) -> Result<Response, WebError> {
-    match r {
-        Ok(()) => {
-            commit(
-                tx,
-                caller,
+    take(
+        state,
+        caller,
+        Missing::Refused,
+        async |tx, reach| -> Taking {
+            work(tx, reach).await?;
+            Ok(Taken::audit(
                 Action::ClsChanged,
-                &format!("cls:contrat:{}", t.contract.id),
+                format!("cls:contrat:{}", t.contract.id),
                 details,
             )
-            .await?;
-            Ok(done(&format!("/cls/{}/financements", t.contract.id), code))
-        }
-        Err(e) => {
-            drop(tx);
-            let m = refusal(e)?;
-            Ok(refused(
-                render_funding(state, caller, t, Notice::Refused(m)).await?,
-            ))
-        }
-    }
+            .then(format!("/cls/{}/financements", t.contract.id), code))
+        },
+        async |reason| render_funding(state, caller, t, Notice::Refused(reason)).await,
+    )
+    .await
 }
 
 pub(super) async fn add_funding(
@@ -194,20 +193,17 @@ pub(super) async fn add_funding(
         period_start: f.raw("debut").into(),
         period_end: f.raw("fin").into(),
     };
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        store::save_funding(&mut tx, &reach(&caller), None, t.contract.id, &form, now()).await
-    }
-    .await
-    .map(drop);
-    funding_finish(
+    on_funding(
         &state,
         &caller,
         &t,
-        tx,
-        r,
         "financement",
         json!({ "financement": "ajout" }),
+        async |tx, reach| {
+            store::save_funding(tx, reach, None, t.contract.id, &form, now())
+                .await
+                .map(drop)
+        },
     )
     .await
 }
@@ -235,27 +231,17 @@ pub(super) async fn add_report(
 ) -> Result<Response, WebError> {
     let fid = id_of(&id)?;
     let t = contract_of_funding(&state, &caller, fid).await?;
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        store::add_report(
-            &mut tx,
-            &reach(&caller),
-            fid,
-            f.raw("bilan"),
-            f.raw("echeance"),
-        )
-        .await
-    }
-    .await
-    .map(drop);
-    funding_finish(
+    on_funding(
         &state,
         &caller,
         &t,
-        tx,
-        r,
         "bilan",
         json!({ "bilan": "ajout", "financement": fid }),
+        async |tx, reach| {
+            store::add_report(tx, reach, fid, f.raw("bilan"), f.raw("echeance"))
+                .await
+                .map(drop)
+        },
     )
     .await
 }
@@ -273,19 +259,17 @@ pub(super) async fn submit_report(
     let t = store::tree(state.store(), &reach(&caller), contract)
         .await?
         .ok_or(WebError::NotFound)?;
-    let mut tx = begin(&state, &caller).await?;
-    let r =
-        async { store::submit_report(&mut tx, &reach(&caller), rid, f.raw("date_envoi")).await }
-            .await
-            .map(drop);
-    funding_finish(
+    on_funding(
         &state,
         &caller,
         &t,
-        tx,
-        r,
         "bilan",
         json!({ "bilan": rid, "envoye": f.raw("date_envoi") }),
+        async |tx, reach| {
+            store::submit_report(tx, reach, rid, f.raw("date_envoi"))
+                .await
+                .map(drop)
+        },
     )
     .await
 }

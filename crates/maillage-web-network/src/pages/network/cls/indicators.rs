@@ -1,9 +1,9 @@
 //! Indicators of a fiche action: their link to an observatory indicator (labels, values, choices) and the
 //! forms adding an indicator and a measure.
 
-use super::fiches::{fiche_finish, load_fiche};
+use super::fiches::{load_fiche, on_fiche};
 use super::id_of;
-use crate::pages::network::{begin, now, reach, today};
+use crate::pages::network::{now, reach, today};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maillage_indicators::IndicatorRow;
@@ -114,19 +114,18 @@ pub(super) async fn add_indicator(
         observatory: f.raw("observatoire").into(),
     };
     let (t, fid) = load_fiche(&state, &caller, &id).await?;
-    let mut tx = begin(&state, &caller).await?;
-    let r = async { store::save_indicator(&mut tx, &reach(&caller), None, fid, &form).await }
-        .await
-        .map(drop);
-    fiche_finish(
+    on_fiche(
         &state,
         &caller,
         &t,
         fid,
-        tx,
-        r,
         "indicateur",
         json!({ "indicateur": "ajout" }),
+        async |tx, reach| {
+            store::save_indicator(tx, reach, None, fid, &form)
+                .await
+                .map(drop)
+        },
     )
     .await
 }
@@ -167,32 +166,28 @@ pub(super) async fn add_measure(
     let note = f.raw("note").to_string();
     let by = caller.account.identifier.clone();
     let (t, fid) = load_fiche(&state, &caller, &fiche).await?;
-    let mut tx = begin(&state, &caller).await?;
-    let r = async {
-        store::add_measure(
-            &mut tx,
-            &reach(&caller),
-            iid,
-            &date,
-            &value_text,
-            &source,
-            &note,
-            &by,
-            now(),
-        )
-        .await
-    }
-    .await
-    .map(drop);
-    fiche_finish(
+    on_fiche(
         &state,
         &caller,
         &t,
         fid,
-        tx,
-        r,
         "mesure",
         json!({ "indicateur": iid, "date": date }),
+        async |tx, reach| {
+            store::add_measure(
+                tx,
+                reach,
+                iid,
+                &date,
+                &value_text,
+                &source,
+                &note,
+                &by,
+                now(),
+            )
+            .await
+            .map(drop)
+        },
     )
     .await
 }
