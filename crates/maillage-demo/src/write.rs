@@ -48,7 +48,7 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
     let iris = t
         .zones
         .iter()
-        .filter(|z| ZoneKind::Iris.is(&z.kind))
+        .filter(|z| ZoneKind::Iris.is(z.kind))
         .count();
     Ok(Summary {
         seed,
@@ -56,15 +56,15 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
         population: t
             .zones
             .iter()
-            .filter(|z| ZoneKind::Iris.is(&z.kind))
+            .filter(|z| ZoneKind::Iris.is(z.kind))
             .filter_map(|z| z.population)
             .sum(),
         iris,
-        qpv: t.zones.iter().filter(|z| ZoneKind::Qpv.is(&z.kind)).count(),
+        qpv: t.zones.iter().filter(|z| ZoneKind::Qpv.is(z.kind)).count(),
         quartiers: t
             .zones
             .iter()
-            .filter(|z| ZoneKind::Quartier.is(&z.kind))
+            .filter(|z| ZoneKind::Quartier.is(z.kind))
             .count(),
         professionals: t.professionals.len(),
         establishments: t.establishments.len(),

@@ -203,7 +203,7 @@ fn age_bands(rng: &mut Rng, qpvs: &[Qpv], col: usize, row: usize, pop: f64) -> V
 fn push_communes(zones: &mut Vec<DemoZone>) {
     let town_total: f64 = zones
         .iter()
-        .filter(|z| ZoneKind::Iris.is(&z.kind))
+        .filter(|z| ZoneKind::Iris.is(z.kind))
         .filter_map(|z| z.population)
         .sum();
     zones.push(DemoZone {
