@@ -59,16 +59,16 @@ impl Default for Rules {
 impl Rules {
     pub fn check(&self) -> Result<(), CrisisError> {
         if !(1..=100).contains(&self.threshold) {
-            return Err(CrisisError::InvalidField {
+            return Err(CrisisError::Field(crate::FieldError::InvalidField {
                 field: "seuil_cluster",
                 expected: "nombre de 1 à 100",
-            });
+            }));
         }
         if !(1..=60).contains(&self.window_days) || !(1..=90).contains(&self.active_days) {
-            return Err(CrisisError::InvalidField {
+            return Err(CrisisError::Field(crate::FieldError::InvalidField {
                 field: "durees_cluster",
                 expected: "nombre de jours de 1 à 90",
-            });
+            }));
         }
         Ok(())
     }

@@ -16,15 +16,9 @@ pub enum Ineligibility {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CrisisError {
-    #[error("field {field} is required")]
-    MissingField { field: &'static str },
-    #[error("field {field} is not valid ({expected} expected)")]
-    InvalidField {
-        field: &'static str,
-        expected: &'static str,
-    },
-    #[error("field {field} is longer than {max} characters")]
-    TooLong { field: &'static str, max: usize },
+    /// A typed-in value the shared field checks refuse (the kit's error, wrapped rather than restated).
+    #[error(transparent)]
+    Field(#[from] maillage_kit::FieldError),
     #[error("field {field} holds an unknown code")]
     UnknownCode { field: &'static str },
     #[error("not eligible to the register: {0}")]
@@ -59,16 +53,4 @@ pub enum CrisisError {
     InvalidThresholds { field: &'static str },
     #[error("the reason of the export is required")]
     ReasonRequired,
-}
-
-/// A wrong typed-in value, in the module's own error type (same variants, same French wording).
-impl From<maillage_kit::FieldError> for CrisisError {
-    fn from(e: maillage_kit::FieldError) -> Self {
-        use maillage_kit::FieldError as F;
-        match e {
-            F::MissingField { field } => CrisisError::MissingField { field },
-            F::InvalidField { field, expected } => CrisisError::InvalidField { field, expected },
-            F::TooLong { field, max } => CrisisError::TooLong { field, max },
-        }
-    }
 }

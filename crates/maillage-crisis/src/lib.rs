@@ -29,8 +29,9 @@ pub use error::{CrisisError, Ineligibility};
 /// The shared checks of typed-in values (`maillage-kit`), under the name the module's code uses.
 pub use maillage_kit::fields;
 
-pub(crate) use maillage_kit::coded;
 /// Codes are the kit's: one trait and one declaration for every module.
+pub use maillage_kit::FieldError;
+pub(crate) use maillage_kit::coded;
 pub use maillage_kit::codes::Coded;
 
 /// Parses a code or says which field held an unknown one.

@@ -148,20 +148,21 @@ pub struct Registration {
 pub fn validate(form: &RegistrationForm, today: Date) -> Result<Registration, CrisisError> {
     let last_name = fields::required("nom", &form.last_name, 100)?;
     let first_name = fields::required("prenom", &form.first_name, 100)?;
-    let birth_date =
-        fields::date("date_naissance", &form.birth_date)?.ok_or(CrisisError::MissingField {
+    let birth_date = fields::date("date_naissance", &form.birth_date)?.ok_or(
+        CrisisError::Field(crate::FieldError::MissingField {
             field: "date_naissance",
-        })?;
+        }),
+    )?;
     let address = fields::required("adresse", &form.address, 300)?;
     let phone = fields::phone("telephone", &form.phone)?;
     let basis: Basis = parse_code("qualite", &form.basis)?;
     let requester: Requester = parse_code("demandeur", &form.requester)?;
     let requested_on = fields::date("date_demande", &form.requested_on)?.unwrap_or(today);
     if requested_on > today {
-        return Err(CrisisError::InvalidField {
+        return Err(CrisisError::Field(crate::FieldError::InvalidField {
             field: "date_demande",
             expected: "date passée ou du jour",
-        });
+        }));
     }
     let informed_on = fields::date("date_information", &form.informed_on)?;
     if form.refused {

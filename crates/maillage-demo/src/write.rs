@@ -45,11 +45,7 @@ pub async fn build(store: &Store, seed: u64) -> Result<Summary, AnalysisError> {
     let (accessibility, isochrones) = analyses(store, &t).await?;
     let crisis = crate::crisis::build(store, seed).await?;
     let network = crate::network::build(store, seed).await?;
-    let iris = t
-        .zones
-        .iter()
-        .filter(|z| ZoneKind::Iris.is(z.kind))
-        .count();
+    let iris = t.zones.iter().filter(|z| ZoneKind::Iris.is(z.kind)).count();
     Ok(Summary {
         seed,
         commune: model::COMMUNE_NAME.into(),

@@ -107,11 +107,11 @@ impl French for Ineligibility {
 impl French for CrisisError {
     fn french(&self) -> String {
         match self {
-            CrisisError::MissingField { field } => format!("le champ « {} » est obligatoire", field_label(field)),
-            CrisisError::InvalidField { field, expected } => {
+            CrisisError::Field(maillage_crisis::FieldError::MissingField { field }) => format!("le champ « {} » est obligatoire", field_label(field)),
+            CrisisError::Field(maillage_crisis::FieldError::InvalidField { field, expected }) => {
                 format!("le champ « {} » n'est pas valide : {expected} attendu", field_label(field))
             }
-            CrisisError::TooLong { field, max } => {
+            CrisisError::Field(maillage_crisis::FieldError::TooLong { field, max }) => {
                 format!("le champ « {} » dépasse {max} caractères", field_label(field))
             }
             CrisisError::UnknownCode { field } => {

@@ -124,16 +124,16 @@ fn day(d: &maillage_network::Date) -> String {
 impl French for NetworkError {
     fn french(&self) -> String {
         match self {
-            NetworkError::MissingField { field } => {
+            NetworkError::Field(maillage_network::FieldError::MissingField { field }) => {
                 format!("le champ « {} » est obligatoire", field_label(field))
             }
-            NetworkError::InvalidField { field, expected } => {
+            NetworkError::Field(maillage_network::FieldError::InvalidField { field, expected }) => {
                 format!(
                     "le champ « {} » n'est pas valide : {expected} attendu",
                     field_label(field)
                 )
             }
-            NetworkError::TooLong { field, max } => format!(
+            NetworkError::Field(maillage_network::FieldError::TooLong { field, max }) => format!(
                 "le champ « {} » dépasse {max} caractères",
                 field_label(field)
             ),

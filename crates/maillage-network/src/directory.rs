@@ -156,10 +156,10 @@ impl ActorRecord {
             !k.chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
         }) {
-            return Err(NetworkError::InvalidField {
+            return Err(NetworkError::Field(crate::FieldError::InvalidField {
                 field: "identifiant",
                 expected: "lettres, chiffres, tirets, points",
-            });
+            }));
         }
         let kind = match f.get("type").trim() {
             "" => ActorKind::Structure,
@@ -193,10 +193,10 @@ impl ActorRecord {
             .as_deref()
             .is_some_and(|p| p.len() != 5 || !p.chars().all(|c| c.is_ascii_digit()))
         {
-            return Err(NetworkError::InvalidField {
+            return Err(NetworkError::Field(crate::FieldError::InvalidField {
                 field: "code_postal",
                 expected: "code postal à 5 chiffres",
-            });
+            }));
         }
         let lon = fields::decimal("longitude", f.get("longitude"))?;
         let lat = fields::decimal("latitude", f.get("latitude"))?;
@@ -206,13 +206,21 @@ impl ActorRecord {
                 Some((x, y))
             }
             (Some(_), Some(_)) => {
-                return Err(NetworkError::InvalidField {
+                return Err(NetworkError::Field(crate::FieldError::InvalidField {
                     field: "longitude",
                     expected: "coordonnées WGS84",
-                });
+                }));
             }
-            (None, Some(_)) => return Err(NetworkError::MissingField { field: "longitude" }),
-            (Some(_), None) => return Err(NetworkError::MissingField { field: "latitude" }),
+            (None, Some(_)) => {
+                return Err(NetworkError::Field(crate::FieldError::MissingField {
+                    field: "longitude",
+                }));
+            }
+            (Some(_), None) => {
+                return Err(NetworkError::Field(crate::FieldError::MissingField {
+                    field: "latitude",
+                }));
+            }
         };
         Ok(ActorRecord {
             key,
@@ -386,9 +394,9 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> 
 /// The field an error is about.
 pub fn field_of(e: &NetworkError) -> Option<&'static str> {
     match e {
-        NetworkError::MissingField { field }
-        | NetworkError::InvalidField { field, .. }
-        | NetworkError::TooLong { field, .. }
+        NetworkError::Field(crate::FieldError::MissingField { field })
+        | NetworkError::Field(crate::FieldError::InvalidField { field, .. })
+        | NetworkError::Field(crate::FieldError::TooLong { field, .. })
         | NetworkError::UnknownCode { field }
         | NetworkError::InvertedRange { field, .. }
         | NetworkError::PeriodInverted { field, .. } => Some(field),

@@ -6,15 +6,9 @@ use jiff::civil::Date;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NetworkError {
-    #[error("field {field} is required")]
-    MissingField { field: &'static str },
-    #[error("field {field} is not valid ({expected} expected)")]
-    InvalidField {
-        field: &'static str,
-        expected: &'static str,
-    },
-    #[error("field {field} is longer than {max} characters")]
-    TooLong { field: &'static str, max: usize },
+    /// A typed-in value the shared field checks refuse (the kit's error, wrapped rather than restated).
+    #[error(transparent)]
+    Field(#[from] maillage_kit::FieldError),
     #[error("field {field} holds an unknown code")]
     UnknownCode { field: &'static str },
     #[error("field {field}: {low} is above {high}")]
@@ -54,16 +48,4 @@ pub enum NetworkError {
         start: Date,
         end: Date,
     },
-}
-
-/// A wrong typed-in value, in the module's own error type (same variants, same French wording).
-impl From<maillage_kit::FieldError> for NetworkError {
-    fn from(e: maillage_kit::FieldError) -> Self {
-        use maillage_kit::FieldError as F;
-        match e {
-            F::MissingField { field } => NetworkError::MissingField { field },
-            F::InvalidField { field, expected } => NetworkError::InvalidField { field, expected },
-            F::TooLong { field, max } => NetworkError::TooLong { field, max },
-        }
-    }
 }

@@ -29,8 +29,9 @@ pub use error::NetworkError;
 /// The calendar day type of the module (re-exported so that users need not name `jiff`).
 pub use jiff::civil::Date;
 
-pub(crate) use maillage_kit::coded;
 /// Codes are the kit's: one trait and one declaration for every module.
+pub use maillage_kit::FieldError;
+pub(crate) use maillage_kit::coded;
 pub use maillage_kit::codes::Coded;
 
 /// Parses a code or says which field held an unknown one.

@@ -17,14 +17,16 @@ pub fn text(value: &str) -> Result<String, NetworkError> {
 
 /// The public address of the site, as written in messages: `http(s)://host[:port][/path]`, no trailing slash.
 pub fn public_url(value: &str) -> Result<String, NetworkError> {
-    let v = fields::url("adresse_publique", value)?.ok_or(NetworkError::MissingField {
-        field: "adresse_publique",
-    })?;
+    let v = fields::url("adresse_publique", value)?.ok_or(NetworkError::Field(
+        crate::FieldError::MissingField {
+            field: "adresse_publique",
+        },
+    ))?;
     if v.contains(['?', '#']) {
-        return Err(NetworkError::InvalidField {
+        return Err(NetworkError::Field(crate::FieldError::InvalidField {
             field: "adresse_publique",
             expected: "adresse du site sans paramètres",
-        });
+        }));
     }
     Ok(v.trim_end_matches('/').to_string())
 }

@@ -125,19 +125,23 @@ fn a_registration_keeps_only_the_fields_the_law_allows_and_checks_them() {
     f.requested_on = "2026-06-11".into();
     assert!(matches!(
         register::validate(&f, today),
-        Err(CrisisError::InvalidField {
-            field: "date_demande",
-            ..
-        })
+        Err(CrisisError::Field(
+            maillage_crisis::FieldError::InvalidField {
+                field: "date_demande",
+                ..
+            }
+        ))
     ));
     let mut f = form();
     f.phone = "12".into();
     assert!(matches!(
         register::validate(&f, today),
-        Err(CrisisError::InvalidField {
-            field: "telephone",
-            ..
-        })
+        Err(CrisisError::Field(
+            maillage_crisis::FieldError::InvalidField {
+                field: "telephone",
+                ..
+            }
+        ))
     ));
 }
 

@@ -392,7 +392,9 @@ pub async fn record_outcome(
 ) -> Result<Transition> {
     let note = maillage_crisis::fields::optional("note", note.unwrap_or(""), 2000)?;
     if matches!(outcome, Outcome::Besoin | Outcome::Urgence) && note.is_none() {
-        return Err(CrisisError::MissingField { field: "note" }.into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "note" }).into(),
+        );
     }
     let at = instant(now);
     // Write first: the hold is checked and the attempt counted in the same statement.

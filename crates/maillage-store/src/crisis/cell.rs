@@ -263,11 +263,13 @@ pub async fn add_member(
         .as_deref()
         .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace))
     {
-        return Err(CrisisError::InvalidField {
-            field: "courriel",
-            expected: "adresse électronique",
-        }
-        .into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::InvalidField {
+                field: "courriel",
+                expected: "adresse électronique",
+            })
+            .into(),
+        );
     }
     assignable(reach, commune)?;
     Ok(sqlx::query_scalar(
@@ -393,14 +395,19 @@ pub async fn append_log(
     let text = fields::required("texte", &entry.text, 4000)?;
     let author = fields::optional("auteur", entry.author.as_deref().unwrap_or(""), 200)?;
     if entry.kind.needs_author() && author.is_none() {
-        return Err(CrisisError::MissingField { field: "auteur" }.into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "auteur" })
+                .into(),
+        );
     }
     if entry.at > now {
-        return Err(CrisisError::InvalidField {
-            field: "heure",
-            expected: "heure passée ou actuelle",
-        }
-        .into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::InvalidField {
+                field: "heure",
+                expected: "heure passée ou actuelle",
+            })
+            .into(),
+        );
     }
     assignable(reach, entry.commune.as_deref())?;
     Ok(sqlx::query_scalar(

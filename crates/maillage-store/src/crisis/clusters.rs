@@ -115,11 +115,13 @@ pub async fn set_cases(
         return Err(CrisisError::InvalidQuantity(cases).into());
     }
     if day > super::today(now) {
-        return Err(CrisisError::InvalidField {
-            field: "jour",
-            expected: "jour passé ou du jour",
-        }
-        .into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::InvalidField {
+                field: "jour",
+                expected: "jour passé ou du jour",
+            })
+            .into(),
+        );
     }
     check_changeable(tx, reach, site_id).await?;
     sqlx::query(

@@ -452,10 +452,12 @@ pub async fn set_population(
     source: &str,
 ) -> Result<()> {
     if !(population.is_finite() && population > 0.0) {
-        return Err(maillage_crisis::CrisisError::InvalidField {
-            field: "population",
-            expected: "nombre positif",
-        }
+        return Err(maillage_crisis::CrisisError::Field(
+            maillage_crisis::FieldError::InvalidField {
+                field: "population",
+                expected: "nombre positif",
+            },
+        )
         .into());
     }
     sqlx::query(

@@ -50,11 +50,13 @@ pub async fn add_item(
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
     {
-        return Err(CrisisError::InvalidField {
-            field: "code",
-            expected: "lettres sans accent, chiffres, - et _",
-        }
-        .into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::InvalidField {
+                field: "code",
+                expected: "lettres sans accent, chiffres, - et _",
+            })
+            .into(),
+        );
     }
     let label = fields::required("libelle", label, 150)?;
     let unit = fields::required("unite", unit, 40)?;

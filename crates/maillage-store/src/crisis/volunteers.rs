@@ -88,10 +88,12 @@ pub async fn add_volunteer(
         .map(|s| maillage_crisis::parse_code("competences", s))
         .collect::<Result<_, _>>()?;
     if skills.is_empty() {
-        return Err(CrisisError::MissingField {
-            field: "competences",
-        }
-        .into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::MissingField {
+                field: "competences",
+            })
+            .into(),
+        );
     }
     let days: BTreeSet<u8> = form
         .days
@@ -100,11 +102,13 @@ pub async fn add_volunteer(
         .collect::<Result<_, _>>()?;
     let radius = fields::decimal("rayon_km", &form.radius_km)?.unwrap_or(2.0);
     if !(0.1..=100.0).contains(&radius) {
-        return Err(CrisisError::InvalidField {
-            field: "rayon_km",
-            expected: "distance de 0,1 à 100 km",
-        }
-        .into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::InvalidField {
+                field: "rayon_km",
+                expected: "distance de 0,1 à 100 km",
+            })
+            .into(),
+        );
     }
     let consent =
         fields::date("consentement", &form.consent_on)?.ok_or(CrisisError::ConsentMissing)?;
@@ -421,11 +425,13 @@ pub async fn close_request(
     now: Timestamp,
 ) -> Result<()> {
     if status.is_open() {
-        return Err(CrisisError::InvalidField {
-            field: "statut",
-            expected: "faite ou annulée",
-        }
-        .into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::InvalidField {
+                field: "statut",
+                expected: "faite ou annulée",
+            })
+            .into(),
+        );
     }
     let note = fields::optional("note", note.unwrap_or(""), 1000)?;
     let clause = reach.clause("commune_code", 5, PERSONAL);
@@ -613,15 +619,20 @@ pub async fn create_round(
     now: Timestamp,
 ) -> Result<i64> {
     if !matches!(new.kind, Skill::Repas | Skill::ColisAlimentaire) {
-        return Err(CrisisError::InvalidField {
-            field: "type",
-            expected: "repas ou colis alimentaire",
-        }
-        .into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::InvalidField {
+                field: "type",
+                expected: "repas ou colis alimentaire",
+            })
+            .into(),
+        );
     }
     let label = fields::required("nom", new.label, 150)?;
     if new.requests.is_empty() {
-        return Err(CrisisError::MissingField { field: "demandes" }.into());
+        return Err(
+            CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "demandes" })
+                .into(),
+        );
     }
     assignable(reach, new.commune)?;
     if let Some(volunteer_id) = new.volunteer_id {
@@ -682,11 +693,13 @@ pub async fn create_round(
             return Err(Error::Refused(Refusal::RequestClosed(*rid)));
         }
         if kind != new.kind {
-            return Err(CrisisError::InvalidField {
-                field: "demandes",
-                expected: "demandes du type de la tournée",
-            }
-            .into());
+            return Err(
+                CrisisError::Field(maillage_crisis::FieldError::InvalidField {
+                    field: "demandes",
+                    expected: "demandes du type de la tournée",
+                })
+                .into(),
+            );
         }
         let lon: Option<f64> = row.try_get("lon")?;
         let lat: Option<f64> = row.try_get("lat")?;

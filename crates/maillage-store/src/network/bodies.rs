@@ -91,11 +91,13 @@ pub async fn save_body(
     let since = fields::date("depuis", &form.since)?;
     if let Some(p) = form.parent_id {
         if Some(p) == id {
-            return Err(NetworkError::InvalidField {
-                field: "parent",
-                expected: "une autre instance",
-            }
-            .into());
+            return Err(
+                NetworkError::Field(maillage_network::FieldError::InvalidField {
+                    field: "parent",
+                    expected: "une autre instance",
+                })
+                .into(),
+            );
         }
         guard(tx, reach, Owner::Body, p).await?;
     }
@@ -421,15 +423,17 @@ pub async fn save_meeting(
 ) -> Result<i64> {
     guard(tx, reach, Owner::Body, body_id).await?;
     let title = fields::required_line("titre", &form.title, 200)?;
-    let starts = form
-        .starts_at
-        .ok_or(NetworkError::MissingField { field: "debut" })?;
+    let starts = form.starts_at.ok_or(NetworkError::Field(
+        maillage_network::FieldError::MissingField { field: "debut" },
+    ))?;
     if form.ends_at.is_some_and(|e| e < starts) {
-        return Err(NetworkError::InvalidField {
-            field: "fin",
-            expected: "une fin après le début",
-        }
-        .into());
+        return Err(
+            NetworkError::Field(maillage_network::FieldError::InvalidField {
+                field: "fin",
+                expected: "une fin après le début",
+            })
+            .into(),
+        );
     }
     let place = fields::line("lieu", &form.place, 300)?;
     let status: MeetingStatus = match form.status.trim() {

@@ -61,11 +61,13 @@ pub async fn save_smtp(
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
     {
-        return Err(NetworkError::InvalidField {
-            field: "serveur",
-            expected: "nom ou adresse du serveur",
-        }
-        .into());
+        return Err(
+            NetworkError::Field(maillage_network::FieldError::InvalidField {
+                field: "serveur",
+                expected: "nom ou adresse du serveur",
+            })
+            .into(),
+        );
     }
     let port = fields::integer("port", &form.port, 1, 65_535)?.unwrap_or(25) as u16;
     let username = fields::line("utilisateur", &form.username, 200)?;
@@ -75,10 +77,11 @@ pub async fn save_smtp(
             .filter(|_| username.is_some()),
         p => Some(p.to_string()),
     };
-    let sender_address =
-        fields::email("expediteur", &form.sender_address)?.ok_or(NetworkError::MissingField {
+    let sender_address = fields::email("expediteur", &form.sender_address)?.ok_or(
+        NetworkError::Field(maillage_network::FieldError::MissingField {
             field: "expediteur",
-        })?;
+        }),
+    )?;
     let sender_name = fields::required_line("nom_expediteur", &form.sender_name, 120)?;
     let public_url = mail::public_url(&form.public_url)?;
     let settings = SmtpSettings {

@@ -107,11 +107,13 @@ struct Checked {
 fn check(form: &CaseForm, now: Timestamp) -> Result<Checked> {
     let observed_on = fields::required_date("date_observation", &form.observed_on)?;
     if observed_on > today(now) {
-        return Err(NetworkError::InvalidField {
-            field: "date_observation",
-            expected: "une date passée",
-        }
-        .into());
+        return Err(
+            NetworkError::Field(maillage_network::FieldError::InvalidField {
+                field: "date_observation",
+                expected: "une date passée",
+            })
+            .into(),
+        );
     }
     let lon = fields::decimal("longitude", &form.lon)?;
     let lat = fields::decimal("latitude", &form.lat)?;
@@ -121,11 +123,13 @@ fn check(form: &CaseForm, now: Timestamp) -> Result<Checked> {
             Some((x, y))
         }
         _ => {
-            return Err(NetworkError::InvalidField {
-                field: "longitude",
-                expected: "longitude et latitude WGS84",
-            }
-            .into());
+            return Err(
+                NetworkError::Field(maillage_network::FieldError::InvalidField {
+                    field: "longitude",
+                    expected: "longitude et latitude WGS84",
+                })
+                .into(),
+            );
         }
     };
     Ok(Checked {

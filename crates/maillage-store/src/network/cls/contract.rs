@@ -77,10 +77,11 @@ pub async fn save_contract(
     }
     may_assign(reach, f.commune.as_deref())?;
     let name = fields::required_line("nom", &f.name, 200)?;
-    let generation =
-        fields::integer("generation", &f.generation, 1, 20)?.ok_or(NetworkError::MissingField {
+    let generation = fields::integer("generation", &f.generation, 1, 20)?.ok_or(
+        NetworkError::Field(maillage_network::FieldError::MissingField {
             field: "generation",
-        })?;
+        }),
+    )?;
     let starts_on = fields::required_date("debut", &f.starts_on)?;
     let ends_on = fields::required_date("fin", &f.ends_on)?;
     fields::period("periode", Some(starts_on), Some(ends_on))?;

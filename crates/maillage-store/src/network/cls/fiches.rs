@@ -193,11 +193,13 @@ pub async fn save_fiche(
     let territory = fields::line("territoire", &f.territory, 200)?;
     let budget = fields::decimal("budget", &f.budget)?;
     if budget.is_some_and(|b| b < 0.0) {
-        return Err(NetworkError::InvalidField {
-            field: "budget",
-            expected: "un montant positif",
-        }
-        .into());
+        return Err(
+            NetworkError::Field(maillage_network::FieldError::InvalidField {
+                field: "budget",
+                expected: "un montant positif",
+            })
+            .into(),
+        );
     }
     let starts_on = fields::date("debut", &f.starts_on)?;
     let ends_on = fields::date("fin", &f.ends_on)?;
@@ -302,11 +304,13 @@ pub async fn add_funder(
     let funder = fields::required_line("financeur", funder, 200)?;
     let amount = fields::decimal("montant", amount)?;
     if amount.is_some_and(|a| a < 0.0) {
-        return Err(NetworkError::InvalidField {
-            field: "montant",
-            expected: "un montant positif",
-        }
-        .into());
+        return Err(
+            NetworkError::Field(maillage_network::FieldError::InvalidField {
+                field: "montant",
+                expected: "un montant positif",
+            })
+            .into(),
+        );
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO cls_fiche_funder (fiche_id, funder, amount) VALUES ($1, $2, $3) RETURNING id",

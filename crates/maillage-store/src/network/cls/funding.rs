@@ -84,11 +84,13 @@ pub async fn save_funding(
     let requested = fields::decimal("montant_demande", &f.requested)?;
     let granted = fields::decimal("montant_accorde", &f.granted)?;
     if requested.is_some_and(|v| v < 0.0) || granted.is_some_and(|v| v < 0.0) {
-        return Err(NetworkError::InvalidField {
-            field: "montant_demande",
-            expected: "un montant positif",
-        }
-        .into());
+        return Err(
+            NetworkError::Field(maillage_network::FieldError::InvalidField {
+                field: "montant_demande",
+                expected: "un montant positif",
+            })
+            .into(),
+        );
     }
     let status: FundingStatus = match f.status.trim() {
         "" => FundingStatus::Planned,

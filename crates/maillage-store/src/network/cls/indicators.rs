@@ -103,11 +103,13 @@ fn parse_link(text: &str) -> Result<Option<ObservatoryLink>> {
             zone_kind: k.to_string(),
             zone_code: c.to_string(),
         })),
-        _ => Err(NetworkError::InvalidField {
-            field: "observatoire",
-            expected: "un indicateur de l'observatoire",
-        }
-        .into()),
+        _ => Err(
+            NetworkError::Field(maillage_network::FieldError::InvalidField {
+                field: "observatoire",
+                expected: "un indicateur de l'observatoire",
+            })
+            .into(),
+        ),
     }
 }
 
@@ -241,8 +243,9 @@ pub async fn add_measure(
 ) -> Result<i64> {
     guard(tx, reach, Owner::Indicator, indicator_id).await?;
     let measured_on = fields::required_date("date_mesure", measured_on)?;
-    let value =
-        fields::decimal("valeur", value)?.ok_or(NetworkError::MissingField { field: "valeur" })?;
+    let value = fields::decimal("valeur", value)?.ok_or(NetworkError::Field(
+        maillage_network::FieldError::MissingField { field: "valeur" },
+    ))?;
     let source = fields::line("source", source, 300)?;
     let note = fields::optional("note", note, 2000)?;
     Ok(sqlx::query_scalar(

@@ -250,10 +250,12 @@ async fn start(
         Missing::Refused,
         async |tx, reach| -> Taking {
             let event_id = event_id.ok_or(CrisisError::NoActiveAlert)?;
-            let retry = RetryPolicy::parse(f.raw("relances")).ok_or(CrisisError::InvalidField {
-                field: "relances",
-                expected: "minutes séparées par des virgules (1 à 1440)",
-            })?;
+            let retry = RetryPolicy::parse(f.raw("relances")).ok_or(CrisisError::Field(
+                maillage_crisis::FieldError::InvalidField {
+                    field: "relances",
+                    expected: "minutes séparées par des virgules (1 à 1440)",
+                },
+            ))?;
             let commune = chosen_commune(&choices, &f)?;
             let new = calls::NewCampaign {
                 commune: commune.as_deref(),
@@ -442,7 +444,12 @@ async fn close(
         Missing::NotFound,
         async |tx, reach| -> Taking {
             if !f.flag("confirmer") {
-                return Err(CrisisError::MissingField { field: "confirmer" }.into());
+                return Err(
+                    CrisisError::Field(maillage_crisis::FieldError::MissingField {
+                        field: "confirmer",
+                    })
+                    .into(),
+                );
             }
             calls::close(tx, reach, id, super::now()).await?;
             Ok(Taken::audit(
@@ -571,7 +578,9 @@ async fn outcome(
     let result = match maillage_crisis::parse_code::<Outcome>("resultat", f.raw("resultat")) {
         Ok(o) => o,
         Err(_) => {
-            let missing = Error::from(CrisisError::MissingField { field: "resultat" });
+            let missing = Error::from(CrisisError::Field(
+                maillage_crisis::FieldError::MissingField { field: "resultat" },
+            ));
             return form_again(missing, Missing::Refused, async |reason| {
                 call_again(&state, &caller, id, call, reason).await
             })

@@ -265,10 +265,12 @@ async fn again(state: &AppState, caller: &Caller, reason: String) -> Result<Mark
 fn typed_time(value: Option<&str>) -> Result<Option<jiff::Timestamp>, CrisisError> {
     value
         .map(|v| {
-            local_input(v).ok_or(CrisisError::InvalidField {
-                field: "heure",
-                expected: "date et heure",
-            })
+            local_input(v).ok_or(CrisisError::Field(
+                maillage_crisis::FieldError::InvalidField {
+                    field: "heure",
+                    expected: "date et heure",
+                },
+            ))
         })
         .transpose()
 }

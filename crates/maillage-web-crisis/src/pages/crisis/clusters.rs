@@ -233,10 +233,12 @@ async fn set_cases(
         &caller,
         Missing::NotFound,
         async |tx, reach| -> Taking {
-            let d = fields::date("jour", f.raw("jour"))?
-                .ok_or(CrisisError::MissingField { field: "jour" })?;
-            let n = fields::integer("cas", f.raw("cas"), i64::MIN, i64::MAX)?
-                .ok_or(CrisisError::MissingField { field: "cas" })?;
+            let d = fields::date("jour", f.raw("jour"))?.ok_or(CrisisError::Field(
+                maillage_crisis::FieldError::MissingField { field: "jour" },
+            ))?;
+            let n = fields::integer("cas", f.raw("cas"), i64::MIN, i64::MAX)?.ok_or(
+                CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "cas" }),
+            )?;
             clusters::set_cases(
                 tx,
                 reach,
@@ -360,14 +362,14 @@ async fn set_rules(
         async |tx, _| -> Taking {
             let get = |name: &'static str| -> Result<i64, Error> {
                 Ok(fields::integer(name, f.raw(name), i64::MIN, i64::MAX)?
-                    .ok_or(CrisisError::MissingField { field: name })?)
+                    .ok_or(CrisisError::Field(maillage_crisis::FieldError::MissingField { field: name }))?)
             };
             let threshold = get("seuil")?;
             let rules = Rules {
-                threshold: u32::try_from(threshold).map_err(|_| CrisisError::InvalidField {
+                threshold: u32::try_from(threshold).map_err(|_| CrisisError::Field(maillage_crisis::FieldError::InvalidField {
                     field: "seuil_cluster",
                     expected: "nombre de 1 à 100",
-                })?,
+                }))?,
                 window_days: get("fenetre")?,
                 active_days: get("actif")?,
             };

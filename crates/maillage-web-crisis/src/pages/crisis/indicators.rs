@@ -388,9 +388,11 @@ async fn set_population(
         Missing::Refused,
         async |tx, _| -> Taking {
             let population = maillage_crisis::fields::decimal("population", f.raw("population"))?
-                .ok_or(CrisisError::MissingField {
-                field: "population",
-            })?;
+                .ok_or(CrisisError::Field(
+                maillage_crisis::FieldError::MissingField {
+                    field: "population",
+                },
+            ))?;
             epi::set_population(tx, level, zone, population, &source).await?;
             Ok(Taken::audit(
                 Action::CrisisChanged,

@@ -128,7 +128,11 @@ pub(crate) fn chosen_commune(
 ) -> Result<Option<String>, Error> {
     choices
         .chosen(f.get(maillage_web_kit::form::COMMUNE_FIELD))
-        .map_err(|_| Error::Rule(maillage_crisis::CrisisError::MissingField { field: "commune" }))
+        .map_err(|_| {
+            Error::Rule(maillage_crisis::CrisisError::Field(
+                maillage_crisis::FieldError::MissingField { field: "commune" },
+            ))
+        })
 }
 
 /// The commune select of a creation form, shown only when there is a choice to make.

@@ -484,7 +484,14 @@ async fn update(
                         .await?;
                     "modification"
                 }
-                _ => return Err(CrisisError::MissingField { field: "action" }.into()),
+                _ => {
+                    return Err(
+                        CrisisError::Field(maillage_crisis::FieldError::MissingField {
+                            field: "action",
+                        })
+                        .into(),
+                    );
+                }
             };
             Ok(Taken::audit(
                 Action::CrisisRegisterChanged,

@@ -210,7 +210,10 @@ fn quantity(f: &maillage_web_kit::params::Params) -> Result<i64, Error> {
     match fields::integer("quantite", f.raw("quantite"), i64::MIN, i64::MAX)? {
         Some(q) if q > 0 => Ok(q),
         Some(q) => Err(CrisisError::InvalidQuantity(q).into()),
-        None => Err(CrisisError::MissingField { field: "quantite" }.into()),
+        None => Err(
+            CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "quantite" })
+                .into(),
+        ),
     }
 }
 
@@ -259,8 +262,9 @@ async fn receive(
         &caller,
         Missing::Refused,
         async |tx, reach| -> Taking {
-            let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?
-                .ok_or(CrisisError::MissingField { field: "article" })?;
+            let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?.ok_or(
+                CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "article" }),
+            )?;
             let qty = quantity(&f)?;
             let receipt = stocks::Receipt {
                 item_id: item,
@@ -299,8 +303,9 @@ async fn distribute(
         &caller,
         Missing::Refused,
         async |tx, reach| -> Taking {
-            let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?
-                .ok_or(CrisisError::MissingField { field: "article" })?;
+            let item = fields::integer("article", f.raw("article"), i64::MIN, i64::MAX)?.ok_or(
+                CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "article" }),
+            )?;
             let kind =
                 maillage_crisis::parse_code::<Recipient>("destinataires", f.raw("destinataires"))?;
             let qty = quantity(&f)?;

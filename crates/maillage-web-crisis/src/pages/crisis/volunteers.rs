@@ -398,7 +398,9 @@ async fn assign(
         &caller,
         Missing::Refused,
         async |tx, reach| -> Taking {
-            let volunteer = volunteer.ok_or(CrisisError::MissingField { field: "benevole" })?;
+            let volunteer = volunteer.ok_or(CrisisError::Field(
+                maillage_crisis::FieldError::MissingField { field: "benevole" },
+            ))?;
             vol::assign(tx, reach, id, volunteer, super::now()).await?;
             Ok(Taken::audit(
                 Action::CrisisChanged,
@@ -467,8 +469,9 @@ async fn create_round(
         Missing::Refused,
         async |tx, reach| -> Taking {
             let kind = maillage_crisis::parse_code::<Skill>("type", f.raw("type"))?;
-            let day = maillage_crisis::fields::date("jour", f.raw("jour"))?
-                .ok_or(CrisisError::MissingField { field: "jour" })?;
+            let day = maillage_crisis::fields::date("jour", f.raw("jour"))?.ok_or(
+                CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "jour" }),
+            )?;
             let commune = chosen_commune(&choices, &f)?;
             // The depot: the town hall, taken as the first located request when none is known.
             let new = vol::NewRound {
@@ -592,7 +595,10 @@ async fn complete(
         Missing::NotFound,
         async |tx, _| -> Taking {
             if !f.flag("fait") {
-                return Err(CrisisError::MissingField { field: "fait" }.into());
+                return Err(
+                    CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "fait" })
+                        .into(),
+                );
             }
             vol::complete_mission(
                 tx,

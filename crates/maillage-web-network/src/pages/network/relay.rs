@@ -352,9 +352,10 @@ async fn members(
                     .filter_map(|c| c.parse().ok())
                     .collect();
                 if ids.is_empty() {
-                    return Err(
-                        maillage_network::NetworkError::MissingField { field: "contact" }.into(),
-                    );
+                    return Err(maillage_network::NetworkError::Field(
+                        maillage_network::FieldError::MissingField { field: "contact" },
+                    )
+                    .into());
                 }
                 for c in &ids {
                     store::add_member(tx, reach, list, *c, super::now()).await?;

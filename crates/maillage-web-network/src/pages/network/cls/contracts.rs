@@ -426,7 +426,9 @@ pub(super) async fn add_objective(
         "objectif",
         json!({ "objectif": "ajout" }),
         async |tx, reach| {
-            let axis = axis.ok_or(maillage_network::NetworkError::MissingField { field: "axe" })?;
+            let axis = axis.ok_or(maillage_network::NetworkError::Field(
+                maillage_network::FieldError::MissingField { field: "axe" },
+            ))?;
             store::save_objective(tx, reach, None, axis, f.raw("objectif"))
                 .await
                 .map(drop)
@@ -506,8 +508,9 @@ pub(super) async fn add_fiche(
         &caller,
         Missing::Refused,
         async |tx, reach| -> Taking {
-            let o = objective
-                .ok_or(maillage_network::NetworkError::MissingField { field: "objectif" })?;
+            let o = objective.ok_or(maillage_network::NetworkError::Field(
+                maillage_network::FieldError::MissingField { field: "objectif" },
+            ))?;
             let fid =
                 store::save_fiche(tx, reach, None, o, &form, &caller.account.identifier, now())
                     .await?;
