@@ -442,23 +442,15 @@ pub struct Hit {
     pub score: u32,
 }
 
-/// Words too common to tell entries apart.
-const STOP_WORDS: &[&str] = &[
-    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "pour",
-    "sur", "un", "une",
-];
-
+/// The words of a search (the kit's: folded, common words left out).
 fn words(text: &str) -> Vec<String> {
-    fold(text)
-        .split(' ')
-        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(w))
-        .map(str::to_string)
-        .collect()
+    maillage_kit::search::search_words(text)
 }
 
-/// Whether a folded text has a word starting with `token` ("adol" finds "adolescents").
+/// Whether a folded text has a word in which `token` is found: its start ("adol" finds "adolescents"), its
+/// singular ("dentistes" finds "dentiste"), or a word one typo away (the kit's matcher).
 fn has_word(folded: &str, token: &str) -> bool {
-    folded.split(' ').any(|w| w.starts_with(token))
+    maillage_kit::search::text_has(folded, token)
 }
 
 /// Ranks `records` for a search. Criteria filter: need, public (an entry for everyone matches any public), language

@@ -21,40 +21,8 @@ pub fn period(
     }
 }
 
-/// Lower-case, without accents, letters and digits only separated by single spaces: how texts are compared in
-/// searches ("Santé  mentale" and "sante-mentale" match).
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = true;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let base = match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-            'ç' => 'c',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' | 'ì' => 'i',
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ÿ' => 'y',
-            'œ' => {
-                out.push('o');
-                'e'
-            }
-            'æ' => {
-                out.push('a');
-                'e'
-            }
-            c => c,
-        };
-        if base.is_alphanumeric() {
-            out.push(base);
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
-        }
-    }
-    out.trim_end().to_string()
-}
+/// How texts are compared in searches: the kit's folding ("Santé  mentale" and "sante-mentale" match).
+pub use maillage_kit::search::fold;
 
 /// A slug for identifiers: the folded text with dashes (`Maison des adolescents` → `maison-des-adolescents`).
 pub fn slug(text: &str) -> String {

@@ -246,6 +246,18 @@ fn the_directory_search_filters_by_need_public_language_age_and_place_and_ranks_
         ..Default::default()
     };
     assert!(names(&q).is_empty());
+    // Plurals, accents and one typo in a long word are tolerated.
+    for typed in ["adolescent", "adolécents", "ADOLESCENTES", "adolecsents"] {
+        let q = Search {
+            text: typed.into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            names(&q).first(),
+            Some(&"Maison des adolescents"),
+            "typed {typed}"
+        );
+    }
     let q = Search {
         free_only: true,
         without_appointment: true,
