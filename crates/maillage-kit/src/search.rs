@@ -75,7 +75,8 @@ pub fn word_matches(word: &str, typed: &str) -> bool {
 /// "hopitaux" typed finds "hopital", and "hopital" typed finds "hopitaux".
 fn plural_al(word: &str, typed: &str) -> bool {
     let al = |s: &str| s.strip_suffix("aux").map(|stem| format!("{stem}al"));
-    al(word).is_some_and(|w| w.starts_with(typed)) || al(typed).is_some_and(|t| word.starts_with(&t))
+    al(word).is_some_and(|w| w.starts_with(typed))
+        || al(typed).is_some_and(|t| word.starts_with(&t))
 }
 
 /// Whether a folded text has a word in which `typed` is found.
@@ -113,7 +114,11 @@ pub const STOP_WORDS: &[&str] = &[
 pub fn within_one_edit(a: &str, b: &str) -> bool {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
     match long.len() - short.len() {
         0 => {
             let differ: Vec<usize> = (0..short.len()).filter(|&i| short[i] != long[i]).collect();
@@ -174,10 +179,19 @@ mod tests {
 
     #[test]
     fn every_word_typed_must_be_found() {
-        assert!(finds("Maison de santé pluriprofessionnelle", "maison sante"));
-        assert!(!finds("Maison de santé pluriprofessionnelle", "maison dentiste"));
+        assert!(finds(
+            "Maison de santé pluriprofessionnelle",
+            "maison sante"
+        ));
+        assert!(!finds(
+            "Maison de santé pluriprofessionnelle",
+            "maison dentiste"
+        ));
         assert!(finds("n'importe quoi", ""));
-        assert!(finds("n'importe quoi", "de la"), "only stop words: everything");
+        assert!(
+            finds("n'importe quoi", "de la"),
+            "only stop words: everything"
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod geodata;
 // The GeoPackage writer of the observatory's exports (issue 19: only the store speaks SQL).
 pub mod gpkg;
 pub mod imports;
+pub mod listing;
 pub mod locations;
 pub mod migrations;
 pub mod module;

@@ -121,6 +121,8 @@ pub fn page(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (meta.title) " — Maillage" }
                 link rel="stylesheet" href="/static/maillage.css";
+                // The phone menu's button (the navigation stays open without the script).
+                script src="/static/maillage.js" defer {}
             }
             body {
                 a.evitement href="#contenu" { "Aller au contenu" }
@@ -136,6 +138,10 @@ pub fn page(
                         }
                     }
                     @if let Some(c) = caller {
+                        button.menu-bouton type="button" aria-expanded="false" aria-controls="menu-principal" hidden {
+                            "Menu"
+                        }
+                        div.menu #menu-principal {
                         nav aria-label="Navigation principale" {
                             ul {
                                 @for item in NAV.iter().filter(|i| c.has(i.permission)) {
@@ -156,6 +162,7 @@ pub fn page(
                                 (csrf_field(c))
                                 button type="submit" { "Se déconnecter" }
                             }
+                        }
                         }
                     }
                 }

@@ -1,7 +1,7 @@
 //! The web kit of Maillage: what every page crate (observatory, crisis, network) and the application share —
 //! the table of routes and their access ([`routes`]), the guard and the caller ([`auth`]), the server's state
 //! ([`state`]), errors as French pages or JSON ([`error`]), the page layout and its navigation ([`layout`]),
-//! query and form parameters ([`params`]), roles and permissions ([`permissions`]), the audit log ([`audit`]),
+//! query and form parameters ([`params`]), search and pages of long lists ([`lists`]), roles and permissions ([`permissions`]), the audit log ([`audit`]),
 //! uploads and their limits ([`multipart`], [`limits`]), secrets and passwords ([`secrets`]), the caller's
 //! territory ([`scope`]), accounts ([`users`]), the way every page takes a change and the form helpers of the
 //! modules ([`form`], [`fields`]), e-mail ([`smtp`])
@@ -19,6 +19,7 @@ pub mod fields;
 pub mod form;
 pub mod layout;
 pub mod limits;
+pub mod lists;
 pub mod multipart;
 pub mod params;
 pub mod permissions;

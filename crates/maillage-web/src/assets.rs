@@ -12,6 +12,12 @@ pub const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/css; charset=utf-8",
         include_bytes!("../assets/maillage.css"),
     ),
+    // Every page's script: the phone menu.
+    (
+        "/static/maillage.js",
+        JS,
+        include_bytes!("../assets/maillage.js"),
+    ),
     // The observatory map: its script, the import page's script, and Leaflet 1.9.4 as published on npm
     // (BSD-2-Clause, LICENSE beside it).
     ("/static/carte.js", JS, include_bytes!("../assets/carte.js")),

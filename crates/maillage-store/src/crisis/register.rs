@@ -9,6 +9,7 @@ use super::{
 use crate::Store;
 use crate::change::Change;
 use crate::change::reached_rows;
+use crate::listing::{Slice, Window};
 use crate::reach::Reach;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -285,6 +286,108 @@ pub async fn list(store: &Store, reach: &Reach) -> Result<Vec<Person>> {
     )
     .await?;
     rows.iter().map(person_of).collect()
+}
+
+/// What a page of the register shows: the people whose name or address holds every word of `text` (the kit's
+/// search: accents, plurals and one typo aside), of `commune` only when given, only those whose acknowledgement
+/// is still to send when `to_acknowledge`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonFilter {
+    pub text: String,
+    pub commune: Option<String>,
+    pub to_acknowledge: bool,
+}
+
+/// One page of the register the caller reaches, by name, and how many people match in all. Sensitive. Without
+/// words to find, the page is cut in SQL; with words, names and addresses of the people reached are matched
+/// here, and only the page's people are read whole.
+pub async fn search(
+    store: &Store,
+    reach: &Reach,
+    filter: &PersonFilter,
+    window: Window,
+) -> Result<Slice<Person>> {
+    let mut tx = begin_read(store, reach).await?;
+    let clause = reach.clause("commune_code", 3, PERSONAL);
+    let filtered = format!(
+        "FROM crisis_person WHERE ($1 = '' OR commune_code = $1) AND ($2 = 0 OR acknowledged_on IS NULL) AND {}",
+        clause.sql
+    );
+    let commune = filter.commune.clone().unwrap_or_default();
+    let pending = i64::from(filter.to_acknowledge);
+    let words = maillage_kit::search::search_words(&filter.text);
+    let (ids, total) = if words.is_empty() {
+        let sql = format!("SELECT COUNT(*) {filtered}");
+        let total = clause
+            .bind_scalar(
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                    .bind(commune.clone())
+                    .bind(pending),
+            )
+            .fetch_one(tx.conn())
+            .await?;
+        let sql = format!(
+            "SELECT id {filtered} ORDER BY last_name, first_name, id LIMIT {} OFFSET {}",
+            window.limit, window.offset
+        );
+        let ids = clause
+            .bind_scalar(
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                    .bind(commune)
+                    .bind(pending),
+            )
+            .fetch_all(tx.conn())
+            .await?;
+        (ids, usize::try_from(total).unwrap_or(0))
+    } else {
+        let sql = format!(
+            "SELECT id, last_name, first_name, address {filtered} ORDER BY last_name, first_name, id"
+        );
+        let rows = clause
+            .bind(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(commune)
+                    .bind(pending),
+            )
+            .fetch_all(tx.conn())
+            .await?;
+        let mut found = Vec::new();
+        for r in &rows {
+            let text = format!(
+                "{} {} {}",
+                r.try_get::<String, _>("last_name")?,
+                r.try_get::<String, _>("first_name")?,
+                r.try_get::<String, _>("address")?
+            );
+            if maillage_kit::search::matches_all(&text, &words) {
+                found.push(r.try_get::<i64, _>("id")?);
+            }
+        }
+        let page = window.cut(found);
+        (page.rows, page.total)
+    };
+    let mut people = Vec::with_capacity(ids.len());
+    if !ids.is_empty() {
+        // The ids come from the store itself: written into the statement, they need no binding.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let clause = reach.clause("commune_code", 1, PERSONAL);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM crisis_person WHERE id IN ({list}) AND {} ORDER BY last_name, first_name, id",
+            clause.sql
+        );
+        let rows = clause
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_all(tx.conn())
+            .await?;
+        for r in &rows {
+            people.push(person_of(r)?);
+        }
+    }
+    tx.commit().await?;
+    Ok(Slice {
+        rows: people,
+        total,
+    })
 }
 
 /// One person, when the caller reaches them. Sensitive.

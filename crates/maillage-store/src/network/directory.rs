@@ -8,6 +8,7 @@ use super::{
 };
 use crate::Store;
 use crate::change::Change;
+use crate::listing::{Slice, Window};
 use crate::network::Refusal;
 use jiff::Timestamp;
 use maillage_network::codes::Visibility;
@@ -95,6 +96,58 @@ pub async fn actors(store: &Store, reach: &Reach, public_only: bool) -> Result<V
         .await?;
     tx.commit().await?;
     rows.iter().map(actor_of).collect()
+}
+
+/// One page of the entries the caller reaches that answer a directory search, best first (the ranking of
+/// `maillage-network`, which weighs every entry: they are read here, and only the page leaves the store), and how
+/// many answer in all. `public_only` as for [`actors`].
+pub async fn search(
+    store: &Store,
+    reach: &Reach,
+    public_only: bool,
+    query: &directory::Search,
+    window: Window,
+) -> Result<Slice<Actor>> {
+    let mut all: Vec<Option<Actor>> = actors(store, reach, public_only)
+        .await?
+        .into_iter()
+        .map(Some)
+        .collect();
+    let hits = {
+        let records: Vec<&ActorRecord> = all.iter().flatten().map(|a| &a.record).collect();
+        directory::search(&records, query)
+    };
+    let page = window.cut(hits);
+    Ok(Slice {
+        rows: page
+            .rows
+            .iter()
+            .filter_map(|h| all.get_mut(h.index).and_then(Option::take))
+            .collect(),
+        total: page.total,
+    })
+}
+
+/// How many entries the caller reaches, and how many of them are public.
+pub async fn count(store: &Store, reach: &Reach) -> Result<(usize, usize)> {
+    let clause = reach.clause("commune_code", 2, Territorywide::Shared);
+    let sql = format!(
+        "SELECT COUNT(*) AS every, COALESCE(SUM(CASE WHEN visibility = $1 THEN 1 ELSE 0 END), 0) AS public \
+         FROM network_actor WHERE {}",
+        clause.sql
+    );
+    let mut tx = begin_read(store, reach).await?;
+    let row = clause
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Visibility::Public.code()))
+        .fetch_one(tx.conn())
+        .await?;
+    tx.commit().await?;
+    let every: i64 = row.try_get("every")?;
+    let public: i64 = row.try_get("public")?;
+    Ok((
+        usize::try_from(every).unwrap_or(0),
+        usize::try_from(public).unwrap_or(0),
+    ))
 }
 
 /// An entry the caller reaches.

@@ -27,7 +27,9 @@ use maillage_web_kit::audit::{self, Actor};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::{self, PageMeta, csrf_field, date_time, error_box, number, page};
+use maillage_web_kit::lists::{self, Paging};
 use maillage_web_kit::multipart;
+use maillage_web_kit::params::Query;
 use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::{Access, ApiDoc, ApiParam, Routes};
 use maillage_web_kit::state::AppState;
@@ -534,26 +536,34 @@ fn same_file_of(details: &Value) -> Option<maillage_store::session::EarlierImpor
     serde_json::from_value(details.get("same_file_as")?.clone()).ok()
 }
 
-async fn history(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
-    let batches = batch::list(state.store()).await?;
+async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
+    let paging = Paging::from_query(&q);
+    let page_of = paging.cut(batch::list(state.store()).await?);
+    let batches = &page_of.rows;
     let content = html! {
         p {
             "Chaque import est conservé avec sa provenance : le fichier, son empreinte SHA-256 (pour retrouver \
              exactement le fichier utilisé), son millésime, la date, et ce qu'il a changé. Les chiffres de \
              l'observatoire reposent sur le dernier import de chaque source."
         }
-        @if batches.is_empty() {
+        @if page_of.total == 0 {
             p { "Aucun import pour l'instant." }
         } @else {
+            (lists::pager("/observatoire/imports/historique", &q, &paging, page_of.total, ("import", "imports")))
+            div.defilement tabindex="0" role="region" aria-label="Historique des imports (défilement horizontal)" {
             table.historique {
-                caption { "Imports, du plus récent au plus ancien (" (batches.len()) ")" }
+                caption { "Imports, du plus récent au plus ancien" }
                 thead { tr {
                     th scope="col" { "N°" } th scope="col" { "Date" } th scope="col" { "Source" }
                     th scope="col" { "Fichier et empreinte" } th scope="col" { "Millésime" }
                     th scope="col" { "Lignes" } th scope="col" { "Remarques" }
                 } }
                 tbody {
-                    @for b in &batches {
+                    @for b in batches {
                         @let notes = notes_of(&b.details);
                         tr {
                             td { (b.id) }
@@ -580,6 +590,8 @@ async fn history(State(state): State<AppState>, caller: Caller) -> Result<Markup
                     }
                 }
             }
+            }
+            (lists::pager_links("/observatoire/imports/historique", &q, &paging, page_of.total))
         }
         p { a href="/observatoire/imports" { "Importer un fichier" } }
     };

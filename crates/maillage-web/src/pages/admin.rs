@@ -12,6 +12,7 @@ use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::{
     PageMeta, csrf_field, date, date_time, error_box, page, success_box,
 };
+use maillage_web_kit::lists::{self, Paging, matches_all, search_words};
 use maillage_web_kit::params::{Form, Params, Query};
 use maillage_web_kit::permissions::{Permission, permissions_of, role_label};
 use maillage_web_kit::routes::{Access, Routes};
@@ -143,8 +144,18 @@ async fn users_list(
     caller: &Caller,
     notice: Option<Markup>,
     form_values: &Params,
+    q: &Params,
 ) -> Result<Markup, WebError> {
-    let list = accounts::list(state.store()).await?;
+    let words = search_words(q.get("q").unwrap_or(""));
+    let paging = Paging::from_query(q);
+    let found = paging.cut(
+        accounts::list(state.store())
+            .await?
+            .into_iter()
+            .filter(|a| matches_all(&format!("{} {}", a.identifier, a.display_name), &words))
+            .collect(),
+    );
+    let list = &found.rows;
     audit::record(
         state,
         caller,
@@ -155,14 +166,17 @@ async fn users_list(
     .await?;
     let content = html! {
         @if let Some(n) = notice { (n) }
+        (lists::search_form("/admin/utilisateurs", q, "Identifiant ou nom", html! {}))
+        (lists::pager("/admin/utilisateurs", q, &paging, found.total, ("compte", "comptes")))
+        div.defilement tabindex="0" role="region" aria-label="Comptes (défilement horizontal)" {
         table {
-            caption { "Comptes (" (list.len()) ")" }
+            caption { "Comptes" }
             thead { tr {
                 th scope="col" { "Identifiant" } th scope="col" { "Nom affiché" } th scope="col" { "Rôles" }
                 th scope="col" { "Territoire" } th scope="col" { "État" } th scope="col" { "Créé le" }
             } }
             tbody {
-                @for a in &list {
+                @for a in list {
                     tr {
                         td { a href={"/admin/utilisateurs/" (a.id)} { (a.identifier) } }
                         td { (a.display_name) }
@@ -176,6 +190,7 @@ async fn users_list(
                     }
                 }
             }
+        }
         }
         h2 { "Créer un compte" }
         (create_form(caller, form_values))
@@ -193,8 +208,12 @@ async fn users_list(
     ))
 }
 
-async fn users_page(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
-    users_list(&state, &caller, None, &Params::default()).await
+async fn users_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query,
+) -> Result<Markup, WebError> {
+    users_list(&state, &caller, None, &Params::default(), &q).await
 }
 
 async fn create_user(
@@ -220,7 +239,14 @@ async fn create_user(
         Ok(id) => Ok(Redirect::to(&format!("/admin/utilisateurs/{id}?cree=1")).into_response()),
         Err(AccountError::Store(e)) => Err(e.into()),
         Err(e) => {
-            let markup = users_list(&state, &caller, Some(error_box(&e.french())), &f).await?;
+            let markup = users_list(
+                &state,
+                &caller,
+                Some(error_box(&e.french())),
+                &f,
+                &Params::default(),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response())
         }
     }

@@ -11,6 +11,7 @@ use maillage_web_kit::audit;
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::{PageMeta, date_time, error_box, number, page, success_box};
+use maillage_web_kit::lists::{self, Paging};
 use maillage_web_kit::params::{Params, Query};
 use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::{Access, Routes};
@@ -19,7 +20,6 @@ use maud::{Markup, html};
 use serde_json::json;
 
 const READ: Access = Access::Requires(Permission::AuditRead);
-const PAGE_SIZE: i64 = 100;
 
 pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/dpo/journal", READ, journal)
@@ -165,20 +165,20 @@ async fn journal(
     Query(q): Query,
 ) -> Result<Markup, WebError> {
     let filter = filter_of(&q)?;
-    let page_number = q.integer("page")?.unwrap_or(1).max(1);
+    let paging = Paging::from_query(&q);
+    let window = paging.window();
     let total = store_audit::count(state.store(), &filter).await?;
     let records = store_audit::list(
         state.store(),
         &filter,
-        PAGE_SIZE,
-        (page_number - 1) * PAGE_SIZE,
+        i64::try_from(window.limit).unwrap_or(i64::MAX),
+        i64::try_from(window.offset).unwrap_or(i64::MAX),
     )
     .await?;
     let mut details = filter_details(&filter);
-    details["page"] = page_number.into();
+    details["page"] = paging.page.into();
     audit::record(&state, &caller, Action::AuditLogRead, "journal", details).await?;
     let query = filter_query(&q);
-    let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
     let content = html! {
         p {
             "Chaque entrée du journal porte l'empreinte de la précédente : toute modification ou suppression se voit "
@@ -186,13 +186,12 @@ async fn journal(
             a href="/dpo/journal/verification" { "Vérifier l'intégrité du journal" }
         }
         (filter_form(&q))
-        p {
-            (number(total as f64, 0)) " entrée(s). "
-            a href={"/dpo/journal.csv?" (query)} download { "Exporter ces entrées en CSV" }
-        }
+        p { a href={"/dpo/journal.csv?" (query)} download { "Exporter ces entrées en CSV" } }
+        (lists::pager("/dpo/journal", &q, &paging, usize::try_from(total).unwrap_or(0), ("entrée", "entrées")))
         @if !records.is_empty() {
+            div.defilement tabindex="0" role="region" aria-label="Journal d'audit (défilement horizontal)" {
             table {
-                caption { "Journal d'audit, du plus récent au plus ancien (page " (page_number) " sur " (pages.max(1)) ")" }
+                caption { "Journal d'audit, du plus récent au plus ancien" }
                 thead { tr {
                     th scope="col" { "N°" } th scope="col" { "Date" } th scope="col" { "Acteur" }
                     th scope="col" { "Action" } th scope="col" { "Objet" } th scope="col" { "Détails" }
@@ -212,16 +211,8 @@ async fn journal(
                     }
                 }
             }
-            nav aria-label="Pages du journal" {
-                ul.pages {
-                    @if page_number > 1 {
-                        li { a href={"/dpo/journal?" (query) "&page=" (page_number - 1)} { "Page précédente" } }
-                    }
-                    @if page_number < pages {
-                        li { a href={"/dpo/journal?" (query) "&page=" (page_number + 1)} { "Page suivante" } }
-                    }
-                }
             }
+            (lists::pager_links("/dpo/journal", &q, &paging, usize::try_from(total).unwrap_or(0)))
         }
     };
     Ok(page(

@@ -97,7 +97,7 @@ async fn reads_of_personal_data_logins_and_changes_are_audited() {
         assert_eq!(page.status, 200);
         assert!(
             page.body.contains("Liste nominative des professionnels")
-                && page.body.contains("1 entrée(s)"),
+                && page.body.contains(">1 entrée.<"),
             "{}",
             page.body
         );
@@ -116,9 +116,9 @@ async fn reads_of_personal_data_logins_and_changes_are_audited() {
         let page = dpo
             .get(&format!("/dpo/journal?du={today}&au={today}"))
             .await;
-        assert!(!page.body.contains(" 0 entrée(s)"), "today's entries");
+        assert!(!page.body.contains("Aucun résultat."), "today's entries");
         let page = dpo.get("/dpo/journal?du=2000-01-01&au=2000-01-02").await;
-        assert!(page.body.contains("0 entrée(s)"), "{}", page.body);
+        assert!(page.body.contains("Aucun résultat."), "{}", page.body);
         assert_eq!(dpo.get("/dpo/journal?du=hier").await.status, 400);
         assert_eq!(
             audit_actions(&server.store, "journal.consultation")

@@ -378,7 +378,7 @@ async fn render_campaign(
         @if closed_count > 0 { p { (closed_count) " signalements clos." } }
 
         h2 { "Répartition entre les appelants" }
-        div.defilement {
+        div.defilement tabindex="0" role="region" aria-label="Avancement par appelant (défilement horizontal)" {
             table {
                 caption { "Avancement par appelant" }
                 thead { tr { th scope="col" { "Appelant" } th scope="col" { "Personnes attribuées" } th scope="col" { "Terminées" } th scope="col" { "Appels passés" } } }

@@ -17,14 +17,16 @@ use maillage_crisis::register::{
 use maillage_crisis::{Coded, CrisisError};
 use maillage_report::pdf::{Align, Doc, PdfTable};
 use maillage_store::audit::Action;
-use maillage_store::crisis::register::{self as reg, Person};
+use maillage_store::crisis::register::{self as reg, Person, PersonFilter};
 use maillage_store::crisis::{self as store, cell};
 use maillage_store::reach::Territorywide;
 use maillage_web_kit::audit;
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
+use maillage_web_kit::form::CommuneChoices;
 use maillage_web_kit::form::commit;
 use maillage_web_kit::layout::csrf_field;
+use maillage_web_kit::lists::{self, Paging};
 use maillage_web_kit::params::{Form, Params, Query};
 use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::Routes;
@@ -197,14 +199,38 @@ async fn list(
     Query(q): Query,
 ) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
-    Ok(render_list(&state, &caller, notice, None)
+    Ok(render_list(&state, &caller, &q, notice, None)
         .await?
         .into_response())
+}
+
+/// The register's search form: a name or an address, the commune (when the caller keeps several), the
+/// acknowledgements still to send.
+fn register_search(choices: &CommuneChoices, q: &Params) -> Markup {
+    let filters = html! {
+        @if choices.has_choice() {
+            div.champ {
+                label for="f-commune" { "Commune" }
+                select name="commune" id="f-commune" {
+                    option value="" { "Toutes les communes" }
+                    @for (code, name) in &choices.communes {
+                        option value=(code) selected[q.get("commune") == Some(code.as_str())] { (name) }
+                    }
+                }
+            }
+        }
+        div.case {
+            input type="checkbox" name="a_accuser" id="f-a-accuser" value="oui" checked[q.flag("a_accuser")];
+            label for="f-a-accuser" { "Accusé de réception à envoyer" }
+        }
+    };
+    lists::search_form("/crise/registre", q, "Nom ou adresse", filters)
 }
 
 async fn render_list(
     state: &AppState,
     caller: &Caller,
+    q: &Params,
     notice: Notice,
     typed: Option<&Params>,
 ) -> Result<(StatusCode, Markup), WebError> {
@@ -212,13 +238,21 @@ async fn render_list(
     let now = super::now();
     let today = store::today(now);
     let reach = reach(caller);
-    let people = reg::list(st, &reach).await?;
     let choices = communes(state, caller, Territorywide::HolderOfAll).await?;
+    let paging = Paging::from_query(q);
+    let filter = PersonFilter {
+        text: q.get("q").unwrap_or("").chars().take(200).collect(),
+        commune: q.get("commune").map(str::to_string),
+        to_acknowledge: q.flag("a_accuser"),
+    };
+    let found = reg::search(st, &reach, &filter, paging.window()).await?;
+    let people = &found.rows;
+    // What was searched is not written: a name typed is personal data.
     audit_read(
         state,
         caller,
         "crise:registre",
-        json!({ "page": "liste", "lignes": people.len() }),
+        json!({ "page": "liste", "lignes": people.len(), "recherche": filter != PersonFilter::default() }),
     )
     .await?;
     let counts = reg::counts(st, &reach, now, super::REMIND_DAYS).await?;
@@ -257,25 +291,27 @@ async fn render_list(
             }
         }
 
-        h2 { "Personnes inscrites" }
-        div.defilement {
+        h2 #personnes { "Personnes inscrites" }
+        (register_search(&choices, q))
+        (lists::pager("/crise/registre", q, &paging, found.total, ("personne", "personnes")))
+        div.defilement tabindex="0" role="region" aria-label="Registre nominatif (défilement horizontal)" {
             table {
-                caption { "Registre nominatif, par nom (" (people.len()) " personnes)" }
+                caption { "Registre nominatif, par nom" }
                 thead { tr {
                     th scope="col" { "Nom" } th scope="col" { "Âge" } th scope="col" { "Qualité" } th scope="col" { "Téléphone" }
                     th scope="col" { "Adresse" }
-                    @if choices.has_choice() { th scope="col" { "Commune" } }
+                    th scope="col" { "Commune" }
                     th scope="col" { "Accusé de réception" } th scope="col" { "Confirmation" }
                 } }
                 tbody {
-                    @for p in &people {
+                    @for p in people {
                         tr {
                             th scope="row" { a href=(format!("/crise/registre/{}", p.id)) { (p.last_name) " " (p.first_name) } }
                             td.nombre { (age_on(p.birth_date, today)) " ans" }
                             td { (fr(p.basis)) }
                             td { (p.phone.as_deref().unwrap_or("—")) }
                             td { (p.address) }
-                            @if choices.has_choice() { td { (choices.name_of(p.commune_code.as_deref())) } }
+                            td { (choices.name_of(p.commune_code.as_deref())) }
                             td {
                                 @if let Some(a) = p.acknowledged_on { "envoyé le " (day(a)) }
                                 @else if acknowledgement_due(p.requested_on) < today { span.en-retard { "à envoyer (délai dépassé)" } }
@@ -316,9 +352,15 @@ async fn list_again(
     reason: String,
     typed: Option<&Params>,
 ) -> Result<Markup, WebError> {
-    Ok(render_list(state, caller, Notice::Refused(reason), typed)
-        .await?
-        .1)
+    Ok(render_list(
+        state,
+        caller,
+        &Params::default(),
+        Notice::Refused(reason),
+        typed,
+    )
+    .await?
+    .1)
 }
 
 async fn create(
@@ -395,7 +437,7 @@ async fn render_person(
         dl {
             dt { "Âge" } dd { (age_on(p.birth_date, today)) " ans (né(e) le " (day(p.birth_date)) ")" }
             dt { "Qualité" } dd { (fr(p.basis)) }
-            @if choices.has_choice() { dt { "Commune" } dd { (choices.name_of(p.commune_code.as_deref())) } }
+            dt { "Commune" } dd { (choices.name_of(p.commune_code.as_deref())) }
             dt { "Téléphone" } dd { @if let Some(t) = &p.phone { a href=(format!("tel:{}", t.replace(' ', ""))) { (t) } } @else { "—" } }
             dt { "Adresse" } dd { (p.address) }
             dt { "Demande" } dd { (fr(p.requester)) ", le " (day(p.requested_on))
@@ -464,35 +506,34 @@ async fn update(
         &caller,
         Missing::NotFound,
         async |tx, reach| -> Taking {
-            let code = match action {
-                "accuse" => {
-                    reg::acknowledge(tx, reach, id, today, now).await?;
-                    "accuse"
-                }
-                "confirme" => {
-                    reg::confirm(tx, reach, id, today, now).await?;
-                    "confirmation"
-                }
-                "modifier" => {
-                    let r = rules::validate(&form_of(&f), today)?;
-                    // The commune chosen in the form, or the one the person has.
-                    let commune = f
-                        .get("commune")
-                        .map(str::to_string)
-                        .or(current.commune_code.clone());
-                    reg::update(tx, reach, id, commune.as_deref(), &r, current.position, now)
-                        .await?;
-                    "modification"
-                }
-                _ => {
-                    return Err(
-                        CrisisError::Field(maillage_crisis::FieldError::MissingField {
-                            field: "action",
-                        })
-                        .into(),
-                    );
-                }
-            };
+            let code =
+                match action {
+                    "accuse" => {
+                        reg::acknowledge(tx, reach, id, today, now).await?;
+                        "accuse"
+                    }
+                    "confirme" => {
+                        reg::confirm(tx, reach, id, today, now).await?;
+                        "confirmation"
+                    }
+                    "modifier" => {
+                        let r = rules::validate(&form_of(&f), today)?;
+                        // The commune chosen in the form, or the one the person has.
+                        let commune = f
+                            .get("commune")
+                            .map(str::to_string)
+                            .or(current.commune_code.clone());
+                        reg::update(tx, reach, id, commune.as_deref(), &r, current.position, now)
+                            .await?;
+                        "modification"
+                    }
+                    _ => {
+                        return Err(CrisisError::Field(
+                            maillage_crisis::FieldError::MissingField { field: "action" },
+                        )
+                        .into());
+                    }
+                };
             Ok(Taken::audit(
                 Action::CrisisRegisterChanged,
                 format!("personne:{id}"),

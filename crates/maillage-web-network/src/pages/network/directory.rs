@@ -8,7 +8,7 @@ use super::{
     commit, commune_typed, field, fr, posted_commune, reach, reason_only, refusal, refused, select,
     take, target,
 };
-use crate::data::network::{ranked, search_of};
+use crate::data::network::search_of;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -22,6 +22,7 @@ use maillage_store::network::directory::{self as store, Actor, ContactForm};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::csrf_field;
+use maillage_web_kit::lists::{self, Paging};
 use maillage_web_kit::params::{Form, Params, Query};
 use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::Routes;
@@ -156,24 +157,25 @@ async fn render_list(
     typed: Option<&ActorFields>,
 ) -> Result<Markup, WebError> {
     let s = search_of(q);
-    let actors = store::actors(state.store(), &reach(caller), false).await?;
+    let paging = Paging::from_query(q);
+    let found = store::search(state.store(), &reach(caller), false, &s, paging.window()).await?;
+    let (every, public) = store::count(state.store(), &reach(caller)).await?;
     let communes = Communes::of(state, caller).await?;
-    let hits = ranked(&actors, &s);
     let manage = caller.has(Permission::NetworkManage);
-    let public = actors.iter().filter(|a| a.record.is_public()).count();
     let empty = ActorFields::default();
     let content = html! {
         (notice.render())
-        p { (actors.len()) " fiches, dont " (public) " publiques (visibles dans " a href="/annuaire" { "l'annuaire public" } ")." }
+        p { (every) " fiches, dont " (public) " publiques (visibles dans " a href="/annuaire" { "l'annuaire public" } ")." }
         p { a href="/reseau/acteurs.csv" { "Exporter l'annuaire (CSV)" }
             @if manage { " · " a href="/reseau/contacts.csv" { "Exporter les personnes contacts (CSV, export journalisé)" } } }
         (search_form("/reseau/acteurs", &s, None))
-        div.defilement {
+        (lists::pager("/reseau/acteurs", q, &paging, found.total, ("fiche", "fiches")))
+        div.defilement tabindex="0" role="region" aria-label="Fiches de l'annuaire (défilement horizontal)" {
             table {
-                caption { (hits.len()) " fiche(s)" }
+                caption { "Fiches de l'annuaire" }
                 thead { tr { th scope="col" { "Nom" } th scope="col" { "Type" } th scope="col" { "Besoins" } th scope="col" { "Commune" } th scope="col" { "Visibilité" } @if communes.several() { th scope="col" { "Tenue par" } } } }
                 tbody {
-                    @for a in &hits {
+                    @for a in &found.rows {
                         tr {
                             th scope="row" { a href=(format!("/reseau/acteurs/{}", a.id)) { (a.record.name) } }
                             td { (fr(a.record.kind)) }

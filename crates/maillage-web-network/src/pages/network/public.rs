@@ -18,6 +18,7 @@ use maillage_store::network::directory::{self as store, Actor};
 use maillage_web_kit::auth::MaybeCaller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::{self, PageMeta};
+use maillage_web_kit::lists::{self, Paging};
 use maillage_web_kit::params::Query;
 use maillage_web_kit::routes::{Access, Routes};
 use maillage_web_kit::state::AppState;
@@ -258,13 +259,15 @@ async fn directory_page(
     Query(q): Query,
 ) -> Result<Markup, WebError> {
     let s = search_of(&q);
-    let actors = store::actors(
+    let paging = Paging::from_query(&q);
+    let found = store::search(
         state.store(),
         &maillage_store::reach::Reach::everything(),
         true,
+        &s,
+        paging.window(),
     )
     .await?;
-    let hits = ranked(&actors, &s);
     let query = query_of(&s);
     let pdf = if query.is_empty() {
         "/annuaire/guide.pdf".to_string()
@@ -277,13 +280,14 @@ async fn directory_page(
         (continuity_notice(&state).await)
         (search_form("/annuaire", &s, Some(&pdf)))
         h2 #resultats { "Résultats" }
-        p role="status" { (hits.len()) " adresse" @if hits.len() > 1 { "s" } " sur " (actors.len()) "." }
-        @if hits.is_empty() {
+        (lists::pager("/annuaire", &q, &paging, found.total, ("adresse", "adresses")))
+        @if found.rows.is_empty() {
             p { "Aucune adresse ne répond à tous ces critères : retirez-en un, ou appelez le 115 (urgence sociale) ou le 15 (urgence médicale)." }
         }
         ul.fiches-acteurs {
-            @for a in &hits { li { (actor_card(a, 3, Some(&format!("/annuaire/fiche/{}", a.id)))) } }
+            @for a in &found.rows { li { (actor_card(a, 3, Some(&format!("/annuaire/fiche/{}", a.id)))) } }
         }
+        (lists::pager_links("/annuaire", &q, &paging, found.total))
         p { "En cas d'urgence médicale, appelez le 15 (SAMU) ou le 112. Urgence sociale : 115." }
     };
     Ok(layout::page(

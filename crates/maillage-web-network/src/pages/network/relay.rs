@@ -22,6 +22,7 @@ use maillage_web_kit::audit::{self, Actor};
 use maillage_web_kit::auth::{Caller, ClientIp, MaybeCaller, cookie};
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::{self, PageMeta, csrf_field};
+use maillage_web_kit::lists::{self, Paging};
 use maillage_web_kit::params::{Form, Params, Query};
 use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::{Access, Routes};
@@ -237,6 +238,7 @@ async fn render_list(
     caller: &Caller,
     list_id: i64,
     notice: Notice,
+    q: &Params,
 ) -> Result<Markup, WebError> {
     let st = state.store();
     let reach = reach(caller);
@@ -244,6 +246,24 @@ async fn render_list(
         .await?
         .ok_or(WebError::NotFound)?;
     let members = store::members(st, &reach, list_id).await?;
+    let path = format!("/reseau/relais/listes/{list_id}");
+    let words = lists::search_words(q.get("q").unwrap_or(""));
+    let paging = Paging::from_query(q);
+    let shown = paging.cut(
+        members
+            .iter()
+            .filter(|m| {
+                let c = &m.contact;
+                let text = format!(
+                    "{} {} {}",
+                    c.name,
+                    c.actor_name.as_deref().unwrap_or(""),
+                    c.email.as_deref().unwrap_or("")
+                );
+                lists::matches_all(&text, &words)
+            })
+            .collect(),
+    );
     let all = contacts::contacts(st, &reach, None).await?;
     let candidates: Vec<&contacts::Contact> = all
         .iter()
@@ -254,11 +274,14 @@ async fn render_list(
         (notice.render())
         @if let Some(d) = &l.description { p { (d) } }
         p { (l.subscribed) " inscrit(s), " (l.unsubscribed) " désinscrit(s). " a href="/reseau/relais" { "Écrire à cette liste" } }
-        div.defilement {
+        (lists::search_form(&path, q, "Nom, structure ou courriel", html! {}))
+        (lists::pager(&path, q, &paging, shown.total, ("membre", "membres")))
+        div.defilement tabindex="0" role="region" aria-label="Membres de la liste (défilement horizontal)" {
             table {
+                caption { "Membres de la liste" }
                 thead { tr { th scope="col" { "Nom" } th scope="col" { "Structure" } th scope="col" { "Courriel" } th scope="col" { "Inscription" } th scope="col" { "Actions" } } }
                 tbody {
-                    @for m in &members {
+                    @for m in &shown.rows {
                         tr {
                             th scope="row" { (m.contact.name) }
                             td { (m.contact.actor_name.as_deref().unwrap_or("—")) }
@@ -310,6 +333,7 @@ async fn list_page(
         &caller,
         id_of(&id)?,
         Notice::from_query(&q, MESSAGES),
+        &q,
     )
     .await
 }
@@ -369,7 +393,16 @@ async fn members(
             )
             .then(format!("/reseau/relais/listes/{list}"), "membres"))
         },
-        async |reason| render_list(&state, &caller, list, Notice::Refused(reason)).await,
+        async |reason| {
+            render_list(
+                &state,
+                &caller,
+                list,
+                Notice::Refused(reason),
+                &Params::default(),
+            )
+            .await
+        },
     )
     .await
 }
