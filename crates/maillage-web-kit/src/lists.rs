@@ -130,7 +130,7 @@ fn links(path: &str, q: &Params, paging: &Paging, total: usize, label: &str) -> 
 pub fn search_form(path: &str, q: &Params, label: &str, filters: Markup) -> Markup {
     let paging = Paging::from_query(q);
     html! {
-        form.recherche-liste method="get" action=(path) role="search" aria-label=(label) {
+        form.recherche-liste method="get" action=(path) role="search" aria-label="Recherche dans la liste" {
             div.champ {
                 label for="liste-q" { (label) }
                 input type="search" name="q" id="liste-q" value=(q.get("q").unwrap_or("")) autocomplete="off";

@@ -26,10 +26,22 @@
     });
   }
 
+  // A region's name: its table's caption, else the heading above it; two regions of a page never share one.
   function nameOf(box) {
-    var caption = box.querySelector("caption");
-    var text = caption ? caption.textContent.replace(/\s+/g, " ").trim() : "";
-    return (text || "Tableau") + " (défilement horizontal)";
+    var clean = function (e) { return e ? e.textContent.replace(/\s+/g, " ").trim() : ""; };
+    var text = clean(box.querySelector("caption"));
+    if (!text) {
+      var headings = [].slice.call(document.querySelectorAll("main h2, main h3")).filter(function (h) {
+        return h.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING;
+      });
+      text = clean(headings[headings.length - 1]) || "Tableau";
+    }
+    var taken = [].slice.call(document.querySelectorAll("[role=region][aria-label]")).map(function (r) {
+      return r.getAttribute("aria-label");
+    });
+    var name = text + " (défilement horizontal)";
+    for (var n = 2; taken.indexOf(name) >= 0; n++) { name = text + " (" + n + ", défilement horizontal)"; }
+    return name;
   }
 
   function scrollBoxes() {

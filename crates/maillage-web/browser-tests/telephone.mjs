@@ -6,7 +6,7 @@
 //
 // Environment: MAILLAGE_URL, MAILLAGE_COMPTES (JSON {role: [identifier, password]}), MAILLAGE_REGISTRE (the role
 // that keeps the register), MAILLAGE_ARTEFACTS (screenshots), MAILLAGE_CHROMIUM (executable),
-// MAILLAGE_PAGES_PAR_ROLE (most pages walked per role, 40 by default).
+// MAILLAGE_PAGES_PAR_ROLE (most pages walked per role, 80 by default).
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -16,7 +16,7 @@ const base = process.env.MAILLAGE_URL;
 const comptes = JSON.parse(process.env.MAILLAGE_COMPTES);
 const registre = process.env.MAILLAGE_REGISTRE;
 const artefacts = process.env.MAILLAGE_ARTEFACTS;
-const parRole = Number(process.env.MAILLAGE_PAGES_PAR_ROLE || "40");
+const parRole = Number(process.env.MAILLAGE_PAGES_PAR_ROLE || "80");
 mkdirSync(artefacts, { recursive: true });
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const LARGEUR = 360;
@@ -169,7 +169,7 @@ try {
       const nom = (await page.locator("main table tbody th a").first().innerText()).split(" ")[0];
       const tape = nom.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
       r.typed = tape;
-      await page.getByLabel("Nom ou adresse").fill(tape);
+      await page.getByRole("searchbox", { name: "Nom ou adresse" }).fill(tape);
       await Promise.all([page.waitForURL(/[?&]q=/), page.getByRole("button", { name: "Rechercher" }).click()]);
       r.found = await page.locator("main table tbody th a").allInnerTexts();
       r.searchedFor = nom;
