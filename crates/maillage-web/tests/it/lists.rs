@@ -147,8 +147,8 @@ async fn the_register_is_paged_searched_and_kept_to_the_callers_communes() {
         for path in [
             format!("/crise/registre?q={}", urlencode(&typed)),
             format!("/crise/registre?commune={b}"),
-            format!("/crise/registre?page=2"),
-            format!("/crise/registre?par_page=200&page=1"),
+            "/crise/registre?page=2".to_string(),
+            "/crise/registre?par_page=200&page=1".to_string(),
         ] {
             let reply = mine.get(&path).await;
             assert_eq!(reply.status, 200, "{path}");

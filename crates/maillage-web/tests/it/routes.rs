@@ -164,6 +164,7 @@ const fn post(
 /// The matrix. Logout comes last: it ends the session.
 const MATRIX: &[Line] = &[
     get("/static/maillage.css", ALL, 200, 200),
+    get("/static/maillage.js", ALL, 200, 200),
     get("/static/carte.js", ALL, 200, 200),
     get("/static/imports.js", ALL, 200, 200),
     get("/static/vendor/leaflet/leaflet.js", ALL, 200, 200),
@@ -846,6 +847,7 @@ fn only_the_login_health_assets_and_api_description_are_public() {
         ("POST", "/connexion"),
         ("GET", "/sante"),
         ("GET", "/static/maillage.css"),
+        ("GET", "/static/maillage.js"),
         ("GET", "/static/carte.js"),
         ("GET", "/static/imports.js"),
         ("GET", "/static/vendor/leaflet/leaflet.js"),

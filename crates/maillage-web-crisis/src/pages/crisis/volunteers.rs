@@ -18,6 +18,7 @@ use maillage_store::reach::{Reach, Territorywide};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::{self, csrf_field, number};
+use maillage_web_kit::lists::{self, Paging};
 use maillage_web_kit::params::{Form, Params, Query};
 use maillage_web_kit::routes::Routes;
 use maillage_web_kit::state::AppState;
@@ -73,7 +74,9 @@ async fn page_volunteers(
     Query(q): Query,
 ) -> Result<Response, WebError> {
     let notice = Notice::from_query(&q, MESSAGES);
-    Ok(render(&state, &caller, notice, None).await?.into_response())
+    Ok(render(&state, &caller, notice, None, &q)
+        .await?
+        .into_response())
 }
 
 async fn render(
@@ -81,6 +84,7 @@ async fn render(
     caller: &Caller,
     notice: Notice,
     typed: Option<&Params>,
+    q: &Params,
 ) -> Result<(StatusCode, Markup), WebError> {
     let st = state.store();
     let reach = reach(caller);
@@ -98,6 +102,23 @@ async fn render(
     }
     let empty = Params::default();
     let t = typed.unwrap_or(&empty);
+    let words = lists::search_words(q.get("q").unwrap_or(""));
+    let paging = Paging::from_query(q);
+    let shown = paging.cut(
+        volunteers
+            .iter()
+            .filter(|v| {
+                let skills: Vec<String> = v.skills.iter().map(|s| fr(*s)).collect();
+                let text = format!(
+                    "{} {} {}",
+                    v.name,
+                    skills.join(" "),
+                    v.area.as_deref().unwrap_or("")
+                );
+                lists::matches_all(&text, &words)
+            })
+            .collect(),
+    );
     let open: Vec<&vol::Request> = requests.iter().filter(|r| r.status.is_open()).collect();
     let content = html! {
         (notice.render())
@@ -221,13 +242,15 @@ async fn render(
             }
         }
 
-        h2 { "Bénévoles (" (volunteers.iter().filter(|v| v.active).count()) " actifs)" }
-        div.defilement {
+        h2 #benevoles { "Bénévoles (" (volunteers.iter().filter(|v| v.active).count()) " actifs)" }
+        (lists::search_form("/crise/benevoles", q, "Nom, compétence ou secteur", html! {}))
+        (lists::pager("/crise/benevoles", q, &paging, shown.total, ("bénévole", "bénévoles")))
+        div.defilement tabindex="0" role="region" aria-label="Bénévoles (défilement horizontal)" {
             table {
                 caption { "Bénévoles, leurs compétences et disponibilités" }
                 thead { tr { th scope="col" { "Nom" } th scope="col" { "Compétences" } th scope="col" { "Jours" } th scope="col" { "Secteur" } th scope="col" { "Téléphone" } th scope="col" { "Missions en cours" } th scope="col" { "Compte" } } }
                 tbody {
-                    @for v in &volunteers {
+                    @for v in &shown.rows {
                         tr {
                             th scope="row" { (v.name) @if !v.active { br; small { "(inactif)" } } }
                             td { (v.skills.iter().map(|s| fr(*s)).collect::<Vec<_>>().join(", ")) }
@@ -290,9 +313,15 @@ async fn again(
     reason: String,
     typed: Option<&Params>,
 ) -> Result<Markup, WebError> {
-    Ok(render(state, caller, Notice::Refused(reason), typed)
-        .await?
-        .1)
+    Ok(render(
+        state,
+        caller,
+        Notice::Refused(reason),
+        typed,
+        &Params::default(),
+    )
+    .await?
+    .1)
 }
 
 async fn add_volunteer(
