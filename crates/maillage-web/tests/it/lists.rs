@@ -1,8 +1,8 @@
 //! Long lists searched and cut into pages (issue 13), over HTTP on the demonstration, on SQLite and PostgreSQL:
 //! the register shows 50 people a page and its commune, finds a person by a name typed without accents, filters
 //! by commune, and an account of one commune never finds another commune's people, by search, filter or page;
-//! the public directory tolerates plurals, accents and a typo; the actors' list and the accounts are paged and
-//! searched the same way.
+//! the public directory tolerates plurals, accents and a typo; the actors' list, the accounts and the volunteers
+//! are paged and searched the same way.
 
 use crate::common;
 
@@ -217,11 +217,16 @@ async fn the_public_directory_tolerates_plurals_accents_and_typos_and_is_paged()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_actors_and_the_accounts_are_paged_and_searched() {
+async fn the_actors_the_accounts_and_the_volunteers_are_paged_and_searched() {
     let base = TestBase::sqlite();
     let store = common::demo_store(&base).await;
     account(&store, "coord", &[Role::Coordination]).await;
     account(&store, "gestion", &[Role::Admin]).await;
+    account(&store, "cellule", &[Role::Crise]).await;
+    let helpers = maillage_store::crisis::volunteers::volunteers(&store, &Reach::everything())
+        .await
+        .unwrap();
+    let helper = helpers.first().unwrap().name.clone();
     let server = Server::start_on(store, base.backend, Config::default()).await;
     let mut coord = server.client();
     coord.login_ok("coord").await;
@@ -251,5 +256,27 @@ async fn the_actors_and_the_accounts_are_paged_and_searched() {
     assert!(accounts.body.contains(">coord</a>"), "{}", accounts.body);
     assert!(!accounts.body.contains(">gestion</a>"));
     assert!(accounts.body.contains("1 compte."), "{}", accounts.body);
+
+    // The volunteers: a name typed without its capitals finds its line.
+    let mut cell = server.client();
+    cell.login_ok("cellule").await;
+    let all = cell.get("/crise/benevoles").await;
+    assert!(
+        all.body.contains(&format!("{} bénévoles.", helpers.len())),
+        "{}",
+        all.body
+    );
+    let found = cell
+        .get(&format!(
+            "/crise/benevoles?q={}",
+            urlencode(&plain(&helper))
+        ))
+        .await;
+    assert!(found.body.contains(&helper), "{}", found.body);
+    assert!(
+        !found
+            .body
+            .contains(&format!("{} bénévoles.", helpers.len()))
+    );
     server.stop().await;
 }
