@@ -147,6 +147,31 @@ pub fn sentence(s: &str) -> String {
     out
 }
 
+/// A whole number a count may be given as (lists' lengths, counters of the store).
+pub trait Count: Copy {
+    fn value(self) -> i128;
+}
+
+macro_rules! counts {
+    ($($t:ty)*) => { $(impl Count for $t { fn value(self) -> i128 { self as i128 } })* };
+}
+counts!(u8 u16 u32 u64 usize i32 i64);
+
+/// A count with its words agreed, as French writes it (0 and 1 take the singular): `count(3, "appel",
+/// "appels")` gives "3 appels", `count(1, "action faite", "actions faites")` "1 action faite". Never "appel(s)".
+pub fn count(n: impl Count, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        maillage_report::number(n.value() as f64, 0),
+        agreed(n, one, many)
+    )
+}
+
+/// The words alone, agreed with the count: `agreed(2, "fiche", "fiches")` gives "fiches".
+pub fn agreed<'a>(n: impl Count, one: &'a str, many: &'a str) -> &'a str {
+    if n.value().abs() < 2 { one } else { many }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +185,17 @@ mod tests {
         );
         assert_eq!(sentence("déjà fini ?"), "Déjà fini ?");
         assert_eq!(sentence(""), "");
+    }
+
+    #[test]
+    fn counts_agree_with_their_words() {
+        assert_eq!(count(0_usize, "appel", "appels"), "0 appel");
+        assert_eq!(
+            count(1_i64, "action faite", "actions faites"),
+            "1 action faite"
+        );
+        assert_eq!(count(1234_u32, "fiche", "fiches"), "1\u{202f}234 fiches");
+        assert_eq!(agreed(2_usize, "inscrit", "inscrits"), "inscrits");
     }
 
     #[test]
