@@ -61,6 +61,7 @@ maillage_kit::coded! {
         NetworkMessageSent => "reseau.message.envoi",
         NetworkUnsubscribed => "reseau.desinscription",
         ClsChanged => "cls.modification",
+        SettingsChanged => "parametres.modification",
     }
 }
 

@@ -93,6 +93,11 @@ pub const NAV: &[NavItem] = &[
         permission: Permission::SettingsManage,
     },
     NavItem {
+        path: "/admin/fuseau-horaire",
+        label: "Fuseau horaire",
+        permission: Permission::SettingsManage,
+    },
+    NavItem {
         path: "/dpo/journal",
         label: "Journal d'audit",
         permission: Permission::AuditRead,

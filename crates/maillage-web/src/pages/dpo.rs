@@ -74,6 +74,7 @@ pub fn action_label(action: Action) -> &'static str {
         Action::ClsChanged => {
             "Modification du contrat local de santé (fiches, indicateurs, financements)"
         }
+        Action::SettingsChanged => "Modification des paramètres de l'instance (fuseau horaire)",
     }
 }
 
@@ -187,7 +188,7 @@ async fn journal(
         }
         (filter_form(&q))
         p {
-            (number(total as f64, 0)) " entrée(s). "
+            (maillage_messages::count(total, "entrée", "entrées")) ". "
             a href={"/dpo/journal.csv?" (query)} download { "Exporter ces entrées en CSV" }
         }
         @if !records.is_empty() {

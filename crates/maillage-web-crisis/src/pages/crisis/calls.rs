@@ -341,7 +341,7 @@ async fn render_campaign(
                 @for l in &mine {
                     li {
                         a href=(format!("/crise/appels/{id}/appel/{}", l.call_id)) { (l.name) } " — " (fr(l.status))
-                        @if l.attempts > 0 { ", " (l.attempts) " appel(s)" }
+                        @if l.attempts > 0 { ", " (maillage_messages::count(l.attempts, "appel", "appels")) }
                         @if l.status.is_pending() && l.attempts > 0 { ", rappel à partir de " (local(&l.next_attempt_at)) }
                         @if let Some(h) = &l.held_by { " — en cours (" (h) ")" }
                     }
@@ -523,7 +523,7 @@ async fn render_call(
                 @if let Some(h) = &person.home_care { p { "Services à domicile : " (h) } }
                 @if let Some(d) = &person.doctor { p { "Médecin traitant : " (d) } }
             }
-            p { "Statut : " strong { (fr(v.status)) } " — " (v.attempts) " appel(s) déjà passé(s)." }
+            p { "Statut : " strong { (fr(v.status)) } " — " (maillage_messages::count(v.attempts, "appel déjà passé", "appels déjà passés")) "." }
             @if !v.history.is_empty() {
                 details {
                     summary { "Appels précédents" }

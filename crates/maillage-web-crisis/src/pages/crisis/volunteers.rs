@@ -126,7 +126,7 @@ async fn render(
                                             option value=(c.volunteer) {
                                                 (names.get(&c.volunteer).copied().unwrap_or("?"))
                                                 @if let Some(d) = c.distance_km { " — " (number(d, 1)) " km" }
-                                                " — " (c.open_tasks) " mission(s) en cours"
+                                                " — " (maillage_messages::count(c.open_tasks, "mission en cours", "missions en cours"))
                                             }
                                         }
                                     }

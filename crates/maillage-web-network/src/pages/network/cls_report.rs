@@ -56,11 +56,15 @@ fn progress_lines(p: &AxisProgress) -> Vec<String> {
             p.dropped
         ),
         format!(
-            "Atteinte des cibles des indicateurs : {} ({} indicateur(s) mesuré(s) sur {}, {} cible(s) atteinte(s)).",
+            "Atteinte des cibles des indicateurs : {} ({} sur {}, {}).",
             percent(p.targets),
-            p.indicators_measured,
+            maillage_messages::count(
+                p.indicators_measured,
+                "indicateur mesuré",
+                "indicateurs mesurés"
+            ),
             p.indicators,
-            p.indicators_reached
+            maillage_messages::count(p.indicators_reached, "cible atteinte", "cibles atteintes")
         ),
     ]
 }
@@ -368,7 +372,10 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
                     fr(k.kind),
                     day(k.held_on),
                     k.participants
-                        .map(|n| format!(", {n} participant(s)"))
+                        .map(|n| format!(
+                            ", {}",
+                            maillage_messages::count(n, "participant", "participants")
+                        ))
                         .unwrap_or_default()
                 )
             })

@@ -170,7 +170,7 @@ async fn render_list(
         (search_form("/reseau/acteurs", &s, None))
         div.defilement {
             table {
-                caption { (hits.len()) " fiche(s)" }
+                caption { (maillage_messages::count(hits.len(), "fiche", "fiches")) }
                 thead { tr { th scope="col" { "Nom" } th scope="col" { "Type" } th scope="col" { "Besoins" } th scope="col" { "Commune" } th scope="col" { "Visibilité" } @if communes.several() { th scope="col" { "Tenue par" } } } }
                 tbody {
                     @for a in &hits {

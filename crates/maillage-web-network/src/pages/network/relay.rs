@@ -183,11 +183,14 @@ async fn render_relay(
 fn sent_text(m: &Message) -> String {
     match m.mode {
         Some(Mode::Smtp) => format!(
-            "envoyé à {} personne(s), {} échec(s)",
-            m.recipients - m.failures,
-            m.failures
+            "envoyé à {}, {}",
+            maillage_messages::count(m.recipients - m.failures, "personne", "personnes"),
+            maillage_messages::count(m.failures, "échec", "échecs")
         ),
-        Some(Mode::Export) => format!("exporté pour {} personne(s)", m.recipients),
+        Some(Mode::Export) => format!(
+            "exporté pour {}",
+            maillage_messages::count(m.recipients, "personne", "personnes")
+        ),
         None => "non envoyé".into(),
     }
 }
@@ -253,7 +256,7 @@ async fn render_list(
     let content = html! {
         (notice.render())
         @if let Some(d) = &l.description { p { (d) } }
-        p { (l.subscribed) " inscrit(s), " (l.unsubscribed) " désinscrit(s). " a href="/reseau/relais" { "Écrire à cette liste" } }
+        p { (maillage_messages::count(l.subscribed, "inscrit", "inscrits")) ", " (maillage_messages::count(l.unsubscribed, "désinscrit", "désinscrits")) ". " a href="/reseau/relais" { "Écrire à cette liste" } }
         div.defilement {
             table {
                 thead { tr { th scope="col" { "Nom" } th scope="col" { "Structure" } th scope="col" { "Courriel" } th scope="col" { "Inscription" } th scope="col" { "Actions" } } }
