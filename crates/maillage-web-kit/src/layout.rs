@@ -335,3 +335,13 @@ pub fn date(instant: &str) -> String {
 pub fn date_time(instant: &str) -> String {
     maillage_kit::local_time::text_date_time(instant)
 }
+
+/// Who did something, as a page names them: the account's identifier, or what the system writers are (the
+/// demonstration's builder, the command line) in words.
+pub fn author(identifier: &str) -> &str {
+    match identifier {
+        "demonstration" => "la démonstration",
+        "ligne-de-commande" => "la ligne de commande",
+        other => other,
+    }
+}

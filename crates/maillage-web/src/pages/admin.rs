@@ -60,7 +60,7 @@ fn role_boxes(checked: &dyn Fn(Role) -> bool) -> Markup {
                 div.case {
                     input type="checkbox" name="role" value=(role.as_str()) id={"role-" (role.as_str())}
                         checked[checked(role)];
-                    label for={"role-" (role.as_str())} { (role_label(role)) " (" code { (role.as_str()) } ")" }
+                    label for={"role-" (role.as_str())} { (role_label(role)) }
                 }
             }
         }
@@ -166,7 +166,7 @@ async fn users_list(
                     tr {
                         td { a href={"/admin/utilisateurs/" (a.id)} { (a.identifier) } }
                         td { (a.display_name) }
-                        td { (a.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) }
+                        td { (a.roles.iter().map(|r| role_label(*r)).collect::<Vec<_>>().join(", ")) }
                         td { (territory_text(a)) }
                         td {
                             @if a.active { "actif" } @else { "désactivé" }
@@ -394,7 +394,7 @@ async fn tokens_view(
                         td { (t.label) }
                         td { (t.account_identifier) }
                         td { code { (t.prefix) "…" } }
-                        td { (date_time(&t.created_at)) " par " (t.created_by) }
+                        td { (date_time(&t.created_at)) " par " (maillage_web_kit::layout::author(&t.created_by)) }
                         td { (t.last_used_at.as_deref().map(date_time).unwrap_or_else(|| "jamais".into())) }
                         td {
                             @if let Some(r) = &t.revoked_at {

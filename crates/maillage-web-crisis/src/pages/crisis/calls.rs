@@ -317,7 +317,7 @@ async fn render_campaign(
     let open = c.closed_at.is_none();
     let content = html! {
         (notice.render())
-        p { "Lancée le " (local(&c.started_at)) " par " (c.started_by)
+        p { "Lancée le " (local(&c.started_at)) " par " (maillage_web_kit::layout::author(&c.started_by))
             @if let Some(cl) = &c.closed_at { " — close le " (local(cl)) } }
         (progress_block(id, &p))
         @if open {
@@ -355,7 +355,7 @@ async fn render_campaign(
         ul.missions {
             @for e in &pending {
                 li {
-                    p { strong { (fr(e.kind)) } " — " (fr(e.status)) " — signalé le " (local(&e.created_at)) " par " (e.created_by) }
+                    p { strong { (fr(e.kind)) } " — " (fr(e.status)) " — signalé le " (local(&e.created_at)) " par " (maillage_web_kit::layout::author(&e.created_by)) }
                     p { strong { (e.name) } ", " (e.address)
                         @if let Some(t) = &e.phone { " — " a href=(format!("tel:{}", t.replace(' ', ""))) { (t) } } }
                     @if let Some(em) = &e.emergency { p { "Personne à prévenir : " (em) } }

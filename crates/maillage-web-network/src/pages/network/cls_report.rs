@@ -46,14 +46,14 @@ fn value(v: f64, unit: Option<&str>) -> String {
 fn progress_lines(p: &AxisProgress) -> Vec<String> {
     vec![
         format!(
-            "Réalisation des fiches actions : {} ({} fiche(s) : {} réalisée(s), {} en cours, {} à lancer, {} reportée(s), {} abandonnée(s)).",
+            "Réalisation des fiches actions : {} ({} : {}, {} en cours, {} à lancer, {}, {}).",
             percent(p.realisation),
-            p.fiches,
-            p.done,
+            maillage_messages::count(p.fiches, "fiche", "fiches"),
+            maillage_messages::count(p.done, "réalisée", "réalisées"),
             p.in_progress,
             p.not_started,
-            p.postponed,
-            p.dropped
+            maillage_messages::count(p.postponed, "reportée", "reportées"),
+            maillage_messages::count(p.dropped, "abandonnée", "abandonnées")
         ),
         format!(
             "Atteinte des cibles des indicateurs : {} ({} sur {}, {}).",

@@ -529,7 +529,7 @@ async fn message_page(
         dl.fiche {
             dt { "Liste" } dd { a href=(format!("/reseau/relais/listes/{}", m.list_id)) { (m.list_name) } }
             dt { "Type" } dd { (kind_label(m.kind)) }
-            dt { "Écrit" } dd { "le " (local_text(&m.created_at)) " par " (m.created_by) }
+            dt { "Écrit" } dd { "le " (local_text(&m.created_at)) " par " (maillage_web_kit::layout::author(&m.created_by)) }
             dt { "Envoi" } dd { (sent_text(&m)) @if let Some(s) = &m.sent_at { ", le " (local_text(s)) } }
         }
         @if m.mode == Some(Mode::Export) {
