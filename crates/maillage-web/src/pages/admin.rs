@@ -213,7 +213,10 @@ async fn create_user(
         })
     })();
     let result = match form {
-        Ok(form) => users::create(state.store(), &Actor::of(&caller), &form).await,
+        Ok(form) => match users::check_in_territory(state.store(), &form.territories).await {
+            Ok(()) => users::create(state.store(), &Actor::of(&caller), &form).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match result {
@@ -262,7 +265,9 @@ async fn user_view(
             (csrf_field(caller))
             div.champ {
                 label for="mot_de_passe" { "Nouveau mot de passe (les sessions du compte seront fermées)" }
-                input #mot_de_passe name="mot_de_passe" type="password" required autocomplete="new-password";
+                p.aide #aide-nouveau-mdp { (maillage_web_kit::users::PASSWORD_HELP) }
+                input #mot_de_passe name="mot_de_passe" type="password" required autocomplete="new-password"
+                    aria-describedby="aide-nouveau-mdp";
             }
             button type="submit" { "Changer le mot de passe" }
         }
@@ -327,10 +332,14 @@ async fn update_user(
         Ok(g) if account.id == caller.account.id && (!g.active || !g.roles.contains(&Role::Admin)) => {
             "vous ne pouvez pas retirer votre propre rôle d'administration ni désactiver votre propre compte.".into()
         }
-        Ok(g) => match users::update(state.store(), &Actor::of(&caller), account.id, &g).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/admin/utilisateurs/{}?modifie=1", account.id)).into_response()),
+        Ok(g) => match users::check_in_territory(state.store(), &g.territories).await {
             Err(AccountError::Store(e)) => return Err(e.into()),
             Err(e) => e.french(),
+            Ok(()) => match users::update(state.store(), &Actor::of(&caller), account.id, &g).await {
+                Ok(()) => return Ok(Redirect::to(&format!("/admin/utilisateurs/{}?modifie=1", account.id)).into_response()),
+                Err(AccountError::Store(e)) => return Err(e.into()),
+                Err(e) => e.french(),
+            },
         },
     };
     let markup = user_view(&state, &caller, &account, Some(error_box(&message))).await;

@@ -299,3 +299,213 @@ async fn every_page_of_the_demonstration_reads_in_french_for_every_role() {
     assert!(total > 100, "the crawl opened {total} pages");
     assert!(report.is_empty(), "{}", report.join("\n"));
 }
+
+/// The text of every page of a PDF, as a reader would copy it, whitespace collapsed.
+fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).expect("a valid PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).expect("text extracts");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test]
+async fn an_instant_near_midnight_utc_is_read_on_the_paris_day_in_pages_exports_and_the_pdf() {
+    let base = TestBase::sqlite();
+    let store = common::demo_store(&base).await;
+    common::account(&store, "essai-observatoire", &[Role::Observatoire]).await;
+    // 22:30 UTC on 27 July is 00:30 on 28 July in Paris (summer time).
+    common::sql(
+        &store,
+        "UPDATE import_batch SET imported_at = '2026-07-27T22:30:00Z'",
+    )
+    .await
+    .expect("import dates set");
+    let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
+    let mut obs = server.client();
+    obs.login_ok("essai-observatoire").await;
+
+    let history = obs.get("/observatoire/imports/historique").await;
+    assert_eq!(history.status, 200);
+    assert!(
+        history.body.contains("28/07/2026 à 00:30"),
+        "{}",
+        history.body
+    );
+    assert!(!history.body.contains("27/07/2026"), "{}", history.body);
+
+    let (status, headers, csv) = common::get_bytes(&obs, "/observatoire/export/imports.csv").await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8_lossy(&csv);
+    assert!(csv.contains("28/07/2026 à 00:30"), "{csv}");
+    assert!(!csv.contains("2026-07-27T22:30"), "{csv}");
+    assert!(!csv.contains("(UTC)"), "{csv}");
+    // The file is named on the instance's day.
+    let today = maillage_kit::local_time::file_day(jiff::Timestamp::now());
+    let disposition = headers["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.contains(&today), "{disposition} names {today}");
+
+    let commune = maillage_demo::model::COMMUNE_CODE;
+    let (status, headers, pdf) = common::get_bytes(
+        &obs,
+        &format!("/observatoire/rapport/commune/{commune}.pdf"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("28/07/2026"), "{text}");
+    assert!(!text.contains("27/07/2026"), "{text}");
+    let edited = maillage_kit::local_time::date(jiff::Timestamp::now());
+    assert!(
+        text.contains(&format!("Édité le {edited}"))
+            || text.contains(&format!("édité le {edited}")),
+        "{text}"
+    );
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&today)
+    );
+}
+
+#[tokio::test]
+async fn the_dpo_journal_shows_labelled_details_on_local_days() {
+    let base = TestBase::sqlite();
+    let store = common::demo_store(&base).await;
+    common::account(&store, "essai-dpo", &[Role::Dpo]).await;
+    common::account(&store, "essai-admin", &[Role::Admin]).await;
+    let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
+    let mut admin = server.client();
+    let csrf = admin.login_ok("essai-admin").await;
+    let created = admin
+        .post_form(
+            "/admin/utilisateurs",
+            &[
+                ("_csrf", &csrf),
+                ("identifiant", "agent.accueil"),
+                ("nom", "Agent d'accueil"),
+                ("mot_de_passe", common::PASSWORD),
+                ("role", "benevole"),
+                ("tout_le_territoire", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let mut dpo = server.client();
+    dpo.login_ok("essai-dpo").await;
+    let today = maillage_kit::local_time::today(jiff::Timestamp::now()).to_string();
+    let journal = dpo
+        .get(&format!(
+            "/dpo/journal?du={today}&au={today}&action=comptes.creation"
+        ))
+        .await;
+    assert_eq!(journal.status, 200);
+    let text = visible_text(&journal.body);
+    assert!(text.contains("Création d'un compte"), "{text}");
+    assert!(text.contains("compte n° "), "the object in words: {text}");
+    assert!(
+        text.contains("rôles : Bénévole"),
+        "roles by their label: {text}"
+    );
+    assert!(!text.contains("{\""), "no JSON: {text}");
+    assert!(
+        faults(&text, &raw_codes()).is_empty(),
+        "{:?}",
+        faults(&text, &raw_codes())
+    );
+}
+
+#[tokio::test]
+async fn the_administrator_chooses_the_time_zone_and_gives_only_communes_of_the_territory() {
+    let base = TestBase::sqlite();
+    let store = common::demo_store(&base).await;
+    common::account(&store, "essai-admin", &[Role::Admin]).await;
+    let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
+    let mut admin = server.client();
+    let csrf = admin.login_ok("essai-admin").await;
+
+    // A zone outside the list is refused, in French, as an error.
+    let refused = admin
+        .post_form(
+            "/admin/fuseau-horaire",
+            &[("_csrf", &csrf), ("fuseau", "Mars/Olympus")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("message erreur"), "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("choisissez un fuseau horaire dans la liste")
+    );
+    // Paris again (the zone is the process's: the other tests of this process read the same times).
+    let saved = admin
+        .post_form(
+            "/admin/fuseau-horaire",
+            &[("_csrf", &csrf), ("fuseau", "Europe/Paris")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = admin.get(saved.location()).await;
+    assert!(page.body.contains("le fuseau horaire est enregistré"));
+    assert!(
+        page.body
+            .contains("<option value=\"Europe/Paris\" selected"),
+        "{}",
+        page.body
+    );
+    let stored: Option<String> =
+        maillage_store::settings::get(&store, maillage_store::settings::TIME_ZONE)
+            .await
+            .unwrap();
+    assert_eq!(stored.as_deref(), Some("Europe/Paris"));
+    assert_eq!(
+        common::audit_actions(&store, "parametres.modification")
+            .await
+            .len(),
+        1
+    );
+
+    // The account form states the password policy and refuses a commune that is not the territory's.
+    let form = admin.get("/admin/utilisateurs").await;
+    assert!(
+        form.body.contains("Au moins 12 caractères"),
+        "{}",
+        form.body
+    );
+    let outside = admin
+        .post_form(
+            "/admin/utilisateurs",
+            &[
+                ("_csrf", &csrf),
+                ("identifiant", "hors.territoire"),
+                ("nom", "Hors territoire"),
+                ("mot_de_passe", common::PASSWORD),
+                ("role", "elu"),
+                ("territoires", "12345"),
+            ],
+        )
+        .await;
+    assert_eq!(outside.status, 422, "{}", outside.body);
+    assert!(
+        outside
+            .body
+            .contains("la commune « 12345 » n'est pas une commune du territoire"),
+        "{}",
+        outside.body
+    );
+    let inside = admin
+        .post_form(
+            "/admin/utilisateurs",
+            &[
+                ("_csrf", &csrf),
+                ("identifiant", "dans.territoire"),
+                ("nom", "Dans le territoire"),
+                ("mot_de_passe", common::PASSWORD),
+                ("role", "elu"),
+                ("territoires", maillage_demo::model::COMMUNE_CODE),
+            ],
+        )
+        .await;
+    assert_eq!(inside.status, 303, "{}", inside.body);
+}
