@@ -104,7 +104,7 @@ pub fn today(t: Timestamp) -> Date {
 pub fn day_start(d: Date) -> Timestamp {
     zone()
         .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
-        .unwrap_or_else(|_| Timestamp::UNIX_EPOCH)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 /// A typed-in local date and time (a `datetime-local` field, "2026-07-28T14:05") as an instant.

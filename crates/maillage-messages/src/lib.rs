@@ -274,11 +274,20 @@ counts!(u8 u16 u32 u64 usize i32 i64);
 /// A count with its words agreed, as French writes it (0 and 1 take the singular): `count(3, "appel",
 /// "appels")` gives "3 appels", `count(1, "action faite", "actions faites")` "1 action faite". Never "appel(s)".
 pub fn count(n: impl Count, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        maillage_report::number(n.value() as f64, 0),
-        agreed(n, one, many)
-    )
+    format!("{} {}", whole(n.value()), agreed(n, one, many))
+}
+
+/// A whole number as French writes it, thousands apart by a narrow no-break space: "12 345".
+fn whole(n: i128) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::from(if n < 0 { "-" } else { "" });
+    for (i, c) in digits.char_indices() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The words alone, agreed with the count: `agreed(2, "fiche", "fiches")` gives "fiches".

@@ -116,11 +116,7 @@ fn metadata_scale_and_territory_flags() {
         meta.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("1 site(s) exclu(s)"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("1 site exclu"), "{}", stderr(&out));
     let text = std::fs::read_to_string(case.path("R.csv")).unwrap();
     assert!(text.starts_with("id,access,hors_territoire\n"));
     assert!(text.lines().nth(2).unwrap().ends_with(",1"));
