@@ -509,3 +509,62 @@ async fn the_administrator_chooses_the_time_zone_and_gives_only_communes_of_the_
         .await;
     assert_eq!(inside.status, 303, "{}", inside.body);
 }
+
+#[tokio::test]
+async fn a_refused_import_says_why_in_french_as_an_error() {
+    let base = TestBase::sqlite();
+    let store = common::demo_store(&base).await;
+    common::account(&store, "essai-observatoire", &[Role::Observatoire]).await;
+    let server = Server::start_on(store.clone(), base.backend, Config::default()).await;
+    let mut c = server.client();
+    let csrf = c.login_ok("essai-observatoire").await;
+    // A communes file cut short: the JSON parser stops in the middle of a list.
+    let truncated =
+        br#"[{"code":"99101","nom":"Bellerive","type":"commune-actuelle","population":1200},"#;
+    let body = common::multipart(
+        &[("_csrf", &csrf), ("type", "communes")],
+        "communes.json",
+        truncated,
+    );
+    let content_type = common::multipart_type();
+    let r = c
+        .send(
+            hyper::Method::POST,
+            "/observatoire/imports",
+            &[("content-type", content_type.as_str())],
+            body,
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = r.location().to_string();
+    let id = page.rsplit('/').next().unwrap().to_string();
+    let mut status = serde_json::Value::Null;
+    for _ in 0..600 {
+        status = c.get(&format!("/api/v1/imports/{id}")).await.json();
+        if status["etat"] == "termine" || status["etat"] == "refuse" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status["etat"], "refuse", "{status}");
+    let follow = c.get(&page).await;
+    let text = visible_text(&follow.body);
+    assert!(
+        follow.body.contains("class=\"message erreur\""),
+        "{}",
+        follow.body
+    );
+    assert!(
+        faults(&text, &raw_codes()).is_empty(),
+        "{:?} in {text}",
+        faults(&text, &raw_codes())
+    );
+    assert!(
+        !text.contains("EOF") && !text.contains("while parsing"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tronqué"),
+        "the parser's reason, in French: {text}"
+    );
+}

@@ -224,7 +224,7 @@ fn bad_inputs_are_refused_in_french_without_output() {
             "id,value\nA,1000,3\n",
             "",
             &[],
-            &["ligne 2", "3 champ(s) au lieu de 2"],
+            &["ligne 2", "3 champs au lieu de 2"],
         ),
         (
             "D.csv",
@@ -273,7 +273,7 @@ fn bad_inputs_are_refused_in_french_without_output() {
             "id,value\nS1,2\nS2,1\n",
             "origin,destination,cost\n\"A,S1,5\n",
             &[],
-            &["T.csv", "ligne 2", "1 champ(s) au lieu de 3", "guillemet"],
+            &["T.csv", "ligne 2", "1 champ au lieu de 3", "guillemet"],
         ),
         (
             "S.csv",
