@@ -4,6 +4,7 @@
 //! - [`codes`]: enumerations stored as stable codes ([`coded!`], [`codes::Coded`]): roles, actions, zone
 //!   kinds, the modules' statuses and kinds, with their listing and parsing derived once.
 //! - [`zone`]: the kinds of zones ([`zone::ZoneKind`]), compared as values, never as strings.
+//! - [`local_time`]: instants as people of the instance read them (its time zone, Europe/Paris by default).
 //! - [`fields`]: checks of typed-in values ([`fields::FieldError`] names the field, never the value).
 //! - [`search`]: how typed searches find records (folded texts, plurals, one typo tolerated).
 //!
@@ -13,6 +14,7 @@
 pub mod codes;
 pub mod fields;
 pub mod search;
+pub mod local_time;
 pub mod zone;
 
 pub use fields::*;

@@ -206,9 +206,9 @@ impl French for TableErrorKind {
             }
             NotUtf8 => "texte qui n'est pas en UTF-8 ; réenregistrez le fichier en UTF-8".into(),
             FieldCount { expected, found } => format!(
-                "{found} champ(s) au lieu de {expected} ; la ligne est peut-être coupée, contient une virgule \
+                "{} au lieu de {expected} ; la ligne est peut-être coupée, contient une virgule \
                  de trop (le séparateur décimal est le point) ou un guillemet non fermé",
-                found = Cut(found)
+                crate::count(*found, "champ", "champs")
             ),
             MissingValue { field } => format!(
                 "valeur manquante dans la colonne « {field} »",

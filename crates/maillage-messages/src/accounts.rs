@@ -33,6 +33,11 @@ impl French for AccountError {
             AccountError::InvalidCommuneCode(value) => format!(
                 "code commune invalide « {value} » : un code INSEE à 5 caractères est attendu (par exemple 86194)", value = Cut(value)
             ),
+            AccountError::CommuneOutsideTerritory(code) => format!(
+                "la commune « {code} » n'est pas une commune du territoire servi par Maillage ; indiquez le code \
+                 INSEE d'une de ses communes (liste sur la page du territoire) ou cochez « Toutes les communes »",
+                code = Cut(code)
+            ),
             AccountError::UnknownAccount(who) => format!("compte inconnu « {who} »", who = Cut(who)),
             AccountError::InvalidLabel { max } => {
                 format!("le libellé du jeton doit compter de 1 à {max} caractères, sans caractère de contrôle")

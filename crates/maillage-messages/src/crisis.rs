@@ -114,9 +114,7 @@ impl French for CrisisError {
             CrisisError::Field(maillage_crisis::FieldError::TooLong { field, max }) => {
                 format!("le champ « {} » dépasse {max} caractères", field_label(field))
             }
-            CrisisError::UnknownCode { field } => {
-                format!("la valeur choisie pour « {} » n'est pas dans la liste proposée", field_label(field))
-            }
+            CrisisError::UnknownCode { field } => crate::choose_in_list(field_label(field)),
             CrisisError::NotEligible(why) => format!("inscription impossible : {}", why.french()),
             CrisisError::PersonNotInformed => "la demande vient d'un tiers : la personne doit en avoir été informée \
                  (elle peut s'y opposer) ; indiquez la date à laquelle elle l'a été"

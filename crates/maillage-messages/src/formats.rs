@@ -123,8 +123,9 @@ impl French for FormatErrorKind {
                 "système de coordonnées non pris en charge : {crs} ; reprojetez le fichier en WGS84 (EPSG:4326) \
                  ou en Lambert-93 (EPSG:2154)", crs = Cut(crs)
             ),
-            Json(e) => format!("JSON invalide ({e}) ; téléchargez le fichier à nouveau", e = Cut(e)),
-            Spreadsheet(e) => format!("classeur illisible ({e}) ; vérifiez qu'il s'agit bien d'un fichier .xlsx", e = Cut(e)),
+            Json(e) => format!("JSON invalide ({}) ; téléchargez le fichier à nouveau", crate::json_problem(e)),
+            // The reader's own words are English: the file's name and place say enough.
+            Spreadsheet(_) => "classeur illisible ; vérifiez qu'il s'agit bien d'un fichier .xlsx".into(),
             NoTable { looked_for } => format!(
                 "aucune feuille ne contient le tableau attendu (colonnes recherchées : {looked_for}) ; \
                  importez le classeur tel qu'il est publié", looked_for = Cut(looked_for)

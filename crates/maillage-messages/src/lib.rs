@@ -11,6 +11,15 @@ macro_rules! labels {
             }
         })+
 
+        /// Every code of this module's labelled enumerations with its label: what a page must never show raw.
+        pub fn labelled_codes() -> Vec<(&'static str, String)> {
+            let mut all = Vec::new();
+            $(for v in <$ty as maillage_kit::codes::Coded>::ALL {
+                all.push((maillage_kit::codes::Coded::code(*v), v.french()));
+            })+
+            all
+        }
+
         #[cfg(test)]
         #[test]
         fn every_labelled_code_reads_back_and_has_a_label() {
@@ -147,6 +156,145 @@ pub fn sentence(s: &str) -> String {
     out
 }
 
+/// What a JSON parser (serde_json) said, in French: its English never reaches a page. The line and column
+/// are given by the error's location; text already French (a check of Maillage's own) is kept.
+pub(crate) fn json_problem(said: &str) -> String {
+    let said = said.split(" at line ").next().unwrap_or(said);
+    const KNOWN: [(&str, &str); 14] = [
+        (
+            "EOF while parsing a list",
+            "le fichier s'arrête au milieu d'une liste : il est sans doute tronqué",
+        ),
+        (
+            "EOF while parsing an object",
+            "le fichier s'arrête au milieu d'un objet : il est sans doute tronqué",
+        ),
+        (
+            "EOF while parsing a string",
+            "le fichier s'arrête au milieu d'un texte : il est sans doute tronqué",
+        ),
+        (
+            "EOF while parsing a value",
+            "le fichier s'arrête avant la fin d'une valeur : il est sans doute tronqué",
+        ),
+        (
+            "EOF while parsing",
+            "le fichier s'arrête trop tôt : il est sans doute tronqué",
+        ),
+        (
+            "expected `,` or `]`",
+            "une virgule ou un crochet fermant « ] » était attendu",
+        ),
+        (
+            "expected `,` or `}`",
+            "une virgule ou une accolade fermante « } » était attendue",
+        ),
+        ("expected `:`", "un deux-points « : » était attendu"),
+        ("expected value", "une valeur était attendue"),
+        (
+            "key must be a string",
+            "un nom de champ doit être écrit entre guillemets",
+        ),
+        (
+            "trailing comma",
+            "une virgule de trop avant la fin d'une liste ou d'un objet",
+        ),
+        (
+            "trailing characters",
+            "du texte en trop après la fin des données",
+        ),
+        ("missing field", "un champ obligatoire manque"),
+        ("invalid type", "une valeur n'a pas le type attendu"),
+    ];
+    if let Some((_, french)) = KNOWN.iter().find(|(english, _)| said.starts_with(english)) {
+        return (*french).to_string();
+    }
+    let english = [
+        "invalid",
+        "expected",
+        "EOF",
+        "unknown",
+        "missing",
+        "trailing",
+        "control character",
+        "number out of range",
+        "recursion limit",
+    ];
+    if english.iter().any(|w| said.contains(w)) {
+        "structure JSON incorrecte".into()
+    } else {
+        Cut(said).to_string()
+    }
+}
+
+/// What a select refused asks for, with the field named as the form prints it: "choisissez un motif dans la
+/// liste", "choisissez une qualité dans la liste".
+pub(crate) fn choose_in_list(label: &str) -> String {
+    // The feminine nouns the modules' lists are labelled with (the first word decides the article).
+    const FEMININE: [&str; 12] = [
+        "qualité",
+        "visibilité",
+        "langue",
+        "liste",
+        "catégorie",
+        "unité",
+        "action",
+        "période",
+        "source",
+        "date",
+        "valeur",
+        "génération",
+    ];
+    let first = label.split([' ', '\'']).next().unwrap_or(label);
+    let article = if FEMININE.contains(&first) {
+        "une"
+    } else {
+        "un"
+    };
+    format!("choisissez {article} {label} dans la liste")
+}
+
+/// Every labelled code of the modules, with its label (for the tests that look for codes shown raw).
+pub fn every_labelled_code() -> Vec<(&'static str, String)> {
+    let mut all = crisis::labelled_codes();
+    all.extend(network::labelled_codes());
+    all
+}
+
+/// A whole number a count may be given as (lists' lengths, counters of the store).
+pub trait Count: Copy {
+    fn value(self) -> i128;
+}
+
+macro_rules! counts {
+    ($($t:ty)*) => { $(impl Count for $t { fn value(self) -> i128 { self as i128 } })* };
+}
+counts!(u8 u16 u32 u64 usize i32 i64);
+
+/// A count with its words agreed, as French writes it (0 and 1 take the singular): `count(3, "appel",
+/// "appels")` gives "3 appels", `count(1, "action faite", "actions faites")` "1 action faite". Never "appel(s)".
+pub fn count(n: impl Count, one: &str, many: &str) -> String {
+    format!("{} {}", whole(n.value()), agreed(n, one, many))
+}
+
+/// A whole number as French writes it, thousands apart by a narrow no-break space: "12 345".
+fn whole(n: i128) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::from(if n < 0 { "-" } else { "" });
+    for (i, c) in digits.char_indices() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The words alone, agreed with the count: `agreed(2, "fiche", "fiches")` gives "fiches".
+pub fn agreed<'a>(n: impl Count, one: &'a str, many: &'a str) -> &'a str {
+    if n.value().abs() < 2 { one } else { many }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +308,42 @@ mod tests {
         );
         assert_eq!(sentence("déjà fini ?"), "Déjà fini ?");
         assert_eq!(sentence(""), "");
+    }
+
+    #[test]
+    fn parser_english_is_said_in_french() {
+        assert_eq!(
+            json_problem("EOF while parsing a list at line 3 column 1"),
+            "le fichier s'arrête au milieu d'une liste : il est sans doute tronqué"
+        );
+        assert_eq!(json_problem("invalid escape"), "structure JSON incorrecte");
+        assert_eq!(
+            json_problem("l'élément n'a pas de code"),
+            "l'élément n'a pas de code"
+        );
+    }
+
+    #[test]
+    fn a_refused_choice_names_the_field_with_its_article() {
+        assert_eq!(
+            sentence(&choose_in_list("motif")),
+            "Choisissez un motif dans la liste."
+        );
+        assert_eq!(
+            choose_in_list("qualité"),
+            "choisissez une qualité dans la liste"
+        );
+    }
+
+    #[test]
+    fn counts_agree_with_their_words() {
+        assert_eq!(count(0_usize, "appel", "appels"), "0 appel");
+        assert_eq!(
+            count(1_i64, "action faite", "actions faites"),
+            "1 action faite"
+        );
+        assert_eq!(count(1234_u32, "fiche", "fiches"), "1\u{202f}234 fiches");
+        assert_eq!(agreed(2_usize, "inscrit", "inscrits"), "inscrits");
     }
 
     #[test]

@@ -137,12 +137,7 @@ impl French for NetworkError {
                 "le champ « {} » dépasse {max} caractères",
                 field_label(field)
             ),
-            NetworkError::UnknownCode { field } => {
-                format!(
-                    "la valeur de « {} » n'est pas dans la liste proposée",
-                    field_label(field)
-                )
-            }
+            NetworkError::UnknownCode { field } => crate::choose_in_list(field_label(field)),
             NetworkError::InvertedRange { field, low, high } => format!(
                 "« {} » ({low}) est supérieur à la borne haute ({high}) : vérifiez les deux valeurs",
                 field_label(field),
@@ -201,9 +196,13 @@ impl French for NetworkError {
                 }
                 other => format!("cette étape demande : {other}"),
             },
-            NetworkError::PeriodInverted { field, start, end } => format!(
-                "« {} » : la fin ({}) est antérieure au début ({})",
-                field_label(field),
+            // The form shows a « Début » and a « Fin », never the name the rule gives the pair.
+            NetworkError::PeriodInverted {
+                field: _,
+                start,
+                end,
+            } => format!(
+                "la date de fin ({}) est antérieure à la date de début ({}) : vérifiez les deux dates",
                 day(end),
                 day(start)
             ),

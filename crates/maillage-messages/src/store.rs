@@ -149,9 +149,10 @@ impl French for StoreError {
                 )
             }
             StoreError::RestoreOverAuditLog { entries } => format!(
-                "la base cible a déjà un journal d'audit ({entries} entrée(s)) : il ne peut être ni effacé ni \
+                "la base cible a déjà un journal d'audit ({}) : il ne peut être ni effacé ni \
                  remplacé ; restaurez la sauvegarde dans une base neuve (un autre fichier SQLite ou une base \
-                 PostgreSQL vide). La base n'a pas été modifiée"
+                 PostgreSQL vide). La base n'a pas été modifiée",
+                crate::count(*entries, "entrée", "entrées")
             ),
         }
     }

@@ -80,6 +80,8 @@ pub enum AccountError {
     PasswordRepetitive,
     #[error("the password is too weak: less than {min_bits} bits of entropy")]
     PasswordTooWeak { min_bits: u32 },
+    #[error("commune {0} is not one of the territory's")]
+    CommuneOutsideTerritory(String),
 }
 
 impl From<StoreError> for AccountError {

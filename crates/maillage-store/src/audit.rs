@@ -61,6 +61,7 @@ maillage_kit::coded! {
         NetworkMessageSent => "reseau.message.envoi",
         NetworkUnsubscribed => "reseau.desinscription",
         ClsChanged => "cls.modification",
+        SettingsChanged => "parametres.modification",
     }
 }
 
@@ -541,7 +542,7 @@ pub async fn append_in(tx: &mut Change, entry: &Entry<'_>) -> Result<i64> {
     Ok(record.id)
 }
 
-/// What to show of the log. Dates are `YYYY-MM-DD` (UTC), both inclusive.
+/// What to show of the log. Dates are days of the instance's time zone, both inclusive.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub from: Option<jiff::civil::Date>,
@@ -560,10 +561,16 @@ impl Filter {
             conditions.push(condition.replace('?', &format!("${}", params.len())));
         };
         if let Some(d) = self.from {
-            push("at >= ?", format!("{d}T00:00:00Z"));
+            push(
+                "at >= ?",
+                crate::module::instant(maillage_kit::local_time::day_start(d)),
+            );
         }
         if let Some(d) = self.to.and_then(|d| d.tomorrow().ok()) {
-            push("at < ?", format!("{d}T00:00:00Z"));
+            push(
+                "at < ?",
+                crate::module::instant(maillage_kit::local_time::day_start(d)),
+            );
         }
         if let Some(a) = &self.actor {
             push("actor = ?", a.clone());

@@ -79,11 +79,10 @@ pub fn parse_instant(s: &str) -> Option<Timestamp> {
     s.parse().ok()
 }
 
-/// Today in France (the modules' days — register, stocks, deadlines, due dates — are French calendar days).
+/// Today in the instance's time zone (the modules' days — register, stocks, deadlines, due dates — are its
+/// calendar days).
 pub fn today(now: Timestamp) -> Date {
-    now.in_tz("Europe/Paris")
-        .map(|z| z.date())
-        .unwrap_or_else(|_| now.to_zoned(jiff::tz::TimeZone::UTC).date())
+    maillage_kit::local_time::today(now)
 }
 
 /// A stored code of a module's enumeration.

@@ -38,3 +38,27 @@ async fn write<'e, T: Serialize>(
     .await?;
     Ok(())
 }
+
+/// The instance's time zone: a name of [`maillage_kit::local_time::ZONES`] (Europe/Paris when unset).
+pub const TIME_ZONE: &str = "instance.fuseau_horaire";
+
+/// Makes the instance's time zone the one this process writes times in (Europe/Paris when none was chosen
+/// or the one stored cannot be read), and gives its name.
+pub async fn load_time_zone(store: &Store) -> Result<String> {
+    use maillage_kit::local_time;
+    let chosen = get::<String>(store, TIME_ZONE).await?;
+    if local_time::set_zone(chosen.as_deref().unwrap_or(local_time::DEFAULT_ZONE)).is_err() {
+        // A stored name this machine cannot read: Paris's time rather than no page at all.
+        let _ = local_time::set_zone(local_time::DEFAULT_ZONE);
+    }
+    Ok(local_time::zone_name())
+}
+
+/// Chooses the instance's time zone inside a change (with its audit entry), and makes it this process's.
+pub async fn set_time_zone(
+    tx: &mut Change,
+    name: &str,
+) -> std::result::Result<Result<()>, maillage_kit::local_time::UnknownZone> {
+    maillage_kit::local_time::set_zone(name)?;
+    Ok(set(tx, TIME_ZONE, &name).await)
+}

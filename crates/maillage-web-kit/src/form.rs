@@ -196,44 +196,29 @@ pub async fn reason_only(reason: String) -> Result<Markup, WebError> {
     Err(WebError::BadRequest(reason))
 }
 
-/// Reads a `datetime-local` field (local time in France) as an instant.
+/// Reads a `datetime-local` field (the instance's local time) as an instant.
 pub fn local_input(value: &str) -> Option<Timestamp> {
-    let dt: jiff::civil::DateTime = value.trim().parse().ok()?;
-    dt.in_tz("Europe/Paris").ok().map(|z| z.timestamp())
+    maillage_kit::local_time::from_local(value)
 }
 
-/// An instant in France, written with `pattern`; the stored text as it is when it is no instant.
-fn in_france(instant: &str, pattern: &str) -> String {
-    match instant
-        .parse::<Timestamp>()
-        .ok()
-        .and_then(|t| t.in_tz("Europe/Paris").ok())
-    {
-        Some(z) => z.strftime(pattern).to_string(),
-        None => crate::layout::date_time(instant),
-    }
-}
-
-/// A stored instant as lists read it in France: "28/07/2026 14:05".
+/// A stored instant as lists read it in the instance's time zone: "28/07/2026 14:05".
 pub fn local(instant: &str) -> String {
-    in_france(instant, "%d/%m/%Y %H:%M")
+    maillage_kit::local_time::text_date_time_short(instant)
 }
 
-/// A stored instant as a sentence reads it in France: "28/07/2026 à 14:05".
+/// A stored instant as a sentence reads it: "28/07/2026 à 14:05".
 pub fn local_text(instant: &str) -> String {
-    in_france(instant, "%d/%m/%Y à %H:%M")
+    maillage_kit::local_time::text_date_time(instant)
 }
 
-/// An instant as a sentence reads it in France: "28/07/2026 à 14:05".
+/// An instant as a sentence reads it: "28/07/2026 à 14:05".
 pub fn local_at(t: Timestamp) -> String {
-    local_text(&t.to_string())
+    maillage_kit::local_time::date_time(t)
 }
 
-/// The value of a `datetime-local` field for an instant (French time).
+/// The value of a `datetime-local` field for an instant (the instance's local time).
 pub fn local_input_value(t: Timestamp) -> String {
-    t.in_tz("Europe/Paris")
-        .map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
+    maillage_kit::local_time::input_value(t)
 }
 
 /// The communes a new owned record (crisis, network) may be given, for the `commune` select of its form: the

@@ -93,6 +93,11 @@ pub const NAV: &[NavItem] = &[
         permission: Permission::SettingsManage,
     },
     NavItem {
+        path: "/admin/fuseau-horaire",
+        label: "Fuseau horaire",
+        permission: Permission::SettingsManage,
+    },
+    NavItem {
         path: "/dpo/journal",
         label: "Journal d'audit",
         permission: Permission::AuditRead,
@@ -325,21 +330,25 @@ pub use maillage_report::number;
 
 /// A day as people read it: "28/07/2026".
 pub fn day(d: jiff::civil::Date) -> String {
-    d.strftime("%d/%m/%Y").to_string()
+    maillage_kit::local_time::day(d)
 }
 
-/// The date part of an RFC 3339 instant, as people write it in France (31/12/2025).
+/// The day of a stored instant in the instance's time zone (31/12/2025); a stored day as it is written.
 pub fn date(instant: &str) -> String {
-    match instant.get(..10).map(|d| d.split('-').collect::<Vec<_>>()) {
-        Some(p) if p.len() == 3 => format!("{}/{}/{}", p[2], p[1], p[0]),
-        _ => instant.to_string(),
-    }
+    maillage_kit::local_time::text_date(instant)
 }
 
-/// An RFC 3339 UTC instant as a French date and time (31/12/2025 à 14:05 UTC).
+/// A stored instant as a sentence reads it in the instance's time zone (31/12/2025 à 14:05).
 pub fn date_time(instant: &str) -> String {
-    match instant.get(11..16) {
-        Some(t) => format!("{} à {t} UTC", date(instant)),
-        None => date(instant),
+    maillage_kit::local_time::text_date_time(instant)
+}
+
+/// Who did something, as a page names them: the account's identifier, or what the system writers are (the
+/// demonstration's builder, the command line) in words.
+pub fn author(identifier: &str) -> &str {
+    match identifier {
+        "demonstration" => "la démonstration",
+        "ligne-de-commande" => "la ligne de commande",
+        other => other,
     }
 }

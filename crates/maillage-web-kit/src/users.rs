@@ -47,6 +47,26 @@ pub fn parse_territories(text: &str) -> Result<BTreeSet<String>, AccountError> {
         .collect()
 }
 
+/// Refuses commune codes that are not communes of the territory Maillage serves (when one is defined): an
+/// account limited to a commune that does not exist would see nothing, without anyone knowing why.
+pub async fn check_in_territory(
+    store: &Store,
+    codes: &BTreeSet<String>,
+) -> Result<(), AccountError> {
+    let served = maillage_store::territory::load(store).await?.communes;
+    if served.is_empty() {
+        return Ok(());
+    }
+    let inside = |code: &str| {
+        served.contains(code)
+            || maillage_store::territory::plm_commune_of(code).is_some_and(|c| served.contains(c))
+    };
+    match codes.iter().find(|c| !inside(c)) {
+        Some(outside) => Err(AccountError::CommuneOutsideTerritory(outside.clone())),
+        None => Ok(()),
+    }
+}
+
 /// Whether the base holds the fictional demonstration territory.
 pub async fn is_demo_base(store: &Store) -> maillage_store::Result<bool> {
     Ok(settings::get::<serde_json::Value>(store, "demonstration")

@@ -211,7 +211,7 @@
           }
           return boite;
         });
-        calque.bindTooltip(bulle(donnees.mode === "agrege" ? (p.zone + " : " + p.affichage) : (p.effectif + " professionnel(s)")));
+        calque.bindTooltip(bulle(donnees.mode === "agrege" ? (p.zone + " : " + p.affichage) : (p.effectif + (Number(p.effectif) > 1 ? " professionnels" : " professionnel"))));
       }
     });
     // Counts by zone sit on the zone's centre, under its class number: offered, not shown at first.

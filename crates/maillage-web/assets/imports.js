@@ -10,6 +10,31 @@
 
   function vider() { while (etat.firstChild) { etat.removeChild(etat.firstChild); } }
 
+  // A refusal is shown as the pages show errors (the error box of the layout), so that it reads as one.
+  function refus(texte, lien) {
+    vider();
+    var boite = document.createElement("div");
+    boite.className = "message erreur";
+    boite.setAttribute("role", "alert");
+    var p = document.createElement("p");
+    var fort = document.createElement("strong");
+    fort.textContent = "Erreur : ";
+    p.appendChild(fort);
+    p.appendChild(document.createTextNode(texte.replace(/^Erreur : /, "")));
+    boite.appendChild(p);
+    etat.appendChild(boite);
+    if (lien) { afficher_lien(lien); }
+  }
+
+  function afficher_lien(lien) {
+    var a = document.createElement("a");
+    a.href = lien;
+    a.textContent = "Voir le détail de l'import";
+    var q = document.createElement("p");
+    q.appendChild(a);
+    etat.appendChild(q);
+  }
+
   function afficher(texte, barre, lien) {
     vider();
     var p = document.createElement("p");
@@ -22,21 +47,18 @@
       b.setAttribute("aria-label", barre.nom);
       etat.appendChild(b);
     }
-    if (lien) {
-      var a = document.createElement("a");
-      a.href = lien;
-      a.textContent = "Voir le détail de l'import";
-      var q = document.createElement("p");
-      q.appendChild(a);
-      etat.appendChild(q);
-    }
+    if (lien) { afficher_lien(lien); }
   }
 
   function suivre(url, taille) {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (s) {
-        if (s.etat === "termine" || s.etat === "refuse") {
+        if (s.etat === "refuse") {
+          refus(s.message, s.page);
+          return;
+        }
+        if (s.etat === "termine") {
           afficher(s.message, null, s.page);
           return;
         }
@@ -69,10 +91,10 @@
         afficher("Fichier reçu ; import en cours…", { valeur: null, nom: "Progression de l'import" }, corps.page);
         suivre(corps.suivi, taille);
       } else {
-        afficher("Erreur : " + (corps.erreur || ("le serveur a répondu " + xhr.status)), null, null);
+        refus(corps.erreur || ("le serveur a répondu " + xhr.status), null);
       }
     });
-    xhr.addEventListener("error", function () { afficher("Erreur : l'envoi du fichier a échoué.", null, null); });
+    xhr.addEventListener("error", function () { refus("l'envoi du fichier a échoué.", null); });
     afficher("Envoi du fichier…", { valeur: 0, nom: "Envoi du fichier" }, null);
     xhr.send(donnees);
   });

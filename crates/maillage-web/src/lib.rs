@@ -96,6 +96,7 @@ pub fn all_routes() -> Routes {
     let r = pages::setup::routes(r);
     let r = pages::admin::routes(r);
     let r = pages::dpo::routes(r);
+    let r = pages::instance::routes(r);
     let r = maillage_web_observatory::routes(r);
     let r = maillage_web_crisis::routes(r);
     let r = maillage_web_network::routes(r);
@@ -110,6 +111,7 @@ pub fn route_table() -> Vec<RouteInfo> {
 /// The application for a store: every route behind its guard, a French 404, security headers.
 pub async fn app(store: Store, config: Config) -> maillage_store::Result<Router> {
     let demo = users::is_demo_base(&store).await?;
+    maillage_store::settings::load_time_zone(&store).await?;
     let dummy_hash = secrets::hash_password_async(secrets::random_token()).await;
     let routes = all_routes();
     let state = AppState::new(store, config, demo, routes.infos(), dummy_hash);

@@ -399,9 +399,9 @@ pub fn slug(text: &str) -> String {
     }
 }
 
-/// Today's date (the server's calendar), as file names carry it: 2026-11-24.
+/// Today's date in the instance's time zone, as file names carry it: 2026-11-24.
 pub fn today() -> String {
-    jiff::Zoned::now().date().to_string()
+    maillage_kit::local_time::file_day(jiff::Timestamp::now())
 }
 
 /// The place an export is about: the filtered commune when there is one, else the territory.

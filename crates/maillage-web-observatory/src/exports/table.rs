@@ -253,10 +253,10 @@ pub fn imports(batches: &[Batch]) -> Table {
         .map(|b| {
             vec![
                 Cell::Number(b.id as f64, 0),
-                Cell::text(b.kind.clone()),
+                Cell::text(maillage_messages::imports::source_label(&b.kind).to_string()),
                 Cell::text(b.file_name.clone()),
                 Cell::opt_text(b.vintage.as_deref()),
-                Cell::text(b.imported_at.clone()),
+                Cell::text(maillage_web_kit::layout::date_time(&b.imported_at)),
                 n(b.counts.rows_read),
                 n(b.counts.inserted),
                 n(b.counts.updated),
@@ -275,7 +275,7 @@ pub fn imports(batches: &[Batch]) -> Table {
             "Source",
             "Fichier",
             "Millésime",
-            "Importé le (UTC)",
+            "Importé le",
             "Lignes lues",
             "Insérées",
             "Mises à jour",
@@ -325,7 +325,10 @@ pub fn notes(
     }
     for b in sources {
         notes.push((
-            format!("Source — {}", b.kind),
+            format!(
+                "Source — {}",
+                maillage_messages::imports::source_label(&b.kind)
+            ),
             format!(
                 "{} (millésime {}, importé le {})",
                 b.file_name,

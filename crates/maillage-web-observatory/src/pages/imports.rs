@@ -268,7 +268,7 @@ async fn form_page(
 
 /// The sources older than their publication rhythm, in French.
 pub(crate) async fn stale_sources(store: &Store) -> Result<Vec<String>, WebError> {
-    let today = jiff::Zoned::now().date();
+    let today = maillage_kit::local_time::today(jiff::Timestamp::now());
     Ok(maillage_store::freshness::of_sources(store, today)
         .await?
         .iter()
@@ -856,10 +856,14 @@ async fn run(store: Store, actor: Actor, job: Arc<Job>, uploaded: Uploaded) {
 
 /// The freshness warning of one source, when it is older than its rhythm (none if it cannot be read).
 async fn stale_sources_of(store: &Store, kind: &str) -> Option<String> {
-    maillage_store::freshness::stale_of(store, kind, jiff::Zoned::now().date())
-        .await
-        .ok()?
-        .map(|f| f.french())
+    maillage_store::freshness::stale_of(
+        store,
+        kind,
+        maillage_kit::local_time::today(jiff::Timestamp::now()),
+    )
+    .await
+    .ok()?
+    .map(|f| f.french())
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -235,10 +235,14 @@ pub fn key_figures(r: &Report) -> PdfTable {
             rows.push(vec![
                 "Découpage".into(),
                 format!(
-                    "{} IRIS, {} quartier(s), {} quartier(s) prioritaire(s) de la politique de la ville",
+                    "{} IRIS, {}, {} de la politique de la ville",
                     n(ZoneKind::Iris),
-                    n(ZoneKind::Quartier),
-                    n(ZoneKind::Qpv)
+                    maillage_messages::count(n(ZoneKind::Quartier), "quartier", "quartiers"),
+                    maillage_messages::count(
+                        n(ZoneKind::Qpv),
+                        "quartier prioritaire",
+                        "quartiers prioritaires"
+                    )
                 ),
             ]);
         }
@@ -299,7 +303,7 @@ pub fn key_figures(r: &Report) -> PdfTable {
     rows.push(vec![
         "Pharmacies".into(),
         format!(
-            "{} officine(s)",
+            "officines : {}",
             shown(r.row(Indicator::Count, s, PHARMACY), 0, r.secrecy)
         ),
     ]);
@@ -472,7 +476,7 @@ pub fn sources_table(r: &Report) -> PdfTable {
             .iter()
             .map(|b| {
                 vec![
-                    b.kind.clone(),
+                    maillage_messages::imports::source_label(&b.kind).to_string(),
                     b.file_name.clone(),
                     b.vintage.clone().unwrap_or_else(|| "—".into()),
                     date(&b.imported_at),

@@ -61,7 +61,7 @@ fn role_boxes(checked: &dyn Fn(Role) -> bool) -> Markup {
                 div.case {
                     input type="checkbox" name="role" value=(role.as_str()) id={"role-" (role.as_str())}
                         checked[checked(role)];
-                    label for={"role-" (role.as_str())} { (role_label(role)) " (" code { (role.as_str()) } ")" }
+                    label for={"role-" (role.as_str())} { (role_label(role)) }
                 }
             }
         }
@@ -180,7 +180,7 @@ async fn users_list(
                     tr {
                         td { a href={"/admin/utilisateurs/" (a.id)} { (a.identifier) } }
                         td { (a.display_name) }
-                        td { (a.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) }
+                        td { (a.roles.iter().map(|r| role_label(*r)).collect::<Vec<_>>().join(", ")) }
                         td { (territory_text(a)) }
                         td {
                             @if a.active { "actif" } @else { "désactivé" }
@@ -232,7 +232,10 @@ async fn create_user(
         })
     })();
     let result = match form {
-        Ok(form) => users::create(state.store(), &Actor::of(&caller), &form).await,
+        Ok(form) => match users::check_in_territory(state.store(), &form.territories).await {
+            Ok(()) => users::create(state.store(), &Actor::of(&caller), &form).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match result {
@@ -288,7 +291,9 @@ async fn user_view(
             (csrf_field(caller))
             div.champ {
                 label for="mot_de_passe" { "Nouveau mot de passe (les sessions du compte seront fermées)" }
-                input #mot_de_passe name="mot_de_passe" type="password" required autocomplete="new-password";
+                p.aide #aide-nouveau-mdp { (maillage_web_kit::users::PASSWORD_HELP) }
+                input #mot_de_passe name="mot_de_passe" type="password" required autocomplete="new-password"
+                    aria-describedby="aide-nouveau-mdp";
             }
             button type="submit" { "Changer le mot de passe" }
         }
@@ -353,10 +358,14 @@ async fn update_user(
         Ok(g) if account.id == caller.account.id && (!g.active || !g.roles.contains(&Role::Admin)) => {
             "vous ne pouvez pas retirer votre propre rôle d'administration ni désactiver votre propre compte.".into()
         }
-        Ok(g) => match users::update(state.store(), &Actor::of(&caller), account.id, &g).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/admin/utilisateurs/{}?modifie=1", account.id)).into_response()),
+        Ok(g) => match users::check_in_territory(state.store(), &g.territories).await {
             Err(AccountError::Store(e)) => return Err(e.into()),
             Err(e) => e.french(),
+            Ok(()) => match users::update(state.store(), &Actor::of(&caller), account.id, &g).await {
+                Ok(()) => return Ok(Redirect::to(&format!("/admin/utilisateurs/{}?modifie=1", account.id)).into_response()),
+                Err(AccountError::Store(e)) => return Err(e.into()),
+                Err(e) => e.french(),
+            },
         },
     };
     let markup = user_view(&state, &caller, &account, Some(error_box(&message))).await;
@@ -420,7 +429,7 @@ async fn tokens_view(
                         td { (t.label) }
                         td { (t.account_identifier) }
                         td { code { (t.prefix) "…" } }
-                        td { (date_time(&t.created_at)) " par " (t.created_by) }
+                        td { (date_time(&t.created_at)) " par " (maillage_web_kit::layout::author(&t.created_by)) }
                         td { (t.last_used_at.as_deref().map(date_time).unwrap_or_else(|| "jamais".into())) }
                         td {
                             @if let Some(r) = &t.revoked_at {

@@ -74,6 +74,70 @@ pub fn action_label(action: Action) -> &'static str {
         Action::ClsChanged => {
             "Modification du contrat local de santé (fiches, indicateurs, financements)"
         }
+        Action::SettingsChanged => "Modification des paramètres de l'instance (fuseau horaire)",
+    }
+}
+
+/// The object of an entry as people read it: "appel:161" is "appel n° 161".
+fn target_text(target: &str) -> String {
+    target
+        .split(':')
+        .map(|part| match part {
+            p if !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) => format!("n° {p}"),
+            "cls" => "CLS".to_string(),
+            "reseau" => "réseau".to_string(),
+            "parametres" => "paramètres".to_string(),
+            "demonstration" => "démonstration".to_string(),
+            p => p.replace('_', " "),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A value of the details, in words: yes/no, lists joined, roles by their label.
+fn detail_value(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => "—".into(),
+        Value::Bool(true) => "oui".into(),
+        Value::Bool(false) => "non".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => match maillage_store::accounts::Role::parse(s) {
+            Some(role) => maillage_web_kit::permissions::role_label(role).to_string(),
+            None => s.replace('_', " "),
+        },
+        Value::Array(items) => items
+            .iter()
+            .map(detail_value)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{} : {}", detail_key(k), detail_value(v)))
+            .collect::<Vec<_>>()
+            .join(" ; "),
+    }
+}
+
+/// A key of the details in words ("secret_statistique" is « secret statistique »).
+fn detail_key(key: &str) -> String {
+    match key {
+        "demonstration" => "démonstration".into(),
+        "roles" => "rôles".into(),
+        "identifiant" | "fichier" | "motif" => key.into(),
+        k => k.replace('_', " "),
+    }
+}
+
+/// The details of an entry (a JSON object) as a list of labelled fields; any other text as it is.
+fn details_list(details: &str) -> Markup {
+    match serde_json::from_str::<serde_json::Value>(details) {
+        Ok(serde_json::Value::Object(fields)) => html! {
+            @if fields.is_empty() { "—" } @else {
+                ul.details { @for (k, v) in &fields { li { (detail_key(k)) " : " (detail_value(v)) } } }
+            }
+        },
+        _ => html! { (details) },
     }
 }
 
@@ -204,8 +268,8 @@ async fn journal(
                             td { (date_time(&r.at)) }
                             td { (r.actor) }
                             td { (label_of(&r.action)) }
-                            td { (r.target) }
-                            td { code { (r.details) } }
+                            td { (target_text(&r.target)) }
+                            td { (details_list(&r.details)) }
                             td { (r.ip.as_deref().unwrap_or("—")) }
                         }
                     }

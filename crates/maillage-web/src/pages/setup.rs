@@ -27,7 +27,7 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 async fn setup_page(State(state): State<AppState>, caller: Caller) -> Result<Markup, WebError> {
-    let today = jiff::Zoned::now().date();
+    let today = maillage_kit::local_time::today(jiff::Timestamp::now());
     let status = setup::status(state.store(), today).await?;
     let can_import = caller.has(Permission::ObservatoryImport);
     let t = &status.territory;

@@ -110,9 +110,8 @@ async fn reads_of_personal_data_logins_and_changes_are_audited() {
             !page.body.contains(">observatoire<"),
             "filtered on the actor"
         );
-        let today = jiff::Zoned::now()
-            .with_time_zone(jiff::tz::TimeZone::UTC)
-            .date();
+        // The filter's days are the instance's (Europe/Paris), as the dates shown.
+        let today = maillage_kit::local_time::today(jiff::Timestamp::now());
         let page = dpo
             .get(&format!("/dpo/journal?du={today}&au={today}"))
             .await;

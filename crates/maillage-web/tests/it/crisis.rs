@@ -190,7 +190,9 @@ async fn register_reads_are_audited_and_the_prefet_export_needs_an_alert() {
         let dash = maire.get("/crise").await;
         assert_eq!(dash.status, 200);
         assert!(
-            dash.body.contains("personnes inscrites au registre") && !dash.body.contains("Lefèvre")
+            dash.body.contains("inscrite")
+                && dash.body.contains("au registre")
+                && !dash.body.contains("Lefèvre")
         );
         let counts = maire.get("/api/v1/crise/registre/effectifs").await;
         assert_eq!(counts.status, 200);

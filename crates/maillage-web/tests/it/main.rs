@@ -31,4 +31,5 @@ mod routes;
 mod security;
 mod setup;
 mod territory;
+mod words;
 mod zonage;

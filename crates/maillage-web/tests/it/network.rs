@@ -502,7 +502,7 @@ async fn a_directory_csv_import_is_all_or_nothing_and_a_second_import_changes_no
         assert_eq!(r.status, 200, "[{b}] {}", r.body);
         assert!(
             r.body.contains(&format!(
-                "0 fiche(s) ajoutée(s), 0 mise(s) à jour, {before} inchangée(s)"
+                "0 fiche ajoutée, 0 mise à jour, {before} inchangées"
             )),
             "[{b}] {}",
             r.body
@@ -538,7 +538,7 @@ async fn a_directory_csv_import_is_all_or_nothing_and_a_second_import_changes_no
         )
         .await;
         assert!(
-            r.body.contains("1 fiche(s) ajoutée(s), 0 mise(s) à jour"),
+            r.body.contains("1 fiche ajoutée, 0 mise à jour"),
             "[{b}] {}",
             r.body
         );
@@ -752,7 +752,7 @@ async fn contact_persons_are_audited_and_the_unsubscribe_link_is_signed() {
         let message = r.location().split('?').next().unwrap().to_string();
         let page = c.get(&message).await.body;
         assert!(
-            page.contains(&format!("exporté pour {members} personne(s)")),
+            page.contains(&format!("exporté pour {members} personnes")),
             "[{b}] {page}"
         );
         let (_, _, merge) = get_bytes(&c, &format!("{message}/export.csv")).await;
@@ -850,7 +850,7 @@ async fn contact_persons_are_audited_and_the_unsubscribe_link_is_signed() {
             .await;
         let page = c.get(r.location().split('?').next().unwrap()).await.body;
         assert!(
-            page.contains(&format!("exporté pour {} personne(s)", members - 1)),
+            page.contains(&format!("exporté pour {} personnes", members - 1)),
             "[{b}] {page}"
         );
         d.server.stop().await;

@@ -424,7 +424,7 @@ async fn messages_reach_a_real_smtp_server_with_their_headers_text_and_a_working
         assert_eq!(r.status, 303, "[{b}] {}", r.body);
         let page = c.get(r.location().split('?').next().unwrap()).await.body;
         assert!(
-            page.contains("envoyé à 2 personne(s), 1 échec(s)"),
+            page.contains("envoyé à 2 personnes, 1 échec"),
             "[{b}] {page}"
         );
         assert!(

@@ -647,6 +647,8 @@ const MATRIX: &[Line] = &[
     ),
     get("/admin/courriel", ADMIN, 200, 303),
     network_post("/admin/courriel", "/admin/courriel", ADMIN, 422),
+    get("/admin/fuseau-horaire", ADMIN, 200, 303),
+    post("/admin/fuseau-horaire", &[], ADMIN, 422),
     get("/reseau/veille", NETWORK_READ, 200, 303),
     network_post("/reseau/veille", "/reseau/veille", NETWORK, 422),
     network_get(

@@ -338,9 +338,9 @@ fn report(output: &Path, result: &Accessibility) {
             ""
         };
         eprintln!(
-            "attention : {} site(s) exclu(s) car leur ratio est indéfini ({} qu'aucune zone n'atteint, {} atteints \
+            "attention : {} car leur ratio est indéfini ({} qu'aucune zone n'atteint, {} atteints \
              seulement par des zones sans population ; offre exclue : {}) : {}{more}",
-            m.excluded_sites.len(),
+            maillage_messages::count(m.excluded_sites.len(), "site exclu", "sites exclus"),
             m.sites_unreachable,
             m.sites_without_demand,
             m.excluded_supply.to_string().replace('.', ","),

@@ -2,7 +2,7 @@
 //! Both only read the base: a verification writes no entry (it would change what it verifies, and whoever runs
 //! it holds the base anyway); an anchor is written outside it.
 
-use super::base::{BaseArg, block_on, fr, nombre, open, print_json};
+use super::base::{BaseArg, block_on, fr, open, print_json};
 use anyhow::{anyhow, bail};
 use clap::{Args, Subcommand};
 use maillage_messages::French;
@@ -62,17 +62,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<()> {
     }
 }
 
-fn plural(n: u64, word: &str) -> String {
-    format!(
-        "{} {word}{}",
-        nombre(n as f64, 0),
-        if n > 1 { "s" } else { "" }
-    )
-}
-
 fn intact_entries(n: u64) -> String {
-    let s = if n > 1 { "s" } else { "" };
-    format!("{} entrée{s} intacte{s}", nombre(n as f64, 0))
+    maillage_messages::count(n, "entrée intacte", "entrées intactes")
 }
 
 /// An anchor given as its text or as a file holding it (a saved mail, a register of anchors: the last one).
@@ -122,13 +113,8 @@ fn verify(args: VerifyArgs) -> anyhow::Result<()> {
 
 fn print_verification(v: &Verification, anchor: Option<&Anchor>) {
     println!(
-        "Journal d'audit intact : {} {}. Empreinte de la dernière : {}",
-        plural(v.entries, "entrée"),
-        if v.entries > 1 {
-            "vérifiées"
-        } else {
-            "vérifiée"
-        },
+        "Journal d'audit intact : {}. Empreinte de la dernière : {}",
+        maillage_messages::count(v.entries, "entrée vérifiée", "entrées vérifiées"),
         v.last_hash
     );
     let unkeyed = (v.keyed_from - 1).min(v.entries as i64);
@@ -142,7 +128,8 @@ fn print_verification(v: &Verification, anchor: Option<&Anchor>) {
         Some(a) => println!(
             "L'ancre de l'entrée n° {} (prise le {}) est signée par la clé et le journal la contient intacte : \
              rien n'a été modifié ni supprimé jusqu'à elle.",
-            a.id, a.at
+            a.id,
+            maillage_kit::local_time::text_date_time(&a.at)
         ),
         None => println!(
             "Pour prouver plus tard que rien n'a changé jusqu'ici, même face à qui détient la clé : maillage audit \

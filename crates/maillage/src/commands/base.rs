@@ -46,6 +46,10 @@ pub fn fr<E: French>(e: E) -> anyhow::Error {
 pub async fn open(base: &BaseArg) -> anyhow::Result<Store> {
     let store = Store::open(&base.base).await.map_err(fr)?;
     use_key_file(&store, base.cle_journal.as_deref()).await?;
+    // The times the commands print are the instance's.
+    maillage_store::settings::load_time_zone(&store)
+        .await
+        .map_err(fr)?;
     Ok(store)
 }
 

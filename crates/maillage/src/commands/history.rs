@@ -28,8 +28,8 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<()> {
                 "n° {} — {} — {} « {} » (millésime {}) — lues {}, ajoutées {}, modifiées {}, inchangées {}, \
                  écartées {}, hors territoire {}, disparues {} — sha256 {}",
                 b.id,
-                b.imported_at,
-                b.kind,
+                maillage_kit::local_time::text_date_time(&b.imported_at),
+                maillage_messages::imports::source_label(&b.kind),
                 b.file_name,
                 b.vintage.as_deref().unwrap_or("?"),
                 nombre(b.counts.rows_read as f64, 0),

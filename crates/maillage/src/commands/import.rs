@@ -184,9 +184,13 @@ pub(super) async fn stale_source(
     store: &maillage_store::Store,
     kind: &str,
 ) -> anyhow::Result<Option<maillage_store::freshness::SourceFreshness>> {
-    maillage_store::freshness::stale_of(store, kind, jiff::Zoned::now().date())
-        .await
-        .map_err(fr)
+    maillage_store::freshness::stale_of(
+        store,
+        kind,
+        maillage_kit::local_time::today(jiff::Timestamp::now()),
+    )
+    .await
+    .map_err(fr)
 }
 
 pub(super) fn print_report(r: &ImportReport) {

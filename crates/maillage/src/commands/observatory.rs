@@ -71,7 +71,7 @@ pub fn zones(args: ZonesArgs) -> anyhow::Result<()> {
                 pop
             );
         }
-        println!("{} zone(s).", list.len());
+        println!("{}.", maillage_messages::count(list.len(), "zone", "zones"));
         Ok(())
     })
 }

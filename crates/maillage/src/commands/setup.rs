@@ -88,7 +88,7 @@ pub fn run(args: SetupArgs) -> anyhow::Result<()> {
     };
     block_on(async {
         let store = open(&args.base).await?;
-        let today = jiff::Zoned::now().date();
+        let today = maillage_kit::local_time::today(jiff::Timestamp::now());
         let status = setup::status(&store, today).await.map_err(fr)?;
         let wants_territory = !args.communes.is_empty() || !args.epci.is_empty();
         if args.plan || args.dossier.is_none() {

@@ -123,7 +123,8 @@ fn create(args: CreateArgs) -> anyhow::Result<()> {
             .await
             .map_err(account_error)?;
         println!(
-            "Compte « {identifier} » créé avec le(s) rôle(s) : {}.",
+            "Compte « {identifier} » créé avec {} : {}.",
+            maillage_messages::agreed(form.roles.len(), "le rôle", "les rôles"),
             form.roles
                 .iter()
                 .map(|r| role_label(*r))

@@ -317,7 +317,7 @@ async fn render_campaign(
     let open = c.closed_at.is_none();
     let content = html! {
         (notice.render())
-        p { "Lancée le " (local(&c.started_at)) " par " (c.started_by)
+        p { "Lancée le " (local(&c.started_at)) " par " (maillage_web_kit::layout::author(&c.started_by))
             @if let Some(cl) = &c.closed_at { " — close le " (local(cl)) } }
         (progress_block(id, &p))
         @if open {
@@ -341,7 +341,7 @@ async fn render_campaign(
                 @for l in &mine {
                     li {
                         a href=(format!("/crise/appels/{id}/appel/{}", l.call_id)) { (l.name) } " — " (fr(l.status))
-                        @if l.attempts > 0 { ", " (l.attempts) " appel(s)" }
+                        @if l.attempts > 0 { ", " (maillage_messages::count(l.attempts, "appel", "appels")) }
                         @if l.status.is_pending() && l.attempts > 0 { ", rappel à partir de " (local(&l.next_attempt_at)) }
                         @if let Some(h) = &l.held_by { " — en cours (" (h) ")" }
                     }
@@ -355,7 +355,7 @@ async fn render_campaign(
         ul.missions {
             @for e in &pending {
                 li {
-                    p { strong { (fr(e.kind)) } " — " (fr(e.status)) " — signalé le " (local(&e.created_at)) " par " (e.created_by) }
+                    p { strong { (fr(e.kind)) } " — " (fr(e.status)) " — signalé le " (local(&e.created_at)) " par " (maillage_web_kit::layout::author(&e.created_by)) }
                     p { strong { (e.name) } ", " (e.address)
                         @if let Some(t) = &e.phone { " — " a href=(format!("tel:{}", t.replace(' ', ""))) { (t) } } }
                     @if let Some(em) = &e.emergency { p { "Personne à prévenir : " (em) } }
@@ -523,7 +523,7 @@ async fn render_call(
                 @if let Some(h) = &person.home_care { p { "Services à domicile : " (h) } }
                 @if let Some(d) = &person.doctor { p { "Médecin traitant : " (d) } }
             }
-            p { "Statut : " strong { (fr(v.status)) } " — " (v.attempts) " appel(s) déjà passé(s)." }
+            p { "Statut : " strong { (fr(v.status)) } " — " (maillage_messages::count(v.attempts, "appel déjà passé", "appels déjà passés")) "." }
             @if !v.history.is_empty() {
                 details {
                     summary { "Appels précédents" }

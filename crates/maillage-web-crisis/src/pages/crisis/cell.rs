@@ -108,7 +108,7 @@ async fn render(
             section.evenement {
                 h3 { (e.title) " (" (fr(e.kind)) ")" }
                 p {
-                    (level_badge(e.level)) " · ouvert le " (local(&e.opened_at)) " par " (e.opened_by)
+                    (level_badge(e.level)) " · ouvert le " (local(&e.opened_at)) " par " (maillage_web_kit::layout::author(&e.opened_by))
                     @if choices.has_choice() || e.commune_code.is_none() { " · " (choices.name_of(e.commune_code.as_deref())) }
                 }
                 @if changes(e.commune_code.as_deref()) {
@@ -551,9 +551,9 @@ pub(crate) fn log_table(entries: &[cell::LogEntry]) -> Markup {
                             tr {
                                 td { (local(&e.at)) }
                                 td { (fr(e.kind)) @if let Some(s) = &e.site_name { br; small { (s) } } }
-                                td { (e.author.as_deref().unwrap_or("—")) }
+                                td { (maillage_web_kit::layout::author(e.author.as_deref().unwrap_or("—"))) }
                                 td { (e.text) }
-                                td { (e.recorded_by) br; small { "le " (local(&e.recorded_at)) } }
+                                td { (maillage_web_kit::layout::author(&e.recorded_by)) br; small { "le " (local(&e.recorded_at)) } }
                             }
                         }
                     }

@@ -162,10 +162,10 @@ pub(crate) fn figures_tiles(f: &Figures) -> Markup {
         ul.tuiles {
             li {
                 span.chiffre { (f.register.total) }
-                "personnes inscrites au registre"
-                @if f.register.acknowledgement_late > 0 { br; span.en-retard { (f.register.acknowledgement_late) " accusés de réception en retard" } }
+                (maillage_messages::agreed(f.register.total, "personne inscrite au registre", "personnes inscrites au registre"))
+                @if f.register.acknowledgement_late > 0 { br; span.en-retard { (maillage_messages::count(f.register.acknowledgement_late, "accusé de réception en retard", "accusés de réception en retard")) } }
                 @if f.register.confirmation_overdue + f.register.confirmation_due_soon > 0 {
-                    br; (f.register.confirmation_overdue + f.register.confirmation_due_soon) " confirmations annuelles à demander"
+                    br; (maillage_messages::count(f.register.confirmation_overdue + f.register.confirmation_due_soon, "confirmation annuelle à demander", "confirmations annuelles à demander"))
                 }
             }
             @for (c, p) in &f.campaigns {
@@ -179,18 +179,18 @@ pub(crate) fn figures_tiles(f: &Figures) -> Markup {
             }
             li {
                 span.chiffre { (f.escalations.values().sum::<u64>()) }
-                "signalements à suivre"
+                (maillage_messages::agreed(f.escalations.values().sum::<u64>(), "signalement à suivre", "signalements à suivre"))
                 @for (k, n) in &f.escalations {
                     @if let Some(kind) = <Escalation as maillage_crisis::Coded>::parse(k) { br; (n) " × " (fr(kind)) }
                 }
             }
-            li { span.chiffre { (f.volunteers_active) } "bénévoles actifs" br; (f.requests_open) " demandes en cours, " (f.requests_done) " faites" }
+            li { span.chiffre { (f.volunteers_active) } (maillage_messages::agreed(f.volunteers_active, "bénévole actif", "bénévoles actifs")) br; (maillage_messages::count(f.requests_open, "demande en cours", "demandes en cours")) ", " (maillage_messages::count(f.requests_done, "faite", "faites")) }
             li {
-                span.chiffre { (f.stock_alerts.len()) } "alertes de stock"
+                span.chiffre { (f.stock_alerts.len()) } (maillage_messages::agreed(f.stock_alerts.len(), "alerte de stock", "alertes de stock"))
                 @for (item, text) in f.stock_alerts.iter().take(4) { br; span.alerte-stock { (item) " : " (text) } }
             }
             li {
-                span.chiffre { (active_clusters.len()) } "clusters actifs"
+                span.chiffre { (active_clusters.len()) } (maillage_messages::agreed(active_clusters.len(), "cluster actif", "clusters actifs"))
                 @for c in active_clusters.iter().take(4) {
                     br; (c.site.name) @if let Some(s) = c.status { " : " (fr(s)) }
                 }

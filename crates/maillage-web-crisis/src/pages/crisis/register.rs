@@ -450,7 +450,7 @@ async fn render_person(
             dt { "Personne à prévenir" } dd { (p.emergency_contact.as_deref().unwrap_or("—")) @if let Some(t) = &p.emergency_phone { " — " (t) } }
             dt { "Services à domicile" } dd { (p.home_care.as_deref().unwrap_or("—")) }
             dt { "Médecin traitant" } dd { (p.doctor.as_deref().unwrap_or("—")) }
-            dt { "Inscription saisie" } dd { "le " (local(&p.created_at)) " par " (p.created_by) }
+            dt { "Inscription saisie" } dd { "le " (local(&p.created_at)) " par " (maillage_web_kit::layout::author(&p.created_by)) }
         }
         div.filtres {
             @if p.acknowledged_on.is_none() {

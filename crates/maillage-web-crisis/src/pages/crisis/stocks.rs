@@ -85,7 +85,7 @@ async fn render(
                 tbody {
                     @for i in &items {
                         tr {
-                            th scope="row" { (i.label) br; small { (i.code) } }
+                            th scope="row" { (i.label) }
                             td.nombre { (number(i.usable as f64, 0)) " " (i.unit) }
                             td.nombre { @if let Some(t) = i.alert_threshold { (number(t as f64, 0)) } @else { "—" } }
                             td {

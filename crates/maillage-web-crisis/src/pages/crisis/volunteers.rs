@@ -147,7 +147,7 @@ async fn render(
                                             option value=(c.volunteer) {
                                                 (names.get(&c.volunteer).copied().unwrap_or("?"))
                                                 @if let Some(d) = c.distance_km { " — " (number(d, 1)) " km" }
-                                                " — " (c.open_tasks) " mission(s) en cours"
+                                                " — " (maillage_messages::count(c.open_tasks, "mission en cours", "missions en cours"))
                                             }
                                         }
                                     }
@@ -567,7 +567,7 @@ async fn render_missions(
         ul.missions {
             @for m in &open {
                 li {
-                    h3 { (fr(m.kind)) @if let Some(r) = &m.round { " — " (r) @if let Some(p) = m.round_position { ", arrêt n° " (p) } } }
+                    h3 { @match &m.round { Some(r) => { @if !r.starts_with(&fr(m.kind)) { (fr(m.kind)) " — " } (r) @if let Some(p) = m.round_position { ", arrêt n° " (p) } } None => { (fr(m.kind)) } } }
                     p { strong { (m.beneficiary) } br; (m.address) }
                     @if let Some(t) = &m.phone { p { a.tel href=(format!("tel:{}", t.replace(' ', ""))) { "Appeler le " (t) } } }
                     @if let Some(d) = &m.needed_on { p { "Pour le " (layout::date(d)) } }

@@ -46,21 +46,25 @@ fn value(v: f64, unit: Option<&str>) -> String {
 fn progress_lines(p: &AxisProgress) -> Vec<String> {
     vec![
         format!(
-            "Réalisation des fiches actions : {} ({} fiche(s) : {} réalisée(s), {} en cours, {} à lancer, {} reportée(s), {} abandonnée(s)).",
+            "Réalisation des fiches actions : {} ({} : {}, {} en cours, {} à lancer, {}, {}).",
             percent(p.realisation),
-            p.fiches,
-            p.done,
+            maillage_messages::count(p.fiches, "fiche", "fiches"),
+            maillage_messages::count(p.done, "réalisée", "réalisées"),
             p.in_progress,
             p.not_started,
-            p.postponed,
-            p.dropped
+            maillage_messages::count(p.postponed, "reportée", "reportées"),
+            maillage_messages::count(p.dropped, "abandonnée", "abandonnées")
         ),
         format!(
-            "Atteinte des cibles des indicateurs : {} ({} indicateur(s) mesuré(s) sur {}, {} cible(s) atteinte(s)).",
+            "Atteinte des cibles des indicateurs : {} ({} sur {}, {}).",
             percent(p.targets),
-            p.indicators_measured,
+            maillage_messages::count(
+                p.indicators_measured,
+                "indicateur mesuré",
+                "indicateurs mesurés"
+            ),
             p.indicators,
-            p.indicators_reached
+            maillage_messages::count(p.indicators_reached, "cible atteinte", "cibles atteintes")
         ),
     ]
 }
@@ -368,7 +372,10 @@ pub(crate) fn render(t: &ContractTree, consultations: &[Consultation], demo: boo
                     fr(k.kind),
                     day(k.held_on),
                     k.participants
-                        .map(|n| format!(", {n} participant(s)"))
+                        .map(|n| format!(
+                            ", {}",
+                            maillage_messages::count(n, "participant", "participants")
+                        ))
                         .unwrap_or_default()
                 )
             })

@@ -64,7 +64,7 @@ async fn render(state: &AppState, caller: &Caller, notice: Notice) -> Result<Mar
             article.fiche-acteur {
                 h3 { (c.title) }
                 @if communes.several() { p.aide { "Tenue par : " (communes.name(c.commune_code.as_deref())) } }
-                p { (fr(c.kind)) " — " (day(c.held_on)) @if let Some(p) = &c.place { ", " (p) } @if let Some(n) = c.participants { " — " (n) " participant(s)" } }
+                p { (fr(c.kind)) " — " (day(c.held_on)) @if let Some(p) = &c.place { ", " (p) } @if let Some(n) = c.participants { " — " (maillage_messages::count(n, "participant", "participants")) } }
                 @if let Some(p) = &c.public_concerned { p { "Public : " (p) } }
                 @if let Some(b) = c.body_id.and_then(|b| body_name.get(&b)) { p { "Instance : " (b) } }
                 @if let Some(s) = &c.summary { h4 { "Ce qui a été dit" } (paragraphs(s)) }

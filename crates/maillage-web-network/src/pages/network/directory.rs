@@ -283,7 +283,7 @@ async fn render_actor(
         p { a href="/reseau/acteurs" { "← Annuaire des acteurs" }
             @if a.record.is_public() { " · " a href=(format!("/annuaire/fiche/{}", a.id)) { "Voir la fiche publique" } } }
         (actor_card(a, 2, None))
-        p.aide { "Identifiant : " code { (a.record.key.as_deref().unwrap_or("")) } ". Tenue par : " (communes.name(a.commune_code.as_deref())) ". Visibilité : " (fr(a.record.visibility)) ". Dernière modification : " (super::local_text(&a.updated_at)) " par " (a.updated_by) "." }
+        p.aide { "Identifiant : " code { (a.record.key.as_deref().unwrap_or("")) } ". Tenue par : " (communes.name(a.commune_code.as_deref())) ". Visibilité : " (fr(a.record.visibility)) ". Dernière modification : " (super::local_text(&a.updated_at)) " par " (maillage_web_kit::layout::author(&a.updated_by)) "." }
         h2 { "Personnes contacts" }
         p.aide { "Données personnelles : jamais publiées ; leurs modifications et exports sont journalisés." }
         @if contacts.is_empty() { p { "Aucune personne contact." } }
@@ -738,8 +738,10 @@ async fn import(
         Ok(counts) => {
             commit(tx, &caller, Action::NetworkChanged, "reseau:acteurs:import", json!({ "ajoutees": counts.inserted, "modifiees": counts.updated, "inchangees": counts.unchanged })).await?;
             let m = format!(
-                "import terminé : {} fiche(s) ajoutée(s), {} mise(s) à jour, {} inchangée(s).",
-                counts.inserted, counts.updated, counts.unchanged
+                "import terminé : {}, {}, {}.",
+                maillage_messages::count(counts.inserted, "fiche ajoutée", "fiches ajoutées"),
+                maillage_messages::count(counts.updated, "mise à jour", "mises à jour"),
+                maillage_messages::count(counts.unchanged, "inchangée", "inchangées")
             );
             Ok(
                 render_list(&state, &caller, &Params::default(), Notice::Done(m), None)

@@ -425,7 +425,10 @@ pub(crate) fn guide(
         c.join(" ; ")
     };
     doc.paragraph(
-        &format!("Sélection : {selection} — {} adresse(s).", entries.len()),
+        &format!(
+            "Sélection : {selection} — {}.",
+            maillage_messages::count(entries.len(), "adresse", "adresses")
+        ),
         9.0,
         Weight::Regular,
         pdf::MUTED,

@@ -184,11 +184,14 @@ async fn render_relay(
 fn sent_text(m: &Message) -> String {
     match m.mode {
         Some(Mode::Smtp) => format!(
-            "envoyé à {} personne(s), {} échec(s)",
-            m.recipients - m.failures,
-            m.failures
+            "envoyé à {}, {}",
+            maillage_messages::count(m.recipients - m.failures, "personne", "personnes"),
+            maillage_messages::count(m.failures, "échec", "échecs")
         ),
-        Some(Mode::Export) => format!("exporté pour {} personne(s)", m.recipients),
+        Some(Mode::Export) => format!(
+            "exporté pour {}",
+            maillage_messages::count(m.recipients, "personne", "personnes")
+        ),
         None => "non envoyé".into(),
     }
 }
@@ -273,7 +276,7 @@ async fn render_list(
     let content = html! {
         (notice.render())
         @if let Some(d) = &l.description { p { (d) } }
-        p { (l.subscribed) " inscrit(s), " (l.unsubscribed) " désinscrit(s). " a href="/reseau/relais" { "Écrire à cette liste" } }
+        p { (maillage_messages::count(l.subscribed, "inscrit", "inscrits")) ", " (maillage_messages::count(l.unsubscribed, "désinscrit", "désinscrits")) ". " a href="/reseau/relais" { "Écrire à cette liste" } }
         (lists::search_form(&path, q, "Nom, structure ou courriel", html! {}))
         (lists::pager(&path, q, &paging, shown.total, ("membre", "membres")))
         div.defilement tabindex="0" role="region" aria-label="Membres de la liste (défilement horizontal)" {
@@ -559,7 +562,7 @@ async fn message_page(
         dl.fiche {
             dt { "Liste" } dd { a href=(format!("/reseau/relais/listes/{}", m.list_id)) { (m.list_name) } }
             dt { "Type" } dd { (kind_label(m.kind)) }
-            dt { "Écrit" } dd { "le " (local_text(&m.created_at)) " par " (m.created_by) }
+            dt { "Écrit" } dd { "le " (local_text(&m.created_at)) " par " (maillage_web_kit::layout::author(&m.created_by)) }
             dt { "Envoi" } dd { (sent_text(&m)) @if let Some(s) = &m.sent_at { ", le " (local_text(s)) } }
         }
         @if m.mode == Some(Mode::Export) {

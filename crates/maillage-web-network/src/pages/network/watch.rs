@@ -400,7 +400,7 @@ async fn render_case(
                 li {
                     (local_text(&h.at)) " — "
                     @if let Some(f) = h.from { (fr(f)) " → " }
-                    strong { (fr(h.to)) } " (" (h.by) ")"
+                    strong { (fr(h.to)) } " (" (maillage_web_kit::layout::author(&h.by)) ")"
                     @if let Some(n) = &h.note { br; (n) }
                 }
             }

@@ -225,7 +225,10 @@ pub(super) async fn send_reminders(
             .to_string()
     } else {
         format!(
-            "{sent} courriel(s) envoyé(s), {failed} échec(s), {without_email} action(s) sans adresse de responsable"
+            "{}, {}, {} sans adresse de responsable",
+            maillage_messages::count(sent, "courriel envoyé", "courriels envoyés"),
+            maillage_messages::count(failed, "échec", "échecs"),
+            maillage_messages::count(without_email, "action", "actions")
         )
     };
     let q = form_urlencoded::Serializer::new(String::new())

@@ -31,7 +31,7 @@ pub(super) fn meeting_form(caller: &Caller, action: &str, m: Option<&Meeting>) -
         form.formulaire method="post" action=(action) {
             (csrf_field(caller))
             (field("titre", &format!("r-titre{sfx}"), "Titre", m.map_or("", |m| m.title.as_str()), "text", true))
-            (field("debut", &format!("r-debut{sfx}"), "Début (heure de Paris)", &m.map(|m| local_input_value(m.starts_at)).unwrap_or_default(), "datetime-local", true))
+            (field("debut", &format!("r-debut{sfx}"), "Début (heure locale)", &m.map(|m| local_input_value(m.starts_at)).unwrap_or_default(), "datetime-local", true))
             (field("fin", &format!("r-fin{sfx}"), "Fin", &m.and_then(|m| m.ends_at).map(local_input_value).unwrap_or_default(), "datetime-local", false))
             (field("lieu", &format!("r-lieu{sfx}"), "Lieu (ou lien de visioconférence)", m.and_then(|m| m.place.as_deref()).unwrap_or(""), "text", false))
             @if m.is_some() { div.champ { label for=(format!("r-statut{sfx}")) { "Statut" } (select::<MeetingStatus>("statut", &format!("r-statut{sfx}"), m.map(|m| m.status.code()), None)) } }

@@ -212,7 +212,7 @@ async fn render_contract(
         @if let Some(s) = &c.summary { p { (s) } }
         @if full {
             p { a href=(format!("/cls/{}/evaluation.pdf", c.id)) { "Rapport d'évaluation de la génération (PDF)" } " · "
-                a href=(format!("/cls/{}/financements", c.id)) { "Suivi des financements" @if late_reports > 0 { " (" (late_reports) " bilan(s) à envoyer)" } } }
+                a href=(format!("/cls/{}/financements", c.id)) { "Suivi des financements" @if late_reports > 0 { " (" (maillage_messages::count(late_reports, "bilan à envoyer", "bilans à envoyer")) ")" } } }
         }
         h2 { "Avancement d'ensemble" }
         (progress_block(&total))

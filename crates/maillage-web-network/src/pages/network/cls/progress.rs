@@ -28,11 +28,11 @@ pub(super) fn progress_block(p: &AxisProgress) -> Markup {
     html! {
         p { strong { "Réalisation des fiches actions" } } (bar("Réalisation des fiches actions", p.realisation))
         p.aide {
-            (p.fiches) " fiche(s) : " (p.done) " réalisée(s), " (p.in_progress) " en cours, " (p.not_started) " à lancer"
-            @if p.postponed > 0 { ", " (p.postponed) " reportée(s)" } @if p.dropped > 0 { ", " (p.dropped) " abandonnée(s)" } "."
+            (maillage_messages::count(p.fiches, "fiche", "fiches")) " : " (maillage_messages::count(p.done, "réalisée", "réalisées")) ", " (p.in_progress) " en cours, " (p.not_started) " à lancer"
+            @if p.postponed > 0 { ", " (maillage_messages::count(p.postponed, "reportée", "reportées")) } @if p.dropped > 0 { ", " (maillage_messages::count(p.dropped, "abandonnée", "abandonnées")) } "."
         }
         p { strong { "Atteinte des cibles des indicateurs" } } (bar("Atteinte des cibles des indicateurs", p.targets))
-        p.aide { (p.indicators_measured) " indicateur(s) mesuré(s) sur " (p.indicators) ", " (p.indicators_reached) " cible(s) atteinte(s)." }
+        p.aide { (maillage_messages::count(p.indicators_measured, "indicateur mesuré", "indicateurs mesurés")) " sur " (p.indicators) ", " (maillage_messages::count(p.indicators_reached, "cible atteinte", "cibles atteintes")) "." }
     }
 }
 
