@@ -410,27 +410,38 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
             .await?;
         }
     }
-    if header.schema_version < APL_ROWS_VERSION {
-        derive_apl_row_keys(&mut tx).await?;
+    for (version, derivation) in ROW_KEY_DERIVATIONS {
+        if header.schema_version < *version {
+            sqlx::query(*derivation).execute(tx.conn()).await?;
+        }
     }
     tx.commit().await?;
     Ok(summary)
 }
 
-/// The migration that gave `apl_drees` its stable key (0016).
-const APL_ROWS_VERSION: i64 = 16;
-
-/// A backup taken before migration 0016 holds APL rows without their key: derived as that migration did (their
-/// hash is left empty, so the next import of their file updates them once).
-async fn derive_apl_row_keys(tx: &mut Change) -> Result<()> {
-    sqlx::query(
+/// The stable keys (`rows`) a migration gave a table, derived as that migration did: a backup taken before it
+/// holds the table's rows without them (their hash is left empty, so the next import of their file updates them
+/// once).
+const ROW_KEY_DERIVATIONS: &[(i64, &str)] = &[
+    (
+        16,
         "UPDATE apl_drees SET row_key = commune_code || '|' || CAST(year AS TEXT) || '|' || profession
          WHERE row_key IS NULL",
-    )
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
+    ),
+    (
+        17,
+        "UPDATE zone SET row_key = kind || '|' || code WHERE row_key IS NULL",
+    ),
+    (
+        17,
+        "UPDATE population SET row_key = CAST(zone_id AS TEXT) || '|' || CAST(vintage AS TEXT) || '|' || band
+         WHERE row_key IS NULL",
+    ),
+    (
+        17,
+        "UPDATE professional_acts SET row_key = national_id || '|' || CAST(year AS TEXT) WHERE row_key IS NULL",
+    ),
+];
 
 /// The journal's head from the backup, written over the empty journal's head (which cannot be deleted). The
 /// base keeps its own `base_id`; a backup taken before migration 0012 has only unkeyed entries, so keying starts

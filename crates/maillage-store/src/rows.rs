@@ -234,8 +234,33 @@ impl HashedTable {
         Ok(Some(true))
     }
 
+    /// The surrogate `id` of the row of `key` (tables that have one, such as `zone`), its pending insert
+    /// written first; `None` when the table does not hold it.
+    pub async fn id_of(&mut self, tx: &mut Change, key: &str) -> Result<Option<i64>> {
+        self.flush(tx).await?;
+        let sql = format!("SELECT id FROM {} WHERE {} = $1", self.table, self.key);
+        Ok(sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(key.to_string())
+            .fetch_optional(tx.conn())
+            .await?)
+    }
+
     /// Marks removed the rows in force that this batch did not see; returns how many.
     pub async fn mark_unseen_removed(&mut self, tx: &mut Change) -> Result<u64> {
+        self.mark_unseen_removed_where(tx, self.key, |_, _| true)
+            .await
+    }
+
+    /// [`Self::mark_unseen_removed`], narrowed to the rows for which `within(key, value of column)` holds: for
+    /// an import whose reach is known only once read (the IRIS of the communes a contours file covers, the
+    /// professionals an activity file names). Decided here rather than in SQL: that reach can be tens of
+    /// thousands of values, over the backends' limits on parameters.
+    pub async fn mark_unseen_removed_where(
+        &mut self,
+        tx: &mut Change,
+        column: &'static str,
+        within: impl Fn(&str, Option<&str>) -> bool,
+    ) -> Result<u64> {
         self.flush(tx).await?;
         let gone: HashSet<u128> = self
             .existing
@@ -248,7 +273,7 @@ impl HashedTable {
         }
         // Only digests were kept: read back the keys of the rows in force and keep those that disappeared.
         let sql = format!(
-            "SELECT {} AS k FROM {}{}",
+            "SELECT {} AS k, {column} AS c FROM {}{}",
             self.key,
             self.table,
             scope_filter(&self.scope)
@@ -262,7 +287,8 @@ impl HashedTable {
             let mut rows = q.fetch(tx.conn());
             while let Some(r) = futures_util::TryStreamExt::try_next(&mut rows).await? {
                 let key: String = r.try_get("k")?;
-                if gone.contains(&key_digest(&key)) {
+                let value: Option<String> = r.try_get("c")?;
+                if gone.contains(&key_digest(&key)) && within(&key, value.as_deref()) {
                     keys.push(key);
                 }
             }
@@ -282,8 +308,8 @@ impl HashedTable {
             }
             q.execute(tx.conn()).await?;
         }
-        for k in &gone {
-            if let Some(v) = self.existing.get_mut(k) {
+        for k in &keys {
+            if let Some(v) = self.existing.get_mut(&key_digest(k)) {
                 *v |= REMOVED;
             }
         }
@@ -291,7 +317,8 @@ impl HashedTable {
     }
 }
 
-/// The `WHERE` clause of an import's scope (`$1…$n` bound to its values), empty for the whole table.
+/// The `WHERE` clause of an import's scope (`$1…$n` bound to its values), empty for the whole table. Its column
+/// may be an expression of the row (`CAST(year AS TEXT)` for a number).
 fn scope_filter(scope: &Option<(&'static str, Vec<String>)>) -> String {
     match scope {
         None => String::new(),

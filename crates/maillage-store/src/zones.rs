@@ -2,11 +2,12 @@
 
 use crate::change::Change;
 use crate::codec::{geometry_from_geojson, geometry_to_geojson, row_hash};
+use crate::rows::{HashedTable, Val};
 use crate::{Result, Store, StoreError};
 use geo::{Area, BoundingRect, Centroid, GeodesicArea, MultiPolygon};
 use serde::Serialize;
 use sqlx::Row;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The kinds of zones are the kit's (shared with the importers and the indicators).
 pub use maillage_kit::zone::ZoneKind;
@@ -50,63 +51,229 @@ pub fn combine(a: RowChange, b: RowChange) -> RowChange {
     }
 }
 
-/// Inserts or updates a zone's identity; a zone marked removed comes back when a source lists it again.
-pub async fn upsert(tx: &mut Change, zone: &ZoneRecord, batch_id: i64) -> Result<(i64, RowChange)> {
-    let attributes = zone.attributes.to_string();
-    let hash = row_hash([
-        Some(zone.name.as_str()),
-        zone.parent_code.as_deref(),
-        zone.departement.as_deref(),
-        Some(attributes.as_str()),
-    ]);
-    let existing = sqlx::query(
-        "SELECT id, row_hash, removed_batch_id FROM zone WHERE kind = $1 AND code = $2",
-    )
-    .bind(zone.kind.as_str())
-    .bind(&zone.code)
-    .fetch_optional(tx.conn())
-    .await?;
-    match existing {
-        None => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO zone (kind, code, name, parent_code, departement, attributes, row_hash, batch_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(zone.kind.as_str())
-            .bind(&zone.code)
-            .bind(&zone.name)
-            .bind(zone.parent_code.clone())
-            .bind(zone.departement.clone())
-            .bind(attributes)
-            .bind(hash)
-            .bind(batch_id)
-            .fetch_one(tx.conn())
-            .await?;
-            Ok((id, RowChange::Inserted))
-        }
-        Some(row) => {
-            let id: i64 = row.try_get("id")?;
-            let old: String = row.try_get("row_hash")?;
-            let removed: Option<i64> = row.try_get("removed_batch_id")?;
-            if old == hash && removed.is_none() {
-                return Ok((id, RowChange::Unchanged));
-            }
-            sqlx::query(
-                "UPDATE zone SET name = $2, parent_code = $3, departement = $4, attributes = $5, row_hash = $6,
-                     batch_id = $7, removed_batch_id = NULL WHERE id = $1",
-            )
-            .bind(id)
-            .bind(&zone.name)
-            .bind(zone.parent_code.clone())
-            .bind(zone.departement.clone())
-            .bind(attributes)
-            .bind(hash)
-            .bind(batch_id)
-            .execute(tx.conn())
-            .await?;
-            Ok((id, RowChange::Updated))
-        }
+/// The columns of a zone that `rows` writes and hashes, after its key `kind|code` ([`row_key`]).
+const ZONE_COLUMNS: &[&str] = &[
+    "kind",
+    "code",
+    "name",
+    "parent_code",
+    "departement",
+    "attributes",
+];
+
+/// The columns of a population figure, after its key `zone_id|vintage|band` ([`population_key`]).
+const POPULATION_COLUMNS: &[&str] = &["zone_id", "vintage", "band", "value"];
+
+/// The stable key of a zone (migration 0017 derives it the same way).
+pub fn row_key(kind: ZoneKind, code: &str) -> String {
+    format!("{}|{code}", kind.as_str())
+}
+
+/// The stable key of a population figure (migration 0017 derives it the same way).
+fn population_key(zone_id: i64, vintage: i64, band: &str) -> String {
+    format!("{zone_id}|{vintage}|{band}")
+}
+
+fn zone_values(zone: &ZoneRecord) -> Vec<Val> {
+    vec![
+        Val::text(zone.kind.as_str()),
+        Val::text(&zone.code),
+        Val::text(&zone.name),
+        Val::opt(zone.parent_code.clone()),
+        Val::opt(zone.departement.clone()),
+        Val::text(zone.attributes.to_string()),
+    ]
+}
+
+/// The zones and population figures one import writes, through `rows` (the one write mechanism): a zone is
+/// inserted, updated or left alone by the hash of its content, and the zones of a kind the file no longer lists
+/// are marked removed ([`Self::mark_unseen_removed`]). Population figures are never marked removed: each belongs
+/// to its vintage, and stops counting when its zone is removed. [`Self::finish`] writes what is pending.
+pub struct ZoneTables {
+    zones: HashedTable,
+    batch_id: i64,
+    /// Population rows by vintage, each vintage loaded when first written.
+    populations: HashMap<i64, HashedTable>,
+}
+
+/// A zone as stored, for the sources that must not overwrite it ([`ZoneTables::ensure`]).
+struct StoredZone {
+    id: i64,
+    record: ZoneRecord,
+    removed: bool,
+}
+
+impl ZoneTables {
+    /// The zones of `kinds`: the only ones this import writes, and can mark removed.
+    pub async fn load(tx: &mut Change, kinds: &[ZoneKind], batch_id: i64) -> Result<ZoneTables> {
+        let kinds: Vec<String> = kinds.iter().map(|k| k.as_str().to_string()).collect();
+        Self::load_scoped(tx, ("kind", &kinds), batch_id).await
     }
+
+    /// One zone only: a single write outside the import of a file (tests, the demonstration).
+    async fn one(tx: &mut Change, kind: ZoneKind, code: &str, batch_id: i64) -> Result<ZoneTables> {
+        Self::load_scoped(tx, ("row_key", &[row_key(kind, code)]), batch_id).await
+    }
+
+    async fn load_scoped(
+        tx: &mut Change,
+        scope: (&'static str, &[String]),
+        batch_id: i64,
+    ) -> Result<ZoneTables> {
+        let zones =
+            HashedTable::load_scoped(tx, "zone", "row_key", ZONE_COLUMNS, batch_id, Some(scope))
+                .await?;
+        Ok(ZoneTables {
+            zones,
+            batch_id,
+            populations: HashMap::new(),
+        })
+    }
+
+    /// Inserts or updates a zone's identity; a zone marked removed comes back when a source lists it again.
+    pub async fn upsert(&mut self, tx: &mut Change, zone: &ZoneRecord) -> Result<(i64, RowChange)> {
+        let key = row_key(zone.kind, &zone.code);
+        let change = self.zones.put(tx, &key, zone_values(zone)).await?;
+        // Its id is what its contour and population figures refer to.
+        let id = self
+            .zones
+            .id_of(tx, &key)
+            .await?
+            .ok_or(StoreError::InvalidValue {
+                field: "zone",
+                value: key,
+            })?;
+        Ok((id, change))
+    }
+
+    /// Makes sure a zone exists, without overwriting what another source said of it: a new zone is inserted; an
+    /// existing one keeps its identity, except a placeholder name (equal to its code) replaced by a real one.
+    /// Sources that only add geometry or population (contours, INSEE) use this, so that importing them in any
+    /// order, any number of times, converges.
+    pub async fn ensure(&mut self, tx: &mut Change, zone: &ZoneRecord) -> Result<(i64, RowChange)> {
+        let Some(stored) = stored(tx, zone.kind, &zone.code).await? else {
+            return self.upsert(tx, zone).await;
+        };
+        if (stored.record.name == zone.code && zone.name != zone.code) || stored.removed {
+            let mut renamed = zone.clone();
+            if zone.name == zone.code {
+                renamed.name = stored.record.name;
+            }
+            return self.upsert(tx, &renamed).await;
+        }
+        // Written back as stored: unchanged, and seen by this import (not marked removed at its end).
+        let key = row_key(zone.kind, &zone.code);
+        let change = self
+            .zones
+            .put(tx, &key, zone_values(&stored.record))
+            .await?;
+        Ok((stored.id, change))
+    }
+
+    /// Sets the parent of an existing zone (e.g. the EPCI of a commune), keeping the rest of what is stored.
+    /// Does nothing when the zone is unknown.
+    pub async fn set_parent(
+        &mut self,
+        tx: &mut Change,
+        kind: ZoneKind,
+        code: &str,
+        parent: Option<&str>,
+    ) -> Result<Option<RowChange>> {
+        let Some(stored) = stored(tx, kind, code).await? else {
+            return Ok(None);
+        };
+        let record = ZoneRecord {
+            parent_code: parent.map(str::to_string),
+            ..stored.record
+        };
+        Ok(Some(self.upsert(tx, &record).await?.1))
+    }
+
+    /// Sets one population figure (band `TOTAL` for the whole population).
+    pub async fn set_population(
+        &mut self,
+        tx: &mut Change,
+        zone_id: i64,
+        vintage: i64,
+        band: &str,
+        value: f64,
+    ) -> Result<RowChange> {
+        let table = match self.populations.entry(vintage) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let vintages = [vintage.to_string()];
+                let scope = ("CAST(vintage AS TEXT)", &vintages[..]);
+                e.insert(population_table(tx, scope, self.batch_id).await?)
+            }
+        };
+        let change = put_population(tx, table, zone_id, vintage, band, value).await?;
+        if table.wants_flush() {
+            table.flush(tx).await?;
+        }
+        Ok(change)
+    }
+
+    /// Marks removed the zones of `kind` (only those whose parent is in `parents`, when given) that this import
+    /// did not write. They stay in the store, with their history, but no longer count.
+    pub async fn mark_unseen_removed(
+        &mut self,
+        tx: &mut Change,
+        kind: ZoneKind,
+        parents: Option<&HashSet<String>>,
+    ) -> Result<u64> {
+        let prefix = row_key(kind, "");
+        self.zones
+            .mark_unseen_removed_where(tx, "parent_code", |key, parent| {
+                key.starts_with(&prefix)
+                    && parents.is_none_or(|p| parent.is_some_and(|c| p.contains(c)))
+            })
+            .await
+    }
+
+    /// Writes the pending inserts: before the import commits.
+    pub async fn finish(&mut self, tx: &mut Change) -> Result<()> {
+        self.zones.flush(tx).await?;
+        for table in self.populations.values_mut() {
+            table.flush(tx).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The zone of `kind` and `code` as stored, marked removed or not.
+async fn stored(tx: &mut Change, kind: ZoneKind, code: &str) -> Result<Option<StoredZone>> {
+    let Some(r) = sqlx::query(
+        "SELECT id, name, parent_code, departement, attributes, removed_batch_id FROM zone
+         WHERE kind = $1 AND code = $2",
+    )
+    .bind(kind.as_str())
+    .bind(code)
+    .fetch_optional(tx.conn())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let attributes: String = r.try_get("attributes")?;
+    Ok(Some(StoredZone {
+        id: r.try_get("id")?,
+        record: ZoneRecord {
+            kind,
+            code: code.to_string(),
+            name: r.try_get("name")?,
+            parent_code: r.try_get("parent_code")?,
+            departement: r.try_get("departement")?,
+            attributes: serde_json::from_str(&attributes).unwrap_or_default(),
+        },
+        removed: r.try_get::<Option<i64>, _>("removed_batch_id")?.is_some(),
+    }))
+}
+
+/// Inserts or updates one zone's identity ([`ZoneTables::upsert`]), outside the import of a file.
+pub async fn upsert(tx: &mut Change, zone: &ZoneRecord, batch_id: i64) -> Result<(i64, RowChange)> {
+    let mut tables = ZoneTables::one(tx, zone.kind, &zone.code, batch_id).await?;
+    let written = tables.upsert(tx, zone).await?;
+    tables.finish(tx).await?;
+    Ok(written)
 }
 
 /// Sets a zone's contour (WGS84). Bounding box, centroid and geodesic area are stored with it.
@@ -161,7 +328,7 @@ pub async fn set_geometry(
     })
 }
 
-/// Sets one population figure (band `TOTAL` for the whole population).
+/// Sets one population figure ([`ZoneTables::set_population`]), outside the import of a file.
 pub async fn set_population(
     tx: &mut Change,
     zone_id: i64,
@@ -170,78 +337,47 @@ pub async fn set_population(
     value: f64,
     batch_id: i64,
 ) -> Result<RowChange> {
-    let old: Option<f64> = sqlx::query_scalar(
-        "SELECT value FROM population WHERE zone_id = $1 AND vintage = $2 AND band = $3",
-    )
-    .bind(zone_id)
-    .bind(vintage)
-    .bind(band)
-    .fetch_optional(tx.conn())
-    .await?;
-    match old {
-        Some(v) if v == value => Ok(RowChange::Unchanged),
-        Some(_) => {
-            sqlx::query(
-                "UPDATE population SET value = $4, batch_id = $5 WHERE zone_id = $1 AND vintage = $2 AND band = $3",
-            )
-            .bind(zone_id)
-            .bind(vintage)
-            .bind(band)
-            .bind(value)
-            .bind(batch_id)
-            .execute(tx.conn())
-            .await?;
-            Ok(RowChange::Updated)
-        }
-        None => {
-            sqlx::query(
-                "INSERT INTO population (zone_id, vintage, band, value, batch_id) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(zone_id)
-            .bind(vintage)
-            .bind(band)
-            .bind(value)
-            .bind(batch_id)
-            .execute(tx.conn())
-            .await?;
-            Ok(RowChange::Inserted)
-        }
-    }
+    let key = [population_key(zone_id, vintage, band)];
+    let mut table = population_table(tx, ("row_key", &key), batch_id).await?;
+    let change = put_population(tx, &mut table, zone_id, vintage, band, value).await?;
+    table.flush(tx).await?;
+    Ok(change)
 }
 
-/// Marks as removed the zones of `kind` (optionally only those whose parent is in `parents`) that the batch
-/// did not touch. They stay in the store, with their history, but no longer count.
-pub async fn mark_unseen_removed(
+/// The population rows of `scope`, as `rows` writes them.
+async fn population_table(
     tx: &mut Change,
-    kind: ZoneKind,
-    seen: &std::collections::HashSet<String>,
-    parents: Option<&std::collections::HashSet<String>>,
+    scope: (&'static str, &[String]),
     batch_id: i64,
-) -> Result<u64> {
-    let rows = sqlx::query(
-        "SELECT id, code, parent_code FROM zone WHERE kind = $1 AND removed_batch_id IS NULL",
+) -> Result<HashedTable> {
+    HashedTable::load_scoped(
+        tx,
+        "population",
+        "row_key",
+        POPULATION_COLUMNS,
+        batch_id,
+        Some(scope),
     )
-    .bind(kind.as_str())
-    .fetch_all(tx.conn())
-    .await?;
-    let mut removed = 0;
-    for row in rows {
-        let code: String = row.try_get("code")?;
-        let parent: Option<String> = row.try_get("parent_code")?;
-        let in_scope = match parents {
-            None => true,
-            Some(p) => parent.is_some_and(|c| p.contains(&c)),
-        };
-        if in_scope && !seen.contains(&code) {
-            sqlx::query("UPDATE zone SET removed_batch_id = $2 WHERE id = $1")
-                .bind(row.try_get::<i64, _>("id")?)
-                .bind(batch_id)
-                .execute(tx.conn())
-                .await?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
+    .await
+}
+
+async fn put_population(
+    tx: &mut Change,
+    table: &mut HashedTable,
+    zone_id: i64,
+    vintage: i64,
+    band: &str,
+    value: f64,
+) -> Result<RowChange> {
+    let values = vec![
+        Val::Int(Some(zone_id)),
+        Val::Int(Some(vintage)),
+        Val::text(band),
+        Val::Real(Some(value)),
+    ];
+    table
+        .put(tx, &population_key(zone_id, vintage, band), values)
+        .await
 }
 
 /// How a zone's population figure was obtained.
@@ -521,63 +657,6 @@ pub async fn set_quartier_iris(
     } else {
         RowChange::Updated
     })
-}
-
-/// Makes sure a zone exists, without overwriting what another source said of it: a new zone is inserted; an
-/// existing one keeps its identity, except a placeholder name (equal to its code) replaced by a real one.
-/// Sources that only add geometry or population (contours, INSEE) use this, so that importing them in any
-/// order, any number of times, converges.
-pub async fn ensure(tx: &mut Change, zone: &ZoneRecord, batch_id: i64) -> Result<(i64, RowChange)> {
-    let existing =
-        sqlx::query("SELECT id, name, removed_batch_id FROM zone WHERE kind = $1 AND code = $2")
-            .bind(zone.kind.as_str())
-            .bind(&zone.code)
-            .fetch_optional(tx.conn())
-            .await?;
-    let Some(row) = existing else {
-        return upsert(tx, zone, batch_id).await;
-    };
-    let id: i64 = row.try_get("id")?;
-    let name: String = row.try_get("name")?;
-    let removed: Option<i64> = row.try_get("removed_batch_id")?;
-    if (name == zone.code && zone.name != zone.code) || removed.is_some() {
-        let mut renamed = zone.clone();
-        if zone.name == zone.code {
-            renamed.name = name;
-        }
-        return upsert(tx, &renamed, batch_id).await;
-    }
-    Ok((id, RowChange::Unchanged))
-}
-
-/// Sets the parent of an existing zone (e.g. the EPCI of a commune), through [`upsert`] so that its row hash
-/// stays that of its content. Does nothing when the zone is unknown.
-pub async fn set_parent(
-    tx: &mut Change,
-    kind: ZoneKind,
-    code: &str,
-    parent: Option<&str>,
-    batch_id: i64,
-) -> Result<Option<RowChange>> {
-    let Some(r) =
-        sqlx::query("SELECT name, departement, attributes FROM zone WHERE kind = $1 AND code = $2")
-            .bind(kind.as_str())
-            .bind(code)
-            .fetch_optional(tx.conn())
-            .await?
-    else {
-        return Ok(None);
-    };
-    let record = ZoneRecord {
-        kind,
-        code: code.to_string(),
-        name: r.try_get("name")?,
-        parent_code: parent.map(str::to_string),
-        departement: r.try_get("departement")?,
-        attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?)
-            .unwrap_or_default(),
-    };
-    Ok(Some(upsert(tx, &record, batch_id).await?.1))
 }
 
 /// Centroid (lon, lat) of every zone in force that has a contour.

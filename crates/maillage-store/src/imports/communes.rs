@@ -5,12 +5,11 @@ use super::Progress;
 use crate::batch::Source;
 use crate::change::Change;
 use crate::session::{ImportNote, ImportReport, ImportSession};
-use crate::zones::{self, ZoneKind, ZoneRecord, combine};
+use crate::zones::{ZoneKind, ZoneRecord, ZoneTables, combine};
 use crate::{Result, Store, reference, territory};
 use maillage_formats::communes::{CommuneType, read_communes, read_epci};
 use maillage_formats::sniff::{FileKind, detect_file};
 use sqlx::Row;
-use std::collections::HashSet;
 use std::path::Path;
 
 /// The package's vintage: populations légales in force in 2026 (millésime of the package).
@@ -34,8 +33,12 @@ pub async fn import(
         Some(vintage.to_string()),
     )?;
     let mut s = ImportSession::start(store, source).await?;
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut seen_arrondissements: HashSet<String> = HashSet::new();
+    let mut zones = ZoneTables::load(
+        &mut s.tx,
+        &[ZoneKind::Commune, ZoneKind::Arrondissement],
+        s.batch_id,
+    )
+    .await?;
     let mut other_kinds = 0u64;
     // Every commune of France, in the territory or not, adds to its département's population.
     let mut populations = reference::PopulationTally::default();
@@ -80,10 +83,11 @@ pub async fn import(
         };
         // The EPCI a commune belongs to comes from the EPCI file: keep it when the commune file is re-imported.
         let record = keep_epci(&mut s.tx, record).await?;
-        let (id, change) = zones::upsert(&mut s.tx, &record, s.batch_id).await?;
+        let (id, change) = zones.upsert(&mut s.tx, &record).await?;
         let mut change = change;
         if let Some(p) = c.population {
-            let c2 = zones::set_population(&mut s.tx, id, vintage, "TOTAL", p as f64, s.batch_id)
+            let c2 = zones
+                .set_population(&mut s.tx, id, vintage, "TOTAL", p as f64)
                 .await?;
             change = combine(change, c2);
         }
@@ -101,23 +105,17 @@ pub async fn import(
                 .execute(s.tx.conn())
                 .await?;
             }
-            seen.insert(c.code.clone());
-        } else {
-            seen_arrondissements.insert(c.code.clone());
         }
         s.counts.record(change);
     }
     progress.rows(s.counts.rows_read, None);
-    s.counts.removed =
-        zones::mark_unseen_removed(&mut s.tx, ZoneKind::Commune, &seen, None, s.batch_id).await?;
-    s.counts.removed += zones::mark_unseen_removed(
-        &mut s.tx,
-        ZoneKind::Arrondissement,
-        &seen_arrondissements,
-        None,
-        s.batch_id,
-    )
-    .await?;
+    s.counts.removed = zones
+        .mark_unseen_removed(&mut s.tx, ZoneKind::Commune, None)
+        .await?;
+    s.counts.removed += zones
+        .mark_unseen_removed(&mut s.tx, ZoneKind::Arrondissement, None)
+        .await?;
+    zones.finish(&mut s.tx).await?;
     if other_kinds > 0 {
         s.note(ImportNote::SkippedCommunes { count: other_kinds });
     }
@@ -150,7 +148,9 @@ async fn import_epci(store: &Store, path: &Path, progress: &dyn Progress) -> Res
     let epcis = read_epci(path)?;
     let source = Source::of_file(crate::imports::SourceKind::Communes.code(), path, None)?;
     let mut s = ImportSession::start(store, source).await?;
-    let mut seen = HashSet::new();
+    let mut zones = ZoneTables::load(&mut s.tx, &[ZoneKind::Epci], s.batch_id).await?;
+    // Membership is written on the communes, which this file does not list: never marked removed by it.
+    let mut communes = ZoneTables::load(&mut s.tx, &[ZoneKind::Commune], s.batch_id).await?;
     for e in &epcis {
         s.counts.rows_read += 1;
         if !e.membres.iter().any(|m| filter.keeps_commune(&m.code)) {
@@ -167,35 +167,26 @@ async fn import_epci(store: &Store, path: &Path, progress: &dyn Progress) -> Res
                 "type": e.kind, "membres": e.membres.iter().map(|m| &m.code).collect::<Vec<_>>(),
             }),
         };
-        let (id, mut change) = zones::upsert(&mut s.tx, &record, s.batch_id).await?;
+        let (id, mut change) = zones.upsert(&mut s.tx, &record).await?;
         if let Some(p) = e.population_municipale {
-            let c = zones::set_population(
-                &mut s.tx,
-                id,
-                DEFAULT_VINTAGE,
-                "TOTAL",
-                p as f64,
-                s.batch_id,
-            )
-            .await?;
+            let c = zones
+                .set_population(&mut s.tx, id, DEFAULT_VINTAGE, "TOTAL", p as f64)
+                .await?;
             change = combine(change, c);
         }
         for m in &e.membres {
             // Membership is the commune's parent, set where the commune is known.
-            zones::set_parent(
-                &mut s.tx,
-                ZoneKind::Commune,
-                &m.code,
-                Some(&e.code),
-                s.batch_id,
-            )
-            .await?;
+            communes
+                .set_parent(&mut s.tx, ZoneKind::Commune, &m.code, Some(&e.code))
+                .await?;
         }
-        seen.insert(e.code.clone());
         s.counts.record(change);
     }
     progress.rows(s.counts.rows_read, None);
-    s.counts.removed =
-        zones::mark_unseen_removed(&mut s.tx, ZoneKind::Epci, &seen, None, s.batch_id).await?;
+    s.counts.removed = zones
+        .mark_unseen_removed(&mut s.tx, ZoneKind::Epci, None)
+        .await?;
+    zones.finish(&mut s.tx).await?;
+    communes.finish(&mut s.tx).await?;
     s.commit(None, serde_json::json!({})).await
 }

@@ -6,7 +6,7 @@ use super::Progress;
 use super::geopackage;
 use crate::batch::Source;
 use crate::session::{ImportNote, ImportReport, ImportSession};
-use crate::zones::{self, ZoneKind, ZoneRecord, combine};
+use crate::zones::{self, ZoneKind, ZoneRecord, ZoneTables, combine};
 use crate::{Result, Store, territory};
 use maillage_formats::archive::{Archive, Member};
 use maillage_formats::contours::{self, Contours, Feature, ZoneKind as FileZoneKind};
@@ -50,8 +50,20 @@ pub async fn import(
     for w in &read.info.warnings {
         s.note(ImportNote::Format { warning: w.clone() });
     }
+    let mut zone_tables = ZoneTables::load(
+        &mut s.tx,
+        &[
+            ZoneKind::Commune,
+            ZoneKind::Arrondissement,
+            ZoneKind::Iris,
+            ZoneKind::Qpv,
+            ZoneKind::Quartier,
+        ],
+        s.batch_id,
+    )
+    .await?;
     let mut first_seen: HashMap<(ZoneKind, String), usize> = HashMap::new();
-    let mut seen: HashMap<ZoneKind, HashSet<String>> = HashMap::new();
+    let mut kinds_seen: HashSet<ZoneKind> = HashSet::new();
     let mut parents: HashMap<ZoneKind, HashSet<String>> = HashMap::new();
     for f in &read.features {
         s.counts.rows_read += 1;
@@ -98,7 +110,7 @@ pub async fn import(
                 _ => serde_json::json!({}),
             },
         };
-        let (id, change) = zones::ensure(&mut s.tx, &record, s.batch_id).await?;
+        let (id, change) = zone_tables.ensure(&mut s.tx, &record).await?;
         let mut change = combine(
             change,
             zones::set_geometry(&mut s.tx, id, &f.geometry, s.batch_id).await?,
@@ -106,11 +118,12 @@ pub async fn import(
         if let Some((property, value)) = &f.population
             && let Some(vintage) = vintage_of(property)
         {
-            let c =
-                zones::set_population(&mut s.tx, id, vintage, "TOTAL", *value, s.batch_id).await?;
+            let c = zone_tables
+                .set_population(&mut s.tx, id, vintage, "TOTAL", *value)
+                .await?;
             change = combine(change, c);
         }
-        seen.entry(kind).or_default().insert(code);
+        kinds_seen.insert(kind);
         if let Some(c) = commune {
             parents.entry(kind).or_default().insert(c);
         }
@@ -120,12 +133,13 @@ pub async fn import(
     // IRIS, QPV and quartiers of the communes the file covers, that it no longer lists, are gone. Commune
     // contours only add geometry: communes come and go with the communes file.
     for kind in [ZoneKind::Iris, ZoneKind::Qpv, ZoneKind::Quartier] {
-        if let (Some(seen), Some(parents)) = (seen.get(&kind), parents.get(&kind)) {
-            s.counts.removed +=
-                zones::mark_unseen_removed(&mut s.tx, kind, seen, Some(parents), s.batch_id)
-                    .await?;
+        if let Some(parents) = parents.get(&kind) {
+            s.counts.removed += zone_tables
+                .mark_unseen_removed(&mut s.tx, kind, Some(parents))
+                .await?;
         }
     }
+    zone_tables.finish(&mut s.tx).await?;
     let located = crate::locations::refresh(&mut s.tx).await?;
     let details = serde_json::json!({
         "systeme_source": format!("EPSG:{}", read.info.source_crs.epsg()),
@@ -135,7 +149,7 @@ pub async fn import(
     let report = s.commit(None, details).await?;
     // The buffer of neighbouring communes is computed from commune contours: refresh it.
     let t = territory::load(store).await?;
-    if !t.communes.is_empty() && seen.contains_key(&ZoneKind::Commune) {
+    if !t.communes.is_empty() && kinds_seen.contains(&ZoneKind::Commune) {
         let communes: Vec<String> = t.communes.iter().cloned().collect();
         territory::define(store, t.name.clone(), &communes, &[], t.buffer_km).await?;
     }

@@ -3,7 +3,7 @@
 use super::{PROGRESS_EVERY, Progress};
 use crate::batch::Source;
 use crate::session::{ImportNote, ImportReport, ImportSession};
-use crate::zones::{self, RowChange, ZoneKind, ZoneRecord, combine};
+use crate::zones::{RowChange, ZoneKind, ZoneRecord, ZoneTables, combine};
 use crate::{Result, Store, territory};
 use maillage_formats::insee::{BROAD_BANDS, FINE_BANDS, IrisPopulationReader};
 use std::path::Path;
@@ -21,6 +21,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
     for w in reader.warnings() {
         s.note(ImportNote::Format { warning: w.clone() });
     }
+    let mut zones = ZoneTables::load(&mut s.tx, &[ZoneKind::Iris], s.batch_id).await?;
     let mut reader = reader;
     while let Some(row) = reader.next() {
         let row = row?;
@@ -41,7 +42,7 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
             departement: None,
             attributes: serde_json::json!({ "type_iris": row.typ_iris, "label_iris": row.lab_iris }),
         };
-        let (id, change) = zones::ensure(&mut s.tx, &zone, s.batch_id).await?;
+        let (id, change) = zones.ensure(&mut s.tx, &zone).await?;
         let mut figures = vec![("TOTAL".to_string(), Some(row.total))];
         figures.extend(
             FINE_BANDS
@@ -58,13 +59,16 @@ pub async fn import(store: &Store, path: &Path, progress: &dyn Progress) -> Resu
         let mut population_change = RowChange::Unchanged;
         for (band, value) in figures {
             if let Some(v) = value {
-                let c = zones::set_population(&mut s.tx, id, vintage, &band, v, s.batch_id).await?;
+                let c = zones
+                    .set_population(&mut s.tx, id, vintage, &band, v)
+                    .await?;
                 population_change = combine(population_change, c);
             }
         }
         s.counts.record(combine(change, population_change));
     }
     progress.rows(s.counts.rows_read, None);
+    zones.finish(&mut s.tx).await?;
     let v = Some(vintage.to_string());
     s.commit(v, serde_json::json!({ "millesime": vintage }))
         .await

@@ -4,6 +4,7 @@
 //! rows written through `rows` (a newer file marks removed, within its profession, the rows it no longer lists),
 //! rows of a base or backup from before migration 0016 given their key and updated once by the next import.
 
+use crate::common::changes;
 use maillage_formats::FormatErrorKind;
 use maillage_formats::apl::AplVariant;
 use maillage_store::accessibility::{self, Apl};
@@ -173,16 +174,6 @@ async fn malformed_workbooks_change_nothing() {
             );
         }
     }
-}
-
-/// (inserted, updated, unchanged, removed) of an import.
-fn changes(r: &maillage_store::session::ImportReport) -> (u64, u64, u64, u64) {
-    (
-        r.counts.inserted,
-        r.counts.updated,
-        r.counts.unchanged,
-        r.counts.removed,
-    )
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@
 //! subject in a child process (see `bombs` in the `maillage` crate).
 
 mod activity;
+mod activity_rows;
 mod apl;
 mod audit_chain;
 mod columns_by_name;
@@ -15,9 +16,11 @@ mod contours_containers;
 mod crisis_communes_migration;
 mod gp_rule;
 mod imports;
+mod one_write_mechanism;
 mod reach;
 mod reference;
 mod row_security;
 mod secrecy_real;
 mod store;
 mod zonage;
+mod zone_rows;
