@@ -31,6 +31,7 @@ mod audit;
 pub mod crisis;
 mod formats;
 pub mod imports;
+pub mod indicators;
 pub mod network;
 mod routing;
 mod store;

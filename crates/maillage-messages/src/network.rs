@@ -3,7 +3,7 @@
 //! exports and the command line.
 
 use crate::{Cut, French};
-use maillage_network::NetworkError;
+use maillage_network::{CsvProblem, NetworkError};
 use maillage_network::codes::*;
 use maillage_network::reminders::{Cadence, Due};
 use maillage_store::network::Refusal;
