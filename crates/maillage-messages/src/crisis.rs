@@ -3,7 +3,9 @@
 
 use crate::{Cut, French};
 use maillage_crisis::calls::{CallStatus, Escalation, EscalationStatus, Outcome};
-use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, ServiceStatus, TaskStatus};
+use maillage_crisis::cell::{
+    EventKind, Level, LevelChange, LogKind, MemberKind, ServiceStatus, TaskStatus,
+};
 use maillage_crisis::clusters::{ClusterStatus, SiteKind};
 use maillage_crisis::epidemic::Trend;
 use maillage_crisis::register::{Basis, RemovalReason, Requester};
@@ -350,5 +352,17 @@ mod epidemic_population_tests {
             )
             .contains("écart")
         );
+    }
+}
+
+/// A change of an event's level as the main courante records it.
+pub fn level_entry(change: &LevelChange<'_>) -> String {
+    match change {
+        LevelChange::Opened { title, level } => format!(
+            "Ouverture de l'événement « {title} » au niveau {}",
+            level.code()
+        ),
+        LevelChange::Changed { level } => format!("Passage au niveau {}", level.code()),
+        LevelChange::Closed => "Fin de l'événement : la cellule est levée pour cet événement".into(),
     }
 }
