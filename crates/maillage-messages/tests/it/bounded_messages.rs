@@ -264,7 +264,7 @@ fn store_errors_quote_extracts() {
             "NotABackup",
             StoreError::NotABackup {
                 path: huge(),
-                reason: huge(),
+                reason: maillage_store::BackupProblem::Unreadable(huge()),
             },
         ),
         (
