@@ -109,8 +109,13 @@ coded! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LevelChange<'a> {
     /// The event is opened at this level.
-    Opened { title: &'a str, level: Level },
-    Changed { level: Level },
+    Opened {
+        title: &'a str,
+        level: Level,
+    },
+    Changed {
+        level: Level,
+    },
     /// The event is over: the cell is lifted for it.
     Closed,
 }

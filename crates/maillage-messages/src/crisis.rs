@@ -319,6 +319,20 @@ pub fn epidemic_population(
     text
 }
 
+/// A change of an event's level as the main courante records it.
+pub fn level_entry(change: &LevelChange<'_>) -> String {
+    match change {
+        LevelChange::Opened { title, level } => format!(
+            "Ouverture de l'événement « {title} » au niveau {}",
+            level.code()
+        ),
+        LevelChange::Changed { level } => format!("Passage au niveau {}", level.code()),
+        LevelChange::Closed => {
+            "Fin de l'événement : la cellule est levée pour cet événement".into()
+        }
+    }
+}
+
 #[cfg(test)]
 mod epidemic_population_tests {
     use super::epidemic_population;
@@ -384,7 +398,12 @@ mod epidemic_population_tests {
         );
         // Without SpF's population, or when the population is SpF's own, no gap.
         assert_eq!(
-            epidemic_population(Some(&origin(PopulationOrigin::Typed)), 5_000.0, None, &plain),
+            epidemic_population(
+                Some(&origin(PopulationOrigin::Typed)),
+                5_000.0,
+                None,
+                &plain
+            ),
             "population saisie à l'import : 5000 habitants"
         );
         let spf_file = origin(PopulationOrigin::SpfFile {
@@ -395,7 +414,8 @@ mod epidemic_population_tests {
             !epidemic_population(spf_file, 110_000.0, Some(110_000.0), &plain).contains("écart")
         );
         // Words stored by an import before origins were typed read as they are, the SpF file's too.
-        let stored = PopulationSource::Written("fichier Santé publique France (colonne pop), f.csv".into());
+        let stored =
+            PopulationSource::Written("fichier Santé publique France (colonne pop), f.csv".into());
         assert_eq!(
             epidemic_population(Some(&stored), 110_000.0, Some(110_000.0), &plain),
             epidemic_population(spf_file, 110_000.0, Some(110_000.0), &plain)
@@ -404,17 +424,5 @@ mod epidemic_population_tests {
             epidemic_population(None, 5_000.0, None, &plain),
             "population de la zone : 5000 habitants"
         );
-    }
-}
-
-/// A change of an event's level as the main courante records it.
-pub fn level_entry(change: &LevelChange<'_>) -> String {
-    match change {
-        LevelChange::Opened { title, level } => format!(
-            "Ouverture de l'événement « {title} » au niveau {}",
-            level.code()
-        ),
-        LevelChange::Changed { level } => format!("Passage au niveau {}", level.code()),
-        LevelChange::Closed => "Fin de l'événement : la cellule est levée pour cet événement".into(),
     }
 }

@@ -335,7 +335,9 @@ fn json_problem(problem: &JsonProblem) -> String {
             JsonSyntax::ColonExpected => "':' attendu après un nom de champ",
             JsonSyntax::PmejNotArray => "« pmej » doit être un tableau",
             JsonSyntax::GeneratedAtNotText => "« generatedAt » doit être un texte",
-            JsonSyntax::CommaOrBracketExpected => "',' ou ']' attendu entre deux éléments de « pmej »",
+            JsonSyntax::CommaOrBracketExpected => {
+                "',' ou ']' attendu entre deux éléments de « pmej »"
+            }
             JsonSyntax::ValueExpected => "valeur attendue",
             JsonSyntax::NewlineInText => "retour à la ligne dans un texte",
             JsonSyntax::CloseWithoutOpen => "fermeture sans ouverture",
@@ -450,4 +452,3 @@ mod tests {
         );
     }
 }
-

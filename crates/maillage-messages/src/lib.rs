@@ -26,8 +26,8 @@ macro_rules! labels {
 
 mod access;
 mod accounts;
-mod analysis;
-mod audit;
+pub mod analysis;
+pub mod audit;
 pub mod crisis;
 mod formats;
 pub mod imports;

@@ -3,9 +3,9 @@
 //! exports and the command line.
 
 use crate::{Cut, French};
-use maillage_network::{CsvProblem, NetworkError};
 use maillage_network::codes::*;
 use maillage_network::reminders::{Cadence, Due};
+use maillage_network::{CsvProblem, NetworkError};
 use maillage_store::network::Refusal;
 
 /// The French name of a field of the module (fields are named by stable slugs in errors).
@@ -446,7 +446,8 @@ mod tests {
 
     #[test]
     fn relayed_messages_end_with_the_list_and_the_link() {
-        let link = "https://sante.bellerive.example/desinscription?liste=3&contact=17&signature=abcd";
+        let link =
+            "https://sante.bellerive.example/desinscription?liste=3&contact=17&signature=abcd";
         let text = relayed_text(&Relayed {
             text: "Bonjour,\n\nLa prochaine réunion…\n\n",
             list_name: "Réseau santé précarité",
@@ -454,7 +455,9 @@ mod tests {
             unsubscribe_url: link,
         });
         assert!(text.starts_with("Bonjour,\n\nLa prochaine réunion…\n\n-- \n"));
-        assert!(text.contains("« Réseau santé précarité »") && text.ends_with(&format!("{link}\n")));
+        assert!(
+            text.contains("« Réseau santé précarité »") && text.ends_with(&format!("{link}\n"))
+        );
     }
 
     #[test]
@@ -483,6 +486,9 @@ mod tests {
             "Envoyer le compte rendu (COS) : prévue pour le 01/03/2026, en retard de 9 jours"
         ));
         assert!(r.contains("Réserver la salle (CLS) : prévue pour le 10/03/2026, à échéance"));
-        assert!(r.ends_with("Coordination CLS\nMessage envoyé par Maillage.\n"), "{r}");
+        assert!(
+            r.ends_with("Coordination CLS\nMessage envoyé par Maillage.\n"),
+            "{r}"
+        );
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::{Cut, French};
 use maillage_formats::text::cut;
-use maillage_store::{BackupProblem, StoreError};
 use maillage_store::module::ModuleError;
+use maillage_store::{BackupProblem, StoreError};
 
 /// Every module's error: the store's, the module's rules' and refusals' wording, one sentence for a record not found.
 impl<R: French, F: French> French for ModuleError<R, F> {
@@ -269,8 +269,12 @@ fn backup_problem(problem: &BackupProblem) -> String {
         BackupProblem::EmptyFile => "fichier vide".into(),
         BackupProblem::Unreadable(e) => format!("fichier illisible ou non compressé : {e}"),
         BackupProblem::NoHeader => "en-tête absent".into(),
-        BackupProblem::OtherFormat { format, version } => format!("format {format} version {version}"),
-        BackupProblem::UnreadableLine { line, reason } => format!("ligne {line} illisible : {reason}"),
+        BackupProblem::OtherFormat { format, version } => {
+            format!("format {format} version {version}")
+        }
+        BackupProblem::UnreadableLine { line, reason } => {
+            format!("ligne {line} illisible : {reason}")
+        }
         BackupProblem::DataAfterEnd { line } => format!("données après la fin, ligne {line}"),
         BackupProblem::InvalidRow { line, reason } => format!("ligne {line} : {reason}"),
         BackupProblem::RowOutsideTable { line } => format!("ligne {line} hors table"),

@@ -278,8 +278,7 @@ fn read_backup(path: &Path, supported: i64) -> Result<(Header, Vec<PendingTable>
             return Err(not(BackupProblem::DataAfterEnd { line: n + 2 }));
         }
         if line.starts_with('[') {
-            let row: Vec<Value> =
-                serde_json::from_str(&line).map_err(|e| {
+            let row: Vec<Value> = serde_json::from_str(&line).map_err(|e| {
                 not(BackupProblem::InvalidRow {
                     line: n + 2,
                     reason: e.to_string(),

@@ -128,18 +128,38 @@ pub enum BackupProblem {
     Unreadable(String),
     NoHeader,
     /// Another format, or another version of it.
-    OtherFormat { format: String, version: i64 },
-    UnreadableLine { line: usize, reason: String },
-    DataAfterEnd { line: usize },
+    OtherFormat {
+        format: String,
+        version: i64,
+    },
+    UnreadableLine {
+        line: usize,
+        reason: String,
+    },
+    DataAfterEnd {
+        line: usize,
+    },
     /// A row that is not JSON: the parser's words.
-    InvalidRow { line: usize, reason: String },
-    RowOutsideTable { line: usize },
-    ColumnCount { line: usize },
-    UnexpectedLine { line: usize },
+    InvalidRow {
+        line: usize,
+        reason: String,
+    },
+    RowOutsideTable {
+        line: usize,
+    },
+    ColumnCount {
+        line: usize,
+    },
+    UnexpectedLine {
+        line: usize,
+    },
     /// No end mark: the file was cut.
     Truncated,
     /// The end mark's counts differ from what was read.
     InconsistentCounts,
     UnknownTable(String),
-    UnknownColumn { table: String, column: String },
+    UnknownColumn {
+        table: String,
+        column: String,
+    },
 }

@@ -331,9 +331,7 @@ impl FluxReader {
                     }
                     if !first {
                         if c != b',' {
-                            return Err(
-                                self.syntax(JsonSyntax::CommaOrBracketExpected)
-                            );
+                            return Err(self.syntax(JsonSyntax::CommaOrBracketExpected));
                         }
                         self.scan.bump();
                         c = self.peek_ws()?;

@@ -228,9 +228,7 @@ impl PopulationSource {
     /// The text the `source` column holds.
     fn stored(&self) -> String {
         match self {
-            PopulationSource::Origin(origin) => {
-                serde_json::to_string(origin).unwrap_or_default()
-            }
+            PopulationSource::Origin(origin) => serde_json::to_string(origin).unwrap_or_default(),
             PopulationSource::Written(words) => words.clone(),
         }
     }

@@ -120,7 +120,9 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
     };
     block_on(async {
         let store = open(&args.base).await?;
-        let report = accessibility(&store, &request).await.map_err(fr)?;
+        let report = accessibility(&store, &request, maillage_messages::analysis::wording)
+            .await
+            .map_err(fr)?;
         if let Some(path) = &args.sortie {
             let mut w = csv::Writer::from_path(path)
                 .map_err(|e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", path.display()))?;

@@ -382,9 +382,11 @@ fn print_spf_populations(r: &ImportReport) {
                 let mut line = format!(
                     "  {level} {code} : {}",
                     maillage_messages::crisis::epidemic_population(
-                        Some(&maillage_store::crisis::epidemic::PopulationSource::Written(
-                            source.to_string(),
-                        )),
+                        Some(
+                            &maillage_store::crisis::epidemic::PopulationSource::Written(
+                                source.to_string(),
+                            )
+                        ),
                         p,
                         z["population_spf"].as_f64(),
                         &nombre
