@@ -585,7 +585,10 @@ fn the_key_file_says_what_it_is_above_the_key_in_the_programs_words() {
     audit::set_key_file_comment("Clé d'essai.\nSeconde ligne.");
     let key = audit::read_or_create_key_file(&path).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.starts_with("# Clé d'essai.\n# Seconde ligne.\n"), "{text}");
+    assert!(
+        text.starts_with("# Clé d'essai.\n# Seconde ligne.\n"),
+        "{text}"
+    );
     let read = audit::read_key_file(&path).unwrap().expect("the key file");
     assert_eq!(read.id(), key.id());
 }

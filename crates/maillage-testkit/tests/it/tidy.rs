@@ -582,7 +582,9 @@ fn the_heuristics_classify_examples() {
     // Sentences once built in the lower crates, now worded in maillage-messages: caught if they came back.
     assert!(is_french_sentence("Passage au niveau {}"));
     assert!(is_french_sentence("lieu {} : trop loin du réseau routier"));
-    assert!(is_french_sentence("{len} colonnes au lieu de {expected_len}"));
+    assert!(is_french_sentence(
+        "{len} colonnes au lieu de {expected_len}"
+    ));
     assert!(is_french_sentence(
         "population légale {vintage} (somme de {communes} communes)"
     ));

@@ -299,7 +299,7 @@ async fn open_event(
                 level,
                 &caller.account.identifier,
                 super::now(),
-                maillage_messages::crisis::level_entry,
+                level_entry,
             )
             .await?;
             Ok(Taken::audit(
@@ -410,7 +410,6 @@ async fn add_task(
                 due,
                 &caller.account.identifier,
                 super::now(),
-                maillage_messages::crisis::level_entry,
             )
             .await?;
             Ok(Taken::audit(
