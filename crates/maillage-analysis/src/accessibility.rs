@@ -12,6 +12,7 @@
 
 use crate::AnalysisError;
 use crate::network::{Network, load_graph};
+use crate::wording::{Text, Unsnapped, Wording};
 use maillage_access::compare::{self, Paired};
 use maillage_access::{
     CostPair, CostTable, Decay, Demand, NeedBand, Params, Site, Sources, Supply, SupplyUnit,
@@ -62,17 +63,6 @@ pub const NEED_WEIGHTS: [(&str, &str, f64); 6] = [
     ("6074", "60 à 74 ans", 1.30),
     ("75P", "75 ans et plus", 1.80),
 ];
-
-/// The band a zone without age structure is put in, with its whole population and weight 1: it then counts
-/// as raw population (stated in the metadata and the report).
-pub const NO_STRUCTURE_BAND: &str = "population sans structure par âge (repli : population brute)";
-
-/// Where the DREES APL is published and how to bring it in: said wherever no APL has been imported.
-pub const APL_HOW_TO: &str = "aucune APL de la DREES n'est importée : la DREES la publie par commune et par \
-     profession (page « L'indicateur d'accessibilité potentielle localisée (APL) », \
-     https://drees.solidarites-sante.gouv.fr/sources-outils-et-enquetes/lindicateur-daccessibilite-potentielle-localisee-apl, \
-     fichiers sur data.drees.solidarites-sante.gouv.fr — adresse exacte du jeu de données non vérifiée) ; \
-     importez le classeur .xlsx tel que publié avec « maillage import apl-drees <fichier> --profession <code> »";
 
 /// The unit of a result, from what supply and demand are.
 pub fn result_unit(supply: SupplyMeasure, demand: DemandMeasure) -> &'static str {
@@ -182,9 +172,11 @@ struct Place {
     outside: bool,
 }
 
+/// The accessibility of the territory's zones, stored as a run; what it says in its metadata is worded by `word`.
 pub async fn accessibility(
     store: &Store,
     request: &AccessibilityRequest,
+    word: Wording,
 ) -> Result<AccessibilityReport, AnalysisError> {
     if maillage_indicators::professions::by_code(&request.profession).is_none() {
         return Err(AnalysisError::UnknownProfession(request.profession.clone()));
@@ -218,11 +210,10 @@ pub async fn accessibility(
             continue;
         };
         let Some(&position) = centroids.get(&z.id) else {
-            unsnapped.push(format!(
-                "zone {} {} : sans contour, donc sans position",
-                z.kind.as_str(),
-                z.code
-            ));
+            unsnapped.push(word(Text::Unsnapped(Unsnapped::ZoneWithoutOutline {
+                kind: z.kind.as_str(),
+                code: &z.code,
+            })));
             continue;
         };
         places.push(Place {
@@ -256,7 +247,7 @@ pub async fn accessibility(
     let mut populations: HashMap<String, f64> = HashMap::new();
     let without_activity: f64 = sites.iter().map(|s| s.headcount_without_activity).sum();
 
-    let (graph, network) = load_graph(store, &request.network).await?;
+    let (graph, network) = load_graph(store, &request.network, word).await?;
     let snap = |lon: f64, lat: f64| {
         graph
             .snap(lon, lat)
@@ -287,11 +278,10 @@ pub async fn accessibility(
                 });
                 populations.insert(p.id.clone(), p.population);
             }
-            None => unsnapped.push(format!(
-                "zone {} {} : trop loin du réseau routier",
-                p.kind.as_str(),
-                p.id
-            )),
+            None => unsnapped.push(word(Text::Unsnapped(Unsnapped::ZoneTooFar {
+                kind: p.kind.as_str(),
+                code: &p.id,
+            }))),
         }
     }
     let mut supply_sites = Vec::new();
@@ -315,7 +305,9 @@ pub async fn accessibility(
                     outside_territory: outside,
                 });
             }
-            None => unsnapped.push(format!("lieu {} : trop loin du réseau routier", s.site_key)),
+            None => unsnapped.push(word(Text::Unsnapped(Unsnapped::SiteTooFar {
+                site: &s.site_key,
+            }))),
         }
     }
     let max_millis = (request.max_minutes * 60_000.0)
@@ -346,7 +338,7 @@ pub async fn accessibility(
                 })
                 .collect();
             bands.push(NeedBand {
-                label: NO_STRUCTURE_BAND.into(),
+                label: word(Text::NoStructureBand),
                 weight: 1.0,
             });
             Demand::age_standardised(bands, demand_zones)?
@@ -370,24 +362,11 @@ pub async fn accessibility(
         scale: unit.default_scale(),
         normalize: false,
         sources: Sources {
-            demand: Some(match request.demand {
-                DemandMeasure::Population => {
-                    "population par IRIS (INSEE) ou par commune, au centroïde de la zone".into()
-                }
-                DemandMeasure::AgeStandardised => {
-                    "population par IRIS (INSEE) et par grande tranche d'âge, pondérée par le besoin de soins \
-                     de chaque tranche (poids non vérifiés), au centroïde de la zone"
-                        .into()
-                }
-            }),
-            supply: Some(match request.supply {
-                SupplyMeasure::Activity => format!(
-                    "lieux d'exercice géolocalisés ({}), chaque professionnel pour ses consultations et visites \
-                     de l'année (fichier d'activité de la commune)",
-                    request.profession
-                ),
-                _ => format!("lieux d'exercice géolocalisés ({})", request.profession),
-            }),
+            demand: Some(word(Text::DemandSource(request.demand))),
+            supply: Some(word(Text::SupplySource {
+                supply: request.supply,
+                profession: &request.profession,
+            })),
             costs: Some(network.clone()),
         },
     };
@@ -472,7 +451,7 @@ pub async fn accessibility(
     rows.sort_by(|a, b| (&a.zone_kind, &a.zone_code).cmp(&(&b.zone_kind, &b.zone_code)));
     let unit_label = result_unit(request.supply, request.demand);
     let (apl, summary) =
-        compare_with_apl(store, request, &filter, &commune_values, unit_label).await?;
+        compare_with_apl(store, request, &filter, &commune_values, unit_label, word).await?;
     let professionals_without_activity =
         (request.supply == SupplyMeasure::Activity).then_some(without_activity.round() as u64);
     let zones_without_age_structure =
@@ -492,22 +471,19 @@ pub async fn accessibility(
                 "verifie": false,
                 "statut": "non vérifié",
             })).collect::<Vec<_>>(),
-            "note": "poids de besoin de soins par tranche d'âge : ordre de grandeur du recours aux médecins \
-                     généralistes relatif à la moyenne, non vérifié auprès de la DREES (qui standardise par \
-                     tranches d'âge et sexe plus fines)",
-            "repli": format!("zones sans population par âge : population brute (tranche « {NO_STRUCTURE_BAND} », poids 1)"),
+            "note": word(Text::NeedWeightsNote),
+            "repli": word(Text::NoStructureFallback),
             "zones_sans_structure_par_age": without_structure,
         })),
         "activite": (request.supply == SupplyMeasure::Activity).then(|| serde_json::json!({
-            "regle": "actes de la dernière année donnée pour chaque professionnel (consultations + visites), \
-                      répartis entre ses lieux d'exercice comme l'effectif",
-            "sans_activite": "exclus (offre nulle), comptés",
+            "regle": word(Text::ActivityRule),
+            "sans_activite": word(Text::WithoutActivity),
             "professionnels_sans_activite": professionals_without_activity,
         })),
         "comparaison_apl": &summary,
         "reseau": network,
-        "origines": "centroïde de chaque IRIS (ou de la commune non découpée en IRIS), territoire et zone tampon",
-        "agregation": "quartiers et communes : moyenne des IRIS pondérée par la population",
+        "origines": word(Text::Origins),
+        "agregation": word(Text::Aggregation),
         "accroche_max_m": request.max_snap_m,
         "non_accroches": unsnapped,
         "calcule_le": maillage_store::now(),
@@ -535,6 +511,7 @@ async fn compare_with_apl(
     filter: &territory::Filter,
     commune_values: &HashMap<String, (Option<f64>, f64)>,
     unit_label: &'static str,
+    word: Wording,
 ) -> Result<(Vec<AplComparison>, AplSummary), AnalysisError> {
     let drees: Vec<_> = accessibility::apl(store, &request.profession)
         .await?
@@ -581,7 +558,7 @@ async fn compare_with_apl(
         .collect();
     let summary = AplSummary {
         apl_importee: !drees.is_empty(),
-        message: drees.is_empty().then(|| APL_HOW_TO.to_string()),
+        message: drees.is_empty().then(|| word(Text::AplHowTo)),
         annee_drees: drees.first().map(|a| a.year),
         unite_maillage: unit_label,
         unite_drees: drees_unit(&request.profession),

@@ -2,6 +2,7 @@
 
 use crate::AnalysisError;
 use crate::network::{Network, load_graph};
+use crate::wording::Wording;
 use maillage_routing::IsochroneOptions;
 use maillage_store::Store;
 use maillage_store::accessibility::{self, StoredIsochrone};
@@ -20,8 +21,9 @@ pub struct IsochroneRequest {
 pub async fn isochrones_around(
     store: &Store,
     request: &IsochroneRequest,
+    word: Wording,
 ) -> Result<Vec<StoredIsochrone>, AnalysisError> {
-    let (graph, network) = load_graph(store, &request.network).await?;
+    let (graph, network) = load_graph(store, &request.network, word).await?;
     let sources: Vec<u32> = request
         .points
         .iter()

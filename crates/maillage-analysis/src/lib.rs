@@ -6,12 +6,13 @@ mod accessibility;
 mod error;
 mod isochrones;
 mod network;
+pub mod wording;
 
 pub use accessibility::{
-    APL_HOW_TO, AccessibilityReport, AccessibilityRequest, AplComparison, AplSummary,
-    DemandMeasure, NEED_WEIGHTS, NO_STRUCTURE_BAND, SupplyMeasure, accessibility, drees_unit,
-    result_unit,
+    AccessibilityReport, AccessibilityRequest, AplComparison, AplSummary, DemandMeasure,
+    NEED_WEIGHTS, SupplyMeasure, accessibility, drees_unit, result_unit,
 };
 pub use error::AnalysisError;
 pub use isochrones::{IsochroneRequest, isochrones_around};
 pub use network::{Network, load_graph};
+pub use wording::{Text, Wording};

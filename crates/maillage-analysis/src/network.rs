@@ -1,6 +1,7 @@
 //! Where travel times come from: an OpenStreetMap extract (or its cache), or the network kept in the store.
 
 use crate::AnalysisError;
+use crate::wording::{NetworkSource, Text, Wording};
 use maillage_routing::{BuildOptions, Graph, Profile};
 use maillage_store::{Store, batch::sha256_file, roads};
 use std::path::PathBuf;
@@ -13,10 +14,11 @@ pub enum Network {
     Stored,
 }
 
-/// The graph and a description of its source for the results' metadata.
+/// The graph and a description of its source for the results' metadata, in the words of `word`.
 pub async fn load_graph(
     store: &Store,
     network: &Network,
+    word: Wording,
 ) -> Result<(Graph, String), AnalysisError> {
     match network {
         Network::Osm { path, profile } => {
@@ -32,7 +34,10 @@ pub async fn load_graph(
             let sha = sha256_file(path)?;
             Ok((
                 graph,
-                format!("OpenStreetMap « {name} » (sha256 {})", &sha[..16]),
+                word(Text::Network(NetworkSource::Osm {
+                    file: &name,
+                    sha256: &sha[..16],
+                })),
             ))
         }
         Network::Stored => {
@@ -45,7 +50,9 @@ pub async fn load_graph(
             let graph = Graph::from_parts_with(&net.nodes, &edges, &BuildOptions::default())?;
             Ok((
                 graph,
-                format!("réseau routier de la base ({} nœuds)", net.nodes.len()),
+                word(Text::Network(NetworkSource::Stored {
+                    nodes: net.nodes.len(),
+                })),
             ))
         }
     }

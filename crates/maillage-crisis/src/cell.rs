@@ -104,6 +104,25 @@ coded! {
     }
 }
 
+/// A change of an event's level, which the store writes into the main courante in the words the caller gives
+/// (`maillage_messages::crisis::level_entry`): the entry is then kept as written, like every entry of the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelChange<'a> {
+    /// The event is opened at this level.
+    Opened {
+        title: &'a str,
+        level: Level,
+    },
+    Changed {
+        level: Level,
+    },
+    /// The event is over: the cell is lifted for it.
+    Closed,
+}
+
+/// How the caller words a level change for the main courante.
+pub type LevelWording = fn(&LevelChange<'_>) -> String;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,7 +96,7 @@ pub(crate) async fn analyses(
             network: Network::Stored,
             max_snap_m: 1_000.0,
         };
-        accessibility(store, &request).await?;
+        accessibility(store, &request, maillage_messages::analysis::wording).await?;
         professions.push(profession.to_string());
     }
     let mut isochrones = Vec::new();
@@ -111,7 +111,7 @@ pub(crate) async fn analyses(
             minutes: vec![5.0, 10.0, 15.0],
             network: Network::Stored,
         };
-        for i in isochrones_around(store, &request).await? {
+        for i in isochrones_around(store, &request, maillage_messages::analysis::wording).await? {
             isochrones.push((i.label, i.minutes));
         }
     }

@@ -316,8 +316,9 @@ impl Archive {
         let mut paths = Vec::with_capacity(members.len());
         for m in members {
             paths.push(dir.path().join(safe_relative(&m.name).ok_or_else(|| {
+                // The decoder's words, for developers: the message never shows them.
                 self.corrupt(format!(
-                    "nom de membre invalide « {} »",
+                    "invalid member name {:?}",
                     crate::text::cut(&m.name, 80)
                 ))
             })?));
@@ -575,7 +576,7 @@ fn each_7z(
     match remaining.first() {
         Some(m) => Err(corrupt_io(
             ArchiveKind::SevenZip,
-            format!("{} : absent des données", m.name),
+            format!("{}: listed but missing from the data", m.name),
         )),
         None => Ok(()),
     }

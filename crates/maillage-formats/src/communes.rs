@@ -244,7 +244,10 @@ impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for &mut Elements<'_, T> 
 }
 
 fn element_error(path: &Path, i: usize, msg: String) -> FormatError {
-    FormatError::new(Location::file(path).feature(i), FormatErrorKind::Json(msg))
+    FormatError::new(
+        Location::file(path).feature(i),
+        FormatErrorKind::Json(msg.into()),
+    )
 }
 
 /// Reads `communes.json`. Codes must be unique per type (a commune déléguée may share its code with

@@ -96,6 +96,54 @@ fn bounded_path(path: PathBuf) -> PathBuf {
     PathBuf::from(format!("…{tail}"))
 }
 
+/// What is wrong in a JSON document: the parser's own words (serde_json, in English), or a syntax error the
+/// streaming reader of the FINESS file meets itself (worded in `maillage-messages`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonProblem {
+    Parser(String),
+    Syntax(JsonSyntax),
+}
+
+impl From<String> for JsonProblem {
+    fn from(words: String) -> Self {
+        JsonProblem::Parser(words)
+    }
+}
+
+impl std::fmt::Display for JsonProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonProblem::Parser(words) => f.write_str(words),
+            JsonProblem::Syntax(syntax) => write!(f, "{syntax:?}"),
+        }
+    }
+}
+
+/// A syntax error of a JSON document read as a stream (the FINESS file's `pmej` array).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonSyntax {
+    /// After a value of an object: neither `,` nor `}`.
+    CommaOrBraceExpected,
+    /// Characters after the end of the document.
+    TextAfterEnd,
+    /// A field name (a string) expected.
+    FieldNameExpected,
+    InvalidFieldName,
+    /// No `:` after a field name.
+    ColonExpected,
+    /// `pmej` is not an array.
+    PmejNotArray,
+    /// `generatedAt` is not a string.
+    GeneratedAtNotText,
+    /// Between two elements of `pmej`: neither `,` nor `]`.
+    CommaOrBracketExpected,
+    ValueExpected,
+    /// A line break inside a string.
+    NewlineInText,
+    /// A closing `}` or `]` without its opening.
+    CloseWithoutOpen,
+}
+
 /// What is wrong. Each variant carries the data a message needs; no variant carries a finished sentence.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FormatErrorKind {
@@ -148,7 +196,7 @@ pub enum FormatErrorKind {
     #[error("unsupported coordinate reference system: {0}")]
     UnsupportedCrs(String),
     #[error("invalid JSON: {0}")]
-    Json(String),
+    Json(JsonProblem),
     #[error("invalid spreadsheet: {0}")]
     Spreadsheet(String),
     /// A spreadsheet has no sheet whose rows look like the expected table.
@@ -181,7 +229,7 @@ pub enum FormatErrorKind {
     /// One record (a JSON element) is larger than the reader accepts.
     #[error("record larger than {limit_bytes} bytes")]
     RecordTooLarge { limit_bytes: usize },
-    /// A zonage médecins value that is none of [`crate::zonage::ACCEPTED`].
+    /// A zonage médecins value that [`crate::zonage::parse_zonage`] does not read.
     #[error("unknown zonage {value:?}")]
     UnknownZonage { value: String },
     /// A zonage row without the date of its arrêté, and none given for the whole file.
@@ -279,7 +327,7 @@ impl FormatErrorKind {
             Geometry(e) => Geometry(q(&e)),
             NotPolygon { found } => NotPolygon { found: q(&found) },
             UnsupportedCrs(crs) => UnsupportedCrs(q(&crs)),
-            Json(e) => Json(q(&e)),
+            Json(JsonProblem::Parser(e)) => Json(JsonProblem::Parser(q(&e))),
             Spreadsheet(e) => Spreadsheet(q(&e)),
             NoTable { looked_for } => NoTable {
                 looked_for: crate::text::cut(&looked_for, 4 * crate::text::QUOTED_CHARS),

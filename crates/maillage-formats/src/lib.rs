@@ -43,5 +43,7 @@ pub mod text;
 mod workbook;
 pub mod zonage;
 
-pub use error::{FormatError, FormatErrorKind, FormatWarning, Location, WarningKind};
+pub use error::{
+    FormatError, FormatErrorKind, FormatWarning, JsonProblem, JsonSyntax, Location, WarningKind,
+};
 pub use sniff::FileKind;

@@ -71,11 +71,6 @@ impl Zonage {
     }
 }
 
-/// The values a file may hold, for the error that meets another one.
-pub const ACCEPTED: &str = "ZIP, ZAC, ZAR, ZV, HZ (ou leur nom en toutes lettres, p. ex. « Zone d'intervention \
-                            prioritaire »), numérotées comme dans CartoSanté (1_ZIP, 2_ZAC…) et avec GQ_ pour un \
-                            zonage de grands quartiers (8_GQ_ZIP)";
-
 /// One value of a zonage cell: the zonage, and whether it holds for some grands quartiers of the commune only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ZonageValue {

@@ -90,45 +90,6 @@ impl Indicator {
         maillage_kit::codes::Coded::code(self)
     }
 
-    /// French wording of the method, written into every output.
-    pub fn method(self) -> &'static str {
-        match self {
-            Indicator::Count => {
-                "Nombre de professionnels distincts (identifiant national RPPS/ADELI) ayant au moins une activité \
-                 en cours dans la zone : un lieu d'exercice y est placé par son adresse géocodée, ou à défaut par \
-                 le code commune du fichier (il compte alors dans sa commune, pas dans un IRIS ni un quartier) ; \
-                 pour les pharmacies, nombre d'officines (FINESS, catégorie 620). Une intercommunalité ou \
-                 l'ensemble du territoire compte les professionnels de ses communes, chacun une fois."
-            }
-            Indicator::Per10k => {
-                "Effectif ÷ population de la zone × 10 000 (pour une intercommunalité ou le territoire, somme \
-                 des populations de ses communes)."
-            }
-            Indicator::Per100k => {
-                "Effectif ÷ population de la zone × 100 000 (pour une intercommunalité ou le territoire, somme \
-                 des populations de ses communes)."
-            }
-            Indicator::QpvPer10k => {
-                "Professionnels exerçant dans au moins un QPV de la commune ÷ population des QPV × 10 000."
-            }
-            Indicator::RestPer10k => {
-                "Professionnels exerçant hors QPV dans la commune ÷ (population de la commune − population \
-                 des QPV) × 10 000."
-            }
-            Indicator::QpvRatio => "Densité dans les QPV ÷ densité dans le reste de la commune.",
-            Indicator::Gp60PlusShare => {
-                "Médecins généralistes de 60 ans et plus ÷ médecins généralistes dont l'âge est connu par \
-                 l'enrichissement local × 100 (les âges ne figurent pas dans les données ouvertes)."
-            }
-        }
-    }
-
-    /// The method as outputs state it: [`Indicator::method`] and what the base adds (which GPs count, how
-    /// places were located: see `maillage_store::observatory::method_context`).
-    pub fn method_in(self, context: &str) -> String {
-        format!("{} {context}", self.method())
-    }
-
     pub fn unit(self) -> &'static str {
         match self {
             Indicator::Count => "professionnels",
@@ -376,11 +337,9 @@ pub fn is_reference_zone(zone_kind: &str) -> bool {
 mod tests {
     use super::Indicator;
 
+    /// Its method is worded in `maillage_messages::indicators::method`, which checks every one has one.
     #[test]
-    fn every_indicator_has_a_sound_code_and_a_method() {
-        assert_eq!(
-            maillage_kit::codes::check::<Indicator>(Some(&|i: Indicator| i.method().to_string())),
-            Ok(())
-        );
+    fn every_indicator_has_a_sound_code() {
+        assert_eq!(maillage_kit::codes::check::<Indicator>(None), Ok(()));
     }
 }

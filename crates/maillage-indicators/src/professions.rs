@@ -310,63 +310,6 @@ impl GpRule {
     }
 }
 
-/// French wording of the GP rule in force, for the method text of every figure.
-pub fn gp_rule_text(rule: &GpRule) -> String {
-    let mut counted = vec![
-        "en libéral (cabinet individuel ou de groupe, société)",
-        "comme salariés d'un centre de santé (secteur SA05) ou d'une maison ou d'un pôle de santé (SA52)",
-    ];
-    let mut apart = Vec::new();
-    for (included, wording) in [
-        (
-            rule.hospital,
-            "en établissement de santé (secteurs SA01 à SA04, SA40)",
-        ),
-        (
-            rule.out_of_hours,
-            "en permanence des soins ambulatoires hors cabinet (SA50)",
-        ),
-        (
-            rule.other_salaried,
-            "comme salariés ou bénévoles d'autres structures (PMI, EHPAD, entreprise…)",
-        ),
-    ] {
-        if included {
-            counted.push(wording);
-        } else {
-            apart.push(wording);
-        }
-    }
-    let who = if rule.doctors_without_skill {
-        "médecins (profession 10) de savoir-faire SM26, SM53 ou SM54 (médecine générale) ou sans savoir-faire"
-    } else {
-        "médecins (profession 10) de savoir-faire SM26, SM53 ou SM54 (médecine générale)"
-    };
-    let mut text = format!(
-        "Médecins généralistes de premier recours : {who}, exerçant {} (activités sans mode ni secteur \
-         d'exercice comptées)",
-        join_fr(&counted)
-    );
-    if apart.is_empty() {
-        text.push_str(" ; aucune activité de médecine générale n'est comptée à part.");
-    } else {
-        text.push_str(&format!(
-            " ; ceux exerçant {} sont comptés à part (« médecins généralistes hors premier recours »).",
-            join_fr(&apart)
-        ));
-    }
-    text
-}
-
-/// "a, b et c".
-fn join_fr(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} et {last}", rest.join(", ")),
-    }
-}
-
 /// How the places counted in the figures were put into zones: by their coordinates (geocoding of the
 /// address, FINESS coordinates) or, lacking them, by the commune code of the file alone.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -381,48 +324,6 @@ pub struct Placement {
     pub pharmacies_by_commune: u64,
     /// Places with neither: counted in no zone.
     pub unplaced: u64,
-}
-
-/// French wording of how places were located, for the method text of every figure.
-pub fn placement_text(p: &Placement) -> String {
-    let places = |n: u64| if n > 1 { "lieux" } else { "lieu" };
-    let sites = p.sites_by_position + p.sites_by_commune;
-    let mut text = if sites == 0 {
-        "Aucun lieu d'exercice de professionnel n'est enregistré".to_string()
-    } else {
-        let share = 100.0 * p.sites_by_position as f64 / sites as f64;
-        format!(
-            "Lieux d'exercice des professionnels : {} {} sur {sites} ({}) placés par leurs coordonnées \
-             (géocodage de l'adresse), {} par le seul code commune du fichier (IRIS, quartiers et QPV \
-             inconnus pour ceux-là)",
-            p.sites_by_position,
-            places(p.sites_by_position),
-            fr_percent(share),
-            p.sites_by_commune,
-        )
-    };
-    let pharmacies = p.pharmacies_by_position + p.pharmacies_by_commune;
-    if pharmacies > 0 {
-        text.push_str(&format!(
-            " ; officines : {} sur {pharmacies} placées par les coordonnées FINESS, {} par le code commune",
-            p.pharmacies_by_position, p.pharmacies_by_commune
-        ));
-    }
-    if p.unplaced > 0 {
-        text.push_str(&format!(
-            " ; {} {} sans coordonnées ni code commune, compté{} dans aucune zone",
-            p.unplaced,
-            places(p.unplaced),
-            if p.unplaced > 1 { "s" } else { "" }
-        ));
-    }
-    text.push('.');
-    text
-}
-
-/// "42,5 %" (French decimal comma, one decimal).
-fn fr_percent(v: f64) -> String {
-    format!("{v:.1} %").replace('.', ",")
 }
 
 #[cfg(test)]
@@ -525,46 +426,5 @@ mod tests {
             sector: Some("SA01"),
         };
         assert_eq!(GpRule::default().profession_of(&nurse), Some("infirmier"));
-    }
-
-    #[test]
-    fn rule_text_names_sectors_counted_and_apart() {
-        let text = gp_rule_text(&GpRule::default());
-        assert!(text.contains("SM26, SM53 ou SM54"), "{text}");
-        assert!(text.contains("SA05") && text.contains("SA52"), "{text}");
-        let apart = text.split(" ; ").nth(1).unwrap();
-        assert!(apart.contains("SA01") && apart.contains("SA50"), "{text}");
-        let text = gp_rule_text(&GpRule {
-            hospital: true,
-            out_of_hours: true,
-            other_salaried: true,
-            doctors_without_skill: true,
-        });
-        assert!(
-            text.contains("aucune activité de médecine générale n'est comptée à part"),
-            "{text}"
-        );
-        assert!(text.contains("sans savoir-faire"), "{text}");
-    }
-
-    #[test]
-    fn placement_text_gives_the_geocoded_share() {
-        let text = placement_text(&Placement {
-            sites_by_position: 3,
-            sites_by_commune: 1,
-            pharmacies_by_position: 2,
-            pharmacies_by_commune: 0,
-            unplaced: 1,
-        });
-        assert!(
-            text.contains("3 lieux sur 4 (75,0 %) placés par leurs coordonnées"),
-            "{text}"
-        );
-        assert!(text.contains("1 par le seul code commune"), "{text}");
-        assert!(text.contains("officines : 2 sur 2"), "{text}");
-        assert!(
-            text.contains("1 lieu sans coordonnées ni code commune, compté dans aucune zone"),
-            "{text}"
-        );
     }
 }

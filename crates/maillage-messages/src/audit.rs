@@ -1,7 +1,12 @@
-//! French wording of what a verification of the audit log finds (a break in the chain and where).
+//! French wording of the audit log: what a verification finds (a break in the chain and where), and what its
+//! key file says above the key.
 
 use crate::French;
 use maillage_store::audit::Break;
+
+/// What a new key file of the audit log says above the key (`maillage_store::audit::set_key_file_comment`).
+pub const KEY_FILE_COMMENT: &str = "Clé du journal d'audit de Maillage. À garder secrète et à sauvegarder hors de la \
+     base : sans elle, le journal ne se vérifie plus.";
 
 impl French for Break {
     fn french(&self) -> String {

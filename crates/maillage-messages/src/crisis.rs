@@ -3,14 +3,17 @@
 
 use crate::{Cut, French};
 use maillage_crisis::calls::{CallStatus, Escalation, EscalationStatus, Outcome};
-use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, ServiceStatus, TaskStatus};
+use maillage_crisis::cell::{
+    EventKind, Level, LevelChange, LogKind, MemberKind, ServiceStatus, TaskStatus,
+};
 use maillage_crisis::clusters::{ClusterStatus, SiteKind};
 use maillage_crisis::epidemic::Trend;
 use maillage_crisis::register::{Basis, RemovalReason, Requester};
 use maillage_crisis::stocks::{MovementKind, Recipient};
 use maillage_crisis::volunteers::{RequestStatus, Skill};
-use maillage_crisis::{CrisisError, Ineligibility};
+use maillage_crisis::{Coded, CrisisError, Ineligibility};
 use maillage_store::crisis::Refusal;
+use maillage_store::crisis::epidemic::{PopulationOrigin, PopulationSource};
 
 /// The French name of a form field of the module (fields are named by stable slugs in errors).
 pub fn field_label(field: &str) -> &str {
@@ -249,17 +252,43 @@ impl French for Trend {
     }
 }
 
+/// Where the population of an epidemic zone comes from, as shown with the rates: « INSEE 2020 (IRIS agrégés : 3) »,
+/// « population légale 2021 (communes) »… Words stored before origins were typed are shown as they are.
+pub fn population_source(source: &PopulationSource) -> String {
+    let origin = match source {
+        PopulationSource::Origin(origin) => origin,
+        PopulationSource::Written(words) => return words.clone(),
+    };
+    match origin {
+        PopulationOrigin::InseeIris { vintage, iris } => {
+            format!("INSEE {vintage} (IRIS agrégés : {iris})")
+        }
+        PopulationOrigin::LegalCommunes {
+            vintage,
+            communes: 1,
+        } => format!("population légale {vintage} (communes)"),
+        PopulationOrigin::LegalCommunes { vintage, communes } => {
+            format!("population légale {vintage} (somme de {communes} communes)")
+        }
+        PopulationOrigin::Typed => "population saisie à l'import".into(),
+        PopulationOrigin::SpfFile { file } => {
+            format!("fichier Santé publique France (colonne pop), {file}")
+        }
+    }
+}
+
 /// The population an epidemic zone's rates use, with its source and vintage, and, when Santé publique
 /// France's own population is known (the `pop` column of its file), that one and the gap: « population INSEE
 /// 2020 (IRIS agrégés : 3) : 112 345 habitants ; population utilisée par Santé publique France : 110 000
 /// (écart +2,1 %) ».
 pub fn epidemic_population(
-    source: &str,
+    source: Option<&PopulationSource>,
     used: f64,
     spf: Option<f64>,
     number: &dyn Fn(f64, usize) -> String,
 ) -> String {
-    let spf_own = maillage_store::crisis::epidemic::PopulationOrigin::is_spf_file_label(source);
+    let spf_own = source.is_some_and(PopulationSource::is_spf_file);
+    let source = source.map_or_else(|| "de la zone".to_string(), population_source);
     let source = if source.starts_with("population") {
         source.to_string()
     } else if spf_own {
@@ -288,9 +317,28 @@ pub fn epidemic_population(
     text
 }
 
+/// A change of an event's level as the main courante records it.
+pub fn level_entry(change: &LevelChange<'_>) -> String {
+    match change {
+        LevelChange::Opened { title, level } => format!(
+            "Ouverture de l'événement « {title} » au niveau {}",
+            level.code()
+        ),
+        LevelChange::Changed { level } => format!("Passage au niveau {}", level.code()),
+        LevelChange::Closed => {
+            "Fin de l'événement : la cellule est levée pour cet événement".into()
+        }
+    }
+}
+
 #[cfg(test)]
 mod epidemic_population_tests {
     use super::epidemic_population;
+    use maillage_store::crisis::epidemic::{PopulationOrigin, PopulationSource};
+
+    fn origin(origin: PopulationOrigin) -> PopulationSource {
+        PopulationSource::Origin(origin)
+    }
 
     fn plain(v: f64, d: usize) -> String {
         format!("{v:.d$}").replace('.', ",")
@@ -300,7 +348,10 @@ mod epidemic_population_tests {
     fn the_gap_with_spf_is_signed_and_relative_to_spf() {
         assert_eq!(
             epidemic_population(
-                "INSEE 2022 (IRIS agrégés : 3)",
+                Some(&origin(PopulationOrigin::InseeIris {
+                    vintage: 2022,
+                    iris: 3
+                })),
                 112_345.0,
                 Some(110_000.0),
                 &plain
@@ -310,7 +361,10 @@ mod epidemic_population_tests {
         );
         assert!(
             epidemic_population(
-                "population légale 2026 (communes)",
+                Some(&origin(PopulationOrigin::LegalCommunes {
+                    vintage: 2026,
+                    communes: 1
+                })),
                 99_000.0,
                 Some(100_000.0),
                 &plain
@@ -320,7 +374,10 @@ mod epidemic_population_tests {
         // One inhabitant apart: no sign on a gap that rounds to zero.
         assert!(
             epidemic_population(
-                "population légale 2021 (communes)",
+                Some(&origin(PopulationOrigin::LegalCommunes {
+                    vintage: 2021,
+                    communes: 1
+                })),
                 60_399.0,
                 Some(60_400.0),
                 &plain
@@ -328,7 +385,10 @@ mod epidemic_population_tests {
             .ends_with("(écart 0,0 %)"),
             "{}",
             epidemic_population(
-                "population légale 2021 (communes)",
+                Some(&origin(PopulationOrigin::LegalCommunes {
+                    vintage: 2021,
+                    communes: 1
+                })),
                 60_399.0,
                 Some(60_400.0),
                 &plain
@@ -336,17 +396,31 @@ mod epidemic_population_tests {
         );
         // Without SpF's population, or when the population is SpF's own, no gap.
         assert_eq!(
-            epidemic_population("population saisie à l'import", 5_000.0, None, &plain),
+            epidemic_population(
+                Some(&origin(PopulationOrigin::Typed)),
+                5_000.0,
+                None,
+                &plain
+            ),
             "population saisie à l'import : 5000 habitants"
         );
+        let spf_file = origin(PopulationOrigin::SpfFile {
+            file: "f.csv".into(),
+        });
+        let spf_file = Some(&spf_file);
         assert!(
-            !epidemic_population(
-                "fichier Santé publique France (colonne pop), f.csv",
-                110_000.0,
-                Some(110_000.0),
-                &plain
-            )
-            .contains("écart")
+            !epidemic_population(spf_file, 110_000.0, Some(110_000.0), &plain).contains("écart")
+        );
+        // Words stored by an import before origins were typed read as they are, the SpF file's too.
+        let stored =
+            PopulationSource::Written("fichier Santé publique France (colonne pop), f.csv".into());
+        assert_eq!(
+            epidemic_population(Some(&stored), 110_000.0, Some(110_000.0), &plain),
+            epidemic_population(spf_file, 110_000.0, Some(110_000.0), &plain)
+        );
+        assert_eq!(
+            epidemic_population(None, 5_000.0, None, &plain),
+            "population de la zone : 5000 habitants"
         );
     }
 }

@@ -2,7 +2,9 @@
 
 use crate::{Cut, French};
 use maillage_formats::error::expected;
-use maillage_formats::{FormatError, FormatErrorKind, FormatWarning, Location, WarningKind};
+use maillage_formats::{
+    FormatError, FormatErrorKind, FormatWarning, JsonProblem, JsonSyntax, Location, WarningKind,
+};
 
 impl French for Location {
     fn french(&self) -> String {
@@ -123,7 +125,7 @@ impl French for FormatErrorKind {
                 "système de coordonnées non pris en charge : {crs} ; reprojetez le fichier en WGS84 (EPSG:4326) \
                  ou en Lambert-93 (EPSG:2154)", crs = Cut(crs)
             ),
-            Json(e) => format!("JSON invalide ({}) ; téléchargez le fichier à nouveau", crate::json_problem(e)),
+            Json(e) => format!("JSON invalide ({}) ; téléchargez le fichier à nouveau", json_problem(e)),
             // The reader's own words are English: the file's name and place say enough.
             Spreadsheet(_) => "classeur illisible ; vérifiez qu'il s'agit bien d'un fichier .xlsx".into(),
             NoTable { looked_for } => format!(
@@ -186,7 +188,7 @@ impl French for FormatErrorKind {
             UnknownZonage { value } => format!(
                 "zonage inconnu « {} » ; valeurs acceptées : {}",
                 maillage_formats::text::cut(value, 80),
-                maillage_formats::zonage::ACCEPTED
+                ZONAGE_ACCEPTED
             ),
             MissingArreteDate => "la date de l'arrêté du zonage manque : le fichier n'a pas de colonne « Date \
                  arrêté » (ou elle est vide ici) ; donnez la date de l'arrêté de l'ARS (maillage import zonage \
@@ -321,6 +323,36 @@ impl French for FormatWarning {
         format!("{} : {}.", self.location.french(), self.kind.french())
     }
 }
+
+/// What is wrong in a JSON document: the parser's words (cut), or the syntax error the FINESS reader met.
+fn json_problem(problem: &JsonProblem) -> String {
+    match problem {
+        // The parser speaks English: its known sentences are said in French.
+        JsonProblem::Parser(words) => crate::json_parser_in_french(words),
+        JsonProblem::Syntax(syntax) => match syntax {
+            JsonSyntax::CommaOrBraceExpected => "',' ou '}' attendu après une valeur",
+            JsonSyntax::TextAfterEnd => "caractères après la fin du document",
+            JsonSyntax::FieldNameExpected => "nom de champ attendu",
+            JsonSyntax::InvalidFieldName => "nom de champ invalide",
+            JsonSyntax::ColonExpected => "':' attendu après un nom de champ",
+            JsonSyntax::PmejNotArray => "« pmej » doit être un tableau",
+            JsonSyntax::GeneratedAtNotText => "« generatedAt » doit être un texte",
+            JsonSyntax::CommaOrBracketExpected => {
+                "',' ou ']' attendu entre deux éléments de « pmej »"
+            }
+            JsonSyntax::ValueExpected => "valeur attendue",
+            JsonSyntax::NewlineInText => "retour à la ligne dans un texte",
+            JsonSyntax::CloseWithoutOpen => "fermeture sans ouverture",
+        }
+        .to_string(),
+    }
+}
+
+/// The values a zonage file may hold (what `maillage_formats::zonage::parse_zonage` reads), for the error that
+/// meets another one.
+pub(crate) const ZONAGE_ACCEPTED: &str = "ZIP, ZAC, ZAR, ZV, HZ (ou leur nom en toutes lettres, p. ex. « Zone \
+     d'intervention prioritaire »), numérotées comme dans CartoSanté (1_ZIP, 2_ZAC…) et avec GQ_ pour un zonage \
+     de grands quartiers (8_GQ_ZIP)";
 
 #[cfg(test)]
 mod tests {

@@ -35,11 +35,12 @@ macro_rules! labels {
 
 mod access;
 mod accounts;
-mod analysis;
-mod audit;
+pub mod analysis;
+pub mod audit;
 pub mod crisis;
 mod formats;
 pub mod imports;
+pub mod indicators;
 pub mod network;
 mod routing;
 mod store;
@@ -158,7 +159,7 @@ pub fn sentence(s: &str) -> String {
 
 /// What a JSON parser (serde_json) said, in French: its English never reaches a page. The line and column
 /// are given by the error's location; text already French (a check of Maillage's own) is kept.
-pub(crate) fn json_problem(said: &str) -> String {
+pub(crate) fn json_parser_in_french(said: &str) -> String {
     let said = said.split(" at line ").next().unwrap_or(said);
     const KNOWN: [(&str, &str); 14] = [
         (
@@ -313,12 +314,12 @@ mod tests {
     #[test]
     fn parser_english_is_said_in_french() {
         assert_eq!(
-            json_problem("EOF while parsing a list at line 3 column 1"),
+            json_parser_in_french("EOF while parsing a list at line 3 column 1"),
             "le fichier s'arrête au milieu d'une liste : il est sans doute tronqué"
         );
-        assert_eq!(json_problem("invalid escape"), "structure JSON incorrecte");
+        assert_eq!(json_parser_in_french("invalid escape"), "structure JSON incorrecte");
         assert_eq!(
-            json_problem("l'élément n'a pas de code"),
+            json_parser_in_french("l'élément n'a pas de code"),
             "l'élément n'a pas de code"
         );
     }

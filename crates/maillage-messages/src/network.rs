@@ -3,9 +3,9 @@
 //! exports and the command line.
 
 use crate::{Cut, French};
-use maillage_network::NetworkError;
 use maillage_network::codes::*;
 use maillage_network::reminders::{Cadence, Due};
+use maillage_network::{CsvProblem, NetworkError};
 use maillage_store::network::Refusal;
 
 /// The French name of a field of the module (fields are named by stable slugs in errors).
@@ -167,9 +167,15 @@ impl French for NetworkError {
                 c = Cut(c)
             ),
             NetworkError::CsvUnreadable { line, reason } => {
+                let reason = match reason {
+                    CsvProblem::Header(words) => Cut(words).to_string(),
+                    CsvProblem::ColumnCount { found, expected } => {
+                        format!("{found} colonnes au lieu de {expected}")
+                    }
+                    CsvProblem::Unreadable => "ligne illisible".into(),
+                };
                 format!(
-                    "le fichier est illisible à la ligne {line} ({reason}) : enregistrez-le au format CSV",
-                    reason = Cut(reason)
+                    "le fichier est illisible à la ligne {line} ({reason}) : enregistrez-le au format CSV"
                 )
             }
             NetworkError::CsvDuplicateKey { key, first, second } => {
@@ -386,5 +392,102 @@ labels! {
         PublicMeeting => "Réunion publique",
         SharedDiagnosis => "Diagnostic partagé",
         Initiative => "Initiative d'habitants",
+    }
+}
+
+/// The text of a message relayed to a list: the message, then a footer naming the list and the sender, and the
+/// unsubscribe link.
+pub fn relayed_text(m: &maillage_network::mail::Relayed<'_>) -> String {
+    format!(
+        "{}\n\n-- \nVous recevez ce message parce que vous êtes inscrit(e) à la liste « {} » de {}.\n\
+         Pour ne plus recevoir les messages de cette liste : {}\n",
+        m.text.trim_end(),
+        m.list_name,
+        m.sender,
+        m.unsubscribe_url
+    )
+}
+
+/// The text of a reminder to the owner of follow-up actions.
+pub fn reminder_text(r: &maillage_network::mail::Reminder<'_>) -> String {
+    let mut s = format!(
+        "Bonjour {},\n\nVoici les actions de suivi qui vous sont confiées et qui arrivent à échéance ou sont en retard :\n\n",
+        r.owner
+    );
+    for i in r.items {
+        let when = if i.days_late > 0 {
+            format!(
+                "en retard de {} jour{}",
+                i.days_late,
+                if i.days_late > 1 { "s" } else { "" }
+            )
+        } else {
+            "à échéance".to_string()
+        };
+        s.push_str(&format!(
+            "- {} ({}) : prévue pour le {}, {when}\n",
+            i.title,
+            i.body,
+            i.due_on.strftime("%d/%m/%Y")
+        ));
+    }
+    s.push_str(&format!(
+        "\nMerci d'indiquer où elles en sont à la coordination.\n\n-- \n{}\nMessage envoyé par Maillage.\n",
+        r.sender
+    ));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maillage_network::mail::{Relayed, Reminder, ReminderItem};
+
+    #[test]
+    fn relayed_messages_end_with_the_list_and_the_link() {
+        let link =
+            "https://sante.bellerive.example/desinscription?liste=3&contact=17&signature=abcd";
+        let text = relayed_text(&Relayed {
+            text: "Bonjour,\n\nLa prochaine réunion…\n\n",
+            list_name: "Réseau santé précarité",
+            sender: "la Ville",
+            unsubscribe_url: link,
+        });
+        assert!(text.starts_with("Bonjour,\n\nLa prochaine réunion…\n\n-- \n"));
+        assert!(
+            text.contains("« Réseau santé précarité »") && text.ends_with(&format!("{link}\n"))
+        );
+    }
+
+    #[test]
+    fn a_reminder_lists_each_action_with_its_delay() {
+        let items = vec![
+            ReminderItem {
+                title: "Envoyer le compte rendu".into(),
+                body: "COS".into(),
+                due_on: maillage_network::Date::new(2026, 3, 1).unwrap(),
+                days_late: 9,
+            },
+            ReminderItem {
+                title: "Réserver la salle".into(),
+                body: "CLS".into(),
+                due_on: maillage_network::Date::new(2026, 3, 10).unwrap(),
+                days_late: 0,
+            },
+        ];
+        let r = reminder_text(&Reminder {
+            owner: "Mme Martin",
+            items: &items,
+            sender: "Coordination CLS",
+        });
+        assert!(r.starts_with("Bonjour Mme Martin,\n\n"), "{r}");
+        assert!(r.contains(
+            "Envoyer le compte rendu (COS) : prévue pour le 01/03/2026, en retard de 9 jours"
+        ));
+        assert!(r.contains("Réserver la salle (CLS) : prévue pour le 10/03/2026, à échéance"));
+        assert!(
+            r.ends_with("Coordination CLS\nMessage envoyé par Maillage.\n"),
+            "{r}"
+        );
     }
 }

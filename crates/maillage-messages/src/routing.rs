@@ -73,7 +73,7 @@ impl French for CsvProblem {
 impl French for ZoneProblem {
     fn french(&self) -> String {
         match self {
-            ZoneProblem::Json(e) => format!("JSON invalide ({})", crate::json_problem(e)),
+            ZoneProblem::Json(e) => format!("JSON invalide ({})", crate::json_parser_in_french(e)),
             ZoneProblem::NotAFeatureCollection => {
                 "ce n'est pas une FeatureCollection GeoJSON ; exportez les zones en GeoJSON (WGS84) depuis QGIS".into()
             }

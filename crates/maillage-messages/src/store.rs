@@ -2,8 +2,8 @@
 
 use crate::{Cut, French};
 use maillage_formats::text::cut;
-use maillage_store::StoreError;
 use maillage_store::module::ModuleError;
+use maillage_store::{BackupProblem, StoreError};
 
 /// Every module's error: the store's, the module's rules' and refusals' wording, one sentence for a record not found.
 impl<R: French, F: French> French for ModuleError<R, F> {
@@ -46,7 +46,7 @@ impl French for StoreError {
             StoreError::NotABackup { path, reason } => format!(
                 "« {path} » n'est pas une sauvegarde Maillage valide ({reason}) ; la base n'a pas été modifiée",
                 path = Cut(path),
-                reason = Cut(reason)
+                reason = Cut(backup_problem(reason))
             ),
             StoreError::BackupTooNew { found, supported } => format!(
                 "cette sauvegarde vient d'une version plus récente de Maillage (schéma {found}, cette version \
@@ -262,6 +262,32 @@ pub fn coordinate_counts(
     }
     s.push('.');
     Some(s)
+}
+
+/// Why a file is not a backup, in the words the restore has always used.
+fn backup_problem(problem: &BackupProblem) -> String {
+    match problem {
+        BackupProblem::EmptyFile => "fichier vide".into(),
+        BackupProblem::Unreadable(e) => format!("fichier illisible ou non compressé : {e}"),
+        BackupProblem::NoHeader => "en-tête absent".into(),
+        BackupProblem::OtherFormat { format, version } => {
+            format!("format {format} version {version}")
+        }
+        BackupProblem::UnreadableLine { line, reason } => {
+            format!("ligne {line} illisible : {reason}")
+        }
+        BackupProblem::DataAfterEnd { line } => format!("données après la fin, ligne {line}"),
+        BackupProblem::InvalidRow { line, reason } => format!("ligne {line} : {reason}"),
+        BackupProblem::RowOutsideTable { line } => format!("ligne {line} hors table"),
+        BackupProblem::ColumnCount { line } => format!("ligne {line} : nombre de colonnes"),
+        BackupProblem::UnexpectedLine { line } => format!("ligne {line} inattendue"),
+        BackupProblem::Truncated => "fichier tronqué (pas de marque de fin)".into(),
+        BackupProblem::InconsistentCounts => "comptes de fin incohérents".into(),
+        BackupProblem::UnknownTable(table) => format!("table inconnue « {table} »"),
+        BackupProblem::UnknownColumn { table, column } => {
+            format!("colonne inconnue « {table}.{column} »")
+        }
+    }
 }
 
 #[cfg(test)]

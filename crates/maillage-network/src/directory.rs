@@ -8,7 +8,7 @@
 
 use crate::codes::{ActorKind, Appointment, Cost, Language, Public, Theme, Visibility};
 use crate::fields::{self, fold};
-use crate::{Coded, NetworkError, join_codes, parse_code, parse_codes};
+use crate::{Coded, CsvProblem, NetworkError, join_codes, parse_code, parse_codes};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -331,7 +331,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> 
         .headers()
         .map_err(|e| NetworkError::CsvUnreadable {
             line: 1,
-            reason: maillage_kit::quoted(&e.to_string()),
+            reason: CsvProblem::Header(maillage_kit::quoted(&e.to_string())),
         })?
         .clone();
     let mut columns: Vec<&'static str> = Vec::new();
@@ -355,10 +355,11 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, ActorRecord)>, NetworkError> 
             reason: match e.kind() {
                 csv::ErrorKind::UnequalLengths {
                     expected_len, len, ..
-                } => {
-                    format!("{len} colonnes au lieu de {expected_len}")
-                }
-                _ => "ligne illisible".into(),
+                } => CsvProblem::ColumnCount {
+                    found: *len,
+                    expected: *expected_len,
+                },
+                _ => CsvProblem::Unreadable,
             },
         })?;
         let line = row.position().map_or(0, |p| p.line());

@@ -28,8 +28,8 @@ pub enum NetworkError {
     CsvMissingColumn(String),
     #[error("the CSV file has an unknown column {0}")]
     CsvUnknownColumn(String),
-    #[error("the CSV file is unreadable at line {line}: {reason}")]
-    CsvUnreadable { line: u64, reason: String },
+    #[error("the CSV file is unreadable at line {line}: {reason:?}")]
+    CsvUnreadable { line: u64, reason: CsvProblem },
     #[error("the identifier {key} is given twice (lines {first} and {second})")]
     CsvDuplicateKey {
         key: String,
@@ -48,4 +48,15 @@ pub enum NetworkError {
         start: Date,
         end: Date,
     },
+}
+
+/// Why a line of an imported CSV file cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CsvProblem {
+    /// The header line: the reader's own words, quoted.
+    Header(String),
+    /// A line with another number of columns than the header.
+    ColumnCount { found: u64, expected: u64 },
+    /// Anything else the reader refuses (an encoding, a quote left open).
+    Unreadable,
 }

@@ -25,7 +25,7 @@ pub mod reminders;
 pub mod sign;
 pub mod watch;
 
-pub use error::NetworkError;
+pub use error::{CsvProblem, NetworkError};
 /// The calendar day type of the module (re-exported so that users need not name `jiff`).
 pub use jiff::civil::Date;
 

@@ -1,6 +1,7 @@
 //! What a relayed message says before any transport: the text with its footer (why the person receives it, how
 //! to leave the list), the unsubscribe address, the list's identifier (RFC 2919), and the text of a reminder of
-//! overdue actions. Sending is the web layer's (SMTP), and so is the export when no server is configured.
+//! overdue actions, as typed values the messages crate words. Sending is the web layer's (SMTP), and so is the
+//! export when no server is configured.
 
 use crate::{NetworkError, fields};
 use jiff::civil::Date;
@@ -53,13 +54,14 @@ pub fn list_id(list: i64, public_url: &str) -> String {
     format!("liste-{list}.reseau.{host}")
 }
 
-/// The text sent: the message, then a footer naming the list and the sender, and the unsubscribe link.
-pub fn with_footer(text: &str, list_name: &str, sender: &str, unsubscribe_url: &str) -> String {
-    format!(
-        "{}\n\n-- \nVous recevez ce message parce que vous êtes inscrit(e) à la liste « {list_name} » de {sender}.\n\
-         Pour ne plus recevoir les messages de cette liste : {unsubscribe_url}\n",
-        text.trim_end()
-    )
+/// A message relayed to a list, as sent: its text, then a footer naming the list and the sender, and the
+/// contact's unsubscribe link (worded by `maillage_messages::network::relayed_text`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relayed<'a> {
+    pub text: &'a str,
+    pub list_name: &'a str,
+    pub sender: &'a str,
+    pub unsubscribe_url: &'a str,
 }
 
 /// One overdue or coming action in a reminder.
@@ -72,30 +74,11 @@ pub struct ReminderItem {
     pub days_late: i64,
 }
 
-/// The text of a reminder to the owner of follow-up actions.
-pub fn reminder_text(owner: &str, items: &[ReminderItem], sender: &str) -> String {
-    let mut s = format!(
-        "Bonjour {owner},\n\nVoici les actions de suivi qui vous sont confiées et qui arrivent à échéance ou sont en retard :\n\n"
-    );
-    for i in items {
-        let when = if i.days_late > 0 {
-            format!(
-                "en retard de {} jour{}",
-                i.days_late,
-                if i.days_late > 1 { "s" } else { "" }
-            )
-        } else {
-            "à échéance".to_string()
-        };
-        s.push_str(&format!(
-            "- {} ({}) : prévue pour le {}, {when}\n",
-            i.title,
-            i.body,
-            i.due_on.strftime("%d/%m/%Y")
-        ));
-    }
-    s.push_str(&format!(
-        "\nMerci d'indiquer où elles en sont à la coordination.\n\n-- \n{sender}\nMessage envoyé par Maillage.\n"
-    ));
-    s
+/// A reminder to the owner of follow-up actions of what is due or late (worded by
+/// `maillage_messages::network::reminder_text`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reminder<'a> {
+    pub owner: &'a str,
+    pub items: &'a [ReminderItem],
+    pub sender: &'a str,
 }

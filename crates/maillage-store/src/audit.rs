@@ -234,8 +234,16 @@ pub fn default_key_file(store: &Store) -> Option<PathBuf> {
     }
 }
 
-const KEY_FILE_COMMENT: &str = "# Clé du journal d'audit de Maillage. À garder secrète et à sauvegarder hors de la \
-                                base : sans elle, le journal ne se vérifie plus.\n";
+/// What a new key file says above the key, in the program's words (`maillage_messages::audit::KEY_FILE_COMMENT`),
+/// given once per process by [`set_key_file_comment`]; without it the file holds the key alone, which reads the
+/// same.
+static KEY_FILE_COMMENT: OnceLock<&'static str> = OnceLock::new();
+
+/// Sets, once per process (later calls change nothing), what new key files say above the key: each line is
+/// written as a `#` comment, which the reader skips.
+pub fn set_key_file_comment(comment: &'static str) {
+    let _ = KEY_FILE_COMMENT.set(comment);
+}
 
 /// The key in `path`, or None when there is no such file. Refuses a file that group or others may read.
 pub fn read_key_file(path: &Path) -> Result<Option<AuditKey>> {
@@ -324,7 +332,11 @@ pub fn read_or_create_key_file(path: &Path) -> Result<AuditKey> {
         }
         Err(e) => return Err(unwritable(e)),
     };
-    file.write_all(format!("{KEY_FILE_COMMENT}{}\n", hex::encode(key.0)).as_bytes())
+    let comment: String = KEY_FILE_COMMENT
+        .get()
+        .map(|c| c.lines().map(|l| format!("# {l}\n")).collect())
+        .unwrap_or_default();
+    file.write_all(format!("{comment}{}\n", hex::encode(key.0)).as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(unwritable)?;
     Ok(key)

@@ -7,7 +7,7 @@
 //! one JSON array per row, then an end object with the counts (a truncated file is detected).
 
 use crate::change::Change;
-use crate::{Backend, Result, Store, StoreError};
+use crate::{Backend, BackupProblem, Result, Store, StoreError};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -242,7 +242,7 @@ struct PendingTable {
 
 /// Reads and checks a whole backup before anything is touched.
 fn read_backup(path: &Path, supported: i64) -> Result<(Header, Vec<PendingTable>)> {
-    let not = |reason: String| StoreError::NotABackup {
+    let not = |reason: BackupProblem| StoreError::NotABackup {
         path: path.display().to_string(),
         reason,
     };
@@ -250,14 +250,14 @@ fn read_backup(path: &Path, supported: i64) -> Result<(Header, Vec<PendingTable>
     let mut lines = BufReader::new(GzDecoder::new(file)).lines();
     let first = lines
         .next()
-        .ok_or_else(|| not("fichier vide".into()))?
-        .map_err(|e| not(format!("fichier illisible ou non compressé : {e}")))?;
-    let header: Header = serde_json::from_str(&first).map_err(|_| not("en-tête absent".into()))?;
+        .ok_or_else(|| not(BackupProblem::EmptyFile))?
+        .map_err(|e| not(BackupProblem::Unreadable(e.to_string())))?;
+    let header: Header = serde_json::from_str(&first).map_err(|_| not(BackupProblem::NoHeader))?;
     if header.format != FORMAT || header.version != FORMAT_VERSION {
-        return Err(not(format!(
-            "format {} version {}",
-            header.format, header.version
-        )));
+        return Err(not(BackupProblem::OtherFormat {
+            format: header.format,
+            version: header.version,
+        }));
     }
     if header.schema_version > supported {
         return Err(StoreError::BackupTooNew {
@@ -268,18 +268,27 @@ fn read_backup(path: &Path, supported: i64) -> Result<(Header, Vec<PendingTable>
     let mut tables: Vec<PendingTable> = Vec::new();
     let mut end: Option<End> = None;
     for (n, line) in lines.enumerate() {
-        let line = line.map_err(|e| not(format!("ligne {} illisible : {e}", n + 2)))?;
+        let line = line.map_err(|e| {
+            not(BackupProblem::UnreadableLine {
+                line: n + 2,
+                reason: e.to_string(),
+            })
+        })?;
         if end.is_some() {
-            return Err(not(format!("données après la fin, ligne {}", n + 2)));
+            return Err(not(BackupProblem::DataAfterEnd { line: n + 2 }));
         }
         if line.starts_with('[') {
-            let row: Vec<Value> =
-                serde_json::from_str(&line).map_err(|e| not(format!("ligne {} : {e}", n + 2)))?;
+            let row: Vec<Value> = serde_json::from_str(&line).map_err(|e| {
+                not(BackupProblem::InvalidRow {
+                    line: n + 2,
+                    reason: e.to_string(),
+                })
+            })?;
             let table = tables
                 .last_mut()
-                .ok_or_else(|| not(format!("ligne {} hors table", n + 2)))?;
+                .ok_or_else(|| not(BackupProblem::RowOutsideTable { line: n + 2 }))?;
             if row.len() != table.header.columns.len() {
-                return Err(not(format!("ligne {} : nombre de colonnes", n + 2)));
+                return Err(not(BackupProblem::ColumnCount { line: n + 2 }));
             }
             table.rows.push(row);
         } else if let Ok(th) = serde_json::from_str::<TableHeader>(&line) {
@@ -290,13 +299,13 @@ fn read_backup(path: &Path, supported: i64) -> Result<(Header, Vec<PendingTable>
         } else if let Ok(e) = serde_json::from_str::<End>(&line) {
             end = Some(e);
         } else {
-            return Err(not(format!("ligne {} inattendue", n + 2)));
+            return Err(not(BackupProblem::UnexpectedLine { line: n + 2 }));
         }
     }
-    let end = end.ok_or_else(|| not("fichier tronqué (pas de marque de fin)".into()))?;
+    let end = end.ok_or_else(|| not(BackupProblem::Truncated))?;
     let rows: u64 = tables.iter().map(|t| t.rows.len() as u64).sum();
     if end.tables != tables.len() || end.rows != rows {
-        return Err(not("comptes de fin incohérents".into()));
+        return Err(not(BackupProblem::InconsistentCounts));
     }
     Ok((header, tables))
 }
@@ -333,7 +342,7 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
         if !tables.contains(&p.header.table) {
             return Err(StoreError::NotABackup {
                 path: path.display().to_string(),
-                reason: format!("table inconnue « {} »", p.header.table),
+                reason: BackupProblem::UnknownTable(p.header.table.clone()),
             });
         }
     }
@@ -374,7 +383,10 @@ pub async fn restore(store: &Store, path: &Path) -> Result<Summary> {
         for c in columns {
             kinds.push(*types.get(c).ok_or_else(|| StoreError::NotABackup {
                 path: path.display().to_string(),
-                reason: format!("colonne inconnue « {table}.{c} »"),
+                reason: BackupProblem::UnknownColumn {
+                    table: table.clone(),
+                    column: c.clone(),
+                },
             })?);
         }
         let list = columns

@@ -15,8 +15,8 @@ pub enum StoreError {
     Format(Box<FormatError>),
     #[error("cannot read or write {path}: {reason}")]
     Io { path: String, reason: String },
-    #[error("not a Maillage backup: {path} ({reason})")]
-    NotABackup { path: String, reason: String },
+    #[error("not a Maillage backup: {path} ({reason:?})")]
+    NotABackup { path: String, reason: BackupProblem },
     #[error("backup schema version {found} is newer than this program's ({supported})")]
     BackupTooNew { found: i64, supported: i64 },
     #[error("unknown {kind} {code}")]
@@ -118,4 +118,48 @@ impl StoreError {
             _ => None,
         }
     }
+}
+
+/// Why a file is not a Maillage backup this program can restore (`line`: the line of the file, from 1).
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackupProblem {
+    EmptyFile,
+    /// Not gzip, or unreadable: the reader's words.
+    Unreadable(String),
+    NoHeader,
+    /// Another format, or another version of it.
+    OtherFormat {
+        format: String,
+        version: i64,
+    },
+    UnreadableLine {
+        line: usize,
+        reason: String,
+    },
+    DataAfterEnd {
+        line: usize,
+    },
+    /// A row that is not JSON: the parser's words.
+    InvalidRow {
+        line: usize,
+        reason: String,
+    },
+    RowOutsideTable {
+        line: usize,
+    },
+    ColumnCount {
+        line: usize,
+    },
+    UnexpectedLine {
+        line: usize,
+    },
+    /// No end mark: the file was cut.
+    Truncated,
+    /// The end mark's counts differ from what was read.
+    InconsistentCounts,
+    UnknownTable(String),
+    UnknownColumn {
+        table: String,
+        column: String,
+    },
 }

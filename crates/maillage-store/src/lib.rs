@@ -41,7 +41,7 @@ pub mod territory;
 pub mod zones;
 
 use error::ApplicationRoleProblem;
-pub use error::StoreError;
+pub use error::{BackupProblem, StoreError};
 /// The codes of the store's enumerations (roles, actions, sources, zone kinds) are the kit's.
 pub use maillage_kit::codes::Coded;
 

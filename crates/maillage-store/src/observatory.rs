@@ -270,16 +270,21 @@ async fn reference_zones(
     Ok(references)
 }
 
-/// What every figure's method adds about this base: which GPs count as first recourse (the rule in force) and
-/// how many places were located by their address or by their commune code alone.
-pub async fn method_context(store: &Store) -> Result<String> {
-    let rule = crate::supply::gp_rule(store).await?;
-    let placement = crate::locations::placement(store).await?;
-    Ok(format!(
-        "{} {}",
-        maillage_indicators::professions::gp_rule_text(&rule),
-        maillage_indicators::professions::placement_text(&placement)
-    ))
+/// What every figure's method adds about this base (worded by `maillage_messages::indicators::method_context`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodContext {
+    /// Which GPs count as first recourse: the rule in force.
+    pub rule: maillage_indicators::professions::GpRule,
+    /// How many places were located by their address or by their commune code alone.
+    pub placement: maillage_indicators::professions::Placement,
+}
+
+/// Which GPs count as first recourse and how places were located, for the method of every figure.
+pub async fn method_context(store: &Store) -> Result<MethodContext> {
+    Ok(MethodContext {
+        rule: crate::supply::gp_rule(store).await?,
+        placement: crate::locations::placement(store).await?,
+    })
 }
 
 /// The batches the figures rest on: the latest import of each kind.

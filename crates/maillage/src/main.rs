@@ -48,6 +48,7 @@ const ERROR_MAX_CHARS: usize = 2000;
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe_and_french_panics();
+    maillage_store::audit::set_key_file_comment(maillage_messages::audit::KEY_FILE_COMMENT);
     let matches = match cli_french::command::<Cli>().try_get_matches() {
         Ok(m) => m,
         Err(e) => return cli_french::report_parse_error(e),

@@ -152,7 +152,9 @@ async fn activity_supply_and_standardised_demand_by_hand() {
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
         maillage_demo::write(&store, &tiny()).await.unwrap();
-        let r = accessibility(&store, &request()).await.unwrap();
+        let r = accessibility(&store, &request(), maillage_messages::analysis::wording)
+            .await
+            .unwrap();
         let value = |kind: &str, code: &str| {
             r.results
                 .iter()
@@ -202,7 +204,9 @@ async fn activity_supply_and_standardised_demand_by_hand() {
         apl::import(&store, &xlsx, "medecin_generaliste", &Silent)
             .await
             .unwrap();
-        let r = accessibility(&store, &request()).await.unwrap();
+        let r = accessibility(&store, &request(), maillage_messages::analysis::wording)
+            .await
+            .unwrap();
         let s = &r.comparaison_apl;
         assert!(s.apl_importee && s.unites_identiques && s.message.is_none());
         assert_eq!(s.communes_comparees, 1);
@@ -214,7 +218,9 @@ async fn activity_supply_and_standardised_demand_by_hand() {
         let mut headcount = request();
         headcount.supply = SupplyMeasure::Headcount;
         headcount.demand = DemandMeasure::Population;
-        let r = accessibility(&store, &headcount).await.unwrap();
+        let r = accessibility(&store, &headcount, maillage_messages::analysis::wording)
+            .await
+            .unwrap();
         assert_eq!(r.unit, "professionnels pour 100 000 habitants");
         assert!(!r.comparaison_apl.unites_identiques);
         assert_eq!(r.apl[0].difference, None);

@@ -29,9 +29,13 @@ async fn demo_accessibility_by_iris_quartier_and_commune() {
     for base in TestBase::all().await {
         let store = Store::open(&base.location).await.unwrap();
         maillage_demo::build(&store, 3).await.unwrap();
-        let r = accessibility(&store, &request("medecin_generaliste", Network::Stored))
-            .await
-            .unwrap();
+        let r = accessibility(
+            &store,
+            &request("medecin_generaliste", Network::Stored),
+            maillage_messages::analysis::wording,
+        )
+        .await
+        .unwrap();
         let iris: Vec<_> = r.results.iter().filter(|x| x.zone_kind == "iris").collect();
         assert_eq!(iris.len(), 30, "{}", base.backend);
         assert!(
@@ -109,9 +113,13 @@ async fn supply_across_the_border_counts() {
     let store = Store::open(&base.location).await.unwrap();
     maillage_demo::build(&store, 3).await.unwrap();
     // The GPs practising in the two neighbouring communes are supply within reach of the town.
-    let all = accessibility(&store, &request("medecin_generaliste", Network::Stored))
-        .await
-        .unwrap();
+    let all = accessibility(
+        &store,
+        &request("medecin_generaliste", Network::Stored),
+        maillage_messages::analysis::wording,
+    )
+    .await
+    .unwrap();
     let m = &all.metadata["methode"];
     assert_eq!(m["sites_hors_territoire"], 4, "{m}");
     assert_eq!(m["zones_hors_territoire"], 2, "{m}");
@@ -135,6 +143,7 @@ async fn isochrones_are_nested_and_cover_more_people_with_time() {
             minutes: vec![2.0, 4.0, 8.0],
             network: Network::Stored,
         },
+        maillage_messages::analysis::wording,
     )
     .await
     .unwrap();
@@ -204,9 +213,13 @@ async fn drees_apl_is_shown_beside_the_iris_computation() {
         .await
         .unwrap();
     assert_eq!(again.counts.unchanged, 1);
-    let r = accessibility(&store, &request("medecin_generaliste", Network::Stored))
-        .await
-        .unwrap();
+    let r = accessibility(
+        &store,
+        &request("medecin_generaliste", Network::Stored),
+        maillage_messages::analysis::wording,
+    )
+    .await
+    .unwrap();
     assert_eq!(r.apl.len(), 1);
     assert_eq!(r.apl[0].drees_apl, Some(3.4));
     assert_eq!(r.apl[0].drees_year, 2023);
@@ -325,6 +338,7 @@ async fn from_an_openstreetmap_extract() {
                 profile: maillage_routing::Profile::Car,
             },
         ),
+        maillage_messages::analysis::wording,
     )
     .await
     .unwrap();

@@ -171,6 +171,7 @@ pub(super) async fn write(
         Some("Mme la Maire"),
         "demonstration",
         c.hours_ago(46.0),
+        maillage_messages::crisis::level_entry,
     )
     .await?;
     write_members(&mut tx, c).await?;
@@ -191,6 +192,7 @@ async fn open_events(tx: &mut Change, c: &Context<CrisisSummary>) -> Result<Even
         Level::Veille,
         "demonstration",
         c.hours_ago(24.0 * 40.0),
+        maillage_messages::crisis::level_entry,
     )
     .await?;
     let heat = cell::open_event(
@@ -202,6 +204,7 @@ async fn open_events(tx: &mut Change, c: &Context<CrisisSummary>) -> Result<Even
         Level::Veille,
         "demonstration",
         c.hours_ago(52.0),
+        maillage_messages::crisis::level_entry,
     )
     .await?;
     Ok(Events { epidemic, heat })

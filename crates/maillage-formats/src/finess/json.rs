@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::crs::{self, Crs, Territory};
-use crate::error::{FormatError, FormatErrorKind, Location, Result};
+use crate::error::{FormatError, FormatErrorKind, JsonProblem, JsonSyntax, Location, Result};
 use crate::io::{self, Input};
 use crate::sniff::{self, FileKind};
 
@@ -267,7 +267,7 @@ impl FluxReader {
                         self.scan.bump();
                         self.peek_ws()?
                     } else if !first && c != b'}' {
-                        return Err(self.syntax("',' ou '}' attendu après une valeur"));
+                        return Err(self.syntax(JsonSyntax::CommaOrBraceExpected));
                     } else {
                         c
                     };
@@ -279,7 +279,7 @@ impl FluxReader {
                             .map_err(|e| self.scan_error(e))?
                             .is_some()
                         {
-                            return Err(self.syntax("caractères après la fin du document"));
+                            return Err(self.syntax(JsonSyntax::TextAfterEnd));
                         }
                         if !self.seen_pmej {
                             return Err(wrong_kind(&self.path, b""));
@@ -288,13 +288,13 @@ impl FluxReader {
                         return Ok(false);
                     }
                     if c != b'"' {
-                        return Err(self.syntax("nom de champ attendu"));
+                        return Err(self.syntax(JsonSyntax::FieldNameExpected));
                     }
                     let key = self.small_value()?;
                     let key: String = serde_json::from_slice(&key)
-                        .map_err(|_| self.syntax("nom de champ invalide"))?;
+                        .map_err(|_| self.syntax(JsonSyntax::InvalidFieldName))?;
                     if self.peek_ws()? != b':' {
-                        return Err(self.syntax("':' attendu après un nom de champ"));
+                        return Err(self.syntax(JsonSyntax::ColonExpected));
                     }
                     self.scan.bump();
                     self.peek_ws()?;
@@ -302,7 +302,7 @@ impl FluxReader {
                         "pmej" => {
                             if self.scan.peek_byte().map_err(|e| self.scan_error(e))? != Some(b'[')
                             {
-                                return Err(self.syntax("« pmej » doit être un tableau"));
+                                return Err(self.syntax(JsonSyntax::PmejNotArray));
                             }
                             self.scan.bump();
                             self.seen_pmej = true;
@@ -311,7 +311,7 @@ impl FluxReader {
                         "generatedAt" => {
                             let v = self.small_value()?;
                             self.generated_at = serde_json::from_slice::<Option<String>>(&v)
-                                .map_err(|_| self.syntax("« generatedAt » doit être un texte"))?;
+                                .map_err(|_| self.syntax(JsonSyntax::GeneratedAtNotText))?;
                             self.state = State::InObject { first: false };
                         }
                         _ => {
@@ -331,9 +331,7 @@ impl FluxReader {
                     }
                     if !first {
                         if c != b',' {
-                            return Err(
-                                self.syntax("',' ou ']' attendu entre deux éléments de « pmej »")
-                            );
+                            return Err(self.syntax(JsonSyntax::CommaOrBracketExpected));
                         }
                         self.scan.bump();
                         c = self.peek_ws()?;
@@ -375,7 +373,7 @@ impl FluxReader {
                                 .line(l)
                                 .column(c)
                                 .feature(self.pmej_index),
-                            FormatErrorKind::Json(strip_position(&e.to_string())),
+                            FormatErrorKind::Json(strip_position(&e.to_string()).into()),
                         )
                     })?;
                     let before = self.pending.len();
@@ -430,8 +428,8 @@ impl FluxReader {
         )
     }
 
-    fn syntax(&self, what: &str) -> FormatError {
-        self.located(FormatErrorKind::Json(what.to_string()))
+    fn syntax(&self, what: JsonSyntax) -> FormatError {
+        self.located(FormatErrorKind::Json(JsonProblem::Syntax(what)))
     }
 
     fn scan_error(&self, e: ScanError) -> FormatError {
@@ -470,7 +468,7 @@ pub(crate) fn json_error(path: &Path, e: &serde_json::Error) -> FormatError {
     let kind = if e.is_eof() && e.line() <= 1 && e.column() == 0 {
         FormatErrorKind::Empty
     } else {
-        FormatErrorKind::Json(strip_position(&e.to_string()))
+        FormatErrorKind::Json(strip_position(&e.to_string()).into())
     };
     FormatError::new(loc, kind)
 }
@@ -486,7 +484,7 @@ fn strip_position(msg: &str) -> String {
 enum ScanError {
     Eof,
     TooLarge(usize),
-    Syntax(&'static str),
+    Syntax(JsonSyntax),
     Io(std::io::Error),
 }
 
@@ -586,7 +584,7 @@ impl Scanner {
                 if scalar {
                     if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
                         if !started {
-                            return Err(ScanError::Syntax("valeur attendue"));
+                            return Err(ScanError::Syntax(JsonSyntax::ValueExpected));
                         }
                         finished = true;
                         break;
@@ -606,7 +604,7 @@ impl Scanner {
                             break;
                         }
                     } else if b == b'\n' {
-                        return Err(ScanError::Syntax("retour à la ligne dans un texte"));
+                        return Err(ScanError::Syntax(JsonSyntax::NewlineInText));
                     }
                 } else {
                     match b {
@@ -614,7 +612,7 @@ impl Scanner {
                         b'{' | b'[' => depth += 1,
                         b'}' | b']' => {
                             if depth == 0 {
-                                return Err(ScanError::Syntax("fermeture sans ouverture"));
+                                return Err(ScanError::Syntax(JsonSyntax::CloseWithoutOpen));
                             }
                             depth -= 1;
                             if depth == 0 {

@@ -39,17 +39,6 @@ impl Secret {
             Secret::Secondary => "secondaire",
         }
     }
-
-    /// French explanation, for legends and method notes.
-    pub fn explanation(self, threshold: u32) -> String {
-        match self {
-            Secret::Threshold => format!("effectif inférieur à {threshold} (zéro compris), masqué"),
-            Secret::Secondary => {
-                "masqué pour qu'un autre effectif ne puisse pas se déduire des totaux publiés"
-                    .into()
-            }
-        }
-    }
 }
 
 /// What may be published, and how well hidden cells must be protected.

@@ -111,7 +111,7 @@ fn format_kinds() -> Vec<(&'static str, FormatErrorKind)> {
         ("Geometry", Geometry(huge())),
         ("NotPolygon", NotPolygon { found: huge() }),
         ("UnsupportedCrs", UnsupportedCrs(huge())),
-        ("Json", Json(huge())),
+        ("Json", Json(huge().into())),
         ("Spreadsheet", Spreadsheet(huge())),
         ("NoTable", NoTable { looked_for: huge() }),
         (
@@ -264,7 +264,7 @@ fn store_errors_quote_extracts() {
             "NotABackup",
             StoreError::NotABackup {
                 path: huge(),
-                reason: huge(),
+                reason: maillage_store::BackupProblem::Unreadable(huge()),
             },
         ),
         (
@@ -365,7 +365,7 @@ fn crisis_and_network_refusals_quote_extracts() {
             "CsvUnreadable",
             NetworkError::CsvUnreadable {
                 line: 2,
-                reason: huge(),
+                reason: maillage_network::CsvProblem::Header(huge()),
             },
         ),
         (

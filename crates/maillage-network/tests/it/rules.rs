@@ -594,26 +594,10 @@ fn relayed_messages_carry_the_list_and_the_unsubscribe_link() {
         mail::list_id(3, "http://127.0.0.1:8080"),
         "liste-3.reseau.127.0.0.1"
     );
-    let text = mail::with_footer(
-        "Bonjour,\n\nLa prochaine réunion…\n\n",
-        "Réseau santé précarité",
-        "la Ville",
-        &link,
-    );
-    assert!(text.starts_with("Bonjour,\n\nLa prochaine réunion…\n\n-- \n"));
-    assert!(text.contains("« Réseau santé précarité »") && text.ends_with(&format!("{link}\n")));
+    // The footer's wording: maillage-messages (`relayed_messages_end_with_the_list_and_the_link`).
     assert!(
         mail::subject("Ligne\nBcc: x@y.fr").is_err(),
         "no header injection through the subject"
     );
-    let items = vec![mail::ReminderItem {
-        title: "Envoyer le compte rendu".into(),
-        body: "COS".into(),
-        due_on: d(2026, 3, 1),
-        days_late: 9,
-    }];
-    let r = mail::reminder_text("Mme Martin", &items, "Coordination CLS");
-    assert!(r.contains(
-        "Envoyer le compte rendu (COS) : prévue pour le 01/03/2026, en retard de 9 jours"
-    ));
+    // The reminder's wording: maillage-messages (`a_reminder_lists_each_action_with_its_delay`).
 }

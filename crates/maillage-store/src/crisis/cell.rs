@@ -7,7 +7,9 @@ use crate::change::reached_rows;
 use crate::crisis::Refusal;
 use crate::reach::Reach;
 use jiff::Timestamp;
-use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, TaskStatus};
+use maillage_crisis::cell::{
+    EventKind, Level, LevelChange, LevelWording, LogKind, MemberKind, TaskStatus,
+};
 use maillage_crisis::{Coded, CrisisError};
 use serde::Serialize;
 use sqlx::Row;
@@ -89,7 +91,7 @@ pub async fn alert_active_in(tx: &mut Change, reach: &Reach) -> Result<bool> {
 }
 
 /// Opens an event followed by the cell of `commune` (None: the territory's); its opening is written in the main
-/// courante.
+/// courante, in the words of `word`.
 #[allow(clippy::too_many_arguments)]
 pub async fn open_event(
     tx: &mut Change,
@@ -100,6 +102,7 @@ pub async fn open_event(
     level: Level,
     by: &str,
     now: Timestamp,
+    word: LevelWording,
 ) -> Result<i64> {
     let title = maillage_crisis::fields::required("titre", title, 200)?;
     assignable(reach, commune)?;
@@ -123,10 +126,10 @@ pub async fn open_event(
         at: now,
         kind: LogKind::Niveau,
         author: None,
-        text: format!(
-            "Ouverture de l'événement « {title} » au niveau {}",
-            level.code()
-        ),
+        text: word(&LevelChange::Opened {
+            title: &title,
+            level,
+        }),
     };
     append_log(tx, reach, &entry, by, now).await?;
     Ok(id)
@@ -142,6 +145,7 @@ pub async fn set_level(
     author: Option<&str>,
     by: &str,
     now: Timestamp,
+    word: LevelWording,
 ) -> Result<()> {
     let commune = open_event_commune(tx, reach, id).await?;
     sqlx::query("UPDATE crisis_event SET level = $2 WHERE id = $1 AND closed_at IS NULL")
@@ -156,13 +160,14 @@ pub async fn set_level(
         at: now,
         kind: LogKind::Niveau,
         author: author.map(str::to_string),
-        text: format!("Passage au niveau {}", level.code()),
+        text: word(&LevelChange::Changed { level }),
     };
     append_log(tx, reach, &entry, by, now).await?;
     Ok(())
 }
 
-/// Closes an event (end of the alert).
+/// Closes an event (end of the alert), written in the main courante in the words of `word`.
+#[allow(clippy::too_many_arguments)]
 pub async fn close_event(
     tx: &mut Change,
     reach: &Reach,
@@ -170,6 +175,7 @@ pub async fn close_event(
     author: Option<&str>,
     by: &str,
     now: Timestamp,
+    word: LevelWording,
 ) -> Result<()> {
     let commune = open_event_commune(tx, reach, id).await?;
     sqlx::query("UPDATE crisis_event SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
@@ -184,7 +190,7 @@ pub async fn close_event(
         at: now,
         kind: LogKind::Niveau,
         author: author.map(str::to_string),
-        text: "Fin de l'événement : la cellule est levée pour cet événement".into(),
+        text: word(&LevelChange::Closed),
     };
     append_log(tx, reach, &entry, by, now).await?;
     Ok(())

@@ -9,7 +9,7 @@ use crate::{Store, StoreError};
 use jiff::civil::Date;
 use maillage_crisis::epidemic::Daily;
 use maillage_formats::spf::{SpfReader, ZoneLevel};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -158,7 +158,7 @@ pub async fn import_spf_with(
         };
         let (value, source) = match chosen {
             Some(p) => {
-                let source = p.origin.label();
+                let source = PopulationSource::Origin(p.origin);
                 sqlx::query(
                     "INSERT INTO crisis_epi_population (level, zone, population, source) VALUES ($1, $2, $3, $4)
                      ON CONFLICT (level, zone) DO UPDATE SET population = excluded.population, source = excluded.source",
@@ -166,7 +166,7 @@ pub async fn import_spf_with(
                 .bind(level)
                 .bind(zone)
                 .bind(p.value)
-                .bind(&source)
+                .bind(source.stored())
                 .execute(s.tx.conn())
                 .await?;
                 (Some(p.value), Some(source))
@@ -181,7 +181,9 @@ pub async fn import_spf_with(
             .await?
             .map(|r| Ok::<_, sqlx::Error>((r.try_get("population")?, r.try_get("source")?)))
             .transpose()?
-            .map_or((None, None), |(v, s): (f64, String)| (Some(v), Some(s))),
+            .map_or((None, None), |(v, s): (f64, String)| {
+                (Some(v), Some(PopulationSource::read(s)))
+            }),
         };
         populations.push(serde_json::json!({ "zone": zone, "habitants": value, "source": source }));
     }
@@ -191,7 +193,7 @@ pub async fn import_spf_with(
 }
 
 /// Where the population used for a zone's rates comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "origine", rename_all = "snake_case")]
 pub enum PopulationOrigin {
     /// INSEE population by IRIS (`base-ic-evol-struct-pop`), summed over the commune's IRIS.
@@ -204,35 +206,44 @@ pub enum PopulationOrigin {
     SpfFile { file: String },
 }
 
-impl PopulationOrigin {
-    /// The source as stored beside the population and shown with the rates (French: it is data the cell reads).
-    pub fn label(&self) -> String {
-        match self {
-            PopulationOrigin::InseeIris { vintage, iris } => {
-                format!("INSEE {vintage} (IRIS agrégés : {iris})")
-            }
-            PopulationOrigin::LegalCommunes {
-                vintage,
-                communes: 1,
-            } => format!("population légale {vintage} (communes)"),
-            PopulationOrigin::LegalCommunes { vintage, communes } => {
-                format!("population légale {vintage} (somme de {communes} communes)")
-            }
-            PopulationOrigin::Typed => "population saisie à l'import".into(),
-            PopulationOrigin::SpfFile { file } => {
-                format!("{SPF_FILE_SOURCE} (colonne pop), {file}")
-            }
+/// Where the population of a zone comes from, as stored beside it: the typed origin the import chose (stored
+/// as its JSON, worded when read by `maillage_messages::crisis::population_source`), or words — those the cell
+/// typed, and those stored by the imports before origins were typed, read as they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PopulationSource {
+    Origin(PopulationOrigin),
+    Written(String),
+}
+
+impl PopulationSource {
+    /// The source as the `source` column holds it.
+    pub fn read(stored: String) -> PopulationSource {
+        match serde_json::from_str::<PopulationOrigin>(&stored) {
+            Ok(origin) => PopulationSource::Origin(origin),
+            Err(_) => PopulationSource::Written(stored),
         }
     }
 
-    /// Whether a stored source label is the Santé publique France file's own population (a fallback the base's
-    /// INSEE population replaces as soon as there is one).
-    pub fn is_spf_file_label(label: &str) -> bool {
-        label.starts_with(SPF_FILE_SOURCE)
+    /// The text the `source` column holds.
+    fn stored(&self) -> String {
+        match self {
+            PopulationSource::Origin(origin) => serde_json::to_string(origin).unwrap_or_default(),
+            PopulationSource::Written(words) => words.clone(),
+        }
+    }
+
+    /// Whether it is the Santé publique France file's own population (a fallback the base's INSEE population
+    /// replaces as soon as there is one).
+    pub fn is_spf_file(&self) -> bool {
+        match self {
+            PopulationSource::Origin(origin) => matches!(origin, PopulationOrigin::SpfFile { .. }),
+            PopulationSource::Written(words) => words.starts_with(SPF_FILE_SOURCE),
+        }
     }
 }
 
-/// How the source label of a population taken from the SpF file begins.
+/// How the words of a population taken from the SpF file began, when imports stored words.
 const SPF_FILE_SOURCE: &str = "fichier Santé publique France";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -334,7 +345,7 @@ pub struct SeriesInfo {
     pub days: i64,
     /// The population the rates are computed with, and its source (INSEE or légale with its vintage, typed...).
     pub population: Option<f64>,
-    pub population_source: Option<String>,
+    pub population_source: Option<PopulationSource>,
     /// Santé publique France's own population of the zone (the `pop` column of its file, fixed by SpF), when
     /// an imported file carried it: shown beside the population used, with the gap.
     pub spf_population: Option<f64>,
@@ -357,8 +368,8 @@ pub async fn series_list(store: &Store) -> Result<Vec<SeriesInfo>> {
     .collect::<Result<_, sqlx::Error>>()?;
     let fallback = |s: &SeriesInfo| {
         s.population_source
-            .as_deref()
-            .is_none_or(PopulationOrigin::is_spf_file_label)
+            .as_ref()
+            .is_none_or(PopulationSource::is_spf_file)
     };
     if list.iter().any(fallback) {
         let whole_base = crate::territory::filter(store).await?.unrestricted();
@@ -367,7 +378,7 @@ pub async fn series_list(store: &Store) -> Result<Vec<SeriesInfo>> {
         for s in list.iter_mut().filter(|s| fallback(s)) {
             if let Some(p) = base_population(&mut tx, &s.level, &s.zone, whole_base).await? {
                 s.population = Some(p.value);
-                s.population_source = Some(p.origin.label());
+                s.population_source = Some(PopulationSource::Origin(p.origin));
             }
         }
         tx.rollback().await?;
@@ -397,7 +408,9 @@ async fn stored_series_list(store: &Store) -> Result<Vec<SeriesInfo>> {
                 last_day: r.try_get("last_day")?,
                 days: r.try_get("days")?,
                 population: r.try_get("population")?,
-                population_source: r.try_get("source")?,
+                population_source: r
+                    .try_get::<Option<String>, _>("source")?
+                    .map(PopulationSource::read),
                 spf_population: None,
             })
         })
@@ -431,7 +444,11 @@ pub async fn series(
 }
 
 /// The population used for a zone's rates.
-pub async fn population(store: &Store, level: &str, zone: &str) -> Result<Option<(f64, String)>> {
+pub async fn population(
+    store: &Store,
+    level: &str,
+    zone: &str,
+) -> Result<Option<(f64, PopulationSource)>> {
     let row = sqlx::query(
         "SELECT population, source FROM crisis_epi_population WHERE level = $1 AND zone = $2",
     )
@@ -439,8 +456,13 @@ pub async fn population(store: &Store, level: &str, zone: &str) -> Result<Option
     .bind(zone)
     .fetch_optional(store.pool())
     .await?;
-    row.map(|r| Ok((r.try_get("population")?, r.try_get("source")?)))
-        .transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get("population")?,
+            PopulationSource::read(r.try_get("source")?),
+        ))
+    })
+    .transpose()
 }
 
 /// Sets the population of a zone (entered by the cell, or taken from the observatory's zones).

@@ -576,3 +576,19 @@ async fn a_restore_writes_only_into_an_empty_journal_and_keeps_the_chain() {
         assert_eq!((v.entries, v.broken), (4, None));
     }
 }
+
+#[test]
+fn the_key_file_says_what_it_is_above_the_key_in_the_programs_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cle-journal");
+    // The program gives its words once (the command line: maillage_messages::audit::KEY_FILE_COMMENT).
+    audit::set_key_file_comment("Clé d'essai.\nSeconde ligne.");
+    let key = audit::read_or_create_key_file(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("# Clé d'essai.\n# Seconde ligne.\n"),
+        "{text}"
+    );
+    let read = audit::read_key_file(&path).unwrap().expect("the key file");
+    assert_eq!(read.id(), key.id());
+}

@@ -209,7 +209,7 @@ async fn indicators_json(
     Ok(Json(json!({
         "serie": serie,
         "population": info.as_ref().and_then(|i| i.population),
-        "source_population": info.as_ref().and_then(|i| i.population_source.clone()),
+        "source_population": info.as_ref().and_then(|i| i.population_source.as_ref().map(maillage_messages::crisis::population_source)),
         "seuils": thresholds,
         "jours": rows.iter().map(|c| json!({
             "jour": c.day.to_string(), "cas_7j": c.positives_7d, "tests_7j": c.tests_7d,

@@ -66,7 +66,9 @@ async fn compute_snapshot(store: &Store, version: String) -> Result<Snapshot, We
         version,
         rows: compute(&inputs),
         inputs,
-        method_context: observatory::method_context(store).await?,
+        method_context: maillage_messages::indicators::method_context(
+            &observatory::method_context(store).await?,
+        ),
         secret: Mutex::new(HashMap::new()),
         zones: zones::list(store).await?,
         filter: territory::filter(store).await?,
@@ -89,7 +91,7 @@ impl Snapshot {
 
     /// The method of an indicator as every page, export and API states it.
     pub fn method(&self, i: maillage_indicators::Indicator) -> String {
-        i.method_in(&self.method_context)
+        maillage_messages::indicators::method_in(i, &self.method_context)
     }
 
     fn under_secrecy(&self, threshold: u32) -> Arc<Vec<IndicatorRow>> {

@@ -29,7 +29,7 @@ pub fn apl_comparison(run: &Run) -> Option<String> {
             first_upper(
                 c["message"]
                     .as_str()
-                    .unwrap_or(maillage_analysis::APL_HOW_TO),
+                    .unwrap_or(maillage_messages::analysis::APL_HOW_TO),
             ) + ".",
         );
     }

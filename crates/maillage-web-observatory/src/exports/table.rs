@@ -136,7 +136,10 @@ pub fn indicators(rows: &[IndicatorRow], secrecy: Option<u32>, method_context: &
                 Cell::opt_number(r.denominator, 1),
                 Cell::opt_number(r.population_vintage.map(|v| v as f64), 0),
                 secret_cell(r),
-                Cell::text(r.indicator.method_in(method_context)),
+                Cell::text(maillage_messages::indicators::method_in(
+                    r.indicator,
+                    method_context,
+                )),
             ]
         })
         .collect();
@@ -320,7 +323,7 @@ pub fn notes(
     for &i in Indicator::ALL {
         notes.push((
             format!("Méthode — {}", indicator_label(i)),
-            i.method_in(method_context),
+            maillage_messages::indicators::method_in(i, method_context),
         ));
     }
     for b in sources {

@@ -533,7 +533,7 @@ pub fn method_texts(r: &Report) -> Vec<String> {
         ("Médecins de 60 ans et plus", Indicator::Gp60PlusShare),
     ]
     .into_iter()
-    .map(|(name, i)| format!("{name} : {}", i.method()))
+    .map(|(name, i)| format!("{name} : {}", maillage_messages::indicators::method(i)))
     .collect();
     v.push(r.method_context.clone());
     v.push(

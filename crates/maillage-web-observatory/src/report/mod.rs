@@ -206,7 +206,9 @@ pub async fn gather(
         quartier_iris,
         sources: observatory::sources(store).await?,
         apl,
-        method_context: observatory::method_context(store).await?,
+        method_context: maillage_messages::indicators::method_context(
+            &observatory::method_context(store).await?,
+        ),
     })
 }
 

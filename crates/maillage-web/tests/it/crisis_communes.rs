@@ -109,6 +109,7 @@ async fn fixture(store: &Store, now: Timestamp) -> Fixture {
         Level::Alerte,
         "test",
         now,
+        maillage_messages::crisis::level_entry,
     )
     .await
     .unwrap();

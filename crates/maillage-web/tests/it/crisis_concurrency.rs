@@ -59,6 +59,7 @@ async fn campaign(store: &Store, callers: &[String], now: Timestamp) -> i64 {
         Level::Alerte,
         "test",
         now,
+        maillage_messages::crisis::level_entry,
     )
     .await
     .unwrap();

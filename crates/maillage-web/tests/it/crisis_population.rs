@@ -51,9 +51,7 @@ async fn the_page_uses_the_insee_population_and_shows_spf_own_with_the_gap() {
             .unwrap();
         let insee = info.population.unwrap();
         assert!(
-            info.population_source
-                .as_deref()
-                .unwrap()
+            maillage_messages::crisis::population_source(info.population_source.as_ref().unwrap())
                 .starts_with("INSEE 2020"),
             "the INSEE population replaces the SpF file's: {info:?}"
         );

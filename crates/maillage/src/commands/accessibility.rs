@@ -7,7 +7,7 @@ use maillage_access::{Decay, parse_steps};
 use maillage_analysis::{
     AccessibilityReport, AccessibilityRequest, DemandMeasure, Network, SupplyMeasure, accessibility,
 };
-use maillage_indicators::professions::{GP, GP_OTHER, gp_rule_text};
+use maillage_indicators::professions::{GP, GP_OTHER};
 use maillage_routing::Profile;
 use std::path::PathBuf;
 
@@ -120,7 +120,9 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
     };
     block_on(async {
         let store = open(&args.base).await?;
-        let report = accessibility(&store, &request).await.map_err(fr)?;
+        let report = accessibility(&store, &request, maillage_messages::analysis::wording)
+            .await
+            .map_err(fr)?;
         if let Some(path) = &args.sortie {
             let mut w = csv::Writer::from_path(path)
                 .map_err(|e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", path.display()))?;
@@ -176,7 +178,7 @@ pub fn run(args: AccessibilityArgs) -> anyhow::Result<()> {
         // Which GPs were counted as supply: the rule in force (maillage territoire generalistes).
         if [GP, GP_OTHER].contains(&args.profession.as_str()) {
             let rule = maillage_store::supply::gp_rule(&store).await.map_err(fr)?;
-            println!("{}", gp_rule_text(&rule));
+            println!("{}", maillage_messages::indicators::gp_rule(&rule));
         }
         print_report(&args.profession, &report);
         for u in report.unsnapped.iter().take(20) {

@@ -330,6 +330,10 @@ async fn spf_rates(store: &maillage_store::Store, report: &mut ImportReport) -> 
     };
     let list = epi::series_list(store).await.map_err(fr)?;
     for zone in zones.iter_mut() {
+        // The import says where each population comes from as a typed origin: the output words it.
+        if let Ok(source) = serde_json::from_value::<epi::PopulationSource>(zone["source"].take()) {
+            zone["source"] = maillage_messages::crisis::population_source(&source).into();
+        }
         let code = zone["zone"].as_str().unwrap_or_default().to_string();
         let Some(info) = list.iter().find(|s| s.level == level && s.zone == code) else {
             continue;
@@ -382,7 +386,11 @@ fn print_spf_populations(r: &ImportReport) {
                 let mut line = format!(
                     "  {level} {code} : {}",
                     maillage_messages::crisis::epidemic_population(
-                        source,
+                        Some(
+                            &maillage_store::crisis::epidemic::PopulationSource::Written(
+                                source.to_string(),
+                            )
+                        ),
                         p,
                         z["population_spf"].as_f64(),
                         &nombre

@@ -201,8 +201,10 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
             }
         }
         // Every figure's method also says which GPs count and how places were located.
-        let method_context = observatory::method_context(&store).await.map_err(fr)?;
-        let method = |i: Indicator| i.method_in(&method_context);
+        let method_context = maillage_messages::indicators::method_context(
+            &observatory::method_context(&store).await.map_err(fr)?,
+        );
+        let method = |i: Indicator| maillage_messages::indicators::method_in(i, &method_context);
         let mut out: Box<dyn Write> = match &args.sortie {
             Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
                 |e| anyhow::anyhow!("impossible d'écrire « {} » : {e}", p.display()),
@@ -216,8 +218,8 @@ pub fn indicators(args: IndicatorArgs) -> anyhow::Result<()> {
                     "genere_le": maillage_store::now(),
                     "secret_statistique": if args.diffusion { json!({
                         "seuil": args.seuil, "secondaire": true, "protection": policy.protection,
-                        "motifs": { "seuil": maillage_indicators::Secret::Threshold.explanation(args.seuil),
-                                    "secondaire": maillage_indicators::Secret::Secondary.explanation(args.seuil) },
+                        "motifs": { "seuil": maillage_messages::indicators::secret(maillage_indicators::Secret::Threshold, args.seuil),
+                                    "secondaire": maillage_messages::indicators::secret(maillage_indicators::Secret::Secondary, args.seuil) },
                     }) } else { serde_json::Value::Null },
                     "methodes": Indicator::ALL.iter().map(|i| (i.code().to_string(), json!(method(*i))))
                         .chain([(APL_INDICATOR.to_string(), json!(APL_METHOD))])

@@ -332,7 +332,9 @@ async fn first_results(store: &Store, osm: Option<&PathBuf>) -> anyhow::Result<(
                 },
                 max_snap_m: 1000.0,
             };
-            let report = accessibility(store, &request).await.map_err(fr)?;
+            let report = accessibility(store, &request, maillage_messages::analysis::wording)
+                .await
+                .map_err(fr)?;
             for r in report
                 .results
                 .iter()

@@ -2,7 +2,7 @@
 
 use super::base::{BaseArg, block_on, fr, open, print_json};
 use clap::{Args, Subcommand};
-use maillage_indicators::professions::{GpRule, gp_rule_text};
+use maillage_indicators::professions::GpRule;
 use maillage_store::{supply, territory};
 
 /// Arguments de `maillage territoire`.
@@ -91,7 +91,7 @@ pub fn run(args: TerritoryArgs) -> anyhow::Result<()> {
                     );
                 }
                 let rule = supply::gp_rule(&store).await.map_err(fr)?;
-                println!("{}", gp_rule_text(&rule));
+                println!("{}", maillage_messages::indicators::gp_rule(&rule));
                 Ok(())
             }
             Some(TerritoryAction::Generalistes {
@@ -111,7 +111,7 @@ pub fn run(args: TerritoryArgs) -> anyhow::Result<()> {
                     return print_json(&rule);
                 }
                 println!("Règle enregistrée ; tous les indicateurs la suivent désormais.");
-                println!("{}", gp_rule_text(&rule));
+                println!("{}", maillage_messages::indicators::gp_rule(&rule));
                 Ok(())
             }
             Some(TerritoryAction::Definir {

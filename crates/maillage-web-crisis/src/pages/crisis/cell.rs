@@ -10,6 +10,7 @@ use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use maillage_crisis::cell::{EventKind, Level, LogKind, MemberKind, TaskStatus, task_late};
 use maillage_crisis::{Coded, CrisisError};
+use maillage_messages::crisis::level_entry;
 use maillage_store::audit::Action;
 use maillage_store::crisis::{self as store, cell};
 use maillage_store::reach::Territorywide;
@@ -298,6 +299,7 @@ async fn open_event(
                 level,
                 &caller.account.identifier,
                 super::now(),
+                level_entry,
             )
             .await?;
             Ok(Taken::audit(
@@ -328,13 +330,13 @@ async fn set_level(
             let by = &caller.account.identifier;
             let (code, details) = match f.get("niveau") {
                 Some("fin") => {
-                    cell::close_event(tx, reach, id, author, by, now).await?;
+                    cell::close_event(tx, reach, id, author, by, now, level_entry).await?;
                     ("cloture", json!({ "fin": true }))
                 }
                 value => {
                     let level =
                         maillage_crisis::parse_code::<Level>("niveau", value.unwrap_or(""))?;
-                    cell::set_level(tx, reach, id, level, author, by, now).await?;
+                    cell::set_level(tx, reach, id, level, author, by, now, level_entry).await?;
                     ("niveau", json!({ "niveau": level.code() }))
                 }
             };

@@ -166,7 +166,7 @@ async fn render(
             p { "Données du " (day(s.first_day.parse().unwrap_or(last))) " au " (day(last)) " (" (s.days) " jours). "
                 @if let Some(p) = s.population {
                     "Taux recalculés avec la "
-                    (maillage_messages::crisis::epidemic_population(s.population_source.as_deref().unwrap_or("de la zone"), p, s.spf_population, &number)) "."
+                    (maillage_messages::crisis::epidemic_population(s.population_source.as_ref(), p, s.spf_population, &number)) "."
                 }
                 @else { "Population : " strong { "inconnue" } " — saisissez-la ci-dessous pour calculer l'incidence et le dépistage." } }
             @if let Some(l) = latest {

@@ -446,7 +446,12 @@ async fn outgoing(
                 to_name: member.contact.name.clone(),
                 to_email: email,
                 subject: m.subject.clone(),
-                text: mail::with_footer(&m.body, &m.list_name, sender, &link),
+                text: maillage_messages::network::relayed_text(&mail::Relayed {
+                    text: &m.body,
+                    list_name: &m.list_name,
+                    sender,
+                    unsubscribe_url: &link,
+                }),
                 list_id: Some(mail::list_id(m.list_id, base)),
                 unsubscribe_url: Some(link),
             },

@@ -314,8 +314,8 @@ pub async fn build(
                 } else {
                     provenance = Some(format!(
                         "{}{}.",
-                        maillage_analysis::APL_HOW_TO[..1].to_uppercase(),
-                        &maillage_analysis::APL_HOW_TO[1..]
+                        maillage_messages::analysis::APL_HOW_TO[..1].to_uppercase(),
+                        &maillage_messages::analysis::APL_HOW_TO[1..]
                     ));
                 }
                 for a in apl {

@@ -216,7 +216,7 @@ pub(super) async fn page(
                         strong { (small_count(planned, secrecy)) } "."
                     }
                 }
-                p.aide { (Indicator::Gp60PlusShare.method()) }
+                p.aide { (maillage_messages::indicators::method(Indicator::Gp60PlusShare)) }
             }
         }
         h2 { "Derniers imports" }
@@ -248,9 +248,9 @@ pub(super) async fn page(
         h2 { "Méthodes" }
         dl {
             dt { "Effectif" } dd { (snapshot.method(Indicator::Count)) }
-            dt { "Densité pour 10 000 habitants" } dd { (Indicator::Per10k.method()) }
-            dt { "Densité dans les QPV" } dd { (Indicator::QpvPer10k.method()) }
-            dt { "Densité hors QPV" } dd { (Indicator::RestPer10k.method()) }
+            dt { "Densité pour 10 000 habitants" } dd { (maillage_messages::indicators::method(Indicator::Per10k)) }
+            dt { "Densité dans les QPV" } dd { (maillage_messages::indicators::method(Indicator::QpvPer10k)) }
+            dt { "Densité hors QPV" } dd { (maillage_messages::indicators::method(Indicator::RestPer10k)) }
             @if !runs.is_empty() {
                 dt { "Accessibilité (E2SFCA)" }
                 dd {

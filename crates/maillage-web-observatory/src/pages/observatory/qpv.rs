@@ -134,9 +134,9 @@ pub(super) async fn page(
         }
         h2 { "Méthodes" }
         dl {
-            dt { "Densité dans les QPV" } dd { (Indicator::QpvPer10k.method()) }
-            dt { "Densité hors QPV" } dd { (Indicator::RestPer10k.method()) }
-            dt { "Rapport" } dd { (Indicator::QpvRatio.method()) }
+            dt { "Densité dans les QPV" } dd { (maillage_messages::indicators::method(Indicator::QpvPer10k)) }
+            dt { "Densité hors QPV" } dd { (maillage_messages::indicators::method(Indicator::RestPer10k)) }
+            dt { "Rapport" } dd { (maillage_messages::indicators::method(Indicator::QpvRatio)) }
         }
         (sources_section(&sources))
         (caveats(&state, &[

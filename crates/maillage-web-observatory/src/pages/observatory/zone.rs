@@ -284,8 +284,8 @@ pub(super) async fn page(
         h2 { "Méthodes" }
         dl {
             dt { "Effectif" } dd { (snapshot.method(Indicator::Count)) }
-            dt { "Densité" } dd { (Indicator::Per10k.method()) }
-            dt { "Âge des médecins généralistes" } dd { (Indicator::Gp60PlusShare.method()) }
+            dt { "Densité" } dd { (maillage_messages::indicators::method(Indicator::Per10k)) }
+            dt { "Âge des médecins généralistes" } dd { (maillage_messages::indicators::method(Indicator::Gp60PlusShare)) }
         }
         (sources_section(&sources))
         (caveats(&state, &[]))

@@ -198,7 +198,11 @@ pub(super) async fn send_reminders(
                 })
             })
             .collect();
-        let text = maillage_network::mail::reminder_text(owner, &list, &sender);
+        let text = maillage_messages::network::reminder_text(&maillage_network::mail::Reminder {
+            owner,
+            items: &list,
+            sender: &sender,
+        });
         match &smtp {
             Some(s) => {
                 let outgoing = smtp::Outgoing {
