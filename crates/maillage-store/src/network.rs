@@ -50,6 +50,17 @@ pub enum Refusal {
     OutOfReach { commune: Option<String> },
 }
 
+impl Refusal {
+    /// The field of the form the refusal is about, when it is about one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Refusal::Duplicate { what } => Some(what),
+            Refusal::OutOfReach { .. } => Some("commune"),
+            _ => None,
+        }
+    }
+}
+
 impl From<NetworkError> for Error {
     fn from(e: NetworkError) -> Self {
         Error::Rule(e)
