@@ -16,6 +16,7 @@ pub mod cls;
 pub mod democracy;
 pub mod directory;
 pub mod relay;
+pub mod trash;
 pub mod watch;
 
 pub use crate::change::Change;
@@ -115,7 +116,9 @@ impl Owner {
     /// The commune of the record `$1` (one row when it exists).
     fn commune_sql(self) -> &'static str {
         match self {
-            Owner::Actor => "SELECT commune_code FROM network_actor WHERE id = $1",
+            Owner::Actor => {
+                "SELECT commune_code FROM network_actor WHERE id = $1 AND deleted_at IS NULL"
+            }
             Owner::Contact => "SELECT commune_code FROM network_contact WHERE id = $1",
             Owner::List => "SELECT commune_code FROM network_list WHERE id = $1",
             Owner::Message => "SELECT commune_code FROM network_message WHERE id = $1",
