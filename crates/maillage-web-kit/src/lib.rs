@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod confirm;
 pub mod data;
 pub mod error;
 pub mod fields;

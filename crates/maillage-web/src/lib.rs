@@ -110,6 +110,8 @@ pub fn route_table() -> Vec<RouteInfo> {
 /// The application for a store: every route behind its guard, a French 404, security headers.
 pub async fn app(store: Store, config: Config) -> maillage_store::Result<Router> {
     let demo = users::is_demo_base(&store).await?;
+    // The directory's trash keeps a deleted entry 30 days; older ones go at each start (and when it is opened).
+    maillage_store::network::trash::purge_everywhere(&store, jiff::Timestamp::now()).await?;
     let dummy_hash = secrets::hash_password_async(secrets::random_token()).await;
     let routes = all_routes();
     let state = AppState::new(store, config, demo, routes.infos(), dummy_hash);

@@ -90,7 +90,7 @@ pub async fn restore_actor(
 }
 
 /// Erases for good the entries deleted more than [`KEPT_DAYS`] days before `now` that `reach` reaches; how many.
-pub async fn purge(tx: &mut Change, reach: &Reach, now: Timestamp) -> Result<u64> {
+pub async fn purge(tx: &mut Change, reach: &Reach, now: Timestamp) -> crate::Result<u64> {
     let clause = reach.clause("commune_code", 2, Territorywide::Shared);
     let sql = format!(
         "DELETE FROM network_actor WHERE deleted_at IS NOT NULL AND deleted_at < $1 AND {}",
@@ -104,7 +104,7 @@ pub async fn purge(tx: &mut Change, reach: &Reach, now: Timestamp) -> Result<u64
 }
 
 /// [`purge`] over the whole territory in a change of its own (at the server's start).
-pub async fn purge_everywhere(store: &Store, now: Timestamp) -> Result<u64> {
+pub async fn purge_everywhere(store: &Store, now: Timestamp) -> crate::Result<u64> {
     let reach = Reach::everything();
     let mut tx = Change::write(store, &reach).await?;
     let n = purge(&mut tx, &reach, now).await?;

@@ -39,12 +39,6 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::POST, "/reseau/acteurs/{id}", MANAGE, update)
         .page(
             Method::POST,
-            "/reseau/acteurs/{id}/suppression",
-            MANAGE,
-            delete,
-        )
-        .page(
-            Method::POST,
             "/reseau/acteurs/{id}/contacts",
             MANAGE,
             add_contact,
@@ -69,7 +63,11 @@ const MAX_IMPORT: usize = 10 << 20;
 const MESSAGES: &[(&str, &str)] = &[
     ("cree", "la fiche est créée."),
     ("modifie", "la fiche est enregistrée."),
-    ("supprime", "la fiche est supprimée."),
+    (
+        "supprime",
+        "la fiche est dans la corbeille : vous pouvez l'y restaurer pendant 30 jours.",
+    ),
+    ("restaure", "la fiche est restaurée depuis la corbeille."),
     ("contact", "le contact est enregistré."),
     ("contact_supprime", "le contact est supprimé."),
 ];
@@ -166,7 +164,7 @@ async fn render_list(
         (notice.render())
         p { (actors.len()) " fiches, dont " (public) " publiques (visibles dans " a href="/annuaire" { "l'annuaire public" } ")." }
         p { a href="/reseau/acteurs.csv" { "Exporter l'annuaire (CSV)" }
-            @if manage { " · " a href="/reseau/contacts.csv" { "Exporter les personnes contacts (CSV, export journalisé)" } } }
+            @if manage { " · " a href="/reseau/contacts.csv" { "Exporter les personnes contacts (CSV, export journalisé)" } " · " a href="/reseau/corbeille" { "Corbeille" } } }
         (search_form("/reseau/acteurs", &s, None))
         div.defilement {
             table {
@@ -323,10 +321,7 @@ async fn render_actor(
                 summary { "Modifier la fiche" }
                 (actor_form(caller, &communes, &format!("/reseau/acteurs/{}", a.id), typed.unwrap_or(&current), Some(&a.record), Some(a.commune_code.as_deref())))
             }
-            form method="post" action=(format!("/reseau/acteurs/{}/suppression", a.id)) {
-                (csrf_field(caller))
-                button type="submit" { "Supprimer la fiche et ses contacts" }
-            }
+            p { a.bouton-danger href=(super::trash::confirmation_path(a.id)) { "Supprimer la fiche et ses contacts…" } }
         }
     };
     Ok(NETWORK.page(state, caller, &a.record.name, "/reseau/acteurs", content))
@@ -399,30 +394,6 @@ async fn update(
         async |reason| {
             render_actor(&state, &caller, &a, Notice::Refused(reason), Some(&values)).await
         },
-    )
-    .await
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let id = id_of(&id)?;
-    take(
-        &state,
-        &caller,
-        Missing::NotFound,
-        async |tx, reach| -> Taking {
-            store::delete_actor(tx, reach, id).await?;
-            Ok(Taken::audit(
-                Action::NetworkContactsChanged,
-                target("acteur", id),
-                json!({ "suppression": true }),
-            )
-            .then("/reseau/acteurs", "supprime"))
-        },
-        reason_only,
     )
     .await
 }
