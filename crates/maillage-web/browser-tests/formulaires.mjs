@@ -124,6 +124,10 @@ try {
   // Refused again, then reloaded: the page is asked for again, the form is not sent a second time.
   await page.goto(`${base}/cls/1`);
   await section.locator("summary").click();
+  await section.getByLabel(/^Numéro\ \(1\.2\.3\)/).fill("9.9.2");
+  await section.getByLabel(/^Intitulé/).fill("Une autre fiche");
+  await section.getByLabel(/^Pilote/).fill("CCAS");
+  await section.getByLabel(/^Budget\ \(€\)/).fill("beaucoup");
   attendu422 = true;
   await section.getByRole("button", { name: "Enregistrer la fiche" }).click();
   await page.waitForSelector("[role=alert]");
