@@ -276,6 +276,40 @@ async fn deletions_ask_first_the_trash_restores_for_30_days_and_the_register_rem
         let contacts = format!("SELECT COUNT(*) FROM network_contact WHERE actor_id = {actor}");
         let page = format!("/reseau/acteurs/{actor}");
         let confirmation = format!("{page}/suppression");
+        // A contact person: erased for good, but only from the page naming them.
+        let (contact, contact_name): (i64, String) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id, name FROM network_contact WHERE actor_id = {actor} ORDER BY id LIMIT 1"
+        )))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        let contact_confirmation = format!("/reseau/contacts/{contact}/suppression");
+        let r = post_from(&mut c, &page, &contact_confirmation, &csrf, &[]).await;
+        assert_eq!(r.location(), contact_confirmation, "[{be}] asks first");
+        let r = c.get(&contact_confirmation).await;
+        assert_eq!(r.status, 200, "[{be}] {}", r.body);
+        assert!(r.body.contains(&contact_name) && r.body.contains("effacées définitivement"));
+        let r = post_from(
+            &mut c,
+            &contact_confirmation,
+            &contact_confirmation,
+            &csrf,
+            &[("confirmation", "oui")],
+        )
+        .await;
+        assert_eq!(
+            r.location(),
+            format!("{page}?fait=contact_supprime"),
+            "[{be}]"
+        );
+        assert_eq!(
+            scalar(
+                store,
+                &format!("SELECT COUNT(*) FROM network_contact WHERE id = {contact}")
+            )
+            .await,
+            0
+        );
         // The actor's page leads to the confirmation, styled as dangerous.
         let r = c.get(&page).await;
         assert!(

@@ -615,38 +615,16 @@ async fn complete(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    // A volunteer's missions are theirs by the link to their account, whichever commune asked them: the
-    // statement itself keeps to the volunteer's own requests.
-    take_as(
-        &state,
-        &caller,
-        &Reach::everything(),
-        Missing::NotFound,
-        async |tx, _| -> Taking {
-            if !f.flag("fait") {
-                return Err(
-                    CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "fait" })
-                        .into(),
-                );
-            }
-            vol::complete_mission(
-                tx,
-                id,
-                &caller.account.identifier,
-                f.get("note"),
-                super::now(),
-            )
-            .await
-            .map_err(not_yours_is_missing)?;
-            Ok(Taken::audit(
-                Action::CrisisChanged,
-                format!("crise:demande:{id}"),
-                json!({ "mission_faite": true }),
-            )
-            .then("/mes-missions", "faite"))
-        },
-        async |reason| missions_again(&state, &caller, reason).await,
-    )
+    let by = caller.account.identifier.clone();
+    on_own_mission(&state, &caller, id, "faite", async |tx| {
+        if !f.flag("fait") {
+            return Err(
+                CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "fait" })
+                    .into(),
+            );
+        }
+        vol::complete_mission(tx, id, &by, f.get("note"), super::now()).await
+    })
     .await
 }
 
@@ -656,30 +634,38 @@ async fn not_done(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    // As for [`complete`]: the volunteer's own missions, whichever commune asked them.
+    let by = caller.account.identifier.clone();
+    on_own_mission(&state, &caller, id, "pas_pu", async |tx| {
+        vol::report_not_done(tx, id, &by, f.get("raison"), super::now()).await
+    })
+    .await
+}
+
+/// A volunteer's change of one of their missions (`code`: done, or could not): audited, back to their missions.
+/// A volunteer's missions are theirs by the link to their account, whichever commune asked them: the
+/// statements themselves keep to the volunteer's own requests.
+async fn on_own_mission(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    code: &'static str,
+    work: impl AsyncFnOnce(&mut maillage_store::change::Change) -> Result<(), Error>,
+) -> Result<Response, WebError> {
     take_as(
-        &state,
-        &caller,
+        state,
+        caller,
         &Reach::everything(),
         Missing::NotFound,
         async |tx, _| -> Taking {
-            vol::report_not_done(
-                tx,
-                id,
-                &caller.account.identifier,
-                f.get("raison"),
-                super::now(),
-            )
-            .await
-            .map_err(not_yours_is_missing)?;
+            work(tx).await.map_err(not_yours_is_missing)?;
             Ok(Taken::audit(
                 Action::CrisisChanged,
                 format!("crise:demande:{id}"),
-                json!({ "mission_non_faite": true }),
+                json!({ "mission": code }),
             )
-            .then("/mes-missions", "pas_pu"))
+            .then("/mes-missions", code))
         },
-        async |reason| missions_again(&state, &caller, reason).await,
+        async |reason| missions_again(state, caller, reason).await,
     )
     .await
 }

@@ -300,10 +300,7 @@ async fn render_actor(
                                             summary { "Modifier " span.visuellement-cache { (c.name) } }
                                             (contact_form(caller, &format!("/reseau/contacts/{}", c.id), Some(c)))
                                         }
-                                        form method="post" action=(format!("/reseau/contacts/{}/suppression", c.id)) {
-                                            (csrf_field(caller))
-                                            button type="submit" { "Supprimer" }
-                                        }
+                                        a.bouton-danger href=(format!("/reseau/contacts/{}/suppression", c.id)) { "Supprimer" span.visuellement-cache { " " (c.name) } "…" }
                                     }
                                 }
                             }
@@ -490,7 +487,7 @@ async fn update_contact(
 }
 
 /// Where a contact's changes lead: its actor's page, or the relay's for a contact of no actor.
-fn contact_back(c: &store::Contact) -> String {
+pub(super) fn contact_back(c: &store::Contact) -> String {
     c.actor_id.map_or("/reseau/relais".to_string(), |a| {
         format!("/reseau/acteurs/{a}")
     })
@@ -500,10 +497,17 @@ async fn delete_contact(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Form(f): Form,
 ) -> Result<Response, WebError> {
     let c = store::contact(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
+    // Only the confirmation page's button erases (super::trash).
+    if let Err(to_confirmation) =
+        maillage_web_kit::confirm::confirmed(&f, &format!("/reseau/contacts/{}/suppression", c.id))
+    {
+        return Ok(to_confirmation);
+    }
     take(
         &state,
         &caller,

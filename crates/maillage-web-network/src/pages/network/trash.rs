@@ -1,12 +1,14 @@
-//! Deleting a directory entry in two steps, and the directory's trash (`/reseau/corbeille`): a deleted entry is
-//! kept 30 days, listed here with the way to restore it, then purged ([`maillage_store::network::trash`]). Its
-//! contact persons, personal data, are erased at the deletion: the confirmation page says so.
+//! Deletions of the network module in two steps (a confirmation page saying what is lost, then its button), and
+//! the directory's trash (`/reseau/corbeille`): a deleted entry is kept 30 days, listed here with the way to
+//! restore it, then purged ([`maillage_store::network::trash`]). Its contact persons, personal data, are erased
+//! at the deletion, as a contact person or a member of a body removed on their own: the confirmation says so.
 
 use super::{MANAGE, Missing, NETWORK, Taken, Taking, commit, local_text, reach, take, target};
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::Response;
 use maillage_store::audit::Action;
+use maillage_store::network::bodies;
 use maillage_store::network::directory as store;
 use maillage_store::network::trash::{self, KEPT_DAYS};
 use maillage_web_kit::auth::Caller;
@@ -32,6 +34,18 @@ pub fn routes(r: Routes) -> Routes {
         "/reseau/acteurs/{id}/suppression",
         MANAGE,
         delete,
+    )
+    .page(
+        Method::GET,
+        "/reseau/contacts/{id}/suppression",
+        MANAGE,
+        confirm_contact,
+    )
+    .page(
+        Method::GET,
+        "/reseau/membres/{id}/suppression",
+        MANAGE,
+        confirm_member,
     )
     .page(Method::GET, "/reseau/corbeille", MANAGE, trash_page)
     .page(
@@ -203,4 +217,81 @@ async fn restore(
         reason_only,
     )
     .await
+}
+
+/// What erasing a person's record means, said on its confirmation page.
+fn erased_for_good(what: Markup) -> Markup {
+    html! {
+        p { strong { (what) } }
+        p { "Ces données personnelles sont " strong { "effacées définitivement" } " : elles ne vont pas dans la corbeille." }
+    }
+}
+
+async fn confirm_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Markup, WebError> {
+    let c = store::contact(state.store(), &reach(&caller), id_of(&id)?)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let back = super::directory::contact_back(&c);
+    let lost = erased_for_good(html! {
+        "Supprimer la personne contact « " (c.name) " »"
+        @if let Some(a) = &c.actor_name { " de « " (a) " »" }
+        " (nom, fonction, courriel, téléphone, inscriptions aux listes de diffusion) ?"
+    });
+    let action = format!("/reseau/contacts/{}/suppression", c.id);
+    let content = confirm::form(
+        &caller,
+        &Confirmation {
+            lost,
+            action: &action,
+            hidden: &[],
+            button: "Supprimer la personne contact",
+            cancel: &back,
+        },
+    );
+    Ok(NETWORK.page(
+        &state,
+        &caller,
+        &format!("Supprimer {}", c.name),
+        "/reseau/acteurs",
+        content,
+    ))
+}
+
+async fn confirm_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Markup, WebError> {
+    let id = id_of(&id)?;
+    let m = bodies::all_members(state.store(), &reach(&caller))
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(WebError::NotFound)?;
+    let back = format!("/reseau/instances/{}", m.body_id);
+    let lost = erased_for_good(html! {
+        "Retirer « " (m.name) " » de l'instance, avec ses coordonnées ?"
+    });
+    let action = format!("/reseau/membres/{id}/suppression");
+    let content = confirm::form(
+        &caller,
+        &Confirmation {
+            lost,
+            action: &action,
+            hidden: &[],
+            button: "Retirer le membre",
+            cancel: &back,
+        },
+    );
+    Ok(NETWORK.page(
+        &state,
+        &caller,
+        &format!("Retirer {}", m.name),
+        "/reseau/instances",
+        content,
+    ))
 }
