@@ -1,6 +1,6 @@
 //! Destructive actions in two steps: the button of a page leads (GET) to a confirmation page saying what will
 //! be lost ([`form`]), whose own button posts the action with [`FIELD`] set; a post without it goes back to the
-//! confirmation page ([`confirmed`]), so no deletion happens in one click, whatever sent it.
+//! confirmation page ([`unconfirmed`]), so no deletion happens in one click, whatever sent it.
 
 use crate::auth::Caller;
 use crate::layout::csrf_field;
@@ -43,11 +43,7 @@ pub fn form(caller: &Caller, c: &Confirmation<'_>) -> Markup {
     }
 }
 
-/// Whether a post comes from the confirmation page; if not, the answer that leads there.
-pub fn confirmed(posted: &Params, confirmation_page: &str) -> Result<(), Response> {
-    if posted.get(FIELD) == Some("oui") {
-        Ok(())
-    } else {
-        Err(Redirect::to(confirmation_page).into_response())
-    }
+/// A post that does not come from the confirmation page: the answer that leads there; `None` when confirmed.
+pub fn unconfirmed(posted: &Params, confirmation_page: &str) -> Option<Response> {
+    (posted.get(FIELD) != Some("oui")).then(|| Redirect::to(confirmation_page).into_response())
 }

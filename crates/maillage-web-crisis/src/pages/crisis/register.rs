@@ -592,7 +592,7 @@ async fn remove(
             .and_then(RemovalReason::parse)
             .map_or("", |r| r.code())
     );
-    if let Err(to_confirmation) = maillage_web_kit::confirm::confirmed(&f, &confirmation) {
+    if let Some(to_confirmation) = maillage_web_kit::confirm::unconfirmed(&f, &confirmation) {
         return Ok(to_confirmation);
     }
     let reason = match maillage_crisis::parse_code::<RemovalReason>("motif", f.raw("motif")) {

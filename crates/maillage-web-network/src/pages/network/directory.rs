@@ -503,9 +503,10 @@ async fn delete_contact(
         .await?
         .ok_or(WebError::NotFound)?;
     // Only the confirmation page's button erases (super::trash).
-    if let Err(to_confirmation) =
-        maillage_web_kit::confirm::confirmed(&f, &format!("/reseau/contacts/{}/suppression", c.id))
-    {
+    if let Some(to_confirmation) = maillage_web_kit::confirm::unconfirmed(
+        &f,
+        &format!("/reseau/contacts/{}/suppression", c.id),
+    ) {
         return Ok(to_confirmation);
     }
     take(

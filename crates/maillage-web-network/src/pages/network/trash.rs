@@ -117,7 +117,7 @@ async fn delete(
     Form(f): Form,
 ) -> Result<Response, WebError> {
     let id = id_of(&id)?;
-    if let Err(to_confirmation) = confirm::confirmed(&f, &confirmation_path(id)) {
+    if let Some(to_confirmation) = confirm::unconfirmed(&f, &confirmation_path(id)) {
         return Ok(to_confirmation);
     }
     let by = caller.account.identifier.clone();

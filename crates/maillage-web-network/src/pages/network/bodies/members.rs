@@ -83,8 +83,8 @@ pub(super) async fn delete_member(
         .map(|m| m.body_id)
         .ok_or(WebError::NotFound)?;
     // Only the confirmation page's button removes (network::trash).
-    if let Err(to_confirmation) =
-        maillage_web_kit::confirm::confirmed(&f, &format!("/reseau/membres/{id}/suppression"))
+    if let Some(to_confirmation) =
+        maillage_web_kit::confirm::unconfirmed(&f, &format!("/reseau/membres/{id}/suppression"))
     {
         return Ok(to_confirmation);
     }
