@@ -82,8 +82,12 @@ struct Scan<'a> {
 
 /// A tag's name and attributes (values unescaped), as read.
 struct Tag {
+    /// As written (SVG names keep their case), and lower-cased to be compared.
+    written: String,
     name: String,
     closing: bool,
+    /// `<path … />`: kept, as SVG inside HTML needs it.
+    self_closing: bool,
     attributes: Vec<(String, Option<String>)>,
 }
 
@@ -116,7 +120,7 @@ impl Tag {
         if self.closing {
             out.push('/');
         }
-        out.push_str(&self.name);
+        out.push_str(&self.written);
         for (n, v) in &self.attributes {
             out.push(' ');
             out.push_str(n);
@@ -126,7 +130,7 @@ impl Tag {
                 out.push('"');
             }
         }
-        out.push('>');
+        out.push_str(if self.self_closing { "/>" } else { ">" });
     }
 }
 
@@ -170,7 +174,7 @@ impl Scan<'_> {
                 }
             }
             ("details", false) => {
-                let at = self.out.len() + 1 + tag.name.len();
+                let at = self.out.len() + 1 + tag.written.len();
                 if !tag.has("open") {
                     self.details.push(at);
                 } else {
@@ -302,7 +306,10 @@ fn same_path(action: &str, posted: &str) -> bool {
 /// Reads a tag (`<name attr="value" flag>`); `None` for what is no element tag (a comment, the doctype).
 fn parse(raw: &str) -> Option<Tag> {
     let inner = raw.strip_prefix('<')?.strip_suffix('>')?;
-    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    let (self_closing, inner) = match inner.strip_suffix('/') {
+        Some(i) => (true, i),
+        None => (false, inner),
+    };
     let (closing, inner) = match inner.strip_prefix('/') {
         Some(i) => (true, i),
         None => (false, inner),
@@ -335,8 +342,10 @@ fn parse(raw: &str) -> Option<Tag> {
         rest = rest.trim_start();
     }
     Some(Tag {
+        written: name.to_string(),
         name: name.to_ascii_lowercase(),
         closing,
+        self_closing,
         attributes,
     })
 }
@@ -376,6 +385,7 @@ mod tests {
 
     const PAGE: &str = concat!(
         "<!DOCTYPE html><html><head><title>t</title></head><body>",
+        "<svg viewBox=\"0 0 10 10\"><linearGradient id=\"g\"/><path d=\"M0 0\"/></svg>",
         "<div class=\"message erreur\" role=\"alert\"><p>non</p></div>",
         "<details class=\"modifier\"><summary>Autre</summary>",
         "<form method=\"post\" action=\"/autre\"><input type=\"text\" name=\"budget\" value=\"\"></form></details>",
@@ -465,5 +475,8 @@ mod tests {
         assert!(!out.contains("aria-invalid"));
         assert!(!out.contains("<details open"));
         assert!(out.contains("<body>"));
+        assert!(out.contains(
+            "<svg viewBox=\"0 0 10 10\"><linearGradient id=\"g\"/><path d=\"M0 0\"/></svg>"
+        ));
     }
 }
