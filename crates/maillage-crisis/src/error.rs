@@ -54,3 +54,16 @@ pub enum CrisisError {
     #[error("the reason of the export is required")]
     ReasonRequired,
 }
+
+impl CrisisError {
+    /// The field the error is about, when it is about one (as the form posts it).
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            CrisisError::Field(e) => Some(e.field()),
+            CrisisError::UnknownCode { field } | CrisisError::InvalidThresholds { field } => {
+                Some(field)
+            }
+            _ => None,
+        }
+    }
+}

@@ -19,6 +19,17 @@ pub enum FieldError {
     TooLong { field: &'static str, max: usize },
 }
 
+impl FieldError {
+    /// The name of the field (as the form posts it), so that a page can point at it.
+    pub fn field(&self) -> &'static str {
+        match self {
+            FieldError::MissingField { field }
+            | FieldError::InvalidField { field, .. }
+            | FieldError::TooLong { field, .. } => field,
+        }
+    }
+}
+
 /// How many characters of a value a message, a log line or an audit entry may quote.
 pub const QUOTED_CHARS: usize = 80;
 

@@ -43,6 +43,7 @@ pub fn field_label(field: &str) -> &str {
         "type" => "type",
         "script" => "script d'appel",
         "note" => "note",
+        "raison" => "raison",
         "suivi" => "suivi",
         "competences" => "compétences",
         "jours" => "jours de disponibilité",

@@ -60,3 +60,16 @@ pub enum CsvProblem {
     /// Anything else the reader refuses (an encoding, a quote left open).
     Unreadable,
 }
+
+impl NetworkError {
+    /// The field the error is about, when it is about one (as the form posts it).
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            NetworkError::Field(e) => Some(e.field()),
+            NetworkError::UnknownCode { field }
+            | NetworkError::InvertedRange { field, .. }
+            | NetworkError::PeriodInverted { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}

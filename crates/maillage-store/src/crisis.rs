@@ -59,6 +59,16 @@ pub enum Refusal {
     CommuneNotHeld,
 }
 
+impl Refusal {
+    /// The field of the form the refusal is about, when it is about one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Refusal::CommuneNotHeld => Some("commune"),
+            _ => None,
+        }
+    }
+}
+
 impl From<CrisisError> for Error {
     fn from(e: CrisisError) -> Self {
         Error::Rule(e)

@@ -109,6 +109,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0017_zone_activity_rows.sql"),
         include_str!("../migrations/postgres/0017_zone_activity_rows.sql"),
     ),
+    (
+        18,
+        "trash and reports",
+        include_str!("../migrations/sqlite/0018_trash_and_reports.sql"),
+        include_str!("../migrations/postgres/0018_trash_and_reports.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

@@ -16,6 +16,7 @@ pub mod cls;
 pub mod democracy;
 pub mod directory;
 pub mod relay;
+pub mod trash;
 pub mod watch;
 
 pub use crate::change::Change;
@@ -48,6 +49,17 @@ pub enum Refusal {
     /// every commune).
     #[error("commune {commune:?} is out of the caller's reach")]
     OutOfReach { commune: Option<String> },
+}
+
+impl Refusal {
+    /// The field of the form the refusal is about, when it is about one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Refusal::Duplicate { what } => Some(what),
+            Refusal::OutOfReach { .. } => Some("commune"),
+            _ => None,
+        }
+    }
 }
 
 impl From<NetworkError> for Error {
@@ -104,7 +116,9 @@ impl Owner {
     /// The commune of the record `$1` (one row when it exists).
     fn commune_sql(self) -> &'static str {
         match self {
-            Owner::Actor => "SELECT commune_code FROM network_actor WHERE id = $1",
+            Owner::Actor => {
+                "SELECT commune_code FROM network_actor WHERE id = $1 AND deleted_at IS NULL"
+            }
             Owner::Contact => "SELECT commune_code FROM network_contact WHERE id = $1",
             Owner::List => "SELECT commune_code FROM network_list WHERE id = $1",
             Owner::Message => "SELECT commune_code FROM network_message WHERE id = $1",

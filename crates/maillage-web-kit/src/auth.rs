@@ -13,7 +13,7 @@ use crate::routes::{Access, Kind, RouteInfo};
 use crate::state::AppState;
 use crate::{layout, scope::Scope};
 use crate::{limits, secrets};
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Version, header};
@@ -310,18 +310,21 @@ fn is_safe(method: &Method) -> bool {
 
 /// The CSRF token a request presents: the `x-csrf-token` header, or the `_csrf` field of a form body (the body is
 /// read and put back for the handler), or the first field of a multipart body ([`crate::multipart`]).
-async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), WebError> {
+async fn presented_csrf(
+    req: Request,
+) -> Result<(Request, Option<String>, Option<Bytes>), WebError> {
     if let Some(v) = req
         .headers()
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
     {
         let v = v.to_string();
-        return Ok((req, Some(v)));
+        return Ok((req, Some(v), None));
     }
     // Uploads: the token is the first field of the multipart body, read without buffering the file.
     if let Some(boundary) = crate::multipart::boundary(req.headers()) {
-        return crate::multipart::csrf_first_field(req, &boundary).await;
+        let (req, token) = crate::multipart::csrf_first_field(req, &boundary).await?;
+        return Ok((req, token, None));
     }
     let is_form = req
         .headers()
@@ -329,7 +332,7 @@ async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), WebEr
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return Ok((req, None));
+        return Ok((req, None, None));
     }
     let (parts, body) = req.into_parts();
     // The body is already capped by the guard ([`limits::limited`]): its error is the one to tell.
@@ -345,7 +348,11 @@ async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), WebEr
     let token = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "_csrf")
         .map(|(_, v)| v.into_owned());
-    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+    Ok((
+        Request::from_parts(parts, Body::from(bytes.clone())),
+        token,
+        Some(bytes),
+    ))
 }
 
 /// The route guard (see the module documentation).
@@ -410,6 +417,8 @@ async fn guarded(state: AppState, info: Arc<RouteInfo>, req: Request, next: Next
     let safe = is_safe(&parts.method);
     let login_cookie = cookie(&parts.headers, state.login_csrf_cookie()).unwrap_or_default();
     let mut req = Request::from_parts(parts, body);
+    // A form's posted fields, to give back to it if it is refused (see [`refill_refused`]).
+    let mut posted = None;
     if !safe {
         let expected = match caller.as_ref().map(|c| &c.via) {
             Some(Via::Session { csrf, .. }) => Some(csrf.clone()),
@@ -419,8 +428,9 @@ async fn guarded(state: AppState, info: Arc<RouteInfo>, req: Request, next: Next
         };
         if let Some(expected) = expected {
             let presented = match presented_csrf(req).await {
-                Ok((r, token)) => {
+                Ok((r, token, bytes)) => {
                     req = r;
+                    posted = bytes;
                     token
                 }
                 Err(e) => return finish(&state, &info, caller, e.into_response()),
@@ -445,8 +455,89 @@ async fn guarded(state: AppState, info: Arc<RouteInfo>, req: Request, next: Next
     req.extensions_mut().insert(ClientIp(ip));
     req.extensions_mut().insert(MaybeCaller(caller.clone()));
     req.extensions_mut().insert(CurrentRoute(info.clone()));
-    let response = next.run(req).await;
+    let action = req.uri().path().to_string();
+    let address = form_page(req.headers());
+    let mut response = next.run(req).await;
+    if let Some(bytes) = posted
+        && info.kind == Kind::Page
+        && response.status() == StatusCode::UNPROCESSABLE_ENTITY
+    {
+        response = refill_refused(response, &action, &bytes, address.as_deref()).await;
+    }
     finish(&state, &info, caller, response)
+}
+
+/// The page a form was posted from (the `Referer` the browser sends for this site's own pages), without its
+/// confirmation code: the address a refused form's page shows instead of the POST target.
+fn form_page(headers: &axum::http::HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let after_scheme = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))?;
+    let path = after_scheme.strip_prefix(host)?;
+    if !path.starts_with('/')
+        || path.starts_with("//")
+        || !path.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return None;
+    }
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let path = path.split('#').next().unwrap_or(path);
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("fait="))
+        .collect();
+    Some(if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    })
+}
+
+/// A form's page shown again after a refusal (422) with what was posted put back into the form
+/// ([`crate::refill`]); an answer that is no HTML page is left as it is.
+async fn refill_refused(
+    response: Response,
+    action: &str,
+    bytes: &Bytes,
+    address: Option<&str>,
+) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html || response.extensions().get::<Failure>().is_some() {
+        return response;
+    }
+    let field = response
+        .extensions()
+        .get::<crate::error::WrongField>()
+        .and_then(|w| w.0);
+    let (mut parts, body) = response.into_parts();
+    // The page was built by this server: its size is bounded by what the handler wrote.
+    let Ok(page) = to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let Ok(html) = std::str::from_utf8(&page) else {
+        return Response::from_parts(parts, Body::from(page));
+    };
+    let values: Vec<(String, String)> = form_urlencoded::parse(bytes)
+        .filter(|(k, _)| k != "_csrf")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let refilled = crate::refill::refill(
+        html,
+        &crate::refill::Posted {
+            action,
+            values: &values,
+            field,
+            address,
+        },
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(refilled))
 }
 
 fn denied(status: StatusCode) -> Response {

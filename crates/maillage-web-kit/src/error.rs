@@ -52,6 +52,8 @@ pub trait ModuleFailure: French + Sized {
     fn store_failure(self) -> Result<Box<StoreError>, Self>;
     /// The row acted on (or named by the request) does not exist.
     fn is_not_found(&self) -> bool;
+    /// The field of the form a refusal is about (its posted name), when it is about one.
+    fn field(&self) -> Option<&'static str>;
 }
 
 /// A module's failure where the request only reads: missing things are a 404, a store failure a 500, a refusal
@@ -79,6 +81,13 @@ macro_rules! module_failure {
             }
             fn is_not_found(&self) -> bool {
                 matches!(self, Self::NotFound { .. })
+            }
+            fn field(&self) -> Option<&'static str> {
+                match self {
+                    Self::Rule(rule) => rule.field(),
+                    Self::Refused(refusal) => refusal.field(),
+                    _ => None,
+                }
             }
         }
 
@@ -111,6 +120,11 @@ pub fn refusal<E: ModuleFailure>(e: E) -> Result<String, WebError> {
         Err(refused) => Ok(maillage_messages::sentence(&refused.french())),
     }
 }
+
+/// The field a refused form is to correct, carried in the 422 answer's extensions for the guard, which marks it
+/// on the page ([`crate::refill`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WrongField(pub Option<&'static str>);
 
 /// What the guard needs to render an error: carried in the response's extensions.
 #[derive(Debug, Clone)]

@@ -187,8 +187,13 @@ pub async fn form_again<E: ModuleFailure>(
     if missing == Missing::NotFound && e.is_not_found() {
         return Err(WebError::NotFound);
     }
+    let field = e.field();
     let reason = refusal(e)?;
-    Ok(refused(again(reason).await?))
+    let mut response = refused(again(reason).await?);
+    response
+        .extensions_mut()
+        .insert(crate::error::WrongField(field));
+    Ok(response)
 }
 
 /// The `again` of a change posted from no form of its own (a delete button): the reason alone, as 400.

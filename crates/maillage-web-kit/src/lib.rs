@@ -4,7 +4,7 @@
 //! query and form parameters ([`params`]), search and pages of long lists ([`lists`]), roles and permissions ([`permissions`]), the audit log ([`audit`]),
 //! uploads and their limits ([`multipart`], [`limits`]), secrets and passwords ([`secrets`]), the caller's
 //! territory ([`scope`]), accounts ([`users`]), the way every page takes a change and the form helpers of the
-//! modules ([`form`], [`fields`]), e-mail ([`smtp`])
+//! modules ([`form`], [`fields`]) and the refusals that keep what was typed ([`refill`]), e-mail ([`smtp`])
 //! and the observatory's figures cut to a caller ([`data`]).
 //!
 //! It knows no page: each page crate exposes `fn routes(r: Routes) -> Routes`, and the application
@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod confirm;
 pub mod data;
 pub mod error;
 pub mod fields;
@@ -23,6 +24,7 @@ pub mod lists;
 pub mod multipart;
 pub mod params;
 pub mod permissions;
+pub mod refill;
 pub mod routes;
 pub mod scope;
 pub mod secrets;

@@ -26,6 +26,12 @@ pub const ASSETS: &[(&str, &str, &[u8])] = &[
         JS,
         include_bytes!("../assets/imports.js"),
     ),
+    // A refused form's page: its address and focus (maillage-web-kit's refill.rs).
+    (
+        maillage_web_kit::refill::SCRIPT,
+        JS,
+        include_bytes!("../assets/formulaires.js"),
+    ),
     (
         "/static/vendor/leaflet/leaflet.js",
         JS,

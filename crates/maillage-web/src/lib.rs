@@ -81,7 +81,7 @@ pub use state::{AppState, Config};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use error::Failure;
 use maillage_store::Store;
 use routes::{RouteInfo, Routes};
@@ -112,11 +112,14 @@ pub fn route_table() -> Vec<RouteInfo> {
 pub async fn app(store: Store, config: Config) -> maillage_store::Result<Router> {
     let demo = users::is_demo_base(&store).await?;
     maillage_store::settings::load_time_zone(&store).await?;
+    // The directory's trash keeps a deleted entry 30 days; older ones go at each start (and when it is opened).
+    maillage_store::network::trash::purge_everywhere(&store, jiff::Timestamp::now()).await?;
     let dummy_hash = secrets::hash_password_async(secrets::random_token()).await;
     let routes = all_routes();
     let state = AppState::new(store, config, demo, routes.infos(), dummy_hash);
     Ok(routes
         .into_router(state.clone())
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state))
@@ -135,6 +138,62 @@ async fn not_found(
     } else {
         layout::error_page(&state, None, &failure)
     }
+}
+
+/// A path asked with a method it does not take. A page asked for (GET) at a form's target — a bookmark, an
+/// address typed again, a reload — leads to the nearest page above it (the form's page); anything else is a
+/// French page (or JSON under `/api/`) saying so, never an empty answer.
+async fn method_not_allowed(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+) -> Response {
+    let path = req.uri().path();
+    let is_api = path.starts_with("/api/");
+    if !is_api
+        && matches!(
+            *req.method(),
+            axum::http::Method::GET | axum::http::Method::HEAD
+        )
+    {
+        let page = page_above(state.routes(), path);
+        return axum::response::Redirect::to(&page).into_response();
+    }
+    let failure = Failure {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        message: None,
+    };
+    if is_api {
+        error::error_body(&failure)
+    } else {
+        layout::error_page(&state, None, &failure)
+    }
+}
+
+/// The nearest path above `path` that is a page of the site (`/` at worst).
+fn page_above(routes: &[RouteInfo], path: &str) -> String {
+    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    while segments.pop().is_some() {
+        let candidate = format!("/{}", segments.join("/"));
+        let is_page = routes.iter().any(|r| {
+            r.method == axum::http::Method::GET
+                && r.kind == routes::Kind::Page
+                && pattern_matches(r.path, &segments)
+        });
+        if is_page {
+            return candidate;
+        }
+    }
+    "/".into()
+}
+
+/// Whether a route's path (`/cls/fiches/{id}`) names these segments.
+fn pattern_matches(pattern: &str, segments: &[&str]) -> bool {
+    let parts: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+    parts.len() == segments.len()
+        && parts
+            .iter()
+            .zip(segments)
+            .all(|(p, s)| (p.starts_with('{') && p.ends_with('}')) || p == s)
 }
 
 async fn security_headers(mut response: Response) -> Response {

@@ -223,6 +223,18 @@ pub struct Request {
     pub done_note: Option<String>,
     /// The commune of the inhabitant (None: the whole territory).
     pub commune_code: Option<String>,
+    /// The last volunteer who could not do it, and why ([`report_not_done`]).
+    pub not_done: Option<NotDone>,
+}
+
+/// A volunteer's report that they could not do a mission (migration 0018).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotDone {
+    /// The volunteer's name, as the coordinator knows them.
+    pub by: String,
+    /// RFC 3339.
+    pub at: String,
+    pub reason: String,
 }
 
 /// A request as typed in the form.
@@ -275,7 +287,7 @@ pub async fn add_request(
 
 const REQUEST_COLUMNS: &str = "r.id, r.kind, r.beneficiary, r.address, r.phone, r.details, r.lon, r.lat, r.needed_on,
     r.status, r.volunteer_id, v.name AS volunteer_name, r.round_id, r.round_position, r.created_at, r.assigned_at,
-    r.done_at, r.done_note, r.commune_code";
+    r.done_at, r.done_note, r.commune_code, r.not_done_reason, r.not_done_by, r.not_done_at";
 
 fn request_of(r: &sqlx::any::AnyRow) -> Result<Request> {
     let lon: Option<f64> = r.try_get("lon")?;
@@ -299,6 +311,14 @@ fn request_of(r: &sqlx::any::AnyRow) -> Result<Request> {
         done_at: r.try_get("done_at")?,
         done_note: r.try_get("done_note")?,
         commune_code: r.try_get("commune_code")?,
+        not_done: match (
+            r.try_get::<Option<String>, _>("not_done_reason")?,
+            r.try_get::<Option<String>, _>("not_done_by")?,
+            r.try_get::<Option<String>, _>("not_done_at")?,
+        ) {
+            (Some(reason), Some(by), Some(at)) => Some(NotDone { by, at, reason }),
+            _ => None,
+        },
     })
 }
 
@@ -563,6 +583,41 @@ pub async fn complete_mission(
     if n == 1 {
         return Ok(());
     }
+    Err(mission_refusal(tx, id, account).await?)
+}
+
+/// A volunteer could not do one of their own missions: it goes back to the coordinator (open, given to no one)
+/// with the volunteer's name, the moment and the reason, which the coordinator reads on the requests page.
+pub async fn report_not_done(
+    tx: &mut Change,
+    id: i64,
+    account: &str,
+    reason: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
+    let reason = fields::required_line("raison", reason.unwrap_or(""), 1000)?;
+    let n = sqlx::query(
+        "UPDATE crisis_request SET status = 'nouvelle', volunteer_id = NULL, assigned_at = NULL,
+             not_done_reason = $3, not_done_at = $4,
+             not_done_by = (SELECT v.name FROM crisis_volunteer v WHERE v.account = $2 AND v.active = 1)
+         WHERE id = $1 AND status = 'affectee'
+           AND volunteer_id = (SELECT v.id FROM crisis_volunteer v WHERE v.account = $2 AND v.active = 1)",
+    )
+    .bind(id)
+    .bind(account)
+    .bind(reason)
+    .bind(instant(now))
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if n == 1 {
+        return Ok(());
+    }
+    Err(mission_refusal(tx, id, account).await?)
+}
+
+/// Why a volunteer's change of mission `id` touched nothing: not theirs (or none), or no longer open.
+async fn mission_refusal(tx: &mut Change, id: i64, account: &str) -> Result<Error> {
     let row = sqlx::query(
         "SELECT r.status, v.account FROM crisis_request r LEFT JOIN crisis_volunteer v ON v.id = r.volunteer_id
          WHERE r.id = $1",
@@ -570,7 +625,7 @@ pub async fn complete_mission(
     .bind(id)
     .fetch_optional(tx.conn())
     .await?;
-    Err(match row {
+    Ok(match row {
         // Someone else's request (or none): the volunteer learns nothing about it.
         None => Error::Refused(Refusal::NotYours(id)),
         Some(r) if r.try_get::<Option<String>, _>("account")?.as_deref() != Some(account) => {

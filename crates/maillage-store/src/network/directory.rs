@@ -82,7 +82,8 @@ fn actor_of(r: &AnyRow) -> Result<Actor> {
 pub async fn actors(store: &Store, reach: &Reach, public_only: bool) -> Result<Vec<Actor>> {
     let clause = reach.clause("commune_code", 3, Territorywide::Shared);
     let sql = format!(
-        "SELECT {ACTOR_COLUMNS} FROM network_actor WHERE ($1 = 0 OR visibility = $2) AND {} ORDER BY name, id",
+        "SELECT {ACTOR_COLUMNS} FROM network_actor WHERE ($1 = 0 OR visibility = $2) AND deleted_at IS NULL AND {} \
+         ORDER BY name, id",
         clause.sql
     );
     let mut tx = begin_read(store, reach).await?;
@@ -154,7 +155,7 @@ pub async fn count(store: &Store, reach: &Reach) -> Result<(usize, usize)> {
 pub async fn actor(store: &Store, reach: &Reach, id: i64) -> Result<Option<Actor>> {
     let clause = reach.clause("commune_code", 2, Territorywide::Shared);
     let sql = format!(
-        "SELECT {ACTOR_COLUMNS} FROM network_actor WHERE id = $1 AND {}",
+        "SELECT {ACTOR_COLUMNS} FROM network_actor WHERE id = $1 AND deleted_at IS NULL AND {}",
         clause.sql
     );
     let mut tx = begin_read(store, reach).await?;
@@ -227,7 +228,8 @@ async fn write(
                  target_public = $6, access_conditions = $7, address = $8, postcode = $9, commune = $10, phone = $11,
                  email = $12, website = $13, opening_hours = $14, appointment = $15, cost = $16, age_min = $17,
                  age_max = $18, languages = $19, themes = $20, publics = $21, territory = $22, accessible = $23,
-                 visibility = $24, lon = $25, lat = $26, updated_at = $27, updated_by = $28, commune_code = $29
+                 visibility = $24, lon = $25, lat = $26, updated_at = $27, updated_by = $28, commune_code = $29,
+                 deleted_at = NULL, deleted_by = NULL
              WHERE id = $30 RETURNING id"
         }
     };
@@ -304,13 +306,30 @@ pub async fn save_actor(
     write(tx, id, commune, &slug, record, by, now).await
 }
 
-pub async fn delete_actor(tx: &mut Change, reach: &Reach, id: i64) -> Result<()> {
+/// Puts an entry in the trash ([`super::trash`]): kept [`super::trash::KEPT_DAYS`] days for a restore, out of
+/// every list meanwhile. Its contact persons are personal data: erased now, never kept in the trash. An entry a
+/// file imports again comes back (see [`write`]).
+pub async fn delete_actor(
+    tx: &mut Change,
+    reach: &Reach,
+    id: i64,
+    by: &str,
+    now: Timestamp,
+) -> Result<()> {
     guard(tx, reach, Owner::Actor, id).await?;
-    let n = sqlx::query("DELETE FROM network_actor WHERE id = $1")
+    sqlx::query("DELETE FROM network_contact WHERE actor_id = $1")
         .bind(id)
         .execute(tx.conn())
-        .await?
-        .rows_affected();
+        .await?;
+    let n = sqlx::query(
+        "UPDATE network_actor SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL",
+    )
+    .bind(instant(now))
+    .bind(by)
+    .bind(id)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
     touched(n, "acteur", id)
 }
 

@@ -442,6 +442,7 @@ async fn an_account_of_commune_b_reads_and_changes_nothing_of_commune_a_over_htt
         let (c, k, ra) = (f.campaign_a, f.call_a, f.request_a);
         for path in [
             format!("/crise/registre/{pa}"),
+            format!("/crise/registre/{pa}/radiation?motif=demande"),
             format!("/crise/appels/{c}"),
             format!("/crise/appels/{c}/appel/{k}"),
         ] {
@@ -454,7 +455,7 @@ async fn an_account_of_commune_b_reads_and_changes_nothing_of_commune_a_over_htt
             ),
             (
                 format!("/crise/registre/{pa}/radiation"),
-                vec![("motif", "demande")],
+                vec![("motif", "demande"), ("confirmation", "oui")],
             ),
             (format!("/crise/appels/{c}/suivant"), vec![]),
             (

@@ -17,6 +17,8 @@ mod crisis_communes;
 mod crisis_concurrency;
 mod crisis_population;
 mod exports;
+mod forms;
+mod forms_browser;
 mod lists;
 mod login;
 mod network;

@@ -405,7 +405,10 @@ fn changes(r: &Records) -> Vec<(String, Vec<(&'static str, String)>)> {
                 ("visibilite", "interne".into()),
             ],
         ),
-        (format!("/reseau/acteurs/{}/suppression", r.actor), vec![]),
+        (
+            format!("/reseau/acteurs/{}/suppression", r.actor),
+            vec![("confirmation", "oui".into())],
+        ),
         (
             format!("/reseau/acteurs/{}/contacts", r.actor),
             vec![("nom", "Contact ajouté par B".into())],

@@ -314,8 +314,12 @@ async fn user_entered_text_is_escaped_everywhere() {
             )
             .await;
         assert_eq!(r.status, 422);
+        // The one script tag is the site's own, which a refused form's page links (refill.rs).
+        let own = "<script src=\"/static/formulaires.js\" defer></script>";
+        assert_eq!(r.body.matches(own).count(), 1);
+        let body = r.body.replace(own, "");
         assert!(
-            scripts(&r.body) == 1 && r.body.contains("&quot;&gt;&lt;script&gt;"),
+            scripts(&body) == 1 && body.contains("&quot;&gt;&lt;script&gt;"),
             "{}",
             r.body
         );

@@ -103,6 +103,22 @@ const fn other(pattern: &'static str, urls: &'static str) -> PathFill {
 /// Every GET route with path parameters that an account may call (a new one must be added here).
 const PATHS: &[PathFill] = &[
     owned(
+        "/crise/registre/{id}/radiation",
+        "SELECT '/crise/registre/' || id || '/radiation?motif=demande' FROM crisis_person ORDER BY id LIMIT 3",
+    ),
+    owned(
+        "/reseau/acteurs/{id}/suppression",
+        "SELECT '/reseau/acteurs/' || id || '/suppression' FROM network_actor ORDER BY id LIMIT 3",
+    ),
+    owned(
+        "/reseau/contacts/{id}/suppression",
+        "SELECT '/reseau/contacts/' || id || '/suppression' FROM network_contact ORDER BY id LIMIT 3",
+    ),
+    owned(
+        "/reseau/membres/{id}/suppression",
+        "SELECT '/reseau/membres/' || id || '/suppression' FROM network_member ORDER BY id LIMIT 3",
+    ),
+    owned(
         "/crise/registre/{id}",
         "SELECT '/crise/registre/' || id FROM crisis_person ORDER BY id LIMIT 3",
     ),

@@ -3,7 +3,8 @@
 use crate::Store;
 use crate::change::Change;
 use crate::network::{
-    Owner, Reach, Result, code, day_opt, day_text, guard, instant, read_if_reached, touched,
+    Error, Owner, Reach, Refusal, Result, code, day_opt, day_text, guard, instant, read_if_reached,
+    touched,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -184,6 +185,21 @@ pub async fn save_fiche(
         None => guard(tx, reach, Owner::Objective, objective_id).await?,
     }
     let number = fields::required_line("numero", &f.number, 20)?;
+    // A fiche's number is unique within its contract (the fiches of every axis and objective alike).
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT f.id FROM cls_fiche f JOIN cls_objective o ON o.id = f.objective_id JOIN cls_axis a ON a.id = o.axis_id
+         WHERE f.number = $1 AND f.id <> $2 AND a.contract_id =
+             (SELECT a2.contract_id FROM cls_objective o2 JOIN cls_axis a2 ON a2.id = o2.axis_id WHERE o2.id = $3)
+         LIMIT 1",
+    )
+    .bind(&number)
+    .bind(id.unwrap_or(0))
+    .bind(objective_id)
+    .fetch_optional(tx.conn())
+    .await?;
+    if taken.is_some() {
+        return Err(Error::Refused(Refusal::Duplicate { what: "numero" }));
+    }
     let title = fields::required_line("titre", &f.title, 300)?;
     let description = fields::optional("description", &f.description, 10_000)?;
     let pilot = fields::required_line("pilote", &f.pilot, 200)?;

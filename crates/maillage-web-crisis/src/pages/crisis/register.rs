@@ -40,6 +40,12 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::GET, "/crise/registre/{id}", REGISTER, person_page)
         .page(Method::POST, "/crise/registre/{id}", REGISTER, update)
         .page(
+            Method::GET,
+            "/crise/registre/{id}/radiation",
+            REGISTER,
+            confirm_removal,
+        )
+        .page(
             Method::POST,
             "/crise/registre/{id}/radiation",
             REGISTER,
@@ -475,10 +481,10 @@ async fn render_person(
         h2 { "Radier la personne" }
         p { "À la demande de la personne, à tout moment et sans motif à justifier. Ses données sont effacées (appels compris) ; \
              seul le nombre de radiations est conservé." }
-        form.formulaire method="post" action=(format!("/crise/registre/{id}/radiation")) {
-            (csrf_field(caller))
+        // First step: the reason; the next page names the person and says what is erased before anything is.
+        form.formulaire method="get" action=(format!("/crise/registre/{id}/radiation")) {
             div.champ { label for="rad-motif" { "Motif" } (select::<RemovalReason>("motif", "rad-motif", None, Some(CHOOSE))) }
-            button type="submit" { "Radier et effacer les données" }
+            button.danger type="submit" { "Radier et effacer les données…" }
         }
     };
     let title = format!("{} {}", p.last_name, p.first_name);
@@ -553,12 +559,84 @@ async fn update(
     .await
 }
 
+/// The second step of a removal: the person named, what is erased for good (the law asks it: no trash), the
+/// reason chosen; the button that erases.
+async fn confirm_removal(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query,
+) -> Result<Response, WebError> {
+    let Some(p) = reg::get(state.store(), &reach(&caller), id).await? else {
+        return Err(WebError::NotFound);
+    };
+    let reason = match maillage_crisis::parse_code::<RemovalReason>("motif", q.raw("motif")) {
+        Ok(r) => r,
+        Err(e) => {
+            let reason = maillage_web_kit::error::refusal(store::Error::from(e))?;
+            let (_, page) =
+                render_person(&state, &caller, id, Notice::Refused(reason), None).await?;
+            return Ok(refused(page));
+        }
+    };
+    audit_read(
+        &state,
+        &caller,
+        &format!("personne:{id}"),
+        json!({ "page": "radiation" }),
+    )
+    .await?;
+    let back = format!("/crise/registre/{id}");
+    let action = format!("/crise/registre/{id}/radiation");
+    let name = format!("{} {}", p.last_name, p.first_name);
+    let lost = html! {
+        p { strong { "Radier " (name) " (né(e) le " (day(p.birth_date)) ", " (p.address) ") du registre ?" } }
+        p { "Motif : " (fr(reason)) "." }
+        ul {
+            li { "Son inscription est " strong { "effacée définitivement" } " : identité, date de naissance, adresse, téléphone, \
+                  personne à prévenir, services à domicile, médecin traitant." }
+            li { "L'historique de ses appels est effacé avec elle." }
+            li { "Seul le nombre de radiations est conservé. La loi impose cet effacement : il n'y a pas de corbeille, \
+                  la radiation ne peut pas être annulée (une nouvelle inscription reste possible à sa demande)." }
+        }
+    };
+    let content = html! {
+        p { a href=(back) { "← " (name) } }
+        (maillage_web_kit::confirm::form(&caller, &maillage_web_kit::confirm::Confirmation {
+            lost,
+            action: &action,
+            hidden: &[("motif", reason.code())],
+            button: &format!("Radier {name} et effacer ses données"),
+            cancel: &back,
+        }))
+    };
+    Ok(CRISIS
+        .page(
+            &state,
+            &caller,
+            &format!("Radier {name}"),
+            "/crise/registre",
+            content,
+        )
+        .into_response())
+}
+
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
+    // Only the confirmation page's button erases; anything else is led to it.
+    let confirmation = format!(
+        "/crise/registre/{id}/radiation?motif={}",
+        f.get("motif")
+            .and_then(RemovalReason::parse)
+            .map_or("", |r| r.code())
+    );
+    if let Some(to_confirmation) = maillage_web_kit::confirm::unconfirmed(&f, &confirmation) {
+        return Ok(to_confirmation);
+    }
     let reason = match maillage_crisis::parse_code::<RemovalReason>("motif", f.raw("motif")) {
         Ok(r) => r,
         Err(e) => {

@@ -45,6 +45,12 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::POST, "/crise/tournees", VOLUNTEERS, create_round)
         .page(Method::GET, "/mes-missions", MISSIONS, missions)
         .page(Method::POST, "/mes-missions/{id}", MISSIONS, complete)
+        .page(
+            Method::POST,
+            "/mes-missions/{id}/pas-pu",
+            MISSIONS,
+            not_done,
+        )
 }
 
 const MESSAGES: &[(&str, &str)] = &[
@@ -133,6 +139,12 @@ async fn render(
                     p { "Statut : " (fr(r.status))
                         @if let Some(n) = &r.volunteer_name { " — " (n) }
                         @if let Some(p) = r.round_position { " (arrêt n° " (p) " de sa tournée)" } }
+                    @if let Some(n) = &r.not_done {
+                        div.message.info role="note" {
+                            p { strong { "Mission non faite : " } (n.by) " n'a pas pu la faire (" (local(&n.at)) ") — « " (n.reason) " ». "
+                                @if r.status == RequestStatus::Nouvelle { "Confiez-la à un autre bénévole." } }
+                        }
+                    }
                     @if r.status == RequestStatus::Nouvelle {
                         @let list = candidates.get(&r.id).map(Vec::as_slice).unwrap_or(&[]);
                         @if list.is_empty() {
@@ -529,7 +541,13 @@ async fn create_round(
 // ---------------------------------------------------------------------------------------------------------------
 // A volunteer's own missions.
 
-const MISSION_MESSAGES: &[(&str, &str)] = &[("faite", "merci ! La mission est notée comme faite.")];
+const MISSION_MESSAGES: &[(&str, &str)] = &[
+    ("faite", "merci ! La mission est notée comme faite."),
+    (
+        "pas_pu",
+        "c'est noté : la mission revient à la cellule, qui la confiera à quelqu'un d'autre. Merci de l'avoir dit.",
+    ),
+];
 
 async fn missions(
     State(state): State<AppState>,
@@ -578,6 +596,17 @@ async fn render_missions(
                         div.champ { label for=(format!("note-{}", m.id)) { "Un mot pour la cellule (facultatif)" } input type="text" name="note" id=(format!("note-{}", m.id)); }
                         button.bouton-large type="submit" { "C'est fait" }
                     }
+                    details {
+                        summary { "Je n'ai pas pu la faire" }
+                        form method="post" action=(format!("/mes-missions/{}/pas-pu", m.id)) {
+                            (csrf_field(caller))
+                            div.champ {
+                                label for=(format!("raison-{}", m.id)) { "Pourquoi ? (la cellule le lira pour confier la mission à quelqu'un d'autre) " abbr title="obligatoire" { "*" } }
+                                input type="text" name="raison" id=(format!("raison-{}", m.id)) required;
+                            }
+                            button.bouton-secondaire type="submit" { "Je n'ai pas pu" }
+                        }
+                    }
                 }
             }
         }
@@ -615,44 +644,68 @@ async fn complete(
     Path(id): Path<i64>,
     Form(f): Form,
 ) -> Result<Response, WebError> {
-    // A volunteer's missions are theirs by the link to their account, whichever commune asked them: the
-    // statement itself keeps to the volunteer's own requests.
+    let by = caller.account.identifier.clone();
+    on_own_mission(&state, &caller, id, "faite", async |tx| {
+        if !f.flag("fait") {
+            return Err(
+                CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "fait" })
+                    .into(),
+            );
+        }
+        vol::complete_mission(tx, id, &by, f.get("note"), super::now()).await
+    })
+    .await
+}
+
+async fn not_done(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form,
+) -> Result<Response, WebError> {
+    let by = caller.account.identifier.clone();
+    on_own_mission(&state, &caller, id, "pas_pu", async |tx| {
+        vol::report_not_done(tx, id, &by, f.get("raison"), super::now()).await
+    })
+    .await
+}
+
+/// A volunteer's change of one of their missions (`code`: done, or could not): audited, back to their missions.
+/// A volunteer's missions are theirs by the link to their account, whichever commune asked them: the
+/// statements themselves keep to the volunteer's own requests.
+async fn on_own_mission(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    code: &'static str,
+    work: impl AsyncFnOnce(&mut maillage_store::change::Change) -> Result<(), Error>,
+) -> Result<Response, WebError> {
     take_as(
-        &state,
-        &caller,
+        state,
+        caller,
         &Reach::everything(),
         Missing::NotFound,
         async |tx, _| -> Taking {
-            if !f.flag("fait") {
-                return Err(
-                    CrisisError::Field(maillage_crisis::FieldError::MissingField { field: "fait" })
-                        .into(),
-                );
-            }
-            vol::complete_mission(
-                tx,
-                id,
-                &caller.account.identifier,
-                f.get("note"),
-                super::now(),
-            )
-            .await
-            .map_err(|e| match e {
-                // Someone else's mission: as if it did not exist.
-                Error::Refused(maillage_store::crisis::Refusal::NotYours(id)) => Error::NotFound {
-                    what: "mission",
-                    id,
-                },
-                e => e,
-            })?;
+            work(tx).await.map_err(not_yours_is_missing)?;
             Ok(Taken::audit(
                 Action::CrisisChanged,
                 format!("crise:demande:{id}"),
-                json!({ "mission_faite": true }),
+                json!({ "mission": code }),
             )
-            .then("/mes-missions", "faite"))
+            .then("/mes-missions", code))
         },
-        async |reason| missions_again(&state, &caller, reason).await,
+        async |reason| missions_again(state, caller, reason).await,
     )
     .await
+}
+
+/// Someone else's mission: as if it did not exist.
+fn not_yours_is_missing(e: Error) -> Error {
+    match e {
+        Error::Refused(maillage_store::crisis::Refusal::NotYours(id)) => Error::NotFound {
+            what: "mission",
+            id,
+        },
+        e => e,
+    }
 }

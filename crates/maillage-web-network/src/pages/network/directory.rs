@@ -40,12 +40,6 @@ pub fn routes(r: Routes) -> Routes {
         .page(Method::POST, "/reseau/acteurs/{id}", MANAGE, update)
         .page(
             Method::POST,
-            "/reseau/acteurs/{id}/suppression",
-            MANAGE,
-            delete,
-        )
-        .page(
-            Method::POST,
             "/reseau/acteurs/{id}/contacts",
             MANAGE,
             add_contact,
@@ -70,7 +64,11 @@ const MAX_IMPORT: usize = 10 << 20;
 const MESSAGES: &[(&str, &str)] = &[
     ("cree", "la fiche est créée."),
     ("modifie", "la fiche est enregistrée."),
-    ("supprime", "la fiche est supprimée."),
+    (
+        "supprime",
+        "la fiche est dans la corbeille : vous pouvez l'y restaurer pendant 30 jours.",
+    ),
+    ("restaure", "la fiche est restaurée depuis la corbeille."),
     ("contact", "le contact est enregistré."),
     ("contact_supprime", "le contact est supprimé."),
 ];
@@ -167,7 +165,7 @@ async fn render_list(
         (notice.render())
         p { (every) " fiches, dont " (public) " publiques (visibles dans " a href="/annuaire" { "l'annuaire public" } ")." }
         p { a href="/reseau/acteurs.csv" { "Exporter l'annuaire (CSV)" }
-            @if manage { " · " a href="/reseau/contacts.csv" { "Exporter les personnes contacts (CSV, export journalisé)" } } }
+            @if manage { " · " a href="/reseau/contacts.csv" { "Exporter les personnes contacts (CSV, export journalisé)" } " · " a href="/reseau/corbeille" { "Corbeille" } } }
         (search_form("/reseau/acteurs", &s, None))
         (lists::pager("/reseau/acteurs", q, &paging, found.total, ("fiche", "fiches")))
         div.defilement tabindex="0" role="region" aria-label="Fiches de l'annuaire (défilement horizontal)" {
@@ -304,10 +302,7 @@ async fn render_actor(
                                             summary { "Modifier " span.visuellement-cache { (c.name) } }
                                             (contact_form(caller, &format!("/reseau/contacts/{}", c.id), Some(c)))
                                         }
-                                        form method="post" action=(format!("/reseau/contacts/{}/suppression", c.id)) {
-                                            (csrf_field(caller))
-                                            button type="submit" { "Supprimer" }
-                                        }
+                                        a.bouton-danger href=(format!("/reseau/contacts/{}/suppression", c.id)) { "Supprimer" span.visuellement-cache { " " (c.name) } "…" }
                                     }
                                 }
                             }
@@ -325,10 +320,7 @@ async fn render_actor(
                 summary { "Modifier la fiche" }
                 (actor_form(caller, &communes, &format!("/reseau/acteurs/{}", a.id), typed.unwrap_or(&current), Some(&a.record), Some(a.commune_code.as_deref())))
             }
-            form method="post" action=(format!("/reseau/acteurs/{}/suppression", a.id)) {
-                (csrf_field(caller))
-                button type="submit" { "Supprimer la fiche et ses contacts" }
-            }
+            p { a.bouton-danger href=(super::trash::confirmation_path(a.id)) { "Supprimer la fiche et ses contacts…" } }
         }
     };
     Ok(NETWORK.page(state, caller, &a.record.name, "/reseau/acteurs", content))
@@ -401,30 +393,6 @@ async fn update(
         async |reason| {
             render_actor(&state, &caller, &a, Notice::Refused(reason), Some(&values)).await
         },
-    )
-    .await
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let id = id_of(&id)?;
-    take(
-        &state,
-        &caller,
-        Missing::NotFound,
-        async |tx, reach| -> Taking {
-            store::delete_actor(tx, reach, id).await?;
-            Ok(Taken::audit(
-                Action::NetworkContactsChanged,
-                target("acteur", id),
-                json!({ "suppression": true }),
-            )
-            .then("/reseau/acteurs", "supprime"))
-        },
-        reason_only,
     )
     .await
 }
@@ -521,7 +489,7 @@ async fn update_contact(
 }
 
 /// Where a contact's changes lead: its actor's page, or the relay's for a contact of no actor.
-fn contact_back(c: &store::Contact) -> String {
+pub(super) fn contact_back(c: &store::Contact) -> String {
     c.actor_id.map_or("/reseau/relais".to_string(), |a| {
         format!("/reseau/acteurs/{a}")
     })
@@ -531,10 +499,18 @@ async fn delete_contact(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Form(f): Form,
 ) -> Result<Response, WebError> {
     let c = store::contact(state.store(), &reach(&caller), id_of(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
+    // Only the confirmation page's button erases (super::trash).
+    if let Some(to_confirmation) = maillage_web_kit::confirm::unconfirmed(
+        &f,
+        &format!("/reseau/contacts/{}/suppression", c.id),
+    ) {
+        return Ok(to_confirmation);
+    }
     take(
         &state,
         &caller,

@@ -20,6 +20,7 @@ mod democracy;
 mod directory;
 pub(crate) mod public;
 mod relay;
+mod trash;
 pub(crate) use maillage_web_kit::smtp;
 mod watch;
 
@@ -54,6 +55,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = assets::routes(r);
     let r = public::routes(r);
     let r = directory::routes(r);
+    let r = trash::routes(r);
     let r = bodies::routes(r);
     let r = calendar::routes(r);
     let r = relay::routes(r);

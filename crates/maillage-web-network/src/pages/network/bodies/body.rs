@@ -250,7 +250,7 @@ pub(super) async fn render_body(
                             td { (fr(m.member_type)) }
                             @if manage {
                                 td { (m.email.as_deref().unwrap_or("")) @if m.email.is_some() && m.phone.is_some() { br; } (m.phone.as_deref().unwrap_or("")) }
-                                td { form method="post" action=(format!("/reseau/membres/{}/suppression", m.id)) { (csrf_field(caller)) button type="submit" { "Retirer" span.visuellement-cache { " " (m.name) } } } }
+                                td { a.bouton-danger href=(format!("/reseau/membres/{}/suppression", m.id)) { "Retirer" span.visuellement-cache { " " (m.name) } "…" } }
                             }
                         }
                     }

@@ -73,6 +73,7 @@ pub(super) async fn delete_member(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Form(f): Form,
 ) -> Result<Response, WebError> {
     let id = id_of(&id)?;
     let body_id = store::all_members(state.store(), &reach(&caller))
@@ -81,6 +82,12 @@ pub(super) async fn delete_member(
         .find(|m| m.id == id)
         .map(|m| m.body_id)
         .ok_or(WebError::NotFound)?;
+    // Only the confirmation page's button removes (network::trash).
+    if let Some(to_confirmation) =
+        maillage_web_kit::confirm::unconfirmed(&f, &format!("/reseau/membres/{id}/suppression"))
+    {
+        return Ok(to_confirmation);
+    }
     take(
         &state,
         &caller,
