@@ -121,6 +121,8 @@ pub fn page(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (meta.title) " — Maillage" }
                 link rel="stylesheet" href="/static/maillage.css";
+                link rel="icon" href="/favicon.ico" sizes="32x32";
+                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
             }
             body {
                 a.evitement href="#contenu" { "Aller au contenu" }
@@ -134,6 +136,9 @@ pub fn page(
                             strong { "Démonstration : " }
                             "territoire et données fictifs."
                         }
+                    }
+                    @if caller.is_none() {
+                        (public_nav(meta.current))
                     }
                     @if let Some(c) = caller {
                         nav aria-label="Navigation principale" {
@@ -165,6 +170,30 @@ pub fn page(
                 }
                 footer.pied {
                     p { "Maillage — système d'information et de coordination santé du territoire." }
+                }
+            }
+        }
+    }
+}
+
+/// The pages anyone may open, for visitors without a session (the login is one of them).
+pub const PUBLIC_NAV: &[(&str, &str)] = &[
+    ("/", "Accueil"),
+    ("/annuaire", "Adresses utiles"),
+    ("/continuite", "Services ouverts"),
+    ("/indicateurs", "Indicateurs"),
+    ("/connexion", "Se connecter"),
+];
+
+fn public_nav(current: &str) -> Markup {
+    html! {
+        nav aria-label="Navigation publique" {
+            ul {
+                @for (path, label) in PUBLIC_NAV {
+                    li {
+                        @if *path == current { a href=(path) aria-current="page" { (label) } }
+                        @else { a href=(path) { (label) } }
+                    }
                 }
             }
         }

@@ -542,6 +542,7 @@ async fn history(State(state): State<AppState>, caller: Caller) -> Result<Markup
              exactement le fichier utilisé), son millésime, la date, et ce qu'il a changé. Les chiffres de \
              l'observatoire reposent sur le dernier import de chaque source."
         }
+        (crate::exports::links(&caller, crate::exports::Dataset::Imports, "cet historique", &crate::exports::filters(&[])))
         @if batches.is_empty() {
             p { "Aucun import pour l'instant." }
         } @else {

@@ -41,7 +41,7 @@ pub fn page_of(state: &AppState, caller: &Caller, r: &Report) -> Markup {
     let map_svg = document::map_svg(r, 720.0, 480.0);
     let bars = document::chart_spec(r);
     let chart_h = chart::height(&bars);
-    let mut c = SvgCanvas::new(720.0, chart_h);
+    let mut c = SvgCanvas::new(720.0, chart_h).with_id("graphique");
     chart::draw(&mut c, &bars, 720.0, chart_h);
     let chart_svg = c.finish(
         "Densité pour 10 000 habitants, par profession",
