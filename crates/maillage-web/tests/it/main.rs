@@ -17,6 +17,8 @@ mod crisis_communes;
 mod crisis_concurrency;
 mod crisis_population;
 mod exports;
+mod home;
+mod home_browser;
 mod login;
 mod network;
 mod network_browser;

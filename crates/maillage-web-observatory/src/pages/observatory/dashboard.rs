@@ -199,7 +199,7 @@ pub(super) async fn page(
                 (beside.note())
                 (exports::links(&caller, Dataset::Indicators, &format!("les indicateurs de {} et de ses zones", c.name), &exports::filters(&[("commune", &c.code)])))
                 p.telechargements {
-                    a href=(report::path(ReportKind::Commune, &c.code)) download { "Télécharger le tableau de bord de " (c.name) " (PDF)" }
+                    a href=(report::download_path(ReportKind::Commune, &c.code)) download { "Télécharger le tableau de bord de " (c.name) " (PDF)" }
                     " · " a href=(report::page_path(ReportKind::Commune, &c.code)) { "le lire en ligne" }
                 }
                 (charts::bars(

@@ -195,7 +195,7 @@ pub(super) async fn page(
         }
         @if let Some(report_kind) = report_kind {
             p.telechargements {
-                a href=(report::path(report_kind, &zone.code)) download { "Télécharger le tableau de bord (PDF)" }
+                a href=(report::download_path(report_kind, &zone.code)) download { "Télécharger le tableau de bord (PDF)" }
                 " · " a href=(report::page_path(report_kind, &zone.code)) { "Lire le tableau de bord en ligne" }
             }
         }
