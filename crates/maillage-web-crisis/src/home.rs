@@ -42,10 +42,7 @@ pub async fn part(state: &AppState, caller: &Caller) -> Result<Part, WebError> {
     let scope = caller.scope();
     let reach = scope.reach();
     if let Some(e) = cell::active_alert(st, &reach).await? {
-        part.alert = Some((
-            format!("{} : {} — niveau {}.", fr(e.kind), e.title, fr(e.level)),
-            "/crise".into(),
-        ));
+        part.alert = Some((alert_text(&e), "/crise".into()));
     }
     let figures = report_figures(state, &scope, now).await?;
     let calls_page = if caller.has(Permission::CrisisCalls) {
@@ -150,7 +147,7 @@ pub async fn public(state: &AppState) -> Result<Public, WebError> {
     let everything = Reach::everything();
     let alert = cell::active_alert(state.store(), &everything)
         .await?
-        .map(|e| format!("{} : {} — niveau {}.", fr(e.kind), e.title, fr(e.level)));
+        .map(|e| alert_text(&e));
     let open = services::services(state.store(), &everything, true)
         .await?
         .into_iter()
@@ -161,4 +158,15 @@ pub async fn public(state: &AppState) -> Result<Public, WebError> {
         })
         .collect();
     Ok(Public { alert, open })
+}
+
+/// An alert in words: its kind unless its title already says it ("Canicule — épisode de juillet"), its level.
+fn alert_text(e: &cell::Event) -> String {
+    let kind = fr(e.kind);
+    let level = fr(e.level).to_lowercase();
+    if e.title.to_lowercase().starts_with(&kind.to_lowercase()) {
+        format!("{} — niveau {level}.", e.title)
+    } else {
+        format!("{kind} : {} — niveau {level}.", e.title)
+    }
 }

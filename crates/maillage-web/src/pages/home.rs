@@ -101,7 +101,7 @@ async fn public(state: &AppState) -> Result<Markup, WebError> {
             form.recherche-accueil method="get" action="/annuaire" role="search" aria-label="Rechercher une adresse utile" {
                 div.champ {
                     label for="accueil-q" { "Que cherchez-vous ? (par exemple : dentiste, aide alimentaire, PMI)" }
-                    input type="search" name="q" id="accueil-q";
+                    input type="text" name="q" id="accueil-q";
                 }
                 button type="submit" { "Rechercher dans l'annuaire" }
             }

@@ -198,7 +198,7 @@ pub(crate) async fn subscription(
         p #aide-abonnement { "Votre adresse personnelle d'abonnement, à coller dans votre agenda (Thunderbird, Outlook, téléphone). Elle donne accès sans mot de passe aux réunions et échéances : ne la partagez pas." }
         div.champ {
             label for="adresse-agenda" { "Adresse d'abonnement" }
-            input #adresse-agenda type="url" readonly value=(address) aria-describedby="aide-abonnement" size="60";
+            input #adresse-agenda type="text" readonly value=(address) aria-describedby="aide-abonnement" size="60";
         }
         button type="button" data-copier="adresse-agenda" data-copier-etat="etat-copie" hidden { "Copier l'adresse" }
         p #etat-copie role="status" {}
