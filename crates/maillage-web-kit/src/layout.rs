@@ -99,6 +99,12 @@ pub const NAV: &[NavItem] = &[
     },
 ];
 
+/// The site's icon, written into every page (`/favicon.ico` serves the same for clients that ask for it): no
+/// request of its own, which a page left quickly would cut short.
+const ICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect \
+     width='32' height='32' rx='6' fill='%230a4a9c'/%3E%3Cpath d='M6 24V8h4l6 9 6-9h4v16h-4V15l-6 8-6-8v9z' \
+     fill='%23fff'/%3E%3C/svg%3E";
+
 /// What a page needs to know besides its content.
 pub struct PageMeta<'a> {
     pub title: &'a str,
@@ -121,8 +127,7 @@ pub fn page(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (meta.title) " — Maillage" }
                 link rel="stylesheet" href="/static/maillage.css";
-                link rel="icon" href="/favicon.ico" sizes="32x32";
-                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
+                link rel="icon" type="image/svg+xml" href=(ICON);
             }
             body {
                 a.evitement href="#contenu" { "Aller au contenu" }

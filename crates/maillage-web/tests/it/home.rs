@@ -85,8 +85,11 @@ async fn a_visitor_finds_the_useful_addresses_the_open_services_and_the_public_i
     assert!(home.body.contains("Services ouverts pendant une crise"));
     assert!(home.body.contains("À propos de cette installation"));
     assert!(!home.body.contains("Bonjour"), "nobody is greeted");
-    // The icon is linked from every page and served.
-    assert!(home.body.contains("rel=\"icon\" href=\"/favicon.ico\""));
+    // The icon is in every page, and served to those who ask for it.
+    assert!(
+        home.body
+            .contains("rel=\"icon\" type=\"image/svg+xml\" href=\"data:image/svg+xml,")
+    );
     let (status, headers, icon) = get_bytes(&visitor, "/favicon.ico").await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "image/vnd.microsoft.icon");
