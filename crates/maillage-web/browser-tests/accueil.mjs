@@ -143,8 +143,10 @@ try {
   const hrefs = await obs.locator("main a[download]").evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")))]);
   rapport.checks.downloads = [];
   for (const href of hrefs) {
+    // Each from a freshly opened dashboard: Chromium holds back a page's many downloads in a row.
+    await obs.goto(`${base}/observatoire`);
     const lien = obs.locator(`main a[download][href="${href}"]`).first();
-    const [telechargement] = await Promise.all([obs.waitForEvent("download"), lien.click()]);
+    const [telechargement] = await Promise.all([obs.waitForEvent("download", { timeout: 120000 }), lien.click()]);
     const chemin = await telechargement.path();
     rapport.checks.downloads.push({
       href,
@@ -157,7 +159,7 @@ try {
   await obs.waitForURL(/\/observatoire\/zones\/commune\//);
   await axe(obs, "zone-commune");
   const [pdf] = await Promise.all([
-    obs.waitForEvent("download"),
+    obs.waitForEvent("download", { timeout: 120000 }),
     obs.getByRole("link", { name: "Télécharger le tableau de bord (PDF)" }).click(),
   ]);
   const cheminPdf = await pdf.path();
