@@ -71,6 +71,8 @@ pub struct SvgCanvas {
     open_groups: usize,
     width: f32,
     height: f32,
+    /// The prefix of the ids the drawing defines (title, description, clips): unique per drawing of a page.
+    id: String,
 }
 
 fn color(c: Rgb) -> String {
@@ -113,7 +115,14 @@ impl SvgCanvas {
             open_groups: 0,
             width,
             height,
+            id: "svg".into(),
         }
+    }
+
+    /// The same canvas with its ids prefixed by `id` ("carte", "graphique"): two drawings on one page need two.
+    pub fn with_id(mut self, id: &str) -> SvgCanvas {
+        self.id = id.to_string();
+        self
     }
 
     /// The SVG document, with a title and description for screen readers.
@@ -123,8 +132,9 @@ impl SvgCanvas {
         }
         format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
-             role=\"img\" aria-labelledby=\"svg-titre svg-desc\" font-family=\"Liberation Sans, Arial, sans-serif\">\
-             <title id=\"svg-titre\">{t}</title><desc id=\"svg-desc\">{d}</desc>{body}</svg>",
+             role=\"img\" aria-labelledby=\"{id}-titre {id}-desc\" font-family=\"Liberation Sans, Arial, sans-serif\">\
+             <title id=\"{id}-titre\">{t}</title><desc id=\"{id}-desc\">{d}</desc>{body}</svg>",
+            id = self.id,
             w = self.width,
             h = self.height,
             t = escape(title),
@@ -208,7 +218,7 @@ impl Canvas for SvgCanvas {
 
     fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {
         self.clips += 1;
-        let id = format!("decoupe-{}", self.clips);
+        let id = format!("{}-decoupe-{}", self.id, self.clips);
         let _ = write!(
             self.out,
             "<clipPath id=\"{id}\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/></clipPath>\

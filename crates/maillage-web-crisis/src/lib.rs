@@ -19,6 +19,8 @@ pub mod data {
     pub mod crisis;
 }
 
+pub mod home;
+
 /// Every route of the crisis module: its pages, then its API.
 pub fn routes(r: Routes) -> Routes {
     api::crisis::routes(pages::crisis::routes(r))

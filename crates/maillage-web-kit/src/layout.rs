@@ -104,6 +104,12 @@ pub const NAV: &[NavItem] = &[
     },
 ];
 
+/// The site's icon, written into every page (`/favicon.ico` serves the same for clients that ask for it): no
+/// request of its own, which a page left quickly would cut short.
+const ICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect \
+     width='32' height='32' rx='6' fill='%230a4a9c'/%3E%3Cpath d='M6 24V8h4l6 9 6-9h4v16h-4V15l-6 8-6-8v9z' \
+     fill='%23fff'/%3E%3C/svg%3E";
+
 /// What a page needs to know besides its content.
 pub struct PageMeta<'a> {
     pub title: &'a str,
@@ -126,6 +132,7 @@ pub fn page(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (meta.title) " — Maillage" }
                 link rel="stylesheet" href="/static/maillage.css";
+                link rel="icon" type="image/svg+xml" href=(ICON);
                 // The phone menu's button (the navigation stays open without the script).
                 script src="/static/maillage.js" defer {}
             }
@@ -141,6 +148,9 @@ pub fn page(
                             strong { "Démonstration : " }
                             "territoire et données fictifs."
                         }
+                    }
+                    @if caller.is_none() {
+                        (public_nav(meta.current))
                     }
                     @if let Some(c) = caller {
                         button.menu-bouton type="button" aria-expanded="false" aria-controls="menu-principal" hidden {
@@ -177,6 +187,30 @@ pub fn page(
                 }
                 footer.pied {
                     p { "Maillage — système d'information et de coordination santé du territoire." }
+                }
+            }
+        }
+    }
+}
+
+/// The pages anyone may open, for visitors without a session (the login is one of them).
+pub const PUBLIC_NAV: &[(&str, &str)] = &[
+    ("/", "Accueil"),
+    ("/annuaire", "Adresses utiles"),
+    ("/continuite", "Services ouverts"),
+    ("/indicateurs", "Indicateurs"),
+    ("/connexion", "Se connecter"),
+];
+
+fn public_nav(current: &str) -> Markup {
+    html! {
+        nav aria-label="Navigation publique" {
+            ul {
+                @for (path, label) in PUBLIC_NAV {
+                    li {
+                        @if *path == current { a href=(path) aria-current="page" { (label) } }
+                        @else { a href=(path) { (label) } }
+                    }
                 }
             }
         }

@@ -4,8 +4,9 @@
 //! query and form parameters ([`params`]), search and pages of long lists ([`lists`]), roles and permissions ([`permissions`]), the audit log ([`audit`]),
 //! uploads and their limits ([`multipart`], [`limits`]), secrets and passwords ([`secrets`]), the caller's
 //! territory ([`scope`]), accounts ([`users`]), the way every page takes a change and the form helpers of the
-//! modules ([`form`], [`fields`]) and the refusals that keep what was typed ([`refill`]), e-mail ([`smtp`])
-//! and the observatory's figures cut to a caller ([`data`]).
+//! modules ([`form`], [`fields`]) and the refusals that keep what was typed ([`refill`]), e-mail ([`smtp`]),
+//! the observatory's figures cut to a caller ([`data`]) and the parts modules give a person's home page
+//! ([`home`]).
 //!
 //! It knows no page: each page crate exposes `fn routes(r: Routes) -> Routes`, and the application
 //! (`maillage-web`) assembles them. Dependency direction: `maillage-report` ← `maillage-web-kit` ← page crates
@@ -18,6 +19,7 @@ pub mod data;
 pub mod error;
 pub mod fields;
 pub mod form;
+pub mod home;
 pub mod layout;
 pub mod limits;
 pub mod lists;

@@ -132,6 +132,29 @@ impl AppState {
         c
     }
 
+    /// The public address of the site, for links read outside it (calendar subscriptions, unsubscribe links):
+    /// the one set by an administrator (`configured`: the "Adresse publique du site" of the mail settings),
+    /// else the scheme and `Host` the request came with (https behind `--cookie-securise`), else localhost.
+    pub fn public_url(&self, configured: Option<&str>, headers: &axum::http::HeaderMap) -> String {
+        if let Some(url) = configured.filter(|u| !u.is_empty()) {
+            return url.trim_end_matches('/').to_string();
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                !h.is_empty()
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            });
+        let scheme = if self.0.config.secure_cookies {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", host.unwrap_or("localhost"))
+    }
+
     /// A `Set-Cookie` value that removes the cookie.
     pub fn expired_cookie(&self, name: &str) -> String {
         self.cookie(name, "", Duration::ZERO)

@@ -7,6 +7,7 @@ use maillage_web_kit::routes::Routes;
 
 pub mod data;
 pub mod exports;
+pub mod home;
 pub mod report;
 
 pub mod pages {

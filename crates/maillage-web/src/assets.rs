@@ -52,6 +52,22 @@ pub const ASSETS: &[(&str, &str, &[u8])] = &[
         "image/png",
         include_bytes!("../assets/vendor/leaflet/images/layers-2x.png"),
     ),
+    // The site's icon (browsers ask for /favicon.ico on their own) and the copy buttons' script.
+    (
+        "/favicon.ico",
+        "image/vnd.microsoft.icon",
+        include_bytes!("../assets/favicon.ico"),
+    ),
+    (
+        "/static/favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/favicon.svg"),
+    ),
+    (
+        "/static/copier.js",
+        JS,
+        include_bytes!("../assets/copier.js"),
+    ),
     (
         "/static/vendor/leaflet/LICENSE",
         "text/plain; charset=utf-8",

@@ -91,6 +91,7 @@ use std::net::SocketAddr;
 pub fn all_routes() -> Routes {
     let r = Routes::new();
     let r = assets::routes(r);
+    let r = pages::home::routes(r);
     let r = pages::login::routes(r);
     let r = pages::account::routes(r);
     let r = pages::setup::routes(r);

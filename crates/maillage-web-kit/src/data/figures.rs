@@ -8,6 +8,7 @@
 
 use crate::auth::Caller;
 use crate::error::WebError;
+use crate::scope::Scope;
 use crate::state::AppState;
 use maillage_indicators::{IndicatorRow, Inputs, Policy, compute, suppress};
 use maillage_store::geodata::{self, ZoneShape};
@@ -79,12 +80,16 @@ async fn compute_snapshot(store: &Store, version: String) -> Result<Snapshot, We
 impl Snapshot {
     /// Every indicator of the zones the caller sees, with secrecy applied when `secrecy` is set.
     pub fn rows_for(&self, caller: &Caller, secrecy: Option<u32>) -> Vec<IndicatorRow> {
+        self.rows_in(&caller.scope(), secrecy)
+    }
+
+    /// Every indicator of the zones a scope sees (the public pages: every commune, always under secrecy).
+    pub fn rows_in(&self, scope: &Scope, secrecy: Option<u32>) -> Vec<IndicatorRow> {
         // Secrecy first, on the whole territory: secondary suppression works on complete groups.
         let mut rows = match secrecy {
             Some(t) => self.under_secrecy(t).as_ref().clone(),
             None => self.rows.clone(),
         };
-        let scope = caller.scope();
         rows.retain(|r| scope.sees_row(r));
         rows
     }
@@ -107,7 +112,11 @@ impl Snapshot {
 
     /// The zones of the instance's territory (not its buffer) that the caller sees.
     pub fn zones_for(&self, caller: &Caller) -> Vec<&Zone> {
-        let scope = caller.scope();
+        self.zones_in(&caller.scope())
+    }
+
+    /// The zones of the instance's territory (not its buffer) that a scope sees.
+    pub fn zones_in(&self, scope: &Scope) -> Vec<&Zone> {
         self.zones
             .iter()
             .filter(|z| {

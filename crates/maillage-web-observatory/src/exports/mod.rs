@@ -14,7 +14,7 @@
 //! - is written to the audit log (action [`Action::DataExported`]) with its file name, filters and row count;
 //! - is named after the territory and the day: `maillage-indicateurs-bellerive-sur-clain-2026-11-24.csv`.
 //!
-//! Pages link to them with [`links`], which forwards the page's own query string.
+//! Pages link to them with [`links`], which forwards the page's own query string (or the filters of one table).
 
 pub mod layer;
 pub mod spreadsheet;
@@ -60,6 +60,15 @@ impl Dataset {
             Dataset::Zones => "zones",
             Dataset::Professionals => "professionnels",
             Dataset::Imports => "imports",
+        }
+    }
+
+    /// The permission of the page that shows this table, needed for its download.
+    pub fn permission(self) -> Permission {
+        match self {
+            Dataset::Indicators | Dataset::Zones => Permission::ObservatoryRead,
+            Dataset::Professionals => Permission::ProfessionalsList,
+            Dataset::Imports => Permission::ObservatoryImport,
         }
     }
 
@@ -257,13 +266,18 @@ pub fn filter_query(q: &Params) -> String {
     s.finish()
 }
 
-/// Download links for a page: one per format of `dataset`, carrying the page's filters (its query string).
-/// Put it under the table it exports: `(exports::links(Dataset::Indicators, &q))`.
-pub fn links(dataset: Dataset, query: &Params) -> Markup {
+/// Download links for a page: one per format of `dataset`, carrying the page's filters (`query`, its query
+/// string or [`filters`]), shown only to a caller holding the dataset's permission (the file is then cut to
+/// their communes and under the same secrecy as the page). Put it under the table it exports:
+/// `(exports::links(&caller, Dataset::Indicators, "ce tableau", &q))`.
+pub fn links(caller: &Caller, dataset: Dataset, what: &str, query: &Params) -> Markup {
+    if !caller.has(dataset.permission()) {
+        return html! {};
+    }
     let qs = filter_query(query);
     html! {
         p.exports {
-            "Télécharger ce tableau : "
+            "Télécharger " (what) " : "
             @for (i, f) in dataset.formats().iter().enumerate() {
                 @if i > 0 { " · " }
                 @let href = if qs.is_empty() { path(dataset, *f) } else { format!("{}?{qs}", path(dataset, *f)) };
@@ -271,6 +285,16 @@ pub fn links(dataset: Dataset, query: &Params) -> Markup {
             }
         }
     }
+}
+
+/// The filters of a download link (`&[("commune", "99101")]`), when a table shows less than its page.
+pub fn filters(pairs: &[(&str, &str)]) -> Params {
+    Params(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
 }
 
 const READ: Access = Access::Requires(Permission::ObservatoryRead);

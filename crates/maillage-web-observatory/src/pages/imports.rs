@@ -550,6 +550,7 @@ async fn history(
              exactement le fichier utilisé), son millésime, la date, et ce qu'il a changé. Les chiffres de \
              l'observatoire reposent sur le dernier import de chaque source."
         }
+        (crate::exports::links(&caller, crate::exports::Dataset::Imports, "cet historique", &crate::exports::filters(&[])))
         @if page_of.total == 0 {
             p { "Aucun import pour l'instant." }
         } @else {

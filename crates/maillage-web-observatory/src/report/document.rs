@@ -152,7 +152,7 @@ pub fn map_spec(r: &Report) -> MapSpec {
 /// The map as SVG, for web pages.
 pub fn map_svg(r: &Report, width: f32, height: f32) -> String {
     let spec = map_spec(r);
-    let mut c = super::canvas::SvgCanvas::new(width, height);
+    let mut c = super::canvas::SvgCanvas::new(width, height).with_id("carte");
     map::draw(&mut c, &spec, width, height);
     let title = spec.legend_title.clone();
     c.finish(

@@ -4,7 +4,7 @@
 
 use super::canvas::SvgCanvas;
 use super::pdf::{Align, PdfTable};
-use super::{Report, ReportKind, chart, document, path};
+use super::{Report, ReportKind, chart, document, download_path};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::layout::{PageMeta, page};
 use maillage_web_kit::state::AppState;
@@ -41,7 +41,7 @@ pub fn page_of(state: &AppState, caller: &Caller, r: &Report) -> Markup {
     let map_svg = document::map_svg(r, 720.0, 480.0);
     let bars = document::chart_spec(r);
     let chart_h = chart::height(&bars);
-    let mut c = SvgCanvas::new(720.0, chart_h);
+    let mut c = SvgCanvas::new(720.0, chart_h).with_id("graphique");
     chart::draw(&mut c, &bars, 720.0, chart_h);
     let chart_svg = c.finish(
         "Densité pour 10 000 habitants, par profession",
@@ -69,7 +69,7 @@ pub fn page_of(state: &AppState, caller: &Caller, r: &Report) -> Markup {
                  à l'adresse."
             } },
         }
-        p { a href=(path(r.kind, &r.subject.code)) download { "Télécharger ce tableau de bord en PDF" } }
+        p { a href=(download_path(r.kind, &r.subject.code)) download { "Télécharger ce tableau de bord en PDF" } }
         h2 { "Chiffres clés" }
         (table(&document::key_figures(r)))
         h2 { "Carte" }

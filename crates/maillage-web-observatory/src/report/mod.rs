@@ -227,6 +227,14 @@ pub fn path(kind: ReportKind, code: &str) -> String {
     format!("/observatoire/rapport/{}/{code}.pdf", kind.slug())
 }
 
+/// The query flag of a report's PDF that asks for a file to save rather than a page to read.
+const DOWNLOAD: &str = "telechargement";
+
+/// The path of a report's PDF as a file to save (the pages' "Télécharger le tableau de bord (PDF)").
+pub fn download_path(kind: ReportKind, code: &str) -> String {
+    format!("{}?{DOWNLOAD}=1", path(kind, code))
+}
+
 /// Links to the reports of the communes and quartiers among `zones` (a page's visible zones), as web pages and
 /// PDF, for the observatory's pages.
 pub fn links(zones: &[Zone]) -> Markup {
@@ -304,8 +312,10 @@ async fn report_pdf(
     )
     .await?;
     let mut r = exports::download(bytes, "application/pdf", &name);
-    // Shown in the browser, and saved under its name.
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+    // Shown in the browser, and saved under its name; a download link ([`download_path`]) asks for the file.
+    if !q.flag(DOWNLOAD)
+        && let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\""))
+    {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(r)

@@ -1,4 +1,4 @@
-//! One's own account: the home page and the password change.
+//! One's own account: the password change (the home page is [`super::home`]).
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
@@ -9,9 +9,7 @@ use maillage_store::audit::Action;
 use maillage_web_kit::audit::Actor;
 use maillage_web_kit::auth::{Caller, Via};
 use maillage_web_kit::error::WebError;
-use maillage_web_kit::layout::{
-    NAV, PageMeta, csrf_field, error_box, page, roles_text, success_box,
-};
+use maillage_web_kit::layout::{PageMeta, csrf_field, error_box, page, success_box};
 use maillage_web_kit::params::{Form, Query};
 use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::routes::{Access, Routes};
@@ -23,12 +21,6 @@ use maud::{Markup, html};
 pub fn routes(r: Routes) -> Routes {
     r.page(
         Method::GET,
-        "/",
-        Access::Requires(Permission::OwnAccount),
-        home,
-    )
-    .page(
-        Method::GET,
         "/compte/mot-de-passe",
         Access::Requires(Permission::OwnAccount),
         password_page,
@@ -38,36 +30,6 @@ pub fn routes(r: Routes) -> Routes {
         "/compte/mot-de-passe",
         Access::Requires(Permission::OwnAccount),
         change_password,
-    )
-}
-
-async fn home(State(state): State<AppState>, caller: Caller) -> Markup {
-    let scope = caller.scope();
-    let content = html! {
-        p { "Bonjour " strong { (caller.account.display_name) } "." }
-        p { "Vos rôles : " (roles_text(&caller)) "." }
-        p {
-            "Votre territoire : "
-            @if scope.all { "toutes les communes servies par Maillage." }
-            @else if scope.communes.is_empty() { "aucune commune (demandez à l'administrateur si vous en avez besoin)." }
-            @else { "communes " (scope.communes.iter().cloned().collect::<Vec<_>>().join(", ")) "." }
-        }
-        h2 { "Ce que vous pouvez ouvrir" }
-        ul {
-            @for item in NAV.iter().filter(|i| i.path != "/" && caller.has(i.permission)) {
-                li { a href=(item.path) { (item.label) } }
-            }
-            li { a href="/compte/mot-de-passe" { "Changer de mot de passe" } }
-        }
-    };
-    page(
-        &state,
-        Some(&caller),
-        PageMeta {
-            title: "Accueil",
-            current: "/",
-        },
-        content,
     )
 }
 

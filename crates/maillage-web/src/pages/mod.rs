@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod dpo;
+pub mod home;
 pub mod instance;
 pub mod login;
 pub mod setup;

@@ -20,6 +20,8 @@ mod exports;
 mod forms;
 mod forms_browser;
 mod lists;
+mod home;
+mod home_browser;
 mod login;
 mod network;
 mod network_browser;

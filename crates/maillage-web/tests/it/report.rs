@@ -193,7 +193,7 @@ async fn the_dashboard_report_names_the_territory_and_its_indicators() {
         assert!(html.contains("<svg"), "inline map");
         assert!(html.contains("role=\"img\""));
         assert!(html.contains(&format!(
-            "href=\"/observatoire/rapport/commune/{commune}.pdf\""
+            "href=\"/observatoire/rapport/commune/{commune}.pdf?telechargement=1\""
         )));
         assert!(html.contains(&key), "« {key} » in the page");
         assert!(html.contains(q_name));

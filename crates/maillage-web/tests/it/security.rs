@@ -8,6 +8,9 @@ use maillage_store::accounts::Role;
 use maillage_testkit::TestBase;
 use maillage_web::Config;
 
+/// A page only a signed-in person opens (the home page `/` is public): 200 with a session, 303 without.
+const SIGNED_IN: &str = "/compte/mot-de-passe";
+
 /// The store's instant text, `seconds` ago.
 fn ago(seconds: i64) -> String {
     jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() - seconds)
@@ -180,7 +183,7 @@ async fn sessions_expire_when_idle_and_at_their_absolute_end() {
         );
         let mut thief = server.client();
         thief.cookies = stolen;
-        assert_eq!(thief.get("/").await.status, 303);
+        assert_eq!(thief.get(SIGNED_IN).await.status, 303);
 
         // A deactivated account's sessions end.
         let csrf = c.login_ok("observatoire").await;
@@ -188,7 +191,7 @@ async fn sessions_expire_when_idle_and_at_their_absolute_end() {
         sql(&server.store, "UPDATE account SET active = 0")
             .await
             .unwrap();
-        assert_eq!(c.get("/").await.status, 303);
+        assert_eq!(c.get(SIGNED_IN).await.status, 303);
         server.stop().await;
     }
 }
@@ -521,11 +524,11 @@ async fn changing_ones_password_ends_the_other_sessions() {
             .await;
         assert_eq!(r.status, 303, "[{}] {}", server.backend, r.body);
         assert_eq!(
-            laptop.get("/").await.status,
+            laptop.get(SIGNED_IN).await.status,
             200,
             "the session that changed it stays"
         );
-        assert_eq!(phone.get("/").await.status, 303, "the others end");
+        assert_eq!(phone.get(SIGNED_IN).await.status, 303, "the others end");
         let mut c = server.client();
         assert_eq!(c.login("coordination", PASSWORD).await.status, 422);
         assert_eq!(c.login("coordination", new).await.status, 303);

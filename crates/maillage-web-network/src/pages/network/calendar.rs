@@ -5,7 +5,7 @@
 
 use super::BODIES;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use maillage_network::codes::{ActionStatus, MeetingStatus};
 use maillage_network::ics::{self, Event, EventStatus, When};
@@ -183,13 +183,25 @@ async fn feed(
     ))
 }
 
-/// The block that gives a caller their subscription address.
-pub(crate) async fn subscription(state: &AppState, caller: &Caller) -> Result<Markup, WebError> {
+/// The block that gives a caller their subscription address: absolute (the site's public address, see
+/// [`AppState::public_url`]), in a field to select, with a button that copies it.
+pub(crate) async fn subscription(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+) -> Result<Markup, WebError> {
     let path = feed_path(state, caller.account.id).await?;
-    let base = relay::smtp(state.store()).await?.map(|s| s.public_url);
+    let configured = relay::smtp(state.store()).await?.map(|s| s.public_url);
+    let address = format!("{}{path}", state.public_url(configured.as_deref(), headers));
     Ok(html! {
         h2 #abonnement { "S'abonner à l'agenda" }
-        p { "Votre adresse personnelle d'abonnement (à coller dans votre agenda : Thunderbird, Outlook, téléphone). Elle donne accès sans mot de passe aux réunions et échéances : ne la partagez pas." }
-        p { code { (base.unwrap_or_default()) (path) } }
+        p #aide-abonnement { "Votre adresse personnelle d'abonnement, à coller dans votre agenda (Thunderbird, Outlook, téléphone). Elle donne accès sans mot de passe aux réunions et échéances : ne la partagez pas." }
+        div.champ {
+            label for="adresse-agenda" { "Adresse d'abonnement" }
+            input #adresse-agenda type="text" readonly value=(address) aria-describedby="aide-abonnement" size="60";
+        }
+        button type="button" data-copier="adresse-agenda" data-copier-etat="etat-copie" hidden { "Copier l'adresse" }
+        p #etat-copie role="status" {}
+        script src="/static/copier.js" defer {}
     })
 }

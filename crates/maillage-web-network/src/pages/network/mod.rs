@@ -18,6 +18,7 @@ pub(crate) mod cls;
 mod cls_report;
 mod democracy;
 mod directory;
+pub mod home;
 pub(crate) mod public;
 mod relay;
 mod trash;

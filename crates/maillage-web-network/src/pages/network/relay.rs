@@ -82,22 +82,7 @@ fn id_of(s: &str) -> Result<i64, WebError> {
 
 /// The public address of the site: the configured one, or else the one the request came to.
 fn public_url(state: &AppState, smtp: Option<&SmtpSettings>, headers: &HeaderMap) -> String {
-    if let Some(s) = smtp {
-        return s.public_url.clone();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        });
-    let scheme = if state.config().secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{}", host.unwrap_or("localhost"))
+    state.public_url(smtp.map(|s| s.public_url.as_str()), headers)
 }
 
 fn kind_label(k: MessageKind) -> &'static str {

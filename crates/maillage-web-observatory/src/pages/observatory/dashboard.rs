@@ -10,6 +10,8 @@ use super::{
 };
 use crate::data;
 use crate::data::figures;
+use crate::exports::{self, Dataset};
+use crate::report::{self, ReportKind};
 use axum::extract::State;
 use maillage_indicators::professions::GP;
 use maillage_indicators::{Indicator, IndicatorRow, PROFESSIONS, Recourse};
@@ -18,6 +20,7 @@ use maillage_store::{accessibility, batch, geodata, observatory, territory};
 use maillage_web_kit::auth::Caller;
 use maillage_web_kit::error::WebError;
 use maillage_web_kit::layout::{PageMeta, date_time, number, page as layout_page};
+use maillage_web_kit::params::Query;
 use maillage_web_kit::permissions::Permission;
 use maillage_web_kit::state::AppState;
 use maud::{Markup, html};
@@ -54,6 +57,7 @@ const RETIREMENT_HORIZON: i64 = 5;
 pub(super) async fn page(
     State(state): State<AppState>,
     caller: Caller,
+    Query(q): Query,
 ) -> Result<Markup, WebError> {
     let store = state.store();
     let snapshot = figures::snapshot(&state).await?;
@@ -142,6 +146,13 @@ pub(super) async fn page(
             }
         }
         (groupings(&rows, secrecy))
+        section.telechargements aria-labelledby="telechargements" {
+            h2 #telechargements { "Télécharger les données" }
+            p.aide { "Chaque fichier reprend ce que vous voyez : vos communes, avec le même secret statistique que la page." }
+            (exports::links(&caller, Dataset::Indicators, "les indicateurs de toutes vos zones", &q))
+            (exports::links(&caller, Dataset::Zones, "les zones (tableur, ou contours et indicateurs pour un SIG)", &q))
+            (exports::links(&caller, Dataset::Professionals, "la liste des professionnels (consultation journalisée)", &q))
+        }
         @for c in &communes {
             section.commune aria-labelledby=(format!("commune-{}", c.code)) {
                 h2 #(format!("commune-{}", c.code)) {
@@ -186,6 +197,11 @@ pub(super) async fn page(
                     }
                 }
                 (beside.note())
+                (exports::links(&caller, Dataset::Indicators, &format!("les indicateurs de {} et de ses zones", c.name), &exports::filters(&[("commune", &c.code)])))
+                p.telechargements {
+                    a href=(report::download_path(ReportKind::Commune, &c.code)) download { "Télécharger le tableau de bord de " (c.name) " (PDF)" }
+                    " · " a href=(report::page_path(ReportKind::Commune, &c.code)) { "le lire en ligne" }
+                }
                 (charts::bars(
                     &format!("densites-{}", c.code),
                     &format!("Densité pour 10 000 habitants par profession de premier recours — {}", c.name),
@@ -244,6 +260,7 @@ pub(super) async fn page(
             @if caller.has(Permission::ObservatoryImport) {
                 p { a href="/observatoire/imports/historique" { "Historique complet des imports" } }
             }
+            (exports::links(&caller, Dataset::Imports, "l'historique des imports", &q))
         }
         h2 { "Méthodes" }
         dl {

@@ -8,6 +8,7 @@ use super::{
     caveats, map_assets, population_text, secrecy_note, sources_section, zone_href, zone_kind_label,
 };
 use crate::data::figures;
+use crate::exports::{self, Dataset};
 use axum::extract::State;
 use maillage_indicators::PROFESSIONS;
 use maillage_store::observatory;
@@ -76,6 +77,9 @@ pub(super) async fn page(
         }
         (super::zonage::legend(has_zonage))
         (table(&choropleth))
+        @let shown_filters = exports::filters(&[("type", request.kind.as_str()), ("profession", request.profession.code)]);
+        (exports::links(&caller, Dataset::Zones, "ces zones (tableur, ou contours et indicateurs pour un SIG)", &shown_filters))
+        (exports::links(&caller, Dataset::Indicators, "leurs indicateurs", &shown_filters))
         h2 { "Méthode" }
         p { (choropleth.method) " Unité : " (choropleth.unit) "." }
         @if let Some(p) = &choropleth.provenance { p { (p) } }

@@ -13,6 +13,7 @@ pub mod classes;
 mod dashboard;
 mod geo;
 mod map;
+pub mod public;
 mod qpv;
 mod reference;
 pub(crate) mod zonage;
@@ -40,7 +41,8 @@ pub fn routes(r: Routes) -> Routes {
             "/observatoire/zones/{type}/{code}",
             READ,
             zone::page,
-        );
+        )
+        .page(Method::GET, public::PATH, Access::Public, public::page);
     zonage::routes(geo::routes(r))
 }
 

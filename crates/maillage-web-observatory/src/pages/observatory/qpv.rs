@@ -5,6 +5,7 @@ use super::charts::{self, Group};
 use super::{caveats, drawn, population_text, secrecy_note, shown, sources_section, zone_href};
 use crate::data;
 use crate::data::figures;
+use crate::exports::{self, Dataset};
 use axum::extract::State;
 use maillage_indicators::{Indicator, IndicatorRow, PROFESSIONS, Recourse};
 use maillage_store::observatory;
@@ -130,6 +131,7 @@ pub(super) async fn page(
                         }
                     }
                 }
+                (exports::links(&caller, Dataset::Indicators, &format!("les indicateurs de {} et de ses zones", c.name), &exports::filters(&[("commune", &c.code)])))
             }
         }
         h2 { "Méthodes" }

@@ -10,6 +10,8 @@ use super::{
 };
 use crate::data;
 use crate::data::figures;
+use crate::exports::{self, Dataset};
+use crate::report::{self, ReportKind};
 use axum::extract::{Path, State};
 use maillage_indicators::professions::GP;
 use maillage_indicators::{Indicator, IndicatorRow, PROFESSIONS};
@@ -133,6 +135,11 @@ pub(super) async fn page(
     let title = format!("{} — {}", zone_kind_singular(kind.as_str()), zone.name);
     let zonage_line = super::zonage::zone_line(&state, kind, &zone.code).await?;
     let beside = Beside::new(&snapshot, snapshot.departement_of(zone).as_deref());
+    let report_kind = match kind {
+        ZoneKind::Commune => Some(ReportKind::Commune),
+        ZoneKind::Quartier => Some(ReportKind::Quartier),
+        _ => None,
+    };
 
     let content = html! {
         (secrecy_note(secrecy))
@@ -181,6 +188,17 @@ pub(super) async fn page(
             }
         }
         (beside.note())
+        @let commune_code = if kind == ZoneKind::Commune { Some(zone.code.as_str()) } else { zone.parent_code.as_deref() };
+        @if let Some(c) = commune_code {
+            @let pairs = if kind == ZoneKind::Commune { vec![("commune", c)] } else { vec![("type", kind.as_str()), ("commune", c)] };
+            (exports::links(&caller, Dataset::Indicators, "les indicateurs de ces zones", &exports::filters(&pairs)))
+        }
+        @if let Some(report_kind) = report_kind {
+            p.telechargements {
+                a href=(report::download_path(report_kind, &zone.code)) download { "Télécharger le tableau de bord (PDF)" }
+                " · " a href=(report::page_path(report_kind, &zone.code)) { "Lire le tableau de bord en ligne" }
+            }
+        }
         @let series: Vec<&str> = if commune.is_some() { vec!["Zone", "Commune"] } else { vec![] };
         (charts::bars(
             "densites-zone",

@@ -88,6 +88,7 @@ pub(super) async fn home(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query,
+    headers: axum::http::HeaderMap,
 ) -> Result<Markup, WebError> {
     let r = reminders_of(&state, &caller).await?;
     let bodies = store::bodies(state.store(), &reach(&caller)).await?;
@@ -156,7 +157,7 @@ pub(super) async fn home(
             h2 { "Bilans de financement à envoyer" }
             ul { @for (label, funder, due, d) in &reports { li { (label) " — " (funder) " : pour le " (day(*due)) ", " (due_text(*d)) } } }
         }
-        (calendar::subscription(&state, &caller).await?)
+        (calendar::subscription(&state, &caller, &headers).await?)
     };
     Ok(NETWORK.page(&state, &caller, "Réseau et instances", "/reseau", content))
 }

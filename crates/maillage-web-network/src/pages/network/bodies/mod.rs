@@ -21,6 +21,8 @@ mod follow_ups;
 mod meetings;
 mod members;
 
+pub(crate) use dashboard::reminders_of;
+
 pub fn routes(r: Routes) -> Routes {
     r.page(Method::GET, "/reseau", BODIES, home)
         .page(Method::POST, "/reseau/rappels", MANAGE, send_reminders)

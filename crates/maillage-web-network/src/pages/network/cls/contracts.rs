@@ -201,6 +201,10 @@ async fn render_contract(
         .collect();
     let content = html! {
         (notice.render())
+        // The forms are at the end of a long page: a link to the one most used, first.
+        @if manage && !objectives.is_empty() {
+            p { a.bouton href="#nouvelle-fiche" { "Nouvelle fiche action" } }
+        }
         dl.fiche {
             dt { "Génération" } dd { (c.generation) }
             dt { "Période" } dd { "du " (day(c.starts_on)) " au " (day(c.ends_on)) }
@@ -261,7 +265,8 @@ async fn render_contract(
             @if !objectives.is_empty() {
                 details.modifier {
                     summary { "Ajouter une fiche action" }
-                    (fiche_form(caller, &format!("/cls/{}/fiches", c.id), None, Some(&objectives)))
+                    // A link to an element inside a closed `details` opens it (HTML's ancestor revealing).
+                    div #nouvelle-fiche { (fiche_form(caller, &format!("/cls/{}/fiches", c.id), None, Some(&objectives))) }
                 }
             }
             details.modifier {
