@@ -4,11 +4,13 @@
 //! - [`codes`]: enumerations stored as stable codes ([`coded!`], [`codes::Coded`]): roles, actions, zone
 //!   kinds, the modules' statuses and kinds, with their listing and parsing derived once.
 //! - [`zone`]: the kinds of zones ([`zone::ZoneKind`]), compared as values, never as strings.
+//! - [`basemap`]: the features of the background map (streets, water, places) and the tiles they are drawn on.
 //! - [`fields`]: checks of typed-in values ([`fields::FieldError`] names the field, never the value).
 //!
 //! The field checks are also reachable at the crate's root (the crate was `maillage-fields` before it held
 //! the codes; the workspace still lends it that name while the other crates move).
 
+pub mod basemap;
 pub mod codes;
 pub mod fields;
 pub mod zone;
