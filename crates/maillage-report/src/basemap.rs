@@ -90,7 +90,10 @@ fn ground(c: &mut dyn Canvas, shown: &[&MapFeature], frame: &Frame) {
         };
         c.polygon(&[screen(frame, f)], Some(fill), None);
     }
-    for f in shown.iter().filter(|f| !f.layer.is_area() && !f.layer.is_place()) {
+    for f in shown
+        .iter()
+        .filter(|f| !f.layer.is_area() && !f.layer.is_place())
+    {
         let points = screen(frame, f);
         match f.layer {
             MapLayer::River => c.polyline(&points, Stroke::solid(WATER, width_at(14.0, z))),
@@ -153,7 +156,10 @@ impl Footprint {
     }
 
     fn inside(&self, frame: &Frame) -> bool {
-        self.x0 >= 1.0 && self.y0 >= 1.0 && self.x1 <= frame.width - 1.0 && self.y1 <= frame.height - 1.0
+        self.x0 >= 1.0
+            && self.y0 >= 1.0
+            && self.x1 <= frame.width - 1.0
+            && self.y1 <= frame.height - 1.0
     }
 }
 
@@ -199,7 +205,14 @@ fn names(c: &mut dyn Canvas, shown: &[&MapFeature], frame: &Frame) {
         let (size, color) = if f.layer == MapLayer::River {
             (11.0, WATER_TEXT)
         } else {
-            (if f.layer >= MapLayer::Secondary { 10.0 } else { 9.0 }, STREET_TEXT)
+            (
+                if f.layer >= MapLayer::Secondary {
+                    10.0
+                } else {
+                    9.0
+                },
+                STREET_TEXT,
+            )
         };
         let width = c.text_width(name, size, Weight::Regular);
         let Some((x, y, angle)) = along(&screen(frame, f), width + 16.0, frame) else {
@@ -243,13 +256,20 @@ fn along(points: &[(f32, f32)], length: f32, frame: &Frame) -> Option<(f32, f32,
             let l = dist(w[0], w[1]);
             if left <= l && l > 0.0 {
                 let t = left / l;
-                return (w[0].0 + (w[1].0 - w[0].0) * t, w[0].1 + (w[1].1 - w[0].1) * t);
+                return (
+                    w[0].0 + (w[1].0 - w[0].0) * t,
+                    w[0].1 + (w[1].1 - w[0].1) * t,
+                );
             }
             left -= l;
         }
         run[run.len() - 1]
     };
-    let (a, m, b) = (at(len / 2.0 - length / 2.0), at(len / 2.0), at(len / 2.0 + length / 2.0));
+    let (a, m, b) = (
+        at(len / 2.0 - length / 2.0),
+        at(len / 2.0),
+        at(len / 2.0 + length / 2.0),
+    );
     let mut angle = (b.1 - a.1).atan2(b.0 - a.0).to_degrees();
     if angle > 90.0 {
         angle -= 180.0;
@@ -366,13 +386,24 @@ mod tests {
         let (x0, x1) = (b.min_lon, b.max_lon);
         let ym = (b.min_lat + b.max_lat) / 2.0;
         let features = vec![
-            street("Avenue de la Gare", MapLayer::Primary, vec![(x0 - 0.001, ym), (x1 + 0.001, ym)]),
-            street("Le Clain", MapLayer::River, vec![(x0, b.min_lat), (x1, b.max_lat)]),
+            street(
+                "Avenue de la Gare",
+                MapLayer::Primary,
+                vec![(x0 - 0.001, ym), (x1 + 0.001, ym)],
+            ),
+            street(
+                "Le Clain",
+                MapLayer::River,
+                vec![(x0, b.min_lat), (x1, b.max_lat)],
+            ),
             MapFeature {
                 layer: MapLayer::Town,
                 name: Some("Bellerive".into()),
                 // Top left, away from the avenue and the river.
-                points: vec![(x0 + (x1 - x0) * 0.3, b.min_lat + (b.max_lat - b.min_lat) * 0.8)],
+                points: vec![(
+                    x0 + (x1 - x0) * 0.3,
+                    b.min_lat + (b.max_lat - b.min_lat) * 0.8,
+                )],
             },
         ];
         let ground = tile_svg(&features, 15, 16538, 11651, Part::Ground);
@@ -381,7 +412,10 @@ mod tests {
         assert!(!ground.contains("Bellerive"), "names are not on the ground");
         let names = tile_svg(&features, 15, 16538, 11651, Part::Names);
         assert!(names.contains("Bellerive"), "{names}");
-        assert!(names.contains("Avenue de la Gare") || names.contains("Le Clain"), "{names}");
+        assert!(
+            names.contains("Avenue de la Gare") || names.contains("Le Clain"),
+            "{names}"
+        );
         // A tile far away draws the land and nothing else.
         let empty = tile_svg(&[], 15, 0, 0, Part::Ground);
         assert!(!empty.contains("<polyline"));

@@ -103,6 +103,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_apl_rows.sql"),
         include_str!("../migrations/postgres/0016_apl_rows.sql"),
     ),
+    (
+        17,
+        "basemap",
+        include_str!("../migrations/sqlite/0017_basemap.sql"),
+        include_str!("../migrations/postgres/0017_basemap.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

@@ -464,35 +464,34 @@ async fn update(
         &caller,
         Missing::NotFound,
         async |tx, reach| -> Taking {
-            let code = match action {
-                "accuse" => {
-                    reg::acknowledge(tx, reach, id, today, now).await?;
-                    "accuse"
-                }
-                "confirme" => {
-                    reg::confirm(tx, reach, id, today, now).await?;
-                    "confirmation"
-                }
-                "modifier" => {
-                    let r = rules::validate(&form_of(&f), today)?;
-                    // The commune chosen in the form, or the one the person has.
-                    let commune = f
-                        .get("commune")
-                        .map(str::to_string)
-                        .or(current.commune_code.clone());
-                    reg::update(tx, reach, id, commune.as_deref(), &r, current.position, now)
-                        .await?;
-                    "modification"
-                }
-                _ => {
-                    return Err(
-                        CrisisError::Field(maillage_crisis::FieldError::MissingField {
-                            field: "action",
-                        })
-                        .into(),
-                    );
-                }
-            };
+            let code =
+                match action {
+                    "accuse" => {
+                        reg::acknowledge(tx, reach, id, today, now).await?;
+                        "accuse"
+                    }
+                    "confirme" => {
+                        reg::confirm(tx, reach, id, today, now).await?;
+                        "confirmation"
+                    }
+                    "modifier" => {
+                        let r = rules::validate(&form_of(&f), today)?;
+                        // The commune chosen in the form, or the one the person has.
+                        let commune = f
+                            .get("commune")
+                            .map(str::to_string)
+                            .or(current.commune_code.clone());
+                        reg::update(tx, reach, id, commune.as_deref(), &r, current.position, now)
+                            .await?;
+                        "modification"
+                    }
+                    _ => {
+                        return Err(CrisisError::Field(
+                            maillage_crisis::FieldError::MissingField { field: "action" },
+                        )
+                        .into());
+                    }
+                };
             Ok(Taken::audit(
                 Action::CrisisRegisterChanged,
                 format!("personne:{id}"),
