@@ -183,7 +183,7 @@ pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
     c.clip(0.0, 0.0, map_w, height);
     let translucent = !spec.background.is_empty();
     if translucent {
-        background(c, spec, &proj, pad, (map_w, height), Part::Ground);
+        background_part(c, spec, &proj, pad, (map_w, height), Part::Ground);
         c.translucent(true);
     }
     let shift = |rings: Vec<Vec<(f32, f32)>>| -> Vec<Vec<(f32, f32)>> {
@@ -224,7 +224,7 @@ pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
         c.polygon(&shift(proj.rings(&o.geometry)), None, Some(o.stroke));
     }
     if translucent {
-        background(c, spec, &proj, pad, (map_w, height), Part::Names);
+        background_part(c, spec, &proj, pad, (map_w, height), Part::Names);
     }
     // Values last, so no outline crosses them; only where the zone is wide enough for them.
     for (x, y, room, text, dark) in labels {
@@ -294,7 +294,7 @@ pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
 
 /// A part of the background map (the ground under the zones, the names over them), at the zoom of the map's
 /// scale.
-fn background(
+fn background_part(
     c: &mut dyn Canvas,
     spec: &MapSpec,
     proj: &Projection,
@@ -399,6 +399,59 @@ fn legend(c: &mut dyn Canvas, spec: &MapSpec, b: &[f64], palette: &[Rgb], x: f32
         Weight::Regular,
         &mut y,
     );
+}
+
+/// A zone's small map: its contour over the background map, in a `width` × `height` SVG (the zone's box and a
+/// margin around it), with a scale's zoom.
+pub fn locator_svg(
+    zone: &MultiPolygon<f64>,
+    background: &[MapFeature],
+    (width, height): (f32, f32),
+    title: &str,
+) -> String {
+    let mut c = crate::canvas::SvgCanvas::new(width, height);
+    if let Some(r) = zone.bounding_rect() {
+        let margin = (r.width().max(r.height()) * 0.15).max(0.002);
+        let view = Rect::new(
+            geo::coord! { x: r.min().x - margin, y: r.min().y - margin },
+            geo::coord! { x: r.max().x + margin, y: r.max().y + margin },
+        );
+        let proj = Projection::new(view, width, height);
+        let spec = MapSpec {
+            zones: Vec::new(),
+            outlines: Vec::new(),
+            outline_legend: Vec::new(),
+            view: Some(view),
+            legend_title: String::new(),
+            decimals: 0,
+            secrecy: None,
+            background: background.to_vec(),
+        };
+        c.clip(0.0, 0.0, width, height);
+        background_part(&mut c, &spec, &proj, 0.0, (width, height), Part::Ground);
+        // The zone's outline, on a white edge that keeps it apart from the streets under it.
+        c.polygon(
+            &proj.rings(zone),
+            None,
+            Some(Stroke::solid((0xff, 0xff, 0xff), 5.0)),
+        );
+        c.polygon(
+            &proj.rings(zone),
+            None,
+            Some(Stroke::solid((0x25, 0x34, 0x94), 2.5)),
+        );
+        background_part(&mut c, &spec, &proj, 0.0, (width, height), Part::Names);
+        c.end_clip();
+    }
+    c.rect(
+        0.0,
+        0.0,
+        width,
+        height,
+        None,
+        Some(Stroke::solid(EDGE, 0.8)),
+    );
+    c.finish_bare(title)
 }
 
 /// Greedy line breaking for canvas text.
