@@ -18,6 +18,7 @@ mod crisis_concurrency;
 mod crisis_population;
 mod exports;
 mod login;
+mod map_browser;
 mod network;
 mod network_browser;
 mod network_mail;

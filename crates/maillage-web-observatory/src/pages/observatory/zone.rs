@@ -381,17 +381,15 @@ async fn small_map(store: &maillage_store::Store, zone: &Zone) -> Result<Option<
     let title = format!("Carte de situation : {}", zone.name);
     let svg = maillage_report::map::locator_svg(&geometry, &background, (480.0, 320.0), &title);
     // Inline: named for screen readers by its title.
-    Ok(Some(
-        svg.replacen(
-            "<svg ",
-            &format!(
+    Ok(Some(svg.replacen(
+        "<svg ",
+        &format!(
                 "<svg role=\"img\" aria-label=\"{}\" ",
                 title
                     .replace('&', "&amp;")
                     .replace('"', "&quot;")
                     .replace('<', "&lt;")
             ),
-            1,
-        ),
-    ))
+        1,
+    )))
 }
