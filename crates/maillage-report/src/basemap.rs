@@ -8,7 +8,7 @@
 
 use super::canvas::{Canvas, Rgb, Stroke, SvgCanvas};
 use super::font::Weight;
-use maillage_kit::basemap::{MapFeature, MapLayer, mercator_px, tile_box};
+use maillage_kit::basemap::{MapFeature, MapLayer, mercator_px};
 
 pub const LAND: Rgb = (0xf2, 0xef, 0xe9);
 const WATER: Rgb = (0xaa, 0xd3, 0xdf);
@@ -338,8 +338,13 @@ fn dist(a: (f32, f32), b: (f32, f32)) -> f32 {
 }
 
 /// The SVG of Web Mercator tile (`z`, `x`, `y`), `part` of it, from the features near it (land coloured under
-/// the ground; the names on a transparent ground).
-pub fn tile_svg(features: &[MapFeature], z: u8, x: u32, y: u32, part: Part) -> String {
+/// the ground; the names on a transparent ground), with its `title`.
+pub fn tile_svg(
+    features: &[MapFeature],
+    (z, x, y): (u8, u32, u32),
+    part: Part,
+    title: &str,
+) -> String {
     let (ox, oy) = (
         f64::from(x) * f64::from(TILE_SIZE),
         f64::from(y) * f64::from(TILE_SIZE),
@@ -359,12 +364,7 @@ pub fn tile_svg(features: &[MapFeature], z: u8, x: u32, y: u32, part: Part) -> S
         c.rect(0.0, 0.0, TILE_SIZE, TILE_SIZE, Some(LAND), None);
     }
     draw(&mut c, features, &frame, part);
-    let b = tile_box(z, x, y);
-    c.finish_bare(&format!(
-        "Fond de carte OpenStreetMap, {:.4}° N {:.4}° E",
-        (b.min_lat + b.max_lat) / 2.0,
-        (b.min_lon + b.max_lon) / 2.0
-    ))
+    c.finish_bare(title)
 }
 
 #[cfg(test)]
@@ -406,18 +406,18 @@ mod tests {
                 )],
             },
         ];
-        let ground = tile_svg(&features, 15, 16538, 11651, Part::Ground);
+        let ground = tile_svg(&features, (15, 16538, 11651), Part::Ground, "tuile");
         assert!(ground.contains("<polyline"), "{ground}");
         assert!(ground.contains("#aad3df"), "water is drawn");
         assert!(!ground.contains("Bellerive"), "names are not on the ground");
-        let names = tile_svg(&features, 15, 16538, 11651, Part::Names);
+        let names = tile_svg(&features, (15, 16538, 11651), Part::Names, "tuile");
         assert!(names.contains("Bellerive"), "{names}");
         assert!(
             names.contains("Avenue de la Gare") || names.contains("Le Clain"),
             "{names}"
         );
         // A tile far away draws the land and nothing else.
-        let empty = tile_svg(&[], 15, 0, 0, Part::Ground);
+        let empty = tile_svg(&[], (15, 0, 0), Part::Ground, "tuile");
         assert!(!empty.contains("<polyline"));
     }
 

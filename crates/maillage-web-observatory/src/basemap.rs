@@ -128,7 +128,13 @@ async fn tile(state: &AppState, part: Part, z: u8, x: u32, y: &str) -> Result<Re
             // A little beyond the tile: lines and place names across its edge are drawn on both sides.
             let area = tile_box(z, x, y).grown(0.25);
             let features = basemap::in_box(store, area, &MapLayer::shown_at(z)).await?;
-            let svg = Arc::new(tile_svg(&features, z, x, y, part));
+            let b = tile_box(z, x, y);
+            let title = format!(
+                "Fond de carte OpenStreetMap autour de {:.4}° N, {:.4}° E",
+                (b.min_lat + b.max_lat) / 2.0,
+                (b.min_lon + b.max_lon) / 2.0
+            );
+            let svg = Arc::new(tile_svg(&features, (z, x, y), part, &title));
             keep(store, key, svg.clone());
             svg
         }
