@@ -103,7 +103,7 @@ pub(super) fn roads(rng: &mut Rng) -> (Roads, Vec<MapFeature>) {
             || (y.abs() - 3.5).abs() < 1e-9 && x.abs() <= 4.5
     };
     // The drawn streets: (layer, line key) for each kept link, joined into lines afterwards.
-    let mut drawn: Vec<((MapLayer, bool, i64, i64), i64, i64)> = Vec::new();
+    let mut drawn: Vec<Link> = Vec::new();
     for j in 0..ny {
         for i in 0..nx {
             for (di, dj) in [(1, 0), (0, 1)] {
@@ -170,14 +170,17 @@ pub(super) fn roads(rng: &mut Rng) -> (Roads, Vec<MapFeature>) {
     ((nodes, edges), lines)
 }
 
-type Link = ((MapLayer, bool, i64, i64), i64, i64);
+/// A street's key: its layer, whether it runs east-west, its line of the lattice, its block (-1: whole line).
+type StreetKey = (MapLayer, bool, i64, i64);
+/// A kept link of the lattice: its street, and the nodes it joins.
+type Link = (StreetKey, i64, i64);
 
 /// Consecutive links of one street joined into lines, each named.
 fn street_lines(mut drawn: Vec<Link>, position: &dyn Fn(i64) -> (f64, f64)) -> Vec<MapFeature> {
     drawn.sort_by_key(|(key, a, _)| (*key, *a));
     let mut out: Vec<MapFeature> = Vec::new();
     let mut names = std::collections::HashMap::new();
-    let mut last: Option<(&(MapLayer, bool, i64, i64), i64)> = None;
+    let mut last: Option<(&StreetKey, i64)> = None;
     for (key, a, b) in &drawn {
         let continues = last.is_some_and(|(k, end)| k == key && end == *a);
         if continues && let Some(f) = out.last_mut() {

@@ -345,17 +345,6 @@ async fn establishments_in(
     Ok(list)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn age_bands_read_as_words() {
-        assert_eq!(super::band_label("0014"), "0 à 14 ans");
-        assert_eq!(super::band_label("4559"), "45 à 59 ans");
-        assert_eq!(super::band_label("75P"), "75 ans et plus");
-        assert_eq!(super::band_label("TOTAL"), "TOTAL");
-    }
-}
-
 /// The zone's small map: its contour over the background map, drawn on the server (None without a contour).
 async fn small_map(store: &maillage_store::Store, zone: &Zone) -> Result<Option<String>, WebError> {
     let geometry = if zone.kind == ZoneKind::Quartier {
@@ -392,4 +381,15 @@ async fn small_map(store: &maillage_store::Store, zone: &Zone) -> Result<Option<
             ),
         1,
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn age_bands_read_as_words() {
+        assert_eq!(super::band_label("0014"), "0 à 14 ans");
+        assert_eq!(super::band_label("4559"), "45 à 59 ans");
+        assert_eq!(super::band_label("75P"), "75 ans et plus");
+        assert_eq!(super::band_label("TOTAL"), "TOTAL");
+    }
 }
