@@ -139,6 +139,7 @@ pub async fn write(store: &Store, t: &DemoTerritory) -> Result<()> {
         },
     )
     .await?;
+    maillage_store::basemap::replace(&mut s.tx, &t.basemap).await?;
     locations::refresh(&mut s.tx).await?;
     settings::set(
         &mut s.tx,

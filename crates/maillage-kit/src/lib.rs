@@ -5,12 +5,14 @@
 //!   kinds, the modules' statuses and kinds, with their listing and parsing derived once.
 //! - [`zone`]: the kinds of zones ([`zone::ZoneKind`]), compared as values, never as strings.
 //! - [`local_time`]: instants as people of the instance read them (its time zone, Europe/Paris by default).
+//! - [`basemap`]: the features of the background map (streets, water, places) and the tiles they are drawn on.
 //! - [`fields`]: checks of typed-in values ([`fields::FieldError`] names the field, never the value).
 //! - [`search`]: how typed searches find records (folded texts, plurals, one typo tolerated).
 //!
 //! The field checks are also reachable at the crate's root (the crate was `maillage-fields` before it held
 //! the codes; the workspace still lends it that name while the other crates move).
 
+pub mod basemap;
 pub mod codes;
 pub mod fields;
 pub mod search;

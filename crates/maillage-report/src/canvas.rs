@@ -57,6 +57,22 @@ pub trait Canvas {
         text: &str,
     );
     fn text_width(&self, text: &str, size: f32, weight: Weight) -> f32;
+    /// A label of the background map: centred on (`x`, `y`) (its baseline a third of its size below), turned by
+    /// `angle` degrees clockwise, with a white halo that keeps it legible over streets and colours.
+    #[allow(clippy::too_many_arguments)]
+    fn label(
+        &mut self,
+        x: f32,
+        y: f32,
+        angle: f32,
+        size: f32,
+        weight: Weight,
+        color: Rgb,
+        text: &str,
+    );
+    /// Fills drawn from now on let what is under them show through (a choropleth over the background map),
+    /// until called with `false`.
+    fn translucent(&mut self, on: bool);
     /// Restricts drawing to a rectangle until [`Canvas::end_clip`].
     fn clip(&mut self, x: f32, y: f32, w: f32, h: f32);
     fn end_clip(&mut self);
@@ -69,6 +85,7 @@ pub struct SvgCanvas {
     bold: Font,
     clips: usize,
     open_groups: usize,
+    translucent: bool,
     width: f32,
     height: f32,
     /// The prefix of the ids the drawing defines (title, description, clips): unique per drawing of a page.
@@ -86,11 +103,17 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn paint(fill: Option<Rgb>, stroke: Option<Stroke>) -> String {
+/// The share of what lies under a translucent fill that shows through it.
+pub const TRANSLUCENT_OPACITY: f32 = 0.72;
+
+fn paint(fill: Option<Rgb>, stroke: Option<Stroke>, translucent: bool) -> String {
     let mut s = match fill {
         Some(f) => format!(" fill=\"{}\"", color(f)),
         None => " fill=\"none\"".into(),
     };
+    if translucent && fill.is_some() {
+        let _ = write!(s, " fill-opacity=\"{TRANSLUCENT_OPACITY}\"");
+    }
     if let Some(st) = stroke {
         let _ = write!(
             s,
@@ -113,6 +136,7 @@ impl SvgCanvas {
             bold: Font::new(Weight::Bold),
             clips: 0,
             open_groups: 0,
+            translucent: false,
             width,
             height,
             id: "svg".into(),
@@ -144,6 +168,23 @@ impl SvgCanvas {
     }
 }
 
+impl SvgCanvas {
+    /// A standalone SVG file with a title only (a map tile, shown in an `<img>` that says what it is).
+    pub fn finish_bare(mut self, title: &str) -> String {
+        for _ in 0..self.open_groups {
+            self.out.push_str("</g>");
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
+             font-family=\"Liberation Sans, Arial, sans-serif\"><title>{t}</title>{body}</svg>",
+            w = self.width,
+            h = self.height,
+            t = escape(title),
+            body = self.out
+        )
+    }
+}
+
 impl Canvas for SvgCanvas {
     fn polygon(&mut self, rings: &[Vec<(f32, f32)>], fill: Option<Rgb>, stroke: Option<Stroke>) {
         let mut d = String::new();
@@ -156,7 +197,7 @@ impl Canvas for SvgCanvas {
         let _ = write!(
             self.out,
             "<path d=\"{d}\" fill-rule=\"evenodd\"{}/>",
-            paint(fill, stroke)
+            paint(fill, stroke, self.translucent)
         );
     }
 
@@ -169,7 +210,7 @@ impl Canvas for SvgCanvas {
             self.out,
             "<polyline points=\"{}\"{}/>",
             pts.join(" "),
-            paint(None, Some(stroke))
+            paint(None, Some(stroke), false)
         );
     }
 
@@ -177,7 +218,7 @@ impl Canvas for SvgCanvas {
         let _ = write!(
             self.out,
             "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"{}/>",
-            paint(fill, stroke)
+            paint(fill, stroke, self.translucent)
         );
     }
 
@@ -214,6 +255,41 @@ impl Canvas for SvgCanvas {
             Weight::Regular => self.regular.width(text, size),
             Weight::Bold => self.bold.width(text, size),
         }
+    }
+
+    fn label(
+        &mut self,
+        x: f32,
+        y: f32,
+        angle: f32,
+        size: f32,
+        weight: Weight,
+        color_: Rgb,
+        text: &str,
+    ) {
+        let bold = if weight == Weight::Bold {
+            " font-weight=\"bold\""
+        } else {
+            ""
+        };
+        let turn = if angle.abs() > 0.5 {
+            format!(" transform=\"rotate({angle:.1} {x:.1} {y:.1})\"")
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            self.out,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"{size}\" text-anchor=\"middle\" fill=\"{}\"{bold}{turn} \
+             stroke=\"#ffffff\" stroke-width=\"{:.1}\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+            y + size / 3.0,
+            color(color_),
+            (size / 4.0).max(1.5),
+            escape(text)
+        );
+    }
+
+    fn translucent(&mut self, on: bool) {
+        self.translucent = on;
     }
 
     fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {

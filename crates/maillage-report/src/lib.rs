@@ -1,8 +1,9 @@
 //! The drawing of Maillage's documents, on plain values only (no web, no store): a [`canvas::Canvas`] that the
 //! PDF writer ([`pdf`], on `pdf-writer`) implements and [`canvas::SvgCanvas`] writes as SVG, maps ([`map`]) and
-//! charts ([`chart`]) drawn on it, and the Liberation Sans fonts compiled in and embedded as subsets ([`font`]).
+//! charts ([`chart`]) drawn on it, the background map under them ([`basemap`]: streets, water, names), and the Liberation Sans fonts compiled in and embedded as subsets ([`font`]).
 //! The observatory's dashboard and the crisis and network PDFs are laid out with it.
 
+pub mod basemap;
 pub mod canvas;
 pub mod chart;
 pub mod font;

@@ -4,8 +4,10 @@
 
 use super::canvas::{Anchor, Canvas, Rgb, Stroke};
 use super::font::Weight;
+use crate::basemap::{self, Frame, Part};
 use crate::number;
 use geo::{BoundingRect, InteriorPoint, MultiPolygon, Rect};
+use maillage_kit::basemap::{MapFeature, zoom_for};
 
 const PALETTE: [Rgb; 5] = [
     (0xff, 0xff, 0xcc),
@@ -43,6 +45,8 @@ pub struct MapSpec {
     pub legend_title: String,
     pub decimals: usize,
     pub secrecy: Option<u32>,
+    /// The streets, water and places drawn under the zones (see [`crate::basemap`]); none: a plain ground.
+    pub background: Vec<MapFeature>,
 }
 
 /// Class breaks (n + 1 bounds at most) by quantiles of the values; fewer classes when values repeat.
@@ -177,6 +181,11 @@ pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
     let palette = colours(b.len().saturating_sub(1));
 
     c.clip(0.0, 0.0, map_w, height);
+    let translucent = !spec.background.is_empty();
+    if translucent {
+        background_part(c, spec, &proj, pad, (map_w, height), Part::Ground);
+        c.translucent(true);
+    }
     let shift = |rings: Vec<Vec<(f32, f32)>>| -> Vec<Vec<(f32, f32)>> {
         rings
             .into_iter()
@@ -210,8 +219,12 @@ pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
             labels.push((x + pad, y + pad, x1 - x0, text, dark));
         }
     }
+    c.translucent(false);
     for o in &spec.outlines {
         c.polygon(&shift(proj.rings(&o.geometry)), None, Some(o.stroke));
+    }
+    if translucent {
+        background_part(c, spec, &proj, pad, (map_w, height), Part::Names);
     }
     // Values last, so no outline crosses them; only where the zone is wide enough for them.
     for (x, y, room, text, dark) in labels {
@@ -277,6 +290,35 @@ pub fn draw(c: &mut dyn Canvas, spec: &MapSpec, width: f32, height: f32) {
     c.text(nx, ny + 24.0, 7.5, Weight::Bold, TEXT, Anchor::Middle, "N");
 
     legend(c, spec, &b, &palette, map_w + 10.0);
+}
+
+/// A part of the background map (the ground under the zones, the names over them), at the zoom of the map's
+/// scale.
+fn background_part(
+    c: &mut dyn Canvas,
+    spec: &MapSpec,
+    proj: &Projection,
+    pad: f32,
+    (w, h): (f32, f32),
+    part: Part,
+) {
+    let project = |lon: f64, lat: f64| {
+        let (x, y) = proj.point(lon, lat);
+        (x + pad, y + pad)
+    };
+    // A canvas point is about 1/72 inch; a tile's pixel is about 1/96 inch on a screen.
+    let metres_per_point = 1000.0 / f64::from(proj.per_km());
+    let lat = proj.max_lat;
+    let frame = Frame {
+        project: &project,
+        width: w,
+        height: h,
+        zoom: zoom_for(metres_per_point * 0.75, lat).saturating_sub(1),
+    };
+    if part == Part::Ground {
+        c.rect(0.0, 0.0, w, h, Some(basemap::LAND), None);
+    }
+    basemap::draw(c, &spec.background, &frame, part);
 }
 
 fn legend(c: &mut dyn Canvas, spec: &MapSpec, b: &[f64], palette: &[Rgb], x: f32) {
@@ -357,6 +399,59 @@ fn legend(c: &mut dyn Canvas, spec: &MapSpec, b: &[f64], palette: &[Rgb], x: f32
         Weight::Regular,
         &mut y,
     );
+}
+
+/// A zone's small map: its contour over the background map, in a `width` × `height` SVG (the zone's box and a
+/// margin around it), with a scale's zoom.
+pub fn locator_svg(
+    zone: &MultiPolygon<f64>,
+    background: &[MapFeature],
+    (width, height): (f32, f32),
+    title: &str,
+) -> String {
+    let mut c = crate::canvas::SvgCanvas::new(width, height);
+    if let Some(r) = zone.bounding_rect() {
+        let margin = (r.width().max(r.height()) * 0.15).max(0.002);
+        let view = Rect::new(
+            geo::coord! { x: r.min().x - margin, y: r.min().y - margin },
+            geo::coord! { x: r.max().x + margin, y: r.max().y + margin },
+        );
+        let proj = Projection::new(view, width, height);
+        let spec = MapSpec {
+            zones: Vec::new(),
+            outlines: Vec::new(),
+            outline_legend: Vec::new(),
+            view: Some(view),
+            legend_title: String::new(),
+            decimals: 0,
+            secrecy: None,
+            background: background.to_vec(),
+        };
+        c.clip(0.0, 0.0, width, height);
+        background_part(&mut c, &spec, &proj, 0.0, (width, height), Part::Ground);
+        // The zone's outline, on a white edge that keeps it apart from the streets under it.
+        c.polygon(
+            &proj.rings(zone),
+            None,
+            Some(Stroke::solid((0xff, 0xff, 0xff), 5.0)),
+        );
+        c.polygon(
+            &proj.rings(zone),
+            None,
+            Some(Stroke::solid((0x25, 0x34, 0x94), 2.5)),
+        );
+        background_part(&mut c, &spec, &proj, 0.0, (width, height), Part::Names);
+        c.end_clip();
+    }
+    c.rect(
+        0.0,
+        0.0,
+        width,
+        height,
+        None,
+        Some(Stroke::solid(EDGE, 0.8)),
+    );
+    c.finish_bare(title)
 }
 
 /// Greedy line breaking for canvas text.

@@ -410,6 +410,11 @@ impl Doc {
         let tree = next.bump();
         let info = next.bump();
         let fonts = [next.bump(), next.bump()];
+        // The graphics states a canvas switches between: opaque fills, and translucent ones over a background map.
+        let states = [next.bump(), next.bump()];
+        pdf.ext_graphics(states[0]).non_stroking_alpha(1.0);
+        pdf.ext_graphics(states[1])
+            .non_stroking_alpha(crate::canvas::TRANSLUCENT_OPACITY);
         let page_ids: Vec<(Ref, Ref)> = (0..self.pages.len())
             .map(|_| (next.bump(), next.bump()))
             .collect();
@@ -432,10 +437,16 @@ impl Doc {
             p.parent(tree)
                 .media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H))
                 .contents(*stream);
-            p.resources()
+            let mut resources = p.resources();
+            resources
                 .fonts()
                 .pair(Name(b"F1"), fonts[0])
                 .pair(Name(b"F2"), fonts[1]);
+            resources
+                .ext_g_states()
+                .pair(Name(OPAQUE_STATE), states[0])
+                .pair(Name(TRANSLUCENT_STATE), states[1]);
+            resources.finish();
             p.finish();
             let data = compress(&content.finish().into_vec());
             pdf.stream(*stream, &data).filter(Filter::FlateDecode);
@@ -446,6 +457,9 @@ impl Doc {
         pdf.finish()
     }
 }
+
+const OPAQUE_STATE: &[u8] = b"GS0";
+const TRANSLUCENT_STATE: &[u8] = b"GS1";
 
 fn compress(data: &[u8]) -> Vec<u8> {
     let mut e = ZlibEncoder::new(Vec::new(), Compression::default());
@@ -657,6 +671,34 @@ impl Canvas for PdfCanvas<'_> {
 
     fn text_width(&self, text: &str, size: f32, weight: Weight) -> f32 {
         self.doc.text_width(text, size, weight)
+    }
+
+    fn label(
+        &mut self,
+        x: f32,
+        y: f32,
+        angle: f32,
+        size: f32,
+        weight: Weight,
+        color: Rgb,
+        text: &str,
+    ) {
+        // Turned about its centre: the page's y axis points up, so a clockwise angle on the canvas is negative.
+        let (px, py) = self.p(x, y);
+        let w = self.doc.text_width(text, size, weight);
+        let (sin, cos) = (-angle).to_radians().sin_cos();
+        self.doc
+            .content()
+            .save_state()
+            .transform([cos, sin, -sin, cos, px, py]);
+        self.doc
+            .draw_text(-w / 2.0, -size / 3.0, size, weight, color, text);
+        self.doc.content().restore_state();
+    }
+
+    fn translucent(&mut self, on: bool) {
+        let state = if on { TRANSLUCENT_STATE } else { OPAQUE_STATE };
+        self.doc.content().set_parameters(Name(state));
     }
 
     fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {

@@ -148,7 +148,7 @@ impl Graph {
 /// Walk the blob framing (4-byte length, BlobHeader, blob of `datasize` bytes) to the end of the
 /// file. The decoder alone accepts a file cut at a protobuf field boundary; this check rejects any
 /// file whose blobs do not end exactly where the file ends.
-fn check_framing(path: &Path) -> Result<()> {
+pub(crate) fn check_framing(path: &Path) -> Result<()> {
     use std::io::{Read, Seek, SeekFrom};
     let mut f = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
     let len = f.metadata().map_err(|e| io_error(path, &e))?.len();
@@ -216,7 +216,7 @@ fn blob_datasize(mut b: &[u8]) -> Option<u64> {
     datasize
 }
 
-fn pbf_error(path: &Path, message: &str) -> RoutingError {
+pub(crate) fn pbf_error(path: &Path, message: &str) -> RoutingError {
     RoutingError::Pbf {
         path: path.to_path_buf(),
         message: message.to_string(),
@@ -226,7 +226,7 @@ fn pbf_error(path: &Path, message: &str) -> RoutingError {
 /// Decode every data block of the file in parallel and gather what `f` extracts from each.
 /// A malformed file gives an error; a block whose decoding panics (corrupt data the decoder does
 /// not guard against) gives an error too rather than bringing the program down.
-fn for_each_block<T: Send>(
+pub(crate) fn for_each_block<T: Send>(
     path: &Path,
     f: impl Fn(&PrimitiveBlock) -> Vec<T> + Sync,
 ) -> Result<Vec<T>> {

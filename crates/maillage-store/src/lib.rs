@@ -9,6 +9,7 @@ pub mod accessibility;
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod basemap;
 pub mod batch;
 pub mod change;
 mod codec;

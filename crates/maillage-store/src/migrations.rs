@@ -115,6 +115,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0018_trash_and_reports.sql"),
         include_str!("../migrations/postgres/0018_trash_and_reports.sql"),
     ),
+    (
+        19,
+        "basemap",
+        include_str!("../migrations/sqlite/0019_basemap.sql"),
+        include_str!("../migrations/postgres/0019_basemap.sql"),
+    ),
 ];
 
 pub fn migrator(backend: Backend) -> Migrator {

@@ -1,10 +1,11 @@
 //! The observatory on the web: its pages ([`pages::observatory`]) and the imports of its data
-//! ([`pages::imports`]), the downloads ([`exports`]), the "Tableau de bord santé" report as PDF and page
+//! ([`pages::imports`]), the background map's tiles ([`basemap`]), the downloads ([`exports`]), the "Tableau de bord santé" report as PDF and page
 //! ([`report`], drawn with `maillage-report`) and the API v1 of zones, indicators and professionals
 //! ([`api::v1`]). Built on `maillage-web-kit`; it depends on no other page crate.
 
 use maillage_web_kit::routes::Routes;
 
+pub mod basemap;
 pub mod data;
 pub mod exports;
 pub mod home;
@@ -27,5 +28,6 @@ pub fn routes(r: Routes) -> Routes {
     let r = pages::imports::routes(r);
     let r = exports::routes(r);
     let r = report::routes(r);
+    let r = basemap::routes(r);
     api::v1::routes(r)
 }

@@ -1,4 +1,5 @@
-/* Maillage — the observatory map (Leaflet, served by the binary; no tiles, nothing fetched from the internet).
+/* Maillage — the observatory map (Leaflet, served by the binary; its background tiles are drawn by Maillage
+   from the OpenStreetMap extract it imported, /carte/fond and /carte/noms: nothing fetched from the internet).
    Draws the choropleth the page describes (its legend and table are in the page itself), QPV outlines, points
    of care and isochrones, from the GeoJSON endpoints named in the data- attributes of #carte.
    Accessibility: every zone can be reached with the keyboard (Tab) and read (Entrée opens its details); class
@@ -47,6 +48,14 @@
     preferCanvas: false
   });
   carte.setView([46.6, 2.4], 6);
+  /* Background: streets, water and places under the zones, their names above them (a pane over the zones that
+     lets clicks through). Tiles are SVG in <img>, drawn by the server. */
+  var tuiles = { minZoom: 9, maxZoom: 18, tileSize: 256, className: "fond-tuile" };
+  L.tileLayer("/carte/fond/{z}/{x}/{y}.svg", tuiles).addTo(carte);
+  carte.createPane("noms");
+  carte.getPane("noms").style.zIndex = 450;
+  carte.getPane("noms").style.pointerEvents = "none";
+  L.tileLayer("/carte/noms/{z}/{x}/{y}.svg", L.extend({ pane: "noms" }, tuiles)).addTo(carte);
   var superpositions = {};
   var controle = L.control.layers(null, {}, { collapsed: false, position: "topright" }).addTo(carte);
 
@@ -54,12 +63,13 @@
   function styleZone(f, couleurs) {
     var p = f.properties;
     if (p.secret) {
-      return { color: "#1b1b1b", weight: 1.5, dashArray: "4 3", fillColor: "#ffffff", fillOpacity: 0.9 };
+      return { color: "#1b1b1b", weight: 1.5, dashArray: "4 3", fillColor: "#ffffff", fillOpacity: 0.6 };
     }
+    /* Translucent, so that streets and the river show through (the server's printed maps do the same). */
     if (p.classe) {
-      return { color: "#1b1b1b", weight: 1, fillColor: couleurs[p.classe - 1].couleur, fillOpacity: 0.85 };
+      return { color: "#1b1b1b", weight: 1, fillColor: couleurs[p.classe - 1].couleur, fillOpacity: 0.6 };
     }
-    return { color: "#1b1b1b", weight: 1, fillColor: "#d9d9d9", fillOpacity: 0.85 };
+    return { color: "#1b1b1b", weight: 1, fillColor: "#d9d9d9", fillOpacity: 0.6 };
   }
 
   function details(p, donnees) {
@@ -143,12 +153,55 @@
     return donnees.features.length;
   }
 
-  /* Isochrones: dotted outlines, a light fill, largest first so the smallest stay on top. */
+  /* Isochrones: one band per duration (5, 10, 15 minutes...), outlined in its own colour and dash, lightly
+     filled, the largest first so the smallest stay on top; a legend names each band (not by colour alone: each
+     band has its own line). */
+  var BANDES = [
+    { couleur: "#1a9850", tirets: null },
+    { couleur: "#d98a00", tirets: "8 4" },
+    { couleur: "#b2182b", tirets: "2 4" },
+    { couleur: "#5e3c99", tirets: "12 4 2 4" }
+  ];
+  function bande(minutes, toutes) {
+    var i = toutes.indexOf(minutes);
+    return BANDES[Math.max(0, Math.min(i, BANDES.length - 1))];
+  }
+  function legendeIsochrones(minutes) {
+    var cible = document.getElementById("legende-isochrones");
+    if (!cible || !minutes.length) { return; }
+    cible.textContent = "";
+    cible.appendChild(element("p", "legende-titre", "Isochrones (temps de trajet)"));
+    var liste = element("ul", "legende-isochrones");
+    minutes.forEach(function (m) {
+      var b = bande(m, minutes);
+      var item = element("li");
+      var trait = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      trait.setAttribute("width", "36"); trait.setAttribute("height", "12"); trait.setAttribute("aria-hidden", "true");
+      var ligne = document.createElementNS("http://www.w3.org/2000/svg", "line");
+      ligne.setAttribute("x1", "2"); ligne.setAttribute("y1", "6"); ligne.setAttribute("x2", "34"); ligne.setAttribute("y2", "6");
+      ligne.setAttribute("stroke", b.couleur); ligne.setAttribute("stroke-width", "3");
+      if (b.tirets) { ligne.setAttribute("stroke-dasharray", b.tirets); }
+      trait.appendChild(ligne);
+      item.appendChild(trait);
+      item.appendChild(element("span", null, " " + m + " minutes"));
+      liste.appendChild(item);
+    });
+    cible.appendChild(liste);
+    cible.hidden = false;
+  }
   function isochrones(donnees) {
     if (!donnees.features.length) { return 0; }
     donnees.features.sort(function (a, b) { return b.properties.minutes - a.properties.minutes; });
+    var minutes = [];
+    donnees.features.forEach(function (f) {
+      if (minutes.indexOf(f.properties.minutes) < 0) { minutes.push(f.properties.minutes); }
+    });
+    minutes.sort(function (a, b) { return a - b; });
     var couche = L.geoJSON(donnees, {
-      style: { color: "#4a1f73", weight: 2, dashArray: "2 4", fillColor: "#b9a3d6", fillOpacity: 0.12 },
+      style: function (f) {
+        var b = bande(f.properties.minutes, minutes);
+        return { color: b.couleur, weight: 2.5, dashArray: b.tirets, fillColor: b.couleur, fillOpacity: 0.06 };
+      },
       onEachFeature: function (f, calque) {
         var p = f.properties;
         var texte = p.libelle + " : " + p.minutes + " min (" + (p.profil === "pieton" ? "à pied" : "en voiture") + ")";
@@ -158,7 +211,9 @@
         calque.bindTooltip(bulle(texte), { sticky: true });
       }
     });
-    controle.addOverlay(couche, "Isochrones (pointillés)");
+    controle.addOverlay(couche, "Isochrones (5, 10, 15 minutes)");
+    couche.on("add", function () { legendeIsochrones(minutes); });
+    legendeIsochrones(minutes);
     return donnees.features.length;
   }
 

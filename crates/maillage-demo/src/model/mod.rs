@@ -7,14 +7,17 @@
 //! municipal health centre, a hospital, pharmacies, EHPAD, and a road network for travel times.
 
 //!
-//! One file per part, in the order of the generator's draws: `zones.rs`, `supply.rs`, `roads.rs`.
+//! One file per part, in the order of the generator's draws: `zones.rs`, `supply.rs`, `roads.rs`; then the
+//! background map's other features (`basemap.rs`, without draws).
 
+mod basemap;
 mod roads;
 mod supply;
 mod zones;
 
 use crate::rng::Rng;
-use geo::{Contains, MultiPolygon, Point, Polygon, polygon};
+use geo::{Contains, LineString, MultiPolygon, Point, Polygon};
+use maillage_kit::basemap::MapFeature;
 
 /// Everything is labelled fictional, in every name a user can see.
 pub const FICTIONAL: &str = "fictif";
@@ -33,15 +36,67 @@ fn km_per_deg_lon() -> f64 {
     KM_PER_DEG_LAT * LAT0.to_radians().cos()
 }
 
-/// Converts kilometres east / north of the town centre to (lon, lat).
-pub fn at(x_km: f64, y_km: f64) -> (f64, f64) {
-    (LON0 + x_km / km_per_deg_lon(), LAT0 + y_km / KM_PER_DEG_LAT)
+/// The borders of the IRIS' columns and rows (km): streets run along them (`roads.rs`).
+const CELL_BORDERS_X: &[f64] = &[
+    -4.0,
+    -4.0 + 4.0 / 3.0,
+    -4.0 + 8.0 / 3.0,
+    0.0,
+    4.0 / 3.0,
+    8.0 / 3.0,
+    4.0,
+];
+const CELL_BORDERS_Y: &[f64] = &[-3.0, -1.8, -0.6, 0.6, 1.8, 3.0];
+/// Where the river Clain runs (km east of the centre, before the town's bend): just west of the border of Rive
+/// Ouest, whose quai runs on that border.
+const RIVER_X: f64 = -1.42;
+
+/// The town's bend: the plan the generator draws on (a lattice of streets, rectangles of IRIS) turned a little
+/// about the centre and waved, so that streets curve as in a town that grew, and every part (IRIS, streets,
+/// river, sites) bends alike. Smooth and gentle (under a fifth of a kilometre), so distances stay those of the plan.
+fn bend(x: f64, y: f64) -> (f64, f64) {
+    let turn = 0.3 * (-(x * x + y * y) / 10.0).exp();
+    let (s, c) = turn.sin_cos();
+    let (xr, yr) = (x * c - y * s, x * s + y * c);
+    (
+        xr + 0.12 * (0.9 * y + 0.5).sin() + 0.05 * (2.1 * y + 1.3).sin(),
+        yr + 0.10 * (0.8 * x + 1.1).sin() + 0.05 * (1.9 * x).sin(),
+    )
 }
 
+/// Converts kilometres east / north of the town centre, on the generator's plan, to (lon, lat).
+pub fn at(x_km: f64, y_km: f64) -> (f64, f64) {
+    let (x, y) = bend(x_km, y_km);
+    (LON0 + x / km_per_deg_lon(), LAT0 + y / KM_PER_DEG_LAT)
+}
+
+/// A rectangle of the plan, its sides cut every 100 m so that they bend with the town (two rectangles sharing a
+/// side cut it at the same points: no gap between neighbouring zones).
 fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
-    let (a, b) = at(x0, y0);
-    let (c, d) = at(x1, y1);
-    polygon![(x: a, y: b), (x: c, y: b), (x: c, y: d), (x: a, y: d), (x: a, y: b)]
+    let side = |a: f64, b: f64| -> Vec<f64> {
+        let mut cuts = vec![a];
+        let (lo, hi) = (a.min(b), a.max(b));
+        let mut k = (lo * 10.0).floor() + 1.0;
+        let mut inner = Vec::new();
+        while k / 10.0 < hi - 1e-9 {
+            if k / 10.0 > lo + 1e-9 {
+                inner.push(k / 10.0);
+            }
+            k += 1.0;
+        }
+        if a > b {
+            inner.reverse();
+        }
+        cuts.extend(inner);
+        cuts
+    };
+    let mut ring: Vec<(f64, f64)> = Vec::new();
+    ring.extend(side(x0, x1).into_iter().map(|x| at(x, y0)));
+    ring.extend(side(y0, y1).into_iter().map(|y| at(x1, y)));
+    ring.extend(side(x1, x0).into_iter().map(|x| at(x, y1)));
+    ring.extend(side(y1, y0).into_iter().map(|y| at(x0, y)));
+    ring.push(at(x0, y0));
+    Polygon::new(LineString::from(ring), vec![])
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +176,8 @@ pub struct DemoTerritory {
     pub road_nodes: Vec<(i64, f64, f64)>,
     /// (from, to, milliseconds)
     pub road_edges: Vec<(i64, i64, i64)>,
+    /// The background map: the streets above, the river, the railway, parks and place names.
+    pub basemap: Vec<MapFeature>,
 }
 
 /// A QPV: code, name, contour, population.
@@ -137,7 +194,8 @@ pub fn generate(seed: u64) -> DemoTerritory {
     let qpvs = zones::qpv_shapes();
     let zones = zones::zones(&mut rng, &qpvs);
     let supply = supply::Supply::generate(&mut rng, &qpvs);
-    let (road_nodes, road_edges) = roads::roads(&mut rng);
+    let ((road_nodes, road_edges), mut map) = roads::roads(&mut rng);
+    map.extend(basemap::features());
     DemoTerritory {
         seed,
         population_vintage: 2021,
@@ -147,5 +205,6 @@ pub fn generate(seed: u64) -> DemoTerritory {
         establishments: supply.establishments,
         road_nodes,
         road_edges,
+        basemap: map,
     }
 }

@@ -6,4 +6,5 @@
 //! directory, `maillage_formats::limits::set`) nor measure the process's memory: such a test runs its
 //! subject in a child process (see `bombs` in the `maillage` crate).
 
+mod basemap_tiles;
 mod demo;

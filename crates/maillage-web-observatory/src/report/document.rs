@@ -146,6 +146,7 @@ pub fn map_spec(r: &Report) -> MapSpec {
         ),
         decimals: 1,
         secrecy: r.secrecy,
+        background: r.background.clone(),
     }
 }
 

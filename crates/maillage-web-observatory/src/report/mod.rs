@@ -95,6 +95,8 @@ pub struct Report {
     pub apl: Option<Apl>,
     /// Which GPs count and how places were located (see `observatory::method_context`).
     pub method_context: String,
+    /// The streets, water and places of the commune, drawn under the map.
+    pub background: Vec<maillage_kit::basemap::MapFeature>,
 }
 
 impl Report {
@@ -188,6 +190,10 @@ pub async fn gather(
         .into_iter()
         .filter(|(id, _)| ids.contains(id))
         .collect();
+    let background = match geometries.get(&commune.id).and_then(crate::basemap::box_of) {
+        Some(area) => crate::basemap::features_for(store, area).await?,
+        None => Vec::new(),
+    };
     let apl = accessibility::apl(store, GP)
         .await?
         .into_iter()
@@ -209,6 +215,7 @@ pub async fn gather(
         method_context: maillage_messages::indicators::method_context(
             &observatory::method_context(store).await?,
         ),
+        background,
     })
 }
 

@@ -23,6 +23,7 @@ mod lists;
 mod home;
 mod home_browser;
 mod login;
+mod map_browser;
 mod network;
 mod network_browser;
 mod network_mail;

@@ -216,6 +216,25 @@ const MATRIX: &[Line] = &[
         anon: 303,
     },
     get("/api/v1/geo/zones", OBSERVATORY, 200, 401),
+    // Background map tiles: any logged-in account (no personal data), a visitor is sent to log in.
+    Line {
+        method: "GET",
+        pattern: "/carte/fond/{z}/{x}/{y}",
+        url: "/carte/fond/14/8269/5776.svg",
+        form: &[],
+        granted: ALL,
+        ok: 200,
+        anon: 303,
+    },
+    Line {
+        method: "GET",
+        pattern: "/carte/noms/{z}/{x}/{y}",
+        url: "/carte/noms/14/8269/5776.svg",
+        form: &[],
+        granted: ALL,
+        ok: 200,
+        anon: 303,
+    },
     get("/api/v1/geo/professionnels", OBSERVATORY, 200, 401),
     get("/api/v1/geo/etablissements", OBSERVATORY, 200, 401),
     get("/api/v1/geo/isochrones", OBSERVATORY, 200, 401),
@@ -802,6 +821,8 @@ const COMMUNE_ELSEWHERE: &str = "99102";
 /// Routes whose path parameters name something other than a record owned by a commune: zones, imports,
 /// accounts, tokens, and the public directory and agenda (read by visitors alike).
 const NOT_OWNED_BY_ID: &[&str] = &[
+    "/carte/fond/{z}/{x}/{y}",
+    "/carte/noms/{z}/{x}/{y}",
     "/observatoire/zones/{type}/{code}",
     "/observatoire/imports/suivi/{id}",
     "/api/v1/imports/{id}",

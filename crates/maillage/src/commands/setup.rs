@@ -11,6 +11,7 @@ use maillage_formats::sniff::{FileKind, detect_file};
 use maillage_messages::French;
 use maillage_messages::imports::{step_brings, step_label, step_state};
 use maillage_store::setup::{self, STEPS, Step};
+use maillage_store::zones::ZoneKind;
 use maillage_store::{Store, imports, territory};
 use std::path::{Path, PathBuf};
 
@@ -176,6 +177,9 @@ pub fn run(args: SetupArgs) -> anyhow::Result<()> {
                 }
             }
         }
+        if let Some(osm) = files_of(Step::OpenStreetMap).first() {
+            load_basemap(&store, &osm.path).await?;
+        }
         first_results(
             &store,
             files_of(Step::OpenStreetMap).first().map(|f| &f.path),
@@ -282,6 +286,40 @@ fn print_plan(status: &setup::Status, found: &[Found], wants_territory: bool) {
             "Pour un territoire défini par EPCI (--epci), le fichier epci.json doit être importé."
         );
     }
+}
+
+/// The background map of every map of the application, read from the extract: the streets, water, railways,
+/// parks and places of the territory's communes and their neighbours (the whole extract before any contour).
+async fn load_basemap(store: &Store, path: &Path) -> anyhow::Result<()> {
+    use maillage_kit::basemap::LonLatBox;
+    let t = territory::load(store).await.map_err(fr)?;
+    let kept = |code: &str| {
+        t.communes.is_empty() || t.communes.contains(code) || t.neighbours.contains(code)
+    };
+    let corners: Vec<(f64, f64)> = maillage_store::zones::geometries(store, &[ZoneKind::Commune])
+        .await
+        .map_err(fr)?
+        .into_iter()
+        .filter(|(_, _, code, _)| kept(code))
+        .flat_map(|(.., g)| g.0.into_iter().flat_map(|p| p.exterior().0.clone()))
+        .map(|c| (c.x, c.y))
+        .collect();
+    let area = LonLatBox::around(&corners).map(|b| b.grown(0.05));
+    println!("— Fond de carte : « {} »", name_of(path));
+    let features = maillage_routing::read_basemap(path, area).map_err(fr)?;
+    let mut change = maillage_store::change::Change::begin(store)
+        .await
+        .map_err(fr)?;
+    let written = maillage_store::basemap::replace(&mut change, &features)
+        .await
+        .map_err(fr)?;
+    change.commit().await.map_err(fr)?;
+    println!(
+        "  {} élément{} (rues, cours d'eau, voies ferrées, parcs, noms de lieux)",
+        nombre(written as f64, 0),
+        plural(written)
+    );
+    Ok(())
 }
 
 /// The first figures of the territory: general practitioners per commune, and the accessibility by road when

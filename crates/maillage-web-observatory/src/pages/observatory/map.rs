@@ -65,11 +65,14 @@ pub(super) async fn page(
                 }
             }
             p.aide #carte-etat aria-live="polite" {}
+            div.legende #legende-isochrones hidden {}
         }
         p.aide {
             "Sur la carte, chaque zone porte le numéro de sa classe (voir la légende) ; « S » marque une valeur \
              cachée par le secret statistique. Les cercles sont des lieux d'exercice, les losanges des \
-             établissements (FINESS), les contours en tirets les QPV, les contours pointillés les isochrones. \
+             établissements (FINESS), les contours en tirets les QPV ; les isochrones (menu des couches) sont des bandes \
+             de 5, 10 et 15 minutes, chacune avec son trait (légende sous la carte). Le fond (rues, cours d'eau, voies \
+             ferrées, parcs, noms) est dessiné par Maillage à partir de l'extrait OpenStreetMap importé. \
              Survolez ou sélectionnez une zone pour lire sa valeur. "
             @if !names {
                 "Les noms des professionnels ne sont pas montrés à votre rôle : les lieux indiquent des effectifs."
@@ -154,7 +157,11 @@ fn filters(request: &Request, kinds: &[ZoneKind]) -> Markup {
 fn legend(c: &Choropleth) -> Markup {
     html! {
         div.legende #legende {
-            p.legende-titre { strong { "Légende" } " — " (c.request.indicator.label()) " (" (c.unit) ")" }
+            p.legende-titre {
+                strong { "Légende" } " — " (c.request.indicator.label())
+                // The unit once: a label that already says it ("Densité pour 10 000 habitants") is not repeated.
+                @if !c.request.indicator.label().contains(c.unit.as_str()) { " (" (c.unit) ")" }
+            }
             @if c.classes.is_empty() {
                 p { "Aucune valeur à représenter pour ce choix." }
             } @else {

@@ -140,6 +140,7 @@ pub(super) async fn page(
         ZoneKind::Quartier => Some(ReportKind::Quartier),
         _ => None,
     };
+    let small_map = small_map(store, zone).await?;
 
     let content = html! {
         (secrecy_note(secrecy))
@@ -164,6 +165,12 @@ pub(super) async fn page(
             }
         }
         (zonage_line)
+        @if let Some(svg) = &small_map {
+            figure.petite-carte {
+                (maud::PreEscaped(svg))
+                figcaption { "Contour de la zone (trait bleu) sur le fond de carte OpenStreetMap." }
+            }
+        }
         p { a href=(format!("/observatoire/carte?type={}", kind.as_str())) { "Voir les " (zone_kind_label(kind.as_str()).to_lowercase()) " sur la carte" } }
 
         h2 { "Professionnels de santé" }
@@ -354,6 +361,44 @@ async fn establishments_in(
         .collect();
     list.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(list)
+}
+
+/// The zone's small map: its contour over the background map, drawn on the server (None without a contour).
+async fn small_map(store: &maillage_store::Store, zone: &Zone) -> Result<Option<String>, WebError> {
+    let geometry = if zone.kind == ZoneKind::Quartier {
+        maillage_store::exports::quartier_contours(store)
+            .await?
+            .into_iter()
+            .find(|(id, _)| *id == zone.id)
+            .map(|(_, g)| g)
+    } else {
+        zones::geometries(store, &[zone.kind])
+            .await?
+            .into_iter()
+            .find(|(id, ..)| *id == zone.id)
+            .map(|(.., g)| g)
+    };
+    let Some(geometry) = geometry else {
+        return Ok(None);
+    };
+    let background = match crate::basemap::box_of(&geometry) {
+        Some(area) => crate::basemap::features_for(store, area.grown(0.2)).await?,
+        None => Vec::new(),
+    };
+    let title = format!("Carte de situation : {}", zone.name);
+    let svg = maillage_report::map::locator_svg(&geometry, &background, (480.0, 320.0), &title);
+    // Inline: named for screen readers by its title.
+    Ok(Some(svg.replacen(
+        "<svg ",
+        &format!(
+                "<svg role=\"img\" aria-label=\"{}\" ",
+                title
+                    .replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('<', "&lt;")
+            ),
+        1,
+    )))
 }
 
 #[cfg(test)]
