@@ -15,8 +15,8 @@
 pub mod basemap;
 pub mod codes;
 pub mod fields;
-pub mod search;
 pub mod local_time;
+pub mod search;
 pub mod zone;
 
 pub use fields::*;

@@ -317,7 +317,10 @@ mod tests {
             json_parser_in_french("EOF while parsing a list at line 3 column 1"),
             "le fichier s'arrête au milieu d'une liste : il est sans doute tronqué"
         );
-        assert_eq!(json_parser_in_french("invalid escape"), "structure JSON incorrecte");
+        assert_eq!(
+            json_parser_in_french("invalid escape"),
+            "structure JSON incorrecte"
+        );
         assert_eq!(
             json_parser_in_french("l'élément n'a pas de code"),
             "l'élément n'a pas de code"

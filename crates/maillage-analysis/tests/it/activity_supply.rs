@@ -114,6 +114,7 @@ fn tiny() -> DemoTerritory {
         establishments: vec![],
         road_nodes: vec![(1, lon1, lat1), (2, lon2, lat2)],
         road_edges: vec![(1, 2, 720_000), (2, 1, 720_000)],
+        basemap: vec![],
     }
 }
 

@@ -131,7 +131,7 @@ pub(super) async fn page(
         h2 { "Méthodes" }
         dl {
             dt { "Effectif" } dd { (snapshot.method(Indicator::Count)) }
-            dt { "Densité pour 10 000 habitants" } dd { (Indicator::Per10k.method()) }
+            dt { "Densité pour 10 000 habitants" } dd { (maillage_messages::indicators::method(Indicator::Per10k)) }
         }
         (sources_section(&sources))
         (caveats(&state, &[]))
