@@ -64,7 +64,9 @@ function surveiller(page) {
     if (r.status() >= 400) rapport.failed.push(`${r.status()} ${r.url()}`);
   });
   page.on("requestfailed", (r) => {
-    if (local(r.url())) rapport.failed.push(`échec ${r.url()} (${r.failure()?.errorText})`);
+    // Leaflet cancels the background tiles that leave the view while it zooms: not a failure.
+    const tuile = /\/carte\/(fond|noms)\//.test(r.url()) && r.failure()?.errorText === "net::ERR_ABORTED";
+    if (local(r.url()) && !tuile) rapport.failed.push(`échec ${r.url()} (${r.failure()?.errorText})`);
   });
 }
 
@@ -117,10 +119,10 @@ try {
   await capture(page, "carte-detail-zone", "#carte");
 
   // Isochrones on (they start hidden): the layer control is a labelled check box.
-  const isochrones = page.getByLabel("Isochrones (pointillés)");
+  const isochrones = page.getByLabel("Isochrones (5, 10, 15 minutes)");
   if (await isochrones.count()) {
     await isochrones.check();
-    rapport.checks.isochronePaths = await page.locator("#carte path[stroke='#4a1f73']").count();
+    rapport.checks.isochronePaths = await page.locator("#carte path[stroke='#1a9850'], #carte path[stroke='#d98a00'], #carte path[stroke='#b2182b'], #carte path[stroke='#5e3c99']").count();
     await capture(page, "carte-isochrones", "#carte");
   } else {
     rapport.checks.isochronePaths = 0;

@@ -179,6 +179,15 @@ const PATHS: &[PathFill] = &[
         "SELECT '/api/v1/cls/' || id FROM cls_contract ORDER BY id LIMIT 3",
     ),
     // Not records of a commune: read with A's commune, or an existing id.
+    // Background tiles hold streets and names, nothing a commune owns.
+    other(
+        "/carte/fond/{z}/{x}/{y}",
+        "SELECT '/carte/fond/13/4100/2880.svg'",
+    ),
+    other(
+        "/carte/noms/{z}/{x}/{y}",
+        "SELECT '/carte/noms/13/4100/2880.svg'",
+    ),
     other(
         "/observatoire/zones/{type}/{code}",
         "SELECT '/observatoire/zones/commune/99102'",
